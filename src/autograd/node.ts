@@ -1,0 +1,81 @@
+/**
+ * A graph node: one op application that autograd can differentiate. It knows where gradients go
+ * (`edges`: the producing node of each input, or the input itself when it is a leaf) and keeps the
+ * tensors its backward rule reads, checked against in-place modification when they are read.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { fmt } from "../tensor/shape.js";
+
+/** Where the gradient of one input flows: into another node, into a leaf's `.grad`, or nowhere. */
+export type Edge = Node | Tensor | null;
+
+/** What a backward rule may read: the forward inputs and output (version-checked) and the attributes. */
+export interface Saved<A> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly attrs: A;
+}
+
+export type BackwardFn<A> = (grad: Tensor, saved: Saved<A>) => readonly (Tensor | null | undefined)[];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a graph mixes nodes of every attribute type
+export class Node<A = any> {
+  readonly edges: readonly Edge[];
+  /** Set by retainGrad(): the tensor whose .grad should receive this node's output gradient. */
+  retained: Tensor | null = null;
+  private saved: { inputs: readonly Tensor[]; output: Tensor; versions: number[] } | null;
+
+  constructor(
+    readonly name: string,
+    inputs: readonly Tensor[],
+    output: Tensor,
+    readonly attrs: A,
+    private readonly rule: BackwardFn<A>,
+  ) {
+    this.edges = inputs.map((t) => (!t.requiresGrad ? null : t.gradFn ?? t));
+    this.saved = { inputs, output, versions: [...inputs.map((t) => t.version), output.version] };
+  }
+
+  /** Gradients for each input, given the gradient of the output. */
+  apply(grad: Tensor): readonly (Tensor | null | undefined)[] {
+    const saved = this.saved;
+    if (!saved) {
+      throw new Error(
+        `backward: ${this.name}'s saved tensors were freed by an earlier backward; trying to backward through the graph ` +
+          "a second time. Pass {retainGraph: true} to the first backward() if you need to do this.",
+      );
+    }
+    const check = (t: Tensor, expected: number): Tensor => {
+      if (t.version !== expected) {
+        throw new Error(
+          `${this.name} backward: a tensor of shape ${fmt(t.shape)} that this op saved was modified in place afterwards ` +
+            `(version ${t.version}, expected ${expected}). Use the out-of-place op (e.g. add instead of add_) or clone() it first.`,
+        );
+      }
+      return t;
+    };
+    const inputs: Tensor[] = [];
+    saved.inputs.forEach((t, i) => Object.defineProperty(inputs, i, { get: () => check(t, saved.versions[i]), enumerable: true }));
+    inputs.length = saved.inputs.length;
+    const view: Saved<A> = {
+      inputs,
+      get output() {
+        return check(saved.output, saved.versions[saved.inputs.length]);
+      },
+      attrs: this.attrs,
+    };
+    const grads = this.rule(grad, view);
+    saved.inputs.forEach((t, i) => {
+      const g = grads[i];
+      if (g && (g.shape.length !== t.shape.length || g.shape.some((d, k) => d !== t.shape[k]))) {
+        throw new Error(`internal error in ${this.name} backward: gradient of shape ${fmt(g.shape)} for an input of shape ${fmt(t.shape)}`);
+      }
+    });
+    return grads;
+  }
+
+  /** Drops the saved tensors (after a backward without retainGraph), so activations can be collected. */
+  release(): void {
+    this.saved = null;
+  }
+}

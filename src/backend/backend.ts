@@ -1,0 +1,136 @@
+/**
+ * The backend contract: every kernel deeptype needs, over strided inputs, writing a pre-allocated
+ * output. Ops (src/ops) validate arguments, compute shapes and allocate; a backend only does the
+ * arithmetic. Backends never see gradients: backward rules are written in ops, in terms of other ops.
+ *
+ * Adding a kernel here breaks the compilation of every backend until it is implemented: that is the
+ * point. The js backend (./js) is the executable specification; others must agree with it.
+ */
+import type { DType, TypedArray } from "../tensor/dtype.js";
+
+/** A strided window over a typed array: element (i0,i1,...) lives at `offset + Σ ik*strides[k]`. */
+export interface View {
+  readonly data: TypedArray;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "rsqrt" | "abs" | "sign" | "sin" | "cos"
+  | "tanh" | "sigmoid" | "relu" | "erf" | "floor" | "ceil" | "round" | "reciprocal" | "square"
+  | "logicalNot" | "gelu" | "geluTanh";
+
+/** Unary ops with one numeric parameter `p` (and `q` for clamp's upper bound). */
+export type ParamUnaryOp = "leakyRelu" | "elu" | "clamp" | "powScalar" | "isClose";
+
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "remainder" | "atan2"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor";
+
+export type ReduceOp = "sum" | "prod" | "max" | "min";
+
+export interface ConvParams {
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+export interface PoolParams {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  /** AvgPool: whether padded zeros count in the divisor (PyTorch's count_include_pad, default true). */
+  countIncludePad: boolean;
+}
+
+/** Hyper-parameters of the fused SGD update (PyTorch's torch.optim.SGD semantics). */
+export interface SgdParams {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** true on the first step with a momentum buffer: the buffer is set to the gradient, not blended. */
+  firstStep: boolean;
+}
+
+/** Hyper-parameters of the fused Adam/AdamW update; `step` counts from 1 (for bias correction). */
+export interface AdamParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: decay the weights directly instead of adding weightDecay*param to the gradient. */
+  decoupled: boolean;
+  step: number;
+}
+
+export interface Backend {
+  readonly name: string;
+
+  /** out[i] = src[i] for every index, converting dtype; `src` and `out` may have any strides. */
+  copy(src: View, out: View): void;
+  /** Sets every element of the strided `out` to `value`. */
+  fill(out: View, value: number): void;
+
+  /** out = op(x), out contiguous with x's shape; out.dtype is x's except for bool-valued ops. */
+  unary(op: UnaryOp, x: View, out: View): void;
+  unaryParam(op: ParamUnaryOp, x: View, out: View, p: number, q: number): void;
+  /** a and b already have out's shape (broadcast inputs arrive as stride-0 views) and one dtype. */
+  binary(op: BinaryOp, a: View, b: View, out: View): void;
+  /** out = cond ? a : b, all with out's shape. */
+  where(cond: View, a: View, b: View, out: View): void;
+
+  /**
+   * Reduces x over `axes` (sorted, distinct). out is contiguous with x's shape minus those axes.
+   * `sum` of bool/int32 accumulates in out's dtype.
+   */
+  reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void;
+  /** Index (int32) of the max/min along `axis`; the first one on ties, as PyTorch. out drops `axis`. */
+  argReduce(op: "argmax" | "argmin", x: View, axis: number, out: View): void;
+  /** Inclusive running sum along `axis`; out contiguous with x's shape. */
+  cumsum(x: View, axis: number, out: View): void;
+  /** Numerically stable softmax (or log-softmax) along `axis`; out contiguous. */
+  softmax(x: View, axis: number, log: boolean, out: View): void;
+
+  /**
+   * Batched matrix product: a [B,M,K] · b [B,K,N] -> out [B,M,N] (contiguous). Transposed operands
+   * arrive as strided views (a stride of 1 on the row axis), broadcast batches as stride 0.
+   */
+  matmul(a: View, b: View, out: View): void;
+
+  /** out[..., index[...], ...] gathered along `axis`; index int32 with out's shape. */
+  gather(x: View, axis: number, index: View, out: View): void;
+  /** out (contiguous, pre-filled) gets out[... index ...] += src[...] along axis. */
+  scatterAdd(out: View, axis: number, index: View, src: View): void;
+  /** out (contiguous, pre-filled) gets out[... index ...] = src[...] along axis (last write wins). */
+  scatter(out: View, axis: number, index: View, src: View): void;
+  /** Select slices along `axis` by a 1-D int32 index; out contiguous. */
+  indexSelect(x: View, axis: number, index: View, out: View): void;
+  /** out (contiguous, pre-filled) gets out.select(axis, index[i]) += src.select(axis, i). */
+  indexAdd(out: View, axis: number, index: View, src: View): void;
+
+  /** x [N,C,H,W], w [O,C/groups,kH,kW], bias [O] or null -> out [N,O,oH,oW]. */
+  conv2d(x: View, w: View, bias: View | null, out: View, p: ConvParams): void;
+  /** Gradient of conv2d with respect to its input: gy [N,O,oH,oW], w -> out [N,C,H,W]. */
+  conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void;
+  /** Gradient of conv2d with respect to its weight: x, gy -> out [O,C/groups,kH,kW]. */
+  conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void;
+
+  /** x [N,C,H,W] -> out [N,C,oH,oW] and indices (int32, flat h*W+w in the input plane). */
+  maxPool2d(x: View, out: View, indices: View, p: PoolParams): void;
+  /** out [N,C,H,W] (contiguous, zero-filled by the caller) gets gy scattered through indices. */
+  maxPool2dBackward(gy: View, indices: View, out: View): void;
+  avgPool2d(x: View, out: View, p: PoolParams): void;
+  avgPool2dBackward(gy: View, out: View, p: PoolParams): void;
+
+  /** In-place SGD on contiguous float arrays of equal length; `buf` is the momentum buffer or null. */
+  sgdUpdate(param: TypedArray, grad: TypedArray, buf: TypedArray | null, p: SgdParams): void;
+  /** In-place Adam/AdamW on contiguous float arrays; `maxV` is AMSGrad's running max or null. */
+  adamUpdate(param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, maxV: TypedArray | null, p: AdamParams): void;
+}

@@ -1,0 +1,47 @@
+/**
+ * Backend selection. Ops ask `backend()` for the kernels to run; users pick with `setBackend`.
+ * Backends register themselves here so that this file knows none of them but the reference one.
+ */
+import type { Backend } from "./backend.js";
+import { JsBackend } from "./js/index.js";
+
+export type { Backend, View } from "./backend.js";
+
+const registry = new Map<string, () => Backend>();
+const instances = new Map<string, Backend>();
+const reference = new JsBackend();
+let current: Backend = reference;
+instances.set("js", reference);
+registry.set("js", () => reference);
+
+/** Makes a backend available to `setBackend(name)`; the factory runs on first use. */
+export function registerBackend(name: string, factory: () => Backend): void {
+  registry.set(name, factory);
+}
+
+/** The backend ops run on now. */
+export function backend(): Backend {
+  return current;
+}
+
+/** `setBackend("js")`: runs every later op on the named backend. */
+export function setBackend(name: string): Backend {
+  const make = registry.get(name);
+  if (!make) throw new Error(`setBackend: unknown backend "${name}" (available: ${[...registry.keys()].join(", ")})`);
+  let b = instances.get(name);
+  if (!b) {
+    b = make();
+    instances.set(name, b);
+  }
+  current = b;
+  return b;
+}
+
+/** The name of the backend in use. */
+export function getBackend(): string {
+  return current.name;
+}
+
+export function listBackends(): string[] {
+  return [...registry.keys()];
+}

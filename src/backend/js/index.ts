@@ -1,0 +1,354 @@
+/**
+ * The js backend: plain TypeScript reference kernels for every dtype. It is the executable
+ * specification that faster backends are tested against, and the fallback where they are missing.
+ * Arithmetic is done in double precision and rounded once when stored.
+ */
+import type {
+  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, SgdParams, UnaryOp, View,
+} from "../backend.js";
+import type { TypedArray } from "../../tensor/dtype.js";
+import { numel } from "../../tensor/shape.js";
+import * as conv from "./conv.js";
+import { erf, gelu, geluTanh, remainder, roundHalfEven, sigmoid } from "./math.js";
+import { dense, offsets, permuted, toFloat64, writeFrom } from "./strided.js";
+
+const unaryFns: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  sqrt: Math.sqrt,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  abs: Math.abs,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid,
+  relu: (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0),
+  erf,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  reciprocal: (x) => 1 / x,
+  square: (x) => x * x,
+  logicalNot: (x) => (x ? 0 : 1),
+  gelu,
+  geluTanh,
+};
+
+const paramFns: Record<ParamUnaryOp, (x: number, p: number, q: number) => number> = {
+  leakyRelu: (x, p) => (x > 0 ? x : x * p),
+  elu: (x, p) => (x > 0 ? x : p * Math.expm1(x)),
+  clamp: (x, lo, hi) => (Number.isNaN(x) ? x : Math.min(Math.max(x, lo), hi)),
+  powScalar: (x, p) => Math.pow(x, p),
+  isClose: (x, tol) => (Math.abs(x) <= tol ? 1 : 0),
+};
+
+const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
+  minimum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
+  remainder,
+  atan2: Math.atan2,
+  eq: (a, b) => (a === b ? 1 : 0),
+  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  logicalAnd: (a, b) => (a && b ? 1 : 0),
+  logicalOr: (a, b) => (a || b ? 1 : 0),
+  logicalXor: (a, b) => (!a !== !b ? 1 : 0),
+};
+
+/** Calls f(i, storageIndex) for each element of v in row-major order. */
+function each(v: View, f: (i: number, at: number) => void): void {
+  const n = numel(v.shape);
+  if (dense(v)) for (let i = 0; i < n; i++) f(i, v.offset + i);
+  else {
+    const off = offsets(v);
+    for (let i = 0; i < n; i++) f(i, off[i]);
+  }
+}
+
+/** Integer results wrap like int32 arithmetic (Int32Array stores truncate); bool stores are 0/1. */
+function store(out: View, values: Float64Array): void {
+  if (out.dtype === "bool") for (let i = 0; i < values.length; i++) values[i] = values[i] !== 0 ? 1 : 0;
+  writeFrom(out, values);
+}
+
+/** Splits v's dims into (kept, reduced) and returns offsets of each kept position's first element plus the reduced walk. */
+function splitAxes(x: View, axes: readonly number[]): { outer: Int32Array; inner: Int32Array } {
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const keptView = permuted({ shape: x.shape, strides: x.strides, offset: x.offset }, kept);
+  const redView = permuted({ shape: x.shape, strides: x.strides, offset: 0 }, [...axes]);
+  return { outer: offsets(keptView), inner: offsets(redView) };
+}
+
+export class JsBackend implements Backend {
+  readonly name = "js";
+
+  copy(src: View, out: View): void {
+    const d = src.data;
+    const v = new Float64Array(numel(src.shape));
+    each(src, (i, at) => (v[i] = d[at]));
+    store(out, v);
+  }
+
+  fill(out: View, value: number): void {
+    each(out, (_, at) => (out.data[at] = value));
+  }
+
+  unary(op: UnaryOp, x: View, out: View): void {
+    const f = unaryFns[op];
+    const v = toFloat64(x);
+    for (let i = 0; i < v.length; i++) v[i] = f(v[i]);
+    store(out, v);
+  }
+
+  unaryParam(op: ParamUnaryOp, x: View, out: View, p: number, q: number): void {
+    const f = paramFns[op];
+    const v = toFloat64(x);
+    for (let i = 0; i < v.length; i++) v[i] = f(v[i], p, q);
+    store(out, v);
+  }
+
+  binary(op: BinaryOp, a: View, b: View, out: View): void {
+    const f = binaryFns[op];
+    const va = toFloat64(a);
+    const vb = toFloat64(b);
+    if (out.dtype === "int32" && (op === "div" || op === "remainder")) {
+      for (let i = 0; i < va.length; i++) if (vb[i] === 0) throw new RangeError(`${op}: integer division by zero`);
+    }
+    for (let i = 0; i < va.length; i++) va[i] = f(va[i], vb[i]);
+    if (out.dtype === "int32" && op === "div") for (let i = 0; i < va.length; i++) va[i] = Math.floor(va[i]);
+    store(out, va);
+  }
+
+  where(cond: View, a: View, b: View, out: View): void {
+    const c = toFloat64(cond);
+    const va = toFloat64(a);
+    const vb = toFloat64(b);
+    for (let i = 0; i < c.length; i++) va[i] = c[i] ? va[i] : vb[i];
+    store(out, va);
+  }
+
+  reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void {
+    const { outer, inner } = splitAxes(x, axes);
+    const d = x.data;
+    const res = new Float64Array(outer.length);
+    for (let o = 0; o < outer.length; o++) {
+      const base = outer[o];
+      let acc = op === "sum" ? 0 : op === "prod" ? 1 : op === "max" ? -Infinity : Infinity;
+      for (let j = 0; j < inner.length; j++) {
+        const v = d[base + inner[j]];
+        if (op === "sum") acc += v;
+        else if (op === "prod") acc *= v;
+        else if (Number.isNaN(v) || (op === "max" ? v > acc : v < acc)) acc = v;
+        if (Number.isNaN(acc) && (op === "max" || op === "min")) break;
+      }
+      res[o] = acc;
+    }
+    store(out, res);
+  }
+
+  argReduce(op: "argmax" | "argmin", x: View, axis: number, out: View): void {
+    const { outer, inner } = splitAxes(x, [axis]);
+    const d = x.data;
+    const res = new Float64Array(outer.length);
+    for (let o = 0; o < outer.length; o++) {
+      let best = d[outer[o] + inner[0]], arg = 0;
+      for (let j = 1; j < inner.length && !Number.isNaN(best); j++) {
+        const v = d[outer[o] + inner[j]];
+        if (Number.isNaN(v) || (op === "argmax" ? v > best : v < best)) { best = v; arg = j; }
+      }
+      res[o] = arg;
+    }
+    store(out, res);
+  }
+
+  cumsum(x: View, axis: number, out: View): void {
+    this.scanAlong(x, axis, out, (line) => {
+      for (let j = 1; j < line.length; j++) line[j] += line[j - 1];
+    });
+  }
+
+  softmax(x: View, axis: number, log: boolean, out: View): void {
+    this.scanAlong(x, axis, out, (line) => {
+      let m = -Infinity;
+      for (const v of line) if (v > m) m = v;
+      if (m === -Infinity) m = 0;
+      let s = 0;
+      for (const v of line) s += Math.exp(v - m);
+      const lse = Math.log(s);
+      for (let j = 0; j < line.length; j++) line[j] = log ? line[j] - m - lse : Math.exp(line[j] - m) / s;
+    });
+  }
+
+  /** Applies `f` in place to each 1-D line of x along `axis`, writing the results to contiguous out. */
+  private scanAlong(x: View, axis: number, out: View, f: (line: Float64Array) => void): void {
+    const v = toFloat64(x);
+    const len = x.shape[axis];
+    const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const outerN = len === 0 ? 0 : v.length / (len * inner);
+    const line = new Float64Array(len);
+    for (let o = 0; o < outerN; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * len * inner + i;
+        for (let j = 0; j < len; j++) line[j] = v[base + j * inner];
+        f(line);
+        for (let j = 0; j < len; j++) v[base + j * inner] = line[j];
+      }
+    }
+    store(out, v);
+  }
+
+  matmul(a: View, b: View, out: View): void {
+    const [B, M, K] = a.shape;
+    const N = b.shape[2];
+    const [sab, sam, sak] = a.strides;
+    const [sbb, sbk, sbn] = b.strides;
+    const ad = a.data, bd = b.data;
+    const res = new Float64Array(B * M * N);
+    const row = new Float64Array(N);
+    for (let bi = 0; bi < B; bi++) {
+      for (let i = 0; i < M; i++) {
+        row.fill(0);
+        const aRow = a.offset + bi * sab + i * sam;
+        for (let k = 0; k < K; k++) {
+          const av = ad[aRow + k * sak];
+          if (av === 0) continue;
+          const bRow = b.offset + bi * sbb + k * sbk;
+          for (let j = 0; j < N; j++) row[j] += av * bd[bRow + j * sbn];
+        }
+        res.set(row, (bi * M + i) * N);
+      }
+    }
+    store(out, res);
+  }
+
+  gather(x: View, axis: number, index: View, out: View): void {
+    const idx = toFloat64(index);
+    const res = new Float64Array(idx.length);
+    forEachCoord(index.shape, (coord, i) => {
+      let at = x.offset;
+      for (let d = 0; d < coord.length; d++) at += (d === axis ? idx[i] : coord[d]) * x.strides[d];
+      res[i] = x.data[at];
+    });
+    store(out, res);
+  }
+
+  scatterAdd(out: View, axis: number, index: View, src: View): void {
+    this.scatterWith(out, axis, index, src, (o, v) => o + v);
+  }
+
+  scatter(out: View, axis: number, index: View, src: View): void {
+    this.scatterWith(out, axis, index, src, (_, v) => v);
+  }
+
+  private scatterWith(out: View, axis: number, index: View, src: View, combine: (o: number, v: number) => number): void {
+    const idx = toFloat64(index);
+    const s = src.data;
+    forEachCoord(index.shape, (coord, i) => {
+      let at = out.offset, from = src.offset;
+      for (let d = 0; d < coord.length; d++) {
+        at += (d === axis ? idx[i] : coord[d]) * out.strides[d];
+        from += coord[d] * src.strides[d];
+      }
+      out.data[at] = combine(out.data[at], s[from]);
+    });
+  }
+
+  indexSelect(x: View, axis: number, index: View, out: View): void {
+    const idx = toFloat64(index);
+    const outShape = out.shape;
+    const res = new Float64Array(numel(outShape));
+    forEachCoord(outShape, (coord, i) => {
+      let at = x.offset;
+      for (let d = 0; d < coord.length; d++) at += (d === axis ? idx[coord[d]] : coord[d]) * x.strides[d];
+      res[i] = x.data[at];
+    });
+    store(out, res);
+  }
+
+  indexAdd(out: View, axis: number, index: View, src: View): void {
+    const idx = toFloat64(index);
+    forEachCoord(src.shape, (coord, i) => {
+      let at = out.offset, from = src.offset;
+      for (let d = 0; d < coord.length; d++) {
+        at += (d === axis ? idx[coord[d]] : coord[d]) * out.strides[d];
+        from += coord[d] * src.strides[d];
+      }
+      void i;
+      out.data[at] += src.data[from];
+    });
+  }
+
+  conv2d(x: View, w: View, bias: View | null, out: View, p: ConvParams): void {
+    conv.conv2d(x, w, bias, out, p);
+  }
+  conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void {
+    conv.conv2dBackwardInput(gy, w, out, p);
+  }
+  conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
+    conv.conv2dBackwardWeight(x, gy, out, p);
+  }
+  maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
+    conv.maxPool2d(x, out, indices, p);
+  }
+  maxPool2dBackward(gy: View, indices: View, out: View): void {
+    conv.maxPool2dBackward(gy, indices, out);
+  }
+  avgPool2d(x: View, out: View, p: PoolParams): void {
+    conv.avgPool2d(x, out, p);
+  }
+  avgPool2dBackward(gy: View, out: View, p: PoolParams): void {
+    conv.avgPool2dBackward(gy, out, p);
+  }
+
+  sgdUpdate(param: TypedArray, grad: TypedArray, buf: TypedArray | null, p: SgdParams): void {
+    for (let i = 0; i < param.length; i++) {
+      let d = grad[i] + p.weightDecay * param[i];
+      if (buf) {
+        buf[i] = p.firstStep ? d : p.momentum * buf[i] + (1 - p.dampening) * d;
+        d = p.nesterov ? d + p.momentum * buf[i] : buf[i];
+      }
+      param[i] -= p.lr * d;
+    }
+  }
+
+  adamUpdate(param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, maxV: TypedArray | null, p: AdamParams): void {
+    const bc1 = 1 - Math.pow(p.beta1, p.step);
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(p.beta2, p.step));
+    const stepSize = p.lr / bc1;
+    for (let i = 0; i < param.length; i++) {
+      let g = grad[i];
+      if (p.decoupled) param[i] *= 1 - p.lr * p.weightDecay;
+      else g += p.weightDecay * param[i];
+      m[i] = p.beta1 * m[i] + (1 - p.beta1) * g;
+      v[i] = p.beta2 * v[i] + (1 - p.beta2) * g * g;
+      let vv = v[i];
+      if (maxV) vv = maxV[i] = Math.max(maxV[i], vv);
+      param[i] -= (stepSize * m[i]) / (Math.sqrt(vv) / bc2Sqrt + p.eps);
+    }
+  }
+}
+
+/** Calls f(coordinate, rowMajorIndex) for every position of `shape` (coordinate is reused: copy to keep). */
+function forEachCoord(shape: readonly number[], f: (coord: number[], i: number) => void): void {
+  const n = numel(shape);
+  const coord = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    f(coord, i);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++coord[d] < shape[d]) break;
+      coord[d] = 0;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The one chokepoint every differentiable op runs through: run the forward (which validates,
+ * allocates and calls the backend), then record a graph node when an input requires grad and grad
+ * mode is on. Backends never see gradients; backward rules are written in Tensor ops.
+ */
+import { Node, type BackwardFn } from "../autograd/node.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import { type DType, castScalar, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
+import { backend } from "../backend/index.js";
+
+export { backend };
+
+export interface OpDef<A> {
+  /** The op's public name; errors and gradFn names use it. */
+  readonly name: string;
+  /** Validates, computes the output shape, allocates and calls the kernel. Must return a new Tensor object. */
+  forward(inputs: readonly Tensor[], attrs: A): Tensor;
+  /** Gradients for each input in terms of Tensor ops (null for inputs that get none). */
+  backward?: BackwardFn<A>;
+}
+
+export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {
+  return def;
+}
+
+/** Runs `def` on inputs and records it for autograd when needed. */
+export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  const out = def.forward(inputs, attrs);
+  if (def.backward && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+    out.gradFn = new Node(def.name, inputs, out, attrs, def.backward);
+    out.requiresGrad = true;
+  }
+  return out;
+}
+
+/** A 0-d tensor holding `v`. */
+export function scalar(v: number | boolean, dtype: DType): Tensor {
+  const t = Tensor.empty([], dtype);
+  t.storage.data[0] = castScalar(v, dtype);
+  return t;
+}
+
+/** The dtype `a op b` computes in, with PyTorch's rules for scalar operands. */
+export function resultType(a: TensorLike, b: TensorLike): DType {
+  if (a instanceof Tensor && b instanceof Tensor) {
+    // A 0-d tensor does not widen a dimensioned one of the same category (PyTorch's rule).
+    if (a.ndim === 0 && b.ndim > 0 && sameCategory(a.dtype, b.dtype)) return b.dtype;
+    if (b.ndim === 0 && a.ndim > 0 && sameCategory(a.dtype, b.dtype)) return a.dtype;
+    return promoteTypes(a.dtype, b.dtype);
+  }
+  if (a instanceof Tensor) return promoteWithScalar(a.dtype, b as number | boolean);
+  if (b instanceof Tensor) return promoteWithScalar(b.dtype, a as number | boolean);
+  return promoteWithScalar(promoteWithScalar("bool", a as number | boolean), b as number | boolean);
+}
+
+function sameCategory(a: DType, b: DType): boolean {
+  const cat = (d: DType): number => (d === "bool" ? 0 : d === "int32" ? 1 : 2);
+  return cat(a) === cat(b);
+}
+
+/** A tensor for `v` (a scalar becomes 0-d of `dtype`). */
+export function asTensor(v: TensorLike, dtype: DType): Tensor {
+  return v instanceof Tensor ? v : scalar(v, dtype);
+}
+
+/**
+ * Adds methods to Tensor.prototype that call `fn(this, ...args)`. Each op file declares the
+ * matching method signatures with `declare module` next to the op, so an op lives in one file.
+ */
+export function installMethods(methods: Record<string, (self: Tensor, ...args: never[]) => unknown>): void {
+  for (const [name, fn] of Object.entries(methods)) {
+    Object.defineProperty(Tensor.prototype, name, {
+      value: function (this: Tensor, ...args: never[]) {
+        return fn(this, ...args);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+}

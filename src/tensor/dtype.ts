@@ -1,0 +1,58 @@
+/** Element types a tensor can hold. `float32` is the default, `float64` serves gradient checks. */
+export type DType = "float32" | "float64" | "int32" | "bool";
+
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** The typed array that stores each dtype (bool is one byte per element, 0 or 1). */
+export const ArrayFor = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+} as const;
+
+export function allocate(dtype: DType, n: number): TypedArray {
+  return new ArrayFor[dtype](n);
+}
+
+export function dtypeOfArray(a: TypedArray): DType {
+  if (a instanceof Float32Array) return "float32";
+  if (a instanceof Float64Array) return "float64";
+  if (a instanceof Int32Array) return "int32";
+  return "bool";
+}
+
+export function isFloating(d: DType): boolean {
+  return d === "float32" || d === "float64";
+}
+
+const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+
+/** PyTorch's promotion lattice restricted to our dtypes: bool < int32 < float32 < float64. */
+export function promoteTypes(a: DType, b: DType): DType {
+  return rank[a] >= rank[b] ? a : b;
+}
+
+/** The category a JavaScript scalar belongs to, as PyTorch treats Python scalars. */
+export function scalarKind(v: number | boolean): DType {
+  if (typeof v === "boolean") return "bool";
+  return Number.isInteger(v) ? "int32" : "float32";
+}
+
+/**
+ * Result dtype of `tensor op scalar`: a scalar only raises the category (bool -> int -> float),
+ * never the width, so `float64 + 1.5` stays float64 and `int32 + 1.5` becomes float32.
+ */
+export function promoteWithScalar(t: DType, s: number | boolean): DType {
+  const k = scalarKind(s);
+  if (rank[k] <= rank[t]) return t;
+  return k === "int32" && t === "bool" ? "int32" : k === "float32" ? "float32" : t;
+}
+
+/** Converts a JS value to what storing it in `dtype` yields (int truncation, bool test). */
+export function castScalar(v: number | boolean, dtype: DType): number {
+  const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
+  if (dtype === "bool") return n !== 0 ? 1 : 0;
+  if (dtype === "int32") return Math.trunc(n) | 0;
+  return n;
+}

@@ -1,0 +1,81 @@
+/** Shape and stride arithmetic shared by the front end and the backends. */
+
+export type Shape = readonly number[];
+
+export function numel(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+export function isContiguous(shape: Shape, strides: readonly number[]): boolean {
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== s) return false;
+    s *= shape[i];
+  }
+  return true;
+}
+
+/** `[64,784]`: the form every error message uses. */
+export function fmt(shape: Shape): string {
+  return `[${shape.join(",")}]`;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Turns a possibly negative dim into 0..ndim-1, or throws naming the op. */
+export function normalizeDim(dim: number, ndim: number, op: string, extra = 0): number {
+  const n = ndim + extra;
+  if (!Number.isInteger(dim) || dim < -Math.max(n, 1) || dim >= Math.max(n, 1)) {
+    throw new RangeError(
+      `${op}: dimension ${dim} is out of range for a tensor of ${ndim} dimension${ndim === 1 ? "" : "s"} ` +
+        `(expected a dim in [${-Math.max(n, 1)}, ${Math.max(n, 1) - 1}])`,
+    );
+  }
+  return dim < 0 ? dim + Math.max(n, 1) : dim;
+}
+
+export function normalizeDims(dims: number | readonly number[] | undefined, ndim: number, op: string): number[] {
+  if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = (typeof dims === "number" ? [dims] : [...dims]).map((d) => normalizeDim(d, ndim, op));
+  if (new Set(list).size !== list.length) throw new Error(`${op}: dim ${fmt(list)} appears more than once`);
+  return list.sort((a, b) => a - b);
+}
+
+/** NumPy/PyTorch broadcasting: align trailing dims; each pair must match or contain a 1. */
+export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(
+        `${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast: dimension ${i - n} is ${da} vs ${db} ` +
+          `(sizes must match or one of them must be 1)`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+export function checkShape(shape: readonly number[], op: string): number[] {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid shape ${fmt(shape)}: sizes must be non-negative integers`);
+  }
+  return [...shape];
+}

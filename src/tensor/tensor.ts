@@ -1,0 +1,172 @@
+/**
+ * The Tensor class: a strided window (shape, strides, offset) over a storage, plus autograd state.
+ *
+ * Only what every op needs lives here. The op methods (`add`, `matmul`, `sum`, ...) are defined
+ * next to their op in src/ops and installed on this class from there, so that each op is written
+ * in one place; importing "deeptype" (or src/core.ts) installs them all.
+ */
+import type { Node } from "../autograd/node.js";
+import type { View } from "../backend/backend.js";
+import { type DType, type TypedArray, allocate, isFloating } from "./dtype.js";
+import { contiguousStrides, fmt, isContiguous, normalizeDim, numel } from "./shape.js";
+import { formatTensor } from "./format.js";
+
+/** The memory a tensor and all its views share; `version` counts in-place writes (autograd checks it). */
+export interface Storage {
+  readonly data: TypedArray;
+  version: number;
+}
+
+/** A value that can stand where a tensor is expected; numbers and booleans act as 0-d tensors. */
+export type TensorLike = Tensor | number | boolean;
+
+/** Nested JavaScript arrays, as `tensor()` takes them and `tolist()` returns them. */
+export type NestedArray = number | boolean | NestedArray[];
+
+export class Tensor {
+  readonly storage: Storage;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+  /** Accumulated gradient (leaves, and non-leaves after `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** The graph node that produced this tensor; null for leaves. */
+  gradFn: Node | null = null;
+  /** The tensor whose storage this one is a view of, or null. */
+  readonly base: Tensor | null;
+  private requiresGradFlag = false;
+
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType, base: Tensor | null = null) {
+    this.storage = storage;
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+    this.dtype = dtype;
+    this.base = base;
+  }
+
+  /** A fresh, zero-filled, contiguous tensor. */
+  static empty(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    return Tensor.fromArray(allocate(dtype, numel(shape)), shape, dtype);
+  }
+
+  /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
+  static fromArray(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+    return new Tensor({ data, version: 0 }, [...shape], contiguousStrides(shape), 0, dtype);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get numel(): number {
+    return numel(this.shape);
+  }
+
+  /** `x.size()` is the shape; `x.size(-1)` one dimension of it. */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.shape];
+    return this.shape[normalizeDim(dim, this.ndim, "size")];
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  get requiresGrad(): boolean {
+    return this.requiresGradFlag;
+  }
+
+  set requiresGrad(on: boolean) {
+    if (on && !isFloating(this.dtype)) {
+      throw new Error(`requiresGrad: only floating point tensors can require gradients, this one is ${this.dtype} (cast it first, e.g. x.float())`);
+    }
+    if (!on && this.gradFn) {
+      throw new Error("requiresGrad: cannot turn off gradients of a non-leaf tensor; use detach() to get a tensor outside the graph");
+    }
+    this.requiresGradFlag = on;
+  }
+
+  /** `w.requiresGrad_()`: marks a leaf as a parameter to differentiate; returns this. */
+  requiresGrad_(on = true): this {
+    this.requiresGrad = on;
+    return this;
+  }
+
+  /** Number of in-place writes to this tensor's storage so far. */
+  get version(): number {
+    return this.storage.version;
+  }
+
+  isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+
+  /** The kernel-facing description of this tensor (no copy). */
+  view_(): View {
+    return { data: this.storage.data, dtype: this.dtype, shape: this.shape, strides: this.strides, offset: this.offset };
+  }
+
+  /** The value of a one-element tensor as a JavaScript number. */
+  item(): number {
+    if (this.numel !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape ${fmt(this.shape)}`);
+    return this.storage.data[this.offset];
+  }
+
+  /** A contiguous copy of the elements, as a typed array of this dtype. */
+  data(): TypedArray {
+    const n = this.numel;
+    const out = allocate(this.dtype, n);
+    if (this.isContiguous()) {
+      out.set(this.storage.data.subarray(this.offset, this.offset + n));
+      return out;
+    }
+    const idx = new Array<number>(this.ndim).fill(0);
+    for (let i = 0; i < n; i++) {
+      let at = this.offset;
+      for (let d = 0; d < idx.length; d++) at += idx[d] * this.strides[d];
+      out[i] = this.storage.data[at];
+      for (let d = idx.length - 1; d >= 0; d--) {
+        if (++idx[d] < this.shape[d]) break;
+        idx[d] = 0;
+      }
+    }
+    return out;
+  }
+
+  /** Nested arrays of numbers (booleans for bool tensors), like PyTorch's `tolist()`. */
+  tolist(): NestedArray {
+    const flat = this.data();
+    const asValue = (v: number): number | boolean => (this.dtype === "bool" ? v !== 0 : v);
+    if (this.ndim === 0) return asValue(flat[0]);
+    let pos = 0;
+    const build = (d: number): NestedArray[] => {
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[d]; i++) out.push(d === this.ndim - 1 ? asValue(flat[pos++]) : build(d + 1));
+      return out;
+    };
+    return build(0);
+  }
+
+  /** PyTorch-style printout: values (abbreviated when large), then dtype and grad details. */
+  toString(): string {
+    const extras: string[] = [];
+    if (this.numel > 1000) extras.push(`shape=${fmt(this.shape)}`);
+    if (this.dtype !== "float32") extras.push(`dtype=${this.dtype}`);
+    if (this.gradFn) extras.push(`gradFn=<${this.gradFn.name}Backward>`);
+    else if (this.requiresGrad) extras.push("requiresGrad=true");
+    return formatTensor(this.data(), this.shape, this.dtype, extras);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
