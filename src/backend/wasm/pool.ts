@@ -11,17 +11,26 @@ import type { Kernels } from "./loader.js";
 import { nodeBuiltin } from "./loader.js";
 
 // Control words (Int32 indices into the control buffer).
-const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6;
+const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7;
 const MAX_ARGS = 64;
 const SPIN = 20000;
 
 // Plain JavaScript so it runs as an `eval` worker under tsx and from dist alike. The module comes
 // compiled, so a worker only instantiates it (the data segments it rewrites hold constant tables).
 const WORKER_SOURCE = `
-const { workerData: d } = require("node:worker_threads");
-const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
-const fns = d.names.map((n) => inst.exports[n]);
+const wt = globalThis.process.getBuiltinModule?.("node:worker_threads") ?? require("node:worker_threads");
+const d = wt.workerData;
 const ctrl = new Int32Array(d.ctrl);
+let fns;
+try {
+  const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
+  fns = d.names.map((n) => inst.exports[n]);
+} catch (e) {
+  // The caller is blocked waiting for this thread's share: tell it, rather than let it wait forever.
+  Atomics.store(ctrl, ${FATAL}, 1);
+  Atomics.notify(ctrl, ${DONE});
+  throw e;
+}
 const args = new Float64Array(d.args);
 const id = d.id;
 let seen = 0;
@@ -51,7 +60,7 @@ interface WorkerLike {
   terminate(): Promise<number>;
 }
 interface WorkerThreads {
-  Worker: new (src: string, opts: { eval: true; workerData: unknown }) => WorkerLike;
+  Worker: new (src: string, opts: { eval: true; execArgv: string[]; workerData: unknown }) => WorkerLike;
 }
 
 export class Pool {
@@ -69,9 +78,11 @@ export class Pool {
     });
   }
 
-  /** Whether helpers can exist at all (Node's worker_threads). */
+  private broken = false;
+
+  /** Whether helpers can exist at all (Node's worker_threads, and none failed to start). */
   get threaded(): boolean {
-    return this.wt !== null;
+    return this.wt !== null && !this.broken;
   }
 
   /** Starts helpers until there are n-1 of them. */
@@ -80,6 +91,9 @@ export class Pool {
     while (this.workers.length < n - 1) {
       const w = new this.wt.Worker(WORKER_SOURCE, {
         eval: true,
+        // The parent's flags (--input-type=module, --import tsx, ...) would change how this inline
+        // CommonJS source is read; the worker needs none of them.
+        execArgv: [],
         workerData: {
           module: this.k.module, memory: this.k.memory, names: this.names,
           ctrl: this.ctrl.buffer, args: this.args.buffer, id: this.workers.length + 1,
@@ -94,7 +108,7 @@ export class Pool {
   /** Runs kernel `id` on `nt` threads (this one included) and returns when all have finished. */
   run(id: number, nt: number, args: readonly number[]): void {
     const f = this.fns[id];
-    if (nt <= 1 || !this.wt) {
+    if (nt <= 1 || !this.threaded) {
       f(0, 1, ...args);
       return;
     }
@@ -118,6 +132,10 @@ export class Pool {
     // Always wait: helpers may still be writing into memory the next op is about to reuse.
     let spins = 0;
     for (let done; (done = Atomics.load(c, DONE)) < nt - 1; ) {
+      if (Atomics.load(c, FATAL)) {
+        this.broken = true;
+        throw new Error("wasm backend: a worker thread could not start, so this op is incomplete; later ops run on one thread (setNumThreads(1) avoids workers)");
+      }
       if (++spins > SPIN) Atomics.wait(c, DONE, done, 50);
     }
     if (failure) throw failure;
