@@ -145,6 +145,21 @@ describe("wasm backend: elementwise", () => {
     assert.deepEqual(Array.from(a.data), Array.from(b.data));
   }));
 
+  it("grows the arena for operands larger than any before (64 MiB)", () => withThreads(2, () => {
+    const n = 1 << 24;
+    const data = new Float32Array(n + 8);
+    for (let i = 0; i < data.length; i++) data[i] = (i % 1000) - 500;
+    // Offset and sliced, so both the span copy and the kernel see the grown memory.
+    const x = view(data, [n / 4096, 4096], [4096, 1], 8);
+    const out = zeros([n / 4096, 4096]);
+    wasm.unary("neg", x, out);
+    for (let i = 0; i < n; i += 4093) assert.equal(out.data[i], -data[i + 8]);
+    const t = view(data, [4096, n / 4096], [1, 4096], 0);
+    const out2 = zeros([4096, n / 4096]);
+    wasm.copy(t, out2);
+    for (let i = 0; i < n; i += 4093) assert.equal(out2.data[i], data[(i % (n / 4096)) * 4096 + Math.floor(i / (n / 4096))]);
+  }));
+
   it("delegates other dtypes to the js kernels", () => {
     const a = view(new Float64Array([1, 2, 3, 4]), [2, 2], undefined, 0, "float64");
     const b = view(new Float64Array([0.5, -1, 2, 8]), [2, 2], undefined, 0, "float64");

@@ -190,13 +190,15 @@ export class WasmBackend implements Backend {
       else hi += ext;
     }
     const span = hi - lo + 1;
-    const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
+    // Views of the memory are fetched after alloc: growing it detaches the old ones.
     if (span <= 2 * n + 64) {
       const p = a.alloc(span * 4);
+      const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
       heap.set(v.data.subarray(lo, hi + 1) as Float32Array & Int32Array, p >> 2);
       return { ptr: p + (v.offset - lo) * 4, strides: [...v.strides] };
     }
     const p = a.alloc(n * 4);
+    const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
     const off = offsets(v);
     const base = p >> 2, d = v.data;
     for (let i = 0; i < n; i++) heap[base + i] = d[off[i]];
