@@ -410,7 +410,7 @@ export class WasmBackend implements Backend {
     const flops = N * O * cg * kH * kW * oH * oW;
     const nt = Math.min(this.threads(flops, PAR_FLOPS), N * p.groups);
     const dimsArgs = [N, C, H, W, O, kH, kW, oH, oW, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups];
-    return { nt, dimsArgs, O, Kc: cg * kH * kW, stride: Math.ceil(this.k.exports.convScratchBytes(cg, kH, kW, oH, oW) / 64) * 64 };
+    return { nt, dimsArgs, O, og: O / p.groups, Kc: cg * kH * kW, stride: Math.ceil(this.k.exports.convScratchBytes(cg, kH, kW, oH, oW) / 64) * 64 };
   }
 
   conv2d(x: View, w: View, bias: View | null, out: View, p: ConvParams): void {
@@ -444,11 +444,8 @@ export class WasmBackend implements Backend {
     const partials = this.arena.alloc(n * 4 * s.nt);
     const scratch = this.arena.alloc(s.stride * s.nt);
     this.run(T.conv2dBackwardWeightTask, s.nt, [...s.dimsArgs, px, pg, partials, scratch, s.stride]);
-    let result = partials;
-    if (s.nt > 1) {
-      result = this.arena.alloc(n * 4);
-      this.run(T.sumPartialsTask, this.threads(n, PAR_ELEMENTS), [n, s.nt, partials, result]);
-    }
+    const result = this.arena.alloc(n * 4);
+    this.run(T.sumPartialsTask, this.threads(n, PAR_ELEMENTS), [p.groups, s.og, s.Kc, s.nt, partials, result]);
     this.unstage(result, out);
   }
 

@@ -57,6 +57,22 @@ function col2im(
           if (h < 0 || h >= H) continue;
           const row = plane + <usize>(h * W) * 4;
           const w0 = kw * dW - pW;
+          if (sW == 1) {
+            // Contiguous run, as in im2col: one vector add over the unclipped middle.
+            const lo = max(0, -w0), hi = min(oW, W - w0);
+            const d = row + <usize>(w0 + lo) * 4, s = src + <usize>lo * 4;
+            let j = 0;
+            const n = hi - lo;
+            for (; j + 4 <= n; j += 4) {
+              const o = <usize>j * 4;
+              v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+            }
+            for (; j < n; j++) {
+              const o = <usize>j * 4;
+              store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
+            }
+            continue;
+          }
           for (let ow = 0; ow < oW; ow++) {
             const w = ow * sW + w0;
             if (w >= 0 && w < W) {
@@ -132,8 +148,11 @@ export function conv2dBackwardInputTask(
 }
 
 /**
- * Each thread accumulates gW over its images into its own partial [O, Kc] at `partials` + tid·O·Kc;
- * the caller sums the partials (sumPartialsTask), so the order is fixed for a given thread count.
+ * Each thread accumulates gWᵀ over its images into its own partial [G, Kc, og] at
+ * `partials` + tid·O·Kc; the caller sums and transposes the partials (sumPartialsTask), so the
+ * order is fixed for a given thread count. Computing gWᵀ = col · gyᵀ rather than gW = gy · colᵀ
+ * makes the strided operand the small gy (og×P) instead of col (Kc×P), and tiles exactly for the
+ * usual channel counts.
  */
 export function conv2dBackwardWeightTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
@@ -150,19 +169,26 @@ export function conv2dBackwardWeightTask(
     const n = t / G, g = t % G;
     const xg = x + <usize>((n * C + g * cg) * H * W) * 4;
     if (!direct) im2col(xg, cg, H, W, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, col);
-    // gW_g += gy_g · colᵀ: colᵀ is read through swapped strides while packing.
-    gemm(og, Kc, P, gy + <usize>((n * O + g * og) * P) * 4, P, 1, direct ? xg : col, 1, P,
-      gw + <usize>(g * og * Kc) * 4, Kc, true, mine);
+    // gW_gᵀ += col · gy_gᵀ: gyᵀ is read through swapped strides while packing.
+    gemm(Kc, og, P, direct ? xg : col, P, 1, gy + <usize>((n * O + g * og) * P) * 4, 1, P,
+      gw + <usize>(g * og * Kc) * 4, og, true, mine);
   }
 }
 
-/** dst[i] = Σ_t src[t·n + i], split over threads by i. */
-export function sumPartialsTask(tid: i32, nt: i32, n: i32, parts: i32, src: usize, dst: usize): void {
-  const per = (((n + nt - 1) / nt) + 3) & ~3;
+/**
+ * gW[g·og + o, k] = Σ_t partial_t[g, k, o] for the partials of conv2dBackwardWeightTask, each of
+ * n = G·og·Kc floats; split over threads by output element.
+ */
+export function sumPartialsTask(tid: i32, nt: i32, G: i32, og: i32, Kc: i32, parts: i32, src: usize, dst: usize): void {
+  const n = G * og * Kc;
+  const per = (n + nt - 1) / nt;
   const lo = min(n, tid * per), hi = min(n, lo + per);
   for (let i = lo; i < hi; i++) {
+    const k = i % Kc, r = i / Kc;
+    const o = r % og, g = r / og;
+    const at = <usize>((g * Kc + k) * og + o) * 4;
     let s: f32 = 0;
-    for (let t = 0; t < parts; t++) s += load<f32>(src + <usize>(t * n + i) * 4);
+    for (let t = 0; t < parts; t++) s += load<f32>(src + <usize>(t * n) * 4 + at);
     store<f32>(dst + <usize>i * 4, s);
   }
 }
