@@ -1,0 +1,8 @@
+/**
+ * deeptype: deep learning for TypeScript.
+ *
+ * ```ts
+ * import { tensor, randn, nn, optim, data } from "deeptype";
+ * ```
+ */
+export * from "./core.js";
