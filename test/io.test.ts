@@ -1,4 +1,4 @@
-import { test, mock } from "node:test";
+import { after, test, mock } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -19,8 +19,12 @@ function rawFile(header: unknown, data: number[] | Uint8Array = [], headerText?:
   return out;
 }
 
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-io-"));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-io-"));
+  dirs.push(d);
+  return d;
 }
 
 test("safetensors: writer output matches the committed fixture byte for byte", () => {
