@@ -6,3 +6,4 @@
  * ```
  */
 export * from "./core.js";
+export * as nn from "./nn/index.js";
