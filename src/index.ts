@@ -6,3 +6,4 @@
  * ```
  */
 export * from "./core.js";
+export * as optim from "./optim/index.js";
