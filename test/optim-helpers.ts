@@ -16,6 +16,9 @@ export interface OptimizerCase {
   options: Record<string, unknown>;
   groups?: Array<{ params: ("W" | "b")[] } & Record<string, unknown>>;
   trajectory: TrajectoryPoint[];
+  /** PyTorch's state_dict() after `savedAfter` steps, tensors as {dtype, shape, data}. */
+  savedAfter: number;
+  stateDict: { state: Record<string, Record<string, unknown>>; param_groups: Array<Record<string, unknown>> };
 }
 
 export interface SchedulerCase {
