@@ -7,3 +7,5 @@
  */
 export * from "./core.js";
 export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
+export * as data from "./data/index.js";
