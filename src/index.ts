@@ -6,3 +6,4 @@
  * ```
  */
 export * from "./core.js";
+export * as data from "./data/index.js";
