@@ -7,5 +7,5 @@ export * from "./sampler.js";
 export * from "./collate.js";
 export * from "./split.js";
 export * from "./dataloader.js";
-export * from "./transforms/transform.js";
+export * from "./transforms/index.js";
 export * from "./datasets/index.js";
