@@ -1,0 +1,165 @@
+/**
+ * The backward engine: walks the graph from the outputs in topological order (iteratively, so a
+ * 10,000-op chain needs no deep recursion), summing gradients per node before calling its rule.
+ */
+import { Node, type Edge } from "./node.js";
+import { Tensor } from "../tensor/tensor.js";
+import { fmt, sameShape } from "../tensor/shape.js";
+import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
+import { add } from "../ops/elementwise.js";
+import { clone } from "../ops/shape.js";
+import { onesLike } from "../tensor/creation.js";
+import { installMethods } from "../ops/op.js";
+
+export interface BackwardOptions {
+  /** Keep saved tensors so that backward can run through this graph again. */
+  retainGraph?: boolean;
+  /** Record the backward computation itself, for higher-order gradients. */
+  createGraph?: boolean;
+}
+
+/** `loss.backward()`: accumulates d(tensor)/d(leaf) into every leaf's `.grad`. */
+export function backward(tensor: Tensor, gradient?: Tensor, opts: BackwardOptions = {}): void {
+  if (!tensor.requiresGrad) {
+    throw new Error("backward: this tensor does not require grad and has no gradFn; did you forget requiresGrad on the inputs, or compute it inside noGrad?");
+  }
+  const g = rootGradient(tensor, gradient, "backward");
+  run([tensor], [g], opts, null);
+}
+
+/**
+ * `grad([y], [x])`: gradients of outputs with respect to inputs, returned rather than accumulated
+ * into `.grad`. With `createGraph` the results are differentiable again (higher-order gradients).
+ */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  opts: BackwardOptions & { gradOutputs?: readonly (Tensor | undefined)[]; allowUnused?: boolean } = {},
+): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
+  const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
+  ins.forEach((t, i) => {
+    if (!t.requiresGrad) throw new Error(`grad: input ${i} (shape ${fmt(t.shape)}) does not require grad`);
+  });
+  outs.forEach((t, i) => {
+    if (!t.requiresGrad) throw new Error(`grad: output ${i} (shape ${fmt(t.shape)}) does not require grad and has no gradFn`);
+  });
+  const targets = new Set<Node | Tensor>(ins.map((t) => t.gradFn ?? t));
+  const captured = run(outs, outs.map((t, i) => rootGradient(t, opts.gradOutputs?.[i], "grad")), opts, targets);
+  return ins.map((t, i) => {
+    const g = captured.get(t.gradFn ?? t) ?? null;
+    if (!g && !opts.allowUnused) {
+      throw new Error(`grad: input ${i} (shape ${fmt(t.shape)}) was not used to compute the outputs; pass {allowUnused: true} to get null for it`);
+    }
+    return g;
+  });
+}
+
+function rootGradient(t: Tensor, g: Tensor | undefined, op: string): Tensor {
+  if (g === undefined) {
+    if (t.numel !== 1) {
+      throw new Error(
+        `${op}: a gradient can be created implicitly only for a one-element output, this one has shape ${fmt(t.shape)}; ` +
+          `pass a gradient of that shape (e.g. y.backward(onesLike(y))) or reduce it first (y.sum().backward())`,
+      );
+    }
+    return onesLike(t);
+  }
+  if (!sameShape(g.shape, t.shape)) {
+    throw new Error(`${op}: the gradient has shape ${fmt(g.shape)} but the output has shape ${fmt(t.shape)}; they must match`);
+  }
+  return g;
+}
+
+function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, targets: Set<Node | Tensor> | null): Map<Node | Tensor, Tensor> {
+  const captured = new Map<Node | Tensor, Tensor>();
+  const deps = countDependencies(roots);
+  const pending = new Map<Node, Tensor>();
+  const ready: Node[] = [];
+  const prevMode = isGradEnabled();
+  setGradEnabled(!!opts.createGraph);
+  try {
+    const deliver = (edge: Edge, g: Tensor | null | undefined): void => {
+      if (!edge) return;
+      if (edge instanceof Node) {
+        if (g) pending.set(edge, sum(pending.get(edge), g));
+        const left = deps.get(edge)! - 1;
+        deps.set(edge, left);
+        if (left === 0) ready.push(edge);
+      } else if (g) {
+        if (targets) {
+          if (targets.has(edge)) captured.set(edge, sum(captured.get(edge), g));
+        } else {
+          edge.grad = accumulateLeaf(edge, g, !!opts.createGraph);
+        }
+      }
+    };
+    // Roots are fed as if one extra consumer produced their gradients.
+    roots.forEach((t, i) => {
+      if (t.gradFn) deps.set(t.gradFn, (deps.get(t.gradFn) ?? 0) + 1);
+    });
+    roots.forEach((t, i) => deliver(t.gradFn ?? t, rootGrads[i]));
+    while (ready.length > 0) {
+      const node = ready.pop()!;
+      const g = pending.get(node);
+      pending.delete(node);
+      if (g && node.retained) node.retained.grad = accumulateLeaf(node.retained, g, !!opts.createGraph);
+      if (g && targets?.has(node)) captured.set(node, g);
+      const grads = g ? node.apply(g) : [];
+      node.edges.forEach((e, i) => deliver(e, grads[i]));
+      if (!opts.retainGraph) node.release();
+    }
+  } finally {
+    setGradEnabled(prevMode);
+  }
+  return captured;
+}
+
+/** How many edges point at each node reachable from the roots (iterative depth-first walk). */
+function countDependencies(roots: Tensor[]): Map<Node, number> {
+  const deps = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const r of roots) {
+    if (r.gradFn && !deps.has(r.gradFn)) {
+      deps.set(r.gradFn, 0);
+      stack.push(r.gradFn);
+    }
+  }
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    for (const e of n.edges) {
+      if (!(e instanceof Node)) continue;
+      const seen = deps.has(e);
+      deps.set(e, (deps.get(e) ?? 0) + 1);
+      if (!seen) stack.push(e);
+    }
+  }
+  return deps;
+}
+
+function sum(a: Tensor | undefined, b: Tensor): Tensor {
+  return a ? add(a, b) : b;
+}
+
+/** A leaf's .grad is its own contiguous tensor (never a view shared with another gradient). */
+function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): Tensor {
+  if (leaf.grad) return add(leaf.grad, g);
+  return createGraph ? clone(g) : clone(g).detach();
+}
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    /** `loss.backward()`: accumulates gradients into the leaves' `.grad`. */
+    backward(gradient?: Tensor, opts?: BackwardOptions): void;
+    /** Keep `.grad` for this non-leaf tensor during the next backward. */
+    retainGrad(): void;
+  }
+}
+
+installMethods({
+  backward: (t: Tensor, gradient?: Tensor, opts?: BackwardOptions) => backward(t, gradient, opts),
+  retainGrad: (t: Tensor) => {
+    if (!t.requiresGrad) throw new Error("retainGrad: this tensor does not require grad");
+    if (t.gradFn) t.gradFn.retained = t;
+  },
+});

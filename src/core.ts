@@ -1,0 +1,35 @@
+/**
+ * The public Tensor API in one import: the Tensor class with every op method installed, creation
+ * functions, ops, autograd and backend selection. Layers above (nn, optim, data, io, utils) import
+ * from here and nothing lower, so importing any of them also installs the op methods.
+ */
+export { Tensor, type TensorLike, type NestedArray, type Storage } from "./tensor/tensor.js";
+export { type DType, type TypedArray, promoteTypes, isFloating } from "./tensor/dtype.js";
+export { Generator, defaultGenerator, manualSeed, type GeneratorState } from "./tensor/generator.js";
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, bernoulli,
+  type CreateOptions, type RandomOptions,
+} from "./tensor/creation.js";
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
+export { backward, grad, type BackwardOptions } from "./autograd/engine.js";
+export { gradcheck, type GradcheckOptions } from "./autograd/gradcheck.js";
+export type { Node, Saved } from "./autograd/node.js";
+export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";
+export { defineOp, apply, type OpDef } from "./ops/op.js";
+export {
+  contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand, sumTo,
+  narrow, select, slice, get, split, chunk, cat, stack, flip, repeat, pad,
+} from "./ops/shape.js";
+export {
+  neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, reciprocal, square,
+  logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder, atan2, eq, ne, lt, le, gt, ge,
+  logicalAnd, logicalOr, logicalXor, where, maskedFill, isfinite, isnan,
+} from "./ops/elementwise.js";
+export {
+  sum, mean, var_ as variance, std, prod, amax, amin, argmax, argmin, max, min, norm, logsumexp, cumsum, softmax, logSoftmax,
+  type ValuesIndices,
+} from "./ops/reduce.js";
+export { matmul, mm, bmm, dot, outer } from "./ops/matmul.js";
+export { gather, scatter, scatterAdd, indexSelect, indexAdd, oneHot, tril, triu } from "./ops/indexing.js";
+export { conv2d, conv1d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "./ops/conv.js";
+export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, type Pool2dOptions } from "./ops/pool.js";

@@ -1,0 +1,113 @@
+/**
+ * Turning a list of samples into one batch. The default mirrors PyTorch's `default_collate`:
+ * tensors are stacked along a new first dim, arrays/tuples and objects are collated field by
+ * field, recursively.
+ *
+ * Numbers: JavaScript cannot tell 1 from 1.0, so PyTorch's rule (ints -> int64, floats -> float64)
+ * cannot be followed. The rule here is the simplest honest one: numbers collate to a float32 tensor,
+ * booleans to bool. Return class labels as int32 0-d tensors (`tensor(y, { dtype: "int32" })`),
+ * which stack to an int32 [B] tensor, as the built-in datasets do.
+ */
+import { Tensor, stack } from "../core.js";
+
+/**
+ * The type of a batch the default collate makes from samples of type `T`.
+ *
+ * ```ts
+ * type B = Collated<{ image: Tensor; label: Tensor; name: string }>;  // { image: Tensor; label: Tensor; name: string[] }
+ * ```
+ */
+export type Collated<T> = T extends Tensor | number | boolean
+  ? Tensor
+  : T extends string
+    ? string[]
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: Collated<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Collated<T[K]> }
+        : never;
+
+function fmtShape(s: readonly number[]): string {
+  return `[${s.join(",")}]`;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (v instanceof Tensor) return `a tensor of shape ${fmtShape(v.shape)}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return typeof v;
+}
+
+function stackSamples(samples: Tensor[], indices: readonly number[], path: string): Tensor {
+  const ref = samples[0];
+  for (let k = 1; k < samples.length; k++) {
+    const s = samples[k].shape;
+    if (s.length !== ref.shape.length || s.some((d, j) => d !== ref.shape[j])) {
+      throw new Error(
+        `collate: cannot stack ${path || "the samples"}: dataset index ${indices[k]} has shape ${fmtShape(s)} but dataset index ${indices[0]} has ${fmtShape(ref.shape)}; ` +
+          "resize or crop them to one size in the dataset's transform, or pass a custom collate",
+      );
+    }
+    if (samples[k].dtype !== ref.dtype) {
+      throw new Error(`collate: cannot stack ${path || "the samples"}: dataset index ${indices[k]} is ${samples[k].dtype} but dataset index ${indices[0]} is ${ref.dtype}; convert them to one dtype`);
+    }
+  }
+  return stack(samples, 0);
+}
+
+function collateAt(samples: unknown[], indices: readonly number[], path: string): unknown {
+  const first = samples[0];
+  const where = path || "sample";
+  const mismatch = (k: number, expected: string): never => {
+    throw new Error(`collate: ${where} of dataset index ${indices[k]} is ${describe(samples[k])}, but dataset index ${indices[0]} has ${expected}; every sample must have the same structure`);
+  };
+  if (first instanceof Tensor) {
+    samples.forEach((s, k) => s instanceof Tensor || mismatch(k, describe(first)));
+    return stackSamples(samples as Tensor[], indices, path);
+  }
+  if (typeof first === "number" || typeof first === "boolean") {
+    const kind = typeof first;
+    samples.forEach((s, k) => typeof s === kind || mismatch(k, `a ${kind}`));
+    const data = kind === "number" ? Float32Array.from(samples as number[]) : Uint8Array.from(samples as boolean[], (b) => (b ? 1 : 0));
+    return Tensor.fromArray(data, [samples.length], kind === "number" ? "float32" : "bool");
+  }
+  if (typeof first === "string") {
+    samples.forEach((s, k) => typeof s === "string" || mismatch(k, "a string"));
+    return [...samples];
+  }
+  if (Array.isArray(first)) {
+    samples.forEach((s, k) => (Array.isArray(s) && s.length === first.length) || mismatch(k, describe(first)));
+    return first.map((_, j) => collateAt(samples.map((s) => (s as unknown[])[j]), indices, `${path}[${j}]`));
+  }
+  if (first !== null && typeof first === "object" && !ArrayBuffer.isView(first)) {
+    const keys = Object.keys(first);
+    const out: Record<string, unknown> = {};
+    samples.forEach((s, k) => {
+      if (s === null || typeof s !== "object") mismatch(k, "an object");
+      const sk = Object.keys(s as object);
+      if (sk.length !== keys.length || keys.some((key) => !(key in (s as object)))) {
+        throw new Error(`collate: ${where} of dataset index ${indices[k]} has keys {${sk.join(", ")}} but dataset index ${indices[0]} has {${keys.join(", ")}}`);
+      }
+    });
+    for (const key of keys) out[key] = collateAt(samples.map((s) => (s as Record<string, unknown>)[key]), indices, path ? `${path}.${key}` : key);
+    return out;
+  }
+  throw new Error(
+    `collate: cannot batch ${where} of dataset index ${indices[0]}: it is ${ArrayBuffer.isView(first) ? "a typed array (wrap it with tensor())" : describe(first)}; ` +
+      "samples must be tensors, numbers, booleans, strings, or arrays/objects of them (or pass a custom collate)",
+  );
+}
+
+/**
+ * PyTorch's `default_collate`: stacks tensors, numbers -> float32 [B], booleans -> bool [B],
+ * strings -> string[], arrays and objects field by field. `indices` (the dataset indices of the
+ * samples) only serve error messages.
+ *
+ * ```ts
+ * defaultCollate([{ x: tensor([1, 2]), y: 0 }, { x: tensor([3, 4]), y: 1 }])  // { x: [2,2], y: [2] float32 }
+ * ```
+ */
+export function defaultCollate<T>(samples: readonly T[], indices?: readonly number[]): Collated<T> {
+  if (samples.length === 0) throw new Error("collate: cannot collate an empty list of samples");
+  return collateAt([...samples], indices ?? samples.map((_, k) => k), "") as Collated<T>;
+}

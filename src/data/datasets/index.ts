@@ -1,0 +1,2 @@
+/** Built-in datasets. */
+export * from "./mnist.js";

@@ -1,0 +1,11 @@
+/**
+ * deeptype's data pipeline: datasets, samplers, DataLoader, randomSplit, transforms and built-in
+ * datasets. `import { data } from "deeptype"; new data.DataLoader({ dataset, batchSize: 32 })`.
+ */
+export * from "./dataset.js";
+export * from "./sampler.js";
+export * from "./collate.js";
+export * from "./split.js";
+export * from "./dataloader.js";
+export * from "./transforms/index.js";
+export * from "./datasets/index.js";

@@ -1,0 +1,229 @@
+/**
+ * Geometric transforms: they move pixels, so they move the image and every spatial target (mask,
+ * depth, ...) identically, with one random draw per sample. See sample.ts for the field rules.
+ */
+import { type Generator, defaultGenerator } from "../../core.js";
+import { type Sample, imageOf, mapSpatial } from "./sample.js";
+import type { Transform } from "./transform.js";
+import { type Interpolation, crop, hflip, resize, resizedCrop, rotate, vflip } from "./functional.js";
+
+type Size = number | readonly [number, number];
+
+function pairOf(size: Size, op: string): [number, number] {
+  const [h, w] = typeof size === "number" ? [size, size] : size;
+  if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1) throw new Error(`${op}: size must be a positive integer or [height, width], got ${JSON.stringify(size)}`);
+  return [h, w];
+}
+
+function checkP(p: number, op: string): number {
+  if (!(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a probability in [0, 1], got ${p}`);
+  return p;
+}
+
+/**
+ * Mirrors left-right with probability p (image and spatial targets together).
+ *
+ * ```ts
+ * const flip = new RandomHorizontalFlip({ p: 0.5, generator: new Generator(0) });
+ * ```
+ */
+export class RandomHorizontalFlip implements Transform<Sample> {
+  readonly p: number;
+  readonly generator: Generator;
+  constructor(opts: { p?: number; generator?: Generator } = {}) {
+    this.p = checkP(opts.p ?? 0.5, "RandomHorizontalFlip");
+    this.generator = opts.generator ?? defaultGenerator;
+  }
+  apply<S extends Sample>(sample: S): S {
+    imageOf(sample, "RandomHorizontalFlip");
+    return this.generator.random() < this.p ? mapSpatial(sample, "RandomHorizontalFlip", hflip) : sample;
+  }
+}
+
+/**
+ * Mirrors top-bottom with probability p (image and spatial targets together).
+ *
+ * ```ts
+ * const flip = new RandomVerticalFlip({ p: 0.5 });
+ * ```
+ */
+export class RandomVerticalFlip implements Transform<Sample> {
+  readonly p: number;
+  readonly generator: Generator;
+  constructor(opts: { p?: number; generator?: Generator } = {}) {
+    this.p = checkP(opts.p ?? 0.5, "RandomVerticalFlip");
+    this.generator = opts.generator ?? defaultGenerator;
+  }
+  apply<S extends Sample>(sample: S): S {
+    imageOf(sample, "RandomVerticalFlip");
+    return this.generator.random() < this.p ? mapSpatial(sample, "RandomVerticalFlip", vflip) : sample;
+  }
+}
+
+/**
+ * Resizes to `[h, w]`, or, given one number, the shorter side to it keeping the aspect ratio
+ * (as torchvision). Masks and integer maps always use nearest.
+ *
+ * ```ts
+ * new Resize(64).apply(image)  // [3, 480, 640] -> [3, 64, 85]
+ * ```
+ */
+export class Resize implements Transform<Sample> {
+  readonly size: Size;
+  readonly interpolation: Interpolation;
+  constructor(size: Size, opts: { interpolation?: Interpolation } = {}) {
+    pairOf(size, "Resize");
+    this.size = size;
+    this.interpolation = opts.interpolation ?? "bilinear";
+  }
+  apply<S extends Sample>(sample: S): S {
+    const [h, w] = imageOf(sample, "Resize").shape.slice(-2);
+    let oh: number, ow: number;
+    if (typeof this.size === "number") {
+      const s = this.size;
+      [oh, ow] = h <= w ? [s, Math.max(1, Math.floor((s * w) / h))] : [Math.max(1, Math.floor((s * h) / w)), s];
+    } else [oh, ow] = this.size;
+    if (oh === h && ow === w) return sample;
+    return mapSpatial(sample, "Resize", (t, kind) => resize(t, oh, ow, kind === "mask" ? "nearest" : this.interpolation));
+  }
+}
+
+/**
+ * The central `size` window (padded with 0 if the image is smaller).
+ *
+ * ```ts
+ * new CenterCrop(224).apply(image)
+ * ```
+ */
+export class CenterCrop implements Transform<Sample> {
+  readonly size: [number, number];
+  constructor(size: Size) {
+    this.size = pairOf(size, "CenterCrop");
+  }
+  apply<S extends Sample>(sample: S): S {
+    const [h, w] = imageOf(sample, "CenterCrop").shape.slice(-2);
+    const [ch, cw] = this.size;
+    const top = Math.round((h - ch) / 2);
+    const left = Math.round((w - cw) / 2);
+    return mapSpatial(sample, "CenterCrop", (t) => crop(t, top, left, ch, cw));
+  }
+}
+
+/**
+ * A random `size` window, after optional zero-padding of `padding` pixels on every side (the
+ * CIFAR recipe: `new RandomCrop(32, { padding: 4 })`). Targets are padded with `targetFill`.
+ *
+ * ```ts
+ * const rc = new RandomCrop(28, { padding: 2, generator: new Generator(0) });
+ * ```
+ */
+export class RandomCrop implements Transform<Sample> {
+  readonly size: [number, number];
+  readonly padding: number;
+  readonly fill: number;
+  readonly targetFill: number;
+  readonly generator: Generator;
+  constructor(size: Size, opts: { padding?: number; fill?: number; targetFill?: number; generator?: Generator } = {}) {
+    this.size = pairOf(size, "RandomCrop");
+    this.padding = opts.padding ?? 0;
+    if (!Number.isInteger(this.padding) || this.padding < 0) throw new Error(`RandomCrop: padding must be a non-negative integer, got ${opts.padding}`);
+    this.fill = opts.fill ?? 0;
+    this.targetFill = opts.targetFill ?? 0;
+    this.generator = opts.generator ?? defaultGenerator;
+  }
+  apply<S extends Sample>(sample: S): S {
+    const [h, w] = imageOf(sample, "RandomCrop").shape.slice(-2);
+    const [ch, cw] = this.size;
+    const p = this.padding;
+    if (ch > h + 2 * p || cw > w + 2 * p) {
+      throw new Error(`RandomCrop: crop ${ch}x${cw} is larger than the ${h}x${w} image padded by ${p}; use a smaller size, more padding, or Resize first`);
+    }
+    const top = this.generator.randint(0, h + 2 * p - ch + 1) - p;
+    const left = this.generator.randint(0, w + 2 * p - cw + 1) - p;
+    return mapSpatial(sample, "RandomCrop", (t, _kind, field) => crop(t, top, left, ch, cw, field === "image" ? this.fill : this.targetFill));
+  }
+}
+
+/**
+ * A random window covering `scale` of the area with aspect ratio in `ratio`, resized to `size`
+ * (torchvision's RandomResizedCrop, with its 10-tries-then-centre-crop fallback).
+ *
+ * ```ts
+ * const rrc = new RandomResizedCrop(224, { scale: [0.08, 1] });
+ * ```
+ */
+export class RandomResizedCrop implements Transform<Sample> {
+  readonly size: [number, number];
+  readonly scale: readonly [number, number];
+  readonly ratio: readonly [number, number];
+  readonly interpolation: Interpolation;
+  readonly generator: Generator;
+  constructor(size: Size, opts: { scale?: [number, number]; ratio?: [number, number]; interpolation?: Interpolation; generator?: Generator } = {}) {
+    this.size = pairOf(size, "RandomResizedCrop");
+    this.scale = opts.scale ?? [0.08, 1];
+    this.ratio = opts.ratio ?? [3 / 4, 4 / 3];
+    if (!(this.scale[0] > 0 && this.scale[0] <= this.scale[1])) throw new Error(`RandomResizedCrop: scale must be [min, max] with 0 < min <= max, got [${this.scale}]`);
+    if (!(this.ratio[0] > 0 && this.ratio[0] <= this.ratio[1])) throw new Error(`RandomResizedCrop: ratio must be [min, max] with 0 < min <= max, got [${this.ratio}]`);
+    this.interpolation = opts.interpolation ?? "bilinear";
+    this.generator = opts.generator ?? defaultGenerator;
+  }
+  /** The window (top, left, height, width) for an image of h x w. */
+  getParams(h: number, w: number): [number, number, number, number] {
+    const g = this.generator;
+    const area = h * w;
+    const [lr0, lr1] = [Math.log(this.ratio[0]), Math.log(this.ratio[1])];
+    for (let tries = 0; tries < 10; tries++) {
+      const target = area * (this.scale[0] + g.random() * (this.scale[1] - this.scale[0]));
+      const aspect = Math.exp(lr0 + g.random() * (lr1 - lr0));
+      const cw = Math.round(Math.sqrt(target * aspect));
+      const ch = Math.round(Math.sqrt(target / aspect));
+      if (cw > 0 && ch > 0 && cw <= w && ch <= h) return [g.randint(0, h - ch + 1), g.randint(0, w - cw + 1), ch, cw];
+    }
+    // Fallback: the largest centred window whose aspect fits in `ratio`.
+    const r = w / h;
+    const [ch, cw] = r < this.ratio[0] ? [Math.round(w / this.ratio[0]), w] : r > this.ratio[1] ? [h, Math.round(h * this.ratio[1])] : [h, w];
+    return [Math.floor((h - ch) / 2), Math.floor((w - cw) / 2), ch, cw];
+  }
+  apply<S extends Sample>(sample: S): S {
+    const [h, w] = imageOf(sample, "RandomResizedCrop").shape.slice(-2);
+    const [top, left, ch, cw] = this.getParams(h, w);
+    const [oh, ow] = this.size;
+    return mapSpatial(sample, "RandomResizedCrop", (t, kind) => resizedCrop(t, top, left, ch, cw, oh, ow, kind === "mask" ? "nearest" : this.interpolation));
+  }
+}
+
+/**
+ * Rotates by an angle drawn uniformly from [-degrees, degrees] (or [min, max]), counter-clockwise,
+ * about the centre; uncovered corners get `fill` (image) and `targetFill` (targets).
+ *
+ * ```ts
+ * const rot = new RandomRotation(15, { fill: 0 });
+ * ```
+ */
+export class RandomRotation implements Transform<Sample> {
+  readonly degrees: [number, number];
+  readonly fill: number;
+  readonly targetFill: number;
+  readonly interpolation: Interpolation;
+  readonly generator: Generator;
+  constructor(degrees: number | [number, number], opts: { fill?: number; targetFill?: number; interpolation?: Interpolation; generator?: Generator } = {}) {
+    if (typeof degrees === "number") {
+      if (!(degrees >= 0)) throw new Error(`RandomRotation: a single degrees value must be non-negative (the range is [-d, d]), got ${degrees}`);
+      this.degrees = [-degrees, degrees];
+    } else {
+      if (!(degrees[0] <= degrees[1])) throw new Error(`RandomRotation: degrees must be [min, max] with min <= max, got [${degrees}]`);
+      this.degrees = [degrees[0], degrees[1]];
+    }
+    this.fill = opts.fill ?? 0;
+    this.targetFill = opts.targetFill ?? 0;
+    this.interpolation = opts.interpolation ?? "nearest";
+    this.generator = opts.generator ?? defaultGenerator;
+  }
+  apply<S extends Sample>(sample: S): S {
+    imageOf(sample, "RandomRotation");
+    const angle = this.degrees[0] + this.generator.random() * (this.degrees[1] - this.degrees[0]);
+    return mapSpatial(sample, "RandomRotation", (t, kind, field) =>
+      rotate(t, angle, kind === "mask" ? "nearest" : this.interpolation, field === "image" ? this.fill : this.targetFill),
+    );
+  }
+}

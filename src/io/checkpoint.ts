@@ -1,0 +1,95 @@
+/**
+ * Model weights and training checkpoints as safetensors files.
+ *
+ * A checkpoint is arbitrary nested state (numbers, strings, arrays, plain objects and Tensors: a
+ * model's state dict, an optimizer's, a scheduler's, RNG state, the epoch). Every tensor becomes a
+ * safetensors entry named by its path in the state; everything else is JSON in the header's
+ * metadata with `{"$tensor": path}` where a tensor stood. One file, written atomically, so a crash
+ * mid-save leaves the previous checkpoint intact.
+ */
+import { Tensor } from "../core.js";
+import { loadSafetensors, saveSafetensors } from "./files.js";
+import type { TensorRecord } from "./safetensors.js";
+
+/** A tensor as a plain record (contiguous copy). */
+export function toRecord(t: Tensor): TensorRecord {
+  return { dtype: t.dtype, shape: [...t.shape], data: t.data() };
+}
+
+/** A tensor owning the record's data. */
+export function fromRecord(r: TensorRecord): Tensor {
+  return Tensor.fromArray(r.data, r.shape, r.dtype);
+}
+
+/** `await saveWeights("model.safetensors", model.stateDict())`: PyTorch-compatible weight names. */
+export async function saveWeights(file: string, stateDict: Record<string, Tensor>, metadata: Record<string, string> = {}): Promise<void> {
+  const records: Record<string, TensorRecord> = {};
+  for (const [k, t] of Object.entries(stateDict)) records[k] = toRecord(t);
+  await saveSafetensors(file, records, { format: "pt", ...metadata });
+}
+
+/** `model.loadStateDict(await loadWeights("model.safetensors"))` */
+export async function loadWeights(file: string): Promise<Record<string, Tensor>> {
+  const { tensors } = await loadSafetensors(file);
+  const out: Record<string, Tensor> = {};
+  for (const [k, r] of Object.entries(tensors)) out[k] = fromRecord(r);
+  return out;
+}
+
+const FORMAT = "deeptype-checkpoint/1";
+
+/** Splits nested state into tensors (by path) and JSON with placeholders. */
+function pack(value: unknown, path: string, tensors: Record<string, TensorRecord>): unknown {
+  if (value instanceof Tensor) {
+    tensors[path] = toRecord(value);
+    return { $tensor: path };
+  }
+  if (Array.isArray(value)) return value.map((v, i) => pack(v, `${path}.${i}`, tensors));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = pack(v, path ? `${path}.${k}` : k, tensors);
+    return out;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) return { $number: String(value) };
+  return value;
+}
+
+function unpack(value: unknown, tensors: Record<string, TensorRecord>, file: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => unpack(v, tensors, file));
+  if (value !== null && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (typeof o.$tensor === "string") {
+      const r = tensors[o.$tensor];
+      if (!r) throw new Error(`loadCheckpoint: ${file} refers to tensor "${o.$tensor}", which the file does not contain`);
+      return fromRecord(r);
+    }
+    if (typeof o.$number === "string") return Number(o.$number);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) out[k] = unpack(v, tensors, file);
+    return out;
+  }
+  return value;
+}
+
+/** `await saveCheckpoint("ckpt.safetensors", {epoch, model: model.stateDict(), optimizer: opt.stateDict()})` */
+export async function saveCheckpoint(file: string, state: Record<string, unknown>): Promise<void> {
+  const tensors: Record<string, TensorRecord> = {};
+  const json = JSON.stringify(pack(state, "", tensors));
+  await saveSafetensors(file, tensors, { format: FORMAT, state: json });
+}
+
+/** Reads what saveCheckpoint wrote, validating the file before use. */
+export async function loadCheckpoint(file: string): Promise<Record<string, unknown>> {
+  const { tensors, metadata } = await loadSafetensors(file);
+  if (metadata.format !== FORMAT || typeof metadata.state !== "string") {
+    throw new Error(`loadCheckpoint: ${file} is not a deeptype checkpoint (format "${metadata.format ?? "missing"}", expected "${FORMAT}")`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(metadata.state);
+  } catch (e) {
+    throw new Error(`loadCheckpoint: ${file} has a corrupt state header: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`loadCheckpoint: ${file}'s state is not an object`);
+  return unpack(parsed, tensors, file) as Record<string, unknown>;
+}

@@ -1,0 +1,82 @@
+/**
+ * Disk I/O for Node.js: atomic writes and safetensors files.
+ *
+ * Kept apart from `safetensors.ts` so that browser bundles never pull in `node:fs`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseSafetensors, serializeSafetensors, type ParsedSafetensors, type TensorRecord } from "./safetensors.js";
+
+/**
+ * Writes `data` to `file` so that readers see either the old file or the complete new one, never a
+ * torn write: the bytes go to a temporary file in the same directory (same filesystem, so `rename`
+ * is atomic), are fsynced, then renamed over the target; the directory is fsynced so the rename
+ * itself survives a power cut. On failure the temporary file is removed and the previous file is
+ * left as it was. A process killed mid-write may leave a `.<name>.<pid>.<n>.tmp` file behind, never a
+ * half-written `file`.
+ *
+ * @example await atomicWriteFile("runs/report.html", html);
+ */
+export async function atomicWriteFile(file: string, data: Uint8Array | string): Promise<void> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${tmpCounter++}.tmp`);
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(tmp, "wx", 0o644);
+    let written = 0;
+    while (written < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, written);
+      if (bytesWritten <= 0) throw new Error(`atomicWriteFile: ${file}: write made no progress`);
+      written += bytesWritten;
+    }
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    if (handle) await handle.close().catch(() => {});
+    await fs.promises.rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
+  await syncDir(dir);
+}
+
+let tmpCounter = 0;
+
+async function syncDir(dir: string): Promise<void> {
+  // Directory fsync makes the rename durable on Linux; some platforms (Windows) cannot open a
+  // directory, where the rename is as durable as the OS makes it anyway.
+  let h: fs.promises.FileHandle | undefined;
+  try {
+    h = await fs.promises.open(dir, "r");
+    await h.sync();
+  } catch {
+    /* best effort */
+  } finally {
+    await h?.close().catch(() => {});
+  }
+}
+
+/**
+ * Saves tensors (and string metadata) as a safetensors file, atomically.
+ *
+ * @example await saveSafetensors("model.safetensors", { "fc.weight": { dtype: "float32", shape: [2, 2], data: w } }, { epoch: "3" });
+ */
+export async function saveSafetensors(
+  file: string,
+  tensors: Record<string, TensorRecord>,
+  metadata?: Record<string, string>,
+): Promise<void> {
+  await atomicWriteFile(file, serializeSafetensors(tensors, metadata));
+}
+
+/**
+ * Reads and validates a safetensors file; errors name the file and the problem.
+ *
+ * @example const { tensors, metadata } = await loadSafetensors("model.safetensors");
+ */
+export async function loadSafetensors(file: string): Promise<ParsedSafetensors> {
+  const bytes = await fs.promises.readFile(file);
+  return parseSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+}

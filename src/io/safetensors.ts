@@ -1,0 +1,355 @@
+/**
+ * The safetensors format (Hugging Face), over plain records of typed arrays, so that weights move
+ * between deeptype and PyTorch without pickle and without running any code from the file.
+ *
+ * Layout: an 8-byte little-endian u64 `N`, then `N` bytes of UTF-8 JSON header, then the data buffer.
+ * The header maps each tensor name to `{dtype, shape, data_offsets: [begin, end]}` (offsets relative to
+ * the start of the data buffer) and may hold `"__metadata__": {string: string}`. Tensors are stored
+ * row-major, little-endian, back to back without gaps. Our writer pads the header with spaces so the
+ * data buffer starts 8-byte aligned, as the reference writer does.
+ *
+ * The parser treats the file as hostile: every number in the header is checked before it is used,
+ * and each failure is an `Error` naming the file and the problem.
+ *
+ * This module is pure (no Node imports) so it runs in browsers too; see `files.ts` for disk I/O.
+ */
+
+/** The dtypes deeptype stores; they map to safetensors' F32, F64, I32 and BOOL. */
+export type SafetensorsDType = "float32" | "float64" | "int32" | "bool";
+
+export type SafetensorsArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** One tensor as plain data: row-major values, `data.length` equals the product of `shape`. */
+export interface TensorRecord {
+  dtype: SafetensorsDType;
+  shape: number[];
+  data: SafetensorsArray;
+}
+
+/** A parsed tensor; `fileDtype` is the dtype string as written in the file (e.g. "I64" read as int32). */
+export interface LoadedTensorRecord extends TensorRecord {
+  fileDtype: string;
+}
+
+export interface ParsedSafetensors {
+  tensors: Record<string, LoadedTensorRecord>;
+  metadata: Record<string, string>;
+}
+
+/** Largest header accepted, as in the reference implementation: real headers are a few MB at most. */
+export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+
+const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
+const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+/**
+ * Every dtype code of the format, with its byte size and the deeptype dtype it is read into.
+ * Narrow integer types widen to int32 exactly; I64/U64/U32 are read into int32 only when every value
+ * fits (PyTorch writes BatchNorm's `num_batches_tracked` as I64); F16/BF16 widen to float32 exactly.
+ * `null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
+ */
+const READ_CODES: Record<string, { size: number; into: SafetensorsDType | null }> = {
+  BOOL: { size: 1, into: "bool" },
+  U8: { size: 1, into: "int32" },
+  I8: { size: 1, into: "int32" },
+  U16: { size: 2, into: "int32" },
+  I16: { size: 2, into: "int32" },
+  I32: { size: 4, into: "int32" },
+  U32: { size: 4, into: "int32" },
+  I64: { size: 8, into: "int32" },
+  U64: { size: 8, into: "int32" },
+  F16: { size: 2, into: "float32" },
+  BF16: { size: 2, into: "float32" },
+  F32: { size: 4, into: "float32" },
+  F64: { size: 8, into: "float64" },
+  F8_E4M3: { size: 1, into: null },
+  F8_E5M2: { size: 1, into: null },
+};
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function fail(source: string | undefined, msg: string): never {
+  throw new Error(`safetensors: ${source ?? "<bytes>"}: ${msg}`);
+}
+
+function numelOf(shape: readonly number[], bad: (msg: string) => never): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) {
+      bad(`shape ${JSON.stringify(shape)}: dimension ${i} is ${JSON.stringify(d)}, expected a non-negative integer`);
+    }
+    n *= d;
+    if (!Number.isSafeInteger(n)) bad(`shape ${JSON.stringify(shape)}: element count overflows`);
+  }
+  return n;
+}
+
+function checkArrayType(name: string, rec: TensorRecord): void {
+  const ok =
+    (rec.dtype === "float32" && rec.data instanceof Float32Array) ||
+    (rec.dtype === "float64" && rec.data instanceof Float64Array) ||
+    (rec.dtype === "int32" && rec.data instanceof Int32Array) ||
+    (rec.dtype === "bool" && rec.data instanceof Uint8Array);
+  if (!ok) {
+    throw new Error(
+      `serializeSafetensors: tensor "${name}": dtype ${rec.dtype} needs a ${
+        { float32: "Float32Array", float64: "Float64Array", int32: "Int32Array", bool: "Uint8Array" }[rec.dtype] ?? "known dtype"
+      }, got ${(rec.data as object)?.constructor?.name ?? typeof rec.data}`,
+    );
+  }
+}
+
+/** Copies a typed array's elements into `out` at `offset` as little-endian bytes. */
+function writeLE(out: Uint8Array, offset: number, rec: TensorRecord): void {
+  const { data, dtype } = rec;
+  if (dtype === "bool") {
+    for (let i = 0; i < data.length; i++) out[offset + i] = data[i] !== 0 ? 1 : 0;
+    return;
+  }
+  if (LITTLE_ENDIAN) {
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset);
+    return;
+  }
+  const view = new DataView(out.buffer, out.byteOffset + offset, data.byteLength);
+  for (let i = 0; i < data.length; i++) {
+    if (dtype === "float32") view.setFloat32(i * 4, data[i], true);
+    else if (dtype === "float64") view.setFloat64(i * 8, data[i], true);
+    else view.setInt32(i * 4, data[i], true);
+  }
+}
+
+/**
+ * Encodes tensors (in insertion order, back to back) and optional string metadata as safetensors bytes.
+ *
+ * @example const bytes = serializeSafetensors({ w: { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) } }, { format: "pt" });
+ */
+export function serializeSafetensors(
+  tensors: Record<string, TensorRecord>,
+  metadata?: Record<string, string>,
+): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (metadata !== undefined) {
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== "string") throw new Error(`serializeSafetensors: metadata "${k}" must be a string, got ${typeof v}`);
+    }
+    if (Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
+  }
+  let offset = 0;
+  const names = Object.keys(tensors);
+  for (const name of names) {
+    if (name === "__metadata__") throw new Error(`serializeSafetensors: "__metadata__" is reserved and cannot name a tensor`);
+    const rec = tensors[name];
+    if (!(rec.dtype in WRITE_CODE)) {
+      throw new Error(`serializeSafetensors: tensor "${name}": unknown dtype ${JSON.stringify(rec.dtype)}, expected float32, float64, int32 or bool`);
+    }
+    checkArrayType(name, rec);
+    const n = numelOf(rec.shape, (m) => {
+      throw new Error(`serializeSafetensors: tensor "${name}": ${m}`);
+    });
+    if (n !== rec.data.length) {
+      throw new Error(`serializeSafetensors: tensor "${name}": shape [${rec.shape.join(",")}] has ${n} elements but data has ${rec.data.length}`);
+    }
+    const size = n * ITEM_SIZE[rec.dtype];
+    header[name] = { dtype: WRITE_CODE[rec.dtype], shape: [...rec.shape], data_offsets: [offset, offset + size] };
+    offset += size;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(8 + padded + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + padded);
+  let pos = 8 + padded;
+  for (const name of names) {
+    writeLE(out, pos, tensors[name]);
+    pos += tensors[name].data.byteLength;
+  }
+  return out;
+}
+
+/** Half-precision bits to a number (exact in float32). */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+function decode(
+  code: string,
+  bytes: Uint8Array,
+  begin: number,
+  n: number,
+  bad: (msg: string) => never,
+): SafetensorsArray {
+  // Always copy: the result must not alias the file buffer and must be aligned for its element type.
+  const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * READ_CODES[code].size);
+  const raw = () => bytes.slice(begin, begin + n * READ_CODES[code].size).buffer;
+  switch (code) {
+    case "BOOL": {
+      const out = bytes.slice(begin, begin + n);
+      for (let i = 0; i < n; i++) out[i] = out[i] !== 0 ? 1 : 0;
+      return out;
+    }
+    case "F32": {
+      if (LITTLE_ENDIAN) return new Float32Array(raw());
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
+      return out;
+    }
+    case "F64": {
+      if (LITTLE_ENDIAN) return new Float64Array(raw());
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
+      return out;
+    }
+    case "I32": {
+      if (LITTLE_ENDIAN) return new Int32Array(raw());
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
+      return out;
+    }
+    case "F16":
+    case "BF16": {
+      const out = new Float32Array(n);
+      const f = new Float32Array(1);
+      const u = new Uint32Array(f.buffer);
+      for (let i = 0; i < n; i++) {
+        const h = view.getUint16(i * 2, true);
+        if (code === "F16") out[i] = halfToFloat(h);
+        else {
+          u[0] = h << 16;
+          out[i] = f[0];
+        }
+      }
+      return out;
+    }
+    default: {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        let v: number | bigint;
+        if (code === "U8") v = view.getUint8(i);
+        else if (code === "I8") v = view.getInt8(i);
+        else if (code === "U16") v = view.getUint16(i * 2, true);
+        else if (code === "I16") v = view.getInt16(i * 2, true);
+        else if (code === "U32") v = view.getUint32(i * 4, true);
+        else if (code === "I64") v = view.getBigInt64(i * 8, true);
+        else v = view.getBigUint64(i * 8, true);
+        if (v < -2147483648 || v > 2147483647) {
+          bad(`element ${i} (${v}) of this ${code} tensor does not fit in int32, the widest integer dtype deeptype has`);
+        }
+        out[i] = Number(v);
+      }
+      return out;
+    }
+  }
+}
+
+/**
+ * Decodes safetensors bytes into tensor records and metadata, validating the header first.
+ * `source` (e.g. the file path) names the file in error messages.
+ *
+ * @example const { tensors, metadata } = parseSafetensors(bytes, "model.safetensors"); tensors["fc.weight"].shape;
+ */
+export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafetensors {
+  if (!(bytes instanceof Uint8Array)) fail(source, `expected a Uint8Array, got ${typeof bytes}`);
+  if (bytes.length < 8) fail(source, `file is ${bytes.length} bytes, shorter than the 8-byte header length`);
+  const n64 = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  if (n64 > BigInt(MAX_HEADER_BYTES)) {
+    fail(source, `header length ${n64} exceeds the limit of ${MAX_HEADER_BYTES} bytes (not a safetensors file, or corrupt)`);
+  }
+  const headerLen = Number(n64);
+  if (8 + headerLen > bytes.length) {
+    fail(source, `header length ${headerLen} goes beyond the end of the file (${bytes.length} bytes)`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLen));
+  } catch {
+    fail(source, "header is not valid UTF-8");
+  }
+  if (!text.startsWith("{")) fail(source, `header must be a JSON object starting with "{", got ${JSON.stringify(text.slice(0, 20))}`);
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    fail(source, `header is not valid JSON (${(e as Error).message})`);
+  }
+  if (header === null || typeof header !== "object" || Array.isArray(header)) fail(source, "header JSON is not an object");
+
+  const dataStart = 8 + headerLen;
+  const dataLen = bytes.length - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: { name: string; code: string; shape: number[]; begin: number; end: number; n: number }[] = [];
+
+  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
+    if (name === "__metadata__") {
+      if (value === null || typeof value !== "object" || Array.isArray(value)) fail(source, "__metadata__ must be an object of strings");
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (typeof v !== "string") fail(source, `__metadata__["${k}"] must be a string, got ${JSON.stringify(v)}`);
+        metadata[k] = v;
+      }
+      continue;
+    }
+    const bad = (msg: string): never => fail(source, `tensor "${name}": ${msg}`);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) bad("entry is not an object");
+    const e = value as Record<string, unknown>;
+    const code = e.dtype;
+    if (typeof code !== "string") bad(`dtype is missing or not a string`);
+    const known = READ_CODES[code as string];
+    if (!Object.hasOwn(READ_CODES, code as string)) {
+      bad(`unknown dtype ${JSON.stringify(code)}, expected one of ${Object.keys(READ_CODES).join(", ")}`);
+    }
+    if (known.into === null) bad(`dtype ${code} (8-bit float) is not supported`);
+    if (!Array.isArray(e.shape)) bad(`shape is missing or not an array`);
+    const shape = e.shape as number[];
+    const n = numelOf(shape, bad);
+    const offs = e.data_offsets;
+    if (!Array.isArray(offs) || offs.length !== 2) bad(`data_offsets must be [begin, end], got ${JSON.stringify(offs)}`);
+    const [begin, end] = offs as unknown[];
+    for (const o of [begin, end]) {
+      if (typeof o !== "number" || !Number.isSafeInteger(o) || o < 0) {
+        bad(`data_offsets ${JSON.stringify(offs)} must be non-negative integers`);
+      }
+    }
+    const b = begin as number;
+    const en = end as number;
+    if (en < b) bad(`data_offsets [${b}, ${en}] end before they begin`);
+    if (en > dataLen) bad(`data_offsets [${b}, ${en}] go beyond the data buffer (${dataLen} bytes)`);
+    const want = n * known.size;
+    if (en - b !== want) {
+      bad(`shape [${shape.join(",")}] with dtype ${code} needs ${n} × ${known.size} = ${want} bytes, but data_offsets [${b}, ${en}] span ${en - b}`);
+    }
+    entries.push({ name, code: code as string, shape: [...shape], begin: b, end: en, n });
+  }
+
+  // Ranges, in offset order, must tile the buffer exactly: no overlap, no gap, nothing trailing.
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let pos = 0;
+  let prev: string | undefined;
+  for (const e of sorted) {
+    if (e.begin < pos) {
+      fail(source, `tensor "${e.name}" [${e.begin}, ${e.end}] overlaps tensor "${prev}" which ends at ${pos}`);
+    }
+    if (e.begin > pos) {
+      fail(source, `gap of ${e.begin - pos} bytes before tensor "${e.name}" (data_offsets [${e.begin}, ${e.end}], previous data ends at ${pos})`);
+    }
+    pos = e.end;
+    prev = e.name;
+  }
+  if (pos !== dataLen) {
+    fail(source, `data buffer is ${dataLen} bytes but the tensors cover ${pos} (truncated or trailing bytes)`);
+  }
+
+  const tensors: Record<string, LoadedTensorRecord> = {};
+  for (const e of entries) {
+    const into = READ_CODES[e.code].into as SafetensorsDType;
+    const bad = (msg: string): never => fail(source, `tensor "${e.name}": ${msg}`);
+    const data = decode(e.code, bytes, dataStart + e.begin, e.n, bad);
+    tensors[e.name] = { dtype: into, shape: e.shape, data, fileDtype: e.code };
+  }
+  return { tensors, metadata };
+}

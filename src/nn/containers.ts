@@ -1,0 +1,182 @@
+/** Containers: `Sequential`, `ModuleList`, `ModuleDict`. Their items are children named like PyTorch's. */
+import type { Tensor } from "../core.js";
+import { Module, type AnyModule } from "./module.js";
+
+function checkModule(m: unknown, where: string): AnyModule {
+  if (!(m instanceof Module)) throw new Error(`${where}: expected a Module, got ${m === null ? "null" : typeof m === "object" ? (m as object).constructor?.name : typeof m}`);
+  return m;
+}
+
+function normIndex(i: number, n: number, where: string): number {
+  const j = i < 0 ? i + n : i;
+  if (!Number.isInteger(j) || j < 0 || j >= n) throw new RangeError(`${where}: index ${i} is out of range for a container of ${n} modules`);
+  return j;
+}
+
+/**
+ * Runs its modules in order, each on the previous one's output. Children are named "0", "1", ...,
+ * so state dict keys read `0.weight`, `features.3.bias` as in PyTorch. Each item runs through
+ * `call`, so its hooks fire.
+ *
+ * ```ts
+ * const net = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+ * ```
+ *
+ * Shape: whatever the first module takes to whatever the last one returns.
+ */
+export class Sequential extends Module<[Tensor], Tensor> {
+  private declare items: AnyModule[];
+
+  constructor(...modules: AnyModule[]) {
+    super();
+    Object.defineProperty(this, "items", { value: modules.map((m, i) => checkModule(m, `Sequential: argument ${i}`)), enumerable: false });
+  }
+
+  protected override ownEntries(): [string, unknown][] {
+    return this.items.map((m, i) => [String(i), m]);
+  }
+
+  /** `net.at(0)`, `net.at(-1)`: the module at an index. */
+  at(i: number): AnyModule {
+    return this.items[normIndex(i, this.items.length, "Sequential.at")];
+  }
+
+  /** Number of modules. */
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** Adds a module at the end; returns this. */
+  append(m: AnyModule): this {
+    this.items.push(checkModule(m, "Sequential.append"));
+    return this;
+  }
+
+  /** A new Sequential of modules start..end-1 (the same module objects, as PyTorch's slicing). */
+  slice(start?: number, end?: number): Sequential {
+    return new Sequential(...this.items.slice(start, end));
+  }
+
+  [Symbol.iterator](): Iterator<AnyModule> {
+    return this.items[Symbol.iterator]();
+  }
+
+  forward(x: Tensor): Tensor {
+    let y = x;
+    for (const m of this.items) y = m.call(y) as Tensor;
+    return y;
+  }
+}
+
+/**
+ * A list of modules registered as children "0", "1", ... (for models that loop over layers).
+ *
+ * ```ts
+ * const blocks = new nn.ModuleList([new nn.Linear(8, 8), new nn.Linear(8, 8)]);
+ * ```
+ */
+export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[], never> {
+  private declare items: M[];
+
+  constructor(modules: Iterable<M> = []) {
+    super();
+    Object.defineProperty(this, "items", { value: [...modules].map((m, i) => checkModule(m, `ModuleList: item ${i}`) as M), enumerable: false });
+  }
+
+  protected override ownEntries(): [string, unknown][] {
+    return this.items.map((m, i) => [String(i), m]);
+  }
+
+  at(i: number): M {
+    return this.items[normIndex(i, this.items.length, "ModuleList.at")];
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  append(m: M): this {
+    this.items.push(checkModule(m, "ModuleList.append") as M);
+    return this;
+  }
+
+  extend(ms: Iterable<M>): this {
+    for (const m of ms) this.append(m);
+    return this;
+  }
+
+  insert(index: number, m: M): this {
+    this.items.splice(index < 0 ? index + this.items.length : index, 0, checkModule(m, "ModuleList.insert") as M);
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<M> {
+    return this.items[Symbol.iterator]();
+  }
+
+  forward(): never {
+    throw new Error("ModuleList.forward: a ModuleList has no forward; iterate over it and call its modules in your own forward");
+  }
+}
+
+/**
+ * Modules registered under string keys, in insertion order.
+ *
+ * ```ts
+ * const heads = new nn.ModuleDict({ cls: new nn.Linear(8, 3), box: new nn.Linear(8, 4) });
+ * ```
+ */
+export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[], never> {
+  private declare items: Map<string, M>;
+
+  constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
+    super();
+    Object.defineProperty(this, "items", { value: new Map<string, M>(), enumerable: false });
+    const entries = Symbol.iterator in modules ? [...(modules as Iterable<[string, M]>)] : Object.entries(modules);
+    for (const [k, m] of entries) this.set(k, m);
+  }
+
+  protected override ownEntries(): [string, unknown][] {
+    return [...this.items];
+  }
+
+  get(key: string): M {
+    const m = this.items.get(key);
+    if (!m) throw new Error(`ModuleDict.get: no module "${key}" (keys: ${[...this.items.keys()].join(", ") || "none"})`);
+    return m;
+  }
+
+  set(key: string, m: M): this {
+    if (typeof key !== "string" || key === "" || key.includes(".")) throw new Error(`ModuleDict.set: key must be a non-empty string without ".", got ${JSON.stringify(key)}`);
+    this.items.set(key, checkModule(m, `ModuleDict.set("${key}")`) as M);
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+
+  delete(key: string): boolean {
+    return this.items.delete(key);
+  }
+
+  keys(): string[] {
+    return [...this.items.keys()];
+  }
+
+  values(): M[] {
+    return [...this.items.values()];
+  }
+
+  entries(): [string, M][] {
+    return [...this.items];
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  forward(): never {
+    throw new Error("ModuleDict.forward: a ModuleDict has no forward; pick its modules by key in your own forward");
+  }
+}

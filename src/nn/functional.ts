@@ -1,0 +1,277 @@
+/**
+ * `nn.functional`: the stateless form of every layer and loss, written in Tensor ops (so autograd,
+ * higher-order gradients and every backend come for free). Layers are thin wrappers over these.
+ *
+ * ```ts
+ * import { nn } from "deeptype";
+ * const y = nn.functional.relu(nn.functional.linear(x, w, b));
+ * ```
+ */
+import {
+  Tensor, noGrad, bernoulli, full, fullLike, tensor,
+  relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
+  conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, indexSelect, where,
+  type Generator,
+} from "../core.js";
+import { fmtShape } from "./module.js";
+
+export { relu, sigmoid, tanh, conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d };
+export {
+  mseLoss, l1Loss, smoothL1Loss, crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv, gaussianKl,
+  type Reduction, type CrossEntropyOptions, type NllLossOptions,
+} from "./losses.js";
+
+/**
+ * `linear(x, w, b)`: x·wᵀ + b, with w of shape [out, in] (PyTorch's layout).
+ * Shape: x [*, in], w [out, in], b [out] -> [*, out].
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const inF = weight.shape[1];
+  if (weight.ndim !== 2) throw new Error(`linear: weight must be [outFeatures, inFeatures], got ${fmtShape(weight.shape)}`);
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
+    throw new Error(`linear: input ${fmtShape(x.shape)} has ${x.ndim ? x.shape[x.ndim - 1] : "no"} features in its last dim, but the weight ${fmtShape(weight.shape)} expects ${inF}; flatten the input or fix inFeatures`);
+  }
+  const y = x.matmul(weight.t());
+  return bias ? y.add(bias) : y;
+}
+
+/** `leakyRelu(x, 0.01)`: x for x > 0, slope·x otherwise. */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return leakyReluOp(x, negativeSlope);
+}
+
+/** `elu(x, 1)`: x for x > 0, alpha·(eˣ − 1) otherwise. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  return eluOp(x, alpha);
+}
+
+/** `gelu(x)`: x·Φ(x) (exact, erf-based); `gelu(x, "tanh")` for the tanh approximation. */
+export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  return geluOp(x, approximate);
+}
+
+/** `silu(x)`: x·sigmoid(x) (a.k.a. swish). */
+export function silu(x: Tensor): Tensor {
+  return x.mul(sigmoid(x));
+}
+
+/** `softmax(x, 1)`: probabilities along `dim`, computed stably. */
+export function softmax(x: Tensor, dim: number): Tensor {
+  return softmaxOp(x, dim);
+}
+
+/** `logSoftmax(x, 1)`: log-probabilities along `dim`, without the overflow of log(softmax(x)). */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  return logSoftmaxOp(x, dim);
+}
+
+function checkP(p: number, op: string): void {
+  if (!(p >= 0 && p <= 1)) throw new Error(`${op}: dropout probability must be in [0, 1], got ${p}`);
+}
+
+/**
+ * `dropout(x, 0.5, training)`: zeroes each element with probability p and scales the rest by
+ * 1/(1−p) (inverted dropout, so evaluation needs no rescaling). Identity when not training.
+ */
+export function dropout(x: Tensor, p = 0.5, training = true, opts: { generator?: Generator } = {}): Tensor {
+  checkP(p, "dropout");
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const mask = bernoulli(fullLike(x, 1 - p, { dtype: floatDtype(x) }), { generator: opts.generator });
+  return x.mul(mask.div(1 - p));
+}
+
+/**
+ * `dropout2d(x, 0.2, training)`: zeroes whole channels (each [H,W] map) with probability p, scaling
+ * the rest by 1/(1−p). Shape: [N,C,H,W] or [C,H,W].
+ */
+export function dropout2d(x: Tensor, p = 0.5, training = true, opts: { generator?: Generator } = {}): Tensor {
+  checkP(p, "dropout2d");
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`dropout2d: expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
+  if (!training || p === 0) return x;
+  const maskShape = x.shape.map((s, i) => (i < x.ndim - 2 ? s : 1));
+  const mask = bernoulli(full(maskShape, 1 - p, { dtype: floatDtype(x) }), { generator: opts.generator });
+  return x.mul(mask.div(1 - p));
+}
+
+function floatDtype(x: Tensor): "float32" | "float64" {
+  return x.dtype === "float64" ? "float64" : "float32";
+}
+
+/** Shape [1, C, 1, ...] that broadcasts a per-channel vector over an [N, C, ...] input. */
+function channelShape(x: Tensor): number[] {
+  return x.shape.map((s, i) => (i === 1 ? s : 1));
+}
+
+/**
+ * `batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps)`: normalises each
+ * channel (dim 1). In training it uses the batch's mean and biased variance and, when running
+ * statistics are given, updates them in place (`running = (1−momentum)·running + momentum·batch`,
+ * with the unbiased variance, as PyTorch). Otherwise it uses the running statistics.
+ * Shape: [N,C], [N,C,L] or [N,C,H,W]; statistics and affine parameters [C].
+ */
+export function batchNorm(
+  x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null = null, bias: Tensor | null = null,
+  training = false, momentum = 0.1, eps = 1e-5,
+): Tensor {
+  if (x.ndim < 2) throw new Error(`batchNorm: expected input [N,C,...] with at least 2 dims, got ${fmtShape(x.shape)}`);
+  const C = x.shape[1];
+  for (const [name, t] of [["runningMean", runningMean], ["runningVar", runningVar], ["weight", weight], ["bias", bias]] as const) {
+    if (t && (t.ndim !== 1 || t.shape[0] !== C)) throw new Error(`batchNorm: ${name} has shape ${fmtShape(t.shape)}, but the input ${fmtShape(x.shape)} has ${C} channels; expected [${C}]`);
+  }
+  const cs = channelShape(x);
+  let y: Tensor;
+  if (training || !runningMean || !runningVar) {
+    const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+    const n = x.numel / C;
+    if (training && n <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}; use a batch larger than 1 or eval()`);
+    const mean = x.mean(dims, true);
+    const varB = x.sub(mean).square().mean(dims, true);
+    y = x.sub(mean).div(varB.add(eps).sqrt());
+    if (training && runningMean && runningVar) {
+      noGrad(() => {
+        runningMean.mul_(1 - momentum).add_(mean.detach().reshape([C]).mul(momentum));
+        runningVar.mul_(1 - momentum).add_(varB.detach().reshape([C]).mul((momentum * n) / Math.max(n - 1, 1)));
+      });
+    }
+  } else {
+    y = x.sub(runningMean.reshape(cs)).div(runningVar.reshape(cs).add(eps).sqrt());
+  }
+  if (weight) y = y.mul(weight.reshape(cs));
+  if (bias) y = y.add(bias.reshape(cs));
+  return y;
+}
+
+/**
+ * `layerNorm(x, [D])`: normalises over the last dims (biased variance), then scales and shifts.
+ * Shape: x [*, ...normalizedShape]; weight and bias normalizedShape.
+ */
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  const k = normalizedShape.length;
+  const tail = x.shape.slice(x.ndim - k);
+  if (x.ndim < k || tail.some((s, i) => s !== normalizedShape[i])) {
+    throw new Error(`layerNorm: input ${fmtShape(x.shape)} must end with normalizedShape ${fmtShape(normalizedShape)}`);
+  }
+  const dims = normalizedShape.map((_, i) => x.ndim - k + i);
+  const mean = x.mean(dims, true);
+  const c = x.sub(mean);
+  let y = c.div(c.square().mean(dims, true).add(eps).sqrt());
+  if (weight) y = y.mul(weight);
+  if (bias) y = y.add(bias);
+  return y;
+}
+
+/**
+ * `groupNorm(x, 2)`: splits the C channels into groups and normalises each (sample, group) over its
+ * channels and positions; weight/bias are per channel.
+ * Shape: x [N, C, *]; weight and bias [C].
+ */
+export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  if (x.ndim < 2) throw new Error(`groupNorm: expected input [N,C,...], got ${fmtShape(x.shape)}`);
+  const [N, C] = x.shape;
+  if (!Number.isInteger(numGroups) || numGroups < 1 || C % numGroups !== 0) {
+    throw new Error(`groupNorm: numGroups (${numGroups}) must divide the number of channels (${C}) of input ${fmtShape(x.shape)}`);
+  }
+  const g = x.reshape([N, numGroups, -1]);
+  const mean = g.mean(2, true);
+  const c = g.sub(mean);
+  let y = c.div(c.square().mean(2, true).add(eps).sqrt()).reshape(x.shape);
+  const cs = channelShape(x);
+  if (weight) y = y.mul(weight.reshape(cs));
+  if (bias) y = y.add(bias.reshape(cs));
+  return y;
+}
+
+/**
+ * `embedding(ids, weight)`: rows of `weight` picked by int32 ids. With `paddingIdx`, that row's
+ * output carries no gradient (its row is never trained).
+ * Shape: ids [*] int32, weight [numEmbeddings, dim] -> [*, dim].
+ */
+export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
+  if (ids.dtype !== "int32") throw new Error(`embedding: ids must be an int32 tensor of indices, got ${ids.dtype} (use ids.int())`);
+  if (weight.ndim !== 2) throw new Error(`embedding: weight must be [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
+  const n = weight.shape[0];
+  const flat = ids.reshape([-1]);
+  const d = flat.data();
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] < 0 || d[i] >= n) throw new RangeError(`embedding: index ${d[i]} is out of range for an embedding of ${n} rows (valid ids are 0..${n - 1})`);
+  }
+  let rows = indexSelect(weight, 0, flat);
+  if (paddingIdx !== null) {
+    const pad = paddingIdx < 0 ? paddingIdx + n : paddingIdx;
+    // Padding positions read the same values from a detached weight, so no gradient reaches that row.
+    const isPad = flat.eq(pad).reshape([-1, 1]);
+    rows = where(isPad, indexSelect(weight.detach(), 0, flat), rows);
+  }
+  return rows.reshape([...ids.shape, weight.shape[1]]);
+}
+
+/** Options of `interpolate` / `Upsample`: give exactly one of `size` and `scaleFactor`. */
+export interface InterpolateOptions {
+  size?: number | readonly number[];
+  scaleFactor?: number | readonly number[];
+  mode?: "nearest" | "bilinear";
+  /** Bilinear only: align the corner pixels' centres (default false, as PyTorch). */
+  alignCorners?: boolean;
+}
+
+/**
+ * `interpolate(x, {scaleFactor: 2, mode: "bilinear"})`: resizes the spatial dims, differentiably
+ * (index selection plus linear weights). Shape: [N,C,H,W] -> [N,C,outH,outW] (nearest also takes
+ * [N,C,L]).
+ */
+export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
+  const mode = opts.mode ?? "nearest";
+  const spatial = x.ndim - 2;
+  if (mode === "bilinear" && x.ndim !== 4) throw new Error(`interpolate: bilinear mode expects input [N,C,H,W], got ${fmtShape(x.shape)}`);
+  if (spatial < 1 || spatial > 2) throw new Error(`interpolate: expected input [N,C,L] or [N,C,H,W], got ${fmtShape(x.shape)}`);
+  if ((opts.size === undefined) === (opts.scaleFactor === undefined)) throw new Error("interpolate: give exactly one of size and scaleFactor");
+  if (mode !== "nearest" && mode !== "bilinear") throw new Error(`interpolate: unknown mode "${mode}" (use "nearest" or "bilinear")`);
+  if (opts.alignCorners !== undefined && mode === "nearest") throw new Error("interpolate: alignCorners only applies to bilinear mode");
+  const perDim = (v: number | readonly number[], name: string): number[] => {
+    const a = typeof v === "number" ? new Array<number>(spatial).fill(v) : [...v];
+    if (a.length !== spatial) throw new Error(`interpolate: ${name} needs ${spatial} values for input ${fmtShape(x.shape)}, got ${fmtShape(a)}`);
+    return a;
+  };
+  const inSizes = x.shape.slice(2);
+  let outSizes: number[];
+  // PyTorch maps output to input coordinates with 1/scaleFactor when a scale is given, in/out otherwise.
+  let scales: number[];
+  if (opts.size !== undefined) {
+    outSizes = perDim(opts.size, "size");
+    scales = outSizes.map((o, i) => inSizes[i] / o);
+  } else {
+    const sf = perDim(opts.scaleFactor!, "scaleFactor");
+    outSizes = sf.map((s, i) => Math.floor(inSizes[i] * s));
+    scales = sf.map((s) => 1 / s);
+  }
+  if (outSizes.some((o) => !Number.isInteger(o) || o < 1)) throw new Error(`interpolate: output size ${fmtShape(outSizes)} must be positive integers`);
+  let y = x;
+  for (let i = 0; i < spatial; i++) {
+    const dim = 2 + i, n = inSizes[i], o = outSizes[i];
+    if (mode === "nearest") {
+      const idx = new Int32Array(o);
+      for (let j = 0; j < o; j++) idx[j] = Math.min(Math.floor(j * scales[i]), n - 1);
+      y = indexSelect(y, dim, tensor(idx));
+      continue;
+    }
+    const i0 = new Int32Array(o), i1 = new Int32Array(o), lam = new Float64Array(o);
+    for (let j = 0; j < o; j++) {
+      let src = opts.alignCorners ? (o > 1 ? (j * (n - 1)) / (o - 1) : 0) : Math.max((j + 0.5) * scales[i] - 0.5, 0);
+      src = Math.min(src, n - 1);
+      i0[j] = Math.floor(src);
+      i1[j] = Math.min(i0[j] + 1, n - 1);
+      lam[j] = src - i0[j];
+    }
+    const wShape = y.shape.map((_, d) => (d === dim ? o : 1));
+    const l1 = tensor(lam, { dtype: y.dtype }).reshape(wShape);
+    const a = indexSelect(y, dim, tensor(i0)), b = indexSelect(y, dim, tensor(i1));
+    y = a.add(b.sub(a).mul(l1));
+  }
+  return y;
+}
+
+/** `flatten(x, 1)`: merges dims startDim..endDim (the batch dim is kept by default in the layer). */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  return x.flatten(startDim, endDim);
+}

@@ -1,0 +1,27 @@
+/**
+ * `nn`: modules, layers, losses, initialisation and the functional API.
+ *
+ * ```ts
+ * import { nn } from "deeptype";
+ * const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+ * const loss = new nn.CrossEntropyLoss().forward(model.call(x), labels);
+ * ```
+ */
+export {
+  Module, Parameter, type AnyModule, type StateDict, type LoadResult, type RemovableHandle, type ForwardHook, type ForwardPreHook,
+} from "./module.js";
+export { Sequential, ModuleList, ModuleDict } from "./containers.js";
+export { Linear, Identity, Flatten, Unflatten, type LayerOptions } from "./layers/linear.js";
+export { Conv1d, Conv2d, ConvTranspose2d, type ConvOptions } from "./layers/conv.js";
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from "./layers/pool.js";
+export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from "./layers/norm.js";
+export { Dropout, Dropout2d } from "./layers/dropout.js";
+export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softmax, LogSoftmax } from "./layers/activation.js";
+export { Embedding } from "./layers/embedding.js";
+export {
+  Loss, MSELoss, L1Loss, SmoothL1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, gaussianKl,
+  type Reduction, type CrossEntropyOptions, type NllLossOptions,
+} from "./losses.js";
+export type { InterpolateOptions } from "./functional.js";
+export * as functional from "./functional.js";
+export * as init from "./init.js";

@@ -1,0 +1,174 @@
+/** Convolution layers: Conv1d, Conv2d, ConvTranspose2d (PyTorch layouts, so weights move between the two). */
+import { Tensor, zeros, conv1d, conv2d, convTranspose2d, type Generator } from "../../core.js";
+import { Module, Parameter, pyBool, pyTuple, fmtShape } from "../module.js";
+import { defaultLinearInit, checkCount, type LayerOptions } from "./linear.js";
+import { calculateFanInAndFanOut } from "../init.js";
+
+type Pair = number | readonly [number, number];
+
+/** Options of Conv1d/Conv2d. */
+export interface ConvOptions<P> extends LayerOptions {
+  stride?: P;
+  /** Zero padding per side, or "same" (output size = input size; stride 1) / "valid" (none). */
+  padding?: P | "same" | "valid";
+  dilation?: P;
+  groups?: number;
+  bias?: boolean;
+}
+
+function tuple(v: Pair | number, n: number, layer: string, name: string, min: number): number[] {
+  const a = typeof v === "number" ? new Array<number>(n).fill(v) : [...v];
+  if (a.length !== n || a.some((x) => !Number.isInteger(x) || x < min)) {
+    throw new Error(`${layer}: ${name} must be ${n === 1 ? "an integer" : `an integer or ${n} integers`} >= ${min}, got ${JSON.stringify(v)}`);
+  }
+  return a;
+}
+
+const tup = (a: readonly number[]): string => pyTuple(a);
+
+/** What Conv1d, Conv2d and ConvTranspose2d share: hyper-parameters, weights, init and printing. */
+abstract class ConvNd extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[] | "same" | "valid";
+  readonly dilation: number[];
+  readonly groups: number;
+  readonly outputPadding: number[];
+  readonly transposed: boolean;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(
+    layer: string, dims: number, transposed: boolean, inChannels: number, outChannels: number, kernelSize: Pair,
+    opts: ConvOptions<Pair> & { outputPadding?: Pair },
+  ) {
+    super();
+    checkCount(inChannels, layer, "inChannels");
+    checkCount(outChannels, layer, "outChannels");
+    const groups = opts.groups ?? 1;
+    checkCount(groups, layer, "groups");
+    if (inChannels % groups || outChannels % groups) {
+      throw new Error(`${layer}: groups (${groups}) must divide both inChannels (${inChannels}) and outChannels (${outChannels})`);
+    }
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = tuple(kernelSize, dims, layer, "kernelSize", 1);
+    this.stride = tuple(opts.stride ?? 1, dims, layer, "stride", 1);
+    const p = opts.padding ?? 0;
+    if (p === "same" || p === "valid") {
+      if (transposed) throw new Error(`${layer}: padding "${p}" is not supported for transposed convolution; give a number`);
+      if (p === "same" && this.stride.some((s) => s !== 1)) throw new Error(`${layer}: padding "same" needs stride 1, got stride ${tup(this.stride)}`);
+      this.padding = p;
+    } else {
+      this.padding = tuple(p, dims, layer, "padding", 0);
+    }
+    this.dilation = tuple(opts.dilation ?? 1, dims, layer, "dilation", 1);
+    this.outputPadding = tuple(opts.outputPadding ?? 0, dims, layer, "outputPadding", 0);
+    this.groups = groups;
+    this.transposed = transposed;
+    const dtype = opts.dtype ?? "float32";
+    const wShape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];
+    this.weight = new Parameter(zeros(wShape, { dtype }));
+    this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype }));
+    this.resetParameters(opts.generator);
+  }
+
+  /** Re-draws the weights with PyTorch's default init (kaiming-uniform a=√5, bias U(±1/√fanIn)). */
+  resetParameters(generator?: Generator): void {
+    defaultLinearInit(this.weight, this.bias, generator, calculateFanInAndFanOut(this.weight)[0]);
+  }
+
+  protected checkInput(x: Tensor, layer: string, dims: number): void {
+    const spatial = dims === 1 ? "L" : "H,W";
+    if (x.ndim !== dims + 2 && x.ndim !== dims + 1) {
+      throw new Error(`${layer}: expected input [N,C,${spatial}] or [C,${spatial}], got ${fmtShape(x.shape)}`);
+    }
+    const c = x.shape[x.ndim - dims - 1];
+    if (c !== this.inChannels) {
+      throw new Error(`${layer}: input ${fmtShape(x.shape)} has ${c} channels, but the layer was built with inChannels=${this.inChannels} (weight ${fmtShape(this.weight.shape)})`);
+    }
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${tup(this.kernelSize)}, stride=${tup(this.stride)}`;
+    if (typeof this.padding === "string") s += `, padding=${this.padding}`;
+    else if (this.padding.some((v) => v !== 0)) s += `, padding=${tup(this.padding)}`;
+    if (this.dilation.some((v) => v !== 1)) s += `, dilation=${tup(this.dilation)}`;
+    if (this.outputPadding.some((v) => v !== 0)) s += `, output_padding=${tup(this.outputPadding)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += `, bias=${pyBool(false)}`;
+    return s;
+  }
+}
+
+/**
+ * 1-D convolution over [N, C, L].
+ *
+ * ```ts
+ * const conv = new nn.Conv1d(16, 32, 3, { padding: 1 });
+ * ```
+ *
+ * Shape: input [N, inChannels, L] (or [inChannels, L]) -> [N, outChannels, Lout],
+ * Lout = ⌊(L + 2·padding − dilation·(k−1) − 1)/stride⌋ + 1; weight [outChannels, inChannels/groups, k].
+ */
+export class Conv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, opts: ConvOptions<number> = {}) {
+    super("Conv1d", 1, false, inChannels, outChannels, kernelSize, opts);
+  }
+  forward(x: Tensor): Tensor {
+    this.checkInput(x, "Conv1d", 1);
+    const padding = typeof this.padding === "string" ? this.padding : this.padding[0];
+    return conv1d(x, this.weight, this.bias, { stride: this.stride[0], padding, dilation: this.dilation[0], groups: this.groups });
+  }
+}
+
+/**
+ * 2-D convolution over [N, C, H, W].
+ *
+ * ```ts
+ * const conv = new nn.Conv2d(3, 16, 3, { padding: "same" });
+ * ```
+ *
+ * Shape: input [N, inChannels, H, W] (or [inChannels, H, W]) -> [N, outChannels, Hout, Wout],
+ * Hout = ⌊(H + 2·padding − dilation·(kH−1) − 1)/stride⌋ + 1 (likewise W);
+ * weight [outChannels, inChannels/groups, kH, kW], bias [outChannels].
+ */
+export class Conv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvOptions<Pair> = {}) {
+    super("Conv2d", 2, false, inChannels, outChannels, kernelSize, opts);
+  }
+  forward(x: Tensor): Tensor {
+    this.checkInput(x, "Conv2d", 2);
+    const padding = typeof this.padding === "string" ? this.padding : ([this.padding[0], this.padding[1]] as const);
+    return conv2d(x, this.weight, this.bias, {
+      stride: [this.stride[0], this.stride[1]], padding, dilation: [this.dilation[0], this.dilation[1]], groups: this.groups,
+    });
+  }
+}
+
+/**
+ * Transposed 2-D convolution (the gradient of Conv2d run forward; learned upsampling).
+ *
+ * ```ts
+ * const up = new nn.ConvTranspose2d(32, 16, 2, { stride: 2 }); // doubles H and W
+ * ```
+ *
+ * Shape: input [N, inChannels, H, W] -> [N, outChannels, Hout, Wout],
+ * Hout = (H−1)·stride − 2·padding + dilation·(kH−1) + outputPadding + 1 (likewise W);
+ * weight [inChannels, outChannels/groups, kH, kW], bias [outChannels].
+ */
+export class ConvTranspose2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Omit<ConvOptions<Pair>, "padding"> & { padding?: Pair; outputPadding?: Pair } = {}) {
+    super("ConvTranspose2d", 2, true, inChannels, outChannels, kernelSize, opts);
+  }
+  forward(x: Tensor): Tensor {
+    this.checkInput(x, "ConvTranspose2d", 2);
+    const p = this.padding as number[];
+    return convTranspose2d(x, this.weight, this.bias, {
+      stride: [this.stride[0], this.stride[1]], padding: [p[0], p[1]], outputPadding: [this.outputPadding[0], this.outputPadding[1]],
+      dilation: [this.dilation[0], this.dilation[1]], groups: this.groups,
+    });
+  }
+}

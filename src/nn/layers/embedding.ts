@@ -1,0 +1,72 @@
+/** Embedding: a learned lookup table of vectors indexed by integer ids. */
+import { Tensor, zeros, noGrad, type DType, type Generator } from "../../core.js";
+import { Module, Parameter, fmtShape } from "../module.js";
+import { embedding } from "../functional.js";
+import { normal_ } from "../init.js";
+import { checkCount } from "./linear.js";
+
+/**
+ * A table of `numEmbeddings` vectors of size `embeddingDim`, initialised N(0, 1). The row
+ * `paddingIdx` (if given) starts at zero and gets no gradient.
+ *
+ * ```ts
+ * const emb = new nn.Embedding(10000, 128, { paddingIdx: 0 });
+ * ```
+ *
+ * Shape: ids int32 [*] -> [*, embeddingDim]; weight [numEmbeddings, embeddingDim].
+ */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly paddingIdx: number | null;
+  weight: Parameter;
+  constructor(numEmbeddings: number, embeddingDim: number, opts: { paddingIdx?: number | null; dtype?: DType; generator?: Generator; weight?: Tensor } = {}) {
+    super();
+    checkCount(numEmbeddings, "Embedding", "numEmbeddings");
+    checkCount(embeddingDim, "Embedding", "embeddingDim");
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    let pad = opts.paddingIdx ?? null;
+    if (pad !== null) {
+      if (!Number.isInteger(pad) || pad >= numEmbeddings || pad < -numEmbeddings) {
+        throw new Error(`Embedding: paddingIdx ${pad} must be an integer in [${-numEmbeddings}, ${numEmbeddings - 1}]`);
+      }
+      if (pad < 0) pad += numEmbeddings;
+    }
+    this.paddingIdx = pad;
+    if (opts.weight) {
+      if (opts.weight.ndim !== 2 || opts.weight.shape[0] !== numEmbeddings || opts.weight.shape[1] !== embeddingDim) {
+        throw new Error(`Embedding: weight ${fmtShape(opts.weight.shape)} must be [${numEmbeddings}, ${embeddingDim}]`);
+      }
+      this.weight = new Parameter(opts.weight.detach().clone());
+    } else {
+      this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype: opts.dtype ?? "float32" }));
+      this.resetParameters(opts.generator);
+    }
+  }
+
+  /** `nn.Embedding.fromPretrained(vectors, {freeze: true})`: a table initialised from a [n, dim] tensor. */
+  static fromPretrained(weight: Tensor, opts: { freeze?: boolean; paddingIdx?: number | null } = {}): Embedding {
+    if (weight.ndim !== 2) throw new Error(`Embedding.fromPretrained: weight must be 2-D [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
+    const e = new Embedding(weight.shape[0], weight.shape[1], { weight, paddingIdx: opts.paddingIdx });
+    e.weight.requiresGrad = !(opts.freeze ?? true);
+    return e;
+  }
+
+  /** Re-draws the table from N(0, 1), zeroing the padding row. */
+  resetParameters(generator?: Generator): void {
+    normal_(this.weight, 0, 1, { generator });
+    if (this.paddingIdx !== null) {
+      const row = this.weight.select(0, this.paddingIdx);
+      noGrad(() => row.zero_());
+    }
+  }
+
+  forward(ids: Tensor): Tensor {
+    return embedding(ids, this.weight, this.paddingIdx);
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ""}`;
+  }
+}

@@ -1,0 +1,124 @@
+/** Pooling and resizing layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample. */
+import { Tensor, maxPool2d, avgPool2d, adaptiveAvgPool2d } from "../../core.js";
+import { Module, pyBool, pyTuple, fmtShape } from "../module.js";
+import { interpolate, type InterpolateOptions } from "../functional.js";
+
+type Pair = number | readonly [number, number];
+
+function check4d(x: Tensor, layer: string): void {
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${layer}: expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
+}
+
+/**
+ * The maximum of each window.
+ *
+ * ```ts
+ * const pool = new nn.MaxPool2d(2); // halves H and W
+ * ```
+ *
+ * Shape: [N, C, H, W] -> [N, C, Hout, Wout], Hout = ⌊(H + 2·padding − dilation·(k−1) − 1)/stride⌋ + 1
+ * (⌈…⌉ with ceilMode); stride defaults to the kernel size.
+ */
+export class MaxPool2d extends Module {
+  readonly kernelSize: Pair;
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly dilation: Pair;
+  readonly ceilMode: boolean;
+  constructor(kernelSize: Pair, opts: { stride?: Pair; padding?: Pair; dilation?: Pair; ceilMode?: boolean } = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    this.ceilMode = opts.ceilMode ?? false;
+  }
+  forward(x: Tensor): Tensor {
+    check4d(x, "MaxPool2d");
+    return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+  }
+  override extraRepr(): string {
+    return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${pyTuple(this.padding)}, dilation=${pyTuple(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+
+/**
+ * The mean of each window.
+ *
+ * ```ts
+ * const pool = new nn.AvgPool2d(2);
+ * ```
+ *
+ * Shape: [N, C, H, W] -> [N, C, Hout, Wout], Hout = ⌊(H + 2·padding − k)/stride⌋ + 1; stride defaults
+ * to the kernel size; padded zeros count in the divisor unless `countIncludePad: false`.
+ */
+export class AvgPool2d extends Module {
+  readonly kernelSize: Pair;
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  constructor(kernelSize: Pair, opts: { stride?: Pair; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean } = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+  }
+  forward(x: Tensor): Tensor {
+    check4d(x, "AvgPool2d");
+    return avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+  }
+  override extraRepr(): string {
+    return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${pyTuple(this.padding)}`;
+  }
+}
+
+/**
+ * Averages into a fixed output size whatever the input size (e.g. global average pooling with 1).
+ *
+ * ```ts
+ * const gap = new nn.AdaptiveAvgPool2d(1); // [N,C,H,W] -> [N,C,1,1]
+ * ```
+ *
+ * Shape: [N, C, H, W] -> [N, C, outH, outW]; window i spans [⌊i·H/outH⌋, ⌈(i+1)·H/outH⌉).
+ */
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: Pair) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    check4d(x, "AdaptiveAvgPool2d");
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+  override extraRepr(): string {
+    return `output_size=${pyTuple(this.outputSize)}`;
+  }
+}
+
+/**
+ * Resizes the spatial dims by nearest-neighbour or bilinear interpolation (differentiable).
+ *
+ * ```ts
+ * const up = new nn.Upsample({ scaleFactor: 2, mode: "bilinear" });
+ * ```
+ *
+ * Shape: [N, C, H, W] -> [N, C, ⌊H·scale⌋, ⌊W·scale⌋] (or `size`); nearest also takes [N, C, L].
+ */
+export class Upsample extends Module {
+  readonly opts: InterpolateOptions;
+  constructor(opts: InterpolateOptions) {
+    super();
+    if ((opts.size === undefined) === (opts.scaleFactor === undefined)) throw new Error("Upsample: give exactly one of size and scaleFactor");
+    this.opts = { ...opts };
+  }
+  forward(x: Tensor): Tensor {
+    return interpolate(x, this.opts);
+  }
+  override extraRepr(): string {
+    const o = this.opts;
+    const what = o.scaleFactor !== undefined ? `scale_factor=${typeof o.scaleFactor === "number" ? o.scaleFactor : pyTuple(o.scaleFactor)}` : `size=${pyTuple(o.size!)}`;
+    return `${what}, mode='${o.mode ?? "nearest"}'`;
+  }
+}

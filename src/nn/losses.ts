@@ -1,0 +1,406 @@
+/**
+ * Loss functions, as functions (`nn.functional.crossEntropy`) and as modules (`new nn.CrossEntropyLoss()`),
+ * with PyTorch's semantics and `reduction` ("none" | "mean" | "sum").
+ */
+import { Tensor, where, isFloating, indexSelect } from "../core.js";
+import { Module, fmtShape } from "./module.js";
+
+/** How a loss combines per-element values: keep them ("none"), average ("mean", default) or add ("sum"). */
+export type Reduction = "none" | "mean" | "sum";
+
+function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
+  if (reduction === "none") return loss;
+  if (reduction === "mean") return loss.mean();
+  if (reduction === "sum") return loss.sum();
+  throw new Error(`${op}: unknown reduction "${reduction as string}" (use "none", "mean" or "sum")`);
+}
+
+function sameShapeOrThrow(input: Tensor, target: Tensor, op: string): void {
+  if (input.ndim !== target.ndim || input.shape.some((s, i) => s !== target.shape[i])) {
+    throw new Error(
+      `${op}: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape ` +
+        `(broadcasting them would silently compute the wrong loss; reshape one, e.g. target.reshape(${fmtShape(input.shape)}))`,
+    );
+  }
+}
+
+function asFloat(target: Tensor, like: Tensor): Tensor {
+  return target.dtype === like.dtype ? target : target.to(like.dtype);
+}
+
+/** `mseLoss(pred, y)`: mean of (pred − y)². Shape: input and target the same shape. */
+export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = "mean"): Tensor {
+  sameShapeOrThrow(input, target, "mseLoss");
+  return reduce(input.sub(asFloat(target, input)).square(), reduction, "mseLoss");
+}
+
+/** `l1Loss(pred, y)`: mean of |pred − y|. */
+export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = "mean"): Tensor {
+  sameShapeOrThrow(input, target, "l1Loss");
+  return reduce(input.sub(asFloat(target, input)).abs(), reduction, "l1Loss");
+}
+
+/** `smoothL1Loss(pred, y, "mean", 1)`: 0.5·d²/beta where |d| < beta, |d| − 0.5·beta elsewhere (beta 0 = L1). */
+export function smoothL1Loss(input: Tensor, target: Tensor, reduction: Reduction = "mean", beta = 1): Tensor {
+  sameShapeOrThrow(input, target, "smoothL1Loss");
+  if (!(beta >= 0)) throw new Error(`smoothL1Loss: beta must be >= 0, got ${beta}`);
+  const d = input.sub(asFloat(target, input)).abs();
+  const loss = beta === 0 ? d : where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta));
+  return reduce(loss, reduction, "smoothL1Loss");
+}
+
+/** Options of `nllLoss`/`NLLLoss`. */
+export interface NllLossOptions {
+  /** Per-class weights [C]. */
+  weight?: Tensor | null;
+  /** Targets equal to this contribute nothing (default -100). */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+/** Options of `crossEntropy`/`CrossEntropyLoss`. */
+export interface CrossEntropyOptions extends NllLossOptions {
+  /** Mixes the target with the uniform distribution: (1 − ε)·target + ε/C (default 0). */
+  labelSmoothing?: number;
+}
+
+/** Input [N,C,d...] (or [C]) and how the target relates to it; throws naming both expected shapes. */
+function classify(input: Tensor, target: Tensor, op: string): { x: Tensor; t: Tensor; kind: "index" | "prob" } {
+  if (input.ndim < 1) throw new Error(`${op}: input must be [N,C] (or [C], or [N,C,d1,...]), got a scalar`);
+  if (!isFloating(input.dtype)) throw new Error(`${op}: input must be floating point (logits or log-probabilities), got ${input.dtype}`);
+  const unbatched = input.ndim === 1;
+  const x = unbatched ? input.unsqueeze(0) : input;
+  const indexShape = x.shape.filter((_, i) => i !== 1);
+  const userIndexShape = unbatched ? [] : indexShape;
+  const fitsIndex = target.ndim === userIndexShape.length && target.shape.every((s, i) => s === userIndexShape[i]);
+  const fitsProb = target.ndim === input.ndim && target.shape.every((s, i) => s === input.shape[i]);
+  if (fitsIndex && !(fitsProb && isFloating(target.dtype))) {
+    if (target.dtype !== "int32") {
+      throw new Error(`${op}: a target of shape ${fmtShape(target.shape)} holds class indices and must be int32, got ${target.dtype} (use target.int())`);
+    }
+    return { x, t: unbatched ? target.unsqueeze(0) : target, kind: "index" };
+  }
+  if (fitsProb) {
+    if (!isFloating(target.dtype)) {
+      throw new Error(`${op}: a target of the input's shape ${fmtShape(input.shape)} holds class probabilities and must be floating point, got ${target.dtype}`);
+    }
+    return { x, t: unbatched ? target.unsqueeze(0) : target, kind: "prob" };
+  }
+  throw new Error(
+    `${op}: target shape ${fmtShape(target.shape)} does not fit input ${fmtShape(input.shape)}: expected int32 class indices of shape ` +
+      `${fmtShape(userIndexShape)} or class probabilities of shape ${fmtShape(input.shape)}`,
+  );
+}
+
+function checkWeight(weight: Tensor | null | undefined, C: number, op: string): void {
+  if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) {
+    throw new Error(`${op}: weight must have one entry per class, shape [${C}], got ${fmtShape(weight.shape)}`);
+  }
+}
+
+/** Negative log-likelihood of index targets, given log-probabilities `logp` [N,C,d...] and t [N,d...]. */
+function nllCore(logp: Tensor, t: Tensor, weight: Tensor | null | undefined, ignoreIndex: number, reduction: Reduction, op: string, unbatched: boolean): Tensor {
+  const C = logp.shape[1];
+  const ids = t.data();
+  for (let i = 0; i < ids.length; i++) {
+    const v = ids[i];
+    if (v !== ignoreIndex && (v < 0 || v >= C)) {
+      throw new RangeError(`${op}: target class index ${v} is out of range for ${C} classes (valid: 0..${C - 1}, or ignoreIndex ${ignoreIndex})`);
+    }
+  }
+  const keep = t.ne(ignoreIndex);
+  const safe = where(keep, t, 0);
+  const picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1);
+  let w = keep.to(logp.dtype);
+  if (weight) w = w.mul(indexSelect(weight.to(logp.dtype), 0, safe.reshape([-1])).reshape(t.shape));
+  const loss = picked.neg().mul(w);
+  if (reduction === "none") return unbatched ? loss.squeeze(0) : loss;
+  if (reduction === "sum") return loss.sum();
+  if (reduction === "mean") return loss.sum().div(w.sum());
+  throw new Error(`${op}: unknown reduction "${reduction as string}" (use "none", "mean" or "sum")`);
+}
+
+/**
+ * `nllLoss(logProbs, target)`: −logProbs[target], averaged (weighted mean when `weight` is given).
+ * Shape: input [N,C] or [N,C,d...] (or [C]); target int32 [N] or [N,d...] (or []).
+ */
+export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+  const { x, t, kind } = classify(input, target, "nllLoss");
+  if (kind !== "index") throw new Error(`nllLoss: target must be int32 class indices of shape ${fmtShape(x.shape.filter((_, i) => i !== 1))}, got ${target.dtype} ${fmtShape(target.shape)}`);
+  checkWeight(opts.weight, x.shape[1], "nllLoss");
+  return nllCore(x, t, opts.weight, opts.ignoreIndex ?? -100, opts.reduction ?? "mean", "nllLoss", input.ndim === 1);
+}
+
+/**
+ * `crossEntropy(logits, labels)`: logSoftmax over dim 1, then the negative log-likelihood of the
+ * target. The input is raw scores (logits), not probabilities. The target is either int32 class
+ * indices or class probabilities of the input's shape.
+ * Shape: input [N,C] or [N,C,d...] (or [C]); target int32 [N] / [N,d...] (or []), or float [N,C,d...].
+ */
+export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const op = "crossEntropy";
+  const { x, t, kind } = classify(input, target, op);
+  const C = x.shape[1];
+  const reduction = opts.reduction ?? "mean";
+  const eps = opts.labelSmoothing ?? 0;
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  if (!(eps >= 0 && eps <= 1)) throw new Error(`${op}: labelSmoothing must be in [0, 1], got ${eps}`);
+  checkWeight(opts.weight, C, op);
+  const logp = x.logSoftmax(1);
+  const unbatched = input.ndim === 1;
+  const cw = opts.weight ? opts.weight.to(logp.dtype).reshape(x.shape.map((s, i) => (i === 1 ? s : 1))) : null;
+  if (kind === "prob") {
+    let q = asFloat(t, logp);
+    if (eps > 0) q = q.mul(1 - eps).add(eps / C);
+    let prod = logp.mul(q);
+    if (cw) prod = prod.mul(cw);
+    let loss = prod.sum(1).neg();
+    if (unbatched) loss = loss.squeeze(0);
+    if (reduction === "mean") return loss.sum().div(x.numel / C);
+    return reduce(loss, reduction, op);
+  }
+  const nll = nllCore(logp, t, opts.weight, ignoreIndex, reduction, op, unbatched);
+  if (eps === 0) return nll;
+  // Smoothing term: −Σ_c w_c·logp_c per position, zero at ignored positions (PyTorch's formulation).
+  const keep = t.ne(ignoreIndex);
+  let smooth = (cw ? logp.mul(cw) : logp).sum(1).neg().mul(keep.to(logp.dtype));
+  let s: Tensor;
+  if (reduction === "none") s = unbatched ? smooth.squeeze(0) : smooth;
+  else if (reduction === "sum") s = smooth.sum();
+  else if (opts.weight) s = smooth.sum().div(indexSelect(opts.weight.to(logp.dtype), 0, where(keep, t, 0).reshape([-1])).mul(keep.reshape([-1]).to(logp.dtype)).sum());
+  else s = smooth.sum().div(keep.to(logp.dtype).sum());
+  return nll.mul(1 - eps).add(s.mul(eps / C));
+}
+
+function checkUnitInterval(x: Tensor, op: string, what: string): void {
+  const d = x.data();
+  for (let i = 0; i < d.length; i++) {
+    if (!(d[i] >= 0 && d[i] <= 1)) throw new RangeError(`${op}: every ${what} must be in [0, 1], element ${i} is ${d[i]} (apply sigmoid first, or use binaryCrossEntropyWithLogits on raw scores)`);
+  }
+}
+
+/**
+ * `binaryCrossEntropy(probs, y)`: −[y·log p + (1−y)·log(1−p)], each log clamped at −100 as PyTorch
+ * does (so p = 0 or 1 gives a finite loss). Shape: input and target the same shape; weight broadcasts.
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  const op = "binaryCrossEntropy";
+  sameShapeOrThrow(input, target, op);
+  checkUnitInterval(input, op, "input probability");
+  const y = asFloat(target, input);
+  const lp = input.log().clamp(-100);
+  const lq = input.neg().add(1).log().clamp(-100);
+  let loss = y.mul(lp).add(y.neg().add(1).mul(lq)).neg();
+  if (opts.weight) loss = loss.mul(opts.weight);
+  return reduce(loss, opts.reduction ?? "mean", op);
+}
+
+/**
+ * `binaryCrossEntropyWithLogits(logits, y)`: sigmoid + binary cross-entropy in one numerically
+ * stable expression, (1−y)·x + (1 + (posWeight−1)·y)·(log(1+e^−|x|) + max(−x, 0)).
+ * `posWeight` (broadcast over the last dim, one per class) scales the positive term.
+ */
+export function binaryCrossEntropyWithLogits(
+  input: Tensor, target: Tensor, opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {},
+): Tensor {
+  const op = "binaryCrossEntropyWithLogits";
+  sameShapeOrThrow(input, target, op);
+  const y = asFloat(target, input);
+  const softplusNeg = input.abs().neg().exp().log1p().add(input.neg().relu());
+  const lw = opts.posWeight ? opts.posWeight.sub(1).mul(y).add(1) : null;
+  let loss = y.neg().add(1).mul(input).add(lw ? lw.mul(softplusNeg) : softplusNeg);
+  if (opts.weight) loss = loss.mul(opts.weight);
+  return reduce(loss, opts.reduction ?? "mean", op);
+}
+
+/**
+ * `klDiv(logProbs, targetProbs, "batchmean")`: Σ target·(log target − input), with input given as
+ * log-probabilities (and the target too when `logTarget`). "batchmean" divides the sum by the batch
+ * size (the true KL divergence per sample); "mean" averages over every element, as PyTorch's default.
+ */
+export function klDiv(input: Tensor, target: Tensor, reduction: Reduction | "batchmean" = "mean", logTarget = false): Tensor {
+  const op = "klDiv";
+  sameShapeOrThrow(input, target, op);
+  const t = asFloat(target, input);
+  let loss: Tensor;
+  if (logTarget) loss = t.exp().mul(t.sub(input));
+  else {
+    // t·log t with 0·log 0 = 0; log reads 1 where t = 0 so that no NaN reaches the gradient.
+    const pos = t.gt(0);
+    loss = t.mul(where(pos, t, 1).log()).sub(t.mul(input));
+  }
+  if (reduction === "batchmean") return loss.sum().div(input.ndim > 0 ? input.shape[0] : 1);
+  return reduce(loss, reduction, op);
+}
+
+/**
+ * `gaussianKl(mu, logvar)`: KL(N(mu, exp(logvar)) ‖ N(0, 1)) = −½·Σ(1 + logvar − mu² − exp(logvar)),
+ * the VAE regulariser. "sum" (default) adds over everything, "batchmean" divides that by the batch
+ * size, "mean" averages over elements, "none" keeps each element's term.
+ */
+export function gaussianKl(mu: Tensor, logvar: Tensor, reduction: Reduction | "batchmean" = "sum"): Tensor {
+  sameShapeOrThrow(mu, logvar, "gaussianKl");
+  const terms = logvar.add(1).sub(mu.square()).sub(logvar.exp()).mul(-0.5);
+  if (reduction === "batchmean") return terms.sum().div(mu.ndim > 0 ? mu.shape[0] : 1);
+  return reduce(terms, reduction, "gaussianKl");
+}
+
+// ---------------------------------------------------------------- modules
+
+/** Base of the loss modules: `loss.forward(input, target)` (or `call`). */
+export abstract class Loss extends Module<[Tensor, Tensor], Tensor> {
+  readonly reduction: Reduction;
+  constructor(reduction: Reduction = "mean") {
+    super();
+    this.reduction = reduction;
+  }
+}
+
+/**
+ * Mean squared error. `new nn.MSELoss().forward(pred, y)`
+ *
+ * Shape: input [*], target [*] (same shape); output [] or [*] with reduction "none".
+ */
+export class MSELoss extends Loss {
+  constructor(opts: { reduction?: Reduction } = {}) {
+    super(opts.reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return mseLoss(input, target, this.reduction);
+  }
+}
+
+/**
+ * Mean absolute error. `new nn.L1Loss().forward(pred, y)`
+ *
+ * Shape: input [*], target [*] (same shape); output [] or [*] with reduction "none".
+ */
+export class L1Loss extends Loss {
+  constructor(opts: { reduction?: Reduction } = {}) {
+    super(opts.reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return l1Loss(input, target, this.reduction);
+  }
+}
+
+/**
+ * Huber-style loss: quadratic below `beta`, linear above. `new nn.SmoothL1Loss({beta: 0.5})`
+ *
+ * Shape: input [*], target [*] (same shape); output [] or [*] with reduction "none".
+ */
+export class SmoothL1Loss extends Loss {
+  readonly beta: number;
+  constructor(opts: { reduction?: Reduction; beta?: number } = {}) {
+    super(opts.reduction);
+    this.beta = opts.beta ?? 1;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, this.reduction, this.beta);
+  }
+}
+
+/**
+ * Cross-entropy on logits (raw scores; do not apply softmax first).
+ * `new nn.CrossEntropyLoss().forward(logits, labels)`
+ *
+ * Shape: input [N,C] (or [C], or [N,C,d1,...] for segmentation); target int32 [N] (or [], or
+ * [N,d1,...]) class indices, or float class probabilities of the input's shape; output [] or, with
+ * reduction "none", [N] / [N,d1,...].
+ */
+export class CrossEntropyLoss extends Loss {
+  readonly ignoreIndex: number;
+  readonly labelSmoothing: number;
+  constructor(opts: CrossEntropyOptions = {}) {
+    super(opts.reduction);
+    this.ignoreIndex = opts.ignoreIndex ?? -100;
+    this.labelSmoothing = opts.labelSmoothing ?? 0;
+    // A buffer, as in PyTorch, so the class weights travel with the state dict.
+    this.registerBuffer("weight", opts.weight ?? null);
+  }
+  get weight(): Tensor | null {
+    return this.getBuffer("weight");
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return crossEntropy(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction, labelSmoothing: this.labelSmoothing });
+  }
+}
+
+/**
+ * Negative log-likelihood on log-probabilities (pair it with LogSoftmax).
+ * `new nn.NLLLoss().forward(logProbs, labels)`
+ *
+ * Shape: input [N,C] (or [C], or [N,C,d1,...]); target int32 [N] (or [], or [N,d1,...]).
+ */
+export class NLLLoss extends Loss {
+  readonly ignoreIndex: number;
+  constructor(opts: NllLossOptions = {}) {
+    super(opts.reduction);
+    this.ignoreIndex = opts.ignoreIndex ?? -100;
+    this.registerBuffer("weight", opts.weight ?? null);
+  }
+  get weight(): Tensor | null {
+    return this.getBuffer("weight");
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
+  }
+}
+
+/**
+ * Binary cross-entropy on probabilities (after a sigmoid). `new nn.BCELoss().forward(probs, y)`
+ *
+ * Shape: input [*] in [0, 1], target [*] (same shape).
+ */
+export class BCELoss extends Loss {
+  constructor(opts: { weight?: Tensor | null; reduction?: Reduction } = {}) {
+    super(opts.reduction);
+    this.registerBuffer("weight", opts.weight ?? null);
+  }
+  get weight(): Tensor | null {
+    return this.getBuffer("weight");
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/**
+ * Sigmoid + binary cross-entropy, numerically stable. `new nn.BCEWithLogitsLoss({posWeight})`
+ *
+ * Shape: input [*] logits, target [*] (same shape); posWeight broadcasts over the last dim.
+ */
+export class BCEWithLogitsLoss extends Loss {
+  constructor(opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) {
+    super(opts.reduction);
+    this.registerBuffer("weight", opts.weight ?? null);
+    this.registerBuffer("pos_weight", opts.posWeight ?? null);
+  }
+  get weight(): Tensor | null {
+    return this.getBuffer("weight");
+  }
+  get posWeight(): Tensor | null {
+    return this.getBuffer("pos_weight");
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.posWeight, reduction: this.reduction });
+  }
+}
+
+/**
+ * Kullback-Leibler divergence; the input is log-probabilities. `new nn.KLDivLoss({reduction: "batchmean"})`
+ *
+ * Shape: input [*] log-probabilities, target [*] probabilities (log-probabilities with logTarget).
+ */
+export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
+  readonly reduction: Reduction | "batchmean";
+  readonly logTarget: boolean;
+  constructor(opts: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {}) {
+    super();
+    this.reduction = opts.reduction ?? "mean";
+    this.logTarget = opts.logTarget ?? false;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, this.reduction, this.logTarget);
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * Elementwise ops: unary math and activations, binary arithmetic with broadcasting and scalar
+ * operands, comparisons, logical ops, where, and the in-place `_` variants optimizers and init use.
+ */
+import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import { type DType, isFloating } from "../tensor/dtype.js";
+import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
+import type { BinaryOp, ParamUnaryOp, UnaryOp } from "../backend/backend.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { apply, asTensor, backend, defineOp, installMethods, resultType } from "./op.js";
+import { expand, to } from "./shape.js";
+import { fullLike, onesLike, rand, randn, zerosLike, type RandomOptions } from "../tensor/creation.js";
+
+export { onesLike, zerosLike };
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    neg(): Tensor; exp(): Tensor; log(): Tensor; log1p(): Tensor; expm1(): Tensor; sqrt(): Tensor; rsqrt(): Tensor;
+    abs(): Tensor; sign(): Tensor; sin(): Tensor; cos(): Tensor; tanh(): Tensor; sigmoid(): Tensor; relu(): Tensor;
+    erf(): Tensor; floor(): Tensor; ceil(): Tensor; round(): Tensor; reciprocal(): Tensor; square(): Tensor;
+    logicalNot(): Tensor; isfinite(): Tensor; isnan(): Tensor;
+    /** GELU; `approximate: "tanh"` selects the tanh formula. */
+    gelu(approximate?: "none" | "tanh"): Tensor;
+    leakyRelu(negativeSlope?: number): Tensor;
+    elu(alpha?: number): Tensor;
+    /** `x.clamp(0, 1)`; either bound may be omitted (undefined). */
+    clamp(min?: number, max?: number): Tensor;
+    add(other: TensorLike): Tensor; sub(other: TensorLike): Tensor; mul(other: TensorLike): Tensor; div(other: TensorLike): Tensor;
+    pow(exponent: TensorLike): Tensor; maximum(other: TensorLike): Tensor; minimum(other: TensorLike): Tensor;
+    remainder(other: TensorLike): Tensor; atan2(other: TensorLike): Tensor;
+    eq(other: TensorLike): Tensor; ne(other: TensorLike): Tensor; lt(other: TensorLike): Tensor; le(other: TensorLike): Tensor;
+    gt(other: TensorLike): Tensor; ge(other: TensorLike): Tensor;
+    logicalAnd(other: TensorLike): Tensor; logicalOr(other: TensorLike): Tensor; logicalXor(other: TensorLike): Tensor;
+    /** `x.maskedFill(mask, -Infinity)`: value where mask is true. */
+    maskedFill(mask: Tensor, value: number): Tensor;
+    /** `x.where(cond, y)`: x where cond, else y. */
+    where(cond: Tensor, other: TensorLike): Tensor;
+
+    add_(other: TensorLike): this; sub_(other: TensorLike): this; mul_(other: TensorLike): this; div_(other: TensorLike): this;
+    pow_(exponent: TensorLike): this; clamp_(min?: number, max?: number): this; neg_(): this; exp_(): this; sqrt_(): this;
+    abs_(): this; relu_(): this; sigmoid_(): this; tanh_(): this; leakyRelu_(negativeSlope?: number): this;
+    maskedFill_(mask: Tensor, value: number): this;
+    /** `p.addcmul_(a, b, v)`: p += v * a * b. */
+    addcmul_(t1: Tensor, t2: Tensor, value?: number): this;
+    /** `p.addcdiv_(a, b, v)`: p += v * a / b. */
+    addcdiv_(t1: Tensor, t2: Tensor, value?: number): this;
+    fill_(value: number | boolean): this;
+    zero_(): this;
+    /** Copies src (broadcast to this shape, converted to this dtype) into this tensor. */
+    copy_(src: TensorLike): this;
+    uniform_(low?: number, high?: number, opts?: RandomOptions): this;
+    normal_(mean?: number, std?: number, opts?: RandomOptions): this;
+  }
+}
+
+// ---------------------------------------------------------------- unary
+
+/** Ops whose result is fractional even for integer input: int/bool inputs are computed as float32. */
+const FLOAT_RESULT = new Set<UnaryOp>(["exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "erf", "reciprocal", "gelu", "geluTanh"]);
+
+function unaryOp(op: UnaryOp, backward?: (g: Tensor, x: () => Tensor, out: () => Tensor) => Tensor) {
+  const def = defineOp<undefined>({
+    name: op,
+    forward([x]) {
+      const out = Tensor.empty(x.shape, op === "logicalNot" ? "bool" : x.dtype);
+      backend().unary(op, x.view_(), out.view_());
+      return out;
+    },
+    backward: backward && ((g, s) => [backward(g, () => s.inputs[0], () => s.output)]),
+  });
+  return (x: Tensor): Tensor => apply(def, [FLOAT_RESULT.has(op) && !isFloating(x.dtype) ? to(x, "float32") : x], undefined);
+}
+
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
+
+export const neg = unaryOp("neg", (g) => neg(g));
+export const exp = unaryOp("exp", (g, _x, y) => mul(g, y()));
+export const log = unaryOp("log", (g, x) => div(g, x()));
+export const log1p = unaryOp("log1p", (g, x) => div(g, add(x(), 1)));
+export const expm1 = unaryOp("expm1", (g, _x, y) => mul(g, add(y(), 1)));
+export const sqrt = unaryOp("sqrt", (g, _x, y) => div(g, mul(y(), 2)));
+export const rsqrt = unaryOp("rsqrt", (g, _x, y) => mul(g, mul(pow(y(), 3), -0.5)));
+export const abs = unaryOp("abs", (g, x) => mul(g, sign(x())));
+export const sign = unaryOp("sign", (g) => zerosLike(g));
+export const sin = unaryOp("sin", (g, x) => mul(g, cos(x())));
+export const cos = unaryOp("cos", (g, x) => mul(g, neg(sin(x()))));
+export const tanh = unaryOp("tanh", (g, _x, y) => mul(g, sub(1, square(y()))));
+export const sigmoid = unaryOp("sigmoid", (g, _x, y) => mul(g, mul(y(), sub(1, y()))));
+export const relu = unaryOp("relu", (g, _x, y) => mul(g, gt(y(), 0)));
+export const erf = unaryOp("erf", (g, x) => mul(g, mul(exp(neg(square(x()))), 2 / Math.sqrt(Math.PI))));
+export const floor = unaryOp("floor", (g) => zerosLike(g));
+export const ceil = unaryOp("ceil", (g) => zerosLike(g));
+export const round = unaryOp("round", (g) => zerosLike(g));
+export const reciprocal = unaryOp("reciprocal", (g, _x, y) => mul(g, neg(square(y()))));
+export const square = unaryOp("square", (g, x) => mul(g, mul(x(), 2)));
+export const logicalNot = unaryOp("logicalNot");
+const geluExact = unaryOp("gelu", (g, xf) => {
+  const x = xf();
+  const cdf = mul(add(erf(div(x, Math.SQRT2)), 1), 0.5);
+  const pdf = div(exp(mul(square(x), -0.5)), SQRT_2PI);
+  return mul(g, add(cdf, mul(x, pdf)));
+});
+const geluApprox = unaryOp("geluTanh", (g, xf) => {
+  const x = xf();
+  const k = Math.sqrt(2 / Math.PI);
+  const t = tanh(mul(add(x, mul(pow(x, 3), 0.044715)), k));
+  const dt = mul(sub(1, square(t)), mul(add(mul(square(x), 3 * 0.044715), 1), k));
+  return mul(g, add(mul(add(t, 1), 0.5), mul(mul(x, dt), 0.5)));
+});
+
+export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  return approximate === "tanh" ? geluApprox(x) : geluExact(x);
+}
+
+function paramOp(op: ParamUnaryOp, backward: (g: Tensor, x: Tensor, y: () => Tensor, p: number, q: number) => Tensor) {
+  const def = defineOp<{ p: number; q: number }>({
+    name: op,
+    forward([x], { p, q }) {
+      const out = Tensor.empty(x.shape, x.dtype);
+      backend().unaryParam(op, x.view_(), out.view_(), p, q);
+      return out;
+    },
+    backward: (g, s) => [backward(g, s.inputs[0], () => s.output, s.attrs.p, s.attrs.q)],
+  });
+  return (x: Tensor, p: number, q = 0): Tensor => apply(def, [x], { p, q });
+}
+
+const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => mul(g, where(gt(x, 0), 1, slope)));
+const eluOp = paramOp("elu", (g, x, y, alpha) => where(gt(x, 0), g, mul(g, add(y(), alpha))));
+const clampOp = paramOp("clamp", (g, x, _y, lo, hi) => mul(g, logicalAnd(ge(x, lo), le(x, hi))));
+const powScalarOp = paramOp("powScalar", (g, x, _y, p) => (p === 0 ? zerosLike(g) : mul(g, mul(powScalar(x, p - 1), p))));
+
+function powScalar(x: Tensor, p: number): Tensor {
+  return powScalarOp(isFloating(x.dtype) || Number.isInteger(p) ? x : to(x, "float32"), p);
+}
+
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return leakyReluOp(x, negativeSlope);
+}
+
+export function elu(x: Tensor, alpha = 1): Tensor {
+  return eluOp(x, alpha);
+}
+
+export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  if (min === undefined && max === undefined) throw new Error("clamp: give at least one of min and max");
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if (lo > hi) throw new Error(`clamp: min (${lo}) is greater than max (${hi})`);
+  return clampOp(x, lo, hi);
+}
+
+// ---------------------------------------------------------------- binary
+
+type BinaryKind = "arith" | "float" | "compare";
+
+function binaryOp(op: BinaryOp, kind: BinaryKind, backward?: (g: Tensor, a: () => Tensor, b: () => Tensor, out: () => Tensor) => [Tensor | null, Tensor | null]) {
+  const def = defineOp<undefined>({
+    name: op,
+    forward([a, b]) {
+      const out = Tensor.empty(a.shape, kind === "compare" ? "bool" : a.dtype);
+      backend().binary(op, a.view_(), b.view_(), out.view_());
+      return out;
+    },
+    backward: backward && ((g, s) => backward(g, () => s.inputs[0], () => s.inputs[1], () => s.output)),
+  });
+  return (a: TensorLike, b: TensorLike): Tensor => {
+    let dtype: DType = resultType(a, b);
+    if (kind === "float" && !isFloating(dtype)) dtype = "float32";
+    const ta = to(asTensor(a, dtype), dtype);
+    const tb = to(asTensor(b, dtype), dtype);
+    const shape = broadcastShapes(ta.shape, tb.shape, op);
+    return apply(def, [expand(ta, shape), expand(tb, shape)], undefined);
+  };
+}
+
+export const add = binaryOp("add", "arith", (g) => [g, g]);
+export const sub = binaryOp("sub", "arith", (g) => [g, neg(g)]);
+export const mul = binaryOp("mul", "arith", (g, a, b) => [mul(g, b()), mul(g, a())]);
+export const div = binaryOp("div", "float", (g, a, b) => [div(g, b()), neg(div(mul(g, a()), square(b())))]);
+const powTensor = binaryOp("pow", "float", (g, a, b, out) => [
+  mul(g, mul(b(), pow(a(), sub(b(), 1)))),
+  mul(g, mul(out(), log(a()))),
+]);
+/** Ties send half the gradient each way, as PyTorch. */
+const tieSplit = (g: Tensor, win: Tensor, tie: Tensor): Tensor => mul(g, add(win, mul(tie, 0.5)));
+export const maximum = binaryOp("maximum", "arith", (g, a, b) => [tieSplit(g, gt(a(), b()), eq(a(), b())), tieSplit(g, lt(a(), b()), eq(a(), b()))]);
+export const minimum = binaryOp("minimum", "arith", (g, a, b) => [tieSplit(g, lt(a(), b()), eq(a(), b())), tieSplit(g, gt(a(), b()), eq(a(), b()))]);
+export const remainder = binaryOp("remainder", "arith", (g, a, b) => [g, mul(neg(g), floor(div(a(), b())))]);
+export const atan2 = binaryOp("atan2", "float", (g, a, b) => {
+  const r2 = add(square(a()), square(b()));
+  return [div(mul(g, b()), r2), div(mul(neg(g), a()), r2)];
+});
+export const eq = binaryOp("eq", "compare");
+export const ne = binaryOp("ne", "compare");
+export const lt = binaryOp("lt", "compare");
+export const le = binaryOp("le", "compare");
+export const gt = binaryOp("gt", "compare");
+export const ge = binaryOp("ge", "compare");
+export const logicalAnd = binaryOp("logicalAnd", "compare");
+export const logicalOr = binaryOp("logicalOr", "compare");
+export const logicalXor = binaryOp("logicalXor", "compare");
+
+/** True where x is neither NaN nor ±Infinity. */
+export function isfinite(x: Tensor): Tensor {
+  return logicalAnd(eq(x, x), lt(abs(x), Infinity));
+}
+
+/** True where x is NaN. */
+export function isnan(x: Tensor): Tensor {
+  return ne(x, x);
+}
+
+/** `pow(x, 2)` or `pow(x, y)`: a number exponent uses the scalar kernel. */
+export function pow(x: TensorLike, exponent: TensorLike): Tensor {
+  if (x instanceof Tensor && typeof exponent === "number") return powScalar(x, exponent);
+  return powTensor(x, exponent);
+}
+
+const whereOp = defineOp<undefined>({
+  name: "where",
+  forward([c, a, b]) {
+    const out = Tensor.empty(a.shape, a.dtype);
+    backend().where(c.view_(), a.view_(), b.view_(), out.view_());
+    return out;
+  },
+  backward: (g, { inputs: [c] }) => [null, where(c, g, 0), where(c, 0, g)],
+});
+
+/** `where(cond, a, b)`: a where cond is true, else b (all broadcast together). */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const dtype = resultType(a, b);
+  const ta = to(asTensor(a, dtype), dtype);
+  const tb = to(asTensor(b, dtype), dtype);
+  const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape, "where"), tb.shape, "where");
+  return apply(whereOp, [expand(to(cond, "bool"), shape), expand(ta, shape), expand(tb, shape)], undefined);
+}
+
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  if (mask.dtype !== "bool") throw new Error(`maskedFill: mask must be a bool tensor, got ${mask.dtype} (compare first, e.g. x.eq(0))`);
+  broadcastShapes(x.shape, mask.shape, "maskedFill");
+  const out = where(mask, value, x);
+  if (!sameShape(out.shape, x.shape)) throw new Error(`maskedFill: mask of shape ${fmt(mask.shape)} would grow the input ${fmt(x.shape)}`);
+  return to(out, x.dtype);
+}
+
+// ---------------------------------------------------------------- in place
+
+/**
+ * Runs `compute` on this tensor and writes the result back into its storage. With grad mode on,
+ * the tensor takes over the result's graph node (its old value is read through an alias, so a rule
+ * that saved it notices the overwrite through the shared version counter).
+ */
+function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) => Tensor): T {
+  const recording = isGradEnabled();
+  if (recording && self.requiresGrad && self.isLeaf) {
+    throw new Error(
+      `${op}: a leaf tensor that requires grad cannot be modified in place while gradients are recorded; ` +
+        `wrap the update in noGrad(() => ...) as optimizers do, or use the out-of-place ${op.replace(/_$/, "")}`,
+    );
+  }
+  let src: Tensor = self;
+  if (recording && self.requiresGrad) {
+    src = new Tensor(self.storage, self.shape, self.strides, self.offset, self.dtype, self.base);
+    src.gradFn = self.gradFn;
+    src.requiresGrad = true;
+  }
+  const r = compute(src);
+  if (!sameShape(r.shape, self.shape)) {
+    throw new Error(`${op}: the result has shape ${fmt(r.shape)} but the tensor modified in place has shape ${fmt(self.shape)}; in-place ops cannot change shape`);
+  }
+  if (isFloating(r.dtype) && !isFloating(self.dtype)) {
+    throw new Error(`${op}: the result is ${r.dtype} and cannot be stored in place into a ${self.dtype} tensor; use the out-of-place ${op.replace(/_$/, "")}`);
+  }
+  if (recording && r.requiresGrad && self.base !== null) {
+    throw new Error(`${op}: in-place modification of a view is not supported while gradients are recorded; use the out-of-place op`);
+  }
+  backend().copy(r.view_(), self.view_());
+  self.storage.version++;
+  if (recording && r.requiresGrad) {
+    self.gradFn = r.gradFn;
+    self.requiresGrad = true;
+  }
+  return self;
+}
+
+function inplaceOf<A extends unknown[]>(op: string, fn: (x: Tensor, ...args: A) => Tensor) {
+  return (self: Tensor, ...args: A): Tensor => inplace(self, op, (src) => fn(src, ...args));
+}
+
+installMethods({
+  neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round,
+  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder,
+  atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan,
+  where: (x: Tensor, cond: Tensor, other: TensorLike) => where(cond, x, other),
+  add_: inplaceOf("add_", add), sub_: inplaceOf("sub_", sub), mul_: inplaceOf("mul_", mul), div_: inplaceOf("div_", div),
+  pow_: inplaceOf("pow_", pow), clamp_: inplaceOf("clamp_", clamp), neg_: inplaceOf("neg_", neg), exp_: inplaceOf("exp_", exp),
+  sqrt_: inplaceOf("sqrt_", sqrt), abs_: inplaceOf("abs_", abs), relu_: inplaceOf("relu_", relu),
+  sigmoid_: inplaceOf("sigmoid_", sigmoid), tanh_: inplaceOf("tanh_", tanh), leakyRelu_: inplaceOf("leakyRelu_", leakyRelu),
+  maskedFill_: inplaceOf("maskedFill_", maskedFill),
+  addcmul_: inplaceOf("addcmul_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => add(x, mul(mul(a, b), v))),
+  addcdiv_: inplaceOf("addcdiv_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => add(x, mul(div(a, b), v))),
+  fill_: inplaceOf("fill_", (x: Tensor, v: number | boolean) => fullLike(x, v)),
+  zero_: inplaceOf("zero_", (x: Tensor) => zerosLike(x)),
+  copy_: inplaceOf("copy_", (x: Tensor, src: TensorLike) => expand(to(asTensor(src, x.dtype), x.dtype), x.shape)),
+  uniform_: inplaceOf("uniform_", (x: Tensor, lo = 0, hi = 1, opts: RandomOptions = {}) =>
+    add(mul(rand(x.shape, { ...opts, dtype: x.dtype }), hi - lo), lo)),
+  normal_: inplaceOf("normal_", (x: Tensor, mean = 0, std = 1, opts: RandomOptions = {}) =>
+    add(mul(randn(x.shape, { ...opts, dtype: x.dtype }), std), mean)),
+});

@@ -1,0 +1,161 @@
+/** Index-driven ops: gather/scatter along a dim, indexSelect/indexAdd, one-hot, triangular masks. */
+import { Tensor } from "../tensor/tensor.js";
+import { fmt, normalizeDim } from "../tensor/shape.js";
+import { apply, backend, defineOp, installMethods } from "./op.js";
+import { clone, expand, reshape, to, unsqueeze } from "./shape.js";
+import { sub, le, ge, where } from "./elementwise.js";
+import { arange, zeros } from "../tensor/creation.js";
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    /** `x.gather(1, idx)`: out[i][j] = x[i][idx[i][j]] for dim 1. */
+    gather(dim: number, index: Tensor): Tensor;
+    /** Out-of-place scatter: a copy of x with src (or a value) written at index along dim. */
+    scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    /** `x.indexSelect(0, idx)`: whole slices picked by a 1-D index. */
+    indexSelect(dim: number, index: Tensor): Tensor;
+    indexAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    /** Lower triangle (elements with col - row <= diagonal), zeros elsewhere. */
+    tril(diagonal?: number): Tensor;
+    triu(diagonal?: number): Tensor;
+  }
+}
+
+/** Index tensors are int32 with every value in [0, size): checked here so kernels never read out of bounds. */
+function checkIndex(op: string, index: Tensor, size: number, dim: number): void {
+  if (index.dtype !== "int32") throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype} (use idx.int())`);
+  const d = index.data();
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] < 0 || d[i] >= size) throw new RangeError(`${op}: index ${d[i]} is out of range for dim ${dim} of size ${size}`);
+  }
+}
+
+function checkAlongDim(op: string, x: Tensor, dim: number, index: Tensor, other?: Tensor): number {
+  const d = normalizeDim(dim, x.ndim, op);
+  if (index.ndim !== x.ndim) throw new Error(`${op}: index ${fmt(index.shape)} must have as many dims as the input ${fmt(x.shape)}`);
+  index.shape.forEach((s, k) => {
+    if (k !== d && s > x.shape[k]) throw new Error(`${op}: index ${fmt(index.shape)} is larger than the input ${fmt(x.shape)} in dim ${k}`);
+    if (other && s > other.shape[k]) throw new Error(`${op}: index ${fmt(index.shape)} is larger than src ${fmt(other.shape)} in dim ${k}`);
+  });
+  checkIndex(op, index, x.shape[d], d);
+  return d;
+}
+
+const gatherOp = defineOp<{ axis: number; index: Tensor }>({
+  name: "gather",
+  forward([x], { axis, index }) {
+    const out = Tensor.empty(index.shape, x.dtype);
+    backend().gather(x.view_(), axis, index.view_(), out.view_());
+    return out;
+  },
+  backward: (g, { inputs: [x], attrs: { axis, index } }) => [scatterAdd(zeros(x.shape, { dtype: g.dtype }), axis, index, g)],
+});
+
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  return apply(gatherOp, [x], { axis: checkAlongDim("gather", x, dim, index), index });
+}
+
+const scatterAddOp = defineOp<{ axis: number; index: Tensor }>({
+  name: "scatterAdd",
+  forward([x, src], { axis, index }) {
+    const out = clone(x);
+    backend().scatterAdd(out.view_(), axis, index.view_(), src.view_());
+    return out;
+  },
+  backward: (g, { attrs: { axis, index } }) => [g, gather(g, axis, index)],
+});
+
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const axis = checkAlongDim("scatterAdd", x, dim, index, src);
+  return apply(scatterAddOp, [x, to(src, x.dtype)], { axis, index });
+}
+
+const scatterOp = defineOp<{ axis: number; index: Tensor }>({
+  name: "scatter",
+  forward([x, src], { axis, index }) {
+    const out = clone(x);
+    backend().scatter(out.view_(), axis, index.view_(), src.view_());
+    return out;
+  },
+  backward: (g, { attrs: { axis, index } }) => [scatter(g, axis, index, 0), gather(g, axis, index)],
+});
+
+export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+  const s = typeof src === "number" ? expand(reshape(to(tensorOf(src), x.dtype), index.shape.map(() => 1)), index.shape) : to(src, x.dtype);
+  const axis = checkAlongDim("scatter", x, dim, index, s);
+  return apply(scatterOp, [x, s], { axis, index });
+}
+
+function tensorOf(v: number): Tensor {
+  const t = Tensor.empty([], "float64");
+  t.storage.data[0] = v;
+  return t;
+}
+
+const indexSelectOp = defineOp<{ axis: number; index: Tensor }>({
+  name: "indexSelect",
+  forward([x], { axis, index }) {
+    const shape = [...x.shape];
+    shape[axis] = index.numel;
+    const out = Tensor.empty(shape, x.dtype);
+    backend().indexSelect(x.view_(), axis, index.view_(), out.view_());
+    return out;
+  },
+  backward: (g, { inputs: [x], attrs: { axis, index } }) => [indexAdd(zeros(x.shape, { dtype: g.dtype }), axis, index, g)],
+});
+
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  const axis = normalizeDim(dim, x.ndim, "indexSelect");
+  if (index.ndim !== 1) throw new Error(`indexSelect: index must be 1-D, got ${fmt(index.shape)}`);
+  checkIndex("indexSelect", index, x.shape[axis], axis);
+  return apply(indexSelectOp, [x], { axis, index });
+}
+
+const indexAddOp = defineOp<{ axis: number; index: Tensor }>({
+  name: "indexAdd",
+  forward([x, src], { axis, index }) {
+    const out = clone(x);
+    backend().indexAdd(out.view_(), axis, index.view_(), src.view_());
+    return out;
+  },
+  backward: (g, { attrs: { axis, index } }) => [g, indexSelect(g, axis, index)],
+});
+
+export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const axis = normalizeDim(dim, x.ndim, "indexAdd");
+  if (index.ndim !== 1) throw new Error(`indexAdd: index must be 1-D, got ${fmt(index.shape)}`);
+  const expected = x.shape.map((s, k) => (k === axis ? index.numel : s));
+  if (src.ndim !== x.ndim || src.shape.some((s, k) => s !== expected[k])) {
+    throw new Error(`indexAdd: src has shape ${fmt(src.shape)}, expected ${fmt(expected)}`);
+  }
+  checkIndex("indexAdd", index, x.shape[axis], axis);
+  return apply(indexAddOp, [x, to(src, x.dtype)], { axis, index });
+}
+
+/** `oneHot(labels, 10)`: int32 [..., numClasses] with a 1 at each label. */
+export function oneHot(labels: Tensor, numClasses = -1): Tensor {
+  if (labels.dtype !== "int32") throw new Error(`oneHot: labels must be int32, got ${labels.dtype}`);
+  const d = labels.data();
+  const n = numClasses < 0 ? Math.max(-1, ...d) + 1 : numClasses;
+  checkIndex("oneHot", labels, n, -1);
+  return to(scatter(zeros([...labels.shape, n], { dtype: "int32" }), -1, unsqueeze(labels, -1), 1), "int32");
+}
+
+function triangle(x: Tensor, diagonal: number, lower: boolean, op: string): Tensor {
+  if (x.ndim < 2) throw new Error(`${op}: expects at least 2 dims, got ${fmt(x.shape)}`);
+  const [r, c] = x.shape.slice(-2);
+  const offset = sub(unsqueeze(arange(c), 0), unsqueeze(arange(r), 1));
+  const keep = lower ? le(offset, diagonal) : ge(offset, diagonal);
+  return where(keep, x, 0);
+}
+
+export function tril(x: Tensor, diagonal = 0): Tensor {
+  return triangle(x, diagonal, true, "tril");
+}
+
+export function triu(x: Tensor, diagonal = 0): Tensor {
+  return triangle(x, diagonal, false, "triu");
+}
+
+installMethods({ gather, scatter, scatterAdd, indexSelect, indexAdd, tril, triu });

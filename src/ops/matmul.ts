@@ -1,0 +1,94 @@
+/** Matrix products with PyTorch's rules: 1-D, 2-D and batched (broadcast batch dims). */
+import { Tensor } from "../tensor/tensor.js";
+import { promoteTypes } from "../tensor/dtype.js";
+import { broadcastShapes, fmt } from "../tensor/shape.js";
+import { type OpDef, apply, backend, defineOp, installMethods } from "./op.js";
+import { expand, reshape, squeeze, to, transpose, unsqueeze } from "./shape.js";
+import { mul } from "./elementwise.js";
+import { sum } from "./reduce.js";
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    /** `x.matmul(w)`: matrix product with broadcasting of batch dims (PyTorch's torch.matmul). */
+    matmul(other: Tensor): Tensor;
+    /** 2-D matrix product. */
+    mm(other: Tensor): Tensor;
+    /** Batched product of [B,M,K] and [B,K,N]. */
+    bmm(other: Tensor): Tensor;
+    /** Inner product of two 1-D tensors. */
+    dot(other: Tensor): Tensor;
+    /** Outer product of two 1-D tensors. */
+    outer(other: Tensor): Tensor;
+    /** Transpose of the last two dims. */
+    readonly mT: Tensor;
+  }
+}
+
+const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
+
+/** [B,M,K] · [B,K,N]; the kernel reads transposed and broadcast operands through their strides. */
+const bmmOp: OpDef<undefined> = defineOp<undefined>({
+  name: "matmul",
+  forward([a, b]) {
+    const out = Tensor.empty([a.shape[0], a.shape[1], b.shape[2]], a.dtype);
+    backend().matmul(a.view_(), b.view_(), out.view_());
+    return out;
+  },
+  backward: (g, { inputs }) => {
+    const [a, b] = [inputs[0], inputs[1]];
+    return [a.requiresGrad ? apply(bmmOp, [g, mT(b)], undefined) : null, b.requiresGrad ? apply(bmmOp, [mT(a), g], undefined) : null];
+  },
+});
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new Error(`matmul: both arguments need at least 1 dimension, got ${fmt(a.shape)} and ${fmt(b.shape)} (use mul for scalars)`);
+  }
+  const ka = a.shape[a.ndim - 1];
+  const kb = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
+  if (ka !== kb) {
+    throw new Error(`matmul: cannot multiply ${fmt(a.shape)} by ${fmt(b.shape)}: inner dimensions ${ka} and ${kb} differ`);
+  }
+  if (a.dtype === "bool" || b.dtype === "bool") throw new Error("matmul: bool tensors are not supported; cast them first (x.float())");
+  const dtype = promoteTypes(a.dtype, b.dtype);
+  a = to(a, dtype);
+  b = to(b, dtype);
+  if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
+  if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
+  const [M, K, N] = [a.shape[a.ndim - 2], ka, b.shape[b.ndim - 1]];
+  if (b.ndim === 2) {
+    // Fold a's batch dims into its rows: one big GEMM instead of many small ones.
+    const out = apply(bmmOp, [reshape(a, [1, -1, K]), unsqueeze(b, 0)], undefined);
+    return reshape(out, [...a.shape.slice(0, -1), N]);
+  }
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  const a3 = reshape(expand(a, [...batch, M, K]), [-1, M, K]);
+  const b3 = reshape(expand(b, [...batch, K, N]), [-1, K, N]);
+  return reshape(apply(bmmOp, [a3, b3], undefined), [...batch, M, N]);
+}
+
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 2 || b.ndim !== 2) throw new Error(`mm: expects two 2-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  return matmul(a, b);
+}
+
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 3 || b.ndim !== 3) throw new Error(`bmm: expects two 3-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  if (a.shape[0] !== b.shape[0]) throw new Error(`bmm: batch sizes differ: ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  return matmul(a, b);
+}
+
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
+    throw new Error(`dot: expects two 1-D tensors of the same length, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  }
+  return sum(mul(a, b));
+}
+
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`outer: expects two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+}
+
+installMethods({ matmul, mm, bmm, dot, outer });
+Object.defineProperty(Tensor.prototype, "mT", { get(this: Tensor) { return mT(this); }, configurable: true });

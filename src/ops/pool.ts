@@ -1,0 +1,144 @@
+/** 2-D max and average pooling (and adaptive average pooling) over [N,C,H,W]. */
+import { Tensor } from "../tensor/tensor.js";
+import { fmt } from "../tensor/shape.js";
+import type { PoolParams } from "../backend/backend.js";
+import { type OpDef, apply, backend, defineOp } from "./op.js";
+import { flatten, narrow, reshape, squeeze, stack, unsqueeze } from "./shape.js";
+import { gather } from "./indexing.js";
+import { mean } from "./reduce.js";
+import { pair } from "./conv.js";
+
+type Pair = number | readonly [number, number];
+
+export interface Pool2dOptions {
+  /** Defaults to the kernel size, as in PyTorch. */
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  /** Round the output size up instead of down. */
+  ceilMode?: boolean;
+  /** AvgPool only: count padded zeros in the divisor (default true). */
+  countIncludePad?: boolean;
+}
+
+function poolShape(x: Tensor, kernel: Pair, opts: Pool2dOptions, op: string): [Tensor, boolean, PoolParams, number[]] {
+  const unbatched = x.ndim === 3;
+  const xb = unbatched ? unsqueeze(x, 0) : x;
+  if (xb.ndim !== 4) throw new Error(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
+  const k = pair(kernel, "kernelSize", op, 1);
+  const stride = pair(opts.stride ?? k, "stride", op, 1);
+  const padding = pair(opts.padding ?? 0, "padding", op);
+  const dilation = pair(opts.dilation ?? 1, "dilation", op, 1);
+  if (padding[0] > k[0] / 2 || padding[1] > k[1] / 2) throw new Error(`${op}: padding ${fmt(padding)} must be at most half the kernel size ${fmt(k)}`);
+  const size = (n: number, i: 0 | 1): number => {
+    const span = n + 2 * padding[i] - dilation[i] * (k[i] - 1) - 1;
+    let o = (opts.ceilMode ? Math.ceil(span / stride[i]) : Math.floor(span / stride[i])) + 1;
+    // In ceil mode the last window must start inside the input or left padding (PyTorch's rule).
+    if (opts.ceilMode && (o - 1) * stride[i] >= n + padding[i]) o--;
+    return o;
+  };
+  const [N, C, H, W] = xb.shape;
+  const oH = size(H, 0), oW = size(W, 1);
+  if (oH < 1 || oW < 1) throw new Error(`${op}: input ${fmt(x.shape)} is too small for kernel ${fmt(k)}: output would be ${oH}x${oW}`);
+  const p: PoolParams = { kernel: k, stride, padding, dilation, countIncludePad: opts.countIncludePad ?? true };
+  return [xb, unbatched, p, [N, C, oH, oW]];
+}
+
+interface MaxAttrs {
+  p: PoolParams;
+  outShape: number[];
+  indices?: Tensor;
+}
+
+const maxPoolOp: OpDef<MaxAttrs> = defineOp<MaxAttrs>({
+  name: "maxPool2d",
+  forward([x], a) {
+    const out = Tensor.empty(a.outShape, x.dtype);
+    const indices = Tensor.empty(a.outShape, "int32");
+    backend().maxPool2d(x.view_(), out.view_(), indices.view_(), a.p);
+    a.indices = indices;
+    return out;
+  },
+  backward: (g, { inputs: [x], attrs }) => [apply(maxUnpoolOp, [g], { indices: attrs.indices!, inShape: x.shape })],
+});
+
+/** Routes each output gradient to the input element that won its window. */
+const maxUnpoolOp: OpDef<{ indices: Tensor; inShape: readonly number[] }> = defineOp<{ indices: Tensor; inShape: readonly number[] }>({
+  name: "maxPool2dBackward",
+  forward([g], { indices, inShape }) {
+    const out = Tensor.empty(inShape, g.dtype);
+    backend().maxPool2dBackward(g.view_(), indices.view_(), out.view_());
+    return out;
+  },
+  backward: (gg, { attrs: { indices } }) => [reshape(gather(flatten(gg, 2), 2, flatten(indices, 2)), indices.shape)],
+});
+
+/**
+ * `maxPool2d(x, 2)`: the max of each window. x [N,C,H,W] -> [N,C,oH,oW].
+ * With `returnIndices`, also the flat h*W+w position of each max (for maxUnpool-style uses).
+ */
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
+  return maxPool2dWithIndices(x, kernelSize, opts).values;
+}
+
+export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): { values: Tensor; indices: Tensor } {
+  const [xb, unbatched, p, outShape] = poolShape(x, kernelSize, opts, "maxPool2d");
+  const attrs: MaxAttrs = { p, outShape };
+  const y = apply(maxPoolOp, [xb], attrs);
+  return unbatched ? { values: squeeze(y, 0), indices: squeeze(attrs.indices!, 0) } : { values: y, indices: attrs.indices! };
+}
+
+interface AvgAttrs {
+  p: PoolParams;
+  outShape: readonly number[];
+}
+
+const avgPoolOp: OpDef<AvgAttrs> = defineOp<AvgAttrs>({
+  name: "avgPool2d",
+  forward([x], a) {
+    const out = Tensor.empty(a.outShape, x.dtype);
+    backend().avgPool2d(x.view_(), out.view_(), a.p);
+    return out;
+  },
+  backward: (g, { inputs: [x], attrs: { p } }) => [apply(avgUnpoolOp, [g], { p, outShape: x.shape })],
+});
+
+/** avgPool2d's gradient spreads each output gradient evenly over its window; it is linear, so its own gradient is avgPool2d. */
+const avgUnpoolOp: OpDef<AvgAttrs> = defineOp<AvgAttrs>({
+  name: "avgPool2dBackward",
+  forward([g], a) {
+    const out = Tensor.empty(a.outShape, g.dtype);
+    backend().avgPool2dBackward(g.view_(), out.view_(), a.p);
+    return out;
+  },
+  backward: (gg, { inputs: [g], attrs: { p } }) => [apply(avgPoolOp, [gg], { p, outShape: g.shape })],
+});
+
+/** `avgPool2d(x, 2)`: the mean of each window. x [N,C,H,W] -> [N,C,oH,oW]. */
+export function avgPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
+  const [xb, unbatched, p, outShape] = poolShape(x, kernelSize, opts, "avgPool2d");
+  const y = apply(avgPoolOp, [xb], { p, outShape });
+  return unbatched ? squeeze(y, 0) : y;
+}
+
+/**
+ * `adaptiveAvgPool2d(x, [1, 1])`: averages into a fixed output size. Window i along a dim of size n
+ * spans [⌊i·n/o⌋, ⌈(i+1)·n/o⌉), as in PyTorch; evenly divisible sizes use one avgPool2d.
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
+  const [oH, oW] = pair(outputSize, "outputSize", "adaptiveAvgPool2d", 1);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`adaptiveAvgPool2d: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
+  const H = x.shape[x.ndim - 2], W = x.shape[x.ndim - 1];
+  if (H % oH === 0 && W % oW === 0) return avgPool2d(x, [H / oH, W / oW]);
+  const hd = x.ndim - 2, wd = x.ndim - 1;
+  const rows = Array.from({ length: oH }, (_, i) => {
+    const h0 = Math.floor((i * H) / oH), h1 = Math.ceil(((i + 1) * H) / oH);
+    const band = narrow(x, hd, h0, h1 - h0);
+    const cells = Array.from({ length: oW }, (_, j) => {
+      const w0 = Math.floor((j * W) / oW), w1 = Math.ceil(((j + 1) * W) / oW);
+      return mean(narrow(band, wd, w0, w1 - w0), [hd, wd]);
+    });
+    return stack(cells, -1);
+  });
+  return stack(rows, -2);
+}

@@ -1,0 +1,254 @@
+/** Reductions over any dims (with keepdim), scans, and the numerically stable softmax family. */
+import { Tensor } from "../tensor/tensor.js";
+import { type DType, isFloating } from "../tensor/dtype.js";
+import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
+import type { ReduceOp } from "../backend/backend.js";
+import { apply, backend, defineOp, installMethods } from "./op.js";
+import { detach, expand, flip, reshape, to } from "./shape.js";
+import { abs, add, div, eq, exp, isfinite, log, mul, pow, sqrt, square, sub, where } from "./elementwise.js";
+import { scatterAdd } from "./indexing.js";
+
+type Dims = number | readonly number[];
+
+/** The values and positions that max/min along a dim return. */
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    /** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`. Bool and int32 sums are int32. */
+    sum(dim?: Dims, keepdim?: boolean): Tensor;
+    mean(dim?: Dims, keepdim?: boolean): Tensor;
+    /** Variance; `correction` 1 (default) is the unbiased estimate, 0 the population variance. */
+    var(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
+    std(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
+    prod(dim?: Dims, keepdim?: boolean): Tensor;
+    /** Largest value(s): the global max, or `{values, indices}` along `dim`. */
+    max(): Tensor;
+    max(dim: number, keepdim?: boolean): ValuesIndices;
+    min(): Tensor;
+    min(dim: number, keepdim?: boolean): ValuesIndices;
+    /** Max over several dims at once (values only). */
+    amax(dim?: Dims, keepdim?: boolean): Tensor;
+    amin(dim?: Dims, keepdim?: boolean): Tensor;
+    /** Index of the largest value (over the flattened tensor when dim is omitted), int32. */
+    argmax(dim?: number, keepdim?: boolean): Tensor;
+    argmin(dim?: number, keepdim?: boolean): Tensor;
+    /** p-norm (default 2; Infinity for the max-abs norm). */
+    norm(p?: number, dim?: Dims, keepdim?: boolean): Tensor;
+    logsumexp(dim: Dims, keepdim?: boolean): Tensor;
+    cumsum(dim: number): Tensor;
+    softmax(dim: number): Tensor;
+    logSoftmax(dim: number): Tensor;
+  }
+}
+
+interface ReduceAttrs {
+  axes: number[];
+  keepdim: boolean;
+}
+
+function reducedShape(shape: readonly number[], axes: readonly number[], keepdim: boolean): number[] {
+  return keepdim ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+}
+
+/** Brings a reduced gradient back to the input's shape. */
+function unreduce(g: Tensor, shape: readonly number[], axes: readonly number[]): Tensor {
+  return expand(reshape(g, reducedShape(shape, axes, true)), shape);
+}
+
+function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Tensor, x: Tensor, out: Tensor, a: ReduceAttrs) => Tensor) {
+  return defineOp<ReduceAttrs>({
+    name: op,
+    forward([x], a) {
+      if (x.numel === 0 && (op === "max" || op === "min")) throw new Error(`${op}: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
+      const out = Tensor.empty(reducedShape(x.shape, a.axes, a.keepdim), outDtype(x.dtype));
+      backend().reduce(op, x.view_(), a.axes, out.view_());
+      return out;
+    },
+    backward: backward && ((g, s) => [backward(g, s.inputs[0], s.output, s.attrs)]),
+  });
+}
+
+const intAccumulate = (d: DType): DType => (isFloating(d) ? d : "int32");
+const sumOp = reduceOp("sum", intAccumulate, (g, x, _o, a) => unreduce(g, x.shape, a.axes));
+const prodOp = reduceOp("prod", intAccumulate, (g, x, out, a) => div(mul(unreduce(g, x.shape, a.axes), unreduce(out, x.shape, a.axes)), x));
+/** Gradient of a max/min over several dims: shared equally among the elements that attain it. */
+const extremumBackward = (g: Tensor, x: Tensor, out: Tensor, a: ReduceAttrs): Tensor => {
+  const mask = to(eq(x, unreduce(out, x.shape, a.axes)), x.dtype);
+  const count = unreduce(sum(mask, a.axes, true), x.shape, a.axes);
+  return div(mul(unreduce(g, x.shape, a.axes), mask), count);
+};
+const maxOp = reduceOp("max", (d) => d, extremumBackward);
+const minOp = reduceOp("min", (d) => d, extremumBackward);
+
+function runReduce(def: ReturnType<typeof reduceOp>, x: Tensor, dim: Dims | undefined, keepdim: boolean, name: string): Tensor {
+  return apply(def, [x], { axes: normalizeDims(dim, x.ndim, name), keepdim });
+}
+
+export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return runReduce(sumOp, x, dim, keepdim, "sum");
+}
+
+export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const xf = isFloating(x.dtype) ? x : to(x, "float32");
+  const axes = normalizeDims(dim, x.ndim, "mean");
+  const n = axes.reduce((a, d) => a * x.shape[d], 1);
+  return div(sum(xf, axes, keepdim), n);
+}
+
+export function var_(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
+  const axes = normalizeDims(dim, x.ndim, "var");
+  const n = axes.reduce((a, d) => a * x.shape[d], 1);
+  const correction = opts.correction ?? 1;
+  const xf = isFloating(x.dtype) ? x : to(x, "float32");
+  const diff = sub(xf, mean(xf, axes, true));
+  return div(sum(square(diff), axes, opts.keepdim ?? false), Math.max(0, n - correction));
+}
+
+export function std(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
+  return sqrt(var_(x, dim, opts));
+}
+
+export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return runReduce(prodOp, x, dim, keepdim, "prod");
+}
+
+export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return runReduce(maxOp, x, dim, keepdim, "amax");
+}
+
+export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return runReduce(minOp, x, dim, keepdim, "amin");
+}
+
+const argOp = (op: "argmax" | "argmin") =>
+  defineOp<{ axis: number; keepdim: boolean }>({
+    name: op,
+    forward([x], { axis, keepdim }) {
+      if (x.shape[axis] === 0) throw new Error(`${op}: cannot reduce dim ${axis} of size 0 (shape ${fmt(x.shape)})`);
+      const out = Tensor.empty(reducedShape(x.shape, [axis], keepdim), "int32");
+      backend().argReduce(op, x.view_(), axis, out.view_());
+      return out;
+    },
+  });
+const argmaxOp = argOp("argmax");
+const argminOp = argOp("argmin");
+
+function argReduce(def: typeof argmaxOp, x: Tensor, dim: number | undefined, keepdim: boolean, name: string): Tensor {
+  if (dim === undefined) return apply(def, [reshape(x, [-1])], { axis: 0, keepdim: false });
+  return apply(def, [x], { axis: normalizeDim(dim, x.ndim, name), keepdim });
+}
+
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argReduce(argmaxOp, x, dim, keepdim, "argmax");
+}
+
+export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argReduce(argminOp, x, dim, keepdim, "argmin");
+}
+
+/** Values along a dim with their indices; the gradient goes to the chosen element only. */
+const pickOp = defineOp<{ axis: number; keepdim: boolean; indices: Tensor }>({
+  name: "maxAlongDim",
+  forward([x], { axis, keepdim, indices }) {
+    const idx = keepdim ? indices : reshape(indices, reducedShape(x.shape, [axis], true));
+    const out = Tensor.empty(idx.shape, x.dtype);
+    backend().gather(x.view_(), axis, idx.view_(), out.view_());
+    return keepdim ? out : reshape(out, reducedShape(x.shape, [axis], false));
+  },
+  backward: (g, { inputs: [x], attrs: { axis, keepdim, indices } }) => {
+    const shape = reducedShape(x.shape, [axis], true);
+    const gk = keepdim ? g : reshape(g, shape);
+    const idx = keepdim ? indices : reshape(indices, shape);
+    return [scatterAdd(mul(detach(x), 0), axis, idx, gk)];
+  },
+});
+
+function extremum(x: Tensor, dim: number | undefined, keepdim: boolean, which: "max" | "min"): Tensor | ValuesIndices {
+  if (dim === undefined) return which === "max" ? amax(x) : amin(x);
+  const axis = normalizeDim(dim, x.ndim, which);
+  const indices = apply(which === "max" ? argmaxOp : argminOp, [x], { axis, keepdim });
+  return { values: apply({ ...pickOp, name: which }, [x], { axis, keepdim, indices }), indices };
+}
+
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  return extremum(x, dim, keepdim, "max");
+}
+
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  return extremum(x, dim, keepdim, "min");
+}
+
+export function norm(x: Tensor, p = 2, dim?: Dims, keepdim = false): Tensor {
+  if (p === Infinity) return amax(abs(x), dim, keepdim);
+  if (p === 1) return sum(abs(x), dim, keepdim);
+  if (p === 2) return sqrt(sum(square(x), dim, keepdim));
+  if (!(p > 0)) throw new Error(`norm: p must be positive or Infinity, got ${p}`);
+  return pow(sum(pow(abs(x), p), dim, keepdim), 1 / p);
+}
+
+export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
+  const axes = normalizeDims(dim, x.ndim, "logsumexp");
+  // Shift by the (constant) max for stability; an all -inf row shifts by 0 instead of NaN.
+  const m = detach(amax(x, axes, true));
+  const shift = where(isfinite(m), m, 0);
+  const r = add(log(sum(exp(sub(x, shift)), axes, true)), shift);
+  return keepdim ? r : reshape(r, reducedShape(x.shape, axes, false));
+}
+
+const cumsumOp = defineOp<{ axis: number }>({
+  name: "cumsum",
+  forward([x], { axis }) {
+    const out = Tensor.empty(x.shape, intAccumulate(x.dtype));
+    backend().cumsum(x.view_(), axis, out.view_());
+    return out;
+  },
+  backward: (g, { attrs: { axis } }) => [flip(cumsum(flip(g, axis), axis), axis)],
+});
+
+export function cumsum(x: Tensor, dim: number): Tensor {
+  return apply(cumsumOp, [x], { axis: normalizeDim(dim, x.ndim, "cumsum") });
+}
+
+const softmaxOp = (log: boolean) =>
+  defineOp<{ axis: number }>({
+    name: log ? "logSoftmax" : "softmax",
+    forward([x], { axis }) {
+      const out = Tensor.empty(x.shape, x.dtype);
+      backend().softmax(x.view_(), axis, log, out.view_());
+      return out;
+    },
+    backward: (g, { output: y, attrs: { axis } }) =>
+      log ? [sub(g, mul(exp(y), sum(g, axis, true)))] : [mul(y, sub(g, sum(mul(g, y), axis, true)))],
+  });
+const softmaxDef = softmaxOp(false);
+const logSoftmaxDef = softmaxOp(true);
+
+function softmaxInput(x: Tensor, dim: number, name: string): [Tensor, { axis: number }] {
+  return [isFloating(x.dtype) ? x : to(x, "float32"), { axis: normalizeDim(dim, x.ndim, name) }];
+}
+
+/** `x.softmax(-1)`: exp(x) / sum(exp(x)) along dim, computed stably (max-shifted). */
+export function softmax(x: Tensor, dim: number): Tensor {
+  const [xf, a] = softmaxInput(x, dim, "softmax");
+  return apply(softmaxDef, [xf], a);
+}
+
+/** `x.logSoftmax(-1)`: log(softmax(x)) without the overflow of computing it that way. */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  const [xf, a] = softmaxInput(x, dim, "logSoftmax");
+  return apply(logSoftmaxDef, [xf], a);
+}
+
+installMethods({
+  sum, mean, var: var_, std, prod, amax, amin, argmax, argmin, norm, logsumexp, cumsum, softmax, logSoftmax,
+  max: (x: Tensor, dim?: number, keepdim?: boolean) => extremum(x, dim, keepdim ?? false, "max"),
+  min: (x: Tensor, dim?: number, keepdim?: boolean) => extremum(x, dim, keepdim ?? false, "min"),
+});

@@ -1,0 +1,564 @@
+/**
+ * Shape ops. Most are views: a new shape/strides/offset over the same storage, no copy
+ * (reshape, permute, expand, slicing...). `contiguous()` and `clone()` copy. Broadcasting is an
+ * explicit `expand`, so un-broadcasting a gradient (summing over expanded axes) lives in exactly one
+ * backward rule: expand's.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
+import { isFloating, promoteTypes } from "../tensor/dtype.js";
+import { contiguousStrides, fmt, normalizeDim, numel, sameShape } from "../tensor/shape.js";
+import { type OpDef, apply, backend, defineOp, installMethods } from "./op.js";
+import { sum } from "./reduce.js";
+import { indexSelect } from "./indexing.js";
+import { arange } from "../tensor/creation.js";
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    /** A contiguous copy when needed (this tensor itself when already contiguous). */
+    contiguous(): Tensor;
+    /** A copy that owns its storage; gradients flow back through it. */
+    clone(): Tensor;
+    /** `x.to("float64")`: a converted copy (this tensor itself when the dtype already matches). */
+    to(dtype: DType): Tensor;
+    float(): Tensor;
+    double(): Tensor;
+    int(): Tensor;
+    bool(): Tensor;
+    /** The same data outside the graph: shares storage, never requires grad. */
+    detach(): Tensor;
+    /** `x.reshape([2, -1])`: a view when strides allow, else a copy. */
+    reshape(shape: readonly number[]): Tensor;
+    /** `x.view([2, -1])`: like reshape, but throws rather than copy. */
+    view(shape: readonly number[]): Tensor;
+    viewAs(other: Tensor): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
+    permute(dims: readonly number[]): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    /** Transpose of a matrix (0-d and 1-d tensors are returned as they are). */
+    t(): Tensor;
+    /** Drops size-1 dims (all of them, or just `dim`). */
+    squeeze(dim?: number): Tensor;
+    unsqueeze(dim: number): Tensor;
+    /** `x.expand([4, -1])`: broadcasts size-1 dims without copying (stride 0). */
+    expand(shape: readonly number[]): Tensor;
+    expandAs(other: Tensor): Tensor;
+    broadcastTo(shape: readonly number[]): Tensor;
+    /** `x.narrow(1, 2, 3)`: elements 2, 3, 4 along dim 1 (a view). */
+    narrow(dim: number, start: number, length: number): Tensor;
+    /** `x.select(0, 1)`: index 1 along dim 0, dropping that dim (a view). */
+    select(dim: number, index: number): Tensor;
+    /** `x.slice(1, 0, 10, 2)`: start:end:step along one dim (a view). */
+    slice(dim: number, start?: number, end?: number, step?: number): Tensor;
+    /** `x.get(":", "1:3", 0)`: Python-style indexing, one entry per dim (number, "a:b:c", ":" or "..."). */
+    get(...index: (number | string | null)[]): Tensor;
+    split(sizeOrSizes: number | readonly number[], dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number): Tensor[];
+    flip(dims: number | readonly number[]): Tensor;
+    repeat(sizes: readonly number[]): Tensor;
+    /** `x.pad([1, 1])`: pads the last dims (PyTorch order: last dim's left, right, then the one before...). */
+    pad(pads: readonly number[], mode?: "constant" | "reflect", value?: number): Tensor;
+  }
+}
+
+// ---------------------------------------------------------------- copies and casts
+
+const copyOp = defineOp<{ dtype: DType }>({
+  name: "copy",
+  forward([x], { dtype }) {
+    const out = Tensor.empty(x.shape, dtype);
+    backend().copy(x.view_(), out.view_());
+    return out;
+  },
+  backward: (g, { inputs: [x] }) => [isFloating(x.dtype) ? to(g, x.dtype) : null],
+});
+
+export function contiguous(x: Tensor): Tensor {
+  return x.isContiguous() && x.offset === 0 && x.storage.data.length === x.numel ? x : apply(copyOp, [x], { dtype: x.dtype });
+}
+
+export function clone(x: Tensor): Tensor {
+  return apply(copyOp, [x], { dtype: x.dtype });
+}
+
+export function to(x: Tensor, dtype: DType): Tensor {
+  return x.dtype === dtype ? x : apply(copyOp, [x], { dtype });
+}
+
+export function detach(x: Tensor): Tensor {
+  return new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype, x.base ?? x);
+}
+
+// ---------------------------------------------------------------- views
+
+interface ViewAttrs {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+  /** How the gradient returns to the input's shape. */
+  back: (g: Tensor, inputShape: readonly number[]) => Tensor;
+  name: string;
+}
+
+const viewOp = defineOp<ViewAttrs>({
+  name: "view",
+  forward([x], a) {
+    return new Tensor(x.storage, a.shape, a.strides, a.offset, x.dtype, x.base ?? x);
+  },
+  backward: (g, { inputs: [x], attrs }) => [attrs.back(g, x.shape)],
+});
+
+function makeView(x: Tensor, name: string, shape: readonly number[], strides: readonly number[], offset: number, back: ViewAttrs["back"]): Tensor {
+  return apply({ ...viewOp, name }, [x], { shape, strides, offset, back, name });
+}
+
+const reshapeBack = (g: Tensor, shape: readonly number[]): Tensor => reshape(g, shape);
+
+/** Resolves one -1 and checks the element count. */
+function inferShape(x: Tensor, shape: readonly number[], op: string): number[] {
+  const out = [...shape];
+  const free = out.indexOf(-1);
+  if (out.filter((d) => d === -1).length > 1) throw new Error(`${op}: only one dimension can be -1, got ${fmt(shape)}`);
+  for (const d of out) if (d !== -1 && (!Number.isInteger(d) || d < 0)) throw new Error(`${op}: invalid size ${d} in ${fmt(shape)}`);
+  const known = out.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  if (free >= 0) {
+    if (known === 0 || x.numel % known !== 0) throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(x.shape)} (${x.numel} elements)`);
+    out[free] = x.numel / known;
+  }
+  if (numel(out) !== x.numel) {
+    throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(x.shape)}: ${numel(out)} elements vs ${x.numel}`);
+  }
+  return out;
+}
+
+/**
+ * Strides that let `shape` view x's storage in row-major order, or null when impossible
+ * (each group of merged/split dims must be contiguous among themselves).
+ */
+function viewStrides(x: Tensor, shape: readonly number[]): number[] | null {
+  if (x.isContiguous()) return contiguousStrides(shape);
+  const oldShape = x.shape.filter((d) => d !== 1);
+  const oldStrides = x.strides.filter((_, i) => x.shape[i] !== 1);
+  const strides = new Array<number>(shape.length).fill(0);
+  let oi = 0;
+  let ni = 0;
+  while (ni < shape.length || oi < oldShape.length) {
+    if (ni < shape.length && shape[ni] === 1) {
+      strides[ni++] = 1;
+      continue;
+    }
+    if (oi >= oldShape.length || ni >= shape.length) return null;
+    // Take a chunk of old dims and a chunk of new dims with equal element counts.
+    const oStart = oi, nStart = ni;
+    let oSize = oldShape[oi++], nSize = shape[ni++];
+    while (oSize !== nSize) {
+      if (oSize < nSize) {
+        if (oi >= oldShape.length) return null;
+        oSize *= oldShape[oi++];
+      } else {
+        if (ni >= shape.length) return null;
+        nSize *= shape[ni++];
+      }
+    }
+    for (let k = oStart; k < oi - 1; k++) if (oldStrides[k] !== oldStrides[k + 1] * oldShape[k + 1]) return null;
+    let s = oldStrides[oi - 1];
+    for (let k = ni - 1; k >= nStart; k--) {
+      strides[k] = s;
+      s *= shape[k];
+    }
+  }
+  return strides;
+}
+
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const target = inferShape(x, shape, "reshape");
+  if (sameShape(target, x.shape)) return x;
+  const strides = viewStrides(x, target);
+  if (strides) return makeView(x, "reshape", target, strides, x.offset, reshapeBack);
+  const c = contiguous(x);
+  return makeView(c, "reshape", target, contiguousStrides(target), c.offset, reshapeBack);
+}
+
+export function view(x: Tensor, shape: readonly number[]): Tensor {
+  const target = inferShape(x, shape, "view");
+  const strides = viewStrides(x, target);
+  if (!strides) {
+    throw new Error(`view: shape ${fmt(target)} is not compatible with the input's size ${fmt(x.shape)} and stride ${fmt(x.strides)}; use reshape() (which copies when needed)`);
+  }
+  return makeView(x, "view", target, strides, x.offset, reshapeBack);
+}
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normalizeDim(startDim, x.ndim, "flatten");
+  const e = normalizeDim(endDim, x.ndim, "flatten");
+  if (s > e) throw new Error(`flatten: startDim (${startDim}) must not come after endDim (${endDim})`);
+  const merged = x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1);
+  return reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
+}
+
+export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  const d = normalizeDim(dim, x.ndim, "unflatten");
+  const known = sizes.filter((v) => v !== -1).reduce((a, b) => a * b, 1);
+  const resolved = sizes.map((v) => (v === -1 ? x.shape[d] / known : v));
+  if (resolved.reduce((a, b) => a * b, 1) !== x.shape[d]) {
+    throw new Error(`unflatten: sizes ${fmt(sizes)} do not multiply to dim ${dim}'s size ${x.shape[d]} (input ${fmt(x.shape)})`);
+  }
+  return reshape(x, [...x.shape.slice(0, d), ...resolved, ...x.shape.slice(d + 1)]);
+}
+
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length !== x.ndim) throw new Error(`permute: got ${dims.length} dims ${fmt(dims)} for a tensor of ${x.ndim} dims ${fmt(x.shape)}`);
+  const p = dims.map((d) => normalizeDim(d, x.ndim, "permute"));
+  if (new Set(p).size !== p.length) throw new Error(`permute: dims ${fmt(dims)} repeat a dimension`);
+  const inverse = new Array<number>(p.length);
+  p.forEach((d, i) => (inverse[d] = i));
+  return makeView(x, "permute", p.map((d) => x.shape[d]), p.map((d) => x.strides[d]), x.offset, (g) => permute(g, inverse));
+}
+
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  const a = normalizeDim(dim0, x.ndim, "transpose");
+  const b = normalizeDim(dim1, x.ndim, "transpose");
+  const p = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
+  return permute(x, p);
+}
+
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new Error(`t: expects a tensor with <= 2 dimensions, got ${fmt(x.shape)}; use transpose(dim0, dim1) or mT`);
+  return x.ndim < 2 ? x : transpose(x, 0, 1);
+}
+
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  const d = normalizeDim(dim, x.ndim, "squeeze");
+  if (x.shape[d] !== 1) return x;
+  return reshape(x, x.shape.filter((_, i) => i !== d));
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.ndim, "unsqueeze", 1);
+  const shape = [...x.shape];
+  shape.splice(d, 0, 1);
+  return reshape(x, shape);
+}
+
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  if (shape.length < x.ndim) {
+    throw new Error(`expand: the target shape ${fmt(shape)} has fewer dims than the input ${fmt(x.shape)}`);
+  }
+  const lead = shape.length - x.ndim;
+  const outShape: number[] = [];
+  const strides: number[] = [];
+  shape.forEach((s, i) => {
+    const j = i - lead;
+    const cur = j >= 0 ? x.shape[j] : 1;
+    const size = s === -1 ? (j >= 0 ? cur : NaN) : s;
+    if (!Number.isInteger(size) || size < 0 || (cur !== 1 && cur !== size)) {
+      throw new Error(
+        `expand: cannot expand ${fmt(x.shape)} to ${fmt(shape)}: dim ${i} has size ${j >= 0 ? cur : "(new)"}, ` +
+          `target ${s} (only size-1 dims can grow; -1 keeps a size)`,
+      );
+    }
+    outShape.push(size);
+    strides.push(j >= 0 && cur === size ? x.strides[j] : 0);
+  });
+  if (sameShape(outShape, x.shape)) return x;
+  return makeView(x, "expand", outShape, strides, x.offset, (g, inShape) => sumTo(g, inShape));
+}
+
+/** Sums g down to `shape` (the inverse of broadcasting `shape` up to g's shape). */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  return reshape(sum(g, dims, true), shape);
+}
+
+// ---------------------------------------------------------------- slicing
+
+interface SliceSpec {
+  start: number;
+  step: number;
+  length: number;
+}
+
+interface SliceAttrs {
+  specs: readonly SliceSpec[];
+  /** Dims removed after slicing (select). */
+  drop: readonly number[];
+  inputShape: readonly number[];
+}
+
+function sliceGeometry(x: { shape: readonly number[]; strides: readonly number[]; offset: number }, a: SliceAttrs) {
+  let offset = x.offset;
+  const shape: number[] = [];
+  const strides: number[] = [];
+  a.specs.forEach((s, d) => {
+    offset += s.start * x.strides[d];
+    if (a.drop.includes(d)) return;
+    shape.push(s.length);
+    strides.push(x.strides[d] * s.step);
+  });
+  return { shape, strides, offset };
+}
+
+const sliceOp: OpDef<SliceAttrs> = defineOp<SliceAttrs>({
+  name: "slice",
+  forward([x], a) {
+    const { shape, strides, offset } = sliceGeometry(x, a);
+    return new Tensor(x.storage, shape, strides, offset, x.dtype, x.base ?? x);
+  },
+  backward: (g, { attrs }) => [apply(unsliceOp, [g], attrs)],
+});
+
+/** Gradient of slice: zeros of the input's shape with g written into the sliced window. */
+const unsliceOp: OpDef<SliceAttrs> = defineOp<SliceAttrs>({
+  name: "unslice",
+  forward([g], a) {
+    const out = Tensor.empty(a.inputShape, g.dtype);
+    const win = sliceGeometry(out, a);
+    backend().copy(g.view_(), { ...out.view_(), ...win });
+    return out;
+  },
+  backward: (gg, { attrs }) => [apply(sliceOp, [gg], attrs)],
+});
+
+function sliceDims(x: Tensor, edits: Map<number, SliceSpec>, drop: number[] = []): Tensor {
+  const specs = x.shape.map((n, d) => edits.get(d) ?? { start: 0, step: 1, length: n });
+  return apply(sliceOp, [x], { specs, drop, inputShape: x.shape });
+}
+
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normalizeDim(dim, x.ndim, "narrow");
+  const n = x.shape[d];
+  const s = start < 0 ? start + n : start;
+  if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n) {
+    throw new RangeError(`narrow: start ${start} with length ${length} is out of range for dim ${dim} of size ${n} (shape ${fmt(x.shape)})`);
+  }
+  return sliceDims(x, new Map([[d, { start: s, step: 1, length }]]));
+}
+
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  const d = normalizeDim(dim, x.ndim, "select");
+  const n = x.shape[d];
+  const i = index < 0 ? index + n : index;
+  if (!Number.isInteger(i) || i < 0 || i >= n) {
+    throw new RangeError(`select: index ${index} is out of range for dim ${dim} of size ${n} (shape ${fmt(x.shape)})`);
+  }
+  return sliceDims(x, new Map([[d, { start: i, step: 1, length: 1 }]]), [d]);
+}
+
+/** Python's slice semantics, clamped to the dim (positive steps only, as PyTorch). */
+function resolveSlice(n: number, start: number | undefined, end: number | undefined, step: number, op: string): SliceSpec {
+  if (!Number.isInteger(step) || step <= 0) throw new Error(`${op}: step must be a positive integer, got ${step}`);
+  const clamp = (v: number | undefined, dflt: number): number => {
+    if (v === undefined) return dflt;
+    const r = v < 0 ? v + n : v;
+    return Math.min(Math.max(r, 0), n);
+  };
+  const s = clamp(start, 0);
+  const e = clamp(end, n);
+  return { start: s, step, length: Math.max(0, Math.ceil((e - s) / step)) };
+}
+
+export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
+  const d = normalizeDim(dim, x.ndim, "slice");
+  return sliceDims(x, new Map([[d, resolveSlice(x.shape[d], start, end, step, "slice")]]));
+}
+
+export function get(x: Tensor, ...index: (number | string | null)[]): Tensor {
+  const ell = index.indexOf("...");
+  let entries = index;
+  if (ell >= 0) {
+    const fill = x.ndim - (index.length - 1);
+    if (fill < 0) throw new Error(`get: too many indices (${index.length - 1}) for a tensor of shape ${fmt(x.shape)}`);
+    entries = [...index.slice(0, ell), ...new Array<null>(fill).fill(null), ...index.slice(ell + 1)];
+  }
+  if (entries.length > x.ndim) throw new Error(`get: too many indices (${entries.length}) for a tensor of shape ${fmt(x.shape)}`);
+  const edits = new Map<number, SliceSpec>();
+  const drop: number[] = [];
+  entries.forEach((e, d) => {
+    const n = x.shape[d];
+    if (e === null || e === ":") return;
+    if (typeof e === "number") {
+      const i = e < 0 ? e + n : e;
+      if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`get: index ${e} is out of range for dim ${d} of size ${n} (shape ${fmt(x.shape)})`);
+      edits.set(d, { start: i, step: 1, length: 1 });
+      drop.push(d);
+      return;
+    }
+    const m = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(\d+)?\s*)?$/.exec(e);
+    if (!m) throw new Error(`get: cannot parse index "${e}" for dim ${d}; use a number, "start:stop", "start:stop:step", ":" or "..."`);
+    const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
+    edits.set(d, resolveSlice(n, num(m[1]), num(m[2]), num(m[3]) ?? 1, "get"));
+  });
+  return sliceDims(x, edits, drop);
+}
+
+export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
+  const d = normalizeDim(dim, x.ndim, "split");
+  const n = x.shape[d];
+  let sizes: number[];
+  if (typeof sizeOrSizes === "number") {
+    if (!Number.isInteger(sizeOrSizes) || sizeOrSizes <= 0) throw new Error(`split: size must be a positive integer, got ${sizeOrSizes}`);
+    sizes = [];
+    for (let s = 0; s < n; s += sizeOrSizes) sizes.push(Math.min(sizeOrSizes, n - s));
+  } else {
+    sizes = [...sizeOrSizes];
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (total !== n) throw new Error(`split: sizes ${fmt(sizes)} add up to ${total}, but dim ${dim} has size ${n}`);
+  }
+  let start = 0;
+  return sizes.map((len) => {
+    const part = narrow(x, d, start, len);
+    start += len;
+    return part;
+  });
+}
+
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
+  const n = x.shape[normalizeDim(dim, x.ndim, "chunk")];
+  return split(x, Math.max(1, Math.ceil(n / chunks)), dim);
+}
+
+// ---------------------------------------------------------------- joining and rearranging
+
+const catOp = defineOp<{ dim: number }>({
+  name: "cat",
+  forward(xs, { dim }) {
+    const shape = [...xs[0].shape];
+    shape[dim] = xs.reduce((a, x) => a + x.shape[dim], 0);
+    const out = Tensor.empty(shape, xs[0].dtype);
+    const ov = out.view_();
+    let start = 0;
+    for (const x of xs) {
+      backend().copy(x.view_(), { ...ov, shape: x.shape, offset: start * out.strides[dim] });
+      start += x.shape[dim];
+    }
+    return out;
+  },
+  backward: (g, { inputs, attrs }) => {
+    let start = 0;
+    return inputs.map((x) => {
+      const part = narrow(g, attrs.dim, start, x.shape[attrs.dim]);
+      start += x.shape[attrs.dim];
+      return part;
+    });
+  },
+});
+
+/** `cat([a, b], 0)`: joins tensors along an existing dim (promoting dtypes). */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new Error("cat: expected a non-empty list of tensors");
+  const ref = tensors[0];
+  const d = normalizeDim(dim, ref.ndim, "cat");
+  tensors.forEach((x, i) => {
+    if (x.ndim !== ref.ndim || x.shape.some((s, k) => k !== d && s !== ref.shape[k])) {
+      throw new Error(`cat: tensor ${i} has shape ${fmt(x.shape)}, which does not match tensor 0's ${fmt(ref.shape)} outside dim ${dim}`);
+    }
+  });
+  const dtype = tensors.map((x) => x.dtype).reduce(promoteTypes);
+  return apply(catOp, tensors.map((x) => to(x, dtype)), { dim: d });
+}
+
+/** `stack([a, b], 0)`: joins same-shaped tensors along a new dim. */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new Error("stack: expected a non-empty list of tensors");
+  tensors.forEach((x, i) => {
+    if (!sameShape(x.shape, tensors[0].shape)) throw new Error(`stack: tensor ${i} has shape ${fmt(x.shape)} but tensor 0 has ${fmt(tensors[0].shape)}; all must match`);
+  });
+  const d = normalizeDim(dim, tensors[0].ndim, "stack", 1);
+  return cat(tensors.map((x) => unsqueeze(x, d)), d);
+}
+
+export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
+  const list = (typeof dims === "number" ? [dims] : dims).map((d) => normalizeDim(d, x.ndim, "flip"));
+  let offset = x.offset;
+  const strides = x.strides.map((s, d) => {
+    if (!list.includes(d)) return s;
+    offset += (x.shape[d] - 1) * s;
+    return -s;
+  });
+  // A negative-stride view, then a copy: flip returns new memory, as in PyTorch.
+  return clone(makeView(x, "flip", x.shape, strides, offset, (g) => flip(g, list)));
+}
+
+export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
+  if (sizes.length < x.ndim) throw new Error(`repeat: got ${sizes.length} repeat counts for a tensor of ${x.ndim} dims; give at least one per dim`);
+  const lead = sizes.length - x.ndim;
+  const src = [...new Array<number>(lead).fill(1), ...x.shape];
+  const interleaved: number[] = [];
+  const expanded: number[] = [];
+  src.forEach((s, i) => {
+    interleaved.push(1, s);
+    expanded.push(sizes[i], s);
+  });
+  return reshape(contiguous(expand(reshape(x, interleaved), expanded)), src.map((s, i) => s * sizes[i]));
+}
+
+interface PadAttrs {
+  pads: readonly [number, number][];
+  value: number;
+}
+
+const padConstantOp = defineOp<PadAttrs>({
+  name: "pad",
+  forward([x], { pads, value }) {
+    const shape = x.shape.map((n, d) => n + pads[d][0] + pads[d][1]);
+    const out = Tensor.empty(shape, x.dtype);
+    if (value !== 0) out.storage.data.fill(value);
+    const offset = pads.reduce((a, [l], d) => a + l * out.strides[d], 0);
+    backend().copy(x.view_(), { ...out.view_(), shape: x.shape, offset });
+    return out;
+  },
+  backward: (g, { inputs: [x], attrs }) => {
+    let r = g;
+    attrs.pads.forEach(([l], d) => (r = narrow(r, d, l, x.shape[d])));
+    return [r];
+  },
+});
+
+export function pad(x: Tensor, pads: readonly number[], mode: "constant" | "reflect" = "constant", value = 0): Tensor {
+  if (pads.length % 2 !== 0 || pads.length / 2 > x.ndim) {
+    throw new Error(`pad: expected an even number of pads, at most 2 per dim (${2 * x.ndim} here), got ${fmt(pads)}`);
+  }
+  const perDim: [number, number][] = x.shape.map(() => [0, 0]);
+  for (let i = 0; i < pads.length / 2; i++) perDim[x.ndim - 1 - i] = [pads[2 * i], pads[2 * i + 1]];
+  if (perDim.some(([l, r]) => !Number.isInteger(l) || !Number.isInteger(r) || l < 0 || r < 0)) {
+    throw new Error(`pad: pads must be non-negative integers, got ${fmt(pads)}`);
+  }
+  if (mode === "constant") return apply(padConstantOp, [x], { pads: perDim, value });
+  if (mode !== "reflect") throw new Error(`pad: unknown mode "${mode}" (use "constant" or "reflect")`);
+  let r = x;
+  perDim.forEach(([l, rr], d) => {
+    if (l === 0 && rr === 0) return;
+    const n = x.shape[d];
+    if (l >= n || rr >= n) throw new Error(`pad: reflect padding (${l}, ${rr}) must be smaller than dim ${d}'s size ${n} (shape ${fmt(x.shape)})`);
+    // Index map of reflection without repeating the edge: for n=4, pad 2 -> 2 1 | 0 1 2 3 | 2 1.
+    const idx: number[] = [];
+    for (let i = -l; i < n + rr; i++) idx.push(i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
+    r = indexSelect(r, d, arangeFrom(idx));
+  });
+  return r;
+}
+
+function arangeFrom(values: number[]): Tensor {
+  const t = arange(values.length);
+  t.storage.data.set(values);
+  return t;
+}
+
+installMethods({
+  contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze,
+  expand, broadcastTo: expand, narrow, select, slice, split, chunk, flip, repeat, pad,
+  float: (x: Tensor) => to(x, "float32"),
+  double: (x: Tensor) => to(x, "float64"),
+  int: (x: Tensor) => to(x, "int32"),
+  bool: (x: Tensor) => to(x, "bool"),
+  viewAs: (x: Tensor, o: Tensor) => view(x, o.shape),
+  expandAs: (x: Tensor, o: Tensor) => expand(x, o.shape),
+  get: (x: Tensor, ...index: (number | string | null)[]) => get(x, ...index),
+});

@@ -1,0 +1,76 @@
+/** Adagrad: per-element learning rates shrinking with the accumulated squared gradients. */
+import type { Tensor } from "../core.js";
+import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkOption } from "./optimizer.js";
+
+/** Adagrad's options (PyTorch's defaults). */
+export interface AdagradOptions extends BaseOptions {
+  /** Learning rate (default 1e-2). */
+  lr: number;
+  /** Learning-rate decay: step t uses lr / (1 + (t-1)·lrDecay) (default 0). */
+  lrDecay: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay: number;
+  /** Starting value of the squared-gradient sum (default 0). */
+  initialAccumulatorValue: number;
+  /** Added to the denominator for numerical stability (default 1e-10). */
+  eps: number;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize: boolean;
+}
+
+const ADAGRAD_DEFAULTS: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false };
+
+/**
+ * Adagrad, PyTorch's update: `g += weightDecay·p; clr = lr / (1 + (t-1)·lrDecay); s += g²;
+ * p -= clr · g / (√s + eps)`.
+ *
+ * ```ts
+ * const opt = new Adagrad(model.parameters(), { lr: 0.1 });
+ * ```
+ */
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    const defaults = { ...ADAGRAD_DEFAULTS, ...options };
+    checkAdagrad(defaults);
+    super("Adagrad", params, defaults);
+    // PyTorch creates the accumulators up front, so they appear in stateDict before the first step.
+    for (const g of this.paramGroups) for (const p of g.params) this.initState(p, g.initialAccumulatorValue);
+  }
+
+  private initState(p: Tensor, initial: number): void {
+    const s = this.stateOf(p);
+    if (s.step === undefined) {
+      s.step = 0;
+      s.sum = bufferLike(p, initial);
+    }
+  }
+
+  protected checkGroup(group: ParamGroup<AdagradOptions>): void {
+    checkAdagrad(group);
+  }
+
+  protected updateGroup(group: ParamGroup<AdagradOptions>): void {
+    const { lr, lrDecay, weightDecay, eps, maximize } = group;
+    for (const p of group.params) {
+      if (!p.grad) continue;
+      this.initState(p, group.initialAccumulatorValue);
+      const state = this.stateOf(p);
+      const step = (state.step as number) + 1;
+      state.step = step;
+      let g: Tensor = maximize ? p.grad.neg() : p.grad;
+      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
+      const clr = lr / (1 + (step - 1) * lrDecay);
+      const sum = (state.sum as Tensor).add_(g.mul(g));
+      p.add_(g.div(sum.sqrt().add(eps)).mul(-clr));
+    }
+  }
+}
+
+function checkAdagrad(o: AdagradOptions): void {
+  const k = "Adagrad";
+  checkOption(k, typeof o.lr === "number" && o.lr >= 0, `invalid lr ${o.lr}: the learning rate must be a number >= 0`);
+  checkOption(k, o.lrDecay >= 0, `invalid lrDecay ${o.lrDecay}: it must be >= 0`);
+  checkOption(k, o.weightDecay >= 0, `invalid weightDecay ${o.weightDecay}: it must be >= 0`);
+  checkOption(k, o.initialAccumulatorValue >= 0, `invalid initialAccumulatorValue ${o.initialAccumulatorValue}: it must be >= 0`);
+  checkOption(k, o.eps >= 0, `invalid eps ${o.eps}: it must be >= 0`);
+}

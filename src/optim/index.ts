@@ -1,0 +1,23 @@
+/**
+ * Optimizers, learning-rate schedulers and gradient clipping, in PyTorch's shape.
+ *
+ * ```ts
+ * import { optim } from "deeptype";
+ * const opt = new optim.Adam(params, { lr: 1e-3 });
+ * ```
+ */
+export {
+  Optimizer, serializeOptimizerState, deserializeOptimizerState,
+  type BaseOptions, type ParamGroup, type ParamGroupInput, type Params, type ParamState, type StateValue,
+  type OptimizerStateDict, type SerializedTensor,
+} from "./optimizer.js";
+export { SGD, type SGDOptions } from "./sgd.js";
+export { Adam, AdamW, type AdamOptions } from "./adam.js";
+export { RMSprop, type RMSpropOptions } from "./rmsprop.js";
+export { Adagrad, type AdagradOptions } from "./adagrad.js";
+export { clipGradNorm_, clipGradValue_ } from "./clip.js";
+export {
+  LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, OneCycleLR, ReduceLROnPlateau,
+  type StepLROptions, type MultiStepLROptions, type ExponentialLROptions, type CosineAnnealingLROptions, type LinearLROptions,
+  type OneCycleLROptions, type ReduceLROnPlateauOptions,
+} from "./lr-scheduler.js";

@@ -1,0 +1,84 @@
+/** RMSprop: divide the gradient by a running root-mean-square of recent gradients. */
+import type { Tensor } from "../core.js";
+import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkOption } from "./optimizer.js";
+
+/** RMSprop's options (PyTorch's defaults). */
+export interface RMSpropOptions extends BaseOptions {
+  /** Learning rate (default 1e-2). */
+  lr: number;
+  /** Smoothing constant of the squared-gradient average (default 0.99). */
+  alpha: number;
+  /** Added to the denominator for numerical stability (default 1e-8). */
+  eps: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay: number;
+  /** Momentum factor (default 0). */
+  momentum: number;
+  /** Normalize by an estimate of the gradient's variance instead of its raw second moment (default false). */
+  centered: boolean;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize: boolean;
+}
+
+const RMSPROP_DEFAULTS: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false };
+
+/**
+ * RMSprop, PyTorch's update: `g += weightDecay·p; s = α·s + (1-α)·g²`; centered: `a = α·a + (1-α)·g`,
+ * `d = √(s - a²) + eps`, else `d = √s + eps`; with momentum `buf = momentum·buf + g/d, p -= lr·buf`,
+ * else `p -= lr·g/d`.
+ *
+ * ```ts
+ * const opt = new RMSprop(model.parameters(), { lr: 1e-3, centered: true });
+ * ```
+ */
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    const defaults = { ...RMSPROP_DEFAULTS, ...options };
+    checkRmsprop(defaults);
+    super("RMSprop", params, defaults);
+  }
+
+  protected checkGroup(group: ParamGroup<RMSpropOptions>): void {
+    checkRmsprop(group);
+  }
+
+  protected updateGroup(group: ParamGroup<RMSpropOptions>): void {
+    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
+    for (const p of group.params) {
+      if (!p.grad) continue;
+      const state = this.stateOf(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.squareAvg = bufferLike(p);
+        if (momentum > 0) state.momentumBuffer = bufferLike(p);
+        if (centered) state.gradAvg = bufferLike(p);
+      }
+      // Options may change between steps (schedulers, addParamGroup): create late buffers as zeros.
+      if (momentum > 0 && !state.momentumBuffer) state.momentumBuffer = bufferLike(p);
+      if (centered && !state.gradAvg) state.gradAvg = bufferLike(p);
+      state.step = (state.step as number) + 1;
+      let g: Tensor = maximize ? p.grad.neg() : p.grad;
+      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
+      const squareAvg = (state.squareAvg as Tensor).mul_(alpha).add_(g.mul(g).mul(1 - alpha));
+      let avg: Tensor;
+      if (centered) {
+        const gradAvg = (state.gradAvg as Tensor).mul_(alpha).add_(g.mul(1 - alpha));
+        avg = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt();
+      } else avg = squareAvg.sqrt();
+      avg = avg.add(eps);
+      if (momentum > 0) {
+        const buf = (state.momentumBuffer as Tensor).mul_(momentum).add_(g.div(avg));
+        p.add_(buf.mul(-lr));
+      } else p.add_(g.div(avg).mul(-lr));
+    }
+  }
+}
+
+function checkRmsprop(o: RMSpropOptions): void {
+  const k = "RMSprop";
+  checkOption(k, typeof o.lr === "number" && o.lr >= 0, `invalid lr ${o.lr}: the learning rate must be a number >= 0`);
+  checkOption(k, o.eps >= 0, `invalid eps ${o.eps}: it must be >= 0`);
+  checkOption(k, o.momentum >= 0, `invalid momentum ${o.momentum}: it must be >= 0`);
+  checkOption(k, o.weightDecay >= 0, `invalid weightDecay ${o.weightDecay}: it must be >= 0`);
+  checkOption(k, o.alpha >= 0, `invalid alpha ${o.alpha}: it must be >= 0 (typically 0.9-0.99)`);
+}

@@ -1,0 +1,189 @@
+/** Creating tensors: from data, filled, ranges, and random (seeded through a Generator). */
+import { Tensor, type NestedArray } from "./tensor.js";
+import { type DType, type TypedArray, allocate, castScalar, dtypeOfArray, isFloating } from "./dtype.js";
+import { checkShape, fmt } from "./shape.js";
+import { type Generator, defaultGenerator } from "./generator.js";
+
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+type ShapeArg = readonly number[] | number;
+
+function shapeOf(s: ShapeArg, op: string): number[] {
+  return checkShape(typeof s === "number" ? [s] : s, op);
+}
+
+function finish(t: Tensor, opts: CreateOptions): Tensor {
+  if (opts.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+/**
+ * `tensor([[1, 2], [3, 4]])`: a tensor from nested arrays, a typed array or a number. Numbers give
+ * float32, booleans bool, and a typed array its own dtype, unless `dtype` says otherwise.
+ */
+export function tensor(data: NestedArray | TypedArray, opts: CreateOptions = {}): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const src = data as TypedArray;
+    const dtype = opts.dtype ?? dtypeOfArray(src);
+    const out = allocate(dtype, src.length);
+    for (let i = 0; i < src.length; i++) out[i] = castScalar(src[i], dtype);
+    return finish(Tensor.fromArray(out, [src.length], dtype), opts);
+  }
+  const shape: number[] = [];
+  let probe: NestedArray = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  const flat: (number | boolean)[] = [];
+  const walk = (v: NestedArray, d: number, path: string): void => {
+    if (d === shape.length) {
+      if (Array.isArray(v)) throw new Error(`tensor: ragged nested array: element ${path} has more dimensions than element [0...] (expected shape ${fmt(shape)})`);
+      if (typeof v !== "number" && typeof v !== "boolean") throw new Error(`tensor: element ${path} is ${typeof v}, expected a number or boolean`);
+      flat.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[d]) {
+      throw new Error(`tensor: ragged nested array: element ${path} has length ${Array.isArray(v) ? v.length : "(scalar)"}, expected ${shape[d]} (shape ${fmt(shape)})`);
+    }
+    v.forEach((x, i) => walk(x, d + 1, `${path}[${i}]`));
+  };
+  walk(data, 0, "");
+  const dtype = opts.dtype ?? inferDtype(flat);
+  const out = allocate(dtype, flat.length);
+  flat.forEach((v, i) => (out[i] = castScalar(v, dtype)));
+  return finish(Tensor.fromArray(out, shape, dtype), opts);
+}
+
+/**
+ * JavaScript cannot tell 1 from 1.0, so numbers default to float32 (what a network wants); pass
+ * {dtype: "int32"} or an Int32Array for integer tensors such as class labels.
+ */
+function inferDtype(values: (number | boolean)[]): DType {
+  return values.length > 0 && values.every((v) => typeof v === "boolean") ? "bool" : "float32";
+}
+
+/** `full([2, 3], 7)`: a tensor filled with one value. */
+export function full(shape: ShapeArg, value: number | boolean, opts: CreateOptions = {}): Tensor {
+  const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
+  const t = Tensor.empty(shapeOf(shape, "full"), dtype);
+  const v = castScalar(value, dtype);
+  if (v !== 0) t.storage.data.fill(v);
+  return finish(t, opts);
+}
+
+/** `zeros([2, 3])` */
+export function zeros(shape: ShapeArg, opts: CreateOptions = {}): Tensor {
+  return full(shape, 0, opts);
+}
+
+/** `ones([2, 3])` */
+export function ones(shape: ShapeArg, opts: CreateOptions = {}): Tensor {
+  return full(shape, 1, opts);
+}
+
+/** `zerosLike(x)`: zeros with x's shape and dtype. */
+export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return full(t.shape, 0, { dtype: t.dtype, ...opts });
+}
+
+/** `onesLike(x)` */
+export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return full(t.shape, 1, { dtype: t.dtype, ...opts });
+}
+
+/** `fullLike(x, 3)` */
+export function fullLike(t: Tensor, value: number | boolean, opts: CreateOptions = {}): Tensor {
+  return full(t.shape, value, { dtype: t.dtype, ...opts });
+}
+
+/** `arange(5)` = [0..4]; `arange(1, 2, 0.25)`. Integers give int32, as PyTorch's int64. */
+export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (end === undefined) [start, end] = [0, start];
+  if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32");
+  const out = allocate(dtype, n);
+  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  return finish(Tensor.fromArray(out, [n], dtype), opts);
+}
+
+/** `linspace(0, 1, 5)` = [0, 0.25, 0.5, 0.75, 1]. */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const dtype = opts.dtype ?? "float32";
+  const out = allocate(dtype, steps);
+  const h = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // Fill from both ends so the last element is exactly `end`, as PyTorch does.
+  for (let i = 0; i < steps; i++) out[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
+  return finish(Tensor.fromArray(out, [steps], dtype), opts);
+}
+
+/** `eye(3)`: the identity matrix (n x m). */
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  const t = zeros([n, m], opts);
+  for (let i = 0; i < Math.min(n, m); i++) t.storage.data[i * m + i] = 1;
+  return t;
+}
+
+function randomFill(shape: ShapeArg, op: string, opts: RandomOptions, draw: (g: Generator) => number): Tensor {
+  const dtype = opts.dtype ?? "float32";
+  const t = Tensor.empty(shapeOf(shape, op), dtype);
+  const g = opts.generator ?? defaultGenerator;
+  const d = t.storage.data;
+  for (let i = 0; i < d.length; i++) d[i] = draw(g);
+  return finish(t, opts);
+}
+
+/** `rand([2, 3])`: uniform on [0, 1). */
+export function rand(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
+  return randomFill(shape, "rand", opts, (g) => g.random());
+}
+
+/** `randn([2, 3])`: standard normal. */
+export function randn(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
+  return randomFill(shape, "randn", opts, (g) => g.normal());
+}
+
+/** `randint(0, 10, [5])`: integers uniform on [low, high), int32. */
+export function randint(low: number, high: number, shape: ShapeArg, opts: RandomOptions = {}): Tensor {
+  if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
+  return randomFill(shape, "randint", { dtype: "int32", ...opts }, (g) => g.randint(low, high));
+}
+
+/** `randperm(5)`: a random permutation of 0..n-1 (Fisher-Yates), int32. */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
+  const g = opts.generator ?? defaultGenerator;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.randint(0, i + 1);
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+  return Tensor.fromArray(out, [n], "int32");
+}
+
+/** `bernoulli(fullLike(x, 0.3))`: 1 with probability p[i], else 0 (p's dtype). */
+export function bernoulli(p: Tensor, opts: RandomOptions = {}): Tensor {
+  if (!isFloating(p.dtype)) throw new Error(`bernoulli: probabilities must be a floating tensor, got ${p.dtype}`);
+  const probs = p.data();
+  const g = opts.generator ?? defaultGenerator;
+  const out = allocate(p.dtype, probs.length);
+  for (let i = 0; i < probs.length; i++) {
+    if (!(probs[i] >= 0 && probs[i] <= 1)) throw new Error(`bernoulli: probability ${probs[i]} at index ${i} is outside [0, 1]`);
+    out[i] = g.random() < probs[i] ? 1 : 0;
+  }
+  return Tensor.fromArray(out, p.shape, p.dtype);
+}
+

@@ -1,0 +1,78 @@
+// randomSplit: seeded, disjoint and covering; stratified keeps label proportions; grouped keeps scenes whole.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Generator, data } from "../src/index.js";
+
+const { randomSplit, splitSizes } = data;
+const numbers = (n: number): data.Dataset<number> => ({ length: n, getItem: (i) => i });
+const itemsOf = (s: data.Subset<data.Dataset<number>>): number[] => Array.from({ length: s.length }, (_, k) => s.getItem(k) as number);
+
+function assertPartition(parts: number[][], n: number): void {
+  const all = parts.flat().sort((a, b) => a - b);
+  assert.deepEqual(all, Array.from({ length: n }, (_, i) => i), "disjoint and covering");
+}
+
+test("fractions and counts: sizes, disjoint, covering, reproducible per seed", () => {
+  const ds = numbers(103);
+  const parts = randomSplit(ds, [0.8, 0.1, 0.1], { generator: new Generator(42) }).map(itemsOf);
+  assert.deepEqual(parts.map((p) => p.length), [83, 10, 10]);
+  assertPartition(parts, 103);
+  const again = randomSplit(ds, [0.8, 0.1, 0.1], { generator: new Generator(42) }).map(itemsOf);
+  assert.deepEqual(again, parts);
+  const other = randomSplit(ds, [0.8, 0.1, 0.1], { generator: new Generator(43) }).map(itemsOf);
+  assert.notDeepEqual(other[1], parts[1]);
+  const counts = randomSplit(ds, [50, 53], { generator: new Generator(0) }).map(itemsOf);
+  assert.deepEqual(counts.map((p) => p.length), [50, 53]);
+  assertPartition(counts, 103);
+  assert.notDeepEqual(counts[0], Array.from({ length: 50 }, (_, i) => i), "shuffled before splitting");
+});
+
+test("sizes that do not add up are a clear error", () => {
+  assert.throws(() => randomSplit(numbers(10), [0.5, 0.3]), /fractions \[0\.5, 0\.3\] add up to 0\.8, not 1/);
+  assert.throws(() => randomSplit(numbers(10), [5, 6]), /counts \[5, 6\] add up to 11, but the dataset has 10 items/);
+  assert.throws(() => randomSplit(numbers(10), [-1, 11]), /split 0 has size -1/);
+  assert.deepEqual(splitSizes(10, [1 / 3, 1 / 3, 1 / 3]), [4, 3, 3]);
+});
+
+test("stratified: every split keeps the label proportions (within one item per class)", () => {
+  // Sorted by label like a dataset stored class by class: 60% class 0, 30% class 1, 10% class 2.
+  const labels = [...Array(600).fill(0), ...Array(300).fill(1), ...Array(100).fill(2)];
+  const ds = numbers(labels.length);
+  const parts = randomSplit(ds, [0.7, 0.2, 0.1], { generator: new Generator(1), stratify: (i) => labels[i] }).map(itemsOf);
+  assert.deepEqual(parts.map((p) => p.length), [700, 200, 100]);
+  assertPartition(parts, 1000);
+  const expected = [[420, 210, 70], [120, 60, 20], [60, 30, 10]];
+  parts.forEach((p, j) => {
+    const counts = [0, 0, 0];
+    p.forEach((i) => counts[labels[i]]++);
+    assert.deepEqual(counts, expected[j], `split ${j}`);
+  });
+  // Uneven: 7 of class "a", 5 of class "b" into [0.5, 0.5]: each class differs by at most one between splits.
+  const l2 = [..."aaaaaaabbbbb"];
+  const p2 = randomSplit(numbers(12), [0.5, 0.5], { generator: new Generator(2), stratify: (i) => l2[i] }).map(itemsOf);
+  assert.deepEqual(p2.map((p) => p.length), [6, 6]);
+  for (const cls of "ab") {
+    const c = p2.map((p) => p.filter((i) => l2[i] === cls).length);
+    assert.ok(Math.abs(c[0] - c[1]) <= 1, `class ${cls}: ${c}`);
+  }
+});
+
+test("grouped: every scene lands whole in one split, sizes close to the request", () => {
+  // 40 scenes of 5 consecutive frames each.
+  const scene = (i: number): number => Math.floor(i / 5);
+  const parts = randomSplit(numbers(200), [0.8, 0.2], { generator: new Generator(3), groups: scene }).map(itemsOf);
+  assertPartition(parts, 200);
+  const where = new Map<number, number>();
+  parts.forEach((p, j) => p.forEach((i) => {
+    const prev = where.get(scene(i));
+    assert.ok(prev === undefined || prev === j, `scene ${scene(i)} split across ${prev} and ${j}`);
+    where.set(scene(i), j);
+  }));
+  assert.deepEqual(parts.map((p) => p.length), [160, 40]);
+  // A plain split would cut scenes apart (with this seed it does).
+  const plain = randomSplit(numbers(200), [0.8, 0.2], { generator: new Generator(3) }).map(itemsOf);
+  const cut = new Set(plain[1].map(scene)).size !== plain[1].length / 5;
+  assert.ok(cut);
+  assert.throws(() => randomSplit(numbers(10), [0.5, 0.5], { groups: () => "one" }), /1 group\(s\) cannot fill 2 non-empty splits/);
+  assert.throws(() => randomSplit(numbers(10), [0.5, 0.5], { groups: () => 1, stratify: () => 1 }), /either stratify or groups/);
+});

@@ -1,0 +1,79 @@
+// Shared by the optim tests: the fixture problem (a tiny fixed linear regression in float64) and
+// comparisons. Not a test file itself (npm test runs test/*.test.ts).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { tensor, optim, type Tensor, type NestedArray } from "../src/index.js";
+
+export interface TrajectoryPoint {
+  loss: number;
+  W: number[][];
+  b: number[];
+}
+
+export interface OptimizerCase {
+  name: string;
+  optimizer: "SGD" | "Adam" | "AdamW" | "RMSprop" | "Adagrad";
+  options: Record<string, unknown>;
+  groups?: Array<{ params: ("W" | "b")[] } & Record<string, unknown>>;
+  trajectory: TrajectoryPoint[];
+  /** PyTorch's state_dict() after `savedAfter` steps, tensors as {dtype, shape, data}. */
+  savedAfter: number;
+  stateDict: { state: Record<string, Record<string, unknown>>; param_groups: Array<Record<string, unknown>> };
+}
+
+export interface SchedulerCase {
+  name: string;
+  optimizer: "SGD" | "SGD-two-groups" | "Adam";
+  optimizerOptions: Record<string, unknown>;
+  scheduler: string;
+  options: Record<string, unknown>;
+  metrics?: number[];
+  lrs: number[][];
+  momentums: (number | null)[][];
+}
+
+export const fixtures = JSON.parse(readFileSync(new URL("./fixtures/optim.json", import.meta.url), "utf8")) as {
+  problem: { X: number[][]; Y: number[][]; W0: number[][]; B0: number[]; steps: number };
+  optimizers: OptimizerCase[];
+  schedulers: SchedulerCase[];
+};
+
+const P = fixtures.problem;
+const X = tensor(P.X, { dtype: "float64" });
+const Y = tensor(P.Y, { dtype: "float64" });
+
+/** Fresh parameters of the fixture problem, in float64. */
+export function problemParams(): { W: Tensor; b: Tensor } {
+  return { W: tensor(P.W0, { dtype: "float64", requiresGrad: true }), b: tensor(P.B0, { dtype: "float64", requiresGrad: true }) };
+}
+
+/** The fixture loss: mean squared error of X·Wᵀ + b against Y. */
+export function problemLoss(W: Tensor, b: Tensor): Tensor {
+  return X.matmul(W.t()).add(b).sub(Y).pow(2).mean();
+}
+
+type AnyOptim = optim.Optimizer<optim.BaseOptions>;
+
+export function makeOptimizer(name: string, params: optim.Params<any>, options: Record<string, unknown>): AnyOptim {
+  switch (name) {
+    case "SGD": return new optim.SGD(params, options as Partial<optim.SGDOptions>) as unknown as AnyOptim;
+    case "Adam": return new optim.Adam(params, options) as unknown as AnyOptim;
+    case "AdamW": return new optim.AdamW(params, options) as unknown as AnyOptim;
+    case "RMSprop": return new optim.RMSprop(params, options) as unknown as AnyOptim;
+    case "Adagrad": return new optim.Adagrad(params, options) as unknown as AnyOptim;
+    default: throw new Error(`unknown optimizer ${name}`);
+  }
+}
+
+export function flat(v: NestedArray): number[] {
+  return Array.isArray(v) ? v.flatMap(flat) : [Number(v)];
+}
+
+/** Elementwise |got - want| <= rtol·|want| + atol. */
+export function assertClose(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, atol: number, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    const ok = Math.abs(got[i] - want[i]) <= rtol * Math.abs(want[i]) + atol;
+    assert.ok(ok, `${what}[${i}]: got ${got[i]}, want ${want[i]} (diff ${Math.abs(got[i] - want[i])})`);
+  }
+}

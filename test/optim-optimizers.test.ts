@@ -1,0 +1,166 @@
+// Every optimizer's parameter trajectory over 5 steps against PyTorch 1.13 (test/fixtures/optim.json,
+// made by scripts/fixtures/optim.py), in float64, through both the fused kernels and the tensor-op path.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { tensor, noGrad, optim, type Tensor } from "../src/index.js";
+import { fixtures, problemParams, problemLoss, makeOptimizer, assertClose, flat } from "./optim-helpers.js";
+
+function paramsFor(c: (typeof fixtures.optimizers)[number], W: Tensor, b: Tensor) {
+  if (!c.groups) return [W, b];
+  const byName = { W, b };
+  return c.groups.map((g) => ({ ...g, params: g.params.map((n) => byName[n]) }));
+}
+
+/**
+ * Runs a case for `steps` steps. `strided` hands the optimizer gradients that are non-contiguous views
+ * (same values), which sends every update through the tensor-op fallback instead of the fused kernels.
+ */
+function run(c: (typeof fixtures.optimizers)[number], strided: boolean) {
+  const { W, b } = problemParams();
+  const opt = makeOptimizer(c.optimizer, paramsFor(c, W, b), c.options);
+  const out: { loss: number; W: number[]; b: number[] }[] = [];
+  for (let s = 0; s < fixtures.problem.steps; s++) {
+    opt.zeroGrad();
+    const loss = problemLoss(W, b);
+    loss.backward();
+    if (strided) {
+      W.grad = W.grad!.t().contiguous().t();
+      assert.equal(W.grad.isContiguous(), false);
+      b.grad = b.grad!.unsqueeze(1).expand([2, 2]).select(1, 0);
+    }
+    opt.step();
+    out.push({ loss: loss.item(), W: Array.from(W.data()), b: Array.from(b.data()) });
+  }
+  return out;
+}
+
+for (const c of fixtures.optimizers) {
+  for (const strided of [false, true]) {
+    test(`${c.optimizer} trajectory matches PyTorch: ${c.name}${strided ? " (strided grads: tensor-op path)" : ""}`, () => {
+      const got = run(c, strided);
+      c.trajectory.forEach((want, s) => {
+        assertClose([got[s].loss], [want.loss], 1e-6, 1e-12, `${c.name} step ${s + 1} loss`);
+        assertClose(got[s].W, flat(want.W), 1e-6, 1e-12, `${c.name} step ${s + 1} W`);
+        assertClose(got[s].b, flat(want.b), 1e-6, 1e-12, `${c.name} step ${s + 1} b`);
+      });
+      // The parameters moved: a test that passes with no update would be worthless.
+      assert.notDeepEqual(got[0].W, flat(fixtures.problem.W0));
+    });
+  }
+}
+
+test("Problem 3.6: one SGD step with lr 0.5 takes W1 from 1 to 1 - 0.5·32 = -15 and b from 1 to -3", () => {
+  const W = tensor([1], { requiresGrad: true });
+  const b = tensor([1], { requiresGrad: true });
+  const opt = new optim.SGD([W, b], { lr: 0.5 });
+  const pred = W.mul(4).add(b).relu();
+  pred.sub(1).pow(2).sum().backward();
+  assert.equal(W.grad!.item(), 32);
+  opt.step();
+  assert.equal(W.item(), -15);
+  assert.equal(b.item(), -3);
+});
+
+test("Adam's first step moves every parameter by about lr, whatever the gradient's scale (bias correction)", () => {
+  const lr = 0.01;
+  for (const scale of [1e-4, 1e-2, 1, 100, 1e4]) {
+    const p = tensor([1, -2, 3, 0.5], { dtype: "float64", requiresGrad: true });
+    const before = Array.from(p.data());
+    const opt = new optim.Adam([p], { lr });
+    p.grad = tensor([1, -1, 0.5, -2], { dtype: "float64" }).mul(scale);
+    opt.step();
+    const after = Array.from(p.data());
+    const signs = [1, -1, 1, -1];
+    after.forEach((a, i) => {
+      const delta = a - before[i];
+      // m̂ = g and v̂ = g², so Δ = -lr·g/(|g| + eps): lr against the gradient's sign.
+      assert.ok(Math.abs(Math.abs(delta) - lr) < lr * 1e-3, `scale ${scale}, element ${i}: |Δ| = ${Math.abs(delta)}`);
+      assert.equal(Math.sign(delta), -signs[i]);
+    });
+  }
+});
+
+test("parameters without a gradient are left alone and get no state", () => {
+  const a = tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  const frozen = tensor([3, 4], { dtype: "float64", requiresGrad: true });
+  for (const make of [
+    () => new optim.SGD([a, frozen], { lr: 0.1, momentum: 0.9 }),
+    () => new optim.Adam([a, frozen], { lr: 0.1 }),
+    () => new optim.AdamW([a, frozen], { lr: 0.1 }),
+    () => new optim.RMSprop([a, frozen], { lr: 0.1 }),
+  ]) {
+    const opt = make();
+    a.grad = tensor([1, 1], { dtype: "float64" });
+    frozen.grad = null;
+    opt.step();
+    assert.deepEqual(Array.from(frozen.data()), [3, 4]);
+    assert.equal(opt.state.has(frozen), false);
+    assert.notDeepEqual(Array.from(a.data()), [1, 2]);
+  }
+});
+
+test("AdamW decays weights by lr·weightDecay even with a zero gradient; Adam with L2 does it through the moments", () => {
+  const p = tensor([2, -4], { dtype: "float64", requiresGrad: true });
+  const opt = new optim.AdamW([p], { lr: 0.1, weightDecay: 0.5 });
+  p.grad = tensor([0, 0], { dtype: "float64" });
+  opt.step();
+  assertClose(p.data(), [2 * 0.95, -4 * 0.95], 1e-12, 0, "AdamW decoupled decay");
+  assert.equal(opt.defaults.weightDecay, 0.5, "an explicit weightDecay overrides AdamW's default");
+  assert.equal(new optim.AdamW([tensor([1], { requiresGrad: true })]).defaults.weightDecay, 1e-2);
+  assert.equal(new optim.Adam([tensor([1], { requiresGrad: true })]).defaults.weightDecay, 0);
+});
+
+test("Problem 4.3: heavy L2 (weightDecay 1) collapses the weights of a regression towards 0", () => {
+  // y = X·w* with w* = [3, -2, 1.5, 4] and small features (x ~ 0.3), so the data term is weak next to
+  // λ = 1: full-batch SGD with and without decay.
+  const X = tensor([
+    [1, 0.5, -1, 2], [0.3, -1.2, 0.8, 0.1], [-0.7, 0.4, 1.5, -0.2], [1.1, 1.3, -0.4, 0.9],
+    [-1.5, 0.2, 0.6, -1.1], [0.9, -0.8, -1.3, 0.4], [0.2, 1.7, 0.3, -0.6], [-0.4, -0.9, 1.1, 1.4],
+  ], { dtype: "float64" }).mul(0.3);
+  const wStar = tensor([[3], [-2], [1.5], [4]], { dtype: "float64" });
+  const y = X.matmul(wStar);
+  const train = (weightDecay: number) => {
+    const w = tensor([[0.1], [0.1], [0.1], [0.1]], { dtype: "float64", requiresGrad: true });
+    const opt = new optim.SGD([w], { lr: 1, weightDecay });
+    for (let i = 0; i < 300; i++) {
+      opt.zeroGrad();
+      X.matmul(w).sub(y).pow(2).mean().backward();
+      opt.step();
+    }
+    return { norm: noGrad(() => w.norm().item()), maxAbs: noGrad(() => w.abs().max().item()) };
+  };
+  const free = train(0);
+  const decayed = train(1);
+  const target = noGrad(() => wStar.norm().item());
+  assert.ok(Math.abs(free.norm - target) < 0.05 * target, `without decay the fit recovers |w*| = ${target}: got ${free.norm}`);
+  assert.ok(decayed.norm < 0.25 * free.norm, `weightDecay 1 shrinks |w| far below the unregularized ${free.norm}: got ${decayed.norm}`);
+  assert.ok(decayed.maxAbs < 1, `every weight ends close to 0 (max |w_i| = ${decayed.maxAbs}) although w* reaches 4`);
+});
+
+test("zeroGrad sets gradients to null by default, or zeroes them in place", () => {
+  const p = tensor([1, 2], { requiresGrad: true });
+  const opt = new optim.SGD([p], { lr: 0.1 });
+  p.sum().backward();
+  opt.zeroGrad();
+  assert.equal(p.grad, null);
+  p.sum().backward();
+  const g = p.grad!;
+  opt.zeroGrad(false);
+  assert.equal(p.grad, g);
+  assert.deepEqual(Array.from(g.data()), [0, 0]);
+});
+
+test("step(closure) evaluates the loss with gradients on and returns it", () => {
+  const p = tensor([3], { dtype: "float64", requiresGrad: true });
+  const opt = new optim.SGD([p], { lr: 0.25 });
+  const loss = noGrad(() =>
+    opt.step(() => {
+      opt.zeroGrad();
+      const l = p.square().sum();
+      l.backward();
+      return l;
+    }),
+  );
+  assert.equal(loss.item(), 9);
+  assert.equal(p.item(), 3 - 0.25 * 6);
+});
