@@ -3,14 +3,16 @@
  *
  *   npm run bench                      every row
  *   npm run bench -- --sizes 256,512   sgemm sizes to run
+ *   npm run bench -- --only train      rows whose name contains "train"
  *
  * Columns: deeptype wasm on 1 and 2 threads, the js reference backend (small sizes only), the
  * TensorFlow.js cpu and wasm backends, and PyTorch on 1 and 2 threads (bench/torch/bench.py, when
  * `python3 -c "import torch"` works). sgemm rows are GFLOP/s (higher is better), the conv2d row
  * is milliseconds (lower is better). Each number is the median of 5 timed batches after warm-up.
  *
- * To add a row (e.g. MLP or CNN training steps once nn exists), push a Row to `rows` with a
- * function per column; columns without one print "-".
+ * Training rows time one optimizer step (forward, crossEntropy, backward, Adam) of the MNIST
+ * models in src/models on a batch of 64 random images, in ms. To add a row, push a Row to `rows`
+ * with a function per column; columns without one print "-".
  */
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -18,6 +20,10 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
 import type { Backend, View } from "../src/backend/backend.js";
+import { Generator as TensorGenerator, randint, randn as trandn, registerBackend, setBackend } from "../src/core.js";
+import * as nn from "../src/nn/index.js";
+import * as optim from "../src/optim/index.js";
+import { mnistCnn, mnistMlp } from "../src/models/index.js";
 import { JsBackend } from "../src/backend/js/index.js";
 import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
 import { Generator } from "../src/tensor/generator.js";
@@ -152,6 +158,40 @@ rows.push({
   },
 });
 
+/** One Adam training step of `model` on a fixed random batch, run on the named backend. */
+function trainStep(name: "mlp" | "cnn", backendName: "wasm" | "js", threads?: number): Bench {
+  setBackend(backendName);
+  const gen = new TensorGenerator(0);
+  const model = name === "mlp" ? mnistMlp(gen) : mnistCnn(gen);
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const x = trandn([64, 1, 28, 28], { generator: gen });
+  const y = randint(0, 10, [64], { generator: gen });
+  return () => {
+    setBackend(backendName);
+    if (threads) setNumThreads(threads);
+    opt.zeroGrad();
+    nn.functional.crossEntropy(model.forward(x), y).backward();
+    opt.step();
+  };
+}
+if (wasm) registerBackend("wasm", () => wasm);
+for (const model of ["mlp", "cnn"] as const) {
+  rows.push({
+    id: `train step ${model} batch 64 Adam`,
+    unit: "ms",
+    flops: 0,
+    run: {
+      "deeptype wasm 1t": () => (wasm ? trainStep(model, "wasm", 1) : null),
+      "deeptype wasm 2t": () => (wasm ? trainStep(model, "wasm", 2) : null),
+      "deeptype js": () => trainStep(model, "js"),
+    },
+  });
+}
+
+// `--only train` keeps the rows whose name contains "train".
+const only = arg("--only");
+if (only) rows.splice(0, rows.length, ...rows.filter((r) => r.id.includes(only)));
+
 // ---- running ---------------------------------------------------------------------------------
 
 const results = new Map<string, Map<string, number>>();
@@ -204,7 +244,10 @@ function runTorch(): void {
   }
   const out = JSON.parse(r.stdout) as { version: string; results: Record<string, Record<string, number>> };
   notes.push(`torch ${out.version} (bench/torch/bench.py)`);
-  for (const [row, cols] of Object.entries(out.results)) for (const [col, value] of Object.entries(cols)) record(row, col, value);
+  for (const [row, cols] of Object.entries(out.results)) {
+    if (only && !row.includes(only)) continue;
+    for (const [col, value] of Object.entries(cols)) record(row, col, value);
+  }
 }
 
 async function main(): Promise<void> {

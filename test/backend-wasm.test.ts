@@ -112,6 +112,40 @@ describe("wasm backend: elementwise", () => {
     }));
   }
 
+  for (const nt of THREADS) {
+    it(`comparisons into bool, casts and where, ${nt} thread(s)`, () => withThreads(nt, () => {
+      const g = new Generator(14);
+      for (const shape of [...SHAPES, [64, 16, 9, 9]]) {
+        for (const la of LAYOUTS) {
+          const lb = LAYOUTS[(LAYOUTS.indexOf(la) + 2) % LAYOUTS.length];
+          const a = randView(g, shape, la), b = randView(g, shape, lb);
+          // Ties and NaN: equal pairs and a NaN on each side.
+          b.data[b.offset] = a.data[a.offset];
+          if (numel(shape) > 2) a.data[a.data.length - 1] = NaN;
+          for (const op of ["eq", "ne", "lt", "le", "gt", "ge"] as const) {
+            const x = zeros(shape, "bool"), y = zeros(shape, "bool");
+            wasm.binary(op, a, b, x);
+            js.binary(op, a, b, y);
+            assert.deepEqual(Array.from(x.data), Array.from(y.data), `${op} ${la}/${lb} [${shape}]`);
+          }
+          const mask = zeros(shape, "bool");
+          js.binary("gt", a, b, mask);
+          const x = zeros(shape), y = zeros(shape);
+          wasm.where(mask, a, b, x);
+          js.where(mask, a, b, y);
+          assertClose(x, y, `where ${la}/${lb} [${shape}]`, 0, 0);
+          for (const [from, to] of [["bool", "float32"], ["float32", "bool"], ["int32", "float32"]] as const) {
+            const src = from === "bool" ? mask : from === "int32" ? view(Int32Array.from(a.data, (v) => Math.round(v * 1000) | 0), a.shape, a.strides, a.offset, "int32") : a;
+            const p = zeros(shape, to), q = zeros(shape, to);
+            wasm.copy(src, p);
+            js.copy(src, q);
+            assert.deepEqual(Array.from(p.data), Array.from(q.data), `copy ${from}->${to} ${la} [${shape}]`);
+          }
+        }
+      }
+    }));
+  }
+
   it("maximum/minimum propagate NaN like the reference", () => {
     const a = view(new Float32Array([NaN, 1, 2, NaN, 5, -1, 0, 3]), [8]);
     const b = view(new Float32Array([1, NaN, 3, NaN, 4, -2, -0, 3]), [8]);

@@ -32,6 +32,22 @@ def measure(fn, min_time=0.3, batches=5):
     return times[len(times) // 2]
 
 
+def mnist_mlp():
+    """src/models mnistMlp."""
+    nn = torch.nn
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def mnist_cnn():
+    """src/models mnistCnn."""
+    nn = torch.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10),
+    )
+
+
 def main():
     sizes = [int(s) for s in sys.argv[1].split(",")] if len(sys.argv) > 1 else [256, 512, 1024]
     torch.manual_seed(0)
@@ -50,6 +66,17 @@ def main():
         with torch.no_grad():
             s = measure(lambda: torch.nn.functional.conv2d(x, w, padding=1))
         results.setdefault("conv2d [64,16,28,28] 32×3×3 pad 1", {})[col] = s * 1e3
+        for name, model in (("mlp", mnist_mlp()), ("cnn", mnist_cnn())):
+            opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+            xb = torch.randn(64, 1, 28, 28)
+            yb = torch.randint(0, 10, (64,))
+
+            def step():
+                opt.zero_grad()
+                torch.nn.functional.cross_entropy(model(xb), yb).backward()
+                opt.step()
+
+            results.setdefault(f"train step {name} batch 64 Adam", {})[col] = measure(step) * 1e3
     print(json.dumps({"version": torch.__version__, "results": results}))
 
 

@@ -18,7 +18,7 @@ import { Pool } from "./pool.js";
 
 // Kernel exports the pool can run, by index.
 const TASKS = [
-  "matmulTask", "unaryTask", "binaryTask", "reduceTask", "softmaxTask", "sgdTask", "adamTask",
+  "matmulTask", "unaryTask", "binaryTask", "compareTask", "castTask", "whereTask", "reduceTask", "softmaxTask", "sgdTask", "adamTask",
   "conv2dTask", "conv2dBackwardInputTask", "conv2dBackwardWeightTask", "sumPartialsTask",
   "maxPoolTask", "maxPoolBackwardTask", "avgPoolTask", "avgPoolBackwardTask",
 ] as const;
@@ -31,7 +31,10 @@ const UNARY: Partial<Record<UnaryOp | ParamUnaryOp | "copy", number>> = {
   leakyRelu: 20, elu: 21, clamp: 22, powScalar: 23,
 };
 const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
+const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 const REDUCE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
+// Conversions castTask does: [source dtype, target dtype] -> kind.
+const CASTS: Record<string, number> = { "bool>float32": 0, "int32>float32": 1, "float32>bool": 2 };
 
 // Below these sizes a kernel stays on the calling thread: waking helpers would cost more than it saves.
 const PAR_ELEMENTS = 1 << 16;
@@ -79,12 +82,18 @@ class Arena {
   private top = ARENA_BASE;
   f32!: Float32Array;
   i32!: Int32Array;
+  u8!: Uint8Array;
   constructor(private readonly memory: WebAssembly.Memory) {
     this.refresh();
   }
   private refresh(): void {
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
+    this.u8 = new Uint8Array(this.memory.buffer);
+  }
+  /** The view of memory matching a storage array's element type (fetch it after alloc). */
+  heapFor(d: TypedArray): Float32Array | Int32Array | Uint8Array {
+    return d instanceof Int32Array ? this.i32 : d instanceof Uint8Array ? this.u8 : this.f32;
   }
   reset(): void {
     this.top = ARENA_BASE;
@@ -117,6 +126,15 @@ interface Staged {
 
 function isF32(...vs: View[]): boolean {
   return vs.every((v) => v.dtype === "float32" && v.data instanceof Float32Array);
+}
+
+function isBool(v: View): boolean {
+  return v.dtype === "bool" && v.data instanceof Uint8Array;
+}
+
+/** Whether the view's storage array is the one its dtype names (so the arena can hold it). */
+function isStorage(v: View): boolean {
+  return v.dtype === "bool" ? v.data instanceof Uint8Array : v.dtype === "int32" ? v.data instanceof Int32Array : v.dtype === "float32" && v.data instanceof Float32Array;
 }
 
 /**
@@ -190,17 +208,17 @@ export class WasmBackend implements Backend {
       else hi += ext;
     }
     const span = hi - lo + 1;
+    const size = v.data.BYTES_PER_ELEMENT;
     // Views of the memory are fetched after alloc: growing it detaches the old ones.
     if (span <= 2 * n + 64) {
-      const p = a.alloc(span * 4);
-      const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
-      heap.set(v.data.subarray(lo, hi + 1) as Float32Array & Int32Array, p >> 2);
-      return { ptr: p + (v.offset - lo) * 4, strides: [...v.strides] };
+      const p = a.alloc(span * size);
+      a.heapFor(v.data).set(v.data.subarray(lo, hi + 1) as Float32Array & Int32Array & Uint8Array, p / size);
+      return { ptr: p + (v.offset - lo) * size, strides: [...v.strides] };
     }
-    const p = a.alloc(n * 4);
-    const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
+    const p = a.alloc(n * size);
+    const heap = a.heapFor(v.data);
     const off = offsets(v);
-    const base = p >> 2, d = v.data;
+    const base = p / size, d = v.data;
     for (let i = 0; i < n; i++) heap[base + i] = d[off[i]];
     return { ptr: p, strides: contiguousStridesOf(v.shape) };
   }
@@ -209,10 +227,10 @@ export class WasmBackend implements Backend {
   private stageDense(v: View): number {
     const n = numel(v.shape);
     const a = this.arena;
+    const size = v.data.BYTES_PER_ELEMENT;
     if (dense(v) || n === 0) {
-      const p = a.alloc(n * 4);
-      const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
-      heap.set(v.data.subarray(v.offset, v.offset + n) as Float32Array & Int32Array, p >> 2);
+      const p = a.alloc(n * size);
+      a.heapFor(v.data).set(v.data.subarray(v.offset, v.offset + n) as Float32Array & Int32Array & Uint8Array, p / size);
       return p;
     }
     if (v.data instanceof Float32Array) {
@@ -220,20 +238,36 @@ export class WasmBackend implements Backend {
       const out = a.alloc(n * 4);
       if (this.unaryStaged(UNARY.copy!, v.shape, s, out, 0, 0)) return out;
     }
-    const p = a.alloc(n * 4);
-    const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
+    const p = a.alloc(n * size);
+    const heap = a.heapFor(v.data);
     const off = offsets(v);
-    for (let i = 0; i < n; i++) heap[(p >> 2) + i] = v.data[off[i]];
+    for (let i = 0; i < n; i++) heap[p / size + i] = v.data[off[i]];
     return p;
   }
 
   /** Copies n values at byte address p back into `out` (any strides). */
   private unstage(p: number, out: View): void {
     const n = numel(out.shape);
-    const heap = out.data instanceof Int32Array ? this.arena.i32 : this.arena.f32;
-    const src = heap.subarray(p >> 2, (p >> 2) + n);
+    const at = p / out.data.BYTES_PER_ELEMENT;
+    const src = this.arena.heapFor(out.data).subarray(at, at + n);
     if (dense(out)) (out.data as Float32Array).set(src as Float32Array, out.offset);
     else writeFrom(out, src);
+  }
+
+  /** Runs a 4-D strided elementwise task over same-shape operands into a fresh contiguous result. */
+  private elementwise(task: number, lead: number[], operands: View[], out: View): boolean {
+    this.arena.reset();
+    const staged = operands.map((v) => this.stage(v));
+    const c = coalesce(out.shape, [...staged.map((s) => s.strides), contiguousStridesOf(out.shape)], 4);
+    if (!c) return false;
+    const n = numel(out.shape);
+    const o = this.arena.alloc(n * out.data.BYTES_PER_ELEMENT);
+    const args = [...lead, ...c.shape];
+    staged.forEach((s, k) => args.push(s.ptr, ...c.strides[k]));
+    args.push(o);
+    this.run(task, this.threads(n, PAR_ELEMENTS), args);
+    this.unstage(o, out);
+    return true;
   }
 
   private run(task: number, nt: number, args: number[]): void {
@@ -261,6 +295,8 @@ export class WasmBackend implements Backend {
   }
 
   copy(src: View, out: View): void {
+    const cast = CASTS[`${src.dtype}>${out.dtype}`];
+    if (cast !== undefined && isStorage(src) && isStorage(out) && this.elementwise(T.castTask, [cast], [src], out)) return;
     if (isF32(src, out)) {
       const n = numel(src.shape);
       if (dense(src) && dense(out)) {
@@ -293,6 +329,8 @@ export class WasmBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: View, b: View, out: View): void {
+    const cmp = COMPARE[op];
+    if (cmp !== undefined && isF32(a, b) && isBool(out) && this.elementwise(T.compareTask, [cmp], [a, b], out)) return;
     const code = BINARY[op];
     if (code !== undefined && isF32(a, b, out)) {
       this.arena.reset();
@@ -313,6 +351,7 @@ export class WasmBackend implements Backend {
   }
 
   where(cond: View, a: View, b: View, out: View): void {
+    if (isBool(cond) && isF32(a, b, out) && this.elementwise(T.whereTask, [], [cond, a, b], out)) return;
     this.js.where(cond, a, b, out);
   }
 

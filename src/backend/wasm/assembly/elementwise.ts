@@ -340,3 +340,142 @@ export function adamTask(
     store<f32>(param + off, <f32>(pv - (stepSize * mv) / (Math.sqrt(vv) / bc2Sqrt + eps)));
   }
 }
+
+// Comparisons: float32 operands, bool (one byte, 0/1) result. Relu's backward mask is one of
+// these on every activation, so it pays to keep it out of the js reference.
+const C_EQ = 0, C_NE = 1, C_LT = 2, C_LE = 3, C_GT = 4, C_GE = 5;
+
+@inline function scalarCompare(op: i32, a: f32, b: f32): u8 {
+  switch (op) {
+    case C_EQ: return <u8>(a == b);
+    case C_NE: return <u8>(a != b);
+    case C_LT: return <u8>(a < b);
+    case C_LE: return <u8>(a <= b);
+    case C_GT: return <u8>(a > b);
+    case C_GE: return <u8>(a >= b);
+  }
+  return 0;
+}
+
+@inline function vecCompare(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case C_EQ: return f32x4.eq(a, b);
+    case C_NE: return f32x4.ne(a, b);
+    case C_LT: return f32x4.lt(a, b);
+    case C_LE: return f32x4.le(a, b);
+    case C_GT: return f32x4.gt(a, b);
+    case C_GE: return f32x4.ge(a, b);
+  }
+  return a;
+}
+
+/** Four 0/-1 lane masks -> four bytes 0/1 at o. */
+@inline function storeMask(o: usize, m: v128): void {
+  const w = i16x8.narrow_i32x4_s(m, m);
+  const bytes = v128.and(i8x16.narrow_i16x8_s(w, w), i8x16.splat(1));
+  v128.store32_lane(o, bytes, 0);
+}
+
+function compareSeg(op: i32, a: usize, sa: i32, b: usize, sb: i32, o: usize, n: i32): void {
+  let i = 0;
+  if (sa == 1 && sb == 1) {
+    for (; i + 4 <= n; i += 4) storeMask(o + <usize>i, vecCompare(op, v128.load(a + <usize>i * 4), v128.load(b + <usize>i * 4)));
+  } else if (sa == 1 && sb == 0) {
+    const vb = v128.load32_splat(b);
+    for (; i + 4 <= n; i += 4) storeMask(o + <usize>i, vecCompare(op, v128.load(a + <usize>i * 4), vb));
+  } else if (sa == 0 && sb == 1) {
+    const va = v128.load32_splat(a);
+    for (; i + 4 <= n; i += 4) storeMask(o + <usize>i, vecCompare(op, va, v128.load(b + <usize>i * 4)));
+  }
+  for (; i < n; i++) {
+    store<u8>(o + <usize>i, scalarCompare(op, load<f32>(a + <usize>(i * sa) * 4), load<f32>(b + <usize>(i * sb) * 4)));
+  }
+}
+
+export function compareTask(
+  tid: i32, nt: i32, op: i32, n0: i32, n1: i32, n2: i32, n3: i32,
+  a: usize, a0: i32, a1: i32, a2: i32, a3: i32, b: usize, b0: i32, b1: i32, b2: i32, b3: i32, out: usize,
+): void {
+  const total = n0 * n1 * n2 * n3;
+  let pos = rangeLo(tid, nt, total);
+  const hi = rangeHi(tid, nt, total);
+  if (pos >= hi) return;
+  let i3 = pos % n3, r = pos / n3;
+  let i2 = r % n2; r /= n2;
+  let i1 = r % n1, i0 = r / n1;
+  while (pos < hi) {
+    const len = min(n3 - i3, hi - pos);
+    compareSeg(op,
+      a + <usize>(i0 * a0 + i1 * a1 + i2 * a2 + i3 * a3) * 4, a3,
+      b + <usize>(i0 * b0 + i1 * b1 + i2 * b2 + i3 * b3) * 4, b3,
+      out + <usize>pos, len);
+    pos += len;
+    i3 = 0;
+    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
+  }
+}
+
+// dtype conversions into or out of float32 (the casts autograd puts around masks).
+const K_U8_F32 = 0, K_I32_F32 = 1, K_F32_U8 = 2;
+
+function castSeg(kind: i32, x: usize, sx: i32, o: usize, n: i32): void {
+  if (kind == K_U8_F32) {
+    for (let i = 0; i < n; i++) store<f32>(o + <usize>i * 4, <f32>load<u8>(x + <usize>(i * sx)));
+  } else if (kind == K_I32_F32) {
+    for (let i = 0; i < n; i++) store<f32>(o + <usize>i * 4, <f32>load<i32>(x + <usize>(i * sx) * 4));
+  } else {
+    // NaN != 0, so NaN becomes true, as in the reference.
+    for (let i = 0; i < n; i++) store<u8>(o + <usize>i, <u8>(load<f32>(x + <usize>(i * sx) * 4) != 0));
+  }
+}
+
+export function castTask(
+  tid: i32, nt: i32, kind: i32, n0: i32, n1: i32, n2: i32, n3: i32,
+  x: usize, s0: i32, s1: i32, s2: i32, s3: i32, out: usize,
+): void {
+  const total = n0 * n1 * n2 * n3;
+  let pos = rangeLo(tid, nt, total);
+  const hi = rangeHi(tid, nt, total);
+  if (pos >= hi) return;
+  const inSize: i32 = kind == K_U8_F32 ? 1 : 4;
+  const outSize: usize = kind == K_F32_U8 ? 1 : 4;
+  let i3 = pos % n3, r = pos / n3;
+  let i2 = r % n2; r /= n2;
+  let i1 = r % n1, i0 = r / n1;
+  while (pos < hi) {
+    const len = min(n3 - i3, hi - pos);
+    castSeg(kind, x + <usize>((i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3) * inSize), s3, out + <usize>pos * outSize, len);
+    pos += len;
+    i3 = 0;
+    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
+  }
+}
+
+/** out = cond ? a : b with a one-byte bool cond and float32 a, b. */
+export function whereTask(
+  tid: i32, nt: i32, n0: i32, n1: i32, n2: i32, n3: i32,
+  c: usize, c0: i32, c1: i32, c2: i32, c3: i32, a: usize, a0: i32, a1: i32, a2: i32, a3: i32,
+  b: usize, b0: i32, b1: i32, b2: i32, b3: i32, out: usize,
+): void {
+  const total = n0 * n1 * n2 * n3;
+  let pos = rangeLo(tid, nt, total);
+  const hi = rangeHi(tid, nt, total);
+  if (pos >= hi) return;
+  let i3 = pos % n3, r = pos / n3;
+  let i2 = r % n2; r /= n2;
+  let i1 = r % n1, i0 = r / n1;
+  while (pos < hi) {
+    const len = min(n3 - i3, hi - pos);
+    const cp = c + <usize>(i0 * c0 + i1 * c1 + i2 * c2 + i3 * c3);
+    const ap = a + <usize>(i0 * a0 + i1 * a1 + i2 * a2 + i3 * a3) * 4;
+    const bp = b + <usize>(i0 * b0 + i1 * b1 + i2 * b2 + i3 * b3) * 4;
+    const op = out + <usize>pos * 4;
+    for (let j = 0; j < len; j++) {
+      const v = load<u8>(cp + <usize>(j * c3)) ? load<f32>(ap + <usize>(j * a3) * 4) : load<f32>(bp + <usize>(j * b3) * 4);
+      store<f32>(op + <usize>j * 4, v);
+    }
+    pos += len;
+    i3 = 0;
+    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
+  }
+}
