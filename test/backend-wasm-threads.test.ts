@@ -11,8 +11,9 @@ import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { getBackend, setBackend } from "../src/backend/index.js";
 import { createWasmBackend, getNumThreads, registerWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { JsBackend } from "../src/backend/js/index.js";
 import { Generator } from "../src/tensor/generator.js";
-import { assertBitwise, randView, zeros } from "./backend-wasm-helpers.js";
+import { assertBitwise, assertClose, randView, zeros } from "./backend-wasm-helpers.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wasm = createWasmBackend()!;
@@ -51,6 +52,24 @@ describe("wasm backend: threads", () => {
     };
     const one = run(1), two = run(2);
     one.forEach((o, i) => assertBitwise(o, two[i], `result ${i}`));
+  });
+
+  it("runs on a plain (unshared) memory, single-threaded, with the same results", () => {
+    const plain = createWasmBackend({ sharedMemory: false });
+    assert.ok(plain);
+    setNumThreads(2);
+    const g = new Generator(22);
+    const a = randView(g, [3, 65, 130], "perm"), b = randView(g, [3, 130, 17]);
+    const x = zeros([3, 65, 17]), y = zeros([3, 65, 17]), z = zeros([3, 65, 17]);
+    plain.matmul(a, b, x);
+    wasm.matmul(a, b, y);
+    new JsBackend().matmul(a, b, z);
+    assertBitwise(x.data, y.data, "plain vs shared memory");
+    assertClose(x, z, "plain memory vs js", 1e-4, 1e-4);
+    const e = zeros([3, 65, 130]), f = zeros([3, 65, 130]);
+    plain.unary("sigmoid", a, e);
+    wasm.unary("sigmoid", a, f);
+    assertBitwise(e.data, f.data, "sigmoid");
   });
 
   it("registers as \"wasm\" and validates here", () => {
@@ -96,6 +115,15 @@ describe("wasm backend: processes", () => {
     const r = node(["--input-type=module", "-e", script(join(tmp, "src/backend/wasm/index.js"))]);
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /threads 2 variant (relaxed-simd|simd) value 64/);
+  });
+
+  it("initWasmBackend compiles asynchronously (as a browser's main thread requires) in a fresh process", () => {
+    const code = `Promise.all([import(${JSON.stringify(join(root, "src/backend/wasm/index.ts"))}), import(${JSON.stringify(join(root, "src/backend/index.ts"))})])
+      .then(async ([w, b]) => { console.log("init=" + (await w.initWasmBackend())); console.log("backend=" + b.setBackend("wasm").name); })`;
+    const r = node(["--import", "tsx", "--input-type=module", "-e", code]);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /init=true/);
+    assert.match(r.out, /backend=wasm/);
   });
 
   it("DEEPTYPE_NUM_THREADS sets the default, and a bad value is a clear error", () => {

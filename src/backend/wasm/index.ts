@@ -13,7 +13,7 @@ import { JsBackend } from "../js/index.js";
 import { dense, offsets, writeFrom } from "../js/strided.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
-import { type Kernels, loadKernels, MAX_PAGES, nodeBuiltin } from "./loader.js";
+import { type Kernels, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
 import { Pool } from "./pool.js";
 
 // Kernel exports the pool can run, by index.
@@ -582,28 +582,49 @@ export class WasmBackend implements Backend {
   }
 }
 
-/** The wasm backend, or null where WebAssembly SIMD (or shared memory) is unavailable. */
-export function createWasmBackend(): WasmBackend | null {
-  const k = loadKernels();
+export interface WasmBackendOptions {
+  /**
+   * Use a shared memory so worker threads can help (default true). Without SharedArrayBuffer (a
+   * page that is not cross-origin isolated) kernels run single-threaded on a plain memory anyway.
+   */
+  sharedMemory?: boolean;
+}
+
+/** The wasm backend, or null where WebAssembly SIMD is unavailable (or cannot compile synchronously). */
+export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | null {
+  const k = loadKernels(opts.sharedMemory ?? true);
   return k ? new WasmBackend(k) : null;
 }
 
 let notified = false;
 
-/**
- * Registers "wasm" with setBackend and returns whether its kernels validated here. Where they did
- * not, "wasm" still resolves, to the js backend, after a one-line notice.
- */
-export function registerWasmBackend(): boolean {
-  const ok = loadKernels() !== null;
+function register(): void {
   registerBackend("wasm", () => {
     const b = createWasmBackend();
     if (b) return b;
     if (!notified) {
       notified = true;
-      console.warn("deeptype: WebAssembly SIMD or shared memory is unavailable here; the wasm backend falls back to the js kernels");
+      console.warn("deeptype: WebAssembly SIMD is unavailable here; the wasm backend falls back to the js kernels");
     }
     return new JsBackend();
   });
+}
+
+/**
+ * Registers "wasm" with setBackend and returns whether its kernels validated and compiled here.
+ * Where they did not, "wasm" still resolves, to the js backend, after a one-line notice. On a
+ * browser's main thread, which refuses to compile large modules synchronously, await
+ * initWasmBackend() instead.
+ */
+export function registerWasmBackend(): boolean {
+  const ok = loadKernels() !== null;
+  register();
+  return ok;
+}
+
+/** `await initWasmBackend()`: registerWasmBackend for browsers, compiling the kernels asynchronously. */
+export async function initWasmBackend(): Promise<boolean> {
+  const ok = (await loadKernelsAsync()) !== null;
+  register();
   return ok;
 }

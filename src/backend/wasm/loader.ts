@@ -2,13 +2,15 @@
  * Finds and compiles the kernel module: relaxed SIMD when the engine has it, plain SIMD otherwise,
  * nothing (null) where WebAssembly SIMD or shared memory is missing, so the caller can fall back.
  */
-import { relaxedWasm, simdWasm } from "./kernels.generated.js";
+import { relaxedPlainWasm, relaxedWasm, simdPlainWasm, simdWasm } from "./kernels.generated.js";
 
 export interface Kernels {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   exports: KernelExports;
   variant: "relaxed-simd" | "simd";
+  /** Whether memory is shared, i.e. worker threads can run kernels on it. */
+  shared: boolean;
 }
 
 /** Exports of src/backend/wasm/assembly/index.ts (every pointer is a byte address in `memory`). */
@@ -40,35 +42,70 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-let cached: Kernels | null | undefined;
+interface Choice {
+  bytes: Uint8Array<ArrayBuffer>;
+  variant: Kernels["variant"];
+  shared: boolean;
+}
 
-export function loadKernels(): Kernels | null {
-  if (cached !== undefined) return cached;
-  cached = null;
-  if (typeof WebAssembly !== "object" || typeof SharedArrayBuffer !== "function") return null;
-  const relaxed = decode(relaxedWasm);
-  let bytes: Uint8Array<ArrayBuffer> | null = null;
-  let variant: Kernels["variant"] = "relaxed-simd";
-  if (WebAssembly.validate(relaxed)) bytes = relaxed;
-  else {
-    // Node 20's V8 has relaxed SIMD behind a flag that NODE_OPTIONS rejects; it must be set before
-    // the module is compiled. Node 22+ and current browsers need nothing.
-    nodeBuiltin<{ setFlagsFromString(f: string): void }>("node:v8")?.setFlagsFromString("--experimental-wasm-relaxed-simd");
-    if (WebAssembly.validate(relaxed)) bytes = relaxed;
+/** The best build this engine validates: relaxed SIMD over plain, shared memory when available. */
+function choose(wantShared: boolean): Choice | null {
+  if (typeof WebAssembly !== "object") return null;
+  const shared = wantShared && typeof SharedArrayBuffer === "function";
+  const relaxed = decode(shared ? relaxedWasm : relaxedPlainWasm);
+  if (WebAssembly.validate(relaxed)) return { bytes: relaxed, variant: "relaxed-simd", shared };
+  // Node 20's V8 has relaxed SIMD behind a flag that NODE_OPTIONS rejects; it must be set before
+  // the module is compiled. Node 22+ and current browsers need nothing.
+  nodeBuiltin<{ setFlagsFromString(f: string): void }>("node:v8")?.setFlagsFromString("--experimental-wasm-relaxed-simd");
+  if (WebAssembly.validate(relaxed)) return { bytes: relaxed, variant: "relaxed-simd", shared };
+  const simd = decode(shared ? simdWasm : simdPlainWasm);
+  if (WebAssembly.validate(simd)) return { bytes: simd, variant: "simd", shared };
+  return null;
+}
+
+function instantiate(c: Choice, module: WebAssembly.Module): Kernels {
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: c.shared });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return { module, memory, exports: instance.exports as unknown as KernelExports, variant: c.variant, shared: c.shared };
+}
+
+const cached = new Map<boolean, Kernels | null>();
+
+/**
+ * Compiles the kernels synchronously (Node, workers, and browsers that allow it), once per
+ * memory kind; null where WebAssembly SIMD is missing or synchronous compilation is refused
+ * (Chrome's main thread: use loadKernelsAsync there).
+ */
+export function loadKernels(shared = true): Kernels | null {
+  const hit = cached.get(shared);
+  if (hit !== undefined) return hit;
+  let k: Kernels | null = null;
+  const c = choose(shared);
+  if (c) {
+    try {
+      k = instantiate(c, new WebAssembly.Module(c.bytes));
+    } catch {
+      k = null;
+    }
   }
-  if (!bytes) {
-    const simd = decode(simdWasm);
-    if (!WebAssembly.validate(simd)) return null;
-    bytes = simd;
-    variant = "simd";
+  // A refused synchronous compile may still succeed asynchronously: only cache successes then.
+  if (k || !c) cached.set(shared, k);
+  return k;
+}
+
+/** As loadKernels, compiling asynchronously (required on a browser's main thread). */
+export async function loadKernelsAsync(shared = true): Promise<Kernels | null> {
+  const hit = cached.get(shared);
+  if (hit) return hit;
+  const c = choose(shared);
+  let k: Kernels | null = null;
+  if (c) {
+    try {
+      k = instantiate(c, await WebAssembly.compile(c.bytes));
+    } catch {
+      k = null;
+    }
   }
-  try {
-    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
-    const module = new WebAssembly.Module(bytes);
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    cached = { module, memory, exports: instance.exports as unknown as KernelExports, variant };
-  } catch {
-    cached = null;
-  }
-  return cached;
+  cached.set(shared, k);
+  return k;
 }

@@ -63,9 +63,14 @@ interface WorkerThreads {
   Worker: new (src: string, opts: { eval: true; execArgv: string[]; workerData: unknown }) => WorkerLike;
 }
 
+function sharedBuffer(bytes: number): ArrayBufferLike {
+  return typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+}
+
 export class Pool {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(64));
-  private readonly args = new Float64Array(new SharedArrayBuffer(MAX_ARGS * 8));
+  // Pages without cross-origin isolation have no SharedArrayBuffer; they never start helpers.
+  private readonly ctrl = new Int32Array(sharedBuffer(64));
+  private readonly args = new Float64Array(sharedBuffer(MAX_ARGS * 8));
   private readonly workers: WorkerLike[] = [];
   private readonly fns: Array<(...a: number[]) => void>;
   private readonly wt: WorkerThreads | null = nodeBuiltin<WorkerThreads>("node:worker_threads");
@@ -80,9 +85,9 @@ export class Pool {
 
   private broken = false;
 
-  /** Whether helpers can exist at all (Node's worker_threads, and none failed to start). */
+  /** Whether helpers can exist at all (Node's worker_threads, a shared memory, and none failed to start). */
   get threaded(): boolean {
-    return this.wt !== null && !this.broken;
+    return this.wt !== null && this.k.shared && !this.broken;
   }
 
   /** Starts helpers until there are n-1 of them. */
