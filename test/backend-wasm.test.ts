@@ -454,6 +454,15 @@ describe("wasm backend: pooling", () => {
     js.maxPool2d(x, b, ib, p);
     assertClose(a, b, "maxPool2d NaN", 0, 0);
     assert.deepEqual(Array.from(ia.data), Array.from(ib.data));
+    // The 2×2 stride-2 fast path: NaN in each window position, and ties (the first one wins).
+    const y = view(new Float32Array([NaN, 1, 2, 2, 5, 0, 3, NaN, 1, 1, 4, 9, 1, 1, NaN, NaN, 7, 7, 8, 8]), [1, 1, 4, 5]);
+    const q = P([2, 2], [2, 2], [0, 0], [1, 1], true);
+    const c = zeros([1, 1, 2, 2]), d = zeros([1, 1, 2, 2]);
+    const ic = zeros([1, 1, 2, 2], "int32"), id = zeros([1, 1, 2, 2], "int32");
+    wasm.maxPool2d(y, c, ic, q);
+    js.maxPool2d(y, d, id, q);
+    assertClose(c, d, "maxPool2d 2x2 NaN", 0, 0);
+    assert.deepEqual(Array.from(ic.data), Array.from(id.data));
   });
 });
 

@@ -195,11 +195,45 @@ export function sumPartialsTask(tid: i32, nt: i32, G: i32, og: i32, Kc: i32, par
 
 // Pooling: threads split the N·C planes.
 
+// The common 2×2, stride 2, unpadded window: four loads and no bounds checks per output. The scan
+// order and the NaN/tie rules are those of the general loop below.
+function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: usize, idx: usize): void {
+  const xp = x + <usize>(pl * H * W) * 4;
+  const op = <usize>(pl * oH * oW) * 4;
+  for (let oh = 0; oh < oH; oh++) {
+    const r0 = 2 * oh * W;
+    for (let ow = 0; ow < oW; ow++) {
+      const i0 = r0 + 2 * ow;
+      let best = load<f32>(xp + <usize>i0 * 4), arg = i0;
+      if (best == best) {
+        const a = load<f32>(xp + <usize>(i0 + 1) * 4);
+        if (a > best || a != a) { best = a; arg = i0 + 1; }
+        if (best == best) {
+          const b = load<f32>(xp + <usize>(i0 + W) * 4);
+          if (b > best || b != b) { best = b; arg = i0 + W; }
+          if (best == best) {
+            const c = load<f32>(xp + <usize>(i0 + W + 1) * 4);
+            if (c > best || c != c) { best = c; arg = i0 + W + 1; }
+          }
+        }
+      }
+      const o = op + <usize>(oh * oW + ow) * 4;
+      store<f32>(out + o, best);
+      store<i32>(idx + o, arg);
+    }
+  }
+}
+
 export function maxPoolTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize, out: usize, idx: usize,
 ): void {
+  const fast = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1;
   for (let pl = tid; pl < planes; pl += nt) {
+    if (fast) {
+      maxPool2x2(pl, H, W, oH, oW, x, out, idx);
+      continue;
+    }
     const xp = x + <usize>(pl * H * W) * 4;
     const op = <usize>(pl * oH * oW) * 4;
     for (let oh = 0; oh < oH; oh++) {
