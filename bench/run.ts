@@ -6,8 +6,8 @@
  *   npm run bench -- --only train      rows whose name contains "train"
  *
  * Columns: deeptype wasm on 1 and 2 threads, the js reference backend (small sizes only), the
- * TensorFlow.js cpu and wasm backends, and PyTorch on 1 and 2 threads (bench/torch/bench.py, when
- * `python3 -c "import torch"` works). sgemm rows are GFLOP/s (higher is better), the conv2d row
+ * TensorFlow.js cpu and wasm backends, and PyTorch on 1 and 2 threads (bench/torch/bench.py, run
+ * by the first of $DEEPTYPE_PYTHON, python3, /usr/bin/python3 that can `import torch`). sgemm rows are GFLOP/s (higher is better), the conv2d row
  * is milliseconds (lower is better). Each number is a median of timed calls after warm-up (see measure).
  *
  * Training rows time one optimizer step (forward, crossEntropy, backward, Adam) of the MNIST
@@ -245,18 +245,21 @@ function runColumn(col: string): void {
 
 function runTorch(): void {
   const script = fileURLToPath(new URL("./torch/bench.py", import.meta.url));
-  const probe = spawnSync("python3", ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.status !== 0) {
-    notes.push("torch: `python3 -c \"import torch\"` failed (PyTorch not installed); PyTorch columns skipped");
+  // `python3` may be a pyenv or venv interpreter without Debian's python3-torch, which only the
+  // system interpreter sees; DEEPTYPE_PYTHON picks another one.
+  const candidates = [process.env.DEEPTYPE_PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => !!p);
+  const python = candidates.find((p) => spawnSync(p, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
+  if (!python) {
+    notes.push(`torch: \`import torch\` failed with ${candidates.join(", ")} (PyTorch not installed); PyTorch columns skipped`);
     return;
   }
-  const r = spawnSync("python3", [script, sizes.join(",")], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const r = spawnSync(python, [script, sizes.join(",")], { encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) {
     notes.push(`torch: bench/torch/bench.py failed: ${r.stderr.trim().split("\n").pop()}`);
     return;
   }
-  const out = JSON.parse(r.stdout) as { version: string; results: Record<string, Record<string, number>> };
-  notes.push(`torch ${out.version} (bench/torch/bench.py)`);
+  const out = JSON.parse(r.stdout) as { version: string; blas: string; results: Record<string, Record<string, number>> };
+  notes.push(`torch ${out.version}, BLAS_INFO=${out.blas} (${python} bench/torch/bench.py; "generic" means the system libblas.so.3, reference BLAS unless OpenBLAS is installed)`);
   for (const [row, cols] of Object.entries(out.results)) {
     if (only && !row.includes(only)) continue;
     for (const [col, value] of Object.entries(cols)) record(row, col, value);

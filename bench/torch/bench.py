@@ -77,7 +77,11 @@ def main():
                 opt.step()
 
             results.setdefault(f"train step {name} batch 64 Adam", {})[col] = measure(step) * 1e3
-    print(json.dumps({"version": torch.__version__, "results": results}))
+    # Which BLAS backs matmul decides the sgemm rows (Debian's build uses the system libblas.so.3,
+    # reference BLAS unless OpenBLAS/BLIS is installed as the alternative).
+    config = torch.__config__.show()
+    blas = next((part.split("=")[1] for part in config.replace(",", " ").split() if part.startswith("BLAS_INFO=")), "unknown")
+    print(json.dumps({"version": torch.__version__, "blas": blas, "results": results}))
 
 
 if __name__ == "__main__":
