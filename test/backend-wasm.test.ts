@@ -337,6 +337,14 @@ describe("wasm backend: matmul", () => {
     }
   });
 
+  it("empty products leave an empty output alone", () => {
+    for (const [B, M, K, N] of [[1, 3, 4, 0], [1, 0, 4, 3], [0, 3, 4, 3]]) {
+      const a = zeros([B, M, K]), b = zeros([B, K, N]), x = zeros([B, M, N]);
+      wasm.matmul(a, b, x);
+      assert.equal(x.data.length, 0);
+    }
+  });
+
   it("K = 0 gives zeros", () => {
     const a = zeros([1, 3, 0]), b = zeros([1, 0, 4]);
     const x = view(new Float32Array(12).fill(7), [1, 3, 4]);

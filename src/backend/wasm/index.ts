@@ -408,6 +408,7 @@ export class WasmBackend implements Backend {
     if (!isF32(a, b, out)) return this.js.matmul(a, b, out);
     const [B, M, K] = a.shape;
     const N = b.shape[2];
+    if (B * M * N === 0) return;
     this.arena.reset();
     const sa = this.stage(a), sb = this.stage(b);
     const o = this.arena.alloc(B * M * N * 4);
