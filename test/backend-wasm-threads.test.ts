@@ -29,7 +29,7 @@ describe("wasm backend: threads", () => {
     assert.equal(getNumThreads(), 2);
   });
 
-  it("gives bitwise identical elementwise, reduction, softmax and pooling results on 1 and 2 threads", () => {
+  it("gives bitwise identical elementwise, reduction, softmax, pooling and convolution results on 1 and 2 threads", () => {
     const g = new Generator(21);
     const a = randView(g, [301, 517], "perm"), b = randView(g, [301, 517], "bcast");
     const run = (nt: number): Float32Array[] => {
@@ -48,6 +48,15 @@ describe("wasm backend: threads", () => {
       const w = randView(new Generator(6), [8, 16, 3, 3]);
       wasm.conv2d(x, w, null, o7, { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 });
       outs.push(o7.data as Float32Array);
+      // A batch of one is cut into bands of rows (forward) and channels (input gradient).
+      const x1 = randView(new Generator(7), [1, 16, 40, 40]);
+      const c = { stride: [1, 1] as [number, number], padding: [1, 1] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+      const o8 = zeros([1, 8, 40, 40]);
+      wasm.conv2d(x1, w, null, o8, c);
+      outs.push(o8.data as Float32Array);
+      const o9 = zeros([1, 16, 40, 40]);
+      wasm.conv2dBackwardInput(o8, w, o9, c);
+      outs.push(o9.data as Float32Array);
       return outs;
     };
     const one = run(1), two = run(2);

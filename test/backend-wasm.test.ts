@@ -372,6 +372,10 @@ describe("wasm backend: convolution", () => {
     { x: [2, 8, 5, 5], o: 16, k: [1, 1], p: P([1, 1], [0, 0], [1, 1], 1), bias: true },
     { x: [2, 4, 9, 9], o: 4, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 4), bias: true },
     { x: [1, 2, 33, 33], o: 3, k: [5, 5], p: P([3, 3], [2, 2], [1, 1], 1), bias: false },
+    // A batch of one: on 2 threads the kernels cut the image into bands of rows or channels.
+    { x: [1, 6, 13, 11], o: 4, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
+    { x: [1, 5, 9, 9], o: 7, k: [1, 1], p: P([1, 1], [0, 0], [1, 1], 1), bias: false },
+    { x: [1, 3, 12, 10], o: 3, k: [3, 3], p: P([2, 2], [1, 1], [1, 1], 3), bias: false },
     // cg·kH·kW = 288 spans two of the gemm's 256-deep K blocks.
     { x: [3, 32, 6, 6], o: 8, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
   ];

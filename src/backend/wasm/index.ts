@@ -448,7 +448,8 @@ export class WasmBackend implements Backend {
     const [O, cg, kH, kW] = wShape;
     const [oH, oW] = [yShape[2], yShape[3]];
     const flops = N * O * cg * kH * kW * oH * oW;
-    const nt = Math.min(this.threads(flops, PAR_FLOPS), N * p.groups);
+    // Fewer (image, group) pairs than threads are cut into bands inside the kernels.
+    const nt = this.threads(flops, PAR_FLOPS);
     const dimsArgs = [N, C, H, W, O, kH, kW, oH, oW, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups];
     return { nt, dimsArgs, O, og: O / p.groups, Kc: cg * kH * kW, stride: Math.ceil(this.k.exports.convScratchBytes(cg, kH, kW, oH, oW) / 64) * 64 };
   }

@@ -3,16 +3,17 @@
 // needs no synchronisation inside a kernel.
 import { gemm, gemmScratchBytes } from "./gemm";
 
-// Lays the receptive fields of one image's group out as col[cg·kH·kW, oH·oW] (zero where padded).
+// Lays the receptive fields of output rows [oh0, oh1) of one image's group out as
+// col[cg·kH·kW, (oh1-oh0)·oW] (zero where padded).
 function im2col(
-  x: usize, cg: i32, H: i32, W: i32, kH: i32, kW: i32, oH: i32, oW: i32,
+  x: usize, cg: i32, H: i32, W: i32, kH: i32, kW: i32, oh0: i32, oh1: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, col: usize,
 ): void {
   for (let c = 0; c < cg; c++) {
     const plane = x + <usize>(c * H * W) * 4;
     for (let kh = 0; kh < kH; kh++) {
       for (let kw = 0; kw < kW; kw++) {
-        for (let oh = 0; oh < oH; oh++) {
+        for (let oh = oh0; oh < oh1; oh++) {
           const h = oh * sH - pH + kh * dH;
           const dst = col;
           col += <usize>oW * 4;
@@ -95,6 +96,14 @@ export function convScratchBytes(cg: i32, kH: i32, kW: i32, oH: i32, oW: i32): i
   return gemmScratchBytes() + cg * kH * kW * oH * oW * 4;
 }
 
+/**
+ * How many bands each (image, group) is cut into: 1 when there are at least as many of them as
+ * threads, else enough for every thread to get work (a batch of one still uses every core).
+ */
+@inline function bandsFor(NG: i32, nt: i32, most: i32): i32 {
+  return NG >= nt ? 1 : min(most, (nt + NG - 1) / NG);
+}
+
 export function conv2dTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
@@ -104,19 +113,27 @@ export function conv2dTask(
   const mine = scratch + <usize>tid * <usize>scratchStride;
   const col = mine + <usize>gemmScratchBytes();
   const direct = isPointwise(kH, kW, sH, sW, pH, pW);
-  for (let t = tid; t < N * G; t += nt) {
-    const n = t / G, g = t % G;
+  // Bands of output rows: each is an independent slice of the gemm's columns.
+  const bands = bandsFor(N * G, nt, oH);
+  const rows = (oH + bands - 1) / bands;
+  for (let t = tid; t < N * G * bands; t += nt) {
+    const ng = t / bands, band = t % bands;
+    const n = ng / G, g = ng % G;
+    const oh0 = band * rows, oh1 = min(oH, oh0 + rows);
+    if (oh0 >= oh1) continue;
+    const cols = (oh1 - oh0) * oW;
     const xg = x + <usize>((n * C + g * cg) * H * W) * 4;
-    if (!direct) im2col(xg, cg, H, W, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, col);
-    const y = out + <usize>((n * O + g * og) * P) * 4;
-    gemm(og, P, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, direct ? xg : col, P, 1, y, P, false, mine);
+    if (!direct) im2col(xg, cg, H, W, kH, kW, oh0, oh1, oW, sH, sW, pH, pW, dH, dW, col);
+    const y = out + <usize>((n * O + g * og) * P + oh0 * oW) * 4;
+    if (direct) gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, xg + <usize>(oh0 * oW) * 4, P, 1, y, P, false, mine);
+    else gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, col, cols, 1, y, P, false, mine);
     if (bias) {
       for (let o = 0; o < og; o++) {
         const bv = f32x4.splat(load<f32>(bias + <usize>(g * og + o) * 4));
         const row = y + <usize>(o * P) * 4;
         let j = 0;
-        for (; j + 4 <= P; j += 4) v128.store(row + <usize>j * 4, f32x4.add(v128.load(row + <usize>j * 4), bv));
-        for (; j < P; j++) store<f32>(row + <usize>j * 4, load<f32>(row + <usize>j * 4) + f32x4.extract_lane(bv, 0));
+        for (; j + 4 <= cols; j += 4) v128.store(row + <usize>j * 4, f32x4.add(v128.load(row + <usize>j * 4), bv));
+        for (; j < cols; j++) store<f32>(row + <usize>j * 4, load<f32>(row + <usize>j * 4) + f32x4.extract_lane(bv, 0));
       }
     }
   }
@@ -127,32 +144,39 @@ export function conv2dBackwardInputTask(
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
   gy: usize, w: usize, gx: usize, scratch: usize, scratchStride: i32,
 ): void {
-  const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
+  const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW, kk = kH * kW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
   const col = mine + <usize>gemmScratchBytes();
   const direct = isPointwise(kH, kW, sH, sW, pH, pW);
-  for (let t = tid; t < N * G; t += nt) {
-    const n = t / G, g = t % G;
-    const xg = gx + <usize>((n * C + g * cg) * H * W) * 4;
-    const a = w + <usize>(g * og * Kc) * 4;
+  // Bands of input channels: their col rows and their image planes are disjoint, so col2im of
+  // different bands never writes the same element.
+  const bands = bandsFor(N * G, nt, cg);
+  const chans = (cg + bands - 1) / bands;
+  for (let t = tid; t < N * G * bands; t += nt) {
+    const ng = t / bands, band = t % bands;
+    const n = ng / G, g = ng % G;
+    const c0 = band * chans, c1 = min(cg, c0 + chans);
+    if (c0 >= c1) continue;
+    const xg = gx + <usize>((n * C + g * cg + c0) * H * W) * 4;
+    const a = w + <usize>(g * og * Kc + c0 * kk) * 4;
     const b = gy + <usize>((n * O + g * og) * P) * 4;
     // gcol = W_gᵀ · gy_g: the transpose is just swapped strides of the weight.
     if (direct) {
-      gemm(Kc, P, og, a, 1, Kc, b, P, 1, xg, P, false, mine);
+      gemm((c1 - c0) * kk, P, og, a, 1, Kc, b, P, 1, xg, P, false, mine);
     } else {
-      gemm(Kc, P, og, a, 1, Kc, b, P, 1, col, P, false, mine);
-      memory.fill(xg, 0, <usize>(cg * H * W) * 4);
-      col2im(col, cg, H, W, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, xg);
+      gemm((c1 - c0) * kk, P, og, a, 1, Kc, b, P, 1, col, P, false, mine);
+      memory.fill(xg, 0, <usize>((c1 - c0) * H * W) * 4);
+      col2im(col, c1 - c0, H, W, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, xg);
     }
   }
 }
 
 /**
- * Each thread accumulates gWᵀ over its images into its own partial [G, Kc, og] at
- * `partials` + tid·O·Kc; the caller sums and transposes the partials (sumPartialsTask), so the
- * order is fixed for a given thread count. Computing gWᵀ = col · gyᵀ rather than gW = gy · colᵀ
- * makes the strided operand the small gy (og×P) instead of col (Kc×P), and tiles exactly for the
- * usual channel counts.
+ * Each thread accumulates gWᵀ over its images (or bands of output rows) into its own partial
+ * [G, Kc, og] at `partials` + tid·O·Kc; the caller sums and transposes the partials
+ * (sumPartialsTask), so the order is fixed for a given thread count. Computing gWᵀ = col · gyᵀ
+ * rather than gW = gy · colᵀ makes the strided operand the small gy (og×P) instead of col
+ * (Kc×P), and tiles exactly for the usual channel counts.
  */
 export function conv2dBackwardWeightTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
@@ -165,13 +189,22 @@ export function conv2dBackwardWeightTask(
   const gw = partials + <usize>(tid * O * Kc) * 4;
   memory.fill(gw, 0, <usize>(O * Kc) * 4);
   const direct = isPointwise(kH, kW, sH, sW, pH, pW);
-  for (let t = tid; t < N * G; t += nt) {
-    const n = t / G, g = t % G;
+  const bands = bandsFor(N * G, nt, oH);
+  const rows = (oH + bands - 1) / bands;
+  for (let t = tid; t < N * G * bands; t += nt) {
+    const ng = t / bands, band = t % bands;
+    const n = ng / G, g = ng % G;
+    const oh0 = band * rows, oh1 = min(oH, oh0 + rows);
+    if (oh0 >= oh1) continue;
+    const cols = (oh1 - oh0) * oW;
     const xg = x + <usize>((n * C + g * cg) * H * W) * 4;
-    if (!direct) im2col(xg, cg, H, W, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, col);
+    const gyb = gy + <usize>((n * O + g * og) * P + oh0 * oW) * 4;
     // gW_gᵀ += col · gy_gᵀ: gyᵀ is read through swapped strides while packing.
-    gemm(Kc, og, P, direct ? xg : col, P, 1, gy + <usize>((n * O + g * og) * P) * 4, 1, P,
-      gw + <usize>(g * og * Kc) * 4, og, true, mine);
+    if (direct) gemm(Kc, og, cols, xg + <usize>(oh0 * oW) * 4, P, 1, gyb, 1, P, gw + <usize>(g * og * Kc) * 4, og, true, mine);
+    else {
+      im2col(xg, cg, H, W, kH, kW, oh0, oh1, oW, sH, sW, pH, pW, dH, dW, col);
+      gemm(Kc, og, cols, col, cols, 1, gyb, 1, P, gw + <usize>(g * og * Kc) * 4, og, true, mine);
+    }
   }
 }
 
