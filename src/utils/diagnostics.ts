@@ -315,7 +315,7 @@ function weightStats(name: string, p: Tensor, opts: WeightStatsOptions): WeightS
 
 const COLLAPSE_ADVICE = [
   "Weights collapsing towards 0 after training are the signature of too much L2 regularisation (weight decay): the",
-  "penalty λ·Σθ² pulls every weight towards 0 by lr·λ·θ per step and outweighs the data's gradient (exam 4.3).",
+  "penalty (λ/2)·Σθ² (weightDecay λ) pulls every weight towards 0 by lr·λ·θ per step and outweighs the data's gradient (exam 4.3).",
   "Lower λ (weightDecay 1e-4..1e-2 is typical), or use AdamW's decoupled decay. Vanishing gradients or dead ReLUs do",
   "not do this: they freeze weights where they are rather than shrink them.",
 ].join("\n");
