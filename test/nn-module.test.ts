@@ -131,6 +131,16 @@ test("shared modules and parameters are listed once", () => {
   const s = new nn.Sequential(shared, new nn.ReLU(), shared);
   assert.equal(s.parameters().length, 2);
   assert.deepEqual([...s.namedModules()].map(([k]) => k), ["", "0", "1"]);
+  // Weight tying: one parameter in two modules stays one parameter through a dtype conversion.
+  const enc = new nn.Linear(3, 3), dec = new nn.Linear(3, 3);
+  dec.weight = enc.weight;
+  const tied = new nn.Sequential(enc, dec);
+  assert.equal(tied.parameters().length, 3);
+  assert.deepEqual(Object.keys(tied.stateDict()), ["0.weight", "0.bias", "1.weight", "1.bias"], "state dicts list tied weights under each key, as PyTorch");
+  tied.double();
+  assert.equal(enc.weight, dec.weight);
+  assert.equal(enc.weight.dtype, "float64");
+  assert.equal(tied.parameters().length, 3);
 });
 
 test("forward hooks: pre-hooks may replace arguments, hooks may replace outputs, handles remove them", () => {

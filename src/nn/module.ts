@@ -7,7 +7,7 @@
  * statistics and other state that is saved but not trained) are plain tensors, so they are
  * registered explicitly with `registerBuffer(name, tensor)`.
  */
-import { Tensor, noGrad, type DType } from "../core.js";
+import { Tensor, noGrad, isFloating, type DType } from "../core.js";
 
 /** `[64,784]`: the shape format every error message uses. */
 export function fmtShape(shape: readonly number[]): string {
@@ -281,14 +281,15 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * so converted parameters are new Parameter objects: convert before creating an optimizer.
    */
   to(dtype: DType): this {
+    // One replacement per old parameter, so parameters shared between modules stay shared.
+    const replaced = new Map<Parameter, Parameter>();
     for (const m of this.modules()) {
       for (const [k, v] of m.ownEntries()) {
-        if (v instanceof Parameter && v.dtype !== dtype && isFloatDtype(v.dtype)) {
-          const p = new Parameter(v.to(dtype), v.requiresGrad);
-          Object.defineProperty(m, k, { value: p, enumerable: true, writable: true, configurable: true });
-        }
+        if (!(v instanceof Parameter) || v.dtype === dtype || !isFloating(v.dtype)) continue;
+        if (!replaced.has(v)) replaced.set(v, new Parameter(v.to(dtype), v.requiresGrad));
+        Object.defineProperty(m, k, { value: replaced.get(v), enumerable: true, writable: true, configurable: true });
       }
-      for (const [k, b] of m._buffers) if (b && isFloatDtype(b.dtype) && b.dtype !== dtype) m._buffers.set(k, b.to(dtype));
+      for (const [k, b] of m._buffers) if (b && isFloating(b.dtype) && b.dtype !== dtype) m._buffers.set(k, b.to(dtype));
     }
     return this;
   }
@@ -414,10 +415,6 @@ function checkName(m: AnyModule, name: string, op: string): void {
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-function isFloatDtype(d: DType): boolean {
-  return d === "float32" || d === "float64";
 }
 
 /** PyTorch's `True`/`False` in printouts. */
