@@ -125,7 +125,8 @@ function paramOp(op: ParamUnaryOp, backward: (g: Tensor, x: Tensor, y: () => Ten
   return (x: Tensor, p: number, q = 0): Tensor => apply(def, [x], { p, q });
 }
 
-const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => mul(g, where(gt(x, 0), 1, slope)));
+// Scale g itself: where(cond, 1, slope) would be a float32 tensor and round the slope for float64 inputs.
+const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => where(gt(x, 0), g, mul(g, slope)));
 const eluOp = paramOp("elu", (g, x, y, alpha) => where(gt(x, 0), g, mul(g, add(y(), alpha))));
 const clampOp = paramOp("clamp", (g, x, _y, lo, hi) => mul(g, logicalAnd(ge(x, lo), le(x, hi))));
 const powScalarOp = paramOp("powScalar", (g, x, _y, p) => (p === 0 ? zerosLike(g) : mul(g, mul(powScalar(x, p - 1), p))));
