@@ -173,12 +173,13 @@ export abstract class LRScheduler {
   }
 }
 
-/** Options of StepLR. */
+/** Options of StepLR, e.g. `{ stepSize: 30, gamma: 0.1 }`. */
 export interface StepLROptions {
   /** Epochs between decays (required). */
   stepSize: number;
   /** Decay factor (default 0.1). */
   gamma?: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -211,12 +212,13 @@ export class StepLR extends LRScheduler {
   }
 }
 
-/** Options of MultiStepLR. */
+/** Options of MultiStepLR, e.g. `{ milestones: [30, 80] }`. */
 export interface MultiStepLROptions {
   /** Epochs at which to decay (a milestone listed twice decays twice). */
   milestones: readonly number[];
   /** Decay factor (default 0.1). */
   gamma?: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -254,10 +256,11 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
-/** Options of ExponentialLR. */
+/** Options of ExponentialLR, e.g. `{ gamma: 0.95 }`. */
 export interface ExponentialLROptions {
   /** Decay factor per epoch (required). */
   gamma: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -288,12 +291,13 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
-/** Options of CosineAnnealingLR. */
+/** Options of CosineAnnealingLR, e.g. `{ tMax: 100 }`. */
 export interface CosineAnnealingLROptions {
   /** Epochs of a half cosine period (required). */
   tMax: number;
   /** The lowest lr (default 0). */
   etaMin?: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -333,7 +337,7 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
-/** Options of LinearLR. */
+/** Options of LinearLR, e.g. `{ startFactor: 0.1, totalIters: 5 }`. */
 export interface LinearLROptions {
   /** Factor on the base lr at epoch 0 (default 1/3; in (0, 1]). */
   startFactor?: number;
@@ -341,6 +345,7 @@ export interface LinearLROptions {
   endFactor?: number;
   /** Epochs of the ramp (default 5). */
   totalIters?: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -385,7 +390,7 @@ export class LinearLR extends LRScheduler {
   }
 }
 
-/** Options of OneCycleLR. Give `totalSteps`, or `epochs` and `stepsPerEpoch`. */
+/** Options of OneCycleLR, e.g. `{ maxLr: 0.1, totalSteps: 1000 }`. Give `totalSteps`, or `epochs` and `stepsPerEpoch`. */
 export interface OneCycleLROptions {
   /** Peak lr (one per param group, or one for all). */
   maxLr: number | readonly number[];
@@ -408,6 +413,7 @@ export interface OneCycleLROptions {
   finalDivFactor?: number;
   /** Three phases (up, back down to initialLr, then annihilate) instead of two (default false). */
   threePhase?: boolean;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -538,7 +544,7 @@ export class OneCycleLR extends LRScheduler {
   }
 }
 
-/** Options of ReduceLROnPlateau. */
+/** Options of ReduceLROnPlateau, e.g. `{ mode: "max", patience: 3 }`. */
 export interface ReduceLROnPlateauOptions {
   /** "min": the metric should fall (a loss); "max": rise (an accuracy). Default "min". */
   mode?: "min" | "max";
