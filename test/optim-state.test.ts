@@ -251,3 +251,35 @@ test("optimizer updates record no graph and leave parameters as leaves", () => {
     assert.equal(noGrad(() => p.sub(tensor([1, 2, 3])).abs().sum().item()) > 0, true);
   }
 });
+
+test("a user-defined optimizer: subclass Optimizer with checkGroup and updateGroup", () => {
+  interface SignOptions extends optim.BaseOptions {
+    lr: number;
+  }
+  class SignSGD extends optim.Optimizer<SignOptions> {
+    constructor(params: optim.Params<SignOptions>, options: Partial<SignOptions> = {}) {
+      super("SignSGD", params, { lr: 0.01, ...options });
+    }
+    protected checkGroup(g: optim.ParamGroup<SignOptions>): void {
+      if (g.lr < 0) throw new Error(`SignSGD: invalid lr ${g.lr}`);
+    }
+    protected updateGroup(g: optim.ParamGroup<SignOptions>): void {
+      for (const p of g.params) {
+        if (!p.grad) continue;
+        const s = this.stateOf(p);
+        s.step = ((s.step as number | undefined) ?? 0) + 1;
+        p.sub_(p.grad.sign().mul(g.lr));
+      }
+    }
+  }
+  const p = tensor([1, -1, 0.5], { dtype: "float64", requiresGrad: true });
+  const opt = new SignSGD([p], { lr: 0.25 });
+  p.grad = tensor([3, -0.1, 0], { dtype: "float64" });
+  opt.step();
+  assert.deepEqual(Array.from(p.data()), [0.75, -0.75, 0.5]);
+  assert.throws(() => new SignSGD([p], { lr: -1 }), /SignSGD: invalid lr -1/);
+  assert.deepEqual(opt.stateDict().state, { 0: { step: 1 } });
+  const sched = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+  sched.step();
+  assert.equal(opt.paramGroups[0].lr, 0.125);
+});
