@@ -148,6 +148,9 @@ test("optimizers reject bad options as PyTorch does, naming the optimizer and op
   assert.throws(() => new optim.RMSprop(ps(), { momentum: -0.5 }), /RMSprop: invalid momentum/);
   assert.throws(() => new optim.Adagrad(ps(), { lrDecay: -1 }), /Adagrad: invalid lrDecay -1/);
   assert.throws(() => new optim.Adagrad(ps(), { initialAccumulatorValue: -1 }), /Adagrad: invalid initialAccumulatorValue/);
+  // PyTorch's spelling would silently do nothing in plain JavaScript: it is an error.
+  assert.throws(() => new optim.SGD(ps(), { lr: 0.1, weight_decay: 1e-4 } as { lr: number }), /SGD: unknown option 'weight_decay'; deeptype spells it 'weightDecay'/);
+  assert.throws(() => new optim.Adam([{ params: ps(), weight_decay: 1e-4 } as { params: Tensor[] }]), /Adam: unknown option 'weight_decay'/);
   // Per-group options are validated too.
   assert.throws(() => new optim.Adam([{ params: ps(), lr: -1 }]), /Adam: invalid lr -1/);
 });

@@ -19,7 +19,7 @@ export interface BaseOptions {
  * new SGD([{ params: body.parameters() }, { params: head.parameters(), lr: 0.01 }], { lr: 0.001 });
  * ```
  */
-export type ParamGroupInput<O extends BaseOptions = BaseOptions> = { params: Iterable<Tensor> } & Partial<O> & Record<string, unknown>;
+export type ParamGroupInput<O extends BaseOptions = BaseOptions> = { params: Iterable<Tensor> } & Partial<O>;
 
 /**
  * What an optimizer takes: the parameters themselves, or a list of parameter groups.
@@ -100,6 +100,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   protected constructor(kind: string, params: Params<O>, defaults: O) {
     this.kind = kind;
+    checkSpelling(kind, defaults as object, defaults as object);
     this.defaults = { ...defaults };
     if (params instanceof Tensor) {
       throw new Error(`${kind}: params must be an iterable of tensors or of param groups, got a single Tensor; wrap it: new ${kind}([w], ...)`);
@@ -151,6 +152,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         throw new Error(`${k}: some parameters of the new group ${groupIndex} already belong to param group ${gi}; a tensor may be in only one group`);
       }
     }
+    checkSpelling(k, group, this.defaults as object);
     const merged = { ...this.defaults } as Record<string, unknown>;
     for (const [key, value] of Object.entries(group)) if (key !== "params" && value !== undefined) merged[key] = value;
     merged.params = params;
@@ -291,6 +293,17 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       const g = this.paramGroups[gi] as Record<string, unknown>;
       for (const [key, value] of Object.entries(sg)) if (key !== "params") g[toCamel(key)] = cloneValue(value);
     });
+  }
+}
+
+/**
+ * Throws on PyTorch's snake_case spelling of a known option (`weight_decay` for `weightDecay`): in
+ * plain JavaScript it would otherwise be kept as an unknown key and silently do nothing.
+ */
+function checkSpelling(kind: string, options: object, known: object): void {
+  for (const key of Object.keys(options)) {
+    const camel = toCamel(key);
+    if (camel !== key && camel in known) throw new Error(`${kind}: unknown option '${key}'; deeptype spells it '${camel}'`);
   }
 }
 
