@@ -120,6 +120,10 @@ test("composite schedulers check their parts", () => {
   assert.throws(() => new optim.ConstantLR(a, { factor: 2 }), /ConstantLR: factor must be in \[0, 1\]/);
   const lam = new optim.LambdaLR(a, { lrLambda: (e) => 1 / (e + 1) });
   assert.equal("lr_lambdas" in lam.stateDict(), false, "functions are not state");
+  // PyTorch saves lr_lambdas as [None]: loading that keeps this scheduler's functions.
+  lam.loadStateDict({ ...lam.stateDict(), lr_lambdas: [null], last_epoch: 3 });
+  lam.step();
+  assert.ok(Math.abs(lam.getLastLr()[0] - 0.1 / 5) < 1e-15, `lr after resuming at epoch 3: ${lam.getLastLr()[0]}`);
 });
 
 test("StepLR.step(epoch) uses the closed form, as PyTorch", () => {

@@ -28,13 +28,16 @@ function schedulerState(self: object): Record<string, unknown> {
   return out;
 }
 
+const NOT_STATE = new Set(["optimizer", "kind", "lrLambdas", "schedulers"]);
+
 function loadSchedulerState(self: object, kind: string, state: Record<string, unknown>): void {
   if (state === null || typeof state !== "object") throw new Error(`${kind}.loadStateDict: expected an object as returned by stateDict(), got ${String(state)}`);
   const target = self as Record<string, unknown>;
   for (const [key, value] of Object.entries(state)) {
     const name = FROM_PYTORCH[key] ?? toCamel(key);
-    // Unknown keys (PyTorch's verbose, _get_lr_called_within_step, ...) have nothing to restore.
-    if (name === "optimizer" || !Object.prototype.hasOwnProperty.call(target, name)) continue;
+    // Unknown keys (PyTorch's verbose, _get_lr_called_within_step, ...) have nothing to restore;
+    // the optimizer and the lr functions are the caller's, never state.
+    if (NOT_STATE.has(name) || !Object.prototype.hasOwnProperty.call(target, name)) continue;
     target[name] = copyPlain(value);
   }
 }
