@@ -10,7 +10,7 @@
  *   `F.scaled_dot_product_attention`); a float mask is added.
  */
 import { Tensor, zeros, full, triu, type DType, type Generator } from "../../core.js";
-import { Module, Parameter, fmtShape, pyBool, pyFloat } from "../module.js";
+import { Module, Parameter, fmtShape } from "../module.js";
 import { dropout as dropoutFn, linear } from "../functional.js";
 import { xavierUniform_, zeros_ } from "../init.js";
 import { Linear, checkCount } from "./linear.js";
@@ -284,9 +284,5 @@ export class MultiheadAttention extends Module<[query: Tensor, key: Tensor, valu
     let weights = opts.averageAttnWeights === false ? w : w.mean(1);
     if (!batched) weights = weights.squeeze(0);
     return [out, weights];
-  }
-
-  override extraRepr(): string {
-    return `embed_dim=${this.embedDim}, num_heads=${this.numHeads}, dropout=${pyFloat(this.dropout)}, batch_first=${pyBool(this.batchFirst)}`;
   }
 }
