@@ -49,10 +49,10 @@ export interface RNNForwardOptions {
 
 // ------------------------------------------------------------------------ cell math
 
-/** One step. `gi` = x·W_ihᵀ (+ b_ih) already computed; returns the new [h] or [h, c]. */
-function step(mode: Mode, gi: Tensor, state: Tensor[], wHh: Tensor, bHh: Tensor | null): Tensor[] {
+/** One step. `gi` = x·W_ihᵀ (+ b_ih) already computed, `wHhT` = W_hhᵀ; returns the new [h] or [h, c]. */
+function step(mode: Mode, gi: Tensor, state: Tensor[], wHhT: Tensor, bHh: Tensor | null): Tensor[] {
   const h = state[0];
-  let gh = h.matmul(wHh.t());
+  let gh = h.matmul(wHhT);
   if (bHh) gh = gh.add(bHh);
   switch (mode) {
     case "RNN_TANH":
@@ -75,6 +75,19 @@ function step(mode: Mode, gi: Tensor, state: Tensor[], wHh: Tensor, bHh: Tensor 
       return [n.add(z.mul(h.sub(n)))];
     }
   }
+}
+
+/**
+ * The T steps of x [T, ...] as T tensors, split by halving. `x.select(0, t)` for every t would
+ * cost O(T²) in backward: each slice's gradient is a zero tensor of x's full size with one step
+ * written in, and T of them get summed. Halving makes each level of the tree cost one x-sized
+ * gradient, so backpropagation through time stays O(T log T).
+ */
+function unbindTime(x: Tensor): Tensor[] {
+  const T = x.shape[0];
+  if (T === 1) return [x.squeeze(0)];
+  const half = T >> 1;
+  return [...unbindTime(x.narrow(0, 0, half)), ...unbindTime(x.narrow(0, half, T - half))];
 }
 
 function inputProjection(x: Tensor, wIh: Tensor, bIh: Tensor | null): Tensor {
@@ -189,14 +202,15 @@ abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out> {
       const outs: Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
         const sfx = `_l${l}${d === 1 ? "_reverse" : ""}`;
-        const gi = inputProjection(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`)); // all steps in one matmul
-        const wHh = this.param(`weight_hh${sfx}`)!;
+        const gi = unbindTime(inputProjection(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`))); // all steps in one matmul
+        // Transposed once per forward rather than read through strides at every step (the kernel is faster on contiguous operands).
+        const wHhT = this.param(`weight_hh${sfx}`)!.t().contiguous();
         const bHh = this.param(`bias_hh${sfx}`);
         let state = init.map((s) => s.select(0, l * dirs + d));
         const ys: Tensor[] = new Array<Tensor>(T);
         for (let s = 0; s < T; s++) {
           const t = d === 0 ? s : T - 1 - s;
-          let next = step(this.mode, gi.select(0, t), state, wHh, bHh);
+          let next = step(this.mode, gi[t], state, wHhT, bHh);
           if (masks) {
             // Past a sequence's end the state is carried unchanged and the output is zero.
             const m = masks[t];
@@ -415,7 +429,7 @@ export class RNNCell extends RNNCellBase<[input: Tensor, h?: Tensor | null], Ten
   }
   forward(input: Tensor, h: Tensor | null = null): Tensor {
     const [x, [h0], unbatched] = this.prepare(input, [h], ["h"]);
-    const [h1] = step(this.nonlinearity === "tanh" ? "RNN_TANH" : "RNN_RELU", inputProjection(x, this.weight_ih, this.bias_ih), [h0], this.weight_hh, this.bias_hh);
+    const [h1] = step(this.nonlinearity === "tanh" ? "RNN_TANH" : "RNN_RELU", inputProjection(x, this.weight_ih, this.bias_ih), [h0], this.weight_hh.t(), this.bias_hh);
     return unbatched ? h1.squeeze(0) : h1;
   }
   override extraRepr(): string {
@@ -439,7 +453,7 @@ export class LSTMCell extends RNNCellBase<[input: Tensor, hx?: [Tensor, Tensor] 
   forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new Error("LSTMCell: the state must be a pair [h, c] (or null for zeros)");
     const [x, [h0, c0], unbatched] = this.prepare(input, hx ?? [null, null], ["h", "c"]);
-    const [h1, c1] = step("LSTM", inputProjection(x, this.weight_ih, this.bias_ih), [h0, c0], this.weight_hh, this.bias_hh);
+    const [h1, c1] = step("LSTM", inputProjection(x, this.weight_ih, this.bias_ih), [h0, c0], this.weight_hh.t(), this.bias_hh);
     return unbatched ? [h1.squeeze(0), c1.squeeze(0)] : [h1, c1];
   }
 }
@@ -459,7 +473,7 @@ export class GRUCell extends RNNCellBase<[input: Tensor, h?: Tensor | null], Ten
   }
   forward(input: Tensor, h: Tensor | null = null): Tensor {
     const [x, [h0], unbatched] = this.prepare(input, [h], ["h"]);
-    const [h1] = step("GRU", inputProjection(x, this.weight_ih, this.bias_ih), [h0], this.weight_hh, this.bias_hh);
+    const [h1] = step("GRU", inputProjection(x, this.weight_ih, this.bias_ih), [h0], this.weight_hh.t(), this.bias_hh);
     return unbatched ? h1.squeeze(0) : h1;
   }
 }

@@ -450,7 +450,8 @@ export class PositionalEncoding extends Module {
     let pe = this.pe.narrow(0, 0, T); // [T, 1, d]
     if (x.ndim === 2) pe = pe.squeeze(1);
     else if (this.batchFirst) pe = pe.transpose(0, 1); // [1, T, d]
-    return dropoutFn(x.add(pe.to(x.dtype === "float64" ? "float64" : pe.dtype)), this.p, this.training, { generator: this.generator });
+    // The table follows the input's precision, so a float32 model never gets promoted by its own buffer.
+    return dropoutFn(x.add(pe.to(x.dtype === "float64" ? "float64" : "float32")), this.p, this.training, { generator: this.generator });
   }
 
   override extraRepr(): string {
