@@ -143,6 +143,9 @@ test("Transformer: encoder-decoder shapes, batchFirst, Xavier init, causal mask"
   const o1 = model.forward(src, tgt, { tgtMask: mask }), o2 = model.forward(src, tgt2, { tgtMask: mask });
   assertClose(o2.narrow(1, 0, 2), o1.narrow(1, 0, 2), 1e-5, "positions before the change");
   assert.ok(o2.narrow(1, 2, 2).sub(o1.narrow(1, 2, 2)).abs().amax().item() > 1e-3);
+  // Unbatched inputs ([S, E], [T, E]) give the batched result without the batch dim.
+  const yu = model.forward(src.select(0, 0), tgt.select(0, 0), { tgtMask: mask });
+  assertClose(yu, o1.select(0, 0), 1e-6, "unbatched");
 });
 
 test("errors name the layer, the shapes and the fix", () => {
