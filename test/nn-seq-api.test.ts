@@ -110,6 +110,19 @@ test("TransformerEncoder deep-copies its layer as PyTorch: equal initial weights
   assert.equal(enc.parameters().length, 3 * 12 + 2);
 });
 
+test("TransformerEncoderLayer accepts an activation module or function as PyTorch accepts a callable", () => {
+  manualSeed(8);
+  const a = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, activation: "gelu" });
+  const b = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, activation: new nn.GELU() });
+  const c = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, activation: (x) => x.gelu() });
+  b.loadStateDict(a.stateDict());
+  c.loadStateDict(a.stateDict());
+  const x = randn([3, 2, 4]);
+  assertClose(b.forward(x), a.forward(x), 0, "module");
+  assertClose(c.forward(x), a.forward(x), 0, "function");
+  assert.throws(() => new nn.TransformerEncoderLayer(4, 2, { activation: "tanh" as "relu" }), /activation must be "relu", "gelu", an activation module or a function/);
+});
+
 test("train/eval: dropout between RNN layers and in Transformer layers is active only in training", () => {
   manualSeed(5);
   const rnn = new nn.GRU(3, 4, { numLayers: 2, dropout: 0.5 });

@@ -17,8 +17,8 @@ import { LayerNorm } from "./norm.js";
 import { Dropout } from "./dropout.js";
 import { MultiheadAttention, generateSquareSubsequentMask } from "./attention.js";
 
-/** Feed-forward activation: a name, or any elementwise function of a tensor. */
-export type TransformerActivation = "relu" | "gelu" | ((x: Tensor) => Tensor);
+/** Feed-forward activation: a name, an activation module (e.g. `new nn.GELU("tanh")`), or any elementwise function. */
+export type TransformerActivation = "relu" | "gelu" | Module<[Tensor], Tensor> | ((x: Tensor) => Tensor);
 
 /** Options of TransformerEncoderLayer and TransformerDecoderLayer (PyTorch's defaults). */
 export interface TransformerLayerOptions {
@@ -41,10 +41,11 @@ export interface TransformerLayerOptions {
 }
 
 function activationFn(a: TransformerActivation, layer: string): (x: Tensor) => Tensor {
+  if (a instanceof Module) return (x) => a.call(x);
   if (typeof a === "function") return a;
   if (a === "relu") return (x) => x.relu();
   if (a === "gelu") return (x) => x.gelu();
-  throw new Error(`${layer}: activation must be "relu", "gelu" or a function, got ${JSON.stringify(a)}`);
+  throw new Error(`${layer}: activation must be "relu", "gelu", an activation module or a function, got ${JSON.stringify(a)}`);
 }
 
 function checkModel(layer: string, dModel: number, nhead: number, opts: TransformerLayerOptions): void {
