@@ -1,2 +1,3 @@
 /** Built-in datasets. */
 export * from "./mnist.js";
+export * from "./synthetic.js";
