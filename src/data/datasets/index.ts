@@ -1,3 +1,4 @@
 /** Built-in datasets. */
 export * from "./mnist.js";
 export * from "./synthetic.js";
+export * from "./idx.js";
