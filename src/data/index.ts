@@ -9,3 +9,5 @@ export * from "./split.js";
 export * from "./dataloader.js";
 export * from "./transforms/index.js";
 export * from "./datasets/index.js";
+export * from "./image/decode.js";
+export * from "./image/pool.js";

@@ -2,3 +2,4 @@
 export * from "./mnist.js";
 export * from "./synthetic.js";
 export * from "./idx.js";
+export * from "./image-folder.js";
