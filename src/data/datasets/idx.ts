@@ -72,10 +72,11 @@ export function readIdx(input: Uint8Array | ArrayBuffer, source = "IDX data"): T
  * ```
  */
 export async function loadIdxFile(path: string): Promise<Tensor> {
-  const { readFile } = await import("node:fs/promises");
+  const fs = typeof process !== "undefined" ? process.getBuiltinModule?.("node:fs") : undefined;
+  if (!fs) throw new Error(`loadIdxFile: reading ${path} needs the file system of Node.js >= 20.16; elsewhere fetch the bytes and call readIdx`);
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await fs.promises.readFile(path);
   } catch (e) {
     throw new Error(`loadIdxFile: cannot read ${path}: ${(e as Error).message}`);
   }

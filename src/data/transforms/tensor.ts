@@ -29,22 +29,25 @@ export function isRawImage(v: unknown): v is RawImage {
 }
 
 /**
- * Runs transforms one after another.
+ * Runs transforms one after another. Its type: `apply` returns the type it was given (the common
+ * case of sample -> sample pipelines), unless the output type is declared, as in
+ * `new Compose<RawSample, Sample>([new ToTensor(), ...])`.
  *
  * ```ts
- * const t = new Compose([new ToTensor(), new RandomHorizontalFlip(), new Normalize([0.5], [0.5])]);
+ * const t = new Compose([new RandomHorizontalFlip(), new Normalize([0.5], [0.5])]);
  * ```
  */
-export class Compose<I = any, O = any> implements Transform<I, O> {
+export class Compose<I = any, O = never> implements Transform<I, [O] extends [never] ? I : O> {
   readonly transforms: readonly TransformLike<any, any>[];
   constructor(transforms: readonly TransformLike<any, any>[]) {
+    if (!Array.isArray(transforms)) throw new Error("Compose: expected an array of transforms");
     transforms.forEach((t, k) => {
       if (typeof t !== "function" && typeof (t as Transform<unknown>)?.apply !== "function") throw new Error(`Compose: transforms[${k}] is neither a function nor an object with apply()`);
     });
     this.transforms = [...transforms];
   }
-  apply(input: I): O {
-    return this.transforms.reduce((x, t) => runTransform(t, x), input as unknown) as O;
+  apply<S extends I>(input: S): [O] extends [never] ? S : O {
+    return this.transforms.reduce((x, t) => runTransform(t, x), input as unknown) as [O] extends [never] ? S : O;
   }
 }
 
