@@ -8,8 +8,6 @@
  * DecodePool gave no gain (no idle core); it pays on machines with spare cores.
  */
 import type { RawImage } from "../transforms/tensor.js";
-import type * as JpegJs from "jpeg-js";
-import type * as PngJs from "pngjs";
 
 /** Channel layout of a decoded image: "RGB" (default, like torchvision's loader), "L" (grey) or "RGBA". */
 export type ColorMode = "RGB" | "L" | "RGBA";
@@ -21,9 +19,23 @@ export interface DecodeOptions {
   keep16Bit?: boolean;
 }
 
-interface Decoders {
-  png: typeof PngJs;
-  jpeg: typeof JpegJs;
+/**
+ * The parts of pngjs and jpeg-js used here, typed locally so that deeptype's published types do
+ * not depend on the packages' own typings.
+ */
+export interface Decoders {
+  png: {
+    PNG: {
+      sync: {
+        read(buffer: Uint8Array, options?: { skipRescale?: boolean }): { width: number; height: number; data: Uint8Array | Uint16Array };
+        write(png: { width: number; height: number; data: Uint8Array }): Uint8Array;
+      };
+    };
+  };
+  jpeg: {
+    decode(bytes: Uint8Array, options: { useTArray: true; formatAsRGBA: boolean; maxMemoryUsageInMB?: number }): { width: number; height: number; data: Uint8Array };
+    encode(img: { width: number; height: number; data: Uint8Array }, quality?: number): { data: Uint8Array };
+  };
 }
 
 let decoders: Decoders | null = null;
@@ -41,7 +53,7 @@ export async function loadDecoders(): Promise<void> {
   const [png, jpeg] = await Promise.all([import("pngjs"), import("jpeg-js")]);
   // CommonJS packages arrive as the `default` export in Node and as the namespace in some bundlers.
   const unwrap = <M>(m: unknown): M => ((m as { default?: M }).default ?? m) as M;
-  decoders = { png: unwrap<typeof PngJs>(png), jpeg: unwrap<typeof JpegJs>(jpeg) };
+  decoders = { png: unwrap<Decoders["png"]>(png), jpeg: unwrap<Decoders["jpeg"]>(jpeg) };
 }
 
 function getDecoders(): Decoders {
@@ -49,7 +61,7 @@ function getDecoders(): Decoders {
   const nodeModule = typeof process !== "undefined" ? process.getBuiltinModule?.("node:module") : undefined;
   if (!nodeModule) throw new Error("decodeImage: the decoders are not loaded; call `await loadDecoders()` once first");
   const require = nodeModule.createRequire(import.meta.url);
-  decoders = { png: require("pngjs") as typeof PngJs, jpeg: require("jpeg-js") as typeof JpegJs };
+  decoders = { png: require("pngjs") as Decoders["png"], jpeg: require("jpeg-js") as Decoders["jpeg"] };
   return decoders;
 }
 
@@ -92,7 +104,7 @@ export interface DecodedPixels {
  * The decoder calls, self-contained (no imports, no outer variables): DecodePool ships this very
  * function's source text to its worker threads, so main-thread and worker decoding cannot drift.
  */
-export function decodePixels(format: "png" | "jpeg", bytes: Uint8Array, decs: { png: typeof PngJs; jpeg: typeof JpegJs }, keep16Bit: boolean): DecodedPixels {
+export function decodePixels(format: "png" | "jpeg", bytes: Uint8Array, decs: Decoders, keep16Bit: boolean): DecodedPixels {
   if (format === "png") {
     // pngjs reads through Buffer methods; wrap a plain Uint8Array without copying.
     const input = typeof Buffer !== "undefined" && !Buffer.isBuffer(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
