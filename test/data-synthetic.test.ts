@@ -86,3 +86,20 @@ test("segmentation dataset: int32 masks with any number of classes, colours foll
   assert.equal(batch.mask.dtype, "int32");
   assert.throws(() => new SyntheticSegmentationDataset({ numClasses: 1 }), /numClasses must be an integer >= 2/);
 });
+
+test("exam 7.6 on the depth dataset: flipped frames keep depth aligned with pixels; Normalize keeps metres", () => {
+  const plain = new SyntheticDepthDataset({ scenes: 2, framesPerScene: 2, height: 12, width: 16 });
+  const flipped = new SyntheticDepthDataset({
+    scenes: 2, framesPerScene: 2, height: 12, width: 16,
+    transform: new data.Compose([new data.RandomHorizontalFlip({ p: 1 }), new data.Normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25])]),
+  });
+  for (let i = 0; i < plain.length; i++) {
+    const a = plain.getItem(i), b = flipped.getItem(i);
+    const da = a.depth.data(), db = b.depth.data(), ia = a.image.data(), ib = b.image.data();
+    for (let y = 0; y < 12; y++) for (let x = 0; x < 16; x++) {
+      assert.equal(db[y * 16 + x], da[y * 16 + 15 - x], `depth (${y},${x}) of item ${i}`);
+      assert.ok(Math.abs(ib[y * 16 + x] - (ia[y * 16 + 15 - x] - 0.5) / 0.25) < 1e-5, `red (${y},${x})`);
+    }
+    assert.equal(b.daytime, a.daytime);
+  }
+});

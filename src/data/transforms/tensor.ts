@@ -29,15 +29,15 @@ export function isRawImage(v: unknown): v is RawImage {
 }
 
 /**
- * Runs transforms one after another. Its type: `apply` returns the type it was given (the common
- * case of sample -> sample pipelines), unless the output type is declared, as in
- * `new Compose<RawSample, Sample>([new ToTensor(), ...])`.
+ * Runs transforms one after another. `apply` is typed as returning the type it was given (the
+ * usual sample -> sample pipeline); a pipeline that changes the type (one starting with ToTensor)
+ * needs a cast: `pipeline.apply(raw) as unknown as Tensor`.
  *
  * ```ts
  * const t = new Compose([new RandomHorizontalFlip(), new Normalize([0.5], [0.5])]);
  * ```
  */
-export class Compose<I = any, O = never> implements Transform<I, [O] extends [never] ? I : O> {
+export class Compose {
   readonly transforms: readonly TransformLike<any, any>[];
   constructor(transforms: readonly TransformLike<any, any>[]) {
     if (!Array.isArray(transforms)) throw new Error("Compose: expected an array of transforms");
@@ -46,8 +46,8 @@ export class Compose<I = any, O = never> implements Transform<I, [O] extends [ne
     });
     this.transforms = [...transforms];
   }
-  apply<S extends I>(input: S): [O] extends [never] ? S : O {
-    return this.transforms.reduce((x, t) => runTransform(t, x), input as unknown) as [O] extends [never] ? S : O;
+  apply<S>(input: S): S {
+    return this.transforms.reduce((x, t) => runTransform(t, x), input as unknown) as S;
   }
 }
 
