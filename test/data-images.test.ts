@@ -65,6 +65,15 @@ test("ImageFolder: classes from directories, labels, worker decoding matches mai
     assert.equal(s.label.dtype, "int32");
     assert.ok(Math.abs(s.image.data()[1] - ((16 + 41) & 255) / 255) < 1e-6, "pixel (0,1) red of dog/1.png");
 
+    // The pool copies the caller's bytes unless told it may take them.
+    const bytes = Uint8Array.from(encodePng(gradient(4, 4, 9)));
+    const fromPool = await pool.decode(bytes, { source: "mine.png" });
+    assert.equal(bytes.length > 0, true, "caller's bytes are still usable");
+    assert.deepEqual(Array.from(fromPool.data), Array.from(decodeImage(bytes).data));
+    await pool.decode(bytes, { transfer: true });
+    assert.equal(bytes.length, 0, "transfer: true moves the buffer to the worker");
+    await assert.rejects(pool.decode(new Uint8Array([0xff, 0xd8, 0xff, 0, 1]), { source: "cut.jpg" }), /cut\.jpg is a corrupt or truncated JPEG/);
+
     const viaPool = new ImageFolder(root, { decode: pool, transform: new data.RandomHorizontalFlip({ p: 0 }) });
     const loader = new DataLoader({ dataset: viaPool, batchSize: 5, shuffle: true, generator: new Generator(0) });
     const mainLoader = new DataLoader({ dataset: ds, batchSize: 5, shuffle: true, generator: new Generator(0) });
