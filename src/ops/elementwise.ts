@@ -86,7 +86,8 @@ export const sin = unaryOp("sin", (g, x) => mul(g, cos(x())));
 export const cos = unaryOp("cos", (g, x) => mul(g, neg(sin(x()))));
 export const tanh = unaryOp("tanh", (g, _x, y) => mul(g, sub(1, square(y()))));
 export const sigmoid = unaryOp("sigmoid", (g, _x, y) => mul(g, mul(y(), sub(1, y()))));
-export const relu = unaryOp("relu", (g, _x, y) => mul(g, gt(y(), 0)));
+// sign(y) is the 0/1 mask of y = relu(x) > 0, computed in the float dtype (no bool round trip).
+export const relu = unaryOp("relu", (g, _x, y) => mul(g, sign(y())));
 export const erf = unaryOp("erf", (g, x) => mul(g, mul(exp(neg(square(x()))), 2 / Math.sqrt(Math.PI))));
 export const floor = unaryOp("floor", (g) => zerosLike(g));
 export const ceil = unaryOp("ceil", (g) => zerosLike(g));
