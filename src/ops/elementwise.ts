@@ -86,7 +86,8 @@ export const sin = unaryOp("sin", (g, x) => mul(g, cos(x())));
 export const cos = unaryOp("cos", (g, x) => mul(g, neg(sin(x()))));
 export const tanh = unaryOp("tanh", (g, _x, y) => mul(g, sub(1, square(y()))));
 export const sigmoid = unaryOp("sigmoid", (g, _x, y) => mul(g, mul(y(), sub(1, y()))));
-export const relu = unaryOp("relu", (g, _x, y) => mul(g, gt(y(), 0)));
+// sign(y) is the 0/1 mask of y = relu(x) > 0, computed in the float dtype (no bool round trip).
+export const relu = unaryOp("relu", (g, _x, y) => mul(g, sign(y())));
 export const erf = unaryOp("erf", (g, x) => mul(g, mul(exp(neg(square(x()))), 2 / Math.sqrt(Math.PI))));
 export const floor = unaryOp("floor", (g) => zerosLike(g));
 export const ceil = unaryOp("ceil", (g) => zerosLike(g));
@@ -125,7 +126,8 @@ function paramOp(op: ParamUnaryOp, backward: (g: Tensor, x: Tensor, y: () => Ten
   return (x: Tensor, p: number, q = 0): Tensor => apply(def, [x], { p, q });
 }
 
-const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => mul(g, where(gt(x, 0), 1, slope)));
+// Scale g itself: where(cond, 1, slope) would be a float32 tensor and round the slope for float64 inputs.
+const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => where(gt(x, 0), g, mul(g, slope)));
 const eluOp = paramOp("elu", (g, x, y, alpha) => where(gt(x, 0), g, mul(g, add(y(), alpha))));
 const clampOp = paramOp("clamp", (g, x, _y, lo, hi) => mul(g, logicalAnd(ge(x, lo), le(x, hi))));
 const powScalarOp = paramOp("powScalar", (g, x, _y, p) => (p === 0 ? zerosLike(g) : mul(g, mul(powScalar(x, p - 1), p))));

@@ -1,0 +1,298 @@
+// Convolution as GEMM per (image, group): im2col into per-thread scratch, then the packed gemm.
+// Threads split the (image, group) pairs, so each thread writes its own slice of the output and
+// needs no synchronisation inside a kernel.
+import { gemm, gemmScratchBytes } from "./gemm";
+
+// Lays the receptive fields of one image's group out as col[cg·kH·kW, oH·oW] (zero where padded).
+function im2col(
+  x: usize, cg: i32, H: i32, W: i32, kH: i32, kW: i32, oH: i32, oW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, col: usize,
+): void {
+  for (let c = 0; c < cg; c++) {
+    const plane = x + <usize>(c * H * W) * 4;
+    for (let kh = 0; kh < kH; kh++) {
+      for (let kw = 0; kw < kW; kw++) {
+        for (let oh = 0; oh < oH; oh++) {
+          const h = oh * sH - pH + kh * dH;
+          const dst = col;
+          col += <usize>oW * 4;
+          if (h < 0 || h >= H) {
+            memory.fill(dst, 0, <usize>oW * 4);
+            continue;
+          }
+          const row = plane + <usize>(h * W) * 4;
+          const w0 = kw * dW - pW;
+          if (sW == 1) {
+            // Contiguous run: zero the clipped ends and copy the middle in one go.
+            const lo = max(0, -w0), hi = min(oW, W - w0);
+            if (hi <= lo) { memory.fill(dst, 0, <usize>oW * 4); continue; }
+            if (lo > 0) memory.fill(dst, 0, <usize>lo * 4);
+            memory.copy(dst + <usize>lo * 4, row + <usize>(w0 + lo) * 4, <usize>(hi - lo) * 4);
+            if (hi < oW) memory.fill(dst + <usize>hi * 4, 0, <usize>(oW - hi) * 4);
+          } else {
+            for (let ow = 0; ow < oW; ow++) {
+              const w = ow * sW + w0;
+              store<f32>(dst + <usize>ow * 4, w >= 0 && w < W ? load<f32>(row + <usize>w * 4) : 0);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// The adjoint of im2col: adds col[cg·kH·kW, oH·oW] back onto the (zeroed) image planes.
+function col2im(
+  col: usize, cg: i32, H: i32, W: i32, kH: i32, kW: i32, oH: i32, oW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize,
+): void {
+  for (let c = 0; c < cg; c++) {
+    const plane = x + <usize>(c * H * W) * 4;
+    for (let kh = 0; kh < kH; kh++) {
+      for (let kw = 0; kw < kW; kw++) {
+        for (let oh = 0; oh < oH; oh++) {
+          const h = oh * sH - pH + kh * dH;
+          const src = col;
+          col += <usize>oW * 4;
+          if (h < 0 || h >= H) continue;
+          const row = plane + <usize>(h * W) * 4;
+          const w0 = kw * dW - pW;
+          if (sW == 1) {
+            // Contiguous run, as in im2col: one vector add over the unclipped middle.
+            const lo = max(0, -w0), hi = min(oW, W - w0);
+            const d = row + <usize>(w0 + lo) * 4, s = src + <usize>lo * 4;
+            let j = 0;
+            const n = hi - lo;
+            for (; j + 4 <= n; j += 4) {
+              const o = <usize>j * 4;
+              v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+            }
+            for (; j < n; j++) {
+              const o = <usize>j * 4;
+              store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
+            }
+            continue;
+          }
+          for (let ow = 0; ow < oW; ow++) {
+            const w = ow * sW + w0;
+            if (w >= 0 && w < W) {
+              const p = row + <usize>w * 4;
+              store<f32>(p, load<f32>(p) + load<f32>(src + <usize>ow * 4));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+@inline function isPointwise(kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32): bool {
+  return kH == 1 && kW == 1 && sH == 1 && sW == 1 && pH == 0 && pW == 0;
+}
+
+/** Bytes of scratch one conv thread needs: gemm packing plus one col matrix. */
+export function convScratchBytes(cg: i32, kH: i32, kW: i32, oH: i32, oW: i32): i32 {
+  return gemmScratchBytes() + cg * kH * kW * oH * oW * 4;
+}
+
+export function conv2dTask(
+  tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
+  x: usize, w: usize, bias: usize, out: usize, scratch: usize, scratchStride: i32,
+): void {
+  const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
+  const mine = scratch + <usize>tid * <usize>scratchStride;
+  const col = mine + <usize>gemmScratchBytes();
+  const direct = isPointwise(kH, kW, sH, sW, pH, pW);
+  for (let t = tid; t < N * G; t += nt) {
+    const n = t / G, g = t % G;
+    const xg = x + <usize>((n * C + g * cg) * H * W) * 4;
+    if (!direct) im2col(xg, cg, H, W, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, col);
+    const y = out + <usize>((n * O + g * og) * P) * 4;
+    gemm(og, P, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, direct ? xg : col, P, 1, y, P, false, mine);
+    if (bias) {
+      for (let o = 0; o < og; o++) {
+        const bv = f32x4.splat(load<f32>(bias + <usize>(g * og + o) * 4));
+        const row = y + <usize>(o * P) * 4;
+        let j = 0;
+        for (; j + 4 <= P; j += 4) v128.store(row + <usize>j * 4, f32x4.add(v128.load(row + <usize>j * 4), bv));
+        for (; j < P; j++) store<f32>(row + <usize>j * 4, load<f32>(row + <usize>j * 4) + f32x4.extract_lane(bv, 0));
+      }
+    }
+  }
+}
+
+export function conv2dBackwardInputTask(
+  tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
+  gy: usize, w: usize, gx: usize, scratch: usize, scratchStride: i32,
+): void {
+  const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
+  const mine = scratch + <usize>tid * <usize>scratchStride;
+  const col = mine + <usize>gemmScratchBytes();
+  const direct = isPointwise(kH, kW, sH, sW, pH, pW);
+  for (let t = tid; t < N * G; t += nt) {
+    const n = t / G, g = t % G;
+    const xg = gx + <usize>((n * C + g * cg) * H * W) * 4;
+    const a = w + <usize>(g * og * Kc) * 4;
+    const b = gy + <usize>((n * O + g * og) * P) * 4;
+    // gcol = W_gᵀ · gy_g: the transpose is just swapped strides of the weight.
+    if (direct) {
+      gemm(Kc, P, og, a, 1, Kc, b, P, 1, xg, P, false, mine);
+    } else {
+      gemm(Kc, P, og, a, 1, Kc, b, P, 1, col, P, false, mine);
+      memory.fill(xg, 0, <usize>(cg * H * W) * 4);
+      col2im(col, cg, H, W, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, xg);
+    }
+  }
+}
+
+/**
+ * Each thread accumulates gWᵀ over its images into its own partial [G, Kc, og] at
+ * `partials` + tid·O·Kc; the caller sums and transposes the partials (sumPartialsTask), so the
+ * order is fixed for a given thread count. Computing gWᵀ = col · gyᵀ rather than gW = gy · colᵀ
+ * makes the strided operand the small gy (og×P) instead of col (Kc×P), and tiles exactly for the
+ * usual channel counts.
+ */
+export function conv2dBackwardWeightTask(
+  tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
+  x: usize, gy: usize, partials: usize, scratch: usize, scratchStride: i32,
+): void {
+  const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
+  const mine = scratch + <usize>tid * <usize>scratchStride;
+  const col = mine + <usize>gemmScratchBytes();
+  const gw = partials + <usize>(tid * O * Kc) * 4;
+  memory.fill(gw, 0, <usize>(O * Kc) * 4);
+  const direct = isPointwise(kH, kW, sH, sW, pH, pW);
+  for (let t = tid; t < N * G; t += nt) {
+    const n = t / G, g = t % G;
+    const xg = x + <usize>((n * C + g * cg) * H * W) * 4;
+    if (!direct) im2col(xg, cg, H, W, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, col);
+    // gW_gᵀ += col · gy_gᵀ: gyᵀ is read through swapped strides while packing.
+    gemm(Kc, og, P, direct ? xg : col, P, 1, gy + <usize>((n * O + g * og) * P) * 4, 1, P,
+      gw + <usize>(g * og * Kc) * 4, og, true, mine);
+  }
+}
+
+/**
+ * gW[g·og + o, k] = Σ_t partial_t[g, k, o] for the partials of conv2dBackwardWeightTask, each of
+ * n = G·og·Kc floats; split over threads by output element.
+ */
+export function sumPartialsTask(tid: i32, nt: i32, G: i32, og: i32, Kc: i32, parts: i32, src: usize, dst: usize): void {
+  const n = G * og * Kc;
+  const per = (n + nt - 1) / nt;
+  const lo = min(n, tid * per), hi = min(n, lo + per);
+  for (let i = lo; i < hi; i++) {
+    const k = i % Kc, r = i / Kc;
+    const o = r % og, g = r / og;
+    const at = <usize>((g * Kc + k) * og + o) * 4;
+    let s: f32 = 0;
+    for (let t = 0; t < parts; t++) s += load<f32>(src + <usize>(t * n) * 4 + at);
+    store<f32>(dst + <usize>i * 4, s);
+  }
+}
+
+// Pooling: threads split the N·C planes.
+
+export function maxPoolTask(
+  tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize, out: usize, idx: usize,
+): void {
+  for (let pl = tid; pl < planes; pl += nt) {
+    const xp = x + <usize>(pl * H * W) * 4;
+    const op = <usize>(pl * oH * oW) * 4;
+    for (let oh = 0; oh < oH; oh++) {
+      for (let ow = 0; ow < oW; ow++) {
+        let best: f32 = -Infinity, arg = -1;
+        for (let kh = 0; kh < kH; kh++) {
+          const h = oh * sH - pH + kh * dH;
+          if (h < 0 || h >= H) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const w = ow * sW - pW + kw * dW;
+            if (w < 0 || w >= W) continue;
+            const v = load<f32>(xp + <usize>(h * W + w) * 4);
+            // NaN wins and stops the scan, as in the reference (and PyTorch).
+            if (v > best || v != v || arg < 0) {
+              best = v; arg = h * W + w;
+              if (v != v) { kh = kH; break; }
+            }
+          }
+        }
+        const o = op + <usize>(oh * oW + ow) * 4;
+        store<f32>(out + o, best);
+        store<i32>(idx + o, arg);
+      }
+    }
+  }
+}
+
+export function maxPoolBackwardTask(tid: i32, nt: i32, planes: i32, HW: i32, oHW: i32, gy: usize, idx: usize, gx: usize): void {
+  for (let pl = tid; pl < planes; pl += nt) {
+    const dst = gx + <usize>(pl * HW) * 4;
+    memory.fill(dst, 0, <usize>HW * 4);
+    const base = <usize>(pl * oHW) * 4;
+    for (let i = 0; i < oHW; i++) {
+      const at = dst + <usize>load<i32>(idx + base + <usize>i * 4) * 4;
+      store<f32>(at, load<f32>(at) + load<f32>(gy + base + <usize>i * 4));
+    }
+  }
+}
+
+// PyTorch's divisor: the window clipped to the padded input, or to the real input.
+@inline function divisor(h0: i32, w0: i32, kH: i32, kW: i32, H: i32, W: i32, pH: i32, pW: i32, includePad: bool): f64 {
+  const h1 = min(h0 + kH, H + pH), w1 = min(w0 + kW, W + pW);
+  if (includePad) return <f64>((h1 - h0) * (w1 - w0));
+  return <f64>((min(h1, H) - max(h0, 0)) * (min(w1, W) - max(w0, 0)));
+}
+
+export function avgPoolTask(
+  tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, x: usize, out: usize,
+): void {
+  for (let pl = tid; pl < planes; pl += nt) {
+    const xp = x + <usize>(pl * H * W) * 4;
+    for (let oh = 0; oh < oH; oh++) {
+      for (let ow = 0; ow < oW; ow++) {
+        let s: f64 = 0;
+        for (let kh = 0; kh < kH; kh++) {
+          const h = oh * sH - pH + kh * dH;
+          if (h < 0 || h >= H) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const w = ow * sW - pW + kw * dW;
+            if (w >= 0 && w < W) s += <f64>load<f32>(xp + <usize>(h * W + w) * 4);
+          }
+        }
+        const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
+        store<f32>(out + <usize>((pl * oH + oh) * oW + ow) * 4, <f32>(s / d));
+      }
+    }
+  }
+}
+
+export function avgPoolBackwardTask(
+  tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, gy: usize, gx: usize,
+): void {
+  for (let pl = tid; pl < planes; pl += nt) {
+    const xp = gx + <usize>(pl * H * W) * 4;
+    memory.fill(xp, 0, <usize>(H * W) * 4);
+    for (let oh = 0; oh < oH; oh++) {
+      for (let ow = 0; ow < oW; ow++) {
+        const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
+        const v = <f32>(<f64>load<f32>(gy + <usize>((pl * oH + oh) * oW + ow) * 4) / d);
+        for (let kh = 0; kh < kH; kh++) {
+          const h = oh * sH - pH + kh * dH;
+          if (h < 0 || h >= H) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const w = ow * sW - pW + kw * dW;
+            if (w >= 0 && w < W) {
+              const p = xp + <usize>(h * W + w) * 4;
+              store<f32>(p, load<f32>(p) + v);
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,217 @@
+// Packed, register-blocked float32 GEMM: C = A·B (+ C when beta). Operands are strided matrices
+// addressed in elements, so transposed inputs need no copy: the packing routines absorb the strides.
+// Every pointer is a byte address inside the one shared memory; JS owns the layout, this module
+// keeps no static data (workers instantiate it too, and data segments would be rewritten on them).
+
+// The relaxed build's FMA frees the product register, so 6 rows of accumulators fit in V8's
+// 16 vector registers; with separate mul+add only 4 rows do.
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
+export const NR: i32 = 8;
+// KC·NR floats of B (8 KiB) stay in L1 while a MC×KC block of A (120 KiB) streams from L2.
+export const KC: i32 = 256;
+export const MC: i32 = 120;
+export const NC: i32 = 2048;
+
+/** Bytes of per-thread scratch gemm needs: packed A block, packed B panel, one spill tile. */
+export function gemmScratchBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) * 4 + 64;
+}
+
+// Rows of A for one MR sliver, k-major: [k][MR], zero padded past m.
+function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const m = min(MR, mc - i0);
+    const base = a + <usize>(i0 * rs) * 4;
+    if (cs == 1 && m == MR) {
+      for (let k = 0; k < kc; k++) {
+        for (let r = 0; r < MR; r++) store<f32>(dst + <usize>r * 4, load<f32>(base + <usize>(r * rs + k) * 4));
+        dst += <usize>MR * 4;
+      }
+    } else if (rs == 1 && m == MR) {
+      for (let k = 0; k < kc; k++) {
+        const src = base + <usize>(k * cs) * 4;
+        v128.store(dst, v128.load(src));
+        if (MR == 6) {
+          store<f32>(dst + 16, load<f32>(src + 16));
+          store<f32>(dst + 20, load<f32>(src + 20));
+        }
+        dst += <usize>MR * 4;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        for (let r = 0; r < MR; r++) {
+          store<f32>(dst + <usize>r * 4, r < m ? load<f32>(base + <usize>(r * rs + k * cs) * 4) : 0);
+        }
+        dst += <usize>MR * 4;
+      }
+    }
+  }
+}
+
+// Columns of B for one NR sliver, k-major: [k][NR], zero padded past n.
+function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const n = min(NR, nc - j0);
+    const base = b + <usize>(j0 * cs) * 4;
+    if (cs == 1 && n == NR) {
+      for (let k = 0; k < kc; k++) {
+        const src = base + <usize>(k * rs) * 4;
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        dst += 32;
+      }
+    } else if (n == NR) {
+      for (let k = 0; k < kc; k++) {
+        const src = base + <usize>(k * rs) * 4;
+        for (let c = 0; c < NR; c++) store<f32>(dst + <usize>c * 4, load<f32>(src + <usize>(c * cs) * 4));
+        dst += 32;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const src = base + <usize>(k * rs) * 4;
+        for (let c = 0; c < NR; c++) store<f32>(dst + <usize>c * 4, c < n ? load<f32>(src + <usize>(c * cs) * 4) : 0);
+        dst += 32;
+      }
+    }
+  }
+}
+
+@inline function out2(c: usize, x0: v128, x1: v128, beta: bool): void {
+  if (beta) {
+    v128.store(c, f32x4.add(v128.load(c), x0));
+    v128.store(c, f32x4.add(v128.load(c, 16), x1), 16);
+  } else {
+    v128.store(c, x0);
+    v128.store(c, x1, 16);
+  }
+}
+
+// Full MR×NR tiles go straight to C; ragged edges go through `tile` and are copied element-wise.
+function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, m: i32, n: i32, beta: bool, tile: usize): void {
+  const full = m == MR && n == NR;
+  const dst = full ? c : tile;
+  const ld: usize = full ? <usize>ldc * 4 : 32;
+  const b2 = full ? beta : false;
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+    let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+    for (let k = 0; k < kc; k++) {
+      const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+      let a = v128.load32_splat(pa);
+      c00 = f32x4.relaxed_madd(a, b0, c00); c01 = f32x4.relaxed_madd(a, b1, c01);
+      a = v128.load32_splat(pa, 4);
+      c10 = f32x4.relaxed_madd(a, b0, c10); c11 = f32x4.relaxed_madd(a, b1, c11);
+      a = v128.load32_splat(pa, 8);
+      c20 = f32x4.relaxed_madd(a, b0, c20); c21 = f32x4.relaxed_madd(a, b1, c21);
+      a = v128.load32_splat(pa, 12);
+      c30 = f32x4.relaxed_madd(a, b0, c30); c31 = f32x4.relaxed_madd(a, b1, c31);
+      a = v128.load32_splat(pa, 16);
+      c40 = f32x4.relaxed_madd(a, b0, c40); c41 = f32x4.relaxed_madd(a, b1, c41);
+      a = v128.load32_splat(pa, 20);
+      c50 = f32x4.relaxed_madd(a, b0, c50); c51 = f32x4.relaxed_madd(a, b1, c51);
+      pa += 24; pb += 32;
+    }
+    out2(dst, c00, c01, b2);
+    out2(dst + ld, c10, c11, b2);
+    out2(dst + 2 * ld, c20, c21, b2);
+    out2(dst + 3 * ld, c30, c31, b2);
+    out2(dst + 4 * ld, c40, c41, b2);
+    out2(dst + 5 * ld, c50, c51, b2);
+  } else {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+    for (let k = 0; k < kc; k++) {
+      const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+      let a = v128.load32_splat(pa);
+      c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+      a = v128.load32_splat(pa, 4);
+      c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+      a = v128.load32_splat(pa, 8);
+      c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+      a = v128.load32_splat(pa, 12);
+      c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+      pa += 16; pb += 32;
+    }
+    out2(dst, c00, c01, b2);
+    out2(dst + ld, c10, c11, b2);
+    out2(dst + 2 * ld, c20, c21, b2);
+    out2(dst + 3 * ld, c30, c31, b2);
+  }
+  if (!full) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const p = c + <usize>(i * ldc + j) * 4;
+        const v = load<f32>(tile + <usize>(i * NR + j) * 4);
+        store<f32>(p, beta ? load<f32>(p) + v : v);
+      }
+    }
+  }
+}
+
+/**
+ * C[M,N] (row stride ldc, unit column stride) = A[M,K]·B[K,N], plus the old C when beta.
+ * A(i,k) lives at a + 4(i·ars + k·acs), B(k,j) at b + 4(k·brs + j·bcs). One thread's worth of work.
+ */
+export function gemm(
+  M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32,
+  c: usize, ldc: i32, beta: bool, scratch: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!beta) for (let i = 0; i < M; i++) memory.fill(c + <usize>(i * ldc) * 4, 0, <usize>N * 4);
+    return;
+  }
+  const pa = scratch;
+  const pb = pa + <usize>(MC * KC) * 4;
+  const tile = pb + <usize>(KC * NC) * 4;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      packB(b + <usize>(pc * brs + jc * bcs) * 4, brs, bcs, kc, nc, pb);
+      const bt = pc > 0 || beta;
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(a + <usize>(ic * ars + pc * acs) * 4, ars, acs, mc, kc, pa);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const n = min(NR, nc - jr);
+          const pbj = pb + <usize>(jr * kc) * 4;
+          for (let ir = 0; ir < mc; ir += MR) {
+            micro(kc, pa + <usize>(ir * kc) * 4, pbj, c + <usize>((ic + ir) * ldc + jc + jr) * 4, ldc, min(MR, mc - ir), n, bt, tile);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * One thread's share of a batched matmul a[B,M,K]·b[B,K,N] -> c[B,M,N] (contiguous). Work is cut
+ * into batches × slices of rows or columns (whichever is longer), so every element is computed by
+ * the same instruction sequence whatever the thread count.
+ */
+export function matmulTask(
+  tid: i32, nt: i32, B: i32, M: i32, N: i32, K: i32,
+  a: usize, sab: i32, sam: i32, sak: i32, b: usize, sbb: i32, sbk: i32, sbn: i32,
+  c: usize, scratch: usize, scratchStride: i32,
+): void {
+  const alongN = N >= M;
+  const units = alongN ? (N + NR - 1) / NR : (M + MR - 1) / MR;
+  let slices = B >= nt ? 1 : (nt + B - 1) / B;
+  if (slices > units) slices = units;
+  const per = (units + slices - 1) / slices;
+  const tasks = B * slices;
+  const mine = scratch + <usize>tid * <usize>scratchStride;
+  for (let t = tid; t < tasks; t += nt) {
+    const bi = t / slices, s = t % slices;
+    const ab = a + <usize>(bi * sab) * 4, bb = b + <usize>(bi * sbb) * 4, cb = c + <usize>(bi * M * N) * 4;
+    if (alongN) {
+      const n0 = s * per * NR, n1 = min(N, n0 + per * NR);
+      if (n0 < n1) gemm(M, n1 - n0, K, ab, sam, sak, bb + <usize>(n0 * sbn) * 4, sbk, sbn, cb + <usize>n0 * 4, N, false, mine);
+    } else {
+      const m0 = s * per * MR, m1 = min(M, m0 + per * MR);
+      if (m0 < m1) gemm(m1 - m0, N, K, ab + <usize>(m0 * sam) * 4, sam, sak, bb, sbk, sbn, cb + <usize>(m0 * N) * 4, N, false, mine);
+    }
+  }
+}

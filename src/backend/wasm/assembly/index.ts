@@ -1,0 +1,7 @@
+// Entry point of the kernel module: every export is called by the JS side (../index.ts, ../pool.ts).
+export { gemmScratchBytes, matmulTask, MR } from "./gemm";
+export { unaryTask, binaryTask, reduceTask, softmaxTask, sgdTask, adamTask } from "./elementwise";
+export {
+  convScratchBytes, conv2dTask, conv2dBackwardInputTask, conv2dBackwardWeightTask, sumPartialsTask,
+  maxPoolTask, maxPoolBackwardTask, avgPoolTask, avgPoolBackwardTask,
+} from "./conv";

@@ -1,0 +1,570 @@
+/**
+ * The wasm backend: float32 kernels in WebAssembly SIMD (AssemblyScript, ./assembly), split over a
+ * pool of worker threads sharing one WebAssembly.Memory. Operands are copied into a reusable arena
+ * inside that memory and results copied back, so tensor storage stays ordinary garbage-collected
+ * typed arrays and nobody calls dispose(). Every other dtype, and the ops without a kernel here,
+ * run on the js reference backend, which this backend is tested against.
+ */
+import type {
+  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, SgdParams, UnaryOp, View,
+} from "../backend.js";
+import { registerBackend } from "../index.js";
+import { JsBackend } from "../js/index.js";
+import { dense, offsets, writeFrom } from "../js/strided.js";
+import type { TypedArray } from "../../tensor/dtype.js";
+import { numel } from "../../tensor/shape.js";
+import { type Kernels, loadKernels, MAX_PAGES, nodeBuiltin } from "./loader.js";
+import { Pool } from "./pool.js";
+
+// Kernel exports the pool can run, by index.
+const TASKS = [
+  "matmulTask", "unaryTask", "binaryTask", "reduceTask", "softmaxTask", "sgdTask", "adamTask",
+  "conv2dTask", "conv2dBackwardInputTask", "conv2dBackwardWeightTask", "sumPartialsTask",
+  "maxPoolTask", "maxPoolBackwardTask", "avgPoolTask", "avgPoolBackwardTask",
+] as const;
+const T = Object.fromEntries(TASKS.map((n, i) => [n, i])) as Record<(typeof TASKS)[number], number>;
+
+// Op codes shared with assembly/elementwise.ts.
+const UNARY: Partial<Record<UnaryOp | ParamUnaryOp | "copy", number>> = {
+  copy: 0, neg: 1, abs: 2, sqrt: 3, relu: 4, square: 5, reciprocal: 6, floor: 7, ceil: 8, round: 9,
+  rsqrt: 10, exp: 11, log: 12, log1p: 13, expm1: 14, sin: 15, cos: 16, tanh: 17, sigmoid: 18, sign: 19,
+  leakyRelu: 20, elu: 21, clamp: 22, powScalar: 23,
+};
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
+const REDUCE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
+
+// Below these sizes a kernel stays on the calling thread: waking helpers would cost more than it saves.
+const PAR_ELEMENTS = 1 << 16;
+const PAR_FLOPS = 1 << 21;
+
+// Leaves the first 64 KiB to the module's constant tables (its data segments start at 1 KiB).
+const ARENA_BASE = 65536;
+
+// ---- threads ---------------------------------------------------------------------------------
+
+function defaultThreads(): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DEEPTYPE_NUM_THREADS;
+  if (env !== undefined && env !== "") {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new Error(`DEEPTYPE_NUM_THREADS must be a positive integer, got "${env}" (unset it to use every core)`);
+    }
+    return n;
+  }
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
+  if (os) return Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+  return 1;
+}
+
+let numThreads: number | null = null;
+
+/** `setNumThreads(2)`: how many threads (the calling one included) big wasm kernels may use. */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`setNumThreads: expected a positive integer number of threads, got ${n} (use 1 to run on the calling thread only)`);
+  }
+  numThreads = n;
+}
+
+/** The thread count wasm kernels use: setNumThreads, else DEEPTYPE_NUM_THREADS, else every core. */
+export function getNumThreads(): number {
+  if (numThreads === null) numThreads = defaultThreads();
+  return numThreads;
+}
+
+// ---- arena -----------------------------------------------------------------------------------
+
+/** A bump allocator over the shared memory, reset at the start of every kernel call. */
+class Arena {
+  private top = ARENA_BASE;
+  f32!: Float32Array;
+  i32!: Int32Array;
+  constructor(private readonly memory: WebAssembly.Memory) {
+    this.refresh();
+  }
+  private refresh(): void {
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+  reset(): void {
+    this.top = ARENA_BASE;
+  }
+  /** Byte address of `bytes` fresh bytes, 64-byte aligned (a cache line; v128 loads never straddle one). */
+  alloc(bytes: number): number {
+    const p = this.top;
+    this.top = p + Math.ceil(Math.max(bytes, 4) / 64) * 64;
+    const have = this.memory.buffer.byteLength;
+    if (this.top > have) {
+      const pages = Math.ceil((this.top - have) / 65536);
+      if (have / 65536 + pages > MAX_PAGES) {
+        throw new Error(`wasm backend: operands need ${(this.top / 2 ** 20).toFixed(0)} MiB, over the 2 GiB arena limit (use setBackend("js") for this op)`);
+      }
+      // Grow by at least half again so a slowly growing workload does not grow on every call.
+      this.memory.grow(Math.max(pages, Math.min(MAX_PAGES - have / 65536, Math.ceil(have / 65536 / 2))));
+    }
+    if (this.f32.buffer.byteLength !== this.memory.buffer.byteLength) this.refresh();
+    return p;
+  }
+}
+
+// ---- staging strided views -------------------------------------------------------------------
+
+interface Staged {
+  /** Byte address of element (0, ..., 0). */
+  ptr: number;
+  strides: number[];
+}
+
+function isF32(...vs: View[]): boolean {
+  return vs.every((v) => v.dtype === "float32" && v.data instanceof Float32Array);
+}
+
+/**
+ * Merges adjacent dims that every operand walks contiguously and drops size-1 dims, so typical
+ * views become 1-3 dims; returns null if more than `maxRank` dims remain.
+ */
+function coalesce(shape: readonly number[], strides: ReadonlyArray<readonly number[]>, maxRank: number): { shape: number[]; strides: number[][] } | null {
+  const sh: number[] = [];
+  const st: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = sh.length - 1;
+    if (last >= 0 && strides.every((s, k) => st[k][last] === s[d] * shape[d])) {
+      sh[last] *= shape[d];
+      strides.forEach((s, k) => (st[k][last] = s[d]));
+    } else {
+      sh.push(shape[d]);
+      strides.forEach((s, k) => st[k].push(s[d]));
+    }
+  }
+  if (sh.length > maxRank) return null;
+  while (sh.length < maxRank) {
+    sh.unshift(1);
+    st.forEach((s) => s.unshift(0));
+  }
+  return { shape: sh, strides: st };
+}
+
+function contiguousStridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+export class WasmBackend implements Backend {
+  readonly name = "wasm";
+  readonly variant: Kernels["variant"];
+  private readonly js = new JsBackend();
+  private readonly arena: Arena;
+  private readonly pool: Pool;
+  private readonly k: Kernels;
+
+  constructor(k: Kernels) {
+    this.k = k;
+    this.variant = k.variant;
+    this.arena = new Arena(k.memory);
+    this.pool = new Pool(k, TASKS);
+  }
+
+  private threads(work: number, limit: number): number {
+    if (work < limit || !this.pool.threaded) return 1;
+    return getNumThreads();
+  }
+
+  /**
+   * Copies the storage span a float32 (or int32) view touches into the arena, keeping its strides,
+   * so transposed, sliced and broadcast views cost one memcpy; a sparse view is gathered instead.
+   */
+  private stage(v: View): Staged {
+    const n = numel(v.shape);
+    const a = this.arena;
+    if (n === 0) return { ptr: a.alloc(4), strides: v.shape.map(() => 0) };
+    let lo = v.offset, hi = v.offset;
+    for (let d = 0; d < v.shape.length; d++) {
+      const ext = (v.shape[d] - 1) * v.strides[d];
+      if (ext < 0) lo += ext;
+      else hi += ext;
+    }
+    const span = hi - lo + 1;
+    // Views of the memory are fetched after alloc: growing it detaches the old ones.
+    if (span <= 2 * n + 64) {
+      const p = a.alloc(span * 4);
+      const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
+      heap.set(v.data.subarray(lo, hi + 1) as Float32Array & Int32Array, p >> 2);
+      return { ptr: p + (v.offset - lo) * 4, strides: [...v.strides] };
+    }
+    const p = a.alloc(n * 4);
+    const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
+    const off = offsets(v);
+    const base = p >> 2, d = v.data;
+    for (let i = 0; i < n; i++) heap[base + i] = d[off[i]];
+    return { ptr: p, strides: contiguousStridesOf(v.shape) };
+  }
+
+  /** Stages v as a contiguous row-major block and returns its byte address. */
+  private stageDense(v: View): number {
+    const n = numel(v.shape);
+    const a = this.arena;
+    if (dense(v) || n === 0) {
+      const p = a.alloc(n * 4);
+      const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
+      heap.set(v.data.subarray(v.offset, v.offset + n) as Float32Array & Int32Array, p >> 2);
+      return p;
+    }
+    if (v.data instanceof Float32Array) {
+      const s = this.stage(v);
+      const out = a.alloc(n * 4);
+      if (this.unaryStaged(UNARY.copy!, v.shape, s, out, 0, 0)) return out;
+    }
+    const p = a.alloc(n * 4);
+    const heap = v.data instanceof Int32Array ? a.i32 : a.f32;
+    const off = offsets(v);
+    for (let i = 0; i < n; i++) heap[(p >> 2) + i] = v.data[off[i]];
+    return p;
+  }
+
+  /** Copies n values at byte address p back into `out` (any strides). */
+  private unstage(p: number, out: View): void {
+    const n = numel(out.shape);
+    const heap = out.data instanceof Int32Array ? this.arena.i32 : this.arena.f32;
+    const src = heap.subarray(p >> 2, (p >> 2) + n);
+    if (dense(out)) (out.data as Float32Array).set(src as Float32Array, out.offset);
+    else writeFrom(out, src);
+  }
+
+  private run(task: number, nt: number, args: number[]): void {
+    this.pool.run(task, nt, args);
+  }
+
+  // ---- elementwise -----------------------------------------------------------------------------
+
+  private unaryStaged(op: number, shape: readonly number[], x: Staged, out: number, p: number, q: number): boolean {
+    const c = coalesce(shape, [x.strides, contiguousStridesOf(shape)], 4);
+    if (!c) return false;
+    const [n0, n1, n2, n3] = c.shape;
+    const s = c.strides[0];
+    this.run(T.unaryTask, this.threads(numel(shape), PAR_ELEMENTS), [op, n0, n1, n2, n3, x.ptr, s[0], s[1], s[2], s[3], out, p, q]);
+    return true;
+  }
+
+  private unaryKernel(op: number, x: View, out: View, p: number, q: number): boolean {
+    this.arena.reset();
+    const s = this.stage(x);
+    const o = this.arena.alloc(numel(x.shape) * 4);
+    if (!this.unaryStaged(op, x.shape, s, o, p, q)) return false;
+    this.unstage(o, out);
+    return true;
+  }
+
+  copy(src: View, out: View): void {
+    if (isF32(src, out)) {
+      const n = numel(src.shape);
+      if (dense(src) && dense(out)) {
+        (out.data as Float32Array).set(src.data.subarray(src.offset, src.offset + n) as Float32Array, out.offset);
+        return;
+      }
+      if (this.unaryKernel(UNARY.copy!, src, out, 0, 0)) return;
+    }
+    this.js.copy(src, out);
+  }
+
+  fill(out: View, value: number): void {
+    if (out.dtype === "float32" && dense(out)) {
+      out.data.fill(value, out.offset, out.offset + numel(out.shape));
+      return;
+    }
+    this.js.fill(out, value);
+  }
+
+  unary(op: UnaryOp, x: View, out: View): void {
+    const code = UNARY[op];
+    if (code !== undefined && isF32(x, out) && this.unaryKernel(code, x, out, 0, 0)) return;
+    this.js.unary(op, x, out);
+  }
+
+  unaryParam(op: ParamUnaryOp, x: View, out: View, p: number, q: number): void {
+    const code = UNARY[op];
+    if (code !== undefined && isF32(x, out) && this.unaryKernel(code, x, out, p, q)) return;
+    this.js.unaryParam(op, x, out, p, q);
+  }
+
+  binary(op: BinaryOp, a: View, b: View, out: View): void {
+    const code = BINARY[op];
+    if (code !== undefined && isF32(a, b, out)) {
+      this.arena.reset();
+      const sa = this.stage(a), sb = this.stage(b);
+      const c = coalesce(out.shape, [sa.strides, sb.strides, contiguousStridesOf(out.shape)], 4);
+      if (c) {
+        const o = this.arena.alloc(numel(out.shape) * 4);
+        const [n0, n1, n2, n3] = c.shape;
+        const [x, y] = c.strides;
+        this.run(T.binaryTask, this.threads(numel(out.shape), PAR_ELEMENTS), [
+          code, n0, n1, n2, n3, sa.ptr, x[0], x[1], x[2], x[3], sb.ptr, y[0], y[1], y[2], y[3], o,
+        ]);
+        this.unstage(o, out);
+        return;
+      }
+    }
+    this.js.binary(op, a, b, out);
+  }
+
+  where(cond: View, a: View, b: View, out: View): void {
+    this.js.where(cond, a, b, out);
+  }
+
+  // ---- reductions ------------------------------------------------------------------------------
+
+  reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void {
+    if (isF32(x, out) && numel(x.shape) > 0) {
+      this.arena.reset();
+      const s = this.stage(x);
+      const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+      const k = coalesce(kept.map((i) => x.shape[i]), [kept.map((i) => s.strides[i])], 2);
+      const r = coalesce(axes.map((i) => x.shape[i]), [axes.map((i) => s.strides[i])], 2);
+      if (k && r) {
+        const nOut = numel(out.shape);
+        const o = this.arena.alloc(nOut * 4);
+        const nt = this.threads(numel(x.shape), PAR_ELEMENTS);
+        this.run(T.reduceTask, Math.min(nt, nOut), [
+          REDUCE[op], k.shape[0], k.shape[1], k.strides[0][0], k.strides[0][1],
+          r.shape[0], r.shape[1], r.strides[0][0], r.strides[0][1], s.ptr, o,
+        ]);
+        this.unstage(o, out);
+        return;
+      }
+    }
+    this.js.reduce(op, x, axes, out);
+  }
+
+  argReduce(op: "argmax" | "argmin", x: View, axis: number, out: View): void {
+    this.js.argReduce(op, x, axis, out);
+  }
+
+  cumsum(x: View, axis: number, out: View): void {
+    this.js.cumsum(x, axis, out);
+  }
+
+  softmax(x: View, axis: number, log: boolean, out: View): void {
+    if (isF32(x, out) && numel(x.shape) > 0) {
+      this.arena.reset();
+      const p = this.stageDense(x);
+      const len = x.shape[axis];
+      const inner = numel(x.shape.slice(axis + 1));
+      const outer = numel(x.shape.slice(0, axis));
+      const o = this.arena.alloc(numel(x.shape) * 4);
+      this.run(T.softmaxTask, Math.min(this.threads(numel(x.shape), PAR_ELEMENTS), outer * inner), [outer, len, inner, p, o, log ? 1 : 0]);
+      this.unstage(o, out);
+      return;
+    }
+    this.js.softmax(x, axis, log, out);
+  }
+
+  // ---- matmul ----------------------------------------------------------------------------------
+
+  matmul(a: View, b: View, out: View): void {
+    if (!isF32(a, b, out)) return this.js.matmul(a, b, out);
+    const [B, M, K] = a.shape;
+    const N = b.shape[2];
+    this.arena.reset();
+    const sa = this.stage(a), sb = this.stage(b);
+    const o = this.arena.alloc(B * M * N * 4);
+    const nt = this.threads(B * M * N * K, PAR_FLOPS);
+    const scratchStride = Math.ceil(this.k.exports.gemmScratchBytes() / 64) * 64;
+    const scratch = this.arena.alloc(scratchStride * nt);
+    this.run(T.matmulTask, nt, [
+      B, M, N, K, sa.ptr, sa.strides[0], sa.strides[1], sa.strides[2],
+      sb.ptr, sb.strides[0], sb.strides[1], sb.strides[2], o, scratch, scratchStride,
+    ]);
+    this.unstage(o, out);
+  }
+
+  // ---- indexing (reference kernels) ------------------------------------------------------------
+
+  gather(x: View, axis: number, index: View, out: View): void {
+    this.js.gather(x, axis, index, out);
+  }
+  scatterAdd(out: View, axis: number, index: View, src: View): void {
+    this.js.scatterAdd(out, axis, index, src);
+  }
+  scatter(out: View, axis: number, index: View, src: View): void {
+    this.js.scatter(out, axis, index, src);
+  }
+  indexSelect(x: View, axis: number, index: View, out: View): void {
+    this.js.indexSelect(x, axis, index, out);
+  }
+  indexAdd(out: View, axis: number, index: View, src: View): void {
+    this.js.indexAdd(out, axis, index, src);
+  }
+
+  // ---- convolution -----------------------------------------------------------------------------
+
+  /** The common argument list of the conv tasks, plus per-thread scratch. */
+  private convSetup(xShape: readonly number[], wShape: readonly number[], yShape: readonly number[], p: ConvParams) {
+    const [N, C, H, W] = xShape;
+    const [O, cg, kH, kW] = wShape;
+    const [oH, oW] = [yShape[2], yShape[3]];
+    const flops = N * O * cg * kH * kW * oH * oW;
+    const nt = Math.min(this.threads(flops, PAR_FLOPS), N * p.groups);
+    const dimsArgs = [N, C, H, W, O, kH, kW, oH, oW, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups];
+    return { nt, dimsArgs, O, og: O / p.groups, Kc: cg * kH * kW, stride: Math.ceil(this.k.exports.convScratchBytes(cg, kH, kW, oH, oW) / 64) * 64 };
+  }
+
+  conv2d(x: View, w: View, bias: View | null, out: View, p: ConvParams): void {
+    if (!isF32(x, w, out) || (bias && !isF32(bias)) || numel(out.shape) === 0) return this.js.conv2d(x, w, bias, out, p);
+    this.arena.reset();
+    const s = this.convSetup(x.shape, w.shape, out.shape, p);
+    const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
+    const o = this.arena.alloc(numel(out.shape) * 4);
+    const scratch = this.arena.alloc(s.stride * s.nt);
+    this.run(T.conv2dTask, s.nt, [...s.dimsArgs, px, pw, pb, o, scratch, s.stride]);
+    this.unstage(o, out);
+  }
+
+  conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void {
+    if (!isF32(gy, w, out) || numel(out.shape) === 0) return this.js.conv2dBackwardInput(gy, w, out, p);
+    this.arena.reset();
+    const s = this.convSetup(out.shape, w.shape, gy.shape, p);
+    const pg = this.stageDense(gy), pw = this.stageDense(w);
+    const o = this.arena.alloc(numel(out.shape) * 4);
+    const scratch = this.arena.alloc(s.stride * s.nt);
+    this.run(T.conv2dBackwardInputTask, s.nt, [...s.dimsArgs, pg, pw, o, scratch, s.stride]);
+    this.unstage(o, out);
+  }
+
+  conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
+    if (!isF32(x, gy, out) || numel(out.shape) === 0) return this.js.conv2dBackwardWeight(x, gy, out, p);
+    this.arena.reset();
+    const s = this.convSetup(x.shape, out.shape, gy.shape, p);
+    const px = this.stageDense(x), pg = this.stageDense(gy);
+    const n = s.O * s.Kc;
+    const partials = this.arena.alloc(n * 4 * s.nt);
+    const scratch = this.arena.alloc(s.stride * s.nt);
+    this.run(T.conv2dBackwardWeightTask, s.nt, [...s.dimsArgs, px, pg, partials, scratch, s.stride]);
+    const result = this.arena.alloc(n * 4);
+    this.run(T.sumPartialsTask, this.threads(n, PAR_ELEMENTS), [p.groups, s.og, s.Kc, s.nt, partials, result]);
+    this.unstage(result, out);
+  }
+
+  // ---- pooling ---------------------------------------------------------------------------------
+
+  private poolArgs(inShape: readonly number[], outShape: readonly number[], p: PoolParams): number[] {
+    return [
+      inShape[0] * inShape[1], inShape[2], inShape[3], outShape[2], outShape[3], p.kernel[0], p.kernel[1],
+      p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1],
+    ];
+  }
+
+  private poolThreads(inShape: readonly number[], outShape: readonly number[], p: PoolParams): number {
+    const planes = inShape[0] * inShape[1];
+    return Math.min(planes, this.threads(numel(outShape) * p.kernel[0] * p.kernel[1] + numel(inShape), PAR_ELEMENTS));
+  }
+
+  maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
+    if (!isF32(x, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return this.js.maxPool2d(x, out, indices, p);
+    this.arena.reset();
+    const px = this.stageDense(x);
+    const n = numel(out.shape);
+    const o = this.arena.alloc(n * 4), oi = this.arena.alloc(n * 4);
+    this.run(T.maxPoolTask, this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), px, o, oi]);
+    this.unstage(o, out);
+    this.unstage(oi, indices);
+  }
+
+  maxPool2dBackward(gy: View, indices: View, out: View): void {
+    if (!isF32(gy, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return this.js.maxPool2dBackward(gy, indices, out);
+    this.arena.reset();
+    const pg = this.stageDense(gy), pi = this.stageDense(indices);
+    const o = this.arena.alloc(numel(out.shape) * 4);
+    const planes = out.shape[0] * out.shape[1];
+    const nt = Math.min(planes, this.threads(numel(out.shape), PAR_ELEMENTS));
+    this.run(T.maxPoolBackwardTask, nt, [planes, out.shape[2] * out.shape[3], gy.shape[2] * gy.shape[3], pg, pi, o]);
+    this.unstage(o, out);
+  }
+
+  avgPool2d(x: View, out: View, p: PoolParams): void {
+    if (!isF32(x, out) || numel(out.shape) === 0) return this.js.avgPool2d(x, out, p);
+    this.arena.reset();
+    const px = this.stageDense(x);
+    const o = this.arena.alloc(numel(out.shape) * 4);
+    this.run(T.avgPoolTask, this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
+    this.unstage(o, out);
+  }
+
+  avgPool2dBackward(gy: View, out: View, p: PoolParams): void {
+    if (!isF32(gy, out) || numel(out.shape) === 0) return this.js.avgPool2dBackward(gy, out, p);
+    this.arena.reset();
+    const pg = this.stageDense(gy);
+    const o = this.arena.alloc(numel(out.shape) * 4);
+    this.run(T.avgPoolBackwardTask, this.poolThreads(out.shape, gy.shape, p), [...this.poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
+    this.unstage(o, out);
+  }
+
+  // ---- optimizers ------------------------------------------------------------------------------
+
+  /** Copies float32 arrays into the arena; null when any is not float32. */
+  private stageArrays(arrays: Array<TypedArray | null>): number[] | null {
+    if (!arrays.every((a) => a === null || a instanceof Float32Array)) return null;
+    this.arena.reset();
+    return arrays.map((a) => {
+      if (!a) return 0;
+      const p = this.arena.alloc(a.length * 4);
+      this.arena.f32.set(a as Float32Array, p >> 2);
+      return p;
+    });
+  }
+
+  private unstageArrays(arrays: Array<TypedArray | null>, ptrs: number[]): void {
+    arrays.forEach((a, i) => {
+      if (a) (a as Float32Array).set(this.arena.f32.subarray(ptrs[i] >> 2, (ptrs[i] >> 2) + a.length));
+    });
+  }
+
+  sgdUpdate(param: TypedArray, grad: TypedArray, buf: TypedArray | null, p: SgdParams): void {
+    const ptrs = this.stageArrays([param, grad, buf]);
+    if (!ptrs) return this.js.sgdUpdate(param, grad, buf, p);
+    this.run(T.sgdTask, this.threads(param.length, PAR_ELEMENTS), [
+      param.length, ptrs[0], ptrs[1], ptrs[2], p.lr, p.momentum, p.dampening, p.nesterov ? 1 : 0, p.weightDecay, p.firstStep ? 1 : 0,
+    ]);
+    this.unstageArrays([param, null, buf], ptrs);
+  }
+
+  adamUpdate(param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, maxV: TypedArray | null, p: AdamParams): void {
+    const ptrs = this.stageArrays([param, grad, m, v, maxV]);
+    if (!ptrs) return this.js.adamUpdate(param, grad, m, v, maxV, p);
+    this.run(T.adamTask, this.threads(param.length, PAR_ELEMENTS), [
+      param.length, ptrs[0], ptrs[1], ptrs[2], ptrs[3], ptrs[4],
+      p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.decoupled ? 1 : 0, p.step,
+    ]);
+    this.unstageArrays([param, null, m, v, maxV], ptrs);
+  }
+}
+
+/** The wasm backend, or null where WebAssembly SIMD (or shared memory) is unavailable. */
+export function createWasmBackend(): WasmBackend | null {
+  const k = loadKernels();
+  return k ? new WasmBackend(k) : null;
+}
+
+let notified = false;
+
+/**
+ * Registers "wasm" with setBackend and returns whether its kernels validated here. Where they did
+ * not, "wasm" still resolves, to the js backend, after a one-line notice.
+ */
+export function registerWasmBackend(): boolean {
+  const ok = loadKernels() !== null;
+  registerBackend("wasm", () => {
+    const b = createWasmBackend();
+    if (b) return b;
+    if (!notified) {
+      notified = true;
+      console.warn("deeptype: WebAssembly SIMD or shared memory is unavailable here; the wasm backend falls back to the js kernels");
+    }
+    return new JsBackend();
+  });
+  return ok;
+}

@@ -1,0 +1,119 @@
+/**
+ * The wasm backend's thread pool and registration: argument checks, thread-count independence of
+ * results, and that scripts using it exit on their own under tsx and from compiled JavaScript.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { getBackend, setBackend } from "../src/backend/index.js";
+import { createWasmBackend, getNumThreads, registerWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { Generator } from "../src/tensor/generator.js";
+import { assertBitwise, randView, zeros } from "./backend-wasm-helpers.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const wasm = createWasmBackend()!;
+
+describe("wasm backend: threads", () => {
+  it("setNumThreads rejects what is not a positive integer, naming the function and the fix", () => {
+    for (const bad of [0, -1, 1.5, NaN, Infinity]) {
+      assert.throws(() => setNumThreads(bad), /setNumThreads: expected a positive integer number of threads, got .*use 1/);
+    }
+    setNumThreads(3);
+    assert.equal(getNumThreads(), 3);
+    setNumThreads(2);
+    assert.equal(getNumThreads(), 2);
+  });
+
+  it("gives bitwise identical elementwise, reduction, softmax and pooling results on 1 and 2 threads", () => {
+    const g = new Generator(21);
+    const a = randView(g, [301, 517], "perm"), b = randView(g, [301, 517], "bcast");
+    const run = (nt: number): Float32Array[] => {
+      setNumThreads(nt);
+      const outs: Float32Array[] = [];
+      const o1 = zeros(a.shape); wasm.binary("mul", a, b, o1); outs.push(o1.data as Float32Array);
+      const o2 = zeros(a.shape); wasm.unary("tanh", a, o2); outs.push(o2.data as Float32Array);
+      const o3 = zeros([517]); wasm.reduce("sum", a, [0], o3); outs.push(o3.data as Float32Array);
+      const o4 = zeros([301]); wasm.reduce("max", a, [1], o4); outs.push(o4.data as Float32Array);
+      const o5 = zeros(a.shape); wasm.softmax(a, 1, true, o5); outs.push(o5.data as Float32Array);
+      const x = randView(new Generator(5), [4, 16, 20, 20]);
+      const o6 = zeros([4, 16, 10, 10]), i6 = zeros([4, 16, 10, 10], "int32");
+      wasm.maxPool2d(x, o6, i6, { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true });
+      outs.push(o6.data as Float32Array);
+      const o7 = zeros([4, 8, 20, 20]);
+      const w = randView(new Generator(6), [8, 16, 3, 3]);
+      wasm.conv2d(x, w, null, o7, { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 });
+      outs.push(o7.data as Float32Array);
+      return outs;
+    };
+    const one = run(1), two = run(2);
+    one.forEach((o, i) => assertBitwise(o, two[i], `result ${i}`));
+  });
+
+  it("registers as \"wasm\" and validates here", () => {
+    const before = getBackend();
+    assert.equal(registerWasmBackend(), true);
+    assert.equal(setBackend("wasm").name, "wasm");
+    setBackend(before);
+  });
+});
+
+/** Runs a script in a fresh node; a hang guard, not a timing assertion. */
+function node(args: string[], env: Record<string, string> = {}): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", timeout: 60_000, env: { ...process.env, ...env } });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+// Multiplies 256×256 matrices on 2 threads, prints a checksum, and must then exit by itself.
+const script = (modulePath: string) => `
+import(${JSON.stringify(modulePath)}).then((m) => {
+  m.setNumThreads(2);
+  const b = m.createWasmBackend();
+  const n = 256, a = new Float32Array(n * n).fill(0.5), out = new Float32Array(n * n);
+  const v = (d) => ({ data: d, dtype: "float32", shape: [1, n, n], strides: [0, n, 1], offset: 0 });
+  b.matmul(v(a), v(a), v(out));
+  console.log("threads", m.getNumThreads(), "variant", b.variant, "value", out[12345]);
+});`;
+
+describe("wasm backend: processes", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "deeptype-wasm-"));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("a tsx script using 2 threads exits on its own", () => {
+    const r = node(["--import", "tsx", "--input-type=module", "-e", script(join(root, "src/backend/wasm/index.ts"))]);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /threads 2 variant (relaxed-simd|simd) value 64/);
+  });
+
+  it("the compiled JavaScript (as in dist/) loads its kernels and workers, and exits on its own", () => {
+    const tsc = join(root, "node_modules/typescript/bin/tsc");
+    const build = node([tsc, join(root, "src/backend/wasm/index.ts"), "--outDir", tmp, "--rootDir", root, "--module", "nodenext",
+      "--moduleResolution", "nodenext", "--target", "es2022", "--skipLibCheck", "--types", "node"]);
+    assert.equal(build.status, 0, build.out);
+    const r = node(["--input-type=module", "-e", script(join(tmp, "src/backend/wasm/index.js"))]);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /threads 2 variant (relaxed-simd|simd) value 64/);
+  });
+
+  it("DEEPTYPE_NUM_THREADS sets the default, and a bad value is a clear error", () => {
+    const code = `import(${JSON.stringify(join(root, "src/backend/wasm/index.ts"))}).then((m) => console.log("n=" + m.getNumThreads()))`;
+    const ok = node(["--import", "tsx", "--input-type=module", "-e", code], { DEEPTYPE_NUM_THREADS: "3" });
+    assert.match(ok.out, /n=3/);
+    const bad = node(["--import", "tsx", "--input-type=module", "-e", code], { DEEPTYPE_NUM_THREADS: "zero" });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.out, /DEEPTYPE_NUM_THREADS must be a positive integer, got "zero"/);
+  });
+
+  it("without WebAssembly, \"wasm\" falls back to the js kernels with a one-line notice", () => {
+    const code = `Promise.all([import(${JSON.stringify(join(root, "src/backend/wasm/index.ts"))}), import(${JSON.stringify(join(root, "src/backend/index.ts"))})])
+      .then(([w, b]) => { console.log("validated=" + w.registerWasmBackend()); console.log("backend=" + b.setBackend("wasm").name); })`;
+    const r = node(["--noexpose-wasm", "--import", "tsx", "--input-type=module", "-e", code]);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /validated=false/);
+    assert.match(r.out, /backend=js/);
+    assert.match(r.out, /falls back to the js kernels/);
+  });
+});

@@ -1,0 +1,487 @@
+/**
+ * The wasm backend against the js reference, kernel by kernel, through the backend contract:
+ * random shapes (sizes 1, 3, 7, 17, 65 and 1000+), sliced, transposed and broadcast views, on 1
+ * and 2 threads. float32 must agree to rtol 1e-4 / atol 1e-5 (sums get a bound that grows with
+ * their length); other dtypes are delegated and must agree exactly.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { ConvParams, PoolParams, View } from "../src/backend/backend.js";
+import { JsBackend } from "../src/backend/js/index.js";
+import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { Generator } from "../src/tensor/generator.js";
+import { numel } from "../src/tensor/shape.js";
+import { assertClose, LAYOUTS, randView, view, zeros } from "./backend-wasm-helpers.js";
+
+const wasmOrNull = createWasmBackend();
+assert.ok(wasmOrNull, "WebAssembly SIMD must be available on Node >= 20");
+const wasm = wasmOrNull;
+const js = new JsBackend();
+
+/** Runs `fn` with the wasm backend limited to n threads. */
+function withThreads(n: number, fn: () => void): void {
+  setNumThreads(n);
+  fn();
+}
+
+const SHAPES: number[][] = [[1], [3], [7, 17], [65, 3, 7], [17, 65], [1031]];
+const THREADS = [1, 2];
+
+describe("wasm backend: elementwise", () => {
+  const unaryOps = [
+    "neg", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "abs", "sign", "sin", "cos", "tanh", "sigmoid",
+    "relu", "erf", "floor", "ceil", "round", "reciprocal", "square", "gelu", "geluTanh",
+  ] as const;
+  for (const nt of THREADS) {
+    it(`unary ops on every layout, ${nt} thread(s)`, () => withThreads(nt, () => {
+      const g = new Generator(1);
+      for (const shape of SHAPES) {
+        for (const layout of ["contig", "offset", "perm"] as const) {
+          const x = randView(g, shape, layout, -3, 3);
+          // Exact halves and zeros exercise round-half-even, sign(±0) and relu(-0).
+          x.data[x.offset] = 2.5;
+          for (const op of unaryOps) {
+            const a = zeros(shape), b = zeros(shape);
+            wasm.unary(op, x, a);
+            js.unary(op, x, b);
+            assertClose(a, b, `${op} ${layout} [${shape}]`);
+          }
+        }
+      }
+    }));
+  }
+
+  it("large unary runs split across threads (65537 elements)", () => withThreads(2, () => {
+    const g = new Generator(2);
+    const x = randView(g, [257, 255], "perm", -3, 3);
+    for (const op of ["exp", "relu", "sigmoid", "tanh"] as const) {
+      const a = zeros(x.shape), b = zeros(x.shape);
+      wasm.unary(op, x, a);
+      js.unary(op, x, b);
+      assertClose(a, b, op);
+    }
+  }));
+
+  it("unary ops with parameters", () => withThreads(2, () => {
+    const g = new Generator(3);
+    const cases: Array<["leakyRelu" | "elu" | "clamp" | "powScalar" | "isClose", number, number]> = [
+      ["leakyRelu", 0.01, 0], ["elu", 1.5, 0], ["clamp", -0.5, 0.75], ["clamp", -Infinity, 0.3],
+      ["powScalar", 2, 0], ["powScalar", 0.5, 0], ["powScalar", -1.5, 0],
+    ];
+    for (const shape of SHAPES) {
+      for (const layout of ["contig", "offset", "perm"] as const) {
+        const x = randView(g, shape, layout, -3, 3);
+        for (const [op, p, q] of cases) {
+          const a = zeros(shape), b = zeros(shape);
+          wasm.unaryParam(op, x, a, p, q);
+          js.unaryParam(op, x, b, p, q);
+          assertClose(a, b, `${op}(${p},${q}) ${layout} [${shape}]`);
+        }
+        const a = zeros(shape, "bool"), b = zeros(shape, "bool");
+        wasm.unaryParam("isClose", x, a, 0.5, 0);
+        js.unaryParam("isClose", x, b, 0.5, 0);
+        assert.deepEqual(Array.from(a.data), Array.from(b.data));
+      }
+    }
+  }));
+
+  for (const nt of THREADS) {
+    it(`binary ops with broadcast and strided operands, ${nt} thread(s)`, () => withThreads(nt, () => {
+      const g = new Generator(4);
+      const ops = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "remainder", "atan2"] as const;
+      for (const shape of [...SHAPES, [2, 3, 4, 5, 6], [300, 257]]) {
+        for (const la of LAYOUTS) {
+          const lb = LAYOUTS[(LAYOUTS.indexOf(la) + 1) % LAYOUTS.length];
+          const a = randView(g, shape, la, 0.1, 3), b = randView(g, shape, lb, -2, 2);
+          for (const op of ops) {
+            const x = zeros(shape), y = zeros(shape);
+            wasm.binary(op, a, b, x);
+            js.binary(op, a, b, y);
+            assertClose(x, y, `${op} ${la}/${lb} [${shape}]`);
+          }
+          // A scalar operand arrives as a view with every stride 0.
+          const s = view(new Float32Array([1.75]), shape, shape.map(() => 0));
+          for (const op of ["add", "mul", "sub", "div"] as const) {
+            const x = zeros(shape), y = zeros(shape);
+            wasm.binary(op, s, a, x);
+            js.binary(op, s, a, y);
+            assertClose(x, y, `${op} scalar [${shape}]`);
+          }
+        }
+      }
+    }));
+  }
+
+  it("maximum/minimum propagate NaN like the reference", () => {
+    const a = view(new Float32Array([NaN, 1, 2, NaN, 5, -1, 0, 3]), [8]);
+    const b = view(new Float32Array([1, NaN, 3, NaN, 4, -2, -0, 3]), [8]);
+    for (const op of ["maximum", "minimum"] as const) {
+      const x = zeros([8]), y = zeros([8]);
+      wasm.binary(op, a, b, x);
+      js.binary(op, a, b, y);
+      assertClose(x, y, op, 0, 0);
+    }
+  });
+
+  it("copy into strided outputs and fill", () => withThreads(2, () => {
+    const g = new Generator(5);
+    for (const shape of SHAPES) {
+      for (const layout of LAYOUTS) {
+        const src = randView(g, shape, layout);
+        const outW = randView(g, shape, "offset"), outJ = view(Float32Array.from(outW.data), outW.shape, outW.strides, outW.offset);
+        wasm.copy(src, outW);
+        js.copy(src, outJ);
+        assert.deepEqual(Array.from(outW.data), Array.from(outJ.data), `copy ${layout} [${shape}]`);
+        const f = zeros(shape);
+        wasm.fill(f, 0.5);
+        assert.ok(Array.from(f.data).every((v) => v === 0.5));
+      }
+    }
+    // float32 -> int32 conversion is delegated.
+    const src = view(new Float32Array([1.7, -2.2, 3.9]), [3]);
+    const a = zeros([3], "int32"), b = zeros([3], "int32");
+    wasm.copy(src, a);
+    js.copy(src, b);
+    assert.deepEqual(Array.from(a.data), Array.from(b.data));
+  }));
+
+  it("grows the arena for operands larger than any before (64 MiB)", () => withThreads(2, () => {
+    const n = 1 << 24;
+    const data = new Float32Array(n + 8);
+    for (let i = 0; i < data.length; i++) data[i] = (i % 1000) - 500;
+    // Offset and sliced, so both the span copy and the kernel see the grown memory.
+    const x = view(data, [n / 4096, 4096], [4096, 1], 8);
+    const out = zeros([n / 4096, 4096]);
+    wasm.unary("neg", x, out);
+    for (let i = 0; i < n; i += 4093) assert.equal(out.data[i], -data[i + 8]);
+    const t = view(data, [4096, n / 4096], [1, 4096], 0);
+    const out2 = zeros([4096, n / 4096]);
+    wasm.copy(t, out2);
+    for (let i = 0; i < n; i += 4093) assert.equal(out2.data[i], data[(i % (n / 4096)) * 4096 + Math.floor(i / (n / 4096))]);
+  }));
+
+  it("delegates other dtypes to the js kernels", () => {
+    const a = view(new Float64Array([1, 2, 3, 4]), [2, 2], undefined, 0, "float64");
+    const b = view(new Float64Array([0.5, -1, 2, 8]), [2, 2], undefined, 0, "float64");
+    for (const op of ["add", "mul", "div"] as const) {
+      const x = zeros([2, 2], "float64"), y = zeros([2, 2], "float64");
+      wasm.binary(op, a, b, x);
+      js.binary(op, a, b, y);
+      assert.deepEqual(Array.from(x.data), Array.from(y.data));
+    }
+    const i = view(new Int32Array([7, -7, 9, 4]), [4], undefined, 0, "int32");
+    const j = view(new Int32Array([2, 2, -4, 3]), [4], undefined, 0, "int32");
+    const x = zeros([4], "int32"), y = zeros([4], "int32");
+    wasm.binary("div", i, j, x);
+    js.binary("div", i, j, y);
+    assert.deepEqual(Array.from(x.data), Array.from(y.data));
+    const m = zeros([1, 2, 2], "float64"), n = zeros([1, 2, 2], "float64");
+    const a3 = view(a.data, [1, 2, 2], [0, 2, 1], 0, "float64"), b3 = view(b.data, [1, 2, 2], [0, 2, 1], 0, "float64");
+    wasm.matmul(a3, b3, m);
+    js.matmul(a3, b3, n);
+    assert.deepEqual(Array.from(m.data), Array.from(n.data));
+  });
+});
+
+describe("wasm backend: reductions and softmax", () => {
+  for (const nt of THREADS) {
+    it(`sum/prod/max/min over every axis set, ${nt} thread(s)`, () => withThreads(nt, () => {
+      const g = new Generator(6);
+      const shapes = [[1], [7], [3, 17], [7, 1, 65], [2, 3, 4, 5], [1031, 3], [65, 1031]];
+      for (const shape of shapes) {
+        const axisSets: number[][] = [];
+        for (let mask = 1; mask < 1 << shape.length; mask++) axisSets.push(shape.map((_, i) => i).filter((i) => mask & (1 << i)));
+        for (const layout of ["contig", "offset", "perm", "bcast"] as const) {
+          const x = randView(g, shape, layout, -2, 2);
+          const xp = randView(g, shape, layout, 0.9, 1.1);
+          for (const axes of axisSets) {
+            const outShape = shape.filter((_, i) => !axes.includes(i));
+            for (const op of ["sum", "prod", "max", "min"] as const) {
+              const src = op === "prod" ? xp : x;
+              const a = zeros(outShape), b = zeros(outShape);
+              wasm.reduce(op, src, axes, a);
+              js.reduce(op, src, axes, b);
+              // A float32 result of an f64 sum is off by at most half an ulp of the largest partial.
+              const len = numel(axes.map((i) => shape[i]));
+              assertClose(a, b, `${op} axes [${axes}] ${layout} [${shape}]`, 1e-4, 1e-5 * Math.sqrt(len));
+            }
+          }
+        }
+      }
+    }));
+  }
+
+  it("max/min keep NaN, and empty sums are 0", () => {
+    const x = view(new Float32Array([1, NaN, 3, 4, 5, 6, 7, 8, 9]), [9]);
+    for (const op of ["max", "min", "sum"] as const) {
+      const a = zeros([]), b = zeros([]);
+      wasm.reduce(op, x, [0], a);
+      js.reduce(op, x, [0], b);
+      assertClose(a, b, op);
+    }
+    const e = view(new Float32Array(0), [0, 3]);
+    const a = zeros([3]), b = zeros([3]);
+    wasm.reduce("sum", e, [0], a);
+    js.reduce("sum", e, [0], b);
+    assert.deepEqual(Array.from(a.data), Array.from(b.data));
+  });
+
+  for (const nt of THREADS) {
+    it(`softmax and logSoftmax along each axis, ${nt} thread(s)`, () => withThreads(nt, () => {
+      const g = new Generator(7);
+      for (const shape of [[1], [17], [3, 7], [7, 65, 3], [17, 1031]]) {
+        for (const layout of ["contig", "offset", "perm"] as const) {
+          const x = randView(g, shape, layout, -8, 8);
+          for (let axis = 0; axis < shape.length; axis++) {
+            for (const log of [false, true]) {
+              const a = zeros(shape), b = zeros(shape);
+              wasm.softmax(x, axis, log, a);
+              js.softmax(x, axis, log, b);
+              assertClose(a, b, `softmax log=${log} axis ${axis} ${layout} [${shape}]`);
+            }
+          }
+        }
+      }
+    }));
+  }
+});
+
+/** Σ|a||b| for each output: the scale of a dot product's rounding error. */
+function absDot(a: View, b: View, out: View): Float64Array {
+  const abs = (v: View): View => ({ ...v, data: Float32Array.from(v.data, Math.abs) });
+  const s = zeros(out.shape);
+  js.matmul(abs(a), abs(b), s);
+  return Float64Array.from(s.data, (v) => 1e-6 * v);
+}
+
+describe("wasm backend: matmul", () => {
+  const sizes: Array<[number, number, number, number]> = [
+    [1, 1, 1, 1], [1, 3, 7, 17], [2, 17, 3, 7], [3, 7, 65, 1], [1, 65, 17, 65], [2, 5, 1031, 3], [1, 40, 65, 1030], [1, 9, 300, 13],
+  ];
+  for (const nt of THREADS) {
+    it(`plain, transposed, sliced and batch-broadcast operands, ${nt} thread(s)`, () => withThreads(nt, () => {
+      const g = new Generator(8);
+      for (const [B, M, K, N] of sizes) {
+        for (const la of ["contig", "perm", "offset"] as const) {
+          for (const lb of ["contig", "perm", "offset"] as const) {
+            const a = randView(g, [B, M, K], la);
+            const b = randView(g, [B, K, N], lb);
+            const x = zeros([B, M, N]), y = zeros([B, M, N]);
+            wasm.matmul(a, b, x);
+            js.matmul(a, b, y);
+            assertClose(x, y, `matmul ${la}·${lb} [${B},${M},${K}]·[${B},${K},${N}]`, 1e-4, 1e-5, absDot(a, b, y));
+          }
+        }
+        // The batch of b broadcast (stride 0), as for x @ W with a batched x.
+        const a = randView(g, [B, M, K]);
+        const b0 = randView(g, [1, K, N]);
+        const b = view(b0.data, [B, K, N], [0, b0.strides[1], b0.strides[2]]);
+        const x = zeros([B, M, N]), y = zeros([B, M, N]);
+        wasm.matmul(a, b, x);
+        js.matmul(a, b, y);
+        assertClose(x, y, `matmul broadcast batch [${B},${M},${K}]`, 1e-4, 1e-5, absDot(a, b, y));
+      }
+    }));
+  }
+
+  it("tall-skinny and wide shapes split over rows or columns alike on 1 and 2 threads", () => {
+    const g = new Generator(9);
+    for (const [M, K, N] of [[600, 64, 10], [10, 64, 600], [1, 1030, 300]]) {
+      const a = randView(g, [1, M, K]), b = randView(g, [1, K, N], "perm");
+      const r: Float32Array[] = [];
+      for (const nt of THREADS) {
+        setNumThreads(nt);
+        const x = zeros([1, M, N]);
+        wasm.matmul(a, b, x);
+        r.push(x.data as Float32Array);
+      }
+      // Each output element is computed by one thread with the same instruction sequence.
+      assert.deepEqual(Array.from(r[0]), Array.from(r[1]), `[${M},${K},${N}]`);
+      const y = zeros([1, M, N]);
+      js.matmul(a, b, y);
+      assertClose(view(r[0], [1, M, N]), y, `[${M},${K},${N}]`, 1e-4, 1e-5, absDot(a, b, y));
+    }
+  });
+
+  it("K = 0 gives zeros", () => {
+    const a = zeros([1, 3, 0]), b = zeros([1, 0, 4]);
+    const x = view(new Float32Array(12).fill(7), [1, 3, 4]);
+    wasm.matmul(a, b, x);
+    assert.ok(Array.from(x.data).every((v) => v === 0));
+  });
+});
+
+interface ConvCase { x: number[]; o: number; k: [number, number]; p: ConvParams; bias: boolean }
+
+function convOut(c: ConvCase): number[] {
+  const [N, , H, W] = c.x;
+  const oh = Math.floor((H + 2 * c.p.padding[0] - c.p.dilation[0] * (c.k[0] - 1) - 1) / c.p.stride[0]) + 1;
+  const ow = Math.floor((W + 2 * c.p.padding[1] - c.p.dilation[1] * (c.k[1] - 1) - 1) / c.p.stride[1]) + 1;
+  return [N, c.o, oh, ow];
+}
+
+describe("wasm backend: convolution", () => {
+  const P = (stride: [number, number], padding: [number, number], dilation: [number, number], groups: number): ConvParams => ({ stride, padding, dilation, groups });
+  const cases: ConvCase[] = [
+    { x: [1, 1, 1, 1], o: 1, k: [1, 1], p: P([1, 1], [0, 0], [1, 1], 1), bias: false },
+    { x: [2, 3, 7, 9], o: 4, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
+    { x: [2, 3, 17, 7], o: 5, k: [3, 2], p: P([2, 1], [1, 0], [1, 1], 1), bias: true },
+    { x: [3, 4, 9, 9], o: 6, k: [3, 3], p: P([1, 2], [2, 2], [2, 1], 2), bias: false },
+    { x: [2, 8, 5, 5], o: 16, k: [1, 1], p: P([1, 1], [0, 0], [1, 1], 1), bias: true },
+    { x: [2, 4, 9, 9], o: 4, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 4), bias: true },
+    { x: [1, 2, 33, 33], o: 3, k: [5, 5], p: P([3, 3], [2, 2], [1, 1], 1), bias: false },
+    // cg·kH·kW = 288 spans two of the gemm's 256-deep K blocks.
+    { x: [3, 32, 6, 6], o: 8, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
+  ];
+  for (const nt of THREADS) {
+    it(`forward, input gradient and weight gradient, ${nt} thread(s)`, () => withThreads(nt, () => {
+      const g = new Generator(10);
+      for (const c of cases) {
+        const cg = c.x[1] / c.p.groups;
+        const wShape = [c.o, cg, c.k[0], c.k[1]];
+        const yShape = convOut(c);
+        const what = `x [${c.x}] w [${wShape}] ${JSON.stringify(c.p)}`;
+        for (const layout of ["contig", "perm"] as const) {
+          const x = randView(g, c.x, layout);
+          const w = randView(g, wShape, layout === "perm" ? "offset" : "contig");
+          const bias = c.bias ? randView(g, [c.o]) : null;
+          const a = zeros(yShape), b = zeros(yShape);
+          wasm.conv2d(x, w, bias, a, c.p);
+          js.conv2d(x, w, bias, b, c.p);
+          assertClose(a, b, `conv2d ${layout} ${what}`);
+          const gy = randView(g, yShape, layout);
+          const gxa = zeros(c.x), gxb = zeros(c.x);
+          wasm.conv2dBackwardInput(gy, w, gxa, c.p);
+          js.conv2dBackwardInput(gy, w, gxb, c.p);
+          assertClose(gxa, gxb, `conv2dBackwardInput ${layout} ${what}`);
+          const gwa = zeros(wShape), gwb = zeros(wShape);
+          wasm.conv2dBackwardWeight(x, gy, gwa, c.p);
+          js.conv2dBackwardWeight(x, gy, gwb, c.p);
+          assertClose(gwa, gwb, `conv2dBackwardWeight ${layout} ${what}`, 1e-4, 1e-4);
+        }
+      }
+    }));
+  }
+});
+
+describe("wasm backend: pooling", () => {
+  const P = (kernel: [number, number], stride: [number, number], padding: [number, number], dilation: [number, number], countIncludePad: boolean): PoolParams =>
+    ({ kernel, stride, padding, dilation, countIncludePad });
+  const cases: Array<{ x: number[]; p: PoolParams }> = [
+    { x: [1, 1, 1, 1], p: P([1, 1], [1, 1], [0, 0], [1, 1], true) },
+    { x: [2, 3, 7, 7], p: P([2, 2], [2, 2], [0, 0], [1, 1], true) },
+    { x: [2, 3, 17, 9], p: P([3, 3], [2, 1], [1, 1], [1, 1], false) },
+    { x: [1, 5, 9, 65], p: P([3, 2], [1, 2], [1, 1], [2, 1], true) },
+    { x: [3, 2, 8, 8], p: P([3, 3], [3, 3], [1, 1], [1, 1], false) },
+  ];
+  const outOf = (x: number[], p: PoolParams): number[] => [
+    x[0], x[1],
+    Math.floor((x[2] + 2 * p.padding[0] - p.dilation[0] * (p.kernel[0] - 1) - 1) / p.stride[0]) + 1,
+    Math.floor((x[3] + 2 * p.padding[1] - p.dilation[1] * (p.kernel[1] - 1) - 1) / p.stride[1]) + 1,
+  ];
+  for (const nt of THREADS) {
+    it(`max and avg pooling, forward and backward, ${nt} thread(s)`, () => withThreads(nt, () => {
+      const g = new Generator(11);
+      for (const c of cases) {
+        const yShape = outOf(c.x, c.p);
+        for (const layout of ["contig", "offset", "perm"] as const) {
+          const x = randView(g, c.x, layout);
+          const what = `[${c.x}] ${JSON.stringify(c.p)} ${layout}`;
+          const a = zeros(yShape), b = zeros(yShape);
+          const ia = zeros(yShape, "int32"), ib = zeros(yShape, "int32");
+          wasm.maxPool2d(x, a, ia, c.p);
+          js.maxPool2d(x, b, ib, c.p);
+          assertClose(a, b, `maxPool2d ${what}`, 0, 0);
+          assert.deepEqual(Array.from(ia.data), Array.from(ib.data), `maxPool2d indices ${what}`);
+          const gy = randView(g, yShape, layout);
+          const ga = zeros(c.x), gb = zeros(c.x);
+          wasm.maxPool2dBackward(gy, ia, ga);
+          js.maxPool2dBackward(gy, ib, gb);
+          assertClose(ga, gb, `maxPool2dBackward ${what}`);
+          const aa = zeros(yShape), ab = zeros(yShape);
+          wasm.avgPool2d(x, aa, c.p);
+          js.avgPool2d(x, ab, c.p);
+          assertClose(aa, ab, `avgPool2d ${what}`);
+          const ga2 = zeros(c.x), gb2 = zeros(c.x);
+          wasm.avgPool2dBackward(gy, ga2, c.p);
+          js.avgPool2dBackward(gy, gb2, c.p);
+          assertClose(ga2, gb2, `avgPool2dBackward ${what}`);
+        }
+      }
+    }));
+  }
+
+  it("max pooling lets NaN win, as the reference", () => {
+    const x = view(new Float32Array([1, NaN, 3, 4, 5, 6, 7, 8, 9]), [1, 1, 3, 3]);
+    const p = P([2, 2], [1, 1], [0, 0], [1, 1], true);
+    const a = zeros([1, 1, 2, 2]), b = zeros([1, 1, 2, 2]);
+    const ia = zeros([1, 1, 2, 2], "int32"), ib = zeros([1, 1, 2, 2], "int32");
+    wasm.maxPool2d(x, a, ia, p);
+    js.maxPool2d(x, b, ib, p);
+    assertClose(a, b, "maxPool2d NaN", 0, 0);
+    assert.deepEqual(Array.from(ia.data), Array.from(ib.data));
+  });
+});
+
+describe("wasm backend: optimizer updates", () => {
+  for (const nt of THREADS) {
+    it(`sgdUpdate and adamUpdate match the reference, ${nt} thread(s)`, () => withThreads(nt, () => {
+      const g = new Generator(12);
+      const rand = (n: number, lo = -1, hi = 1) => Float32Array.from({ length: n }, () => lo + (hi - lo) * g.random());
+      for (const n of [1, 7, 65, 70001]) {
+        for (const [momentum, nesterov, first, wd] of [[0, false, false, 0], [0.9, false, true, 0], [0.9, true, false, 1e-2], [0.5, false, false, 0]] as const) {
+          const param = rand(n), grad = rand(n), buf = momentum ? rand(n) : null;
+          const pj = Float32Array.from(param), bj = buf ? Float32Array.from(buf) : null;
+          const p = { lr: 0.1, momentum, dampening: 0.1, nesterov, weightDecay: wd, firstStep: first };
+          wasm.sgdUpdate(param, grad, buf, p);
+          js.sgdUpdate(pj, grad, bj, p);
+          assertClose(param, pj, `sgd n=${n} ${JSON.stringify(p)}`);
+          if (buf && bj) assertClose(buf, bj, "sgd momentum buffer");
+        }
+        for (const [decoupled, amsgrad, wd] of [[false, false, 0], [true, false, 0.01], [false, true, 0.01]] as const) {
+          const param = rand(n), grad = rand(n), m = rand(n, -0.1, 0.1), v = rand(n, 0, 0.01);
+          const maxV = amsgrad ? rand(n, 0, 0.01) : null;
+          const pj = Float32Array.from(param), mj = Float32Array.from(m), vj = Float32Array.from(v);
+          const maxJ = maxV ? Float32Array.from(maxV) : null;
+          const p = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: wd, decoupled, step: 3 };
+          wasm.adamUpdate(param, grad, m, v, maxV, p);
+          js.adamUpdate(pj, grad, mj, vj, maxJ, p);
+          assertClose(param, pj, `adam n=${n} ${JSON.stringify(p)}`);
+          assertClose(m, mj, "adam m");
+          assertClose(v, vj, "adam v");
+          if (maxV && maxJ) assertClose(maxV, maxJ, "adam maxV");
+        }
+      }
+      // float64 parameters are delegated.
+      const p64 = new Float64Array([1, 2]), g64 = new Float64Array([0.5, -0.5]);
+      wasm.sgdUpdate(p64, g64, null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: false });
+      assert.deepEqual(Array.from(p64), [0.95, 2.05]);
+    }));
+  }
+});
+
+describe("wasm backend: delegated kernels", () => {
+  it("where, argReduce, cumsum, gather and indexSelect give the js results", () => {
+    const g = new Generator(13);
+    const x = randView(g, [7, 17], "perm");
+    const y = randView(g, [7, 17]);
+    const cond = view(Uint8Array.from({ length: 7 * 17 }, (_, i) => i % 3 === 0 ? 1 : 0), [7, 17], undefined, 0, "bool");
+    const a = zeros([7, 17]), b = zeros([7, 17]);
+    wasm.where(cond, x, y, a);
+    js.where(cond, x, y, b);
+    assert.deepEqual(Array.from(a.data), Array.from(b.data));
+    const ia = zeros([7], "int32"), ib = zeros([7], "int32");
+    wasm.argReduce("argmax", x, 1, ia);
+    js.argReduce("argmax", x, 1, ib);
+    assert.deepEqual(Array.from(ia.data), Array.from(ib.data));
+    const ca = zeros([7, 17]), cb = zeros([7, 17]);
+    wasm.cumsum(x, 1, ca);
+    js.cumsum(x, 1, cb);
+    assert.deepEqual(Array.from(ca.data), Array.from(cb.data));
+    const idx = view(new Int32Array([3, 0, 6]), [3], undefined, 0, "int32");
+    const sa = zeros([3, 17]), sb = zeros([3, 17]);
+    wasm.indexSelect(x, 0, idx, sa);
+    js.indexSelect(x, 0, idx, sb);
+    assert.deepEqual(Array.from(sa.data), Array.from(sb.data));
+  });
+});
