@@ -48,6 +48,7 @@ test("exam-p4-l2-collapse: λ = 1 shrinks the weights far below λ = 1e-3's and 
   assert.equal(row("sigmoid", "kaiming").ok, false);
   assert.ok(row("sigmoid", "kaiming").backwardRatio < 0.01);
   assert.equal(row("relu", "small").ok, false);
+  assert.ok(r.gradientFirstToLast < 0.01, `first/last ${r.gradientFirstToLast}`);
 });
 
 test("exam-p5-autoencoder: reconstruction loss decreases; both transfer heads give an accuracy", () => {

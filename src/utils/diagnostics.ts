@@ -237,7 +237,7 @@ export function gradientFlowReport(model: nn.AnyModule, opts: GradientFlowOption
   const flagged = new Set<string>([...nonFinite, ...huge, ...missing]);
   if (vanishing) for (const e of ref) if (e.gradNorm < vanishRatio * last.gradNorm) flagged.add(e.name);
   if (exploding && firstToLast > 1 / vanishRatio) flagged.add(first.name);
-  const table = entries.map((e) => `  ${e.name.padEnd(Math.max(...entries.map((x) => x.name.length)))}  grad ${fmtNum(e.gradNorm).padStart(8)}  |grad|/|w| ${fmtNum(e.ratio)}`);
+  const table = entries.map((e) => `  ${e.name.padEnd(Math.max(...entries.map((x) => x.name.length)))}  grad ${fmtNum(e.gradNorm).padStart(8)}  |grad|/|w| ${e.weightNorm > 0 ? fmtNum(e.ratio) : "- (w = 0)"}`);
   const lines: string[] = [];
   if (vanishing) {
     lines.push(
