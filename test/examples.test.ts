@@ -1,6 +1,7 @@
 // Every example in examples/ run in a tiny configuration, asserting the outcome it demonstrates.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { main as p2 } from "../examples/exam-p2-softmax-ce.js";
 import { main as p3 } from "../examples/exam-p3-dead-relu.js";
 import { main as p4, boxingMatches } from "../examples/exam-p4-l2-collapse.js";
 import { main as p5 } from "../examples/exam-p5-autoencoder.js";
@@ -13,6 +14,17 @@ import { parseFlags } from "../examples/common.js";
 import { randn } from "../src/index.js";
 
 const quiet = (): void => {};
+
+test("exam-p2-softmax-ce: equal CE for 2.1, NaN for log of logits, softmax twice flagged and stuck above its floor", () => {
+  const r = p2({ steps: 100, log: quiet });
+  assert.ok(Math.abs(r.ce1 - -Math.log(0.4)) < 1e-6 && Math.abs(r.ce2 - r.ce1) < 1e-7);
+  assert.ok(Number.isNaN(r.handWrittenOnLogits));
+  assert.equal(r.probabilitiesFlagged, true);
+  assert.equal(r.warnings.length, 1, "one warning, for the softmax model only");
+  const floor = -Math.log(Math.E / (Math.E + 2));
+  assert.ok(r.doubleSoftmaxLossCurve.every((v) => v > floor - 1e-6));
+  assert.ok(r.logitsLossCurve[99] < 0.5 * floor, `logits loss ${r.logitsLossCurve[99]}`);
+});
 
 test("exam-p3-dead-relu: the exam's numbers, W unchanged after the ReLU dies, LeakyReLU moves it", () => {
   const r = p3({ epochs: 200, log: quiet });
