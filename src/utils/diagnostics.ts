@@ -659,7 +659,8 @@ export function initReport(model: nn.AnyModule, batch: Tensor, opts: { shrinkRat
     lines.push(
       "Initialisation must match the activation so that Var(x_l) = Var(x_{l-1}) forwards and backwards: Kaiming",
       "(nn.init.kaimingNormal_, nonlinearity \"relu\") for ReLU, Xavier/Glorot (nn.init.xavierNormal_ with gain",
-      "nn.init.calculateGain(\"tanh\")) for tanh/sigmoid; or switch back to ReLU, or add BatchNorm.",
+      "nn.init.calculateGain(\"tanh\")) for tanh. Deep sigmoid stacks lose gradient under either init (sigmoid' ≤ 1/4):",
+      "use ReLU or tanh in hidden layers (sigmoid only at the output), or add BatchNorm or skip connections.",
     );
   }
   const message = (lines.length ? lines : [`Scale is preserved: activation std x${fmtNum(forwardRatio)} forwards, gradient std x${fmtNum(backwardRatio)} backwards.`]).concat(table).join("\n");
