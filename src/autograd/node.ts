@@ -14,6 +14,11 @@ export interface Saved<A> {
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;
   readonly attrs: A;
+  /**
+   * Whether input i receives a gradient (PyTorch's ctx.needs_input_grad). A rule should read only
+   * what those gradients need, so that in-place changes to the other inputs do not fail the version check.
+   */
+  readonly needsInputGrad: readonly boolean[];
 }
 
 export type BackwardFn<A> = (grad: Tensor, saved: Saved<A>) => readonly (Tensor | null | undefined)[];
@@ -63,6 +68,7 @@ export class Node<A = any> {
         return check(saved.output, saved.versions[saved.inputs.length]);
       },
       attrs: this.attrs,
+      needsInputGrad: this.edges.map((e) => e !== null),
     };
     const grads = this.rule(grad, view);
     saved.inputs.forEach((t, i) => {

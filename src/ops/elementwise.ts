@@ -154,7 +154,13 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
 
 type BinaryKind = "arith" | "float" | "compare";
 
-function binaryOp(op: BinaryOp, kind: BinaryKind, backward?: (g: Tensor, a: () => Tensor, b: () => Tensor, out: () => Tensor) => [Tensor | null, Tensor | null]) {
+type BinaryGrad = (g: Tensor, a: () => Tensor, b: () => Tensor, out: () => Tensor) => Tensor;
+
+/**
+ * `grads` gives one rule per input; a rule runs only when that input needs a gradient, so that e.g.
+ * `y.mul_(2)` after `y = x.mul(w)` does not read the overwritten y for a gradient nobody wants.
+ */
+function binaryOp(op: BinaryOp, kind: BinaryKind, grads?: [BinaryGrad, BinaryGrad]) {
   const def = defineOp<undefined>({
     name: op,
     forward([a, b]) {
@@ -162,7 +168,10 @@ function binaryOp(op: BinaryOp, kind: BinaryKind, backward?: (g: Tensor, a: () =
       backend().binary(op, a.view_(), b.view_(), out.view_());
       return out;
     },
-    backward: backward && ((g, s) => backward(g, () => s.inputs[0], () => s.inputs[1], () => s.output)),
+    backward: grads && ((g, s) => {
+      const a = (): Tensor => s.inputs[0], b = (): Tensor => s.inputs[1], out = (): Tensor => s.output;
+      return [s.needsInputGrad[0] ? grads[0](g, a, b, out) : null, s.needsInputGrad[1] ? grads[1](g, a, b, out) : null];
+    }),
   });
   return (a: TensorLike, b: TensorLike): Tensor => {
     let dtype: DType = resultType(a, b);
@@ -174,23 +183,29 @@ function binaryOp(op: BinaryOp, kind: BinaryKind, backward?: (g: Tensor, a: () =
   };
 }
 
-export const add = binaryOp("add", "arith", (g) => [g, g]);
-export const sub = binaryOp("sub", "arith", (g) => [g, neg(g)]);
-export const mul = binaryOp("mul", "arith", (g, a, b) => [mul(g, b()), mul(g, a())]);
-export const div = binaryOp("div", "float", (g, a, b) => [div(g, b()), neg(div(mul(g, a()), square(b())))]);
-const powTensor = binaryOp("pow", "float", (g, a, b, out) => [
-  mul(g, mul(b(), pow(a(), sub(b(), 1)))),
-  mul(g, mul(out(), log(a()))),
+export const add = binaryOp("add", "arith", [(g) => g, (g) => g]);
+export const sub = binaryOp("sub", "arith", [(g) => g, (g) => neg(g)]);
+export const mul = binaryOp("mul", "arith", [(g, _a, b) => mul(g, b()), (g, a) => mul(g, a())]);
+export const div = binaryOp("div", "float", [(g, _a, b) => div(g, b()), (g, a, b) => neg(div(mul(g, a()), square(b())))]);
+const powTensor = binaryOp("pow", "float", [
+  (g, a, b) => mul(g, mul(b(), pow(a(), sub(b(), 1)))),
+  (g, a, _b, out) => mul(g, mul(out(), log(a()))),
 ]);
 /** Ties send half the gradient each way, as PyTorch. */
 const tieSplit = (g: Tensor, win: Tensor, tie: Tensor): Tensor => mul(g, add(win, mul(tie, 0.5)));
-export const maximum = binaryOp("maximum", "arith", (g, a, b) => [tieSplit(g, gt(a(), b()), eq(a(), b())), tieSplit(g, lt(a(), b()), eq(a(), b()))]);
-export const minimum = binaryOp("minimum", "arith", (g, a, b) => [tieSplit(g, lt(a(), b()), eq(a(), b())), tieSplit(g, gt(a(), b()), eq(a(), b()))]);
-export const remainder = binaryOp("remainder", "arith", (g, a, b) => [g, mul(neg(g), floor(div(a(), b())))]);
-export const atan2 = binaryOp("atan2", "float", (g, a, b) => {
-  const r2 = add(square(a()), square(b()));
-  return [div(mul(g, b()), r2), div(mul(neg(g), a()), r2)];
-});
+export const maximum = binaryOp("maximum", "arith", [
+  (g, a, b) => tieSplit(g, gt(a(), b()), eq(a(), b())),
+  (g, a, b) => tieSplit(g, lt(a(), b()), eq(a(), b())),
+]);
+export const minimum = binaryOp("minimum", "arith", [
+  (g, a, b) => tieSplit(g, lt(a(), b()), eq(a(), b())),
+  (g, a, b) => tieSplit(g, gt(a(), b()), eq(a(), b())),
+]);
+export const remainder = binaryOp("remainder", "arith", [(g) => g, (g, a, b) => mul(neg(g), floor(div(a(), b())))]);
+export const atan2 = binaryOp("atan2", "float", [
+  (g, a, b) => div(mul(g, b()), add(square(a()), square(b()))),
+  (g, a, b) => div(mul(neg(g), a()), add(square(a()), square(b()))),
+]);
 export const eq = binaryOp("eq", "compare");
 export const ne = binaryOp("ne", "compare");
 export const lt = binaryOp("lt", "compare");
@@ -224,7 +239,10 @@ const whereOp = defineOp<undefined>({
     backend().where(c.view_(), a.view_(), b.view_(), out.view_());
     return out;
   },
-  backward: (g, { inputs: [c] }) => [null, where(c, g, 0), where(c, 0, g)],
+  backward: (g, s) => {
+    const c = s.inputs[0];
+    return [null, s.needsInputGrad[1] ? where(c, g, 0) : null, s.needsInputGrad[2] ? where(c, 0, g) : null];
+  },
 });
 
 /** `where(cond, a, b)`: a where cond is true, else b (all broadcast together). */

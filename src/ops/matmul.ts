@@ -34,10 +34,10 @@ const bmmOp: OpDef<undefined> = defineOp<undefined>({
     backend().matmul(a.view_(), b.view_(), out.view_());
     return out;
   },
-  backward: (g, { inputs }) => {
-    const [a, b] = [inputs[0], inputs[1]];
-    return [a.requiresGrad ? apply(bmmOp, [g, mT(b)], undefined) : null, b.requiresGrad ? apply(bmmOp, [mT(a), g], undefined) : null];
-  },
+  backward: (g, { inputs, needsInputGrad: [needA, needB] }) => [
+    needA ? apply(bmmOp, [g, mT(inputs[1])], undefined) : null,
+    needB ? apply(bmmOp, [mT(inputs[0]), g], undefined) : null,
+  ],
 });
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
