@@ -53,6 +53,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const dtype = promoteTypes(a.dtype, b.dtype);
   a = to(a, dtype);
   b = to(b, dtype);
+  if (a.ndim === 1 && b.ndim === 1) return reshape(matmul(unsqueeze(a, 0), unsqueeze(b, -1)), []);
   if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
   const [M, K, N] = [a.shape[a.ndim - 2], ka, b.shape[b.ndim - 1]];
