@@ -7,6 +7,7 @@ import { apply, backend, defineOp, installMethods } from "./op.js";
 import { detach, expand, flip, reshape, to } from "./shape.js";
 import { abs, add, div, eq, exp, isfinite, log, mul, pow, sqrt, square, sub, where } from "./elementwise.js";
 import { scatterAdd } from "./indexing.js";
+import { zeros } from "../tensor/creation.js";
 
 type Dims = number | readonly number[];
 
@@ -163,7 +164,7 @@ const pickOp = defineOp<{ axis: number; keepdim: boolean; indices: Tensor }>({
     const shape = reducedShape(x.shape, [axis], true);
     const gk = keepdim ? g : reshape(g, shape);
     const idx = keepdim ? indices : reshape(indices, shape);
-    return [scatterAdd(mul(detach(x), 0), axis, idx, gk)];
+    return [scatterAdd(zeros(x.shape, { dtype: g.dtype }), axis, idx, gk)];
   },
 });
 
