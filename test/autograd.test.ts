@@ -1,0 +1,302 @@
+// Autograd semantics: accumulation, views and broadcasting, retainGrad, detach, noGrad, deep
+// chains, freed graphs and retainGraph, in-place rules and version checks, grad().
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  tensor, ones, zeros, arange, noGrad, enableGrad, isGradEnabled, grad, backward, gradcheck, Tensor, type DType,
+} from "../src/index.js";
+
+const f64 = (v: number[] | number[][], requiresGrad = true): Tensor => tensor(v, { dtype: "float64", requiresGrad });
+const list = (t: Tensor | null): unknown => {
+  assert.ok(t, "expected a gradient, got null");
+  return t.tolist();
+};
+
+test("gradients accumulate into leaves across two backwards; assigning null resets them", () => {
+  const x = f64([1, 2, 3]);
+  x.mul(x).sum().backward();
+  assert.deepEqual(list(x.grad), [2, 4, 6]);
+  x.mul(3).sum().backward();
+  assert.deepEqual(list(x.grad), [5, 7, 9]);
+  x.grad = null;
+  x.sum().backward();
+  assert.deepEqual(list(x.grad), [1, 1, 1]);
+  assert.equal(x.grad!.requiresGrad, false, "grads are not part of a graph without createGraph");
+});
+
+test("a leaf used twice (x * x, and in two branches of different depth) gets the summed gradient", () => {
+  const x = f64([2]);
+  // y = x*x + exp(x)*x ; dy/dx = 2x + exp(x)(1 + x)
+  const a = x.mul(x);
+  const b = x.exp().mul(x);
+  const y = a.add(b).add(a.mul(0)); // a is used twice (diamond), once with zero weight
+  y.sum().backward();
+  assert.ok(Math.abs(x.grad!.item() - (4 + Math.exp(2) * 3)) < 1e-12);
+});
+
+test("diamond graphs: a shared non-leaf gets every consumer's gradient before its own rule runs", () => {
+  const x = f64([0.5, -1]);
+  const h = x.tanh(); // shared
+  const long = h.mul(2).exp().mul(3).log(); // log(3) + 2h
+  const y = h.mul(h).add(long).sum(); // h^2 + 2h + log 3
+  y.backward();
+  const t = [0.5, -1].map(Math.tanh);
+  const expected = t.map((v) => (2 * v + 2) * (1 - v * v));
+  (x.grad!.tolist() as number[]).forEach((g, i) => assert.ok(Math.abs(g - expected[i]) < 1e-12, `${g} vs ${expected[i]}`));
+});
+
+test("views differentiate: transpose, slicing, select, reshape, expand and broadcasting", () => {
+  const x = f64([[1, 2, 3], [4, 5, 6]]);
+  x.t().matmul(f64([[1], [10]], false)).sum().backward(); // sum_j (x[0][j] + 10 x[1][j])
+  assert.deepEqual(list(x.grad), [[1, 1, 1], [10, 10, 10]]);
+  x.grad = null;
+  x.get(":", "1:").mul(f64([[1, 2], [3, 4]], false)).sum().backward();
+  assert.deepEqual(list(x.grad), [[0, 1, 2], [0, 3, 4]]);
+  x.grad = null;
+  x.select(1, -1).sum().backward();
+  assert.deepEqual(list(x.grad), [[0, 0, 1], [0, 0, 1]]);
+  x.grad = null;
+  x.reshape([3, 2]).mul(f64([[1, 2], [3, 4], [5, 6]], false)).sum().backward();
+  assert.deepEqual(list(x.grad), [[1, 2, 3], [4, 5, 6]]);
+  const b = f64([1, 2, 3]);
+  const c = f64([[1], [2]]);
+  b.add(c).mul(f64([[1, 1, 1], [2, 2, 2]], false)).sum().backward(); // [2,3] = [3] + [2,1]
+  assert.deepEqual(list(b.grad), [3, 3, 3]);
+  assert.deepEqual(list(c.grad), [[3], [6]]);
+  const s = f64([2]);
+  s.expand([4]).sum().backward();
+  assert.deepEqual(list(s.grad), [4]);
+});
+
+test("broadcasting against a 0-d tensor and a scalar: the gradient has the 0-d shape", () => {
+  const s = tensor(3, { dtype: "float64", requiresGrad: true });
+  const x = f64([1, 2, 3]);
+  x.mul(s).add(1).sum().backward();
+  assert.deepEqual(s.grad!.shape, []);
+  assert.equal(s.grad!.item(), 6);
+  assert.deepEqual(list(x.grad), [3, 3, 3]);
+});
+
+test("retainGrad keeps a non-leaf's gradient; other non-leaves keep none", () => {
+  const x = f64([1, 2]);
+  const h = x.mul(3);
+  h.retainGrad();
+  const k = h.exp();
+  k.sum().backward();
+  assert.deepEqual(list(h.grad), [Math.exp(3), Math.exp(6)]);
+  assert.equal(k.grad, null);
+  assert.equal(h.isLeaf, false);
+});
+
+test("detach shares storage, has no gradFn and stops gradients", () => {
+  const x = f64([1, 2]);
+  const d = x.mul(2).detach();
+  assert.equal(d.requiresGrad, false);
+  assert.equal(d.gradFn, null);
+  const y = x.mul(d).sum(); // d is a constant
+  y.backward();
+  assert.deepEqual(list(x.grad), [2, 4]);
+  const e = x.detach();
+  noGrad(() => e.add_(10));
+  assert.deepEqual(x.tolist(), [11, 12], "detach() shares storage with x");
+});
+
+test("noGrad records nothing; enableGrad re-enables inside; modes are restored, also after a throw", () => {
+  const x = f64([1]);
+  const y = noGrad(() => x.mul(2));
+  assert.equal(y.requiresGrad, false);
+  assert.equal(y.gradFn, null);
+  const z = noGrad(() => enableGrad(() => x.mul(2)));
+  assert.equal(z.requiresGrad, true);
+  assert.ok(z.gradFn);
+  assert.throws(() => noGrad(() => { throw new Error("boom"); }), /boom/);
+  assert.equal(isGradEnabled(), true);
+  assert.equal(x.mul(2).requiresGrad, true);
+});
+
+test("ops on tensors that do not require grad record no graph", () => {
+  const a = tensor([1, 2]);
+  const b = a.mul(2).exp().sum();
+  assert.equal(b.requiresGrad, false);
+  assert.equal(b.gradFn, null);
+  assert.throws(() => b.backward(), /does not require grad/);
+});
+
+test("a 10,000-op chain backpropagates without overflowing the stack", () => {
+  const x = f64([1.5]);
+  let y: Tensor = x;
+  for (let i = 0; i < 10000; i++) y = i % 2 ? y.mul(1.0001) : y.add(0.5);
+  y.sum().backward();
+  assert.ok(Math.abs(x.grad!.item() - Math.pow(1.0001, 5000)) < 1e-9);
+});
+
+test("a second backward through a freed graph throws; retainGraph allows it", () => {
+  const x = f64([1, 2]);
+  const y = x.exp().sum();
+  y.backward();
+  assert.throws(() => y.backward(), /saved tensors were freed.*retainGraph/s);
+  const x2 = f64([1, 2]);
+  const y2 = x2.exp().sum();
+  y2.backward(undefined, { retainGraph: true });
+  y2.backward();
+  assert.deepEqual(list(x2.grad), [2 * Math.exp(1), 2 * Math.exp(2)]);
+});
+
+test("createGraph keeps the graph (retainGraph defaults to createGraph) and makes .grad differentiable", () => {
+  const x = f64([0.3]);
+  const y = x.mul(4).sin();
+  y.backward(undefined, { createGraph: true });
+  const g = x.grad!;
+  assert.ok(g.requiresGrad);
+  assert.ok(Math.abs(g.item() - 4 * Math.cos(1.2)) < 1e-12);
+  const [gg] = grad(g, x, { retainGraph: true });
+  assert.ok(Math.abs(gg!.item() + 16 * Math.sin(1.2)) < 1e-12);
+  y.backward(); // the forward graph is still there
+  assert.ok(Math.abs(x.grad!.item() - 8 * Math.cos(1.2)) < 1e-12);
+});
+
+test("in-place change of a tensor saved for backward throws a clear version error at backward", () => {
+  const x = f64([1, 2]);
+  const h = x.mul(1);
+  const y = h.exp(); // exp saves its output
+  y.add_(1);
+  assert.throws(() => y.sum().backward(), /exp backward: a tensor of shape \[2\] that this op saved was modified in place afterwards \(version 1, expected 0\)/);
+  const a = f64([1, 2]);
+  const w = tensor([3, 4], { dtype: "float64" });
+  const z = a.mul(w); // mul saves w (needed for a's gradient)
+  w.mul_(2);
+  assert.throws(() => z.sum().backward(), /mul backward: .*modified in place/);
+});
+
+test("in-place on a leaf that requires grad throws outside noGrad and works inside", () => {
+  const w = f64([1, 2]);
+  assert.throws(() => w.add_(1), /add_: a leaf tensor that requires grad cannot be modified in place.*noGrad/);
+  assert.throws(() => w.mul_(2), /mul_: a leaf tensor/);
+  assert.throws(() => w.zero_(), /zero_: a leaf tensor/);
+  noGrad(() => {
+    w.sub_(tensor([0.5, 0.5], { dtype: "float64" }));
+    w.mul_(2);
+  });
+  assert.deepEqual(w.tolist(), [1, 3]);
+  assert.equal(w.isLeaf, true);
+  assert.equal(w.requiresGrad, true);
+  assert.equal(w.version, 2, "each in-place op bumps the version");
+});
+
+test("in-place ops on non-leaves keep gradients right", () => {
+  const x = f64([1, 2, 3]);
+  const y = x.mul(2);
+  y.add_(1);
+  y.sum().backward();
+  assert.deepEqual(list(x.grad), [2, 2, 2]);
+  assert.deepEqual(y.tolist(), [3, 5, 7]);
+
+  const x2 = f64([1, 2, 3]);
+  const y2 = x2.mul(2);
+  y2.mul_(3); // mul_ by a scalar needs only the scalar: the overwritten y2 is not read
+  y2.sum().backward();
+  assert.deepEqual(list(x2.grad), [6, 6, 6]);
+
+  const x3 = f64([0.5, -0.5]);
+  const y3 = x3.mul(1);
+  y3.tanh_(); // tanh's backward reads its own (fresh) output, not y3
+  y3.mul_(2);
+  y3.sum().backward();
+  const t = [0.5, -0.5].map(Math.tanh);
+  (x3.grad!.tolist() as number[]).forEach((g, i) => assert.ok(Math.abs(g - 2 * (1 - t[i] ** 2)) < 1e-12));
+  // y.mul_(y) needs the old y for the gradient, which it overwrote: PyTorch refuses that too.
+  const y5 = f64([0.5, -0.5]).mul(1);
+  y5.mul_(y5);
+  assert.throws(() => y5.sum().backward(), /mul backward: .*modified in place afterwards/);
+
+  const x4 = f64([1, 2]);
+  const buf = zeros([2], { dtype: "float64" }); // does not require grad; becomes part of the graph
+  buf.add_(x4.mul(x4));
+  assert.equal(buf.requiresGrad, true);
+  buf.sum().backward();
+  assert.deepEqual(list(x4.grad), [2, 4]);
+});
+
+test("grad() returns gradients without touching .grad; allowUnused gives null for unused inputs", () => {
+  const x = f64([1, 2]);
+  const u = f64([5]);
+  const y = x.square().sum();
+  assert.throws(() => grad(y, [x, u], { retainGraph: true }), /input 1 \(shape \[1\]\) was not used.*allowUnused/);
+  const [gx, gu] = grad(y, [x, u], { allowUnused: true });
+  assert.deepEqual(list(gx), [2, 4]);
+  assert.equal(gu, null);
+  assert.equal(x.grad, null);
+  assert.throws(() => grad(y, tensor([1])), /input 0 .* does not require grad/);
+});
+
+test("grad() with respect to a non-leaf, with several outputs and explicit output gradients", () => {
+  const x = f64([1, 2]);
+  const h = x.mul(3);
+  const y1 = h.square().sum();
+  const y2 = h.mul(f64([1, -1], false));
+  const [gh, gx] = grad([y1, y2], [h, x], { gradOutputs: [undefined, f64([2, 2], false)] });
+  assert.deepEqual(list(gh), [2 * 3 + 2, 2 * 6 - 2]);
+  assert.deepEqual(list(gx), [3 * 8, 3 * 10]);
+});
+
+test("backward with an explicit gradient for a non-scalar output", () => {
+  const x = f64([1, 2, 3]);
+  const y = x.mul(x);
+  backward(y, f64([1, 0.5, -1], false));
+  assert.deepEqual(list(x.grad), [2, 2, -6]);
+});
+
+test("gradients do not flow into integer results or through argmax / comparisons", () => {
+  const x = f64([3, 1, 2]);
+  const i = x.argmax();
+  assert.equal(i.requiresGrad, false);
+  assert.equal(x.gt(1).requiresGrad, false);
+  const y = x.mul(x.gt(1.5)).sum(); // mask is a constant
+  y.backward();
+  assert.deepEqual(list(x.grad), [1, 0, 1]);
+});
+
+test("max / min along a dim send the gradient to the chosen element; amax splits ties evenly", () => {
+  const x = f64([[1, 5, 5], [7, 2, 0]]);
+  const { values, indices } = x.max(1);
+  assert.deepEqual(indices.tolist(), [1, 0], "first index on ties, as PyTorch");
+  values.sum().backward();
+  assert.deepEqual(list(x.grad), [[0, 1, 0], [1, 0, 0]]);
+  const z = f64([[1, 5, 5], [7, 2, 0]]);
+  z.amax(1).sum().backward();
+  assert.deepEqual(list(z.grad), [[0, 0.5, 0.5], [1, 0, 0]]);
+  const m = f64([-Infinity, 2, 1]);
+  m.max(0).values.backward();
+  assert.deepEqual(list(m.grad), [0, 1, 0], "no NaN from -inf elements");
+});
+
+test("requiresGrad flags: results of ops on grad inputs require grad and name their gradFn", () => {
+  const x = f64([1, 2]);
+  const y = x.mul(2).add(1).sum();
+  assert.equal(y.requiresGrad, true);
+  assert.equal(y.gradFn!.name, "sum");
+  assert.throws(() => { y.requiresGrad = false; }, /non-leaf/);
+  const ints = arange(3);
+  assert.throws(() => ints.requiresGrad_(), /only floating point tensors can require gradients, this one is int32/);
+  assert.equal(ones([2]).requiresGrad_().requiresGrad, true);
+});
+
+test("gradcheck reports a wrong backward rule with the input and element", () => {
+  const x = f64([0.5, 1.5]);
+  assert.equal(gradcheck((a) => a.sin().mul(a), [x]), true);
+  const wrong = (a: Tensor): Tensor => {
+    // a.detach() hides one factor from autograd: the analytical gradient is then half the true one.
+    return a.mul(a.detach());
+  };
+  assert.throws(() => gradcheck(wrong, [x]), /gradcheck: input 0 \(shape \[2\]\), element 0: analytical gradient 0.25 differs from numerical 0.5/);
+  assert.throws(() => gradcheck((a) => a.exp(), [tensor([1], { requiresGrad: true })]), /inputs should be float64/);
+});
+
+test("gradients keep the dtype of their leaves", () => {
+  for (const dtype of ["float32", "float64"] as DType[]) {
+    const x = tensor([1, 2], { dtype, requiresGrad: true });
+    x.mul(2.5).sum().backward();
+    assert.equal(x.grad!.dtype, dtype);
+    assert.deepEqual(x.grad!.tolist(), [2.5, 2.5]);
+  }
+});
