@@ -62,7 +62,15 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const out = apply(bmmOp, [reshape(a, [1, -1, K]), unsqueeze(b, 0)], undefined);
     return reshape(out, [...a.shape.slice(0, -1), N]);
   }
-  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  let batch: number[];
+  try {
+    batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  } catch {
+    throw new Error(
+      `matmul: cannot multiply ${fmt(a.shape)} by ${fmt(b.shape)}: batch dimensions ${fmt(a.shape.slice(0, -2))} and ` +
+        `${fmt(b.shape.slice(0, -2))} cannot be broadcast (sizes must match or one of them must be 1)`,
+    );
+  }
   const a3 = reshape(expand(a, [...batch, M, K]), [-1, M, K]);
   const b3 = reshape(expand(b, [...batch, K, N]), [-1, K, N]);
   return reshape(apply(bmmOp, [a3, b3], undefined), [...batch, M, N]);
