@@ -8,7 +8,7 @@ import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
 import type { BinaryOp, ParamUnaryOp, UnaryOp } from "../backend/backend.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { apply, asTensor, backend, defineOp, installMethods, resultType } from "./op.js";
-import { expand, to } from "./shape.js";
+import { clone, expand, to } from "./shape.js";
 import { fullLike, onesLike, rand, randn, zerosLike, type RandomOptions } from "../tensor/creation.js";
 
 export { onesLike, zerosLike };
@@ -283,7 +283,12 @@ function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) =
     src.gradFn = self.gradFn;
     src.requiresGrad = true;
   }
-  const r = compute(src);
+  let r = compute(src);
+  // fill_/zero_/copy_(constant): the new value does not depend on the old one, so the old graph must
+  // not stay attached to this tensor (its gradient would flow back as if nothing had changed).
+  if (recording && self.requiresGrad && !r.requiresGrad) r = apply(overwriteOp, [src, r], undefined);
+  // copy_(leaf): the result is the leaf itself, which has no node to hand over; go through one.
+  if (recording && r.requiresGrad && r.isLeaf) r = clone(r);
   if (!sameShape(r.shape, self.shape)) {
     throw new Error(`${op}: the result has shape ${fmt(r.shape)} but the tensor modified in place has shape ${fmt(self.shape)}; in-place ops cannot change shape`);
   }
@@ -301,6 +306,15 @@ function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) =
   }
   return self;
 }
+
+/** `r` replacing `old` wholesale: the value is r's, and old gets a zero gradient (PyTorch's FillBackward). */
+const overwriteOp = defineOp<undefined>({
+  name: "overwrite",
+  forward([, r]) {
+    return new Tensor(r.storage, r.shape, r.strides, r.offset, r.dtype);
+  },
+  backward: (g) => [zerosLike(g), null],
+});
 
 function inplaceOf<A extends unknown[]>(op: string, fn: (x: Tensor, ...args: A) => Tensor) {
   return (self: Tensor, ...args: A): Tensor => inplace(self, op, (src) => fn(src, ...args));
