@@ -300,3 +300,43 @@ test("gradients keep the dtype of their leaves", () => {
     assert.deepEqual(x.grad!.tolist(), [2.5, 2.5]);
   }
 });
+
+test("prod's gradient is the product of the other elements, also where elements are zero", () => {
+  const x = f64([2, 0, 3]);
+  x.prod().backward();
+  assert.deepEqual(list(x.grad), [0, 6, 0]);
+  const y = f64([[2, 0, 0], [1, 2, 3]]);
+  y.prod(1).sum().backward();
+  assert.deepEqual(list(y.grad), [[0, 0, 0], [6, 3, 2]]);
+  gradcheck((a) => a.prod(1), [f64([[0, 1.5, -2], [0.5, 0, 0], [1, 2, 3]])]);
+});
+
+test("norm's gradient at a zero vector is 0, not NaN (as PyTorch)", () => {
+  const x = f64([0, 0, 0]);
+  x.norm().backward();
+  assert.deepEqual(list(x.grad), [0, 0, 0]);
+  const y = f64([[0, 0], [3, 4]]);
+  y.norm(2, 1).sum().backward();
+  assert.deepEqual(list(y.grad), [[0, 0], [0.6, 0.8]]);
+  const z = f64([0, 0]);
+  z.norm(3).backward();
+  assert.deepEqual(list(z.grad), [0, 0]);
+});
+
+test("fill_, zero_ and copy_ on a non-leaf detach its old value from the gradient", () => {
+  for (const overwrite of [(y: Tensor) => y.fill_(1), (y: Tensor) => y.zero_(), (y: Tensor) => y.copy_(tensor([5, 6], { dtype: "float64" }))]) {
+    const x = f64([1, 2]);
+    const y = x.mul(2);
+    overwrite(y);
+    assert.equal(y.requiresGrad, true);
+    y.mul(3).sum().backward();
+    assert.deepEqual(list(x.grad), [0, 0]);
+  }
+  const x = f64([1, 2]);
+  const w = f64([3, 4]);
+  const y = x.mul(2);
+  y.copy_(w); // the new value comes from w
+  y.mul(y).sum().backward();
+  assert.deepEqual(list(w.grad), [6, 8]);
+  assert.equal(x.grad, null, "x no longer reaches the output (PyTorch would give zeros)");
+});
