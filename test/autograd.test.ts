@@ -340,3 +340,12 @@ test("fill_, zero_ and copy_ on a non-leaf detach its old value from the gradien
   assert.deepEqual(list(w.grad), [6, 8]);
   assert.equal(x.grad, null, "x no longer reaches the output (PyTorch would give zeros)");
 });
+
+test("relu and clamp send +0 (not -0, not NaN) to masked-out elements, as PyTorch", () => {
+  const x = f64([-1, 2]);
+  x.relu().mul(-3).sum().backward();
+  assert.ok(Object.is(x.grad!.data()[0], 0), `got ${x.grad!.data()[0]}`);
+  const y = f64([-1, 0.5]);
+  y.clamp(0, 1).mul(f64([Infinity, 1], false)).sum().backward();
+  assert.deepEqual(list(y.grad), [0, 1]);
+});

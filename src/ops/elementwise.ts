@@ -86,7 +86,8 @@ export const sin = unaryOp("sin", (g, x) => mul(g, cos(x())));
 export const cos = unaryOp("cos", (g, x) => mul(g, neg(sin(x()))));
 export const tanh = unaryOp("tanh", (g, _x, y) => mul(g, sub(1, square(y()))));
 export const sigmoid = unaryOp("sigmoid", (g, _x, y) => mul(g, mul(y(), sub(1, y()))));
-export const relu = unaryOp("relu", (g, _x, y) => mul(g, gt(y(), 0)));
+// where, not g * mask: masked-out elements get +0 (not -0, nor NaN from an inf/NaN g), as PyTorch.
+export const relu = unaryOp("relu", (g, _x, y) => where(gt(y(), 0), g, 0));
 export const erf = unaryOp("erf", (g, x) => mul(g, mul(exp(neg(square(x()))), 2 / Math.sqrt(Math.PI))));
 export const floor = unaryOp("floor", (g) => zerosLike(g));
 export const ceil = unaryOp("ceil", (g) => zerosLike(g));
@@ -127,7 +128,7 @@ function paramOp(op: ParamUnaryOp, backward: (g: Tensor, x: Tensor, y: () => Ten
 
 const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => mul(g, where(gt(x, 0), 1, slope)));
 const eluOp = paramOp("elu", (g, x, y, alpha) => where(gt(x, 0), g, mul(g, add(y(), alpha))));
-const clampOp = paramOp("clamp", (g, x, _y, lo, hi) => mul(g, logicalAnd(ge(x, lo), le(x, hi))));
+const clampOp = paramOp("clamp", (g, x, _y, lo, hi) => where(logicalAnd(ge(x, lo), le(x, hi)), g, 0));
 const powScalarOp = paramOp("powScalar", (g, x, _y, p) => (p === 0 ? zerosLike(g) : mul(g, mul(powScalar(x, p - 1), p))));
 
 function powScalar(x: Tensor, p: number): Tensor {
