@@ -5,6 +5,7 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
+import type { DType } from "../tensor/dtype.js";
 
 /** Where the gradient of one input flows: into another node, into a leaf's `.grad`, or nowhere. */
 export type Edge = Node | Tensor | null;
@@ -19,6 +20,9 @@ export interface Saved<A> {
    * what those gradients need, so that in-place changes to the other inputs do not fail the version check.
    */
   readonly needsInputGrad: readonly boolean[];
+  /** Shapes and dtypes of the inputs, readable without a version check (for rules that need only those). */
+  readonly inputShapes: readonly (readonly number[])[];
+  readonly inputDtypes: readonly DType[];
 }
 
 export type BackwardFn<A> = (grad: Tensor, saved: Saved<A>) => readonly (Tensor | null | undefined)[];
@@ -69,6 +73,8 @@ export class Node<A = any> {
       },
       attrs: this.attrs,
       needsInputGrad: this.edges.map((e) => e !== null),
+      inputShapes: saved.inputs.map((t) => t.shape),
+      inputDtypes: saved.inputs.map((t) => t.dtype),
     };
     const grads = this.rule(grad, view);
     saved.inputs.forEach((t, i) => {

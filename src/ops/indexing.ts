@@ -49,7 +49,7 @@ const gatherOp = defineOp<{ axis: number; index: Tensor }>({
     backend().gather(x.view_(), axis, index.view_(), out.view_());
     return out;
   },
-  backward: (g, { inputs: [x], attrs: { axis, index } }) => [scatterAdd(zeros(x.shape, { dtype: g.dtype }), axis, index, g)],
+  backward: (g, { inputShapes: [shape], attrs: { axis, index } }) => [scatterAdd(zeros(shape, { dtype: g.dtype }), axis, index, g)],
 });
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -102,7 +102,7 @@ const indexSelectOp = defineOp<{ axis: number; index: Tensor }>({
     backend().indexSelect(x.view_(), axis, index.view_(), out.view_());
     return out;
   },
-  backward: (g, { inputs: [x], attrs: { axis, index } }) => [indexAdd(zeros(x.shape, { dtype: g.dtype }), axis, index, g)],
+  backward: (g, { inputShapes: [shape], attrs: { axis, index } }) => [indexAdd(zeros(shape, { dtype: g.dtype }), axis, index, g)],
 });
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {

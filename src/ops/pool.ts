@@ -59,7 +59,7 @@ const maxPoolOp: OpDef<MaxAttrs> = defineOp<MaxAttrs>({
     a.indices = indices;
     return out;
   },
-  backward: (g, { inputs: [x], attrs }) => [apply(maxUnpoolOp, [g], { indices: attrs.indices!, inShape: x.shape })],
+  backward: (g, { inputShapes: [shape], attrs }) => [apply(maxUnpoolOp, [g], { indices: attrs.indices!, inShape: shape })],
 });
 
 /** Routes each output gradient to the input element that won its window. */
@@ -100,7 +100,7 @@ const avgPoolOp: OpDef<AvgAttrs> = defineOp<AvgAttrs>({
     backend().avgPool2d(x.view_(), out.view_(), a.p);
     return out;
   },
-  backward: (g, { inputs: [x], attrs: { p } }) => [apply(avgUnpoolOp, [g], { p, outShape: x.shape })],
+  backward: (g, { inputShapes: [shape], attrs: { p } }) => [apply(avgUnpoolOp, [g], { p, outShape: shape })],
 });
 
 /** avgPool2d's gradient spreads each output gradient evenly over its window; it is linear, so its own gradient is avgPool2d. */

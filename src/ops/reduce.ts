@@ -60,7 +60,8 @@ function unreduce(g: Tensor, shape: readonly number[], axes: readonly number[]):
   return expand(reshape(g, reducedShape(shape, axes, true)), shape);
 }
 
-function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Tensor, x: Tensor, out: Tensor, a: ReduceAttrs) => Tensor) {
+/** `x` and `out` are read lazily: a rule that needs only the shape (sum) does not version-check them. */
+function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Tensor, x: () => Tensor, out: () => Tensor, a: ReduceAttrs, shape: readonly number[]) => Tensor) {
   return defineOp<ReduceAttrs>({
     name: op,
     forward([x], a) {
@@ -69,17 +70,18 @@ function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Te
       backend().reduce(op, x.view_(), a.axes, out.view_());
       return out;
     },
-    backward: backward && ((g, s) => [backward(g, s.inputs[0], s.output, s.attrs)]),
+    backward: backward && ((g, s) => [backward(g, () => s.inputs[0], () => s.output, s.attrs, s.inputShapes[0])]),
   });
 }
 
 const intAccumulate = (d: DType): DType => (isFloating(d) ? d : "int32");
-const sumOp = reduceOp("sum", intAccumulate, (g, x, _o, a) => unreduce(g, x.shape, a.axes));
+const sumOp = reduceOp("sum", intAccumulate, (g, _x, _o, a, shape) => unreduce(g, shape, a.axes));
 /**
  * d prod / d x_i is the product of the other elements. out / x_i gives it except where x_i = 0
  * (0/0): there it is the product of the non-zero elements when x_i is the only zero, else 0.
  */
-const prodOp = reduceOp("prod", intAccumulate, (g, x, out, a) => {
+const prodOp = reduceOp("prod", intAccumulate, (g, xf, outf, a) => {
+  const x = xf(), out = outf();
   const isZero = eq(x, 0);
   const others = div(unreduce(out, x.shape, a.axes), where(isZero, 1, x));
   const nonzeroProd = unreduce(prod(where(isZero, 1, x), a.axes, true), x.shape, a.axes);
@@ -87,7 +89,8 @@ const prodOp = reduceOp("prod", intAccumulate, (g, x, out, a) => {
   return mul(unreduce(g, x.shape, a.axes), where(isZero, where(eq(zeros_, 1), nonzeroProd, 0), others));
 });
 /** Gradient of a max/min over several dims: shared equally among the elements that attain it. */
-const extremumBackward = (g: Tensor, x: Tensor, out: Tensor, a: ReduceAttrs): Tensor => {
+const extremumBackward = (g: Tensor, xf: () => Tensor, outf: () => Tensor, a: ReduceAttrs): Tensor => {
+  const x = xf(), out = outf();
   const mask = to(eq(x, unreduce(out, x.shape, a.axes)), x.dtype);
   const count = unreduce(sum(mask, a.axes, true), x.shape, a.axes);
   return div(mul(unreduce(g, x.shape, a.axes), mask), count);
@@ -170,11 +173,11 @@ const pickOp = defineOp<{ axis: number; keepdim: boolean; indices: Tensor }>({
     backend().gather(x.view_(), axis, idx.view_(), out.view_());
     return keepdim ? out : reshape(out, reducedShape(x.shape, [axis], false));
   },
-  backward: (g, { inputs: [x], attrs: { axis, keepdim, indices } }) => {
-    const shape = reducedShape(x.shape, [axis], true);
+  backward: (g, { inputShapes: [xShape], attrs: { axis, keepdim, indices } }) => {
+    const shape = reducedShape(xShape, [axis], true);
     const gk = keepdim ? g : reshape(g, shape);
     const idx = keepdim ? indices : reshape(indices, shape);
-    return [scatterAdd(zeros(x.shape, { dtype: g.dtype }), axis, idx, gk)];
+    return [scatterAdd(zeros(xShape, { dtype: g.dtype }), axis, idx, gk)];
   },
 });
 
