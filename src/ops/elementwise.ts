@@ -8,7 +8,7 @@ import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
 import type { BinaryOp, ParamUnaryOp, UnaryOp } from "../backend/backend.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { apply, asTensor, backend, defineOp, installMethods, resultType } from "./op.js";
-import { clone, expand, to } from "./shape.js";
+import { checkWriteThroughView, clone, expand, recordWriteThroughView, refreshBeforeWrite, to } from "./shape.js";
 import { fullLike, onesLike, rand, randn, zerosLike, type RandomOptions } from "../tensor/creation.js";
 
 export { onesLike, zerosLike };
@@ -267,23 +267,22 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
 
 /**
  * Runs `compute` on this tensor and writes the result back into its storage. With grad mode on,
- * the tensor takes over the result's graph node (its old value is read through an alias, so a rule
- * that saved it notices the overwrite through the shared version counter).
+ * the tensor takes over the result's graph node; rules that saved this tensor itself (e.g. exp saves
+ * its output) notice the overwrite through the shared version counter. Writing through a view
+ * rewrites the graph of the view's base (see recordWriteThroughView).
  */
 function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) => Tensor): T {
   const recording = isGradEnabled();
-  if (recording && self.requiresGrad && self.isLeaf) {
-    throw new Error(
-      `${op}: a leaf tensor that requires grad cannot be modified in place while gradients are recorded; ` +
-        `wrap the update in noGrad(() => ...) as optimizers do, or use the out-of-place ${op.replace(/_$/, "")}`,
-    );
-  }
-  let src: Tensor = self;
-  if (recording && self.requiresGrad) {
-    src = new Tensor(self.storage, self.shape, self.strides, self.offset, self.dtype, self.base);
-    src.gradFn = self.gradFn;
-    src.requiresGrad = true;
-  }
+  const leafMessage = (what: string): string =>
+    `${op}: ${what} that requires grad cannot be modified in place while gradients are recorded; ` +
+    `wrap the update in noGrad(() => ...) as optimizers do, or use the out-of-place ${op.replace(/_$/, "")}`;
+  if (recording && self.requiresGrad && self.isLeaf) throw new Error(leafMessage("a leaf tensor"));
+  const root = self.base;
+  if (recording && root !== null && root.requiresGrad && root.isLeaf) throw new Error(leafMessage("a view of a leaf tensor"));
+  if (recording) refreshBeforeWrite(self);
+  // The op reads a copy of the old value: a rule that saved it (mul_(w) saves it for w's gradient)
+  // keeps it intact when this tensor is overwritten now or later, as PyTorch saves the original self.
+  const src: Tensor = recording && self.requiresGrad ? clone(self) : self;
   let r = compute(src);
   // fill_/zero_/copy_(constant): the new value does not depend on the old one, so the old graph must
   // not stay attached to this tensor (its gradient would flow back as if nothing had changed).
@@ -296,12 +295,12 @@ function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) =
   if (isFloating(r.dtype) && !isFloating(self.dtype)) {
     throw new Error(`${op}: the result is ${r.dtype} and cannot be stored in place into a ${self.dtype} tensor; use the out-of-place ${op.replace(/_$/, "")}`);
   }
-  if (recording && r.requiresGrad && self.base !== null) {
-    throw new Error(`${op}: in-place modification of a view is not supported while gradients are recorded; use the out-of-place op`);
-  }
+  const throughView = recording && root !== null && (r.requiresGrad || root.requiresGrad);
+  if (throughView) checkWriteThroughView(self, op);
   backend().copy(r.view_(), self.view_());
   self.storage.version++;
-  if (recording && r.requiresGrad) {
+  if (throughView) recordWriteThroughView(self, r);
+  else if (recording && r.requiresGrad) {
     self.gradFn = r.gradFn;
     self.requiresGrad = true;
   }

@@ -24,8 +24,19 @@ export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {
   return def;
 }
 
+/**
+ * Set by ops/shape.ts: brings a view's graph up to date when its base was modified in place after
+ * the view was taken (so reading the view differentiates its current values).
+ */
+let refreshView: (t: Tensor) => void = () => {};
+
+export function setViewRefresher(fn: (t: Tensor) => void): void {
+  refreshView = fn;
+}
+
 /** Runs `def` on inputs and records it for autograd when needed. */
 export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  if (isGradEnabled()) for (const t of inputs) if (t.base !== null) refreshView(t);
   const out = def.forward(inputs, attrs);
   if (def.backward && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
     out.gradFn = new Node(def.name, inputs, out, attrs, def.backward);
