@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  tensor, ones, zeros, arange, noGrad, enableGrad, isGradEnabled, grad, backward, gradcheck, Tensor, type DType,
+  tensor, ones, zeros, arange, cat, noGrad, enableGrad, isGradEnabled, grad, backward, gradcheck, Tensor, type DType,
 } from "../src/index.js";
 
 const f64 = (v: number[] | number[][], requiresGrad = true): Tensor => tensor(v, { dtype: "float64", requiresGrad });
@@ -348,4 +348,105 @@ test("relu and clamp send +0 (not -0, not NaN) to masked-out elements, as PyTorc
   const y = f64([-1, 0.5]);
   y.clamp(0, 1).mul(f64([Infinity, 1], false)).sum().backward();
   assert.deepEqual(list(y.grad), [0, 1]);
+});
+
+// ---------------------------------------------------------------- in-place writes through views
+
+test("in-place on a view of a non-leaf rewrites the base's gradient (PyTorch's CopySlices)", () => {
+  const x = f64([[1, 2], [3, 4]]);
+  const y = x.mul(2);
+  y.get(0).mul_(3);
+  assert.deepEqual(y.tolist(), [[6, 12], [6, 8]]);
+  y.sum().backward();
+  assert.deepEqual(list(x.grad), [[6, 6], [2, 2]]);
+
+  const x2 = f64([[1, 2], [3, 4]]);
+  const a = f64([10, 20]);
+  const y2 = x2.mul(1);
+  y2.t().get(1).add_(a); // column 1 of y2
+  y2.mul(f64([[1, 2], [3, 4]], false)).sum().backward();
+  assert.deepEqual(list(x2.grad), [[1, 2], [3, 4]]);
+  assert.deepEqual(list(a.grad), [2, 4]);
+});
+
+test("writing into slices of a buffer that does not require grad connects the sources", () => {
+  const a = f64([1, 2]);
+  const b = f64([3, 4]);
+  const buf = zeros([3, 2], { dtype: "float64" });
+  buf.select(0, 0).copy_(a);
+  buf.select(0, 2).copy_(b.mul(2));
+  assert.equal(buf.requiresGrad, true);
+  assert.deepEqual(buf.tolist(), [[1, 2], [0, 0], [6, 8]]);
+  buf.mul(f64([[1, 2], [3, 4], [5, 6]], false)).sum().backward();
+  assert.deepEqual(list(a.grad), [1, 2]);
+  assert.deepEqual(list(b.grad), [10, 12]);
+});
+
+test("a view taken before an in-place change of its base differentiates its current values", () => {
+  const x = f64([[1, 2], [3, 4]]);
+  const y = x.mul(1);
+  const row0 = y.get(0);
+  const row1 = y.get(1);
+  y.mul_(3); // directly on the base
+  row0.sum().backward(undefined, { retainGraph: true });
+  assert.deepEqual(list(x.grad), [[3, 3], [0, 0]]);
+  x.grad = null;
+  const x2 = f64([1, 2, 3]);
+  const y2 = x2.mul(1);
+  const head = y2.get("0:2");
+  y2.get("1:").mul_(5); // through another, overlapping view
+  assert.deepEqual(head.tolist(), [1, 10]);
+  head.sum().backward();
+  assert.deepEqual(list(x2.grad), [1, 5, 0]);
+  row1.sum().backward();
+  assert.deepEqual(list(x.grad), [[0, 0], [3, 3]]);
+});
+
+test("gradcheck through in-place writes into views, first and second order", () => {
+  const f = (x: Tensor, a: Tensor): Tensor => {
+    const y = x.mul(2);
+    y.get(":", 1).mul_(a);
+    y.get(0).add_(a.sum());
+    return y.square();
+  };
+  const x = tensor([[0.5, -1, 2], [1.5, 0.3, -0.7]], { dtype: "float64", requiresGrad: true });
+  const a = f64([1.3, -0.4]);
+  assert.equal(gradcheck(f, [x, a]), true);
+  assert.equal(gradcheck((p, q) => grad(f(p, q).sum(), [p, q], { createGraph: true })[1]!, [x, a]), true);
+});
+
+test("in-place through views: leaves, expanded views and saved tensors are refused clearly", () => {
+  const w = f64([[1, 2], [3, 4]]);
+  assert.throws(() => w.get(0).mul_(2), /mul_: a view of a leaf tensor that requires grad cannot be modified in place.*noGrad/);
+  noGrad(() => w.get(0).mul_(2));
+  assert.deepEqual(w.tolist(), [[2, 4], [3, 4]]);
+  const e = f64([1]).mul(1).expand([3]);
+  assert.throws(() => e.add_(1), /add_: in-place modification of an expanded view/);
+  const x = f64([1, 2]);
+  const h = x.mul(1);
+  const z = h.mul(f64([3, 4])); // saves h for the other operand's gradient
+  h.get(0).zero_();
+  assert.throws(() => z.sum().backward(), /mul backward: .*modified in place/);
+});
+
+test("in-place ops whose rule needs the old value (mul_ by a tensor that requires grad) keep a copy of it", () => {
+  const x = f64([1, 2]);
+  const a = f64([3, 4]);
+  const y = x.mul(1);
+  y.mul_(a);
+  y.add_(1); // a later in-place change does not disturb what mul_ saved
+  y.sum().backward();
+  assert.deepEqual(list(x.grad), [3, 4]);
+  assert.deepEqual(list(a.grad), [1, 2]);
+});
+
+test("rules that need only shapes do not fail the version check (sum, views, clone, cat, pad, gather)", () => {
+  const x = f64([[1, 2], [3, 4]]);
+  const y = x.mul(1);
+  const outs = [y.sum(), y.t().mul(f64([[1, 2], [3, 4]], false)).sum(), y.clone().sum(), cat([y, y]).sum(), y.pad([1, 1]).sum(),
+    y.gather(1, tensor([[1], [0]], { dtype: "int32" })).sum(), y.amax(1).sum()];
+  y.add_(1);
+  for (const o of outs.slice(0, -1)) o.backward(undefined, { retainGraph: true });
+  assert.deepEqual(list(x.grad), [[1 + 1 + 1 + 2 + 1, 1 + 3 + 1 + 2 + 1 + 1], [1 + 2 + 1 + 2 + 1 + 1, 1 + 4 + 1 + 2 + 1]]);
+  assert.throws(() => outs[outs.length - 1].backward(), /max backward: .*modified in place/, "amax needs the values: refused");
 });
