@@ -3,7 +3,7 @@
  * operands, comparisons, logical ops, where, and the in-place `_` variants optimizers and init use.
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { type DType, isFloating } from "../tensor/dtype.js";
+import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
 import type { BinaryOp, ParamUnaryOp, UnaryOp } from "../backend/backend.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
@@ -132,6 +132,9 @@ const clampOp = paramOp("clamp", (g, x, _y, lo, hi) => where(logicalAnd(ge(x, lo
 const powScalarOp = paramOp("powScalar", (g, x, _y, p) => (p === 0 ? zerosLike(g) : mul(g, mul(powScalar(x, p - 1), p))));
 
 function powScalar(x: Tensor, p: number): Tensor {
+  if (!isFloating(x.dtype) && Number.isInteger(p) && p < 0) {
+    throw new Error(`pow: integer tensors to negative integer powers are not allowed (got ${x.dtype} to the ${p}); cast first, e.g. x.float().pow(${p})`);
+  }
   return powScalarOp(isFloating(x.dtype) || Number.isInteger(p) ? x : to(x, "float32"), p);
 }
 
@@ -148,7 +151,9 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (lo > hi) throw new Error(`clamp: min (${lo}) is greater than max (${hi})`);
-  return clampOp(x, lo, hi);
+  // Fractional bounds promote integer tensors to float, as PyTorch's result type rules do.
+  const fractional = [lo, hi].some((b) => Number.isFinite(b) && !Number.isInteger(b));
+  return clampOp(!isFloating(x.dtype) && fractional ? to(x, "float32") : x, lo, hi);
 }
 
 // ---------------------------------------------------------------- binary
@@ -292,7 +297,7 @@ function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) =
   if (!sameShape(r.shape, self.shape)) {
     throw new Error(`${op}: the result has shape ${fmt(r.shape)} but the tensor modified in place has shape ${fmt(self.shape)}; in-place ops cannot change shape`);
   }
-  if (isFloating(r.dtype) && !isFloating(self.dtype)) {
+  if (promoteTypes(r.dtype, self.dtype) !== self.dtype) {
     throw new Error(`${op}: the result is ${r.dtype} and cannot be stored in place into a ${self.dtype} tensor; use the out-of-place ${op.replace(/_$/, "")}`);
   }
   const throughView = recording && root !== null && (r.requiresGrad || root.requiresGrad);
