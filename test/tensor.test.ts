@@ -172,6 +172,7 @@ test("type promotion: tensors, 0-d tensors and JS scalars follow PyTorch's rules
     [i.sum(), "int32"], [b.sum(), "int32"], [i.mean(), "float32"], [d.sum(), "float64"],
     [where(b, 1, 0), "int32"], [where(b, 1.5, 0), "float32"], [where(b, i, d), "float64"],
     [i.pow(2), "int32"], [i.pow(0.5), "float32"], [f.maximum(i), "float32"],
+    [i.clamp(0, 1), "int32"], [i.clamp(0.5, 1.5), "float32"], [i.clamp(0.5), "float32"],
   ];
   cases.forEach(([t, want], k) => assert.equal(t.dtype, want, `case ${k}`));
   assert.deepEqual(i.div(2).tolist(), [0.5, 1], "true division, as PyTorch's /");
@@ -179,6 +180,7 @@ test("type promotion: tensors, 0-d tensors and JS scalars follow PyTorch's rules
   assert.deepEqual(i.mul(2.5).tolist(), [2.5, 5]);
   assert.deepEqual(b.add(b).tolist(), [true, false]);
   assert.deepEqual(i.pow(2).tolist(), [1, 4]);
+  assert.deepEqual(i.clamp(0.5, 1.5).tolist(), [1, 1.5]);
 });
 
 test("casts: to/float/double/int/bool convert values; to() of the same dtype is the tensor itself", () => {
