@@ -116,6 +116,9 @@ const avgUnpoolOp: OpDef<AvgAttrs> = defineOp<AvgAttrs>({
 
 /** `avgPool2d(x, 2)`: the mean of each window. x [N,C,H,W] -> [N,C,oH,oW]. */
 export function avgPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
+  if (opts.dilation !== undefined && pair(opts.dilation, "dilation", "avgPool2d", 1).some((d) => d !== 1)) {
+    throw new Error(`avgPool2d: dilation is not supported (as in PyTorch), got ${JSON.stringify(opts.dilation)}`);
+  }
   const [xb, unbatched, p, outShape] = poolShape(x, kernelSize, opts, "avgPool2d");
   const y = apply(avgPoolOp, [xb], { p, outShape });
   return unbatched ? squeeze(y, 0) : y;
