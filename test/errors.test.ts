@@ -122,6 +122,7 @@ test("convolution and pooling argument errors", () => {
     "convTranspose2d: outputPadding [2,2] must be smaller than stride [2,2] or dilation [1,1]");
   throwsWith(() => maxPool2d(zeros([1, 1, 5, 5]), 2, { padding: 2 }), "maxPool2d: padding [2,2] must be at most half the kernel size [2,2]");
   throwsWith(() => avgPool2d(zeros([1, 1, 1, 1]), 2), "avgPool2d: input [1,1,1,1] is too small for kernel [2,2]: output would be 0x0");
+  throwsWith(() => avgPool2d(zeros([1, 1, 6, 6]), 2, { dilation: 2 }), "avgPool2d: dilation is not supported (as in PyTorch), got 2");
 });
 
 test("requiresGrad on int and bool tensors", () => {

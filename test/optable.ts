@@ -163,6 +163,25 @@ export const OPS: readonly OpEntry[] = [
   E("avgPool2d:unbatched", (x) => avgPool2d(x, [2, 1])),
   E("adaptiveAvgPool2d", (x) => adaptiveAvgPool2d(x, [2, 3])), E("adaptiveAvgPool2d:uneven", (x) => adaptiveAvgPool2d(x, [3, 2])),
   E("adaptiveAvgPool2d:global", (x) => adaptiveAvgPool2d(x, 1)),
+
+  // ---------------------------------------------------------------- more variants
+  E("pow:scalarBase", (x) => pow(2, x)), E("remainder:negScalar", (x) => remainder(mul(x, 3), -1.5)),
+  E("transpose:neg", (x) => transpose(x, -1, -3)), E("permute:neg", (x) => permute(x, [-1, 0, -2])), E("flip:neg", (x) => flip(x, -1)),
+  E("stack:neg", (a, b, c) => stack([a, b, c], -1)), E("unsqueeze:neg", (x) => unsqueeze(x, -1)), E("squeeze:noop", (x) => squeeze(x, 0)),
+  E("expand:keep", (x) => expand(x, [2, -1, 5])), E("narrow:neg", (x) => narrow(x, 0, -3, 2)),
+  E("scatter:srcLarger", (x, i, s) => scatter(x, 1, i, s)),
+  E("conv2d:1x1stride", (x, w) => conv2d(x, w, null, { stride: 2 })), E("conv2d:strideGtKernel", (x, w) => conv2d(x, w, null, { stride: 3 })),
+  E("conv1d:unbatched", (x, w) => conv1d(x, w, null, { stride: 2 })),
+  E("convTranspose2d:padDilation", (x, w) => convTranspose2d(x, w, null, { padding: [1, 2], dilation: [2, 3], stride: [2, 1] })),
+  E("convTranspose2d:unbatched", (x, w) => convTranspose2d(x, w, null, { stride: 2 })),
+  E("maxPool2d:ceilDilation", (x) => maxPool2d(x, 2, { stride: 2, padding: 1, dilation: 2, ceilMode: true })),
+  E("maxPool2d:unbatched", (x) => maxPool2d(x, [3, 2], { stride: [1, 2] })),
+  E("avgPool2d:ceilStride", (x) => avgPool2d(x, 3, { stride: 2, ceilMode: true })),
+  E("avgPool2d:ceilStrideExclude", (x) => avgPool2d(x, [2, 3], { stride: [3, 2], padding: 1, ceilMode: true, countIncludePad: false })),
+  E("adaptiveAvgPool2d:upsample", (x) => adaptiveAvgPool2d(x, [5, 3])), E("adaptiveAvgPool2d:unbatched", (x) => adaptiveAvgPool2d(x, [2, 4])),
+  E("matmul:broadcastBatch1", matmul), E("matmul:broadcast4d", matmul),
+  E("sum:all4d", (x) => sum(x, [0, 1, 2, 3], true)), E("mean:dimsDrop", (x) => mean(x, [0, 2])), E("logsumexp:dims", (x) => logsumexp(x, [0, 2])),
+  E("softmax:size1", (x) => softmax(x, 1)), E("cumsum:1d", (x) => cumsum(x, 0)), E("gelu:wide", (x) => gelu(mul(x, 4))),
 ];
 
 let fixtures: Record<string, Fixture> | null = null;
