@@ -86,6 +86,13 @@ test("retainGrad keeps a non-leaf's gradient; other non-leaves keep none", () =>
   assert.deepEqual(list(h.grad), [Math.exp(3), Math.exp(6)]);
   assert.equal(k.grad, null);
   assert.equal(h.isLeaf, false);
+  h.grad = null;
+  const [gx] = grad(x.mul(3).exp().sum(), x); // another graph
+  assert.ok(gx);
+  const h2 = x.mul(2);
+  h2.retainGrad();
+  grad(h2.sum(), x);
+  assert.equal(h2.grad, null, "grad() does not fill retained .grad");
 });
 
 test("detach shares storage, has no gradFn and stops gradients", () => {

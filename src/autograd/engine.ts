@@ -103,7 +103,8 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       const node = ready.pop()!;
       const g = pending.get(node);
       pending.delete(node);
-      if (g && node.retained) node.retained.grad = accumulateLeaf(node.retained, g, !!opts.createGraph);
+      // grad() returns gradients and touches no .grad, retained ones included (as torch.autograd.grad).
+      if (g && node.retained && !targets) node.retained.grad = accumulateLeaf(node.retained, g, !!opts.createGraph);
       if (g && targets?.has(node)) captured.set(node, g);
       const grads = g ? node.apply(g) : [];
       node.edges.forEach((e, i) => deliver(e, grads[i]));
