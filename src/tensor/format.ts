@@ -40,7 +40,23 @@ export function formatTensor(data: TypedArray, shape: readonly number[], dtype: 
     return "[" + parts.join("," + "\n".repeat(shape.length - d - 1) + " ".repeat(indent + 1)) + "]";
   };
   const body = shape.length === 0 ? cell(data[0]) : data.length === 0 ? "[]" : render(0, 0, "tensor(".length);
-  return `tensor(${body}${extras.length ? ", " + extras.join(", ") : ""})`;
+  return addSuffixes(`tensor(${body}`, extras, "tensor(".length);
+}
+
+/** PyTorch's _add_suffixes: `, dtype=...` on the last line, or on a new one past 80 columns. */
+function addSuffixes(text: string, suffixes: readonly string[], indent: number): string {
+  let out = text;
+  let lastLine = text.length - text.lastIndexOf("\n") + 1; // (sic: PyTorch counts one extra)
+  for (const s of suffixes) {
+    if (lastLine + s.length + 2 > LINEWIDTH) {
+      out += ",\n" + " ".repeat(indent) + s;
+      lastLine = indent + s.length;
+    } else {
+      out += ", " + s;
+      lastLine += s.length + 2;
+    }
+  }
+  return out + ")";
 }
 
 function range(a: number, b: number): number[] {
@@ -67,9 +83,9 @@ function numberFormat(values: number[], dtype: DType): { cell: (v: number) => st
     f = (v) => {
       if (Number.isNaN(v)) return "nan";
       if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-      if (sci) return v.toExponential(4).replace(/e([+-])(\d)$/, "e$10$2");
+      if (sci) return toExponentialHalfEven(v, 4).replace(/e([+-])(\d)$/, "e$10$2");
       if (allInt) return `${Object.is(v, -0) ? "-0" : v.toFixed(0)}.`;
-      return v.toFixed(4);
+      return toFixedHalfEven(v, 4);
     };
   }
   // Floats take their width from the non-zero finite values only (PyTorch's _Formatter).
@@ -80,4 +96,29 @@ function numberFormat(values: number[], dtype: DType): { cell: (v: number) => st
 
 function isFloat(d: DType): boolean {
   return d === "float32" || d === "float64";
+}
+
+/**
+ * JavaScript's toFixed/toExponential round exact ties away from zero; Python's format (and so
+ * PyTorch's printout) rounds them to even: 0.03125 prints 0.0312, not 0.0313.
+ */
+function toFixedHalfEven(v: number, digits: number): string {
+  const js = v.toFixed(digits);
+  const exact = Math.abs(v).toFixed(100); // the double's exact decimal expansion (|v| >= 2^-48 here)
+  const cut = exact.indexOf(".") + 1 + digits;
+  if (!/^50*$/.test(exact.slice(cut))) return js;
+  const lower = exact.slice(0, digits === 0 ? cut - 1 : cut); // rounded toward zero
+  if (Number(lower[lower.length - 1]) % 2 !== 0) return js; // the even neighbour is the one away from zero
+  return (v < 0 ? "-" : "") + lower;
+}
+
+function toExponentialHalfEven(v: number, digits: number): string {
+  const js = v.toExponential(digits);
+  if (v === 0 || !Number.isFinite(v)) return js;
+  const exact = Math.abs(v).toPrecision(100).replace(/e.*$/, "").replace(".", "").replace(/^0+/, "");
+  if (!/^50*$/.test(exact.slice(digits + 1))) return js;
+  const kept = exact.slice(0, digits + 1);
+  if (Number(kept[kept.length - 1]) % 2 !== 0) return js;
+  const exp = js.slice(js.indexOf("e"));
+  return (v < 0 ? "-" : "") + kept[0] + (digits > 0 ? "." + kept.slice(1) : "") + exp;
 }

@@ -160,8 +160,9 @@ export class Tensor {
   toString(): string {
     const extras: string[] = [];
     if (this.numel > 1000 || (this.numel === 0 && this.ndim !== 1)) extras.push(`shape=${fmt(this.shape)}`);
-    // Default dtypes are not marked, as in PyTorch: float32 for numbers, bool for booleans.
-    if (this.dtype !== "float32" && this.dtype !== "bool") extras.push(`dtype=${this.dtype}`);
+    // Default dtypes are not marked, as in PyTorch: float32 for numbers, bool for booleans (except
+    // in an empty tensor, where no value shows the type).
+    if (this.dtype !== "float32" && (this.dtype !== "bool" || this.numel === 0)) extras.push(`dtype=${this.dtype}`);
     if (this.gradFn) extras.push(`gradFn=<${this.gradFn.name}Backward>`);
     else if (this.requiresGrad) extras.push("requiresGrad=true");
     return formatTensor(this.data(), this.shape, this.dtype, extras);
