@@ -262,7 +262,8 @@ test("toString abbreviates large tensors with ... (PyTorch's summarised format)"
     "        ...,\n" +
     "        [19.5000, 19.5100, 19.5200,  ..., 19.9700, 19.9800, 19.9900],\n" +
     "        [20.0000, 20.0100, 20.0200,  ..., 20.4700, 20.4800, 20.4900],\n" +
-    "        [20.5000, 20.5100, 20.5200,  ..., 20.9700, 20.9800, 20.9900]], shape=[40,50])",
+    "        [20.5000, 20.5100, 20.5200,  ..., 20.9700, 20.9800, 20.9900]],\n" +
+    "       shape=[40,50])", // suffixes that do not fit in 80 columns go on their own line, as PyTorch's
   );
   const wide = arange(2000).float().reshape([40, 50]).div(1000).toString().split("\n");
   assert.equal(wide[0], "tensor([[0.0000e+00, 1.0000e-03, 2.0000e-03,  ..., 4.7000e-02, 4.8000e-02,");
@@ -338,4 +339,20 @@ test("reshape is a view when strides allow and a copy otherwise; view throws ins
   assert.deepEqual(x.get(0).unsqueeze(0).reshape([3, 4]).tolist(), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
   assert.deepEqual(x.flatten().shape, [24]);
   assert.deepEqual(x.unflatten(-1, [2, 2]).shape, [2, 3, 2, 2]);
+});
+
+test("toString matches PyTorch's printout of 160 random tensors (test/fixtures/format.json)", async () => {
+  const { readFileSync } = await import("node:fs");
+  const fixture = JSON.parse(readFileSync(new URL("./fixtures/format.json", import.meta.url), "utf8")) as {
+    cases: { shape: number[]; dtype: DType; data: (number | boolean | string)[]; expected: string }[];
+  };
+  const failures: string[] = [];
+  fixture.cases.forEach((c, k) => {
+    const values = c.data.map((v) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v)) as number[];
+    const t = tensor(values, { dtype: c.dtype }).reshape(c.shape);
+    const got = t.toString();
+    if (got !== c.expected) failures.push(`case ${k} (${c.dtype} ${JSON.stringify(c.shape)}):\n${got}\n--- PyTorch:\n${c.expected}`);
+  });
+  assert.equal(fixture.cases.length, 160);
+  assert.deepEqual(failures, []);
 });
