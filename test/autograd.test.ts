@@ -263,6 +263,19 @@ test("gradients do not flow into integer results or through argmax / comparisons
   assert.deepEqual(list(x.grad), [1, 0, 1]);
 });
 
+test("casting a tensor that requires grad to int32 or bool gives a constant (no graph, no error)", () => {
+  const x = f64([1.5, -2]);
+  for (const r of [x.int(), x.bool(), x.to("int32").sum()]) {
+    assert.equal(r.requiresGrad, false);
+    assert.equal(r.gradFn, null);
+  }
+  assert.deepEqual(x.int().tolist(), [1, -2]);
+  const y = x.float();
+  assert.equal(y.requiresGrad, true);
+  y.mul(x.int()).sum().backward();
+  assert.deepEqual(list(x.grad), [1, -2]);
+});
+
 test("max / min along a dim send the gradient to the chosen element; amax splits ties evenly", () => {
   const x = f64([[1, 5, 5], [7, 2, 0]]);
   const { values, indices } = x.max(1);
