@@ -89,8 +89,12 @@ export function to(x: Tensor, dtype: DType): Tensor {
   return x.dtype === dtype ? x : apply(copyOp, [x], { dtype });
 }
 
+/**
+ * Shares storage (and the version counter) but is not a view for autograd: writing into it in place
+ * never rewrites x's graph, as PyTorch's detach().
+ */
 export function detach(x: Tensor): Tensor {
-  return new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype, x.base ?? x);
+  return new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
 }
 
 // ---------------------------------------------------------------- views
