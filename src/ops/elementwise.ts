@@ -287,8 +287,14 @@ function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) =
   if (recording) refreshBeforeWrite(self);
   // The op reads a copy of the old value: a rule that saved it (mul_(w) saves it for w's gradient)
   // keeps it intact when this tensor is overwritten now or later, as PyTorch saves the original self.
-  const src: Tensor = recording && self.requiresGrad ? clone(self) : self;
+  let src: Tensor = recording && self.requiresGrad ? clone(self) : self;
   let r = compute(src);
+  // A constant target with an operand that requires grad (buf.mul_(w)): the rule may have saved the
+  // target itself, which is about to be overwritten; redo it on a copy (rare, so computing twice is fine).
+  if (recording && r.requiresGrad && src === self) {
+    src = clone(self);
+    r = compute(src);
+  }
   // fill_/zero_/copy_(constant): the new value does not depend on the old one, so the old graph must
   // not stay attached to this tensor (its gradient would flow back as if nothing had changed).
   if (recording && self.requiresGrad && !r.requiresGrad) r = apply(overwriteOp, [src, r], undefined);
