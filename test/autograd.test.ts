@@ -106,6 +106,18 @@ test("detach shares storage, has no gradFn and stops gradients", () => {
   const e = x.detach();
   noGrad(() => e.add_(10));
   assert.deepEqual(x.tolist(), [11, 12], "detach() shares storage with x");
+  // In place on a detached alias while recording: x's graph is untouched, the alias joins w's graph.
+  const a = f64([1, 2]);
+  const h = a.mul(3);
+  const w = f64([5, 7]);
+  const alias = h.detach();
+  alias.mul_(w);
+  assert.deepEqual(h.tolist(), [15, 42]);
+  alias.sum().backward();
+  assert.deepEqual(list(w.grad), [3, 6]);
+  assert.equal(a.grad, null);
+  h.sum().backward();
+  assert.deepEqual(list(a.grad), [3, 3]);
 });
 
 test("noGrad records nothing; enableGrad re-enables inside; modes are restored, also after a throw", () => {
