@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  tensor, ones, zeros, arange, cat, noGrad, enableGrad, isGradEnabled, grad, backward, gradcheck, Tensor, type DType,
+  tensor, ones, zeros, arange, cat, randn, Generator, noGrad, enableGrad, isGradEnabled, grad, backward, gradcheck, Tensor, type DType,
 } from "../src/index.js";
 
 const f64 = (v: number[] | number[][], requiresGrad = true): Tensor => tensor(v, { dtype: "float64", requiresGrad });
@@ -481,4 +481,24 @@ test("rules that need only shapes do not fail the version check (sum, views, clo
   for (const o of outs.slice(0, -1)) o.backward(undefined, { retainGraph: true });
   assert.deepEqual(list(x.grad), [[1 + 1 + 1 + 2 + 1, 1 + 3 + 1 + 2 + 1 + 1], [1 + 2 + 1 + 2 + 1 + 1, 1 + 4 + 1 + 2 + 1]]);
   assert.throws(() => outs[outs.length - 1].backward(), /max backward: .*modified in place/, "amax needs the values: refused");
+});
+
+test("end to end: a seeded 2-layer MLP fits a toy regression with hand-written SGD", () => {
+  const g = new Generator(0);
+  const X = randn([64, 3], { generator: g });
+  const Y = X.matmul(tensor([[1.5], [-2], [0.5]])).tanh();
+  const W1 = randn([3, 16], { generator: g }).mul(0.5).requiresGrad_();
+  const b1 = zeros([16], { requiresGrad: true });
+  const W2 = randn([16, 1], { generator: g }).mul(0.25).requiresGrad_();
+  const params = [W1, b1, W2];
+  const lossAt = (): Tensor => X.matmul(W1).add(b1).relu().matmul(W2).sub(Y).square().mean();
+  const first = lossAt().item();
+  for (let step = 0; step < 200; step++) {
+    params.forEach((p) => (p.grad = null));
+    lossAt().backward();
+    noGrad(() => params.forEach((p) => p.sub_(p.grad!.mul(0.1))));
+  }
+  const last = lossAt().item();
+  assert.ok(last < first * 0.1, `loss ${first} -> ${last}`);
+  assert.ok(params.every((p) => p.isLeaf && p.requiresGrad));
 });
