@@ -356,3 +356,16 @@ test("toString matches PyTorch's printout of 160 random tensors (test/fixtures/f
   assert.equal(fixture.cases.length, 160);
   assert.deepEqual(failures, []);
 });
+
+test("NaN and infinity propagate like IEEE arithmetic (matmul does not skip zero operands)", () => {
+  const mm = tensor([[0, 1]]).matmul(tensor([[Infinity], [1]])).item();
+  assert.ok(Number.isNaN(mm), "0 * inf is NaN");
+  assert.ok(Number.isNaN(tensor([[0, 1]]).matmul(tensor([[NaN], [1]])).item()));
+  assert.ok(Number.isNaN(tensor([1, NaN, 3]).max().item()));
+  assert.equal(tensor([1, NaN, 3]).argmax().item(), 1, "argmax points at the NaN, as PyTorch");
+  assert.ok(Number.isNaN(tensor([NaN, 1]).relu().data()[0]));
+  assert.ok(Number.isNaN(tensor([NaN, 5]).clamp(0, 1).data()[0]));
+  assert.deepEqual(tensor([-Infinity, 0]).softmax(0).tolist(), [0, 1]);
+  assert.equal(tensor([-Infinity, -Infinity]).logsumexp(0).item(), -Infinity);
+  assert.deepEqual(tensor([0.5, 1.5, 2.5, -0.5, -1.5]).round().tolist(), [0, 2, 2, -0, -2], "round half to even");
+});
