@@ -369,3 +369,34 @@ test("NaN and infinity propagate like IEEE arithmetic (matmul does not skip zero
   assert.equal(tensor([-Infinity, -Infinity]).logsumexp(0).item(), -Infinity);
   assert.deepEqual(tensor([0.5, 1.5, 2.5, -0.5, -1.5]).round().tolist(), [0, 2, 2, -0, -2], "round half to even");
 });
+
+test("reshape of random permuted / sliced / unsqueezed views keeps row-major values (2000 seeded cases)", () => {
+  const g = new Generator(5);
+  const pick = (n: number): number => Math.floor(g.random() * n);
+  let views = 0;
+  for (let trial = 0; trial < 2000; trial++) {
+    const nd = 1 + pick(4);
+    const shape = Array.from({ length: nd }, () => 1 + pick(3));
+    let x = arange(shape.reduce((a, b) => a * b, 1)).reshape(shape);
+    const perm = [...Array(nd).keys()];
+    for (let i = nd - 1; i > 0; i--) { const j = pick(i + 1); [perm[i], perm[j]] = [perm[j], perm[i]]; }
+    x = x.permute(perm);
+    if (pick(2)) { const d = pick(nd); if (x.shape[d] > 1) x = x.narrow(d, 1, x.shape[d] - 1); }
+    if (pick(3) === 0) x = x.unsqueeze(pick(nd + 1));
+    let rem = x.numel;
+    const target: number[] = [];
+    while (rem > 1) {
+      const divisors = Array.from({ length: rem }, (_, i) => i + 1).filter((d) => d > 1 && rem % d === 0);
+      const d = divisors[pick(divisors.length)];
+      target.push(d);
+      rem /= d;
+      if (pick(3) === 0) target.push(1);
+    }
+    if (target.length === 0) target.push(1);
+    const r = x.reshape(target);
+    if (r.storage === x.storage) views++;
+    assert.deepEqual(r.shape, target);
+    assert.deepEqual([...r.data()], [...x.contiguous().data()], `reshape ${JSON.stringify(x.shape)} strides ${JSON.stringify(x.strides)} to ${JSON.stringify(target)}`);
+  }
+  assert.ok(views > 1000, `most reshapes should be views (${views})`);
+});
