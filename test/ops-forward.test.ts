@@ -2,7 +2,7 @@
 // (tight) and float32 (rtol 1e-5), for contiguous, transposed, sliced and permuted inputs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { OPS, LAYOUTS, buildInputs, expectedDtype, expectedOutput, loadFixtures, type FloatDType, type OpEntry, type Layout } from "./optable.js";
+import { OPS, LAYOUTS, buildInputs, expectedDtype, expectedOutput, loadFixtures, opCases, type FloatDType, type OpEntry, type Layout } from "./optable.js";
 import type { Tensor } from "../src/index.js";
 
 const TOL: Record<FloatDType, { rtol: number; atol: number }> = {
@@ -45,4 +45,31 @@ for (const float of ["float64", "float32"] as const) {
       assert.deepEqual(failures, []);
     });
   }
+}
+
+test("opCases with a seed draws new values of the same kinds: every op runs and gives finite results where PyTorch's did", () => {
+  const failures: string[] = [];
+  const a = opCases("float32", ["contiguous", "sliced"], { seed: 1 });
+  const b = opCases("float32", ["contiguous", "sliced"], { seed: 1 });
+  a.forEach((c, k) => {
+    try {
+      const out = c.run();
+      const again = b[k].run();
+      assert.deepEqual([...out.data()], [...again.data()], "the same seed gives the same inputs");
+      const ref = expectedOutput(c.entry).data;
+      const finite = (v: number): boolean => Number.isFinite(v);
+      if (ref.every(finite) && ![...out.data()].every(finite)) throw new Error("non-finite output");
+      if (!sameShapeAs(out, expectedOutput(c.entry).shape)) throw new Error(`shape ${JSON.stringify(out.shape)}`);
+    } catch (e) {
+      failures.push(`${c.entry.name} (${c.layout}): ${(e as Error).message.split("\n")[0]}`);
+    }
+  });
+  assert.deepEqual(failures, []);
+  const x = opCases("float64", ["contiguous"], { seed: 2 }).find((c) => c.entry.name === "log")!;
+  assert.notDeepEqual([...x.inputs[0].data()], expectedOutput(x.entry).data, "new values");
+  assert.ok([...x.inputs[0].data()].every((v) => v >= 0.5 && v <= 2), "log inputs stay positive");
+});
+
+function sameShapeAs(t: Tensor, shape: number[]): boolean {
+  return t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
 }

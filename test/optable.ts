@@ -17,7 +17,7 @@
  */
 import { readFileSync } from "node:fs";
 import {
-  type DType, type Tensor, tensor, full, noGrad,
+  type DType, type Tensor, Generator, tensor, full, noGrad,
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, reciprocal,
   square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder, atan2, eq, ne, lt, le,
   gt, ge, logicalAnd, logicalOr, logicalXor, where, maskedFill, isfinite, isnan,
@@ -36,6 +36,8 @@ interface FixtureTensor {
   shape: number[];
   /** "float" inputs take the dtype under test; outputs say "float64" for that dtype. */
   dtype: "float" | "float32" | "float64" | "int32" | "bool";
+  /** How ops.py drew an input: normal, uniform, positive, prob, bool, int:LO:HI, perm:DIM:N. */
+  kind?: string;
   data: (number | boolean)[];
 }
 
@@ -215,11 +217,45 @@ export function expectedOutput(entry: OpEntry): { shape: number[]; data: number[
 
 const SENTINEL = 1e3;
 
-/** The logical input tensors of an entry as (non-differentiable) leaves in dtype `float`, contiguous. */
-function logicalInputs(entry: OpEntry, float: FloatDType): Tensor[] {
+/** Fresh values of the same kind as ops.py draws (same ranges, so the op stays well defined). */
+function drawLike(i: FixtureTensor, g: Generator): (number | boolean)[] {
+  const kind = i.kind ?? "normal";
+  const n = i.data.length;
+  const draw = (f: () => number | boolean): (number | boolean)[] => Array.from({ length: n }, f);
+  if (kind === "normal") return draw(() => g.normal());
+  if (kind === "uniform") return draw(() => g.random() * 2 - 1);
+  if (kind === "positive") return draw(() => 0.5 + 1.5 * g.random());
+  if (kind === "prob") return draw(() => 0.05 + 0.9 * g.random());
+  if (kind === "bool") return draw(() => g.random() < 0.5);
+  const [name, a, b] = kind.split(":");
+  if (name === "int") return draw(() => g.randint(Number(a), Number(b)));
+  if (name === "perm") {
+    // Each line along dim `a` holds distinct values from range(b): permute the fixture's lines' values.
+    const dim = Number(a), size = Number(b);
+    const out = [...i.data];
+    const stride = i.shape.slice(dim + 1).reduce((x, y) => x * y, 1);
+    const len = i.shape[dim];
+    for (let base = 0; base < n; base++) {
+      if (Math.floor(base / stride) % len !== 0) continue; // first element of a line
+      const pool = Array.from({ length: size }, (_, k) => k);
+      for (let k = size - 1; k > 0; k--) { const j = g.randint(0, k + 1); [pool[k], pool[j]] = [pool[j], pool[k]]; }
+      for (let k = 0; k < len; k++) out[base + k * stride] = pool[k];
+    }
+    return out;
+  }
+  throw new Error(`optable: unknown input kind "${kind}"`);
+}
+
+/**
+ * The logical input tensors of an entry as (non-differentiable) leaves in dtype `float`, contiguous:
+ * the fixture's values, or with `generator` new values of the same kinds and shapes (for comparing
+ * backends on other numbers; PyTorch's reference then no longer applies).
+ */
+function logicalInputs(entry: OpEntry, float: FloatDType, generator?: Generator): Tensor[] {
   return fixtureOf(entry).inputs.map((i) => {
     const dtype = dtypeOf(i, float);
-    const flat = tensor(i.data.length ? (i.data as number[]) : [], { dtype });
+    const data = generator ? drawLike(i, generator) : i.data;
+    const flat = tensor(data.length ? (data as number[]) : [], { dtype });
     return i.shape.length === 1 && flat.shape[0] === i.shape[0] ? flat : flat.reshape(i.shape);
   });
 }
@@ -242,10 +278,13 @@ export interface BuiltInputs {
 
 /**
  * Builds an entry's inputs in dtype `float` (int and bool inputs keep their dtype) with one layout.
- * With `requiresGrad`, the floating leaves require grad.
+ * With `requiresGrad`, the floating leaves require grad. With `generator`, the values are drawn anew
+ * (same shapes and kinds as the fixture).
  */
-export function buildInputs(entry: OpEntry, float: FloatDType, layout: Layout = "contiguous", requiresGrad = false): BuiltInputs {
-  const logical = logicalInputs(entry, float);
+export function buildInputs(
+  entry: OpEntry, float: FloatDType, layout: Layout = "contiguous", requiresGrad = false, generator?: Generator,
+): BuiltInputs {
+  const logical = logicalInputs(entry, float, generator);
   const kinds = logical.map((x) => effectiveLayout(layout, x.ndim));
   const leaves = noGrad(() =>
     logical.map((x, k) => {
@@ -282,11 +321,15 @@ export interface OpCase {
   run: () => Tensor;
 }
 
-/** Every entry in every layout, with inputs built in dtype `float`. */
-export function opCases(float: FloatDType, layouts: readonly Layout[] = LAYOUTS): OpCase[] {
+/**
+ * Every entry in every layout, with inputs built in dtype `float`: the fixture's values, or fresh
+ * seeded ones with `{seed}` (e.g. to compare two backends on several draws).
+ */
+export function opCases(float: FloatDType, layouts: readonly Layout[] = LAYOUTS, opts: { seed?: number } = {}): OpCase[] {
+  const g = opts.seed === undefined ? undefined : new Generator(opts.seed);
   return OPS.flatMap((entry) =>
     layouts.map((layout) => {
-      const b = buildInputs(entry, float, layout);
+      const b = buildInputs(entry, float, layout, false, g);
       const inputs = b.views(b.leaves);
       return { entry, layout, inputs, run: () => entry.fn(...inputs) };
     }),
