@@ -126,7 +126,8 @@ function paramOp(op: ParamUnaryOp, backward: (g: Tensor, x: Tensor, y: () => Ten
   return (x: Tensor, p: number, q = 0): Tensor => apply(def, [x], { p, q });
 }
 
-const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => mul(g, where(gt(x, 0), 1, slope)));
+// Scale g itself: where(x > 0, 1, slope) would be float32 (two JS scalars) and round the slope.
+const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => where(gt(x, 0), g, mul(g, slope)));
 const eluOp = paramOp("elu", (g, x, y, alpha) => where(gt(x, 0), g, mul(g, add(y(), alpha))));
 const clampOp = paramOp("clamp", (g, x, _y, lo, hi) => where(logicalAnd(ge(x, lo), le(x, hi)), g, 0));
 const powScalarOp = paramOp("powScalar", (g, x, _y, p) => (p === 0 ? zerosLike(g) : mul(g, mul(powScalar(x, p - 1), p))));
