@@ -44,6 +44,11 @@ interface FixtureTensor {
 export interface Fixture {
   inputs: FixtureTensor[];
   output: FixtureTensor;
+  /**
+   * PyTorch's gradient of sum(W * output) for each floating input (null for the others), with
+   * gradcheck's weights W[i] = 0.5 + ((i * 7919) % 13) / 13. Absent for non-differentiable outputs.
+   */
+  grads?: (number[] | null)[];
 }
 
 export interface OpEntry {
@@ -54,6 +59,8 @@ export interface OpEntry {
   differentiable?: boolean;
   /** Extra tolerance for forward comparisons (added to the defaults). */
   atol?: number;
+  /** Inputs sit on kinks or ties: skip finite-difference checks (the PyTorch gradients still apply). */
+  kinks?: boolean;
 }
 
 const E = (name: string, fn: OpEntry["fn"], opts: Omit<OpEntry, "name" | "fn"> = {}): OpEntry => ({ name, fn, ...opts });
@@ -184,6 +191,17 @@ export const OPS: readonly OpEntry[] = [
   E("matmul:broadcastBatch1", matmul), E("matmul:broadcast4d", matmul),
   E("sum:all4d", (x) => sum(x, [0, 1, 2, 3], true)), E("mean:dimsDrop", (x) => mean(x, [0, 2])), E("logsumexp:dims", (x) => logsumexp(x, [0, 2])),
   E("softmax:size1", (x) => softmax(x, 1)), E("cumsum:1d", (x) => cumsum(x, 0)), E("gelu:wide", (x) => gelu(mul(x, 4))),
+
+  // ---------------------------------------------------------------- kinks and ties (integer-valued inputs)
+  // Finite differences are meaningless here: these check PyTorch's subgradient conventions (ties split
+  // evenly by amax/maximum, max along a dim picks the first, relu'(0) = 0, ...) against its gradients.
+  ...[
+    E("relu:kinks", relu), E("abs:kinks", abs), E("leakyRelu:kinks", (x) => leakyRelu(x, 0.2)), E("clamp:kinks", (x) => clamp(x, -1, 1)),
+    E("maximum:ties", (a, b) => maximum(a, b)), E("minimum:ties", (a, b) => minimum(a, b)), E("amax:ties", (x) => amax(x, 1)),
+    E("amin:ties", (x) => amin(x, [0, 1])), E("max:ties", (x) => max(x)), E("max:dimTies", (x) => max(x, 1).values),
+    E("min:dimTies", (x) => min(x, 0, true).values), E("maxPool2d:ties", (x) => maxPool2d(x, 2)), E("prod:zeros", (x) => prod(x, 1)),
+    E("norm:zeroRows", (x) => norm(x, 2, 1)), E("sign:kinks", sign),
+  ].map((e) => ({ ...e, kinks: true })),
 ];
 
 let fixtures: Record<string, Fixture> | null = null;
@@ -228,7 +246,7 @@ function drawLike(i: FixtureTensor, g: Generator): (number | boolean)[] {
   if (kind === "prob") return draw(() => 0.05 + 0.9 * g.random());
   if (kind === "bool") return draw(() => g.random() < 0.5);
   const [name, a, b] = kind.split(":");
-  if (name === "int") return draw(() => g.randint(Number(a), Number(b)));
+  if (name === "int" || name === "ints") return draw(() => g.randint(Number(a), Number(b)));
   if (name === "perm") {
     // Each line along dim `a` holds distinct values from range(b): permute the fixture's lines' values.
     const dim = Number(a), size = Number(b);
