@@ -25,7 +25,7 @@ import {
   matmul, mm, bmm, dot, outer, gather, scatter, scatterAdd, indexSelect, indexAdd, oneHot, tril, triu,
   conv2d, conv1d, convTranspose2d, maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d,
   reshape, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand, narrow, select, slice, get, split, chunk,
-  cat, stack, flip, repeat, pad, clone, contiguous,
+  cat, stack, flip, repeat, pad, clone, contiguous, to, view, sumTo, detach,
 } from "../src/index.js";
 
 export type FloatDType = "float32" | "float64";
@@ -191,6 +191,9 @@ export const OPS: readonly OpEntry[] = [
   E("matmul:broadcastBatch1", matmul), E("matmul:broadcast4d", matmul),
   E("sum:all4d", (x) => sum(x, [0, 1, 2, 3], true)), E("mean:dimsDrop", (x) => mean(x, [0, 2])), E("logsumexp:dims", (x) => logsumexp(x, [0, 2])),
   E("softmax:size1", (x) => softmax(x, 1)), E("cumsum:1d", (x) => cumsum(x, 0)), E("gelu:wide", (x) => gelu(mul(x, 4))),
+  E("to:int", (x) => to(mul(x, 3), "int32"), noGradOp), E("to:float", (i) => to(i, "float32"), noGradOp),
+  E("to:bool", (i) => to(i, "bool"), noGradOp), E("view", (x) => view(x, [2, 2, 5])), E("sumTo", (x) => sumTo(x, [3, 1])),
+  E("detach", detach, noGradOp),
 
   // ---------------------------------------------------------------- kinks and ties (integer-valued inputs)
   // Finite differences are meaningless here: these check PyTorch's subgradient conventions (ties split
