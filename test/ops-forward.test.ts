@@ -2,7 +2,7 @@
 // (tight) and float32 (rtol 1e-5), for contiguous, transposed, sliced and permuted inputs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { OPS, LAYOUTS, buildInputs, expectedDtype, expectedOutput, loadFixtures, opCases, type FloatDType, type OpEntry, type Layout } from "./optable.js";
+import { OPS, LAYOUTS, buildInputs, expectedDtype, expectedOutput, loadFixtures, opCases, randomCases, type FloatDType, type OpEntry, type Layout } from "./optable.js";
 import type { Tensor } from "../src/index.js";
 
 const TOL: Record<FloatDType, { rtol: number; atol: number }> = {
@@ -73,3 +73,31 @@ test("opCases with a seed draws new values of the same kinds: every op runs and 
 function sameShapeAs(t: Tensor, shape: number[]): boolean {
   return t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
 }
+
+test("randomCases: 300 random-shape cases run, are reproducible, and float32 agrees with float64", () => {
+  const f64 = randomCases("float64", 7, 300);
+  const again = randomCases("float64", 7, 300);
+  const f32 = randomCases("float32", 7, 300);
+  const failures: string[] = [];
+  const families = new Set<string>();
+  f64.forEach((c, k) => {
+    families.add(c.name.split(" ")[0]);
+    try {
+      assert.equal(again[k].name, c.name);
+      assert.equal(f32[k].name, c.name);
+      const a = c.run(), b = f32[k].run();
+      assert.deepEqual([...a.data()], [...again[k].run().data()]);
+      assert.deepEqual(a.shape, b.shape);
+      const x = a.data(), y = b.data();
+      for (let i = 0; i < x.length; i++) {
+        if (!(Math.abs(x[i] - y[i]) <= 1e-4 + 1e-4 * Math.abs(x[i])) && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) {
+          throw new Error(`element ${i}: float64 ${x[i]} vs float32 ${y[i]}`);
+        }
+      }
+    } catch (e) {
+      failures.push(`${c.name}: ${(e as Error).message.split("\n")[0]}`);
+    }
+  });
+  assert.deepEqual(failures, []);
+  assert.ok(families.size >= 25, `families covered: ${[...families].join(" ")}`);
+});

@@ -356,3 +356,148 @@ export function opCases(float: FloatDType, layouts: readonly Layout[] = LAYOUTS,
     }),
   );
 }
+
+// ---------------------------------------------------------------- random shapes (no reference: for backend agreement)
+
+/** The same logical values as `x`, handed over as a view of the given layout. */
+export function withLayout(x: Tensor, layout: Layout): Tensor {
+  const kind = effectiveLayout(layout, x.ndim);
+  return noGrad(() => {
+    if (kind === "contiguous") return x.contiguous();
+    if (kind === "transposed") return x.transpose(-1, -2).contiguous().transpose(-1, -2);
+    const rev = x.shape.map((_, i) => x.ndim - 1 - i);
+    if (kind === "permuted") return permute(permute(x, rev).contiguous(), rev);
+    const n = x.shape[x.ndim - 1];
+    const big = full([...x.shape.slice(0, -1), 2 * n + 1], x.dtype === "bool" ? false : x.dtype === "int32" ? 0 : SENTINEL, { dtype: x.dtype });
+    const v = big.slice(-1, 1, undefined, 2);
+    v.copy_(x);
+    return v;
+  });
+}
+
+export interface RandomCase {
+  /** Family and parameters, e.g. `matmul [2,1,3,4] x [3,4,5]`. */
+  name: string;
+  inputs: Tensor[];
+  run: () => Tensor;
+}
+
+/**
+ * `count` seeded cases with random shapes, random layouts and broadcasting, over the kernel families
+ * (unary, binary, where, reductions, softmax, cumsum, matmul, gather/indexSelect, conv2d,
+ * convTranspose2d, pools). There is no reference value: run each case on two backends and compare.
+ */
+export function randomCases(float: FloatDType, seed: number, count = 200): RandomCase[] {
+  const g = new Generator(seed);
+  const int = (lo: number, hi: number): number => g.randint(lo, hi + 1);
+  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)];
+  const shapeOf = (minDims: number, maxDims: number, maxSize = 5): number[] => Array.from({ length: int(minDims, maxDims) }, () => int(1, maxSize));
+  const layoutOf = (): Layout => pick(LAYOUTS);
+  const values = (shape: number[], kind: "normal" | "positive" = "normal"): Tensor => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = Array.from({ length: n }, () => (kind === "positive" ? 0.5 + 1.5 * g.random() : g.normal()));
+    return tensor(n ? data : [], { dtype: float }).reshape(shape);
+  };
+  const input = (shape: number[], kind: "normal" | "positive" = "normal"): Tensor => withLayout(values(shape, kind), layoutOf());
+  /** Shapes that broadcast to `out`: some leading dims dropped, some dims set to 1. */
+  const broadcastable = (out: number[]): number[] => out.slice(int(0, out.length)).map((d) => (g.random() < 0.3 ? 1 : d));
+  const fmtShape = (t: Tensor): string => `[${t.shape.join(",")}]`;
+
+  const unary = ["neg", "exp", "tanh", "sigmoid", "relu", "abs", "sin", "erf", "gelu", "square", "floor"] as const;
+  const unaryFns: Record<(typeof unary)[number], (x: Tensor) => Tensor> = {
+    neg, exp, tanh, sigmoid, relu, abs, sin, erf, gelu: (x) => gelu(x), square, floor,
+  };
+  const binary = { add, sub, mul, div, maximum, minimum, pow, atan2 } as const;
+  const families: (() => RandomCase)[] = [
+    () => {
+      const op = pick(unary);
+      const x = input(shapeOf(0, 4));
+      return { name: `${op} ${fmtShape(x)}`, inputs: [x], run: () => unaryFns[op](x) };
+    },
+    () => {
+      const op = pick(Object.keys(binary)) as keyof typeof binary;
+      const out = shapeOf(1, 4);
+      const a = input(broadcastable(out), op === "pow" ? "positive" : "normal");
+      const b = input(broadcastable(out), op === "div" ? "positive" : "normal");
+      return { name: `${op} ${fmtShape(a)} ${fmtShape(b)}`, inputs: [a, b], run: () => binary[op](a, b) };
+    },
+    () => {
+      const out = shapeOf(1, 3);
+      const c = withLayout(values(broadcastable(out)).gt(0), layoutOf());
+      const a = input(broadcastable(out));
+      const b = input(out);
+      return { name: `where ${fmtShape(c)} ${fmtShape(a)} ${fmtShape(b)}`, inputs: [c, a, b], run: () => where(c, a, b) };
+    },
+    () => {
+      const x = input(shapeOf(1, 4));
+      const dims = x.shape.map((_, i) => i).filter(() => g.random() < 0.5);
+      const keep = g.random() < 0.5;
+      const op = pick(["sum", "mean", "amax", "amin", "prod", "var", "logsumexp", "norm"] as const);
+      const d = dims.length ? dims : [0];
+      const run = (): Tensor =>
+        op === "sum" ? sum(x, d, keep) : op === "mean" ? mean(x, d, keep) : op === "amax" ? amax(x, d, keep) : op === "amin" ? amin(x, d, keep)
+          : op === "prod" ? prod(x, d, keep) : op === "var" ? variance(x, d, { keepdim: keep }) : op === "logsumexp" ? logsumexp(x, d, keep) : norm(x, 2, d, keep);
+      return { name: `${op} ${fmtShape(x)} dims ${JSON.stringify(d)} keepdim ${keep}`, inputs: [x], run };
+    },
+    () => {
+      const x = input(shapeOf(1, 4));
+      const dim = int(-x.ndim, x.ndim - 1);
+      const op = pick(["softmax", "logSoftmax", "cumsum", "argmax", "max"] as const);
+      const run = (): Tensor => (op === "softmax" ? softmax(x, dim) : op === "logSoftmax" ? logSoftmax(x, dim) : op === "cumsum" ? cumsum(x, dim)
+        : op === "argmax" ? argmax(x, dim) : max(x, dim).values);
+      return { name: `${op} ${fmtShape(x)} dim ${dim}`, inputs: [x], run };
+    },
+    () => {
+      const [M, K, N] = [int(1, 6), int(1, 6), int(1, 6)];
+      const batch = shapeOf(0, 2, 3);
+      const aShape = g.random() < 0.2 ? [K] : [...broadcastable(batch), M, K];
+      const bShape = g.random() < 0.2 ? [K] : [...broadcastable(batch), K, N];
+      const a = input(aShape), b = input(bShape);
+      return { name: `matmul ${fmtShape(a)} ${fmtShape(b)}`, inputs: [a, b], run: () => matmul(a, b) };
+    },
+    () => {
+      const x = input(shapeOf(2, 3));
+      const dim = int(0, x.ndim - 1);
+      const idxShape = x.shape.map((s, i) => (i === dim ? int(1, 6) : int(1, s)));
+      const index = withLayout(tensor(Array.from({ length: idxShape.reduce((a, b) => a * b, 1) }, () => int(0, x.shape[dim] - 1)), { dtype: "int32" }).reshape(idxShape), layoutOf());
+      const sel = withLayout(tensor(Array.from({ length: int(1, 6) }, () => int(0, x.shape[dim] - 1)), { dtype: "int32" }), layoutOf());
+      return g.random() < 0.5
+        ? { name: `gather ${fmtShape(x)} dim ${dim} index ${fmtShape(index)}`, inputs: [x, index], run: () => gather(x, dim, index) }
+        : { name: `indexSelect ${fmtShape(x)} dim ${dim} index ${fmtShape(sel)}`, inputs: [x, sel], run: () => indexSelect(x, dim, sel) };
+    },
+    () => {
+      const groups = int(1, 2);
+      const [N, C, O] = [int(1, 2), groups * int(1, 2), groups * int(1, 3)];
+      const [kH, kW] = [int(1, 3), int(1, 3)];
+      const stride = [int(1, 2), int(1, 2)] as [number, number];
+      const padding = [int(0, 2), int(0, 2)] as [number, number];
+      const dilation = [int(1, 2), int(1, 2)] as [number, number];
+      const H = dilation[0] * (kH - 1) + int(1, 5), W = dilation[1] * (kW - 1) + int(1, 5);
+      const x = input([N, C, H, W]);
+      if (g.random() < 0.5) {
+        const w = input([O, C / groups, kH, kW]);
+        const b = input([O]);
+        return { name: `conv2d ${fmtShape(x)} ${fmtShape(w)} s${stride} p${padding} d${dilation} g${groups}`, inputs: [x, w, b], run: () => conv2d(x, w, b, { stride, padding, dilation, groups }) };
+      }
+      const w = input([C, O / groups, kH, kW]);
+      const outputPadding = [int(0, stride[0] - 1), int(0, stride[1] - 1)] as [number, number];
+      const pad_ = [Math.min(padding[0], dilation[0] * (kH - 1)), Math.min(padding[1], dilation[1] * (kW - 1))] as [number, number];
+      return { name: `convTranspose2d ${fmtShape(x)} ${fmtShape(w)} s${stride} p${pad_} op${outputPadding} d${dilation} g${groups}`, inputs: [x, w],
+        run: () => convTranspose2d(x, w, null, { stride, padding: pad_, outputPadding, dilation, groups }) };
+    },
+    () => {
+      const k = [int(1, 3), int(1, 3)] as [number, number];
+      const stride = [int(1, 3), int(1, 3)] as [number, number];
+      const padding = [int(0, Math.floor(k[0] / 2)), int(0, Math.floor(k[1] / 2))] as [number, number];
+      const x = input([int(1, 2), int(1, 3), k[0] + int(0, 5), k[1] + int(0, 5)]);
+      const ceilMode = g.random() < 0.5;
+      const op = pick(["maxPool2d", "avgPool2d", "avgPool2dExclude", "adaptiveAvgPool2d"] as const);
+      const outSize = [int(1, 4), int(1, 4)] as [number, number];
+      const run = (): Tensor => (op === "maxPool2d" ? maxPool2d(x, k, { stride, padding, ceilMode })
+        : op === "adaptiveAvgPool2d" ? adaptiveAvgPool2d(x, outSize)
+          : avgPool2d(x, k, { stride, padding, ceilMode, countIncludePad: op === "avgPool2d" }));
+      return { name: `${op} ${fmtShape(x)} k${k} s${stride} p${padding} ceil ${ceilMode}`, inputs: [x], run };
+    },
+  ];
+  return Array.from({ length: count }, () => pick(families)());
+}
