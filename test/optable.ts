@@ -11,6 +11,10 @@
  * }
  * ```
  *
+ * `opCases(dtype, layouts, {seed})` draws fresh values of the same kinds instead of the fixture's, and
+ * `randomCases(dtype, seed, count)` builds cases with random shapes, layouts and broadcasting over every
+ * kernel family (no reference value: compare backends).
+ *
  * Layouts: the same logical input values, handed to the op as a contiguous tensor, as a transposed
  * view (last two dims) of a leaf, as a strided slice (every other element along the last dim, with
  * sentinel values between) of a bigger leaf, or as a permuted (all dims reversed) view.
