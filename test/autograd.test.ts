@@ -502,3 +502,47 @@ test("end to end: a seeded 2-layer MLP fits a toy regression with hand-written S
   assert.ok(last < first * 0.1, `loss ${first} -> ${last}`);
   assert.ok(params.every((p) => p.isLeaf && p.requiresGrad));
 });
+
+test("fuzz: random programs of in-place ops through random views match finite differences (80 seeded programs)", () => {
+  const failures: string[] = [];
+  for (let seed = 0; seed < 80; seed++) {
+    const g = new Generator(seed);
+    const pick = (n: number): number => g.randint(0, n);
+    // A program is a fixed list of steps (drawn once), replayed on every evaluation.
+    type Step = { view: number; a: number; b: number; op: number; src: number };
+    const steps: Step[] = Array.from({ length: 2 + pick(4) }, () => ({ view: pick(6), a: pick(3), b: pick(4), op: pick(8), src: pick(3) }));
+    const readStale = pick(2) === 1;
+    const f = (x: Tensor, w: Tensor): Tensor => {
+      const y = x.mul(1.5); // [3,4], a non-leaf
+      const early = y.get(1); // a view taken before the writes
+      for (const s of steps) {
+        const v =
+          s.view === 0 ? y.select(0, s.a)
+            : s.view === 1 ? y.select(1, s.b)
+              : s.view === 2 ? y.t().select(0, s.b)
+                : s.view === 3 ? y.get(":", "1:3")
+                  : s.view === 4 ? y.get("::2", "1:")
+                    : y;
+        const operand = s.src === 0 ? w.get(`0:${v.shape[v.ndim - 1]}`) : s.src === 1 ? w.get(`0:${v.shape[v.ndim - 1]}`).exp() : tensor(0.7, { dtype: "float64" });
+        if (s.op === 0) v.mul_(operand);
+        else if (s.op === 1) v.add_(operand);
+        else if (s.op === 2) v.copy_(operand.mul(2));
+        else if (s.op === 3) v.tanh_();
+        else if (s.op === 4) v.zero_();
+        else if (s.op === 5) v.addcmul_(operand, operand.mul(-1), 0.5);
+        else if (s.op === 6) v.clamp_(-0.5, 0.5);
+        else v.div_(operand.abs().add(1));
+      }
+      const out = y.square().sum(0);
+      return readStale ? out.add(early.sin()) : out;
+    };
+    const x = tensor([[0.3, -0.8, 1.1, 0.5], [0.9, -0.2, 0.4, -1.3], [0.1, 0.7, -0.6, 0.2]], { dtype: "float64", requiresGrad: true });
+    const w = tensor([0.5, -1.2, 0.8, 1.4], { dtype: "float64", requiresGrad: true });
+    try {
+      gradcheck(f, [x, w]);
+    } catch (e) {
+      failures.push(`seed ${seed} ${JSON.stringify(steps)} stale=${readStale}: ${(e as Error).message}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
