@@ -546,3 +546,47 @@ test("fuzz: random programs of in-place ops through random views match finite di
   }
   assert.deepEqual(failures, []);
 });
+
+test("fuzz: random DAGs (shared subexpressions, broadcasting, views, reductions) match finite differences (60 seeded graphs)", () => {
+  const failures: string[] = [];
+  for (let seed = 0; seed < 60; seed++) {
+    const g = new Generator(1000 + seed);
+    const pick = (n: number): number => g.randint(0, n);
+    type Inst = { op: number; a: number; b: number };
+    const program: Inst[] = Array.from({ length: 4 + pick(8) }, () => ({ op: pick(10), a: pick(100), b: pick(100) }));
+    const outputs = [pick(100), pick(100)];
+    const f = (x: Tensor, w: Tensor): Tensor => {
+      const vals: Tensor[] = [x, w.reshape([1, 3]), x.t().matmul(x)]; // [2,3], [1,3], [3,3]
+      const at = (i: number): Tensor => vals[i % vals.length];
+      for (const p of program) {
+        const a = at(p.a), b = at(p.b);
+        // Every value is [rows, 3] or [rows, 1] with rows in {1, 2, 3}: make b broadcast against a.
+        const rows = (t: Tensor): Tensor => (t.shape[0] === a.shape[0] || t.shape[0] === 1 || a.shape[0] === 1 ? t : t.mean(0, true));
+        const fb = rows(b);
+        let r: Tensor;
+        switch (p.op) {
+          case 0: r = a.add(fb); break;
+          case 1: r = a.mul(fb); break;
+          case 2: r = a.tanh(); break;
+          case 3: r = a.sigmoid().mul(a); break;
+          case 4: r = a.sum(0, true); break;
+          case 5: r = a.softmax(-1); break;
+          case 6: r = a.sub(fb.square()); break;
+          case 7: r = a.ndim === 2 && a.shape[1] === 3 ? a.matmul(vals[2]) : a.exp(); break;
+          case 8: r = a.get(":", "1:").sum(-1, true).mul(2).add(a); break;
+          default: r = a.logsumexp(-1, true).add(a); break;
+        }
+        vals.push(r);
+      }
+      return outputs.map((i) => at(i).sum()).reduce((s, t) => s.add(t));
+    };
+    const x = tensor([[0.3, -0.8, 0.5], [0.9, -0.2, 0.4]], { dtype: "float64", requiresGrad: true });
+    const w = tensor([0.5, -0.7, 0.2], { dtype: "float64", requiresGrad: true });
+    try {
+      gradcheck(f, [x, w], { atol: 1e-5, rtol: 1e-4 });
+    } catch (e) {
+      failures.push(`seed ${seed}: ${(e as Error).message}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
