@@ -2,16 +2,20 @@
 // (reference values from PyTorch 1.13's torch.optim, float64).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { backend, getBackend, listBackends, zeros } from "../src/index.js";
+import { getBackend, listBackends, zeros } from "../src/index.js";
+import { JsBackend } from "../src/backend/js/index.js";
+
+const js = new JsBackend();
+const backend = () => js;
 
 const close = (got: ArrayLike<number>, want: number[], what: string): void => {
   assert.equal(got.length, want.length, what);
   want.forEach((w, i) => assert.ok(Math.abs(got[i] - w) < 1e-12, `${what}[${i}]: ${got[i]} vs ${w}`));
 };
 
-test("the js backend is the default and is listed", () => {
-  assert.equal(getBackend(), "js");
-  assert.ok(listBackends().includes("js"));
+test("wasm is the default backend where WebAssembly SIMD validates; js is always listed", () => {
+  assert.equal(getBackend(), typeof WebAssembly.validate === "function" ? "wasm" : "js");
+  assert.ok(listBackends().includes("js") && listBackends().includes("wasm"));
 });
 
 test("fill writes every element of a strided view and nothing else", () => {
