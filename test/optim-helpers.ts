@@ -39,16 +39,19 @@ export const fixtures = JSON.parse(readFileSync(new URL("./fixtures/optim.json",
 };
 
 const P = fixtures.problem;
-const X = tensor(P.X, { dtype: "float64" });
-const Y = tensor(P.Y, { dtype: "float64" });
+const data = {
+  float64: { X: tensor(P.X, { dtype: "float64" }), Y: tensor(P.Y, { dtype: "float64" }) },
+  float32: { X: tensor(P.X, { dtype: "float32" }), Y: tensor(P.Y, { dtype: "float32" }) },
+};
 
-/** Fresh parameters of the fixture problem, in float64. */
-export function problemParams(): { W: Tensor; b: Tensor } {
-  return { W: tensor(P.W0, { dtype: "float64", requiresGrad: true }), b: tensor(P.B0, { dtype: "float64", requiresGrad: true }) };
+/** Fresh parameters of the fixture problem (float64 unless asked). */
+export function problemParams(dtype: "float32" | "float64" = "float64"): { W: Tensor; b: Tensor } {
+  return { W: tensor(P.W0, { dtype, requiresGrad: true }), b: tensor(P.B0, { dtype, requiresGrad: true }) };
 }
 
-/** The fixture loss: mean squared error of X·Wᵀ + b against Y. */
+/** The fixture loss: mean squared error of X·Wᵀ + b against Y (in W's dtype). */
 export function problemLoss(W: Tensor, b: Tensor): Tensor {
+  const { X, Y } = data[W.dtype as "float32" | "float64"];
   return X.matmul(W.t()).add(b).sub(Y).pow(2).mean();
 }
 

@@ -15,8 +15,8 @@ function paramsFor(c: (typeof fixtures.optimizers)[number], W: Tensor, b: Tensor
  * Runs a case for `steps` steps. `strided` hands the optimizer gradients that are non-contiguous views
  * (same values), which sends every update through the tensor-op fallback instead of the fused kernels.
  */
-function run(c: (typeof fixtures.optimizers)[number], strided: boolean) {
-  const { W, b } = problemParams();
+function run(c: (typeof fixtures.optimizers)[number], strided: boolean, dtype: "float32" | "float64" = "float64") {
+  const { W, b } = problemParams(dtype);
   const opt = makeOptimizer(c.optimizer, paramsFor(c, W, b), c.options);
   const out: { loss: number; W: number[]; b: number[] }[] = [];
   for (let s = 0; s < fixtures.problem.steps; s++) {
@@ -48,6 +48,16 @@ for (const c of fixtures.optimizers) {
     });
   }
 }
+
+test("float32 parameters follow PyTorch's float64 trajectories to float32 precision (fused kernels on Float32Array)", () => {
+  for (const c of fixtures.optimizers) {
+    const got = run(c, false, "float32");
+    c.trajectory.forEach((want, s) => {
+      assertClose(got[s].W, flat(want.W), 1e-4, 1e-5, `${c.name} float32 step ${s + 1} W`);
+      assertClose(got[s].b, flat(want.b), 1e-4, 1e-5, `${c.name} float32 step ${s + 1} b`);
+    });
+  }
+});
 
 test("Problem 3.6: one SGD step with lr 0.5 takes W1 from 1 to 1 - 0.5·32 = -15 and b from 1 to -3", () => {
   const W = tensor([1], { requiresGrad: true });

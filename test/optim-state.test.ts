@@ -148,6 +148,9 @@ test("optimizers reject bad options as PyTorch does, naming the optimizer and op
   assert.throws(() => new optim.RMSprop(ps(), { momentum: -0.5 }), /RMSprop: invalid momentum/);
   assert.throws(() => new optim.Adagrad(ps(), { lrDecay: -1 }), /Adagrad: invalid lrDecay -1/);
   assert.throws(() => new optim.Adagrad(ps(), { initialAccumulatorValue: -1 }), /Adagrad: invalid initialAccumulatorValue/);
+  // PyTorch's spelling would silently do nothing in plain JavaScript: it is an error.
+  assert.throws(() => new optim.SGD(ps(), { lr: 0.1, weight_decay: 1e-4 } as { lr: number }), /SGD: unknown option 'weight_decay'; deeptype spells it 'weightDecay'/);
+  assert.throws(() => new optim.Adam([{ params: ps(), weight_decay: 1e-4 } as { params: Tensor[] }]), /Adam: unknown option 'weight_decay'/);
   // Per-group options are validated too.
   assert.throws(() => new optim.Adam([{ params: ps(), lr: -1 }]), /Adam: invalid lr -1/);
 });
@@ -250,4 +253,36 @@ test("optimizer updates record no graph and leave parameters as leaves", () => {
     assert.ok(p.version > v, "the in-place update bumps the version counter");
     assert.equal(noGrad(() => p.sub(tensor([1, 2, 3])).abs().sum().item()) > 0, true);
   }
+});
+
+test("a user-defined optimizer: subclass Optimizer with checkGroup and updateGroup", () => {
+  interface SignOptions extends optim.BaseOptions {
+    lr: number;
+  }
+  class SignSGD extends optim.Optimizer<SignOptions> {
+    constructor(params: optim.Params<SignOptions>, options: Partial<SignOptions> = {}) {
+      super("SignSGD", params, { lr: 0.01, ...options });
+    }
+    protected checkGroup(g: optim.ParamGroup<SignOptions>): void {
+      if (g.lr < 0) throw new Error(`SignSGD: invalid lr ${g.lr}`);
+    }
+    protected updateGroup(g: optim.ParamGroup<SignOptions>): void {
+      for (const p of g.params) {
+        if (!p.grad) continue;
+        const s = this.stateOf(p);
+        s.step = ((s.step as number | undefined) ?? 0) + 1;
+        p.sub_(p.grad.sign().mul(g.lr));
+      }
+    }
+  }
+  const p = tensor([1, -1, 0.5], { dtype: "float64", requiresGrad: true });
+  const opt = new SignSGD([p], { lr: 0.25 });
+  p.grad = tensor([3, -0.1, 0], { dtype: "float64" });
+  opt.step();
+  assert.deepEqual(Array.from(p.data()), [0.75, -0.75, 0.5]);
+  assert.throws(() => new SignSGD([p], { lr: -1 }), /SignSGD: invalid lr -1/);
+  assert.deepEqual(opt.stateDict().state, { 0: { step: 1 } });
+  const sched = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+  sched.step();
+  assert.equal(opt.paramGroups[0].lr, 0.125);
 });

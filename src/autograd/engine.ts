@@ -12,7 +12,7 @@ import { onesLike } from "../tensor/creation.js";
 import { installMethods } from "../ops/op.js";
 
 export interface BackwardOptions {
-  /** Keep saved tensors so that backward can run through this graph again. */
+  /** Keep saved tensors so that backward can run through this graph again (defaults to createGraph, as in PyTorch). */
   retainGraph?: boolean;
   /** Record the backward computation itself, for higher-order gradients. */
   createGraph?: boolean;
@@ -103,11 +103,12 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       const node = ready.pop()!;
       const g = pending.get(node);
       pending.delete(node);
-      if (g && node.retained) node.retained.grad = accumulateLeaf(node.retained, g, !!opts.createGraph);
+      // grad() returns gradients and touches no .grad, retained ones included (as torch.autograd.grad).
+      if (g && node.retained && !targets) node.retained.grad = accumulateLeaf(node.retained, g, !!opts.createGraph);
       if (g && targets?.has(node)) captured.set(node, g);
       const grads = g ? node.apply(g) : [];
       node.edges.forEach((e, i) => deliver(e, grads[i]));
-      if (!opts.retainGraph) node.release();
+      if (!(opts.retainGraph ?? opts.createGraph)) node.release();
     }
   } finally {
     setGradEnabled(prevMode);

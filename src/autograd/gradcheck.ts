@@ -2,7 +2,6 @@
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { grad } from "./engine.js";
-import { noGrad } from "./grad-mode.js";
 
 export interface GradcheckOptions {
   /** Finite-difference step (PyTorch's default 1e-6). */
@@ -27,7 +26,9 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   for (const t of diffable) {
     if (t.dtype !== "float64") throw new Error(`gradcheck: inputs should be float64 for accurate differences, got ${t.dtype} (shape ${fmt(t.shape)})`);
   }
-  const probe = noGrad(() => fn(...inputs));
+  // fn runs with grad mode as the caller has it (not inside noGrad), so that fn may itself call
+  // grad(..., {createGraph: true}): gradcheck of a gradient is the second-order check.
+  const probe = fn(...inputs);
   const weights = Tensor.empty(probe.shape, "float64");
   const w = weights.storage.data;
   for (let i = 0; i < w.length; i++) w[i] = 0.5 + ((i * 7919) % 13) / 13; // fixed, non-uniform, no zeros
@@ -49,9 +50,9 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
     for (let i = 0; i < idx.length; i++) {
       const orig = data[idx[i]];
       data[idx[i]] = orig + eps;
-      const fp = noGrad(scalarOf);
+      const fp = scalarOf();
       data[idx[i]] = orig - eps;
-      const fm = noGrad(scalarOf);
+      const fm = scalarOf();
       data[idx[i]] = orig;
       const num = (fp - fm) / (2 * eps);
       if (!(Math.abs(num - an[i]) <= atol + rtol * Math.abs(num))) {

@@ -5,6 +5,7 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
+import type { DType } from "../tensor/dtype.js";
 
 /** Where the gradient of one input flows: into another node, into a leaf's `.grad`, or nowhere. */
 export type Edge = Node | Tensor | null;
@@ -14,6 +15,14 @@ export interface Saved<A> {
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;
   readonly attrs: A;
+  /**
+   * Whether input i receives a gradient (PyTorch's ctx.needs_input_grad). A rule should read only
+   * what those gradients need, so that in-place changes to the other inputs do not fail the version check.
+   */
+  readonly needsInputGrad: readonly boolean[];
+  /** Shapes and dtypes of the inputs, readable without a version check (for rules that need only those). */
+  readonly inputShapes: readonly (readonly number[])[];
+  readonly inputDtypes: readonly DType[];
 }
 
 export type BackwardFn<A> = (grad: Tensor, saved: Saved<A>) => readonly (Tensor | null | undefined)[];
@@ -63,6 +72,9 @@ export class Node<A = any> {
         return check(saved.output, saved.versions[saved.inputs.length]);
       },
       attrs: this.attrs,
+      needsInputGrad: this.edges.map((e) => e !== null),
+      inputShapes: saved.inputs.map((t) => t.shape),
+      inputDtypes: saved.inputs.map((t) => t.dtype),
     };
     const grads = this.rule(grad, view);
     saved.inputs.forEach((t, i) => {

@@ -9,7 +9,7 @@ import { ArgError, defineCli, parseArgs } from "./args.js";
 import { defaultConfig, evaluateRun, trainMnist, type TrainConfig } from "../train/mnist.js";
 import { buildModel, examCnn } from "../models/index.js";
 import { summary } from "../utils/summary.js";
-const setNumThreads = (n: number): void => void n; // wired to the wasm backend when it lands
+import { setNumThreads } from "../core.js";
 import { getBackend } from "../core.js";
 
 const cli = defineCli({

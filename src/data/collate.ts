@@ -17,15 +17,17 @@ import { Tensor, stack } from "../core.js";
  * type B = Collated<{ image: Tensor; label: Tensor; name: string }>;  // { image: Tensor; label: Tensor; name: string[] }
  * ```
  */
-export type Collated<T> = T extends Tensor | number | boolean
-  ? Tensor
-  : T extends string
-    ? string[]
-    : T extends readonly unknown[]
-      ? { -readonly [K in keyof T]: Collated<T[K]> }
-      : T extends object
-        ? { [K in keyof T]: Collated<T[K]> }
-        : never;
+export type Collated<T> = 0 extends 1 & T
+  ? any // an `any` sample gives an `any` batch rather than a union of every possibility
+  : T extends Tensor | number | boolean
+    ? Tensor
+    : T extends string
+      ? string[]
+      : T extends readonly unknown[]
+        ? { -readonly [K in keyof T]: Collated<T[K]> }
+        : T extends object
+          ? { [K in keyof T]: Collated<T[K]> }
+          : never;
 
 function fmtShape(s: readonly number[]): string {
   return `[${s.join(",")}]`;

@@ -41,18 +41,18 @@ export class Sequential extends Module<[Tensor], Tensor> {
     return this.items[normIndex(i, this.items.length, "Sequential.at")];
   }
 
-  /** Number of modules. */
+  /** `net.length`: number of modules. */
   get length(): number {
     return this.items.length;
   }
 
-  /** Adds a module at the end; returns this. */
+  /** `net.append(new nn.ReLU())`: adds a module at the end; returns this. */
   append(m: AnyModule): this {
     this.items.push(checkModule(m, "Sequential.append"));
     return this;
   }
 
-  /** A new Sequential of modules start..end-1 (the same module objects, as PyTorch's slicing). */
+  /** `net.slice(0, 4)`: a new Sequential of modules start..end-1 (the same module objects, as PyTorch's slicing). */
   slice(start?: number, end?: number): Sequential {
     return new Sequential(...this.items.slice(start, end));
   }
@@ -87,24 +87,29 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
     return this.items.map((m, i) => [String(i), m]);
   }
 
+  /** `blocks.at(-1)`: the module at an index. */
   at(i: number): M {
     return this.items[normIndex(i, this.items.length, "ModuleList.at")];
   }
 
+  /** `blocks.length`: number of modules. */
   get length(): number {
     return this.items.length;
   }
 
+  /** `blocks.append(new nn.Linear(8, 8))`: adds a module at the end; returns this. */
   append(m: M): this {
     this.items.push(checkModule(m, "ModuleList.append") as M);
     return this;
   }
 
+  /** `blocks.extend([a, b])`: appends several modules; returns this. */
   extend(ms: Iterable<M>): this {
     for (const m of ms) this.append(m);
     return this;
   }
 
+  /** `blocks.insert(0, m)`: inserts a module before an index; returns this. */
   insert(index: number, m: M): this {
     this.items.splice(index < 0 ? index + this.items.length : index, 0, checkModule(m, "ModuleList.insert") as M);
     return this;
@@ -140,38 +145,46 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
     return [...this.items];
   }
 
+  /** `heads.get("cls")`: the module under a key (throws listing the keys when absent). */
   get(key: string): M {
     const m = this.items.get(key);
     if (!m) throw new Error(`ModuleDict.get: no module "${key}" (keys: ${[...this.items.keys()].join(", ") || "none"})`);
     return m;
   }
 
+  /** `heads.set("seg", new nn.Conv2d(8, 2, 1))`: adds or replaces a module; returns this. */
   set(key: string, m: M): this {
     if (typeof key !== "string" || key === "" || key.includes(".")) throw new Error(`ModuleDict.set: key must be a non-empty string without ".", got ${JSON.stringify(key)}`);
     this.items.set(key, checkModule(m, `ModuleDict.set("${key}")`) as M);
     return this;
   }
 
+  /** `heads.has("cls")` */
   has(key: string): boolean {
     return this.items.has(key);
   }
 
+  /** `heads.delete("cls")`: removes a module; true if it was there. */
   delete(key: string): boolean {
     return this.items.delete(key);
   }
 
+  /** `heads.keys()`: keys in insertion order. */
   keys(): string[] {
     return [...this.items.keys()];
   }
 
+  /** `heads.values()`: modules in insertion order. */
   values(): M[] {
     return [...this.items.values()];
   }
 
+  /** `heads.entries()`: [key, module] pairs in insertion order. */
   entries(): [string, M][] {
     return [...this.items];
   }
 
+  /** `heads.size`: number of modules. */
   get size(): number {
     return this.items.size;
   }

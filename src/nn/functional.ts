@@ -126,8 +126,9 @@ export function batchNorm(
     const n = x.numel / C;
     if (training && n <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}; use a batch larger than 1 or eval()`);
     const mean = x.mean(dims, true);
-    const varB = x.sub(mean).square().mean(dims, true);
-    y = x.sub(mean).div(varB.add(eps).sqrt());
+    const centred = x.sub(mean);
+    const varB = centred.square().mean(dims, true);
+    y = centred.div(varB.add(eps).sqrt());
     if (training && runningMean && runningVar) {
       noGrad(() => {
         runningMean.mul_(1 - momentum).add_(mean.detach().reshape([C]).mul(momentum));

@@ -25,3 +25,15 @@ export {
 export type { InterpolateOptions } from "./functional.js";
 export * as functional from "./functional.js";
 export * as init from "./init.js";
+export {
+  RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type RNNLayerOptions, type RNNForwardOptions, type RNNCellOptions,
+} from "./layers/recurrent.js";
+export {
+  MultiheadAttention, scaledDotProductAttention, generateSquareSubsequentMask,
+  type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions, type SdpaOptions,
+} from "./layers/attention.js";
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer, PositionalEncoding, positionalTable,
+  type TransformerLayerOptions, type TransformerOptions, type TransformerActivation, type EncoderForwardOptions, type DecoderForwardOptions,
+  type TransformerForwardOptions,
+} from "./layers/transformer.js";

@@ -2,7 +2,7 @@
  * Loss functions, as functions (`nn.functional.crossEntropy`) and as modules (`new nn.CrossEntropyLoss()`),
  * with PyTorch's semantics and `reduction` ("none" | "mean" | "sum").
  */
-import { Tensor, where, isFloating, indexSelect } from "../core.js";
+import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 
 /** How a loss combines per-element values: keep them ("none"), average ("mean", default) or add ("sum"). */
@@ -188,12 +188,30 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
   sameShapeOrThrow(input, target, op);
   checkUnitInterval(input, op, "input probability");
   const y = asFloat(target, input);
-  const lp = input.log().clamp(-100);
-  const lq = input.neg().add(1).log().clamp(-100);
-  let loss = y.mul(lp).add(y.neg().add(1).mul(lq)).neg();
+  let loss = apply(bceOp, [input, y], undefined);
   if (opts.weight) loss = loss.mul(opts.weight);
   return reduce(loss, opts.reduction ?? "mean", op);
 }
+
+/**
+ * Elementwise binary cross-entropy as one op, because its gradient must be PyTorch's
+ * (x − y)/max(x·(1−x), 1e-12): the composite of clamped logs would give NaN (0/0) at x = 0 or 1.
+ */
+const bceOp = defineOp<undefined>({
+  name: "binaryCrossEntropy",
+  forward([x, y]) {
+    return noGrad(() => {
+      const lp = x.log().clamp(-100);
+      const lq = x.neg().log1p().clamp(-100);
+      return y.mul(lp).add(y.neg().add(1).mul(lq)).neg();
+    });
+  },
+  backward: (g, { inputs: [x, y] }) => [
+    // PyTorch's epsilon is the float32 constant 1e-12, hence fround, to agree with it in float64 too.
+    g.mul(x.sub(y)).div(x.mul(x.neg().add(1)).clamp(Math.fround(1e-12))),
+    y.requiresGrad ? g.mul(x.neg().log1p().clamp(-100).sub(x.log().clamp(-100))) : null,
+  ],
+});
 
 /**
  * `binaryCrossEntropyWithLogits(logits, y)`: sigmoid + binary cross-entropy in one numerically
@@ -206,7 +224,9 @@ export function binaryCrossEntropyWithLogits(
   const op = "binaryCrossEntropyWithLogits";
   sameShapeOrThrow(input, target, op);
   const y = asFloat(target, input);
-  const softplusNeg = input.abs().neg().exp().log1p().add(input.neg().relu());
+  // max(−x, 0) via maximum, whose tie at x = 0 splits the gradient: the sum's slope there is then
+  // sigmoid's −0.5, as in PyTorch, where relu and abs would both give 0.
+  const softplusNeg = input.abs().neg().exp().log1p().add(maximum(input.neg(), 0));
   const lw = opts.posWeight ? opts.posWeight.sub(1).mul(y).add(1) : null;
   let loss = y.neg().add(1).mul(input).add(lw ? lw.mul(softplusNeg) : softplusNeg);
   if (opts.weight) loss = loss.mul(opts.weight);

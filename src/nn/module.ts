@@ -7,7 +7,7 @@
  * statistics and other state that is saved but not trained) are plain tensors, so they are
  * registered explicitly with `registerBuffer(name, tensor)`.
  */
-import { Tensor, noGrad, type DType } from "../core.js";
+import { Tensor, noGrad, isFloating, type DType } from "../core.js";
 
 /** `[64,784]`: the shape format every error message uses. */
 export function fmtShape(shape: readonly number[]): string {
@@ -88,7 +88,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     }
   }
 
-  /** The computation. Prefer `call` from outside so that hooks run. */
+  /** The computation, e.g. `forward(x: Tensor) { return this.fc.call(x).relu(); }`. Prefer `call` from outside so that hooks run. */
   abstract forward(...args: In): Out;
 
   /** `model.call(x)`: forward pre-hooks, `forward`, forward hooks (PyTorch's `model(x)`). */
@@ -149,7 +149,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this._buffers.get(name)!;
   }
 
-  /** Replaces a registered buffer's tensor (e.g. a new running mean). */
+  /** `this.setBuffer("running_mean", zeros([c]))`: replaces a registered buffer's tensor. */
   setBuffer(name: string, tensor: Tensor | null): void {
     if (!this._buffers.has(name)) throw new Error(`${this.constructor.name}.setBuffer: no buffer named "${name}"; register it first with registerBuffer`);
     this._buffers.set(name, tensor);
@@ -174,63 +174,73 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   // ------------------------------------------------------------ traversal
 
-  /** Direct sub-modules with their names. */
-  *namedChildren(): Generator<[string, AnyModule]> {
-    for (const [k, v] of this.ownEntries()) if (v instanceof Module) yield [k, v];
+  /** `model.namedChildren()`: direct sub-modules with their names. */
+  namedChildren(): [string, AnyModule][] {
+    return this.ownEntries().filter((e): e is [string, AnyModule] => e[1] instanceof Module);
   }
 
   /** `for (const c of model.children())`: direct sub-modules. */
-  *children(): Generator<AnyModule> {
-    for (const [, m] of this.namedChildren()) yield m;
+  children(): AnyModule[] {
+    return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and every descendant, with dotted names ("" for this one); each module once. */
-  *namedModules(prefix = "", seen: Set<AnyModule> = new Set()): Generator<[string, AnyModule]> {
-    if (seen.has(this)) return;
-    seen.add(this);
-    yield [prefix, this];
-    for (const [k, m] of this.namedChildren()) yield* m.namedModules(prefix ? `${prefix}.${k}` : k, seen);
+  /** `model.namedModules()`: this module ("") and every descendant with dotted names; each module once. */
+  namedModules(prefix = ""): [string, AnyModule][] {
+    const out: [string, AnyModule][] = [];
+    const seen = new Set<AnyModule>();
+    const visit = (m: AnyModule, name: string): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push([name, m]);
+      for (const [k, c] of m.namedChildren()) visit(c, name ? `${name}.${k}` : k);
+    };
+    visit(this, prefix);
+    return out;
   }
 
-  /** This module and every descendant. */
-  *modules(): Generator<AnyModule> {
-    for (const [, m] of this.namedModules()) yield m;
+  /** `model.modules()`: this module and every descendant. */
+  modules(): AnyModule[] {
+    return this.namedModules().map(([, m]) => m);
   }
 
   /** `model.namedParameters()`: [dotted name, parameter] for every parameter, each once (shared ones too). */
-  *namedParameters(prefix = "", recurse = true): Generator<[string, Parameter]> {
+  namedParameters(prefix = "", recurse = true): [string, Parameter][] {
     const seen = new Set<Tensor>();
-    const mods: Iterable<[string, AnyModule]> = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    const out: [string, Parameter][] = [];
+    const mods: [string, AnyModule][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
     for (const [mp, m] of mods) {
       for (const [k, p] of m.ownParameters()) {
         if (seen.has(p)) continue;
         seen.add(p);
-        yield [mp ? `${mp}.${k}` : k, p];
+        out.push([mp ? `${mp}.${k}` : k, p]);
       }
     }
+    return out;
   }
 
   /** `optim.SGD(model.parameters(), ...)`: every parameter, each once. */
   parameters(recurse = true): Parameter[] {
-    return [...this.namedParameters("", recurse)].map(([, p]) => p);
+    return this.namedParameters("", recurse).map(([, p]) => p);
   }
 
-  /** [dotted name, tensor] for every buffer (running_mean, running_var, num_batches_tracked, ...). */
-  *namedBuffers(prefix = "", recurse = true): Generator<[string, Tensor]> {
+  /** `model.namedBuffers()`: [dotted name, tensor] for every buffer (running_mean, running_var, num_batches_tracked, ...). */
+  namedBuffers(prefix = "", recurse = true): [string, Tensor][] {
     const seen = new Set<Tensor>();
-    const mods: Iterable<[string, AnyModule]> = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    const out: [string, Tensor][] = [];
+    const mods: [string, AnyModule][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
     for (const [mp, m] of mods) {
       for (const [k, b] of m._buffers) {
         if (b === null || seen.has(b)) continue;
         seen.add(b);
-        yield [mp ? `${mp}.${k}` : k, b];
+        out.push([mp ? `${mp}.${k}` : k, b]);
       }
     }
+    return out;
   }
 
-  /** Every buffer tensor. */
+  /** `model.buffers()`: every buffer tensor. */
   buffers(recurse = true): Tensor[] {
-    return [...this.namedBuffers("", recurse)].map(([, b]) => b);
+    return this.namedBuffers("", recurse).map(([, b]) => b);
   }
 
   /** `model.apply(m => { if (m instanceof nn.Linear) nn.init.zeros_(m.bias!); })`: fn on every descendant, then this module. */
@@ -266,16 +276,20 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this;
   }
 
-  /** `model.to("float64")`: converts every floating parameter and buffer in place (keeps the same Parameter objects). */
+  /**
+   * `model.to("float64")`: converts every floating parameter and buffer. A tensor's dtype is fixed,
+   * so converted parameters are new Parameter objects: convert before creating an optimizer.
+   */
   to(dtype: DType): this {
+    // One replacement per old parameter, so parameters shared between modules stay shared.
+    const replaced = new Map<Parameter, Parameter>();
     for (const m of this.modules()) {
       for (const [k, v] of m.ownEntries()) {
-        if (v instanceof Parameter && v.dtype !== dtype && isFloatDtype(v.dtype)) {
-          const p = new Parameter(v.to(dtype), v.requiresGrad);
-          Object.defineProperty(m, k, { value: p, enumerable: true, writable: true, configurable: true });
-        }
+        if (!(v instanceof Parameter) || v.dtype === dtype || !isFloating(v.dtype)) continue;
+        if (!replaced.has(v)) replaced.set(v, new Parameter(v.to(dtype), v.requiresGrad));
+        Object.defineProperty(m, k, { value: replaced.get(v), enumerable: true, writable: true, configurable: true });
       }
-      for (const [k, b] of m._buffers) if (b && isFloatDtype(b.dtype) && b.dtype !== dtype) m._buffers.set(k, b.to(dtype));
+      for (const [k, b] of m._buffers) if (b && isFloating(b.dtype) && b.dtype !== dtype) m._buffers.set(k, b.to(dtype));
     }
     return this;
   }
@@ -401,10 +415,6 @@ function checkName(m: AnyModule, name: string, op: string): void {
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-function isFloatDtype(d: DType): boolean {
-  return d === "float32" || d === "float64";
 }
 
 /** PyTorch's `True`/`False` in printouts. */

@@ -46,9 +46,9 @@ const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
     backend().conv2d(x.view_(), w.view_(), null, out.view_(), p);
     return out;
   },
-  backward: (g, { inputs: [x, w], attrs: { p } }) => [
-    x.requiresGrad ? apply(convInputGradOp, [g, w], { p, outShape: x.shape }) : null,
-    w.requiresGrad ? apply(convWeightGradOp, [x, g], { p, outShape: w.shape }) : null,
+  backward: (g, { inputs, inputShapes: [xs, ws], needsInputGrad: [nx, nw], attrs: { p } }) => [
+    nx ? apply(convInputGradOp, [g, inputs[1]], { p, outShape: xs }) : null,
+    nw ? apply(convWeightGradOp, [inputs[0], g], { p, outShape: ws }) : null,
   ],
 });
 
@@ -60,9 +60,9 @@ const convInputGradOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
     backend().conv2dBackwardInput(gy.view_(), w.view_(), out.view_(), p);
     return out;
   },
-  backward: (gg, { inputs: [gy, w], attrs: { p } }) => [
-    gy.requiresGrad ? apply(conv2dOp, [gg, w], { p, outShape: gy.shape }) : null,
-    w.requiresGrad ? apply(convWeightGradOp, [gg, gy], { p, outShape: w.shape }) : null,
+  backward: (gg, { inputs, inputShapes: [gys, ws], needsInputGrad: [ngy, nw], attrs: { p } }) => [
+    ngy ? apply(conv2dOp, [gg, inputs[1]], { p, outShape: gys }) : null,
+    nw ? apply(convWeightGradOp, [gg, inputs[0]], { p, outShape: ws }) : null,
   ],
 });
 
@@ -74,9 +74,9 @@ const convWeightGradOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
     backend().conv2dBackwardWeight(x.view_(), gy.view_(), out.view_(), p);
     return out;
   },
-  backward: (gg, { inputs: [x, gy], attrs: { p } }) => [
-    x.requiresGrad ? apply(convInputGradOp, [gy, gg], { p, outShape: x.shape }) : null,
-    gy.requiresGrad ? apply(conv2dOp, [x, gg], { p, outShape: gy.shape }) : null,
+  backward: (gg, { inputs, inputShapes: [xs, gys], needsInputGrad: [nx, ngy], attrs: { p } }) => [
+    nx ? apply(convInputGradOp, [inputs[1], gg], { p, outShape: xs }) : null,
+    ngy ? apply(conv2dOp, [inputs[0], gg], { p, outShape: gys }) : null,
   ],
 });
 

@@ -3,12 +3,12 @@
  * operands, comparisons, logical ops, where, and the in-place `_` variants optimizers and init use.
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { type DType, isFloating } from "../tensor/dtype.js";
+import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
 import type { BinaryOp, ParamUnaryOp, UnaryOp } from "../backend/backend.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { apply, asTensor, backend, defineOp, installMethods, resultType } from "./op.js";
-import { expand, to } from "./shape.js";
+import { checkWriteThroughView, clone, expand, recordWriteThroughView, refreshBeforeWrite, to } from "./shape.js";
 import { fullLike, onesLike, rand, randn, zerosLike, type RandomOptions } from "../tensor/creation.js";
 
 export { onesLike, zerosLike };
@@ -86,7 +86,8 @@ export const sin = unaryOp("sin", (g, x) => mul(g, cos(x())));
 export const cos = unaryOp("cos", (g, x) => mul(g, neg(sin(x()))));
 export const tanh = unaryOp("tanh", (g, _x, y) => mul(g, sub(1, square(y()))));
 export const sigmoid = unaryOp("sigmoid", (g, _x, y) => mul(g, mul(y(), sub(1, y()))));
-export const relu = unaryOp("relu", (g, _x, y) => mul(g, gt(y(), 0)));
+// where, not g * mask: masked-out elements get +0 (not -0, nor NaN from an inf/NaN g), as PyTorch.
+export const relu = unaryOp("relu", (g, _x, y) => where(gt(y(), 0), g, 0));
 export const erf = unaryOp("erf", (g, x) => mul(g, mul(exp(neg(square(x()))), 2 / Math.sqrt(Math.PI))));
 export const floor = unaryOp("floor", (g) => zerosLike(g));
 export const ceil = unaryOp("ceil", (g) => zerosLike(g));
@@ -125,12 +126,16 @@ function paramOp(op: ParamUnaryOp, backward: (g: Tensor, x: Tensor, y: () => Ten
   return (x: Tensor, p: number, q = 0): Tensor => apply(def, [x], { p, q });
 }
 
-const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => mul(g, where(gt(x, 0), 1, slope)));
+// Scale g itself: where(x > 0, 1, slope) would be float32 (two JS scalars) and round the slope.
+const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => where(gt(x, 0), g, mul(g, slope)));
 const eluOp = paramOp("elu", (g, x, y, alpha) => where(gt(x, 0), g, mul(g, add(y(), alpha))));
-const clampOp = paramOp("clamp", (g, x, _y, lo, hi) => mul(g, logicalAnd(ge(x, lo), le(x, hi))));
+const clampOp = paramOp("clamp", (g, x, _y, lo, hi) => where(logicalAnd(ge(x, lo), le(x, hi)), g, 0));
 const powScalarOp = paramOp("powScalar", (g, x, _y, p) => (p === 0 ? zerosLike(g) : mul(g, mul(powScalar(x, p - 1), p))));
 
 function powScalar(x: Tensor, p: number): Tensor {
+  if (!isFloating(x.dtype) && Number.isInteger(p) && p < 0) {
+    throw new Error(`pow: integer tensors to negative integer powers are not allowed (got ${x.dtype} to the ${p}); cast first, e.g. x.float().pow(${p})`);
+  }
   return powScalarOp(isFloating(x.dtype) || Number.isInteger(p) ? x : to(x, "float32"), p);
 }
 
@@ -147,14 +152,22 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (lo > hi) throw new Error(`clamp: min (${lo}) is greater than max (${hi})`);
-  return clampOp(x, lo, hi);
+  // Fractional bounds promote integer tensors to float, as PyTorch's result type rules do.
+  const fractional = [lo, hi].some((b) => Number.isFinite(b) && !Number.isInteger(b));
+  return clampOp(!isFloating(x.dtype) && fractional ? to(x, "float32") : x, lo, hi);
 }
 
 // ---------------------------------------------------------------- binary
 
 type BinaryKind = "arith" | "float" | "compare";
 
-function binaryOp(op: BinaryOp, kind: BinaryKind, backward?: (g: Tensor, a: () => Tensor, b: () => Tensor, out: () => Tensor) => [Tensor | null, Tensor | null]) {
+type BinaryGrad = (g: Tensor, a: () => Tensor, b: () => Tensor, out: () => Tensor) => Tensor;
+
+/**
+ * `grads` gives one rule per input; a rule runs only when that input needs a gradient, so that e.g.
+ * `y.mul_(2)` after `y = x.mul(w)` does not read the overwritten y for a gradient nobody wants.
+ */
+function binaryOp(op: BinaryOp, kind: BinaryKind, grads?: [BinaryGrad, BinaryGrad]) {
   const def = defineOp<undefined>({
     name: op,
     forward([a, b]) {
@@ -162,7 +175,10 @@ function binaryOp(op: BinaryOp, kind: BinaryKind, backward?: (g: Tensor, a: () =
       backend().binary(op, a.view_(), b.view_(), out.view_());
       return out;
     },
-    backward: backward && ((g, s) => backward(g, () => s.inputs[0], () => s.inputs[1], () => s.output)),
+    backward: grads && ((g, s) => {
+      const a = (): Tensor => s.inputs[0], b = (): Tensor => s.inputs[1], out = (): Tensor => s.output;
+      return [s.needsInputGrad[0] ? grads[0](g, a, b, out) : null, s.needsInputGrad[1] ? grads[1](g, a, b, out) : null];
+    }),
   });
   return (a: TensorLike, b: TensorLike): Tensor => {
     let dtype: DType = resultType(a, b);
@@ -174,23 +190,29 @@ function binaryOp(op: BinaryOp, kind: BinaryKind, backward?: (g: Tensor, a: () =
   };
 }
 
-export const add = binaryOp("add", "arith", (g) => [g, g]);
-export const sub = binaryOp("sub", "arith", (g) => [g, neg(g)]);
-export const mul = binaryOp("mul", "arith", (g, a, b) => [mul(g, b()), mul(g, a())]);
-export const div = binaryOp("div", "float", (g, a, b) => [div(g, b()), neg(div(mul(g, a()), square(b())))]);
-const powTensor = binaryOp("pow", "float", (g, a, b, out) => [
-  mul(g, mul(b(), pow(a(), sub(b(), 1)))),
-  mul(g, mul(out(), log(a()))),
+export const add = binaryOp("add", "arith", [(g) => g, (g) => g]);
+export const sub = binaryOp("sub", "arith", [(g) => g, (g) => neg(g)]);
+export const mul = binaryOp("mul", "arith", [(g, _a, b) => mul(g, b()), (g, a) => mul(g, a())]);
+export const div = binaryOp("div", "float", [(g, _a, b) => div(g, b()), (g, a, b) => neg(div(mul(g, a()), square(b())))]);
+const powTensor = binaryOp("pow", "float", [
+  (g, a, b) => mul(g, mul(b(), pow(a(), sub(b(), 1)))),
+  (g, a, _b, out) => mul(g, mul(out(), log(a()))),
 ]);
 /** Ties send half the gradient each way, as PyTorch. */
 const tieSplit = (g: Tensor, win: Tensor, tie: Tensor): Tensor => mul(g, add(win, mul(tie, 0.5)));
-export const maximum = binaryOp("maximum", "arith", (g, a, b) => [tieSplit(g, gt(a(), b()), eq(a(), b())), tieSplit(g, lt(a(), b()), eq(a(), b()))]);
-export const minimum = binaryOp("minimum", "arith", (g, a, b) => [tieSplit(g, lt(a(), b()), eq(a(), b())), tieSplit(g, gt(a(), b()), eq(a(), b()))]);
-export const remainder = binaryOp("remainder", "arith", (g, a, b) => [g, mul(neg(g), floor(div(a(), b())))]);
-export const atan2 = binaryOp("atan2", "float", (g, a, b) => {
-  const r2 = add(square(a()), square(b()));
-  return [div(mul(g, b()), r2), div(mul(neg(g), a()), r2)];
-});
+export const maximum = binaryOp("maximum", "arith", [
+  (g, a, b) => tieSplit(g, gt(a(), b()), eq(a(), b())),
+  (g, a, b) => tieSplit(g, lt(a(), b()), eq(a(), b())),
+]);
+export const minimum = binaryOp("minimum", "arith", [
+  (g, a, b) => tieSplit(g, lt(a(), b()), eq(a(), b())),
+  (g, a, b) => tieSplit(g, gt(a(), b()), eq(a(), b())),
+]);
+export const remainder = binaryOp("remainder", "arith", [(g) => g, (g, a, b) => mul(neg(g), floor(div(a(), b())))]);
+export const atan2 = binaryOp("atan2", "float", [
+  (g, a, b) => div(mul(g, b()), add(square(a()), square(b()))),
+  (g, a, b) => div(mul(neg(g), a()), add(square(a()), square(b()))),
+]);
 export const eq = binaryOp("eq", "compare");
 export const ne = binaryOp("ne", "compare");
 export const lt = binaryOp("lt", "compare");
@@ -224,7 +246,10 @@ const whereOp = defineOp<undefined>({
     backend().where(c.view_(), a.view_(), b.view_(), out.view_());
     return out;
   },
-  backward: (g, { inputs: [c] }) => [null, where(c, g, 0), where(c, 0, g)],
+  backward: (g, s) => {
+    const c = s.inputs[0];
+    return [null, s.needsInputGrad[1] ? where(c, g, 0) : null, s.needsInputGrad[2] ? where(c, 0, g) : null];
+  },
 });
 
 /** `where(cond, a, b)`: a where cond is true, else b (all broadcast together). */
@@ -248,41 +273,60 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
 
 /**
  * Runs `compute` on this tensor and writes the result back into its storage. With grad mode on,
- * the tensor takes over the result's graph node (its old value is read through an alias, so a rule
- * that saved it notices the overwrite through the shared version counter).
+ * the tensor takes over the result's graph node; rules that saved this tensor itself (e.g. exp saves
+ * its output) notice the overwrite through the shared version counter. Writing through a view
+ * rewrites the graph of the view's base (see recordWriteThroughView).
  */
 function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) => Tensor): T {
   const recording = isGradEnabled();
-  if (recording && self.requiresGrad && self.isLeaf) {
-    throw new Error(
-      `${op}: a leaf tensor that requires grad cannot be modified in place while gradients are recorded; ` +
-        `wrap the update in noGrad(() => ...) as optimizers do, or use the out-of-place ${op.replace(/_$/, "")}`,
-    );
+  const leafMessage = (what: string): string =>
+    `${op}: ${what} that requires grad cannot be modified in place while gradients are recorded; ` +
+    `wrap the update in noGrad(() => ...) as optimizers do, or use the out-of-place ${op.replace(/_$/, "")}`;
+  if (recording && self.requiresGrad && self.isLeaf) throw new Error(leafMessage("a leaf tensor"));
+  const root = self.base;
+  if (recording && root !== null && root.requiresGrad && root.isLeaf) throw new Error(leafMessage("a view of a leaf tensor"));
+  if (recording) refreshBeforeWrite(self);
+  // The op reads a copy of the old value: a rule that saved it (mul_(w) saves it for w's gradient)
+  // keeps it intact when this tensor is overwritten now or later, as PyTorch saves the original self.
+  let src: Tensor = recording && self.requiresGrad ? clone(self) : self;
+  let r = compute(src);
+  // A constant target with an operand that requires grad (buf.mul_(w)): the rule may have saved the
+  // target itself, which is about to be overwritten; redo it on a copy (rare, so computing twice is fine).
+  if (recording && r.requiresGrad && src === self) {
+    src = clone(self);
+    r = compute(src);
   }
-  let src: Tensor = self;
-  if (recording && self.requiresGrad) {
-    src = new Tensor(self.storage, self.shape, self.strides, self.offset, self.dtype, self.base);
-    src.gradFn = self.gradFn;
-    src.requiresGrad = true;
-  }
-  const r = compute(src);
+  // fill_/zero_/copy_(constant): the new value does not depend on the old one, so the old graph must
+  // not stay attached to this tensor (its gradient would flow back as if nothing had changed).
+  if (recording && self.requiresGrad && !r.requiresGrad) r = apply(overwriteOp, [src, r], undefined);
+  // copy_(leaf): the result is the leaf itself, which has no node to hand over; go through one.
+  if (recording && r.requiresGrad && r.isLeaf) r = clone(r);
   if (!sameShape(r.shape, self.shape)) {
     throw new Error(`${op}: the result has shape ${fmt(r.shape)} but the tensor modified in place has shape ${fmt(self.shape)}; in-place ops cannot change shape`);
   }
-  if (isFloating(r.dtype) && !isFloating(self.dtype)) {
+  if (promoteTypes(r.dtype, self.dtype) !== self.dtype) {
     throw new Error(`${op}: the result is ${r.dtype} and cannot be stored in place into a ${self.dtype} tensor; use the out-of-place ${op.replace(/_$/, "")}`);
   }
-  if (recording && r.requiresGrad && self.base !== null) {
-    throw new Error(`${op}: in-place modification of a view is not supported while gradients are recorded; use the out-of-place op`);
-  }
+  const throughView = recording && root !== null && (r.requiresGrad || root.requiresGrad);
+  if (throughView) checkWriteThroughView(self, op);
   backend().copy(r.view_(), self.view_());
   self.storage.version++;
-  if (recording && r.requiresGrad) {
+  if (throughView) recordWriteThroughView(self, r);
+  else if (recording && r.requiresGrad) {
     self.gradFn = r.gradFn;
     self.requiresGrad = true;
   }
   return self;
 }
+
+/** `r` replacing `old` wholesale: the value is r's, and old gets a zero gradient (PyTorch's FillBackward). */
+const overwriteOp = defineOp<undefined>({
+  name: "overwrite",
+  forward([, r]) {
+    return new Tensor(r.storage, r.shape, r.strides, r.offset, r.dtype);
+  },
+  backward: (g) => [zerosLike(g), null],
+});
 
 function inplaceOf<A extends unknown[]>(op: string, fn: (x: Tensor, ...args: A) => Tensor) {
   return (self: Tensor, ...args: A): Tensor => inplace(self, op, (src) => fn(src, ...args));

@@ -1,8 +1,8 @@
 /** Index-driven ops: gather/scatter along a dim, indexSelect/indexAdd, one-hot, triangular masks. */
 import { Tensor } from "../tensor/tensor.js";
-import { fmt, normalizeDim } from "../tensor/shape.js";
+import { fmt, normalizeDim, sameShape } from "../tensor/shape.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
-import { clone, expand, reshape, to, unsqueeze } from "./shape.js";
+import { clone, expand, pad, reshape, to, unsqueeze } from "./shape.js";
 import { sub, le, ge, where } from "./elementwise.js";
 import { arange, zeros } from "../tensor/creation.js";
 
@@ -49,7 +49,7 @@ const gatherOp = defineOp<{ axis: number; index: Tensor }>({
     backend().gather(x.view_(), axis, index.view_(), out.view_());
     return out;
   },
-  backward: (g, { inputs: [x], attrs: { axis, index } }) => [scatterAdd(zeros(x.shape, { dtype: g.dtype }), axis, index, g)],
+  backward: (g, { inputShapes: [shape], attrs: { axis, index } }) => [scatterAdd(zeros(shape, { dtype: g.dtype }), axis, index, g)],
 });
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -63,8 +63,20 @@ const scatterAddOp = defineOp<{ axis: number; index: Tensor }>({
     backend().scatterAdd(out.view_(), axis, index.view_(), src.view_());
     return out;
   },
-  backward: (g, { attrs: { axis, index } }) => [g, gather(g, axis, index)],
+  backward: (g, { attrs: { axis, index }, inputShapes: [, srcShape] }) => [g, srcGrad(g, axis, index, srcShape)],
 });
+
+/**
+ * Gradient of scatter's src: the elements index picked, zero-padded when src is larger than index
+ * (only its leading [index.shape] block is read; PyTorch fails with a shape error there).
+ */
+function srcGrad(g: Tensor, axis: number, index: Tensor, srcShape: readonly number[]): Tensor {
+  const picked = gather(g, axis, index);
+  if (sameShape(picked.shape, srcShape)) return picked;
+  const pads: number[] = [];
+  for (let d = srcShape.length - 1; d >= 0; d--) pads.push(0, srcShape[d] - index.shape[d]);
+  return pad(picked, pads);
+}
 
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const axis = checkAlongDim("scatterAdd", x, dim, index, src);
@@ -78,7 +90,7 @@ const scatterOp = defineOp<{ axis: number; index: Tensor }>({
     backend().scatter(out.view_(), axis, index.view_(), src.view_());
     return out;
   },
-  backward: (g, { attrs: { axis, index } }) => [scatter(g, axis, index, 0), gather(g, axis, index)],
+  backward: (g, { attrs: { axis, index }, inputShapes: [, srcShape] }) => [scatter(g, axis, index, 0), srcGrad(g, axis, index, srcShape)],
 });
 
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
@@ -102,7 +114,7 @@ const indexSelectOp = defineOp<{ axis: number; index: Tensor }>({
     backend().indexSelect(x.view_(), axis, index.view_(), out.view_());
     return out;
   },
-  backward: (g, { inputs: [x], attrs: { axis, index } }) => [indexAdd(zeros(x.shape, { dtype: g.dtype }), axis, index, g)],
+  backward: (g, { inputShapes: [shape], attrs: { axis, index } }) => [indexAdd(zeros(shape, { dtype: g.dtype }), axis, index, g)],
 });
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {

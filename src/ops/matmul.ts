@@ -34,10 +34,10 @@ const bmmOp: OpDef<undefined> = defineOp<undefined>({
     backend().matmul(a.view_(), b.view_(), out.view_());
     return out;
   },
-  backward: (g, { inputs }) => {
-    const [a, b] = [inputs[0], inputs[1]];
-    return [a.requiresGrad ? apply(bmmOp, [g, mT(b)], undefined) : null, b.requiresGrad ? apply(bmmOp, [mT(a), g], undefined) : null];
-  },
+  backward: (g, { inputs, needsInputGrad: [needA, needB] }) => [
+    needA ? apply(bmmOp, [g, mT(inputs[1])], undefined) : null,
+    needB ? apply(bmmOp, [mT(inputs[0]), g], undefined) : null,
+  ],
 });
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -53,6 +53,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const dtype = promoteTypes(a.dtype, b.dtype);
   a = to(a, dtype);
   b = to(b, dtype);
+  if (a.ndim === 1 && b.ndim === 1) return reshape(matmul(unsqueeze(a, 0), unsqueeze(b, -1)), []);
   if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
   const [M, K, N] = [a.shape[a.ndim - 2], ka, b.shape[b.ndim - 1]];
@@ -61,7 +62,15 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const out = apply(bmmOp, [reshape(a, [1, -1, K]), unsqueeze(b, 0)], undefined);
     return reshape(out, [...a.shape.slice(0, -1), N]);
   }
-  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  let batch: number[];
+  try {
+    batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  } catch {
+    throw new Error(
+      `matmul: cannot multiply ${fmt(a.shape)} by ${fmt(b.shape)}: batch dimensions ${fmt(a.shape.slice(0, -2))} and ` +
+        `${fmt(b.shape.slice(0, -2))} cannot be broadcast (sizes must match or one of them must be 1)`,
+    );
+  }
   const a3 = reshape(expand(a, [...batch, M, K]), [-1, M, K]);
   const b3 = reshape(expand(b, [...batch, K, N]), [-1, K, N]);
   return reshape(apply(bmmOp, [a3, b3], undefined), [...batch, M, N]);

@@ -6,7 +6,7 @@
 import { Node, type BackwardFn } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { type DType, castScalar, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
+import { type DType, castScalar, isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
 import { backend } from "../backend/index.js";
 
 export { backend };
@@ -24,10 +24,22 @@ export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {
   return def;
 }
 
+/**
+ * Set by ops/shape.ts: brings a view's graph up to date when its base was modified in place after
+ * the view was taken (so reading the view differentiates its current values).
+ */
+let refreshView: (t: Tensor) => void = () => {};
+
+export function setViewRefresher(fn: (t: Tensor) => void): void {
+  refreshView = fn;
+}
+
 /** Runs `def` on inputs and records it for autograd when needed. */
 export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  if (isGradEnabled()) for (const t of inputs) if (t.base !== null) refreshView(t);
   const out = def.forward(inputs, attrs);
-  if (def.backward && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+  // Integer and bool results carry no gradient (x.int() of a tensor that requires grad is a constant).
+  if (def.backward && isGradEnabled() && isFloating(out.dtype) && inputs.some((t) => t.requiresGrad)) {
     out.gradFn = new Node(def.name, inputs, out, attrs, def.backward);
     out.requiresGrad = true;
   }

@@ -59,7 +59,7 @@ const maxPoolOp: OpDef<MaxAttrs> = defineOp<MaxAttrs>({
     a.indices = indices;
     return out;
   },
-  backward: (g, { inputs: [x], attrs }) => [apply(maxUnpoolOp, [g], { indices: attrs.indices!, inShape: x.shape })],
+  backward: (g, { inputShapes: [shape], attrs }) => [apply(maxUnpoolOp, [g], { indices: attrs.indices!, inShape: shape })],
 });
 
 /** Routes each output gradient to the input element that won its window. */
@@ -100,7 +100,7 @@ const avgPoolOp: OpDef<AvgAttrs> = defineOp<AvgAttrs>({
     backend().avgPool2d(x.view_(), out.view_(), a.p);
     return out;
   },
-  backward: (g, { inputs: [x], attrs: { p } }) => [apply(avgUnpoolOp, [g], { p, outShape: x.shape })],
+  backward: (g, { inputShapes: [shape], attrs: { p } }) => [apply(avgUnpoolOp, [g], { p, outShape: shape })],
 });
 
 /** avgPool2d's gradient spreads each output gradient evenly over its window; it is linear, so its own gradient is avgPool2d. */
@@ -116,6 +116,9 @@ const avgUnpoolOp: OpDef<AvgAttrs> = defineOp<AvgAttrs>({
 
 /** `avgPool2d(x, 2)`: the mean of each window. x [N,C,H,W] -> [N,C,oH,oW]. */
 export function avgPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
+  if (opts.dilation !== undefined && pair(opts.dilation, "dilation", "avgPool2d", 1).some((d) => d !== 1)) {
+    throw new Error(`avgPool2d: dilation is not supported (as in PyTorch), got ${JSON.stringify(opts.dilation)}`);
+  }
   const [xb, unbatched, p, outShape] = poolShape(x, kernelSize, opts, "avgPool2d");
   const y = apply(avgPoolOp, [xb], { p, outShape });
   return unbatched ? squeeze(y, 0) : y;

@@ -5,8 +5,9 @@ import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import type { ReduceOp } from "../backend/backend.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { detach, expand, flip, reshape, to } from "./shape.js";
-import { abs, add, div, eq, exp, isfinite, log, mul, pow, sqrt, square, sub, where } from "./elementwise.js";
+import { abs, add, div, eq, exp, isfinite, log, mul, pow, sign, sqrt, square, sub, where } from "./elementwise.js";
 import { scatterAdd } from "./indexing.js";
+import { zeros } from "../tensor/creation.js";
 
 type Dims = number | readonly number[];
 
@@ -59,7 +60,8 @@ function unreduce(g: Tensor, shape: readonly number[], axes: readonly number[]):
   return expand(reshape(g, reducedShape(shape, axes, true)), shape);
 }
 
-function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Tensor, x: Tensor, out: Tensor, a: ReduceAttrs) => Tensor) {
+/** `x` and `out` are read lazily: a rule that needs only the shape (sum) does not version-check them. */
+function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Tensor, x: () => Tensor, out: () => Tensor, a: ReduceAttrs, shape: readonly number[]) => Tensor) {
   return defineOp<ReduceAttrs>({
     name: op,
     forward([x], a) {
@@ -68,15 +70,27 @@ function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Te
       backend().reduce(op, x.view_(), a.axes, out.view_());
       return out;
     },
-    backward: backward && ((g, s) => [backward(g, s.inputs[0], s.output, s.attrs)]),
+    backward: backward && ((g, s) => [backward(g, () => s.inputs[0], () => s.output, s.attrs, s.inputShapes[0])]),
   });
 }
 
 const intAccumulate = (d: DType): DType => (isFloating(d) ? d : "int32");
-const sumOp = reduceOp("sum", intAccumulate, (g, x, _o, a) => unreduce(g, x.shape, a.axes));
-const prodOp = reduceOp("prod", intAccumulate, (g, x, out, a) => div(mul(unreduce(g, x.shape, a.axes), unreduce(out, x.shape, a.axes)), x));
+const sumOp = reduceOp("sum", intAccumulate, (g, _x, _o, a, shape) => unreduce(g, shape, a.axes));
+/**
+ * d prod / d x_i is the product of the other elements. out / x_i gives it except where x_i = 0
+ * (0/0): there it is the product of the non-zero elements when x_i is the only zero, else 0.
+ */
+const prodOp = reduceOp("prod", intAccumulate, (g, xf, outf, a) => {
+  const x = xf(), out = outf();
+  const isZero = eq(x, 0);
+  const others = div(unreduce(out, x.shape, a.axes), where(isZero, 1, x));
+  const nonzeroProd = unreduce(prod(where(isZero, 1, x), a.axes, true), x.shape, a.axes);
+  const zeros_ = unreduce(sum(isZero, a.axes, true), x.shape, a.axes);
+  return mul(unreduce(g, x.shape, a.axes), where(isZero, where(eq(zeros_, 1), nonzeroProd, 0), others));
+});
 /** Gradient of a max/min over several dims: shared equally among the elements that attain it. */
-const extremumBackward = (g: Tensor, x: Tensor, out: Tensor, a: ReduceAttrs): Tensor => {
+const extremumBackward = (g: Tensor, xf: () => Tensor, outf: () => Tensor, a: ReduceAttrs): Tensor => {
+  const x = xf(), out = outf();
   const mask = to(eq(x, unreduce(out, x.shape, a.axes)), x.dtype);
   const count = unreduce(sum(mask, a.axes, true), x.shape, a.axes);
   return div(mul(unreduce(g, x.shape, a.axes), mask), count);
@@ -159,11 +173,11 @@ const pickOp = defineOp<{ axis: number; keepdim: boolean; indices: Tensor }>({
     backend().gather(x.view_(), axis, idx.view_(), out.view_());
     return keepdim ? out : reshape(out, reducedShape(x.shape, [axis], false));
   },
-  backward: (g, { inputs: [x], attrs: { axis, keepdim, indices } }) => {
-    const shape = reducedShape(x.shape, [axis], true);
+  backward: (g, { inputShapes: [xShape], attrs: { axis, keepdim, indices } }) => {
+    const shape = reducedShape(xShape, [axis], true);
     const gk = keepdim ? g : reshape(g, shape);
     const idx = keepdim ? indices : reshape(indices, shape);
-    return [scatterAdd(mul(detach(x), 0), axis, idx, gk)];
+    return [scatterAdd(zeros(xShape, { dtype: g.dtype }), axis, idx, gk)];
   },
 });
 
@@ -186,12 +200,31 @@ export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
   return extremum(x, dim, keepdim, "min");
 }
 
+/**
+ * A p-norm (finite p other than 1) as one op, so that its gradient at a zero norm is 0 (as PyTorch)
+ * rather than the 0 * inf = NaN that the composite sqrt(sum(x^2)) gives.
+ */
+const pNormOp = defineOp<ReduceAttrs & { p: number }>({
+  name: "norm",
+  forward([x], { axes, keepdim, p }) {
+    const xd = detach(x);
+    const r = p === 2 ? sqrt(sum(square(xd), axes, keepdim)) : pow(sum(pow(abs(xd), p), axes, keepdim), 1 / p);
+    return detach(r);
+  },
+  backward: (g, { inputs: [x], output, attrs: { axes, p } }) => {
+    const n = unreduce(output, x.shape, axes);
+    const safe = where(eq(n, 0), Infinity, n); // zero norm: zero gradient
+    const dir = p === 2 ? div(x, safe) : mul(mul(sign(x), pow(abs(x), p - 1)), pow(safe, 1 - p));
+    return [mul(unreduce(g, x.shape, axes), dir)];
+  },
+});
+
 export function norm(x: Tensor, p = 2, dim?: Dims, keepdim = false): Tensor {
   if (p === Infinity) return amax(abs(x), dim, keepdim);
   if (p === 1) return sum(abs(x), dim, keepdim);
-  if (p === 2) return sqrt(sum(square(x), dim, keepdim));
   if (!(p > 0)) throw new Error(`norm: p must be positive or Infinity, got ${p}`);
-  return pow(sum(pow(abs(x), p), dim, keepdim), 1 / p);
+  const xf = isFloating(x.dtype) ? x : to(x, "float32");
+  return apply(pNormOp, [xf], { axes: normalizeDims(dim, x.ndim, "norm"), keepdim, p });
 }
 
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {

@@ -8,8 +8,11 @@ import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { isFloating, promoteTypes } from "../tensor/dtype.js";
 import { contiguousStrides, fmt, normalizeDim, numel, sameShape } from "../tensor/shape.js";
-import { type OpDef, apply, backend, defineOp, installMethods } from "./op.js";
+import { type OpDef, apply, backend, defineOp, installMethods, setViewRefresher } from "./op.js";
+import type { Node } from "../autograd/node.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { sum } from "./reduce.js";
+import { where } from "./elementwise.js";
 import { indexSelect } from "./indexing.js";
 import { arange } from "../tensor/creation.js";
 
@@ -71,7 +74,7 @@ const copyOp = defineOp<{ dtype: DType }>({
     backend().copy(x.view_(), out.view_());
     return out;
   },
-  backward: (g, { inputs: [x] }) => [isFloating(x.dtype) ? to(g, x.dtype) : null],
+  backward: (g, { inputDtypes: [dtype] }) => [isFloating(dtype) ? to(g, dtype) : null],
 });
 
 export function contiguous(x: Tensor): Tensor {
@@ -86,8 +89,12 @@ export function to(x: Tensor, dtype: DType): Tensor {
   return x.dtype === dtype ? x : apply(copyOp, [x], { dtype });
 }
 
+/**
+ * Shares storage (and the version counter) but is not a view for autograd: writing into it in place
+ * never rewrites x's graph, as PyTorch's detach().
+ */
 export function detach(x: Tensor): Tensor {
-  return new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype, x.base ?? x);
+  return new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
 }
 
 // ---------------------------------------------------------------- views
@@ -106,11 +113,132 @@ const viewOp = defineOp<ViewAttrs>({
   forward([x], a) {
     return new Tensor(x.storage, a.shape, a.strides, a.offset, x.dtype, x.base ?? x);
   },
-  backward: (g, { inputs: [x], attrs }) => [attrs.back(g, x.shape)],
+  backward: (g, { inputShapes: [shape], attrs }) => [attrs.back(g, shape)],
 });
 
 function makeView(x: Tensor, name: string, shape: readonly number[], strides: readonly number[], offset: number, back: ViewAttrs["back"]): Tensor {
-  return apply({ ...viewOp, name }, [x], { shape, strides, offset, back, name });
+  return track(apply({ ...viewOp, name }, [x], { shape, strides, offset, back, name }));
+}
+
+// ---------------------------------------------------------------- views and in-place writes
+//
+// A view recorded under autograd remembers its root's gradFn at the time. When the root's graph is
+// replaced by an in-place op (on the root, or through another view), the view's values changed, so
+// its graph is rebuilt as a window onto the root's current graph before it is read (apply() calls
+// refresh), as PyTorch regenerates a view's grad_fn.
+
+const viewSource = new WeakMap<Tensor, Node | null>();
+
+function track(v: Tensor): Tensor {
+  if (v.base !== null && isGradEnabled()) viewSource.set(v, v.base.gradFn);
+  return v;
+}
+
+interface WindowAttrs {
+  /** Geometry of the window in the root's storage (the root is contiguous with offset 0). */
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+  rootShape: readonly number[];
+}
+
+/** The window of a root-shaped contiguous tensor. */
+const windowOp: OpDef<WindowAttrs> = defineOp<WindowAttrs>({
+  name: "view",
+  forward([x], a) {
+    return new Tensor(x.storage, a.shape, a.strides, a.offset, x.dtype, x.base ?? x);
+  },
+  backward: (g, { attrs }) => [apply(unwindowOp, [g], attrs)],
+});
+
+/** Zeros of the root's shape with g written into the window. */
+const unwindowOp: OpDef<WindowAttrs> = defineOp<WindowAttrs>({
+  name: "unwindow",
+  forward([g], a) {
+    const out = Tensor.empty(a.rootShape, g.dtype);
+    backend().copy(g.view_(), { ...out.view_(), shape: a.shape, strides: a.strides, offset: a.offset });
+    return out;
+  },
+  backward: (gg, { attrs }) => [apply(windowOp, [contiguous(gg)], attrs)],
+});
+
+/** The root after `src` was written into the window: [root before, src] -> root after. */
+const copySlicesOp: OpDef<WindowAttrs> = defineOp<WindowAttrs>({
+  name: "copySlices",
+  forward([root]) {
+    // The values were already written into the root's storage by the in-place op.
+    return new Tensor(root.storage, root.shape, root.strides, root.offset, root.dtype);
+  },
+  backward: (g, { attrs, needsInputGrad }) => {
+    const inWindow = (): Tensor => {
+      const ones = Tensor.empty(attrs.shape, "bool");
+      ones.storage.data.fill(1);
+      return apply(unwindowOp, [ones], attrs);
+    };
+    return [
+      needsInputGrad[0] ? where(inWindow(), 0, g) : null,
+      needsInputGrad[1] ? apply(windowOp, [contiguous(g)], attrs) : null,
+    ];
+  },
+});
+
+function windowOf(v: Tensor, root: Tensor): WindowAttrs {
+  return { shape: v.shape, strides: v.strides, offset: v.offset, rootShape: root.shape };
+}
+
+/** Whether views of `root` can be handled through absolute windows. */
+function plainRoot(root: Tensor): boolean {
+  return root.offset === 0 && root.isContiguous() && root.storage.data.length === root.numel;
+}
+
+function refresh(v: Tensor): void {
+  const seen = viewSource.get(v);
+  const root = v.base;
+  if (seen === undefined || root === null || root.gradFn === seen) return;
+  viewSource.set(v, root.gradFn);
+  if (!root.requiresGrad) return;
+  if (!plainRoot(root)) {
+    throw new Error(`a view of shape ${fmt(v.shape)} was read after its base ${fmt(root.shape)} was modified in place, and the base's layout does not allow rebuilding its gradient; take the view again after the in-place op`);
+  }
+  v.gradFn = apply(windowOp, [root], windowOf(v, root)).gradFn;
+  v.requiresGrad = true;
+}
+setViewRefresher(refresh);
+
+/**
+ * Records an in-place write of `src` into the view `v` while gradients are recorded: the root's
+ * graph becomes "root before, with the window replaced by src" (PyTorch's CopySlices), and `v` a
+ * window of it. Call after the values were written. Throws for layouts this cannot express.
+ */
+export function recordWriteThroughView(v: Tensor, src: Tensor): void {
+  const root = v.base!;
+  let before = root;
+  if (root.requiresGrad) {
+    before = new Tensor(root.storage, root.shape, root.strides, root.offset, root.dtype);
+    before.gradFn = root.gradFn;
+    before.requiresGrad = true;
+  }
+  const attrs = windowOf(v, root);
+  root.gradFn = apply(copySlicesOp, [before, src], attrs).gradFn;
+  root.requiresGrad = true;
+  v.gradFn = apply(windowOp, [root], attrs).gradFn;
+  v.requiresGrad = true;
+  viewSource.set(v, root.gradFn);
+}
+
+/** Throws when an in-place write into the view `v` cannot be recorded (call before writing). */
+export function checkWriteThroughView(v: Tensor, op: string): void {
+  if (v.shape.some((n, d) => n > 1 && v.strides[d] === 0)) {
+    throw new Error(`${op}: in-place modification of an expanded view (several elements share one memory location) is not supported while gradients are recorded; clone() it first`);
+  }
+  if (!plainRoot(v.base!)) {
+    throw new Error(`${op}: in-place modification of this view is not supported while gradients are recorded (its base is not a plain contiguous tensor); use the out-of-place op`);
+  }
+}
+
+/** Checked before an in-place op on a view: brings its graph up to date. */
+export function refreshBeforeWrite(v: Tensor): void {
+  if (v.base !== null && isGradEnabled()) refresh(v);
 }
 
 const reshapeBack = (g: Tensor, shape: readonly number[]): Tensor => reshape(g, shape);
@@ -327,7 +455,7 @@ const unsliceOp: OpDef<SliceAttrs> = defineOp<SliceAttrs>({
 
 function sliceDims(x: Tensor, edits: Map<number, SliceSpec>, drop: number[] = []): Tensor {
   const specs = x.shape.map((n, d) => edits.get(d) ?? { start: 0, step: 1, length: n });
-  return apply(sliceOp, [x], { specs, drop, inputShape: x.shape });
+  return track(apply(sliceOp, [x], { specs, drop, inputShape: x.shape }));
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
@@ -440,11 +568,11 @@ const catOp = defineOp<{ dim: number }>({
     }
     return out;
   },
-  backward: (g, { inputs, attrs }) => {
+  backward: (g, { inputShapes, attrs }) => {
     let start = 0;
-    return inputs.map((x) => {
-      const part = narrow(g, attrs.dim, start, x.shape[attrs.dim]);
-      start += x.shape[attrs.dim];
+    return inputShapes.map((shape) => {
+      const part = narrow(g, attrs.dim, start, shape[attrs.dim]);
+      start += shape[attrs.dim];
       return part;
     });
   },
@@ -514,9 +642,9 @@ const padConstantOp = defineOp<PadAttrs>({
     backend().copy(x.view_(), { ...out.view_(), shape: x.shape, offset });
     return out;
   },
-  backward: (g, { inputs: [x], attrs }) => {
+  backward: (g, { inputShapes: [shape], attrs }) => {
     let r = g;
-    attrs.pads.forEach(([l], d) => (r = narrow(r, d, l, x.shape[d])));
+    attrs.pads.forEach(([l], d) => (r = narrow(r, d, l, shape[d])));
     return [r];
   },
 });

@@ -2,7 +2,7 @@
 import type { Tensor } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkOption } from "./optimizer.js";
 
-/** Adagrad's options (PyTorch's defaults). */
+/** Adagrad's options (PyTorch's defaults), e.g. `{ lr: 0.1, lrDecay: 1e-4 }`. */
 export interface AdagradOptions extends BaseOptions {
   /** Learning rate (default 1e-2). */
   lr: number;

@@ -2,7 +2,7 @@
 import { Tensor, backend, maximum } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkOption, flatData, fusable } from "./optimizer.js";
 
-/** Options of Adam and AdamW. */
+/** Options of Adam and AdamW, e.g. `{ lr: 1e-3, betas: [0.9, 0.999] }`. */
 export interface AdamOptions extends BaseOptions {
   /** Learning rate (default 1e-3). */
   lr: number;

@@ -18,6 +18,8 @@ export { Adagrad, type AdagradOptions } from "./adagrad.js";
 export { clipGradNorm_, clipGradValue_ } from "./clip.js";
 export {
   LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, OneCycleLR, ReduceLROnPlateau,
+  LambdaLR, MultiplicativeLR, ConstantLR, SequentialLR, ChainedScheduler,
   type StepLROptions, type MultiStepLROptions, type ExponentialLROptions, type CosineAnnealingLROptions, type LinearLROptions,
-  type OneCycleLROptions, type ReduceLROnPlateauOptions,
+  type OneCycleLROptions, type ReduceLROnPlateauOptions, type LambdaLROptions, type LrLambda, type ConstantLROptions,
+  type SequentialLROptions,
 } from "./lr-scheduler.js";

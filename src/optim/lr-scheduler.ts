@@ -28,13 +28,16 @@ function schedulerState(self: object): Record<string, unknown> {
   return out;
 }
 
+const NOT_STATE = new Set(["optimizer", "kind", "lrLambdas", "schedulers"]);
+
 function loadSchedulerState(self: object, kind: string, state: Record<string, unknown>): void {
   if (state === null || typeof state !== "object") throw new Error(`${kind}.loadStateDict: expected an object as returned by stateDict(), got ${String(state)}`);
   const target = self as Record<string, unknown>;
   for (const [key, value] of Object.entries(state)) {
     const name = FROM_PYTORCH[key] ?? toCamel(key);
-    // Unknown keys (PyTorch's verbose, _get_lr_called_within_step, ...) have nothing to restore.
-    if (name === "optimizer" || !Object.prototype.hasOwnProperty.call(target, name)) continue;
+    // Unknown keys (PyTorch's verbose, _get_lr_called_within_step, ...) have nothing to restore;
+    // the optimizer and the lr functions are the caller's, never state.
+    if (NOT_STATE.has(name) || !Object.prototype.hasOwnProperty.call(target, name)) continue;
     target[name] = copyPlain(value);
   }
 }
@@ -173,12 +176,13 @@ export abstract class LRScheduler {
   }
 }
 
-/** Options of StepLR. */
+/** Options of StepLR, e.g. `{ stepSize: 30, gamma: 0.1 }`. */
 export interface StepLROptions {
   /** Epochs between decays (required). */
   stepSize: number;
   /** Decay factor (default 0.1). */
   gamma?: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -211,12 +215,13 @@ export class StepLR extends LRScheduler {
   }
 }
 
-/** Options of MultiStepLR. */
+/** Options of MultiStepLR, e.g. `{ milestones: [30, 80] }`. */
 export interface MultiStepLROptions {
   /** Epochs at which to decay (a milestone listed twice decays twice). */
   milestones: readonly number[];
   /** Decay factor (default 0.1). */
   gamma?: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -254,10 +259,11 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
-/** Options of ExponentialLR. */
+/** Options of ExponentialLR, e.g. `{ gamma: 0.95 }`. */
 export interface ExponentialLROptions {
   /** Decay factor per epoch (required). */
   gamma: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -288,12 +294,13 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
-/** Options of CosineAnnealingLR. */
+/** Options of CosineAnnealingLR, e.g. `{ tMax: 100 }`. */
 export interface CosineAnnealingLROptions {
   /** Epochs of a half cosine period (required). */
   tMax: number;
   /** The lowest lr (default 0). */
   etaMin?: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -333,7 +340,7 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
-/** Options of LinearLR. */
+/** Options of LinearLR, e.g. `{ startFactor: 0.1, totalIters: 5 }`. */
 export interface LinearLROptions {
   /** Factor on the base lr at epoch 0 (default 1/3; in (0, 1]). */
   startFactor?: number;
@@ -341,6 +348,7 @@ export interface LinearLROptions {
   endFactor?: number;
   /** Epochs of the ramp (default 5). */
   totalIters?: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -385,7 +393,272 @@ export class LinearLR extends LRScheduler {
   }
 }
 
-/** Options of OneCycleLR. Give `totalSteps`, or `epochs` and `stepsPerEpoch`. */
+/** A function of the epoch giving a factor, e.g. `(epoch) => 0.95 ** epoch`. */
+export type LrLambda = (epoch: number) => number;
+
+function lambdasFor(kind: string, optimizer: AnyOptimizer, lrLambda: LrLambda | readonly LrLambda[]): LrLambda[] {
+  const n = groupsOf(optimizer, kind).length;
+  const list = typeof lrLambda === "function" ? new Array<LrLambda>(n).fill(lrLambda) : [...(lrLambda ?? [])];
+  if (list.length !== n) throw new Error(`${kind}: expected ${n} lr lambdas (one per param group), got ${list.length}`);
+  list.forEach((f, i) => {
+    if (typeof f !== "function") throw new Error(`${kind}: lr lambda ${i} is not a function; pass (epoch) => factor`);
+  });
+  return list;
+}
+
+/** Options of LambdaLR and MultiplicativeLR, e.g. `{ lrLambda: (epoch) => 0.95 ** epoch }`. */
+export interface LambdaLROptions {
+  /** One function of the epoch for all groups, or one per group. */
+  lrLambda: LrLambda | readonly LrLambda[];
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
+  lastEpoch?: number;
+}
+
+/**
+ * Sets each group's lr to its base lr times a function of the epoch: `lr = lr₀ · f(epoch)`. The
+ * functions are not part of `stateDict` (as in PyTorch): pass them again when restoring.
+ *
+ * ```ts
+ * const warmup = new LambdaLR(opt, { lrLambda: (e) => Math.min(1, (e + 1) / 10) });
+ * ```
+ */
+export class LambdaLR extends LRScheduler {
+  lrLambdas: LrLambda[];
+
+  constructor(optimizer: AnyOptimizer, options: LambdaLROptions) {
+    super("LambdaLR", optimizer, options?.lastEpoch);
+    this.lrLambdas = lambdasFor("LambdaLR", optimizer, options.lrLambda);
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch));
+  }
+
+  override stateDict(): Record<string, unknown> {
+    const s = super.stateDict();
+    delete s.lr_lambdas;
+    return s;
+  }
+}
+
+/**
+ * Multiplies each group's lr by a function of the epoch at every step after the first:
+ * `lr_e = lr_{e-1} · f(e)`.
+ *
+ * ```ts
+ * const sched = new MultiplicativeLR(opt, { lrLambda: () => 0.95 });
+ * ```
+ */
+export class MultiplicativeLR extends LRScheduler {
+  lrLambdas: LrLambda[];
+
+  constructor(optimizer: AnyOptimizer, options: LambdaLROptions) {
+    super("MultiplicativeLR", optimizer, options?.lastEpoch);
+    this.lrLambdas = lambdasFor("MultiplicativeLR", optimizer, options.lrLambda);
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    if (this.lastEpoch > 0) return this.groups.map((g, i) => g.lr * this.lrLambdas[i](this.lastEpoch));
+    return this.groups.map((g) => g.lr);
+  }
+
+  override stateDict(): Record<string, unknown> {
+    const s = super.stateDict();
+    delete s.lr_lambdas;
+    return s;
+  }
+}
+
+/** Options of ConstantLR, e.g. `{ factor: 0.5, totalIters: 4 }`. */
+export interface ConstantLROptions {
+  /** Factor on the base lr until `totalIters` (default 1/3; in [0, 1]). */
+  factor?: number;
+  /** Epochs at the reduced lr (default 5). */
+  totalIters?: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
+  lastEpoch?: number;
+}
+
+/**
+ * Holds the lr at `factor · lr₀` for the first `totalIters` epochs, then at `lr₀`.
+ *
+ * ```ts
+ * const sched = new ConstantLR(opt, { factor: 0.1, totalIters: 3 });
+ * ```
+ */
+export class ConstantLR extends LRScheduler {
+  factor: number;
+  totalIters: number;
+
+  constructor(optimizer: AnyOptimizer, options: ConstantLROptions = {}) {
+    super("ConstantLR", optimizer, options.lastEpoch);
+    const factor = options.factor ?? 1 / 3;
+    if (!(factor >= 0 && factor <= 1)) throw new Error(`ConstantLR: factor must be in [0, 1], got ${factor}`);
+    const total = options.totalIters ?? 5;
+    if (!Number.isInteger(total) || total < 0) throw new Error(`ConstantLR: totalIters must be an integer >= 0, got ${total}`);
+    this.factor = factor;
+    this.totalIters = total;
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr * this.factor);
+    if (this.lastEpoch !== this.totalIters) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * (1 / this.factor));
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * (this.factor + (this.lastEpoch >= this.totalIters ? 1 - this.factor : 0)));
+  }
+}
+
+function checkSameOptimizer(kind: string, optimizer: AnyOptimizer, schedulers: readonly LRScheduler[]): void {
+  if (!Array.isArray(schedulers) || schedulers.length === 0) throw new Error(`${kind}: schedulers must be a non-empty list of schedulers`);
+  schedulers.forEach((s, i) => {
+    if (!(s instanceof LRScheduler)) throw new Error(`${kind}: entry ${i} is not an epoch-based scheduler (ReduceLROnPlateau cannot be combined)`);
+    if (s.optimizer !== optimizer) throw new Error(`${kind}: scheduler ${i} drives a different optimizer; build every scheduler on the same optimizer`);
+  });
+}
+
+/** Options of SequentialLR, e.g. `{ schedulers: [warmup, cosine], milestones: [5] }`. */
+export interface SequentialLROptions {
+  /** The schedulers, each built on the same optimizer, in the order they take over. */
+  schedulers: readonly LRScheduler[];
+  /** Epochs at which the next scheduler takes over (one fewer than the schedulers). */
+  milestones: readonly number[];
+  /** Resume at this epoch; default -1: start fresh. */
+  lastEpoch?: number;
+}
+
+/**
+ * Runs schedulers one after another, switching at the milestones (the new one restarts from its
+ * epoch 0). The usual warm-up then decay:
+ *
+ * ```ts
+ * const sched = new SequentialLR(opt, { schedulers: [new LinearLR(opt, { startFactor: 0.1 }), new CosineAnnealingLR(opt, { tMax: 95 })], milestones: [5] });
+ * ```
+ */
+export class SequentialLR {
+  readonly optimizer: AnyOptimizer;
+  readonly schedulers: LRScheduler[];
+  milestones: number[];
+  lastEpoch: number;
+  lastLr: number[];
+
+  constructor(optimizer: AnyOptimizer, options: SequentialLROptions) {
+    const k = "SequentialLR";
+    groupsOf(optimizer, k);
+    checkSameOptimizer(k, optimizer, options?.schedulers);
+    if (!Array.isArray(options.milestones) || options.milestones.length !== options.schedulers.length - 1) {
+      throw new Error(`${k}: expected ${options.schedulers.length - 1} milestone(s) for ${options.schedulers.length} schedulers, got ${JSON.stringify(options.milestones)}`);
+    }
+    this.optimizer = optimizer;
+    this.schedulers = [...options.schedulers];
+    this.milestones = [...options.milestones];
+    this.lastEpoch = (options.lastEpoch ?? -1) + 1;
+    // Each scheduler's constructor already stepped the lr: undo that, then start the first one.
+    for (const g of optimizer.paramGroups as ParamGroup[]) g.lr = g.initialLr as number;
+    for (const s of this.schedulers) s.lastEpoch -= 1;
+    const first = this.schedulers[0];
+    first.stepCount = 0;
+    first.step();
+    this.lastLr = first.getLastLr();
+  }
+
+  /**
+   * Advances one epoch, handing over to the next scheduler at a milestone.
+   *
+   * ```ts
+   * opt.step(); sched.step();
+   * ```
+   */
+  step(): void {
+    this.lastEpoch++;
+    const idx = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    const s = this.schedulers[idx];
+    if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) s.step(0);
+    else s.step();
+    this.lastLr = s.getLastLr();
+  }
+
+  /** The lrs set by the latest `step`: `sched.getLastLr()[0]`. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** Own fields plus each scheduler's state under `_schedulers`: `const saved = sched.stateDict()`. */
+  stateDict(): Record<string, unknown> {
+    return {
+      _milestones: [...this.milestones],
+      last_epoch: this.lastEpoch,
+      _last_lr: [...this.lastLr],
+      _schedulers: this.schedulers.map((s) => s.stateDict()),
+    };
+  }
+
+  /** Restores what `stateDict` saved, into this scheduler and the ones it wraps: `sched.loadStateDict(saved)`. */
+  loadStateDict(state: Record<string, unknown>): void {
+    loadNested(this, "SequentialLR", state);
+    if (Array.isArray(state._milestones)) this.milestones = [...(state._milestones as number[])];
+  }
+}
+
+function loadNested(self: { schedulers: LRScheduler[]; lastEpoch?: number; lastLr: number[] }, kind: string, state: Record<string, unknown>): void {
+  if (state === null || typeof state !== "object") throw new Error(`${kind}.loadStateDict: expected an object as returned by stateDict(), got ${String(state)}`);
+  const inner = state._schedulers;
+  if (!Array.isArray(inner) || inner.length !== self.schedulers.length) {
+    throw new Error(`${kind}.loadStateDict: the saved state wraps ${Array.isArray(inner) ? inner.length : "no"} schedulers but this one wraps ${self.schedulers.length}`);
+  }
+  if (typeof state.last_epoch === "number") self.lastEpoch = state.last_epoch;
+  if (Array.isArray(state._last_lr)) self.lastLr = [...(state._last_lr as number[])];
+  inner.forEach((s, i) => self.schedulers[i].loadStateDict(s as Record<string, unknown>));
+}
+
+/**
+ * Steps several schedulers together, so their factors multiply (e.g. a warm-up on top of a decay).
+ *
+ * ```ts
+ * const sched = new ChainedScheduler([new ConstantLR(opt, { factor: 0.1, totalIters: 2 }), new ExponentialLR(opt, { gamma: 0.9 })]);
+ * ```
+ */
+export class ChainedScheduler {
+  readonly optimizer: AnyOptimizer;
+  readonly schedulers: LRScheduler[];
+  lastLr: number[];
+
+  constructor(schedulers: readonly LRScheduler[]) {
+    if (!Array.isArray(schedulers) || schedulers.length === 0) throw new Error("ChainedScheduler: schedulers must be a non-empty list of schedulers");
+    checkSameOptimizer("ChainedScheduler", schedulers[0].optimizer, schedulers);
+    this.optimizer = schedulers[0].optimizer;
+    this.schedulers = [...schedulers];
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** Steps every wrapped scheduler once, in order: `opt.step(); sched.step()`. */
+  step(): void {
+    for (const s of this.schedulers) s.step();
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** The lrs after the latest `step`: `sched.getLastLr()[0]`. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** Each wrapped scheduler's state under `_schedulers`: `const saved = sched.stateDict()`. */
+  stateDict(): Record<string, unknown> {
+    return { _last_lr: [...this.lastLr], _schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+
+  /** Restores what `stateDict` saved: `sched.loadStateDict(saved)`. */
+  loadStateDict(state: Record<string, unknown>): void {
+    loadNested(this, "ChainedScheduler", state);
+  }
+}
+
+/** Options of OneCycleLR, e.g. `{ maxLr: 0.1, totalSteps: 1000 }`. Give `totalSteps`, or `epochs` and `stepsPerEpoch`. */
 export interface OneCycleLROptions {
   /** Peak lr (one per param group, or one for all). */
   maxLr: number | readonly number[];
@@ -408,6 +681,7 @@ export interface OneCycleLROptions {
   finalDivFactor?: number;
   /** Three phases (up, back down to initialLr, then annihilate) instead of two (default false). */
   threePhase?: boolean;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
   lastEpoch?: number;
 }
 
@@ -538,7 +812,7 @@ export class OneCycleLR extends LRScheduler {
   }
 }
 
-/** Options of ReduceLROnPlateau. */
+/** Options of ReduceLROnPlateau, e.g. `{ mode: "max", patience: 3 }`. */
 export interface ReduceLROnPlateauOptions {
   /** "min": the metric should fall (a loss); "max": rise (an accuracy). Default "min". */
   mode?: "min" | "max";

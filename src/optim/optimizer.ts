@@ -7,31 +7,58 @@
  */
 import { Tensor, noGrad, enableGrad, isFloating, type DType, type TypedArray } from "../core.js";
 
-/** Options every optimizer has. */
+/** Options every optimizer has, e.g. `{ lr: 0.01 }`. */
 export interface BaseOptions {
   lr: number;
 }
 
-/** `{params: model.parameters(), lr: 0.01}`: parameters that share options; omitted options take the defaults. */
-export type ParamGroupInput<O extends BaseOptions = BaseOptions> = { params: Iterable<Tensor> } & Partial<O> & Record<string, unknown>;
+/**
+ * Parameters that share options; omitted options take the optimizer's defaults.
+ *
+ * ```ts
+ * new SGD([{ params: body.parameters() }, { params: head.parameters(), lr: 0.01 }], { lr: 0.001 });
+ * ```
+ */
+export type ParamGroupInput<O extends BaseOptions = BaseOptions> = { params: Iterable<Tensor> } & Partial<O>;
 
-/** What an optimizer takes: the parameters themselves, or a list of parameter groups. */
+/**
+ * What an optimizer takes: the parameters themselves, or a list of parameter groups.
+ *
+ * ```ts
+ * const params: Params = model.parameters();
+ * ```
+ */
 export type Params<O extends BaseOptions = BaseOptions> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
 
 /**
  * A parameter group as the optimizer holds it: every option filled in (defaults merged) and the
  * parameters as an array. Schedulers change options such as `lr` here between steps.
+ *
+ * ```ts
+ * for (const g of opt.paramGroups) g.lr *= 0.5;
+ * ```
  */
 export type ParamGroup<O extends BaseOptions = BaseOptions> = O & { params: Tensor[] } & Record<string, unknown>;
 
-/** Values an optimizer keeps per parameter (momentum buffers, moment estimates, step counts). */
+/** One value of a parameter's state: a buffer tensor, a step count, or null (no buffer yet). */
 export type StateValue = Tensor | number | boolean | null;
+/**
+ * What an optimizer keeps per parameter (momentum buffers, moment estimates, step counts).
+ *
+ * ```ts
+ * const m = opt.state.get(w)?.expAvg;   // Adam's first moment of w
+ * ```
+ */
 export type ParamState = Record<string, StateValue>;
 
 /**
  * PyTorch's optimizer state-dict layout: parameters are numbered in group order, `state` is keyed by
  * that number and each group lists its numbers. Keys are PyTorch's snake_case names (`exp_avg`,
  * `weight_decay`) so state can move between the two libraries.
+ *
+ * ```ts
+ * const sd: OptimizerStateDict = opt.stateDict(); sd.param_groups[0].lr;
+ * ```
  */
 export interface OptimizerStateDict {
   state: Record<number, Record<string, StateValue>>;
@@ -62,17 +89,18 @@ function cloneValue(v: unknown): unknown {
  * ```
  */
 export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
-  /** The options groups fall back to when they do not set their own. */
+  /** The options groups fall back to when they do not set their own: `opt.defaults.lr`. */
   readonly defaults: O;
-  /** The parameter groups, in order; schedulers write `lr` (and momentum/betas) here. */
+  /** The parameter groups, in order; schedulers write `lr` (and momentum/betas) here: `opt.paramGroups[0].lr = 0.01`. */
   readonly paramGroups: ParamGroup<O>[] = [];
-  /** Per-parameter state (created lazily on a parameter's first update). */
+  /** Per-parameter state (created on a parameter's first update): `opt.state.get(w)`. */
   readonly state = new Map<Tensor, ParamState>();
   /** The optimizer's name, for error messages (class names do not survive minifiers). */
   protected readonly kind: string;
 
   protected constructor(kind: string, params: Params<O>, defaults: O) {
     this.kind = kind;
+    checkSpelling(kind, defaults as object, defaults as object);
     this.defaults = { ...defaults };
     if (params instanceof Tensor) {
       throw new Error(`${kind}: params must be an iterable of tensors or of param groups, got a single Tensor; wrap it: new ${kind}([w], ...)`);
@@ -124,6 +152,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         throw new Error(`${k}: some parameters of the new group ${groupIndex} already belong to param group ${gi}; a tensor may be in only one group`);
       }
     }
+    checkSpelling(k, group, this.defaults as object);
     const merged = { ...this.defaults } as Record<string, unknown>;
     for (const [key, value] of Object.entries(group)) if (key !== "params" && value !== undefined) merged[key] = value;
     merged.params = params;
@@ -267,7 +296,24 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 }
 
-/** A tensor in JSON: dtype, shape and the elements in row-major order (non-finite numbers as strings). */
+/**
+ * Throws on PyTorch's snake_case spelling of a known option (`weight_decay` for `weightDecay`): in
+ * plain JavaScript it would otherwise be kept as an unknown key and silently do nothing.
+ */
+function checkSpelling(kind: string, options: object, known: object): void {
+  for (const key of Object.keys(options)) {
+    const camel = toCamel(key);
+    if (camel !== key && camel in known) throw new Error(`${kind}: unknown option '${key}'; deeptype spells it '${camel}'`);
+  }
+}
+
+/**
+ * A tensor in JSON: dtype, shape and the elements in row-major order (non-finite numbers as strings).
+ *
+ * ```ts
+ * const t: SerializedTensor = { dtype: "float32", shape: [2], data: [1, "Infinity"] };
+ * ```
+ */
 export interface SerializedTensor {
   dtype: DType;
   shape: number[];

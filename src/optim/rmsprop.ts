@@ -2,7 +2,7 @@
 import type { Tensor } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkOption } from "./optimizer.js";
 
-/** RMSprop's options (PyTorch's defaults). */
+/** RMSprop's options (PyTorch's defaults), e.g. `{ lr: 1e-3, alpha: 0.9 }`. */
 export interface RMSpropOptions extends BaseOptions {
   /** Learning rate (default 1e-2). */
   lr: number;

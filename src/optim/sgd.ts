@@ -2,7 +2,7 @@
 import { Tensor, backend } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkOption, flatData, fusable } from "./optimizer.js";
 
-/** SGD's options; PyTorch's defaults except `lr`, which has none. */
+/** SGD's options; PyTorch's defaults except `lr`, which has none, e.g. `{ lr: 0.1, momentum: 0.9 }`. */
 export interface SGDOptions extends BaseOptions {
   /** Learning rate (required). */
   lr: number;

@@ -134,8 +134,9 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   return t;
 }
 
-function randomFill(shape: ShapeArg, op: string, opts: RandomOptions, draw: (g: Generator) => number): Tensor {
+function randomFill(shape: ShapeArg, op: string, opts: RandomOptions, draw: (g: Generator) => number, integral = false): Tensor {
   const dtype = opts.dtype ?? "float32";
+  if (!integral && !isFloating(dtype)) throw new Error(`${op}: dtype must be floating (float32 or float64), got ${dtype}; use randint for integers`);
   const t = Tensor.empty(shapeOf(shape, op), dtype);
   const g = opts.generator ?? defaultGenerator;
   const d = t.storage.data;
@@ -156,7 +157,7 @@ export function randn(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
 /** `randint(0, 10, [5])`: integers uniform on [low, high), int32. */
 export function randint(low: number, high: number, shape: ShapeArg, opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
-  return randomFill(shape, "randint", { dtype: "int32", ...opts }, (g) => g.randint(low, high));
+  return randomFill(shape, "randint", { dtype: "int32", ...opts }, (g) => g.randint(low, high), true);
 }
 
 /** `randperm(5)`: a random permutation of 0..n-1 (Fisher-Yates), int32. */

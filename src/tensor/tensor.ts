@@ -159,8 +159,10 @@ export class Tensor {
   /** PyTorch-style printout: values (abbreviated when large), then dtype and grad details. */
   toString(): string {
     const extras: string[] = [];
-    if (this.numel > 1000) extras.push(`shape=${fmt(this.shape)}`);
-    if (this.dtype !== "float32") extras.push(`dtype=${this.dtype}`);
+    if (this.numel > 1000 || (this.numel === 0 && this.ndim !== 1)) extras.push(`shape=${fmt(this.shape)}`);
+    // Default dtypes are not marked, as in PyTorch: float32 for numbers, bool for booleans (except
+    // in an empty tensor, where no value shows the type).
+    if (this.dtype !== "float32" && (this.dtype !== "bool" || this.numel === 0)) extras.push(`dtype=${this.dtype}`);
     if (this.gradFn) extras.push(`gradFn=<${this.gradFn.name}Backward>`);
     else if (this.requiresGrad) extras.push("requiresGrad=true");
     return formatTensor(this.data(), this.shape, this.dtype, extras);

@@ -197,7 +197,7 @@ function report(cfg: TrainConfig, history: EpochMetrics[], histograms: LayerHist
   const digits = Array.from({ length: 10 }, (_, i) => String(i));
   return renderReport({
     title: `MNIST ${cfg.model.toUpperCase()} — test accuracy ${(100 * ev.accuracy).toFixed(2)}%`,
-    config: { ...cfg },
+    config: Object.fromEntries(Object.entries(cfg).filter(([, v]) => v !== undefined)),
     curves: {
       loss: { train: history.map((h) => h.trainLoss), test: history.map((h) => h.testLoss) },
       accuracy: { train: history.map((h) => h.trainAccuracy), test: history.map((h) => h.testAccuracy) },

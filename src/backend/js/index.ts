@@ -223,7 +223,6 @@ export class JsBackend implements Backend {
         const aRow = a.offset + bi * sab + i * sam;
         for (let k = 0; k < K; k++) {
           const av = ad[aRow + k * sak];
-          if (av === 0) continue;
           const bRow = b.offset + bi * sbb + k * sbk;
           for (let j = 0; j < N; j++) row[j] += av * bd[bRow + j * sbn];
         }

@@ -29,22 +29,25 @@ export function isRawImage(v: unknown): v is RawImage {
 }
 
 /**
- * Runs transforms one after another.
+ * Runs transforms one after another. `apply` is typed as returning the type it was given (the
+ * usual sample -> sample pipeline); a pipeline that changes the type (one starting with ToTensor)
+ * needs a cast: `pipeline.apply(raw) as unknown as Tensor`.
  *
  * ```ts
- * const t = new Compose([new ToTensor(), new RandomHorizontalFlip(), new Normalize([0.5], [0.5])]);
+ * const t = new Compose([new RandomHorizontalFlip(), new Normalize([0.5], [0.5])]);
  * ```
  */
-export class Compose<I = any, O = any> implements Transform<I, O> {
+export class Compose {
   readonly transforms: readonly TransformLike<any, any>[];
   constructor(transforms: readonly TransformLike<any, any>[]) {
+    if (!Array.isArray(transforms)) throw new Error("Compose: expected an array of transforms");
     transforms.forEach((t, k) => {
       if (typeof t !== "function" && typeof (t as Transform<unknown>)?.apply !== "function") throw new Error(`Compose: transforms[${k}] is neither a function nor an object with apply()`);
     });
     this.transforms = [...transforms];
   }
-  apply(input: I): O {
-    return this.transforms.reduce((x, t) => runTransform(t, x), input as unknown) as O;
+  apply<S>(input: S): S {
+    return this.transforms.reduce((x, t) => runTransform(t, x), input as unknown) as S;
   }
 }
 

@@ -1,6 +1,6 @@
 /** Pooling and resizing layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample. */
 import { Tensor, maxPool2d, avgPool2d, adaptiveAvgPool2d } from "../../core.js";
-import { Module, pyBool, pyTuple, fmtShape } from "../module.js";
+import { Module, pyBool, pyFloat, pyTuple, fmtShape } from "../module.js";
 import { interpolate, type InterpolateOptions } from "../functional.js";
 
 type Pair = number | readonly [number, number];
@@ -118,7 +118,9 @@ export class Upsample extends Module {
   }
   override extraRepr(): string {
     const o = this.opts;
-    const what = o.scaleFactor !== undefined ? `scale_factor=${typeof o.scaleFactor === "number" ? o.scaleFactor : pyTuple(o.scaleFactor)}` : `size=${pyTuple(o.size!)}`;
-    return `${what}, mode='${o.mode ?? "nearest"}'`;
+    // PyTorch stores the scale factor as a float and prints the mode without quotes.
+    const sf = o.scaleFactor;
+    const what = sf !== undefined ? `scale_factor=${typeof sf === "number" ? pyFloat(sf) : `(${sf.map(pyFloat).join(", ")})`}` : `size=${pyTuple(o.size!)}`;
+    return `${what}, mode=${o.mode ?? "nearest"}`;
   }
 }

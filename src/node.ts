@@ -1,0 +1,7 @@
+/**
+ * The Node.js-only part of deeptype (`import { saveWeights } from "deeptype/node"`): files,
+ * atomic saves and checkpoints, and the MNIST training job behind `npm start`.
+ */
+export { atomicWriteFile, saveSafetensors, loadSafetensors } from "./io/files.js";
+export { saveWeights, loadWeights, saveCheckpoint, loadCheckpoint, toRecord, fromRecord } from "./io/checkpoint.js";
+export { trainMnist, evaluateRun, defaultConfig, type TrainConfig, type TrainOptions, type TrainResult, type EpochMetrics } from "./train/mnist.js";

@@ -1,0 +1,103 @@
+// Forward values of every op-table entry against PyTorch (test/fixtures/ops.json), in float64
+// (tight) and float32 (rtol 1e-5), for contiguous, transposed, sliced and permuted inputs.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { OPS, LAYOUTS, buildInputs, expectedDtype, expectedOutput, loadFixtures, opCases, randomCases, type FloatDType, type OpEntry, type Layout } from "./optable.js";
+import type { Tensor } from "../src/index.js";
+
+const TOL: Record<FloatDType, { rtol: number; atol: number }> = {
+  float64: { rtol: 1e-10, atol: 1e-12 },
+  float32: { rtol: 1e-5, atol: 1e-5 },
+};
+
+export function assertClose(got: Tensor, entry: OpEntry, float: FloatDType, where: string): void {
+  const exp = expectedOutput(entry);
+  assert.deepEqual([...got.shape], exp.shape, `${where}: shape`);
+  assert.equal(got.dtype, expectedDtype(entry, float), `${where}: dtype`);
+  const data = got.data();
+  const { rtol, atol } = TOL[float];
+  const extra = float === "float64" ? entry.atol ?? 0 : 0;
+  for (let i = 0; i < data.length; i++) {
+    const e = exp.data[i], g = data[i];
+    const ok = got.dtype === "float32" || got.dtype === "float64" ? Math.abs(g - e) <= atol + extra + rtol * Math.abs(e) : g === e;
+    if (!ok) assert.fail(`${where}: element ${i} is ${g}, PyTorch gives ${e} (rtol ${rtol}, atol ${atol + extra})`);
+  }
+}
+
+test("the op table and the fixture file name the same cases", () => {
+  const names = OPS.map((e) => e.name);
+  assert.equal(new Set(names).size, names.length, "entry names are unique");
+  assert.deepEqual([...names].sort(), Object.keys(loadFixtures()).sort());
+});
+
+for (const float of ["float64", "float32"] as const) {
+  for (const layout of LAYOUTS) {
+    test(`forward ${float}, ${layout} inputs: every op matches PyTorch`, () => {
+      const failures: string[] = [];
+      for (const entry of OPS) {
+        try {
+          const b = buildInputs(entry, float, layout as Layout);
+          assertClose(entry.fn(...b.views(b.leaves)), entry, float, `${entry.name} (${float}, ${layout})`);
+        } catch (e) {
+          failures.push(`${entry.name}: ${(e as Error).message.split("\n")[0]}`);
+        }
+      }
+      assert.deepEqual(failures, []);
+    });
+  }
+}
+
+test("opCases with a seed draws new values of the same kinds: every op runs and gives finite results where PyTorch's did", () => {
+  const failures: string[] = [];
+  const a = opCases("float32", ["contiguous", "sliced"], { seed: 1 });
+  const b = opCases("float32", ["contiguous", "sliced"], { seed: 1 });
+  a.forEach((c, k) => {
+    try {
+      const out = c.run();
+      const again = b[k].run();
+      assert.deepEqual([...out.data()], [...again.data()], "the same seed gives the same inputs");
+      const ref = expectedOutput(c.entry).data;
+      const finite = (v: number): boolean => Number.isFinite(v);
+      if (ref.every(finite) && ![...out.data()].every(finite)) throw new Error("non-finite output");
+      if (!sameShapeAs(out, expectedOutput(c.entry).shape)) throw new Error(`shape ${JSON.stringify(out.shape)}`);
+    } catch (e) {
+      failures.push(`${c.entry.name} (${c.layout}): ${(e as Error).message.split("\n")[0]}`);
+    }
+  });
+  assert.deepEqual(failures, []);
+  const x = opCases("float64", ["contiguous"], { seed: 2 }).find((c) => c.entry.name === "log")!;
+  assert.notDeepEqual([...x.inputs[0].data()], expectedOutput(x.entry).data, "new values");
+  assert.ok([...x.inputs[0].data()].every((v) => v >= 0.5 && v <= 2), "log inputs stay positive");
+});
+
+function sameShapeAs(t: Tensor, shape: number[]): boolean {
+  return t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
+}
+
+test("randomCases: 300 random-shape cases run, are reproducible, and float32 agrees with float64", () => {
+  const f64 = randomCases("float64", 7, 300);
+  const again = randomCases("float64", 7, 300);
+  const f32 = randomCases("float32", 7, 300);
+  const failures: string[] = [];
+  const families = new Set<string>();
+  f64.forEach((c, k) => {
+    families.add(c.name.split(" ")[0]);
+    try {
+      assert.equal(again[k].name, c.name);
+      assert.equal(f32[k].name, c.name);
+      const a = c.run(), b = f32[k].run();
+      assert.deepEqual([...a.data()], [...again[k].run().data()]);
+      assert.deepEqual(a.shape, b.shape);
+      const x = a.data(), y = b.data();
+      for (let i = 0; i < x.length; i++) {
+        if (!(Math.abs(x[i] - y[i]) <= 1e-4 + 1e-4 * Math.abs(x[i])) && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) {
+          throw new Error(`element ${i}: float64 ${x[i]} vs float32 ${y[i]}`);
+        }
+      }
+    } catch (e) {
+      failures.push(`${c.name}: ${(e as Error).message.split("\n")[0]}`);
+    }
+  });
+  assert.deepEqual(failures, []);
+  assert.ok(families.size >= 25, `families covered: ${[...families].join(" ")}`);
+});
