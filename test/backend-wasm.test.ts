@@ -413,8 +413,11 @@ describe("wasm backend: convolution", () => {
 describe("wasm backend: pooling", () => {
   const P = (kernel: [number, number], stride: [number, number], padding: [number, number], dilation: [number, number], countIncludePad: boolean): PoolParams =>
     ({ kernel, stride, padding, dilation, countIncludePad });
-  const cases: Array<{ x: number[]; p: PoolParams }> = [
+  // `out` overrides the floor-mode output shape: ceil_mode adds a last window that runs off the input.
+  const cases: Array<{ x: number[]; p: PoolParams; out?: number[] }> = [
     { x: [1, 1, 1, 1], p: P([1, 1], [1, 1], [0, 0], [1, 1], true) },
+    { x: [2, 3, 5, 7], p: P([2, 2], [2, 2], [0, 0], [1, 1], true), out: [2, 3, 3, 4] },
+    { x: [1, 2, 6, 9], p: P([3, 3], [2, 2], [1, 1], [1, 1], false), out: [1, 2, 4, 5] },
     { x: [2, 3, 7, 7], p: P([2, 2], [2, 2], [0, 0], [1, 1], true) },
     { x: [2, 3, 17, 9], p: P([3, 3], [2, 1], [1, 1], [1, 1], false) },
     { x: [1, 5, 9, 65], p: P([3, 2], [1, 2], [1, 1], [2, 1], true) },
@@ -429,7 +432,7 @@ describe("wasm backend: pooling", () => {
     it(`max and avg pooling, forward and backward, ${nt} thread(s)`, () => withThreads(nt, () => {
       const g = new Generator(11);
       for (const c of cases) {
-        const yShape = outOf(c.x, c.p);
+        const yShape = c.out ?? outOf(c.x, c.p);
         for (const layout of ["contig", "offset", "perm"] as const) {
           const x = randView(g, c.x, layout);
           const what = `[${c.x}] ${JSON.stringify(c.p)} ${layout}`;

@@ -261,7 +261,8 @@ export function maxPoolTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize, out: usize, idx: usize,
 ): void {
-  const fast = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1;
+  // Only when every window lies inside the input: ceil_mode adds a last, partial window.
+  const fast = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1 && 2 * oH <= H && 2 * oW <= W;
   for (let pl = tid; pl < planes; pl += nt) {
     if (fast) {
       maxPool2x2(pl, H, W, oH, oW, x, out, idx);
