@@ -134,6 +134,15 @@ describe("wasm backend: elementwise", () => {
           wasm.where(mask, a, b, x);
           js.where(mask, a, b, y);
           assertClose(x, y, `where ${la}/${lb} [${shape}]`, 0, 0);
+          // relu's backward: where(mask, g, 0) with the 0 broadcast from one element.
+          const zero = view(new Float32Array([0]), shape, shape.map(() => 0));
+          const x2 = zeros(shape), y2 = zeros(shape);
+          wasm.where(mask, a, zero, x2);
+          js.where(mask, a, zero, y2);
+          assertClose(x2, y2, `where(mask, a, 0) ${la} [${shape}]`, 0, 0);
+          wasm.where(mask, zero, b, x2);
+          js.where(mask, zero, b, y2);
+          assertClose(x2, y2, `where(mask, 0, b) ${lb} [${shape}]`, 0, 0);
           for (const [from, to] of [["bool", "float32"], ["float32", "bool"], ["int32", "float32"]] as const) {
             const src = from === "bool" ? mask : from === "int32" ? view(Int32Array.from(a.data, (v) => Math.round(v * 1000) | 0), a.shape, a.strides, a.offset, "int32") : a;
             const p = zeros(shape, to), q = zeros(shape, to);

@@ -470,8 +470,21 @@ export function whereTask(
     const ap = a + <usize>(i0 * a0 + i1 * a1 + i2 * a2 + i3 * a3) * 4;
     const bp = b + <usize>(i0 * b0 + i1 * b1 + i2 * b2 + i3 * b3) * 4;
     const op = out + <usize>pos * 4;
-    for (let j = 0; j < len; j++) {
-      const v = load<u8>(cp + <usize>(j * c3)) ? load<f32>(ap + <usize>(j * a3) * 4) : load<f32>(bp + <usize>(j * b3) * 4);
+    let j = 0;
+    // Masks are data-dependent (relu's backward), so branches would mispredict half the time:
+    // select lanes with bitselect, and with a branch-free select in the scalar tail.
+    if (c3 == 1 && a3 <= 1 && b3 <= 1 && a3 >= 0 && b3 >= 0) {
+      const zero = i32x4.splat(0);
+      for (; j + 4 <= len; j += 4) {
+        const bytes = v128.load32_zero(cp + <usize>j);
+        const mask = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(bytes)), zero);
+        const va = a3 ? v128.load(ap + <usize>j * 4) : v128.load32_splat(ap);
+        const vb = b3 ? v128.load(bp + <usize>j * 4) : v128.load32_splat(bp);
+        v128.store(op + <usize>j * 4, v128.bitselect(va, vb, mask));
+      }
+    }
+    for (; j < len; j++) {
+      const v = select<f32>(load<f32>(ap + <usize>(j * a3) * 4), load<f32>(bp + <usize>(j * b3) * 4), load<u8>(cp + <usize>(j * c3)) != 0);
       store<f32>(op + <usize>j * 4, v);
     }
     pos += len;
