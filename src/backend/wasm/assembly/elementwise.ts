@@ -322,7 +322,31 @@ export function adamTask(
   const bc1 = 1 - Math.pow(beta1, step);
   const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
   const stepSize = lr / bc1;
-  for (let i = lo; i < hi; i++) {
+  let i = lo;
+  // Two lanes of f64 at a time, rounding to f32 exactly where the scalar loop below stores, so
+  // both give the same bits (and the reference's, up to its own f64 order of operations).
+  const vDecay = f64x2.splat(1 - lr * wd), vWd = f64x2.splat(wd);
+  const vB1 = f64x2.splat(beta1), vC1 = f64x2.splat(1 - beta1), vB2 = f64x2.splat(beta2), vC2 = f64x2.splat(1 - beta2);
+  const vStep = f64x2.splat(stepSize), vBc2 = f64x2.splat(bc2Sqrt), vEps = f64x2.splat(eps);
+  for (; i + 2 <= hi; i += 2) {
+    const off = <usize>i * 4;
+    let pv = f64x2.promote_low_f32x4(v128.load64_zero(param + off));
+    let g = f64x2.promote_low_f32x4(v128.load64_zero(grad + off));
+    if (decoupled) pv = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(pv, vDecay)));
+    else g = f64x2.add(g, f64x2.mul(vWd, pv));
+    const m32 = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(vB1, f64x2.promote_low_f32x4(v128.load64_zero(m + off))), f64x2.mul(vC1, g)));
+    const v32 = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(vB2, f64x2.promote_low_f32x4(v128.load64_zero(v + off))), f64x2.mul(f64x2.mul(vC2, g), g)));
+    v128.store64_lane(m + off, m32, 0);
+    v128.store64_lane(v + off, v32, 0);
+    let vv = f64x2.promote_low_f32x4(v32);
+    if (maxV) {
+      vv = f64x2.max(f64x2.promote_low_f32x4(v128.load64_zero(maxV + off)), vv);
+      v128.store64_lane(maxV + off, f32x4.demote_f64x2_zero(vv), 0);
+    }
+    const upd = f64x2.div(f64x2.mul(vStep, f64x2.promote_low_f32x4(m32)), f64x2.add(f64x2.div(f64x2.sqrt(vv), vBc2), vEps));
+    v128.store64_lane(param + off, f32x4.demote_f64x2_zero(f64x2.sub(pv, upd)), 0);
+  }
+  for (; i < hi; i++) {
     const off = <usize>i * 4;
     let pv = <f64>load<f32>(param + off);
     let g = <f64>load<f32>(grad + off);
