@@ -48,7 +48,7 @@ const cli = defineCli({
 } as const);
 
 function positive(v: number | undefined, flag: string): void {
-  if (v !== undefined && !(v > 0)) throw new ArgError(`--${flag} must be positive, got ${v}`);
+  if (v !== undefined && !(v > 0)) throw new ArgError(`deeptype train: --${flag} must be positive, got ${v}`, "train");
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (parsed.command === "eval") {
     const run = parsed.positionals.run as string;
-    if (!fs.existsSync(run)) throw new ArgError(`eval: no run folder at ${run}`);
+    if (!fs.existsSync(run)) throw new ArgError(`deeptype eval: no run folder at ${run}`, "eval");
     const r = await evaluateRun(run);
     console.log(`Test accuracy of ${run}: ${(100 * r.accuracy).toFixed(2)}%, loss ${r.loss.toFixed(4)}`);
     console.log("Confusion matrix (rows: true digit, columns: predicted):");
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   const name = parsed.positionals.model as string;
   if (name === "exam6") console.log(summary(examCnn(), [3, 375, 375]).table);
   else if (name === "cnn" || name === "mlp") console.log(summary(buildModel(name), [1, 28, 28]).table);
-  else throw new ArgError(`summary: unknown model "${name}" (use cnn, mlp or exam6)`);
+  else throw new ArgError(`deeptype summary: unknown model "${name}" (use cnn, mlp or exam6)`, "summary");
   return 0;
 }
 
@@ -91,7 +91,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
     if (e instanceof ArgError) {
-      console.error(`deeptype: ${e.message}\nRun 'deeptype ${e.command ? e.command + " " : ""}--help' for usage.`);
+      const hint = e.message.includes("--help") ? "" : `\nRun 'deeptype ${e.command ? e.command + " " : ""}--help' for usage.`;
+      console.error(`${e.message.startsWith("deeptype") ? "" : "deeptype: "}${e.message}${hint}`);
       process.exit(2);
     }
     console.error(e instanceof Error ? `deeptype: ${e.message}` : e);
