@@ -151,6 +151,7 @@ describe("wasm backend: processes", () => {
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /validated=false/);
     assert.match(r.out, /backend=js/);
-    assert.match(r.out, /falls back to the js kernels/);
+    assert.match(r.out, /wasm backend is unavailable here \(WebAssembly SIMD is not supported\); it falls back to the js kernels/);
+    assert.equal(r.out.match(/falls back/g)?.length, 1, "the notice is printed once");
   });
 });

@@ -13,7 +13,7 @@ import { JsBackend } from "../js/index.js";
 import { dense, offsets, writeFrom } from "../js/strided.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
-import { type Kernels, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
+import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
 import { Pool } from "./pool.js";
 
 // Kernel exports the pool can run, by index.
@@ -600,33 +600,38 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
 let notified = false;
 
-function register(): void {
+/** One line, once per process, when the kernels cannot load. */
+function notice(): void {
+  if (notified) return;
+  notified = true;
+  console.warn(`deeptype: the wasm backend is unavailable here (${loadFailure || "unknown reason"}); it falls back to the js kernels`);
+}
+
+function register(ok: boolean): void {
+  if (!ok) notice();
   registerBackend("wasm", () => {
     const b = createWasmBackend();
     if (b) return b;
-    if (!notified) {
-      notified = true;
-      console.warn("deeptype: WebAssembly SIMD is unavailable here; the wasm backend falls back to the js kernels");
-    }
+    notice();
     return new JsBackend();
   });
 }
 
 /**
  * Registers "wasm" with setBackend and returns whether its kernels validated and compiled here.
- * Where they did not, "wasm" still resolves, to the js backend, after a one-line notice. On a
+ * Where they did not, a one-line notice says why, and "wasm" still resolves, to the js backend. On a
  * browser's main thread, which refuses to compile large modules synchronously, await
  * initWasmBackend() instead.
  */
 export function registerWasmBackend(): boolean {
   const ok = loadKernels() !== null;
-  register();
+  register(ok);
   return ok;
 }
 
 /** `await initWasmBackend()`: registerWasmBackend for browsers, compiling the kernels asynchronously. */
 export async function initWasmBackend(): Promise<boolean> {
   const ok = (await loadKernelsAsync()) !== null;
-  register();
+  register(ok);
   return ok;
 }

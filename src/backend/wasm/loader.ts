@@ -71,6 +71,9 @@ function instantiate(c: Choice, module: WebAssembly.Module): Kernels {
 
 const cached = new Map<boolean, Kernels | null>();
 
+/** Why the last load returned null, for the fallback notice. */
+export let loadFailure = "";
+
 /**
  * Compiles the kernels synchronously (Node, workers, and browsers that allow it), once per
  * memory kind; null where WebAssembly SIMD is missing or synchronous compilation is refused
@@ -81,11 +84,13 @@ export function loadKernels(shared = true): Kernels | null {
   if (hit !== undefined) return hit;
   let k: Kernels | null = null;
   const c = choose(shared);
-  if (c) {
+  if (!c) loadFailure = "WebAssembly SIMD is not supported";
+  else {
     try {
       k = instantiate(c, new WebAssembly.Module(c.bytes));
-    } catch {
+    } catch (e) {
       k = null;
+      loadFailure = `compiling the kernels failed (${(e as Error).message}); on a browser's main thread await initWasmBackend() instead`;
     }
   }
   // A refused synchronous compile may still succeed asynchronously: only cache successes then.
@@ -99,11 +104,13 @@ export async function loadKernelsAsync(shared = true): Promise<Kernels | null> {
   if (hit) return hit;
   const c = choose(shared);
   let k: Kernels | null = null;
-  if (c) {
+  if (!c) loadFailure = "WebAssembly SIMD is not supported";
+  else {
     try {
       k = instantiate(c, await WebAssembly.compile(c.bytes));
-    } catch {
+    } catch (e) {
       k = null;
+      loadFailure = `compiling the kernels failed (${(e as Error).message})`;
     }
   }
   cached.set(shared, k);
