@@ -11,6 +11,7 @@ import { main as unet, perClassIou, UNet } from "../examples/unet-segmentation.j
 import { main as depth } from "../examples/depth-regression.js";
 import { main as mlp } from "../examples/mlp-regression.js";
 import { parseFlags } from "../examples/common.js";
+import { main as sequences } from "../examples/sequence-models.js";
 import { randn } from "../src/index.js";
 
 const quiet = (): void => {};
@@ -128,6 +129,15 @@ test("depth-regression: stored order puts only night in val, shuffling balances 
 test("mlp-regression: the README loop fits sin(3x)", () => {
   const r = mlp({ steps: 150, log: quiet });
   assert.ok(r.losses[149] < 0.02 * r.losses[0], `${r.losses[0]} → ${r.losses[149]}`);
+});
+
+test("sequence-models: an LSTM learns to sum sequences of any length; positional encoding breaks permutation equivariance", () => {
+  const r = sequences({ steps: 150, log: quiet });
+  const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+  assert.ok(mean(r.losses.slice(-20)) < 0.1 * mean(r.losses.slice(0, 20)), `${mean(r.losses.slice(0, 20))} → ${mean(r.losses.slice(-20))}`);
+  assert.equal(r.params, 4 * 16 * (1 + 16 + 2) + 16 + 1);
+  assert.ok(r.withoutPe < 1e-5, `without PE: ${r.withoutPe}`);
+  assert.ok(r.withPe > 0.01, `with PE: ${r.withPe}`);
 });
 
 test("parseFlags: values take the type of their default; unknown flags and bad numbers throw", () => {
