@@ -33,11 +33,12 @@ export { matmul, mm, bmm, dot, outer } from "./ops/matmul.js";
 export { gather, scatter, scatterAdd, indexSelect, indexAdd, oneHot, tril, triu } from "./ops/indexing.js";
 export { conv2d, conv1d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "./ops/conv.js";
 export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, type Pool2dOptions } from "./ops/pool.js";
-export { setNumThreads, getNumThreads } from "./backend/wasm/index.js";
+export { setNumThreads, getNumThreads, initWasmBackend } from "./backend/wasm/index.js";
 
 import { registerWasmBackend } from "./backend/wasm/index.js";
 import { setBackend as selectBackend } from "./backend/index.js";
 
 // The fast float32 kernels are the default wherever WebAssembly SIMD validates; `setBackend("js")`
-// switches to the reference kernels.
+// switches to the reference kernels. A browser's main thread cannot compile the kernels
+// synchronously: there, `await initWasmBackend()` and then `setBackend("wasm")`.
 if (registerWasmBackend()) selectBackend("wasm");
