@@ -590,3 +590,19 @@ test("fuzz: random DAGs (shared subexpressions, broadcasting, views, reductions)
   }
   assert.deepEqual(failures, []);
 });
+
+test("many slices of one tensor: the accumulating backward of slice agrees with finite differences", () => {
+  const x = randn([6, 3], { dtype: "float64", requiresGrad: true });
+  gradcheck((a) => {
+    const y = a.mul(a); // a non-leaf: slice gradients accumulate into a node's pending sum
+    let acc = y.narrow(0, 1, 3).sum(0).mul(y.select(1, 2).sum());
+    for (let t = 0; t < 6; t++) acc = acc.add(y.select(0, t).mul(t + 1)).add(a.select(0, t).get("::2").sum());
+    return acc.add(y.sum(0)); // the same tensor also used whole
+  }, [x]);
+  // And through the leaf directly, with a second backward accumulating into .grad.
+  const w = randn([5, 4], { dtype: "float64", requiresGrad: true });
+  const f = () => [0, 1, 2, 3, 4].map((i) => w.select(0, i).mul(i)).reduce((a, b) => a.add(b)).sum();
+  f().backward();
+  f().backward();
+  assert.deepEqual(w.grad!.sum(1).tolist(), [0, 8, 16, 24, 32]);
+});

@@ -9,7 +9,7 @@ import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { add } from "../ops/elementwise.js";
 import { clone } from "../ops/shape.js";
 import { onesLike } from "../tensor/creation.js";
-import { installMethods } from "../ops/op.js";
+import { backend, installMethods } from "../ops/op.js";
 
 export interface BackwardOptions {
   /** Keep saved tensors so that backward can run through this graph again (defaults to createGraph, as in PyTorch). */
@@ -74,28 +74,53 @@ function rootGradient(t: Tensor, g: Tensor | undefined, op: string): Tensor {
 function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, targets: Set<Node | Tensor> | null): Map<Node | Tensor, Tensor> {
   const captured = new Map<Node | Tensor, Tensor>();
   const deps = countDependencies(roots);
-  const pending = new Map<Node, Tensor>();
+  const createGraph = !!opts.createGraph;
+  // The gradient summed so far for each node's output and each leaf, and the sums this backward
+  // allocated itself (never handed to a rule), which it may therefore update in place.
+  const pending = new Map<Node | Tensor, Tensor>();
+  const owned = new Set<Tensor>();
+  const leaves: Tensor[] = [];
   const ready: Node[] = [];
+  const wanted = (e: Edge): e is Node | Tensor => e !== null && (e instanceof Node || !targets || targets.has(e));
+  const first = (key: Node | Tensor): void => {
+    if (!(key instanceof Node)) leaves.push(key);
+  };
+  const accumulate = (key: Node | Tensor, g: Tensor): void => {
+    const cur = pending.get(key);
+    if (!cur) {
+      first(key);
+      pending.set(key, g);
+    } else if (!createGraph && owned.has(cur) && cur.dtype === g.dtype) {
+      backend().binary("add", cur.view_(), g.view_(), cur.view_());
+    } else {
+      const s = add(cur, g);
+      if (!createGraph) owned.add(s);
+      pending.set(key, s);
+    }
+  };
+  const accumulateThrough = (key: Node | Tensor, node: Node, g: Tensor): void => {
+    const cur = pending.get(key);
+    if (!cur) first(key);
+    let into: Tensor | null = null;
+    if (cur) into = owned.has(cur) ? cur : clone(cur);
+    const sum = node.accumulateInto(g, into);
+    owned.add(sum);
+    pending.set(key, sum);
+  };
+  const arrived = (edge: Node): void => {
+    const left = deps.get(edge)! - 1;
+    deps.set(edge, left);
+    if (left === 0) ready.push(edge);
+  };
   const prevMode = isGradEnabled();
-  setGradEnabled(!!opts.createGraph);
+  setGradEnabled(createGraph);
   try {
     const deliver = (edge: Edge, g: Tensor | null | undefined): void => {
-      if (!edge) return;
-      if (edge instanceof Node) {
-        if (g) pending.set(edge, sum(pending.get(edge), g));
-        const left = deps.get(edge)! - 1;
-        deps.set(edge, left);
-        if (left === 0) ready.push(edge);
-      } else if (g) {
-        if (targets) {
-          if (targets.has(edge)) captured.set(edge, sum(captured.get(edge), g));
-        } else {
-          edge.grad = accumulateLeaf(edge, g, !!opts.createGraph);
-        }
-      }
+      if (g && wanted(edge)) accumulate(edge, g);
+      if (edge instanceof Node) arrived(edge);
     };
     // Roots are fed as if one extra consumer produced their gradients.
-    roots.forEach((t, i) => {
+    roots.forEach((t) => {
       if (t.gradFn) deps.set(t.gradFn, (deps.get(t.gradFn) ?? 0) + 1);
     });
     roots.forEach((t, i) => deliver(t.gradFn ?? t, rootGrads[i]));
@@ -103,12 +128,25 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       const node = ready.pop()!;
       const g = pending.get(node);
       pending.delete(node);
+      if (g) owned.delete(g); // handed to rules from here on: never updated in place again
       // grad() returns gradients and touches no .grad, retained ones included (as torch.autograd.grad).
-      if (g && node.retained && !targets) node.retained.grad = accumulateLeaf(node.retained, g, !!opts.createGraph);
+      if (g && node.retained && !targets) node.retained.grad = accumulateLeaf(node.retained, g, createGraph);
       if (g && targets?.has(node)) captured.set(node, g);
-      const grads = g ? node.apply(g) : [];
-      node.edges.forEach((e, i) => deliver(e, grads[i]));
+      if (g && node.accumulates && !createGraph) {
+        const e = node.edges[0];
+        if (wanted(e)) accumulateThrough(e, node, g);
+        if (e instanceof Node) arrived(e);
+      } else {
+        const grads = g ? node.apply(g) : [];
+        node.edges.forEach((e, i) => deliver(e, grads[i]));
+      }
       if (!(opts.retainGraph ?? opts.createGraph)) node.release();
+    }
+    for (const leaf of leaves) {
+      const total = pending.get(leaf)!;
+      if (targets) captured.set(leaf, total);
+      else if (!leaf.grad && owned.has(total)) leaf.grad = total; // already a fresh, private, contiguous sum
+      else leaf.grad = accumulateLeaf(leaf, total, createGraph);
     }
   } finally {
     setGradEnabled(prevMode);
@@ -136,10 +174,6 @@ function countDependencies(roots: Tensor[]): Map<Node, number> {
     }
   }
   return deps;
-}
-
-function sum(a: Tensor | undefined, b: Tensor): Tensor {
-  return a ? add(a, b) : b;
 }
 
 /** A leaf's .grad is its own contiguous tensor (never a view shared with another gradient). */

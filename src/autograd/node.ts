@@ -27,6 +27,14 @@ export interface Saved<A> {
 
 export type BackwardFn<A> = (grad: Tensor, saved: Saved<A>) => readonly (Tensor | null | undefined)[];
 
+/**
+ * The first-order gradient of a single-input op whose input gradient is mostly zeros (slicing),
+ * added into `into` — a contiguous tensor of the input's shape that the engine owns and lets the op
+ * update in place — or into fresh zeros when `into` is null. Returns the tensor holding the sum.
+ * T slices of one tensor then cost O(size) in backward instead of T full-size zero tensors.
+ */
+export type AccumulateFn<A> = (grad: Tensor, attrs: A, into: Tensor | null) => Tensor;
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a graph mixes nodes of every attribute type
 export class Node<A = any> {
   readonly edges: readonly Edge[];
@@ -40,20 +48,37 @@ export class Node<A = any> {
     output: Tensor,
     readonly attrs: A,
     private readonly rule: BackwardFn<A>,
+    private readonly accumulate?: AccumulateFn<A>,
   ) {
+    if (accumulate && inputs.length !== 1) throw new Error(`internal error: ${name} has an accumulating backward but ${inputs.length} inputs`);
     this.edges = inputs.map((t) => (!t.requiresGrad ? null : t.gradFn ?? t));
     this.saved = { inputs, output, versions: [...inputs.map((t) => t.version), output.version] };
   }
 
-  /** Gradients for each input, given the gradient of the output. */
-  apply(grad: Tensor): readonly (Tensor | null | undefined)[] {
-    const saved = this.saved;
-    if (!saved) {
+  /** Whether this node can add its input's gradient in place (see AccumulateFn). */
+  get accumulates(): boolean {
+    return this.accumulate !== undefined;
+  }
+
+  /** `into` (or zeros) plus the gradient of the single input, given the gradient of the output. */
+  accumulateInto(grad: Tensor, into: Tensor | null): Tensor {
+    this.live();
+    return this.accumulate!(grad, this.attrs, into);
+  }
+
+  private live(): NonNullable<Node["saved"]> {
+    if (!this.saved) {
       throw new Error(
         `backward: ${this.name}'s saved tensors were freed by an earlier backward; trying to backward through the graph ` +
           "a second time. Pass {retainGraph: true} to the first backward() if you need to do this.",
       );
     }
+    return this.saved;
+  }
+
+  /** Gradients for each input, given the gradient of the output. */
+  apply(grad: Tensor): readonly (Tensor | null | undefined)[] {
+    const saved = this.live();
     const check = (t: Tensor, expected: number): Tensor => {
       if (t.version !== expected) {
         throw new Error(

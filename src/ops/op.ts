@@ -3,7 +3,7 @@
  * allocates and calls the backend), then record a graph node when an input requires grad and grad
  * mode is on. Backends never see gradients; backward rules are written in Tensor ops.
  */
-import { Node, type BackwardFn } from "../autograd/node.js";
+import { Node, type AccumulateFn, type BackwardFn } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, castScalar, isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
@@ -18,6 +18,8 @@ export interface OpDef<A> {
   forward(inputs: readonly Tensor[], attrs: A): Tensor;
   /** Gradients for each input in terms of Tensor ops (null for inputs that get none). */
   backward?: BackwardFn<A>;
+  /** Optional first-order fast path of `backward` for sparse input gradients; must agree with it. */
+  backwardInto?: AccumulateFn<A>;
 }
 
 export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {
@@ -40,7 +42,7 @@ export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Te
   const out = def.forward(inputs, attrs);
   // Integer and bool results carry no gradient (x.int() of a tensor that requires grad is a constant).
   if (def.backward && isGradEnabled() && isFloating(out.dtype) && inputs.some((t) => t.requiresGrad)) {
-    out.gradFn = new Node(def.name, inputs, out, attrs, def.backward);
+    out.gradFn = new Node(def.name, inputs, out, attrs, def.backward, def.backwardInto);
     out.requiresGrad = true;
   }
   return out;

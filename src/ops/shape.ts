@@ -439,6 +439,19 @@ const sliceOp: OpDef<SliceAttrs> = defineOp<SliceAttrs>({
     return new Tensor(x.storage, shape, strides, offset, x.dtype, x.base ?? x);
   },
   backward: (g, { attrs }) => [apply(unsliceOp, [g], attrs)],
+  // Adds g into its window only: T slices of one tensor cost O(size) in backward, not T full tensors.
+  backwardInto: (g, attrs, into) => {
+    const out = into ?? Tensor.empty(attrs.inputShape, g.dtype);
+    const win = { ...out.view_(), ...sliceGeometry(out, attrs) };
+    if (into) {
+      const sum = Tensor.empty(g.shape, out.dtype);
+      backend().binary("add", win, to(g, out.dtype).view_(), sum.view_());
+      backend().copy(sum.view_(), win);
+    } else {
+      backend().copy(g.view_(), win);
+    }
+    return out;
+  },
 });
 
 /** Gradient of slice: zeros of the input's shape with g written into the sliced window. */
