@@ -57,6 +57,8 @@ declare module "../tensor/tensor.js" {
     /** `x.get(":", "1:3", 0)`: Python-style indexing, one entry per dim (number, "a:b:c", ":" or "..."). */
     get(...index: (number | string | null)[]): Tensor;
     split(sizeOrSizes: number | readonly number[], dim?: number): Tensor[];
+    /** `x.unbind(0)`: the slices along a dim, that dim removed (views). */
+    unbind(dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
     flip(dims: number | readonly number[]): Tensor;
     repeat(sizes: readonly number[]): Tensor;
@@ -559,6 +561,11 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
   });
 }
 
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  const d = normalizeDim(dim, x.ndim, "unbind");
+  return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
+}
+
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   const n = x.shape[normalizeDim(dim, x.ndim, "chunk")];
@@ -694,7 +701,7 @@ function arangeFrom(values: number[]): Tensor {
 
 installMethods({
   contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze,
-  expand, broadcastTo: expand, narrow, select, slice, split, chunk, flip, repeat, pad,
+  expand, broadcastTo: expand, narrow, select, slice, split, unbind, chunk, flip, repeat, pad,
   float: (x: Tensor) => to(x, "float32"),
   double: (x: Tensor) => to(x, "float64"),
   int: (x: Tensor) => to(x, "int32"),

@@ -77,18 +77,6 @@ function step(mode: Mode, gi: Tensor, state: Tensor[], wHhT: Tensor, bHh: Tensor
   }
 }
 
-/**
- * The T steps of x [T, ...] as T tensors, split by halving. `x.select(0, t)` for every t would
- * cost O(T²) in backward: each slice's gradient is a zero tensor of x's full size with one step
- * written in, and T of them get summed. Halving makes each level of the tree cost one x-sized
- * gradient, so backpropagation through time stays O(T log T).
- */
-function unbindTime(x: Tensor): Tensor[] {
-  const T = x.shape[0];
-  if (T === 1) return [x.squeeze(0)];
-  const half = T >> 1;
-  return [...unbindTime(x.narrow(0, 0, half)), ...unbindTime(x.narrow(0, half, T - half))];
-}
 
 function inputProjection(x: Tensor, wIh: Tensor, bIh: Tensor | null): Tensor {
   const gi = x.matmul(wIh.t());
@@ -202,7 +190,7 @@ abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out> {
       const outs: Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
         const sfx = `_l${l}${d === 1 ? "_reverse" : ""}`;
-        const gi = unbindTime(inputProjection(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`))); // all steps in one matmul
+        const gi = inputProjection(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`)).unbind(0); // all steps in one matmul
         // Transposed once per forward rather than read through strides at every step (the kernel is faster on contiguous operands).
         const wHhT = this.param(`weight_hh${sfx}`)!.t().contiguous();
         const bHh = this.param(`bias_hh${sfx}`);
