@@ -400,3 +400,13 @@ test("reshape of random permuted / sliced / unsqueezed views keeps row-major val
   }
   assert.ok(views > 1000, `most reshapes should be views (${views})`);
 });
+
+test("unbind returns the slices along a dim as views, and gradients flow back through each", () => {
+  const x = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+  const cols = x.unbind(1);
+  assert.deepEqual(cols.map((c) => c.tolist()), [[1, 4], [2, 5], [3, 6]]);
+  assert.equal(cols[0].storage, x.storage);
+  cols[0].mul(1).add(cols[2].mul(3)).sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [[1, 0, 3], [1, 0, 3]]);
+  assert.throws(() => x.unbind(2), /unbind: dimension 2 is out of range/);
+});
