@@ -10,9 +10,17 @@
  * by the first of $DEEPTYPE_PYTHON, python3, /usr/bin/python3 that can `import torch`). sgemm rows are GFLOP/s (higher is better), the conv2d row
  * is milliseconds (lower is better). Each number is a median of timed calls after warm-up (see measure).
  *
- * Training rows time one optimizer step (forward, crossEntropy, backward, Adam) of the MNIST
- * models in src/models on a batch of 64 random images, in ms. To add a row, push a Row to `rows`
- * with a function per column; columns without one print "-".
+ * Training rows time one optimizer step (forward, crossEntropy, backward, SGD or Adam) of the MNIST
+ * models in src/models on a batch of 64 random images, in ms; TensorFlow.js runs the same layers
+ * (bench/tfjs-models.ts). The inference row is the CNN's forward pass on 256 images (deeptype under
+ * noGrad + eval(), tfjs predict, torch no_grad), in images/s. The peak-RSS row trains the CNN for
+ * RSS_STEPS steps in a fresh child process per column (bench/rss.ts, bench/torch/bench.py --rss-cnn)
+ * and reports the child's peak resident set size in MB.
+ *
+ * To add a row, push a Row to `rows` with a function per column; columns without one print "-". A
+ * function may return a string instead, the reason the column cannot run it: the cell prints "n/a"
+ * and the reason is listed under the table; so does a function that throws (e.g. a missing
+ * TensorFlow.js kernel).
  */
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -20,10 +28,11 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
 import type { Backend, View } from "../src/backend/backend.js";
-import { Generator as TensorGenerator, randint, randn as trandn, registerBackend, setBackend } from "../src/core.js";
+import { Generator as TensorGenerator, noGrad, randint, randn as trandn, registerBackend, setBackend } from "../src/core.js";
 import * as nn from "../src/nn/index.js";
 import * as optim from "../src/optim/index.js";
 import { mnistCnn, mnistMlp } from "../src/models/index.js";
+import { tfPredict, tfTrainStep } from "./tfjs-models.js";
 import { JsBackend } from "../src/backend/js/index.js";
 import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
 import { Generator } from "../src/tensor/generator.js";
@@ -31,11 +40,14 @@ import { Generator } from "../src/tensor/generator.js";
 type Bench = () => void;
 interface Row {
   id: string;
-  unit: "GFLOP/s" | "ms";
-  /** Work per call, to turn seconds into the unit (flops for GFLOP/s; ignored for ms). */
+  unit: "GFLOP/s" | "ms" | "images/s" | "MB";
+  /** Work per call, to turn seconds into the unit (flops for GFLOP/s, images for images/s; ignored for ms). */
   flops: number;
-  /** Column name -> a function that prepares operands and returns the timed call (or null to skip). */
-  run: Partial<Record<string, () => Bench | null>>;
+  /**
+   * Column name -> a function that prepares operands and returns the timed call (null: skip,
+   * prints "-"; a string: why this column cannot run the row, prints "n/a").
+   */
+  run: Partial<Record<string, () => Bench | string | null>>;
 }
 
 const COLUMNS = ["deeptype wasm 1t", "deeptype wasm 2t", "deeptype js", "tfjs cpu", "tfjs wasm", "torch 1t", "torch 2t"] as const;
@@ -48,12 +60,21 @@ const sizes = (arg("--sizes") ?? "256,512,1024").split(",").map(Number);
 
 /**
  * Median seconds per call over 5 batches of ~75 ms, after two warm-up calls; calls slower than
- * 0.2 s (the reference kernels, tfjs cpu at 1024) get one warm-up and the median of 3 calls.
+ * 0.2 s (the reference kernels, tfjs cpu at 1024) get one warm-up and the median of 3 calls;
+ * calls slower than 2 s (the js backend training the CNN) one warm-up and one timed call, and calls
+ * slower than 5 s (tfjs cpu training the CNN, ~15 s) that first call alone, to keep the run short.
  */
 function measure(fn: Bench): number {
   let t0 = performance.now();
   fn();
-  if (performance.now() - t0 > 200) {
+  const first = performance.now() - t0;
+  if (first > 5000) return first / 1e3;
+  if (first > 2000) {
+    t0 = performance.now();
+    fn();
+    return (performance.now() - t0) / 1e3;
+  }
+  if (first > 200) {
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
       t0 = performance.now();
@@ -171,12 +192,12 @@ rows.push({
   },
 });
 
-/** One Adam training step of `model` on a fixed random batch, run on the named backend. */
-function trainStep(name: "mlp" | "cnn", backendName: "wasm" | "js", threads?: number): Bench {
+/** One training step (SGD lr 0.01 or Adam lr 1e-3) of `model` on a fixed random batch, run on the named backend. */
+function trainStep(name: "mlp" | "cnn", optimizer: "SGD" | "Adam", backendName: "wasm" | "js", threads?: number): Bench {
   setBackend(backendName);
   const gen = new TensorGenerator(0);
   const model = name === "mlp" ? mnistMlp(gen) : mnistCnn(gen);
-  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const opt = optimizer === "SGD" ? new optim.SGD(model.parameters(), { lr: 0.01 }) : new optim.Adam(model.parameters(), { lr: 1e-3 });
   const x = trandn([64, 1, 28, 28], { generator: gen });
   const y = randint(0, 10, [64], { generator: gen });
   return () => {
@@ -188,18 +209,52 @@ function trainStep(name: "mlp" | "cnn", backendName: "wasm" | "js", threads?: nu
   };
 }
 if (wasm) registerBackend("wasm", () => wasm);
-for (const model of ["mlp", "cnn"] as const) {
+for (const [model, optimizer] of [["mlp", "SGD"], ["mlp", "Adam"], ["cnn", "Adam"]] as const) {
+  // tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter kernel, so it cannot train the CNN: the
+  // row calls it anyway and reports the error it throws rather than assuming it.
+  const tfjs = () => tfTrainStep(model, optimizer === "SGD" ? "sgd" : "adam");
   rows.push({
-    id: `train step ${model} batch 64 Adam`,
+    id: `train step ${model} batch 64 ${optimizer}`,
     unit: "ms",
     flops: 0,
     run: {
-      "deeptype wasm 1t": () => (wasm ? trainStep(model, "wasm", 1) : null),
-      "deeptype wasm 2t": () => (wasm ? trainStep(model, "wasm", 2) : null),
-      "deeptype js": () => trainStep(model, "js"),
+      "deeptype wasm 1t": () => (wasm ? trainStep(model, optimizer, "wasm", 1) : null),
+      "deeptype wasm 2t": () => (wasm ? trainStep(model, optimizer, "wasm", 2) : null),
+      "deeptype js": () => trainStep(model, optimizer, "js"),
+      "tfjs cpu": tfjs,
+      "tfjs wasm": tfjs,
     },
   });
 }
+
+/** The CNN's forward pass on 256 random images in evaluation mode, without a graph. */
+function inferCnn(threads: number): Bench {
+  setBackend("wasm");
+  const gen = new TensorGenerator(0);
+  const model = mnistCnn(gen).eval();
+  const x = trandn([256, 1, 28, 28], { generator: gen });
+  return () => {
+    setBackend("wasm");
+    setNumThreads(threads);
+    noGrad(() => model.forward(x));
+  };
+}
+rows.push({
+  id: "infer cnn batch 256",
+  unit: "images/s",
+  flops: 256,
+  run: {
+    "deeptype wasm 1t": () => (wasm ? inferCnn(1) : null),
+    "deeptype wasm 2t": () => (wasm ? inferCnn(2) : null),
+    "deeptype js": () => "the reference kernels take ~4 s per batch of 256; skipped to keep the run short",
+    "tfjs cpu": () => tfPredict(256),
+    "tfjs wasm": () => tfPredict(256),
+  },
+});
+
+/** Steps of the peak-RSS row: enough for every allocator to reach its steady state. */
+const RSS_STEPS = 200;
+const RSS_ROW = `peak RSS cnn train ${RSS_STEPS} steps batch 64 Adam`;
 
 // `--only train` keeps the rows whose name contains "train".
 const only = arg("--only");
@@ -208,10 +263,16 @@ if (only) rows.splice(0, rows.length, ...rows.filter((r) => r.id.includes(only))
 // ---- running ---------------------------------------------------------------------------------
 
 const results = new Map<string, Map<string, number>>();
+/** Row -> column -> why the column cannot run the row (printed as "n/a"). */
+const notApplicable = new Map<string, Map<string, string>>();
 const notes: string[] = [];
 function record(row: string, col: string, value: number): void {
   if (!results.has(row)) results.set(row, new Map());
   results.get(row)!.set(col, value);
+}
+function recordNA(row: string, col: string, reason: string): void {
+  if (!notApplicable.has(row)) notApplicable.set(row, new Map());
+  notApplicable.get(row)!.set(col, reason);
 }
 
 async function tfBackend(name: "cpu" | "wasm"): Promise<boolean> {
@@ -235,24 +296,28 @@ async function tfBackend(name: "cpu" | "wasm"): Promise<boolean> {
 function runColumn(col: string): void {
   for (const row of rows) {
     const make = row.run[col];
-    const fn = make?.();
-    if (!fn) continue;
-    const s = measure(fn);
-    record(row.id, col, row.unit === "ms" ? s * 1e3 : row.flops / s / 1e9);
+    let fn: Bench | string | null | undefined;
+    let s: number;
+    try {
+      fn = make?.();
+      if (!fn) continue;
+      if (typeof fn === "string") {
+        recordNA(row.id, col, fn);
+        continue;
+      }
+      s = measure(fn);
+    } catch (e) {
+      recordNA(row.id, col, `threw "${(e as Error).message}"`);
+      continue;
+    }
+    record(row.id, col, row.unit === "ms" ? s * 1e3 : row.unit === "images/s" ? row.flops / s : row.flops / s / 1e9);
     process.stderr.write(".");
   }
 }
 
-function runTorch(): void {
+function runTorch(python: string | undefined): void {
   const script = fileURLToPath(new URL("./torch/bench.py", import.meta.url));
-  // `python3` may be a pyenv or venv interpreter without Debian's python3-torch, which only the
-  // system interpreter sees; DEEPTYPE_PYTHON picks another one.
-  const candidates = [process.env.DEEPTYPE_PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => !!p);
-  const python = candidates.find((p) => spawnSync(p, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
-  if (!python) {
-    notes.push(`torch: \`import torch\` failed with ${candidates.join(", ")} (PyTorch not installed); PyTorch columns skipped`);
-    return;
-  }
+  if (!python) return;
   const r = spawnSync(python, [script, sizes.join(",")], { encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) {
     notes.push(`torch: bench/torch/bench.py failed: ${r.stderr.trim().split("\n").pop()}`);
@@ -266,6 +331,46 @@ function runTorch(): void {
   }
 }
 
+/** The peak-RSS row: one fresh child process per column, each training the CNN RSS_STEPS steps. */
+function runRss(python: string | undefined): void {
+  if (only && !RSS_ROW.includes(only)) return;
+  const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+  const child = (col: string, cmd: string, args: string[]) => {
+    const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 24 });
+    const line = r.stdout.trim().split("\n").pop() ?? "";
+    try {
+      const out = JSON.parse(line) as { peakRssMB?: number; msPerStep?: number; error?: string };
+      if (out.peakRssMB !== undefined) record(RSS_ROW, col, out.peakRssMB);
+      else recordNA(RSS_ROW, col, `threw "${out.error}"`);
+    } catch {
+      recordNA(RSS_ROW, col, `child failed: ${r.stderr.trim().split("\n").pop()}`);
+    }
+    process.stderr.write(".");
+  };
+  const tsx = ["--import", "tsx", here("./rss.ts")];
+  if (wasm) {
+    child("deeptype wasm 1t", process.execPath, [...tsx, "deeptype", "1", String(RSS_STEPS)]);
+    child("deeptype wasm 2t", process.execPath, [...tsx, "deeptype", "2", String(RSS_STEPS)]);
+  }
+  recordNA(RSS_ROW, "deeptype js", `a CNN step takes ~3 s on the reference kernels (${RSS_STEPS} steps: ~10 min)`);
+  const tfCpuStep = results.get("train step cnn batch 64 Adam")?.get("tfjs cpu");
+  recordNA(RSS_ROW, "tfjs cpu", `a CNN step takes ${tfCpuStep ? `${(tfCpuStep / 1e3).toFixed(0)} s` : "~14 s"} (${RSS_STEPS} steps: ~${Math.round(((tfCpuStep ?? 14e3) * RSS_STEPS) / 6e4)} min)`);
+  // Runs the child anyway: the cell reports what tfjs-backend-wasm throws.
+  child("tfjs wasm", process.execPath, [...tsx, "tfjs-wasm", "1", String(RSS_STEPS)]);
+  if (python) {
+    for (const t of [1, 2]) child(`torch ${t}t`, python, [here("./torch/bench.py"), "--rss-cnn", String(t), String(RSS_STEPS)]);
+  }
+}
+
+function findPython(): string | undefined {
+  // `python3` may be a pyenv or venv interpreter without Debian's python3-torch, which only the
+  // system interpreter sees; DEEPTYPE_PYTHON picks another one.
+  const candidates = [process.env.DEEPTYPE_PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => !!p);
+  const python = candidates.find((p) => spawnSync(p, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
+  if (!python) notes.push(`torch: \`import torch\` failed with ${candidates.join(", ")} (PyTorch not installed); PyTorch columns skipped`);
+  return python;
+}
+
 async function main(): Promise<void> {
   const load0 = loadavg()[0];
   if (wasm) {
@@ -275,23 +380,35 @@ async function main(): Promise<void> {
   } else notes.push("deeptype wasm: WebAssembly SIMD unavailable; skipped");
   if (await tfBackend("cpu")) runColumn("tfjs cpu");
   if (await tfBackend("wasm")) runColumn("tfjs wasm");
-  runTorch();
+  const python = findPython();
+  runTorch(python);
+  runRss(python);
   process.stderr.write("\n");
 
-  const fmt = (x: number | undefined, unit: string) => (x === undefined ? "-" : unit === "ms" ? x.toFixed(1) : x.toFixed(1));
+  const fmt = (x: number | undefined, unit: string) => (x === undefined ? "-" : unit === "images/s" || unit === "MB" ? x.toFixed(0) : x.toFixed(1));
+  const naNotes: string[] = [];
   const header = ["benchmark", "unit", ...COLUMNS, "wasm 2t / torch 2t"];
   const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
-  for (const row of rows.map((r) => r.id).concat([...results.keys()].filter((k) => !rows.some((r) => r.id === k)))) {
+  const extra = new Set([...results.keys(), ...notApplicable.keys()].filter((k) => !rows.some((r) => r.id === k)));
+  for (const row of rows.map((r) => r.id).concat([...extra])) {
     const r = results.get(row) ?? new Map<string, number>();
-    const unit = rows.find((x) => x.id === row)?.unit ?? "GFLOP/s";
+    const na = notApplicable.get(row) ?? new Map<string, string>();
+    const unit = row === RSS_ROW ? "MB" : (rows.find((x) => x.id === row)?.unit ?? "GFLOP/s");
     const ours = r.get("deeptype wasm 2t"), theirs = r.get("torch 2t");
-    // A ratio above 1 means deeptype is faster, whatever the unit.
-    const ratio = ours && theirs ? (unit === "ms" ? theirs / ours : ours / theirs).toFixed(2) : "-";
-    lines.push(`| ${row} | ${unit} | ${COLUMNS.map((c) => fmt(r.get(c), unit)).join(" | ")} | ${ratio} |`);
+    // A ratio above 1 means deeptype is better (faster, or smaller), whatever the unit.
+    const ratio = ours && theirs ? (unit === "ms" || unit === "MB" ? theirs / ours : ours / theirs).toFixed(2) : "-";
+    const cell = (c: string) => {
+      const reason = na.get(c);
+      if (reason === undefined) return fmt(r.get(c), unit);
+      naNotes.push(`n/a: ${row}, ${c}: ${reason}`);
+      return "n/a";
+    };
+    lines.push(`| ${row} | ${unit} | ${COLUMNS.map(cell).join(" | ")} | ${ratio} |`);
   }
   console.log(`deeptype bench: node ${process.version}, wasm variant ${wasm?.variant ?? "none"}, load average ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)} (other processes skew timings)`);
   console.log(lines.join("\n"));
-  console.log("ratio column: deeptype wasm 2 threads relative to PyTorch 2 threads (> 1 = deeptype faster)");
+  console.log("ratio column: deeptype wasm 2 threads relative to PyTorch 2 threads (> 1 = deeptype faster, or smaller for MB)");
+  for (const n of naNotes) console.log(n);
   for (const n of notes) console.log(`note: ${n}`);
 }
 

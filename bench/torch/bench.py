@@ -1,7 +1,13 @@
 """PyTorch reference numbers for bench/run.ts: the same sgemm and conv2d workloads, on 1 and 2 threads.
 
 Prints one JSON object on stdout: {"version": ..., "results": {"<row id>": {"torch 1t": value, ...}}}.
-Values are GFLOP/s for sgemm rows and milliseconds for the conv2d row, as in bench/run.ts.
+Values are GFLOP/s for sgemm rows, milliseconds for the conv2d and training rows, images/s for the
+inference row, as in bench/run.ts.
+
+    python3 bench/torch/bench.py --rss-cnn THREADS STEPS
+
+instead trains the MNIST CNN (batch 64, Adam) for STEPS steps and prints this process's peak RSS in
+MB (the "peak RSS" row, one fresh process per thread count).
 """
 import json
 import sys
@@ -48,7 +54,40 @@ def mnist_cnn():
     )
 
 
+def train_step(name, optimizer):
+    """One optimizer step (forward, cross_entropy, backward, update) on a fixed random batch of 64."""
+    model = mnist_mlp() if name == "mlp" else mnist_cnn()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01) if optimizer == "SGD" else torch.optim.Adam(model.parameters(), lr=1e-3)
+    xb = torch.randn(64, 1, 28, 28)
+    yb = torch.randint(0, 10, (64,))
+
+    def step():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(xb), yb).backward()
+        opt.step()
+
+    return step
+
+
+def rss_cnn(threads, steps):
+    import resource
+
+    torch.manual_seed(0)
+    torch.set_num_threads(threads)
+    step = train_step("cnn", "Adam")
+    t = time.perf_counter()
+    for _ in range(steps):
+        step()
+    ms = (time.perf_counter() - t) / steps * 1e3
+    # ru_maxrss is in kilobytes on Linux.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"threads": threads, "steps": steps, "msPerStep": ms, "peakRssMB": peak}))
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--rss-cnn":
+        rss_cnn(int(sys.argv[2]), int(sys.argv[3]))
+        return
     sizes = [int(s) for s in sys.argv[1].split(",")] if len(sys.argv) > 1 else [256, 512, 1024]
     torch.manual_seed(0)
     results = {}
@@ -66,17 +105,14 @@ def main():
         with torch.no_grad():
             s = measure(lambda: torch.nn.functional.conv2d(x, w, padding=1))
         results.setdefault("conv2d [64,16,28,28] 32×3×3 pad 1", {})[col] = s * 1e3
-        for name, model in (("mlp", mnist_mlp()), ("cnn", mnist_cnn())):
-            opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-            xb = torch.randn(64, 1, 28, 28)
-            yb = torch.randint(0, 10, (64,))
-
-            def step():
-                opt.zero_grad()
-                torch.nn.functional.cross_entropy(model(xb), yb).backward()
-                opt.step()
-
-            results.setdefault(f"train step {name} batch 64 Adam", {})[col] = measure(step) * 1e3
+        for name, optimizer in (("mlp", "SGD"), ("mlp", "Adam"), ("cnn", "Adam")):
+            step = train_step(name, optimizer)
+            results.setdefault(f"train step {name} batch 64 {optimizer}", {})[col] = measure(step) * 1e3
+        model = mnist_cnn().eval()
+        xb = torch.randn(256, 1, 28, 28)
+        with torch.no_grad():
+            s = measure(lambda: model(xb))
+        results.setdefault("infer cnn batch 256", {})[col] = 256 / s
     # Which BLAS backs matmul decides the sgemm rows (Debian's build uses the system libblas.so.3,
     # reference BLAS unless OpenBLAS/BLIS is installed as the alternative).
     config = torch.__config__.show()

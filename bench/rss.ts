@@ -1,0 +1,59 @@
+/**
+ * Child process for the "peak RSS" row of bench/run.ts: trains the MNIST CNN (batch 64, Adam) for
+ * a number of steps in a fresh process and prints its peak resident set size as JSON.
+ *
+ *   node --import tsx bench/rss.ts deeptype 2 200     framework (deeptype | tfjs-cpu | tfjs-wasm), threads, steps
+ *
+ * Only the framework measured is imported, so each process pays for its own runtime alone
+ * (Node + tsx + deeptype, or Node + tsx + TensorFlow.js). deeptype's loop never disposes anything;
+ * the TensorFlow.js loop disposes inside `minimize`'s tidy, as TensorFlow.js requires.
+ */
+import { fileURLToPath } from "node:url";
+
+const [framework = "deeptype", threadsArg = "1", stepsArg = "200"] = process.argv.slice(2);
+const threads = Number(threadsArg), steps = Number(stepsArg);
+
+async function makeStep(): Promise<() => void> {
+  if (framework === "deeptype") {
+    const { Generator, randint, randn, registerBackend, setBackend } = await import("../src/core.js");
+    const nn = await import("../src/nn/index.js");
+    const optim = await import("../src/optim/index.js");
+    const { mnistCnn } = await import("../src/models/index.js");
+    const { createWasmBackend, setNumThreads } = await import("../src/backend/wasm/index.js");
+    const wasm = createWasmBackend();
+    if (!wasm) throw new Error("WebAssembly SIMD unavailable");
+    registerBackend("wasm", () => wasm);
+    setBackend("wasm");
+    setNumThreads(threads);
+    const gen = new Generator(0);
+    const model = mnistCnn(gen);
+    const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+    const x = randn([64, 1, 28, 28], { generator: gen });
+    const y = randint(0, 10, [64], { generator: gen });
+    return () => {
+      opt.zeroGrad();
+      nn.functional.crossEntropy(model.forward(x), y).backward();
+      opt.step();
+    };
+  }
+  const tf = await import("@tensorflow/tfjs");
+  if (framework === "tfjs-wasm") {
+    const tfWasm = await import("@tensorflow/tfjs-backend-wasm");
+    tfWasm.setWasmPaths(fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url)));
+    await tf.setBackend("wasm");
+  } else await tf.setBackend("cpu");
+  await tf.ready();
+  const { tfTrainStep } = await import("./tfjs-models.js");
+  return tfTrainStep("cnn", "adam");
+}
+
+try {
+  const step = await makeStep();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step();
+  const ms = (performance.now() - t0) / steps;
+  // maxRSS is in kilobytes.
+  console.log(JSON.stringify({ framework, threads, steps, msPerStep: ms, peakRssMB: process.resourceUsage().maxRSS / 1024 }));
+} catch (e) {
+  console.log(JSON.stringify({ framework, threads, steps, error: (e as Error).message }));
+}
