@@ -8,6 +8,7 @@ import type { ConvParams } from "../backend/backend.js";
 import { type OpDef, apply, backend, defineOp } from "./op.js";
 import { pad, reshape, squeeze, to, unsqueeze } from "./shape.js";
 import { add } from "./elementwise.js";
+import { sum } from "./reduce.js";
 
 type Pair = number | readonly [number, number];
 
@@ -39,16 +40,18 @@ interface ConvAttrs {
   outShape: readonly number[];
 }
 
+/** Inputs [x, w] or [x, w, bias]: the bias is added in the kernel's epilogue rather than in a second pass. */
 const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   name: "conv2d",
-  forward([x, w], { p, outShape }) {
+  forward([x, w, bias], { p, outShape }) {
     const out = Tensor.empty(outShape, x.dtype);
-    backend().conv2d(x.view_(), w.view_(), null, out.view_(), p);
+    backend().conv2d(x.view_(), w.view_(), bias ? bias.view_() : null, out.view_(), p);
     return out;
   },
-  backward: (g, { inputs, inputShapes: [xs, ws], needsInputGrad: [nx, nw], attrs: { p } }) => [
+  backward: (g, { inputs, inputShapes: [xs, ws], needsInputGrad: [nx, nw, nb], attrs: { p } }) => [
     nx ? apply(convInputGradOp, [g, inputs[1]], { p, outShape: xs }) : null,
     nw ? apply(convWeightGradOp, [inputs[0], g], { p, outShape: ws }) : null,
+    nb ? sum(g, [0, 2, 3]) : null,
   ],
 });
 
@@ -80,10 +83,13 @@ const convWeightGradOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   ],
 });
 
+function checkBias(bias: Tensor | null | undefined, channels: number, op: string): void {
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== channels)) throw new Error(`${op}: bias must have shape [${channels}], got ${fmt(bias.shape)}`);
+}
+
 function addBias(y: Tensor, bias: Tensor | null | undefined, channels: number, op: string): Tensor {
-  if (!bias) return y;
-  if (bias.ndim !== 1 || bias.shape[0] !== channels) throw new Error(`${op}: bias must have shape [${channels}], got ${fmt(bias.shape)}`);
-  return add(y, reshape(bias, [1, channels, 1, 1]));
+  checkBias(bias, channels, op);
+  return bias ? add(y, reshape(bias, [1, channels, 1, 1])) : y;
 }
 
 /** Accepts [N,C,H,W] or an unbatched [C,H,W] (returned unbatched). */
@@ -130,8 +136,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
     throw new Error(`${op}: input ${fmt([N, C, H, W])} is too small for kernel ${kH}x${kW} with padding ${fmt(padding)}, dilation ${fmt(dilation)}: output would be ${oH}x${oW}`);
   }
   const dtype = x.dtype;
-  const y = apply(conv2dOp, [xin, to(weight, dtype)], { p: { stride, padding, dilation, groups }, outShape: [N, O, oH, oW] });
-  const out = addBias(y, bias && to(bias, dtype), O, op);
+  checkBias(bias, O, op);
+  const inputs = bias ? [xin, to(weight, dtype), to(bias, dtype)] : [xin, to(weight, dtype)];
+  const out = apply(conv2dOp, inputs, { p: { stride, padding, dilation, groups }, outShape: [N, O, oH, oW] });
   return unbatched ? squeeze(out, 0) : out;
 }
 
