@@ -140,9 +140,38 @@ function binarySeg(op: i32, a: usize, sa: i32, b: usize, sb: i32, o: usize, n: i
   return min(total, (tid + 1) * per);
 }
 
-export function unaryTask(
-  tid: i32, nt: i32, op: i32, n0: i32, n1: i32, n2: i32, n3: i32,
-  x: usize, s0: i32, s1: i32, s2: i32, s3: i32, out: usize, p: f64, q: f64,
+// The kinds of elementwise task, each with its own run function (*Seg); a constant in every task,
+// so once walk and run are inlined the switch folds away and each run is one direct call.
+const E_UNARY = 0, E_BINARY = 1, E_COMPARE = 2, E_CAST = 3, E_WHERE = 4;
+
+/**
+ * One innermost run of `n` output elements at `o`, reading operands at x, y, z whose elements lie
+ * sx, sy, sz apart (in elements), with the kind's own run function; a kind ignores the operands
+ * (and p, q) it does not have.
+ */
+@inline function run(
+  kind: i32, op: i32, p: f64, q: f64, o: usize, n: i32, x: usize, sx: i32, y: usize, sy: i32, z: usize, sz: i32,
+): void {
+  switch (kind) {
+    case E_UNARY: unarySeg(op, x, sx, o, n, p, q); break;
+    case E_BINARY: binarySeg(op, x, sx, y, sy, o, n); break;
+    case E_COMPARE: compareSeg(op, x, sx, y, sy, o, n); break;
+    case E_CAST: castSeg(op, x, sx, o, n); break;
+    case E_WHERE: whereSeg(x, sx, y, sy, z, sz, o, n); break;
+  }
+}
+
+/**
+ * The walk every elementwise task shares: thread tid's flat range of the n0×n1×n2×n3 output, found
+ * in 4-D once, then handed to run() one innermost run at a time with each operand's address there.
+ * The output and each operand give a base address and an element size in bytes; operands give
+ * strides s0..s3 in elements (operands a kind lacks stay 0).
+ */
+@inline function walk(
+  kind: i32, tid: i32, nt: i32, op: i32, p: f64, q: f64, n0: i32, n1: i32, n2: i32, n3: i32, out: usize, outSize: usize,
+  x: usize, xSize: usize, x0: i32, x1: i32, x2: i32, x3: i32,
+  y: usize = 0, ySize: usize = 0, y0: i32 = 0, y1: i32 = 0, y2: i32 = 0, y3: i32 = 0,
+  z: usize = 0, zSize: usize = 0, z0: i32 = 0, z1: i32 = 0, z2: i32 = 0, z3: i32 = 0,
 ): void {
   const total = n0 * n1 * n2 * n3;
   let pos = rangeLo(tid, nt, total);
@@ -153,34 +182,28 @@ export function unaryTask(
   let i1 = r % n1, i0 = r / n1;
   while (pos < hi) {
     const len = min(n3 - i3, hi - pos);
-    unarySeg(op, x + <usize>(i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3) * 4, s3, out + <usize>pos * 4, len, p, q);
+    run(kind, op, p, q, out + <usize>pos * outSize, len,
+      x + <usize>(i0 * x0 + i1 * x1 + i2 * x2 + i3 * x3) * xSize, x3,
+      y + <usize>(i0 * y0 + i1 * y1 + i2 * y2 + i3 * y3) * ySize, y3,
+      z + <usize>(i0 * z0 + i1 * z1 + i2 * z2 + i3 * z3) * zSize, z3);
     pos += len;
     i3 = 0;
     if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
   }
 }
 
+export function unaryTask(
+  tid: i32, nt: i32, op: i32, n0: i32, n1: i32, n2: i32, n3: i32,
+  x: usize, s0: i32, s1: i32, s2: i32, s3: i32, out: usize, p: f64, q: f64,
+): void {
+  walk(E_UNARY, tid, nt, op, p, q, n0, n1, n2, n3, out, 4, x, 4, s0, s1, s2, s3);
+}
+
 export function binaryTask(
   tid: i32, nt: i32, op: i32, n0: i32, n1: i32, n2: i32, n3: i32,
   a: usize, a0: i32, a1: i32, a2: i32, a3: i32, b: usize, b0: i32, b1: i32, b2: i32, b3: i32, out: usize,
 ): void {
-  const total = n0 * n1 * n2 * n3;
-  let pos = rangeLo(tid, nt, total);
-  const hi = rangeHi(tid, nt, total);
-  if (pos >= hi) return;
-  let i3 = pos % n3, r = pos / n3;
-  let i2 = r % n2; r /= n2;
-  let i1 = r % n1, i0 = r / n1;
-  while (pos < hi) {
-    const len = min(n3 - i3, hi - pos);
-    binarySeg(op,
-      a + <usize>(i0 * a0 + i1 * a1 + i2 * a2 + i3 * a3) * 4, a3,
-      b + <usize>(i0 * b0 + i1 * b1 + i2 * b2 + i3 * b3) * 4, b3,
-      out + <usize>pos * 4, len);
-    pos += len;
-    i3 = 0;
-    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
-  }
+  walk(E_BINARY, tid, nt, op, 0, 0, n0, n1, n2, n3, out, 4, a, 4, a0, a1, a2, a3, b, 4, b0, b1, b2, b3);
 }
 
 // Reductions. Kept dims (k0,k1) and reduced dims (r0,r1) arrive coalesced by JS. Sums accumulate in
@@ -420,23 +443,7 @@ export function compareTask(
   tid: i32, nt: i32, op: i32, n0: i32, n1: i32, n2: i32, n3: i32,
   a: usize, a0: i32, a1: i32, a2: i32, a3: i32, b: usize, b0: i32, b1: i32, b2: i32, b3: i32, out: usize,
 ): void {
-  const total = n0 * n1 * n2 * n3;
-  let pos = rangeLo(tid, nt, total);
-  const hi = rangeHi(tid, nt, total);
-  if (pos >= hi) return;
-  let i3 = pos % n3, r = pos / n3;
-  let i2 = r % n2; r /= n2;
-  let i1 = r % n1, i0 = r / n1;
-  while (pos < hi) {
-    const len = min(n3 - i3, hi - pos);
-    compareSeg(op,
-      a + <usize>(i0 * a0 + i1 * a1 + i2 * a2 + i3 * a3) * 4, a3,
-      b + <usize>(i0 * b0 + i1 * b1 + i2 * b2 + i3 * b3) * 4, b3,
-      out + <usize>pos, len);
-    pos += len;
-    i3 = 0;
-    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
-  }
+  walk(E_COMPARE, tid, nt, op, 0, 0, n0, n1, n2, n3, out, 1, a, 4, a0, a1, a2, a3, b, 4, b0, b1, b2, b3);
 }
 
 // dtype conversions into or out of float32 (the casts autograd puts around masks).
@@ -457,21 +464,29 @@ export function castTask(
   tid: i32, nt: i32, kind: i32, n0: i32, n1: i32, n2: i32, n3: i32,
   x: usize, s0: i32, s1: i32, s2: i32, s3: i32, out: usize,
 ): void {
-  const total = n0 * n1 * n2 * n3;
-  let pos = rangeLo(tid, nt, total);
-  const hi = rangeHi(tid, nt, total);
-  if (pos >= hi) return;
-  const inSize: i32 = kind == K_U8_F32 ? 1 : 4;
+  const inSize: usize = kind == K_U8_F32 ? 1 : 4;
   const outSize: usize = kind == K_F32_U8 ? 1 : 4;
-  let i3 = pos % n3, r = pos / n3;
-  let i2 = r % n2; r /= n2;
-  let i1 = r % n1, i0 = r / n1;
-  while (pos < hi) {
-    const len = min(n3 - i3, hi - pos);
-    castSeg(kind, x + <usize>((i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3) * inSize), s3, out + <usize>pos * outSize, len);
-    pos += len;
-    i3 = 0;
-    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
+  walk(E_CAST, tid, nt, kind, 0, 0, n0, n1, n2, n3, out, outSize, x, inSize, s0, s1, s2, s3);
+}
+
+/** out = cond ? a : b over one run, with a one-byte bool cond at c and float32 a, b. */
+function whereSeg(c: usize, sc: i32, a: usize, sa: i32, b: usize, sb: i32, o: usize, n: i32): void {
+  let i = 0;
+  // Masks are data-dependent (relu's backward), so branches would mispredict half the time:
+  // select lanes with bitselect, and with a branch-free select in the scalar tail.
+  if (sc == 1 && sa <= 1 && sb <= 1 && sa >= 0 && sb >= 0) {
+    const zero = i32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const bytes = v128.load32_zero(c + <usize>i);
+      const mask = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(bytes)), zero);
+      const va = sa ? v128.load(a + <usize>i * 4) : v128.load32_splat(a);
+      const vb = sb ? v128.load(b + <usize>i * 4) : v128.load32_splat(b);
+      v128.store(o + <usize>i * 4, v128.bitselect(va, vb, mask));
+    }
+  }
+  for (; i < n; i++) {
+    const v = select<f32>(load<f32>(a + <usize>(i * sa) * 4), load<f32>(b + <usize>(i * sb) * 4), load<u8>(c + <usize>(i * sc)) != 0);
+    store<f32>(o + <usize>i * 4, v);
   }
 }
 
@@ -481,38 +496,5 @@ export function whereTask(
   c: usize, c0: i32, c1: i32, c2: i32, c3: i32, a: usize, a0: i32, a1: i32, a2: i32, a3: i32,
   b: usize, b0: i32, b1: i32, b2: i32, b3: i32, out: usize,
 ): void {
-  const total = n0 * n1 * n2 * n3;
-  let pos = rangeLo(tid, nt, total);
-  const hi = rangeHi(tid, nt, total);
-  if (pos >= hi) return;
-  let i3 = pos % n3, r = pos / n3;
-  let i2 = r % n2; r /= n2;
-  let i1 = r % n1, i0 = r / n1;
-  while (pos < hi) {
-    const len = min(n3 - i3, hi - pos);
-    const cp = c + <usize>(i0 * c0 + i1 * c1 + i2 * c2 + i3 * c3);
-    const ap = a + <usize>(i0 * a0 + i1 * a1 + i2 * a2 + i3 * a3) * 4;
-    const bp = b + <usize>(i0 * b0 + i1 * b1 + i2 * b2 + i3 * b3) * 4;
-    const op = out + <usize>pos * 4;
-    let j = 0;
-    // Masks are data-dependent (relu's backward), so branches would mispredict half the time:
-    // select lanes with bitselect, and with a branch-free select in the scalar tail.
-    if (c3 == 1 && a3 <= 1 && b3 <= 1 && a3 >= 0 && b3 >= 0) {
-      const zero = i32x4.splat(0);
-      for (; j + 4 <= len; j += 4) {
-        const bytes = v128.load32_zero(cp + <usize>j);
-        const mask = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(bytes)), zero);
-        const va = a3 ? v128.load(ap + <usize>j * 4) : v128.load32_splat(ap);
-        const vb = b3 ? v128.load(bp + <usize>j * 4) : v128.load32_splat(bp);
-        v128.store(op + <usize>j * 4, v128.bitselect(va, vb, mask));
-      }
-    }
-    for (; j < len; j++) {
-      const v = select<f32>(load<f32>(ap + <usize>(j * a3) * 4), load<f32>(bp + <usize>(j * b3) * 4), load<u8>(cp + <usize>(j * c3)) != 0);
-      store<f32>(op + <usize>j * 4, v);
-    }
-    pos += len;
-    i3 = 0;
-    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
-  }
+  walk(E_WHERE, tid, nt, 0, 0, 0, n0, n1, n2, n3, out, 4, c, 1, c0, c1, c2, c3, a, 4, a0, a1, a2, a3, b, 4, b0, b1, b2, b3);
 }
