@@ -74,6 +74,26 @@ export interface EncoderForwardOptions {
 }
 
 /**
+ * Registers a Transformer block's sub-modules in PyTorch's attribute order — the attentions, the
+ * feed-forward net (linear1, dropout, linear2), then one norm and one dropout per residual branch —
+ * so state dicts match PyTorch's key for key.
+ */
+function buildBlock(m: AnyModule, layer: string, dModel: number, nhead: number, opts: TransformerLayerOptions, attentions: readonly string[]): void {
+  checkModel(layer, dModel, nhead, opts);
+  const ff = opts.dimFeedforward ?? 2048, p = opts.dropout ?? 0.1, eps = opts.layerNormEps ?? 1e-5, bias = opts.bias ?? true;
+  const { dtype, generator } = opts;
+  const batchFirst = opts.batchFirst ?? false;
+  hidden(m, { dModel, nhead, normFirst: opts.normFirst ?? false, batchFirst, options: { ...opts }, act: activationFn(opts.activation ?? "relu", layer) });
+  for (const name of attentions) m.registerModule(name, new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst, dtype, generator }));
+  m.registerModule("linear1", new Linear(dModel, ff, { bias, dtype, generator }));
+  m.registerModule("dropout", new Dropout(p));
+  m.registerModule("linear2", new Linear(ff, dModel, { bias, dtype, generator }));
+  const branches = attentions.length + 1;
+  for (let i = 1; i <= branches; i++) m.registerModule(`norm${i}`, new LayerNorm(dModel, { eps, bias, dtype }));
+  for (let i = 1; i <= branches; i++) m.registerModule(`dropout${i}`, new Dropout(p));
+}
+
+/**
  * One encoder block: self-attention then a position-wise feed-forward network, each with dropout,
  * a residual connection and LayerNorm (after the residual, or before the block with normFirst).
  *
@@ -101,20 +121,7 @@ export class TransformerEncoderLayer extends Module<[src: Tensor, opts?: Encoder
 
   constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
     super();
-    const layer = "TransformerEncoderLayer";
-    checkModel(layer, dModel, nhead, opts);
-    const ff = opts.dimFeedforward ?? 2048, p = opts.dropout ?? 0.1, eps = opts.layerNormEps ?? 1e-5, bias = opts.bias ?? true;
-    const { dtype, generator } = opts;
-    hidden(this, { dModel, nhead, normFirst: opts.normFirst ?? false, batchFirst: opts.batchFirst ?? false, options: { ...opts }, act: activationFn(opts.activation ?? "relu", layer) });
-    // PyTorch's attribute names and order, so state dicts match key for key.
-    this.registerModule("self_attn", new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: this.batchFirst, dtype, generator }));
-    this.registerModule("linear1", new Linear(dModel, ff, { bias, dtype, generator }));
-    this.registerModule("dropout", new Dropout(p));
-    this.registerModule("linear2", new Linear(ff, dModel, { bias, dtype, generator }));
-    this.registerModule("norm1", new LayerNorm(dModel, { eps, bias, dtype }));
-    this.registerModule("norm2", new LayerNorm(dModel, { eps, bias, dtype }));
-    this.registerModule("dropout1", new Dropout(p));
-    this.registerModule("dropout2", new Dropout(p));
+    buildBlock(this, "TransformerEncoderLayer", dModel, nhead, opts, ["self_attn"]);
   }
 
   forward(src: Tensor, opts: EncoderForwardOptions = {}): Tensor {
@@ -190,23 +197,7 @@ export class TransformerDecoderLayer extends Module<[tgt: Tensor, memory: Tensor
 
   constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
     super();
-    const layer = "TransformerDecoderLayer";
-    checkModel(layer, dModel, nhead, opts);
-    const ff = opts.dimFeedforward ?? 2048, p = opts.dropout ?? 0.1, eps = opts.layerNormEps ?? 1e-5, bias = opts.bias ?? true;
-    const { dtype, generator } = opts;
-    hidden(this, { dModel, nhead, normFirst: opts.normFirst ?? false, batchFirst: opts.batchFirst ?? false, options: { ...opts }, act: activationFn(opts.activation ?? "relu", layer) });
-    const mha = (): MultiheadAttention => new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: this.batchFirst, dtype, generator });
-    this.registerModule("self_attn", mha());
-    this.registerModule("multihead_attn", mha());
-    this.registerModule("linear1", new Linear(dModel, ff, { bias, dtype, generator }));
-    this.registerModule("dropout", new Dropout(p));
-    this.registerModule("linear2", new Linear(ff, dModel, { bias, dtype, generator }));
-    this.registerModule("norm1", new LayerNorm(dModel, { eps, bias, dtype }));
-    this.registerModule("norm2", new LayerNorm(dModel, { eps, bias, dtype }));
-    this.registerModule("norm3", new LayerNorm(dModel, { eps, bias, dtype }));
-    this.registerModule("dropout1", new Dropout(p));
-    this.registerModule("dropout2", new Dropout(p));
-    this.registerModule("dropout3", new Dropout(p));
+    buildBlock(this, "TransformerDecoderLayer", dModel, nhead, opts, ["self_attn", "multihead_attn"]);
   }
 
   forward(tgt: Tensor, memory: Tensor, opts: DecoderForwardOptions = {}): Tensor {
