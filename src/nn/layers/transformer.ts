@@ -73,6 +73,17 @@ export interface EncoderForwardOptions {
   isCausal?: boolean;
 }
 
+/** Residual branches in order: x + f(norm(x)) with normFirst (pre-norm), else norm(x + f(x)). */
+function residuals(x: Tensor, normFirst: boolean, branches: [(y: Tensor) => Tensor, LayerNorm][]): Tensor {
+  for (const [f, norm] of branches) x = normFirst ? x.add(f(norm.forward(x))) : norm.forward(x.add(f(x)));
+  return x;
+}
+
+/** The position-wise feed-forward branch: linear1, activation, dropout, linear2, the branch's dropout. */
+function feedForward(m: { linear1: Linear; linear2: Linear; dropout: Dropout }, act: (x: Tensor) => Tensor, x: Tensor, out: Dropout): Tensor {
+  return out.forward(m.linear2.forward(m.dropout.forward(act(m.linear1.forward(x)))));
+}
+
 /**
  * Registers a Transformer block's sub-modules in PyTorch's attribute order — the attentions, the
  * feed-forward net (linear1, dropout, linear2), then one norm and one dropout per residual branch —
@@ -129,18 +140,7 @@ export class TransformerEncoderLayer extends Module<[src: Tensor, opts?: Encoder
     let x = src;
     const sa = (y: Tensor): Tensor =>
       this.dropout1.forward(this.self_attn.forward(y, y, y, { attnMask: opts.srcMask, keyPaddingMask: opts.srcKeyPaddingMask, needWeights: false, isCausal: opts.isCausal })[0]);
-    if (this.normFirst) {
-      x = x.add(sa(this.norm1.forward(x)));
-      x = x.add(this.ff(this.norm2.forward(x)));
-    } else {
-      x = this.norm1.forward(x.add(sa(x)));
-      x = this.norm2.forward(x.add(this.ff(x)));
-    }
-    return x;
-  }
-
-  private ff(x: Tensor): Tensor {
-    return this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.act(this.linear1.forward(x)))));
+    return residuals(x, this.normFirst, [[sa, this.norm1], [(y) => feedForward(this, this.act, y, this.dropout2), this.norm2]]);
   }
 
   /** A deep copy: same configuration, same weights (copied, not shared), same train/eval mode. */
@@ -209,20 +209,7 @@ export class TransformerDecoderLayer extends Module<[tgt: Tensor, memory: Tensor
       this.dropout1.forward(this.self_attn.forward(y, y, y, { attnMask: opts.tgtMask, keyPaddingMask: opts.tgtKeyPaddingMask, needWeights: false, isCausal: opts.tgtIsCausal })[0]);
     const ca = (y: Tensor): Tensor =>
       this.dropout2.forward(this.multihead_attn.forward(y, memory, memory, { attnMask: opts.memoryMask, keyPaddingMask: opts.memoryKeyPaddingMask, needWeights: false, isCausal: opts.memoryIsCausal })[0]);
-    if (this.normFirst) {
-      x = x.add(sa(this.norm1.forward(x)));
-      x = x.add(ca(this.norm2.forward(x)));
-      x = x.add(this.ff(this.norm3.forward(x)));
-    } else {
-      x = this.norm1.forward(x.add(sa(x)));
-      x = this.norm2.forward(x.add(ca(x)));
-      x = this.norm3.forward(x.add(this.ff(x)));
-    }
-    return x;
-  }
-
-  private ff(x: Tensor): Tensor {
-    return this.dropout3.forward(this.linear2.forward(this.dropout.forward(this.act(this.linear1.forward(x)))));
+    return residuals(x, this.normFirst, [[sa, this.norm1], [ca, this.norm2], [(y) => feedForward(this, this.act, y, this.dropout3), this.norm3]]);
   }
 
   /** A deep copy: same configuration, same weights (copied, not shared), same train/eval mode. */
