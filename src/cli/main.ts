@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ArgError, defineCli, parseArgs } from "./args.js";
-import { defaultConfig, evaluateRun, trainMnist, type TrainConfig } from "../train/mnist.js";
+import { RUN_FILES, defaultConfig, evaluateRun, trainMnist, type TrainConfig } from "../train/mnist.js";
 import { buildModel, examCnn } from "../models/index.js";
 import { summary } from "../utils/summary.js";
 import { setNumThreads } from "../core.js";
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Training ${config.model} on MNIST (${getBackend()} backend) -> ${runDir}`);
     const result = await trainMnist(config, { runDir, resume: o.resume !== undefined });
     console.log(`Test accuracy: ${(100 * result.testAccuracy).toFixed(2)}% (${result.history.length} epochs)`);
-    console.log(`Saved: ${["model.safetensors", "checkpoint.safetensors", "metrics.jsonl", "config.json", "report.html"].map((f) => path.join(runDir, f)).join(", ")}`);
+    console.log(`Saved: ${RUN_FILES.map((f) => path.join(runDir, f)).join(", ")}`);
     return 0;
   }
   if (parsed.command === "eval") {

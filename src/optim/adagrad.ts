@@ -1,6 +1,6 @@
 /** Adagrad: per-element learning rates shrinking with the accumulated squared gradients. */
 import type { Tensor } from "../core.js";
-import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkOption } from "./optimizer.js";
+import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative } from "./optimizer.js";
 
 /** Adagrad's options (PyTorch's defaults), e.g. `{ lr: 0.1, lrDecay: 1e-4 }`. */
 export interface AdagradOptions extends BaseOptions {
@@ -68,9 +68,5 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
 function checkAdagrad(o: AdagradOptions): void {
   const k = "Adagrad";
-  checkOption(k, typeof o.lr === "number" && o.lr >= 0, `invalid lr ${o.lr}: the learning rate must be a number >= 0`);
-  checkOption(k, o.lrDecay >= 0, `invalid lrDecay ${o.lrDecay}: it must be >= 0`);
-  checkOption(k, o.weightDecay >= 0, `invalid weightDecay ${o.weightDecay}: it must be >= 0`);
-  checkOption(k, o.initialAccumulatorValue >= 0, `invalid initialAccumulatorValue ${o.initialAccumulatorValue}: it must be >= 0`);
-  checkOption(k, o.eps >= 0, `invalid eps ${o.eps}: it must be >= 0`);
+  checkLrAndNonNegative(k, o, ["lrDecay", "weightDecay", "initialAccumulatorValue", "eps"]);
 }

@@ -392,6 +392,12 @@ export function checkOption(kind: string, ok: boolean, message: string): void {
   if (!ok) throw new Error(`${kind}: ${message}`);
 }
 
+/** The checks every optimizer shares: a numeric lr >= 0, and each named option >= 0. */
+export function checkLrAndNonNegative<O extends { lr: number }>(kind: string, o: O, names: readonly (keyof O & string)[]): void {
+  checkOption(kind, typeof o.lr === "number" && o.lr >= 0, `invalid lr ${o.lr}: the learning rate must be a number >= 0`);
+  for (const name of names) checkOption(kind, (o[name] as number) >= 0, `invalid ${name} ${o[name]}: it must be >= 0`);
+}
+
 /** The contiguous elements of `t` as a typed-array window (no copy), for the fused kernels. */
 export function flatData(t: Tensor): TypedArray {
   return t.storage.data.subarray(t.offset, t.offset + t.numel) as TypedArray;

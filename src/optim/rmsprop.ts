@@ -1,6 +1,6 @@
 /** RMSprop: divide the gradient by a running root-mean-square of recent gradients. */
 import type { Tensor } from "../core.js";
-import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkOption } from "./optimizer.js";
+import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative, checkOption } from "./optimizer.js";
 
 /** RMSprop's options (PyTorch's defaults), e.g. `{ lr: 1e-3, alpha: 0.9 }`. */
 export interface RMSpropOptions extends BaseOptions {
@@ -76,9 +76,6 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
 function checkRmsprop(o: RMSpropOptions): void {
   const k = "RMSprop";
-  checkOption(k, typeof o.lr === "number" && o.lr >= 0, `invalid lr ${o.lr}: the learning rate must be a number >= 0`);
-  checkOption(k, o.eps >= 0, `invalid eps ${o.eps}: it must be >= 0`);
-  checkOption(k, o.momentum >= 0, `invalid momentum ${o.momentum}: it must be >= 0`);
-  checkOption(k, o.weightDecay >= 0, `invalid weightDecay ${o.weightDecay}: it must be >= 0`);
+  checkLrAndNonNegative(k, o, ["eps", "momentum", "weightDecay"]);
   checkOption(k, o.alpha >= 0, `invalid alpha ${o.alpha}: it must be >= 0 (typically 0.9-0.99)`);
 }

@@ -1,6 +1,6 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay. */
 import { Tensor, backend } from "../core.js";
-import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkOption, flatData, fusable } from "./optimizer.js";
+import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative, checkOption, flatData, fusable } from "./optimizer.js";
 
 /** SGD's options; PyTorch's defaults except `lr`, which has none, e.g. `{ lr: 0.1, momentum: 0.9 }`. */
 export interface SGDOptions extends BaseOptions {
@@ -72,8 +72,6 @@ export class SGD extends Optimizer<SGDOptions> {
 
 function checkSgd(o: SGDOptions): void {
   const k = "SGD";
-  checkOption(k, typeof o.lr === "number" && o.lr >= 0, `invalid lr ${o.lr}: the learning rate must be a number >= 0`);
-  checkOption(k, o.momentum >= 0, `invalid momentum ${o.momentum}: it must be >= 0`);
-  checkOption(k, o.weightDecay >= 0, `invalid weightDecay ${o.weightDecay}: it must be >= 0`);
+  checkLrAndNonNegative(k, o, ["momentum", "weightDecay"]);
   checkOption(k, !o.nesterov || (o.momentum > 0 && o.dampening === 0), `nesterov momentum requires momentum > 0 and dampening 0 (got momentum ${o.momentum}, dampening ${o.dampening}); set momentum, e.g. {momentum: 0.9, nesterov: true}`);
 }

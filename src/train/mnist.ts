@@ -60,6 +60,9 @@ export interface TrainOptions {
 
 const CHECKPOINT = "checkpoint.safetensors";
 
+/** What a run folder holds, in the order `deeptype train` lists it. */
+export const RUN_FILES = ["model.safetensors", CHECKPOINT, "metrics.jsonl", "config.json", "report.html"] as const;
+
 function makeOptimizer(cfg: TrainConfig, params: Iterable<Tensor>): optim.Optimizer {
   if (cfg.optimizer === "sgd") return new optim.SGD(params, { lr: cfg.lr, momentum: 0.9 });
   if (cfg.optimizer === "adamw") return new optim.AdamW(params, { lr: cfg.lr });
@@ -182,11 +185,12 @@ export async function trainMnist(config: TrainConfig, opts: TrainOptions): Promi
       seconds: (performance.now() - started) / 1000,
     });
     weightHistograms(model, epoch, histograms);
+    const weights = model.stateDict();
     await saveCheckpoint(path.join(runDir, CHECKPOINT), {
-      epoch, config: cfg, model: model.stateDict(), optimizer: optimizer.stateDict(), scheduler: scheduler.stateDict(),
+      epoch, config: cfg, model: weights, optimizer: optimizer.stateDict(), scheduler: scheduler.stateDict(),
       loaderGenerator: loaderGenerator.getState(), history, histograms,
     });
-    await saveWeights(path.join(runDir, "model.safetensors"), model.stateDict(), { epoch: String(epoch) });
+    await saveWeights(path.join(runDir, "model.safetensors"), weights, { epoch: String(epoch) });
     await atomicWriteFile(path.join(runDir, "metrics.jsonl"), history.map((h) => JSON.stringify(h)).join("\n") + "\n");
     await atomicWriteFile(path.join(runDir, "report.html"), report(cfg, history, histograms, last));
   }

@@ -67,10 +67,10 @@ export function summary(model: AnyModule, inputShape: readonly number[]): ModelS
         macs = perSample(input) * w.shape.slice(1).reduce((a, b) => a * b, 1);
       } else if (type === "Linear") {
         macs = perSample(out) * (g.inFeatures ?? input.shape[input.ndim - 1]);
+        rf = null;
       } else if (type === "Flatten") {
         rf = null;
       }
-      if (type === "Linear") rf = null;
       rows.push({
         name: names.get(mod) ?? "",
         type,

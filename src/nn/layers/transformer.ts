@@ -235,6 +235,17 @@ export interface CloneableLayer<M> {
   clone(): M;
 }
 
+/** A stack's `layers` (numLayers deep copies, as PyTorch's deepcopy) and optional final `norm`. */
+function registerStack(m: AnyModule, stack: string, argName: string, layer: Partial<CloneableLayer<AnyModule>> | null, numLayers: number, norm?: Module | null): void {
+  checkCount(numLayers, stack, "numLayers");
+  if (!layer || typeof layer.clone !== "function") {
+    throw new Error(`${stack}: ${argName} must be a ${stack}Layer (or a layer with a clone() method)`);
+  }
+  const clone = layer.clone.bind(layer);
+  m.registerModule("layers", new ModuleList(Array.from({ length: numLayers }, () => clone())));
+  m.registerModule("norm", norm ?? null);
+}
+
 /**
  * A stack of numLayers copies of an encoder layer (deep copies, as PyTorch: every copy starts with
  * the given layer's weights and is trained separately), then an optional final norm.
@@ -252,13 +263,8 @@ export class TransformerEncoder extends Module<[src: Tensor, opts?: EncoderForwa
 
   constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
     super();
-    checkCount(numLayers, "TransformerEncoder", "numLayers");
-    if (!encoderLayer || typeof (encoderLayer as Partial<CloneableLayer<unknown>>).clone !== "function") {
-      throw new Error("TransformerEncoder: encoderLayer must be a TransformerEncoderLayer (or a layer with a clone() method)");
-    }
     this.numLayers = numLayers;
-    this.registerModule("layers", new ModuleList(Array.from({ length: numLayers }, () => encoderLayer.clone())));
-    this.registerModule("norm", opts.norm ?? null);
+    registerStack(this, "TransformerEncoder", "encoderLayer", encoderLayer, numLayers, opts.norm);
   }
 
   /** `mask` is PyTorch's name for the attention mask here; srcMask is accepted as well. */
@@ -286,13 +292,8 @@ export class TransformerDecoder extends Module<[tgt: Tensor, memory: Tensor, opt
 
   constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
     super();
-    checkCount(numLayers, "TransformerDecoder", "numLayers");
-    if (!decoderLayer || typeof (decoderLayer as Partial<CloneableLayer<unknown>>).clone !== "function") {
-      throw new Error("TransformerDecoder: decoderLayer must be a TransformerDecoderLayer (or a layer with a clone() method)");
-    }
     this.numLayers = numLayers;
-    this.registerModule("layers", new ModuleList(Array.from({ length: numLayers }, () => decoderLayer.clone())));
-    this.registerModule("norm", opts.norm ?? null);
+    registerStack(this, "TransformerDecoder", "decoderLayer", decoderLayer, numLayers, opts.norm);
   }
 
   forward(tgt: Tensor, memory: Tensor, opts: DecoderForwardOptions = {}): Tensor {
