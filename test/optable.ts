@@ -19,7 +19,9 @@
  * view (last two dims) of a leaf, as a strided slice (every other element along the last dim, with
  * sentinel values between) of a bigger leaf, or as a permuted (all dims reversed) view.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { type OpEntry, E } from "./optable-entry.js";
+export type { OpEntry } from "./optable-entry.js";
 import {
   type DType, type Tensor, Generator, tensor, full, noGrad,
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, reciprocal,
@@ -55,22 +57,14 @@ export interface Fixture {
   grads?: (number[] | null)[];
 }
 
-export interface OpEntry {
-  /** Unique; also the fixture key. */
-  name: string;
-  fn: (...inputs: Tensor[]) => Tensor;
-  /** false: no gradient to check (bool/int results, index outputs). Default true. */
-  differentiable?: boolean;
-  /** Extra tolerance for forward comparisons (added to the defaults). */
-  atol?: number;
-  /** Inputs sit on kinks or ties: skip finite-difference checks (the PyTorch gradients still apply). */
-  kinks?: boolean;
-}
+// Op families beyond the core live in test/optable-<family>.ts (entries) with their own fixture
+// script scripts/fixtures/ops_<family>.py writing test/fixtures/ops-<family>.json; add the family's
+// array to FAMILIES below. Every test/fixtures/ops*.json is merged into one fixture map.
+const FAMILIES: readonly (readonly OpEntry[])[] = [];
 
-const E = (name: string, fn: OpEntry["fn"], opts: Omit<OpEntry, "name" | "fn"> = {}): OpEntry => ({ name, fn, ...opts });
 const noGradOp = { differentiable: false };
 
-export const OPS: readonly OpEntry[] = [
+const CORE_OPS: readonly OpEntry[] = [
   // ---------------------------------------------------------------- unary
   E("neg", neg), E("exp", exp), E("log", log), E("log1p", log1p), E("expm1", expm1), E("sqrt", sqrt), E("rsqrt", rsqrt),
   E("abs", abs), E("sign", sign), E("sin", sin), E("cos", cos), E("tanh", tanh), E("sigmoid", sigmoid), E("relu", relu),
@@ -211,17 +205,28 @@ export const OPS: readonly OpEntry[] = [
   ].map((e) => ({ ...e, kinks: true })),
 ];
 
+export const OPS: readonly OpEntry[] = [CORE_OPS, ...FAMILIES].flat();
+
 let fixtures: Record<string, Fixture> | null = null;
 
 /** The PyTorch reference values, by entry name. */
 export function loadFixtures(): Record<string, Fixture> {
-  fixtures ??= (JSON.parse(readFileSync(new URL("./fixtures/ops.json", import.meta.url), "utf8")) as { cases: Record<string, Fixture> }).cases;
-  return fixtures;
+  if (fixtures) return fixtures;
+  const dir = new URL("./fixtures/", import.meta.url);
+  const merged: Record<string, Fixture> = {};
+  for (const file of readdirSync(dir).filter((f) => /^ops(-[\w-]+)?\.json$/.test(f)).sort()) {
+    const { cases } = JSON.parse(readFileSync(new URL(file, dir), "utf8")) as { cases: Record<string, Fixture> };
+    for (const [name, f] of Object.entries(cases)) {
+      if (name in merged) throw new Error(`optable: fixture "${name}" appears in two files (second: test/fixtures/${file})`);
+      merged[name] = f;
+    }
+  }
+  return (fixtures = merged);
 }
 
 export function fixtureOf(entry: OpEntry): Fixture {
   const f = loadFixtures()[entry.name];
-  if (!f) throw new Error(`optable: no fixture "${entry.name}" in test/fixtures/ops.json; add it to scripts/fixtures/ops.py and rerun it`);
+  if (!f) throw new Error(`optable: no fixture "${entry.name}" in test/fixtures/ops*.json; add it to its family's scripts/fixtures/ops*.py and rerun it`);
   return f;
 }
 
