@@ -204,7 +204,7 @@ class TorchServer {
     const script = fileURLToPath(new URL("./torch/bench.py", import.meta.url));
     const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
     const server = new TorchServer(spawn(python, [script, "--serve", String(threads)], { env }));
-    return { server, hello: (await server.read()) as TorchHello };
+    return { server, hello: (await server.read()) as unknown as TorchHello };
   }
   private async read(): Promise<Record<string, unknown>> {
     const { value, done } = await this.lines.next();
