@@ -14,7 +14,7 @@ import { dense, offsets, writeFrom } from "../js/strided.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
-import { Pool } from "./pool.js";
+import { MAX_THREADS, Pool } from "./pool.js";
 
 // Kernel exports the pool can run, by index.
 const TASKS = [
@@ -45,6 +45,27 @@ const ARENA_BASE = 65536;
 
 // ---- threads ---------------------------------------------------------------------------------
 
+/** Cores this process may use: a thread beyond them only takes turns with the others. */
+function availableCores(): number {
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
+  if (os) return Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+let capNotified = false;
+
+/** n, capped at the available cores, with a one-line notice (once) when that lowers a request. */
+function capped(n: number, source: string): number {
+  const cores = availableCores();
+  if (n <= cores) return n;
+  if (!capNotified) {
+    capNotified = true;
+    console.warn(`deeptype: ${source} asks for ${n} threads but this machine has ${cores} cores available; using ${cores} (more threads than cores only slow kernels down)`);
+  }
+  return cores;
+}
+
 function defaultThreads(): number {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DEEPTYPE_NUM_THREADS;
   if (env !== undefined && env !== "") {
@@ -52,24 +73,25 @@ function defaultThreads(): number {
     if (!Number.isInteger(n) || n < 1) {
       throw new Error(`DEEPTYPE_NUM_THREADS must be a positive integer, got "${env}" (unset it to use every core)`);
     }
-    return n;
+    return capped(n, "DEEPTYPE_NUM_THREADS");
   }
-  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
-  if (os) return Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
-  return 1;
+  return availableCores();
 }
 
 let numThreads: number | null = null;
 
-/** `setNumThreads(2)`: how many threads (the calling one included) big wasm kernels may use. */
+/**
+ * `setNumThreads(2)`: how many threads (the calling one included) big wasm kernels may use; more
+ * than the available cores is lowered to the core count, with a one-line notice.
+ */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) {
     throw new Error(`setNumThreads: expected a positive integer number of threads, got ${n} (use 1 to run on the calling thread only)`);
   }
-  numThreads = n;
+  numThreads = capped(Math.min(n, MAX_THREADS), "setNumThreads");
 }
 
-/** The thread count wasm kernels use: setNumThreads, else DEEPTYPE_NUM_THREADS, else every core. */
+/** The thread count wasm kernels use: setNumThreads, else DEEPTYPE_NUM_THREADS, else every core (never more than the cores). */
 export function getNumThreads(): number {
   if (numThreads === null) numThreads = defaultThreads();
   return numThreads;
