@@ -30,7 +30,7 @@ const UNARY: Partial<Record<UnaryOp | ParamUnaryOp | "copy", number>> = {
   rsqrt: 10, exp: 11, log: 12, log1p: 13, expm1: 14, sin: 15, cos: 16, tanh: 17, sigmoid: 18, sign: 19,
   leakyRelu: 20, elu: 21, clamp: 22, powScalar: 23,
 };
-const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, reluBackward: 7 };
 const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 const REDUCE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
 // Conversions castTask does: [source dtype, target dtype] -> kind.
@@ -428,10 +428,17 @@ export class WasmBackend implements Backend {
 
   matmul(a: View, b: View, out: View): void {
     if (!isF32(a, b, out)) return this.js.matmul(a, b, out);
-    const [B, M, K] = a.shape;
+    const [B, M] = a.shape;
     const N = b.shape[2];
     if (B * M * N === 0) return;
     this.arena.reset();
+    this.unstage(this.gemm(a, b), out);
+  }
+
+  /** Stages a [B,M,K] and b [B,K,N] and multiplies them into a fresh contiguous block of the arena (its address). */
+  private gemm(a: View, b: View): number {
+    const [B, M, K] = a.shape;
+    const N = b.shape[2];
     const sa = this.stage(a), sb = this.stage(b);
     const o = this.arena.alloc(B * M * N * 4);
     const nt = this.threads(B * M * N * K, PAR_FLOPS);
@@ -441,7 +448,35 @@ export class WasmBackend implements Backend {
       B, M, N, K, sa.ptr, sa.strides[0], sa.strides[1], sa.strides[2],
       sb.ptr, sb.strides[0], sb.strides[1], sb.strides[2], o, scratch, scratchStride,
     ]);
+    return o;
+  }
+
+  linear(x: View, w: View, bias: View | null, out: View): void {
+    if (!isF32(x, w, out) || (bias && !isF32(bias))) return this.js.linear(x, w, bias, out);
+    const [M, K] = x.shape;
+    const N = w.shape[0];
+    if (M * N === 0) return;
+    this.arena.reset();
+    // wᵀ is a strided view of w: the GEMM packs it from there, so no transposed copy is made.
+    const o = this.gemm(
+      { ...x, shape: [1, M, K], strides: [0, ...x.strides] },
+      { ...w, shape: [1, K, N], strides: [0, w.strides[1], w.strides[0]] },
+    );
+    if (bias) {
+      // The bias is added in the arena, before the one copy back out.
+      const sb = this.stage(bias);
+      this.run(T.binaryTask, this.threads(M * N, PAR_ELEMENTS), [BINARY.add!, 1, 1, M, N, o, 0, 0, N, 1, sb.ptr, 0, 0, 0, sb.strides[0], o]);
+    }
     this.unstage(o, out);
+  }
+
+  // Rows of C classes are small (N·C numbers per batch): copying them into the arena would cost more
+  // than the arithmetic, so these run in the reference kernels.
+  crossEntropy(x: View, target: View, ignoreIndex: number, out: View): void {
+    this.js.crossEntropy(x, target, ignoreIndex, out);
+  }
+  crossEntropyBackward(x: View, target: View, g: View, ignoreIndex: number, out: View): void {
+    this.js.crossEntropyBackward(x, target, g, ignoreIndex, out);
   }
 
   // ---- indexing (reference kernels) ------------------------------------------------------------
