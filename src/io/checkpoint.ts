@@ -31,7 +31,8 @@ export async function saveWeights(file: string, stateDict: Record<string, Tensor
 /** `model.loadStateDict(await loadWeights("model.safetensors"))` */
 export async function loadWeights(file: string): Promise<Record<string, Tensor>> {
   const { tensors } = await loadSafetensors(file);
-  const out: Record<string, Tensor> = {};
+  // Null prototype: a weight named "__proto__" stays an entry instead of replacing the prototype.
+  const out = Object.create(null) as Record<string, Tensor>;
   for (const [k, r] of Object.entries(tensors)) out[k] = fromRecord(r);
   return out;
 }
