@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { DEFAULT_MAX_BYTES, parseSafetensors, serializeSafetensors, type ParsedSafetensors, type SafetensorsReadOptions, type TensorRecord } from "./safetensors.js";
+import { DEFAULT_MAX_BYTES, parseSafetensors, serializeSafetensors, type ParsedSafetensors, type SafetensorsReadOptions, type SerializeOptions, type TensorRecord } from "./safetensors.js";
 
 /**
  * Writes `data` to `file` so that readers see either the old file or the complete new one, never a
@@ -67,8 +67,9 @@ export async function saveSafetensors(
   file: string,
   tensors: Record<string, TensorRecord>,
   metadata?: Record<string, string>,
+  opts?: SerializeOptions,
 ): Promise<void> {
-  await atomicWriteFile(file, serializeSafetensors(tensors, metadata));
+  await atomicWriteFile(file, serializeSafetensors(tensors, metadata, opts));
 }
 
 /**

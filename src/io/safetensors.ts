@@ -14,6 +14,7 @@
  * This module is pure (no Node imports) so it runs in browsers too; see `files.ts` for disk I/O.
  */
 import { parseJsonStrict } from "./json-scan.js";
+import { encodedByteLength, encodeInto, type FileDType } from "./dtypes.js";
 
 /** The dtypes deeptype stores; they map to safetensors' F32, F64, I32 and BOOL. */
 export type SafetensorsDType = "float32" | "float64" | "int32" | "bool";
@@ -151,14 +152,35 @@ function writeLE(out: Uint8Array, offset: number, rec: TensorRecord): void {
   }
 }
 
+/** Options of `serializeSafetensors`. */
+export interface SerializeOptions {
+  /**
+   * The file dtype to write float tensors as (`"F16"`, `"BF16"`, `"F64"`, `"F32"`); integer and bool
+   * tensors keep theirs. Conversion rules: `io/dtypes.ts`.
+   */
+  floatDtype?: FileDType;
+  /** Per-tensor file dtypes (`{ "bn.num_batches_tracked": "I64" }`), overriding `floatDtype`. */
+  dtypes?: Record<string, FileDType>;
+}
+
+function fileDtypeFor(name: string, rec: TensorRecord, opts: SerializeOptions): string {
+  const own = opts.dtypes && Object.hasOwn(opts.dtypes, name) ? opts.dtypes[name] : undefined;
+  if (own !== undefined) return own;
+  if (opts.floatDtype !== undefined && (rec.dtype === "float32" || rec.dtype === "float64")) return opts.floatDtype;
+  return WRITE_CODE[rec.dtype];
+}
+
 /**
  * Encodes tensors (in insertion order, back to back) and optional string metadata as safetensors bytes.
  *
- * @example const bytes = serializeSafetensors({ w: { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) } }, { format: "pt" });
+ * `opts` asks for other file dtypes (half precision, 64-bit integers, ...), as PyTorch would write them.
+ *
+ * @example const bytes = serializeSafetensors({ w: { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) } }, { format: "pt" }, { floatDtype: "BF16" });
  */
 export function serializeSafetensors(
   tensors: Record<string, TensorRecord>,
   metadata?: Record<string, string>,
+  opts: SerializeOptions = {},
 ): Uint8Array {
   // Null prototype: a tensor named "__proto__" must be written as an entry, not replace the prototype.
   const header = Object.create(null) as Record<string, unknown>;
@@ -170,6 +192,8 @@ export function serializeSafetensors(
   }
   let offset = 0;
   const names = Object.keys(tensors);
+  const codes: string[] = [];
+  const sizes: number[] = [];
   for (const name of names) {
     if (name === "__metadata__") throw new Error(`serializeSafetensors: "__metadata__" is reserved and cannot name a tensor`);
     const rec = tensors[name];
@@ -183,8 +207,11 @@ export function serializeSafetensors(
     if (n !== rec.data.length) {
       throw new Error(`serializeSafetensors: tensor "${name}": shape [${rec.shape.join(",")}] has ${n} elements but data has ${rec.data.length}`);
     }
-    const size = n * ITEM_SIZE[rec.dtype];
-    header[name] = { dtype: WRITE_CODE[rec.dtype], shape: [...rec.shape], data_offsets: [offset, offset + size] };
+    const code = fileDtypeFor(name, rec, opts);
+    const size = code === WRITE_CODE[rec.dtype] ? n * ITEM_SIZE[rec.dtype] : encodedByteLength(rec, code as FileDType, `serializeSafetensors: tensor "${name}"`);
+    header[name] = { dtype: code, shape: [...rec.shape], data_offsets: [offset, offset + size] };
+    codes.push(code);
+    sizes.push(size);
     offset += size;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -194,10 +221,12 @@ export function serializeSafetensors(
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + padded);
   let pos = 8 + padded;
-  for (const name of names) {
-    writeLE(out, pos, tensors[name]);
-    pos += tensors[name].data.byteLength;
-  }
+  names.forEach((name, i) => {
+    const rec = tensors[name];
+    if (codes[i] === WRITE_CODE[rec.dtype]) writeLE(out, pos, rec);
+    else encodeInto(rec, codes[i] as FileDType, out, pos, `serializeSafetensors: tensor "${name}"`);
+    pos += sizes[i];
+  });
   return out;
 }
 
