@@ -1,11 +1,11 @@
 /**
- * Converting deeptype's dtypes into the other element types PyTorch and Hugging Face files use
- * (half precision, bfloat16, 64/16/8-bit integers), for writers that must produce those files.
+ * Converting between deeptype's dtypes and the other element types PyTorch and Hugging Face files
+ * use (half precision, bfloat16, 64/16/8-bit integers), for the file readers and writers.
  *
- * The reading direction (every file dtype into float32/float64/int32/bool) lives in the safetensors
- * parser; this module holds the writing direction, kept apart from the format codec so the codec
- * stays about the container and this stays about numbers. The rules, which `docs/io-and-reports.md`
- * lists:
+ * Both directions live here, apart from the container formats (safetensors, PyTorch's zip), so the
+ * codecs stay about containers and this stays about numbers. Reading (`READ_CODES`, `decode`): every
+ * file dtype widens exactly into float32/float64/int32/bool, 64-bit and unsigned 32-bit integers
+ * only when every value fits. Writing, the rules `docs/io-and-reports.md` lists:
  * - F16 and BF16 are written from float tensors with round-to-nearest-even, as PyTorch's `.half()`
  *   and `.bfloat16()` do; values beyond the range become ±Infinity, NaN stays NaN.
  * - I64 holds every int32 exactly; I16, I8 and U8 are written only when every value fits, otherwise
@@ -35,6 +35,118 @@ const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
   int32: ["I32", "I64", "I16", "I8", "U8"],
   bool: ["BOOL", "U8"],
 };
+
+/**
+ * Every dtype code of the format, with its byte size and the deeptype dtype it is read into.
+ * Narrow integer types widen to int32 exactly; I64/U64/U32 are read into int32 only when every value
+ * fits (PyTorch writes BatchNorm's `num_batches_tracked` as I64); F16/BF16 widen to float32 exactly.
+ * `null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
+ */
+export const READ_CODES: Record<string, { size: number; into: TensorRecord["dtype"] | null }> = {
+  BOOL: { size: 1, into: "bool" },
+  U8: { size: 1, into: "int32" },
+  I8: { size: 1, into: "int32" },
+  U16: { size: 2, into: "int32" },
+  I16: { size: 2, into: "int32" },
+  I32: { size: 4, into: "int32" },
+  U32: { size: 4, into: "int32" },
+  I64: { size: 8, into: "int32" },
+  U64: { size: 8, into: "int32" },
+  F16: { size: 2, into: "float32" },
+  BF16: { size: 2, into: "float32" },
+  F32: { size: 4, into: "float32" },
+  F64: { size: 8, into: "float64" },
+  F8_E4M3: { size: 1, into: null },
+  F8_E5M2: { size: 1, into: null },
+};
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Half-precision bits to a number (exact in float32): `halfToFloat(0x3c00) === 1`. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/**
+ * Reads `n` little-endian elements of file dtype `code` from `bytes` at `begin` into a fresh typed
+ * array of the deeptype dtype `READ_CODES[code].into`; `bad` reports an integer that does not fit.
+ *
+ * @example decode("F16", bytes, 0, 2, (m) => { throw new Error(m); }) // Float32Array [1, -2]
+ */
+export function decode(
+  code: string,
+  bytes: Uint8Array,
+  begin: number,
+  n: number,
+  bad: (msg: string) => never,
+): TensorRecord["data"] {
+  // Always copy: the result must not alias the file buffer and must be aligned for its element type.
+  const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * READ_CODES[code].size);
+  const raw = () => bytes.slice(begin, begin + n * READ_CODES[code].size).buffer;
+  switch (code) {
+    case "BOOL": {
+      const out = bytes.slice(begin, begin + n);
+      for (let i = 0; i < n; i++) out[i] = out[i] !== 0 ? 1 : 0;
+      return out;
+    }
+    case "F32": {
+      if (LITTLE_ENDIAN) return new Float32Array(raw());
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
+      return out;
+    }
+    case "F64": {
+      if (LITTLE_ENDIAN) return new Float64Array(raw());
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
+      return out;
+    }
+    case "I32": {
+      if (LITTLE_ENDIAN) return new Int32Array(raw());
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
+      return out;
+    }
+    case "F16":
+    case "BF16": {
+      const out = new Float32Array(n);
+      const f = new Float32Array(1);
+      const u = new Uint32Array(f.buffer);
+      for (let i = 0; i < n; i++) {
+        const h = view.getUint16(i * 2, true);
+        if (code === "F16") out[i] = halfToFloat(h);
+        else {
+          u[0] = h << 16;
+          out[i] = f[0];
+        }
+      }
+      return out;
+    }
+    default: {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        let v: number | bigint;
+        if (code === "U8") v = view.getUint8(i);
+        else if (code === "I8") v = view.getInt8(i);
+        else if (code === "U16") v = view.getUint16(i * 2, true);
+        else if (code === "I16") v = view.getInt16(i * 2, true);
+        else if (code === "U32") v = view.getUint32(i * 4, true);
+        else if (code === "I64") v = view.getBigInt64(i * 8, true);
+        else v = view.getBigUint64(i * 8, true);
+        if (v < -2147483648 || v > 2147483647) {
+          bad(`element ${i} (${v}) of this ${code} tensor does not fit in int32, the widest integer dtype deeptype has`);
+        }
+        out[i] = Number(v);
+      }
+      return out;
+    }
+  }
+}
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

@@ -14,7 +14,7 @@
  * This module is pure (no Node imports) so it runs in browsers too; see `files.ts` for disk I/O.
  */
 
-import { encodedByteLength, encodeInto, type FileDType } from "./dtypes.js";
+import { decode, encodedByteLength, encodeInto, READ_CODES, type FileDType } from "./dtypes.js";
 
 /** The dtypes deeptype stores; they map to safetensors' F32, F64, I32 and BOOL. */
 export type SafetensorsDType = "float32" | "float64" | "int32" | "bool";
@@ -43,30 +43,6 @@ export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
 const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
 const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
-
-/**
- * Every dtype code of the format, with its byte size and the deeptype dtype it is read into.
- * Narrow integer types widen to int32 exactly; I64/U64/U32 are read into int32 only when every value
- * fits (PyTorch writes BatchNorm's `num_batches_tracked` as I64); F16/BF16 widen to float32 exactly.
- * `null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
- */
-const READ_CODES: Record<string, { size: number; into: SafetensorsDType | null }> = {
-  BOOL: { size: 1, into: "bool" },
-  U8: { size: 1, into: "int32" },
-  I8: { size: 1, into: "int32" },
-  U16: { size: 2, into: "int32" },
-  I16: { size: 2, into: "int32" },
-  I32: { size: 4, into: "int32" },
-  U32: { size: 4, into: "int32" },
-  I64: { size: 8, into: "int32" },
-  U64: { size: 8, into: "int32" },
-  F16: { size: 2, into: "float32" },
-  BF16: { size: 2, into: "float32" },
-  F32: { size: 4, into: "float32" },
-  F64: { size: 8, into: "float64" },
-  F8_E4M3: { size: 1, into: null },
-  F8_E5M2: { size: 1, into: null },
-};
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -196,86 +172,6 @@ export function serializeSafetensors(
     pos += sizes[i];
   });
   return out;
-}
-
-/** Half-precision bits to a number (exact in float32). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-function decode(
-  code: string,
-  bytes: Uint8Array,
-  begin: number,
-  n: number,
-  bad: (msg: string) => never,
-): SafetensorsArray {
-  // Always copy: the result must not alias the file buffer and must be aligned for its element type.
-  const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * READ_CODES[code].size);
-  const raw = () => bytes.slice(begin, begin + n * READ_CODES[code].size).buffer;
-  switch (code) {
-    case "BOOL": {
-      const out = bytes.slice(begin, begin + n);
-      for (let i = 0; i < n; i++) out[i] = out[i] !== 0 ? 1 : 0;
-      return out;
-    }
-    case "F32": {
-      if (LITTLE_ENDIAN) return new Float32Array(raw());
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
-      return out;
-    }
-    case "F64": {
-      if (LITTLE_ENDIAN) return new Float64Array(raw());
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
-      return out;
-    }
-    case "I32": {
-      if (LITTLE_ENDIAN) return new Int32Array(raw());
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
-      return out;
-    }
-    case "F16":
-    case "BF16": {
-      const out = new Float32Array(n);
-      const f = new Float32Array(1);
-      const u = new Uint32Array(f.buffer);
-      for (let i = 0; i < n; i++) {
-        const h = view.getUint16(i * 2, true);
-        if (code === "F16") out[i] = halfToFloat(h);
-        else {
-          u[0] = h << 16;
-          out[i] = f[0];
-        }
-      }
-      return out;
-    }
-    default: {
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        let v: number | bigint;
-        if (code === "U8") v = view.getUint8(i);
-        else if (code === "I8") v = view.getInt8(i);
-        else if (code === "U16") v = view.getUint16(i * 2, true);
-        else if (code === "I16") v = view.getInt16(i * 2, true);
-        else if (code === "U32") v = view.getUint32(i * 4, true);
-        else if (code === "I64") v = view.getBigInt64(i * 8, true);
-        else v = view.getBigUint64(i * 8, true);
-        if (v < -2147483648 || v > 2147483647) {
-          bad(`element ${i} (${v}) of this ${code} tensor does not fit in int32, the widest integer dtype deeptype has`);
-        }
-        out[i] = Number(v);
-      }
-      return out;
-    }
-  }
 }
 
 /**
