@@ -83,7 +83,8 @@ export async function loadWeights(file: string): Promise<Record<string, Tensor>>
     return value as Record<string, Tensor>;
   }
   const tensors = target.endsWith(INDEX_SUFFIX) ? await loadShardedSafetensors(target) : (await loadSafetensors(target)).tensors;
-  const out: Record<string, Tensor> = {};
+  // Null prototype: a weight named "__proto__" stays an entry instead of replacing the prototype.
+  const out = Object.create(null) as Record<string, Tensor>;
   for (const [k, r] of Object.entries(tensors)) out[k] = fromRecord(r);
   return out;
 }

@@ -37,28 +37,45 @@ const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
 };
 
 /**
- * Every dtype code of the format, with its byte size and the deeptype dtype it is read into.
+ * One row per dtype code of the format: its byte size, the deeptype dtype it is read into, and how
+ * one element is read (little-endian) from a DataView. Validation and decoding are driven by this
+ * table only, so supporting another code is one row here.
  * Narrow integer types widen to int32 exactly; I64/U64/U32 are read into int32 only when every value
  * fits (PyTorch writes BatchNorm's `num_batches_tracked` as I64); F16/BF16 widen to float32 exactly.
- * `null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
+ * `into: null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
+ * `native: true` marks rows whose bytes are exactly the target typed array's (a plain copy on little-endian hosts).
  */
-export const READ_CODES: Record<string, { size: number; into: TensorRecord["dtype"] | null }> = {
-  BOOL: { size: 1, into: "bool" },
-  U8: { size: 1, into: "int32" },
-  I8: { size: 1, into: "int32" },
-  U16: { size: 2, into: "int32" },
-  I16: { size: 2, into: "int32" },
-  I32: { size: 4, into: "int32" },
-  U32: { size: 4, into: "int32" },
-  I64: { size: 8, into: "int32" },
-  U64: { size: 8, into: "int32" },
-  F16: { size: 2, into: "float32" },
-  BF16: { size: 2, into: "float32" },
-  F32: { size: 4, into: "float32" },
-  F64: { size: 8, into: "float64" },
+export interface SafetensorsCode {
+  size: number;
+  into: TensorRecord["dtype"] | null;
+  read?: (v: DataView, at: number) => number | bigint;
+  native?: boolean;
+}
+
+const f16 = (v: DataView, at: number): number => halfToFloat(v.getUint16(at, true));
+const bf16Scratch = new DataView(new ArrayBuffer(4));
+const bf16 = (v: DataView, at: number): number => {
+  bf16Scratch.setUint32(0, v.getUint16(at, true) << 16);
+  return bf16Scratch.getFloat32(0);
+};
+
+export const READ_CODES: Readonly<Record<string, SafetensorsCode>> = Object.freeze(Object.assign(Object.create(null) as Record<string, SafetensorsCode>, {
+  BOOL: { size: 1, into: "bool", read: (v, at) => (v.getUint8(at) !== 0 ? 1 : 0) },
+  U8: { size: 1, into: "int32", read: (v, at) => v.getUint8(at) },
+  I8: { size: 1, into: "int32", read: (v, at) => v.getInt8(at) },
+  U16: { size: 2, into: "int32", read: (v, at) => v.getUint16(at, true) },
+  I16: { size: 2, into: "int32", read: (v, at) => v.getInt16(at, true) },
+  I32: { size: 4, into: "int32", read: (v, at) => v.getInt32(at, true), native: true },
+  U32: { size: 4, into: "int32", read: (v, at) => v.getUint32(at, true) },
+  I64: { size: 8, into: "int32", read: (v, at) => v.getBigInt64(at, true) },
+  U64: { size: 8, into: "int32", read: (v, at) => v.getBigUint64(at, true) },
+  F16: { size: 2, into: "float32", read: f16 },
+  BF16: { size: 2, into: "float32", read: bf16 },
+  F32: { size: 4, into: "float32", read: (v, at) => v.getFloat32(at, true), native: true },
+  F64: { size: 8, into: "float64", read: (v, at) => v.getFloat64(at, true), native: true },
   F8_E4M3: { size: 1, into: null },
   F8_E5M2: { size: 1, into: null },
-};
+} satisfies Record<string, SafetensorsCode>));
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -86,66 +103,21 @@ export function decode(
   bad: (msg: string) => never,
 ): TensorRecord["data"] {
   // Always copy: the result must not alias the file buffer and must be aligned for its element type.
-  const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * READ_CODES[code].size);
-  const raw = () => bytes.slice(begin, begin + n * READ_CODES[code].size).buffer;
-  switch (code) {
-    case "BOOL": {
-      const out = bytes.slice(begin, begin + n);
-      for (let i = 0; i < n; i++) out[i] = out[i] !== 0 ? 1 : 0;
-      return out;
+  const row = READ_CODES[code];
+  const into = row.into as TensorRecord["dtype"];
+  const Out = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array }[into];
+  if (row.native && LITTLE_ENDIAN) return new Out(bytes.slice(begin, begin + n * row.size).buffer);
+  const out = new Out(n);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * row.size);
+  const read = row.read!;
+  for (let i = 0; i < n; i++) {
+    const v = read(view, i * row.size);
+    if (into === "int32" && (v < -2147483648 || v > 2147483647)) {
+      bad(`element ${i} (${v}) of this ${code} tensor does not fit in int32, the widest integer dtype deeptype has`);
     }
-    case "F32": {
-      if (LITTLE_ENDIAN) return new Float32Array(raw());
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
-      return out;
-    }
-    case "F64": {
-      if (LITTLE_ENDIAN) return new Float64Array(raw());
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
-      return out;
-    }
-    case "I32": {
-      if (LITTLE_ENDIAN) return new Int32Array(raw());
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
-      return out;
-    }
-    case "F16":
-    case "BF16": {
-      const out = new Float32Array(n);
-      const f = new Float32Array(1);
-      const u = new Uint32Array(f.buffer);
-      for (let i = 0; i < n; i++) {
-        const h = view.getUint16(i * 2, true);
-        if (code === "F16") out[i] = halfToFloat(h);
-        else {
-          u[0] = h << 16;
-          out[i] = f[0];
-        }
-      }
-      return out;
-    }
-    default: {
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        let v: number | bigint;
-        if (code === "U8") v = view.getUint8(i);
-        else if (code === "I8") v = view.getInt8(i);
-        else if (code === "U16") v = view.getUint16(i * 2, true);
-        else if (code === "I16") v = view.getInt16(i * 2, true);
-        else if (code === "U32") v = view.getUint32(i * 4, true);
-        else if (code === "I64") v = view.getBigInt64(i * 8, true);
-        else v = view.getBigUint64(i * 8, true);
-        if (v < -2147483648 || v > 2147483647) {
-          bad(`element ${i} (${v}) of this ${code} tensor does not fit in int32, the widest integer dtype deeptype has`);
-        }
-        out[i] = Number(v);
-      }
-      return out;
-    }
+    out[i] = Number(v);
   }
+  return out;
 }
 
 const f32 = new Float32Array(1);

@@ -13,7 +13,7 @@
  *
  * This module is pure (no Node imports) so it runs in browsers too; see `files.ts` for disk I/O.
  */
-
+import { parseJsonStrict } from "./json-scan.js";
 import { decode, encodedByteLength, encodeInto, READ_CODES, type FileDType } from "./dtypes.js";
 
 /** The dtypes deeptype stores; they map to safetensors' F32, F64, I32 and BOOL. */
@@ -43,6 +43,22 @@ export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
 const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
 const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+export { READ_CODES, type SafetensorsCode } from "./dtypes.js";
+
+/** Limits on what a reader accepts from an untrusted file. */
+export interface SafetensorsReadOptions {
+  /** Largest file, and largest total of decoded tensor bytes, accepted (default 4 GiB). */
+  maxBytes?: number;
+  /** Largest JSON header accepted (default 100 MiB, the reference implementation's limit). */
+  maxHeaderBytes?: number;
+}
+
+/** Default `maxBytes` of the safetensors readers: 4 GiB. */
+export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+
+/** A valid header is 3 levels deep (header, entry, shape); anything much deeper is hostile. */
+const MAX_JSON_DEPTH = 16;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -127,7 +143,8 @@ export function serializeSafetensors(
   metadata?: Record<string, string>,
   opts: SerializeOptions = {},
 ): Uint8Array {
-  const header: Record<string, unknown> = {};
+  // Null prototype: a tensor named "__proto__" must be written as an entry, not replace the prototype.
+  const header = Object.create(null) as Record<string, unknown>;
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== "string") throw new Error(`serializeSafetensors: metadata "${k}" must be a string, got ${typeof v}`);
@@ -175,17 +192,24 @@ export function serializeSafetensors(
 }
 
 /**
- * Decodes safetensors bytes into tensor records and metadata, validating the header first.
- * `source` (e.g. the file path) names the file in error messages.
+ * Decodes safetensors bytes into tensor records and metadata, validating the whole header before any
+ * tensor is decoded. `source` (e.g. the file path) names the file in error messages; `opts` bounds
+ * what an untrusted file may make the reader allocate. The returned `tensors` and `metadata` are
+ * null-prototype objects, so a tensor named `__proto__` is an ordinary entry.
  *
  * @example const { tensors, metadata } = parseSafetensors(bytes, "model.safetensors"); tensors["fc.weight"].shape;
  */
-export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafetensors {
-  if (!(bytes instanceof Uint8Array)) fail(source, `expected a Uint8Array, got ${typeof bytes}`);
+export function parseSafetensors(bytes: Uint8Array, source?: string, opts: SafetensorsReadOptions = {}): ParsedSafetensors {
+  if (!(bytes instanceof Uint8Array)) {
+    fail(source, `parseSafetensors takes a Uint8Array, got ${bytes === null ? "null" : typeof bytes === "object" ? (bytes as object).constructor?.name ?? "object" : typeof bytes}`);
+  }
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxHeader = opts.maxHeaderBytes ?? MAX_HEADER_BYTES;
+  if (bytes.length > maxBytes) fail(source, `file is ${bytes.length} bytes, more than maxBytes (${maxBytes}); pass a larger { maxBytes } to read it`);
   if (bytes.length < 8) fail(source, `file is ${bytes.length} bytes, shorter than the 8-byte header length`);
   const n64 = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (n64 > BigInt(MAX_HEADER_BYTES)) {
-    fail(source, `header length ${n64} exceeds the limit of ${MAX_HEADER_BYTES} bytes (not a safetensors file, or corrupt)`);
+  if (n64 > BigInt(maxHeader)) {
+    fail(source, `header length ${n64} exceeds the limit of ${maxHeader} bytes (not a safetensors file, or corrupt; { maxHeaderBytes } raises it)`);
   }
   const headerLen = Number(n64);
   if (8 + headerLen > bytes.length) {
@@ -198,23 +222,21 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafe
     fail(source, "header is not valid UTF-8");
   }
   if (!text.startsWith("{")) fail(source, `header must be a JSON object starting with "{", got ${JSON.stringify(text.slice(0, 20))}`);
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    fail(source, `header is not valid JSON (${(e as Error).message})`);
-  }
+  const header = parseJsonStrict(text, MAX_JSON_DEPTH, (m) => fail(source, `header ${m}`));
   if (header === null || typeof header !== "object" || Array.isArray(header)) fail(source, "header JSON is not an object");
 
   const dataStart = 8 + headerLen;
   const dataLen = bytes.length - dataStart;
-  const metadata: Record<string, string> = {};
+  const metadata = Object.create(null) as Record<string, string>;
   const entries: { name: string; code: string; shape: number[]; begin: number; end: number; n: number }[] = [];
+  let decodedBytes = 0;
 
-  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
+  for (const name of Object.keys(header)) {
+    const value = (header as Record<string, unknown>)[name];
     if (name === "__metadata__") {
       if (value === null || typeof value !== "object" || Array.isArray(value)) fail(source, "__metadata__ must be an object of strings");
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      for (const k of Object.keys(value)) {
+        const v = (value as Record<string, unknown>)[k];
         if (typeof v !== "string") fail(source, `__metadata__["${k}"] must be a string, got ${JSON.stringify(v)}`);
         metadata[k] = v;
       }
@@ -225,10 +247,10 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafe
     const e = value as Record<string, unknown>;
     const code = e.dtype;
     if (typeof code !== "string") bad(`dtype is missing or not a string`);
-    const known = READ_CODES[code as string];
     if (!Object.hasOwn(READ_CODES, code as string)) {
       bad(`unknown dtype ${JSON.stringify(code)}, expected one of ${Object.keys(READ_CODES).join(", ")}`);
     }
+    const known = READ_CODES[code as string];
     if (known.into === null) bad(`dtype ${code} (8-bit float) is not supported`);
     if (!Array.isArray(e.shape)) bad(`shape is missing or not an array`);
     const shape = e.shape as number[];
@@ -249,6 +271,8 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafe
     if (en - b !== want) {
       bad(`shape [${shape.join(",")}] with dtype ${code} needs ${n} × ${known.size} = ${want} bytes, but data_offsets [${b}, ${en}] span ${en - b}`);
     }
+    decodedBytes += n * ITEM_SIZE[known.into!];
+    if (decodedBytes > maxBytes) bad(`decoding needs ${decodedBytes} bytes so far, more than maxBytes (${maxBytes}); pass a larger { maxBytes } to read it`);
     entries.push({ name, code: code as string, shape: [...shape], begin: b, end: en, n });
   }
 
@@ -270,7 +294,7 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafe
     fail(source, `data buffer is ${dataLen} bytes but the tensors cover ${pos} (truncated or trailing bytes)`);
   }
 
-  const tensors: Record<string, LoadedTensorRecord> = {};
+  const tensors = Object.create(null) as Record<string, LoadedTensorRecord>;
   for (const e of entries) {
     const into = READ_CODES[e.code].into as SafetensorsDType;
     const bad = (msg: string): never => fail(source, `tensor "${e.name}": ${msg}`);

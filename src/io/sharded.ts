@@ -8,6 +8,7 @@ import path from "node:path";
 import { atomicWriteFile, loadSafetensors } from "./files.js";
 import { serializeSafetensors, type LoadedTensorRecord, type SerializeOptions, type TensorRecord } from "./safetensors.js";
 import { encodedByteLength, NATIVE_FILE_DTYPE, type FileDType } from "./dtypes.js";
+import { parseJsonStrict } from "./json-scan.js";
 
 /** The name Hugging Face gives the index of a sharded checkpoint. */
 export const INDEX_SUFFIX = ".index.json";
@@ -21,12 +22,16 @@ export const INDEX_SUFFIX = ".index.json";
  */
 export async function loadShardedSafetensors(indexFile: string): Promise<Record<string, LoadedTensorRecord>> {
   const where = `loadShardedSafetensors: ${indexFile}`;
-  let index: unknown;
+  let text: string;
   try {
-    index = JSON.parse(await fs.promises.readFile(indexFile, "utf8"));
+    text = await fs.promises.readFile(indexFile, "utf8");
   } catch (e) {
     throw new Error(`${where}: cannot read the index (${(e as Error).message})`);
   }
+  // Strict: a duplicate key or absurd nesting is an error, and keys cannot reach a prototype.
+  const index = parseJsonStrict(text, 16, (m) => {
+    throw new Error(`${where}: the index ${m}`);
+  });
   const map = (index as { weight_map?: unknown } | null)?.weight_map;
   if (map === null || typeof map !== "object" || Array.isArray(map)) {
     throw new Error(`${where}: expected {"weight_map": {key: shard file}}, as model.safetensors.index.json holds`);
@@ -39,7 +44,7 @@ export async function loadShardedSafetensors(indexFile: string): Promise<Record<
     if (!byShard.has(shard)) byShard.set(shard, []);
     byShard.get(shard)!.push(key);
   }
-  const out: Record<string, LoadedTensorRecord> = {};
+  const out = Object.create(null) as Record<string, LoadedTensorRecord>;
   const dir = path.dirname(indexFile);
   for (const [shard, keys] of byShard) {
     const { tensors } = await loadSafetensors(path.join(dir, shard));
