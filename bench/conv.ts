@@ -19,8 +19,9 @@ import { Generator } from "../src/tensor/generator.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const filter = process.argv[2] ?? "";
-const w = createWasmBackend();
-if (!w) throw new Error("bench/conv: WebAssembly SIMD is unavailable here");
+const wasm = createWasmBackend();
+if (!wasm) throw new Error("bench/conv: WebAssembly SIMD is unavailable here");
+const w = wasm;
 
 const g = new Generator(0);
 const contig = (shape: number[]): number[] => {
