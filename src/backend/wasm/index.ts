@@ -40,6 +40,11 @@ const CASTS: Record<string, number> = { "bool>float32": 0, "int32>float32": 1, "
 const PAR_ELEMENTS = 1 << 16;
 const PAR_FLOPS = 1 << 21;
 
+// Up to this many elements, add/sub/mul/div run in JavaScript without touching the arena (smallBinary).
+const SMALL_ELEMENTS = 1024;
+const SMALL_BINARY = new Set<BinaryOp>(["add", "sub", "mul", "div", "reluBackward"]);
+const allZero = (s: readonly number[]) => s.every((v) => v === 0);
+
 // Leaves the first 64 KiB to the module's constant tables (its data segments start at 1 KiB).
 const ARENA_BASE = 65536;
 
@@ -124,6 +129,9 @@ class Arena {
   alloc(bytes: number): number {
     const p = this.top;
     this.top = p + Math.ceil(Math.max(bytes, 4) / 64) * 64;
+    // The cached views' length is the memory's size as of the last growth (reading memory.buffer of a
+    // shared memory is slow enough to show in small ops); only growing changes it.
+    if (this.top <= this.f32.byteLength) return p;
     const have = this.memory.buffer.byteLength;
     if (this.top > have) {
       const pages = Math.ceil((this.top - have) / 65536);
@@ -351,6 +359,7 @@ export class WasmBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: View, b: View, out: View): void {
+    if (this.smallBinary(op, a, b, out)) return;
     const cmp = COMPARE[op];
     if (cmp !== undefined && isF32(a, b) && isBool(out) && this.elementwise(T.compareTask, [cmp], [a, b], out)) return;
     const code = BINARY[op];
@@ -370,6 +379,28 @@ export class WasmBackend implements Backend {
       }
     }
     this.js.binary(op, a, b, out);
+  }
+
+  /**
+   * Small float32 add/sub/mul/div/reluBackward on dense or scalar-broadcast operands, computed here in
+   * JavaScript: staging into the arena and calling into wasm costs more than the arithmetic below
+   * SMALL_ELEMENTS. Bitwise the same as the kernel: each of these operations on two float32 values,
+   * done in double precision and rounded once to float32, is the correctly rounded float32 result.
+   */
+  private smallBinary(op: BinaryOp, a: View, b: View, out: View): boolean {
+    const n = numel(out.shape);
+    if (n > SMALL_ELEMENTS || !SMALL_BINARY.has(op) || !isF32(a, b, out) || !dense(out)) return false;
+    const sa = dense(a) ? 1 : allZero(a.strides) ? 0 : -1, sb = dense(b) ? 1 : allZero(b.strides) ? 0 : -1;
+    if (sa < 0 || sb < 0) return false;
+    const x = a.data, y = b.data, o = out.data;
+    let i = a.offset, j = b.offset, k = out.offset;
+    const end = k + n;
+    if (op === "add") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] + y[j];
+    else if (op === "sub") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] - y[j];
+    else if (op === "mul") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] * y[j];
+    else if (op === "div") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] / y[j];
+    else for (; k < end; k++, i += sa, j += sb) o[k] = x[i] <= 0 ? 0 : y[j];
+    return true;
   }
 
   where(cond: View, a: View, b: View, out: View): void {
