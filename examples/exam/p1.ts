@@ -1,0 +1,2 @@
+import type { ExamItem } from "./item.js";
+export const items: ExamItem[] = [];
