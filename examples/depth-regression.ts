@@ -145,9 +145,10 @@ export async function main(opts: DepthOptions = {}): Promise<DepthResult> {
   // 7.6, before training: does target(flip(x)) equal flip(target(x)) after each augmentation?
   const probeSamples = trainSub.indices.slice(0, 32).map((i) => frames[i]);
   const correctFlip = new RandomHorizontalFlip({ p: 0.5, generator: new Generator(o.seed + 50) }) as unknown as { apply(s: Pair): Pair };
+  const imageOnlyFlip = new FlipImageOnly(new Generator(o.seed + 50));
   const probe = {
     correct: flipAlignmentProbe((s: Pair) => correctFlip.apply(s), probeSamples),
-    flipBug: flipAlignmentProbe((s: Pair) => new FlipImageOnly(new Generator(o.seed + 50)).apply(s), probeSamples),
+    flipBug: flipAlignmentProbe((s: Pair) => imageOnlyFlip.apply(s), probeSamples),
   };
   log(`\n7.6  data check before training, RandomHorizontalFlip on {image, depth}:\n     ${probe.correct.message}`);
   log(`     the same with the image-only flip:\n${probe.flipBug.message.split("\n").map((l) => "     " + l).join("\n")}`);

@@ -67,15 +67,16 @@ const mnistData = shared((ctx: RunContext) => ({
 function mlpRun(ctx: RunContext, o: { bn?: boolean; dropout?: number; initScale?: number; scale255?: boolean; steps: number; lr: number; opt?: "sgd" | "adam" }): { loss: number[]; trainAcc: number; valAcc: number; msPerStep: number } {
   const { train, val } = mnistData(ctx);
   const g = new Generator(ctx.seed + 31);
-  const layers: nn.AnyModule[] = [new nn.Flatten(), new nn.Linear(784, 256, { generator: g })];
-  if (o.bn) layers.push(new nn.BatchNorm1d(256));
+  const H = ctx.tiny ? 64 : 128;
+  const layers: nn.AnyModule[] = [new nn.Flatten(), new nn.Linear(784, H, { generator: g })];
+  if (o.bn) layers.push(new nn.BatchNorm1d(H));
   layers.push(new nn.ReLU());
   if (o.dropout) layers.push(new nn.Dropout(o.dropout));
-  layers.push(new nn.Linear(256, 256, { generator: g }));
-  if (o.bn) layers.push(new nn.BatchNorm1d(256));
+  layers.push(new nn.Linear(H, H, { generator: g }));
+  if (o.bn) layers.push(new nn.BatchNorm1d(H));
   layers.push(new nn.ReLU());
   if (o.dropout) layers.push(new nn.Dropout(o.dropout));
-  layers.push(new nn.Linear(256, 10, { generator: g }));
+  layers.push(new nn.Linear(H, 10, { generator: g }));
   const net = new nn.Sequential(...layers);
   if (o.initScale !== undefined) noGrad(() => { for (const p of net.parameters()) if (p.ndim === 2) p.mul_(o.initScale!); });
   const k = o.scale255 ? 255 : 1;
@@ -107,7 +108,7 @@ const bnRuns = shared((ctx: RunContext) => {
 });
 
 const dropRuns = shared((ctx: RunContext) => {
-  const steps = ctx.tiny ? 300 : 600;
+  const steps = ctx.tiny ? 300 : 400;
   return { plain: mlpRun(ctx, { steps, lr: 1e-3, opt: "adam" }), drop: mlpRun(ctx, { steps, lr: 1e-3, opt: "adam", dropout: 0.5 }) };
 });
 
@@ -161,7 +162,7 @@ export const items: ExamItem[] = [
   { id: "1.3d", claim: "False: Transformers need positional encodings (attention alone ignores order).", fidelity: "missing", note: "a permutation test of attention without positions is not written yet" },
   {
     id: "1.4a", claim: "False: batch norm does not speed up processing a single batch (it adds work).", fidelity: "faithful", file: FILE,
-    run(ctx) { const r = bnRuns(ctx); return { lines: [`MLP 784-256-256-10 on MNIST, batch 32, one training step: ${num(r.plain.msPerStep)} ms without BN, ${num(r.bn.msPerStep)} ms with BN (this machine, CPU)`], values: { plain: r.plain.msPerStep, bn: r.bn.msPerStep } }; },
+    run(ctx) { const r = bnRuns(ctx); return { lines: [`MLP 784-H-H-10 (H = ${ctx.tiny ? 64 : 128}) on MNIST, batch 32, one training step: ${num(r.plain.msPerStep)} ms without BN, ${num(r.bn.msPerStep)} ms with BN (this machine, CPU)`], values: { plain: r.plain.msPerStep, bn: r.bn.msPerStep } }; },
     judge: (v) => v.bn >= 0.95 * v.plain ? { verdict: "confirmed", because: `a step costs ${num(v.bn)} ms with BN vs ${num(v.plain)} ms without: no faster` } : { verdict: "refuted", because: `BN step ${num(v.bn)} ms < ${num(v.plain)} ms` },
   },
   {
@@ -238,7 +239,7 @@ export const items: ExamItem[] = [
     run(ctx) {
       const r = dropRuns(ctx);
       const gap = (x: { trainAcc: number; valAcc: number }): number => x.trainAcc - x.valAcc;
-      return { lines: [`MLP 784-256-256-10 on ${ctx.tiny ? 300 : 600} MNIST digits, Adam, ${r.plain.loss.length} steps: train/val accuracy ${pct(r.plain.trainAcc)} / ${pct(r.plain.valAcc)} without dropout, ${pct(r.drop.trainAcc)} / ${pct(r.drop.valAcc)} with Dropout(0.5)`],
+      return { lines: [`MLP 784-H-H-10 (H = ${ctx.tiny ? 64 : 128}) on ${ctx.tiny ? 300 : 600} MNIST digits, Adam, ${r.plain.loss.length} steps: train/val accuracy ${pct(r.plain.trainAcc)} / ${pct(r.plain.valAcc)} without dropout, ${pct(r.drop.trainAcc)} / ${pct(r.drop.valAcc)} with Dropout(0.5)`],
         values: { gapPlain: gap(r.plain), gapDrop: gap(r.drop), valPlain: r.plain.valAcc, valDrop: r.drop.valAcc } };
     },
     judge: (v) => v.gapDrop < v.gapPlain && v.valDrop >= v.valPlain ? { verdict: "confirmed", because: `train-val gap ${pct(v.gapDrop)} with dropout vs ${pct(v.gapPlain)}, val accuracy ${pct(v.valDrop)} vs ${pct(v.valPlain)}` }

@@ -56,13 +56,13 @@ function stepImage(horizontalEdge: boolean): Tensor {
 // ---------------------------------------------------------------------------------------- 2.5 / 2.6
 
 const mnistMlp = shared((ctx: RunContext) => {
-  const n = ctx.tiny ? 600 : 2000;
+  const n = ctx.tiny ? 600 : 1200;
   const train = mnistSubset({ n, seed: ctx.seed + 11 });
   const test = mnistSubset({ n: 500, seed: ctx.seed + 11, skip: n });
   const g = new Generator(ctx.seed + 12);
   const net = new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 64, { generator: g }), new nn.ReLU(), new nn.Linear(64, 10, { generator: g }));
   const opt = new optim.Adam(net.parameters(), { lr: 3e-3 });
-  for (let e = 0; e < (ctx.tiny ? 4 : 8); e++) {
+  for (let e = 0; e < (ctx.tiny ? 4 : 6); e++) {
     const perm = randperm(n, { generator: g });
     for (let i = 0; i < n; i += 64) {
       const idx = perm.narrow(0, i, Math.min(64, n - i));
@@ -187,7 +187,10 @@ export const items: ExamItem[] = [
       const gradOf = (x: Tensor, y: Tensor): Float64Array => {
         net.zeroGrad();
         nn.functional.crossEntropy(net.call(x), y).backward();
-        return Float64Array.from(params.flatMap((p) => [...p.grad!.data()]));
+        const out = new Float64Array(params.reduce((a, p) => a + p.numel, 0));
+        let o = 0;
+        for (const p of params) { const d = p.grad!.data(); for (let i = 0; i < d.length; i++) out[o++] = d[i]; }
+        return out;
       };
       const n = train.labels.shape[0];
       const full = gradOf(train.images, train.labels);
@@ -196,7 +199,7 @@ export const items: ExamItem[] = [
       const values: Record<string, number> = {};
       const fullNorm = Math.hypot(...full);
       for (const b of sizes) {
-        const reps = Math.max(4, Math.floor(256 / b));
+        const reps = Math.max(4, Math.floor((ctx.tiny ? 32 : 128) / b));
         let err = 0;
         const t0 = performance.now();
         for (let r = 0; r < reps; r++) {

@@ -8,7 +8,7 @@ import { main as p3 } from "../exam-p3-dead-relu.js";
 import { num, shared, type ExamItem, type RunContext } from "./item.js";
 
 const FILE = "examples/exam-p3-dead-relu.ts";
-const run3 = shared((ctx: RunContext) => p3({ epochs: ctx.tiny ? 60 : 300, log: () => {} }));
+const run3 = shared((ctx: RunContext) => p3({ epochs: ctx.tiny ? 200 : 300, log: () => {} }));
 
 const exact = (name: string, got: number, want: number) => (got === want
   ? { verdict: "confirmed" as const, because: `${name} = ${num(got)}, as the solution says` }
