@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ArgError, defineCli, parseArgs } from "./args.js";
+import { exportCommand, runExport } from "./export.js";
 import { RUN_FILES, defaultConfig, evaluateRun, trainMnist, type TrainConfig } from "../train/mnist.js";
 import { buildModel, examCnn } from "../models/index.js";
 import { summary } from "../utils/summary.js";
@@ -44,6 +45,7 @@ const cli = defineCli({
       summary: "Print a model's layers: output shape, parameters, receptive field, multiply-adds.",
       positionals: [{ name: "model", help: "cnn, mlp, or exam6 (the exam's Problem 6 network on 3x375x375 images)", required: true }],
     },
+    exportCommand,
   ],
 } as const);
 
@@ -78,6 +80,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Test accuracy of ${run}: ${(100 * r.accuracy).toFixed(2)}%, loss ${r.loss.toFixed(4)}`);
     console.log("Confusion matrix (rows: true digit, columns: predicted):");
     r.confusion.forEach((row, i) => console.log(`${i}: ${row.map((v) => String(v).padStart(4)).join("")}`));
+    return 0;
+  }
+  if (parsed.command === "export") {
+    for (const line of await runExport(parsed.positionals.run as string, parsed.options as unknown as { onnx?: string; opset: number })) console.log(line);
     return 0;
   }
   const name = parsed.positionals.model as string;
