@@ -12,6 +12,7 @@ import { buildModel, examCnn } from "../models/index.js";
 import { summary } from "../utils/summary.js";
 import { setNumThreads } from "../core.js";
 import { getBackend } from "../core.js";
+import { examCommand, runExamCommand } from "./exam.js";
 
 const cli = defineCli({
   name: "deeptype",
@@ -45,6 +46,7 @@ const cli = defineCli({
       summary: "Print a model's layers: output shape, parameters, receptive field, multiply-adds.",
       positionals: [{ name: "model", help: "cnn, mlp, or exam6 (the exam's Problem 6 network on 3x375x375 images)", required: true }],
     },
+    examCommand,
     exportCommand,
   ],
 } as const);
@@ -82,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
     r.confusion.forEach((row, i) => console.log(`${i}: ${row.map((v) => String(v).padStart(4)).join("")}`));
     return 0;
   }
+  if (parsed.command === "exam") return runExamCommand(parsed.positionals.item as string | undefined, parsed.options as unknown as Parameters<typeof runExamCommand>[1]);
   if (parsed.command === "export") {
     for (const line of await runExport(parsed.positionals.run as string, parsed.options as unknown as { onnx?: string; opset: number })) console.log(line);
     return 0;
