@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ArgError, defineCli, parseArgs } from "./args.js";
+import { exportCommand, runExport } from "./export.js";
 import { RUN_FILES, defaultConfig, evaluateRun, trainMnist, type TrainConfig } from "../train/mnist.js";
 import { buildModel, examCnn } from "../models/index.js";
 import { summary } from "../utils/summary.js";
@@ -46,6 +47,7 @@ const cli = defineCli({
       positionals: [{ name: "model", help: "cnn, mlp, or exam6 (the exam's Problem 6 network on 3x375x375 images)", required: true }],
     },
     examCommand,
+    exportCommand,
   ],
 } as const);
 
@@ -96,6 +98,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (parsed.command === "exam") return runExamCommand(parsed.positionals.item as string | undefined, parsed.options as unknown as Parameters<typeof runExamCommand>[1]);
+  if (parsed.command === "export") {
+    for (const line of await runExport(parsed.positionals.run as string, parsed.options as unknown as { onnx?: string; opset: number })) console.log(line);
+    return 0;
+  }
   const name = parsed.positionals.model as string;
   if (name === "exam6") console.log(summary(examCnn(), [3, 375, 375]).table);
   else if (name === "cnn" || name === "mlp") console.log(summary(buildModel(name), [1, 28, 28]).table);
