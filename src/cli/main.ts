@@ -68,9 +68,22 @@ async function main(argv: string[]): Promise<number> {
     const config: TrainConfig = {
       model: o.model, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, seed: o.seed, trainSize: o.trainSize,
     };
+    if (o.resume !== undefined) {
+      // A resumed run keeps its own settings: silently mixing in defaults is how a 6-epoch run
+      // used to "finish" at the CLI's 4.
+      const clash = ["model", "batch-size", "lr", "optimizer", "seed", "train-size", "out"].find((f) => parsed.given.includes(f));
+      if (clash) throw new ArgError(`deeptype train: --${clash} cannot be combined with --resume: a resumed run keeps the settings in its config.json; only --epochs (a new total) and --threads apply`, "train");
+    }
     const runDir = o.resume ?? o.out ?? path.join("runs", o.model);
-    console.log(`Training ${config.model} on MNIST (${getBackend()} backend) -> ${runDir}`);
-    const result = await trainMnist(config, { runDir, resume: o.resume !== undefined });
+    const result = await trainMnist(config, {
+      runDir,
+      resume: o.resume !== undefined,
+      epochs: o.resume !== undefined && parsed.given.includes("epochs") ? o.epochs : undefined,
+      onStart: (cfg, first) =>
+        console.log(first > 1
+          ? `Resuming ${cfg.model} at epoch ${first}/${cfg.epochs} on MNIST (${getBackend()} backend) -> ${runDir}`
+          : `Training ${cfg.model} on MNIST (${getBackend()} backend) -> ${runDir}`),
+    });
     console.log(`Test accuracy: ${(100 * result.testAccuracy).toFixed(2)}% (${result.history.length} epochs)`);
     console.log(`Saved: ${RUN_FILES.map((f) => path.join(runDir, f)).join(", ")}`);
     return 0;
