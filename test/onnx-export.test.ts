@@ -143,7 +143,7 @@ test("deeptype export runs/<model> --onnx writes a model ONNX Runtime runs with 
     assert.ok(maxRelError(out.data, Array.from(model.call(x).data())) <= 1e-5);
     const none = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir], { encoding: "utf8" });
     assert.equal(none.status, 2);
-    assert.match(none.stderr, /say what to write, e.g. --onnx model.onnx/);
+    assert.match(none.stderr, /say what to write, e.g. --onnx model.onnx or --pytorch out/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -77,7 +77,8 @@ function makeOptimizer(cfg: TrainConfig, params: Iterable<Tensor>): optim.Optimi
   return new optim.Adam(params, { lr: cfg.lr });
 }
 
-function datasets(cfg: TrainConfig): { train: MnistDataset | Subset<MnistDataset>; test: MnistDataset } {
+/** The run's train and test splits, as the training job builds them (also read by `deeptype export --pytorch`). */
+export function datasets(cfg: TrainConfig): { train: MnistDataset | Subset<MnistDataset>; test: MnistDataset } {
   const data = loadMnistSync();
   const train = new MnistDataset({ train: true, seed: cfg.seed, data });
   const test = new MnistDataset({ train: false, seed: cfg.seed, data });
