@@ -15,7 +15,7 @@ export { backward, grad, type BackwardOptions } from "./autograd/engine.js";
 export { gradcheck, type GradcheckOptions } from "./autograd/gradcheck.js";
 export type { Node, Saved } from "./autograd/node.js";
 export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";
-export { defineOp, apply, type OpDef } from "./ops/op.js";
+export { defineOp, apply, withOpTracer, type OpDef, type OpTracer } from "./ops/op.js";
 export {
   contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand, sumTo,
   narrow, select, slice, get, split, unbind, chunk, cat, stack, flip, repeat, pad,
@@ -34,6 +34,7 @@ export { softmaxCrossEntropy } from "./ops/loss.js";
 export { gather, scatter, scatterAdd, indexSelect, indexAdd, oneHot, tril, triu } from "./ops/indexing.js";
 export { conv2d, conv1d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "./ops/conv.js";
 export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, type Pool2dOptions } from "./ops/pool.js";
+export { conv2dRelu, type FusedMaxPool2d } from "./ops/fused.js";
 export { setNumThreads, getNumThreads, initWasmBackend } from "./backend/wasm/index.js";
 
 import { registerWasmBackend } from "./backend/wasm/index.js";

@@ -1,166 +1,201 @@
-/**
- * The fused ops equal their unfused compositions: linear vs matmul(x, wᵀ) + b, ReLU's one-kernel
- * backward vs where(y > 0, g, 0), cross-entropy on logits vs logSoftmax → pick → neg. On the js
- * backend (float64 and float32), and the wasm backend on 1 and 2 threads; odd sizes; contiguous,
- * transposed, sliced and broadcast inputs. PyTorch values and float64 gradchecks of the same ops are
- * in the op table (test/optable-fused.ts).
- */
+// The fused conv2dRelu op equals the composition it replaces (conv2d, relu, maxPool2d), forward and
+// gradients, on the js and wasm backends (1 and 2 threads), for contiguous, transposed and sliced
+// inputs and odd sizes; and nn.Sequential runs hook-free Conv2d → ReLU (→ MaxPool2d) through it.
+// PyTorch values and float64 gradchecks of the op are in the op table (test/optable-fused.ts).
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
 import {
-  type DType, type Tensor, Generator, getBackend, grad, linear, nn, randint, randn, relu, setBackend, setNumThreads, softmaxCrossEntropy,
-  tensor, where, getNumThreads,
+  type Tensor, conv2d, conv2dRelu, maxPool2d, relu, randn, manualSeed, setBackend, setNumThreads, gradcheck, nn, noGrad,
 } from "../src/index.js";
+import type { Conv2dOptions, FusedMaxPool2d } from "../src/index.js";
+import { Node } from "../src/autograd/node.js";
+import { summary } from "../src/utils/summary.js";
 
-type Layout = "contiguous" | "transposed" | "sliced" | "broadcast";
-const LAYOUTS: readonly Layout[] = ["contiguous", "transposed", "sliced", "broadcast"];
-
-/** A [rows, cols] tensor with the given layout, as a view of a leaf that requires grad (the leaf is returned too). */
-function input(g: Generator, rows: number, cols: number, layout: Layout, dtype: DType): { leaf: Tensor; x: Tensor } {
-  const opts = { generator: g, dtype };
-  let leaf: Tensor;
-  let x: (l: Tensor) => Tensor;
-  if (layout === "contiguous") [leaf, x] = [randn([rows, cols], opts), (l) => l];
-  else if (layout === "transposed") [leaf, x] = [randn([cols, rows], opts), (l) => l.t()];
-  else if (layout === "sliced") [leaf, x] = [randn([rows, 2 * cols + 1], opts), (l) => l.slice(1, 1, 2 * cols + 1, 2)];
-  else [leaf, x] = [randn([1, cols], opts), (l) => l.expand([rows, cols])];
-  leaf.requiresGrad_();
-  return { leaf, x: x(leaf) };
-}
-
-function close(a: Tensor, b: Tensor, what: string, rtol: number, atol: number): void {
-  assert.deepEqual([...a.shape], [...b.shape], `${what}: shape`);
+function maxDiff(a: Tensor, b: Tensor): number {
+  assert.deepEqual([...a.shape], [...b.shape]);
   const x = a.data(), y = b.data();
+  let m = 0;
   for (let i = 0; i < x.length; i++) {
-    if (!(Math.abs(x[i] - y[i]) <= atol + rtol * Math.abs(y[i]))) assert.fail(`${what}: element ${i} is ${x[i]}, expected ${y[i]}`);
+    if (Number.isNaN(x[i]) !== Number.isNaN(y[i])) return Infinity;
+    if (!Number.isNaN(x[i])) m = Math.max(m, Math.abs(x[i] - y[i]));
   }
+  return m;
 }
 
-function bitwise(a: Tensor, b: Tensor, what: string): void {
-  assert.deepEqual([...a.shape], [...b.shape], `${what}: shape`);
-  const x = a.data(), y = b.data();
-  for (let i = 0; i < x.length; i++) {
-    if (!Object.is(x[i], y[i])) assert.fail(`${what}: element ${i} is ${x[i]}, unfused gives ${y[i]}`);
-  }
+/** A leaf laid out as asked, holding the values of `t`. */
+function laidOut(t: Tensor, layout: "contiguous" | "transposed" | "sliced"): Tensor {
+  if (layout === "contiguous") return t.clone().requiresGrad_();
+  if (layout === "transposed") return t.transpose(-1, -2).contiguous().transpose(-1, -2).detach().requiresGrad_();
+  // Every other element of a doubled last dim.
+  const big = t.unsqueeze(-1).expand([...t.shape, 2]).contiguous().flatten(-2);
+  return big.slice(-1, 0, undefined, 2).detach().requiresGrad_();
 }
 
-/** Gradients of sum(out ⊙ weights) with respect to `wrt`, for fixed pseudo-random weights. */
-function grads(out: Tensor, wrt: Tensor[]): Tensor[] {
-  const w = randn(out.shape, { generator: new Generator(99), dtype: out.dtype });
-  return grad([out.mul(w).sum()], wrt, { retainGraph: true }) as Tensor[];
-}
+interface Case { x: number[]; w: number[]; bias: boolean; conv: Conv2dOptions; pool?: FusedMaxPool2d }
 
-const CONFIGS: ReadonlyArray<{ backend: "js" | "wasm"; threads: number; dtype: DType }> = [
-  { backend: "js", threads: 1, dtype: "float64" },
-  { backend: "js", threads: 1, dtype: "float32" },
-  { backend: "wasm", threads: 1, dtype: "float32" },
-  { backend: "wasm", threads: 2, dtype: "float32" },
+const CASES: Case[] = [
+  // The MNIST shapes' kind (the wasm kernel's fused path), odd sizes 1, 3, 7, 17, 65.
+  { x: [2, 1, 17, 17], w: [3, 1, 3, 3], bias: true, conv: { padding: 1 }, pool: { kernelSize: 2 } },
+  { x: [1, 3, 7, 65], w: [7, 3, 3, 3], bias: true, conv: { padding: 1 }, pool: { kernelSize: 2 } },
+  { x: [3, 2, 9, 11], w: [5, 2, 3, 3], bias: false, conv: { padding: 1 } },
+  { x: [1, 1, 1, 1], w: [1, 1, 1, 1], bias: true, conv: {} },
+  { x: [2, 4, 6, 7], w: [6, 2, 3, 3], bias: true, conv: { padding: 1, groups: 2, dilation: [1, 2] }, pool: { kernelSize: 2 } },
+  { x: [2, 3, 5, 5], w: [4, 3, 5, 5], bias: true, conv: { padding: 2 } },
+  // Pooled rows of 11 (vector groups of 4 plus an overlapping last one) and of 3 (scalar), odd oH.
+  { x: [1, 2, 6, 22], w: [3, 2, 3, 3], bias: true, conv: { padding: 1 }, pool: { kernelSize: 2 } },
+  { x: [2, 2, 5, 6], w: [3, 2, 3, 3], bias: true, conv: { padding: 1 }, pool: { kernelSize: 2 } },
+  // A batch of one big enough for 2 threads: bands of output rows, cut at even rows for the pool.
+  { x: [1, 16, 31, 30], w: [16, 16, 3, 3], bias: true, conv: { padding: 1 }, pool: { kernelSize: 2 } },
+  // What the wasm kernel does not fuse (it runs the three kernels): stride, 1×1, other pools.
+  { x: [2, 3, 9, 8], w: [4, 3, 3, 3], bias: true, conv: { stride: 2, padding: 1 }, pool: { kernelSize: 2 } },
+  { x: [2, 3, 6, 6], w: [4, 3, 1, 1], bias: true, conv: {}, pool: { kernelSize: 2 } },
+  { x: [1, 2, 9, 9], w: [3, 2, 3, 3], bias: false, conv: { padding: "same" }, pool: { kernelSize: 3, stride: 2, padding: 1 } },
+  { x: [1, 2, 7, 7], w: [3, 2, 3, 3], bias: true, conv: { padding: 1 }, pool: { kernelSize: 2, ceilMode: true } },
 ];
-// [M, K, N]: odd sizes, a 1000+ inner dimension, and one big enough to be split over threads.
-const LINEAR_SIZES = [[1, 1, 1], [3, 7, 17], [65, 17, 3], [7, 1031, 5], [1031, 3, 7], [256, 1000, 65]];
 
-const before = getBackend();
-const threadsBefore = getNumThreads();
-after(() => {
-  setBackend(before);
-  setNumThreads(threadsBefore);
+function unfused(x: Tensor, w: Tensor, b: Tensor | null, c: Case): Tensor {
+  const y = relu(conv2d(x, w, b, c.conv));
+  return c.pool ? maxPool2d(y, c.pool.kernelSize, c.pool) : y;
+}
+
+for (const [backendName, threads] of [["js", 1], ["wasm", 1], ["wasm", 2]] as const) {
+  test(`conv2dRelu equals conv2d → relu (→ maxPool2d), forward and gradients, ${backendName} ${threads} thread(s)`, () => {
+    setBackend(backendName);
+    setNumThreads(threads);
+    try {
+      manualSeed(7);
+      for (const c of CASES) {
+        for (const layout of ["contiguous", "transposed", "sliced"] as const) {
+          const what = `${JSON.stringify(c)} ${layout}`;
+          const x0 = randn(c.x), w0 = randn(c.w), b0 = randn([c.w[0]]);
+          const [x, w, b] = [laidOut(x0, layout), laidOut(w0, layout), c.bias ? laidOut(b0, "contiguous") : null];
+          const ref = unfused(x, w, b, c);
+          const got = conv2dRelu(x, w, b, c.conv, c.pool);
+          assert.equal(got.gradFn?.name, "conv2dRelu", what);
+          assert.ok(maxDiff(got, ref) <= 1e-5, `${what}: forward differs by ${maxDiff(got, ref)}`);
+          const g = randn(ref.shape);
+          const leaves = b ? [x, w, b] : [x, w];
+          ref.backward(g);
+          const want = leaves.map((t) => t.grad!.clone());
+          for (const t of leaves) t.grad = null;
+          got.backward(g);
+          leaves.forEach((t, i) => assert.ok(maxDiff(t.grad!, want[i]) <= 1e-4, `${what}: gradient ${i} differs by ${maxDiff(t.grad!, want[i])}`));
+        }
+      }
+    } finally {
+      setBackend("wasm");
+    }
+  });
+}
+
+test("conv2dRelu: float64 gradcheck and second order through the js reference", () => {
+  setBackend("js");
+  try {
+    manualSeed(3);
+    const x = randn([2, 2, 5, 6], { dtype: "float64", requiresGrad: true });
+    const w = randn([3, 2, 3, 3], { dtype: "float64", requiresGrad: true });
+    const b = randn([3], { dtype: "float64", requiresGrad: true });
+    gradcheck((x, w, b) => conv2dRelu(x, w, b, { padding: 1 }, { kernelSize: 2 }), [x, w, b]);
+    gradcheck((x, w, b) => conv2dRelu(x, w, b, { padding: 1 }), [x, w, b]);
+  } finally {
+    setBackend("wasm");
+  }
 });
 
-for (const c of CONFIGS) {
-  const label = `${c.backend}, ${c.threads} thread${c.threads > 1 ? "s" : ""}, ${c.dtype}`;
-  const use = () => {
-    setBackend(c.backend);
-    setNumThreads(c.threads);
-  };
-  const tol = c.dtype === "float64" ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 2e-5, atol: 2e-5 };
+test("conv2dRelu: NaN and negative inputs behave as relu and maxPool2d do", () => {
+  const x = randn([1, 1, 4, 8]);
+  x.storage.data[5] = NaN;
+  const w = randn([2, 1, 3, 3]);
+  for (const b of ["js", "wasm"] as const) {
+    setBackend(b);
+    const ref = maxPool2d(relu(conv2d(x, w, null, { padding: 1 })), 2), got = conv2dRelu(x, w, null, { padding: 1 }, { kernelSize: 2 });
+    assert.deepEqual([...got.data()].map(String), [...ref.data()].map(String), b);
+    // A window of negatives pools to 0 and passes no gradient, as the composition.
+    const neg = conv2dRelu(randn([1, 1, 4, 4]).abs().neg(), randn([1, 1, 1, 1]).abs(), null, {}, { kernelSize: 2 });
+    assert.deepEqual([...neg.data()], [0, 0, 0, 0]);
+  }
+  setBackend("wasm");
+});
 
-  describe(`fused ops (${label})`, () => {
-    it("linear equals matmul(x, wᵀ) + b bitwise, and its gradients equal the composition's", () => {
-      use();
-      const g = new Generator(1);
-      for (const [M, K, N] of LINEAR_SIZES) {
-        for (const xl of LAYOUTS) {
-          for (const wl of ["contiguous", "transposed", "sliced"] as const) {
-            const { leaf: xLeaf, x } = input(g, M, K, xl, c.dtype);
-            const { leaf: wLeaf, x: w } = input(g, N, K, wl, c.dtype);
-            const b = randn([N], { generator: g, dtype: c.dtype }).requiresGrad_();
-            const what = `[${M},${K},${N}] x ${xl}, w ${wl}`;
-            const fused = linear(x, w, b), unfused = x.matmul(w.t()).add(b);
-            bitwise(fused, unfused, `${what}: forward`);
-            const gf = grads(fused, [xLeaf, wLeaf, b]), gu = grads(unfused, [xLeaf, wLeaf, b]);
-            // The sums run over the same terms in another order (gᵀ·x vs (xᵀ·g)ᵀ), hence a tolerance scaled by M.
-            const s = Math.sqrt(M) * 4;
-            gf.forEach((t, i) => close(t, gu[i], `${what}: gradient ${["x", "w", "b"][i]}`, tol.rtol * s, tol.atol * s));
-          }
-        }
-      }
-    });
+test("conv2dRelu names itself in shape errors", () => {
+  assert.throws(() => conv2dRelu(randn([1, 2, 5, 5]), randn([3, 4, 3, 3])), /conv2dRelu: input \[1,2,5,5\] has 2 channels/);
+  assert.throws(() => conv2dRelu(randn([1, 2, 3, 3]), randn([3, 2, 3, 3]), null, {}, { kernelSize: 2 }), /conv2dRelu: input \[1,3,1,1\] is too small for kernel \[2,2\]/);
+});
 
-    it("linear's weight gradient is a fresh contiguous tensor in w's layout", () => {
-      use();
-      const g = new Generator(2);
-      const x = randn([5, 3], { generator: g, dtype: c.dtype }), w = randn([4, 3], { generator: g, dtype: c.dtype }).requiresGrad_();
-      const [gw] = grads(linear(x, w), [w]);
-      assert.deepEqual([...gw.shape], [4, 3]);
-      assert.equal(gw.isContiguous(), true);
-    });
-
-    it("ReLU's one-kernel backward equals where(y > 0, g, 0), +0 where masked even for an infinite or NaN gradient", () => {
-      use();
-      const g = new Generator(3);
-      for (const n of [1, 3, 7, 17, 65, 1031, 70000]) {
-        for (const layout of LAYOUTS) {
-          const { leaf, x } = input(g, n > 1000 ? 7 : 1, n > 1000 ? Math.ceil(n / 7) : n, layout, c.dtype);
-          const y = relu(x);
-          const gy = randn(y.shape, { generator: g, dtype: c.dtype });
-          const [gx] = grad([y], [leaf], { gradOutputs: [gy], retainGraph: true }) as Tensor[];
-          const ref = grad([x.mul(1)], [leaf], { gradOutputs: [where(x.detach().gt(0), gy, 0)] })[0]!;
-          bitwise(gx, ref, `relu backward, ${n} ${layout}`);
-        }
-      }
-      const x = tensor([-1, 0, 2, -3, 5, -0], { dtype: c.dtype }).requiresGrad_();
-      const gy = tensor([Infinity, NaN, 1, -Infinity, NaN, -2], { dtype: c.dtype });
-      const [gx] = grad([relu(x)], [x], { gradOutputs: [gy] }) as Tensor[];
-      bitwise(gx, tensor([0, 0, 1, 0, NaN, 0], { dtype: c.dtype }), "masked gradients are +0");
-    });
-
-    it("cross-entropy on logits equals logSoftmax → pick → neg, forward and gradient, with ignored rows", () => {
-      use();
-      const g = new Generator(4);
-      for (const [N, C] of [[1, 1], [3, 7], [65, 17], [7, 1031], [1031, 3]]) {
-        for (const layout of LAYOUTS) {
-          const { leaf, x } = input(g, N, C, layout, c.dtype);
-          const t = randint(0, C, [N], { generator: g, dtype: "int32" });
-          const ignore = C > 1 ? 1 : -100;
-          const fused = softmaxCrossEntropy(x, t, ignore);
-          const keep = t.ne(ignore);
-          const picked = x.logSoftmax(1).gather(1, where(keep, t, 0).unsqueeze(1)).squeeze(1).neg();
-          const unfused = picked.mul(keep.to(c.dtype));
-          const what = `[${N},${C}] ${layout}`;
-          close(fused, unfused, `${what}: forward`, tol.rtol * 4, tol.atol * 4);
-          const [gf] = grads(fused, [leaf]), [gu] = grads(unfused, [leaf]);
-          close(gf, gu, `${what}: gradient`, tol.rtol * 4, tol.atol * 4);
-          // Through nn.functional.crossEntropy's mean over the kept rows.
-          const mean = nn.functional.crossEntropy(x, t, { ignoreIndex: ignore });
-          const kept = keep.sum().item();
-          close(mean, unfused.sum().div(kept), `${what}: mean`, tol.rtol * 4, tol.atol * 4);
-        }
-      }
-    });
-  });
+/** Names of every op in the graph that produced y. */
+function opNames(y: Tensor): string[] {
+  const names: string[] = [];
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [y.gradFn];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!(n instanceof Node) || seen.has(n)) continue;
+    seen.add(n);
+    names.push(n.name);
+    stack.push(...n.edges);
+  }
+  return names;
 }
 
-describe("fused ops: bad input names the op", () => {
-  it("softmaxCrossEntropy rejects a bad target shape, dtype or class index", () => {
-    const x = randn([3, 4]);
-    assert.throws(() => softmaxCrossEntropy(x, tensor([0, 1], { dtype: "int32" })), /softmaxCrossEntropy: target must be int32 class indices of shape \[3\], got int32 \[2\]/);
-    assert.throws(() => softmaxCrossEntropy(x, tensor([0, 1, 2])), /softmaxCrossEntropy: target must be int32/);
-    assert.throws(() => softmaxCrossEntropy(x, tensor([0, 4, 1], { dtype: "int32" })), /softmaxCrossEntropy: target class index 4 is out of range for 4 classes/);
-    assert.throws(() => softmaxCrossEntropy(randn([3]), tensor([0, 1, 2], { dtype: "int32" })), /softmaxCrossEntropy: logits must be a floating-point \[N,C\] tensor/);
-  });
+function cnn(): nn.Sequential {
+  return new nn.Sequential(
+    new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(4, 6, 3, { padding: 1 }), new nn.ReLU(),
+    new nn.Flatten(), new nn.Linear(6 * 7 * 7, 3),
+  );
+}
 
-  it("linear rejects a weight that is not 2-D and an input of the wrong width", () => {
-    assert.throws(() => linear(randn([2, 3]), randn([3])), /linear: weight must be \[outFeatures, inFeatures\], got \[3\]/);
-    assert.throws(() => linear(randn([2, 5]), randn([4, 3])), /linear: input \[2,5\] has 5 features in its last dim, but the weight \[4,3\] expects 3/);
-  });
+test("nn.Sequential runs Conv2d → ReLU (→ MaxPool2d) as the fused op, with the layer-by-layer result", () => {
+  manualSeed(11);
+  const net = cnn();
+  const x = randn([2, 1, 14, 14]);
+  const layerByLayer = (inp: Tensor): Tensor => {
+    let y = inp;
+    for (const m of net) y = (m as nn.Module<[Tensor], Tensor>).forward(y);
+    return y;
+  };
+  for (const mode of ["train", "eval"] as const) {
+    if (mode === "eval") net.eval();
+    const fused = net.call(x), ref = layerByLayer(x);
+    assert.ok(maxDiff(fused, ref) <= 1e-5, `${mode}: ${maxDiff(fused, ref)}`);
+    // The graph shows the fused ops: Linear ← Flatten ← conv2dRelu ← conv2dRelu.
+    const names = opNames(fused);
+    assert.equal(names.filter((n) => n === "conv2dRelu").length, 2, `${mode}: ${names.join(" <- ")}`);
+    assert.ok(!names.includes("maxPool2d") && !names.includes("relu"), names.join(" <- "));
+    const gFused = net.parameters().map((p) => ((p.grad = null), p));
+    fused.sum().backward();
+    const want = gFused.map((p) => p.grad!.clone());
+    for (const p of gFused) p.grad = null;
+    layerByLayer(x).sum().backward();
+    gFused.forEach((p, i) => assert.ok(maxDiff(p.grad!, want[i]) <= 1e-4, `${mode}: parameter ${i}`));
+  }
+});
+
+test("nn.Sequential does not fuse hooked layers or subclasses: hooks see each layer's own output", () => {
+  manualSeed(12);
+  const net = cnn();
+  const x = randn([1, 1, 14, 14]);
+  const seen: string[] = [];
+  const h = net.at(1).registerForwardHook((_m, _a, out) => void seen.push(`relu ${(out as Tensor).shape}`));
+  const y = net.call(x);
+  // The hooked block ran layer by layer (its ReLU output was seen); the hook-free one was fused.
+  assert.deepEqual(seen, ["relu 1,4,14,14"]);
+  assert.equal(opNames(y).filter((n) => n === "conv2dRelu").length, 1);
+  h.remove();
+  assert.ok(maxDiff(y, net.call(x)) <= 1e-6);
+  assert.equal(opNames(net.call(x)).filter((n) => n === "conv2dRelu").length, 2);
+  class MyReLU extends nn.ReLU {
+    override forward(t: Tensor): Tensor {
+      return super.forward(t).mul(2);
+    }
+  }
+  const custom = new nn.Sequential(new nn.Conv2d(1, 2, 3), new MyReLU());
+  const out = custom.call(x);
+  assert.notEqual(out.gradFn?.name, "conv2dRelu");
+  const direct = new MyReLU().forward((custom.at(0) as nn.Conv2d).forward(x));
+  assert.ok(maxDiff(out, direct) <= 1e-6);
+  // summary() registers hooks on every layer, so it still lists (and shapes) each one.
+  const s = noGrad(() => summary(cnn(), [1, 14, 14]));
+  assert.equal(s.layers.filter((l) => l.type === "ReLU").length, 2);
+  assert.deepEqual([...s.layers.find((l) => l.type === "MaxPool2d")!.outputShape], [4, 7, 7]);
 });

@@ -22,6 +22,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { type OpEntry, E } from "./optable-entry.js";
 import { FUSED_OPS } from "./optable-fused.js";
+import { FUSED_DENSE_OPS } from "./optable-fused-dense.js";
 export type { OpEntry } from "./optable-entry.js";
 import {
   type DType, type Tensor, Generator, tensor, full, noGrad,
@@ -61,7 +62,7 @@ export interface Fixture {
 // Op families beyond the core live in test/optable-<family>.ts (entries) with their own fixture
 // script scripts/fixtures/ops_<family>.py writing test/fixtures/ops-<family>.json; add the family's
 // array to FAMILIES below. Every test/fixtures/ops*.json is merged into one fixture map.
-const FAMILIES: readonly (readonly OpEntry[])[] = [FUSED_OPS];
+const FAMILIES: readonly (readonly OpEntry[])[] = [FUSED_OPS, FUSED_DENSE_OPS];
 
 const noGradOp = { differentiable: false };
 

@@ -1,3 +1,5 @@
+import { checkDType } from "./check.js";
+
 /** Element types a tensor can hold. `float32` is the default, `float64` serves gradient checks. */
 export type DType = "float32" | "float64" | "int32" | "bool";
 
@@ -22,6 +24,8 @@ let slabTop = 0;
 
 /** A zero-filled array of n elements of dtype. */
 export function allocate(dtype: DType, n: number): TypedArray {
+  // The last line of defence for a dtype that slipped past the entry points' checks.
+  if (!Object.hasOwn(ArrayFor, dtype)) checkDType("allocate", dtype);
   const A = ArrayFor[dtype];
   const bytes = n * A.BYTES_PER_ELEMENT;
   if (bytes > SMALL_BYTES || bytes === 0) return new A(n);
