@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { nn, io, models, randn, randint, manualSeed, cat, Tensor } from "../src/index.js";
 import { runOnnx, maxRelError } from "./onnx-helpers.js";
 import { saveWeights } from "../src/io/checkpoint.js";
+import { UNet } from "../examples/unet-segmentation.js";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -96,6 +97,24 @@ test("onnx: RNN, LSTM, GRU, MultiheadAttention and a Transformer encoder layer m
   await check("TransformerEncoderLayer", new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }), [q], {}, 2e-5);
 });
 const mha = new nn.MultiheadAttention(8, 2, { batchFirst: true });
+
+test("onnx: the U-Net example (skip connections, ConvTranspose2d, BatchNorm) with a dynamic batch, a Transformer encoder stack, Upsample", async () => {
+  manualSeed(7);
+  const unet = new UNet(3, 4, { width: 4 });
+  unet.train();
+  unet.call(randn([4, 3, 16, 16])); // running statistics away from their initial values
+  await check("UNet", unet, [randn([2, 3, 16, 16])]);
+  unet.eval();
+  const bytes = io.toOnnxBytes(unet, [randn([2, 3, 16, 16])], { dynamicAxes: { input_0: [0], output_0: [0] } });
+  const x3 = randn([3, 3, 16, 16]);
+  const [out] = await runOnnx(bytes, [x3]);
+  assert.deepEqual(out.dims, [3, 4, 16, 16]);
+  assert.ok(maxRelError(out.data, Array.from(unet.call(x3).data())) <= 1e-5);
+  const enc = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true, normFirst: true }), 2);
+  await check("TransformerEncoder", enc, [randn([2, 6, 8])], {}, 2e-5);
+  await check("Upsample nearest", new nn.Upsample({ scaleFactor: 2 }), [randn([1, 2, 3, 3])]);
+  await check("Upsample bilinear", new nn.Upsample({ size: [5, 7], mode: "bilinear", alignCorners: true }), [randn([1, 2, 3, 4])]);
+});
 
 test("onnx: the MNIST CNN exports with a dynamic batch and ONNX Runtime agrees at other batch sizes", async () => {
   manualSeed(5);
