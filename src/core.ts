@@ -42,6 +42,15 @@ export {
   cumprod, cummax, cummin, logcumsumexp, any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc,
 } from "./ops/scan.js";
 export type { ValuesIndicesTuple, MinMaxTuple } from "./ops/named-tuple.js";
+export {
+  diagonal, diagEmbed, diag, trace, mv, addmm, addbmm, baddbmm, addmv, addr, tensordot, kron, cross, cdist, type ScaleOptions,
+} from "./ops/linalg.js";
+export { einsum } from "./ops/einsum.js";
+export * as linalg from "./ops/linalg-namespace.js";
+export {
+  movedim, movedim as moveaxis, swapaxes, swapaxes as swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d, atleast3d,
+  hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,
+} from "./ops/shape-more.js";
 export { conv2d, conv1d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "./ops/conv.js";
 export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, type Pool2dOptions } from "./ops/pool.js";
 export { setNumThreads, getNumThreads, initWasmBackend } from "./backend/wasm/index.js";

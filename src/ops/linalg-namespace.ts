@@ -1,0 +1,10 @@
+/** `torch.linalg`, nested as in PyTorch: `linalg.norm(x)`, `linalg.vectorNorm(x, 1)`, `linalg.cross(a, b)`. */
+import type { Tensor } from "../tensor/tensor.js";
+import { cross as crossAnyDim } from "./linalg.js";
+
+export { norm, vectorNorm, matrixNorm } from "./linalg-norm.js";
+
+/** `linalg.cross(a, b, dim=-1)`: like `cross`, but the default dim is the last (PyTorch's linalg.cross). */
+export function cross(a: Tensor, b: Tensor, dim = -1): Tensor {
+  return crossAnyDim(a, b, dim);
+}
