@@ -6,9 +6,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
-import { abs, ne, pow } from "./elementwise.js";
+import { abs, isnan, pow, sign, where } from "./elementwise.js";
 import { amax, amin, norm as pNorm, sum } from "./reduce.js";
-import { to } from "./shape.js";
 
 type Dims = number | readonly number[];
 
@@ -22,7 +21,8 @@ export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdim = false): Ten
   }
   if (ord === Infinity) return amax(abs(x), axes, keepdim);
   if (ord === -Infinity) return amin(abs(x), axes, keepdim);
-  if (ord === 0) return to(sum(ne(x, 0), axes, keepdim), x.dtype);
+  // The count of non-zeros, kept in the graph with a zero gradient as PyTorch does (sign's rule); NaN counts.
+  if (ord === 0) return sum(abs(sign(where(isnan(x), 1, x))), axes, keepdim);
   if (ord === 1) return sum(abs(x), axes, keepdim);
   if (ord > 0) return pNorm(x, ord, axes, keepdim);
   return pow(sum(pow(abs(x), ord), axes, keepdim), 1 / ord);
