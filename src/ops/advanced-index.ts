@@ -105,7 +105,7 @@ function parse(x: Tensor, raw: readonly Index[], op: string): ParsedIndex {
   const used = entries.reduce<number>((a, e) => a + width(e), 0);
   const ellipses = entries.filter((e) => e === "...").length;
   if (ellipses > 1) throw new Error(`${op}: an index can only have a single ellipsis ("..."), got ${ellipses}`);
-  if (used > x.ndim) throw new Error(`${op}: too many indices for a tensor of shape ${fmt(x.shape)}: the index uses ${used} dims`);
+  if (used > x.ndim) throw new Error(`${op}: too many indices (${used}) for a tensor of shape ${fmt(x.shape)}`);
   const expanded: (number | string | null | Tensor)[] = [];
   for (const e of entries) {
     if (e === "...") for (let k = 0; k < x.ndim - used; k++) expanded.push(":");

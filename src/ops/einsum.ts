@@ -106,6 +106,7 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
     maxEll = Math.max(maxEll, nEll);
     const labels = expandEllipsis(letters, nEll);
     labels.forEach((l, d) => {
+      if (labels.indexOf(l) !== d) return; // a repeat within this operand: dedupe checks it (a diagonal)
       const prev = sizes.get(l);
       const n = t.shape[d];
       if (prev !== undefined && prev !== n && prev !== 1 && n !== 1) {
