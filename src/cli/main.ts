@@ -11,6 +11,7 @@ import { buildModel, examCnn } from "../models/index.js";
 import { summary } from "../utils/summary.js";
 import { setNumThreads } from "../core.js";
 import { getBackend } from "../core.js";
+import { examCommand, runExamCommand } from "./exam.js";
 
 const cli = defineCli({
   name: "deeptype",
@@ -44,6 +45,7 @@ const cli = defineCli({
       summary: "Print a model's layers: output shape, parameters, receptive field, multiply-adds.",
       positionals: [{ name: "model", help: "cnn, mlp, or exam6 (the exam's Problem 6 network on 3x375x375 images)", required: true }],
     },
+    examCommand,
   ],
 } as const);
 
@@ -80,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
     r.confusion.forEach((row, i) => console.log(`${i}: ${row.map((v) => String(v).padStart(4)).join("")}`));
     return 0;
   }
+  if (parsed.command === "exam") return runExamCommand(parsed.positionals.item as string | undefined, parsed.options as unknown as Parameters<typeof runExamCommand>[1]);
   const name = parsed.positionals.model as string;
   if (name === "exam6") console.log(summary(examCnn(), [3, 375, 375]).table);
   else if (name === "cnn" || name === "mlp") console.log(summary(buildModel(name), [1, 28, 28]).table);

@@ -13,6 +13,18 @@ import path from "node:path";
 import { loadSafetensors, saveSafetensors } from "./files.js";
 import type { SerializeOptions, TensorRecord } from "./safetensors.js";
 import { INDEX_SUFFIX, loadShardedSafetensors, saveShardedSafetensors } from "./sharded.js";
+import { parsePytorch } from "./pytorch.js";
+
+/**
+ * Reads a PyTorch `.pt`/`.pth` file (torch.save's zip format) without running code from it: only
+ * tensors, containers, numbers and strings are accepted; see `io/pytorch.ts`.
+ *
+ * @example const ckpt = await loadPytorch("ckpt.pt") as { model: Record<string, Tensor>; epoch: number };
+ */
+export async function loadPytorch(file: string): Promise<unknown> {
+  const bytes = await fs.promises.readFile(file);
+  return parsePytorch(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+}
 
 /** A tensor as a plain record (contiguous copy). */
 export function toRecord(t: Tensor): TensorRecord {
@@ -49,7 +61,8 @@ export async function saveWeights(
 
 /**
  * `model.loadStateDict(await loadWeights("model.safetensors"))`. Also reads sharded checkpoints
- * (`model.safetensors.index.json`, or a folder holding `model.safetensors` or that index).
+ * (`model.safetensors.index.json`, or a folder holding `model.safetensors` or that index) and PyTorch
+ * state dicts saved with `torch.save(model.state_dict(), "model.pt")` (`.pt`, `.pth`, `.bin`).
  */
 export async function loadWeights(file: string): Promise<Record<string, Tensor>> {
   let target = file;
@@ -59,6 +72,15 @@ export async function loadWeights(file: string): Promise<Record<string, Tensor>>
     if (fs.existsSync(single)) target = single;
     else if (fs.existsSync(index)) target = index;
     else throw new Error(`loadWeights: folder ${file} holds neither model.safetensors nor model.safetensors${INDEX_SUFFIX}`);
+  }
+  if (/\.(pt|pth|bin)$/.test(target)) {
+    const value = await loadPytorch(target);
+    const entries = value !== null && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [];
+    if (entries.length === 0 || !entries.every(([, v]) => v instanceof Tensor)) {
+      const keys = entries.map(([k]) => k).slice(0, 8).join(", ");
+      throw new Error(`loadWeights: ${file} holds ${entries.length ? `an object with keys ${keys}` : "no dict of tensors"}, not a state dict; use loadPytorch(file) and pick the state dict (e.g. ckpt.model)`);
+    }
+    return value as Record<string, Tensor>;
   }
   const tensors = target.endsWith(INDEX_SUFFIX) ? await loadShardedSafetensors(target) : (await loadSafetensors(target)).tensors;
   // Null prototype: a weight named "__proto__" stays an entry instead of replacing the prototype.

@@ -1,11 +1,11 @@
 /**
- * Converting deeptype's dtypes into the other element types PyTorch and Hugging Face files use
- * (half precision, bfloat16, 64/16/8-bit integers), for writers that must produce those files.
+ * Converting between deeptype's dtypes and the other element types PyTorch and Hugging Face files
+ * use (half precision, bfloat16, 64/16/8-bit integers), for the file readers and writers.
  *
- * The reading direction (every file dtype into float32/float64/int32/bool) lives in the safetensors
- * parser; this module holds the writing direction, kept apart from the format codec so the codec
- * stays about the container and this stays about numbers. The rules, which `docs/io-and-reports.md`
- * lists:
+ * Both directions live here, apart from the container formats (safetensors, PyTorch's zip), so the
+ * codecs stay about containers and this stays about numbers. Reading (`READ_CODES`, `decode`): every
+ * file dtype widens exactly into float32/float64/int32/bool, 64-bit and unsigned 32-bit integers
+ * only when every value fits. Writing, the rules `docs/io-and-reports.md` lists:
  * - F16 and BF16 are written from float tensors with round-to-nearest-even, as PyTorch's `.half()`
  *   and `.bfloat16()` do; values beyond the range become ±Infinity, NaN stays NaN.
  * - I64 holds every int32 exactly; I16, I8 and U8 are written only when every value fits, otherwise
@@ -35,6 +35,90 @@ const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
   int32: ["I32", "I64", "I16", "I8", "U8"],
   bool: ["BOOL", "U8"],
 };
+
+/**
+ * One row per dtype code of the format: its byte size, the deeptype dtype it is read into, and how
+ * one element is read (little-endian) from a DataView. Validation and decoding are driven by this
+ * table only, so supporting another code is one row here.
+ * Narrow integer types widen to int32 exactly; I64/U64/U32 are read into int32 only when every value
+ * fits (PyTorch writes BatchNorm's `num_batches_tracked` as I64); F16/BF16 widen to float32 exactly.
+ * `into: null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
+ * `native: true` marks rows whose bytes are exactly the target typed array's (a plain copy on little-endian hosts).
+ */
+export interface SafetensorsCode {
+  size: number;
+  into: TensorRecord["dtype"] | null;
+  read?: (v: DataView, at: number) => number | bigint;
+  native?: boolean;
+}
+
+const f16 = (v: DataView, at: number): number => halfToFloat(v.getUint16(at, true));
+const bf16Scratch = new DataView(new ArrayBuffer(4));
+const bf16 = (v: DataView, at: number): number => {
+  bf16Scratch.setUint32(0, v.getUint16(at, true) << 16);
+  return bf16Scratch.getFloat32(0);
+};
+
+export const READ_CODES: Readonly<Record<string, SafetensorsCode>> = Object.freeze(Object.assign(Object.create(null) as Record<string, SafetensorsCode>, {
+  BOOL: { size: 1, into: "bool", read: (v, at) => (v.getUint8(at) !== 0 ? 1 : 0) },
+  U8: { size: 1, into: "int32", read: (v, at) => v.getUint8(at) },
+  I8: { size: 1, into: "int32", read: (v, at) => v.getInt8(at) },
+  U16: { size: 2, into: "int32", read: (v, at) => v.getUint16(at, true) },
+  I16: { size: 2, into: "int32", read: (v, at) => v.getInt16(at, true) },
+  I32: { size: 4, into: "int32", read: (v, at) => v.getInt32(at, true), native: true },
+  U32: { size: 4, into: "int32", read: (v, at) => v.getUint32(at, true) },
+  I64: { size: 8, into: "int32", read: (v, at) => v.getBigInt64(at, true) },
+  U64: { size: 8, into: "int32", read: (v, at) => v.getBigUint64(at, true) },
+  F16: { size: 2, into: "float32", read: f16 },
+  BF16: { size: 2, into: "float32", read: bf16 },
+  F32: { size: 4, into: "float32", read: (v, at) => v.getFloat32(at, true), native: true },
+  F64: { size: 8, into: "float64", read: (v, at) => v.getFloat64(at, true), native: true },
+  F8_E4M3: { size: 1, into: null },
+  F8_E5M2: { size: 1, into: null },
+} satisfies Record<string, SafetensorsCode>));
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Half-precision bits to a number (exact in float32): `halfToFloat(0x3c00) === 1`. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/**
+ * Reads `n` little-endian elements of file dtype `code` from `bytes` at `begin` into a fresh typed
+ * array of the deeptype dtype `READ_CODES[code].into`; `bad` reports an integer that does not fit.
+ *
+ * @example decode("F16", bytes, 0, 2, (m) => { throw new Error(m); }) // Float32Array [1, -2]
+ */
+export function decode(
+  code: string,
+  bytes: Uint8Array,
+  begin: number,
+  n: number,
+  bad: (msg: string) => never,
+): TensorRecord["data"] {
+  // Always copy: the result must not alias the file buffer and must be aligned for its element type.
+  const row = READ_CODES[code];
+  const into = row.into as TensorRecord["dtype"];
+  const Out = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array }[into];
+  if (row.native && LITTLE_ENDIAN) return new Out(bytes.slice(begin, begin + n * row.size).buffer);
+  const out = new Out(n);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * row.size);
+  const read = row.read!;
+  for (let i = 0; i < n; i++) {
+    const v = read(view, i * row.size);
+    if (into === "int32" && (v < -2147483648 || v > 2147483647)) {
+      bad(`element ${i} (${v}) of this ${code} tensor does not fit in int32, the widest integer dtype deeptype has`);
+    }
+    out[i] = Number(v);
+  }
+  return out;
+}
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

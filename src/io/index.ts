@@ -5,3 +5,5 @@
 export { serializeSafetensors, parseSafetensors, type TensorRecord, type ParsedSafetensors, type SafetensorsDType, type SerializeOptions, type SafetensorsReadOptions } from "./safetensors.js";
 export { floatToHalfBits, floatToBFloat16Bits, type FileDType } from "./dtypes.js";
 export { renameKeys, type KeyRenamer } from "./keys.js";
+export { parsePytorch } from "./pytorch.js";
+export { unpickle, PyDict, type UnpickleOptions } from "./pickle.js";

@@ -14,7 +14,7 @@
  * This module is pure (no Node imports) so it runs in browsers too; see `files.ts` for disk I/O.
  */
 import { parseJsonStrict } from "./json-scan.js";
-import { encodedByteLength, encodeInto, type FileDType } from "./dtypes.js";
+import { decode, encodedByteLength, encodeInto, READ_CODES, type FileDType } from "./dtypes.js";
 
 /** The dtypes deeptype stores; they map to safetensors' F32, F64, I32 and BOOL. */
 export type SafetensorsDType = "float32" | "float64" | "int32" | "bool";
@@ -44,46 +44,7 @@ export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
 const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
-/**
- * One row per dtype code of the format: its byte size, the deeptype dtype it is read into, and how
- * one element is read (little-endian) from a DataView. Validation and decoding are driven by this
- * table only, so supporting another code is one row here.
- * Narrow integer types widen to int32 exactly; I64/U64/U32 are read into int32 only when every value
- * fits (PyTorch writes BatchNorm's `num_batches_tracked` as I64); F16/BF16 widen to float32 exactly.
- * `into: null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
- * `native: true` marks rows whose bytes are exactly the target typed array's (a plain copy on little-endian hosts).
- */
-export interface SafetensorsCode {
-  size: number;
-  into: SafetensorsDType | null;
-  read?: (v: DataView, at: number) => number | bigint;
-  native?: boolean;
-}
-
-const f16 = (v: DataView, at: number): number => halfToFloat(v.getUint16(at, true));
-const bf16Scratch = new DataView(new ArrayBuffer(4));
-const bf16 = (v: DataView, at: number): number => {
-  bf16Scratch.setUint32(0, v.getUint16(at, true) << 16);
-  return bf16Scratch.getFloat32(0);
-};
-
-export const READ_CODES: Readonly<Record<string, SafetensorsCode>> = Object.freeze(Object.assign(Object.create(null) as Record<string, SafetensorsCode>, {
-  BOOL: { size: 1, into: "bool", read: (v, at) => (v.getUint8(at) !== 0 ? 1 : 0) },
-  U8: { size: 1, into: "int32", read: (v, at) => v.getUint8(at) },
-  I8: { size: 1, into: "int32", read: (v, at) => v.getInt8(at) },
-  U16: { size: 2, into: "int32", read: (v, at) => v.getUint16(at, true) },
-  I16: { size: 2, into: "int32", read: (v, at) => v.getInt16(at, true) },
-  I32: { size: 4, into: "int32", read: (v, at) => v.getInt32(at, true), native: true },
-  U32: { size: 4, into: "int32", read: (v, at) => v.getUint32(at, true) },
-  I64: { size: 8, into: "int32", read: (v, at) => v.getBigInt64(at, true) },
-  U64: { size: 8, into: "int32", read: (v, at) => v.getBigUint64(at, true) },
-  F16: { size: 2, into: "float32", read: f16 },
-  BF16: { size: 2, into: "float32", read: bf16 },
-  F32: { size: 4, into: "float32", read: (v, at) => v.getFloat32(at, true), native: true },
-  F64: { size: 8, into: "float64", read: (v, at) => v.getFloat64(at, true), native: true },
-  F8_E4M3: { size: 1, into: null },
-  F8_E5M2: { size: 1, into: null },
-} satisfies Record<string, SafetensorsCode>));
+export { READ_CODES, type SafetensorsCode } from "./dtypes.js";
 
 /** Limits on what a reader accepts from an untrusted file. */
 export interface SafetensorsReadOptions {
@@ -227,41 +188,6 @@ export function serializeSafetensors(
     else encodeInto(rec, codes[i] as FileDType, out, pos, `serializeSafetensors: tensor "${name}"`);
     pos += sizes[i];
   });
-  return out;
-}
-
-/** Half-precision bits to a number (exact in float32). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-function decode(
-  code: string,
-  bytes: Uint8Array,
-  begin: number,
-  n: number,
-  bad: (msg: string) => never,
-): SafetensorsArray {
-  // Always copy: the result must not alias the file buffer and must be aligned for its element type.
-  const row = READ_CODES[code];
-  const into = row.into as SafetensorsDType;
-  const Out = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array }[into];
-  if (row.native && LITTLE_ENDIAN) return new Out(bytes.slice(begin, begin + n * row.size).buffer);
-  const out = new Out(n);
-  const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * row.size);
-  const read = row.read!;
-  for (let i = 0; i < n; i++) {
-    const v = read(view, i * row.size);
-    if (into === "int32" && (v < -2147483648 || v > 2147483647)) {
-      bad(`element ${i} (${v}) of this ${code} tensor does not fit in int32, the widest integer dtype deeptype has`);
-    }
-    out[i] = Number(v);
-  }
   return out;
 }
 
