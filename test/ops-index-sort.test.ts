@@ -43,6 +43,10 @@ test("set: x[...] = v writes in place, through views, with gradients to x and v 
   y.mul(tensor([1, 2, 3, 4])).sum().backward();
   assert.deepEqual(w.grad!.tolist(), [[1, 2, 3, 4], [0, 2, 3, 0], [1, 2, 3, 4]]);
   assert.deepEqual(v.grad!.tolist(), [1, 4]);
+  const acc = zeros([2, 3]);
+  acc.scatter_(1, int([[0, 0], [2, 1]]), 1.5, { reduce: "add" });
+  assert.deepEqual(acc.tolist(), [[3, 0, 0], [0, 1.5, 1.5]]);
+  throwsWith(() => acc.scatter_(1, int([[0]]), 2, { reduce: "multiply" }), 'scatter_: reduce "multiply" is not supported; use reduce "add" (or scatterAdd_), or compute the product out of place');
   const leaf = randn([3], { requiresGrad: true });
   throwsWith(() => leaf.set(0, 1), /^set: a view of a leaf tensor that requires grad cannot be modified in place while gradients are recorded; wrap the update in noGrad/);
   noGrad(() => leaf.set(0, 1));

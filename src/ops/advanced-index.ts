@@ -45,8 +45,8 @@ declare module "../tensor/tensor.js" {
     /** `x.maskedScatter(mask, src)`: where mask is true, take src's elements in order. */
     maskedScatter(mask: Tensor, source: Tensor): Tensor;
     maskedScatter_(mask: Tensor, source: Tensor): this;
-    /** `x.scatter_(1, idx, src)`: in-place scatter. */
-    scatter_(dim: number, index: Tensor, src: Tensor | number): this;
+    /** `x.scatter_(1, idx, src)`: in-place scatter; `{ reduce: "add" }` adds instead of writing. */
+    scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: "add" | "multiply" }): this;
     scatterAdd_(dim: number, index: Tensor, src: Tensor): this;
     /** `x.indexAdd_(0, idx, src, { alpha })`: x[idx[i]] += alpha * src[i] along dim. */
     indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): this;
@@ -421,7 +421,12 @@ installMethods({
   indexFill_: (x: Tensor, dim: number, index: Tensor, value: TensorLike) => inplace(x, "indexFill_", (s) => indexFill(s, dim, index, value)),
   maskedScatter,
   maskedScatter_: (x: Tensor, mask: Tensor, source: Tensor) => inplace(x, "maskedScatter_", (s) => maskedScatter(s, mask, source)),
-  scatter_: (x: Tensor, dim: number, index: Tensor, src: Tensor | number) => inplace(x, "scatter_", (s) => scatter(s, dim, index, src)),
+  scatter_: (x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: string } = {}) => {
+    if (opts.reduce === undefined) return inplace(x, "scatter_", (s) => scatter(s, dim, index, src));
+    if (opts.reduce !== "add") throw new Error(`scatter_: reduce "${opts.reduce}" is not supported; use reduce "add" (or scatterAdd_), or compute the product out of place`);
+    const full = typeof src === "number" ? expand(reshape(asTensor(src, x.dtype), index.shape.map(() => 1)), index.shape) : src;
+    return inplace(x, "scatter_", (s) => scatterAdd(s, dim, index, full));
+  },
   scatterAdd_: (x: Tensor, dim: number, index: Tensor, src: Tensor) => inplace(x, "scatterAdd_", (s) => scatterAdd(s, dim, index, src)),
   indexAdd_: (x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}) =>
     inplace(x, "indexAdd_", (s) => indexAdd(s, dim, index, opts.alpha === undefined || opts.alpha === 1 ? source : mul(source, opts.alpha))),
