@@ -1,4 +1,5 @@
 /** Convolution layers: Conv1d, Conv2d, ConvTranspose2d (PyTorch layouts, so weights move between the two). */
+import { describe } from "../../tensor/check.js";
 import { Tensor, zeros, conv1d, conv2d, convTranspose2d, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool, pyTuple, fmtShape } from "../module.js";
 import { defaultLinearInit, checkCount, type LayerOptions } from "./linear.js";
@@ -17,6 +18,7 @@ export interface ConvOptions<P> extends LayerOptions {
 }
 
 function tuple(v: Pair | number, n: number, layer: string, name: string, min: number): number[] {
+  if (typeof v !== "number" && !Array.isArray(v)) throw new Error(`${layer}: ${name} must be ${n === 1 ? "an integer" : `an integer or ${n} integers`} >= ${min}, got ${describe(v)}`);
   const a = typeof v === "number" ? new Array<number>(n).fill(v) : [...v];
   if (a.length !== n || a.some((x) => !Number.isInteger(x) || x < min)) {
     throw new Error(`${layer}: ${name} must be ${n === 1 ? "an integer" : `an integer or ${n} integers`} >= ${min}, got ${JSON.stringify(v)}`);
