@@ -53,6 +53,7 @@ export {
 } from "./ops/shape-more.js";
 export { conv2d, conv1d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "./ops/conv.js";
 export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, type Pool2dOptions } from "./ops/pool.js";
+export { conv2dRelu, type FusedMaxPool2d } from "./ops/fused.js";
 export { setNumThreads, getNumThreads, initWasmBackend } from "./backend/wasm/index.js";
 
 import { registerWasmBackend } from "./backend/wasm/index.js";

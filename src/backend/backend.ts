@@ -134,6 +134,13 @@ export interface Backend {
   conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void;
   /** Gradient of conv2d with respect to its weight: x, gy -> out [O,C/groups,kH,kW]. */
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void;
+  /**
+   * Fused conv2d + bias + ReLU, then max-pooling when `pool` is given. `convShape` is the conv's
+   * [N,O,oH,oW]. Without pool: out [N,O,oH,oW] = relu(conv2d(x, w) + bias) (indices null). With it:
+   * out and indices are maxPool2d's of that (indices flat in the [oH,oW] plane). Must equal conv2d,
+   * unary("relu") and maxPool2d run in turn.
+   */
+  conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void;
 
   /** x [N,C,H,W] -> out [N,C,oH,oW] and indices (int32, flat h*W+w in the input plane). */
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void;

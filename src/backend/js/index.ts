@@ -307,6 +307,9 @@ export class JsBackend implements Backend {
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
     conv.conv2dBackwardWeight(x, gy, out, p);
   }
+  conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void {
+    conv.conv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
+  }
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
     conv.maxPool2d(x, out, indices, p);
   }
