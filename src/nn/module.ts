@@ -111,6 +111,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return out as Out;
   }
 
+  /** `m.hasForwardHooks()`: whether any forward (pre-)hook is registered (nn.Sequential fuses only hook-free layers). */
+  hasForwardHooks(): boolean {
+    return this._preHooks.size > 0 || this._hooks.size > 0;
+  }
+
   /** `m.registerForwardPreHook((m, args) => { ... })`: runs before each `call`; returning an array replaces the arguments. */
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
     return addHook(this._preHooks, hook);
