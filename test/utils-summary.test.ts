@@ -113,3 +113,17 @@ test("Conv1d and pooling with a stride different from the kernel: receptive fiel
   // k3 s1: r 3, j 1; k3 s2: r 5, j 2; k2 (stride defaults to 2): r 7, j 4.
   assert.deepEqual(summary(p, [1, 20, 20]).layers.map((l) => l.receptiveField), [3, 5, 7]);
 });
+
+test("once a layer mixes every position, later convolutions stay 'all'; layers without a kernel keep the field", () => {
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 2, 3), // r 3
+    new nn.Identity(), // r 3: no kernel
+    new nn.Flatten(), // all
+    new nn.Unflatten(1, [2, 6, 6]),
+    new nn.Conv2d(2, 1, 3), // still all: each output already saw the whole input
+  );
+  const s = summary(model, [1, 8, 8]);
+  assert.deepEqual(s.layers.map((l) => l.receptiveField), [3, 3, null, null, null]);
+  const lin = summary(new nn.Sequential(new nn.Linear(4, 4), new nn.Unflatten(1, [1, 2, 2]), new nn.MaxPool2d(2)), [4]);
+  assert.deepEqual(lin.layers.map((l) => l.receptiveField), [null, null, null]);
+});
