@@ -129,6 +129,11 @@ test("depth-regression: stored order puts only night in val, shuffling balances 
   assert.ok(last(r.flipBug.trainLoss) > r.bugFloor, `bug ${last(r.flipBug.trainLoss)} vs its floor ${r.bugFloor}`);
   assert.ok(r.flipBug.cleanTrainLoss > r.bugFloor, `bug clean ${r.flipBug.cleanTrainLoss} vs its floor ${r.bugFloor}`);
   assert.ok(r.flipBug.trainLoss[11] < r.flipBug.trainLoss[0], "the bug's run still learns something");
+  // The data check catches the bug before training: mirrored images with unmirrored depth maps.
+  assert.equal(r.probe.correct.ok, true, r.probe.correct.message);
+  assert.ok(r.probe.correct.flipped > 0);
+  assert.equal(r.probe.flipBug.ok, false);
+  assert.equal(r.probe.flipBug.misaligned, r.probe.flipBug.flipped);
   // No assertion on validation error: with 4 validation scenes it follows the training trajectory's
   // noise (the js and wasm backends, which round differently, disagree on its sign).
 });

@@ -2,6 +2,9 @@
 // Threads split the (image, group) pairs, so each thread writes its own slice of the output and
 // needs no synchronisation inside a kernel.
 import { gemm, gemmScratchBytes } from "./gemm";
+import {
+  directConv, directPack, directPackBytes, directScratchBytes, EPI_RELU_POOL,
+} from "./convdirect";
 
 // Lays the receptive fields of output rows [oh0, oh1) of one image's group out as
 // col[cg·kH·kW, (oh1-oh0)·oW] (zero where padded).
@@ -91,9 +94,26 @@ function col2im(
   return kH == 1 && kW == 1 && sH == 1 && sW == 1 && pH == 0 && pW == 0;
 }
 
-/** Bytes of scratch one conv thread needs: gemm packing plus one col matrix. */
-export function convScratchBytes(cg: i32, kH: i32, kW: i32, oH: i32, oW: i32): i32 {
-  return gemmScratchBytes() + cg * kH * kW * oH * oW * 4;
+/** Whether the direct kernels (./convdirect.ts) do the forward and input gradient: stride 1, not 1×1. */
+@inline function directFwd(kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32): bool {
+  return sH == 1 && sW == 1 && !isPointwise(kH, kW, sH, sW, pH, pW);
+}
+
+/** Whether the forward kernel can fuse bias + ReLU (+ 2×2 max-pool): it must take the direct path. */
+export function convFusable(kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32): bool {
+  return directFwd(kH, kW, sH, sW, pH, pW);
+}
+
+/** Bytes of scratch one conv thread needs, the most any of the kernels' paths takes. */
+export function convScratchBytes(
+  C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
+): i32 {
+  const cg = C / G, og = O / G;
+  let b = gemmScratchBytes() + cg * kH * kW * oH * oW * 4;
+  if (directFwd(kH, kW, sH, sW, pH, pW)) {
+    b = max(b, directPackBytes(og, cg, kH, kW) + 64 + directScratchBytes(og, cg, kH, kW, dH, W + 2 * pW, oH));
+  }
+  return b;
 }
 
 /**
@@ -104,28 +124,48 @@ export function convScratchBytes(cg: i32, kH: i32, kW: i32, oH: i32, oW: i32): i
   return NG >= nt ? 1 : min(most, (nt + NG - 1) / NG);
 }
 
+/**
+ * epi: EPI_PLAIN (bias when given), or on the direct path EPI_RELU (bias + ReLU) or EPI_RELU_POOL
+ * (bias + ReLU + 2×2 stride-2 max-pool into `out` [N, O, oH/2, oW/2] with indices at `idx`).
+ */
 export function conv2dTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
-  x: usize, w: usize, bias: usize, out: usize, scratch: usize, scratchStride: i32,
+  x: usize, w: usize, bias: usize, out: usize, scratch: usize, scratchStride: i32, epi: i32, idx: usize,
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
   const col = mine + <usize>gemmScratchBytes();
-  const direct = isPointwise(kH, kW, sH, sW, pH, pW);
-  // Bands of output rows: each is an independent slice of the gemm's columns.
+  const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
+  const direct = directFwd(kH, kW, sH, sW, pH, pW);
+  // Bands of output rows: each is an independent slice of the gemm's columns (even-aligned when pooling).
   const bands = bandsFor(N * G, nt, oH);
-  const rows = (oH + bands - 1) / bands;
+  let rows = (oH + bands - 1) / bands;
+  if (epi == EPI_RELU_POOL) rows += rows & 1;
+  const pa = mine, work = mine + <usize>((directPackBytes(og, cg, kH, kW) + 63) & ~63);
+  let packed = -1;
   for (let t = tid; t < N * G * bands; t += nt) {
     const ng = t / bands, band = t % bands;
     const n = ng / G, g = ng % G;
     const oh0 = band * rows, oh1 = min(oH, oh0 + rows);
     if (oh0 >= oh1) continue;
-    const cols = (oh1 - oh0) * oW;
     const xg = x + <usize>((n * C + g * cg) * H * W) * 4;
-    if (!direct) im2col(xg, cg, H, W, kH, kW, oh0, oh1, oW, sH, sW, pH, pW, dH, dW, col);
+    if (direct) {
+      if (packed != g) directPack(w + <usize>(g * og * Kc) * 4, og, cg, kH, kW, pa);
+      packed = g;
+      const bg = bias ? bias + <usize>(g * og) * 4 : 0;
+      if (epi == EPI_RELU_POOL) {
+        const at = <usize>((n * O + g * og) * (oH >> 1) * (oW >> 1)) * 4;
+        directConv(og, cg, H, W, kH, kW, dH, dW, pH, pW, oH, oW, oh0, oh1, xg, pa, bg, out + at, idx + at, epi, work);
+      } else {
+        directConv(og, cg, H, W, kH, kW, dH, dW, pH, pW, oH, oW, oh0, oh1, xg, pa, bg, out + <usize>((n * O + g * og) * P) * 4, 0, epi, work);
+      }
+      continue;
+    }
+    const cols = (oh1 - oh0) * oW;
+    if (!pointwise) im2col(xg, cg, H, W, kH, kW, oh0, oh1, oW, sH, sW, pH, pW, dH, dW, col);
     const y = out + <usize>((n * O + g * og) * P + oh0 * oW) * 4;
-    if (direct) gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, xg + <usize>(oh0 * oW) * 4, P, 1, y, P, false, mine);
+    if (pointwise) gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, xg + <usize>(oh0 * oW) * 4, P, 1, y, P, false, mine);
     else gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, col, cols, 1, y, P, false, mine);
     if (bias) {
       for (let o = 0; o < og; o++) {
@@ -147,7 +187,7 @@ export function conv2dBackwardInputTask(
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW, kk = kH * kW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
   const col = mine + <usize>gemmScratchBytes();
-  const direct = isPointwise(kH, kW, sH, sW, pH, pW);
+  const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
   // Bands of input channels: their col rows and their image planes are disjoint, so col2im of
   // different bands never writes the same element.
   const bands = bandsFor(N * G, nt, cg);
@@ -161,7 +201,7 @@ export function conv2dBackwardInputTask(
     const a = w + <usize>(g * og * Kc + c0 * kk) * 4;
     const b = gy + <usize>((n * O + g * og) * P) * 4;
     // gcol = W_gᵀ · gy_g: the transpose is just swapped strides of the weight.
-    if (direct) {
+    if (pointwise) {
       gemm((c1 - c0) * kk, P, og, a, 1, Kc, b, P, 1, xg, P, false, mine);
     } else {
       gemm((c1 - c0) * kk, P, og, a, 1, Kc, b, P, 1, col, P, false, mine);
@@ -223,144 +263,5 @@ export function sumPartialsTask(tid: i32, nt: i32, G: i32, og: i32, Kc: i32, par
     let s: f32 = 0;
     for (let t = 0; t < parts; t++) s += load<f32>(src + <usize>(t * n) * 4 + at);
     store<f32>(dst + <usize>i * 4, s);
-  }
-}
-
-// Pooling: threads split the N·C planes.
-
-// The common 2×2, stride 2, unpadded window: four loads and no bounds checks per output. The scan
-// order and the NaN/tie rules are those of the general loop below.
-function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: usize, idx: usize): void {
-  const xp = x + <usize>(pl * H * W) * 4;
-  const op = <usize>(pl * oH * oW) * 4;
-  for (let oh = 0; oh < oH; oh++) {
-    const r0 = 2 * oh * W;
-    for (let ow = 0; ow < oW; ow++) {
-      const i0 = r0 + 2 * ow;
-      let best = load<f32>(xp + <usize>i0 * 4), arg = i0;
-      if (best == best) {
-        const a = load<f32>(xp + <usize>(i0 + 1) * 4);
-        if (a > best || a != a) { best = a; arg = i0 + 1; }
-        if (best == best) {
-          const b = load<f32>(xp + <usize>(i0 + W) * 4);
-          if (b > best || b != b) { best = b; arg = i0 + W; }
-          if (best == best) {
-            const c = load<f32>(xp + <usize>(i0 + W + 1) * 4);
-            if (c > best || c != c) { best = c; arg = i0 + W + 1; }
-          }
-        }
-      }
-      const o = op + <usize>(oh * oW + ow) * 4;
-      store<f32>(out + o, best);
-      store<i32>(idx + o, arg);
-    }
-  }
-}
-
-export function maxPoolTask(
-  tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
-  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize, out: usize, idx: usize,
-): void {
-  // Only when every window lies inside the input: ceil_mode adds a last, partial window.
-  const fast = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1 && 2 * oH <= H && 2 * oW <= W;
-  for (let pl = tid; pl < planes; pl += nt) {
-    if (fast) {
-      maxPool2x2(pl, H, W, oH, oW, x, out, idx);
-      continue;
-    }
-    const xp = x + <usize>(pl * H * W) * 4;
-    const op = <usize>(pl * oH * oW) * 4;
-    for (let oh = 0; oh < oH; oh++) {
-      for (let ow = 0; ow < oW; ow++) {
-        let best: f32 = -Infinity, arg = -1;
-        for (let kh = 0; kh < kH; kh++) {
-          const h = oh * sH - pH + kh * dH;
-          if (h < 0 || h >= H) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const w = ow * sW - pW + kw * dW;
-            if (w < 0 || w >= W) continue;
-            const v = load<f32>(xp + <usize>(h * W + w) * 4);
-            // NaN wins and stops the scan, as in the reference (and PyTorch).
-            if (v > best || v != v || arg < 0) {
-              best = v; arg = h * W + w;
-              if (v != v) { kh = kH; break; }
-            }
-          }
-        }
-        const o = op + <usize>(oh * oW + ow) * 4;
-        store<f32>(out + o, best);
-        store<i32>(idx + o, arg);
-      }
-    }
-  }
-}
-
-export function maxPoolBackwardTask(tid: i32, nt: i32, planes: i32, HW: i32, oHW: i32, gy: usize, idx: usize, gx: usize): void {
-  for (let pl = tid; pl < planes; pl += nt) {
-    const dst = gx + <usize>(pl * HW) * 4;
-    memory.fill(dst, 0, <usize>HW * 4);
-    const base = <usize>(pl * oHW) * 4;
-    for (let i = 0; i < oHW; i++) {
-      const at = dst + <usize>load<i32>(idx + base + <usize>i * 4) * 4;
-      store<f32>(at, load<f32>(at) + load<f32>(gy + base + <usize>i * 4));
-    }
-  }
-}
-
-// PyTorch's divisor: the window clipped to the padded input, or to the real input.
-@inline function divisor(h0: i32, w0: i32, kH: i32, kW: i32, H: i32, W: i32, pH: i32, pW: i32, includePad: bool): f64 {
-  const h1 = min(h0 + kH, H + pH), w1 = min(w0 + kW, W + pW);
-  if (includePad) return <f64>((h1 - h0) * (w1 - w0));
-  return <f64>((min(h1, H) - max(h0, 0)) * (min(w1, W) - max(w0, 0)));
-}
-
-export function avgPoolTask(
-  tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
-  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, x: usize, out: usize,
-): void {
-  for (let pl = tid; pl < planes; pl += nt) {
-    const xp = x + <usize>(pl * H * W) * 4;
-    for (let oh = 0; oh < oH; oh++) {
-      for (let ow = 0; ow < oW; ow++) {
-        let s: f64 = 0;
-        for (let kh = 0; kh < kH; kh++) {
-          const h = oh * sH - pH + kh * dH;
-          if (h < 0 || h >= H) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const w = ow * sW - pW + kw * dW;
-            if (w >= 0 && w < W) s += <f64>load<f32>(xp + <usize>(h * W + w) * 4);
-          }
-        }
-        const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
-        store<f32>(out + <usize>((pl * oH + oh) * oW + ow) * 4, <f32>(s / d));
-      }
-    }
-  }
-}
-
-export function avgPoolBackwardTask(
-  tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
-  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, gy: usize, gx: usize,
-): void {
-  for (let pl = tid; pl < planes; pl += nt) {
-    const xp = gx + <usize>(pl * H * W) * 4;
-    memory.fill(xp, 0, <usize>(H * W) * 4);
-    for (let oh = 0; oh < oH; oh++) {
-      for (let ow = 0; ow < oW; ow++) {
-        const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
-        const v = <f32>(<f64>load<f32>(gy + <usize>((pl * oH + oh) * oW + ow) * 4) / d);
-        for (let kh = 0; kh < kH; kh++) {
-          const h = oh * sH - pH + kh * dH;
-          if (h < 0 || h >= H) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const w = ow * sW - pW + kw * dW;
-            if (w >= 0 && w < W) {
-              const p = xp + <usize>(h * W + w) * 4;
-              store<f32>(p, load<f32>(p) + v);
-            }
-          }
-        }
-      }
-    }
   }
 }
