@@ -19,7 +19,7 @@ const TESTS = {
   "src/utils/summary.ts": ["test/utils-summary.test.ts"],
   "src/utils": ["test/utils-summary.test.ts", "test/diagnostics.test.ts", "test/progress.test.ts", "test/report.test.ts"],
   "src/data/split.ts": ["test/data-split.test.ts", "test/data-shuffle-stats.test.ts"],
-  "src/data/sampler.ts": ["test/data-loader.test.ts", "test/data-shuffle-stats.test.ts"],
+  "src/data/sampler.ts": ["test/data-sampler.test.ts", "test/data-shuffle-stats.test.ts"],
   "src/data": ["test/data-*.test.ts"],
   "src/optim": ["test/optim-*.test.ts"],
   "src/tensor": ["test/tensor.test.ts", "test/autograd.test.ts", "test/errors.test.ts"],
