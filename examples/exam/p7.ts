@@ -77,6 +77,36 @@ const orderRun = shared((ctx: RunContext) => {
   return { ordered: runOne(false), shuffled: runOne(true), trainSize: train.length };
 });
 
+/**
+ * 2.5's domain shift: the same U-Net trained on day scenes only and on day + night, both evaluated on
+ * held-out day and night frames (a model deployed into conditions its data did not cover).
+ */
+export const dayNight = shared((ctx: RunContext) => {
+  const { all, maxDepth } = renderFrames(ctx.tiny ? 16 : 24, 4, ctx.seed + 17);
+  const held = (i: number): boolean => i % 8 === 3;
+  const val = all.filter((_, i) => held(i));
+  const trainAll = all.filter((_, i) => !held(i));
+  const fit = (frames: Frame[]): { day: number; night: number } => {
+    const ds: Dataset<{ image: Tensor; depth: Tensor }> = { length: frames.length, getItem: (i) => ({ image: frames[i].image, depth: frames[i].depth }) };
+    const loader = new DataLoader({ dataset: ds, batchSize: 8, shuffle: true, generator: new Generator(ctx.seed + 18) });
+    const model = new UNet(3, 1, { width: 6, generator: new Generator(ctx.seed + 19) });
+    const opt = new optim.Adam(model.parameters(), { lr: 5e-3 });
+    // The same number of steps for both training sets, so only the data differs.
+    const steps = ctx.tiny ? 60 : 150;
+    for (let s = 0; s < steps;) {
+      for (const b of loader as Iterable<{ image: Tensor; depth: Tensor }>) {
+        if (s++ >= steps) break;
+        opt.zeroGrad();
+        nn.functional.l1Loss(model.train().call(b.image), b.depth).backward();
+        opt.step();
+      }
+    }
+    const err = (set: Frame[]): number => noGrad(() => mean(set.map((f) => nn.functional.l1Loss(model.eval().call(f.image.unsqueeze(0)), f.depth.unsqueeze(0)).item())) * maxDepth);
+    return { day: err(val.filter((f) => f.day)), night: err(val.filter((f) => !f.day)) };
+  };
+  return { dayOnly: fit(trainAll.filter((f) => f.day)), both: fit(trainAll), trainDay: trainAll.filter((f) => f.day).length, trainAll: trainAll.length };
+});
+
 /** Roughness of a loss curve: mean absolute step-to-step change over the mean level. */
 const jitter = (v: readonly number[]): number => mean(v.slice(1).map((x, i) => Math.abs(x - v[i]))) / mean(v);
 
