@@ -42,7 +42,7 @@ const attentionRun = shared((ctx: RunContext) => {
   });
   const before = weightOnMarked();
   const losses: number[] = [];
-  for (let step = 0; step < (ctx.tiny ? 300 : 500); step++) {
+  for (let step = 0; step < (ctx.tiny ? 200 : 500); step++) {
     const b = markedBatch(32, g);
     opt.zeroGrad();
     const [out] = attn.call(b.x, b.x, b.x);

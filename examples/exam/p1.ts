@@ -100,7 +100,7 @@ function mlpRun(ctx: RunContext, o: { bn?: boolean; dropout?: number; initScale?
 }
 
 const bnRuns = shared((ctx: RunContext) => {
-  const steps = ctx.tiny ? 120 : 300;
+  const steps = ctx.tiny ? 80 : 300;
   return {
     plain: mlpRun(ctx, { steps, lr: 0.01 }), bn: mlpRun(ctx, { steps, lr: 0.01, bn: true }),
     badPlain: mlpRun(ctx, { steps, lr: 0.01, initScale: 0.1 }), badBn: mlpRun(ctx, { steps, lr: 0.01, initScale: 0.1, bn: true }),

@@ -228,7 +228,7 @@ export const items: ExamItem[] = [
         values: {
           probeCorrectMisaligned: p.correct.misaligned, probeBugMisaligned: p.flipBug.misaligned,
           meanValCorrect: mean(lv.map((x) => x[0])), meanValBug: mean(lv.map((x) => x[1])),
-          seedsBugWorse: lv.filter(([c, b]) => b > c).length, seeds: lv.length,
+          seedsBugWorse: lv.filter(([c, b]) => b > c).length, seeds: lv.length, floorMetres: runs[0].bugFloor * 2 * 80,
         },
         plots: [{ title: `validation error (m) per epoch, seed ${ctx.seed}`, series: { correct: runs[0].correct.valError, "image-only flip": runs[0].flipBug.valError }, xLabel: "epoch" }],
       };
@@ -236,7 +236,7 @@ export const items: ExamItem[] = [
     judge: (v) => {
       const probe = v.probeCorrectMisaligned === 0 && v.probeBugMisaligned > 0;
       if (probe && v.seedsBugWorse === v.seeds) return { verdict: "confirmed", because: `the probe flags the image-only flip (${v.probeBugMisaligned} misaligned, 0 for the correct flip) and its validation error is higher in all ${v.seeds} seeds (mean ${num(v.meanValBug)} vs ${num(v.meanValCorrect)} m)` };
-      return { verdict: "depends", because: `the probe ${probe ? "flags" : "does not flag"} the bug; validation error higher with the bug in ${v.seedsBugWorse} of ${v.seeds} seeds (mean ${num(v.meanValBug)} vs ${num(v.meanValCorrect)} m): with few validation scenes the gap is within seed noise` };
+      return { verdict: "depends", because: `the probe ${probe ? "flags" : "does not flag"} the bug, but validation error is higher with it in only ${v.seedsBugWorse} of ${v.seeds} seeds (mean ${num(v.meanValBug)} m with the bug vs ${num(v.meanValCorrect)} m without). These street scenes are nearly mirror-symmetric: a scene's depth and its mirror's differ by ${num(v.floorMetres)} m on average, about the model's own error, so the wrong targets cost little here; the exam's "trains much worse" needs scenes whose left and right differ` };
     },
   },
 ];
