@@ -110,3 +110,26 @@ for (const stage of ["write", "rename"] as const) {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 }
+
+test("deeptype train --resume names the run's own model, keeps its settings, and refuses flags that would change them", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-cli-resume-"));
+  try {
+    const first = deeptype("train", "--model", "mlp", "--epochs", "1", "--train-size", "32", "--batch-size", "16", "--out", dir);
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /^Training mlp on MNIST/m);
+    const clash = deeptype("train", "--resume", dir, "--lr", "0.1");
+    assert.equal(clash.code, 2);
+    assert.match(clash.err, /--lr cannot be combined with --resume: a resumed run keeps the settings in its config\.json/);
+    const done = deeptype("train", "--resume", dir);
+    assert.equal(done.code, 1);
+    assert.match(done.err, /has already trained 1 of its 1 epochs; pass --epochs N with N > 1/);
+    const more = deeptype("train", "--resume", dir, "--epochs", "2");
+    assert.equal(more.code, 0, more.err);
+    assert.match(more.out, /^Resuming mlp at epoch 2\/2 on MNIST/m);
+    assert.doesNotMatch(more.out, /cnn/);
+    const cfg = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
+    assert.deepEqual([cfg.model, cfg.epochs, cfg.trainSize, cfg.batchSize], ["mlp", 2, 32, 16]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

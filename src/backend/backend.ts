@@ -31,6 +31,9 @@ export type BinaryOp =
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
+/** Running (inclusive) scans besides cumsum: cumprod, cummax, cummin, logcumsumexp. */
+export type ScanOp = "prod" | "max" | "min" | "logsumexp";
+
 export interface ConvParams {
   stride: [number, number];
   padding: [number, number];
@@ -95,6 +98,16 @@ export interface Backend {
   argReduce(op: "argmax" | "argmin", x: View, axis: number, out: View): void;
   /** Inclusive running sum along `axis`; out contiguous with x's shape. */
   cumsum(x: View, axis: number, out: View): void;
+  /**
+   * Running prod/max/min/logsumexp along `axis`; out contiguous with x's shape and dtype. For max/min,
+   * `indices` (int32, contiguous) gets the position of the running extremum, the latest on ties.
+   */
+  scan(op: ScanOp, x: View, axis: number, out: View, indices: View | null): void;
+  /**
+   * Stable sort of each line along `axis` into contiguous `values` (x's dtype) and `indices` (int32,
+   * positions along the axis). NaN counts as larger than every number, as in PyTorch.
+   */
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void;
   /** Numerically stable softmax (or log-softmax) along `axis`; out contiguous. */
   softmax(x: View, axis: number, log: boolean, out: View): void;
 
@@ -121,6 +134,13 @@ export interface Backend {
   conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void;
   /** Gradient of conv2d with respect to its weight: x, gy -> out [O,C/groups,kH,kW]. */
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void;
+  /**
+   * Fused conv2d + bias + ReLU, then max-pooling when `pool` is given. `convShape` is the conv's
+   * [N,O,oH,oW]. Without pool: out [N,O,oH,oW] = relu(conv2d(x, w) + bias) (indices null). With it:
+   * out and indices are maxPool2d's of that (indices flat in the [oH,oW] plane). Must equal conv2d,
+   * unary("relu") and maxPool2d run in turn.
+   */
+  conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void;
 
   /** x [N,C,H,W] -> out [N,C,oH,oW] and indices (int32, flat h*W+w in the input plane). */
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void;

@@ -4,6 +4,7 @@
  * `for await...of` over datasets whose `getItem` returns Promises (several batches are then loaded
  * at once, up to `prefetch` ahead, and still delivered in order).
  */
+import { describe } from "../tensor/check.js";
 import type { Generator } from "../core.js";
 import { type Dataset } from "./dataset.js";
 import { type Collated, defaultCollate } from "./collate.js";
@@ -51,9 +52,12 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly collate: (samples: T[], indices: number[]) => B;
 
   constructor(opts: DataLoaderOptions<T, B>) {
+    if (opts === null || typeof opts !== "object" || Array.isArray(opts) || (opts as { getItem?: unknown }).getItem !== undefined) {
+      throw new Error(`DataLoader: takes an options object like { dataset, batchSize: 64, shuffle: true }, got ${describe(opts)}`);
+    }
     const { dataset } = opts;
     if (!dataset || typeof dataset.getItem !== "function" || typeof dataset.length !== "number") {
-      throw new Error("DataLoader: `dataset` must have a numeric `length` and a `getItem(i)` method");
+      throw new Error(`DataLoader: \`dataset\` must have a numeric \`length\` and a \`getItem(i)\` method (a Dataset), got ${describe(dataset)}`);
     }
     this.dataset = dataset;
     this.batchSize = opts.batchSize ?? 1;

@@ -2,6 +2,7 @@
  * Loss functions, as functions (`nn.functional.crossEntropy`) and as modules (`new nn.CrossEntropyLoss()`),
  * with PyTorch's semantics and `reduction` ("none" | "mean" | "sum").
  */
+import { checkTensor } from "../tensor/check.js";
 import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 
@@ -16,6 +17,8 @@ function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
 }
 
 function sameShapeOrThrow(input: Tensor, target: Tensor, op: string): void {
+  checkTensor(op, "input", input);
+  checkTensor(op, "target", target);
   if (input.ndim !== target.ndim || input.shape.some((s, i) => s !== target.shape[i])) {
     throw new Error(
       `${op}: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape ` +
@@ -66,6 +69,8 @@ export interface CrossEntropyOptions extends NllLossOptions {
 
 /** Input [N,C,d...] (or [C]) and how the target relates to it; throws naming both expected shapes. */
 function classify(input: Tensor, target: Tensor, op: string): { x: Tensor; t: Tensor; kind: "index" | "prob" } {
+  checkTensor(op, "input", input);
+  checkTensor(op, "target", target);
   if (input.ndim < 1) throw new Error(`${op}: input must be [N,C] (or [C], or [N,C,d1,...]), got a scalar`);
   if (!isFloating(input.dtype)) throw new Error(`${op}: input must be floating point (logits or log-probabilities), got ${input.dtype}`);
   const unbatched = input.ndim === 1;

@@ -1,3 +1,5 @@
+import { checkDType } from "./check.js";
+
 /** Element types a tensor can hold. `float32` is the default, `float64` serves gradient checks. */
 export type DType = "float32" | "float64" | "int32" | "bool";
 
@@ -12,6 +14,8 @@ export const ArrayFor = {
 } as const;
 
 export function allocate(dtype: DType, n: number): TypedArray {
+  // The last line of defence for a dtype that slipped past the entry points' checks.
+  if (!Object.hasOwn(ArrayFor, dtype)) checkDType("allocate", dtype);
   return new ArrayFor[dtype](n);
 }
 

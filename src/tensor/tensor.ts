@@ -5,6 +5,7 @@
  * next to their op in src/ops and installed on this class from there, so that each op is written
  * in one place; importing "deeptype" (or src/core.ts) installs them all.
  */
+import { describe } from "./check.js";
 import type { Node } from "../autograd/node.js";
 import type { View } from "../backend/backend.js";
 import { type DType, type TypedArray, allocate, isFloating } from "./dtype.js";
@@ -53,6 +54,7 @@ export class Tensor {
 
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
   static fromArray(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+    if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, Int32Array, Uint8Array), got ${describe(data)}`);
     return new Tensor({ data, version: 0 }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 

@@ -4,11 +4,12 @@
  * Arithmetic is done in double precision and rounded once when stored.
  */
 import type {
-  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, SgdParams, UnaryOp, View,
+  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, ScanOp, SgdParams, UnaryOp, View,
 } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import * as conv from "./conv.js";
+import * as sorting from "./sort.js";
 import { erf, gelu, geluTanh, remainder, roundHalfEven, sigmoid } from "./math.js";
 import { dense, offsets, permuted, toFloat64, writeFrom } from "./strided.js";
 
@@ -179,6 +180,14 @@ export class JsBackend implements Backend {
     });
   }
 
+  scan(op: ScanOp, x: View, axis: number, out: View, indices: View | null): void {
+    sorting.scan(op, x, axis, out, indices);
+  }
+
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void {
+    sorting.sort(x, axis, descending, values, indices);
+  }
+
   softmax(x: View, axis: number, log: boolean, out: View): void {
     this.scanAlong(x, axis, out, (line) => {
       let m = -Infinity;
@@ -297,6 +306,9 @@ export class JsBackend implements Backend {
   }
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
     conv.conv2dBackwardWeight(x, gy, out, p);
+  }
+  conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void {
+    conv.conv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
   }
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
     conv.maxPool2d(x, out, indices, p);

@@ -6,11 +6,12 @@
  * run on the js reference backend, which this backend is tested against.
  */
 import type {
-  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, SgdParams, UnaryOp, View,
+  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, ScanOp, SgdParams, UnaryOp, View,
 } from "../backend.js";
 import { registerBackend } from "../index.js";
 import { JsBackend } from "../js/index.js";
 import { dense, offsets, writeFrom } from "../js/strided.js";
+import { conv2dReluPool as jsConv2dReluPool } from "../js/conv.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
@@ -35,6 +36,9 @@ const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3,
 const REDUCE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
 // Conversions castTask does: [source dtype, target dtype] -> kind.
 const CASTS: Record<string, number> = { "bool>float32": 0, "int32>float32": 1, "float32>bool": 2 };
+
+// conv2dTask's epilogues (assembly/convdirect.ts).
+const EPI_RELU = 1, EPI_RELU_POOL = 2;
 
 // Below these sizes a kernel stays on the calling thread: waking helpers would cost more than it saves.
 const PAR_ELEMENTS = 1 << 16;
@@ -387,6 +391,14 @@ export class WasmBackend implements Backend {
     this.js.cumsum(x, axis, out);
   }
 
+  scan(op: ScanOp, x: View, axis: number, out: View, indices: View | null): void {
+    this.js.scan(op, x, axis, out, indices);
+  }
+
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void {
+    this.js.sort(x, axis, descending, values, indices);
+  }
+
   softmax(x: View, axis: number, log: boolean, out: View): void {
     if (isF32(x, out) && numel(x.shape) > 0) {
       this.arena.reset();
@@ -489,6 +501,30 @@ export class WasmBackend implements Backend {
     const result = this.arena.alloc(n * 4);
     this.run(T.sumPartialsTask, this.threads(n, PAR_ELEMENTS), [p.groups, s.og, s.Kc, s.nt, partials, result]);
     this.unstage(result, out);
+  }
+
+  /**
+   * One kernel when conv2dTask can fuse it (stride 1, not 1×1, float32; pool absent or 2×2 stride 2
+   * unpadded, floor mode): ReLU and the pool run in the conv's epilogue on its output tile, so the
+   * full-size conv output never leaves the arena. Anything else runs the three kernels in turn.
+   */
+  conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void {
+    const [kH, kW] = [w.shape[2], w.shape[3]];
+    const [oH, oW] = [convShape[2], convShape[3]];
+    const pool2 = pool !== null && pool.kernel.every((k) => k === 2) && pool.stride.every((s) => s === 2) && pool.padding.every((q) => q === 0) &&
+      pool.dilation.every((d) => d === 1) && out.shape[2] === oH >> 1 && out.shape[3] === oW >> 1 && indices?.data instanceof Int32Array;
+    const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
+      this.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
+    if (!fusable) return jsConv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
+    this.arena.reset();
+    const s = this.convSetup(x.shape, w.shape, convShape, p);
+    const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
+    const n = numel(out.shape);
+    const o = this.arena.alloc(n * 4), oi = pool ? this.arena.alloc(n * 4) : 0;
+    const scratch = this.arena.alloc(s.stride * s.nt);
+    this.run(T.conv2dTask, s.nt, [...s.dimsArgs, px, pw, pb, o, scratch, s.stride, pool ? EPI_RELU_POOL : EPI_RELU, oi]);
+    this.unstage(o, out);
+    if (pool && indices) this.unstage(oi, indices);
   }
 
   // ---- pooling ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 /** Convolution layers: Conv1d, Conv2d, ConvTranspose2d (PyTorch layouts, so weights move between the two). */
-import { Tensor, zeros, conv1d, conv2d, convTranspose2d, type Generator } from "../../core.js";
+import { describe } from "../../tensor/check.js";
+import { Tensor, zeros, conv1d, conv2d, conv2dRelu, convTranspose2d, type Conv2dOptions, type FusedMaxPool2d, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool, pyTuple, fmtShape } from "../module.js";
 import { defaultLinearInit, checkCount, type LayerOptions } from "./linear.js";
 import { calculateFanInAndFanOut } from "../init.js";
@@ -17,6 +18,7 @@ export interface ConvOptions<P> extends LayerOptions {
 }
 
 function tuple(v: Pair | number, n: number, layer: string, name: string, min: number): number[] {
+  if (typeof v !== "number" && !Array.isArray(v)) throw new Error(`${layer}: ${name} must be ${n === 1 ? "an integer" : `an integer or ${n} integers`} >= ${min}, got ${describe(v)}`);
   const a = typeof v === "number" ? new Array<number>(n).fill(v) : [...v];
   if (a.length !== n || a.some((x) => !Number.isInteger(x) || x < min)) {
     throw new Error(`${layer}: ${name} must be ${n === 1 ? "an integer" : `an integer or ${n} integers`} >= ${min}, got ${JSON.stringify(v)}`);
@@ -141,10 +143,22 @@ export class Conv2d extends ConvNd {
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "Conv2d", 2);
+    return conv2d(x, this.weight, this.bias, this.options());
+  }
+
+  /**
+   * `conv.forwardRelu(x, {kernelSize: 2})`: relu(forward(x)), then max-pooled when `pool` is given,
+   * as one fused op (one kernel, one backward). nn.Sequential runs Conv2d → ReLU (→ MaxPool2d)
+   * through this; the result equals the layers run one by one.
+   */
+  forwardRelu(x: Tensor, pool?: FusedMaxPool2d | null): Tensor {
+    this.checkInput(x, "Conv2d", 2);
+    return conv2dRelu(x, this.weight, this.bias, this.options(), pool);
+  }
+
+  private options(): Conv2dOptions {
     const padding = typeof this.padding === "string" ? this.padding : ([this.padding[0], this.padding[1]] as const);
-    return conv2d(x, this.weight, this.bias, {
-      stride: [this.stride[0], this.stride[1]], padding, dilation: [this.dilation[0], this.dilation[1]], groups: this.groups,
-    });
+    return { stride: [this.stride[0], this.stride[1]], padding, dilation: [this.dilation[0], this.dilation[1]], groups: this.groups };
   }
 }
 
