@@ -2,7 +2,8 @@
 """Checks deeptype's ONNX export with Python's own tools (dev only, not part of npm test):
 
   1. onnx.checker.check_model(full_check=True) accepts every file scripts/onnx-samples.ts writes
-     (MNIST CNN and MLP with a dynamic batch, an LSTM, a Transformer encoder layer, a U-Net-style block);
+     (MNIST CNN and MLP with a dynamic batch, an LSTM, a 2-layer GRU with a dynamic batch, a Transformer encoder
+     layer, a U-Net-style block);
   2. torch.onnx.export of the same MNIST CNN and MLP architectures gives the same op types, where ops are
      equivalent (PyTorch writes Linear as Gemm and Flatten as Flatten; deeptype writes the ops Linear and
      Flatten run: MatMul + Add, Reshape).
