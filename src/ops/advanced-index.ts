@@ -79,7 +79,7 @@ interface ParsedIndex {
 function listToTensor(list: readonly unknown[], op: string): Tensor {
   const t = tensor(list as never);
   if (t.dtype === "bool") return t;
-  if (t.numel === 0) return to(t, "int32");
+  if (t.numel() === 0) return to(t, "int32");
   const d = t.data();
   for (const v of d) {
     if (!Number.isInteger(v)) throw new Error(`${op}: list indices must be integers or booleans, got ${v}; use a number per element (or a bool mask)`);
@@ -90,13 +90,22 @@ function listToTensor(list: readonly unknown[], op: string): Tensor {
 /** The int32 coordinates of a bool tensor's true elements, one 1-D tensor per dim. */
 function trueCoords(mask: Tensor): Tensor[] {
   const d = mask.data();
-  const coords: number[][] = mask.shape.map(() => []);
-  const strides = mask.shape.map((_, k) => numel(mask.shape.slice(k + 1)));
-  for (let i = 0; i < d.length; i++) {
-    if (d[i] === 0) continue;
-    strides.forEach((s, k) => coords[k].push(Math.floor(i / s) % mask.shape[k]));
+  let n = 0;
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
+  const k = mask.ndim;
+  const coords = mask.shape.map(() => new Int32Array(n));
+  const at = new Int32Array(k); // the row-major counter of element i
+  for (let i = 0, j = 0; i < d.length; i++) {
+    if (d[i] !== 0) {
+      for (let a = 0; a < k; a++) coords[a][j] = at[a];
+      j++;
+    }
+    for (let a = k - 1; a >= 0; a--) {
+      if (++at[a] < mask.shape[a]) break;
+      at[a] = 0;
+    }
   }
-  return coords.map((c) => Tensor.fromArray(Int32Array.from(c), [c.length], "int32"));
+  return coords.map((c) => Tensor.fromArray(c, [n], "int32"));
 }
 
 function parse(x: Tensor, raw: readonly Index[], op: string): ParsedIndex {
@@ -243,7 +252,7 @@ function advancedPut(y: Tensor, adv: readonly AdvancedDim[], values: TensorLike,
     throw new Error(`${op}: shape mismatch: the value of shape ${fmt(v0.shape)} cannot be broadcast to the indexing result of shape ${fmt(resultShape)}`);
   }
   if (l.at !== 0) v = permute(v, move.inverse);
-  v = reshape(v, [l.linear.numel, ...l.rest]);
+  v = reshape(v, [l.linear.numel(), ...l.rest]);
   const flat = flatAdvanced(y, l);
   const out = accumulate ? indexAdd(flat, 0, l.linear, v) : indexCopy(flat, 0, l.linear, v);
   const permutedShape = l.perm.map((d) => y.shape[d]);
@@ -254,6 +263,11 @@ function advancedPut(y: Tensor, adv: readonly AdvancedDim[], values: TensorLike,
 
 /** PyTorch's `x[...]`; see the Tensor method. */
 export function get(x: Tensor, ...index: Index[]): Tensor {
+  const only = index.length === 1 ? index[0] : null;
+  // x.get(mask) with a mask of x's own shape (the common case): pick the flat positions directly.
+  if (only instanceof Tensor && only.dtype === "bool" && only.ndim > 0 && sameShape(only.shape, x.shape)) {
+    return indexSelect(reshape(x, [-1]), 0, flatPositions(only));
+  }
   const p = parse(x, index, "get");
   const y = basicPart(x, p);
   return p.adv.length === 0 ? y : advancedGet(y, p.adv, "get");
@@ -306,11 +320,11 @@ function checkIndexAlong(op: string, x: Tensor, dim: number, index: Tensor): num
 export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
   const axis = checkIndexAlong("indexCopy", x, dim, index);
   const idx = normalizedIndex(reshape(index, [-1]), x.shape[axis] ?? 1, axis, "indexCopy");
-  const expected = x.shape.map((s, k) => (k === axis ? idx.numel : s));
+  const expected = x.shape.map((s, k) => (k === axis ? idx.numel() : s));
   if (source.ndim !== x.ndim || !sameShape(source.shape, expected)) {
-    throw new Error(`indexCopy: source has shape ${fmt(source.shape)}, expected ${fmt(expected)} (x ${fmt(x.shape)} with dim ${axis} of the index's length ${idx.numel})`);
+    throw new Error(`indexCopy: source has shape ${fmt(source.shape)}, expected ${fmt(expected)} (x ${fmt(x.shape)} with dim ${axis} of the index's length ${idx.numel()})`);
   }
-  const along = reshape(idx, x.shape.map((_, k) => (k === axis ? idx.numel : 1)));
+  const along = reshape(idx, x.shape.map((_, k) => (k === axis ? idx.numel() : 1)));
   return scatter(x, axis, expand(along, expected), to(source, x.dtype));
 }
 
@@ -321,15 +335,17 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: TensorLi
   if (v.ndim !== 0) throw new Error(`indexFill: value must be a number or a 0-d tensor, got shape ${fmt(v.shape)}`);
   const idx = reshape(index, [-1]);
   if (x.ndim === 0) return indexCopy(x, 0, idx, reshape(v, []));
-  const shape = x.shape.map((s, k) => (k === axis ? idx.numel : s));
+  const shape = x.shape.map((s, k) => (k === axis ? idx.numel() : s));
   return indexCopy(x, axis, idx, expand(reshape(v, shape.map(() => 1)), shape));
 }
 
 function flatPositions(mask: Tensor): Tensor {
   const d = mask.data();
-  const pos: number[] = [];
-  for (let i = 0; i < d.length; i++) if (d[i] !== 0) pos.push(i);
-  return Tensor.fromArray(Int32Array.from(pos), [pos.length], "int32");
+  let n = 0;
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
+  const pos = new Int32Array(n);
+  for (let i = 0, j = 0; i < d.length; i++) if (d[i] !== 0) pos[j++] = i;
+  return Tensor.fromArray(pos, [n], "int32");
 }
 
 function checkMask(op: string, mask: Tensor): void {
@@ -348,10 +364,10 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
     throw new Error(`maskedScatter: the mask of shape ${fmt(mask.shape)} cannot be broadcast to the input's shape ${fmt(x.shape)}`);
   }
   const pos = flatPositions(m);
-  if (source.numel < pos.numel) {
-    throw new Error(`maskedScatter: the mask selects ${pos.numel} elements but source of shape ${fmt(source.shape)} has only ${source.numel}; give a source with at least as many elements`);
+  if (source.numel() < pos.numel()) {
+    throw new Error(`maskedScatter: the mask selects ${pos.numel()} elements but source of shape ${fmt(source.shape)} has only ${source.numel()}; give a source with at least as many elements`);
   }
-  const src = narrow(reshape(to(source, x.dtype), [-1]), 0, 0, pos.numel);
+  const src = narrow(reshape(to(source, x.dtype), [-1]), 0, 0, pos.numel());
   return reshape(indexCopy(reshape(x, [-1]), 0, pos, src), x.shape);
 }
 
@@ -392,7 +408,7 @@ export function where(cond: Tensor, a?: TensorLike, b?: TensorLike): Tensor | Te
 /** `take(x, idx)`: elements of the flattened x at idx (negative indices count from the end), shaped like idx. */
 export function take(x: Tensor, index: Tensor): Tensor {
   if (index.dtype !== "int32") throw new Error(`take: index must be an int32 tensor, got ${index.dtype} (use idx.int())`);
-  const idx = normalizedIndex(reshape(index, [-1]), x.numel, 0, "take");
+  const idx = normalizedIndex(reshape(index, [-1]), x.numel(), 0, "take");
   return reshape(indexSelect(reshape(x, [-1]), 0, idx), index.shape);
 }
 
