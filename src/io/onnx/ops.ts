@@ -115,10 +115,22 @@ function pads2d(p: { padding: readonly number[] }): number[] {
 }
 
 /** Whether a pooling output size needed ceil mode, from the recorded output shape. */
-function ceilMode(e: Emit, p: { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; dilation?: readonly number[] }): number {
-  const x = e.inputs[0].shape;
+function ceilMode(e: Emit, p: { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; dilation?: readonly number[] }, inShape = e.inputs[0].shape): number {
+  const x = inShape;
   const floorSize = (i: 0 | 1) => Math.floor((x[2 + i] + 2 * p.padding[i] - (p.dilation?.[i] ?? 1) * (p.kernel[i] - 1) - 1) / p.stride[i]) + 1;
   return floorSize(0) === e.output.shape[2] && floorSize(1) === e.output.shape[3] ? 0 : 1;
+}
+
+/** Conv's attributes from a conv op's recorded parameters (inputs [x, w(, b)]). */
+function convAttrs(e: Emit): Record<string, AttrValue> {
+  const { p } = e.attrs;
+  const w = e.inputs[1].shape;
+  return { kernel_shape: { ints: [w[2], w[3]] }, strides: { ints: p.stride }, pads: { ints: pads2d(p) }, dilations: { ints: p.dilation }, group: { i: p.groups } };
+}
+
+/** MaxPool's attributes for pooling parameters p applied to an input of shape inShape. */
+function maxPoolAttrs(e: Emit, p: { kernel: number[]; stride: number[]; padding: number[]; dilation: number[] }, inShape: readonly number[]): Record<string, AttrValue> {
+  return { kernel_shape: { ints: p.kernel }, strides: { ints: p.stride }, pads: { ints: pads2d(p) }, dilations: { ints: p.dilation }, ceil_mode: { i: ceilMode(e, p, inShape) } };
 }
 
 const compare = (opType: string): Emitter => (e) => void e.node(opType, [e.in(0), e.in(1)], {}, e.out);
@@ -213,12 +225,12 @@ export const EMITTERS: Record<string, Emitter> = {
 
   // ---- linear algebra, convolution, pooling
   matmul: simple("MatMul"),
-  conv2d: (e) => {
-    const { p } = e.attrs;
-    const w = e.inputs[1].shape;
-    e.node("Conv", e.inputs.map((_, k) => e.in(k)), {
-      kernel_shape: { ints: [w[2], w[3]] }, strides: { ints: p.stride }, pads: { ints: pads2d(p) }, dilations: { ints: p.dilation }, group: { i: p.groups },
-    }, e.out);
+  conv2d: (e) => void e.node("Conv", e.inputs.map((_, k) => e.in(k)), convAttrs(e), e.out),
+  // The fused conv2d + bias + ReLU (+ max-pool) op (ops/fused.ts) as the nodes it fuses.
+  conv2dRelu: (e) => {
+    const { pool, convShape } = e.attrs;
+    const relu = e.node("Relu", [e.node("Conv", e.inputs.map((_, k) => e.in(k)), convAttrs(e))], {}, pool ? undefined : e.out);
+    if (pool) e.node("MaxPool", [relu], maxPoolAttrs(e, pool, convShape), e.out);
   },
   convTranspose2d: (e) => {
     const { p } = e.attrs;
@@ -229,12 +241,7 @@ export const EMITTERS: Record<string, Emitter> = {
       output_padding: { ints: [e.output.shape[2] - natural(0), e.output.shape[3] - natural(1)] },
     }, e.out);
   },
-  maxPool2d: (e) => {
-    const { p } = e.attrs;
-    e.node("MaxPool", [e.in(0)], {
-      kernel_shape: { ints: p.kernel }, strides: { ints: p.stride }, pads: { ints: pads2d(p) }, dilations: { ints: p.dilation }, ceil_mode: { i: ceilMode(e, p) },
-    }, e.out);
-  },
+  maxPool2d: (e) => void e.node("MaxPool", [e.in(0)], maxPoolAttrs(e, e.attrs.p, e.inputs[0].shape), e.out),
   avgPool2d: (e) => {
     const { p } = e.attrs;
     if (p.dilation && (p.dilation[0] !== 1 || p.dilation[1] !== 1) && e.opset < 19) e.fail(`dilated average pooling needs opsetVersion 19 or later`);
