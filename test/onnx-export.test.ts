@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { nn, io, models, randn, randint, manualSeed, cat, Tensor } from "../src/index.js";
 import { runOnnx, maxRelError } from "./onnx-helpers.js";
 import { saveWeights } from "../src/io/checkpoint.js";
+import { UNet } from "../examples/unet-segmentation.js";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -15,14 +16,19 @@ import path from "node:path";
 async function check(name: string, model: nn.Module<any, any>, inputs: Tensor[], opts: io.OnnxExportOptions = {}, tol = 1e-5): Promise<string[]> {
   model.eval();
   const bytes = io.toOnnxBytes(model, inputs, opts);
-  const ref = flat(model.call(...inputs));
-  const got = await runOnnx(bytes, inputs);
-  assert.equal(got.length, ref.length, `${name}: number of outputs`);
-  ref.forEach((r, i) => {
-    assert.deepEqual(got[i].dims, [...r.shape], `${name}: output ${i} shape`);
-    const err = maxRelError(got[i].data, Array.from(r.data(), Number));
-    assert.ok(err <= tol, `${name}: output ${i} differs from deeptype by ${err} (relative), more than ${tol}`);
-  });
+  // The traced inputs, then fresh values of the same shapes: a value frozen into the graph by mistake
+  // would still match on the first but not on the second.
+  const fresh = inputs.map((t) => (t.dtype === "float32" ? randn([...t.shape]).mul(t.std().item() || 1) : t));
+  for (const [k, xs] of [inputs, fresh].entries()) {
+    const ref = flat(model.call(...xs));
+    const got = await runOnnx(bytes, xs);
+    assert.equal(got.length, ref.length, `${name}: number of outputs`);
+    ref.forEach((r, i) => {
+      assert.deepEqual(got[i].dims, [...r.shape], `${name}: output ${i} shape`);
+      const err = maxRelError(got[i].data, Array.from(r.data(), Number));
+      assert.ok(err <= tol, `${name}: output ${i} differs from deeptype by ${err} (relative) on the ${k ? "fresh" : "traced"} input, more than ${tol}`);
+    });
+  }
   return io.decodeOnnxModel(bytes).graph.node.map((n) => n.opType);
 }
 
@@ -84,6 +90,9 @@ test("onnx: Embedding takes int32 ids as a graph input; flatten/reshape/cat/elem
     return r.exp().log().sqrt().clamp(0, 5).pow(2).add(r.softmax(-1)).add(c.max(1).values.unsqueeze(1)).add(r.norm(2, -1, true));
   });
   await check("elementwise/reduce", f, [randn([2, 5]), randn([2, 7])]);
+  // logsumexp shifts by a detach()ed max: the detached value must stay connected to the graph.
+  await check("logsumexp", new Fn((a: Tensor) => a.logsumexp(1).add(a.mul(3).logsumexp(0, true).sum())), [randn([3, 4]).mul(100)]);
+  await check("where/maskedFill", new Fn((a: Tensor) => a.maskedFill(a.gt(0.5), -1).where(a.lt(0), a.mul(2))), [randn([3, 4])]);
 });
 
 test("onnx: RNN, LSTM, GRU, MultiheadAttention and a Transformer encoder layer match ONNX Runtime", async () => {
@@ -96,6 +105,24 @@ test("onnx: RNN, LSTM, GRU, MultiheadAttention and a Transformer encoder layer m
   await check("TransformerEncoderLayer", new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }), [q], {}, 2e-5);
 });
 const mha = new nn.MultiheadAttention(8, 2, { batchFirst: true });
+
+test("onnx: the U-Net example (skip connections, ConvTranspose2d, BatchNorm) with a dynamic batch, a Transformer encoder stack, Upsample", async () => {
+  manualSeed(7);
+  const unet = new UNet(3, 4, { width: 4 });
+  unet.train();
+  unet.call(randn([4, 3, 16, 16])); // running statistics away from their initial values
+  await check("UNet", unet, [randn([2, 3, 16, 16])]);
+  unet.eval();
+  const bytes = io.toOnnxBytes(unet, [randn([2, 3, 16, 16])], { dynamicAxes: { input_0: [0], output_0: [0] } });
+  const x3 = randn([3, 3, 16, 16]);
+  const [out] = await runOnnx(bytes, [x3]);
+  assert.deepEqual(out.dims, [3, 4, 16, 16]);
+  assert.ok(maxRelError(out.data, Array.from(unet.call(x3).data())) <= 1e-5);
+  const enc = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true, normFirst: true }), 2);
+  await check("TransformerEncoder", enc, [randn([2, 6, 8])], {}, 2e-5);
+  await check("Upsample nearest", new nn.Upsample({ scaleFactor: 2 }), [randn([1, 2, 3, 3])]);
+  await check("Upsample bilinear", new nn.Upsample({ size: [5, 7], mode: "bilinear", alignCorners: true }), [randn([1, 2, 3, 4])]);
+});
 
 test("onnx: the MNIST CNN exports with a dynamic batch and ONNX Runtime agrees at other batch sizes", async () => {
   manualSeed(5);

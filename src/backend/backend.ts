@@ -31,6 +31,9 @@ export type BinaryOp =
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
+/** Running (inclusive) scans besides cumsum: cumprod, cummax, cummin, logcumsumexp. */
+export type ScanOp = "prod" | "max" | "min" | "logsumexp";
+
 export interface ConvParams {
   stride: [number, number];
   padding: [number, number];
@@ -95,6 +98,16 @@ export interface Backend {
   argReduce(op: "argmax" | "argmin", x: View, axis: number, out: View): void;
   /** Inclusive running sum along `axis`; out contiguous with x's shape. */
   cumsum(x: View, axis: number, out: View): void;
+  /**
+   * Running prod/max/min/logsumexp along `axis`; out contiguous with x's shape and dtype. For max/min,
+   * `indices` (int32, contiguous) gets the position of the running extremum, the latest on ties.
+   */
+  scan(op: ScanOp, x: View, axis: number, out: View, indices: View | null): void;
+  /**
+   * Stable sort of each line along `axis` into contiguous `values` (x's dtype) and `indices` (int32,
+   * positions along the axis). NaN counts as larger than every number, as in PyTorch.
+   */
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void;
   /** Numerically stable softmax (or log-softmax) along `axis`; out contiguous. */
   softmax(x: View, axis: number, log: boolean, out: View): void;
 

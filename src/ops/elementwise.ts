@@ -277,7 +277,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
  * its output) notice the overwrite through the shared version counter. Writing through a view
  * rewrites the graph of the view's base (see recordWriteThroughView).
  */
-function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) => Tensor): T {
+export function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) => Tensor): T {
   const recording = isGradEnabled();
   const leafMessage = (what: string): string =>
     `${op}: ${what} that requires grad cannot be modified in place while gradients are recorded; ` +

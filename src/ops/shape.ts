@@ -118,7 +118,7 @@ const viewOp = defineOp<ViewAttrs>({
   backward: (g, { inputShapes: [shape], attrs }) => [attrs.back(g, shape)],
 });
 
-function makeView(x: Tensor, name: string, shape: readonly number[], strides: readonly number[], offset: number, back: ViewAttrs["back"]): Tensor {
+export function makeView(x: Tensor, name: string, shape: readonly number[], strides: readonly number[], offset: number, back: ViewAttrs["back"]): Tensor {
   return track(apply({ ...viewOp, name }, [x], { shape, strides, offset, back, name }));
 }
 

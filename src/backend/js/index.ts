@@ -4,11 +4,12 @@
  * Arithmetic is done in double precision and rounded once when stored.
  */
 import type {
-  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, SgdParams, UnaryOp, View,
+  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, ScanOp, SgdParams, UnaryOp, View,
 } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import * as conv from "./conv.js";
+import * as sorting from "./sort.js";
 import { erf, gelu, geluTanh, remainder, roundHalfEven, sigmoid } from "./math.js";
 import { dense, offsets, permuted, toFloat64, writeFrom } from "./strided.js";
 
@@ -177,6 +178,14 @@ export class JsBackend implements Backend {
     this.scanAlong(x, axis, out, (line) => {
       for (let j = 1; j < line.length; j++) line[j] += line[j - 1];
     });
+  }
+
+  scan(op: ScanOp, x: View, axis: number, out: View, indices: View | null): void {
+    sorting.scan(op, x, axis, out, indices);
+  }
+
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void {
+    sorting.sort(x, axis, descending, values, indices);
   }
 
   softmax(x: View, axis: number, log: boolean, out: View): void {

@@ -6,7 +6,7 @@
  * run on the js reference backend, which this backend is tested against.
  */
 import type {
-  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, SgdParams, UnaryOp, View,
+  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, ScanOp, SgdParams, UnaryOp, View,
 } from "../backend.js";
 import { registerBackend } from "../index.js";
 import { JsBackend } from "../js/index.js";
@@ -389,6 +389,14 @@ export class WasmBackend implements Backend {
 
   cumsum(x: View, axis: number, out: View): void {
     this.js.cumsum(x, axis, out);
+  }
+
+  scan(op: ScanOp, x: View, axis: number, out: View, indices: View | null): void {
+    this.js.scan(op, x, axis, out, indices);
+  }
+
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void {
+    this.js.sort(x, axis, descending, values, indices);
   }
 
   softmax(x: View, axis: number, log: boolean, out: View): void {

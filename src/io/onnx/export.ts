@@ -95,7 +95,15 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
 
   // ---- keep only the ops the outputs depend on (e.g. argmax indices nobody reads)
   const producer = new Map<Tensor, number>();
-  records.ops.forEach((r, i) => producer.set(r.output, i));
+  const producedIn = new Map<unknown, number[]>();
+  records.ops.forEach((r, i) => {
+    producer.set(r.output, i);
+    if (!producedIn.has(r.output.storage)) producedIn.set(r.output.storage, []);
+    producedIn.get(r.output.storage)!.push(i);
+  });
+  // A detach()ed result is a new Tensor object over an op's output: it depends on that op.
+  const producerOf = (t: Tensor): number | undefined =>
+    producer.get(t) ?? (producedIn.get(t.storage) ?? []).find((i) => sameGeometry(records.ops[i].output, t));
   const needed = new Set<number>();
   const stack = [...outputs];
   const seen = new Set<Tensor>();
@@ -103,7 +111,7 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
     const t = stack.pop()!;
     if (seen.has(t)) continue;
     seen.add(t);
-    const i = producer.get(t);
+    const i = producerOf(t);
     if (i === undefined) continue;
     needed.add(i);
     stack.push(...records.ops[i].inputs, ...tensorsIn(records.ops[i].attrs));
