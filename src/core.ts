@@ -29,7 +29,8 @@ export {
   sum, mean, var_ as variance, std, prod, amax, amin, argmax, argmin, max, min, norm, logsumexp, cumsum, softmax, logSoftmax,
   type ValuesIndices,
 } from "./ops/reduce.js";
-export { matmul, mm, bmm, dot, outer } from "./ops/matmul.js";
+export { matmul, mm, bmm, dot, outer, linear } from "./ops/matmul.js";
+export { softmaxCrossEntropy } from "./ops/loss.js";
 export { gather, scatter, scatterAdd, indexSelect, indexAdd, oneHot, tril, triu } from "./ops/indexing.js";
 export {
   get, set, where, indexPut, indexCopy, indexFill, maskedScatter, maskedSelect, nonzero, take, takeAlongDim, type Index,

@@ -27,7 +27,10 @@ export type ParamUnaryOp = "leakyRelu" | "elu" | "clamp" | "powScalar" | "isClos
 
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "remainder" | "atan2"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor";
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor"
+  // ReLU's gradient in one pass: out = a <= 0 ? 0 : b, with a the ReLU's output and b the incoming
+  // gradient (PyTorch's threshold_backward: +0 where masked, even for an infinite or NaN gradient).
+  | "reluBackward";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
@@ -116,6 +119,19 @@ export interface Backend {
    * arrive as strided views (a stride of 1 on the row axis), broadcast batches as stride 0.
    */
   matmul(a: View, b: View, out: View): void;
+
+  /**
+   * Fused linear layer: out [M,N] = x [M,K] · wᵀ + bias, with w [N,K] in PyTorch's Linear layout and
+   * bias [N] or null. Rounds as the unfused matmul(x, wᵀ) followed by adding bias does.
+   */
+  linear(x: View, w: View, bias: View | null, out: View): void;
+  /**
+   * Cross-entropy of logits x [N,C] against int32 classes target [N]: out[i] = logsumexp(x[i]) − x[i, target[i]],
+   * 0 where target[i] == ignoreIndex. Classes are in range (the op checks). out [N] contiguous.
+   */
+  crossEntropy(x: View, target: View, ignoreIndex: number, out: View): void;
+  /** crossEntropy's gradient: out[i,c] = g[i]·(softmax(x[i])[c] − [c == target[i]]), 0 on ignored rows; out [N,C] contiguous. */
+  crossEntropyBackward(x: View, target: View, g: View, ignoreIndex: number, out: View): void;
 
   /** out[..., index[...], ...] gathered along `axis`; index int32 with out's shape. */
   gather(x: View, axis: number, index: View, out: View): void;

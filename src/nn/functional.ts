@@ -10,7 +10,7 @@
 import {
   Tensor, noGrad, bernoulli, full, fullLike, tensor,
   relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
-  conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, indexSelect, where,
+  conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, indexSelect, where, linear as linearOp,
   type Generator,
 } from "../core.js";
 import { fmtShape } from "./module.js";
@@ -22,17 +22,12 @@ export {
 } from "./losses.js";
 
 /**
- * `linear(x, w, b)`: x·wᵀ + b, with w of shape [out, in] (PyTorch's layout).
+ * `linear(x, w, b)`: x·wᵀ + b, with w of shape [out, in] (PyTorch's layout), as one fused op (its
+ * weight gradient comes out in w's layout, the bias is added inside the kernel).
  * Shape: x [*, in], w [out, in], b [out] -> [*, out].
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  const inF = weight.shape[1];
-  if (weight.ndim !== 2) throw new Error(`linear: weight must be [outFeatures, inFeatures], got ${fmtShape(weight.shape)}`);
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
-    throw new Error(`linear: input ${fmtShape(x.shape)} has ${x.ndim ? x.shape[x.ndim - 1] : "no"} features in its last dim, but the weight ${fmtShape(weight.shape)} expects ${inF}; flatten the input or fix inFeatures`);
-  }
-  const y = x.matmul(weight.t());
-  return bias ? y.add(bias) : y;
+  return linearOp(x, weight, bias);
 }
 
 /** `leakyRelu(x, 0.01)`: x for x > 0, slope·x otherwise. */

@@ -3,7 +3,7 @@
  * with PyTorch's semantics and `reduction` ("none" | "mean" | "sum").
  */
 import { checkTensor } from "../tensor/check.js";
-import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply } from "../core.js";
+import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 
 /** How a loss combines per-element values: keep them ("none"), average ("mean", default) or add ("sum"). */
@@ -103,9 +103,8 @@ function checkWeight(weight: Tensor | null | undefined, C: number, op: string): 
   }
 }
 
-/** Negative log-likelihood of index targets, given log-probabilities `logp` [N,C,d...] and t [N,d...]. */
-function nllCore(logp: Tensor, t: Tensor, weight: Tensor | null | undefined, ignoreIndex: number, reduction: Reduction, op: string, unbatched: boolean): Tensor {
-  const C = logp.shape[1];
+/** Throws naming `op` when a class index is out of range (and not ignoreIndex). */
+function checkClasses(t: Tensor, C: number, ignoreIndex: number, op: string): void {
   const ids = t.data();
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i];
@@ -113,6 +112,19 @@ function nllCore(logp: Tensor, t: Tensor, weight: Tensor | null | undefined, ign
       throw new RangeError(`${op}: target class index ${v} is out of range for ${C} classes (valid: 0..${C - 1}, or ignoreIndex ${ignoreIndex})`);
     }
   }
+}
+
+/** How many targets are not ignoreIndex (the divisor of a mean without class weights). */
+function countKept(t: Tensor, ignoreIndex: number): number {
+  const ids = t.data();
+  let n = 0;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== ignoreIndex) n++;
+  return n;
+}
+
+/** Negative log-likelihood of index targets, given log-probabilities `logp` [N,C,d...] and t [N,d...]. */
+function nllCore(logp: Tensor, t: Tensor, weight: Tensor | null | undefined, ignoreIndex: number, reduction: Reduction, op: string, unbatched: boolean): Tensor {
+  checkClasses(t, logp.shape[1], ignoreIndex, op);
   const keep = t.ne(ignoreIndex);
   const safe = where(keep, t, 0);
   const picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1);
@@ -151,6 +163,15 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const ignoreIndex = opts.ignoreIndex ?? -100;
   if (!(eps >= 0 && eps <= 1)) throw new Error(`${op}: labelSmoothing must be in [0, 1], got ${eps}`);
   checkWeight(opts.weight, C, op);
+  if (kind === "index" && x.ndim === 2 && !opts.weight && eps === 0) {
+    // The common case runs as one fused op each way (logsumexp − the target's logit; softmax − one-hot).
+    checkClasses(t, C, ignoreIndex, op);
+    const losses = softmaxCrossEntropy(x, t, ignoreIndex);
+    if (reduction === "none") return input.ndim === 1 ? losses.squeeze(0) : losses;
+    if (reduction === "sum") return losses.sum();
+    if (reduction === "mean") return losses.sum().div(countKept(t, ignoreIndex));
+    throw new Error(`${op}: unknown reduction "${reduction as string}" (use "none", "mean" or "sum")`);
+  }
   const logp = x.logSoftmax(1);
   const unbatched = input.ndim === 1;
   const cw = opts.weight ? opts.weight.to(logp.dtype).reshape(x.shape.map((s, i) => (i === 1 ? s : 1))) : null;

@@ -90,13 +90,22 @@ function listToTensor(list: readonly unknown[], op: string): Tensor {
 /** The int32 coordinates of a bool tensor's true elements, one 1-D tensor per dim. */
 function trueCoords(mask: Tensor): Tensor[] {
   const d = mask.data();
-  const coords: number[][] = mask.shape.map(() => []);
-  const strides = mask.shape.map((_, k) => numel(mask.shape.slice(k + 1)));
-  for (let i = 0; i < d.length; i++) {
-    if (d[i] === 0) continue;
-    strides.forEach((s, k) => coords[k].push(Math.floor(i / s) % mask.shape[k]));
+  let n = 0;
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
+  const k = mask.ndim;
+  const coords = mask.shape.map(() => new Int32Array(n));
+  const at = new Int32Array(k); // the row-major counter of element i
+  for (let i = 0, j = 0; i < d.length; i++) {
+    if (d[i] !== 0) {
+      for (let a = 0; a < k; a++) coords[a][j] = at[a];
+      j++;
+    }
+    for (let a = k - 1; a >= 0; a--) {
+      if (++at[a] < mask.shape[a]) break;
+      at[a] = 0;
+    }
   }
-  return coords.map((c) => Tensor.fromArray(Int32Array.from(c), [c.length], "int32"));
+  return coords.map((c) => Tensor.fromArray(c, [n], "int32"));
 }
 
 function parse(x: Tensor, raw: readonly Index[], op: string): ParsedIndex {
@@ -254,6 +263,11 @@ function advancedPut(y: Tensor, adv: readonly AdvancedDim[], values: TensorLike,
 
 /** PyTorch's `x[...]`; see the Tensor method. */
 export function get(x: Tensor, ...index: Index[]): Tensor {
+  const only = index.length === 1 ? index[0] : null;
+  // x.get(mask) with a mask of x's own shape (the common case): pick the flat positions directly.
+  if (only instanceof Tensor && only.dtype === "bool" && only.ndim > 0 && sameShape(only.shape, x.shape)) {
+    return indexSelect(reshape(x, [-1]), 0, flatPositions(only));
+  }
   const p = parse(x, index, "get");
   const y = basicPart(x, p);
   return p.adv.length === 0 ? y : advancedGet(y, p.adv, "get");
@@ -327,9 +341,11 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: TensorLi
 
 function flatPositions(mask: Tensor): Tensor {
   const d = mask.data();
-  const pos: number[] = [];
-  for (let i = 0; i < d.length; i++) if (d[i] !== 0) pos.push(i);
-  return Tensor.fromArray(Int32Array.from(pos), [pos.length], "int32");
+  let n = 0;
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
+  const pos = new Int32Array(n);
+  for (let i = 0, j = 0; i < d.length; i++) if (d[i] !== 0) pos[j++] = i;
+  return Tensor.fromArray(pos, [n], "int32");
 }
 
 function checkMask(op: string, mask: Tensor): void {

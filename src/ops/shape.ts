@@ -374,6 +374,8 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 }
 
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  // Broadcasting calls this for every operand of every binary op; most already have the shape.
+  if (sameShape(shape, x.shape)) return x;
   if (shape.length < x.ndim) {
     throw new Error(`expand: the target shape ${fmt(shape)} has fewer dims than the input ${fmt(x.shape)}`);
   }

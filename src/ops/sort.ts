@@ -10,6 +10,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { contiguous, detach, narrow, permute, reshape, squeeze, to } from "./shape.js";
 import { gt, isnan, sub, where } from "./elementwise.js";
 import { sum } from "./reduce.js";
@@ -69,6 +70,21 @@ function sortIndices(x: Tensor, axis: number, descending: boolean): Tensor {
   return apply(sortOp, [x], { axis, descending });
 }
 
+/**
+ * Sorted values and indices. Values come from the kernel when no gradient is recorded; otherwise they
+ * are gathered with the indices, so that gather's rule carries the gradient.
+ */
+function sortedPair(x: Tensor, axis: number, descending: boolean): [Tensor, Tensor] {
+  if (isGradEnabled() && x.requiresGrad) {
+    const idx = sortIndices(x, axis, descending);
+    return [gather(x, axis, idx), idx];
+  }
+  const values = Tensor.empty(x.shape, x.dtype);
+  const indices = Tensor.empty(x.shape, "int32");
+  backend().sort(x.view_(), axis, descending, values.view_(), indices.view_());
+  return [values, indices];
+}
+
 function dimAndOpts(dim: number | SortOptions | undefined, descending: boolean | undefined): { dim: number; descending: boolean } {
   if (typeof dim === "object" && dim !== null) return { dim: dim.dim ?? -1, descending: dim.descending ?? descending ?? false };
   return { dim: dim ?? -1, descending: descending ?? false };
@@ -88,8 +104,7 @@ function atLeast1d<T extends Tensor[]>(x: Tensor, dim: number, op: string, f: (x
 export function sort(x: Tensor, dim?: number | SortOptions, descending?: boolean): ValuesIndicesTuple {
   const o = dimAndOpts(dim, descending);
   const [values, indices] = atLeast1d(x, o.dim, "sort", (x1, axis) => {
-    const idx = sortIndices(x1, axis, o.descending);
-    return [gather(x1, axis, idx), idx];
+    return sortedPair(x1, axis, o.descending);
   });
   return valuesIndices(values, indices);
 }
@@ -115,8 +130,8 @@ export function topk(
     if (!Number.isInteger(k) || k < 0 || k > n) {
       throw new RangeError(`topk: k (${k}) must be an integer in [0, ${n}], the size of dim ${o.dim} of ${fmt(x.shape)}`);
     }
-    const idx = narrow(sortIndices(x1, axis, o.largest), axis, 0, k);
-    return [gather(x1, axis, idx), idx];
+    const [v, idx] = sortedPair(x1, axis, o.largest);
+    return [narrow(v, axis, 0, k), narrow(idx, axis, 0, k)];
   });
   return valuesIndices(values, indices);
 }
