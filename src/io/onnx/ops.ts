@@ -225,6 +225,12 @@ export const EMITTERS: Record<string, Emitter> = {
 
   // ---- linear algebra, convolution, pooling
   matmul: simple("MatMul"),
+  // The fused linear op (ops/matmul.ts): x [N, in] · wᵀ (+ b), as the MatMul and Add it fuses.
+  linear: (e) => {
+    const bias = e.inputs.length > 2;
+    const xw = e.node("MatMul", [e.in(0), e.node("Transpose", [e.in(1)], { perm: { ints: [1, 0] } })], {}, bias ? undefined : e.out);
+    if (bias) e.node("Add", [xw, e.in(2)], {}, e.out);
+  },
   conv2d: (e) => void e.node("Conv", e.inputs.map((_, k) => e.in(k)), convAttrs(e), e.out),
   // The fused conv2d + bias + ReLU (+ max-pool) op (ops/fused.ts) as the nodes it fuses.
   conv2dRelu: (e) => {
