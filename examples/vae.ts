@@ -32,6 +32,9 @@ export interface VaeResult {
   /** Mean pixel value of the decoded random samples (a blank decoder would give ~0 or ~1). */
   sampleMean: number;
   samples: Tensor;
+  /** The trained model and the encoder means of its training images (where the decoder was trained). */
+  model: Vae;
+  trainMu: Tensor;
 }
 
 /** Encoder to (mu, logvar), reparameterised sample, decoder to pixel logits. */
@@ -101,7 +104,8 @@ export function main(opts: VaeOptions = {}): VaeResult {
   const samples = noGrad(() => model.decoder.call(randn([6, o.latent], { generator: new Generator(o.seed + 2) })).sigmoid());
   log("\nnew digits: random codes z ~ N(0, I) through the decoder:");
   log(sideBySide([0, 1, 2, 3, 4, 5].map((i) => pic(samples, i))));
-  return { recon, kl, sampleMean: samples.mean().item(), samples };
+  const trainMu = noGrad(() => model.encoder.call(images).chunk(2, 1)[0]);
+  return { recon, kl, sampleMean: samples.mean().item(), samples, model, trainMu };
 }
 
 if (isMain(import.meta.url)) main(parseFlags({ trainSize: 2048, epochs: 8, batchSize: 64, latent: 4, hidden: 128, full: false, seed: 0 }));
