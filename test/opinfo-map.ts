@@ -125,14 +125,15 @@ export const MAP: Record<string, Mapped> = {
   clamp: (x, a, kw) => {
     only(kw, ["min", "max"]);
     const lo = a[0] ?? kw.min, hi = a[1] ?? kw.max;
-    if (typeof lo === "object" && lo !== null || typeof hi === "object" && hi !== null) throw new Unsupported("tensor bounds");
-    return clamp(T(x), (lo ?? undefined) as number | undefined, (hi ?? undefined) as number | undefined);
+    return clamp(T(x), lo as Tensor | number | null, hi as Tensor | number | null);
   },
 
   // ---------------------------------------------------------------- binary
   add: binary(add, { alpha: true }), sub: binary(sub, { alpha: true }), mul: binary(mul), "div.no_rounding_mode": binary(div),
   true_divide: binary(div), pow: binary(pow), atan2: binary(atan2), remainder: binary(remainder),
-  maximum: binary(maximum), minimum: binary(minimum), "max.binary": binary(maximum), "min.binary": binary(minimum),
+  maximum: binary(maximum), minimum: binary(minimum), // torch.max(x, 2) with a number is the reduction along dim 2, not an elementwise max.
+  "max.binary": (x, a, kw) => (typeof a[0] === "number" ? max(T(x), a[0]) : binary(maximum)(x, a, kw)),
+  "min.binary": (x, a, kw) => (typeof a[0] === "number" ? min(T(x), a[0]) : binary(minimum)(x, a, kw)),
   eq: binary(eq), ne: binary(ne), lt: binary(lt), le: binary(le), gt: binary(gt), ge: binary(ge),
   logical_and: binary(logicalAnd), logical_or: binary(logicalOr), logical_xor: binary(logicalXor),
   rsub: (x, a, kw) => { only(kw, ["alpha"]); if (kw.alpha !== undefined && kw.alpha !== 1) throw new Unsupported("alpha="); return sub(L(a[0]), T(x)); },
@@ -141,8 +142,7 @@ export const MAP: Record<string, Mapped> = {
   where: (x, a, kw) => { only(kw, []); return where(T(a[0]), L(x), L(a[1])); },
   masked_fill: (x, a, kw) => {
     only(kw, []);
-    if (typeof a[1] === "object") throw new Unsupported("masked_fill with a tensor value");
-    return maskedFill(T(x), T(a[0]), a[1] as number);
+    return maskedFill(T(x), T(a[0]), a[1] as number | Tensor);
   },
 
   // ---------------------------------------------------------------- reductions

@@ -562,6 +562,7 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
 }
 
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (x.ndim === 0) throw new Error("unbind: a 0-d tensor has no dimension to unbind (reshape it to [1] first)");
   const d = normalizeDim(dim, x.ndim, "unbind");
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
 }
@@ -601,6 +602,12 @@ const catOp = defineOp<{ dim: number }>({
 /** `cat([a, b], 0)`: joins tensors along an existing dim (promoting dtypes). */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("cat: expected a non-empty list of tensors");
+  tensors.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new Error(`cat: element ${i} of the list is ${x === null ? "null" : typeof x}, not a Tensor`);
+  });
+  // PyTorch's legacy rule: 1-D empty tensors are skipped when joined with others of another rank.
+  const kept = tensors.filter((x) => !(x.ndim === 1 && x.shape[0] === 0));
+  if (kept.length && kept.length < tensors.length && kept.some((x) => x.ndim !== 1)) tensors = kept;
   const ref = tensors[0];
   const d = normalizeDim(dim, ref.ndim, "cat");
   tensors.forEach((x, i) => {
@@ -675,10 +682,19 @@ export function pad(x: Tensor, pads: readonly number[], mode: "constant" | "refl
   }
   const perDim: [number, number][] = x.shape.map(() => [0, 0]);
   for (let i = 0; i < pads.length / 2; i++) perDim[x.ndim - 1 - i] = [pads[2 * i], pads[2 * i + 1]];
-  if (perDim.some(([l, r]) => !Number.isInteger(l) || !Number.isInteger(r) || l < 0 || r < 0)) {
-    throw new Error(`pad: pads must be non-negative integers, got ${fmt(pads)}`);
+  if (perDim.some(([l, r]) => !Number.isInteger(l) || !Number.isInteger(r))) throw new Error(`pad: pads must be integers, got ${fmt(pads)}`);
+  // Negative pads crop that side, as PyTorch's.
+  perDim.forEach(([l, r], d) => {
+    if (x.shape[d] + l + r < 0) throw new Error(`pad: pads (${l}, ${r}) would give dim ${d} of size ${x.shape[d]} a negative size (shape ${fmt(x.shape)})`);
+  });
+  if (mode === "constant") {
+    let cropped = x;
+    perDim.forEach(([l, r], d) => {
+      if (l < 0 || r < 0) cropped = narrow(cropped, d, Math.max(0, -l), cropped.shape[d] - Math.max(0, -l) - Math.max(0, -r));
+    });
+    const positive = perDim.map(([l, r]): [number, number] => [Math.max(0, l), Math.max(0, r)]);
+    return positive.every(([l, r]) => l === 0 && r === 0) && cropped !== x ? cropped : apply(padConstantOp, [cropped], { pads: positive, value });
   }
-  if (mode === "constant") return apply(padConstantOp, [x], { pads: perDim, value });
   if (mode !== "reflect") throw new Error(`pad: unknown mode "${mode}" (use "constant" or "reflect")`);
   let r = x;
   perDim.forEach(([l, rr], d) => {

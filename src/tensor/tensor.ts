@@ -53,6 +53,9 @@ export class Tensor {
 
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
   static fromArray(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+    if (data.length < numel(shape)) {
+      throw new Error(`Tensor.fromArray: shape ${fmt(shape)} needs ${numel(shape)} elements but the array holds ${data.length}; pass a matching shape or a longer array`);
+    }
     return new Tensor({ data, version: 0 }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
