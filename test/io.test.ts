@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseSafetensors, serializeSafetensors, MAX_HEADER_BYTES } from "../src/io/safetensors.js";
+import { parseSafetensors, serializeSafetensors, MAX_HEADER_BYTES, READ_CODES, type TensorRecord } from "../src/io/safetensors.js";
 import { atomicWriteFile, loadSafetensors, saveSafetensors } from "../src/io/files.js";
 import { tinyMetadata, tinyTensors } from "./fixtures/io/tiny-data.js";
 
@@ -47,7 +47,8 @@ test("safetensors: layout is u64 LE length, space-padded JSON, 8-aligned data", 
 
 test("safetensors: parse of the fixture returns the values, dtypes, shapes and metadata", () => {
   const { tensors, metadata } = parseSafetensors(new Uint8Array(fs.readFileSync(FIXTURE)), "tiny.safetensors");
-  assert.deepEqual(metadata, { format: "pt", producer: "deeptype" });
+  assert.deepEqual({ ...metadata }, { format: "pt", producer: "deeptype" });
+  assert.equal(Object.getPrototypeOf(tensors), null, "null prototype: a tensor named __proto__ is an ordinary key");
   assert.deepEqual(Object.keys(tensors), ["fc.weight", "fc.bias", "bn.num_batches_tracked", "labels", "mask", "empty"]);
   const w = tensors["fc.weight"];
   assert.equal(w.dtype, "float32");
@@ -102,7 +103,7 @@ test("safetensors: round trip of random data for every dtype, offsets tiled in i
     assert.deepEqual(out.tensors[k].shape, input[k].shape);
     assert.deepEqual([...out.tensors[k].data], [...input[k].data]);
   }
-  assert.deepEqual(out.metadata, {});
+  assert.deepEqual(Object.keys(out.metadata), []);
   const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
   assert.deepEqual(header.a.data_offsets, [0, 148]);
@@ -189,6 +190,61 @@ test("safetensors: every malformed file is rejected with the file name and the p
   }
 });
 
+test("safetensors: strict header rules: duplicate keys, deep JSON, __proto__, limits (errors name file and tensor)", () => {
+  const src = "hostile.safetensors";
+  const ok = { dtype: "F32", shape: [2], data_offsets: [0, 8] };
+  const okText = JSON.stringify(ok);
+  const cases: [string, Uint8Array, RegExp, object?][] = [
+    ["duplicate tensor key", rawFile(null, new Uint8Array(8), `{"x":${okText},"x":${okText}}`), /header has a duplicate key "x"/],
+    ["duplicate via escape", rawFile(null, new Uint8Array(8), `{"x":${okText},"\u0078":${okText}}`), /header has a duplicate key "x"/],
+    ["duplicate field in entry", rawFile(null, new Uint8Array(8), `{"x":{"dtype":"F32","dtype":"I32","shape":[2],"data_offsets":[0,8]}}`), /duplicate key "dtype" in "x"/],
+    ["duplicate metadata key", rawFile(null, [], `{"__metadata__":{"a":"1","a":"2"}}`), /duplicate key "a" in "__metadata__"/],
+    ["deep JSON", rawFile(null, [], `{"x":${"[".repeat(100000)}${"]".repeat(100000)}}`), /header nests deeper than 16 levels/],
+    ["metadata nested object", rawFile({ __metadata__: { a: { b: "c" } } }), /__metadata__\["a"\] must be a string/],
+    ["metadata not object", rawFile({ __metadata__: "x" }), /__metadata__ must be an object of strings/],
+    ["maxBytes on the file", rawFile({ x: ok }, new Uint8Array(8)), /file is \d+ bytes, more than maxBytes \(40\); pass a larger \{ maxBytes \}/, { maxBytes: 40 }],
+    ["maxBytes on decoded size", rawFile({ x: { dtype: "I8", shape: [64], data_offsets: [0, 64] } }, new Uint8Array(64)), /tensor "x": decoding needs 256 bytes so far, more than maxBytes \(200\)/, { maxBytes: 200 }],
+    ["maxHeaderBytes", rawFile({ x: ok }, new Uint8Array(8)), /header length \d+ exceeds the limit of 10 bytes/, { maxHeaderBytes: 10 }],
+  ];
+  for (const [what, bytes, re, opts] of cases) {
+    assert.throws(() => parseSafetensors(bytes, src, opts), (e: Error) => {
+      assert.ok(e.message.startsWith(`safetensors: ${src}: `), `${what}: ${e.message}`);
+      assert.match(e.message, re, what);
+      return true;
+    }, what);
+  }
+  // A tensor named __proto__ is an ordinary entry of a null-prototype record, on reading and writing.
+  const bytes = rawFile({ __proto__x: ok }, new Uint8Array([0, 0, 0x80, 0x3f, 0, 0, 0, 0x40]), `{"__proto__":${okText}}`);
+  const { tensors } = parseSafetensors(bytes, src);
+  assert.equal(Object.getPrototypeOf(tensors), null);
+  assert.deepEqual(Object.keys(tensors), ["__proto__"]);
+  assert.deepEqual([...tensors["__proto__"].data], [1, 2]);
+  const rec = Object.create(null) as Record<string, TensorRecord>;
+  rec["__proto__"] = { dtype: "float32", shape: [1], data: new Float32Array([5]) };
+  const again = parseSafetensors(serializeSafetensors(rec), src);
+  assert.deepEqual([...again.tensors["__proto__"].data], [5]);
+});
+
+test("safetensors: every dtype of the table validates its byte count from the same row", () => {
+  for (const [code, row] of Object.entries(READ_CODES)) {
+    if (row.into === null) continue;
+    const good = rawFile({ t: { dtype: code, shape: [3], data_offsets: [0, 3 * row.size] } }, new Uint8Array(3 * row.size));
+    assert.deepEqual([...parseSafetensors(good, "f").tensors.t.data], [0, 0, 0], code);
+    const short = rawFile({ t: { dtype: code, shape: [3], data_offsets: [0, 3 * row.size - 1] } }, new Uint8Array(3 * row.size - 1));
+    assert.throws(() => parseSafetensors(short, "f"), new RegExp(`tensor "t": shape \\[3\\] with dtype ${code} needs 3 × ${row.size}`), code);
+  }
+});
+
+test("files: loadSafetensors checks the file size against maxBytes before reading it", async () => {
+  const dir = tmpdir();
+  const file = path.join(dir, "big.safetensors");
+  await saveSafetensors(file, { x: { dtype: "float32", shape: [100], data: new Float32Array(100) } });
+  const size = fs.statSync(file).size;
+  await assert.rejects(loadSafetensors(file, { maxBytes: 100 }), new RegExp(`safetensors: .*big\\.safetensors is ${size} bytes, more than maxBytes \\(100\\)`));
+  assert.equal((await loadSafetensors(file)).tensors.x.shape[0], 100);
+  await assert.rejects(loadSafetensors(null as unknown as string), /loadSafetensors: expected a file path string, got null/);
+});
+
 test("safetensors: writer rejects inconsistent records with a clear message", () => {
   assert.throws(
     () => serializeSafetensors({ w: { dtype: "float32", shape: [2, 2], data: new Float32Array(3) } }),
@@ -209,7 +265,7 @@ test("files: saveSafetensors/loadSafetensors round trip, errors name the path", 
   assert.deepEqual(new Uint8Array(fs.readFileSync(file)), new Uint8Array(fs.readFileSync(FIXTURE)));
   const back = await loadSafetensors(file);
   assert.deepEqual([...back.tensors["fc.weight"].data], [...tinyTensors()["fc.weight"].data]);
-  assert.deepEqual(back.metadata, tinyMetadata);
+  assert.deepEqual({ ...back.metadata }, tinyMetadata);
   fs.writeFileSync(path.join(dir, "junk.safetensors"), "hello");
   await assert.rejects(loadSafetensors(path.join(dir, "junk.safetensors")), new RegExp(`${path.join(dir, "junk.safetensors").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: file is 5 bytes`));
   assert.deepEqual(fs.readdirSync(dir).sort(), ["junk.safetensors", "model.safetensors"]);

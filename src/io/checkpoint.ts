@@ -8,8 +8,23 @@
  * mid-save leaves the previous checkpoint intact.
  */
 import { Tensor } from "../core.js";
+import fs from "node:fs";
+import path from "node:path";
 import { loadSafetensors, saveSafetensors } from "./files.js";
-import type { TensorRecord } from "./safetensors.js";
+import type { SerializeOptions, TensorRecord } from "./safetensors.js";
+import { INDEX_SUFFIX, loadShardedSafetensors, saveShardedSafetensors } from "./sharded.js";
+import { parsePytorch } from "./pytorch.js";
+
+/**
+ * Reads a PyTorch `.pt`/`.pth` file (torch.save's zip format) without running code from it: only
+ * tensors, containers, numbers and strings are accepted; see `io/pytorch.ts`.
+ *
+ * @example const ckpt = await loadPytorch("ckpt.pt") as { model: Record<string, Tensor>; epoch: number };
+ */
+export async function loadPytorch(file: string): Promise<unknown> {
+  const bytes = await fs.promises.readFile(file);
+  return parsePytorch(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+}
 
 /** A tensor as a plain record (contiguous copy). */
 export function toRecord(t: Tensor): TensorRecord {
@@ -21,17 +36,55 @@ export function fromRecord(r: TensorRecord): Tensor {
   return Tensor.fromArray(r.data, r.shape, r.dtype);
 }
 
-/** `await saveWeights("model.safetensors", model.stateDict())`: PyTorch-compatible weight names. */
-export async function saveWeights(file: string, stateDict: Record<string, Tensor>, metadata: Record<string, string> = {}): Promise<void> {
-  const records: Record<string, TensorRecord> = {};
-  for (const [k, t] of Object.entries(stateDict)) records[k] = toRecord(t);
-  await saveSafetensors(file, records, { format: "pt", ...metadata });
+/** Options of `saveWeights`: file dtypes (`floatDtype: "BF16"`, per-key `dtypes`) and sharding. */
+export interface SaveWeightsOptions extends SerializeOptions {
+  /** Split into Hugging Face-style shards of at most this many bytes, plus `<file>.index.json`. */
+  maxShardSize?: number;
 }
 
-/** `model.loadStateDict(await loadWeights("model.safetensors"))` */
+/**
+ * `await saveWeights("model.safetensors", model.stateDict())`: PyTorch-compatible weight names.
+ * `opts` writes other dtypes (`{ floatDtype: "F16" }`) or shards (`{ maxShardSize: 2e9 }`).
+ */
+export async function saveWeights(
+  file: string,
+  stateDict: Record<string, Tensor>,
+  metadata: Record<string, string> = {},
+  opts: SaveWeightsOptions = {},
+): Promise<void> {
+  const records: Record<string, TensorRecord> = {};
+  for (const [k, t] of Object.entries(stateDict)) records[k] = toRecord(t);
+  const meta = { format: "pt", ...metadata };
+  if (opts.maxShardSize !== undefined) await saveShardedSafetensors(file, records, meta, { ...opts, maxShardSize: opts.maxShardSize });
+  else await saveSafetensors(file, records, meta, opts);
+}
+
+/**
+ * `model.loadStateDict(await loadWeights("model.safetensors"))`. Also reads sharded checkpoints
+ * (`model.safetensors.index.json`, or a folder holding `model.safetensors` or that index) and PyTorch
+ * state dicts saved with `torch.save(model.state_dict(), "model.pt")` (`.pt`, `.pth`, `.bin`).
+ */
 export async function loadWeights(file: string): Promise<Record<string, Tensor>> {
-  const { tensors } = await loadSafetensors(file);
-  const out: Record<string, Tensor> = {};
+  let target = file;
+  if ((await fs.promises.stat(file).catch(() => null))?.isDirectory()) {
+    const single = path.join(file, "model.safetensors");
+    const index = single + INDEX_SUFFIX;
+    if (fs.existsSync(single)) target = single;
+    else if (fs.existsSync(index)) target = index;
+    else throw new Error(`loadWeights: folder ${file} holds neither model.safetensors nor model.safetensors${INDEX_SUFFIX}`);
+  }
+  if (/\.(pt|pth|bin)$/.test(target)) {
+    const value = await loadPytorch(target);
+    const entries = value !== null && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [];
+    if (entries.length === 0 || !entries.every(([, v]) => v instanceof Tensor)) {
+      const keys = entries.map(([k]) => k).slice(0, 8).join(", ");
+      throw new Error(`loadWeights: ${file} holds ${entries.length ? `an object with keys ${keys}` : "no dict of tensors"}, not a state dict; use loadPytorch(file) and pick the state dict (e.g. ckpt.model)`);
+    }
+    return value as Record<string, Tensor>;
+  }
+  const tensors = target.endsWith(INDEX_SUFFIX) ? await loadShardedSafetensors(target) : (await loadSafetensors(target)).tensors;
+  // Null prototype: a weight named "__proto__" stays an entry instead of replacing the prototype.
+  const out = Object.create(null) as Record<string, Tensor>;
   for (const [k, r] of Object.entries(tensors)) out[k] = fromRecord(r);
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parseSafetensors, serializeSafetensors, type ParsedSafetensors, type TensorRecord } from "./safetensors.js";
+import { DEFAULT_MAX_BYTES, parseSafetensors, serializeSafetensors, type ParsedSafetensors, type SafetensorsReadOptions, type SerializeOptions, type TensorRecord } from "./safetensors.js";
 
 /**
  * Writes `data` to `file` so that readers see either the old file or the complete new one, never a
@@ -67,16 +67,36 @@ export async function saveSafetensors(
   file: string,
   tensors: Record<string, TensorRecord>,
   metadata?: Record<string, string>,
+  opts?: SerializeOptions,
 ): Promise<void> {
-  await atomicWriteFile(file, serializeSafetensors(tensors, metadata));
+  await atomicWriteFile(file, serializeSafetensors(tensors, metadata, opts));
 }
 
 /**
- * Reads and validates a safetensors file; errors name the file and the problem.
+ * Reads and validates a safetensors file; errors name the file and the problem. The file's size is
+ * checked against `maxBytes` (default 4 GiB) before it is read.
  *
  * @example const { tensors, metadata } = await loadSafetensors("model.safetensors");
  */
-export async function loadSafetensors(file: string): Promise<ParsedSafetensors> {
+export async function loadSafetensors(file: string, opts: SafetensorsReadOptions = {}): Promise<ParsedSafetensors> {
+  if (typeof file !== "string") throw new Error(`loadSafetensors: expected a file path string, got ${describe(file)}`);
+  const bytes = await readFileCapped(file, opts.maxBytes ?? DEFAULT_MAX_BYTES, "safetensors", "maxBytes");
+  return parseSafetensors(bytes, file, opts);
+}
+
+function describe(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? ((v as object).constructor?.name ?? "an object") : `${typeof v} ${String(v)}`;
+}
+
+/**
+ * Reads a whole file after checking its size against a limit, so a huge file is an error naming the
+ * file, its size and the option that raises the limit, not an out-of-memory crash.
+ *
+ * @example const bytes = await readFileCapped("x.idx", 2 ** 30, "readIdx", "maxBytes");
+ */
+export async function readFileCapped(file: string, maxBytes: number, who: string, option: string): Promise<Uint8Array> {
+  const { size } = await fs.promises.stat(file);
+  if (size > maxBytes) throw new Error(`${who}: ${file} is ${size} bytes, more than ${option} (${maxBytes}); pass a larger { ${option} } to read it`);
   const bytes = await fs.promises.readFile(file);
-  return parseSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -13,6 +13,8 @@
  *
  * This module is pure (no Node imports) so it runs in browsers too; see `files.ts` for disk I/O.
  */
+import { parseJsonStrict } from "./json-scan.js";
+import { decode, encodedByteLength, encodeInto, READ_CODES, type FileDType } from "./dtypes.js";
 
 /** The dtypes deeptype stores; they map to safetensors' F32, F64, I32 and BOOL. */
 export type SafetensorsDType = "float32" | "float64" | "int32" | "bool";
@@ -42,29 +44,21 @@ export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
 const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
-/**
- * Every dtype code of the format, with its byte size and the deeptype dtype it is read into.
- * Narrow integer types widen to int32 exactly; I64/U64/U32 are read into int32 only when every value
- * fits (PyTorch writes BatchNorm's `num_batches_tracked` as I64); F16/BF16 widen to float32 exactly.
- * `null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
- */
-const READ_CODES: Record<string, { size: number; into: SafetensorsDType | null }> = {
-  BOOL: { size: 1, into: "bool" },
-  U8: { size: 1, into: "int32" },
-  I8: { size: 1, into: "int32" },
-  U16: { size: 2, into: "int32" },
-  I16: { size: 2, into: "int32" },
-  I32: { size: 4, into: "int32" },
-  U32: { size: 4, into: "int32" },
-  I64: { size: 8, into: "int32" },
-  U64: { size: 8, into: "int32" },
-  F16: { size: 2, into: "float32" },
-  BF16: { size: 2, into: "float32" },
-  F32: { size: 4, into: "float32" },
-  F64: { size: 8, into: "float64" },
-  F8_E4M3: { size: 1, into: null },
-  F8_E5M2: { size: 1, into: null },
-};
+export { READ_CODES, type SafetensorsCode } from "./dtypes.js";
+
+/** Limits on what a reader accepts from an untrusted file. */
+export interface SafetensorsReadOptions {
+  /** Largest file, and largest total of decoded tensor bytes, accepted (default 4 GiB). */
+  maxBytes?: number;
+  /** Largest JSON header accepted (default 100 MiB, the reference implementation's limit). */
+  maxHeaderBytes?: number;
+}
+
+/** Default `maxBytes` of the safetensors readers: 4 GiB. */
+export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+
+/** A valid header is 3 levels deep (header, entry, shape); anything much deeper is hostile. */
+const MAX_JSON_DEPTH = 16;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -119,16 +113,38 @@ function writeLE(out: Uint8Array, offset: number, rec: TensorRecord): void {
   }
 }
 
+/** Options of `serializeSafetensors`. */
+export interface SerializeOptions {
+  /**
+   * The file dtype to write float tensors as (`"F16"`, `"BF16"`, `"F64"`, `"F32"`); integer and bool
+   * tensors keep theirs. Conversion rules: `io/dtypes.ts`.
+   */
+  floatDtype?: FileDType;
+  /** Per-tensor file dtypes (`{ "bn.num_batches_tracked": "I64" }`), overriding `floatDtype`. */
+  dtypes?: Record<string, FileDType>;
+}
+
+function fileDtypeFor(name: string, rec: TensorRecord, opts: SerializeOptions): string {
+  const own = opts.dtypes && Object.hasOwn(opts.dtypes, name) ? opts.dtypes[name] : undefined;
+  if (own !== undefined) return own;
+  if (opts.floatDtype !== undefined && (rec.dtype === "float32" || rec.dtype === "float64")) return opts.floatDtype;
+  return WRITE_CODE[rec.dtype];
+}
+
 /**
  * Encodes tensors (in insertion order, back to back) and optional string metadata as safetensors bytes.
  *
- * @example const bytes = serializeSafetensors({ w: { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) } }, { format: "pt" });
+ * `opts` asks for other file dtypes (half precision, 64-bit integers, ...), as PyTorch would write them.
+ *
+ * @example const bytes = serializeSafetensors({ w: { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) } }, { format: "pt" }, { floatDtype: "BF16" });
  */
 export function serializeSafetensors(
   tensors: Record<string, TensorRecord>,
   metadata?: Record<string, string>,
+  opts: SerializeOptions = {},
 ): Uint8Array {
-  const header: Record<string, unknown> = {};
+  // Null prototype: a tensor named "__proto__" must be written as an entry, not replace the prototype.
+  const header = Object.create(null) as Record<string, unknown>;
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== "string") throw new Error(`serializeSafetensors: metadata "${k}" must be a string, got ${typeof v}`);
@@ -137,6 +153,8 @@ export function serializeSafetensors(
   }
   let offset = 0;
   const names = Object.keys(tensors);
+  const codes: string[] = [];
+  const sizes: number[] = [];
   for (const name of names) {
     if (name === "__metadata__") throw new Error(`serializeSafetensors: "__metadata__" is reserved and cannot name a tensor`);
     const rec = tensors[name];
@@ -150,8 +168,11 @@ export function serializeSafetensors(
     if (n !== rec.data.length) {
       throw new Error(`serializeSafetensors: tensor "${name}": shape [${rec.shape.join(",")}] has ${n} elements but data has ${rec.data.length}`);
     }
-    const size = n * ITEM_SIZE[rec.dtype];
-    header[name] = { dtype: WRITE_CODE[rec.dtype], shape: [...rec.shape], data_offsets: [offset, offset + size] };
+    const code = fileDtypeFor(name, rec, opts);
+    const size = code === WRITE_CODE[rec.dtype] ? n * ITEM_SIZE[rec.dtype] : encodedByteLength(rec, code as FileDType, `serializeSafetensors: tensor "${name}"`);
+    header[name] = { dtype: code, shape: [...rec.shape], data_offsets: [offset, offset + size] };
+    codes.push(code);
+    sizes.push(size);
     offset += size;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -161,105 +182,34 @@ export function serializeSafetensors(
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + padded);
   let pos = 8 + padded;
-  for (const name of names) {
-    writeLE(out, pos, tensors[name]);
-    pos += tensors[name].data.byteLength;
-  }
+  names.forEach((name, i) => {
+    const rec = tensors[name];
+    if (codes[i] === WRITE_CODE[rec.dtype]) writeLE(out, pos, rec);
+    else encodeInto(rec, codes[i] as FileDType, out, pos, `serializeSafetensors: tensor "${name}"`);
+    pos += sizes[i];
+  });
   return out;
 }
 
-/** Half-precision bits to a number (exact in float32). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-function decode(
-  code: string,
-  bytes: Uint8Array,
-  begin: number,
-  n: number,
-  bad: (msg: string) => never,
-): SafetensorsArray {
-  // Always copy: the result must not alias the file buffer and must be aligned for its element type.
-  const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * READ_CODES[code].size);
-  const raw = () => bytes.slice(begin, begin + n * READ_CODES[code].size).buffer;
-  switch (code) {
-    case "BOOL": {
-      const out = bytes.slice(begin, begin + n);
-      for (let i = 0; i < n; i++) out[i] = out[i] !== 0 ? 1 : 0;
-      return out;
-    }
-    case "F32": {
-      if (LITTLE_ENDIAN) return new Float32Array(raw());
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
-      return out;
-    }
-    case "F64": {
-      if (LITTLE_ENDIAN) return new Float64Array(raw());
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
-      return out;
-    }
-    case "I32": {
-      if (LITTLE_ENDIAN) return new Int32Array(raw());
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
-      return out;
-    }
-    case "F16":
-    case "BF16": {
-      const out = new Float32Array(n);
-      const f = new Float32Array(1);
-      const u = new Uint32Array(f.buffer);
-      for (let i = 0; i < n; i++) {
-        const h = view.getUint16(i * 2, true);
-        if (code === "F16") out[i] = halfToFloat(h);
-        else {
-          u[0] = h << 16;
-          out[i] = f[0];
-        }
-      }
-      return out;
-    }
-    default: {
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        let v: number | bigint;
-        if (code === "U8") v = view.getUint8(i);
-        else if (code === "I8") v = view.getInt8(i);
-        else if (code === "U16") v = view.getUint16(i * 2, true);
-        else if (code === "I16") v = view.getInt16(i * 2, true);
-        else if (code === "U32") v = view.getUint32(i * 4, true);
-        else if (code === "I64") v = view.getBigInt64(i * 8, true);
-        else v = view.getBigUint64(i * 8, true);
-        if (v < -2147483648 || v > 2147483647) {
-          bad(`element ${i} (${v}) of this ${code} tensor does not fit in int32, the widest integer dtype deeptype has`);
-        }
-        out[i] = Number(v);
-      }
-      return out;
-    }
-  }
-}
-
 /**
- * Decodes safetensors bytes into tensor records and metadata, validating the header first.
- * `source` (e.g. the file path) names the file in error messages.
+ * Decodes safetensors bytes into tensor records and metadata, validating the whole header before any
+ * tensor is decoded. `source` (e.g. the file path) names the file in error messages; `opts` bounds
+ * what an untrusted file may make the reader allocate. The returned `tensors` and `metadata` are
+ * null-prototype objects, so a tensor named `__proto__` is an ordinary entry.
  *
  * @example const { tensors, metadata } = parseSafetensors(bytes, "model.safetensors"); tensors["fc.weight"].shape;
  */
-export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafetensors {
-  if (!(bytes instanceof Uint8Array)) fail(source, `expected a Uint8Array, got ${typeof bytes}`);
+export function parseSafetensors(bytes: Uint8Array, source?: string, opts: SafetensorsReadOptions = {}): ParsedSafetensors {
+  if (!(bytes instanceof Uint8Array)) {
+    fail(source, `parseSafetensors takes a Uint8Array, got ${bytes === null ? "null" : typeof bytes === "object" ? (bytes as object).constructor?.name ?? "object" : typeof bytes}`);
+  }
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxHeader = opts.maxHeaderBytes ?? MAX_HEADER_BYTES;
+  if (bytes.length > maxBytes) fail(source, `file is ${bytes.length} bytes, more than maxBytes (${maxBytes}); pass a larger { maxBytes } to read it`);
   if (bytes.length < 8) fail(source, `file is ${bytes.length} bytes, shorter than the 8-byte header length`);
   const n64 = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (n64 > BigInt(MAX_HEADER_BYTES)) {
-    fail(source, `header length ${n64} exceeds the limit of ${MAX_HEADER_BYTES} bytes (not a safetensors file, or corrupt)`);
+  if (n64 > BigInt(maxHeader)) {
+    fail(source, `header length ${n64} exceeds the limit of ${maxHeader} bytes (not a safetensors file, or corrupt; { maxHeaderBytes } raises it)`);
   }
   const headerLen = Number(n64);
   if (8 + headerLen > bytes.length) {
@@ -272,23 +222,21 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafe
     fail(source, "header is not valid UTF-8");
   }
   if (!text.startsWith("{")) fail(source, `header must be a JSON object starting with "{", got ${JSON.stringify(text.slice(0, 20))}`);
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    fail(source, `header is not valid JSON (${(e as Error).message})`);
-  }
+  const header = parseJsonStrict(text, MAX_JSON_DEPTH, (m) => fail(source, `header ${m}`));
   if (header === null || typeof header !== "object" || Array.isArray(header)) fail(source, "header JSON is not an object");
 
   const dataStart = 8 + headerLen;
   const dataLen = bytes.length - dataStart;
-  const metadata: Record<string, string> = {};
+  const metadata = Object.create(null) as Record<string, string>;
   const entries: { name: string; code: string; shape: number[]; begin: number; end: number; n: number }[] = [];
+  let decodedBytes = 0;
 
-  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
+  for (const name of Object.keys(header)) {
+    const value = (header as Record<string, unknown>)[name];
     if (name === "__metadata__") {
       if (value === null || typeof value !== "object" || Array.isArray(value)) fail(source, "__metadata__ must be an object of strings");
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      for (const k of Object.keys(value)) {
+        const v = (value as Record<string, unknown>)[k];
         if (typeof v !== "string") fail(source, `__metadata__["${k}"] must be a string, got ${JSON.stringify(v)}`);
         metadata[k] = v;
       }
@@ -299,10 +247,10 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafe
     const e = value as Record<string, unknown>;
     const code = e.dtype;
     if (typeof code !== "string") bad(`dtype is missing or not a string`);
-    const known = READ_CODES[code as string];
     if (!Object.hasOwn(READ_CODES, code as string)) {
       bad(`unknown dtype ${JSON.stringify(code)}, expected one of ${Object.keys(READ_CODES).join(", ")}`);
     }
+    const known = READ_CODES[code as string];
     if (known.into === null) bad(`dtype ${code} (8-bit float) is not supported`);
     if (!Array.isArray(e.shape)) bad(`shape is missing or not an array`);
     const shape = e.shape as number[];
@@ -323,6 +271,8 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafe
     if (en - b !== want) {
       bad(`shape [${shape.join(",")}] with dtype ${code} needs ${n} × ${known.size} = ${want} bytes, but data_offsets [${b}, ${en}] span ${en - b}`);
     }
+    decodedBytes += n * ITEM_SIZE[known.into!];
+    if (decodedBytes > maxBytes) bad(`decoding needs ${decodedBytes} bytes so far, more than maxBytes (${maxBytes}); pass a larger { maxBytes } to read it`);
     entries.push({ name, code: code as string, shape: [...shape], begin: b, end: en, n });
   }
 
@@ -344,7 +294,7 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): ParsedSafe
     fail(source, `data buffer is ${dataLen} bytes but the tensors cover ${pos} (truncated or trailing bytes)`);
   }
 
-  const tensors: Record<string, LoadedTensorRecord> = {};
+  const tensors = Object.create(null) as Record<string, LoadedTensorRecord>;
   for (const e of entries) {
     const into = READ_CODES[e.code].into as SafetensorsDType;
     const bad = (msg: string): never => fail(source, `tensor "${e.name}": ${msg}`);

@@ -1,0 +1,231 @@
+/**
+ * Converting between deeptype's dtypes and the other element types PyTorch and Hugging Face files
+ * use (half precision, bfloat16, 64/16/8-bit integers), for the file readers and writers.
+ *
+ * Both directions live here, apart from the container formats (safetensors, PyTorch's zip), so the
+ * codecs stay about containers and this stays about numbers. Reading (`READ_CODES`, `decode`): every
+ * file dtype widens exactly into float32/float64/int32/bool, 64-bit and unsigned 32-bit integers
+ * only when every value fits. Writing, the rules `docs/io-and-reports.md` lists:
+ * - F16 and BF16 are written from float tensors with round-to-nearest-even, as PyTorch's `.half()`
+ *   and `.bfloat16()` do; values beyond the range become ±Infinity, NaN stays NaN.
+ * - I64 holds every int32 exactly; I16, I8 and U8 are written only when every value fits, otherwise
+ *   the error names the tensor and the first value that does not fit (never a silent wrap).
+ * - A float tensor is never written as an integer type, nor an integer as a float type of another
+ *   width, without the caller saying so: writers ask for a target dtype per tensor.
+ *
+ * Pure (no Node imports), so it runs in browsers.
+ */
+import type { TensorRecord } from "./safetensors.js";
+
+/** The element types of the safetensors format that deeptype writes. */
+export type FileDType = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
+
+/** Bytes per element of each writable file dtype. */
+export const FILE_DTYPE_SIZE: Record<FileDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+
+/** The file dtype each deeptype dtype is written as when nothing else is asked for. */
+export const NATIVE_FILE_DTYPE = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" } as const satisfies Record<TensorRecord["dtype"], FileDType>;
+
+const INT_RANGE: Partial<Record<FileDType, [number, number]>> = { I16: [-32768, 32767], I8: [-128, 127], U8: [0, 255] };
+
+/** Which file dtypes a tensor of each deeptype dtype may be written as (floats stay floats, ints stay ints). */
+const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
+  float32: ["F32", "F64", "F16", "BF16"],
+  float64: ["F64", "F32", "F16", "BF16"],
+  int32: ["I32", "I64", "I16", "I8", "U8"],
+  bool: ["BOOL", "U8"],
+};
+
+/**
+ * One row per dtype code of the format: its byte size, the deeptype dtype it is read into, and how
+ * one element is read (little-endian) from a DataView. Validation and decoding are driven by this
+ * table only, so supporting another code is one row here.
+ * Narrow integer types widen to int32 exactly; I64/U64/U32 are read into int32 only when every value
+ * fits (PyTorch writes BatchNorm's `num_batches_tracked` as I64); F16/BF16 widen to float32 exactly.
+ * `into: null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
+ * `native: true` marks rows whose bytes are exactly the target typed array's (a plain copy on little-endian hosts).
+ */
+export interface SafetensorsCode {
+  size: number;
+  into: TensorRecord["dtype"] | null;
+  read?: (v: DataView, at: number) => number | bigint;
+  native?: boolean;
+}
+
+const f16 = (v: DataView, at: number): number => halfToFloat(v.getUint16(at, true));
+const bf16Scratch = new DataView(new ArrayBuffer(4));
+const bf16 = (v: DataView, at: number): number => {
+  bf16Scratch.setUint32(0, v.getUint16(at, true) << 16);
+  return bf16Scratch.getFloat32(0);
+};
+
+export const READ_CODES: Readonly<Record<string, SafetensorsCode>> = Object.freeze(Object.assign(Object.create(null) as Record<string, SafetensorsCode>, {
+  BOOL: { size: 1, into: "bool", read: (v, at) => (v.getUint8(at) !== 0 ? 1 : 0) },
+  U8: { size: 1, into: "int32", read: (v, at) => v.getUint8(at) },
+  I8: { size: 1, into: "int32", read: (v, at) => v.getInt8(at) },
+  U16: { size: 2, into: "int32", read: (v, at) => v.getUint16(at, true) },
+  I16: { size: 2, into: "int32", read: (v, at) => v.getInt16(at, true) },
+  I32: { size: 4, into: "int32", read: (v, at) => v.getInt32(at, true), native: true },
+  U32: { size: 4, into: "int32", read: (v, at) => v.getUint32(at, true) },
+  I64: { size: 8, into: "int32", read: (v, at) => v.getBigInt64(at, true) },
+  U64: { size: 8, into: "int32", read: (v, at) => v.getBigUint64(at, true) },
+  F16: { size: 2, into: "float32", read: f16 },
+  BF16: { size: 2, into: "float32", read: bf16 },
+  F32: { size: 4, into: "float32", read: (v, at) => v.getFloat32(at, true), native: true },
+  F64: { size: 8, into: "float64", read: (v, at) => v.getFloat64(at, true), native: true },
+  F8_E4M3: { size: 1, into: null },
+  F8_E5M2: { size: 1, into: null },
+} satisfies Record<string, SafetensorsCode>));
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Half-precision bits to a number (exact in float32): `halfToFloat(0x3c00) === 1`. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/**
+ * Reads `n` little-endian elements of file dtype `code` from `bytes` at `begin` into a fresh typed
+ * array of the deeptype dtype `READ_CODES[code].into`; `bad` reports an integer that does not fit.
+ *
+ * @example decode("F16", bytes, 0, 2, (m) => { throw new Error(m); }) // Float32Array [1, -2]
+ */
+export function decode(
+  code: string,
+  bytes: Uint8Array,
+  begin: number,
+  n: number,
+  bad: (msg: string) => never,
+): TensorRecord["data"] {
+  // Always copy: the result must not alias the file buffer and must be aligned for its element type.
+  const row = READ_CODES[code];
+  const into = row.into as TensorRecord["dtype"];
+  const Out = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array }[into];
+  if (row.native && LITTLE_ENDIAN) return new Out(bytes.slice(begin, begin + n * row.size).buffer);
+  const out = new Out(n);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * row.size);
+  const read = row.read!;
+  for (let i = 0; i < n; i++) {
+    const v = read(view, i * row.size);
+    if (into === "int32" && (v < -2147483648 || v > 2147483647)) {
+      bad(`element ${i} (${v}) of this ${code} tensor does not fit in int32, the widest integer dtype deeptype has`);
+    }
+    out[i] = Number(v);
+  }
+  return out;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/**
+ * IEEE half-precision bits of `v`, rounded to nearest even (PyTorch's `.half()`).
+ *
+ * @example floatToHalfBits(1) === 0x3c00
+ */
+export function floatToHalfBits(v: number): number {
+  f32[0] = v; // PyTorch converts float64 to half through float32 too
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  const mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf, or a quiet NaN
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00; // too big: Infinity
+  if (e <= 0) {
+    // Subnormal half (or zero): shift the mantissa with its implicit 1 into place, rounding to even.
+    if (e < -10) return sign;
+    const m = mant | 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    const rest = m & ((1 << shift) - 1);
+    let r = m >>> shift;
+    if (rest > half || (rest === half && (r & 1) === 1)) r++;
+    return sign | r;
+  }
+  let r = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (r & 1) === 1)) r++; // a carry into the exponent is still right
+  return sign | r;
+}
+
+/**
+ * bfloat16 bits of `v`: the top half of its float32 bits, rounded to nearest even (PyTorch's `.bfloat16()`).
+ *
+ * @example floatToBFloat16Bits(1) === 0x3f80
+ */
+export function floatToBFloat16Bits(v: number): number {
+  f32[0] = v;
+  const x = u32[0];
+  if ((x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0) return ((x >>> 16) & 0x8000) | 0x7fc0; // NaN stays NaN
+  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/**
+ * Checks that `rec` may be written as `code` and returns the number of bytes it takes.
+ * `where` names the tensor (and the caller) in the error.
+ */
+export function encodedByteLength(rec: TensorRecord, code: FileDType, where: string): number {
+  if (!Object.hasOwn(FILE_DTYPE_SIZE, code)) {
+    throw new Error(`${where}: unknown file dtype ${JSON.stringify(code)}, expected one of ${Object.keys(FILE_DTYPE_SIZE).join(", ")}`);
+  }
+  const allowed = ALLOWED[rec.dtype];
+  if (!allowed.includes(code)) {
+    throw new Error(`${where}: a ${rec.dtype} tensor cannot be written as ${code} (allowed: ${allowed.join(", ")}); convert it first, e.g. t.to("float32")`);
+  }
+  return rec.data.length * FILE_DTYPE_SIZE[code];
+}
+
+/**
+ * Writes `rec`'s elements as little-endian `code` into `out` at `offset` (call `encodedByteLength`
+ * first: it checks the conversion is allowed and says how much room to leave).
+ */
+export function encodeInto(rec: TensorRecord, code: FileDType, out: Uint8Array, offset: number, where: string): void {
+  const { data } = rec;
+  const n = data.length;
+  const view = new DataView(out.buffer, out.byteOffset + offset, n * FILE_DTYPE_SIZE[code]);
+  const range = INT_RANGE[code];
+  if (range) {
+    for (let i = 0; i < n; i++) {
+      const v = data[i];
+      if (v < range[0] || v > range[1]) {
+        throw new Error(`${where}: element ${i} (${v}) does not fit in ${code} [${range[0]}, ${range[1]}]; write it as I32 or I64`);
+      }
+    }
+  }
+  switch (code) {
+    case "F64":
+      for (let i = 0; i < n; i++) view.setFloat64(i * 8, data[i], true);
+      return;
+    case "F32":
+      for (let i = 0; i < n; i++) view.setFloat32(i * 4, data[i], true);
+      return;
+    case "F16":
+      for (let i = 0; i < n; i++) view.setUint16(i * 2, floatToHalfBits(data[i]), true);
+      return;
+    case "BF16":
+      for (let i = 0; i < n; i++) view.setUint16(i * 2, floatToBFloat16Bits(data[i]), true);
+      return;
+    case "I64":
+      for (let i = 0; i < n; i++) view.setBigInt64(i * 8, BigInt(data[i]), true);
+      return;
+    case "I32":
+      for (let i = 0; i < n; i++) view.setInt32(i * 4, data[i], true);
+      return;
+    case "I16":
+      for (let i = 0; i < n; i++) view.setInt16(i * 2, data[i], true);
+      return;
+    case "I8":
+      for (let i = 0; i < n; i++) view.setInt8(i, data[i]);
+      return;
+    case "U8":
+    case "BOOL":
+      for (let i = 0; i < n; i++) view.setUint8(i, code === "BOOL" ? (data[i] !== 0 ? 1 : 0) : data[i]);
+      return;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Reading PyTorch's `.pt`/`.pth` files (what `torch.save` writes since 1.6): a zip archive holding
+ * `<name>/data.pkl` (a pickle of the saved object) and `<name>/data/<key>` (one raw little-endian
+ * storage per key). The pickle goes through our restricted reader (`pickle.ts`), which accepts only
+ * tensors, their storages, OrderedDict/dict/list/tuple, numbers, strings and None, and never runs
+ * code from the file.
+ *
+ * The zip container is read with `fflate`: a maintained, dependency-free zip/deflate library that
+ * runs unchanged in Node and browsers (unlike Node's zlib, which has no zip reader anyway), so
+ * writing our own zip parser would be code that is not our core.
+ *
+ * Tensors keep PyTorch's sharing: views of one storage (a transposed weight, slices of one buffer)
+ * become deeptype views of one storage with the same strides and offset. Storage dtypes convert by
+ * the rule of `dtypes.ts` (half/bfloat16 → float32, 8/16-bit ints → int32, int64 → int32 when every
+ * value fits, else an error naming the tensor).
+ */
+import { unzipSync } from "fflate";
+import { Tensor } from "../core.js";
+import { decode, READ_CODES } from "./dtypes.js";
+import { PyDict, PyGlobal, unpickle, type PickleCallable } from "./pickle.js";
+
+/** torch's storage classes and the file dtype of their bytes. */
+const STORAGE_CODES: Record<string, string> = {
+  "torch.FloatStorage": "F32",
+  "torch.DoubleStorage": "F64",
+  "torch.HalfStorage": "F16",
+  "torch.BFloat16Storage": "BF16",
+  "torch.LongStorage": "I64",
+  "torch.IntStorage": "I32",
+  "torch.ShortStorage": "I16",
+  "torch.CharStorage": "I8",
+  "torch.ByteStorage": "U8",
+  "torch.BoolStorage": "BOOL",
+};
+
+/** A storage named by the pickle, decoded on first use (so an error can name the tensor using it). */
+interface StorageRef {
+  key: string;
+  code: string;
+  bytes: Uint8Array;
+  numel: number;
+  decoded?: { data: Tensor["storage"]["data"]; version: number };
+}
+
+/** A tensor as the pickle describes it; becomes a `Tensor` once its path in the saved object is known. */
+class PendingTensor {
+  constructor(
+    readonly storage: StorageRef,
+    readonly offset: number,
+    readonly shape: number[],
+    readonly strides: number[],
+  ) {}
+}
+
+function isIndex(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * Parses the bytes of a `.pt`/`.pth` file into the saved object: dicts become plain objects (Maps when
+ * a key is not a string), tuples and lists arrays, tensors deeptype `Tensor`s.
+ *
+ * @example const sd = parsePytorch(bytes, "model.pt") as Record<string, Tensor>; model.loadStateDict(sd);
+ */
+export function parsePytorch(bytes: Uint8Array, source = "<bytes>"): unknown {
+  const where = `parsePytorch: ${source}`;
+  if (!(bytes instanceof Uint8Array)) throw new Error(`${where}: expected a Uint8Array, got ${typeof bytes}`);
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+    if (bytes[0] === 0x80) {
+      throw new Error(`${where}: this is PyTorch's legacy (pre-1.6) format, which is not supported; re-save it in PyTorch with torch.save(obj, f) (zip format, the default since 1.6) or as safetensors`);
+    }
+    throw new Error(`${where}: not a PyTorch zip archive (expected "PK" at the start, got bytes ${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join(" ")})`);
+  }
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes);
+  } catch (e) {
+    throw new Error(`${where}: the zip archive is corrupt (${(e as Error).message})`);
+  }
+  const names = Object.keys(files);
+  const pkls = names.filter((n) => /^[^/]+\/data\.pkl$/.test(n));
+  if (pkls.length !== 1) {
+    if (names.some((n) => /\/constants\.pkl$/.test(n) || /\/code\//.test(n))) {
+      throw new Error(`${where}: this is a TorchScript archive (torch.jit.save); save the state dict instead: torch.save(model.state_dict(), f)`);
+    }
+    throw new Error(`${where}: expected exactly one <name>/data.pkl in the archive, found ${pkls.length} (entries: ${names.slice(0, 8).join(", ")})`);
+  }
+  const prefix = pkls[0].slice(0, -"data.pkl".length);
+  const storages = new Map<string, StorageRef>();
+
+  const persistentLoad = (pid: unknown): StorageRef => {
+    if (!Array.isArray(pid) || pid[0] !== "storage" || pid.length < 5) {
+      throw new Error(`${where}: unsupported persistent id ${JSON.stringify(pid, (_k, v) => (v instanceof PyGlobal ? v.name : v))}; only tensor storages are read`);
+    }
+    const [, type, key, , numel] = pid as [string, unknown, unknown, unknown, unknown];
+    const typeName = type instanceof PyGlobal ? type.name : String(type);
+    const code = STORAGE_CODES[typeName];
+    if (!code) throw new Error(`${where}: storage type ${typeName} is not supported (supported: ${Object.keys(STORAGE_CODES).join(", ")})`);
+    if (typeof key !== "string" || !isIndex(numel)) throw new Error(`${where}: malformed storage id (key ${JSON.stringify(key)}, size ${String(numel)})`);
+    const cached = storages.get(key);
+    if (cached) return cached;
+    const file = files[`${prefix}data/${key}`];
+    if (!file) throw new Error(`${where}: storage ${key} is missing from the archive (${prefix}data/${key})`);
+    const want = numel * READ_CODES[code].size;
+    if (file.length !== want) throw new Error(`${where}: storage ${key} holds ${file.length} bytes, but ${numel} × ${code} needs ${want}`);
+    const ref: StorageRef = { key, code, bytes: file, numel };
+    storages.set(key, ref);
+    return ref;
+  };
+
+  const rebuildTensor: PickleCallable = (args) => {
+    const [storage, offset, size, stride] = args;
+    if (!(storage instanceof Object) || !storages.has((storage as StorageRef).key) || !isIndex(offset) || !Array.isArray(size) || !Array.isArray(stride)) {
+      throw new Error(`${where}: _rebuild_tensor_v2 got malformed arguments`);
+    }
+    const ref = storage as StorageRef;
+    if (size.length !== stride.length || !size.every(isIndex) || !stride.every(isIndex)) {
+      throw new Error(`${where}: tensor on storage ${ref.key} has size ${JSON.stringify(size)} and stride ${JSON.stringify(stride)}, expected equally long lists of non-negative integers`);
+    }
+    // The last element the view reaches must lie inside its storage (a hostile file could point anywhere).
+    const empty = size.some((d: number) => d === 0);
+    const last = offset + size.reduce((s: number, d: number, i: number) => s + (d - 1) * stride[i], 0);
+    if (!empty && last >= ref.numel) {
+      throw new Error(`${where}: tensor of size ${JSON.stringify(size)}, stride ${JSON.stringify(stride)}, offset ${offset} reaches element ${last} of storage ${ref.key}, which has ${ref.numel}`);
+    }
+    return new PendingTensor(ref, offset, size as number[], stride as number[]);
+  };
+
+  const globals: Record<string, PickleCallable> = {
+    "collections.OrderedDict": (args) => {
+      const d = new PyDict();
+      if (Array.isArray(args[0])) for (const kv of args[0]) if (Array.isArray(kv) && kv.length === 2) d.set(kv[0], kv[1]);
+      return d;
+    },
+    "torch._utils._rebuild_tensor_v2": rebuildTensor,
+    // A saved nn.Parameter: its data is what a state dict needs.
+    "torch._utils._rebuild_parameter": (args) => args[0],
+  };
+  for (const name of Object.keys(STORAGE_CODES)) {
+    globals[name] = () => {
+      throw new Error(`${where}: ${name} may only appear inside a storage id`);
+    };
+  }
+  const value = unpickle(files[pkls[0]], { globals, persistentLoad, source });
+  return materialize(value, "", where);
+}
+
+function materialize(v: unknown, path: string, where: string): unknown {
+  if (v instanceof PendingTensor) {
+    const ref = v.storage;
+    if (!ref.decoded) {
+      const data = decode(ref.code, ref.bytes, 0, ref.numel, (msg) => {
+        throw new Error(`${where}: tensor "${path}": ${msg}; convert it in PyTorch first (e.g. t.to(torch.int32)) if the values allow`);
+      });
+      ref.decoded = { data, version: 0 };
+    }
+    return new Tensor(ref.decoded, v.shape, v.strides, v.offset, READ_CODES[ref.code].into!);
+  }
+  if (v instanceof PyDict) {
+    const keys = [...v.keys()];
+    const at = (k: unknown) => (path ? `${path}.${String(k)}` : String(k));
+    if (keys.every((k) => typeof k === "string")) {
+      const out: Record<string, unknown> = {};
+      // defineProperty, so a key like "__proto__" is data, not a prototype change.
+      for (const [k, x] of v) Object.defineProperty(out, k as string, { value: materialize(x, at(k), where), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    return new Map([...v].map(([k, x]) => [k, materialize(x, at(k), where)]));
+  }
+  if (Array.isArray(v)) return v.map((x, i) => materialize(x, path ? `${path}.${i}` : String(i), where));
+  if (v instanceof PyGlobal) throw new Error(`${where}: "${path}" is the global ${v.name}, not data`);
+  return v;
+}
