@@ -122,3 +122,35 @@ test("tensor() refuses int32 overflow; Tensor.fromArray refuses too little data"
   assert.deepEqual(tensor([2147483647, -2147483648], { dtype: "int32" }).tolist(), [2147483647, -2147483648]);
   assert.throws(() => Tensor.fromArray(new Float32Array(3), [2, 2], "float32"), /needs 4 elements but the array holds 3/);
 });
+
+test("module.double() / to(dtype) convert Parameters in place: an optimizer made before keeps working", async () => {
+  const { optim } = await import("../src/index.js");
+  for (const make of [(ps: Tensor[]) => new optim.SGD(ps, { lr: 0.1 }), (ps: Tensor[]) => new optim.Adam(ps, { lr: 0.1 })]) {
+    const model = new nn.Linear(3, 2);
+    const weight = model.weight;
+    const opt = make(model.parameters());
+    model.double();
+    assert.equal(model.weight, weight, "the same Parameter object");
+    assert.equal(weight.dtype, "float64");
+    const before = weight.tolist() as number[][];
+    const loss = model.call(randn([4, 3], { dtype: "float64" })).square().sum();
+    loss.backward();
+    assert.equal(weight.grad!.dtype, "float64");
+    opt.step();
+    assert.notDeepEqual(weight.tolist(), before, "the optimizer updated the converted parameter");
+    model.float();
+    assert.equal(model.weight, weight);
+    assert.equal(weight.dtype, "float32");
+  }
+});
+
+test("x.get(null) inserts an axis, as PyTorch's x[None]", () => {
+  const x = arange(24).reshape([2, 3, 4]);
+  assert.deepEqual(x.get(null).shape, [1, 2, 3, 4]);
+  assert.deepEqual(x.get(0, null).shape, [1, 3, 4]);
+  assert.deepEqual(x.get("...", null).shape, [2, 3, 4, 1]);
+  assert.deepEqual(x.get(null, "...", null, 1).shape, [1, 2, 3, 1]);
+  assert.deepEqual(x.get(1, null, "1:3", null, 2).tolist(), [[[18], [22]]]);
+  assert.deepEqual(x.get("...", 1).shape, [2, 3]);
+  assert.throws(() => x.get(0, 0, 0, 0), /too many indices \(4\)/);
+});

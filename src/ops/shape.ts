@@ -511,33 +511,46 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
   return sliceDims(x, new Map([[d, resolveSlice(x.shape[d], start, end, step, "slice")]]));
 }
 
+/**
+ * `x.get(0, ":", "1:3", "...", null)`: PyTorch's `x[0, :, 1:3, ..., None]` (basic indexing, a view).
+ * `null` inserts a new axis of size 1 there, as PyTorch's `None`.
+ */
 export function get(x: Tensor, ...index: (number | string | null)[]): Tensor {
   const ell = index.indexOf("...");
-  let entries = index;
-  if (ell >= 0) {
-    const fill = x.ndim - (index.length - 1);
-    if (fill < 0) throw new Error(`get: too many indices (${index.length - 1}) for a tensor of shape ${fmt(x.shape)}`);
-    entries = [...index.slice(0, ell), ...new Array<null>(fill).fill(null), ...index.slice(ell + 1)];
-  }
-  if (entries.length > x.ndim) throw new Error(`get: too many indices (${entries.length}) for a tensor of shape ${fmt(x.shape)}`);
+  if (ell >= 0 && index.indexOf("...", ell + 1) >= 0) throw new Error("get: an index can only have a single ellipsis (\"...\")");
+  const used = index.filter((e) => e !== null && e !== "...").length;
+  if (used > x.ndim) throw new Error(`get: too many indices (${used}) for a tensor of shape ${fmt(x.shape)}`);
+  const entries = ell >= 0 ? [...index.slice(0, ell), ...new Array<string>(x.ndim - used).fill(":"), ...index.slice(ell + 1)] : index;
   const edits = new Map<number, SliceSpec>();
   const drop: number[] = [];
-  entries.forEach((e, d) => {
+  const newAxes: number[] = []; // positions in the result
+  let d = 0; // the input dim the next entry indexes
+  let out = 0; // the result dim it lands on
+  for (const e of entries) {
+    if (e === null) {
+      newAxes.push(out++);
+      continue;
+    }
     const n = x.shape[d];
-    if (e === null || e === ":") return;
     if (typeof e === "number") {
       const i = e < 0 ? e + n : e;
       if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`get: index ${e} is out of range for dim ${d} of size ${n} (shape ${fmt(x.shape)})`);
       edits.set(d, { start: i, step: 1, length: 1 });
-      drop.push(d);
-      return;
+      drop.push(d++);
+      continue;
     }
-    const m = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(\d+)?\s*)?$/.exec(e);
-    if (!m) throw new Error(`get: cannot parse index "${e}" for dim ${d}; use a number, "start:stop", "start:stop:step", ":" or "..."`);
-    const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
-    edits.set(d, resolveSlice(n, num(m[1]), num(m[2]), num(m[3]) ?? 1, "get"));
-  });
-  return sliceDims(x, edits, drop);
+    if (e !== ":") {
+      const m = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(\d+)?\s*)?$/.exec(e);
+      if (!m) throw new Error(`get: cannot parse index "${e}" for dim ${d}; use a number, "start:stop", "start:stop:step", ":", "..." or null (a new axis)`);
+      const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+      edits.set(d, resolveSlice(n, num(m[1]), num(m[2]), num(m[3]) ?? 1, "get"));
+    }
+    d++;
+    out++;
+  }
+  let r = sliceDims(x, edits, drop);
+  for (const a of newAxes) r = unsqueeze(r, a);
+  return r;
 }
 
 export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {

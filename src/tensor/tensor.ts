@@ -46,6 +46,23 @@ export class Tensor {
     this.base = base;
   }
 
+  /**
+   * Makes this leaf hold `src`'s storage, shape and dtype while keeping the object, as PyTorch's
+   * `param.data = param.data.to(dtype)` in `module.to`: an optimizer holding the parameter keeps
+   * updating it. For leaves outside any graph (nn's Module.to); not a user-facing op.
+   * @internal
+   */
+  replaceData_(src: Tensor): this {
+    if (this.gradFn !== null || this.base !== null) throw new Error("replaceData_: only a leaf that is not a view can take new data");
+    const self = this as { -readonly [K in "storage" | "shape" | "strides" | "offset" | "dtype"]: Tensor[K] };
+    self.storage = src.storage;
+    self.shape = src.shape;
+    self.strides = src.strides;
+    self.offset = src.offset;
+    self.dtype = src.dtype;
+    return this;
+  }
+
   /** A fresh, zero-filled, contiguous tensor. */
   static empty(shape: readonly number[], dtype: DType = "float32"): Tensor {
     return Tensor.fromArray(allocate(dtype, numel(shape)), shape, dtype);
