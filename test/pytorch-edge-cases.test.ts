@@ -154,3 +154,20 @@ test("x.get(null) inserts an axis, as PyTorch's x[None]", () => {
   assert.deepEqual(x.get("...", 1).shape, [2, 3]);
   assert.throws(() => x.get(0, 0, 0, 0), /too many indices \(4\)/);
 });
+
+test("nn.PositionalEncoding: the layout is explicit and a Sequential rejects neighbours that disagree", () => {
+  const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, batchFirst: true });
+  assert.throws(
+    () => new nn.Sequential(new nn.PositionalEncoding(8, { dropout: 0, batchFirst: false }), layer),
+    /Sequential: PositionalEncoding \(item 0, batchFirst false\) feeds TransformerEncoderLayer \(item 1, batchFirst true\)/,
+  );
+  const net = new nn.Sequential(new nn.PositionalEncoding(8, { dropout: 0, batchFirst: true }), layer);
+  assert.deepEqual(net.call(randn([2, 5, 8])).shape, [2, 5, 8]);
+  const seqFirst = new nn.Sequential(new nn.PositionalEncoding(8, { dropout: 0, batchFirst: false }));
+  assert.throws(() => seqFirst.append(layer), /Sequential.append: PositionalEncoding .* batchFirst/);
+  // Batch-first adds position t to x[:, t]: two sequences of the batch get the same encoding.
+  const pe = new nn.PositionalEncoding(4, { dropout: 0, batchFirst: true });
+  const y = pe.call(zeros([2, 3, 4]));
+  assert.deepEqual(y.get(0).tolist(), y.get(1).tolist());
+  assert.deepEqual(y.get(0, 0).tolist(), [0, 1, 0, 1]);
+});
