@@ -1,4 +1,4 @@
-// Image decoding speed: pngjs and jpeg-js on the main thread vs DecodePool worker threads.
+// Image decoding speed: fast-png and jpeg-js (after validation) on the main thread vs DecodePool worker threads.
 // Run: node --import tsx bench/data-decode.ts   (prints numbers; never part of npm test)
 import { data } from "../src/index.js";
 

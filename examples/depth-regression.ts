@@ -9,7 +9,9 @@
  * - 7.4: augmentation (random horizontal flip) on the training split only; normalisation with the
  *   training split's mean/std on every split.
  * - 7.6: the flip moves the image AND the depth map. The bug of flipping only the image is trained
- *   side by side: its targets no longer match its inputs, so its training loss stays higher.
+ *   side by side, and caught before any training by `flipAlignmentProbe` (does target(flip(x))
+ *   equal flip(target(x))?). Its effect on the model is judged by validation error, which is noisy
+ *   with few validation scenes: compare over several seeds (`deeptype exam 7.6` does).
  *
  * The network is the fully-convolutional U-Net from unet-segmentation.ts with one output channel
  * (depth / maxDepth), trained with an L1 loss. Frames are 16x16 by default so both trainings take
@@ -23,6 +25,7 @@ import {
   type Dataset,
 } from "../src/data/index.js";
 import { imageToText, linePlot, sideBySide } from "../src/utils/plot.js";
+import { flipAlignmentProbe, type FlipAlignmentReport } from "../src/utils/data-checks.js";
 import { UNet } from "./unet-segmentation.js";
 import { isMain, parseFlags, since, type Log } from "./common.js";
 
@@ -54,17 +57,21 @@ export interface DepthResult {
   correct: DepthRun;
   flipBug: DepthRun;
   /**
-   * The lowest training loss the bug allows: a flipped image's target is the mirror of the depth that
-   * goes with it, so the best L1 prediction is anywhere between the two and costs ½·|D − flip(D)|
-   * on average over the training split (normalised depth units). The correct pipeline's floor is 0.
+   * The lowest training loss the bug allows a flip-EQUIVARIANT predictor (one with f(flip x) =
+   * flip f(x)): it must answer D for x and flip(D) for flip(x) while the bug asks D for both, which
+   * costs ½·|D − flip(D)| on average (normalised depth units). It is not a bound for a network that
+   * can tell a scene from its mirror image and memorise both pairs (a small training set trained
+   * long enough goes below it); it says how inconsistent the buggy targets are.
    */
   bugFloor: number;
+  /** `flipAlignmentProbe` on the correct flip and on the image-only flip. */
+  probe: { correct: FlipAlignmentReport; flipBug: FlipAlignmentReport };
 }
 
 type Pair = { image: Tensor; depth: Tensor };
 
 /** The bug of 7.6: a horizontal flip applied to the image only, leaving the depth map as it was. */
-class FlipImageOnly {
+export class FlipImageOnly {
   constructor(readonly generator: Generator) {}
   apply(s: Pair): Pair {
     return this.generator.random() < 0.5 ? { image: TF.hflip(s.image), depth: s.depth } : s;
@@ -135,6 +142,16 @@ export async function main(opts: DepthOptions = {}): Promise<DepthResult> {
     }
     return run;
   };
+  // 7.6, before training: does target(flip(x)) equal flip(target(x)) after each augmentation?
+  const probeSamples = trainSub.indices.slice(0, 32).map((i) => frames[i]);
+  const correctFlip = new RandomHorizontalFlip({ p: 0.5, generator: new Generator(o.seed + 50) }) as unknown as { apply(s: Pair): Pair };
+  const imageOnlyFlip = new FlipImageOnly(new Generator(o.seed + 50));
+  const probe = {
+    correct: flipAlignmentProbe((s: Pair) => correctFlip.apply(s), probeSamples),
+    flipBug: flipAlignmentProbe((s: Pair) => imageOnlyFlip.apply(s), probeSamples),
+  };
+  log(`\n7.6  data check before training, RandomHorizontalFlip on {image, depth}:\n     ${probe.correct.message}`);
+  log(`     the same with the image-only flip:\n${probe.flipBug.message.split("\n").map((l) => "     " + l).join("\n")}`);
   log("\n7.6  training with the correct flip (image and depth) and with the bug (image only):");
   const correct = train("correct", new RandomHorizontalFlip({ p: 0.5, generator: new Generator(o.seed + 2) }) as unknown as { apply(s: Pair): Pair });
   const flipBug = train("flip bug", new FlipImageOnly(new Generator(o.seed + 2)));
@@ -144,12 +161,12 @@ export async function main(opts: DepthOptions = {}): Promise<DepthResult> {
   log(`last epoch's train L1   ${last(correct.trainLoss).toFixed(4).padStart(7)}   ${last(flipBug.trainLoss).toFixed(4).padStart(15)}`);
   log(`clean train-split L1    ${correct.cleanTrainLoss.toFixed(4).padStart(7)}   ${flipBug.cleanTrainLoss.toFixed(4).padStart(15)}`);
   log(`validation error (m)    ${last(correct.valError).toFixed(2).padStart(7)}   ${last(flipBug.valError).toFixed(2).padStart(15)}`);
-  log(`lowest reachable L1     ${(0).toFixed(4).padStart(7)}   ${bugFloor.toFixed(4).padStart(15)}   (½·mean|D − flip(D)| over the training split)`);
-  log("With the image flipped but not the depth, half the training pairs show objects on one side and their depth on the other:");
-  log(`no network can fit both: its training loss can never go below ${bugFloor.toFixed(4)}, and stays above the correct pipeline's`);
-  log("once that one learns to place objects (the symptom of 7.6). With few validation scenes, validation errors are noisy:");
-  log("compare them over several seeds (--seed).");
-  return { unshuffled, shuffled, correct, flipBug, bugFloor };
+  log(`½·mean|D − flip(D)|     ${(0).toFixed(4).padStart(7)}   ${bugFloor.toFixed(4).padStart(15)}   (the floor for a flip-equivariant predictor only)`);
+  log("With the image flipped but not the depth, half the training pairs show a mirrored scene with the original scene's depth.");
+  log(`A predictor that treats a scene and its mirror alike cannot fit both (its loss stays above ${bugFloor.toFixed(4)}); a network that`);
+  log("can tell them apart may memorise both on a small training set, so the training loss alone does not prove the bug.");
+  log("Judge it by validation error over several seeds (`deeptype exam 7.6`), and catch it before training with flipAlignmentProbe.");
+  return { unshuffled, shuffled, correct, flipBug, bugFloor, probe };
 }
 
 if (isMain(import.meta.url)) await main(parseFlags({ scenes: 40, frames: 5, epochs: 12, batchSize: 8, size: 16, width: 8, lr: 5e-3, seed: 0 }));

@@ -56,13 +56,20 @@ export function convAutoencoder(side: number, g: Generator): { encoder: nn.Seque
     new nn.Conv2d(8, 8, 3, { stride: 2, padding: 1, generator: g }), new nn.ReLU(),   // S/2 → ⌈S/4⌉
     new nn.Conv2d(8, 4, 1, { generator: g }),                                         // 4 channels: the code
   );
+  return { encoder, decoder: convDecoder(side, g) };
+}
+
+/**
+ * The decoder alone, code [N,4,S/4,S/4] → pixel logits [N,1,S,S]: what a client of the compression
+ * service builds before loading the decoder's weights (it never has the encoder).
+ */
+export function convDecoder(side: number, g?: Generator): nn.Sequential {
   // Code 4x4 (from 14): ConvT k3 s2 p1 → 7, k4 s2 p1 → 14. Code 7x7 (from 28): k4 → 14, k4 → 28.
-  const decoder = new nn.Sequential(
+  return new nn.Sequential(
     new nn.ConvTranspose2d(4, 8, side === 14 ? 3 : 4, { stride: 2, padding: 1, generator: g }), new nn.ReLU(),
     new nn.ConvTranspose2d(8, 8, 4, { stride: 2, padding: 1, generator: g }), new nn.ReLU(),
     new nn.Conv2d(8, 1, 3, { padding: 1, generator: g }),                              // logits per pixel
   );
-  return { encoder, decoder };
 }
 
 /** Fits a linear head on fixed features; `outputs` 1 → BCEWithLogits, 2 → cross-entropy. Returns test accuracy. */

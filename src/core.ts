@@ -15,7 +15,7 @@ export { backward, grad, type BackwardOptions } from "./autograd/engine.js";
 export { gradcheck, type GradcheckOptions } from "./autograd/gradcheck.js";
 export type { Node, Saved } from "./autograd/node.js";
 export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";
-export { defineOp, apply, type OpDef } from "./ops/op.js";
+export { defineOp, apply, withOpTracer, type OpDef, type OpTracer } from "./ops/op.js";
 export {
   contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand, sumTo,
   narrow, select, slice, get, split, unbind, chunk, cat, stack, flip, repeat, pad,

@@ -6,8 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadCheckpoint, saveCheckpoint } from "../src/io/checkpoint.js";
-import { tensor } from "../src/index.js";
+import { loadCheckpoint } from "../src/io/checkpoint.js";
 
 function deeptype(...args: string[]) {
   const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8" });
@@ -47,22 +46,90 @@ test("deeptype summary exam6 answers the exam's Problem 6: 448 parameters, recep
   assert.match(row("13 (Linear)"), /\[2048\]\s+14,452,736/);
 });
 
-test("killing the process in the middle of saving leaves the previous checkpoint readable", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-kill-"));
+/**
+ * A child saves epoch 1, then starts saving epoch 2 with `fs.promises` instrumented to stop at
+ * `stage`, print "inside <stage>" and wait forever; the parent kills it with SIGKILL on that line.
+ * So the kill lands inside the save at a known point, on every machine, with no timer.
+ */
+async function killInsideSave(dir: string, stage: "write" | "rename"): Promise<string> {
   const file = path.join(dir, "checkpoint.safetensors");
-  await saveCheckpoint(file, { epoch: 0, w: tensor([1, 2, 3]) });
-  // A child rewrites a large checkpoint in a loop; it is killed with SIGKILL at an arbitrary moment.
   const script = `
+    import fs from "node:fs";
     import { saveCheckpoint } from "./src/io/checkpoint.ts";
     import { randn } from "./src/index.ts";
-    const big = randn([4_000_000]);
-    for (let epoch = 1; ; epoch++) { await saveCheckpoint(${JSON.stringify(file)}, { epoch, w: big }); process.stdout.write("saved\\n"); }`;
+    const stage = ${JSON.stringify(stage)};
+    const hang = (what) => { process.stdout.write("inside " + what + "\\n"); return new Promise(() => {}); };
+    const big = randn([1_000_000]);
+    await saveCheckpoint(${JSON.stringify(file)}, { epoch: 1, w: big });
+    const { open, rename } = fs.promises;
+    if (stage === "write") {
+      // Half of the new file's bytes reach the temporary file, then the process stops.
+      fs.promises.open = async (...a) => {
+        const h = await open(...a);
+        const write = h.write.bind(h);
+        h.write = async (buf, off, len, pos) => { await write(buf, off, len >> 1, pos); return hang("write"); };
+        return h;
+      };
+    } else {
+      // The temporary file is complete and synced; the process stops before the rename.
+      fs.promises.rename = () => hang("rename");
+    }
+    await saveCheckpoint(${JSON.stringify(file)}, { epoch: 2, w: big });
+    process.stdout.write("save finished\\n");`;
   const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
-  await new Promise((r) => setTimeout(r, 37));
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  let out = "";
+  await new Promise<void>((resolve) => {
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("inside ")) resolve();
+    });
+    void exited.then(() => resolve());
+  });
   child.kill("SIGKILL");
-  await new Promise((r) => child.once("exit", r));
-  const state = await loadCheckpoint(file);
-  assert.ok((state.epoch as number) >= 1, "at least one save completed before the kill");
-  assert.equal((state.w as { numel: number }).numel, 4_000_000);
+  await exited;
+  return out;
+}
+
+for (const stage of ["write", "rename"] as const) {
+  test(`killing the process in the middle of saving (at the ${stage}) leaves the previous checkpoint readable`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-kill-"));
+    const out = await killInsideSave(dir, stage);
+    assert.equal(out.trim(), `inside ${stage}`, "the child was stopped inside the second save");
+    // The second save's temporary file is there, half-written or complete: the kill hit the save.
+    const tmp = fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"));
+    assert.equal(tmp.length, 1, `temporary files: ${fs.readdirSync(dir).join(", ")}`);
+    const full = fs.statSync(path.join(dir, "checkpoint.safetensors")).size;
+    const partial = fs.statSync(path.join(dir, tmp[0])).size;
+    if (stage === "write") assert.ok(partial > 0 && partial < full, `partial temp file ${partial} of ${full} bytes`);
+    else assert.equal(partial, full);
+    // The checkpoint is the complete first save, not a torn second one.
+    const state = await loadCheckpoint(path.join(dir, "checkpoint.safetensors"));
+    assert.equal(state.epoch, 1);
+    assert.equal((state.w as { numel: number }).numel, 1_000_000);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+test("deeptype train --resume names the run's own model, keeps its settings, and refuses flags that would change them", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-cli-resume-"));
+  try {
+    const first = deeptype("train", "--model", "mlp", "--epochs", "1", "--train-size", "32", "--batch-size", "16", "--out", dir);
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /^Training mlp on MNIST/m);
+    const clash = deeptype("train", "--resume", dir, "--lr", "0.1");
+    assert.equal(clash.code, 2);
+    assert.match(clash.err, /--lr cannot be combined with --resume: a resumed run keeps the settings in its config\.json/);
+    const done = deeptype("train", "--resume", dir);
+    assert.equal(done.code, 1);
+    assert.match(done.err, /has already trained 1 of its 1 epochs; pass --epochs N with N > 1/);
+    const more = deeptype("train", "--resume", dir, "--epochs", "2");
+    assert.equal(more.code, 0, more.err);
+    assert.match(more.out, /^Resuming mlp at epoch 2\/2 on MNIST/m);
+    assert.doesNotMatch(more.out, /cnn/);
+    const cfg = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
+    assert.deepEqual([cfg.model, cfg.epochs, cfg.trainSize, cfg.batchSize], ["mlp", 2, 32, 16]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

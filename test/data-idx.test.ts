@@ -68,3 +68,25 @@ test("broken IDX data: errors name the source and the problem", () => {
   const gz = gzipSync(good);
   assert.throws(() => data.readIdx(gz.subarray(0, gz.length - 6), "labels.gz"), /labels\.gz is a corrupt or truncated gzip file/);
 });
+
+test("readIdx limits: a small .gz that inflates past maxBytes stops there; the header's claim is checked before allocating", async () => {
+  // 1 MB of gzip that inflates to 1 GB: the old reader needed more than 4 GB of RAM for it.
+  const header = idx(0x08, [1024, 1024, 1024], [], 1, () => {});
+  const bomb = gzipSync(new Uint8Array(64 * 1024 * 1024), { level: 9 });
+  const file = new Uint8Array(gzipSync(header).length + bomb.length);
+  file.set(gzipSync(header));
+  file.set(bomb, gzipSync(header).length); // two gzip members, as `cat a.gz b.gz` makes
+  const before = process.memoryUsage().rss;
+  assert.throws(() => data.readIdx(file, "bomb.idx.gz", { maxBytes: 16 * 1024 * 1024 }), /readIdx: bomb\.idx\.gz decompresses to more than maxBytes \(16777216 bytes\); pass a larger \{ maxBytes \} to read it/);
+  assert.ok(process.memoryUsage().rss - before < 200 * 1024 * 1024, "inflation stopped at the cap");
+  assert.throws(() => data.readIdx(header, "claims.idx", { maxBytes: 1000 }), /claims\.idx declares shape \[1024,1024,1024\] of ubyte \(1073741824 bytes\), more than maxBytes \(1000\)/);
+  assert.throws(() => data.readIdx(new Uint8Array(2000), "big.idx", { maxBytes: 1000 }), /big\.idx is 2000 bytes, more than maxBytes \(1000\)/);
+  assert.throws(() => data.readIdx(null as unknown as Uint8Array, "x"), /readIdx: x: expected the file's bytes as a Uint8Array or ArrayBuffer, got null/);
+  const dir = mkdtempSync(join(tmpdir(), "deeptype-idx-limit-"));
+  try {
+    writeFileSync(join(dir, "a.idx"), new Uint8Array(2000));
+    await assert.rejects(data.loadIdxFile(join(dir, "a.idx"), { maxBytes: 100 }), /loadIdxFile: .*a\.idx is 2000 bytes, more than maxBytes \(100\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

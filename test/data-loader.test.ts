@@ -104,29 +104,47 @@ test("Subset, ConcatDataset and map", () => {
 });
 
 test("async dataset: for await keeps order though items resolve out of order; sync iteration refuses", async () => {
-  const delays = [30, 5, 20, 1, 15, 2, 25, 3, 10];
-  const ds: data.Dataset<number> = {
-    length: delays.length,
-    getItem: (i) => new Promise((resolve) => setTimeout(() => resolve(i), delays[i])),
-  };
+  // Items resolve when the test says so, not after timers: once per turn of the event loop, every
+  // item requested so far resolves, the highest index first. So later batches finish before
+  // earlier ones, and what is in flight at each moment is the same on every machine.
+  const pending = new Map<number, (v: number) => void>();
+  const resolved: number[] = [];
   let inFlight = 0;
   let peak = 0;
-  const counted: data.Dataset<number> = {
-    length: ds.length,
-    getItem: async (i) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      const v = await ds.getItem(i);
-      inFlight--;
-      return v;
-    },
+  const ds: data.Dataset<number> = {
+    length: 9,
+    getItem: (i) =>
+      new Promise((resolve) => {
+        pending.set(i, resolve);
+        peak = Math.max(peak, ++inFlight);
+      }),
   };
-  const loader = new DataLoader({ dataset: counted, batchSize: 2, prefetch: 1 });
+  let done = false;
+  const driver = (async () => {
+    while (!done) {
+      await new Promise((r) => setImmediate(r));
+      for (const i of [...pending.keys()].sort((a, b) => b - a)) {
+        pending.get(i)!(i);
+        pending.delete(i);
+        resolved.push(i);
+        inFlight--;
+      }
+    }
+  })();
+  const loader = new DataLoader({ dataset: ds, batchSize: 2, prefetch: 1 });
   const got: number[] = [];
-  for await (const b of loader) got.push(...b.data());
+  try {
+    for await (const b of loader) got.push(...b.data());
+  } finally {
+    done = true;
+    await driver;
+  }
   assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-  assert.ok(peak <= 4, `at most (prefetch + 1) batches of 2 in flight, saw ${peak}`);
-  assert.ok(peak >= 3, `batches are loaded ahead, saw ${peak}`);
+  // The first turn resolves the two batches requested up front (prefetch 1 + the current one),
+  // the second batch first.
+  assert.deepEqual(resolved.slice(0, 4), [3, 2, 1, 0]);
+  assert.deepEqual([...resolved].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.equal(peak, 4, "exactly (prefetch + 1) batches of 2 in flight at the peak");
   assert.throws(() => [...new DataLoader({ dataset: ds, batchSize: 2 })], /returned a Promise; iterate this loader with `for await/);
 });
 

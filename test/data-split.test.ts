@@ -76,3 +76,96 @@ test("grouped: every scene lands whole in one split, sizes close to the request"
   assert.throws(() => randomSplit(numbers(10), [0.5, 0.5], { groups: () => "one" }), /1 group\(s\) cannot fill 2 non-empty splits/);
   assert.throws(() => randomSplit(numbers(10), [0.5, 0.5], { groups: () => 1, stratify: () => 1 }), /either stratify or groups/);
 });
+
+/** Item i's group, for groups of the given sizes laid out one after another. */
+function groupKeys(groupSizes: number[]): number[] {
+  return groupSizes.flatMap((len, k) => new Array<number>(len).fill(k));
+}
+
+/** The smallest Σ|size − requested| over every assignment of whole groups (no requested split empty). */
+function bestDistance(groupSizes: number[], sizes: number[]): number {
+  const J = sizes.length;
+  let best = Infinity;
+  for (let code = 0; code < J ** groupSizes.length; code++) {
+    const filled = sizes.map(() => 0), count = sizes.map(() => 0);
+    let x = code;
+    for (const len of groupSizes) {
+      filled[x % J] += len;
+      count[x % J]++;
+      x = Math.floor(x / J);
+    }
+    if (sizes.some((s, j) => s > 0 && count[j] === 0)) continue;
+    best = Math.min(best, filled.reduce((a, f, j) => a + Math.abs(f - sizes[j]), 0));
+  }
+  return best;
+}
+
+test("grouped with unequal groups: sizes count items, not groups, and are the closest achievable (10/10, not 15/5)", () => {
+  const groupSizes = [8, 7, 2, 2, 1];
+  const key = groupKeys(groupSizes);
+  const chosen = new Set<string>();
+  for (let seed = 0; seed < 40; seed++) {
+    const parts = randomSplit(numbers(20), [0.5, 0.5], { generator: new Generator(seed), groups: (i) => key[i] }).map(itemsOf);
+    assertPartition(parts, 20);
+    assert.deepEqual(parts.map((p) => p.length), [10, 10], `seed ${seed}`);
+    parts.forEach((p) => p.forEach((i) => assert.ok(p.includes(key.indexOf(key[i])), "groups stay whole")));
+    chosen.add(parts[0].map((i) => key[i]).sort().join());
+  }
+  // Still random: 8+2 | 7+2+1 can be made two ways (either group of 2), and the sides swap.
+  assert.ok(chosen.size >= 3, `${chosen.size} different splits over 40 seeds`);
+  // A requested split is never empty, even when its best total would be 0.
+  const big = groupKeys([50, 30, 20]);
+  const p = randomSplit(numbers(100), [0.9, 0.1], { generator: new Generator(1), groups: (i) => big[i] }).map(itemsOf);
+  assert.deepEqual(p.map((s) => s.length), [80, 20]);
+});
+
+test("grouped, two splits: the closest achievable sizes, checked against every assignment", () => {
+  const g = new Generator(5);
+  for (let trial = 0; trial < 60; trial++) {
+    const groupSizes = Array.from({ length: 3 + g.randint(0, 6) }, () => 1 + g.randint(0, 12));
+    const n = groupSizes.reduce((a, b) => a + b, 0);
+    const key = groupKeys(groupSizes);
+    const fractions = [[0.8, 0.2], [0.5, 0.5], [0.3, 0.7]][trial % 3];
+    const want = randomSplit(numbers(n), fractions, { generator: new Generator(0) }).map((s) => s.length);
+    const parts = randomSplit(numbers(n), fractions, { generator: new Generator(trial), groups: (i) => key[i] }).map(itemsOf);
+    assertPartition(parts, n);
+    const distance = parts.reduce((a, p, j) => a + Math.abs(p.length - want[j]), 0);
+    assert.equal(distance, bestDistance(groupSizes, want), `groups [${groupSizes}] into [${want}]: got [${parts.map((p) => p.length)}]`);
+  }
+});
+
+test("grouped, three splits: within 2 items of the closest achievable, and no single move or swap of groups gets closer", () => {
+  const g = new Generator(6);
+  for (let trial = 0; trial < 40; trial++) {
+    const groupSizes = Array.from({ length: 3 + g.randint(0, 5) }, () => 1 + g.randint(0, 12));
+    const n = groupSizes.reduce((a, b) => a + b, 0);
+    const key = groupKeys(groupSizes);
+    const want = randomSplit(numbers(n), [0.6, 0.3, 0.1], { generator: new Generator(0) }).map((s) => s.length);
+    const parts = randomSplit(numbers(n), [0.6, 0.3, 0.1], { generator: new Generator(trial), groups: (i) => key[i] }).map(itemsOf);
+    assertPartition(parts, n);
+    assert.ok(parts.every((p) => p.length > 0), "no requested split is empty");
+    const filled = parts.map((p) => p.length);
+    const distance = (f: number[]) => f.reduce((a, v, j) => a + Math.abs(v - want[j]), 0);
+    const d = distance(filled);
+    assert.ok(d <= bestDistance(groupSizes, want) + 2, `groups [${groupSizes}] into [${want}]: got [${filled}]`);
+    // Local optimality: no group moved to another split, and no two groups swapped, lowers the distance.
+    const lens = parts.map((p) => [...new Set(p.map((i) => key[i]))].map((k) => groupSizes[k]));
+    for (let a = 0; a < 3; a++) {
+      for (let b = 0; b < 3; b++) {
+        if (a === b) continue;
+        for (const x of lens[a]) {
+          const moved = [...filled];
+          moved[a] -= x;
+          moved[b] += x;
+          if (lens[a].length > 1) assert.ok(distance(moved) >= d, `moving a group of ${x} from ${a} to ${b} helps`);
+          for (const y of lens[b]) {
+            const swapped = [...moved];
+            swapped[a] += y;
+            swapped[b] -= y;
+            assert.ok(distance(swapped) >= d, `swapping ${x} and ${y} helps`);
+          }
+        }
+      }
+    }
+  }
+});

@@ -178,10 +178,33 @@ test("initReport: Kaiming keeps a ReLU stack's scale; tiny init shrinks it; sigm
   assert.match(sig.message, /Gradients vanish/);
   const tanh = report("tanh", "xavier");
   assert.equal(tanh.ok, true, tanh.message);
-  // The report must not leave gradients behind on the parameters.
+  // Per-layer factors are reported also when nothing is flagged: ≈1 between hidden ReLU layers under Kaiming.
+  assert.ok(relu.layers.slice(0, 6).every((l) => l.gradFactor > 0.7 && l.gradFactor < 1.4), relu.layers.map((l) => l.gradFactor).join(", "));
+  assert.ok(Number.isNaN(relu.layers[7].gradFactor));
+  assert.match(relu.message, /x[0-9.]+ from the next layer/);
   const m = deepStack({ depth: 2, width: 4 });
   initReport(m, randn([3, 4]));
   assert.ok(m.parameters().every((p) => p.grad === null));
+});
+
+test("initReport flags the exam's 16-32-16-1 sigmoid + Kaiming net by its per-layer gradient shrink, not ReLU + Kaiming", () => {
+  const net = (act: "relu" | "sigmoid") => {
+    const g = new Generator(1);
+    const a = () => (act === "relu" ? new nn.ReLU() : new nn.Sigmoid());
+    const s = new nn.Sequential(new nn.Linear(16, 32, { generator: g }), a(), new nn.Linear(32, 16, { generator: g }), a(), new nn.Linear(16, 1, { generator: g }));
+    for (const l of s.modules()) if (l instanceof nn.Linear) { nn.init.kaimingNormal_(l.weight, { nonlinearity: "relu", generator: g }); nn.init.zeros_(l.bias!); }
+    return s;
+  };
+  const x = randn([512, 16], { generator: new Generator(2) });
+  const relu = initReport(net("relu"), x);
+  const sig = initReport(net("sigmoid"), x);
+  assert.equal(relu.ok, true, relu.message);
+  // End to end the sigmoid net keeps ~1.5% of the gradient: above the 1e-2 alarm, so only the per-layer rule sees it.
+  assert.ok(sig.backwardRatio > 0.01, `backward ${sig.backwardRatio}`);
+  assert.equal(sig.ok, false);
+  assert.deepEqual(sig.flagged, ["0"]);
+  assert.ok(sig.layers[0].gradFactor < 0.3 && relu.layers[0].gradFactor > 0.7, `${sig.layers[0].gradFactor} vs ${relu.layers[0].gradFactor}`);
+  assert.match(sig.message, /shrink layer by layer/);
 });
 
 test("plots: sparkline, linePlot, barHistogram, barChart, imageToText, sideBySide draw the data", () => {

@@ -120,8 +120,20 @@ test("depth-regression: stored order puts only night in val, shuffling balances 
   assert.ok(r.bugFloor > 0.01, `floor ${r.bugFloor}`);
   assert.ok(r.correct.trainLoss[11] < r.correct.trainLoss[0]);
   const last = (v: number[]): number => v[v.length - 1];
-  // Seeded: 0.062 vs 0.077 when written; the bug's inconsistent targets keep its loss above the correct pipeline's.
-  assert.ok(last(r.flipBug.trainLoss) > 1.1 * last(r.correct.trainLoss), `train ${last(r.correct.trainLoss)} vs bug ${last(r.flipBug.trainLoss)}`);
+  // The bug's inconsistent targets: a predictor that cannot tell a flipped image from an unflipped
+  // one (as a convolutional net trained for 12 epochs on 64 frames cannot) pays at least the floor
+  // ½·mean|D − flip(D)|; the bug's loss must stay above it. Which of the two trained losses ends
+  // lower is NOT asserted: at this size it follows the seed (measured over seeds 0-5 with this
+  // configuration: bug minus correct last-epoch loss from -0.006 to +0.040), so a comparison would
+  // only pass for a hand-picked seed. The default-size run in docs/examples.md prints both.
+  assert.ok(last(r.flipBug.trainLoss) > r.bugFloor, `bug ${last(r.flipBug.trainLoss)} vs its floor ${r.bugFloor}`);
+  assert.ok(r.flipBug.cleanTrainLoss > r.bugFloor, `bug clean ${r.flipBug.cleanTrainLoss} vs its floor ${r.bugFloor}`);
+  assert.ok(r.flipBug.trainLoss[11] < r.flipBug.trainLoss[0], "the bug's run still learns something");
+  // The data check catches the bug before training: mirrored images with unmirrored depth maps.
+  assert.equal(r.probe.correct.ok, true, r.probe.correct.message);
+  assert.ok(r.probe.correct.flipped > 0);
+  assert.equal(r.probe.flipBug.ok, false);
+  assert.equal(r.probe.flipBug.misaligned, r.probe.flipBug.flipped);
   // No assertion on validation error: with 4 validation scenes it follows the training trajectory's
   // noise (the js and wasm backends, which round differently, disagree on its sign).
 });

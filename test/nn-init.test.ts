@@ -18,26 +18,40 @@ function stats(d: ArrayLike<number>): { min: number; max: number; mean: number; 
   return { min, max, mean, std: Math.sqrt(s2 / d.length - mean * mean) };
 }
 
+/**
+ * Checks that `d` looks like U(±bound): inside the bound, filling it, with the uniform's std.
+ * Needs at least 5,000 draws so that the std is known to ~1% (its standard error is about
+ * 0.26·σ/√n); callers with small tensors (biases) draw many of them (see `manyBiases`).
+ */
 function assertUniform(d: ArrayLike<number>, bound: number, label: string): void {
+  assert.ok(d.length >= 5000, `${label}: ${d.length} values are too few to test a distribution; draw more`);
   const s = stats(d);
   const edge = bound * (1 + 1e-6); // the bound itself rounds in float32
   assert.ok(s.min >= -edge && s.max <= edge, `${label}: values in ±${bound}, got [${s.min}, ${s.max}]`);
-  if (d.length < 5000) return; // too few draws for the moments below to be tight
   assert.ok(s.min < -0.95 * bound && s.max > 0.95 * bound, `${label}: values fill ±${bound}, got [${s.min}, ${s.max}]`);
   assert.ok(Math.abs(s.std - bound / Math.sqrt(3)) < 0.03 * bound, `${label}: std ${s.std}, expected ${bound / Math.sqrt(3)}`);
+}
+
+/** The biases of freshly made layers, concatenated until there are at least `count` values. */
+function manyBiases(make: () => { bias: { data(): ArrayLike<number> } | null }, count = 5000): number[] {
+  const out: number[] = [];
+  while (out.length < count) out.push(...Array.from(make().bias!.data()));
+  return out;
 }
 
 test("Linear and Conv default init: weight and bias U(±1/√fanIn) (kaiming-uniform with a=√5)", () => {
   manualSeed(0);
   const lin = new nn.Linear(400, 300);
   assertUniform(lin.weight.data(), 1 / 20, "Linear weight");
-  assertUniform(lin.bias!.data(), 1 / 20, "Linear bias");
+  // One bias has only 300 values: too few to see its spread, so many layers are drawn.
+  assertUniform(manyBiases(() => new nn.Linear(400, 300)), 1 / 20, "Linear bias");
   const conv = new nn.Conv2d(16, 64, 3);
   assertUniform(conv.weight.data(), 1 / 12, "Conv2d weight");
-  assertUniform(conv.bias!.data(), 1 / 12, "Conv2d bias");
+  assertUniform(manyBiases(() => new nn.Conv2d(16, 64, 3)), 1 / 12, "Conv2d bias");
+  assertUniform(manyBiases(() => new nn.Conv1d(25, 200, 4)), 1 / 10, "Conv1d bias");
   // Transposed conv weight is [in, out/groups, kH, kW]: fanIn = (out/groups)·kH·kW, as PyTorch.
-  const ct = new nn.ConvTranspose2d(8, 36, 3);
-  assert.deepEqual(ct.weight.shape, [8, 36, 3, 3]);
+  const ct = new nn.ConvTranspose2d(24, 36, 3);
+  assert.deepEqual(ct.weight.shape, [24, 36, 3, 3]);
   assertUniform(ct.weight.data(), 1 / 18, "ConvTranspose2d weight");
   assertUniform(new nn.Conv1d(25, 200, 4).weight.data(), 1 / 10, "Conv1d weight");
   assert.ok(lin.weight.isLeaf && lin.weight.requiresGrad && lin.weight.gradFn === null, "init runs under noGrad");
@@ -154,7 +168,9 @@ test("Dropout: zeroes about p of the elements in training, scales survivors by 1
 
 test("Dropout2d zeroes whole channels and scales the rest", () => {
   const d2 = new nn.Dropout2d(0.5, { generator: new Generator(2) });
-  const y = d2.call(randn([4, 16, 3, 3]).abs().add(0.1));
+  const input = randn([4, 16, 3, 3]).abs().add(0.1);
+  const xin = input.data();
+  const y = d2.call(input);
   const x = y.reshape([64, 9]).data();
   let dropped = 0;
   for (let c = 0; c < 64; c++) {
@@ -162,6 +178,8 @@ test("Dropout2d zeroes whole channels and scales the rest", () => {
     const z = row.filter((v) => v === 0).length;
     assert.ok(z === 0 || z === 9, `channel ${c} is dropped whole or kept whole`);
     if (z === 9) dropped++;
+    // A kept channel is the input times 1/(1−p) = 2, element by element.
+    else row.forEach((v, k) => assert.ok(Math.abs(v - 2 * xin[c * 9 + k]) < 1e-6 * v, `channel ${c}[${k}]: ${v}, expected 2·${xin[c * 9 + k]}`));
   }
   assert.ok(dropped > 16 && dropped < 48, `dropped ${dropped} of 64 channels`);
   d2.eval();

@@ -34,15 +34,30 @@ export function stateOf(c: Case): Record<string, Tensor> {
   return Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, T(v)]));
 }
 
-/** Asserts same shape and every element within tol. */
+/**
+ * The |got − want| used by assertClose: 0 where both are the same value (equal infinities, or NaN
+ * where NaN is wanted), NaN where exactly one side is NaN or the infinities differ, so that such a
+ * mismatch can never be hidden as a small difference.
+ */
+export function elementDiff(got: number, want: number): number {
+  if (got === want || (Number.isNaN(got) && Number.isNaN(want))) return 0;
+  return Math.abs(got - want);
+}
+
+/** Asserts same shape and every element within tol; a NaN where a number is wanted (or the reverse) fails. */
 export function assertClose(got: Tensor, want: Tensor | FixTensor, tol = 1e-9, what = "tensor"): void {
   const w = "shape" in want && !(want as Tensor).storage ? T(want as FixTensor) : (want as Tensor);
   assert.deepEqual([...got.shape], [...w.shape], `${what}: shape`);
   const a = got.data(), b = w.data();
   let worst = 0, at = -1;
   for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (!(d <= worst)) [worst, at] = [d, i];
+    const d = elementDiff(a[i], b[i]);
+    // A NaN difference is the worst possible and stays the worst: stop at the first one.
+    if (Number.isNaN(d)) {
+      [worst, at] = [d, i];
+      break;
+    }
+    if (d > worst) [worst, at] = [d, i];
   }
   assert.ok(worst <= tol, `${what}: element ${at} differs by ${worst} (got ${a[at]}, want ${b[at]}; tol ${tol})`);
 }

@@ -2,7 +2,7 @@
 // made by scripts/fixtures/optim.py), in float64, through both the fused kernels and the tensor-op path.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tensor, noGrad, optim, type Tensor } from "../src/index.js";
+import { tensor, noGrad, optim, backend, type Tensor } from "../src/index.js";
 import { fixtures, problemParams, problemLoss, makeOptimizer, assertClose, flat } from "./optim-helpers.js";
 
 function paramsFor(c: (typeof fixtures.optimizers)[number], W: Tensor, b: Tensor) {
@@ -12,31 +12,70 @@ function paramsFor(c: (typeof fixtures.optimizers)[number], W: Tensor, b: Tensor
 }
 
 /**
- * Runs a case for `steps` steps. `strided` hands the optimizer gradients that are non-contiguous views
- * (same values), which sends every update through the tensor-op fallback instead of the fused kernels.
+ * Strided copies of the fixture's parameters: W a transposed view, b every other element of a
+ * longer vector. Both are leaves that are not contiguous, so no update of them can be fused.
+ */
+function stridedParams(): { W: Tensor; b: Tensor } {
+  const P = fixtures.problem;
+  const W = tensor(P.W0, { dtype: "float64" }).t().contiguous().t().requiresGrad_();
+  const b = tensor(P.B0.flatMap((v) => [v, 0]), { dtype: "float64" }).slice(0, 0, undefined, 2).requiresGrad_();
+  assert.ok(!W.isContiguous() && !b.isContiguous() && W.isLeaf && b.isLeaf);
+  return { W, b };
+}
+
+/** Counts the fused optimizer kernels the backend runs while `f` runs. */
+function countFused<T>(f: () => T): { result: T; fused: number } {
+  const be = backend() as unknown as Record<string, unknown>;
+  const names = ["sgdUpdate", "adamUpdate"] as const;
+  let fused = 0;
+  const saved = names.map((n) => Object.getOwnPropertyDescriptor(be, n));
+  for (const n of names) {
+    const kernel = be[n] as (...a: unknown[]) => void;
+    be[n] = (...a: unknown[]) => {
+      fused++;
+      kernel.apply(be, a);
+    };
+  }
+  try {
+    return { result: f(), fused };
+  } finally {
+    names.forEach((n, k) => (saved[k] ? Object.defineProperty(be, n, saved[k]!) : delete be[n]));
+  }
+}
+
+/**
+ * Runs a case for `steps` steps. `strided` uses non-contiguous parameters and hands the optimizer
+ * gradients that are non-contiguous views (same values), which sends every update through the
+ * tensor-op fallback instead of the fused kernels (a strided gradient alone would not: `maximize`
+ * negates it into a fresh contiguous tensor). Returns how many fused kernel calls ran.
  */
 function run(c: (typeof fixtures.optimizers)[number], strided: boolean, dtype: "float32" | "float64" = "float64") {
-  const { W, b } = problemParams(dtype);
+  const { W, b } = strided ? stridedParams() : problemParams(dtype);
   const opt = makeOptimizer(c.optimizer, paramsFor(c, W, b), c.options);
   const out: { loss: number; W: number[]; b: number[] }[] = [];
-  for (let s = 0; s < fixtures.problem.steps; s++) {
-    opt.zeroGrad();
-    const loss = problemLoss(W, b);
-    loss.backward();
-    if (strided) {
-      W.grad = W.grad!.t().contiguous().t();
-      assert.equal(W.grad.isContiguous(), false);
-      b.grad = b.grad!.unsqueeze(1).expand([2, 2]).select(1, 0);
+  const { fused } = countFused(() => {
+    for (let s = 0; s < fixtures.problem.steps; s++) {
+      opt.zeroGrad();
+      const loss = problemLoss(W, b);
+      loss.backward();
+      if (strided) {
+        W.grad = W.grad!.t().contiguous().t();
+        assert.equal(W.grad.isContiguous(), false);
+        b.grad = b.grad!.unsqueeze(1).expand([2, 2]).select(1, 0);
+      }
+      opt.step();
+      out.push({ loss: loss.item(), W: Array.from(W.data()), b: Array.from(b.data()) });
     }
-    opt.step();
-    out.push({ loss: loss.item(), W: Array.from(W.data()), b: Array.from(b.data()) });
-  }
-  return out;
+  });
+  return Object.assign(out, { fused });
 }
+
+/** The optimizers that have a fused kernel (the others always use tensor ops). */
+const FUSED = new Set(["SGD", "Adam", "AdamW"]);
 
 for (const c of fixtures.optimizers) {
   for (const strided of [false, true]) {
-    test(`${c.optimizer} trajectory matches PyTorch: ${c.name}${strided ? " (strided grads: tensor-op path)" : ""}`, () => {
+    test(`${c.optimizer} trajectory matches PyTorch: ${c.name}${strided ? " (strided params and grads: tensor-op path)" : ""}`, () => {
       const got = run(c, strided);
       c.trajectory.forEach((want, s) => {
         assertClose([got[s].loss], [want.loss], 1e-6, 1e-12, `${c.name} step ${s + 1} loss`);
@@ -45,6 +84,10 @@ for (const c of fixtures.optimizers) {
       });
       // The parameters moved: a test that passes with no update would be worthless.
       assert.notDeepEqual(got[0].W, flat(fixtures.problem.W0));
+      // The path the title names is the path that ran: every update fused (one call per parameter
+      // per step) on contiguous tensors, none on strided ones.
+      const expectFused = !strided && FUSED.has(c.optimizer) ? fixtures.problem.steps * 2 : 0;
+      assert.equal(got.fused, expectFused, `${c.name}: fused kernel calls`);
     });
   }
 }

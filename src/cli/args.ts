@@ -74,6 +74,8 @@ export interface ParsedCommand<C extends CommandSpec = CommandSpec> {
   positionals: Record<string, string | string[] | undefined>;
   /** Everything after a bare `--`, untouched. */
   rest: string[];
+  /** The options the user actually gave (by flag name, e.g. "batch-size"), as opposed to defaults. */
+  given: string[];
 }
 
 export interface ParsedHelp {
@@ -370,7 +372,7 @@ export function parseArgs<const S extends CliSpec>(spec: S, argv: readonly strin
       cmd.name,
     );
   }
-  return { kind: "command", command: cmd.name, options: values, positionals, rest } as unknown as ParseResult<S>;
+  return { kind: "command", command: cmd.name, options: values, positionals, rest, given: [...given] } as unknown as ParseResult<S>;
 }
 
 function unknownCommand(spec: CliSpec, name: string): never {

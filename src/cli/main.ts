@@ -6,11 +6,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ArgError, defineCli, parseArgs } from "./args.js";
+import { exportCommand, runExport } from "./export.js";
 import { RUN_FILES, defaultConfig, evaluateRun, trainMnist, type TrainConfig } from "../train/mnist.js";
 import { buildModel, examCnn } from "../models/index.js";
 import { summary } from "../utils/summary.js";
 import { setNumThreads } from "../core.js";
 import { getBackend } from "../core.js";
+import { examCommand, runExamCommand } from "./exam.js";
 
 const cli = defineCli({
   name: "deeptype",
@@ -44,6 +46,8 @@ const cli = defineCli({
       summary: "Print a model's layers: output shape, parameters, receptive field, multiply-adds.",
       positionals: [{ name: "model", help: "cnn, mlp, or exam6 (the exam's Problem 6 network on 3x375x375 images)", required: true }],
     },
+    examCommand,
+    exportCommand,
   ],
 } as const);
 
@@ -64,9 +68,22 @@ async function main(argv: string[]): Promise<number> {
     const config: TrainConfig = {
       model: o.model, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, seed: o.seed, trainSize: o.trainSize,
     };
+    if (o.resume !== undefined) {
+      // A resumed run keeps its own settings: silently mixing in defaults is how a 6-epoch run
+      // used to "finish" at the CLI's 4.
+      const clash = ["model", "batch-size", "lr", "optimizer", "seed", "train-size", "out"].find((f) => parsed.given.includes(f));
+      if (clash) throw new ArgError(`deeptype train: --${clash} cannot be combined with --resume: a resumed run keeps the settings in its config.json; only --epochs (a new total) and --threads apply`, "train");
+    }
     const runDir = o.resume ?? o.out ?? path.join("runs", o.model);
-    console.log(`Training ${config.model} on MNIST (${getBackend()} backend) -> ${runDir}`);
-    const result = await trainMnist(config, { runDir, resume: o.resume !== undefined });
+    const result = await trainMnist(config, {
+      runDir,
+      resume: o.resume !== undefined,
+      epochs: o.resume !== undefined && parsed.given.includes("epochs") ? o.epochs : undefined,
+      onStart: (cfg, first) =>
+        console.log(first > 1
+          ? `Resuming ${cfg.model} at epoch ${first}/${cfg.epochs} on MNIST (${getBackend()} backend) -> ${runDir}`
+          : `Training ${cfg.model} on MNIST (${getBackend()} backend) -> ${runDir}`),
+    });
     console.log(`Test accuracy: ${(100 * result.testAccuracy).toFixed(2)}% (${result.history.length} epochs)`);
     console.log(`Saved: ${RUN_FILES.map((f) => path.join(runDir, f)).join(", ")}`);
     return 0;
@@ -78,6 +95,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Test accuracy of ${run}: ${(100 * r.accuracy).toFixed(2)}%, loss ${r.loss.toFixed(4)}`);
     console.log("Confusion matrix (rows: true digit, columns: predicted):");
     r.confusion.forEach((row, i) => console.log(`${i}: ${row.map((v) => String(v).padStart(4)).join("")}`));
+    return 0;
+  }
+  if (parsed.command === "exam") return runExamCommand(parsed.positionals.item as string | undefined, parsed.options as unknown as Parameters<typeof runExamCommand>[1]);
+  if (parsed.command === "export") {
+    for (const line of await runExport(parsed.positionals.run as string, parsed.options as unknown as { onnx?: string; opset: number })) console.log(line);
     return 0;
   }
   const name = parsed.positionals.model as string;

@@ -11,8 +11,9 @@ export interface RandomSplitOptions {
   generator?: Generator;
   /** `(i) => label of item i`: every split gets (within one item per class) the same label proportions. */
   stratify?: (index: number) => string | number;
-  /** `(i) => group key of item i`: all items of a group land in the same split; split sizes are then
-   * as close to the requested ones as whole groups allow. */
+  /** `(i) => group key of item i`: all items of a group land in the same split. Split sizes (in
+   * items) are then the closest to the request that whole groups allow with two splits, and such
+   * that no move or swap of groups gets closer with more (the rule: docs/data.md). */
   groups?: (index: number) => string | number;
 }
 
@@ -104,31 +105,132 @@ function stratifiedSplit(n: number, sizes: number[], labelOf: (i: number) => str
   return out.map((idx) => shuffleInPlace(idx, g));
 }
 
-/** Grouped: whole groups, in random order, each to the split furthest below its requested size. */
+/**
+ * Grouped: groups in random order; each split but the largest, smallest request first, takes the
+ * subset of the remaining groups whose total is closest to its request (`closestSubset`); the
+ * largest split takes the rest. Then `improveGroupedSplit` moves and swaps groups while that
+ * brings the sizes closer. With two splits the result is the closest achievable.
+ */
 function groupedSplit(n: number, sizes: number[], keyOf: (i: number) => string | number, g: Generator): number[][] {
   const groups = shuffleInPlace([...groupBy(n, keyOf, "groups").values()], g);
-  const wanted = sizes.filter((s) => s > 0).length;
-  if (groups.length < wanted) {
-    throw new Error(`randomSplit: ${groups.length} group(s) cannot fill ${wanted} non-empty splits; every group stays whole, so give at least as many groups as splits`);
+  const requested = sizes.flatMap((s, j) => (s > 0 ? [j] : []));
+  if (groups.length < requested.length) {
+    throw new Error(`randomSplit: ${groups.length} group(s) cannot fill ${requested.length} non-empty splits; every group stays whole, so give at least as many groups as splits`);
   }
+  const where = new Array<number>(groups.length).fill(-1);
+  // Smallest request first (ties: split order); the largest request takes what is left.
+  const order = [...requested].sort((a, b) => sizes[a] - sizes[b] || a - b);
+  const last = order.pop()!;
+  order.forEach((j, r) => {
+    const free = groups.flatMap((_, k) => (where[k] < 0 ? [k] : []));
+    const pick = (pool: number[]): number[] => closestSubset(pool.map((k) => groups[k].length), sizes[j]).map((i) => pool[i]);
+    let chosen = pick(free);
+    // Each split still to be filled needs a group: if none would be left, choose again without the
+    // largest groups (those splits asked for at least as much as this one).
+    const reserve = order.length - r;
+    if (free.length - chosen.length < reserve) chosen = pick([...free].sort((a, b) => groups[a].length - groups[b].length).slice(0, free.length - reserve));
+    for (const k of chosen) where[k] = j;
+  });
+  groups.forEach((_, k) => {
+    if (where[k] < 0) where[k] = last;
+  });
+  improveGroupedSplit(groups.map((items) => items.length), sizes, where);
   const out: number[][] = sizes.map(() => []);
-  const filled = sizes.map(() => 0);
-  // Splits that asked for items but have none yet are served first, so no requested split is empty.
-  for (const items of groups) {
-    let best = -1;
-    let bestScore = -Infinity;
-    sizes.forEach((s, j) => {
-      if (s === 0) return;
-      const score = (filled[j] === 0 ? n : 0) + (s - filled[j]) / s;
-      if (score > bestScore) {
-        bestScore = score;
-        best = j;
-      }
-    });
-    out[best].push(...items);
-    filled[best] += items.length;
-  }
+  groups.forEach((items, k) => out[where[k]].push(...items));
   return out;
+}
+
+/**
+ * Positions in `lengths` of a non-empty subset whose total is closest to `target` (ties: the
+ * smaller total), by a subset-sum table over the distinct lengths with their multiplicities: the
+ * work is (distinct lengths) × (target + longest), not (number of groups) × target. Among groups of
+ * one length the earliest are taken, so a shuffled input gives a random choice.
+ */
+function closestSubset(lengths: readonly number[], target: number): number[] {
+  const distinct = [...new Set(lengths)];
+  const cap = target + Math.max(...lengths);
+  const from = new Int32Array(cap + 1).fill(-1); // the distinct length that first reached each total
+  const reached = new Uint8Array(cap + 1);
+  reached[0] = 1;
+  distinct.forEach((v, i) => {
+    const available = lengths.filter((l) => l === v).length;
+    const used = new Int32Array(cap + 1);
+    for (let t = v; t <= cap; t++) {
+      if (!reached[t] && reached[t - v] && used[t - v] < available) {
+        reached[t] = 1;
+        from[t] = i;
+        used[t] = used[t - v] + 1;
+      }
+    }
+  });
+  let best = -1;
+  for (let t = 1; t <= cap; t++) if (reached[t] && (best < 0 || Math.abs(t - target) < Math.abs(best - target))) best = t;
+  const take = new Map<number, number>();
+  for (let t = best; t > 0; t -= distinct[from[t]]) take.set(distinct[from[t]], (take.get(distinct[from[t]]) ?? 0) + 1);
+  return lengths.flatMap((l, k) => {
+    const left = take.get(l) ?? 0;
+    if (left === 0) return [];
+    take.set(l, left - 1);
+    return [k];
+  });
+}
+
+/**
+ * Local search on a grouped split (`where[k]` = split of group k, changed in place): repeatedly
+ * applies the single move of one group to another split, or swap of two groups between splits,
+ * that most reduces the distance Σ_j |size of split j − requested size j|, until none reduces it.
+ * A split that asked for items never loses its last group. Groups of equal size are
+ * interchangeable for the distance, so only one group per (split, size) is tried: the work per
+ * round grows with the number of distinct group sizes, not of groups. Each round lowers the integer
+ * distance, so it ends.
+ */
+function improveGroupedSplit(groupSize: readonly number[], sizes: readonly number[], where: number[]): void {
+  const filled = sizes.map(() => 0);
+  const count = sizes.map(() => 0);
+  groupSize.forEach((len, k) => {
+    filled[where[k]] += len;
+    count[where[k]]++;
+  });
+  const dist = (j: number, f: number): number => Math.abs(f - sizes[j]);
+  for (;;) {
+    // One representative group per (split, size).
+    const bySize = sizes.map(() => new Map<number, number>());
+    groupSize.forEach((len, k) => bySize[where[k]].set(len, k));
+    let bestGain = 0;
+    let move: [number, number, number, number] | null = null; // [group, to, other group or -1, its new split]
+    for (let a = 0; a < sizes.length; a++) {
+      const canGive = sizes[a] === 0 || count[a] > 1;
+      for (const [x, k] of bySize[a]) {
+        for (let b = 0; b < sizes.length; b++) {
+          if (b === a || sizes[b] === 0) continue;
+          const before = dist(a, filled[a]) + dist(b, filled[b]);
+          if (canGive) {
+            const gain = before - dist(a, filled[a] - x) - dist(b, filled[b] + x);
+            if (gain > bestGain) [bestGain, move] = [gain, [k, b, -1, a]];
+          }
+          if (b < a) continue; // each pair of splits once for swaps
+          for (const [y, l] of bySize[b]) {
+            if (y === x) continue;
+            const gain = before - dist(a, filled[a] - x + y) - dist(b, filled[b] - y + x);
+            if (gain > bestGain) [bestGain, move] = [gain, [k, b, l, a]];
+          }
+        }
+      }
+    }
+    if (!move) return;
+    const [k, to, l, from] = move;
+    where[k] = to;
+    filled[from] -= groupSize[k];
+    filled[to] += groupSize[k];
+    if (l >= 0) {
+      where[l] = from;
+      filled[to] -= groupSize[l];
+      filled[from] += groupSize[l];
+    } else {
+      count[from]--;
+      count[to]++;
+    }
+  }
 }
 
 /**

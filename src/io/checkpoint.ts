@@ -11,7 +11,9 @@ import { Tensor } from "../core.js";
 import fs from "node:fs";
 import path from "node:path";
 import { loadSafetensors, saveSafetensors } from "./files.js";
-import type { SerializeOptions, TensorRecord } from "./safetensors.js";
+import type { SafetensorsReadOptions, SerializeOptions, TensorRecord } from "./safetensors.js";
+import { parseJsonStrict } from "./json-scan.js";
+import { describe } from "../tensor/check.js";
 import { INDEX_SUFFIX, loadShardedSafetensors, saveShardedSafetensors } from "./sharded.js";
 import { parsePytorch } from "./pytorch.js";
 
@@ -91,6 +93,11 @@ export async function loadWeights(file: string): Promise<Record<string, Tensor>>
 
 const FORMAT = "deeptype-checkpoint/1";
 
+/** Sets an own enumerable property, so a key named "__proto__" is data, not a prototype change. */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+}
+
 /** Splits nested state into tensors (by path) and JSON with placeholders. */
 function pack(value: unknown, path: string, tensors: Record<string, TensorRecord>): unknown {
   if (value instanceof Tensor) {
@@ -100,25 +107,34 @@ function pack(value: unknown, path: string, tensors: Record<string, TensorRecord
   if (Array.isArray(value)) return value.map((v, i) => pack(v, `${path}.${i}`, tensors));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = pack(v, path ? `${path}.${k}` : k, tensors);
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, pack(v, path ? `${path}.${k}` : k, tensors));
     return out;
   }
   if (typeof value === "number" && !Number.isFinite(value)) return { $number: String(value) };
   return value;
 }
 
-function unpack(value: unknown, tensors: Record<string, TensorRecord>, file: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => unpack(v, tensors, file));
+function unpack(value: unknown, tensors: Record<string, TensorRecord>, file: string, used: Set<string>, path: string): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => unpack(v, tensors, file, used, `${path}.${i}`));
   if (value !== null && typeof value === "object") {
     const o = value as Record<string, unknown>;
-    if (typeof o.$tensor === "string") {
-      const r = tensors[o.$tensor];
-      if (!r) throw new Error(`loadCheckpoint: ${file} refers to tensor "${o.$tensor}", which the file does not contain`);
-      return fromRecord(r);
+    if (Object.hasOwn(o, "$tensor")) {
+      const name = o.$tensor;
+      if (typeof name !== "string" || !Object.hasOwn(tensors, name)) {
+        throw new Error(`loadCheckpoint: ${file}: field "${path || "<root>"}" refers to tensor ${JSON.stringify(name)}, which the file does not contain`);
+      }
+      if (used.has(name)) throw new Error(`loadCheckpoint: ${file}: tensor "${name}" is referred to twice (at "${path}")`);
+      used.add(name);
+      return fromRecord(tensors[name]);
     }
-    if (typeof o.$number === "string") return Number(o.$number);
+    if (Object.hasOwn(o, "$number")) {
+      if (o.$number !== "NaN" && o.$number !== "Infinity" && o.$number !== "-Infinity") {
+        throw new Error(`loadCheckpoint: ${file}: field "${path}" holds {"$number": ${JSON.stringify(o.$number)}}; only NaN, Infinity and -Infinity are stored that way`);
+      }
+      return Number(o.$number);
+    }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) out[k] = unpack(v, tensors, file);
+    for (const k of Object.keys(o)) setOwn(out, k, unpack(o[k], tensors, file, used, path ? `${path}.${k}` : k));
     return out;
   }
   return value;
@@ -126,23 +142,38 @@ function unpack(value: unknown, tensors: Record<string, TensorRecord>, file: str
 
 /** `await saveCheckpoint("ckpt.safetensors", {epoch, model: model.stateDict(), optimizer: opt.stateDict()})` */
 export async function saveCheckpoint(file: string, state: Record<string, unknown>): Promise<void> {
+  if (state === null || typeof state !== "object" || Array.isArray(state)) throw new Error(`saveCheckpoint: state must be an object like { epoch, model: model.stateDict() }, got ${describe(state)}`);
   const tensors: Record<string, TensorRecord> = {};
   const json = JSON.stringify(pack(state, "", tensors));
   await saveSafetensors(file, tensors, { format: FORMAT, state: json });
 }
 
-/** Reads what saveCheckpoint wrote, validating the file before use. */
-export async function loadCheckpoint(file: string): Promise<Record<string, unknown>> {
-  const { tensors, metadata } = await loadSafetensors(file);
+/** A checkpoint's state nests a few levels (optimizer state, histories); far deeper is hostile. */
+const MAX_STATE_DEPTH = 64;
+
+/**
+ * Reads what saveCheckpoint wrote, validating the whole file before anything is returned: the
+ * safetensors container strictly (see `parseSafetensors`), the state JSON (no duplicate keys, bounded
+ * depth, `__proto__` only as data), every tensor reference resolved, every tensor referred to.
+ * Errors name the file and the field. What the state must contain is the caller's schema (e.g. the
+ * training job's, in train/checkpoint-schema.ts).
+ *
+ * @example const state = await loadCheckpoint("runs/cnn/checkpoint.safetensors");
+ */
+export async function loadCheckpoint(file: string, opts: SafetensorsReadOptions = {}): Promise<Record<string, unknown>> {
+  if (typeof file !== "string") throw new Error(`loadCheckpoint: expected a file path string, got ${describe(file)}`);
+  const { tensors, metadata } = await loadSafetensors(file, opts);
   if (metadata.format !== FORMAT || typeof metadata.state !== "string") {
     throw new Error(`loadCheckpoint: ${file} is not a deeptype checkpoint (format "${metadata.format ?? "missing"}", expected "${FORMAT}")`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(metadata.state);
-  } catch (e) {
-    throw new Error(`loadCheckpoint: ${file} has a corrupt state header: ${(e as Error).message}`);
-  }
+  const parsed = parseJsonStrict(metadata.state, MAX_STATE_DEPTH, (m) => {
+    throw new Error(`loadCheckpoint: ${file}: the state header ${m}`);
+  });
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`loadCheckpoint: ${file}'s state is not an object`);
-  return unpack(parsed, tensors, file) as Record<string, unknown>;
+  const used = new Set<string>();
+  const state = unpack(parsed, tensors, file, used, "") as Record<string, unknown>;
+  for (const name of Object.keys(tensors)) {
+    if (!used.has(name)) throw new Error(`loadCheckpoint: ${file} holds tensor "${name}", which its state does not refer to (corrupt or mixed-up file)`);
+  }
+  return state;
 }

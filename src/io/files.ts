@@ -44,6 +44,38 @@ export async function atomicWriteFile(file: string, data: Uint8Array | string): 
 
 let tmpCounter = 0;
 
+/** `.<name>.<pid>.<n>.tmp`, the temporary files atomicWriteFile makes. */
+const TMP_NAME = /^\.(.+)\.(\d+)\.(\d+)\.tmp$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === "EPERM"; // exists, owned by someone else
+  }
+}
+
+/**
+ * Deletes the temporary files that writers killed mid-save left in `dir` (atomicWriteFile's
+ * `.<name>.<pid>.<n>.tmp` whose process is gone); returns their names. A live process's files,
+ * this one's included, are left alone.
+ *
+ * @example await removeStaleTempFiles("runs/cnn");
+ */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await fs.promises.readdir(dir)) {
+    const m = TMP_NAME.exec(name);
+    if (!m) continue;
+    const pid = Number(m[2]);
+    if (pid === process.pid || alive(pid)) continue;
+    await fs.promises.rm(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 async function syncDir(dir: string): Promise<void> {
   // Directory fsync makes the rename durable on Linux; some platforms (Windows) cannot open a
   // directory, where the rename is as durable as the OS makes it anyway.

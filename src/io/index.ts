@@ -7,3 +7,5 @@ export { floatToHalfBits, floatToBFloat16Bits, type FileDType } from "./dtypes.j
 export { renameKeys, type KeyRenamer } from "./keys.js";
 export { parsePytorch } from "./pytorch.js";
 export { unpickle, PyDict, type UnpickleOptions } from "./pickle.js";
+export { toOnnxBytes, buildOnnxModel, type OnnxExportOptions, type TraceableModule } from "./onnx/export.js";
+export { decodeOnnxModel } from "./onnx/schema.js";

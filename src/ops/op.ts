@@ -36,10 +36,45 @@ export function setViewRefresher(fn: (t: Tensor) => void): void {
   refreshView = fn;
 }
 
+/**
+ * Sees every op a computation runs, with its inputs, attributes and output: how exporters (ONNX)
+ * record a forward pass. Only top-level ops are reported: an op whose forward calls other ops
+ * internally is one op to the tracer, as it is to autograd.
+ */
+export type OpTracer = (name: string, inputs: readonly Tensor[], attrs: unknown, output: Tensor) => void;
+
+let tracer: OpTracer | null = null;
+let depth = 0;
+
+/**
+ * Installs `fn` as the op tracer for the duration of `body` (not re-entrant: one trace at a time).
+ *
+ * @example withOpTracer((name, inputs, attrs, out) => log.push(name), () => model.call(x));
+ */
+export function withOpTracer<T>(fn: OpTracer, body: () => T): T {
+  if (tracer) throw new Error("withOpTracer: a trace is already running; traces cannot nest");
+  tracer = fn;
+  try {
+    return body();
+  } finally {
+    tracer = null;
+  }
+}
+
 /** Runs `def` on inputs and records it for autograd when needed. */
 export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
   if (isGradEnabled()) for (const t of inputs) if (t.base !== null) refreshView(t);
-  const out = def.forward(inputs, attrs);
+  let out: Tensor;
+  if (tracer === null) out = def.forward(inputs, attrs);
+  else {
+    depth++;
+    try {
+      out = def.forward(inputs, attrs);
+    } finally {
+      depth--;
+    }
+    if (depth === 0) tracer(def.name, inputs, attrs, out);
+  }
   // Integer and bool results carry no gradient (x.int() of a tensor that requires grad is a constant).
   if (def.backward && isGradEnabled() && isFloating(out.dtype) && inputs.some((t) => t.requiresGrad)) {
     out.gradFn = new Node(def.name, inputs, out, attrs, def.backward, def.backwardInto);

@@ -12,8 +12,9 @@ import { DataLoader, MnistDataset, Subset, loadMnistSync } from "../data/index.j
 import { buildModel, type ModelName } from "../models/index.js";
 import { ProgressBar, type ProgressStream } from "../utils/progress.js";
 import { histogram, renderReport, type LayerHistograms } from "../utils/report.js";
-import { atomicWriteFile } from "../io/files.js";
+import { atomicWriteFile, removeStaleTempFiles } from "../io/files.js";
 import { loadCheckpoint, loadWeights, saveCheckpoint, saveWeights } from "../io/checkpoint.js";
+import { type RunCheckpoint, validateRunCheckpoint } from "./checkpoint-schema.js";
 
 export type OptimizerName = "sgd" | "adam" | "adamw";
 
@@ -56,6 +57,13 @@ export interface TrainOptions {
   stream?: ProgressStream;
   /** Stop after this many epochs of this call (tests interrupt a run with it). */
   stopAfter?: number;
+  /**
+   * With `resume`: the run's new total number of epochs. Default: the run's own, so an interrupted
+   * run finishes its plan. A different total rebuilds the cosine LR schedule for it (see docs).
+   */
+  epochs?: number;
+  /** Called once the plan is known (after a checkpoint was validated), before any file is written. */
+  onStart?: (config: TrainConfig, firstEpoch: number) => void;
 }
 
 const CHECKPOINT = "checkpoint.safetensors";
@@ -125,35 +133,60 @@ function evaluate(model: nn.Sequential, test: MnistDataset): Evaluation {
 export async function trainMnist(config: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
   const runDir = opts.runDir;
   fs.mkdirSync(runDir, { recursive: true });
+  // A run killed mid-save leaves its temporary file behind; the next start clears it away.
+  await removeStaleTempFiles(runDir);
   const stream = opts.stream ?? process.stderr;
   let cfg = config;
   let startEpoch = 1;
   let history: EpochMetrics[] = [];
   let histograms: LayerHistograms[] = [];
-  let loaderState: GeneratorState | null = null;
-  let saved: Record<string, unknown> | null = null;
+  let saved: RunCheckpoint | null = null;
+  let extended = false;
   if (opts.resume) {
     const file = path.join(runDir, CHECKPOINT);
     if (!fs.existsSync(file)) throw new Error(`resume: no checkpoint at ${file}; train a run there first`);
-    saved = await loadCheckpoint(file);
-    cfg = { ...(saved.config as TrainConfig), epochs: config.epochs };
-    startEpoch = (saved.epoch as number) + 1;
-    history = saved.history as EpochMetrics[];
+    // Everything is checked before anything is used or any file of the run is touched.
+    saved = validateRunCheckpoint(await loadCheckpoint(file), file, (c) => buildModel(c.model).stateDict());
+    const total = opts.epochs ?? saved.config.epochs;
+    if (!Number.isInteger(total) || total < 1) throw new Error(`resume: epochs must be a positive integer, got ${total}`);
+    if (total <= saved.epoch) {
+      throw new Error(`resume: the run in ${runDir} has already trained ${saved.epoch} of its ${saved.config.epochs} epochs; pass --epochs N with N > ${saved.epoch} to train it further`);
+    }
+    extended = total !== saved.config.epochs;
+    cfg = { ...saved.config, epochs: total };
+    startEpoch = saved.epoch + 1;
+    history = saved.history;
     histograms = saved.histograms as LayerHistograms[];
-    loaderState = saved.loaderGenerator as GeneratorState;
   }
   const model = buildModel(cfg.model, new Generator(cfg.seed));
   const optimizer = makeOptimizer(cfg, model.parameters());
-  const scheduler = new optim.CosineAnnealingLR(optimizer, { tMax: cfg.epochs });
+  let scheduler = new optim.CosineAnnealingLR(optimizer, { tMax: cfg.epochs });
   const loaderGenerator = new Generator(cfg.seed + 1);
   if (saved) {
-    model.loadStateDict(saved.model as Record<string, Tensor>);
-    optimizer.loadStateDict(saved.optimizer as optim.OptimizerStateDict);
-    scheduler.loadStateDict(saved.scheduler as Record<string, unknown>);
-    loaderGenerator.setState(loaderState!);
+    const file = path.join(runDir, CHECKPOINT);
+    const field = <T>(name: string, f: () => T): T => {
+      try {
+        return f();
+      } catch (e) {
+        throw new Error(`resume: ${file}: field "${name}" cannot be loaded: ${(e as Error).message}`);
+      }
+    };
+    field("model", () => model.loadStateDict(saved.model));
+    field("optimizer", () => optimizer.loadStateDict(saved.optimizer as unknown as optim.OptimizerStateDict));
+    if (extended) {
+      // PyTorch's way to change T_max mid-run: a new CosineAnnealingLR(opt, T_max=new_total,
+      // last_epoch=done-1), whose first step puts the lr at the closed form for epoch `done` of the
+      // new total, as if the run had been planned that long from the start.
+      scheduler = field("optimizer", () => new optim.CosineAnnealingLR(optimizer, { tMax: cfg.epochs, lastEpoch: saved.epoch - 1 }));
+    } else {
+      field("scheduler", () => scheduler.loadStateDict(saved.scheduler));
+    }
+    field("loaderGenerator", () => loaderGenerator.setState(saved.loaderGenerator));
   } else {
     weightHistograms(model, 0, histograms);
   }
+  opts.onStart?.(cfg, startEpoch);
+  // config.json says what this run is: its settings and, after a resume with --epochs, the new total.
   await atomicWriteFile(path.join(runDir, "config.json"), JSON.stringify(cfg, null, 2) + "\n");
   const { train, test } = datasets(cfg);
   const loader = new DataLoader({ dataset: train, batchSize: cfg.batchSize, shuffle: true, generator: loaderGenerator });

@@ -560,6 +560,12 @@ export interface InitLayer {
   postMean: number;
   /** std of the loss gradient with respect to the layer's output. */
   gradStd: number;
+  /**
+   * This layer's gradStd over the next layer's: how much of the gradient's scale survives one step
+   * back through the next weight layer and this layer's activation (NaN for the last layer). Reported
+   * for every layer, also when nothing is flagged; 1 = the scale is kept.
+   */
+  gradFactor: number;
 }
 
 export interface InitReport extends Diagnosis {
@@ -592,8 +598,12 @@ function stdOf(t: Tensor): { std: number; mean: number } {
  *
  * @example console.log(initReport(deepStack({ activation: "sigmoid", init: "kaiming" }), randn([256, 128])).message)
  */
-export function initReport(model: nn.AnyModule, batch: Tensor, opts: { shrinkRatio?: number; generator?: Generator } = {}): InitReport {
+export function initReport(model: nn.AnyModule, batch: Tensor, opts: { shrinkRatio?: number; perLayerShrink?: number; generator?: Generator } = {}): InitReport {
   const shrinkRatio = opts.shrinkRatio ?? 0.1;
+  // Between two hidden layers a matched init keeps the gradient's scale (factor ≈ 1); losing half of it
+  // per layer is what compounds into vanishing gradients in a deeper stack, so it is flagged even in a
+  // shallow net whose end-to-end ratio is still above shrinkRatio² (the exam's 16-32-16-1 sigmoid net).
+  const perLayerShrink = opts.perLayerShrink ?? 0.5;
   const names = leafNames(model);
   const rows: { name: string; out: Tensor; act: string | null; post: Tensor | null }[] = [];
   const handles = [...names.keys()].map((m) =>
@@ -624,8 +634,9 @@ export function initReport(model: nn.AnyModule, batch: Tensor, opts: { shrinkRat
   const layers: InitLayer[] = rows.map((r) => {
     const pre = stdOf(r.out);
     const post = r.post ? stdOf(r.post) : pre;
-    return { name: r.name, activation: r.act, preStd: pre.std, postStd: post.std, postMean: post.mean, gradStd: r.out.grad ? stdOf(r.out.grad).std : NaN };
+    return { name: r.name, activation: r.act, preStd: pre.std, postStd: post.std, postMean: post.mean, gradStd: r.out.grad ? stdOf(r.out.grad).std : NaN, gradFactor: NaN };
   });
+  for (let i = 0; i + 1 < layers.length; i++) layers[i].gradFactor = layers[i + 1].gradStd > 0 ? layers[i].gradStd / layers[i + 1].gradStd : NaN;
   const f = layers[0];
   const l = layers[layers.length - 1];
   // The last layer is usually a linear read-out without an activation; compare activations, when there are any.
@@ -643,6 +654,12 @@ export function initReport(model: nn.AnyModule, batch: Tensor, opts: { shrinkRat
     flagged.push(la.name);
     lines.push(`The signal explodes: activation std ${fmtNum(fa.postStd)} after ${fa.name} but ${fmtNum(la.postStd)} after ${la.name} (x${fmtNum(forwardRatio)}).`);
   }
+  // Hidden-to-hidden steps only: the read-out layer's factor depends on its fan-out (1 unit), not on the init.
+  const shrinking = layers.filter((x, i) => x.activation && layers[i + 1]?.activation && x.gradFactor < perLayerShrink);
+  if (shrinking.length && !flagged.includes(f.name) && !(backwardRatio < shrinkRatio * shrinkRatio)) {
+    flagged.push(...shrinking.map((x) => x.name));
+    lines.push(`Gradients shrink layer by layer: x${shrinking.map((x) => fmtNum(x.gradFactor)).join(", x")} per hidden layer (${shrinking.map((x) => x.name).join(", ")}; below x${perLayerShrink}). Each further layer like these multiplies the gradient by that again.`);
+  }
   const sigm = acts.filter((x) => x.activation === "Sigmoid");
   if (sigm.length && sigm.every((x) => x.postStd < 0.05)) {
     lines.push(`Sigmoid outputs have collapsed to ≈${fmtNum(sigm[sigm.length - 1].postMean)} with std < 0.05: they carry almost no information.`);
@@ -654,7 +671,7 @@ export function initReport(model: nn.AnyModule, batch: Tensor, opts: { shrinkRat
     flagged.push(f.name);
     lines.push(`Gradients explode: gradient std ${fmtNum(l.gradStd)} at ${l.name} but ${fmtNum(f.gradStd)} at ${f.name} (x${fmtNum(backwardRatio)}).`);
   }
-  const table = layers.map((x) => `  ${x.name.padEnd(Math.max(...layers.map((y) => y.name.length)))}  ${(x.activation ?? "-").padEnd(9)} out std ${fmtNum(x.postStd).padStart(8)}  grad std ${fmtNum(x.gradStd)}`);
+  const table = layers.map((x) => `  ${x.name.padEnd(Math.max(...layers.map((y) => y.name.length)))}  ${(x.activation ?? "-").padEnd(9)} out std ${fmtNum(x.postStd).padStart(8)}  grad std ${fmtNum(x.gradStd).padStart(8)}${Number.isNaN(x.gradFactor) ? "" : `  x${fmtNum(x.gradFactor)} from the next layer`}`);
   if (lines.length) {
     lines.push(
       "Initialisation must match the activation so that Var(x_l) = Var(x_{l-1}) forwards and backwards: Kaiming",

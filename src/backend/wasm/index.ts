@@ -451,7 +451,8 @@ export class WasmBackend implements Backend {
     // Fewer (image, group) pairs than threads are cut into bands inside the kernels.
     const nt = this.threads(flops, PAR_FLOPS);
     const dimsArgs = [N, C, H, W, O, kH, kW, oH, oW, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups];
-    return { nt, dimsArgs, O, og: O / p.groups, Kc: cg * kH * kW, stride: Math.ceil(this.k.exports.convScratchBytes(cg, kH, kW, oH, oW) / 64) * 64 };
+    const bytes = this.k.exports.convScratchBytes(C, H, W, O, kH, kW, oH, oW, ...dimsArgs.slice(9));
+    return { nt, dimsArgs, O, og: O / p.groups, Kc: cg * kH * kW, stride: Math.ceil(bytes / 64) * 64 };
   }
 
   conv2d(x: View, w: View, bias: View | null, out: View, p: ConvParams): void {
@@ -461,7 +462,7 @@ export class WasmBackend implements Backend {
     const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
     const o = this.arena.alloc(numel(out.shape) * 4);
     const scratch = this.arena.alloc(s.stride * s.nt);
-    this.run(T.conv2dTask, s.nt, [...s.dimsArgs, px, pw, pb, o, scratch, s.stride]);
+    this.run(T.conv2dTask, s.nt, [...s.dimsArgs, px, pw, pb, o, scratch, s.stride, 0, 0]);
     this.unstage(o, out);
   }
 

@@ -17,7 +17,10 @@ export interface Kernels {
 export interface KernelExports {
   MR: WebAssembly.Global;
   gemmScratchBytes(): number;
-  convScratchBytes(cg: number, kH: number, kW: number, oH: number, oW: number): number;
+  /** (C, H, W, O, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, groups) -> bytes of scratch per conv thread. */
+  convScratchBytes(...dims: number[]): number;
+  /** (kH, kW, sH, sW, pH, pW) -> 1 when conv2dTask can fuse ReLU and a 2×2 max-pool into its epilogue. */
+  convFusable(kH: number, kW: number, sH: number, sW: number, pH: number, pW: number): number;
   [task: string]: unknown;
 }
 

@@ -18,12 +18,26 @@ function hex(b: number | undefined): string {
   return b === undefined ? "(none)" : `0x${b.toString(16).padStart(2, "0")}`;
 }
 
-function gunzip(bytes: Uint8Array, source: string): Uint8Array {
+/** Default `maxBytes` of the IDX readers: 2 GiB of (decompressed) data, above EMNIST's largest file. */
+export const DEFAULT_MAX_IDX_BYTES = 2 * 1024 ** 3;
+
+export interface IdxReadOptions {
+  /** Largest file, and largest decompressed size of a .gz, accepted (default 2 GiB). */
+  maxBytes?: number;
+}
+
+function gunzip(bytes: Uint8Array, source: string, maxBytes: number): Uint8Array {
   const zlib = typeof process !== "undefined" ? process.getBuiltinModule?.("node:zlib") : undefined;
   if (!zlib) throw new Error(`readIdx: ${source} is gzip-compressed; decompress it first (gunzip needs Node.js >= 20.16 here)`);
   try {
-    return new Uint8Array(zlib.gunzipSync(bytes));
+    // Streamed with a cap: inflation stops as soon as the output passes maxBytes, so a small
+    // hostile .gz cannot expand to gigabytes first.
+    const out = zlib.gunzipSync(bytes, { maxOutputLength: maxBytes });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (e) {
+    if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new Error(`readIdx: ${source} decompresses to more than maxBytes (${maxBytes} bytes); pass a larger { maxBytes } to read it`);
+    }
     throw new Error(`readIdx: ${source} is a corrupt or truncated gzip file (${(e as Error).message})`);
   }
 }
@@ -36,9 +50,17 @@ function gunzip(bytes: Uint8Array, source: string): Uint8Array {
  * const labels = readIdx(readFileSync("t10k-labels-idx1-ubyte"), "t10k-labels-idx1-ubyte");  // [10000] int32
  * ```
  */
-export function readIdx(input: Uint8Array | ArrayBuffer, source = "IDX data"): Tensor {
+export function readIdx(input: Uint8Array | ArrayBuffer, source = "IDX data", opts: IdxReadOptions = {}): Tensor {
+  if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
+    const got = input === null ? "null" : typeof input === "object" ? ((input as object).constructor?.name ?? "an object") : typeof input;
+    throw new Error(`readIdx: ${source}: expected the file's bytes as a Uint8Array or ArrayBuffer, got ${got}`);
+  }
+  if (typeof source !== "string") throw new Error(`readIdx: source must be a string naming the data, got ${typeof source}`);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_IDX_BYTES;
+  if (typeof maxBytes !== "number" || !(maxBytes > 0)) throw new Error(`readIdx: maxBytes must be a positive number, got ${String(maxBytes)}`);
   let bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes, source);
+  if (bytes.length > maxBytes) throw new Error(`readIdx: ${source} is ${bytes.length} bytes, more than maxBytes (${maxBytes}); pass a larger { maxBytes } to read it`);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes, source, maxBytes);
   if (bytes.length < 4) throw new Error(`readIdx: ${source} is truncated: ${bytes.length} bytes, shorter than the 4-byte IDX header`);
   const type = TYPES[bytes[2]];
   if (bytes[0] !== 0 || bytes[1] !== 0 || !type) {
@@ -51,6 +73,10 @@ export function readIdx(input: Uint8Array | ArrayBuffer, source = "IDX data"): T
   const shape: number[] = [];
   for (let d = 0; d < ndim; d++) shape.push(view.getUint32(4 + 4 * d, false));
   const count = shape.reduce((a, b) => a * b, 1);
+  // The header's own claim, before any allocation (the data check below catches a short file too).
+  if (headerBytes + count * type.bytes > maxBytes) {
+    throw new Error(`readIdx: ${source} declares shape [${shape.join(",")}] of ${type.name} (${count * type.bytes} bytes), more than maxBytes (${maxBytes}); pass a larger { maxBytes } to read it`);
+  }
   const expected = headerBytes + count * type.bytes;
   if (bytes.length < expected) {
     throw new Error(`readIdx: ${source} is truncated: shape [${shape.join(",")}] of ${type.name} needs ${count * type.bytes} data bytes but only ${bytes.length - headerBytes} follow the header`);
@@ -71,16 +97,21 @@ export function readIdx(input: Uint8Array | ArrayBuffer, source = "IDX data"): T
  * const images = await loadIdxFile("data/train-images-idx3-ubyte.gz");  // [60000,28,28] int32 0..255
  * ```
  */
-export async function loadIdxFile(path: string): Promise<Tensor> {
+export async function loadIdxFile(path: string, opts: IdxReadOptions = {}): Promise<Tensor> {
+  if (typeof path !== "string") throw new Error(`loadIdxFile: expected a file path string, got ${path === null ? "null" : typeof path}`);
   const fs = typeof process !== "undefined" ? process.getBuiltinModule?.("node:fs") : undefined;
   if (!fs) throw new Error(`loadIdxFile: reading ${path} needs the file system of Node.js >= 20.16; elsewhere fetch the bytes and call readIdx`);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_IDX_BYTES;
   let bytes: Uint8Array;
   try {
+    const { size } = await fs.promises.stat(path);
+    if (size > maxBytes) throw Object.assign(new Error(`loadIdxFile: ${path} is ${size} bytes, more than maxBytes (${maxBytes}); pass a larger { maxBytes } to read it`), { limit: true });
     bytes = await fs.promises.readFile(path);
   } catch (e) {
+    if ((e as { limit?: boolean }).limit) throw e;
     throw new Error(`loadIdxFile: cannot read ${path}: ${(e as Error).message}`);
   }
-  return readIdx(bytes, path);
+  return readIdx(bytes, path, opts);
 }
 
 /**
@@ -91,8 +122,8 @@ export async function loadIdxFile(path: string): Promise<Tensor> {
  * const test = await loadIdxImages("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
  * ```
  */
-export async function loadIdxImages(imagesPath: string, labelsPath: string): Promise<{ images: Tensor; labels: Tensor }> {
-  const [imgs, labels] = await Promise.all([loadIdxFile(imagesPath), loadIdxFile(labelsPath)]);
+export async function loadIdxImages(imagesPath: string, labelsPath: string, opts: IdxReadOptions = {}): Promise<{ images: Tensor; labels: Tensor }> {
+  const [imgs, labels] = await Promise.all([loadIdxFile(imagesPath, opts), loadIdxFile(labelsPath, opts)]);
   if (imgs.ndim !== 3) throw new Error(`loadIdxImages: ${imagesPath} has shape [${imgs.shape.join(",")}], expected [N, H, W] images`);
   if (labels.ndim !== 1) throw new Error(`loadIdxImages: ${labelsPath} has shape [${labels.shape.join(",")}], expected [N] labels`);
   if (imgs.shape[0] !== labels.shape[0]) throw new Error(`loadIdxImages: ${imagesPath} has ${imgs.shape[0]} images but ${labelsPath} has ${labels.shape[0]} labels`);

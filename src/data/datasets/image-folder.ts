@@ -7,7 +7,7 @@ import { Tensor } from "../../core.js";
 import { BaseDataset, checkIndex } from "../dataset.js";
 import { type TransformLike, runTransform } from "../transforms/transform.js";
 import { type RawImage, ToTensor } from "../transforms/tensor.js";
-import { type ColorMode, decodeImage } from "../image/decode.js";
+import { type ColorMode, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PIXELS, decodeImage } from "../image/decode.js";
 import { DecodePool } from "../image/pool.js";
 
 export interface ImageFolderOptions {
@@ -19,6 +19,10 @@ export interface ImageFolderOptions {
   mode?: ColorMode;
   /** Where to decode: "main" thread (default), "workers" (a pool this dataset owns), or a shared DecodePool. */
   decode?: "main" | "workers" | DecodePool;
+  /** Largest width x height decoded (default 89,478,485, Pillow's limit). */
+  maxPixels?: number;
+  /** Largest image file read, in bytes (default 256 MiB); checked before the file is read. */
+  maxBytes?: number;
 }
 
 /** An ImageFolder item: the image and its class index as an int32 0-d tensor. */
@@ -50,11 +54,21 @@ export class ImageFolder extends BaseDataset {
   readonly samples: readonly (readonly [string, number])[];
   readonly transform?: TransformLike<ImageSample>;
   readonly mode: ColorMode;
+  readonly maxPixels: number;
+  readonly maxBytes: number;
   private readonly pool: DecodePool | null;
   private readonly ownsPool: boolean;
 
   constructor(root: string, opts: ImageFolderOptions = {}) {
     super();
+    if (typeof root !== "string") throw new Error(`ImageFolder: root must be a directory path string, got ${root === null ? "null" : typeof root}`);
+    if (opts === null || typeof opts !== "object") throw new Error(`ImageFolder: options must be an object like { mode: "RGB" }, got ${String(opts)}`);
+    if (opts.mode !== undefined && !["RGB", "L", "RGBA"].includes(opts.mode)) throw new Error(`ImageFolder: mode must be "RGB", "L" or "RGBA", got ${JSON.stringify(opts.mode)}`);
+    this.maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+    this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+    for (const [name, v] of [["maxPixels", this.maxPixels], ["maxBytes", this.maxBytes]] as const) {
+      if (typeof v !== "number" || !(v > 0)) throw new Error(`ImageFolder: ${name} must be a positive number, got ${String(v)}`);
+    }
     const fs = nodeFs("ImageFolder");
     const path = process.getBuiltinModule("node:path");
     this.root = root;
@@ -107,12 +121,17 @@ export class ImageFolder extends BaseDataset {
     checkIndex(index, this.length, "ImageFolder");
     const file = this.samples[index][0];
     let bytes: Uint8Array;
+    const fs = nodeFs("ImageFolder").promises;
     try {
-      bytes = await nodeFs("ImageFolder").promises.readFile(file);
+      // The size first: a huge file is an error naming it, not a read that exhausts memory.
+      const { size } = await fs.stat(file);
+      if (size > this.maxBytes) throw Object.assign(new Error(`ImageFolder: ${file} is ${size} bytes, more than maxBytes (${this.maxBytes}); pass a larger { maxBytes } to read it`), { limit: true });
+      bytes = await fs.readFile(file);
     } catch (e) {
+      if ((e as { limit?: boolean }).limit) throw e;
       throw new Error(`ImageFolder: cannot read ${file}: ${(e as Error).message}`);
     }
-    const opts = { mode: this.mode, source: file };
+    const opts = { mode: this.mode, source: file, maxPixels: this.maxPixels, maxBytes: this.maxBytes };
     return this.pool ? this.pool.decode(bytes, { ...opts, transfer: true }) : decodeImage(bytes, opts);
   }
 

@@ -9,16 +9,19 @@
  */
 import type { Worker as NodeWorker } from "node:worker_threads";
 import type { RawImage } from "../transforms/tensor.js";
-import { type DecodeOptions, type DecodedPixels, checkFormat, decodeError, decodePixels, finishDecode } from "./decode.js";
+import { DECODER_PACKAGES, type DecodeOptions, type DecodedPixels, decodeError, decodePixels, finishDecode, prepareDecode } from "./decode.js";
+import { validateImage, zlibInflateCheck } from "./validate.js";
 
 function workerSource(): string {
   return `
 const { parentPort, workerData } = require("node:worker_threads");
-const decs = { png: require(workerData.png), jpeg: require(workerData.jpeg) };
+// Under tsx, esbuild's keepNames wraps inner named functions in __name(); give it one here.
+const __name = (f) => f;
+const decs = { png: require(workerData.png), jpeg: require(workerData.jpeg), inflateCheck: (${zlibInflateCheck.toString()}), validate: (${validateImage.toString()}) };
 const decodePixels = (${decodePixels.toString()});
-parentPort.on("message", ({ id, format, bytes, keep16Bit }) => {
+parentPort.on("message", ({ id, format, bytes, keep16Bit, maxPixels }) => {
   try {
-    const px = decodePixels(format, bytes, decs, keep16Bit);
+    const px = decodePixels(format, bytes, decs, keep16Bit, maxPixels);
     // Copy into a buffer of its own (decoders may return views of a larger pool) and transfer it.
     const data = new (px.data instanceof Uint16Array ? Uint16Array : Uint8Array)(px.data.length);
     data.set(px.data);
@@ -54,7 +57,13 @@ export class DecodePool {
   private nextId = 0;
   private closed = false;
 
-  constructor(opts: { workers?: number } = {}) {
+  /** Heap limit of each decoder thread, in MiB. */
+  readonly maxHeapMb: number;
+
+  constructor(opts: { workers?: number; maxHeapMb?: number } = {}) {
+    if (opts === null || typeof opts !== "object") throw new Error(`DecodePool: options must be an object like { workers: 2 }, got ${String(opts)}`);
+    this.maxHeapMb = opts.maxHeapMb ?? 4096;
+    if (typeof this.maxHeapMb !== "number" || !(this.maxHeapMb >= 64)) throw new Error(`DecodePool: maxHeapMb must be a number of MiB >= 64, got ${String(opts.maxHeapMb)}`);
     const os = typeof process !== "undefined" ? process.getBuiltinModule?.("node:os") : undefined;
     const cores = os?.availableParallelism?.() ?? 2;
     this.workers = opts.workers ?? Math.max(1, Math.min(4, cores - 1));
@@ -65,7 +74,9 @@ export class DecodePool {
     const wt = typeof process !== "undefined" ? process.getBuiltinModule?.("node:worker_threads") : undefined;
     if (!wt) throw new Error("DecodePool: worker threads need Node.js >= 20.16; decode on the main thread with decodeImage instead");
     const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);
-    const worker = new wt.Worker(workerSource(), { eval: true, workerData: { png: require.resolve("pngjs"), jpeg: require.resolve("jpeg-js") } });
+    const workerData = { png: require.resolve(DECODER_PACKAGES.png), jpeg: require.resolve(DECODER_PACKAGES.jpeg) };
+    // A heap bound per thread: a hostile file that got past the checks ends that thread, not the process.
+    const worker = new wt.Worker(workerSource(), { eval: true, workerData, resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } });
     const slot: Slot = { worker, busy: 0 };
     worker.unref();
     worker.on("message", (msg: { id: number; px?: DecodedPixels; error?: string }) => {
@@ -99,8 +110,7 @@ export class DecodePool {
    */
   async decode(bytes: Uint8Array, opts: DecodeOptions & { source?: string; transfer?: boolean } = {}): Promise<RawImage> {
     if (this.closed) throw new Error("DecodePool: the pool is closed");
-    const source = opts.source ?? "image data";
-    const format = checkFormat(bytes, source);
+    const { format, source, maxPixels } = prepareDecode("DecodePool.decode", bytes, opts);
     // The least busy worker, spawning up to `workers` of them on demand.
     let slot = this.slots.reduce<Slot | null>((best, s) => (!best || s.busy < best.busy ? s : best), null);
     if (!slot || (slot.busy > 0 && this.slots.length < this.workers)) slot = this.spawn();
@@ -115,7 +125,7 @@ export class DecodePool {
       px = await new Promise<DecodedPixels>((resolve, reject) => {
         this.pending.set(id, { resolve, reject, slot: s });
         if (s.busy++ === 0) s.worker.ref();
-        s.worker.postMessage({ id, format, bytes: owned, keep16Bit: opts.keep16Bit ?? false }, [owned.buffer as ArrayBuffer]);
+        s.worker.postMessage({ id, format, bytes: owned, keep16Bit: opts.keep16Bit ?? false, maxPixels }, [owned.buffer as ArrayBuffer]);
       });
     } catch (e) {
       // Decoder errors get decodeImage's wording; a crashed thread keeps its own message.

@@ -2,6 +2,9 @@
 // Threads split the (image, group) pairs, so each thread writes its own slice of the output and
 // needs no synchronisation inside a kernel.
 import { gemm, gemmScratchBytes } from "./gemm";
+import {
+  directConv, directPack, directPackBytes, directScratchBytes, EPI_RELU_POOL,
+} from "./convdirect";
 
 // Lays the receptive fields of output rows [oh0, oh1) of one image's group out as
 // col[cg·kH·kW, (oh1-oh0)·oW] (zero where padded).
@@ -91,9 +94,26 @@ function col2im(
   return kH == 1 && kW == 1 && sH == 1 && sW == 1 && pH == 0 && pW == 0;
 }
 
-/** Bytes of scratch one conv thread needs: gemm packing plus one col matrix. */
-export function convScratchBytes(cg: i32, kH: i32, kW: i32, oH: i32, oW: i32): i32 {
-  return gemmScratchBytes() + cg * kH * kW * oH * oW * 4;
+/** Whether the direct kernels (./convdirect.ts) do the forward and input gradient: stride 1, not 1×1. */
+@inline function directFwd(kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32): bool {
+  return sH == 1 && sW == 1 && !isPointwise(kH, kW, sH, sW, pH, pW);
+}
+
+/** Whether the forward kernel can fuse bias + ReLU (+ 2×2 max-pool): it must take the direct path. */
+export function convFusable(kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32): bool {
+  return directFwd(kH, kW, sH, sW, pH, pW);
+}
+
+/** Bytes of scratch one conv thread needs, the most any of the kernels' paths takes. */
+export function convScratchBytes(
+  C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
+): i32 {
+  const cg = C / G, og = O / G;
+  let b = gemmScratchBytes() + cg * kH * kW * oH * oW * 4;
+  if (directFwd(kH, kW, sH, sW, pH, pW)) {
+    b = max(b, directPackBytes(og, cg, kH, kW) + 64 + directScratchBytes(og, cg, kH, kW, dH, W + 2 * pW, oH));
+  }
+  return b;
 }
 
 /**
@@ -104,28 +124,48 @@ export function convScratchBytes(cg: i32, kH: i32, kW: i32, oH: i32, oW: i32): i
   return NG >= nt ? 1 : min(most, (nt + NG - 1) / NG);
 }
 
+/**
+ * epi: EPI_PLAIN (bias when given), or on the direct path EPI_RELU (bias + ReLU) or EPI_RELU_POOL
+ * (bias + ReLU + 2×2 stride-2 max-pool into `out` [N, O, oH/2, oW/2] with indices at `idx`).
+ */
 export function conv2dTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
-  x: usize, w: usize, bias: usize, out: usize, scratch: usize, scratchStride: i32,
+  x: usize, w: usize, bias: usize, out: usize, scratch: usize, scratchStride: i32, epi: i32, idx: usize,
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
   const col = mine + <usize>gemmScratchBytes();
-  const direct = isPointwise(kH, kW, sH, sW, pH, pW);
-  // Bands of output rows: each is an independent slice of the gemm's columns.
+  const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
+  const direct = directFwd(kH, kW, sH, sW, pH, pW);
+  // Bands of output rows: each is an independent slice of the gemm's columns (even-aligned when pooling).
   const bands = bandsFor(N * G, nt, oH);
-  const rows = (oH + bands - 1) / bands;
+  let rows = (oH + bands - 1) / bands;
+  if (epi == EPI_RELU_POOL) rows += rows & 1;
+  const pa = mine, work = mine + <usize>((directPackBytes(og, cg, kH, kW) + 63) & ~63);
+  let packed = -1;
   for (let t = tid; t < N * G * bands; t += nt) {
     const ng = t / bands, band = t % bands;
     const n = ng / G, g = ng % G;
     const oh0 = band * rows, oh1 = min(oH, oh0 + rows);
     if (oh0 >= oh1) continue;
-    const cols = (oh1 - oh0) * oW;
     const xg = x + <usize>((n * C + g * cg) * H * W) * 4;
-    if (!direct) im2col(xg, cg, H, W, kH, kW, oh0, oh1, oW, sH, sW, pH, pW, dH, dW, col);
+    if (direct) {
+      if (packed != g) directPack(w + <usize>(g * og * Kc) * 4, og, cg, kH, kW, pa);
+      packed = g;
+      const bg = bias ? bias + <usize>(g * og) * 4 : 0;
+      if (epi == EPI_RELU_POOL) {
+        const at = <usize>((n * O + g * og) * (oH >> 1) * (oW >> 1)) * 4;
+        directConv(og, cg, H, W, kH, kW, dH, dW, pH, pW, oH, oW, oh0, oh1, xg, pa, bg, out + at, idx + at, epi, work);
+      } else {
+        directConv(og, cg, H, W, kH, kW, dH, dW, pH, pW, oH, oW, oh0, oh1, xg, pa, bg, out + <usize>((n * O + g * og) * P) * 4, 0, epi, work);
+      }
+      continue;
+    }
+    const cols = (oh1 - oh0) * oW;
+    if (!pointwise) im2col(xg, cg, H, W, kH, kW, oh0, oh1, oW, sH, sW, pH, pW, dH, dW, col);
     const y = out + <usize>((n * O + g * og) * P + oh0 * oW) * 4;
-    if (direct) gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, xg + <usize>(oh0 * oW) * 4, P, 1, y, P, false, mine);
+    if (pointwise) gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, xg + <usize>(oh0 * oW) * 4, P, 1, y, P, false, mine);
     else gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, col, cols, 1, y, P, false, mine);
     if (bias) {
       for (let o = 0; o < og; o++) {
@@ -147,7 +187,7 @@ export function conv2dBackwardInputTask(
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW, kk = kH * kW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
   const col = mine + <usize>gemmScratchBytes();
-  const direct = isPointwise(kH, kW, sH, sW, pH, pW);
+  const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
   // Bands of input channels: their col rows and their image planes are disjoint, so col2im of
   // different bands never writes the same element.
   const bands = bandsFor(N * G, nt, cg);
@@ -161,7 +201,7 @@ export function conv2dBackwardInputTask(
     const a = w + <usize>(g * og * Kc + c0 * kk) * 4;
     const b = gy + <usize>((n * O + g * og) * P) * 4;
     // gcol = W_gᵀ · gy_g: the transpose is just swapped strides of the weight.
-    if (direct) {
+    if (pointwise) {
       gemm((c1 - c0) * kk, P, og, a, 1, Kc, b, P, 1, xg, P, false, mine);
     } else {
       gemm((c1 - c0) * kk, P, og, a, 1, Kc, b, P, 1, col, P, false, mine);

@@ -17,13 +17,36 @@ export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4 + 64;
 }
 
+// Stores the 4×4 block whose rows are v0..v3 transposed: lane j of every row goes to dst + j·step.
+@inline function storeT4(v0: v128, v1: v128, v2: v128, v3: v128, dst: usize, step: usize): void {
+  const a = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), b = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+  const c = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), d = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(a, c, 0, 1, 4, 5));
+  v128.store(dst + step, v128.shuffle<f32>(a, c, 2, 3, 6, 7));
+  v128.store(dst + 2 * step, v128.shuffle<f32>(b, d, 0, 1, 4, 5));
+  v128.store(dst + 3 * step, v128.shuffle<f32>(b, d, 2, 3, 6, 7));
+}
+
 // Rows of A for one MR sliver, k-major: [k][MR], zero padded past m.
 function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const m = min(MR, mc - i0);
     const base = a + <usize>(i0 * rs) * 4;
     if (cs == 1 && m == MR) {
-      for (let k = 0; k < kc; k++) {
+      // Rows run along k (A·Bᵀ's B side, the conv weight gradient's im2col rows): 4×4 transposes.
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const src = base + <usize>k * 4, r1 = <usize>rs * 4;
+        storeT4(v128.load(src), v128.load(src + r1), v128.load(src + 2 * r1), v128.load(src + 3 * r1), dst, <usize>MR * 4);
+        if (MR == 6) {
+          const v4 = v128.load(src + 4 * r1), v5 = v128.load(src + 5 * r1);
+          const lo = v128.shuffle<f32>(v4, v5, 0, 4, 1, 5), hi = v128.shuffle<f32>(v4, v5, 2, 6, 3, 7);
+          v128.store64_lane(dst + 16, lo, 0); v128.store64_lane(dst + 40, lo, 1);
+          v128.store64_lane(dst + 64, hi, 0); v128.store64_lane(dst + 88, hi, 1);
+        }
+        dst += <usize>(4 * MR) * 4;
+      }
+      for (; k < kc; k++) {
         for (let r = 0; r < MR; r++) store<f32>(dst + <usize>r * 4, load<f32>(base + <usize>(r * rs + k) * 4));
         dst += <usize>MR * 4;
       }
@@ -58,6 +81,21 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
         const src = base + <usize>(k * rs) * 4;
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
+        dst += 32;
+      }
+    } else if (n == NR && rs == 1) {
+      // Columns run along k (Aᵀ-style B, the conv weight gradient's gyᵀ): two 4×4 transposes per 4 k.
+      let k = 0;
+      const c1 = <usize>cs * 4;
+      for (; k + 4 <= kc; k += 4) {
+        const src = base + <usize>k * 4;
+        storeT4(v128.load(src), v128.load(src + c1), v128.load(src + 2 * c1), v128.load(src + 3 * c1), dst, 32);
+        storeT4(v128.load(src + 4 * c1), v128.load(src + 5 * c1), v128.load(src + 6 * c1), v128.load(src + 7 * c1), dst + 16, 32);
+        dst += 128;
+      }
+      for (; k < kc; k++) {
+        const src = base + <usize>k * 4;
+        for (let c = 0; c < NR; c++) store<f32>(dst + <usize>c * 4, load<f32>(src + <usize>c * c1));
         dst += 32;
       }
     } else if (n == NR) {

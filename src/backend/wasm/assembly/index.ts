@@ -2,6 +2,6 @@
 export { gemmScratchBytes, matmulTask, MR } from "./gemm";
 export { unaryTask, binaryTask, compareTask, castTask, whereTask, reduceTask, softmaxTask, sgdTask, adamTask } from "./elementwise";
 export {
-  convScratchBytes, conv2dTask, conv2dBackwardInputTask, conv2dBackwardWeightTask, sumPartialsTask,
+  convScratchBytes, convFusable, conv2dTask, conv2dBackwardInputTask, conv2dBackwardWeightTask, sumPartialsTask,
   maxPoolTask, maxPoolBackwardTask, avgPoolTask, avgPoolBackwardTask,
 } from "./conv";

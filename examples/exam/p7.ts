@@ -1,0 +1,212 @@
+/**
+ * Exam Problem 7 (data loading for depth from one RGB image), on `SyntheticDepthDataset`: ray-cast
+ * street scenes, consecutive frames 20 ms apart, all day scenes stored before all night scenes.
+ * The full pipeline (splits, normalisation, augmentation, the flip bug) is examples/depth-regression.ts;
+ * this file adds what the items need on top: several seeds for 7.6, unshuffled batches for 7.1,
+ * activation memory for 7.3 and the Dataset/DataLoader contract for 7.5.
+ *
+ *   node --import tsx src/cli/main.ts exam 7.6
+ */
+import { Generator, Tensor, noGrad, nn, optim, zeros } from "../../src/index.js";
+import { DataLoader, SyntheticDepthDataset, type Dataset } from "../../src/data/index.js";
+import { batchHomogeneityCheck } from "../../src/utils/data-checks.js";
+import { main as depthRun, type DepthResult } from "../depth-regression.js";
+import { UNet } from "../unet-segmentation.js";
+import { last, mean, num, pct, shared, type ExamItem, type Measured, type RunContext } from "./item.js";
+
+const FILE = "examples/exam/p7.ts";
+
+/** The depth example with the correct flip and the image-only flip, over several seeds. */
+const depthSeeds = shared(async (ctx: RunContext): Promise<DepthResult[]> => {
+  const seeds = ctx.tiny ? [0, 1] : [0, 1, 2];
+  const out: DepthResult[] = [];
+  for (const s of seeds) {
+    ctx.log(`  7.6 seed ${ctx.seed + s}: training the correct flip and the image-only flip ...`);
+    out.push(await depthRun({ scenes: ctx.tiny ? 16 : 24, frames: 4, epochs: ctx.tiny ? 8 : 12, size: 16, seed: ctx.seed + s, log: () => {} }));
+  }
+  return out;
+});
+
+type Frame = { image: Tensor; depth: Tensor; day: boolean };
+
+function renderFrames(scenes: number, frames: number, seed: number): { all: Frame[]; maxDepth: number } {
+  const ds = new SyntheticDepthDataset({ scenes, framesPerScene: frames, height: 16, width: 16, seed });
+  const all = Array.from({ length: ds.length }, (_, i) => {
+    const s = ds.getItem(i);
+    return { image: s.image, depth: s.depth.div(ds.maxDepth), day: ds.isDaytime(i) };
+  });
+  return { all, maxDepth: ds.maxDepth };
+}
+
+/** 7.1: one epoch-sequence in stored order (day batches, then night batches) vs shuffled. */
+const orderRun = shared((ctx: RunContext) => {
+  const { all, maxDepth } = renderFrames(ctx.tiny ? 16 : 24, 4, ctx.seed + 7);
+  // Hold out every 4th scene (one frame of it) per day/night, train on the rest in stored order.
+  const val = all.filter((_, i) => i % 16 === 0 || i % 16 === 5);
+  const train = all.filter((_, i) => !(i % 16 === 0 || i % 16 === 5));
+  const ds: Dataset<{ image: Tensor; depth: Tensor }> = { length: train.length, getItem: (i) => ({ image: train[i].image, depth: train[i].depth }) };
+  const evalOn = (model: UNet, set: Frame[]): number => noGrad(() => {
+    let err = 0;
+    for (const f of set) err += nn.functional.l1Loss(model.eval().call(f.image.unsqueeze(0)), f.depth.unsqueeze(0)).item();
+    return (err / set.length) * maxDepth;
+  });
+  const runOne = (shuffle: boolean) => {
+    const loader = new DataLoader({ dataset: ds, batchSize: 8, shuffle, generator: new Generator(ctx.seed + 3) });
+    const groups: string[][] = [];
+    const idxLoader = new DataLoader({ dataset: { length: train.length, getItem: (i: number) => i }, batchSize: 8, shuffle, generator: new Generator(ctx.seed + 3) });
+    for (const b of idxLoader as Iterable<Tensor>) groups.push([...b.data()].map((i) => (train[i].day ? "day" : "night")));
+    const model = new UNet(3, 1, { width: 6, generator: new Generator(ctx.seed + 4) });
+    const opt = new optim.Adam(model.parameters(), { lr: 5e-3 });
+    const stepLoss: number[] = [];
+    const epochs = ctx.tiny ? 3 : 6;
+    for (let e = 0; e < epochs; e++) {
+      model.train();
+      for (const b of loader as Iterable<{ image: Tensor; depth: Tensor }>) {
+        opt.zeroGrad();
+        const loss = nn.functional.l1Loss(model.call(b.image), b.depth);
+        loss.backward();
+        opt.step();
+        stepLoss.push(loss.item());
+      }
+    }
+    return {
+      stepLoss, check: batchHomogeneityCheck(groups),
+      dayErr: evalOn(model, val.filter((f) => f.day)), nightErr: evalOn(model, val.filter((f) => !f.day)),
+    };
+  };
+  return { ordered: runOne(false), shuffled: runOne(true), trainSize: train.length };
+});
+
+/** Roughness of a loss curve: mean absolute step-to-step change over the mean level. */
+const jitter = (v: readonly number[]): number => mean(v.slice(1).map((x, i) => Math.abs(x - v[i]))) / mean(v);
+
+/** 7.3: activation bytes of one training step (every layer's output, which backward keeps). */
+function activationBytes(batch: number, side: number): number {
+  const model = new UNet(3, 1, { width: 8, generator: new Generator(0) });
+  let bytes = 0;
+  const hooks = [...model.modules()].filter((m) => [...m.children()].length === 0).map((m) => m.registerForwardHook((_m, _a, out) => {
+    if (out instanceof Tensor) bytes += out.numel * 4;
+  }));
+  noGrad(() => model.call(zeros([batch, 3, side, side])));
+  hooks.forEach((h) => h.remove());
+  return bytes + batch * 3 * side * side * 4;
+}
+
+export const items: ExamItem[] = [
+  {
+    id: "7.1", fidelity: "faithful", file: FILE,
+    claim: "A batch of consecutive daytime frames is a problem: the gradient is biased towards day scenes (shuffle).",
+    run(ctx): Measured {
+      const r = orderRun(ctx);
+      return {
+        lines: [
+          `${r.trainSize} training frames, day scenes stored first; the same U-Net trained with batches in stored order and shuffled`,
+          `batchHomogeneityCheck, stored order: ${r.ordered.check.message.split("\n")[0]}`,
+          `batchHomogeneityCheck, shuffled:     ${r.shuffled.check.message.split("\n")[0]}`,
+          `validation error, day / night frames: stored order ${num(r.ordered.dayErr)} m / ${num(r.ordered.nightErr)} m, shuffled ${num(r.shuffled.dayErr)} m / ${num(r.shuffled.nightErr)} m`,
+          `per-step loss roughness (mean |Δloss| / mean loss): stored order ${num(jitter(r.ordered.stepLoss))}, shuffled ${num(jitter(r.shuffled.stepLoss))}`,
+        ],
+        values: {
+          orderedSingleGroup: r.ordered.check.singleGroupFraction, shuffledSingleGroup: r.shuffled.check.singleGroupFraction,
+          orderedFlagged: r.ordered.check.ok ? 0 : 1, shuffledFlagged: r.shuffled.check.ok ? 0 : 1,
+          orderedJitter: jitter(r.ordered.stepLoss), shuffledJitter: jitter(r.shuffled.stepLoss),
+          orderedErr: (r.ordered.dayErr + r.ordered.nightErr) / 2, shuffledErr: (r.shuffled.dayErr + r.shuffled.nightErr) / 2,
+        },
+        plots: [{ title: "training loss per step (L1, depth / maxDepth)", series: { "stored order": r.ordered.stepLoss, shuffled: r.shuffled.stepLoss }, xLabel: "step" }],
+      };
+    },
+    judge: (v) => v.orderedFlagged === 1 && v.shuffledFlagged === 0 && v.orderedJitter > v.shuffledJitter
+      ? { verdict: "confirmed", because: `stored-order batches are single-group ${pct(v.orderedSingleGroup)} of the time (flagged) and their loss jumps more (roughness ${num(v.orderedJitter)} vs ${num(v.shuffledJitter)}); mean validation error ${num(v.orderedErr)} m vs ${num(v.shuffledErr)} m shuffled` }
+      : { verdict: "depends", because: `homogeneous batches flagged: ${v.orderedFlagged === 1}; roughness ${num(v.orderedJitter)} vs ${num(v.shuffledJitter)}` },
+  },
+  {
+    id: "7.2", fidelity: "faithful", file: "examples/depth-regression.ts",
+    claim: "Shuffle before splitting so train/val/test follow the same distribution (stored order puts night only in val).",
+    async run(ctx): Promise<Measured> {
+      const r = (await depthSeeds(ctx))[0];
+      return {
+        lines: [
+          `split in stored order (80/20): night frames ${pct(r.unshuffled.trainNight)} of train, ${pct(r.unshuffled.valNight)} of val`,
+          `shuffled split with scenes kept whole: night ${pct(r.shuffled.trainNight)} of train, ${pct(r.shuffled.valNight)} of val`,
+        ],
+        values: { unshuffledValNight: r.unshuffled.valNight, unshuffledTrainNight: r.unshuffled.trainNight, shuffledValNight: r.shuffled.valNight, shuffledTrainNight: r.shuffled.trainNight },
+      };
+    },
+    judge: (v) => v.unshuffledValNight === 1 && v.shuffledValNight > 0 && v.shuffledValNight < 1
+      ? { verdict: "confirmed", because: `without shuffling validation is ${pct(v.unshuffledValNight)} night (train ${pct(v.unshuffledTrainNight)}); shuffled, both splits hold day and night` }
+      : { verdict: "refuted", because: "the stored-order split did not separate day and night" },
+  },
+  {
+    id: "7.3", fidelity: "partial", file: FILE, note: "measures activation bytes of one U-Net step (what backward keeps), not a GPU's peak memory",
+    claim: "Out of memory: downsample the images, take crops, or reduce the batch size (each cuts memory).",
+    run(): Measured {
+      const base = activationBytes(16, 64);
+      const rows = { "batch 16, 64x64": base, "batch 4, 64x64": activationBytes(4, 64), "batch 16, downsampled 32x32": activationBytes(16, 32), "batch 16, 32x32 crops": activationBytes(16, 32) };
+      return {
+        lines: Object.entries(rows).map(([k, b]) => `${k.padEnd(28)} ${(b / 2 ** 20).toFixed(2)} MiB of activations (x${num(b / base)})`)
+          .concat(["memory of the activations scales with batch x height x width, so a 4x smaller batch or a 2x smaller side cuts it 4x;", "a crop keeps full resolution in the pixels it keeps (the network sees less context), downsampling keeps the whole view at lower detail"]),
+        values: { base, batch4: rows["batch 4, 64x64"], half: rows["batch 16, downsampled 32x32"] },
+      };
+    },
+    judge: (v) => v.batch4 < 0.3 * v.base && v.half < 0.3 * v.base
+      ? { verdict: "confirmed", because: `batch 16→4 gives x${num(v.batch4 / v.base)}, side 64→32 gives x${num(v.half / v.base)} of the activation bytes` }
+      : { verdict: "refuted", because: "memory did not fall with batch or resolution" },
+  },
+  {
+    id: "7.4", fidelity: "partial", file: "examples/depth-regression.ts", note: "the pipeline does it (normalisation statistics from train, augmentation on train only); no with/without comparison",
+    claim: "Augmentation on the training split only; normalisation (with the training split's statistics) on every split.",
+  },
+  {
+    id: "7.5", fidelity: "faithful", file: FILE,
+    claim: "Dataset.getItem(index) returns one (input, ground truth) pair; the DataLoader batches them (and shuffles).",
+    run(ctx): Measured {
+      const ds = new SyntheticDepthDataset({ scenes: 4, framesPerScene: 2, height: 16, width: 16, seed: ctx.seed });
+      const item = ds.getItem(3);
+      const loader = new DataLoader({ dataset: ds, batchSize: 4, shuffle: true, generator: new Generator(ctx.seed) });
+      const first = [...(loader as Iterable<{ image: Tensor; depth: Tensor; name: string[] }>)][0];
+      return {
+        lines: [
+          `ds.getItem(3) → { image [${item.image.shape.join(",")}], depth [${item.depth.shape.join(",")}], name "${item.name}" }`,
+          `DataLoader({ batchSize: 4, shuffle: true }) first batch → image [${first.image.shape.join(",")}], depth [${first.depth.shape.join(",")}], names ${first.name.join(", ")}`,
+        ],
+        values: { itemDims: item.image.ndim, batchDims: first.image.ndim, batch: first.image.shape[0] },
+      };
+    },
+    judge: (v) => v.batchDims === v.itemDims + 1 && v.batch === 4
+      ? { verdict: "confirmed", because: "getItem gives one pair; the loader stacks 4 pairs along a new batch axis" }
+      : { verdict: "refuted", because: "the loader did not batch" },
+  },
+  {
+    id: "7.6", fidelity: "faithful", file: "examples/depth-regression.ts",
+    claim: "Flipping the image but not the depth map (ground truth) makes the model train worse.",
+    async run(ctx): Promise<Measured> {
+      const runs = await depthSeeds(ctx);
+      const lv = runs.map((r) => [last(r.correct.valError), last(r.flipBug.valError)]);
+      const lt = runs.map((r) => [last(r.correct.trainLoss), last(r.flipBug.trainLoss)]);
+      const p = runs[0].probe;
+      return {
+        lines: [
+          `flipAlignmentProbe (does target(flip(x)) equal flip(target(x))?), before any training:`,
+          `  RandomHorizontalFlip on {image, depth}: ${p.correct.flipped} of ${p.correct.checked} mirrored, ${p.correct.misaligned} misaligned`,
+          `  image-only flip:                        ${p.flipBug.flipped} of ${p.flipBug.checked} mirrored, ${p.flipBug.misaligned} misaligned → flagged`,
+          "validation error (m) after training, per seed: correct vs image-only flip",
+          ...lv.map(([c, b], i) => `  seed ${ctx.seed + i}: ${num(c)} vs ${num(b)}   (last training L1 ${num(lt[i][0])} vs ${num(lt[i][1])})`),
+          `  mean: ${num(mean(lv.map((x) => x[0])))} vs ${num(mean(lv.map((x) => x[1])))}`,
+          `½·mean|D − flip(D)| = ${num(runs[0].bugFloor)}: the lowest training L1 under the bug for a predictor that treats a scene and its mirror alike;`,
+          "not a bound for a network that memorises both pairs, which is why the bug is judged on validation error, not training loss.",
+        ],
+        values: {
+          probeCorrectMisaligned: p.correct.misaligned, probeBugMisaligned: p.flipBug.misaligned,
+          meanValCorrect: mean(lv.map((x) => x[0])), meanValBug: mean(lv.map((x) => x[1])),
+          seedsBugWorse: lv.filter(([c, b]) => b > c).length, seeds: lv.length,
+        },
+        plots: [{ title: `validation error (m) per epoch, seed ${ctx.seed}`, series: { correct: runs[0].correct.valError, "image-only flip": runs[0].flipBug.valError }, xLabel: "epoch" }],
+      };
+    },
+    judge: (v) => {
+      const probe = v.probeCorrectMisaligned === 0 && v.probeBugMisaligned > 0;
+      if (probe && v.seedsBugWorse === v.seeds) return { verdict: "confirmed", because: `the probe flags the image-only flip (${v.probeBugMisaligned} misaligned, 0 for the correct flip) and its validation error is higher in all ${v.seeds} seeds (mean ${num(v.meanValBug)} vs ${num(v.meanValCorrect)} m)` };
+      return { verdict: "depends", because: `the probe ${probe ? "flags" : "does not flag"} the bug; validation error higher with the bug in ${v.seedsBugWorse} of ${v.seeds} seeds (mean ${num(v.meanValBug)} vs ${num(v.meanValCorrect)} m): with few validation scenes the gap is within seed noise` };
+    },
+  },
+];

@@ -1,0 +1,383 @@
+/**
+ * ONNX export by tracing: the model runs one forward pass on example inputs while the op tracer
+ * (`withOpTracer`, the same chokepoint autograd uses) records every op with its inputs, attributes and
+ * output; each recorded op is then written as ONNX nodes by its emitter (`ops.ts`), parameters and
+ * buffers become initializers under their state-dict names, and protobufjs encodes the model.
+ *
+ * What tracing means for users (as with torch.onnx.export's tracer): the graph is the ops this one
+ * forward ran. Python-style control flow on values is frozen at the example's branch; tensors made
+ * outside ops from the input's values (reading `x.data()` into a new tensor) cannot be seen and would
+ * be frozen as constants. Dims named in `dynamicAxes` stay symbolic where ops pass them through
+ * positionally (batch through Linear/Conv/Flatten/reshape); shapes computed from them elsewhere are
+ * fixed at the traced size.
+ *
+ * Pure (no Node imports): `toOnnxBytes` runs in browsers; `exportOnnx` (Node) writes the file.
+ */
+import { Tensor, cat, narrow, noGrad, withOpTracer } from "../../core.js";
+import { encodeOnnxModel, ONNX_DTYPE, ATTR_TYPE, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from "./schema.js";
+import { BROADCASTING, EMITTERS, type AttrValue, type Emit, type ValueType } from "./ops.js";
+
+/** What the exporter needs of a model: an nn.Module satisfies it (io does not import nn). */
+export interface TraceableModule {
+  call(...args: never[]): unknown;
+  training: boolean;
+  train(mode?: boolean): unknown;
+  namedParameters(): [string, Tensor][];
+  namedBuffers(): [string, Tensor][];
+}
+
+/** Options of `toOnnxBytes`/`exportOnnx`, as torch.onnx.export names them. */
+export interface OnnxExportOptions {
+  /** ONNX opset, 13 to 21 (default 17). */
+  opsetVersion?: number;
+  /** Graph input names, in the order of the example inputs (default input_0, input_1, ...). */
+  inputNames?: string[];
+  /** Graph output names, in the order the outputs are flattened (default output_0, ...). */
+  outputNames?: string[];
+  /** Symbolic dims: `{ input_0: { 0: "batch" }, output_0: { 0: "batch" } }` or `{ input_0: [0] }`. */
+  dynamicAxes?: Record<string, Record<number, string> | number[]>;
+  /** Model name written into the graph (default "deeptype"). */
+  graphName?: string;
+}
+
+interface Record_ {
+  name: string;
+  inputs: readonly Tensor[];
+  attrs: unknown;
+  output: Tensor;
+}
+
+const MIN_OPSET = 13;
+const MAX_OPSET = 21;
+
+function irVersionFor(opset: number): number {
+  return opset <= 14 ? 7 : opset <= 17 ? 8 : opset <= 20 ? 9 : 10;
+}
+
+/**
+ * Traces `model` on `exampleInputs` and returns the ONNX model bytes (weights as initializers).
+ * The model runs in eval mode (dropout off, batch norm on running statistics), as torch.onnx.export's default.
+ *
+ * @example const bytes = io.toOnnxBytes(model, [randn([1, 1, 28, 28])], { inputNames: ["image"], dynamicAxes: { image: [0] } });
+ */
+export function toOnnxBytes(model: TraceableModule, exampleInputs: Tensor | readonly Tensor[], opts: OnnxExportOptions = {}): Uint8Array {
+  return encodeOnnxModel(buildOnnxModel(model, exampleInputs, opts));
+}
+
+/** The ONNX model as a plain object (what `toOnnxBytes` encodes); tests and tools inspect it. */
+export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | readonly Tensor[], opts: OnnxExportOptions = {}): OnnxModel {
+  const where = "exportOnnx";
+  if (!model || typeof model.call !== "function" || typeof model.namedParameters !== "function") {
+    throw new Error(`${where}: expected an nn.Module, got ${model === null ? "null" : typeof model}`);
+  }
+  const inputs = exampleInputs instanceof Tensor ? [exampleInputs] : [...(exampleInputs ?? [])];
+  if (inputs.length === 0 || !inputs.every((t) => t instanceof Tensor)) {
+    throw new Error(`${where}: exampleInputs must be a Tensor or an array of Tensors (the arguments of model.call)`);
+  }
+  const opset = opts.opsetVersion ?? 17;
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
+    throw new Error(`${where}: opsetVersion must be an integer from ${MIN_OPSET} to ${MAX_OPSET}, got ${opset}`);
+  }
+  const inputNames = opts.inputNames ?? inputs.map((_, i) => `input_${i}`);
+  if (inputNames.length !== inputs.length) {
+    throw new Error(`${where}: ${inputNames.length} inputNames for ${inputs.length} example inputs; give one name per input`);
+  }
+
+  // ---- trace one forward pass (two when dims are dynamic: see `alternate`)
+  const records = trace(model, inputs);
+  const outputs = records.outputs;
+  const outputNames = opts.outputNames ?? outputs.map((_, i) => `output_${i}`);
+  if (outputNames.length !== outputs.length) {
+    throw new Error(`${where}: ${outputNames.length} outputNames for ${outputs.length} model outputs; give one name per output`);
+  }
+  const dynamic = normalizeDynamicAxes(opts.dynamicAxes ?? {}, [...inputNames, ...outputNames], where);
+  const alt = alternate(model, inputs, inputNames, dynamic, records, where);
+
+  // ---- keep only the ops the outputs depend on (e.g. argmax indices nobody reads)
+  const producer = new Map<Tensor, number>();
+  records.ops.forEach((r, i) => producer.set(r.output, i));
+  const needed = new Set<number>();
+  const stack = [...outputs];
+  const seen = new Set<Tensor>();
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    const i = producer.get(t);
+    if (i === undefined) continue;
+    needed.add(i);
+    stack.push(...records.ops[i].inputs, ...tensorsIn(records.ops[i].attrs));
+  }
+
+  // ---- name values and emit nodes
+  const names = new Map<Tensor, string>();
+  const versions = new Map<Tensor, number>();
+  const byStorage = new Map<unknown, Tensor[]>();
+  const nodes: OnnxNode[] = [];
+  const initializers: OnnxTensor[] = [];
+  const initNames = new Set<string>();
+  const used = new Set<string>();
+  let counter = 0;
+  const fresh = (base: string): string => {
+    let n = `${base}_${counter++}`;
+    while (used.has(n)) n = `${base}_${counter++}`;
+    used.add(n);
+    return n;
+  };
+  const bind = (t: Tensor, name: string): void => {
+    names.set(t, name);
+    versions.set(t, t.version);
+    if (!byStorage.has(t.storage)) byStorage.set(t.storage, []);
+    byStorage.get(t.storage)!.push(t);
+    used.add(name);
+  };
+  inputs.forEach((t, i) => bind(t, inputNames[i]));
+  const params = new Map<Tensor, string>();
+  for (const [k, t] of [...model.namedParameters(), ...model.namedBuffers()]) if (!params.has(t)) params.set(t, k);
+  const paramByStorage = new Map<unknown, [Tensor, string][]>();
+  for (const [t, k] of params) {
+    if (!paramByStorage.has(t.storage)) paramByStorage.set(t.storage, []);
+    paramByStorage.get(t.storage)!.push([t, k]);
+  }
+
+  const addInitializer = (name: string, t: Tensor): string => {
+    if (!initNames.has(name)) {
+      initNames.add(name);
+      used.add(name);
+      initializers.push(tensorProto(name, t));
+    }
+    return name;
+  };
+  const constants = new Map<Tensor, string>();
+  const pending = new Set<string>();
+  /** The ONNX name of a tensor an op reads: a traced value, a parameter, or a constant. */
+  const ref = (t: Tensor, opName: string): string => {
+    const known = names.get(t);
+    if (known !== undefined) {
+      if (t.version !== versions.get(t)) {
+        throw new Error(`${where}: a tensor read by ${opName} was modified in place after it was computed; in-place ops in forward cannot be traced, use the out-of-place op (e.g. add instead of add_)`);
+      }
+      return known;
+    }
+    const p = params.get(t);
+    if (p !== undefined) return addInitializer(p, t);
+    // The same memory and layout as a traced value or a parameter (a detach(), a Parameter's twin): the same value.
+    let c = constants.get(t);
+    if (c !== undefined) return c;
+    for (const v of byStorage.get(t.storage) ?? []) if (sameGeometry(v, t)) return names.get(v)!;
+    for (const [v, k] of paramByStorage.get(t.storage) ?? []) if (sameGeometry(v, t)) return addInitializer(k, v);
+    // A tensor over an input's memory that no op made would freeze the example's values into the model.
+    if (inputs.some((x) => x.storage === t.storage)) {
+      throw new Error(`${where}: ${opName} reads a tensor that shares memory with a graph input but was not made by an op (a view built by hand?); it cannot be expressed in the graph`);
+    }
+    {
+      c = addInitializer(fresh("const"), t);
+      constants.set(t, c);
+    }
+    return c;
+  };
+
+  // Model outputs get their final names up front, so the node producing one writes it directly.
+  const outputValue = new Map<Tensor, string>();
+  outputs.forEach((t, i) => {
+    if (!outputValue.has(t) && producer.has(t) && !names.has(t)) outputValue.set(t, outputNames[i]);
+  });
+
+  records.ops.forEach((r, i) => {
+    if (!needed.has(i)) return;
+    const other = alt?.ops[i];
+    if (other) {
+      r.inputs.forEach((t, k) => {
+        if (!names.has(t) && !sameShape(t.shape, other.inputs[k].shape)) {
+          throw new Error(`${where}: op "${r.name}" reads a constant of shape [${t.shape}] whose shape follows a dynamic axis (it was made outside ops, e.g. zeros([batch, hidden])); it cannot stay dynamic: export without that dynamic axis`);
+        }
+      });
+    }
+    const emitter = EMITTERS[r.name];
+    if (!emitter) {
+      throw new Error(`${where}: op "${r.name}" has no ONNX equivalent in this exporter (ops covered: ${Object.keys(EMITTERS).sort().join(", ")})`);
+    }
+    const inNames = r.inputs.map((t) => ref(t, r.name));
+    const pendingIn = inNames.filter((n) => pending.has(n));
+    if (pendingIn.length && !BROADCASTING.has(r.name)) {
+      throw new Error(`${where}: op "${r.name}" reads a value broadcast along a dynamic dim, which it does not broadcast itself; export without dynamicAxes`);
+    }
+    const outName = outputValue.get(r.output) ?? fresh(r.name);
+    const e: Emit = {
+      opset,
+      op: r.name,
+      inputs: r.inputs,
+      output: r.output,
+      attrs: r.attrs,
+      alt: other,
+      in: (k) => inNames[k],
+      out: outName,
+      ref: (t) => ref(t, r.name),
+      node: (opType, ins, attrs = {}, out) => {
+        const o = out ?? fresh(opType);
+        nodes.push({ input: ins, output: [o], name: fresh(`${r.name}/${opType}`), opType, attribute: attributes(attrs) });
+        return o;
+      },
+      constant: (values, dims, type) => {
+        const name = fresh("const");
+        initNames.add(name);
+        initializers.push(rawConstant(name, values, dims, type));
+        return name;
+      },
+      broadcastPending: () => void pending.add(outName),
+      fail: (msg) => {
+        throw new Error(`${where}: op "${r.name}": ${msg}`);
+      },
+    };
+    emitter(e);
+    if (pendingIn.length && pendingIn.length === inNames.length) pending.add(outName);
+    bind(r.output, outName);
+  });
+
+  // Outputs that are not a node's own output (an input passed through, a weight, a repeated value) go through Identity.
+  const graphOutputs: OnnxValueInfo[] = [];
+  const emitted = new Set<string>();
+  outputs.forEach((t, i) => {
+    let name = ref(t, "output");
+    if (pending.has(name)) throw new Error(`${where}: output ${outputNames[i]} is a broadcast along a dynamic dim; export without dynamicAxes`);
+    if (name !== outputNames[i] || emitted.has(name)) {
+      nodes.push({ input: [name], output: [outputNames[i]], name: fresh("output/Identity"), opType: "Identity", attribute: [] });
+      name = outputNames[i];
+    }
+    emitted.add(name);
+    graphOutputs.push(valueInfo(name, t, dynamic[name]));
+  });
+
+  return {
+    irVersion: irVersionFor(opset),
+    producerName: "deeptype",
+    producerVersion: "0.1.0",
+    opsetImport: [{ domain: "", version: opset }],
+    graph: {
+      name: opts.graphName ?? "deeptype",
+      node: nodes,
+      initializer: initializers,
+      input: inputs.map((t, i) => valueInfo(inputNames[i], t, dynamic[inputNames[i]])),
+      output: graphOutputs,
+    },
+  };
+}
+
+interface Trace {
+  ops: Record_[];
+  outputs: Tensor[];
+}
+
+/** Runs one forward pass in eval mode under the op tracer. */
+function trace(model: TraceableModule, inputs: Tensor[]): Trace {
+  const ops: Record_[] = [];
+  const wasTraining = model.training;
+  model.train(false);
+  let result: unknown;
+  try {
+    result = noGrad(() => withOpTracer((name, ins, attrs, output) => ops.push({ name, inputs: ins, attrs, output }), () => model.call(...(inputs as never[]))));
+  } finally {
+    model.train(wasTraining);
+  }
+  return { ops, outputs: flattenOutputs(result, "exportOnnx") };
+}
+
+/**
+ * With dynamic input dims, a second trace on inputs one larger along each of them (the first slice
+ * repeated, so token ids stay valid): every shape that differs between the two traces follows a
+ * dynamic dim. Emitters write those dims symbolically (-1 / 0 in Reshape, 1 in Expand) instead of
+ * freezing the example's size, and refuse what they cannot express. The two traces must run the
+ * same ops, or the graph depends on the size and cannot be dynamic.
+ */
+function alternate(model: TraceableModule, inputs: Tensor[], inputNames: string[], dynamic: Record<string, Record<number, string>>, first: Trace, where: string): Trace | undefined {
+  const grown = inputs.map((t, i) => {
+    const axes = Object.keys(dynamic[inputNames[i]] ?? {}).map(Number);
+    let g = t;
+    for (const a of axes) {
+      if (!Number.isInteger(a) || a < 0 || a >= t.ndim) throw new Error(`${where}: dynamicAxes of "${inputNames[i]}" names dim ${a}, but it has ${t.ndim} dims`);
+      g = noGrad(() => cat([g, narrow(g, a, 0, 1)], a));
+    }
+    return g;
+  });
+  if (grown.every((g, i) => g === inputs[i])) return undefined;
+  const second = trace(model, grown);
+  const same = second.ops.length === first.ops.length && second.ops.every((r, i) => r.name === first.ops[i].name);
+  if (!same) {
+    throw new Error(`${where}: the model runs different ops when a dynamic dim changes size (control flow on shapes); export with fixed shapes (no dynamicAxes)`);
+  }
+  return second;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function sameGeometry(a: Tensor, b: Tensor): boolean {
+  return a.dtype === b.dtype && a.offset === b.offset && a.shape.length === b.shape.length &&
+    a.shape.every((d, i) => d === b.shape[i] && (d === 1 || a.strides[i] === b.strides[i]));
+}
+
+function flattenOutputs(v: unknown, where: string): Tensor[] {
+  if (v instanceof Tensor) return [v];
+  if (Array.isArray(v)) return v.flatMap((x) => flattenOutputs(x, where));
+  if (v !== null && typeof v === "object" && Symbol.iterator in v) return [...(v as Iterable<unknown>)].flatMap((x) => flattenOutputs(x, where));
+  throw new Error(`${where}: the model returned ${v === null ? "null" : typeof v}; outputs must be Tensors or (nested) arrays of Tensors`);
+}
+
+/** Tensors hidden in an op's attributes (e.g. indexSelect's index) are inputs too. */
+function tensorsIn(attrs: unknown): Tensor[] {
+  if (attrs === null || typeof attrs !== "object") return [];
+  return Object.values(attrs as Record<string, unknown>).filter((v): v is Tensor => v instanceof Tensor);
+}
+
+function normalizeDynamicAxes(d: NonNullable<OnnxExportOptions["dynamicAxes"]>, known: string[], where: string): Record<string, Record<number, string>> {
+  const out: Record<string, Record<number, string>> = {};
+  for (const [name, axes] of Object.entries(d)) {
+    if (!known.includes(name)) throw new Error(`${where}: dynamicAxes names "${name}", which is not an input or output name (${known.join(", ")})`);
+    out[name] = Array.isArray(axes) ? Object.fromEntries(axes.map((a) => [a, `${name}_dim_${a}`])) : { ...axes };
+  }
+  return out;
+}
+
+function valueInfo(name: string, t: Tensor, dyn: Record<number, string> | undefined): OnnxValueInfo {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: ONNX_DTYPE[t.dtype],
+        shape: { dim: t.shape.map((d, i) => (dyn && dyn[i] !== undefined ? { dimParam: dyn[i] } : { dimValue: d })) },
+      },
+    },
+  };
+}
+
+function tensorProto(name: string, t: Tensor): OnnxTensor {
+  const data = t.data();
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return { name, dims: [...t.shape], dataType: ONNX_DTYPE[t.dtype], rawData: Uint8Array.from(bytes) };
+}
+
+/** A small constant (shapes, axes, scalars) written straight to a TensorProto; int64 is ONNX's type for shapes. */
+function rawConstant(name: string, values: readonly number[], dims: readonly number[], type: ValueType): OnnxTensor {
+  const size = { int64: 8, float64: 8, float32: 4, int32: 4, bool: 1 }[type];
+  const bytes = new Uint8Array(values.length * size);
+  const v = new DataView(bytes.buffer);
+  values.forEach((x, i) => {
+    if (type === "int64") v.setBigInt64(i * 8, BigInt(x), true);
+    else if (type === "float64") v.setFloat64(i * 8, x, true);
+    else if (type === "float32") v.setFloat32(i * 4, x, true);
+    else if (type === "int32") v.setInt32(i * 4, x, true);
+    else v.setUint8(i, x ? 1 : 0);
+  });
+  return { name, dims: [...dims], dataType: ONNX_DTYPE[type], rawData: bytes };
+}
+
+function attributes(attrs: Record<string, AttrValue>): OnnxAttribute[] {
+  return Object.entries(attrs).map(([name, v]) => {
+    if ("i" in v) return { name, type: ATTR_TYPE.INT, i: v.i };
+    if ("f" in v) return { name, type: ATTR_TYPE.FLOAT, f: v.f };
+    if ("ints" in v) return { name, type: ATTR_TYPE.INTS, ints: [...v.ints] };
+    if ("floats" in v) return { name, type: ATTR_TYPE.FLOATS, floats: [...v.floats] };
+    return { name, type: ATTR_TYPE.STRING, s: new TextEncoder().encode(v.s) };
+  });
+}

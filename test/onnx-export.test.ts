@@ -1,0 +1,150 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { nn, io, models, randn, randint, manualSeed, cat, Tensor } from "../src/index.js";
+import { runOnnx, maxRelError } from "./onnx-helpers.js";
+import { saveWeights } from "../src/io/checkpoint.js";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Each layer is traced, exported, run by ONNX Runtime (onnxruntime-web's WebAssembly build, in Node)
+ * and compared with deeptype's own forward on the same input: the issue's bar is 1e-5 relative.
+ */
+async function check(name: string, model: nn.Module<any, any>, inputs: Tensor[], opts: io.OnnxExportOptions = {}, tol = 1e-5): Promise<string[]> {
+  model.eval();
+  const bytes = io.toOnnxBytes(model, inputs, opts);
+  const ref = flat(model.call(...inputs));
+  const got = await runOnnx(bytes, inputs);
+  assert.equal(got.length, ref.length, `${name}: number of outputs`);
+  ref.forEach((r, i) => {
+    assert.deepEqual(got[i].dims, [...r.shape], `${name}: output ${i} shape`);
+    const err = maxRelError(got[i].data, Array.from(r.data(), Number));
+    assert.ok(err <= tol, `${name}: output ${i} differs from deeptype by ${err} (relative), more than ${tol}`);
+  });
+  return io.decodeOnnxModel(bytes).graph.node.map((n) => n.opType);
+}
+
+function flat(v: unknown): Tensor[] {
+  if (v instanceof Tensor) return [v];
+  return (v as unknown[]).flatMap(flat);
+}
+
+class Fn<I extends Tensor[]> extends nn.Module<I, Tensor> {
+  constructor(private readonly fn: (...x: I) => Tensor) {
+    super();
+  }
+  forward(...x: I): Tensor {
+    return this.fn(...x);
+  }
+}
+
+test("onnx: Linear, Conv1d, Conv2d (stride, padding, dilation, groups) and ConvTranspose2d match ONNX Runtime", async () => {
+  manualSeed(1);
+  const ops = await check("Linear", new nn.Linear(7, 5), [randn([3, 7])]);
+  assert.ok(ops.includes("MatMul") && ops.includes("Add"), ops.join(" "));
+  await check("Linear 3-d", new nn.Linear(7, 5, { bias: false }), [randn([2, 3, 7])]);
+  await check("Conv1d", new nn.Conv1d(3, 4, 3, { stride: 2, padding: 1 }), [randn([2, 3, 11])]);
+  await check("Conv2d", new nn.Conv2d(4, 6, 3, { stride: 2, padding: 1, dilation: 2, groups: 2 }), [randn([2, 4, 9, 9])]);
+  await check("Conv2d same", new nn.Conv2d(2, 3, 4, { padding: "same" }), [randn([1, 2, 6, 6])]);
+  await check("ConvTranspose2d", new nn.ConvTranspose2d(4, 3, 3, { stride: 2, padding: 1, outputPadding: 1 }), [randn([2, 4, 5, 5])]);
+});
+
+test("onnx: pools, norms (eval statistics), dropout in eval and activations match ONNX Runtime", async () => {
+  manualSeed(2);
+  await check("MaxPool2d", new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }), [randn([2, 3, 8, 8])]);
+  await check("AvgPool2d", new nn.AvgPool2d(2, { countIncludePad: false, padding: 1 }), [randn([2, 3, 7, 7])]);
+  await check("AdaptiveAvgPool2d", new nn.AdaptiveAvgPool2d(1), [randn([2, 3, 6, 6])]);
+  const bn = new nn.BatchNorm2d(3);
+  bn.train();
+  bn.call(randn([8, 3, 4, 4]).mul(3).add(1)); // non-trivial running statistics
+  await check("BatchNorm2d", bn, [randn([2, 3, 4, 4])]);
+  await check("BatchNorm1d", new nn.BatchNorm1d(5), [randn([4, 5])]);
+  await check("LayerNorm", new nn.LayerNorm([4, 5]), [randn([2, 3, 4, 5])]);
+  await check("GroupNorm", new nn.GroupNorm(2, 4), [randn([2, 4, 3, 3])]);
+  const ops = await check("Dropout(eval)", new nn.Sequential(new nn.Dropout(0.5), new nn.ReLU()), [randn([4, 6])]);
+  assert.deepEqual(ops, ["Relu"]);
+  for (const [name, m] of [
+    ["LeakyReLU", new nn.LeakyReLU(0.2)], ["ELU", new nn.ELU(0.7)], ["GELU", new nn.GELU()], ["GELU tanh", new nn.GELU("tanh")],
+    ["Sigmoid", new nn.Sigmoid()], ["Tanh", new nn.Tanh()], ["SiLU", new nn.SiLU()], ["Softmax", new nn.Softmax(1)], ["LogSoftmax", new nn.LogSoftmax(-1)],
+  ] as [string, nn.Module][]) {
+    await check(name, m, [randn([3, 8]).mul(3)]);
+  }
+});
+
+test("onnx: Embedding takes int32 ids as a graph input; flatten/reshape/cat/elementwise/reduce ops", async () => {
+  manualSeed(3);
+  const ids = randint(0, 10, [2, 5], { dtype: "int32" });
+  await check("Embedding", new nn.Embedding(10, 4), [ids]);
+  await check("Flatten+Unflatten", new nn.Sequential(new nn.Flatten(), new nn.Unflatten(1, [2, 12])), [randn([3, 4, 6])]);
+  const f = new Fn((a: Tensor, b: Tensor) => {
+    const c = cat([a, b.mul(2)], 1).reshape([2, 3, 4]).permute([0, 2, 1]);
+    const r = c.sum(1, true).add(c.amax(2, true).sum()).sub(c.mean(-1, true)).div(c.abs().add(1));
+    return r.exp().log().sqrt().clamp(0, 5).pow(2).add(r.softmax(-1)).add(c.max(1).values.unsqueeze(1)).add(r.norm(2, -1, true));
+  });
+  await check("elementwise/reduce", f, [randn([2, 5]), randn([2, 7])]);
+});
+
+test("onnx: RNN, LSTM, GRU, MultiheadAttention and a Transformer encoder layer match ONNX Runtime", async () => {
+  manualSeed(4);
+  await check("RNN", new nn.RNN(4, 5, { numLayers: 2 }), [randn([6, 2, 4])]);
+  await check("LSTM", new nn.LSTM(4, 5, { batchFirst: true }), [randn([2, 6, 4])]);
+  await check("GRU", new nn.GRU(4, 5, { bidirectional: true }), [randn([6, 2, 4])]);
+  const q = randn([2, 5, 8]);
+  await check("MultiheadAttention", new Fn((x: Tensor) => mha.call(x, x, x)[0]), [q]);
+  await check("TransformerEncoderLayer", new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }), [q], {}, 2e-5);
+});
+const mha = new nn.MultiheadAttention(8, 2, { batchFirst: true });
+
+test("onnx: the MNIST CNN exports with a dynamic batch and ONNX Runtime agrees at other batch sizes", async () => {
+  manualSeed(5);
+  const model = models.mnistCnn();
+  model.eval();
+  const bytes = io.toOnnxBytes(model, [randn([2, 1, 28, 28])], { inputNames: ["image"], outputNames: ["logits"], dynamicAxes: { image: { 0: "batch" }, logits: { 0: "batch" } } });
+  const graph = io.decodeOnnxModel(bytes).graph;
+  assert.deepEqual(graph.input[0].type.tensorType.shape.dim[0], { dimParam: "batch" });
+  // Weights are initializers under their state-dict names; the rest are small shape constants.
+  const inits = graph.initializer.map((t) => t.name);
+  for (const k of Object.keys(model.stateDict()).filter((k) => !k.endsWith("num_batches_tracked"))) assert.ok(inits.includes(k), k);
+  assert.ok(graph.initializer.filter((t) => t.name.startsWith("const")).every((t) => t.rawData.length <= 64));
+  for (const n of [1, 2, 7]) {
+    const x = randn([n, 1, 28, 28]);
+    const [out] = await runOnnx(bytes, [x]);
+    assert.deepEqual(out.dims, [n, 10]);
+    assert.ok(maxRelError(out.data, Array.from(model.call(x).data())) <= 1e-5);
+  }
+});
+
+test("onnx: an op with no ONNX mapping and bad options are clear errors", () => {
+  const m = new Fn((a: Tensor) => a.atan2(a.add(1)));
+  assert.throws(() => io.toOnnxBytes(m, [randn([2])]), /exportOnnx: op "atan2" has no ONNX equivalent in this exporter \(ops covered: /);
+  assert.throws(() => io.toOnnxBytes(new nn.Linear(2, 2), [randn([1, 2])], { opsetVersion: 9 }), /opsetVersion must be an integer from 13 to 21, got 9/);
+  assert.throws(() => io.toOnnxBytes(new nn.Linear(2, 2), [randn([1, 2])], { dynamicAxes: { x: [0] } }), /dynamicAxes names "x", which is not an input or output name \(input_0, output_0\)/);
+  assert.throws(() => io.toOnnxBytes(new nn.Linear(2, 2), [randn([1, 2])], { inputNames: ["a", "b"] }), /2 inputNames for 1 example inputs/);
+  const lstm = new nn.LSTM(3, 4);
+  assert.throws(() => io.toOnnxBytes(lstm, [randn([5, 2, 3])], { dynamicAxes: { input_0: [1] } }), /exportOnnx: op "\w+" reads a constant of shape \[[\d,]+\] whose shape follows a dynamic axis/);
+});
+
+test("deeptype export runs/<model> --onnx writes a model ONNX Runtime runs with the run's weights", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-export-"));
+  try {
+    manualSeed(6);
+    const model = models.mnistCnn();
+    fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ model: "cnn" }));
+    await saveWeights(path.join(dir, "model.safetensors"), model.stateDict());
+    const file = path.join(dir, "model.onnx");
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Wrote .*model\.onnx \(ONNX opset 17, cnn: image \[batch,1,28,28\] -> logits \[batch,10\]\)/);
+    const x = randn([3, 1, 28, 28]);
+    const [out] = await runOnnx(new Uint8Array(fs.readFileSync(file)), [x]);
+    model.eval();
+    assert.ok(maxRelError(out.data, Array.from(model.call(x).data())) <= 1e-5);
+    const none = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir], { encoding: "utf8" });
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /say what to write, e.g. --onnx model.onnx/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
