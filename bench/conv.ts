@@ -54,7 +54,7 @@ function convCase(N: number, C: number, H: number, W: number, O: number, k: numb
   };
   // The fused conv + bias + ReLU + max-pool kernel where the backend has one, else the three ops.
   c.crp = typeof be.conv2dReluPool === "function"
-    ? () => be.conv2dReluPool(x, wt, b, pooled, idx, p, pp)
+    ? () => be.conv2dReluPool(x, wt, b, pooled, idx, p, pp, [N, O, oH, oW])
     : () => { w.conv2d(x, wt, b, y, p); w.unary("relu", y, y); w.maxPool2d(y, pooled, idx, pp); };
   return c;
 }

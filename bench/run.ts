@@ -1,415 +1,479 @@
 /**
- * Benchmarks deeptype's backends against peers in one run, so ratios compare like with like:
+ * Side-by-side benchmark of deeptype (wasm backend) and PyTorch on 1 and 2 threads, plus TensorFlow.js:
  *
- *   npm run bench                      every row
- *   npm run bench -- --sizes 256,512   sgemm sizes to run
- *   npm run bench -- --only train      rows whose name contains "train"
+ *   npm run bench                        every row (about 4 minutes)
+ *   npm run bench -- --only train        rows whose name contains "train"
+ *   npm run bench -- --rounds 9          more interleaved rounds (default 7)
+ *   npm run bench -- --no-tfjs --no-rss  skip the TensorFlow.js columns / the peak-RSS row
  *
- * Columns: deeptype wasm on 1 and 2 threads, the js reference backend (small sizes only), the
- * TensorFlow.js cpu and wasm backends, and PyTorch on 1 and 2 threads (bench/torch/bench.py, run
- * by the first of $DEEPTYPE_PYTHON, python3, /usr/bin/python3 that can `import torch`). sgemm rows are GFLOP/s (higher is better), the conv2d row
- * is milliseconds (lower is better). Each number is a median of timed calls after warm-up (see measure).
+ * Fairness. PyTorch runs in two persistent child processes (bench/torch/bench.py --serve), one per
+ * thread count, each with torch.set_num_threads(T) and OPENBLAS_NUM_THREADS=T (OpenBLAS reads it at
+ * load); deeptype runs with setNumThreads(T), the same as DEEPTYPE_NUM_THREADS=T. The bench prints
+ * which BLAS library PyTorch loaded and its measured sgemm, and withholds every ratio when that looks
+ * like the reference BLAS (< 30 GFLOP/s on one thread), saying how to install OpenBLAS.
  *
- * Training rows time one optimizer step (forward, crossEntropy, backward, SGD or Adam) of the MNIST
- * models in src/models on a batch of 64 random images, in ms; TensorFlow.js runs the same layers
- * (bench/tfjs-models.ts). The inference row is the CNN's forward pass on 256 images (deeptype under
- * noGrad + eval(), tfjs predict, torch no_grad), in images/s. The peak-RSS row trains the CNN for
- * RSS_STEPS steps in a fresh child process per column (bench/rss.ts, bench/torch/bench.py --rss-cnn)
- * and reports the child's peak resident set size in MB.
+ * Timing. Each cell is the median of ROUNDS samples; a sample is the mean of a batch of calls lasting
+ * about BATCH_MS. The rounds interleave: every round times every row on every column (deeptype 1t,
+ * torch 1t, deeptype 2t, torch 2t, in a rotating order) before the next round starts, so a burst of
+ * load from other processes hits all columns alike. The spread printed is the [min-max] of the samples.
+ * TensorFlow.js is timed after the rounds (median of 3 batches): it is a peer, not a target.
  *
- * To add a row, push a Row to `rows` with a function per column; columns without one print "-". A
- * function may return a string instead, the reason the column cannot run it: the cell prints "n/a"
- * and the reason is listed under the table; so does a function that throws (e.g. a missing
- * TensorFlow.js kernel).
+ * Rows: sgemm 1024 (GFLOP/s) next to the wasm FMA ceiling (bench/fma-ceiling.ts: a register-only
+ * loop, the most float32 arithmetic wasm can do here); one training step (forward, crossEntropy,
+ * backward, optimizer) of the MNIST MLP (SGD) and CNN (Adam) of src/models on a batch of 64 (ms);
+ * CNN inference on 256 images (images/s); the CNN's second convolution [64,16,28,28] * 32x3x3 pad 1,
+ * forward and each gradient, and its first max-pool (2x2 over [64,16,28,28]) forward and backward
+ * (ms); adding two [64] tensors (us per op: the per-op overhead); peak RSS of 200 CNN training steps
+ * in a fresh process per column (bench/rss.ts, bench.py --rss-cnn; MB).
  */
-import { spawnSync } from "node:child_process";
-import { loadavg } from "node:os";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
-import type { Backend, View } from "../src/backend/backend.js";
-import { Generator as TensorGenerator, noGrad, randint, randn as trandn, registerBackend, setBackend } from "../src/core.js";
+import {
+  Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randint, randn, registerBackend, setBackend,
+} from "../src/core.js";
 import * as nn from "../src/nn/index.js";
 import * as optim from "../src/optim/index.js";
 import { mnistCnn, mnistMlp } from "../src/models/index.js";
 import { tfPredict, tfTrainStep } from "./tfjs-models.js";
-import { JsBackend } from "../src/backend/js/index.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
-import { Generator } from "../src/tensor/generator.js";
+import { createWasmBackend, getNumThreads, setNumThreads } from "../src/backend/wasm/index.js";
+import { fmaCeiling } from "./fma-ceiling.js";
 
 type Bench = () => void;
-interface Row {
-  id: string;
-  unit: "GFLOP/s" | "ms" | "images/s" | "MB";
-  /** Work per call, to turn seconds into the unit (flops for GFLOP/s, images for images/s; ignored for ms). */
-  flops: number;
-  /**
-   * Column name -> a function that prepares operands and returns the timed call (null: skip,
-   * prints "-"; a string: why this column cannot run the row, prints "n/a").
-   */
-  run: Partial<Record<string, () => Bench | string | null>>;
-}
-
-const COLUMNS = ["deeptype wasm 1t", "deeptype wasm 2t", "deeptype js", "tfjs cpu", "tfjs wasm", "torch 1t", "torch 2t"] as const;
+type Unit = "GFLOP/s" | "ms" | "us" | "images/s" | "MB";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
-const sizes = (arg("--sizes") ?? "256,512,1024").split(",").map(Number);
+const ROUNDS = Number(arg("--rounds") ?? 7);
+const BATCH_MS = 120;
+const THREADS = [1, 2] as const;
+const only = arg("--only");
+const withTfjs = !process.argv.includes("--no-tfjs");
+const withRss = !process.argv.includes("--no-rss");
 
-/**
- * Median seconds per call over 5 batches of ~75 ms, after two warm-up calls; calls slower than
- * 0.2 s (the reference kernels, tfjs cpu at 1024) get one warm-up and the median of 3 calls;
- * calls slower than 2 s (the js backend training the CNN) one warm-up and one timed call, and calls
- * slower than 5 s (tfjs cpu training the CNN, ~15 s) that first call alone, to keep the run short.
- */
-function measure(fn: Bench): number {
-  let t0 = performance.now();
-  fn();
-  const first = performance.now() - t0;
-  if (first > 5000) return first / 1e3;
-  if (first > 2000) {
-    t0 = performance.now();
-    fn();
-    return (performance.now() - t0) / 1e3;
-  }
-  if (first > 200) {
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      t0 = performance.now();
-      fn();
-      times.push((performance.now() - t0) / 1e3);
-    }
-    return times.sort((a, b) => a - b)[1];
-  }
-  fn();
-  let reps = 1;
-  for (;;) {
-    const t = performance.now();
-    for (let r = 0; r < reps; r++) fn();
-    if (performance.now() - t >= 75) break;
-    reps *= 2;
-  }
-  const times: number[] = [];
-  for (let b = 0; b < 5; b++) {
-    const t = performance.now();
-    for (let r = 0; r < reps; r++) fn();
-    times.push((performance.now() - t) / 1e3 / reps);
-  }
-  times.sort((a, b) => a - b);
-  return times[2];
+interface Row {
+  id: string;
+  unit: Unit;
+  /** Work per call: flops (GFLOP/s rows) or images (images/s rows); unused otherwise. */
+  work: number;
+  /** The issue-9 target, printed next to the ratios. */
+  target: string;
+  /** Whether the target holds, given this row's deeptype and torch medians at one thread count. */
+  met?: (dt: number, torch: number | undefined, ceiling: number | undefined) => boolean;
+  deeptype: (threads: number) => Bench;
+  torch: boolean;
+  tfjs?: () => Bench;
 }
 
-const g = new Generator(0);
-function randn(n: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = g.normal();
-  return a;
-}
-function v(data: Float32Array, shape: number[], strides: number[]): View {
-  return { data, dtype: "float32", shape, strides, offset: 0 };
-}
+// ---- deeptype workloads ------------------------------------------------------------------------
 
+// Read before any setNumThreads: what a user gets without DEEPTYPE_NUM_THREADS or setNumThreads.
+const defaultThreads = getNumThreads();
 const wasm = createWasmBackend();
-const js = new JsBackend();
-const VARIANTS = ["A·B", "A·Bᵀ", "Aᵀ·B"] as const;
-type Variant = (typeof VARIANTS)[number];
+if (!wasm) throw new Error("bench: WebAssembly SIMD is unavailable here, so there is no wasm backend to measure");
+registerBackend("wasm", () => wasm);
+setBackend("wasm");
 
-/** a·b through the backend contract; transposes are strided views, as the front end passes them. */
-function sgemmOn(b: Backend, n: number, variant: Variant, threads?: number): Bench {
-  const A = randn(n * n), B = randn(n * n), C = new Float32Array(n * n);
-  const row = [0, n, 1], col = [0, 1, n];
-  const av = v(A, [1, n, n], variant === "Aᵀ·B" ? col : row);
-  const bv = v(B, [1, n, n], variant === "A·Bᵀ" ? col : row);
-  const cv = v(C, [1, n, n], row);
-  return () => {
-    if (threads) setNumThreads(threads);
-    b.matmul(av, bv, cv);
-  };
-}
+const gen = new Generator(0);
+const withThreads = (threads: number, fn: Bench): Bench => () => {
+  setNumThreads(threads);
+  fn();
+};
 
-function tfSgemm(n: number, variant: Variant): Bench {
-  const a = tf.tensor2d(randn(n * n), [n, n]), b = tf.tensor2d(randn(n * n), [n, n]);
-  return () => {
-    const c = tf.matMul(a, b, variant === "Aᵀ·B", variant === "A·Bᵀ");
-    c.dataSync();
-    c.dispose();
-  };
-}
-
-const conv = { x: [64, 16, 28, 28], o: 32, k: 3, pad: 1 };
-function convOn(b: Backend, threads?: number): Bench {
-  const [N, C, H, W] = conv.x;
-  const x = v(randn(N * C * H * W), conv.x, [C * H * W, H * W, W, 1]);
-  const w = v(randn(conv.o * C * 9), [conv.o, C, 3, 3], [C * 9, 9, 3, 1]);
-  const y = v(new Float32Array(N * conv.o * H * W), [N, conv.o, H, W], [conv.o * H * W, H * W, W, 1]);
-  const p = { stride: [1, 1] as [number, number], padding: [1, 1] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
-  return () => {
-    if (threads) setNumThreads(threads);
-    b.conv2d(x, w, null, y, p);
-  };
-}
-function tfConv(): Bench {
-  // TensorFlow.js convolves NHWC; the layout is its native one, so this favours it slightly.
-  const [N, C, H, W] = conv.x;
-  const x = tf.tensor4d(randn(N * C * H * W), [N, H, W, C]);
-  const w = tf.tensor4d(randn(conv.o * C * 9), [3, 3, C, conv.o]);
-  return () => {
-    const y = tf.conv2d(x, w, 1, "same");
-    y.dataSync();
-    y.dispose();
-  };
-}
-
-const rows: Row[] = [];
-for (const n of sizes) {
-  for (const variant of VARIANTS) {
-    rows.push({
-      id: `sgemm ${n} ${variant}`,
-      unit: "GFLOP/s",
-      flops: 2 * n ** 3,
-      run: {
-        "deeptype wasm 1t": () => (wasm ? sgemmOn(wasm, n, variant, 1) : null),
-        "deeptype wasm 2t": () => (wasm ? sgemmOn(wasm, n, variant, 2) : null),
-        // The reference kernels take seconds beyond 256.
-        "deeptype js": () => (n <= 256 ? sgemmOn(js, n, variant) : null),
-        "tfjs cpu": () => tfSgemm(n, variant),
-        "tfjs wasm": () => tfSgemm(n, variant),
-      },
-    });
-  }
-}
-rows.push({
-  id: "conv2d [64,16,28,28] 32×3×3 pad 1",
-  unit: "ms",
-  flops: 0,
-  run: {
-    "deeptype wasm 1t": () => (wasm ? convOn(wasm, 1) : null),
-    "deeptype wasm 2t": () => (wasm ? convOn(wasm, 2) : null),
-    "tfjs cpu": () => tfConv(),
-    "tfjs wasm": () => tfConv(),
-  },
-});
-
-/** One training step (SGD lr 0.01 or Adam lr 1e-3) of `model` on a fixed random batch, run on the named backend. */
-function trainStep(name: "mlp" | "cnn", optimizer: "SGD" | "Adam", backendName: "wasm" | "js", threads?: number): Bench {
-  setBackend(backendName);
-  const gen = new TensorGenerator(0);
+function trainStep(name: "mlp" | "cnn", optimizer: "SGD" | "Adam"): Bench {
   const model = name === "mlp" ? mnistMlp(gen) : mnistCnn(gen);
   const opt = optimizer === "SGD" ? new optim.SGD(model.parameters(), { lr: 0.01 }) : new optim.Adam(model.parameters(), { lr: 1e-3 });
-  const x = trandn([64, 1, 28, 28], { generator: gen });
+  const x = randn([64, 1, 28, 28], { generator: gen });
   const y = randint(0, 10, [64], { generator: gen });
   return () => {
-    setBackend(backendName);
-    if (threads) setNumThreads(threads);
     opt.zeroGrad();
     nn.functional.crossEntropy(model.forward(x), y).backward();
     opt.step();
   };
 }
-if (wasm) registerBackend("wasm", () => wasm);
-for (const [model, optimizer] of [["mlp", "SGD"], ["mlp", "Adam"], ["cnn", "Adam"]] as const) {
-  // tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter kernel, so it cannot train the CNN: the
-  // row calls it anyway and reports the error it throws rather than assuming it.
-  const tfjs = () => tfTrainStep(model, optimizer === "SGD" ? "sgd" : "adam");
-  rows.push({
-    id: `train step ${model} batch 64 ${optimizer}`,
-    unit: "ms",
-    flops: 0,
-    run: {
-      "deeptype wasm 1t": () => (wasm ? trainStep(model, optimizer, "wasm", 1) : null),
-      "deeptype wasm 2t": () => (wasm ? trainStep(model, optimizer, "wasm", 2) : null),
-      "deeptype js": () => trainStep(model, optimizer, "js"),
-      "tfjs cpu": tfjs,
-      "tfjs wasm": tfjs,
-    },
-  });
-}
 
-/** The CNN's forward pass on 256 random images in evaluation mode, without a graph. */
-function inferCnn(threads: number): Bench {
-  setBackend("wasm");
-  const gen = new TensorGenerator(0);
+function inferCnn(): Bench {
   const model = mnistCnn(gen).eval();
-  const x = trandn([256, 1, 28, 28], { generator: gen });
+  const x = randn([256, 1, 28, 28], { generator: gen });
+  return () => noGrad(() => model.forward(x));
+}
+
+const CONV = { x: [64, 16, 28, 28], w: [32, 16, 3, 3], y: [64, 32, 28, 28] };
+const convParams = { stride: [1, 1] as [number, number], padding: [1, 1] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+function convRow(which: "fwd" | "bwd input" | "bwd weight"): Bench {
+  const x = randn(CONV.x, { generator: gen }), w = randn(CONV.w, { generator: gen }), gy = randn(CONV.y, { generator: gen });
+  if (which === "fwd") return () => noGrad(() => conv2d(x, w, null, { padding: 1 }));
+  // The gradients are the kernels conv2d's backward rule runs, each into a fresh output as in training.
+  if (which === "bwd input") return () => backend().conv2dBackwardInput(gy.view_(), w.view_(), Tensor.empty(CONV.x).view_(), convParams);
+  return () => backend().conv2dBackwardWeight(x.view_(), gy.view_(), Tensor.empty(CONV.w).view_(), convParams);
+}
+
+function poolRow(which: "fwd" | "bwd"): Bench {
+  const x = randn([64, 16, 28, 28], { generator: gen });
+  if (which === "fwd") return () => noGrad(() => maxPool2d(x, 2));
+  const { values, indices } = noGrad(() => maxPool2dWithIndices(x, 2));
+  const gy = randn(values.shape, { generator: gen });
+  return () => backend().maxPool2dBackward(gy.view_(), indices.view_(), Tensor.empty(x.shape).fill_(0).view_());
+}
+
+function addRow(): Bench {
+  const a = randn([64], { generator: gen }), b = randn([64], { generator: gen });
+  return () => a.add(b);
+}
+
+function sgemmRow(): Bench {
+  const a = randn([1024, 1024], { generator: gen }), b = randn([1024, 1024], { generator: gen });
+  return () => noGrad(() => a.matmul(b));
+}
+
+function tfSgemm(): Bench {
+  const a = tf.randomNormal([1024, 1024]), b = tf.randomNormal([1024, 1024]);
   return () => {
-    setBackend("wasm");
-    setNumThreads(threads);
-    noGrad(() => model.forward(x));
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
   };
 }
-rows.push({
-  id: "infer cnn batch 256",
-  unit: "images/s",
-  flops: 256,
-  run: {
-    "deeptype wasm 1t": () => (wasm ? inferCnn(1) : null),
-    "deeptype wasm 2t": () => (wasm ? inferCnn(2) : null),
-    "deeptype js": () => "the reference kernels take ~4 s per batch of 256; skipped to keep the run short",
-    "tfjs cpu": () => tfPredict(256),
-    "tfjs wasm": () => tfPredict(256),
+function tfConv(): Bench {
+  // TensorFlow.js convolves NHWC, its native layout.
+  const x = tf.randomNormal([64, 28, 28, 16]), w = tf.randomNormal([3, 3, 16, 32]);
+  return () => {
+    const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same");
+    y.dataSync();
+    y.dispose();
+  };
+}
+function tfAdd(): Bench {
+  const a = tf.randomNormal([64]), b = tf.randomNormal([64]);
+  return () => tf.add(a, b).dispose();
+}
+
+const ceiling = await fmaCeiling();
+const FMA_ITERS = 2_000_000;
+
+const timeRatio = (limit: number) => (dt: number, torch: number | undefined) => torch !== undefined && dt / torch <= limit;
+const ALL_ROWS: Row[] = [
+  {
+    id: "sgemm 1024", unit: "GFLOP/s", work: 2 * 1024 ** 3, target: ">= 90% of the wasm FMA ceiling",
+    met: (dt, _t, peak) => peak !== undefined && dt >= 0.9 * peak, deeptype: () => sgemmRow(), torch: true, tfjs: tfSgemm,
   },
-});
+  {
+    id: "wasm FMA ceiling (register-only loop)", unit: "GFLOP/s", work: ceiling.flopsPerIter * FMA_ITERS, target: "(yardstick)",
+    deeptype: (t) => () => void ceiling.run(t, FMA_ITERS), torch: false,
+  },
+  {
+    id: "train mlp batch 64 SGD", unit: "ms", work: 0, target: "<= 1.5x torch time", met: timeRatio(1.5),
+    deeptype: () => trainStep("mlp", "SGD"), torch: true, tfjs: () => tfTrainStep("mlp", "sgd"),
+  },
+  {
+    id: "train cnn batch 64 Adam", unit: "ms", work: 0, target: "<= 1.0x torch time", met: timeRatio(1.0),
+    deeptype: () => trainStep("cnn", "Adam"), torch: true, tfjs: () => tfTrainStep("cnn", "adam"),
+  },
+  {
+    id: "infer cnn batch 256", unit: "images/s", work: 256, target: ">= 1.2x torch images/s",
+    met: (dt, torch) => torch !== undefined && dt / torch >= 1.2, deeptype: () => inferCnn(), torch: true, tfjs: () => tfPredict(256),
+  },
+  { id: "conv2d fwd", unit: "ms", work: 0, target: "<= 1.25x torch time", met: timeRatio(1.25), deeptype: () => convRow("fwd"), torch: true, tfjs: tfConv },
+  { id: "conv2d bwd input", unit: "ms", work: 0, target: "<= 1.25x torch time", met: timeRatio(1.25), deeptype: () => convRow("bwd input"), torch: true },
+  { id: "conv2d bwd weight", unit: "ms", work: 0, target: "<= 1.25x torch time", met: timeRatio(1.25), deeptype: () => convRow("bwd weight"), torch: true },
+  { id: "maxpool2d fwd", unit: "ms", work: 0, target: "<= 0.33x torch time", met: timeRatio(0.33), deeptype: () => poolRow("fwd"), torch: true },
+  { id: "maxpool2d bwd", unit: "ms", work: 0, target: "<= 0.33x torch time", met: timeRatio(0.33), deeptype: () => poolRow("bwd"), torch: true },
+  {
+    id: "add [64]+[64]", unit: "us", work: 0, target: "<= 1.2 us/op", met: (dt) => dt <= 1.2,
+    deeptype: () => addRow(), torch: true, tfjs: tfAdd,
+  },
+];
+const ROWS = ALL_ROWS.filter((r) => !only || r.id.includes(only));
 
-/** Steps of the peak-RSS row: enough for every allocator to reach its steady state. */
-const RSS_STEPS = 200;
-const RSS_ROW = `peak RSS cnn train ${RSS_STEPS} steps batch 64 Adam`;
+// ---- PyTorch servers -----------------------------------------------------------------------------
 
-// `--only train` keeps the rows whose name contains "train".
-const only = arg("--only");
-if (only) rows.splice(0, rows.length, ...rows.filter((r) => r.id.includes(only)));
-
-// ---- running ---------------------------------------------------------------------------------
-
-const results = new Map<string, Map<string, number>>();
-/** Row -> column -> why the column cannot run the row (printed as "n/a"). */
-const notApplicable = new Map<string, Map<string, string>>();
-const notes: string[] = [];
-function record(row: string, col: string, value: number): void {
-  if (!results.has(row)) results.set(row, new Map());
-  results.get(row)!.set(col, value);
+interface TorchHello {
+  version: string; threads: number; openblasThreads: string | null; blasInfo: string; blasLoaded: string[]; mkldnn: boolean; sgemm1024: number;
 }
-function recordNA(row: string, col: string, reason: string): void {
-  if (!notApplicable.has(row)) notApplicable.set(row, new Map());
-  notApplicable.get(row)!.set(col, reason);
-}
-
-async function tfBackend(name: "cpu" | "wasm"): Promise<boolean> {
-  try {
-    if (name === "wasm") {
-      // Loads the .wasm files from node_modules: no network needed.
-      tfWasm.setWasmPaths(fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url)));
-    }
-    const ok = await tf.setBackend(name);
-    await tf.ready();
-    if (name === "wasm") {
-      notes.push(`tfjs wasm: SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")}, threads ${tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT")} (tfjs-backend-wasm has no worker threads in Node)`);
-    }
-    return ok;
-  } catch (e) {
-    notes.push(`tfjs ${name}: could not load (${(e as Error).message}); skipped`);
-    return false;
+class TorchServer {
+  private readonly lines: AsyncIterableIterator<string>;
+  constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   }
-}
-
-function runColumn(col: string): void {
-  for (const row of rows) {
-    const make = row.run[col];
-    let fn: Bench | string | null | undefined;
-    let s: number;
-    try {
-      fn = make?.();
-      if (!fn) continue;
-      if (typeof fn === "string") {
-        recordNA(row.id, col, fn);
-        continue;
-      }
-      s = measure(fn);
-    } catch (e) {
-      recordNA(row.id, col, `threw "${(e as Error).message}"`);
-      continue;
-    }
-    record(row.id, col, row.unit === "ms" ? s * 1e3 : row.unit === "images/s" ? row.flops / s : row.flops / s / 1e9);
-    process.stderr.write(".");
+  static async start(python: string, threads: number): Promise<{ server: TorchServer; hello: TorchHello }> {
+    const script = fileURLToPath(new URL("./torch/bench.py", import.meta.url));
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+    const server = new TorchServer(spawn(python, [script, "--serve", String(threads)], { env }));
+    return { server, hello: (await server.read()) as unknown as TorchHello };
   }
-}
-
-function runTorch(python: string | undefined): void {
-  const script = fileURLToPath(new URL("./torch/bench.py", import.meta.url));
-  if (!python) return;
-  const r = spawnSync(python, [script, sizes.join(",")], { encoding: "utf8", maxBuffer: 1 << 24 });
-  if (r.status !== 0) {
-    notes.push(`torch: bench/torch/bench.py failed: ${r.stderr.trim().split("\n").pop()}`);
-    return;
+  private async read(): Promise<Record<string, unknown>> {
+    const { value, done } = await this.lines.next();
+    if (done) throw new Error("bench/torch/bench.py exited early");
+    return JSON.parse(value) as Record<string, unknown>;
   }
-  const out = JSON.parse(r.stdout) as { version: string; blas: string; results: Record<string, Record<string, number>> };
-  notes.push(`torch ${out.version}, BLAS_INFO=${out.blas} (${python} bench/torch/bench.py; "generic" means the system libblas.so.3, reference BLAS unless OpenBLAS is installed)`);
-  for (const [row, cols] of Object.entries(out.results)) {
-    if (only && !row.includes(only)) continue;
-    for (const [col, value] of Object.entries(cols)) record(row, col, value);
+  async ask(req: object): Promise<Record<string, unknown>> {
+    this.child.stdin.write(`${JSON.stringify(req)}\n`);
+    return this.read();
   }
-}
-
-/** The peak-RSS row: one fresh child process per column, each training the CNN RSS_STEPS steps. */
-function runRss(python: string | undefined): void {
-  if (only && !RSS_ROW.includes(only)) return;
-  const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-  const child = (col: string, cmd: string, args: string[]) => {
-    const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 24 });
-    const line = r.stdout.trim().split("\n").pop() ?? "";
-    try {
-      const out = JSON.parse(line) as { peakRssMB?: number; msPerStep?: number; error?: string };
-      if (out.peakRssMB !== undefined) record(RSS_ROW, col, out.peakRssMB);
-      else recordNA(RSS_ROW, col, `threw "${out.error}"`);
-    } catch {
-      recordNA(RSS_ROW, col, `child failed: ${r.stderr.trim().split("\n").pop()}`);
-    }
-    process.stderr.write(".");
-  };
-  const tsx = ["--import", "tsx", here("./rss.ts")];
-  if (wasm) {
-    child("deeptype wasm 1t", process.execPath, [...tsx, "deeptype", "1", String(RSS_STEPS)]);
-    child("deeptype wasm 2t", process.execPath, [...tsx, "deeptype", "2", String(RSS_STEPS)]);
-  }
-  recordNA(RSS_ROW, "deeptype js", `a CNN step takes ~3 s on the reference kernels (${RSS_STEPS} steps: ~10 min)`);
-  const tfCpuStep = results.get("train step cnn batch 64 Adam")?.get("tfjs cpu");
-  recordNA(RSS_ROW, "tfjs cpu", `a CNN step takes ${tfCpuStep ? `${(tfCpuStep / 1e3).toFixed(0)} s` : "~14 s"} (${RSS_STEPS} steps: ~${Math.round(((tfCpuStep ?? 14e3) * RSS_STEPS) / 6e4)} min)`);
-  // Runs the child anyway: the cell reports what tfjs-backend-wasm throws.
-  child("tfjs wasm", process.execPath, [...tsx, "tfjs-wasm", "1", String(RSS_STEPS)]);
-  if (python) {
-    for (const t of [1, 2]) child(`torch ${t}t`, python, [here("./torch/bench.py"), "--rss-cnn", String(t), String(RSS_STEPS)]);
+  close(): void {
+    this.child.stdin.end();
   }
 }
 
 function findPython(): string | undefined {
-  // `python3` may be a pyenv or venv interpreter without Debian's python3-torch, which only the
-  // system interpreter sees; DEEPTYPE_PYTHON picks another one.
+  // `python3` may be a pyenv or venv interpreter without Debian's python3-torch, which only the system
+  // interpreter sees; DEEPTYPE_PYTHON picks another one.
   const candidates = [process.env.DEEPTYPE_PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => !!p);
-  const python = candidates.find((p) => spawnSync(p, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
-  if (!python) notes.push(`torch: \`import torch\` failed with ${candidates.join(", ")} (PyTorch not installed); PyTorch columns skipped`);
-  return python;
+  return candidates.find((p) => spawnSync(p, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
 }
 
+// ---- measuring -----------------------------------------------------------------------------------
+
+/** Calls per batch so one batch lasts about BATCH_MS, from a warm-up call's time. */
+const repsFor = (seconds: number) => Math.max(1, Math.round(BATCH_MS / 1e3 / Math.max(seconds, 1e-7)));
+
+function timeLocal(fn: Bench, reps: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) fn();
+  return (performance.now() - t0) / 1e3 / reps;
+}
+
+function warmLocal(fn: Bench): number {
+  // Long enough for V8 to tier the kernels up and the allocator to reach its steady state.
+  let t0 = performance.now(), calls = 0;
+  while (calls < 3 || performance.now() - t0 < 150) {
+    fn();
+    calls++;
+  }
+  t0 = performance.now();
+  fn();
+  return (performance.now() - t0) / 1e3;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+interface Cell { samples: number[] }
+type Col = `deeptype ${1 | 2}t` | `torch ${1 | 2}t`;
+
 async function main(): Promise<void> {
+  const t0 = performance.now();
   const load0 = loadavg()[0];
-  if (wasm) {
-    runColumn("deeptype wasm 1t");
-    runColumn("deeptype wasm 2t");
-    runColumn("deeptype js");
-  } else notes.push("deeptype wasm: WebAssembly SIMD unavailable; skipped");
-  if (await tfBackend("cpu")) runColumn("tfjs cpu");
-  if (await tfBackend("wasm")) runColumn("tfjs wasm");
+  const notes: string[] = [];
   const python = findPython();
-  runTorch(python);
-  runRss(python);
+  const servers = new Map<number, TorchServer>();
+  const hellos = new Map<number, TorchHello>();
+  if (python) {
+    for (const t of THREADS) {
+      const { server, hello } = await TorchServer.start(python, t);
+      servers.set(t, server);
+      hellos.set(t, hello);
+    }
+  } else notes.push("torch: `import torch` failed with $DEEPTYPE_PYTHON, python3 and /usr/bin/python3; PyTorch columns skipped");
+
+  // The fairness gate runs after the rounds (below): a reference BLAS makes PyTorch's matmuls several
+  // times slower than its users see. Here: what was loaded, and a first sgemm measurement.
+  const h1 = hellos.get(1);
+  if (h1) {
+    notes.push(`torch ${h1.version}: BLAS_INFO=${h1.blasInfo}, loaded ${h1.blasLoaded.join(", ") || "no BLAS library"}, oneDNN ${h1.mkldnn ? "available" : "unavailable"}; ` +
+      `sgemm 1024 at start (best of 3): ${h1.sgemm1024.toFixed(0)} GFLOP/s on 1 thread, ${hellos.get(2)?.sgemm1024.toFixed(0)} on 2`);
+  }
+
+  // Prepare every cell (warm-up and batch size); the order of the columns rotates per round.
+  const cols: Col[] = ["deeptype 1t", "torch 1t", "deeptype 2t", "torch 2t"];
+  const cells = new Map<string, { run: () => Promise<number>; cell: Cell }>();
+  const na = new Map<string, string>();
+  for (const row of ROWS) {
+    for (const t of THREADS) {
+      const fn = withThreads(t, row.deeptype(t));
+      const reps = repsFor(warmLocal(fn));
+      cells.set(`${row.id}|deeptype ${t}t`, { run: async () => timeLocal(fn, reps), cell: { samples: [] } });
+      const server = servers.get(t);
+      if (!row.torch || !server) continue;
+      const prep = await server.ask({ cmd: "prepare", row: row.id });
+      if (prep.na) {
+        na.set(`${row.id}|torch ${t}t`, String(prep.na));
+        continue;
+      }
+      // One call after the warm-up one can still be cold: ask for a second estimate through a short batch.
+      const est = (await server.ask({ cmd: "time", row: row.id, reps: repsFor(prep.s as number) })).s as number / repsFor(prep.s as number);
+      const reps2 = repsFor(est);
+      cells.set(`${row.id}|torch ${t}t`, {
+        run: async () => ((await server.ask({ cmd: "time", row: row.id, reps: reps2 })).s as number) / reps2,
+        cell: { samples: [] },
+      });
+    }
+    process.stderr.write(".");
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const row of ROWS) {
+      for (let k = 0; k < cols.length; k++) {
+        const c = cells.get(`${row.id}|${cols[(k + round) % cols.length]}`);
+        if (c) c.cell.samples.push(await c.run());
+      }
+    }
+    process.stderr.write(`${round + 1}`);
+  }
+  for (const s of servers.values()) s.close();
+  ceiling.close();
+
+  // TensorFlow.js peers, after the rounds.
+  const tfjs = new Map<string, number | string>();
+  if (withTfjs) {
+    for (const name of ["cpu", "wasm"] as const) {
+      if (name === "wasm") tfWasm.setWasmPaths(fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url)));
+      if (!(await tf.setBackend(name))) {
+        notes.push(`tfjs ${name}: backend did not initialise; skipped`);
+        continue;
+      }
+      await tf.ready();
+      for (const row of ROWS) {
+        if (!row.tfjs) continue;
+        if (name === "cpu" && row.id.startsWith("train cnn")) {
+          tfjs.set(`${row.id}|tfjs cpu`, "about 15 s per step on an idle machine; skipped to keep the bench short");
+          continue;
+        }
+        try {
+          const fn = row.tfjs();
+          // A call over a second (tfjs cpu's sgemm) is timed once; others warm up and take the median of 3 batches.
+          const first = timeLocal(fn, 1);
+          const s = first > 1 ? first : median([0, 1, 2].map(() => timeLocal(fn, repsFor(warmLocal(fn)))));
+          tfjs.set(`${row.id}|tfjs ${name}`, s);
+        } catch (e) {
+          tfjs.set(`${row.id}|tfjs ${name}`, `threw "${(e as Error).message}"`);
+        }
+        process.stderr.write(".");
+      }
+    }
+    notes.push(`tfjs ${tf.version.tfjs}: tfjs-backend-wasm has no worker threads in Node (SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")}), so its columns are single-threaded`);
+  }
+
+  const rss = withRss && (!only || "peak RSS".includes(only)) ? runRss(python) : new Map<string, number | string>();
   process.stderr.write("\n");
 
-  const fmt = (x: number | undefined, unit: string) => (x === undefined ? "-" : unit === "images/s" || unit === "MB" ? x.toFixed(0) : x.toFixed(1));
-  const naNotes: string[] = [];
-  const header = ["benchmark", "unit", ...COLUMNS, "wasm 2t / torch 2t"];
-  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
-  const extra = new Set([...results.keys(), ...notApplicable.keys()].filter((k) => !rows.some((r) => r.id === k)));
-  for (const row of rows.map((r) => r.id).concat([...extra])) {
-    const r = results.get(row) ?? new Map<string, number>();
-    const na = notApplicable.get(row) ?? new Map<string, string>();
-    const unit = row === RSS_ROW ? "MB" : (rows.find((x) => x.id === row)?.unit ?? "GFLOP/s");
-    const ours = r.get("deeptype wasm 2t"), theirs = r.get("torch 2t");
-    // A ratio above 1 means deeptype is better (faster, or smaller), whatever the unit.
-    const ratio = ours && theirs ? (unit === "ms" || unit === "MB" ? theirs / ours : ours / theirs).toFixed(2) : "-";
-    const cell = (c: string) => {
-      const reason = na.get(c);
-      if (reason === undefined) return fmt(r.get(c), unit);
-      naNotes.push(`n/a: ${row}, ${c}: ${reason}`);
-      return "n/a";
-    };
-    lines.push(`| ${row} | ${unit} | ${COLUMNS.map(cell).join(" | ")} | ${ratio} |`);
+  // The gate: an optimized BLAS (OpenBLAS, MKL, BLIS) must be loaded, and torch's 1-thread sgemm must
+  // look like one: at least 30 GFLOP/s, or, when other processes slow the whole machine down, at least
+  // as fast as deeptype's wasm GEMM in the same rounds (a reference BLAS is 3-5x slower than it).
+  const sgemmRow = ROWS.find((r) => r.id === "sgemm 1024");
+  const torchSgemm = h1 ? (sgemmRow && cells.get("sgemm 1024|torch 1t")?.cell.samples.length ? sgemmRow.work / median(cells.get("sgemm 1024|torch 1t")!.cell.samples) / 1e9 : h1.sgemm1024) : 0;
+  const oursSgemm = sgemmRow && cells.get("sgemm 1024|deeptype 1t")?.cell.samples.length ? sgemmRow.work / median(cells.get("sgemm 1024|deeptype 1t")!.cell.samples) / 1e9 : Infinity;
+  const optimized = h1 !== undefined && h1.blasLoaded.some((p) => /openblas|mkl|blis/i.test(p));
+  const blasOk = optimized && (torchSgemm >= 30 || torchSgemm >= oursSgemm);
+  if (h1 && !blasOk) {
+    notes.push(`RATIOS WITHHELD: PyTorch's sgemm 1024 ran at ${torchSgemm.toFixed(1)} GFLOP/s on one thread with ${optimized ? "an optimized BLAS loaded" : "no optimized BLAS loaded"}, ` +
+      "which is what a generic reference BLAS does, not what PyTorch users run. Install OpenBLAS (Debian/Ubuntu: `sudo apt-get install " +
+      "libopenblas0-pthread`, which becomes the libblas.so.3 alternative; or use a pip wheel of torch, which bundles its own BLAS) and run the bench again.");
   }
-  console.log(`deeptype bench: node ${process.version}, wasm variant ${wasm?.variant ?? "none"}, load average ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)} (other processes skew timings)`);
+
+  // ---- printing ----
+  const conv = (row: Row, s: number) =>
+    row.unit === "GFLOP/s" ? row.work / s / 1e9 : row.unit === "images/s" ? row.work / s : row.unit === "us" ? s * 1e6 : s * 1e3;
+  const digits = (u: Unit, x: number) => (u === "images/s" || u === "MB" ? x.toFixed(0) : u === "us" ? x.toFixed(2) : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const value = (row: Row, col: Col) => {
+    const c = cells.get(`${row.id}|${col}`);
+    return c && c.cell.samples.length ? conv(row, median(c.cell.samples)) : undefined;
+  };
+  const show = (row: Row, col: Col) => {
+    const c = cells.get(`${row.id}|${col}`);
+    if (!c || !c.cell.samples.length) return na.has(`${row.id}|${col}`) ? "n/a" : "-";
+    const vals = c.cell.samples.map((s) => conv(row, s));
+    const lo = Math.min(...vals), hi = Math.max(...vals);
+    return `${digits(row.unit, median(vals))} [${digits(row.unit, lo)}-${digits(row.unit, hi)}]`;
+  };
+  const higherBetter = (u: Unit) => u === "GFLOP/s" || u === "images/s";
+  const peak = (t: number) => {
+    const r = ROWS.find((x) => x.id.startsWith("wasm FMA"));
+    return r ? value(r, `deeptype ${t}t` as Col) : undefined;
+  };
+  const header = ["workload", "unit", "deeptype 1t", "torch 1t", "dt/torch 1t", "deeptype 2t", "torch 2t", "dt/torch 2t", "dt 2t vs 1t", "tfjs cpu", "tfjs wasm", "target (issue 9)", "met 1t / 2t"];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
+  const naNotes: string[] = [];
+  for (const row of ROWS) {
+    const ratio = (t: number) => {
+      const d = value(row, `deeptype ${t}t` as Col), p = value(row, `torch ${t}t` as Col);
+      if (d === undefined || p === undefined) return "-";
+      if (!blasOk) return "withheld";
+      return `${(d / p).toFixed(2)}x`;
+    };
+    const d1 = value(row, "deeptype 1t"), d2 = value(row, "deeptype 2t");
+    // > 1 means 2 threads are faster than 1, whatever the unit.
+    const speedup = d1 && d2 ? `${(higherBetter(row.unit) ? d2 / d1 : d1 / d2).toFixed(2)}x faster` : "-";
+    const tfCell = (name: string) => {
+      const v = tfjs.get(`${row.id}|tfjs ${name}`);
+      if (v === undefined) return "-";
+      if (typeof v === "string") {
+        naNotes.push(`n/a: ${row.id}, tfjs ${name}: ${v}`);
+        return "n/a";
+      }
+      return digits(row.unit, conv(row, v));
+    };
+    const met = (t: number) => {
+      const d = value(row, `deeptype ${t}t` as Col);
+      if (!row.met || d === undefined) return "-";
+      if (!blasOk && row.target.includes("torch")) return "?";
+      return row.met(d, value(row, `torch ${t}t` as Col), peak(t)) ? "yes" : "NO";
+    };
+    lines.push(`| ${[row.id, row.unit, show(row, "deeptype 1t"), show(row, "torch 1t"), ratio(1), show(row, "deeptype 2t"), show(row, "torch 2t"), ratio(2), speedup, tfCell("cpu"), tfCell("wasm"), row.target, `${met(1)} / ${met(2)}`].join(" | ")} |`);
+  }
+  if (rss.size) {
+    const cell = (col: string) => {
+      const v = rss.get(col);
+      if (v === undefined) return "-";
+      if (typeof v === "string") {
+        naNotes.push(`n/a: peak RSS, ${col}: ${v}`);
+        return "n/a";
+      }
+      return v.toFixed(0);
+    };
+    const num = (col: string) => (typeof rss.get(col) === "number" ? (rss.get(col) as number) : undefined);
+    const r = (t: number) => {
+      const d = num(`deeptype ${t}t`), p = num(`torch ${t}t`);
+      return d && p ? `${(d / p).toFixed(2)}x` : "-";
+    };
+    const m = (t: number) => {
+      const d = num(`deeptype ${t}t`), p = num(`torch ${t}t`);
+      return d && p ? (d < p ? "yes" : "NO") : "-";
+    };
+    lines.push(`| peak RSS, cnn train ${RSS_STEPS} steps | MB | ${cell("deeptype 1t")} | ${cell("torch 1t")} | ${r(1)} | ${cell("deeptype 2t")} | ${cell("torch 2t")} | ${r(2)} | - | ${cell("tfjs cpu")} | ${cell("tfjs wasm")} | below torch | ${m(1)} / ${m(2)} |`);
+  }
+  console.log(`deeptype bench: node ${process.version}, wasm ${wasm!.variant}, ${availableParallelism()} cores, default threads ${defaultThreads}, ` +
+    `load average ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}, ${ROUNDS} interleaved rounds, ${((performance.now() - t0) / 1e3).toFixed(0)} s`);
   console.log(lines.join("\n"));
-  console.log("ratio column: deeptype wasm 2 threads relative to PyTorch 2 threads (> 1 = deeptype faster, or smaller for MB)");
+  console.log("cells: median [min-max] over the rounds. dt/torch: deeptype's value over PyTorch's at the same thread count " +
+    "(for ms/us/MB rows lower is better, for GFLOP/s and images/s higher is better). Other processes on the machine widen the spreads.");
   for (const n of naNotes) console.log(n);
   for (const n of notes) console.log(`note: ${n}`);
+}
+
+
+/** Steps of the peak-RSS row: enough for every allocator to reach its steady state. */
+const RSS_STEPS = 200;
+
+/** The peak-RSS row: one fresh child process per column, each training the CNN RSS_STEPS steps. */
+function runRss(python: string | undefined): Map<string, number | string> {
+  const out = new Map<string, number | string>();
+  const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+  const child = (col: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
+    const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 24, env });
+    const line = r.stdout.trim().split("\n").pop() ?? "";
+    try {
+      const res = JSON.parse(line) as { peakRssMB?: number; error?: string };
+      out.set(col, res.peakRssMB ?? `threw "${res.error}"`);
+    } catch {
+      out.set(col, `child failed: ${r.stderr.trim().split("\n").pop()}`);
+    }
+    process.stderr.write(".");
+  };
+  const tsx = ["--import", "tsx", here("./rss.ts")];
+  for (const t of THREADS) child(`deeptype ${t}t`, process.execPath, [...tsx, "deeptype", String(t), String(RSS_STEPS)]);
+  out.set("tfjs cpu", `a CNN step takes seconds on tfjs cpu (${RSS_STEPS} steps: minutes)`);
+  // Runs the child anyway: the cell reports what tfjs-backend-wasm throws.
+  if (withTfjs) child("tfjs wasm", process.execPath, [...tsx, "tfjs-wasm", "1", String(RSS_STEPS)]);
+  if (python) {
+    for (const t of THREADS) {
+      child(`torch ${t}t`, python, [here("./torch/bench.py"), "--rss-cnn", String(t), String(RSS_STEPS)], { ...process.env, OPENBLAS_NUM_THREADS: String(t) });
+    }
+  }
+  return out;
 }
 
 await main();

@@ -32,6 +32,9 @@ export interface VaeResult {
   /** Mean pixel value of the decoded random samples (a blank decoder would give ~0 or ~1). */
   sampleMean: number;
   samples: Tensor;
+  /** The trained model and the encoder means of its training images (where the decoder was trained). */
+  model: Vae;
+  trainMu: Tensor;
 }
 
 /** Encoder to (mu, logvar), reparameterised sample, decoder to pixel logits. */
@@ -62,7 +65,7 @@ export function main(opts: VaeOptions = {}): VaeResult {
   const { images } = mnistSubset({ n: o.trainSize, seed: o.seed, downsample: !o.full });
   const model = new Vae(side * side, o.latent, o.hidden, new Generator(o.seed));
   const opt = new optim.Adam(model.parameters(), { lr: 2e-3 });
-  const loader = new DataLoader({ dataset: new TensorDataset(images), batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 1) });
+  const loader = new DataLoader(new TensorDataset(images), { batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 1) });
   log(`VAE on ${o.trainSize} MNIST digits (${side}x${side}): encoder ${side * side}→${o.hidden}→(mu, logvar) of ${o.latent} dims, decoder ${o.latent}→${o.hidden}→${side * side}`);
   log("loss = BCE(reconstruction, x) summed over pixels + KL(N(mu, σ²) ‖ N(0, 1)) summed over latent dims, per image");
   const recon: number[] = [];
@@ -75,7 +78,7 @@ export function main(opts: VaeOptions = {}): VaeResult {
       opt.zeroGrad();
       const out = model.call(x);
       const rec = nn.functional.binaryCrossEntropyWithLogits(out.logits, x.flatten(1), { reduction: "sum" }).div(b);
-      const div = nn.functional.gaussianKl(out.mu, out.logvar, "batchmean");
+      const div = nn.functional.gaussianKl(out.mu, out.logvar, { reduction: "batchmean" });
       rec.add(div).backward();
       opt.step();
       r += rec.item() * b;
@@ -101,7 +104,8 @@ export function main(opts: VaeOptions = {}): VaeResult {
   const samples = noGrad(() => model.decoder.call(randn([6, o.latent], { generator: new Generator(o.seed + 2) })).sigmoid());
   log("\nnew digits: random codes z ~ N(0, I) through the decoder:");
   log(sideBySide([0, 1, 2, 3, 4, 5].map((i) => pic(samples, i))));
-  return { recon, kl, sampleMean: samples.mean().item(), samples };
+  const trainMu = noGrad(() => model.encoder.call(images).chunk(2, 1)[0]);
+  return { recon, kl, sampleMean: samples.mean().item(), samples, model, trainMu };
 }
 
 if (isMain(import.meta.url)) main(parseFlags({ trainSize: 2048, epochs: 8, batchSize: 64, latent: 4, hidden: 128, full: false, seed: 0 }));

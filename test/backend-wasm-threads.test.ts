@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -23,10 +23,10 @@ describe("wasm backend: threads", () => {
     for (const bad of [0, -1, 1.5, NaN, Infinity]) {
       assert.throws(() => setNumThreads(bad), /setNumThreads: expected a positive integer number of threads, got .*use 1/);
     }
-    setNumThreads(3);
-    assert.equal(getNumThreads(), 3);
+    setNumThreads(1);
+    assert.equal(getNumThreads(), 1);
     setNumThreads(2);
-    assert.equal(getNumThreads(), 2);
+    assert.equal(getNumThreads(), Math.min(2, availableParallelism()));
   });
 
   it("gives bitwise identical elementwise, reduction, softmax, pooling and convolution results on 1 and 2 threads", () => {
@@ -137,11 +137,24 @@ describe("wasm backend: processes", () => {
 
   it("DEEPTYPE_NUM_THREADS sets the default, and a bad value is a clear error", () => {
     const code = `import(${JSON.stringify(join(root, "src/backend/wasm/index.ts"))}).then((m) => console.log("n=" + m.getNumThreads()))`;
-    const ok = node(["--import", "tsx", "--input-type=module", "-e", code], { DEEPTYPE_NUM_THREADS: "3" });
-    assert.match(ok.out, /n=3/);
+    const ok = node(["--import", "tsx", "--input-type=module", "-e", code], { DEEPTYPE_NUM_THREADS: "1" });
+    assert.match(ok.out, /n=1/);
+    assert.doesNotMatch(ok.out, /deeptype:/);
     const bad = node(["--import", "tsx", "--input-type=module", "-e", code], { DEEPTYPE_NUM_THREADS: "zero" });
     assert.notEqual(bad.status, 0);
     assert.match(bad.out, /DEEPTYPE_NUM_THREADS must be a positive integer, got "zero"/);
+  });
+
+  it("a thread count above the available cores is capped at them, with a one-line notice", () => {
+    const cores = availableParallelism();
+    const code = `import(${JSON.stringify(join(root, "src/backend/wasm/index.ts"))}).then((m) => { console.log("n=" + m.getNumThreads()); m.setNumThreads(${cores + 5}); console.log("m=" + m.getNumThreads()); })`;
+    const r = node(["--import", "tsx", "--input-type=module", "-e", code], { DEEPTYPE_NUM_THREADS: String(cores + 62) });
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, new RegExp(`n=${cores}\\b`));
+    assert.match(r.out, new RegExp(`m=${cores}\\b`));
+    const notices = r.out.split("\n").filter((l) => l.startsWith("deeptype:"));
+    assert.equal(notices.length, 1, r.out);
+    assert.match(notices[0], new RegExp(`DEEPTYPE_NUM_THREADS asks for ${cores + 62} threads but this machine has ${cores} cores available; using ${cores}`));
   });
 
   it("without WebAssembly, \"wasm\" falls back to the js kernels with a one-line notice", () => {

@@ -431,6 +431,10 @@ describe("wasm backend: pooling", () => {
     { x: [2, 3, 17, 9], p: P([3, 3], [2, 1], [1, 1], [1, 1], false) },
     { x: [1, 5, 9, 65], p: P([3, 2], [1, 2], [1, 1], [2, 1], true) },
     { x: [3, 2, 8, 8], p: P([3, 3], [3, 3], [1, 1], [1, 1], false) },
+    // The 2×2 stride-2 SIMD paths: 4 windows per step plus a scalar tail, odd sizes left over.
+    { x: [2, 3, 9, 19], p: P([2, 2], [2, 2], [0, 0], [1, 1], true) },
+    { x: [1, 2, 16, 16], p: P([2, 2], [2, 2], [0, 0], [1, 1], false) },
+    { x: [1, 1, 2, 130], p: P([2, 2], [2, 2], [0, 0], [1, 1], true) },
   ];
   const outOf = (x: number[], p: PoolParams): number[] => [
     x[0], x[1],
@@ -487,6 +491,16 @@ describe("wasm backend: pooling", () => {
     js.maxPool2d(y, d, id, q);
     assertClose(c, d, "maxPool2d 2x2 NaN", 0, 0);
     assert.deepEqual(Array.from(ic.data), Array.from(id.data));
+    // The same through the SIMD path (4 windows per step): NaN, ties and -0/+0 in each lane.
+    const row0 = [NaN, 1, 2, 2, 5, 0, -0, 0, 3, 3, 1, NaN, 7, 7, 8, 8];
+    const row1 = [1, 1, NaN, 4, 9, 1, 0, -0, NaN, NaN, 2, 2, 8, 7, 8, 9];
+    const z = view(new Float32Array([...row0, ...row1]), [1, 1, 2, 16]);
+    const e = zeros([1, 1, 1, 8]), f = zeros([1, 1, 1, 8]);
+    const ie = zeros([1, 1, 1, 8], "int32"), jf = zeros([1, 1, 1, 8], "int32");
+    wasm.maxPool2d(z, e, ie, q);
+    js.maxPool2d(z, f, jf, q);
+    assert.deepEqual(Array.from(e.data).map(String), Array.from(f.data).map(String));
+    assert.deepEqual(Array.from(ie.data), Array.from(jf.data));
   });
 });
 

@@ -73,7 +73,7 @@ test("reshape / view to an incompatible size", () => {
   throwsWith(() => x.pad([1]), "pad: expected an even number of pads, at most 2 per dim (4 here), got [1]");
   throwsWith(() => x.pad([3, 3], "reflect"), "pad: reflect padding (3, 3) must be smaller than dim 1's size 3 (shape [2,3])");
   throwsWith(() => x.repeat([2]), "repeat: got 1 repeat counts for a tensor of 2 dims; give at least one per dim");
-  throwsWith(() => zeros([2, -1]), "full: invalid shape [2,-1]: sizes must be non-negative integers");
+  throwsWith(() => zeros([2, -1]), "zeros: invalid shape [2,-1]: sizes must be non-negative integers");
 });
 
 test("broadcasting failures name both shapes and the dimension", () => {

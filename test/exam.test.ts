@@ -15,8 +15,9 @@ import { tensor } from "../src/index.js";
 
 // Items whose verdict is fixed by exact arithmetic, file sizes or large effects (not by timing or seed noise).
 const EXPECTED: Record<string, string> = {
-  "1.1a": "confirmed", "1.1b": "confirmed", "1.1c": "confirmed", "1.2c": "confirmed", "1.4c": "confirmed", "1.4d": "confirmed",
-  "1.5b": "confirmed", "1.7c": "confirmed", "2.1": "confirmed", "2.2": "confirmed", "2.3": "depends", "2.4": "confirmed", "2.7": "confirmed",
+  "1.1a": "confirmed", "1.1b": "confirmed", "1.1c": "confirmed", "1.2b": "confirmed", "1.2c": "confirmed", "1.2d": "confirmed",
+  "1.3a": "confirmed", "1.3d": "confirmed", "1.6c": "confirmed", "1.7a": "confirmed", "1.8b": "confirmed", "1.9a": "confirmed", "1.4c": "confirmed", "1.4d": "confirmed",
+  "1.5b": "confirmed", "1.7c": "confirmed", "2.1": "confirmed", "2.2": "confirmed", "2.5": "confirmed", "2.3": "depends", "2.4": "confirmed", "2.7": "confirmed",
   "3.1": "confirmed", "3.2": "confirmed", "3.3": "confirmed", "3.4": "confirmed", "3.5": "confirmed", "3.6": "confirmed", "3.7": "confirmed",
   "3.8": "confirmed", "3.9": "confirmed", "4.1": "confirmed", "4.2": "confirmed", "4.3": "confirmed", "4.4": "depends", "4.6": "confirmed",
   "4.7": "confirmed", "5.1": "confirmed", "6.1": "confirmed", "6.2": "confirmed", "6.3": "confirmed", "6.4": "confirmed",

@@ -1,8 +1,16 @@
-"""PyTorch reference numbers for bench/run.ts: the same sgemm and conv2d workloads, on 1 and 2 threads.
+"""PyTorch side of bench/run.ts: the same workloads, timed on request so the two sides interleave.
 
-Prints one JSON object on stdout: {"version": ..., "results": {"<row id>": {"torch 1t": value, ...}}}.
-Values are GFLOP/s for sgemm rows, milliseconds for the conv2d and training rows, images/s for the
-inference row, as in bench/run.ts.
+    OPENBLAS_NUM_THREADS=T python3 bench/torch/bench.py --serve T
+
+starts a server for one thread count T (torch.set_num_threads(T); OpenBLAS reads its thread count
+from the environment when it loads, so each count is its own process). It prints one JSON line
+describing the build (version, BLAS_INFO, the BLAS library actually loaded, oneDNN, a measured
+1024x1024 sgemm in GFLOP/s), then answers one JSON request per stdin line:
+
+    {"cmd": "prepare", "row": ID}        -> {"ok": true, "s": seconds of one call}  or {"na": reason}
+    {"cmd": "time", "row": ID, "reps": K} -> {"s": seconds for K calls}
+
+Row ids and workloads match bench/run.ts (see ROWS there).
 
     python3 bench/torch/bench.py --rss-cnn THREADS STEPS
 
@@ -10,32 +18,11 @@ instead trains the MNIST CNN (batch 64, Adam) for STEPS steps and prints this pr
 MB (the "peak RSS" row, one fresh process per thread count).
 """
 import json
+import os
 import sys
 import time
 
 import torch
-
-
-def measure(fn, min_time=0.3, batches=5):
-    """Median seconds per call over `batches` batches of at least `min_time` each (after warm-up)."""
-    fn()
-    fn()
-    reps = 1
-    while True:
-        t = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        if time.perf_counter() - t >= min_time / 4:
-            break
-        reps *= 2
-    times = []
-    for _ in range(batches):
-        t = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        times.append((time.perf_counter() - t) / reps)
-    times.sort()
-    return times[len(times) // 2]
 
 
 def mnist_mlp():
@@ -69,6 +56,110 @@ def train_step(name, optimizer):
     return step
 
 
+def no_grad(fn):
+    def call():
+        with torch.no_grad():
+            fn()
+
+    return call
+
+
+def make_row(row):
+    """The timed call for a row id of bench/run.ts (None: not a torch row)."""
+    if row == "sgemm 1024":
+        a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+        return no_grad(lambda: a @ b)
+    if row == "train mlp batch 64 SGD":
+        return train_step("mlp", "SGD")
+    if row == "train cnn batch 64 Adam":
+        return train_step("cnn", "Adam")
+    if row == "infer cnn batch 256":
+        model = mnist_cnn().eval()
+        xb = torch.randn(256, 1, 28, 28)
+        return no_grad(lambda: model(xb))
+    if row.startswith("conv2d"):
+        # [64,16,28,28] * 32x3x3, padding 1: the CNN's second convolution.
+        x, w = torch.randn(64, 16, 28, 28), torch.randn(32, 16, 3, 3)
+        gy = torch.randn(64, 32, 28, 28)
+        if row == "conv2d fwd":
+            return no_grad(lambda: torch.nn.functional.conv2d(x, w, padding=1))
+        # The kernel autograd runs for a conv's backward (oneDNN where it applies, as in training).
+        mask = [True, False, False] if row == "conv2d bwd input" else [False, True, False]
+        return no_grad(lambda: torch.ops.aten.convolution_backward(gy, x, w, None, [1, 1], [1, 1], [1, 1], False, [0, 0], 1, mask))
+    if row == "maxpool2d fwd":
+        x = torch.randn(64, 16, 28, 28)
+        return no_grad(lambda: torch.nn.functional.max_pool2d(x, 2))
+    if row == "maxpool2d bwd":
+        x = torch.randn(64, 16, 28, 28, requires_grad=True)
+        y, idx = torch.nn.functional.max_pool2d(x, 2, return_indices=True)
+        gy = torch.randn_like(y)
+        return no_grad(lambda: torch.ops.aten.max_pool2d_with_indices_backward(gy, x, [2, 2], [2, 2], [0, 0], [1, 1], False, idx))
+    if row == "add [64]+[64]":
+        a, b = torch.randn(64), torch.randn(64)
+        return no_grad(lambda: a + b)
+    return None
+
+
+def blas_info():
+    """What backs torch.matmul: BLAS_INFO from the build, and the BLAS library this process loaded."""
+    config = torch.__config__.show()
+    info = next((p.split("=")[1] for p in config.replace(",", " ").split() if p.startswith("BLAS_INFO=")), "unknown")
+    loaded = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            path = line.split()[-1] if "/" in line else ""
+            if "blas" in os.path.basename(path).lower() or "lapack" in os.path.basename(path).lower():
+                loaded.add(os.path.realpath(path))
+    return info, sorted(loaded)
+
+
+def gflops_1024(threads):
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    a @ b
+    best = 0.0
+    for _ in range(3):
+        t = time.perf_counter()
+        a @ b
+        best = max(best, 2 * 1024**3 / (time.perf_counter() - t) / 1e9)
+    return best
+
+
+def serve(threads):
+    torch.manual_seed(0)
+    torch.set_num_threads(threads)
+    info, loaded = blas_info()
+    hello = {
+        "version": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "openblasThreads": os.environ.get("OPENBLAS_NUM_THREADS"),
+        "blasInfo": info,
+        "blasLoaded": loaded,
+        "mkldnn": torch.backends.mkldnn.is_available(),
+        "sgemm1024": gflops_1024(threads),
+    }
+    print(json.dumps(hello), flush=True)
+    fns = {}
+    for line in sys.stdin:
+        req = json.loads(line)
+        row = req["row"]
+        if req["cmd"] == "prepare":
+            fn = make_row(row)
+            if fn is None:
+                print(json.dumps({"na": "no PyTorch workload"}), flush=True)
+                continue
+            fns[row] = fn
+            fn()
+            t = time.perf_counter()
+            fn()
+            print(json.dumps({"ok": True, "s": time.perf_counter() - t}), flush=True)
+        else:
+            fn = fns[row]
+            t = time.perf_counter()
+            for _ in range(req["reps"]):
+                fn()
+            print(json.dumps({"s": time.perf_counter() - t}), flush=True)
+
+
 def rss_cnn(threads, steps):
     import resource
 
@@ -87,37 +178,10 @@ def rss_cnn(threads, steps):
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--rss-cnn":
         rss_cnn(int(sys.argv[2]), int(sys.argv[3]))
-        return
-    sizes = [int(s) for s in sys.argv[1].split(",")] if len(sys.argv) > 1 else [256, 512, 1024]
-    torch.manual_seed(0)
-    results = {}
-    for threads in (1, 2):
-        torch.set_num_threads(threads)
-        col = f"torch {threads}t"
-        for n in sizes:
-            a = torch.randn(n, n)
-            b = torch.randn(n, n)
-            for variant, f in (("A·B", lambda: a @ b), ("A·Bᵀ", lambda: a @ b.t()), ("Aᵀ·B", lambda: a.t() @ b)):
-                s = measure(f)
-                results.setdefault(f"sgemm {n} {variant}", {})[col] = 2 * n**3 / s / 1e9
-        x = torch.randn(64, 16, 28, 28)
-        w = torch.randn(32, 16, 3, 3)
-        with torch.no_grad():
-            s = measure(lambda: torch.nn.functional.conv2d(x, w, padding=1))
-        results.setdefault("conv2d [64,16,28,28] 32×3×3 pad 1", {})[col] = s * 1e3
-        for name, optimizer in (("mlp", "SGD"), ("mlp", "Adam"), ("cnn", "Adam")):
-            step = train_step(name, optimizer)
-            results.setdefault(f"train step {name} batch 64 {optimizer}", {})[col] = measure(step) * 1e3
-        model = mnist_cnn().eval()
-        xb = torch.randn(256, 1, 28, 28)
-        with torch.no_grad():
-            s = measure(lambda: model(xb))
-        results.setdefault("infer cnn batch 256", {})[col] = 256 / s
-    # Which BLAS backs matmul decides the sgemm rows (Debian's build uses the system libblas.so.3,
-    # reference BLAS unless OpenBLAS/BLIS is installed as the alternative).
-    config = torch.__config__.show()
-    blas = next((part.split("=")[1] for part in config.replace(",", " ").split() if part.startswith("BLAS_INFO=")), "unknown")
-    print(json.dumps({"version": torch.__version__, "blas": blas, "results": results}))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        serve(int(sys.argv[2]))
+    else:
+        sys.exit(__doc__)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import { imageToText, sideBySide } from "../../src/utils/plot.js";
 import { main as p2 } from "../exam-p2-softmax-ce.js";
 import { mnistSubset } from "../common.js";
 import { last, num, pct, shared, type ExamItem, type RunContext } from "./item.js";
+import { dayNight } from "./p7.js";
 
 const FILE = "examples/exam/p2.ts";
 const run2 = shared((ctx: RunContext) => p2({ steps: ctx.tiny ? 100 : 200, log: () => {} }));
@@ -160,8 +161,8 @@ export const items: ExamItem[] = [
     },
   },
   {
-    id: "2.5", fidelity: "partial", file: FILE, note: "the adversarial-attack risk only (FGSM on an MNIST MLP); the day-to-night shift is shown by 7.2's split, not as a risk with a mitigation",
-    claim: "Risks of DL in driving include adversarial inputs: tiny input changes can harm performance severely.",
+    id: "2.5", fidelity: "partial", file: FILE, note: "two of the solution's risks are measured (adversarial inputs, unseen conditions); the others (black box, ethics, hardware) are not things a run shows",
+    claim: "Risks in driving: adversarial inputs (tiny changes harm performance) and unseen conditions (train on more diverse data).",
     run(ctx) {
       const { net, test } = mnistMlp(ctx);
       const x = test.images.detach().requiresGrad_(true);
@@ -171,11 +172,23 @@ export const items: ExamItem[] = [
       const adv = noGrad(() => x.add(gx!.sign().mul(eps)).clamp(0, 1));
       const noise = noGrad(() => x.add(randn(x.shape, { generator: new Generator(ctx.seed + 9) }).sign().mul(eps)).clamp(0, 1));
       const clean = accuracy(net, test.images, test.labels), attacked = accuracy(net, adv, test.labels), random = accuracy(net, noise, test.labels);
-      return { lines: [`MLP on MNIST, ${test.labels.shape[0]} test digits: accuracy clean ${pct(clean)}, FGSM (ε = ${eps} per pixel, sign of the input gradient) ${pct(attacked)}, same-size sign noise ${pct(random)}`], values: { clean, attacked, random } };
+      const dn = dayNight(ctx);
+      return {
+        lines: [
+          `adversarial input: MLP on MNIST, ${test.labels.shape[0]} test digits: accuracy clean ${pct(clean)}, FGSM (ε = ${eps} per pixel, sign of the input gradient) ${pct(attacked)}, same-size random sign noise ${pct(random)}`,
+          `unseen conditions: depth U-Net trained on day frames only (${dn.trainDay}) vs day + night (${dn.trainAll}), same steps; held-out error day / night:`,
+          `  day only:    ${num(dn.dayOnly.day)} m / ${num(dn.dayOnly.night)} m`,
+          `  day + night: ${num(dn.both.day)} m / ${num(dn.both.night)} m`,
+        ],
+        values: { clean, attacked, random, dayOnlyNight: dn.dayOnly.night, dayOnlyDay: dn.dayOnly.day, bothNight: dn.both.night },
+      };
     },
-    judge: (v) => v.attacked < v.clean - 0.3 && v.random > v.attacked + 0.2
-      ? { verdict: "confirmed", because: `an ε = 0.1 perturbation along the gradient's sign drops accuracy ${pct(v.clean)} → ${pct(v.attacked)}, while noise of the same size keeps ${pct(v.random)}` }
-      : { verdict: "depends", because: `clean ${pct(v.clean)}, FGSM ${pct(v.attacked)}, noise ${pct(v.random)}` },
+    judge: (v) => {
+      const adv = v.attacked < v.clean - 0.3 && v.random > v.attacked + 0.2;
+      const shift = v.dayOnlyNight > v.dayOnlyDay && v.bothNight < v.dayOnlyNight;
+      const why = `FGSM ε = 0.1 drops accuracy ${pct(v.clean)} → ${pct(v.attacked)} (random noise: ${pct(v.random)}); day-only training errs ${num(v.dayOnlyNight)} m at night vs ${num(v.dayOnlyDay)} m by day, adding night data gives ${num(v.bothNight)} m`;
+      return adv && shift ? { verdict: "confirmed", because: why } : { verdict: "depends", because: `${adv ? "adversarial risk shown" : "adversarial risk not shown"}, ${shift ? "domain shift shown" : "domain shift not shown"}: ${why}` };
+    },
   },
   {
     id: "2.6", fidelity: "faithful", file: FILE,
@@ -187,7 +200,7 @@ export const items: ExamItem[] = [
       const gradOf = (x: Tensor, y: Tensor): Float64Array => {
         net.zeroGrad();
         nn.functional.crossEntropy(net.call(x), y).backward();
-        const out = new Float64Array(params.reduce((a, p) => a + p.numel, 0));
+        const out = new Float64Array(params.reduce((a, p) => a + p.numel(), 0));
         let o = 0;
         for (const p of params) { const d = p.grad!.data(); for (let i = 0; i < d.length; i++) out[o++] = d[i]; }
         return out;

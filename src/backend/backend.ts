@@ -27,9 +27,15 @@ export type ParamUnaryOp = "leakyRelu" | "elu" | "clamp" | "powScalar" | "isClos
 
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "remainder" | "atan2"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor";
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor"
+  // ReLU's gradient in one pass: out = a <= 0 ? 0 : b, with a the ReLU's output and b the incoming
+  // gradient (PyTorch's threshold_backward: +0 where masked, even for an infinite or NaN gradient).
+  | "reluBackward";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
+
+/** Running (inclusive) scans besides cumsum: cumprod, cummax, cummin, logcumsumexp. */
+export type ScanOp = "prod" | "max" | "min" | "logsumexp";
 
 export interface ConvParams {
   stride: [number, number];
@@ -95,6 +101,16 @@ export interface Backend {
   argReduce(op: "argmax" | "argmin", x: View, axis: number, out: View): void;
   /** Inclusive running sum along `axis`; out contiguous with x's shape. */
   cumsum(x: View, axis: number, out: View): void;
+  /**
+   * Running prod/max/min/logsumexp along `axis`; out contiguous with x's shape and dtype. For max/min,
+   * `indices` (int32, contiguous) gets the position of the running extremum, the latest on ties.
+   */
+  scan(op: ScanOp, x: View, axis: number, out: View, indices: View | null): void;
+  /**
+   * Stable sort of each line along `axis` into contiguous `values` (x's dtype) and `indices` (int32,
+   * positions along the axis). NaN counts as larger than every number, as in PyTorch.
+   */
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void;
   /** Numerically stable softmax (or log-softmax) along `axis`; out contiguous. */
   softmax(x: View, axis: number, log: boolean, out: View): void;
 
@@ -103,6 +119,19 @@ export interface Backend {
    * arrive as strided views (a stride of 1 on the row axis), broadcast batches as stride 0.
    */
   matmul(a: View, b: View, out: View): void;
+
+  /**
+   * Fused linear layer: out [M,N] = x [M,K] · wᵀ + bias, with w [N,K] in PyTorch's Linear layout and
+   * bias [N] or null. Rounds as the unfused matmul(x, wᵀ) followed by adding bias does.
+   */
+  linear(x: View, w: View, bias: View | null, out: View): void;
+  /**
+   * Cross-entropy of logits x [N,C] against int32 classes target [N]: out[i] = logsumexp(x[i]) − x[i, target[i]],
+   * 0 where target[i] == ignoreIndex. Classes are in range (the op checks). out [N] contiguous.
+   */
+  crossEntropy(x: View, target: View, ignoreIndex: number, out: View): void;
+  /** crossEntropy's gradient: out[i,c] = g[i]·(softmax(x[i])[c] − [c == target[i]]), 0 on ignored rows; out [N,C] contiguous. */
+  crossEntropyBackward(x: View, target: View, g: View, ignoreIndex: number, out: View): void;
 
   /** out[..., index[...], ...] gathered along `axis`; index int32 with out's shape. */
   gather(x: View, axis: number, index: View, out: View): void;
@@ -121,6 +150,13 @@ export interface Backend {
   conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void;
   /** Gradient of conv2d with respect to its weight: x, gy -> out [O,C/groups,kH,kW]. */
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void;
+  /**
+   * Fused conv2d + bias + ReLU, then max-pooling when `pool` is given. `convShape` is the conv's
+   * [N,O,oH,oW]. Without pool: out [N,O,oH,oW] = relu(conv2d(x, w) + bias) (indices null). With it:
+   * out and indices are maxPool2d's of that (indices flat in the [oH,oW] plane). Must equal conv2d,
+   * unary("relu") and maxPool2d run in turn.
+   */
+  conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void;
 
   /** x [N,C,H,W] -> out [N,C,oH,oW] and indices (int32, flat h*W+w in the input plane). */
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void;

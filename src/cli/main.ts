@@ -99,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (parsed.command === "exam") return runExamCommand(parsed.positionals.item as string | undefined, parsed.options as unknown as Parameters<typeof runExamCommand>[1]);
   if (parsed.command === "export") {
-    for (const line of await runExport(parsed.positionals.run as string, parsed.options as unknown as { onnx?: string; opset: number })) console.log(line);
+    for (const line of await runExport(parsed.positionals.run as string, parsed.options as unknown as Parameters<typeof runExport>[1])) console.log(line);
     return 0;
   }
   const name = parsed.positionals.model as string;

@@ -9,3 +9,5 @@ export { parsePytorch } from "./pytorch.js";
 export { unpickle, PyDict, type UnpickleOptions } from "./pickle.js";
 export { toOnnxBytes, buildOnnxModel, type OnnxExportOptions, type TraceableModule } from "./onnx/export.js";
 export { decodeOnnxModel } from "./onnx/schema.js";
+export { pytorchModuleSource, type DescribableModule } from "./torch/describe.js";
+export type { PytorchExportOptions } from "./torch/export.js";

@@ -1,6 +1,7 @@
 /** Containers: `Sequential`, `ModuleList`, `ModuleDict`. Their items are children named like PyTorch's. */
 import type { Tensor } from "../core.js";
 import { Module, type AnyModule } from "./module.js";
+import { runFused } from "./fusion.js";
 
 function checkModule(m: unknown, where: string): AnyModule {
   if (!(m instanceof Module)) throw new Error(`${where}: expected a Module, got ${m === null ? "null" : typeof m === "object" ? (m as object).constructor?.name : typeof m}`);
@@ -16,7 +17,8 @@ function normIndex(i: number, n: number, where: string): number {
 /**
  * Runs its modules in order, each on the previous one's output. Children are named "0", "1", ...,
  * so state dict keys read `0.weight`, `features.3.bias` as in PyTorch. Each item runs through
- * `call`, so its hooks fire.
+ * `call`, so its hooks fire; a hook-free Conv2d → ReLU (→ MaxPool2d) runs as one fused op with the
+ * same result (./fusion.ts).
  *
  * ```ts
  * const net = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
@@ -87,7 +89,16 @@ export class Sequential extends Module<[Tensor], Tensor> {
 
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const m of this.items) y = m.call(y) as Tensor;
+    const items = this.items;
+    for (let i = 0; i < items.length; ) {
+      // Conv2d → ReLU (→ MaxPool2d) without hooks runs as one fused op (./fusion.ts).
+      const fused = runFused(items, i, y);
+      if (fused) {
+        [y, i] = [fused[0], i + fused[1]];
+        continue;
+      }
+      y = items[i++].call(y) as Tensor;
+    }
     return y;
   }
 }

@@ -10,7 +10,7 @@
 import {
   Tensor, noGrad, bernoulli, full, fullLike, tensor,
   relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
-  conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, indexSelect, where,
+  conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, indexSelect, where, linear as linearOp,
   type Generator,
 } from "../core.js";
 import { fmtShape } from "./module.js";
@@ -22,17 +22,12 @@ export {
 } from "./losses.js";
 
 /**
- * `linear(x, w, b)`: x·wᵀ + b, with w of shape [out, in] (PyTorch's layout).
+ * `linear(x, w, b)`: x·wᵀ + b, with w of shape [out, in] (PyTorch's layout), as one fused op (its
+ * weight gradient comes out in w's layout, the bias is added inside the kernel).
  * Shape: x [*, in], w [out, in], b [out] -> [*, out].
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  const inF = weight.shape[1];
-  if (weight.ndim !== 2) throw new Error(`linear: weight must be [outFeatures, inFeatures], got ${fmtShape(weight.shape)}`);
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
-    throw new Error(`linear: input ${fmtShape(x.shape)} has ${x.ndim ? x.shape[x.ndim - 1] : "no"} features in its last dim, but the weight ${fmtShape(weight.shape)} expects ${inF}; flatten the input or fix inFeatures`);
-  }
-  const y = x.matmul(weight.t());
-  return bias ? y.add(bias) : y;
+  return linearOp(x, weight, bias);
 }
 
 /** `leakyRelu(x, 0.01)`: x for x > 0, slope·x otherwise. */
@@ -117,7 +112,7 @@ export function batchNorm(
 ): Tensor {
   // PyTorch takes an empty 1-D input with empty statistics (and gives it back); any other 1-D input is an error.
   const stats = [runningMean, runningVar, weight, bias];
-  if (x.ndim === 1 && x.numel === 0 && stats.every((t) => !t || t.numel === 0)) return x.mul(1);
+  if (x.ndim === 1 && x.numel() === 0 && stats.every((t) => !t || t.numel() === 0)) return x.mul(1);
   if (x.ndim < 2) throw new Error(`batchNorm: expected input [N,C,...] with at least 2 dims, got ${fmtShape(x.shape)}`);
   const C = x.shape[1];
   for (const [name, t] of [["runningMean", runningMean], ["runningVar", runningVar], ["weight", weight], ["bias", bias]] as const) {
@@ -127,7 +122,7 @@ export function batchNorm(
   let y: Tensor;
   if (training || !runningMean || !runningVar) {
     const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
-    const n = x.numel / C;
+    const n = x.numel() / C;
     if (training && n <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}; use a batch larger than 1 or eval()`);
     const mean = x.mean(dims, true);
     const centred = x.sub(mean);

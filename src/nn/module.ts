@@ -7,6 +7,7 @@
  * statistics and other state that is saved but not trained) are plain tensors, so they are
  * registered explicitly with `registerBuffer(name, tensor)`.
  */
+import { describe } from "../tensor/check.js";
 import { Tensor, noGrad, isFloating, type DType } from "../core.js";
 
 /** `[64,784]`: the shape format every error message uses. */
@@ -93,6 +94,9 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** `model.call(x)`: forward pre-hooks, `forward`, forward hooks (PyTorch's `model(x)`). */
   call(...args: In): Out {
+    // JS callers have no compiler: catch the common slips here with a message, not a TypeError deep inside.
+    const first = args[0] as unknown;
+    if (!(first instanceof Tensor)) checkCallArgs(this, args as unknown[]);
     if (this._preHooks.size === 0 && this._hooks.size === 0) return this.forward(...args);
     let a: unknown[] = args;
     for (const h of [...this._preHooks.values()]) {
@@ -105,6 +109,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       if (r !== undefined) out = r;
     }
     return out as Out;
+  }
+
+  /** `m.hasForwardHooks()`: whether any forward (pre-)hook is registered (nn.Sequential fuses only hook-free layers). */
+  hasForwardHooks(): boolean {
+    return this._preHooks.size > 0 || this._hooks.size > 0;
   }
 
   /** `m.registerForwardPreHook((m, args) => { ... })`: runs before each `call`; returning an array replaces the arguments. */
@@ -332,8 +341,13 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * naming the key and both shapes. Values are converted to each target's dtype.
    */
   loadStateDict(stateDict: StateDict, opts: { strict?: boolean } = {}): LoadResult {
-    const strict = opts.strict ?? true;
     const name = this.constructor.name;
+    if (stateDict === null || typeof stateDict !== "object" || Array.isArray(stateDict) || stateDict instanceof Tensor) {
+      throw new Error(`${name}.loadStateDict: expected a state dict (an object of tensors by name, as stateDict() or loadWeights() return), got ${describe(stateDict)}`);
+    }
+    if (opts === null || typeof opts !== "object") throw new Error(`${name}.loadStateDict: options must be an object like { strict: false }, got ${describe(opts)}`);
+    if (opts.strict !== undefined && typeof opts.strict !== "boolean") throw new Error(`${name}.loadStateDict: strict must be a boolean, got ${describe(opts.strict)}`);
+    const strict = opts.strict ?? true;
     const targets = new Map<string, Tensor>();
     const visit = (m: AnyModule, prefix: string): void => {
       for (const [k, p] of m.ownParameters()) targets.set(prefix + k, p);
@@ -439,4 +453,17 @@ export function pyFloat(v: number): string {
   const a = Math.abs(v);
   if (a < 1e-4 || a >= 1e16) return v.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
   return String(v);
+}
+
+/** Plain numbers or arrays where a module wants tensors, or no input at all: a clear error. */
+function checkCallArgs(m: object, args: unknown[]): void {
+  const name = `${m.constructor.name}.call`;
+  const forward = (m as { forward: (...a: unknown[]) => unknown }).forward;
+  if (forward.length >= 1 && (args.length === 0 || args[0] === undefined || args[0] === null)) {
+    throw new Error(`${name}: expected a Tensor input, got ${describe(args[0])}; call the module on a tensor, e.g. model.call(x) with x = tensor([[...]])`);
+  }
+  args.forEach((a, i) => {
+    const numeric = Array.isArray(a) && (typeof a[0] === "number" || (Array.isArray(a[0]) && typeof a[0][0] === "number"));
+    if (numeric) throw new Error(`${name}: argument ${i + 1} must be a Tensor, got ${describe(a)}; wrap plain numbers with tensor([...])`);
+  });
 }

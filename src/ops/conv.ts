@@ -35,7 +35,7 @@ export function pair(v: Pair, name: string, op: string, min = 0): [number, numbe
   return p;
 }
 
-interface ConvAttrs {
+export interface ConvAttrs {
   p: ConvParams;
   /** Shape of the tensor the op produces (needed by the gradient ops, whose size is ambiguous). */
   outShape: readonly number[];
@@ -57,7 +57,7 @@ const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
 });
 
 /** gx = conv2d's gradient wrt its input, from (gy, w). Linear in both, so its own rules are convs. */
-const convInputGradOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
+export const convInputGradOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   name: "convTranspose2d",
   forward([gy, w], { p, outShape }) {
     const out = Tensor.empty(outShape, gy.dtype);
@@ -71,7 +71,7 @@ const convInputGradOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
 });
 
 /** gw = conv2d's gradient wrt its weight, from (x, gy). */
-const convWeightGradOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
+export const convWeightGradOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   name: "conv2dWeightGrad",
   forward([x, gy], { p, outShape }) {
     const out = Tensor.empty(outShape, x.dtype);
@@ -103,12 +103,15 @@ function batched(x: Tensor, op: string): [Tensor, boolean] {
   return [x, false];
 }
 
-/**
- * `conv2d(x, w, b, {padding: 1})`: cross-correlation as in PyTorch.
- * x [N,C,H,W], w [O,C/groups,kH,kW], b [O] -> [N,O,oH,oW], oH = ⌊(H + 2p - d(k-1) - 1)/s⌋ + 1.
- */
-export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  const op = "conv2d";
+/** conv2d's checked arguments: the (possibly bottom/right-padded) batched input, the op inputs and attributes. */
+export interface ConvPrep {
+  inputs: Tensor[];
+  attrs: ConvAttrs;
+  unbatched: boolean;
+}
+
+/** Validates conv2d's arguments (shared with the fused conv2dRelu) and returns what the op takes. */
+export function prepareConv2d(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: Conv2dOptions, op: string): ConvPrep {
   const [x, unbatched] = batched(input, op);
   if (weight.ndim !== 4) throw new Error(`${op}: weight must be [outChannels, inChannels/groups, kH, kW], got ${fmt(weight.shape)}`);
   const groups = opts.groups ?? 1;
@@ -142,7 +145,16 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
   const dtype = x.dtype;
   checkBias(bias, O, op);
   const inputs = bias ? [xin, to(weight, dtype), to(bias, dtype)] : [xin, to(weight, dtype)];
-  const out = apply(conv2dOp, inputs, { p: { stride, padding, dilation, groups }, outShape: [N, O, oH, oW] });
+  return { inputs, attrs: { p: { stride, padding, dilation, groups }, outShape: [N, O, oH, oW] }, unbatched };
+}
+
+/**
+ * `conv2d(x, w, b, {padding: 1})`: cross-correlation as in PyTorch.
+ * x [N,C,H,W], w [O,C/groups,kH,kW], b [O] -> [N,O,oH,oW], oH = ⌊(H + 2p - d(k-1) - 1)/s⌋ + 1.
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  const { inputs, attrs, unbatched } = prepareConv2d(input, weight, bias, opts, "conv2d");
+  const out = apply(conv2dOp, inputs, attrs);
   return unbatched ? squeeze(out, 0) : out;
 }
 

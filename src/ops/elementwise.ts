@@ -95,8 +95,9 @@ export const sin = unaryOp("sin", (g, x) => mul(g, cos(x())));
 export const cos = unaryOp("cos", (g, x) => mul(g, neg(sin(x()))));
 export const tanh = unaryOp("tanh", (g, _x, y) => mul(g, sub(1, square(y()))));
 export const sigmoid = unaryOp("sigmoid", (g, _x, y) => mul(g, mul(y(), sub(1, y()))));
-// where, not g * mask: masked-out elements get +0 (not -0, nor NaN from an inf/NaN g), as PyTorch.
-export const relu = unaryOp("relu", (g, _x, y) => where(gt(y(), 0), g, 0));
+// One fused kernel (y <= 0 ? +0 : g, PyTorch's threshold_backward), not where(y > 0, g, 0)'s two
+// kernels and a mask: masked-out elements get +0 (not -0, nor NaN from an inf/NaN g), as PyTorch.
+export const relu = unaryOp("relu", (g, _x, y) => reluBackward(y(), g));
 export const erf = unaryOp("erf", (g, x) => mul(g, mul(exp(neg(square(x()))), 2 / Math.sqrt(Math.PI))));
 export const floor = unaryOp("floor", (g) => zerosLike(g));
 export const ceil = unaryOp("ceil", (g) => zerosLike(g));
@@ -281,6 +282,11 @@ export const atan2 = binaryOp("atan2", "float", [
   (g, a, b) => div(mul(g, b()), add(square(a()), square(b()))),
   (g, a, b) => div(mul(neg(g), a()), add(square(a()), square(b()))),
 ]);
+/**
+ * ReLU's gradient given its output y and the incoming gradient g, in one kernel. Its own gradient:
+ * none for y (piecewise constant), the same mask for g.
+ */
+const reluBackward = binaryOp("reluBackward", "arith", [(gg) => zerosLike(gg), (gg, y) => reluBackward(y(), gg)]);
 export const eq = binaryOp("eq", "compare");
 export const ne = binaryOp("ne", "compare");
 export const lt = binaryOp("lt", "compare");
@@ -351,7 +357,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
  * its output) notice the overwrite through the shared version counter. Writing through a view
  * rewrites the graph of the view's base (see recordWriteThroughView).
  */
-function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) => Tensor): T {
+export function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) => Tensor): T {
   const recording = isGradEnabled();
   const leafMessage = (what: string): string =>
     `${op}: ${what} that requires grad cannot be modified in place while gradients are recorded; ` +

@@ -133,7 +133,7 @@ const indexSelectOp = defineOp<{ axis: number; index: Tensor }>({
   name: "indexSelect",
   forward([x], { axis, index }) {
     const shape = [...x.shape];
-    shape[axis] = index.numel;
+    shape[axis] = index.numel();
     const out = Tensor.empty(shape, x.dtype);
     backend().indexSelect(x.view_(), axis, index.view_(), out.view_());
     return out;
@@ -144,7 +144,7 @@ const indexSelectOp = defineOp<{ axis: number; index: Tensor }>({
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   if (x.ndim === 0) {
     normalizeDim(dim, 0, "indexSelect");
-    if (index.numel !== 1) throw new Error(`indexSelect: a 0-d input takes a one-element index, got ${fmt(index.shape)}`);
+    if (index.numel() !== 1) throw new Error(`indexSelect: a 0-d input takes a one-element index, got ${fmt(index.shape)}`);
     return reshape(indexSelect(one(x), 0, reshape(index, [1])), []);
   }
   if (index.ndim === 0) index = reshape(index, [1]);
@@ -172,7 +172,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
   if (index.ndim === 0) index = reshape(index, [1]);
   const axis = normalizeDim(dim, x.ndim, "indexAdd");
   if (index.ndim !== 1) throw new Error(`indexAdd: index must be 1-D, got ${fmt(index.shape)}`);
-  const expected = x.shape.map((s, k) => (k === axis ? index.numel : s));
+  const expected = x.shape.map((s, k) => (k === axis ? index.numel() : s));
   if (src.ndim !== x.ndim || src.shape.some((s, k) => s !== expected[k])) {
     throw new Error(`indexAdd: src has shape ${fmt(src.shape)}, expected ${fmt(expected)}`);
   }

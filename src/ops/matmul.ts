@@ -4,7 +4,7 @@ import { promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmt } from "../tensor/shape.js";
 import { type OpDef, apply, backend, defineOp, installMethods } from "./op.js";
 import { expand, reshape, squeeze, to, transpose, unsqueeze } from "./shape.js";
-import { mul } from "./elementwise.js";
+import { add, mul } from "./elementwise.js";
 import { sum } from "./reduce.js";
 
 declare module "../tensor/tensor.js" {
@@ -77,6 +77,52 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const a3 = reshape(expand(a, [...batch, M, K]), [B, M, K]);
   const b3 = reshape(expand(b, [...batch, K, N]), [B, K, N]);
   return reshape(apply(bmmOp, [a3, b3], undefined), [...batch, M, N]);
+}
+
+/**
+ * x [M,K] · wᵀ + b as one op with one backward. Its weight gradient gᵀ·x is computed straight into
+ * w's own [N,K] layout, where matmul(x, w.t()) would produce [K,N] and leave a transposed copy for
+ * `.grad`; the wasm kernel adds the bias before its single copy out of the arena.
+ */
+const linearOp: OpDef<undefined> = defineOp<undefined>({
+  name: "linear",
+  forward([x, w, b]) {
+    const out = Tensor.empty([x.shape[0], w.shape[0]], x.dtype);
+    backend().linear(x.view_(), w.view_(), b ? b.view_() : null, out.view_());
+    return out;
+  },
+  backward: (g, { inputs: [x, w, b], needsInputGrad: [needX, needW, needB] }) => [
+    needX ? matmul(g, w) : null,
+    needW ? matmul(mT(g), x) : null,
+    b && needB ? sum(g, 0) : null,
+  ],
+});
+
+/**
+ * `linear(x, w, b)`: x·wᵀ + b (PyTorch's F.linear), one fused op.
+ *
+ * ```ts
+ * const y = linear(randn([64, 784]), w, b);   // w [256,784], b [256] -> y [64,256]
+ * ```
+ *
+ * Shape: x [*, in], weight [out, in], bias [out] (or null) -> [*, out].
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.ndim !== 2) throw new Error(`linear: weight must be [outFeatures, inFeatures], got ${fmt(weight.shape)}`);
+  const [N, K] = weight.shape;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== K) {
+    throw new Error(`linear: input ${fmt(x.shape)} has ${x.ndim ? x.shape[x.ndim - 1] : "no"} features in its last dim, but the weight ${fmt(weight.shape)} expects ${K}; flatten the input or fix inFeatures`);
+  }
+  if (x.dtype === "bool" || weight.dtype === "bool") throw new Error("linear: bool tensors are not supported; cast them first (x.float())");
+  // A bias that is not one value per output feature broadcasts as PyTorch's does, outside the fused op.
+  const fusedBias = bias && bias.ndim === 1 && bias.shape[0] === N ? bias : null;
+  let dtype = promoteTypes(x.dtype, weight.dtype);
+  if (fusedBias) dtype = promoteTypes(dtype, fusedBias.dtype);
+  const x2 = x.ndim === 2 ? to(x, dtype) : reshape(to(x, dtype), [-1, K]);
+  const inputs = fusedBias ? [x2, to(weight, dtype), to(fusedBias, dtype)] : [x2, to(weight, dtype)];
+  let y = apply(linearOp, inputs, undefined);
+  if (x.ndim !== 2) y = reshape(y, [...x.shape.slice(0, -1), N]);
+  return bias && !fusedBias ? add(y, bias) : y;
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {

@@ -8,7 +8,7 @@ import { gather } from "./indexing.js";
 import { mean } from "./reduce.js";
 import { pair } from "./conv.js";
 
-type Pair = number | readonly [number, number];
+export type Pair = number | readonly [number, number];
 
 export interface Pool2dOptions {
   /** Defaults to the kernel size, as in PyTorch. */
@@ -21,10 +21,8 @@ export interface Pool2dOptions {
   countIncludePad?: boolean;
 }
 
-function poolShape(x: Tensor, kernel: Pair, opts: Pool2dOptions, op: string): [Tensor, boolean, PoolParams, number[]] {
-  const unbatched = x.ndim === 3;
-  const xb = unbatched ? unsqueeze(x, 0) : x;
-  if (xb.ndim !== 4) throw new Error(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
+/** Pooling parameters and output shape for an input of shape [N,C,H,W] (PyTorch's size rules). */
+export function poolParams(shape: readonly number[], kernel: Pair, opts: Pool2dOptions, op: string): [PoolParams, number[]] {
   const k = pair(kernel, "kernelSize", op, 1);
   const stride = pair(opts.stride ?? k, "stride", op, 1);
   const padding = pair(opts.padding ?? 0, "padding", op);
@@ -37,11 +35,19 @@ function poolShape(x: Tensor, kernel: Pair, opts: Pool2dOptions, op: string): [T
     if (opts.ceilMode && (o - 1) * stride[i] >= n + padding[i]) o--;
     return o;
   };
-  const [N, C, H, W] = xb.shape;
+  const [N, C, H, W] = shape;
   const oH = size(H, 0), oW = size(W, 1);
-  if (oH < 1 || oW < 1) throw new Error(`${op}: input ${fmt(x.shape)} is too small for kernel ${fmt(k)}: output would be ${oH}x${oW}`);
+  if (oH < 1 || oW < 1) throw new Error(`${op}: input ${fmt(shape)} is too small for kernel ${fmt(k)}: output would be ${oH}x${oW}`);
   const p: PoolParams = { kernel: k, stride, padding, dilation, countIncludePad: opts.countIncludePad ?? true };
-  return [xb, unbatched, p, [N, C, oH, oW]];
+  return [p, [N, C, oH, oW]];
+}
+
+function poolShape(x: Tensor, kernel: Pair, opts: Pool2dOptions, op: string): [Tensor, boolean, PoolParams, number[]] {
+  const unbatched = x.ndim === 3;
+  const xb = unbatched ? unsqueeze(x, 0) : x;
+  if (xb.ndim !== 4) throw new Error(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
+  const [p, outShape] = poolParams(xb.shape, kernel, opts, op);
+  return [xb, unbatched, p, outShape];
 }
 
 interface MaxAttrs {
@@ -63,7 +69,7 @@ const maxPoolOp: OpDef<MaxAttrs> = defineOp<MaxAttrs>({
 });
 
 /** Routes each output gradient to the input element that won its window. */
-const maxUnpoolOp: OpDef<{ indices: Tensor; inShape: readonly number[] }> = defineOp<{ indices: Tensor; inShape: readonly number[] }>({
+export const maxUnpoolOp: OpDef<{ indices: Tensor; inShape: readonly number[] }> = defineOp<{ indices: Tensor; inShape: readonly number[] }>({
   name: "maxPool2dBackward",
   forward([g], { indices, inShape }) {
     const out = Tensor.empty(inShape, g.dtype);

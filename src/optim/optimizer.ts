@@ -5,6 +5,7 @@
  * Subclasses implement `updateGroup` (one step over one group, already inside `noGrad`) and
  * `checkGroup` (option validation, run on the defaults and on every group added).
  */
+import { describe } from "../tensor/check.js";
 import { Tensor, noGrad, enableGrad, isFloating, type DType, type TypedArray } from "../core.js";
 
 /** Options every optimizer has, e.g. `{ lr: 0.01 }`. */
@@ -279,7 +280,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
             s[name] = value.item();
             continue;
           }
-          if (value.numel !== p.numel || (value.ndim !== 0 && value.shape.join() !== p.shape.join())) {
+          if (value.numel() !== p.numel() || (value.ndim !== 0 && value.shape.join() !== p.shape.join())) {
             throw new Error(`${k}: saved state '${key}' of parameter ${idKey} has shape [${value.shape.join(",")}] but the parameter has shape [${p.shape.join(",")}]; the parameters differ from the ones saved`);
           }
           s[name] = noGrad(() => value.detach().to(p.dtype).reshape(p.shape).contiguous().clone());
@@ -394,13 +395,13 @@ export function checkOption(kind: string, ok: boolean, message: string): void {
 
 /** The checks every optimizer shares: a numeric lr >= 0, and each named option >= 0. */
 export function checkLrAndNonNegative<O extends { lr: number }>(kind: string, o: O, names: readonly (keyof O & string)[]): void {
-  checkOption(kind, typeof o.lr === "number" && o.lr >= 0, `invalid lr ${o.lr}: the learning rate must be a number >= 0`);
-  for (const name of names) checkOption(kind, (o[name] as number) >= 0, `invalid ${name} ${o[name]}: it must be >= 0`);
+  checkOption(kind, typeof o.lr === "number" && o.lr >= 0, `invalid lr ${typeof o.lr === "number" ? o.lr : describe(o.lr)}: the learning rate must be a number >= 0`);
+  for (const name of names) checkOption(kind, typeof o[name] === "number" && (o[name] as number) >= 0, `invalid ${name} ${typeof o[name] === "number" ? o[name] : describe(o[name])}: it must be a number >= 0`);
 }
 
 /** The contiguous elements of `t` as a typed-array window (no copy), for the fused kernels. */
 export function flatData(t: Tensor): TypedArray {
-  return t.storage.data.subarray(t.offset, t.offset + t.numel) as TypedArray;
+  return t.storage.data.subarray(t.offset, t.offset + t.numel()) as TypedArray;
 }
 
 /**

@@ -136,3 +136,37 @@ export function checkSchema(value: unknown, schema: Schema, path: string, fail: 
     checkSchema(obj[k], s, sub, fail);
   }
 }
+
+/** What a Tensor looks like, checked without importing the class (this file sits below it). */
+function isTensor(v: unknown): boolean {
+  const t = v as { shape?: unknown; dtype?: unknown; data?: unknown } | null;
+  return t !== null && typeof t === "object" && Array.isArray(t.shape) && typeof t.dtype === "string" && typeof t.data === "function";
+}
+
+/**
+ * A Tensor argument; a plain array or number gets a hint to wrap it with `tensor(...)`.
+ *
+ * @example checkTensor("mseLoss", "target", target);
+ */
+export function checkTensor(fn: string, arg: string, v: unknown): void {
+  if (isTensor(v)) return;
+  const hint = Array.isArray(v) || typeof v === "number" ? " (wrap plain numbers with tensor(...))" : "";
+  throw new Error(`${fn}: ${arg} must be a Tensor, got ${describe(v)}${hint}`);
+}
+
+/** The dtypes a tensor can have. */
+export const DTYPES = ["float32", "float64", "int32", "bool"] as const;
+
+/**
+ * A tensor dtype (or undefined). "float16"/"bfloat16" get their own hint: they are file formats here.
+ *
+ * @example checkDType("zeros", opts.dtype);
+ */
+export function checkDType(fn: string, dtype: unknown): void {
+  if (dtype === undefined || (typeof dtype === "string" && (DTYPES as readonly string[]).includes(dtype))) return;
+  const half = dtype === "float16" || dtype === "bfloat16" || dtype === "half";
+  throw new Error(
+    `${fn}: dtype must be one of "float32", "float64", "int32", "bool", got ${describe(dtype)}` +
+      (half ? "; 16-bit floats exist only in files (loadWeights reads F16/BF16 safetensors as float32)" : ""),
+  );
+}

@@ -2,6 +2,7 @@
 import { Tensor, type NestedArray } from "./tensor.js";
 import { type DType, type TypedArray, allocate, castScalar, checkFits, dtypeOfArray, isFloating } from "./dtype.js";
 import { checkShape, fmt } from "./shape.js";
+import { checkDType, describe } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
 
 export interface CreateOptions {
@@ -19,6 +20,17 @@ function shapeOf(s: ShapeArg, op: string): number[] {
   return checkShape(typeof s === "number" ? [s] : s, op);
 }
 
+/** The options object of a creation function, checked (JS callers have no compiler). */
+function checkCreate(op: string, opts: CreateOptions): void {
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new Error(`${op}: options must be an object like { dtype: "float32" }, got ${describe(opts)}`);
+  checkDType(op, opts.dtype);
+  if (opts.requiresGrad !== undefined && typeof opts.requiresGrad !== "boolean") throw new Error(`${op}: requiresGrad must be a boolean, got ${describe(opts.requiresGrad)}`);
+}
+
+function checkFill(op: string, value: unknown): void {
+  if (typeof value !== "number" && typeof value !== "boolean") throw new Error(`${op}: the fill value must be a number or boolean, got ${describe(value)}`);
+}
+
 function finish(t: Tensor, opts: CreateOptions): Tensor {
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
@@ -29,6 +41,10 @@ function finish(t: Tensor, opts: CreateOptions): Tensor {
  * float32, booleans bool, and a typed array its own dtype, unless `dtype` says otherwise.
  */
 export function tensor(data: NestedArray | TypedArray, opts: CreateOptions = {}): Tensor {
+  checkCreate("tensor", opts);
+  if (data === undefined || data === null || (typeof data === "object" && !Array.isArray(data) && !ArrayBuffer.isView(data)) || typeof data === "string") {
+    throw new Error(`tensor: data must be a number, a boolean, a (nested) array of them or a typed array, got ${describe(data)}`);
+  }
   if (ArrayBuffer.isView(data)) {
     const src = data as TypedArray;
     const dtype = opts.dtype ?? dtypeOfArray(src);
@@ -79,8 +95,14 @@ function inferDtype(values: (number | boolean)[]): DType {
 
 /** `full([2, 3], 7)`: a tensor filled with one value. */
 export function full(shape: ShapeArg, value: number | boolean, opts: CreateOptions = {}): Tensor {
+  return filled("full", shape, value, opts);
+}
+
+function filled(op: string, shape: ShapeArg, value: number | boolean, opts: CreateOptions): Tensor {
+  checkCreate(op, opts);
+  checkFill(op, value);
   const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
-  const t = Tensor.empty(shapeOf(shape, "full"), dtype);
+  const t = Tensor.empty(shapeOf(shape, op), dtype);
   const v = castScalar(value, dtype);
   if (v !== 0) t.storage.data.fill(v);
   return finish(t, opts);
@@ -88,12 +110,12 @@ export function full(shape: ShapeArg, value: number | boolean, opts: CreateOptio
 
 /** `zeros([2, 3])` */
 export function zeros(shape: ShapeArg, opts: CreateOptions = {}): Tensor {
-  return full(shape, 0, opts);
+  return filled("zeros", shape, 0, opts);
 }
 
 /** `ones([2, 3])` */
 export function ones(shape: ShapeArg, opts: CreateOptions = {}): Tensor {
-  return full(shape, 1, opts);
+  return filled("ones", shape, 1, opts);
 }
 
 /** `zerosLike(x)`: zeros with x's shape and dtype. */
@@ -113,6 +135,10 @@ export function fullLike(t: Tensor, value: number | boolean, opts: CreateOptions
 
 /** `arange(5)` = [0..4]; `arange(1, 2, 0.25)`. Integers give int32, as PyTorch's int64. */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  checkCreate("arange", opts);
+  for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
+    if (v !== undefined && (typeof v !== "number" || Number.isNaN(v))) throw new Error(`arange: ${name} must be a number, got ${describe(v)}`);
+  }
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
   if ((end - start) * step < 0) {
@@ -127,6 +153,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 
 /** `linspace(0, 1, 5)` = [0, 0.25, 0.5, 0.75, 1]. */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  checkCreate("linspace", opts);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = opts.dtype ?? "float32";
   const out = allocate(dtype, steps);
@@ -144,6 +171,8 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
 }
 
 function randomFill(shape: ShapeArg, op: string, opts: RandomOptions, draw: (g: Generator) => number, integral = false): Tensor {
+  checkCreate(op, opts);
+  if (opts.generator !== undefined && typeof (opts.generator as { random?: unknown })?.random !== "function") throw new Error(`${op}: generator must be a Generator (new Generator(seed)), got ${describe(opts.generator)}`);
   const dtype = opts.dtype ?? "float32";
   if (!integral && !isFloating(dtype)) throw new Error(`${op}: dtype must be floating (float32 or float64), got ${dtype}; use randint for integers`);
   const t = Tensor.empty(shapeOf(shape, op), dtype);

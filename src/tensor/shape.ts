@@ -1,4 +1,5 @@
 /** Shape and stride arithmetic shared by the front end and the backends. */
+import { describe } from "./check.js";
 
 export type Shape = readonly number[];
 
@@ -76,6 +77,7 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
 }
 
 export function checkShape(shape: readonly number[], op: string): number[] {
+  if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of non-negative integers (or one integer), got ${describe(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid shape ${fmt(shape)}: sizes must be non-negative integers`);
   }

@@ -1,5 +1,7 @@
 /** Reference convolution and pooling: direct loops, written for clarity, not speed. */
-import type { ConvParams, PoolParams, View } from "../backend.js";
+import type { Backend, ConvParams, PoolParams, View } from "../backend.js";
+import { allocate } from "../../tensor/dtype.js";
+import { contiguousStrides, numel } from "../../tensor/shape.js";
 import { toFloat64, writeFrom } from "./strided.js";
 
 interface ConvDims {
@@ -164,4 +166,20 @@ export function avgPool2dBackward(gy: View, out: View, p: PoolParams): void {
     for (const t of taps) gx[pl * plane + t] += v;
   });
   writeFrom(out, gx);
+}
+
+/**
+ * The fused conv2d + bias + ReLU (+ max-pool) as its definition: the three kernels in turn through
+ * `b` (the js backend, or the wasm backend's fallback for shapes its fused kernel does not take).
+ */
+export function conv2dReluPool(
+  b: Pick<Backend, "conv2d" | "unary" | "maxPool2d" | "copy">, x: View, w: View, bias: View | null, out: View, indices: View | null,
+  p: ConvParams, pool: PoolParams | null, convShape: readonly number[],
+): void {
+  const y: View = { data: allocate(out.dtype, numel(convShape)), dtype: out.dtype, shape: [...convShape], strides: contiguousStrides(convShape), offset: 0 };
+  b.conv2d(x, w, bias, y, p);
+  b.unary("relu", y, y);
+  if (!pool) return b.copy(y, out);
+  if (!indices) throw new Error("conv2dReluPool: indices are required with pooling");
+  b.maxPool2d(y, out, indices, pool);
 }

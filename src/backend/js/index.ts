@@ -4,11 +4,12 @@
  * Arithmetic is done in double precision and rounded once when stored.
  */
 import type {
-  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, SgdParams, UnaryOp, View,
+  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, ScanOp, SgdParams, UnaryOp, View,
 } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import * as conv from "./conv.js";
+import * as sorting from "./sort.js";
 import { erf, gelu, geluTanh, remainder, roundHalfEven, sigmoid } from "./math.js";
 import { dense, offsets, permuted, toFloat64, writeFrom } from "./strided.js";
 
@@ -65,6 +66,7 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
   logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
   logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
+  reluBackward: (y, g) => (y <= 0 ? 0 : g),
 };
 
 /** Calls f(i, storageIndex) for each element of v in row-major order. */
@@ -179,6 +181,14 @@ export class JsBackend implements Backend {
     });
   }
 
+  scan(op: ScanOp, x: View, axis: number, out: View, indices: View | null): void {
+    sorting.scan(op, x, axis, out, indices);
+  }
+
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void {
+    sorting.sort(x, axis, descending, values, indices);
+  }
+
   softmax(x: View, axis: number, log: boolean, out: View): void {
     this.scanAlong(x, axis, out, (line) => {
       let m = -Infinity;
@@ -228,6 +238,53 @@ export class JsBackend implements Backend {
         }
         res.set(row, (bi * M + i) * N);
       }
+    }
+    store(out, res);
+  }
+
+  linear(x: View, w: View, bias: View | null, out: View): void {
+    const [M, K] = x.shape;
+    const N = w.shape[0];
+    const out3 = { ...out, shape: [1, M, N], strides: [0, ...out.strides] };
+    this.matmul(
+      { ...x, shape: [1, M, K], strides: [0, ...x.strides] },
+      { ...w, shape: [1, K, N], strides: [0, w.strides[1], w.strides[0]] },
+      out3,
+    );
+    // The bias goes on after the product is rounded, as in the unfused composition.
+    if (bias) this.binary("add", out, { ...bias, shape: [M, N], strides: [0, bias.strides[0]] }, out);
+  }
+
+  crossEntropy(x: View, target: View, ignoreIndex: number, out: View): void {
+    const [N, C] = x.shape;
+    const t = toFloat64(target);
+    const res = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      if (t[i] === ignoreIndex) continue;
+      const row = x.offset + i * x.strides[0], sc = x.strides[1];
+      let m = -Infinity;
+      for (let c = 0; c < C; c++) m = Math.max(m, x.data[row + c * sc]);
+      if (m === -Infinity) m = 0;
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(x.data[row + c * sc] - m);
+      res[i] = m + Math.log(s) - x.data[row + t[i] * sc];
+    }
+    store(out, res);
+  }
+
+  crossEntropyBackward(x: View, target: View, g: View, ignoreIndex: number, out: View): void {
+    const [N, C] = x.shape;
+    const t = toFloat64(target), gv = toFloat64(g);
+    const res = new Float64Array(N * C);
+    for (let i = 0; i < N; i++) {
+      if (t[i] === ignoreIndex) continue;
+      const row = x.offset + i * x.strides[0], sc = x.strides[1];
+      let m = -Infinity;
+      for (let c = 0; c < C; c++) m = Math.max(m, x.data[row + c * sc]);
+      if (m === -Infinity) m = 0;
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(x.data[row + c * sc] - m);
+      for (let c = 0; c < C; c++) res[i * C + c] = gv[i] * (Math.exp(x.data[row + c * sc] - m) / s - (c === t[i] ? 1 : 0));
     }
     store(out, res);
   }
@@ -297,6 +354,9 @@ export class JsBackend implements Backend {
   }
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
     conv.conv2dBackwardWeight(x, gy, out, p);
+  }
+  conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void {
+    conv.conv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
   }
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
     conv.maxPool2d(x, out, indices, p);

@@ -6,15 +6,16 @@
  * run on the js reference backend, which this backend is tested against.
  */
 import type {
-  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, SgdParams, UnaryOp, View,
+  AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, ScanOp, SgdParams, UnaryOp, View,
 } from "../backend.js";
 import { registerBackend } from "../index.js";
 import { JsBackend } from "../js/index.js";
 import { dense, offsets, writeFrom } from "../js/strided.js";
+import { conv2dReluPool as jsConv2dReluPool } from "../js/conv.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
-import { Pool } from "./pool.js";
+import { MAX_THREADS, Pool } from "./pool.js";
 
 // Kernel exports the pool can run, by index.
 const TASKS = [
@@ -30,20 +31,49 @@ const UNARY: Partial<Record<UnaryOp | ParamUnaryOp | "copy", number>> = {
   rsqrt: 10, exp: 11, log: 12, log1p: 13, expm1: 14, sin: 15, cos: 16, tanh: 17, sigmoid: 18, sign: 19,
   leakyRelu: 20, elu: 21, clamp: 22, powScalar: 23,
 };
-const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, reluBackward: 7 };
 const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 const REDUCE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
 // Conversions castTask does: [source dtype, target dtype] -> kind.
 const CASTS: Record<string, number> = { "bool>float32": 0, "int32>float32": 1, "float32>bool": 2 };
 
+// conv2dTask's epilogues (assembly/convdirect.ts).
+const EPI_RELU = 1, EPI_RELU_POOL = 2;
+
 // Below these sizes a kernel stays on the calling thread: waking helpers would cost more than it saves.
 const PAR_ELEMENTS = 1 << 16;
 const PAR_FLOPS = 1 << 21;
+
+// Up to this many elements, add/sub/mul/div run in JavaScript without touching the arena (smallBinary).
+const SMALL_ELEMENTS = 1024;
+const SMALL_BINARY = new Set<BinaryOp>(["add", "sub", "mul", "div", "reluBackward"]);
+const allZero = (s: readonly number[]) => s.every((v) => v === 0);
 
 // Leaves the first 64 KiB to the module's constant tables (its data segments start at 1 KiB).
 const ARENA_BASE = 65536;
 
 // ---- threads ---------------------------------------------------------------------------------
+
+/** Cores this process may use: a thread beyond them only takes turns with the others. */
+function availableCores(): number {
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
+  if (os) return Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+let capNotified = false;
+
+/** n, capped at the available cores, with a one-line notice (once) when that lowers a request. */
+function capped(n: number, source: string): number {
+  const cores = availableCores();
+  if (n <= cores) return n;
+  if (!capNotified) {
+    capNotified = true;
+    console.warn(`deeptype: ${source} asks for ${n} threads but this machine has ${cores} cores available; using ${cores} (more threads than cores only slow kernels down)`);
+  }
+  return cores;
+}
 
 function defaultThreads(): number {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DEEPTYPE_NUM_THREADS;
@@ -52,24 +82,25 @@ function defaultThreads(): number {
     if (!Number.isInteger(n) || n < 1) {
       throw new Error(`DEEPTYPE_NUM_THREADS must be a positive integer, got "${env}" (unset it to use every core)`);
     }
-    return n;
+    return capped(n, "DEEPTYPE_NUM_THREADS");
   }
-  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
-  if (os) return Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
-  return 1;
+  return availableCores();
 }
 
 let numThreads: number | null = null;
 
-/** `setNumThreads(2)`: how many threads (the calling one included) big wasm kernels may use. */
+/**
+ * `setNumThreads(2)`: how many threads (the calling one included) big wasm kernels may use; more
+ * than the available cores is lowered to the core count, with a one-line notice.
+ */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) {
     throw new Error(`setNumThreads: expected a positive integer number of threads, got ${n} (use 1 to run on the calling thread only)`);
   }
-  numThreads = n;
+  numThreads = capped(Math.min(n, MAX_THREADS), "setNumThreads");
 }
 
-/** The thread count wasm kernels use: setNumThreads, else DEEPTYPE_NUM_THREADS, else every core. */
+/** The thread count wasm kernels use: setNumThreads, else DEEPTYPE_NUM_THREADS, else every core (never more than the cores). */
 export function getNumThreads(): number {
   if (numThreads === null) numThreads = defaultThreads();
   return numThreads;
@@ -102,6 +133,9 @@ class Arena {
   alloc(bytes: number): number {
     const p = this.top;
     this.top = p + Math.ceil(Math.max(bytes, 4) / 64) * 64;
+    // The cached views' length is the memory's size as of the last growth (reading memory.buffer of a
+    // shared memory is slow enough to show in small ops); only growing changes it.
+    if (this.top <= this.f32.byteLength) return p;
     const have = this.memory.buffer.byteLength;
     if (this.top > have) {
       const pages = Math.ceil((this.top - have) / 65536);
@@ -329,6 +363,7 @@ export class WasmBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: View, b: View, out: View): void {
+    if (this.smallBinary(op, a, b, out)) return;
     const cmp = COMPARE[op];
     if (cmp !== undefined && isF32(a, b) && isBool(out) && this.elementwise(T.compareTask, [cmp], [a, b], out)) return;
     const code = BINARY[op];
@@ -348,6 +383,28 @@ export class WasmBackend implements Backend {
       }
     }
     this.js.binary(op, a, b, out);
+  }
+
+  /**
+   * Small float32 add/sub/mul/div/reluBackward on dense or scalar-broadcast operands, computed here in
+   * JavaScript: staging into the arena and calling into wasm costs more than the arithmetic below
+   * SMALL_ELEMENTS. Bitwise the same as the kernel: each of these operations on two float32 values,
+   * done in double precision and rounded once to float32, is the correctly rounded float32 result.
+   */
+  private smallBinary(op: BinaryOp, a: View, b: View, out: View): boolean {
+    const n = numel(out.shape);
+    if (n > SMALL_ELEMENTS || !SMALL_BINARY.has(op) || !isF32(a, b, out) || !dense(out)) return false;
+    const sa = dense(a) ? 1 : allZero(a.strides) ? 0 : -1, sb = dense(b) ? 1 : allZero(b.strides) ? 0 : -1;
+    if (sa < 0 || sb < 0) return false;
+    const x = a.data, y = b.data, o = out.data;
+    let i = a.offset, j = b.offset, k = out.offset;
+    const end = k + n;
+    if (op === "add") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] + y[j];
+    else if (op === "sub") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] - y[j];
+    else if (op === "mul") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] * y[j];
+    else if (op === "div") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] / y[j];
+    else for (; k < end; k++, i += sa, j += sb) o[k] = x[i] <= 0 ? 0 : y[j];
+    return true;
   }
 
   where(cond: View, a: View, b: View, out: View): void {
@@ -387,6 +444,14 @@ export class WasmBackend implements Backend {
     this.js.cumsum(x, axis, out);
   }
 
+  scan(op: ScanOp, x: View, axis: number, out: View, indices: View | null): void {
+    this.js.scan(op, x, axis, out, indices);
+  }
+
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void {
+    this.js.sort(x, axis, descending, values, indices);
+  }
+
   softmax(x: View, axis: number, log: boolean, out: View): void {
     if (isF32(x, out) && numel(x.shape) > 0) {
       this.arena.reset();
@@ -406,10 +471,17 @@ export class WasmBackend implements Backend {
 
   matmul(a: View, b: View, out: View): void {
     if (!isF32(a, b, out)) return this.js.matmul(a, b, out);
-    const [B, M, K] = a.shape;
+    const [B, M] = a.shape;
     const N = b.shape[2];
     if (B * M * N === 0) return;
     this.arena.reset();
+    this.unstage(this.gemm(a, b), out);
+  }
+
+  /** Stages a [B,M,K] and b [B,K,N] and multiplies them into a fresh contiguous block of the arena (its address). */
+  private gemm(a: View, b: View): number {
+    const [B, M, K] = a.shape;
+    const N = b.shape[2];
     const sa = this.stage(a), sb = this.stage(b);
     const o = this.arena.alloc(B * M * N * 4);
     const nt = this.threads(B * M * N * K, PAR_FLOPS);
@@ -419,7 +491,35 @@ export class WasmBackend implements Backend {
       B, M, N, K, sa.ptr, sa.strides[0], sa.strides[1], sa.strides[2],
       sb.ptr, sb.strides[0], sb.strides[1], sb.strides[2], o, scratch, scratchStride,
     ]);
+    return o;
+  }
+
+  linear(x: View, w: View, bias: View | null, out: View): void {
+    if (!isF32(x, w, out) || (bias && !isF32(bias))) return this.js.linear(x, w, bias, out);
+    const [M, K] = x.shape;
+    const N = w.shape[0];
+    if (M * N === 0) return;
+    this.arena.reset();
+    // wᵀ is a strided view of w: the GEMM packs it from there, so no transposed copy is made.
+    const o = this.gemm(
+      { ...x, shape: [1, M, K], strides: [0, ...x.strides] },
+      { ...w, shape: [1, K, N], strides: [0, w.strides[1], w.strides[0]] },
+    );
+    if (bias) {
+      // The bias is added in the arena, before the one copy back out.
+      const sb = this.stage(bias);
+      this.run(T.binaryTask, this.threads(M * N, PAR_ELEMENTS), [BINARY.add!, 1, 1, M, N, o, 0, 0, N, 1, sb.ptr, 0, 0, 0, sb.strides[0], o]);
+    }
     this.unstage(o, out);
+  }
+
+  // Rows of C classes are small (N·C numbers per batch): copying them into the arena would cost more
+  // than the arithmetic, so these run in the reference kernels.
+  crossEntropy(x: View, target: View, ignoreIndex: number, out: View): void {
+    this.js.crossEntropy(x, target, ignoreIndex, out);
+  }
+  crossEntropyBackward(x: View, target: View, g: View, ignoreIndex: number, out: View): void {
+    this.js.crossEntropyBackward(x, target, g, ignoreIndex, out);
   }
 
   // ---- indexing (reference kernels) ------------------------------------------------------------
@@ -489,6 +589,30 @@ export class WasmBackend implements Backend {
     const result = this.arena.alloc(n * 4);
     this.run(T.sumPartialsTask, this.threads(n, PAR_ELEMENTS), [p.groups, s.og, s.Kc, s.nt, partials, result]);
     this.unstage(result, out);
+  }
+
+  /**
+   * One kernel when conv2dTask can fuse it (stride 1, not 1×1, float32; pool absent or 2×2 stride 2
+   * unpadded, floor mode): ReLU and the pool run in the conv's epilogue on its output tile, so the
+   * full-size conv output never leaves the arena. Anything else runs the three kernels in turn.
+   */
+  conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void {
+    const [kH, kW] = [w.shape[2], w.shape[3]];
+    const [oH, oW] = [convShape[2], convShape[3]];
+    const pool2 = pool !== null && pool.kernel.every((k) => k === 2) && pool.stride.every((s) => s === 2) && pool.padding.every((q) => q === 0) &&
+      pool.dilation.every((d) => d === 1) && out.shape[2] === oH >> 1 && out.shape[3] === oW >> 1 && indices?.data instanceof Int32Array;
+    const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
+      this.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
+    if (!fusable) return jsConv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
+    this.arena.reset();
+    const s = this.convSetup(x.shape, w.shape, convShape, p);
+    const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
+    const n = numel(out.shape);
+    const o = this.arena.alloc(n * 4), oi = pool ? this.arena.alloc(n * 4) : 0;
+    const scratch = this.arena.alloc(s.stride * s.nt);
+    this.run(T.conv2dTask, s.nt, [...s.dimsArgs, px, pw, pb, o, scratch, s.stride, pool ? EPI_RELU_POOL : EPI_RELU, oi]);
+    this.unstage(o, out);
+    if (pool && indices) this.unstage(oi, indices);
   }
 
   // ---- pooling ---------------------------------------------------------------------------------

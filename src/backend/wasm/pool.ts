@@ -1,8 +1,19 @@
 /**
  * A persistent pool of worker threads sharing the kernels' WebAssembly.Memory. A job is one kernel
- * export called as f(tid, nThreads, ...args) on every participating thread; the calling thread is
- * tid 0 and takes its share too. Workers spin briefly after a job (waking a spinning worker costs
- * well under a microsecond, a blocked one ~15 µs) and then block in Atomics.wait.
+ * export called as f(tid, nThreads, ...args) for every share tid; the calling thread runs share 0.
+ *
+ * Shares are claimed, not assigned: each share 1..n-1 has a claim word, and whoever swaps in the
+ * job's generation first runs it. The calling thread, once its own share is done, claims every share
+ * whose helper has not started yet and runs it itself (a kernel's share depends only on tid and n, so
+ * the result is the same whoever computes it). On a busy machine a helper that is not scheduled in
+ * time therefore costs nothing: the job finishes in about the single-thread time instead of waiting
+ * for it, which is what keeps 2 threads from being slower than 1.
+ *
+ * Helpers spin for a while after a job (waking a spinning helper costs well under a microsecond, a
+ * blocked one ~15 µs) and then block in Atomics.wait. The spin window adapts per helper: it doubles
+ * when the next job arrived while spinning and the helper got its share, and halves when the helper
+ * had to block or arrived too late to claim its share (the machine is oversubscribed or jobs are far
+ * apart), so idle or crowded helpers stop taking CPU time from the calling thread.
  *
  * Only Node has worker_threads here; elsewhere the pool reports 0 helpers and kernels run on the
  * calling thread with the same results.
@@ -10,10 +21,15 @@
 import type { Kernels } from "./loader.js";
 import { nodeBuiltin } from "./loader.js";
 
-// Control words (Int32 indices into the control buffer).
-const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7;
+// Control words (Int32 indices into the control buffer); the claim word of share i is CLAIM + i.
+const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, CLAIM = 8;
+/** The most threads a job may use (the claim words that fit the control buffer). */
+export const MAX_THREADS = 256;
 const MAX_ARGS = 64;
-const SPIN = 20000;
+// Helper spin window in microseconds: starts at the upper bound, adapts between the two.
+const SPIN_MAX_US = 200, SPIN_MIN_US = 2;
+// How long the calling thread spins for helpers that are running a share before it blocks.
+const WAIT_SPIN_US = 50;
 
 // Plain JavaScript so it runs as an `eval` worker under tsx and from dist alike. The module comes
 // compiled, so a worker only instantiates it (the data segments it rewrites hold constant tables).
@@ -26,32 +42,44 @@ try {
   const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
   fns = d.names.map((n) => inst.exports[n]);
 } catch (e) {
-  // The caller is blocked waiting for this thread's share: tell it, rather than let it wait forever.
+  // Tell the calling thread, which then runs this helper's shares itself.
   Atomics.store(ctrl, ${FATAL}, 1);
   Atomics.notify(ctrl, ${DONE});
   throw e;
 }
 const args = new Float64Array(d.args);
 const id = d.id;
-let seen = 0;
+let seen = 0, spinUs = ${SPIN_MAX_US};
 for (;;) {
-  let g, spins = 0;
-  while ((g = Atomics.load(ctrl, ${GEN})) === seen) {
-    if (++spins > ${SPIN}) { Atomics.wait(ctrl, ${GEN}, seen); spins = 0; }
+  let g = Atomics.load(ctrl, ${GEN}), blocked = false;
+  if (g === seen) {
+    const t0 = performance.now();
+    for (let i = 1; (g = Atomics.load(ctrl, ${GEN})) === seen; i++) {
+      if ((i & 63) === 0 && performance.now() - t0 > spinUs / 1000) {
+        Atomics.wait(ctrl, ${GEN}, seen);
+        blocked = true;
+      }
+    }
   }
   seen = g;
   if (Atomics.load(ctrl, ${QUIT})) break;
   const nt = Atomics.load(ctrl, ${NT});
+  let ran = false;
   if (id < nt) {
-    try {
-      const a = Array.from(args.subarray(0, ctrl[${NARGS}]));
-      fns[ctrl[${KID}]](id, nt, ...a);
-    } catch (e) {
-      Atomics.store(ctrl, ${ERR}, 1);
+    const c = Atomics.load(ctrl, ${CLAIM} + id);
+    // A claim older than this job (wrap-safe) is free; the calling thread may have taken it already.
+    if (((g - c) | 0) > 0 && Atomics.compareExchange(ctrl, ${CLAIM} + id, c, g) === c) {
+      ran = true;
+      try {
+        fns[ctrl[${KID}]](id, nt, ...args.subarray(0, ctrl[${NARGS}]));
+      } catch (e) {
+        Atomics.store(ctrl, ${ERR}, 1);
+      }
+      Atomics.add(ctrl, ${DONE}, 1);
+      Atomics.notify(ctrl, ${DONE});
     }
-    Atomics.add(ctrl, ${DONE}, 1);
-    Atomics.notify(ctrl, ${DONE});
   }
+  spinUs = ran && !blocked ? Math.min(${SPIN_MAX_US}, spinUs * 2) : Math.max(${SPIN_MIN_US}, spinUs / 2);
 }
 `;
 
@@ -69,11 +97,12 @@ function sharedBuffer(bytes: number): ArrayBufferLike {
 
 export class Pool {
   // Pages without cross-origin isolation have no SharedArrayBuffer; they never start helpers.
-  private readonly ctrl = new Int32Array(sharedBuffer(64));
+  private readonly ctrl = new Int32Array(sharedBuffer((CLAIM + MAX_THREADS) * 4));
   private readonly args = new Float64Array(sharedBuffer(MAX_ARGS * 8));
   private readonly workers: WorkerLike[] = [];
   private readonly fns: Array<(...a: number[]) => void>;
   private readonly wt: WorkerThreads | null = nodeBuiltin<WorkerThreads>("node:worker_threads");
+  private gen = 0;
 
   constructor(private readonly k: Kernels, private readonly names: readonly string[]) {
     this.fns = names.map((n) => {
@@ -110,7 +139,7 @@ export class Pool {
     }
   }
 
-  /** Runs kernel `id` on `nt` threads (this one included) and returns when all have finished. */
+  /** Runs kernel `id` as `nt` shares (this thread takes share 0 and any share no helper claimed) and returns when all are done. */
   run(id: number, nt: number, args: readonly number[]): void {
     const f = this.fns[id];
     if (nt <= 1 || !this.threaded) {
@@ -118,30 +147,45 @@ export class Pool {
       return;
     }
     if (args.length > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length})`);
+    if (nt > MAX_THREADS) nt = MAX_THREADS;
     this.ensure(nt);
     const c = this.ctrl;
     this.args.set(args);
+    const g = (this.gen = (this.gen + 1) | 0);
     Atomics.store(c, NT, nt);
     Atomics.store(c, KID, id);
     Atomics.store(c, NARGS, args.length);
     Atomics.store(c, DONE, 0);
     Atomics.store(c, ERR, 0);
-    Atomics.add(c, GEN, 1);
+    // Publishes the job: everything above is visible to a helper that reads this generation.
+    Atomics.store(c, GEN, g);
     Atomics.notify(c, GEN);
     let failure: unknown = null;
+    let helped = nt - 1;
     try {
       f(0, nt, ...args);
+      for (let i = 1; i < nt; i++) {
+        const v = Atomics.load(c, CLAIM + i);
+        if (v !== g && Atomics.compareExchange(c, CLAIM + i, v, g) === v) {
+          helped--;
+          f(i, nt, ...args);
+        }
+      }
     } catch (e) {
       failure = e;
-    }
-    // Always wait: helpers may still be writing into memory the next op is about to reuse.
-    let spins = 0;
-    for (let done; (done = Atomics.load(c, DONE)) < nt - 1; ) {
-      if (Atomics.load(c, FATAL)) {
-        this.broken = true;
-        throw new Error("wasm backend: a worker thread could not start, so this op is incomplete; later ops run on one thread (setNumThreads(1) avoids workers)");
+      // Shares nobody claimed yet must not start after this job is abandoned.
+      for (let i = 1; i < nt; i++) {
+        const v = Atomics.load(c, CLAIM + i);
+        if (v !== g && Atomics.compareExchange(c, CLAIM + i, v, g) === v) helped--;
       }
-      if (++spins > SPIN) Atomics.wait(c, DONE, done, 50);
+    }
+    // Always wait for claimed shares: helpers may still be writing memory the next op reuses.
+    const t0 = performance.now();
+    let spinning = true;
+    for (let done; (done = Atomics.load(c, DONE)) < helped; ) {
+      if (Atomics.load(c, FATAL)) this.broken = true;
+      if (spinning && performance.now() - t0 > WAIT_SPIN_US / 1000) spinning = false;
+      if (!spinning) Atomics.wait(c, DONE, done, 50);
     }
     if (failure) throw failure;
     if (Atomics.load(c, ERR)) throw new Error(`wasm backend: kernel ${this.names[id]} failed on a worker thread`);

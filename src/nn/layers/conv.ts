@@ -1,5 +1,7 @@
 /** Convolution layers: Conv1d, Conv2d, ConvTranspose2d (PyTorch layouts, so weights move between the two). */
-import { Tensor, zeros, conv1d, conv2d, convTranspose2d, type Generator } from "../../core.js";
+import { positionalOptions, type PositionalArgs } from "../positional.js";
+import { describe } from "../../tensor/check.js";
+import { Tensor, zeros, conv1d, conv2d, conv2dRelu, convTranspose2d, type Conv2dOptions, type FusedMaxPool2d, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool, pyTuple, fmtShape } from "../module.js";
 import { defaultLinearInit, checkCount, type LayerOptions } from "./linear.js";
 import { calculateFanInAndFanOut } from "../init.js";
@@ -16,7 +18,17 @@ export interface ConvOptions<P> extends LayerOptions {
   bias?: boolean;
 }
 
+/** PyTorch's positional order after kernel_size: `nn.Conv2d(3, 16, 3, 1, 1)` is stride 1, padding 1. */
+type ConvPositional<P> = [stride: P, padding: P | "same" | "valid", dilation: P, groups: number, bias: boolean];
+const CONV_POSITIONAL = ["stride", "padding", "dilation", "groups", "bias"] as const;
+
+/** Options of ConvTranspose2d (no "same"/"valid" padding; an output padding instead). */
+export type ConvTransposeOptions = Omit<ConvOptions<Pair>, "padding"> & { padding?: Pair; outputPadding?: Pair };
+type ConvTransposePositional = [stride: Pair, padding: Pair, outputPadding: Pair, groups: number, bias: boolean, dilation: Pair];
+const CONV_TRANSPOSE_POSITIONAL = ["stride", "padding", "outputPadding", "groups", "bias", "dilation"] as const;
+
 function tuple(v: Pair | number, n: number, layer: string, name: string, min: number): number[] {
+  if (typeof v !== "number" && !Array.isArray(v)) throw new Error(`${layer}: ${name} must be ${n === 1 ? "an integer" : `an integer or ${n} integers`} >= ${min}, got ${describe(v)}`);
   const a = typeof v === "number" ? new Array<number>(n).fill(v) : [...v];
   if (a.length !== n || a.some((x) => !Number.isInteger(x) || x < min)) {
     throw new Error(`${layer}: ${name} must be ${n === 1 ? "an integer" : `an integer or ${n} integers`} >= ${min}, got ${JSON.stringify(v)}`);
@@ -114,8 +126,8 @@ abstract class ConvNd extends Module {
  * Lout = ⌊(L + 2·padding − dilation·(k−1) − 1)/stride⌋ + 1; weight [outChannels, inChannels/groups, k].
  */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number, opts: ConvOptions<number> = {}) {
-    super("Conv1d", 1, false, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: number, ...args: PositionalArgs<ConvPositional<number>, ConvOptions<number>>) {
+    super("Conv1d", 1, false, inChannels, outChannels, kernelSize, positionalOptions("Conv1d", CONV_POSITIONAL, args));
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "Conv1d", 1);
@@ -129,6 +141,7 @@ export class Conv1d extends ConvNd {
  *
  * ```ts
  * const conv = new nn.Conv2d(3, 16, 3, { padding: "same" });
+ * const same = new nn.Conv2d(3, 16, 3, 1, 1); // PyTorch's positional stride, padding (then dilation, groups, bias)
  * ```
  *
  * Shape: input [N, inChannels, H, W] (or [inChannels, H, W]) -> [N, outChannels, Hout, Wout],
@@ -136,15 +149,27 @@ export class Conv1d extends ConvNd {
  * weight [outChannels, inChannels/groups, kH, kW], bias [outChannels].
  */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvOptions<Pair> = {}) {
-    super("Conv2d", 2, false, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: PositionalArgs<ConvPositional<Pair>, ConvOptions<Pair>>) {
+    super("Conv2d", 2, false, inChannels, outChannels, kernelSize, positionalOptions("Conv2d", CONV_POSITIONAL, args));
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "Conv2d", 2);
+    return conv2d(x, this.weight, this.bias, this.options());
+  }
+
+  /**
+   * `conv.forwardRelu(x, {kernelSize: 2})`: relu(forward(x)), then max-pooled when `pool` is given,
+   * as one fused op (one kernel, one backward). nn.Sequential runs Conv2d → ReLU (→ MaxPool2d)
+   * through this; the result equals the layers run one by one.
+   */
+  forwardRelu(x: Tensor, pool?: FusedMaxPool2d | null): Tensor {
+    this.checkInput(x, "Conv2d", 2);
+    return conv2dRelu(x, this.weight, this.bias, this.options(), pool);
+  }
+
+  private options(): Conv2dOptions {
     const padding = typeof this.padding === "string" ? this.padding : ([this.padding[0], this.padding[1]] as const);
-    return conv2d(x, this.weight, this.bias, {
-      stride: [this.stride[0], this.stride[1]], padding, dilation: [this.dilation[0], this.dilation[1]], groups: this.groups,
-    });
+    return { stride: [this.stride[0], this.stride[1]], padding, dilation: [this.dilation[0], this.dilation[1]], groups: this.groups };
   }
 }
 
@@ -160,8 +185,8 @@ export class Conv2d extends ConvNd {
  * weight [inChannels, outChannels/groups, kH, kW], bias [outChannels].
  */
 export class ConvTranspose2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Omit<ConvOptions<Pair>, "padding"> & { padding?: Pair; outputPadding?: Pair } = {}) {
-    super("ConvTranspose2d", 2, true, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: PositionalArgs<ConvTransposePositional, ConvTransposeOptions>) {
+    super("ConvTranspose2d", 2, true, inChannels, outChannels, kernelSize, positionalOptions("ConvTranspose2d", CONV_TRANSPOSE_POSITIONAL, args));
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "ConvTranspose2d", 2);

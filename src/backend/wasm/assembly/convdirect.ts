@@ -11,6 +11,7 @@
 // kernel) and the weight gradient as direct dot products were measured too and lost to im2col +
 // GEMM (with the SIMD transposing packs in gemm.ts) on the MNIST shapes, so they are not used.
 import { MR } from "./gemm";
+import { maxWindow1, maxWindows4 } from "./pool";
 
 const NB: i32 = 8;
 
@@ -38,7 +39,8 @@ export function directScratchBytes(M: i32, Cin: i32, kH: i32, kW: i32, dH: i32, 
   const rows = blockRows(M, Cin, Wp, oRows);
   const Hb = rows + (kH - 1) * dH;
   const Qr = rup(rows * Wp, NB);
-  return (rup(M, MR) * Kd + Kd + Cin * Hb * Wp + Wp + 16 + rup(M, MR) * Qr) * 4 + 256;
+  // offs | padded band | tile | epiPool's 16-float tail rows, plus alignment slack
+  return (rup(Kd, 16) + Cin * Hb * Wp + Wp + 16 + rup(M, MR) * Qr + 16) * 4 + 256;
 }
 
 /** Packs the weights w[M, Cin, kH, kW] as MR-row slivers, k-major ([sliver][k][MR], zero rows past M). */
@@ -139,49 +141,46 @@ function micro(kd: i32, pa: usize, xb: usize, offs: usize, c: usize, ldc: usize)
   }
   for (; j < n; j++) {
     let v = load<f32>(src + <usize>j * 4) + bias;
-    if (relu) v = v > 0 ? v : v != v ? v : 0;
+    if (relu) v = relu1(v);
     store<f32>(dst + <usize>j * 4, v);
   }
 }
 
 // Bias + ReLU + 2×2 stride-2 max-pool of tile rows t0 and t0 + Wp into pooled row `po` (pW outputs);
-// indices are flat positions in the conv output plane (row h of width oW). Scan order and the NaN
-// and tie rules are maxPool2d's: the first maximum wins, a NaN wins and ends the scan.
-function epiPool(t0: usize, Wp: i32, pW: i32, h: i32, oW: i32, bias: f32, po: usize, pi: usize): void {
+// indices are flat positions in the conv output plane (row h of width oW), as maxPool2d's.
+function epiPool(t0: usize, Wp: i32, pW: i32, h: i32, oW: i32, bias: f32, po: usize, pi: usize, row: usize): void {
   const t1 = t0 + <usize>Wp * 4;
   const bv = f32x4.splat(bias), z = f32x4.splat(0);
   const lane = i32x4(0, 2, 4, 6);
   let j = 0;
-  for (; j + 4 <= pW; j += 4) {
-    const s = <usize>(2 * j) * 4;
-    const r00 = f32x4.max(f32x4.add(v128.load(t0 + s), bv), z), r01 = f32x4.max(f32x4.add(v128.load(t0 + s, 16), bv), z);
-    const r10 = f32x4.max(f32x4.add(v128.load(t1 + s), bv), z), r11 = f32x4.max(f32x4.add(v128.load(t1 + s, 16), bv), z);
-    const a = v128.shuffle<f32>(r00, r01, 0, 2, 4, 6), b = v128.shuffle<f32>(r00, r01, 1, 3, 5, 7);
-    const c = v128.shuffle<f32>(r10, r11, 0, 2, 4, 6), d = v128.shuffle<f32>(r10, r11, 1, 3, 5, 7);
-    const i0 = i32x4.add(i32x4.splat(h * oW + 2 * j), lane);
-    let best = a, arg = i0;
-    // take = (v > best || v is NaN) && best is not NaN
-    let take = v128.and(v128.or(f32x4.gt(b, best), f32x4.ne(b, b)), f32x4.eq(best, best));
-    best = v128.bitselect(b, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(1)), arg, take);
-    take = v128.and(v128.or(f32x4.gt(c, best), f32x4.ne(c, c)), f32x4.eq(best, best));
-    best = v128.bitselect(c, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(oW)), arg, take);
-    take = v128.and(v128.or(f32x4.gt(d, best), f32x4.ne(d, d)), f32x4.eq(best, best));
-    best = v128.bitselect(d, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(oW + 1)), arg, take);
-    v128.store(po + <usize>j * 4, best);
-    v128.store(pi + <usize>j * 4, arg);
-  }
-  for (; j < pW; j++) {
-    const i0 = h * oW + 2 * j;
-    let best: f32 = 0, arg = 0;
-    for (let q = 0; q < 4; q++) {
-      const dr = q >> 1, dc = q & 1;
-      let v = load<f32>((dr ? t1 : t0) + <usize>(2 * j + dc) * 4) + bias;
-      v = v > 0 ? v : v != v ? v : 0;
-      if (q == 0 || ((v > best || v != v) && best == best)) { best = v; arg = i0 + dr * oW + dc; }
+  for (; j < pW; j += 4) {
+    // A partial last group is redone as the row's last 4 windows (overlapping stores, same values).
+    if (j + 4 > pW) {
+      if (pW < 4) break;
+      j = pW - 4;
     }
-    store<f32>(po + <usize>j * 4, best);
-    store<i32>(pi + <usize>j * 4, arg);
+    const s = <usize>(2 * j) * 4;
+    maxWindows4(
+      f32x4.max(f32x4.add(v128.load(t0 + s), bv), z), f32x4.max(f32x4.add(v128.load(t0 + s, 16), bv), z),
+      f32x4.max(f32x4.add(v128.load(t1 + s), bv), z), f32x4.max(f32x4.add(v128.load(t1 + s, 16), bv), z),
+      i32x4.add(i32x4.splat(h * oW + 2 * j), lane), oW, po + <usize>j * 4, pi + <usize>j * 4,
+    );
   }
+  if (j < pW) {
+    // Rows of fewer than 4 windows: through a scratch row pair, ReLU applied as in the vector path.
+    for (let q = 2 * j; q < 2 * pW; q++) {
+      store<f32>(row + <usize>(q - 2 * j) * 4, relu1(load<f32>(t0 + <usize>q * 4) + bias));
+      store<f32>(row + <usize>(8 + q - 2 * j) * 4, relu1(load<f32>(t1 + <usize>q * 4) + bias));
+    }
+    for (let k = j; k < pW; k++) {
+      const s = <usize>(2 * (k - j)) * 4;
+      maxWindow1(row + s, row + 32 + s, h * oW + 2 * k, oW, po + <usize>k * 4, pi + <usize>k * 4);
+    }
+  }
+}
+
+@inline function relu1(v: f32): f32 {
+  return v > 0 ? v : v != v ? v : 0;
 }
 
 /**
@@ -202,6 +201,7 @@ export function directConv(
   const xpad = offs + <usize>rup(Kd, 16) * 4;
   const tile = xpad + <usize>(Cin * HbMax * Wp + Wp + 16) * 4;
   const QrMax = rup(rowsMax * Wp, NB);
+  const rowTmp = tile + <usize>(Ms * QrMax) * 4; // 16 floats for epiPool's tails
   const pOH = oH >> 1, pOW = oW >> 1;
   for (let b0 = oh0; b0 < oh1; b0 += rowsMax) {
     const rows = min(rowsMax, oh1 - b0);
@@ -230,7 +230,7 @@ export function directConv(
           const ph = (b0 + r) >> 1;
           if (ph >= pOH) break;
           const at = <usize>((o * pOH + ph) * pOW) * 4;
-          epiPool(t + <usize>(r * Wp) * 4, Wp, pOW, b0 + r, oW, bv, out + at, idx + at);
+          epiPool(t + <usize>(r * Wp) * 4, Wp, pOW, b0 + r, oW, bv, out + at, idx + at, rowTmp);
         }
       } else {
         for (let r = 0; r < rows; r++) {

@@ -7,7 +7,7 @@
 const U_COPY = 0, U_NEG = 1, U_ABS = 2, U_SQRT = 3, U_RELU = 4, U_SQUARE = 5, U_RECIP = 6, U_FLOOR = 7,
   U_CEIL = 8, U_ROUND = 9, U_RSQRT = 10, U_EXP = 11, U_LOG = 12, U_LOG1P = 13, U_EXPM1 = 14, U_SIN = 15,
   U_COS = 16, U_TANH = 17, U_SIGMOID = 18, U_SIGN = 19, U_LEAKY = 20, U_ELU = 21, U_CLAMP = 22, U_POW = 23;
-const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_POW = 6;
+const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_POW = 6, B_RELU_BWD = 7;
 
 // Transcendentals go through f64 like the js reference, then round once: results match it to 1 ulp.
 @inline function scalarUnary(op: i32, x: f32, p: f64, q: f64): f32 {
@@ -87,6 +87,7 @@ function unarySeg(op: i32, x: usize, sx: i32, o: usize, n: i32, p: f64, q: f64):
     case B_MAX: return a != a || b != b ? NaN : max<f32>(a, b);
     case B_MIN: return a != a || b != b ? NaN : min<f32>(a, b);
     case B_POW: return <f32>Math.pow(<f64>a, <f64>b);
+    case B_RELU_BWD: return a <= 0 ? 0 : b;
   }
   return 0;
 }
@@ -99,6 +100,7 @@ function unarySeg(op: i32, x: usize, sx: i32, o: usize, n: i32, p: f64, q: f64):
     case B_DIV: return f32x4.div(a, b);
     case B_MAX: return f32x4.max(a, b);
     case B_MIN: return f32x4.min(a, b);
+    case B_RELU_BWD: return v128.andnot(b, f32x4.le(a, f32x4.splat(0)));
   }
   return a;
 }

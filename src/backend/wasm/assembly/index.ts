@@ -3,5 +3,5 @@ export { gemmScratchBytes, matmulTask, MR } from "./gemm";
 export { unaryTask, binaryTask, compareTask, castTask, whereTask, reduceTask, softmaxTask, sgdTask, adamTask } from "./elementwise";
 export {
   convScratchBytes, convFusable, conv2dTask, conv2dBackwardInputTask, conv2dBackwardWeightTask, sumPartialsTask,
-  maxPoolTask, maxPoolBackwardTask, avgPoolTask, avgPoolBackwardTask,
 } from "./conv";
+export { maxPoolTask, maxPoolBackwardTask, avgPoolTask, avgPoolBackwardTask } from "./pool";

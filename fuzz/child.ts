@@ -1,0 +1,40 @@
+// One fuzz run in its own process (started by fuzz/run.ts with --expose-gc and a heap limit): it
+// reports each input before running it, so the parent's watchdog can name an input that hangs.
+import fs from "node:fs";
+import { makeInput, plantMarker, runInput, tmpDir, type Target } from "./targets.js";
+
+const [seed, count, seconds, hangMs] = process.argv.slice(2).map(Number);
+const send = (m: unknown): void => void process.send!(m);
+const dir = tmpDir();
+const started = performance.now();
+const tally: Record<string, { inputs: number; errors: number; decoded: number }> = {};
+const findings: { i: number; target: Target; mutation: string; problem: string }[] = [];
+let slowest = { ms: 0, i: -1 };
+let peakRss = 0;
+let done = 0;
+try {
+  for (let i = 0; i < count; i++) {
+    if ((performance.now() - started) / 1000 > seconds) break;
+    if (i % 100 === 0) plantMarker();
+    const input = await makeInput(seed, i, dir);
+    send({ type: "start", i, target: input.target, mutation: input.mutation });
+    // CPU time, not wall time: on a loaded machine a process waits for a core, which is not a hang.
+    const c0 = process.cpuUsage();
+    const out = await runInput(input, dir);
+    const c = process.cpuUsage(c0);
+    const ms = (c.user + c.system) / 1000;
+    send({ type: "end", i });
+    if (ms > hangMs) findings.push({ i, target: input.target, mutation: input.mutation, problem: `took ${ms.toFixed(0)} ms of CPU (limit ${hangMs})` });
+    if (ms > slowest.ms) slowest = { ms, i };
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const t = (tally[input.target] ??= { inputs: 0, errors: 0, decoded: 0 });
+    t.inputs++;
+    t[out.kind === "error" ? "errors" : "decoded"]++;
+    if (out.problem) findings.push({ i, target: input.target, mutation: input.mutation, problem: out.problem });
+    done++;
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+send({ type: "done", done, tally, findings, slowestMs: slowest.ms, slowestInput: slowest.i, peakRssMb: Math.round(peakRss / 2 ** 20), seconds: (performance.now() - started) / 1000 });
+process.disconnect();

@@ -1,0 +1,245 @@
+// Pooling over [planes, H, W]: threads split the N·C planes. The common 2×2, stride-2, unpadded
+// window has SIMD paths (4 outputs per step from two 8-float row loads, de-interleaved into the four
+// window positions); the general loops handle every other window with the reference's rules.
+
+/**
+ * Four 2×2 windows at once: r0a|r0b are 8 floats of the top row, r1a|r1b of the bottom row, i0 the
+ * flat input index of each window's top-left element, W the row length. Stores the maxima at `po`
+ * and their indices at `pi`. Scan order (top-left, top-right, bottom-left, bottom-right) and the
+ * rules are the reference's: a later value wins only if greater, a NaN wins and ends the scan.
+ */
+@inline export function maxWindows4(r0a: v128, r0b: v128, r1a: v128, r1b: v128, i0: v128, W: i32, po: usize, pi: usize): void {
+  const a = v128.shuffle<f32>(r0a, r0b, 0, 2, 4, 6), b = v128.shuffle<f32>(r0a, r0b, 1, 3, 5, 7);
+  const c = v128.shuffle<f32>(r1a, r1b, 0, 2, 4, 6), d = v128.shuffle<f32>(r1a, r1b, 1, 3, 5, 7);
+  let best = a, arg = i0;
+  // take = (v > best || v is NaN) && best is not NaN
+  let take = v128.and(v128.or(f32x4.gt(b, best), f32x4.ne(b, b)), f32x4.eq(best, best));
+  best = v128.bitselect(b, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(1)), arg, take);
+  take = v128.and(v128.or(f32x4.gt(c, best), f32x4.ne(c, c)), f32x4.eq(best, best));
+  best = v128.bitselect(c, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(W)), arg, take);
+  take = v128.and(v128.or(f32x4.gt(d, best), f32x4.ne(d, d)), f32x4.eq(best, best));
+  best = v128.bitselect(d, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(W + 1)), arg, take);
+  v128.store(po, best);
+  v128.store(pi, arg);
+}
+
+/** One 2×2 window, scalar and branch-free (the comparisons are data-dependent): maxWindows4's rules. */
+@inline export function maxWindow1(t0: usize, t1: usize, i0: i32, W: i32, po: usize, pi: usize): void {
+  let best = load<f32>(t0), arg = i0;
+  const a = load<f32>(t0, 4), b = load<f32>(t1), c = load<f32>(t1, 4);
+  let take = (a > best || a != a) && best == best;
+  best = select<f32>(a, best, take); arg = select<i32>(i0 + 1, arg, take);
+  take = (b > best || b != b) && best == best;
+  best = select<f32>(b, best, take); arg = select<i32>(i0 + W, arg, take);
+  take = (c > best || c != c) && best == best;
+  best = select<f32>(c, best, take); arg = select<i32>(i0 + W + 1, arg, take);
+  store<f32>(po, best);
+  store<i32>(pi, arg);
+}
+
+// The common 2×2, stride 2, unpadded window: no bounds checks, four windows per SIMD step.
+function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: usize, idx: usize): void {
+  const xp = x + <usize>(pl * H * W) * 4;
+  const op = <usize>(pl * oH * oW) * 4;
+  const lane = i32x4(0, 2, 4, 6);
+  for (let oh = 0; oh < oH; oh++) {
+    const r0 = 2 * oh * W;
+    const t0 = xp + <usize>r0 * 4, t1 = t0 + <usize>W * 4;
+    const o = op + <usize>(oh * oW) * 4;
+    let ow = 0;
+    for (; ow < oW; ow += 4) {
+      // A partial last group is redone as the row's last 4 windows (overlapping stores, same values).
+      if (ow + 4 > oW) {
+        if (oW < 4) break;
+        ow = oW - 4;
+      }
+      const s = <usize>(2 * ow) * 4;
+      maxWindows4(v128.load(t0 + s), v128.load(t0 + s, 16), v128.load(t1 + s), v128.load(t1 + s, 16),
+        i32x4.add(i32x4.splat(r0 + 2 * ow), lane), W, out + o + <usize>ow * 4, idx + o + <usize>ow * 4);
+    }
+    for (; ow < oW; ow++) {
+      const s = <usize>(2 * ow) * 4;
+      maxWindow1(t0 + s, t1 + s, r0 + 2 * ow, W, out + o + <usize>ow * 4, idx + o + <usize>ow * 4);
+    }
+  }
+}
+
+export function maxPoolTask(
+  tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize, out: usize, idx: usize,
+): void {
+  // Only when every window lies inside the input: ceil_mode adds a last, partial window.
+  const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
+  for (let pl = tid; pl < planes; pl += nt) {
+    if (fast) {
+      maxPool2x2(pl, H, W, oH, oW, x, out, idx);
+      continue;
+    }
+    const xp = x + <usize>(pl * H * W) * 4;
+    const op = <usize>(pl * oH * oW) * 4;
+    for (let oh = 0; oh < oH; oh++) {
+      for (let ow = 0; ow < oW; ow++) {
+        let best: f32 = -Infinity, arg = -1;
+        for (let kh = 0; kh < kH; kh++) {
+          const h = oh * sH - pH + kh * dH;
+          if (h < 0 || h >= H) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const w = ow * sW - pW + kw * dW;
+            if (w < 0 || w >= W) continue;
+            const v = load<f32>(xp + <usize>(h * W + w) * 4);
+            // NaN wins and stops the scan, as in the reference (and PyTorch).
+            if (v > best || v != v || arg < 0) {
+              best = v; arg = h * W + w;
+              if (v != v) { kh = kH; break; }
+            }
+          }
+        }
+        const o = op + <usize>(oh * oW + ow) * 4;
+        store<f32>(out + o, best);
+        store<i32>(idx + o, arg);
+      }
+    }
+  }
+}
+
+export function maxPoolBackwardTask(tid: i32, nt: i32, planes: i32, HW: i32, oHW: i32, gy: usize, idx: usize, gx: usize): void {
+  for (let pl = tid; pl < planes; pl += nt) {
+    const dst = gx + <usize>(pl * HW) * 4;
+    memory.fill(dst, 0, <usize>HW * 4);
+    const base = <usize>(pl * oHW) * 4;
+    for (let i = 0; i < oHW; i++) {
+      const at = dst + <usize>load<i32>(idx + base + <usize>i * 4) * 4;
+      store<f32>(at, load<f32>(at) + load<f32>(gy + base + <usize>i * 4));
+    }
+  }
+}
+
+// PyTorch's divisor: the window clipped to the padded input, or to the real input.
+@inline function divisor(h0: i32, w0: i32, kH: i32, kW: i32, H: i32, W: i32, pH: i32, pW: i32, includePad: bool): f64 {
+  const h1 = min(h0 + kH, H + pH), w1 = min(w0 + kW, W + pW);
+  if (includePad) return <f64>((h1 - h0) * (w1 - w0));
+  return <f64>((min(h1, H) - max(h0, 0)) * (min(w1, W) - max(w0, 0)));
+}
+
+@inline function is2x2(kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, H: i32, W: i32, oH: i32, oW: i32): bool {
+  return kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1 && 2 * oH <= H && 2 * oW <= W;
+}
+
+// 2×2 averages as the reference computes them: ((a + b) + c) + d in f64, divided by 4, rounded once.
+function avgPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: usize): void {
+  const xp = x + <usize>(pl * H * W) * 4;
+  const op = out + <usize>(pl * oH * oW) * 4;
+  const q = f64x2.splat(4);
+  for (let oh = 0; oh < oH; oh++) {
+    const t0 = xp + <usize>(2 * oh * W) * 4, t1 = t0 + <usize>W * 4;
+    const o = op + <usize>(oh * oW) * 4;
+    let ow = 0;
+    for (; ow + 4 <= oW; ow += 4) {
+      const s = <usize>(2 * ow) * 4;
+      const r0a = v128.load(t0 + s), r0b = v128.load(t0 + s, 16), r1a = v128.load(t1 + s), r1b = v128.load(t1 + s, 16);
+      // Window j's four values, de-interleaved: a = top-left, b = top-right, c, d = bottom.
+      const a = v128.shuffle<f32>(r0a, r0b, 0, 2, 4, 6), b = v128.shuffle<f32>(r0a, r0b, 1, 3, 5, 7);
+      const c = v128.shuffle<f32>(r1a, r1b, 0, 2, 4, 6), d = v128.shuffle<f32>(r1a, r1b, 1, 3, 5, 7);
+      const lo = f64x2.div(f64x2.add(f64x2.add(f64x2.add(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b)),
+        f64x2.promote_low_f32x4(c)), f64x2.promote_low_f32x4(d)), q);
+      const a2 = v128.shuffle<f32>(a, a, 2, 3, 0, 1), b2 = v128.shuffle<f32>(b, b, 2, 3, 0, 1);
+      const c2 = v128.shuffle<f32>(c, c, 2, 3, 0, 1), d2 = v128.shuffle<f32>(d, d, 2, 3, 0, 1);
+      const hi = f64x2.div(f64x2.add(f64x2.add(f64x2.add(f64x2.promote_low_f32x4(a2), f64x2.promote_low_f32x4(b2)),
+        f64x2.promote_low_f32x4(c2)), f64x2.promote_low_f32x4(d2)), q);
+      v128.store(o + <usize>ow * 4, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+    }
+    for (; ow < oW; ow++) {
+      const s = <usize>(2 * ow) * 4;
+      const v = (((<f64>load<f32>(t0 + s) + <f64>load<f32>(t0 + s, 4)) + <f64>load<f32>(t1 + s)) + <f64>load<f32>(t1 + s, 4)) / 4;
+      store<f32>(o + <usize>ow * 4, <f32>v);
+    }
+  }
+}
+
+// Its adjoint: each input of a window gets gy/4 (exact in f32 as in f64: a power of two).
+function avgPool2x2Backward(pl: i32, H: i32, W: i32, oH: i32, oW: i32, gy: usize, gx: usize): void {
+  const gp = gx + <usize>(pl * H * W) * 4;
+  // Rows and columns past 2·oH, 2·oW belong to no window.
+  if (2 * oH != H || 2 * oW != W) memory.fill(gp, 0, <usize>(H * W) * 4);
+  const src = gy + <usize>(pl * oH * oW) * 4;
+  const q = f32x4.splat(0.25);
+  for (let oh = 0; oh < oH; oh++) {
+    const t0 = gp + <usize>(2 * oh * W) * 4, t1 = t0 + <usize>W * 4;
+    const g = src + <usize>(oh * oW) * 4;
+    let ow = 0;
+    for (; ow + 4 <= oW; ow += 4) {
+      const v = f32x4.mul(v128.load(g + <usize>ow * 4), q);
+      const lo = v128.shuffle<f32>(v, v, 0, 0, 1, 1), hi = v128.shuffle<f32>(v, v, 2, 2, 3, 3);
+      const s = <usize>(2 * ow) * 4;
+      v128.store(t0 + s, lo); v128.store(t0 + s, hi, 16);
+      v128.store(t1 + s, lo); v128.store(t1 + s, hi, 16);
+    }
+    for (; ow < oW; ow++) {
+      const v = load<f32>(g + <usize>ow * 4) * 0.25;
+      const s = <usize>(2 * ow) * 4;
+      store<f32>(t0 + s, v); store<f32>(t0 + s, v, 4);
+      store<f32>(t1 + s, v); store<f32>(t1 + s, v, 4);
+    }
+  }
+}
+
+export function avgPoolTask(
+  tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, x: usize, out: usize,
+): void {
+  const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
+  for (let pl = tid; pl < planes; pl += nt) {
+    if (fast) {
+      avgPool2x2(pl, H, W, oH, oW, x, out);
+      continue;
+    }
+    const xp = x + <usize>(pl * H * W) * 4;
+    for (let oh = 0; oh < oH; oh++) {
+      for (let ow = 0; ow < oW; ow++) {
+        let s: f64 = 0;
+        for (let kh = 0; kh < kH; kh++) {
+          const h = oh * sH - pH + kh * dH;
+          if (h < 0 || h >= H) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const w = ow * sW - pW + kw * dW;
+            if (w >= 0 && w < W) s += <f64>load<f32>(xp + <usize>(h * W + w) * 4);
+          }
+        }
+        const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
+        store<f32>(out + <usize>((pl * oH + oh) * oW + ow) * 4, <f32>(s / d));
+      }
+    }
+  }
+}
+
+export function avgPoolBackwardTask(
+  tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, gy: usize, gx: usize,
+): void {
+  const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
+  for (let pl = tid; pl < planes; pl += nt) {
+    if (fast) {
+      avgPool2x2Backward(pl, H, W, oH, oW, gy, gx);
+      continue;
+    }
+    const xp = gx + <usize>(pl * H * W) * 4;
+    memory.fill(xp, 0, <usize>(H * W) * 4);
+    for (let oh = 0; oh < oH; oh++) {
+      for (let ow = 0; ow < oW; ow++) {
+        const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
+        const v = <f32>(<f64>load<f32>(gy + <usize>((pl * oH + oh) * oW + ow) * 4) / d);
+        for (let kh = 0; kh < kH; kh++) {
+          const h = oh * sH - pH + kh * dH;
+          if (h < 0 || h >= H) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const w = ow * sW - pW + kw * dW;
+            if (w >= 0 && w < W) {
+              const p = xp + <usize>(h * W + w) * 4;
+              store<f32>(p, load<f32>(p) + v);
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+/** `torch.linalg`, nested as in PyTorch: `linalg.norm(x)`, `linalg.vectorNorm(x, 1)`, `linalg.cross(a, b)`. */
+import type { Tensor } from "../tensor/tensor.js";
+import { fmt } from "../tensor/shape.js";
+import { cross as crossAnyDim } from "./linalg.js";
+
+export { norm, vectorNorm, matrixNorm } from "./linalg-norm.js";
+
+/** `linalg.cross(a, b, dim=-1)`: like `cross`, but the default dim is the last (PyTorch's linalg.cross). */
+export function cross(a: Tensor, b: Tensor, dim = -1): Tensor {
+  if (a.ndim !== b.ndim) {
+    throw new Error(`linalg.cross: inputs must have the same number of dims, got ${fmt(a.shape)} and ${fmt(b.shape)} (unsqueeze the smaller one)`);
+  }
+  return crossAnyDim(a, b, dim);
+}

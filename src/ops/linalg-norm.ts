@@ -1,0 +1,63 @@
+/**
+ * torch.linalg's norms: vectorNorm (any order, over any dims), matrixNorm (Frobenius and the
+ * induced 1/inf norms) and norm (which picks between them as PyTorch does). Exposed as
+ * `linalg.norm`, `linalg.vectorNorm`, `linalg.matrixNorm`.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
+import { isFloating } from "../tensor/dtype.js";
+import { abs, isnan, pow, sign, where } from "./elementwise.js";
+import { amax, amin, norm as pNorm, sum } from "./reduce.js";
+
+type Dims = number | readonly number[];
+
+/** `vectorNorm(x, ord=2, dim?, keepdim)`: (sum |x|^ord)^(1/ord) over dims (all when omitted); ord ±Infinity and 0 too. */
+export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdim = false): Tensor {
+  if (!isFloating(x.dtype)) throw new Error(`linalg.vectorNorm: expects a floating point tensor, got ${x.dtype} (use x.float())`);
+  if (Number.isNaN(ord)) throw new Error("linalg.vectorNorm: ord must be a number, got NaN");
+  const axes = normalizeDims(dim, x.ndim, "linalg.vectorNorm");
+  if (x.numel() === 0 && (ord === -Infinity || ord === Infinity || ord < 0) && axes.some((d) => x.shape[d] === 0)) {
+    throw new Error(`linalg.vectorNorm: ord ${ord} of an empty reduction (shape ${fmt(x.shape)}) is undefined`);
+  }
+  if (ord === Infinity) return amax(abs(x), axes, keepdim);
+  if (ord === -Infinity) return amin(abs(x), axes, keepdim);
+  // The count of non-zeros, kept in the graph with a zero gradient as PyTorch does (sign's rule); NaN counts.
+  if (ord === 0) return sum(abs(sign(where(isnan(x), 1, x))), axes, keepdim);
+  if (ord === 1) return sum(abs(x), axes, keepdim);
+  if (ord > 0) return pNorm(x, ord, axes, keepdim);
+  return pow(sum(pow(abs(x), ord), axes, keepdim), 1 / ord);
+}
+
+/** `matrixNorm(A, "fro" | "nuc" | 1 | -1 | Infinity | -Infinity | 2 | -2, dim=[-2, -1], keepdim)`. */
+export function matrixNorm(x: Tensor, ord: "fro" | "nuc" | number = "fro", dim: readonly [number, number] = [-2, -1], keepdim = false): Tensor {
+  if (x.ndim < 2) throw new Error(`linalg.matrixNorm: expects at least 2 dims, got ${fmt(x.shape)}`);
+  const d0 = normalizeDim(dim[0], x.ndim, "linalg.matrixNorm"), d1 = normalizeDim(dim[1], x.ndim, "linalg.matrixNorm");
+  if (d0 === d1) throw new Error(`linalg.matrixNorm: dims must differ, got ${fmt(dim)}`);
+  if (ord === "fro") return vectorNorm(x, 2, [d0, d1], keepdim);
+  if (ord === 1 || ord === -1 || ord === Infinity || ord === -Infinity) {
+    // Induced norms: the largest (smallest) absolute column sum (ord ±1) or row sum (ord ±inf).
+    const [sumDim, pickDim] = Math.abs(ord) === 1 ? [d0, d1] : [d1, d0];
+    const sums = sum(abs(x), sumDim, true);
+    const r = (ord > 0 ? amax : amin)(sums, pickDim, true);
+    return keepdim ? r : r.squeeze(Math.max(d0, d1)).squeeze(Math.min(d0, d1));
+  }
+  throw new Error(`linalg.matrixNorm: ord ${JSON.stringify(ord)} needs singular values, which deeptype does not compute yet; use "fro", 1, -1, Infinity or -Infinity`);
+}
+
+/**
+ * `linalg.norm(x)`: the 2-norm of all elements; `linalg.norm(x, ord, dim)` a vector norm when dim is
+ * one dim (or x is 1-D), a matrix norm when dim is two dims (or x is 2-D), as PyTorch chooses.
+ */
+export function norm(x: Tensor, ord?: "fro" | "nuc" | number, dim?: Dims, keepdim = false): Tensor {
+  const dims = dim === undefined ? undefined : typeof dim === "number" ? [dim] : [...dim];
+  if (dims && dims.length === 2) return matrixNorm(x, ord ?? "fro", [dims[0], dims[1]], keepdim);
+  if (dims && dims.length === 1) {
+    if (typeof ord === "string") throw new Error(`linalg.norm: ord "${ord}" is a matrix norm; give two dims (e.g. dim [-2, -1]) or a numeric ord`);
+    return vectorNorm(x, ord ?? 2, dims, keepdim);
+  }
+  if (dims) throw new Error(`linalg.norm: dim must be one or two dims, got ${fmt(dims)}`);
+  if (ord === undefined) return vectorNorm(x, 2, undefined, keepdim);
+  if (x.ndim === 1 && typeof ord === "number") return vectorNorm(x, ord, undefined, keepdim);
+  if (x.ndim === 2) return matrixNorm(x, ord, [-2, -1], keepdim);
+  throw new Error(`linalg.norm: with ord ${JSON.stringify(ord)} and no dim the input must be 1-D or 2-D, got ${fmt(x.shape)}; give dim`);
+}

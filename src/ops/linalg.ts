@@ -1,0 +1,258 @@
+/**
+ * Linear algebra people use in models: diagonals (diagonal is a view), trace, the fused-looking
+ * BLAS forms (addmm, addbmm, baddbmm, mv, addmv, addr), tensordot, kron, cross, cdist, and the
+ * `x.T` property. All are compositions of matmul, views and elementwise ops, whose backward rules
+ * give the gradients; only the diagonal view and its inverse (writing into a diagonal) are ops.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import { broadcastShapes, fmt, normalizeDim, numel } from "../tensor/shape.js";
+import { type OpDef, apply, backend, defineOp, installMethods } from "./op.js";
+import { clone, expand, makeView, permute, reshape, select, stack, unsqueeze } from "./shape.js";
+import { add, mul, sub } from "./elementwise.js";
+import { sum } from "./reduce.js";
+import { matmul } from "./matmul.js";
+import { vectorNorm } from "./linalg-norm.js";
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    /** All dims reversed (PyTorch's `x.T`; for matrices the transpose). */
+    readonly T: Tensor;
+    /** `x.diagonal(0, 0, 1)`: a view of the diagonal over dims dim1, dim2 (moved last), `offset` above it. */
+    diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
+    /** `v.diagEmbed()`: batches of diagonal matrices whose diagonals are the last dim of v. */
+    diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor;
+    /** 1-D: the square matrix with v on its k-th diagonal; 2-D: a copy of its k-th diagonal. */
+    diag(diagonal?: number): Tensor;
+    /** Sum of a matrix's diagonal. */
+    trace(): Tensor;
+    /** Matrix-vector product. */
+    mv(vec: Tensor): Tensor;
+    addmm(mat1: Tensor, mat2: Tensor, opts?: ScaleOptions): Tensor;
+    addbmm(batch1: Tensor, batch2: Tensor, opts?: ScaleOptions): Tensor;
+    baddbmm(batch1: Tensor, batch2: Tensor, opts?: ScaleOptions): Tensor;
+    addmv(mat: Tensor, vec: Tensor, opts?: ScaleOptions): Tensor;
+    addr(vec1: Tensor, vec2: Tensor, opts?: ScaleOptions): Tensor;
+    /** Kronecker product. */
+    kron(other: Tensor): Tensor;
+    /** Cross product of 3-vectors along dim (default: the first dim of size 3). */
+    cross(other: Tensor, dim?: number): Tensor;
+  }
+}
+
+/** PyTorch's keyword-only scale factors: `beta * input + alpha * product`. */
+export interface ScaleOptions {
+  beta?: number;
+  alpha?: number;
+}
+
+// ---------------------------------------------------------------- diagonals
+
+interface DiagAttrs {
+  offset: number;
+  dim1: number;
+  dim2: number;
+}
+
+/** Shape, strides and storage offset of the diagonal window of a tensor with this geometry. */
+function diagonalGeometry(t: { shape: readonly number[]; strides: readonly number[]; offset: number }, a: DiagAttrs) {
+  const n1 = t.shape[a.dim1], n2 = t.shape[a.dim2];
+  const len = Math.max(0, a.offset >= 0 ? Math.min(n1, n2 - a.offset) : Math.min(n1 + a.offset, n2));
+  const keep = t.shape.map((_, d) => d).filter((d) => d !== a.dim1 && d !== a.dim2);
+  const start = len === 0 ? 0 : a.offset >= 0 ? a.offset * t.strides[a.dim2] : -a.offset * t.strides[a.dim1];
+  return {
+    shape: [...keep.map((d) => t.shape[d]), len],
+    strides: [...keep.map((d) => t.strides[d]), t.strides[a.dim1] + t.strides[a.dim2]],
+    offset: t.offset + start,
+  };
+}
+
+/** Zeros of `shape` with g written into the diagonal window: diagonal's gradient, and diagEmbed. */
+const intoDiagonalOp: OpDef<DiagAttrs & { shape: readonly number[] }> = defineOp<DiagAttrs & { shape: readonly number[] }>({
+  name: "diagEmbed",
+  forward([g], a) {
+    const out = Tensor.empty(a.shape, g.dtype);
+    backend().copy(g.view_(), { ...out.view_(), ...diagonalGeometry(out, a) });
+    return out;
+  },
+  backward: (gg, { attrs }) => [diagonalView(gg, attrs)],
+});
+
+function diagonalView(x: Tensor, a: DiagAttrs): Tensor {
+  const geo = diagonalGeometry(x, a);
+  return makeView(x, "diagonal", geo.shape, geo.strides, geo.offset, (g, shape) => apply(intoDiagonalOp, [g], { ...a, shape }));
+}
+
+function diagDims(ndim: number, dim1: number, dim2: number, op: string): [number, number] {
+  const d1 = normalizeDim(dim1, ndim, op), d2 = normalizeDim(dim2, ndim, op);
+  if (d1 === d2) throw new Error(`${op}: dim1 and dim2 must differ, both are ${d1}`);
+  return [d1, d2];
+}
+
+/** `diagonal(x, 0, 0, 1)`: a view of the diagonal over dims dim1 and dim2 (appended as the last dim). */
+export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  if (x.ndim < 2) throw new Error(`diagonal: expects a tensor with at least 2 dims, got ${fmt(x.shape)}`);
+  const [d1, d2] = diagDims(x.ndim, dim1, dim2, "diagonal");
+  return diagonalView(x, { offset, dim1: d1, dim2: d2 });
+}
+
+/** `diagEmbed(v)`: [..., n] -> [..., n, n] with v on the diagonal (over dims dim1, dim2 of the result). */
+export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
+  if (x.ndim < 1) throw new Error("diagEmbed: expects at least 1 dim, got a 0-d tensor");
+  const [d1, d2] = diagDims(x.ndim + 1, dim1, dim2, "diagEmbed");
+  const n = x.shape[x.ndim - 1] + Math.abs(offset);
+  const rest = x.shape.slice(0, -1);
+  const shape: number[] = [];
+  for (let d = 0, r = 0; d < x.ndim + 1; d++) shape.push(d === d1 || d === d2 ? n : rest[r++]);
+  return apply(intoDiagonalOp, [x], { offset, dim1: d1, dim2: d2, shape });
+}
+
+/** `diag(v)`: 1-D -> matrix with v on diagonal k; `diag(m)`: 2-D -> copy of its diagonal k. */
+export function diag(x: Tensor, k = 0): Tensor {
+  if (x.ndim === 1) return diagEmbed(x, k, 0, 1);
+  if (x.ndim === 2) return clone(diagonal(x, k));
+  throw new Error(`diag: expects a 1-D or 2-D tensor, got ${fmt(x.shape)}; use diagonal or diagEmbed for batches`);
+}
+
+/** `trace(m)`: sum of a 2-D tensor's diagonal. */
+export function trace(x: Tensor): Tensor {
+  if (x.ndim !== 2) throw new Error(`trace: expects a 2-D tensor, got ${fmt(x.shape)}`);
+  return sum(diagonal(x));
+}
+
+// ---------------------------------------------------------------- products
+
+function expectDims(op: string, pairs: [string, Tensor, number][]): void {
+  for (const [name, t, n] of pairs) {
+    if (t.ndim !== n) throw new Error(`${op}: ${name} must be ${n}-D, got shape ${fmt(t.shape)}`);
+  }
+}
+
+/** beta * input + alpha * product, input broadcast to the product's shape (beta 0 ignores input, as PyTorch). */
+function scaled(op: string, input: Tensor, product: Tensor, opts: ScaleOptions): Tensor {
+  const { beta = 1, alpha = 1 } = opts;
+  const p = alpha === 1 ? product : mul(product, alpha);
+  let inp: Tensor;
+  try {
+    inp = expand(input, product.shape);
+  } catch {
+    throw new Error(`${op}: input of shape ${fmt(input.shape)} cannot be broadcast to the product's shape ${fmt(product.shape)}`);
+  }
+  if (beta === 0) return p;
+  return add(beta === 1 ? inp : mul(inp, beta), p);
+}
+
+/** `mv(m, v)`: [n, m] · [m] -> [n]. */
+export function mv(mat: Tensor, vec: Tensor): Tensor {
+  expectDims("mv", [["mat", mat, 2], ["vec", vec, 1]]);
+  if (mat.shape[1] !== vec.shape[0]) throw new Error(`mv: cannot multiply ${fmt(mat.shape)} by ${fmt(vec.shape)}: sizes ${mat.shape[1]} and ${vec.shape[0]} differ`);
+  return matmul(mat, vec);
+}
+
+/** `addmm(c, a, b, { beta, alpha })`: beta*c + alpha*(a @ b) for 2-D a, b. */
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: ScaleOptions = {}): Tensor {
+  expectDims("addmm", [["mat1", mat1, 2], ["mat2", mat2, 2]]);
+  return scaled("addmm", input, matmul(mat1, mat2), opts);
+}
+
+/** `baddbmm(c, a, b)`: beta*c + alpha*bmm(a, b) for 3-D a, b. */
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: ScaleOptions = {}): Tensor {
+  expectDims("baddbmm", [["batch1", batch1, 3], ["batch2", batch2, 3]]);
+  if (batch1.shape[0] !== batch2.shape[0]) throw new Error(`baddbmm: batch sizes differ: ${fmt(batch1.shape)} and ${fmt(batch2.shape)}`);
+  return scaled("baddbmm", input, matmul(batch1, batch2), opts);
+}
+
+/** `addbmm(c, a, b)`: beta*c + alpha*sum_i(a[i] @ b[i]). */
+export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: ScaleOptions = {}): Tensor {
+  expectDims("addbmm", [["batch1", batch1, 3], ["batch2", batch2, 3]]);
+  if (batch1.shape[0] !== batch2.shape[0]) throw new Error(`addbmm: batch sizes differ: ${fmt(batch1.shape)} and ${fmt(batch2.shape)}`);
+  return scaled("addbmm", input, sum(matmul(batch1, batch2), 0), opts);
+}
+
+/** `addmv(c, m, v)`: beta*c + alpha*(m @ v). */
+export function addmv(input: Tensor, mat: Tensor, vec: Tensor, opts: ScaleOptions = {}): Tensor {
+  return scaled("addmv", input, mv(mat, vec), opts);
+}
+
+/** `addr(c, u, v)`: beta*c + alpha*outer(u, v). */
+export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, opts: ScaleOptions = {}): Tensor {
+  expectDims("addr", [["vec1", vec1, 1], ["vec2", vec2, 1]]);
+  return scaled("addr", input, mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0)), opts);
+}
+
+/**
+ * `tensordot(a, b, 2)` contracts a's last 2 dims with b's first 2; `tensordot(a, b, [[1, 0], [0, 1]])`
+ * contracts the listed pairs.
+ */
+export function tensordot(a: Tensor, b: Tensor, dims: number | readonly [readonly number[], readonly number[]] = 2): Tensor {
+  let da: number[], db: number[];
+  if (typeof dims === "number") {
+    if (!Number.isInteger(dims) || dims < 0 || dims > a.ndim || dims > b.ndim) {
+      throw new Error(`tensordot: dims (${dims}) must be an integer in [0, ${Math.min(a.ndim, b.ndim)}] for shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    }
+    da = Array.from({ length: dims }, (_, i) => a.ndim - dims + i);
+    db = Array.from({ length: dims }, (_, i) => i);
+  } else {
+    if (dims.length !== 2 || dims[0].length !== dims[1].length) throw new Error("tensordot: dims must be a number or two lists of equal length [dimsA, dimsB]");
+    da = dims[0].map((d) => normalizeDim(d, a.ndim, "tensordot"));
+    db = dims[1].map((d) => normalizeDim(d, b.ndim, "tensordot"));
+  }
+  da.forEach((d, i) => {
+    if (a.shape[d] !== b.shape[db[i]]) {
+      throw new Error(`tensordot: contracted dims differ in size: dim ${d} of ${fmt(a.shape)} is ${a.shape[d]}, dim ${db[i]} of ${fmt(b.shape)} is ${b.shape[db[i]]}`);
+    }
+  });
+  const freeA = a.shape.map((_, d) => d).filter((d) => !da.includes(d));
+  const freeB = b.shape.map((_, d) => d).filter((d) => !db.includes(d));
+  const k = numel(da.map((d) => a.shape[d]));
+  const am = reshape(permute(a, [...freeA, ...da]), [numel(freeA.map((d) => a.shape[d])), k]);
+  const bm = reshape(permute(b, [...db, ...freeB]), [k, numel(freeB.map((d) => b.shape[d]))]);
+  return reshape(matmul(am, bm), [...freeA.map((d) => a.shape[d]), ...freeB.map((d) => b.shape[d])]);
+}
+
+/** `kron(a, b)`: the Kronecker product (block (i, j) is a[i, j] * b), for any number of dims. */
+export function kron(a: Tensor, b: Tensor): Tensor {
+  const n = Math.max(a.ndim, b.ndim);
+  const sa = [...new Array<number>(n - a.ndim).fill(1), ...a.shape];
+  const sb = [...new Array<number>(n - b.ndim).fill(1), ...b.shape];
+  const ai = reshape(a, sa.flatMap((s) => [s, 1]));
+  const bi = reshape(b, sb.flatMap((s) => [1, s]));
+  return reshape(mul(ai, bi), sa.map((s, i) => s * sb[i]));
+}
+
+/** `cross(a, b, dim)`: cross product of 3-vectors along dim (a and b broadcast; default: the first dim of size 3). */
+export function cross(a: Tensor, b: Tensor, dim?: number): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape, "cross");
+  const d = dim === undefined ? shape.indexOf(3) : normalizeDim(dim, shape.length, "cross");
+  if (d < 0 || shape[d] !== 3) {
+    throw new Error(`cross: ${dim === undefined ? "no dim has size 3" : `dim ${dim} has size ${shape[d]}, not 3`} in the broadcast shape ${fmt(shape)} of ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  }
+  const ae = expand(a, shape), be = expand(b, shape);
+  const c = (t: Tensor, i: number): Tensor => select(t, d, i);
+  const term = (i: number, j: number): Tensor => sub(mul(c(ae, i), c(be, j)), mul(c(ae, j), c(be, i)));
+  return stack([term(1, 2), term(2, 0), term(0, 1)], d);
+}
+
+/** `cdist(x1, x2, p)`: p-norm distances between the rows of [..., P, M] and [..., R, M] -> [..., P, R]. */
+export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
+  if (x1.ndim < 2 || x2.ndim < 2) throw new Error(`cdist: expects at least 2-D inputs [..., P, M] and [..., R, M], got ${fmt(x1.shape)} and ${fmt(x2.shape)}`);
+  if (x1.shape[x1.ndim - 1] !== x2.shape[x2.ndim - 1]) {
+    throw new Error(`cdist: x1 ${fmt(x1.shape)} and x2 ${fmt(x2.shape)} must have the same number of columns (last dim)`);
+  }
+  if (!(p >= 0)) throw new Error(`cdist: p must be non-negative, got ${p}`);
+  return vectorNorm(sub(unsqueeze(x1, -2), unsqueeze(x2, -3)), p, -1);
+}
+
+/** All dims reversed. */
+export function reverseDims(x: Tensor): Tensor {
+  return x.ndim < 2 ? x : permute(x, x.shape.map((_, i) => x.ndim - 1 - i));
+}
+
+installMethods({
+  diagonal, diagEmbed, diag, trace, mv, kron, cross,
+  addmm: (x: Tensor, a: Tensor, b: Tensor, o?: ScaleOptions) => addmm(x, a, b, o),
+  addbmm: (x: Tensor, a: Tensor, b: Tensor, o?: ScaleOptions) => addbmm(x, a, b, o),
+  baddbmm: (x: Tensor, a: Tensor, b: Tensor, o?: ScaleOptions) => baddbmm(x, a, b, o),
+  addmv: (x: Tensor, a: Tensor, b: Tensor, o?: ScaleOptions) => addmv(x, a, b, o),
+  addr: (x: Tensor, a: Tensor, b: Tensor, o?: ScaleOptions) => addr(x, a, b, o),
+});
+Object.defineProperty(Tensor.prototype, "T", { get(this: Tensor) { return reverseDims(this); }, configurable: true });
