@@ -20,12 +20,13 @@ export interface ValuesIndices {
 declare module "../tensor/tensor.js" {
   interface Tensor {
     /** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`. Bool and int32 sums are int32. */
-    sum(dim?: Dims, keepdim?: boolean): Tensor;
-    mean(dim?: Dims, keepdim?: boolean): Tensor;
+    sum(dim?: Dims, keepdim?: ReduceOptions): Tensor;
+    /** `x.mean(1)`; `{ dtype }` converts first (int input gives float32 either way). */
+    mean(dim?: Dims, keepdim?: ReduceOptions): Tensor;
     /** Variance; `correction` 1 (default) is the unbiased estimate, 0 the population variance. */
     var(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
     std(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
-    prod(dim?: Dims, keepdim?: boolean): Tensor;
+    prod(dim?: Dims, keepdim?: ReduceOptions): Tensor;
     /** Largest value(s): the global max, or `{values, indices}` along `dim`. */
     max(): Tensor;
     max(dim: number, keepdim?: boolean): ValuesIndices;
@@ -40,9 +41,10 @@ declare module "../tensor/tensor.js" {
     /** p-norm (default 2; Infinity for the max-abs norm). */
     norm(p?: number, dim?: Dims, keepdim?: boolean): Tensor;
     logsumexp(dim: Dims, keepdim?: boolean): Tensor;
-    cumsum(dim: number): Tensor;
-    softmax(dim: number): Tensor;
-    logSoftmax(dim: number): Tensor;
+    cumsum(dim: number, opts?: { dtype?: DType }): Tensor;
+    /** `x.softmax(-1)`; `{ dtype: "float64" }` converts the input first, as PyTorch's dtype=. */
+    softmax(dim: number, opts?: { dtype?: DType }): Tensor;
+    logSoftmax(dim: number, opts?: { dtype?: DType }): Tensor;
   }
 }
 
@@ -102,11 +104,31 @@ function runReduce(def: ReturnType<typeof reduceOp>, x: Tensor, dim: Dims | unde
   return apply(def, [x], { axes: normalizeDims(dim, x.ndim, name), keepdim });
 }
 
-export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return runReduce(sumOp, x, dim, keepdim, "sum");
+/**
+ * The trailing argument of sum/mean/prod: PyTorch's positional keepdim, or `{ keepdim, dtype }`
+ * (`dtype` converts the input first, as PyTorch's dtype= keyword: `x.sum(0, { dtype: "float64" })`).
+ */
+export type ReduceOptions = boolean | { keepdim?: boolean; dtype?: DType };
+
+function reduceArgs(x: Tensor, k: ReduceOptions | undefined, op: string): [Tensor, boolean] {
+  if (k === undefined || typeof k === "boolean") return [x, k ?? false];
+  if (k.dtype !== undefined) checkDtype(k.dtype, op);
+  return [k.dtype === undefined ? x : to(x, k.dtype), k.keepdim ?? false];
 }
 
-export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+function checkDtype(d: DType, op: string): void {
+  if (!["float32", "float64", "int32", "bool"].includes(d)) throw new Error(`${op}: unknown dtype ${JSON.stringify(d)}`);
+}
+
+/** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`, `x.sum(0, { dtype: "float64" })`. */
+export function sum(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {
+  const [xt, k] = reduceArgs(x, keepdim, "sum");
+  return runReduce(sumOp, xt, dim, k, "sum");
+}
+
+export function mean(x: Tensor, dim?: Dims, keepdimOrOpts: ReduceOptions = false): Tensor {
+  const [xd, keepdim] = reduceArgs(x, keepdimOrOpts, "mean");
+  x = xd;
   const xf = isFloating(x.dtype) ? x : to(x, "float32");
   const axes = normalizeDims(dim, x.ndim, "mean");
   const n = axes.reduce((a, d) => a * x.shape[d], 1);
@@ -126,8 +148,9 @@ export function std(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?
   return sqrt(var_(x, dim, opts));
 }
 
-export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return runReduce(prodOp, x, dim, keepdim, "prod");
+export function prod(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {
+  const [xt, k] = reduceArgs(x, keepdim, "prod");
+  return runReduce(prodOp, xt, dim, k, "prod");
 }
 
 export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
@@ -254,8 +277,10 @@ const cumsumOp = defineOp<{ axis: number }>({
   backward: (g, { attrs: { axis } }) => [flip(cumsum(flip(g, axis), axis), axis)],
 });
 
-export function cumsum(x: Tensor, dim: number): Tensor {
-  const r = as1d(x, dim, "cumsum", cumsum);
+/** `x.cumsum(1)`, `x.cumsum(1, { dtype: "float64" })` (the input converted first). */
+export function cumsum(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return cumsum(to(x, opts.dtype), dim);
+  const r = as1d(x, dim, "cumsum", (v, d) => cumsum(v, d));
   if (r) return r;
   return apply(cumsumOp, [x], { axis: normalizeDim(dim, x.ndim, "cumsum") });
 }
@@ -292,16 +317,18 @@ function as1d<R extends Tensor | ValuesIndices>(x: Tensor, dim: number | undefin
 }
 
 /** `x.softmax(-1)`: exp(x) / sum(exp(x)) along dim, computed stably (max-shifted). */
-export function softmax(x: Tensor, dim: number): Tensor {
-  const r = as1d(x, dim, "softmax", softmax);
+export function softmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return softmax(to(x, opts.dtype), dim);
+  const r = as1d(x, dim, "softmax", (v, d) => softmax(v, d));
   if (r) return r;
   const [xf, a] = softmaxInput(x, dim, "softmax");
   return apply(softmaxDef, [xf], a);
 }
 
 /** `x.logSoftmax(-1)`: log(softmax(x)) without the overflow of computing it that way. */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const r = as1d(x, dim, "logSoftmax", logSoftmax);
+export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return logSoftmax(to(x, opts.dtype), dim);
+  const r = as1d(x, dim, "logSoftmax", (v, d) => logSoftmax(v, d));
   if (r) return r;
   const [xf, a] = softmaxInput(x, dim, "logSoftmax");
   return apply(logSoftmaxDef, [xf], a);
