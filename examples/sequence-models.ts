@@ -43,7 +43,7 @@ export function main(opts: { steps?: number; log?: Log } = {}) {
 
   // ---- 1.2: one LSTM, any length ----------------------------------------------------------
   const model = new Summer();
-  const params = [...model.parameters()].reduce((a, p) => a + p.numel, 0);
+  const params = [...model.parameters()].reduce((a, p) => a + p.numel(), 0);
   const optimizer = new optim.Adam(model.parameters(), { lr: 1e-2 });
   const losses: number[] = [];
   for (let step = 0; step < (opts.steps ?? 300); step++) {

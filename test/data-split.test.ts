@@ -1,7 +1,7 @@
 // randomSplit: seeded, disjoint and covering; stratified keeps label proportions; grouped keeps scenes whole.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Generator, data } from "../src/index.js";
+import { Generator, manualSeed, data } from "../src/index.js";
 
 const { randomSplit } = data;
 const numbers = (n: number): data.Dataset<number> => ({ length: n, getItem: (i) => i });
@@ -166,6 +166,87 @@ test("grouped, three splits: within 2 items of the closest achievable, and no si
           }
         }
       }
+    }
+  }
+});
+
+test("grouped: ties go to the smaller total, a split that would take every group leaves one for each split after it, no split loses its last group", () => {
+  const sizesOf = (groupSizes: number[], fractions: number[], seed = 0) => {
+    const key = groupKeys(groupSizes);
+    return randomSplit(numbers(key.length), fractions, { generator: new Generator(seed), groups: (i) => key[i] }).map((s) => s.length);
+  };
+  // Groups 3, 5, 12 into 10 | 10: 8 and 12 are equally close; the first split takes the smaller.
+  for (let seed = 0; seed < 5; seed++) assert.deepEqual(sizesOf([3, 5, 12], [0.5, 0.5], seed), [8, 12]);
+  // Groups 1, 1, 98 into 34 | 33 | 33: the 33s cannot both take the two 1s; the 98 goes to the 34.
+  for (let seed = 0; seed < 5; seed++) assert.deepEqual(sizesOf([1, 1, 98], [0.34, 0.33, 0.33], seed), [98, 1, 1]);
+  // Groups 50, 30, 20 into 99 | 1: moving the 20 over would be closer, but the second split asked for items.
+  for (let seed = 0; seed < 5; seed++) assert.deepEqual(sizesOf([50, 30, 20], [0.99, 0.01], seed), [80, 20]);
+  // A split asking for nothing gets nothing, whatever the groups.
+  for (let seed = 0; seed < 5; seed++) assert.deepEqual(sizesOf([4, 3, 2, 1], [6, 0, 4], seed), [6, 0, 4]);
+});
+
+test("split sizes: fraction rounding, and the errors for bad sizes and bad keys", () => {
+  assert.deepEqual(randomSplit(numbers(3), [0.5, 0.5]).map((s) => s.length), [2, 1]);
+  assert.deepEqual(randomSplit(numbers(7), [0.2, 0.2, 0.6]).map((s) => s.length), [2, 1, 4], "floors 1, 1, 4; the 1 left goes to the first split");
+  assert.deepEqual(randomSplit(numbers(1), [1]).map((s) => s.length), [1], "[1] on one item is the count 1");
+  assert.deepEqual(randomSplit(numbers(4), [1, 3]).map((s) => s.length), [1, 3], "integer counts");
+  assert.deepEqual(randomSplit(numbers(2), [1, 1]).map((s) => s.length), [1, 1], "counts adding up to n, not fractions");
+  assert.deepEqual(randomSplit(numbers(0), [0.5, 0.5]).map((s) => s.length), [0, 0]);
+  assert.throws(() => randomSplit(numbers(4), []), /^Error: randomSplit: give at least one split size, e\.g\. \[0\.8, 0\.2\]$/);
+  assert.throws(() => randomSplit(numbers(4), [NaN, 1]), /randomSplit: split 0 has size NaN; sizes must be non-negative numbers/);
+  assert.throws(() => randomSplit(numbers(4), [1, Infinity]), /split 1 has size Infinity/);
+  assert.throws(() => randomSplit(numbers(4), [0.5, 0.6]), /^Error: randomSplit: split fractions \[0\.5, 0\.6\] add up to 1\.1, not 1; make them add up to 1 \(or pass integer counts adding up to 4\)$/);
+  assert.throws(() => randomSplit(numbers(4), [2, 1]), /^Error: randomSplit: split counts \[2, 1\] add up to 3, but the dataset has 4 items; make them add up to 4 \(or pass fractions adding up to 1\)$/);
+  assert.throws(() => randomSplit(numbers(4), [0.5, 0.5], { groups: () => ({}) as never }), /^Error: randomSplit: groups\(0\) returned object; return a string or number$/);
+  assert.throws(() => randomSplit(numbers(4), [0.5, 0.5], { stratify: () => undefined as never }), /randomSplit: stratify\(0\) returned undefined; return a string or number/);
+  assert.throws(() => randomSplit(numbers(4), [0.5, 0.5, 0], { groups: () => "a" }), /1 group\(s\) cannot fill 2 non-empty splits/);
+  // Without a generator the global one is used: manualSeed makes it repeat.
+  manualSeed(3);
+  const a = randomSplit(numbers(30), [0.5, 0.5]).map(itemsOf);
+  manualSeed(3);
+  assert.deepEqual(randomSplit(numbers(30), [0.5, 0.5]).map(itemsOf), a);
+});
+
+test("stratified: counts per class and split are exact when quotas are whole, within one otherwise; no split sorted by class", () => {
+  // 3 classes of 5 into 3 equal splits: one of each class short of the quota 5/3 in some split.
+  const labels = [..."aaaaabbbbbccccc"];
+  const parts = randomSplit(numbers(15), [5, 5, 5], { generator: new Generator(4), stratify: (i) => labels[i] }).map(itemsOf);
+  assert.deepEqual(parts.map((p) => p.length), [5, 5, 5]);
+  assertPartition(parts, 15);
+  for (const cls of "abc") {
+    const c = parts.map((p) => p.filter((i) => labels[i] === cls).length);
+    assert.ok(Math.max(...c) - Math.min(...c) <= 1, `class ${cls}: ${c}`);
+  }
+  // A class smaller than the number of splits still lands somewhere, and sizes stay exact.
+  const l2 = [..."aaaaaaaab"];
+  const p2 = randomSplit(numbers(9), [3, 3, 3], { generator: new Generator(5), stratify: (i) => l2[i] }).map(itemsOf);
+  assert.deepEqual(p2.map((p) => p.length), [3, 3, 3]);
+  assertPartition(p2, 9);
+  // Within a split, classes are interleaved: over seeds, a 50/50 split's first item is either class.
+  const l3 = [...Array(10).fill(0), ...Array(10).fill(1)];
+  const firsts = new Set<number>();
+  for (let seed = 0; seed < 20; seed++) firsts.add(l3[itemsOf(randomSplit(numbers(20), [0.5, 0.5], { generator: new Generator(seed), stratify: (i) => l3[i] })[0])[0]]);
+  assert.equal(firsts.size, 2);
+});
+
+test("stratified, random cases: every class count is its quota n_c·size/n rounded down or up, split sizes exact", () => {
+  const g = new Generator(8);
+  for (let trial = 0; trial < 200; trial++) {
+    const nClasses = 1 + g.randint(0, 5);
+    const labels = Array.from({ length: 5 + g.randint(0, 40) }, () => g.randint(0, nClasses));
+    const n = labels.length;
+    const fractions = [[0.5, 0.5], [0.7, 0.2, 0.1], [1 / 3, 1 / 3, 1 / 3], [0.25, 0.25, 0.25, 0.25]][trial % 4];
+    const parts = randomSplit(numbers(n), fractions, { generator: new Generator(trial), stratify: (i) => labels[i] }).map(itemsOf);
+    const sizes = randomSplit(numbers(n), fractions, { generator: new Generator(0) }).map((s) => s.length);
+    assert.deepEqual(parts.map((p) => p.length), sizes);
+    assertPartition(parts, n);
+    for (let c = 0; c < nClasses; c++) {
+      const nc = labels.filter((l) => l === c).length;
+      parts.forEach((p, j) => {
+        const got = p.filter((i) => labels[i] === c).length;
+        const q = (nc * sizes[j]) / n;
+        assert.ok(got === Math.floor(q) || got === Math.ceil(q), `labels ${labels.join("")} into [${sizes}]: class ${c} has ${got} in split ${j}, quota ${q}`);
+      });
     }
   }
 });

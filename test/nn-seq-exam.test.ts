@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { nn, randn, rand, zeros, manualSeed, noGrad, indexSelect, tensor, type Tensor } from "../src/index.js";
 import { assertClose } from "./nn-seq-util.js";
 
-const count = (m: nn.Module<never[], unknown>): number => m.parameters().reduce((s, p) => s + p.numel, 0);
+const count = (m: nn.Module<never[], unknown>): number => m.parameters().reduce((s, p) => s + p.numel(), 0);
 
 test("an RNN reuses one set of weights at every step: same parameters for any sequence length", () => {
   manualSeed(0);

@@ -62,3 +62,68 @@ test("receptive field equals the input window a gradient reaches (dilated convs,
     assert.equal(measuredField(net, 48, 1), rf);
   }
 });
+
+test("parameters, multiply-adds, names and the table: counted by hand for each layer kind", () => {
+  const model = new nn.Sequential(
+    new nn.Conv2d(3, 8, 3, { padding: 1, groups: 1 }), // out [8, 10, 10]: params 8·3·9 + 8 = 224, MACs 800·27 = 21,600
+    new nn.Conv2d(8, 4, 3, { groups: 2, bias: false }), // out [4, 8, 8]: params 4·4·9 = 144, MACs 256·36 = 9,216
+    new nn.ConvTranspose2d(4, 6, 2, { stride: 2 }), // in [4, 8, 8] → [6, 16, 16]: params 4·6·4 + 6 = 102, MACs 256·24 = 6,144
+    new nn.Flatten(),
+    new nn.Linear(1536, 5), // params 7,685, MACs 5·1536 = 7,680
+  );
+  const first = [...model.parameters()][0];
+  first.requiresGrad_(false); // frozen: counted in the total, not as trainable
+  model.eval();
+  const s = summary(model, [3, 10, 10]);
+  assert.equal(model.training, false, "summary restores the mode it found (eval)");
+  model.train();
+  summary(model, [3, 10, 10]);
+  assert.equal(model.training, true, "summary restores the mode it found (train)");
+  assert.deepEqual(s.layers.map((l) => l.name), ["0", "1", "2", "3", "4"]);
+  assert.deepEqual(s.layers.map((l) => l.type), ["Conv2d", "Conv2d", "ConvTranspose2d", "Flatten", "Linear"]);
+  assert.deepEqual(s.layers.map((l) => l.outputShape), [[8, 10, 10], [4, 8, 8], [6, 16, 16], [1536], [5]]);
+  assert.deepEqual(s.layers.map((l) => l.params), [224, 144, 102, 0, 7685]);
+  assert.deepEqual(s.layers.map((l) => l.macs), [21600, 9216, 6144, 0, 7680]);
+  assert.equal(s.totalParams, 224 + 144 + 102 + 7685);
+  assert.equal(s.trainableParams, s.totalParams - 216);
+  assert.equal(s.totalMacs, 21600 + 9216 + 6144 + 7680);
+  const lines = s.table.split("\n");
+  assert.equal(lines[0], "Input: [3, 10, 10] per sample");
+  assert.match(lines[1], /^─+$/);
+  assert.match(lines[2], /^Layer\s+Output shape\s+Params\s+Receptive field\s+Mult-adds$/);
+  assert.match(lines[4], /^0 \(Conv2d\)\s+\[8, 10, 10\]\s+224\s+3x3\s+21,600$/);
+  assert.match(lines[8], /^4 \(Linear\)\s+\[5\]\s+7,685\s+all\s+7,680$/);
+  assert.equal(lines.at(-2), "Total params: 8,155 (trainable 7,939)");
+  assert.equal(lines.at(-1), "Mult-adds per sample: 44,640");
+  // Columns line up: every row of the table body has the header's width.
+  assert.ok(lines.slice(2, 9).every((l) => l.length === lines[2].length), "aligned columns");
+  assert.equal(lines[1].length, lines[2].length);
+});
+
+test("Conv1d and pooling with a stride different from the kernel: receptive field and MACs", () => {
+  // Conv1d k4 s2: r = 4, j = 2; MaxPool2d over a [C, L, 1] view is not used: Conv1d alone.
+  const c = new nn.Sequential(new nn.Conv1d(2, 3, 4, { stride: 2 }), new nn.Conv1d(3, 1, 3, { dilation: 2 }));
+  const s = summary(c, [2, 20]);
+  // 20 → 9 ((20 − 4)/2 + 1) → 5 (9 − 4); r: 4, then 4 + 4·2 = 12.
+  assert.deepEqual(s.layers.map((l) => l.outputShape), [[3, 9], [1, 5]]);
+  assert.deepEqual(s.layers.map((l) => l.receptiveField), [4, 12]);
+  assert.deepEqual(s.layers.map((l) => l.macs), [27 * 8, 5 * 9]);
+  // A pool whose stride differs from its kernel: r = 3 + 2·1 = 5 after two k3 s1 pools... with s2:
+  const p = new nn.Sequential(new nn.MaxPool2d(3, { stride: 1 }), new nn.MaxPool2d(3, { stride: 2 }), new nn.MaxPool2d(2));
+  // k3 s1: r 3, j 1; k3 s2: r 5, j 2; k2 (stride defaults to 2): r 7, j 4.
+  assert.deepEqual(summary(p, [1, 20, 20]).layers.map((l) => l.receptiveField), [3, 5, 7]);
+});
+
+test("once a layer mixes every position, later convolutions stay 'all'; layers without a kernel keep the field", () => {
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 2, 3), // r 3
+    new nn.Identity(), // r 3: no kernel
+    new nn.Flatten(), // all
+    new nn.Unflatten(1, [2, 6, 6]),
+    new nn.Conv2d(2, 1, 3), // still all: each output already saw the whole input
+  );
+  const s = summary(model, [1, 8, 8]);
+  assert.deepEqual(s.layers.map((l) => l.receptiveField), [3, 3, null, null, null]);
+  const lin = summary(new nn.Sequential(new nn.Linear(4, 4), new nn.Unflatten(1, [1, 2, 2]), new nn.MaxPool2d(2)), [4]);
+  assert.deepEqual(lin.layers.map((l) => l.receptiveField), [null, null, null]);
+});

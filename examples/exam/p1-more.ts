@@ -143,7 +143,7 @@ export const items: ExamItem[] = [
     id: "1.2d", claim: "False: an RNN does not use different weights per cell; the same matrices are reused at every step.", fidelity: "faithful", file: FILE,
     run(ctx) {
       const rnn = new nn.RNN(4, 8, { generator: new Generator(ctx.seed) });
-      const count = rnn.parameters().reduce((s, p) => s + p.numel, 0);
+      const count = rnn.parameters().reduce((s, p) => s + p.numel(), 0);
       const x5 = randn([5, 1, 4]), x50 = randn([50, 1, 4]);
       noGrad(() => { rnn.call(x5); rnn.call(x50); });
       return { lines: [`nn.RNN(4, 8): ${count} parameters (${rnn.namedParameters().map(([k, p]) => `${k} [${p.shape.join(",")}]`).join(", ")}), the same for a 5-step and a 50-step sequence`], values: { count } };

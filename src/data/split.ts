@@ -76,22 +76,27 @@ function stratifiedSplit(n: number, sizes: number[], labelOf: (i: number) => str
   quota.forEach((row, c) => row.forEach((q, j) => candidates.push({ c, j, frac: q - Math.floor(q) })));
   candidates.sort((a, b) => b.frac - a.frac);
   const left = classes.map((items, c) => items.length - counts[c].reduce((a, b) => a + b, 0));
-  for (const { c, j } of candidates) {
-    if (left[c] > 0 && need[j] > 0) {
+  // extra[c][j] = 1 where class c got its quota rounded up in split j.
+  const extra = quota.map((row) => row.map(() => 0));
+  for (const { c, j, frac } of candidates) {
+    // A whole quota is never rounded up: it is already exact.
+    if (frac > 0 && left[c] > 0 && need[j] > 0) {
       counts[c][j]++;
+      extra[c][j] = 1;
       left[c]--;
       need[j]--;
     }
   }
-  // Anything still unplaced (only possible in degenerate cases) goes wherever a split still needs items.
+  // The greedy pass can leave a class with items only splits that already rounded it up still
+  // need. Augmenting paths finish the dealing: class c takes an extra in split j from a class
+  // that moves its own extra to another split, and so on, until a split that still needs an item.
+  // (Rounding every quota up or down with exact row and column totals is always possible: the
+  // fractional parts themselves are such a flow, so an integral one exists.)
+  classes.forEach((_, c0) => {
+    while (left[c0] > 0 && roundUpAlongPath(c0, quota, extra, counts, need)) left[c0]--;
+  });
   classes.forEach((_, c) => {
-    for (let j = 0; left[c] > 0 && j < sizes.length; j++) {
-      while (left[c] > 0 && need[j] > 0) {
-        counts[c][j]++;
-        left[c]--;
-        need[j]--;
-      }
-    }
+    if (left[c] > 0) throw new Error(`randomSplit: internal error: stratified dealing left ${left[c]} item(s) of a class unplaced; please report it with the label counts and sizes [${sizes.join(", ")}]`);
   });
   const out: number[][] = sizes.map(() => []);
   classes.forEach((items, c) => {
@@ -103,6 +108,47 @@ function stratifiedSplit(n: number, sizes: number[], labelOf: (i: number) => str
   });
   // Interleave the classes within each split so that a Subset read in order is not sorted by class.
   return out.map((idx) => shuffleInPlace(idx, g));
+}
+
+/**
+ * One augmenting path for `stratifiedSplit`: a breadth-first search from class c0 over "c may take
+ * an extra item in j" (its quota there has a fractional part and is not yet rounded up) and "j's
+ * extra item can leave class c'" (already rounded up), ending at a split with need > 0. Applies the
+ * path and returns true, or returns false if there is none.
+ */
+function roundUpAlongPath(c0: number, quota: number[][], extra: number[][], counts: number[][], need: number[]): boolean {
+  const nSplits = need.length;
+  const cameFrom = quota.map(() => -2); // for a class: the split it was reached through (-1: start)
+  const reachedBy = need.map(() => -1); // for a split: the class that reaches it
+  cameFrom[c0] = -1;
+  const queue = [c0];
+  while (queue.length > 0) {
+    const c = queue.shift()!;
+    for (let j = 0; j < nSplits; j++) {
+      if (reachedBy[j] >= 0 || extra[c][j] === 1 || Number.isInteger(quota[c][j])) continue;
+      reachedBy[j] = c;
+      if (need[j] > 0) {
+        need[j]--;
+        for (let at = j; ; ) {
+          const cls = reachedBy[at];
+          extra[cls][at] = 1;
+          counts[cls][at]++;
+          const back = cameFrom[cls];
+          if (back < 0) return true;
+          extra[cls][back] = 0;
+          counts[cls][back]--;
+          at = back;
+        }
+      }
+      quota.forEach((_, c2) => {
+        if (extra[c2][j] === 1 && cameFrom[c2] === -2) {
+          cameFrom[c2] = j;
+          queue.push(c2);
+        }
+      });
+    }
+  }
+  return false;
 }
 
 /**

@@ -118,7 +118,7 @@ export function batchNorm(
   let y: Tensor;
   if (training || !runningMean || !runningVar) {
     const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
-    const n = x.numel / C;
+    const n = x.numel() / C;
     if (training && n <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}; use a batch larger than 1 or eval()`);
     const mean = x.mean(dims, true);
     const centred = x.sub(mean);

@@ -109,7 +109,7 @@ const indexSelectOp = defineOp<{ axis: number; index: Tensor }>({
   name: "indexSelect",
   forward([x], { axis, index }) {
     const shape = [...x.shape];
-    shape[axis] = index.numel;
+    shape[axis] = index.numel();
     const out = Tensor.empty(shape, x.dtype);
     backend().indexSelect(x.view_(), axis, index.view_(), out.view_());
     return out;
@@ -137,7 +137,7 @@ const indexAddOp = defineOp<{ axis: number; index: Tensor }>({
 export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const axis = normalizeDim(dim, x.ndim, "indexAdd");
   if (index.ndim !== 1) throw new Error(`indexAdd: index must be 1-D, got ${fmt(index.shape)}`);
-  const expected = x.shape.map((s, k) => (k === axis ? index.numel : s));
+  const expected = x.shape.map((s, k) => (k === axis ? index.numel() : s));
   if (src.ndim !== x.ndim || src.shape.some((s, k) => s !== expected[k])) {
     throw new Error(`indexAdd: src has shape ${fmt(src.shape)}, expected ${fmt(expected)}`);
   }

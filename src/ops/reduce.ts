@@ -65,7 +65,7 @@ function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Te
   return defineOp<ReduceAttrs>({
     name: op,
     forward([x], a) {
-      if (x.numel === 0 && (op === "max" || op === "min")) throw new Error(`${op}: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
+      if (x.numel() === 0 && (op === "max" || op === "min")) throw new Error(`${op}: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
       const out = Tensor.empty(reducedShape(x.shape, a.axes, a.keepdim), outDtype(x.dtype));
       backend().reduce(op, x.view_(), a.axes, out.view_());
       return out;

@@ -80,7 +80,7 @@ const copyOp = defineOp<{ dtype: DType }>({
 });
 
 export function contiguous(x: Tensor): Tensor {
-  return x.isContiguous() && x.offset === 0 && x.storage.data.length === x.numel ? x : apply(copyOp, [x], { dtype: x.dtype });
+  return x.isContiguous() && x.offset === 0 && x.storage.data.length === x.numel() ? x : apply(copyOp, [x], { dtype: x.dtype });
 }
 
 export function clone(x: Tensor): Tensor {
@@ -190,7 +190,7 @@ function windowOf(v: Tensor, root: Tensor): WindowAttrs {
 
 /** Whether views of `root` can be handled through absolute windows. */
 function plainRoot(root: Tensor): boolean {
-  return root.offset === 0 && root.isContiguous() && root.storage.data.length === root.numel;
+  return root.offset === 0 && root.isContiguous() && root.storage.data.length === root.numel();
 }
 
 function refresh(v: Tensor): void {
@@ -253,11 +253,11 @@ function inferShape(x: Tensor, shape: readonly number[], op: string): number[] {
   for (const d of out) if (d !== -1 && (!Number.isInteger(d) || d < 0)) throw new Error(`${op}: invalid size ${d} in ${fmt(shape)}`);
   const known = out.reduce((a, d) => (d === -1 ? a : a * d), 1);
   if (free >= 0) {
-    if (known === 0 || x.numel % known !== 0) throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(x.shape)} (${x.numel} elements)`);
-    out[free] = x.numel / known;
+    if (known === 0 || x.numel() % known !== 0) throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(x.shape)} (${x.numel()} elements)`);
+    out[free] = x.numel() / known;
   }
-  if (numel(out) !== x.numel) {
-    throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(x.shape)}: ${numel(out)} elements vs ${x.numel}`);
+  if (numel(out) !== x.numel()) {
+    throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(x.shape)}: ${numel(out)} elements vs ${x.numel()}`);
   }
   return out;
 }

@@ -7,6 +7,7 @@
  * encoder cannot tell token order. `PositionalEncoding` (or a learned nn.Embedding of positions)
  * supplies it.
  */
+import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, zeros, type DType, type Generator } from "../../core.js";
 import { Module, fmtShape, pyFloat, type AnyModule } from "../module.js";
 import { ModuleList } from "../containers.js";
@@ -21,6 +22,10 @@ import { MultiheadAttention, generateSquareSubsequentMask } from "./attention.js
 export type TransformerActivation = "relu" | "gelu" | Module<[Tensor], Tensor> | ((x: Tensor) => Tensor);
 
 /** Options of TransformerEncoderLayer and TransformerDecoderLayer (PyTorch's defaults). */
+/** PyTorch's positional order after nhead: `nn.TransformerEncoderLayer(64, 4, 256, 0.1)`. */
+type TransformerLayerPositional = [dimFeedforward: number, dropout: number, activation: TransformerActivation];
+const TRANSFORMER_LAYER_POSITIONAL = ["dimFeedforward", "dropout", "activation"] as const;
+
 export interface TransformerLayerOptions {
   /** Hidden size of the feed-forward block (default 2048). */
   dimFeedforward?: number;
@@ -130,9 +135,9 @@ export class TransformerEncoderLayer extends Module<[src: Tensor, opts?: Encoder
   declare private readonly options: TransformerLayerOptions;
   declare private readonly act: (x: Tensor) => Tensor;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  constructor(dModel: number, nhead: number, ...args: PositionalArgs<TransformerLayerPositional, TransformerLayerOptions>) {
     super();
-    buildBlock(this, "TransformerEncoderLayer", dModel, nhead, opts, ["self_attn"]);
+    buildBlock(this, "TransformerEncoderLayer", dModel, nhead, positionalOptions("TransformerEncoderLayer", TRANSFORMER_LAYER_POSITIONAL, args), ["self_attn"]);
   }
 
   forward(src: Tensor, opts: EncoderForwardOptions = {}): Tensor {
@@ -195,9 +200,9 @@ export class TransformerDecoderLayer extends Module<[tgt: Tensor, memory: Tensor
   declare private readonly options: TransformerLayerOptions;
   declare private readonly act: (x: Tensor) => Tensor;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  constructor(dModel: number, nhead: number, ...args: PositionalArgs<TransformerLayerPositional, TransformerLayerOptions>) {
     super();
-    buildBlock(this, "TransformerDecoderLayer", dModel, nhead, opts, ["self_attn", "multihead_attn"]);
+    buildBlock(this, "TransformerDecoderLayer", dModel, nhead, positionalOptions("TransformerDecoderLayer", TRANSFORMER_LAYER_POSITIONAL, args), ["self_attn", "multihead_attn"]);
   }
 
   forward(tgt: Tensor, memory: Tensor, opts: DecoderForwardOptions = {}): Tensor {

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// `npm run mutate -- <target>`: mutation testing (StrykerJS) of one source folder or file, running
+// only the test files that exercise it, so one target fits in minutes on a small machine.
+//
+//   npm run mutate -- src/utils/summary.ts      # one file
+//   npm run mutate -- src/data/split.ts src/data/sampler.ts
+//   npm run mutate -- src/optim                  # a folder (every .ts file in it, recursively)
+//   npm run mutate -- --list                     # the targets and their test files
+//
+// Options are environment variables read by stryker.config.mjs: STRYKER_CONCURRENCY (default 1),
+// STRYKER_NO_CHECK=1 (skip the TypeScript checker). The JSON report goes to
+// reports/mutation/<target>.json and the score table is printed at the end. See docs/testing.md.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+/** Which test files exercise each source folder (the longest matching prefix wins). */
+const TESTS = {
+  "src/utils/summary.ts": ["test/utils-summary.test.ts"],
+  "src/utils": ["test/utils-summary.test.ts", "test/diagnostics.test.ts", "test/progress.test.ts", "test/report.test.ts"],
+  "src/data/split.ts": ["test/data-split.test.ts", "test/data-shuffle-stats.test.ts"],
+  "src/data/sampler.ts": ["test/data-sampler.test.ts", "test/data-shuffle-stats.test.ts"],
+  "src/data": ["test/data-*.test.ts"],
+  "src/optim": ["test/optim-*.test.ts"],
+  "src/tensor": ["test/tensor.test.ts", "test/autograd.test.ts", "test/errors.test.ts"],
+  "src/autograd": ["test/autograd.test.ts", "test/exam-backprop.test.ts", "test/ops-gradcheck.test.ts"],
+  "src/ops": ["test/ops-*.test.ts", "test/tensor.test.ts", "test/autograd.test.ts"],
+  "src/nn": ["test/nn-*.test.ts"],
+  "src/io": ["test/io*.test.ts"],
+};
+
+function testsFor(target) {
+  const key = Object.keys(TESTS)
+    .filter((k) => target === k || target.startsWith(k + "/") || (k.endsWith(".ts") && target === k))
+    .sort((a, b) => b.length - a.length)[0];
+  if (!key) throw new Error(`mutate: no test files known for ${target}; add it to TESTS in scripts/mutate.mjs`);
+  return TESTS[key];
+}
+
+const args = process.argv.slice(2);
+if (args.length === 0 || args[0] === "--help") {
+  console.log("usage: npm run mutate -- <src folder or file>...   (e.g. src/utils/summary.ts, src/optim)\n       npm run mutate -- --list");
+  process.exit(args.length === 0 ? 2 : 0);
+}
+if (args[0] === "--list") {
+  for (const [k, v] of Object.entries(TESTS)) console.log(`${k.padEnd(22)} ${v.join(" ")}`);
+  process.exit(0);
+}
+const mutate = [];
+const tests = new Set();
+for (const raw of args) {
+  const target = raw.replace(/\/+$/, "");
+  if (!fs.existsSync(target)) throw new Error(`mutate: ${target} does not exist`);
+  const isDir = fs.statSync(target).isDirectory();
+  // Type declarations and barrel files have nothing to mutate.
+  mutate.push(isDir ? `${target}/**/*.ts` : target, "!**/*.d.ts", "!**/index.ts");
+  for (const t of testsFor(target)) tests.add(t);
+}
+const name = args.map((a) => a.replace(/^src\//, "").replace(/\/+$/, "").replace(/[/.]/g, "-")).join("+");
+const env = {
+  ...process.env,
+  STRYKER_MUTATE: mutate.join(","),
+  STRYKER_TESTS: [...tests].join(","),
+  STRYKER_REPORT: path.join("reports", "mutation", `${name}.json`),
+};
+console.log(`mutating ${mutate.filter((m) => !m.startsWith("!")).join(" ")}\nwith tests ${[...tests].join(" ")}`);
+const r = spawnSync("npx", ["stryker", "run"], { stdio: "inherit", env });
+process.exit(r.status ?? 1);

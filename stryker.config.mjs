@@ -1,0 +1,36 @@
+// StrykerJS configuration for `npm run mutate` (scripts/mutate.mjs sets the two variables below).
+// Mutation testing is not part of `npm test`: it reruns test files once per surviving candidate
+// mutant, so it is run per folder (docs/testing.md has the commands and the scores).
+//
+// - STRYKER_MUTATE: comma-separated globs of the source files to mutate (e.g. src/utils/summary.ts).
+// - STRYKER_TESTS: comma-separated globs of the test files that exercise them. The tap runner runs
+//   each file as `node --import tsx <file>`; node:test prints TAP when its output is not a terminal.
+// - coverageAnalysis "perTest" records which test files reach each mutant, so a mutant reruns
+//   only those files (the tap runner's "tests" are whole files).
+// - The TypeScript checker drops mutants that do not compile (they count as "CompileError", not as
+//   killed), so the score measures the tests, not the type checker.
+const list = (v, fallback) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : fallback);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: "npm",
+  testRunner: "tap",
+  tap: {
+    testFiles: list(process.env.STRYKER_TESTS, ["test/*.test.ts"]),
+    nodeArgs: ["--import", "tsx", "-r", "{{hookFile}}", "{{testFile}}"],
+    forceBail: true,
+  },
+  mutate: list(process.env.STRYKER_MUTATE, ["src/utils/summary.ts"]),
+  checkers: process.env.STRYKER_NO_CHECK ? [] : ["typescript"],
+  tsconfigFile: "tsconfig.json",
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: "perTest",
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
+  timeoutMS: 10000,
+  timeoutFactor: 2,
+  reporters: ["clear-text", "progress-append-only", "json"],
+  jsonReporter: { fileName: process.env.STRYKER_REPORT ?? "reports/mutation/mutation.json" },
+  ignorePatterns: ["dist", "runs", "reports", ".stryker-tmp", "bench", "docs"],
+  cleanTempDir: "always",
+  incremental: false,
+};
