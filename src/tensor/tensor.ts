@@ -47,6 +47,23 @@ export class Tensor {
     this.base = base;
   }
 
+  /**
+   * Makes this leaf hold `src`'s storage, shape and dtype while keeping the object, as PyTorch's
+   * `param.data = param.data.to(dtype)` in `module.to`: an optimizer holding the parameter keeps
+   * updating it. For leaves outside any graph (nn's Module.to); not a user-facing op.
+   * @internal
+   */
+  replaceData_(src: Tensor): this {
+    if (this.gradFn !== null || this.base !== null) throw new Error("replaceData_: only a leaf that is not a view can take new data");
+    const self = this as { -readonly [K in "storage" | "shape" | "strides" | "offset" | "dtype"]: Tensor[K] };
+    self.storage = src.storage;
+    self.shape = src.shape;
+    self.strides = src.strides;
+    self.offset = src.offset;
+    self.dtype = src.dtype;
+    return this;
+  }
+
   /** A fresh, zero-filled, contiguous tensor. */
   static empty(shape: readonly number[], dtype: DType = "float32"): Tensor {
     return Tensor.fromArray(allocate(dtype, numel(shape)), shape, dtype);
@@ -55,6 +72,9 @@ export class Tensor {
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
   static fromArray(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
     if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, Int32Array, Uint8Array), got ${describe(data)}`);
+    if (data.length < numel(shape)) {
+      throw new Error(`Tensor.fromArray: shape ${fmt(shape)} needs ${numel(shape)} elements but the array holds ${data.length}; pass a matching shape or a longer array`);
+    }
     return new Tensor({ data, version: 0 }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 

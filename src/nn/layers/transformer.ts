@@ -392,8 +392,13 @@ export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: Transf
  * that do not need that compatibility.
  *
  * ```ts
- * const pos = new nn.PositionalEncoding(512, { dropout: 0.1 });
+ * const pos = new nn.PositionalEncoding(512, { dropout: 0.1, batchFirst: true });
  * ```
+ *
+ * The layout is an explicit choice: pass `batchFirst` to match the layers around it ([N, T, dModel]
+ * for a batch-first Transformer, [T, N, dModel] otherwise). Leaving it out means sequence-first and
+ * prints a one-time deprecation notice (the option becomes required in the next release). A
+ * Sequential whose neighbouring layers disagree on batchFirst is rejected at construction.
  *
  * Shape: [T, N, dModel] ([N, T, dModel] with batchFirst, or [T, dModel]) -> the same; T ≤ maxLen.
  */
@@ -414,6 +419,7 @@ export class PositionalEncoding extends Module {
     this.dModel = dModel;
     this.maxLen = maxLen;
     this.p = p;
+    if (opts.batchFirst === undefined) warnLayoutOnce();
     this.batchFirst = opts.batchFirst ?? false;
     if (opts.generator) this.generator = opts.generator;
     this.registerBuffer("pe", positionalTable(maxLen, dModel, opts.dtype ?? "float32").unsqueeze(1).contiguous(), { persistent: opts.persistent ?? true });
@@ -442,6 +448,17 @@ export class PositionalEncoding extends Module {
   override extraRepr(): string {
     return `d_model=${this.dModel}, max_len=${this.maxLen}, dropout=${pyFloat(this.p)}`;
   }
+}
+
+let layoutWarned = false;
+
+function warnLayoutOnce(): void {
+  if (layoutWarned) return;
+  layoutWarned = true;
+  console.warn(
+    "deeptype: nn.PositionalEncoding without { batchFirst } is deprecated: it assumes [T, N, dModel] (sequence first) " +
+      "and would add positions along the batch axis of batch-first input. Pass { batchFirst: true } or { batchFirst: false }.",
+  );
 }
 
 /** The [maxLen, dModel] sinusoid table (computed in float64, then cast). */
