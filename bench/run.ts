@@ -232,9 +232,13 @@ function findPython(): string | undefined {
 /** Calls per batch so one batch lasts about BATCH_MS, from a warm-up call's time. */
 const repsFor = (seconds: number) => Math.max(1, Math.round(BATCH_MS / 1e3 / Math.max(seconds, 1e-7)));
 
+/** Process CPU seconds per call of the last timeLocal (GC helper threads included). */
+let lastCpu = 0;
 function timeLocal(fn: Bench, reps: number): number {
-  const t0 = performance.now();
+  const t0 = performance.now(), c0 = process.cpuUsage();
   for (let i = 0; i < reps; i++) fn();
+  const c = process.cpuUsage(c0);
+  lastCpu = (c.user + c.system) / 1e6 / reps;
   return (performance.now() - t0) / 1e3 / reps;
 }
 
@@ -252,7 +256,8 @@ function warmLocal(fn: Bench): number {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-interface Cell { samples: number[] }
+/** Wall-clock seconds per call, one per round; and process CPU seconds per call of the same batches. */
+interface Cell { samples: number[]; cpu: number[] }
 type Col = `deeptype ${1 | 2}t` | `torch ${1 | 2}t`;
 
 async function main(): Promise<void> {
@@ -286,7 +291,15 @@ async function main(): Promise<void> {
     for (const t of THREADS) {
       const fn = withThreads(t, row.deeptype(t));
       const reps = repsFor(warmLocal(fn));
-      cells.set(`${row.id}|deeptype ${t}t`, { run: async () => timeLocal(fn, reps), cell: { samples: [] } });
+      const cell: Cell = { samples: [], cpu: [] };
+      cells.set(`${row.id}|deeptype ${t}t`, {
+        run: async () => {
+          const s = timeLocal(fn, reps);
+          cell.cpu.push(lastCpu);
+          return s;
+        },
+        cell,
+      });
       const server = servers.get(t);
       if (!row.torch || !server) continue;
       const prep = await server.ask({ cmd: "prepare", row: row.id });
@@ -297,9 +310,14 @@ async function main(): Promise<void> {
       // One call after the warm-up one can still be cold: ask for a second estimate through a short batch.
       const est = (await server.ask({ cmd: "time", row: row.id, reps: repsFor(prep.s as number) })).s as number / repsFor(prep.s as number);
       const reps2 = repsFor(est);
+      const tcell: Cell = { samples: [], cpu: [] };
       cells.set(`${row.id}|torch ${t}t`, {
-        run: async () => ((await server.ask({ cmd: "time", row: row.id, reps: reps2 })).s as number) / reps2,
-        cell: { samples: [] },
+        run: async () => {
+          const r = await server.ask({ cmd: "time", row: row.id, reps: reps2 });
+          tcell.cpu.push((r.cpu as number) / reps2);
+          return (r.s as number) / reps2;
+        },
+        cell: tcell,
       });
     }
     process.stderr.write(".");
@@ -437,7 +455,18 @@ async function main(): Promise<void> {
   }
   console.log(`deeptype bench: node ${process.version}, wasm ${wasm!.variant}, ${availableParallelism()} cores, default threads ${defaultThreads}, ` +
     `load average ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}, ${ROUNDS} interleaved rounds, ${((performance.now() - t0) / 1e3).toFixed(0)} s`);
+  // On a machine crowded by other processes, wall time mostly measures waiting for a core; on one
+  // thread, process CPU time does not (cache sharing still counts), so it is printed alongside.
+  const cpuLines = ["| workload (1 thread, process CPU time per call) | unit | deeptype 1t | torch 1t | dt/torch 1t |", "|---|---|---|---|---|"];
+  for (const row of ROWS) {
+    const d = cells.get(`${row.id}|deeptype 1t`)?.cell.cpu, p = cells.get(`${row.id}|torch 1t`)?.cell.cpu;
+    if (!d?.length) continue;
+    const dv = conv(row, median(d)), pv = p?.length ? conv(row, median(p)) : undefined;
+    cpuLines.push(`| ${row.id} | ${row.unit} | ${digits(row.unit, dv)} | ${pv === undefined ? "-" : digits(row.unit, pv)} | ${pv === undefined ? "-" : blasOk ? `${(dv / pv).toFixed(2)}x` : "withheld"} |`);
+  }
   console.log(lines.join("\n"));
+  console.log("");
+  console.log(cpuLines.join("\n"));
   console.log("cells: median [min-max] over the rounds. dt/torch: deeptype's value over PyTorch's at the same thread count " +
     "(for ms/us/MB rows lower is better, for GFLOP/s and images/s higher is better). Other processes on the machine widen the spreads.");
   for (const n of naNotes) console.log(n);

@@ -33,8 +33,8 @@ const val = new MapDataset(valIdx, (s) => evalTransform.apply(s));
 const test = new MapDataset(testIdx, (s) => evalTransform.apply(s));
 
 // 7.1: shuffle the training loader, so a batch is not four consecutive daytime frames of one scene.
-const trainLoader = new DataLoader({ dataset: train, batchSize: 16, shuffle: true, generator: g, dropLast: true });
-const valLoader = new DataLoader({ dataset: val, batchSize: 32 });
+const trainLoader = new DataLoader(train, { batchSize: 16, shuffle: true, generator: g, dropLast: true });
+const valLoader = new DataLoader(val, { batchSize: 32 });
 
 for (let epoch = 0; epoch < 2; epoch++) {
   let batches = 0;

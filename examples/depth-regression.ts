@@ -107,13 +107,13 @@ export async function main(opts: DepthOptions = {}): Promise<DepthResult> {
   const normalize = new Normalize(stats.mean, stats.std);
   log(`7.4  Normalize(mean [${stats.mean.map((v) => v.toFixed(3)).join(", ")}], std [${stats.std.map((v) => v.toFixed(3)).join(", ")}]) from the training split, on every split;`);
   log("     RandomHorizontalFlip on the training split only (it flips the image and the depth map together)");
-  const val = [...new DataLoader({ dataset: mapDataset(valSub, (s: Pair) => normalize.apply(s)), batchSize: valSub.length })][0] as Pair;
-  const cleanTrain = [...new DataLoader({ dataset: mapDataset(trainSub, (s: Pair) => normalize.apply(s)), batchSize: trainSub.length })][0] as Pair;
+  const val = [...new DataLoader(mapDataset(valSub, (s: Pair) => normalize.apply(s)), { batchSize: valSub.length })][0] as Pair;
+  const cleanTrain = [...new DataLoader(mapDataset(trainSub, (s: Pair) => normalize.apply(s)), { batchSize: trainSub.length })][0] as Pair;
   const bugFloor = noGrad(() => cleanTrain.depth.sub(TF.hflip(cleanTrain.depth)).abs().mean().item() / 2);
 
   const train = (name: string, flip: { apply(s: Pair): Pair }): DepthRun => {
     const trainSet = mapDataset(trainSub, (s: Pair) => normalize.apply(flip.apply(s)));
-    const loader = new DataLoader({ dataset: trainSet, batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 3) });
+    const loader = new DataLoader(trainSet, { batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 3) });
     const model = new UNet(3, 1, { width: o.width, generator: new Generator(o.seed + 4) });
     const opt = new optim.Adam(model.parameters(), { lr: o.lr });
     const run: DepthRun = { trainLoss: [], cleanTrainLoss: NaN, valError: [] };

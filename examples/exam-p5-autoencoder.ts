@@ -106,7 +106,7 @@ export function main(opts: P5Options = {}): P5Result {
   log(`5.1  convolutional autoencoder on ${o.trainSize} digits 0-8 (the company's products), ${side}x${side} pixels`);
   log(`     code [${latentShape.join(",")}] = ${latentSize} numbers for ${side * side} pixels (${((side * side) / latentSize).toFixed(1)}x compression); only the decoder ships to clients`);
 
-  const loader = new DataLoader({ dataset: new TensorDataset(products.images), batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 1) });
+  const loader = new DataLoader(new TensorDataset(products.images), { batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 1) });
   const params = [...encoder.parameters(), ...decoder.parameters()];
   const opt = new optim.Adam(params, { lr: o.lr });
   const probe = products.images.narrow(0, 0, Math.min(256, o.trainSize));

@@ -2,7 +2,7 @@ import { nn, optim, data, noGrad } from "deeptype";
 
 const train = new data.MnistDataset({ train: true });
 const test = new data.MnistDataset({ train: false });
-const loader = new data.DataLoader({ dataset: train, batchSize: 64, shuffle: true });
+const loader = new data.DataLoader(train, { batchSize: 64, shuffle: true });
 const model = new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
 const optimizer = new optim.Adam(model.parameters(), { lr: 1e-3 });
 const lossFn = new nn.CrossEntropyLoss();

@@ -43,7 +43,7 @@ export function main(opts: { steps?: number; log?: Log } = {}) {
 
   // ---- 1.2: one LSTM, any length ----------------------------------------------------------
   const model = new Summer();
-  const params = [...model.parameters()].reduce((a, p) => a + p.numel, 0);
+  const params = [...model.parameters()].reduce((a, p) => a + p.numel(), 0);
   const optimizer = new optim.Adam(model.parameters(), { lr: 1e-2 });
   const losses: number[] = [];
   for (let step = 0; step < (opts.steps ?? 300); step++) {
@@ -62,7 +62,7 @@ export function main(opts: { steps?: number; log?: Log } = {}) {
 
   // ---- 1.3: positional encoding ------------------------------------------------------------
   const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0 });
-  const pos = new nn.PositionalEncoding(8, { dropout: 0 });
+  const pos = new nn.PositionalEncoding(8, { dropout: 0, batchFirst: false });
   const tokens = rand([5, 1, 8], { generator: g });
   const order = tensor([4, 2, 0, 3, 1], { dtype: "int32" });
   const gap = (encode: (t: Tensor) => Tensor): number =>

@@ -115,7 +115,7 @@ type SegBatch = { image: Tensor; mask: Tensor };
 function trainOne(skip: boolean, o: Required<Omit<SegOptions, "log">>, trainSet: SyntheticSegmentationDataset, val: SegBatch, log: Log): { run: SegRun; model: UNet } {
   const model = new UNet(3, o.numClasses, { width: o.width, skip, generator: new Generator(o.seed + 10) });
   const opt = new optim.Adam(model.parameters(), { lr: o.lr });
-  const loader = new DataLoader({ dataset: trainSet, batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 11) });
+  const loader = new DataLoader(trainSet, { batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 11) });
   const trainLoss: number[] = [];
   const start = performance.now();
   const name = skip ? "U-Net" : "no skips";
@@ -146,7 +146,7 @@ export function main(opts: SegOptions = {}): SegResult {
   delete (o as { log?: Log }).log;
   const trainSet = new SyntheticSegmentationDataset({ length: o.train, numClasses: o.numClasses, height: o.size, width: o.size, seed: o.seed });
   const valSet = new SyntheticSegmentationDataset({ length: o.val, numClasses: o.numClasses, height: o.size, width: o.size, seed: o.seed + 1000 });
-  const val = [...new DataLoader({ dataset: valSet, batchSize: o.val })][0] as SegBatch;
+  const val = [...new DataLoader(valSet, { batchSize: o.val })][0] as SegBatch;
   log(`U-Net segmentation: ${o.train} training and ${o.val} validation images ${o.size}x${o.size}, ${o.numClasses} classes (0 = background)`);
 
   const { run: unet, model } = trainOne(true, o, trainSet, val, log);

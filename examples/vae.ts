@@ -65,7 +65,7 @@ export function main(opts: VaeOptions = {}): VaeResult {
   const { images } = mnistSubset({ n: o.trainSize, seed: o.seed, downsample: !o.full });
   const model = new Vae(side * side, o.latent, o.hidden, new Generator(o.seed));
   const opt = new optim.Adam(model.parameters(), { lr: 2e-3 });
-  const loader = new DataLoader({ dataset: new TensorDataset(images), batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 1) });
+  const loader = new DataLoader(new TensorDataset(images), { batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 1) });
   log(`VAE on ${o.trainSize} MNIST digits (${side}x${side}): encoder ${side * side}→${o.hidden}→(mu, logvar) of ${o.latent} dims, decoder ${o.latent}→${o.hidden}→${side * side}`);
   log("loss = BCE(reconstruction, x) summed over pixels + KL(N(mu, σ²) ‖ N(0, 1)) summed over latent dims, per image");
   const recon: number[] = [];
@@ -78,7 +78,7 @@ export function main(opts: VaeOptions = {}): VaeResult {
       opt.zeroGrad();
       const out = model.call(x);
       const rec = nn.functional.binaryCrossEntropyWithLogits(out.logits, x.flatten(1), { reduction: "sum" }).div(b);
-      const div = nn.functional.gaussianKl(out.mu, out.logvar, "batchmean");
+      const div = nn.functional.gaussianKl(out.mu, out.logvar, { reduction: "batchmean" });
       rec.add(div).backward();
       opt.step();
       r += rec.item() * b;

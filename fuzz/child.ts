@@ -1,7 +1,7 @@
 // One fuzz run in its own process (started by fuzz/run.ts with --expose-gc and a heap limit): it
 // reports each input before running it, so the parent's watchdog can name an input that hangs.
 import fs from "node:fs";
-import { makeInput, plantMarker, runInput, tmpDir, type Target } from "./targets.js";
+import { containsMarker, makeInput, plantMarker, runInput, tmpDir, type Target } from "./targets.js";
 
 const [seed, count, seconds, hangMs] = process.argv.slice(2).map(Number);
 const send = (m: unknown): void => void process.send!(m);
@@ -12,6 +12,13 @@ const findings: { i: number; target: Target; mutation: string; problem: string }
 let slowest = { ms: 0, i: -1 };
 let peakRss = 0;
 let done = 0;
+// The marker check is only worth something if planted memory does come back uninitialised: count
+// how often a fresh Buffer.allocUnsafe (what pngjs's inflate used) returns it.
+let markerSelfCheck = 0;
+for (let k = 0; k < 20; k++) {
+  plantMarker();
+  if (containsMarker(Buffer.allocUnsafe(64 * 1024))) markerSelfCheck++;
+}
 try {
   for (let i = 0; i < count; i++) {
     if ((performance.now() - started) / 1000 > seconds) break;
@@ -36,5 +43,5 @@ try {
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
-send({ type: "done", done, tally, findings, slowestMs: slowest.ms, slowestInput: slowest.i, peakRssMb: Math.round(peakRss / 2 ** 20), seconds: (performance.now() - started) / 1000 });
+send({ type: "done", done, markerSelfCheck, tally, findings, slowestMs: slowest.ms, slowestInput: slowest.i, peakRssMb: Math.round(peakRss / 2 ** 20), seconds: (performance.now() - started) / 1000 });
 process.disconnect();

@@ -26,6 +26,8 @@ export interface FuzzOptions {
 
 export interface FuzzReport {
   done: number;
+  /** Of 20 fresh uninitialised allocations after planting, how many held the marker (0 would make the check blind). */
+  markerSelfCheck?: number;
   tally: Record<string, { inputs: number; errors: number; decoded: number }>;
   findings: { i: number; target: string; mutation: string; problem: string }[];
   slowestMs: number;
@@ -86,6 +88,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   };
   const r = await runFuzz({ seed: arg("seed", 1), count: arg("count", 20_000), seconds: arg("seconds", 600) });
   console.log(`fuzz: ${r.done} inputs in ${r.seconds.toFixed(1)} s, slowest ${r.slowestMs.toFixed(0)} ms of CPU (input ${r.slowestInput}), peak RSS ${r.peakRssMb} MB`);
+  console.log(`  marker self-check: ${r.markerSelfCheck ?? 0} of 20 uninitialised allocations held the planted marker`);
   for (const [t, s] of Object.entries(r.tally)) console.log(`  ${t.padEnd(12)} ${String(s.inputs).padStart(6)} inputs: ${s.errors} errors, ${s.decoded} decoded`);
   for (const f of r.findings.slice(0, 30)) console.log(`  FINDING input ${f.i} (${f.target}, ${f.mutation}): ${f.problem}`);
   if (r.failure) console.log(`  FAILURE ${r.failure}`);

@@ -80,7 +80,7 @@ async function checkpointBase(dir: string): Promise<Uint8Array> {
   const { Adam, CosineAnnealingLR } = await import("../src/optim/index.js");
   const opt = new Adam(model.parameters(), { lr: 0.01 });
   const sched = new CosineAnnealingLR(opt, { tMax: 2 });
-  for (const p of model.parameters()) p.grad = Tensor.fromArray(new Float32Array(p.numel).fill(0.01), p.shape, "float32");
+  for (const p of model.parameters()) p.grad = Tensor.fromArray(new Float32Array(p.numel()).fill(0.01), p.shape, "float32");
   opt.step();
   sched.step();
   const file = path.join(dir, "base.safetensors");

@@ -54,9 +54,9 @@ test("optimizers, DataLoader, losses and layers name the bad argument", () => {
   const params = new nn.Linear(2, 2).parameters();
   slip(() => new optim.SGD(params, { lr: "0.1" as unknown as number }), /^SGD: invalid lr string "0\.1": the learning rate must be a number >= 0/);
   slip(() => new optim.Adam(null as never), /^Adam: params must be an iterable of tensors/);
-  slip(() => new data.DataLoader(null as never), /^DataLoader: takes an options object like \{ dataset, batchSize: 64, shuffle: true \}, got null/);
-  slip(() => new data.DataLoader(new data.TensorDataset(zeros([4, 2])) as never), /^DataLoader: takes an options object/);
-  slip(() => new data.DataLoader({ dataset: [1, 2] as never }), /`dataset` must have a numeric `length` and a `getItem\(i\)` method \(a Dataset\), got an array of length 2/);
+  slip(() => new data.DataLoader(null as never), /^DataLoader: the first argument must be a Dataset .*, got null; write new DataLoader\(dataset, \{ batchSize: 64 \}\)/);
+  slip(() => new data.DataLoader(new data.TensorDataset(zeros([4, 2])), [2] as never), /^DataLoader: the second argument takes options like \{ batchSize: 64, shuffle: true \} \(or a batch size\), got an array of length 1/);
+  slip(() => new data.DataLoader([1, 2] as never), /^DataLoader: the first argument must be a Dataset \(a numeric `length` and a `getItem\(i\)` method\), got an array of length 2/);
   slip(() => nn.functional.mseLoss(ones([2]), [1, 2] as unknown as Tensor), /^mseLoss: target must be a Tensor, got an array of length 2 \(wrap plain numbers with tensor\(\.\.\.\)\)/);
   slip(() => nn.functional.crossEntropy(ones([2, 3]), undefined as unknown as Tensor), /^crossEntropy: target must be a Tensor, got undefined/);
   slip(() => new nn.Conv2d(1, 2, undefined as unknown as number), /^Conv2d: kernelSize must be an integer or 2 integers >= 1, got undefined/);

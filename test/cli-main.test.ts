@@ -106,7 +106,7 @@ for (const stage of ["write", "rename"] as const) {
     // The checkpoint is the complete first save, not a torn second one.
     const state = await loadCheckpoint(path.join(dir, "checkpoint.safetensors"));
     assert.equal(state.epoch, 1);
-    assert.equal((state.w as { numel: number }).numel, 1_000_000);
+    assert.equal((state.w as { numel(): number }).numel(), 1_000_000);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 }

@@ -75,8 +75,8 @@ test("ImageFolder: classes from directories, labels, worker decoding matches mai
     await assert.rejects(pool.decode(new Uint8Array([0xff, 0xd8, 0xff, 0, 1]), { source: "cut.jpg" }), /cut\.jpg is a corrupt or truncated JPEG/);
 
     const viaPool = new ImageFolder(root, { decode: pool, transform: new data.RandomHorizontalFlip({ p: 0 }) });
-    const loader = new DataLoader({ dataset: viaPool, batchSize: 5, shuffle: true, generator: new Generator(0) });
-    const mainLoader = new DataLoader({ dataset: ds, batchSize: 5, shuffle: true, generator: new Generator(0) });
+    const loader = new DataLoader(viaPool, { batchSize: 5, shuffle: true, generator: new Generator(0) });
+    const mainLoader = new DataLoader(ds, { batchSize: 5, shuffle: true, generator: new Generator(0) });
     const a: Tensor[] = [], b: Tensor[] = [];
     for await (const batch of loader) a.push(batch.image, batch.label);
     for await (const batch of mainLoader) b.push(batch.image, batch.label);

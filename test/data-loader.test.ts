@@ -10,7 +10,7 @@ const flat = (batches: Tensor[]): number[] => batches.flatMap((b) => Array.from(
 const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
 
 test("unshuffled loader: batches in order, length = number of batches, short last batch", () => {
-  const loader = new DataLoader({ dataset: numbers(10), batchSize: 4 });
+  const loader = new DataLoader(numbers(10), { batchSize: 4 });
   const batches = [...loader];
   assert.equal(loader.length, 3);
   assert.deepEqual(batches.map((b) => b.shape), [[4], [4], [2]]);
@@ -19,17 +19,17 @@ test("unshuffled loader: batches in order, length = number of batches, short las
 });
 
 test("dropLast drops the short batch and counts it out of length", () => {
-  const loader = new DataLoader({ dataset: numbers(10), batchSize: 4, dropLast: true });
+  const loader = new DataLoader(numbers(10), { batchSize: 4, dropLast: true });
   assert.equal(loader.length, 2);
   assert.deepEqual([...loader].map((b) => b.shape[0]), [4, 4]);
-  const exact = new DataLoader({ dataset: numbers(12), batchSize: 4, dropLast: true });
+  const exact = new DataLoader(numbers(12), { batchSize: 4, dropLast: true });
   assert.equal(exact.length, 3);
   assert.deepEqual([...exact].map((b) => b.shape[0]), [4, 4, 4]);
 });
 
 test("shuffle: each epoch is a permutation, epochs differ, the same seed repeats the sequence", () => {
   const epochs = (seed: number): number[][] => {
-    const loader = new DataLoader({ dataset: numbers(50), batchSize: 8, shuffle: true, generator: new Generator(seed) });
+    const loader = new DataLoader(numbers(50), { batchSize: 8, shuffle: true, generator: new Generator(seed) });
     return [0, 1, 2].map(() => flat([...loader]));
   };
   const a = epochs(7);
@@ -44,7 +44,7 @@ test("shuffle: each epoch is a permutation, epochs differ, the same seed repeats
 test("shuffle without a generator follows manualSeed", () => {
   const run = (): number[] => {
     manualSeed(123);
-    return flat([...new DataLoader({ dataset: numbers(20), batchSize: 5, shuffle: true })]);
+    return flat([...new DataLoader(numbers(20), { batchSize: 5, shuffle: true })]);
   };
   assert.deepEqual(run(), run());
 });
@@ -54,7 +54,7 @@ test("TensorDataset + default collate stack rows; labels stay int32", () => {
   const y = tensor([0, 1, 2, 0, 1, 2], { dtype: "int32" });
   const ds = new TensorDataset(x, y);
   assert.equal(ds.length, 6);
-  const [xb, yb] = [...new DataLoader({ dataset: ds, batchSize: 4 })][0];
+  const [xb, yb] = [...new DataLoader(ds, { batchSize: 4 })][0];
   assert.deepEqual(xb.shape, [4, 2]);
   assert.deepEqual(xb.tolist(), [[0, 1], [2, 3], [4, 5], [6, 7]]);
   assert.equal(yb.dtype, "int32");
@@ -78,7 +78,7 @@ test("collate: objects, tuples, strings, booleans recursively", () => {
 
 test("collate error names the dataset indices and both shapes", () => {
   const ds: data.Dataset<{ image: Tensor }> = { length: 4, getItem: (i) => ({ image: i === 2 ? tensor([[1, 2, 3]]) : tensor([[1, 2]]) }) };
-  const loader = new DataLoader({ dataset: ds, batchSize: 4 });
+  const loader = new DataLoader(ds, { batchSize: 4 });
   assert.throws(() => [...loader], (e: Error) => /cannot stack image: dataset index 2 has shape \[1,3\] but dataset index 0 has \[1,2\]/.test(e.message));
   assert.throws(() => defaultCollate([{ a: 1 }, { b: 1 }] as object[], [5, 9]), /dataset index 9 has keys \{b\} but dataset index 5 has \{a\}/);
 });
@@ -131,7 +131,7 @@ test("async dataset: for await keeps order though items resolve out of order; sy
       }
     }
   })();
-  const loader = new DataLoader({ dataset: ds, batchSize: 2, prefetch: 1 });
+  const loader = new DataLoader(ds, { batchSize: 2, prefetch: 1 });
   const got: number[] = [];
   try {
     for await (const b of loader) got.push(...b.data());
@@ -145,14 +145,14 @@ test("async dataset: for await keeps order though items resolve out of order; sy
   assert.deepEqual(resolved.slice(0, 4), [3, 2, 1, 0]);
   assert.deepEqual([...resolved].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
   assert.equal(peak, 4, "exactly (prefetch + 1) batches of 2 in flight at the peak");
-  assert.throws(() => [...new DataLoader({ dataset: ds, batchSize: 2 })], /returned a Promise; iterate this loader with `for await/);
+  assert.throws(() => [...new DataLoader(ds, { batchSize: 2 })], /returned a Promise; iterate this loader with `for await/);
 });
 
 test("async loader surfaces a failing item at its batch", async () => {
   const ds: data.Dataset<number> = { length: 6, getItem: async (i) => { if (i === 4) throw new Error("bad item 4"); return i; } };
   const got: number[] = [];
   await assert.rejects(async () => {
-    for await (const b of new DataLoader({ dataset: ds, batchSize: 2 })) got.push(...b.data());
+    for await (const b of new DataLoader(ds, { batchSize: 2 })) got.push(...b.data());
   }, /bad item 4/);
   assert.deepEqual(got, [0, 1, 2, 3]);
 });
@@ -182,12 +182,12 @@ test("samplers: sequential, random with/without replacement, subset, weighted, b
 
   assert.deepEqual([...new BatchSampler(new SequentialSampler(5), 2)], [[0, 1], [2, 3], [4]]);
   assert.deepEqual([...new BatchSampler(new SequentialSampler(5), 2, true)], [[0, 1], [2, 3]]);
-  const loader = new DataLoader({ dataset: numbers(6), batchSampler: new BatchSampler(new SequentialSampler(6), 3) });
+  const loader = new DataLoader(numbers(6), { batchSampler: new BatchSampler(new SequentialSampler(6), 3) });
   assert.deepEqual([...loader].map((b) => b.tolist()), [[0, 1, 2], [3, 4, 5]]);
-  assert.throws(() => new DataLoader({ dataset: numbers(6), batchSampler: new BatchSampler(new SequentialSampler(6), 3), batchSize: 2 }), /do not also pass batchSize/);
+  assert.throws(() => new DataLoader(numbers(6), { batchSampler: new BatchSampler(new SequentialSampler(6), 3), batchSize: 2 }), /do not also pass batchSize/);
 });
 
 test("custom collate receives samples and their indices", () => {
-  const loader = new DataLoader({ dataset: numbers(5), batchSize: 2, collate: (s: number[], idx: number[]) => ({ sum: s.reduce((a, b) => a + b, 0), idx }) });
+  const loader = new DataLoader(numbers(5), { batchSize: 2, collate: (s: number[], idx: number[]) => ({ sum: s.reduce((a, b) => a + b, 0), idx }) });
   assert.deepEqual([...loader], [{ sum: 1, idx: [0, 1] }, { sum: 5, idx: [2, 3] }, { sum: 4, idx: [4] }]);
 });

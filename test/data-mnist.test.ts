@@ -56,7 +56,7 @@ test("MnistDataset: fixed 8,000/2,000 stratified split, disjoint, normalised, lo
   const raw = new MnistDataset({ normalize: false });
   assert.equal(Math.min(...raw.getItem(3).image.data()), 0);
 
-  const loader = new DataLoader({ dataset: train, batchSize: 64, shuffle: true, generator: new Generator(0) });
+  const loader = new DataLoader(train, { batchSize: 64, shuffle: true, generator: new Generator(0) });
   assert.equal(loader.length, 125);
   const first = loader[Symbol.iterator]().next().value!;
   assert.deepEqual(first.image.shape, [64, 1, 28, 28]);

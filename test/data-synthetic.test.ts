@@ -31,12 +31,12 @@ test("depth dataset: shapes, plausible depth, deterministic, consecutive frames 
 
 test("exam 7.1: an unshuffled loader's first batch is all daytime; a shuffled one mixes day and night", () => {
   const ds = new SyntheticDepthDataset({ scenes: 10, framesPerScene: 4, height: 16, width: 16 });
-  const first = [...new DataLoader({ dataset: ds, batchSize: 8 })][0];
+  const first = [...new DataLoader(ds, { batchSize: 8 })][0];
   assert.deepEqual(first.daytime.tolist(), new Array(8).fill(true));
   assert.deepEqual(first.name.slice(0, 4), ["sun-0001", "sun-0002", "sun-0003", "sun-0004"], "consecutive frames of one scene, as in the exam");
   assert.deepEqual(first.image.shape, [8, 3, 16, 16]);
   assert.deepEqual(first.depth.shape, [8, 1, 16, 16]);
-  const shuffled = new DataLoader({ dataset: ds, batchSize: 8, shuffle: true, generator: new Generator(0) });
+  const shuffled = new DataLoader(ds, { batchSize: 8, shuffle: true, generator: new Generator(0) });
   for (const batch of shuffled) {
     const day = (batch.daytime.tolist() as boolean[]).filter(Boolean).length;
     assert.ok(day > 0 && day < 8, `a shuffled batch mixes day and night (${day}/8 day)`);
@@ -81,7 +81,7 @@ test("segmentation dataset: int32 masks with any number of classes, colours foll
     for (let p = 0; p < m.length; p += 37) assert.ok(Math.abs(r[p] - ds.palette[m[p]][0]) < 0.5);
   }
   assert.deepEqual([...seen].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6]);
-  const batch = [...new DataLoader({ dataset: ds, batchSize: 10 })][0];
+  const batch = [...new DataLoader(ds, { batchSize: 10 })][0];
   assert.deepEqual(batch.mask.shape, [10, 32, 32]);
   assert.equal(batch.mask.dtype, "int32");
   assert.throws(() => new SyntheticSegmentationDataset({ numClasses: 1 }), /numClasses must be an integer >= 2/);

@@ -43,7 +43,7 @@ test("out-of-range indices name the index, the dim and its size", () => {
   throwsWith(() => x.get(5), "get: index 5 is out of range for dim 0 of size 2 (shape [2,3])", RangeError);
   throwsWith(() => x.get(0, -4), "get: index -4 is out of range for dim 1 of size 3 (shape [2,3])", RangeError);
   throwsWith(() => x.get(0, 0, 0), "get: too many indices (3) for a tensor of shape [2,3]");
-  throwsWith(() => x.get("a"), 'get: cannot parse index "a" for dim 0; use a number, "start:stop", "start:stop:step", ":" or "..."');
+  throwsWith(() => x.get("a"), 'get: cannot parse index "a" for dim 0; use a number, "start:stop", "start:stop:step", ":", "..." or null (a new axis)');
   throwsWith(() => x.narrow(1, 2, 2), "narrow: start 2 with length 2 is out of range for dim 1 of size 3 (shape [2,3])", RangeError);
   throwsWith(() => x.gather(1, int([[0, 3]])), "gather: index 3 is out of range for dim 1 of size 3", RangeError);
   throwsWith(() => x.gather(1, tensor([[0, 1]])), "gather: index must be an int32 tensor, got float32 (use idx.int())");
@@ -149,7 +149,7 @@ test("other argument errors: in-place dtype, integer division by zero, clamp bou
   throwsWith(() => x.clamp(), "clamp: give at least one of min and max");
   throwsWith(() => zeros([0]).max(), "max: cannot reduce an empty tensor of shape [0]");
   throwsWith(() => zeros([0]).argmax(), "argmax: cannot reduce dim 0 of size 0 (shape [0])");
-  throwsWith(() => x.norm(-1), "norm: p must be positive or Infinity, got -1");
+  throwsWith(() => x.norm(NaN), "norm: p must be a number (2, 1, Infinity, ...), got NaN");
   throwsWith(() => arange(0, 1, 0), "arange: step must be a non-zero finite number, got 0");
   throwsWith(() => x.chunk(0), "chunk: chunks must be a positive integer, got 0");
   throwsWith(() => x.slice(1, 0, 3, 0), "slice: step must be a positive integer, got 0");

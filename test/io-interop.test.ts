@@ -114,7 +114,7 @@ test("sharded checkpoints: saveWeights splits Hugging Face's way and loadWeights
   assert.ok(shards.length >= 2, `expected several shards, got ${files.join(", ")}`);
   const index = JSON.parse(fs.readFileSync(path.join(dir, "model.safetensors.index.json"), "utf8"));
   assert.deepEqual(Object.keys(index.weight_map), Object.keys(sd));
-  assert.equal(index.metadata.total_size, Object.values(sd).reduce((s, t) => s + t.numel * 4, 0));
+  assert.equal(index.metadata.total_size, Object.values(sd).reduce((s, t) => s + t.numel() * 4, 0));
   for (const from of [path.join(dir, "model.safetensors.index.json"), dir]) {
     const back = await loadWeights(from);
     assert.deepEqual(Object.keys(back), Object.keys(sd));

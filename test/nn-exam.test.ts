@@ -34,7 +34,7 @@ function shapeWalk(model: nn.Sequential, input: number[]): number[][] {
 test("Problem 6: the first conv has 448 parameters; after the 4th pool the map is 16x21x21; the head has 7056 inputs", () => {
   manualSeed(0);
   const convs = [new nn.Conv2d(3, 16, 3), new nn.Conv2d(16, 32, 3), new nn.Conv2d(32, 64, 3), new nn.Conv2d(64, 16, 3)];
-  const count = (m: nn.AnyModule) => m.parameters().reduce((a, p) => a + p.numel, 0);
+  const count = (m: nn.AnyModule) => m.parameters().reduce((a, p) => a + p.numel(), 0);
   assert.equal(count(convs[0]), 448); // 16·3·3·3 weights + 16 biases
   assert.deepEqual(convs.map(count), [448, 4640, 18496, 9232]);
   const model = examCnn(8); // the hidden size does not change the trunk's shapes

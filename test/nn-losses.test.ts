@@ -50,9 +50,9 @@ test("loss gradients pass a float64 gradcheck (cross-entropy with weights, smoot
   assert.equal(gradcheck((a, q) => F.crossEntropy(a, q), [x, p]), true);
   const y = tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]], { dtype: "float64" });
   assert.equal(gradcheck((a) => F.binaryCrossEntropyWithLogits(a, y, { posWeight: tensor([1, 2, 3, 4], { dtype: "float64" }) }), [x]), true);
-  assert.equal(gradcheck((a, b) => F.smoothL1Loss(a, b, "sum", 0.5), [x, randn([3, 4], { dtype: "float64", requiresGrad: true })]), true);
+  assert.equal(gradcheck((a, b) => F.smoothL1Loss(a, b, { reduction: "sum", beta: 0.5 }), [x, randn([3, 4], { dtype: "float64", requiresGrad: true })]), true);
   const lq = randn([3, 4], { dtype: "float64" }).logSoftmax(1).requiresGrad_();
-  assert.equal(gradcheck((a) => F.klDiv(a, p.detach(), "batchmean"), [lq]), true);
+  assert.equal(gradcheck((a) => F.klDiv(a, p.detach(), { reduction: "batchmean" }), [lq]), true);
   const mu = randn([2, 3], { dtype: "float64", requiresGrad: true });
   const lv = randn([2, 3], { dtype: "float64", requiresGrad: true });
   assert.equal(gradcheck((m, l) => nn.gaussianKl(m, l), [mu, lv]), true);
@@ -62,10 +62,10 @@ test("gaussianKl is -0.5·Σ(1 + logvar − mu² − exp(logvar)), zero for the 
   const mu = tensor([[0.5, -1], [0, 2]], { dtype: "float64" });
   const lv = tensor([[0, 0.5], [-1, 0]], { dtype: "float64" });
   const terms = [[0.5, 0], [-1, 0.5], [0, -1], [2, 0]].map(([m, l]) => -0.5 * (1 + l - m * m - Math.exp(l)));
-  assertClose(nn.gaussianKl(mu, lv, "none").reshape([-1]), terms, "terms", 1e-12, 1e-12);
+  assertClose(nn.gaussianKl(mu, lv, { reduction: "none" }).reshape([-1]), terms, "terms", 1e-12, 1e-12);
   const total = terms.reduce((a, b) => a + b, 0);
   assertClose(nn.gaussianKl(mu, lv).reshape([1]), [total], "sum", 1e-12, 1e-12);
-  assertClose(nn.gaussianKl(mu, lv, "batchmean").reshape([1]), [total / 2], "batchmean", 1e-12, 1e-12);
+  assertClose(nn.gaussianKl(mu, lv, { reduction: "batchmean" }).reshape([1]), [total / 2], "batchmean", 1e-12, 1e-12);
   assert.equal(nn.gaussianKl(tensor([0, 0]), tensor([0, 0])).item(), 0);
 });
 

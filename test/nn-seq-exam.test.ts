@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { nn, randn, rand, zeros, manualSeed, noGrad, indexSelect, tensor, type Tensor } from "../src/index.js";
 import { assertClose } from "./nn-seq-util.js";
 
-const count = (m: nn.Module<never[], unknown>): number => m.parameters().reduce((s, p) => s + p.numel, 0);
+const count = (m: nn.Module<never[], unknown>): number => m.parameters().reduce((s, p) => s + p.numel(), 0);
 
 test("an RNN reuses one set of weights at every step: same parameters for any sequence length", () => {
   manualSeed(0);
@@ -78,7 +78,7 @@ test("attention is permutation-equivariant: a Transformer encoder needs position
   manualSeed(3);
   const d = 8, T = 5;
   const enc = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(d, 2, { dimFeedforward: 16, dtype: "float64" }), 2).eval();
-  const pos = new nn.PositionalEncoding(d, { maxLen: 16, dtype: "float64" }).eval();
+  const pos = new nn.PositionalEncoding(d, { maxLen: 16, dtype: "float64", batchFirst: false }).eval();
   const x = randn([T, 2, d], { dtype: "float64" });
   const perm = [3, 0, 4, 1, 2];
   noGrad(() => {
@@ -93,7 +93,7 @@ test("attention is permutation-equivariant: a Transformer encoder needs position
 });
 
 test("PositionalEncoding is the sinusoid of 'Attention Is All You Need', stored as PyTorch's tutorial stores it", () => {
-  const pe = new nn.PositionalEncoding(6, { maxLen: 10, dropout: 0 });
+  const pe = new nn.PositionalEncoding(6, { maxLen: 10, dropout: 0, batchFirst: false });
   assert.deepEqual(pe.pe.shape, [10, 1, 6]);
   const v = pe.pe.data();
   for (const pos of [0, 1, 7]) {
@@ -104,7 +104,7 @@ test("PositionalEncoding is the sinusoid of 'Attention Is All You Need', stored 
     }
   }
   assert.deepEqual(Object.keys(pe.stateDict()), ["pe"]);
-  assert.deepEqual(Object.keys(new nn.PositionalEncoding(6, { maxLen: 10, persistent: false }).stateDict()), []);
+  assert.deepEqual(Object.keys(new nn.PositionalEncoding(6, { maxLen: 10, persistent: false, batchFirst: false }).stateDict()), []);
   const x = zeros([4, 2, 6]);
   assertClose(pe.forward(x).select(1, 1), pe.pe.narrow(0, 0, 4).squeeze(1), 0, "x + pe");
   const bf = new nn.PositionalEncoding(6, { maxLen: 10, dropout: 0, batchFirst: true });

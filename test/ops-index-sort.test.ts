@@ -76,7 +76,7 @@ test("sort, median, unique: NaN sorts last, propagates through median, and each 
   assert.deepEqual(sort(n, 0, true).indices.tolist(), [1, 3, 0, 2]);
   assert.ok(Number.isNaN(median(n).item()));
   assert.equal(median(n, 0).indices.item(), 1);
-  assert.equal(unique(tensor([NaN, 1, NaN])).numel, 3);
+  assert.equal(unique(tensor([NaN, 1, NaN])).numel(), 3);
   const [u, inv, counts] = unique(int([3, 1, 2, 3, 1]), { returnInverse: true, returnCounts: true });
   assert.deepEqual([u.tolist(), inv.tolist(), counts.tolist()], [[1, 2, 3], [2, 0, 1, 2, 0], [2, 1, 2]]);
   assert.deepEqual(where(tensor([[0, 1], [1, 0]])).map((t) => t.tolist()), [[0, 1], [1, 0]]);

@@ -59,7 +59,7 @@ test("ranges: arange (int32 for integers, float32 otherwise) and linspace (exact
   assert.deepEqual(arange(5, 0, -2).tolist(), [5, 3, 1]);
   assert.deepEqual(arange(1, 2, 0.25).tolist(), [1, 1.25, 1.5, 1.75]);
   assert.equal(arange(1, 2, 0.25).dtype, "float32");
-  assert.equal(arange(0, 0.3, 0.1).numel, 3, "as PyTorch: ceil((end - start) / step)");
+  assert.equal(arange(0, 0.3, 0.1).numel(), 3, "as PyTorch: ceil((end - start) / step)");
   assert.equal(arange(0, 3, 1, { dtype: "float64" }).dtype, "float64");
   assert.deepEqual(arange(3, 3).tolist(), []);
   assert.deepEqual(linspace(0, 1, 5).tolist(), [0, 0.25, 0.5, 0.75, 1]);
@@ -207,7 +207,7 @@ test("item, tolist, data and size", () => {
   assert.equal(x.get(0, 0).item(), 1, "data() is a copy");
   assert.deepEqual(x.size(), [2, 3]);
   assert.equal(x.size(-1), 3);
-  assert.equal(x.numel, 6);
+  assert.equal(x.numel(), 6);
   assert.equal(x.dim(), 2);
   assert.equal(tensor(true).tolist(), true);
   assert.equal(tensor(3).tolist(), 3);
@@ -383,7 +383,7 @@ test("reshape of random permuted / sliced / unsqueezed views keeps row-major val
     x = x.permute(perm);
     if (pick(2)) { const d = pick(nd); if (x.shape[d] > 1) x = x.narrow(d, 1, x.shape[d] - 1); }
     if (pick(3) === 0) x = x.unsqueeze(pick(nd + 1));
-    let rem = x.numel;
+    let rem = x.numel();
     const target: number[] = [];
     while (rem > 1) {
       const divisors = Array.from({ length: rem }, (_, i) => i + 1).filter((d) => d > 1 && rem % d === 0);

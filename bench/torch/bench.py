@@ -8,7 +8,7 @@ describing the build (version, BLAS_INFO, the BLAS library actually loaded, oneD
 1024x1024 sgemm in GFLOP/s), then answers one JSON request per stdin line:
 
     {"cmd": "prepare", "row": ID}        -> {"ok": true, "s": seconds of one call}  or {"na": reason}
-    {"cmd": "time", "row": ID, "reps": K} -> {"s": seconds for K calls}
+    {"cmd": "time", "row": ID, "reps": K} -> {"s": seconds for K calls, "cpu": this process's CPU seconds for them}
 
 Row ids and workloads match bench/run.ts (see ROWS there).
 
@@ -154,10 +154,10 @@ def serve(threads):
             print(json.dumps({"ok": True, "s": time.perf_counter() - t}), flush=True)
         else:
             fn = fns[row]
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             for _ in range(req["reps"]):
                 fn()
-            print(json.dumps({"s": time.perf_counter() - t}), flush=True)
+            print(json.dumps({"s": time.perf_counter() - t, "cpu": time.process_time() - c}), flush=True)
 
 
 def rss_cnn(threads, steps):

@@ -200,7 +200,7 @@ export const items: ExamItem[] = [
       const gradOf = (x: Tensor, y: Tensor): Float64Array => {
         net.zeroGrad();
         nn.functional.crossEntropy(net.call(x), y).backward();
-        const out = new Float64Array(params.reduce((a, p) => a + p.numel, 0));
+        const out = new Float64Array(params.reduce((a, p) => a + p.numel(), 0));
         let o = 0;
         for (const p of params) { const d = p.grad!.data(); for (let i = 0; i < d.length; i++) out[o++] = d[i]; }
         return out;

@@ -19,8 +19,8 @@ export const items: ExamItem[] = [
     id: "3.1", fidelity: "faithful", file: "examples/exam/p3.ts", claim: "W is a scalar (1x1) and the network has 2 trainable parameters.",
     run() {
       const lin = new Linear(1, 1);
-      const n = lin.parameters().reduce((a, p) => a + p.numel, 0);
-      return { lines: [`nn.Linear(1, 1): weight [${lin.weight.shape.join(",")}], bias [${lin.bias!.shape.join(",")}], ${n} trainable numbers`], values: { wNumel: lin.weight.numel, params: n } };
+      const n = lin.parameters().reduce((a, p) => a + p.numel(), 0);
+      return { lines: [`nn.Linear(1, 1): weight [${lin.weight.shape.join(",")}], bias [${lin.bias!.shape.join(",")}], ${n} trainable numbers`], values: { wNumel: lin.weight.numel(), params: n } };
     },
     judge: (v) => v.wNumel === 1 && v.params === 2 ? { verdict: "confirmed", because: "weight [1,1] + bias [1] = 2 parameters" } : { verdict: "refuted", because: `${v.params} parameters` },
   },

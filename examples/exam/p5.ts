@@ -111,12 +111,12 @@ export const items: ExamItem[] = [
       const b = noGrad(() => unet.bottleneck.call(unet.pool.call(e2)));
       let unetError = "";
       try { noGrad(() => unet.dec2.call(unet.up2.call(b))); } catch (e) { unetError = (e as Error).message.split("\n")[0]; }
-      const skipBytes = (e1.numel + e2.numel) / n, bottleneckBytes = b.numel / n;
+      const skipBytes = (e1.numel() + e2.numel()) / n, bottleneckBytes = b.numel() / n;
       return {
         lines: [
           `trained a conv autoencoder on ${train.shape[0]} digits (14x14); files written to ${dir}:`,
           `  encoder.safetensors ${size("encoder.safetensors")} B (stays with the company), decoder.safetensors ${size("decoder.safetensors")} B (shipped once)`,
-          `  codes.bin ${codeBytes} B for ${n} images = ${num(codeBytes / n)} B per image (code [${codes.shape.slice(1).join(",")}] at 8 bits + a ${codeBytes - codes.numel} B header)`,
+          `  codes.bin ${codeBytes} B for ${n} images = ${num(codeBytes / n)} B per image (code [${codes.shape.slice(1).join(",")}] at 8 bits + a ${codeBytes - codes.numel()} B header)`,
           `  the same images as 8-bit pixels: ${pixelBytes} B = ${pixelBytes / n} B per image → ${num(pixelBytes / codeBytes)}x smaller on the wire`,
           `client process (p5-client.ts, decoder + codes only): ${client.stdout.trim()}`,
           `  its reconstruction differs from the original by ${num(err / orig.length)} grey levels per pixel on average (of 255); from the company's own decode by ≤ ${quantErr} (8-bit codes)`,

@@ -51,9 +51,9 @@ const orderRun = shared((ctx: RunContext) => {
     return (err / set.length) * maxDepth;
   });
   const runOne = (shuffle: boolean) => {
-    const loader = new DataLoader({ dataset: ds, batchSize: 8, shuffle, generator: new Generator(ctx.seed + 3) });
+    const loader = new DataLoader(ds, { batchSize: 8, shuffle, generator: new Generator(ctx.seed + 3) });
     const groups: string[][] = [];
-    const idxLoader = new DataLoader({ dataset: { length: train.length, getItem: (i: number) => i }, batchSize: 8, shuffle, generator: new Generator(ctx.seed + 3) });
+    const idxLoader = new DataLoader({ length: train.length, getItem: (i: number) => i }, { batchSize: 8, shuffle, generator: new Generator(ctx.seed + 3) });
     for (const b of idxLoader as Iterable<Tensor>) groups.push([...b.data()].map((i) => (train[i].day ? "day" : "night")));
     const model = new UNet(3, 1, { width: 6, generator: new Generator(ctx.seed + 4) });
     const opt = new optim.Adam(model.parameters(), { lr: 5e-3 });
@@ -115,7 +115,7 @@ function activationBytes(batch: number, side: number): number {
   const model = new UNet(3, 1, { width: 8, generator: new Generator(0) });
   let bytes = 0;
   const hooks = [...model.modules()].filter((m) => [...m.children()].length === 0).map((m) => m.registerForwardHook((_m, _a, out) => {
-    if (out instanceof Tensor) bytes += out.numel * 4;
+    if (out instanceof Tensor) bytes += out.numel() * 4;
   }));
   noGrad(() => model.call(zeros([batch, 3, side, side])));
   hooks.forEach((h) => h.remove());
@@ -192,12 +192,12 @@ export const items: ExamItem[] = [
     run(ctx): Measured {
       const ds = new SyntheticDepthDataset({ scenes: 4, framesPerScene: 2, height: 16, width: 16, seed: ctx.seed });
       const item = ds.getItem(3);
-      const loader = new DataLoader({ dataset: ds, batchSize: 4, shuffle: true, generator: new Generator(ctx.seed) });
+      const loader = new DataLoader(ds, { batchSize: 4, shuffle: true, generator: new Generator(ctx.seed) });
       const first = [...(loader as Iterable<{ image: Tensor; depth: Tensor; name: string[] }>)][0];
       return {
         lines: [
           `ds.getItem(3) → { image [${item.image.shape.join(",")}], depth [${item.depth.shape.join(",")}], name "${item.name}" }`,
-          `DataLoader({ batchSize: 4, shuffle: true }) first batch → image [${first.image.shape.join(",")}], depth [${first.depth.shape.join(",")}], names ${first.name.join(", ")}`,
+          `DataLoader(dataset, { batchSize: 4, shuffle: true }) first batch → image [${first.image.shape.join(",")}], depth [${first.depth.shape.join(",")}], names ${first.name.join(", ")}`,
         ],
         values: { itemDims: item.image.ndim, batchDims: first.image.ndim, batch: first.image.shape[0] },
       };

@@ -57,7 +57,7 @@ export function grad(
 
 function rootGradient(t: Tensor, g: Tensor | undefined, op: string): Tensor {
   if (g === undefined) {
-    if (t.numel !== 1) {
+    if (t.numel() !== 1) {
       throw new Error(
         `${op}: a gradient can be created implicitly only for a one-element output, this one has shape ${fmt(t.shape)}; ` +
           `pass a gradient of that shape (e.g. y.backward(onesLike(y))) or reduce it first (y.sum().backward())`,

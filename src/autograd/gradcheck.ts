@@ -43,7 +43,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const out = fn(...inputs);
   const analytical = grad([out], diffable, { gradOutputs: [weights.reshape(out.shape)], allowUnused: true });
   diffable.forEach((t, k) => {
-    const an = analytical[k]?.data() ?? new Float64Array(t.numel);
+    const an = analytical[k]?.data() ?? new Float64Array(t.numel());
     // Perturb the storage element behind each logical element (works for views too).
     const idx = elementOffsets(t);
     const data = t.storage.data;
@@ -69,7 +69,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
 function elementOffsets(t: Tensor): number[] {
   const out: number[] = [];
   const idx = new Array<number>(t.ndim).fill(0);
-  for (let i = 0; i < t.numel; i++) {
+  for (let i = 0; i < t.numel(); i++) {
     out.push(idx.reduce((a, v, d) => a + v * t.strides[d], t.offset));
     for (let d = idx.length - 1; d >= 0; d--) {
       if (++idx[d] < t.shape[d]) break;

@@ -6,12 +6,12 @@
  */
 import { describe } from "../tensor/check.js";
 import type { Generator } from "../core.js";
+import { deprecated } from "../tensor/deprecation.js";
 import { type Dataset } from "./dataset.js";
 import { type Collated, defaultCollate } from "./collate.js";
 import { BatchSampler, RandomSampler, type Sampler, SequentialSampler } from "./sampler.js";
 
 export interface DataLoaderOptions<T, B> {
-  dataset: Dataset<T>;
   /** Samples per batch (default 1). */
   batchSize?: number;
   /** A new random order every epoch (default false). Not with `sampler` or `batchSampler`. */
@@ -39,8 +39,12 @@ function isThenable(v: unknown): v is Promise<unknown> {
  * Batches from a dataset: `for (const { image, label } of loader)`.
  *
  * ```ts
- * const loader = new DataLoader({ dataset: train, batchSize: 64, shuffle: true, generator: new Generator(0) });
+ * const loader = new DataLoader(train, { batchSize: 64, shuffle: true, generator: new Generator(0) });
  * ```
+ *
+ * `new DataLoader(train, 64)` is `new DataLoader(train, { batchSize: 64 })`, as PyTorch's positional
+ * `DataLoader(train, 64)`. The 0.1 form `new DataLoader({ dataset, ...options })` still works for one
+ * release, with a deprecation notice.
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
   readonly dataset: Dataset<T>;
@@ -51,13 +55,23 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly prefetch: number;
   readonly collate: (samples: T[], indices: number[]) => B;
 
-  constructor(opts: DataLoaderOptions<T, B>) {
-    if (opts === null || typeof opts !== "object" || Array.isArray(opts) || (opts as { getItem?: unknown }).getItem !== undefined) {
-      throw new Error(`DataLoader: takes an options object like { dataset, batchSize: 64, shuffle: true }, got ${describe(opts)}`);
+  constructor(dataset: Dataset<T>, opts?: DataLoaderOptions<T, B> | number);
+  /** @deprecated since 0.2: write `new DataLoader(dataset, { batchSize, ... })`. */
+  constructor(opts: DataLoaderOptions<T, B> & { dataset: Dataset<T> });
+  constructor(first: Dataset<T> | (DataLoaderOptions<T, B> & { dataset: Dataset<T> }), second: DataLoaderOptions<T, B> | number = {}) {
+    let dataset: Dataset<T>;
+    let opts: DataLoaderOptions<T, B>;
+    if (first !== null && typeof first === "object" && "dataset" in first && (first as { getItem?: unknown }).getItem === undefined) {
+      deprecated("DataLoader", "new DataLoader({ dataset, ...options })", "new DataLoader(dataset, { ...options })");
+      ({ dataset, ...opts } = first);
+    } else {
+      dataset = first as Dataset<T>;
+      if (typeof second === "number") opts = { batchSize: second };
+      else if (second !== null && typeof second === "object" && !Array.isArray(second)) opts = second;
+      else throw new Error(`DataLoader: the second argument takes options like { batchSize: 64, shuffle: true } (or a batch size), got ${describe(second)}`);
     }
-    const { dataset } = opts;
     if (!dataset || typeof dataset.getItem !== "function" || typeof dataset.length !== "number") {
-      throw new Error(`DataLoader: \`dataset\` must have a numeric \`length\` and a \`getItem(i)\` method (a Dataset), got ${describe(dataset)}`);
+      throw new Error(`DataLoader: the first argument must be a Dataset (a numeric \`length\` and a \`getItem(i)\` method), got ${describe(dataset)}; write new DataLoader(dataset, { batchSize: 64 })`);
     }
     this.dataset = dataset;
     this.batchSize = opts.batchSize ?? 1;

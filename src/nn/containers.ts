@@ -26,12 +26,35 @@ function normIndex(i: number, n: number, where: string): number {
  *
  * Shape: whatever the first module takes to whatever the last one returns.
  */
+/**
+ * Two neighbours in a Sequential that both declare a sequence layout (`batchFirst`) pass the same
+ * tensor along, so different layouts mean one of them reads the batch axis as time (e.g. a
+ * PositionalEncoding adding positions along the batch of a batch-first Transformer layer).
+ */
+function checkLayouts(items: readonly AnyModule[], where: string): void {
+  const layout = (m: AnyModule): boolean | undefined => {
+    const b = (m as unknown as { batchFirst?: unknown }).batchFirst;
+    return typeof b === "boolean" ? b : undefined;
+  };
+  for (let i = 1; i < items.length; i++) {
+    const a = layout(items[i - 1]), b = layout(items[i]);
+    if (a !== undefined && b !== undefined && a !== b) {
+      const name = (m: AnyModule): string => m.constructor.name;
+      throw new Error(
+        `${where}: ${name(items[i - 1])} (item ${i - 1}, batchFirst ${a}) feeds ${name(items[i])} (item ${i}, batchFirst ${b}); ` +
+          `they read the sequence from different axes. Construct both with the same batchFirst`,
+      );
+    }
+  }
+}
+
 export class Sequential extends Module<[Tensor], Tensor> {
   private declare items: AnyModule[];
 
   constructor(...modules: AnyModule[]) {
     super();
     Object.defineProperty(this, "items", { value: modules.map((m, i) => checkModule(m, `Sequential: argument ${i}`)), enumerable: false });
+    checkLayouts(this.items, "Sequential");
   }
 
   protected override ownEntries(): [string, unknown][] {
@@ -50,7 +73,8 @@ export class Sequential extends Module<[Tensor], Tensor> {
 
   /** `net.append(new nn.ReLU())`: adds a module at the end; returns this. */
   append(m: AnyModule): this {
-    this.items.push(checkModule(m, "Sequential.append"));
+    checkLayouts([...this.items, checkModule(m, "Sequential.append")], "Sequential.append");
+    this.items.push(m);
     return this;
   }
 

@@ -84,6 +84,7 @@ export function dropout2d(x: Tensor, p = 0.5, training = true, opts: { generator
   checkP(p, "dropout2d");
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`dropout2d: expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
   if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0); // every channel dropped; 1/(1-p) would make 0 * inf = NaN
   const maskShape = x.shape.map((s, i) => (i < x.ndim - 2 ? s : 1));
   const mask = bernoulli(full(maskShape, 1 - p, { dtype: floatDtype(x) }), { generator: opts.generator });
   return x.mul(mask.div(1 - p));
@@ -109,6 +110,9 @@ export function batchNorm(
   x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null = null, bias: Tensor | null = null,
   training = false, momentum = 0.1, eps = 1e-5,
 ): Tensor {
+  // PyTorch takes an empty 1-D input with empty statistics (and gives it back); any other 1-D input is an error.
+  const stats = [runningMean, runningVar, weight, bias];
+  if (x.ndim === 1 && x.numel() === 0 && stats.every((t) => !t || t.numel() === 0)) return x.mul(1);
   if (x.ndim < 2) throw new Error(`batchNorm: expected input [N,C,...] with at least 2 dims, got ${fmtShape(x.shape)}`);
   const C = x.shape[1];
   for (const [name, t] of [["runningMean", runningMean], ["runningVar", runningVar], ["weight", weight], ["bias", bias]] as const) {
@@ -118,7 +122,7 @@ export function batchNorm(
   let y: Tensor;
   if (training || !runningMean || !runningVar) {
     const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
-    const n = x.numel / C;
+    const n = x.numel() / C;
     if (training && n <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}; use a batch larger than 1 or eval()`);
     const mean = x.mean(dims, true);
     const centred = x.sub(mean);
@@ -168,7 +172,8 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   if (!Number.isInteger(numGroups) || numGroups < 1 || C % numGroups !== 0) {
     throw new Error(`groupNorm: numGroups (${numGroups}) must divide the number of channels (${C}) of input ${fmtShape(x.shape)}`);
   }
-  const g = x.reshape([N, numGroups, -1]);
+  // Explicit group size, not -1: an empty batch has no elements to infer it from.
+  const g = x.reshape([N, numGroups, x.shape.slice(1).reduce((a, b) => a * b, 1) / numGroups]);
   const mean = g.mean(2, true);
   const c = g.sub(mean);
   let y = c.div(c.square().mean(2, true).add(eps).sqrt()).reshape(x.shape);

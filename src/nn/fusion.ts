@@ -13,7 +13,7 @@ import { Conv2d } from "./layers/conv.js";
 import { ReLU } from "./layers/activation.js";
 import { MaxPool2d } from "./layers/pool.js";
 
-function plain(m: AnyModule | undefined, cls: abstract new (...a: never[]) => AnyModule): boolean {
+function plain(m: AnyModule | undefined, cls: { readonly prototype: object }): boolean {
   return m !== undefined && Object.getPrototypeOf(m) === cls.prototype && !m.hasForwardHooks();
 }
 

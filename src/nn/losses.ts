@@ -3,11 +3,32 @@
  * with PyTorch's semantics and `reduction` ("none" | "mean" | "sum").
  */
 import { checkTensor } from "../tensor/check.js";
+import { deprecated } from "../tensor/deprecation.js";
 import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 
 /** How a loss combines per-element values: keep them ("none"), average ("mean", default) or add ("sum"). */
 export type Reduction = "none" | "mean" | "sum";
+
+/** The options every loss function takes (API.md rule 3: `{ reduction }` in a trailing options object). */
+export interface LossOptions<R extends string = Reduction> {
+  reduction?: R;
+}
+
+/**
+ * Reads a loss function's options; the positional reduction string of 0.1 (`mseLoss(x, y, "sum")`)
+ * still works for one release, with a deprecation notice.
+ */
+function lossOptions<O extends LossOptions<string>>(op: string, arg: O | string | undefined): O {
+  if (typeof arg === "string") {
+    deprecated(op, `${op}(input, target, "${arg}")`, `${op}(input, target, { reduction: "${arg}" })`);
+    return { reduction: arg } as O;
+  }
+  if (arg !== undefined && (arg === null || typeof arg !== "object")) {
+    throw new Error(`${op}: options must be an object like { reduction: "sum" }, got ${String(arg)}`);
+  }
+  return arg ?? ({} as O);
+}
 
 function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
   if (reduction === "none") return loss;
@@ -31,20 +52,23 @@ function asFloat(target: Tensor, like: Tensor): Tensor {
   return target.dtype === like.dtype ? target : target.to(like.dtype);
 }
 
-/** `mseLoss(pred, y)`: mean of (pred − y)². Shape: input and target the same shape. */
-export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = "mean"): Tensor {
+/** `mseLoss(pred, y, { reduction: "sum" })`: mean (or sum) of (pred − y)². Shape: input and target the same shape. */
+export function mseLoss(input: Tensor, target: Tensor, opts?: LossOptions | Reduction): Tensor {
+  const { reduction = "mean" } = lossOptions("mseLoss", opts);
   sameShapeOrThrow(input, target, "mseLoss");
   return reduce(input.sub(asFloat(target, input)).square(), reduction, "mseLoss");
 }
 
 /** `l1Loss(pred, y)`: mean of |pred − y|. */
-export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = "mean"): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, opts?: LossOptions | Reduction): Tensor {
+  const { reduction = "mean" } = lossOptions("l1Loss", opts);
   sameShapeOrThrow(input, target, "l1Loss");
   return reduce(input.sub(asFloat(target, input)).abs(), reduction, "l1Loss");
 }
 
-/** `smoothL1Loss(pred, y, "mean", 1)`: 0.5·d²/beta where |d| < beta, |d| − 0.5·beta elsewhere (beta 0 = L1). */
-export function smoothL1Loss(input: Tensor, target: Tensor, reduction: Reduction = "mean", beta = 1): Tensor {
+/** `smoothL1Loss(pred, y, { beta: 1 })`: 0.5·d²/beta where |d| < beta, |d| − 0.5·beta elsewhere (beta 0 = L1). */
+export function smoothL1Loss(input: Tensor, target: Tensor, opts?: (LossOptions & { beta?: number }) | Reduction, legacyBeta?: number): Tensor {
+  const { reduction = "mean", beta = legacyBeta ?? 1 } = lossOptions("smoothL1Loss", opts);
   sameShapeOrThrow(input, target, "smoothL1Loss");
   if (!(beta >= 0)) throw new Error(`smoothL1Loss: beta must be >= 0, got ${beta}`);
   const d = input.sub(asFloat(target, input)).abs();
@@ -182,7 +206,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     if (cw) prod = prod.mul(cw);
     let loss = prod.sum(1).neg();
     if (unbatched) loss = loss.squeeze(0);
-    if (reduction === "mean") return loss.sum().div(x.numel / C);
+    if (reduction === "mean") return loss.sum().div(x.numel() / C);
     return reduce(loss, reduction, op);
   }
   const nll = nllCore(logp, t, opts.weight, ignoreIndex, reduction, op, unbatched);
@@ -260,12 +284,13 @@ export function binaryCrossEntropyWithLogits(
 }
 
 /**
- * `klDiv(logProbs, targetProbs, "batchmean")`: Σ target·(log target − input), with input given as
+ * `klDiv(logProbs, targetProbs, { reduction: "batchmean" })`: Σ target·(log target − input), with input given as
  * log-probabilities (and the target too when `logTarget`). "batchmean" divides the sum by the batch
  * size (the true KL divergence per sample); "mean" averages over every element, as PyTorch's default.
  */
-export function klDiv(input: Tensor, target: Tensor, reduction: Reduction | "batchmean" = "mean", logTarget = false): Tensor {
+export function klDiv(input: Tensor, target: Tensor, opts?: (LossOptions<Reduction | "batchmean"> & { logTarget?: boolean }) | Reduction | "batchmean", legacyLogTarget?: boolean): Tensor {
   const op = "klDiv";
+  const { reduction = "mean", logTarget = legacyLogTarget ?? false } = lossOptions(op, opts);
   sameShapeOrThrow(input, target, op);
   const t = asFloat(target, input);
   let loss: Tensor;
@@ -280,11 +305,12 @@ export function klDiv(input: Tensor, target: Tensor, reduction: Reduction | "bat
 }
 
 /**
- * `gaussianKl(mu, logvar)`: KL(N(mu, exp(logvar)) ‖ N(0, 1)) = −½·Σ(1 + logvar − mu² − exp(logvar)),
+ * `gaussianKl(mu, logvar, { reduction: "batchmean" })`: KL(N(mu, exp(logvar)) ‖ N(0, 1)) = −½·Σ(1 + logvar − mu² − exp(logvar)),
  * the VAE regulariser. "sum" (default) adds over everything, "batchmean" divides that by the batch
  * size, "mean" averages over elements, "none" keeps each element's term.
  */
-export function gaussianKl(mu: Tensor, logvar: Tensor, reduction: Reduction | "batchmean" = "sum"): Tensor {
+export function gaussianKl(mu: Tensor, logvar: Tensor, opts?: LossOptions<Reduction | "batchmean"> | Reduction | "batchmean"): Tensor {
+  const { reduction = "sum" } = lossOptions("gaussianKl", opts);
   sameShapeOrThrow(mu, logvar, "gaussianKl");
   const terms = logvar.add(1).sub(mu.square()).sub(logvar.exp()).mul(-0.5);
   if (reduction === "batchmean") return terms.sum().div(mu.ndim > 0 ? mu.shape[0] : 1);
@@ -312,7 +338,7 @@ export class MSELoss extends Loss {
     super(opts.reduction);
   }
   forward(input: Tensor, target: Tensor): Tensor {
-    return mseLoss(input, target, this.reduction);
+    return mseLoss(input, target, { reduction: this.reduction });
   }
 }
 
@@ -326,7 +352,7 @@ export class L1Loss extends Loss {
     super(opts.reduction);
   }
   forward(input: Tensor, target: Tensor): Tensor {
-    return l1Loss(input, target, this.reduction);
+    return l1Loss(input, target, { reduction: this.reduction });
   }
 }
 
@@ -342,7 +368,7 @@ export class SmoothL1Loss extends Loss {
     this.beta = opts.beta ?? 1;
   }
   forward(input: Tensor, target: Tensor): Tensor {
-    return smoothL1Loss(input, target, this.reduction, this.beta);
+    return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
   }
 }
 
@@ -447,6 +473,6 @@ export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
     this.logTarget = opts.logTarget ?? false;
   }
   forward(input: Tensor, target: Tensor): Tensor {
-    return klDiv(input, target, this.reduction, this.logTarget);
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }
 }

@@ -286,17 +286,21 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   /**
-   * `model.to("float64")`: converts every floating parameter and buffer. A tensor's dtype is fixed,
-   * so converted parameters are new Parameter objects: convert before creating an optimizer.
+   * `model.to("float64")`: converts every floating parameter (and its gradient) and buffer in
+   * place, as PyTorch: the Parameter objects stay the same, so an optimizer created before keeps
+   * updating the model.
    */
   to(dtype: DType): this {
-    // One replacement per old parameter, so parameters shared between modules stay shared.
-    const replaced = new Map<Parameter, Parameter>();
+    // A parameter shared between modules is seen more than once: convert it once.
+    const done = new Set<Parameter>();
     for (const m of this.modules()) {
-      for (const [k, v] of m.ownEntries()) {
-        if (!(v instanceof Parameter) || v.dtype === dtype || !isFloating(v.dtype)) continue;
-        if (!replaced.has(v)) replaced.set(v, new Parameter(v.to(dtype), v.requiresGrad));
-        Object.defineProperty(m, k, { value: replaced.get(v), enumerable: true, writable: true, configurable: true });
+      for (const [, v] of m.ownEntries()) {
+        if (!(v instanceof Parameter) || done.has(v) || v.dtype === dtype || !isFloating(v.dtype)) continue;
+        done.add(v);
+        noGrad(() => {
+          v.replaceData_(v.to(dtype).contiguous());
+          if (v.grad) v.grad = v.grad.to(dtype);
+        });
       }
       for (const [k, b] of m._buffers) if (b && isFloating(b.dtype) && b.dtype !== dtype) m._buffers.set(k, b.to(dtype));
     }

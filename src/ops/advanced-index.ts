@@ -79,7 +79,7 @@ interface ParsedIndex {
 function listToTensor(list: readonly unknown[], op: string): Tensor {
   const t = tensor(list as never);
   if (t.dtype === "bool") return t;
-  if (t.numel === 0) return to(t, "int32");
+  if (t.numel() === 0) return to(t, "int32");
   const d = t.data();
   for (const v of d) {
     if (!Number.isInteger(v)) throw new Error(`${op}: list indices must be integers or booleans, got ${v}; use a number per element (or a bool mask)`);
@@ -252,7 +252,7 @@ function advancedPut(y: Tensor, adv: readonly AdvancedDim[], values: TensorLike,
     throw new Error(`${op}: shape mismatch: the value of shape ${fmt(v0.shape)} cannot be broadcast to the indexing result of shape ${fmt(resultShape)}`);
   }
   if (l.at !== 0) v = permute(v, move.inverse);
-  v = reshape(v, [l.linear.numel, ...l.rest]);
+  v = reshape(v, [l.linear.numel(), ...l.rest]);
   const flat = flatAdvanced(y, l);
   const out = accumulate ? indexAdd(flat, 0, l.linear, v) : indexCopy(flat, 0, l.linear, v);
   const permutedShape = l.perm.map((d) => y.shape[d]);
@@ -320,11 +320,11 @@ function checkIndexAlong(op: string, x: Tensor, dim: number, index: Tensor): num
 export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
   const axis = checkIndexAlong("indexCopy", x, dim, index);
   const idx = normalizedIndex(reshape(index, [-1]), x.shape[axis] ?? 1, axis, "indexCopy");
-  const expected = x.shape.map((s, k) => (k === axis ? idx.numel : s));
+  const expected = x.shape.map((s, k) => (k === axis ? idx.numel() : s));
   if (source.ndim !== x.ndim || !sameShape(source.shape, expected)) {
-    throw new Error(`indexCopy: source has shape ${fmt(source.shape)}, expected ${fmt(expected)} (x ${fmt(x.shape)} with dim ${axis} of the index's length ${idx.numel})`);
+    throw new Error(`indexCopy: source has shape ${fmt(source.shape)}, expected ${fmt(expected)} (x ${fmt(x.shape)} with dim ${axis} of the index's length ${idx.numel()})`);
   }
-  const along = reshape(idx, x.shape.map((_, k) => (k === axis ? idx.numel : 1)));
+  const along = reshape(idx, x.shape.map((_, k) => (k === axis ? idx.numel() : 1)));
   return scatter(x, axis, expand(along, expected), to(source, x.dtype));
 }
 
@@ -335,7 +335,7 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: TensorLi
   if (v.ndim !== 0) throw new Error(`indexFill: value must be a number or a 0-d tensor, got shape ${fmt(v.shape)}`);
   const idx = reshape(index, [-1]);
   if (x.ndim === 0) return indexCopy(x, 0, idx, reshape(v, []));
-  const shape = x.shape.map((s, k) => (k === axis ? idx.numel : s));
+  const shape = x.shape.map((s, k) => (k === axis ? idx.numel() : s));
   return indexCopy(x, axis, idx, expand(reshape(v, shape.map(() => 1)), shape));
 }
 
@@ -364,10 +364,10 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
     throw new Error(`maskedScatter: the mask of shape ${fmt(mask.shape)} cannot be broadcast to the input's shape ${fmt(x.shape)}`);
   }
   const pos = flatPositions(m);
-  if (source.numel < pos.numel) {
-    throw new Error(`maskedScatter: the mask selects ${pos.numel} elements but source of shape ${fmt(source.shape)} has only ${source.numel}; give a source with at least as many elements`);
+  if (source.numel() < pos.numel()) {
+    throw new Error(`maskedScatter: the mask selects ${pos.numel()} elements but source of shape ${fmt(source.shape)} has only ${source.numel()}; give a source with at least as many elements`);
   }
-  const src = narrow(reshape(to(source, x.dtype), [-1]), 0, 0, pos.numel);
+  const src = narrow(reshape(to(source, x.dtype), [-1]), 0, 0, pos.numel());
   return reshape(indexCopy(reshape(x, [-1]), 0, pos, src), x.shape);
 }
 
@@ -408,7 +408,7 @@ export function where(cond: Tensor, a?: TensorLike, b?: TensorLike): Tensor | Te
 /** `take(x, idx)`: elements of the flattened x at idx (negative indices count from the end), shaped like idx. */
 export function take(x: Tensor, index: Tensor): Tensor {
   if (index.dtype !== "int32") throw new Error(`take: index must be an int32 tensor, got ${index.dtype} (use idx.int())`);
-  const idx = normalizedIndex(reshape(index, [-1]), x.numel, 0, "take");
+  const idx = normalizedIndex(reshape(index, [-1]), x.numel(), 0, "take");
   return reshape(indexSelect(reshape(x, [-1]), 0, idx), index.shape);
 }
 

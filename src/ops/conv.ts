@@ -29,7 +29,8 @@ export interface ConvTranspose2dOptions {
 }
 
 export function pair(v: Pair, name: string, op: string, min = 0): [number, number] {
-  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
+  // A one-element list means the same value for both dims, as PyTorch's _pair.
+  const p: [number, number] = typeof v === "number" ? [v, v] : (v as readonly number[]).length === 1 ? [v[0], v[0]] : [v[0], v[1]];
   if (p.some((x) => !Number.isInteger(x) || x < min)) throw new Error(`${op}: ${name} must be integer(s) >= ${min}, got ${JSON.stringify(v)}`);
   return p;
 }
@@ -94,6 +95,9 @@ function addBias(y: Tensor, bias: Tensor | null | undefined, channels: number, o
 
 /** Accepts [N,C,H,W] or an unbatched [C,H,W] (returned unbatched). */
 function batched(x: Tensor, op: string): [Tensor, boolean] {
+  if (x.dtype !== "float32" && x.dtype !== "float64") {
+    throw new Error(`${op}: input must be a float tensor, got ${x.dtype} (convert it first, e.g. x.float()); PyTorch rejects integer input too`);
+  }
   if (x.ndim === 3) return [unsqueeze(x, 0), true];
   if (x.ndim !== 4) throw new Error(`${op}: expected input [N,C,H,W] or [C,H,W], got ${fmt(x.shape)}`);
   return [x, false];

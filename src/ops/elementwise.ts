@@ -8,7 +8,7 @@ import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
 import type { BinaryOp, ParamUnaryOp, UnaryOp } from "../backend/backend.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { apply, asTensor, backend, defineOp, installMethods, resultType } from "./op.js";
-import { checkWriteThroughView, clone, expand, recordWriteThroughView, refreshBeforeWrite, to } from "./shape.js";
+import { checkWriteThroughView, clone, detach, expand, recordWriteThroughView, refreshBeforeWrite, to } from "./shape.js";
 import { fullLike, onesLike, rand, randn, zerosLike, type RandomOptions } from "../tensor/creation.js";
 
 export { onesLike, zerosLike };
@@ -23,23 +23,27 @@ declare module "../tensor/tensor.js" {
     gelu(approximate?: "none" | "tanh"): Tensor;
     leakyRelu(negativeSlope?: number): Tensor;
     elu(alpha?: number): Tensor;
-    /** `x.clamp(0, 1)`; either bound may be omitted (undefined). */
-    clamp(min?: number, max?: number): Tensor;
+    /** `x.clamp(0, 1)`; bounds may be tensors (broadcast with x); either may be omitted (undefined). */
+    clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    /** `x.clampMin(0)`: clamp from below only. */
+    clampMin(min: number | Tensor): Tensor;
+    /** `x.clampMax(1)`: clamp from above only. */
+    clampMax(max: number | Tensor): Tensor;
     add(other: TensorLike): Tensor; sub(other: TensorLike): Tensor; mul(other: TensorLike): Tensor; div(other: TensorLike): Tensor;
     pow(exponent: TensorLike): Tensor; maximum(other: TensorLike): Tensor; minimum(other: TensorLike): Tensor;
     remainder(other: TensorLike): Tensor; atan2(other: TensorLike): Tensor;
     eq(other: TensorLike): Tensor; ne(other: TensorLike): Tensor; lt(other: TensorLike): Tensor; le(other: TensorLike): Tensor;
     gt(other: TensorLike): Tensor; ge(other: TensorLike): Tensor;
     logicalAnd(other: TensorLike): Tensor; logicalOr(other: TensorLike): Tensor; logicalXor(other: TensorLike): Tensor;
-    /** `x.maskedFill(mask, -Infinity)`: value where mask is true. */
-    maskedFill(mask: Tensor, value: number): Tensor;
+    /** `x.maskedFill(mask, -Infinity)`: value (a number or 0-d tensor) where mask is true. */
+    maskedFill(mask: Tensor, value: number | Tensor): Tensor;
     /** `x.where(cond, y)`: x where cond, else y. */
     where(cond: Tensor, other: TensorLike): Tensor;
 
     add_(other: TensorLike): this; sub_(other: TensorLike): this; mul_(other: TensorLike): this; div_(other: TensorLike): this;
-    pow_(exponent: TensorLike): this; clamp_(min?: number, max?: number): this; neg_(): this; exp_(): this; sqrt_(): this;
+    pow_(exponent: TensorLike): this; clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this; neg_(): this; exp_(): this; sqrt_(): this;
     abs_(): this; relu_(): this; sigmoid_(): this; tanh_(): this; leakyRelu_(negativeSlope?: number): this;
-    maskedFill_(mask: Tensor, value: number): this;
+    maskedFill_(mask: Tensor, value: number | Tensor): this;
     /** `p.addcmul_(a, b, v)`: p += v * a * b. */
     addcmul_(t1: Tensor, t2: Tensor, value?: number): this;
     /** `p.addcdiv_(a, b, v)`: p += v * a / b. */
@@ -73,7 +77,12 @@ function unaryOp(op: UnaryOp, backward?: (g: Tensor, x: () => Tensor, out: () =>
 
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
 
-export const neg = unaryOp("neg", (g) => neg(g));
+const negOp = unaryOp("neg", (g) => neg(g));
+/** `x.neg()`: -x. Bool tensors are refused, as PyTorch (invert a mask with logicalNot). */
+export function neg(x: Tensor): Tensor {
+  if (x.dtype === "bool") throw new Error("neg: negating a bool tensor is not supported; use x.logicalNot() to invert a mask");
+  return negOp(x);
+}
 export const exp = unaryOp("exp", (g, _x, y) => mul(g, y()));
 export const log = unaryOp("log", (g, x) => div(g, x()));
 export const log1p = unaryOp("log1p", (g, x) => div(g, add(x(), 1)));
@@ -111,6 +120,7 @@ const geluApprox = unaryOp("geluTanh", (g, xf) => {
 });
 
 export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  if (approximate !== "none" && approximate !== "tanh") throw new Error(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
   return approximate === "tanh" ? geluApprox(x) : geluExact(x);
 }
 
@@ -148,14 +158,69 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   return eluOp(x, alpha);
 }
 
-export function clamp(x: Tensor, min?: number, max?: number): Tensor {
-  if (min === undefined && max === undefined) throw new Error("clamp: give at least one of min and max");
+/**
+ * `x.clamp(0, 1)`, `x.clamp(lo, hi)` with tensor bounds (broadcast with x), or one bound (the other
+ * undefined/null). With min > max every element becomes max, as PyTorch.
+ */
+export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
+  if ((min === undefined || min === null) && (max === undefined || max === null)) throw new Error("clamp: give at least one of min and max");
+  if (min instanceof Tensor || max instanceof Tensor) return clampTensor(x, min ?? null, max ?? null);
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (lo > hi) throw new Error(`clamp: min (${lo}) is greater than max (${hi})`);
   // Fractional bounds promote integer tensors to float, as PyTorch's result type rules do.
   const fractional = [lo, hi].some((b) => Number.isFinite(b) && !Number.isInteger(b));
   return clampOp(!isFloating(x.dtype) && fractional ? to(x, "float32") : x, lo, hi);
+}
+
+/**
+ * Tensor bounds: forward min(max(x, lo), hi) (NaN anywhere gives NaN). The gradient goes to
+ * whichever of x, lo, hi was selected, as PyTorch: x where lo <= x <= hi, lo where x < lo <= hi,
+ * hi where x > hi or lo > hi; nowhere for a NaN.
+ */
+const clampTensorOp = defineOp<{ hasMin: boolean; hasMax: boolean }>({
+  name: "clamp",
+  forward(inputs, { hasMin, hasMax }) {
+    let r = detach(inputs[0]);
+    if (hasMin) r = maximum(r, detach(inputs[1]));
+    if (hasMax) r = minimum(r, detach(inputs[hasMin ? 2 : 1]));
+    return detach(r);
+  },
+  backward: (g, { inputs, attrs: { hasMin, hasMax } }) => {
+    const x = inputs[0];
+    const lo = hasMin ? inputs[1] : null;
+    const hi = hasMax ? inputs[hasMin ? 2 : 1] : null;
+    let xMask: Tensor | null = null;
+    const grads: Tensor[] = [];
+    if (lo) xMask = ge(x, lo);
+    if (hi) xMask = xMask ? logicalAnd(xMask, le(x, hi)) : le(x, hi);
+    grads.push(where(xMask!, g, 0));
+    if (lo) grads.push(where(hi ? logicalAnd(lt(x, lo), le(lo, hi)) : lt(x, lo), g, 0));
+    if (hi) grads.push(where(lo ? logicalOr(gt(x, hi), gt(lo, hi)) : gt(x, hi), g, 0));
+    return grads;
+  },
+});
+
+function clampTensor(x: Tensor, min: number | Tensor | null, max: number | Tensor | null): Tensor {
+  const bounds = [min, max].filter((b): b is number | Tensor => b !== null);
+  let dtype = x.dtype;
+  let shape: readonly number[] = x.shape;
+  for (const b of bounds) {
+    dtype = promoteTypes(dtype, resultType(x, b));
+    if (b instanceof Tensor) shape = broadcastShapes(shape, b.shape, "clamp");
+  }
+  const as = (v: number | Tensor): Tensor => expand(to(asTensor(v, dtype), dtype), shape);
+  return apply(clampTensorOp, [as(x), ...bounds.map(as)], { hasMin: min !== null, hasMax: max !== null });
+}
+
+/** `clampMin(x, 0)`: max(x, min), PyTorch's clamp_min. */
+export function clampMin(x: Tensor, min: number | Tensor): Tensor {
+  return clamp(x, min, null);
+}
+
+/** `clampMax(x, 1)`: min(x, max), PyTorch's clamp_max. */
+export function clampMax(x: Tensor, max: number | Tensor): Tensor {
+  return clamp(x, null, max);
 }
 
 // ---------------------------------------------------------------- binary
@@ -199,15 +264,18 @@ const powTensor = binaryOp("pow", "float", [
   (g, a, b) => mul(g, mul(b(), pow(a(), sub(b(), 1)))),
   (g, a, _b, out) => mul(g, mul(out(), log(a()))),
 ]);
-/** Ties send half the gradient each way, as PyTorch. */
-const tieSplit = (g: Tensor, win: Tensor, tie: Tensor): Tensor => mul(g, add(win, mul(tie, 0.5)));
+/**
+ * Ties send half the gradient each way, as PyTorch; where a comparison is NaN (a NaN operand) both
+ * inputs get the whole gradient, as PyTorch's rule (zero only where the input strictly lost).
+ */
+const tieSplit = (g: Tensor, lost: Tensor, tie: Tensor): Tensor => where(lost, 0, where(tie, mul(g, 0.5), g));
 export const maximum = binaryOp("maximum", "arith", [
-  (g, a, b) => tieSplit(g, gt(a(), b()), eq(a(), b())),
   (g, a, b) => tieSplit(g, lt(a(), b()), eq(a(), b())),
+  (g, a, b) => tieSplit(g, gt(a(), b()), eq(a(), b())),
 ]);
 export const minimum = binaryOp("minimum", "arith", [
-  (g, a, b) => tieSplit(g, lt(a(), b()), eq(a(), b())),
   (g, a, b) => tieSplit(g, gt(a(), b()), eq(a(), b())),
+  (g, a, b) => tieSplit(g, lt(a(), b()), eq(a(), b())),
 ]);
 export const remainder = binaryOp("remainder", "arith", [(g) => g, (g, a, b) => mul(neg(g), floor(div(a(), b())))]);
 export const atan2 = binaryOp("atan2", "float", [
@@ -267,12 +335,18 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   return apply(whereOp, [expand(to(cond, "bool"), shape), expand(ta, shape), expand(tb, shape)], undefined);
 }
 
-export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+/**
+ * `x.maskedFill(mask, -Infinity)`: value where mask is true. The value may be a 0-d tensor (its
+ * gradient is the sum over the filled places); mask broadcasts with x, and the result has the
+ * broadcast shape (as PyTorch's out-of-place masked_fill).
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   if (mask.dtype !== "bool") throw new Error(`maskedFill: mask must be a bool tensor, got ${mask.dtype} (compare first, e.g. x.eq(0))`);
+  if (value instanceof Tensor && value.ndim !== 0) {
+    throw new Error(`maskedFill: value must be a number or a 0-d tensor, got shape ${fmt(value.shape)} (use where(mask, values, x) for a tensor of values)`);
+  }
   broadcastShapes(x.shape, mask.shape, "maskedFill");
-  const out = where(mask, value, x);
-  if (!sameShape(out.shape, x.shape)) throw new Error(`maskedFill: mask of shape ${fmt(mask.shape)} would grow the input ${fmt(x.shape)}`);
-  return to(out, x.dtype);
+  return to(where(mask, value instanceof Tensor ? to(value, x.dtype) : value, x), x.dtype);
 }
 
 // ---------------------------------------------------------------- in place
@@ -343,6 +417,7 @@ installMethods({
   reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder,
   atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan,
   where: (x: Tensor, cond: Tensor, other: TensorLike) => where(cond, x, other),
+  clampMin, clampMax,
   add_: inplaceOf("add_", add), sub_: inplaceOf("sub_", sub), mul_: inplaceOf("mul_", mul), div_: inplaceOf("div_", div),
   pow_: inplaceOf("pow_", pow), clamp_: inplaceOf("clamp_", clamp), neg_: inplaceOf("neg_", neg), exp_: inplaceOf("exp_", exp),
   sqrt_: inplaceOf("sqrt_", sqrt), abs_: inplaceOf("abs_", abs), relu_: inplaceOf("relu_", relu),

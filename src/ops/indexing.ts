@@ -52,7 +52,21 @@ const gatherOp = defineOp<{ axis: number; index: Tensor }>({
   backward: (g, { inputShapes: [shape], attrs: { axis, index } }) => [scatterAdd(zeros(shape, { dtype: g.dtype }), axis, index, g)],
 });
 
+/**
+ * PyTorch treats a 0-d input (and a 0-d index) of the ops along a dim as one-element 1-D tensors:
+ * run on those and reshape the result back.
+ */
+const one = (t: Tensor): Tensor => (t.ndim === 0 ? reshape(t, [1]) : t);
+
+function checkSrcDtype(op: string, x: Tensor, src: Tensor): void {
+  if (src.dtype !== x.dtype) throw new Error(`${op}: src is ${src.dtype} but the input is ${x.dtype}; they must match (convert with src.to("${x.dtype}"))`);
+}
+
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (x.ndim === 0) {
+    normalizeDim(dim, 0, "gather");
+    return reshape(gather(one(x), 0, one(index)), index.shape);
+  }
   return apply(gatherOp, [x], { axis: checkAlongDim("gather", x, dim, index), index });
 }
 
@@ -79,6 +93,11 @@ function srcGrad(g: Tensor, axis: number, index: Tensor, srcShape: readonly numb
 }
 
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkSrcDtype("scatterAdd", x, src);
+  if (x.ndim === 0) {
+    normalizeDim(dim, 0, "scatterAdd");
+    return reshape(scatterAdd(one(x), 0, one(index), one(src)), []);
+  }
   const axis = checkAlongDim("scatterAdd", x, dim, index, src);
   return apply(scatterAddOp, [x, to(src, x.dtype)], { axis, index });
 }
@@ -94,6 +113,11 @@ const scatterOp = defineOp<{ axis: number; index: Tensor }>({
 });
 
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+  if (typeof src !== "number") checkSrcDtype("scatter", x, src);
+  if (x.ndim === 0) {
+    normalizeDim(dim, 0, "scatter");
+    return reshape(scatter(one(x), 0, one(index), typeof src === "number" ? src : one(src)), []);
+  }
   const s = typeof src === "number" ? expand(reshape(to(tensorOf(src), x.dtype), index.shape.map(() => 1)), index.shape) : to(src, x.dtype);
   const axis = checkAlongDim("scatter", x, dim, index, s);
   return apply(scatterOp, [x, s], { axis, index });
@@ -109,7 +133,7 @@ const indexSelectOp = defineOp<{ axis: number; index: Tensor }>({
   name: "indexSelect",
   forward([x], { axis, index }) {
     const shape = [...x.shape];
-    shape[axis] = index.numel;
+    shape[axis] = index.numel();
     const out = Tensor.empty(shape, x.dtype);
     backend().indexSelect(x.view_(), axis, index.view_(), out.view_());
     return out;
@@ -118,6 +142,12 @@ const indexSelectOp = defineOp<{ axis: number; index: Tensor }>({
 });
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (x.ndim === 0) {
+    normalizeDim(dim, 0, "indexSelect");
+    if (index.numel() !== 1) throw new Error(`indexSelect: a 0-d input takes a one-element index, got ${fmt(index.shape)}`);
+    return reshape(indexSelect(one(x), 0, reshape(index, [1])), []);
+  }
+  if (index.ndim === 0) index = reshape(index, [1]);
   const axis = normalizeDim(dim, x.ndim, "indexSelect");
   if (index.ndim !== 1) throw new Error(`indexSelect: index must be 1-D, got ${fmt(index.shape)}`);
   checkIndex("indexSelect", index, x.shape[axis], axis);
@@ -135,9 +165,14 @@ const indexAddOp = defineOp<{ axis: number; index: Tensor }>({
 });
 
 export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  if (x.ndim === 0) {
+    normalizeDim(dim, 0, "indexAdd");
+    return reshape(indexAdd(one(x), 0, one(index), one(src)), []);
+  }
+  if (index.ndim === 0) index = reshape(index, [1]);
   const axis = normalizeDim(dim, x.ndim, "indexAdd");
   if (index.ndim !== 1) throw new Error(`indexAdd: index must be 1-D, got ${fmt(index.shape)}`);
-  const expected = x.shape.map((s, k) => (k === axis ? index.numel : s));
+  const expected = x.shape.map((s, k) => (k === axis ? index.numel() : s));
   if (src.ndim !== x.ndim || src.shape.some((s, k) => s !== expected[k])) {
     throw new Error(`indexAdd: src has shape ${fmt(src.shape)}, expected ${fmt(expected)}`);
   }

@@ -16,7 +16,7 @@ export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdim = false): Ten
   if (!isFloating(x.dtype)) throw new Error(`linalg.vectorNorm: expects a floating point tensor, got ${x.dtype} (use x.float())`);
   if (Number.isNaN(ord)) throw new Error("linalg.vectorNorm: ord must be a number, got NaN");
   const axes = normalizeDims(dim, x.ndim, "linalg.vectorNorm");
-  if (x.numel === 0 && (ord === -Infinity || ord === Infinity || ord < 0) && axes.some((d) => x.shape[d] === 0)) {
+  if (x.numel() === 0 && (ord === -Infinity || ord === Infinity || ord < 0) && axes.some((d) => x.shape[d] === 0)) {
     throw new Error(`linalg.vectorNorm: ord ${ord} of an empty reduction (shape ${fmt(x.shape)}) is undefined`);
   }
   if (ord === Infinity) return amax(abs(x), axes, keepdim);

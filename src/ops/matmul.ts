@@ -59,7 +59,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const [M, K, N] = [a.shape[a.ndim - 2], ka, b.shape[b.ndim - 1]];
   if (b.ndim === 2) {
     // Fold a's batch dims into its rows: one big GEMM instead of many small ones.
-    const out = apply(bmmOp, [reshape(a, [1, -1, K]), unsqueeze(b, 0)], undefined);
+    // Explicit row count, not -1: with K = 0 there are no elements to infer it from.
+    const rows = a.shape.slice(0, -1).reduce((x, y) => x * y, 1);
+    const out = apply(bmmOp, [reshape(a, [1, rows, K]), unsqueeze(b, 0)], undefined);
     return reshape(out, [...a.shape.slice(0, -1), N]);
   }
   let batch: number[];
@@ -71,8 +73,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
         `${fmt(b.shape.slice(0, -2))} cannot be broadcast (sizes must match or one of them must be 1)`,
     );
   }
-  const a3 = reshape(expand(a, [...batch, M, K]), [-1, M, K]);
-  const b3 = reshape(expand(b, [...batch, K, N]), [-1, K, N]);
+  const B = batch.reduce((x, y) => x * y, 1);
+  const a3 = reshape(expand(a, [...batch, M, K]), [B, M, K]);
+  const b3 = reshape(expand(b, [...batch, K, N]), [B, K, N]);
   return reshape(apply(bmmOp, [a3, b3], undefined), [...batch, M, N]);
 }
 

@@ -5,7 +5,7 @@ import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import type { ReduceOp } from "../backend/backend.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { detach, expand, flip, reshape, to } from "./shape.js";
-import { abs, add, div, eq, exp, isfinite, log, mul, pow, sign, sqrt, square, sub, where } from "./elementwise.js";
+import { abs, add, div, eq, ne, exp, isfinite, log, mul, pow, sign, sqrt, square, sub, where } from "./elementwise.js";
 import { scatterAdd } from "./indexing.js";
 import { zeros } from "../tensor/creation.js";
 
@@ -65,7 +65,7 @@ function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Te
   return defineOp<ReduceAttrs>({
     name: op,
     forward([x], a) {
-      if (x.numel === 0 && (op === "max" || op === "min")) throw new Error(`${op}: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
+      if (x.numel() === 0 && (op === "max" || op === "min")) throw new Error(`${op}: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
       const out = Tensor.empty(reducedShape(x.shape, a.axes, a.keepdim), outDtype(x.dtype));
       backend().reduce(op, x.view_(), a.axes, out.view_());
       return out;
@@ -152,6 +152,8 @@ const argmaxOp = argOp("argmax");
 const argminOp = argOp("argmin");
 
 function argReduce(def: typeof argmaxOp, x: Tensor, dim: number | undefined, keepdim: boolean, name: string): Tensor {
+  const r = as1d(x, dim, name, (v, d) => argReduce(def, v, d, keepdim, name));
+  if (r) return r;
   if (dim === undefined) return apply(def, [reshape(x, [-1])], { axis: 0, keepdim: false });
   return apply(def, [x], { axis: normalizeDim(dim, x.ndim, name), keepdim });
 }
@@ -183,6 +185,8 @@ const pickOp = defineOp<{ axis: number; keepdim: boolean; indices: Tensor }>({
 
 function extremum(x: Tensor, dim: number | undefined, keepdim: boolean, which: "max" | "min"): Tensor | ValuesIndices {
   if (dim === undefined) return which === "max" ? amax(x) : amin(x);
+  const r = as1d(x, dim, which, (v, d) => extremum(v, d, keepdim, which) as ValuesIndices);
+  if (r) return r;
   const axis = normalizeDim(dim, x.ndim, which);
   const indices = apply(which === "max" ? argmaxOp : argminOp, [x], { axis, keepdim });
   return { values: apply({ ...pickOp, name: which }, [x], { axis, keepdim, indices }), indices };
@@ -220,9 +224,13 @@ const pNormOp = defineOp<ReduceAttrs & { p: number }>({
 });
 
 export function norm(x: Tensor, p = 2, dim?: Dims, keepdim = false): Tensor {
+  if (typeof p !== "number" || Number.isNaN(p)) throw new Error(`norm: p must be a number (2, 1, Infinity, ...), got ${String(p)}`);
   if (p === Infinity) return amax(abs(x), dim, keepdim);
+  if (p === -Infinity) return amin(abs(x), dim, keepdim);
   if (p === 1) return sum(abs(x), dim, keepdim);
-  if (!(p > 0)) throw new Error(`norm: p must be positive or Infinity, got ${p}`);
+  // The "0-norm" counts the non-zero elements (a float, with zero gradient), as PyTorch.
+  // sign's zero derivative keeps it in the graph with a zero gradient (PyTorch's), without a NaN from inf.
+  if (p === 0) return add(to(sum(ne(x, 0), dim, keepdim), isFloating(x.dtype) ? x.dtype : "float32"), mul(sum(sign(x), dim, keepdim), 0));
   const xf = isFloating(x.dtype) ? x : to(x, "float32");
   return apply(pNormOp, [xf], { axes: normalizeDims(dim, x.ndim, "norm"), keepdim, p });
 }
@@ -247,6 +255,8 @@ const cumsumOp = defineOp<{ axis: number }>({
 });
 
 export function cumsum(x: Tensor, dim: number): Tensor {
+  const r = as1d(x, dim, "cumsum", cumsum);
+  if (r) return r;
   return apply(cumsumOp, [x], { axis: normalizeDim(dim, x.ndim, "cumsum") });
 }
 
@@ -268,14 +278,31 @@ function softmaxInput(x: Tensor, dim: number, name: string): [Tensor, { axis: nu
   return [isFloating(x.dtype) ? x : to(x, "float32"), { axis: normalizeDim(dim, x.ndim, name) }];
 }
 
+/**
+ * Ops along one dim accept dim 0 / -1 on a 0-d tensor, as PyTorch: run them on the one-element 1-D
+ * view and give the result back without that axis.
+ */
+function as1d<R extends Tensor | ValuesIndices>(x: Tensor, dim: number | undefined, name: string, f: (x: Tensor, dim: number) => R): R | null {
+  if (x.ndim !== 0 || dim === undefined) return null;
+  normalizeDim(dim, 0, name);
+  const r = f(reshape(x, [1]), 0);
+  if (r instanceof Tensor) return reshape(r, []) as R;
+  const { values, indices } = r as ValuesIndices;
+  return { values: reshape(values, []), indices: reshape(indices, []) } as R;
+}
+
 /** `x.softmax(-1)`: exp(x) / sum(exp(x)) along dim, computed stably (max-shifted). */
 export function softmax(x: Tensor, dim: number): Tensor {
+  const r = as1d(x, dim, "softmax", softmax);
+  if (r) return r;
   const [xf, a] = softmaxInput(x, dim, "softmax");
   return apply(softmaxDef, [xf], a);
 }
 
 /** `x.logSoftmax(-1)`: log(softmax(x)) without the overflow of computing it that way. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  const r = as1d(x, dim, "logSoftmax", logSoftmax);
+  if (r) return r;
   const [xf, a] = softmaxInput(x, dim, "logSoftmax");
   return apply(logSoftmaxDef, [xf], a);
 }

@@ -175,7 +175,7 @@ export function nanmean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /** `aminmax(x, { dim: 1 })`: `{min, max}` together (over all elements when dim is omitted). */
 export function aminmax(x: Tensor, opts: { dim?: number; keepdim?: boolean } = {}): MinMaxTuple {
-  if (x.numel === 0) throw new Error(`aminmax: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
+  if (x.numel() === 0) throw new Error(`aminmax: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
   const keepdim = opts.keepdim ?? false;
   const axes = opts.dim === undefined ? normalizeDims(undefined, x.ndim, "aminmax") : [normalizeDim(opts.dim, Math.max(x.ndim, 1), "aminmax")].filter((d) => d < x.ndim);
   return namedTuple<MinMaxTuple>(["min", "max"], [amin(x, axes, keepdim), amax(x, axes, keepdim)]);

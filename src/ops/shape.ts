@@ -80,7 +80,7 @@ const copyOp = defineOp<{ dtype: DType }>({
 });
 
 export function contiguous(x: Tensor): Tensor {
-  return x.isContiguous() && x.offset === 0 && x.storage.data.length === x.numel ? x : apply(copyOp, [x], { dtype: x.dtype });
+  return x.isContiguous() && x.offset === 0 && x.storage.data.length === x.numel() ? x : apply(copyOp, [x], { dtype: x.dtype });
 }
 
 export function clone(x: Tensor): Tensor {
@@ -190,7 +190,7 @@ function windowOf(v: Tensor, root: Tensor): WindowAttrs {
 
 /** Whether views of `root` can be handled through absolute windows. */
 function plainRoot(root: Tensor): boolean {
-  return root.offset === 0 && root.isContiguous() && root.storage.data.length === root.numel;
+  return root.offset === 0 && root.isContiguous() && root.storage.data.length === root.numel();
 }
 
 function refresh(v: Tensor): void {
@@ -253,11 +253,11 @@ function inferShape(x: Tensor, shape: readonly number[], op: string): number[] {
   for (const d of out) if (d !== -1 && (!Number.isInteger(d) || d < 0)) throw new Error(`${op}: invalid size ${d} in ${fmt(shape)}`);
   const known = out.reduce((a, d) => (d === -1 ? a : a * d), 1);
   if (free >= 0) {
-    if (known === 0 || x.numel % known !== 0) throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(x.shape)} (${x.numel} elements)`);
-    out[free] = x.numel / known;
+    if (known === 0 || x.numel() % known !== 0) throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(x.shape)} (${x.numel()} elements)`);
+    out[free] = x.numel() / known;
   }
-  if (numel(out) !== x.numel) {
-    throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(x.shape)}: ${numel(out)} elements vs ${x.numel}`);
+  if (numel(out) !== x.numel()) {
+    throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(x.shape)}: ${numel(out)} elements vs ${x.numel()}`);
   }
   return out;
 }
@@ -513,33 +513,46 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
   return sliceDims(x, new Map([[d, resolveSlice(x.shape[d], start, end, step, "slice")]]));
 }
 
+/**
+ * `x.get(0, ":", "1:3", "...", null)`: PyTorch's `x[0, :, 1:3, ..., None]` (basic indexing, a view).
+ * `null` inserts a new axis of size 1 there, as PyTorch's `None`.
+ */
 export function get(x: Tensor, ...index: (number | string | null)[]): Tensor {
   const ell = index.indexOf("...");
-  let entries = index;
-  if (ell >= 0) {
-    const fill = x.ndim - (index.length - 1);
-    if (fill < 0) throw new Error(`get: too many indices (${index.length - 1}) for a tensor of shape ${fmt(x.shape)}`);
-    entries = [...index.slice(0, ell), ...new Array<null>(fill).fill(null), ...index.slice(ell + 1)];
-  }
-  if (entries.length > x.ndim) throw new Error(`get: too many indices (${entries.length}) for a tensor of shape ${fmt(x.shape)}`);
+  if (ell >= 0 && index.indexOf("...", ell + 1) >= 0) throw new Error("get: an index can only have a single ellipsis (\"...\")");
+  const used = index.filter((e) => e !== null && e !== "...").length;
+  if (used > x.ndim) throw new Error(`get: too many indices (${used}) for a tensor of shape ${fmt(x.shape)}`);
+  const entries = ell >= 0 ? [...index.slice(0, ell), ...new Array<string>(x.ndim - used).fill(":"), ...index.slice(ell + 1)] : index;
   const edits = new Map<number, SliceSpec>();
   const drop: number[] = [];
-  entries.forEach((e, d) => {
+  const newAxes: number[] = []; // positions in the result
+  let d = 0; // the input dim the next entry indexes
+  let out = 0; // the result dim it lands on
+  for (const e of entries) {
+    if (e === null) {
+      newAxes.push(out++);
+      continue;
+    }
     const n = x.shape[d];
-    if (e === null || e === ":") return;
     if (typeof e === "number") {
       const i = e < 0 ? e + n : e;
       if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`get: index ${e} is out of range for dim ${d} of size ${n} (shape ${fmt(x.shape)})`);
       edits.set(d, { start: i, step: 1, length: 1 });
-      drop.push(d);
-      return;
+      drop.push(d++);
+      continue;
     }
-    const m = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(\d+)?\s*)?$/.exec(e);
-    if (!m) throw new Error(`get: cannot parse index "${e}" for dim ${d}; use a number, "start:stop", "start:stop:step", ":" or "..."`);
-    const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
-    edits.set(d, resolveSlice(n, num(m[1]), num(m[2]), num(m[3]) ?? 1, "get"));
-  });
-  return sliceDims(x, edits, drop);
+    if (e !== ":") {
+      const m = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(\d+)?\s*)?$/.exec(e);
+      if (!m) throw new Error(`get: cannot parse index "${e}" for dim ${d}; use a number, "start:stop", "start:stop:step", ":", "..." or null (a new axis)`);
+      const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+      edits.set(d, resolveSlice(n, num(m[1]), num(m[2]), num(m[3]) ?? 1, "get"));
+    }
+    d++;
+    out++;
+  }
+  let r = sliceDims(x, edits, drop);
+  for (const a of newAxes) r = unsqueeze(r, a);
+  return r;
 }
 
 export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
@@ -564,6 +577,7 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
 }
 
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (x.ndim === 0) throw new Error("unbind: a 0-d tensor has no dimension to unbind (reshape it to [1] first)");
   const d = normalizeDim(dim, x.ndim, "unbind");
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
 }
@@ -603,6 +617,12 @@ const catOp = defineOp<{ dim: number }>({
 /** `cat([a, b], 0)`: joins tensors along an existing dim (promoting dtypes). */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("cat: expected a non-empty list of tensors");
+  tensors.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new Error(`cat: element ${i} of the list is ${x === null ? "null" : typeof x}, not a Tensor`);
+  });
+  // PyTorch's legacy rule: 1-D empty tensors are skipped when joined with others of another rank.
+  const kept = tensors.filter((x) => !(x.ndim === 1 && x.shape[0] === 0));
+  if (kept.length && kept.length < tensors.length && kept.some((x) => x.ndim !== 1)) tensors = kept;
   const ref = tensors[0];
   const d = normalizeDim(dim, ref.ndim, "cat");
   tensors.forEach((x, i) => {
@@ -677,10 +697,19 @@ export function pad(x: Tensor, pads: readonly number[], mode: "constant" | "refl
   }
   const perDim: [number, number][] = x.shape.map(() => [0, 0]);
   for (let i = 0; i < pads.length / 2; i++) perDim[x.ndim - 1 - i] = [pads[2 * i], pads[2 * i + 1]];
-  if (perDim.some(([l, r]) => !Number.isInteger(l) || !Number.isInteger(r) || l < 0 || r < 0)) {
-    throw new Error(`pad: pads must be non-negative integers, got ${fmt(pads)}`);
+  if (perDim.some(([l, r]) => !Number.isInteger(l) || !Number.isInteger(r))) throw new Error(`pad: pads must be integers, got ${fmt(pads)}`);
+  // Negative pads crop that side, as PyTorch's.
+  perDim.forEach(([l, r], d) => {
+    if (x.shape[d] + l + r < 0) throw new Error(`pad: pads (${l}, ${r}) would give dim ${d} of size ${x.shape[d]} a negative size (shape ${fmt(x.shape)})`);
+  });
+  if (mode === "constant") {
+    let cropped = x;
+    perDim.forEach(([l, r], d) => {
+      if (l < 0 || r < 0) cropped = narrow(cropped, d, Math.max(0, -l), cropped.shape[d] - Math.max(0, -l) - Math.max(0, -r));
+    });
+    const positive = perDim.map(([l, r]): [number, number] => [Math.max(0, l), Math.max(0, r)]);
+    return positive.every(([l, r]) => l === 0 && r === 0) && cropped !== x ? cropped : apply(padConstantOp, [cropped], { pads: positive, value });
   }
-  if (mode === "constant") return apply(padConstantOp, [x], { pads: perDim, value });
   if (mode !== "reflect") throw new Error(`pad: unknown mode "${mode}" (use "constant" or "reflect")`);
   let r = x;
   perDim.forEach(([l, rr], d) => {

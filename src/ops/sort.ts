@@ -166,7 +166,7 @@ export function median(x: Tensor): Tensor;
 export function median(x: Tensor, dim: number, keepdim?: boolean): ValuesIndicesTuple;
 export function median(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndicesTuple {
   if (dim === undefined) {
-    if (x.numel === 0) throw new Error(`median: cannot take the median of an empty tensor of shape ${fmt(x.shape)}`);
+    if (x.numel() === 0) throw new Error(`median: cannot take the median of an empty tensor of shape ${fmt(x.shape)}`);
     return median(reshape(x, [-1]), 0).values;
   }
   const [values, indices] = atLeast1d(x, dim, "median", (x1, axis) => {

@@ -280,7 +280,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
             s[name] = value.item();
             continue;
           }
-          if (value.numel !== p.numel || (value.ndim !== 0 && value.shape.join() !== p.shape.join())) {
+          if (value.numel() !== p.numel() || (value.ndim !== 0 && value.shape.join() !== p.shape.join())) {
             throw new Error(`${k}: saved state '${key}' of parameter ${idKey} has shape [${value.shape.join(",")}] but the parameter has shape [${p.shape.join(",")}]; the parameters differ from the ones saved`);
           }
           s[name] = noGrad(() => value.detach().to(p.dtype).reshape(p.shape).contiguous().clone());
@@ -401,7 +401,7 @@ export function checkLrAndNonNegative<O extends { lr: number }>(kind: string, o:
 
 /** The contiguous elements of `t` as a typed-array window (no copy), for the fused kernels. */
 export function flatData(t: Tensor): TypedArray {
-  return t.storage.data.subarray(t.offset, t.offset + t.numel) as TypedArray;
+  return t.storage.data.subarray(t.offset, t.offset + t.numel()) as TypedArray;
 }
 
 /**

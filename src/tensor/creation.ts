@@ -1,6 +1,6 @@
 /** Creating tensors: from data, filled, ranges, and random (seeded through a Generator). */
 import { Tensor, type NestedArray } from "./tensor.js";
-import { type DType, type TypedArray, allocate, castScalar, dtypeOfArray, isFloating } from "./dtype.js";
+import { type DType, type TypedArray, allocate, castScalar, checkFits, dtypeOfArray, isFloating } from "./dtype.js";
 import { checkShape, fmt } from "./shape.js";
 import { checkDType, describe } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
@@ -49,7 +49,10 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions = {})
     const src = data as TypedArray;
     const dtype = opts.dtype ?? dtypeOfArray(src);
     const out = allocate(dtype, src.length);
-    for (let i = 0; i < src.length; i++) out[i] = castScalar(src[i], dtype);
+    for (let i = 0; i < src.length; i++) {
+      if (dtype === "int32" && src.constructor !== Int32Array) checkFits(src[i], dtype, "tensor");
+      out[i] = castScalar(src[i], dtype);
+    }
     return finish(Tensor.fromArray(out, [src.length], dtype), opts);
   }
   const shape: number[] = [];
@@ -75,7 +78,10 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions = {})
   walk(data, 0, "");
   const dtype = opts.dtype ?? inferDtype(flat);
   const out = allocate(dtype, flat.length);
-  flat.forEach((v, i) => (out[i] = castScalar(v, dtype)));
+  flat.forEach((v, i) => {
+    checkFits(v, dtype, "tensor");
+    out[i] = castScalar(v, dtype);
+  });
   return finish(Tensor.fromArray(out, shape, dtype), opts);
 }
 
@@ -135,6 +141,9 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   }
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
+  if ((end - start) * step < 0) {
+    throw new Error(`arange: the step ${step} goes away from the end (start ${start}, end ${end}); use a ${step > 0 ? "negative" : "positive"} step or swap start and end`);
+  }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32");
   const out = allocate(dtype, n);

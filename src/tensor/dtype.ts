@@ -75,6 +75,17 @@ export function promoteWithScalar(t: DType, s: number | boolean): DType {
 }
 
 /** Converts a JS value to what storing it in `dtype` yields (int truncation, bool test). */
+/**
+ * Throws unless `v` fits `dtype` (PyTorch refuses to create an int32 tensor from 1e10 or NaN rather
+ * than wrapping); used where values are given by the user, not in conversions of tensors.
+ */
+export function checkFits(v: number | boolean, dtype: DType, op: string): void {
+  if (dtype !== "int32" || typeof v === "boolean") return;
+  if (!Number.isFinite(v) || v < -2147483648 || v >= 2147483648) {
+    throw new Error(`${op}: value ${v} cannot be converted to int32 without overflow (int32 holds -2147483648..2147483647); use dtype "float64"`);
+  }
+}
+
 export function castScalar(v: number | boolean, dtype: DType): number {
   const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
   if (dtype === "bool") return n !== 0 ? 1 : 0;

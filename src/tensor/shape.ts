@@ -53,6 +53,8 @@ export function normalizeDims(dims: number | readonly number[] | undefined, ndim
   if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = (typeof dims === "number" ? [dims] : [...dims]).map((d) => normalizeDim(d, ndim, op));
   if (new Set(list).size !== list.length) throw new Error(`${op}: dim ${fmt(list)} appears more than once`);
+  // A 0-d tensor accepts dim 0 / -1 (as PyTorch) but has no axis to reduce: the result is its value.
+  if (ndim === 0) return [];
   return list.sort((a, b) => a - b);
 }
 

@@ -47,6 +47,23 @@ export class Tensor {
     this.base = base;
   }
 
+  /**
+   * Makes this leaf hold `src`'s storage, shape and dtype while keeping the object, as PyTorch's
+   * `param.data = param.data.to(dtype)` in `module.to`: an optimizer holding the parameter keeps
+   * updating it. For leaves outside any graph (nn's Module.to); not a user-facing op.
+   * @internal
+   */
+  replaceData_(src: Tensor): this {
+    if (this.gradFn !== null || this.base !== null) throw new Error("replaceData_: only a leaf that is not a view can take new data");
+    const self = this as { -readonly [K in "storage" | "shape" | "strides" | "offset" | "dtype"]: Tensor[K] };
+    self.storage = src.storage;
+    self.shape = src.shape;
+    self.strides = src.strides;
+    self.offset = src.offset;
+    self.dtype = src.dtype;
+    return this;
+  }
+
   /** A fresh, zero-filled, contiguous tensor. */
   static empty(shape: readonly number[], dtype: DType = "float32"): Tensor {
     return Tensor.fromArray(allocate(dtype, numel(shape)), shape, dtype);
@@ -55,6 +72,9 @@ export class Tensor {
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
   static fromArray(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
     if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, Int32Array, Uint8Array), got ${describe(data)}`);
+    if (data.length < numel(shape)) {
+      throw new Error(`Tensor.fromArray: shape ${fmt(shape)} needs ${numel(shape)} elements but the array holds ${data.length}; pass a matching shape or a longer array`);
+    }
     return new Tensor({ data, version: 0 }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
@@ -62,9 +82,14 @@ export class Tensor {
     return this.shape.length;
   }
 
-  /** Number of elements. */
-  get numel(): number {
+  /** Number of elements, as PyTorch's `x.numel()`. */
+  numel(): number {
     return numel(this.shape);
+  }
+
+  /** Bytes per element, as PyTorch's `x.element_size()`: 4 for float32 and int32, 8 for float64, 1 for bool. */
+  elementSize(): number {
+    return allocate(this.dtype, 0).BYTES_PER_ELEMENT;
   }
 
   /** `x.size()` is the shape; `x.size(-1)` one dimension of it. */
@@ -119,13 +144,13 @@ export class Tensor {
 
   /** The value of a one-element tensor as a JavaScript number. */
   item(): number {
-    if (this.numel !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape ${fmt(this.shape)}`);
+    if (this.numel() !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape ${fmt(this.shape)}`);
     return this.storage.data[this.offset];
   }
 
   /** A contiguous copy of the elements, as a typed array of this dtype. */
   data(): TypedArray {
-    const n = this.numel;
+    const n = this.numel();
     const out = allocate(this.dtype, n);
     if (this.isContiguous()) {
       out.set(this.storage.data.subarray(this.offset, this.offset + n));
@@ -161,10 +186,10 @@ export class Tensor {
   /** PyTorch-style printout: values (abbreviated when large), then dtype and grad details. */
   toString(): string {
     const extras: string[] = [];
-    if (this.numel > 1000 || (this.numel === 0 && this.ndim !== 1)) extras.push(`shape=${fmt(this.shape)}`);
+    if (this.numel() > 1000 || (this.numel() === 0 && this.ndim !== 1)) extras.push(`shape=${fmt(this.shape)}`);
     // Default dtypes are not marked, as in PyTorch: float32 for numbers, bool for booleans (except
     // in an empty tensor, where no value shows the type).
-    if (this.dtype !== "float32" && (this.dtype !== "bool" || this.numel === 0)) extras.push(`dtype=${this.dtype}`);
+    if (this.dtype !== "float32" && (this.dtype !== "bool" || this.numel() === 0)) extras.push(`dtype=${this.dtype}`);
     if (this.gradFn) extras.push(`gradFn=<${this.gradFn.name}Backward>`);
     else if (this.requiresGrad) extras.push("requiresGrad=true");
     return formatTensor(this.data(), this.shape, this.dtype, extras);

@@ -109,7 +109,7 @@ function evaluate(model: nn.Sequential, test: MnistDataset): Evaluation {
   let lossSum = 0, correct = 0;
   model.eval();
   noGrad(() => {
-    for (const batch of new DataLoader({ dataset: test, batchSize: 500 })) {
+    for (const batch of new DataLoader(test, { batchSize: 500 })) {
       const logits = model.call(batch.image);
       lossSum += nn.functional.crossEntropy(logits, batch.label, { reduction: "sum" }).item();
       const pred = logits.argmax(1).data();
@@ -190,7 +190,7 @@ export async function trainMnist(config: TrainConfig, opts: TrainOptions): Promi
   // config.json says what this run is: its settings and, after a resume with --epochs, the new total.
   await atomicWriteFile(path.join(runDir, "config.json"), JSON.stringify(cfg, null, 2) + "\n");
   const { train, test } = datasets(cfg);
-  const loader = new DataLoader({ dataset: train, batchSize: cfg.batchSize, shuffle: true, generator: loaderGenerator });
+  const loader = new DataLoader(train, { batchSize: cfg.batchSize, shuffle: true, generator: loaderGenerator });
   let last: Evaluation | null = null;
   const lastEpoch = opts.stopAfter ? Math.min(cfg.epochs, startEpoch + opts.stopAfter - 1) : cfg.epochs;
   for (let epoch = startEpoch; epoch <= lastEpoch; epoch++) {

@@ -128,7 +128,7 @@ export function batchHomogeneityCheck(batches: readonly (readonly (string | numb
     : [
         `batchHomogeneityCheck: ${(100 * singleGroupFraction).toFixed(0)}% of batches hold a single group, random batches would in ${(100 * expectedSingleGroupFraction).toFixed(0)}%.`,
         "Each step's gradient then follows one group (e.g. only daytime scenes) and the next group's steps pull the other way:",
-        "the loss zig-zags and the model ends biased towards whatever came last. Shuffle (DataLoader({ shuffle: true })).",
+        "the loss zig-zags and the model ends biased towards whatever came last. Shuffle (new DataLoader(dataset, { shuffle: true })).",
       ].join("\n");
   return { ok, flagged: ok ? [] : ["batches"], message, singleGroupFraction, expectedSingleGroupFraction, meanMajorityShare: majority / full.length };
 }

@@ -52,7 +52,7 @@ export function summary(model: AnyModule, inputShape: readonly number[]): ModelS
       const type = mod.constructor.name;
       const g = mod as unknown as Geometry & { groups?: number; inChannels?: number; outChannels?: number; inFeatures?: number };
       // The pass runs one sample, so a tensor's size is its size per sample.
-      const perSample = (t: Tensor): number => t.numel;
+      const perSample = (t: Tensor): number => t.numel();
       let macs = 0;
       if (g.kernelSize !== undefined && rf !== null) {
         const k = first(g.kernelSize, 1);
@@ -76,7 +76,7 @@ export function summary(model: AnyModule, inputShape: readonly number[]): ModelS
         name: names.get(mod)!,
         type,
         outputShape: out.shape.slice(1),
-        params: [...mod.parameters()].reduce((a, p) => a + p.numel, 0),
+        params: [...mod.parameters()].reduce((a, p) => a + p.numel(), 0),
         receptiveField: rf,
         macs,
       });
@@ -91,8 +91,8 @@ export function summary(model: AnyModule, inputShape: readonly number[]): ModelS
     model.train(wasTraining);
   }
   const params = [...model.parameters()];
-  const totalParams = params.reduce((a, p) => a + p.numel, 0);
-  const trainableParams = params.filter((p) => p.requiresGrad).reduce((a, p) => a + p.numel, 0);
+  const totalParams = params.reduce((a, p) => a + p.numel(), 0);
+  const trainableParams = params.filter((p) => p.requiresGrad).reduce((a, p) => a + p.numel(), 0);
   const totalMacs = rows.reduce((a, r) => a + r.macs, 0);
   return { layers: rows, totalParams, trainableParams, totalMacs, table: formatTable(rows, inputShape, totalParams, trainableParams, totalMacs) };
 }

@@ -22,7 +22,7 @@ const unaryFns: Record<UnaryOp, (x: number) => number> = {
   sqrt: Math.sqrt,
   rsqrt: (x) => 1 / Math.sqrt(x),
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? x : 0), // sign(NaN) = 0, as PyTorch
   sin: Math.sin,
   cos: Math.cos,
   tanh: Math.tanh,
@@ -34,7 +34,7 @@ const unaryFns: Record<UnaryOp, (x: number) => number> = {
   round: roundHalfEven,
   reciprocal: (x) => 1 / x,
   square: (x) => x * x,
-  logicalNot: (x) => (x ? 0 : 1),
+  logicalNot: (x) => (x !== 0 ? 0 : 1), // NaN counts as true (PyTorch, and .bool())
   gelu,
   geluTanh,
 };
@@ -63,9 +63,9 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
-  logicalAnd: (a, b) => (a && b ? 1 : 0),
-  logicalOr: (a, b) => (a || b ? 1 : 0),
-  logicalXor: (a, b) => (!a !== !b ? 1 : 0),
+  logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+  logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
   reluBackward: (y, g) => (y <= 0 ? 0 : g),
 };
 

@@ -10,7 +10,7 @@ export type Interpolation = "nearest" | "bilinear";
 function planes(t: Tensor): { src: TypedArray; n: number; h: number; w: number } {
   const h = t.shape[t.ndim - 2];
   const w = t.shape[t.ndim - 1];
-  return { src: t.data(), n: h * w === 0 ? 0 : t.numel / (h * w), h, w };
+  return { src: t.data(), n: h * w === 0 ? 0 : t.numel() / (h * w), h, w };
 }
 
 function withHW(t: Tensor, h: number, w: number): number[] {

@@ -185,6 +185,45 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
     return c;
   };
 
+  /**
+   * A constant whose shape follows a dynamic dim (an RNN's zeros([layers, batch, hidden]) initial
+   * state): when every element is one value, it is built at run time as ConstantOfShape of a shape
+   * whose dynamic dims are read from the graph input they follow (Shape + Gather).
+   */
+  const filledConstant = (t: Tensor, t2: Tensor, opName: string): void => {
+    const fail = (why: string): never => {
+      throw new Error(`${where}: op "${opName}" reads a constant of shape [${t.shape}] whose shape follows a dynamic axis (it was made outside ops, e.g. zeros([batch, hidden])) and ${why}; export without that dynamic axis`);
+    };
+    const d = t.data();
+    if (d.length === 0 || !d.every((v) => Object.is(v, d[0]))) fail("its values are not all equal");
+    if (t.ndim !== t2.ndim) fail("its rank changes");
+    const dims = t.shape.map((n, i) => {
+      if (n === t2.shape[i]) return ints([n]);
+      const from = inputs.findIndex((x, j) => dynamicInputAxes(j).some((a) => x.shape[a] === n && alt!.grown[j].shape[a] === t2.shape[i]));
+      if (from < 0) fail(`dim ${i} matches no dynamic input dim`);
+      const axis = dynamicInputAxes(from).find((a) => inputs[from].shape[a] === n)!;
+      const shape = pushNode("Shape", [inputNames[from]], {});
+      return pushNode("Gather", [shape, ints([axis])], { axis: { i: 0 } });
+    });
+    const value = tensorProto(fresh("fill"), Tensor.fromArray(d.slice(0, 1) as typeof d, [1], t.dtype));
+    bind(t, pushNode("ConstantOfShape", [pushNode("Concat", dims, { axis: { i: 0 } })], { value: { t: value } }));
+  };
+  const ints = (v: number[]): string => {
+    const name = fresh("const");
+    initNames.add(name);
+    initializers.push(rawConstant(name, v, [v.length], "int64"));
+    return name;
+  };
+  const pushNode = (opType: string, ins: string[], attrs: Record<string, AttrValue | { t: OnnxTensor }>): string => {
+    const o = fresh(opType);
+    const attribute = Object.entries(attrs).map(([name, v]) =>
+      "t" in v ? { name, type: ATTR_TYPE.TENSOR, t: v.t } : attributes({ [name]: v as AttrValue })[0],
+    );
+    nodes.push({ input: ins, output: [o], name: fresh(`${opType}`), opType, attribute });
+    return o;
+  };
+  const dynamicInputAxes = (j: number): number[] => Object.keys(dynamic[inputNames[j]] ?? {}).map(Number);
+
   // Model outputs get their final names up front, so the node producing one writes it directly.
   const outputValue = new Map<Tensor, string>();
   outputs.forEach((t, i) => {
@@ -196,9 +235,7 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
     const other = alt?.ops[i];
     if (other) {
       r.inputs.forEach((t, k) => {
-        if (!names.has(t) && !sameShape(t.shape, other.inputs[k].shape)) {
-          throw new Error(`${where}: op "${r.name}" reads a constant of shape [${t.shape}] whose shape follows a dynamic axis (it was made outside ops, e.g. zeros([batch, hidden])); it cannot stay dynamic: export without that dynamic axis`);
-        }
+        if (!names.has(t) && !params.has(t) && !sameShape(t.shape, other.inputs[k].shape)) filledConstant(t, other.inputs[k], r.name);
       });
     }
     const emitter = EMITTERS[r.name];
@@ -274,6 +311,8 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
 interface Trace {
   ops: Record_[];
   outputs: Tensor[];
+  /** The inputs this trace ran on. */
+  grown: Tensor[];
 }
 
 /** Runs one forward pass in eval mode under the op tracer. */
@@ -287,7 +326,7 @@ function trace(model: TraceableModule, inputs: Tensor[]): Trace {
   } finally {
     model.train(wasTraining);
   }
-  return { ops, outputs: flattenOutputs(result, "exportOnnx") };
+  return { ops, outputs: flattenOutputs(result, "exportOnnx"), grown: inputs };
 }
 
 /**

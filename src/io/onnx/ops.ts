@@ -114,11 +114,26 @@ function pads2d(p: { padding: readonly number[] }): number[] {
   return [p.padding[0], p.padding[1], p.padding[0], p.padding[1]];
 }
 
-/** Whether a pooling output size needed ceil mode, from the recorded output shape. */
-function ceilMode(e: Emit, p: { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; dilation?: readonly number[] }): number {
-  const x = e.inputs[0].shape;
+type PoolP = { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; dilation?: readonly number[] };
+
+/** Whether a pooling output size needed ceil mode, from the recorded input and output shapes. */
+function ceilMode(p: PoolP, x: readonly number[] , y: readonly number[]): number {
   const floorSize = (i: 0 | 1) => Math.floor((x[2 + i] + 2 * p.padding[i] - (p.dilation?.[i] ?? 1) * (p.kernel[i] - 1) - 1) / p.stride[i]) + 1;
-  return floorSize(0) === e.output.shape[2] && floorSize(1) === e.output.shape[3] ? 0 : 1;
+  return floorSize(0) === y[2] && floorSize(1) === y[3] ? 0 : 1;
+}
+
+function maxPool(e: Emit, p: PoolP & { dilation: readonly number[] }, input: string, x: readonly number[], out: string): void {
+  e.node("MaxPool", [input], {
+    kernel_shape: { ints: p.kernel }, strides: { ints: p.stride }, pads: { ints: pads2d(p) }, dilations: { ints: p.dilation }, ceil_mode: { i: ceilMode(p, x, e.output.shape) },
+  }, out);
+}
+
+function conv(e: Emit, out?: string): string {
+  const { p } = e.attrs;
+  const w = e.inputs[1].shape;
+  return e.node("Conv", e.inputs.map((_, k) => e.in(k)), {
+    kernel_shape: { ints: [w[2], w[3]] }, strides: { ints: p.stride }, pads: { ints: pads2d(p) }, dilations: { ints: p.dilation }, group: { i: p.groups },
+  }, out);
 }
 
 const compare = (opType: string): Emitter => (e) => void e.node(opType, [e.in(0), e.in(1)], {}, e.out);
@@ -213,12 +228,13 @@ export const EMITTERS: Record<string, Emitter> = {
 
   // ---- linear algebra, convolution, pooling
   matmul: simple("MatMul"),
-  conv2d: (e) => {
-    const { p } = e.attrs;
-    const w = e.inputs[1].shape;
-    e.node("Conv", e.inputs.map((_, k) => e.in(k)), {
-      kernel_shape: { ints: [w[2], w[3]] }, strides: { ints: p.stride }, pads: { ints: pads2d(p) }, dilations: { ints: p.dilation }, group: { i: p.groups },
-    }, e.out);
+  // The fused x·wᵀ + b of nn.Linear (x already 2-D): ONNX's Gemm, as torch.onnx.export writes Linear.
+  linear: (e) => void e.node("Gemm", e.inputs.map((_, k) => e.in(k)), { transB: { i: 1 } }, e.out),
+  conv2d: (e) => void conv(e, e.out),
+  // The fused Conv2d → ReLU (→ MaxPool2d) that nn.Sequential runs: the same three ONNX ops.
+  conv2dRelu: (e) => {
+    if (!e.attrs.pool) return void e.node("Relu", [conv(e)], {}, e.out);
+    maxPool(e, e.attrs.pool, e.node("Relu", [conv(e)]), e.attrs.convShape, e.out);
   },
   convTranspose2d: (e) => {
     const { p } = e.attrs;
@@ -229,17 +245,12 @@ export const EMITTERS: Record<string, Emitter> = {
       output_padding: { ints: [e.output.shape[2] - natural(0), e.output.shape[3] - natural(1)] },
     }, e.out);
   },
-  maxPool2d: (e) => {
-    const { p } = e.attrs;
-    e.node("MaxPool", [e.in(0)], {
-      kernel_shape: { ints: p.kernel }, strides: { ints: p.stride }, pads: { ints: pads2d(p) }, dilations: { ints: p.dilation }, ceil_mode: { i: ceilMode(e, p) },
-    }, e.out);
-  },
+  maxPool2d: (e) => maxPool(e, e.attrs.p, e.in(0), e.inputs[0].shape, e.out),
   avgPool2d: (e) => {
     const { p } = e.attrs;
     if (p.dilation && (p.dilation[0] !== 1 || p.dilation[1] !== 1) && e.opset < 19) e.fail(`dilated average pooling needs opsetVersion 19 or later`);
     e.node("AveragePool", [e.in(0)], {
-      kernel_shape: { ints: p.kernel }, strides: { ints: p.stride }, pads: { ints: pads2d(p) }, count_include_pad: { i: p.countIncludePad ? 1 : 0 }, ceil_mode: { i: ceilMode(e, p) },
+      kernel_shape: { ints: p.kernel }, strides: { ints: p.stride }, pads: { ints: pads2d(p) }, count_include_pad: { i: p.countIncludePad ? 1 : 0 }, ceil_mode: { i: ceilMode(p, e.inputs[0].shape, e.output.shape) },
     }, e.out);
   },
 

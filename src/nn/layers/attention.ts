@@ -9,6 +9,7 @@
  * - `scaledDotProductAttention`: `true` = this position TAKES PART in attention (PyTorch 2's
  *   `F.scaled_dot_product_attention`); a float mask is added.
  */
+import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, zeros, full, triu, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, fmtShape } from "../module.js";
 import { dropout as dropoutFn, linear } from "../functional.js";
@@ -173,8 +174,9 @@ export class MultiheadAttention extends Module<[query: Tensor, key: Tensor, valu
   declare in_proj_bias: Parameter | null;
   declare out_proj: Linear;
 
-  constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
+  constructor(embedDim: number, numHeads: number, ...args: PositionalArgs<[dropout: number, bias: boolean], MultiheadAttentionOptions>) {
     super();
+    const opts = positionalOptions<MultiheadAttentionOptions>("MultiheadAttention", ["dropout", "bias"], args);
     checkCount(embedDim, "MultiheadAttention", "embedDim");
     checkCount(numHeads, "MultiheadAttention", "numHeads");
     if (embedDim % numHeads !== 0) {

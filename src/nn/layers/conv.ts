@@ -1,4 +1,5 @@
 /** Convolution layers: Conv1d, Conv2d, ConvTranspose2d (PyTorch layouts, so weights move between the two). */
+import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { describe } from "../../tensor/check.js";
 import { Tensor, zeros, conv1d, conv2d, conv2dRelu, convTranspose2d, type Conv2dOptions, type FusedMaxPool2d, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool, pyTuple, fmtShape } from "../module.js";
@@ -16,6 +17,15 @@ export interface ConvOptions<P> extends LayerOptions {
   groups?: number;
   bias?: boolean;
 }
+
+/** PyTorch's positional order after kernel_size: `nn.Conv2d(3, 16, 3, 1, 1)` is stride 1, padding 1. */
+type ConvPositional<P> = [stride: P, padding: P | "same" | "valid", dilation: P, groups: number, bias: boolean];
+const CONV_POSITIONAL = ["stride", "padding", "dilation", "groups", "bias"] as const;
+
+/** Options of ConvTranspose2d (no "same"/"valid" padding; an output padding instead). */
+export type ConvTransposeOptions = Omit<ConvOptions<Pair>, "padding"> & { padding?: Pair; outputPadding?: Pair };
+type ConvTransposePositional = [stride: Pair, padding: Pair, outputPadding: Pair, groups: number, bias: boolean, dilation: Pair];
+const CONV_TRANSPOSE_POSITIONAL = ["stride", "padding", "outputPadding", "groups", "bias", "dilation"] as const;
 
 function tuple(v: Pair | number, n: number, layer: string, name: string, min: number): number[] {
   if (typeof v !== "number" && !Array.isArray(v)) throw new Error(`${layer}: ${name} must be ${n === 1 ? "an integer" : `an integer or ${n} integers`} >= ${min}, got ${describe(v)}`);
@@ -116,8 +126,8 @@ abstract class ConvNd extends Module {
  * Lout = ⌊(L + 2·padding − dilation·(k−1) − 1)/stride⌋ + 1; weight [outChannels, inChannels/groups, k].
  */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number, opts: ConvOptions<number> = {}) {
-    super("Conv1d", 1, false, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: number, ...args: PositionalArgs<ConvPositional<number>, ConvOptions<number>>) {
+    super("Conv1d", 1, false, inChannels, outChannels, kernelSize, positionalOptions("Conv1d", CONV_POSITIONAL, args));
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "Conv1d", 1);
@@ -131,6 +141,7 @@ export class Conv1d extends ConvNd {
  *
  * ```ts
  * const conv = new nn.Conv2d(3, 16, 3, { padding: "same" });
+ * const same = new nn.Conv2d(3, 16, 3, 1, 1); // PyTorch's positional stride, padding (then dilation, groups, bias)
  * ```
  *
  * Shape: input [N, inChannels, H, W] (or [inChannels, H, W]) -> [N, outChannels, Hout, Wout],
@@ -138,8 +149,8 @@ export class Conv1d extends ConvNd {
  * weight [outChannels, inChannels/groups, kH, kW], bias [outChannels].
  */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvOptions<Pair> = {}) {
-    super("Conv2d", 2, false, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: PositionalArgs<ConvPositional<Pair>, ConvOptions<Pair>>) {
+    super("Conv2d", 2, false, inChannels, outChannels, kernelSize, positionalOptions("Conv2d", CONV_POSITIONAL, args));
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "Conv2d", 2);
@@ -174,8 +185,8 @@ export class Conv2d extends ConvNd {
  * weight [inChannels, outChannels/groups, kH, kW], bias [outChannels].
  */
 export class ConvTranspose2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Omit<ConvOptions<Pair>, "padding"> & { padding?: Pair; outputPadding?: Pair } = {}) {
-    super("ConvTranspose2d", 2, true, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: PositionalArgs<ConvTransposePositional, ConvTransposeOptions>) {
+    super("ConvTranspose2d", 2, true, inChannels, outChannels, kernelSize, positionalOptions("ConvTranspose2d", CONV_TRANSPOSE_POSITIONAL, args));
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "ConvTranspose2d", 2);

@@ -1,4 +1,5 @@
 /** Embedding: a learned lookup table of vectors indexed by integer ids. */
+import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, zeros, noGrad, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, fmtShape } from "../module.js";
 import { embedding } from "../functional.js";
@@ -15,13 +16,17 @@ import { checkCount } from "./linear.js";
  *
  * Shape: ids int32 [*] -> [*, embeddingDim]; weight [numEmbeddings, embeddingDim].
  */
+/** Options of Embedding (`paddingIdx` may also come positionally, as PyTorch's padding_idx). */
+export interface EmbeddingOptions { paddingIdx?: number | null; dtype?: DType; generator?: Generator; weight?: Tensor }
+
 export class Embedding extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;
   weight: Parameter;
-  constructor(numEmbeddings: number, embeddingDim: number, opts: { paddingIdx?: number | null; dtype?: DType; generator?: Generator; weight?: Tensor } = {}) {
+  constructor(numEmbeddings: number, embeddingDim: number, ...args: PositionalArgs<[paddingIdx: number | null], EmbeddingOptions>) {
     super();
+    const opts = positionalOptions<EmbeddingOptions>("Embedding", ["paddingIdx"], args);
     checkCount(numEmbeddings, "Embedding", "numEmbeddings");
     checkCount(embeddingDim, "Embedding", "embeddingDim");
     this.numEmbeddings = numEmbeddings;

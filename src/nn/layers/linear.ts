@@ -1,4 +1,5 @@
 /** Fully connected and pass-through layers: Linear, Identity, Flatten, Unflatten. */
+import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, zeros, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool, pyTuple, fmtShape } from "../module.js";
 import { linear } from "../functional.js";
@@ -39,8 +40,9 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, opts: LayerOptions & { bias?: boolean } = {}) {
+  constructor(inFeatures: number, outFeatures: number, ...args: PositionalArgs<[bias: boolean], LayerOptions & { bias?: boolean }>) {
     super();
+    const opts = positionalOptions<LayerOptions & { bias?: boolean }>("Linear", ["bias"], args);
     checkCount(inFeatures, "Linear", "inFeatures", 0);
     checkCount(outFeatures, "Linear", "outFeatures", 0);
     this.inFeatures = inFeatures;

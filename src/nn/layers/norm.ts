@@ -1,4 +1,5 @@
 /** Normalisation layers: BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm. */
+import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, ones, zeros, noGrad, type DType } from "../../core.js";
 import { Module, Parameter, pyBool, pyFloat, pyTuple, fmtShape } from "../module.js";
 import { batchNorm, layerNorm, groupNorm } from "../functional.js";
@@ -15,6 +16,15 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
   dtype?: DType;
 }
+
+/** PyTorch's positional order: `nn.BatchNorm2d(16, 1e-3, 0.01)` is eps 1e-3, momentum 0.01. */
+type BatchNormPositional = [eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean];
+const BATCH_NORM_POSITIONAL = ["eps", "momentum", "affine", "trackRunningStats"] as const;
+
+/** Options of LayerNorm (positional order: eps, elementwiseAffine). */
+export interface LayerNormOptions { eps?: number; elementwiseAffine?: boolean; bias?: boolean; dtype?: DType }
+/** Options of GroupNorm (positional order: eps, affine). */
+export interface GroupNormOptions { eps?: number; affine?: boolean; dtype?: DType }
 
 abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
@@ -105,8 +115,8 @@ abstract class BatchNormBase extends Module {
  * Shape: [N, C] or [N, C, L] -> the same.
  */
 export class BatchNorm1d extends BatchNormBase {
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
-    super("BatchNorm1d", numFeatures, opts);
+  constructor(numFeatures: number, ...args: PositionalArgs<BatchNormPositional, BatchNormOptions>) {
+    super("BatchNorm1d", numFeatures, positionalOptions("BatchNorm1d", BATCH_NORM_POSITIONAL, args));
   }
   protected checkInput(x: Tensor): void {
     if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`BatchNorm1d: expected input [N,C] or [N,C,L], got ${fmtShape(x.shape)}`);
@@ -123,8 +133,8 @@ export class BatchNorm1d extends BatchNormBase {
  * Shape: [N, C, H, W] -> the same.
  */
 export class BatchNorm2d extends BatchNormBase {
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
-    super("BatchNorm2d", numFeatures, opts);
+  constructor(numFeatures: number, ...args: PositionalArgs<BatchNormPositional, BatchNormOptions>) {
+    super("BatchNorm2d", numFeatures, positionalOptions("BatchNorm2d", BATCH_NORM_POSITIONAL, args));
   }
   protected checkInput(x: Tensor): void {
     if (x.ndim !== 4) throw new Error(`BatchNorm2d: expected input [N,C,H,W], got ${fmtShape(x.shape)}`);
@@ -146,7 +156,8 @@ export class LayerNorm extends Module {
   readonly elementwiseAffine: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
-  constructor(normalizedShape: number | readonly number[], opts: { eps?: number; elementwiseAffine?: boolean; bias?: boolean; dtype?: DType } = {}) {
+  constructor(normalizedShape: number | readonly number[], ...args: PositionalArgs<[eps: number, elementwiseAffine: boolean], LayerNormOptions>) {
+    const opts = positionalOptions<LayerNormOptions>("LayerNorm", ["eps", "elementwiseAffine"], args);
     super();
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
     this.normalizedShape.forEach((d) => checkCount(d, "LayerNorm", "normalizedShape"));
@@ -181,7 +192,8 @@ export class GroupNorm extends Module {
   readonly affine: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
-  constructor(numGroups: number, numChannels: number, opts: { eps?: number; affine?: boolean; dtype?: DType } = {}) {
+  constructor(numGroups: number, numChannels: number, ...args: PositionalArgs<[eps: number, affine: boolean], GroupNormOptions>) {
+    const opts = positionalOptions<GroupNormOptions>("GroupNorm", ["eps", "affine"], args);
     super();
     checkCount(numGroups, "GroupNorm", "numGroups");
     checkCount(numChannels, "GroupNorm", "numChannels");

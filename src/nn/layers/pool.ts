@@ -1,9 +1,15 @@
 /** Pooling and resizing layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample. */
+import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, maxPool2d, avgPool2d, adaptiveAvgPool2d } from "../../core.js";
 import { Module, pyBool, pyFloat, pyTuple, fmtShape } from "../module.js";
 import { interpolate, type InterpolateOptions } from "../functional.js";
 
 type Pair = number | readonly [number, number];
+
+/** Options of MaxPool2d; `new nn.MaxPool2d(3, 1, 1)` passes stride and padding positionally, as PyTorch. */
+export interface MaxPoolOptions { stride?: Pair; padding?: Pair; dilation?: Pair; ceilMode?: boolean }
+/** Options of AvgPool2d (positional order: stride, padding, ceilMode, countIncludePad). */
+export interface AvgPoolOptions { stride?: Pair; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean }
 
 function check4d(x: Tensor, layer: string): void {
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${layer}: expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
@@ -25,8 +31,9 @@ export class MaxPool2d extends Module {
   readonly padding: Pair;
   readonly dilation: Pair;
   readonly ceilMode: boolean;
-  constructor(kernelSize: Pair, opts: { stride?: Pair; padding?: Pair; dilation?: Pair; ceilMode?: boolean } = {}) {
+  constructor(kernelSize: Pair, ...args: PositionalArgs<[stride: Pair, padding: Pair, dilation: Pair], MaxPoolOptions>) {
     super();
+    const opts = positionalOptions<MaxPoolOptions>("MaxPool2d", ["stride", "padding", "dilation"], args);
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;
@@ -58,8 +65,9 @@ export class AvgPool2d extends Module {
   readonly padding: Pair;
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
-  constructor(kernelSize: Pair, opts: { stride?: Pair; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean } = {}) {
+  constructor(kernelSize: Pair, ...args: PositionalArgs<[stride: Pair, padding: Pair, ceilMode: boolean, countIncludePad: boolean], AvgPoolOptions>) {
     super();
+    const opts = positionalOptions<AvgPoolOptions>("AvgPool2d", ["stride", "padding", "ceilMode", "countIncludePad"], args);
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;

@@ -8,6 +8,7 @@
  * One set of weights per layer and direction is applied at every time step: the parameter count
  * does not depend on the sequence length.
  */
+import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, tensor, zeros, stack, cat, where, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool, pyFloat, fmtShape } from "../module.js";
 import { dropout } from "../functional.js";
@@ -256,6 +257,10 @@ abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out> {
 }
 
 /** Options of `RNN`: the shared ones plus the nonlinearity. */
+/** LSTM's and GRU's positional order after hidden_size, as PyTorch: `nn.LSTM(10, 20, 2)` has 2 layers. */
+type GatedPositional = [numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean];
+const GATED_POSITIONAL = ["numLayers", "bias", "batchFirst", "dropout", "bidirectional"] as const;
+
 export interface RNNLayerOptions extends RNNOptions {
   /** "tanh" (default) or "relu". */
   nonlinearity?: "tanh" | "relu";
@@ -276,7 +281,8 @@ export interface RNNLayerOptions extends RNNOptions {
  */
 export class RNN extends RNNBase<[input: Tensor, h0?: Tensor | null, opts?: RNNForwardOptions], [Tensor, Tensor]> {
   readonly nonlinearity: "tanh" | "relu";
-  constructor(inputSize: number, hiddenSize: number, opts: RNNLayerOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[numLayers: number, nonlinearity: "tanh" | "relu", bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNLayerOptions>) {
+    const opts = positionalOptions<RNNLayerOptions>("RNN", ["numLayers", "nonlinearity", "bias", "batchFirst", "dropout", "bidirectional"], args);
     const nl = opts.nonlinearity ?? "tanh";
     if (nl !== "tanh" && nl !== "relu") throw new Error(`RNN: nonlinearity must be "tanh" or "relu", got "${nl as string}"`);
     super("RNN", nl === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts);
@@ -302,8 +308,8 @@ export class RNN extends RNNBase<[input: Tensor, h0?: Tensor | null, opts?: RNNF
  * weight_hh_l{k} [4·hiddenSize, hiddenSize], biases [4·hiddenSize].
  */
 export class LSTM extends RNNBase<[input: Tensor, hx?: [Tensor, Tensor] | null, opts?: RNNForwardOptions], [Tensor, [Tensor, Tensor]]> {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
-    super("LSTM", "LSTM", inputSize, hiddenSize, opts);
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<GatedPositional, RNNOptions>) {
+    super("LSTM", "LSTM", inputSize, hiddenSize, positionalOptions("LSTM", GATED_POSITIONAL, args));
   }
   forward(input: Tensor, hx: [Tensor, Tensor] | null = null, opts: RNNForwardOptions = {}): [Tensor, [Tensor, Tensor]] {
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new Error("LSTM: the initial state must be a pair [h0, c0] (or null for zeros)");
@@ -324,8 +330,8 @@ export class LSTM extends RNNBase<[input: Tensor, hx?: [Tensor, Tensor] | null, 
  * biases [3·hiddenSize].
  */
 export class GRU extends RNNBase<[input: Tensor, h0?: Tensor | null, opts?: RNNForwardOptions], [Tensor, Tensor]> {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
-    super("GRU", "GRU", inputSize, hiddenSize, opts);
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<GatedPositional, RNNOptions>) {
+    super("GRU", "GRU", inputSize, hiddenSize, positionalOptions("GRU", GATED_POSITIONAL, args));
   }
   forward(input: Tensor, h0: Tensor | null = null, opts: RNNForwardOptions = {}): [Tensor, Tensor] {
     const [out, [hn]] = this.run(input, [h0], opts);

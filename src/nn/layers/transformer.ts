@@ -7,6 +7,7 @@
  * encoder cannot tell token order. `PositionalEncoding` (or a learned nn.Embedding of positions)
  * supplies it.
  */
+import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, zeros, type DType, type Generator } from "../../core.js";
 import { Module, fmtShape, pyFloat, type AnyModule } from "../module.js";
 import { ModuleList } from "../containers.js";
@@ -21,6 +22,10 @@ import { MultiheadAttention, generateSquareSubsequentMask } from "./attention.js
 export type TransformerActivation = "relu" | "gelu" | Module<[Tensor], Tensor> | ((x: Tensor) => Tensor);
 
 /** Options of TransformerEncoderLayer and TransformerDecoderLayer (PyTorch's defaults). */
+/** PyTorch's positional order after nhead: `nn.TransformerEncoderLayer(64, 4, 256, 0.1)`. */
+type TransformerLayerPositional = [dimFeedforward: number, dropout: number, activation: TransformerActivation];
+const TRANSFORMER_LAYER_POSITIONAL = ["dimFeedforward", "dropout", "activation"] as const;
+
 export interface TransformerLayerOptions {
   /** Hidden size of the feed-forward block (default 2048). */
   dimFeedforward?: number;
@@ -130,9 +135,9 @@ export class TransformerEncoderLayer extends Module<[src: Tensor, opts?: Encoder
   declare private readonly options: TransformerLayerOptions;
   declare private readonly act: (x: Tensor) => Tensor;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  constructor(dModel: number, nhead: number, ...args: PositionalArgs<TransformerLayerPositional, TransformerLayerOptions>) {
     super();
-    buildBlock(this, "TransformerEncoderLayer", dModel, nhead, opts, ["self_attn"]);
+    buildBlock(this, "TransformerEncoderLayer", dModel, nhead, positionalOptions("TransformerEncoderLayer", TRANSFORMER_LAYER_POSITIONAL, args), ["self_attn"]);
   }
 
   forward(src: Tensor, opts: EncoderForwardOptions = {}): Tensor {
@@ -195,9 +200,9 @@ export class TransformerDecoderLayer extends Module<[tgt: Tensor, memory: Tensor
   declare private readonly options: TransformerLayerOptions;
   declare private readonly act: (x: Tensor) => Tensor;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  constructor(dModel: number, nhead: number, ...args: PositionalArgs<TransformerLayerPositional, TransformerLayerOptions>) {
     super();
-    buildBlock(this, "TransformerDecoderLayer", dModel, nhead, opts, ["self_attn", "multihead_attn"]);
+    buildBlock(this, "TransformerDecoderLayer", dModel, nhead, positionalOptions("TransformerDecoderLayer", TRANSFORMER_LAYER_POSITIONAL, args), ["self_attn", "multihead_attn"]);
   }
 
   forward(tgt: Tensor, memory: Tensor, opts: DecoderForwardOptions = {}): Tensor {
@@ -387,8 +392,13 @@ export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: Transf
  * that do not need that compatibility.
  *
  * ```ts
- * const pos = new nn.PositionalEncoding(512, { dropout: 0.1 });
+ * const pos = new nn.PositionalEncoding(512, { dropout: 0.1, batchFirst: true });
  * ```
+ *
+ * The layout is an explicit choice: pass `batchFirst` to match the layers around it ([N, T, dModel]
+ * for a batch-first Transformer, [T, N, dModel] otherwise). Leaving it out means sequence-first and
+ * prints a one-time deprecation notice (the option becomes required in the next release). A
+ * Sequential whose neighbouring layers disagree on batchFirst is rejected at construction.
  *
  * Shape: [T, N, dModel] ([N, T, dModel] with batchFirst, or [T, dModel]) -> the same; T ≤ maxLen.
  */
@@ -409,6 +419,7 @@ export class PositionalEncoding extends Module {
     this.dModel = dModel;
     this.maxLen = maxLen;
     this.p = p;
+    if (opts.batchFirst === undefined) warnLayoutOnce();
     this.batchFirst = opts.batchFirst ?? false;
     if (opts.generator) this.generator = opts.generator;
     this.registerBuffer("pe", positionalTable(maxLen, dModel, opts.dtype ?? "float32").unsqueeze(1).contiguous(), { persistent: opts.persistent ?? true });
@@ -437,6 +448,17 @@ export class PositionalEncoding extends Module {
   override extraRepr(): string {
     return `d_model=${this.dModel}, max_len=${this.maxLen}, dropout=${pyFloat(this.p)}`;
   }
+}
+
+let layoutWarned = false;
+
+function warnLayoutOnce(): void {
+  if (layoutWarned) return;
+  layoutWarned = true;
+  console.warn(
+    "deeptype: nn.PositionalEncoding without { batchFirst } is deprecated: it assumes [T, N, dModel] (sequence first) " +
+      "and would add positions along the batch axis of batch-first input. Pass { batchFirst: true } or { batchFirst: false }.",
+  );
 }
 
 /** The [maxLen, dModel] sinusoid table (computed in float64, then cast). */

@@ -36,7 +36,7 @@ const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_POW = 
       const e = Math.exp(d);
       return <f32>(e / (1.0 + e));
     }
-    case U_SIGN: return x > 0 ? 1 : x < 0 ? -1 : x;
+    case U_SIGN: return x > 0 ? 1 : x < 0 ? -1 : x == 0 ? x : 0; // sign(NaN) = 0, as PyTorch
     case U_LEAKY: return x > 0 ? x : <f32>(d * p);
     case U_ELU: return x > 0 ? x : <f32>(p * Math.expm1(d));
     case U_CLAMP: return x != x ? x : <f32>Math.min(Math.max(d, p), q);

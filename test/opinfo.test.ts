@@ -1,0 +1,41 @@
+/**
+ * PyTorch's OpInfo samples and error inputs (test/fixtures/opinfo, from scripts/fixtures/opinfo.py)
+ * replayed on the js and wasm backends: outputs, float64 gradients, and that every error input throws.
+ * A case may only disagree if test/opinfo-known.ts lists it with a reason (docs/testing-opinfo.md),
+ * and every listed deviation must still occur, so the list cannot go stale.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { loadOpInfo, runOp, type CaseResult } from "./opinfo-harness.js";
+import { MAP } from "./opinfo-map.js";
+import { KNOWN, matchesKnown } from "./opinfo-known.js";
+import { setBackend, getBackend } from "../src/index.js";
+
+const fixtures = loadOpInfo();
+
+test("opinfo: the mapping and the fixture script cover the same operators", () => {
+  const script = readFileSync(new URL("../scripts/fixtures/opinfo.py", import.meta.url), "utf8");
+  const listed = /MAPPED = sorted\("""([\s\S]*?)"""/.exec(script)![1].split(/\s+/).filter(Boolean).sort();
+  assert.deepEqual(Object.keys(MAP).sort(), listed);
+  assert.deepEqual(Object.keys(fixtures).sort(), listed);
+});
+
+for (const backendName of ["js", "wasm"] as const) {
+  test(`opinfo: every PyTorch OpInfo case agrees on ${backendName}, or is a listed deviation`, () => {
+    const before = getBackend();
+    const results: CaseResult[] = [];
+    try {
+      for (const op of Object.keys(fixtures)) results.push(...runOp(op, backendName));
+    } finally {
+      setBackend(before);
+    }
+    const unexplained = results.filter((r) => !r.verdict.ok && !KNOWN.some((k) => matchesKnown(k, r)));
+    assert.deepEqual(unexplained.map((r) => `${r.id} ${r.verdict.ok ? "" : `${r.verdict.kind}: ${r.verdict.detail}`}`), []);
+    const stale = KNOWN.filter((k) => !results.some((r) => !r.verdict.ok && matchesKnown(k, r)));
+    assert.deepEqual(stale.map((k) => `${k.op} ${k.kind} ${k.detail ?? ""}`), [], "deviations listed in test/opinfo-known.ts that no longer occur");
+    const ok = results.filter((r) => r.verdict.ok).length;
+    // Most cases must agree: the listed deviations are exceptions, not the rule.
+    assert.ok(ok / results.length > 0.9, `${ok} / ${results.length}`);
+  });
+}
