@@ -7,9 +7,9 @@
  *   node --import tsx src/cli/main.ts exam 1.3a
  */
 import { Generator, Tensor, cat, noGrad, randn, randperm, nn, optim, tensor } from "../../src/index.js";
-import { RandomRotation, functional as TF } from "../../src/data/index.js";
+import { DataLoader, RandomRotation, SyntheticSegmentationDataset, functional as TF } from "../../src/data/index.js";
 import { main as sequences } from "../sequence-models.js";
-import { UNet } from "../unet-segmentation.js";
+import { UNet, perClassIou } from "../unet-segmentation.js";
 import { mnistSubset } from "../common.js";
 import { num, pct, shared, type ExamItem, type RunContext } from "./item.js";
 
@@ -87,6 +87,37 @@ const rotationRun = shared((ctx: RunContext) => {
   return { plain: runOne(false), aug: runOne(true), n, steps };
 });
 
+/** 1.6d: a U-Net segmenter trained on normal images, evaluated as they are, darker, and noisier. */
+const lightingRun = shared((ctx: RunContext) => {
+  const size = 16, classes = 4;
+  const trainSet = new SyntheticSegmentationDataset({ length: ctx.tiny ? 96 : 192, numClasses: classes, height: size, width: size, seed: ctx.seed + 80 });
+  const valSet = new SyntheticSegmentationDataset({ length: 48, numClasses: classes, height: size, width: size, seed: ctx.seed + 81 });
+  type Seg = { image: Tensor; mask: Tensor };
+  const val = [...new DataLoader({ dataset: valSet, batchSize: 48 })][0] as Seg;
+  const model = new UNet(3, classes, { width: 8, generator: new Generator(ctx.seed + 82) });
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-2 });
+  const loader = new DataLoader({ dataset: trainSet, batchSize: 16, shuffle: true, generator: new Generator(ctx.seed + 83) });
+  for (let e = 0; e < (ctx.tiny ? 5 : 8); e++) {
+    for (const b of loader as Iterable<Seg>) {
+      opt.zeroGrad();
+      nn.functional.crossEntropy(model.train().call(b.image), b.mask).backward();
+      opt.step();
+    }
+  }
+  const score = (x: Tensor): { acc: number; iou: number } => noGrad(() => {
+    const pred = model.eval().call(x).argmax(1);
+    const iou = perClassIou(pred.data(), val.mask.data(), classes).filter((v) => !Number.isNaN(v));
+    return { acc: pred.eq(val.mask).float().mean().item(), iou: iou.reduce((a, b) => a + b, 0) / iou.length };
+  });
+  return {
+    normal: score(val.image),
+    dark: score(noGrad(() => val.image.mul(0.4))),
+    noisy: score(noGrad(() => val.image.add(randn(val.image.shape, { generator: new Generator(ctx.seed + 84) }).mul(0.25)).clamp(0, 1))),
+    // Lower quality: half the resolution (2x2 average), shown at the original size.
+    coarse: score(noGrad(() => nn.functional.interpolate(val.image.reshape([48, 3, 8, 2, 8, 2]).mean([3, 5]), { scaleFactor: 2, mode: "nearest" }))),
+  };
+});
+
 export const items: ExamItem[] = [
   {
     id: "1.2a", claim: "True: RNNs process sequential data of variable length.", fidelity: "faithful", file: "examples/sequence-models.ts",
@@ -154,6 +185,21 @@ export const items: ExamItem[] = [
       return { lines: [`UNet with 4 classes → 6 classes: loading its weights fails: ${err.slice(0, 150)}`, `all weights but the 1x1 head load (${partial}); the new head gives [${out.join(",")}]: 6 class maps`], values: { fails: err ? 1 : 0, classes: out[1] } };
     },
     judge: (v) => v.fails === 1 && v.classes === 6 ? { verdict: "confirmed", because: "the class count is the output layer's width: only the head has to change (and be retrained)" } : { verdict: "refuted", because: "the weights loaded unchanged" },
+  },
+  {
+    id: "1.6d", claim: "True: lighting conditions and image quality influence a segmentation model's precision.", fidelity: "faithful", file: FILE,
+    run(ctx) {
+      const r = lightingRun(ctx);
+      const row = (k: string, v: { acc: number; iou: number }): string => `  ${k.padEnd(32)} pixel accuracy ${pct(v.acc).padStart(6)}   mean IoU ${num(v.iou)}`;
+      return { lines: ["a U-Net trained on normally lit synthetic shapes (16x16, 4 classes), validated on the same 48 images:", row("as trained", r.normal), row("darker (x0.4 brightness)", r.dark), row("noisier (+ N(0, 0.25²) per pixel)", r.noisy), row("half resolution (2x2 averaged)", r.coarse)],
+        values: { normal: r.normal.acc, dark: r.dark.acc, noisy: r.noisy.acc, coarse: r.coarse.acc } };
+    },
+    judge: (v) => {
+      const why = `pixel accuracy ${pct(v.normal)} as trained, ${pct(v.dark)} darker, ${pct(v.noisy)} noisier, ${pct(v.coarse)} at half resolution`;
+      const hurt = (["dark", "noisy", "coarse"] as const).filter((k) => v[k] < v.normal - 0.03);
+      const names = { dark: "darker lighting", noisy: "noise", coarse: "lower resolution" };
+      return hurt.length ? { verdict: "confirmed", because: `${why}: ${hurt.map((k) => names[k]).join(" and ")} cost precision${hurt.length < 3 ? `; ${(["dark", "noisy", "coarse"] as const).filter((k) => !hurt.includes(k)).map((k) => names[k]).join(" and ")} did not at this strength` : ""}` } : { verdict: "refuted", because: why };
+    },
   },
   {
     id: "1.7a", claim: "True: random rotations in [−30°, 30°] are appropriate augmentation for MNIST.", fidelity: "faithful", file: FILE,

@@ -210,7 +210,6 @@ export const items: ExamItem[] = [
   definition("1.5c", "False: the loss function's purpose is not to compute accuracy (it guides the weights through backprop)."),
   definition("1.6a", "False: semantic segmentation is supervised (needs labelled masks)."),
   definition("1.6b", "False: semantic segmentation classifies every pixel, not the whole image."),
-  { id: "1.6d", claim: "True: lighting and image quality influence segmentation precision.", fidelity: "missing", note: "not run under changed lighting yet" },
   definition("1.7b", "False: CNNs are suitable for inputs with many channels."),
   {
     id: "1.7c", claim: "False: inputs in [0, 255] do not classify better than [0, 1].", fidelity: "faithful", file: FILE,

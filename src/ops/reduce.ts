@@ -31,12 +31,13 @@ export function keepdimOf(op: string, v: KeepDim | undefined): boolean {
 declare module "../tensor/tensor.js" {
   interface Tensor {
     /** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`. Bool and int32 sums are int32. */
-    sum(dim?: Dims, keepdim?: KeepDim): Tensor;
-    mean(dim?: Dims, keepdim?: KeepDim): Tensor;
+    sum(dim?: Dims, keepdim?: ReduceOptions): Tensor;
+    /** `x.mean(1)`; `{ dtype }` converts first (int input gives float32 either way). */
+    mean(dim?: Dims, keepdim?: ReduceOptions): Tensor;
     /** Variance; `correction` 1 (default) is the unbiased estimate, 0 the population variance. */
     var(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
     std(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
-    prod(dim?: Dims, keepdim?: KeepDim): Tensor;
+    prod(dim?: Dims, keepdim?: ReduceOptions): Tensor;
     /** Largest value(s): the global max, or `{values, indices}` (also `[values, indices]`) along `dim`. */
     max(): Tensor;
     max(dim: number, keepdim?: KeepDim): ValuesIndices;
@@ -51,9 +52,10 @@ declare module "../tensor/tensor.js" {
     /** p-norm (default 2; Infinity for the max-abs norm). */
     norm(p?: number, dim?: Dims, keepdim?: KeepDim): Tensor;
     logsumexp(dim: Dims, keepdim?: KeepDim): Tensor;
-    cumsum(dim: number): Tensor;
-    softmax(dim: number): Tensor;
-    logSoftmax(dim: number): Tensor;
+    cumsum(dim: number, opts?: { dtype?: DType }): Tensor;
+    /** `x.softmax(-1)`; `{ dtype: "float64" }` converts the input first, as PyTorch's dtype=. */
+    softmax(dim: number, opts?: { dtype?: DType }): Tensor;
+    logSoftmax(dim: number, opts?: { dtype?: DType }): Tensor;
   }
 }
 
@@ -113,13 +115,32 @@ function runReduce(def: ReturnType<typeof reduceOp>, x: Tensor, dim: Dims | unde
   return apply(def, [x], { axes: normalizeDims(dim, x.ndim, name), keepdim });
 }
 
-export function sum(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
-  const keepdim = keepdimOf("sum", keepdimArg);
-  return runReduce(sumOp, x, dim, keepdim, "sum");
+/**
+ * The trailing argument of sum/mean/prod: PyTorch's positional keepdim, or `{ keepdim, dtype }`
+ * (`dtype` converts the input first, as PyTorch's dtype= keyword: `x.sum(0, { dtype: "float64" })`).
+ */
+export type ReduceOptions = boolean | { keepdim?: boolean; dtype?: DType };
+
+function reduceArgs(x: Tensor, k: ReduceOptions | undefined, op: string): [Tensor, boolean] {
+  const keepdim = keepdimOf(op, k);
+  const dtype = typeof k === "object" ? k.dtype : undefined;
+  if (dtype !== undefined) checkDtype(dtype, op);
+  return [dtype === undefined ? x : to(x, dtype), keepdim];
 }
 
-export function mean(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
-  const keepdim = keepdimOf("mean", keepdimArg);
+function checkDtype(d: DType, op: string): void {
+  if (!["float32", "float64", "int32", "bool"].includes(d)) throw new Error(`${op}: unknown dtype ${JSON.stringify(d)}`);
+}
+
+/** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`, `x.sum(0, { dtype: "float64" })`. */
+export function sum(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {
+  const [xt, k] = reduceArgs(x, keepdim, "sum");
+  return runReduce(sumOp, xt, dim, k, "sum");
+}
+
+export function mean(x: Tensor, dim?: Dims, keepdimOrOpts: ReduceOptions = false): Tensor {
+  const [xd, keepdim] = reduceArgs(x, keepdimOrOpts, "mean");
+  x = xd;
   const xf = isFloating(x.dtype) ? x : to(x, "float32");
   const axes = normalizeDims(dim, x.ndim, "mean");
   const n = axes.reduce((a, d) => a * x.shape[d], 1);
@@ -139,9 +160,9 @@ export function std(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?
   return sqrt(var_(x, dim, opts));
 }
 
-export function prod(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
-  const keepdim = keepdimOf("prod", keepdimArg);
-  return runReduce(prodOp, x, dim, keepdim, "prod");
+export function prod(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {
+  const [xt, k] = reduceArgs(x, keepdim, "prod");
+  return runReduce(prodOp, xt, dim, k, "prod");
 }
 
 export function amax(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
@@ -274,8 +295,10 @@ const cumsumOp = defineOp<{ axis: number }>({
   backward: (g, { attrs: { axis } }) => [flip(cumsum(flip(g, axis), axis), axis)],
 });
 
-export function cumsum(x: Tensor, dim: number): Tensor {
-  const r = as1d(x, dim, "cumsum", cumsum);
+/** `x.cumsum(1)`, `x.cumsum(1, { dtype: "float64" })` (the input converted first). */
+export function cumsum(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return cumsum(to(x, opts.dtype), dim);
+  const r = as1d(x, dim, "cumsum", (v, d) => cumsum(v, d));
   if (r) return r;
   return apply(cumsumOp, [x], { axis: normalizeDim(dim, x.ndim, "cumsum") });
 }
@@ -312,16 +335,18 @@ function as1d<R extends Tensor | ValuesIndices>(x: Tensor, dim: number | undefin
 }
 
 /** `x.softmax(-1)`: exp(x) / sum(exp(x)) along dim, computed stably (max-shifted). */
-export function softmax(x: Tensor, dim: number): Tensor {
-  const r = as1d(x, dim, "softmax", softmax);
+export function softmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return softmax(to(x, opts.dtype), dim);
+  const r = as1d(x, dim, "softmax", (v, d) => softmax(v, d));
   if (r) return r;
   const [xf, a] = softmaxInput(x, dim, "softmax");
   return apply(softmaxDef, [xf], a);
 }
 
 /** `x.logSoftmax(-1)`: log(softmax(x)) without the overflow of computing it that way. */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const r = as1d(x, dim, "logSoftmax", logSoftmax);
+export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return logSoftmax(to(x, opts.dtype), dim);
+  const r = as1d(x, dim, "logSoftmax", (v, d) => logSoftmax(v, d));
   if (r) return r;
   const [xf, a] = softmaxInput(x, dim, "logSoftmax");
   return apply(logSoftmaxDef, [xf], a);
