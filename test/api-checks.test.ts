@@ -85,3 +85,13 @@ test("checkSchema names the dotted field and what it expected; describe says wha
   assert.equal(describe(new Float32Array(4)), "a Float32Array of length 4");
   assert.equal(describe(new Map()), "a Map");
 });
+
+test("elementwise operands and reshape's shape are checked (a string or an object computed NaN silently)", () => {
+  const x = tensor([1, 2]);
+  slip(() => x.add("a" as never), /^add: other must be a Tensor, a number or a boolean, got string "a"/);
+  slip(() => x.mul(null as never), /^mul: other must be a Tensor, a number or a boolean, got null/);
+  slip(() => x.sub([1, 2] as never), /^sub: other must be a Tensor, a number or a boolean \(wrap arrays with tensor\(\.\.\.\)\), got an array of length 2/);
+  slip(() => x.lt({} as never), /^lt: other must be a Tensor, a number or a boolean, got an object/);
+  slip(() => x.reshape("a" as never), /^reshape: shape must be an array of integers like \[2, -1\], got string "a"/);
+  assert.deepEqual(x.add(true).tolist(), [2, 3], "booleans stay valid scalars, as in PyTorch");
+});

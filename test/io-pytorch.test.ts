@@ -112,3 +112,11 @@ function fileURLPath(name: string): string {
   fs.copyFileSync(new URL(name, dir), f);
   return f;
 }
+
+test("a compressed zip entry (never written by torch.save, a zip-bomb vector) is refused before inflating; loadPytorch has maxBytes", async () => {
+  const { unzipSync, zipSync } = await import("fflate");
+  const entries = unzipSync(fixture("state_dict.pt"));
+  const deflated = zipSync(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, [v, { level: 6 }]])) as never);
+  assert.throws(() => parsePytorch(deflated, "deflated.pt"), /^Error: parsePytorch: deflated\.pt: the zip archive is corrupt \(entry .* is compressed \(method 8\); torch\.save writes stored entries only\)/);
+  await assert.rejects(loadPytorch(fileURLPath("state_dict.pt"), { maxBytes: 100 }), /^Error: loadPytorch: .*state_dict\.pt is \d+ bytes, more than maxBytes \(100\); pass a larger \{ maxBytes \} to read it/);
+});

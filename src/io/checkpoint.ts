@@ -10,8 +10,8 @@
 import { Tensor } from "../core.js";
 import fs from "node:fs";
 import path from "node:path";
-import { loadSafetensors, saveSafetensors } from "./files.js";
-import type { SafetensorsReadOptions, SerializeOptions, TensorRecord } from "./safetensors.js";
+import { loadSafetensors, readFileCapped, saveSafetensors } from "./files.js";
+import { DEFAULT_MAX_BYTES, type SafetensorsReadOptions, type SerializeOptions, type TensorRecord } from "./safetensors.js";
 import { parseJsonStrict } from "./json-scan.js";
 import { describe } from "../tensor/check.js";
 import { INDEX_SUFFIX, loadShardedSafetensors, saveShardedSafetensors } from "./sharded.js";
@@ -21,11 +21,13 @@ import { parsePytorch } from "./pytorch.js";
  * Reads a PyTorch `.pt`/`.pth` file (torch.save's zip format) without running code from it: only
  * tensors, containers, numbers and strings are accepted; see `io/pytorch.ts`.
  *
+ * The file is checked against `maxBytes` (default 4 GiB, as the safetensors readers) before it is read.
+ *
  * @example const ckpt = await loadPytorch("ckpt.pt") as { model: Record<string, Tensor>; epoch: number };
  */
-export async function loadPytorch(file: string): Promise<unknown> {
-  const bytes = await fs.promises.readFile(file);
-  return parsePytorch(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+export async function loadPytorch(file: string, opts: { maxBytes?: number } = {}): Promise<unknown> {
+  const bytes = await readFileCapped(file, opts.maxBytes ?? DEFAULT_MAX_BYTES, "loadPytorch", "maxBytes");
+  return parsePytorch(bytes, file);
 }
 
 /** A tensor as a plain record (contiguous copy). */

@@ -73,7 +73,15 @@ export function parsePytorch(bytes: Uint8Array, source = "<bytes>"): unknown {
   }
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes);
+    // torch.save stores every entry uncompressed (its loader memory-maps them), so a compressed
+    // entry is refused before anything is inflated: no zip bomb can make the reader allocate more
+    // than the file's own size.
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        if (f.compression !== 0) throw new Error(`entry ${f.name} is compressed (method ${f.compression}); torch.save writes stored entries only`);
+        return true;
+      },
+    });
   } catch (e) {
     throw new Error(`${where}: the zip archive is corrupt (${(e as Error).message})`);
   }

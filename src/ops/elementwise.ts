@@ -269,7 +269,7 @@ export function binaryOp(op: BinaryOp, kind: BinaryKind, grads?: [BinaryGrad, Bi
     }),
   });
   return (a: TensorLike, b: TensorLike): Tensor => {
-    let dtype: DType = resultType(a, b);
+    let dtype: DType = resultType(a, b, op);
     if (kind === "float" && !isFloating(dtype)) dtype = "float32";
     const ta = to(asTensor(a, dtype), dtype);
     const tb = to(asTensor(b, dtype), dtype);

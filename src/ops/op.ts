@@ -3,6 +3,7 @@
  * allocates and calls the backend), then record a graph node when an input requires grad and grad
  * mode is on. Backends never see gradients; backward rules are written in Tensor ops.
  */
+import { argError } from "../tensor/check.js";
 import { Node, type AccumulateFn, type BackwardFn } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
@@ -91,7 +92,9 @@ export function scalar(v: number | boolean, dtype: DType): Tensor {
 }
 
 /** The dtype `a op b` computes in, with PyTorch's rules for scalar operands. */
-export function resultType(a: TensorLike, b: TensorLike): DType {
+export function resultType(a: TensorLike, b: TensorLike, op = "a binary op"): DType {
+  checkOperand(op, "input", a);
+  checkOperand(op, "other", b);
   if (a instanceof Tensor && b instanceof Tensor) {
     // A 0-d tensor does not widen a dimensioned one of the same category (PyTorch's rule).
     if (a.ndim === 0 && b.ndim > 0 && sameCategory(a.dtype, b.dtype)) return b.dtype;
@@ -101,6 +104,12 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
   if (a instanceof Tensor) return promoteWithScalar(a.dtype, b as number | boolean);
   if (b instanceof Tensor) return promoteWithScalar(b.dtype, a as number | boolean);
   return promoteWithScalar(promoteWithScalar("bool", a as number | boolean), b as number | boolean);
+}
+
+/** JS callers can pass anything: a string or an object would otherwise compute NaN silently. */
+function checkOperand(op: string, name: string, v: unknown): void {
+  if (v instanceof Tensor || typeof v === "number" || typeof v === "boolean") return;
+  throw argError(op, name, `a Tensor, a number or a boolean${Array.isArray(v) ? " (wrap arrays with tensor(...))" : ""}`, v);
 }
 
 function sameCategory(a: DType, b: DType): boolean {

@@ -4,6 +4,7 @@
  * explicit `expand`, so un-broadcasting a gradient (summing over expanded axes) lives in exactly one
  * backward rule: expand's.
  */
+import { argError } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { isFloating, promoteTypes } from "../tensor/dtype.js";
@@ -247,6 +248,7 @@ const reshapeBack = (g: Tensor, shape: readonly number[]): Tensor => reshape(g, 
 
 /** Resolves one -1 and checks the element count. */
 function inferShape(x: Tensor, shape: readonly number[], op: string): number[] {
+  if (!Array.isArray(shape)) throw argError(op, "shape", "an array of integers like [2, -1]", shape);
   const out = [...shape];
   const free = out.indexOf(-1);
   if (out.filter((d) => d === -1).length > 1) throw new Error(`${op}: only one dimension can be -1, got ${fmt(shape)}`);
