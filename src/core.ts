@@ -23,8 +23,13 @@ export {
 export {
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, reciprocal, square,
   logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder, atan2, eq, ne, lt, le, gt, ge,
-  logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan,
+  logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan, clampMin, clampMax, trunc, floorDivide,
 } from "./ops/elementwise.js";
+export {
+  tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, frac, erfc, erfinv, lgamma, digamma, sinc,
+  deg2rad, rad2deg, isinf, isposinf, isneginf, signbit, fmod, hypot, logaddexp, xlogy, copysign, heaviside, lerp, nanToNum,
+  isclose, allclose, equal, type NanToNumOptions, type CloseOptions,
+} from "./ops/math.js";
 export {
   sum, mean, var_ as variance, std, prod, amax, amin, argmax, argmin, max, min, norm, logsumexp, cumsum, softmax, logSoftmax,
   type ValuesIndices,

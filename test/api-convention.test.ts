@@ -99,3 +99,23 @@ test("numel() and elementSize() are methods, as in PyTorch", () => {
     [4, 8, 4, 1],
   );
 });
+
+test("reductions take keepdim positionally or as { keepdim }; max/min along a dim are named tuples", () => {
+  const x = tensor([[1, 5, 3], [4, 2, 6]]);
+  for (const [name, f] of [
+    ["sum", (k: never) => x.sum(1, k)], ["mean", (k: never) => x.mean(1, k)], ["prod", (k: never) => x.prod(1, k)],
+    ["amax", (k: never) => x.amax(1, k)], ["amin", (k: never) => x.amin(1, k)], ["argmax", (k: never) => x.argmax(1, k)],
+    ["logsumexp", (k: never) => x.logsumexp(1, k)], ["norm", (k: never) => x.norm(2, 1, k)], ["nansum", (k: never) => x.nansum(1, k)],
+    ["any", (k: never) => x.any(1, k)], ["median", (k: never) => x.median(1, k).values], ["max", (k: never) => x.max(1, k).values],
+  ] as const) {
+    assert.deepEqual(f(true as never).shape, [2, 1], `${name}(1, true)`);
+    assert.deepEqual(f({ keepdim: true } as never).shape, [2, 1], `${name}(1, { keepdim: true })`);
+    assert.deepEqual(f({ keepdim: false } as never).shape, [2], `${name}(1, { keepdim: false }) must drop the dim (an object is truthy)`);
+    assert.deepEqual(f(undefined as never).shape, [2], `${name}(1)`);
+  }
+  assert.throws(() => x.sum(1, "yes" as never), /^Error: sum: keepdim must be true\/false or an options object like \{ keepdim: true \}, got string "yes"/);
+  const [values, indices] = x.max(1);
+  assert.deepEqual([values.tolist(), indices.tolist()], [[5, 6], [1, 2]]);
+  const { values: lo, indices: at } = x.min(0);
+  assert.deepEqual([lo.tolist(), at.tolist()], [[1, 2, 3], [0, 1, 0]]);
+});

@@ -14,7 +14,9 @@ import {
   narrow, ne, neg, outer, permute, pow, prod, reciprocal, remainder, repeat, reshape, round, rsqrt, scatter, scatterAdd, select,
   sigmoid, sign, sin, softmax, split, sqrt, square, squeeze, stack, std, sub, sum, t, tanh, transpose, tril, triu, unbind,
   unflatten, unsqueeze, variance, view, where, sumTo, norm, relu, gelu, leakyRelu, elu, oneHot, pad, maxPool2dWithIndices,
-  nn,
+  nn, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, trunc, frac, fmod, floorDivide, lerp,
+  logaddexp, hypot, xlogy, nanToNum, isinf, isposinf, isneginf, signbit, copysign, heaviside, erfc, erfinv, lgamma, digamma,
+  sinc, deg2rad, rad2deg, clampMin, clampMax, allclose, isclose, equal,
 } from "../src/index.js";
 
 const F = nn.functional;
@@ -49,9 +51,10 @@ function dims(d: unknown): number | number[] | undefined {
   return d as number;
 }
 
-/** The `dtype=` option of reductions and softmax: not yet a deeptype option. */
-function noDtype(kw: Kw): void {
-  if (kw.dtype !== undefined && kw.dtype !== null) throw new Unsupported("dtype= option");
+/** The `dtype=` option of reductions and softmax, as deeptype's `{ dtype }`. */
+function dtypeOpt(kw: Kw): { dtype?: DType } {
+  const d = kw.dtype as { dtype: DType } | null | undefined;
+  return d ? { dtype: d.dtype } : {};
 }
 
 /** var/std: unbiased (positional or keyword) and correction. */
@@ -73,19 +76,22 @@ const unary = (f: (x: Tensor) => Tensor): Mapped => (x, args, kw) => {
   return f(T(x));
 };
 
-const binary = (f: (a: TensorLike, b: TensorLike) => Tensor, opts: { alpha?: boolean } = {}): Mapped => (a, args, kw) => {
-  only(kw, opts.alpha ? ["alpha"] : []);
-  if (kw.alpha !== undefined && kw.alpha !== 1) throw new Unsupported("alpha=");
+const binary = (f: (a: TensorLike, b: TensorLike) => Tensor): Mapped => (a, args, kw) => {
+  only(kw, []);
   return f(L(a), L(args[0]));
 };
 
-type ReduceFn = (x: Tensor, dim?: number | number[], keepdim?: boolean) => Tensor;
+const withAlpha = (f: (a: TensorLike, b: TensorLike, o: { alpha?: number }) => Tensor): Mapped => (a, args, kw) => {
+  only(kw, ["alpha"]);
+  return f(L(a), L(args[0]), { alpha: kw.alpha as number | undefined });
+};
+
+type ReduceFn = (x: Tensor, dim?: number | number[], keepdim?: boolean | { keepdim?: boolean; dtype?: DType }) => Tensor;
 const reduction = (f: ReduceFn): Mapped => (x, args, kw) => {
-  only(kw, ["dim", "keepdim"]);
-  noDtype(kw);
+  only(kw, ["dim", "keepdim", "dtype"]);
   const dim = args.length ? dims(args[0]) : dims(kw.dim);
   const keepdim = (args[1] as boolean | undefined) ?? (kw.keepdim as boolean | undefined) ?? false;
-  return dim === undefined ? f(T(x)) : f(T(x), dim, keepdim);
+  return f(T(x), dim, { keepdim, ...dtypeOpt(kw) });
 };
 
 const argReduction = (f: (x: Tensor, dim?: number, keepdim?: boolean) => Tensor): Mapped => (x, args, kw) => {
@@ -95,10 +101,9 @@ const argReduction = (f: (x: Tensor, dim?: number, keepdim?: boolean) => Tensor)
   return dim === undefined || dim === null ? f(T(x)) : f(T(x), dim, keepdim);
 };
 
-const softmaxLike = (f: (x: Tensor, dim: number) => Tensor): Mapped => (x, args, kw) => {
-  only(kw, ["dim"]);
-  noDtype(kw);
-  return f(T(x), (args[0] ?? kw.dim) as number);
+const softmaxLike = (f: (x: Tensor, dim: number, o: { dtype?: DType }) => Tensor): Mapped => (x, args, kw) => {
+  only(kw, ["dim", "dtype"]);
+  return f(T(x), (args[0] ?? kw.dim) as number, dtypeOpt(kw));
 };
 
 const reductionWithIndices = (f: typeof max): Mapped => (x, args, kw) => {
@@ -129,14 +134,14 @@ export const MAP: Record<string, Mapped> = {
   },
 
   // ---------------------------------------------------------------- binary
-  add: binary(add, { alpha: true }), sub: binary(sub, { alpha: true }), mul: binary(mul), "div.no_rounding_mode": binary(div),
+  add: withAlpha(add), sub: withAlpha(sub), mul: binary(mul), "div.no_rounding_mode": binary(div),
   true_divide: binary(div), pow: binary(pow), atan2: binary(atan2), remainder: binary(remainder),
   maximum: binary(maximum), minimum: binary(minimum), // torch.max(x, 2) with a number is the reduction along dim 2, not an elementwise max.
   "max.binary": (x, a, kw) => (typeof a[0] === "number" ? max(T(x), a[0]) : binary(maximum)(x, a, kw)),
   "min.binary": (x, a, kw) => (typeof a[0] === "number" ? min(T(x), a[0]) : binary(minimum)(x, a, kw)),
   eq: binary(eq), ne: binary(ne), lt: binary(lt), le: binary(le), gt: binary(gt), ge: binary(ge),
   logical_and: binary(logicalAnd), logical_or: binary(logicalOr), logical_xor: binary(logicalXor),
-  rsub: (x, a, kw) => { only(kw, ["alpha"]); if (kw.alpha !== undefined && kw.alpha !== 1) throw new Unsupported("alpha="); return sub(L(a[0]), T(x)); },
+  rsub: (x, a, kw) => { only(kw, ["alpha"]); return sub(L(a[0]), T(x), { alpha: kw.alpha as number | undefined }); },
   __radd__: (x, a) => add(L(a[0]), T(x)), __rmul__: (x, a) => mul(L(a[0]), T(x)), __rsub__: (x, a) => sub(L(a[0]), T(x)),
   __rdiv__: (x, a) => div(L(a[0]), T(x)), __rpow__: (x, a) => pow(detachIfTensor(a[0]), T(x)), __rmatmul__: (x, a) => matmul(T(a[0]), T(x)),
   where: (x, a, kw) => { only(kw, []); return where(T(a[0]), L(x), L(a[1])); },
@@ -146,15 +151,16 @@ export const MAP: Record<string, Mapped> = {
   },
 
   // ---------------------------------------------------------------- reductions
-  sum: reduction(sum), mean: reduction(mean), amax: reduction(amax), amin: reduction(amin),
+  sum: reduction(sum), mean: reduction(mean), amax: reduction((x, d, o) => amax(x, d, typeof o === "object" ? o.keepdim : o)),
+  amin: reduction((x, d, o) => amin(x, d, typeof o === "object" ? o.keepdim : o)),
   prod: (x, a, kw) => {
-    only(kw, ["keepdim", "dim"]); noDtype(kw);
+    only(kw, ["keepdim", "dim", "dtype"]);
     const dim = (a[0] ?? kw.dim) as number | undefined;
-    return dim === undefined ? prod(T(x)) : prod(T(x), dim, (a[1] ?? kw.keepdim ?? false) as boolean);
+    return prod(T(x), dim, { keepdim: (a[1] ?? kw.keepdim ?? false) as boolean, ...dtypeOpt(kw) });
   },
   logsumexp: (x, a, kw) => { only(kw, ["dim", "keepdim"]); return logsumexp(T(x), (a[0] ?? kw.dim) as number[], (a[1] ?? kw.keepdim ?? false) as boolean); },
   norm: (x, a, kw) => {
-    only(kw, ["p", "dim", "keepdim"]); noDtype(kw);
+    only(kw, ["p", "dim", "keepdim"]);
     const p = (a[0] ?? kw.p ?? 2) as number | string;
     if (typeof p === "string") throw new Unsupported(`norm p="${p}"`);
     return norm(T(x), p, dims(a[1] ?? kw.dim), (a[2] ?? kw.keepdim ?? false) as boolean);
@@ -164,8 +170,39 @@ export const MAP: Record<string, Mapped> = {
   argmax: argReduction(argmax), argmin: argReduction(argmin),
   "max.reduction_no_dim": unary((x) => max(x)), "min.reduction_no_dim": unary((x) => min(x)),
   "max.reduction_with_dim": reductionWithIndices(max), "min.reduction_with_dim": reductionWithIndices(min as typeof max),
-  cumsum: (x, a, kw) => { only(kw, ["dim"]); noDtype(kw); return cumsum(T(x), (a[0] ?? kw.dim) as number); },
+  cumsum: (x, a, kw) => { only(kw, ["dim", "dtype"]); return cumsum(T(x), (a[0] ?? kw.dim) as number, dtypeOpt(kw)); },
   softmax: softmaxLike(softmax), log_softmax: softmaxLike(logSoftmax),
+  "softmax.with_dtype": softmaxLike(softmax), "log_softmax.dtype": softmaxLike(logSoftmax),
+
+  // ---------------------------------------------------------------- math (src/ops/math.ts)
+  tan: unary(tan), asin: unary(asin), acos: unary(acos), atan: unary(atan), sinh: unary(sinh), cosh: unary(cosh),
+  asinh: unary(asinh), acosh: unary(acosh), atanh: unary(atanh), log2: unary(log2), log10: unary(log10), exp2: unary(exp2),
+  trunc: unary(trunc), frac: unary(frac), erfc: unary(erfc), erfinv: unary(erfinv), lgamma: unary(lgamma),
+  digamma: unary(digamma), sinc: unary(sinc), deg2rad: unary(deg2rad), rad2deg: unary(rad2deg), isinf: unary(isinf),
+  isposinf: unary(isposinf), isneginf: unary(isneginf), signbit: unary(signbit),
+  fmod: binary(fmod), floor_divide: binary(floorDivide), logaddexp: binary(logaddexp), hypot: binary(hypot),
+  xlogy: binary(xlogy), copysign: binary(copysign), heaviside: (x, a, kw) => { only(kw, []); return heaviside(T(x), L(a[0])); },
+  "div.trunc_rounding": (x, a, kw) => { only(kw, ["rounding_mode"]); return div(L(x), L(a[0]), { roundingMode: kw.rounding_mode as "trunc" | undefined }); },
+  "div.floor_rounding": (x, a, kw) => { only(kw, ["rounding_mode"]); return div(L(x), L(a[0]), { roundingMode: kw.rounding_mode as "floor" | undefined }); },
+  lerp: (x, a, kw) => { only(kw, []); return lerp(T(x), L(a[0]), L(a[1])); },
+  nan_to_num: (x, a, kw) => {
+    only(kw, ["nan", "posinf", "neginf"]);
+    const [nan, posinf, neginf] = [a[0] ?? kw.nan, a[1] ?? kw.posinf, a[2] ?? kw.neginf] as (number | null | undefined)[];
+    return nanToNum(T(x), { nan: nan ?? undefined, posinf: posinf ?? undefined, neginf: neginf ?? undefined });
+  },
+  "round.decimals_0": (x, _a, kw) => { only(kw, ["decimals"]); return round(T(x), { decimals: kw.decimals as number }); },
+  "round.decimals_3": (x, _a, kw) => { only(kw, ["decimals"]); return round(T(x), { decimals: kw.decimals as number }); },
+  "round.decimals_neg_3": (x, _a, kw) => { only(kw, ["decimals"]); return round(T(x), { decimals: kw.decimals as number }); },
+  clamp_min: (x, a) => clampMin(T(x), a[0] as number | Tensor), clamp_max: (x, a) => clampMax(T(x), a[0] as number | Tensor),
+  isclose: (x, a, kw) => {
+    only(kw, ["rtol", "atol", "equal_nan"]);
+    return isclose(T(x), L(a[0]), { rtol: kw.rtol as number | undefined, atol: kw.atol as number | undefined, equalNan: kw.equal_nan as boolean | undefined });
+  },
+  allclose: (x, a, kw) => {
+    only(kw, ["rtol", "atol", "equal_nan"]);
+    return allclose(T(x), L(a[0]), { rtol: kw.rtol as number | undefined, atol: kw.atol as number | undefined, equalNan: kw.equal_nan as boolean | undefined });
+  },
+  equal: (x, a) => equal(T(x), T(a[0])),
 
   // ---------------------------------------------------------------- matmul
   matmul: (a, b) => matmul(T(a), T(b[0])), mm: (a, b) => mm(T(a), T(b[0])), bmm: (a, b) => bmm(T(a), T(b[0])),
@@ -270,9 +307,9 @@ export const MAP: Record<string, Mapped> = {
   },
 
   // ---------------------------------------------------------------- losses
-  "nn.functional.mse_loss": (x, a, kw) => { only(kw, ["reduction"]); return F.mseLoss(T(x), T(a[0]), lossReduction(kw)); },
-  "nn.functional.l1_loss": (x, a, kw) => { only(kw, ["reduction"]); return F.l1Loss(T(x), T(a[0]), lossReduction(kw)); },
-  "nn.functional.smooth_l1_loss": (x, a, kw) => { only(kw, ["reduction", "beta"]); return F.smoothL1Loss(T(x), T(a[0]), lossReduction(kw), (kw.beta ?? 1) as number); },
+  "nn.functional.mse_loss": (x, a, kw) => { only(kw, ["reduction"]); return F.mseLoss(T(x), T(a[0]), { reduction: lossReduction(kw) }); },
+  "nn.functional.l1_loss": (x, a, kw) => { only(kw, ["reduction"]); return F.l1Loss(T(x), T(a[0]), { reduction: lossReduction(kw) }); },
+  "nn.functional.smooth_l1_loss": (x, a, kw) => { only(kw, ["reduction", "beta"]); return F.smoothL1Loss(T(x), T(a[0]), { reduction: lossReduction(kw), beta: (kw.beta ?? 1) as number }); },
   "nn.functional.binary_cross_entropy": (x, a, kw) => {
     only(kw, ["reduction", "weight"]);
     return F.binaryCrossEntropy(T(x), T(a[0]), { weight: (kw.weight ?? null) as Tensor | null, reduction: lossReduction(kw) });
@@ -294,7 +331,7 @@ export const MAP: Record<string, Mapped> = {
   },
   "nn.functional.kl_div": (x, a, kw) => {
     only(kw, ["reduction", "log_target"]);
-    return F.klDiv(T(x), T(a[0]), (kw.reduction ?? "mean") as Reduction | "batchmean", (kw.log_target ?? false) as boolean);
+    return F.klDiv(T(x), T(a[0]), { reduction: (kw.reduction ?? "mean") as Reduction | "batchmean", logTarget: (kw.log_target ?? false) as boolean });
   },
 };
 

@@ -20,7 +20,9 @@ export interface View {
 export type UnaryOp =
   | "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "rsqrt" | "abs" | "sign" | "sin" | "cos"
   | "tanh" | "sigmoid" | "relu" | "erf" | "floor" | "ceil" | "round" | "reciprocal" | "square"
-  | "logicalNot" | "gelu" | "geluTanh";
+  | "logicalNot" | "gelu" | "geluTanh"
+  | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "asinh" | "acosh" | "atanh" | "log2" | "log10" | "exp2"
+  | "trunc" | "erfc" | "erfinv" | "lgamma" | "digamma" | "trigamma";
 
 /** Unary ops with one numeric parameter `p` (and `q` for clamp's upper bound). */
 export type ParamUnaryOp = "leakyRelu" | "elu" | "clamp" | "powScalar" | "isClose";
@@ -30,7 +32,8 @@ export type BinaryOp =
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor"
   // ReLU's gradient in one pass: out = a <= 0 ? 0 : b, with a the ReLU's output and b the incoming
   // gradient (PyTorch's threshold_backward: +0 where masked, even for an infinite or NaN gradient).
-  | "reluBackward";
+  | "reluBackward"
+  | "fmod" | "floorDivide" | "hypot" | "logaddexp";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 

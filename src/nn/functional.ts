@@ -11,7 +11,7 @@ import {
   Tensor, noGrad, bernoulli, full, fullLike, tensor,
   relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
   conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, indexSelect, where, linear as linearOp,
-  type Generator,
+  type Generator, type DType,
 } from "../core.js";
 import { fmtShape } from "./module.js";
 
@@ -51,13 +51,13 @@ export function silu(x: Tensor): Tensor {
 }
 
 /** `softmax(x, 1)`: probabilities along `dim`, computed stably. */
-export function softmax(x: Tensor, dim: number): Tensor {
-  return softmaxOp(x, dim);
+export function softmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  return softmaxOp(x, dim, opts);
 }
 
 /** `logSoftmax(x, 1)`: log-probabilities along `dim`, without the overflow of log(softmax(x)). */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return logSoftmaxOp(x, dim);
+export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  return logSoftmaxOp(x, dim, opts);
 }
 
 function checkP(p: number, op: string): void {

@@ -17,7 +17,9 @@ declare module "../tensor/tensor.js" {
   interface Tensor {
     neg(): Tensor; exp(): Tensor; log(): Tensor; log1p(): Tensor; expm1(): Tensor; sqrt(): Tensor; rsqrt(): Tensor;
     abs(): Tensor; sign(): Tensor; sin(): Tensor; cos(): Tensor; tanh(): Tensor; sigmoid(): Tensor; relu(): Tensor;
-    erf(): Tensor; floor(): Tensor; ceil(): Tensor; round(): Tensor; reciprocal(): Tensor; square(): Tensor;
+    erf(): Tensor; floor(): Tensor; ceil(): Tensor; reciprocal(): Tensor; square(): Tensor;
+    /** `x.round()`, `x.round({ decimals: 2 })`. */
+    round(opts?: { decimals?: number }): Tensor;
     logicalNot(): Tensor; isfinite(): Tensor; isnan(): Tensor;
     /** GELU; `approximate: "tanh"` selects the tanh formula. */
     gelu(approximate?: "none" | "tanh"): Tensor;
@@ -29,7 +31,13 @@ declare module "../tensor/tensor.js" {
     clampMin(min: number | Tensor): Tensor;
     /** `x.clampMax(1)`: clamp from above only. */
     clampMax(max: number | Tensor): Tensor;
-    add(other: TensorLike): Tensor; sub(other: TensorLike): Tensor; mul(other: TensorLike): Tensor; div(other: TensorLike): Tensor;
+    /** `x.add(y)`, `x.add(y, { alpha: 2 })`: x + alpha·y. */
+    add(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    /** `x.sub(y, { alpha: 2 })`: x − alpha·y. */
+    sub(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    mul(other: TensorLike): Tensor;
+    /** `x.div(y)`; `{ roundingMode: "trunc" | "floor" }` rounds the quotient (integers stay integer). */
+    div(other: TensorLike, opts?: { roundingMode?: "trunc" | "floor" | null }): Tensor;
     pow(exponent: TensorLike): Tensor; maximum(other: TensorLike): Tensor; minimum(other: TensorLike): Tensor;
     remainder(other: TensorLike): Tensor; atan2(other: TensorLike): Tensor;
     eq(other: TensorLike): Tensor; ne(other: TensorLike): Tensor; lt(other: TensorLike): Tensor; le(other: TensorLike): Tensor;
@@ -62,7 +70,8 @@ declare module "../tensor/tensor.js" {
 /** Ops whose result is fractional even for integer input: int/bool inputs are computed as float32. */
 const FLOAT_RESULT = new Set<UnaryOp>(["exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "erf", "reciprocal", "gelu", "geluTanh"]);
 
-function unaryOp(op: UnaryOp, backward?: (g: Tensor, x: () => Tensor, out: () => Tensor) => Tensor) {
+/** Defines a unary op on the backend's `unary` kernel; `floatResult`: int/bool input computes as float32. */
+export function unaryOp(op: UnaryOp, backward?: (g: Tensor, x: () => Tensor, out: () => Tensor) => Tensor, floatResult = FLOAT_RESULT.has(op)) {
   const def = defineOp<undefined>({
     name: op,
     forward([x]) {
@@ -72,7 +81,7 @@ function unaryOp(op: UnaryOp, backward?: (g: Tensor, x: () => Tensor, out: () =>
     },
     backward: backward && ((g, s) => [backward(g, () => s.inputs[0], () => s.output)]),
   });
-  return (x: Tensor): Tensor => apply(def, [FLOAT_RESULT.has(op) && !isFloating(x.dtype) ? to(x, "float32") : x], undefined);
+  return (x: Tensor): Tensor => apply(def, [floatResult && !isFloating(x.dtype) ? to(x, "float32") : x], undefined);
 }
 
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
@@ -101,7 +110,19 @@ export const relu = unaryOp("relu", (g, _x, y) => reluBackward(y(), g));
 export const erf = unaryOp("erf", (g, x) => mul(g, mul(exp(neg(square(x()))), 2 / Math.sqrt(Math.PI))));
 export const floor = unaryOp("floor", (g) => zerosLike(g));
 export const ceil = unaryOp("ceil", (g) => zerosLike(g));
-export const round = unaryOp("round", (g) => zerosLike(g));
+const roundOp = unaryOp("round", (g) => zerosLike(g));
+
+/**
+ * `x.round()`: to the nearest integer, halves to even (as PyTorch). `{ decimals: 2 }` rounds at
+ * 10^-2 the way PyTorch does (x·100, round, /100; negative decimals divide first).
+ */
+export function round(x: Tensor, opts: { decimals?: number } = {}): Tensor {
+  const decimals = opts.decimals ?? 0;
+  if (!Number.isInteger(decimals)) throw new Error(`round: decimals must be an integer, got ${decimals}`);
+  if (decimals === 0) return roundOp(x);
+  const ten = 10 ** Math.abs(decimals);
+  return decimals > 0 ? div(roundOp(mul(x, ten)), ten) : mul(roundOp(div(x, ten)), ten);
+}
 export const reciprocal = unaryOp("reciprocal", (g, _x, y) => mul(g, neg(square(y()))));
 export const square = unaryOp("square", (g, x) => mul(g, mul(x(), 2)));
 export const logicalNot = unaryOp("logicalNot");
@@ -225,15 +246,16 @@ export function clampMax(x: Tensor, max: number | Tensor): Tensor {
 
 // ---------------------------------------------------------------- binary
 
-type BinaryKind = "arith" | "float" | "compare";
+export type BinaryKind = "arith" | "float" | "compare";
 
-type BinaryGrad = (g: Tensor, a: () => Tensor, b: () => Tensor, out: () => Tensor) => Tensor;
+export type BinaryGrad = (g: Tensor, a: () => Tensor, b: () => Tensor, out: () => Tensor) => Tensor;
 
 /**
  * `grads` gives one rule per input; a rule runs only when that input needs a gradient, so that e.g.
  * `y.mul_(2)` after `y = x.mul(w)` does not read the overwritten y for a gradient nobody wants.
  */
-function binaryOp(op: BinaryOp, kind: BinaryKind, grads?: [BinaryGrad, BinaryGrad]) {
+/** Defines a broadcasting binary op on the backend's `binary` kernel ("float": int operands compute as float32). */
+export function binaryOp(op: BinaryOp, kind: BinaryKind, grads?: [BinaryGrad, BinaryGrad]) {
   const def = defineOp<undefined>({
     name: op,
     forward([a, b]) {
@@ -256,10 +278,65 @@ function binaryOp(op: BinaryOp, kind: BinaryKind, grads?: [BinaryGrad, BinaryGra
   };
 }
 
-export const add = binaryOp("add", "arith", [(g) => g, (g) => g]);
-export const sub = binaryOp("sub", "arith", [(g) => g, (g) => neg(g)]);
+const addOp = binaryOp("add", "arith", [(g) => g, (g) => g]);
+const subOp = binaryOp("sub", "arith", [(g) => g, (g) => neg(g)]);
 export const mul = binaryOp("mul", "arith", [(g, _a, b) => mul(g, b()), (g, a) => mul(g, a())]);
-export const div = binaryOp("div", "float", [(g, _a, b) => div(g, b()), (g, a, b) => neg(div(mul(g, a()), square(b())))]);
+const divOp = binaryOp("div", "float", [(g, _a, b) => div(g, b()), (g, a, b) => neg(div(mul(g, a()), square(b())))]);
+
+/** `other` scaled by alpha; integer tensors refuse a fractional alpha, as PyTorch. */
+function scaled(op: string, self: TensorLike, other: TensorLike, alpha: number | undefined): TensorLike {
+  if (alpha === undefined || alpha === 1) return other;
+  if (typeof alpha !== "number" || Number.isNaN(alpha)) throw new Error(`${op}: alpha must be a number, got ${String(alpha)}`);
+  if (!Number.isInteger(alpha) && !isFloating(resultType(self, other))) {
+    throw new Error(`${op}: integer tensors take an integer alpha, got ${alpha} (convert to float first)`);
+  }
+  return typeof other === "number" || typeof other === "boolean" ? Number(other) * alpha : mul(other, alpha);
+}
+
+/** `add(a, b)`, `add(a, b, { alpha })`: a + alpha·b, with broadcasting. */
+export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
+  return addOp(a, scaled("add", a, b, opts.alpha));
+}
+
+/** `sub(a, b)`, `sub(a, b, { alpha })`: a − alpha·b, with broadcasting. */
+export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
+  return subOp(a, scaled("sub", a, b, opts.alpha));
+}
+
+const trunc = unaryOp("trunc", (g) => zerosLike(g), false);
+const floorDivideOp = binaryOp("floorDivide", "arith", [(g) => zerosLike(g), (g) => zerosLike(g)]);
+
+/** Integer division by zero throws (PyTorch's ZeroDivisionError); float division gives inf/NaN. */
+function checkIntDivisor(op: string, a: TensorLike, b: TensorLike): void {
+  const dtype = resultType(a, b);
+  if (isFloating(dtype)) return;
+  const d = asTensor(b, dtype).data();
+  for (let i = 0; i < d.length; i++) if (d[i] === 0) throw new RangeError(`${op}: integer division by zero`);
+}
+
+/** `floorDivide(a, b)`: a / b rounded toward −∞ (PyTorch's floor_divide); no gradient, as PyTorch. */
+export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
+  checkIntDivisor("floorDivide", a, b);
+  return floorDivideOp(a, b);
+}
+
+/**
+ * `div(a, b)`: true division (integers give float32). `{ roundingMode: "trunc" }` rounds toward
+ * zero and `"floor"` toward −∞; with a rounding mode integer operands stay integer.
+ */
+export function div(a: TensorLike, b: TensorLike, opts: { roundingMode?: "trunc" | "floor" | null } = {}): Tensor {
+  const mode = opts.roundingMode ?? null;
+  if (mode === null) return divOp(a, b);
+  if (mode === "floor") return floorDivide(a, b);
+  if (mode !== "trunc") throw new Error(`div: roundingMode must be "trunc", "floor" or null, got ${JSON.stringify(mode)}`);
+  const dtype = resultType(a, b);
+  if (isFloating(dtype)) return trunc(divOp(a, b));
+  checkIntDivisor("div", a, b);
+  // int32 quotients are exact in double precision, so truncating the float quotient is exact.
+  return to(trunc(to(divOp(a, b), "float64")), dtype);
+}
+
+export { trunc };
 const powTensor = binaryOp("pow", "float", [
   (g, a, b) => mul(g, mul(b(), pow(a(), sub(b(), 1)))),
   (g, a, _b, out) => mul(g, mul(out(), log(a()))),
@@ -413,7 +490,7 @@ function inplaceOf<A extends unknown[]>(op: string, fn: (x: Tensor, ...args: A) 
 }
 
 installMethods({
-  neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round,
+  neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, trunc, floorDivide,
   reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder,
   atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan,
   where: (x: Tensor, cond: Tensor, other: TensorLike) => where(cond, x, other),

@@ -7,12 +7,13 @@ import type { Tensor } from "../tensor/tensor.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
 import { abs, isnan, pow, sign, where } from "./elementwise.js";
-import { amax, amin, norm as pNorm, sum } from "./reduce.js";
+import { type KeepDim, amax, amin, keepdimOf, norm as pNorm, sum } from "./reduce.js";
 
 type Dims = number | readonly number[];
 
 /** `vectorNorm(x, ord=2, dim?, keepdim)`: (sum |x|^ord)^(1/ord) over dims (all when omitted); ord ±Infinity and 0 too. */
-export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdim = false): Tensor {
+export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("vectorNorm", keepdimArg);
   if (!isFloating(x.dtype)) throw new Error(`linalg.vectorNorm: expects a floating point tensor, got ${x.dtype} (use x.float())`);
   if (Number.isNaN(ord)) throw new Error("linalg.vectorNorm: ord must be a number, got NaN");
   const axes = normalizeDims(dim, x.ndim, "linalg.vectorNorm");
@@ -29,7 +30,8 @@ export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdim = false): Ten
 }
 
 /** `matrixNorm(A, "fro" | "nuc" | 1 | -1 | Infinity | -Infinity | 2 | -2, dim=[-2, -1], keepdim)`. */
-export function matrixNorm(x: Tensor, ord: "fro" | "nuc" | number = "fro", dim: readonly [number, number] = [-2, -1], keepdim = false): Tensor {
+export function matrixNorm(x: Tensor, ord: "fro" | "nuc" | number = "fro", dim: readonly [number, number] = [-2, -1], keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("matrixNorm", keepdimArg);
   if (x.ndim < 2) throw new Error(`linalg.matrixNorm: expects at least 2 dims, got ${fmt(x.shape)}`);
   const d0 = normalizeDim(dim[0], x.ndim, "linalg.matrixNorm"), d1 = normalizeDim(dim[1], x.ndim, "linalg.matrixNorm");
   if (d0 === d1) throw new Error(`linalg.matrixNorm: dims must differ, got ${fmt(dim)}`);
@@ -48,7 +50,8 @@ export function matrixNorm(x: Tensor, ord: "fro" | "nuc" | number = "fro", dim: 
  * `linalg.norm(x)`: the 2-norm of all elements; `linalg.norm(x, ord, dim)` a vector norm when dim is
  * one dim (or x is 1-D), a matrix norm when dim is two dims (or x is 2-D), as PyTorch chooses.
  */
-export function norm(x: Tensor, ord?: "fro" | "nuc" | number, dim?: Dims, keepdim = false): Tensor {
+export function norm(x: Tensor, ord?: "fro" | "nuc" | number, dim?: Dims, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("norm", keepdimArg);
   const dims = dim === undefined ? undefined : typeof dim === "number" ? [dim] : [...dim];
   if (dims && dims.length === 2) return matrixNorm(x, ord ?? "fro", [dims[0], dims[1]], keepdim);
   if (dims && dims.length === 1) {

@@ -8,41 +8,54 @@ import { detach, expand, flip, reshape, to } from "./shape.js";
 import { abs, add, div, eq, ne, exp, isfinite, log, mul, pow, sign, sqrt, square, sub, where } from "./elementwise.js";
 import { scatterAdd } from "./indexing.js";
 import { zeros } from "../tensor/creation.js";
+import { describe } from "../tensor/check.js";
+import { type ValuesIndicesTuple, valuesIndices } from "./named-tuple.js";
 
 type Dims = number | readonly number[];
 
-/** The values and positions that max/min along a dim return. */
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
+/** The values and positions that max/min along a dim return: `{ values, indices }`, also `[values, indices]`. */
+export type ValuesIndices = ValuesIndicesTuple;
+
+/**
+ * `keepdim` as PyTorch code passes it: positionally (`x.sum(1, true)`) or in the options object that
+ * API.md gives every reduction (`x.sum(1, { keepdim: true })`).
+ */
+export type KeepDim = boolean | { keepdim?: boolean };
+
+export function keepdimOf(op: string, v: KeepDim | undefined): boolean {
+  if (v === undefined || typeof v === "boolean") return v ?? false;
+  if (v !== null && typeof v === "object" && !Array.isArray(v) && (v.keepdim === undefined || typeof v.keepdim === "boolean")) return v.keepdim ?? false;
+  throw new Error(`${op}: keepdim must be true/false or an options object like { keepdim: true }, got ${describe(v)}`);
 }
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
     /** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`. Bool and int32 sums are int32. */
-    sum(dim?: Dims, keepdim?: boolean): Tensor;
-    mean(dim?: Dims, keepdim?: boolean): Tensor;
+    sum(dim?: Dims, keepdim?: ReduceOptions): Tensor;
+    /** `x.mean(1)`; `{ dtype }` converts first (int input gives float32 either way). */
+    mean(dim?: Dims, keepdim?: ReduceOptions): Tensor;
     /** Variance; `correction` 1 (default) is the unbiased estimate, 0 the population variance. */
     var(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
     std(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
-    prod(dim?: Dims, keepdim?: boolean): Tensor;
-    /** Largest value(s): the global max, or `{values, indices}` along `dim`. */
+    prod(dim?: Dims, keepdim?: ReduceOptions): Tensor;
+    /** Largest value(s): the global max, or `{values, indices}` (also `[values, indices]`) along `dim`. */
     max(): Tensor;
-    max(dim: number, keepdim?: boolean): ValuesIndices;
+    max(dim: number, keepdim?: KeepDim): ValuesIndices;
     min(): Tensor;
-    min(dim: number, keepdim?: boolean): ValuesIndices;
+    min(dim: number, keepdim?: KeepDim): ValuesIndices;
     /** Max over several dims at once (values only). */
-    amax(dim?: Dims, keepdim?: boolean): Tensor;
-    amin(dim?: Dims, keepdim?: boolean): Tensor;
+    amax(dim?: Dims, keepdim?: KeepDim): Tensor;
+    amin(dim?: Dims, keepdim?: KeepDim): Tensor;
     /** Index of the largest value (over the flattened tensor when dim is omitted), int32. */
-    argmax(dim?: number, keepdim?: boolean): Tensor;
-    argmin(dim?: number, keepdim?: boolean): Tensor;
+    argmax(dim?: number, keepdim?: KeepDim): Tensor;
+    argmin(dim?: number, keepdim?: KeepDim): Tensor;
     /** p-norm (default 2; Infinity for the max-abs norm). */
-    norm(p?: number, dim?: Dims, keepdim?: boolean): Tensor;
-    logsumexp(dim: Dims, keepdim?: boolean): Tensor;
-    cumsum(dim: number): Tensor;
-    softmax(dim: number): Tensor;
-    logSoftmax(dim: number): Tensor;
+    norm(p?: number, dim?: Dims, keepdim?: KeepDim): Tensor;
+    logsumexp(dim: Dims, keepdim?: KeepDim): Tensor;
+    cumsum(dim: number, opts?: { dtype?: DType }): Tensor;
+    /** `x.softmax(-1)`; `{ dtype: "float64" }` converts the input first, as PyTorch's dtype=. */
+    softmax(dim: number, opts?: { dtype?: DType }): Tensor;
+    logSoftmax(dim: number, opts?: { dtype?: DType }): Tensor;
   }
 }
 
@@ -102,11 +115,32 @@ function runReduce(def: ReturnType<typeof reduceOp>, x: Tensor, dim: Dims | unde
   return apply(def, [x], { axes: normalizeDims(dim, x.ndim, name), keepdim });
 }
 
-export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return runReduce(sumOp, x, dim, keepdim, "sum");
+/**
+ * The trailing argument of sum/mean/prod: PyTorch's positional keepdim, or `{ keepdim, dtype }`
+ * (`dtype` converts the input first, as PyTorch's dtype= keyword: `x.sum(0, { dtype: "float64" })`).
+ */
+export type ReduceOptions = boolean | { keepdim?: boolean; dtype?: DType };
+
+function reduceArgs(x: Tensor, k: ReduceOptions | undefined, op: string): [Tensor, boolean] {
+  const keepdim = keepdimOf(op, k);
+  const dtype = typeof k === "object" ? k.dtype : undefined;
+  if (dtype !== undefined) checkDtype(dtype, op);
+  return [dtype === undefined ? x : to(x, dtype), keepdim];
 }
 
-export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+function checkDtype(d: DType, op: string): void {
+  if (!["float32", "float64", "int32", "bool"].includes(d)) throw new Error(`${op}: unknown dtype ${JSON.stringify(d)}`);
+}
+
+/** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`, `x.sum(0, { dtype: "float64" })`. */
+export function sum(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {
+  const [xt, k] = reduceArgs(x, keepdim, "sum");
+  return runReduce(sumOp, xt, dim, k, "sum");
+}
+
+export function mean(x: Tensor, dim?: Dims, keepdimOrOpts: ReduceOptions = false): Tensor {
+  const [xd, keepdim] = reduceArgs(x, keepdimOrOpts, "mean");
+  x = xd;
   const xf = isFloating(x.dtype) ? x : to(x, "float32");
   const axes = normalizeDims(dim, x.ndim, "mean");
   const n = axes.reduce((a, d) => a * x.shape[d], 1);
@@ -126,15 +160,18 @@ export function std(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?
   return sqrt(var_(x, dim, opts));
 }
 
-export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return runReduce(prodOp, x, dim, keepdim, "prod");
+export function prod(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {
+  const [xt, k] = reduceArgs(x, keepdim, "prod");
+  return runReduce(prodOp, xt, dim, k, "prod");
 }
 
-export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export function amax(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("amax", keepdimArg);
   return runReduce(maxOp, x, dim, keepdim, "amax");
 }
 
-export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export function amin(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("amin", keepdimArg);
   return runReduce(minOp, x, dim, keepdim, "amin");
 }
 
@@ -158,11 +195,13 @@ function argReduce(def: typeof argmaxOp, x: Tensor, dim: number | undefined, kee
   return apply(def, [x], { axis: normalizeDim(dim, x.ndim, name), keepdim });
 }
 
-export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+export function argmax(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("argmax", keepdimArg);
   return argReduce(argmaxOp, x, dim, keepdim, "argmax");
 }
 
-export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+export function argmin(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("argmin", keepdimArg);
   return argReduce(argminOp, x, dim, keepdim, "argmin");
 }
 
@@ -189,19 +228,19 @@ function extremum(x: Tensor, dim: number | undefined, keepdim: boolean, which: "
   if (r) return r;
   const axis = normalizeDim(dim, x.ndim, which);
   const indices = apply(which === "max" ? argmaxOp : argminOp, [x], { axis, keepdim });
-  return { values: apply({ ...pickOp, name: which }, [x], { axis, keepdim, indices }), indices };
+  return valuesIndices(apply({ ...pickOp, name: which }, [x], { axis, keepdim, indices }), indices);
 }
 
 export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  return extremum(x, dim, keepdim, "max");
+export function max(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices;
+export function max(x: Tensor, dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
+  return extremum(x, dim, keepdimOf("max", keepdim), "max");
 }
 
 export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  return extremum(x, dim, keepdim, "min");
+export function min(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices;
+export function min(x: Tensor, dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
+  return extremum(x, dim, keepdimOf("min", keepdim), "min");
 }
 
 /**
@@ -223,7 +262,8 @@ const pNormOp = defineOp<ReduceAttrs & { p: number }>({
   },
 });
 
-export function norm(x: Tensor, p = 2, dim?: Dims, keepdim = false): Tensor {
+export function norm(x: Tensor, p = 2, dim?: Dims, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("norm", keepdimArg);
   if (typeof p !== "number" || Number.isNaN(p)) throw new Error(`norm: p must be a number (2, 1, Infinity, ...), got ${String(p)}`);
   if (p === Infinity) return amax(abs(x), dim, keepdim);
   if (p === -Infinity) return amin(abs(x), dim, keepdim);
@@ -235,7 +275,8 @@ export function norm(x: Tensor, p = 2, dim?: Dims, keepdim = false): Tensor {
   return apply(pNormOp, [xf], { axes: normalizeDims(dim, x.ndim, "norm"), keepdim, p });
 }
 
-export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
+export function logsumexp(x: Tensor, dim: Dims, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("logsumexp", keepdimArg);
   const axes = normalizeDims(dim, x.ndim, "logsumexp");
   // Shift by the (constant) max for stability; an all -inf row shifts by 0 instead of NaN.
   const m = detach(amax(x, axes, true));
@@ -254,8 +295,10 @@ const cumsumOp = defineOp<{ axis: number }>({
   backward: (g, { attrs: { axis } }) => [flip(cumsum(flip(g, axis), axis), axis)],
 });
 
-export function cumsum(x: Tensor, dim: number): Tensor {
-  const r = as1d(x, dim, "cumsum", cumsum);
+/** `x.cumsum(1)`, `x.cumsum(1, { dtype: "float64" })` (the input converted first). */
+export function cumsum(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return cumsum(to(x, opts.dtype), dim);
+  const r = as1d(x, dim, "cumsum", (v, d) => cumsum(v, d));
   if (r) return r;
   return apply(cumsumOp, [x], { axis: normalizeDim(dim, x.ndim, "cumsum") });
 }
@@ -288,20 +331,22 @@ function as1d<R extends Tensor | ValuesIndices>(x: Tensor, dim: number | undefin
   const r = f(reshape(x, [1]), 0);
   if (r instanceof Tensor) return reshape(r, []) as R;
   const { values, indices } = r as ValuesIndices;
-  return { values: reshape(values, []), indices: reshape(indices, []) } as R;
+  return valuesIndices(reshape(values, []), reshape(indices, [])) as R;
 }
 
 /** `x.softmax(-1)`: exp(x) / sum(exp(x)) along dim, computed stably (max-shifted). */
-export function softmax(x: Tensor, dim: number): Tensor {
-  const r = as1d(x, dim, "softmax", softmax);
+export function softmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return softmax(to(x, opts.dtype), dim);
+  const r = as1d(x, dim, "softmax", (v, d) => softmax(v, d));
   if (r) return r;
   const [xf, a] = softmaxInput(x, dim, "softmax");
   return apply(softmaxDef, [xf], a);
 }
 
 /** `x.logSoftmax(-1)`: log(softmax(x)) without the overflow of computing it that way. */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const r = as1d(x, dim, "logSoftmax", logSoftmax);
+export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return logSoftmax(to(x, opts.dtype), dim);
+  const r = as1d(x, dim, "logSoftmax", (v, d) => logSoftmax(v, d));
   if (r) return r;
   const [xf, a] = softmaxInput(x, dim, "logSoftmax");
   return apply(logSoftmaxDef, [xf], a);
@@ -309,6 +354,6 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
 
 installMethods({
   sum, mean, var: var_, std, prod, amax, amin, argmax, argmin, norm, logsumexp, cumsum, softmax, logSoftmax,
-  max: (x: Tensor, dim?: number, keepdim?: boolean) => extremum(x, dim, keepdim ?? false, "max"),
-  min: (x: Tensor, dim?: number, keepdim?: boolean) => extremum(x, dim, keepdim ?? false, "min"),
+  max: (x: Tensor, dim?: number, keepdim?: KeepDim) => max(x, dim as number, keepdim),
+  min: (x: Tensor, dim?: number, keepdim?: KeepDim) => min(x, dim as number, keepdim),
 });

@@ -9,7 +9,7 @@ import type { ScanOp } from "../backend/backend.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { contiguous, detach, flip, permute, reshape, unsqueeze } from "./shape.js";
 import { div, eq, exp, isnan, mul, ne, sub, where } from "./elementwise.js";
-import { amax, amin, cumsum, sum } from "./reduce.js";
+import { type KeepDim, amax, amin, cumsum, keepdimOf, sum } from "./reduce.js";
 import { gather } from "./indexing.js";
 import { eye } from "../tensor/creation.js";
 import { type MinMaxTuple, type ValuesIndicesTuple, namedTuple, valuesIndices } from "./named-tuple.js";
@@ -26,12 +26,12 @@ declare module "../tensor/tensor.js" {
     /** log(cumsum(exp(x))) along dim, computed without overflow. */
     logcumsumexp(dim: number): Tensor;
     /** True where any element (over dims, or all) is non-zero (NaN counts as non-zero). */
-    any(dim?: Dims, keepdim?: boolean): Tensor;
-    all(dim?: Dims, keepdim?: boolean): Tensor;
+    any(dim?: Dims, keepdim?: KeepDim): Tensor;
+    all(dim?: Dims, keepdim?: KeepDim): Tensor;
     /** Sum treating NaN as zero. */
-    nansum(dim?: Dims, keepdim?: boolean): Tensor;
+    nansum(dim?: Dims, keepdim?: KeepDim): Tensor;
     /** Mean of the non-NaN elements. */
-    nanmean(dim?: Dims, keepdim?: boolean): Tensor;
+    nanmean(dim?: Dims, keepdim?: KeepDim): Tensor;
     /** `{min, max}` in one call (over all elements, or along `dim`). */
     aminmax(opts?: { dim?: number; keepdim?: boolean }): MinMaxTuple;
     /** Number of non-zero elements (int32), over dims or all. */
@@ -151,23 +151,27 @@ export function cummin(x: Tensor, dim: number): ValuesIndicesTuple {
 }
 
 /** `any(x, 1)`: bool, true where some element over the dims is non-zero (NaN is non-zero). */
-export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export function any(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("any", keepdimArg);
   return ne(sum(ne(x, 0), normalizeDims(dim, x.ndim, "any"), keepdim), 0);
 }
 
 /** `all(x)`: bool, true where every element over the dims is non-zero. */
-export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export function all(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("all", keepdimArg);
   return eq(sum(eq(x, 0), normalizeDims(dim, x.ndim, "all"), keepdim), 0);
 }
 
 /** `nansum(x)`: sum with NaN counted as zero. */
-export function nansum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export function nansum(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("nansum", keepdimArg);
   const axes = normalizeDims(dim, x.ndim, "nansum");
   return sum(isFloating(x.dtype) ? where(isnan(x), 0, x) : x, axes, keepdim);
 }
 
 /** `nanmean(x, 1)`: mean over the non-NaN elements (NaN where all are NaN). */
-export function nanmean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export function nanmean(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
+  const keepdim = keepdimOf("nanmean", keepdimArg);
   if (!isFloating(x.dtype)) throw new Error(`nanmean: expects a floating point tensor, got ${x.dtype} (use x.float() or mean)`);
   const axes = normalizeDims(dim, x.ndim, "nanmean");
   return div(nansum(x, axes, keepdim), sum(ne(x, x).logicalNot(), axes, keepdim));

@@ -13,7 +13,7 @@ import { apply, backend, defineOp, installMethods } from "./op.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { contiguous, detach, narrow, permute, reshape, squeeze, to } from "./shape.js";
 import { gt, isnan, sub, where } from "./elementwise.js";
-import { sum } from "./reduce.js";
+import { type KeepDim, keepdimOf, sum } from "./reduce.js";
 import { gather, indexSelect } from "./indexing.js";
 import { type ValuesIndicesTuple, valuesIndices } from "./named-tuple.js";
 
@@ -43,12 +43,12 @@ declare module "../tensor/tensor.js" {
     /** `x.topk(3)`: the k largest (or smallest) along dim, sorted, as `{values, indices}`. */
     topk(k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean, sorted?: boolean): ValuesIndicesTuple;
     /** `x.kthvalue(2, 1)`: the k-th smallest along dim (k from 1). */
-    kthvalue(k: number, dim?: number, keepdim?: boolean): ValuesIndicesTuple;
+    kthvalue(k: number, dim?: number, keepdim?: KeepDim): ValuesIndicesTuple;
     /** The lower median: of all elements (a 0-d tensor), or `{values, indices}` along dim. NaN propagates. */
     median(): Tensor;
-    median(dim: number, keepdim?: boolean): ValuesIndicesTuple;
+    median(dim: number, keepdim?: KeepDim): ValuesIndicesTuple;
     /** The most frequent value along dim (the smallest on ties) and the index of its last occurrence. */
-    mode(dim?: number, keepdim?: boolean): ValuesIndicesTuple;
+    mode(dim?: number, keepdim?: KeepDim): ValuesIndicesTuple;
     /** Sorted unique elements (or slices along `dim`), with inverse indices and counts on request. */
     unique(opts?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
     unique(opts: UniqueOptions): Tensor[];
@@ -152,7 +152,8 @@ function positionTensor(x1: Tensor, axis: number, pos: number | Tensor): Tensor 
 }
 
 /** `kthvalue(x, 2)`: the k-th smallest element along dim (k counts from 1) and its index. */
-export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndicesTuple {
+export function kthvalue(x: Tensor, k: number, dim = -1, keepdimArg?: KeepDim): ValuesIndicesTuple {
+  const keepdim = keepdimOf("kthvalue", keepdimArg);
   const [values, indices] = atLeast1d(x, dim, "kthvalue", (x1, axis) => {
     const n = x1.shape[axis];
     if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`kthvalue: k (${k}) must be an integer in [1, ${n}], the size of dim ${dim} of ${fmt(x.shape)}`);
@@ -163,8 +164,9 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): Value
 
 /** The lower median of all elements (0-d), or `{values, indices}` along dim; a NaN in a line makes its median NaN. */
 export function median(x: Tensor): Tensor;
-export function median(x: Tensor, dim: number, keepdim?: boolean): ValuesIndicesTuple;
-export function median(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndicesTuple {
+export function median(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndicesTuple;
+export function median(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor | ValuesIndicesTuple {
+  const keepdim = keepdimOf("median", keepdimArg);
   if (dim === undefined) {
     if (x.numel() === 0) throw new Error(`median: cannot take the median of an empty tensor of shape ${fmt(x.shape)}`);
     return median(reshape(x, [-1]), 0).values;
@@ -188,7 +190,8 @@ function lastAxis(x: Tensor, axis: number): Tensor {
 }
 
 /** `mode(x, dim)`: the most frequent value along dim (the smallest among equally frequent ones) and its last index. */
-export function mode(x: Tensor, dim = -1, keepdim = false): ValuesIndicesTuple {
+export function mode(x: Tensor, dim = -1, keepdimArg?: KeepDim): ValuesIndicesTuple {
+  const keepdim = keepdimOf("mode", keepdimArg);
   const [values, indices] = atLeast1d(x, dim, "mode", (x1, axis) => {
     const n = x1.shape[axis];
     if (n === 0) throw new Error(`mode: dim ${dim} of ${fmt(x.shape)} is empty; there is no mode`);

@@ -10,7 +10,7 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import * as conv from "./conv.js";
 import * as sorting from "./sort.js";
-import { erf, gelu, geluTanh, remainder, roundHalfEven, sigmoid } from "./math.js";
+import { digamma, erf, erfc, erfinv, floorDivide, gelu, geluTanh, lgamma, logaddexp, remainder, roundHalfEven, sigmoid, trigamma } from "./math.js";
 import { dense, offsets, permuted, toFloat64, writeFrom } from "./strided.js";
 
 const unaryFns: Record<UnaryOp, (x: number) => number> = {
@@ -37,6 +37,9 @@ const unaryFns: Record<UnaryOp, (x: number) => number> = {
   logicalNot: (x) => (x !== 0 ? 0 : 1), // NaN counts as true (PyTorch, and .bool())
   gelu,
   geluTanh,
+  tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan, sinh: Math.sinh, cosh: Math.cosh,
+  asinh: Math.asinh, acosh: Math.acosh, atanh: Math.atanh, log2: Math.log2, log10: Math.log10,
+  exp2: (x) => 2 ** x, trunc: Math.trunc, erfc, erfinv, lgamma, digamma, trigamma,
 };
 
 const paramFns: Record<ParamUnaryOp, (x: number, p: number, q: number) => number> = {
@@ -67,6 +70,10 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
   logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
   reluBackward: (y, g) => (y <= 0 ? 0 : g),
+  fmod: (a, b) => a % b, // JavaScript's % is C's fmod (the result has the dividend's sign)
+  floorDivide,
+  hypot: Math.hypot,
+  logaddexp,
 };
 
 /** Calls f(i, storageIndex) for each element of v in row-major order. */
