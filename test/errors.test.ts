@@ -4,18 +4,10 @@ import assert from "node:assert/strict";
 import {
   tensor, zeros, ones, arange, randn, cat, stack, where, conv2d, convTranspose2d, maxPool2d, avgPool2d, oneHot, grad, setBackend,
 } from "../src/index.js";
+import { throwsWith } from "./throws-with.js";
 
 const int = (v: number[] | number[][]) => tensor(v, { dtype: "int32" });
 
-/** Asserts that fn throws an error of `type` whose message is exactly `message` (or matches it). */
-function throwsWith(fn: () => unknown, message: string | RegExp, type: ErrorConstructor = Error): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof type, `expected a ${type.name}, got ${String(e)}`);
-    if (typeof message === "string") assert.equal((e as Error).message, message);
-    else assert.match((e as Error).message, message);
-    return true;
-  });
-}
 
 const x = zeros([2, 3]);
 

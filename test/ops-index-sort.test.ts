@@ -6,17 +6,10 @@ import {
   tensor, zeros, arange, randn, get, noGrad, sort, topk, kthvalue, median, unique, searchsorted, bincount, aminmax, cummax,
   maskedScatter, take, takeAlongDim, indexCopy, where,
 } from "../src/index.js";
+import { throwsWith } from "./throws-with.js";
 
 const int = (v: number[] | number[][]) => tensor(v, { dtype: "int32" });
 
-function throwsWith(fn: () => unknown, message: string | RegExp, type: ErrorConstructor = Error): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof type, `expected a ${type.name}, got ${String(e)}`);
-    if (typeof message === "string") assert.equal((e as Error).message, message);
-    else assert.match((e as Error).message, message);
-    return true;
-  });
-}
 
 test("get: advanced indices follow PyTorch's placement rules (int as basic, adjacent vs separated tensors, null)", () => {
   const x = arange(24).reshape([2, 3, 4]);

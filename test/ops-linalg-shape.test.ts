@@ -6,15 +6,8 @@ import {
   tensor, zeros, arange, randn, einsum, linalg, diagonal, diag, trace, mv, addmm, tensordot, cross, cdist, kron, movedim, roll, rot90,
   tensorSplit, hstack, repeatInterleave, atleast2d, grad,
 } from "../src/index.js";
+import { throwsWith } from "./throws-with.js";
 
-function throwsWith(fn: () => unknown, message: string | RegExp, type: ErrorConstructor = Error): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof type, `expected a ${type.name}, got ${String(e)}`);
-    if (typeof message === "string") assert.equal((e as Error).message, message);
-    else assert.match((e as Error).message, message);
-    return true;
-  });
-}
 
 test("diagonal and Tensor.unfold are views: writes show through to the base", () => {
   const m = zeros([3, 3]);

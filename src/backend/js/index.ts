@@ -100,6 +100,16 @@ function splitAxes(x: View, axes: readonly number[]): { outer: Int32Array; inner
   return { outer: offsets(keptView), inner: offsets(redView) };
 }
 
+/** One row's max shift m (0 for an all -inf row) and Σ exp(x − m): log-softmax's stable pieces. */
+function rowShiftAndSum(x: View, row: number, sc: number, C: number): [number, number] {
+  let m = -Infinity;
+  for (let c = 0; c < C; c++) m = Math.max(m, x.data[row + c * sc]);
+  if (m === -Infinity) m = 0;
+  let s = 0;
+  for (let c = 0; c < C; c++) s += Math.exp(x.data[row + c * sc] - m);
+  return [m, s];
+}
+
 export class JsBackend implements Backend {
   readonly name = "js";
 
@@ -269,11 +279,7 @@ export class JsBackend implements Backend {
     for (let i = 0; i < N; i++) {
       if (t[i] === ignoreIndex) continue;
       const row = x.offset + i * x.strides[0], sc = x.strides[1];
-      let m = -Infinity;
-      for (let c = 0; c < C; c++) m = Math.max(m, x.data[row + c * sc]);
-      if (m === -Infinity) m = 0;
-      let s = 0;
-      for (let c = 0; c < C; c++) s += Math.exp(x.data[row + c * sc] - m);
+      const [m, s] = rowShiftAndSum(x, row, sc, C);
       res[i] = m + Math.log(s) - x.data[row + t[i] * sc];
     }
     store(out, res);
@@ -286,11 +292,7 @@ export class JsBackend implements Backend {
     for (let i = 0; i < N; i++) {
       if (t[i] === ignoreIndex) continue;
       const row = x.offset + i * x.strides[0], sc = x.strides[1];
-      let m = -Infinity;
-      for (let c = 0; c < C; c++) m = Math.max(m, x.data[row + c * sc]);
-      if (m === -Infinity) m = 0;
-      let s = 0;
-      for (let c = 0; c < C; c++) s += Math.exp(x.data[row + c * sc] - m);
+      const [m, s] = rowShiftAndSum(x, row, sc, C);
       for (let c = 0; c < C; c++) res[i * C + c] = gv[i] * (Math.exp(x.data[row + c * sc] - m) / s - (c === t[i] ? 1 : 0));
     }
     store(out, res);
