@@ -7,6 +7,7 @@
  * encoder cannot tell token order. `PositionalEncoding` (or a learned nn.Embedding of positions)
  * supplies it.
  */
+import { deprecated } from "../../tensor/deprecation.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, zeros, type DType, type Generator } from "../../core.js";
 import { Module, fmtShape, pyFloat, type AnyModule } from "../module.js";
@@ -419,7 +420,13 @@ export class PositionalEncoding extends Module {
     this.dModel = dModel;
     this.maxLen = maxLen;
     this.p = p;
-    if (opts.batchFirst === undefined) warnLayoutOnce();
+    if (opts.batchFirst === undefined) {
+      deprecated(
+        "PositionalEncoding",
+        "nn.PositionalEncoding without { batchFirst } (it assumes [T, N, dModel] and would add positions along the batch axis of batch-first input)",
+        "{ batchFirst: true } or { batchFirst: false }",
+      );
+    }
     this.batchFirst = opts.batchFirst ?? false;
     if (opts.generator) this.generator = opts.generator;
     this.registerBuffer("pe", positionalTable(maxLen, dModel, opts.dtype ?? "float32").unsqueeze(1).contiguous(), { persistent: opts.persistent ?? true });
@@ -448,17 +455,6 @@ export class PositionalEncoding extends Module {
   override extraRepr(): string {
     return `d_model=${this.dModel}, max_len=${this.maxLen}, dropout=${pyFloat(this.p)}`;
   }
-}
-
-let layoutWarned = false;
-
-function warnLayoutOnce(): void {
-  if (layoutWarned) return;
-  layoutWarned = true;
-  console.warn(
-    "deeptype: nn.PositionalEncoding without { batchFirst } is deprecated: it assumes [T, N, dModel] (sequence first) " +
-      "and would add positions along the batch axis of batch-first input. Pass { batchFirst: true } or { batchFirst: false }.",
-  );
 }
 
 /** The [maxLen, dModel] sinusoid table (computed in float64, then cast). */
