@@ -33,7 +33,7 @@ test("each activation layer prints as PyTorch's and computes its functional form
 });
 
 test("spot values against PyTorch 1.13 (printed with torch.set_printoptions(precision=6))", () => {
-  const close = (t: Tensor, want: number[]): void => t.reshape([-1]).tolist().forEach((v, i) => assert.ok(Math.abs((v as number) - want[i]) < 1e-5, `${i}: ${v} vs ${want[i]}`));
+  const close = (t: Tensor, want: number[]): void => (t.reshape([-1]).tolist() as number[]).forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-5, `${i}: ${v} vs ${want[i]}`));
   // torch.nn.functional.hardswish(torch.tensor([-4,-1.5,-0.2,0,0.3,1,2.5,7.]))
   close(F.hardswish(x), [-0, -0.375, -0.093333, 0, 0.165, 0.666667, 2.291667, 7]);
   // F.softplus(x, 2, 5)
