@@ -97,14 +97,14 @@ test("onnx: Embedding takes int32 ids as a graph input; flatten/reshape/cat/elem
 
 test("onnx: RNN, LSTM, GRU, MultiheadAttention and a Transformer encoder layer match ONNX Runtime", async () => {
   manualSeed(4);
-  await check("RNN", new nn.RNN(4, 5, { numLayers: 2 }), [randn([6, 2, 4])]);
-  await check("LSTM", new nn.LSTM(4, 5, { batchFirst: true }), [randn([2, 6, 4])]);
-  await check("GRU", new nn.GRU(4, 5, { bidirectional: true }), [randn([6, 2, 4])]);
-  // A dynamic batch: the zero initial state is built at run time from the input's batch size.
+  assert.deepEqual(await check("RNN", new nn.RNN(4, 5, { numLayers: 2 }), [randn([6, 2, 4])]), ["RNN", "Squeeze", "RNN", "Squeeze", "Identity", "Concat", "Identity"]);
+  assert.ok((await check("LSTM", new nn.LSTM(4, 5, { batchFirst: true }), [randn([2, 6, 4])])).includes("LSTM"));
+  assert.ok((await check("GRU", new nn.GRU(4, 5, { bidirectional: true }), [randn([6, 2, 4])])).includes("GRU"));
+  // A dynamic batch: ONNX's recurrent ops start from zeros when no initial state is given, whatever the batch.
   const lstm = new nn.LSTM(3, 4, { numLayers: 2 });
   lstm.eval();
-  const bytes = io.toOnnxBytes(lstm, [randn([5, 2, 3])], { dynamicAxes: { input_0: { 1: "batch" } } });
-  assert.ok(io.decodeOnnxModel(bytes).graph.node.some((n) => n.opType === "ConstantOfShape"));
+  const bytes = io.toOnnxBytes(lstm, [randn([5, 2, 3])], { dynamicAxes: { input_0: { 1: "batch" }, output_0: { 1: "batch" }, output_1: { 1: "batch" }, output_2: { 1: "batch" } } });
+  assert.deepEqual(io.decodeOnnxModel(bytes).graph.node.filter((n) => n.opType === "LSTM").length, 2);
   const x4 = randn([5, 4, 3]);
   const got = await runOnnx(bytes, [x4]);
   flat(lstm.call(x4)).forEach((r, i) => {
@@ -115,6 +115,79 @@ test("onnx: RNN, LSTM, GRU, MultiheadAttention and a Transformer encoder layer m
   await check("MultiheadAttention", new Fn((x: Tensor) => mha.call(x, x, x)[0]), [q]);
   await check("TransformerEncoderLayer", new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }), [q], {}, 2e-5);
 });
+
+/** A recurrent layer fed given initial states, then a Linear head on every step (the states are graph inputs). */
+class Tagger extends nn.Module<[Tensor, Tensor, Tensor], Tensor[]> {
+  rnn: nn.LSTM;
+  head = new nn.Linear(12, 3);
+  constructor() {
+    super();
+    this.rnn = new nn.LSTM(4, 6, { numLayers: 2, bidirectional: true, batchFirst: true });
+  }
+  forward(x: Tensor, h0: Tensor, c0: Tensor): Tensor[] {
+    const [y, [hn, cn]] = this.rnn.call(x, [h0, c0]);
+    return [this.head.call(y).logSoftmax(-1), hn, cn];
+  }
+}
+
+test("onnx: RNN/LSTM/GRU export as ONNX's own operators and run at sequence lengths other than the traced one", async () => {
+  manualSeed(8);
+  const cases: [string, nn.Module<any, any>, number[], number, string][] = [
+    ["LSTM 2-layer bidirectional batchFirst", new nn.LSTM(4, 5, { numLayers: 2, bidirectional: true, batchFirst: true }), [2, 6, 4], 1, "LSTM"],
+    ["GRU 2-layer bidirectional", new nn.GRU(4, 5, { numLayers: 2, bidirectional: true }), [6, 2, 4], 0, "GRU"],
+    ["RNN relu bidirectional", new nn.RNN(4, 5, { nonlinearity: "relu", bidirectional: true }), [6, 2, 4], 0, "RNN"],
+    ["RNN tanh 3-layer no bias", new nn.RNN(4, 5, { numLayers: 3, bias: false }), [6, 2, 4], 0, "RNN"],
+    ["GRU unbatched", new nn.GRU(4, 5), [6, 4], 0, "GRU"],
+    ["Sequential(LSTM) returns the tuple", new nn.Sequential(new nn.LSTM(4, 5)), [6, 2, 4], 0, "LSTM"],
+  ];
+  for (const [name, m, shape, seqAxis, opType] of cases) {
+    m.eval();
+    const outs = flat(m.call(randn(shape))).length;
+    const dyn = Object.fromEntries([["input_0", [seqAxis]], ["output_0", [seqAxis]]]);
+    const bytes = io.toOnnxBytes(m, [randn(shape)], { dynamicAxes: dyn, outputNames: Array.from({ length: outs }, (_, i) => `output_${i}`) });
+    const ops = io.decodeOnnxModel(bytes).graph.node.map((n) => n.opType);
+    const layers = (m as { numLayers?: number }).numLayers ?? 1;
+    assert.equal(ops.filter((o) => o === opType).length, layers, `${name}: one ${opType} node per layer (${ops.join(" ")})`);
+    assert.ok(!ops.includes("MatMul") && !ops.includes("Gemm"), `${name}: not unrolled (${ops.join(" ")})`);
+    for (const T of [3, 11]) {
+      const s = [...shape];
+      s[seqAxis] = T;
+      const x = randn(s);
+      const got = await runOnnx(bytes, [x]);
+      flat(m.call(x)).forEach((r, i) => {
+        assert.deepEqual(got[i].dims, [...r.shape], `${name} T=${T} output ${i} shape`);
+        const err = maxRelError(got[i].data, Array.from(r.data(), Number));
+        assert.ok(err <= 1e-5, `${name} T=${T} output ${i}: relative error ${err}`);
+      });
+    }
+  }
+  // Initial states as graph inputs, a Linear head on every step, batch and time both dynamic.
+  const tagger = new Tagger();
+  tagger.eval();
+  const dims = { x: { 0: "batch", 1: "time" }, h0: { 1: "batch" }, c0: { 1: "batch" }, tags: { 0: "batch", 1: "time" } };
+  const bytes = io.toOnnxBytes(tagger, [randn([2, 5, 4]), randn([4, 2, 6]), randn([4, 2, 6])], { inputNames: ["x", "h0", "c0"], outputNames: ["tags", "hn", "cn"], dynamicAxes: dims });
+  assert.equal(io.decodeOnnxModel(bytes).graph.node.filter((n) => n.opType === "LSTM").length, 2);
+  for (const [N, T] of [[3, 2], [1, 9]]) {
+    const xs = [randn([N, T, 4]), randn([4, N, 6]), randn([4, N, 6])];
+    const got = await runOnnx(bytes, xs);
+    tagger.call(xs[0], xs[1], xs[2]).forEach((r, i) => {
+      assert.deepEqual(got[i].dims, [...r.shape]);
+      assert.ok(maxRelError(got[i].data, Array.from(r.data(), Number)) <= 1e-5, `Tagger N=${N} T=${T} output ${i}`);
+    });
+  }
+  // PyTorch's packed-sequence lengths are not traced: a clear error.
+  const padded = new Fn2(new nn.GRU(2, 3));
+  assert.throws(() => io.toOnnxBytes(padded, [randn([4, 2, 2])]), /exportOnnx: GRU "rnn" was called with lengths \(a padded batch\); .* call it without lengths when exporting/);
+});
+
+class Fn2 extends nn.Module<[Tensor], Tensor> {
+  constructor(public rnn: nn.GRU) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return this.rnn.call(x, null, { lengths: [4, 3] })[0];
+  }
+}
 const mha = new nn.MultiheadAttention(8, 2, { batchFirst: true });
 
 test("onnx: the U-Net example (skip connections, ConvTranspose2d, BatchNorm) with a dynamic batch, a Transformer encoder stack, Upsample", async () => {
