@@ -23,3 +23,8 @@ export {
   type OneCycleLROptions, type ReduceLROnPlateauOptions, type LambdaLROptions, type LrLambda, type ConstantLROptions,
   type SequentialLROptions,
 } from "./lr-scheduler.js";
+export { Adadelta, type AdadeltaOptions } from "./adadelta.js";
+export { Adamax, type AdamaxOptions } from "./adamax.js";
+export { NAdam, type NAdamOptions } from "./nadam.js";
+export { RAdam, type RAdamOptions } from "./radam.js";
+export { LBFGS, type LBFGSOptions, type LBFGSClosure } from "./lbfgs.js";
