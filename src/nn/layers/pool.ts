@@ -1,4 +1,5 @@
 /** Pooling and resizing layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample. */
+import { checkOptions } from "../../tensor/check.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, maxPool2d, avgPool2d, adaptiveAvgPool2d } from "../../core.js";
 import { Module, pyBool, pyFloat, pyTuple, fmtShape } from "../module.js";
@@ -118,7 +119,8 @@ export class Upsample extends Module {
   readonly opts: InterpolateOptions;
   constructor(opts: InterpolateOptions) {
     super();
-    if ((opts.size === undefined) === (opts.scaleFactor === undefined)) throw new Error("Upsample: give exactly one of size and scaleFactor");
+    checkOptions("Upsample", opts, "{ scaleFactor: 2, mode: \"nearest\" }");
+    if (opts === undefined || (opts.size === undefined) === (opts.scaleFactor === undefined)) throw new Error("Upsample: give exactly one of size and scaleFactor");
     this.opts = { ...opts };
   }
   forward(x: Tensor): Tensor {
