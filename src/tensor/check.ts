@@ -63,7 +63,7 @@ export function checkOneOf<T extends string>(fn: string, arg: string, v: unknown
 /** A plain options object (or undefined, which becomes {}). @example const o = checkOptions("DataLoader", opts) */
 export function checkOptions<T extends object>(fn: string, v: T | undefined, example = "{ ... }"): T {
   if (v === undefined) return {} as T;
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw argError(fn, "options", `an object like ${example}`, v);
+  if (v === null || typeof v !== "object" || Array.isArray(v) || isTensor(v)) throw argError(fn, "options", `an object like ${example}`, v);
   return v;
 }
 
