@@ -133,7 +133,15 @@ const KNOWN_UNCHECKED = new Set([
   "node.saveSafetensors", "node.saveWeights", "node.toRecord", "utils.barChart", "utils.barHistogram", "utils.batchHomogeneityCheck",
   "utils.deadReluReport", "utils.flipAlignmentProbe", "utils.gradientFlowReport", "utils.histogram", "utils.imageToText", "utils.initReport",
   "utils.linePlot", "utils.renderReport", "utils.sideBySide", "utils.sparkline", "utils.summary", "utils.weightStatsReport",
-  // Errors of ours, but naming a function used inside rather than the one called.
+  // Errors of ours, but naming the op used inside rather than the one called (eye's bad size is
+  // reported as "zeros: invalid shape ...", tril's bad diagonal as "le: other must be ...").
+  "Tensor.addcdiv_", "Tensor.addcmul_", "Tensor.broadcastTo", "Tensor.clampMax", "Tensor.clampMin", "Tensor.lerp",
+  "Tensor.moveaxis", "Tensor.narrowCopy", "Tensor.normal_", "Tensor.reshapeAs", "Tensor.roll", "Tensor.std", "Tensor.swapaxes",
+  "Tensor.swapdims", "Tensor.tensorSplit", "Tensor.tile", "Tensor.to", "Tensor.tril", "Tensor.triu", "Tensor.uniform_",
+  "Tensor.viewAs", "broadcastTo", "clampMax", "clampMin", "columnStack", "dstack", "eye", "fullLike", "hstack", "lerp",
+  "linalg.vectorNorm", "maxPool2dWithIndices", "narrowCopy", "nn.functional.softmin", "nn.init.constant_", "nn.init.normal_",
+  "nn.positionalTable", "roll", "std", "sumTo", "swapaxes", "swapdims", "tensorSplit", "tile", "to", "tril", "triu", "vstack",
+  // The same in data, io, utils, models and deeptype/node.
   "data.checkIndex", "data.imageOf", "data.loadIdxImages", "io.buildOnnxModel", "io.decodeOnnxModel", "io.toOnnxBytes",
   "utils.checkedCrossEntropy", "models.mnistCnn", "models.mnistMlp", "node.loadCheckpoint", "node.loadSafetensors",
 ]);

@@ -219,9 +219,8 @@ function isRaw(e: unknown): boolean {
 
 function explain(name: string, fn: Function, args: readonly unknown[], e: unknown, method = false): unknown {
   if (!isRaw(e)) {
-    // An error from an op used inside (`zeros: invalid shape` from eye) also names what the caller called.
-    const bare = name.replace(/^x\./, "");
-    if (e instanceof Error && !e.message.startsWith(`${bare}:`) && !e.message.startsWith(`${name}:`)) e.message = `${name}: ${e.message}`;
+    // The shared operand check of binary ops does not know which op it serves: name it.
+    if (e instanceof Error && e.message.startsWith("a binary op: ")) e.message = `${name.replace(/^x\./, "")}: ${e.message.slice(13)}`;
     return e;
   }
   const got = args.length ? args.map(describe).join(", ") : "no arguments";
