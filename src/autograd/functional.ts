@@ -18,6 +18,9 @@ import { detach, reshape, select, stack, view } from "../ops/shape.js";
 /** Inputs or outputs: one tensor, or an array of them. */
 export type Tensors = Tensor | readonly Tensor[];
 
+/** How inputs are declared on the functions below: `[]` in the constraint makes TypeScript infer `[x, y]` as a tuple. */
+type InputsArg = Tensor | [] | readonly Tensor[];
+
 /** The arguments `func` is called with: the single input, or the array's elements spread. */
 export type FuncArgs<I extends Tensors> = I extends Tensor ? [Tensor] : { -readonly [K in keyof I]: Tensor };
 
@@ -134,7 +137,7 @@ function checkOpts(op: string, opts: unknown): void {
  *
  * @example const [y, g] = autograd.functional.vjp((x) => x.pow(3), x, ones([3]));
  */
-export function vjp<I extends Tensors, O extends Tensors>(
+export function vjp<I extends InputsArg, O extends Tensors>(
   func: (...args: FuncArgs<I>) => O,
   inputs: I,
   v?: Tensors | null,
@@ -168,7 +171,7 @@ export function vjp<I extends Tensors, O extends Tensors>(
  *
  * @example const [y, t] = autograd.functional.jvp((x) => x.sin(), x, ones([3]));
  */
-export function jvp<I extends Tensors, O extends Tensors>(
+export function jvp<I extends InputsArg, O extends Tensors>(
   func: (...args: FuncArgs<I>) => O,
   inputs: I,
   v?: Tensors | null,
@@ -210,7 +213,7 @@ export function jvp<I extends Tensors, O extends Tensors>(
  *
  * @example autograd.functional.jacobian((x) => x.exp(), tensor([1, 2])); // diag(e, e²)
  */
-export function jacobian<I extends Tensors, O extends Tensors>(func: (...args: FuncArgs<I>) => O, inputs: I, opts: JacobianOptions = {}): JacobianOf<O, I> {
+export function jacobian<I extends InputsArg, O extends Tensors>(func: (...args: FuncArgs<I>) => O, inputs: I, opts: JacobianOptions = {}): JacobianOf<O, I> {
   const op = "autograd.functional.jacobian";
   checkOpts(op, opts);
   const createGraph = !!opts.createGraph;
@@ -282,7 +285,7 @@ function forwardJacobian(func: (...a: Tensor[]) => unknown, ins: Tensor[], outs:
  *
  * @example autograd.functional.hessian((x) => x.pow(3).sum(), tensor([1, 2])); // diag(6, 12)
  */
-export function hessian<I extends Tensors>(func: (...args: FuncArgs<I>) => Tensor, inputs: I, opts: HessianOptions = {}): HessianOf<I> {
+export function hessian<I extends InputsArg>(func: (...args: FuncArgs<I>) => Tensor, inputs: I, opts: HessianOptions = {}): HessianOf<I> {
   const op = "autograd.functional.hessian";
   checkOpts(op, opts);
   const strict = !!opts.strict;
@@ -330,7 +333,7 @@ function secondOrderSetup(op: string, func: (...a: Tensor[]) => unknown, inputs:
  *
  * @example const [f, vh] = autograd.functional.vhp((x) => x.pow(3).sum(), x, ones([2]));
  */
-export function vhp<I extends Tensors>(func: (...args: FuncArgs<I>) => Tensor, inputs: I, v?: Tensors | null, opts: FunctionalOptions = {}): [Tensor, PerInput<I>] {
+export function vhp<I extends InputsArg>(func: (...args: FuncArgs<I>) => Tensor, inputs: I, v?: Tensors | null, opts: FunctionalOptions = {}): [Tensor, PerInput<I>] {
   const op = "autograd.functional.vhp";
   checkOpts(op, opts);
   const createGraph = !!opts.createGraph;
@@ -349,7 +352,7 @@ export function vhp<I extends Tensors>(func: (...args: FuncArgs<I>) => Tensor, i
  *
  * @example const [f, hv] = autograd.functional.hvp((x) => x.pow(3).sum(), x, ones([2]));
  */
-export function hvp<I extends Tensors>(func: (...args: FuncArgs<I>) => Tensor, inputs: I, v?: Tensors | null, opts: FunctionalOptions = {}): [Tensor, PerInput<I>] {
+export function hvp<I extends InputsArg>(func: (...args: FuncArgs<I>) => Tensor, inputs: I, v?: Tensors | null, opts: FunctionalOptions = {}): [Tensor, PerInput<I>] {
   const op = "autograd.functional.hvp";
   checkOpts(op, opts);
   const createGraph = !!opts.createGraph;
