@@ -9,7 +9,9 @@
 import { Optimizer, type BaseOptions, type ParamGroup, toCamel, toSnake } from "./optimizer.js";
 
 /** Field names whose PyTorch spelling is not plain snake_case. */
-const PYTORCH_NAMES: Record<string, string> = { stepCount: "_step_count", lastLr: "_last_lr", tMax: "T_max" };
+const PYTORCH_NAMES: Record<string, string> = {
+  stepCount: "_step_count", lastLr: "_last_lr", tMax: "T_max", t0: "T_0", tI: "T_i", tMult: "T_mult", tCur: "T_cur",
+};
 const FROM_PYTORCH: Record<string, string> = Object.fromEntries(Object.entries(PYTORCH_NAMES).map(([a, b]) => [b, a]));
 
 export function copyPlain(v: unknown): unknown {

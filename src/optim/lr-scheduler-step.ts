@@ -292,3 +292,47 @@ export class ConstantLR extends LRScheduler {
     return this.baseLrs.map((b) => b * (this.factor + (this.lastEpoch >= this.totalIters ? 1 - this.factor : 0)));
   }
 }
+/** Options of PolynomialLR, e.g. `{ totalIters: 100, power: 2 }`. */
+export interface PolynomialLROptions {
+  /** Epochs over which the lr decays to 0 (default 5). */
+  totalIters?: number;
+  /** Power of the polynomial (default 1: linear decay). */
+  power?: number;
+  /** Resume at this epoch (the optimizer's groups must then hold `initialLr`); default -1: start fresh. */
+  lastEpoch?: number;
+}
+
+/**
+ * Polynomial decay to 0 over `totalIters` epochs: `lr = baseLr · (1 - min(epoch, totalIters)/totalIters)^power`,
+ * then held at 0 (`step()` uses PyTorch's recursive form, `step(epoch)` this closed form).
+ *
+ * ```ts
+ * const sched = new PolynomialLR(opt, { totalIters: 100, power: 2 });
+ * ```
+ */
+export class PolynomialLR extends LRScheduler {
+  totalIters: number;
+  power: number;
+
+  constructor(optimizer: AnyOptimizer, options: PolynomialLROptions = {}) {
+    super("PolynomialLR", optimizer, options.lastEpoch);
+    const total = options.totalIters ?? 5;
+    if (!Number.isInteger(total) || total < 1) throw new Error(`PolynomialLR: totalIters must be an integer >= 1 (epochs until the lr reaches 0), got ${total}`);
+    const power = options.power ?? 1;
+    if (typeof power !== "number" || !Number.isFinite(power)) throw new Error(`PolynomialLR: power must be a finite number (1 is linear decay), got ${String(power)}`);
+    this.totalIters = total;
+    this.power = power;
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    const { lastEpoch: e, totalIters: T } = this;
+    if (e === 0 || e > T) return this.groups.map((g) => g.lr);
+    const factor = Math.pow((1 - e / T) / (1 - (e - 1) / T), this.power);
+    return this.groups.map((g) => g.lr * factor);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * Math.pow(1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters, this.power));
+  }
+}
