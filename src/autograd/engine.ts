@@ -183,7 +183,7 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       if (g) owned.delete(g); // handed to rules from here on: never updated in place again
       // grad() captures the gradient before the tensor's hooks run, as torch.autograd.grad does.
       if (g && targets?.has(node)) captured.set(node, g);
-      if (g) g = runHooks(node.hooks, g, node.name);
+      if (g && node.hooks) g = runHooks(node.hooks, g, node.name);
       // grad() returns gradients and touches no .grad, retained ones included (as torch.autograd.grad).
       // The retained gradient is the one after the hooks, as in PyTorch 2.
       if (g && node.retained && !targets) node.retained.grad = accumulateLeaf(node.retained, g, createGraph);
