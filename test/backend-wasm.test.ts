@@ -387,6 +387,14 @@ describe("wasm backend: convolution", () => {
     { x: [1, 3, 12, 10], o: 3, k: [3, 3], p: P([2, 2], [1, 1], [1, 1], 3), bias: false },
     // cg·kH·kW = 288 spans two of the gemm's 256-deep K blocks.
     { x: [3, 32, 6, 6], o: 8, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
+    // Winograd F(2×2,3×3) (3×3, stride 1, >= 8 channels each way): odd and even sizes, tile rows
+    // that are not a multiple of 4 tiles, paddings 0-2 (the input gradient pads gy by 2 - p), groups,
+    // a 1×1 output, and a single image cut into bands of rows on 2 threads.
+    { x: [2, 16, 14, 14], o: 32, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
+    { x: [2, 9, 7, 17], o: 11, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
+    { x: [1, 8, 13, 9], o: 13, k: [3, 3], p: P([1, 1], [0, 2], [1, 1], 1), bias: false },
+    { x: [3, 16, 3, 3], o: 8, k: [3, 3], p: P([1, 1], [0, 0], [1, 1], 2), bias: true },
+    { x: [1, 12, 30, 65], o: 20, k: [3, 3], p: P([1, 1], [2, 1], [1, 1], 1), bias: true },
   ];
   for (const nt of THREADS) {
     it(`forward, input gradient and weight gradient, ${nt} thread(s)`, () => withThreads(nt, () => {
