@@ -481,6 +481,23 @@ describe("wasm backend: pooling", () => {
     }));
   }
 
+  it("maxPool2dBackward: 2×2 blocks written whole, other indices scattered, -0 summed to 0", () => {
+    // [1,2,4,6] -> [1,2,2,3]: plane 0's indices each lie in their window's 2×2 block (the block path),
+    // plane 1's include one in a neighbour's block and two that repeat (maxUnpool2d's arbitrary
+    // indices: the scatter-add), so the block path must leave that plane to the scatter.
+    const idx = view(new Int32Array([0, 3, 11, 13, 14, 23, 1, 1, 10, 12, 12, 17]), [1, 2, 2, 3]);
+    const gy = view(new Float32Array([-0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), [1, 2, 2, 3]);
+    for (const nt of THREADS) withThreads(nt, () => {
+      const a = zeros([1, 2, 4, 6]), b = zeros([1, 2, 4, 6]);
+      wasm.maxPool2dBackward(gy, idx, a);
+      js.maxPool2dBackward(gy, idx, b);
+      assert.deepEqual(Array.from(a.data), Array.from(b.data));
+      assert.ok(Object.is(a.data[0], 0), "0 + -0 is +0, as the scatter-add gives");
+      assert.equal(a.data[24 + 1], 15);
+      assert.equal(a.data[24 + 12], 21);
+    });
+  });
+
   it("max pooling lets NaN win, as the reference", () => {
     const x = view(new Float32Array([1, NaN, 3, 4, 5, 6, 7, 8, 9]), [1, 1, 3, 3]);
     const p = P([2, 2], [1, 1], [0, 0], [1, 1], true);
