@@ -3,7 +3,7 @@
  * allocates and calls the backend), then record a graph node when an input requires grad and grad
  * mode is on. Backends never see gradients; backward rules are written in Tensor ops.
  */
-import { argError } from "../tensor/check.js";
+import { argError, tensorArgError } from "../tensor/check.js";
 import { Node, type AccumulateFn, type BackwardFn } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
@@ -64,6 +64,8 @@ export function withOpTracer<T>(fn: OpTracer, body: () => T): T {
 
 /** Runs `def` on inputs and records it for autograd when needed. */
 export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  // The one place every op's tensor inputs pass: JS callers can hand any op anything.
+  for (let i = 0; i < inputs.length; i++) if (!(inputs[i] instanceof Tensor)) throw tensorArgError(def.name, inputs.length === 1 ? "input" : `input ${i + 1}`, inputs[i]);
   if (isGradEnabled()) for (const t of inputs) if (t.base !== null) refreshView(t);
   let out: Tensor;
   if (tracer === null) out = def.forward(inputs, attrs);
