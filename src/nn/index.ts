@@ -38,7 +38,7 @@ export type { InterpolateOptions } from "./functional.js";
 export * as functional from "./functional.js";
 export * as init from "./init.js";
 export {
-  RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type RNNLayerOptions, type RNNForwardOptions, type RNNCellOptions,
+  RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNParameterName, type RNNOptions, type RNNLayerOptions, type RNNForwardOptions, type RNNCellOptions,
 } from "./layers/recurrent.js";
 export {
   MultiheadAttention, scaledDotProductAttention, generateSquareSubsequentMask,
