@@ -6,6 +6,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
+import { wasmSourceHash } from "./wasm-source-hash.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "src/backend/wasm/assembly/index.ts");
@@ -49,6 +50,8 @@ export const simdWasm = "${b64(simd)}";
 /** The same two on a plain (unshared) memory, for single-threaded use without SharedArrayBuffer. */
 export const relaxedPlainWasm = "${b64(relaxedPlain)}";
 export const simdPlainWasm = "${b64(simdPlain)}";
+/** Fingerprint of the sources these were built from (scripts/wasm-source-hash.mjs). */
+export const sourceHash = "${wasmSourceHash()}";
 `);
 const sizes = [relaxed, simd, relaxedPlain, simdPlain].map((b) => b.length).join(" + ");
 console.log(`build-wasm: ${sizes} bytes in ${Date.now() - t0} ms -> ${outFile.slice(root.length + 1)}`);

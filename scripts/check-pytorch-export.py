@@ -1,6 +1,11 @@
 #!/usr/bin/python3
 """Checks the scale-out path (dev only, not part of npm test): deeptype -> PyTorch DDP -> deeptype.
 
+  0. exportPytorch of every structural kind of model (the library's ready-made models, nested Sequential,
+     RNN/LSTM/GRU and a cell, MultiheadAttention, a token encoder with Embedding + PositionalEncoding +
+     TransformerEncoder, a pre-norm TransformerDecoderLayer, nn.Transformer): PyTorch loads each strictly
+     and gives deeptype's outputs (every output, tuples flattened); the U-Net example (custom forward) is
+     refused with an error saying what to do;
   1. exportPytorch writes model.py/model.safetensors/train_ddp.py/data.safetensors for the MNIST CNN;
   2. PyTorch builds model.py's module, loads the weights strictly and gives deeptype's logits;
   3. train_ddp.py --spawn 2 trains 2 gloo ranks on CPU and the loss goes down;
@@ -27,13 +32,52 @@ except ImportError:
     print("SKIP: python3-torch is not installed")
     sys.exit(0)
 
-out = tempfile.mkdtemp(prefix="deeptype-torch-")
+import importlib.util  # noqa: E402
+
 node = ["node", "--import", "tsx", "scripts/pytorch-roundtrip.ts"]
+failed = []
+
+
+def flatten(v):
+    if isinstance(v, torch.Tensor):
+        return [v]
+    if isinstance(v, (tuple, list)):
+        return [t for x in v for t in flatten(x)]
+    return []
+
+
+zoo = tempfile.mkdtemp(prefix="deeptype-torch-zoo-")
+lines = subprocess.run(node + ["zoo", zoo], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip().splitlines()
+for line in lines:
+    if not line.startswith("exported "):
+        continue
+    name = line.split()[1]
+    spec = importlib.util.spec_from_file_location(f"zoo_{name.replace('-', '_')}", os.path.join(zoo, name, "model.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    m = mod.build_model().eval()
+    m.load_state_dict(mod.load_safetensors(os.path.join(zoo, name, "model.safetensors")), strict=True)
+    probe = mod.load_safetensors(os.path.join(zoo, name, "probe.safetensors"))
+    ins = [probe[f"input_{i}"] for i in range(sum(k.startswith("input_") for k in probe))]
+    ins = [t.long() if not t.is_floating_point() else t for t in ins]  # PyTorch's Embedding takes int64 ids
+    want = [probe[f"output_{i}"] for i in range(sum(k.startswith("output_") for k in probe))]
+    with torch.no_grad():
+        got = flatten(m(*ins))
+    shapes_ok = len(got) == len(want) and all(g.shape == w.shape for g, w in zip(got, want))
+    err = max(((g - w).abs().max() / w.abs().max().clamp_min(1e-12)).item() for g, w in zip(got, want)) if shapes_ok else float("inf")
+    print(f"{name}: strict load OK, {len(want)} output(s), max relative |torch - deeptype| = {err:.1e}")
+    if err > 1e-5:
+        failed.append(f"{name}: outputs differ ({err})")
+refusal = [x for x in lines if x.startswith("unet:")]
+print(refusal[0] if refusal else "unet: no line")
+if not refusal or "refused: exportPytorch: the model is a UNet" not in refusal[0]:
+    failed.append("the U-Net (custom forward) was not refused clearly")
+
+out = tempfile.mkdtemp(prefix="deeptype-torch-")
 print(subprocess.run(node + ["export", out], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip())
 sys.path.insert(0, out)
 from model import build_model, load_safetensors  # noqa: E402
 
-failed = []
 model = build_model().eval()
 model.load_state_dict(load_safetensors(os.path.join(out, "model.safetensors")), strict=True)
 probe = load_safetensors(os.path.join(out, "probe.safetensors"))

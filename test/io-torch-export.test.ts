@@ -35,15 +35,59 @@ test("exportPytorch: model.py builds the same layers with PyTorch's constructor 
   assert.match(src, /nn\.Sequential\(\n {12}nn\.GELU\(approximate='tanh'\),\n {12}nn\.Upsample\(scale_factor=2\.0, mode='nearest'\),\n {8}\)/);
 });
 
-test("exportPytorch: a custom forward or a multi-output layer is a clear error saying what to do", () => {
+test("exportPytorch: a custom forward, a bare ModuleList or a JavaScript activation is a clear error saying what to do", () => {
   class Net extends nn.Module {
     fc = new nn.Linear(2, 2);
     forward(x: Tensor): Tensor {
       return this.fc.call(x).relu();
     }
   }
-  assert.throws(() => pytorchModuleSource(new Net()), /exportPytorch: the model is a Net, whose forward deeptype cannot write in Python .*Build the model from nn\.Sequential .*or write the PyTorch class yourself: model\.safetensors holds the weights under deeptype's keys/);
-  assert.throws(() => pytorchModuleSource(new nn.Sequential(new nn.Linear(2, 2), new nn.LSTM(2, 3))), /exportPytorch: "1" is a LSTM, whose forward deeptype cannot write in Python/);
+  assert.throws(() => pytorchModuleSource(new Net()), /exportPytorch: the model is a Net, whose forward deeptype cannot write in Python \(custom forward code\)\. Build the model from nn\.Sequential and the library's layers and containers, or write the PyTorch class yourself: model\.safetensors holds the weights under deeptype's keys/);
+  assert.throws(() => pytorchModuleSource(new nn.Sequential(new nn.Linear(2, 2), new Net())), /exportPytorch: "1" is a Net, whose forward deeptype cannot write in Python/);
+  assert.throws(() => pytorchModuleSource(new nn.Sequential(new nn.ModuleList([new nn.Linear(2, 2)]))), /exportPytorch: "0" is a ModuleList, which has no forward of its own/);
+  const layer = new nn.TransformerEncoderLayer(8, 2, { activation: (x: Tensor) => x.tanh() });
+  assert.throws(() => pytorchModuleSource(new nn.TransformerEncoder(layer, 2)), /exportPytorch: "layers\.0" is a TransformerEncoderLayer, whose activation is a JavaScript function PyTorch cannot run; use "relu", "gelu" or an activation module/);
+});
+
+test("exportPytorch: recurrent layers, MultiheadAttention and the Transformer family become PyTorch's constructors", () => {
+  // A recurrent layer returns its tuple from a Sequential, in deeptype as in PyTorch.
+  assert.equal(
+    pytorchModuleSource(new nn.Sequential(new nn.LSTM(4, 6, { numLayers: 2, bidirectional: true, batchFirst: true }))),
+    "nn.Sequential(\n        nn.LSTM(4, 6, num_layers=2, batch_first=True, bidirectional=True),\n    )",
+  );
+  assert.equal(pytorchModuleSource(new nn.RNN(3, 5, { nonlinearity: "relu", dropout: 0.25, numLayers: 2 })), "nn.RNN(3, 5, num_layers=2, nonlinearity='relu', dropout=0.25)");
+  assert.equal(pytorchModuleSource(new nn.GRUCell(3, 5, { bias: false })), "nn.GRUCell(3, 5, bias=False)");
+  assert.equal(
+    pytorchModuleSource(new nn.MultiheadAttention(8, 2, { batchFirst: true, kdim: 4, vdim: 6, dropout: 0.1 })),
+    "nn.MultiheadAttention(embed_dim=8, num_heads=2, dropout=0.1, bias=True, kdim=4, vdim=6, batch_first=True)",
+  );
+  const enc = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(16, 4, { dimFeedforward: 32, dropout: 0, activation: new nn.GELU("tanh"), normFirst: true, layerNormEps: 1e-6 }), 3);
+  assert.equal(
+    pytorchModuleSource(enc),
+    [
+      "nn.TransformerEncoder(",
+      "        nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32, dropout=0.0, activation=nn.GELU(approximate='tanh'), layer_norm_eps=0.000001, batch_first=False, norm_first=True),",
+      "        num_layers=3, norm=None, enable_nested_tensor=False,",
+      "    )",
+    ].join("\n"),
+  );
+  const t = pytorchModuleSource(new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 2, dimFeedforward: 16, batchFirst: true }));
+  assert.match(t, /^nn\.Transformer\(\n {8}d_model=8, nhead=2, batch_first=True,\n {8}custom_encoder=nn\.TransformerEncoder\(/);
+  assert.match(t, /custom_decoder=nn\.TransformerDecoder\(\n {12}nn\.TransformerDecoderLayer\(d_model=8, nhead=2, dim_feedforward=16, dropout=0\.1, activation='relu', layer_norm_eps=0\.00001, batch_first=True, norm_first=False\),\n {12}num_layers=2, norm=nn\.LayerNorm\(\(8,\), eps=1e-05, elementwise_affine=True\),\n/);
+});
+
+test("exportPytorch: PositionalEncoding (no PyTorch twin) is defined in model.py, with the table as its buffer", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-torch-"));
+  dirs.push(dir);
+  const model = new nn.Sequential(new nn.Embedding(20, 8), new nn.PositionalEncoding(8, { batchFirst: true, maxLen: 32, dropout: 0.2 }), new nn.Linear(8, 3));
+  await exportPytorch(model, dir);
+  const py = fs.readFileSync(path.join(dir, "model.py"), "utf8");
+  assert.match(py, /\nclass PositionalEncoding\(nn\.Module\):\n/);
+  assert.match(py, /PositionalEncoding\(d_model=8, max_len=32, dropout=0\.2, batch_first=True\),/);
+  assert.deepEqual(Object.keys(await loadWeights(path.join(dir, "model.safetensors"))), ["0.weight", "1.pe", "2.weight", "2.bias"]);
+  // A model without it does not carry the class.
+  await exportPytorch(new nn.Linear(2, 2), dir);
+  assert.ok(!fs.readFileSync(path.join(dir, "model.py"), "utf8").includes("class PositionalEncoding"));
 });
 
 test("exportPytorch writes model.py, the weights, train_ddp.py and the data, readable back by loadWeights", async () => {

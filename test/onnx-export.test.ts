@@ -4,6 +4,8 @@ import { nn, io, models, randn, randint, manualSeed, cat, Tensor } from "../src/
 import { runOnnx, maxRelError } from "./onnx-helpers.js";
 import { saveWeights } from "../src/io/checkpoint.js";
 import { UNet } from "../examples/unet-segmentation.js";
+import { exportInputShape } from "../src/cli/export.js";
+import { defaultConfig } from "../src/train/mnist.js";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -97,14 +99,14 @@ test("onnx: Embedding takes int32 ids as a graph input; flatten/reshape/cat/elem
 
 test("onnx: RNN, LSTM, GRU, MultiheadAttention and a Transformer encoder layer match ONNX Runtime", async () => {
   manualSeed(4);
-  await check("RNN", new nn.RNN(4, 5, { numLayers: 2 }), [randn([6, 2, 4])]);
-  await check("LSTM", new nn.LSTM(4, 5, { batchFirst: true }), [randn([2, 6, 4])]);
-  await check("GRU", new nn.GRU(4, 5, { bidirectional: true }), [randn([6, 2, 4])]);
-  // A dynamic batch: the zero initial state is built at run time from the input's batch size.
+  assert.deepEqual(await check("RNN", new nn.RNN(4, 5, { numLayers: 2 }), [randn([6, 2, 4])]), ["RNN", "Squeeze", "RNN", "Squeeze", "Identity", "Concat", "Identity"]);
+  assert.ok((await check("LSTM", new nn.LSTM(4, 5, { batchFirst: true }), [randn([2, 6, 4])])).includes("LSTM"));
+  assert.ok((await check("GRU", new nn.GRU(4, 5, { bidirectional: true }), [randn([6, 2, 4])])).includes("GRU"));
+  // A dynamic batch: ONNX's recurrent ops start from zeros when no initial state is given, whatever the batch.
   const lstm = new nn.LSTM(3, 4, { numLayers: 2 });
   lstm.eval();
-  const bytes = io.toOnnxBytes(lstm, [randn([5, 2, 3])], { dynamicAxes: { input_0: { 1: "batch" } } });
-  assert.ok(io.decodeOnnxModel(bytes).graph.node.some((n) => n.opType === "ConstantOfShape"));
+  const bytes = io.toOnnxBytes(lstm, [randn([5, 2, 3])], { dynamicAxes: { input_0: { 1: "batch" }, output_0: { 1: "batch" }, output_1: { 1: "batch" }, output_2: { 1: "batch" } } });
+  assert.deepEqual(io.decodeOnnxModel(bytes).graph.node.filter((n) => n.opType === "LSTM").length, 2);
   const x4 = randn([5, 4, 3]);
   const got = await runOnnx(bytes, [x4]);
   flat(lstm.call(x4)).forEach((r, i) => {
@@ -115,6 +117,79 @@ test("onnx: RNN, LSTM, GRU, MultiheadAttention and a Transformer encoder layer m
   await check("MultiheadAttention", new Fn((x: Tensor) => mha.call(x, x, x)[0]), [q]);
   await check("TransformerEncoderLayer", new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }), [q], {}, 2e-5);
 });
+
+/** A recurrent layer fed given initial states, then a Linear head on every step (the states are graph inputs). */
+class Tagger extends nn.Module<[Tensor, Tensor, Tensor], Tensor[]> {
+  rnn: nn.LSTM;
+  head = new nn.Linear(12, 3);
+  constructor() {
+    super();
+    this.rnn = new nn.LSTM(4, 6, { numLayers: 2, bidirectional: true, batchFirst: true });
+  }
+  forward(x: Tensor, h0: Tensor, c0: Tensor): Tensor[] {
+    const [y, [hn, cn]] = this.rnn.call(x, [h0, c0]);
+    return [this.head.call(y).logSoftmax(-1), hn, cn];
+  }
+}
+
+test("onnx: RNN/LSTM/GRU export as ONNX's own operators and run at sequence lengths other than the traced one", async () => {
+  manualSeed(8);
+  const cases: [string, nn.Module<any, any>, number[], number, string][] = [
+    ["LSTM 2-layer bidirectional batchFirst", new nn.LSTM(4, 5, { numLayers: 2, bidirectional: true, batchFirst: true }), [2, 6, 4], 1, "LSTM"],
+    ["GRU 2-layer bidirectional", new nn.GRU(4, 5, { numLayers: 2, bidirectional: true }), [6, 2, 4], 0, "GRU"],
+    ["RNN relu bidirectional", new nn.RNN(4, 5, { nonlinearity: "relu", bidirectional: true }), [6, 2, 4], 0, "RNN"],
+    ["RNN tanh 3-layer no bias", new nn.RNN(4, 5, { numLayers: 3, bias: false }), [6, 2, 4], 0, "RNN"],
+    ["GRU unbatched", new nn.GRU(4, 5), [6, 4], 0, "GRU"],
+    ["Sequential(LSTM) returns the tuple", new nn.Sequential(new nn.LSTM(4, 5)), [6, 2, 4], 0, "LSTM"],
+  ];
+  for (const [name, m, shape, seqAxis, opType] of cases) {
+    m.eval();
+    const outs = flat(m.call(randn(shape))).length;
+    const dyn = Object.fromEntries([["input_0", [seqAxis]], ["output_0", [seqAxis]]]);
+    const bytes = io.toOnnxBytes(m, [randn(shape)], { dynamicAxes: dyn, outputNames: Array.from({ length: outs }, (_, i) => `output_${i}`) });
+    const ops = io.decodeOnnxModel(bytes).graph.node.map((n) => n.opType);
+    const layers = (m as { numLayers?: number }).numLayers ?? 1;
+    assert.equal(ops.filter((o) => o === opType).length, layers, `${name}: one ${opType} node per layer (${ops.join(" ")})`);
+    assert.ok(!ops.includes("MatMul") && !ops.includes("Gemm"), `${name}: not unrolled (${ops.join(" ")})`);
+    for (const T of [3, 11]) {
+      const s = [...shape];
+      s[seqAxis] = T;
+      const x = randn(s);
+      const got = await runOnnx(bytes, [x]);
+      flat(m.call(x)).forEach((r, i) => {
+        assert.deepEqual(got[i].dims, [...r.shape], `${name} T=${T} output ${i} shape`);
+        const err = maxRelError(got[i].data, Array.from(r.data(), Number));
+        assert.ok(err <= 1e-5, `${name} T=${T} output ${i}: relative error ${err}`);
+      });
+    }
+  }
+  // Initial states as graph inputs, a Linear head on every step, batch and time both dynamic.
+  const tagger = new Tagger();
+  tagger.eval();
+  const dims = { x: { 0: "batch", 1: "time" }, h0: { 1: "batch" }, c0: { 1: "batch" }, tags: { 0: "batch", 1: "time" } };
+  const bytes = io.toOnnxBytes(tagger, [randn([2, 5, 4]), randn([4, 2, 6]), randn([4, 2, 6])], { inputNames: ["x", "h0", "c0"], outputNames: ["tags", "hn", "cn"], dynamicAxes: dims });
+  assert.equal(io.decodeOnnxModel(bytes).graph.node.filter((n) => n.opType === "LSTM").length, 2);
+  for (const [N, T] of [[3, 2], [1, 9]]) {
+    const xs = [randn([N, T, 4]), randn([4, N, 6]), randn([4, N, 6])];
+    const got = await runOnnx(bytes, xs);
+    tagger.call(xs[0], xs[1], xs[2]).forEach((r, i) => {
+      assert.deepEqual(got[i].dims, [...r.shape]);
+      assert.ok(maxRelError(got[i].data, Array.from(r.data(), Number)) <= 1e-5, `Tagger N=${N} T=${T} output ${i}`);
+    });
+  }
+  // PyTorch's packed-sequence lengths are not traced: a clear error.
+  const padded = new Fn2(new nn.GRU(2, 3));
+  assert.throws(() => io.toOnnxBytes(padded, [randn([4, 2, 2])]), /exportOnnx: GRU "rnn" was called with lengths \(a padded batch\); .* call it without lengths when exporting/);
+});
+
+class Fn2 extends nn.Module<[Tensor], Tensor> {
+  constructor(public rnn: nn.GRU) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return this.rnn.call(x, null, { lengths: [4, 3] })[0];
+  }
+}
 const mha = new nn.MultiheadAttention(8, 2, { batchFirst: true });
 
 test("onnx: the U-Net example (skip connections, ConvTranspose2d, BatchNorm) with a dynamic batch, a Transformer encoder stack, Upsample", async () => {
@@ -174,11 +249,32 @@ test("deeptype export runs/<model> --onnx writes a model ONNX Runtime runs with 
     const file = path.join(dir, "model.onnx");
     const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /Wrote .*model\.onnx \(ONNX opset 17, cnn: image \[batch,1,28,28\] -> logits \[batch,10\]\)/);
+    assert.match(r.stdout, /Wrote .*model\.onnx \(ONNX opset 17, cnn: image \[batch,1,28,28\] -> logits \[batch,10\]; input shape from the run's training samples\)/);
     const x = randn([3, 1, 28, 28]);
     const [out] = await runOnnx(new Uint8Array(fs.readFileSync(file)), [x]);
     model.eval();
     assert.ok(maxRelError(out.data, Array.from(model.call(x).data())) <= 1e-5);
+    // The shape can come from config.json or the command line; a wrong or malformed one is a clear error.
+    fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ model: "mlp", inputShape: [784] }));
+    const mlp = models.mnistMlp();
+    await saveWeights(path.join(dir, "model.safetensors"), mlp.stateDict());
+    const flatIn = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file], { encoding: "utf8" });
+    assert.equal(flatIn.status, 0, flatIn.stderr);
+    assert.match(flatIn.stdout, /mlp: image \[batch,784\] -> logits \[batch,10\]; input shape from config\.json inputShape\)/);
+    mlp.eval();
+    const x784 = randn([2, 784]);
+    assert.ok(maxRelError((await runOnnx(new Uint8Array(fs.readFileSync(file)), [x784]))[0].data, Array.from(mlp.call(x784).data())) <= 1e-5);
+    const cli = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file, "--input-shape", "1,1,28,28"], { encoding: "utf8" });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.match(cli.stdout, /mlp: image \[batch,1,28,28\] -> logits \[batch,10\]; input shape from --input-shape\)/);
+    const wrong = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file, "--input-shape", "1,3,5"], { encoding: "utf8" });
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /deeptype export: the mlp of .* does not take an input of shape \[1,3,5\] \(from --input-shape\): .*; pass the right one with --input-shape/);
+    const junk = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file, "--input-shape", "1,a"], { encoding: "utf8" });
+    assert.equal(junk.status, 2);
+    assert.match(junk.stderr, /deeptype export: --input-shape must be positive integers, got "1,a"; e\.g\. --input-shape 1,1,28,28 \(batch first\)/);
+    // No shape anywhere (no inputShape, no training samples to look at): say how to give one.
+    assert.throws(() => exportInputShape("runs/x", { ...defaultConfig, trainSize: 0 }, undefined), /deeptype export: the input shape of runs\/x is unknown \(config\.json has no inputShape and the run's training data could not be read: .*\); pass it, batch first, e\.g\. --input-shape 1,1,28,28/);
     const none = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir], { encoding: "utf8" });
     assert.equal(none.status, 2);
     assert.match(none.stderr, /say what to write, e.g. --onnx model.onnx or --pytorch out/);

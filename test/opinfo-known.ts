@@ -29,6 +29,9 @@ export const KNOWN: readonly Known[] = [
   { op: "mean", kind: "returns", detail: "could not infer output dtype", reason: "mean of an integer tensor is float32 in deeptype (PyTorch asks for a float input or dtype=)" },
   // PyTorch's own inconsistency or float32 conditioning.
   { op: "nn.functional.elu", kind: "mismatch", detail: "gradient", reason: "for NaN inputs PyTorch 1.13's CPU elu backward gives NaN in its vectorised loop and the plain gradient in its scalar tail; deeptype gives NaN throughout" },
+  { op: "nn.functional.selu", kind: "mismatch", detail: "gradient", reason: "as elu (selu is a scaled elu): for NaN inputs PyTorch's vectorised loop gives NaN and its scalar tail the plain gradient; deeptype gives NaN throughout" },
+  { op: "nn.functional.celu", kind: "mismatch", detail: "gradient", reason: "as elu (celu is elu of x/alpha): for NaN inputs PyTorch's vectorised loop gives NaN and its scalar tail the plain gradient; deeptype gives NaN throughout" },
+  { op: "nn.functional.relu6", kind: "mismatch", detail: "gradient", reason: "for NaN inputs PyTorch's hardtanh backward gives 0 in its vectorised loop and passes the gradient in its scalar tail; deeptype gives 0 throughout" },
   { op: "digamma", kind: "mismatch", detail: "gradient", reason: "at a pole (a negative integer) PyTorch's trigamma returns a huge finite value (1.5e27 at -501); deeptype returns Infinity" },
   { op: "nn.functional.layer_norm", kind: "mismatch", detail: "output", reason: "float32 sample with eps = -0.5, so variance + eps is near 0 and float32 rounding is amplified to 2e-5 relative (float64 agrees)" },
 ];

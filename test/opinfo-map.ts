@@ -127,6 +127,32 @@ export const MAP: Record<string, Mapped> = {
   "nn.functional.gelu": (x, _a, kw) => { only(kw, ["approximate"]); return gelu(T(x), kw.approximate as "none" | "tanh"); },
   "nn.functional.leaky_relu": (x, a, kw) => { only(kw, ["negative_slope"], { inplace: false }); return leakyRelu(T(x), (a[0] ?? kw.negative_slope ?? 0.01) as number); },
   "nn.functional.elu": (x, a, kw) => { only(kw, ["alpha"], { inplace: false }); return elu(T(x), (a[0] ?? kw.alpha ?? 1) as number); },
+  // nn.functional activations (src/nn/functional/activations.ts)
+  "nn.functional.celu": (x, a, kw) => { only(kw, ["alpha"], { inplace: false }); return F.celu(T(x), (a[0] ?? kw.alpha ?? 1) as number); },
+  "nn.functional.glu": (x, a, kw) => { only(kw, ["dim"]); return F.glu(T(x), (a[0] ?? kw.dim ?? -1) as number); },
+  "nn.functional.hardshrink": (x, a, kw) => { only(kw, ["lambd"]); return F.hardshrink(T(x), (a[0] ?? kw.lambd ?? 0.5) as number); },
+  "nn.functional.softshrink": (x, a, kw) => { only(kw, ["lambd"]); return F.softshrink(T(x), (a[0] ?? kw.lambd ?? 0.5) as number); },
+  "nn.functional.hardsigmoid": (x, a, kw) => { only(kw, [], { inplace: false }); return F.hardsigmoid(T(x)); },
+  "nn.functional.hardswish": (x, a, kw) => { only(kw, [], { inplace: false }); return F.hardswish(T(x)); },
+  "nn.functional.relu6": (x, a, kw) => { only(kw, [], { inplace: false }); return F.relu6(T(x)); },
+  "nn.functional.selu": (x, a, kw) => { only(kw, [], { inplace: false }); return F.selu(T(x)); },
+  "nn.functional.mish": (x, a, kw) => { only(kw, [], { inplace: false }); return F.mish(T(x)); },
+  "nn.functional.logsigmoid": unary(F.logsigmoid), "nn.functional.softsign": unary(F.softsign), "nn.functional.tanhshrink": unary(F.tanhshrink),
+  "nn.functional.hardtanh": (x, a, kw) => {
+    only(kw, ["min_val", "max_val"], { inplace: false });
+    return F.hardtanh(T(x), (a[0] ?? kw.min_val ?? -1) as number, (a[1] ?? kw.max_val ?? 1) as number);
+  },
+  "nn.functional.prelu": (x, a, kw) => { only(kw, ["weight"]); return F.prelu(T(x), T(a[0] ?? kw.weight)); },
+  "nn.functional.softmin": (x, a, kw) => { only(kw, ["dim"]); return F.softmin(T(x), (a[0] ?? kw.dim) as number); },
+  "nn.functional.softmin.with_dtype": (x, a, kw) => { only(kw, ["dim", "dtype"]); return F.softmin(T(x), (a[0] ?? kw.dim) as number, dtypeOpt(kw)); },
+  "nn.functional.softplus": (x, a, kw) => {
+    only(kw, ["beta", "threshold"]);
+    return F.softplus(T(x), (a[0] ?? kw.beta ?? 1) as number, (a[1] ?? kw.threshold ?? 20) as number);
+  },
+  "nn.functional.threshold": (x, a, kw) => {
+    only(kw, ["threshold", "value"], { inplace: false });
+    return F.threshold(T(x), (a[0] ?? kw.threshold) as number, (a[1] ?? kw.value) as number);
+  },
   clamp: (x, a, kw) => {
     only(kw, ["min", "max"]);
     const lo = a[0] ?? kw.min, hi = a[1] ?? kw.max;

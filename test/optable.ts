@@ -25,8 +25,10 @@ import { INDEX_OPS } from "./optable-index.js";
 import { SORT_OPS } from "./optable-sort.js";
 import { LINALG_OPS } from "./optable-linalg.js";
 import { SHAPE_OPS } from "./optable-shape.js";
+import { MATH_OPS } from "./optable-math.js";
 import { FUSED_OPS } from "./optable-fused.js";
 import { FUSED_DENSE_OPS } from "./optable-fused-dense.js";
+import { NNFUNC_OPS } from "./optable-nnfunc.js";
 export type { OpEntry } from "./optable-entry.js";
 import {
   type DType, type Tensor, Generator, tensor, full, noGrad,
@@ -66,7 +68,7 @@ export interface Fixture {
 // Op families beyond the core live in test/optable-<family>.ts (entries) with their own fixture
 // script scripts/fixtures/ops_<family>.py writing test/fixtures/ops-<family>.json; add the family's
 // array to FAMILIES below. Every test/fixtures/ops*.json is merged into one fixture map.
-const FAMILIES: readonly (readonly OpEntry[])[] = [FUSED_OPS, FUSED_DENSE_OPS, INDEX_OPS, SORT_OPS, LINALG_OPS, SHAPE_OPS];
+const FAMILIES: readonly (readonly OpEntry[])[] = [FUSED_OPS, FUSED_DENSE_OPS, INDEX_OPS, SORT_OPS, LINALG_OPS, SHAPE_OPS, MATH_OPS, NNFUNC_OPS];
 
 const noGradOp = { differentiable: false };
 

@@ -12,7 +12,7 @@ export interface TrajectoryPoint {
 
 export interface OptimizerCase {
   name: string;
-  optimizer: "SGD" | "Adam" | "AdamW" | "RMSprop" | "Adagrad";
+  optimizer: "SGD" | "Adam" | "AdamW" | "RMSprop" | "Adagrad" | "Adadelta" | "Adamax" | "NAdam" | "RAdam";
   options: Record<string, unknown>;
   groups?: Array<{ params: ("W" | "b")[] } & Record<string, unknown>>;
   trajectory: TrajectoryPoint[];
@@ -23,19 +23,32 @@ export interface OptimizerCase {
 
 export interface SchedulerCase {
   name: string;
-  optimizer: "SGD" | "SGD-two-groups" | "Adam";
+  optimizer: "SGD" | "SGD-two-groups" | "SGD-two-groups-momentum" | "Adam";
   optimizerOptions: Record<string, unknown>;
   scheduler: string;
   options: Record<string, unknown>;
   metrics?: number[];
+  /** Explicit epochs for step(epoch) (null: a plain step()). */
+  epochs?: (number | null)[];
   lrs: number[][];
   momentums: (number | null)[][];
+}
+
+/** One LBFGS run: per outer `step(closure)`, the loss it returned, the parameters and its counters. */
+export interface LbfgsCase {
+  name: string;
+  problem: "regression" | "rosenbrock";
+  options: Record<string, unknown>;
+  trajectory: { loss: number; params: number[][]; funcEvals: number; nIter: number; closureCalls: number }[];
+  /** PyTorch's state_dict() after the first step. */
+  stateDict: { state: Record<string, Record<string, unknown>>; param_groups: Array<Record<string, unknown>> };
 }
 
 export const fixtures = JSON.parse(readFileSync(new URL("./fixtures/optim.json", import.meta.url), "utf8")) as {
   problem: { X: number[][]; Y: number[][]; W0: number[][]; B0: number[]; steps: number };
   optimizers: OptimizerCase[];
   schedulers: SchedulerCase[];
+  lbfgs: LbfgsCase[];
 };
 
 const P = fixtures.problem;
@@ -64,6 +77,10 @@ export function makeOptimizer(name: string, params: optim.Params<any>, options: 
     case "AdamW": return new optim.AdamW(params, options) as unknown as AnyOptim;
     case "RMSprop": return new optim.RMSprop(params, options) as unknown as AnyOptim;
     case "Adagrad": return new optim.Adagrad(params, options) as unknown as AnyOptim;
+    case "Adadelta": return new optim.Adadelta(params, options) as unknown as AnyOptim;
+    case "Adamax": return new optim.Adamax(params, options) as unknown as AnyOptim;
+    case "NAdam": return new optim.NAdam(params, options) as unknown as AnyOptim;
+    case "RAdam": return new optim.RAdam(params, options) as unknown as AnyOptim;
     default: throw new Error(`unknown optimizer ${name}`);
   }
 }

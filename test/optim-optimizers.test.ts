@@ -54,7 +54,7 @@ function run(c: (typeof fixtures.optimizers)[number], strided: boolean, dtype: "
   const opt = makeOptimizer(c.optimizer, paramsFor(c, W, b), c.options);
   const out: { loss: number; W: number[]; b: number[] }[] = [];
   const { fused } = countFused(() => {
-    for (let s = 0; s < fixtures.problem.steps; s++) {
+    for (let s = 0; s < c.trajectory.length; s++) {
       opt.zeroGrad();
       const loss = problemLoss(W, b);
       loss.backward();
@@ -141,6 +141,10 @@ test("parameters without a gradient are left alone and get no state", () => {
     () => new optim.Adam([a, frozen], { lr: 0.1 }),
     () => new optim.AdamW([a, frozen], { lr: 0.1 }),
     () => new optim.RMSprop([a, frozen], { lr: 0.1 }),
+    () => new optim.Adadelta([a, frozen]),
+    () => new optim.Adamax([a, frozen], { lr: 0.1 }),
+    () => new optim.NAdam([a, frozen], { lr: 0.1 }),
+    () => new optim.RAdam([a, frozen], { lr: 0.1 }),
   ]) {
     const opt = make();
     a.grad = tensor([1, 1], { dtype: "float64" });

@@ -45,6 +45,8 @@ for (const c of fixtures.optimizers) {
       for (const [key, value] of Object.entries(entry)) {
         if (key === "step") assert.equal(m[key], value instanceof Tensor ? value.item() : value);
         else if (value === null) assert.equal(m[key], null);
+        // Scalars PyTorch keeps as 0-d tensors (NAdam's mu_product) are numbers here.
+        else if (typeof m[key] === "number") assertClose([m[key] as number], [(value as Tensor).item()], 1e-12, 0, `${c.name} state ${id}.${key}`);
         else assertClose((m[key] as Tensor).data(), (value as Tensor).data(), 1e-6, 1e-12, `${c.name} state ${id}.${key}`);
       }
     }
@@ -148,6 +150,15 @@ test("optimizers reject bad options as PyTorch does, naming the optimizer and op
   assert.throws(() => new optim.RMSprop(ps(), { momentum: -0.5 }), /RMSprop: invalid momentum/);
   assert.throws(() => new optim.Adagrad(ps(), { lrDecay: -1 }), /Adagrad: invalid lrDecay -1/);
   assert.throws(() => new optim.Adagrad(ps(), { initialAccumulatorValue: -1 }), /Adagrad: invalid initialAccumulatorValue/);
+  assert.throws(() => new optim.Adadelta(ps(), { rho: 1.5 }), /Adadelta: invalid rho 1\.5: it must lie in \[0, 1\]/);
+  assert.throws(() => new optim.Adadelta(ps(), { eps: -1 }), /Adadelta: invalid eps -1/);
+  assert.throws(() => new optim.Adamax(ps(), { betas: [0.9, 1] }), /Adamax: invalid beta2 1: betas must lie in \[0, 1\)/);
+  assert.throws(() => new optim.Adamax(ps(), { weightDecay: -1 }), /Adamax: invalid weightDecay -1/);
+  assert.throws(() => new optim.NAdam(ps(), { momentumDecay: -1 }), /NAdam: invalid momentumDecay -1/);
+  assert.throws(() => new optim.NAdam(ps(), { betas: [0.9] as unknown as [number, number] }), /NAdam: betas must be a pair of numbers \[beta1, beta2\], got an array of length 1/);
+  assert.throws(() => new optim.RAdam(ps(), { lr: -1 }), /RAdam: invalid lr -1/);
+  assert.throws(() => new optim.RAdam([{ params: ps(), betas: [-0.1, 0.9] }]), /RAdam: invalid beta1 -0\.1/);
+  assert.throws(() => new optim.NAdam(ps(), { momentum_decay: 1 } as object), /NAdam: unknown option 'momentum_decay'; deeptype spells it 'momentumDecay'/);
   // PyTorch's spelling would silently do nothing in plain JavaScript: it is an error.
   assert.throws(() => new optim.SGD(ps(), { lr: 0.1, weight_decay: 1e-4 } as { lr: number }), /SGD: unknown option 'weight_decay'; deeptype spells it 'weightDecay'/);
   assert.throws(() => new optim.Adam([{ params: ps(), weight_decay: 1e-4 } as { params: Tensor[] }]), /Adam: unknown option 'weight_decay'/);

@@ -41,7 +41,8 @@ function measuredField(net: nn.Module, size: number, i: number): number {
   const rows = g.abs().sum(1).data(), cols = g.abs().sum(0).data();
   const extent = (v: ArrayLike<number>) => {
     const hit = Array.from(v).flatMap((a, k) => (a !== 0 ? [k] : []));
-    return hit[hit.length - 1] - hit[0] + 1;
+    // A transposed conv's output can read no input at all (only its bias): width 0.
+    return hit.length === 0 ? 0 : hit[hit.length - 1] - hit[0] + 1;
   };
   assert.equal(extent(rows), extent(cols));
   return extent(rows);
@@ -126,4 +127,33 @@ test("once a layer mixes every position, later convolutions stay 'all'; layers w
   assert.deepEqual(s.layers.map((l) => l.receptiveField), [3, 3, null, null, null]);
   const lin = summary(new nn.Sequential(new nn.Linear(4, 4), new nn.Unflatten(1, [1, 2, 2]), new nn.MaxPool2d(2)), [4]);
   assert.deepEqual(lin.layers.map((l) => l.receptiveField), [null, null, null]);
+});
+
+test("transposed convolutions, adaptive pools and upsampling: the field is the widest window any output reads", () => {
+  // Output positions of these layers read windows of different widths (a transposed conv's taps
+  // skip inputs, adaptive windows vary, upsampled neighbours share an input), so the reported field
+  // is the widest one: compared with the gradient-reached window at every output position.
+  const nets: [nn.Module, number[]][] = [
+    [new nn.Sequential(new nn.Conv2d(1, 1, 3, { stride: 2 }), new nn.ConvTranspose2d(1, 1, 2, { stride: 2 }), new nn.Conv2d(1, 1, 2)), [3, 3, 5]],
+    [new nn.Sequential(new nn.ConvTranspose2d(1, 1, 4, { stride: 2 }), new nn.Conv2d(1, 1, 3)), [2, 3]],
+    [new nn.Sequential(new nn.ConvTranspose2d(1, 1, 3, { stride: 2, dilation: 2 })), [3]],
+    [new nn.Sequential(new nn.ConvTranspose2d(1, 1, 3, { stride: 3, dilation: 2 })), [1]],
+    [new nn.Sequential(new nn.Conv2d(1, 1, 3), new nn.AdaptiveAvgPool2d(5), new nn.Conv2d(1, 1, 2)), [3, 6, 9]],
+    [new nn.Sequential(new nn.Conv2d(1, 1, 3, { stride: 2 }), new nn.Upsample({ scaleFactor: 2 }), new nn.Conv2d(1, 1, 2)), [3, 3, 5]],
+    [new nn.Sequential(new nn.Conv2d(1, 1, 3, { stride: 2 }), new nn.Upsample({ scaleFactor: 2, mode: "bilinear" }), new nn.Conv2d(1, 1, 2)), [3, 5, 7]],
+  ];
+  for (const [net, expected] of nets) {
+    noGrad(() => {
+      for (const p of net.parameters()) p.fill_(0.1);
+    });
+    const s = summary(net, [1, 18, 18]);
+    assert.deepEqual(s.layers.map((l) => l.receptiveField), expected);
+    const size = s.layers.at(-1)!.outputShape.at(-1)!;
+    let widest = 0;
+    for (let i = 0; i < size; i++) widest = Math.max(widest, measuredField(net, 18, i));
+    assert.equal(widest, expected.at(-1), `${net}`);
+  }
+  // A global average pool mixes every position.
+  const g = summary(new nn.Sequential(new nn.Conv2d(1, 1, 3), new nn.AdaptiveAvgPool2d(1)), [1, 8, 8]);
+  assert.deepEqual(g.layers.map((l) => l.receptiveField), [3, null]);
 });

@@ -20,6 +20,10 @@ export {
   mseLoss, l1Loss, smoothL1Loss, crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv, gaussianKl,
   type Reduction, type CrossEntropyOptions, type NllLossOptions,
 } from "./losses.js";
+export {
+  softplus, relu6, hardswish, hardsigmoid, hardtanh, selu, celu, mish, glu, prelu, rrelu, softmin, softsign, tanhshrink, threshold,
+  logsigmoid, softshrink, hardshrink,
+} from "./functional/activations.js";
 
 /**
  * `linear(x, w, b)`: x·wᵀ + b, with w of shape [out, in] (PyTorch's layout), as one fused op (its

@@ -17,6 +17,10 @@ export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from "./layers/pool
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from "./layers/norm.js";
 export { Dropout, Dropout2d } from "./layers/dropout.js";
 export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softmax, LogSoftmax } from "./layers/activation.js";
+export {
+  Softplus, ReLU6, Hardswish, Hardsigmoid, Hardtanh, SELU, CELU, Mish, GLU, PReLU, RReLU, Softmin, Softsign, Tanhshrink, Threshold,
+  LogSigmoid, Softshrink, Hardshrink, type PReLUOptions, type RReLUOptions,
+} from "./layers/activation-more.js";
 export { Embedding } from "./layers/embedding.js";
 export {
   Loss, MSELoss, L1Loss, SmoothL1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, gaussianKl,
@@ -26,7 +30,7 @@ export type { InterpolateOptions } from "./functional.js";
 export * as functional from "./functional.js";
 export * as init from "./init.js";
 export {
-  RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type RNNLayerOptions, type RNNForwardOptions, type RNNCellOptions,
+  RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNParameterName, type RNNOptions, type RNNLayerOptions, type RNNForwardOptions, type RNNCellOptions,
 } from "./layers/recurrent.js";
 export {
   MultiheadAttention, scaledDotProductAttention, generateSquareSubsequentMask,

@@ -3,7 +3,7 @@
  * allocates and calls the backend), then record a graph node when an input requires grad and grad
  * mode is on. Backends never see gradients; backward rules are written in Tensor ops.
  */
-import { argError } from "../tensor/check.js";
+import { argError, tensorArgError } from "../tensor/check.js";
 import { Node, type AccumulateFn, type BackwardFn } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
@@ -64,6 +64,8 @@ export function withOpTracer<T>(fn: OpTracer, body: () => T): T {
 
 /** Runs `def` on inputs and records it for autograd when needed. */
 export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  // The one place every op's tensor inputs pass: JS callers can hand any op anything.
+  for (let i = 0; i < inputs.length; i++) if (!(inputs[i] instanceof Tensor)) throw tensorArgError(def.name, inputs.length === 1 ? "input" : `input ${i + 1}`, inputs[i]);
   if (isGradEnabled()) for (const t of inputs) if (t.base !== null) refreshView(t);
   let out: Tensor;
   if (tracer === null) out = def.forward(inputs, attrs);
@@ -78,10 +80,24 @@ export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Te
   }
   // Integer and bool results carry no gradient (x.int() of a tensor that requires grad is a constant).
   if (def.backward && isGradEnabled() && isFloating(out.dtype) && inputs.some((t) => t.requiresGrad)) {
+    checkNotInference(def.name, inputs);
     out.gradFn = new Node(def.name, inputs, out, attrs, def.backward, def.backwardInto);
     out.requiresGrad = true;
   }
   return out;
+}
+
+/**
+ * An inference tensor cannot be part of a graph (PyTorch raises when one would be saved for backward;
+ * deeptype raises for every recorded op that reads one, since it cannot tell which rules save it).
+ */
+function checkNotInference(op: string, inputs: readonly Tensor[]): void {
+  const i = inputs.findIndex((t) => t.isInference());
+  if (i < 0) return;
+  throw new Error(
+    `${op}: input ${i} (shape [${inputs[i].shape.join(",")}]) is an inference tensor (made inside inferenceMode) and cannot be used in an op ` +
+      "recorded for autograd; make a normal tensor with x.clone() outside inferenceMode, or compute it under noGrad instead",
+  );
 }
 
 /** A 0-d tensor holding `v`. */

@@ -41,8 +41,8 @@ export type Params<O extends BaseOptions = BaseOptions> = Iterable<Tensor> | Ite
  */
 export type ParamGroup<O extends BaseOptions = BaseOptions> = O & { params: Tensor[] } & Record<string, unknown>;
 
-/** One value of a parameter's state: a buffer tensor, a step count, or null (no buffer yet). */
-export type StateValue = Tensor | number | boolean | null;
+/** One value of a parameter's state: a buffer tensor, a step count, null (no buffer yet), or a list (LBFGS's history). */
+export type StateValue = Tensor | number | boolean | null | StateValue[];
 /**
  * What an optimizer keeps per parameter (momentum buffers, moment estimates, step counts).
  *
@@ -66,9 +66,9 @@ export interface OptimizerStateDict {
   param_groups: Array<Record<string, unknown> & { params: number[] }>;
 }
 
-/** `weightDecay` -> `weight_decay`. */
+/** `weightDecay` -> `weight_decay`; a leading capital stays (LBFGS's `HDiag` -> `H_diag`). */
 export function toSnake(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+  return name.replace(/[A-Z]/g, (c, at: number) => (at === 0 ? c : "_" + c.toLowerCase()));
 }
 
 /** `weight_decay` -> `weightDecay`. */
@@ -273,18 +273,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       if (!p) throw new Error(`${k}: the saved state has an entry for parameter ${idKey}, which no saved param group lists`);
       const s: ParamState = {};
       for (const [key, value] of Object.entries(entry)) {
-        const name = toCamel(key);
-        if (value instanceof Tensor) {
-          // Step counters are scalars (PyTorch keeps them as 0-d tensors); buffers must fit the parameter.
-          if (name === "step") {
-            s[name] = value.item();
-            continue;
-          }
-          if (value.numel() !== p.numel() || (value.ndim !== 0 && value.shape.join() !== p.shape.join())) {
-            throw new Error(`${k}: saved state '${key}' of parameter ${idKey} has shape [${value.shape.join(",")}] but the parameter has shape [${p.shape.join(",")}]; the parameters differ from the ones saved`);
-          }
-          s[name] = noGrad(() => value.detach().to(p.dtype).reshape(p.shape).contiguous().clone());
-        } else s[name] = value;
+        s[toCamel(key)] = this.restoreStateValue(key, value, p, idKey);
       }
       newState.set(p, s);
     }
@@ -295,7 +284,32 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const [key, value] of Object.entries(sg)) if (key !== "params") g[toCamel(key)] = cloneValue(value);
     });
   }
+
+  /** State keys that hold one number (PyTorch keeps them as 0-d tensors): loaded as numbers. */
+  protected scalarStateKeys(): ReadonlySet<string> {
+    return STEP_ONLY;
+  }
+
+  /**
+   * One saved state value, made ready for parameter `p`: scalar keys become numbers, buffers are
+   * copied to `p`'s dtype and shape (and must fit it). LBFGS, whose state is not per element of a
+   * parameter, overrides this.
+   */
+  protected restoreStateValue(key: string, value: StateValue, p: Tensor, idKey: string): StateValue {
+    const k = `${this.kind}.loadStateDict`;
+    if (!(value instanceof Tensor)) return cloneValue(value) as StateValue;
+    if (this.scalarStateKeys().has(toCamel(key))) {
+      if (value.numel() !== 1) throw new Error(`${k}: saved state '${key}' of parameter ${idKey} should hold one number but has shape [${value.shape.join(",")}]`);
+      return value.item();
+    }
+    if (value.numel() !== p.numel() || (value.ndim !== 0 && value.shape.join() !== p.shape.join())) {
+      throw new Error(`${k}: saved state '${key}' of parameter ${idKey} has shape [${value.shape.join(",")}] but the parameter has shape [${p.shape.join(",")}]; the parameters differ from the ones saved`);
+    }
+    return noGrad(() => value.detach().to(p.dtype).reshape(p.shape).contiguous().clone());
+  }
 }
+
+const STEP_ONLY: ReadonlySet<string> = new Set(["step"]);
 
 /**
  * Throws on PyTorch's snake_case spelling of a known option (`weight_decay` for `weightDecay`): in
@@ -417,4 +431,12 @@ export function bufferLike(p: Tensor, value = 0): Tensor {
   const t = Tensor.empty(p.shape, p.dtype);
   if (value !== 0) t.storage.data.fill(value);
   return t;
+}
+
+/** The check of `betas` that Adam's family shares: a pair, each in [0, 1). */
+export function checkBetas(kind: string, betas: unknown): void {
+  checkOption(kind, Array.isArray(betas) && betas.length === 2 && betas.every((b) => typeof b === "number"), `betas must be a pair of numbers [beta1, beta2], got ${describe(betas)}`);
+  const [b1, b2] = betas as [number, number];
+  checkOption(kind, b1 >= 0 && b1 < 1, `invalid beta1 ${b1}: betas must lie in [0, 1), e.g. [0.9, 0.999]`);
+  checkOption(kind, b2 >= 0 && b2 < 1, `invalid beta2 ${b2}: betas must lie in [0, 1), e.g. [0.9, 0.999]`);
 }

@@ -149,9 +149,27 @@ function isTensor(v: unknown): boolean {
  * @example checkTensor("mseLoss", "target", target);
  */
 export function checkTensor(fn: string, arg: string, v: unknown): void {
-  if (isTensor(v)) return;
+  if (!isTensor(v)) throw tensorArgError(fn, arg, v);
+}
+
+/**
+ * The error for a value that should have been a Tensor (what `checkTensor` throws).
+ *
+ * @example throw tensorArgError("relu", "input", "x");
+ */
+export function tensorArgError(fn: string, arg: string, v: unknown): Error {
   const hint = Array.isArray(v) || typeof v === "number" ? " (wrap plain numbers with tensor(...))" : "";
-  throw new Error(`${fn}: ${arg} must be a Tensor, got ${describe(v)}${hint}`);
+  return new Error(`${fn}: ${arg} must be a Tensor, got ${describe(v)}${hint}`);
+}
+
+/**
+ * A dim argument: an integer (the range is checked against the tensor by the caller).
+ *
+ * @example checkIntArg("roll", "shifts", 1);
+ */
+export function checkIntArg(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw argError(fn, arg, "an integer", v);
+  return v;
 }
 
 /** The dtypes a tensor can have. */

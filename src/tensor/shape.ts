@@ -1,5 +1,5 @@
 /** Shape and stride arithmetic shared by the front end and the backends. */
-import { describe } from "./check.js";
+import { argError, describe } from "./check.js";
 
 export type Shape = readonly number[];
 
@@ -40,7 +40,8 @@ export function sameShape(a: Shape, b: Shape): boolean {
 /** Turns a possibly negative dim into 0..ndim-1, or throws naming the op. */
 export function normalizeDim(dim: number, ndim: number, op: string, extra = 0): number {
   const n = ndim + extra;
-  if (!Number.isInteger(dim) || dim < -Math.max(n, 1) || dim >= Math.max(n, 1)) {
+  if (typeof dim !== "number" || !Number.isInteger(dim)) throw argError(op, "dim", "an integer", dim);
+  if ( dim < -Math.max(n, 1) || dim >= Math.max(n, 1)) {
     throw new RangeError(
       `${op}: dimension ${dim} is out of range for a tensor of ${ndim} dimension${ndim === 1 ? "" : "s"} ` +
         `(expected a dim in [${-Math.max(n, 1)}, ${Math.max(n, 1) - 1}])`,
@@ -51,6 +52,7 @@ export function normalizeDim(dim: number, ndim: number, op: string, extra = 0): 
 
 export function normalizeDims(dims: number | readonly number[] | undefined, ndim: number, op: string): number[] {
   if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dims !== "number" && !Array.isArray(dims)) throw argError(op, "dim", "an integer or an array of integers", dims);
   const list = (typeof dims === "number" ? [dims] : [...dims]).map((d) => normalizeDim(d, ndim, op));
   if (new Set(list).size !== list.length) throw new Error(`${op}: dim ${fmt(list)} appears more than once`);
   // A 0-d tensor accepts dim 0 / -1 (as PyTorch) but has no axis to reduce: the result is its value.

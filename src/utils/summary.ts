@@ -4,6 +4,7 @@
  */
 import { Tensor, noGrad, zeros } from "../core.js";
 import type { AnyModule } from "../nn/index.js";
+import { receptiveField, type AxisMap } from "./receptive-field.js";
 
 export interface LayerSummary {
   /** Dotted name as in the state dict (`features.0`). */
@@ -30,21 +31,50 @@ export interface ModelSummary {
   table: string;
 }
 
-type Geometry = { kernelSize?: number | number[]; stride?: number | number[]; dilation?: number | number[] };
+type Geometry = {
+  kernelSize?: number | number[]; stride?: number | number[]; dilation?: number | number[];
+  padding?: number | number[] | "same" | "valid"; outputSize?: number | number[];
+  opts?: { mode?: string; alignCorners?: boolean };
+};
 
-const first = (v: number | number[] | undefined, dflt: number): number => (v === undefined ? dflt : typeof v === "number" ? v : v[0]);
+const last = (v: number | number[] | undefined, dflt: number): number => (v === undefined ? dflt : typeof v === "number" ? v : v[v.length - 1]);
+
+/**
+ * How a layer maps output positions to the input positions they read along the last axis; null
+ * once it mixes every position (Linear, Flatten, a global pool) or when the layer is not known to
+ * be local (a spatial size change without a kernel).
+ */
+function axisMap(type: string, g: Geometry, inSize: number, outSize: number): AxisMap | null {
+  if (type === "Linear" || type === "Flatten") return null;
+  if (type.startsWith("Adaptive")) return outSize === 1 ? null : { kind: "adaptive", inSize, outSize };
+  if (type === "Upsample") {
+    const mode = g.opts?.mode ?? "nearest";
+    if (mode === "nearest") return { kind: "nearest", inSize, outSize };
+    if (mode === "bilinear" || mode === "linear") return { kind: "linear", inSize, outSize, alignCorners: g.opts?.alignCorners ?? false };
+    return null;
+  }
+  if (g.kernelSize === undefined) return inSize === outSize ? { kind: "identity" } : null;
+  const kernel = last(g.kernelSize, 1);
+  const dilation = last(g.dilation, 1);
+  const stride = last(g.stride, kernel);
+  const padding = g.padding === "valid" ? 0 : g.padding === "same" ? Math.floor((dilation * (kernel - 1)) / 2) : last(g.padding, 0);
+  return { kind: type.startsWith("ConvTranspose") ? "transposed" : "window", kernel, stride, dilation, padding };
+}
 
 /**
  * `summary(model, [1, 28, 28])`: runs one zero sample through the model (in eval mode, without
- * gradients) and reports every leaf layer. The receptive field follows r ← r + (k_eff − 1)·j,
- * j ← j·stride through conv and pooling layers, with k_eff = dilation·(k − 1) + 1.
+ * gradients) and reports every leaf layer. The receptive field is the widest input span an output
+ * position reads along the last axis (for conv/pool stacks: r ← r + (k_eff − 1)·j, j ← j·stride,
+ * with k_eff = dilation·(k − 1) + 1); transposed convolutions, adaptive pools and upsampling are
+ * traced exactly (see receptive-field.ts).
  */
 export function summary(model: AnyModule, inputShape: readonly number[]): ModelSummary {
   const names = new Map<AnyModule, string>();
   for (const [name, m] of model.namedModules()) if ([...m.children()].length === 0) names.set(m, name);
   const rows: LayerSummary[] = [];
-  let rf: number | null = 1;
-  let jump = 1;
+  // Each row's field is traced back through the layers before it; null maps end the tracing.
+  const maps: AxisMap[] = [];
+  let local = true;
   const handles = [...names.keys()].map((m) =>
     m.registerForwardHook((mod: AnyModule, args: unknown[], output: unknown) => {
       const input = args[0] as Tensor;
@@ -54,12 +84,9 @@ export function summary(model: AnyModule, inputShape: readonly number[]): ModelS
       // The pass runs one sample, so a tensor's size is its size per sample.
       const perSample = (t: Tensor): number => t.numel();
       let macs = 0;
-      if (g.kernelSize !== undefined && rf !== null) {
-        const k = first(g.kernelSize, 1);
-        const kEff = first(g.dilation, 1) * (k - 1) + 1;
-        rf += (kEff - 1) * jump;
-        jump *= first(g.stride, k);
-      }
+      const map = local ? axisMap(type, g, input.shape.at(-1)!, out.shape.at(-1)!) : null;
+      if (map === null) local = false;
+      else maps.push(map);
       if (type === "Conv2d" || type === "Conv1d") {
         const kernel = (mod as unknown as { weight: Tensor }).weight.shape.slice(1).reduce((a, b) => a * b, 1);
         macs = perSample(out) * kernel;
@@ -68,16 +95,13 @@ export function summary(model: AnyModule, inputShape: readonly number[]): ModelS
         macs = perSample(input) * w.shape.slice(1).reduce((a, b) => a * b, 1);
       } else if (type === "Linear") {
         macs = perSample(out) * g.inFeatures!;
-        rf = null;
-      } else if (type === "Flatten") {
-        rf = null;
       }
       rows.push({
         name: names.get(mod)!,
         type,
         outputShape: out.shape.slice(1),
         params: [...mod.parameters()].reduce((a, p) => a + p.numel(), 0),
-        receptiveField: rf,
+        receptiveField: local ? receptiveField(maps, out.shape.at(-1)!) : null,
         macs,
       });
     }),

@@ -91,6 +91,12 @@ export function validateImage(format: "png" | "jpeg", bytes: Uint8Array, maxPixe
     let pos = 2;
     let size: { width: number; height: number } | null = null;
     let scans = 0;
+    // What the scans may refer to, checked the way libjpeg checks it (Pillow's decoder): a table is
+    // judged when a scan uses it, so a damaged table nobody uses is no error (as in libjpeg).
+    const quant = [false, false, false, false];
+    const huff: (string | null)[][] = [[null, null, null, null], [null, null, null, null]]; // [class][id]: "" valid, else the problem
+    const frame: { id: number; h: number; v: number; q: number }[] = [];
+    let progressive = false;
     for (;;) {
       if (pos >= n) throw new Error(`truncated: the file ends at byte ${n} without an end-of-image marker`);
       if (bytes[pos] !== 0xff) throw new Error(`expected a marker at byte ${pos}, found 0x${bytes[pos].toString(16)}`);
@@ -128,7 +134,12 @@ export function validateImage(format: "png" | "jpeg", bytes: Uint8Array, maxPixe
           const h = hv >> 4, v = hv & 15;
           if (h < 1 || h > 4 || v < 1 || v > 4) throw new Error(`component ${c} has invalid sampling factors ${h}x${v}`);
           if (bytes[pos + 10 + 3 * c] > 3) throw new Error(`component ${c} names quantisation table ${bytes[pos + 10 + 3 * c]} (0-3 exist)`);
+          frame.push({ id: bytes[pos + 8 + 3 * c], h, v, q: bytes[pos + 10 + 3 * c] });
         }
+        // The upsampler handles whole-number ratios only (libjpeg's "fractional sampling not implemented").
+        const maxH = Math.max(...frame.map((c) => c.h)), maxV = Math.max(...frame.map((c) => c.v));
+        if (frame.some((c) => maxH % c.h !== 0 || maxV % c.v !== 0)) throw new Error(`sampling factors ${frame.map((c) => `${c.h}x${c.v}`).join(", ")} are not whole-number ratios`);
+        progressive = m === 0xc2;
         limit(width, height);
         size = { width, height };
       }
@@ -136,6 +147,28 @@ export function validateImage(format: "png" | "jpeg", bytes: Uint8Array, maxPixe
         if (!size) throw new Error("image data (SOS) before the frame header (SOF)");
         const ns = bytes[pos + 2];
         if (ns < 1 || ns > 4 || len !== 6 + 2 * ns) throw new Error(`scan header declares ${ns} components in ${len} bytes`);
+        const ss = bytes[pos + 3 + 2 * ns], se = bytes[pos + 4 + 2 * ns], ah = bytes[pos + 5 + 2 * ns] >> 4, al = bytes[pos + 5 + 2 * ns] & 15;
+        const dcFirst = !progressive || (ss === 0 && ah === 0), usesAc = !progressive || ss !== 0;
+        if (progressive && ((ss === 0 ? se !== 0 : ss > se || se > 63 || ns !== 1) || (ah !== 0 && al !== ah - 1) || al > 13)) {
+          throw new Error(`progressive scan ${scans + 1} has invalid parameters Ss=${ss} Se=${se} Ah=${ah} Al=${al}`);
+        }
+        const inScan = new Set<number>();
+        let blocks = 0;
+        for (let i = 0; i < ns; i++) {
+          const id = bytes[pos + 3 + 2 * i], tables = bytes[pos + 4 + 2 * i];
+          const c = frame.find((x) => x.id === id);
+          if (!c || inScan.has(id)) throw new Error(`scan ${scans + 1} names component id ${id}, which the frame header does not declare${c ? " (or names it twice)" : ""}`);
+          inScan.add(id);
+          blocks += c.h * c.v;
+          if (!quant[c.q]) throw new Error(`component id ${id} uses quantisation table ${c.q}, which is not defined`);
+          for (const [cls, id2, used] of [[0, tables >> 4, dcFirst], [1, tables & 15, usesAc]] as [number, number, boolean][]) {
+            if (!used) continue;
+            const t = id2 > 3 ? null : huff[cls][id2];
+            if (t === null) throw new Error(`scan ${scans + 1} uses ${cls ? "AC" : "DC"} Huffman table ${id2}, which is not defined`);
+            if (t) throw new Error(`${cls ? "AC" : "DC"} Huffman table ${id2} ${t}`);
+          }
+        }
+        if (ns > 1 && blocks > 10) throw new Error(`scan ${scans + 1} has ${blocks} blocks per MCU (at most 10)`);
         scans++;
         // Entropy-coded data runs to the next marker that is neither a stuffed 0xff00 nor a restart.
         let p = pos + len;
@@ -143,6 +176,37 @@ export function validateImage(format: "png" | "jpeg", bytes: Uint8Array, maxPixe
         if (p + 1 >= n) throw new Error(`truncated: the file ends inside the image data (no end-of-image marker)`);
         pos = p;
         continue;
+      }
+      if (m === 0xdb) {
+        // DQT: one or more [precision|id] + 64 (8-bit) or 128 (16-bit) values, filling the segment exactly.
+        for (let p = pos + 2; p < pos + len; ) {
+          const pq = bytes[p] >> 4, tq = bytes[p] & 15;
+          if (pq > 1 || tq > 3) throw new Error(`quantisation table with precision ${pq} and id ${tq} (precision 0-1 and ids 0-3 exist)`);
+          p += 1 + 64 * (pq + 1);
+          if (p > pos + len) throw new Error(`quantisation table ${tq} is cut short by the end of its segment`);
+          quant[tq] = true;
+        }
+      } else if (m === 0xc4) {
+        // DHT: [class|id], 16 code-length counts, the symbols; libjpeg's rules for a usable table.
+        for (let p = pos + 2; p < pos + len; ) {
+          const tc = bytes[p] >> 4, th = bytes[p] & 15;
+          if (tc > 1 || th > 3) throw new Error(`Huffman table with class ${tc} and id ${th} (classes 0-1 and ids 0-3 exist)`);
+          if (p + 17 > pos + len) throw new Error(`Huffman table ${th} is cut short by the end of its segment`);
+          let count = 0, code = 0, problem = "";
+          for (let l = 1; l <= 16; l++) {
+            const k = bytes[p + l];
+            count += k;
+            // Canonical codes of length l: they must fit in l bits and never be all ones.
+            code = (code << 1) + k;
+            if (k && code >= 2 ** l) problem ||= `has more codes of length ${l} than fit`;
+          }
+          if (count > 256 || p + 17 + count > pos + len) throw new Error(`Huffman table ${th} declares ${count} symbols but its segment holds ${pos + len - p - 17}`);
+          if (tc === 0) for (let i = 0; i < count; i++) if (bytes[p + 17 + i] > 15) problem ||= `has symbol ${bytes[p + 17 + i]} (a DC table's symbols are 0-15)`;
+          huff[tc][th] = problem;
+          p += 17 + count;
+        }
+      } else if (m === 0xdd && len !== 4) {
+        throw new Error(`restart interval segment of ${len} bytes (expected 4)`);
       }
       pos += len;
     }

@@ -16,6 +16,7 @@
 import { Tensor, cat, narrow, noGrad, withOpTracer } from "../../core.js";
 import { encodeOnnxModel, ONNX_DTYPE, ATTR_TYPE, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from "./schema.js";
 import { BROADCASTING, EMITTERS, type AttrValue, type Emit, type ValueType } from "./ops.js";
+import { patchRecurrent, type TraceControl } from "./recurrent.js";
 
 /** What the exporter needs of a model: an nn.Module satisfies it (io does not import nn). */
 export interface TraceableModule {
@@ -45,6 +46,8 @@ interface Record_ {
   inputs: readonly Tensor[];
   attrs: unknown;
   output: Tensor;
+  /** Further outputs of a composite op (a recurrent layer's final states). */
+  extra?: Tensor[];
 }
 
 const MIN_OPSET = 13;
@@ -97,13 +100,15 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
   const producer = new Map<Tensor, number>();
   const producedIn = new Map<unknown, number[]>();
   records.ops.forEach((r, i) => {
-    producer.set(r.output, i);
-    if (!producedIn.has(r.output.storage)) producedIn.set(r.output.storage, []);
-    producedIn.get(r.output.storage)!.push(i);
+    for (const o of [r.output, ...(r.extra ?? [])]) {
+      producer.set(o, i);
+      if (!producedIn.has(o.storage)) producedIn.set(o.storage, []);
+      producedIn.get(o.storage)!.push(i);
+    }
   });
   // A detach()ed result is a new Tensor object over an op's output: it depends on that op.
   const producerOf = (t: Tensor): number | undefined =>
-    producer.get(t) ?? (producedIn.get(t.storage) ?? []).find((i) => sameGeometry(records.ops[i].output, t));
+    producer.get(t) ?? (producedIn.get(t.storage) ?? []).find((i) => [records.ops[i].output, ...(records.ops[i].extra ?? [])].some((o) => sameGeometry(o, t)));
   const needed = new Set<number>();
   const stack = [...outputs];
   const seen = new Set<Tensor>();
@@ -197,17 +202,29 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
     const d = t.data();
     if (d.length === 0 || !d.every((v) => Object.is(v, d[0]))) fail("its values are not all equal");
     if (t.ndim !== t2.ndim) fail("its rank changes");
-    const dims = t.shape.map((n, i) => {
-      if (n === t2.shape[i]) return ints([n]);
-      const from = inputs.findIndex((x, j) => dynamicInputAxes(j).some((a) => x.shape[a] === n && alt!.grown[j].shape[a] === t2.shape[i]));
-      if (from < 0) fail(`dim ${i} matches no dynamic input dim`);
-      const axis = dynamicInputAxes(from).find((a) => inputs[from].shape[a] === n)!;
-      const shape = pushNode("Shape", [inputNames[from]], {});
-      return pushNode("Gather", [shape, ints([axis])], { axis: { i: 0 } });
-    });
+    const dims = t.shape.map((n, i) => (n === t2.shape[i] ? ints([n]) : runtimeDim(n, t2.shape[i]) ?? fail(`dim ${i} matches no dynamic input dim`)));
     const value = tensorProto(fresh("fill"), Tensor.fromArray(d.slice(0, 1) as typeof d, [1], t.dtype));
     bind(t, pushNode("ConstantOfShape", [pushNode("Concat", dims, { axis: { i: 0 } })], { value: { t: value } }));
   };
+  /**
+   * A dim whose size follows a dynamic input dim, read at run time ([1] int64: Shape + Gather of the
+   * graph input): the input dim that has size `n` in the traced example and `n2` in the grown one.
+   * Undefined when none or several input dims fit (then the size cannot be told apart).
+   */
+  const runtimeDim = (n: number, n2: number): string | undefined => {
+    const fits = inputs.flatMap((x, j) => dynamicInputAxes(j).filter((a) => x.shape[a] === n && alt!.grown[j].shape[a] === n2).map((a) => [j, a]));
+    // Dims of one symbolic name (x's and h0's "batch") are one size; differently named ones of equal size are ambiguous.
+    if (fits.length === 0 || new Set(fits.map(([j, a]) => dynamic[inputNames[j]][a])).size > 1) return undefined;
+    const [j, a] = fits[0];
+    const key = `${j}/${a}`;
+    let v = dimCache.get(key);
+    if (v === undefined) {
+      v = pushNode("Gather", [pushNode("Shape", [inputNames[j]], {}), ints([a])], { axis: { i: 0 } });
+      dimCache.set(key, v);
+    }
+    return v;
+  };
+  const dimCache = new Map<string, string>();
   const ints = (v: number[]): string => {
     const name = fresh("const");
     initNames.add(name);
@@ -248,6 +265,7 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
       throw new Error(`${where}: op "${r.name}" reads a value broadcast along a dynamic dim, which it does not broadcast itself; export without dynamicAxes`);
     }
     const outName = outputValue.get(r.output) ?? fresh(r.name);
+    const extraNames = (r.extra ?? []).map((t) => outputValue.get(t) ?? fresh(r.name));
     const e: Emit = {
       opset,
       op: r.name,
@@ -257,7 +275,14 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
       alt: other,
       in: (k) => inNames[k],
       out: outName,
+      outs: [outName, ...extraNames],
       ref: (t) => ref(t, r.name),
+      nodeN: (opType, ins, attrs, n) => {
+        const outs = Array.from({ length: n }, () => fresh(opType));
+        nodes.push({ input: ins, output: outs, name: fresh(`${r.name}/${opType}`), opType, attribute: attributes(attrs) });
+        return outs;
+      },
+      initializer: (t, base) => addInitializer(used.has(base) ? fresh(base) : base, t),
       node: (opType, ins, attrs = {}, out) => {
         const o = out ?? fresh(opType);
         nodes.push({ input: ins, output: [o], name: fresh(`${r.name}/${opType}`), opType, attribute: attributes(attrs) });
@@ -270,6 +295,7 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
         return name;
       },
       broadcastPending: () => void pending.add(outName),
+      runtimeDim: (n, n2) => (alt ? runtimeDim(n, n2) : undefined),
       fail: (msg) => {
         throw new Error(`${where}: op "${r.name}": ${msg}`);
       },
@@ -277,6 +303,7 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
     emitter(e);
     if (pendingIn.length && pendingIn.length === inNames.length) pending.add(outName);
     bind(r.output, outName);
+    (r.extra ?? []).forEach((t, k) => bind(t, extraNames[k]));
   });
 
   // Outputs that are not a node's own output (an input passed through, a weight, a repeated value) go through Identity.
@@ -320,10 +347,14 @@ function trace(model: TraceableModule, inputs: Tensor[]): Trace {
   const ops: Record_[] = [];
   const wasTraining = model.training;
   model.train(false);
+  // Recurrent layers record as one op each, their per-step ops muted (./recurrent.ts).
+  const ctl: TraceControl = { muted: 0, record: (r) => ops.push(r) };
+  const restore = patchRecurrent(model, ctl);
   let result: unknown;
   try {
-    result = noGrad(() => withOpTracer((name, ins, attrs, output) => ops.push({ name, inputs: ins, attrs, output }), () => model.call(...(inputs as never[]))));
+    result = noGrad(() => withOpTracer((name, ins, attrs, output) => void (ctl.muted === 0 && ops.push({ name, inputs: ins, attrs, output })), () => model.call(...(inputs as never[]))));
   } finally {
+    restore();
     model.train(wasTraining);
   }
   return { ops, outputs: flattenOutputs(result, "exportOnnx"), grown: inputs };
@@ -425,6 +456,7 @@ function attributes(attrs: Record<string, AttrValue>): OnnxAttribute[] {
     if ("f" in v) return { name, type: ATTR_TYPE.FLOAT, f: v.f };
     if ("ints" in v) return { name, type: ATTR_TYPE.INTS, ints: [...v.ints] };
     if ("floats" in v) return { name, type: ATTR_TYPE.FLOATS, floats: [...v.floats] };
+    if ("strings" in v) return { name, type: ATTR_TYPE.STRINGS, strings: v.strings.map((x) => new TextEncoder().encode(x)) };
     return { name, type: ATTR_TYPE.STRING, s: new TextEncoder().encode(v.s) };
   });
 }

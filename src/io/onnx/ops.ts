@@ -5,11 +5,12 @@
  * no op knows about ONNX and no layer is special-cased: layers export through the ops they run.
  */
 import type { Tensor } from "../../core.js";
+import { emitRecurrent } from "./recurrent.js";
 
 export type ValueType = "float32" | "float64" | "int32" | "bool" | "int64";
 
 /** An ONNX attribute value, tagged by its ONNX type. */
-export type AttrValue = { i: number } | { f: number } | { ints: readonly number[] } | { floats: readonly number[] } | { s: string };
+export type AttrValue = { i: number } | { f: number } | { ints: readonly number[] } | { floats: readonly number[] } | { s: string } | { strings: readonly string[] };
 
 /** What an emitter is given: the traced op and a small graph-building API. */
 export interface Emit {
@@ -25,10 +26,18 @@ export interface Emit {
   in(k: number): string;
   /** The name the op's result must be written to. */
   readonly out: string;
+  /** Names for all results of a composite op (`out` first), e.g. a recurrent layer's output, hN, cN. */
+  readonly outs: readonly string[];
   /** ONNX name of a tensor found in the attributes (indices, masks). */
   ref(t: Tensor): string;
   /** Adds a node; returns its output name (`out` if given, else a fresh one). */
   node(opType: string, inputs: string[], attrs?: Record<string, AttrValue>, out?: string): string;
+  /** Adds a node with `n` outputs; returns their fresh names. */
+  nodeN(opType: string, inputs: string[], attrs: Record<string, AttrValue>, n: number): string[];
+  /** A weight initializer computed at export time (e.g. re-stacked gates), named after `base`. */
+  initializer(t: Tensor, base: string): string;
+  /** A [1] int64 value holding, at run time, the graph-input dim that is `n` when traced and `n2` in the grown trace. */
+  runtimeDim(n: number, n2: number): string | undefined;
   /** Marks the output as not yet full-size along a dynamic dim (only broadcasting ops may read it). */
   broadcastPending(): void;
   /** A constant initializer. */
@@ -93,9 +102,18 @@ function reshapeTo(e: Emit): void {
     }
     return true;
   });
-  if (rest.length > 1) e.fail(`reshape ${JSON.stringify(x)} -> ${JSON.stringify(y)} mixes several dynamic dims; export without dynamicAxes or reshape with the dynamic dim kept in place`);
-  if (rest.length === 1) target[rest[0]] = -1;
-  e.node("Reshape", [e.in(0), ints(e, target)], {}, e.out);
+  if (rest.length <= 1) {
+    if (rest.length === 1) target[rest[0]] = -1;
+    e.node("Reshape", [e.in(0), ints(e, target)], {}, e.out);
+    return;
+  }
+  // Several dynamic dims (a Linear on [batch, time, features] folds and unfolds both): all but one
+  // are read from the graph input they follow, the last inferred; the target shape is built at run time.
+  const parts = target.map((d, i) => {
+    if (!rest.slice(1).includes(i)) return ints(e, [i === rest[0] ? -1 : d]);
+    return e.runtimeDim(y[i], y2![i]) ?? e.fail(`reshape ${JSON.stringify(x)} -> ${JSON.stringify(y)} mixes several dynamic dims and dim ${i} follows no single dynamic input dim; export without dynamicAxes or give the dynamic dims different example sizes (or one name where they are the same dim)`);
+  });
+  e.node("Reshape", [e.in(0), e.node("Concat", parts, { axis: { i: 0 } })], {}, e.out);
 }
 
 /** The permutation a permute view applied, read from the input's and output's geometry. */
@@ -273,5 +291,7 @@ export const EMITTERS: Record<string, Emitter> = {
 
   // ---- indexing (the index tensor is an attribute of the op, and may be a graph input: token ids)
   indexSelect: (e) => void e.node("Gather", [e.in(0), e.ref(e.attrs.index)], { axis: { i: e.attrs.axis } }, e.out),
+  // ---- composite: a whole RNN/LSTM/GRU call, recorded as one op (./recurrent.ts)
+  recurrent: emitRecurrent,
   gather: (e) => void e.node("GatherElements", [e.in(0), e.ref(e.attrs.index)], { axis: { i: e.attrs.axis } }, e.out),
 };

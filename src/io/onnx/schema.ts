@@ -105,11 +105,11 @@ const ModelProto = root.lookupType("onnx.ModelProto");
 export const ONNX_DTYPE = { float32: 1, int32: 6, bool: 9, float64: 11, int64: 7 } as const;
 
 /** ONNX AttributeProto.AttributeType codes. */
-export const ATTR_TYPE = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const ATTR_TYPE = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 /** Plain-object form of the messages, in protobufjs's camelCase field names. */
 export interface OnnxTensor { name: string; dims: number[]; dataType: number; rawData: Uint8Array }
-export interface OnnxAttribute { name: string; type: number; f?: number; i?: number; s?: Uint8Array; t?: OnnxTensor; floats?: number[]; ints?: number[] }
+export interface OnnxAttribute { name: string; type: number; f?: number; i?: number; s?: Uint8Array; t?: OnnxTensor; floats?: number[]; ints?: number[]; strings?: Uint8Array[] }
 export interface OnnxNode { input: string[]; output: string[]; name: string; opType: string; attribute: OnnxAttribute[] }
 export interface OnnxValueInfo { name: string; type: { tensorType: { elemType: number; shape: { dim: ({ dimValue: number } | { dimParam: string })[] } } } }
 export interface OnnxModel {

@@ -12,7 +12,7 @@ import { atomicWriteFile } from "../files.js";
 import { saveWeights, toRecord } from "../checkpoint.js";
 import { saveSafetensors } from "../files.js";
 import { modelPy, TRAIN_DDP_PY } from "./python.js";
-import { pytorchModuleSource, type DescribableModule } from "./describe.js";
+import { describeModule, pytorchModuleSource, type DescribableModule } from "./describe.js";
 
 export { pytorchModuleSource, type DescribableModule };
 
@@ -31,7 +31,7 @@ export interface PytorchExportOptions {
  * @example await exportPytorch(model, "out/", { data: { inputs: xs, targets: ys } }); // then: python3 out/train_ddp.py --spawn 2
  */
 export async function exportPytorch(model: DescribableModule, dir: string, opts: PytorchExportOptions = {}): Promise<string[]> {
-  const source = pytorchModuleSource(model);
+  const source = describeModule(model);
   fs.mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const write = async (name: string, text: string) => {
@@ -39,7 +39,7 @@ export async function exportPytorch(model: DescribableModule, dir: string, opts:
     await atomicWriteFile(f, text);
     files.push(f);
   };
-  await write("model.py", modelPy(source, opts.description ?? `A ${(model as object).constructor.name} exported from deeptype.`));
+  await write("model.py", modelPy(source.expr, opts.description ?? `A ${(model as object).constructor.name} exported from deeptype.`, source.helpers));
   const weights = path.join(dir, "model.safetensors");
   await saveWeights(weights, model.stateDict());
   files.push(weights);

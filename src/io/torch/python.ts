@@ -5,8 +5,39 @@
  * `train_ddp.py` is the same for every model: it continues training under DistributedDataParallel.
  */
 
-/** model.py around the generated `build_model` body. */
-export function modelPy(buildExpr: string, summary: string): string {
+/**
+ * Python classes for deeptype layers that have no PyTorch twin, defined in model.py when the model
+ * uses them. Each computes what the deeptype layer computes, with the same state-dict keys.
+ */
+export const PY_HELPERS: Record<string, string> = {
+  PositionalEncoding: `class PositionalEncoding(nn.Module):
+    """deeptype's nn.PositionalEncoding: x + the sinusoid table pe[:T] (buffer pe [max_len, 1, d_model]), then dropout."""
+
+    def __init__(self, d_model, max_len=5000, dropout=0.1, batch_first=False, persistent=True):
+        super().__init__()
+        self.batch_first = batch_first
+        self.dropout = nn.Dropout(dropout)
+        pos = torch.arange(max_len, dtype=torch.float64).unsqueeze(1)
+        angle = pos * torch.exp(torch.arange(0, d_model, 2, dtype=torch.float64) * (-math.log(10000.0) / d_model))
+        pe = torch.zeros(max_len, d_model, dtype=torch.float64)
+        pe[:, 0::2] = torch.sin(angle)
+        pe[:, 1::2] = torch.cos(angle)[:, : d_model // 2]
+        self.register_buffer("pe", pe.float().unsqueeze(1), persistent=persistent)
+
+    def forward(self, x):
+        t = x.size(1 if x.dim() == 3 and self.batch_first else 0)
+        pe = self.pe[:t]
+        if x.dim() == 2:
+            pe = pe.squeeze(1)
+        elif self.batch_first:
+            pe = pe.transpose(0, 1)
+        return self.dropout(x + pe.to(x.dtype))
+`,
+};
+
+/** model.py around the generated `build_model` body (and the helper classes it uses). */
+export function modelPy(buildExpr: string, summary: string, helpers: Iterable<string> = []): string {
+  const classes = [...helpers].map((h) => `\n\n${PY_HELPERS[h]}`).join("");
   return `"""PyTorch twin of a deeptype model, written by deeptype's exportPytorch.
 
 ${summary}
@@ -17,11 +48,12 @@ loads deeptype's weights strictly, and save_safetensors(path, model.state_dict()
 deeptype's loadWeights reads back.
 """
 import json
+import math
 import struct
 
 import torch
 from torch import nn
-
+${classes}
 
 def build_model():
     return ${buildExpr}
