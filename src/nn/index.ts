@@ -26,6 +26,14 @@ export {
   Loss, MSELoss, L1Loss, SmoothL1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, gaussianKl,
   type Reduction, type CrossEntropyOptions, type NllLossOptions,
 } from "./losses.js";
+export {
+  HuberLoss, MarginRankingLoss, HingeEmbeddingLoss, MultiMarginLoss, MultilabelMarginLoss, MultilabelSoftMarginLoss, SoftMarginLoss,
+  TripletMarginLoss, CosineEmbeddingLoss,
+  type HuberLossOptions, type MarginRankingLossOptions, type HingeEmbeddingLossOptions, type MultiMarginLossOptions,
+  type MultilabelSoftMarginLossOptions, type TripletMarginLossOptions, type CosineEmbeddingLossOptions,
+} from "./losses-margin.js";
+export { PoissonNLLLoss, GaussianNLLLoss, type PoissonNllLossOptions, type GaussianNllLossOptions } from "./losses-nll.js";
+export { CTCLoss, type CtcLossOptions, type CtcLengths } from "./losses-ctc.js";
 export type { InterpolateOptions } from "./functional.js";
 export * as functional from "./functional.js";
 export * as init from "./init.js";
