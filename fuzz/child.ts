@@ -9,7 +9,7 @@ const dir = tmpDir();
 const started = performance.now();
 const tally: Record<string, { inputs: number; errors: number; decoded: number }> = {};
 const findings: { i: number; target: Target; mutation: string; problem: string }[] = [];
-let slowest = { ms: 0, i: -1 };
+let slowest = { ms: 0, i: -1, cpuMs: 0 };
 let peakRss = 0;
 let done = 0;
 // The marker check is only worth something if planted memory does come back uninitialised: count
@@ -25,14 +25,17 @@ try {
     if (i % 100 === 0) plantMarker();
     const input = await makeInput(seed, i, dir);
     send({ type: "start", i, target: input.target, mutation: input.mutation });
-    // CPU time, not wall time: on a loaded machine a process waits for a core, which is not a hang.
+    // Wall time per input, the issue's "no hang over 5 s" (the parent also kills an input that
+    // passes the limit); CPU time is kept for the report, to tell a slow reader from a busy machine.
     const c0 = process.cpuUsage();
+    const t0 = performance.now();
     const out = await runInput(input, dir);
+    const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    const ms = (c.user + c.system) / 1000;
+    const cpuMs = (c.user + c.system) / 1000;
     send({ type: "end", i });
-    if (ms > hangMs) findings.push({ i, target: input.target, mutation: input.mutation, problem: `took ${ms.toFixed(0)} ms of CPU (limit ${hangMs})` });
-    if (ms > slowest.ms) slowest = { ms, i };
+    if (ms > hangMs) findings.push({ i, target: input.target, mutation: input.mutation, problem: `took ${ms.toFixed(0)} ms (${cpuMs.toFixed(0)} ms of CPU; limit ${hangMs} ms)` });
+    if (ms > slowest.ms) slowest = { ms, i, cpuMs };
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const t = (tally[input.target] ??= { inputs: 0, errors: 0, decoded: 0 });
     t.inputs++;
@@ -43,5 +46,5 @@ try {
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
-send({ type: "done", done, markerSelfCheck, tally, findings, slowestMs: slowest.ms, slowestInput: slowest.i, peakRssMb: Math.round(peakRss / 2 ** 20), seconds: (performance.now() - started) / 1000 });
+send({ type: "done", done, markerSelfCheck, tally, findings, slowestMs: slowest.ms, slowestCpuMs: slowest.cpuMs, slowestInput: slowest.i, peakRssMb: Math.round(peakRss / 2 ** 20), seconds: (performance.now() - started) / 1000 });
 process.disconnect();

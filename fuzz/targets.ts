@@ -15,7 +15,10 @@ import { buildModel } from "../src/models/index.js";
 import { readIdx } from "../src/data/datasets/idx.js";
 import { decodeImage } from "../src/data/image/decode.js";
 import { Tensor } from "../src/index.js";
+import { unzipSync, zipSync } from "fflate";
+import { parsePytorch } from "../src/io/pytorch.js";
 import { greyPng, ihdr, pngChunk, pngFile } from "./craft.js";
+import { PICKLE_ATTACKS } from "./pickles.js";
 
 /** A seeded generator (mulberry32): the same seed gives the same inputs on every machine. */
 export function rng(seed: number): () => number {
@@ -29,8 +32,8 @@ export function rng(seed: number): () => number {
   };
 }
 
-export type Target = "safetensors" | "checkpoint" | "idx" | "idx.gz" | "png" | "jpeg";
-export const TARGETS: Target[] = ["safetensors", "checkpoint", "idx", "idx.gz", "png", "jpeg"];
+export type Target = "safetensors" | "checkpoint" | "idx" | "idx.gz" | "png" | "jpeg" | "pt";
+export const TARGETS: Target[] = ["safetensors", "checkpoint", "idx", "idx.gz", "png", "jpeg", "pt"];
 
 /** Bytes planted in freed memory; an output that contains them read memory the file never wrote. */
 export const MARKER = Uint8Array.from([0xde, 0xad, 0x4d, 0x41, 0x52, 0x4b, 0xbe, 0xef]);
@@ -175,6 +178,37 @@ export interface Input {
   bytes: Uint8Array;
 }
 
+/** PyTorch 1.13's own files (scripts/fixtures/interop.py): a state dict with shared and strided storages, and a checkpoint. */
+const ptFiles = (): Record<string, Uint8Array>[] =>
+  once("pt", () => ["state_dict.pt", "checkpoint.pt"].map((f) => unzipSync(new Uint8Array(fs.readFileSync(new URL(`../test/fixtures/interop/${f}`, import.meta.url))))));
+
+/** Re-zips entries the way torch.save does (stored, not compressed). */
+const rezip = (files: Record<string, Uint8Array>): Uint8Array => zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, [v, { level: 0 }]])));
+
+/** A .pt input: the archive's bytes mutated, its pickle mutated or replaced by an attack, or a storage resized. */
+function ptInput(r: Rand): [string, Uint8Array] {
+  const files = ptFiles()[int(r, 2)];
+  const pkl = Object.keys(files).find((k) => k.endsWith("/data.pkl"))!;
+  const k = int(r, 4);
+  if (k === 0) return byteMutation(r, rezip(files));
+  if (k === 1) {
+    const [name, bytes] = byteMutation(r, files[pkl]);
+    return [`pickle ${name}`, rezip({ ...files, [pkl]: bytes })];
+  }
+  if (k === 2) {
+    const [name, make] = PICKLE_ATTACKS[int(r, PICKLE_ATTACKS.length)];
+    return [name, rezip({ ...files, [pkl]: make() })];
+  }
+  // A storage shorter or longer than the pickle says, or missing.
+  const storages = Object.keys(files).filter((f) => f.includes("/data/"));
+  const victim = storages[int(r, storages.length)];
+  const out = { ...files };
+  const how = int(r, 3);
+  if (how === 0) delete out[victim];
+  else out[victim] = how === 1 ? files[victim].subarray(0, Math.max(0, files[victim].length - 1 - int(r, 4))) : new Uint8Array(files[victim].length + 1 + int(r, 64));
+  return [["storage missing", "storage too short", "storage too long"][how], rezip(out)];
+}
+
 /** Makes input `i` of the run with `seed` (deterministic). */
 export async function makeInput(seed: number, i: number, dir: string): Promise<Input> {
   const r = rng(seed * 1_000_003 + i);
@@ -204,6 +238,10 @@ export async function makeInput(seed: number, i: number, dir: string): Promise<I
     const gz = zlib.gzipSync(raw);
     const [name2, bytes] = r() < 0.5 ? ["valid gzip of " + name, gz] : byteMutation(r, gz);
     return { target, mutation: name2, bytes };
+  }
+  if (target === "pt") {
+    const [mutation, bytes] = ptInput(r);
+    return { target, mutation, bytes };
   }
   const bases = target === "png" ? validImages(".png") : validImages(".jpg");
   const base = bases[int(r, bases.length)];
@@ -240,6 +278,7 @@ export async function runInput(input: Input, dir: string): Promise<Outcome> {
       validateRunCheckpoint(state, file, (c) => once(`model-${c.model}`, () => buildModel(c.model).stateDict()));
       return { kind: "decoded" };
     }
+    if (target === "pt") return checkPt(parsePytorch(bytes, "fuzz.pt"));
     if (target === "idx" || target === "idx.gz") {
       const t = readIdx(bytes, `fuzz.${target}`, { maxBytes: 64 * 1024 * 1024 });
       const d = t.data();
@@ -253,9 +292,33 @@ export async function runInput(input: Input, dir: string): Promise<Outcome> {
     if (containsMarker(img.data)) return { kind: "decoded", problem: "pixels hold the freed-memory marker (uninitialised memory)" };
     return { kind: "decoded" };
   } catch (e) {
-    const prefixes = { safetensors: ["safetensors:"], checkpoint: ["safetensors:", "loadCheckpoint:", "resume:"], idx: ["readIdx:"], "idx.gz": ["readIdx:"], png: ["decodeImage:"], jpeg: ["decodeImage:"] }[target];
+    const prefixes = { safetensors: ["safetensors:"], checkpoint: ["safetensors:", "loadCheckpoint:", "resume:"], idx: ["readIdx:"], "idx.gz": ["readIdx:"], png: ["decodeImage:"], jpeg: ["decodeImage:"], pt: ["parsePytorch:", "unpickle:"] }[target];
     return expectError(prefixes, e);
   }
+}
+
+/** A decoded .pt: every tensor's values match its shape and hold nothing the file did not write; walked without recursion. */
+function checkPt(value: unknown): Outcome {
+  const todo = [value];
+  const seen = new Set<unknown>(); // shared references stay shared (as in Python): visit each once
+  while (todo.length) {
+    const v = todo.pop();
+    if (v === null || typeof v !== "object" || seen.has(v)) continue;
+    seen.add(v);
+    if (seen.size > 1_000_000) return { kind: "decoded", problem: "the decoded value has more than a million parts" };
+    if (v instanceof Tensor) {
+      // Every element a view reaches lies in its storage (a stride-0 view of 2^62 elements is valid
+      // in PyTorch too, so only views small enough to copy are copied).
+      let last = v.offset;
+      v.shape.forEach((d, i) => (last += d === 0 ? -Infinity : (d - 1) * v.strides[i]));
+      if (last >= v.storage.data.length) return { kind: "decoded", problem: `a view of shape [${v.shape}] reaches element ${last} of a storage of ${v.storage.data.length}` };
+      if (v.numel() <= 1_000_000 && v.contiguous().data().length !== v.numel()) return { kind: "decoded", problem: `a tensor of shape [${v.shape}] has the wrong number of values` };
+      if (containsMarker(v.storage.data)) return { kind: "decoded", problem: "a tensor holds the freed-memory marker" };
+    } else if (Array.isArray(v)) todo.push(...v);
+    else if (v instanceof Map) todo.push(...v.values());
+    else if (v && typeof v === "object" && !ArrayBuffer.isView(v)) todo.push(...Object.values(v));
+  }
+  return { kind: "decoded" };
 }
 
 /** Fills freed memory with MARKER: buffers from Node's unsafe pool and typed arrays, then dropped. */

@@ -10,10 +10,11 @@ export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, bernoulli,
   type CreateOptions, type RandomOptions,
 } from "./tensor/creation.js";
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceMode } from "./autograd/grad-mode.js";
 export { backward, grad, type BackwardOptions } from "./autograd/engine.js";
 export { gradcheck, type GradcheckOptions } from "./autograd/gradcheck.js";
-export type { Node, Saved } from "./autograd/node.js";
+export type { Node, Saved, GradHook } from "./autograd/node.js";
+export * as autograd from "./autograd/namespace.js";
 export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";
 export { defineOp, apply, withOpTracer, type OpDef, type OpTracer } from "./ops/op.js";
 export {

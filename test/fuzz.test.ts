@@ -1,10 +1,14 @@
 // A short run of the fuzz harness (fuzz/run.ts) as part of npm test: ~2,000 mutated safetensors,
-// checkpoint, IDX, PNG and JPEG files, each ending in a reader's Error or a self-consistent decode,
-// none hanging (5 s watchdog), crashing (1.5 GB heap cap) or returning planted freed memory.
+// checkpoint, IDX, PNG, JPEG and PyTorch .pt files, each ending in a reader's Error or a self-consistent
+// decode, none taking over 5 s of wall time, crashing (1.5 GB heap cap) or returning planted freed memory.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runFuzz } from "../fuzz/run.js";
+import fs from "node:fs";
+import { unzipSync, zipSync } from "fflate";
 import { MARKER, containsMarker } from "../fuzz/targets.js";
+import { PICKLE_ATTACKS } from "../fuzz/pickles.js";
+import { io, Tensor } from "../src/index.js";
 
 test("the freed-memory marker check finds the marker and nothing else", () => {
   const a = new Uint8Array(64);
@@ -26,7 +30,7 @@ test("fuzz: 2,000 hostile inputs (seed 1), every outcome a reader's Error or a c
   // Planted memory does come back through uninitialised allocations, so a decoder that returned such
   // memory would show the marker (on this machine 18 of 20 allocations held it).
   assert.ok((r.markerSelfCheck ?? 0) >= 1, `marker self-check ${r.markerSelfCheck}`);
-  for (const t of ["safetensors", "checkpoint", "idx", "idx.gz", "png", "jpeg"]) {
+  for (const t of ["safetensors", "checkpoint", "idx", "idx.gz", "png", "jpeg", "pt"]) {
     const s = r.tally[t];
     assert.ok(s && s.errors > 0, `${t}: some inputs are rejected`);
     // With seed 1, each target's first 100 inputs include decodable ones (the mutations are not all fatal).
@@ -34,4 +38,53 @@ test("fuzz: 2,000 hostile inputs (seed 1), every outcome a reader's Error or a c
   }
   assert.ok(r.slowestMs < 5000, `slowest input took ${r.slowestMs} ms`);
   assert.ok(r.peakRssMb < 1536, `peak RSS ${r.peakRssMb} MB`);
+});
+
+test("the 5 s rule is wall time per input: a slow input is a finding, an unfinished one is killed and named", async () => {
+  // The same harness with the limit lowered to 1 µs: every input passes it, so each is a finding.
+  const slow = await runFuzz({ seed: 1, count: 8, seconds: 30, hangMs: 0.001, watchdogMs: 60_000 });
+  assert.equal(slow.failure, undefined);
+  assert.equal(slow.findings.length, 8);
+  assert.match(slow.findings[0].problem, /^took \d+ ms \(\d+ ms of CPU; limit 0.001 ms\)$/);
+  // The parent kills a child whose input has not finished when the watchdog fires, and names it.
+  const hung = await runFuzz({ seed: 1, count: 50, seconds: 30, watchdogMs: 1 });
+  assert.match(hung.failure ?? "", /^hang: input \d+ \(\w[\w.]*, [^)]*\) did not finish in 1 ms; reproduce with --seed 1$/);
+});
+
+test(".pt: each hand-made hostile pickle ends in the reader's Error naming the problem, or decodes as PyTorch would", () => {
+  const files = unzipSync(new Uint8Array(fs.readFileSync(new URL("./fixtures/interop/state_dict.pt", import.meta.url))));
+  const expected: Record<string, RegExp> = {
+    "pickle calls posix.system": /^unpickle: a\.pt: refusing to load global posix\.system/,
+    "pickle calls builtins.eval via STACK_GLOBAL": /refusing to load global builtins\.eval/,
+    "pickle INST opcode": /unsupported opcode 0x69/,
+    "pickle unknown opcode": /unsupported opcode 0xff/,
+    "pickle nested 200,000 lists deep": /^parsePytorch: a\.pt: "0\.0\.0.*" is nested more than 1000 levels deep$/,
+    "pickle nested 100,000 tuples deep": /is nested more than 1000 levels deep/,
+    "pickle list containing itself": /^parsePytorch: a\.pt: "0" contains itself \(a cycle\)/,
+    "pickle dict containing itself": /"self" contains itself/,
+    "pickle BINUNICODE8 of 2^62 bytes": /length 4611686018427387904 at byte 3 is beyond the pickle's 15 bytes/,
+    "pickle BINBYTES8 of 2^40 bytes": /length 1099511627776 at byte 3 is beyond/,
+    "pickle LONG4 of 2^31-1 bytes": /truncated at byte 7: needs 2147483647 more bytes/,
+    "pickle FRAME of 2^62 bytes": /length 4611686018427387904/,
+    "pickle GET of an unset memo slot": /memo entry 123456 read at byte 6 was never stored/,
+    "pickle stack underflow": /stack underflow at byte 2/,
+    "pickle MARK never closed": /STOP with 0 values on the stack/,
+  };
+  for (const [name, make] of PICKLE_ATTACKS) {
+    const bytes = zipSync(Object.fromEntries(Object.entries({ ...files, "state_dict/data.pkl": make() }).map(([k, v]) => [k, [v, { level: 0 }]])) as never);
+    const t0 = performance.now();
+    if (name === "pickle exponential sharing") {
+      // 2^48 leaves by reference: shared in the result as in Python, converted once each.
+      let v = io.parsePytorch(bytes, "a.pt") as unknown[];
+      for (let k = 0; k < 48; k++) {
+        assert.equal(v[0], v[1]);
+        v = v[0] as unknown[];
+      }
+      assert.equal(v, 1);
+    } else if (name === "pickle huge stride-0 view") {
+      const t = io.parsePytorch(bytes, "a.pt") as Tensor;
+      assert.deepEqual([t.shape, t.strides], [[2 ** 31 - 1, 2 ** 31 - 1], [0, 0]]);
+    } else assert.throws(() => io.parsePytorch(bytes, "a.pt"), (e: Error) => !(e instanceof TypeError) && !(e instanceof RangeError) && expected[name].test(e.message), name);
+    assert.ok(performance.now() - t0 < 5000, `${name} took ${performance.now() - t0} ms`);
+  }
 });

@@ -150,32 +150,57 @@ export function parsePytorch(bytes: Uint8Array, source = "<bytes>"): unknown {
     };
   }
   const value = unpickle(files[pkls[0]], { globals, persistentLoad, source });
-  return materialize(value, "", where);
+  return materialize(value, where);
 }
 
-function materialize(v: unknown, path: string, where: string): unknown {
-  if (v instanceof PendingTensor) {
-    const ref = v.storage;
-    if (!ref.decoded) {
-      const data = decode(ref.code, ref.bytes, 0, ref.numel, (msg) => {
-        throw new Error(`${where}: tensor "${path}": ${msg}; convert it in PyTorch first (e.g. t.to(torch.int32)) if the values allow`);
-      });
-      ref.decoded = { data, version: 0 };
+/** Python's default recursion limit: `torch.load` fails on deeper nesting too, and no state dict comes close. */
+const MAX_DEPTH = 1000;
+
+/**
+ * Turns the unpickled value into deeptype values. A hostile pickle can nest values a million deep,
+ * make a list contain itself, or share references so that a tree of 2^48 leaves fits in a few
+ * hundred bytes: nesting is bounded, a cycle is an error, and each shared value is converted once
+ * and shared in the result (as Python shares it), so the work is linear in the pickle's size.
+ */
+function materialize(root: unknown, where: string): unknown {
+  const done = new Map<unknown, unknown>();
+  const open = new Set<unknown>();
+  const walk = (v: unknown, path: string, depth: number): unknown => {
+    if (depth > MAX_DEPTH) throw new Error(`${where}: "${path.slice(0, 80)}…" is nested more than ${MAX_DEPTH} levels deep`);
+    if (v === null || typeof v !== "object") return v;
+    if (done.has(v)) return done.get(v);
+    if (open.has(v)) throw new Error(`${where}: "${path}" contains itself (a cycle); a saved state dict never does`);
+    open.add(v);
+    const out = convert(v, path, depth);
+    open.delete(v);
+    done.set(v, out);
+    return out;
+  };
+  const convert = (v: object, path: string, depth: number): unknown => {
+    if (v instanceof PendingTensor) {
+      const ref = v.storage;
+      if (!ref.decoded) {
+        const data = decode(ref.code, ref.bytes, 0, ref.numel, (msg) => {
+          throw new Error(`${where}: tensor "${path}": ${msg}; convert it in PyTorch first (e.g. t.to(torch.int32)) if the values allow`);
+        });
+        ref.decoded = { data, version: 0 };
+      }
+      return new Tensor(ref.decoded, v.shape, v.strides, v.offset, READ_CODES[ref.code].into!);
     }
-    return new Tensor(ref.decoded, v.shape, v.strides, v.offset, READ_CODES[ref.code].into!);
-  }
-  if (v instanceof PyDict) {
-    const keys = [...v.keys()];
-    const at = (k: unknown) => (path ? `${path}.${String(k)}` : String(k));
-    if (keys.every((k) => typeof k === "string")) {
-      const out: Record<string, unknown> = {};
-      // defineProperty, so a key like "__proto__" is data, not a prototype change.
-      for (const [k, x] of v) Object.defineProperty(out, k as string, { value: materialize(x, at(k), where), enumerable: true, writable: true, configurable: true });
-      return out;
+    if (v instanceof PyDict) {
+      const keys = [...v.keys()];
+      const at = (k: unknown) => (path ? `${path}.${String(k)}` : String(k));
+      if (keys.every((k) => typeof k === "string")) {
+        const out: Record<string, unknown> = {};
+        // defineProperty, so a key like "__proto__" is data, not a prototype change.
+        for (const [k, x] of v) Object.defineProperty(out, k as string, { value: walk(x, at(k), depth + 1), enumerable: true, writable: true, configurable: true });
+        return out;
+      }
+      return new Map([...v].map(([k, x]) => [k, walk(x, at(k), depth + 1)]));
     }
-    return new Map([...v].map(([k, x]) => [k, materialize(x, at(k), where)]));
-  }
-  if (Array.isArray(v)) return v.map((x, i) => materialize(x, path ? `${path}.${i}` : String(i), where));
-  if (v instanceof PyGlobal) throw new Error(`${where}: "${path}" is the global ${v.name}, not data`);
-  return v;
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, path ? `${path}.${i}` : String(i), depth + 1));
+    if (v instanceof PyGlobal) throw new Error(`${where}: "${path}" is the global ${v.name}, not data`);
+    return v;
+  };
+  return walk(root, "", 0);
 }

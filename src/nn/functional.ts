@@ -21,6 +21,12 @@ export {
   type Reduction, type CrossEntropyOptions, type NllLossOptions,
 } from "./losses.js";
 export {
+  huberLoss, marginRankingLoss, hingeEmbeddingLoss, multiMarginLoss, multilabelMarginLoss, multilabelSoftMarginLoss, softMarginLoss,
+  tripletMarginLoss, cosineEmbeddingLoss,
+} from "./losses-margin.js";
+export { poissonNllLoss, gaussianNllLoss } from "./losses-nll.js";
+export { ctcLoss } from "./losses-ctc.js";
+export {
   softplus, relu6, hardswish, hardsigmoid, hardtanh, selu, celu, mish, glu, prelu, rrelu, softmin, softsign, tanhshrink, threshold,
   logsigmoid, softshrink, hardshrink,
 } from "./functional/activations.js";

@@ -38,11 +38,19 @@ export {
   Loss, MSELoss, L1Loss, SmoothL1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, gaussianKl,
   type Reduction, type CrossEntropyOptions, type NllLossOptions,
 } from "./losses.js";
+export {
+  HuberLoss, MarginRankingLoss, HingeEmbeddingLoss, MultiMarginLoss, MultilabelMarginLoss, MultilabelSoftMarginLoss, SoftMarginLoss,
+  TripletMarginLoss, CosineEmbeddingLoss,
+  type HuberLossOptions, type MarginRankingLossOptions, type HingeEmbeddingLossOptions, type MultiMarginLossOptions,
+  type MultilabelSoftMarginLossOptions, type TripletMarginLossOptions, type CosineEmbeddingLossOptions,
+} from "./losses-margin.js";
+export { PoissonNLLLoss, GaussianNLLLoss, type PoissonNllLossOptions, type GaussianNllLossOptions } from "./losses-nll.js";
+export { CTCLoss, type CtcLossOptions, type CtcLengths } from "./losses-ctc.js";
 export type { InterpolateOptions, InterpolateMode } from "./functional.js";
 export * as functional from "./functional.js";
 export * as init from "./init.js";
 export {
-  RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type RNNLayerOptions, type RNNForwardOptions, type RNNCellOptions,
+  RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNParameterName, type RNNOptions, type RNNLayerOptions, type RNNForwardOptions, type RNNCellOptions,
 } from "./layers/recurrent.js";
 export {
   MultiheadAttention, scaledDotProductAttention, generateSquareSubsequentMask,
