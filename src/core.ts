@@ -11,8 +11,8 @@ export {
   type CreateOptions, type RandomOptions,
 } from "./tensor/creation.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceMode } from "./autograd/grad-mode.js";
-export { backward, grad, type BackwardOptions } from "./autograd/engine.js";
-export { gradcheck, type GradcheckOptions } from "./autograd/gradcheck.js";
+export { backward, grad, type BackwardOptions, type BackwardCallOptions } from "./autograd/engine.js";
+export { gradcheck, gradgradcheck, type GradcheckOptions, type GradgradcheckOptions } from "./autograd/gradcheck.js";
 export type { Node, Saved, GradHook } from "./autograd/node.js";
 export * as autograd from "./autograd/namespace.js";
 export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";
