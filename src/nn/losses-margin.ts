@@ -9,9 +9,10 @@
  * each loss below uses the one its PyTorch kernel does, and the fixtures hold kink cases.
  */
 import { checkTensor, describe } from "../tensor/check.js";
-import { Tensor, where, isFloating, norm, minimum } from "../core.js";
+import { Tensor, where, isFloating, minimum } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 import { logsigmoid } from "./functional/activations.js";
+import { pairwiseDistance } from "./functional/normalization.js";
 import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, readLossOptions, Loss } from "./losses.js";
 
 function checkFloatInput(op: string, arg: string, x: Tensor): void {
@@ -270,9 +271,9 @@ export interface TripletMarginLossOptions extends LossOptions {
   swap?: boolean;
 }
 
-/** ‖x1 − x2 + eps‖_p over the last dim: PyTorch's pairwise_distance, which its triplet loss uses. */
+/** ‖x1 − x2 + eps‖_p over the last dim: PyTorch's triplet loss measures with pairwise_distance. */
 function pairDistance(x1: Tensor, x2: Tensor, p: number, eps: number): Tensor {
-  return norm(x1.sub(x2).add(eps), p, -1);
+  return pairwiseDistance(x1, x2, { p, eps });
 }
 
 /**
