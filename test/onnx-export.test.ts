@@ -180,6 +180,9 @@ test("onnx: RNN/LSTM/GRU export as ONNX's own operators and run at sequence leng
   // PyTorch's packed-sequence lengths are not traced: a clear error.
   const padded = new Fn2(new nn.GRU(2, 3));
   assert.throws(() => io.toOnnxBytes(padded, [randn([4, 2, 2])]), /exportOnnx: GRU "rnn" was called with lengths \(a padded batch\); .* call it without lengths when exporting/);
+  // The forward swapped in for the trace is gone afterwards, after a failed export too.
+  assert.ok(!Object.hasOwn(padded.rnn, "forward") && !Object.hasOwn(tagger.rnn, "forward"));
+  assert.equal(padded.rnn.forward, nn.GRU.prototype.forward);
 });
 
 class Fn2 extends nn.Module<[Tensor], Tensor> {
