@@ -19,7 +19,7 @@ export { backend, setBackend, getBackend, listBackends, registerBackend } from "
 export { defineOp, apply, withOpTracer, type OpDef, type OpTracer } from "./ops/op.js";
 export {
   contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand, sumTo,
-  narrow, select, slice, split, unbind, chunk, cat, stack, flip, repeat, pad,
+  narrow, select, slice, split, unbind, chunk, cat, stack, flip, repeat, pad, type PadMode,
 } from "./ops/shape.js";
 export {
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, reciprocal, square,
