@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Checks the published build: runs `npm run build`, then imports dist/src/index.js from plain
-// JavaScript (no tsx, no TypeScript) and runs a tiny autograd example, asserting its values.
+// JavaScript (no tsx, no TypeScript) and runs a tiny autograd example, asserting its values; then
+// compiles a TypeScript consumer against the published .d.ts files ("deeptype" and "deeptype/node"
+// through package.json's exports) the strict way a user's project may: lib es2022 only (no DOM),
+// types ["node"], skipLibCheck false.
 //
 //   node scripts/check-dist.mjs            # builds, then checks
 //   node scripts/check-dist.mjs --no-build # checks an existing dist/
-import { execSync } from "node:child_process";
+import { execSync, execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 import assert from "node:assert/strict";
@@ -39,3 +43,33 @@ const out = conv2d(randn([1, 2, 5, 5]), randn([3, 2, 3, 3]), null, { padding: 1 
 assert.deepEqual(out.shape, [1, 3, 5, 5]);
 console.log(String(W));
 console.log("check-dist: dist/src/index.js imports from plain JavaScript and its autograd works");
+
+// The consumer sits inside the package so that "deeptype" resolves to this build by self-reference.
+const dir = join(root, "dist", "types-check");
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
+  compilerOptions: {
+    target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["es2022"], types: ["node"],
+    strict: true, skipLibCheck: false, noEmit: true,
+  },
+  files: ["consumer.ts"],
+}, null, 2));
+writeFileSync(join(dir, "consumer.ts"), `
+import { tensor, randn, randint, nn, data, autograd, inferenceMode, type Tensor } from "deeptype";
+import * as nodeEntry from "deeptype/node";
+const x: Tensor = randn([8, 3]);
+const ds = new data.TensorDataset(x, randint(0, 2, [8]));
+for (const [xb, yb] of new data.DataLoader(ds, { batchSize: 4 })) { const s: Tensor = xb.add(yb); void s; }
+const lstm = new nn.LSTM(3, 4, { bidirectional: true });
+const w: Tensor = lstm.weight_hh_l0_reverse;
+class Square extends autograd.Function {
+  static override forward(ctx: autograd.FunctionCtx, a: Tensor): Tensor { ctx.saveForBackward(a); return a.square(); }
+  static override backward(ctx: autograd.FunctionCtx, g: Tensor): Tensor { const [a] = ctx.savedTensors; return g.mul(a!).mul(2); }
+}
+const y: Tensor = Square.apply(tensor([1, 2], { requiresGrad: true }));
+const j: Tensor = autograd.functional.jacobian((a: Tensor) => a.exp(), tensor([1, 2]));
+const z: Tensor = inferenceMode(() => x.mul(2));
+void w; void y; void j; void z; void nodeEntry;
+`);
+execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { cwd: root, stdio: "inherit" });
+console.log("check-dist: the published .d.ts files compile in a consumer with lib es2022, types node and skipLibCheck false");

@@ -32,30 +32,39 @@ export { type CreateOptions, type RandomOptions } from "./tensor/creation.js";
 export const {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, bernoulli,
 } = guardAll(creationOps, "", ["tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm"]);
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
-export { type BackwardOptions } from "./autograd/engine.js";
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceMode } from "./autograd/grad-mode.js";
+export { type BackwardOptions, type BackwardCallOptions } from "./autograd/engine.js";
 export const { backward, grad } = guardAll(engineModule, "", ["backward", "grad"]);
-export { type GradcheckOptions } from "./autograd/gradcheck.js";
-export const { gradcheck } = guardAll(gradcheckModule, "", ["gradcheck"]);
-export type { Node, Saved } from "./autograd/node.js";
+export { type GradcheckOptions, type GradgradcheckOptions } from "./autograd/gradcheck.js";
+export const { gradcheck, gradgradcheck } = guardAll(gradcheckModule, "", ["gradcheck", "gradgradcheck"]);
+export type { Node, Saved, GradHook } from "./autograd/node.js";
+export * as autograd from "./autograd/namespace.js";
 export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";
 export { defineOp, apply, withOpTracer, type OpDef, type OpTracer } from "./ops/op.js";
 // The ops are exported through the public entry layer (guardAll, src/tensor/check.ts): a non-tensor
 // input or a wrong argument JavaScript itself would trip over is an Error naming the op, what it got
 // and what it takes. The functions whose first argument is not a tensor are listed with their module.
+export { type PadMode } from "./ops/shape.js";
 export const {
-  contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand, sumTo, narrow, select, slice, split, unbind, chunk, cat, stack, flip, repeat, pad,
+  contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand,
+  sumTo, narrow, select, slice, split, unbind, chunk, cat, stack, flip, repeat, pad,
 } = guardAll(shapeOps, "", ["cat", "stack"]);
 export const {
-  neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder, atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan, clampMin, clampMax, trunc, floorDivide,
+  neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round,
+  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder,
+  atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan, clampMin, clampMax,
+  trunc, floorDivide,
 } = guardAll(elementwiseOps, "");
 export { type NanToNumOptions, type CloseOptions } from "./ops/math.js";
 export const {
-  tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, frac, erfc, erfinv, lgamma, digamma, sinc, deg2rad, rad2deg, isinf, isposinf, isneginf, signbit, fmod, hypot, logaddexp, xlogy, copysign, heaviside, lerp, nanToNum, isclose, allclose, equal,
+  tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, frac, erfc, erfinv, lgamma, digamma, sinc,
+  deg2rad, rad2deg, isinf, isposinf, isneginf, signbit, fmod, hypot, logaddexp, xlogy, copysign, heaviside, lerp,
+  nanToNum, isclose, allclose, equal,
 } = guardAll(mathOps, "");
 export { type ValuesIndices } from "./ops/reduce.js";
 export const {
-  sum, mean, var_: variance, std, prod, amax, amin, argmax, argmin, max, min, norm, logsumexp, cumsum, softmax, logSoftmax,
+  sum, mean, var_: variance, std, prod, amax, amin, argmax, argmin, max, min, norm, logsumexp, cumsum, softmax,
+  logSoftmax,
 } = guardAll(reduceOps, "");
 export const {
   matmul, mm, bmm, dot, outer, linear,
@@ -77,6 +86,7 @@ export const {
 export const {
   cumprod, cummax, cummin, logcumsumexp, any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc,
 } = guardAll(scanOps, "");
+export type { ValuesIndicesTuple, MinMaxTuple } from "./ops/named-tuple.js";
 export { type ScaleOptions } from "./ops/linalg.js";
 export const {
   diagonal, diagEmbed, diag, trace, mv, addmm, addbmm, baddbmm, addmv, addr, tensordot, kron, cross, cdist,
@@ -86,7 +96,8 @@ export const {
 } = guardAll(einsumOps, "", ["einsum"]);
 export const linalg = guardAll(linalgNamespaceOps, "linalg");
 export const {
-  movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d, atleast3d, hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,
+  movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,
+  atleast3d, hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,
 } = guardAll(shapeMoreOps, "", ["hstack", "vstack", "dstack", "columnStack", "atleast1d", "atleast2d", "atleast3d"]);
 export { type Conv2dOptions, type ConvTranspose2dOptions } from "./ops/conv.js";
 export const {

@@ -57,6 +57,36 @@ test("RandomSampler with replacement: uniform over every index", () => {
   assert.ok(chiSquare(counts, [0.2, 0.2, 0.2, 0.2, 0.2]) < CRIT[4], `counts ${counts}`);
 });
 
+test("RandomSampler yields exactly numSamples dataset indices, with and without replacement", () => {
+  for (const replacement of [false, true]) {
+    for (const numSamples of [1, 4, 5, 11, 23]) {
+      const drawn = [...new RandomSampler(5, { replacement, numSamples, generator: new Generator(numSamples) })];
+      assert.equal(drawn.length, numSamples, `replacement ${replacement}, numSamples ${numSamples}`);
+      for (const i of drawn) assert.ok(Number.isInteger(i) && i >= 0 && i < 5, `drawn ${i} is not an index of a 5-item dataset`);
+      if (!replacement) {
+        // Without replacement: whole permutations back to back, so index i appears floor or ceil(numSamples / 5) times.
+        for (let i = 0; i < 5; i++) {
+          const c = drawn.filter((d) => d === i).length;
+          assert.ok(c === Math.floor(numSamples / 5) || c === Math.ceil(numSamples / 5), `index ${i} drawn ${c} times in ${numSamples}`);
+        }
+      }
+    }
+  }
+});
+
+test("RandomSampler with replacement draws independently: a window of n draws holds n(1 - (1 - 1/n)^n) distinct indices on average", () => {
+  // A permutation would give exactly n distinct; independent uniform draws give 6.513 of 10 on
+  // average with a per-window standard deviation below 1, so the mean of 400 windows lies within
+  // 0.05 of 6.513 (1 sd); the bound 0.3 is 6 sd.
+  const n = 10;
+  const windows = 400;
+  const drawn = [...new RandomSampler(n, { replacement: true, numSamples: n * windows, generator: new Generator(5) })];
+  let distinct = 0;
+  for (let w = 0; w < windows; w++) distinct += new Set(drawn.slice(w * n, (w + 1) * n)).size;
+  const expected = n * (1 - (1 - 1 / n) ** n);
+  assert.ok(Math.abs(distinct / windows - expected) < 0.3, `mean distinct per window ${distinct / windows}, expected ${expected}`);
+});
+
 test("SubsetRandomSampler: a permutation of the given indices; bad indices are named", () => {
   const s = new SubsetRandomSampler(new Int32Array([7, 3, 9]), { generator: new Generator(1) });
   assert.equal(s.length, 3);

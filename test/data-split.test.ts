@@ -250,3 +250,16 @@ test("stratified, random cases: every class count is its quota n_c·size/n round
     }
   }
 });
+
+test("stratified: a split's left-over items go to the classes with the largest fractional quota (largest remainder)", () => {
+  // 29 of class A and 21 of class B into [5, 45]: quotas A 2.9 | 26.1 and B 2.1 | 18.9. Floored,
+  // each split is one item short; rounding up the larger fraction (A in split 0, B in split 1) is
+  // the rounding closest to the quotas. Rounding up A in split 1 and B in split 0 would also give
+  // floor-or-ceil counts with exact sizes, but 0.9 further from them.
+  const labels = [...Array(29).fill("A"), ...Array(21).fill("B")];
+  for (let seed = 0; seed < 3; seed++) {
+    const parts = randomSplit(numbers(50), [0.1, 0.9], { generator: new Generator(seed), stratify: (i) => labels[i] }).map(itemsOf);
+    const counts = parts.map((p) => ["A", "B"].map((c) => p.filter((i) => labels[i] === c).length));
+    assert.deepEqual(counts, [[3, 2], [26, 19]], `seed ${seed}`);
+  }
+});

@@ -1,9 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, io, models, randn, randint, manualSeed, cat, Tensor } from "../src/index.js";
+import { nn, io, models, randn, randint, manualSeed, cat, tensor, Tensor } from "../src/index.js";
 import { runOnnx, maxRelError } from "./onnx-helpers.js";
 import { saveWeights } from "../src/io/checkpoint.js";
 import { UNet } from "../examples/unet-segmentation.js";
+import { exportInputShape } from "../src/cli/export.js";
+import { defaultConfig } from "../src/train/mnist.js";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -175,10 +177,38 @@ test("onnx: RNN/LSTM/GRU export as ONNX's own operators and run at sequence leng
       assert.ok(maxRelError(got[i].data, Array.from(r.data(), Number)) <= 1e-5, `Tagger N=${N} T=${T} output ${i}`);
     });
   }
-  // PyTorch's packed-sequence lengths are not traced: a clear error.
+  // Padded batches: lengths as an int32 model input become ONNX's sequence_lens (zeros past each end,
+  // final states at each sequence's last step, the reverse direction starting there).
+  for (const rnn of [new nn.LSTM(2, 3, { numLayers: 2, bidirectional: true }), new nn.GRU(2, 3, { bidirectional: true })]) {
+    const padded = new Padded(rnn);
+    padded.eval();
+    const lensDims = { x: { 0: "time", 1: "batch" }, lengths: { 0: "batch" } };
+    const b = io.toOnnxBytes(padded, [randn([6, 3, 2]), tensor([6, 2, 4], { dtype: "int32" })], { inputNames: ["x", "lengths"], dynamicAxes: lensDims });
+    for (const [T, lens] of [[5, [5, 1, 3, 2]], [9, [9, 4]]] as [number, number[]][]) {
+      const xs = [randn([T, lens.length, 2]), tensor(lens, { dtype: "int32" })];
+      const got = await runOnnx(b, xs);
+      flat(padded.call(xs[0], xs[1])).forEach((r, i) => {
+        assert.deepEqual(got[i].dims, [...r.shape]);
+        assert.ok(maxRelError(got[i].data, Array.from(r.data(), Number)) <= 1e-5, `${rnn.constructor.name} with lengths ${lens}: output ${i}`);
+      });
+    }
+  }
+  // Lengths as numbers would freeze one batch's lengths into the graph: a clear error.
   const padded = new Fn2(new nn.GRU(2, 3));
-  assert.throws(() => io.toOnnxBytes(padded, [randn([4, 2, 2])]), /exportOnnx: GRU "rnn" was called with lengths \(a padded batch\); .* call it without lengths when exporting/);
+  assert.throws(() => io.toOnnxBytes(padded, [randn([4, 2, 2])]), /exportOnnx: GRU "rnn" was called with lengths as numbers, which would be frozen into the graph; pass them as an int32 tensor that is a model input \(ONNX's sequence_lens\), or call it without lengths when exporting/);
+  // The forward swapped in for the trace is gone afterwards, after a failed export too.
+  assert.ok(!Object.hasOwn(padded.rnn, "forward") && !Object.hasOwn(tagger.rnn, "forward"));
+  assert.equal(padded.rnn.forward, nn.GRU.prototype.forward);
 });
+
+class Padded extends nn.Module<[Tensor, Tensor], unknown> {
+  constructor(public rnn: nn.LSTM | nn.GRU) {
+    super();
+  }
+  forward(x: Tensor, lengths: Tensor): unknown {
+    return this.rnn.call(x, null, { lengths });
+  }
+}
 
 class Fn2 extends nn.Module<[Tensor], Tensor> {
   constructor(public rnn: nn.GRU) {
@@ -247,11 +277,32 @@ test("deeptype export runs/<model> --onnx writes a model ONNX Runtime runs with 
     const file = path.join(dir, "model.onnx");
     const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /Wrote .*model\.onnx \(ONNX opset 17, cnn: image \[batch,1,28,28\] -> logits \[batch,10\]\)/);
+    assert.match(r.stdout, /Wrote .*model\.onnx \(ONNX opset 17, cnn: image \[batch,1,28,28\] -> logits \[batch,10\]; input shape from the run's training samples\)/);
     const x = randn([3, 1, 28, 28]);
     const [out] = await runOnnx(new Uint8Array(fs.readFileSync(file)), [x]);
     model.eval();
     assert.ok(maxRelError(out.data, Array.from(model.call(x).data())) <= 1e-5);
+    // The shape can come from config.json or the command line; a wrong or malformed one is a clear error.
+    fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ model: "mlp", inputShape: [784] }));
+    const mlp = models.mnistMlp();
+    await saveWeights(path.join(dir, "model.safetensors"), mlp.stateDict());
+    const flatIn = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file], { encoding: "utf8" });
+    assert.equal(flatIn.status, 0, flatIn.stderr);
+    assert.match(flatIn.stdout, /mlp: image \[batch,784\] -> logits \[batch,10\]; input shape from config\.json inputShape\)/);
+    mlp.eval();
+    const x784 = randn([2, 784]);
+    assert.ok(maxRelError((await runOnnx(new Uint8Array(fs.readFileSync(file)), [x784]))[0].data, Array.from(mlp.call(x784).data())) <= 1e-5);
+    const cli = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file, "--input-shape", "1,1,28,28"], { encoding: "utf8" });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.match(cli.stdout, /mlp: image \[batch,1,28,28\] -> logits \[batch,10\]; input shape from --input-shape\)/);
+    const wrong = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file, "--input-shape", "1,3,5"], { encoding: "utf8" });
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /deeptype export: the mlp of .* does not take an input of shape \[1,3,5\] \(from --input-shape\): .*; pass the right one with --input-shape/);
+    const junk = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file, "--input-shape", "1,a"], { encoding: "utf8" });
+    assert.equal(junk.status, 2);
+    assert.match(junk.stderr, /deeptype export: --input-shape must be positive integers, got "1,a"; e\.g\. --input-shape 1,1,28,28 \(batch first\)/);
+    // No shape anywhere (no inputShape, no training samples to look at): say how to give one.
+    assert.throws(() => exportInputShape("runs/x", { ...defaultConfig, trainSize: 0 }, undefined), /deeptype export: the input shape of runs\/x is unknown \(config\.json has no inputShape and the run's training data could not be read: .*\); pass it, batch first, e\.g\. --input-shape 1,1,28,28/);
     const none = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir], { encoding: "utf8" });
     assert.equal(none.status, 2);
     assert.match(none.stderr, /say what to write, e.g. --onnx model.onnx or --pytorch out/);

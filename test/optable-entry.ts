@@ -11,6 +11,8 @@ export interface OpEntry {
   atol?: number;
   /** Inputs sit on kinks or ties: skip finite-difference checks (the PyTorch gradients still apply). */
   kinks?: boolean;
+  /** false: the gradient itself is not differentiable (the op throws for it, tested separately). */
+  secondOrder?: false;
 }
 
 export const E = (name: string, fn: OpEntry["fn"], opts: Omit<OpEntry, "name" | "fn"> = {}): OpEntry => ({ name, fn, ...opts });

@@ -25,6 +25,7 @@ import { INDEX_OPS } from "./optable-index.js";
 import { SORT_OPS } from "./optable-sort.js";
 import { LINALG_OPS } from "./optable-linalg.js";
 import { SHAPE_OPS } from "./optable-shape.js";
+import { MATH_OPS } from "./optable-math.js";
 import { FUSED_OPS } from "./optable-fused.js";
 import { FUSED_DENSE_OPS } from "./optable-fused-dense.js";
 import { NNFUNC_OPS } from "./optable-nnfunc.js";
@@ -67,7 +68,7 @@ export interface Fixture {
 // Op families beyond the core live in test/optable-<family>.ts (entries) with their own fixture
 // script scripts/fixtures/ops_<family>.py writing test/fixtures/ops-<family>.json; add the family's
 // array to FAMILIES below. Every test/fixtures/ops*.json is merged into one fixture map.
-const FAMILIES: readonly (readonly OpEntry[])[] = [FUSED_OPS, FUSED_DENSE_OPS, INDEX_OPS, SORT_OPS, LINALG_OPS, SHAPE_OPS, NNFUNC_OPS];
+const FAMILIES: readonly (readonly OpEntry[])[] = [FUSED_OPS, FUSED_DENSE_OPS, INDEX_OPS, SORT_OPS, LINALG_OPS, SHAPE_OPS, MATH_OPS, NNFUNC_OPS];
 
 const noGradOp = { differentiable: false };
 
@@ -162,6 +163,9 @@ const CORE_OPS: readonly OpEntry[] = [
   E("convTranspose2d:stride", (x, w) => convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 })),
   E("convTranspose2d:groups", (x, w) => convTranspose2d(x, w, null, { groups: 2, stride: [1, 2], dilation: [2, 1] })),
   E("convTranspose2d:outputPaddingHW", (x, w) => convTranspose2d(x, w, null, { stride: 3, padding: [1, 0], outputPadding: [2, 1] })),
+  // >= 8 channels each way, 3×3, stride 1: the wasm backend's Winograd kernels (forward and both gradients).
+  E("conv2d:winograd", (x, w, b) => conv2d(x, w, b, { padding: 1 })), E("conv2d:winogradPad", (x, w) => conv2d(x, w, null, { padding: [2, 0] })),
+  E("convTranspose2d:winograd", (x, w) => convTranspose2d(x, w, null, { padding: 1 })),
 
   // ---------------------------------------------------------------- pooling
   E("maxPool2d", (x) => maxPool2d(x, 2)), E("maxPool2d:stridePad", (x) => maxPool2d(x, 3, { stride: 2, padding: 1 })),

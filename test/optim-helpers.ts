@@ -23,11 +23,13 @@ export interface OptimizerCase {
 
 export interface SchedulerCase {
   name: string;
-  optimizer: "SGD" | "SGD-two-groups" | "Adam";
+  optimizer: "SGD" | "SGD-two-groups" | "SGD-two-groups-momentum" | "Adam";
   optimizerOptions: Record<string, unknown>;
   scheduler: string;
   options: Record<string, unknown>;
   metrics?: number[];
+  /** Explicit epochs for step(epoch) (null: a plain step()). */
+  epochs?: (number | null)[];
   lrs: number[][];
   momentums: (number | null)[][];
 }

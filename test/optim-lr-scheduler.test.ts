@@ -21,6 +21,8 @@ function makeOptimizer(c: SchedulerCase): AnyOptim {
     case "SGD": return new optim.SGD([W], c.optimizerOptions as { lr: number }) as unknown as AnyOptim;
     case "SGD-two-groups":
       return new optim.SGD([{ params: [W] }, { params: [zeros([2], { requiresGrad: true })], lr: 0.5 }], c.optimizerOptions) as unknown as AnyOptim;
+    case "SGD-two-groups-momentum":
+      return new optim.SGD([{ params: [W] }, { params: [zeros([2], { requiresGrad: true })], lr: 0.5 }], c.optimizerOptions as { lr: number }) as unknown as AnyOptim;
     case "Adam": return new optim.Adam([W], c.optimizerOptions) as unknown as AnyOptim;
   }
 }
@@ -45,6 +47,9 @@ function makeScheduler(c: Pick<SchedulerCase, "scheduler" | "options">, opt: Any
     case "LinearLR": return new optim.LinearLR(opt, o);
     case "OneCycleLR": return new optim.OneCycleLR(opt, o);
     case "ReduceLROnPlateau": return new optim.ReduceLROnPlateau(opt, o);
+    case "PolynomialLR": return new optim.PolynomialLR(opt, o);
+    case "CyclicLR": return new optim.CyclicLR(opt, o);
+    case "CosineAnnealingWarmRestarts": return new optim.CosineAnnealingWarmRestarts(opt, o);
     default: throw new Error(`unknown scheduler ${c.scheduler}`);
   }
 }
@@ -64,6 +69,7 @@ function advance(c: SchedulerCase, opt: AnyOptim, sched: AnySched, from: number,
     W.sum().backward();
     opt.step();
     if (sched instanceof optim.ReduceLROnPlateau) sched.step(c.metrics![i]);
+    else if (c.epochs && c.epochs[i] !== null) (sched as optim.LRScheduler).step(c.epochs[i]!);
     else sched.step();
     lrs.push(sched.getLastLr());
     moms.push(opt.paramGroups.map(momentumOf));
@@ -73,7 +79,7 @@ function advance(c: SchedulerCase, opt: AnyOptim, sched: AnySched, from: number,
 
 function check(c: SchedulerCase, lrs: number[][], moms: (number | null)[][], offset: number) {
   lrs.forEach((l, i) => assertClose(l, c.lrs[offset + i], 1e-10, 1e-15, `${c.name} lr after step ${offset + i}`));
-  if (c.scheduler === "OneCycleLR") {
+  if (c.scheduler === "OneCycleLR" || c.scheduler === "CyclicLR") {
     moms.forEach((m, i) => assertClose(m as number[], c.momentums[offset + i] as number[], 1e-10, 1e-15, `${c.name} momentum after step ${offset + i}`));
   }
 }
@@ -162,6 +168,17 @@ test("schedulers reject bad options with the option's name", () => {
   assert.throws(() => new optim.ReduceLROnPlateau(opt(), { factor: 1 }), /ReduceLROnPlateau: factor must be < 1/);
   assert.throws(() => new optim.ReduceLROnPlateau(opt(), { mode: "up" as "min" }), /mode must be "min" or "max"/);
   assert.throws(() => new optim.StepLR(opt(), { stepSize: 2, lastEpoch: 5 }), /param group 0 has no initialLr/);
+  assert.throws(() => new optim.PolynomialLR(opt(), { totalIters: 0 }), /PolynomialLR: totalIters must be an integer >= 1/);
+  assert.throws(() => new optim.CosineAnnealingWarmRestarts(opt(), { t0: 2.5 }), /CosineAnnealingWarmRestarts: t0 \(epochs until the first restart\) must be a positive integer, got 2\.5/);
+  assert.throws(() => new optim.CosineAnnealingWarmRestarts(opt(), { t0: 2, tMult: 0 }), /CosineAnnealingWarmRestarts: tMult must be an integer >= 1/);
+  assert.throws(() => new optim.CosineAnnealingWarmRestarts(opt(), { t0: 2 }).step(-1), /CosineAnnealingWarmRestarts\.step: epoch must be a finite number >= 0, got -1/);
+  assert.throws(() => new optim.CyclicLR(opt(), { maxLr: 1 } as optim.CyclicLROptions), /CyclicLR: baseLr and maxLr \(the bounds of the cycle\) are required/);
+  assert.throws(() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: [1, 2] }), /CyclicLR: expected 1 values for maxLr/);
+  assert.throws(() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: 1, mode: "sine" as "triangular" }), /CyclicLR: mode must be "triangular", "triangular2" or "exp_range" \(or give a scaleFn\), got sine/);
+  assert.throws(() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: 1, stepSizeUp: 0 }), /CyclicLR: stepSizeUp must be a number > 0/);
+  const adam = new optim.Adam([zeros([1], { requiresGrad: true })]) as unknown as AnyOptim;
+  assert.throws(() => new optim.CyclicLR(adam, { baseLr: 0.1, maxLr: 1 }), /CyclicLR: cycleMomentum needs an optimizer with a momentum option .*; pass cycleMomentum: false/);
+  assert.doesNotThrow(() => new optim.CyclicLR(adam, { baseLr: 0.1, maxLr: 1, cycleMomentum: false }));
   const one = new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 3 });
   one.step(); one.step(); one.step();
   assert.throws(() => one.step(), /OneCycleLR: tried to step 4 times but totalSteps is 3/);
@@ -173,4 +190,27 @@ test("ReduceLROnPlateau accepts a one-element tensor metric", () => {
   sched.step(tensor(1));
   sched.step(tensor(2));
   assert.deepEqual(sched.getLastLr(), [0.5]);
+});
+
+test("CyclicLR with a custom scaleFn scales the amplitude by the cycle number or by the step", () => {
+  const opt = () => new optim.SGD([zeros([1], { requiresGrad: true })], { lr: 0.1 }) as unknown as AnyOptim;
+  const byCycle = new optim.CyclicLR(opt(), { baseLr: 0, maxLr: 1, stepSizeUp: 2, cycleMomentum: false, scaleFn: (c) => 1 / c });
+  const lrs = [byCycle.getLastLr()[0]];
+  for (let i = 0; i < 6; i++) { byCycle.step(); lrs.push(byCycle.getLastLr()[0]); }
+  assertClose(lrs, [0, 0.5, 1, 0.5, 0, 0.25, 0.5], 1e-12, 1e-15, "scaleFn 1/cycle");
+  const bySteps = new optim.CyclicLR(opt(), { baseLr: 0, maxLr: 1, stepSizeUp: 2, cycleMomentum: false, scaleFn: (s) => 0.5 ** s, scaleMode: "iterations" });
+  bySteps.step();
+  assertClose(bySteps.getLastLr(), [0.5 * 0.5], 1e-12, 0, "scaleFn of the step");
+  assert.equal("scale_fn" in byCycle.stateDict(), false, "functions are not state");
+});
+
+test("CosineAnnealingWarmRestarts stateDict uses PyTorch's T_0/T_i/T_mult/T_cur names", () => {
+  const opt = new optim.SGD([zeros([1], { requiresGrad: true })], { lr: 0.1 });
+  const sched = new optim.CosineAnnealingWarmRestarts(opt, { t0: 3, tMult: 2 });
+  sched.step(4.5);
+  const sd = sched.stateDict();
+  assert.deepEqual(Object.keys(sd).sort(), ["T_0", "T_cur", "T_i", "T_mult", "_last_lr", "_step_count", "base_lrs", "eta_min", "last_epoch"]);
+  assert.equal(sd.T_i, 6);
+  assert.equal(sd.T_cur, 1.5);
+  assert.equal(sd.last_epoch, 4);
 });

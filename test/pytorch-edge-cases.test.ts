@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import {
   Tensor, tensor, zeros, randn, arange, sum, mean, prod, amax, amin, logsumexp, norm, variance, softmax, logSoftmax, cumsum,
   argmax, max, indexSelect, gather, logicalNot, logicalAnd, logicalOr, logicalXor, matmul, bmm, clamp, neg, gelu, conv2d,
-  setBackend, getBackend, nn,
+  setBackend, getBackend, nn, digamma, grad,
 } from "../src/index.js";
 
 const F = nn.functional;
@@ -170,4 +170,12 @@ test("nn.PositionalEncoding: the layout is explicit and a Sequential rejects nei
   const y = pe.call(zeros([2, 3, 4]));
   assert.deepEqual(y.get(0).tolist(), y.get(1).tolist());
   assert.deepEqual(y.get(0, 0).tolist(), [0, 1, 0, 1]);
+});
+
+test("digamma's gradient is not differentiable again: a clear error, never a silent zero", () => {
+  const x = tensor([0.7, 1.3], { dtype: "float64", requiresGrad: true });
+  const g = grad(digamma(x).sum(), [x], { createGraph: true })[0]!;
+  // First order is trigamma: ψ'(1.3) ≈ 1.1289, checked against PyTorch's polygamma(1, 1.3).
+  assert.ok(Math.abs(g.data()[1] - 1.134253435540072) < 1e-9, `${g.data()[1]}`);
+  assert.throws(() => g.sum().backward(), /digamma: the gradient of its gradient .* not implemented/);
 });

@@ -2,7 +2,7 @@
  * The backward engine: walks the graph from the outputs in topological order (iteratively, so a
  * 10,000-op chain needs no deep recursion), summing gradients per node before calling its rule.
  */
-import { Node, type Edge } from "./node.js";
+import { Node, type Edge, type GradHook } from "./node.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fmt, sameShape } from "../tensor/shape.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
@@ -18,13 +18,53 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-/** `loss.backward()`: accumulates d(tensor)/d(leaf) into every leaf's `.grad`. */
-export function backward(tensor: Tensor, gradient?: Tensor, opts: BackwardOptions = {}): void {
-  if (!tensor.requiresGrad) {
-    throw new Error("backward: this tensor does not require grad and has no gradFn; did you forget requiresGrad on the inputs, or compute it inside noGrad?");
+/** Options of `backward`: those of the engine, plus PyTorch's `inputs`. */
+export interface BackwardCallOptions extends BackwardOptions {
+  /** Accumulate into the `.grad` of these tensors only (leaves or non-leaves), as PyTorch's `inputs=`. */
+  inputs?: Tensor | readonly Tensor[];
+}
+
+/**
+ * `loss.backward()`: accumulates d(tensor)/d(leaf) into every leaf's `.grad`. Also PyTorch's
+ * `torch.autograd.backward(tensors, gradTensors)`: several roots, each with its gradient (or none
+ * for a one-element root), summed in one pass.
+ *
+ * @example autograd.backward([lossA, lossB]);
+ */
+export function backward(
+  tensors: Tensor | readonly Tensor[],
+  gradients?: Tensor | readonly (Tensor | null | undefined)[] | null,
+  opts: BackwardCallOptions = {},
+): void {
+  const roots = tensors instanceof Tensor ? [tensors] : [...tensors];
+  const grads = gradients instanceof Tensor ? [gradients] : gradients ? [...gradients] : [];
+  if (roots.length === 0) throw new Error("backward: no tensors given; pass the tensor(s) to differentiate, e.g. backward(loss)");
+  if (grads.length > roots.length) throw new Error(`backward: ${grads.length} gradients for ${roots.length} tensor(s); give at most one per tensor`);
+  roots.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new Error(`backward: tensor ${i} is not a Tensor`);
+    if (!t.requiresGrad) {
+      throw new Error(
+        `backward: ${roots.length > 1 ? `tensor ${i}` : "this tensor"} does not require grad and has no gradFn; did you forget requiresGrad on the inputs, or compute it inside noGrad?`,
+      );
+    }
+  });
+  const g = roots.map((t, i) => rootGradient(t, grads[i] ?? undefined, "backward"));
+  if (opts.inputs === undefined) {
+    run(roots, g, opts, null);
+    return;
   }
-  const g = rootGradient(tensor, gradient, "backward");
-  run([tensor], [g], opts, null);
+  const ins = opts.inputs instanceof Tensor ? [opts.inputs] : [...opts.inputs];
+  if (ins.length === 0) throw new Error("backward: {inputs} is empty; leave it out to accumulate into every leaf");
+  ins.forEach((t, i) => {
+    if (!t.requiresGrad) throw new Error(`backward: inputs[${i}] (shape ${fmt(t.shape)}) does not require grad`);
+  });
+  const captured = run(roots, g, opts, new Set(ins.map((t) => t.gradFn ?? t)));
+  for (const t of ins) {
+    const total = captured.get(t.gradFn ?? t);
+    if (!total) continue;
+    const hooked = t.isLeaf && t.leafHooks ? runHooks(t.leafHooks, total, "leaf") : total;
+    t.grad = accumulateLeaf(t, hooked, !!opts.createGraph);
+  }
 }
 
 /**
@@ -124,15 +164,38 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       if (t.gradFn) deps.set(t.gradFn, (deps.get(t.gradFn) ?? 0) + 1);
     });
     roots.forEach((t, i) => deliver(t.gradFn ?? t, rootGrads[i]));
+    // Gradients of the outputs of multi-output nodes (custom Functions), gathered per output.
+    const slots = new Map<Node, (Tensor | null)[]>();
     while (ready.length > 0) {
       const node = ready.pop()!;
-      const g = pending.get(node);
+      const keep = opts.retainGraph ?? opts.createGraph;
+      if (node.outputCount > 1) {
+        const gs = slots.get(node) ?? [];
+        slots.delete(node);
+        const all = Array.from({ length: node.outputCount }, (_, i) => gs[i] ?? null);
+        const grads = all.some((x) => x) ? node.applyMany(all) : [];
+        node.edges.forEach((e, i) => deliver(e, grads[i]));
+        if (!keep) node.release();
+        continue;
+      }
+      let g = pending.get(node);
       pending.delete(node);
       if (g) owned.delete(g); // handed to rules from here on: never updated in place again
-      // grad() returns gradients and touches no .grad, retained ones included (as torch.autograd.grad).
-      if (g && node.retained && !targets) node.retained.grad = accumulateLeaf(node.retained, g, createGraph);
+      // grad() captures the gradient before the tensor's hooks run, as torch.autograd.grad does.
       if (g && targets?.has(node)) captured.set(node, g);
-      if (g && node.accumulates && !createGraph) {
+      if (g && node.hooks) g = runHooks(node.hooks, g, node.name);
+      // grad() returns gradients and touches no .grad, retained ones included (as torch.autograd.grad).
+      // The retained gradient is the one after the hooks, as in PyTorch 2.
+      if (g && node.retained && !targets) node.retained.grad = accumulateLeaf(node.retained, g, createGraph);
+      if (node.slotOf) {
+        const { owner, index } = node.slotOf;
+        if (g) {
+          const gs = slots.get(owner) ?? [];
+          gs[index] = g;
+          slots.set(owner, gs);
+        }
+        arrived(owner);
+      } else if (g && node.accumulates && !createGraph) {
         const e = node.edges[0];
         if (wanted(e)) accumulateThrough(e, node, g);
         if (e instanceof Node) arrived(e);
@@ -140,18 +203,36 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
         const grads = g ? node.apply(g) : [];
         node.edges.forEach((e, i) => deliver(e, grads[i]));
       }
-      if (!(opts.retainGraph ?? opts.createGraph)) node.release();
+      if (!keep) node.release();
     }
     for (const leaf of leaves) {
       const total = pending.get(leaf)!;
-      if (targets) captured.set(leaf, total);
-      else if (!leaf.grad && owned.has(total)) leaf.grad = total; // already a fresh, private, contiguous sum
-      else leaf.grad = accumulateLeaf(leaf, total, createGraph);
+      if (targets) {
+        captured.set(leaf, total);
+        continue;
+      }
+      const hooked = leaf.leafHooks ? runHooks(leaf.leafHooks, total, "leaf") : total;
+      if (!leaf.grad && hooked === total && owned.has(total)) leaf.grad = total; // already a fresh, private, contiguous sum
+      else leaf.grad = accumulateLeaf(leaf, hooked, createGraph);
     }
   } finally {
     setGradEnabled(prevMode);
   }
   return captured;
+}
+
+/** Runs tensor hooks in registration order; each sees the previous one's result and may replace it. */
+function runHooks(hooks: ReadonlyMap<number, GradHook>, g: Tensor, where: string): Tensor {
+  for (const h of [...hooks.values()]) {
+    const r = h(g);
+    if (r === undefined || r === null) continue;
+    if (!(r instanceof Tensor)) throw new Error(`registerHook: a hook (on ${where}) must return a Tensor or nothing, got ${typeof r}`);
+    if (!sameShape(r.shape, g.shape)) {
+      throw new Error(`registerHook: a hook (on ${where}) returned a gradient of shape ${fmt(r.shape)} for a gradient of shape ${fmt(g.shape)}; return a tensor of the same shape`);
+    }
+    g = r;
+  }
+  return g;
 }
 
 /** How many edges point at each node reachable from the roots (iterative depth-first walk). */
@@ -184,17 +265,11 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): Tensor {
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
-    /** `loss.backward()`: accumulates gradients into the leaves' `.grad`. */
-    backward(gradient?: Tensor, opts?: BackwardOptions): void;
-    /** Keep `.grad` for this non-leaf tensor during the next backward. */
-    retainGrad(): void;
+    /** `loss.backward()`: accumulates gradients into the leaves' `.grad` (or only into `opts.inputs`). */
+    backward(gradient?: Tensor | null, opts?: BackwardCallOptions): void;
   }
 }
 
 installMethods({
-  backward: (t: Tensor, gradient?: Tensor, opts?: BackwardOptions) => backward(t, gradient, opts),
-  retainGrad: (t: Tensor) => {
-    if (!t.requiresGrad) throw new Error("retainGrad: this tensor does not require grad");
-    if (t.gradFn) t.gradFn.retained = t;
-  },
+  backward: (t: Tensor, gradient?: Tensor | null, opts?: BackwardCallOptions) => backward(t, gradient, opts),
 });

@@ -35,24 +35,59 @@ export type BackwardFn<A> = (grad: Tensor, saved: Saved<A>) => readonly (Tensor 
  */
 export type AccumulateFn<A> = (grad: Tensor, attrs: A, into: Tensor | null) => Tensor;
 
+/**
+ * A tensor hook (`t.registerHook(fn)`): sees the gradient of the tensor during backward and may
+ * return a replacement of the same shape (returning nothing keeps it).
+ */
+export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+
+/** What registering a hook returns: `handle.remove()` unregisters it. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+let nextHookId = 0;
+
+/** Adds `hook` to `hooks` under a fresh key; the handle removes it again (idempotently). */
+export function addHook<H>(hooks: Map<number, H>, hook: H): RemovableHandle {
+  const id = nextHookId++;
+  hooks.set(id, hook);
+  return { remove: () => void hooks.delete(id) };
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a graph mixes nodes of every attribute type
 export class Node<A = any> {
   readonly edges: readonly Edge[];
-  /** Set by retainGrad(): the tensor whose .grad should receive this node's output gradient. */
+  /**
+   * Set by retainGrad(): the tensor whose .grad should receive this node's output gradient. It moves
+   * with the tensor when an in-place op gives the tensor a new node (see Tensor.gradFn).
+   */
   retained: Tensor | null = null;
-  private saved: { inputs: readonly Tensor[]; output: Tensor; versions: number[] } | null;
+  /**
+   * Hooks registered on the output tensor while this node produced it (`t.registerHook`), in order.
+   * A hook registered before an in-place op stays here and sees the gradient of the old value (PyTorch 2).
+   */
+  hooks: Map<number, GradHook> | null = null; // made on the first hook: most nodes never get one
+  /**
+   * For the output nodes of a multi-output custom Function: the node that computes the input
+   * gradients from all outputs' gradients, and which output this is (see autograd/function.ts).
+   */
+  readonly slotOf: { readonly owner: Node; readonly index: number } | null = null;
+  /** How many outputs' gradients `applyMany` takes; 1 for every node except a multi-output Function's. */
+  readonly outputCount: number = 1;
+  private saved: { inputs: readonly Tensor[]; output: Tensor | null; versions: number[] } | null;
 
   constructor(
     readonly name: string,
     inputs: readonly Tensor[],
-    output: Tensor,
+    output: Tensor | null,
     readonly attrs: A,
     private readonly rule: BackwardFn<A>,
     private readonly accumulate?: AccumulateFn<A>,
   ) {
     if (accumulate && inputs.length !== 1) throw new Error(`internal error: ${name} has an accumulating backward but ${inputs.length} inputs`);
     this.edges = inputs.map((t) => (!t.requiresGrad ? null : t.gradFn ?? t));
-    this.saved = { inputs, output, versions: [...inputs.map((t) => t.version), output.version] };
+    this.saved = { inputs, output, versions: [...inputs.map((t) => t.version), output?.version ?? 0] };
   }
 
   /** Whether this node can add its input's gradient in place (see AccumulateFn). */
@@ -66,7 +101,7 @@ export class Node<A = any> {
     return this.accumulate!(grad, this.attrs, into);
   }
 
-  private live(): NonNullable<Node["saved"]> {
+  protected live(): NonNullable<Node["saved"]> {
     if (!this.saved) {
       throw new Error(
         `backward: ${this.name}'s saved tensors were freed by an earlier backward; trying to backward through the graph ` +
@@ -88,12 +123,14 @@ export class Node<A = any> {
       }
       return t;
     };
+    const name = this.name;
     const inputs: Tensor[] = [];
     saved.inputs.forEach((t, i) => Object.defineProperty(inputs, i, { get: () => check(t, saved.versions[i]), enumerable: true }));
     inputs.length = saved.inputs.length;
     const view: Saved<A> = {
       inputs,
       get output() {
+        if (!saved.output) throw new Error(`internal error: ${name} saved no output`);
         return check(saved.output, saved.versions[saved.inputs.length]);
       },
       attrs: this.attrs,
@@ -109,6 +146,12 @@ export class Node<A = any> {
       }
     });
     return grads;
+  }
+
+  /** Gradients for each input from the gradients of several outputs (null: that output got none). Multi-output nodes only. */
+  applyMany(grads: readonly (Tensor | null)[]): readonly (Tensor | null | undefined)[] {
+    if (grads.length !== 1) throw new Error(`internal error: ${this.name} has one output but got ${grads.length} gradients`);
+    return grads[0] ? this.apply(grads[0]) : [];
   }
 
   /** Drops the saved tensors (after a backward without retainGraph), so activations can be collected. */

@@ -97,18 +97,23 @@ export function mapDataset<D extends Dataset<unknown>, R>(dataset: D, fn: (item:
   return new MapDataset(dataset, fn);
 }
 
+/** One row of a TensorDataset: a tuple with one tensor per tensor of the dataset (`[Tensor, Tensor]` for `(x, y)`). */
+export type TensorRow<T extends readonly Tensor[]> = { -readonly [K in keyof T]: Tensor };
+
 /**
- * Rows of tensors that share their first dimension; item `i` is `[t0[i], t1[i], ...]` (views).
+ * Rows of tensors that share their first dimension; item `i` is `[t0[i], t1[i], ...]` (views). The
+ * item type is a tuple with one tensor per argument, so `new DataLoader(new TensorDataset(x, y))`
+ * yields batches typed `[Tensor, Tensor]`.
  *
  * ```ts
  * const ds = new TensorDataset(randn([100, 3]), randint(0, 2, [100]));  // ds.getItem(0) = [x, y]
  * ```
  */
-export class TensorDataset extends BaseDataset {
-  readonly tensors: Tensor[];
+export class TensorDataset<T extends Tensor[] = Tensor[]> extends BaseDataset {
+  readonly tensors: T;
   readonly length: number;
 
-  constructor(...tensors: Tensor[]) {
+  constructor(...tensors: T) {
     super();
     if (tensors.length === 0) throw new Error("TensorDataset: give at least one tensor, e.g. new TensorDataset(inputs, targets)");
     tensors.forEach((t, k) => {
@@ -125,9 +130,9 @@ export class TensorDataset extends BaseDataset {
     this.length = n;
   }
 
-  getItem(index: number): Tensor[] {
+  getItem(index: number): TensorRow<T> {
     checkIndex(index, this.length, "TensorDataset");
-    return this.tensors.map((t) => t.select(0, index));
+    return this.tensors.map((t) => t.select(0, index)) as TensorRow<T>;
   }
 }
 

@@ -2,7 +2,7 @@
  * deeptype's data pipeline: datasets, samplers, DataLoader, randomSplit, transforms and built-in
  * datasets. `import { data } from "deeptype"; new data.DataLoader(dataset, { batchSize: 32 })`.
  */
-export { type Dataset, type ItemOf, type RawItemOf, type MapResult, checkIndex, BaseDataset, MapDataset, mapDataset, TensorDataset, Subset, ConcatDataset } from "./dataset.js";
+export { type Dataset, type ItemOf, type RawItemOf, type MapResult, checkIndex, BaseDataset, MapDataset, mapDataset, TensorDataset, type TensorRow, Subset, ConcatDataset } from "./dataset.js";
 export { type Sampler, type RandomSamplerOptions, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from "./sampler.js";
 export * from "./collate.js";
 export { type RandomSplitOptions, randomSplit } from "./split.js";

@@ -8,7 +8,10 @@
  * registered explicitly with `registerBuffer(name, tensor)`.
  */
 import { checkTensor, describe } from "../tensor/check.js";
-import { Tensor, noGrad, isFloating, type DType } from "../core.js";
+import { Tensor, noGrad, isFloating, isGradEnabled, type DType } from "../core.js";
+import { BackwardHookCall, type FullBackwardHook } from "./backward-hook.js";
+
+export type { FullBackwardHook } from "./backward-hook.js";
 
 /** `[64,784]`: the shape format every error message uses. */
 export function fmtShape(shape: readonly number[]): string {
@@ -36,9 +39,9 @@ export interface RemovableHandle {
   remove(): void;
 }
 
-/** Runs before `forward`; may return replacement arguments. */
+/** Runs before `forward`; may return replacement arguments (an array, or a single value for a one-argument forward, as PyTorch wraps it). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ForwardPreHook = (module: Module<any, any>, args: unknown[]) => unknown[] | void;
+export type ForwardPreHook = (module: Module<any, any>, args: unknown[]) => unknown;
 /** Runs after `forward`; may return a replacement output. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ForwardHook = (module: Module<any, any>, args: unknown[], output: unknown) => unknown;
@@ -53,7 +56,7 @@ export interface LoadResult {
 }
 
 // Fields of Module itself that the structural walk must never treat as registered state.
-const INTERNAL = new Set(["training", "_buffers", "_preHooks", "_hooks", "_nonPersistent"]);
+const INTERNAL = new Set(["training", "_buffers", "_preHooks", "_hooks", "_backwardHooks", "_nonPersistent"]);
 
 /** Any module, whatever its forward signature. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -82,10 +85,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   private declare _nonPersistent: Set<string>;
   private declare _preHooks: Map<number, ForwardPreHook>;
   private declare _hooks: Map<number, ForwardHook>;
+  private declare _backwardHooks: Map<number, FullBackwardHook<AnyModule>>;
 
   constructor() {
     // Non-enumerable, so that the structural walk over own fields never sees them.
-    for (const [k, v] of [["_buffers", new Map()], ["_nonPersistent", new Set()], ["_preHooks", new Map()], ["_hooks", new Map()]] as const) {
+    const internal = [["_buffers", new Map()], ["_nonPersistent", new Set()], ["_preHooks", new Map()], ["_hooks", new Map()], ["_backwardHooks", new Map()]] as const;
+    for (const [k, v] of internal) {
       Object.defineProperty(this, k, { value: v, enumerable: false, writable: false });
     }
   }
@@ -93,38 +98,60 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** The computation, e.g. `forward(x: Tensor) { return this.fc.call(x).relu(); }`. Prefer `call` from outside so that hooks run. */
   abstract forward(...args: In): Out;
 
-  /** `model.call(x)`: forward pre-hooks, `forward`, forward hooks (PyTorch's `model(x)`). */
+  /** `model.call(x)`: forward pre-hooks, `forward`, forward hooks, and the full backward hooks' setup (PyTorch's `model(x)`). */
   call(...args: In): Out {
     // JS callers have no compiler: catch the common slips here with a message, not a TypeError deep inside.
     const first = args[0] as unknown;
     if (!(first instanceof Tensor)) checkCallArgs(this, args as unknown[]);
-    if (this._preHooks.size === 0 && this._hooks.size === 0) return this.forward(...args);
+    if (!this.hasHooks()) return this.forward(...args);
     let a: unknown[] = args;
     for (const h of [...this._preHooks.values()]) {
       const r = h(this, a);
-      if (r !== undefined) a = r;
+      if (r !== undefined) a = Array.isArray(r) ? r : [r];
     }
+    // As PyTorch: the backward hooks wrap the arguments after the pre-hooks and the output after the forward hooks.
+    const bw = this._backwardHooks.size > 0 && isGradEnabled() ? new BackwardHookCall<AnyModule>(this, [...this._backwardHooks.values()], `${this.constructor.name}.call`) : null;
+    if (bw) a = bw.setupInput(a);
     let out: unknown = this.forward(...(a as In));
     for (const h of [...this._hooks.values()]) {
       const r = h(this, a, out);
       if (r !== undefined) out = r;
     }
+    if (bw) out = bw.setupOutput(out);
     return out as Out;
   }
 
-  /** `m.hasForwardHooks()`: whether any forward (pre-)hook is registered (nn.Sequential fuses only hook-free layers). */
+  /** Whether any forward (pre-)hook or full backward hook is registered (nn.Sequential fuses only hook-free layers). */
   hasForwardHooks(): boolean {
-    return this._preHooks.size > 0 || this._hooks.size > 0;
+    return this.hasHooks();
+  }
+
+  private hasHooks(): boolean {
+    return this._preHooks.size > 0 || this._hooks.size > 0 || this._backwardHooks.size > 0;
   }
 
   /** `m.registerForwardPreHook((m, args) => { ... })`: runs before each `call`; returning an array replaces the arguments. */
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
-    return addHook(this._preHooks, hook);
+    return addHook(this._preHooks, hook, "registerForwardPreHook");
   }
 
   /** `m.registerForwardHook((m, args, out) => { ... })`: runs after each `call`; returning a value replaces the output. */
   registerForwardHook(hook: ForwardHook): RemovableHandle {
-    return addHook(this._hooks, hook);
+    return addHook(this._hooks, hook, "registerForwardHook");
+  }
+
+  /**
+   * `m.registerFullBackwardHook((m, gradInput, gradOutput) => { ... })`: runs in each backward pass
+   * through a `call` of this module, once the gradients of its inputs are known; `gradInput` has one
+   * entry per forward argument (null for non-tensors and inputs without gradient), `gradOutput` one per
+   * output tensor. Returning an array replaces `gradInput` for what lies before the module. As in
+   * PyTorch, the module's inputs and outputs seen by the surrounding graph are identity views of the
+   * tensors, so hook and in-place ops on them behave as in PyTorch.
+   *
+   * @example layer.registerFullBackwardHook((m, gIn, gOut) => console.log(gOut[0]?.norm().item()));
+   */
+  registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    return addHook(this._backwardHooks as Map<number, FullBackwardHook<this>>, hook, "registerFullBackwardHook");
   }
 
   // ------------------------------------------------------------ registration
@@ -418,8 +445,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
 let nextHookId = 0;
 
-function addHook<H>(map: Map<number, H>, hook: H): RemovableHandle {
-  if (typeof hook !== "function") throw new Error("registerForwardHook: the hook must be a function");
+function addHook<H>(map: Map<number, H>, hook: H, op: string): RemovableHandle {
+  if (typeof hook !== "function") throw new Error(`${op}: the hook must be a function, got ${describe(hook)}`);
   const id = nextHookId++;
   map.set(id, hook);
   return { remove: () => void map.delete(id) };

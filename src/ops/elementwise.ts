@@ -7,7 +7,7 @@ import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
 import type { BinaryOp, ParamUnaryOp, UnaryOp } from "../backend/backend.js";
-import { isGradEnabled } from "../autograd/grad-mode.js";
+import { isGradEnabled, isInferenceMode } from "../autograd/grad-mode.js";
 import { apply, asTensor, backend, defineOp, installMethods, resultType } from "./op.js";
 import { checkWriteThroughView, clone, detach, expand, recordWriteThroughView, refreshBeforeWrite, to } from "./shape.js";
 import { fullLike, onesLike, rand, randn, zerosLike, type RandomOptions } from "../tensor/creation.js";
@@ -442,6 +442,9 @@ export function inplace<T extends Tensor>(self: T, op: string, compute: (src: Te
     `${op}: ${what} that requires grad cannot be modified in place while gradients are recorded; ` +
     `wrap the update in noGrad(() => ...) as optimizers do, or use the out-of-place ${op.replace(/_$/, "")}`;
   if (recording && self.requiresGrad && self.isLeaf) throw new Error(leafMessage("a leaf tensor"));
+  if (self.isInference() && !isInferenceMode()) {
+    throw new Error(`${op}: an inference tensor (made inside inferenceMode) cannot be modified in place outside inferenceMode; make a normal tensor with x.clone() first`);
+  }
   const root = self.base;
   if (recording && root !== null && root.requiresGrad && root.isLeaf) throw new Error(leafMessage("a view of a leaf tensor"));
   if (recording) refreshBeforeWrite(self);

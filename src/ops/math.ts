@@ -55,8 +55,13 @@ export const erfc = unaryOp("erfc", (g, x) => mul(g, mul(exp(neg(square(x()))), 
 export const erfinv = unaryOp("erfinv", (g, _x, y) => mul(g, mul(exp(square(y())), Math.sqrt(Math.PI) / 2)), true);
 export const digamma = unaryOp("digamma", (g, x) => mul(g, trigamma(x())), true);
 export const lgamma = unaryOp("lgamma", (g, x) => mul(g, digamma(x())), true);
-/** ψ'; only a gradient helper (its own gradient, a third derivative of lgamma, is not implemented). */
-const trigamma = unaryOp("trigamma", undefined, true);
+/**
+ * ψ'; only a gradient helper. Its own gradient (a third derivative of lgamma, polygamma(2, x)) is
+ * not implemented: differentiating through it throws rather than silently giving zero.
+ */
+const trigamma = unaryOp("trigamma", () => {
+  throw new Error("digamma: the gradient of its gradient (polygamma(2, x), a third derivative of lgamma) is not implemented; differentiate digamma once only, or lgamma at most twice");
+}, true);
 
 /** `x.frac()`: x - trunc(x) (keeps the sign of x). */
 export function frac(x: Tensor): Tensor {

@@ -80,10 +80,24 @@ export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Te
   }
   // Integer and bool results carry no gradient (x.int() of a tensor that requires grad is a constant).
   if (def.backward && isGradEnabled() && isFloating(out.dtype) && inputs.some((t) => t.requiresGrad)) {
+    checkNotInference(def.name, inputs);
     out.gradFn = new Node(def.name, inputs, out, attrs, def.backward, def.backwardInto);
     out.requiresGrad = true;
   }
   return out;
+}
+
+/**
+ * An inference tensor cannot be part of a graph (PyTorch raises when one would be saved for backward;
+ * deeptype raises for every recorded op that reads one, since it cannot tell which rules save it).
+ */
+function checkNotInference(op: string, inputs: readonly Tensor[]): void {
+  const i = inputs.findIndex((t) => t.isInference());
+  if (i < 0) return;
+  throw new Error(
+    `${op}: input ${i} (shape [${inputs[i].shape.join(",")}]) is an inference tensor (made inside inferenceMode) and cannot be used in an op ` +
+      "recorded for autograd; make a normal tensor with x.clone() outside inferenceMode, or compute it under noGrad instead",
+  );
 }
 
 /** A 0-d tensor holding `v`. */

@@ -18,10 +18,10 @@ export { Adagrad, type AdagradOptions } from "./adagrad.js";
 export { clipGradNorm_, clipGradValue_ } from "./clip.js";
 export {
   LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, OneCycleLR, ReduceLROnPlateau,
-  LambdaLR, MultiplicativeLR, ConstantLR, SequentialLR, ChainedScheduler,
+  LambdaLR, MultiplicativeLR, ConstantLR, SequentialLR, ChainedScheduler, PolynomialLR, CyclicLR, CosineAnnealingWarmRestarts,
   type StepLROptions, type MultiStepLROptions, type ExponentialLROptions, type CosineAnnealingLROptions, type LinearLROptions,
   type OneCycleLROptions, type ReduceLROnPlateauOptions, type LambdaLROptions, type LrLambda, type ConstantLROptions,
-  type SequentialLROptions,
+  type SequentialLROptions, type PolynomialLROptions, type CyclicLROptions, type CosineAnnealingWarmRestartsOptions,
 } from "./lr-scheduler.js";
 export { Adadelta, type AdadeltaOptions } from "./adadelta.js";
 export { Adamax, type AdamaxOptions } from "./adamax.js";

@@ -6,7 +6,8 @@
  * in one place; importing "deeptype" (or src/core.ts) installs them all.
  */
 import { checkTensor, describe } from "./check.js";
-import type { Node } from "../autograd/node.js";
+import { type Node, type GradHook, type RemovableHandle, addHook } from "../autograd/node.js";
+import { isInferenceMode } from "../autograd/grad-mode.js";
 import type { View } from "../backend/backend.js";
 import { type DType, type TypedArray, allocate, isFloating } from "./dtype.js";
 import { contiguousStrides, fmt, isContiguous, normalizeDim, numel } from "./shape.js";
@@ -32,11 +33,18 @@ export class Tensor {
   readonly dtype: DType;
   /** Accumulated gradient (leaves, and non-leaves after `retainGrad()`). */
   grad: Tensor | null = null;
-  /** The graph node that produced this tensor; null for leaves. */
-  gradFn: Node | null = null;
   /** The tensor whose storage this one is a view of, or null. */
   readonly base: Tensor | null;
   private requiresGradFlag = false;
+  private node: Node | null = null;
+  private retains = false;
+  private readonly inference: boolean;
+  /**
+   * Hooks of a leaf (`registerHook` on a tensor without gradFn), run on the gradient summed over one
+   * backward before it is added into `.grad`. A non-leaf's hooks live on its node.
+   * @internal
+   */
+  leafHooks: Map<number, GradHook> | null = null;
 
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType, base: Tensor | null = null) {
     this.storage = storage;
@@ -45,6 +53,68 @@ export class Tensor {
     this.offset = offset;
     this.dtype = dtype;
     this.base = base;
+    // PyTorch: every tensor made inside inferenceMode, and every view of one, is an inference tensor.
+    this.inference = isInferenceMode() || (base !== null && base.inference);
+  }
+
+  /** The graph node that produced this tensor; null for leaves. */
+  get gradFn(): Node | null {
+    return this.node;
+  }
+
+  set gradFn(n: Node | null) {
+    const old = this.node;
+    this.node = n;
+    // retainGrad follows the tensor, not the value: after an in-place op the retained gradient is
+    // that of the latest version (PyTorch's retains_grad).
+    if (this.retains && old !== n) {
+      if (old?.retained === this) old.retained = null;
+      if (n) n.retained = this;
+    }
+  }
+
+  /**
+   * `h.retainGrad()`: keep `.grad` for this non-leaf tensor in later backward passes (a leaf keeps
+   * its gradient anyway). It follows in-place ops: `.grad` is the gradient of the latest value.
+   *
+   * @example const h = x.mul(2); h.retainGrad(); h.sum().backward(); h.grad; // ones
+   */
+  retainGrad(): void {
+    if (!this.requiresGrad) {
+      throw new Error("retainGrad: this tensor does not require grad, so it has no gradient to keep; make an input requiresGrad first");
+    }
+    if (this.node === null) return;
+    this.retains = true;
+    this.node.retained = this;
+  }
+
+  /** Whether `.grad` is kept for this non-leaf tensor (PyTorch's `retains_grad`). */
+  get retainsGrad(): boolean {
+    return this.retains;
+  }
+
+  /**
+   * `t.registerHook(g => g.mul(2))`: calls `hook` with the gradient of this tensor in every backward
+   * pass; a tensor it returns replaces the gradient (for this tensor's `.grad` or for what flows
+   * further back). Works on leaves and non-leaves. Hooks run in registration order; on a non-leaf,
+   * a hook registered before an in-place op sees the gradient of the value before it (PyTorch 2).
+   * `grad()` returns the gradient of its inputs before their hooks run, as torch.autograd.grad.
+   *
+   * @example const h = x.registerHook((g) => g.clamp(-1, 1)); ...; h.remove();
+   */
+  registerHook(hook: (grad: Tensor) => Tensor | void | undefined): RemovableHandle {
+    if (typeof hook !== "function") throw new Error(`registerHook: the hook must be a function (grad) => Tensor | undefined, got ${describe(hook)}`);
+    if (!this.requiresGrad) {
+      throw new Error("registerHook: cannot register a hook on a tensor that does not require grad; set requiresGrad on it (or on an input it comes from) first");
+    }
+    if (this.node) return addHook((this.node.hooks ??= new Map()), hook);
+    this.leafHooks ??= new Map();
+    return addHook(this.leafHooks, hook);
+  }
+
+  /** Whether this tensor was made inside `inferenceMode` (PyTorch's `is_inference()`); such tensors cannot enter autograd. */
+  isInference(): boolean {
+    return this.inference;
   }
 
   /**
@@ -116,6 +186,9 @@ export class Tensor {
   set requiresGrad(on: boolean) {
     if (on && !isFloating(this.dtype)) {
       throw new Error(`requiresGrad: only floating point tensors can require gradients, this one is ${this.dtype} (cast it first, e.g. x.float())`);
+    }
+    if (on && this.inference && !isInferenceMode()) {
+      throw new Error("requiresGrad: setting requiresGrad on an inference tensor (made inside inferenceMode) outside inferenceMode is not allowed; use x.clone() outside inferenceMode to get a normal tensor");
     }
     if (!on && this.gradFn) {
       throw new Error("requiresGrad: cannot turn off gradients of a non-leaf tensor; use detach() to get a tensor outside the graph");

@@ -4,9 +4,26 @@
  */
 import { relaxedPlainWasm, relaxedWasm, simdPlainWasm, simdWasm } from "./kernels.generated.js";
 
+/*
+ * The published .d.ts must compile without the DOM lib (Node's own types have no `WebAssembly`
+ * namespace), so the public types name WebAssembly's objects through these aliases; at run time
+ * they are the real WebAssembly.Module, Memory and Global.
+ */
+/** A compiled WebAssembly.Module. */
+export type WasmModule = object;
+/** The part of WebAssembly.Memory the backend uses. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+/** The part of WebAssembly.Global the backend uses. */
+export interface WasmGlobal {
+  value: unknown;
+}
+
 export interface Kernels {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  module: WasmModule;
+  memory: WasmMemory;
   exports: KernelExports;
   variant: "relaxed-simd" | "simd";
   /** Whether memory is shared, i.e. worker threads can run kernels on it. */
@@ -15,7 +32,7 @@ export interface Kernels {
 
 /** Exports of src/backend/wasm/assembly/index.ts (every pointer is a byte address in `memory`). */
 export interface KernelExports {
-  MR: WebAssembly.Global;
+  MR: WasmGlobal;
   gemmScratchBytes(): number;
   /** (C, H, W, O, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, groups) -> bytes of scratch per conv thread. */
   convScratchBytes(...dims: number[]): number;

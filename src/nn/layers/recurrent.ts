@@ -90,7 +90,18 @@ function inputProjection(x: Tensor, wIh: Tensor, bIh: Tensor | null): Tensor {
  * What RNN, LSTM and GRU share: PyTorch's parameter layout and the loop over layers, directions and
  * time steps.
  */
+/**
+ * PyTorch's names of an RNN/LSTM/GRU's parameters: `weight_ih_l0`, `weight_hh_l1`, `bias_ih_l0`,
+ * `bias_hh_l0_reverse`, ... (layer index after `_l`; `_reverse` for the backward direction).
+ */
+export type RNNParameterName = `${"weight" | "bias"}_${"ih" | "hh"}_l${number}` | `${"weight" | "bias"}_${"ih" | "hh"}_l${number}_reverse`;
+
 abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out> {
+  /**
+   * The parameters under PyTorch's names, e.g. `lstm.weight_ih_l0` ([4·hiddenSize, inputSize]).
+   * Registered in the constructor for every layer and direction; biases only with `bias: true`.
+   */
+  [name: RNNParameterName]: Parameter;
   readonly mode: Mode;
   readonly inputSize: number;
   readonly hiddenSize: number;
@@ -145,7 +156,7 @@ abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out> {
 
   /** The parameter registered under a PyTorch name (looked up each time, since `to()` replaces parameters). */
   protected param(name: string): Parameter | null {
-    return ((this as unknown as Record<string, Parameter | null>)[name]) ?? null;
+    return (this as unknown as Record<string, Parameter | undefined>)[name] ?? null;
   }
 
   /** Number of [layer, direction] state slices: numLayers · (bidirectional ? 2 : 1). */
