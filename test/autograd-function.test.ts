@@ -163,3 +163,23 @@ test("wrong backward results and bad calls throw errors naming the Function and 
   assert.throws(() => SavesNumber.apply(x), /SavesNumber\.forward: saveForBackward takes tensors \(or null\), argument 1 is number/);
   void tensor;
 });
+
+test("gradgradcheck verifies double backward, and catches a backward that is not differentiable", () => {
+  const x = f64([[0.2, -0.5, 1.0], [0.3, 0.8, -1.2]], true);
+  const w = f64([0.5, -1.5, 2.0], true);
+  assert.equal(autograd.gradgradcheck((a) => Cube.apply(a), [x]), true);
+  assert.equal(autograd.gradgradcheck((a, b) => ScaleAndSum.apply(a, b, 1.5)[0], [x, w]), true);
+  class DetachedCube extends autograd.Function {
+    static override forward(ctx: autograd.FunctionCtx, a: Tensor): Tensor {
+      ctx.saveForBackward(a);
+      return a.pow(3);
+    }
+
+    static override backward(ctx: autograd.FunctionCtx, g: Tensor): Tensor {
+      const [a] = ctx.savedTensors;
+      return g.mul(a!.detach().square()).mul(3); // right values, but cut off from a's graph
+    }
+  }
+  assert.equal(gradcheck((a) => DetachedCube.apply(a), [x]), true, "first order is right");
+  assert.throws(() => autograd.gradgradcheck((a) => DetachedCube.apply(a), [x]), /gradcheck: input 0 \(shape \[2,3\]\), element 0: analytical gradient/);
+});
