@@ -263,3 +263,16 @@ test("stratified: a split's left-over items go to the classes with the largest f
     assert.deepEqual(counts, [[3, 2], [26, 19]], `seed ${seed}`);
   }
 });
+
+test("split sizes: fractions vs counts decided as PyTorch does (all ≤ 1 and adding up to 1 are fractions)", () => {
+  const sizes = (n: number, lengths: number[]): number[] => randomSplit(numbers(n), lengths, { generator: new Generator(0) }).map((s) => s.length);
+  // Whole fractions: [1] is the whole dataset, [0, 1] all of it in the second split.
+  assert.deepEqual(sizes(5, [1]), [5]);
+  assert.deepEqual(sizes(4, [0, 1]), [0, 4]);
+  // Fractions adding up to 1 stay fractions even when n is 1 (their total equals n).
+  assert.deepEqual(sizes(1, [0.5, 0.5]), [1, 0]);
+  // Some integers are not all integers: [9.5, 0.5] adds up to 10 = n but is neither counts nor fractions.
+  assert.throws(() => sizes(10, [9.5, 0.5]), /^Error: randomSplit: split fractions \[9\.5, 0\.5\] add up to 10, not 1/);
+  // A value above 1 is not a fraction, even with a total within rounding of 1.
+  assert.throws(() => sizes(10, [1 + 5e-7, 0]), /randomSplit: split fractions \[1\.0000005, 0\] add up to 1\.0000005, not 1/);
+});
