@@ -256,11 +256,14 @@ test("stratified: a split's left-over items go to the classes with the largest f
   // each split is one item short; rounding up the larger fraction (A in split 0, B in split 1) is
   // the rounding closest to the quotas. Rounding up A in split 1 and B in split 0 would also give
   // floor-or-ceil counts with exact sizes, but 0.9 further from them.
-  const labels = [...Array(29).fill("A"), ...Array(21).fill("B")];
-  for (let seed = 0; seed < 3; seed++) {
-    const parts = randomSplit(numbers(50), [0.1, 0.9], { generator: new Generator(seed), stratify: (i) => labels[i] }).map(itemsOf);
-    const counts = parts.map((p) => ["A", "B"].map((c) => p.filter((i) => labels[i] === c).length));
-    assert.deepEqual(counts, [[3, 2], [26, 19]], `seed ${seed}`);
+  // Both orders of the classes: whichever class is seen first, the larger fraction wins.
+  for (const [nA, expected] of [[29, [[3, 2], [26, 19]]], [21, [[2, 3], [19, 26]]]] as const) {
+    const labels = [...Array(nA).fill("A"), ...Array(50 - nA).fill("B")];
+    for (let seed = 0; seed < 3; seed++) {
+      const parts = randomSplit(numbers(50), [0.1, 0.9], { generator: new Generator(seed), stratify: (i) => labels[i] }).map(itemsOf);
+      const counts = parts.map((p) => ["A", "B"].map((c) => p.filter((i) => labels[i] === c).length));
+      assert.deepEqual(counts, expected, `${nA} of A, seed ${seed}`);
+    }
   }
 });
 
