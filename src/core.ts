@@ -11,15 +11,15 @@ export {
   type CreateOptions, type RandomOptions,
 } from "./tensor/creation.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceMode } from "./autograd/grad-mode.js";
-export { backward, grad, type BackwardOptions } from "./autograd/engine.js";
-export { gradcheck, type GradcheckOptions } from "./autograd/gradcheck.js";
+export { backward, grad, type BackwardOptions, type BackwardCallOptions } from "./autograd/engine.js";
+export { gradcheck, gradgradcheck, type GradcheckOptions, type GradgradcheckOptions } from "./autograd/gradcheck.js";
 export type { Node, Saved, GradHook } from "./autograd/node.js";
 export * as autograd from "./autograd/namespace.js";
 export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";
 export { defineOp, apply, withOpTracer, type OpDef, type OpTracer } from "./ops/op.js";
 export {
   contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand, sumTo,
-  narrow, select, slice, split, unbind, chunk, cat, stack, flip, repeat, pad,
+  narrow, select, slice, split, unbind, chunk, cat, stack, flip, repeat, pad, type PadMode,
 } from "./ops/shape.js";
 export {
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, reciprocal, square,

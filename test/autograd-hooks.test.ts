@@ -2,7 +2,7 @@
 // against PyTorch 1.13, scripts/fixtures/autograd.py) and inferenceMode.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, inferenceMode, isInferenceMode, isGradEnabled, ones, grad, Tensor, tensor } from "../src/index.js";
+import { autograd, nn, inferenceMode, isInferenceMode, isGradEnabled, ones, grad, Tensor, tensor } from "../src/index.js";
 import { FIX, assertClose, dec, f64, type Enc } from "./autograd-helpers.js";
 
 test("tensor hooks: call order, arguments and replacements on leaves and non-leaves, as PyTorch", () => {
@@ -176,4 +176,20 @@ test("inferenceMode: no graph, tensors made inside are inference tensors and can
   assert.deepEqual(w.grad!.tolist(), [3, 5]);
   assert.equal(inferenceMode(false, () => w.mul(2)).requiresGrad, true);
   assert.throws(() => inferenceMode(3 as never), /inferenceMode: expected a function to run/);
+});
+
+test("autograd.backward takes several roots with their gradients, and {inputs} limits where .grad goes (PyTorch's values)", () => {
+  const x = f64([1, 2], true);
+  const w = f64([3, 4], true);
+  autograd.backward([x.mul(w).sum(), x.pow(2)], [null, f64([1, -1])]);
+  assert.deepEqual([x.grad!.tolist(), w.grad!.tolist()], [[5, 0], [1, 2]]);
+  x.grad = null;
+  w.grad = null;
+  const h = x.mul(2);
+  h.mul(w).sum().backward(undefined, { inputs: [w, h] });
+  assert.equal(x.grad, null);
+  assert.deepEqual([w.grad!.tolist(), h.grad!.tolist()], [[2, 4], [3, 4]]);
+  assert.throws(() => autograd.backward([x.sum(), ones([2])]), /backward: tensor 1 does not require grad/);
+  assert.throws(() => autograd.backward(x.sum(), [f64(1), f64(1)]), /backward: 2 gradients for 1 tensor\(s\)/);
+  assert.throws(() => x.sum().backward(undefined, { inputs: [ones([1])] }), /backward: inputs\[0\] \(shape \[1\]\) does not require grad/);
 });

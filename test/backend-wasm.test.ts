@@ -387,6 +387,14 @@ describe("wasm backend: convolution", () => {
     { x: [1, 3, 12, 10], o: 3, k: [3, 3], p: P([2, 2], [1, 1], [1, 1], 3), bias: false },
     // cg·kH·kW = 288 spans two of the gemm's 256-deep K blocks.
     { x: [3, 32, 6, 6], o: 8, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
+    // Winograd F(2×2,3×3) (3×3, stride 1, >= 8 channels each way): odd and even sizes, tile rows
+    // that are not a multiple of 4 tiles, paddings 0-2 (the input gradient pads gy by 2 - p), groups,
+    // a 1×1 output, and a single image cut into bands of rows on 2 threads.
+    { x: [2, 16, 14, 14], o: 32, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
+    { x: [2, 9, 7, 17], o: 11, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
+    { x: [1, 8, 13, 9], o: 13, k: [3, 3], p: P([1, 1], [0, 2], [1, 1], 1), bias: false },
+    { x: [3, 16, 3, 3], o: 8, k: [3, 3], p: P([1, 1], [0, 0], [1, 1], 2), bias: true },
+    { x: [1, 12, 30, 65], o: 20, k: [3, 3], p: P([1, 1], [2, 1], [1, 1], 1), bias: true },
   ];
   for (const nt of THREADS) {
     it(`forward, input gradient and weight gradient, ${nt} thread(s)`, () => withThreads(nt, () => {
@@ -472,6 +480,23 @@ describe("wasm backend: pooling", () => {
       }
     }));
   }
+
+  it("maxPool2dBackward: 2×2 blocks written whole, other indices scattered, -0 summed to 0", () => {
+    // [1,2,4,6] -> [1,2,2,3]: plane 0's indices each lie in their window's 2×2 block (the block path),
+    // plane 1's include one in a neighbour's block and two that repeat (maxUnpool2d's arbitrary
+    // indices: the scatter-add), so the block path must leave that plane to the scatter.
+    const idx = view(new Int32Array([0, 3, 11, 13, 14, 23, 1, 1, 10, 12, 12, 17]), [1, 2, 2, 3]);
+    const gy = view(new Float32Array([-0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), [1, 2, 2, 3]);
+    for (const nt of THREADS) withThreads(nt, () => {
+      const a = zeros([1, 2, 4, 6]), b = zeros([1, 2, 4, 6]);
+      wasm.maxPool2dBackward(gy, idx, a);
+      js.maxPool2dBackward(gy, idx, b);
+      assert.deepEqual(Array.from(a.data), Array.from(b.data));
+      assert.ok(Object.is(a.data[0], 0), "0 + -0 is +0, as the scatter-add gives");
+      assert.equal(a.data[24 + 1], 15);
+      assert.equal(a.data[24 + 12], 21);
+    });
+  });
 
   it("max pooling lets NaN win, as the reference", () => {
     const x = view(new Float32Array([1, NaN, 3, 4, 5, 6, 7, 8, 9]), [1, 1, 3, 3]);

@@ -44,6 +44,12 @@ test("deeptype summary exam6 answers the exam's Problem 6: 448 parameters, recep
   assert.match(row("6 (Conv2d)"), /\[64, 90, 90\].*18x18/);
   assert.match(row("11 (MaxPool2d)"), /\[16, 21, 21\]/);
   assert.match(row("13 (Linear)"), /\[2048\]\s+14,452,736/);
+  // 6.4: the fully convolutional twin follows, with the FC weights as convolutions of the same size.
+  const twin = r.out.split("Fully convolutional twin")[1];
+  assert.ok(twin, "the twin's table is printed");
+  const twinRow = (name: string) => twin.split("\n").find((l) => l.startsWith(name))!;
+  assert.match(twinRow("12 (Conv2d)"), /\[2048, 1, 1\]\s+14,452,736/);
+  assert.match(twinRow("14 (Conv2d)"), /\[200, 1, 1\]\s+409,800/);
 });
 
 /**

@@ -117,7 +117,39 @@ const detachIfTensor = (v: unknown): TensorLike => (v instanceof Tensor ? v.deta
 type Reduction = "none" | "mean" | "sum";
 const lossReduction = (kw: Kw): Reduction => (kw.reduction ?? "mean") as Reduction;
 
+/**
+ * A loss taking `tensors` tensors (the input first) and then PyTorch's keyword arguments, which a
+ * sample may also give positionally in `names` order; keywords become deeptype's camelCase options.
+ */
+const loss = (fn: string, tensors: number, names: string[]): Mapped => (x, args, kw) => {
+  const all: Kw = { ...kw };
+  args.slice(tensors - 1).forEach((v, i) => {
+    if (i >= names.length) throw new Unsupported("extra positional arguments");
+    all[names[i]] = v;
+  });
+  only(all, names);
+  const opts: Kw = {};
+  for (const [k, v] of Object.entries(all)) opts[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  // ctc_loss's lengths may be Python lists or tuples; the lengths stay positional here.
+  const rest = args.slice(0, tensors - 1);
+  return (F as unknown as Record<string, (...a: unknown[]) => Tensor>)[fn](x, ...rest, opts);
+};
+
 export const MAP: Record<string, Mapped> = {
+  // ---------------------------------------------------------------- losses of losses-margin/-nll/-ctc
+  "nn.functional.huber_loss": loss("huberLoss", 2, ["reduction", "delta"]),
+  "nn.functional.margin_ranking_loss": loss("marginRankingLoss", 3, ["margin", "reduction"]),
+  "nn.functional.hinge_embedding_loss": loss("hingeEmbeddingLoss", 2, ["margin", "reduction"]),
+  "nn.functional.multi_margin_loss": loss("multiMarginLoss", 2, ["p", "margin", "weight", "reduction"]),
+  "nn.functional.multilabel_margin_loss": loss("multilabelMarginLoss", 2, ["reduction"]),
+  "nn.functional.multilabel_soft_margin_loss": loss("multilabelSoftMarginLoss", 2, ["weight", "reduction"]),
+  "nn.functional.soft_margin_loss": loss("softMarginLoss", 2, ["reduction"]),
+  "nn.functional.triplet_margin_loss": loss("tripletMarginLoss", 3, ["margin", "p", "eps", "swap", "reduction"]),
+  "nn.functional.cosine_embedding_loss": loss("cosineEmbeddingLoss", 3, ["margin", "reduction"]),
+  "nn.functional.poisson_nll_loss": loss("poissonNllLoss", 2, ["log_input", "full", "eps", "reduction"]),
+  "nn.functional.gaussian_nll_loss": loss("gaussianNllLoss", 3, ["full", "eps", "reduction"]),
+  "nn.functional.ctc_loss": loss("ctcLoss", 4, ["blank", "reduction", "zero_infinity"]),
+
   // ---------------------------------------------------------------- unary
   abs: unary(abs), ceil: unary(ceil), cos: unary(cos), erf: unary(erf), exp: unary(exp), expm1: unary(expm1), floor: unary(floor),
   isfinite: unary(isfinite), isnan: unary(isnan), log: unary(log), log1p: unary(log1p), logical_not: unary(logicalNot),
@@ -152,6 +184,87 @@ export const MAP: Record<string, Mapped> = {
   "nn.functional.threshold": (x, a, kw) => {
     only(kw, ["threshold", "value"], { inplace: false });
     return F.threshold(T(x), (a[0] ?? kw.threshold) as number, (a[1] ?? kw.value) as number);
+  },
+  // nn.functional distances, normalisation, pooling, padding, resizing (src/nn/functional/*.ts)
+  "nn.functional.normalize": (x, a, kw) => {
+    only(kw, ["p", "dim", "eps"]);
+    return F.normalize(T(x), (a[0] ?? kw.p ?? 2) as number, (a[1] ?? kw.dim ?? 1) as number, (a[2] ?? kw.eps ?? 1e-12) as number);
+  },
+  "nn.functional.cosine_similarity": (x, a, kw) => {
+    only(kw, ["dim", "eps"]);
+    return F.cosineSimilarity(T(x), T(a[0]), (a[1] ?? kw.dim ?? 1) as number, (a[2] ?? kw.eps ?? 1e-8) as number);
+  },
+  "nn.functional.pairwise_distance": (x, a, kw) => {
+    only(kw, ["p", "eps", "keepdim"]);
+    return F.pairwiseDistance(T(x), T(a[0]), { p: (a[1] ?? kw.p ?? 2) as number, eps: (a[2] ?? kw.eps ?? 1e-6) as number, keepdim: (a[3] ?? kw.keepdim ?? false) as boolean });
+  },
+  "nn.functional.instance_norm": (x, a, kw) => {
+    const names = ["running_mean", "running_var", "weight", "bias", "use_input_stats", "momentum", "eps"];
+    only(kw, names);
+    const [runningMean, runningVar, weight, bias, useInputStats, momentum, eps] = names.map((n, i) => a[i] ?? kw[n] ?? undefined) as never[];
+    return F.instanceNorm(T(x), { runningMean, runningVar, weight, bias, useInputStats, momentum, eps });
+  },
+  "nn.functional.local_response_norm": (x, a, kw) => {
+    only(kw, ["alpha", "beta", "k"]);
+    return F.localResponseNorm(T(x), a[0] as number, (a[1] ?? kw.alpha ?? 1e-4) as number, (a[2] ?? kw.beta ?? 0.75) as number, (a[3] ?? kw.k ?? 1) as number);
+  },
+  "nn.functional.max_pool1d": (x, a, kw) => {
+    const names = ["kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"];
+    only(kw, names);
+    const [k, stride, padding, dilation, ceilMode, ret] = names.map((n, i) => a[i] ?? kw[n]) as never[];
+    const r = F.maxPool1dWithIndices(T(x), k, { stride, padding, dilation, ceilMode });
+    return ret ? r : r.values;
+  },
+  "nn.functional.avg_pool1d": (x, a, kw) => {
+    const names = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"];
+    only(kw, names);
+    const [k, stride, padding, ceilMode, countIncludePad] = names.map((n, i) => a[i] ?? kw[n]) as never[];
+    const s = Array.isArray(stride) && (stride as unknown[]).length === 0 ? undefined : stride;
+    return F.avgPool1d(T(x), k, { stride: s, padding, ceilMode, countIncludePad });
+  },
+  "nn.functional.adaptive_avg_pool1d": (x, a, kw) => { only(kw, ["output_size"]); return F.adaptiveAvgPool1d(T(x), (a[0] ?? kw.output_size) as number); },
+  "nn.functional.adaptive_max_pool1d": (x, a, kw) => {
+    only(kw, ["output_size", "return_indices"]);
+    const r = F.adaptiveMaxPool1dWithIndices(T(x), (a[0] ?? kw.output_size) as number);
+    return a[1] ?? kw.return_indices ? r : r.values;
+  },
+  "nn.functional.adaptive_max_pool2d": (x, a, kw) => {
+    only(kw, ["output_size", "return_indices"]);
+    const r = F.adaptiveMaxPool2dWithIndices(T(x), (a[0] ?? kw.output_size) as never);
+    return a[1] ?? kw.return_indices ? r : r.values;
+  },
+  "nn.functional.pad.replicate": (x, a, kw) => { only(kw, ["mode"]); return F.pad(T(x), a[0] as number[], "replicate"); },
+  "nn.functional.pad.circular": (x, a, kw) => { only(kw, ["mode"]); return F.pad(T(x), a[0] as number[], "circular"); },
+  "nn.functional.pixel_shuffle": (x, a, kw) => { only(kw, ["upscale_factor"]); return F.pixelShuffle(T(x), (a[0] ?? kw.upscale_factor) as number); },
+  "nn.functional.pixel_unshuffle": (x, a, kw) => { only(kw, ["downscale_factor"]); return F.pixelUnshuffle(T(x), (a[0] ?? kw.downscale_factor) as number); },
+  "nn.functional.unfold": (x, a, kw) => {
+    const names = ["kernel_size", "dilation", "padding", "stride"];
+    only(kw, names);
+    const [k, dilation, padding, stride] = names.map((n, i) => a[i] ?? kw[n]) as never[];
+    return F.unfold(T(x), k, { dilation, padding, stride });
+  },
+  ...Object.fromEntries((["nearest", "linear", "bilinear", "bicubic"] as const).map((mode) => [`nn.functional.interpolate.${mode}`, ((x, a, kw) => {
+    const names = ["size", "scale_factor", "mode", "align_corners", "recompute_scale_factor", "antialias"];
+    only(kw, names);
+    const [size, scaleFactor, m, alignCorners, recompute, antialias] = names.map((n, i) => a[i] ?? kw[n] ?? null) as never[];
+    if (recompute) throw new Unsupported("recompute_scale_factor=True");
+    if (antialias) throw new Unsupported("antialias=True");
+    return F.interpolate(T(x), { size, scaleFactor, mode: m ?? "nearest", alignCorners });
+  }) as Mapped])),
+  "nn.functional.conv_transpose1d": (x, a, kw) => {
+    const names = ["stride", "padding", "output_padding", "groups", "dilation"];
+    only(kw, ["bias", ...names]);
+    const one = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : Array.isArray(v) ? (v[0] as number) : (v as number));
+    const [stride, padding, outputPadding, groups, dilation] = names.map((n, i) => one(a[2 + i] ?? kw[n]));
+    return F.convTranspose1d(T(x), T(a[0]), (a[1] ?? kw.bias ?? null) as Tensor | null, { stride, padding, outputPadding, groups, dilation });
+  },
+  "nn.functional.bilinear": (x, a, kw) => { only(kw, ["bias"]); return F.bilinear(T(x), T(a[0]), T(a[1]), (a[2] ?? kw.bias ?? null) as Tensor | null); },
+  "nn.functional.embedding_bag": (w, a, kw) => {
+    only(kw, ["offsets", "mode", "per_sample_weights", "include_last_offset", "padding_idx"], { max_norm: null, scale_grad_by_freq: false, sparse: false, norm_type: 2 });
+    return F.embeddingBag(T(a[0]), T(w), (kw.offsets ?? null) as Tensor | null, {
+      mode: (kw.mode ?? "mean") as "sum" | "mean" | "max", perSampleWeights: (kw.per_sample_weights ?? null) as Tensor | null,
+      includeLastOffset: (kw.include_last_offset ?? false) as boolean, paddingIdx: (kw.padding_idx ?? null) as number | null,
+    });
   },
   clamp: (x, a, kw) => {
     only(kw, ["min", "max"]);

@@ -163,6 +163,9 @@ const CORE_OPS: readonly OpEntry[] = [
   E("convTranspose2d:stride", (x, w) => convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 })),
   E("convTranspose2d:groups", (x, w) => convTranspose2d(x, w, null, { groups: 2, stride: [1, 2], dilation: [2, 1] })),
   E("convTranspose2d:outputPaddingHW", (x, w) => convTranspose2d(x, w, null, { stride: 3, padding: [1, 0], outputPadding: [2, 1] })),
+  // >= 8 channels each way, 3×3, stride 1: the wasm backend's Winograd kernels (forward and both gradients).
+  E("conv2d:winograd", (x, w, b) => conv2d(x, w, b, { padding: 1 })), E("conv2d:winogradPad", (x, w) => conv2d(x, w, null, { padding: [2, 0] })),
+  E("convTranspose2d:winograd", (x, w) => convTranspose2d(x, w, null, { padding: 1 })),
 
   // ---------------------------------------------------------------- pooling
   E("maxPool2d", (x) => maxPool2d(x, 2)), E("maxPool2d:stridePad", (x) => maxPool2d(x, 3, { stride: 2, padding: 1 })),

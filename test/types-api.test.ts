@@ -21,6 +21,12 @@ test("TensorDataset items and DataLoader batches are typed tuples", () => {
   }
   assert.deepEqual(batches.map(([x, y]) => [x.shape, y.shape]), [[[4, 3], [4]], [[4, 3], [4]], [[2, 3], [2]]]);
   assert.deepEqual(item[0].shape, [3]);
+  // The tuple survives randomSplit, ConcatDataset and map.
+  const [train] = data.randomSplit(ds, [8, 2]);
+  const fromSplit: [Tensor, Tensor][] = [...new data.DataLoader(train, { batchSize: 8 })];
+  const fromConcat: [Tensor, Tensor][] = [...new data.DataLoader(new data.ConcatDataset([ds, ds]), 20)];
+  const named: { x: Tensor; y: Tensor }[] = [...new data.DataLoader(ds.map(([x, y]) => ({ x, y })), 10)];
+  assert.deepEqual([fromSplit[0][0].shape, fromConcat[0][1].shape, named[0].x.shape], [[8, 3], [20], [10, 3]]);
   const three = new data.TensorDataset(randn([2, 1]), randn([2, 1]), randn([2, 1]));
   const row: [Tensor, Tensor, Tensor] = three.getItem(1);
   assert.equal(row.length, 3);

@@ -15,6 +15,8 @@ import { renderExamHtml } from "./html.js";
 import type { ExamItem, Judgement, Measured, RunContext } from "./item.js";
 import { items as p1 } from "./p1.js";
 import { items as p1more } from "./p1-more.js";
+import { items as p1seq } from "./p1-seq.js";
+import { items as p1concepts } from "./p1-concepts.js";
 import { items as p2 } from "./p2.js";
 import { items as p3 } from "./p3.js";
 import { items as p4 } from "./p4.js";
@@ -25,7 +27,7 @@ import { items as p7 } from "./p7.js";
 export type { ExamItem, Judgement, Measured, RunContext } from "./item.js";
 
 /** Every item in exam order (ids sort as strings: "1.9d" < "2.1"). */
-export const ITEMS: readonly ExamItem[] = [...p1, ...p1more, ...p2, ...p3, ...p4, ...p5, ...p6, ...p7].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export const ITEMS: readonly ExamItem[] = [...p1, ...p1more, ...p1seq, ...p1concepts, ...p2, ...p3, ...p4, ...p5, ...p6, ...p7].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 /** The item with this id (`4.4`, `1.2c`), or an error listing close ids. */
 export function findItem(id: string): ExamItem {

@@ -11,7 +11,7 @@ import { DataLoader, RandomRotation, SyntheticSegmentationDataset, functional as
 import { main as sequences } from "../sequence-models.js";
 import { UNet, perClassIou } from "../unet-segmentation.js";
 import { mnistSubset } from "../common.js";
-import { num, pct, shared, type ExamItem, type RunContext } from "./item.js";
+import { mean, num, pct, shared, type ExamItem, type RunContext } from "./item.js";
 
 const FILE = "examples/exam/p1-more.ts";
 const seqRun = shared((ctx: RunContext) => sequences({ steps: ctx.tiny ? 200 : 300, log: () => {} }));
@@ -57,12 +57,16 @@ const attentionRun = shared((ctx: RunContext) => {
 });
 
 /** 1.7a/1.8b: an MLP on MNIST with and without ±30° rotations, tested upright and rotated. */
-const rotationRun = shared((ctx: RunContext) => {
+export const rotationRun = shared((ctx: RunContext) => {
   const n = ctx.tiny ? 400 : 800;
   const train = mnistSubset({ n, seed: ctx.seed + 70 });
   const val = mnistSubset({ n: 400, seed: ctx.seed + 70, skip: n });
   const rg = new Generator(ctx.seed + 71);
-  const rotated = noGrad(() => cat(Array.from({ length: 400 }, (_, i) => TF.rotate(val.images.select(0, i), -30 + 60 * rg.random(), "bilinear").unsqueeze(0))));
+  const rotateAll = (): Tensor => noGrad(() => cat(Array.from({ length: 400 }, (_, i) => TF.rotate(val.images.select(0, i), -30 + 60 * rg.random(), "bilinear").unsqueeze(0))));
+  // Three random-rotation draws of the validation set: the first is 1.7a's "rotated" set, all three show
+  // how a randomly augmented test set scores differently on each evaluation (1.8d).
+  const draws = [rotateAll(), rotateAll(), rotateAll()];
+  const rotated = draws[0];
   const steps = ctx.tiny ? 400 : 800;
   const K = ctx.tiny ? 3 : 6;
   const rot = new RandomRotation(30, { interpolation: "bilinear", generator: new Generator(ctx.seed + 73) });
@@ -82,25 +86,32 @@ const rotationRun = shared((ctx: RunContext) => {
       opt.step();
     }
     const acc = (x: Tensor, y: Tensor): number => noGrad(() => net.call(x).argmax(1).eq(y).float().mean().item());
-    return { train: acc(train.images, train.labels), upright: acc(val.images, val.labels), rotated: acc(rotated, val.labels) };
+    return { train: acc(train.images, train.labels), upright: acc(val.images, val.labels), rotated: acc(rotated, val.labels), draws: draws.map((d) => acc(d, val.labels)) };
   };
-  return { plain: runOne(false), aug: runOne(true), n, steps };
+  return { plain: runOne(false), aug: runOne(true), n, steps, poolSize: K * n, pool, train };
 });
 
-/** 1.6d: a U-Net segmenter trained on normal images, evaluated as they are, darker, and noisier. */
-const lightingRun = shared((ctx: RunContext) => {
+/**
+ * 1.6: a U-Net segmenter trained on normally lit synthetic shapes, evaluated as they are, darker,
+ * noisier and coarser (1.6d), with its per-pixel output (1.6b). With `shuffledMasks` every image is
+ * trained against ANOTHER image's mask: the same architecture, loss and steps without the labels
+ * that belong to the pixels (1.6a).
+ */
+function segRun(ctx: RunContext, shuffledMasks: boolean) {
   const size = 16, classes = 4;
   const trainSet = new SyntheticSegmentationDataset({ length: ctx.tiny ? 96 : 192, numClasses: classes, height: size, width: size, seed: ctx.seed + 80 });
   const valSet = new SyntheticSegmentationDataset({ length: 48, numClasses: classes, height: size, width: size, seed: ctx.seed + 81 });
   type Seg = { image: Tensor; mask: Tensor };
-  const val = [...new DataLoader({ dataset: valSet, batchSize: 48 })][0] as Seg;
+  const val = [...new DataLoader(valSet, { batchSize: 48 })][0] as Seg;
   const model = new UNet(3, classes, { width: 8, generator: new Generator(ctx.seed + 82) });
   const opt = new optim.Adam(model.parameters(), { lr: 1e-2 });
-  const loader = new DataLoader({ dataset: trainSet, batchSize: 16, shuffle: true, generator: new Generator(ctx.seed + 83) });
+  const loader = new DataLoader(trainSet, { batchSize: 16, shuffle: true, generator: new Generator(ctx.seed + 83) });
   for (let e = 0; e < (ctx.tiny ? 5 : 8); e++) {
     for (const b of loader as Iterable<Seg>) {
+      // roll(1) pairs image i with mask i−1 of the batch: every mask is a real mask, just not this image's.
+      const mask = shuffledMasks ? b.mask.roll(1, 0) : b.mask;
       opt.zeroGrad();
-      nn.functional.crossEntropy(model.train().call(b.image), b.mask).backward();
+      nn.functional.crossEntropy(model.train().call(b.image), mask).backward();
       opt.step();
     }
   }
@@ -109,14 +120,25 @@ const lightingRun = shared((ctx: RunContext) => {
     const iou = perClassIou(pred.data(), val.mask.data(), classes).filter((v) => !Number.isNaN(v));
     return { acc: pred.eq(val.mask).float().mean().item(), iou: iou.reduce((a, b) => a + b, 0) / iou.length };
   });
+  const out = noGrad(() => model.eval().call(val.image));
+  const pred = out.argmax(1);
+  const distinct = mean(Array.from({ length: 48 }, (_, i) => new Set(pred.select(0, i).data()).size));
+  // The majority-class baseline: predicting the most frequent class of the training masks everywhere.
+  const counts = new Array(classes).fill(0);
+  for (let i = 0; i < trainSet.length; i++) for (const c of (trainSet.getItem(i) as Seg).mask.data()) counts[c]++;
+  const majority = counts.indexOf(Math.max(...counts));
   return {
+    outShape: out.shape, distinct, majorityAcc: noGrad(() => val.mask.eq(majority).float().mean().item()),
+    first: { pred: pred.select(0, 0), truth: val.mask.select(0, 0), image: val.image.select(0, 0) },
     normal: score(val.image),
     dark: score(noGrad(() => val.image.mul(0.4))),
     noisy: score(noGrad(() => val.image.add(randn(val.image.shape, { generator: new Generator(ctx.seed + 84) }).mul(0.25)).clamp(0, 1))),
     // Lower quality: half the resolution (2x2 average), shown at the original size.
     coarse: score(noGrad(() => nn.functional.interpolate(val.image.reshape([48, 3, 8, 2, 8, 2]).mean([3, 5]), { scaleFactor: 2, mode: "nearest" }))),
   };
-});
+}
+export const lightingRun = shared((ctx: RunContext) => segRun(ctx, false));
+export const unlabelledSegRun = shared((ctx: RunContext) => segRun(ctx, true));
 
 export const items: ExamItem[] = [
   {

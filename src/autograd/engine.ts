@@ -18,13 +18,53 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-/** `loss.backward()`: accumulates d(tensor)/d(leaf) into every leaf's `.grad`. */
-export function backward(tensor: Tensor, gradient?: Tensor, opts: BackwardOptions = {}): void {
-  if (!tensor.requiresGrad) {
-    throw new Error("backward: this tensor does not require grad and has no gradFn; did you forget requiresGrad on the inputs, or compute it inside noGrad?");
+/** Options of `backward`: those of the engine, plus PyTorch's `inputs`. */
+export interface BackwardCallOptions extends BackwardOptions {
+  /** Accumulate into the `.grad` of these tensors only (leaves or non-leaves), as PyTorch's `inputs=`. */
+  inputs?: Tensor | readonly Tensor[];
+}
+
+/**
+ * `loss.backward()`: accumulates d(tensor)/d(leaf) into every leaf's `.grad`. Also PyTorch's
+ * `torch.autograd.backward(tensors, gradTensors)`: several roots, each with its gradient (or none
+ * for a one-element root), summed in one pass.
+ *
+ * @example autograd.backward([lossA, lossB]);
+ */
+export function backward(
+  tensors: Tensor | readonly Tensor[],
+  gradients?: Tensor | readonly (Tensor | null | undefined)[] | null,
+  opts: BackwardCallOptions = {},
+): void {
+  const roots = tensors instanceof Tensor ? [tensors] : [...tensors];
+  const grads = gradients instanceof Tensor ? [gradients] : gradients ? [...gradients] : [];
+  if (roots.length === 0) throw new Error("backward: no tensors given; pass the tensor(s) to differentiate, e.g. backward(loss)");
+  if (grads.length > roots.length) throw new Error(`backward: ${grads.length} gradients for ${roots.length} tensor(s); give at most one per tensor`);
+  roots.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new Error(`backward: tensor ${i} is not a Tensor`);
+    if (!t.requiresGrad) {
+      throw new Error(
+        `backward: ${roots.length > 1 ? `tensor ${i}` : "this tensor"} does not require grad and has no gradFn; did you forget requiresGrad on the inputs, or compute it inside noGrad?`,
+      );
+    }
+  });
+  const g = roots.map((t, i) => rootGradient(t, grads[i] ?? undefined, "backward"));
+  if (opts.inputs === undefined) {
+    run(roots, g, opts, null);
+    return;
   }
-  const g = rootGradient(tensor, gradient, "backward");
-  run([tensor], [g], opts, null);
+  const ins = opts.inputs instanceof Tensor ? [opts.inputs] : [...opts.inputs];
+  if (ins.length === 0) throw new Error("backward: {inputs} is empty; leave it out to accumulate into every leaf");
+  ins.forEach((t, i) => {
+    if (!t.requiresGrad) throw new Error(`backward: inputs[${i}] (shape ${fmt(t.shape)}) does not require grad`);
+  });
+  const captured = run(roots, g, opts, new Set(ins.map((t) => t.gradFn ?? t)));
+  for (const t of ins) {
+    const total = captured.get(t.gradFn ?? t);
+    if (!total) continue;
+    const hooked = t.isLeaf && t.leafHooks ? runHooks(t.leafHooks, total, "leaf") : total;
+    t.grad = accumulateLeaf(t, hooked, !!opts.createGraph);
+  }
 }
 
 /**
@@ -143,7 +183,7 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       if (g) owned.delete(g); // handed to rules from here on: never updated in place again
       // grad() captures the gradient before the tensor's hooks run, as torch.autograd.grad does.
       if (g && targets?.has(node)) captured.set(node, g);
-      if (g) g = runHooks(node.hooks, g, node.name);
+      if (g && node.hooks) g = runHooks(node.hooks, g, node.name);
       // grad() returns gradients and touches no .grad, retained ones included (as torch.autograd.grad).
       // The retained gradient is the one after the hooks, as in PyTorch 2.
       if (g && node.retained && !targets) node.retained.grad = accumulateLeaf(node.retained, g, createGraph);
@@ -225,11 +265,11 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): Tensor {
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
-    /** `loss.backward()`: accumulates gradients into the leaves' `.grad`. */
-    backward(gradient?: Tensor, opts?: BackwardOptions): void;
+    /** `loss.backward()`: accumulates gradients into the leaves' `.grad` (or only into `opts.inputs`). */
+    backward(gradient?: Tensor | null, opts?: BackwardCallOptions): void;
   }
 }
 
 installMethods({
-  backward: (t: Tensor, gradient?: Tensor, opts?: BackwardOptions) => backward(t, gradient, opts),
+  backward: (t: Tensor, gradient?: Tensor | null, opts?: BackwardCallOptions) => backward(t, gradient, opts),
 });

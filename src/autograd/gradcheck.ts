@@ -2,6 +2,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { grad } from "./engine.js";
+import { cat } from "../ops/shape.js";
 
 export interface GradcheckOptions {
   /** Finite-difference step (PyTorch's default 1e-6). */
@@ -77,4 +78,42 @@ function elementOffsets(t: Tensor): number[] {
     }
   }
   return out;
+}
+
+export interface GradgradcheckOptions extends GradcheckOptions {
+  /** The gradient of fn's output to differentiate through (default: fixed non-uniform float64 values). */
+  gradOutputs?: Tensor;
+}
+
+/**
+ * `gradgradcheck(fn, inputs)`: the second-order check of PyTorch's torch.autograd.gradgradcheck.
+ * Checks, by central differences, the gradient of `grad(fn(inputs), inputs, gradOutputs)` with
+ * respect to both the inputs and `gradOutputs`, so a backward rule that is itself differentiated
+ * (double backward, higher-order terms) is verified.
+ *
+ * @example gradgradcheck((x) => x.tanh(), [randn([3], { dtype: "float64", requiresGrad: true })]);
+ */
+export function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradgradcheckOptions = {}): true {
+  const diffable = inputs.filter((t) => t.requiresGrad);
+  if (diffable.length === 0) throw new Error("gradgradcheck: no input requires grad");
+  const probe = fn(...inputs);
+  let go = opts.gradOutputs;
+  if (go === undefined) {
+    go = Tensor.empty(probe.shape, "float64");
+    const d = go.storage.data;
+    for (let i = 0; i < d.length; i++) d[i] = ((i * 4099) % 11) / 11 - 0.45; // fixed, signed, no zeros
+    go.requiresGrad = true;
+  } else if (go.shape.length !== probe.shape.length || go.shape.some((s, i) => s !== probe.shape[i])) {
+    throw new Error(`gradgradcheck: gradOutputs has shape ${fmt(go.shape)} but fn returns shape ${fmt(probe.shape)}`);
+  }
+  const n = inputs.length;
+  const firstOrder = (...args: Tensor[]): Tensor => {
+    const ins = args.slice(0, n);
+    const g = args[n];
+    const gs = grad([fn(...ins)], ins.filter((t) => t.requiresGrad), { gradOutputs: [g], createGraph: true, allowUnused: true });
+    const parts = gs.filter((t): t is Tensor => t !== null).map((t) => t.reshape([-1]));
+    if (parts.length === 0) throw new Error("gradgradcheck: fn's output does not depend on any input that requires grad");
+    return parts.length === 1 ? parts[0] : cat(parts, 0);
+  };
+  return gradcheck(firstOrder, [...inputs, go], opts);
 }

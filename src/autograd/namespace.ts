@@ -7,7 +7,7 @@
  */
 export { AutogradFunction as Function, FunctionCtx, type FunctionClass, type FunctionArgs } from "./function.js";
 export * as functional from "./functional.js";
-export { grad, backward, type BackwardOptions } from "./engine.js";
-export { gradcheck, type GradcheckOptions } from "./gradcheck.js";
+export { grad, backward, type BackwardOptions, type BackwardCallOptions } from "./engine.js";
+export { gradcheck, gradgradcheck, type GradcheckOptions, type GradgradcheckOptions } from "./gradcheck.js";
 export { noGrad, enableGrad, inferenceMode, isInferenceMode, isGradEnabled, setGradEnabled, withGradEnabled } from "./grad-mode.js";
 export type { GradHook, RemovableHandle } from "./node.js";

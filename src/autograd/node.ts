@@ -67,7 +67,7 @@ export class Node<A = any> {
    * Hooks registered on the output tensor while this node produced it (`t.registerHook`), in order.
    * A hook registered before an in-place op stays here and sees the gradient of the old value (PyTorch 2).
    */
-  readonly hooks = new Map<number, GradHook>();
+  hooks: Map<number, GradHook> | null = null; // made on the first hook: most nodes never get one
   /**
    * For the output nodes of a multi-output custom Function: the node that computes the input
    * gradients from all outputs' gradients, and which output this is (see autograd/function.ts).

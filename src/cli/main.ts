@@ -44,7 +44,7 @@ const cli = defineCli({
     {
       name: "summary",
       summary: "Print a model's layers: output shape, parameters, receptive field, multiply-adds.",
-      positionals: [{ name: "model", help: "cnn, mlp, or exam6 (the exam's Problem 6 network on 3x375x375 images)", required: true }],
+      positionals: [{ name: "model", help: "cnn, mlp, or exam6 (the exam's Problem 6 network on 3x375x375 images and its fully convolutional twin)", required: true }],
     },
     examCommand,
     exportCommand,
@@ -103,7 +103,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const name = parsed.positionals.model as string;
-  if (name === "exam6") console.log(summary(examCnn(), [3, 375, 375]).table);
+  if (name === "exam6") {
+    console.log(summary(examCnn(), [3, 375, 375]).table);
+    // 6.4: the same network with its two FC layers rewritten as convolutions.
+    console.log("\nFully convolutional twin (6.4): FC(7056 → 2048) becomes Conv2d(16, 2048, 21), FC(2048 → 200) becomes Conv2d(2048, 200, 1)");
+    console.log(summary(examCnn({ fullyConvolutional: true }), [3, 375, 375]).table);
+  }
   else if (name === "cnn" || name === "mlp") console.log(summary(buildModel(name), [1, 28, 28]).table);
   else throw new ArgError(`deeptype summary: unknown model "${name}" (use cnn, mlp or exam6)`, "summary");
   return 0;

@@ -8,7 +8,7 @@
  * ```
  */
 import {
-  Tensor, noGrad, bernoulli, full, fullLike, tensor,
+  Tensor, noGrad, bernoulli, full, fullLike,
   relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
   conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, indexSelect, where, linear as linearOp,
   type Generator, type DType,
@@ -21,9 +21,27 @@ export {
   type Reduction, type CrossEntropyOptions, type NllLossOptions,
 } from "./losses.js";
 export {
+  huberLoss, marginRankingLoss, hingeEmbeddingLoss, multiMarginLoss, multilabelMarginLoss, multilabelSoftMarginLoss, softMarginLoss,
+  tripletMarginLoss, cosineEmbeddingLoss,
+} from "./losses-margin.js";
+export { poissonNllLoss, gaussianNllLoss } from "./losses-nll.js";
+export { ctcLoss } from "./losses-ctc.js";
+export {
   softplus, relu6, hardswish, hardsigmoid, hardtanh, selu, celu, mish, glu, prelu, rrelu, softmin, softsign, tanhshrink, threshold,
   logsigmoid, softshrink, hardshrink,
 } from "./functional/activations.js";
+export {
+  maxPool1d, maxPool1dWithIndices, avgPool1d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2d,
+  adaptiveMaxPool2dWithIndices, type MaxPool1dOptions, type AvgPool1dOptions,
+} from "./functional/pooling.js";
+export { pad, pixelShuffle, pixelUnshuffle, unfold, fold, type UnfoldOptions } from "./functional/spatial.js";
+export { interpolate, type InterpolateOptions, type InterpolateMode } from "./functional/interpolate.js";
+export {
+  normalize, cosineSimilarity, pairwiseDistance, instanceNorm, localResponseNorm, type InstanceNormOptions,
+} from "./functional/normalization.js";
+export { convTranspose1d, bilinear, embeddingBag, oneHot, type ConvTranspose1dOptions, type EmbeddingBagOptions } from "./functional/misc.js";
+// Defined with the attention layers (which share its mask handling); nn.functional is where PyTorch has it.
+export { scaledDotProductAttention, type SdpaOptions } from "./layers/attention.js";
 
 /**
  * `linear(x, w, b)`: x·wᵀ + b, with w of shape [out, in] (PyTorch's layout), as one fused op (its
@@ -209,71 +227,6 @@ export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null
     rows = where(isPad, indexSelect(weight.detach(), 0, flat), rows);
   }
   return rows.reshape([...ids.shape, weight.shape[1]]);
-}
-
-/** Options of `interpolate` / `Upsample`: give exactly one of `size` and `scaleFactor`. */
-export interface InterpolateOptions {
-  size?: number | readonly number[];
-  scaleFactor?: number | readonly number[];
-  mode?: "nearest" | "bilinear";
-  /** Bilinear only: align the corner pixels' centres (default false, as PyTorch). */
-  alignCorners?: boolean;
-}
-
-/**
- * `interpolate(x, {scaleFactor: 2, mode: "bilinear"})`: resizes the spatial dims, differentiably
- * (index selection plus linear weights). Shape: [N,C,H,W] -> [N,C,outH,outW] (nearest also takes
- * [N,C,L]).
- */
-export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
-  const mode = opts.mode ?? "nearest";
-  const spatial = x.ndim - 2;
-  if (mode === "bilinear" && x.ndim !== 4) throw new Error(`interpolate: bilinear mode expects input [N,C,H,W], got ${fmtShape(x.shape)}`);
-  if (spatial < 1 || spatial > 2) throw new Error(`interpolate: expected input [N,C,L] or [N,C,H,W], got ${fmtShape(x.shape)}`);
-  if ((opts.size === undefined) === (opts.scaleFactor === undefined)) throw new Error("interpolate: give exactly one of size and scaleFactor");
-  if (mode !== "nearest" && mode !== "bilinear") throw new Error(`interpolate: unknown mode "${mode}" (use "nearest" or "bilinear")`);
-  if (opts.alignCorners !== undefined && mode === "nearest") throw new Error("interpolate: alignCorners only applies to bilinear mode");
-  const perDim = (v: number | readonly number[], name: string): number[] => {
-    const a = typeof v === "number" ? new Array<number>(spatial).fill(v) : [...v];
-    if (a.length !== spatial) throw new Error(`interpolate: ${name} needs ${spatial} values for input ${fmtShape(x.shape)}, got ${fmtShape(a)}`);
-    return a;
-  };
-  const inSizes = x.shape.slice(2);
-  let outSizes: number[];
-  // PyTorch maps output to input coordinates with 1/scaleFactor when a scale is given, in/out otherwise.
-  let scales: number[];
-  if (opts.size !== undefined) {
-    outSizes = perDim(opts.size, "size");
-    scales = outSizes.map((o, i) => inSizes[i] / o);
-  } else {
-    const sf = perDim(opts.scaleFactor!, "scaleFactor");
-    outSizes = sf.map((s, i) => Math.floor(inSizes[i] * s));
-    scales = sf.map((s) => 1 / s);
-  }
-  if (outSizes.some((o) => !Number.isInteger(o) || o < 1)) throw new Error(`interpolate: output size ${fmtShape(outSizes)} must be positive integers`);
-  let y = x;
-  for (let i = 0; i < spatial; i++) {
-    const dim = 2 + i, n = inSizes[i], o = outSizes[i];
-    if (mode === "nearest") {
-      const idx = new Int32Array(o);
-      for (let j = 0; j < o; j++) idx[j] = Math.min(Math.floor(j * scales[i]), n - 1);
-      y = indexSelect(y, dim, tensor(idx));
-      continue;
-    }
-    const i0 = new Int32Array(o), i1 = new Int32Array(o), lam = new Float64Array(o);
-    for (let j = 0; j < o; j++) {
-      let src = opts.alignCorners ? (o > 1 ? (j * (n - 1)) / (o - 1) : 0) : Math.max((j + 0.5) * scales[i] - 0.5, 0);
-      src = Math.min(src, n - 1);
-      i0[j] = Math.floor(src);
-      i1[j] = Math.min(i0[j] + 1, n - 1);
-      lam[j] = src - i0[j];
-    }
-    const wShape = y.shape.map((_, d) => (d === dim ? o : 1));
-    const l1 = tensor(lam, { dtype: y.dtype }).reshape(wShape);
-    const a = indexSelect(y, dim, tensor(i0)), b = indexSelect(y, dim, tensor(i1));
-    y = a.add(b.sub(a).mul(l1));
-  }
-  return y;
 }
 
 /** `flatten(x, 1)`: merges dims startDim..endDim (the batch dim is kept by default in the layer). */

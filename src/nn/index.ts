@@ -12,8 +12,20 @@ export {
 } from "./module.js";
 export { Sequential, ModuleList, ModuleDict } from "./containers.js";
 export { Linear, Identity, Flatten, Unflatten, type LayerOptions } from "./layers/linear.js";
-export { Conv1d, Conv2d, ConvTranspose2d, type ConvOptions } from "./layers/conv.js";
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvOptions, type PaddingMode } from "./layers/conv.js";
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from "./layers/pool.js";
+export {
+  MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,
+} from "./layers/pool-more.js";
+export {
+  ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad2d, ConstantPad1d,
+  ConstantPad2d, ConstantPad3d, PixelShuffle, PixelUnshuffle, Unfold, Fold,
+} from "./layers/spatial.js";
+export {
+  InstanceNorm1d, InstanceNorm2d, LocalResponseNorm, CosineSimilarity, PairwiseDistance, type InstanceNormLayerOptions,
+  type LocalResponseNormOptions, type PairwiseDistanceOptions,
+} from "./layers/norm-more.js";
+export { Bilinear, EmbeddingBag, type BilinearOptions, type EmbeddingBagLayerOptions } from "./layers/bilinear.js";
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from "./layers/norm.js";
 export { Dropout, Dropout2d } from "./layers/dropout.js";
 export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softmax, LogSoftmax } from "./layers/activation.js";
@@ -26,7 +38,15 @@ export {
   Loss, MSELoss, L1Loss, SmoothL1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, gaussianKl,
   type Reduction, type CrossEntropyOptions, type NllLossOptions,
 } from "./losses.js";
-export type { InterpolateOptions } from "./functional.js";
+export {
+  HuberLoss, MarginRankingLoss, HingeEmbeddingLoss, MultiMarginLoss, MultilabelMarginLoss, MultilabelSoftMarginLoss, SoftMarginLoss,
+  TripletMarginLoss, CosineEmbeddingLoss,
+  type HuberLossOptions, type MarginRankingLossOptions, type HingeEmbeddingLossOptions, type MultiMarginLossOptions,
+  type MultilabelSoftMarginLossOptions, type TripletMarginLossOptions, type CosineEmbeddingLossOptions,
+} from "./losses-margin.js";
+export { PoissonNLLLoss, GaussianNLLLoss, type PoissonNllLossOptions, type GaussianNllLossOptions } from "./losses-nll.js";
+export { CTCLoss, type CtcLossOptions, type CtcLengths } from "./losses-ctc.js";
+export type { InterpolateOptions, InterpolateMode } from "./functional.js";
 export * as functional from "./functional.js";
 export * as init from "./init.js";
 export {

@@ -2,7 +2,7 @@
  * Loss functions, as functions (`nn.functional.crossEntropy`) and as modules (`new nn.CrossEntropyLoss()`),
  * with PyTorch's semantics and `reduction` ("none" | "mean" | "sum").
  */
-import { checkTensor } from "../tensor/check.js";
+import { checkTensor, describe } from "../tensor/check.js";
 import { deprecated } from "../tensor/deprecation.js";
 import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy } from "../core.js";
 import { Module, fmtShape } from "./module.js";
@@ -30,14 +30,39 @@ function lossOptions<O extends LossOptions<string>>(op: string, arg: O | string 
   return arg ?? ({} as O);
 }
 
-function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
+/**
+ * Reads the options object of a loss added after the calling convention (no positional forms):
+ * undefined or a plain object whose keys are all in `known` (a misspelt or snake_case key would
+ * otherwise be ignored silently) and whose `reduction`, if given, is one PyTorch knows.
+ */
+export function readLossOptions<O extends object>(op: string, opts: O | undefined, known: readonly string[]): O {
+  if (opts === undefined) return {} as O;
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts) || opts instanceof Tensor) {
+    throw new Error(`${op}: options must be an object like { reduction: "sum" }, got ${describe(opts)}`);
+  }
+  for (const key of Object.keys(opts)) {
+    if (key === "reduction" || known.includes(key)) continue;
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const hint = camel !== key && (known.includes(camel) || camel === "reduction") ? `; deeptype spells it '${camel}'` : `; it takes ${["reduction", ...known].join(", ")}`;
+    throw new Error(`${op}: unknown option '${key}'${hint}`);
+  }
+  const r = (opts as { reduction?: unknown }).reduction;
+  if (r !== undefined && r !== "none" && r !== "mean" && r !== "sum") {
+    throw new Error(`${op}: unknown reduction ${describe(r)} (use "none", "mean" or "sum")`);
+  }
+  return opts;
+}
+
+/** Applies `reduction` to per-element losses; shared by every loss file. */
+export function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
   if (reduction === "none") return loss;
   if (reduction === "mean") return loss.mean();
   if (reduction === "sum") return loss.sum();
   throw new Error(`${op}: unknown reduction "${reduction as string}" (use "none", "mean" or "sum")`);
 }
 
-function sameShapeOrThrow(input: Tensor, target: Tensor, op: string): void {
+/** Throws naming `op` unless input and target are tensors of one shape (losses do not broadcast them). */
+export function sameShapeOrThrow(input: Tensor, target: Tensor, op: string): void {
   checkTensor(op, "input", input);
   checkTensor(op, "target", target);
   if (input.ndim !== target.ndim || input.shape.some((s, i) => s !== target.shape[i])) {
@@ -48,7 +73,8 @@ function sameShapeOrThrow(input: Tensor, target: Tensor, op: string): void {
   }
 }
 
-function asFloat(target: Tensor, like: Tensor): Tensor {
+/** `target` in `like`'s dtype (targets may be given as int or of the other float width). */
+export function asFloat(target: Tensor, like: Tensor): Tensor {
   return target.dtype === like.dtype ? target : target.to(like.dtype);
 }
 

@@ -184,7 +184,8 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
 export function oneHot(labels: Tensor, numClasses = -1): Tensor {
   if (labels.dtype !== "int32") throw new Error(`oneHot: labels must be int32, got ${labels.dtype}`);
   const d = labels.data();
-  const n = numClasses < 0 ? Math.max(-1, ...d) + 1 : numClasses;
+  if (numClasses < 0 && d.length === 0) throw new Error(`oneHot: cannot infer the number of classes from an empty tensor ${fmt(labels.shape)}; give numClasses`);
+  const n = numClasses < 0 ? (d as ArrayLike<number> as Int32Array).reduce((m, v) => Math.max(m, v), -1) + 1 : numClasses; // no spread: large inputs would overflow the stack
   checkIndex("oneHot", labels, n, -1);
   return to(scatter(zeros([...labels.shape, n], { dtype: "int32" }), -1, unsqueeze(labels, -1), 1), "int32");
 }

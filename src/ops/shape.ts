@@ -64,7 +64,7 @@ declare module "../tensor/tensor.js" {
     flip(dims: number | readonly number[]): Tensor;
     repeat(sizes: readonly number[]): Tensor;
     /** `x.pad([1, 1])`: pads the last dims (PyTorch order: last dim's left, right, then the one before...). */
-    pad(pads: readonly number[], mode?: "constant" | "reflect", value?: number): Tensor;
+    pad(pads: readonly number[], mode?: PadMode, value?: number): Tensor;
   }
 }
 
@@ -693,7 +693,15 @@ const padConstantOp = defineOp<PadAttrs>({
   },
 });
 
-export function pad(x: Tensor, pads: readonly number[], mode: "constant" | "reflect" = "constant", value = 0): Tensor {
+/** `pad`'s modes, as PyTorch's F.pad. */
+export type PadMode = "constant" | "reflect" | "replicate" | "circular";
+
+/**
+ * `pad(x, [1, 1])`: pads the last dims (pads given last dim first, left then right, as PyTorch's
+ * F.pad). "constant" fills with `value` (negative pads crop); "reflect" mirrors without repeating
+ * the edge, "replicate" repeats it, "circular" wraps around.
+ */
+export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constant", value = 0): Tensor {
   if (pads.length % 2 !== 0 || pads.length / 2 > x.ndim) {
     throw new Error(`pad: expected an even number of pads, at most 2 per dim (${2 * x.ndim} here), got ${fmt(pads)}`);
   }
@@ -712,15 +720,38 @@ export function pad(x: Tensor, pads: readonly number[], mode: "constant" | "refl
     const positive = perDim.map(([l, r]): [number, number] => [Math.max(0, l), Math.max(0, r)]);
     return positive.every(([l, r]) => l === 0 && r === 0) && cropped !== x ? cropped : apply(padConstantOp, [cropped], { pads: positive, value });
   }
-  if (mode !== "reflect") throw new Error(`pad: unknown mode "${mode}" (use "constant" or "reflect")`);
+  if (mode !== "reflect" && mode !== "replicate" && mode !== "circular") {
+    throw new Error(`pad: unknown mode ${JSON.stringify(mode)} (use "constant", "reflect", "replicate" or "circular")`);
+  }
+  // PyTorch pads the last 1-3 dims of a batched or unbatched input in these modes (circular: batched only).
+  const k = pads.length / 2;
+  const ok = mode === "circular" ? x.ndim === k + 2 && k >= 1 && k <= 3 : k >= 1 && k <= 3 && (x.ndim === k + 1 || x.ndim === k + 2);
+  if (!ok) {
+    const want = mode === "circular" ? "[N, C, ...] with 1 to 3 padded dims (2 pads for [N,C,L], 4 for [N,C,H,W], 6 for [N,C,D,H,W])"
+      : "2 pads for a [C,L] or [N,C,L] input, 4 for [C,H,W] or [N,C,H,W], 6 for [C,D,H,W] or [N,C,D,H,W]";
+    throw new Error(`pad: ${mode} padding takes ${want}; got ${pads.length} pads for input ${fmt(x.shape)}`);
+  }
+  if (value !== 0) throw new Error(`pad: ${mode} padding takes no fill value (got ${value}); only "constant" padding fills`);
   let r = x;
   perDim.forEach(([l, rr], d) => {
     if (l === 0 && rr === 0) return;
     const n = x.shape[d];
-    if (l >= n || rr >= n) throw new Error(`pad: reflect padding (${l}, ${rr}) must be smaller than dim ${d}'s size ${n} (shape ${fmt(x.shape)})`);
-    // Index map of reflection without repeating the edge: for n=4, pad 2 -> 2 1 | 0 1 2 3 | 2 1.
+    if (mode === "reflect" && (l >= n || rr >= n)) throw new Error(`pad: reflect padding (${l}, ${rr}) must be smaller than dim ${d}'s size ${n} (shape ${fmt(x.shape)})`);
+    if (mode === "circular" && (l > n || rr > n)) throw new Error(`pad: circular padding (${l}, ${rr}) must be at most dim ${d}'s size ${n} (shape ${fmt(x.shape)}); it would wrap around more than once`);
+    if (mode === "replicate" && n === 0) throw new Error(`pad: replicate padding of dim ${d} needs at least one element to repeat (shape ${fmt(x.shape)})`);
+    // Each output position reads one input position (the gradient sums back through indexSelect):
+    // reflect without repeating the edge (n=4, pad 2: 2 1 | 0 1 2 3 | 2 1), replicate the edge, or wrap.
     const idx: number[] = [];
-    for (let i = -l; i < n + rr; i++) idx.push(i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
+    // circular: PyTorch crops first (negative pads), then wraps the positive pads around what is left.
+    const cropL = Math.max(-l, 0), kept = n - cropL - Math.max(-rr, 0);
+    for (let i = -l; i < n + rr; i++) {
+      if (mode === "reflect") idx.push(i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
+      else if (mode === "replicate") idx.push(Math.min(Math.max(i, 0), n - 1));
+      else {
+        const j = i - cropL; // position relative to the kept part
+        idx.push(cropL + (((j % kept) + kept) % kept));
+      }
+    }
     r = indexSelect(r, d, arangeFrom(idx));
   });
   return r;

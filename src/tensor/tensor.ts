@@ -107,7 +107,7 @@ export class Tensor {
     if (!this.requiresGrad) {
       throw new Error("registerHook: cannot register a hook on a tensor that does not require grad; set requiresGrad on it (or on an input it comes from) first");
     }
-    if (this.node) return addHook(this.node.hooks, hook);
+    if (this.node) return addHook((this.node.hooks ??= new Map()), hook);
     this.leafHooks ??= new Map();
     return addHook(this.leafHooks, hook);
   }

@@ -647,7 +647,7 @@ export class WasmBackend implements Backend {
     const o = this.arena.alloc(numel(out.shape) * 4);
     const planes = out.shape[0] * out.shape[1];
     const nt = Math.min(planes, this.threads(numel(out.shape), PAR_ELEMENTS));
-    this.run(T.maxPoolBackwardTask, nt, [planes, out.shape[2] * out.shape[3], gy.shape[2] * gy.shape[3], pg, pi, o]);
+    this.run(T.maxPoolBackwardTask, nt, [planes, out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi, o]);
     this.unstage(o, out);
   }
 

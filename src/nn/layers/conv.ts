@@ -1,8 +1,10 @@
-/** Convolution layers: Conv1d, Conv2d, ConvTranspose2d (PyTorch layouts, so weights move between the two). */
+/** Convolution layers: Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d (PyTorch layouts, so weights move between the two). */
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { describe } from "../../tensor/check.js";
 import { Tensor, zeros, conv1d, conv2d, conv2dRelu, convTranspose2d, type Conv2dOptions, type FusedMaxPool2d, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool, pyTuple, fmtShape } from "../module.js";
+import { pad } from "../functional/spatial.js";
+import { convTranspose1d } from "../functional/misc.js";
 import { defaultLinearInit, checkCount, type LayerOptions } from "./linear.js";
 import { calculateFanInAndFanOut } from "../init.js";
 
@@ -16,7 +18,12 @@ export interface ConvOptions<P> extends LayerOptions {
   dilation?: P;
   groups?: number;
   bias?: boolean;
+  /** How the input is padded: "zeros" (default), "reflect", "replicate" or "circular" (PyTorch's padding_mode). */
+  paddingMode?: PaddingMode;
 }
+
+/** PyTorch's padding_mode of convolutions. */
+export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 
 /** PyTorch's positional order after kernel_size: `nn.Conv2d(3, 16, 3, 1, 1)` is stride 1, padding 1. */
 type ConvPositional<P> = [stride: P, padding: P | "same" | "valid", dilation: P, groups: number, bias: boolean];
@@ -24,6 +31,7 @@ const CONV_POSITIONAL = ["stride", "padding", "dilation", "groups", "bias"] as c
 
 /** Options of ConvTranspose2d (no "same"/"valid" padding; an output padding instead). */
 export type ConvTransposeOptions = Omit<ConvOptions<Pair>, "padding"> & { padding?: Pair; outputPadding?: Pair };
+type ConvTranspose1dPositional = [stride: number, padding: number, outputPadding: number, groups: number, bias: boolean, dilation: number];
 type ConvTransposePositional = [stride: Pair, padding: Pair, outputPadding: Pair, groups: number, bias: boolean, dilation: Pair];
 const CONV_TRANSPOSE_POSITIONAL = ["stride", "padding", "outputPadding", "groups", "bias", "dilation"] as const;
 
@@ -49,6 +57,7 @@ abstract class ConvNd extends Module {
   readonly groups: number;
   readonly outputPadding: number[];
   readonly transposed: boolean;
+  readonly paddingMode: PaddingMode;
   weight: Parameter;
   bias: Parameter | null;
 
@@ -80,6 +89,12 @@ abstract class ConvNd extends Module {
     this.outputPadding = tuple(opts.outputPadding ?? 0, dims, layer, "outputPadding", 0);
     this.groups = groups;
     this.transposed = transposed;
+    const mode = opts.paddingMode ?? "zeros";
+    if (!["zeros", "reflect", "replicate", "circular"].includes(mode)) {
+      throw new Error(`${layer}: paddingMode must be "zeros", "reflect", "replicate" or "circular", got ${describe(mode)}`);
+    }
+    if (transposed && mode !== "zeros") throw new Error(`${layer}: only paddingMode "zeros" is supported for transposed convolution, got "${mode}"`);
+    this.paddingMode = mode;
     const dtype = opts.dtype ?? "float32";
     const wShape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];
     this.weight = new Parameter(zeros(wShape, { dtype }));
@@ -90,6 +105,28 @@ abstract class ConvNd extends Module {
   /** Re-draws the weights with PyTorch's default init (kaiming-uniform a=√5, bias U(±1/√fanIn)). */
   resetParameters(generator?: Generator): void {
     defaultLinearInit(this.weight, this.bias, generator, calculateFanInAndFanOut(this.weight)[0]);
+  }
+
+  /**
+   * With a paddingMode other than "zeros", the input padded by that mode (the convolution then runs
+   * with no padding of its own), as PyTorch's _conv_forward; otherwise null.
+   */
+  protected modePadded(x: Tensor): Tensor | null {
+    if (this.paddingMode === "zeros") return null;
+    const k = this.kernelSize.length;
+    // PyTorch's _reversed_padding_repeated_twice: last dim first; "same" puts the odd extra on the right.
+    const pads: number[] = [];
+    for (let i = k - 1; i >= 0; i--) {
+      if (this.padding === "valid") pads.push(0, 0);
+      else if (this.padding === "same") {
+        const total = this.dilation[i] * (this.kernelSize[i] - 1);
+        pads.push(Math.floor(total / 2), total - Math.floor(total / 2));
+      } else pads.push(this.padding[i], this.padding[i]);
+    }
+    // The circular mode pads batched input only: give an unbatched one a batch of one.
+    const unbatched = x.ndim === k + 1;
+    const y = pad(unbatched ? x.unsqueeze(0) : x, pads, this.paddingMode);
+    return unbatched ? y.squeeze(0) : y;
   }
 
   protected checkInput(x: Tensor, layer: string, dims: number): void {
@@ -111,6 +148,7 @@ abstract class ConvNd extends Module {
     if (this.outputPadding.some((v) => v !== 0)) s += `, output_padding=${tup(this.outputPadding)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += `, bias=${pyBool(false)}`;
+    if (this.paddingMode !== "zeros") s += `, padding_mode=${this.paddingMode}`;
     return s;
   }
 }
@@ -131,8 +169,9 @@ export class Conv1d extends ConvNd {
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "Conv1d", 1);
-    const padding = typeof this.padding === "string" ? this.padding : this.padding[0];
-    return conv1d(x, this.weight, this.bias, { stride: this.stride[0], padding, dilation: this.dilation[0], groups: this.groups });
+    const padded = this.modePadded(x);
+    const padding = padded ? 0 : typeof this.padding === "string" ? this.padding : this.padding[0];
+    return conv1d(padded ?? x, this.weight, this.bias, { stride: this.stride[0], padding, dilation: this.dilation[0], groups: this.groups });
   }
 }
 
@@ -154,7 +193,8 @@ export class Conv2d extends ConvNd {
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "Conv2d", 2);
-    return conv2d(x, this.weight, this.bias, this.options());
+    const padded = this.modePadded(x);
+    return conv2d(padded ?? x, this.weight, this.bias, this.options(padded !== null));
   }
 
   /**
@@ -164,12 +204,35 @@ export class Conv2d extends ConvNd {
    */
   forwardRelu(x: Tensor, pool?: FusedMaxPool2d | null): Tensor {
     this.checkInput(x, "Conv2d", 2);
-    return conv2dRelu(x, this.weight, this.bias, this.options(), pool);
+    const padded = this.modePadded(x);
+    return conv2dRelu(padded ?? x, this.weight, this.bias, this.options(padded !== null), pool);
   }
 
-  private options(): Conv2dOptions {
-    const padding = typeof this.padding === "string" ? this.padding : ([this.padding[0], this.padding[1]] as const);
+  private options(prePadded: boolean): Conv2dOptions {
+    const padding = prePadded ? 0 : typeof this.padding === "string" ? this.padding : ([this.padding[0], this.padding[1]] as const);
     return { stride: [this.stride[0], this.stride[1]], padding, dilation: [this.dilation[0], this.dilation[1]], groups: this.groups };
+  }
+}
+
+/**
+ * Transposed 1-D convolution (the gradient of Conv1d run forward; learned upsampling along L).
+ *
+ * ```ts
+ * const up = new nn.ConvTranspose1d(32, 16, 2, 2); // stride 2: doubles L
+ * ```
+ *
+ * Shape: input [N, inChannels, L] (or [inChannels, L]) -> [N, outChannels, Lout],
+ * Lout = (L−1)·stride − 2·padding + dilation·(k−1) + outputPadding + 1; weight [inChannels, outChannels/groups, k].
+ */
+export class ConvTranspose1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, ...args: PositionalArgs<ConvTranspose1dPositional, ConvTransposeOptions>) {
+    super("ConvTranspose1d", 1, true, inChannels, outChannels, kernelSize, positionalOptions("ConvTranspose1d", CONV_TRANSPOSE_POSITIONAL, args));
+  }
+  forward(x: Tensor): Tensor {
+    this.checkInput(x, "ConvTranspose1d", 1);
+    return convTranspose1d(x, this.weight, this.bias, {
+      stride: this.stride[0], padding: (this.padding as number[])[0], outputPadding: this.outputPadding[0], dilation: this.dilation[0], groups: this.groups,
+    });
   }
 }
 

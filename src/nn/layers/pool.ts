@@ -2,7 +2,7 @@
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, maxPool2d, avgPool2d, adaptiveAvgPool2d } from "../../core.js";
 import { Module, pyBool, pyFloat, pyTuple, fmtShape } from "../module.js";
-import { interpolate, type InterpolateOptions } from "../functional.js";
+import { resize, interpolateOptions, type InterpolateOptions, type InterpolateArgs } from "../functional/interpolate.js";
 
 type Pair = number | readonly [number, number];
 
@@ -106,29 +106,34 @@ export class AdaptiveAvgPool2d extends Module {
 }
 
 /**
- * Resizes the spatial dims by nearest-neighbour or bilinear interpolation (differentiable).
+ * Resizes the spatial dims by nearest-neighbour, linear, bilinear or bicubic interpolation
+ * (differentiable). Arguments as PyTorch's: size, scaleFactor, mode, alignCorners, positionally or
+ * in one options object.
  *
  * ```ts
  * const up = new nn.Upsample({ scaleFactor: 2, mode: "bilinear" });
+ * const same = new nn.Upsample(null, 2, "bilinear");
  * ```
  *
- * Shape: [N, C, H, W] -> [N, C, ⌊H·scale⌋, ⌊W·scale⌋] (or `size`); nearest also takes [N, C, L].
+ * Shape: [N, C, H, W] -> [N, C, ⌊H·scale⌋, ⌊W·scale⌋] (or `size`); nearest and linear take [N, C, L].
  */
 export class Upsample extends Module {
   readonly opts: InterpolateOptions;
-  constructor(opts: InterpolateOptions) {
+  constructor(...args: InterpolateArgs) {
     super();
-    if ((opts.size === undefined) === (opts.scaleFactor === undefined)) throw new Error("Upsample: give exactly one of size and scaleFactor");
+    const opts = interpolateOptions("Upsample", args);
+    const hasSize = opts.size !== undefined && opts.size !== null, hasScale = opts.scaleFactor !== undefined && opts.scaleFactor !== null;
+    if (hasSize === hasScale) throw new Error(`Upsample: give exactly one of size and scaleFactor${hasSize ? " (got both)" : ""}`);
     this.opts = { ...opts };
   }
   forward(x: Tensor): Tensor {
-    return interpolate(x, this.opts);
+    return resize(x, this.opts, "Upsample");
   }
   override extraRepr(): string {
     const o = this.opts;
     // PyTorch stores the scale factor as a float and prints the mode without quotes.
     const sf = o.scaleFactor;
-    const what = sf !== undefined ? `scale_factor=${typeof sf === "number" ? pyFloat(sf) : `(${sf.map(pyFloat).join(", ")})`}` : `size=${pyTuple(o.size!)}`;
+    const what = sf !== undefined && sf !== null ? `scale_factor=${typeof sf === "number" ? pyFloat(sf) : `(${sf.map(pyFloat).join(", ")})`}` : `size=${pyTuple(o.size!)}`;
     return `${what}, mode=${o.mode ?? "nearest"}`;
   }
 }

@@ -5,6 +5,8 @@ import { gemm, gemmScratchBytes } from "./gemm";
 import {
   directConv, directPack, directPackBytes, directScratchBytes, EPI_RELU_POOL,
 } from "./convdirect";
+import { winogradConv, winogradFits, winogradPack, winogradRows, winogradScratchBytes } from "./winograd";
+import { winogradGradFinish, winogradGradScratchBytes, winogradWeightGrad } from "./winograd-grad";
 
 // Lays the receptive fields of output rows [oh0, oh1) of one image's group out as
 // col[cg·kH·kW, (oh1-oh0)·oW] (zero where padded).
@@ -113,6 +115,13 @@ export function convScratchBytes(
   if (directFwd(kH, kW, sH, sW, pH, pW)) {
     b = max(b, directPackBytes(og, cg, kH, kW) + 64 + directScratchBytes(og, cg, kH, kW, dH, W + 2 * pW, oH));
   }
+  // Winograd forward (cg -> og channels) and input gradient (og -> cg, gy padded by 2 - p).
+  if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) b = max(b, winogradScratchBytes(og, cg, W, pW, oH, oW));
+  if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) b = max(b, winogradScratchBytes(cg, og, oW, 2 - pW, H, W));
+  // Winograd weight gradient: gemm's scratch, every group's dU, then the transforms' buffers.
+  if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) {
+    b = max(b, gemmScratchBytes() + 64 + 16 * O * cg * 4 + winogradGradScratchBytes(cg, og, W, pW, oH, oW));
+  }
   return b;
 }
 
@@ -138,11 +147,14 @@ export function conv2dTask(
   const col = mine + <usize>gemmScratchBytes();
   const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
   const direct = directFwd(kH, kW, sH, sW, pH, pW);
-  // Bands of output rows: each is an independent slice of the gemm's columns (even-aligned when pooling).
+  const wino = winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW);
+  // Bands of output rows: each is an independent slice of the gemm's columns (even-aligned when
+  // pooling or on Winograd's 2-row tiles).
   const bands = bandsFor(N * G, nt, oH);
   let rows = (oH + bands - 1) / bands;
-  if (epi == EPI_RELU_POOL) rows += rows & 1;
-  const pa = mine, work = mine + <usize>((directPackBytes(og, cg, kH, kW) + 63) & ~63);
+  if (epi == EPI_RELU_POOL || wino) rows += rows & 1;
+  const packBytes = wino ? 16 * winogradRows(og) * cg * 4 : directPackBytes(og, cg, kH, kW);
+  const pa = mine, work = mine + <usize>((packBytes + 63) & ~63);
   let packed = -1;
   for (let t = tid; t < N * G * bands; t += nt) {
     const ng = t / bands, band = t % bands;
@@ -150,6 +162,14 @@ export function conv2dTask(
     const oh0 = band * rows, oh1 = min(oH, oh0 + rows);
     if (oh0 >= oh1) continue;
     const xg = x + <usize>((n * C + g * cg) * H * W) * 4;
+    if (wino) {
+      if (packed != g) winogradPack(w + <usize>(g * og * Kc) * 4, og, cg, Kc, kH * kW, false, pa);
+      packed = g;
+      const bg = bias ? bias + <usize>(g * og) * 4 : 0;
+      const at = epi == EPI_RELU_POOL ? <usize>((n * O + g * og) * (oH >> 1) * (oW >> 1)) * 4 : <usize>((n * O + g * og) * P) * 4;
+      winogradConv(og, cg, H, W, pH, pW, oH, oW, oh0, oh1, xg, pa, bg, out + at, epi == EPI_RELU_POOL ? idx + at : 0, epi, work);
+      continue;
+    }
     if (direct) {
       if (packed != g) directPack(w + <usize>(g * og * Kc) * 4, og, cg, kH, kW, pa);
       packed = g;
@@ -188,6 +208,26 @@ export function conv2dBackwardInputTask(
   const mine = scratch + <usize>tid * <usize>scratchStride;
   const col = mine + <usize>gemmScratchBytes();
   const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
+  if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) {
+    // gx_g = the stride-1 conv of gy_g (padded by 2 - p) with the flipped kernel, in and out
+    // channels swapped: weight (c, o) of that conv is w[o, c] read backwards. Bands of (even) rows.
+    const pu = mine, work = mine + <usize>((16 * winogradRows(cg) * og * 4 + 63) & ~63);
+    const wb = bandsFor(N * G, nt, H);
+    let rows = (H + wb - 1) / wb;
+    rows += rows & 1;
+    let packed = -1;
+    for (let t = tid; t < N * G * wb; t += nt) {
+      const ng = t / wb, band = t % wb;
+      const n = ng / G, g = ng % G;
+      const h0 = band * rows, h1 = min(H, h0 + rows);
+      if (h0 >= h1) continue;
+      if (packed != g) winogradPack(w + <usize>(g * og * Kc) * 4, cg, og, kk, Kc, true, pu);
+      packed = g;
+      winogradConv(cg, og, oH, oW, 2 - pH, 2 - pW, H, W, h0, h1, gy + <usize>((n * O + g * og) * P) * 4, pu, 0,
+        gx + <usize>((n * C + g * cg) * H * W) * 4, 0, 0, work);
+    }
+    return;
+  }
   // Bands of input channels: their col rows and their image planes are disjoint, so col2im of
   // different bands never writes the same element.
   const bands = bandsFor(N * G, nt, cg);
@@ -228,6 +268,25 @@ export function conv2dBackwardWeightTask(
   const col = mine + <usize>gemmScratchBytes();
   const gw = partials + <usize>(tid * O * Kc) * 4;
   memory.fill(gw, 0, <usize>(O * Kc) * 4);
+  if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) {
+    // dU accumulates over all of this thread's tiles of a group, then turns into its 3×3 gradients.
+    const du = mine + <usize>((gemmScratchBytes() + 63) & ~63);
+    const work = du + <usize>(16 * O * cg) * 4;
+    memory.fill(du, 0, <usize>(16 * O * cg) * 4);
+    const tRows = (oH + 1) >> 1;
+    const wb = bandsFor(N * G, nt, tRows);
+    const per = (tRows + wb - 1) / wb;
+    for (let t = tid; t < N * G * wb; t += nt) {
+      const ng = t / wb, band = t % wb;
+      const n = ng / G, g = ng % G;
+      const ty0 = band * per, ty1 = min(tRows, ty0 + per);
+      if (ty0 >= ty1) continue;
+      winogradWeightGrad(cg, og, H, W, pH, pW, oH, oW, ty0, ty1, x + <usize>((n * C + g * cg) * H * W) * 4,
+        gy + <usize>((n * O + g * og) * P) * 4, du + <usize>(g * 16 * og * cg) * 4, work, mine);
+    }
+    for (let g = 0; g < G; g++) winogradGradFinish(du + <usize>(g * 16 * og * cg) * 4, cg, og, gw + <usize>(g * og * Kc) * 4);
+    return;
+  }
   const direct = isPointwise(kH, kW, sH, sW, pH, pW);
   const bands = bandsFor(N * G, nt, oH);
   const rows = (oH + bands - 1) / bands;

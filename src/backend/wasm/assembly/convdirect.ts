@@ -58,7 +58,7 @@ export function directPack(w: usize, M: i32, Cin: i32, kH: i32, kW: i32, dst: us
 }
 
 /** Copies input rows [h0, h0 + Hb) of the padded frame (row -pH is padded row 0) into xpad, zeros around. */
-function padRows(x: usize, Cin: i32, H: i32, W: i32, pW: i32, Wp: i32, h0: i32, Hb: i32, pH: i32, xpad: usize): void {
+export function padRows(x: usize, Cin: i32, H: i32, W: i32, pW: i32, Wp: i32, h0: i32, Hb: i32, pH: i32, xpad: usize): void {
   for (let c = 0; c < Cin; c++) {
     const plane = x + <usize>(c * H * W) * 4;
     let dst = xpad + <usize>(c * Hb * Wp) * 4;
@@ -79,7 +79,7 @@ function padRows(x: usize, Cin: i32, H: i32, W: i32, pW: i32, Wp: i32, h0: i32, 
 }
 
 // MR rows × 8 flat positions: A from the packed sliver, B loaded at xb + offs[k].
-function micro(kd: i32, pa: usize, xb: usize, offs: usize, c: usize, ldc: usize): void {
+export function micro(kd: i32, pa: usize, xb: usize, offs: usize, c: usize, ldc: usize): void {
   if (ASC_FEATURE_RELAXED_SIMD) {
     let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
     let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);

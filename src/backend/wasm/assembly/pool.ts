@@ -102,9 +102,61 @@ export function maxPoolTask(
   }
 }
 
-export function maxPoolBackwardTask(tid: i32, nt: i32, planes: i32, HW: i32, oHW: i32, gy: usize, idx: usize, gx: usize): void {
+/**
+ * The scatter of maxPoolBackwardTask for one plane when every index lies in its own window's 2×2
+ * block (window (oh, ow) owns rows 2oh, 2oh+1 and columns 2ow, 2ow+1): then no two windows share an
+ * element, so each block is written whole, gy where the index points and 0 elsewhere: no zero-fill
+ * pass, no read-modify-write, 4 windows per step. Returns false as soon as an index lies elsewhere
+ * (other pool shapes, maxUnpool2d's arbitrary indices), leaving a partly written plane for the
+ * caller's scatter to redo. gy + 0 as in the scatter's 0 + g (it turns -0 into 0).
+ */
+function maxUnpool2x2(H: i32, W: i32, oH: i32, oW: i32, g: usize, ix: usize, dst: usize): bool {
+  // Rows and columns past 2·oH, 2·oW belong to no window.
+  if (2 * oH != H || 2 * oW != W) memory.fill(dst, 0, <usize>(H * W) * 4);
+  const z = f32x4.splat(0), lane = i32x4(0, 2, 4, 6);
+  const e1 = i32x4.splat(1), eW = i32x4.splat(W), eW1 = i32x4.splat(W + 1);
+  for (let oh = 0; oh < oH; oh++) {
+    const t0 = dst + <usize>(2 * oh * W) * 4, t1 = t0 + <usize>W * 4;
+    let ow = 0;
+    for (; ow < oW; ow += 4) {
+      // A partial last group is redone as the row's last 4 windows (the same blocks, written again).
+      if (ow + 4 > oW) {
+        if (oW < 4) break;
+        ow = oW - 4;
+      }
+      const at = <usize>(oh * oW + ow) * 4;
+      const v = f32x4.add(v128.load(g + at), z);
+      const d = i32x4.sub(v128.load(ix + at), i32x4.add(i32x4.splat(2 * oh * W + 2 * ow), lane));
+      const mtl = i32x4.eq(d, z), mtr = i32x4.eq(d, e1), mbl = i32x4.eq(d, eW), mbr = i32x4.eq(d, eW1);
+      if (!i32x4.all_true(v128.or(v128.or(mtl, mtr), v128.or(mbl, mbr)))) return false;
+      const tl = v128.and(v, mtl), tr = v128.and(v, mtr), bl = v128.and(v, mbl), br = v128.and(v, mbr);
+      const s = <usize>(2 * ow) * 4;
+      v128.store(t0 + s, v128.shuffle<f32>(tl, tr, 0, 4, 1, 5)); v128.store(t0 + s, v128.shuffle<f32>(tl, tr, 2, 6, 3, 7), 16);
+      v128.store(t1 + s, v128.shuffle<f32>(bl, br, 0, 4, 1, 5)); v128.store(t1 + s, v128.shuffle<f32>(bl, br, 2, 6, 3, 7), 16);
+    }
+    for (; ow < oW; ow++) {
+      const at = <usize>(oh * oW + ow) * 4;
+      const v: f32 = load<f32>(g + at) + 0;
+      const d = load<i32>(ix + at) - (2 * oh * W + 2 * ow);
+      if (d != 0 && d != 1 && d != W && d != W + 1) return false;
+      const s = <usize>(2 * ow) * 4;
+      store<f32>(t0 + s, d == 0 ? v : 0); store<f32>(t0 + s, d == 1 ? v : 0, 4);
+      store<f32>(t1 + s, d == W ? v : 0); store<f32>(t1 + s, d == W + 1 ? v : 0, 4);
+    }
+  }
+  return true;
+}
+
+/**
+ * gx = the scatter-add of gy at the flat indices idx, per plane. H, W, oH, oW: the planes' shapes;
+ * when oH, oW = H/2, W/2 (rounded down) the 2×2 path (maxUnpool2x2) is tried first.
+ */
+export function maxPoolBackwardTask(tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, gy: usize, idx: usize, gx: usize): void {
+  const HW = H * W, oHW = oH * oW;
+  const blocks = oH == H >> 1 && oW == W >> 1;
   for (let pl = tid; pl < planes; pl += nt) {
     const dst = gx + <usize>(pl * HW) * 4;
+    if (blocks && maxUnpool2x2(H, W, oH, oW, gy + <usize>(pl * oHW) * 4, idx + <usize>(pl * oHW) * 4, dst)) continue;
     memory.fill(dst, 0, <usize>HW * 4);
     const base = <usize>(pl * oHW) * 4;
     for (let i = 0; i < oHW; i++) {

@@ -1,0 +1,46 @@
+/**
+ * deeptype's conv kernels alone, for comparing kernel changes on a busy machine: the minimum over
+ * batches of one-thread process CPU time per call (the least-disturbed batch), per op.
+ *
+ *   node --import tsx bench/conv-min.ts [N C H W O]     # default the CNN's 64 16 28 28 32, 3×3 pad 1
+ */
+import type { ConvParams, View } from "../src/backend/backend.js";
+import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { Generator } from "../src/tensor/generator.js";
+
+const [N, C, H, W, O] = process.argv.length > 6 ? process.argv.slice(2, 7).map(Number) : [64, 16, 28, 28, 32];
+const w = createWasmBackend();
+if (!w) throw new Error("bench/conv-min: WebAssembly SIMD is unavailable here");
+setNumThreads(1);
+const g = new Generator(0);
+const view = (shape: number[], fill = true): View => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  if (fill) for (let i = 0; i < n; i++) data[i] = g.normal();
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  return { data, dtype: "float32", shape, strides, offset: 0 };
+};
+const p: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
+const x = view([N, C, H, W]), wt = view([O, C, 3, 3]), b = view([O]), y = view([N, O, H, W], false), gy = view([N, O, H, W]);
+const gx = view([N, C, H, W], false), gw = view([O, C, 3, 3], false);
+const ops: Record<string, () => void> = {
+  fwd: () => w.conv2d(x, wt, b, y, p),
+  gx: () => w.conv2dBackwardInput(gy, wt, gx, p),
+  gw: () => w.conv2dBackwardWeight(x, gy, gw, p),
+};
+// OPS=fwd (a comma list) times only those, e.g. for a --cpu-prof of one kernel.
+const only = process.env.OPS?.split(",");
+for (const k of Object.keys(ops)) if (only && !only.includes(k)) delete ops[k];
+const best: Record<string, number> = {};
+for (let round = 0; round < 40; round++) {
+  for (const [name, fn] of Object.entries(ops)) {
+    const c = process.cpuUsage();
+    for (let r = 0; r < 2; r++) fn();
+    const u = process.cpuUsage(c);
+    const ms = (u.user + u.system) / 1e3 / 2;
+    best[name] = Math.min(best[name] ?? Infinity, ms);
+  }
+}
+const flops = 2 * N * O * C * 9 * H * W;
+console.log(`conv [${N},${C},${H},${W}]x${O}x3x3 p1, min ms per call (1 thread CPU time):`,
+  Object.entries(best).map(([k, v]) => `${k} ${v.toFixed(2)} (${(flops / v / 1e6).toFixed(1)} GFLOP/s-equiv)`).join(", "));
