@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, io, models, randn, randint, manualSeed, cat, Tensor } from "../src/index.js";
+import { nn, io, models, randn, randint, manualSeed, cat, tensor, Tensor } from "../src/index.js";
 import { runOnnx, maxRelError } from "./onnx-helpers.js";
 import { saveWeights } from "../src/io/checkpoint.js";
 import { UNet } from "../examples/unet-segmentation.js";
@@ -177,10 +177,38 @@ test("onnx: RNN/LSTM/GRU export as ONNX's own operators and run at sequence leng
       assert.ok(maxRelError(got[i].data, Array.from(r.data(), Number)) <= 1e-5, `Tagger N=${N} T=${T} output ${i}`);
     });
   }
-  // PyTorch's packed-sequence lengths are not traced: a clear error.
+  // Padded batches: lengths as an int32 model input become ONNX's sequence_lens (zeros past each end,
+  // final states at each sequence's last step, the reverse direction starting there).
+  for (const rnn of [new nn.LSTM(2, 3, { numLayers: 2, bidirectional: true }), new nn.GRU(2, 3, { bidirectional: true })]) {
+    const padded = new Padded(rnn);
+    padded.eval();
+    const lensDims = { x: { 0: "time", 1: "batch" }, lengths: { 0: "batch" } };
+    const b = io.toOnnxBytes(padded, [randn([6, 3, 2]), tensor([6, 2, 4], { dtype: "int32" })], { inputNames: ["x", "lengths"], dynamicAxes: lensDims });
+    for (const [T, lens] of [[5, [5, 1, 3, 2]], [9, [9, 4]]] as [number, number[]][]) {
+      const xs = [randn([T, lens.length, 2]), tensor(lens, { dtype: "int32" })];
+      const got = await runOnnx(b, xs);
+      flat(padded.call(xs[0], xs[1])).forEach((r, i) => {
+        assert.deepEqual(got[i].dims, [...r.shape]);
+        assert.ok(maxRelError(got[i].data, Array.from(r.data(), Number)) <= 1e-5, `${rnn.constructor.name} with lengths ${lens}: output ${i}`);
+      });
+    }
+  }
+  // Lengths as numbers would freeze one batch's lengths into the graph: a clear error.
   const padded = new Fn2(new nn.GRU(2, 3));
-  assert.throws(() => io.toOnnxBytes(padded, [randn([4, 2, 2])]), /exportOnnx: GRU "rnn" was called with lengths \(a padded batch\); .* call it without lengths when exporting/);
+  assert.throws(() => io.toOnnxBytes(padded, [randn([4, 2, 2])]), /exportOnnx: GRU "rnn" was called with lengths as numbers, which would be frozen into the graph; pass them as an int32 tensor that is a model input \(ONNX's sequence_lens\), or call it without lengths when exporting/);
+  // The forward swapped in for the trace is gone afterwards, after a failed export too.
+  assert.ok(!Object.hasOwn(padded.rnn, "forward") && !Object.hasOwn(tagger.rnn, "forward"));
+  assert.equal(padded.rnn.forward, nn.GRU.prototype.forward);
 });
+
+class Padded extends nn.Module<[Tensor, Tensor], unknown> {
+  constructor(public rnn: nn.LSTM | nn.GRU) {
+    super();
+  }
+  forward(x: Tensor, lengths: Tensor): unknown {
+    return this.rnn.call(x, null, { lengths });
+  }
+}
 
 class Fn2 extends nn.Module<[Tensor], Tensor> {
   constructor(public rnn: nn.GRU) {

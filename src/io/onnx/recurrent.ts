@@ -6,7 +6,7 @@
  * unroll into a graph fixed to the example's length. So during the trace, the exporter replaces each
  * recurrent layer's `forward` (on that instance, restored afterwards) with one that runs the original
  * with op recording muted and records the whole call as one composite op, "recurrent", whose inputs
- * are the sequence and the initial states and whose outputs are the output sequence and final states.
+ * are the sequence, the initial states and the lengths (if given) and whose outputs are the output sequence and final states.
  * Its emitter below writes one ONNX node per layer (both directions in one node), with the weights
  * re-stacked into ONNX's gate order as initializers.
  *
@@ -40,6 +40,8 @@ export interface RecurrentAttrs {
   unbatched: boolean;
   /** Whether the initial state(s) were given (graph values: inputs 1 and, for LSTM, 2). */
   hasState: boolean;
+  /** Whether per-sequence lengths were given (the last input; ONNX's sequence_lens, int32 [N]). */
+  hasLengths: boolean;
   /** The layer's own parameters by PyTorch name (weight_ih_l0, ...), read when emitting. */
   weights: Record<string, Tensor>;
   /** The layer's path in the model ("encoder.rnn"), for initializer names and errors. */
@@ -83,10 +85,12 @@ export function patchRecurrent(model: unknown, ctl: TraceControl): () => void {
     m.forward = function recordedForward(this: RecurrentLike, ...args: unknown[]): unknown {
       const [input, state, opts] = args as [Tensor, unknown, { lengths?: unknown } | undefined];
       const where = `exportOnnx: ${m.constructor.name} ${path ? `"${path}"` : "(the model)"}`;
-      if (opts && opts.lengths !== undefined) {
-        throw new Error(`${where} was called with lengths (a padded batch); ONNX export traces full-length sequences: call it without lengths when exporting`);
-      }
+      const lengths = opts?.lengths;
       if (ctl.muted > 0) return original.apply(this, args);
+      // Lengths as a tensor are a graph value (ONNX's sequence_lens); numbers would freeze one batch's lengths into the model.
+      if (lengths !== undefined && !(lengths instanceof Tensor)) {
+        throw new Error(`${where} was called with lengths as numbers, which would be frozen into the graph; pass them as an int32 tensor that is a model input (ONNX's sequence_lens), or call it without lengths when exporting`);
+      }
       ctl.muted++;
       let result: unknown;
       try {
@@ -98,10 +102,10 @@ export function patchRecurrent(model: unknown, ctl: TraceControl): () => void {
       const [output, ...extra] = flatTensors(result);
       ctl.record({
         name: "recurrent",
-        inputs: [input, ...states],
+        inputs: [input, ...states, ...(lengths ? [lengths] : [])],
         attrs: {
           mode: m.mode, hiddenSize: m.hiddenSize, numLayers: m.numLayers, bidirectional: m.bidirectional, batchFirst: m.batchFirst,
-          unbatched: input.ndim === 2, hasState: states.length > 0, weights: Object.fromEntries(m.namedParameters()), path,
+          unbatched: input.ndim === 2, hasState: states.length > 0, hasLengths: lengths !== undefined, weights: Object.fromEntries(m.namedParameters()), path,
         },
         output,
         extra,
@@ -160,6 +164,13 @@ export function emitRecurrent(e: Emit): void {
   const batchState = (k: number) => (a.unbatched ? e.node("Unsqueeze", [e.in(k), ints([1])]) : e.in(k));
   const h0 = a.hasState ? batchState(1) : "";
   const c0 = a.hasState && lstm ? batchState(2) : "";
+  // Steps past a sequence's length leave its state alone and output zeros, in ONNX as in deeptype.
+  let lens = "";
+  if (a.hasLengths) {
+    const k = e.inputs.length - 1;
+    const raw = e.inputs[k].dtype === "int32" ? e.in(k) : e.node("Cast", [e.in(k)], { to: { i: 6 } });
+    lens = a.unbatched ? e.node("Reshape", [raw, ints([1])]) : raw;
+  }
   const hs: string[] = [], cs: string[] = [];
   const attrs: Record<string, AttrValue> = { hidden_size: { i: a.hiddenSize }, direction: { s: a.bidirectional ? "bidirectional" : "forward" } };
   if (a.mode === "GRU") attrs.linear_before_reset = { i: 1 }; // PyTorch applies r after W_hn·h + b_hn
@@ -169,7 +180,7 @@ export function emitRecurrent(e: Emit): void {
     const R = e.initializer(stacked(a, l, ["weight_hh"]), `${base}onnx_R_l${l}`);
     const B = a.weights[`bias_ih_l${l}`] ? e.initializer(stacked(a, l, ["bias_ih", "bias_hh"]), `${base}onnx_B_l${l}`) : "";
     const slice = (s: string) => (s ? e.node("Slice", [s, ints([l * dirs]), ints([(l + 1) * dirs]), ints([0])]) : "");
-    const ins = [x, W, R, B, "", slice(h0)];
+    const ins = [x, W, R, B, lens, slice(h0)];
     if (lstm) ins.push(slice(c0));
     while (ins[ins.length - 1] === "") ins.pop();
     const [y, yh, yc] = e.nodeN(OP_TYPE[a.mode], ins, attrs, lstm ? 3 : 2);

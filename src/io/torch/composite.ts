@@ -11,7 +11,9 @@ type Composite = (m: DescribableModule, ctx: DescribeContext) => string;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const f = (m: unknown): any => m;
-const py = (v: unknown): string => (typeof v === "boolean" ? (v ? "True" : "False") : typeof v === "number" ? (Number.isInteger(v) ? String(v) : String(v)) : v === null || v === undefined ? "None" : `'${String(v)}'`);
+/** A Python literal: True/False, a number, None, or a quoted string. */
+const py = (v: unknown): string => (typeof v === "boolean" ? (v ? "True" : "False") : typeof v === "number" ? String(v) : v === null || v === undefined ? "None" : `'${String(v)}'`);
+/** A Python float literal (PyTorch prints dropout=0.0, not 0). */
 const float = (v: number): string => (Number.isInteger(v) ? `${v}.0` : String(v));
 const kwargs = (o: Record<string, string | undefined>): string => Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join(", ");
 
