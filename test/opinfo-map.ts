@@ -117,7 +117,39 @@ const detachIfTensor = (v: unknown): TensorLike => (v instanceof Tensor ? v.deta
 type Reduction = "none" | "mean" | "sum";
 const lossReduction = (kw: Kw): Reduction => (kw.reduction ?? "mean") as Reduction;
 
+/**
+ * A loss taking `tensors` tensors (the input first) and then PyTorch's keyword arguments, which a
+ * sample may also give positionally in `names` order; keywords become deeptype's camelCase options.
+ */
+const loss = (fn: string, tensors: number, names: string[]): Mapped => (x, args, kw) => {
+  const all: Kw = { ...kw };
+  args.slice(tensors - 1).forEach((v, i) => {
+    if (i >= names.length) throw new Unsupported("extra positional arguments");
+    all[names[i]] = v;
+  });
+  only(all, names);
+  const opts: Kw = {};
+  for (const [k, v] of Object.entries(all)) opts[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  // ctc_loss's lengths may be Python lists or tuples; the lengths stay positional here.
+  const rest = args.slice(0, tensors - 1);
+  return (F as unknown as Record<string, (...a: unknown[]) => Tensor>)[fn](x, ...rest, opts);
+};
+
 export const MAP: Record<string, Mapped> = {
+  // ---------------------------------------------------------------- losses of losses-margin/-nll/-ctc
+  "nn.functional.huber_loss": loss("huberLoss", 2, ["reduction", "delta"]),
+  "nn.functional.margin_ranking_loss": loss("marginRankingLoss", 3, ["margin", "reduction"]),
+  "nn.functional.hinge_embedding_loss": loss("hingeEmbeddingLoss", 2, ["margin", "reduction"]),
+  "nn.functional.multi_margin_loss": loss("multiMarginLoss", 2, ["p", "margin", "weight", "reduction"]),
+  "nn.functional.multilabel_margin_loss": loss("multilabelMarginLoss", 2, ["reduction"]),
+  "nn.functional.multilabel_soft_margin_loss": loss("multilabelSoftMarginLoss", 2, ["weight", "reduction"]),
+  "nn.functional.soft_margin_loss": loss("softMarginLoss", 2, ["reduction"]),
+  "nn.functional.triplet_margin_loss": loss("tripletMarginLoss", 3, ["margin", "p", "eps", "swap", "reduction"]),
+  "nn.functional.cosine_embedding_loss": loss("cosineEmbeddingLoss", 3, ["margin", "reduction"]),
+  "nn.functional.poisson_nll_loss": loss("poissonNllLoss", 2, ["log_input", "full", "eps", "reduction"]),
+  "nn.functional.gaussian_nll_loss": loss("gaussianNllLoss", 3, ["full", "eps", "reduction"]),
+  "nn.functional.ctc_loss": loss("ctcLoss", 4, ["blank", "reduction", "zero_infinity"]),
+
   // ---------------------------------------------------------------- unary
   abs: unary(abs), ceil: unary(ceil), cos: unary(cos), erf: unary(erf), exp: unary(exp), expm1: unary(expm1), floor: unary(floor),
   isfinite: unary(isfinite), isnan: unary(isnan), log: unary(log), log1p: unary(log1p), logical_not: unary(logicalNot),

@@ -16,9 +16,9 @@ const fixtures = loadOpInfo();
 
 test("opinfo: the mapping and the fixture script cover the same operators", () => {
   const script = readFileSync(new URL("../scripts/fixtures/opinfo.py", import.meta.url), "utf8");
-  // MAPPED is its own list plus NNFUNC (the nn.functional ops kept in their own fixture file).
+  // MAPPED is its own list plus NNFUNC and LOSSES (the nn.functional ops kept in their own fixture files).
   const block = (re: RegExp): string[] => re.exec(script)![1].split(/\s+/).filter(Boolean);
-  const listed = [...block(/MAPPED = sorted\("""([\s\S]*?)"""/), ...block(/NNFUNC = """([\s\S]*?)"""/)].sort();
+  const listed = [...block(/MAPPED = sorted\("""([\s\S]*?)"""/), ...block(/NNFUNC = """([\s\S]*?)"""/), ...block(/LOSSES = """([\s\S]*?)"""/)].sort();
   assert.deepEqual(Object.keys(MAP).sort(), listed);
   assert.deepEqual(Object.keys(fixtures).sort(), listed);
 });

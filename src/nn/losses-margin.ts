@@ -9,14 +9,27 @@
  * each loss below uses the one its PyTorch kernel does, and the fixtures hold kink cases.
  */
 import { checkTensor, describe } from "../tensor/check.js";
-import { Tensor, where, isFloating, norm, minimum } from "../core.js";
+import { Tensor, where, isFloating, minimum } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 import { logsigmoid } from "./functional/activations.js";
+import { pairwiseDistance } from "./functional/normalization.js";
 import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, readLossOptions, Loss } from "./losses.js";
 
 function checkFloatInput(op: string, arg: string, x: Tensor): void {
   checkTensor(op, arg, x);
   if (!isFloating(x.dtype)) throw new Error(`${op}: ${arg} must be floating point, got ${x.dtype} (convert it with .float())`);
+}
+
+/** Throws naming `op` unless `b` broadcasts against `a` (PyTorch's rule: trailing dims equal or 1). */
+export function checkBroadcast(op: string, a: Tensor, name: string, b: Tensor): void {
+  const n = Math.max(a.ndim, b.ndim);
+  for (let i = 1; i <= n; i++) {
+    const x = a.shape[a.ndim - i] ?? 1;
+    const y = b.shape[b.ndim - i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) {
+      throw new Error(`${op}: ${name} ${fmtShape(b.shape)} does not broadcast against input ${fmtShape(a.shape)}; give it the input's shape`);
+    }
+  }
 }
 
 function checkPositive(op: string, name: string, v: unknown): number {
@@ -84,13 +97,15 @@ export interface HingeEmbeddingLossOptions extends LossOptions {
 /**
  * `hingeEmbeddingLoss(d, y, { margin })`: d where y = 1, max(0, margin − d) where y = −1 (for the
  * distance d of a pair that is similar, y = 1, or dissimilar, y = −1). As PyTorch, a target that is
- * neither counts both terms. Shape: input and target the same shape.
+ * neither counts both terms, and the target broadcasts against the input.
+ * Shape: input [*], target broadcastable to it; output [] or, with "none", the broadcast shape.
  */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts?: HingeEmbeddingLossOptions): Tensor {
   const op = "hingeEmbeddingLoss";
   const { reduction = "mean", margin = 1 } = readLossOptions(op, opts, ["margin"]);
-  sameShapeOrThrow(input, target, op);
   checkFloatInput(op, "input", input);
+  checkTensor(op, "target", target);
+  checkBroadcast(op, input, "target", target);
   checkFinite(op, "margin", margin);
   const marginTerm = where(target.ne(1), input.neg().add(margin).clampMin(0), 0);
   const selfTerm = where(target.ne(-1), input, 0);
@@ -131,10 +146,11 @@ export function multiMarginLoss(input: Tensor, target: Tensor, opts?: MultiMargi
   checkTensor(op, "target", target);
   if (p !== 1 && p !== 2) throw new Error(`${op}: p must be 1 or 2 (as in PyTorch), got ${describe(p)}`);
   checkFinite(op, "margin", margin);
-  if (input.ndim !== 1 && input.ndim !== 2) throw new Error(`${op}: input must be [N, C] or [C], got ${fmtShape(input.shape)}`);
-  const x = input.ndim === 1 ? input.unsqueeze(0) : input;
+  if (input.ndim > 2) throw new Error(`${op}: input must be [N, C] or [C], got ${fmtShape(input.shape)}`);
+  // As PyTorch, a 0-d input is one sample of one class.
+  const x = input.ndim === 2 ? input : input.reshape([1, -1]);
   const [N, C] = x.shape;
-  const fits = input.ndim === 1 ? target.numel() === 1 && target.ndim <= 1 : target.ndim === 1 && target.shape[0] === N;
+  const fits = input.ndim <= 1 ? target.numel() === 1 && target.ndim <= 1 : target.ndim === 1 && target.shape[0] === N;
   if (!fits) {
     throw new Error(`${op}: target ${fmtShape(target.shape)} does not fit input ${fmtShape(input.shape)}: expected one int32 class index per sample, shape ${input.ndim === 1 ? "[] or [1]" : `[${N}]`}`);
   }
@@ -152,7 +168,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor, opts?: MultiMargi
   if (weight !== null) h = h.mul(asFloat(weight, x).gather(0, t.reshape([N])).reshape([N, 1]));
   const own = t.eq(arangeRow(C));
   const perSample = where(own, 0, h).sum(1).div(C);
-  const loss = input.ndim === 1 ? perSample.reshape(target.shape) : perSample;
+  const loss = input.ndim <= 1 ? perSample.reshape(target.shape) : perSample;
   return reduce(loss, reduction, op);
 }
 
@@ -172,11 +188,12 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts?: LossO
   const { reduction = "mean" } = readLossOptions(op, opts, []);
   checkFloatInput(op, "input", input);
   checkTensor(op, "target", target);
-  if (input.ndim !== 1 && input.ndim !== 2) throw new Error(`${op}: input must be [N, C] or [C], got ${fmtShape(input.shape)}`);
-  if (target.shape.join() !== input.shape.join()) {
+  if (input.ndim > 2) throw new Error(`${op}: input must be [N, C] or [C], got ${fmtShape(input.shape)}`);
+  if (target.shape.join() !== input.shape.join() || target.ndim !== input.ndim) {
     throw new Error(`${op}: target ${fmtShape(target.shape)} must have the input's shape ${fmtShape(input.shape)}: each row lists class indices, ended by -1`);
   }
-  const x = input.ndim === 1 ? input.unsqueeze(0) : input;
+  // As PyTorch, a 0-d input is one sample of one class.
+  const x = input.ndim === 2 ? input : input.reshape([1, -1]);
   const [N, C] = x.shape;
   checkIndices(op, target, -1, C, `0..${C - 1}, or -1 to end the list`);
   // Which entries of each target row count (those before the first -1) and which classes are targets.
@@ -198,7 +215,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts?: LossO
   const z = xt.unsqueeze(2).neg().add(1).add(x.unsqueeze(1)).relu();
   const counted = Tensor.fromArray(valid, [N, C, 1], "bool").logicalAnd(Tensor.fromArray(isTarget, [N, 1, C], "bool").logicalNot());
   const perSample = where(counted, z, 0).sum([1, 2]).div(C);
-  return reduce(input.ndim === 1 ? perSample.reshape([]) : perSample, reduction, op);
+  return reduce(input.ndim <= 1 ? perSample.reshape([]) : perSample, reduction, op);
 }
 
 /** Options of `multilabelSoftMarginLoss`/`MultilabelSoftMarginLoss`. */
@@ -221,9 +238,9 @@ export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, opts?: M
   const y = asFloat(target, input);
   let loss = y.mul(logsigmoid(input)).add(y.neg().add(1).mul(logsigmoid(input.neg()))).neg();
   if (weight !== null) {
+    // Usually one weight per class [C]; as PyTorch, any shape that broadcasts against the input.
     checkTensor(op, "weight", weight);
-    const C = input.shape[input.ndim - 1];
-    if (weight.ndim !== 1 || weight.shape[0] !== C) throw new Error(`${op}: weight must have one entry per class, shape [${C}], got ${fmtShape(weight.shape)}`);
+    checkBroadcast(op, input, "weight", weight);
     loss = loss.mul(weight);
   }
   const classDim = input.ndim - 1;
@@ -254,9 +271,9 @@ export interface TripletMarginLossOptions extends LossOptions {
   swap?: boolean;
 }
 
-/** ‖x1 − x2 + eps‖_p over the last dim: PyTorch's pairwise_distance, which its triplet loss uses. */
+/** ‖x1 − x2 + eps‖_p over the last dim: PyTorch's triplet loss measures with pairwise_distance. */
 function pairDistance(x1: Tensor, x2: Tensor, p: number, eps: number): Tensor {
-  return norm(x1.sub(x2).add(eps), p, -1);
+  return pairwiseDistance(x1, x2, { p, eps });
 }
 
 /**

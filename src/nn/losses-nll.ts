@@ -6,6 +6,7 @@ import { checkTensor, describe } from "../tensor/check.js";
 import { Tensor, where, isFloating, noGrad } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, readLossOptions, Loss } from "./losses.js";
+import { checkBroadcast } from "./losses-margin.js";
 
 function checkFloat(op: string, arg: string, x: Tensor): void {
   checkTensor(op, arg, x);
@@ -67,13 +68,15 @@ export interface GaussianNllLossOptions extends LossOptions {
  * negative log-likelihood of y under N(x, var). `var` has the input's shape, or that shape without
  * its last dim, or with a last dim of 1 (one variance per sample: homoscedastic); it must be >= 0.
  * As in PyTorch, var is clamped to `eps` without a gradient: the clamp's gradient is the identity.
- * Shape: input [N, *], target [N, *], var [N, *] / [N, *-1] / [N, *-1, 1].
+ * Shape: input [N, *], target [N, *] (or broadcastable to it), var [N, *] / [N, *-1] / [N, *-1, 1].
  */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, opts?: GaussianNllLossOptions): Tensor {
   const op = "gaussianNllLoss";
   const { reduction = "mean", full = false, eps = 1e-6 } = readLossOptions(op, opts, ["full", "eps"]);
-  sameShapeOrThrow(input, target, op);
   checkFloat(op, "input", input);
+  checkTensor(op, "target", target);
+  // As PyTorch, the target broadcasts against the input (the loss takes the broadcast shape).
+  checkBroadcast(op, input, "target", target);
   checkFloat(op, "var", variance);
   checkFlag(op, "full", full);
   checkEps(op, eps);
