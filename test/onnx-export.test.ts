@@ -81,6 +81,42 @@ test("onnx: pools, norms (eval statistics), dropout in eval and activations matc
   }
 });
 
+test("onnx: the nn.functional layers (activations, 1-D pools, instance/LRN norms, padding modes, resizing, pixel shuffle, unfold, bilinear) match ONNX Runtime", async () => {
+  const bil = new nn.Bilinear(4, 4, 5);
+  const cases: [string, nn.Module<any, any>, number[]][] = [
+    ["Softplus", new nn.Softplus(), [3, 8]], ["ReLU6", new nn.ReLU6(), [3, 8]], ["Hardswish", new nn.Hardswish(), [3, 8]],
+    ["Hardsigmoid", new nn.Hardsigmoid(), [3, 8]], ["Hardtanh", new nn.Hardtanh(), [3, 8]], ["SELU", new nn.SELU(), [3, 8]],
+    ["CELU", new nn.CELU(), [3, 8]], ["Mish", new nn.Mish(), [3, 8]], ["GLU", new nn.GLU(), [3, 8]], ["PReLU", new nn.PReLU(), [3, 8]],
+    ["Softmin", new nn.Softmin(1), [3, 8]], ["Softsign", new nn.Softsign(), [3, 8]], ["Tanhshrink", new nn.Tanhshrink(), [3, 8]],
+    ["Threshold", new nn.Threshold(0.1, 20), [3, 8]], ["LogSigmoid", new nn.LogSigmoid(), [3, 8]], ["Softshrink", new nn.Softshrink(), [3, 8]],
+    ["Hardshrink", new nn.Hardshrink(), [3, 8]], ["RReLU (eval)", new nn.RReLU(), [3, 8]],
+    ["MaxPool1d", new nn.MaxPool1d(2), [2, 3, 8]], ["AvgPool1d", new nn.AvgPool1d(2), [2, 3, 8]], ["AdaptiveAvgPool1d", new nn.AdaptiveAvgPool1d(3), [2, 3, 9]],
+    ["ConvTranspose1d", new nn.ConvTranspose1d(3, 4, 3, 2), [2, 3, 7]], ["InstanceNorm2d", new nn.InstanceNorm2d(3), [2, 3, 5, 5]],
+    ["InstanceNorm1d", new nn.InstanceNorm1d(3), [2, 3, 5]], ["LocalResponseNorm", new nn.LocalResponseNorm(2), [2, 4, 5, 5]],
+    ["ReflectionPad2d", new nn.ReflectionPad2d(1), [2, 3, 5, 5]], ["ReplicationPad2d", new nn.ReplicationPad2d(1), [2, 3, 5, 5]],
+    ["ZeroPad2d", new nn.ZeroPad2d(1), [2, 3, 5, 5]], ["Conv2d reflect", new nn.Conv2d(3, 4, 3, { padding: 1, paddingMode: "reflect" }), [2, 3, 6, 6]],
+    ["Upsample bilinear", new nn.Upsample({ scaleFactor: 2, mode: "bilinear" }), [2, 3, 4, 4]],
+    ["Upsample bicubic", new nn.Upsample({ scaleFactor: 2, mode: "bicubic" }), [2, 3, 4, 4]],
+    ["PixelShuffle", new nn.PixelShuffle(2), [2, 8, 3, 3]], ["PixelUnshuffle", new nn.PixelUnshuffle(2), [2, 2, 4, 4]],
+    ["Unfold", new nn.Unfold(2), [2, 3, 4, 4]], ["Bilinear", new Fn((a: Tensor) => bil.call(a, a)), [3, 4]],
+  ];
+  for (const [name, model, shape] of cases) {
+    manualSeed(1);
+    await check(name, model, [randn(shape)]);
+  }
+});
+
+test("onnx: a layer that reads input-dependent values in JavaScript is refused, never exported with the example's result frozen in", () => {
+  // Adaptive max pooling picks its indices in JavaScript: traced naively, the indices of the example
+  // input became graph constants and ONNX Runtime disagreed on every other input.
+  for (const m of [new nn.AdaptiveMaxPool2d(2), new nn.AdaptiveMaxPool1d(3)]) {
+    const x = randn(m instanceof nn.AdaptiveMaxPool2d ? [2, 3, 6, 6] : [2, 3, 9]);
+    assert.throws(() => io.toOnnxBytes(m, [x]), /exportOnnx: the forward pass reads the values of a tensor computed from the inputs/);
+  }
+  // Fold accumulates overlapping patches with indexAdd, which has no emitter: named in the error.
+  assert.throws(() => io.toOnnxBytes(new nn.Fold([3, 3], 2), [randn([2, 12, 4])]), /op "indexAdd" has no ONNX equivalent/);
+});
+
 test("onnx: Embedding takes int32 ids as a graph input; flatten/reshape/cat/elementwise/reduce ops", async () => {
   manualSeed(3);
   const ids = randint(0, 10, [2, 5], { dtype: "int32" });

@@ -350,10 +350,27 @@ function trace(model: TraceableModule, inputs: Tensor[]): Trace {
   // Recurrent layers record as one op each, their per-step ops muted (./recurrent.ts).
   const ctl: TraceControl = { muted: 0, record: (r) => ops.push(r) };
   const restore = patchRecurrent(model, ctl);
+  // Memory holding values computed from the inputs. An op that reads such values in JavaScript
+  // (Tensor.data(), item()) and builds tensors from them, as a data-dependent index does, would be
+  // recorded with the example's result frozen in as a constant: the export would silently disagree
+  // on other inputs. Such a read of floating-point values is refused while tracing; integer inputs
+  // (token ids, sequence lengths) are read by ops for range checks only, so those stay allowed.
+  const dependent = new WeakSet<object>(inputs.map((x) => x.storage));
+  const readValues = Tensor.prototype.data;
+  Tensor.prototype.data = function (this: Tensor) {
+    if (dependent.has(this.storage) && (this.dtype === "float32" || this.dtype === "float64")) {
+      throw new Error("exportOnnx: the forward pass reads the values of a tensor computed from the inputs in JavaScript (Tensor.data()/item()), so the graph would freeze the example's result (a data-dependent op such as adaptiveMaxPool2d or fold); export a model without that layer, or compute it with tensor ops");
+    }
+    return readValues.call(this);
+  };
   let result: unknown;
   try {
-    result = noGrad(() => withOpTracer((name, ins, attrs, output) => void (ctl.muted === 0 && ops.push({ name, inputs: ins, attrs, output })), () => model.call(...(inputs as never[]))));
+    result = noGrad(() => withOpTracer((name, ins, attrs, output) => {
+      if (ins.some((t) => dependent.has(t.storage))) dependent.add(output.storage);
+      if (ctl.muted === 0) ops.push({ name, inputs: ins, attrs, output });
+    }, () => model.call(...(inputs as never[]))));
   } finally {
+    Tensor.prototype.data = readValues;
     restore();
     model.train(wasTraining);
   }
