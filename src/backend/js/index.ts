@@ -117,6 +117,11 @@ export class JsBackend implements Backend {
     const d = src.data;
     const v = new Float64Array(numel(src.shape));
     each(src, (i, at) => (v[i] = d[at]));
+    // PyTorch (x86) casts a float to a narrow int through int32, where NaN and values beyond int32
+    // become -2^31, whose low bits are 0: so 1e10 and NaN give 0 in int16/int8/uint8, not 1e10 mod 2^16.
+    if ((out.dtype === "int16" || out.dtype === "int8" || out.dtype === "uint8") && (src.dtype === "float32" || src.dtype === "float64")) {
+      for (let i = 0; i < v.length; i++) if (!(v[i] > -2147483649 && v[i] < 2147483648)) v[i] = 0;
+    }
     store(out, v);
   }
 
