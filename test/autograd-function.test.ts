@@ -183,3 +183,39 @@ test("gradgradcheck verifies double backward, and catches a backward that is not
   assert.equal(gradcheck((a) => DetachedCube.apply(a), [x]), true, "first order is right");
   assert.throws(() => autograd.gradgradcheck((a) => DetachedCube.apply(a), [x]), /gradcheck: input 0 \(shape \[2,3\]\), element 0: analytical gradient/);
 });
+
+test("ctx.markDirty: an in-place forward returns the input itself, which takes the Function's node", () => {
+  class Double_ extends autograd.Function {
+    static override forward(ctx: autograd.FunctionCtx, x: Tensor): Tensor {
+      x.mul_(2);
+      ctx.markDirty(x);
+      return x;
+    }
+
+    static override backward(_ctx: autograd.FunctionCtx, g: Tensor): Tensor {
+      return g.mul(2);
+    }
+  }
+  const a = f64([1, -2], true);
+  const h = a.mul(1);
+  const y = Double_.apply(h);
+  assert.equal(y, h, "the modified input is the output (PyTorch returns the same tensor)");
+  assert.equal(h.gradFn!.name, "Double_");
+  assert.deepEqual(h.tolist(), [2, -4]);
+  y.mul(y).sum().backward(); // d/da (2a)^2 = 8a
+  assert.deepEqual(a.grad!.tolist(), [8, -16]);
+
+  const b = f64([1, 2], true);
+  const k = b.mul(1);
+  const sq = k.mul(k); // saves k
+  Double_.apply(k);
+  assert.throws(() => sq.sum().backward(), /modified in place afterwards/);
+  assert.throws(() => Double_.apply(f64([1], true)), /Double_\.apply: input 0 is a leaf that requires grad and ctx\.markDirty says forward modified it in place/);
+  class Forgets extends autograd.Function {
+    static override forward(ctx: autograd.FunctionCtx, x: Tensor): Tensor {
+      ctx.markDirty(x);
+      return x.mul(2);
+    }
+  }
+  assert.throws(() => Forgets.apply(f64([1], true).mul(1)), /Forgets\.forward: input 0 was passed to ctx\.markDirty but not returned/);
+});

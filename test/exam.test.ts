@@ -22,7 +22,7 @@ const EXPECTED: Record<string, string> = {
   "3.8": "confirmed", "3.9": "confirmed", "4.1": "confirmed", "4.2": "confirmed", "4.3": "confirmed", "4.4": "depends", "4.6": "confirmed",
   "4.7": "confirmed", "5.1": "confirmed", "6.1": "confirmed", "6.2": "confirmed", "6.3": "confirmed", "6.4": "confirmed",
   "7.1": "confirmed", "7.2": "confirmed", "7.3": "confirmed", "7.4": "confirmed", "7.5": "confirmed",
-  "1.1d": "confirmed", "1.3b": "confirmed", "1.3c": "confirmed", "1.5a": "confirmed", "1.5c": "confirmed", "1.6b": "confirmed",
+  "1.1d": "confirmed", "1.3b": "confirmed", "1.3c": "confirmed", "1.5a": "confirmed", "1.5c": "confirmed", "1.6a": "confirmed", "1.6b": "confirmed",
   "1.7b": "confirmed", "1.8a": "confirmed", "1.8c": "confirmed", "1.8d": "confirmed", "1.9c": "confirmed", "1.9d": "confirmed",
 };
 

@@ -221,7 +221,6 @@ export const items: ExamItem[] = [
         for (let t = 1; t <= LEN; t++) d = Math.max(d, r.model.call(src, tgtIn.narrow(0, 0, t)).select(0, t - 1).sub(all.select(0, t - 1)).abs().max().item());
         return d;
       });
-      // The encoder: permuting the source positions' order of computation is impossible to detect — every position is one row of the same matrix products.
       return {
         lines: [`the 1.3c translator's modules: ${[...types].map(([k, n]) => `${k} x${n}`).join(", ")}`,
           `recurrent modules (RNN, LSTM, GRU and their cells): ${recurrent}`,

@@ -27,6 +27,7 @@ export class FunctionCtx {
   #versions: number[] = [];
   #freed = false;
   #nonDifferentiable = new Set<Tensor>();
+  #dirty = new Set<Tensor>();
   #materialize = true;
 
   /** @internal made by Function.apply */
@@ -67,6 +68,19 @@ export class FunctionCtx {
   /** Marks outputs that have no gradient (e.g. indices): they do not require grad, and backward gets zeros for them. */
   markNonDifferentiable(...outputs: Tensor[]): void {
     for (const t of outputs) this.#nonDifferentiable.add(t);
+  }
+
+  /**
+   * Declares inputs that forward modified in place (PyTorch's mark_dirty); forward must return them.
+   * The returned tensor is then the input object itself, now produced by this Function.
+   */
+  markDirty(...inputs: Tensor[]): void {
+    for (const t of inputs) this.#dirty.add(t);
+  }
+
+  /** @internal */
+  isDirty(t: Tensor): boolean {
+    return this.#dirty.has(t);
   }
 
   /** With false, backward gets null (not zeros) for outputs that received no gradient (PyTorch's set_materialize_grads). */
@@ -157,8 +171,19 @@ function applyFunction(F: FunctionClass, args: readonly unknown[]): unknown {
       throw new Error(`${name}.apply: tensor input ${i} (shape ${fmt(t.shape)}) is an inference tensor (made inside inferenceMode) and cannot be used in autograd; clone() it outside inferenceMode`);
     }
   });
-  // A forward that returns an input unchanged still makes a new tensor here: the input keeps its own graph.
-  const outputs = outs.map((o) => (o instanceof Tensor && (tensorArgs.includes(o) || o.gradFn !== null) ? alias(o) : o));
+  tensorArgs.forEach((t, i) => {
+    if (!ctx.isDirty(t)) return;
+    if (!outs.includes(t)) throw new Error(`${name}.forward: input ${i} was passed to ctx.markDirty but not returned; a Function must return the tensors it modifies in place`);
+    if (t.isLeaf && t.requiresGrad) {
+      throw new Error(`${name}.apply: input ${i} is a leaf that requires grad and ctx.markDirty says forward modified it in place; that is not allowed (clone() it first)`);
+    }
+    if (t.base !== null) throw new Error(`${name}.apply: input ${i} is a view; ctx.markDirty supports only tensors that are not views (clone() it first)`);
+  });
+  // A forward that returns an input unchanged still makes a new tensor here: the input keeps its own
+  // graph. A dirty input is the exception: it is returned itself and takes this Function's node.
+  const outputs = outs.map((o) =>
+    o instanceof Tensor && !ctx.isDirty(o) && (tensorArgs.includes(o) || o.gradFn !== null) ? alias(o) : o,
+  );
   const node = new FunctionNode(F, ctx, args, tensorArgs, outputs);
   outputs.forEach((o, i) => {
     if (!(o instanceof Tensor) || !isFloating(o.dtype) || ctx.isNonDifferentiable(outs[i] as Tensor)) return;
