@@ -3,64 +3,114 @@
  * functions, ops, autograd and backend selection. Layers above (nn, optim, data, io, utils) import
  * from here and nothing lower, so importing any of them also installs the op methods.
  */
+import { guardAll } from "./tensor/check.js";
+import * as creationOps from "./tensor/creation.js";
+import * as gradcheckModule from "./autograd/gradcheck.js";
+import * as engineModule from "./autograd/engine.js";
+import * as shapeOps from "./ops/shape.js";
+import * as elementwiseOps from "./ops/elementwise.js";
+import * as mathOps from "./ops/math.js";
+import * as reduceOps from "./ops/reduce.js";
+import * as matmulOps from "./ops/matmul.js";
+import * as lossOps from "./ops/loss.js";
+import * as indexingOps from "./ops/indexing.js";
+import * as advancedIndexOps from "./ops/advanced-index.js";
+import * as sortOps from "./ops/sort.js";
+import * as scanOps from "./ops/scan.js";
+import * as linalgOps from "./ops/linalg.js";
+import * as einsumOps from "./ops/einsum.js";
+import * as linalgNamespaceOps from "./ops/linalg-namespace.js";
+import * as shapeMoreOps from "./ops/shape-more.js";
+import * as convOps from "./ops/conv.js";
+import * as poolOps from "./ops/pool.js";
+import * as fusedOps from "./ops/fused.js";
+
 export { Tensor, type TensorLike, type NestedArray, type Storage } from "./tensor/tensor.js";
 export { type DType, type TypedArray, promoteTypes, isFloating } from "./tensor/dtype.js";
 export { Generator, defaultGenerator, manualSeed, type GeneratorState } from "./tensor/generator.js";
-export {
+export { type CreateOptions, type RandomOptions } from "./tensor/creation.js";
+export const {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, bernoulli,
-  type CreateOptions, type RandomOptions,
-} from "./tensor/creation.js";
+} = guardAll(creationOps, "", ["tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm"]);
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceMode } from "./autograd/grad-mode.js";
-export { backward, grad, type BackwardOptions, type BackwardCallOptions } from "./autograd/engine.js";
-export { gradcheck, gradgradcheck, type GradcheckOptions, type GradgradcheckOptions } from "./autograd/gradcheck.js";
+export { type BackwardOptions, type BackwardCallOptions } from "./autograd/engine.js";
+export const { backward, grad } = guardAll(engineModule, "", ["backward", "grad"]);
+export { type GradcheckOptions, type GradgradcheckOptions } from "./autograd/gradcheck.js";
+export const { gradcheck, gradgradcheck } = guardAll(gradcheckModule, "", ["gradcheck", "gradgradcheck"]);
 export type { Node, Saved, GradHook } from "./autograd/node.js";
 export * as autograd from "./autograd/namespace.js";
 export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";
 export { defineOp, apply, withOpTracer, type OpDef, type OpTracer } from "./ops/op.js";
-export {
-  contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand, sumTo,
-  narrow, select, slice, split, unbind, chunk, cat, stack, flip, repeat, pad, type PadMode,
-} from "./ops/shape.js";
-export {
-  neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, reciprocal, square,
-  logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder, atan2, eq, ne, lt, le, gt, ge,
-  logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan, clampMin, clampMax, trunc, floorDivide,
-} from "./ops/elementwise.js";
-export {
+// The ops are exported through the public entry layer (guardAll, src/tensor/check.ts): a non-tensor
+// input or a wrong argument JavaScript itself would trip over is an Error naming the op, what it got
+// and what it takes. The functions whose first argument is not a tensor are listed with their module.
+export { type PadMode } from "./ops/shape.js";
+export const {
+  contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand,
+  sumTo, narrow, select, slice, split, unbind, chunk, cat, stack, flip, repeat, pad,
+} = guardAll(shapeOps, "", ["cat", "stack"]);
+export const {
+  neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round,
+  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder,
+  atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan, clampMin, clampMax,
+  trunc, floorDivide,
+} = guardAll(elementwiseOps, "");
+export { type NanToNumOptions, type CloseOptions } from "./ops/math.js";
+export const {
   tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, frac, erfc, erfinv, lgamma, digamma, sinc,
-  deg2rad, rad2deg, isinf, isposinf, isneginf, signbit, fmod, hypot, logaddexp, xlogy, copysign, heaviside, lerp, nanToNum,
-  isclose, allclose, equal, type NanToNumOptions, type CloseOptions,
-} from "./ops/math.js";
-export {
-  sum, mean, var_ as variance, std, prod, amax, amin, argmax, argmin, max, min, norm, logsumexp, cumsum, softmax, logSoftmax,
-  type ValuesIndices,
-} from "./ops/reduce.js";
-export { matmul, mm, bmm, dot, outer, linear } from "./ops/matmul.js";
-export { softmaxCrossEntropy } from "./ops/loss.js";
-export { gather, scatter, scatterAdd, indexSelect, indexAdd, oneHot, tril, triu } from "./ops/indexing.js";
-export {
-  get, set, where, indexPut, indexCopy, indexFill, maskedScatter, maskedSelect, nonzero, take, takeAlongDim, type Index,
-} from "./ops/advanced-index.js";
-export {
+  deg2rad, rad2deg, isinf, isposinf, isneginf, signbit, fmod, hypot, logaddexp, xlogy, copysign, heaviside, lerp,
+  nanToNum, isclose, allclose, equal,
+} = guardAll(mathOps, "");
+export { type ValuesIndices } from "./ops/reduce.js";
+export const {
+  sum, mean, var_: variance, std, prod, amax, amin, argmax, argmin, max, min, norm, logsumexp, cumsum, softmax,
+  logSoftmax,
+} = guardAll(reduceOps, "");
+export const {
+  matmul, mm, bmm, dot, outer, linear,
+} = guardAll(matmulOps, "");
+export const {
+  softmaxCrossEntropy,
+} = guardAll(lossOps, "");
+export const {
+  gather, scatter, scatterAdd, indexSelect, indexAdd, oneHot, tril, triu,
+} = guardAll(indexingOps, "");
+export { type Index } from "./ops/advanced-index.js";
+export const {
+  get, set, where, indexPut, indexCopy, indexFill, maskedScatter, maskedSelect, nonzero, take, takeAlongDim,
+} = guardAll(advancedIndexOps, "");
+export { type SortOptions, type UniqueOptions, type SearchsortedOptions } from "./ops/sort.js";
+export const {
   sort, argsort, msort, topk, kthvalue, median, mode, unique, searchsorted, bucketize,
-  type SortOptions, type UniqueOptions, type SearchsortedOptions,
-} from "./ops/sort.js";
-export {
+} = guardAll(sortOps, "");
+export const {
   cumprod, cummax, cummin, logcumsumexp, any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc,
-} from "./ops/scan.js";
+} = guardAll(scanOps, "");
 export type { ValuesIndicesTuple, MinMaxTuple } from "./ops/named-tuple.js";
-export {
-  diagonal, diagEmbed, diag, trace, mv, addmm, addbmm, baddbmm, addmv, addr, tensordot, kron, cross, cdist, type ScaleOptions,
-} from "./ops/linalg.js";
-export { einsum } from "./ops/einsum.js";
-export * as linalg from "./ops/linalg-namespace.js";
-export {
-  movedim, movedim as moveaxis, swapaxes, swapaxes as swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d, atleast3d,
-  hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,
-} from "./ops/shape-more.js";
-export { conv2d, conv1d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from "./ops/conv.js";
-export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, type Pool2dOptions } from "./ops/pool.js";
-export { conv2dRelu, type FusedMaxPool2d } from "./ops/fused.js";
+export { type ScaleOptions } from "./ops/linalg.js";
+export const {
+  diagonal, diagEmbed, diag, trace, mv, addmm, addbmm, baddbmm, addmv, addr, tensordot, kron, cross, cdist,
+} = guardAll(linalgOps, "");
+export const {
+  einsum,
+} = guardAll(einsumOps, "", ["einsum"]);
+export const linalg = guardAll(linalgNamespaceOps, "linalg");
+export const {
+  movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,
+  atleast3d, hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,
+} = guardAll(shapeMoreOps, "", ["hstack", "vstack", "dstack", "columnStack", "atleast1d", "atleast2d", "atleast3d"]);
+export { type Conv2dOptions, type ConvTranspose2dOptions } from "./ops/conv.js";
+export const {
+  conv2d, conv1d, convTranspose2d,
+} = guardAll(convOps, "");
+export { type Pool2dOptions } from "./ops/pool.js";
+export const {
+  maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d,
+} = guardAll(poolOps, "");
+export { type FusedMaxPool2d } from "./ops/fused.js";
+export const {
+  conv2dRelu,
+} = guardAll(fusedOps, "");
 export { setNumThreads, getNumThreads, initWasmBackend } from "./backend/wasm/index.js";
 
 import { registerWasmBackend } from "./backend/wasm/index.js";

@@ -256,10 +256,45 @@ test("stratified: a split's left-over items go to the classes with the largest f
   // each split is one item short; rounding up the larger fraction (A in split 0, B in split 1) is
   // the rounding closest to the quotas. Rounding up A in split 1 and B in split 0 would also give
   // floor-or-ceil counts with exact sizes, but 0.9 further from them.
-  const labels = [...Array(29).fill("A"), ...Array(21).fill("B")];
+  // Both orders of the classes: whichever class is seen first, the larger fraction wins.
+  for (const [nA, expected] of [[29, [[3, 2], [26, 19]]], [21, [[2, 3], [19, 26]]]] as const) {
+    const labels = [...Array(nA).fill("A"), ...Array(50 - nA).fill("B")];
+    for (let seed = 0; seed < 3; seed++) {
+      const parts = randomSplit(numbers(50), [0.1, 0.9], { generator: new Generator(seed), stratify: (i) => labels[i] }).map(itemsOf);
+      const counts = parts.map((p) => ["A", "B"].map((c) => p.filter((i) => labels[i] === c).length));
+      assert.deepEqual(counts, expected, `${nA} of A, seed ${seed}`);
+    }
+  }
+});
+
+test("split sizes: fractions vs counts decided as PyTorch does (all ≤ 1 and adding up to 1 are fractions)", () => {
+  const sizes = (n: number, lengths: number[]): number[] => randomSplit(numbers(n), lengths, { generator: new Generator(0) }).map((s) => s.length);
+  // Whole fractions: [1] is the whole dataset, [0, 1] all of it in the second split.
+  assert.deepEqual(sizes(5, [1]), [5]);
+  assert.deepEqual(sizes(4, [0, 1]), [0, 4]);
+  // Fractions adding up to 1 stay fractions even when n is 1 (their total equals n).
+  assert.deepEqual(sizes(1, [0.5, 0.5]), [1, 0]);
+  // Some integers are not all integers: [9.5, 0.5] adds up to 10 = n but is neither counts nor fractions.
+  assert.throws(() => sizes(10, [9.5, 0.5]), /^Error: randomSplit: split fractions \[9\.5, 0\.5\] add up to 10, not 1/);
+  // A value above 1 is not a fraction, even with a total within rounding of 1.
+  assert.throws(() => sizes(10, [1 + 5e-7, 0]), /randomSplit: split fractions \[1\.0000005, 0\] add up to 1\.0000005, not 1/);
+});
+
+test("stratified: a case that needs several augmenting paths still gives exact split sizes and rounded quotas", () => {
+  // Found by a random search against a planted bug (a path's end left the split's need too high,
+  // so a later path ended there too): the greedy pass leaves several classes short here.
+  const labels = [0, 2, 4, 4, 0, 1, 0, 1, 1, 4, 4, 5, 3, 1, 0, 5, 2, 4, 2, 5, 3, 1, 5, 5, 5, 2, 4, 1, 0, 2];
   for (let seed = 0; seed < 3; seed++) {
-    const parts = randomSplit(numbers(50), [0.1, 0.9], { generator: new Generator(seed), stratify: (i) => labels[i] }).map(itemsOf);
-    const counts = parts.map((p) => ["A", "B"].map((c) => p.filter((i) => labels[i] === c).length));
-    assert.deepEqual(counts, [[3, 2], [26, 19]], `seed ${seed}`);
+    const parts = randomSplit(numbers(30), [0.4, 0.3, 0.2, 0.1], { generator: new Generator(seed), stratify: (i) => labels[i] }).map(itemsOf);
+    assert.deepEqual(parts.map((p) => p.length), [12, 9, 6, 3], `seed ${seed}`);
+    assertPartition(parts, 30);
+    for (let c = 0; c < 6; c++) {
+      const nc = labels.filter((l) => l === c).length;
+      parts.forEach((p, j) => {
+        const got = p.filter((i) => labels[i] === c).length;
+        const q = (nc * p.length) / 30;
+        assert.ok(got === Math.floor(q) || got === Math.ceil(q), `class ${c} has ${got} in split ${j}, quota ${q}`);
+      });
+    }
   }
 });

@@ -126,7 +126,7 @@ test("bad calls throw naming the function, what it got and the fix", () => {
   throwsWith(() => F.adaptiveMaxPool2d(x.get(0, 0), 2), "adaptiveMaxPool2d: expected input [N, C, H, W] or [C, H, W], got [4,4]");
   throwsWith(() => F.instanceNorm(x, { weight: randn([4]) }), "instanceNorm: weight has shape [4], but the input [2,3,4,4] has 3 channels; expected [3]");
   throwsWith(() => F.localResponseNorm(x.get(0, 0), 2), "localResponseNorm: expected input [N, C, *] with 3 or more dims, got [4,4]");
-  throwsWith(() => F.cosineSimilarity(randn([3, 4]), randn([2, 4])), "cosineSimilarity: x1 [3,4] and x2 [2,4] do not broadcast to one shape");
+  throwsWith(() => F.cosineSimilarity(randn([3, 4]), randn([2, 4])), "cosineSimilarity: shapes [3,4] and [2,4] cannot be broadcast: dimension -2 is 3 vs 2 (sizes must match or one of them must be 1)");
   throwsWith(() => F.bilinear(randn([2, 3]), randn([2, 4]), randn([5, 3, 5])), "bilinear: input2 [2,4] must end with in2Features = 5 (weight [5,3,5])");
   const w = randn([10, 3]);
   throwsWith(() => F.embeddingBag(tensor(Int32Array.from([1, 2])), w), 'embeddingBag: a 1-D input needs offsets (the start of each bag), e.g. tensor([0, 3], { dtype: "int32" })');

@@ -125,6 +125,10 @@ def gflops_1024(threads):
 
 
 def serve(threads):
+    # Raise glibc's mmap threshold first, as bench/torch/ops_server.py does (see the reason there), so
+    # large results are not page-faulted in afresh on every call: PyTorch's steady state is timed.
+    warm = torch.empty(32 * 1024 * 1024 // 4 - 1024)
+    del warm
     torch.manual_seed(0)
     torch.set_num_threads(threads)
     info, loaded = blas_info()

@@ -56,6 +56,13 @@ for name, case in [
     for k, fn in case.items():
         OPS[f"{name}.{k}"] = fn
 
+# glibc serves allocations above its mmap threshold (128 KiB at start) with fresh pages, which the
+# kernel faults in and zeroes on every call: a 6 MB conv output then costs 40 ms of CPU instead of 4.
+# Freeing one large block raises the threshold (to at most 32 MiB), as any training loop does in its
+# first steps, so the timings below are PyTorch's steady state, not its first calls.
+_warm = torch.empty(32 * 1024 * 1024 // 4 - 1024)
+del _warm
+
 cfg = torch.__config__.show()
 print(json.dumps({
     "version": torch.__version__,

@@ -29,7 +29,9 @@ export function splitSizes(n: number, lengths: readonly number[], op = "randomSp
   const total = lengths.reduce((a, b) => a + b, 0);
   const allIntegers = lengths.every(Number.isInteger);
   const allFractions = lengths.every((v) => v <= 1);
-  if (allFractions && Math.abs(total - 1) < 1e-6 && !(allIntegers && total === n)) {
+  // Counts that also read as fractions (0s and one 1, on a dataset of 1 item) give the same sizes
+  // either way, so fractions are tried first.
+  if (allFractions && Math.abs(total - 1) < 1e-6) {
     const sizes = lengths.map((f) => Math.floor(n * f));
     let rest = n - sizes.reduce((a, b) => a + b, 0);
     for (let k = 0; rest > 0; k = (k + 1) % sizes.length, rest--) sizes[k]++;

@@ -3,6 +3,7 @@
  * Each is an `nn.Sequential`, so state-dict keys (`0.weight`, `3.bias`, ...) are exactly those of
  * the same `torch.nn.Sequential` in PyTorch.
  */
+import { checkOptions } from "../tensor/check.js";
 import type { Generator } from "../core.js";
 import * as nn from "../nn/index.js";
 
@@ -52,6 +53,7 @@ export function buildModel(name: ModelName, generator?: Generator): nn.Sequentia
  * the two FC layers become convolutions with weights [hidden,16,21,21] and [200,hidden,1,1].
  */
 export function examCnn(opts: { hidden?: number; fullyConvolutional?: boolean; generator?: Generator } = {}): nn.Sequential {
+  opts = checkOptions("examCnn", opts, "{ hidden: 2048 }");
   const hidden = opts.hidden ?? 2048;
   const g = opts.generator;
   const layers: nn.AnyModule[] = [];

@@ -1,4 +1,5 @@
 /** Containers: `Sequential`, `ModuleList`, `ModuleDict`. Their items are children named like PyTorch's. */
+import { argError, checkIterable } from "../tensor/check.js";
 import type { Tensor } from "../core.js";
 import { Module, type AnyModule } from "./module.js";
 import { runFused } from "./fusion.js";
@@ -115,6 +116,7 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
 
   constructor(modules: Iterable<M> = []) {
     super();
+    checkIterable("ModuleList", "modules", modules, "an array of modules");
     Object.defineProperty(this, "items", { value: [...modules].map((m, i) => checkModule(m, `ModuleList: item ${i}`) as M), enumerable: false });
   }
 
@@ -172,7 +174,11 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
   constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
     super();
     Object.defineProperty(this, "items", { value: new Map<string, M>(), enumerable: false });
+    if (modules === null || typeof modules !== "object") throw argError("ModuleDict", "modules", "an object of modules by name or an iterable of [name, module] pairs", modules);
     const entries = Symbol.iterator in modules ? [...(modules as Iterable<[string, M]>)] : Object.entries(modules);
+    entries.forEach((e, i) => {
+      if (!Array.isArray(e) || e.length !== 2) throw argError("ModuleDict", `entry ${i}`, "a [name, module] pair (or pass an object of modules by name)", e);
+    });
     for (const [k, m] of entries) this.set(k, m);
   }
 

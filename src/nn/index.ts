@@ -7,6 +7,12 @@
  * const loss = new nn.CrossEntropyLoss().forward(model.call(x), labels);
  * ```
  */
+import { guardAll } from "../tensor/check.js";
+import * as functionalModule from "./functional.js";
+import * as initModule from "./init.js";
+import * as attentionModule from "./layers/attention.js";
+import * as transformerModule from "./layers/transformer.js";
+
 export {
   Module, Parameter, type AnyModule, type StateDict, type LoadResult, type RemovableHandle, type ForwardHook, type ForwardPreHook,
 } from "./module.js";
@@ -47,17 +53,21 @@ export {
 export { PoissonNLLLoss, GaussianNLLLoss, type PoissonNllLossOptions, type GaussianNllLossOptions } from "./losses-nll.js";
 export { CTCLoss, type CtcLossOptions, type CtcLengths } from "./losses-ctc.js";
 export type { InterpolateOptions, InterpolateMode } from "./functional.js";
-export * as functional from "./functional.js";
-export * as init from "./init.js";
+// Through the public entry layer (src/tensor/check.ts), so every function, including ones added
+// later, names itself, what it got and what it takes when a JavaScript caller passes a wrong argument.
+export const functional = guardAll(functionalModule, "");
+export const init = guardAll(initModule, "init", ["calculateGain"]);
 export {
   RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNParameterName, type RNNOptions, type RNNLayerOptions, type RNNForwardOptions, type RNNCellOptions,
 } from "./layers/recurrent.js";
+export const { scaledDotProductAttention, generateSquareSubsequentMask } = guardAll(attentionModule, "", ["generateSquareSubsequentMask"]);
 export {
-  MultiheadAttention, scaledDotProductAttention, generateSquareSubsequentMask,
+  MultiheadAttention,
   type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions, type SdpaOptions,
 } from "./layers/attention.js";
 export {
-  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer, PositionalEncoding, positionalTable,
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer, PositionalEncoding,
   type TransformerLayerOptions, type TransformerOptions, type TransformerActivation, type EncoderForwardOptions, type DecoderForwardOptions,
   type TransformerForwardOptions,
 } from "./layers/transformer.js";
+export const { positionalTable } = guardAll(transformerModule, "", ["positionalTable"]);

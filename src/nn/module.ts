@@ -7,7 +7,7 @@
  * statistics and other state that is saved but not trained) are plain tensors, so they are
  * registered explicitly with `registerBuffer(name, tensor)`.
  */
-import { describe } from "../tensor/check.js";
+import { checkTensor, describe } from "../tensor/check.js";
 import { Tensor, noGrad, isFloating, isGradEnabled, type DType } from "../core.js";
 import { BackwardHookCall, type FullBackwardHook } from "./backward-hook.js";
 
@@ -28,6 +28,7 @@ export function fmtShape(shape: readonly number[]): string {
  */
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
+    checkTensor("Parameter", "data", data);
     super(data.storage, data.shape, data.strides, data.offset, data.dtype, data.base);
     if (requiresGrad) this.requiresGrad = true;
   }

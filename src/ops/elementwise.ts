@@ -2,6 +2,7 @@
  * Elementwise ops: unary math and activations, binary arithmetic with broadcasting and scalar
  * operands, comparisons, logical ops, where, and the in-place `_` variants optimizers and init use.
  */
+import { argError } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
@@ -186,6 +187,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
   if ((min === undefined || min === null) && (max === undefined || max === null)) throw new Error("clamp: give at least one of min and max");
   if (min instanceof Tensor || max instanceof Tensor) return clampTensor(x, min ?? null, max ?? null);
+  for (const [arg, v] of [["min", min], ["max", max]] as const) if (v != null && typeof v !== "number") throw argError("clamp", arg, "a number, a Tensor or null", v);
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (lo > hi) throw new Error(`clamp: min (${lo}) is greater than max (${hi})`);

@@ -3,7 +3,7 @@
  * allocates and calls the backend), then record a graph node when an input requires grad and grad
  * mode is on. Backends never see gradients; backward rules are written in Tensor ops.
  */
-import { argError, tensorArgError } from "../tensor/check.js";
+import { argError, describe, guardMethod, tensorArgError } from "../tensor/check.js";
 import { Node, type AccumulateFn, type BackwardFn } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
@@ -102,6 +102,9 @@ function checkNotInference(op: string, inputs: readonly Tensor[]): void {
 
 /** A 0-d tensor holding `v`. */
 export function scalar(v: number | boolean, dtype: DType): Tensor {
+  // A TypeError on purpose: the public entry layer (check.ts guardFunction/guardMethod) turns it into
+  // an Error naming the op the caller called, what it got and what it takes (clamp(x, "1") was NaN).
+  if (typeof v !== "number" && typeof v !== "boolean") throw new TypeError(`expected a Tensor, a number or a boolean, got ${describe(v)}`);
   const t = Tensor.empty([], dtype);
   t.storage.data[0] = castScalar(v, dtype);
   return t;
@@ -144,9 +147,8 @@ export function asTensor(v: TensorLike, dtype: DType): Tensor {
 export function installMethods(methods: Record<string, (self: Tensor, ...args: never[]) => unknown>): void {
   for (const [name, fn] of Object.entries(methods)) {
     Object.defineProperty(Tensor.prototype, name, {
-      value: function (this: Tensor, ...args: never[]) {
-        return fn(this, ...args);
-      },
+      // The public entry layer for methods: a wrong argument is an Error naming x.<name> (check.ts).
+      value: guardMethod(name, fn),
       writable: true,
       configurable: true,
     });

@@ -6,6 +6,7 @@
  *
  * Call `scheduler.step()` after `optimizer.step()`, once per epoch (or per batch for OneCycleLR/CyclicLR).
  */
+import { argError } from "../tensor/check.js";
 import { Optimizer, type BaseOptions, type ParamGroup, toCamel, toSnake } from "./optimizer.js";
 
 /** Field names whose PyTorch spelling is not plain snake_case. */
@@ -86,6 +87,8 @@ export abstract class LRScheduler {
   protected readonly kind: string;
 
   protected constructor(kind: string, optimizer: AnyOptimizer, lastEpoch = -1) {
+    // A subclass written in JavaScript calls super(name, optimizer): check the shape of that call.
+    if (typeof kind !== "string") throw argError("LRScheduler", "the subclass name (first argument of super)", 'a string like "MyScheduler"', kind);
     const groups = groupsOf(optimizer, kind);
     this.kind = kind;
     this.optimizer = optimizer;

@@ -5,7 +5,7 @@
  * Subclasses implement `updateGroup` (one step over one group, already inside `noGrad`) and
  * `checkGroup` (option validation, run on the defaults and on every group added).
  */
-import { describe } from "../tensor/check.js";
+import { argError, checkOptions, describe } from "../tensor/check.js";
 import { ArrayFor } from "../tensor/dtype.js";
 import { Tensor, noGrad, enableGrad, isFloating, type DType, type TypedArray } from "../core.js";
 
@@ -101,6 +101,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   protected readonly kind: string;
 
   protected constructor(kind: string, params: Params<O>, defaults: O) {
+    // A subclass written in JavaScript calls super(name, params, defaults): check the shape of that call.
+    if (typeof kind !== "string") throw argError("Optimizer", "the subclass name (first argument of super)", 'a string like "MyOptimizer"', kind);
+    checkOptions(`Optimizer ${JSON.stringify(kind)}`, defaults as object | undefined, "{ lr: 0.01 }");
+    if (defaults === undefined) throw argError(`Optimizer ${JSON.stringify(kind)}`, "defaults (third argument of super)", "an object of default hyperparameters like { lr: 0.01 }", defaults);
     this.kind = kind;
     checkSpelling(kind, defaults as object, defaults as object);
     this.defaults = { ...defaults };

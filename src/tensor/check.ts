@@ -63,7 +63,7 @@ export function checkOneOf<T extends string>(fn: string, arg: string, v: unknown
 /** A plain options object (or undefined, which becomes {}). @example const o = checkOptions("DataLoader", opts) */
 export function checkOptions<T extends object>(fn: string, v: T | undefined, example = "{ ... }"): T {
   if (v === undefined) return {} as T;
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw argError(fn, "options", `an object like ${example}`, v);
+  if (v === null || typeof v !== "object" || Array.isArray(v) || isTensor(v)) throw argError(fn, "options", `an object like ${example}`, v);
   return v;
 }
 
@@ -188,4 +188,126 @@ export function checkDType(fn: string, dtype: unknown): void {
       (half ? "; 16-bit floats exist only in files (loadWeights reads F16/BF16 safetensors as float32)" : "") +
       (dtype === "int64" || dtype === "long" ? "; int64 has no storage yet, use \"int32\"" : ""),
   );
+}
+
+/**
+ * `sum(x, dim, keepdim = false)`: a function's parameter list as written, for "what it takes";
+ * `dropFirst` leaves out the tensor a method is called on (`x.sum(dim, keepdim = false)`).
+ */
+function signature(name: string, fn: Function, dropFirst = false): string {
+  const src = Function.prototype.toString.call(fn);
+  const open = src.indexOf("(");
+  if (open < 0) return `${name}(...)`;
+  let depth = 0;
+  for (let i = open; i < src.length; i++) {
+    if ("([{".includes(src[i])) depth++;
+    else if (")]}".includes(src[i]) && --depth === 0) {
+      let params = src.slice(open + 1, i).replace(/\s+/g, " ").trim();
+      if (dropFirst) params = params.replace(/^[^,]*,?\s*/, "");
+      return `${name}(${params})`;
+    }
+  }
+  return `${name}(...)`;
+}
+
+/** An error thrown from inside a function by JavaScript itself rather than by one of our checks. */
+function isRaw(e: unknown): boolean {
+  if (!(e instanceof Error)) return true;
+  if (e instanceof TypeError || e instanceof SyntaxError || e instanceof ReferenceError) return true;
+  // Our own RangeErrors (a dim out of range) start with the op's name; JavaScript's do not.
+  return e instanceof RangeError && !/^[\w.]+: /.test(e.message);
+}
+
+function explain(name: string, fn: Function, args: readonly unknown[], e: unknown, method = false): unknown {
+  if (!isRaw(e)) {
+    // The shared operand check of binary ops does not know which op it serves: name it.
+    if (e instanceof Error && e.message.startsWith("a binary op: ")) e.message = `${name.replace(/^x\./, "")}: ${e.message.slice(13)}`;
+    return e;
+  }
+  const got = args.length ? args.map(describe).join(", ") : "no arguments";
+  return new Error(`${name}: cannot use the arguments (${got}); it takes ${signature(name, fn, method)} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+}
+
+/**
+ * A Tensor method that calls `fn(this, ...args)`, with `guardFunction`'s translation of what
+ * JavaScript throws on a wrong argument into an Error naming `x.<name>`, what it got and its parameters.
+ *
+ * @example Object.defineProperty(Tensor.prototype, "sum", { value: guardMethod("sum", sum) });
+ */
+export function guardMethod(name: string, fn: (self: never, ...args: never[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
+  const call = fn as unknown as (self: unknown, ...a: unknown[]) => unknown;
+  return function (this: unknown, ...args: unknown[]): unknown {
+    try {
+      return call(this, ...args);
+    } catch (e) {
+      throw explain(`x.${name}`, fn, args, e, true);
+    }
+  };
+}
+
+const isScalar = (v: unknown): boolean => typeof v === "number" || typeof v === "boolean";
+
+/**
+ * The public entry layer for free functions (ops, nn.functional, linalg): with `tensorFirst`, an
+ * input that is not a Tensor (or a number, which the op may promote) is a named error before
+ * anything runs; and whatever JavaScript itself throws inside on a wrong argument (a TypeError
+ * from reading a property of a string, an invalid array length) becomes an Error naming the
+ * function, what it got and its parameters. Our own errors pass through unchanged.
+ *
+ * @example export const relu = guardFunction("relu", reluImpl, true);
+ */
+export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean): F {
+  const guarded = function (this: unknown, ...args: unknown[]): unknown {
+    if (tensorFirst && !isTensor(args[0]) && !isScalar(args[0])) throw tensorArgError(name, "input", args[0]);
+    let out: unknown;
+    try {
+      out = (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
+    } catch (e) {
+      throw explain(name, fn, args, e);
+    }
+    if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(explain(name, fn, args, e)));
+    return out;
+  };
+  Object.defineProperty(guarded, "name", { value: fn.name });
+  return guarded as unknown as F;
+}
+
+const isClass = (f: Function): boolean => /^class\b/.test(Function.prototype.toString.call(f));
+
+/**
+ * `guardFunction` over every function of a module namespace (classes and other values pass as they
+ * are); `notTensorFirst` names the functions whose first argument is not a tensor (`cat` takes a list).
+ *
+ * @example export const functional = guardAll(functionalModule, "nn.functional", ["scaledDotProductAttention"]);
+ */
+export function guardAll<T extends object>(ns: T, prefix: string, notTensorFirst: readonly string[] = []): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ns)) {
+    // var_ is `var` (a reserved word in JavaScript) under another name.
+    const name = k === "var_" ? "var" : k;
+    out[k] = typeof v === "function" && !isClass(v) ? guardFunction(prefix ? `${prefix}.${name}` : name, v as (...a: never[]) => unknown, !notTensorFirst.includes(k)) : v;
+  }
+  return out as T;
+}
+
+/**
+ * An iterable that is not a string (a list of modules, tensors or indices).
+ *
+ * @example checkIterable("ModuleList", "modules", modules, "an array of modules");
+ */
+export function checkIterable(fn: string, arg: string, v: unknown, takes: string): void {
+  if (v == null || typeof v === "string" || typeof (v as Iterable<unknown>)[Symbol.iterator] !== "function") throw argError(fn, arg, takes, v);
+}
+
+/**
+ * An integer or an array of integers, returned as an array (shapes, sizes).
+ *
+ * @example const sizes = checkIntList("Unflatten", "sizes", [2, 3]);
+ */
+export function checkIntList(fn: string, arg: string, v: unknown, allowSingle = false): number[] {
+  if (allowSingle && typeof v === "number" && Number.isInteger(v)) return [v];
+  if (!Array.isArray(v) || !v.every((d) => typeof d === "number" && Number.isInteger(d))) {
+    throw argError(fn, arg, allowSingle ? "an integer or an array of integers" : "an array of integers", v);
+  }
+  return [...v];
 }

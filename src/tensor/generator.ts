@@ -5,6 +5,8 @@
  * The core is xoshiro128** (fast, 128-bit state, passes BigCrush), seeded through splitmix32 so that
  * nearby seeds give unrelated streams.
  */
+import { argError } from "./check.js";
+
 export interface GeneratorState {
   s: [number, number, number, number];
   spareNormal: number | null;
@@ -17,6 +19,7 @@ export class Generator {
 
   /** `new Generator(42)`: an independent stream, e.g. for a DataLoader or a split. */
   constructor(seed = 0) {
+    if (typeof seed !== "number" || !Number.isFinite(seed)) throw argError("Generator", "seed", "a finite number", seed);
     this.manualSeed(seed);
   }
 

@@ -5,7 +5,7 @@
  * next to their op in src/ops and installed on this class from there, so that each op is written
  * in one place; importing "deeptype" (or src/core.ts) installs them all.
  */
-import { describe } from "./check.js";
+import { checkTensor, describe } from "./check.js";
 import { type Node, type GradHook, type RemovableHandle, addHook } from "../autograd/node.js";
 import { isInferenceMode } from "../autograd/grad-mode.js";
 import type { View } from "../backend/backend.js";
@@ -124,6 +124,7 @@ export class Tensor {
    * @internal
    */
   replaceData_(src: Tensor): this {
+    checkTensor("replaceData_", "src", src);
     if (this.gradFn !== null || this.base !== null) throw new Error("replaceData_: only a leaf that is not a view can take new data");
     const self = this as { -readonly [K in "storage" | "shape" | "strides" | "offset" | "dtype"]: Tensor[K] };
     self.storage = src.storage;

@@ -3,6 +3,7 @@
  * shipped inside the package, so nothing is downloaded. For the full 70,000-image MNIST or
  * Fashion-MNIST, read the original IDX files with `loadIdxFile` (idx.ts).
  */
+import { checkOptions } from "../../tensor/check.js";
 import { Generator, Tensor } from "../../core.js";
 import { BaseDataset, checkIndex } from "../dataset.js";
 import { randomSplit } from "../split.js";
@@ -130,6 +131,7 @@ export class MnistDataset extends BaseDataset {
 
   constructor(opts: MnistOptions = {}) {
     super();
+    opts = checkOptions("MnistDataset", opts, "{ train: true }");
     const all = opts.data ?? loadMnistSync();
     const n = all.labels.shape[0];
     const trainSize = opts.trainSize ?? 8000;

@@ -10,6 +10,7 @@
  */
 import { Tensor, noGrad, norm, clampMin, broadcastTo, zeros, cat } from "../../core.js";
 import { describe } from "../../tensor/check.js";
+import { broadcastShapes } from "../../tensor/shape.js";
 import { fmtShape } from "../module.js";
 import { checkNumber } from "./activations.js";
 
@@ -59,12 +60,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
   checkTensor(x1, fn, "x1");
   checkTensor(x2, fn, "x2");
   checkNumber(eps, fn, "eps");
-  let shape: number[];
-  try {
-    shape = broadcastShape(x1.shape, x2.shape);
-  } catch {
-    throw new Error(`${fn}: x1 ${fmtShape(x1.shape)} and x2 ${fmtShape(x2.shape)} do not broadcast to one shape`);
-  }
+  const shape = broadcastShapes(x1.shape, x2.shape, fn);
   if (shape.length === 0) {
     // 0-d inputs are one-element vectors along dim 0 (or -1), as PyTorch's.
     checkDim(dim, 0, fn, shape);
@@ -74,17 +70,6 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
   const d = checkDim(dim, a.ndim, fn, shape);
   // PyTorch 1.13 normalises each side first (keeps the result in [-1, 1] and the gradient stable).
   return a.div(flooredNorm(a, d, eps)).mul(b.div(flooredNorm(b, d, eps))).sum(d);
-}
-
-function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1, y = b[b.length - n + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) throw new Error("no broadcast");
-    out.push(x === 1 ? y : x);
-  }
-  return out;
 }
 
 /**

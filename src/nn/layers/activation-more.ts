@@ -68,7 +68,12 @@ export class Hardtanh extends Module {
 }
 
 /** A layer with no parameters over one activation function. */
-function stateless(name: string, fn: (x: Tensor) => Tensor) {
+// The factories' return types are named so that the published .d.ts can describe the classes they
+// make (an inferred anonymous class type exposes Module's private members, which declaration emit refuses).
+type StatelessClass = new () => Module & { forward(x: Tensor): Tensor };
+type LambdLayerClass = new (...args: PositionalArgs<[lambd: number], { lambd?: number }>) => Module & { readonly lambd: number; forward(x: Tensor): Tensor };
+
+function stateless(name: string, fn: (x: Tensor) => Tensor): StatelessClass {
   const cls = class extends Module {
     forward(x: Tensor): Tensor {
       return fn(x);
@@ -323,7 +328,7 @@ export class Threshold extends Module {
   }
 }
 
-function lambdLayer(name: string, fn: (x: Tensor, l: number) => Tensor, nonNegative: boolean) {
+function lambdLayer(name: string, fn: (x: Tensor, l: number) => Tensor, nonNegative: boolean): LambdLayerClass {
   const cls = class extends Module {
     readonly lambd: number;
     constructor(...args: PositionalArgs<[lambd: number], { lambd?: number }>) {

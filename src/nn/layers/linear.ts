@@ -1,4 +1,5 @@
 /** Fully connected and pass-through layers: Linear, Identity, Flatten, Unflatten. */
+import { checkIntArg, checkIntList } from "../../tensor/check.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, zeros, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool, pyTuple, fmtShape } from "../module.js";
@@ -122,7 +123,8 @@ export class Unflatten extends Module {
   readonly sizes: readonly number[];
   constructor(readonly dim: number, sizes: readonly number[]) {
     super();
-    this.sizes = [...sizes];
+    checkIntArg("Unflatten", "dim", dim);
+    this.sizes = checkIntList("Unflatten", "sizes", sizes);
   }
   forward(x: Tensor): Tensor {
     return x.unflatten(this.dim, this.sizes);

@@ -1,4 +1,5 @@
 /** Normalisation layers: BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm. */
+import { checkIntList } from "../../tensor/check.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, ones, zeros, noGrad, type DType } from "../../core.js";
 import { Module, Parameter, pyBool, pyFloat, pyTuple, fmtShape } from "../module.js";
@@ -159,7 +160,7 @@ export class LayerNorm extends Module {
   constructor(normalizedShape: number | readonly number[], ...args: PositionalArgs<[eps: number, elementwiseAffine: boolean], LayerNormOptions>) {
     const opts = positionalOptions<LayerNormOptions>("LayerNorm", ["eps", "elementwiseAffine"], args);
     super();
-    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    this.normalizedShape = checkIntList("LayerNorm", "normalizedShape", normalizedShape, true);
     this.normalizedShape.forEach((d) => checkCount(d, "LayerNorm", "normalizedShape"));
     this.eps = opts.eps ?? 1e-5;
     this.elementwiseAffine = opts.elementwiseAffine ?? true;

@@ -17,7 +17,16 @@ function padTuple(layer: string, padding: number | readonly number[], dims: numb
   return a;
 }
 
-function padLayer(name: string, mode: PadMode, dims: number) {
+// The factories' return types are named so that the published .d.ts can describe the classes they
+// make (an inferred anonymous class type exposes Module's private members, which declaration emit refuses).
+type PadLayerClass = new (padding: number | readonly number[]) => Module & { readonly padding: number[]; forward(x: Tensor): Tensor };
+type ConstantPadLayerClass = new (padding: number | readonly number[], value: number) => Module & {
+  readonly padding: number[];
+  readonly value: number;
+  forward(x: Tensor): Tensor;
+};
+
+function padLayer(name: string, mode: PadMode, dims: number): PadLayerClass {
   const cls = class extends Module {
     /** (left, right, top, bottom, ...), as PyTorch's `padding` attribute. */
     readonly padding: number[];
@@ -107,7 +116,7 @@ export class ReplicationPad3d extends padLayer("ReplicationPad3d", "replicate", 
  */
 export class ZeroPad2d extends padLayer("ZeroPad2d", "constant", 2) {}
 
-function constantPadLayer(name: string, dims: number) {
+function constantPadLayer(name: string, dims: number): ConstantPadLayerClass {
   const cls = class extends Module {
     readonly padding: number[];
     readonly value: number;

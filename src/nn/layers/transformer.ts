@@ -7,6 +7,7 @@
  * encoder cannot tell token order. `PositionalEncoding` (or a learned nn.Embedding of positions)
  * supplies it.
  */
+import { checkOptions } from "../../tensor/check.js";
 import { deprecated } from "../../tensor/deprecation.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, zeros, type DType, type Generator } from "../../core.js";
@@ -352,6 +353,7 @@ export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: Transf
 
   constructor(opts: TransformerOptions = {}) {
     super();
+    opts = checkOptions("Transformer", opts, "{ dModel: 512, nhead: 8 }");
     const dModel = opts.dModel ?? 512, nhead = opts.nhead ?? 8;
     this.dModel = dModel;
     this.nhead = nhead;

@@ -59,23 +59,47 @@ export function directPack(w: usize, M: i32, Cin: i32, kH: i32, kW: i32, dst: us
 
 /** Copies input rows [h0, h0 + Hb) of the padded frame (row -pH is padded row 0) into xpad, zeros around. */
 export function padRows(x: usize, Cin: i32, H: i32, W: i32, pW: i32, Wp: i32, h0: i32, Hb: i32, pH: i32, xpad: usize): void {
+  const right = Wp - pW - W;
   for (let c = 0; c < Cin; c++) {
     const plane = x + <usize>(c * H * W) * 4;
     let dst = xpad + <usize>(c * Hb * Wp) * 4;
     for (let r = 0; r < Hb; r++) {
       const h = h0 + r - pH;
       if (h < 0 || h >= H) {
-        memory.fill(dst, 0, <usize>Wp * 4);
+        zeroF32(dst, Wp);
       } else {
-        if (pW > 0) memory.fill(dst, 0, <usize>pW * 4);
-        memory.copy(dst + <usize>pW * 4, plane + <usize>(h * W) * 4, <usize>W * 4);
-        const right = Wp - pW - W;
-        if (right > 0) memory.fill(dst + <usize>(pW + W) * 4, 0, <usize>right * 4);
+        if (pW > 0) zeroF32(dst, pW);
+        copyF32(dst + <usize>pW * 4, plane + <usize>(h * W) * 4, W);
+        if (right > 0) zeroF32(dst + <usize>(pW + W) * 4, right);
       }
       dst += <usize>Wp * 4;
     }
   }
-  memory.fill(xpad + <usize>(Cin * Hb * Wp) * 4, 0, <usize>(Wp + 16) * 4);
+  zeroF32(xpad + <usize>(Cin * Hb * Wp) * 4, Wp + 16);
+}
+
+// Short rows (the MNIST convs' 14-30 floats) in v128 steps: V8's memory.copy / memory.fill are
+// calls into the runtime, which cost more than the copy itself at these sizes (padRows was 4% of a
+// CNN training step with them). Long rows still take the bulk operations.
+@inline function copyF32(dst: usize, src: usize, n: i32): void {
+  if (n >= 256) {
+    memory.copy(dst, src, <usize>n * 4);
+    return;
+  }
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(dst + <usize>j * 4, v128.load(src + <usize>j * 4));
+  for (; j < n; j++) store<f32>(dst + <usize>j * 4, load<f32>(src + <usize>j * 4));
+}
+
+@inline function zeroF32(dst: usize, n: i32): void {
+  if (n >= 256) {
+    memory.fill(dst, 0, <usize>n * 4);
+    return;
+  }
+  const z = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(dst + <usize>j * 4, z);
+  for (; j < n; j++) store<f32>(dst + <usize>j * 4, 0);
 }
 
 // MR rows × 8 flat positions: A from the packed sliver, B loaded at xb + offs[k].
