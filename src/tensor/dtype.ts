@@ -22,7 +22,8 @@ interface DTypeInfo {
   max: number;
 }
 
-export const DTYPE_INFO: Readonly<Record<DType, DTypeInfo>> = {
+// Null prototype: looking up a string that is not a dtype ("toString") gives undefined, not Object's.
+export const DTYPE_INFO: Readonly<Record<DType, DTypeInfo>> = Object.assign(Object.create(null) as Record<DType, DTypeInfo>, {
   bool: { array: Uint8Array, kind: 0, rank: 0, min: 0, max: 1 },
   uint8: { array: Uint8Array, kind: 1, rank: 1, min: 0, max: 255 },
   int8: { array: Int8Array, kind: 1, rank: 1, min: -128, max: 127 },
@@ -30,7 +31,18 @@ export const DTYPE_INFO: Readonly<Record<DType, DTypeInfo>> = {
   int32: { array: Int32Array, kind: 1, rank: 3, min: -2147483648, max: 2147483647 },
   float32: { array: Float32Array, kind: 2, rank: 4, min: -Infinity, max: Infinity },
   float64: { array: Float64Array, kind: 2, rank: 5, min: -Infinity, max: Infinity },
-};
+});
+
+/** The table row of `d`, or a named error for something that is not a dtype (JS callers can pass anything). */
+function infoOf(d: DType, fn: string): DTypeInfo {
+  const i = DTYPE_INFO[d] as DTypeInfo | undefined;
+  if (i === undefined) {
+    // checkDType lets undefined through (an omitted option); here a dtype is required.
+    if (d === undefined) throw new Error(`${fn}: dtype must be one of ${Object.keys(DTYPE_INFO).join(", ")}, got undefined`);
+    checkDType(fn, d);
+  }
+  return i!;
+}
 
 /** The typed array that stores each dtype (bool and uint8 are one byte per element; bool holds 0 or 1). */
 export const ArrayFor = Object.fromEntries(Object.entries(DTYPE_INFO).map(([d, i]) => [d, i.array])) as { readonly [D in DType]: DTypeInfo["array"] };
@@ -74,17 +86,17 @@ export function dtypeOfArray(a: TypedArray): DType {
 
 /** Whether `d` is float32 or float64. */
 export function isFloating(d: DType): boolean {
-  return DTYPE_INFO[d].kind === 2;
+  return (DTYPE_INFO[d] as DTypeInfo | undefined)?.kind === 2;
 }
 
 /** Whether `d` is an integer dtype (not bool): `isIntegral("uint8") === true`. */
 export function isIntegral(d: DType): boolean {
-  return DTYPE_INFO[d].kind === 1;
+  return (DTYPE_INFO[d] as DTypeInfo | undefined)?.kind === 1;
 }
 
 /** PyTorch's category of a dtype: 0 bool, 1 integer, 2 floating. */
 export function dtypeKind(d: DType): 0 | 1 | 2 {
-  return DTYPE_INFO[d].kind;
+  return infoOf(d, "dtypeKind").kind;
 }
 
 /**
@@ -94,7 +106,7 @@ export function dtypeKind(d: DType): 0 | 1 | 2 {
  */
 export function promoteTypes(a: DType, b: DType): DType {
   if ((a === "uint8" && b === "int8") || (a === "int8" && b === "uint8")) return "int16";
-  return DTYPE_INFO[a].rank >= DTYPE_INFO[b].rank ? a : b;
+  return infoOf(a, "promoteTypes").rank >= infoOf(b, "promoteTypes").rank ? a : b;
 }
 
 /** The category a JavaScript scalar belongs to, as PyTorch treats Python scalars. */
