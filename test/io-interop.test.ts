@@ -61,8 +61,8 @@ test("safetensors: writes every dtype PyTorch writes and reads it back by the do
   const { tensors } = parseSafetensors(bytes);
   const codes = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, `${t.fileDtype}->${t.dtype}`]));
   assert.deepEqual(codes, {
-    f64: "F64->float64", f16: "F16->float32", bf16: "BF16->float32", i64: "I64->int32", i16: "I16->int32",
-    i8: "I8->int32", u8: "U8->int32", mask: "BOOL->bool", plain: "F32->float32",
+    f64: "F64->float64", f16: "F16->float32", bf16: "BF16->float32", i64: "I64->int32", i16: "I16->int16",
+    i8: "I8->int8", u8: "U8->uint8", mask: "BOOL->bool", plain: "F32->float32",
   });
   assert.deepEqual([...tensors.f64.data], [...f]);
   assert.deepEqual([...tensors.i64.data], [-2147483648, 2147483647, 0, -1]);

@@ -113,7 +113,7 @@ test("safetensors: round trip of random data for every dtype, offsets tiled in i
   assert.equal(header.__metadata__, undefined);
 });
 
-test("safetensors: foreign dtypes widen exactly (F16, BF16, I64, U8, I16) and header order may differ from offsets", () => {
+test("safetensors: foreign dtypes are read exactly (F16, BF16, I64 widen; U8, I16 as uint8, int16) and header order may differ from offsets", () => {
   const data = new Uint8Array(2 * 3 + 2 * 2 + 8 * 2 + 3 + 2 * 2);
   const v = new DataView(data.buffer);
   // F16: 1.0 (0x3c00), -2.0 (0xc000), 65504 (0x7bff)
@@ -140,6 +140,7 @@ test("safetensors: foreign dtypes widen exactly (F16, BF16, I64, U8, I16) and he
   assert.equal(tensors.steps.dtype, "int32");
   assert.deepEqual([...tensors.u8.data], [0, 128, 255]);
   assert.deepEqual([...tensors.i16.data], [-300, 300]);
+  assert.deepEqual([tensors.u8.dtype, tensors.i16.dtype], ["uint8", "int16"]);
 });
 
 test("safetensors: I64 values beyond int32 are an error, not a silent wrap", () => {
@@ -203,7 +204,7 @@ test("safetensors: strict header rules: duplicate keys, deep JSON, __proto__, li
     ["metadata nested object", rawFile({ __metadata__: { a: { b: "c" } } }), /__metadata__\["a"\] must be a string/],
     ["metadata not object", rawFile({ __metadata__: "x" }), /__metadata__ must be an object of strings/],
     ["maxBytes on the file", rawFile({ x: ok }, new Uint8Array(8)), /file is \d+ bytes, more than maxBytes \(40\); pass a larger \{ maxBytes \}/, { maxBytes: 40 }],
-    ["maxBytes on decoded size", rawFile({ x: { dtype: "I8", shape: [64], data_offsets: [0, 64] } }, new Uint8Array(64)), /tensor "x": decoding needs 256 bytes so far, more than maxBytes \(200\)/, { maxBytes: 200 }],
+    ["maxBytes on decoded size", rawFile({ x: { dtype: "U16", shape: [64], data_offsets: [0, 128] } }, new Uint8Array(128)), /tensor "x": decoding needs 256 bytes so far, more than maxBytes \(200\)/, { maxBytes: 200 }],
     ["maxHeaderBytes", rawFile({ x: ok }, new Uint8Array(8)), /header length \d+ exceeds the limit of 10 bytes/, { maxHeaderBytes: 10 }],
   ];
   for (const [what, bytes, re, opts] of cases) {

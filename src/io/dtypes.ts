@@ -3,9 +3,10 @@
  * use (half precision, bfloat16, 64/16/8-bit integers), for the file readers and writers.
  *
  * Both directions live here, apart from the container formats (safetensors, PyTorch's zip), so the
- * codecs stay about containers and this stays about numbers. Reading (`READ_CODES`, `decode`): every
- * file dtype widens exactly into float32/float64/int32/bool, 64-bit and unsigned 32-bit integers
- * only when every value fits. Writing, the rules `docs/io-and-reports.md` lists:
+ * codecs stay about containers and this stays about numbers. Reading (`READ_CODES`, `decode`): U8, I8,
+ * I16, I32, F32, F64 and BOOL are read into the deeptype dtype of the same name (uint8, int8, int16, ...);
+ * the others widen exactly: U16 into int32, F16/BF16 into float32, and I64/U64/U32 into int32 only
+ * when every value fits (deeptype has no int64 or 16-bit float storage yet). Writing, the rules `docs/io-and-reports.md` lists:
  * - F16 and BF16 are written from float tensors with round-to-nearest-even, as PyTorch's `.half()`
  *   and `.bfloat16()` do; values beyond the range become ±Infinity, NaN stays NaN.
  * - I64 holds every int32 exactly; I16, I8 and U8 are written only when every value fits, otherwise
@@ -24,7 +25,7 @@ export type FileDType = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" |
 export const FILE_DTYPE_SIZE: Record<FileDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 /** The file dtype each deeptype dtype is written as when nothing else is asked for. */
-export const NATIVE_FILE_DTYPE = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" } as const satisfies Record<TensorRecord["dtype"], FileDType>;
+export const NATIVE_FILE_DTYPE = { float32: "F32", float64: "F64", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" } as const satisfies Record<TensorRecord["dtype"], FileDType>;
 
 const INT_RANGE: Partial<Record<FileDType, [number, number]>> = { I16: [-32768, 32767], I8: [-128, 127], U8: [0, 255] };
 
@@ -33,6 +34,9 @@ const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
   float32: ["F32", "F64", "F16", "BF16"],
   float64: ["F64", "F32", "F16", "BF16"],
   int32: ["I32", "I64", "I16", "I8", "U8"],
+  int16: ["I16", "I32", "I64", "I8", "U8"],
+  int8: ["I8", "I16", "I32", "I64"],
+  uint8: ["U8", "I16", "I32", "I64"],
   bool: ["BOOL", "U8"],
 };
 
@@ -40,7 +44,7 @@ const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
  * One row per dtype code of the format: its byte size, the deeptype dtype it is read into, and how
  * one element is read (little-endian) from a DataView. Validation and decoding are driven by this
  * table only, so supporting another code is one row here.
- * Narrow integer types widen to int32 exactly; I64/U64/U32 are read into int32 only when every value
+ * U8/I8/I16 are read into uint8/int8/int16 as they are; U16 widens to int32 exactly; I64/U64/U32 are read into int32 only when every value
  * fits (PyTorch writes BatchNorm's `num_batches_tracked` as I64); F16/BF16 widen to float32 exactly.
  * `into: null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
  * `native: true` marks rows whose bytes are exactly the target typed array's (a plain copy on little-endian hosts).
@@ -61,10 +65,10 @@ const bf16 = (v: DataView, at: number): number => {
 
 export const READ_CODES: Readonly<Record<string, SafetensorsCode>> = Object.freeze(Object.assign(Object.create(null) as Record<string, SafetensorsCode>, {
   BOOL: { size: 1, into: "bool", read: (v, at) => (v.getUint8(at) !== 0 ? 1 : 0) },
-  U8: { size: 1, into: "int32", read: (v, at) => v.getUint8(at) },
-  I8: { size: 1, into: "int32", read: (v, at) => v.getInt8(at) },
+  U8: { size: 1, into: "uint8", read: (v, at) => v.getUint8(at), native: true },
+  I8: { size: 1, into: "int8", read: (v, at) => v.getInt8(at), native: true },
   U16: { size: 2, into: "int32", read: (v, at) => v.getUint16(at, true) },
-  I16: { size: 2, into: "int32", read: (v, at) => v.getInt16(at, true) },
+  I16: { size: 2, into: "int16", read: (v, at) => v.getInt16(at, true), native: true },
   I32: { size: 4, into: "int32", read: (v, at) => v.getInt32(at, true), native: true },
   U32: { size: 4, into: "int32", read: (v, at) => v.getUint32(at, true) },
   I64: { size: 8, into: "int32", read: (v, at) => v.getBigInt64(at, true) },
@@ -105,7 +109,7 @@ export function decode(
   // Always copy: the result must not alias the file buffer and must be aligned for its element type.
   const row = READ_CODES[code];
   const into = row.into as TensorRecord["dtype"];
-  const Out = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array }[into];
+  const Out = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array }[into];
   if (row.native && LITTLE_ENDIAN) return new Out(bytes.slice(begin, begin + n * row.size).buffer);
   const out = new Out(n);
   const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * row.size);

@@ -11,7 +11,7 @@
  *
  * Tensors keep PyTorch's sharing: views of one storage (a transposed weight, slices of one buffer)
  * become deeptype views of one storage with the same strides and offset. Storage dtypes convert by
- * the rule of `dtypes.ts` (half/bfloat16 → float32, 8/16-bit ints → int32, int64 → int32 when every
+ * the rule of `dtypes.ts` (half/bfloat16 → float32, int16/int8/uint8 as they are, int64 → int32 when every
  * value fits, else an error naming the tensor).
  */
 import { unzipSync } from "fflate";

@@ -16,10 +16,10 @@
 import { parseJsonStrict } from "./json-scan.js";
 import { decode, encodedByteLength, encodeInto, READ_CODES, type FileDType } from "./dtypes.js";
 
-/** The dtypes deeptype stores; they map to safetensors' F32, F64, I32 and BOOL. */
-export type SafetensorsDType = "float32" | "float64" | "int32" | "bool";
+/** The dtypes deeptype stores; they map to safetensors' F32, F64, I32, I16, I8, U8 and BOOL. */
+export type SafetensorsDType = "float32" | "float64" | "int32" | "int16" | "int8" | "uint8" | "bool";
 
-export type SafetensorsArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type SafetensorsArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
 /** One tensor as plain data: row-major values, `data.length` equals the product of `shape`. */
 export interface TensorRecord {
@@ -41,8 +41,11 @@ export interface ParsedSafetensors {
 /** Largest header accepted, as in the reference implementation: real headers are a few MB at most. */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
-const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
-const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" };
+const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
+const ARRAY_NAME: Record<SafetensorsDType, string> = {
+  float32: "Float32Array", float64: "Float64Array", int32: "Int32Array", int16: "Int16Array", int8: "Int8Array", uint8: "Uint8Array", bool: "Uint8Array",
+};
 
 export { READ_CODES, type SafetensorsCode } from "./dtypes.js";
 
@@ -80,15 +83,11 @@ function numelOf(shape: readonly number[], bad: (msg: string) => never): number 
 }
 
 function checkArrayType(name: string, rec: TensorRecord): void {
-  const ok =
-    (rec.dtype === "float32" && rec.data instanceof Float32Array) ||
-    (rec.dtype === "float64" && rec.data instanceof Float64Array) ||
-    (rec.dtype === "int32" && rec.data instanceof Int32Array) ||
-    (rec.dtype === "bool" && rec.data instanceof Uint8Array);
+  const ok = Object.hasOwn(ARRAY_NAME, rec.dtype) && (rec.data as object)?.constructor?.name === ARRAY_NAME[rec.dtype];
   if (!ok) {
     throw new Error(
       `serializeSafetensors: tensor "${name}": dtype ${rec.dtype} needs a ${
-        { float32: "Float32Array", float64: "Float64Array", int32: "Int32Array", bool: "Uint8Array" }[rec.dtype] ?? "known dtype"
+        Object.hasOwn(ARRAY_NAME, rec.dtype) ? ARRAY_NAME[rec.dtype] : "known dtype"
       }, got ${(rec.data as object)?.constructor?.name ?? typeof rec.data}`,
     );
   }
@@ -109,6 +108,9 @@ function writeLE(out: Uint8Array, offset: number, rec: TensorRecord): void {
   for (let i = 0; i < data.length; i++) {
     if (dtype === "float32") view.setFloat32(i * 4, data[i], true);
     else if (dtype === "float64") view.setFloat64(i * 8, data[i], true);
+    else if (dtype === "int16") view.setInt16(i * 2, data[i], true);
+    else if (dtype === "int8") view.setInt8(i, data[i]);
+    else if (dtype === "uint8") view.setUint8(i, data[i]);
     else view.setInt32(i * 4, data[i], true);
   }
 }

@@ -7,7 +7,7 @@ import { argError, describe, guardMethod, tensorArgError } from "../tensor/check
 import { Node, type AccumulateFn, type BackwardFn } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { type DType, castScalar, isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
+import { type DType, castScalar, dtypeKind, isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
 import { backend } from "../backend/index.js";
 
 export { backend };
@@ -132,8 +132,7 @@ function checkOperand(op: string, name: string, v: unknown): void {
 }
 
 function sameCategory(a: DType, b: DType): boolean {
-  const cat = (d: DType): number => (d === "bool" ? 0 : d === "int32" ? 1 : 2);
-  return cat(a) === cat(b);
+  return dtypeKind(a) === dtypeKind(b);
 }
 
 /** A tensor for `v` (a scalar becomes 0-d of `dtype`). */

@@ -1,6 +1,6 @@
 /** Reductions over any dims (with keepdim), scans, and the numerically stable softmax family. */
 import { Tensor } from "../tensor/tensor.js";
-import { type DType, isFloating } from "../tensor/dtype.js";
+import { type DType, DTYPE_INFO, isFloating } from "../tensor/dtype.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import type { ReduceOp } from "../backend/backend.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
@@ -129,7 +129,7 @@ function reduceArgs(x: Tensor, k: ReduceOptions | undefined, op: string): [Tenso
 }
 
 function checkDtype(d: DType, op: string): void {
-  if (!["float32", "float64", "int32", "bool"].includes(d)) throw new Error(`${op}: unknown dtype ${JSON.stringify(d)}`);
+  if (!Object.hasOwn(DTYPE_INFO, d)) throw new Error(`${op}: unknown dtype ${JSON.stringify(d)}`);
 }
 
 /** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`, `x.sum(0, { dtype: "float64" })`. */

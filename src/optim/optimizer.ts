@@ -6,6 +6,7 @@
  * `checkGroup` (option validation, run on the defaults and on every group added).
  */
 import { argError, checkOptions, describe } from "../tensor/check.js";
+import { ArrayFor } from "../tensor/dtype.js";
 import { Tensor, noGrad, enableGrad, isFloating, type DType, type TypedArray } from "../core.js";
 
 /** Options every optimizer has, e.g. `{ lr: 0.01 }`. */
@@ -370,8 +371,8 @@ function decode(v: unknown): unknown {
       const n = t.shape.reduce((a, b) => a * b, 1);
       if (t.data.length !== n) throw new Error(`deserializeOptimizerState: a tensor of shape [${t.shape.join(",")}] needs ${n} values but has ${t.data.length}`);
       const dtype = t.dtype;
-      if (!["float32", "float64", "int32", "bool"].includes(dtype)) throw new Error(`deserializeOptimizerState: unknown dtype '${dtype}'`);
-      const T = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array }[dtype];
+      if (!Object.hasOwn(ArrayFor, dtype)) throw new Error(`deserializeOptimizerState: unknown dtype '${dtype}'`);
+      const T = ArrayFor[dtype];
       const arr: TypedArray = new T(n);
       t.data.forEach((x, i) => (arr[i] = Number(decodeNumber(x))));
       return Tensor.fromArray(arr, t.shape, dtype);

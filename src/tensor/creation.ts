@@ -1,6 +1,6 @@
 /** Creating tensors: from data, filled, ranges, and random (seeded through a Generator). */
 import { Tensor, type NestedArray } from "./tensor.js";
-import { type DType, type TypedArray, allocate, castScalar, checkFits, dtypeOfArray, isFloating } from "./dtype.js";
+import { type DType, type TypedArray, ArrayFor, allocate, castScalar, checkFits, dtypeOfArray, isFloating } from "./dtype.js";
 import { checkShape, fmt } from "./shape.js";
 import { checkDType, describe } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
@@ -50,7 +50,7 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions = {})
     const dtype = opts.dtype ?? dtypeOfArray(src);
     const out = allocate(dtype, src.length);
     for (let i = 0; i < src.length; i++) {
-      if (dtype === "int32" && src.constructor !== Int32Array) checkFits(src[i], dtype, "tensor");
+      if (src.constructor !== ArrayFor[dtype]) checkFits(src[i], dtype, "tensor");
       out[i] = castScalar(src[i], dtype);
     }
     return finish(Tensor.fromArray(out, [src.length], dtype), opts);
@@ -102,6 +102,7 @@ function filled(op: string, shape: ShapeArg, value: number | boolean, opts: Crea
   checkCreate(op, opts);
   checkFill(op, value);
   const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
+  checkFits(value, dtype, op);
   const t = Tensor.empty(shapeOf(shape, op), dtype);
   const v = castScalar(value, dtype);
   if (v !== 0) t.storage.data.fill(v);

@@ -1,17 +1,51 @@
 import { checkDType } from "./check.js";
 
-/** Element types a tensor can hold. `float32` is the default, `float64` serves gradient checks. */
-export type DType = "float32" | "float64" | "int32" | "bool";
+/**
+ * Element types a tensor can hold. `float32` is the default, `float64` serves gradient checks; the
+ * integer types are PyTorch's `torch.int32/int16/int8/uint8`. int64, float16 and bfloat16 have no
+ * storage yet (files holding them are widened on reading, see src/io/dtypes.ts).
+ */
+export type DType = "float32" | "float64" | "int32" | "int16" | "int8" | "uint8" | "bool";
 
-export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
-/** The typed array that stores each dtype (bool is one byte per element, 0 or 1). */
-export const ArrayFor = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int32: Int32Array,
-  bool: Uint8Array,
-} as const;
+/**
+ * One row per dtype; everything dtype-specific (storage, promotion, range checks, casts) reads this
+ * table, so ops need no per-dtype code. `kind` is PyTorch's category (bool < integer < floating), `rank`
+ * orders dtypes within the promotion lattice, `min`/`max` bound the integer types.
+ */
+interface DTypeInfo {
+  array: Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Int8ArrayConstructor | Uint8ArrayConstructor;
+  kind: 0 | 1 | 2;
+  rank: number;
+  min: number;
+  max: number;
+}
+
+// Null prototype: looking up a string that is not a dtype ("toString") gives undefined, not Object's.
+export const DTYPE_INFO: Readonly<Record<DType, DTypeInfo>> = Object.assign(Object.create(null) as Record<DType, DTypeInfo>, {
+  bool: { array: Uint8Array, kind: 0, rank: 0, min: 0, max: 1 },
+  uint8: { array: Uint8Array, kind: 1, rank: 1, min: 0, max: 255 },
+  int8: { array: Int8Array, kind: 1, rank: 1, min: -128, max: 127 },
+  int16: { array: Int16Array, kind: 1, rank: 2, min: -32768, max: 32767 },
+  int32: { array: Int32Array, kind: 1, rank: 3, min: -2147483648, max: 2147483647 },
+  float32: { array: Float32Array, kind: 2, rank: 4, min: -Infinity, max: Infinity },
+  float64: { array: Float64Array, kind: 2, rank: 5, min: -Infinity, max: Infinity },
+});
+
+/** The table row of `d`, or a named error for something that is not a dtype (JS callers can pass anything). */
+function infoOf(d: DType, fn: string): DTypeInfo {
+  const i = DTYPE_INFO[d] as DTypeInfo | undefined;
+  if (i === undefined) {
+    // checkDType lets undefined through (an omitted option); here a dtype is required.
+    if (d === undefined) throw new Error(`${fn}: dtype must be one of ${Object.keys(DTYPE_INFO).join(", ")}, got undefined`);
+    checkDType(fn, d);
+  }
+  return i!;
+}
+
+/** The typed array that stores each dtype (bool and uint8 are one byte per element; bool holds 0 or 1). */
+export const ArrayFor = Object.fromEntries(Object.entries(DTYPE_INFO).map(([d, i]) => [d, i.array])) as { readonly [D in DType]: DTypeInfo["array"] };
 
 // Small arrays are carved out of shared 64 KiB slabs: a typed array with its own backing store costs
 // ~0.3 µs to create and adds GC work, which dominated ops on small tensors; a view into a slab costs
@@ -40,22 +74,39 @@ export function allocate(dtype: DType, n: number): TypedArray {
   return a;
 }
 
+/** The dtype a typed array holds by default (a Uint8Array is bool, as in `tensor(new Uint8Array(...))`). */
 export function dtypeOfArray(a: TypedArray): DType {
   if (a instanceof Float32Array) return "float32";
   if (a instanceof Float64Array) return "float64";
   if (a instanceof Int32Array) return "int32";
+  if (a instanceof Int16Array) return "int16";
+  if (a instanceof Int8Array) return "int8";
   return "bool";
 }
 
+/** Whether `d` is float32 or float64. */
 export function isFloating(d: DType): boolean {
-  return d === "float32" || d === "float64";
+  return (DTYPE_INFO[d] as DTypeInfo | undefined)?.kind === 2;
 }
 
-const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+/** Whether `d` is an integer dtype (not bool): `isIntegral("uint8") === true`. */
+export function isIntegral(d: DType): boolean {
+  return (DTYPE_INFO[d] as DTypeInfo | undefined)?.kind === 1;
+}
 
-/** PyTorch's promotion lattice restricted to our dtypes: bool < int32 < float32 < float64. */
+/** PyTorch's category of a dtype: 0 bool, 1 integer, 2 floating. */
+export function dtypeKind(d: DType): 0 | 1 | 2 {
+  return infoOf(d, "dtypeKind").kind;
+}
+
+/**
+ * PyTorch's promotion lattice restricted to our dtypes: bool < uint8, int8 < int16 < int32 < float32
+ * < float64, where uint8 and int8 meet at int16 (neither holds the other's range).
+ * @example promoteTypes("uint8", "int8") // "int16"
+ */
 export function promoteTypes(a: DType, b: DType): DType {
-  return rank[a] >= rank[b] ? a : b;
+  if ((a === "uint8" && b === "int8") || (a === "int8" && b === "uint8")) return "int16";
+  return infoOf(a, "promoteTypes").rank >= infoOf(b, "promoteTypes").rank ? a : b;
 }
 
 /** The category a JavaScript scalar belongs to, as PyTorch treats Python scalars. */
@@ -66,29 +117,41 @@ export function scalarKind(v: number | boolean): DType {
 
 /**
  * Result dtype of `tensor op scalar`: a scalar only raises the category (bool -> int -> float),
- * never the width, so `float64 + 1.5` stays float64 and `int32 + 1.5` becomes float32.
+ * never the width, so `float64 + 1.5` stays float64, `uint8 + 300` stays uint8 (and wraps) and
+ * `int8 + 1.5` becomes float32. An integer scalar on a bool tensor gives int32 (PyTorch: int64).
  */
 export function promoteWithScalar(t: DType, s: number | boolean): DType {
   const k = scalarKind(s);
-  if (rank[k] <= rank[t]) return t;
-  return k === "int32" && t === "bool" ? "int32" : k === "float32" ? "float32" : t;
+  if (DTYPE_INFO[k].kind <= DTYPE_INFO[t].kind) return t;
+  return k;
 }
 
-/** Converts a JS value to what storing it in `dtype` yields (int truncation, bool test). */
 /**
- * Throws unless `v` fits `dtype` (PyTorch refuses to create an int32 tensor from 1e10 or NaN rather
- * than wrapping); used where values are given by the user, not in conversions of tensors.
+ * Throws unless `v` fits `dtype`, as PyTorch's `torch.tensor([300], dtype=torch.uint8)` does (it
+ * refuses rather than wrapping); used where values are given by the user, not in conversions of
+ * tensors, which wrap. Like PyTorch, uint8 accepts integers down to -255 (they wrap: -1 -> 255), and a
+ * fraction must lie within the range before truncation. NaN cannot become an integer.
  */
 export function checkFits(v: number | boolean, dtype: DType, op: string): void {
-  if (dtype !== "int32" || typeof v === "boolean") return;
-  if (!Number.isFinite(v) || v < -2147483648 || v >= 2147483648) {
-    throw new Error(`${op}: value ${v} cannot be converted to int32 without overflow (int32 holds -2147483648..2147483647); use dtype "float64"`);
+  const info = DTYPE_INFO[dtype];
+  if (info.kind !== 1 || typeof v === "boolean") return;
+  const min = dtype === "uint8" && Number.isInteger(v) ? -255 : info.min;
+  if (!Number.isFinite(v) || v < min || v > info.max) {
+    throw new Error(`${op}: value ${v} cannot be converted to ${dtype} without overflow (${dtype} holds ${info.min}..${info.max}); use a wider dtype such as "int32" or "float64"`);
   }
 }
 
+const scratch = { uint8: new Uint8Array(1), int8: new Int8Array(1), int16: new Int16Array(1), int32: new Int32Array(1) };
+
+/** Converts a JS value to what storing it in `dtype` yields (truncation toward zero, wrapping modulo 2^bits, bool test). */
 export function castScalar(v: number | boolean, dtype: DType): number {
   const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
   if (dtype === "bool") return n !== 0 ? 1 : 0;
-  if (dtype === "int32") return Math.trunc(n) | 0;
+  if (DTYPE_INFO[dtype].kind === 1) {
+    // The typed array's own conversion (ToInt8/ToUint8/...) is exactly PyTorch's wrap-around.
+    const one = scratch[dtype as "int32"];
+    one[0] = n;
+    return one[0];
+  }
   return n;
 }

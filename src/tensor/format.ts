@@ -2,7 +2,7 @@
  * Printing tensors the way PyTorch does (torch/_tensor_str.py): one number format for all shown
  * elements, aligned columns, rows wrapped at 80 characters, large tensors summarised with `...`.
  */
-import type { DType, TypedArray } from "./dtype.js";
+import { type DType, type TypedArray, isIntegral } from "./dtype.js";
 
 const EDGE = 3; // elements kept at each end of a summarised dimension
 const THRESHOLD = 1000; // more elements than this are summarised
@@ -67,7 +67,7 @@ function range(a: number, b: number): number[] {
 function numberFormat(values: number[], dtype: DType): { cell: (v: number) => string; width: number } {
   let f: (v: number) => string;
   if (dtype === "bool") f = (v) => (v ? "True" : "False");
-  else if (dtype === "int32") f = (v) => String(v);
+  else if (isIntegral(dtype)) f = (v) => String(v);
   else {
     let allInt = true, maxAbs = 0, minAbs = Infinity;
     for (const v of values) {

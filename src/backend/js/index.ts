@@ -6,7 +6,7 @@
 import type {
   AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, ScanOp, SgdParams, UnaryOp, View,
 } from "../backend.js";
-import type { TypedArray } from "../../tensor/dtype.js";
+import { type TypedArray, isIntegral } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import * as conv from "./conv.js";
 import * as sorting from "./sort.js";
@@ -86,7 +86,7 @@ function each(v: View, f: (i: number, at: number) => void): void {
   }
 }
 
-/** Integer results wrap like int32 arithmetic (Int32Array stores truncate); bool stores are 0/1. */
+/** Integer results wrap modulo 2^bits as PyTorch's (the typed array's store truncates and wraps); bool stores are 0/1. */
 function store(out: View, values: Float64Array): void {
   if (out.dtype === "bool") for (let i = 0; i < values.length; i++) values[i] = values[i] !== 0 ? 1 : 0;
   writeFrom(out, values);
@@ -117,6 +117,11 @@ export class JsBackend implements Backend {
     const d = src.data;
     const v = new Float64Array(numel(src.shape));
     each(src, (i, at) => (v[i] = d[at]));
+    // PyTorch (x86) casts a float to a narrow int through int32, where NaN and values beyond int32
+    // become -2^31, whose low bits are 0: so 1e10 and NaN give 0 in int16/int8/uint8, not 1e10 mod 2^16.
+    if ((out.dtype === "int16" || out.dtype === "int8" || out.dtype === "uint8") && (src.dtype === "float32" || src.dtype === "float64")) {
+      for (let i = 0; i < v.length; i++) if (!(v[i] > -2147483649 && v[i] < 2147483648)) v[i] = 0;
+    }
     store(out, v);
   }
 
@@ -142,11 +147,11 @@ export class JsBackend implements Backend {
     const f = binaryFns[op];
     const va = toFloat64(a);
     const vb = toFloat64(b);
-    if (out.dtype === "int32" && (op === "div" || op === "remainder")) {
+    if (isIntegral(out.dtype) && (op === "div" || op === "remainder")) {
       for (let i = 0; i < va.length; i++) if (vb[i] === 0) throw new RangeError(`${op}: integer division by zero`);
     }
     for (let i = 0; i < va.length; i++) va[i] = f(va[i], vb[i]);
-    if (out.dtype === "int32" && op === "div") for (let i = 0; i < va.length; i++) va[i] = Math.floor(va[i]);
+    if (isIntegral(out.dtype) && op === "div") for (let i = 0; i < va.length; i++) va[i] = Math.floor(va[i]);
     store(out, va);
   }
 

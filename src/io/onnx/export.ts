@@ -454,7 +454,7 @@ function tensorProto(name: string, t: Tensor): OnnxTensor {
 
 /** A small constant (shapes, axes, scalars) written straight to a TensorProto; int64 is ONNX's type for shapes. */
 function rawConstant(name: string, values: readonly number[], dims: readonly number[], type: ValueType): OnnxTensor {
-  const size = { int64: 8, float64: 8, float32: 4, int32: 4, bool: 1 }[type];
+  const size = { int64: 8, float64: 8, float32: 4, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 }[type];
   const bytes = new Uint8Array(values.length * size);
   const v = new DataView(bytes.buffer);
   values.forEach((x, i) => {
@@ -462,6 +462,9 @@ function rawConstant(name: string, values: readonly number[], dims: readonly num
     else if (type === "float64") v.setFloat64(i * 8, x, true);
     else if (type === "float32") v.setFloat32(i * 4, x, true);
     else if (type === "int32") v.setInt32(i * 4, x, true);
+    else if (type === "int16") v.setInt16(i * 2, x, true);
+    else if (type === "int8") v.setInt8(i, x);
+    else if (type === "uint8") v.setUint8(i, x);
     else v.setUint8(i, x ? 1 : 0);
   });
   return { name, dims: [...dims], dataType: ONNX_DTYPE[type], rawData: bytes };
