@@ -64,6 +64,21 @@ async function zoo(root: string): Promise<void> {
       new nn.Linear(16, 20),
     ), [seqIds]],
     ["decoder-layer-norm-first", new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 16, normFirst: true }), [randn([4, 2, 8]), randn([6, 2, 8])]],
+    ["nnfunc-2d", new nn.Sequential(
+      new nn.ReflectionPad2d(1), new nn.Conv2d(3, 8, 3, { padding: 1, paddingMode: "reflect" }), new nn.InstanceNorm2d(8, { affine: true }),
+      new nn.Hardswish(), new nn.LocalResponseNorm(3), new nn.ReplicationPad2d([1, 1, 0, 0]), new nn.Softplus(2, 10), new nn.PixelUnshuffle(2),
+      new nn.Hardsigmoid(), new nn.PixelShuffle(2), new nn.Upsample({ scaleFactor: 2, mode: "bilinear" }), new nn.ZeroPad2d(1), new nn.Mish(),
+      new nn.AdaptiveMaxPool2d(3), new nn.GLU(1), new nn.PReLU(4), new nn.Unfold(2), new nn.SELU(),
+    ), [randn([2, 3, 8, 8])]],
+    ["nnfunc-1d", new nn.Sequential(
+      new nn.ConvTranspose1d(3, 4, 3, 2), new nn.Threshold(-0.5, -0.5), new nn.InstanceNorm1d(4), new nn.CELU(0.5), new nn.MaxPool1d(2),
+      new nn.Hardtanh(-2, 2), new nn.AvgPool1d(2, 1), new nn.Softsign(), new nn.Hardshrink(0.1), new nn.Softshrink(0.05),
+      new nn.AdaptiveAvgPool1d(4), new nn.ReLU6(), new nn.LogSigmoid(), new nn.Tanhshrink(), new nn.AdaptiveMaxPool1d(3), new nn.RReLU(),
+      new nn.Softmin(1),
+    ), [randn([2, 3, 9])]],
+    ["fold", new nn.Sequential(new nn.Fold([3, 3], 2), new nn.Flatten()), [randn([2, 8, 4])]],
+    ["bilinear", new nn.Bilinear(3, 4, 5), [randn([2, 3]), randn([2, 4])]],
+    ["embedding-bag", new nn.EmbeddingBag(10, 4, { mode: "mean" }), [randint(0, 10, [3, 5], { dtype: "int32" })]],
     ["transformer", new nn.Transformer({ dModel: 16, nhead: 4, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 32, batchFirst: true }), [randn([2, 5, 16]), randn([2, 4, 16])]],
   ];
   for (const [name, model, inputs] of zooModels) {

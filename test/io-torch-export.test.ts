@@ -35,6 +35,20 @@ test("exportPytorch: model.py builds the same layers with PyTorch's constructor 
   assert.match(src, /nn\.Sequential\(\n {12}nn\.GELU\(approximate='tanh'\),\n {12}nn\.Upsample\(scale_factor=2\.0, mode='nearest'\),\n {8}\)/);
 });
 
+test("exportPytorch: the nn.functional layers are written as PyTorch's constructor calls (loaded and compared in scripts/check-pytorch-export.py)", () => {
+  const src = pytorchModuleSource(new nn.Sequential(
+    new nn.Conv2d(3, 4, 3, { padding: 1, paddingMode: "reflect" }), new nn.InstanceNorm2d(4, { affine: true }), new nn.Softplus(2, 10),
+    new nn.Upsample({ scaleFactor: 2, mode: "bilinear" }), new nn.PixelUnshuffle(2), new nn.AdaptiveMaxPool2d(3), new nn.Flatten(),
+  ));
+  assert.match(src, /nn\.Conv2d\(3, 4, kernel_size=\(3, 3\), stride=\(1, 1\), padding=\(1, 1\), padding_mode='reflect'\)/);
+  assert.match(src, /nn\.InstanceNorm2d\(4, eps=1e-05, momentum=0\.1, affine=True, track_running_stats=False\)/);
+  assert.match(src, /nn\.Softplus\(beta=2, threshold=10\)/);
+  assert.match(src, /nn\.Upsample\(scale_factor=2\.0, mode='bilinear'\)/);
+  assert.match(src, /nn\.PixelUnshuffle\(downscale_factor=2\)/);
+  assert.match(src, /nn\.AdaptiveMaxPool2d\(output_size=/);
+  assert.match(pytorchModuleSource(new nn.EmbeddingBag(10, 4, { mode: "max" })), /^nn\.EmbeddingBag\(10, 4, mode='max'\)$/);
+});
+
 test("exportPytorch: a custom forward, a bare ModuleList or a JavaScript activation is a clear error saying what to do", () => {
   class Net extends nn.Module {
     fc = new nn.Linear(2, 2);

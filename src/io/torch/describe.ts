@@ -35,6 +35,12 @@ const LEAF_LAYERS = new Set([
   "Linear", "Identity", "Flatten", "Unflatten", "Conv1d", "Conv2d", "ConvTranspose2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm",
   "GroupNorm", "Dropout", "Dropout2d", "Embedding", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "GELU", "SiLU", "Softmax",
   "LogSoftmax", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Upsample", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
+  // The nn.functional layers: their printed form is PyTorch's constructor call.
+  "Softplus", "ReLU6", "Hardswish", "Hardsigmoid", "Hardtanh", "SELU", "CELU", "Mish", "GLU", "PReLU", "RReLU", "Softmin",
+  "Softsign", "Tanhshrink", "Threshold", "LogSigmoid", "Softshrink", "Hardshrink", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d",
+  "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "ConvTranspose1d", "InstanceNorm1d", "InstanceNorm2d", "LocalResponseNorm",
+  "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d",
+  "PixelShuffle", "PixelUnshuffle", "Unfold", "Fold", "Bilinear", "EmbeddingBag",
 ]);
 
 /** How a composite describes itself: its Python expression, describing children through `child`. */
