@@ -99,6 +99,8 @@ test("onnx: the nn.functional layers (activations, 1-D pools, instance/LRN norms
     ["Upsample bicubic", new nn.Upsample({ scaleFactor: 2, mode: "bicubic" }), [2, 3, 4, 4]],
     ["PixelShuffle", new nn.PixelShuffle(2), [2, 8, 3, 3]], ["PixelUnshuffle", new nn.PixelUnshuffle(2), [2, 2, 4, 4]],
     ["Unfold", new nn.Unfold(2), [2, 3, 4, 4]], ["Bilinear", new Fn((a: Tensor) => bil.call(a, a)), [3, 4]],
+    // Equal adaptive windows are a max pool (MaxPool in the graph); unequal ones are refused below.
+    ["AdaptiveMaxPool2d", new nn.AdaptiveMaxPool2d(2), [2, 3, 6, 6]], ["AdaptiveMaxPool1d", new nn.AdaptiveMaxPool1d(3), [2, 3, 9]],
   ];
   for (const [name, model, shape] of cases) {
     manualSeed(1);
@@ -107,9 +109,9 @@ test("onnx: the nn.functional layers (activations, 1-D pools, instance/LRN norms
 });
 
 test("onnx: a layer that reads input-dependent values in JavaScript is refused, never exported with the example's result frozen in", () => {
-  // Adaptive max pooling picks its indices in JavaScript: traced naively, the indices of the example
-  // input became graph constants and ONNX Runtime disagreed on every other input.
-  for (const m of [new nn.AdaptiveMaxPool2d(2), new nn.AdaptiveMaxPool1d(3)]) {
+  // Adaptive max pooling with unequal windows picks its indices in JavaScript: traced naively, the
+  // indices of the example input became graph constants and ONNX Runtime disagreed on every other input.
+  for (const m of [new nn.AdaptiveMaxPool2d(4), new nn.AdaptiveMaxPool1d(4)]) {
     const x = randn(m instanceof nn.AdaptiveMaxPool2d ? [2, 3, 6, 6] : [2, 3, 9]);
     assert.throws(() => io.toOnnxBytes(m, [x]), /exportOnnx: the forward pass reads the values of a tensor computed from the inputs/);
   }

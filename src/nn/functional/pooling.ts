@@ -78,6 +78,9 @@ const windowEnd = (i: number, n: number, o: number): number => Math.ceil(((i + 1
 /** Adaptive max pooling over the last two dims of x [B, C, H, W]: values and flat indices into H·W. */
 function adaptiveMax(x: Tensor, oH: number, oW: number): { values: Tensor; indices: Tensor } {
   const [B, C, H, W] = x.shape;
+  // Equal windows (the sizes divide): exactly a max pool with kernel = stride = size / output, the
+  // same values, indices and tie/NaN rule, as one traced op (so ONNX export writes a MaxPool).
+  if (H % oH === 0 && W % oW === 0 && x.numel() > 0) return maxPool2dWithIndices(x, [H / oH, W / oW]);
   const planes = B * C;
   const src = x.contiguous().data();
   const idx = new Int32Array(planes * oH * oW);
