@@ -101,6 +101,8 @@ test("onnx: the nn.functional layers (activations, 1-D pools, instance/LRN norms
     ["Unfold", new nn.Unfold(2), [2, 3, 4, 4]], ["Bilinear", new Fn((a: Tensor) => bil.call(a, a)), [3, 4]],
     // Equal adaptive windows are a max pool (MaxPool in the graph); unequal ones are refused below.
     ["AdaptiveMaxPool2d", new nn.AdaptiveMaxPool2d(2), [2, 3, 6, 6]], ["AdaptiveMaxPool1d", new nn.AdaptiveMaxPool1d(3), [2, 3, 9]],
+    // Overlapping patches summed through indexAdd -> ScatterElements(reduction "add").
+    ["Fold", new nn.Fold([4, 5], 2), [2, 12, 12]], ["Fold strided", new nn.Fold([4, 4], 2, { stride: 2 }), [2, 8, 4]],
   ];
   for (const [name, model, shape] of cases) {
     manualSeed(1);
@@ -115,8 +117,8 @@ test("onnx: a layer that reads input-dependent values in JavaScript is refused, 
     const x = randn(m instanceof nn.AdaptiveMaxPool2d ? [2, 3, 6, 6] : [2, 3, 9]);
     assert.throws(() => io.toOnnxBytes(m, [x]), /exportOnnx: the forward pass reads the values of a tensor computed from the inputs/);
   }
-  // Fold accumulates overlapping patches with indexAdd, which has no emitter: named in the error.
-  assert.throws(() => io.toOnnxBytes(new nn.Fold([3, 3], 2), [randn([2, 12, 4])]), /op "indexAdd" has no ONNX equivalent/);
+  // Before opset 16 ScatterElements cannot add, so Fold (indexAdd) is a named error there.
+  assert.throws(() => io.toOnnxBytes(new nn.Fold([3, 3], 2), [randn([2, 12, 4])], { opsetVersion: 15 }), /indexAdd needs opsetVersion 16 or later/);
 });
 
 test("onnx: Embedding takes int32 ids as a graph input; flatten/reshape/cat/elementwise/reduce ops", async () => {

@@ -294,4 +294,14 @@ export const EMITTERS: Record<string, Emitter> = {
   // ---- composite: a whole RNN/LSTM/GRU call, recorded as one op (./recurrent.ts)
   recurrent: emitRecurrent,
   gather: (e) => void e.node("GatherElements", [e.in(0), e.ref(e.attrs.index)], { axis: { i: e.attrs.axis } }, e.out),
+  // x.indexAdd(axis, index, src): ScatterElements adds elementwise, so the 1-D index is laid along
+  // `axis` and expanded to src's run-time shape (Fold's overlapping patches, a padded put).
+  indexAdd: (e) => {
+    if (e.opset < 16) e.fail("indexAdd needs opsetVersion 16 or later (ScatterElements with reduction 'add')");
+    const axis: number = e.attrs.axis;
+    const along = e.inputs[1].shape.map((_, i) => (i === axis ? -1 : 1));
+    const index = e.node("Reshape", [e.ref(e.attrs.index), ints(e, along)]);
+    const full = e.node("Expand", [index, e.node("Shape", [e.in(1)])]);
+    e.node("ScatterElements", [e.in(0), full, e.in(1)], { axis: { i: axis }, reduction: { s: "add" } }, e.out);
+  },
 };
