@@ -13,7 +13,7 @@
  *
  * Pure (no Node imports): `toOnnxBytes` runs in browsers; `exportOnnx` (Node) writes the file.
  */
-import { Tensor, cat, narrow, noGrad, withOpTracer } from "../../core.js";
+import { Tensor, cat, isFloating, narrow, noGrad, withOpTracer } from "../../core.js";
 import { encodeOnnxModel, ONNX_DTYPE, ATTR_TYPE, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from "./schema.js";
 import { BROADCASTING, EMITTERS, type AttrValue, type Emit, type ValueType } from "./ops.js";
 import { patchRecurrent, type TraceControl } from "./recurrent.js";
@@ -358,7 +358,7 @@ function trace(model: TraceableModule, inputs: Tensor[]): Trace {
   const dependent = new WeakSet<object>(inputs.map((x) => x.storage));
   const readValues = Tensor.prototype.data;
   Tensor.prototype.data = function (this: Tensor) {
-    if (dependent.has(this.storage) && (this.dtype === "float32" || this.dtype === "float64")) {
+    if (dependent.has(this.storage) && isFloating(this.dtype)) {
       throw new Error("exportOnnx: the forward pass reads the values of a tensor computed from the inputs in JavaScript (Tensor.data()/item()), so the graph would freeze the example's result (a data-dependent op such as adaptiveMaxPool2d or fold); export a model without that layer, or compute it with tensor ops");
     }
     return readValues.call(this);
