@@ -13,7 +13,7 @@ import path from "node:path";
 import { loadSafetensors, readFileCapped, saveSafetensors } from "./files.js";
 import { DEFAULT_MAX_BYTES, type SafetensorsReadOptions, type SerializeOptions, type TensorRecord } from "./safetensors.js";
 import { parseJsonStrict } from "./json-scan.js";
-import { describe } from "../tensor/check.js";
+import { argError, checkOptions, describe, optionKeys } from "../tensor/check.js";
 import { INDEX_SUFFIX, loadShardedSafetensors, saveShardedSafetensors } from "./sharded.js";
 import { parsePytorch } from "./pytorch.js";
 
@@ -46,6 +46,8 @@ export interface SaveWeightsOptions extends SerializeOptions {
   maxShardSize?: number;
 }
 
+const SAVE_WEIGHTS_KEYS = optionKeys<SaveWeightsOptions>()({ floatDtype: true, dtypes: true, maxShardSize: true });
+
 /**
  * `await saveWeights("model.safetensors", model.stateDict())`: PyTorch-compatible weight names.
  * `opts` writes other dtypes (`{ floatDtype: "F16" }`) or shards (`{ maxShardSize: 2e9 }`).
@@ -56,6 +58,15 @@ export async function saveWeights(
   metadata: Record<string, string> = {},
   opts: SaveWeightsOptions = {},
 ): Promise<void> {
+  if (typeof file !== "string") throw argError("saveWeights", "file", "a file path string", file);
+  if (stateDict === null || typeof stateDict !== "object" || Array.isArray(stateDict) || stateDict instanceof Tensor) {
+    throw argError("saveWeights", "stateDict", "a state dict (an object of tensors by name, as model.stateDict() returns)", stateDict);
+  }
+  for (const [k, t] of Object.entries(stateDict)) if (!(t instanceof Tensor)) throw argError("saveWeights", `stateDict[${JSON.stringify(k)}]`, "a Tensor", t);
+  if (metadata === null || typeof metadata !== "object" || Object.values(metadata).some((v) => typeof v !== "string")) {
+    throw argError("saveWeights", "metadata", "an object of strings (safetensors' __metadata__)", metadata);
+  }
+  opts = checkOptions("saveWeights", opts, '{ floatDtype: "F16" }', SAVE_WEIGHTS_KEYS);
   const records: Record<string, TensorRecord> = {};
   for (const [k, t] of Object.entries(stateDict)) records[k] = toRecord(t);
   const meta = { format: "pt", ...metadata };
