@@ -15,19 +15,21 @@ import { DEFAULT_MAX_BYTES, type SafetensorsReadOptions, type SerializeOptions, 
 import { parseJsonStrict } from "./json-scan.js";
 import { argError, checkOptions, describe, optionKeys } from "../tensor/check.js";
 import { INDEX_SUFFIX, loadShardedSafetensors, saveShardedSafetensors } from "./sharded.js";
-import { parsePytorch } from "./pytorch.js";
+import { parsePytorch, type PytorchReadOptions } from "./pytorch.js";
 
 /**
  * Reads a PyTorch `.pt`/`.pth` file (torch.save's zip format) without running code from it: only
  * tensors, containers, numbers and strings are accepted; see `io/pytorch.ts`.
  *
- * The file is checked against `maxBytes` (default 4 GiB, as the safetensors readers) before it is read.
+ * The file is checked against `maxBytes` (default 4 GiB, as the safetensors readers) before it is read,
+ * and so is every tensor's dense size (a stride-0 view in a small file can claim 2^62 elements).
  *
  * @example const ckpt = await loadPytorch("ckpt.pt") as { model: Record<string, Tensor>; epoch: number };
  */
-export async function loadPytorch(file: string, opts: { maxBytes?: number } = {}): Promise<unknown> {
+export async function loadPytorch(file: string, opts: PytorchReadOptions = {}): Promise<unknown> {
+  opts = checkOptions("loadPytorch", opts, "{ maxBytes: 8e9 }", ["maxBytes"]);
   const bytes = await readFileCapped(file, opts.maxBytes ?? DEFAULT_MAX_BYTES, "loadPytorch", "maxBytes");
-  return parsePytorch(bytes, file);
+  return parsePytorch(bytes, file, opts);
 }
 
 /** A tensor as a plain record (contiguous copy). */

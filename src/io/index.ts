@@ -21,6 +21,7 @@ export type { FileDType } from "./dtypes.js";
 export const { floatToHalfBits, floatToBFloat16Bits } = guardAll(dtypesModule, "io", "all");
 export type { KeyRenamer } from "./keys.js";
 export const { renameKeys } = guardAll(keysModule, "io", "all");
+export type { PytorchReadOptions } from "./pytorch.js";
 export const { parsePytorch } = guardAll(pytorchModule, "io", "all");
 export { PyDict, type UnpickleOptions } from "./pickle.js";
 export const { unpickle } = guardAll(pickleModule, "io", "all");

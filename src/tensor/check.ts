@@ -78,7 +78,7 @@ export function checkOptions<T extends object>(fn: string, v: T | undefined, exa
  * error, not a silent default. Cheap on the success path: a `for...in` over the caller's keys and a
  * scan of a short constant list, nothing allocated.
  *
- * @example checkKeys("Transformer", opts, ["dModel", "nhead"]) // { nHeads: 4 } -> ... did you mean nhead?
+ * @example checkKeys("Transformer", opts, ["dModel", "nhead"]) // { nHeads: 4 } -> ... did you mean 'nhead'?
  */
 export function checkKeys(fn: string, opts: object, keys: readonly string[]): void {
   for (const k in opts) {
@@ -99,15 +99,18 @@ export function optionKeys<T>(): (all: { [K in Exclude<keyof T, symbol | number>
 
 /** The error for an unknown option key, with the closest valid key as a suggestion. */
 export function unknownKeyError(fn: string, key: string, keys: readonly string[]): Error {
+  const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const takes = keys.length ? keys.join(", ") : "no options";
+  if (camel !== key && keys.includes(camel)) return new Error(`${fn}: unknown option '${key}'; deeptype spells it '${camel}'`);
   const near = closestKey(key, keys);
-  const hint = near !== undefined ? `; did you mean ${near}?` : "";
-  const valid = keys.length ? ` (it takes ${keys.join(", ")})` : " (it takes no options)";
-  return new Error(`${fn}: unknown option ${JSON.stringify(key)}${hint}${valid}`);
+  if (near !== undefined) return new Error(`${fn}: unknown option '${key}'; did you mean '${near}'? (it takes ${takes})`);
+  return new Error(`${fn}: unknown option '${key}'; it takes ${takes}`);
 }
 
 /**
  * The valid key nearest to a misspelt one: snake_case and case differences count for nothing
- * (`batch_first` -> batchFirst), then the smallest edit distance, if it is small for the key's length.
+ * (`batch_first` -> batchFirst), then the smallest edit distance, if it is small for the key's length
+ * (a key that is a prefix of a valid one counts as one edit).
  */
 function closestKey(key: string, keys: readonly string[]): string | undefined {
   const norm = (k: string): string => k.replace(/_/g, "").toLowerCase();
@@ -115,7 +118,9 @@ function closestKey(key: string, keys: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(want.length / 3)) + 1;
   for (const k of keys) {
-    const d = editDistance(want, norm(k));
+    const n = norm(k);
+    // A truncated key (padd, lr_sched) is as near as one typo.
+    const d = n === want ? 0 : want.length >= 3 && (n.startsWith(want) || want.startsWith(n)) ? 1 : editDistance(want, n);
     if (d < bestD) {
       best = k;
       bestD = d;
@@ -294,7 +299,9 @@ function namesFunction(message: string, short: string, args: readonly unknown[])
   if (colon < 0) return false;
   const head = message.slice(0, colon);
   // A helper told which name to use (imageOf(sample, "MyTransform")) names what the caller asked.
-  return head === short || head.endsWith(`.${short}`) || args.includes(head);
+  // x.requiresGrad_() reports as requiresGrad, the in-place method's own name without the "_".
+  const base = short.endsWith("_") ? short.slice(0, -1) : short;
+  return head === short || head === base || head.endsWith(`.${short}`) || args.includes(head);
 }
 
 function explain(name: string, fn: Function, args: readonly unknown[], e: unknown, method = false): unknown {
