@@ -149,7 +149,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       throw new Error(`${k}.addParamGroup: a param group is an object {params: [...tensors], ...options}, got ${String(group)}`);
     }
     if (this.optionKeys !== undefined) {
-      for (const key in group) if (key !== "params" && !this.optionKeys.includes(key)) throw unknownKeyError(`${k}.addParamGroup`, key, this.optionKeys);
+      for (const key in group) if (key !== "params" && !this.optionKeys.includes(key)) throw unknownKeyError(k, key, this.optionKeys);
     }
     const raw = group.params as unknown;
     if (raw instanceof Tensor) throw new Error(`${k}: a param group's params must be an iterable of tensors, got a single Tensor; write {params: [w]}`);
