@@ -21,7 +21,7 @@ const WRITES: { readonly [K in Kernel]: readonly number[] } = {
   copy: [1], fill: [0], unary: [2], unaryParam: [2], binary: [3], where: [3], reduce: [3], argReduce: [3],
   cumsum: [2], scan: [3, 4], sort: [3, 4], softmax: [3], matmul: [2], linear: [3], crossEntropy: [3],
   crossEntropyBackward: [4], gather: [3], scatterAdd: [0], scatter: [0], indexSelect: [3], indexAdd: [0],
-  conv2d: [3], conv2dBackwardInput: [2], conv2dBackwardWeight: [2], conv2dReluPool: [3, 4],
+  conv2d: [3], conv2dBackwardInput: [2], conv2dBackwardWeight: [2], conv2dReluPool: [3, 4], conv2dReluPoolBackward: [4, 5],
   maxPool2d: [1, 2], maxPool2dBackward: [2], avgPool2d: [1], avgPool2dBackward: [1],
   sgdUpdate: [], adamUpdate: [],
 };
