@@ -300,3 +300,30 @@ test("bits() is for 16-bit floats only, and dtype errors name PyTorch's spelling
   assert.throws(() => tensor([1]).bits(), /bits: only float16 and bfloat16 tensors are stored as 16-bit patterns, this one is float32/);
   assert.throws(() => zeros([1], { dtype: "half" as DType }), /zeros: dtype must be one of .*"float16", "bfloat16".*; PyTorch's torch.half is "float16"/);
 });
+
+test("every optimizer steps float16 parameters, keeping its state in the parameter's dtype", () => {
+  const makers: [string, (p: Tensor[]) => optim.Optimizer][] = [
+    ["SGD", (p) => new optim.SGD(p, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-2 })],
+    ["Adam", (p) => new optim.Adam(p, { lr: 0.01 })], ["AdamW", (p) => new optim.AdamW(p)], ["RMSprop", (p) => new optim.RMSprop(p)],
+    ["Adagrad", (p) => new optim.Adagrad(p)], ["Adamax", (p) => new optim.Adamax(p)], ["Adadelta", (p) => new optim.Adadelta(p)],
+    ["NAdam", (p) => new optim.NAdam(p)], ["RAdam", (p) => new optim.RAdam(p)],
+  ];
+  for (const [name, make] of makers) {
+    dt.manualSeed(0);
+    const m = new nn.Linear(4, 2).half();
+    const opt = make(m.parameters());
+    const x = dt.randn([8, 4]).half();
+    const losses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      opt.zeroGrad();
+      const l = m.call(x).pow(2).mean();
+      l.backward();
+      opt.step();
+      losses.push(l.item());
+    }
+    assert.ok(losses[2] < losses[0], `${name} lowers the loss: ${losses}`);
+    assert.equal(m.weight.dtype, "float16", name);
+    const state = opt.state.get(m.weight) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(state)) if (v instanceof Tensor && v.numel() > 1) assert.equal(v.dtype, "float16", `${name} ${k}`);
+  }
+});
