@@ -1,6 +1,6 @@
 /**
  * Per-op JavaScript overhead, in process CPU time (so other processes on a shared machine do not
- * count), 1 thread, wasm backend:
+ * count; the best batch is the steadiest figure when they crowd the caches), 1 thread, wasm backend:
  *
  *   node --import tsx bench/op-overhead.ts            all rows
  *   node --cpu-prof --import tsx bench/op-overhead.ts mlp   one row, with a V8 CPU profile
@@ -21,8 +21,8 @@ registerBackend("wasm", () => w);
 setBackend("wasm");
 setNumThreads(Number(process.env.THREADS ?? 1));
 
-/** Median over 7 batches of CPU microseconds per call, each batch lasting about 100 ms. */
-function cpuUs(fn: () => void): number {
+/** Median and minimum over 7 batches of CPU microseconds per call, each batch lasting about 100 ms. */
+function cpuUs(fn: () => void): [number, number] {
   const t0 = performance.now();
   let calls = 0;
   while (performance.now() - t0 < 200) {
@@ -37,7 +37,8 @@ function cpuUs(fn: () => void): number {
     const u = process.cpuUsage(c);
     xs.push((u.user + u.system) / reps);
   }
-  return xs.sort((a, b) => a - b)[3];
+  xs.sort((a, b) => a - b);
+  return [xs[3], xs[0]];
 }
 
 const g = new Generator(0);
@@ -82,10 +83,11 @@ for (const [name, make] of Object.entries(rows)) {
   if (pick.length && !pick.includes(name)) continue;
   const fn = make();
   for (const t0 = performance.now(); performance.now() - t0 < profileS * 1e3;) fn();
-  const us = cpuUs(fn);
+  const [us, best] = cpuUs(fn);
+  const show = (v: number) => (v < 100 ? `${v.toFixed(2)} us` : `${(v / 1e3).toFixed(3)} ms`);
   // Minor page faults per call: fresh memory from the OS is what makes big allocations expensive.
   const f0 = process.resourceUsage().minorPageFault;
   for (let i = 0; i < 50; i++) fn();
   const faults = (process.resourceUsage().minorPageFault - f0) / 50;
-  console.log(`${name.padEnd(14)} ${us < 100 ? us.toFixed(2) + " us" : (us / 1e3).toFixed(3) + " ms"}   ${faults.toFixed(1)} page faults/call`);
+  console.log(`${name.padEnd(14)} median ${show(us)}, best ${show(best)}, ${faults.toFixed(1)} page faults/call`);
 }
