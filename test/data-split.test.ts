@@ -170,6 +170,36 @@ test("grouped, three splits: within 2 items of the closest achievable, and no si
   }
 });
 
+test("grouped: cases where moving or swapping single groups cannot repair a poor first choice reach the closest sizes", () => {
+  // Each case was found by a random search run against a planted bug in the subset search
+  // (closestSubset): with that bug the first choice is off, and the local search that follows (one
+  // group moved, or two swapped, at a time) stops short of the closest sizes, or leaves a requested
+  // split empty. The sizes asserted are the closest achievable (checked against every assignment).
+  const cases: [number[], number[], number[]][] = [
+    // Total table too short (cap−1 entries): 9 | 0 and 8 | 4 | 0, a requested split left empty.
+    [[3, 3, 3], [0.8, 0.2], [6, 3]],
+    [[4, 4, 4], [0.7, 0.2, 0.1], [4, 4, 4]],
+    // Table capped at target + shortest group instead of + longest: 24 | 9 | 5 and 29 | 16 | 1.
+    [[4, 12, 7, 1, 12, 2], [0.5, 0.25, 0.25], [17, 9, 12]],
+    [[10, 12, 6, 7, 1, 10], [0.6, 0.3, 0.1], [27, 13, 6]],
+    // Every group of a chosen length taken instead of the counted number: 3 | 4 | 2 | 0, 5 | 3 | 4.
+    [[4, 2, 1, 2], [0.4, 0.3, 0.2, 0.1], [4, 3, 2, 0]],
+    [[3, 2, 2, 3, 2], [0.5, 0.25, 0.25], [6, 3, 3]],
+    [[6, 3, 5, 4, 5, 3], [0.4, 0.3, 0.2, 0.1], [10, 8, 5, 3]],
+  ];
+  for (const [groupSizes, fractions, expected] of cases) {
+    const key = groupKeys(groupSizes);
+    const want = randomSplit(numbers(key.length), fractions).map((s) => s.length); // the ungrouped sizes
+    const distance = expected.reduce((a, v, j) => a + Math.abs(v - want[j]), 0);
+    assert.equal(distance, bestDistance(groupSizes, want), `[${expected}] is the closest to [${want}] for groups [${groupSizes}]`);
+    for (let seed = 0; seed < 5; seed++) {
+      const parts = randomSplit(numbers(key.length), fractions, { generator: new Generator(seed), groups: (i) => key[i] }).map(itemsOf);
+      assertPartition(parts, key.length);
+      assert.deepEqual(parts.map((p) => p.length), expected, `groups [${groupSizes}] into [${want}], seed ${seed}`);
+    }
+  }
+});
+
 test("grouped: ties go to the smaller total, a split that would take every group leaves one for each split after it, no split loses its last group", () => {
   const sizesOf = (groupSizes: number[], fractions: number[], seed = 0) => {
     const key = groupKeys(groupSizes);
