@@ -24,7 +24,7 @@ const TESTS = {
   "src/data": ["test/data-*.test.ts"],
   "src/optim": ["test/optim-*.test.ts"],
   "src/tensor": ["test/tensor.test.ts", "test/autograd.test.ts", "test/errors.test.ts"],
-  "src/autograd": ["test/autograd.test.ts", "test/exam-backprop.test.ts", "test/ops-gradcheck.test.ts"],
+  "src/autograd": ["test/autograd*.test.ts", "test/exam-backprop.test.ts", "test/ops-gradcheck.test.ts"],
   "src/ops": ["test/ops-*.test.ts", "test/tensor.test.ts", "test/autograd.test.ts"],
   "src/nn": ["test/nn-*.test.ts"],
   "src/io": ["test/io*.test.ts"],
