@@ -116,6 +116,14 @@ test("conv2dRelu: NaN and negative inputs behave as relu and maxPool2d do", () =
     setBackend(b);
     const ref = maxPool2d(relu(conv2d(x, w, null, { padding: 1 })), 2), got = conv2dRelu(x, w, null, { padding: 1 }, { kernelSize: 2 });
     assert.deepEqual([...got.data()].map(String), [...ref.data()].map(String), b);
+    // A NaN output passes its gradient, as ReLU's backward (PyTorch's threshold_backward) does.
+    const wl = w.clone().requiresGrad_();
+    maxPool2d(relu(conv2d(x, wl, null, { padding: 1 })), 2).sum().backward();
+    const want = wl.grad!;
+    wl.grad = null;
+    conv2dRelu(x, wl, null, { padding: 1 }, { kernelSize: 2 }).sum().backward();
+    assert.ok([...want.data()].some(Number.isNaN), `${b}: the NaN reaches the weight gradient`);
+    assert.deepEqual([...wl.grad!.data()].map(String), [...want.data()].map(String), `${b}: weight gradient`);
     // A window of negatives pools to 0 and passes no gradient, as the composition.
     const neg = conv2dRelu(randn([1, 1, 4, 4]).abs().neg(), randn([1, 1, 1, 1]).abs(), null, {}, { kernelSize: 2 });
     assert.deepEqual([...neg.data()], [0, 0, 0, 0]);

@@ -622,25 +622,39 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * The pooled gradient is routed to the conv's shape inside the arena and both conv gradients read
-   * it from there: the conv-sized gradient is never copied out to a tensor and back in (twice).
+   * ReLU's mask, the bias gradient, the routing to the conv's shape and both conv gradients in one
+   * arena session: the masked and the conv-sized gradients never become tensors that are copied out
+   * and staged back in (three times for the conv-sized one).
    */
-  conv2dReluPoolBackward(gp: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, p: ConvParams, convShape: readonly number[]): void {
-    const ok = isF32(gp, x, w) && (!gx || isF32(gx)) && (!gw || isF32(gw)) && (!indices || indices.data instanceof Int32Array) &&
-      numel(convShape) > 0 && (!gx || numel(gx.shape) > 0) && (!gw || numel(gw.shape) > 0);
-    if (!ok) return jsConv2dReluPoolBackward(this, gp, indices, x, w, gx, gw, p, convShape);
+  conv2dReluPoolBackward(
+    g: View, output: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null,
+    p: ConvParams, convShape: readonly number[],
+  ): void {
+    const ok = isF32(g, output, x, w) && [gx, gw, gb].every((v) => !v || (isF32(v) && numel(v.shape) > 0)) &&
+      (!indices || indices.data instanceof Int32Array) && numel(convShape) > 0;
+    if (!ok) return jsConv2dReluPoolBackward(this, g, output, indices, x, w, gx, gw, gb, p, convShape);
     this.arena.reset();
-    let pg = this.stageDense(gp);
+    const n = numel(output.shape);
+    const py = this.stageDense(output), pg = this.stageDense(g);
+    let gm = this.arena.alloc(n * 4);
+    this.run(T.binaryTask, this.threads(n, PAR_ELEMENTS), [BINARY.reluBackward!, 1, 1, 1, n, py, 0, 0, 0, 1, pg, 0, 0, 0, 1, gm]);
+    if (gb) {
+      // Summed as reduce() sums [N,O,P] over N and P: kept O (stride P), reduced N (stride O·P) and P (stride 1).
+      const [N, O] = output.shape, P = n / (N * O);
+      const o = this.arena.alloc(O * 4);
+      this.run(T.reduceTask, Math.min(O, this.threads(n, PAR_ELEMENTS)), [REDUCE.sum, 1, O, 0, P, N, P, O * P, 1, gm, o]);
+      this.unstage(o, gb);
+    }
     if (indices) {
       const pi = this.stageDense(indices);
       const o = this.arena.alloc(numel(convShape) * 4);
       const planes = convShape[0] * convShape[1];
       const nt = Math.min(planes, this.threads(numel(convShape), PAR_SCATTER));
-      this.run(T.maxPoolBackwardTask, nt, [planes, convShape[2], convShape[3], gp.shape[2], gp.shape[3], pg, pi, o]);
-      pg = o;
+      this.run(T.maxPoolBackwardTask, nt, [planes, convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi, o]);
+      gm = o;
     }
-    if (gw) this.unstage(this.weightGradStaged(x, convShape, pg, gw.shape, p), gw);
-    if (gx) this.unstage(this.inputGradStaged(convShape, pg, w, gx.shape, p), gx);
+    if (gw) this.unstage(this.weightGradStaged(x, convShape, gm, gw.shape, p), gw);
+    if (gx) this.unstage(this.inputGradStaged(convShape, gm, w, gx.shape, p), gx);
   }
 
   /**
