@@ -94,6 +94,22 @@ for (const [backendName, threads] of [["js", 1], ["wasm", 1], ["wasm", 2]] as co
   });
 }
 
+test("conv2dRelu: under noGrad (no indices kept) the same values as when recorded, js and wasm", () => {
+  manualSeed(11);
+  for (const b of ["js", "wasm"] as const) {
+    setBackend(b);
+    for (const c of CASES.filter((k) => k.pool)) {
+      const x = randn(c.x), w = randn(c.w).requiresGrad_(), bias = c.bias ? randn([c.w[0]]) : null;
+      const recorded = conv2dRelu(x, w, bias, c.conv, c.pool);
+      assert.equal(recorded.gradFn?.name, "conv2dRelu");
+      const plain = noGrad(() => conv2dRelu(x, w, bias, c.conv, c.pool));
+      assert.equal(plain.gradFn, null);
+      assert.deepEqual([...plain.data()].map(String), [...recorded.data()].map(String), `${b} ${JSON.stringify(c)}`);
+    }
+  }
+  setBackend("wasm");
+});
+
 test("conv2dRelu: float64 gradcheck and second order through the js reference", () => {
   setBackend("js");
   try {

@@ -156,8 +156,8 @@ export interface Backend {
   /**
    * Fused conv2d + bias + ReLU, then max-pooling when `pool` is given. `convShape` is the conv's
    * [N,O,oH,oW]. Without pool: out [N,O,oH,oW] = relu(conv2d(x, w) + bias) (indices null). With it:
-   * out and indices are maxPool2d's of that (indices flat in the [oH,oW] plane). Must equal conv2d,
-   * unary("relu") and maxPool2d run in turn.
+   * out and indices are maxPool2d's of that (indices flat in the [oH,oW] plane; null when no
+   * backward will read them). Must equal conv2d, unary("relu") and maxPool2d run in turn.
    */
   conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void;
   /**

@@ -27,13 +27,14 @@ const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
   name: "conv2dRelu",
   forward([x, w, bias], a) {
     const out = Tensor.empty(a.outShape, x.dtype);
-    const indices = a.pool ? Tensor.empty(a.outShape, "int32") : null;
+    // The pool's indices only feed the backward: not made when this call will not be recorded
+    // (inference, noGrad), which saves an int32 tensor the size of the output and its copy.
+    const recorded = isGradEnabled() && (x.requiresGrad || w.requiresGrad || (bias?.requiresGrad ?? false));
+    const indices = a.pool && recorded ? Tensor.empty(a.outShape, "int32") : null;
     backend().conv2dReluPool(x.view_(), w.view_(), bias ? bias.view_() : null, out.view_(), indices ? indices.view_() : null, a.p, a.pool, a.convShape);
     if (indices) a.indices = indices;
     return out;
   },
-  // ReLU's gradient mask is read off the (pooled) output: a pooled value is the ReLU of the conv
-  // output at its argmax, so out > 0 is exactly where ReLU passes the gradient through.
   // ReLU's backward on the pooled output (a pooled value is the ReLU of the conv output at its
   // argmax, so it passes the gradient exactly where ReLU does), then the bias gradient from that:
   // routing to the argmax moves each value without changing a plane's sum, and the pooled tensor is a

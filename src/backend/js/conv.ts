@@ -180,8 +180,9 @@ export function conv2dReluPool(
   b.conv2d(x, w, bias, y, p);
   b.unary("relu", y, y);
   if (!pool) return b.copy(y, out);
-  if (!indices) throw new Error("conv2dReluPool: indices are required with pooling");
-  b.maxPool2d(y, out, indices, pool);
+  // Without indices (no backward to read them) the pool's go to a scratch array.
+  const idx = indices ?? { data: allocate("int32", numel(out.shape)), dtype: "int32", shape: [...out.shape], strides: contiguousStrides(out.shape), offset: 0 };
+  b.maxPool2d(y, out, idx, pool);
 }
 
 /**

@@ -666,7 +666,7 @@ export class WasmBackend implements Backend {
     const [kH, kW] = [w.shape[2], w.shape[3]];
     const [oH, oW] = [convShape[2], convShape[3]];
     const pool2 = pool !== null && pool.kernel.every((k) => k === 2) && pool.stride.every((s) => s === 2) && pool.padding.every((q) => q === 0) &&
-      pool.dilation.every((d) => d === 1) && out.shape[2] === oH >> 1 && out.shape[3] === oW >> 1 && indices?.data instanceof Int32Array;
+      pool.dilation.every((d) => d === 1) && out.shape[2] === oH >> 1 && out.shape[3] === oW >> 1 && (indices === null || indices.data instanceof Int32Array);
     const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
       this.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
     if (!fusable) return jsConv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
@@ -678,6 +678,7 @@ export class WasmBackend implements Backend {
     const scratch = this.arena.alloc(s.stride * s.nt);
     this.run(T.conv2dTask, s.nt, [...s.dimsArgs, px, pw, pb, o, scratch, s.stride, pool ? EPI_RELU_POOL : EPI_RELU, oi]);
     this.unstage(o, out);
+    // Without indices (inference) the kernel's stay in the arena.
     if (pool && indices) this.unstage(oi, indices);
   }
 
