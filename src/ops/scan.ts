@@ -7,7 +7,7 @@ import { type DType, isFloating } from "../tensor/dtype.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import type { ScanOp } from "../backend/backend.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
-import { contiguous, detach, flip, permute, reshape, unsqueeze } from "./shape.js";
+import { contiguous, detach, flip, permute, reshape, to, unsqueeze } from "./shape.js";
 import { div, eq, exp, isnan, mul, ne, sub, where } from "./elementwise.js";
 import { type KeepDim, amax, amin, cumsum, keepdimOf, sum } from "./reduce.js";
 import { gather } from "./indexing.js";
@@ -18,8 +18,8 @@ type Dims = number | readonly number[];
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
-    /** Running product along dim. */
-    cumprod(dim: number): Tensor;
+    /** Running product along dim; `{ dtype }` converts the input first (as cumsum). */
+    cumprod(dim: number, opts?: { dtype?: DType }): Tensor;
     /** Running max along dim with the index of each running max (the latest on ties). */
     cummax(dim: number): ValuesIndicesTuple;
     cummin(dim: number): ValuesIndicesTuple;
@@ -108,8 +108,9 @@ function scanAxis(x: Tensor, dim: number, op: string): [Tensor, number, boolean]
   return [x, normalizeDim(dim, x.ndim, op), false];
 }
 
-/** `cumprod(x, 1)`: running product along dim (bool and int32 give int32). */
-export function cumprod(x: Tensor, dim: number): Tensor {
+/** `cumprod(x, 1)`: running product along dim (bool and int32 give int32); `cumprod(x, 1, { dtype: "float64" })` converts first. */
+export function cumprod(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return cumprod(to(x, opts.dtype), dim);
   const [x1, axis, was0d] = scanAxis(x, dim, "cumprod");
   const r = apply(cumprodOp, [x1], { axis });
   return was0d ? reshape(r, []) : r;

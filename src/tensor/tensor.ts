@@ -17,6 +17,19 @@ import { formatTensor } from "./format.js";
 export interface Storage {
   readonly data: TypedArray;
   version: number;
+  /**
+   * Set on memory the library allocated itself (`Tensor.empty`), from a counter that only grows: the
+   * backward engine reads it to tell a gradient made during this backward, which it may hand to
+   * `.grad` as it is, from memory someone else may hold (a user's array, a saved tensor).
+   */
+  readonly serial?: number;
+}
+
+let lastSerial = 0;
+
+/** The serial of the most recently allocated storage; every later `Tensor.empty` gets a larger one. @internal */
+export function storageSerial(): number {
+  return lastSerial;
 }
 
 /** A value that can stand where a tensor is expected; numbers and booleans act as 0-d tensors. */
@@ -137,7 +150,10 @@ export class Tensor {
 
   /** A fresh, zero-filled, contiguous tensor. */
   static empty(shape: readonly number[], dtype: DType = "float32"): Tensor {
-    return Tensor.fromArray(allocate(dtype, numel(shape)), shape, dtype);
+    const n = numel(shape);
+    const data = allocate(dtype, n);
+    if (data.length < n) return Tensor.fromArray(data, shape, dtype); // a fractional size: fromArray's error
+    return new Tensor({ data, version: 0, serial: ++lastSerial }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
