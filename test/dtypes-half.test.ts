@@ -327,3 +327,26 @@ test("every optimizer steps float16 parameters, keeping its state in the paramet
     for (const [k, v] of Object.entries(state)) if (v instanceof Tensor && v.numel() > 1) assert.equal(v.dtype, "float16", `${name} ${k}`);
   }
 });
+
+test("gradients through the fused conv + ReLU + max-pool in bfloat16 agree with float32 on the same values (js and wasm)", () => {
+  onBackends((backend) => {
+    dt.manualSeed(3);
+    const model = new nn.Sequential(new nn.Conv2d(2, 3, 3, 1, 1), new nn.ReLU(), new nn.MaxPool2d(2));
+    const x = dt.randn([2, 2, 6, 6]).bfloat16();
+    const wide = (): Tensor[] => model.parameters().map((p) => p.grad!.float());
+    model.float();
+    model.bfloat16(); // the weights are now bfloat16 values
+    model.call(x).square().sum().backward();
+    const got = wide();
+    model.zeroGrad();
+    model.float();
+    model.call(x.float()).square().sum().backward();
+    const ref = model.parameters().map((p) => p.grad!);
+    got.forEach((g, i) => {
+      const r = ref[i].data(), d = g.data();
+      const scale = Math.max(...[...r].map(Math.abs));
+      assert.ok(scale > 0, `${backend} param ${i} has a gradient`);
+      for (let k = 0; k < r.length; k++) assert.ok(Math.abs(d[k] - r[k]) <= 0.05 * scale, `${backend} param ${i}[${k}]: ${d[k]} vs ${r[k]} in float32`);
+    });
+  });
+});
