@@ -217,3 +217,39 @@ test("sweep: every options-taking constructor of nn, optim and data rejects a bo
   void dt;
   void tensor;
 });
+
+test("functions with an options bag reject a bogus key too: nn.functional, data, io, utils, models, deeptype/node", async () => {
+  const F = nn.functional;
+  const x = ones([1, 1, 4, 4]);
+  const calls: [string, () => unknown][] = [
+    ["conv2d", () => F.conv2d(x, ones([1, 1, 3, 3]), null, { padd: 1 } as never)],
+    ["maxPool2d", () => F.maxPool2d(x, 2, { ceil_mode: true } as never)],
+    ["avgPool2d", () => F.avgPool2d(x, 2, { bogusKey: 1 } as never)],
+    ["softmax", () => F.softmax(x, 1, { dtyp: "float64" } as never)],
+    ["dropout", () => F.dropout(x, 0.5, true, { bogusKey: 1 } as never)],
+    ["crossEntropy", () => F.crossEntropy(ones([2, 3]), tensor([0, 1], { dtype: "int32" }), { label_smoothing: 0.1 } as never)],
+    ["unfold", () => F.unfold(x, 2, { bogusKey: 1 } as never)],
+    ["randomSplit", () => data.randomSplit(new data.TensorDataset(zeros([4, 2])), [2, 2], { bogusKey: 1 } as never)],
+    ["decodeImage", () => data.decodeImage(new Uint8Array(8), { max_pixels: 10 } as never)],
+    ["readIdx", () => data.readIdx(new Uint8Array(8), "a.idx", { bogusKey: 1 } as never)],
+    ["parseSafetensors", () => dt.io.parseSafetensors(new Uint8Array(8), "a", { maxHeader: 1 } as never)],
+    ["serializeSafetensors", () => dt.io.serializeSafetensors({}, {}, { bogusKey: 1 } as never)],
+    ["linePlot", () => dt.utils.linePlot([1, 2], { bogusKey: 1 } as never)],
+    ["renderReport", () => dt.utils.renderReport({} as never, { bogusKey: 1 } as never)],
+    ["examCnn", () => dt.models.examCnn({ hiden: 8 } as never)],
+  ];
+  const problems: string[] = [];
+  for (const [name, call] of calls) {
+    try {
+      call();
+      problems.push(`${name}: accepted`);
+    } catch (e) {
+      if (!/unknown option '/.test((e as Error).message) || !(e as Error).message.includes(`${name}: unknown option`)) problems.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+  unknown(() => F.maxPool2d(x, 2, { ceil_mode: true } as never), /^maxPool2d: unknown option 'ceil_mode'; deeptype spells it 'ceilMode'$/);
+  unknown(() => dt.models.examCnn({ hiden: 8 } as never), /^examCnn: unknown option 'hiden'; did you mean 'hidden'\?/);
+  const node = await import("../src/node.js");
+  await assert.rejects(node.loadSafetensors("x.safetensors", { max_bytes: 1 } as never), /^Error: loadSafetensors: unknown option 'max_bytes'; deeptype spells it 'maxBytes'$/);
+});

@@ -2,9 +2,13 @@
  * `randomSplit`: disjoint, covering, seeded train/val/test splits, optionally stratified by label
  * or grouped (all frames of one scene in one split, so no scene leaks from train into test).
  */
+import { checkKeys } from "../tensor/check.js";
 import { type Generator, defaultGenerator } from "../core.js";
 import { type Dataset, Subset } from "./dataset.js";
 import { permutation } from "./sampler.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const RANDOM_SPLIT_KEYS = ["generator", "stratify", "groups"] as const;
 
 export interface RandomSplitOptions {
   /** Default: the global generator. Pass `new Generator(seed)` for a split that never changes. */
@@ -290,6 +294,7 @@ function improveGroupedSplit(groupSize: readonly number[], sizes: readonly numbe
  * ```
  */
 export function randomSplit<D extends Dataset<unknown>>(dataset: D, lengths: readonly number[], opts: RandomSplitOptions = {}): Subset<D>[] {
+  checkKeys("randomSplit", opts, RANDOM_SPLIT_KEYS);
   const n = dataset.length;
   const sizes = splitSizes(n, lengths);
   const g = opts.generator ?? defaultGenerator;

@@ -13,9 +13,12 @@ import path from "node:path";
 import { loadSafetensors, readFileCapped, saveSafetensors } from "./files.js";
 import { DEFAULT_MAX_BYTES, type SafetensorsReadOptions, type SerializeOptions, type TensorRecord } from "./safetensors.js";
 import { parseJsonStrict } from "./json-scan.js";
-import { argError, checkOptions, describe, optionKeys } from "../tensor/check.js";
+import { argError, checkOptions, describe, optionKeys, checkKeys } from "../tensor/check.js";
 import { INDEX_SUFFIX, loadShardedSafetensors, saveShardedSafetensors } from "./sharded.js";
 import { parsePytorch, type PytorchReadOptions } from "./pytorch.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const LOAD_CHECKPOINT_KEYS = ["maxBytes", "maxHeaderBytes"] as const;
 
 /**
  * Reads a PyTorch `.pt`/`.pth` file (torch.save's zip format) without running code from it: only
@@ -177,6 +180,7 @@ const MAX_STATE_DEPTH = 64;
  * @example const state = await loadCheckpoint("runs/cnn/checkpoint.safetensors");
  */
 export async function loadCheckpoint(file: string, opts: SafetensorsReadOptions = {}): Promise<Record<string, unknown>> {
+  checkKeys("loadCheckpoint", opts, LOAD_CHECKPOINT_KEYS);
   if (typeof file !== "string") throw new Error(`loadCheckpoint: expected a file path string, got ${describe(file)}`);
   const { tensors, metadata } = await loadSafetensors(file, opts);
   if (metadata.format !== FORMAT || typeof metadata.state !== "string") {

@@ -3,9 +3,14 @@
  *
  * Kept apart from `safetensors.ts` so that browser bundles never pull in `node:fs`.
  */
+import { checkKeys } from "../tensor/check.js";
 import fs from "node:fs";
 import path from "node:path";
 import { DEFAULT_MAX_BYTES, parseSafetensors, serializeSafetensors, type ParsedSafetensors, type SafetensorsReadOptions, type SerializeOptions, type TensorRecord } from "./safetensors.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const LOAD_SAFETENSORS_KEYS = ["maxBytes", "maxHeaderBytes"] as const;
+const SAVE_SAFETENSORS_KEYS = ["floatDtype", "dtypes"] as const;
 
 /**
  * Writes `data` to `file` so that readers see either the old file or the complete new one, never a
@@ -101,6 +106,7 @@ export async function saveSafetensors(
   metadata?: Record<string, string>,
   opts?: SerializeOptions,
 ): Promise<void> {
+  checkKeys("saveSafetensors", opts, SAVE_SAFETENSORS_KEYS);
   await atomicWriteFile(file, serializeSafetensors(tensors, metadata, opts));
 }
 
@@ -111,6 +117,7 @@ export async function saveSafetensors(
  * @example const { tensors, metadata } = await loadSafetensors("model.safetensors");
  */
 export async function loadSafetensors(file: string, opts: SafetensorsReadOptions = {}): Promise<ParsedSafetensors> {
+  checkKeys("loadSafetensors", opts, LOAD_SAFETENSORS_KEYS);
   if (typeof file !== "string") throw new Error(`loadSafetensors: expected a file path string, got ${describe(file)}`);
   const bytes = await readFileCapped(file, opts.maxBytes ?? DEFAULT_MAX_BYTES, "safetensors", "maxBytes");
   return parseSafetensors(bytes, file, opts);

@@ -13,8 +13,13 @@
  *
  * This module is pure (no Node imports) so it runs in browsers too; see `files.ts` for disk I/O.
  */
+import { checkKeys } from "../tensor/check.js";
 import { parseJsonStrict } from "./json-scan.js";
 import { decode, encodedByteLength, encodeInto, READ_CODES, type FileDType } from "./dtypes.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const PARSE_SAFETENSORS_KEYS = ["maxBytes", "maxHeaderBytes"] as const;
+const SERIALIZE_SAFETENSORS_KEYS = ["floatDtype", "dtypes"] as const;
 
 /** The dtypes deeptype stores; they map to safetensors' F32, F64, F16, BF16, I32, I16, I8, U8 and BOOL. */
 export type SafetensorsDType = "float32" | "float64" | "float16" | "bfloat16" | "int32" | "int16" | "int8" | "uint8" | "bool";
@@ -148,6 +153,7 @@ export function serializeSafetensors(
   metadata?: Record<string, string>,
   opts: SerializeOptions = {},
 ): Uint8Array {
+  checkKeys("serializeSafetensors", opts, SERIALIZE_SAFETENSORS_KEYS);
   // Null prototype: a tensor named "__proto__" must be written as an entry, not replace the prototype.
   const header = Object.create(null) as Record<string, unknown>;
   if (metadata !== undefined) {
@@ -205,6 +211,7 @@ export function serializeSafetensors(
  * @example const { tensors, metadata } = parseSafetensors(bytes, "model.safetensors"); tensors["fc.weight"].shape;
  */
 export function parseSafetensors(bytes: Uint8Array, source?: string, opts: SafetensorsReadOptions = {}): ParsedSafetensors {
+  checkKeys("parseSafetensors", opts, PARSE_SAFETENSORS_KEYS);
   if (!(bytes instanceof Uint8Array)) {
     fail(source, `parseSafetensors takes a Uint8Array, got ${bytes === null ? "null" : typeof bytes === "object" ? (bytes as object).constructor?.name ?? "object" : typeof bytes}`);
   }

@@ -3,9 +3,12 @@
  * Each is an `nn.Sequential`, so state-dict keys (`0.weight`, `3.bias`, ...) are exactly those of
  * the same `torch.nn.Sequential` in PyTorch.
  */
-import { argError, checkOptions } from "../tensor/check.js";
+import { argError, checkOptions, checkKeys } from "../tensor/check.js";
 import { Generator } from "../core.js";
 import * as nn from "../nn/index.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const EXAM_CNN_KEYS = ["hidden", "fullyConvolutional", "generator"] as const;
 
 export type ModelName = "mlp" | "cnn";
 
@@ -59,6 +62,7 @@ export function buildModel(name: ModelName, generator?: Generator): nn.Sequentia
  * the two FC layers become convolutions with weights [hidden,16,21,21] and [200,hidden,1,1].
  */
 export function examCnn(opts: { hidden?: number; fullyConvolutional?: boolean; generator?: Generator } = {}): nn.Sequential {
+  checkKeys("examCnn", opts, EXAM_CNN_KEYS);
   opts = checkOptions("examCnn", opts, "{ hidden: 2048 }");
   const hidden = opts.hidden ?? 2048;
   const g = opts.generator;

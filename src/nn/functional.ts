@@ -7,6 +7,7 @@
  * const y = nn.functional.relu(nn.functional.linear(x, w, b));
  * ```
  */
+import { checkKeys } from "../tensor/check.js";
 import {
   Tensor, isFloating, noGrad, bernoulli, full, fullLike,
   relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
@@ -14,6 +15,10 @@ import {
   type Generator, type DType,
 } from "../core.js";
 import { fmtShape } from "./module.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const DROPOUT2D_KEYS = ["generator"] as const;
+const DROPOUT_KEYS = ["generator"] as const;
 
 export { relu, sigmoid, tanh, conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d };
 export {
@@ -91,6 +96,7 @@ function checkP(p: number, op: string): void {
  * 1/(1−p) (inverted dropout, so evaluation needs no rescaling). Identity when not training.
  */
 export function dropout(x: Tensor, p = 0.5, training = true, opts: { generator?: Generator } = {}): Tensor {
+  checkKeys("dropout", opts, DROPOUT_KEYS);
   checkP(p, "dropout");
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
@@ -103,6 +109,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, opts: { generator?:
  * the rest by 1/(1−p). Shape: [N,C,H,W] or [C,H,W].
  */
 export function dropout2d(x: Tensor, p = 0.5, training = true, opts: { generator?: Generator } = {}): Tensor {
+  checkKeys("dropout2d", opts, DROPOUT2D_KEYS);
   checkP(p, "dropout2d");
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`dropout2d: expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
   if (!training || p === 0) return x;

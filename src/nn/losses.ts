@@ -7,6 +7,15 @@ import { deprecated } from "../tensor/deprecation.js";
 import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const GAUSSIAN_KL_KEYS = ["reduction"] as const;
+const BINARY_CROSS_ENTROPY_WITH_LOGITS_KEYS = ["weight", "posWeight", "reduction"] as const;
+const BINARY_CROSS_ENTROPY_KEYS = ["weight", "reduction"] as const;
+const NLL_LOSS_KEYS = ["weight", "ignoreIndex", "reduction"] as const;
+const CROSS_ENTROPY_KEYS = ["labelSmoothing", "weight", "ignoreIndex", "reduction"] as const;
+const L1_LOSS_KEYS = ["reduction"] as const;
+const MSE_LOSS_KEYS = ["reduction"] as const;
+
 /** The option keys of each class here: anything else is a misspelling. */
 const MSELOSS_KEYS = ["reduction"] as const;
 const L1LOSS_KEYS = ["reduction"] as const;
@@ -88,6 +97,7 @@ export function asFloat(target: Tensor, like: Tensor): Tensor {
 
 /** `mseLoss(pred, y, { reduction: "sum" })`: mean (or sum) of (pred − y)². Shape: input and target the same shape. */
 export function mseLoss(input: Tensor, target: Tensor, opts?: LossOptions | Reduction): Tensor {
+  checkKeys("mseLoss", opts, MSE_LOSS_KEYS);
   const { reduction = "mean" } = lossOptions("mseLoss", opts);
   sameShapeOrThrow(input, target, "mseLoss");
   return reduce(input.sub(asFloat(target, input)).square(), reduction, "mseLoss");
@@ -95,6 +105,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts?: LossOptions | Redu
 
 /** `l1Loss(pred, y)`: mean of |pred − y|. */
 export function l1Loss(input: Tensor, target: Tensor, opts?: LossOptions | Reduction): Tensor {
+  checkKeys("l1Loss", opts, L1_LOSS_KEYS);
   const { reduction = "mean" } = lossOptions("l1Loss", opts);
   sameShapeOrThrow(input, target, "l1Loss");
   return reduce(input.sub(asFloat(target, input)).abs(), reduction, "l1Loss");
@@ -200,6 +211,7 @@ function nllCore(logp: Tensor, t: Tensor, weight: Tensor | null | undefined, ign
  * Shape: input [N,C] or [N,C,d...] (or [C]); target int32 [N] or [N,d...] (or []).
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+  checkKeys("nllLoss", opts, NLL_LOSS_KEYS);
   const { x, t, kind } = classify(input, target, "nllLoss");
   if (kind !== "index") throw new Error(`nllLoss: target must be int32 class indices of shape ${fmtShape(x.shape.filter((_, i) => i !== 1))}, got ${target.dtype} ${fmtShape(target.shape)}`);
   checkWeight(opts.weight, x.shape[1], "nllLoss");
@@ -213,6 +225,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}
  * Shape: input [N,C] or [N,C,d...] (or [C]); target int32 [N] / [N,d...] (or []), or float [N,C,d...].
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  checkKeys("crossEntropy", opts, CROSS_ENTROPY_KEYS);
   const op = "crossEntropy";
   const { x, t, kind } = classify(input, target, op);
   const C = x.shape[1];
@@ -268,6 +281,7 @@ function checkUnitInterval(x: Tensor, op: string, what: string): void {
  * does (so p = 0 or 1 gives a finite loss). Shape: input and target the same shape; weight broadcasts.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  checkKeys("binaryCrossEntropy", opts, BINARY_CROSS_ENTROPY_KEYS);
   const op = "binaryCrossEntropy";
   sameShapeOrThrow(input, target, op);
   checkUnitInterval(input, op, "input probability");
@@ -305,6 +319,7 @@ const bceOp = defineOp<undefined>({
 export function binaryCrossEntropyWithLogits(
   input: Tensor, target: Tensor, opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {},
 ): Tensor {
+  checkKeys("binaryCrossEntropyWithLogits", opts, BINARY_CROSS_ENTROPY_WITH_LOGITS_KEYS);
   const op = "binaryCrossEntropyWithLogits";
   sameShapeOrThrow(input, target, op);
   const y = asFloat(target, input);
@@ -344,6 +359,7 @@ export function klDiv(input: Tensor, target: Tensor, opts?: (LossOptions<Reducti
  * size, "mean" averages over elements, "none" keeps each element's term.
  */
 export function gaussianKl(mu: Tensor, logvar: Tensor, opts?: LossOptions<Reduction | "batchmean"> | Reduction | "batchmean"): Tensor {
+  checkKeys("gaussianKl", opts, GAUSSIAN_KL_KEYS);
   const { reduction = "sum" } = lossOptions("gaussianKl", opts);
   sameShapeOrThrow(mu, logvar, "gaussianKl");
   const terms = logvar.add(1).sub(mu.square()).sub(logvar.exp()).mul(-0.5);

@@ -1,4 +1,5 @@
 /** 2-D max and average pooling (and adaptive average pooling) over [N,C,H,W]. */
+import { checkKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import type { PoolParams } from "../backend/backend.js";
@@ -7,6 +8,9 @@ import { flatten, narrow, reshape, squeeze, stack, unsqueeze } from "./shape.js"
 import { gather } from "./indexing.js";
 import { mean } from "./reduce.js";
 import { pair } from "./conv.js";
+
+/** Option keys: anything else is a misspelling (checkKeys). */
+const POOL2D_KEYS = ["stride", "padding", "dilation", "ceilMode", "countIncludePad"] as const;
 
 export type Pair = number | readonly [number, number];
 
@@ -84,6 +88,7 @@ export const maxUnpoolOp: OpDef<{ indices: Tensor; inShape: readonly number[] }>
  * With `returnIndices`, also the flat h*W+w position of each max (for maxUnpool-style uses).
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
+  checkKeys("maxPool2d", opts, POOL2D_KEYS);
   return maxPool2dWithIndices(x, kernelSize, opts).values;
 }
 
@@ -122,6 +127,7 @@ const avgUnpoolOp: OpDef<AvgAttrs> = defineOp<AvgAttrs>({
 
 /** `avgPool2d(x, 2)`: the mean of each window. x [N,C,H,W] -> [N,C,oH,oW]. */
 export function avgPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
+  checkKeys("avgPool2d", opts, POOL2D_KEYS);
   if (opts.dilation !== undefined && pair(opts.dilation, "dilation", "avgPool2d", 1).some((d) => d !== 1)) {
     throw new Error(`avgPool2d: dilation is not supported (as in PyTorch), got ${JSON.stringify(opts.dilation)}`);
   }

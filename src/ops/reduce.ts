@@ -8,8 +8,11 @@ import { detach, expand, flip, reshape, to } from "./shape.js";
 import { abs, add, div, eq, ne, exp, isfinite, log, mul, pow, sign, sqrt, square, sub, where } from "./elementwise.js";
 import { scatterAdd } from "./indexing.js";
 import { zeros } from "../tensor/creation.js";
-import { describe } from "../tensor/check.js";
+import { describe, checkKeys } from "../tensor/check.js";
 import { type ValuesIndicesTuple, valuesIndices } from "./named-tuple.js";
+
+/** Option keys: anything else is a misspelling (checkKeys). */
+const DTYPE_KEYS = ["dtype"] as const;
 
 type Dims = number | readonly number[];
 
@@ -336,6 +339,7 @@ function as1d<R extends Tensor | ValuesIndices>(x: Tensor, dim: number | undefin
 
 /** `x.softmax(-1)`: exp(x) / sum(exp(x)) along dim, computed stably (max-shifted). */
 export function softmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  checkKeys("softmax", opts, DTYPE_KEYS);
   if (opts.dtype !== undefined) return softmax(to(x, opts.dtype), dim);
   const r = as1d(x, dim, "softmax", (v, d) => softmax(v, d));
   if (r) return r;
@@ -345,6 +349,7 @@ export function softmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): T
 
 /** `x.logSoftmax(-1)`: log(softmax(x)) without the overflow of computing it that way. */
 export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  checkKeys("logSoftmax", opts, DTYPE_KEYS);
   if (opts.dtype !== undefined) return logSoftmax(to(x, opts.dtype), dim);
   const r = as1d(x, dim, "logSoftmax", (v, d) => logSoftmax(v, d));
   if (r) return r;

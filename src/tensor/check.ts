@@ -80,7 +80,9 @@ export function checkOptions<T extends object>(fn: string, v: T | undefined, exa
  *
  * @example checkKeys("Transformer", opts, ["dModel", "nhead"]) // { nHeads: 4 } -> ... did you mean 'nhead'?
  */
-export function checkKeys(fn: string, opts: object, keys: readonly string[]): void {
+export function checkKeys(fn: string, opts: unknown, keys: readonly string[]): void {
+  // Not an object (undefined, a legacy positional form like a reduction string): other checks judge it.
+  if (opts === null || typeof opts !== "object") return;
   for (const k in opts) {
     if (!keys.includes(k) && (opts as Record<string, unknown>)[k] !== undefined) throw unknownKeyError(fn, k, keys);
   }

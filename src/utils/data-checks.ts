@@ -14,8 +14,13 @@
  * if (!r.ok) console.log(r.message);
  * ```
  */
+import { checkKeys } from "../tensor/check.js";
 import { Tensor, noGrad } from "../core.js";
 import type { Diagnosis } from "./diagnostics.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const BATCH_HOMOGENEITY_CHECK_KEYS = ["margin"] as const;
+const FLIP_ALIGNMENT_PROBE_KEYS = ["targetKey", "tol"] as const;
 
 /** The result of `flipAlignmentProbe`. */
 export interface FlipAlignmentReport extends Diagnosis {
@@ -47,6 +52,7 @@ function same(a: Tensor, b: Tensor, tol: number): boolean {
 export function flipAlignmentProbe<S extends { image: Tensor }>(
   transform: (sample: S) => S, samples: readonly S[], opts: { targetKey?: string; tol?: number } = {},
 ): FlipAlignmentReport {
+  checkKeys("flipAlignmentProbe", opts, FLIP_ALIGNMENT_PROBE_KEYS);
   if (samples.length === 0) throw new Error("flipAlignmentProbe: got no samples; pass a few (e.g. 32) samples of the dataset");
   const tol = opts.tol ?? 1e-6;
   const keyOf = (s: S): string => {
@@ -105,6 +111,7 @@ export interface BatchHomogeneityReport extends Diagnosis {
  * @example batchHomogeneityCheck([["day","day"],["night","night"]]).ok // false
  */
 export function batchHomogeneityCheck(batches: readonly (readonly (string | number)[])[], opts: { margin?: number } = {}): BatchHomogeneityReport {
+  checkKeys("batchHomogeneityCheck", opts, BATCH_HOMOGENEITY_CHECK_KEYS);
   const full = batches.filter((b) => b.length > 1);
   if (full.length === 0) throw new Error("batchHomogeneityCheck: needs batches of at least 2 samples each; got none");
   const margin = opts.margin ?? 0.25;

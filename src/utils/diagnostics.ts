@@ -11,10 +11,20 @@
  * if (!r.ok) console.log(r.message);
  * ```
  */
+import { checkKeys } from "../tensor/check.js";
 import { Generator, Tensor, noGrad, randn } from "../core.js";
 import * as nn from "../nn/index.js";
 import { histogram, type HistogramData } from "./report.js";
 import { fmtNum, sparkline } from "./plot.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const DEEP_STACK_KEYS = ["depth", "width", "activation", "init", "generator"] as const;
+const INIT_REPORT_KEYS = ["shrinkRatio", "perLayerShrink", "generator"] as const;
+const CHECKED_CROSS_ENTROPY_KEYS = ["labelSmoothing", "weight", "ignoreIndex", "reduction", "warn", "always"] as const;
+const CHECK_PROBABILITIES_FOR_LOG_KEYS = ["dim"] as const;
+const CHECK_LOGITS_FOR_CROSS_ENTROPY_KEYS = ["dim"] as const;
+const WEIGHT_STATS_REPORT_KEYS = ["nearZeroFactor", "collapseFraction", "bins"] as const;
+const GRADIENT_FLOW_REPORT_KEYS = ["vanishRatio", "explodeNorm"] as const;
 
 /** What every diagnostic returns besides its numbers. */
 export interface Diagnosis {
@@ -206,6 +216,7 @@ export interface GradientFlowOptions {
  * @example loss.backward(); console.log(gradientFlowReport(model).message);
  */
 export function gradientFlowReport(model: nn.AnyModule, opts: GradientFlowOptions = {}): GradientFlowReport {
+  checkKeys("gradientFlowReport", opts, GRADIENT_FLOW_REPORT_KEYS);
   const vanishRatio = opts.vanishRatio ?? 1e-2;
   const explodeNorm = opts.explodeNorm ?? 1e3;
   const entries: GradientFlowEntry[] = [];
@@ -328,6 +339,7 @@ const COLLAPSE_ADVICE = [
  * @example console.log(weightStatsReport(model).message)
  */
 export function weightStatsReport(model: nn.AnyModule, opts: WeightStatsOptions = {}): WeightStatsReport {
+  checkKeys("weightStatsReport", opts, WEIGHT_STATS_REPORT_KEYS);
   const layers = [...model.namedParameters()].filter(([, p]) => p.ndim >= 2).map(([n, p]) => weightStats(n, p, opts));
   const flagged = layers.filter((l) => l.flagged).map((l) => l.name);
   const table = layers.map((l) => `  ${l.flagged ? "✗" : "✓"} ${l.name}: std ${fmtNum(l.std)}, max |w| ${fmtNum(l.absMax)}, ${pct(l.fractionNearZero)} within ±${fmtNum(l.nearZeroThreshold)} of 0`);
@@ -477,6 +489,7 @@ function inspectScores(input: Tensor, dim: number, op: string): Omit<ScoreCheck,
  * @example checkLogitsForCrossEntropy(model.call(x)).ok
  */
 export function checkLogitsForCrossEntropy(input: Tensor, opts: { dim?: number } = {}): ScoreCheck {
+  checkKeys("checkLogitsForCrossEntropy", opts, CHECK_LOGITS_FOR_CROSS_ENTROPY_KEYS);
   const s = inspectScores(input, opts.dim ?? 1, "checkLogitsForCrossEntropy");
   const range = `values in [${fmtNum(s.min)}, ${fmtNum(s.max)}], class sums in [${fmtNum(s.rowSumMin)}, ${fmtNum(s.rowSumMax)}]`;
   let message: string;
@@ -507,6 +520,7 @@ export function checkLogitsForCrossEntropy(input: Tensor, opts: { dim?: number }
  * @example checkProbabilitiesForLog(tensor([[-1.0, -1.3, -1.3]])).message
  */
 export function checkProbabilitiesForLog(input: Tensor, opts: { dim?: number } = {}): ScoreCheck {
+  checkKeys("checkProbabilitiesForLog", opts, CHECK_PROBABILITIES_FOR_LOG_KEYS);
   const s = inspectScores(input, opts.dim ?? 1, "checkProbabilitiesForLog");
   const ok = s.kind === "probabilities";
   const range = `values in [${fmtNum(s.min)}, ${fmtNum(s.max)}], class sums in [${fmtNum(s.rowSumMin)}, ${fmtNum(s.rowSumMax)}]`;
@@ -535,6 +549,7 @@ export function checkedCrossEntropy(
   target: Tensor,
   opts: nn.CrossEntropyOptions & { warn?: (message: string) => void; always?: boolean } = {},
 ): Tensor {
+  checkKeys("checkedCrossEntropy", opts, CHECKED_CROSS_ENTROPY_KEYS);
   const { warn, always, ...ce } = opts;
   if (always || !warnedCheckedCrossEntropy) {
     const c = checkLogitsForCrossEntropy(input);
@@ -599,6 +614,7 @@ function stdOf(t: Tensor): { std: number; mean: number } {
  * @example console.log(initReport(deepStack({ activation: "sigmoid", init: "kaiming" }), randn([256, 128])).message)
  */
 export function initReport(model: nn.AnyModule, batch: Tensor, opts: { shrinkRatio?: number; perLayerShrink?: number; generator?: Generator } = {}): InitReport {
+  checkKeys("initReport", opts, INIT_REPORT_KEYS);
   const shrinkRatio = opts.shrinkRatio ?? 0.1;
   // Between two hidden layers a matched init keeps the gradient's scale (factor ≈ 1); losing half of it
   // per layer is what compounds into vanishing gradients in a deeper stack, so it is flagged even in a
@@ -696,6 +712,7 @@ export type StackInit = "kaiming" | "xavier" | "small" | "default";
  * init.
  */
 export function deepStack(opts: { depth?: number; width?: number; activation?: StackActivation; init?: StackInit; generator?: Generator } = {}): nn.Sequential {
+  checkKeys("deepStack", opts, DEEP_STACK_KEYS);
   const depth = opts.depth ?? 10;
   const width = opts.width ?? 128;
   const act = opts.activation ?? "relu";

@@ -3,7 +3,11 @@
  * inline SVG, no scripts, no fonts or images fetched from anywhere, so it opens from a file, an
  * e-mail attachment or a CI artifact years later. Pure string building: runs in Node and browsers.
  */
+import { checkKeys } from "../tensor/check.js";
 import { pngDataUrl } from "./png.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const RENDER_REPORT_KEYS = ["imageMode", "pixelScale", "maxRidges"] as const;
 
 export interface Curve {
   /** One value per epoch (x = 1, 2, ...). NaN/Infinity (a diverged run) leave a gap. */
@@ -440,6 +444,7 @@ footer{margin-top:48px;color:var(--muted);font-size:12px;border-top:1px solid va
  * @example await atomicWriteFile("report.html", renderReport({ title: "MNIST MLP", curves: { loss: { train: [0.9, 0.4], test: [0.5, 0.45] } } }));
  */
 export function renderReport(data: ReportData, options: ReportOptions = {}): string {
+  checkKeys("renderReport", options, RENDER_REPORT_KEYS);
   const imageMode = options.imageMode ?? "png";
   const scale = options.pixelScale ?? 3;
   const maxRidges = options.maxRidges ?? 12;

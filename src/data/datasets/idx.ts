@@ -3,7 +3,13 @@
  * code, number of dims), the dims as big-endian int32, then the values, big-endian. Files ending
  * in .gz are gunzipped (Node.js, via node:zlib).
  */
+import { checkKeys } from "../../tensor/check.js";
 import { Tensor, type DType, type TypedArray } from "../../core.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const READ_IDX_KEYS = ["maxBytes"] as const;
+const LOAD_IDX_IMAGES_KEYS = ["maxBytes"] as const;
+const LOAD_IDX_FILE_KEYS = ["maxBytes"] as const;
 
 const TYPES: Record<number, { name: string; bytes: number; dtype: DType; read: (v: DataView, at: number) => number }> = {
   0x08: { name: "ubyte", bytes: 1, dtype: "int32", read: (v, at) => v.getUint8(at) },
@@ -51,6 +57,7 @@ function gunzip(bytes: Uint8Array, source: string, maxBytes: number): Uint8Array
  * ```
  */
 export function readIdx(input: Uint8Array | ArrayBuffer, source = "IDX data", opts: IdxReadOptions = {}): Tensor {
+  checkKeys("readIdx", opts, READ_IDX_KEYS);
   if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
     const got = input === null ? "null" : typeof input === "object" ? ((input as object).constructor?.name ?? "an object") : typeof input;
     throw new Error(`readIdx: ${source}: expected the file's bytes as a Uint8Array or ArrayBuffer, got ${got}`);
@@ -98,6 +105,7 @@ export function readIdx(input: Uint8Array | ArrayBuffer, source = "IDX data", op
  * ```
  */
 export async function loadIdxFile(path: string, opts: IdxReadOptions = {}): Promise<Tensor> {
+  checkKeys("loadIdxFile", opts, LOAD_IDX_FILE_KEYS);
   if (typeof path !== "string") throw new Error(`loadIdxFile: expected a file path string, got ${path === null ? "null" : typeof path}`);
   const fs = typeof process !== "undefined" ? process.getBuiltinModule?.("node:fs") : undefined;
   if (!fs) throw new Error(`loadIdxFile: reading ${path} needs the file system of Node.js >= 20.16; elsewhere fetch the bytes and call readIdx`);
@@ -123,6 +131,7 @@ export async function loadIdxFile(path: string, opts: IdxReadOptions = {}): Prom
  * ```
  */
 export async function loadIdxImages(imagesPath: string, labelsPath: string, opts: IdxReadOptions = {}): Promise<{ images: Tensor; labels: Tensor }> {
+  checkKeys("loadIdxImages", opts, LOAD_IDX_IMAGES_KEYS);
   const [imgs, labels] = await Promise.all([loadIdxFile(imagesPath, opts), loadIdxFile(labelsPath, opts)]);
   if (imgs.ndim !== 3) throw new Error(`loadIdxImages: ${imagesPath} has shape [${imgs.shape.join(",")}], expected [N, H, W] images`);
   if (labels.ndim !== 1) throw new Error(`loadIdxImages: ${labelsPath} has shape [${labels.shape.join(",")}], expected [N] labels`);

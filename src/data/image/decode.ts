@@ -4,8 +4,12 @@
  * library turns it into pixels; the reasons for this pair of libraries, with the measurements, are
  * in docs/data.md. The packages are loaded on first use, so importing deeptype does not load them.
  */
+import { checkKeys } from "../../tensor/check.js";
 import type { RawImage } from "../transforms/tensor.js";
 import { type InflateCheck, fflateInflateCheck, validateImage, zlibInflateCheck } from "./validate.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const DECODE_IMAGE_KEYS = ["mode", "keep16Bit", "maxPixels", "maxBytes", "source"] as const;
 
 /** Channel layout of a decoded image: "RGB" (default, like torchvision's loader), "L" (grey) or "RGBA". */
 export type ColorMode = "RGB" | "L" | "RGBA";
@@ -261,6 +265,7 @@ export function prepareDecode(who: string, bytes: unknown, opts: DecodeOptions &
  * ```
  */
 export function decodeImage(bytes: Uint8Array, opts: DecodeOptions & { source?: string } = {}): RawImage {
+  checkKeys("decodeImage", opts, DECODE_IMAGE_KEYS);
   const { format, source, maxPixels } = prepareDecode("decodeImage", bytes, opts);
   let px: DecodedPixels;
   try {

@@ -13,11 +13,16 @@
  *
  * Pure (no Node imports): `toOnnxBytes` runs in browsers; `exportOnnx` (Node) writes the file.
  */
+import { checkKeys } from "../../tensor/check.js";
 import { Tensor, cat, isFloating, narrow, noGrad, withOpTracer } from "../../core.js";
 import { encodeOnnxModel, ONNX_DTYPE, ATTR_TYPE, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from "./schema.js";
 import { encodeHalf } from "../../tensor/half.js";
 import { BROADCASTING, EMITTERS, type AttrValue, type Emit, type ValueType } from "./ops.js";
 import { patchRecurrent, type TraceControl } from "./recurrent.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const BUILD_ONNX_MODEL_KEYS = ["opsetVersion", "inputNames", "outputNames", "dynamicAxes", "graphName"] as const;
+const TO_ONNX_BYTES_KEYS = ["opsetVersion", "inputNames", "outputNames", "dynamicAxes", "graphName"] as const;
 
 /** What the exporter needs of a model: an nn.Module satisfies it (io does not import nn). */
 export interface TraceableModule {
@@ -65,11 +70,13 @@ function irVersionFor(opset: number): number {
  * @example const bytes = io.toOnnxBytes(model, [randn([1, 1, 28, 28])], { inputNames: ["image"], dynamicAxes: { image: [0] } });
  */
 export function toOnnxBytes(model: TraceableModule, exampleInputs: Tensor | readonly Tensor[], opts: OnnxExportOptions = {}): Uint8Array {
+  checkKeys("toOnnxBytes", opts, TO_ONNX_BYTES_KEYS);
   return encodeOnnxModel(buildOnnxModel(model, exampleInputs, opts));
 }
 
 /** The ONNX model as a plain object (what `toOnnxBytes` encodes); tests and tools inspect it. */
 export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | readonly Tensor[], opts: OnnxExportOptions = {}): OnnxModel {
+  checkKeys("buildOnnxModel", opts, BUILD_ONNX_MODEL_KEYS);
   const where = "exportOnnx";
   if (!model || typeof model.call !== "function" || typeof model.namedParameters !== "function") {
     throw new Error(`${where}: expected an nn.Module, got ${model === null ? "null" : typeof model}`);

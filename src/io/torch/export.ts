@@ -5,6 +5,7 @@
  * data.safetensors. deeptype cannot translate a custom `forward` to Python, so only models made of
  * nn.Sequential and the library's layers export; anything else is an error saying what to do.
  */
+import { checkKeys } from "../../tensor/check.js";
 import path from "node:path";
 import fs from "node:fs";
 import type { Tensor } from "../../core.js";
@@ -13,6 +14,9 @@ import { saveWeights, toRecord } from "../checkpoint.js";
 import { saveSafetensors } from "../files.js";
 import { modelPy, TRAIN_DDP_PY } from "./python.js";
 import { describeModule, pytorchModuleSource, type DescribableModule } from "./describe.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const EXPORT_PYTORCH_KEYS = ["data", "description"] as const;
 
 export { pytorchModuleSource, type DescribableModule };
 
@@ -31,6 +35,7 @@ export interface PytorchExportOptions {
  * @example await exportPytorch(model, "out/", { data: { inputs: xs, targets: ys } }); // then: python3 out/train_ddp.py --spawn 2
  */
 export async function exportPytorch(model: DescribableModule, dir: string, opts: PytorchExportOptions = {}): Promise<string[]> {
+  checkKeys("exportPytorch", opts, EXPORT_PYTORCH_KEYS);
   const source = describeModule(model);
   fs.mkdirSync(dir, { recursive: true });
   const files: string[] = [];

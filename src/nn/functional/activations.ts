@@ -17,8 +17,12 @@ import {
   Tensor, isFloating, rand, where, exp, log1p, tanh, sigmoid, abs, minimum, maximum, isfinite, elu, leakyRelu, softmax,
   type DType, type Generator,
 } from "../../core.js";
-import { describe } from "../../tensor/check.js";
+import { describe, checkKeys } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const SOFTMIN_KEYS = ["dtype"] as const;
+const RRELU_KEYS = ["generator"] as const;
 
 /** A finite number argument, or an Error naming the function and the fix. */
 export function checkNumber(v: unknown, fn: string, name: string): number {
@@ -185,6 +189,7 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
  * [lower, upper] per element when training, and is (lower + upper)/2 otherwise.
  */
 export function rrelu(x: Tensor, lower = 1 / 8, upper = 1 / 3, training = false, opts: { generator?: Generator } = {}): Tensor {
+  checkKeys("rrelu", opts, RRELU_KEYS);
   checkFloat(x, "rrelu");
   checkNumber(lower, "rrelu", "lower");
   checkNumber(upper, "rrelu", "upper");
@@ -197,6 +202,7 @@ export function rrelu(x: Tensor, lower = 1 / 8, upper = 1 / 3, training = false,
 
 /** `softmin(x, 1)`: softmax(−x), along `dim`. */
 export function softmin(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  checkKeys("softmin", opts, SOFTMIN_KEYS);
   checkFloat(x, "softmin");
   if (dim === undefined) throw new Error("softmin: give the dim to normalise along (e.g. softmin(x, 1)); PyTorch's implicit dim is deprecated");
   return softmax(opts.dtype ? x.to(opts.dtype).neg() : x.neg(), dim);

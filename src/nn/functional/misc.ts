@@ -7,8 +7,12 @@
  * ```
  */
 import { Tensor, isFloating, convTranspose2d, indexSelect, indexAdd, gather, zeros, tensor, oneHot as oneHotOp, where } from "../../core.js";
-import { describe } from "../../tensor/check.js";
+import { describe, checkKeys } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const EMBEDDING_BAG_KEYS = ["mode", "perSampleWeights", "includeLastOffset", "paddingIdx"] as const;
+const CONV_TRANSPOSE1D_KEYS = ["stride", "padding", "outputPadding", "groups", "dilation"] as const;
 
 function checkTensor(x: unknown, fn: string, name: string): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`${fn}: ${name} must be a Tensor, got ${describe(x)}`);
@@ -24,6 +28,7 @@ export interface ConvTranspose1dOptions { stride?: number; padding?: number; out
  * Lout = (L−1)·stride − 2·padding + dilation·(k−1) + outputPadding + 1.
  */
 export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose1dOptions = {}): Tensor {
+  checkKeys("convTranspose1d", opts, CONV_TRANSPOSE1D_KEYS);
   const fn = "convTranspose1d";
   checkTensor(input, fn, "input");
   checkTensor(weight, fn, "weight");
@@ -86,6 +91,7 @@ export interface EmbeddingBagOptions {
  * Shape: -> [B, D].
  */
 export function embeddingBag(input: Tensor, weight: Tensor, offsets: Tensor | null = null, opts: EmbeddingBagOptions = {}): Tensor {
+  checkKeys("embeddingBag", opts, EMBEDDING_BAG_KEYS);
   const fn = "embeddingBag";
   checkTensor(input, fn, "input");
   checkTensor(weight, fn, "weight");

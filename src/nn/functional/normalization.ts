@@ -9,10 +9,14 @@
  * ```
  */
 import { Tensor, noGrad, norm, clampMin, broadcastTo, zeros, cat } from "../../core.js";
-import { describe } from "../../tensor/check.js";
+import { describe, checkKeys } from "../../tensor/check.js";
 import { broadcastShapes } from "../../tensor/shape.js";
 import { fmtShape } from "../module.js";
 import { checkNumber } from "./activations.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const INSTANCE_NORM_KEYS = ["runningMean", "runningVar", "weight", "bias", "useInputStats", "momentum", "eps"] as const;
+const PAIRWISE_DISTANCE_KEYS = ["p", "eps", "keepdim"] as const;
 
 function checkTensor(x: unknown, fn: string, name = "input"): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`${fn}: ${name} must be a Tensor, got ${describe(x)}`);
@@ -77,6 +81,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
  * Shape: [N, D], [N, D] -> [N] (or [N, 1] with keepdim).
  */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, opts: { p?: number; eps?: number; keepdim?: boolean } = {}): Tensor {
+  checkKeys("pairwiseDistance", opts, PAIRWISE_DISTANCE_KEYS);
   const fn = "pairwiseDistance";
   checkTensor(x1, fn, "x1");
   checkTensor(x2, fn, "x2");
@@ -105,6 +110,7 @@ export interface InstanceNormOptions {
  * Shape: [N, C, *] -> the same.
  */
 export function instanceNorm(x: Tensor, opts: InstanceNormOptions = {}): Tensor {
+  checkKeys("instanceNorm", opts, INSTANCE_NORM_KEYS);
   const fn = "instanceNorm";
   checkTensor(x, fn);
   if (x.ndim < 3) throw new Error(`${fn}: expected input [N, C, ...] with at least one spatial dim, got ${fmtShape(x.shape)}`);

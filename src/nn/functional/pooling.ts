@@ -11,8 +11,13 @@
  * ```
  */
 import { Tensor, isFloating, maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, gather, tensor } from "../../core.js";
-import { describe } from "../../tensor/check.js";
+import { describe, checkKeys } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const AVG_POOL1D_KEYS = ["stride", "padding", "ceilMode", "countIncludePad"] as const;
+const MAX_POOL1D_WITH_INDICES_KEYS = ["stride", "padding", "dilation", "ceilMode"] as const;
+const MAX_POOL1D_KEYS = ["stride", "padding", "dilation", "ceilMode"] as const;
 
 /** Options of `maxPool1d` (PyTorch's positional order after kernelSize: stride, padding, dilation, ceilMode). */
 export interface MaxPool1dOptions { stride?: number | null; padding?: number; dilation?: number; ceilMode?: boolean }
@@ -36,12 +41,14 @@ function asImage(x: Tensor, fn: string): [Tensor, (y: Tensor) => Tensor] {
 
 /** `maxPool1d(x, 3, { stride: 2 })`: the maximum of each window. Shape: [N, C, L] -> [N, C, Lout]. */
 export function maxPool1d(x: Tensor, kernelSize: number, opts: MaxPool1dOptions = {}): Tensor {
+  checkKeys("maxPool1d", opts, MAX_POOL1D_KEYS);
   const [img, back] = asImage(x, "maxPool1d");
   return back(maxPool2d(img, [1, int1(kernelSize, "maxPool1d", "kernelSize", 1)], pool2dOpts(opts, "maxPool1d")));
 }
 
 /** `maxPool1dWithIndices(x, 2)`: maxPool1d's values and the position of each maximum along L (int32). */
 export function maxPool1dWithIndices(x: Tensor, kernelSize: number, opts: MaxPool1dOptions = {}): { values: Tensor; indices: Tensor } {
+  checkKeys("maxPool1dWithIndices", opts, MAX_POOL1D_WITH_INDICES_KEYS);
   const [img, back] = asImage(x, "maxPool1d");
   const r = maxPool2dWithIndices(img, [1, int1(kernelSize, "maxPool1d", "kernelSize", 1)], pool2dOpts(opts, "maxPool1d"));
   return { values: back(r.values), indices: back(r.indices) };
@@ -59,6 +66,7 @@ function pool2dOpts(opts: MaxPool1dOptions & AvgPool1dOptions, fn: string) {
 
 /** `avgPool1d(x, 3, { stride: 2 })`: the mean of each window. Shape: [N, C, L] -> [N, C, Lout]. */
 export function avgPool1d(x: Tensor, kernelSize: number, opts: AvgPool1dOptions = {}): Tensor {
+  checkKeys("avgPool1d", opts, AVG_POOL1D_KEYS);
   const [img, back] = asImage(x, "avgPool1d");
   const k = int1(kernelSize, "avgPool1d", "kernelSize", 1);
   const stride = opts.stride === undefined || opts.stride === null ? k : int1(opts.stride, "avgPool1d", "stride", 1);

@@ -11,8 +11,14 @@
  * ```
  */
 import { Tensor, pad as padOp, indexSelect, indexAdd, zeros, tensor, type PadMode } from "../../core.js";
-import { describe } from "../../tensor/check.js";
+import { describe, checkKeys } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
+
+/** Option keys: anything else is a misspelling (checkKeys). */
+const UNFOLD_KEYS = ["dilation", "padding", "stride"] as const;
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const FOLD_KEYS = ["dilation", "padding", "stride"] as const;
 
 /**
  * `pad(x, [1, 1, 2, 0], "reflect")`: PyTorch's F.pad. Pads are given for the last dim first (left,
@@ -110,6 +116,7 @@ function im2col(fn: string, h: number, w: number, kernelSize: Pair, o: UnfoldOpt
  * Shape: [N, C, H, W] (or [C, H, W]) -> [N, C·kh·kw, L], L the number of blocks.
  */
 export function unfold(x: Tensor, kernelSize: Pair, opts: UnfoldOptions = {}): Tensor {
+  checkKeys("unfold", opts, UNFOLD_KEYS);
   const fn = "unfold";
   if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${fn}: expected input [N, C, H, W] or [C, H, W], got ${fmtShape(x.shape)}`);
@@ -127,6 +134,7 @@ export function unfold(x: Tensor, kernelSize: Pair, opts: UnfoldOptions = {}): T
  * block of an [H, W] image (overlaps add up). Shape: [N, C·kh·kw, L] (or [C·kh·kw, L]) -> [N, C, H, W].
  */
 export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, opts: UnfoldOptions = {}): Tensor {
+  checkKeys("fold", opts, FOLD_KEYS);
   const fn = "fold";
   if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
   if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${fn}: expected input [N, C·kh·kw, L] or [C·kh·kw, L], got ${fmtShape(x.shape)}`);

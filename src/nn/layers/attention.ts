@@ -9,12 +9,16 @@
  * - `scaledDotProductAttention`: `true` = this position TAKES PART in attention (PyTorch 2's
  *   `F.scaled_dot_product_attention`); a float mask is added.
  */
+import { checkKeys } from "../../tensor/check.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, isFloating, zeros, full, triu, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, fmtShape } from "../module.js";
 import { dropout as dropoutFn, linear } from "../functional.js";
 import { xavierUniform_, zeros_ } from "../init.js";
 import { Linear, checkCount } from "./linear.js";
+
+/** The option keys of the functions here: anything else is a misspelling (checkKeys). */
+const SCALED_DOT_PRODUCT_ATTENTION_KEYS = ["attnMask", "dropoutP", "isCausal", "scale", "generator"] as const;
 
 /** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
 const MULTIHEAD_ATTENTION_KEYS = ["dropout", "bias", "batchFirst", "kdim", "vdim", "dtype", "generator"] as const;
@@ -45,6 +49,7 @@ export interface SdpaOptions {
  * Shape: q [..., L, E], k [..., S, E], v [..., S, Ev] -> [..., L, Ev] (leading dims broadcast).
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: SdpaOptions = {}): Tensor {
+  checkKeys("scaledDotProductAttention", opts, SCALED_DOT_PRODUCT_ATTENTION_KEYS);
   const op = "scaledDotProductAttention";
   checkQkv(q, k, v, op);
   if (opts.attnMask && opts.isCausal) throw new Error(`${op}: give either attnMask or isCausal, not both (isCausal builds the causal mask itself)`);
