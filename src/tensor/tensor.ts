@@ -12,6 +12,7 @@ import type { View } from "../backend/backend.js";
 import { type DType, type TypedArray, allocate, isFloating } from "./dtype.js";
 import { contiguousStrides, fmt, isContiguous, normalizeDim, numel } from "./shape.js";
 import { formatTensor } from "./format.js";
+import { decodeHalf, halfToFloat32, isHalf, markHalfInUse } from "./half.js";
 
 /** The memory a tensor and all its views share; `version` counts in-place writes (autograd checks it). */
 export interface Storage {
@@ -66,6 +67,7 @@ export class Tensor {
     this.offset = offset;
     this.dtype = dtype;
     this.base = base;
+    if (isHalf(dtype)) markHalfInUse();
     // PyTorch: every tensor made inside inferenceMode, and every view of one, is an inference tensor.
     this.inference = isInferenceMode() || (base !== null && base.inference);
   }
@@ -235,11 +237,29 @@ export class Tensor {
   /** The value of a one-element tensor as a JavaScript number. */
   item(): number {
     if (this.numel() !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape ${fmt(this.shape)}`);
-    return this.storage.data[this.offset];
+    const v = this.storage.data[this.offset];
+    return isHalf(this.dtype) ? decodeHalf(v, this.dtype) : v;
   }
 
-  /** A contiguous copy of the elements, as a typed array of this dtype. */
+  /**
+   * A contiguous copy of the elements, as a typed array of this dtype; float16 and bfloat16 (which
+   * JavaScript has no array for) give their values as a Float32Array, exactly (`bits()` gives the patterns).
+   */
   data(): TypedArray {
+    if (isHalf(this.dtype)) return halfToFloat32(this.bits(), this.dtype);
+    return this.rawData();
+  }
+
+  /**
+   * The 16-bit patterns of a float16/bfloat16 tensor, contiguous (what safetensors F16/BF16 store).
+   * @example tensor([1], { dtype: "float16" }).bits() // Uint16Array [0x3c00]
+   */
+  bits(): Uint16Array {
+    if (!isHalf(this.dtype)) throw new Error(`bits: only float16 and bfloat16 tensors are stored as 16-bit patterns, this one is ${this.dtype}; use data()`);
+    return this.rawData() as Uint16Array;
+  }
+
+  private rawData(): TypedArray {
     const n = this.numel();
     const out = allocate(this.dtype, n);
     if (this.isContiguous()) {
