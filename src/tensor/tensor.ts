@@ -19,6 +19,9 @@ export interface Storage {
   version: number;
 }
 
+/** Whether each storage was allocated inside inferenceMode (see the Tensor constructor). */
+const inferenceStorage = new WeakMap<Storage, boolean>();
+
 /** A value that can stand where a tensor is expected; numbers and booleans act as 0-d tensors. */
 export type TensorLike = Tensor | number | boolean;
 
@@ -53,8 +56,12 @@ export class Tensor {
     this.offset = offset;
     this.dtype = dtype;
     this.base = base;
-    // PyTorch: every tensor made inside inferenceMode, and every view of one, is an inference tensor.
-    this.inference = isInferenceMode() || (base !== null && base.inference);
+    // PyTorch: a tensor whose memory was allocated inside inferenceMode is an inference tensor, and so is
+    // every tensor sharing that memory (views, detach); a view of a normal tensor stays normal, even when
+    // taken inside inferenceMode. The first tensor made on a storage decides for it.
+    let inf = inferenceStorage.get(storage);
+    if (inf === undefined) inferenceStorage.set(storage, (inf = isInferenceMode() && base === null));
+    this.inference = inf;
   }
 
   /** The graph node that produced this tensor; null for leaves. */
