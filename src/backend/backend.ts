@@ -160,10 +160,18 @@ export interface Backend {
    * unary("relu") and maxPool2d run in turn.
    */
   conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void;
+  /**
+   * conv2dReluPool's backward without create-graph: gp (the gradient at its output, ReLU mask
+   * applied) is routed through `indices` to the conv's shape `convShape` as maxPool2dBackward does
+   * (indices null: gp already has that shape), then gx = conv2dBackwardInput and gw =
+   * conv2dBackwardWeight of it (either null when not needed). Must equal those kernels run in turn;
+   * a backend may keep the routed gradient in its own memory between them.
+   */
+  conv2dReluPoolBackward(gp: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, p: ConvParams, convShape: readonly number[]): void;
 
   /** x [N,C,H,W] -> out [N,C,oH,oW] and indices (int32, flat h*W+w in the input plane). */
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void;
-  /** out [N,C,H,W] (contiguous, zero-filled by the caller) gets gy scattered through indices. */
+  /** out [N,C,H,W] (contiguous) = gy scattered (summed) through indices, zeros where no index points. */
   maxPool2dBackward(gy: View, indices: View, out: View): void;
   avgPool2d(x: View, out: View, p: PoolParams): void;
   avgPool2dBackward(gy: View, out: View, p: PoolParams): void;

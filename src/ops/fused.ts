@@ -6,6 +6,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { PoolParams } from "../backend/backend.js";
 import { type OpDef, apply, backend, defineOp } from "./op.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { type Conv2dOptions, type ConvAttrs, convInputGradOp, convWeightGradOp, prepareConv2d } from "./conv.js";
 import { type Pair, type Pool2dOptions, maxUnpoolOp, poolParams } from "./pool.js";
 import { gt, where } from "./elementwise.js";
@@ -33,14 +34,25 @@ const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
   },
   // ReLU's gradient mask is read off the (pooled) output: a pooled value is the ReLU of the conv
   // output at its argmax, so out > 0 is exactly where ReLU passes the gradient through.
+  // The bias gradient is summed from the pooled gradient: routing to the argmax moves each value
+  // without changing a plane's sum, and the pooled tensor is a quarter of the conv-sized one.
   backward: (g, { inputs, output, needsInputGrad: [nx, nw, nb], attrs }) => {
-    let gy = where(gt(output, 0), g, 0);
-    if (attrs.pool) gy = apply(maxUnpoolOp, [gy], { indices: attrs.indices!, inShape: attrs.convShape });
+    const gm = where(gt(output, 0), g, 0);
+    const gb = nb ? sum(gm, [0, 2, 3]) : null;
+    const [x, w] = inputs;
+    if (!isGradEnabled()) {
+      // No graph to record (no createGraph): one backend call, which may keep the conv-sized
+      // gradient in its own memory for both conv gradients.
+      const gx = nx ? Tensor.empty(x.shape, x.dtype) : null, gw = nw ? Tensor.empty(w.shape, w.dtype) : null;
+      backend().conv2dReluPoolBackward(gm.view_(), attrs.pool ? attrs.indices!.view_() : null, x.view_(), w.view_(), gx?.view_() ?? null, gw?.view_() ?? null, attrs.p, attrs.convShape);
+      return [gx, gw, gb];
+    }
+    const gy = attrs.pool ? apply(maxUnpoolOp, [gm], { indices: attrs.indices!, inShape: attrs.convShape }) : gm;
     const conv = { p: attrs.p };
     return [
-      nx ? apply(convInputGradOp, [gy, inputs[1]], { ...conv, outShape: inputs[0].shape }) : null,
-      nw ? apply(convWeightGradOp, [inputs[0], gy], { ...conv, outShape: inputs[1].shape }) : null,
-      nb ? sum(gy, [0, 2, 3]) : null,
+      nx ? apply(convInputGradOp, [gy, w], { ...conv, outShape: x.shape }) : null,
+      nw ? apply(convWeightGradOp, [x, gy], { ...conv, outShape: w.shape }) : null,
+      gb,
     ];
   },
 });

@@ -183,3 +183,20 @@ export function conv2dReluPool(
   if (!indices) throw new Error("conv2dReluPool: indices are required with pooling");
   b.maxPool2d(y, out, indices, pool);
 }
+
+/**
+ * conv2dReluPool's backward as its definition: maxPool2dBackward (when pooled), then the two conv
+ * gradients, through `b` (the js backend, or the wasm backend's fallback).
+ */
+export function conv2dReluPoolBackward(
+  b: Pick<Backend, "maxPool2dBackward" | "conv2dBackwardInput" | "conv2dBackwardWeight">, gp: View, indices: View | null, x: View, w: View,
+  gx: View | null, gw: View | null, p: ConvParams, convShape: readonly number[],
+): void {
+  let gy = gp;
+  if (indices) {
+    gy = { data: allocate(gp.dtype, numel(convShape)), dtype: gp.dtype, shape: [...convShape], strides: contiguousStrides(convShape), offset: 0 };
+    b.maxPool2dBackward(gp, indices, gy);
+  }
+  if (gw) b.conv2dBackwardWeight(x, gy, gw, p);
+  if (gx) b.conv2dBackwardInput(gy, w, gx, p);
+}

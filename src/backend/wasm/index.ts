@@ -11,7 +11,7 @@ import type {
 import { registerBackend } from "../index.js";
 import { JsBackend } from "../js/index.js";
 import { dense, offsets, writeFrom } from "../js/strided.js";
-import { conv2dReluPool as jsConv2dReluPool } from "../js/conv.js";
+import { conv2dReluPool as jsConv2dReluPool, conv2dReluPoolBackward as jsConv2dReluPoolBackward } from "../js/conv.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
@@ -129,6 +129,15 @@ class Arena {
   reset(): void {
     this.top = ARENA_BASE;
   }
+  /**
+   * Byte address of `bytes` fresh bytes congruent to `like` modulo 8: copies between the shared memory
+   * and a plain array go word by word only when both ends agree modulo 8 (V8's relaxed memmove for
+   * shared buffers), and byte by byte, about 8x slower, when they do not (a view at an odd offset).
+   */
+  allocLike(bytes: number, like: number): number {
+    const r = like & 7;
+    return r === 0 ? this.alloc(bytes) : this.alloc(bytes + 8) + r;
+  }
   /** Byte address of `bytes` fresh bytes, 64-byte aligned (a cache line; v128 loads never straddle one). */
   alloc(bytes: number): number {
     const p = this.top;
@@ -245,7 +254,7 @@ export class WasmBackend implements Backend {
     const size = v.data.BYTES_PER_ELEMENT;
     // Views of the memory are fetched after alloc: growing it detaches the old ones.
     if (span <= 2 * n + 64) {
-      const p = a.alloc(span * size);
+      const p = a.allocLike(span * size, v.data.byteOffset + lo * size);
       a.heapFor(v.data).set(v.data.subarray(lo, hi + 1) as Float32Array & Int32Array & Uint8Array, p / size);
       return { ptr: p + (v.offset - lo) * size, strides: [...v.strides] };
     }
@@ -263,7 +272,7 @@ export class WasmBackend implements Backend {
     const a = this.arena;
     const size = v.data.BYTES_PER_ELEMENT;
     if (dense(v) || n === 0) {
-      const p = a.alloc(n * size);
+      const p = a.allocLike(n * size, v.data.byteOffset + v.offset * size);
       a.heapFor(v.data).set(v.data.subarray(v.offset, v.offset + n) as Float32Array & Int32Array & Uint8Array, p / size);
       return p;
     }
@@ -282,7 +291,14 @@ export class WasmBackend implements Backend {
   /** Copies n values at byte address p back into `out` (any strides). */
   private unstage(p: number, out: View): void {
     const n = numel(out.shape);
-    const at = p / out.data.BYTES_PER_ELEMENT;
+    const size = out.data.BYTES_PER_ELEMENT;
+    if (size === 4 && n >= 256 && ((p ^ (out.data.byteOffset + out.offset * 4)) & 7) !== 0 && dense(out)) {
+      // A destination at 4 mod 8 (a view at an odd offset): realign in wasm memory first (see allocLike).
+      const q = this.arena.allocLike(n * 4, out.data.byteOffset + out.offset * 4);
+      this.run(T.unaryTask, 1, [UNARY.copy!, 1, 1, 1, n, p, 0, 0, 0, 1, q, 0, 0]);
+      p = q;
+    }
+    const at = p / size;
     const src = this.arena.heapFor(out.data).subarray(at, at + n);
     if (dense(out)) (out.data as Float32Array).set(src as Float32Array, out.offset);
     else writeFrom(out, src);
@@ -569,26 +585,58 @@ export class WasmBackend implements Backend {
   conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void {
     if (!isF32(gy, w, out) || numel(out.shape) === 0) return this.js.conv2dBackwardInput(gy, w, out, p);
     this.arena.reset();
-    const s = this.convSetup(out.shape, w.shape, gy.shape, p);
-    const pg = this.stageDense(gy), pw = this.stageDense(w);
-    const o = this.arena.alloc(numel(out.shape) * 4);
+    this.unstage(this.inputGradStaged(gy.shape, this.stageDense(gy), w, out.shape, p), out);
+  }
+
+  /** conv2dBackwardInput of the dense gy [N,O,oH,oW] at byte address pg into a fresh arena block (its address). */
+  private inputGradStaged(gyShape: readonly number[], pg: number, w: View, xShape: readonly number[], p: ConvParams): number {
+    const s = this.convSetup(xShape, w.shape, gyShape, p);
+    const pw = this.stageDense(w);
+    const o = this.arena.alloc(numel(xShape) * 4);
     const scratch = this.arena.alloc(s.stride * s.nt);
     this.run(T.conv2dBackwardInputTask, s.nt, [...s.dimsArgs, pg, pw, o, scratch, s.stride]);
-    this.unstage(o, out);
+    return o;
   }
 
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
     if (!isF32(x, gy, out) || numel(out.shape) === 0) return this.js.conv2dBackwardWeight(x, gy, out, p);
     this.arena.reset();
-    const s = this.convSetup(x.shape, out.shape, gy.shape, p);
-    const px = this.stageDense(x), pg = this.stageDense(gy);
+    this.unstage(this.weightGradStaged(x, gy.shape, this.stageDense(gy), out.shape, p), out);
+  }
+
+  /** conv2dBackwardWeight from the dense gy at byte address pg into a fresh arena block (its address). */
+  private weightGradStaged(x: View, gyShape: readonly number[], pg: number, wShape: readonly number[], p: ConvParams): number {
+    const s = this.convSetup(x.shape, wShape, gyShape, p);
+    const px = this.stageDense(x);
     const n = s.O * s.Kc;
     const partials = this.arena.alloc(n * 4 * s.nt);
     const scratch = this.arena.alloc(s.stride * s.nt);
     this.run(T.conv2dBackwardWeightTask, s.nt, [...s.dimsArgs, px, pg, partials, scratch, s.stride]);
     const result = this.arena.alloc(n * 4);
     this.run(T.sumPartialsTask, this.threads(n, PAR_ELEMENTS), [p.groups, s.og, s.Kc, s.nt, partials, result]);
-    this.unstage(result, out);
+    return result;
+  }
+
+  /**
+   * The pooled gradient is routed to the conv's shape inside the arena and both conv gradients read
+   * it from there: the conv-sized gradient is never copied out to a tensor and back in (twice).
+   */
+  conv2dReluPoolBackward(gp: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, p: ConvParams, convShape: readonly number[]): void {
+    const ok = isF32(gp, x, w) && (!gx || isF32(gx)) && (!gw || isF32(gw)) && (!indices || indices.data instanceof Int32Array) &&
+      numel(convShape) > 0 && (!gx || numel(gx.shape) > 0) && (!gw || numel(gw.shape) > 0);
+    if (!ok) return jsConv2dReluPoolBackward(this, gp, indices, x, w, gx, gw, p, convShape);
+    this.arena.reset();
+    let pg = this.stageDense(gp);
+    if (indices) {
+      const pi = this.stageDense(indices);
+      const o = this.arena.alloc(numel(convShape) * 4);
+      const planes = convShape[0] * convShape[1];
+      const nt = Math.min(planes, this.threads(numel(convShape), PAR_ELEMENTS));
+      this.run(T.maxPoolBackwardTask, nt, [planes, convShape[2], convShape[3], gp.shape[2], gp.shape[3], pg, pi, o]);
+      pg = o;
+    }
+    if (gw) this.unstage(this.weightGradStaged(x, convShape, pg, gw.shape, p), gw);
+    if (gx) this.unstage(this.inputGradStaged(convShape, pg, w, gx.shape, p), gx);
   }
 
   /**
