@@ -218,7 +218,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts?: LossO
   return reduce(input.ndim <= 1 ? perSample.reshape([]) : perSample, reduction, op);
 }
 
-/** Options of `multilabelSoftMarginLoss`/`MultilabelSoftMarginLoss`. */
+/** Options of `multilabelSoftMarginLoss`/`MultiLabelSoftMarginLoss`. */
 export interface MultilabelSoftMarginLossOptions extends LossOptions {
   /** Per-class weights [C]. */
   weight?: Tensor | null;
@@ -411,13 +411,13 @@ export class MultiMarginLoss extends Loss {
 }
 
 /**
- * Multi-label hinge loss. `new nn.MultilabelMarginLoss().call(scores, labelLists)`
+ * Multi-label hinge loss. `new nn.MultiLabelMarginLoss().call(scores, labelLists)`
  *
  * Shape: input [N, C] (or [C]), target int32 of the same shape, each row ended by −1.
  */
-export class MultilabelMarginLoss extends Loss {
+export class MultiLabelMarginLoss extends Loss {
   constructor(opts: LossOptions = {}) {
-    super(readLossOptions("MultilabelMarginLoss", opts, []).reduction);
+    super(readLossOptions("MultiLabelMarginLoss", opts, []).reduction);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return multilabelMarginLoss(input, target, { reduction: this.reduction });
@@ -425,13 +425,13 @@ export class MultilabelMarginLoss extends Loss {
 }
 
 /**
- * Multi-label logistic loss averaged over classes. `new nn.MultilabelSoftMarginLoss().call(logits, y)`
+ * Multi-label logistic loss averaged over classes. `new nn.MultiLabelSoftMarginLoss().call(logits, y)`
  *
  * Shape: input [N, C], target [N, C] of 0/1.
  */
-export class MultilabelSoftMarginLoss extends Loss {
+export class MultiLabelSoftMarginLoss extends Loss {
   constructor(opts: MultilabelSoftMarginLossOptions = {}) {
-    super(readLossOptions("MultilabelSoftMarginLoss", opts, ["weight"]).reduction);
+    super(readLossOptions("MultiLabelSoftMarginLoss", opts, ["weight"]).reduction);
     this.registerBuffer("weight", opts.weight ?? null);
   }
   get weight(): Tensor | null {

@@ -59,6 +59,9 @@ export class Tensor {
     // PyTorch: a tensor whose memory was allocated inside inferenceMode is an inference tensor, and so is
     // every tensor sharing that memory (views, detach); a view of a normal tensor stays normal, even when
     // taken inside inferenceMode. The first tensor made on a storage decides for it.
+    if (typeof storage !== "object" || storage === null) {
+      throw new Error(`new Tensor: expects a storage object { data, version } as its first argument, got ${storage === null ? "null" : typeof storage}; make tensors with tensor(), zeros() or Tensor.fromArray()`);
+    }
     let inf = inferenceStorage.get(storage);
     if (inf === undefined) inferenceStorage.set(storage, (inf = isInferenceMode() && base === null));
     this.inference = inf;
