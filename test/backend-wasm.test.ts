@@ -454,9 +454,10 @@ describe("wasm backend: convolution", () => {
 });
 
 describe("wasm backend: conv2dReluPoolBackward", () => {
-  // One call routes the pooled gradient to the conv's shape and runs both conv gradients from the
-  // arena: it must give exactly what maxPool2dBackward, conv2dBackwardWeight and conv2dBackwardInput
-  // give in turn (the same kernels), and the js backend's composition within float32 tolerance.
+  // One call applies ReLU's mask, sums the bias gradient, routes the gradient to the conv's shape
+  // and runs both conv gradients from the arena: it must give exactly what binary("reluBackward"),
+  // reduce("sum"), maxPool2dBackward, conv2dBackwardWeight and conv2dBackwardInput give in turn
+  // (the same kernels), and the js backend's composition within float32 tolerance.
   const pool2: PoolParams = { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true };
   const pool3: PoolParams = { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], countIncludePad: true };
   const cases: Array<{ x: number[]; o: number; pool: PoolParams | null }> = [
@@ -467,46 +468,56 @@ describe("wasm backend: conv2dReluPoolBackward", () => {
   ];
   const c: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
   for (const nt of THREADS) {
-    it(`equals the three kernels in turn, ${nt} thread(s)`, () => withThreads(nt, () => {
+    it(`equals the kernels in turn, ${nt} thread(s)`, () => withThreads(nt, () => {
       const g = new Generator(12);
       for (const k of cases) {
         const convShape = [k.x[0], k.o, k.x[2], k.x[3]];
         const x = randView(g, k.x), wShape = [k.o, k.x[1], 3, 3];
         for (const layout of ["contig", "offset", "perm"] as const) {
           const w = randView(g, wShape, layout);
-          let gp: View, indices: View | null = null;
+          // The op's output: ReLU'd (about half zeros, one NaN), pooled through indices.
+          let outShape = convShape, indices: View | null = null;
+          const y = randView(g, convShape);
+          for (let i = 0; i < y.data.length; i++) y.data[i] = Math.max(0, y.data[i]);
+          y.data[3] = NaN;
           if (k.pool) {
-            const [pH, pW] = [0, 1].map((d) => Math.floor((convShape[2 + d] + 2 * k.pool!.padding[d] - k.pool!.kernel[d]) / k.pool!.stride[d]) + 1);
-            const pooled = [convShape[0], convShape[1], pH, pW];
-            const y = randView(g, convShape);
-            indices = zeros(pooled, "int32");
-            wasm.maxPool2d(y, zeros(pooled), indices, k.pool);
-            gp = randView(g, pooled, layout);
-          } else gp = randView(g, convShape, layout);
+            outShape = [convShape[0], convShape[1], ...[0, 1].map((d) => Math.floor((convShape[2 + d] + 2 * k.pool!.padding[d] - k.pool!.kernel[d]) / k.pool!.stride[d]) + 1)];
+            indices = zeros(outShape, "int32");
+          }
+          const output = k.pool ? zeros(outShape) : y;
+          if (k.pool) wasm.maxPool2d(y, output, indices!, k.pool);
+          const gOut = randView(g, outShape, layout);
           const what = `x [${k.x}] o ${k.o} ${layout} pool ${JSON.stringify(k.pool?.kernel ?? null)}`;
-          const gx = zeros(k.x), gw = zeros(wShape);
-          wasm.conv2dReluPoolBackward(gp, indices, x, w, gx, gw, c, convShape);
-          let gy = gp;
+          const gx = zeros(k.x), gw = zeros(wShape), gb = zeros([k.o]);
+          wasm.conv2dReluPoolBackward(gOut, output, indices, x, w, gx, gw, gb, c, convShape);
+          const gm = zeros(outShape);
+          wasm.binary("reluBackward", output, gOut, gm);
+          const gb2 = zeros([k.o]);
+          wasm.reduce("sum", gm, [0, 2, 3], gb2);
+          let gy = gm;
           if (indices) {
             gy = zeros(convShape);
-            wasm.maxPool2dBackward(gp, indices, gy);
+            wasm.maxPool2dBackward(gm, indices, gy);
           }
           const gx2 = zeros(k.x), gw2 = zeros(wShape);
           wasm.conv2dBackwardInput(gy, w, gx2, c);
           wasm.conv2dBackwardWeight(x, gy, gw2, c);
           assertBitwise(gx.data, gx2.data, `gx ${what}`);
           assertBitwise(gw.data, gw2.data, `gw ${what}`);
-          const gx3 = zeros(k.x), gw3 = zeros(wShape);
-          js.conv2dReluPoolBackward(gp, indices, x, w, gx3, gw3, c, convShape);
+          assertBitwise(gb.data, gb2.data, `gb ${what}`);
+          const gx3 = zeros(k.x), gw3 = zeros(wShape), gb3 = zeros([k.o]);
+          js.conv2dReluPoolBackward(gOut, output, indices, x, w, gx3, gw3, gb3, c, convShape);
           assertClose(gx, gx3, `gx vs js ${what}`, 1e-4, 1e-4);
           assertClose(gw, gw3, `gw vs js ${what}`, 1e-4, 1e-4);
-          // Only one of the two gradients.
+          assertClose(gb, gb3, `gb vs js ${what}`, 1e-4, 1e-4);
+          // Any subset of the three gradients.
           const gxOnly = zeros(k.x);
-          wasm.conv2dReluPoolBackward(gp, indices, x, w, gxOnly, null, c, convShape);
+          wasm.conv2dReluPoolBackward(gOut, output, indices, x, w, gxOnly, null, null, c, convShape);
           assertBitwise(gxOnly.data, gx2.data, `gx alone ${what}`);
-          const gwOnly = zeros(wShape);
-          wasm.conv2dReluPoolBackward(gp, indices, x, w, null, gwOnly, c, convShape);
+          const gwOnly = zeros(wShape), gbToo = zeros([k.o]);
+          wasm.conv2dReluPoolBackward(gOut, output, indices, x, w, null, gwOnly, gbToo, c, convShape);
           assertBitwise(gwOnly.data, gw2.data, `gw alone ${what}`);
+          assertBitwise(gbToo.data, gb2.data, `gb with gw ${what}`);
         }
       }
     }));

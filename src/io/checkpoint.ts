@@ -32,7 +32,8 @@ export async function loadPytorch(file: string, opts: { maxBytes?: number } = {}
 
 /** A tensor as a plain record (contiguous copy). */
 export function toRecord(t: Tensor): TensorRecord {
-  return { dtype: t.dtype, shape: [...t.shape], data: t.data() };
+  // 16-bit floats as their bit patterns, so they are written bit for bit.
+  return { dtype: t.dtype, shape: [...t.shape], data: t.dtype === "float16" || t.dtype === "bfloat16" ? t.bits() : t.data() };
 }
 
 /** A tensor owning the record's data. */

@@ -12,11 +12,25 @@ import type { View } from "../backend/backend.js";
 import { type DType, type TypedArray, allocate, isFloating } from "./dtype.js";
 import { contiguousStrides, fmt, isContiguous, normalizeDim, numel } from "./shape.js";
 import { formatTensor } from "./format.js";
+import { decodeHalf, halfToFloat32, isHalf, markHalfInUse } from "./half.js";
 
 /** The memory a tensor and all its views share; `version` counts in-place writes (autograd checks it). */
 export interface Storage {
   readonly data: TypedArray;
   version: number;
+  /**
+   * Set on memory the library allocated itself (`Tensor.empty`), from a counter that only grows: the
+   * backward engine reads it to tell a gradient made during this backward, which it may hand to
+   * `.grad` as it is, from memory someone else may hold (a user's array, a saved tensor).
+   */
+  readonly serial?: number;
+}
+
+let lastSerial = 0;
+
+/** The serial of the most recently allocated storage; every later `Tensor.empty` gets a larger one. @internal */
+export function storageSerial(): number {
+  return lastSerial;
 }
 
 /** Whether each storage was allocated inside inferenceMode (see the Tensor constructor). */
@@ -56,6 +70,7 @@ export class Tensor {
     this.offset = offset;
     this.dtype = dtype;
     this.base = base;
+    if (isHalf(dtype)) markHalfInUse();
     // PyTorch: a tensor whose memory was allocated inside inferenceMode is an inference tensor, and so is
     // every tensor sharing that memory (views, detach); a view of a normal tensor stays normal, even when
     // taken inside inferenceMode. The first tensor made on a storage decides for it.
@@ -147,7 +162,10 @@ export class Tensor {
 
   /** A fresh, zero-filled, contiguous tensor. */
   static empty(shape: readonly number[], dtype: DType = "float32"): Tensor {
-    return Tensor.fromArray(allocate(dtype, numel(shape)), shape, dtype);
+    const n = numel(shape);
+    const data = allocate(dtype, n);
+    if (data.length < n) return Tensor.fromArray(data, shape, dtype); // a fractional size: fromArray's error
+    return new Tensor({ data, version: 0, serial: ++lastSerial }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
@@ -229,11 +247,29 @@ export class Tensor {
   /** The value of a one-element tensor as a JavaScript number. */
   item(): number {
     if (this.numel() !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape ${fmt(this.shape)}`);
-    return this.storage.data[this.offset];
+    const v = this.storage.data[this.offset];
+    return isHalf(this.dtype) ? decodeHalf(v, this.dtype) : v;
   }
 
-  /** A contiguous copy of the elements, as a typed array of this dtype. */
+  /**
+   * A contiguous copy of the elements, as a typed array of this dtype; float16 and bfloat16 (which
+   * JavaScript has no array for) give their values as a Float32Array, exactly (`bits()` gives the patterns).
+   */
   data(): TypedArray {
+    if (isHalf(this.dtype)) return halfToFloat32(this.bits(), this.dtype);
+    return this.rawData();
+  }
+
+  /**
+   * The 16-bit patterns of a float16/bfloat16 tensor, contiguous (what safetensors F16/BF16 store).
+   * @example tensor([1], { dtype: "float16" }).bits() // Uint16Array [0x3c00]
+   */
+  bits(): Uint16Array {
+    if (!isHalf(this.dtype)) throw new Error(`bits: only float16 and bfloat16 tensors are stored as 16-bit patterns, this one is ${this.dtype}; use data()`);
+    return this.rawData() as Uint16Array;
+  }
+
+  private rawData(): TypedArray {
     const n = this.numel();
     const out = allocate(this.dtype, n);
     if (this.isContiguous()) {

@@ -43,6 +43,10 @@ const EPI_RELU = 1, EPI_RELU_POOL = 2;
 // Below these sizes a kernel stays on the calling thread: waking helpers would cost more than it saves.
 const PAR_ELEMENTS = 1 << 16;
 const PAR_FLOPS = 1 << 21;
+// maxPool2dBackward's scatter only moves memory (about 0.2 ms of kernel for [64,16,28,28]): on a
+// busy 2-core machine a second thread added wake-ups without bandwidth to gain (median 2.0 ms per
+// call on 2 threads, 0.59 on 1), so it stays on the calling thread below 4 Mi output elements.
+const PAR_SCATTER = 1 << 22;
 
 // Up to this many elements, add/sub/mul/div run in JavaScript without touching the arena (smallBinary).
 const SMALL_ELEMENTS = 1024;
@@ -618,25 +622,39 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * The pooled gradient is routed to the conv's shape inside the arena and both conv gradients read
-   * it from there: the conv-sized gradient is never copied out to a tensor and back in (twice).
+   * ReLU's mask, the bias gradient, the routing to the conv's shape and both conv gradients in one
+   * arena session: the masked and the conv-sized gradients never become tensors that are copied out
+   * and staged back in (three times for the conv-sized one).
    */
-  conv2dReluPoolBackward(gp: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, p: ConvParams, convShape: readonly number[]): void {
-    const ok = isF32(gp, x, w) && (!gx || isF32(gx)) && (!gw || isF32(gw)) && (!indices || indices.data instanceof Int32Array) &&
-      numel(convShape) > 0 && (!gx || numel(gx.shape) > 0) && (!gw || numel(gw.shape) > 0);
-    if (!ok) return jsConv2dReluPoolBackward(this, gp, indices, x, w, gx, gw, p, convShape);
+  conv2dReluPoolBackward(
+    g: View, output: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null,
+    p: ConvParams, convShape: readonly number[],
+  ): void {
+    const ok = isF32(g, output, x, w) && [gx, gw, gb].every((v) => !v || (isF32(v) && numel(v.shape) > 0)) &&
+      (!indices || indices.data instanceof Int32Array) && numel(convShape) > 0;
+    if (!ok) return jsConv2dReluPoolBackward(this, g, output, indices, x, w, gx, gw, gb, p, convShape);
     this.arena.reset();
-    let pg = this.stageDense(gp);
+    const n = numel(output.shape);
+    const py = this.stageDense(output), pg = this.stageDense(g);
+    let gm = this.arena.alloc(n * 4);
+    this.run(T.binaryTask, this.threads(n, PAR_ELEMENTS), [BINARY.reluBackward!, 1, 1, 1, n, py, 0, 0, 0, 1, pg, 0, 0, 0, 1, gm]);
+    if (gb) {
+      // Summed as reduce() sums [N,O,P] over N and P: kept O (stride P), reduced N (stride O·P) and P (stride 1).
+      const [N, O] = output.shape, P = n / (N * O);
+      const o = this.arena.alloc(O * 4);
+      this.run(T.reduceTask, Math.min(O, this.threads(n, PAR_ELEMENTS)), [REDUCE.sum, 1, O, 0, P, N, P, O * P, 1, gm, o]);
+      this.unstage(o, gb);
+    }
     if (indices) {
       const pi = this.stageDense(indices);
       const o = this.arena.alloc(numel(convShape) * 4);
       const planes = convShape[0] * convShape[1];
-      const nt = Math.min(planes, this.threads(numel(convShape), PAR_ELEMENTS));
-      this.run(T.maxPoolBackwardTask, nt, [planes, convShape[2], convShape[3], gp.shape[2], gp.shape[3], pg, pi, o]);
-      pg = o;
+      const nt = Math.min(planes, this.threads(numel(convShape), PAR_SCATTER));
+      this.run(T.maxPoolBackwardTask, nt, [planes, convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi, o]);
+      gm = o;
     }
-    if (gw) this.unstage(this.weightGradStaged(x, convShape, pg, gw.shape, p), gw);
-    if (gx) this.unstage(this.inputGradStaged(convShape, pg, w, gx.shape, p), gx);
+    if (gw) this.unstage(this.weightGradStaged(x, convShape, gm, gw.shape, p), gw);
+    if (gx) this.unstage(this.inputGradStaged(convShape, gm, w, gx.shape, p), gx);
   }
 
   /**
@@ -648,7 +666,7 @@ export class WasmBackend implements Backend {
     const [kH, kW] = [w.shape[2], w.shape[3]];
     const [oH, oW] = [convShape[2], convShape[3]];
     const pool2 = pool !== null && pool.kernel.every((k) => k === 2) && pool.stride.every((s) => s === 2) && pool.padding.every((q) => q === 0) &&
-      pool.dilation.every((d) => d === 1) && out.shape[2] === oH >> 1 && out.shape[3] === oW >> 1 && indices?.data instanceof Int32Array;
+      pool.dilation.every((d) => d === 1) && out.shape[2] === oH >> 1 && out.shape[3] === oW >> 1 && (indices === null || indices.data instanceof Int32Array);
     const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
       this.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
     if (!fusable) return jsConv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
@@ -660,6 +678,7 @@ export class WasmBackend implements Backend {
     const scratch = this.arena.alloc(s.stride * s.nt);
     this.run(T.conv2dTask, s.nt, [...s.dimsArgs, px, pw, pb, o, scratch, s.stride, pool ? EPI_RELU_POOL : EPI_RELU, oi]);
     this.unstage(o, out);
+    // Without indices (inference) the kernel's stay in the arena.
     if (pool && indices) this.unstage(oi, indices);
   }
 
@@ -694,7 +713,7 @@ export class WasmBackend implements Backend {
     const pg = this.stageDense(gy), pi = this.stageDense(indices);
     const o = this.arena.alloc(numel(out.shape) * 4);
     const planes = out.shape[0] * out.shape[1];
-    const nt = Math.min(planes, this.threads(numel(out.shape), PAR_ELEMENTS));
+    const nt = Math.min(planes, this.threads(numel(out.shape), PAR_SCATTER));
     this.run(T.maxPoolBackwardTask, nt, [planes, out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi, o]);
     this.unstage(o, out);
   }
