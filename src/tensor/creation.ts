@@ -2,7 +2,7 @@
 import { Tensor, type NestedArray } from "./tensor.js";
 import { type DType, type TypedArray, ArrayFor, allocate, castScalar, checkFits, dtypeOfArray, isFloating } from "./dtype.js";
 import { checkShape, fmt } from "./shape.js";
-import { checkDType, describe } from "./check.js";
+import { checkDType, checkInt, describe } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
 import { float32ToHalf, isHalf } from "./half.js";
 
@@ -192,6 +192,8 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 
 /** `eye(3)`: the identity matrix (n x m). */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  checkInt("eye", "n", n, 0);
+  checkInt("eye", "m", m, 0);
   const t = zeros([n, m], opts);
   const one = castScalar(1, t.dtype);
   for (let i = 0; i < Math.min(n, m); i++) t.storage.data[i * m + i] = one;

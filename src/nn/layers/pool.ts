@@ -4,6 +4,10 @@ import { Tensor, maxPool2d, avgPool2d, adaptiveAvgPool2d } from "../../core.js";
 import { Module, pyBool, pyFloat, pyTuple, fmtShape } from "../module.js";
 import { resize, interpolateOptions, type InterpolateOptions, type InterpolateArgs } from "../functional/interpolate.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const MAX_POOL2D_KEYS = ["stride", "padding", "dilation", "ceilMode"] as const;
+const AVG_POOL2D_KEYS = ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"] as const;
+
 type Pair = number | readonly [number, number];
 
 /** Options of MaxPool2d; `new nn.MaxPool2d(3, 1, 1)` passes stride and padding positionally, as PyTorch. */
@@ -33,7 +37,7 @@ export class MaxPool2d extends Module {
   readonly ceilMode: boolean;
   constructor(kernelSize: Pair, ...args: PositionalArgs<[stride: Pair, padding: Pair, dilation: Pair], MaxPoolOptions>) {
     super();
-    const opts = positionalOptions<MaxPoolOptions>("MaxPool2d", ["stride", "padding", "dilation"], args);
+    const opts = positionalOptions<MaxPoolOptions>("MaxPool2d", ["stride", "padding", "dilation"], args, MAX_POOL2D_KEYS);
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;
@@ -72,7 +76,7 @@ export class AvgPool2d extends Module {
     ...args: PositionalArgs<[stride: Pair, padding: Pair, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolOptions>
   ) {
     super();
-    const opts = positionalOptions<AvgPoolOptions>("AvgPool2d", ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"], args);
+    const opts = positionalOptions<AvgPoolOptions>("AvgPool2d", ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"], args, AVG_POOL2D_KEYS);
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;
