@@ -170,7 +170,10 @@ export class Tensor {
 
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
   static fromArray(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
-    if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, Int32Array, Uint8Array), got ${describe(data)}`);
+    if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, Int32Array, Int16Array, Int8Array, Uint8Array; Uint16Array of bit patterns for float16/bfloat16), got ${describe(data)}`);
+    if (isHalf(dtype) && !(data instanceof Uint16Array)) {
+      throw new Error(`Tensor.fromArray: a ${dtype} tensor is stored as 16-bit patterns and needs a Uint16Array, got ${describe(data)}; for values use tensor(values, { dtype: "${dtype}" })`);
+    }
     if (data.length < numel(shape)) {
       throw new Error(`Tensor.fromArray: shape ${fmt(shape)} needs ${numel(shape)} elements but the array holds ${data.length}; pass a matching shape or a longer array`);
     }
