@@ -298,6 +298,7 @@ test("DataLoader batches keep the 16-bit dtype", () => {
 
 test("bits() is for 16-bit floats only, and dtype errors name PyTorch's spelling", () => {
   assert.throws(() => tensor([1]).bits(), /bits: only float16 and bfloat16 tensors are stored as 16-bit patterns, this one is float32/);
+  assert.throws(() => Tensor.fromArray(new Float32Array(2), [2], "bfloat16"), /Tensor.fromArray: a bfloat16 tensor is stored as 16-bit patterns and needs a Uint16Array, got .*Float32Array.*; for values use tensor\(values, \{ dtype: "bfloat16" \}\)/);
   assert.throws(() => zeros([1], { dtype: "half" as DType }), /zeros: dtype must be one of .*"float16", "bfloat16".*; PyTorch's torch.half is "float16"/);
 });
 

@@ -229,7 +229,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts?: LossO
   return reduce(input.ndim <= 1 ? perSample.reshape([]) : perSample, reduction, op);
 }
 
-/** Options of `multilabelSoftMarginLoss`/`MultilabelSoftMarginLoss`. */
+/** Options of `multilabelSoftMarginLoss`/`MultiLabelSoftMarginLoss`. */
 export interface MultilabelSoftMarginLossOptions extends LossOptions {
   /** Per-class weights [C]. */
   weight?: Tensor | null;
@@ -426,14 +426,14 @@ export class MultiMarginLoss extends Loss {
 }
 
 /**
- * Multi-label hinge loss. `new nn.MultilabelMarginLoss().call(scores, labelLists)`
+ * Multi-label hinge loss. `new nn.MultiLabelMarginLoss().call(scores, labelLists)`
  *
  * Shape: input [N, C] (or [C]), target int32 of the same shape, each row ended by −1.
  */
-export class MultilabelMarginLoss extends Loss {
+export class MultiLabelMarginLoss extends Loss {
   constructor(opts: LossOptions = {}) {
-    super(readLossOptions("MultilabelMarginLoss", opts, []).reduction);
-    checkKeys("MultilabelMarginLoss", opts, MULTILABEL_MARGIN_LOSS_KEYS);
+    super(readLossOptions("MultiLabelMarginLoss", opts, []).reduction);
+    checkKeys("MultiLabelMarginLoss", opts, MULTILABEL_MARGIN_LOSS_KEYS);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return multilabelMarginLoss(input, target, { reduction: this.reduction });
@@ -441,14 +441,14 @@ export class MultilabelMarginLoss extends Loss {
 }
 
 /**
- * Multi-label logistic loss averaged over classes. `new nn.MultilabelSoftMarginLoss().call(logits, y)`
+ * Multi-label logistic loss averaged over classes. `new nn.MultiLabelSoftMarginLoss().call(logits, y)`
  *
  * Shape: input [N, C], target [N, C] of 0/1.
  */
-export class MultilabelSoftMarginLoss extends Loss {
+export class MultiLabelSoftMarginLoss extends Loss {
   constructor(opts: MultilabelSoftMarginLossOptions = {}) {
-    super(readLossOptions("MultilabelSoftMarginLoss", opts, ["weight"]).reduction);
-    checkKeys("MultilabelSoftMarginLoss", opts, MULTILABEL_SOFT_MARGIN_LOSS_KEYS);
+    super(readLossOptions("MultiLabelSoftMarginLoss", opts, ["weight"]).reduction);
+    checkKeys("MultiLabelSoftMarginLoss", opts, MULTILABEL_SOFT_MARGIN_LOSS_KEYS);
     this.registerBuffer("weight", opts.weight ?? null);
   }
   get weight(): Tensor | null {
