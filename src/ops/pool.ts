@@ -1,5 +1,5 @@
 /** 2-D max and average pooling (and adaptive average pooling) over [N,C,H,W]. */
-import { checkKeys } from "../tensor/check.js";
+import { checkKeys, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import type { PoolParams } from "../backend/backend.js";
@@ -9,9 +9,6 @@ import { gather } from "./indexing.js";
 import { mean } from "./reduce.js";
 import { div, mul } from "./elementwise.js";
 import { pair } from "./conv.js";
-
-/** Option keys: anything else is a misspelling (checkKeys). */
-const POOL2D_KEYS = ["stride", "padding", "dilation", "ceilMode", "countIncludePad"] as const;
 
 export type Pair = number | readonly [number, number];
 
@@ -27,6 +24,9 @@ export interface Pool2dOptions {
   /** AvgPool only: divide every window's sum by this instead of its size (PyTorch's divisor_override). */
   divisorOverride?: number | null;
 }
+
+/** Pool2dOptions' keys, listed once and checked against the type by the compiler (optionKeys). */
+const POOL2D_KEYS = optionKeys<Pool2dOptions>()({ stride: true, padding: true, dilation: true, ceilMode: true, countIncludePad: true, divisorOverride: true });
 
 /** Pooling parameters and output shape for an input of shape [N,C,H,W] (PyTorch's size rules). */
 export function poolParams(shape: readonly number[], kernel: Pair, opts: Pool2dOptions, op: string): [PoolParams, number[]] {
