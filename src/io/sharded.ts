@@ -3,6 +3,7 @@
  * ... beside `model.safetensors.index.json` = `{"metadata": {"total_size": N}, "weight_map": {key: shard}}`.
  * Node only (reads and writes files).
  */
+import { checkKeys } from "../tensor/check.js";
 import fs from "node:fs";
 import path from "node:path";
 import { atomicWriteFile, loadSafetensors } from "./files.js";
@@ -61,6 +62,8 @@ export async function loadShardedSafetensors(indexFile: string): Promise<Record<
   return out;
 }
 
+const SHARD_KEYS = ["floatDtype", "dtypes", "maxShardSize"] as const;
+
 /** Options of `saveShardedSafetensors`: the dtype options of `serializeSafetensors` plus the shard size. */
 export interface ShardOptions extends SerializeOptions {
   /** Largest data size of one shard in bytes (a single bigger tensor gets a shard of its own). */
@@ -82,6 +85,7 @@ export async function saveShardedSafetensors(
   opts: ShardOptions,
 ): Promise<string> {
   const where = "saveShardedSafetensors";
+  checkKeys(where, opts, SHARD_KEYS);
   if (typeof opts?.maxShardSize !== "number" || !(opts.maxShardSize > 0)) {
     throw new Error(`${where}: maxShardSize must be a positive number of bytes, got ${String(opts?.maxShardSize)}`);
   }
@@ -111,7 +115,7 @@ export async function saveShardedSafetensors(
       part[k] = tensors[k];
       weightMap[k] = path.basename(shardFile);
     }
-    await atomicWriteFile(shardFile, serializeSafetensors(part, metadata, opts));
+    await atomicWriteFile(shardFile, serializeSafetensors(part, metadata, { floatDtype: opts.floatDtype, dtypes: opts.dtypes }));
   }
   const indexFile = file + INDEX_SUFFIX;
   await atomicWriteFile(indexFile, JSON.stringify({ metadata: { ...(metadata ?? {}), total_size: total }, weight_map: weightMap }, null, 2) + "\n");
