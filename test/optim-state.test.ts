@@ -164,6 +164,11 @@ test("optimizers reject bad options as PyTorch does, naming the optimizer and op
   assert.throws(() => new optim.Adam([{ params: ps(), weight_decay: 1e-4 } as { params: Tensor[] }]), /Adam: unknown option 'weight_decay'/);
   // Per-group options are validated too.
   assert.throws(() => new optim.Adam([{ params: ps(), lr: -1 }]), /Adam: invalid lr -1/);
+  // So are the defaults, even where every group overrides them (PyTorch 1.13 raises "Invalid
+  // learning rate: -1" and "Invalid beta parameter at index 0: 1.5" for these).
+  assert.throws(() => new optim.SGD([{ params: ps(), lr: 0.1 }], { lr: -1 }), /SGD: invalid lr -1/);
+  assert.throws(() => new optim.Adam([{ params: ps(), lr: 0.1 }], { lr: -1 }), /Adam: invalid lr -1/);
+  assert.throws(() => new optim.AdamW([{ params: ps(), betas: [0.9, 0.99] }], { betas: [1.5, 0.9] }), /AdamW: invalid beta1 1\.5/);
 });
 
 test("optimizers reject bad parameters with the fix", () => {
