@@ -164,6 +164,12 @@ test("optimizers reject bad options as PyTorch does, naming the optimizer and op
   assert.throws(() => new optim.Adam([{ params: ps(), weight_decay: 1e-4 } as { params: Tensor[] }]), /Adam: unknown option 'weight_decay'/);
   // Per-group options are validated too.
   assert.throws(() => new optim.Adam([{ params: ps(), lr: -1 }]), /Adam: invalid lr -1/);
+  assert.throws(() => new optim.SGD([{ params: ps(), lr: -1 }]), /SGD: invalid lr -1/);
+  assert.throws(() => new optim.SGD([{ params: ps(), momentum: -1 }], { lr: 0.1 }), /SGD: invalid momentum -1/);
+  assert.throws(() => new optim.SGD([{ params: ps(), nesterov: true }], { lr: 0.1 }), /SGD: nesterov momentum requires momentum > 0/);
+  assert.throws(() => new optim.AdamW([{ params: ps(), eps: -1 }]), /AdamW: invalid eps -1/);
+  const later = new optim.SGD(ps(), { lr: 0.1 });
+  assert.throws(() => later.addParamGroup({ params: ps(), weightDecay: -1 }), /SGD: invalid weightDecay -1/);
   // So are the defaults, even where every group overrides them (PyTorch 1.13 raises "Invalid
   // learning rate: -1" and "Invalid beta parameter at index 0: 1.5" for these).
   assert.throws(() => new optim.SGD([{ params: ps(), lr: 0.1 }], { lr: -1 }), /SGD: invalid lr -1/);
