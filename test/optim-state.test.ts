@@ -308,3 +308,27 @@ test("a user-defined optimizer: subclass Optimizer with checkGroup and updateGro
   sched.step();
   assert.equal(opt.paramGroups[0].lr, 0.125);
 });
+
+test("Adam/AdamW: an empty saved state entry starts that parameter afresh, as PyTorch's `len(state) == 0`", () => {
+  for (const Opt of [optim.Adam, optim.AdamW]) {
+    const run = (load: boolean): number[] => {
+      const w = tensor([1, -2, 3], { dtype: "float64", requiresGrad: true });
+      const opt = new Opt([w], { lr: 0.1 });
+      if (load) opt.loadStateDict({ state: { 0: {} }, param_groups: opt.stateDict().param_groups });
+      for (let s = 0; s < 2; s++) {
+        opt.zeroGrad();
+        w.mul(w).mul(tensor([1, 2, 3], { dtype: "float64" })).sum().backward();
+        opt.step();
+      }
+      return Array.from(w.data());
+    };
+    assert.deepEqual(run(true), run(false));
+    assert.notDeepEqual(run(false), [1, -2, 3]);
+  }
+});
+
+test("AdamW's errors name AdamW, the checks of the Optimizer base class included", () => {
+  assert.throws(() => new optim.AdamW([]), /^Error: AdamW: got an empty parameter list/);
+  assert.throws(() => new optim.Adam([]), /^Error: Adam: got an empty parameter list/);
+  assert.throws(() => new optim.SGD([], { lr: 0.1 }), /^Error: SGD: got an empty parameter list/);
+});
