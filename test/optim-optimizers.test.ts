@@ -286,3 +286,27 @@ test("AMSGrad keeps the largest second moment once gradients shrink, fused and s
     }
   }
 });
+
+test("a contiguous parameter given a strided gradient by hand is updated by the gradient's values, not its storage order", () => {
+  // Autograd hands leaves contiguous gradients; a gradient assigned by hand can be a view. The
+  // fused kernels read storage in order, so such a gradient must take the tensor-op path.
+  const g = tensor([[1, -2], [3, 0.5]], { dtype: "float64" }).t();
+  assert.ok(!g.isContiguous());
+  const makers: [string, (w: Tensor) => optim.Optimizer<optim.BaseOptions>][] = [
+    ["SGD", (w) => new optim.SGD([w], { lr: 0.1, momentum: 0.9 })],
+    ["Adam", (w) => new optim.Adam([w], { lr: 0.1 })],
+    ["AdamW", (w) => new optim.AdamW([w], { lr: 0.1, amsgrad: true })],
+  ];
+  for (const [name, make] of makers) {
+    const run = (grad: Tensor): number[] => {
+      const w = tensor([[1, 2], [3, 4]], { dtype: "float64", requiresGrad: true });
+      const opt = make(w);
+      for (let s = 0; s < 2; s++) {
+        w.grad = grad;
+        opt.step();
+      }
+      return Array.from(w.data());
+    };
+    assert.deepEqual(run(g), run(g.contiguous()), name);
+  }
+});
