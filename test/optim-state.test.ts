@@ -170,6 +170,12 @@ test("optimizers reject bad options as PyTorch does, naming the optimizer and op
   assert.throws(() => new optim.AdamW([{ params: ps(), eps: -1 }]), /AdamW: invalid eps -1/);
   const later = new optim.SGD(ps(), { lr: 0.1 });
   assert.throws(() => later.addParamGroup({ params: ps(), weightDecay: -1 }), /SGD: invalid weightDecay -1/);
+  assert.throws(() => new optim.Adam(ps(), { betas: 0.9 as unknown as [number, number] }), /^Error: Adam: betas must be a pair \[beta1, beta2\], got 0\.9/);
+  assert.throws(() => new optim.Adam(ps(), { betas: [0.9, 0.99, 0.9] as unknown as [number, number] }), /Adam: betas must be a pair \[beta1, beta2\], got \[0\.9,0\.99,0\.9\]/);
+  // An array-like is not an array (the update destructures betas as an array).
+  assert.throws(() => new optim.Adam(ps(), { betas: { 0: 0.9, 1: 0.99, length: 2 } as unknown as [number, number] }), /Adam: betas must be a pair/);
+  assert.throws(() => new optim.Adam(ps(), { betas: [-0.1, 0.9] }), /Adam: invalid beta1 -0\.1: betas must lie in \[0, 1\)/);
+  assert.throws(() => new optim.AdamW(ps(), { betas: [0.9, 1] }), /AdamW: invalid beta2 1: betas must lie in \[0, 1\)/);
   // So are the defaults, even where every group overrides them (PyTorch 1.13 raises "Invalid
   // learning rate: -1" and "Invalid beta parameter at index 0: 1.5" for these).
   assert.throws(() => new optim.SGD([{ params: ps(), lr: 0.1 }], { lr: -1 }), /SGD: invalid lr -1/);
@@ -331,4 +337,10 @@ test("AdamW's errors name AdamW, the checks of the Optimizer base class included
   assert.throws(() => new optim.AdamW([]), /^Error: AdamW: got an empty parameter list/);
   assert.throws(() => new optim.Adam([]), /^Error: Adam: got an empty parameter list/);
   assert.throws(() => new optim.SGD([], { lr: 0.1 }), /^Error: SGD: got an empty parameter list/);
+});
+
+test("clipGradNorm_ and clipGradValue_ reject a parameter that is not a Tensor, naming its position", () => {
+  const w = zeros([2], { requiresGrad: true });
+  assert.throws(() => optim.clipGradNorm_([w, 5 as unknown as Tensor], 1), /^Error: clipGradNorm_: parameter 1 is not a Tensor; pass a tensor or an iterable of tensors/);
+  assert.throws(() => optim.clipGradValue_([{} as unknown as Tensor], 1), /^Error: clipGradValue_: parameter 0 is not a Tensor/);
 });
