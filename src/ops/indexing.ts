@@ -1,4 +1,5 @@
 /** Index-driven ops: gather/scatter along a dim, indexSelect/indexAdd, one-hot, triangular masks. */
+import { checkIntArg } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fmt, normalizeDim, sameShape } from "../tensor/shape.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
@@ -199,10 +200,12 @@ function triangle(x: Tensor, diagonal: number, lower: boolean, op: string): Tens
 }
 
 export function tril(x: Tensor, diagonal = 0): Tensor {
+  checkIntArg("tril", "diagonal", diagonal);
   return triangle(x, diagonal, true, "tril");
 }
 
 export function triu(x: Tensor, diagonal = 0): Tensor {
+  checkIntArg("triu", "diagonal", diagonal);
   return triangle(x, diagonal, false, "triu");
 }
 

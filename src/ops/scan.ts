@@ -4,6 +4,7 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloating } from "../tensor/dtype.js";
+import { isHalf } from "../tensor/half.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import type { ScanOp } from "../backend/backend.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
@@ -205,10 +206,11 @@ export function bincount(x: Tensor, weights: Tensor | null = null, minlength = 0
     throw new Error(`bincount: weights must be 1-D with the input's length ${d.length}, got shape ${fmt(weights.shape)}`);
   }
   const dtype: DType = weights ? (isFloating(weights.dtype) ? weights.dtype : "float64") : "int32";
-  const out = Tensor.empty([Math.max(top + 1, minlength)], dtype);
+  // 16-bit floats are counted in float32 and rounded once (their storage holds bit patterns).
+  const out = Tensor.empty([Math.max(top + 1, minlength)], isHalf(dtype) ? "float32" : dtype);
   const w = weights ? contiguous(detach(weights)).data() : null;
   for (let i = 0; i < d.length; i++) out.storage.data[d[i]] += w ? w[i] : 1;
-  return out;
+  return to(out, dtype);
 }
 
 /** `histc(x, 4, 0, 1)`: counts in `bins` equal-width bins over [min, max]; elements outside are ignored. */
@@ -231,7 +233,7 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
     hi += 1;
   }
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`histc: the range [${lo}, ${hi}] is not finite; give finite min and max`);
-  const out = Tensor.empty([bins], x.dtype);
+  const out = Tensor.empty([bins], isHalf(x.dtype) ? "float32" : x.dtype);
   for (const v of d) {
     if (!(v >= lo && v <= hi)) continue;
     // The same arithmetic as PyTorch's CPU kernel, so edge elements land in the same bin.
@@ -239,7 +241,7 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
     if (b === bins) b -= 1;
     out.storage.data[b] += 1;
   }
-  return out;
+  return to(out, x.dtype);
 }
 
 installMethods({

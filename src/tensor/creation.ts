@@ -2,8 +2,9 @@
 import { Tensor, type NestedArray } from "./tensor.js";
 import { type DType, type TypedArray, ArrayFor, allocate, castScalar, checkFits, dtypeOfArray, isFloating } from "./dtype.js";
 import { checkShape, fmt } from "./shape.js";
-import { checkDType, describe } from "./check.js";
+import { checkDType, checkInt, describe } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
+import { float32ToHalf, isHalf } from "./half.js";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -31,6 +32,20 @@ function checkFill(op: string, value: unknown): void {
   if (typeof value !== "number" && typeof value !== "boolean") throw new Error(`${op}: the fill value must be a number or boolean, got ${describe(value)}`);
 }
 
+/** An array to write `dtype`'s values into as numbers: float32 for the 16-bit floats (see `stored`). */
+function writable(dtype: DType, n: number): TypedArray {
+  return isHalf(dtype) ? new Float32Array(n) : allocate(dtype, n);
+}
+
+/** What `writable` gave, as `dtype`'s storage: 16-bit floats rounded from float32 (as PyTorch fills them). */
+function stored(values: TypedArray, dtype: DType): TypedArray {
+  return isHalf(dtype) ? float32ToHalf(values as Float32Array, dtype) : values;
+}
+
+function numelOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
 function finish(t: Tensor, opts: CreateOptions): Tensor {
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
@@ -48,6 +63,8 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions = {})
   if (ArrayBuffer.isView(data)) {
     const src = data as TypedArray;
     const dtype = opts.dtype ?? dtypeOfArray(src);
+    // A Uint16Array given with a 16-bit float dtype holds its bit patterns (as Tensor.fromArray takes them).
+    if (isHalf(dtype) && src instanceof Uint16Array) return finish(Tensor.fromArray(Uint16Array.from(src), [src.length], dtype), opts);
     const out = allocate(dtype, src.length);
     for (let i = 0; i < src.length; i++) {
       if (src.constructor !== ArrayFor[dtype]) checkFits(src[i], dtype, "tensor");
@@ -124,6 +141,8 @@ export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 0, { dtype: t.dtype, ...opts });
 }
 
+const isOptions = (v: unknown): v is CreateOptions => typeof v === "object" && v !== null && !Array.isArray(v);
+
 /** `onesLike(x)` */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 1, { dtype: t.dtype, ...opts });
@@ -134,8 +153,15 @@ export function fullLike(t: Tensor, value: number | boolean, opts: CreateOptions
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
 
-/** `arange(5)` = [0..4]; `arange(1, 2, 0.25)`. Integers give int32, as PyTorch's int64. */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+/**
+ * `arange(5)` = [0..4]; `arange(1, 2, 0.25)`. Integers give int32, as PyTorch's int64. The options
+ * may follow any of the numbers, as PyTorch's keywords do: `arange(10, { dtype: "float64" })`.
+ */
+export function arange(start: number, end?: number | CreateOptions, step?: number | CreateOptions, opts?: CreateOptions): Tensor;
+export function arange(start: number, endArg?: number | CreateOptions, stepArg: number | CreateOptions = 1, optsArg: CreateOptions = {}): Tensor {
+  let end = endArg, step = stepArg, opts = optsArg;
+  if (isOptions(end)) [opts, end, step] = [end, undefined, 1];
+  else if (isOptions(step)) [opts, step] = [step, 1];
   checkCreate("arange", opts);
   for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
     if (v !== undefined && (typeof v !== "number" || Number.isNaN(v))) throw new Error(`arange: ${name} must be a number, got ${describe(v)}`);
@@ -147,9 +173,9 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32");
-  const out = allocate(dtype, n);
+  const out = writable(dtype, n);
   for (let i = 0; i < n; i++) out[i] = start + i * step;
-  return finish(Tensor.fromArray(out, [n], dtype), opts);
+  return finish(Tensor.fromArray(stored(out, dtype), [n], dtype), opts);
 }
 
 /** `linspace(0, 1, 5)` = [0, 0.25, 0.5, 0.75, 1]. */
@@ -157,17 +183,20 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   checkCreate("linspace", opts);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = opts.dtype ?? "float32";
-  const out = allocate(dtype, steps);
+  const out = writable(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends so the last element is exactly `end`, as PyTorch does.
   for (let i = 0; i < steps; i++) out[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
-  return finish(Tensor.fromArray(out, [steps], dtype), opts);
+  return finish(Tensor.fromArray(stored(out, dtype), [steps], dtype), opts);
 }
 
 /** `eye(3)`: the identity matrix (n x m). */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  checkInt("eye", "n", n, 0);
+  checkInt("eye", "m", m, 0);
   const t = zeros([n, m], opts);
-  for (let i = 0; i < Math.min(n, m); i++) t.storage.data[i * m + i] = 1;
+  const one = castScalar(1, t.dtype);
+  for (let i = 0; i < Math.min(n, m); i++) t.storage.data[i * m + i] = one;
   return t;
 }
 
@@ -176,11 +205,11 @@ function randomFill(shape: ShapeArg, op: string, opts: RandomOptions, draw: (g: 
   if (opts.generator !== undefined && typeof (opts.generator as { random?: unknown })?.random !== "function") throw new Error(`${op}: generator must be a Generator (new Generator(seed)), got ${describe(opts.generator)}`);
   const dtype = opts.dtype ?? "float32";
   if (!integral && !isFloating(dtype)) throw new Error(`${op}: dtype must be floating (float32 or float64), got ${dtype}; use randint for integers`);
-  const t = Tensor.empty(shapeOf(shape, op), dtype);
+  const size = shapeOf(shape, op);
   const g = opts.generator ?? defaultGenerator;
-  const d = t.storage.data;
+  const d = writable(dtype, numelOf(size));
   for (let i = 0; i < d.length; i++) d[i] = draw(g);
-  return finish(t, opts);
+  return finish(Tensor.fromArray(stored(d, dtype), size, dtype), opts);
 }
 
 /** `rand([2, 3])`: uniform on [0, 1). */
@@ -219,11 +248,11 @@ export function bernoulli(p: Tensor, opts: RandomOptions = {}): Tensor {
   if (!isFloating(p.dtype)) throw new Error(`bernoulli: probabilities must be a floating tensor, got ${p.dtype}`);
   const probs = p.data();
   const g = opts.generator ?? defaultGenerator;
-  const out = allocate(p.dtype, probs.length);
+  const out = writable(p.dtype, probs.length);
   for (let i = 0; i < probs.length; i++) {
     if (!(probs[i] >= 0 && probs[i] <= 1)) throw new Error(`bernoulli: probability ${probs[i]} at index ${i} is outside [0, 1]`);
     out[i] = g.random() < probs[i] ? 1 : 0;
   }
-  return Tensor.fromArray(out, p.shape, p.dtype);
+  return Tensor.fromArray(stored(out, p.dtype), p.shape, p.dtype);
 }
 

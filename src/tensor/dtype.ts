@@ -1,13 +1,15 @@
 import { checkDType } from "./check.js";
+import { encodeHalf, isHalf } from "./half.js";
 
 /**
  * Element types a tensor can hold. `float32` is the default, `float64` serves gradient checks; the
- * integer types are PyTorch's `torch.int32/int16/int8/uint8`. int64, float16 and bfloat16 have no
- * storage yet (files holding them are widened on reading, see src/io/dtypes.ts).
+ * integer types are PyTorch's `torch.int32/int16/int8/uint8`. `float16` and `bfloat16` are stored as
+ * 16-bit patterns (a Uint16Array) and computed in float32 (src/tensor/half.ts). int64 has no storage
+ * yet (files holding it are widened on reading, see src/io/dtypes.ts).
  */
-export type DType = "float32" | "float64" | "int32" | "int16" | "int8" | "uint8" | "bool";
+export type DType = "float32" | "float64" | "float16" | "bfloat16" | "int32" | "int16" | "int8" | "uint8" | "bool";
 
-export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
 /**
  * One row per dtype; everything dtype-specific (storage, promotion, range checks, casts) reads this
@@ -15,7 +17,7 @@ export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array |
  * orders dtypes within the promotion lattice, `min`/`max` bound the integer types.
  */
 interface DTypeInfo {
-  array: Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Int8ArrayConstructor | Uint8ArrayConstructor;
+  array: Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Int8ArrayConstructor | Uint8ArrayConstructor | Uint16ArrayConstructor;
   kind: 0 | 1 | 2;
   rank: number;
   min: number;
@@ -29,8 +31,11 @@ export const DTYPE_INFO: Readonly<Record<DType, DTypeInfo>> = Object.assign(Obje
   int8: { array: Int8Array, kind: 1, rank: 1, min: -128, max: 127 },
   int16: { array: Int16Array, kind: 1, rank: 2, min: -32768, max: 32767 },
   int32: { array: Int32Array, kind: 1, rank: 3, min: -2147483648, max: 2147483647 },
-  float32: { array: Float32Array, kind: 2, rank: 4, min: -Infinity, max: Infinity },
-  float64: { array: Float64Array, kind: 2, rank: 5, min: -Infinity, max: Infinity },
+  // float16 and bfloat16 share a rank: neither holds the other (promoteTypes meets them at float32).
+  float16: { array: Uint16Array, kind: 2, rank: 4, min: -Infinity, max: Infinity },
+  bfloat16: { array: Uint16Array, kind: 2, rank: 4, min: -Infinity, max: Infinity },
+  float32: { array: Float32Array, kind: 2, rank: 5, min: -Infinity, max: Infinity },
+  float64: { array: Float64Array, kind: 2, rank: 6, min: -Infinity, max: Infinity },
 });
 
 /** The table row of `d`, or a named error for something that is not a dtype (JS callers can pass anything). */
@@ -81,10 +86,13 @@ export function dtypeOfArray(a: TypedArray): DType {
   if (a instanceof Int32Array) return "int32";
   if (a instanceof Int16Array) return "int16";
   if (a instanceof Int8Array) return "int8";
+  if (a instanceof Uint16Array) {
+    throw new Error("tensor: a Uint16Array holds float16 or bfloat16 bit patterns; say which with { dtype: \"float16\" } or { dtype: \"bfloat16\" }");
+  }
   return "bool";
 }
 
-/** Whether `d` is float32 or float64. */
+/** Whether `d` is a floating dtype (float16, bfloat16, float32, float64). */
 export function isFloating(d: DType): boolean {
   return (DTYPE_INFO[d] as DTypeInfo | undefined)?.kind === 2;
 }
@@ -100,12 +108,14 @@ export function dtypeKind(d: DType): 0 | 1 | 2 {
 }
 
 /**
- * PyTorch's promotion lattice restricted to our dtypes: bool < uint8, int8 < int16 < int32 < float32
- * < float64, where uint8 and int8 meet at int16 (neither holds the other's range).
+ * PyTorch's promotion lattice restricted to our dtypes: bool < uint8, int8 < int16 < int32 <
+ * float16, bfloat16 < float32 < float64, where uint8 and int8 meet at int16 and float16 and bfloat16
+ * at float32 (neither holds the other's range or precision).
  * @example promoteTypes("uint8", "int8") // "int16"
  */
 export function promoteTypes(a: DType, b: DType): DType {
   if ((a === "uint8" && b === "int8") || (a === "int8" && b === "uint8")) return "int16";
+  if ((a === "float16" && b === "bfloat16") || (a === "bfloat16" && b === "float16")) return "float32";
   return infoOf(a, "promoteTypes").rank >= infoOf(b, "promoteTypes").rank ? a : b;
 }
 
@@ -143,10 +153,14 @@ export function checkFits(v: number | boolean, dtype: DType, op: string): void {
 
 const scratch = { uint8: new Uint8Array(1), int8: new Int8Array(1), int16: new Int16Array(1), int32: new Int32Array(1) };
 
-/** Converts a JS value to what storing it in `dtype` yields (truncation toward zero, wrapping modulo 2^bits, bool test). */
+/**
+ * Converts a JS value to what storing it in `dtype` writes into the storage array (truncation toward
+ * zero, wrapping modulo 2^bits, bool test; for float16/bfloat16 the rounded 16-bit pattern).
+ */
 export function castScalar(v: number | boolean, dtype: DType): number {
   const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
   if (dtype === "bool") return n !== 0 ? 1 : 0;
+  if (isHalf(dtype)) return encodeHalf(n, dtype);
   if (DTYPE_INFO[dtype].kind === 1) {
     // The typed array's own conversion (ToInt8/ToUint8/...) is exactly PyTorch's wrap-around.
     const one = scratch[dtype as "int32"];

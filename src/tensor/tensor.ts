@@ -12,6 +12,7 @@ import type { View } from "../backend/backend.js";
 import { type DType, type TypedArray, allocate, isFloating } from "./dtype.js";
 import { contiguousStrides, fmt, isContiguous, normalizeDim, numel } from "./shape.js";
 import { formatTensor } from "./format.js";
+import { decodeHalf, halfToFloat32, isHalf, markHalfInUse } from "./half.js";
 
 /** The memory a tensor and all its views share; `version` counts in-place writes (autograd checks it). */
 export interface Storage {
@@ -23,6 +24,12 @@ export interface Storage {
    * `.grad` as it is, from memory someone else may hold (a user's array, a saved tensor).
    */
   readonly serial?: number;
+  /**
+   * Whether the memory was allocated inside inferenceMode (see the Tensor constructor): set when the
+   * storage is made, or by its first tensor. A field, not a WeakMap entry: a WeakMap write per new
+   * tensor doubled the cost of a small op (the GC's ephemeron work).
+   */
+  inference?: boolean;
 }
 
 let lastSerial = 0;
@@ -66,8 +73,16 @@ export class Tensor {
     this.offset = offset;
     this.dtype = dtype;
     this.base = base;
-    // PyTorch: every tensor made inside inferenceMode, and every view of one, is an inference tensor.
-    this.inference = isInferenceMode() || (base !== null && base.inference);
+    if (isHalf(dtype)) markHalfInUse();
+    // PyTorch: a tensor whose memory was allocated inside inferenceMode is an inference tensor, and so is
+    // every tensor sharing that memory (views, detach); a view of a normal tensor stays normal, even when
+    // taken inside inferenceMode. The first tensor made on a storage decides for it.
+    if (typeof storage !== "object" || storage === null) {
+      throw new Error(`new Tensor: expects a storage object { data, version } as its first argument, got ${storage === null ? "null" : typeof storage}; make tensors with tensor(), zeros() or Tensor.fromArray()`);
+    }
+    let inf = storage.inference;
+    if (inf === undefined) inf = storage.inference = isInferenceMode() && base === null;
+    this.inference = inf;
   }
 
   /** The graph node that produced this tensor; null for leaves. */
@@ -153,16 +168,20 @@ export class Tensor {
     const n = numel(shape);
     const data = allocate(dtype, n);
     if (data.length < n) return Tensor.fromArray(data, shape, dtype); // a fractional size: fromArray's error
-    return new Tensor({ data, version: 0, serial: ++lastSerial }, [...shape], contiguousStrides(shape), 0, dtype);
+    return new Tensor({ data, version: 0, serial: ++lastSerial, inference: isInferenceMode() }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
   static fromArray(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
-    if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, Int32Array, Uint8Array), got ${describe(data)}`);
+    if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, Int32Array, Int16Array, Int8Array, Uint8Array; Uint16Array of bit patterns for float16/bfloat16), got ${describe(data)}`);
+    if (isHalf(dtype) && !(data instanceof Uint16Array)) {
+      throw new Error(`Tensor.fromArray: a ${dtype} tensor is stored as 16-bit patterns and needs a Uint16Array, got ${describe(data)}; for values use tensor(values, { dtype: "${dtype}" })`);
+    }
     if (data.length < numel(shape)) {
       throw new Error(`Tensor.fromArray: shape ${fmt(shape)} needs ${numel(shape)} elements but the array holds ${data.length}; pass a matching shape or a longer array`);
     }
-    return new Tensor({ data, version: 0 }, [...shape], contiguousStrides(shape), 0, dtype);
+    // serial 0: not memory the library allocated (the caller may keep the array); the same object shape as empty's.
+    return new Tensor({ data, version: 0, serial: 0, inference: isInferenceMode() }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
   get ndim(): number {
@@ -235,11 +254,29 @@ export class Tensor {
   /** The value of a one-element tensor as a JavaScript number. */
   item(): number {
     if (this.numel() !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape ${fmt(this.shape)}`);
-    return this.storage.data[this.offset];
+    const v = this.storage.data[this.offset];
+    return isHalf(this.dtype) ? decodeHalf(v, this.dtype) : v;
   }
 
-  /** A contiguous copy of the elements, as a typed array of this dtype. */
+  /**
+   * A contiguous copy of the elements, as a typed array of this dtype; float16 and bfloat16 (which
+   * JavaScript has no array for) give their values as a Float32Array, exactly (`bits()` gives the patterns).
+   */
   data(): TypedArray {
+    if (isHalf(this.dtype)) return halfToFloat32(this.bits(), this.dtype);
+    return this.rawData();
+  }
+
+  /**
+   * The 16-bit patterns of a float16/bfloat16 tensor, contiguous (what safetensors F16/BF16 store).
+   * @example tensor([1], { dtype: "float16" }).bits() // Uint16Array [0x3c00]
+   */
+  bits(): Uint16Array {
+    if (!isHalf(this.dtype)) throw new Error(`bits: only float16 and bfloat16 tensors are stored as 16-bit patterns, this one is ${this.dtype}; use data()`);
+    return this.rawData() as Uint16Array;
+  }
+
+  private rawData(): TypedArray {
     const n = this.numel();
     const out = allocate(this.dtype, n);
     if (this.isContiguous()) {
