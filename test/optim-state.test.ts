@@ -347,3 +347,19 @@ test("clipGradNorm_ and clipGradValue_ reject a parameter that is not a Tensor, 
   assert.throws(() => optim.clipGradNorm_([w, 5 as unknown as Tensor], 1), /^Error: clipGradNorm_: parameter 1 is not a Tensor; pass a tensor or an iterable of tensors/);
   assert.throws(() => optim.clipGradValue_([{} as unknown as Tensor], 1), /^Error: clipGradValue_: parameter 0 is not a Tensor/);
 });
+
+test("clipGradNorm_ checks maxNorm and normType, and raises on a non-finite norm only when asked", () => {
+  const w = zeros([2], { dtype: "float64", requiresGrad: true });
+  w.grad = tensor([3, 4], { dtype: "float64" });
+  for (const bad of [NaN, -1, "1" as unknown as number]) {
+    assert.throws(() => optim.clipGradNorm_([w], bad), /^Error: clipGradNorm_: maxNorm must be a number >= 0, got /);
+  }
+  for (const bad of [0, -2, NaN]) assert.throws(() => optim.clipGradNorm_([w], 1, bad), /^Error: clipGradNorm_: normType must be positive or Infinity/);
+  // maxNorm 0 is allowed (PyTorch too): every gradient becomes 0.
+  assert.equal(optim.clipGradNorm_([w], 0).item(), 5);
+  assert.deepEqual(Array.from(w.grad!.data()), [0, 0]);
+  w.grad = tensor([Infinity, 1], { dtype: "float64" });
+  assert.equal(optim.clipGradNorm_([w], 1).item(), Infinity, "errorIfNonfinite defaults to false, as PyTorch");
+  w.grad = tensor([Infinity, 1], { dtype: "float64" });
+  assert.throws(() => optim.clipGradNorm_([w], 1, 2, true), /clipGradNorm_/);
+});
