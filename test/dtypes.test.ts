@@ -153,7 +153,7 @@ test("safetensors reads U8/I8/I16 into uint8/int8/int16 and writes them back byt
   for (const [k, r] of Object.entries(recs)) {
     assert.equal(back[k].dtype, r.dtype);
     assert.equal(back[k].data.constructor, r.data.constructor);
-    assert.deepEqual(Array.from(back[k].data), Array.from(r.data));
+    assert.deepEqual(Array.from(back[k].data as ArrayLike<number>), Array.from(r.data));
   }
   assert.deepEqual(serializeSafetensors(Object.fromEntries(Object.entries(back).map(([k, r]) => [k, { dtype: r.dtype, shape: r.shape, data: r.data }]))), bytes);
   // A narrow int may be written wider on request, never narrower with a value that does not fit.

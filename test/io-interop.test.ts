@@ -61,18 +61,18 @@ test("safetensors: writes every dtype PyTorch writes and reads it back by the do
   const { tensors } = parseSafetensors(bytes);
   const codes = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, `${t.fileDtype}->${t.dtype}`]));
   assert.deepEqual(codes, {
-    f64: "F64->float64", f16: "F16->float32", bf16: "BF16->float32", i64: "I64->int32", i16: "I16->int16",
+    f64: "F64->float64", f16: "F16->float32", bf16: "BF16->float32", i64: "I64->int64", i16: "I16->int16",
     i8: "I8->int8", u8: "U8->uint8", mask: "BOOL->bool", plain: "F32->float32",
   });
   assert.deepEqual([...tensors.f64.data], [...f]);
-  assert.deepEqual([...tensors.i64.data], [-2147483648, 2147483647, 0, -1]);
+  assert.deepEqual([...tensors.i64.data], [-2147483648n, 2147483647n, 0n, -1n]);
   assert.deepEqual([...tensors.i8.data], [...ints]);
   assert.deepEqual([...tensors.u8.data], [0, 255]);
   // Read back, the half values are exactly PyTorch's rounding of the originals.
   const finite = values.map((v, i) => [v, i] as const).filter(([v]) => !Number.isNaN(v));
   finite.forEach(([, j], i) => {
-    assert.equal(floatToHalfBits(tensors.f16.data[i]), bits.f16[j], `f16 element ${i}`);
-    assert.equal(floatToBFloat16Bits(tensors.bf16.data[i]), bits.bf16[j], `bf16 element ${i}`);
+    assert.equal(floatToHalfBits((tensors.f16.data as Float32Array)[i]), bits.f16[j], `f16 element ${i}`);
+    assert.equal(floatToBFloat16Bits((tensors.bf16.data as Float32Array)[i]), bits.bf16[j], `bf16 element ${i}`);
   });
 });
 

@@ -5,7 +5,7 @@ import { Tensor } from "../src/index.js";
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = "error";
 
-const ORT_TYPE = { float32: "float32", float64: "float64", int32: "int32", int16: "int16", int8: "int8", uint8: "uint8", bool: "bool" } as const;
+const ORT_TYPE = { float32: "float32", float64: "float64", int64: "int64", int32: "int32", int16: "int16", int8: "int8", uint8: "uint8", bool: "bool" } as const;
 
 /** Feeds `inputs` (by graph input order) and returns every output as [shape, values]. */
 export async function runOnnx(bytes: Uint8Array, inputs: Tensor[]): Promise<{ dims: number[]; data: number[]; type: string }[]> {
@@ -13,8 +13,8 @@ export async function runOnnx(bytes: Uint8Array, inputs: Tensor[]): Promise<{ di
   const feeds: Record<string, ort.Tensor> = {};
   session.inputNames.forEach((name, i) => {
     const t = inputs[i];
-    const d = t.data();
-    feeds[name] = new ort.Tensor(ORT_TYPE[t.dtype], t.dtype === "bool" ? Uint8Array.from(d) : (d as never), [...t.shape]);
+    const d = t.dtype === "int64" ? t.dataBigInt() : t.data();
+    feeds[name] = new ort.Tensor(ORT_TYPE[t.dtype], t.dtype === "bool" ? Uint8Array.from(d as Uint8Array) : (d as never), [...t.shape]);
   });
   const res = await session.run(feeds);
   const out = session.outputNames.map((n) => ({ dims: [...res[n].dims], data: Array.from(res[n].data as ArrayLike<number>, Number), type: res[n].type }));

@@ -265,7 +265,7 @@ function forwardJacobian(func: (...a: Tensor[]) => unknown, ins: Tensor[], outs:
     for (let k = 0; k < inp.numel(); k++) {
       const v = ins.map((t, jj) => {
         const z = zeros([t.numel()], { dtype: t.dtype });
-        if (jj === j) z.storage.data[k] = 1;
+        if (jj === j) (z.storage.data as Float64Array)[k] = 1; // inputs here are floating
         return reshape(z, t.shape);
       });
       const asArray = (...a: Tensor[]): Tensor[] => asTuple("autograd.functional.jacobian", "the outputs of the user-provided function", func(...a))[1];

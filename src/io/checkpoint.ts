@@ -32,7 +32,7 @@ export async function loadPytorch(file: string, opts: { maxBytes?: number } = {}
 
 /** A tensor as a plain record (contiguous copy). */
 export function toRecord(t: Tensor): TensorRecord {
-  return { dtype: t.dtype, shape: [...t.shape], data: t.data() };
+  return { dtype: t.dtype, shape: [...t.shape], data: t.dtype === "int64" ? t.dataBigInt() : t.data() };
 }
 
 /** A tensor owning the record's data. */

@@ -130,8 +130,8 @@ function classify(input: Tensor, target: Tensor, op: string): { x: Tensor; t: Te
   const fitsIndex = target.ndim === userIndexShape.length && target.shape.every((s, i) => s === userIndexShape[i]);
   const fitsProb = target.ndim === input.ndim && target.shape.every((s, i) => s === input.shape[i]);
   if (fitsIndex && !(fitsProb && isFloating(target.dtype))) {
-    if (target.dtype !== "int32") {
-      throw new Error(`${op}: a target of shape ${fmtShape(target.shape)} holds class indices and must be int32, got ${target.dtype} (use target.int())`);
+    if (target.dtype !== "int64" && target.dtype !== "int32") {
+      throw new Error(`${op}: a target of shape ${fmtShape(target.shape)} holds class indices and must be int64 (or int32), got ${target.dtype} (use target.long())`);
     }
     return { x, t: unbatched ? target.unsqueeze(0) : target, kind: "index" };
   }

@@ -10,6 +10,7 @@
  * data: they are index bookkeeping, not arithmetic.
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import { isIndexDtype } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, normalizeDim, numel, sameShape } from "../tensor/shape.js";
 import { asTensor, installMethods } from "./op.js";
 import { get as basicGet, expand, narrow, permute, reshape, to, unsqueeze } from "./shape.js";
@@ -150,12 +151,12 @@ function parse(x: Tensor, raw: readonly Index[], op: string): ParsedIndex {
         out.adv.push({ dim: outDim++, index });
       });
       inDim += e.ndim;
-    } else if (e.dtype === "int32") {
+    } else if (isIndexDtype(e.dtype)) {
       out.basic.push(":");
       out.adv.push({ dim: outDim++, index: e });
       inDim++;
     } else {
-      throw new Error(`${op}: tensors used as indices must be int32 or bool, got ${e.dtype} of shape ${fmt(e.shape)}; convert with idx.int() (or compare to get a bool mask)`);
+      throw new Error(`${op}: tensors used as indices must be int64, int32 or bool, got ${e.dtype} of shape ${fmt(e.shape)}; convert with idx.long() (or compare to get a bool mask)`);
     }
   }
   return out;
@@ -311,7 +312,7 @@ export function indexPut(x: Tensor, indices: readonly (Tensor | null)[], values:
 
 function checkIndexAlong(op: string, x: Tensor, dim: number, index: Tensor): number {
   const axis = normalizeDim(dim, Math.max(x.ndim, 1), op);
-  if (index.dtype !== "int32") throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype} (use idx.int())`);
+  if (!isIndexDtype(index.dtype)) throw new Error(`${op}: index must be an int64 (or int32) tensor, got ${index.dtype} (use idx.long())`);
   if (index.ndim > 1) throw new Error(`${op}: index must be 0-D or 1-D, got shape ${fmt(index.shape)}`);
   return axis;
 }
@@ -407,14 +408,14 @@ export function where(cond: Tensor, a?: TensorLike, b?: TensorLike): Tensor | Te
 
 /** `take(x, idx)`: elements of the flattened x at idx (negative indices count from the end), shaped like idx. */
 export function take(x: Tensor, index: Tensor): Tensor {
-  if (index.dtype !== "int32") throw new Error(`take: index must be an int32 tensor, got ${index.dtype} (use idx.int())`);
+  if (!isIndexDtype(index.dtype)) throw new Error(`take: index must be an int64 (or int32) tensor, got ${index.dtype} (use idx.long())`);
   const idx = normalizedIndex(reshape(index, [-1]), x.numel(), 0, "take");
   return reshape(indexSelect(reshape(x, [-1]), 0, idx), index.shape);
 }
 
 /** `takeAlongDim(x, idx, dim)`: gather along dim with x and idx broadcast against each other elsewhere. */
 export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
-  if (indices.dtype !== "int32") throw new Error(`takeAlongDim: indices must be an int32 tensor, got ${indices.dtype} (use idx.int())`);
+  if (!isIndexDtype(indices.dtype)) throw new Error(`takeAlongDim: indices must be an int64 (or int32) tensor, got ${indices.dtype} (use idx.long())`);
   if (dim === undefined) return gather(reshape(x, [-1]), 0, reshape(indices, [-1]));
   if (indices.ndim !== x.ndim) {
     throw new Error(`takeAlongDim: input ${fmt(x.shape)} and indices ${fmt(indices.shape)} must have the same number of dims`);

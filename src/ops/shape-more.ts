@@ -5,6 +5,7 @@
  * narrowCopy.
  */
 import { Tensor } from "../tensor/tensor.js";
+import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
 import { installMethods } from "./op.js";
 import { cat, clone, expand, flip, makeView, narrow, permute, repeat, reshape, transpose, unsqueeze } from "./shape.js";
@@ -110,7 +111,7 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
     if (!Number.isInteger(repeats) || repeats < 0) throw new Error(`repeatInterleave: repeats must be a non-negative integer, got ${repeats}`);
     counts = new Array<number>(n).fill(repeats);
   } else {
-    if (repeats.dtype !== "int32" || repeats.ndim > 1) throw new Error(`repeatInterleave: repeats must be a number or a 0-D/1-D int32 tensor, got ${repeats.dtype} ${fmt(repeats.shape)}`);
+    if (!isIndexDtype(repeats.dtype) || repeats.ndim > 1) throw new Error(`repeatInterleave: repeats must be a number or a 0-D/1-D int64 (or int32) tensor, got ${repeats.dtype} ${fmt(repeats.shape)}`);
     counts = [...repeats.data()];
     if (counts.length === 1) counts = new Array<number>(n).fill(counts[0]);
     if (counts.length !== n) throw new Error(`repeatInterleave: repeats has ${counts.length} counts but dim ${d} has size ${n}`);

@@ -8,6 +8,7 @@
  * CPU kernels give a stable order for sort, median and mode but not always for topk and kthvalue.
  */
 import { Tensor } from "../tensor/tensor.js";
+import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
@@ -147,7 +148,7 @@ function positionTensor(x1: Tensor, axis: number, pos: number | Tensor): Tensor 
   const shape = x1.shape.map((s, d) => (d === axis ? 1 : s));
   if (pos instanceof Tensor) return contiguous(to(pos, "int32"));
   const t = Tensor.empty(shape, "int32");
-  t.storage.data.fill(pos);
+  (t.storage.data as Int32Array).fill(pos);
   return t;
 }
 
@@ -294,8 +295,8 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
   const m = seq.shape[seq.ndim - 1];
   let s = contiguous(seq).data();
   if (opts.sorter) {
-    if (opts.sorter.dtype !== "int32" || opts.sorter.ndim !== seq.ndim || opts.sorter.shape.some((d, k) => d !== seq.shape[k])) {
-      throw new Error(`searchsorted: sorter must be an int32 tensor of the sequence's shape ${fmt(seq.shape)}, got ${opts.sorter.dtype} ${fmt(opts.sorter.shape)}`);
+    if (!isIndexDtype(opts.sorter.dtype) || opts.sorter.ndim !== seq.ndim || opts.sorter.shape.some((d, k) => d !== seq.shape[k])) {
+      throw new Error(`searchsorted: sorter must be an int64 (or int32) tensor of the sequence's shape ${fmt(seq.shape)}, got ${opts.sorter.dtype} ${fmt(opts.sorter.shape)}`);
     }
     s = gather(detach(seq), -1, opts.sorter).data();
   }

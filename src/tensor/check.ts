@@ -173,7 +173,7 @@ export function checkIntArg(fn: string, arg: string, v: unknown): number {
 }
 
 /** The dtypes a tensor can have. */
-export const DTYPES = ["float32", "float64", "int32", "int16", "int8", "uint8", "bool"] as const;
+export const DTYPES = ["float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool"] as const;
 
 /**
  * A tensor dtype (or undefined). "float16"/"bfloat16" get their own hint: they are file formats here.
@@ -186,7 +186,7 @@ export function checkDType(fn: string, dtype: unknown): void {
   throw new Error(
     `${fn}: dtype must be one of ${DTYPES.map((d) => `"${d}"`).join(", ")}, got ${describe(dtype)}` +
       (half ? "; 16-bit floats exist only in files (loadWeights reads F16/BF16 safetensors as float32)" : "") +
-      (dtype === "int64" || dtype === "long" ? "; int64 has no storage yet, use \"int32\"" : ""),
+      (dtype === "long" ? "; PyTorch's long is \"int64\"" : ""),
   );
 }
 
