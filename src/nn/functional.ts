@@ -215,7 +215,7 @@ export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null
   if (weight.ndim !== 2) throw new Error(`embedding: weight must be [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
   const n = weight.shape[0];
   const flat = ids.reshape([-1]);
-  const d = flat.data();
+  const d = flat.numbers();
   for (let i = 0; i < d.length; i++) {
     if (d[i] < 0 || d[i] >= n) throw new RangeError(`embedding: index ${d[i]} is out of range for an embedding of ${n} rows (valid ids are 0..${n - 1})`);
   }

@@ -155,7 +155,7 @@ function checkWeight(weight: Tensor | null | undefined, C: number, op: string): 
 
 /** Throws naming `op` when a class index is out of range (and not ignoreIndex). */
 function checkClasses(t: Tensor, C: number, ignoreIndex: number, op: string): void {
-  const ids = t.data();
+  const ids = t.numbers();
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i];
     if (v !== ignoreIndex && (v < 0 || v >= C)) {
@@ -166,7 +166,7 @@ function checkClasses(t: Tensor, C: number, ignoreIndex: number, op: string): vo
 
 /** How many targets are not ignoreIndex (the divisor of a mean without class weights). */
 function countKept(t: Tensor, ignoreIndex: number): number {
-  const ids = t.data();
+  const ids = t.numbers();
   let n = 0;
   for (let i = 0; i < ids.length; i++) if (ids[i] !== ignoreIndex) n++;
   return n;
@@ -249,7 +249,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
 }
 
 function checkUnitInterval(x: Tensor, op: string, what: string): void {
-  const d = x.data();
+  const d = x.numbers();
   for (let i = 0; i < d.length; i++) {
     if (!(d[i] >= 0 && d[i] <= 1)) throw new RangeError(`${op}: every ${what} must be in [0, 1], element ${i} is ${d[i]} (apply sigmoid first, or use binaryCrossEntropyWithLogits on raw scores)`);
   }

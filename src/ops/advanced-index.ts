@@ -10,7 +10,7 @@
  * data: they are index bookkeeping, not arithmetic.
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { isIndexDtype } from "../tensor/dtype.js";
+import { int64From, isIndexDtype } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, normalizeDim, numel, sameShape } from "../tensor/shape.js";
 import { asTensor, installMethods } from "./op.js";
 import { get as basicGet, expand, narrow, permute, reshape, to, unsqueeze } from "./shape.js";
@@ -81,16 +81,16 @@ function listToTensor(list: readonly unknown[], op: string): Tensor {
   const t = tensor(list as never);
   if (t.dtype === "bool") return t;
   if (t.numel() === 0) return to(t, "int32");
-  const d = t.data();
+  const d = t.numbers();
   for (const v of d) {
     if (!Number.isInteger(v)) throw new Error(`${op}: list indices must be integers or booleans, got ${v}; use a number per element (or a bool mask)`);
   }
   return to(t, "int32");
 }
 
-/** The int32 coordinates of a bool tensor's true elements, one 1-D tensor per dim. */
+/** The int64 coordinates of a bool tensor's true elements, one 1-D tensor per dim (nonzero's asTuple form). */
 function trueCoords(mask: Tensor): Tensor[] {
-  const d = mask.data();
+  const d = mask.numbers();
   let n = 0;
   for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
   const k = mask.ndim;
@@ -106,7 +106,7 @@ function trueCoords(mask: Tensor): Tensor[] {
       at[a] = 0;
     }
   }
-  return coords.map((c) => Tensor.fromArray(c, [n], "int32"));
+  return coords.map((c) => Tensor.fromArray(int64From(c), [n], "int64"));
 }
 
 function parse(x: Tensor, raw: readonly Index[], op: string): ParsedIndex {
@@ -171,7 +171,7 @@ function basicPart(x: Tensor, p: ParsedIndex): Tensor {
 
 /** Index values checked against the dim size, negatives wrapped (as PyTorch). */
 function normalizedIndex(index: Tensor, size: number, dim: number, op: string): Tensor {
-  const d = index.data();
+  const d = index.numbers();
   let negative = false;
   for (const v of d) {
     if (v < -size || v >= size) throw new RangeError(`${op}: index ${v} is out of bounds for dim ${dim} with size ${size}; indices must lie in [${-size}, ${size - 1}]`);
@@ -341,7 +341,7 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: TensorLi
 }
 
 function flatPositions(mask: Tensor): Tensor {
-  const d = mask.data();
+  const d = mask.numbers();
   let n = 0;
   for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
   const pos = new Int32Array(n);
@@ -379,13 +379,13 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   return indexSelect(reshape(expand(x, shape), [-1]), 0, flatPositions(expand(mask, shape)));
 }
 
-/** `nonzero(x)`: int32 [n, ndim] coordinates of non-zero elements; `{asTuple: true}` gives one 1-D tensor per dim. */
+/** `nonzero(x)`: int64 [n, ndim] coordinates of non-zero elements; `{asTuple: true}` gives one 1-D tensor per dim. */
 export function nonzero(x: Tensor, opts?: { asTuple?: false }): Tensor;
 export function nonzero(x: Tensor, opts: { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | Tensor[] {
   const nz = to(x, "bool");
   if (opts.asTuple) return trueCoords(x.ndim === 0 ? reshape(nz, [1]) : nz);
-  const d = nz.data();
+  const d = nz.numbers();
   const strides = x.shape.map((_, k) => numel(x.shape.slice(k + 1)));
   const coords: number[] = [];
   let n = 0;
@@ -394,7 +394,7 @@ export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | T
     n++;
     strides.forEach((s, k) => coords.push(Math.floor(i / s) % x.shape[k]));
   }
-  return Tensor.fromArray(Int32Array.from(coords), [n, x.ndim], "int32");
+  return Tensor.fromArray(int64From(coords), [n, x.ndim], "int64");
 }
 
 /** `where(cond)`: PyTorch's one-argument where, the same as `nonzero(cond, { asTuple: true })`; with three arguments the elementwise select. */

@@ -26,7 +26,7 @@ declare module "../tensor/tensor.js" {
 /** Index tensors are int64 or int32 with every value in [0, size): checked here so kernels never read out of bounds. */
 function checkIndex(op: string, index: Tensor, size: number, dim: number): void {
   if (!isIndexDtype(index.dtype)) throw new Error(`${op}: index must be an int64 (or int32) tensor, got ${index.dtype} (use idx.long())`);
-  const d = index.data();
+  const d = index.numbers();
   for (let i = 0; i < d.length; i++) {
     if (d[i] < 0 || d[i] >= size) throw new RangeError(`${op}: index ${d[i]} is out of range for dim ${dim} of size ${size}`);
   }
@@ -184,7 +184,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
 /** `oneHot(labels, 10)`: int64 [..., numClasses] with a 1 at each label (labels int64 or int32), as PyTorch's. */
 export function oneHot(labels: Tensor, numClasses = -1): Tensor {
   if (!isIndexDtype(labels.dtype)) throw new Error(`oneHot: labels must be int64 (or int32), got ${labels.dtype} (use labels.long())`);
-  const d = labels.data();
+  const d = labels.numbers();
   if (numClasses < 0 && d.length === 0) throw new Error(`oneHot: cannot infer the number of classes from an empty tensor ${fmt(labels.shape)}; give numClasses`);
   const n = numClasses < 0 ? (d as ArrayLike<number> as Int32Array).reduce((m, v) => Math.max(m, v), -1) + 1 : numClasses; // no spread: large inputs would overflow the stack
   checkIndex("oneHot", labels, n, -1);

@@ -67,7 +67,7 @@ export function softmaxCrossEntropy(logits: Tensor, target: Tensor, ignoreIndex 
   if (!isIndexDtype(target.dtype) || target.ndim !== 1 || target.shape[0] !== N) {
     throw new Error(`${op}: target must be int64 (or int32) class indices of shape [${N}], got ${target.dtype} ${fmt(target.shape)}`);
   }
-  const ids = target.data();
+  const ids = target.numbers();
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i];
     if (v !== ignoreIndex && (v < 0 || v >= C)) {

@@ -185,7 +185,7 @@ const argOp = (op: "argmax" | "argmin") =>
     name: op,
     forward([x], { axis, keepdim }) {
       if (x.shape[axis] === 0) throw new Error(`${op}: cannot reduce dim ${axis} of size 0 (shape ${fmt(x.shape)})`);
-      const out = Tensor.empty(reducedShape(x.shape, [axis], keepdim), "int32");
+      const out = Tensor.empty(reducedShape(x.shape, [axis], keepdim), "int64"); // PyTorch's index dtype
       backend().argReduce(op, x.view_(), axis, out.view_());
       return out;
     },

@@ -82,7 +82,7 @@ const reverseCumsum = (t: Tensor, axis: number): Tensor => flip(cumsum(flip(t, a
  * from the [n, n] products that leave x_k out, as PyTorch's cumprod_backward does.
  */
 function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, axis: number): Tensor {
-  if (!x.data().includes(0)) return div(reverseCumsum(mul(g, out), axis), x);
+  if (!x.numbers().includes(0)) return div(reverseCumsum(mul(g, out), axis), x);
   const n = x.shape[axis];
   const [xl, back] = toLast(x, axis);
   const [gl] = toLast(g, axis);
@@ -128,7 +128,7 @@ const cumExtremumOp = defineOp<{ op: ScanOp; axis: number }>({
   name: "cumExtremum",
   forward([x], { op, axis }) {
     const values = Tensor.empty(x.shape, x.dtype);
-    const indices = Tensor.empty(x.shape, "int32");
+    const indices = Tensor.empty(x.shape, "int64"); // PyTorch's index dtype
     backend().scan(op, x.view_(), axis, values.view_(), indices.view_());
     return indices;
   },
@@ -195,7 +195,7 @@ export function countNonzero(x: Tensor, dim?: Dims): Tensor {
 export function bincount(x: Tensor, weights: Tensor | null = null, minlength = 0): Tensor {
   if (!isIntegral(x.dtype) || x.ndim !== 1) throw new Error(`bincount: expects a 1-D integer tensor (int64, int32, ...), got ${x.dtype} of shape ${fmt(x.shape)}`);
   if (!Number.isInteger(minlength) || minlength < 0) throw new Error(`bincount: minlength must be a non-negative integer, got ${minlength}`);
-  const d = x.data();
+  const d = x.numbers();
   let top = -1;
   for (const v of d) {
     if (v < 0) throw new RangeError(`bincount: values must be non-negative, got ${v}`);
@@ -212,7 +212,7 @@ export function bincount(x: Tensor, weights: Tensor | null = null, minlength = 0
   }
   // Weighted sums accumulate in the output's float dtype, as PyTorch's kernel.
   const out = Tensor.empty([n], isFloating(weights.dtype) ? weights.dtype : "float64");
-  const o = out.storage.data as Float64Array, w = contiguous(detach(weights)).data();
+  const o = out.storage.data as Float64Array, w = contiguous(detach(weights)).numbers();
   for (let i = 0; i < d.length; i++) o[d[i]] += w[i];
   return out;
 }
@@ -222,7 +222,7 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
   if (!isFloating(x.dtype)) throw new Error(`histc: expects a floating point tensor, got ${x.dtype} (use x.float())`);
   if (!Number.isInteger(bins) || bins <= 0) throw new Error(`histc: bins must be a positive integer, got ${bins}`);
   if (min > max) throw new Error(`histc: max (${max}) must be larger than or equal to min (${min})`);
-  const d = contiguous(detach(x)).data();
+  const d = contiguous(detach(x)).numbers();
   let lo = min, hi = max;
   if (lo === hi && d.length > 0) {
     lo = Infinity;

@@ -112,7 +112,7 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
     counts = new Array<number>(n).fill(repeats);
   } else {
     if (!isIndexDtype(repeats.dtype) || repeats.ndim > 1) throw new Error(`repeatInterleave: repeats must be a number or a 0-D/1-D int64 (or int32) tensor, got ${repeats.dtype} ${fmt(repeats.shape)}`);
-    counts = [...repeats.data()];
+    counts = [...repeats.numbers()];
     if (counts.length === 1) counts = new Array<number>(n).fill(counts[0]);
     if (counts.length !== n) throw new Error(`repeatInterleave: repeats has ${counts.length} counts but dim ${d} has size ${n}`);
     if (counts.some((c) => c < 0)) throw new Error(`repeatInterleave: repeats must be non-negative, got ${fmt(counts)}`);

@@ -164,8 +164,9 @@ export function checkFits(v: number | boolean | bigint, dtype: DType, op: string
   }
   if (info.kind !== 1 || typeof v === "boolean") return;
   const min = dtype === "uint8" && Number.isInteger(v) ? -255 : info.min;
-  // int64's max is 2^63 as a number, which does not fit (it is one past INT64_MAX).
-  if (!Number.isFinite(v) || v < min || v > info.max || (dtype === "int64" && v >= info.max)) {
+  // int64's max is the number 2^63, one past INT64_MAX: PyTorch lets that float through too (and it
+  // stores as -2^63, the cast's overflow value), so the bound is the same comparison.
+  if (!Number.isFinite(v) || v < min || v > info.max) {
     throw new Error(`${op}: value ${v} cannot be converted to ${dtype} without overflow (${dtype} holds ${info.min}..${info.max}); use a wider dtype such as "int32" or "float64"`);
   }
 }
@@ -183,6 +184,11 @@ export const INT64_MAX = 2n ** 63n - 1n;
 export function toInt64(v: number): bigint {
   if (!(v > -9223372036854777856 && v < 9223372036854775808)) return INT64_MIN;
   return BigInt(Math.trunc(v));
+}
+
+/** An int64 storage holding the integers `a` (indices, counts): `int64From([0, 2])`. */
+export function int64From(a: ArrayLike<number>): BigInt64Array {
+  return BigInt64Array.from(a as ArrayLike<number>, (v) => BigInt(v));
 }
 
 /**

@@ -271,6 +271,18 @@ export class Tensor {
     return this.copyOut() as TypedArray;
   }
 
+  /**
+   * The elements as numbers for library code that only compares them (index bounds, zero tests,
+   * counts): like `data()`, but int64 values beyond 2^53 round to the nearest double instead of
+   * throwing. Rounding keeps a value's sign, whether it is zero and whether it lies beyond any array
+   * bound, so those tests stay exact; arithmetic on int64 values goes through the kernels instead.
+   * @internal
+   */
+  numbers(): TypedArray {
+    if (this.dtype !== "int64") return this.data();
+    return Float64Array.from(this.copyOut() as BigInt64Array, Number);
+  }
+
   /** `x.dataBigInt()`: the elements of an integer or bool tensor as an exact BigInt64Array copy. @example tensor([1, 2], { dtype: "int64" }).dataBigInt() // BigInt64Array [1n, 2n] */
   dataBigInt(): BigInt64Array {
     if (this.dtype === "int64") return this.copyOut() as BigInt64Array;

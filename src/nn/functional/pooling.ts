@@ -82,7 +82,7 @@ function adaptiveMax(x: Tensor, oH: number, oW: number): { values: Tensor; indic
   // same values, indices and tie/NaN rule, as one traced op (so ONNX export writes a MaxPool).
   if (H % oH === 0 && W % oW === 0 && x.numel() > 0) return maxPool2dWithIndices(x, [H / oH, W / oW]);
   const planes = B * C;
-  const src = x.contiguous().data();
+  const src = x.contiguous().numbers();
   const idx = new Int32Array(planes * oH * oW);
   let k = 0;
   for (let p = 0; p < planes; p++) {
