@@ -78,7 +78,7 @@ test("sort, median, unique: NaN sorts last, propagates through median, and each 
 test("index and sort errors name the op, the values and the fix", () => {
   const x = zeros([2, 3]);
   throwsWith(() => x.get(int([0, 2])), "get: index 2 is out of bounds for dim 0 with size 2; indices must lie in [-2, 1]", RangeError);
-  throwsWith(() => x.get(tensor([0, 1])), "get: tensors used as indices must be int32 or bool, got float32 of shape [2]; convert with idx.int() (or compare to get a bool mask)");
+  throwsWith(() => x.get(tensor([0, 1])), "get: tensors used as indices must be int64, int32 or bool, got float32 of shape [2]; convert with idx.long() (or compare to get a bool mask)");
   throwsWith(() => x.get(tensor([true, false, true])), "get: the bool mask of shape [3] does not match the indexed dims [2] (dims 0..0 of [2,3]); a mask must have exactly the shape of the dims it indexes");
   throwsWith(() => x.get(0, 0, 0), "get: too many indices (3) for a tensor of shape [2,3]");
   throwsWith(() => x.get("...", 0, "..."), 'get: an index can only have a single ellipsis ("..."), got 2');
