@@ -48,6 +48,13 @@ export interface DepthRun {
   cleanTrainLoss: number;
   /** L1 error on the validation split after each epoch, in metres. */
   valError: number[];
+  /**
+   * The trained model shown the mirrored training images flip(x): L1 of its prediction against the
+   * mirrored depth maps flip(D) (the right answer) and against the original depth maps D (the answer
+   * the image-only flip teaches). `preference` = `vsOriginal − vsMirrored`: positive when the model
+   * learned to mirror its depth map with the image, negative when it learned the bug's targets.
+   */
+  mirrored: { vsMirrored: number; vsOriginal: number; preference: number };
 }
 
 export interface DepthResult {
@@ -116,7 +123,7 @@ export async function main(opts: DepthOptions = {}): Promise<DepthResult> {
     const loader = new DataLoader(trainSet, { batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 3) });
     const model = new UNet(3, 1, { width: o.width, generator: new Generator(o.seed + 4) });
     const opt = new optim.Adam(model.parameters(), { lr: o.lr });
-    const run: DepthRun = { trainLoss: [], cleanTrainLoss: NaN, valError: [] };
+    const run: DepthRun = { trainLoss: [], cleanTrainLoss: NaN, valError: [], mirrored: { vsMirrored: NaN, vsOriginal: NaN, preference: NaN } };
     const t0 = performance.now();
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       let sum = 0, n = 0;
@@ -134,6 +141,12 @@ export async function main(opts: DepthOptions = {}): Promise<DepthResult> {
       log(`  ${name}: epoch ${epoch}/${o.epochs}  train L1 ${(sum / n).toFixed(4)}  val error ${run.valError[epoch - 1].toFixed(2)} m  (${since(t0)})`);
     }
     run.cleanTrainLoss = noGrad(() => nn.functional.l1Loss(model.eval().call(cleanTrain.image), cleanTrain.depth).item());
+    noGrad(() => {
+      const pred = model.eval().call(TF.hflip(cleanTrain.image));
+      const vsMirrored = nn.functional.l1Loss(pred, TF.hflip(cleanTrain.depth)).item();
+      const vsOriginal = nn.functional.l1Loss(pred, cleanTrain.depth).item();
+      run.mirrored = { vsMirrored, vsOriginal, preference: vsOriginal - vsMirrored };
+    });
     if (name === "correct") {
       const pred = noGrad(() => model.call(val.image.narrow(0, 0, 1)).mul(maxDepth));
       const pic = (t: Tensor): string => imageToText(t.data(), o.size, o.size, { range: [0, maxDepth] });
@@ -162,9 +175,16 @@ export async function main(opts: DepthOptions = {}): Promise<DepthResult> {
   log(`clean train-split L1    ${correct.cleanTrainLoss.toFixed(4).padStart(7)}   ${flipBug.cleanTrainLoss.toFixed(4).padStart(15)}`);
   log(`validation error (m)    ${last(correct.valError).toFixed(2).padStart(7)}   ${last(flipBug.valError).toFixed(2).padStart(15)}`);
   log(`½·mean|D − flip(D)|     ${(0).toFixed(4).padStart(7)}   ${bugFloor.toFixed(4).padStart(15)}   (the floor for a flip-equivariant predictor only)`);
+  const gap = (r: DepthRun): string => `${(100 * (r.mirrored.vsOriginal / r.cleanTrainLoss - 1)).toFixed(1)}%`;
+  const gapOk = (r: DepthRun): string => `${(100 * (r.mirrored.vsMirrored / r.cleanTrainLoss - 1)).toFixed(1)}%`;
+  log("mirrored train images: their L1 above the unmirrored images' L1 (clean train-split L1), against");
+  log(`  vs flip(D) (correct)  ${gapOk(correct).padStart(7)}   ${gapOk(flipBug).padStart(15)}`);
+  log(`  vs D (the bug's)      ${gap(correct).padStart(7)}   ${gap(flipBug).padStart(15)}`);
   log("With the image flipped but not the depth, half the training pairs show a mirrored scene with the original scene's depth.");
   log(`A predictor that treats a scene and its mirror alike cannot fit both (its loss stays above ${bugFloor.toFixed(4)}); a network that`);
   log("can tell them apart may memorise both on a small training set, so the training loss alone does not prove the bug.");
+  log("What does show it: the correct model fits mirrored images (against mirrored depth) as well as the originals; the bug's");
+  log("model fits its mirrored pairs (against the original depth) clearly worse than its unmirrored ones: it cannot learn them.");
   log("Judge it by validation error over several seeds (`deeptype exam 7.6`), and catch it before training with flipAlignmentProbe.");
   return { unshuffled, shuffled, correct, flipBug, bugFloor, probe };
 }

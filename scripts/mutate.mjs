@@ -5,6 +5,7 @@
 //   npm run mutate -- src/utils/summary.ts      # one file
 //   npm run mutate -- src/data/split.ts src/data/sampler.ts
 //   npm run mutate -- src/optim                  # a folder (every .ts file in it, recursively)
+//   npm run mutate -- src/data/split.ts:205-308  # only the mutants on lines 205 to 308 of one file
 //   npm run mutate -- --list                     # the targets and their test files
 //
 // Options are environment variables read by stryker.config.mjs: STRYKER_CONCURRENCY (default 1),
@@ -23,7 +24,7 @@ const TESTS = {
   "src/data": ["test/data-*.test.ts"],
   "src/optim": ["test/optim-*.test.ts"],
   "src/tensor": ["test/tensor.test.ts", "test/autograd.test.ts", "test/errors.test.ts"],
-  "src/autograd": ["test/autograd.test.ts", "test/exam-backprop.test.ts", "test/ops-gradcheck.test.ts"],
+  "src/autograd": ["test/autograd*.test.ts", "test/exam-backprop.test.ts", "test/ops-gradcheck.test.ts"],
   "src/ops": ["test/ops-*.test.ts", "test/tensor.test.ts", "test/autograd.test.ts"],
   "src/nn": ["test/nn-*.test.ts"],
   "src/io": ["test/io*.test.ts"],
@@ -49,14 +50,18 @@ if (args[0] === "--list") {
 const mutate = [];
 const tests = new Set();
 for (const raw of args) {
-  const target = raw.replace(/\/+$/, "");
+  // `file.ts:START-END` is Stryker's own line-range syntax: it mutates only those lines, so a long
+  // run can be split into parts (or finished after it was stopped).
+  const m = /^(.*\.ts):(\d+)-(\d+)$/.exec(raw);
+  const target = (m ? m[1] : raw).replace(/\/+$/, "");
   if (!fs.existsSync(target)) throw new Error(`mutate: ${target} does not exist`);
   const isDir = fs.statSync(target).isDirectory();
+  if (m && isDir) throw new Error(`mutate: a line range needs a file, got the folder ${target}`);
   // Type declarations and barrel files have nothing to mutate.
-  mutate.push(isDir ? `${target}/**/*.ts` : target, "!**/*.d.ts", "!**/index.ts");
+  mutate.push(isDir ? `${target}/**/*.ts` : m ? raw : target, "!**/*.d.ts", "!**/index.ts");
   for (const t of testsFor(target)) tests.add(t);
 }
-const name = args.map((a) => a.replace(/^src\//, "").replace(/\/+$/, "").replace(/[/.]/g, "-")).join("+");
+const name = args.map((a) => a.replace(/^src\//, "").replace(/\/+$/, "").replace(/[/.:]/g, "-")).join("+");
 const env = {
   ...process.env,
   STRYKER_MUTATE: mutate.join(","),

@@ -219,3 +219,24 @@ test("ctx.markDirty: an in-place forward returns the input itself, which takes t
   }
   assert.throws(() => Forgets.apply(f64([1], true).mul(1)), /Forgets\.forward: input 0 was passed to ctx\.markDirty but not returned/);
 });
+
+test("a gradient a Function's backward keeps is not a leaf's .grad", () => {
+  const kept: Tensor[] = [];
+  class Keep extends autograd.Function {
+    static override forward(_ctx: autograd.FunctionCtx, x: Tensor): Tensor {
+      return x.mul(2);
+    }
+    static override backward(_ctx: autograd.FunctionCtx, g: Tensor): Tensor {
+      const r = g.mul(2);
+      kept.push(r);
+      return r;
+    }
+  }
+  const x = tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  (Keep.apply(x) as Tensor).sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [2, 2]);
+  assert.equal(kept.length, 1);
+  assert.notEqual(kept[0].storage, x.grad!.storage);
+  kept[0].mul_(0);
+  assert.deepEqual(x.grad!.tolist(), [2, 2]);
+});

@@ -606,3 +606,39 @@ test("many slices of one tensor: the accumulating backward of slice agrees with 
   f().backward();
   assert.deepEqual(w.grad!.sum(1).tolist(), [0, 8, 16, 24, 32]);
 });
+
+test("a leaf takes a fresh gradient as its .grad without a copy only when nothing else holds it", () => {
+  // add's rule hands the same gradient to both leaves: each must get its own memory.
+  const a = f64([1, 2]), b = f64([3, 4]);
+  a.add(b).mul(2).sum().backward();
+  assert.notEqual(a.grad!.storage, b.grad!.storage);
+  a.grad!.mul_(10);
+  assert.deepEqual(list(b.grad), [2, 2], "scaling one .grad in place leaves the other alone");
+  // A hook on a non-leaf may keep the gradient it sees or returns; neither becomes a leaf's .grad.
+  const kept: Tensor[] = [];
+  const x = f64([1, 2, 3]);
+  const h = x.mul(3);
+  h.registerHook((g) => {
+    kept.push(g);
+    const r = g.mul(1);
+    kept.push(r);
+    return r;
+  });
+  h.sum().backward();
+  assert.deepEqual(list(x.grad), [3, 3, 3]);
+  for (const k of kept) assert.notEqual(k.storage, x.grad!.storage);
+  // The gradient a user passes in is theirs: a leaf's .grad never shares it.
+  const v = f64([5, 6, 7], false);
+  const y = f64([1, 1, 1]);
+  y.mul(1).backward(v);
+  assert.notEqual(y.grad!.storage, v.storage);
+  // A stolen gradient is a plain contiguous tensor (not a view), and later backwards add to it.
+  const w = randn([4, 3], { dtype: "float64" }).requiresGrad_();
+  const xs = randn([5, 3], { dtype: "float64" });
+  xs.matmul(w.t()).sum().backward();
+  assert.equal(w.grad!.base, null);
+  assert.ok(w.grad!.isContiguous());
+  const first = w.grad!.tolist() as number[][];
+  xs.matmul(w.t()).sum().backward();
+  assert.deepEqual(w.grad!.tolist(), first.map((r) => r.map((e) => 2 * e)));
+});

@@ -57,6 +57,14 @@ describe("wasm backend: threads", () => {
       const o9 = zeros([1, 16, 40, 40]);
       wasm.conv2dBackwardInput(o8, w, o9, c);
       outs.push(o9.data as Float32Array);
+      // maxPool2dBackward splits over threads only from 4 Mi output elements.
+      const xb = randView(new Generator(8), [2, 8, 512, 512]);
+      const pb = { kernel: [2, 2] as [number, number], stride: [2, 2] as [number, number], padding: [0, 0] as [number, number], dilation: [1, 1] as [number, number], countIncludePad: true };
+      const yb = zeros([2, 8, 256, 256]), ib = zeros([2, 8, 256, 256], "int32");
+      wasm.maxPool2d(xb, yb, ib, pb);
+      const o10 = zeros([2, 8, 512, 512]);
+      wasm.maxPool2dBackward(yb, ib, o10);
+      outs.push(o10.data as Float32Array);
       return outs;
     };
     const one = run(1), two = run(2);

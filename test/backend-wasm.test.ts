@@ -11,7 +11,7 @@ import { JsBackend } from "../src/backend/js/index.js";
 import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
 import { Generator } from "../src/tensor/generator.js";
 import { numel } from "../src/tensor/shape.js";
-import { assertClose, LAYOUTS, randView, view, zeros } from "./backend-wasm-helpers.js";
+import { assertBitwise, assertClose, LAYOUTS, randView, view, zeros } from "./backend-wasm-helpers.js";
 
 const wasmOrNull = createWasmBackend();
 assert.ok(wasmOrNull, "WebAssembly SIMD must be available on Node >= 20");
@@ -186,6 +186,31 @@ describe("wasm backend: elementwise", () => {
     wasm.copy(src, a);
     js.copy(src, b);
     assert.deepEqual(Array.from(a.data), Array.from(b.data));
+  }));
+
+  it("stages and writes back views at an odd offset (4 mod 8 bytes), which it realigns", () => withThreads(1, () => {
+    const g = new Generator(9);
+    for (const n of [1, 255, 256, 1031, 70000]) {
+      const src = randView(g, [n + 1]);
+      const odd = view(src.data, [n], [1], 1), even = view(src.data, [n], [1], 0);
+      for (const x of [odd, even]) {
+        for (const outOff of [0, 1, 3]) {
+          const outW = view(new Float32Array(n + 4).fill(7), [n], [1], outOff), outJ = view(new Float32Array(n + 4).fill(7), [n], [1], outOff);
+          wasm.unary("neg", x, outW);
+          js.unary("neg", x, outJ);
+          assert.deepEqual(Array.from(outW.data), Array.from(outJ.data), `neg n=${n} in@${x.offset} out@${outOff}`);
+        }
+      }
+    }
+    // A dense 4-D conv input and pooling input at an odd offset go through stageDense.
+    const data = randView(g, [2 * 8 * 9 * 9 + 1]).data;
+    const x = view(data, [2, 8, 9, 9], undefined, 1), xj = view(Float32Array.from(data), [2, 8, 9, 9], undefined, 1);
+    const w = randView(g, [8, 8, 3, 3]);
+    const c: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
+    const yW = zeros([2, 8, 9, 9]), yJ = zeros([2, 8, 9, 9]);
+    wasm.conv2d(x, w, null, yW, c);
+    js.conv2d(xj, w, null, yJ, c);
+    assertClose(yW, yJ, "conv2d of an odd-offset input", 1e-4, 1e-4);
   }));
 
   it("grows the arena for operands larger than any before (64 MiB)", () => withThreads(2, () => {
@@ -422,6 +447,77 @@ describe("wasm backend: convolution", () => {
           wasm.conv2dBackwardWeight(x, gy, gwa, c.p);
           js.conv2dBackwardWeight(x, gy, gwb, c.p);
           assertClose(gwa, gwb, `conv2dBackwardWeight ${layout} ${what}`, 1e-4, 1e-4);
+        }
+      }
+    }));
+  }
+});
+
+describe("wasm backend: conv2dReluPoolBackward", () => {
+  // One call applies ReLU's mask, sums the bias gradient, routes the gradient to the conv's shape
+  // and runs both conv gradients from the arena: it must give exactly what binary("reluBackward"),
+  // reduce("sum"), maxPool2dBackward, conv2dBackwardWeight and conv2dBackwardInput give in turn
+  // (the same kernels), and the js backend's composition within float32 tolerance.
+  const pool2: PoolParams = { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true };
+  const pool3: PoolParams = { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], countIncludePad: true };
+  const cases: Array<{ x: number[]; o: number; pool: PoolParams | null }> = [
+    { x: [2, 16, 14, 14], o: 32, pool: pool2 },
+    { x: [1, 3, 7, 17], o: 5, pool: pool2 },
+    { x: [3, 9, 9, 11], o: 11, pool: pool3 },
+    { x: [2, 4, 5, 5], o: 6, pool: null },
+  ];
+  const c: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
+  for (const nt of THREADS) {
+    it(`equals the kernels in turn, ${nt} thread(s)`, () => withThreads(nt, () => {
+      const g = new Generator(12);
+      for (const k of cases) {
+        const convShape = [k.x[0], k.o, k.x[2], k.x[3]];
+        const x = randView(g, k.x), wShape = [k.o, k.x[1], 3, 3];
+        for (const layout of ["contig", "offset", "perm"] as const) {
+          const w = randView(g, wShape, layout);
+          // The op's output: ReLU'd (about half zeros, one NaN), pooled through indices.
+          let outShape = convShape, indices: View | null = null;
+          const y = randView(g, convShape);
+          for (let i = 0; i < y.data.length; i++) y.data[i] = Math.max(0, y.data[i]);
+          y.data[3] = NaN;
+          if (k.pool) {
+            outShape = [convShape[0], convShape[1], ...[0, 1].map((d) => Math.floor((convShape[2 + d] + 2 * k.pool!.padding[d] - k.pool!.kernel[d]) / k.pool!.stride[d]) + 1)];
+            indices = zeros(outShape, "int32");
+          }
+          const output = k.pool ? zeros(outShape) : y;
+          if (k.pool) wasm.maxPool2d(y, output, indices!, k.pool);
+          const gOut = randView(g, outShape, layout);
+          const what = `x [${k.x}] o ${k.o} ${layout} pool ${JSON.stringify(k.pool?.kernel ?? null)}`;
+          const gx = zeros(k.x), gw = zeros(wShape), gb = zeros([k.o]);
+          wasm.conv2dReluPoolBackward(gOut, output, indices, x, w, gx, gw, gb, c, convShape);
+          const gm = zeros(outShape);
+          wasm.binary("reluBackward", output, gOut, gm);
+          const gb2 = zeros([k.o]);
+          wasm.reduce("sum", gm, [0, 2, 3], gb2);
+          let gy = gm;
+          if (indices) {
+            gy = zeros(convShape);
+            wasm.maxPool2dBackward(gm, indices, gy);
+          }
+          const gx2 = zeros(k.x), gw2 = zeros(wShape);
+          wasm.conv2dBackwardInput(gy, w, gx2, c);
+          wasm.conv2dBackwardWeight(x, gy, gw2, c);
+          assertBitwise(gx.data, gx2.data, `gx ${what}`);
+          assertBitwise(gw.data, gw2.data, `gw ${what}`);
+          assertBitwise(gb.data, gb2.data, `gb ${what}`);
+          const gx3 = zeros(k.x), gw3 = zeros(wShape), gb3 = zeros([k.o]);
+          js.conv2dReluPoolBackward(gOut, output, indices, x, w, gx3, gw3, gb3, c, convShape);
+          assertClose(gx, gx3, `gx vs js ${what}`, 1e-4, 1e-4);
+          assertClose(gw, gw3, `gw vs js ${what}`, 1e-4, 1e-4);
+          assertClose(gb, gb3, `gb vs js ${what}`, 1e-4, 1e-4);
+          // Any subset of the three gradients.
+          const gxOnly = zeros(k.x);
+          wasm.conv2dReluPoolBackward(gOut, output, indices, x, w, gxOnly, null, null, c, convShape);
+          assertBitwise(gxOnly.data, gx2.data, `gx alone ${what}`);
+          const gwOnly = zeros(wShape), gbToo = zeros([k.o]);
+          wasm.conv2dReluPoolBackward(gOut, output, indices, x, w, null, gwOnly, gbToo, c, convShape);
+          assertBitwise(gwOnly.data, gw2.data, `gw alone ${what}`);
+          assertBitwise(gbToo.data, gb2.data, `gb with gw ${what}`);
         }
       }
     }));

@@ -170,6 +170,47 @@ test("grouped, three splits: within 2 items of the closest achievable, and no si
   }
 });
 
+test("grouped: cases that need both the subset search and the moves after it reach the closest sizes", () => {
+  // Each case was found by a random search run against a planted bug, in the subset search
+  // (closestSubset: the first choice is off, and the local search that follows, one group moved or
+  // two swapped at a time, stops short of the closest sizes or leaves a requested split empty) or
+  // in the local search's moves. The sizes asserted are the closest achievable (checked against
+  // every assignment).
+  const cases: [number[], number[], number[]][] = [
+    // Total table too short (cap−1 entries): 9 | 0 and 8 | 4 | 0, a requested split left empty.
+    [[3, 3, 3], [0.8, 0.2], [6, 3]],
+    [[4, 4, 4], [0.7, 0.2, 0.1], [4, 4, 4]],
+    // Table capped at target + shortest group instead of + longest: 24 | 9 | 5 and 29 | 16 | 1.
+    [[4, 12, 7, 1, 12, 2], [0.5, 0.25, 0.25], [17, 9, 12]],
+    [[10, 12, 6, 7, 1, 10], [0.6, 0.3, 0.1], [27, 13, 6]],
+    // Every group of a chosen length taken instead of the counted number: 3 | 4 | 2 | 0, 5 | 3 | 4.
+    [[4, 2, 1, 2], [0.4, 0.3, 0.2, 0.1], [4, 3, 2, 0]],
+    [[3, 2, 2, 3, 2], [0.5, 0.25, 0.25], [6, 3, 3]],
+    [[6, 3, 5, 4, 5, 3], [0.4, 0.3, 0.2, 0.1], [10, 8, 5, 3]],
+    // The first choice needs a move of one group (no swap helps): the two 3s take a 2 each and the
+    // 4 the rest, 2 | 2 | 6 before the move. With moves skipped or their gain miscounted: 6 | 2 | 2,
+    // 12 | 9 | 8 | 8 and 16 | 10 | 10 | 3.
+    [[2, 2, 2, 2, 2], [0.34, 0.33, 0.33], [4, 4, 2]],
+    [[9, 5, 2, 5, 8, 8], [0.25, 0.25, 0.25, 0.25], [10, 9, 10, 8]],
+    [[6, 1, 10, 3, 9, 10], [0.4, 0.3, 0.2, 0.1], [16, 11, 9, 3]],
+    // A move then more steps: with a move booked as a swap (the split totals go wrong after the
+    // move), the search stops early: 15 | 11 | 6 and 13 | 10 | 8 | 2.
+    [[6, 5, 5, 6, 5, 5], [0.5, 0.25, 0.25], [16, 10, 6]],
+    [[4, 4, 2, 9, 10, 4], [0.4, 0.3, 0.2, 0.1], [13, 10, 6, 4]],
+  ];
+  for (const [groupSizes, fractions, expected] of cases) {
+    const key = groupKeys(groupSizes);
+    const want = randomSplit(numbers(key.length), fractions).map((s) => s.length); // the ungrouped sizes
+    const distance = expected.reduce((a, v, j) => a + Math.abs(v - want[j]), 0);
+    assert.equal(distance, bestDistance(groupSizes, want), `[${expected}] is the closest to [${want}] for groups [${groupSizes}]`);
+    for (let seed = 0; seed < 5; seed++) {
+      const parts = randomSplit(numbers(key.length), fractions, { generator: new Generator(seed), groups: (i) => key[i] }).map(itemsOf);
+      assertPartition(parts, key.length);
+      assert.deepEqual(parts.map((p) => p.length), expected, `groups [${groupSizes}] into [${want}], seed ${seed}`);
+    }
+  }
+});
+
 test("grouped: ties go to the smaller total, a split that would take every group leaves one for each split after it, no split loses its last group", () => {
   const sizesOf = (groupSizes: number[], fractions: number[], seed = 0) => {
     const key = groupKeys(groupSizes);

@@ -61,7 +61,7 @@ test("safetensors: writes every dtype PyTorch writes and reads it back by the do
   const { tensors } = parseSafetensors(bytes);
   const codes = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, `${t.fileDtype}->${t.dtype}`]));
   assert.deepEqual(codes, {
-    f64: "F64->float64", f16: "F16->float32", bf16: "BF16->float32", i64: "I64->int64", i16: "I16->int16",
+    f64: "F64->float64", f16: "F16->float16", bf16: "BF16->bfloat16", i64: "I64->int64", i16: "I16->int16",
     i8: "I8->int8", u8: "U8->uint8", mask: "BOOL->bool", plain: "F32->float32",
   });
   assert.deepEqual([...tensors.f64.data], [...f]);
@@ -71,8 +71,8 @@ test("safetensors: writes every dtype PyTorch writes and reads it back by the do
   // Read back, the half values are exactly PyTorch's rounding of the originals.
   const finite = values.map((v, i) => [v, i] as const).filter(([v]) => !Number.isNaN(v));
   finite.forEach(([, j], i) => {
-    assert.equal(floatToHalfBits((tensors.f16.data as Float32Array)[i]), bits.f16[j], `f16 element ${i}`);
-    assert.equal(floatToBFloat16Bits((tensors.bf16.data as Float32Array)[i]), bits.bf16[j], `bf16 element ${i}`);
+    assert.equal(tensors.f16.data[i], bits.f16[j], `f16 element ${i}`);
+    assert.equal(tensors.bf16.data[i], bits.bf16[j], `bf16 element ${i}`);
   });
 });
 
@@ -130,11 +130,13 @@ test("sharded checkpoints: saveWeights splits Hugging Face's way and loadWeights
   await assert.rejects(loadShardedSafetensors(idx), /shards must be plain file names beside the index/);
 });
 
-test("saveWeights writes bfloat16 for PyTorch and reads it back as float32", async () => {
+test("saveWeights writes bfloat16 for PyTorch and reads it back as bfloat16", async () => {
   const dir = tmpdir();
   const f = path.join(dir, "half.safetensors");
   await saveWeights(f, { w: tensor([1, 1 / 3, -2]) }, {}, { floatDtype: "BF16" });
   const { tensors } = parseSafetensors(new Uint8Array(fs.readFileSync(f)));
   assert.equal(tensors.w.fileDtype, "BF16");
-  assert.deepEqual([...(await loadWeights(f)).w.data()], [1, 0.333984375, -2]);
+  const w = (await loadWeights(f)).w;
+  assert.equal(w.dtype, "bfloat16");
+  assert.deepEqual([...w.data()], [1, 0.333984375, -2]);
 });

@@ -12,7 +12,7 @@ import { nn, Tensor } from "../src/index.js";
 const dir = new URL("./fixtures/interop/", import.meta.url);
 const fixture = (name: string) => new Uint8Array(fs.readFileSync(new URL(name, dir)));
 const expected = JSON.parse(fs.readFileSync(new URL("state_dict.json", dir), "utf8")) as Record<string, { dtype: string; shape: number[]; values: (number | boolean)[] }>;
-const INTO: Record<string, string> = { float32: "float32", float16: "float32", bfloat16: "float32", float64: "float64", int64: "int64", int32: "int32", int16: "int16", int8: "int8", uint8: "uint8", bool: "bool" };
+const INTO: Record<string, string> = { float32: "float32", float16: "float16", bfloat16: "bfloat16", float64: "float64", int64: "int64", int32: "int32", int16: "int16", int8: "int8", uint8: "uint8", bool: "bool" };
 
 const tmp: string[] = [];
 after(() => tmp.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseSafetensors, serializeSafetensors, MAX_HEADER_BYTES, READ_CODES, type TensorRecord } from "../src/io/safetensors.js";
 import { atomicWriteFile, loadSafetensors, saveSafetensors } from "../src/io/files.js";
 import { tinyMetadata, tinyTensors } from "./fixtures/io/tiny-data.js";
+import { fromRecord } from "../src/io/checkpoint.js";
 
 const FIXTURE = new URL("./fixtures/io/tiny.safetensors", import.meta.url);
 
@@ -113,7 +114,7 @@ test("safetensors: round trip of random data for every dtype, offsets tiled in i
   assert.equal(header.__metadata__, undefined);
 });
 
-test("safetensors: foreign dtypes are read exactly (F16, BF16 widen; U8, I16, I64 as uint8, int16, int64) and header order may differ from offsets", () => {
+test("safetensors: foreign dtypes are read exactly (F16, BF16 as float16, bfloat16 bits; U8, I16, I64 as uint8, int16, int64) and header order may differ from offsets", () => {
   const data = new Uint8Array(2 * 3 + 2 * 2 + 8 * 2 + 3 + 2 * 2);
   const v = new DataView(data.buffer);
   // F16: 1.0 (0x3c00), -2.0 (0xc000), 65504 (0x7bff)
@@ -132,10 +133,13 @@ test("safetensors: foreign dtypes are read exactly (F16, BF16 widen; U8, I16, I6
     u8: { dtype: "U8", shape: [3], data_offsets: [26, 29] },
   };
   const { tensors } = parseSafetensors(rawFile(header, data));
-  assert.deepEqual([...tensors.h.data], [1, -2, 65504]);
-  assert.equal(tensors.h.dtype, "float32");
+  assert.deepEqual([...tensors.h.data], [0x3c00, 0xc000, 0x7bff]);
+  assert.equal(tensors.h.dtype, "float16");
   assert.equal(tensors.h.fileDtype, "F16");
-  assert.deepEqual([...tensors.bf.data], [1, -0.5]);
+  assert.deepEqual([...fromRecord(tensors.h).data()], [1, -2, 65504]);
+  assert.deepEqual([...tensors.bf.data], [0x3f80, 0xbf00]);
+  assert.equal(tensors.bf.dtype, "bfloat16");
+  assert.deepEqual([...fromRecord(tensors.bf).data()], [1, -0.5]);
   assert.deepEqual([...tensors.steps.data], [123n, -5n]);
   assert.equal(tensors.steps.dtype, "int64");
   assert.deepEqual([...tensors.u8.data], [0, 128, 255]);

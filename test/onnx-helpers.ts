@@ -5,7 +5,8 @@ import { Tensor } from "../src/index.js";
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = "error";
 
-const ORT_TYPE = { float32: "float32", float64: "float64", int64: "int64", int32: "int32", int16: "int16", int8: "int8", uint8: "uint8", bool: "bool" } as const;
+// 16-bit float inputs are fed as float32 (the tests export float32 models).
+const ORT_TYPE = { float32: "float32", float64: "float64", float16: "float32", bfloat16: "float32", int64: "int64", int32: "int32", int16: "int16", int8: "int8", uint8: "uint8", bool: "bool" } as const;
 
 /** Feeds `inputs` (by graph input order) and returns every output as [shape, values]. */
 export async function runOnnx(bytes: Uint8Array, inputs: Tensor[]): Promise<{ dims: number[]; data: number[]; type: string }[]> {

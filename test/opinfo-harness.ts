@@ -7,7 +7,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { type DType, Tensor, tensor, noGrad, setBackend } from "../src/index.js";
-import { MAP, Unsupported, type Out } from "./opinfo-map.js";
+import { MAP as BASE_MAP, Unsupported, type Out } from "./opinfo-map.js";
+import { DEPTH_MAP } from "./opinfo-map-depth.js";
+
+/** Every translated OpInfo name (test/opinfo-map.ts and test/opinfo-map-depth.ts). */
+export const MAP = { ...BASE_MAP, ...DEPTH_MAP };
 
 interface JTensor { shape: number[]; dtype: "float32" | "float64" | "int32" | "int64" | "bool"; data: (number | boolean | string)[] }
 type JOut = JTensor | JOut[] | { scalar: number | boolean | string };

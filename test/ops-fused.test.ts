@@ -94,6 +94,22 @@ for (const [backendName, threads] of [["js", 1], ["wasm", 1], ["wasm", 2]] as co
   });
 }
 
+test("conv2dRelu: under noGrad (no indices kept) the same values as when recorded, js and wasm", () => {
+  manualSeed(11);
+  for (const b of ["js", "wasm"] as const) {
+    setBackend(b);
+    for (const c of CASES.filter((k) => k.pool)) {
+      const x = randn(c.x), w = randn(c.w).requiresGrad_(), bias = c.bias ? randn([c.w[0]]) : null;
+      const recorded = conv2dRelu(x, w, bias, c.conv, c.pool);
+      assert.equal(recorded.gradFn?.name, "conv2dRelu");
+      const plain = noGrad(() => conv2dRelu(x, w, bias, c.conv, c.pool));
+      assert.equal(plain.gradFn, null);
+      assert.deepEqual([...plain.data()].map(String), [...recorded.data()].map(String), `${b} ${JSON.stringify(c)}`);
+    }
+  }
+  setBackend("wasm");
+});
+
 test("conv2dRelu: float64 gradcheck and second order through the js reference", () => {
   setBackend("js");
   try {
@@ -116,6 +132,14 @@ test("conv2dRelu: NaN and negative inputs behave as relu and maxPool2d do", () =
     setBackend(b);
     const ref = maxPool2d(relu(conv2d(x, w, null, { padding: 1 })), 2), got = conv2dRelu(x, w, null, { padding: 1 }, { kernelSize: 2 });
     assert.deepEqual([...got.data()].map(String), [...ref.data()].map(String), b);
+    // A NaN output passes its gradient, as ReLU's backward (PyTorch's threshold_backward) does.
+    const wl = w.clone().requiresGrad_();
+    maxPool2d(relu(conv2d(x, wl, null, { padding: 1 })), 2).sum().backward();
+    const want = wl.grad!;
+    wl.grad = null;
+    conv2dRelu(x, wl, null, { padding: 1 }, { kernelSize: 2 }).sum().backward();
+    assert.ok([...want.data()].some(Number.isNaN), `${b}: the NaN reaches the weight gradient`);
+    assert.deepEqual([...wl.grad!.data()].map(String), [...want.data()].map(String), `${b}: weight gradient`);
     // A window of negatives pools to 0 and passes no gradient, as the composition.
     const neg = conv2dRelu(randn([1, 1, 4, 4]).abs().neg(), randn([1, 1, 1, 1]).abs(), null, {}, { kernelSize: 2 });
     assert.deepEqual([...neg.data()], [0, 0, 0, 0]);

@@ -3,8 +3,8 @@
  * 10,000-op chain needs no deep recursion), summing gradients per node before calling its rule.
  */
 import { Node, type Edge, type GradHook } from "./node.js";
-import { Tensor } from "../tensor/tensor.js";
-import { fmt, sameShape } from "../tensor/shape.js";
+import { Tensor, type Storage, storageSerial } from "../tensor/tensor.js";
+import { fmt, isContiguous, sameShape } from "../tensor/shape.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { add } from "../ops/elementwise.js";
 import { clone } from "../ops/shape.js";
@@ -119,6 +119,15 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
   // allocated itself (never handed to a rule), which it may therefore update in place.
   const pending = new Map<Node | Tensor, Tensor>();
   const owned = new Set<Tensor>();
+  // How many times each storage was handed along an edge (or to or from a hook, or out of a custom
+  // Function): a leaf may take a gradient as its .grad without a copy only if its memory was made
+  // during this backward and nothing else was ever given it (PyTorch's AccumulateGrad steals a
+  // gradient nobody else references).
+  const firstSerial = storageSerial();
+  const handed = new Map<Storage, number>();
+  const hand = (t: Tensor, times = 1): void => {
+    if (t.storage.serial !== undefined && t.storage.serial > firstSerial) handed.set(t.storage, (handed.get(t.storage) ?? 0) + times);
+  };
   const leaves: Tensor[] = [];
   const ready: Node[] = [];
   const wanted = (e: Edge): e is Node | Tensor => e !== null && (e instanceof Node || !targets || targets.has(e));
@@ -126,6 +135,7 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
     if (!(key instanceof Node)) leaves.push(key);
   };
   const accumulate = (key: Node | Tensor, g: Tensor): void => {
+    hand(g);
     const cur = pending.get(key);
     if (!cur) {
       first(key);
@@ -174,6 +184,7 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
         slots.delete(node);
         const all = Array.from({ length: node.outputCount }, (_, i) => gs[i] ?? null);
         const grads = all.some((x) => x) ? node.applyMany(all) : [];
+        if (node.userBackward) for (const x of grads) if (x) hand(x, 2);
         node.edges.forEach((e, i) => deliver(e, grads[i]));
         if (!keep) node.release();
         continue;
@@ -183,7 +194,12 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       if (g) owned.delete(g); // handed to rules from here on: never updated in place again
       // grad() captures the gradient before the tensor's hooks run, as torch.autograd.grad does.
       if (g && targets?.has(node)) captured.set(node, g);
-      if (g && node.hooks) g = runHooks(node.hooks, g, node.name);
+      if (g && node.hooks) {
+        // A hook may keep the gradient it sees or the one it returns.
+        hand(g, 2);
+        g = runHooks(node.hooks, g, node.name);
+        hand(g, 2);
+      }
       // grad() returns gradients and touches no .grad, retained ones included (as torch.autograd.grad).
       // The retained gradient is the one after the hooks, as in PyTorch 2.
       if (g && node.retained && !targets) node.retained.grad = accumulateLeaf(node.retained, g, createGraph);
@@ -201,6 +217,8 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
         if (e instanceof Node) arrived(e);
       } else {
         const grads = g ? node.apply(g) : [];
+        // A custom Function's backward may keep what it returns (on its ctx, say): never steal it.
+        if (node.userBackward) for (const x of grads) if (x) hand(x, 2);
         node.edges.forEach((e, i) => deliver(e, grads[i]));
       }
       if (!keep) node.release();
@@ -213,12 +231,21 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       }
       const hooked = leaf.leafHooks ? runHooks(leaf.leafHooks, total, "leaf") : total;
       if (!leaf.grad && hooked === total && owned.has(total)) leaf.grad = total; // already a fresh, private, contiguous sum
-      else leaf.grad = accumulateLeaf(leaf, hooked, createGraph);
+      else if (!leaf.grad && hooked === total && !createGraph && handed.get(total.storage) === 1 && isWhole(total)) {
+        // Made during this backward and handed to this leaf alone: a new Tensor over the same memory
+        // (not a view of another tensor), instead of a copy.
+        leaf.grad = new Tensor(total.storage, total.shape, total.strides, 0, total.dtype);
+      } else leaf.grad = accumulateLeaf(leaf, hooked, createGraph);
     }
   } finally {
     setGradEnabled(prevMode);
   }
   return captured;
+}
+
+/** Whether t is contiguous and covers all of its storage (so owning t is owning its memory). */
+function isWhole(t: Tensor): boolean {
+  return t.offset === 0 && !t.requiresGrad && t.numel() === t.storage.data.length && isContiguous(t.shape, t.strides);
 }
 
 /** Runs tensor hooks in registration order; each sees the previous one's result and may replace it. */

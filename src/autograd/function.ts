@@ -212,6 +212,7 @@ const noRule = (): never => {
 /** The graph node of one custom Function call: takes the gradients of all its outputs at once. */
 class FunctionNode extends Node<undefined> {
   override readonly outputCount: number;
+  override readonly userBackward = true;
   private readonly metas: ({ shape: readonly number[]; dtype: Tensor["dtype"] } | null)[];
 
   constructor(

@@ -75,6 +75,11 @@ export class Node<A = any> {
   readonly slotOf: { readonly owner: Node; readonly index: number } | null = null;
   /** How many outputs' gradients `applyMany` takes; 1 for every node except a multi-output Function's. */
   readonly outputCount: number = 1;
+  /**
+   * Whether the backward is user code (a custom Function) that may keep the gradients it returns;
+   * the engine then never hands those to a leaf's `.grad` without a copy.
+   */
+  readonly userBackward: boolean = false;
   private saved: { inputs: readonly Tensor[]; output: Tensor | null; versions: number[] } | null;
 
   constructor(

@@ -159,14 +159,26 @@ export interface Backend {
   /**
    * Fused conv2d + bias + ReLU, then max-pooling when `pool` is given. `convShape` is the conv's
    * [N,O,oH,oW]. Without pool: out [N,O,oH,oW] = relu(conv2d(x, w) + bias) (indices null). With it:
-   * out and indices are maxPool2d's of that (indices flat in the [oH,oW] plane). Must equal conv2d,
-   * unary("relu") and maxPool2d run in turn.
+   * out and indices are maxPool2d's of that (indices flat in the [oH,oW] plane; null when no
+   * backward will read them). Must equal conv2d, unary("relu") and maxPool2d run in turn.
    */
   conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void;
+  /**
+   * conv2dReluPool's backward without create-graph, from g (the gradient at its output) and `output`
+   * (its result): gm = binary("reluBackward", output, g) (0 where output <= 0, as ReLU's backward),
+   * gb = reduce("sum", gm, [0,2,3]); gm routed through `indices` to the conv's shape `convShape` as
+   * maxPool2dBackward does (indices null: no pool), then gx = conv2dBackwardInput and gw =
+   * conv2dBackwardWeight of it. gx, gw, gb are null when not needed. Must equal those kernels run in
+   * turn; a backend may keep the intermediate gradients in its own memory between them.
+   */
+  conv2dReluPoolBackward(
+    g: View, output: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null,
+    p: ConvParams, convShape: readonly number[],
+  ): void;
 
   /** x [N,C,H,W] -> out [N,C,oH,oW] and indices (int32, flat h*W+w in the input plane). */
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void;
-  /** out [N,C,H,W] (contiguous, zero-filled by the caller) gets gy scattered through indices. */
+  /** out [N,C,H,W] (contiguous) = gy scattered (summed) through indices, zeros where no index points. */
   maxPool2dBackward(gy: View, indices: View, out: View): void;
   avgPool2d(x: View, out: View, p: PoolParams): void;
   avgPool2dBackward(gy: View, out: View, p: PoolParams): void;

@@ -4,6 +4,8 @@
  */
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js/index.js";
+import { halfAdapter } from "./half-adapter.js";
+import { halfInUse } from "../tensor/half.js";
 
 export type { Backend, View } from "./backend.js";
 
@@ -19,9 +21,17 @@ export function registerBackend(name: string, factory: () => Backend): void {
   registry.set(name, factory);
 }
 
-/** The backend ops run on now. */
+const adapted = new WeakMap<Backend, Backend>();
+
+/** The backend ops run on now (wrapped to widen float16/bfloat16 operands once such tensors exist). */
 export function backend(): Backend {
-  return current;
+  if (!halfInUse()) return current;
+  let a = adapted.get(current);
+  if (a === undefined) {
+    a = halfAdapter(current);
+    adapted.set(current, a);
+  }
+  return a;
 }
 
 /** `setBackend("js")`: runs every later op on the named backend. */

@@ -4,10 +4,10 @@
  *
  * Both directions live here, apart from the container formats (safetensors, PyTorch's zip), so the
  * codecs stay about containers and this stays about numbers. Reading (`READ_CODES`, `decode`): U8, I8,
- * I16, I32, I64, F32, F64 and BOOL are read into the deeptype dtype of the same name (uint8, int8, int16,
- * ..., int64 exactly, as bigints); the others widen exactly: U16 into int32, F16/BF16 into float32, U64
- * into int64 and U32 into int32 only when every value fits (deeptype has no unsigned 32/64-bit or
- * 16-bit float storage yet). Writing, the rules `docs/io-and-reports.md` lists:
+ * I16, I32, I64, F16, BF16, F32, F64 and BOOL are read into the deeptype dtype of the same name (uint8,
+ * int8, int16, ..., int64 exactly as bigints, float16 and bfloat16 bit for bit); the others widen
+ * exactly: U16 into int32, U32 into int32 and U64 into int64 only when every value fits (deeptype has no
+ * unsigned 32/64-bit storage). Writing, the rules `docs/io-and-reports.md` lists:
  * - F16 and BF16 are written from float tensors with round-to-nearest-even, as PyTorch's `.half()`
  *   and `.bfloat16()` do; values beyond the range become ±Infinity, NaN stays NaN.
  * - I64 holds every int32 exactly; I32, I16, I8 and U8 are written only when every value fits, otherwise
@@ -18,6 +18,7 @@
  * Pure (no Node imports), so it runs in browsers.
  */
 import type { TensorRecord } from "./safetensors.js";
+import { decodeHalf, encodeHalf, halfToFloat32, isHalf } from "../tensor/half.js";
 
 /** The element types of the safetensors format that deeptype writes. */
 export type FileDType = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
@@ -26,7 +27,7 @@ export type FileDType = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" |
 export const FILE_DTYPE_SIZE: Record<FileDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 /** The file dtype each deeptype dtype is written as when nothing else is asked for. */
-export const NATIVE_FILE_DTYPE = { float32: "F32", float64: "F64", int64: "I64", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" } as const satisfies Record<TensorRecord["dtype"], FileDType>;
+export const NATIVE_FILE_DTYPE = { float32: "F32", float64: "F64", float16: "F16", bfloat16: "BF16", int64: "I64", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" } as const satisfies Record<TensorRecord["dtype"], FileDType>;
 
 // I32's range only ever binds an int64 tensor (the narrower dtypes always fit).
 const INT_RANGE: Partial<Record<FileDType, [number, number]>> = { I32: [-2147483648, 2147483647], I16: [-32768, 32767], I8: [-128, 127], U8: [0, 255] };
@@ -35,6 +36,8 @@ const INT_RANGE: Partial<Record<FileDType, [number, number]>> = { I32: [-2147483
 const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
   float32: ["F32", "F64", "F16", "BF16"],
   float64: ["F64", "F32", "F16", "BF16"],
+  float16: ["F16", "F32", "F64", "BF16"],
+  bfloat16: ["BF16", "F32", "F64", "F16"],
   int64: ["I64", "I32", "I16", "I8", "U8"],
   int32: ["I32", "I64", "I16", "I8", "U8"],
   int16: ["I16", "I32", "I64", "I8", "U8"],
@@ -48,7 +51,7 @@ const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
  * one element is read (little-endian) from a DataView. Validation and decoding are driven by this
  * table only, so supporting another code is one row here.
  * U8/I8/I16/I64 are read into uint8/int8/int16/int64 as they are; U16 widens to int32 exactly; U32 is read into int32 and U64
- * into int64 only when every value fits; F16/BF16 widen to float32 exactly.
+ * into int64 only when every value fits; F16/BF16 are read as their bits.
  * `into: null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
  * `native: true` marks rows whose bytes are exactly the target typed array's (a plain copy on little-endian hosts).
  */
@@ -59,12 +62,6 @@ export interface SafetensorsCode {
   native?: boolean;
 }
 
-const f16 = (v: DataView, at: number): number => halfToFloat(v.getUint16(at, true));
-const bf16Scratch = new DataView(new ArrayBuffer(4));
-const bf16 = (v: DataView, at: number): number => {
-  bf16Scratch.setUint32(0, v.getUint16(at, true) << 16);
-  return bf16Scratch.getFloat32(0);
-};
 
 export const READ_CODES: Readonly<Record<string, SafetensorsCode>> = Object.freeze(Object.assign(Object.create(null) as Record<string, SafetensorsCode>, {
   BOOL: { size: 1, into: "bool", read: (v, at) => (v.getUint8(at) !== 0 ? 1 : 0) },
@@ -76,8 +73,8 @@ export const READ_CODES: Readonly<Record<string, SafetensorsCode>> = Object.free
   U32: { size: 4, into: "int32", read: (v, at) => v.getUint32(at, true) },
   I64: { size: 8, into: "int64", read: (v, at) => v.getBigInt64(at, true), native: true },
   U64: { size: 8, into: "int64", read: (v, at) => v.getBigUint64(at, true) },
-  F16: { size: 2, into: "float32", read: f16 },
-  BF16: { size: 2, into: "float32", read: bf16 },
+  F16: { size: 2, into: "float16", read: (v, at) => v.getUint16(at, true), native: true },
+  BF16: { size: 2, into: "bfloat16", read: (v, at) => v.getUint16(at, true), native: true },
   F32: { size: 4, into: "float32", read: (v, at) => v.getFloat32(at, true), native: true },
   F64: { size: 8, into: "float64", read: (v, at) => v.getFloat64(at, true), native: true },
   F8_E4M3: { size: 1, into: null },
@@ -88,19 +85,14 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Half-precision bits to a number (exact in float32): `halfToFloat(0x3c00) === 1`. */
 export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+  return decodeHalf(h, "float16");
 }
 
 /**
  * Reads `n` little-endian elements of file dtype `code` from `bytes` at `begin` into a fresh typed
  * array of the deeptype dtype `READ_CODES[code].into`; `bad` reports an integer that does not fit.
  *
- * @example decode("F16", bytes, 0, 2, (m) => { throw new Error(m); }) // Float32Array [1, -2]
+ * @example decode("F32", bytes, 0, 2, (m) => { throw new Error(m); }) // Float32Array [1, -2]
  */
 export function decode(
   code: string,
@@ -112,7 +104,9 @@ export function decode(
   // Always copy: the result must not alias the file buffer and must be aligned for its element type.
   const row = READ_CODES[code];
   const into = row.into as TensorRecord["dtype"];
-  const Out = { float32: Float32Array, float64: Float64Array, int64: BigInt64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array }[into];
+  const Out = {
+    float32: Float32Array, float64: Float64Array, float16: Uint16Array, bfloat16: Uint16Array, int64: BigInt64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array,
+  }[into];
   if (row.native && LITTLE_ENDIAN) return new Out(bytes.slice(begin, begin + n * row.size).buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * row.size);
   const read = row.read!;
@@ -136,38 +130,13 @@ export function decode(
   return out;
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
 /**
  * IEEE half-precision bits of `v`, rounded to nearest even (PyTorch's `.half()`).
  *
  * @example floatToHalfBits(1) === 0x3c00
  */
 export function floatToHalfBits(v: number): number {
-  f32[0] = v; // PyTorch converts float64 to half through float32 too
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  const mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf, or a quiet NaN
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00; // too big: Infinity
-  if (e <= 0) {
-    // Subnormal half (or zero): shift the mantissa with its implicit 1 into place, rounding to even.
-    if (e < -10) return sign;
-    const m = mant | 0x800000;
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    const rest = m & ((1 << shift) - 1);
-    let r = m >>> shift;
-    if (rest > half || (rest === half && (r & 1) === 1)) r++;
-    return sign | r;
-  }
-  let r = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (r & 1) === 1)) r++; // a carry into the exponent is still right
-  return sign | r;
+  return encodeHalf(v, "float16"); // through float32, as PyTorch converts a float64
 }
 
 /**
@@ -176,10 +145,7 @@ export function floatToHalfBits(v: number): number {
  * @example floatToBFloat16Bits(1) === 0x3f80
  */
 export function floatToBFloat16Bits(v: number): number {
-  f32[0] = v;
-  const x = u32[0];
-  if ((x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0) return ((x >>> 16) & 0x8000) | 0x7fc0; // NaN stays NaN
-  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
+  return encodeHalf(v, "bfloat16");
 }
 
 /**
@@ -220,7 +186,8 @@ export function encodeInto(rec: TensorRecord, code: FileDType, out: Uint8Array, 
     else encodeInto({ ...rec, dtype: "float64", data: Float64Array.from(big, Number) }, code, out, offset, where);
     return;
   }
-  const data = rec.data;
+  // 16-bit float records hold bit patterns: written as another file dtype, their values are converted.
+  const data = isHalf(rec.dtype) ? halfToFloat32(rec.data as Uint16Array, rec.dtype) : rec.data;
   switch (code) {
     case "F64":
       for (let i = 0; i < n; i++) view.setFloat64(i * 8, data[i], true);

@@ -16,11 +16,14 @@
 import { parseJsonStrict } from "./json-scan.js";
 import { decode, encodedByteLength, encodeInto, READ_CODES, type FileDType } from "./dtypes.js";
 
-/** The dtypes deeptype stores; they map to safetensors' F32, F64, I64, I32, I16, I8, U8 and BOOL. */
-export type SafetensorsDType = "float32" | "float64" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
+/** The dtypes deeptype stores; they map to safetensors' F32, F64, F16, BF16, I64, I32, I16, I8, U8 and BOOL. */
+export type SafetensorsDType = "float32" | "float64" | "float16" | "bfloat16" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
 
-/** Row-major values; int64 is a BigInt64Array, so I64 files round-trip exactly (beyond 2^53 too). */
-export type SafetensorsArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+/**
+ * A record's elements; float16/bfloat16 records hold their 16-bit patterns in a Uint16Array, and int64
+ * a BigInt64Array, so I64 files round-trip exactly (beyond 2^53 too).
+ */
+export type SafetensorsArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
 /** One tensor as plain data: row-major values, `data.length` equals the product of `shape`. */
 export interface TensorRecord {
@@ -42,10 +45,11 @@ export interface ParsedSafetensors {
 /** Largest header accepted, as in the reference implementation: real headers are a few MB at most. */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
-const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", int64: "I64", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" };
-const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
+const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", float16: "F16", bfloat16: "BF16", int64: "I64", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" };
+const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
+// float16/bfloat16 records hold their 16-bit patterns (Tensor.bits()).
 const ARRAY_NAME: Record<SafetensorsDType, string> = {
-  float32: "Float32Array", float64: "Float64Array", int64: "BigInt64Array", int32: "Int32Array", int16: "Int16Array", int8: "Int8Array", uint8: "Uint8Array", bool: "Uint8Array",
+  float32: "Float32Array", float64: "Float64Array", float16: "Uint16Array", bfloat16: "Uint16Array", int64: "BigInt64Array", int32: "Int32Array", int16: "Int16Array", int8: "Int8Array", uint8: "Uint8Array", bool: "Uint8Array",
 };
 
 export { READ_CODES, type SafetensorsCode } from "./dtypes.js";
@@ -114,6 +118,7 @@ function writeLE(out: Uint8Array, offset: number, rec: TensorRecord): void {
     if (dtype === "float32") view.setFloat32(i * 4, data[i], true);
     else if (dtype === "float64") view.setFloat64(i * 8, data[i], true);
     else if (dtype === "int16") view.setInt16(i * 2, data[i], true);
+    else if (dtype === "float16" || dtype === "bfloat16") view.setUint16(i * 2, data[i], true);
     else if (dtype === "int8") view.setInt8(i, data[i]);
     else if (dtype === "uint8") view.setUint8(i, data[i]);
     else view.setInt32(i * 4, data[i], true);
@@ -134,7 +139,7 @@ export interface SerializeOptions {
 function fileDtypeFor(name: string, rec: TensorRecord, opts: SerializeOptions): string {
   const own = opts.dtypes && Object.hasOwn(opts.dtypes, name) ? opts.dtypes[name] : undefined;
   if (own !== undefined) return own;
-  if (opts.floatDtype !== undefined && (rec.dtype === "float32" || rec.dtype === "float64")) return opts.floatDtype;
+  if (opts.floatDtype !== undefined && (rec.dtype === "float32" || rec.dtype === "float64" || rec.dtype === "float16" || rec.dtype === "bfloat16")) return opts.floatDtype;
   return WRITE_CODE[rec.dtype];
 }
 

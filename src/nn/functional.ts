@@ -8,7 +8,7 @@
  * ```
  */
 import {
-  Tensor, noGrad, bernoulli, full, fullLike,
+  Tensor, isFloating, noGrad, bernoulli, full, fullLike,
   relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
   conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, indexSelect, where, linear as linearOp,
   type Generator, type DType,
@@ -112,8 +112,8 @@ export function dropout2d(x: Tensor, p = 0.5, training = true, opts: { generator
   return x.mul(mask.div(1 - p));
 }
 
-function floatDtype(x: Tensor): "float32" | "float64" {
-  return x.dtype === "float64" ? "float64" : "float32";
+function floatDtype(x: Tensor): DType {
+  return isFloating(x.dtype) ? x.dtype : "float32";
 }
 
 /** Shape [1, C, 1, ...] that broadcasts a per-channel vector over an [N, C, ...] input. */

@@ -345,6 +345,16 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.to("float32");
   }
 
+  /** `model.half()`: `to("float16")`; parameters keep their objects. @example model.half(); */
+  half(): this {
+    return this.to("float16");
+  }
+
+  /** `model.bfloat16()`: `to("bfloat16")`. @example model.bfloat16(); */
+  bfloat16(): this {
+    return this.to("bfloat16");
+  }
+
   // ------------------------------------------------------------ state dict
 
   /**

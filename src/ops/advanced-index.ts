@@ -355,14 +355,27 @@ function checkMask(op: string, mask: Tensor): void {
   }
 }
 
-/** `maskedScatter(x, mask, src)`: x with its masked elements (row-major) replaced by src's first elements. */
+/**
+ * `maskedScatter(x, mask, src)`: x with its masked elements (row-major) replaced by src's first
+ * elements. x and mask broadcast together, as in PyTorch (the in-place form keeps x's shape).
+ */
 export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   checkMask("maskedScatter", mask);
+  let shape: number[];
+  try {
+    shape = broadcastShapes(x.shape, mask.shape, "maskedScatter");
+  } catch {
+    throw new Error(`maskedScatter: the mask of shape ${fmt(mask.shape)} cannot be broadcast with the input's shape ${fmt(x.shape)}`);
+  }
+  return scatterMasked(shape.length === x.ndim && shape.every((s, i) => s === x.shape[i]) ? x : expand(x, shape), mask, source);
+}
+
+function scatterMasked(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   let m: Tensor;
   try {
     m = expand(mask, x.shape);
   } catch {
-    throw new Error(`maskedScatter: the mask of shape ${fmt(mask.shape)} cannot be broadcast to the input's shape ${fmt(x.shape)}`);
+    throw new Error(`maskedScatter_: the mask of shape ${fmt(mask.shape)} cannot be broadcast to the input's shape ${fmt(x.shape)}`);
   }
   const pos = flatPositions(m);
   if (source.numel() < pos.numel()) {
@@ -437,7 +450,10 @@ installMethods({
   indexFill,
   indexFill_: (x: Tensor, dim: number, index: Tensor, value: TensorLike) => inplace(x, "indexFill_", (s) => indexFill(s, dim, index, value)),
   maskedScatter,
-  maskedScatter_: (x: Tensor, mask: Tensor, source: Tensor) => inplace(x, "maskedScatter_", (s) => maskedScatter(s, mask, source)),
+  maskedScatter_: (x: Tensor, mask: Tensor, source: Tensor) => {
+    checkMask("maskedScatter_", mask);
+    return inplace(x, "maskedScatter_", (s) => scatterMasked(s, mask, source));
+  },
   scatter_: (x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: string } = {}) => {
     if (opts.reduce === undefined) return inplace(x, "scatter_", (s) => scatter(s, dim, index, src));
     if (opts.reduce !== "add") throw new Error(`scatter_: reduce "${opts.reduce}" is not supported; use reduce "add" (or scatterAdd_), or compute the product out of place`);

@@ -4,6 +4,7 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
+import { isFloating } from "../tensor/dtype.js";
 import type { ConvParams } from "../backend/backend.js";
 import { type OpDef, apply, backend, defineOp } from "./op.js";
 import { pad, reshape, squeeze, to, unsqueeze } from "./shape.js";
@@ -95,7 +96,7 @@ function addBias(y: Tensor, bias: Tensor | null | undefined, channels: number, o
 
 /** Accepts [N,C,H,W] or an unbatched [C,H,W] (returned unbatched). */
 function batched(x: Tensor, op: string): [Tensor, boolean] {
-  if (x.dtype !== "float32" && x.dtype !== "float64") {
+  if (!isFloating(x.dtype)) {
     throw new Error(`${op}: input must be a float tensor, got ${x.dtype} (convert it first, e.g. x.float()); PyTorch rejects integer input too`);
   }
   if (x.ndim === 3) return [unsqueeze(x, 0), true];

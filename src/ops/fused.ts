@@ -6,10 +6,11 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { PoolParams } from "../backend/backend.js";
 import { type OpDef, apply, backend, defineOp } from "./op.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { type Conv2dOptions, type ConvAttrs, convInputGradOp, convWeightGradOp, prepareConv2d } from "./conv.js";
 import { type Pair, type Pool2dOptions, maxUnpoolOp, poolParams } from "./pool.js";
-import { gt, where } from "./elementwise.js";
-import { squeeze } from "./shape.js";
+import { le, where } from "./elementwise.js";
+import { squeeze, to } from "./shape.js";
 import { sum } from "./reduce.js";
 
 interface ConvReluPoolAttrs extends ConvAttrs {
@@ -26,21 +27,40 @@ const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
   name: "conv2dRelu",
   forward([x, w, bias], a) {
     const out = Tensor.empty(a.outShape, x.dtype);
-    const indices = a.pool ? Tensor.empty(a.outShape, "int32") : null;
+    // The pool's indices only feed the backward: not made when this call will not be recorded
+    // (inference, noGrad), which saves an int32 tensor the size of the output and its copy.
+    const recorded = isGradEnabled() && (x.requiresGrad || w.requiresGrad || (bias?.requiresGrad ?? false));
+    const indices = a.pool && recorded ? Tensor.empty(a.outShape, "int32") : null;
     backend().conv2dReluPool(x.view_(), w.view_(), bias ? bias.view_() : null, out.view_(), indices ? indices.view_() : null, a.p, a.pool, a.convShape);
     if (indices) a.indices = indices;
     return out;
   },
-  // ReLU's gradient mask is read off the (pooled) output: a pooled value is the ReLU of the conv
-  // output at its argmax, so out > 0 is exactly where ReLU passes the gradient through.
+  // ReLU's backward on the pooled output (a pooled value is the ReLU of the conv output at its
+  // argmax, so it passes the gradient exactly where ReLU does), then the bias gradient from that:
+  // routing to the argmax moves each value without changing a plane's sum, and the pooled tensor is a
+  // quarter of the conv-sized one.
   backward: (g, { inputs, output, needsInputGrad: [nx, nw, nb], attrs }) => {
-    let gy = where(gt(output, 0), g, 0);
-    if (attrs.pool) gy = apply(maxUnpoolOp, [gy], { indices: attrs.indices!, inShape: attrs.convShape });
+    const [x, w] = inputs;
+    if (!isGradEnabled()) {
+      // No graph to record (no createGraph): one backend call, which may keep the intermediate
+      // gradients in its own memory.
+      const gx = nx ? Tensor.empty(x.shape, x.dtype) : null, gw = nw ? Tensor.empty(w.shape, w.dtype) : null;
+      const gb = nb ? Tensor.empty([w.shape[0]], x.dtype) : null;
+      const gc = g.dtype === x.dtype ? g : to(g, x.dtype);
+      backend().conv2dReluPoolBackward(
+        gc.view_(), output.view_(), attrs.pool ? attrs.indices!.view_() : null, x.view_(), w.view_(),
+        gx?.view_() ?? null, gw?.view_() ?? null, gb?.view_() ?? null, attrs.p, attrs.convShape,
+      );
+      return [gx, gw, gb];
+    }
+    // As ReLU's backward: 0 where output <= 0, g elsewhere (a NaN output passes g).
+    const gm = where(le(output, 0), 0, g);
+    const gy = attrs.pool ? apply(maxUnpoolOp, [gm], { indices: attrs.indices!, inShape: attrs.convShape }) : gm;
     const conv = { p: attrs.p };
     return [
-      nx ? apply(convInputGradOp, [gy, inputs[1]], { ...conv, outShape: inputs[0].shape }) : null,
-      nw ? apply(convWeightGradOp, [inputs[0], gy], { ...conv, outShape: inputs[1].shape }) : null,
-      nb ? sum(gy, [0, 2, 3]) : null,
+      nx ? apply(convInputGradOp, [gy, w], { ...conv, outShape: x.shape }) : null,
+      nw ? apply(convWeightGradOp, [x, gy], { ...conv, outShape: w.shape }) : null,
+      nb ? sum(gm, [0, 2, 3]) : null,
     ];
   },
 });

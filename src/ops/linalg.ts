@@ -226,6 +226,11 @@ export function cross(a: Tensor, b: Tensor, dim?: number): Tensor {
   if (d < 0 || shape[d] !== 3) {
     throw new Error(`cross: ${dim === undefined ? "no dim has size 3" : `dim ${dim} has size ${shape[d]}, not 3`} in the broadcast shape ${fmt(shape)} of ${fmt(a.shape)} and ${fmt(b.shape)}`);
   }
+  // PyTorch broadcasts every dim but the product's own: both inputs must have 3 elements there.
+  const own = (t: Tensor): number => t.shape[t.ndim - shape.length + d] ?? 1;
+  if (own(a) !== 3 || own(b) !== 3) {
+    throw new Error(`cross: dim ${dim ?? d} must have size 3 in both inputs, got ${fmt(a.shape)} and ${fmt(b.shape)} (the product's dim is not broadcast)`);
+  }
   const ae = expand(a, shape), be = expand(b, shape);
   const c = (t: Tensor, i: number): Tensor => select(t, d, i);
   const term = (i: number, j: number): Tensor => sub(mul(c(ae, i), c(be, j)), mul(c(ae, j), c(be, i)));

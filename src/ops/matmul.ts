@@ -149,4 +149,10 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 }
 
 installMethods({ matmul, mm, bmm, dot, outer });
-Object.defineProperty(Tensor.prototype, "mT", { get(this: Tensor) { return mT(this); }, configurable: true });
+/** `x.mT`: PyTorch also allows a 0-d tensor (returned as is) and rejects 1-D ones. */
+function mTProperty(x: Tensor): Tensor {
+  if (x.ndim === 0) return x;
+  if (x.ndim === 1) throw new Error(`mT: expects a matrix or a batch of matrices, got a 1-D tensor of shape ${fmt(x.shape)} (use x.T or x.unsqueeze(0))`);
+  return mT(x);
+}
+Object.defineProperty(Tensor.prototype, "mT", { get(this: Tensor) { return mTProperty(this); }, configurable: true });

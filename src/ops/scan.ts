@@ -4,10 +4,11 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloating, isIntegral } from "../tensor/dtype.js";
+import { isHalf } from "../tensor/half.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import type { ScanOp } from "../backend/backend.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
-import { contiguous, detach, flip, permute, reshape, unsqueeze } from "./shape.js";
+import { contiguous, detach, flip, permute, reshape, to, unsqueeze } from "./shape.js";
 import { div, eq, exp, isnan, mul, ne, sub, where } from "./elementwise.js";
 import { type KeepDim, amax, amin, cumsum, keepdimOf, sum } from "./reduce.js";
 import { gather } from "./indexing.js";
@@ -18,8 +19,8 @@ type Dims = number | readonly number[];
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
-    /** Running product along dim. */
-    cumprod(dim: number): Tensor;
+    /** Running product along dim; `{ dtype }` converts the input first (as cumsum). */
+    cumprod(dim: number, opts?: { dtype?: DType }): Tensor;
     /** Running max along dim with the index of each running max (the latest on ties). */
     cummax(dim: number): ValuesIndicesTuple;
     cummin(dim: number): ValuesIndicesTuple;
@@ -109,8 +110,9 @@ function scanAxis(x: Tensor, dim: number, op: string): [Tensor, number, boolean]
   return [x, normalizeDim(dim, x.ndim, op), false];
 }
 
-/** `cumprod(x, 1)`: running product along dim (bool and int32 give int32). */
-export function cumprod(x: Tensor, dim: number): Tensor {
+/** `cumprod(x, 1)`: running product along dim (bool and int32 give int32); `cumprod(x, 1, { dtype: "float64" })` converts first. */
+export function cumprod(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+  if (opts.dtype !== undefined) return cumprod(to(x, opts.dtype), dim);
   const [x1, axis, was0d] = scanAxis(x, dim, "cumprod");
   const r = apply(cumprodOp, [x1], { axis });
   return was0d ? reshape(r, []) : r;
@@ -210,11 +212,13 @@ export function bincount(x: Tensor, weights: Tensor | null = null, minlength = 0
     for (let i = 0; i < d.length; i++) counts[d[i]] += 1n;
     return Tensor.fromArray(counts, [n], "int64");
   }
-  // Weighted sums accumulate in the output's float dtype, as PyTorch's kernel.
-  const out = Tensor.empty([n], isFloating(weights.dtype) ? weights.dtype : "float64");
+  // Weighted sums accumulate in the output's float dtype, as PyTorch's kernel; 16-bit floats are
+  // counted in float32 and rounded once (their storage holds bit patterns).
+  const dtype: DType = isFloating(weights.dtype) ? weights.dtype : "float64";
+  const out = Tensor.empty([n], isHalf(dtype) ? "float32" : dtype);
   const o = out.storage.data as Float64Array, w = contiguous(detach(weights)).numbers();
   for (let i = 0; i < d.length; i++) o[d[i]] += w[i];
-  return out;
+  return to(out, dtype);
 }
 
 /** `histc(x, 4, 0, 1)`: counts in `bins` equal-width bins over [min, max]; elements outside are ignored. */
@@ -237,7 +241,7 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
     hi += 1;
   }
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`histc: the range [${lo}, ${hi}] is not finite; give finite min and max`);
-  const out = Tensor.empty([bins], x.dtype);
+  const out = Tensor.empty([bins], isHalf(x.dtype) ? "float32" : x.dtype);
   for (const v of d) {
     if (!(v >= lo && v <= hi)) continue;
     // The same arithmetic as PyTorch's CPU kernel, so edge elements land in the same bin.
@@ -245,7 +249,7 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
     if (b === bins) b -= 1;
     (out.storage.data as Float64Array)[b] += 1; // x.dtype is floating
   }
-  return out;
+  return to(out, x.dtype);
 }
 
 installMethods({

@@ -35,8 +35,8 @@ declare module "../tensor/tensor.js" {
     reshapeAs(other: Tensor): Tensor;
     /** Like narrow, but a copy. */
     narrowCopy(dim: number, start: number, length: number): Tensor;
-    /** Split into sections (a count) or at indices, as views. */
-    tensorSplit(indicesOrSections: number | readonly number[], dim?: number): Tensor[];
+    /** Split into sections (a count) or at indices, as views; a 0-d int tensor is a count, a 1-D one indices. */
+    tensorSplit(indicesOrSections: number | readonly number[] | Tensor, dim?: number): Tensor[];
   }
 }
 
@@ -180,9 +180,20 @@ export function columnStack(tensors: readonly Tensor[]): Tensor {
   return cat(tensors.map((t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 1) : t)), 1);
 }
 
-/** `tensorSplit(x, 3)` splits into 3 nearly equal parts (the first ones larger); `tensorSplit(x, [1, 4])` splits at indices. */
-export function tensorSplit(x: Tensor, indicesOrSections: number | readonly number[], dim = 0): Tensor[] {
+/**
+ * `tensorSplit(x, 3)` splits into 3 nearly equal parts (the first ones larger); `tensorSplit(x, [1, 4])`
+ * splits at indices. As in PyTorch, the count or indices may also be an integer tensor (0-d: a count, 1-D: indices).
+ */
+export function tensorSplit(x: Tensor, indicesOrSections: number | readonly number[] | Tensor, dim = 0): Tensor[] {
   if (x.ndim === 0) throw new Error("tensorSplit: expects at least 1 dim, got a 0-d tensor");
+  if (indicesOrSections instanceof Tensor) {
+    const t = indicesOrSections;
+    if (t.dtype !== "int32" || t.ndim > 1) {
+      throw new Error(`tensorSplit: a tensor of indices or sections must be a 0-d or 1-D int32 tensor, got ${t.dtype} of shape ${fmt(t.shape)}`);
+    }
+    const values = Array.from(t.contiguous().data(), Number);
+    return tensorSplit(x, t.ndim === 0 ? values[0] : values, dim);
+  }
   const d = normalizeDim(dim, x.ndim, "tensorSplit");
   const n = x.shape[d];
   let bounds: number[];
@@ -204,7 +215,9 @@ export function unfold(x: Tensor, dimension: number, size: number, step: number)
   const n = x.ndim === 0 ? 1 : x.shape[d];
   if (!Number.isInteger(size) || size < 0 || size > n) throw new Error(`unfold: size (${size}) must be an integer in [0, ${n}], the size of dim ${dimension} of ${fmt(x.shape)}`);
   if (!Number.isInteger(step) || step <= 0) throw new Error(`unfold: step must be a positive integer, got ${step}`);
-  const src = x.ndim === 0 ? reshape(x, [1]) : x;
+  // A 0-d tensor has one window of `size` (0 or 1) elements and no window-count dim, as in PyTorch.
+  if (x.ndim === 0) return narrow(reshape(x, [1]), 0, 0, size);
+  const src = x;
   const count = Math.floor((n - size) / step) + 1;
   const shape = [...src.shape.slice(0, d), count, ...src.shape.slice(d + 1), size];
   const strides = [...src.strides.slice(0, d), src.strides[d] * step, ...src.strides.slice(d + 1), src.strides[d]];

@@ -7,7 +7,7 @@
 import { argError } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { fillStorage, isFloating, promoteTypes } from "../tensor/dtype.js";
+import { castScalar, fillStorage, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { contiguousStrides, fmt, normalizeDim, numel, sameShape } from "../tensor/shape.js";
 import { type OpDef, apply, backend, defineOp, installMethods, setViewRefresher } from "./op.js";
 import type { Node } from "../autograd/node.js";
@@ -27,6 +27,10 @@ declare module "../tensor/tensor.js" {
     to(dtype: DType): Tensor;
     float(): Tensor;
     double(): Tensor;
+    /** `x.half()`: `to("float16")` (16-bit storage, float32 compute, as PyTorch on CPU). */
+    half(): Tensor;
+    /** `x.bfloat16()`: `to("bfloat16")`. */
+    bfloat16(): Tensor;
     int(): Tensor;
     /** `x.long()`: a copy as int64 (PyTorch's index dtype), floats truncated toward zero. @example tensor([1.7]).long() // tensor([1]) */
     long(): Tensor;
@@ -683,7 +687,7 @@ const padConstantOp = defineOp<PadAttrs>({
   forward([x], { pads, value }) {
     const shape = x.shape.map((n, d) => n + pads[d][0] + pads[d][1]);
     const out = Tensor.empty(shape, x.dtype);
-    if (value !== 0) fillStorage(out.storage.data, value);
+    if (value !== 0) fillStorage(out.storage.data, castScalar(value, x.dtype));
     const offset = pads.reduce((a, [l], d) => a + l * out.strides[d], 0);
     backend().copy(x.view_(), { ...out.view_(), shape: x.shape, offset });
     return out;
@@ -768,6 +772,8 @@ installMethods({
   expand, broadcastTo: expand, narrow, select, slice, split, unbind, chunk, flip, repeat, pad,
   float: (x: Tensor) => to(x, "float32"),
   double: (x: Tensor) => to(x, "float64"),
+  half: (x: Tensor) => to(x, "float16"),
+  bfloat16: (x: Tensor) => to(x, "bfloat16"),
   int: (x: Tensor) => to(x, "int32"),
   long: (x: Tensor) => to(x, "int64"),
   bool: (x: Tensor) => to(x, "bool"),

@@ -238,7 +238,9 @@ export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
   else {
     if (x.ndim === 0) throw new Error("unique: dim cannot be given for a 0-d tensor");
     axis = normalizeDim(opts.dim, x.ndim, "unique");
-    rows = reshape(permute(xd, [axis, ...x.shape.map((_, d) => d).filter((d) => d !== axis)]), [x.shape[axis], -1]);
+    // The row length is spelled out: -1 cannot be inferred when dim has size 0.
+    const rowLength = x.shape.reduce((p, s, d) => (d === axis ? p : p * s), 1);
+    rows = reshape(permute(xd, [axis, ...x.shape.map((_, d) => d).filter((d) => d !== axis)]), [x.shape[axis], rowLength]);
   }
   const [n, len] = rows.shape;
   const data = contiguous(rows).numbers();

@@ -6,7 +6,7 @@
  * `checkGroup` (option validation, run on the defaults and on every group added).
  */
 import { argError, checkOptions, describe } from "../tensor/check.js";
-import { ArrayFor, fillStorage, setElement } from "../tensor/dtype.js";
+import { ArrayFor, castScalar, fillStorage, setElement } from "../tensor/dtype.js";
 import { Tensor, noGrad, enableGrad, isFloating, type DType, type TypedArray } from "../core.js";
 
 /** Options every optimizer has, e.g. `{ lr: 0.01 }`. */
@@ -150,7 +150,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       if (!p.isLeaf) {
         throw new Error(`${k}: param group ${groupIndex}, entry ${i} is not a leaf tensor (it was computed from others); optimize the leaves, or detach() it and set requiresGrad`);
       }
-      if (!isFloating(p.dtype)) throw new Error(`${k}: param group ${groupIndex}, entry ${i} is ${p.dtype}; only float32/float64 tensors can be optimized`);
+      if (!isFloating(p.dtype)) throw new Error(`${k}: param group ${groupIndex}, entry ${i} is ${p.dtype}; only floating tensors can be optimized`);
     });
     if (new Set(params).size !== params.length) throw new Error(`${k}: param group ${groupIndex} lists the same tensor more than once`);
     for (const [gi, g] of this.paramGroups.entries()) {
@@ -428,13 +428,14 @@ export function flatData(t: Tensor): TypedArray {
  * same float dtype and shape, so element i of one is element i of the other.
  */
 export function fusable(p: Tensor, g: Tensor): boolean {
-  return isFloating(p.dtype) && g.dtype === p.dtype && p.isContiguous() && g.isContiguous() && p.shape.join() === g.shape.join();
+  // float16/bfloat16 parameters step through tensor ops: the fused kernels take raw arrays, not 16-bit patterns.
+  return (p.dtype === "float32" || p.dtype === "float64") && g.dtype === p.dtype && p.isContiguous() && g.isContiguous() && p.shape.join() === g.shape.join();
 }
 
 /** A fresh contiguous tensor like `p` filled with `value` (state buffers). */
 export function bufferLike(p: Tensor, value = 0): Tensor {
   const t = Tensor.empty(p.shape, p.dtype);
-  if (value !== 0) fillStorage(t.storage.data, value);
+  if (value !== 0) fillStorage(t.storage.data, castScalar(value, p.dtype));
   return t;
 }
 

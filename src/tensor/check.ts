@@ -173,19 +173,19 @@ export function checkIntArg(fn: string, arg: string, v: unknown): number {
 }
 
 /** The dtypes a tensor can have. */
-export const DTYPES = ["float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool"] as const;
+export const DTYPES = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool"] as const;
 
 /**
- * A tensor dtype (or undefined). "float16"/"bfloat16" get their own hint: they are file formats here.
+ * A tensor dtype (or undefined). PyTorch's other spellings ("half", "long") get their own hint.
  *
  * @example checkDType("zeros", opts.dtype);
  */
 export function checkDType(fn: string, dtype: unknown): void {
   if (dtype === undefined || (typeof dtype === "string" && (DTYPES as readonly string[]).includes(dtype))) return;
-  const half = dtype === "float16" || dtype === "bfloat16" || dtype === "half";
+  const half = dtype === "half";
   throw new Error(
     `${fn}: dtype must be one of ${DTYPES.map((d) => `"${d}"`).join(", ")}, got ${describe(dtype)}` +
-      (half ? "; 16-bit floats exist only in files (loadWeights reads F16/BF16 safetensors as float32)" : "") +
+      (half ? "; PyTorch's torch.half is \"float16\"" : "") +
       (dtype === "long" ? "; PyTorch's long is \"int64\"" : ""),
   );
 }

@@ -1,9 +1,10 @@
 /** Creating tensors: from data, filled, ranges, and random (seeded through a Generator). */
 import { Tensor, type NestedArray } from "./tensor.js";
-import { type DType, type StorageArray, ArrayFor, allocate, castScalar, checkFits, dtypeOfArray, fillStorage, isFloating, setElement } from "./dtype.js";
+import { type DType, type StorageArray, type TypedArray, ArrayFor, allocate, castScalar, checkFits, dtypeOfArray, fillStorage, isFloating, setElement, toInt64 } from "./dtype.js";
 import { checkShape, fmt } from "./shape.js";
 import { checkDType, describe } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
+import { float32ToHalf, isHalf } from "./half.js";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -31,6 +32,25 @@ function checkFill(op: string, value: unknown): void {
   if (typeof value !== "number" && typeof value !== "boolean") throw new Error(`${op}: the fill value must be a number or boolean, got ${describe(value)}`);
 }
 
+/** An array to write `dtype`'s values into as numbers: float32 for the 16-bit floats (see `stored`). */
+function writable(dtype: DType, n: number): TypedArray {
+  if (dtype === "int64") return new Float64Array(n);
+  return isHalf(dtype) ? new Float32Array(n) : allocate(dtype, n);
+}
+
+/**
+ * What `writable` gave, as `dtype`'s storage: 16-bit floats rounded from float32 (as PyTorch fills
+ * them), int64 converted from the doubles (truncated, exact for every integer a double holds).
+ */
+function stored(values: TypedArray, dtype: DType): StorageArray {
+  if (dtype === "int64") return BigInt64Array.from(values as Float64Array, toInt64);
+  return isHalf(dtype) ? float32ToHalf(values as Float32Array, dtype) : values;
+}
+
+function numelOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
 function finish(t: Tensor, opts: CreateOptions): Tensor {
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
@@ -39,9 +59,9 @@ function finish(t: Tensor, opts: CreateOptions): Tensor {
 /** Stores one user-given value at `i` of a fresh array of `dtype`, after checking that it fits. */
 function put(out: StorageArray, i: number, v: number | boolean | bigint, dtype: DType): void {
   checkFits(v, dtype, "tensor");
-  if (typeof v !== "bigint") setElement(out, i, castScalar(v, dtype));
-  else if (out instanceof BigInt64Array) out[i] = v;
-  else out[i] = dtype === "bool" ? (v !== 0n ? 1 : 0) : Number(v); // it fits (checked), or is a float
+  if (typeof v === "bigint" && out instanceof BigInt64Array) out[i] = v;
+  // A bigint that reaches another dtype fits it (checked) or becomes a float: its number is exact or rounds once.
+  else setElement(out, i, castScalar(typeof v === "bigint" ? Number(v) : v, dtype));
 }
 
 /**
@@ -57,6 +77,8 @@ export function tensor(data: NestedArray | StorageArray | bigint, opts: CreateOp
   if (ArrayBuffer.isView(data)) {
     const src = data as StorageArray;
     const dtype = opts.dtype ?? dtypeOfArray(src);
+    // A Uint16Array given with a 16-bit float dtype holds its bit patterns (as Tensor.fromArray takes them).
+    if (isHalf(dtype) && src instanceof Uint16Array) return finish(Tensor.fromArray(Uint16Array.from(src), [src.length], dtype), opts);
     const out = allocate(dtype, src.length);
     if (src.constructor === ArrayFor[dtype]) (out as Float64Array).set(src as Float64Array); // same array type: an exact copy
     else for (let i = 0; i < src.length; i++) put(out, i, src[i], dtype);
@@ -154,9 +176,9 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32");
-  const out = allocate(dtype, n);
-  for (let i = 0; i < n; i++) setElement(out, i, start + i * step);
-  return finish(Tensor.fromArray(out, [n], dtype), opts);
+  const out = writable(dtype, n);
+  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  return finish(Tensor.fromArray(stored(out, dtype), [n], dtype), opts);
 }
 
 /** `linspace(0, 1, 5)` = [0, 0.25, 0.5, 0.75, 1]. */
@@ -164,17 +186,18 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   checkCreate("linspace", opts);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = opts.dtype ?? "float32";
-  const out = allocate(dtype, steps);
+  const out = writable(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends so the last element is exactly `end`, as PyTorch does.
-  for (let i = 0; i < steps; i++) setElement(out, i, i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h);
-  return finish(Tensor.fromArray(out, [steps], dtype), opts);
+  for (let i = 0; i < steps; i++) out[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
+  return finish(Tensor.fromArray(stored(out, dtype), [steps], dtype), opts);
 }
 
 /** `eye(3)`: the identity matrix (n x m). */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   const t = zeros([n, m], opts);
-  for (let i = 0; i < Math.min(n, m); i++) setElement(t.storage.data, i * m + i, 1);
+  const one = castScalar(1, t.dtype);
+  for (let i = 0; i < Math.min(n, m); i++) setElement(t.storage.data, i * m + i, one);
   return t;
 }
 
@@ -183,11 +206,11 @@ function randomFill(shape: ShapeArg, op: string, opts: RandomOptions, draw: (g: 
   if (opts.generator !== undefined && typeof (opts.generator as { random?: unknown })?.random !== "function") throw new Error(`${op}: generator must be a Generator (new Generator(seed)), got ${describe(opts.generator)}`);
   const dtype = opts.dtype ?? "float32";
   if (!integral && !isFloating(dtype)) throw new Error(`${op}: dtype must be floating (float32 or float64), got ${dtype}; use randint for integers`);
-  const t = Tensor.empty(shapeOf(shape, op), dtype);
+  const size = shapeOf(shape, op);
   const g = opts.generator ?? defaultGenerator;
-  const d = t.storage.data;
-  for (let i = 0; i < d.length; i++) setElement(d, i, draw(g));
-  return finish(t, opts);
+  const d = writable(dtype, numelOf(size));
+  for (let i = 0; i < d.length; i++) d[i] = draw(g);
+  return finish(Tensor.fromArray(stored(d, dtype), size, dtype), opts);
 }
 
 /** `rand([2, 3])`: uniform on [0, 1). */
@@ -226,11 +249,11 @@ export function bernoulli(p: Tensor, opts: RandomOptions = {}): Tensor {
   if (!isFloating(p.dtype)) throw new Error(`bernoulli: probabilities must be a floating tensor, got ${p.dtype}`);
   const probs = p.data();
   const g = opts.generator ?? defaultGenerator;
-  const out = allocate(p.dtype, probs.length);
+  const out = writable(p.dtype, probs.length);
   for (let i = 0; i < probs.length; i++) {
     if (!(probs[i] >= 0 && probs[i] <= 1)) throw new Error(`bernoulli: probability ${probs[i]} at index ${i} is outside [0, 1]`);
     out[i] = g.random() < probs[i] ? 1 : 0;
   }
-  return Tensor.fromArray(out, p.shape, p.dtype);
+  return Tensor.fromArray(stored(out, p.dtype), p.shape, p.dtype);
 }
 

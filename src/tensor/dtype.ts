@@ -1,15 +1,17 @@
 import { checkDType } from "./check.js";
+import { encodeHalf, isHalf } from "./half.js";
 
 /**
  * Element types a tensor can hold. `float32` is the default, `float64` serves gradient checks; the
  * integer types are PyTorch's `torch.int64/int32/int16/int8/uint8`. int64 is stored in a
- * BigInt64Array, so every value of PyTorch's `torch.long` (±2^63) is held exactly (docs/dtypes.md).
- * float16 and bfloat16 have no storage yet (files holding them are widened on reading, see src/io/dtypes.ts).
+ * BigInt64Array, so every value of PyTorch's `torch.long` (±2^63) is held exactly
+ * (docs/tensors-and-autograd.md). `float16` and `bfloat16` are stored as 16-bit patterns (a
+ * Uint16Array) and computed in float32 (src/tensor/half.ts).
  */
-export type DType = "float32" | "float64" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
+export type DType = "float32" | "float64" | "float16" | "bfloat16" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
 
 /** The typed arrays of the number-valued dtypes (what `x.data()` returns; int64 reads as float64 there). */
-export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
 /** What a tensor's storage holds: a number-valued typed array, or a BigInt64Array for int64. */
 export type StorageArray = TypedArray | BigInt64Array;
@@ -21,7 +23,7 @@ export type StorageArray = TypedArray | BigInt64Array;
  * bigints, since ±2^63 are not all doubles; `-2 ** 63` and `2 ** 63` are the nearest numbers).
  */
 interface DTypeInfo {
-  array: Float32ArrayConstructor | Float64ArrayConstructor | BigInt64ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Int8ArrayConstructor | Uint8ArrayConstructor;
+  array: Float32ArrayConstructor | Float64ArrayConstructor | BigInt64ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Int8ArrayConstructor | Uint8ArrayConstructor | Uint16ArrayConstructor;
   kind: 0 | 1 | 2;
   rank: number;
   min: number;
@@ -38,8 +40,11 @@ export const DTYPE_INFO: Readonly<Record<DType, DTypeInfo>> = Object.assign(Obje
   int16: { array: Int16Array, kind: 1, rank: 2, min: -32768, max: 32767, bits: 16 },
   int32: { array: Int32Array, kind: 1, rank: 3, min: -2147483648, max: 2147483647, bits: 32 },
   int64: { array: BigInt64Array, kind: 1, rank: 4, min: -(2 ** 63), max: 2 ** 63, bits: 64 },
-  float32: { array: Float32Array, kind: 2, rank: 5, min: -Infinity, max: Infinity, bits: 0 },
-  float64: { array: Float64Array, kind: 2, rank: 6, min: -Infinity, max: Infinity, bits: 0 },
+  // float16 and bfloat16 share a rank: neither holds the other (promoteTypes meets them at float32).
+  float16: { array: Uint16Array, kind: 2, rank: 5, min: -Infinity, max: Infinity, bits: 0 },
+  bfloat16: { array: Uint16Array, kind: 2, rank: 5, min: -Infinity, max: Infinity, bits: 0 },
+  float32: { array: Float32Array, kind: 2, rank: 6, min: -Infinity, max: Infinity, bits: 0 },
+  float64: { array: Float64Array, kind: 2, rank: 7, min: -Infinity, max: Infinity, bits: 0 },
 });
 
 /** The table row of `d`, or a named error for something that is not a dtype (JS callers can pass anything). */
@@ -91,13 +96,16 @@ export function dtypeOfArray(a: StorageArray): DType {
   if (a instanceof Float32Array) return "float32";
   if (a instanceof Float64Array) return "float64";
   if (a instanceof BigInt64Array) return "int64";
+  if (a instanceof Uint16Array) {
+    throw new Error("tensor: a Uint16Array holds float16 or bfloat16 bit patterns; say which with { dtype: \"float16\" } or { dtype: \"bfloat16\" }");
+  }
   if (a instanceof Int32Array) return "int32";
   if (a instanceof Int16Array) return "int16";
   if (a instanceof Int8Array) return "int8";
   return "bool";
 }
 
-/** Whether `d` is float32 or float64. */
+/** Whether `d` is a floating dtype (float16, bfloat16, float32, float64). */
 export function isFloating(d: DType): boolean {
   return (DTYPE_INFO[d] as DTypeInfo | undefined)?.kind === 2;
 }
@@ -122,12 +130,14 @@ export function dtypeKind(d: DType): 0 | 1 | 2 {
 
 /**
  * PyTorch's promotion lattice restricted to our dtypes: bool < uint8, int8 < int16 < int32 < int64 <
- * float32 < float64, where uint8 and int8 meet at int16 (neither holds the other's range). Checked on
- * every pair against PyTorch 1.13 (test/fixtures/promotion.json, scripts/gen-promotion-fixture.py).
+ * float16, bfloat16 < float32 < float64, where uint8 and int8 meet at int16 and float16 and bfloat16
+ * at float32 (neither holds the other's range or precision). Checked on every pair against PyTorch
+ * 1.13 (test/dtypes.test.ts, scripts/fixtures/dtypes.py).
  * @example promoteTypes("uint8", "int8") // "int16"
  */
 export function promoteTypes(a: DType, b: DType): DType {
   if ((a === "uint8" && b === "int8") || (a === "int8" && b === "uint8")) return "int16";
+  if ((a === "float16" && b === "bfloat16") || (a === "bfloat16" && b === "float16")) return "float32";
   return infoOf(a, "promoteTypes").rank >= infoOf(b, "promoteTypes").rank ? a : b;
 }
 
@@ -211,12 +221,16 @@ export function fillStorage(a: StorageArray, v: number, start?: number, end?: nu
   else a.fill(v, start, end);
 }
 
-/** Converts a JS value to what storing it in `dtype` yields (truncation toward zero, wrapping modulo 2^bits, bool test). */
+/**
+ * Converts a JS value to what storing it in `dtype` writes into the storage array (truncation toward
+ * zero, wrapping modulo 2^bits, bool test; for float16/bfloat16 the rounded 16-bit pattern).
+ */
 export function castScalar(v: number | boolean, dtype: DType): number {
   const n = typeof v === "boolean" ? (v ? 1 : 0) : v;
   // int64 holds every integer a double can; the store into a BigInt64Array converts (toInt64 for others).
   if (dtype === "int64") return Number(toInt64(n));
   if (dtype === "bool") return n !== 0 ? 1 : 0;
+  if (isHalf(dtype)) return encodeHalf(n, dtype);
   if (DTYPE_INFO[dtype].kind === 1) {
     // The typed array's own conversion (ToInt8/ToUint8/...) is exactly PyTorch's wrap-around.
     const one = scratch[dtype as "int32"];

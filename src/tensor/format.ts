@@ -2,7 +2,7 @@
  * Printing tensors the way PyTorch does (torch/_tensor_str.py): one number format for all shown
  * elements, aligned columns, rows wrapped at 80 characters, large tensors summarised with `...`.
  */
-import { type DType, type StorageArray, isIntegral } from "./dtype.js";
+import { type DType, type StorageArray, isFloating, isIntegral } from "./dtype.js";
 
 const EDGE = 3; // elements kept at each end of a summarised dimension
 const THRESHOLD = 1000; // more elements than this are summarised
@@ -97,7 +97,7 @@ function numberFormat(values: number[], dtype: DType): { cell: (v: number) => st
 }
 
 function isFloat(d: DType): boolean {
-  return d === "float32" || d === "float64";
+  return isFloating(d);
 }
 
 /**

@@ -12,11 +12,25 @@ import type { View } from "../backend/backend.js";
 import { type DType, type StorageArray, type TypedArray, ArrayFor, allocate, isFloating } from "./dtype.js";
 import { contiguousStrides, fmt, isContiguous, normalizeDim, numel } from "./shape.js";
 import { formatTensor } from "./format.js";
+import { decodeHalf, halfToFloat32, isHalf, markHalfInUse } from "./half.js";
 
 /** The memory a tensor and all its views share; `version` counts in-place writes (autograd checks it). */
 export interface Storage {
   readonly data: StorageArray;
   version: number;
+  /**
+   * Set on memory the library allocated itself (`Tensor.empty`), from a counter that only grows: the
+   * backward engine reads it to tell a gradient made during this backward, which it may hand to
+   * `.grad` as it is, from memory someone else may hold (a user's array, a saved tensor).
+   */
+  readonly serial?: number;
+}
+
+let lastSerial = 0;
+
+/** The serial of the most recently allocated storage; every later `Tensor.empty` gets a larger one. @internal */
+export function storageSerial(): number {
+  return lastSerial;
 }
 
 /** A value that can stand where a tensor is expected; numbers and booleans act as 0-d tensors. */
@@ -64,6 +78,7 @@ export class Tensor {
     this.offset = offset;
     this.dtype = dtype;
     this.base = base;
+    if (isHalf(dtype)) markHalfInUse();
     // PyTorch: every tensor made inside inferenceMode, and every view of one, is an inference tensor.
     this.inference = isInferenceMode() || (base !== null && base.inference);
   }
@@ -148,7 +163,10 @@ export class Tensor {
 
   /** A fresh, zero-filled, contiguous tensor. */
   static empty(shape: readonly number[], dtype: DType = "float32"): Tensor {
-    return Tensor.fromArray(allocate(dtype, numel(shape)), shape, dtype);
+    const n = numel(shape);
+    const data = allocate(dtype, n);
+    if (data.length < n) return Tensor.fromArray(data, shape, dtype); // a fractional size: fromArray's error
+    return new Tensor({ data, version: 0, serial: ++lastSerial }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
@@ -238,7 +256,7 @@ export class Tensor {
   item(): number {
     if (this.numel() !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape ${fmt(this.shape)}`);
     const v = this.storage.data[this.offset];
-    if (typeof v !== "bigint") return v;
+    if (typeof v !== "bigint") return isHalf(this.dtype) ? decodeHalf(v, this.dtype) : v;
     const n = exactValue(v);
     if (typeof n === "bigint") throw new RangeError(`item: the int64 value ${v} is beyond ±(2^53 - 1), which a number cannot hold exactly; use itemBigInt() for the exact value`);
     return n;
@@ -254,10 +272,13 @@ export class Tensor {
   }
 
   /**
-   * A contiguous copy of the elements, as a typed array of this dtype; int64 comes back as a
-   * Float64Array (exact, since it throws if a value is beyond ±(2^53 − 1); `dataBigInt()` is exact for all).
+   * A contiguous copy of the elements, as a typed array of this dtype; float16 and bfloat16 (which
+   * JavaScript has no array for) give their values as a Float32Array, exactly (`bits()` gives the
+   * patterns); int64 comes back as a Float64Array (exact, since it throws if a value is beyond
+   * ±(2^53 − 1); `dataBigInt()` is exact for all).
    */
   data(): TypedArray {
+    if (isHalf(this.dtype)) return halfToFloat32(this.bits(), this.dtype);
     if (this.dtype === "int64") {
       const big = this.dataBigInt();
       const out = new Float64Array(big.length);
@@ -290,6 +311,15 @@ export class Tensor {
     return BigInt64Array.from(this.copyOut() as TypedArray, (v) => BigInt(v));
   }
 
+  /**
+   * The 16-bit patterns of a float16/bfloat16 tensor, contiguous (what safetensors F16/BF16 store).
+   * @example tensor([1], { dtype: "float16" }).bits() // Uint16Array [0x3c00]
+   */
+  bits(): Uint16Array {
+    if (!isHalf(this.dtype)) throw new Error(`bits: only float16 and bfloat16 tensors are stored as 16-bit patterns, this one is ${this.dtype}; use data()`);
+    return this.copyOut() as Uint16Array;
+  }
+
   /** A contiguous copy of the storage's elements, in the storage's own array type. */
   private copyOut(): StorageArray {
     const n = this.numel();
@@ -316,7 +346,7 @@ export class Tensor {
    * numbers where a number is exact (|v| ≤ 2^53 − 1) and bigints beyond, so nothing is rounded.
    */
   tolist(): NestedArray {
-    const flat = this.copyOut();
+    const flat = isHalf(this.dtype) ? this.data() : this.copyOut();
     const asValue = (v: number | bigint): number | boolean | bigint => (typeof v === "bigint" ? exactValue(v) : this.dtype === "bool" ? v !== 0 : v);
     if (this.ndim === 0) return asValue(flat[0]);
     let pos = 0;
@@ -337,7 +367,7 @@ export class Tensor {
     if (this.dtype !== "float32" && ((this.dtype !== "bool" && this.dtype !== "int64") || this.numel() === 0)) extras.push(`dtype=${this.dtype}`);
     if (this.gradFn) extras.push(`gradFn=<${this.gradFn.name}Backward>`);
     else if (this.requiresGrad) extras.push("requiresGrad=true");
-    return formatTensor(this.copyOut(), this.shape, this.dtype, extras);
+    return formatTensor(isHalf(this.dtype) ? this.data() : this.copyOut(), this.shape, this.dtype, extras);
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -180,6 +180,29 @@ export function conv2dReluPool(
   b.conv2d(x, w, bias, y, p);
   b.unary("relu", y, y);
   if (!pool) return b.copy(y, out);
-  if (!indices) throw new Error("conv2dReluPool: indices are required with pooling");
-  b.maxPool2d(y, out, indices, pool);
+  // Without indices (no backward to read them) the pool's go to a scratch array.
+  const idx = indices ?? { data: allocate("int32", numel(out.shape)), dtype: "int32", shape: [...out.shape], strides: contiguousStrides(out.shape), offset: 0 };
+  b.maxPool2d(y, out, idx, pool);
+}
+
+/**
+ * conv2dReluPool's backward as its definition: ReLU's mask, the bias gradient, maxPool2dBackward
+ * (when pooled), then the two conv gradients, through `b` (the js backend, or the wasm backend's fallback).
+ */
+export function conv2dReluPoolBackward(
+  b: Pick<Backend, "binary" | "reduce" | "maxPool2dBackward" | "conv2dBackwardInput" | "conv2dBackwardWeight">,
+  g: View, output: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null,
+  p: ConvParams, convShape: readonly number[],
+): void {
+  const dense = (shape: readonly number[]): View => ({ data: allocate(g.dtype, numel(shape)), dtype: g.dtype, shape: [...shape], strides: contiguousStrides(shape), offset: 0 });
+  const gm = dense(output.shape);
+  b.binary("reluBackward", output, g, gm);
+  if (gb) b.reduce("sum", gm, [0, 2, 3], gb);
+  let gy = gm;
+  if (indices) {
+    gy = dense(convShape);
+    b.maxPool2dBackward(gm, indices, gy);
+  }
+  if (gw) b.conv2dBackwardWeight(x, gy, gw, p);
+  if (gx) b.conv2dBackwardInput(gy, w, gx, p);
 }

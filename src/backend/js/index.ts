@@ -413,6 +413,13 @@ export class JsBackend implements Backend {
   conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void {
     conv.conv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
   }
+
+  conv2dReluPoolBackward(
+    g: View, output: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null,
+    p: ConvParams, convShape: readonly number[],
+  ): void {
+    conv.conv2dReluPoolBackward(this, g, output, indices, x, w, gx, gw, gb, p, convShape);
+  }
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
     conv.maxPool2d(x, out, indices, p);
   }

@@ -11,7 +11,7 @@ import type {
 import { registerBackend } from "../index.js";
 import { JsBackend } from "../js/index.js";
 import { dense, offsets, writeFrom } from "../js/strided.js";
-import { conv2dReluPool as jsConv2dReluPool } from "../js/conv.js";
+import { conv2dReluPool as jsConv2dReluPool, conv2dReluPoolBackward as jsConv2dReluPoolBackward } from "../js/conv.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
@@ -43,6 +43,10 @@ const EPI_RELU = 1, EPI_RELU_POOL = 2;
 // Below these sizes a kernel stays on the calling thread: waking helpers would cost more than it saves.
 const PAR_ELEMENTS = 1 << 16;
 const PAR_FLOPS = 1 << 21;
+// maxPool2dBackward's scatter only moves memory (about 0.2 ms of kernel for [64,16,28,28]): on a
+// busy 2-core machine a second thread added wake-ups without bandwidth to gain (median 2.0 ms per
+// call on 2 threads, 0.59 on 1), so it stays on the calling thread below 4 Mi output elements.
+const PAR_SCATTER = 1 << 22;
 
 // Up to this many elements, add/sub/mul/div run in JavaScript without touching the arena (smallBinary).
 const SMALL_ELEMENTS = 1024;
@@ -128,6 +132,15 @@ class Arena {
   }
   reset(): void {
     this.top = ARENA_BASE;
+  }
+  /**
+   * Byte address of `bytes` fresh bytes congruent to `like` modulo 8: copies between the shared memory
+   * and a plain array go word by word only when both ends agree modulo 8 (V8's relaxed memmove for
+   * shared buffers), and byte by byte, about 8x slower, when they do not (a view at an odd offset).
+   */
+  allocLike(bytes: number, like: number): number {
+    const r = like & 7;
+    return r === 0 ? this.alloc(bytes) : this.alloc(bytes + 8) + r;
   }
   /** Byte address of `bytes` fresh bytes, 64-byte aligned (a cache line; v128 loads never straddle one). */
   alloc(bytes: number): number {
@@ -246,7 +259,7 @@ export class WasmBackend implements Backend {
     const size = (v.data as TypedArray).BYTES_PER_ELEMENT;
     // Views of the memory are fetched after alloc: growing it detaches the old ones.
     if (span <= 2 * n + 64) {
-      const p = a.alloc(span * size);
+      const p = a.allocLike(span * size, (v.data as TypedArray).byteOffset + lo * size);
       a.heapFor((v.data as TypedArray)).set((v.data as TypedArray).subarray(lo, hi + 1) as Float32Array & Int32Array & Uint8Array, p / size);
       return { ptr: p + (v.offset - lo) * size, strides: [...v.strides] };
     }
@@ -264,7 +277,7 @@ export class WasmBackend implements Backend {
     const a = this.arena;
     const size = (v.data as TypedArray).BYTES_PER_ELEMENT;
     if (dense(v) || n === 0) {
-      const p = a.alloc(n * size);
+      const p = a.allocLike(n * size, (v.data as TypedArray).byteOffset + v.offset * size);
       a.heapFor((v.data as TypedArray)).set((v.data as TypedArray).subarray(v.offset, v.offset + n) as Float32Array & Int32Array & Uint8Array, p / size);
       return p;
     }
@@ -283,7 +296,14 @@ export class WasmBackend implements Backend {
   /** Copies n values at byte address p back into `out` (any strides). */
   private unstage(p: number, out: View): void {
     const n = numel(out.shape);
-    const at = p / (out.data as TypedArray).BYTES_PER_ELEMENT;
+    const size = (out.data as TypedArray).BYTES_PER_ELEMENT;
+    if (size === 4 && n >= 256 && ((p ^ ((out.data as TypedArray).byteOffset + out.offset * 4)) & 7) !== 0 && dense(out)) {
+      // A destination at 4 mod 8 (a view at an odd offset): realign in wasm memory first (see allocLike).
+      const q = this.arena.allocLike(n * 4, (out.data as TypedArray).byteOffset + out.offset * 4);
+      this.run(T.unaryTask, 1, [UNARY.copy!, 1, 1, 1, n, p, 0, 0, 0, 1, q, 0, 0]);
+      p = q;
+    }
+    const at = p / size;
     const src = this.arena.heapFor(out.data as TypedArray).subarray(at, at + n);
     if (dense(out)) (out.data as Float32Array).set(src as Float32Array, out.offset);
     else writeFrom(out, src);
@@ -570,26 +590,72 @@ export class WasmBackend implements Backend {
   conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void {
     if (!isF32(gy, w, out) || numel(out.shape) === 0) return this.js.conv2dBackwardInput(gy, w, out, p);
     this.arena.reset();
-    const s = this.convSetup(out.shape, w.shape, gy.shape, p);
-    const pg = this.stageDense(gy), pw = this.stageDense(w);
-    const o = this.arena.alloc(numel(out.shape) * 4);
+    this.unstage(this.inputGradStaged(gy.shape, this.stageDense(gy), w, out.shape, p), out);
+  }
+
+  /** conv2dBackwardInput of the dense gy [N,O,oH,oW] at byte address pg into a fresh arena block (its address). */
+  private inputGradStaged(gyShape: readonly number[], pg: number, w: View, xShape: readonly number[], p: ConvParams): number {
+    const s = this.convSetup(xShape, w.shape, gyShape, p);
+    const pw = this.stageDense(w);
+    const o = this.arena.alloc(numel(xShape) * 4);
     const scratch = this.arena.alloc(s.stride * s.nt);
     this.run(T.conv2dBackwardInputTask, s.nt, [...s.dimsArgs, pg, pw, o, scratch, s.stride]);
-    this.unstage(o, out);
+    return o;
   }
 
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
     if (!isF32(x, gy, out) || numel(out.shape) === 0) return this.js.conv2dBackwardWeight(x, gy, out, p);
     this.arena.reset();
-    const s = this.convSetup(x.shape, out.shape, gy.shape, p);
-    const px = this.stageDense(x), pg = this.stageDense(gy);
+    this.unstage(this.weightGradStaged(x, gy.shape, this.stageDense(gy), out.shape, p), out);
+  }
+
+  /** conv2dBackwardWeight from the dense gy at byte address pg into a fresh arena block (its address). */
+  private weightGradStaged(x: View, gyShape: readonly number[], pg: number, wShape: readonly number[], p: ConvParams): number {
+    const s = this.convSetup(x.shape, wShape, gyShape, p);
+    const px = this.stageDense(x);
     const n = s.O * s.Kc;
     const partials = this.arena.alloc(n * 4 * s.nt);
     const scratch = this.arena.alloc(s.stride * s.nt);
     this.run(T.conv2dBackwardWeightTask, s.nt, [...s.dimsArgs, px, pg, partials, scratch, s.stride]);
     const result = this.arena.alloc(n * 4);
     this.run(T.sumPartialsTask, this.threads(n, PAR_ELEMENTS), [p.groups, s.og, s.Kc, s.nt, partials, result]);
-    this.unstage(result, out);
+    return result;
+  }
+
+  /**
+   * ReLU's mask, the bias gradient, the routing to the conv's shape and both conv gradients in one
+   * arena session: the masked and the conv-sized gradients never become tensors that are copied out
+   * and staged back in (three times for the conv-sized one).
+   */
+  conv2dReluPoolBackward(
+    g: View, output: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null,
+    p: ConvParams, convShape: readonly number[],
+  ): void {
+    const ok = isF32(g, output, x, w) && [gx, gw, gb].every((v) => !v || (isF32(v) && numel(v.shape) > 0)) &&
+      (!indices || indices.data instanceof Int32Array) && numel(convShape) > 0;
+    if (!ok) return jsConv2dReluPoolBackward(this, g, output, indices, x, w, gx, gw, gb, p, convShape);
+    this.arena.reset();
+    const n = numel(output.shape);
+    const py = this.stageDense(output), pg = this.stageDense(g);
+    let gm = this.arena.alloc(n * 4);
+    this.run(T.binaryTask, this.threads(n, PAR_ELEMENTS), [BINARY.reluBackward!, 1, 1, 1, n, py, 0, 0, 0, 1, pg, 0, 0, 0, 1, gm]);
+    if (gb) {
+      // Summed as reduce() sums [N,O,P] over N and P: kept O (stride P), reduced N (stride O·P) and P (stride 1).
+      const [N, O] = output.shape, P = n / (N * O);
+      const o = this.arena.alloc(O * 4);
+      this.run(T.reduceTask, Math.min(O, this.threads(n, PAR_ELEMENTS)), [REDUCE.sum, 1, O, 0, P, N, P, O * P, 1, gm, o]);
+      this.unstage(o, gb);
+    }
+    if (indices) {
+      const pi = this.stageDense(indices);
+      const o = this.arena.alloc(numel(convShape) * 4);
+      const planes = convShape[0] * convShape[1];
+      const nt = Math.min(planes, this.threads(numel(convShape), PAR_SCATTER));
+      this.run(T.maxPoolBackwardTask, nt, [planes, convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi, o]);
+      gm = o;
+    }
+    if (gw) this.unstage(this.weightGradStaged(x, convShape, gm, gw.shape, p), gw);
+    if (gx) this.unstage(this.inputGradStaged(convShape, gm, w, gx.shape, p), gx);
   }
 
   /**
@@ -601,7 +667,7 @@ export class WasmBackend implements Backend {
     const [kH, kW] = [w.shape[2], w.shape[3]];
     const [oH, oW] = [convShape[2], convShape[3]];
     const pool2 = pool !== null && pool.kernel.every((k) => k === 2) && pool.stride.every((s) => s === 2) && pool.padding.every((q) => q === 0) &&
-      pool.dilation.every((d) => d === 1) && out.shape[2] === oH >> 1 && out.shape[3] === oW >> 1 && indices?.data instanceof Int32Array;
+      pool.dilation.every((d) => d === 1) && out.shape[2] === oH >> 1 && out.shape[3] === oW >> 1 && (indices === null || indices.data instanceof Int32Array);
     const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
       this.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
     if (!fusable) return jsConv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
@@ -613,6 +679,7 @@ export class WasmBackend implements Backend {
     const scratch = this.arena.alloc(s.stride * s.nt);
     this.run(T.conv2dTask, s.nt, [...s.dimsArgs, px, pw, pb, o, scratch, s.stride, pool ? EPI_RELU_POOL : EPI_RELU, oi]);
     this.unstage(o, out);
+    // Without indices (inference) the kernel's stay in the arena.
     if (pool && indices) this.unstage(oi, indices);
   }
 
@@ -647,7 +714,7 @@ export class WasmBackend implements Backend {
     const pg = this.stageDense(gy), pi = this.stageDense(indices);
     const o = this.arena.alloc(numel(out.shape) * 4);
     const planes = out.shape[0] * out.shape[1];
-    const nt = Math.min(planes, this.threads(numel(out.shape), PAR_ELEMENTS));
+    const nt = Math.min(planes, this.threads(numel(out.shape), PAR_SCATTER));
     this.run(T.maxPoolBackwardTask, nt, [planes, out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi, o]);
     this.unstage(o, out);
   }

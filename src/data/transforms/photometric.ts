@@ -2,7 +2,7 @@
  * Photometric transforms: they change colours, not positions, so they touch `image` only; a depth
  * map or mask next to it is left exactly as it was. Images are floats in [0, 1] (after ToTensor).
  */
-import { type Generator, Tensor, defaultGenerator } from "../../core.js";
+import { type Generator, Tensor, defaultGenerator, isFloating } from "../../core.js";
 import { type Sample, imageOf, mapImage } from "./sample.js";
 import type { Transform } from "./transform.js";
 import { grayscale } from "./functional.js";
@@ -92,7 +92,7 @@ export class GaussianNoise implements Transform<Sample> {
   }
   apply<S extends Sample>(sample: S): S {
     const img = imageOf(sample, "GaussianNoise");
-    if (img.dtype !== "float32" && img.dtype !== "float64") throw new Error(`GaussianNoise: the image must be floating point, got ${img.dtype}; apply ToTensor first`);
+    if (!isFloating(img.dtype)) throw new Error(`GaussianNoise: the image must be floating point, got ${img.dtype}; apply ToTensor first`);
     return mapImage(sample, "GaussianNoise", (x) => {
       const out = x.data();
       for (let i = 0; i < out.length; i++) {

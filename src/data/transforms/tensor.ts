@@ -1,7 +1,7 @@
 /**
  * Compose, ToTensor, Normalize and computeMeanStd: from decoded bytes to network-ready tensors.
  */
-import { Tensor } from "../../core.js";
+import { Tensor, isFloating } from "../../core.js";
 import { type Dataset } from "../dataset.js";
 import { type Sample, imageOf, mapImage } from "./sample.js";
 import { type Transform, type TransformLike, runTransform } from "./transform.js";
@@ -111,7 +111,7 @@ export class Normalize implements Transform<Sample> {
   }
   apply<S extends Sample>(sample: S): S {
     const img = imageOf(sample, "Normalize");
-    if (img.dtype !== "float32" && img.dtype !== "float64") throw new Error(`Normalize: the image must be floating point, got ${img.dtype}; apply ToTensor first`);
+    if (!isFloating(img.dtype)) throw new Error(`Normalize: the image must be floating point, got ${img.dtype}; apply ToTensor first`);
     const c = img.ndim >= 3 ? img.shape[img.ndim - 3] : 1;
     if (this.mean.length !== 1 && this.mean.length !== c) {
       throw new Error(`Normalize: the image has ${c} channels (shape [${img.shape.join(",")}]) but mean/std have ${this.mean.length} values; give 1 or ${c}`);

@@ -15,6 +15,7 @@
  */
 import { Tensor, cat, isFloating, narrow, noGrad, withOpTracer } from "../../core.js";
 import { encodeOnnxModel, ONNX_DTYPE, ATTR_TYPE, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from "./schema.js";
+import { encodeHalf } from "../../tensor/half.js";
 import { BROADCASTING, EMITTERS, type AttrValue, type Emit, type ValueType } from "./ops.js";
 import { patchRecurrent, type TraceControl } from "./recurrent.js";
 
@@ -447,14 +448,15 @@ function valueInfo(name: string, t: Tensor, dyn: Record<number, string> | undefi
 }
 
 function tensorProto(name: string, t: Tensor): OnnxTensor {
-  const data = t.data();
+  // 16-bit floats as their bit patterns (ONNX's FLOAT16/BFLOAT16 raw data).
+  const data = t.dtype === "float16" || t.dtype === "bfloat16" ? t.bits() : t.data();
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return { name, dims: [...t.shape], dataType: ONNX_DTYPE[t.dtype], rawData: Uint8Array.from(bytes) };
 }
 
 /** A small constant (shapes, axes, scalars) written straight to a TensorProto; int64 is ONNX's type for shapes. */
 function rawConstant(name: string, values: readonly number[], dims: readonly number[], type: ValueType): OnnxTensor {
-  const size = { int64: 8, float64: 8, float32: 4, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 }[type];
+  const size = { int64: 8, float64: 8, float32: 4, float16: 2, bfloat16: 2, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 }[type];
   const bytes = new Uint8Array(values.length * size);
   const v = new DataView(bytes.buffer);
   values.forEach((x, i) => {
@@ -463,6 +465,7 @@ function rawConstant(name: string, values: readonly number[], dims: readonly num
     else if (type === "float32") v.setFloat32(i * 4, x, true);
     else if (type === "int32") v.setInt32(i * 4, x, true);
     else if (type === "int16") v.setInt16(i * 2, x, true);
+    else if (type === "float16" || type === "bfloat16") v.setUint16(i * 2, encodeHalf(x, type), true);
     else if (type === "int8") v.setInt8(i, x);
     else if (type === "uint8") v.setUint8(i, x);
     else v.setUint8(i, x ? 1 : 0);

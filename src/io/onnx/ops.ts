@@ -7,7 +7,7 @@
 import type { Tensor } from "../../core.js";
 import { emitRecurrent } from "./recurrent.js";
 
-export type ValueType = "float32" | "float64" | "int32" | "int16" | "int8" | "uint8" | "bool" | "int64";
+export type ValueType = "float32" | "float64" | "float16" | "bfloat16" | "int32" | "int16" | "int8" | "uint8" | "bool" | "int64";
 
 /** An ONNX attribute value, tagged by its ONNX type. */
 export type AttrValue = { i: number } | { f: number } | { ints: readonly number[] } | { floats: readonly number[] } | { s: string } | { strings: readonly string[] };
@@ -47,7 +47,7 @@ export interface Emit {
 
 type Emitter = (e: Emit) => void;
 
-const ONNX_TYPE: Record<string, number> = { float32: 1, uint8: 2, int8: 3, int16: 5, int32: 6, bool: 9, float64: 11, int64: 7 };
+const ONNX_TYPE: Record<string, number> = { float32: 1, uint8: 2, int8: 3, int16: 5, int32: 6, bool: 9, float16: 10, float64: 11, int64: 7, bfloat16: 16 };
 
 const simple = (opType: string): Emitter => (e) => void e.node(opType, e.inputs.map((_, k) => e.in(k)), {}, e.out);
 const scalarOf = (e: Emit, v: number, t: Tensor = e.inputs[0]): string => e.constant([v], [], t.dtype);

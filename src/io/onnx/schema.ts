@@ -102,7 +102,7 @@ const root = protobuf.Root.fromJSON(schema);
 const ModelProto = root.lookupType("onnx.ModelProto");
 
 /** ONNX's TensorProto.DataType codes for the dtypes an export writes. */
-export const ONNX_DTYPE = { float32: 1, uint8: 2, int8: 3, int16: 5, int32: 6, bool: 9, float64: 11, int64: 7 } as const;
+export const ONNX_DTYPE = { float32: 1, uint8: 2, int8: 3, int16: 5, int32: 6, bool: 9, float16: 10, float64: 11, int64: 7, bfloat16: 16 } as const;
 
 /** ONNX AttributeProto.AttributeType codes. */
 export const ATTR_TYPE = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;

@@ -14,7 +14,7 @@
  * ```
  */
 import {
-  Tensor, rand, where, exp, log1p, tanh, sigmoid, abs, minimum, maximum, isfinite, elu, leakyRelu, softmax,
+  Tensor, isFloating, rand, where, exp, log1p, tanh, sigmoid, abs, minimum, maximum, isfinite, elu, leakyRelu, softmax,
   type DType, type Generator,
 } from "../../core.js";
 import { describe } from "../../tensor/check.js";
@@ -29,7 +29,7 @@ export function checkNumber(v: unknown, fn: string, name: string): number {
 /** The activations compute in floating point only, as PyTorch's kernels (which reject integer input). */
 export function checkFloat(x: unknown, fn: string): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
-  if (x.dtype !== "float32" && x.dtype !== "float64") throw new Error(`${fn}: expected a floating-point input, got ${x.dtype} ${fmtShape(x.shape)}; convert it with x.float()`);
+  if (!isFloating(x.dtype)) throw new Error(`${fn}: expected a floating-point input, got ${x.dtype} ${fmtShape(x.shape)}; convert it with x.float()`);
   return x;
 }
 

@@ -9,7 +9,7 @@
  * const up = nn.functional.interpolate(img, { scaleFactor: 2, mode: "bicubic", alignCorners: false });
  * ```
  */
-import { Tensor, indexSelect, tensor } from "../../core.js";
+import { Tensor, isFloating, indexSelect, tensor } from "../../core.js";
 import { describe } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
@@ -59,7 +59,7 @@ export function resize(x: Tensor, opts: InterpolateOptions, fn: string): Tensor 
     const want = MODE_DIMS[mode].map((d) => ["[N, C, L]", "[N, C, H, W]", "[N, C, D, H, W]"][d - 1]).join(" or ");
     throw new Error(`${fn}: ${mode} mode takes input ${want}, got ${fmtShape(x.shape)}`);
   }
-  if (x.dtype !== "float32" && x.dtype !== "float64") throw new Error(`${fn}: expected a floating-point input, got ${x.dtype}; convert it with x.float()`);
+  if (!isFloating(x.dtype)) throw new Error(`${fn}: expected a floating-point input, got ${x.dtype}; convert it with x.float()`);
   const hasSize = opts.size !== undefined && opts.size !== null, hasScale = opts.scaleFactor !== undefined && opts.scaleFactor !== null;
   if (hasSize === hasScale) throw new Error(`${fn}: give exactly one of size and scaleFactor${hasSize ? " (got both)" : ""}`);
   const align = opts.alignCorners ?? false;

@@ -6,7 +6,7 @@
  * const bags = nn.functional.embeddingBag(ids, weight, offsets, { mode: "sum" });
  * ```
  */
-import { Tensor, convTranspose2d, indexSelect, indexAdd, gather, zeros, tensor, oneHot as oneHotOp, where } from "../../core.js";
+import { Tensor, isFloating, convTranspose2d, indexSelect, indexAdd, gather, zeros, tensor, oneHot as oneHotOp, where } from "../../core.js";
 import { describe } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 
@@ -172,7 +172,7 @@ export function embeddingBag(input: Tensor, weight: Tensor, offsets: Tensor | nu
  */
 export function oneHot(labels: Tensor, numClasses = -1): Tensor {
   checkTensor(labels, "oneHot", "labels");
-  if (labels.dtype === "float32" || labels.dtype === "float64" || labels.dtype === "bool") {
+  if (isFloating(labels.dtype) || labels.dtype === "bool") {
     throw new Error(`oneHot: labels must be an integer tensor of class indices, got ${labels.dtype} ${fmtShape(labels.shape)}; convert it with labels.int()`);
   }
   return oneHotOp(labels, numClasses);

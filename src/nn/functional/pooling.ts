@@ -10,7 +10,7 @@
  * const y = nn.functional.maxPool1d(x, 2); // [N, C, L] -> [N, C, ⌊L/2⌋]
  * ```
  */
-import { Tensor, maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, gather, tensor } from "../../core.js";
+import { Tensor, isFloating, maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, gather, tensor } from "../../core.js";
 import { describe } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 
@@ -113,7 +113,7 @@ function checkAdaptiveInput(x: Tensor, fn: string, dims: 1 | 2): void {
   const spatial = dims === 1 ? "L" : "H, W";
   if (x.ndim !== dims + 1 && x.ndim !== dims + 2) throw new Error(`${fn}: expected input [N, C, ${spatial}] or [C, ${spatial}], got ${fmtShape(x.shape)}`);
   if (x.shape.slice(-dims).some((s) => s === 0)) throw new Error(`${fn}: input ${fmtShape(x.shape)} has an empty spatial dim; each window needs at least one element`);
-  if (x.dtype !== "float32" && x.dtype !== "float64") throw new Error(`${fn}: expected a floating-point input, got ${x.dtype}; convert it with x.float()`);
+  if (!isFloating(x.dtype)) throw new Error(`${fn}: expected a floating-point input, got ${x.dtype}; convert it with x.float()`);
 }
 
 /**

@@ -10,7 +10,7 @@
  *   `F.scaled_dot_product_attention`); a float mask is added.
  */
 import { positionalOptions, type PositionalArgs } from "../positional.js";
-import { Tensor, zeros, full, triu, type DType, type Generator } from "../../core.js";
+import { Tensor, isFloating, zeros, full, triu, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, fmtShape } from "../module.js";
 import { dropout as dropoutFn, linear } from "../functional.js";
 import { xavierUniform_, zeros_ } from "../init.js";
@@ -88,8 +88,8 @@ function causalMask(L: number, S: number, dtype: DType): Tensor {
   return triu(full([L, S], -Infinity, { dtype: floatOf(dtype) }), 1);
 }
 
-function floatOf(d: DType): "float32" | "float64" {
-  return d === "float64" ? "float64" : "float32";
+function floatOf(d: DType): DType {
+  return isFloating(d) ? d : "float32";
 }
 
 /**
@@ -101,7 +101,7 @@ function additiveMask(mask: Tensor, dtype: DType, trueMeans: "masked" | "allowed
     const blocked = trueMeans === "masked" ? mask : mask.logicalNot();
     return zeros(mask.shape, { dtype: floatOf(dtype) }).maskedFill(blocked, -Infinity);
   }
-  if (mask.dtype !== "float32" && mask.dtype !== "float64") throw new Error(`${op}: a mask must be bool or float, got ${mask.dtype}`);
+  if (!isFloating(mask.dtype)) throw new Error(`${op}: a mask must be bool or float, got ${mask.dtype}`);
   return mask.to(floatOf(dtype));
 }
 

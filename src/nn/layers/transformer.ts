@@ -10,7 +10,7 @@
 import { checkOptions } from "../../tensor/check.js";
 import { deprecated } from "../../tensor/deprecation.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
-import { Tensor, zeros, type DType, type Generator } from "../../core.js";
+import { Tensor, isFloating, zeros, type DType, type Generator } from "../../core.js";
 import { Module, fmtShape, pyFloat, type AnyModule } from "../module.js";
 import { ModuleList } from "../containers.js";
 import { dropout as dropoutFn } from "../functional.js";
@@ -451,7 +451,7 @@ export class PositionalEncoding extends Module {
     if (x.ndim === 2) pe = pe.squeeze(1);
     else if (this.batchFirst) pe = pe.transpose(0, 1); // [1, T, d]
     // The table follows the input's precision, so a float32 model never gets promoted by its own buffer.
-    return dropoutFn(x.add(pe.to(x.dtype === "float64" ? "float64" : "float32")), this.p, this.training, { generator: this.generator });
+    return dropoutFn(x.add(pe.to(isFloating(x.dtype) ? x.dtype : "float32")), this.p, this.training, { generator: this.generator });
   }
 
   override extraRepr(): string {
