@@ -31,7 +31,6 @@ export const KNOWN: readonly Known[] = [
   { op: "gather", kind: "returns", detail: "int64 for index", reason: "deeptype takes int32 indices as well as int64 (PyTorch 1.13's gather requires int64), so PyTorch's int32-index error input is accepted" },
   { op: "scatter", kind: "returns", detail: "int64 for index", reason: "deeptype takes int32 indices as well as int64 (see gather)" },
   { op: "scatter_add", kind: "returns", detail: "int64 for index", reason: "deeptype takes int32 indices as well as int64 (see gather)" },
-  { op: "mean", kind: "returns", detail: "could not infer output dtype", reason: "mean of an integer tensor is float32 in deeptype (PyTorch asks for a float input or dtype=)" },
   // PyTorch's own inconsistency or float32 conditioning.
   { op: "nn.functional.elu", kind: "mismatch", detail: "gradient", reason: "for NaN inputs PyTorch 1.13's CPU elu backward gives NaN in its vectorised loop and the plain gradient in its scalar tail; deeptype gives NaN throughout" },
   { op: "nn.functional.selu", kind: "mismatch", detail: "gradient", reason: "as elu (selu is a scaled elu): for NaN inputs PyTorch's vectorised loop gives NaN and its scalar tail the plain gradient; deeptype gives NaN throughout" },

@@ -188,10 +188,10 @@ export function tensorSplit(x: Tensor, indicesOrSections: number | readonly numb
   if (x.ndim === 0) throw new Error("tensorSplit: expects at least 1 dim, got a 0-d tensor");
   if (indicesOrSections instanceof Tensor) {
     const t = indicesOrSections;
-    if (t.dtype !== "int32" || t.ndim > 1) {
-      throw new Error(`tensorSplit: a tensor of indices or sections must be a 0-d or 1-D int32 tensor, got ${t.dtype} of shape ${fmt(t.shape)}`);
+    if (!isIndexDtype(t.dtype) || t.ndim > 1) {
+      throw new Error(`tensorSplit: a tensor of indices or sections must be a 0-d or 1-D int64 (or int32) tensor, got ${t.dtype} of shape ${fmt(t.shape)}`);
     }
-    const values = Array.from(t.contiguous().data(), Number);
+    const values = Array.from(t.contiguous().numbers(), Number);
     return tensorSplit(x, t.ndim === 0 ? values[0] : values, dim);
   }
   const d = normalizeDim(dim, x.ndim, "tensorSplit");

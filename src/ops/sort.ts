@@ -280,6 +280,8 @@ export interface SearchsortedOptions {
   side?: "left" | "right";
   /** Indices that sort each line of the sequence, when it is not sorted itself. */
   sorter?: Tensor;
+  /** PyTorch's out_int32: positions as int32 instead of the default int64. */
+  outInt32?: boolean;
 }
 
 /** `searchsorted(seq, values)`: int32 positions where values would be inserted to keep each line of seq sorted. */
@@ -318,13 +320,13 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
     }
     out[i] = lo;
   }
-  return Tensor.fromArray(int64From(out), v.shape, "int64");
+  return opts.outInt32 ? Tensor.fromArray(out, v.shape, "int32") : Tensor.fromArray(int64From(out), v.shape, "int64");
 }
 
 /** `bucketize(x, boundaries)`: the index of the bucket each element falls in (boundaries 1-D, sorted). */
-export function bucketize(input: Tensor | number, boundaries: Tensor, opts: { right?: boolean } = {}): Tensor {
+export function bucketize(input: Tensor | number, boundaries: Tensor, opts: { right?: boolean; outInt32?: boolean } = {}): Tensor {
   if (boundaries.ndim !== 1) throw new Error(`bucketize: boundaries must be 1-D, got shape ${fmt(boundaries.shape)}`);
-  return searchsorted(boundaries, input, { right: opts.right ?? false });
+  return searchsorted(boundaries, input, { right: opts.right ?? false, outInt32: opts.outInt32 });
 }
 
 installMethods({
