@@ -34,10 +34,21 @@ export const PICKLE_ATTACKS: [string, () => Uint8Array][] = [
   ["pickle GET of an unset memo slot", () => P(0x6a, u32(123456))],
   ["pickle stack underflow", () => P(0x61, 0x61)],
   ["pickle MARK never closed", () => P(repeat(50_000, [0x28]))],
-  // A view of 2^62 elements of the 18-element storage 0 (stride 0): valid to PyTorch, so a correct decode.
-  ["pickle huge stride-0 view", () => P(
+  // Views of the 18-element storage 0 that PyTorch's own loader would hand out and that exhaust memory at
+  // the first copy (stride 0 claiming 2^62 elements), or that reach outside the storage through a huge
+  // stride whose product leaves the safe-integer range, a negative stride, or an offset past the end.
+  ["pickle huge stride-0 view", () => view([0x7fffffff, 0x7fffffff], [0, 0], 0)],
+  ["pickle view of stride 2^52", () => view([3], [2 ** 52], 0)],
+  ["pickle view with a negative stride", () => view([2], [-1], 5)],
+  ["pickle empty view past the storage", () => view([0], [1], 19)],
+];
+
+/** A `_rebuild_tensor_v2(storage 0 (FloatStorage, 18 elements), offset, size, stride)` pickle. */
+export function view(size: number[], stride: number[], offset: number): Uint8Array {
+  const int = (n: number): number[] => (Number.isInteger(n) && Math.abs(n) < 2 ** 31 ? [0x4a, ...u32(n)] : [0x8a, 8, ...u64(BigInt(n))]); // BININT or LONG1
+  return P(
     0x63, enc("torch._utils\n_rebuild_tensor_v2\n"),
     0x28, 0x28, str("storage"), 0x63, enc("torch\nFloatStorage\n"), str("0"), str("cpu"), 0x4b, 18, 0x74, 0x51,
-    0x4b, 0, 0x28, 0x4a, u32(0x7fffffff), 0x4a, u32(0x7fffffff), 0x74, 0x28, 0x4b, 0, 0x4b, 0, 0x74, 0x89, 0x7d, 0x74, 0x52,
-  )],
-];
+    int(offset), 0x28, ...size.map(int), 0x74, 0x28, ...stride.map(int), 0x74, 0x89, 0x7d, 0x74, 0x52,
+  );
+}

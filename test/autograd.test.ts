@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  tensor, ones, zeros, arange, cat, randn, Generator, noGrad, enableGrad, isGradEnabled, grad, backward, gradcheck, Tensor, type DType,
+  tensor, ones, zeros, arange, cat, randn, Generator, noGrad, enableGrad, isGradEnabled, grad, backward, gradcheck, Tensor, type DType, linear,
 } from "../src/index.js";
 
 const f64 = (v: number[] | number[][], requiresGrad = true): Tensor => tensor(v, { dtype: "float64", requiresGrad });
@@ -607,6 +607,11 @@ test("many slices of one tensor: the accumulating backward of slice agrees with 
   assert.deepEqual(w.grad!.sum(1).tolist(), [0, 8, 16, 24, 32]);
 });
 
+const assertCloseList = (a: number[][], b: number[][]): void => {
+  assert.equal(a.length, b.length);
+  a.forEach((r, i) => r.forEach((v, j) => assert.ok(Math.abs(v - b[i][j]) < 1e-12, `[${i}][${j}] ${v} vs ${b[i][j]}`)));
+};
+
 test("a leaf takes a fresh gradient as its .grad without a copy only when nothing else holds it", () => {
   // add's rule hands the same gradient to both leaves: each must get its own memory.
   const a = f64([1, 2]), b = f64([3, 4]);
@@ -627,18 +632,40 @@ test("a leaf takes a fresh gradient as its .grad without a copy only when nothin
   h.sum().backward();
   assert.deepEqual(list(x.grad), [3, 3, 3]);
   for (const k of kept) assert.notEqual(k.storage, x.grad!.storage);
+  // Nor does a hook on the leaf itself, which may keep what it sees.
+  const seen: Tensor[] = [];
+  const z = f64([1, 2]);
+  z.registerHook((g) => void seen.push(g));
+  z.mul(z).sum().backward();
+  assert.deepEqual(list(z.grad), [2, 4]);
+  assert.notEqual(seen[0].storage, z.grad!.storage);
+  z.grad!.zero_();
+  assert.deepEqual(seen[0].tolist(), [2, 4], "zeroing .grad left the hook's tensor alone");
   // The gradient a user passes in is theirs: a leaf's .grad never shares it.
   const v = f64([5, 6, 7], false);
   const y = f64([1, 1, 1]);
   y.mul(1).backward(v);
   assert.notEqual(y.grad!.storage, v.storage);
-  // A stolen gradient is a plain contiguous tensor (not a view), and later backwards add to it.
+  // A Linear's weight gradient (gᵀ·x, computed in w's own layout) becomes .grad as it is: a plain
+  // contiguous tensor, not a view, allocated once (no copy on the way); later backwards add to it.
   const w = randn([4, 3], { dtype: "float64" }).requiresGrad_();
   const xs = randn([5, 3], { dtype: "float64" });
-  xs.matmul(w.t()).sum().backward();
+  const empty = Tensor.empty;
+  let sized = 0;
+  Tensor.empty = (shape, dtype) => {
+    if (shape.reduce((p, d) => p * d, 1) === 12) sized++;
+    return empty(shape, dtype);
+  };
+  try {
+    linear(xs, w).sum().backward();
+  } finally {
+    Tensor.empty = empty;
+  }
+  assert.equal(sized, 1, "the weight gradient was copied into .grad");
   assert.equal(w.grad!.base, null);
   assert.ok(w.grad!.isContiguous());
+  assertCloseList(w.grad!.tolist() as number[][], ones([5, 4], { dtype: "float64" }).t().matmul(xs).tolist() as number[][]);
   const first = w.grad!.tolist() as number[][];
-  xs.matmul(w.t()).sum().backward();
-  assert.deepEqual(w.grad!.tolist(), first.map((r) => r.map((e) => 2 * e)));
+  linear(xs, w).sum().backward();
+  assertCloseList(w.grad!.tolist() as number[][], first.map((r) => r.map((e) => 2 * e)));
 });

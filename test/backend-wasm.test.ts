@@ -155,6 +155,33 @@ describe("wasm backend: elementwise", () => {
     }));
   }
 
+  it("small dense ops computed in JavaScript are bitwise the kernel's (NaN, ±0, ±inf, subnormals)", () => withThreads(1, () => {
+    const g = new Generator(11);
+    const specials = [NaN, -0, 0, Infinity, -Infinity, 1e-40, -1e-40, 3e38, -3e38, 1];
+    const values = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? specials[(i / 5) % specials.length] : 6 * g.random() - 3));
+    // The same values at stride 2: not dense, so the kernel in the arena computes them.
+    const strided = (d: Float32Array): View => {
+      const buf = new Float32Array(2 * d.length);
+      d.forEach((v, i) => (buf[2 * i] = v));
+      return view(buf, [d.length], [2]);
+    };
+    for (const n of [1, 3, 7, 17, 65, 1000, 1024]) {
+      const a = values(n), b = values(n).reverse();
+      for (const op of ["relu", "neg", "abs", "square"] as const) {
+        const fast = zeros([n]), kernel = zeros([n]);
+        wasm.unary(op, view(a, [n]), fast);
+        wasm.unary(op, strided(a), kernel);
+        assertBitwise(fast.data, kernel.data, `${op} n=${n}`);
+      }
+      for (const op of ["add", "sub", "mul", "div", "reluBackward"] as const) {
+        const fast = zeros([n]), kernel = zeros([n]);
+        wasm.binary(op, view(a, [n]), view(b, [n]), fast);
+        wasm.binary(op, strided(a), strided(b), kernel);
+        assertBitwise(fast.data, kernel.data, `${op} n=${n}`);
+      }
+    }
+  }));
+
   it("maximum/minimum propagate NaN like the reference", () => {
     const a = view(new Float32Array([NaN, 1, 2, NaN, 5, -1, 0, 3]), [8]);
     const b = view(new Float32Array([1, NaN, 3, NaN, 4, -2, -0, 3]), [8]);

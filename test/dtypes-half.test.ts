@@ -298,6 +298,7 @@ test("DataLoader batches keep the 16-bit dtype", () => {
 
 test("bits() is for 16-bit floats only, and dtype errors name PyTorch's spelling", () => {
   assert.throws(() => tensor([1]).bits(), /bits: only float16 and bfloat16 tensors are stored as 16-bit patterns, this one is float32/);
+  assert.throws(() => Tensor.fromArray(new Float32Array(2), [2], "bfloat16"), /Tensor.fromArray: a bfloat16 tensor is stored as 16-bit patterns and needs a Uint16Array, got .*Float32Array.*; for values use tensor\(values, \{ dtype: "bfloat16" \}\)/);
   assert.throws(() => zeros([1], { dtype: "half" as DType }), /zeros: dtype must be one of .*"float16", "bfloat16".*; PyTorch's torch.half is "float16"/);
 });
 
@@ -326,4 +327,27 @@ test("every optimizer steps float16 parameters, keeping its state in the paramet
     const state = opt.state.get(m.weight) as Record<string, unknown>;
     for (const [k, v] of Object.entries(state)) if (v instanceof Tensor && v.numel() > 1) assert.equal(v.dtype, "float16", `${name} ${k}`);
   }
+});
+
+test("gradients through the fused conv + ReLU + max-pool in bfloat16 agree with float32 on the same values (js and wasm)", () => {
+  onBackends((backend) => {
+    dt.manualSeed(3);
+    const model = new nn.Sequential(new nn.Conv2d(2, 3, 3, 1, 1), new nn.ReLU(), new nn.MaxPool2d(2));
+    const x = dt.randn([2, 2, 6, 6]).bfloat16();
+    const wide = (): Tensor[] => model.parameters().map((p) => p.grad!.float());
+    model.float();
+    model.bfloat16(); // the weights are now bfloat16 values
+    model.call(x).square().sum().backward();
+    const got = wide();
+    model.zeroGrad();
+    model.float();
+    model.call(x.float()).square().sum().backward();
+    const ref = model.parameters().map((p) => p.grad!);
+    got.forEach((g, i) => {
+      const r = ref[i].data(), d = g.data();
+      const scale = Math.max(...[...r].map(Math.abs));
+      assert.ok(scale > 0, `${backend} param ${i} has a gradient`);
+      for (let k = 0; k < r.length; k++) assert.ok(Math.abs(d[k] - r[k]) <= 0.05 * scale, `${backend} param ${i}[${k}]: ${d[k]} vs ${r[k]} in float32`);
+    });
+  });
 });

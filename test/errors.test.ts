@@ -119,7 +119,7 @@ test("convolution and pooling argument errors", () => {
 
 test("requiresGrad on int and bool tensors", () => {
   const msg = (d: string) => `requiresGrad: only floating point tensors can require gradients, this one is ${d} (cast it first, e.g. x.float())`;
-  throwsWith(() => tensor([1, 2], { dtype: "int32", requiresGrad: true }), msg("int32"));
+  throwsWith(() => tensor([1, 2], { dtype: "int32", requiresGrad: true }), `tensor: ${msg("int32")}`);
   throwsWith(() => { tensor([true]).requiresGrad = true; }, msg("bool"));
   throwsWith(() => arange(3).requiresGrad_(), msg("int32"));
 });

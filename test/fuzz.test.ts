@@ -7,8 +7,11 @@ import { runFuzz } from "../fuzz/run.js";
 import fs from "node:fs";
 import { unzipSync, zipSync } from "fflate";
 import { MARKER, containsMarker } from "../fuzz/targets.js";
-import { PICKLE_ATTACKS } from "../fuzz/pickles.js";
-import { io, Tensor } from "../src/index.js";
+import os from "node:os";
+import path from "node:path";
+import { PICKLE_ATTACKS, view } from "../fuzz/pickles.js";
+import { io } from "../src/index.js";
+import { loadPytorch } from "../src/node.js";
 
 test("the freed-memory marker check finds the marker and nothing else", () => {
   const a = new Uint8Array(64);
@@ -54,7 +57,7 @@ test("the 5 s rule is wall time per input: a slow input is a finding, an unfinis
 test(".pt: each hand-made hostile pickle ends in the reader's Error naming the problem, or decodes as PyTorch would", () => {
   const files = unzipSync(new Uint8Array(fs.readFileSync(new URL("./fixtures/interop/state_dict.pt", import.meta.url))));
   const expected: Record<string, RegExp> = {
-    "pickle calls posix.system": /^unpickle: a\.pt: refusing to load global posix\.system/,
+    "pickle calls posix.system": /^io\.parsePytorch: unpickle: a\.pt: refusing to load global posix\.system/,
     "pickle calls builtins.eval via STACK_GLOBAL": /refusing to load global builtins\.eval/,
     "pickle INST opcode": /unsupported opcode 0x69/,
     "pickle unknown opcode": /unsupported opcode 0xff/,
@@ -69,6 +72,10 @@ test(".pt: each hand-made hostile pickle ends in the reader's Error naming the p
     "pickle GET of an unset memo slot": /memo entry 123456 read at byte 6 was never stored/,
     "pickle stack underflow": /stack underflow at byte 2/,
     "pickle MARK never closed": /STOP with 0 values on the stack/,
+    "pickle huge stride-0 view": /^parsePytorch: a\.pt: a tensor of size \[2147483647,2147483647\], stride \[0,0\], offset 0 has 4611686014132420600 elements \(18446744056529682000 bytes as float32\), more than maxBytes \(4294967296\); pass a larger \{ maxBytes \} to read it$/,
+    "pickle view of stride 2^52": /^parsePytorch: a\.pt: a tensor of size \[3\], stride \[4503599627370496\], offset 0 reaches past the end of storage 0, which has 18 elements$/,
+    "pickle view with a negative stride": /size \[2\] and stride \[-1\], expected equally long lists of non-negative integers/,
+    "pickle empty view past the storage": /^parsePytorch: a\.pt: a tensor of size \[0\], stride \[1\], offset 19 starts at element 19 of storage 0, which has 18$/,
   };
   for (const [name, make] of PICKLE_ATTACKS) {
     const bytes = zipSync(Object.fromEntries(Object.entries({ ...files, "state_dict/data.pkl": make() }).map(([k, v]) => [k, [v, { level: 0 }]])) as never);
@@ -81,10 +88,31 @@ test(".pt: each hand-made hostile pickle ends in the reader's Error naming the p
         v = v[0] as unknown[];
       }
       assert.equal(v, 1);
-    } else if (name === "pickle huge stride-0 view") {
-      const t = io.parsePytorch(bytes, "a.pt") as Tensor;
-      assert.deepEqual([t.shape, t.strides], [[2 ** 31 - 1, 2 ** 31 - 1], [0, 0]]);
     } else assert.throws(() => io.parsePytorch(bytes, "a.pt"), (e: Error) => !(e instanceof TypeError) && !(e instanceof RangeError) && expected[name].test(e.message), name);
     assert.ok(performance.now() - t0 < 5000, `${name} took ${performance.now() - t0} ms`);
+  }
+});
+
+test(".pt: a view's dense size is bounded by maxBytes (raised per call), its extent by its storage", async () => {
+  const files = unzipSync(new Uint8Array(fs.readFileSync(new URL("./fixtures/interop/state_dict.pt", import.meta.url))));
+  const pt = (pkl: Uint8Array): Uint8Array => zipSync(Object.fromEntries(Object.entries({ ...files, "state_dict/data.pkl": pkl }).map(([k, v]) => [k, [v, { level: 0 }]])) as never);
+  // 1,000 float32 elements from one by stride 0: 4,000 bytes as a dense tensor.
+  const wide = pt(view([1000], [0], 3));
+  assert.throws(() => io.parsePytorch(wide, "w.pt", { maxBytes: 3999 }), /^Error: parsePytorch: w\.pt: a tensor of size \[1000\], stride \[0\], offset 3 has 1000 elements \(4000 bytes as float32\), more than maxBytes \(3999\); pass a larger \{ maxBytes \} to read it$/);
+  const t = io.parsePytorch(wide, "w.pt", { maxBytes: 4000 }) as { shape: number[]; strides: number[]; offset: number };
+  assert.deepEqual([t.shape, t.strides, t.offset], [[1000], [0], 3]);
+  // The last element a view reaches, for each stride pattern: inside (17 of 18) or one past.
+  assert.deepEqual((io.parsePytorch(pt(view([3, 2], [5, 1], 6)), "v.pt") as { shape: number[] }).shape, [3, 2]);
+  assert.throws(() => io.parsePytorch(pt(view([3, 2], [5, 1], 7)), "v.pt"), /offset 7 reaches element 18 of storage 0, which has 18 elements$/);
+  assert.throws(() => io.parsePytorch(pt(view([2, 2], [2 ** 52, 2 ** 52], 0)), "v.pt"), /reaches past the end of storage 0/);
+  assert.deepEqual((io.parsePytorch(pt(view([0], [1], 18)), "e.pt") as { shape: number[] }).shape, [0], "an empty view may start at the end, as in PyTorch");
+  assert.throws(() => io.parsePytorch(wide, "w.pt", { maxBytse: 1 } as never), /^Error: parsePytorch: unknown option 'maxBytse'; did you mean 'maxBytes'\? \(it takes maxBytes\)$/);
+  // loadPytorch passes its maxBytes on.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-pt-"));
+  try {
+    fs.writeFileSync(path.join(dir, "w.pt"), wide);
+    await assert.rejects(loadPytorch(path.join(dir, "w.pt"), { maxBytes: 3999 }), /has 1000 elements \(4000 bytes as float32\), more than maxBytes \(3999\)/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -135,3 +135,15 @@ test("bad calls throw naming the function, what it got and the fix", () => {
   throwsWith(() => F.oneHot(tensor([1, 2])), "oneHot: labels must be an integer tensor of class indices, got float32 [2]; convert it with labels.int()");
   throwsWith(() => new nn.ZeroPad2d([1, 2]), "ZeroPad2d: padding must be an integer or 4 integers (left, right, top, bottom), got an array of length 2");
 });
+
+test("AvgPool2d's divisorOverride (positional, as PyTorch's sixth argument) divides each window's sum", () => {
+  const x = arange(16, { dtype: "float64" }).reshape([1, 1, 4, 4]);
+  const y = new nn.AvgPool2d(2, 2, 1, false, true, 3).call(x);
+  // Windows with padding 1: the corners hold one input element, e.g. x[0,0] = 0 and x[3,3] = 15.
+  const F = nn.functional;
+  assert.deepEqual(y.tolist(), F.avgPool2d(x, 2, { stride: 2, padding: 1, divisorOverride: 3 }).tolist());
+  assert.deepEqual(y.shape, [1, 1, 3, 3]);
+  assert.equal(y.get(0, 0, 2, 2).item(), 5);
+  assert.equal(y.get(0, 0, 1, 1).item(), (5 + 6 + 9 + 10) / 3);
+  assert.throws(() => F.avgPool2d(x, 2, { divisorOverride: 0 }), /avgPool2d: divisorOverride must be a non-zero integer, got 0/);
+});

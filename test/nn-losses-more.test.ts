@@ -134,7 +134,7 @@ test("the new losses reject bad calls, naming the loss, what it got and the fix"
   throwsLike(() => F.huberLoss(x, x, { delta: 0 }), /huberLoss: delta must be a finite number > 0, got/);
   throwsLike(() => F.huberLoss(x, x.reshape([3, 2])), /huberLoss: input \[2, ?3\] and target \[3, ?2\] must have the same shape/);
   throwsLike(() => F.huberLoss(x, x, { reduction: "avg" as "mean" }), /huberLoss: unknown reduction .*"avg" \(use "none", "mean" or "sum"\)/);
-  throwsLike(() => F.huberLoss(x, x, { beta: 1 } as never), /huberLoss: unknown option 'beta'; it takes reduction, delta/);
+  throwsLike(() => F.huberLoss(x, x, { beta: 1 } as never), /huberLoss: unknown option 'beta'; did you mean 'delta'\? \(it takes reduction, delta\)/);
   throwsLike(() => F.ctcLoss(x.reshape([2, 1, 3]), tensor([[1]], { dtype: "int32" }), [2], [1], { zero_infinity: true } as never), /ctcLoss: unknown option 'zero_infinity'; deeptype spells it 'zeroInfinity'/);
   throwsLike(() => F.marginRankingLoss(y, y, y.reshape([2, 1])), /marginRankingLoss: input1 \[2\], input2 \[2\] and target \[2, ?1\] must have the same number of dimensions/);
   throwsLike(() => F.multiMarginLoss(x, tensor([0, 3], { dtype: "int32" })), /multiMarginLoss: target value 3 is out of range for 3 classes \(valid: 0..2\)/);

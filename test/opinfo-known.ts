@@ -19,10 +19,6 @@ export function matchesKnown(k: Known, r: CaseResult): boolean {
 
 export const KNOWN: readonly Known[] = [
   // Not yet in deeptype (the samples are counted as not covered).
-  { op: "nn.functional.avg_pool2d", kind: "unsupported", detail: "divisor_override", reason: "avgPool2d has no divisorOverride option yet" },
-  { op: "linalg.matrix_norm", kind: "throws", detail: "needs singular values", reason: "the nuclear and spectral (ord ±2) matrix norms need singular values, which deeptype does not compute yet (the error says which orders work)" },
-  { op: "linalg.norm", kind: "throws", detail: "needs singular values", reason: "as linalg.matrix_norm: ord \"nuc\" and ±2 on matrices need singular values" },
-  { op: "linalg.norm.subgradients_at_zero", kind: "throws", detail: "needs singular values", reason: "as linalg.matrix_norm: ord \"nuc\" and ±2 on matrices need singular values" },
   // Deliberate differences.
   { op: "aminmax", kind: "returns", detail: "64 dims", reason: "deeptype has no 64-dimension limit" },
   { op: "aminmax", kind: "mismatch", detail: "shape [] vs PyTorch [1]", reason: "PyTorch 1.13's aminmax of a 0-d tensor with dim=0, keepdim=True returns shape [1] where its own amin/amax (and aminmax without keepdim) return 0-d; deeptype's aminmax is {amin, amax} and stays 0-d" },

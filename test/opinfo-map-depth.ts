@@ -187,6 +187,7 @@ export const DEPTH_MAP: Record<string, Mapped> = {
     const p = params(a, kw, ["ord", "dim", "keepdim"], { ord: "fro", dim: [-2, -1], keepdim: false });
     return linalg.matrixNorm(T(x), ord(p.ord) ?? "fro", p.dim as [number, number], p.keepdim as boolean);
   },
+  "linalg.svdvals": (x, a, kw) => { only(kw, [], { driver: null }); if (a.length) throw new Unsupported("extra positional arguments"); return linalg.svdvals(T(x)); },
   T: (x, a, kw) => { only(kw, []); return T(x).T; },
   mT: (x, a, kw) => { only(kw, []); return T(x).mT; },
 

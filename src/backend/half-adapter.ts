@@ -6,7 +6,7 @@
  * among the arguments is widened (bit-exactly) into a float32 copy of its storage with the same
  * shape, strides and offset, the wrapped backend runs on those, and the storages the kernel writes
  * are rounded back (to nearest even). So no kernel, js or wasm, has half-specific code, and adding a
- * kernel to the contract needs only its output positions below. Storages that reach the kernel as
+ * kernel to the contract needs only its name below. Storages that reach the kernel as
  * both an input and an output (in-place scatter) are widened once, so aliasing is kept; elements
  * a kernel leaves alone come back with the same bits (the conversion is exact both ways).
  */
@@ -15,15 +15,17 @@ import { type HalfDType, float32ToHalf, halfToFloat32, isHalf } from "../tensor/
 
 type Kernel = Exclude<keyof Backend, "name">;
 
-// Which arguments each kernel writes. A kernel missing here is a compile error (the point).
-// sgdUpdate/adamUpdate take raw arrays with no dtype: optimizers use tensor ops for half parameters.
-const WRITES: { readonly [K in Kernel]: readonly number[] } = {
-  copy: [1], fill: [0], unary: [2], unaryParam: [2], binary: [3], where: [3], reduce: [3], argReduce: [3],
-  cumsum: [2], scan: [3, 4], sort: [3, 4], softmax: [3], matmul: [2], linear: [3], crossEntropy: [3],
-  crossEntropyBackward: [4], gather: [3], scatterAdd: [0], scatter: [0], indexSelect: [3], indexAdd: [0],
-  conv2d: [3], conv2dBackwardInput: [2], conv2dBackwardWeight: [2], conv2dReluPool: [3, 4], conv2dReluPoolBackward: [4, 5],
-  maxPool2d: [1, 2], maxPool2dBackward: [2], avgPool2d: [1], avgPool2dBackward: [1],
-  sgdUpdate: [], adamUpdate: [],
+// Every kernel of the contract is wrapped; a kernel missing here is a compile error (the point).
+// Each widened storage is rounded back after the call, read or written: an input comes back bit for
+// bit (the conversions are exact both ways), and no table of output positions can go stale when a
+// kernel's signature changes. sgdUpdate/adamUpdate take raw arrays with no dtype: optimizers use
+// tensor ops for 16-bit parameters.
+const KERNELS: { readonly [K in Kernel]: true } = {
+  copy: true, fill: true, unary: true, unaryParam: true, binary: true, where: true, reduce: true, argReduce: true,
+  cumsum: true, scan: true, sort: true, softmax: true, matmul: true, linear: true, crossEntropy: true,
+  crossEntropyBackward: true, gather: true, scatterAdd: true, scatter: true, indexSelect: true, indexAdd: true,
+  conv2d: true, conv2dBackwardInput: true, conv2dBackwardWeight: true, conv2dReluPool: true, conv2dReluPoolBackward: true,
+  maxPool2d: true, maxPool2dBackward: true, avgPool2d: true, avgPool2dBackward: true, sgdUpdate: true, adamUpdate: true,
 };
 
 function isHalfView(a: unknown): a is View {
@@ -31,7 +33,6 @@ function isHalfView(a: unknown): a is View {
 }
 
 function wrap(inner: Backend, name: Kernel): (...args: unknown[]) => void {
-  const writes = WRITES[name];
   const kernel = inner[name] as (...args: unknown[]) => void;
   return (...args: unknown[]): void => {
     let widened: Map<Uint16Array, [Float32Array, HalfDType]> | null = null;
@@ -52,9 +53,8 @@ function wrap(inner: Backend, name: Kernel): (...args: unknown[]) => void {
       kernel.apply(inner, args);
       return;
     }
-    const outs = writes.map((i) => (args[i] as View | null)?.data);
     kernel.apply(inner, args);
-    for (const [src, [f32, dtype]] of widened) if (outs.includes(f32)) float32ToHalf(f32, dtype, src);
+    for (const [src, [f32, dtype]] of widened) float32ToHalf(f32, dtype, src);
   };
 }
 
@@ -86,7 +86,7 @@ function copyBits(src: View, out: View): void {
 export function halfAdapter(inner: Backend): Backend {
   // Anything beyond the contract (a backend's own settings) is still reached through the prototype.
   const out = Object.create(inner) as Record<string, unknown>;
-  for (const k of Object.keys(WRITES) as Kernel[]) out[k] = wrap(inner, k);
+  for (const k of Object.keys(KERNELS) as Kernel[]) out[k] = wrap(inner, k);
   const widenedCopy = out.copy as (src: View, o: View) => void;
   out.copy = (src: View, o: View): void => (src.dtype === o.dtype && isHalfView(src) && isHalfView(o) ? copyBits(src, o) : widenedCopy(src, o));
   return out as unknown as Backend;

@@ -4,7 +4,7 @@
  * `for await...of` over datasets whose `getItem` returns Promises (several batches are then loaded
  * at once, up to `prefetch` ahead, and still delivered in order).
  */
-import { describe } from "../tensor/check.js";
+import { checkKeys, describe, optionKeys } from "../tensor/check.js";
 import type { Generator } from "../core.js";
 import { deprecated } from "../tensor/deprecation.js";
 import { type Dataset } from "./dataset.js";
@@ -34,6 +34,10 @@ export interface DataLoaderOptions<T, B> {
 function isThenable(v: unknown): v is Promise<unknown> {
   return typeof (v as { then?: unknown } | null)?.then === "function";
 }
+
+const DATALOADER_KEYS = optionKeys<DataLoaderOptions<unknown, unknown>>()({
+  batchSize: true, shuffle: true, sampler: true, batchSampler: true, dropLast: true, collate: true, generator: true, prefetch: true,
+});
 
 /**
  * Batches from a dataset: `for (const { image, label } of loader)`.
@@ -73,6 +77,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     if (!dataset || typeof dataset.getItem !== "function" || typeof dataset.length !== "number") {
       throw new Error(`DataLoader: the first argument must be a Dataset (a numeric \`length\` and a \`getItem(i)\` method), got ${describe(dataset)}; write new DataLoader(dataset, { batchSize: 64 })`);
     }
+    checkKeys("DataLoader", opts, DATALOADER_KEYS);
     this.dataset = dataset;
     this.batchSize = opts.batchSize ?? 1;
     this.dropLast = opts.dropLast ?? false;

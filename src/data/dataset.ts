@@ -3,6 +3,7 @@
  * (`__len__`, `__getitem__`). `getItem` may return a Promise (images read from disk, fetched over
  * the network); the DataLoader then has to be iterated with `for await`.
  */
+import { argError } from "../tensor/check.js";
 import { Tensor } from "../core.js";
 
 /**
@@ -35,9 +36,20 @@ export type MapResult<Raw, R> = Raw extends PromiseLike<unknown> ? Promise<Await
  * ```
  */
 export function checkIndex(index: number, length: number, name: string): void {
+  // Called for every item: two typeof tests, and the messages are built only on failure.
+  if (typeof length !== "number") throw argError("data.checkIndex", "length", "the dataset's length (a number)", length);
+  if (typeof name !== "string") throw argError("data.checkIndex", "name", "the dataset's name for the message (a string)", name);
   if (!Number.isInteger(index) || index < 0 || index >= length) {
     const valid = length > 0 ? `valid indices are 0..${length - 1}` : "the dataset is empty";
     throw new RangeError(`${name}.getItem: index ${index} is out of range for a dataset of length ${length} (${valid})`);
+  }
+}
+
+/** A dataset argument: anything with a numeric `length` and a `getItem(i)` method. */
+export function checkDataset(fn: string, arg: string, v: unknown): void {
+  const d = v as { length?: unknown; getItem?: unknown } | null;
+  if (d === null || typeof d !== "object" || typeof d.length !== "number" || typeof d.getItem !== "function") {
+    throw argError(fn, arg, "a Dataset (a numeric `length` and a `getItem(i)` method)", v);
   }
 }
 
@@ -148,6 +160,8 @@ export class Subset<D extends Dataset<unknown>> extends BaseDataset {
 
   constructor(readonly dataset: D, indices: ArrayLike<number>) {
     super();
+    checkDataset("Subset", "dataset", dataset);
+    if (indices === null || typeof indices !== "object" || typeof indices.length !== "number") throw argError("Subset", "indices", "an array of indices", indices);
     const list = Array.from(indices);
     list.forEach((i, k) => {
       if (!Number.isInteger(i) || i < 0 || i >= dataset.length) {
@@ -181,6 +195,8 @@ export class ConcatDataset<D extends Dataset<unknown>> extends BaseDataset {
 
   constructor(datasets: readonly D[]) {
     super();
+    if (!Array.isArray(datasets)) throw argError("ConcatDataset", "datasets", "an array of datasets", datasets);
+    datasets.forEach((d, k) => checkDataset("ConcatDataset", `datasets[${k}]`, d));
     if (datasets.length === 0) throw new Error("ConcatDataset: expected at least one dataset");
     let total = 0;
     this.cumulativeSizes = datasets.map((d, k) => {

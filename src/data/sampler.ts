@@ -3,6 +3,7 @@
  * random sampler draws a fresh order from its generator, so every epoch is shuffled differently,
  * yet a seeded generator makes the whole sequence of epochs reproducible.
  */
+import { argError, checkOptions, optionKeys } from "../tensor/check.js";
 import { type Generator, defaultGenerator } from "../core.js";
 
 /**
@@ -20,9 +21,21 @@ function checkCount(n: number, what: string, op: string): void {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${op}: ${what} must be a non-negative integer, got ${n}`);
 }
 
-function lengthOf(source: number | { length: number }): number {
-  return typeof source === "number" ? source : source.length;
+function lengthOf(source: number | { length: number }, fn: string): number {
+  if (typeof source === "number") return source;
+  if (source === null || typeof source !== "object" || typeof source.length !== "number") {
+    throw argError(fn, "dataSource", "a dataset (anything with a numeric length) or a length", source);
+  }
+  return source.length;
 }
+
+function checkIndexList(fn: string, arg: string, v: unknown): void {
+  if (v === null || typeof v !== "object" || typeof (v as ArrayLike<unknown>).length !== "number") throw argError(fn, arg, "an array of numbers", v);
+}
+
+const RANDOM_SAMPLER_KEYS = optionKeys<RandomSamplerOptions>()({ replacement: true, numSamples: true, generator: true });
+const GENERATOR_KEYS = ["generator"] as const;
+const WEIGHTED_KEYS = ["replacement", "generator"] as const;
 
 /** A Fisher-Yates permutation of 0..n-1 drawn from `g`. */
 export function permutation(n: number, g: Generator): number[] {
@@ -47,7 +60,7 @@ export class SequentialSampler implements Sampler {
   readonly length: number;
 
   constructor(dataSource: number | { length: number }) {
-    this.length = lengthOf(dataSource);
+    this.length = lengthOf(dataSource, "SequentialSampler");
     checkCount(this.length, "the dataset length", "SequentialSampler");
   }
 
@@ -80,8 +93,9 @@ export class RandomSampler implements Sampler {
   readonly generator: Generator;
 
   constructor(dataSource: number | { length: number }, opts: RandomSamplerOptions = {}) {
-    this.dataLength = lengthOf(dataSource);
+    this.dataLength = lengthOf(dataSource, "RandomSampler");
     checkCount(this.dataLength, "the dataset length", "RandomSampler");
+    opts = checkOptions("RandomSampler", opts, "{ replacement: true, numSamples: 100 }", RANDOM_SAMPLER_KEYS);
     this.replacement = opts.replacement ?? false;
     this.length = opts.numSamples ?? this.dataLength;
     checkCount(this.length, "numSamples", "RandomSampler");
@@ -115,6 +129,8 @@ export class SubsetRandomSampler implements Sampler {
   readonly generator: Generator;
 
   constructor(indices: ArrayLike<number>, opts: { generator?: Generator } = {}) {
+    checkIndexList("SubsetRandomSampler", "indices", indices);
+    opts = checkOptions("SubsetRandomSampler", opts, "{ generator }", GENERATOR_KEYS);
     this.indices = Array.from(indices);
     this.indices.forEach((i, k) => {
       if (!Number.isInteger(i) || i < 0) throw new Error(`SubsetRandomSampler: indices[${k}] = ${i} is not a valid dataset index`);
@@ -146,6 +162,8 @@ export class WeightedRandomSampler implements Sampler {
   private readonly cumulative: Float64Array;
 
   constructor(weights: ArrayLike<number>, numSamples: number, opts: { replacement?: boolean; generator?: Generator } = {}) {
+    checkIndexList("WeightedRandomSampler", "weights", weights);
+    opts = checkOptions("WeightedRandomSampler", opts, "{ replacement: false }", WEIGHTED_KEYS);
     this.weights = Float64Array.from(weights);
     checkCount(numSamples, "numSamples", "WeightedRandomSampler");
     this.length = numSamples;

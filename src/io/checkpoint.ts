@@ -13,21 +13,23 @@ import path from "node:path";
 import { loadSafetensors, readFileCapped, saveSafetensors } from "./files.js";
 import { DEFAULT_MAX_BYTES, type SafetensorsReadOptions, type SerializeOptions, type TensorRecord } from "./safetensors.js";
 import { parseJsonStrict } from "./json-scan.js";
-import { describe } from "../tensor/check.js";
+import { argError, checkOptions, describe, optionKeys } from "../tensor/check.js";
 import { INDEX_SUFFIX, loadShardedSafetensors, saveShardedSafetensors } from "./sharded.js";
-import { parsePytorch } from "./pytorch.js";
+import { parsePytorch, type PytorchReadOptions } from "./pytorch.js";
 
 /**
  * Reads a PyTorch `.pt`/`.pth` file (torch.save's zip format) without running code from it: only
  * tensors, containers, numbers and strings are accepted; see `io/pytorch.ts`.
  *
- * The file is checked against `maxBytes` (default 4 GiB, as the safetensors readers) before it is read.
+ * The file is checked against `maxBytes` (default 4 GiB, as the safetensors readers) before it is read,
+ * and so is every tensor's dense size (a stride-0 view in a small file can claim 2^62 elements).
  *
  * @example const ckpt = await loadPytorch("ckpt.pt") as { model: Record<string, Tensor>; epoch: number };
  */
-export async function loadPytorch(file: string, opts: { maxBytes?: number } = {}): Promise<unknown> {
+export async function loadPytorch(file: string, opts: PytorchReadOptions = {}): Promise<unknown> {
+  opts = checkOptions("loadPytorch", opts, "{ maxBytes: 8e9 }", ["maxBytes"]);
   const bytes = await readFileCapped(file, opts.maxBytes ?? DEFAULT_MAX_BYTES, "loadPytorch", "maxBytes");
-  return parsePytorch(bytes, file);
+  return parsePytorch(bytes, file, opts);
 }
 
 /** A tensor as a plain record (contiguous copy). */
@@ -48,6 +50,8 @@ export interface SaveWeightsOptions extends SerializeOptions {
   maxShardSize?: number;
 }
 
+const SAVE_WEIGHTS_KEYS = optionKeys<SaveWeightsOptions>()({ floatDtype: true, dtypes: true, maxShardSize: true });
+
 /**
  * `await saveWeights("model.safetensors", model.stateDict())`: PyTorch-compatible weight names.
  * `opts` writes other dtypes (`{ floatDtype: "F16" }`) or shards (`{ maxShardSize: 2e9 }`).
@@ -58,6 +62,15 @@ export async function saveWeights(
   metadata: Record<string, string> = {},
   opts: SaveWeightsOptions = {},
 ): Promise<void> {
+  if (typeof file !== "string") throw argError("saveWeights", "file", "a file path string", file);
+  if (stateDict === null || typeof stateDict !== "object" || Array.isArray(stateDict) || stateDict instanceof Tensor) {
+    throw argError("saveWeights", "stateDict", "a state dict (an object of tensors by name, as model.stateDict() returns)", stateDict);
+  }
+  for (const [k, t] of Object.entries(stateDict)) if (!(t instanceof Tensor)) throw argError("saveWeights", `stateDict[${JSON.stringify(k)}]`, "a Tensor", t);
+  if (metadata === null || typeof metadata !== "object" || Object.values(metadata).some((v) => typeof v !== "string")) {
+    throw argError("saveWeights", "metadata", "an object of strings (safetensors' __metadata__)", metadata);
+  }
+  opts = checkOptions("saveWeights", opts, '{ floatDtype: "F16" }', SAVE_WEIGHTS_KEYS);
   const records: Record<string, TensorRecord> = {};
   for (const [k, t] of Object.entries(stateDict)) records[k] = toRecord(t);
   const meta = { format: "pt", ...metadata };

@@ -14,10 +14,20 @@
  *
  * Pure (no Node imports), so it runs in browsers.
  */
+import { argError } from "../tensor/check.js";
 
 /** A Python dict: ordered, any hashable key. `attrs` holds what BUILD set on it (OrderedDict's `_metadata`). */
 export class PyDict extends Map<unknown, unknown> {
   attrs: Record<string, unknown> = {};
+
+  constructor(entries?: Iterable<readonly [unknown, unknown]> | null) {
+    // Map's own TypeError ("Iterator value x is not an entry object") names no function: check first.
+    if (entries != null) {
+      if (typeof (entries as Iterable<unknown>)[Symbol.iterator] !== "function" || typeof entries === "string") throw argError("PyDict", "entries", "an iterable of [key, value] pairs", entries);
+      for (const e of entries) if (!Array.isArray(e)) throw argError("PyDict", "each entry", "a [key, value] pair", e);
+    }
+    super(entries);
+  }
 }
 
 /** A callable the pickle may name: receives REDUCE's (or NEWOBJ's) argument tuple. */

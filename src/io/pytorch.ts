@@ -17,6 +17,9 @@
 import { unzipSync } from "fflate";
 import { Tensor } from "../core.js";
 import { decode, READ_CODES } from "./dtypes.js";
+import { ArrayFor } from "../tensor/dtype.js";
+import { checkOptions, checkNumber } from "../tensor/check.js";
+import { DEFAULT_MAX_BYTES } from "./safetensors.js";
 import { PyDict, PyGlobal, unpickle, type PickleCallable } from "./pickle.js";
 
 /** torch's storage classes and the file dtype of their bytes. */
@@ -56,15 +59,61 @@ function isIndex(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 
+/** Options of `parsePytorch`. */
+export interface PytorchReadOptions {
+  /**
+   * The most bytes one tensor may span as a dense tensor of its deeptype dtype (default 4 GiB, as the
+   * safetensors readers). A view with stride 0 costs nothing in the file but can claim 2^62 elements;
+   * the first op that copies it would then exhaust memory, so it is refused here.
+   */
+  maxBytes?: number;
+}
+
+/**
+ * The elements a view spans, checked against `maxBytes` before anything is allocated, and the
+ * storage range it reaches checked against the storage for every stride pattern (zero strides,
+ * huge strides whose products leave the safe-integer range, an offset past the end of an empty view).
+ */
+function checkView(ref: StorageRef, offset: number, size: readonly number[], stride: readonly number[], maxBytes: number, where: string): void {
+  const what = `a tensor of size ${JSON.stringify(size)}, stride ${JSON.stringify(stride)}, offset ${offset}`;
+  const into = READ_CODES[ref.code].into!;
+  const elementBytes = ArrayFor[into].BYTES_PER_ELEMENT;
+  // A product of safe integers can leave the exact range; the comparison only needs its magnitude.
+  const numel = size.reduce((n, d) => n * d, 1);
+  if (numel * elementBytes > maxBytes) {
+    throw new Error(`${where}: ${what} has ${numel} elements (${numel * elementBytes} bytes as ${into}), more than maxBytes (${maxBytes}); pass a larger { maxBytes } to read it`);
+  }
+  if (numel === 0) {
+    if (offset > ref.numel) throw new Error(`${where}: ${what} starts at element ${offset} of storage ${ref.key}, which has ${ref.numel}`);
+    return;
+  }
+  // The last element the view reaches must lie inside its storage (a hostile file could point anywhere).
+  // Each term is compared on its own first, so a sum of huge terms cannot wrap or round back into range.
+  let last = offset;
+  for (let i = 0; i < size.length; i++) {
+    const reach = (size[i] - 1) * stride[i];
+    if (reach >= ref.numel) {
+      last = Infinity;
+      break;
+    }
+    last += reach;
+  }
+  if (!(last < ref.numel)) {
+    throw new Error(`${where}: ${what} reaches ${Number.isFinite(last) ? `element ${last}` : "past the end"} of storage ${ref.key}, which has ${ref.numel} elements`);
+  }
+}
+
 /**
  * Parses the bytes of a `.pt`/`.pth` file into the saved object: dicts become plain objects (Maps when
  * a key is not a string), tuples and lists arrays, tensors deeptype `Tensor`s.
  *
  * @example const sd = parsePytorch(bytes, "model.pt") as Record<string, Tensor>; model.loadStateDict(sd);
  */
-export function parsePytorch(bytes: Uint8Array, source = "<bytes>"): unknown {
+export function parsePytorch(bytes: Uint8Array, source = "<bytes>", opts: PytorchReadOptions = {}): unknown {
   const where = `parsePytorch: ${source}`;
   if (!(bytes instanceof Uint8Array)) throw new Error(`${where}: expected a Uint8Array, got ${typeof bytes}`);
+  opts = checkOptions("parsePytorch", opts, "{ maxBytes: 8e9 }", ["maxBytes"]);
+  const maxBytes = opts.maxBytes === undefined ? DEFAULT_MAX_BYTES : checkNumber("parsePytorch", "maxBytes", opts.maxBytes, { min: 0 });
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
     if (bytes[0] === 0x80) {
       throw new Error(`${where}: this is PyTorch's legacy (pre-1.6) format, which is not supported; re-save it in PyTorch with torch.save(obj, f) (zip format, the default since 1.6) or as safetensors`);
@@ -125,12 +174,7 @@ export function parsePytorch(bytes: Uint8Array, source = "<bytes>"): unknown {
     if (size.length !== stride.length || !size.every(isIndex) || !stride.every(isIndex)) {
       throw new Error(`${where}: tensor on storage ${ref.key} has size ${JSON.stringify(size)} and stride ${JSON.stringify(stride)}, expected equally long lists of non-negative integers`);
     }
-    // The last element the view reaches must lie inside its storage (a hostile file could point anywhere).
-    const empty = size.some((d: number) => d === 0);
-    const last = offset + size.reduce((s: number, d: number, i: number) => s + (d - 1) * stride[i], 0);
-    if (!empty && last >= ref.numel) {
-      throw new Error(`${where}: tensor of size ${JSON.stringify(size)}, stride ${JSON.stringify(stride)}, offset ${offset} reaches element ${last} of storage ${ref.key}, which has ${ref.numel}`);
-    }
+    checkView(ref, offset, size, stride, maxBytes, where);
     return new PendingTensor(ref, offset, size as number[], stride as number[]);
   };
 

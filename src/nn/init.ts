@@ -9,6 +9,7 @@
  */
 import { Tensor, noGrad, randn, tensor, type Generator } from "../core.js";
 import { fmtShape } from "./module.js";
+import { argError, checkNumber } from "../tensor/check.js";
 
 /** Non-linearities `calculateGain` knows (PyTorch's names; camelCase spellings are accepted too). */
 export type Nonlinearity =
@@ -74,18 +75,22 @@ function fill(t: Tensor, op: string, f: () => void): Tensor {
 
 /** `uniform_(w, -0.1, 0.1)`: U(low, high). */
 export function uniform_(t: Tensor, low = 0, high = 1, opts: InitOptions = {}): Tensor {
+  checkNumber("init.uniform_", "low", low);
+  checkNumber("init.uniform_", "high", high);
   if (!(low <= high)) throw new Error(`uniform_: low (${low}) must not exceed high (${high})`);
   return fill(t, "uniform_", () => t.uniform_(low, high, { generator: opts.generator }));
 }
 
 /** `normal_(w, 0, 0.02)`: N(mean, std²). */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
+  checkNumber("init.normal_", "mean", mean);
   if (!(std >= 0)) throw new Error(`normal_: std must be >= 0, got ${std}`);
   return fill(t, "normal_", () => t.normal_(mean, std, { generator: opts.generator }));
 }
 
 /** `constant_(b, 0.1)`: every element = value. */
 export function constant_(t: Tensor, value: number): Tensor {
+  if (typeof value !== "number" && typeof value !== "boolean") throw argError("init.constant_", "value", "a number", value);
   return fill(t, "constant_", () => t.fill_(value));
 }
 

@@ -7,10 +7,13 @@
  * given for `logProbs` is exp(logProbs) − γ (γ: the posterior of each label per frame), which is
  * the gradient with respect to the logits when logProbs = logSoftmax(logits), the intended use.
  */
-import { checkTensor, describe } from "../tensor/check.js";
+import { checkTensor, describe, checkKeys } from "../tensor/check.js";
 import { Tensor, where, isFloating, defineOp, apply, tensor } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 import { type Reduction, type LossOptions, readLossOptions } from "./losses.js";
+
+/** The option keys of each class here: anything else is a misspelling. */
+const CTCLOSS_KEYS = ["blank", "zeroInfinity", "reduction"] as const;
 
 /** Options of `ctcLoss`/`CTCLoss`, e.g. `{ blank: 0, zeroInfinity: true }`. */
 export interface CtcLossOptions extends LossOptions {
@@ -244,6 +247,7 @@ export class CTCLoss extends Module<[Tensor, Tensor, CtcLengths, CtcLengths], Te
   readonly zeroInfinity: boolean;
   constructor(opts: CtcLossOptions = {}) {
     super();
+    checkKeys("CTCLoss", opts, CTCLOSS_KEYS);
     this.reduction = readLossOptions("CTCLoss", opts, ["blank", "zeroInfinity"]).reduction ?? "mean";
     this.blank = opts.blank ?? 0;
     this.zeroInfinity = opts.zeroInfinity ?? false;

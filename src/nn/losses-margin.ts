@@ -8,12 +8,23 @@
  * (`clampMin` here), the hand-written ones (multi-margin, multilabel-margin) test `z > 0` (`relu`);
  * each loss below uses the one its PyTorch kernel does, and the fixtures hold kink cases.
  */
-import { checkTensor, describe } from "../tensor/check.js";
+import { checkTensor, describe, checkKeys } from "../tensor/check.js";
 import { Tensor, where, isFloating, minimum } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 import { logsigmoid } from "./functional/activations.js";
 import { pairwiseDistance } from "./functional/normalization.js";
 import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, readLossOptions, Loss } from "./losses.js";
+
+/** The option keys of each class here: anything else is a misspelling. */
+const HUBER_LOSS_KEYS = ["delta", "reduction"] as const;
+const MARGIN_RANKING_LOSS_KEYS = ["margin", "reduction"] as const;
+const HINGE_EMBEDDING_LOSS_KEYS = ["margin", "reduction"] as const;
+const MULTI_MARGIN_LOSS_KEYS = ["p", "margin", "weight", "reduction"] as const;
+const MULTILABEL_MARGIN_LOSS_KEYS = ["reduction"] as const;
+const MULTILABEL_SOFT_MARGIN_LOSS_KEYS = ["weight", "reduction"] as const;
+const SOFT_MARGIN_LOSS_KEYS = ["reduction"] as const;
+const TRIPLET_MARGIN_LOSS_KEYS = ["margin", "p", "eps", "swap", "reduction"] as const;
+const COSINE_EMBEDDING_LOSS_KEYS = ["margin", "reduction"] as const;
 
 function checkFloatInput(op: string, arg: string, x: Tensor): void {
   checkTensor(op, arg, x);
@@ -218,7 +229,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts?: LossO
   return reduce(input.ndim <= 1 ? perSample.reshape([]) : perSample, reduction, op);
 }
 
-/** Options of `multilabelSoftMarginLoss`/`MultilabelSoftMarginLoss`. */
+/** Options of `multilabelSoftMarginLoss`/`MultiLabelSoftMarginLoss`. */
 export interface MultilabelSoftMarginLossOptions extends LossOptions {
   /** Per-class weights [C]. */
   weight?: Tensor | null;
@@ -346,6 +357,7 @@ export class HuberLoss extends Loss {
   readonly delta: number;
   constructor(opts: HuberLossOptions = {}) {
     super(readLossOptions("HuberLoss", opts, ["delta"]).reduction);
+    checkKeys("HuberLoss", opts, HUBER_LOSS_KEYS);
     this.delta = checkPositive("HuberLoss", "delta", opts.delta ?? 1);
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -363,6 +375,7 @@ export class MarginRankingLoss extends Module<[Tensor, Tensor, Tensor], Tensor> 
   readonly margin: number;
   constructor(opts: MarginRankingLossOptions = {}) {
     super();
+    checkKeys("MarginRankingLoss", opts, MARGIN_RANKING_LOSS_KEYS);
     this.reduction = readLossOptions("MarginRankingLoss", opts, ["margin"]).reduction ?? "mean";
     this.margin = opts.margin ?? 0;
   }
@@ -380,6 +393,7 @@ export class HingeEmbeddingLoss extends Loss {
   readonly margin: number;
   constructor(opts: HingeEmbeddingLossOptions = {}) {
     super(readLossOptions("HingeEmbeddingLoss", opts, ["margin"]).reduction);
+    checkKeys("HingeEmbeddingLoss", opts, HINGE_EMBEDDING_LOSS_KEYS);
     this.margin = opts.margin ?? 1;
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -397,6 +411,7 @@ export class MultiMarginLoss extends Loss {
   readonly margin: number;
   constructor(opts: MultiMarginLossOptions = {}) {
     super(readLossOptions("MultiMarginLoss", opts, ["p", "margin", "weight"]).reduction);
+    checkKeys("MultiMarginLoss", opts, MULTI_MARGIN_LOSS_KEYS);
     this.p = opts.p ?? 1;
     this.margin = opts.margin ?? 1;
     // A buffer, as in PyTorch, so the class weights travel with the state dict.
@@ -411,13 +426,14 @@ export class MultiMarginLoss extends Loss {
 }
 
 /**
- * Multi-label hinge loss. `new nn.MultilabelMarginLoss().call(scores, labelLists)`
+ * Multi-label hinge loss. `new nn.MultiLabelMarginLoss().call(scores, labelLists)`
  *
  * Shape: input [N, C] (or [C]), target int32 of the same shape, each row ended by −1.
  */
-export class MultilabelMarginLoss extends Loss {
+export class MultiLabelMarginLoss extends Loss {
   constructor(opts: LossOptions = {}) {
-    super(readLossOptions("MultilabelMarginLoss", opts, []).reduction);
+    super(readLossOptions("MultiLabelMarginLoss", opts, []).reduction);
+    checkKeys("MultiLabelMarginLoss", opts, MULTILABEL_MARGIN_LOSS_KEYS);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return multilabelMarginLoss(input, target, { reduction: this.reduction });
@@ -425,13 +441,14 @@ export class MultilabelMarginLoss extends Loss {
 }
 
 /**
- * Multi-label logistic loss averaged over classes. `new nn.MultilabelSoftMarginLoss().call(logits, y)`
+ * Multi-label logistic loss averaged over classes. `new nn.MultiLabelSoftMarginLoss().call(logits, y)`
  *
  * Shape: input [N, C], target [N, C] of 0/1.
  */
-export class MultilabelSoftMarginLoss extends Loss {
+export class MultiLabelSoftMarginLoss extends Loss {
   constructor(opts: MultilabelSoftMarginLossOptions = {}) {
-    super(readLossOptions("MultilabelSoftMarginLoss", opts, ["weight"]).reduction);
+    super(readLossOptions("MultiLabelSoftMarginLoss", opts, ["weight"]).reduction);
+    checkKeys("MultiLabelSoftMarginLoss", opts, MULTILABEL_SOFT_MARGIN_LOSS_KEYS);
     this.registerBuffer("weight", opts.weight ?? null);
   }
   get weight(): Tensor | null {
@@ -450,6 +467,7 @@ export class MultilabelSoftMarginLoss extends Loss {
 export class SoftMarginLoss extends Loss {
   constructor(opts: LossOptions = {}) {
     super(readLossOptions("SoftMarginLoss", opts, []).reduction);
+    checkKeys("SoftMarginLoss", opts, SOFT_MARGIN_LOSS_KEYS);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return softMarginLoss(input, target, { reduction: this.reduction });
@@ -469,6 +487,7 @@ export class TripletMarginLoss extends Module<[Tensor, Tensor, Tensor], Tensor> 
   readonly swap: boolean;
   constructor(opts: TripletMarginLossOptions = {}) {
     super();
+    checkKeys("TripletMarginLoss", opts, TRIPLET_MARGIN_LOSS_KEYS);
     this.reduction = readLossOptions("TripletMarginLoss", opts, ["margin", "p", "eps", "swap"]).reduction ?? "mean";
     this.margin = opts.margin ?? 1;
     this.p = opts.p ?? 2;
@@ -490,6 +509,7 @@ export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, Tensor], Tensor
   readonly margin: number;
   constructor(opts: CosineEmbeddingLossOptions = {}) {
     super();
+    checkKeys("CosineEmbeddingLoss", opts, COSINE_EMBEDDING_LOSS_KEYS);
     this.reduction = readLossOptions("CosineEmbeddingLoss", opts, ["margin"]).reduction ?? "mean";
     this.margin = opts.margin ?? 0;
   }

@@ -2,11 +2,15 @@
  * Negative log-likelihood losses of distributions, PyTorch 1.13's: `poissonNllLoss` and
  * `gaussianNllLoss`, as functions and as modules. Compositions of Tensor ops (autograd does the rest).
  */
-import { checkTensor, describe } from "../tensor/check.js";
+import { checkTensor, describe, checkKeys } from "../tensor/check.js";
 import { Tensor, where, isFloating, noGrad } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, readLossOptions, Loss } from "./losses.js";
 import { checkBroadcast } from "./losses-margin.js";
+
+/** The option keys of each class here: anything else is a misspelling. */
+const POISSON_NLLLOSS_KEYS = ["logInput", "full", "eps", "reduction"] as const;
+const GAUSSIAN_NLLLOSS_KEYS = ["full", "eps", "reduction"] as const;
 
 function checkFloat(op: string, arg: string, x: Tensor): void {
   checkTensor(op, arg, x);
@@ -109,6 +113,7 @@ export class PoissonNLLLoss extends Loss {
   readonly eps: number;
   constructor(opts: PoissonNllLossOptions = {}) {
     super(readLossOptions("PoissonNLLLoss", opts, ["logInput", "full", "eps"]).reduction);
+    checkKeys("PoissonNLLLoss", opts, POISSON_NLLLOSS_KEYS);
     this.logInput = opts.logInput ?? true;
     this.full = opts.full ?? false;
     this.eps = opts.eps ?? 1e-8;
@@ -129,6 +134,7 @@ export class GaussianNLLLoss extends Module<[Tensor, Tensor, Tensor], Tensor> {
   readonly eps: number;
   constructor(opts: GaussianNllLossOptions = {}) {
     super();
+    checkKeys("GaussianNLLLoss", opts, GAUSSIAN_NLLLOSS_KEYS);
     this.reduction = readLossOptions("GaussianNLLLoss", opts, ["full", "eps"]).reduction ?? "mean";
     this.full = opts.full ?? false;
     this.eps = opts.eps ?? 1e-6;

@@ -2,10 +2,20 @@
  * Loss functions, as functions (`nn.functional.crossEntropy`) and as modules (`new nn.CrossEntropyLoss()`),
  * with PyTorch's semantics and `reduction` ("none" | "mean" | "sum").
  */
-import { checkTensor, describe } from "../tensor/check.js";
+import { checkKeys, checkTensor, describe, unknownKeyError } from "../tensor/check.js";
 import { deprecated } from "../tensor/deprecation.js";
 import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy } from "../core.js";
 import { Module, fmtShape } from "./module.js";
+
+/** The option keys of each class here: anything else is a misspelling. */
+const MSELOSS_KEYS = ["reduction"] as const;
+const L1LOSS_KEYS = ["reduction"] as const;
+const SMOOTH_L1LOSS_KEYS = ["reduction", "beta"] as const;
+const CROSS_ENTROPY_LOSS_KEYS = ["labelSmoothing", "weight", "ignoreIndex", "reduction"] as const;
+const NLLLOSS_KEYS = ["weight", "ignoreIndex", "reduction"] as const;
+const BCELOSS_KEYS = ["weight", "reduction"] as const;
+const BCEWITH_LOGITS_LOSS_KEYS = ["weight", "posWeight", "reduction"] as const;
+const KLDIV_LOSS_KEYS = ["reduction", "logTarget"] as const;
 
 /** How a loss combines per-element values: keep them ("none"), average ("mean", default) or add ("sum"). */
 export type Reduction = "none" | "mean" | "sum";
@@ -40,11 +50,9 @@ export function readLossOptions<O extends object>(op: string, opts: O | undefine
   if (opts === null || typeof opts !== "object" || Array.isArray(opts) || opts instanceof Tensor) {
     throw new Error(`${op}: options must be an object like { reduction: "sum" }, got ${describe(opts)}`);
   }
-  for (const key of Object.keys(opts)) {
-    if (key === "reduction" || known.includes(key)) continue;
-    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    const hint = camel !== key && (known.includes(camel) || camel === "reduction") ? `; deeptype spells it '${camel}'` : `; it takes ${["reduction", ...known].join(", ")}`;
-    throw new Error(`${op}: unknown option '${key}'${hint}`);
+  // The shared unknown-key rule (check.ts), without allocating on the success path: losses run every step.
+  for (const key in opts) {
+    if (key !== "reduction" && !known.includes(key) && (opts as Record<string, unknown>)[key] !== undefined) throw unknownKeyError(op, key, ["reduction", ...known]);
   }
   const r = (opts as { reduction?: unknown }).reduction;
   if (r !== undefined && r !== "none" && r !== "mean" && r !== "sum") {
@@ -362,6 +370,7 @@ export abstract class Loss extends Module<[Tensor, Tensor], Tensor> {
 export class MSELoss extends Loss {
   constructor(opts: { reduction?: Reduction } = {}) {
     super(opts.reduction);
+    checkKeys("MSELoss", opts, MSELOSS_KEYS);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, { reduction: this.reduction });
@@ -376,6 +385,7 @@ export class MSELoss extends Loss {
 export class L1Loss extends Loss {
   constructor(opts: { reduction?: Reduction } = {}) {
     super(opts.reduction);
+    checkKeys("L1Loss", opts, L1LOSS_KEYS);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return l1Loss(input, target, { reduction: this.reduction });
@@ -391,6 +401,7 @@ export class SmoothL1Loss extends Loss {
   readonly beta: number;
   constructor(opts: { reduction?: Reduction; beta?: number } = {}) {
     super(opts.reduction);
+    checkKeys("SmoothL1Loss", opts, SMOOTH_L1LOSS_KEYS);
     this.beta = opts.beta ?? 1;
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -411,6 +422,7 @@ export class CrossEntropyLoss extends Loss {
   readonly labelSmoothing: number;
   constructor(opts: CrossEntropyOptions = {}) {
     super(opts.reduction);
+    checkKeys("CrossEntropyLoss", opts, CROSS_ENTROPY_LOSS_KEYS);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;
     // A buffer, as in PyTorch, so the class weights travel with the state dict.
@@ -434,6 +446,7 @@ export class NLLLoss extends Loss {
   readonly ignoreIndex: number;
   constructor(opts: NllLossOptions = {}) {
     super(opts.reduction);
+    checkKeys("NLLLoss", opts, NLLLOSS_KEYS);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.registerBuffer("weight", opts.weight ?? null);
   }
@@ -453,6 +466,7 @@ export class NLLLoss extends Loss {
 export class BCELoss extends Loss {
   constructor(opts: { weight?: Tensor | null; reduction?: Reduction } = {}) {
     super(opts.reduction);
+    checkKeys("BCELoss", opts, BCELOSS_KEYS);
     this.registerBuffer("weight", opts.weight ?? null);
   }
   get weight(): Tensor | null {
@@ -471,6 +485,7 @@ export class BCELoss extends Loss {
 export class BCEWithLogitsLoss extends Loss {
   constructor(opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) {
     super(opts.reduction);
+    checkKeys("BCEWithLogitsLoss", opts, BCEWITH_LOGITS_LOSS_KEYS);
     this.registerBuffer("weight", opts.weight ?? null);
     this.registerBuffer("pos_weight", opts.posWeight ?? null);
   }
@@ -495,6 +510,7 @@ export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
   readonly logTarget: boolean;
   constructor(opts: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {}) {
     super();
+    checkKeys("KLDivLoss", opts, KLDIV_LOSS_KEYS);
     this.reduction = opts.reduction ?? "mean";
     this.logTarget = opts.logTarget ?? false;
   }

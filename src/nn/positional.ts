@@ -4,7 +4,7 @@
  * accepted positionally, in PyTorch's order, and every optional parameter can also come in one
  * trailing options object. One reader for every layer, so the rule cannot drift between layers.
  */
-import { describe } from "../tensor/check.js";
+import { checkKeys, describe } from "../tensor/check.js";
 
 /** Every leading part of a tuple: `Prefixes<[A, B]>` is `[] | [A] | [A, B]`. */
 type Prefixes<P extends readonly unknown[]> = P extends readonly [...infer Init, unknown] ? P | Prefixes<Init> : [];
@@ -28,13 +28,15 @@ function isOptionsObject(v: unknown): v is Record<string, unknown> {
 /**
  * Merges positional arguments (named by `names`, PyTorch's order) and a trailing options object
  * into one options object. A parameter given both ways, or more positional arguments than the
- * layer takes, is an error naming the layer.
+ * layer takes, is an error naming the layer; with `keys` (every option the layer takes, from
+ * `optionKeys`), so is a misspelt option key (`{ batch_first: true }` -> did you mean batchFirst?).
  *
  * @example positionalOptions("MaxPool2d", ["stride", "padding"], [2]) // { stride: 2 }
  */
-export function positionalOptions<O extends object>(layer: string, names: readonly (keyof O & string)[], args: readonly unknown[]): O {
+export function positionalOptions<O extends object>(layer: string, names: readonly (keyof O & string)[], args: readonly unknown[], keys?: readonly string[]): O {
   const last = args.length > 0 ? args[args.length - 1] : undefined;
   const hasOptions = isOptionsObject(last);
+  if (hasOptions && keys !== undefined) checkKeys(layer, last, keys);
   const positional = hasOptions ? args.slice(0, -1) : args;
   if (positional.length > names.length) {
     const extra = positional[names.length];

@@ -1,4 +1,5 @@
 /** Index-driven ops: gather/scatter along a dim, indexSelect/indexAdd, one-hot, triangular masks. */
+import { checkIntArg } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim, sameShape } from "../tensor/shape.js";
@@ -200,10 +201,12 @@ function triangle(x: Tensor, diagonal: number, lower: boolean, op: string): Tens
 }
 
 export function tril(x: Tensor, diagonal = 0): Tensor {
+  checkIntArg("tril", "diagonal", diagonal);
   return triangle(x, diagonal, true, "tril");
 }
 
 export function triu(x: Tensor, diagonal = 0): Tensor {
+  checkIntArg("triu", "diagonal", diagonal);
   return triangle(x, diagonal, false, "triu");
 }
 

@@ -4,6 +4,7 @@
  * tensorSplit, Tensor.unfold (a view), flipud/fliplr, atleast1d/2d/3d, broadcastTo, reshapeAs,
  * narrowCopy.
  */
+import { checkIntArg, checkIntList } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
@@ -60,12 +61,14 @@ export function movedim(x: Tensor, source: Dims, destination: Dims): Tensor {
 
 /** `swapaxes(x, 0, 1)`: PyTorch's alias of transpose. */
 export function swapaxes(x: Tensor, axis0: number, axis1: number): Tensor {
+  checkIntArg("swapaxes", "axis0", axis0);
+  checkIntArg("swapaxes", "axis1", axis1);
   return transpose(x, axis0, axis1);
 }
 
 /** `roll(x, 2, 1)`: shifts elements along dims with wrap-around; without dims, over the flattened tensor. */
 export function roll(x: Tensor, shifts: Dims, dims?: Dims): Tensor {
-  const sh = typeof shifts === "number" ? [shifts] : [...shifts];
+  const sh = checkIntList("roll", "shifts", shifts, true);
   if (dims === undefined) {
     if (sh.length !== 1) throw new Error(`roll: without dims give one shift, got ${fmt(sh)}`);
     return reshape(roll(reshape(x, [-1]), sh[0], 0), x.shape);
@@ -97,6 +100,7 @@ export function rot90(x: Tensor, k = 1, dims: readonly [number, number] = [0, 1]
 
 /** `tile(x, [2, 2])`: x repeated along each dim (counts for missing leading dims are 1). */
 export function tile(x: Tensor, dims: readonly number[]): Tensor {
+  dims = checkIntList("tile", "dims", dims, true);
   const full = dims.length < x.ndim ? [...new Array<number>(x.ndim - dims.length).fill(1), ...dims] : dims;
   return repeat(x, full);
 }
@@ -203,7 +207,7 @@ export function tensorSplit(x: Tensor, indicesOrSections: number | readonly numb
     const base = Math.floor(n / s), extra = n % s;
     bounds = Array.from({ length: s - 1 }, (_, i) => (i + 1) * base + Math.min(i + 1, extra));
   } else {
-    bounds = [...indicesOrSections];
+    bounds = checkIntList("tensorSplit", "indicesOrSections", indicesOrSections);
   }
   const cuts = [0, ...bounds.map((b) => Math.min(Math.max(b < 0 ? b + n : b, 0), n)), n];
   return cuts.slice(0, -1).map((start, i) => narrow(x, d, Math.min(start, n), Math.max(0, cuts[i + 1] - start)));

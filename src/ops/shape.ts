@@ -600,6 +600,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 
 const catOp = defineOp<{ dim: number }>({
   name: "cat",
+  saves: [],
   forward(xs, { dim }) {
     const shape = [...xs[0].shape];
     shape[dim] = xs.reduce((a, x) => a + x.shape[dim], 0);

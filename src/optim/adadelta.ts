@@ -1,4 +1,5 @@
 /** Adadelta: step sizes from running averages of squared gradients and squared updates (no lr tuning). */
+import { optionKeys } from "../tensor/check.js";
 import type { Tensor } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative, checkOption } from "./optimizer.js";
 
@@ -18,6 +19,9 @@ export interface AdadeltaOptions extends BaseOptions {
 
 const ADADELTA_DEFAULTS: AdadeltaOptions = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
 
+/** Every option Adadelta takes: anything else is a misspelling (checked in Optimizer). */
+const ADADELTA_KEYS = optionKeys<AdadeltaOptions>()({ lr: true, rho: true, eps: true, weightDecay: true, maximize: true });
+
 /**
  * Adadelta (Zeiler), PyTorch's update: `g += weightDecay·p; s = ρ·s + (1-ρ)·g²;
  * Δ = √(u + eps) / √(s + eps) · g; u = ρ·u + (1-ρ)·Δ²; p -= lr·Δ`.
@@ -30,7 +34,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   constructor(params: Params<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
     const defaults = { ...ADADELTA_DEFAULTS, ...options };
     checkAdadelta(defaults);
-    super("Adadelta", params, defaults);
+    super("Adadelta", params, defaults, ADADELTA_KEYS);
   }
 
   protected checkGroup(group: ParamGroup<AdadeltaOptions>): void {

@@ -1,4 +1,5 @@
 /** Adagrad: per-element learning rates shrinking with the accumulated squared gradients. */
+import { optionKeys } from "../tensor/check.js";
 import type { Tensor } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative } from "./optimizer.js";
 
@@ -20,6 +21,9 @@ export interface AdagradOptions extends BaseOptions {
 
 const ADAGRAD_DEFAULTS: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false };
 
+/** Every option Adagrad takes: anything else is a misspelling (checked in Optimizer). */
+const ADAGRAD_KEYS = optionKeys<AdagradOptions>()({ lr: true, lrDecay: true, weightDecay: true, initialAccumulatorValue: true, eps: true, maximize: true });
+
 /**
  * Adagrad, PyTorch's update: `g += weightDecay·p; clr = lr / (1 + (t-1)·lrDecay); s += g²;
  * p -= clr · g / (√s + eps)`.
@@ -32,7 +36,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
     const defaults = { ...ADAGRAD_DEFAULTS, ...options };
     checkAdagrad(defaults);
-    super("Adagrad", params, defaults);
+    super("Adagrad", params, defaults, ADAGRAD_KEYS);
     // PyTorch creates the accumulators up front, so they appear in stateDict before the first step.
     for (const g of this.paramGroups) for (const p of g.params) this.initState(p, g.initialAccumulatorValue);
   }

@@ -1,4 +1,5 @@
 /** Adam and AdamW: adaptive moment estimation, with L2 (Adam) or decoupled (AdamW) weight decay. */
+import { optionKeys } from "../tensor/check.js";
 import { Tensor, backend, maximum } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative, checkOption, flatData, fusable } from "./optimizer.js";
 
@@ -20,6 +21,9 @@ export interface AdamOptions extends BaseOptions {
 
 const ADAM_DEFAULTS: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
 
+/** Every option Adam takes: anything else is a misspelling (checked in Optimizer). */
+const ADAM_KEYS = optionKeys<AdamOptions>()({ lr: true, betas: true, eps: true, weightDecay: true, amsgrad: true, maximize: true });
+
 /**
  * Adam (Kingma & Ba), PyTorch's update: with `g += weightDecay·p`, `m = β1·m + (1-β1)·g`,
  * `v = β2·v + (1-β2)·g²` (AMSGrad: `v̂ = max(v̂, v)`), step t:
@@ -33,7 +37,7 @@ export class Adam extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
     const defaults = { ...ADAM_DEFAULTS, ...options };
     checkAdam("Adam", defaults);
-    super("Adam", params, defaults);
+    super("Adam", params, defaults, ADAM_KEYS);
   }
 
   protected checkGroup(group: ParamGroup<AdamOptions>): void {
@@ -57,7 +61,7 @@ export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
     const defaults = { ...ADAM_DEFAULTS, weightDecay: 1e-2, ...options };
     checkAdam("AdamW", defaults);
-    super("AdamW", params, defaults);
+    super("AdamW", params, defaults, ADAM_KEYS);
   }
 
   protected checkGroup(group: ParamGroup<AdamOptions>): void {

@@ -1,4 +1,5 @@
 /** Adamax: Adam with the infinity norm of past gradients in place of their root mean square. */
+import { optionKeys } from "../tensor/check.js";
 import { type Tensor, maximum } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkBetas, checkLrAndNonNegative } from "./optimizer.js";
 
@@ -18,6 +19,9 @@ export interface AdamaxOptions extends BaseOptions {
 
 const ADAMAX_DEFAULTS: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
 
+/** Every option Adamax takes: anything else is a misspelling (checked in Optimizer). */
+const ADAMAX_KEYS = optionKeys<AdamaxOptions>()({ lr: true, betas: true, eps: true, weightDecay: true, maximize: true });
+
 /**
  * Adamax (Kingma & Ba, section 7), PyTorch's update: `g += weightDecay·p; m = β1·m + (1-β1)·g;
  * u = max(β2·u, |g| + eps); p -= lr/(1-β1^t) · m/u`.
@@ -30,7 +34,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
   constructor(params: Params<AdamaxOptions>, options: Partial<AdamaxOptions> = {}) {
     const defaults = { ...ADAMAX_DEFAULTS, ...options };
     checkAdamax(defaults);
-    super("Adamax", params, defaults);
+    super("Adamax", params, defaults, ADAMAX_KEYS);
   }
 
   protected checkGroup(group: ParamGroup<AdamaxOptions>): void {

@@ -1,6 +1,6 @@
 /** L-BFGS: a quasi-Newton method that re-evaluates the model through a closure, with optional strong-Wolfe line search. */
 import { Tensor, enableGrad, noGrad } from "../core.js";
-import { describe } from "../tensor/check.js";
+import { describe, optionKeys } from "../tensor/check.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type ParamGroupInput, type Params, type StateValue, checkOption } from "./optimizer.js";
 import { absMax, dot, pyMin, strongWolfe } from "./line-search.js";
 
@@ -27,6 +27,9 @@ export type LBFGSClosure<L extends Tensor | number = Tensor | number> = () => L;
 
 const LBFGS_DEFAULTS: Omit<LBFGSOptions, "maxEval"> = { lr: 1, maxIter: 20, toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearchFn: null };
 
+/** Every option LBFGS takes: anything else is a misspelling (checked in Optimizer). */
+const LBFGS_KEYS = optionKeys<LBFGSOptions>()({ lr: true, maxIter: true, maxEval: true, toleranceGrad: true, toleranceChange: true, historySize: true, lineSearchFn: true });
+
 /**
  * L-BFGS, PyTorch's algorithm (after minFunc): each `step(closure)` runs up to `maxIter` iterations
  * of two-loop-recursion quasi-Newton directions, with fixed steps of `lr` (the first scaled by
@@ -44,7 +47,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     const merged = { ...LBFGS_DEFAULTS, ...options };
     const defaults: LBFGSOptions = { ...merged, maxEval: options.maxEval ?? Math.floor((merged.maxIter * 5) / 4) };
     checkLbfgs(defaults);
-    super("LBFGS", params, defaults);
+    super("LBFGS", params, defaults, LBFGS_KEYS);
   }
 
   /** LBFGS keeps one flat history over all parameters, so it takes a single group (as PyTorch). */

@@ -6,7 +6,7 @@
  *
  * Call `scheduler.step()` after `optimizer.step()`, once per epoch (or per batch for OneCycleLR/CyclicLR).
  */
-import { argError } from "../tensor/check.js";
+import { argError, checkKeys } from "../tensor/check.js";
 import { Optimizer, type BaseOptions, type ParamGroup, toCamel, toSnake } from "./optimizer.js";
 
 /** Field names whose PyTorch spelling is not plain snake_case. */
@@ -179,4 +179,17 @@ export abstract class LRScheduler {
   loadStateDict(state: Record<string, unknown>): void {
     loadSchedulerState(this, this.kind, state);
   }
+}
+
+/**
+ * A scheduler's options object checked for misspelt keys (`{ step_size: 10 }`, `{ tmax: 5 }`) before
+ * anything else, with the `lastEpoch` it gives for the base constructor: written in the `super(...)`
+ * call so nothing (not even the optimizer's initial lrs) is touched by a call that then fails.
+ *
+ * @example super("StepLR", optimizer, checkedLastEpoch("StepLR", options, STEP_LR_KEYS));
+ */
+export function checkedLastEpoch(kind: string, options: object | undefined, keys: readonly string[]): number | undefined {
+  if (options === null || typeof options !== "object") return undefined;
+  checkKeys(kind, options, keys);
+  return (options as { lastEpoch?: number }).lastEpoch;
 }

@@ -1,7 +1,13 @@
 /** Schedulers that drive other schedulers (SequentialLR, ChainedScheduler) or follow a metric (ReduceLROnPlateau). */
 import type { Tensor } from "../core.js";
 import type { ParamGroup } from "./optimizer.js";
-import { LRScheduler, type AnyOptimizer, groupsOf, perGroup, schedulerState, loadSchedulerState } from "./lr-scheduler-base.js";
+import { LRScheduler, type AnyOptimizer, checkedLastEpoch, groupsOf, perGroup, schedulerState, loadSchedulerState } from "./lr-scheduler-base.js";
+import { optionKeys } from "../tensor/check.js";
+
+const SEQUENTIAL_KEYS = optionKeys<SequentialLROptions>()({ schedulers: true, milestones: true, lastEpoch: true });
+const PLATEAU_KEYS = optionKeys<ReduceLROnPlateauOptions>()({
+  mode: true, factor: true, patience: true, threshold: true, thresholdMode: true, cooldown: true, minLr: true, eps: true,
+});
 
 function checkSameOptimizer(kind: string, optimizer: AnyOptimizer, schedulers: readonly LRScheduler[]): void {
   if (!Array.isArray(schedulers) || schedulers.length === 0) throw new Error(`${kind}: schedulers must be a non-empty list of schedulers`);
@@ -38,6 +44,7 @@ export class SequentialLR {
 
   constructor(optimizer: AnyOptimizer, options: SequentialLROptions) {
     const k = "SequentialLR";
+    checkedLastEpoch(k, options, SEQUENTIAL_KEYS);
     groupsOf(optimizer, k);
     checkSameOptimizer(k, optimizer, options?.schedulers);
     if (!Array.isArray(options.milestones) || options.milestones.length !== options.schedulers.length - 1) {
@@ -194,6 +201,7 @@ export class ReduceLROnPlateau {
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
     const k = "ReduceLROnPlateau";
+    checkedLastEpoch(k, options, PLATEAU_KEYS);
     const groups = groupsOf(optimizer, k);
     this.optimizer = optimizer;
     this.factor = options.factor ?? 0.1;

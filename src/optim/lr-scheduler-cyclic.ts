@@ -1,6 +1,19 @@
 /** Periodic schedules: cosine annealing (with warm restarts), the 1cycle policy and cyclical learning rates. */
 import type { ParamGroup } from "./optimizer.js";
-import { LRScheduler, type AnyOptimizer, groupsOf, perGroup, pyMod } from "./lr-scheduler-base.js";
+import { LRScheduler, type AnyOptimizer, checkedLastEpoch, groupsOf, perGroup, pyMod } from "./lr-scheduler-base.js";
+import { optionKeys } from "../tensor/check.js";
+
+/** Each scheduler's option keys: anything else is a misspelling (checkedLastEpoch). */
+const COSINEANNEALINGLR_KEYS = optionKeys<CosineAnnealingLROptions>()({ tMax: true, etaMin: true, lastEpoch: true });
+const COSINEANNEALINGWARMRESTARTS_KEYS = optionKeys<CosineAnnealingWarmRestartsOptions>()({ t0: true, tMult: true, etaMin: true, lastEpoch: true });
+const CYCLICLR_KEYS = optionKeys<CyclicLROptions>()({
+  baseLr: true, maxLr: true, stepSizeUp: true, stepSizeDown: true, mode: true, gamma: true, scaleFn: true, scaleMode: true,
+  cycleMomentum: true, baseMomentum: true, maxMomentum: true, lastEpoch: true,
+});
+const ONECYCLELR_KEYS = optionKeys<OneCycleLROptions>()({
+  maxLr: true, totalSteps: true, epochs: true, stepsPerEpoch: true, pctStart: true, annealStrategy: true, cycleMomentum: true,
+  baseMomentum: true, maxMomentum: true, divFactor: true, finalDivFactor: true, threePhase: true, lastEpoch: true,
+});
 
 /** Options of CosineAnnealingLR, e.g. `{ tMax: 100 }`. */
 export interface CosineAnnealingLROptions {
@@ -26,7 +39,7 @@ export class CosineAnnealingLR extends LRScheduler {
   etaMin: number;
 
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions) {
-    super("CosineAnnealingLR", optimizer, options?.lastEpoch);
+    super("CosineAnnealingLR", optimizer, checkedLastEpoch("CosineAnnealingLR", options, COSINEANNEALINGLR_KEYS));
     if (!(options.tMax > 0)) throw new Error(`CosineAnnealingLR: tMax (epochs of the half period) must be > 0, got ${options.tMax}`);
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
@@ -84,6 +97,7 @@ interface Phase {
 
 function prepareOneCycle(optimizer: AnyOptimizer, o: OneCycleLROptions): AnyOptimizer {
   const k = "OneCycleLR";
+  checkedLastEpoch(k, o, ONECYCLELR_KEYS);
   const groups = groupsOf(optimizer, k);
   if (!o || o.maxLr === undefined) throw new Error(`${k}: maxLr (the peak learning rate) is required, e.g. {maxLr: 0.1, totalSteps: 1000}`);
   const maxLrs = perGroup("maxLr", k, o.maxLr, groups.length);
@@ -233,7 +247,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingWarmRestartsOptions) {
     const k = "CosineAnnealingWarmRestarts";
-    super(k, optimizer, options?.lastEpoch);
+    super(k, optimizer, checkedLastEpoch("CosineAnnealingWarmRestarts", options, COSINEANNEALINGWARMRESTARTS_KEYS));
     if (!Number.isInteger(options.t0) || options.t0 <= 0) throw new Error(`${k}: t0 (epochs until the first restart) must be a positive integer, got ${String(options.t0)}`);
     const tMult = options.tMult ?? 1;
     if (!Number.isInteger(tMult) || tMult < 1) throw new Error(`${k}: tMult must be an integer >= 1 (1 keeps every period t0 long), got ${String(tMult)}`);
@@ -364,6 +378,7 @@ export class CyclicLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: CyclicLROptions) {
     const k = "CyclicLR";
+    checkedLastEpoch(k, options, CYCLICLR_KEYS);
     const prepared = prepareCyclic(optimizer, options);
     super(k, prepared.optimizer, options.lastEpoch);
     const groups = this.groups;

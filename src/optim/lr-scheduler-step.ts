@@ -1,5 +1,16 @@
 /** Schedulers that scale the lr by a rule of the epoch: step, multi-step, exponential, linear, polynomial, constant, lambda. */
-import { LRScheduler, type AnyOptimizer, groupsOf } from "./lr-scheduler-base.js";
+import { LRScheduler, type AnyOptimizer, checkedLastEpoch, groupsOf } from "./lr-scheduler-base.js";
+import { optionKeys } from "../tensor/check.js";
+
+/** Each scheduler's option keys: anything else is a misspelling (checkedLastEpoch). */
+const STEPLR_KEYS = optionKeys<StepLROptions>()({ stepSize: true, gamma: true, lastEpoch: true });
+const MULTISTEPLR_KEYS = optionKeys<MultiStepLROptions>()({ milestones: true, gamma: true, lastEpoch: true });
+const EXPONENTIALLR_KEYS = optionKeys<ExponentialLROptions>()({ gamma: true, lastEpoch: true });
+const LINEARLR_KEYS = optionKeys<LinearLROptions>()({ startFactor: true, endFactor: true, totalIters: true, lastEpoch: true });
+const LAMBDALR_KEYS = optionKeys<LambdaLROptions>()({ lrLambda: true, lastEpoch: true });
+const MULTIPLICATIVELR_KEYS = LAMBDALR_KEYS;
+const CONSTANTLR_KEYS = optionKeys<ConstantLROptions>()({ factor: true, totalIters: true, lastEpoch: true });
+const POLYNOMIALLR_KEYS = optionKeys<PolynomialLROptions>()({ totalIters: true, power: true, lastEpoch: true });
 
 /** Options of StepLR, e.g. `{ stepSize: 30, gamma: 0.1 }`. */
 export interface StepLROptions {
@@ -23,7 +34,7 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: StepLROptions) {
-    super("StepLR", optimizer, options?.lastEpoch);
+    super("StepLR", optimizer, checkedLastEpoch("StepLR", options, STEPLR_KEYS));
     if (!Number.isInteger(options.stepSize) || options.stepSize < 1) throw new Error(`StepLR: stepSize must be a positive integer, got ${options.stepSize}`);
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
@@ -63,7 +74,7 @@ export class MultiStepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: MultiStepLROptions) {
-    super("MultiStepLR", optimizer, options?.lastEpoch);
+    super("MultiStepLR", optimizer, checkedLastEpoch("MultiStepLR", options, MULTISTEPLR_KEYS));
     if (!Array.isArray(options.milestones) || options.milestones.some((m) => !Number.isInteger(m))) {
       throw new Error(`MultiStepLR: milestones must be a list of integer epochs, e.g. [30, 80], got ${JSON.stringify(options.milestones)}`);
     }
@@ -103,7 +114,7 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: ExponentialLROptions) {
-    super("ExponentialLR", optimizer, options?.lastEpoch);
+    super("ExponentialLR", optimizer, checkedLastEpoch("ExponentialLR", options, EXPONENTIALLR_KEYS));
     if (typeof options.gamma !== "number") throw new Error(`ExponentialLR: gamma (the decay per epoch) is required, e.g. {gamma: 0.95}`);
     this.gamma = options.gamma;
     this.initialStep();
@@ -146,7 +157,7 @@ export class LinearLR extends LRScheduler {
   totalIters: number;
 
   constructor(optimizer: AnyOptimizer, options: LinearLROptions = {}) {
-    super("LinearLR", optimizer, options.lastEpoch);
+    super("LinearLR", optimizer, checkedLastEpoch("LinearLR", options, LINEARLR_KEYS));
     const start = options.startFactor ?? 1 / 3;
     const end = options.endFactor ?? 1;
     if (!(start > 0 && start <= 1)) throw new Error(`LinearLR: startFactor must be in (0, 1], got ${start}`);
@@ -205,7 +216,7 @@ export class LambdaLR extends LRScheduler {
   lrLambdas: LrLambda[];
 
   constructor(optimizer: AnyOptimizer, options: LambdaLROptions) {
-    super("LambdaLR", optimizer, options?.lastEpoch);
+    super("LambdaLR", optimizer, checkedLastEpoch("LambdaLR", options, LAMBDALR_KEYS));
     this.lrLambdas = lambdasFor("LambdaLR", optimizer, options.lrLambda);
     this.initialStep();
   }
@@ -233,7 +244,7 @@ export class MultiplicativeLR extends LRScheduler {
   lrLambdas: LrLambda[];
 
   constructor(optimizer: AnyOptimizer, options: LambdaLROptions) {
-    super("MultiplicativeLR", optimizer, options?.lastEpoch);
+    super("MultiplicativeLR", optimizer, checkedLastEpoch("MultiplicativeLR", options, MULTIPLICATIVELR_KEYS));
     this.lrLambdas = lambdasFor("MultiplicativeLR", optimizer, options.lrLambda);
     this.initialStep();
   }
@@ -272,7 +283,7 @@ export class ConstantLR extends LRScheduler {
   totalIters: number;
 
   constructor(optimizer: AnyOptimizer, options: ConstantLROptions = {}) {
-    super("ConstantLR", optimizer, options.lastEpoch);
+    super("ConstantLR", optimizer, checkedLastEpoch("ConstantLR", options, CONSTANTLR_KEYS));
     const factor = options.factor ?? 1 / 3;
     if (!(factor >= 0 && factor <= 1)) throw new Error(`ConstantLR: factor must be in [0, 1], got ${factor}`);
     const total = options.totalIters ?? 5;
@@ -315,7 +326,7 @@ export class PolynomialLR extends LRScheduler {
   power: number;
 
   constructor(optimizer: AnyOptimizer, options: PolynomialLROptions = {}) {
-    super("PolynomialLR", optimizer, options.lastEpoch);
+    super("PolynomialLR", optimizer, checkedLastEpoch("PolynomialLR", options, POLYNOMIALLR_KEYS));
     const total = options.totalIters ?? 5;
     if (!Number.isInteger(total) || total < 1) throw new Error(`PolynomialLR: totalIters must be an integer >= 1 (epochs until the lr reaches 0), got ${total}`);
     const power = options.power ?? 1;

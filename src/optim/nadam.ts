@@ -1,4 +1,5 @@
 /** NAdam: Adam with Nesterov momentum and a warming-up momentum schedule. */
+import { optionKeys } from "../tensor/check.js";
 import type { Tensor } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkBetas, checkLrAndNonNegative } from "./optimizer.js";
 
@@ -18,6 +19,9 @@ export interface NAdamOptions extends BaseOptions {
 
 const NADAM_DEFAULTS: NAdamOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 };
 
+/** Every option NAdam takes: anything else is a misspelling (checked in Optimizer). */
+const NADAM_KEYS = optionKeys<NAdamOptions>()({ lr: true, betas: true, eps: true, weightDecay: true, momentumDecay: true });
+
 const SCALAR_KEYS: ReadonlySet<string> = new Set(["step", "muProduct"]);
 
 /**
@@ -34,7 +38,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
   constructor(params: Params<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
     const defaults = { ...NADAM_DEFAULTS, ...options };
     checkNAdam(defaults);
-    super("NAdam", params, defaults);
+    super("NAdam", params, defaults, NADAM_KEYS);
   }
 
   protected override scalarStateKeys(): ReadonlySet<string> {

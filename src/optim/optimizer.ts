@@ -5,7 +5,7 @@
  * Subclasses implement `updateGroup` (one step over one group, already inside `noGrad`) and
  * `checkGroup` (option validation, run on the defaults and on every group added).
  */
-import { argError, checkOptions, describe } from "../tensor/check.js";
+import { argError, checkKeys, checkOptions, describe, unknownKeyError } from "../tensor/check.js";
 import { ArrayFor, castScalar, fillStorage, setElement } from "../tensor/dtype.js";
 import { Tensor, noGrad, enableGrad, isFloating, type DType, type TypedArray } from "../core.js";
 
@@ -93,6 +93,8 @@ function cloneValue(v: unknown): unknown {
 export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /** The options groups fall back to when they do not set their own: `opt.defaults.lr`. */
   readonly defaults: O;
+  /** The option keys the subclass takes (undefined for a JavaScript subclass that did not list them). */
+  private readonly optionKeys: readonly string[] | undefined;
   /** The parameter groups, in order; schedulers write `lr` (and momentum/betas) here: `opt.paramGroups[0].lr = 0.01`. */
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state (created on a parameter's first update): `opt.state.get(w)`. */
@@ -100,13 +102,21 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /** The optimizer's name, for error messages (class names do not survive minifiers). */
   protected readonly kind: string;
 
-  protected constructor(kind: string, params: Params<O>, defaults: O) {
+  /**
+   * `keys`: every option the subclass takes (`optionKeys<SGDOptions>()(...)`); a key of `defaults`
+   * (the built-in defaults merged with the caller's options) or of a param group outside it is a
+   * misspelling, an error naming it and the closest valid key. A JavaScript subclass that passes no
+   * keys gets only the snake_case check.
+   */
+  protected constructor(kind: string, params: Params<O>, defaults: O, keys?: readonly string[]) {
     // A subclass written in JavaScript calls super(name, params, defaults): check the shape of that call.
     if (typeof kind !== "string") throw argError("Optimizer", "the subclass name (first argument of super)", 'a string like "MyOptimizer"', kind);
     checkOptions(`Optimizer ${JSON.stringify(kind)}`, defaults as object | undefined, "{ lr: 0.01 }");
     if (defaults === undefined) throw argError(`Optimizer ${JSON.stringify(kind)}`, "defaults (third argument of super)", "an object of default hyperparameters like { lr: 0.01 }", defaults);
     this.kind = kind;
     checkSpelling(kind, defaults as object, defaults as object);
+    if (keys !== undefined) checkKeys(kind, defaults as object, keys);
+    this.optionKeys = keys;
     this.defaults = { ...defaults };
     if (params instanceof Tensor) {
       throw new Error(`${kind}: params must be an iterable of tensors or of param groups, got a single Tensor; wrap it: new ${kind}([w], ...)`);
@@ -137,6 +147,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const k = this.kind;
     if (group === null || typeof group !== "object" || !("params" in group)) {
       throw new Error(`${k}.addParamGroup: a param group is an object {params: [...tensors], ...options}, got ${String(group)}`);
+    }
+    if (this.optionKeys !== undefined) {
+      for (const key in group) if (key !== "params" && !this.optionKeys.includes(key)) throw unknownKeyError(k, key, this.optionKeys);
     }
     const raw = group.params as unknown;
     if (raw instanceof Tensor) throw new Error(`${k}: a param group's params must be an iterable of tensors, got a single Tensor; write {params: [w]}`);

@@ -1,4 +1,5 @@
 /** RAdam: Adam whose adaptive step is switched on only once the variance of its estimate is bounded. */
+import { optionKeys } from "../tensor/check.js";
 import type { Tensor } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkBetas, checkLrAndNonNegative } from "./optimizer.js";
 
@@ -16,6 +17,9 @@ export interface RAdamOptions extends BaseOptions {
 
 const RADAM_DEFAULTS: RAdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 };
 
+/** Every option RAdam takes: anything else is a misspelling (checked in Optimizer). */
+const RADAM_KEYS = optionKeys<RAdamOptions>()({ lr: true, betas: true, eps: true, weightDecay: true });
+
 /**
  * RAdam (Liu et al.), PyTorch's update: `g += weightDecay·p`, Adam's moments, `m̂ = m/(1-β1^t)`,
  * `ρ∞ = 2/(1-β2) - 1`, `ρ_t = ρ∞ - 2t·β2^t/(1-β2^t)`; if `ρ_t > 5`:
@@ -29,7 +33,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
   constructor(params: Params<RAdamOptions>, options: Partial<RAdamOptions> = {}) {
     const defaults = { ...RADAM_DEFAULTS, ...options };
     checkRAdam(defaults);
-    super("RAdam", params, defaults);
+    super("RAdam", params, defaults, RADAM_KEYS);
   }
 
   protected checkGroup(group: ParamGroup<RAdamOptions>): void {

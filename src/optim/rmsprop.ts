@@ -1,4 +1,5 @@
 /** RMSprop: divide the gradient by a running root-mean-square of recent gradients. */
+import { optionKeys } from "../tensor/check.js";
 import type { Tensor } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative, checkOption } from "./optimizer.js";
 
@@ -22,6 +23,9 @@ export interface RMSpropOptions extends BaseOptions {
 
 const RMSPROP_DEFAULTS: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false };
 
+/** Every option RMSprop takes: anything else is a misspelling (checked in Optimizer). */
+const RMSPROP_KEYS = optionKeys<RMSpropOptions>()({ lr: true, alpha: true, eps: true, weightDecay: true, momentum: true, centered: true, maximize: true });
+
 /**
  * RMSprop, PyTorch's update: `g += weightDecay·p; s = α·s + (1-α)·g²`; centered: `a = α·a + (1-α)·g`,
  * `d = √(s - a²) + eps`, else `d = √s + eps`; with momentum `buf = momentum·buf + g/d, p -= lr·buf`,
@@ -35,7 +39,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     const defaults = { ...RMSPROP_DEFAULTS, ...options };
     checkRmsprop(defaults);
-    super("RMSprop", params, defaults);
+    super("RMSprop", params, defaults, RMSPROP_KEYS);
   }
 
   protected checkGroup(group: ParamGroup<RMSpropOptions>): void {

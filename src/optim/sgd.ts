@@ -1,4 +1,5 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay. */
+import { optionKeys } from "../tensor/check.js";
 import { Tensor, backend } from "../core.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative, checkOption, flatData, fusable } from "./optimizer.js";
 
@@ -20,6 +21,9 @@ export interface SGDOptions extends BaseOptions {
 
 const SGD_DEFAULTS: Omit<SGDOptions, "lr"> = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false };
 
+/** Every option SGD takes: anything else is a misspelling (checked in Optimizer). */
+const SGD_KEYS = optionKeys<SGDOptions>()({ lr: true, momentum: true, dampening: true, nesterov: true, weightDecay: true, maximize: true });
+
 /**
  * Stochastic gradient descent, PyTorch's update order:
  * `d = g + weightDecay·p; buf = momentum·buf + (1 - dampening)·d` (buf = d on the first step);
@@ -36,7 +40,7 @@ export class SGD extends Optimizer<SGDOptions> {
     const defaults = { ...SGD_DEFAULTS, ...options } as SGDOptions;
     // lr has no default: check it here when given, and per group (addParamGroup) when not.
     if (options.lr !== undefined) checkSgd(defaults);
-    super("SGD", params, defaults);
+    super("SGD", params, defaults, SGD_KEYS);
   }
 
   protected checkGroup(group: ParamGroup<SGDOptions>): void {

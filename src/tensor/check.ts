@@ -60,11 +60,83 @@ export function checkOneOf<T extends string>(fn: string, arg: string, v: unknown
   return v as T;
 }
 
-/** A plain options object (or undefined, which becomes {}). @example const o = checkOptions("DataLoader", opts) */
-export function checkOptions<T extends object>(fn: string, v: T | undefined, example = "{ ... }"): T {
+/**
+ * A plain options object (or undefined, which becomes {}); with `keys`, a key not among them is an
+ * error naming it and the closest valid key (`checkKeys`).
+ *
+ * @example const o = checkOptions("DataLoader", opts, "{ batchSize: 64 }", DATALOADER_KEYS)
+ */
+export function checkOptions<T extends object>(fn: string, v: T | undefined, example = "{ ... }", keys?: readonly string[]): T {
   if (v === undefined) return {} as T;
   if (v === null || typeof v !== "object" || Array.isArray(v) || isTensor(v)) throw argError(fn, "options", `an object like ${example}`, v);
+  if (keys !== undefined) checkKeys(fn, v, keys);
   return v;
+}
+
+/**
+ * API.md rule 9 for options objects: a misspelt key (`{ nHeads: 4 }`, `{ batch_first: true }`) is an
+ * error, not a silent default. Cheap on the success path: a `for...in` over the caller's keys and a
+ * scan of a short constant list, nothing allocated.
+ *
+ * @example checkKeys("Transformer", opts, ["dModel", "nhead"]) // { nHeads: 4 } -> ... did you mean 'nhead'?
+ */
+export function checkKeys(fn: string, opts: object, keys: readonly string[]): void {
+  for (const k in opts) {
+    if (!keys.includes(k) && (opts as Record<string, unknown>)[k] !== undefined) throw unknownKeyError(fn, k, keys);
+  }
+}
+
+/**
+ * The keys of an options type as a runtime list for `checkKeys`, written once as an object literal
+ * that the compiler checks both ways: a key the type lacks, or one of its keys left out, fails to
+ * compile, so the list cannot drift from the type.
+ *
+ * @example const KEYS = optionKeys<{ lr?: number; momentum?: number }>()({ lr: true, momentum: true });
+ */
+export function optionKeys<T>(): (all: { [K in Exclude<keyof T, symbol | number>]-?: true }) => readonly string[] {
+  return (all) => Object.freeze(Object.keys(all));
+}
+
+/** The error for an unknown option key, with the closest valid key as a suggestion. */
+export function unknownKeyError(fn: string, key: string, keys: readonly string[]): Error {
+  const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const takes = keys.length ? keys.join(", ") : "no options";
+  if (camel !== key && keys.includes(camel)) return new Error(`${fn}: unknown option '${key}'; deeptype spells it '${camel}'`);
+  const near = closestKey(key, keys);
+  if (near !== undefined) return new Error(`${fn}: unknown option '${key}'; did you mean '${near}'? (it takes ${takes})`);
+  return new Error(`${fn}: unknown option '${key}'; it takes ${takes}`);
+}
+
+/**
+ * The valid key nearest to a misspelt one: snake_case and case differences count for nothing
+ * (`batch_first` -> batchFirst), then the smallest edit distance, if it is small for the key's length
+ * (a key that is a prefix of a valid one counts as one edit).
+ */
+function closestKey(key: string, keys: readonly string[]): string | undefined {
+  const norm = (k: string): string => k.replace(/_/g, "").toLowerCase();
+  const want = norm(key);
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(want.length / 3)) + 1;
+  for (const k of keys) {
+    const n = norm(k);
+    // A truncated key (padd, lr_sched) is as near as one typo.
+    const d = n === want ? 0 : want.length >= 3 && (n.startsWith(want) || want.startsWith(n)) ? 1 : editDistance(want, n);
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 /**
@@ -218,10 +290,29 @@ function isRaw(e: unknown): boolean {
   return e instanceof RangeError && !/^[\w.]+: /.test(e.message);
 }
 
+/**
+ * Whether an error message already names the function the user called: its leading `fn:` is that
+ * function (`sum:`, `x.sum:`, `linalg.vectorNorm:`, `Linear.call:` for a method `call`).
+ */
+function namesFunction(message: string, short: string, args: readonly unknown[]): boolean {
+  const colon = message.indexOf(": ");
+  if (colon < 0) return false;
+  const head = message.slice(0, colon);
+  // A helper told which name to use (imageOf(sample, "MyTransform")) names what the caller asked.
+  // x.requiresGrad_() reports as requiresGrad, the in-place method's own name without the "_".
+  const base = short.endsWith("_") ? short.slice(0, -1) : short;
+  return head === short || head === base || head.endsWith(`.${short}`) || args.includes(head);
+}
+
 function explain(name: string, fn: Function, args: readonly unknown[], e: unknown, method = false): unknown {
   if (!isRaw(e)) {
+    const short = name.slice(name.lastIndexOf(".") + 1);
     // The shared operand check of binary ops does not know which op it serves: name it.
-    if (e instanceof Error && e.message.startsWith("a binary op: ")) e.message = `${name.replace(/^x\./, "")}: ${e.message.slice(13)}`;
+    if (e instanceof Error && e.message.startsWith("a binary op: ")) e.message = `${short}: ${e.message.slice(13)}`;
+    // An op built from other ops (tril from le, swapaxes from transpose, F.linear from matmul) can
+    // fail inside one of them: the message then names the inner op, which the user never called.
+    // Put the called function first and keep the inner message, which says what went wrong.
+    else if (e instanceof Error && !namesFunction(e.message, short, args)) e.message = `${method ? short : name}: ${e.message}`;
     return e;
   }
   const got = args.length ? args.map(describe).join(", ") : "no arguments";
@@ -276,16 +367,17 @@ const isClass = (f: Function): boolean => /^class\b/.test(Function.prototype.toS
 
 /**
  * `guardFunction` over every function of a module namespace (classes and other values pass as they
- * are); `notTensorFirst` names the functions whose first argument is not a tensor (`cat` takes a list).
+ * are); `notTensorFirst` names the functions whose first argument is not a tensor (`cat` takes a list),
+ * or is "all" for a namespace of functions that take datasets, files or modules (data, io, utils).
  *
  * @example export const functional = guardAll(functionalModule, "nn.functional", ["scaledDotProductAttention"]);
  */
-export function guardAll<T extends object>(ns: T, prefix: string, notTensorFirst: readonly string[] = []): T {
+export function guardAll<T extends object>(ns: T, prefix: string, notTensorFirst: readonly string[] | "all" = []): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(ns)) {
     // var_ is `var` (a reserved word in JavaScript) under another name.
     const name = k === "var_" ? "var" : k;
-    out[k] = typeof v === "function" && !isClass(v) ? guardFunction(prefix ? `${prefix}.${name}` : name, v as (...a: never[]) => unknown, !notTensorFirst.includes(k)) : v;
+    out[k] = typeof v === "function" && !isClass(v) ? guardFunction(prefix ? `${prefix}.${name}` : name, v as (...a: never[]) => unknown, notTensorFirst !== "all" && !notTensorFirst.includes(k)) : v;
   }
   return out as T;
 }

@@ -2,7 +2,7 @@
 import { Tensor, type NestedArray } from "./tensor.js";
 import { type DType, type StorageArray, type TypedArray, ArrayFor, allocate, castScalar, checkFits, dtypeOfArray, fillStorage, isFloating, setElement, toInt64 } from "./dtype.js";
 import { checkShape, fmt } from "./shape.js";
-import { checkDType, describe } from "./check.js";
+import { checkDType, checkInt, describe } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
 import { float32ToHalf, isHalf } from "./half.js";
 
@@ -153,6 +153,8 @@ export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 0, { dtype: t.dtype, ...opts });
 }
 
+const isOptions = (v: unknown): v is CreateOptions => typeof v === "object" && v !== null && !Array.isArray(v);
+
 /** `onesLike(x)` */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 1, { dtype: t.dtype, ...opts });
@@ -163,8 +165,15 @@ export function fullLike(t: Tensor, value: number | boolean, opts: CreateOptions
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
 
-/** `arange(5)` = [0..4]; `arange(1, 2, 0.25)`. Integers give int32, as PyTorch's int64. */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+/**
+ * `arange(5)` = [0..4]; `arange(1, 2, 0.25)`. Integers give int32, as PyTorch's int64. The options
+ * may follow any of the numbers, as PyTorch's keywords do: `arange(10, { dtype: "float64" })`.
+ */
+export function arange(start: number, end?: number | CreateOptions, step?: number | CreateOptions, opts?: CreateOptions): Tensor;
+export function arange(start: number, endArg?: number | CreateOptions, stepArg: number | CreateOptions = 1, optsArg: CreateOptions = {}): Tensor {
+  let end = endArg, step = stepArg, opts = optsArg;
+  if (isOptions(end)) [opts, end, step] = [end, undefined, 1];
+  else if (isOptions(step)) [opts, step] = [step, 1];
   checkCreate("arange", opts);
   for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
     if (v !== undefined && (typeof v !== "number" || Number.isNaN(v))) throw new Error(`arange: ${name} must be a number, got ${describe(v)}`);
@@ -195,6 +204,8 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 
 /** `eye(3)`: the identity matrix (n x m). */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  checkInt("eye", "n", n, 0);
+  checkInt("eye", "m", m, 0);
   const t = zeros([n, m], opts);
   const one = castScalar(1, t.dtype);
   for (let i = 0; i < Math.min(n, m); i++) setElement(t.storage.data, i * m + i, one);

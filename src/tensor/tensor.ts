@@ -33,6 +33,9 @@ export function storageSerial(): number {
   return lastSerial;
 }
 
+/** Whether each storage was allocated inside inferenceMode (see the Tensor constructor). */
+const inferenceStorage = new WeakMap<Storage, boolean>();
+
 /** A value that can stand where a tensor is expected; numbers and booleans act as 0-d tensors. */
 export type TensorLike = Tensor | number | boolean;
 
@@ -79,8 +82,15 @@ export class Tensor {
     this.dtype = dtype;
     this.base = base;
     if (isHalf(dtype)) markHalfInUse();
-    // PyTorch: every tensor made inside inferenceMode, and every view of one, is an inference tensor.
-    this.inference = isInferenceMode() || (base !== null && base.inference);
+    // PyTorch: a tensor whose memory was allocated inside inferenceMode is an inference tensor, and so is
+    // every tensor sharing that memory (views, detach); a view of a normal tensor stays normal, even when
+    // taken inside inferenceMode. The first tensor made on a storage decides for it.
+    if (typeof storage !== "object" || storage === null) {
+      throw new Error(`new Tensor: expects a storage object { data, version } as its first argument, got ${storage === null ? "null" : typeof storage}; make tensors with tensor(), zeros() or Tensor.fromArray()`);
+    }
+    let inf = inferenceStorage.get(storage);
+    if (inf === undefined) inferenceStorage.set(storage, (inf = isInferenceMode() && base === null));
+    this.inference = inf;
   }
 
   /** The graph node that produced this tensor; null for leaves. */
@@ -171,7 +181,10 @@ export class Tensor {
 
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
   static fromArray(data: StorageArray, shape: readonly number[], dtype: DType): Tensor {
-    if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, BigInt64Array, Int32Array, Uint8Array), got ${describe(data)}`);
+    if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array, Uint8Array; Uint16Array of bit patterns for float16/bfloat16), got ${describe(data)}`);
+    if (isHalf(dtype) && !(data instanceof Uint16Array)) {
+      throw new Error(`Tensor.fromArray: a ${dtype} tensor is stored as 16-bit patterns and needs a Uint16Array, got ${describe(data)}; for values use tensor(values, { dtype: "${dtype}" })`);
+    }
     // The kernels read each dtype's own array type (an int64 tensor's elements are bigints).
     if (ArrayFor[dtype] !== undefined && !(data instanceof ArrayFor[dtype])) {
       throw new Error(`Tensor.fromArray: dtype ${dtype} is stored in a ${ArrayFor[dtype].name}, got a ${data.constructor.name}; convert with tensor(data, { dtype: "${dtype}" })`);

@@ -5,7 +5,7 @@
  * weights' names and shapes = the model's), and finite numbers in every weight and optimizer
  * tensor. A failure is an Error naming the file and the field.
  */
-import { Tensor } from "../core.js";
+import { Tensor, isFloating } from "../core.js";
 import { type Schema, checkSchema, describe } from "../tensor/check.js";
 import type { EpochMetrics, TrainConfig } from "./mnist.js";
 
@@ -52,7 +52,7 @@ export interface RunCheckpoint {
 }
 
 function checkFinite(t: Tensor, field: string, fail: (field: string, problem: string) => never): void {
-  if (t.dtype !== "float32" && t.dtype !== "float64") return;
+  if (!isFloating(t.dtype)) return;
   const d = t.data();
   for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) fail(field, `holds ${d[i]} at element ${i}; the checkpoint is corrupt`);
 }

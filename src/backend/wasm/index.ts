@@ -51,6 +51,8 @@ const PAR_SCATTER = 1 << 22;
 // Up to this many elements, add/sub/mul/div run in JavaScript without touching the arena (smallBinary).
 const SMALL_ELEMENTS = 1024;
 const SMALL_BINARY = new Set<BinaryOp>(["add", "sub", "mul", "div", "reluBackward"]);
+// And these unary ops, whose float32 results JavaScript gets exactly (sign flips, a max with 0, one rounded product).
+const SMALL_UNARY = new Set<UnaryOp>(["relu", "neg", "abs", "square"]);
 const allZero = (s: readonly number[]) => s.every((v) => v === 0);
 
 // Leaves the first 64 KiB to the module's constant tables (its data segments start at 1 KiB).
@@ -372,6 +374,7 @@ export class WasmBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: View, out: View): void {
+    if (this.smallUnary(op, x, out)) return;
     const code = UNARY[op];
     if (code !== undefined && isF32(x, out) && this.unaryKernel(code, x, out, 0, 0)) return;
     this.js.unary(op, x, out);
@@ -425,6 +428,33 @@ export class WasmBackend implements Backend {
     else if (op === "mul") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] * y[j];
     else if (op === "div") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] / y[j];
     else for (; k < end; k++, i += sa, j += sb) o[k] = x[i] <= 0 ? 0 : y[j];
+    return true;
+  }
+
+  /**
+   * Small dense float32 relu/neg/abs/square in JavaScript, as smallBinary: bitwise the kernel's result
+   * (relu keeps NaN and gives +0 for -0, as f32x4.max(x, 0) does; a product of two float32 values is
+   * exact in double precision, so storing it rounds once, as the f32 multiply does).
+   */
+  private smallUnary(op: UnaryOp, x: View, out: View): boolean {
+    const n = numel(out.shape);
+    if (n > SMALL_ELEMENTS || !SMALL_UNARY.has(op) || !isF32(x, out) || !dense(x) || !dense(out)) return false;
+    const a = x.data as Float32Array, o = out.data as Float32Array;
+    let i = x.offset, k = out.offset;
+    const end = k + n;
+    if (op === "relu") {
+      for (; k < end; k++, i++) {
+        const v = a[i];
+        o[k] = v > 0 ? v : v !== v ? v : 0;
+      }
+    } else if (op === "neg") for (; k < end; k++, i++) o[k] = -a[i];
+    else if (op === "abs") for (; k < end; k++, i++) o[k] = Math.abs(a[i]);
+    else {
+      for (; k < end; k++, i++) {
+        const v = a[i];
+        o[k] = v * v;
+      }
+    }
     return true;
   }
 

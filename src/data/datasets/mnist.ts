@@ -131,7 +131,7 @@ export class MnistDataset extends BaseDataset {
 
   constructor(opts: MnistOptions = {}) {
     super();
-    opts = checkOptions("MnistDataset", opts, "{ train: true }");
+    opts = checkOptions("MnistDataset", opts, "{ train: true }", ["train", "trainSize", "seed", "normalize", "transform", "data"]);
     const all = opts.data ?? loadMnistSync();
     const n = all.labels.shape[0];
     const trainSize = opts.trainSize ?? 8000;

@@ -6,6 +6,7 @@
  * - SyntheticSegmentationDataset: random shapes with an int32 class mask.
  * Every item is a pure function of (seed, index): reading it twice gives the same tensors.
  */
+import { checkOptions } from "../../tensor/check.js";
 import { Generator, Tensor } from "../../core.js";
 import { BaseDataset, checkIndex } from "../dataset.js";
 import { type TransformLike, runTransform } from "../transforms/transform.js";
@@ -82,6 +83,7 @@ export class SyntheticDepthDataset extends BaseDataset {
 
   constructor(opts: SyntheticDepthOptions = {}) {
     super();
+    opts = checkOptions("SyntheticDepthDataset", opts, "{ scenes: 20 }", ["scenes", "framesPerScene", "nightFraction", "height", "width", "maxDepth", "seed", "transform"]);
     this.scenes = opts.scenes ?? 20;
     this.framesPerScene = opts.framesPerScene ?? 5;
     this.height = opts.height ?? 32;
@@ -285,6 +287,7 @@ export class SyntheticSegmentationDataset extends BaseDataset {
 
   constructor(opts: SyntheticSegmentationOptions = {}) {
     super();
+    opts = checkOptions("SyntheticSegmentationDataset", opts, "{ length: 200 }", ["length", "numClasses", "height", "width", "maxShapes", "seed", "transform"]);
     this.length = opts.length ?? 200;
     this.numClasses = opts.numClasses ?? 4;
     this.height = opts.height ?? 32;

@@ -2,6 +2,7 @@
  * Geometric transforms: they move pixels, so they move the image and every spatial target (mask,
  * depth, ...) identically, with one random draw per sample. See sample.ts for the field rules.
  */
+import { argError, checkOptions } from "../../tensor/check.js";
 import { type Generator, defaultGenerator } from "../../core.js";
 import { type Sample, imageOf, mapSpatial } from "./sample.js";
 import type { Transform } from "./transform.js";
@@ -10,10 +11,14 @@ import { type Interpolation, crop, hflip, resize, resizedCrop, rotate, vflip } f
 type Size = number | readonly [number, number];
 
 function pairOf(size: Size, op: string): [number, number] {
-  const [h, w] = typeof size === "number" ? [size, size] : size;
-  if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1) throw new Error(`${op}: size must be a positive integer or [height, width], got ${JSON.stringify(size)}`);
-  return [h, w];
+  const ok = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
+  if (typeof size === "number" ? ok(size) : Array.isArray(size) && size.length === 2 && ok(size[0]) && ok(size[1])) {
+    return typeof size === "number" ? [size, size] : [size[0], size[1]];
+  }
+  throw argError(op, "size", "a positive integer or [height, width]", size);
 }
+
+const FLIP_KEYS = ["p", "generator"] as const;
 
 function checkP(p: number, op: string): number {
   if (!(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a probability in [0, 1], got ${p}`);
@@ -31,6 +36,7 @@ export class RandomHorizontalFlip implements Transform<Sample> {
   readonly p: number;
   readonly generator: Generator;
   constructor(opts: { p?: number; generator?: Generator } = {}) {
+    opts = checkOptions("RandomHorizontalFlip", opts, "{ p: 0.5 }", FLIP_KEYS);
     this.p = checkP(opts.p ?? 0.5, "RandomHorizontalFlip");
     this.generator = opts.generator ?? defaultGenerator;
   }
@@ -51,6 +57,7 @@ export class RandomVerticalFlip implements Transform<Sample> {
   readonly p: number;
   readonly generator: Generator;
   constructor(opts: { p?: number; generator?: Generator } = {}) {
+    opts = checkOptions("RandomVerticalFlip", opts, "{ p: 0.5 }", FLIP_KEYS);
     this.p = checkP(opts.p ?? 0.5, "RandomVerticalFlip");
     this.generator = opts.generator ?? defaultGenerator;
   }
@@ -73,6 +80,7 @@ export class Resize implements Transform<Sample> {
   readonly interpolation: Interpolation;
   constructor(size: Size, opts: { interpolation?: Interpolation } = {}) {
     pairOf(size, "Resize");
+    opts = checkOptions("Resize", opts, '{ interpolation: "nearest" }', ["interpolation"]);
     this.size = size;
     this.interpolation = opts.interpolation ?? "bilinear";
   }
@@ -125,6 +133,7 @@ export class RandomCrop implements Transform<Sample> {
   readonly generator: Generator;
   constructor(size: Size, opts: { padding?: number; fill?: number; targetFill?: number; generator?: Generator } = {}) {
     this.size = pairOf(size, "RandomCrop");
+    opts = checkOptions("RandomCrop", opts, "{ padding: 4 }", ["padding", "fill", "targetFill", "generator"]);
     this.padding = opts.padding ?? 0;
     if (!Number.isInteger(this.padding) || this.padding < 0) throw new Error(`RandomCrop: padding must be a non-negative integer, got ${opts.padding}`);
     this.fill = opts.fill ?? 0;
@@ -160,6 +169,7 @@ export class RandomResizedCrop implements Transform<Sample> {
   readonly generator: Generator;
   constructor(size: Size, opts: { scale?: [number, number]; ratio?: [number, number]; interpolation?: Interpolation; generator?: Generator } = {}) {
     this.size = pairOf(size, "RandomResizedCrop");
+    opts = checkOptions("RandomResizedCrop", opts, "{ scale: [0.08, 1] }", ["scale", "ratio", "interpolation", "generator"]);
     this.scale = opts.scale ?? [0.08, 1];
     this.ratio = opts.ratio ?? [3 / 4, 4 / 3];
     if (!(this.scale[0] > 0 && this.scale[0] <= this.scale[1])) throw new Error(`RandomResizedCrop: scale must be [min, max] with 0 < min <= max, got [${this.scale}]`);
@@ -207,6 +217,9 @@ export class RandomRotation implements Transform<Sample> {
   readonly interpolation: Interpolation;
   readonly generator: Generator;
   constructor(degrees: number | [number, number], opts: { fill?: number; targetFill?: number; interpolation?: Interpolation; generator?: Generator } = {}) {
+    const isPair = Array.isArray(degrees) && degrees.length === 2 && degrees.every((d) => typeof d === "number");
+    if (typeof degrees !== "number" && !isPair) throw argError("RandomRotation", "degrees", "a number d (the range [-d, d]) or [min, max]", degrees);
+    opts = checkOptions("RandomRotation", opts, "{ fill: 0 }", ["fill", "targetFill", "interpolation", "generator"]);
     if (typeof degrees === "number") {
       if (!(degrees >= 0)) throw new Error(`RandomRotation: a single degrees value must be non-negative (the range is [-d, d]), got ${degrees}`);
       this.degrees = [-degrees, degrees];

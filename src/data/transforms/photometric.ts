@@ -2,6 +2,7 @@
  * Photometric transforms: they change colours, not positions, so they touch `image` only; a depth
  * map or mask next to it is left exactly as it was. Images are floats in [0, 1] (after ToTensor).
  */
+import { checkOptions } from "../../tensor/check.js";
 import { type Generator, Tensor, defaultGenerator, isFloating } from "../../core.js";
 import { type Sample, imageOf, mapImage } from "./sample.js";
 import type { Transform } from "./transform.js";
@@ -34,6 +35,7 @@ export class ColorJitter implements Transform<Sample> {
   readonly saturation: [number, number] | null;
   readonly generator: Generator;
   constructor(opts: { brightness?: number | [number, number]; contrast?: number | [number, number]; saturation?: number | [number, number]; generator?: Generator } = {}) {
+    opts = checkOptions("ColorJitter", opts, "{ brightness: 0.2 }", ["brightness", "contrast", "saturation", "generator"]);
     this.brightness = range(opts.brightness, "brightness", 1);
     this.contrast = range(opts.contrast, "contrast", 1);
     this.saturation = range(opts.saturation, "saturation", 1);
@@ -84,6 +86,7 @@ export class GaussianNoise implements Transform<Sample> {
   readonly clip: boolean;
   readonly generator: Generator;
   constructor(opts: { std?: number; mean?: number; clip?: boolean; generator?: Generator } = {}) {
+    opts = checkOptions("GaussianNoise", opts, "{ std: 0.1 }", ["std", "mean", "clip", "generator"]);
     this.std = opts.std ?? 0.1;
     this.mean = opts.mean ?? 0;
     if (!(this.std >= 0)) throw new Error(`GaussianNoise: std must be non-negative, got ${this.std}`);

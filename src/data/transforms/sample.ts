@@ -10,6 +10,7 @@
  * - anything else (labels, 0-d/1-d tensors, numbers, strings, nested objects) passes through.
  * Images are [..., H, W] (usually [C,H,W]); masks [H,W] or [1,H,W].
  */
+import { argError, describe } from "../../tensor/check.js";
 import { Tensor } from "../../core.js";
 
 /** A sample transforms accept: an image tensor or an object holding one under `image`. */
@@ -24,9 +25,10 @@ function isSpatial(v: unknown): v is Tensor {
 
 /** The image of a sample (the tensor itself, or `sample.image`), with a clear error otherwise. */
 export function imageOf(sample: Sample, op: string): Tensor {
+  if (typeof op !== "string") throw argError("data.imageOf", "op", "the transform's name for messages (a string)", op);
   const img = sample instanceof Tensor ? sample : (sample as { image?: unknown })?.image;
   if (!(img instanceof Tensor)) {
-    throw new Error(`${op}: expected an image tensor or a sample { image: Tensor, ... }, got ${sample === null ? "null" : typeof sample}${img === undefined ? " without an image field" : ""}`);
+    throw new Error(`${op}: expected an image tensor or a sample { image: Tensor, ... }, got ${describe(sample)}${img === undefined && sample !== null && typeof sample === "object" ? " without an image field" : ""}`);
   }
   if (img.ndim < 2) throw new Error(`${op}: the image must have at least 2 dims [..., H, W], got shape [${img.shape.join(",")}]`);
   return img;
@@ -40,6 +42,7 @@ export function imageOf(sample: Sample, op: string): Tensor {
  * ```
  */
 export function mapSpatial<S extends Sample>(sample: S, op: string, fn: (t: Tensor, kind: FieldKind, field: string) => Tensor): S {
+  if (typeof fn !== "function") throw argError("data.mapSpatial", "fn", "a function (t, kind, field) => Tensor", fn);
   const img = imageOf(sample, op);
   if (sample instanceof Tensor) return fn(sample, "image", "image") as S;
   const [h, w] = img.shape.slice(-2);
@@ -66,6 +69,7 @@ export function mapSpatial<S extends Sample>(sample: S, op: string, fn: (t: Tens
  * ```
  */
 export function mapImage<S extends Sample>(sample: S, op: string, fn: (image: Tensor) => Tensor): S {
+  if (typeof fn !== "function") throw argError("data.mapImage", "fn", "a function (image) => Tensor", fn);
   const img = imageOf(sample, op);
   const out = fn(img);
   return (sample instanceof Tensor ? out : { ...sample, image: out }) as S;

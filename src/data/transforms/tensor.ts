@@ -1,10 +1,17 @@
 /**
  * Compose, ToTensor, Normalize and computeMeanStd: from decoded bytes to network-ready tensors.
  */
+import { argError, checkOptions } from "../../tensor/check.js";
 import { Tensor, isFloating } from "../../core.js";
-import { type Dataset } from "../dataset.js";
+import { type Dataset, checkDataset } from "../dataset.js";
 import { type Sample, imageOf, mapImage } from "./sample.js";
 import { type Transform, type TransformLike, runTransform } from "./transform.js";
+
+/** Normalize's mean or std: a number or an array of numbers (one per channel). */
+function checkStats(arg: string, v: unknown): void {
+  if (typeof v === "number" || (Array.isArray(v) && v.every((x) => typeof x === "number"))) return;
+  throw argError("Normalize", arg, "a number or an array of numbers (one per channel), as new Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])", v);
+}
 
 /**
  * A decoded image: `height * width * channels` interleaved values (HWC), as image decoders give.
@@ -102,6 +109,8 @@ export class Normalize implements Transform<Sample> {
   readonly mean: readonly number[];
   readonly std: readonly number[];
   constructor(mean: readonly number[] | number, std: readonly number[] | number) {
+    checkStats("mean", mean);
+    checkStats("std", std);
     this.mean = typeof mean === "number" ? [mean] : [...mean];
     this.std = typeof std === "number" ? [std] : [...std];
     if (this.mean.length !== this.std.length) throw new Error(`Normalize: mean has ${this.mean.length} values but std has ${this.std.length}; give one per channel`);
@@ -144,6 +153,8 @@ export interface MeanStd {
  * ```
  */
 export async function computeMeanStd(dataset: Dataset<unknown>, opts: { limit?: number } = {}): Promise<MeanStd> {
+  checkDataset("data.computeMeanStd", "dataset", dataset);
+  opts = checkOptions("data.computeMeanStd", opts, "{ limit: 1000 }", ["limit"]);
   const n = Math.min(dataset.length, opts.limit ?? Infinity);
   if (n === 0) throw new Error("computeMeanStd: the dataset is empty");
   let sums: Float64Array | null = null;

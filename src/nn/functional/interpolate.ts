@@ -14,6 +14,9 @@ import { describe } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const INTERPOLATE_KEYS = ["size", "scaleFactor", "mode", "alignCorners"] as const;
+
 export type InterpolateMode = "nearest" | "linear" | "bilinear" | "bicubic";
 
 /** Options of `interpolate` / `Upsample`: give exactly one of `size` and `scaleFactor`. */
@@ -37,7 +40,7 @@ const MODE_DIMS: Record<InterpolateMode, readonly number[]> = { nearest: [1, 2, 
 
 /** Reads `interpolate(x, size?, scaleFactor?, mode?, alignCorners?)` or `(x, { ... })` into options. */
 export function interpolateOptions(fn: string, args: readonly unknown[]): InterpolateOptions {
-  return positionalOptions<InterpolateOptions>(fn, [...POSITIONAL], args);
+  return positionalOptions<InterpolateOptions>(fn, [...POSITIONAL], args, INTERPOLATE_KEYS);
 }
 
 /**

@@ -11,6 +11,15 @@ import { Module, Parameter, pyFloat } from "../module.js";
 import * as A from "../functional/activations.js";
 import { checkCount } from "./linear.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const SOFTPLUS_KEYS = ["beta", "threshold"] as const;
+const HARDTANH_KEYS = ["minVal", "maxVal"] as const;
+const CELU_KEYS = ["alpha"] as const;
+const GLU_KEYS = ["dim"] as const;
+const PRELU_KEYS = ["numParameters", "init", "dtype"] as const;
+const RRELU_KEYS = ["lower", "upper", "generator"] as const;
+const LAMBD_KEYS = ["lambd"] as const;
+
 /** PyTorch prints these hyper-parameters with Python's str(), which keeps an int default an int. */
 const pyNum = (v: number): string => (Number.isInteger(v) ? String(v) : pyFloat(v));
 
@@ -28,7 +37,7 @@ export class Softplus extends Module {
   readonly threshold: number;
   constructor(...args: PositionalArgs<[beta: number, threshold: number], { beta?: number; threshold?: number }>) {
     super();
-    const o = positionalOptions<{ beta?: number; threshold?: number }>("Softplus", ["beta", "threshold"], args);
+    const o = positionalOptions<{ beta?: number; threshold?: number }>("Softplus", ["beta", "threshold"], args, SOFTPLUS_KEYS);
     this.beta = A.checkNumber(o.beta ?? 1, "Softplus", "beta");
     this.threshold = A.checkNumber(o.threshold ?? 20, "Softplus", "threshold");
   }
@@ -54,7 +63,7 @@ export class Hardtanh extends Module {
   readonly maxVal: number;
   constructor(...args: PositionalArgs<[minVal: number, maxVal: number], { minVal?: number; maxVal?: number }>) {
     super();
-    const o = positionalOptions<{ minVal?: number; maxVal?: number }>("Hardtanh", ["minVal", "maxVal"], args);
+    const o = positionalOptions<{ minVal?: number; maxVal?: number }>("Hardtanh", ["minVal", "maxVal"], args, HARDTANH_KEYS);
     this.minVal = A.checkNumber(o.minVal ?? -1, "Hardtanh", "minVal");
     this.maxVal = A.checkNumber(o.maxVal ?? 1, "Hardtanh", "maxVal");
     if (!(this.maxVal > this.minVal)) throw new Error(`Hardtanh: maxVal (${this.maxVal}) must be greater than minVal (${this.minVal})`);
@@ -184,7 +193,7 @@ export class CELU extends Module {
   readonly alpha: number;
   constructor(...args: PositionalArgs<[alpha: number], { alpha?: number }>) {
     super();
-    this.alpha = A.checkNumber(positionalOptions<{ alpha?: number }>("CELU", ["alpha"], args).alpha ?? 1, "CELU", "alpha");
+    this.alpha = A.checkNumber(positionalOptions<{ alpha?: number }>("CELU", ["alpha"], args, CELU_KEYS).alpha ?? 1, "CELU", "alpha");
   }
   forward(x: Tensor): Tensor {
     return A.celu(x, this.alpha);
@@ -207,7 +216,7 @@ export class GLU extends Module {
   readonly dim: number;
   constructor(...args: PositionalArgs<[dim: number], { dim?: number }>) {
     super();
-    this.dim = positionalOptions<{ dim?: number }>("GLU", ["dim"], args).dim ?? -1;
+    this.dim = positionalOptions<{ dim?: number }>("GLU", ["dim"], args, GLU_KEYS).dim ?? -1;
     if (!Number.isInteger(this.dim)) throw new Error(`GLU: dim must be an integer, got ${String(this.dim)}`);
   }
   forward(x: Tensor): Tensor {
@@ -236,7 +245,7 @@ export class PReLU extends Module {
   weight: Parameter;
   constructor(...args: PositionalArgs<[numParameters: number, init: number], PReLUOptions>) {
     super();
-    const o = positionalOptions<PReLUOptions>("PReLU", ["numParameters", "init"], args);
+    const o = positionalOptions<PReLUOptions>("PReLU", ["numParameters", "init"], args, PRELU_KEYS);
     this.numParameters = o.numParameters ?? 1;
     checkCount(this.numParameters, "PReLU", "numParameters");
     const init = A.checkNumber(o.init ?? 0.25, "PReLU", "init");
@@ -269,7 +278,7 @@ export class RReLU extends Module {
   readonly generator?: Generator;
   constructor(...args: PositionalArgs<[lower: number, upper: number], RReLUOptions>) {
     super();
-    const o = positionalOptions<RReLUOptions>("RReLU", ["lower", "upper"], args);
+    const o = positionalOptions<RReLUOptions>("RReLU", ["lower", "upper"], args, RRELU_KEYS);
     this.lower = A.checkNumber(o.lower ?? 1 / 8, "RReLU", "lower");
     this.upper = A.checkNumber(o.upper ?? 1 / 3, "RReLU", "upper");
     if (this.lower > this.upper) throw new Error(`RReLU: lower (${this.lower}) must not be greater than upper (${this.upper})`);
@@ -333,7 +342,7 @@ function lambdLayer(name: string, fn: (x: Tensor, l: number) => Tensor, nonNegat
     readonly lambd: number;
     constructor(...args: PositionalArgs<[lambd: number], { lambd?: number }>) {
       super();
-      this.lambd = A.checkNumber(positionalOptions<{ lambd?: number }>(name, ["lambd"], args).lambd ?? 0.5, name, "lambd");
+      this.lambd = A.checkNumber(positionalOptions<{ lambd?: number }>(name, ["lambd"], args, LAMBD_KEYS).lambd ?? 0.5, name, "lambd");
       if (nonNegative && this.lambd < 0) throw new Error(`${name}: lambd must be greater or equal to 0, got ${this.lambd}`);
     }
     forward(x: Tensor): Tensor {

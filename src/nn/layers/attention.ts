@@ -16,6 +16,9 @@ import { dropout as dropoutFn, linear } from "../functional.js";
 import { xavierUniform_, zeros_ } from "../init.js";
 import { Linear, checkCount } from "./linear.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const MULTIHEAD_ATTENTION_KEYS = ["dropout", "bias", "batchFirst", "kdim", "vdim", "dtype", "generator"] as const;
+
 /** Options of `scaledDotProductAttention`. */
 export interface SdpaOptions {
   /**
@@ -176,7 +179,7 @@ export class MultiheadAttention extends Module<[query: Tensor, key: Tensor, valu
 
   constructor(embedDim: number, numHeads: number, ...args: PositionalArgs<[dropout: number, bias: boolean], MultiheadAttentionOptions>) {
     super();
-    const opts = positionalOptions<MultiheadAttentionOptions>("MultiheadAttention", ["dropout", "bias"], args);
+    const opts = positionalOptions<MultiheadAttentionOptions>("MultiheadAttention", ["dropout", "bias"], args, MULTIHEAD_ATTENTION_KEYS);
     checkCount(embedDim, "MultiheadAttention", "embedDim");
     checkCount(numHeads, "MultiheadAttention", "numHeads");
     if (embedDim % numHeads !== 0) {

@@ -1,10 +1,17 @@
 /** Bilinear (x1ᵀ·W·x2 + b) and EmbeddingBag (pooled embedding lookups), with PyTorch's parameters and printout. */
+import { checkKeys } from "../../tensor/check.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, zeros, noGrad, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool } from "../module.js";
 import { bilinear, embeddingBag, type EmbeddingBagOptions } from "../functional/misc.js";
 import { uniform_, normal_ } from "../init.js";
 import { checkCount } from "./linear.js";
+
+/** The option keys of each class here: anything else is a misspelling. */
+const EMBEDDING_BAG_KEYS = ["dtype", "generator", "mode", "includeLastOffset", "paddingIdx"] as const;
+
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const BILINEAR_KEYS = ["bias", "dtype", "generator"] as const;
 
 /** Options of Bilinear (positional after the three sizes: bias). */
 export interface BilinearOptions { bias?: boolean; dtype?: DType; generator?: Generator }
@@ -28,7 +35,7 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
   bias: Parameter | null;
   constructor(in1Features: number, in2Features: number, outFeatures: number, ...args: PositionalArgs<[bias: boolean], BilinearOptions>) {
     super();
-    const o = positionalOptions<BilinearOptions>("Bilinear", ["bias"], args);
+    const o = positionalOptions<BilinearOptions>("Bilinear", ["bias"], args, BILINEAR_KEYS);
     checkCount(in1Features, "Bilinear", "in1Features");
     checkCount(in2Features, "Bilinear", "in2Features");
     checkCount(outFeatures, "Bilinear", "outFeatures");
@@ -77,6 +84,7 @@ export class EmbeddingBag extends Module<[Tensor, (Tensor | null)?, (Tensor | nu
   weight: Parameter;
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingBagLayerOptions = {}) {
     super();
+    checkKeys("EmbeddingBag", opts, EMBEDDING_BAG_KEYS);
     checkCount(numEmbeddings, "EmbeddingBag", "numEmbeddings");
     checkCount(embeddingDim, "EmbeddingBag", "embeddingDim");
     this.numEmbeddings = numEmbeddings;

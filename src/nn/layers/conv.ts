@@ -8,6 +8,12 @@ import { convTranspose1d } from "../functional/misc.js";
 import { defaultLinearInit, checkCount, type LayerOptions } from "./linear.js";
 import { calculateFanInAndFanOut } from "../init.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const CONV1D_KEYS = ["stride", "padding", "dilation", "groups", "bias", "paddingMode", "dtype", "generator"] as const;
+const CONV2D_KEYS = ["stride", "padding", "dilation", "groups", "bias", "paddingMode", "dtype", "generator"] as const;
+const CONV_TRANSPOSE1D_KEYS = ["stride", "dilation", "groups", "bias", "paddingMode", "dtype", "generator", "padding", "outputPadding"] as const;
+const CONV_TRANSPOSE2D_KEYS = ["stride", "dilation", "groups", "bias", "paddingMode", "dtype", "generator", "padding", "outputPadding"] as const;
+
 type Pair = number | readonly [number, number];
 
 /** Options of Conv1d/Conv2d. */
@@ -165,7 +171,7 @@ abstract class ConvNd extends Module {
  */
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: number, ...args: PositionalArgs<ConvPositional<number>, ConvOptions<number>>) {
-    super("Conv1d", 1, false, inChannels, outChannels, kernelSize, positionalOptions("Conv1d", CONV_POSITIONAL, args));
+    super("Conv1d", 1, false, inChannels, outChannels, kernelSize, positionalOptions("Conv1d", CONV_POSITIONAL, args, CONV1D_KEYS));
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "Conv1d", 1);
@@ -189,7 +195,7 @@ export class Conv1d extends ConvNd {
  */
 export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: PositionalArgs<ConvPositional<Pair>, ConvOptions<Pair>>) {
-    super("Conv2d", 2, false, inChannels, outChannels, kernelSize, positionalOptions("Conv2d", CONV_POSITIONAL, args));
+    super("Conv2d", 2, false, inChannels, outChannels, kernelSize, positionalOptions("Conv2d", CONV_POSITIONAL, args, CONV2D_KEYS));
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "Conv2d", 2);
@@ -226,7 +232,7 @@ export class Conv2d extends ConvNd {
  */
 export class ConvTranspose1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: number, ...args: PositionalArgs<ConvTranspose1dPositional, ConvTransposeOptions>) {
-    super("ConvTranspose1d", 1, true, inChannels, outChannels, kernelSize, positionalOptions("ConvTranspose1d", CONV_TRANSPOSE_POSITIONAL, args));
+    super("ConvTranspose1d", 1, true, inChannels, outChannels, kernelSize, positionalOptions("ConvTranspose1d", CONV_TRANSPOSE_POSITIONAL, args, CONV_TRANSPOSE1D_KEYS));
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "ConvTranspose1d", 1);
@@ -249,7 +255,7 @@ export class ConvTranspose1d extends ConvNd {
  */
 export class ConvTranspose2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: PositionalArgs<ConvTransposePositional, ConvTransposeOptions>) {
-    super("ConvTranspose2d", 2, true, inChannels, outChannels, kernelSize, positionalOptions("ConvTranspose2d", CONV_TRANSPOSE_POSITIONAL, args));
+    super("ConvTranspose2d", 2, true, inChannels, outChannels, kernelSize, positionalOptions("ConvTranspose2d", CONV_TRANSPOSE_POSITIONAL, args, CONV_TRANSPOSE2D_KEYS));
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x, "ConvTranspose2d", 2);

@@ -1,7 +1,12 @@
 /** Dropout layers: active in training mode only. */
+import { checkKeys } from "../../tensor/check.js";
 import { Tensor, type Generator } from "../../core.js";
 import { Module, pyFloat } from "../module.js";
 import { dropout, dropout2d } from "../functional.js";
+
+/** The option keys of each class here: anything else is a misspelling. */
+const DROPOUT_KEYS = ["generator"] as const;
+const DROPOUT2D_KEYS = ["generator"] as const;
 
 function checkP(p: number, layer: string): void {
   if (!(p >= 0 && p <= 1)) throw new Error(`${layer}: p must be a probability in [0, 1], got ${p}`);
@@ -23,6 +28,7 @@ export class Dropout extends Module {
   generator?: Generator;
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
+    checkKeys("Dropout", opts, DROPOUT_KEYS);
     checkP(p, "Dropout");
     this.p = p;
     if (opts.generator) this.generator = opts.generator;
@@ -50,6 +56,7 @@ export class Dropout2d extends Module {
   generator?: Generator;
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
+    checkKeys("Dropout2d", opts, DROPOUT2D_KEYS);
     checkP(p, "Dropout2d");
     this.p = p;
     if (opts.generator) this.generator = opts.generator;

@@ -6,6 +6,9 @@ import { embedding } from "../functional.js";
 import { normal_ } from "../init.js";
 import { checkCount } from "./linear.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const EMBEDDING_KEYS = ["paddingIdx", "dtype", "generator", "weight"] as const;
+
 /**
  * A table of `numEmbeddings` vectors of size `embeddingDim`, initialised N(0, 1). The row
  * `paddingIdx` (if given) starts at zero and gets no gradient.
@@ -26,7 +29,7 @@ export class Embedding extends Module {
   weight: Parameter;
   constructor(numEmbeddings: number, embeddingDim: number, ...args: PositionalArgs<[paddingIdx: number | null], EmbeddingOptions>) {
     super();
-    const opts = positionalOptions<EmbeddingOptions>("Embedding", ["paddingIdx"], args);
+    const opts = positionalOptions<EmbeddingOptions>("Embedding", ["paddingIdx"], args, EMBEDDING_KEYS);
     checkCount(numEmbeddings, "Embedding", "numEmbeddings");
     checkCount(embeddingDim, "Embedding", "embeddingDim");
     this.numEmbeddings = numEmbeddings;

@@ -6,6 +6,9 @@ import { Module, Parameter, pyBool, pyTuple, fmtShape } from "../module.js";
 import { linear } from "../functional.js";
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from "../init.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const LINEAR_KEYS = ["dtype", "generator", "bias"] as const;
+
 /** Options of layers that own weights. */
 export interface LayerOptions {
   /** Dtype of the parameters (default float32). */
@@ -43,7 +46,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, ...args: PositionalArgs<[bias: boolean], LayerOptions & { bias?: boolean }>) {
     super();
-    const opts = positionalOptions<LayerOptions & { bias?: boolean }>("Linear", ["bias"], args);
+    const opts = positionalOptions<LayerOptions & { bias?: boolean }>("Linear", ["bias"], args, LINEAR_KEYS);
     checkCount(inFeatures, "Linear", "inFeatures", 0);
     checkCount(outFeatures, "Linear", "outFeatures", 0);
     this.inFeatures = inFeatures;

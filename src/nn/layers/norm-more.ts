@@ -8,6 +8,13 @@ import { Module, Parameter, pyBool, pyFloat, fmtShape } from "../module.js";
 import { instanceNorm, localResponseNorm, cosineSimilarity, pairwiseDistance } from "../functional/normalization.js";
 import { checkCount } from "./linear.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const INSTANCE_NORM1D_KEYS = ["eps", "momentum", "affine", "trackRunningStats", "dtype"] as const;
+const INSTANCE_NORM2D_KEYS = ["eps", "momentum", "affine", "trackRunningStats", "dtype"] as const;
+const LOCAL_RESPONSE_NORM_KEYS = ["alpha", "beta", "k"] as const;
+const COSINE_SIMILARITY_KEYS = ["dim", "eps"] as const;
+const PAIRWISE_DISTANCE_KEYS = ["p", "eps", "keepdim"] as const;
+
 /** Options of InstanceNorm1d/2d (positional order after numFeatures: eps, momentum, affine, trackRunningStats). */
 export interface InstanceNormLayerOptions { eps?: number; momentum?: number; affine?: boolean; trackRunningStats?: boolean; dtype?: DType }
 
@@ -82,7 +89,7 @@ const INSTANCE_NORM_POSITIONAL = ["eps", "momentum", "affine", "trackRunningStat
  */
 export class InstanceNorm1d extends InstanceNormBase {
   constructor(numFeatures: number, ...args: InstanceNormArgs) {
-    super("InstanceNorm1d", 1, numFeatures, positionalOptions("InstanceNorm1d", INSTANCE_NORM_POSITIONAL, args));
+    super("InstanceNorm1d", 1, numFeatures, positionalOptions("InstanceNorm1d", INSTANCE_NORM_POSITIONAL, args, INSTANCE_NORM1D_KEYS));
   }
 }
 
@@ -97,7 +104,7 @@ export class InstanceNorm1d extends InstanceNormBase {
  */
 export class InstanceNorm2d extends InstanceNormBase {
   constructor(numFeatures: number, ...args: InstanceNormArgs) {
-    super("InstanceNorm2d", 2, numFeatures, positionalOptions("InstanceNorm2d", INSTANCE_NORM_POSITIONAL, args));
+    super("InstanceNorm2d", 2, numFeatures, positionalOptions("InstanceNorm2d", INSTANCE_NORM_POSITIONAL, args, INSTANCE_NORM2D_KEYS));
   }
 }
 
@@ -119,7 +126,7 @@ export class LocalResponseNorm extends Module {
   readonly k: number;
   constructor(readonly size: number, ...args: PositionalArgs<[alpha: number, beta: number, k: number], LocalResponseNormOptions>) {
     super();
-    const o = positionalOptions<LocalResponseNormOptions>("LocalResponseNorm", ["alpha", "beta", "k"], args);
+    const o = positionalOptions<LocalResponseNormOptions>("LocalResponseNorm", ["alpha", "beta", "k"], args, LOCAL_RESPONSE_NORM_KEYS);
     checkCount(size, "LocalResponseNorm", "size");
     this.alpha = o.alpha ?? 1e-4;
     this.beta = o.beta ?? 0.75;
@@ -147,7 +154,7 @@ export class CosineSimilarity extends Module<[Tensor, Tensor], Tensor> {
   readonly eps: number;
   constructor(...args: PositionalArgs<[dim: number, eps: number], { dim?: number; eps?: number }>) {
     super();
-    const o = positionalOptions<{ dim?: number; eps?: number }>("CosineSimilarity", ["dim", "eps"], args);
+    const o = positionalOptions<{ dim?: number; eps?: number }>("CosineSimilarity", ["dim", "eps"], args, COSINE_SIMILARITY_KEYS);
     this.dim = o.dim ?? 1;
     this.eps = o.eps ?? 1e-8;
   }
@@ -174,7 +181,7 @@ export class PairwiseDistance extends Module<[Tensor, Tensor], Tensor> {
   readonly keepdim: boolean;
   constructor(...args: PositionalArgs<[p: number, eps: number, keepdim: boolean], PairwiseDistanceOptions>) {
     super();
-    const o = positionalOptions<PairwiseDistanceOptions>("PairwiseDistance", ["p", "eps", "keepdim"], args);
+    const o = positionalOptions<PairwiseDistanceOptions>("PairwiseDistance", ["p", "eps", "keepdim"], args, PAIRWISE_DISTANCE_KEYS);
     this.p = o.p ?? 2;
     this.eps = o.eps ?? 1e-6;
     this.keepdim = o.keepdim ?? false;

@@ -6,6 +6,12 @@ import { Module, Parameter, pyBool, pyFloat, pyTuple, fmtShape } from "../module
 import { batchNorm, layerNorm, groupNorm } from "../functional.js";
 import { checkCount } from "./linear.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const BATCH_NORM1D_KEYS = ["eps", "momentum", "affine", "trackRunningStats", "dtype"] as const;
+const BATCH_NORM2D_KEYS = ["eps", "momentum", "affine", "trackRunningStats", "dtype"] as const;
+const LAYER_NORM_KEYS = ["eps", "elementwiseAffine", "bias", "dtype"] as const;
+const GROUP_NORM_KEYS = ["eps", "affine", "dtype"] as const;
+
 /** Options of BatchNorm1d/2d. */
 export interface BatchNormOptions {
   eps?: number;
@@ -117,7 +123,7 @@ abstract class BatchNormBase extends Module {
  */
 export class BatchNorm1d extends BatchNormBase {
   constructor(numFeatures: number, ...args: PositionalArgs<BatchNormPositional, BatchNormOptions>) {
-    super("BatchNorm1d", numFeatures, positionalOptions("BatchNorm1d", BATCH_NORM_POSITIONAL, args));
+    super("BatchNorm1d", numFeatures, positionalOptions("BatchNorm1d", BATCH_NORM_POSITIONAL, args, BATCH_NORM1D_KEYS));
   }
   protected checkInput(x: Tensor): void {
     if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`BatchNorm1d: expected input [N,C] or [N,C,L], got ${fmtShape(x.shape)}`);
@@ -135,7 +141,7 @@ export class BatchNorm1d extends BatchNormBase {
  */
 export class BatchNorm2d extends BatchNormBase {
   constructor(numFeatures: number, ...args: PositionalArgs<BatchNormPositional, BatchNormOptions>) {
-    super("BatchNorm2d", numFeatures, positionalOptions("BatchNorm2d", BATCH_NORM_POSITIONAL, args));
+    super("BatchNorm2d", numFeatures, positionalOptions("BatchNorm2d", BATCH_NORM_POSITIONAL, args, BATCH_NORM2D_KEYS));
   }
   protected checkInput(x: Tensor): void {
     if (x.ndim !== 4) throw new Error(`BatchNorm2d: expected input [N,C,H,W], got ${fmtShape(x.shape)}`);
@@ -158,7 +164,7 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   constructor(normalizedShape: number | readonly number[], ...args: PositionalArgs<[eps: number, elementwiseAffine: boolean], LayerNormOptions>) {
-    const opts = positionalOptions<LayerNormOptions>("LayerNorm", ["eps", "elementwiseAffine"], args);
+    const opts = positionalOptions<LayerNormOptions>("LayerNorm", ["eps", "elementwiseAffine"], args, LAYER_NORM_KEYS);
     super();
     this.normalizedShape = checkIntList("LayerNorm", "normalizedShape", normalizedShape, true);
     this.normalizedShape.forEach((d) => checkCount(d, "LayerNorm", "normalizedShape"));
@@ -194,7 +200,7 @@ export class GroupNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   constructor(numGroups: number, numChannels: number, ...args: PositionalArgs<[eps: number, affine: boolean], GroupNormOptions>) {
-    const opts = positionalOptions<GroupNormOptions>("GroupNorm", ["eps", "affine"], args);
+    const opts = positionalOptions<GroupNormOptions>("GroupNorm", ["eps", "affine"], args, GROUP_NORM_KEYS);
     super();
     checkCount(numGroups, "GroupNorm", "numGroups");
     checkCount(numChannels, "GroupNorm", "numChannels");

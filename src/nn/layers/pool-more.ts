@@ -10,6 +10,10 @@ import {
   adaptiveMaxPool2dWithIndices,
 } from "../functional/pooling.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const MAX_POOL1D_KEYS = ["stride", "padding", "dilation", "returnIndices", "ceilMode"] as const;
+const AVG_POOL1D_KEYS = ["stride", "padding", "ceilMode", "countIncludePad"] as const;
+
 /** Options of MaxPool1d (positional order: stride, padding, dilation, returnIndices, ceilMode). */
 export interface MaxPool1dLayerOptions { stride?: number | null; padding?: number; dilation?: number; returnIndices?: boolean; ceilMode?: boolean }
 
@@ -31,7 +35,7 @@ export class MaxPool1d extends Module {
   readonly ceilMode: boolean;
   constructor(kernelSize: number, ...args: PositionalArgs<[stride: number | null, padding: number, dilation: number], MaxPool1dLayerOptions>) {
     super();
-    const o = positionalOptions<MaxPool1dLayerOptions>("MaxPool1d", ["stride", "padding", "dilation"], args);
+    const o = positionalOptions<MaxPool1dLayerOptions>("MaxPool1d", ["stride", "padding", "dilation"], args, MAX_POOL1D_KEYS);
     if (o.returnIndices) throw new Error("MaxPool1d: returnIndices is not a layer option here; call forwardWithIndices(x) for the values and indices");
     this.kernelSize = kernelSize;
     this.stride = o.stride ?? kernelSize;
@@ -74,7 +78,7 @@ export class AvgPool1d extends Module {
   readonly countIncludePad: boolean;
   constructor(kernelSize: number, ...args: PositionalArgs<[stride: number | null, padding: number, ceilMode: boolean, countIncludePad: boolean], AvgPool1dLayerOptions>) {
     super();
-    const o = positionalOptions<AvgPool1dLayerOptions>("AvgPool1d", ["stride", "padding", "ceilMode", "countIncludePad"], args);
+    const o = positionalOptions<AvgPool1dLayerOptions>("AvgPool1d", ["stride", "padding", "ceilMode", "countIncludePad"], args, AVG_POOL1D_KEYS);
     this.kernelSize = kernelSize;
     this.stride = o.stride ?? kernelSize;
     this.padding = o.padding ?? 0;

@@ -8,12 +8,23 @@
  * One set of weights per layer and direction is applied at every time step: the parameter count
  * does not depend on the sequence length.
  */
+import { checkKeys } from "../../tensor/check.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, tensor, zeros, stack, cat, where, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool, pyFloat, fmtShape } from "../module.js";
 import { dropout } from "../functional.js";
 import { uniform_ } from "../init.js";
 import { checkCount } from "./linear.js";
+
+/** The option keys of each class here: anything else is a misspelling. */
+const RNNCELL_KEYS = ["bias", "dtype", "generator", "nonlinearity"] as const;
+const LSTMCELL_KEYS = ["bias", "dtype", "generator"] as const;
+const GRUCELL_KEYS = ["bias", "dtype", "generator"] as const;
+
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const RNN_KEYS = ["nonlinearity", "numLayers", "bias", "batchFirst", "dropout", "bidirectional", "dtype", "generator"] as const;
+const LSTM_KEYS = ["numLayers", "bias", "batchFirst", "dropout", "bidirectional", "dtype", "generator"] as const;
+const GRU_KEYS = ["numLayers", "bias", "batchFirst", "dropout", "bidirectional", "dtype", "generator"] as const;
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 
@@ -293,7 +304,7 @@ export interface RNNLayerOptions extends RNNOptions {
 export class RNN extends RNNBase<[input: Tensor, h0?: Tensor | null, opts?: RNNForwardOptions], [Tensor, Tensor]> {
   readonly nonlinearity: "tanh" | "relu";
   constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[numLayers: number, nonlinearity: "tanh" | "relu", bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNLayerOptions>) {
-    const opts = positionalOptions<RNNLayerOptions>("RNN", ["numLayers", "nonlinearity", "bias", "batchFirst", "dropout", "bidirectional"], args);
+    const opts = positionalOptions<RNNLayerOptions>("RNN", ["numLayers", "nonlinearity", "bias", "batchFirst", "dropout", "bidirectional"], args, RNN_KEYS);
     const nl = opts.nonlinearity ?? "tanh";
     if (nl !== "tanh" && nl !== "relu") throw new Error(`RNN: nonlinearity must be "tanh" or "relu", got "${nl as string}"`);
     super("RNN", nl === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts);
@@ -320,7 +331,7 @@ export class RNN extends RNNBase<[input: Tensor, h0?: Tensor | null, opts?: RNNF
  */
 export class LSTM extends RNNBase<[input: Tensor, hx?: [Tensor, Tensor] | null, opts?: RNNForwardOptions], [Tensor, [Tensor, Tensor]]> {
   constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<GatedPositional, RNNOptions>) {
-    super("LSTM", "LSTM", inputSize, hiddenSize, positionalOptions("LSTM", GATED_POSITIONAL, args));
+    super("LSTM", "LSTM", inputSize, hiddenSize, positionalOptions("LSTM", GATED_POSITIONAL, args, LSTM_KEYS));
   }
   forward(input: Tensor, hx: [Tensor, Tensor] | null = null, opts: RNNForwardOptions = {}): [Tensor, [Tensor, Tensor]] {
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new Error("LSTM: the initial state must be a pair [h0, c0] (or null for zeros)");
@@ -342,7 +353,7 @@ export class LSTM extends RNNBase<[input: Tensor, hx?: [Tensor, Tensor] | null, 
  */
 export class GRU extends RNNBase<[input: Tensor, h0?: Tensor | null, opts?: RNNForwardOptions], [Tensor, Tensor]> {
   constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<GatedPositional, RNNOptions>) {
-    super("GRU", "GRU", inputSize, hiddenSize, positionalOptions("GRU", GATED_POSITIONAL, args));
+    super("GRU", "GRU", inputSize, hiddenSize, positionalOptions("GRU", GATED_POSITIONAL, args, GRU_KEYS));
   }
   forward(input: Tensor, h0: Tensor | null = null, opts: RNNForwardOptions = {}): [Tensor, Tensor] {
     const [out, [hn]] = this.run(input, [h0], opts);
@@ -427,6 +438,7 @@ abstract class RNNCellBase<In extends unknown[], Out> extends Module<In, Out> {
 export class RNNCell extends RNNCellBase<[input: Tensor, h?: Tensor | null], Tensor> {
   readonly nonlinearity: "tanh" | "relu";
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions & { nonlinearity?: "tanh" | "relu" } = {}) {
+    checkKeys("RNNCell", opts, RNNCELL_KEYS);
     const nl = opts.nonlinearity ?? "tanh";
     if (nl !== "tanh" && nl !== "relu") throw new Error(`RNNCell: nonlinearity must be "tanh" or "relu", got "${nl as string}"`);
     super("RNNCell", 1, inputSize, hiddenSize, opts);
@@ -454,6 +466,7 @@ export class RNNCell extends RNNCellBase<[input: Tensor, h?: Tensor | null], Ten
 export class LSTMCell extends RNNCellBase<[input: Tensor, hx?: [Tensor, Tensor] | null], [Tensor, Tensor]> {
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
     super("LSTMCell", 4, inputSize, hiddenSize, opts);
+    checkKeys("LSTMCell", opts, LSTMCELL_KEYS);
   }
   forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new Error("LSTMCell: the state must be a pair [h, c] (or null for zeros)");
@@ -475,6 +488,7 @@ export class LSTMCell extends RNNCellBase<[input: Tensor, hx?: [Tensor, Tensor] 
 export class GRUCell extends RNNCellBase<[input: Tensor, h?: Tensor | null], Tensor> {
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
     super("GRUCell", 3, inputSize, hiddenSize, opts);
+    checkKeys("GRUCell", opts, GRUCELL_KEYS);
   }
   forward(input: Tensor, h: Tensor | null = null): Tensor {
     const [x, [h0], unbatched] = this.prepare(input, [h], ["h"]);

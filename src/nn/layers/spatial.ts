@@ -8,6 +8,10 @@ import { describe } from "../../tensor/check.js";
 import { Module, pyFloat, pyTuple } from "../module.js";
 import { pad, pixelShuffle, pixelUnshuffle, unfold, fold, type UnfoldOptions } from "../functional/spatial.js";
 
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const UNFOLD_KEYS = ["dilation", "padding", "stride"] as const;
+const FOLD_KEYS = ["dilation", "padding", "stride"] as const;
+
 /** One padding for every side, or PyTorch's tuple (left, right[, top, bottom[, front, back]]). */
 function padTuple(layer: string, padding: number | readonly number[], dims: number): number[] {
   const a = typeof padding === "number" ? new Array<number>(2 * dims).fill(padding) : Array.isArray(padding) ? [...padding] : [];
@@ -226,7 +230,7 @@ export class Unfold extends Module {
   readonly stride: Pair;
   constructor(kernelSize: Pair, ...args: PositionalArgs<[dilation: Pair, padding: Pair, stride: Pair], UnfoldOptions>) {
     super();
-    const o = positionalOptions<UnfoldOptions>("Unfold", [...UNFOLD_POSITIONAL], args);
+    const o = positionalOptions<UnfoldOptions>("Unfold", [...UNFOLD_POSITIONAL], args, UNFOLD_KEYS);
     this.kernelSize = kernelSize;
     this.dilation = o.dilation ?? 1;
     this.padding = o.padding ?? 0;
@@ -257,7 +261,7 @@ export class Fold extends Module {
   readonly stride: Pair;
   constructor(outputSize: Pair, kernelSize: Pair, ...args: PositionalArgs<[dilation: Pair, padding: Pair, stride: Pair], UnfoldOptions>) {
     super();
-    const o = positionalOptions<UnfoldOptions>("Fold", [...UNFOLD_POSITIONAL], args);
+    const o = positionalOptions<UnfoldOptions>("Fold", [...UNFOLD_POSITIONAL], args, FOLD_KEYS);
     this.outputSize = outputSize;
     this.kernelSize = kernelSize;
     this.dilation = o.dilation ?? 1;

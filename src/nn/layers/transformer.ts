@@ -7,7 +7,7 @@
  * encoder cannot tell token order. `PositionalEncoding` (or a learned nn.Embedding of positions)
  * supplies it.
  */
-import { checkOptions } from "../../tensor/check.js";
+import { checkOptions, checkKeys } from "../../tensor/check.js";
 import { deprecated } from "../../tensor/deprecation.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, isFloating, zeros, type DType, type Generator } from "../../core.js";
@@ -19,6 +19,16 @@ import { Linear, checkCount } from "./linear.js";
 import { LayerNorm } from "./norm.js";
 import { Dropout } from "./dropout.js";
 import { MultiheadAttention, generateSquareSubsequentMask } from "./attention.js";
+
+/** The option keys of each class here: anything else is a misspelling. */
+const TRANSFORMER_ENCODER_KEYS = ["norm"] as const;
+const TRANSFORMER_DECODER_KEYS = ["norm"] as const;
+const TRANSFORMER_KEYS = ["dModel", "nhead", "numEncoderLayers", "numDecoderLayers", "customEncoder", "customDecoder", "dimFeedforward", "dropout", "activation", "layerNormEps", "batchFirst", "normFirst", "bias", "dtype", "generator"] as const;
+const POSITIONAL_ENCODING_KEYS = ["maxLen", "dropout", "batchFirst", "persistent", "dtype", "generator"] as const;
+
+/** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
+const TRANSFORMER_ENCODER_LAYER_KEYS = ["dimFeedforward", "dropout", "activation", "layerNormEps", "batchFirst", "normFirst", "bias", "dtype", "generator"] as const;
+const TRANSFORMER_DECODER_LAYER_KEYS = ["dimFeedforward", "dropout", "activation", "layerNormEps", "batchFirst", "normFirst", "bias", "dtype", "generator"] as const;
 
 /** Feed-forward activation: a name, an activation module (e.g. `new nn.GELU("tanh")`), or any elementwise function. */
 export type TransformerActivation = "relu" | "gelu" | Module<[Tensor], Tensor> | ((x: Tensor) => Tensor);
@@ -139,7 +149,7 @@ export class TransformerEncoderLayer extends Module<[src: Tensor, opts?: Encoder
 
   constructor(dModel: number, nhead: number, ...args: PositionalArgs<TransformerLayerPositional, TransformerLayerOptions>) {
     super();
-    buildBlock(this, "TransformerEncoderLayer", dModel, nhead, positionalOptions("TransformerEncoderLayer", TRANSFORMER_LAYER_POSITIONAL, args), ["self_attn"]);
+    buildBlock(this, "TransformerEncoderLayer", dModel, nhead, positionalOptions("TransformerEncoderLayer", TRANSFORMER_LAYER_POSITIONAL, args, TRANSFORMER_ENCODER_LAYER_KEYS), ["self_attn"]);
   }
 
   forward(src: Tensor, opts: EncoderForwardOptions = {}): Tensor {
@@ -204,7 +214,7 @@ export class TransformerDecoderLayer extends Module<[tgt: Tensor, memory: Tensor
 
   constructor(dModel: number, nhead: number, ...args: PositionalArgs<TransformerLayerPositional, TransformerLayerOptions>) {
     super();
-    buildBlock(this, "TransformerDecoderLayer", dModel, nhead, positionalOptions("TransformerDecoderLayer", TRANSFORMER_LAYER_POSITIONAL, args), ["self_attn", "multihead_attn"]);
+    buildBlock(this, "TransformerDecoderLayer", dModel, nhead, positionalOptions("TransformerDecoderLayer", TRANSFORMER_LAYER_POSITIONAL, args, TRANSFORMER_DECODER_LAYER_KEYS), ["self_attn", "multihead_attn"]);
   }
 
   forward(tgt: Tensor, memory: Tensor, opts: DecoderForwardOptions = {}): Tensor {
@@ -270,6 +280,7 @@ export class TransformerEncoder extends Module<[src: Tensor, opts?: EncoderForwa
 
   constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
     super();
+    checkKeys("TransformerEncoder", opts, TRANSFORMER_ENCODER_KEYS);
     this.numLayers = numLayers;
     registerStack(this, "TransformerEncoder", "encoderLayer", encoderLayer, numLayers, opts.norm);
   }
@@ -299,6 +310,7 @@ export class TransformerDecoder extends Module<[tgt: Tensor, memory: Tensor, opt
 
   constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
     super();
+    checkKeys("TransformerDecoder", opts, TRANSFORMER_DECODER_KEYS);
     this.numLayers = numLayers;
     registerStack(this, "TransformerDecoder", "decoderLayer", decoderLayer, numLayers, opts.norm);
   }
@@ -353,6 +365,7 @@ export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: Transf
 
   constructor(opts: TransformerOptions = {}) {
     super();
+    checkKeys("Transformer", opts, TRANSFORMER_KEYS);
     opts = checkOptions("Transformer", opts, "{ dModel: 512, nhead: 8 }");
     const dModel = opts.dModel ?? 512, nhead = opts.nhead ?? 8;
     this.dModel = dModel;
@@ -414,6 +427,7 @@ export class PositionalEncoding extends Module {
 
   constructor(dModel: number, opts: { maxLen?: number; dropout?: number; batchFirst?: boolean; persistent?: boolean; dtype?: DType; generator?: Generator } = {}) {
     super();
+    checkKeys("PositionalEncoding", opts, POSITIONAL_ENCODING_KEYS);
     checkCount(dModel, "PositionalEncoding", "dModel");
     const maxLen = opts.maxLen ?? 5000;
     checkCount(maxLen, "PositionalEncoding", "maxLen");

@@ -1,0 +1,81 @@
+/**
+ * Two checkouts of deeptype timed in one process, their batches interleaved, so that load from other
+ * processes on a shared machine hits both alike (separate runs minutes apart can differ by 2x there):
+ *
+ *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear] [rounds]
+ *
+ * A checkout is a directory with src/ (a git worktree of another commit, with its
+ * src/backend/wasm/kernels.generated.ts built). Each gets its own modules and wasm backend on
+ * 1 thread. Rows: the MNIST MLP's SGD step on a batch of 64 (bench/run.ts's "train mlp batch 64
+ * SGD"), the add of two [64] tensors, a Linear 784->256 forward and backward on a batch of 64.
+ * Prints process CPU time per call: the median and best batch of each, and B's median over A's.
+ */
+type Row = "mlp" | "add" | "linear";
+
+async function load(root: string): Promise<Record<Row, () => void>> {
+  const core = await import(`${root}/src/core.ts`);
+  const nn = await import(`${root}/src/nn/index.ts`);
+  const optim = await import(`${root}/src/optim/index.ts`);
+  const { mnistMlp } = await import(`${root}/src/models/index.ts`);
+  const wasm = await import(`${root}/src/backend/wasm/index.ts`);
+  const w = wasm.createWasmBackend();
+  if (!w) throw new Error(`bench/ab: no wasm backend in ${root}`);
+  core.registerBackend("wasm", () => w);
+  core.setBackend("wasm");
+  wasm.setNumThreads(1);
+  const g = new core.Generator(0);
+  const model = mnistMlp(g);
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = core.randn([64, 1, 28, 28], { generator: g });
+  const y = core.randint(0, 10, [64], { generator: g });
+  const a = core.randn([64], { generator: g }), b = core.randn([64], { generator: g });
+  const xl = core.randn([64, 784], { generator: g }), lin = new nn.Linear(784, 256);
+  return {
+    mlp: () => {
+      opt.zeroGrad();
+      nn.functional.crossEntropy(model.forward(x), y).backward();
+      opt.step();
+    },
+    add: () => a.add(b),
+    linear: () => {
+      lin.zeroGrad();
+      lin.call(xl).sum().backward();
+    },
+  };
+}
+
+const [rootA, rootB] = process.argv.slice(2, 4);
+if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear] [rounds]");
+const row = (process.argv[4] ?? "mlp") as Row;
+const rounds = Number(process.argv[5] ?? 25);
+const A = await load(rootA), B = await load(rootB);
+const fa = A[row], fb = B[row];
+if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add or linear`);
+const reps = row === "add" ? 100_000 : 20;
+const batch = (f: () => void): number => {
+  const c = process.cpuUsage();
+  for (let i = 0; i < reps; i++) f();
+  const u = process.cpuUsage(c);
+  return (u.user + u.system) / reps;
+};
+for (let i = 0; i < 5; i++) {
+  batch(fa);
+  batch(fb);
+}
+const ta: number[] = [], tb: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  // Alternate which goes first, so neither always follows the other's garbage.
+  if (r % 2) {
+    ta.push(batch(fa));
+    tb.push(batch(fb));
+  } else {
+    tb.push(batch(fb));
+    ta.push(batch(fa));
+  }
+}
+const median = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1];
+const show = (us: number) => (us >= 100 ? `${(us / 1e3).toFixed(3)} ms` : `${us.toFixed(3)} us`);
+console.log(
+  `${row}, 1 thread, CPU time per call over ${rounds} interleaved rounds: A ${show(median(ta))} (best ${show(Math.min(...ta))}), ` +
+    `B ${show(median(tb))} (best ${show(Math.min(...tb))}); B/A ${(median(tb) / median(ta)).toFixed(2)}`,
+);
