@@ -24,6 +24,12 @@ export interface Storage {
    * `.grad` as it is, from memory someone else may hold (a user's array, a saved tensor).
    */
   readonly serial?: number;
+  /**
+   * Whether the memory was allocated inside inferenceMode (see the Tensor constructor): set when the
+   * storage is made, or by its first tensor. A field, not a WeakMap entry: a WeakMap write per new
+   * tensor doubled the cost of a small op (the GC's ephemeron work).
+   */
+  inference?: boolean;
 }
 
 let lastSerial = 0;
@@ -32,9 +38,6 @@ let lastSerial = 0;
 export function storageSerial(): number {
   return lastSerial;
 }
-
-/** Whether each storage was allocated inside inferenceMode (see the Tensor constructor). */
-const inferenceStorage = new WeakMap<Storage, boolean>();
 
 /** A value that can stand where a tensor is expected; numbers and booleans act as 0-d tensors. */
 export type TensorLike = Tensor | number | boolean;
@@ -88,8 +91,8 @@ export class Tensor {
     if (typeof storage !== "object" || storage === null) {
       throw new Error(`new Tensor: expects a storage object { data, version } as its first argument, got ${storage === null ? "null" : typeof storage}; make tensors with tensor(), zeros() or Tensor.fromArray()`);
     }
-    let inf = inferenceStorage.get(storage);
-    if (inf === undefined) inferenceStorage.set(storage, (inf = isInferenceMode() && base === null));
+    let inf = storage.inference;
+    if (inf === undefined) inf = storage.inference = isInferenceMode() && base === null;
     this.inference = inf;
   }
 
@@ -176,7 +179,7 @@ export class Tensor {
     const n = numel(shape);
     const data = allocate(dtype, n);
     if (data.length < n) return Tensor.fromArray(data, shape, dtype); // a fractional size: fromArray's error
-    return new Tensor({ data, version: 0, serial: ++lastSerial }, [...shape], contiguousStrides(shape), 0, dtype);
+    return new Tensor({ data, version: 0, serial: ++lastSerial, inference: isInferenceMode() }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
@@ -192,7 +195,8 @@ export class Tensor {
     if (data.length < numel(shape)) {
       throw new Error(`Tensor.fromArray: shape ${fmt(shape)} needs ${numel(shape)} elements but the array holds ${data.length}; pass a matching shape or a longer array`);
     }
-    return new Tensor({ data, version: 0 }, [...shape], contiguousStrides(shape), 0, dtype);
+    // serial 0: not memory the library allocated (the caller may keep the array); the same object shape as empty's.
+    return new Tensor({ data, version: 0, serial: 0, inference: isInferenceMode() }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
   get ndim(): number {
