@@ -129,7 +129,7 @@ test("bad calls throw naming the function, what it got and the fix", () => {
   throwsWith(() => F.cosineSimilarity(randn([3, 4]), randn([2, 4])), "cosineSimilarity: shapes [3,4] and [2,4] cannot be broadcast: dimension -2 is 3 vs 2 (sizes must match or one of them must be 1)");
   throwsWith(() => F.bilinear(randn([2, 3]), randn([2, 4]), randn([5, 3, 5])), "bilinear: input2 [2,4] must end with in2Features = 5 (weight [5,3,5])");
   const w = randn([10, 3]);
-  throwsWith(() => F.embeddingBag(tensor(Int32Array.from([1, 2])), w), 'embeddingBag: a 1-D input needs offsets (the start of each bag), e.g. tensor([0, 3], { dtype: "int32" })');
+  throwsWith(() => F.embeddingBag(tensor(Int32Array.from([1, 2])), w), 'embeddingBag: a 1-D input needs offsets (the start of each bag), e.g. tensor([0, 3], { dtype: "int64" })');
   throwsWith(() => F.embeddingBag(tensor(Int32Array.from([1, 12])), w, tensor(Int32Array.from([0]))), "embeddingBag: index 12 is out of range for an embedding of 10 rows (valid ids are 0..9)", RangeError);
   throwsWith(() => F.embeddingBag(tensor(Int32Array.from([1, 2])), w, tensor(Int32Array.from([0])), { mode: "max", perSampleWeights: randn([2]) }), 'embeddingBag: perSampleWeights is only supported with mode "sum", got mode "max"');
   throwsWith(() => F.oneHot(tensor([1, 2])), "oneHot: labels must be an integer tensor of class indices, got float32 [2]; convert it with labels.int()");

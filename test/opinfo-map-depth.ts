@@ -123,11 +123,11 @@ export const DEPTH_MAP: Record<string, Mapped> = {
     only(kw, ["out_int32", "right", "side", "sorter"]);
     const r = searchsorted(T(seq), a[0] as Tensor | number, {
       right: (kw.right ?? undefined) as boolean | undefined, side: (kw.side ?? undefined) as "left" | "right" | undefined,
-      sorter: (kw.sorter ?? undefined) as Tensor | undefined,
+      sorter: (kw.sorter ?? undefined) as Tensor | undefined, outInt32: (kw.out_int32 ?? undefined) as boolean | undefined,
     });
     return r;
   },
-  bucketize: (x, a, kw) => { only(kw, ["out_int32", "right"]); return bucketize(x as Tensor | number, T(a[0]), { right: (kw.right ?? false) as boolean }); },
+  bucketize: (x, a, kw) => { only(kw, ["out_int32", "right"]); return bucketize(x as Tensor | number, T(a[0]), { right: (kw.right ?? false) as boolean, outInt32: (kw.out_int32 ?? undefined) as boolean | undefined }); },
   any: dimKeepdim(any), all: dimKeepdim(all), nansum: dimKeepdim(nansum), nanmean: dimKeepdim(nanmean),
   cumprod: (x, a, kw) => {
     const p = params(a, kw, ["dim", "dtype"]);

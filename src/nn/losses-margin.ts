@@ -138,7 +138,7 @@ function checkIndices(op: string, target: Tensor, lo: number, C: number, what: s
   if (isFloating(target.dtype) || target.dtype === "bool") {
     throw new Error(`${op}: target holds class indices and must be int32, got ${target.dtype} (use target.int())`);
   }
-  const ids = target.data();
+  const ids = target.numbers();
   for (let i = 0; i < ids.length; i++) {
     if (ids[i] < lo || ids[i] >= C) throw new RangeError(`${op}: target value ${ids[i]} is out of range for ${C} classes (valid: ${what})`);
   }
@@ -208,7 +208,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts?: LossO
   const [N, C] = x.shape;
   checkIndices(op, target, -1, C, `0..${C - 1}, or -1 to end the list`);
   // Which entries of each target row count (those before the first -1) and which classes are targets.
-  const ids = target.data();
+  const ids = target.numbers();
   const idx = new Int32Array(N * C);
   const valid = new Uint8Array(N * C);
   const isTarget = new Uint8Array(N * C);

@@ -314,8 +314,9 @@ const floorDivideOp = binaryOp("floorDivide", "arith", [(g) => zerosLike(g), (g)
 function checkIntDivisor(op: string, a: TensorLike, b: TensorLike): void {
   const dtype = resultType(a, b);
   if (isFloating(dtype)) return;
-  const d = asTensor(b, dtype).data();
-  for (let i = 0; i < d.length; i++) if (d[i] === 0) throw new RangeError(`${op}: integer division by zero`);
+  // The zero test runs as a kernel: it is exact for int64 values a number cannot hold.
+  const d = eq(asTensor(b, dtype), 0).numbers();
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) throw new RangeError(`${op}: integer division by zero`);
 }
 
 /** `floorDivide(a, b)`: a / b rounded toward −∞ (PyTorch's floor_divide); no gradient, as PyTorch. */
@@ -336,6 +337,12 @@ export function div(a: TensorLike, b: TensorLike, opts: { roundingMode?: "trunc"
   const dtype = resultType(a, b);
   if (isFloating(dtype)) return trunc(divOp(a, b));
   checkIntDivisor("div", a, b);
+  // int64 quotients can exceed 2^53, so the float route below would round: the truncated quotient is
+  // the floor quotient plus one where the division is inexact and the signs differ (all in bigint).
+  if (dtype === "int64") {
+    const up = logicalAnd(ne(remainder(a, b), 0), ne(lt(a, 0), lt(b, 0)));
+    return add(floorDivideOp(a, b), to(up, "int64"));
+  }
   // int32 quotients are exact in double precision, so truncating the float quotient is exact.
   return to(trunc(to(divOp(a, b), "float64")), dtype);
 }

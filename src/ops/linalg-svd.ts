@@ -147,7 +147,7 @@ const svdvalsOp = defineOp<undefined>({
     const [m, n] = x.shape.slice(-2);
     const k = Math.min(m, n);
     const out = Tensor.empty([...x.shape.slice(0, -2), k], x.dtype);
-    eachMatrix(x, (a, b) => out.storage.data.set(svd(a, m, n).s, b * k));
+    eachMatrix(x, (a, b) => (out.storage.data as Float64Array).set(svd(a, m, n).s, b * k)); // x is floating
     return out;
   },
   backward: (g, { inputs: [x] }) => [apply(svdvalsBackwardOp, [x, contiguous(g)], undefined)],

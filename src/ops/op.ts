@@ -7,7 +7,7 @@ import { argError, describe, guardMethod, tensorArgError } from "../tensor/check
 import { Node, type AccumulateFn, type BackwardFn } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { type DType, castScalar, dtypeKind, isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
+import { type DType, castScalar, setElement, dtypeKind, isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
 import { backend } from "../backend/index.js";
 
 export { backend };
@@ -123,7 +123,7 @@ export function scalar(v: number | boolean, dtype: DType): Tensor {
   // an Error naming the op the caller called, what it got and what it takes (clamp(x, "1") was NaN).
   if (typeof v !== "number" && typeof v !== "boolean") throw new TypeError(`expected a Tensor, a number or a boolean, got ${describe(v)}`);
   const t = Tensor.empty([], dtype);
-  t.storage.data[0] = castScalar(v, dtype);
+  setElement(t.storage.data, 0, castScalar(v, dtype));
   return t;
 }
 

@@ -4,7 +4,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import type { PoolParams } from "../backend/backend.js";
 import { type OpDef, apply, backend, defineOp } from "./op.js";
-import { flatten, narrow, reshape, squeeze, stack, unsqueeze } from "./shape.js";
+import { flatten, narrow, reshape, squeeze, stack, to, unsqueeze } from "./shape.js";
 import { gather } from "./indexing.js";
 import { mean } from "./reduce.js";
 import { div, mul } from "./elementwise.js";
@@ -99,7 +99,9 @@ export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: Pool2dOp
   const [xb, unbatched, p, outShape] = poolShape(x, kernelSize, opts, "maxPool2d");
   const attrs: MaxAttrs = { p, outShape };
   const y = apply(maxPoolOp, [xb], attrs);
-  return unbatched ? { values: squeeze(y, 0), indices: squeeze(attrs.indices!, 0) } : { values: y, indices: attrs.indices! };
+  // The kernels keep int32 positions (the wasm kernel writes them); the caller gets PyTorch's int64.
+  const indices = to(attrs.indices!, "int64");
+  return unbatched ? { values: squeeze(y, 0), indices: squeeze(indices, 0) } : { values: y, indices };
 }
 
 interface AvgAttrs {
