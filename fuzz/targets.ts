@@ -38,7 +38,7 @@ export const TARGETS: Target[] = ["safetensors", "checkpoint", "idx", "idx.gz", 
 /** Bytes planted in freed memory; an output that contains them read memory the file never wrote. */
 export const MARKER = Uint8Array.from([0xde, 0xad, 0x4d, 0x41, 0x52, 0x4b, 0xbe, 0xef]);
 
-export function containsMarker(a: ArrayLike<number> & { buffer?: ArrayBufferLike; byteOffset?: number; byteLength?: number }): boolean {
+export function containsMarker(a: { buffer?: ArrayBufferLike; byteOffset?: number; byteLength?: number }): boolean {
   if (!a.buffer) return false;
   const b = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   for (let i = b.indexOf(MARKER[0]); i !== -1 && i + MARKER.length <= b.length; i = b.indexOf(MARKER[0], i + 1)) {
@@ -312,7 +312,7 @@ function checkPt(value: unknown): Outcome {
       let last = v.offset;
       v.shape.forEach((d, i) => (last += d === 0 ? -Infinity : (d - 1) * v.strides[i]));
       if (last >= v.storage.data.length) return { kind: "decoded", problem: `a view of shape [${v.shape}] reaches element ${last} of a storage of ${v.storage.data.length}` };
-      if (v.numel() <= 1_000_000 && v.contiguous().data().length !== v.numel()) return { kind: "decoded", problem: `a tensor of shape [${v.shape}] has the wrong number of values` };
+      if (v.numel() <= 1_000_000 && v.contiguous().storage.data.length !== v.numel()) return { kind: "decoded", problem: `a tensor of shape [${v.shape}] has the wrong number of values` };
       if (containsMarker(v.storage.data)) return { kind: "decoded", problem: "a tensor holds the freed-memory marker" };
     } else if (Array.isArray(v)) todo.push(...v);
     else if (v instanceof Map) todo.push(...v.values());

@@ -22,6 +22,11 @@ const TESTS = {
   "src/data/split.ts": ["test/data-split.test.ts", "test/data-shuffle-stats.test.ts"],
   "src/data/sampler.ts": ["test/data-sampler.test.ts", "test/data-shuffle-stats.test.ts"],
   "src/data": ["test/data-*.test.ts"],
+  // The two test files that check optimizer updates and state; the scheduler and L-BFGS tests also
+  // construct SGD/Adam but check lrs and line searches, and would double the cost of every mutant.
+  "src/optim/sgd.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts"],
+  "src/optim/adam.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts"],
+  "src/grad/clip.ts": ["test/optim-state.test.ts"],
   "src/optim": ["test/optim-*.test.ts"],
   "src/tensor": ["test/tensor.test.ts", "test/autograd.test.ts", "test/errors.test.ts"],
   "src/autograd": ["test/autograd*.test.ts", "test/exam-backprop.test.ts", "test/ops-gradcheck.test.ts"],

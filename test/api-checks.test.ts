@@ -41,8 +41,8 @@ test("modules: call with an array, undefined or null, and loadStateDict with a n
 });
 
 test("tensor creation: dtype, shape, data and fill value are checked by name", () => {
-  slip(() => zeros([2], { dtype: "half" as "float32" }), /^zeros: dtype must be one of "float32", "float64", "float16", "bfloat16", "int32", "int16", "int8", "uint8", "bool", got string "half"; PyTorch's torch.half is "float16"/);
-  slip(() => tensor([1, 2], { dtype: "int64" as "int32" }), /^tensor: dtype must be one of .*got string "int64"; int64 has no storage yet, use "int32"$/);
+  slip(() => zeros([2], { dtype: "half" as "float32" }), /^zeros: dtype must be one of "float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool", got string "half"; PyTorch's torch.half is "float16"/);
+  slip(() => tensor([1, 2], { dtype: "long" as "int32" }), /^tensor: dtype must be one of .*got string "long"; PyTorch's long is "int64"$/);
   slip(() => ones([2], { requiresGrad: "yes" as unknown as boolean }), /^ones: requiresGrad must be a boolean, got string "yes"/);
   slip(() => randn("a" as unknown as number[]), /^randn: shape must be an array of non-negative integers \(or one integer\), got string "a"/);
   slip(() => zeros([2, -1]), /^zeros: invalid shape \[2,-1\]: sizes must be non-negative integers/);

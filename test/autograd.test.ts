@@ -632,6 +632,15 @@ test("a leaf takes a fresh gradient as its .grad without a copy only when nothin
   h.sum().backward();
   assert.deepEqual(list(x.grad), [3, 3, 3]);
   for (const k of kept) assert.notEqual(k.storage, x.grad!.storage);
+  // Nor does a hook on the leaf itself, which may keep what it sees.
+  const seen: Tensor[] = [];
+  const z = f64([1, 2]);
+  z.registerHook((g) => void seen.push(g));
+  z.mul(z).sum().backward();
+  assert.deepEqual(list(z.grad), [2, 4]);
+  assert.notEqual(seen[0].storage, z.grad!.storage);
+  z.grad!.zero_();
+  assert.deepEqual(seen[0].tolist(), [2, 4], "zeroing .grad left the hook's tensor alone");
   // The gradient a user passes in is theirs: a leaf's .grad never shares it.
   const v = f64([5, 6, 7], false);
   const y = f64([1, 1, 1]);

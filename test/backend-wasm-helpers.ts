@@ -10,11 +10,14 @@ import { contiguousStrides, numel } from "../src/tensor/shape.js";
 export type Layout = "contig" | "offset" | "perm" | "bcast";
 export const LAYOUTS: readonly Layout[] = ["contig", "offset", "perm", "bcast"];
 
-export function view(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0, dtype: DType = "float32"): View {
+/** A view over a number-valued array (these tests use the float and int32/bool kernels, never int64). */
+export type NumView = View & { readonly data: TypedArray };
+
+export function view(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0, dtype: DType = "float32"): NumView {
   return { data, dtype, shape: [...shape], strides: [...(strides ?? contiguousStrides(shape))], offset };
 }
 
-export function zeros(shape: readonly number[], dtype: DType = "float32"): View {
+export function zeros(shape: readonly number[], dtype: Exclude<DType, "int64"> = "float32"): NumView {
   return view(allocate(dtype, numel(shape)), shape, undefined, 0, dtype);
 }
 
@@ -23,7 +26,7 @@ export function zeros(shape: readonly number[], dtype: DType = "float32"): View 
  * (sliced), "perm" stores dims in reverse order (transposed strides), "bcast" gives every other
  * dim of size > 1 stride 0 (an expanded view).
  */
-export function randView(g: Generator, shape: readonly number[], layout: Layout = "contig", lo = -2, hi = 2): View {
+export function randView(g: Generator, shape: readonly number[], layout: Layout = "contig", lo = -2, hi = 2): NumView {
   const fill = (n: number): Float32Array => {
     const a = new Float32Array(n);
     for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * g.random();
@@ -54,7 +57,7 @@ export function values(v: View): number[] {
   for (let i = 0; i < n; i++) {
     let at = v.offset;
     for (let d = 0; d < idx.length; d++) at += idx[d] * v.strides[d];
-    out.push(v.data[at]);
+    out.push(Number(v.data[at]));
     for (let d = v.shape.length - 1; d >= 0; d--) {
       if (++idx[d] < v.shape[d]) break;
       idx[d] = 0;

@@ -343,7 +343,7 @@ describe("wasm backend: reductions and softmax", () => {
 
 /** Σ|a||b| for each output: the scale of a dot product's rounding error. */
 function absDot(a: View, b: View, out: View): Float64Array {
-  const abs = (v: View): View => ({ ...v, data: Float32Array.from(v.data, Math.abs) });
+  const abs = (v: View): View => ({ ...v, data: Float32Array.from(v.data as Float32Array, Math.abs) });
   const s = zeros(out.shape);
   js.matmul(abs(a), abs(b), s);
   return Float64Array.from(s.data, (v) => 1e-6 * v);

@@ -38,7 +38,7 @@ test("out-of-range indices name the index, the dim and its size", () => {
   throwsWith(() => x.get("a"), 'get: cannot parse index "a" for dim 0; use a number, "start:stop", "start:stop:step", ":", "..." or null (a new axis)');
   throwsWith(() => x.narrow(1, 2, 2), "narrow: start 2 with length 2 is out of range for dim 1 of size 3 (shape [2,3])", RangeError);
   throwsWith(() => x.gather(1, int([[0, 3]])), "gather: index 3 is out of range for dim 1 of size 3", RangeError);
-  throwsWith(() => x.gather(1, tensor([[0, 1]])), "gather: index must be an int32 tensor, got float32 (use idx.int())");
+  throwsWith(() => x.gather(1, tensor([[0, 1]])), "gather: index must be an int64 (or int32) tensor, got float32 (use idx.long())");
   throwsWith(() => x.indexSelect(0, int([2])), "indexSelect: index 2 is out of range for dim 0 of size 2", RangeError);
   throwsWith(() => x.indexSelect(0, int([-1])), "indexSelect: index -1 is out of range for dim 0 of size 2", RangeError);
   throwsWith(() => x.scatter(0, int([[2]]), 1), "scatter: index 2 is out of range for dim 0 of size 2", RangeError);
@@ -129,13 +129,13 @@ test("ragged nested arrays and non-numeric elements", () => {
   throwsWith(() => tensor([[1, 2], 3] as never), "tensor: ragged nested array: element [1] has length (scalar), expected 2 (shape [2,2])");
   throwsWith(() => tensor([[1, 2], [3, [4]]] as never), "tensor: ragged nested array: element [1][1] has more dimensions than element [0...] (expected shape [2,2])");
   throwsWith(() => tensor([[[1], [2]], [[3], [4, 5]]]), "tensor: ragged nested array: element [1][1] has length 2, expected 1 (shape [2,2,1])");
-  throwsWith(() => tensor(["a"] as never), "tensor: element [0] is string, expected a number or boolean");
+  throwsWith(() => tensor(["a"] as never), "tensor: element [0] is string, expected a number, bigint or boolean");
 });
 
 test("other argument errors: in-place dtype, integer division by zero, clamp bounds, unknown backend", () => {
   throwsWith(() => arange(3).mul_(1.5), /^mul_: the result is float32 and cannot be stored in place into a int32 tensor/);
   throwsWith(() => arange(3).remainder(0), "remainder: integer division by zero", RangeError);
-  throwsWith(() => tensor([true, false]).add_(1), "add_: the result is int32 and cannot be stored in place into a bool tensor; use the out-of-place add");
+  throwsWith(() => tensor([true, false]).add_(1), "add_: the result is int64 and cannot be stored in place into a bool tensor; use the out-of-place add");
   throwsWith(() => arange(3).pow(-1), "pow: integer tensors to negative integer powers are not allowed (got int32 to the -1); cast first, e.g. x.float().pow(-1)");
   throwsWith(() => x.clamp(2, 1), "clamp: min (2) is greater than max (1)");
   throwsWith(() => x.clamp(), "clamp: give at least one of min and max");

@@ -61,11 +61,11 @@ test("safetensors: writes every dtype PyTorch writes and reads it back by the do
   const { tensors } = parseSafetensors(bytes);
   const codes = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, `${t.fileDtype}->${t.dtype}`]));
   assert.deepEqual(codes, {
-    f64: "F64->float64", f16: "F16->float16", bf16: "BF16->bfloat16", i64: "I64->int32", i16: "I16->int16",
+    f64: "F64->float64", f16: "F16->float16", bf16: "BF16->bfloat16", i64: "I64->int64", i16: "I16->int16",
     i8: "I8->int8", u8: "U8->uint8", mask: "BOOL->bool", plain: "F32->float32",
   });
   assert.deepEqual([...tensors.f64.data], [...f]);
-  assert.deepEqual([...tensors.i64.data], [-2147483648, 2147483647, 0, -1]);
+  assert.deepEqual([...tensors.i64.data], [-2147483648n, 2147483647n, 0n, -1n]);
   assert.deepEqual([...tensors.i8.data], [...ints]);
   assert.deepEqual([...tensors.u8.data], [0, 255]);
   // Read back, the half values are exactly PyTorch's rounding of the originals.

@@ -114,7 +114,7 @@ test("safetensors: round trip of random data for every dtype, offsets tiled in i
   assert.equal(header.__metadata__, undefined);
 });
 
-test("safetensors: foreign dtypes are read exactly (F16, BF16 as float16, bfloat16 bits; I64 widens; U8, I16 as uint8, int16) and header order may differ from offsets", () => {
+test("safetensors: foreign dtypes are read exactly (F16, BF16 as float16, bfloat16 bits; U8, I16, I64 as uint8, int16, int64) and header order may differ from offsets", () => {
   const data = new Uint8Array(2 * 3 + 2 * 2 + 8 * 2 + 3 + 2 * 2);
   const v = new DataView(data.buffer);
   // F16: 1.0 (0x3c00), -2.0 (0xc000), 65504 (0x7bff)
@@ -140,19 +140,21 @@ test("safetensors: foreign dtypes are read exactly (F16, BF16 as float16, bfloat
   assert.deepEqual([...tensors.bf.data], [0x3f80, 0xbf00]);
   assert.equal(tensors.bf.dtype, "bfloat16");
   assert.deepEqual([...fromRecord(tensors.bf).data()], [1, -0.5]);
-  assert.deepEqual([...tensors.steps.data], [123, -5]);
-  assert.equal(tensors.steps.dtype, "int32");
+  assert.deepEqual([...tensors.steps.data], [123n, -5n]);
+  assert.equal(tensors.steps.dtype, "int64");
   assert.deepEqual([...tensors.u8.data], [0, 128, 255]);
   assert.deepEqual([...tensors.i16.data], [-300, 300]);
   assert.deepEqual([tensors.u8.dtype, tensors.i16.dtype], ["uint8", "int16"]);
 });
 
-test("safetensors: I64 values beyond int32 are an error, not a silent wrap", () => {
+test("safetensors: I64 values beyond int32 read exactly; U64 beyond int64 is an error, not a silent wrap", () => {
   const data = new Uint8Array(8);
   new DataView(data.buffer).setBigInt64(0, 2n ** 40n, true);
+  assert.deepEqual([...parseSafetensors(rawFile({ big: { dtype: "I64", shape: [1], data_offsets: [0, 8] } }, data)).tensors.big.data], [2n ** 40n]);
+  new DataView(data.buffer).setBigUint64(0, 2n ** 63n, true);
   assert.throws(
-    () => parseSafetensors(rawFile({ big: { dtype: "I64", shape: [1], data_offsets: [0, 8] } }, data), "m.safetensors"),
-    /m\.safetensors: tensor "big": element 0 \(1099511627776\) of this I64 tensor does not fit in int32/,
+    () => parseSafetensors(rawFile({ big: { dtype: "U64", shape: [1], data_offsets: [0, 8] } }, data), "m.safetensors"),
+    /m\.safetensors: tensor "big": element 0 \(9223372036854775808\) of this U64 tensor does not fit in int64/,
   );
 });
 
@@ -234,7 +236,7 @@ test("safetensors: every dtype of the table validates its byte count from the sa
   for (const [code, row] of Object.entries(READ_CODES)) {
     if (row.into === null) continue;
     const good = rawFile({ t: { dtype: code, shape: [3], data_offsets: [0, 3 * row.size] } }, new Uint8Array(3 * row.size));
-    assert.deepEqual([...parseSafetensors(good, "f").tensors.t.data], [0, 0, 0], code);
+    assert.deepEqual([...parseSafetensors(good, "f").tensors.t.data].map(Number), [0, 0, 0], code);
     const short = rawFile({ t: { dtype: code, shape: [3], data_offsets: [0, 3 * row.size - 1] } }, new Uint8Array(3 * row.size - 1));
     assert.throws(() => parseSafetensors(short, "f"), new RegExp(`tensor "t": shape \\[3\\] with dtype ${code} needs 3 × ${row.size}`), code);
   }

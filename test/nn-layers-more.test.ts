@@ -129,9 +129,21 @@ test("bad calls throw naming the function, what it got and the fix", () => {
   throwsWith(() => F.cosineSimilarity(randn([3, 4]), randn([2, 4])), "cosineSimilarity: shapes [3,4] and [2,4] cannot be broadcast: dimension -2 is 3 vs 2 (sizes must match or one of them must be 1)");
   throwsWith(() => F.bilinear(randn([2, 3]), randn([2, 4]), randn([5, 3, 5])), "bilinear: input2 [2,4] must end with in2Features = 5 (weight [5,3,5])");
   const w = randn([10, 3]);
-  throwsWith(() => F.embeddingBag(tensor(Int32Array.from([1, 2])), w), 'embeddingBag: a 1-D input needs offsets (the start of each bag), e.g. tensor([0, 3], { dtype: "int32" })');
+  throwsWith(() => F.embeddingBag(tensor(Int32Array.from([1, 2])), w), 'embeddingBag: a 1-D input needs offsets (the start of each bag), e.g. tensor([0, 3], { dtype: "int64" })');
   throwsWith(() => F.embeddingBag(tensor(Int32Array.from([1, 12])), w, tensor(Int32Array.from([0]))), "embeddingBag: index 12 is out of range for an embedding of 10 rows (valid ids are 0..9)", RangeError);
   throwsWith(() => F.embeddingBag(tensor(Int32Array.from([1, 2])), w, tensor(Int32Array.from([0])), { mode: "max", perSampleWeights: randn([2]) }), 'embeddingBag: perSampleWeights is only supported with mode "sum", got mode "max"');
   throwsWith(() => F.oneHot(tensor([1, 2])), "oneHot: labels must be an integer tensor of class indices, got float32 [2]; convert it with labels.int()");
   throwsWith(() => new nn.ZeroPad2d([1, 2]), "ZeroPad2d: padding must be an integer or 4 integers (left, right, top, bottom), got an array of length 2");
+});
+
+test("AvgPool2d's divisorOverride (positional, as PyTorch's sixth argument) divides each window's sum", () => {
+  const x = arange(16, { dtype: "float64" }).reshape([1, 1, 4, 4]);
+  const y = new nn.AvgPool2d(2, 2, 1, false, true, 3).call(x);
+  // Windows with padding 1: the corners hold one input element, e.g. x[0,0] = 0 and x[3,3] = 15.
+  const F = nn.functional;
+  assert.deepEqual(y.tolist(), F.avgPool2d(x, 2, { stride: 2, padding: 1, divisorOverride: 3 }).tolist());
+  assert.deepEqual(y.shape, [1, 1, 3, 3]);
+  assert.equal(y.get(0, 0, 2, 2).item(), 5);
+  assert.equal(y.get(0, 0, 1, 1).item(), (5 + 6 + 9 + 10) / 3);
+  assert.throws(() => F.avgPool2d(x, 2, { divisorOverride: 0 }), /avgPool2d: divisorOverride must be a non-zero integer, got 0/);
 });

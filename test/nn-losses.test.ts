@@ -100,7 +100,7 @@ test("cross-entropy errors name the bad index, the class count, and both expecte
     () => F.crossEntropy(x, tensor([1, 2, 3], { dtype: "int32" })),
     /target shape \[3\] does not fit input \[4,5\]: expected int32 class indices of shape \[4\] or class probabilities of shape \[4,5\]/,
   );
-  assert.throws(() => F.crossEntropy(x, tensor([1, 2, 3, 0])), /holds class indices and must be int32, got float32 \(use target.int\(\)\)/);
+  assert.throws(() => F.crossEntropy(x, tensor([1, 2, 3, 0])), /holds class indices and must be int64 \(or int32\), got float32 \(use target.long\(\)\)/);
   assert.throws(() => F.crossEntropy(randn([2, 3, 4, 4]), tensor([0, 1], { dtype: "int32" })), /expected int32 class indices of shape \[2,4,4\] or class probabilities of shape \[2,3,4,4\]/);
   assert.throws(() => F.nllLoss(x, tensor([1, 2, 3, 4], { dtype: "int32" }), { weight: tensor([1, 2]) }), /weight must have one entry per class, shape \[5\], got \[2\]/);
 });

@@ -42,9 +42,9 @@ function num(v: number | boolean | string): number {
   return Number(v);
 }
 
-/** deeptype's dtype for a recorded one: int64 (PyTorch's index type) replays as int32. */
+/** deeptype's dtype for a recorded one (the same names, int64 included). */
 function dtypeOf(d: JTensor["dtype"]): DType {
-  return d === "int64" ? "int32" : d;
+  return d;
 }
 
 function makeTensor(t: JTensor): Tensor {
@@ -85,7 +85,7 @@ function compareTensor(got: unknown, want: JTensor, float: string, path: string)
   const wd = dtypeOf(want.dtype);
   if (got.dtype !== wd) return `${path}: dtype ${got.dtype} vs PyTorch ${want.dtype}`;
   const tol = TOL[wd] ?? { rtol: 0, atol: 0 };
-  const g = Array.from(got.contiguous().data(), Number);
+  const g = got.dtype === "int64" ? Array.from(got.dataBigInt(), Number) : Array.from(got.contiguous().data(), Number);
   for (let i = 0; i < g.length; i++) {
     const w = num(want.data[i]);
     if (!close(g[i], w, tol.rtol, tol.atol)) return `${path}: element ${i} is ${g[i]}, PyTorch ${w} (${float})`;

@@ -123,11 +123,11 @@ export const DEPTH_MAP: Record<string, Mapped> = {
     only(kw, ["out_int32", "right", "side", "sorter"]);
     const r = searchsorted(T(seq), a[0] as Tensor | number, {
       right: (kw.right ?? undefined) as boolean | undefined, side: (kw.side ?? undefined) as "left" | "right" | undefined,
-      sorter: (kw.sorter ?? undefined) as Tensor | undefined,
+      sorter: (kw.sorter ?? undefined) as Tensor | undefined, outInt32: (kw.out_int32 ?? undefined) as boolean | undefined,
     });
     return r;
   },
-  bucketize: (x, a, kw) => { only(kw, ["out_int32", "right"]); return bucketize(x as Tensor | number, T(a[0]), { right: (kw.right ?? false) as boolean }); },
+  bucketize: (x, a, kw) => { only(kw, ["out_int32", "right"]); return bucketize(x as Tensor | number, T(a[0]), { right: (kw.right ?? false) as boolean, outInt32: (kw.out_int32 ?? undefined) as boolean | undefined }); },
   any: dimKeepdim(any), all: dimKeepdim(all), nansum: dimKeepdim(nansum), nanmean: dimKeepdim(nanmean),
   cumprod: (x, a, kw) => {
     const p = params(a, kw, ["dim", "dtype"]);
@@ -187,6 +187,7 @@ export const DEPTH_MAP: Record<string, Mapped> = {
     const p = params(a, kw, ["ord", "dim", "keepdim"], { ord: "fro", dim: [-2, -1], keepdim: false });
     return linalg.matrixNorm(T(x), ord(p.ord) ?? "fro", p.dim as [number, number], p.keepdim as boolean);
   },
+  "linalg.svdvals": (x, a, kw) => { only(kw, [], { driver: null }); if (a.length) throw new Unsupported("extra positional arguments"); return linalg.svdvals(T(x)); },
   T: (x, a, kw) => { only(kw, []); return T(x).T; },
   mT: (x, a, kw) => { only(kw, []); return T(x).mT; },
 

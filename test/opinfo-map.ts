@@ -419,10 +419,9 @@ export const MAP: Record<string, Mapped> = {
   "nn.functional.avg_pool2d": (x, a, kw) => {
     const names = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"];
     only(kw, names);
-    const [k, stride, padding, ceilMode, countIncludePad, divisor] = names.map((n, i) => a[i] ?? kw[n]) as [never, unknown, never, boolean, boolean, unknown];
-    if (divisor !== undefined && divisor !== null) throw new Unsupported("divisor_override");
+    const [k, stride, padding, ceilMode, countIncludePad, divisor] = names.map((n, i) => a[i] ?? kw[n]) as [never, unknown, never, boolean, boolean, number | null];
     const s = Array.isArray(stride) && stride.length === 0 ? undefined : stride;
-    return F.avgPool2d(T(x), k, { stride: (s ?? undefined) as never, padding, ceilMode, countIncludePad });
+    return F.avgPool2d(T(x), k, { stride: (s ?? undefined) as never, padding, ceilMode, countIncludePad, divisorOverride: divisor });
   },
   "nn.functional.adaptive_avg_pool2d": (x, a) => {
     const xt = T(x);

@@ -78,7 +78,7 @@ test("sort, median, unique: NaN sorts last, propagates through median, and each 
 test("index and sort errors name the op, the values and the fix", () => {
   const x = zeros([2, 3]);
   throwsWith(() => x.get(int([0, 2])), "get: index 2 is out of bounds for dim 0 with size 2; indices must lie in [-2, 1]", RangeError);
-  throwsWith(() => x.get(tensor([0, 1])), "get: tensors used as indices must be int32 or bool, got float32 of shape [2]; convert with idx.int() (or compare to get a bool mask)");
+  throwsWith(() => x.get(tensor([0, 1])), "get: tensors used as indices must be int64, int32 or bool, got float32 of shape [2]; convert with idx.long() (or compare to get a bool mask)");
   throwsWith(() => x.get(tensor([true, false, true])), "get: the bool mask of shape [3] does not match the indexed dims [2] (dims 0..0 of [2,3]); a mask must have exactly the shape of the dims it indexes");
   throwsWith(() => x.get(0, 0, 0), "get: too many indices (3) for a tensor of shape [2,3]");
   throwsWith(() => x.get("...", 0, "..."), 'get: an index can only have a single ellipsis ("..."), got 2');
@@ -97,7 +97,7 @@ test("index and sort errors name the op, the values and the fix", () => {
   throwsWith(() => sort(x, 2), "sort: dimension 2 is out of range for a tensor of 2 dimensions (expected a dim in [-2, 1])", RangeError);
   throwsWith(() => searchsorted(zeros([2, 3]), zeros([3, 1])), "searchsorted: the sequence [2,3] and values [3,1] must have the same leading dims (all but the last), or the sequence must be 1-D");
   throwsWith(() => bincount(int([1, -1])), "bincount: values must be non-negative, got -1", RangeError);
-  throwsWith(() => bincount(x), "bincount: expects a 1-D int32 tensor, got float32 of shape [2,3]");
+  throwsWith(() => bincount(x), "bincount: expects a 1-D integer tensor (int64, int32, ...), got float32 of shape [2,3]");
   throwsWith(() => x.histc(0), "histc: bins must be a positive integer, got 0");
   throwsWith(() => x.logcumsumexp(0) && int([1]).logcumsumexp(0), "logcumsumexp: expects a floating point tensor, got int32 (use x.float())");
 });

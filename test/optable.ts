@@ -49,7 +49,7 @@ export const LAYOUTS: readonly Layout[] = ["contiguous", "transposed", "sliced",
 interface FixtureTensor {
   shape: number[];
   /** "float" inputs take the dtype under test; outputs say "float64" for that dtype. */
-  dtype: "float" | "float32" | "float64" | "int32" | "bool";
+  dtype: "float" | "float32" | "float64" | "int64" | "int32" | "bool";
   /** How ops.py drew an input: normal, uniform, positive, prob, bool, int:LO:HI, perm:DIM:N. */
   kind?: string;
   data: (number | boolean)[];
@@ -104,7 +104,7 @@ const CORE_OPS: readonly OpEntry[] = [
   ...([["sum", sum], ["mean", mean], ["prod", prod], ["amax", amax], ["amin", amin]] as const).flatMap(([n, f]) => [
     E(n, (x) => f(x)), E(n + ":dim", (x) => f(x, 1)), E(n + ":dims", (x) => f(x, [0, 2], true)), E(n + ":neg", (x) => f(x, -1, true)),
   ]),
-  E("sum:int", (x) => sum(x, 1), noGradOp), E("sum:bool", (x) => sum(x), noGradOp), E("mean:int", (x) => mean(x, 0), noGradOp),
+  E("sum:int", (x) => sum(x, 1), noGradOp), E("sum:bool", (x) => sum(x), noGradOp), E("mean:int", (x) => mean(x, 0, { dtype: "float32" }), noGradOp),
   E("var", (x) => variance(x)), E("var:dim", (x) => variance(x, 1)),
   E("var:correction0", (x) => variance(x, [0, 2], { correction: 0, keepdim: true })),
   E("std", (x) => std(x)), E("std:dim", (x) => std(x, 0, { keepdim: true })),
@@ -335,7 +335,7 @@ export function buildInputs(
       if (kind === "permuted") return permute(x, x.shape.map((_, i) => x.ndim - 1 - i)).contiguous();
       // sliced: every other element along the last dim of a bigger leaf; sentinels in between.
       const n = x.shape[x.ndim - 1];
-      const big = full([...x.shape.slice(0, -1), 2 * n + 1], x.dtype === "bool" ? false : x.dtype === "int32" ? 0 : SENTINEL, { dtype: x.dtype });
+      const big = full([...x.shape.slice(0, -1), 2 * n + 1], x.dtype === "bool" ? false : x.dtype === "int32" || x.dtype === "int64" ? 0 : SENTINEL, { dtype: x.dtype });
       big.slice(-1, 1, undefined, 2).copy_(x);
       return big;
     }),
@@ -388,7 +388,7 @@ export function withLayout(x: Tensor, layout: Layout): Tensor {
     const rev = x.shape.map((_, i) => x.ndim - 1 - i);
     if (kind === "permuted") return permute(permute(x, rev).contiguous(), rev);
     const n = x.shape[x.ndim - 1];
-    const big = full([...x.shape.slice(0, -1), 2 * n + 1], x.dtype === "bool" ? false : x.dtype === "int32" ? 0 : SENTINEL, { dtype: x.dtype });
+    const big = full([...x.shape.slice(0, -1), 2 * n + 1], x.dtype === "bool" ? false : x.dtype === "int32" || x.dtype === "int64" ? 0 : SENTINEL, { dtype: x.dtype });
     const v = big.slice(-1, 1, undefined, 2);
     v.copy_(x);
     return v;

@@ -221,3 +221,92 @@ test("step(closure) evaluates the loss with gradients on and returns it", () => 
   assert.equal(loss.item(), 9);
   assert.equal(p.item(), 3 - 0.25 * 6);
 });
+
+/** A float64 leaf holding `values`: contiguous, or every other element of a longer vector (strided). */
+function leaf(values: number[], strided: boolean): Tensor {
+  const t = strided ? tensor(values.flatMap((v) => [v, 0]), { dtype: "float64" }).slice(0, 0, undefined, 2) : tensor(values, { dtype: "float64" });
+  assert.equal(t.isContiguous(), !strided);
+  return t.requiresGrad_();
+}
+
+/** `steps` steps of `opt` on loss Σ c_t·w, so the gradient at step t is exactly c_t. */
+function linearSteps(opt: optim.Optimizer<optim.BaseOptions>, w: Tensor, grads: number[][]): number {
+  return countFused(() => {
+    for (const c of grads) {
+      opt.zeroGrad();
+      w.mul(tensor(c, { dtype: "float64" })).sum().backward();
+      opt.step();
+    }
+  }).fused;
+}
+
+test("SGD with momentum 0 ignores dampening and keeps no momentum buffer, fused and strided (as PyTorch)", () => {
+  const c = [1, -2, 0.5];
+  for (const strided of [false, true]) {
+    const w = leaf([1, 2, 3], strided);
+    const opt = new optim.SGD([w], { lr: 0.1, dampening: 0.5 });
+    const fused = linearSteps(opt, w, [c, c, c]);
+    assert.equal(fused, strided ? 0 : 3);
+    Array.from(w.data()).forEach((v, i) => assert.ok(Math.abs(v - ([1, 2, 3][i] - 0.3 * c[i])) < 1e-14, `strided ${strided}: w[${i}] = ${v}`));
+    assert.equal(opt.stateDict().state[0].momentum_buffer, null);
+  }
+});
+
+test("AMSGrad keeps the largest second moment once gradients shrink, fused and strided (Adam and AdamW)", () => {
+  // Gradients 10 then 0.1: v falls after step 1, so max(v̂, v) is no longer the current v. With
+  // gradients of constant size (as in the fixtures) v only grows and AMSGrad equals Adam. The
+  // reference is the update rule of docs/optim.md; PyTorch 1.13 ends at the same values
+  // (Adam [0.7685213514960466, -0.7701972059410969], AdamW [0.7359063289938157, -0.737589563944643]).
+  const grads = [[10, -10], [0.1, -0.1], [0.1, 0.1], [0.1, -0.1]];
+  const [lr, b1, b2, eps, wd] = [0.1, 0.9, 0.5, 1e-8, 0.1]; // β2 0.5: v halves each step once g shrinks
+  const reference = (decoupled: boolean, amsgrad: boolean): number[] =>
+    [1, -1].map((p0, i) => {
+      let [p, m, v, vmax] = [p0, 0, 0, 0];
+      grads.forEach((gs, s) => {
+        const t = s + 1;
+        let g = gs[i];
+        if (decoupled) p *= 1 - lr * wd;
+        else g += wd * p;
+        m = b1 * m + (1 - b1) * g;
+        v = b2 * v + (1 - b2) * g * g;
+        vmax = Math.max(vmax, v);
+        p -= (lr / (1 - b1 ** t)) * (m / (Math.sqrt(amsgrad ? vmax : v) / Math.sqrt(1 - b2 ** t) + eps));
+      });
+      return p;
+    });
+  for (const [Opt, decoupled] of [[optim.Adam, false], [optim.AdamW, true]] as const) {
+    const want = reference(decoupled, true);
+    const plain = reference(decoupled, false);
+    assert.ok(Math.abs(want[0] - plain[0]) > 1e-3, "the case separates AMSGrad from Adam");
+    for (const strided of [false, true]) {
+      const w = leaf([1, -1], strided);
+      const opt = new Opt([w], { lr, betas: [b1, b2], weightDecay: wd, amsgrad: true });
+      assert.equal(linearSteps(opt, w, grads), strided ? 0 : grads.length);
+      Array.from(w.data()).forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-12, `${decoupled ? "AdamW" : "Adam"} strided ${strided}: w[${i}] = ${v}, want ${want[i]}`));
+    }
+  }
+});
+
+test("a contiguous parameter given a strided gradient by hand is updated by the gradient's values, not its storage order", () => {
+  // Autograd hands leaves contiguous gradients; a gradient assigned by hand can be a view. The
+  // fused kernels read storage in order, so such a gradient must take the tensor-op path.
+  const g = tensor([[1, -2], [3, 0.5]], { dtype: "float64" }).t();
+  assert.ok(!g.isContiguous());
+  const makers: [string, (w: Tensor) => optim.Optimizer<optim.BaseOptions>][] = [
+    ["SGD", (w) => new optim.SGD([w], { lr: 0.1, momentum: 0.9 })],
+    ["Adam", (w) => new optim.Adam([w], { lr: 0.1 })],
+    ["AdamW", (w) => new optim.AdamW([w], { lr: 0.1, amsgrad: true })],
+  ];
+  for (const [name, make] of makers) {
+    const run = (grad: Tensor): number[] => {
+      const w = tensor([[1, 2], [3, 4]], { dtype: "float64", requiresGrad: true });
+      const opt = make(w);
+      for (let s = 0; s < 2; s++) {
+        w.grad = grad;
+        opt.step();
+      }
+      return Array.from(w.data());
+    };
+    assert.deepEqual(run(g), run(g.contiguous()), name);
+  }
+});

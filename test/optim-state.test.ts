@@ -164,6 +164,26 @@ test("optimizers reject bad options as PyTorch does, naming the optimizer and op
   assert.throws(() => new optim.Adam([{ params: ps(), weight_decay: 1e-4 } as { params: Tensor[] }]), /Adam: unknown option 'weight_decay'/);
   // Per-group options are validated too.
   assert.throws(() => new optim.Adam([{ params: ps(), lr: -1 }]), /Adam: invalid lr -1/);
+  assert.throws(() => new optim.SGD([{ params: ps(), lr: -1 }]), /SGD: invalid lr -1/);
+  assert.throws(() => new optim.SGD([{ params: ps(), momentum: -1 }], { lr: 0.1 }), /SGD: invalid momentum -1/);
+  assert.throws(() => new optim.SGD([{ params: ps(), nesterov: true }], { lr: 0.1 }), /SGD: nesterov momentum requires momentum > 0/);
+  assert.throws(() => new optim.AdamW([{ params: ps(), eps: -1 }]), /AdamW: invalid eps -1/);
+  const later = new optim.SGD(ps(), { lr: 0.1 });
+  assert.throws(() => later.addParamGroup({ params: ps(), weightDecay: -1 }), /SGD: invalid weightDecay -1/);
+  assert.throws(() => new optim.Adam(ps(), { betas: 0.9 as unknown as [number, number] }), /^Error: Adam: betas must be a pair \[beta1, beta2\], got 0\.9/);
+  assert.throws(() => new optim.Adam(ps(), { betas: [0.9, 0.99, 0.9] as unknown as [number, number] }), /Adam: betas must be a pair \[beta1, beta2\], got \[0\.9,0\.99,0\.9\]/);
+  assert.throws(() => new optim.Adam(ps(), { weightDecay: -1 }), /Adam: invalid weightDecay -1: it must be >= 0/);
+  // 0 is a valid beta (PyTorch accepts betas (0, 0)): the bounds are [0, 1).
+  assert.doesNotThrow(() => new optim.Adam(ps(), { betas: [0, 0] }));
+  // An array-like is not an array (the update destructures betas as an array).
+  assert.throws(() => new optim.Adam(ps(), { betas: { 0: 0.9, 1: 0.99, length: 2 } as unknown as [number, number] }), /Adam: betas must be a pair/);
+  assert.throws(() => new optim.Adam(ps(), { betas: [-0.1, 0.9] }), /Adam: invalid beta1 -0\.1: betas must lie in \[0, 1\)/);
+  assert.throws(() => new optim.AdamW(ps(), { betas: [0.9, 1] }), /AdamW: invalid beta2 1: betas must lie in \[0, 1\)/);
+  // So are the defaults, even where every group overrides them (PyTorch 1.13 raises "Invalid
+  // learning rate: -1" and "Invalid beta parameter at index 0: 1.5" for these).
+  assert.throws(() => new optim.SGD([{ params: ps(), lr: 0.1 }], { lr: -1 }), /SGD: invalid lr -1/);
+  assert.throws(() => new optim.Adam([{ params: ps(), lr: 0.1 }], { lr: -1 }), /Adam: invalid lr -1/);
+  assert.throws(() => new optim.AdamW([{ params: ps(), betas: [0.9, 0.99] }], { betas: [1.5, 0.9] }), /AdamW: invalid beta1 1\.5/);
 });
 
 test("optimizers reject bad parameters with the fix", () => {
@@ -296,4 +316,50 @@ test("a user-defined optimizer: subclass Optimizer with checkGroup and updateGro
   const sched = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
   sched.step();
   assert.equal(opt.paramGroups[0].lr, 0.125);
+});
+
+test("Adam/AdamW: an empty saved state entry starts that parameter afresh, as PyTorch's `len(state) == 0`", () => {
+  for (const Opt of [optim.Adam, optim.AdamW]) {
+    const run = (load: boolean): number[] => {
+      const w = tensor([1, -2, 3], { dtype: "float64", requiresGrad: true });
+      const opt = new Opt([w], { lr: 0.1 });
+      if (load) opt.loadStateDict({ state: { 0: {} }, param_groups: opt.stateDict().param_groups });
+      for (let s = 0; s < 2; s++) {
+        opt.zeroGrad();
+        w.mul(w).mul(tensor([1, 2, 3], { dtype: "float64" })).sum().backward();
+        opt.step();
+      }
+      return Array.from(w.data());
+    };
+    assert.deepEqual(run(true), run(false));
+    assert.notDeepEqual(run(false), [1, -2, 3]);
+  }
+});
+
+test("AdamW's errors name AdamW, the checks of the Optimizer base class included", () => {
+  assert.throws(() => new optim.AdamW([]), /^Error: AdamW: got an empty parameter list/);
+  assert.throws(() => new optim.Adam([]), /^Error: Adam: got an empty parameter list/);
+  assert.throws(() => new optim.SGD([], { lr: 0.1 }), /^Error: SGD: got an empty parameter list/);
+});
+
+test("clipGradNorm_ and clipGradValue_ reject a parameter that is not a Tensor, naming its position", () => {
+  const w = zeros([2], { requiresGrad: true });
+  assert.throws(() => optim.clipGradNorm_([w, 5 as unknown as Tensor], 1), /^Error: clipGradNorm_: parameter 1 is not a Tensor; pass a tensor or an iterable of tensors/);
+  assert.throws(() => optim.clipGradValue_([{} as unknown as Tensor], 1), /^Error: clipGradValue_: parameter 0 is not a Tensor/);
+});
+
+test("clipGradNorm_ checks maxNorm and normType, and raises on a non-finite norm only when asked", () => {
+  const w = zeros([2], { dtype: "float64", requiresGrad: true });
+  w.grad = tensor([3, 4], { dtype: "float64" });
+  for (const bad of [NaN, -1, "1" as unknown as number]) {
+    assert.throws(() => optim.clipGradNorm_([w], bad), /^Error: clipGradNorm_: maxNorm must be a number >= 0, got /);
+  }
+  for (const bad of [0, -2, NaN]) assert.throws(() => optim.clipGradNorm_([w], 1, bad), /^Error: clipGradNorm_: normType must be positive or Infinity/);
+  // maxNorm 0 is allowed (PyTorch too): every gradient becomes 0.
+  assert.equal(optim.clipGradNorm_([w], 0).item(), 5);
+  assert.deepEqual(Array.from(w.grad!.data()), [0, 0]);
+  w.grad = tensor([Infinity, 1], { dtype: "float64" });
+  assert.equal(optim.clipGradNorm_([w], 1).item(), Infinity, "errorIfNonfinite defaults to false, as PyTorch");
+  w.grad = tensor([Infinity, 1], { dtype: "float64" });
+  assert.throws(() => optim.clipGradNorm_([w], 1, 2, true), /clipGradNorm_/);
 });

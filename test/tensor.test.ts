@@ -162,15 +162,15 @@ test("type promotion: tensors, 0-d tensors and JS scalars follow PyTorch's rules
   const cases: [Tensor, DType][] = [
     [i.add(f), "float32"], [i.add(d), "float64"], [f.add(d), "float64"], [b.add(i), "int32"],
     [b.add(b), "bool"], [i.add(2), "int32"], [i.mul(2.5), "float32"], [f.add(2), "float32"], [d.add(1.5), "float64"],
-    [b.add(1), "int32"], [b.add(1.5), "float32"], [b.add(true), "bool"], [i.add(true), "int32"],
+    [b.add(1), "int64"], [b.add(1.5), "float32"], [b.add(true), "bool"], [i.add(true), "int32"],
     [i.add(tensor(1.5, { dtype: "float64" })), "float64"], // a 0-d tensor of a higher category wins
     [f.add(tensor(1.5, { dtype: "float64" })), "float32"], // a 0-d tensor of the same category does not widen
     [d.add(tensor(1, { dtype: "int32" })), "float64"],
     [tensor(1.5, { dtype: "float64" }).add(tensor(1.5)), "float64"], // both 0-d: ordinary promotion
     [i.div(i), "float32"], [i.div(2), "float32"], [i.sqrt(), "float32"], [i.exp(), "float32"],
     [i.gt(1.5), "bool"], [f.eq(d), "bool"], [i.neg(), "int32"], [i.abs(), "int32"],
-    [i.sum(), "int32"], [b.sum(), "int32"], [i.mean(), "float32"], [d.sum(), "float64"],
-    [where(b, 1, 0), "int32"], [where(b, 1.5, 0), "float32"], [where(b, i, d), "float64"],
+    [i.sum(), "int64"], [b.sum(), "int64"], [i.float().mean(), "float32"], [d.sum(), "float64"],
+    [where(b, 1, 0), "int64"], [where(b, 1.5, 0), "float32"], [where(b, i, d), "float64"],
     [i.pow(2), "int32"], [i.pow(0.5), "float32"], [f.maximum(i), "float32"],
     [i.clamp(0, 1), "int32"], [i.clamp(0.5, 1.5), "float32"], [i.clamp(0.5), "float32"],
   ];

@@ -107,8 +107,8 @@ const WITH_OPTIONS: Record<string, (o: object) => unknown> = {
   "nn.MarginRankingLoss": (o) => new nn.MarginRankingLoss(o),
   "nn.HingeEmbeddingLoss": (o) => new nn.HingeEmbeddingLoss(o),
   "nn.MultiMarginLoss": (o) => new nn.MultiMarginLoss(o),
-  "nn.MultilabelMarginLoss": (o) => new nn.MultilabelMarginLoss(o),
-  "nn.MultilabelSoftMarginLoss": (o) => new nn.MultilabelSoftMarginLoss(o),
+  "nn.MultiLabelMarginLoss": (o) => new nn.MultiLabelMarginLoss(o),
+  "nn.MultiLabelSoftMarginLoss": (o) => new nn.MultiLabelSoftMarginLoss(o),
   "nn.SoftMarginLoss": (o) => new nn.SoftMarginLoss(o),
   "nn.TripletMarginLoss": (o) => new nn.TripletMarginLoss(o),
   "nn.CosineEmbeddingLoss": (o) => new nn.CosineEmbeddingLoss(o),
@@ -191,7 +191,8 @@ test("sweep: every options-taking constructor of nn, optim and data rejects a bo
   const isClass = (f: unknown): boolean => typeof f === "function" && /^class\b/.test(Function.prototype.toString.call(f));
   const all: string[] = [];
   for (const [prefix, ns] of [["nn", nn], ["optim", optim], ["data", data]] as const) {
-    for (const [k, v] of Object.entries(ns)) if (isClass(v)) all.push(`${prefix}.${k}`);
+    // Old spellings exported as aliases of a class (nn.MultilabelMarginLoss) are swept under its own name.
+    for (const [k, v] of Object.entries(ns)) if (isClass(v) && (v as { name: string }).name === k) all.push(`${prefix}.${k}`);
   }
   const unclassified = all.filter((n) => !(n in WITH_OPTIONS) && !NO_OPTIONS.has(n));
   assert.deepEqual(unclassified, [], "new classes: add them to WITH_OPTIONS or NO_OPTIONS");

@@ -229,9 +229,11 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
         captured.set(leaf, total);
         continue;
       }
+      // A hook may keep the gradient it sees: then .grad must be a copy, never the tensor itself.
       const hooked = leaf.leafHooks ? runHooks(leaf.leafHooks, total, "leaf") : total;
-      if (!leaf.grad && hooked === total && owned.has(total)) leaf.grad = total; // already a fresh, private, contiguous sum
-      else if (!leaf.grad && hooked === total && !createGraph && handed.get(total.storage) === 1 && isWhole(total)) {
+      const mayTake = !leaf.grad && !leaf.leafHooks?.size;
+      if (mayTake && owned.has(total)) leaf.grad = total; // already a fresh, private, contiguous sum
+      else if (mayTake && !createGraph && handed.get(total.storage) === 1 && isWhole(total)) {
         // Made during this backward and handed to this leaf alone: a new Tensor over the same memory
         // (not a view of another tensor), instead of a copy.
         leaf.grad = new Tensor(total.storage, total.shape, total.strides, 0, total.dtype);

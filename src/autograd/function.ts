@@ -46,6 +46,11 @@ export class FunctionCtx {
     this.#saved = tensors.map((t) => t ?? null);
   }
 
+  /** @internal The saved tensors as given, unchecked (Function.apply refuses inference tensors among them). */
+  savedForCheck(): readonly (Tensor | null)[] {
+    return this.#saved ?? [];
+  }
+
   /** The tensors given to `saveForBackward`, in order. Throws if one was modified in place since, or the graph was freed. */
   get savedTensors(): (Tensor | null)[] {
     if (this.#freed || this.#saved === null) {
@@ -166,9 +171,10 @@ function applyFunction(F: FunctionClass, args: readonly unknown[]): unknown {
   const outs: unknown[] = single ? [result] : [...(result as unknown[])];
   if (!outs.some((o) => o instanceof Tensor)) throw new Error(`${name}.forward: must return a Tensor or an array of tensors, got ${describeValue(result)}`);
   if (!recording) return result;
-  tensorArgs.forEach((t, i) => {
-    if (t.isInference()) {
-      throw new Error(`${name}.apply: tensor input ${i} (shape ${fmt(t.shape)}) is an inference tensor (made inside inferenceMode) and cannot be used in autograd; clone() it outside inferenceMode`);
+  // As PyTorch: an inference tensor may be an input, but cannot be saved for backward.
+  ctx.savedForCheck().forEach((t, i) => {
+    if (t?.isInference()) {
+      throw new Error(`${name}.forward: saved tensor ${i} (shape ${fmt(t.shape)}) is an inference tensor (made inside inferenceMode) and cannot be saved for backward; clone() it outside inferenceMode`);
     }
   });
   tensorArgs.forEach((t, i) => {

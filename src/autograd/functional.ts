@@ -11,7 +11,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import { fmt, sameShape } from "../tensor/shape.js";
 import { zeros, zerosLike } from "../tensor/creation.js";
-import { castScalar } from "../tensor/dtype.js";
+import { castScalar, setElement } from "../tensor/dtype.js";
 import { grad as autogradGrad } from "./engine.js";
 import { isGradEnabled, withGradEnabled } from "./grad-mode.js";
 import { detach, reshape, select, stack, view } from "../ops/shape.js";
@@ -266,7 +266,7 @@ function forwardJacobian(func: (...a: Tensor[]) => unknown, ins: Tensor[], outs:
     for (let k = 0; k < inp.numel(); k++) {
       const v = ins.map((t, jj) => {
         const z = zeros([t.numel()], { dtype: t.dtype });
-        if (jj === j) z.storage.data[k] = castScalar(1, t.dtype);
+        if (jj === j) setElement(z.storage.data, k, castScalar(1, t.dtype));
         return reshape(z, t.shape);
       });
       const asArray = (...a: Tensor[]): Tensor[] => asTuple("autograd.functional.jacobian", "the outputs of the user-provided function", func(...a))[1];

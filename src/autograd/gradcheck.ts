@@ -31,7 +31,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   // grad(..., {createGraph: true}): gradcheck of a gradient is the second-order check.
   const probe = fn(...inputs);
   const weights = Tensor.empty(probe.shape, "float64");
-  const w = weights.storage.data;
+  const w = weights.storage.data as Float64Array;
   for (let i = 0; i < w.length; i++) w[i] = 0.5 + ((i * 7919) % 13) / 13; // fixed, non-uniform, no zeros
   const scalarOf = (): number => {
     const out = fn(...inputs);
@@ -47,7 +47,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
     const an = analytical[k]?.data() ?? new Float64Array(t.numel());
     // Perturb the storage element behind each logical element (works for views too).
     const idx = elementOffsets(t);
-    const data = t.storage.data;
+    const data = t.storage.data as Float64Array; // gradcheck runs on float64 inputs
     for (let i = 0; i < idx.length; i++) {
       const orig = data[idx[i]];
       data[idx[i]] = orig + eps;

@@ -6,11 +6,14 @@
  * Adding a kernel here breaks the compilation of every backend until it is implemented: that is the
  * point. The js backend (./js) is the executable specification; others must agree with it.
  */
-import type { DType, TypedArray } from "../tensor/dtype.js";
+import type { DType, StorageArray, TypedArray } from "../tensor/dtype.js";
 
-/** A strided window over a typed array: element (i0,i1,...) lives at `offset + Σ ik*strides[k]`. */
+/**
+ * A strided window over a typed array: element (i0,i1,...) lives at `offset + Σ ik*strides[k]`.
+ * An int64 view's data is a BigInt64Array (its elements are bigints).
+ */
 export interface View {
-  readonly data: TypedArray;
+  readonly data: StorageArray;
   readonly dtype: DType;
   readonly shape: readonly number[];
   readonly strides: readonly number[];

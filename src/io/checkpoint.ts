@@ -34,8 +34,9 @@ export async function loadPytorch(file: string, opts: PytorchReadOptions = {}): 
 
 /** A tensor as a plain record (contiguous copy). */
 export function toRecord(t: Tensor): TensorRecord {
-  // 16-bit floats as their bit patterns, so they are written bit for bit.
-  return { dtype: t.dtype, shape: [...t.shape], data: t.dtype === "float16" || t.dtype === "bfloat16" ? t.bits() : t.data() };
+  // 16-bit floats as their bit patterns and int64 as bigints, so they are written bit for bit.
+  const data = t.dtype === "float16" || t.dtype === "bfloat16" ? t.bits() : t.dtype === "int64" ? t.dataBigInt() : t.data();
+  return { dtype: t.dtype, shape: [...t.shape], data };
 }
 
 /** A tensor owning the record's data. */

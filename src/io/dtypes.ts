@@ -4,13 +4,13 @@
  *
  * Both directions live here, apart from the container formats (safetensors, PyTorch's zip), so the
  * codecs stay about containers and this stays about numbers. Reading (`READ_CODES`, `decode`): U8, I8,
- * I16, I32, F16, BF16, F32, F64 and BOOL are read into the deeptype dtype of the same name (uint8, int8,
- * int16, float16, bfloat16, ...; the 16-bit floats bit for bit); the others widen exactly: U16 into
- * int32, and I64/U64/U32 into int32 only when every value fits (deeptype has no int64 storage yet).
- * Writing, the rules `docs/io-and-reports.md` lists:
+ * I16, I32, I64, F16, BF16, F32, F64 and BOOL are read into the deeptype dtype of the same name (uint8,
+ * int8, int16, ..., int64 exactly as bigints, float16 and bfloat16 bit for bit); the others widen
+ * exactly: U16 into int32, U32 into int32 and U64 into int64 only when every value fits (deeptype has no
+ * unsigned 32/64-bit storage). Writing, the rules `docs/io-and-reports.md` lists:
  * - F16 and BF16 are written from float tensors with round-to-nearest-even, as PyTorch's `.half()`
  *   and `.bfloat16()` do; values beyond the range become ±Infinity, NaN stays NaN.
- * - I64 holds every int32 exactly; I16, I8 and U8 are written only when every value fits, otherwise
+ * - I64 holds every int32 exactly; I32, I16, I8 and U8 are written only when every value fits, otherwise
  *   the error names the tensor and the first value that does not fit (never a silent wrap).
  * - A float tensor is never written as an integer type, nor an integer as a float type of another
  *   width, without the caller saying so: writers ask for a target dtype per tensor.
@@ -27,9 +27,10 @@ export type FileDType = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" |
 export const FILE_DTYPE_SIZE: Record<FileDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 /** The file dtype each deeptype dtype is written as when nothing else is asked for. */
-export const NATIVE_FILE_DTYPE = { float32: "F32", float64: "F64", float16: "F16", bfloat16: "BF16", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" } as const satisfies Record<TensorRecord["dtype"], FileDType>;
+export const NATIVE_FILE_DTYPE = { float32: "F32", float64: "F64", float16: "F16", bfloat16: "BF16", int64: "I64", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" } as const satisfies Record<TensorRecord["dtype"], FileDType>;
 
-const INT_RANGE: Partial<Record<FileDType, [number, number]>> = { I16: [-32768, 32767], I8: [-128, 127], U8: [0, 255] };
+// I32's range only ever binds an int64 tensor (the narrower dtypes always fit).
+const INT_RANGE: Partial<Record<FileDType, [number, number]>> = { I32: [-2147483648, 2147483647], I16: [-32768, 32767], I8: [-128, 127], U8: [0, 255] };
 
 /** Which file dtypes a tensor of each deeptype dtype may be written as (floats stay floats, ints stay ints). */
 const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
@@ -37,6 +38,7 @@ const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
   float64: ["F64", "F32", "F16", "BF16"],
   float16: ["F16", "F32", "F64", "BF16"],
   bfloat16: ["BF16", "F32", "F64", "F16"],
+  int64: ["I64", "I32", "I16", "I8", "U8"],
   int32: ["I32", "I64", "I16", "I8", "U8"],
   int16: ["I16", "I32", "I64", "I8", "U8"],
   int8: ["I8", "I16", "I32", "I64"],
@@ -48,8 +50,8 @@ const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
  * One row per dtype code of the format: its byte size, the deeptype dtype it is read into, and how
  * one element is read (little-endian) from a DataView. Validation and decoding are driven by this
  * table only, so supporting another code is one row here.
- * U8/I8/I16 are read into uint8/int8/int16 as they are; U16 widens to int32 exactly; I64/U64/U32 are read into int32 only when every value
- * fits (PyTorch writes BatchNorm's `num_batches_tracked` as I64); F16/BF16 are read as their bits.
+ * U8/I8/I16/I64 are read into uint8/int8/int16/int64 as they are; U16 widens to int32 exactly; U32 is read into int32 and U64
+ * into int64 only when every value fits; F16/BF16 are read as their bits.
  * `into: null` means the code is known but cannot be read (8-bit floats), which is a clearer error than "unknown".
  * `native: true` marks rows whose bytes are exactly the target typed array's (a plain copy on little-endian hosts).
  */
@@ -69,8 +71,8 @@ export const READ_CODES: Readonly<Record<string, SafetensorsCode>> = Object.free
   I16: { size: 2, into: "int16", read: (v, at) => v.getInt16(at, true), native: true },
   I32: { size: 4, into: "int32", read: (v, at) => v.getInt32(at, true), native: true },
   U32: { size: 4, into: "int32", read: (v, at) => v.getUint32(at, true) },
-  I64: { size: 8, into: "int32", read: (v, at) => v.getBigInt64(at, true) },
-  U64: { size: 8, into: "int32", read: (v, at) => v.getBigUint64(at, true) },
+  I64: { size: 8, into: "int64", read: (v, at) => v.getBigInt64(at, true), native: true },
+  U64: { size: 8, into: "int64", read: (v, at) => v.getBigUint64(at, true) },
   F16: { size: 2, into: "float16", read: (v, at) => v.getUint16(at, true), native: true },
   BF16: { size: 2, into: "bfloat16", read: (v, at) => v.getUint16(at, true), native: true },
   F32: { size: 4, into: "float32", read: (v, at) => v.getFloat32(at, true), native: true },
@@ -103,12 +105,21 @@ export function decode(
   const row = READ_CODES[code];
   const into = row.into as TensorRecord["dtype"];
   const Out = {
-    float32: Float32Array, float64: Float64Array, float16: Uint16Array, bfloat16: Uint16Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array,
+    float32: Float32Array, float64: Float64Array, float16: Uint16Array, bfloat16: Uint16Array, int64: BigInt64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array,
   }[into];
   if (row.native && LITTLE_ENDIAN) return new Out(bytes.slice(begin, begin + n * row.size).buffer);
-  const out = new Out(n);
   const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * row.size);
   const read = row.read!;
+  if (into === "int64") {
+    const big = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = BigInt(read(view, i * row.size));
+      if (v > 0x7fffffffffffffffn) bad(`element ${i} (${v}) of this ${code} tensor does not fit in int64, the widest integer dtype deeptype has`);
+      big[i] = v;
+    }
+    return big;
+  }
+  const out = new Out(n) as Exclude<TensorRecord["data"], BigInt64Array>;
   for (let i = 0; i < n; i++) {
     const v = read(view, i * row.size);
     if (into === "int32" && (v < -2147483648 || v > 2147483647)) {
@@ -157,19 +168,26 @@ export function encodedByteLength(rec: TensorRecord, code: FileDType, where: str
  * first: it checks the conversion is allowed and says how much room to leave).
  */
 export function encodeInto(rec: TensorRecord, code: FileDType, out: Uint8Array, offset: number, where: string): void {
-  // 16-bit float records hold bit patterns: written as another file dtype, their values are converted.
-  const data = isHalf(rec.dtype) ? halfToFloat32(rec.data as unknown as Uint16Array, rec.dtype) : rec.data;
-  const n = data.length;
+  const n = rec.data.length;
   const view = new DataView(out.buffer, out.byteOffset + offset, n * FILE_DTYPE_SIZE[code]);
   const range = INT_RANGE[code];
   if (range) {
     for (let i = 0; i < n; i++) {
-      const v = data[i];
+      const v = rec.data[i]; // a bigint compares exactly with the number bounds
       if (v < range[0] || v > range[1]) {
         throw new Error(`${where}: element ${i} (${v}) does not fit in ${code} [${range[0]}, ${range[1]}]; write it as I32 or I64`);
       }
     }
   }
+  if (rec.data instanceof BigInt64Array) {
+    // int64 is only ever written as an integer type (ALLOWED), and the range was checked above.
+    const big = rec.data;
+    if (code === "I64") for (let i = 0; i < n; i++) view.setBigInt64(i * 8, big[i], true);
+    else encodeInto({ ...rec, dtype: "float64", data: Float64Array.from(big, Number) }, code, out, offset, where);
+    return;
+  }
+  // 16-bit float records hold bit patterns: written as another file dtype, their values are converted.
+  const data = isHalf(rec.dtype) ? halfToFloat32(rec.data as Uint16Array, rec.dtype) : rec.data;
   switch (code) {
     case "F64":
       for (let i = 0; i < n; i++) view.setFloat64(i * 8, data[i], true);

@@ -16,11 +16,14 @@
 import { parseJsonStrict } from "./json-scan.js";
 import { decode, encodedByteLength, encodeInto, READ_CODES, type FileDType } from "./dtypes.js";
 
-/** The dtypes deeptype stores; they map to safetensors' F32, F64, F16, BF16, I32, I16, I8, U8 and BOOL. */
-export type SafetensorsDType = "float32" | "float64" | "float16" | "bfloat16" | "int32" | "int16" | "int8" | "uint8" | "bool";
+/** The dtypes deeptype stores; they map to safetensors' F32, F64, F16, BF16, I64, I32, I16, I8, U8 and BOOL. */
+export type SafetensorsDType = "float32" | "float64" | "float16" | "bfloat16" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
 
-/** A record's elements; float16/bfloat16 records hold their 16-bit patterns in a Uint16Array. */
-export type SafetensorsArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
+/**
+ * A record's elements; float16/bfloat16 records hold their 16-bit patterns in a Uint16Array, and int64
+ * a BigInt64Array, so I64 files round-trip exactly (beyond 2^53 too).
+ */
+export type SafetensorsArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array;
 
 /** One tensor as plain data: row-major values, `data.length` equals the product of `shape`. */
 export interface TensorRecord {
@@ -42,11 +45,11 @@ export interface ParsedSafetensors {
 /** Largest header accepted, as in the reference implementation: real headers are a few MB at most. */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
-const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", float16: "F16", bfloat16: "BF16", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" };
-const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, float16: 2, bfloat16: 2, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
+const WRITE_CODE: Record<SafetensorsDType, string> = { float32: "F32", float64: "F64", float16: "F16", bfloat16: "BF16", int64: "I64", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" };
+const ITEM_SIZE: Record<SafetensorsDType, number> = { float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
 // float16/bfloat16 records hold their 16-bit patterns (Tensor.bits()).
 const ARRAY_NAME: Record<SafetensorsDType, string> = {
-  float32: "Float32Array", float64: "Float64Array", float16: "Uint16Array", bfloat16: "Uint16Array", int32: "Int32Array", int16: "Int16Array", int8: "Int8Array", uint8: "Uint8Array", bool: "Uint8Array",
+  float32: "Float32Array", float64: "Float64Array", float16: "Uint16Array", bfloat16: "Uint16Array", int64: "BigInt64Array", int32: "Int32Array", int16: "Int16Array", int8: "Int8Array", uint8: "Uint8Array", bool: "Uint8Array",
 };
 
 export { READ_CODES, type SafetensorsCode } from "./dtypes.js";
@@ -107,6 +110,10 @@ function writeLE(out: Uint8Array, offset: number, rec: TensorRecord): void {
     return;
   }
   const view = new DataView(out.buffer, out.byteOffset + offset, data.byteLength);
+  if (data instanceof BigInt64Array) {
+    for (let i = 0; i < data.length; i++) view.setBigInt64(i * 8, data[i], true);
+    return;
+  }
   for (let i = 0; i < data.length; i++) {
     if (dtype === "float32") view.setFloat32(i * 4, data[i], true);
     else if (dtype === "float64") view.setFloat64(i * 8, data[i], true);

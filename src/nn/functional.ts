@@ -211,11 +211,11 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
  * Shape: ids [*] int32, weight [numEmbeddings, dim] -> [*, dim].
  */
 export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
-  if (ids.dtype !== "int32") throw new Error(`embedding: ids must be an int32 tensor of indices, got ${ids.dtype} (use ids.int())`);
+  if (ids.dtype !== "int64" && ids.dtype !== "int32") throw new Error(`embedding: ids must be an int64 (or int32) tensor of indices, got ${ids.dtype} (use ids.long())`);
   if (weight.ndim !== 2) throw new Error(`embedding: weight must be [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
   const n = weight.shape[0];
   const flat = ids.reshape([-1]);
-  const d = flat.data();
+  const d = flat.numbers();
   for (let i = 0; i < d.length; i++) {
     if (d[i] < 0 || d[i] >= n) throw new RangeError(`embedding: index ${d[i]} is out of range for an embedding of ${n} rows (valid ids are 0..${n - 1})`);
   }

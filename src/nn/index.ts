@@ -10,6 +10,7 @@
 import { guardAll } from "../tensor/check.js";
 import * as functionalModule from "./functional.js";
 import * as initModule from "./init.js";
+import * as utilsModule from "../grad/index.js";
 import * as attentionModule from "./layers/attention.js";
 import * as transformerModule from "./layers/transformer.js";
 
@@ -45,7 +46,9 @@ export {
   type Reduction, type CrossEntropyOptions, type NllLossOptions,
 } from "./losses.js";
 export {
-  HuberLoss, MarginRankingLoss, HingeEmbeddingLoss, MultiMarginLoss, MultilabelMarginLoss, MultilabelSoftMarginLoss, SoftMarginLoss,
+  HuberLoss, MarginRankingLoss, HingeEmbeddingLoss, MultiMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, SoftMarginLoss,
+  // The spellings of the first release, kept as aliases (CHANGELOG.md): PyTorch's are MultiLabel*.
+  MultiLabelMarginLoss as MultilabelMarginLoss, MultiLabelSoftMarginLoss as MultilabelSoftMarginLoss,
   TripletMarginLoss, CosineEmbeddingLoss,
   type HuberLossOptions, type MarginRankingLossOptions, type HingeEmbeddingLossOptions, type MultiMarginLossOptions,
   type MultilabelSoftMarginLossOptions, type TripletMarginLossOptions, type CosineEmbeddingLossOptions,
@@ -56,6 +59,8 @@ export type { InterpolateOptions, InterpolateMode } from "./functional.js";
 // Through the public entry layer (src/tensor/check.ts), so every function, including ones added
 // later, names itself, what it got and what it takes when a JavaScript caller passes a wrong argument.
 export const functional = guardAll(functionalModule, "");
+/** `torch.nn.utils`: clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters. */
+export const utils = guardAll(utilsModule, "utils", ["clipGradNorm_", "clipGradValue_", "parametersToVector"]);
 export const init = guardAll(initModule, "init", ["calculateGain"]);
 export {
   RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNParameterName, type RNNOptions, type RNNLayerOptions, type RNNForwardOptions, type RNNCellOptions,

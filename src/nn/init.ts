@@ -146,7 +146,7 @@ export function orthogonal_(t: Tensor, opts: InitOptions & { gain?: number } = {
   if (t.ndim < 2) throw new Error(`orthogonal_: only tensors with 2 or more dims are supported, got ${fmtShape(t.shape)}`);
   const rows = t.shape[0];
   const cols = t.numel() / rows;
-  const a = randn([rows, cols], { dtype: "float64", generator: opts.generator }).data() as Float64Array;
+  const a = randn([rows, cols], { dtype: "float64", generator: opts.generator }).numbers() as Float64Array;
   // Work on the tall orientation (m >= n) so the columns can be orthonormal.
   const transposed = rows < cols;
   const m = transposed ? cols : rows, n = transposed ? rows : cols;

@@ -86,7 +86,7 @@ const ctcNllOp = defineOp<CtcAttrs>({
   name: "ctcLoss",
   forward([logProbs], { targets, inputLengths, blank }) {
     const [, N, C] = logProbs.shape;
-    const lp = Float64Array.from(logProbs.data());
+    const lp = Float64Array.from(logProbs.numbers());
     const out = new Float64Array(N);
     for (let n = 0; n < N; n++) {
       const alpha = forwardAlpha(sampleView(lp, N, C, n), inputLengths[n], targets[n], blank);
@@ -96,7 +96,7 @@ const ctcNllOp = defineOp<CtcAttrs>({
   },
   backward(g, { inputs: [logProbs], attrs: { targets, inputLengths, blank, zeroInfinity } }) {
     const [T, N, C] = logProbs.shape;
-    const lp = Float64Array.from(logProbs.data());
+    const lp = Float64Array.from(logProbs.numbers());
     const coef = new Float64Array(T * N * C);
     for (let n = 0; n < N; n++) {
       const at = sampleView(lp, N, C, n);
@@ -153,7 +153,7 @@ function readLengths(op: string, name: string, v: unknown, N: number, unbatched:
   if (v instanceof Tensor) {
     if (isFloating(v.dtype) || v.dtype === "bool") throw new Error(`${op}: ${name} must hold integers (an int32 tensor or an array of numbers), got a ${v.dtype} tensor`);
     if (v.ndim > 1) throw new Error(`${op}: ${name} must be 1-D (one length per sample), got ${fmtShape(v.shape)}`);
-    list = Array.from(v.data());
+    list = Array.from(v.numbers());
   } else if (typeof v === "number" && unbatched) list = [v];
   else if (Array.isArray(v)) list = [...(v as unknown[])] as number[];
   else throw new Error(`${op}: ${name} must be an int32 tensor or an array of numbers${unbatched ? " (or one number for an unbatched input)" : ""}, got ${describe(v)}`);
@@ -202,7 +202,7 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CtcLeng
   il.forEach((x, n) => {
     if (x > T) throw new Error(`${op}: inputLengths[${n}] is ${x} but logProbs has only ${T} frames; lengths must be <= T`);
   });
-  const ids = targets.data();
+  const ids = targets.numbers();
   const labels: Int32Array[] = [];
   if (unbatched || targets.ndim === 2) {
     const rows = unbatched ? 1 : targets.shape[0];

@@ -138,7 +138,7 @@ function checkIndices(op: string, target: Tensor, lo: number, C: number, what: s
   if (isFloating(target.dtype) || target.dtype === "bool") {
     throw new Error(`${op}: target holds class indices and must be int32, got ${target.dtype} (use target.int())`);
   }
-  const ids = target.data();
+  const ids = target.numbers();
   for (let i = 0; i < ids.length; i++) {
     if (ids[i] < lo || ids[i] >= C) throw new RangeError(`${op}: target value ${ids[i]} is out of range for ${C} classes (valid: ${what})`);
   }
@@ -208,7 +208,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts?: LossO
   const [N, C] = x.shape;
   checkIndices(op, target, -1, C, `0..${C - 1}, or -1 to end the list`);
   // Which entries of each target row count (those before the first -1) and which classes are targets.
-  const ids = target.data();
+  const ids = target.numbers();
   const idx = new Int32Array(N * C);
   const valid = new Uint8Array(N * C);
   const isTarget = new Uint8Array(N * C);
@@ -229,7 +229,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts?: LossO
   return reduce(input.ndim <= 1 ? perSample.reshape([]) : perSample, reduction, op);
 }
 
-/** Options of `multilabelSoftMarginLoss`/`MultilabelSoftMarginLoss`. */
+/** Options of `multilabelSoftMarginLoss`/`MultiLabelSoftMarginLoss`. */
 export interface MultilabelSoftMarginLossOptions extends LossOptions {
   /** Per-class weights [C]. */
   weight?: Tensor | null;
@@ -426,14 +426,14 @@ export class MultiMarginLoss extends Loss {
 }
 
 /**
- * Multi-label hinge loss. `new nn.MultilabelMarginLoss().call(scores, labelLists)`
+ * Multi-label hinge loss. `new nn.MultiLabelMarginLoss().call(scores, labelLists)`
  *
  * Shape: input [N, C] (or [C]), target int32 of the same shape, each row ended by −1.
  */
-export class MultilabelMarginLoss extends Loss {
+export class MultiLabelMarginLoss extends Loss {
   constructor(opts: LossOptions = {}) {
-    super(readLossOptions("MultilabelMarginLoss", opts, []).reduction);
-    checkKeys("MultilabelMarginLoss", opts, MULTILABEL_MARGIN_LOSS_KEYS);
+    super(readLossOptions("MultiLabelMarginLoss", opts, []).reduction);
+    checkKeys("MultiLabelMarginLoss", opts, MULTILABEL_MARGIN_LOSS_KEYS);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return multilabelMarginLoss(input, target, { reduction: this.reduction });
@@ -441,14 +441,14 @@ export class MultilabelMarginLoss extends Loss {
 }
 
 /**
- * Multi-label logistic loss averaged over classes. `new nn.MultilabelSoftMarginLoss().call(logits, y)`
+ * Multi-label logistic loss averaged over classes. `new nn.MultiLabelSoftMarginLoss().call(logits, y)`
  *
  * Shape: input [N, C], target [N, C] of 0/1.
  */
-export class MultilabelSoftMarginLoss extends Loss {
+export class MultiLabelSoftMarginLoss extends Loss {
   constructor(opts: MultilabelSoftMarginLossOptions = {}) {
-    super(readLossOptions("MultilabelSoftMarginLoss", opts, ["weight"]).reduction);
-    checkKeys("MultilabelSoftMarginLoss", opts, MULTILABEL_SOFT_MARGIN_LOSS_KEYS);
+    super(readLossOptions("MultiLabelSoftMarginLoss", opts, ["weight"]).reduction);
+    checkKeys("MultiLabelSoftMarginLoss", opts, MULTILABEL_SOFT_MARGIN_LOSS_KEYS);
     this.registerBuffer("weight", opts.weight ?? null);
   }
   get weight(): Tensor | null {

@@ -138,8 +138,8 @@ function classify(input: Tensor, target: Tensor, op: string): { x: Tensor; t: Te
   const fitsIndex = target.ndim === userIndexShape.length && target.shape.every((s, i) => s === userIndexShape[i]);
   const fitsProb = target.ndim === input.ndim && target.shape.every((s, i) => s === input.shape[i]);
   if (fitsIndex && !(fitsProb && isFloating(target.dtype))) {
-    if (target.dtype !== "int32") {
-      throw new Error(`${op}: a target of shape ${fmtShape(target.shape)} holds class indices and must be int32, got ${target.dtype} (use target.int())`);
+    if (target.dtype !== "int64" && target.dtype !== "int32") {
+      throw new Error(`${op}: a target of shape ${fmtShape(target.shape)} holds class indices and must be int64 (or int32), got ${target.dtype} (use target.long())`);
     }
     return { x, t: unbatched ? target.unsqueeze(0) : target, kind: "index" };
   }
@@ -163,7 +163,7 @@ function checkWeight(weight: Tensor | null | undefined, C: number, op: string): 
 
 /** Throws naming `op` when a class index is out of range (and not ignoreIndex). */
 function checkClasses(t: Tensor, C: number, ignoreIndex: number, op: string): void {
-  const ids = t.data();
+  const ids = t.numbers();
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i];
     if (v !== ignoreIndex && (v < 0 || v >= C)) {
@@ -174,7 +174,7 @@ function checkClasses(t: Tensor, C: number, ignoreIndex: number, op: string): vo
 
 /** How many targets are not ignoreIndex (the divisor of a mean without class weights). */
 function countKept(t: Tensor, ignoreIndex: number): number {
-  const ids = t.data();
+  const ids = t.numbers();
   let n = 0;
   for (let i = 0; i < ids.length; i++) if (ids[i] !== ignoreIndex) n++;
   return n;
@@ -257,7 +257,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
 }
 
 function checkUnitInterval(x: Tensor, op: string, what: string): void {
-  const d = x.data();
+  const d = x.numbers();
   for (let i = 0; i < d.length; i++) {
     if (!(d[i] >= 0 && d[i] <= 1)) throw new RangeError(`${op}: every ${what} must be in [0, 1], element ${i} is ${d[i]} (apply sigmoid first, or use binaryCrossEntropyWithLogits on raw scores)`);
   }

@@ -10,6 +10,7 @@
  * data: they are index bookkeeping, not arithmetic.
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import { int64From, isIndexDtype } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, normalizeDim, numel, sameShape } from "../tensor/shape.js";
 import { asTensor, installMethods } from "./op.js";
 import { get as basicGet, expand, narrow, permute, reshape, to, unsqueeze } from "./shape.js";
@@ -80,16 +81,16 @@ function listToTensor(list: readonly unknown[], op: string): Tensor {
   const t = tensor(list as never);
   if (t.dtype === "bool") return t;
   if (t.numel() === 0) return to(t, "int32");
-  const d = t.data();
+  const d = t.numbers();
   for (const v of d) {
     if (!Number.isInteger(v)) throw new Error(`${op}: list indices must be integers or booleans, got ${v}; use a number per element (or a bool mask)`);
   }
   return to(t, "int32");
 }
 
-/** The int32 coordinates of a bool tensor's true elements, one 1-D tensor per dim. */
+/** The int64 coordinates of a bool tensor's true elements, one 1-D tensor per dim (nonzero's asTuple form). */
 function trueCoords(mask: Tensor): Tensor[] {
-  const d = mask.data();
+  const d = mask.numbers();
   let n = 0;
   for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
   const k = mask.ndim;
@@ -105,7 +106,7 @@ function trueCoords(mask: Tensor): Tensor[] {
       at[a] = 0;
     }
   }
-  return coords.map((c) => Tensor.fromArray(c, [n], "int32"));
+  return coords.map((c) => Tensor.fromArray(int64From(c), [n], "int64"));
 }
 
 function parse(x: Tensor, raw: readonly Index[], op: string): ParsedIndex {
@@ -150,12 +151,12 @@ function parse(x: Tensor, raw: readonly Index[], op: string): ParsedIndex {
         out.adv.push({ dim: outDim++, index });
       });
       inDim += e.ndim;
-    } else if (e.dtype === "int32") {
+    } else if (isIndexDtype(e.dtype)) {
       out.basic.push(":");
       out.adv.push({ dim: outDim++, index: e });
       inDim++;
     } else {
-      throw new Error(`${op}: tensors used as indices must be int32 or bool, got ${e.dtype} of shape ${fmt(e.shape)}; convert with idx.int() (or compare to get a bool mask)`);
+      throw new Error(`${op}: tensors used as indices must be int64, int32 or bool, got ${e.dtype} of shape ${fmt(e.shape)}; convert with idx.long() (or compare to get a bool mask)`);
     }
   }
   return out;
@@ -170,7 +171,7 @@ function basicPart(x: Tensor, p: ParsedIndex): Tensor {
 
 /** Index values checked against the dim size, negatives wrapped (as PyTorch). */
 function normalizedIndex(index: Tensor, size: number, dim: number, op: string): Tensor {
-  const d = index.data();
+  const d = index.numbers();
   let negative = false;
   for (const v of d) {
     if (v < -size || v >= size) throw new RangeError(`${op}: index ${v} is out of bounds for dim ${dim} with size ${size}; indices must lie in [${-size}, ${size - 1}]`);
@@ -311,7 +312,7 @@ export function indexPut(x: Tensor, indices: readonly (Tensor | null)[], values:
 
 function checkIndexAlong(op: string, x: Tensor, dim: number, index: Tensor): number {
   const axis = normalizeDim(dim, Math.max(x.ndim, 1), op);
-  if (index.dtype !== "int32") throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype} (use idx.int())`);
+  if (!isIndexDtype(index.dtype)) throw new Error(`${op}: index must be an int64 (or int32) tensor, got ${index.dtype} (use idx.long())`);
   if (index.ndim > 1) throw new Error(`${op}: index must be 0-D or 1-D, got shape ${fmt(index.shape)}`);
   return axis;
 }
@@ -340,7 +341,7 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: TensorLi
 }
 
 function flatPositions(mask: Tensor): Tensor {
-  const d = mask.data();
+  const d = mask.numbers();
   let n = 0;
   for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
   const pos = new Int32Array(n);
@@ -391,13 +392,13 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   return indexSelect(reshape(expand(x, shape), [-1]), 0, flatPositions(expand(mask, shape)));
 }
 
-/** `nonzero(x)`: int32 [n, ndim] coordinates of non-zero elements; `{asTuple: true}` gives one 1-D tensor per dim. */
+/** `nonzero(x)`: int64 [n, ndim] coordinates of non-zero elements; `{asTuple: true}` gives one 1-D tensor per dim. */
 export function nonzero(x: Tensor, opts?: { asTuple?: false }): Tensor;
 export function nonzero(x: Tensor, opts: { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | Tensor[] {
   const nz = to(x, "bool");
   if (opts.asTuple) return trueCoords(x.ndim === 0 ? reshape(nz, [1]) : nz);
-  const d = nz.data();
+  const d = nz.numbers();
   const strides = x.shape.map((_, k) => numel(x.shape.slice(k + 1)));
   const coords: number[] = [];
   let n = 0;
@@ -406,7 +407,7 @@ export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | T
     n++;
     strides.forEach((s, k) => coords.push(Math.floor(i / s) % x.shape[k]));
   }
-  return Tensor.fromArray(Int32Array.from(coords), [n, x.ndim], "int32");
+  return Tensor.fromArray(int64From(coords), [n, x.ndim], "int64");
 }
 
 /** `where(cond)`: PyTorch's one-argument where, the same as `nonzero(cond, { asTuple: true })`; with three arguments the elementwise select. */
@@ -420,14 +421,14 @@ export function where(cond: Tensor, a?: TensorLike, b?: TensorLike): Tensor | Te
 
 /** `take(x, idx)`: elements of the flattened x at idx (negative indices count from the end), shaped like idx. */
 export function take(x: Tensor, index: Tensor): Tensor {
-  if (index.dtype !== "int32") throw new Error(`take: index must be an int32 tensor, got ${index.dtype} (use idx.int())`);
+  if (!isIndexDtype(index.dtype)) throw new Error(`take: index must be an int64 (or int32) tensor, got ${index.dtype} (use idx.long())`);
   const idx = normalizedIndex(reshape(index, [-1]), x.numel(), 0, "take");
   return reshape(indexSelect(reshape(x, [-1]), 0, idx), index.shape);
 }
 
 /** `takeAlongDim(x, idx, dim)`: gather along dim with x and idx broadcast against each other elsewhere. */
 export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
-  if (indices.dtype !== "int32") throw new Error(`takeAlongDim: indices must be an int32 tensor, got ${indices.dtype} (use idx.int())`);
+  if (!isIndexDtype(indices.dtype)) throw new Error(`takeAlongDim: indices must be an int64 (or int32) tensor, got ${indices.dtype} (use idx.long())`);
   if (dim === undefined) return gather(reshape(x, [-1]), 0, reshape(indices, [-1]));
   if (indices.ndim !== x.ndim) {
     throw new Error(`takeAlongDim: input ${fmt(x.shape)} and indices ${fmt(indices.shape)} must have the same number of dims`);

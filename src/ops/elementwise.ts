@@ -257,9 +257,10 @@ export type BinaryGrad = (g: Tensor, a: () => Tensor, b: () => Tensor, out: () =
  * `y.mul_(2)` after `y = x.mul(w)` does not read the overwritten y for a gradient nobody wants.
  */
 /** Defines a broadcasting binary op on the backend's `binary` kernel ("float": int operands compute as float32). */
-export function binaryOp(op: BinaryOp, kind: BinaryKind, grads?: [BinaryGrad, BinaryGrad]) {
+export function binaryOp(op: BinaryOp, kind: BinaryKind, grads?: [BinaryGrad, BinaryGrad], saves?: readonly number[]) {
   const def = defineOp<undefined>({
     name: op,
+    saves,
     forward([a, b]) {
       const out = Tensor.empty(a.shape, kind === "compare" ? "bool" : a.dtype);
       backend().binary(op, a.view_(), b.view_(), out.view_());
@@ -280,8 +281,9 @@ export function binaryOp(op: BinaryOp, kind: BinaryKind, grads?: [BinaryGrad, Bi
   };
 }
 
-const addOp = binaryOp("add", "arith", [(g) => g, (g) => g]);
-const subOp = binaryOp("sub", "arith", [(g) => g, (g) => neg(g)]);
+// Their rules read no input (saves: []), so an inference tensor may be an operand (as in PyTorch).
+const addOp = binaryOp("add", "arith", [(g) => g, (g) => g], []);
+const subOp = binaryOp("sub", "arith", [(g) => g, (g) => neg(g)], []);
 export const mul = binaryOp("mul", "arith", [(g, _a, b) => mul(g, b()), (g, a) => mul(g, a())]);
 const divOp = binaryOp("div", "float", [(g, _a, b) => div(g, b()), (g, a, b) => neg(div(mul(g, a()), square(b())))]);
 
@@ -312,8 +314,9 @@ const floorDivideOp = binaryOp("floorDivide", "arith", [(g) => zerosLike(g), (g)
 function checkIntDivisor(op: string, a: TensorLike, b: TensorLike): void {
   const dtype = resultType(a, b);
   if (isFloating(dtype)) return;
-  const d = asTensor(b, dtype).data();
-  for (let i = 0; i < d.length; i++) if (d[i] === 0) throw new RangeError(`${op}: integer division by zero`);
+  // The zero test runs as a kernel: it is exact for int64 values a number cannot hold.
+  const d = eq(asTensor(b, dtype), 0).numbers();
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) throw new RangeError(`${op}: integer division by zero`);
 }
 
 /** `floorDivide(a, b)`: a / b rounded toward −∞ (PyTorch's floor_divide); no gradient, as PyTorch. */
@@ -334,6 +337,12 @@ export function div(a: TensorLike, b: TensorLike, opts: { roundingMode?: "trunc"
   const dtype = resultType(a, b);
   if (isFloating(dtype)) return trunc(divOp(a, b));
   checkIntDivisor("div", a, b);
+  // int64 quotients can exceed 2^53, so the float route below would round: the truncated quotient is
+  // the floor quotient plus one where the division is inexact and the signs differ (all in bigint).
+  if (dtype === "int64") {
+    const up = logicalAnd(ne(remainder(a, b), 0), ne(lt(a, 0), lt(b, 0)));
+    return add(floorDivideOp(a, b), to(up, "int64"));
+  }
   // int32 quotients are exact in double precision, so truncating the float quotient is exact.
   return to(trunc(to(divOp(a, b), "float64")), dtype);
 }
@@ -394,6 +403,7 @@ export function pow(x: TensorLike, exponent: TensorLike): Tensor {
 
 const whereOp = defineOp<undefined>({
   name: "where",
+  saves: [0],
   forward([c, a, b]) {
     const out = Tensor.empty(a.shape, a.dtype);
     backend().where(c.view_(), a.view_(), b.view_(), out.view_());
@@ -484,8 +494,10 @@ export function inplace<T extends Tensor>(self: T, op: string, compute: (src: Te
 /** `r` replacing `old` wholesale: the value is r's, and old gets a zero gradient (PyTorch's FillBackward). */
 const overwriteOp = defineOp<undefined>({
   name: "overwrite",
+  saves: [],
   forward([, r]) {
-    return new Tensor(r.storage, r.shape, r.strides, r.offset, r.dtype);
+    // An inference tensor's memory stays an inference tensor's: copy it (x.copy_(i) with x requiring grad).
+    return r.isInference() ? clone(r) : new Tensor(r.storage, r.shape, r.strides, r.offset, r.dtype);
   },
   backward: (g) => [zerosLike(g), null],
 });

@@ -1,6 +1,7 @@
 /** Index-driven ops: gather/scatter along a dim, indexSelect/indexAdd, one-hot, triangular masks. */
 import { checkIntArg } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
+import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim, sameShape } from "../tensor/shape.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { clone, expand, pad, reshape, to, unsqueeze } from "./shape.js";
@@ -23,10 +24,10 @@ declare module "../tensor/tensor.js" {
   }
 }
 
-/** Index tensors are int32 with every value in [0, size): checked here so kernels never read out of bounds. */
+/** Index tensors are int64 or int32 with every value in [0, size): checked here so kernels never read out of bounds. */
 function checkIndex(op: string, index: Tensor, size: number, dim: number): void {
-  if (index.dtype !== "int32") throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype} (use idx.int())`);
-  const d = index.data();
+  if (!isIndexDtype(index.dtype)) throw new Error(`${op}: index must be an int64 (or int32) tensor, got ${index.dtype} (use idx.long())`);
+  const d = index.numbers();
   for (let i = 0; i < d.length; i++) {
     if (d[i] < 0 || d[i] >= size) throw new RangeError(`${op}: index ${d[i]} is out of range for dim ${dim} of size ${size}`);
   }
@@ -181,14 +182,14 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
   return apply(indexAddOp, [x, to(src, x.dtype)], { axis, index });
 }
 
-/** `oneHot(labels, 10)`: int32 [..., numClasses] with a 1 at each label. */
+/** `oneHot(labels, 10)`: int64 [..., numClasses] with a 1 at each label (labels int64 or int32), as PyTorch's. */
 export function oneHot(labels: Tensor, numClasses = -1): Tensor {
-  if (labels.dtype !== "int32") throw new Error(`oneHot: labels must be int32, got ${labels.dtype}`);
-  const d = labels.data();
+  if (!isIndexDtype(labels.dtype)) throw new Error(`oneHot: labels must be int64 (or int32), got ${labels.dtype} (use labels.long())`);
+  const d = labels.numbers();
   if (numClasses < 0 && d.length === 0) throw new Error(`oneHot: cannot infer the number of classes from an empty tensor ${fmt(labels.shape)}; give numClasses`);
   const n = numClasses < 0 ? (d as ArrayLike<number> as Int32Array).reduce((m, v) => Math.max(m, v), -1) + 1 : numClasses; // no spread: large inputs would overflow the stack
   checkIndex("oneHot", labels, n, -1);
-  return to(scatter(zeros([...labels.shape, n], { dtype: "int32" }), -1, unsqueeze(labels, -1), 1), "int32");
+  return scatter(zeros([...labels.shape, n], { dtype: "int64" }), -1, unsqueeze(labels, -1), 1);
 }
 
 function triangle(x: Tensor, diagonal: number, lower: boolean, op: string): Tensor {

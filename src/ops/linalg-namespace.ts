@@ -1,9 +1,10 @@
-/** `torch.linalg`, nested as in PyTorch: `linalg.norm(x)`, `linalg.vectorNorm(x, 1)`, `linalg.cross(a, b)`. */
+/** `torch.linalg`, nested as in PyTorch: `linalg.norm(x)`, `linalg.vectorNorm(x, 1)`, `linalg.cross(a, b)`, `linalg.svdvals(a)`. */
 import type { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { cross as crossAnyDim } from "./linalg.js";
 
 export { norm, vectorNorm, matrixNorm } from "./linalg-norm.js";
+export { svdvals } from "./linalg-svd.js";
 
 /** `linalg.cross(a, b, dim=-1)`: like `cross`, but the default dim is the last (PyTorch's linalg.cross). */
 export function cross(a: Tensor, b: Tensor, dim = -1): Tensor {

@@ -1,6 +1,6 @@
 /**
- * torch.linalg's norms: vectorNorm (any order, over any dims), matrixNorm (Frobenius and the
- * induced 1/inf norms) and norm (which picks between them as PyTorch does). Exposed as
+ * torch.linalg's norms: vectorNorm (any order, over any dims), matrixNorm (Frobenius, the induced
+ * 1/inf norms, and the nuclear and spectral norms from singular values) and norm (which picks between them as PyTorch does). Exposed as
  * `linalg.norm`, `linalg.vectorNorm`, `linalg.matrixNorm`.
  */
 import type { Tensor } from "../tensor/tensor.js";
@@ -8,6 +8,8 @@ import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
 import { abs, isnan, pow, sign, where } from "./elementwise.js";
 import { type KeepDim, amax, amin, keepdimOf, norm as pNorm, sum } from "./reduce.js";
+import { permute, unsqueeze } from "./shape.js";
+import { svdvals } from "./linalg-svd.js";
 
 type Dims = number | readonly number[];
 
@@ -43,7 +45,14 @@ export function matrixNorm(x: Tensor, ord: "fro" | "nuc" | number = "fro", dim: 
     const r = (ord > 0 ? amax : amin)(sums, pickDim, true);
     return keepdim ? r : r.squeeze(Math.max(d0, d1)).squeeze(Math.min(d0, d1));
   }
-  throw new Error(`linalg.matrixNorm: ord ${JSON.stringify(ord)} needs singular values, which deeptype does not compute yet; use "fro", 1, -1, Infinity or -Infinity`);
+  if (ord === "nuc" || ord === 2 || ord === -2) {
+    // As PyTorch: the singular values of the matrices in (d0, d1), then their sum, largest or smallest.
+    const rest = x.shape.map((_, d) => d).filter((d) => d !== d0 && d !== d1);
+    const sv = svdvals(permute(x, [...rest, d0, d1]));
+    const r = ord === "nuc" ? sum(sv, -1) : ord === 2 ? amax(sv, -1) : amin(sv, -1);
+    return keepdim ? unsqueeze(unsqueeze(r, Math.min(d0, d1)), Math.max(d0, d1)) : r;
+  }
+  throw new Error(`linalg.matrixNorm: ord ${JSON.stringify(ord)} is not a matrix norm; use "fro", "nuc", 1, -1, 2, -2, Infinity or -Infinity`);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
-import { isFloating } from "../tensor/dtype.js";
+import { isFloating, isIndexDtype } from "../tensor/dtype.js";
 import { apply, backend, defineOp, type OpDef } from "./op.js";
 import { mul, ne, sub } from "./elementwise.js";
 import { softmax, sum } from "./reduce.js";
@@ -64,10 +64,10 @@ export function softmaxCrossEntropy(logits: Tensor, target: Tensor, ignoreIndex 
     throw new Error(`${op}: logits must be a floating-point [N,C] tensor, got ${logits.dtype} ${fmt(logits.shape)}`);
   }
   const [N, C] = logits.shape;
-  if (target.dtype !== "int32" || target.ndim !== 1 || target.shape[0] !== N) {
-    throw new Error(`${op}: target must be int32 class indices of shape [${N}], got ${target.dtype} ${fmt(target.shape)}`);
+  if (!isIndexDtype(target.dtype) || target.ndim !== 1 || target.shape[0] !== N) {
+    throw new Error(`${op}: target must be int64 (or int32) class indices of shape [${N}], got ${target.dtype} ${fmt(target.shape)}`);
   }
-  const ids = target.data();
+  const ids = target.numbers();
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i];
     if (v !== ignoreIndex && (v < 0 || v >= C)) {

@@ -113,7 +113,7 @@ export function signbit(x: Tensor): Tensor {
 const fmodOp = binaryOp("fmod", "arith", [(g) => g, (g, a, b) => mul(neg(g), trunc(div(a(), b())))]);
 export function fmod(a: TensorLike, b: TensorLike): Tensor {
   const dtype = resultType(a, b);
-  if (!isFloating(dtype) && asTensor(b, dtype).data().some((v) => v === 0)) throw new RangeError("fmod: integer division by zero");
+  if (!isFloating(dtype) && asTensor(b, dtype).numbers().some((v) => v === 0)) throw new RangeError("fmod: integer division by zero");
   return fmodOp(a, b);
 }
 /** `hypot(a, b)`: sqrt(a² + b²) without overflow. */
@@ -199,13 +199,13 @@ export function isclose(a: Tensor, b: TensorLike, opts: CloseOptions = {}): Tens
 
 /** `allclose(a, b)`: every element isclose (a JavaScript boolean). */
 export function allclose(a: Tensor, b: TensorLike, opts: CloseOptions = {}): boolean {
-  return isclose(a, b, opts).data().every((v) => v !== 0);
+  return isclose(a, b, opts).numbers().every((v) => v !== 0);
 }
 
 /** `equal(a, b)`: same shape and every element equal (a JavaScript boolean), as torch.equal. */
 export function equal(a: Tensor, b: Tensor): boolean {
   if (!sameShape(a.shape, b.shape)) return false;
-  return eq(a, b).data().every((v) => v !== 0);
+  return eq(a, b).numbers().every((v) => v !== 0);
 }
 
 installMethods({

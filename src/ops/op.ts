@@ -7,7 +7,7 @@ import { argError, describe, guardMethod, tensorArgError } from "../tensor/check
 import { Node, type AccumulateFn, type BackwardFn } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { type DType, castScalar, dtypeKind, isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
+import { type DType, castScalar, setElement, dtypeKind, isFloating, promoteTypes, promoteWithScalar } from "../tensor/dtype.js";
 import { backend } from "../backend/index.js";
 
 export { backend };
@@ -21,6 +21,12 @@ export interface OpDef<A> {
   backward?: BackwardFn<A>;
   /** Optional first-order fast path of `backward` for sparse input gradients; must agree with it. */
   backwardInto?: AccumulateFn<A>;
+  /**
+   * The inputs whose values `backward` reads (PyTorch's "saved for backward"); absent: all of them.
+   * Only these are refused when they are inference tensors, as PyTorch does (`w.add(i)` records a
+   * graph with an inference tensor `i`; `w.mul(i)` cannot, since mul's rule saves `i`).
+   */
+  readonly saves?: readonly number[];
 }
 
 export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {
@@ -80,7 +86,7 @@ export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Te
   }
   // Integer and bool results carry no gradient (x.int() of a tensor that requires grad is a constant).
   if (def.backward && isGradEnabled() && isFloating(out.dtype) && inputs.some((t) => t.requiresGrad)) {
-    checkNotInference(def.name, inputs);
+    checkNotInference(def.name, inputs, def.saves, attrs);
     out.gradFn = new Node(def.name, inputs, out, attrs, def.backward, def.backwardInto);
     out.requiresGrad = true;
   }
@@ -88,15 +94,26 @@ export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Te
 }
 
 /**
- * An inference tensor cannot be part of a graph (PyTorch raises when one would be saved for backward;
- * deeptype raises for every recorded op that reads one, since it cannot tell which rules save it).
+ * An inference tensor cannot be saved for backward (PyTorch raises "Inference tensors cannot be saved
+ * for backward"): an op recorded for autograd refuses one among the inputs its backward reads.
  */
-function checkNotInference(op: string, inputs: readonly Tensor[]): void {
-  const i = inputs.findIndex((t) => t.isInference());
+function checkNotInference(op: string, inputs: readonly Tensor[], saves: readonly number[] | undefined, attrs: unknown): void {
+  // Tensors among the attributes (gather's and indexSelect's index) are kept for backward too.
+  if (attrs !== null && typeof attrs === "object") {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v instanceof Tensor && v.isInference()) {
+        throw new Error(
+          `${op}: its ${k} (shape [${v.shape.join(",")}]) is an inference tensor (made inside inferenceMode) and would be saved for backward, ` +
+            "which PyTorch does not allow either; make a normal tensor with x.clone() outside inferenceMode",
+        );
+      }
+    }
+  }
+  const i = inputs.findIndex((t, k) => t.isInference() && (saves === undefined || saves.includes(k)));
   if (i < 0) return;
   throw new Error(
-    `${op}: input ${i} (shape [${inputs[i].shape.join(",")}]) is an inference tensor (made inside inferenceMode) and cannot be used in an op ` +
-      "recorded for autograd; make a normal tensor with x.clone() outside inferenceMode, or compute it under noGrad instead",
+    `${op}: input ${i} (shape [${inputs[i].shape.join(",")}]) is an inference tensor (made inside inferenceMode) and would be saved ` +
+      "for backward, which PyTorch does not allow either; make a normal tensor with x.clone() outside inferenceMode, or compute it under noGrad instead",
   );
 }
 
@@ -106,7 +123,7 @@ export function scalar(v: number | boolean, dtype: DType): Tensor {
   // an Error naming the op the caller called, what it got and what it takes (clamp(x, "1") was NaN).
   if (typeof v !== "number" && typeof v !== "boolean") throw new TypeError(`expected a Tensor, a number or a boolean, got ${describe(v)}`);
   const t = Tensor.empty([], dtype);
-  t.storage.data[0] = castScalar(v, dtype);
+  setElement(t.storage.data, 0, castScalar(v, dtype));
   return t;
 }
 

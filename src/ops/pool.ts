@@ -3,9 +3,10 @@ import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import type { PoolParams } from "../backend/backend.js";
 import { type OpDef, apply, backend, defineOp } from "./op.js";
-import { flatten, narrow, reshape, squeeze, stack, unsqueeze } from "./shape.js";
+import { flatten, narrow, reshape, squeeze, stack, to, unsqueeze } from "./shape.js";
 import { gather } from "./indexing.js";
 import { mean } from "./reduce.js";
+import { div, mul } from "./elementwise.js";
 import { pair } from "./conv.js";
 
 export type Pair = number | readonly [number, number];
@@ -19,6 +20,8 @@ export interface Pool2dOptions {
   ceilMode?: boolean;
   /** AvgPool only: count padded zeros in the divisor (default true). */
   countIncludePad?: boolean;
+  /** AvgPool only: divide every window's sum by this instead of its size (PyTorch's divisor_override). */
+  divisorOverride?: number | null;
 }
 
 /** Pooling parameters and output shape for an input of shape [N,C,H,W] (PyTorch's size rules). */
@@ -91,7 +94,9 @@ export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: Pool2dOp
   const [xb, unbatched, p, outShape] = poolShape(x, kernelSize, opts, "maxPool2d");
   const attrs: MaxAttrs = { p, outShape };
   const y = apply(maxPoolOp, [xb], attrs);
-  return unbatched ? { values: squeeze(y, 0), indices: squeeze(attrs.indices!, 0) } : { values: y, indices: attrs.indices! };
+  // The kernels keep int32 positions (the wasm kernel writes them); the caller gets PyTorch's int64.
+  const indices = to(attrs.indices!, "int64");
+  return unbatched ? { values: squeeze(y, 0), indices: squeeze(indices, 0) } : { values: y, indices };
 }
 
 interface AvgAttrs {
@@ -126,8 +131,28 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {})
     throw new Error(`avgPool2d: dilation is not supported (as in PyTorch), got ${JSON.stringify(opts.dilation)}`);
   }
   const [xb, unbatched, p, outShape] = poolShape(x, kernelSize, opts, "avgPool2d");
+  const d = opts.divisorOverride;
+  if (d !== undefined && d !== null) {
+    if (!Number.isInteger(d) || d === 0) throw new Error(`avgPool2d: divisorOverride must be a non-zero integer, got ${d}`);
+    // The window sums are the means over the elements inside the input times their count.
+    const sums = mul(apply(avgPoolOp, [xb], { p: { ...p, countIncludePad: false }, outShape }), validCounts(xb.shape, p, outShape, xb.dtype));
+    const y = div(sums, d);
+    return unbatched ? squeeze(y, 0) : y;
+  }
   const y = apply(avgPoolOp, [xb], { p, outShape });
   return unbatched ? squeeze(y, 0) : y;
+}
+
+/** How many elements of the input (not padding) each window covers, as an [oH, oW] tensor. */
+function validCounts(shape: readonly number[], p: PoolParams, outShape: readonly number[], dtype: Tensor["dtype"]): Tensor {
+  const [H, W] = shape.slice(2), [oH, oW] = outShape.slice(2);
+  const span = (o: number, i: 0 | 1, n: number): number => {
+    const start = o * p.stride[i] - p.padding[i];
+    return Math.min(start + p.kernel[i], n) - Math.max(start, 0);
+  };
+  const out = Tensor.empty([oH, oW], dtype);
+  for (let i = 0; i < oH; i++) for (let j = 0; j < oW; j++) out.storage.data[i * oW + j] = span(i, 0, H) * span(j, 1, W);
+  return out;
 }
 
 /**

@@ -32,7 +32,7 @@ declare module "../tensor/tensor.js" {
   interface Tensor {
     /** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`. Bool and int32 sums are int32. */
     sum(dim?: Dims, keepdim?: ReduceOptions): Tensor;
-    /** `x.mean(1)`; `{ dtype }` converts first (int input gives float32 either way). */
+    /** `x.mean(1)`; `{ dtype }` converts first (an integer input needs it, or a cast: PyTorch raises too). */
     mean(dim?: Dims, keepdim?: ReduceOptions): Tensor;
     /** Variance; `correction` 1 (default) is the unbiased estimate, 0 the population variance. */
     var(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
@@ -87,7 +87,8 @@ function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Te
   });
 }
 
-const intAccumulate = (d: DType): DType => (isFloating(d) ? d : "int32");
+/** PyTorch sums and multiplies bool and every integer dtype into int64 (exactly; int32 sums past 2^31 do not wrap). */
+const intAccumulate = (d: DType): DType => (isFloating(d) ? d : "int64");
 const sumOp = reduceOp("sum", intAccumulate, (g, _x, _o, a, shape) => unreduce(g, shape, a.axes));
 /**
  * d prod / d x_i is the product of the other elements. out / x_i gives it except where x_i = 0
@@ -140,8 +141,12 @@ export function sum(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tens
 
 export function mean(x: Tensor, dim?: Dims, keepdimOrOpts: ReduceOptions = false): Tensor {
   const [xd, keepdim] = reduceArgs(x, keepdimOrOpts, "mean");
+  if (!isFloating(xd.dtype)) {
+    // PyTorch 1.13 raises rather than pick a float dtype for an integer mean.
+    throw new Error(`mean: could not infer the output dtype: the input is ${xd.dtype}, and mean needs a floating point input; cast first (x.float().mean()) or pass { dtype: "float32" }`);
+  }
   x = xd;
-  const xf = isFloating(x.dtype) ? x : to(x, "float32");
+  const xf = x;
   const axes = normalizeDims(dim, x.ndim, "mean");
   const n = axes.reduce((a, d) => a * x.shape[d], 1);
   return div(sum(xf, axes, keepdim), n);
@@ -180,7 +185,7 @@ const argOp = (op: "argmax" | "argmin") =>
     name: op,
     forward([x], { axis, keepdim }) {
       if (x.shape[axis] === 0) throw new Error(`${op}: cannot reduce dim ${axis} of size 0 (shape ${fmt(x.shape)})`);
-      const out = Tensor.empty(reducedShape(x.shape, [axis], keepdim), "int32");
+      const out = Tensor.empty(reducedShape(x.shape, [axis], keepdim), "int64"); // PyTorch's index dtype
       backend().argReduce(op, x.view_(), axis, out.view_());
       return out;
     },

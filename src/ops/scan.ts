@@ -3,7 +3,7 @@
  * users reach for next to sum/mean: any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc.
  */
 import { Tensor } from "../tensor/tensor.js";
-import { type DType, isFloating } from "../tensor/dtype.js";
+import { type DType, isFloating, isIntegral } from "../tensor/dtype.js";
 import { isHalf } from "../tensor/half.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import type { ScanOp } from "../backend/backend.js";
@@ -44,7 +44,8 @@ declare module "../tensor/tensor.js" {
   }
 }
 
-const scanDtype = (d: DType): DType => (d === "bool" ? "int32" : d);
+/** cumprod of bool or an integer dtype runs and returns in int64, as PyTorch's. */
+const scanDtype = (d: DType): DType => (isFloating(d) ? d : "int64");
 
 const scanOp = (op: "prod" | "logsumexp", name: string) =>
   defineOp<{ axis: number }>({
@@ -82,7 +83,7 @@ const reverseCumsum = (t: Tensor, axis: number): Tensor => flip(cumsum(flip(t, a
  * from the [n, n] products that leave x_k out, as PyTorch's cumprod_backward does.
  */
 function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, axis: number): Tensor {
-  if (!x.data().includes(0)) return div(reverseCumsum(mul(g, out), axis), x);
+  if (!x.numbers().includes(0)) return div(reverseCumsum(mul(g, out), axis), x);
   const n = x.shape[axis];
   const [xl, back] = toLast(x, axis);
   const [gl] = toLast(g, axis);
@@ -129,7 +130,7 @@ const cumExtremumOp = defineOp<{ op: ScanOp; axis: number }>({
   name: "cumExtremum",
   forward([x], { op, axis }) {
     const values = Tensor.empty(x.shape, x.dtype);
-    const indices = Tensor.empty(x.shape, "int32");
+    const indices = Tensor.empty(x.shape, "int64"); // PyTorch's index dtype
     backend().scan(op, x.view_(), axis, values.view_(), indices.view_());
     return indices;
   },
@@ -192,11 +193,11 @@ export function countNonzero(x: Tensor, dim?: Dims): Tensor {
   return sum(ne(x, 0), normalizeDims(dim, x.ndim, "countNonzero"));
 }
 
-/** `bincount(x)`: how often each value 0..max occurs in a 1-D non-negative int32 x; with weights, their sums. */
+/** `bincount(x)`: how often each value 0..max occurs in a 1-D non-negative integer x (int64 counts, as PyTorch); with weights, their sums. */
 export function bincount(x: Tensor, weights: Tensor | null = null, minlength = 0): Tensor {
-  if (x.dtype !== "int32" || x.ndim !== 1) throw new Error(`bincount: expects a 1-D int32 tensor, got ${x.dtype} of shape ${fmt(x.shape)}`);
+  if (!isIntegral(x.dtype) || x.ndim !== 1) throw new Error(`bincount: expects a 1-D integer tensor (int64, int32, ...), got ${x.dtype} of shape ${fmt(x.shape)}`);
   if (!Number.isInteger(minlength) || minlength < 0) throw new Error(`bincount: minlength must be a non-negative integer, got ${minlength}`);
-  const d = x.data();
+  const d = x.numbers();
   let top = -1;
   for (const v of d) {
     if (v < 0) throw new RangeError(`bincount: values must be non-negative, got ${v}`);
@@ -205,11 +206,18 @@ export function bincount(x: Tensor, weights: Tensor | null = null, minlength = 0
   if (weights && (weights.ndim !== 1 || weights.shape[0] !== d.length)) {
     throw new Error(`bincount: weights must be 1-D with the input's length ${d.length}, got shape ${fmt(weights.shape)}`);
   }
-  const dtype: DType = weights ? (isFloating(weights.dtype) ? weights.dtype : "float64") : "int32";
-  // 16-bit floats are counted in float32 and rounded once (their storage holds bit patterns).
-  const out = Tensor.empty([Math.max(top + 1, minlength)], isHalf(dtype) ? "float32" : dtype);
-  const w = weights ? contiguous(detach(weights)).data() : null;
-  for (let i = 0; i < d.length; i++) out.storage.data[d[i]] += w ? w[i] : 1;
+  const n = Math.max(top + 1, minlength);
+  if (!weights) {
+    const counts = new BigInt64Array(n);
+    for (let i = 0; i < d.length; i++) counts[d[i]] += 1n;
+    return Tensor.fromArray(counts, [n], "int64");
+  }
+  // Weighted sums accumulate in the output's float dtype, as PyTorch's kernel; 16-bit floats are
+  // counted in float32 and rounded once (their storage holds bit patterns).
+  const dtype: DType = isFloating(weights.dtype) ? weights.dtype : "float64";
+  const out = Tensor.empty([n], isHalf(dtype) ? "float32" : dtype);
+  const o = out.storage.data as Float64Array, w = contiguous(detach(weights)).numbers();
+  for (let i = 0; i < d.length; i++) o[d[i]] += w[i];
   return to(out, dtype);
 }
 
@@ -218,7 +226,7 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
   if (!isFloating(x.dtype)) throw new Error(`histc: expects a floating point tensor, got ${x.dtype} (use x.float())`);
   if (!Number.isInteger(bins) || bins <= 0) throw new Error(`histc: bins must be a positive integer, got ${bins}`);
   if (min > max) throw new Error(`histc: max (${max}) must be larger than or equal to min (${min})`);
-  const d = contiguous(detach(x)).data();
+  const d = contiguous(detach(x)).numbers();
   let lo = min, hi = max;
   if (lo === hi && d.length > 0) {
     lo = Infinity;
@@ -239,7 +247,7 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
     // The same arithmetic as PyTorch's CPU kernel, so edge elements land in the same bin.
     let b = Math.floor(((v - lo) * bins) / (hi - lo));
     if (b === bins) b -= 1;
-    out.storage.data[b] += 1;
+    (out.storage.data as Float64Array)[b] += 1; // x.dtype is floating
   }
   return to(out, x.dtype);
 }

@@ -6,6 +6,7 @@
  */
 import { checkIntArg, checkIntList } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
+import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
 import { installMethods } from "./op.js";
 import { cat, clone, expand, flip, makeView, narrow, permute, repeat, reshape, transpose, unsqueeze } from "./shape.js";
@@ -114,8 +115,8 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
     if (!Number.isInteger(repeats) || repeats < 0) throw new Error(`repeatInterleave: repeats must be a non-negative integer, got ${repeats}`);
     counts = new Array<number>(n).fill(repeats);
   } else {
-    if (repeats.dtype !== "int32" || repeats.ndim > 1) throw new Error(`repeatInterleave: repeats must be a number or a 0-D/1-D int32 tensor, got ${repeats.dtype} ${fmt(repeats.shape)}`);
-    counts = [...repeats.data()];
+    if (!isIndexDtype(repeats.dtype) || repeats.ndim > 1) throw new Error(`repeatInterleave: repeats must be a number or a 0-D/1-D int64 (or int32) tensor, got ${repeats.dtype} ${fmt(repeats.shape)}`);
+    counts = [...repeats.numbers()];
     if (counts.length === 1) counts = new Array<number>(n).fill(counts[0]);
     if (counts.length !== n) throw new Error(`repeatInterleave: repeats has ${counts.length} counts but dim ${d} has size ${n}`);
     if (counts.some((c) => c < 0)) throw new Error(`repeatInterleave: repeats must be non-negative, got ${fmt(counts)}`);
@@ -191,10 +192,10 @@ export function tensorSplit(x: Tensor, indicesOrSections: number | readonly numb
   if (x.ndim === 0) throw new Error("tensorSplit: expects at least 1 dim, got a 0-d tensor");
   if (indicesOrSections instanceof Tensor) {
     const t = indicesOrSections;
-    if (t.dtype !== "int32" || t.ndim > 1) {
-      throw new Error(`tensorSplit: a tensor of indices or sections must be a 0-d or 1-D int32 tensor, got ${t.dtype} of shape ${fmt(t.shape)}`);
+    if (!isIndexDtype(t.dtype) || t.ndim > 1) {
+      throw new Error(`tensorSplit: a tensor of indices or sections must be a 0-d or 1-D int64 (or int32) tensor, got ${t.dtype} of shape ${fmt(t.shape)}`);
     }
-    const values = Array.from(t.contiguous().data(), Number);
+    const values = Array.from(t.contiguous().numbers(), Number);
     return tensorSplit(x, t.ndim === 0 ? values[0] : values, dim);
   }
   const d = normalizeDim(dim, x.ndim, "tensorSplit");

@@ -7,7 +7,7 @@
 import { argError } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { castScalar, isFloating, promoteTypes } from "../tensor/dtype.js";
+import { castScalar, fillStorage, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { contiguousStrides, fmt, normalizeDim, numel, sameShape } from "../tensor/shape.js";
 import { type OpDef, apply, backend, defineOp, installMethods, setViewRefresher } from "./op.js";
 import type { Node } from "../autograd/node.js";
@@ -32,6 +32,8 @@ declare module "../tensor/tensor.js" {
     /** `x.bfloat16()`: `to("bfloat16")`. */
     bfloat16(): Tensor;
     int(): Tensor;
+    /** `x.long()`: a copy as int64 (PyTorch's index dtype), floats truncated toward zero. @example tensor([1.7]).long() // tensor([1]) */
+    long(): Tensor;
     bool(): Tensor;
     /** The same data outside the graph: shares storage, never requires grad. */
     detach(): Tensor;
@@ -179,7 +181,7 @@ const copySlicesOp: OpDef<WindowAttrs> = defineOp<WindowAttrs>({
   backward: (g, { attrs, needsInputGrad }) => {
     const inWindow = (): Tensor => {
       const ones = Tensor.empty(attrs.shape, "bool");
-      ones.storage.data.fill(1);
+      (ones.storage.data as Uint8Array).fill(1);
       return apply(unwindowOp, [ones], attrs);
     };
     return [
@@ -598,6 +600,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 
 const catOp = defineOp<{ dim: number }>({
   name: "cat",
+  saves: [],
   forward(xs, { dim }) {
     const shape = [...xs[0].shape];
     shape[dim] = xs.reduce((a, x) => a + x.shape[dim], 0);
@@ -685,7 +688,7 @@ const padConstantOp = defineOp<PadAttrs>({
   forward([x], { pads, value }) {
     const shape = x.shape.map((n, d) => n + pads[d][0] + pads[d][1]);
     const out = Tensor.empty(shape, x.dtype);
-    if (value !== 0) out.storage.data.fill(castScalar(value, x.dtype));
+    if (value !== 0) fillStorage(out.storage.data, castScalar(value, x.dtype));
     const offset = pads.reduce((a, [l], d) => a + l * out.strides[d], 0);
     backend().copy(x.view_(), { ...out.view_(), shape: x.shape, offset });
     return out;
@@ -762,9 +765,7 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constan
 }
 
 function arangeFrom(values: number[]): Tensor {
-  const t = arange(values.length);
-  t.storage.data.set(values);
-  return t;
+  return Tensor.fromArray(Int32Array.from(values), [values.length], "int32");
 }
 
 installMethods({
@@ -775,6 +776,7 @@ installMethods({
   half: (x: Tensor) => to(x, "float16"),
   bfloat16: (x: Tensor) => to(x, "bfloat16"),
   int: (x: Tensor) => to(x, "int32"),
+  long: (x: Tensor) => to(x, "int64"),
   bool: (x: Tensor) => to(x, "bool"),
   viewAs: (x: Tensor, o: Tensor) => view(x, o.shape),
   expandAs: (x: Tensor, o: Tensor) => expand(x, o.shape),

@@ -8,6 +8,7 @@
  * CPU kernels give a stable order for sort, median and mode but not always for topk and kthvalue.
  */
 import { Tensor } from "../tensor/tensor.js";
+import { int64From, isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
@@ -59,13 +60,13 @@ const sortOp = defineOp<{ axis: number; descending: boolean }>({
   name: "sort",
   forward([x], { axis, descending }) {
     const values = Tensor.empty(x.shape, x.dtype);
-    const indices = Tensor.empty(x.shape, "int32");
+    const indices = Tensor.empty(x.shape, "int64"); // PyTorch's index dtype, as every index result here
     backend().sort(x.view_(), axis, descending, values.view_(), indices.view_());
     return indices;
   },
 });
 
-/** Sort indices along `axis` (int32, x's shape). */
+/** Sort indices along `axis` (int64, x's shape). */
 function sortIndices(x: Tensor, axis: number, descending: boolean): Tensor {
   return apply(sortOp, [x], { axis, descending });
 }
@@ -80,7 +81,7 @@ function sortedPair(x: Tensor, axis: number, descending: boolean): [Tensor, Tens
     return [gather(x, axis, idx), idx];
   }
   const values = Tensor.empty(x.shape, x.dtype);
-  const indices = Tensor.empty(x.shape, "int32");
+  const indices = Tensor.empty(x.shape, "int64");
   backend().sort(x.view_(), axis, descending, values.view_(), indices.view_());
   return [values, indices];
 }
@@ -147,7 +148,7 @@ function positionTensor(x1: Tensor, axis: number, pos: number | Tensor): Tensor 
   const shape = x1.shape.map((s, d) => (d === axis ? 1 : s));
   if (pos instanceof Tensor) return contiguous(to(pos, "int32"));
   const t = Tensor.empty(shape, "int32");
-  t.storage.data.fill(pos);
+  (t.storage.data as Int32Array).fill(pos);
   return t;
 }
 
@@ -195,8 +196,8 @@ export function mode(x: Tensor, dim = -1, keepdimArg?: KeepDim): ValuesIndicesTu
   const [values, indices] = atLeast1d(x, dim, "mode", (x1, axis) => {
     const n = x1.shape[axis];
     if (n === 0) throw new Error(`mode: dim ${dim} of ${fmt(x.shape)} is empty; there is no mode`);
-    const idx = lastAxis(sortIndices(x1, axis, false), axis).data();
-    const vals = lastAxis(detach(x1), axis).data();
+    const idx = lastAxis(sortIndices(x1, axis, false), axis).numbers();
+    const vals = lastAxis(detach(x1), axis).numbers();
     const lines = idx.length / n;
     const best = new Int32Array(lines);
     for (let l = 0; l < lines; l++) {
@@ -218,7 +219,7 @@ export function mode(x: Tensor, dim = -1, keepdimArg?: KeepDim): ValuesIndicesTu
     const perm = x1.shape.map((_, d) => d).filter((d) => d !== axis);
     const inv = new Array<number>(x1.ndim);
     [...perm, axis].forEach((p, i) => (inv[p] = i));
-    const pos = contiguous(permute(Tensor.fromArray(best, moved, "int32"), inv));
+    const pos = contiguous(permute(Tensor.fromArray(int64From(best), moved, "int64"), inv));
     const v = gather(x1, axis, pos);
     return [v, pos];
   });
@@ -242,7 +243,7 @@ export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
     rows = reshape(permute(xd, [axis, ...x.shape.map((_, d) => d).filter((d) => d !== axis)]), [x.shape[axis], rowLength]);
   }
   const [n, len] = rows.shape;
-  const data = contiguous(rows).data();
+  const data = contiguous(rows).numbers();
   const cmp = (a: number, b: number): number => {
     for (let k = 0; k < len; k++) {
       const u = data[a * len + k], v = data[b * len + k];
@@ -267,8 +268,8 @@ export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
   const output = opts.dim === undefined ? indexSelect(reshape(xd, [-1]), 0, pick) : indexSelect(xd, axis, pick);
   if (!opts.returnInverse && !opts.returnCounts) return output;
   const out = [output];
-  if (opts.returnInverse) out.push(Tensor.fromArray(inverse, opts.dim === undefined ? x.shape : [n], "int32"));
-  if (opts.returnCounts) out.push(Tensor.fromArray(Int32Array.from(counts), [counts.length], "int32"));
+  if (opts.returnInverse) out.push(Tensor.fromArray(int64From(inverse), opts.dim === undefined ? x.shape : [n], "int64"));
+  if (opts.returnCounts) out.push(Tensor.fromArray(int64From(counts), [counts.length], "int64"));
   return out;
 }
 
@@ -279,6 +280,8 @@ export interface SearchsortedOptions {
   side?: "left" | "right";
   /** Indices that sort each line of the sequence, when it is not sorted itself. */
   sorter?: Tensor;
+  /** PyTorch's out_int32: positions as int32 instead of the default int64. */
+  outInt32?: boolean;
 }
 
 /** `searchsorted(seq, values)`: int32 positions where values would be inserted to keep each line of seq sorted. */
@@ -294,14 +297,14 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
     throw new Error(`searchsorted: the sequence ${fmt(seq.shape)} and values ${fmt(v.shape)} must have the same leading dims (all but the last), or the sequence must be 1-D`);
   }
   const m = seq.shape[seq.ndim - 1];
-  let s = contiguous(seq).data();
+  let s = contiguous(seq).numbers();
   if (opts.sorter) {
-    if (opts.sorter.dtype !== "int32" || opts.sorter.ndim !== seq.ndim || opts.sorter.shape.some((d, k) => d !== seq.shape[k])) {
-      throw new Error(`searchsorted: sorter must be an int32 tensor of the sequence's shape ${fmt(seq.shape)}, got ${opts.sorter.dtype} ${fmt(opts.sorter.shape)}`);
+    if (!isIndexDtype(opts.sorter.dtype) || opts.sorter.ndim !== seq.ndim || opts.sorter.shape.some((d, k) => d !== seq.shape[k])) {
+      throw new Error(`searchsorted: sorter must be an int64 (or int32) tensor of the sequence's shape ${fmt(seq.shape)}, got ${opts.sorter.dtype} ${fmt(opts.sorter.shape)}`);
     }
-    s = gather(detach(seq), -1, opts.sorter).data();
+    s = gather(detach(seq), -1, opts.sorter).numbers();
   }
-  const vd = contiguous(v).data();
+  const vd = contiguous(v).numbers();
   const inner = v.ndim === 0 ? 1 : v.shape[v.ndim - 1];
   const out = new Int32Array(vd.length);
   const less = (a: number, b: number): boolean => (Number.isNaN(b) ? !Number.isNaN(a) : a < b);
@@ -317,13 +320,13 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
     }
     out[i] = lo;
   }
-  return Tensor.fromArray(out, v.shape, "int32");
+  return opts.outInt32 ? Tensor.fromArray(out, v.shape, "int32") : Tensor.fromArray(int64From(out), v.shape, "int64");
 }
 
 /** `bucketize(x, boundaries)`: the index of the bucket each element falls in (boundaries 1-D, sorted). */
-export function bucketize(input: Tensor | number, boundaries: Tensor, opts: { right?: boolean } = {}): Tensor {
+export function bucketize(input: Tensor | number, boundaries: Tensor, opts: { right?: boolean; outInt32?: boolean } = {}): Tensor {
   if (boundaries.ndim !== 1) throw new Error(`bucketize: boundaries must be 1-D, got shape ${fmt(boundaries.shape)}`);
-  return searchsorted(boundaries, input, { right: opts.right ?? false });
+  return searchsorted(boundaries, input, { right: opts.right ?? false, outInt32: opts.outInt32 });
 }
 
 installMethods({

@@ -15,7 +15,9 @@ export { SGD, type SGDOptions } from "./sgd.js";
 export { Adam, AdamW, type AdamOptions } from "./adam.js";
 export { RMSprop, type RMSpropOptions } from "./rmsprop.js";
 export { Adagrad, type AdagradOptions } from "./adagrad.js";
-export { clipGradNorm_, clipGradValue_ } from "./clip.js";
+export { clipGradNorm_, clipGradValue_ } from "../grad/clip.js";
+// torch.optim.lr_scheduler, nested as in PyTorch (the schedulers are also exported directly above).
+export * as lrScheduler from "./lr-scheduler.js";
 export {
   LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, OneCycleLR, ReduceLROnPlateau,
   LambdaLR, MultiplicativeLR, ConstantLR, SequentialLR, ChainedScheduler, PolynomialLR, CyclicLR, CosineAnnealingWarmRestarts,

@@ -6,7 +6,7 @@
  * `checkGroup` (option validation, run on the defaults and on every group added).
  */
 import { argError, checkKeys, checkOptions, describe, unknownKeyError } from "../tensor/check.js";
-import { ArrayFor, castScalar } from "../tensor/dtype.js";
+import { ArrayFor, castScalar, fillStorage, setElement } from "../tensor/dtype.js";
 import { Tensor, noGrad, enableGrad, isFloating, type DType, type TypedArray } from "../core.js";
 
 /** Options every optimizer has, e.g. `{ lr: 0.01 }`. */
@@ -386,8 +386,8 @@ function decode(v: unknown): unknown {
       const dtype = t.dtype;
       if (!Object.hasOwn(ArrayFor, dtype)) throw new Error(`deserializeOptimizerState: unknown dtype '${dtype}'`);
       const T = ArrayFor[dtype];
-      const arr: TypedArray = new T(n);
-      t.data.forEach((x, i) => (arr[i] = Number(decodeNumber(x))));
+      const arr = new T(n);
+      t.data.forEach((x, i) => setElement(arr, i, Number(decodeNumber(x))));
       return Tensor.fromArray(arr, t.shape, dtype);
     }
     return Object.fromEntries(Object.entries(o).map(([key, x]) => [key, decode(x)]));
@@ -448,7 +448,7 @@ export function fusable(p: Tensor, g: Tensor): boolean {
 /** A fresh contiguous tensor like `p` filled with `value` (state buffers). */
 export function bufferLike(p: Tensor, value = 0): Tensor {
   const t = Tensor.empty(p.shape, p.dtype);
-  if (value !== 0) t.storage.data.fill(castScalar(value, p.dtype));
+  if (value !== 0) fillStorage(t.storage.data, castScalar(value, p.dtype));
   return t;
 }
 

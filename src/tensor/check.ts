@@ -245,7 +245,7 @@ export function checkIntArg(fn: string, arg: string, v: unknown): number {
 }
 
 /** The dtypes a tensor can have. */
-export const DTYPES = ["float32", "float64", "float16", "bfloat16", "int32", "int16", "int8", "uint8", "bool"] as const;
+export const DTYPES = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool"] as const;
 
 /**
  * A tensor dtype (or undefined). PyTorch's other spellings ("half", "long") get their own hint.
@@ -258,7 +258,7 @@ export function checkDType(fn: string, dtype: unknown): void {
   throw new Error(
     `${fn}: dtype must be one of ${DTYPES.map((d) => `"${d}"`).join(", ")}, got ${describe(dtype)}` +
       (half ? "; PyTorch's torch.half is \"float16\"" : "") +
-      (dtype === "int64" || dtype === "long" ? "; int64 has no storage yet, use \"int32\"" : ""),
+      (dtype === "long" ? "; PyTorch's long is \"int64\"" : ""),
   );
 }
 

@@ -1,6 +1,6 @@
 /** Creating tensors: from data, filled, ranges, and random (seeded through a Generator). */
 import { Tensor, type NestedArray } from "./tensor.js";
-import { type DType, type TypedArray, ArrayFor, allocate, castScalar, checkFits, dtypeOfArray, isFloating } from "./dtype.js";
+import { type DType, type StorageArray, type TypedArray, ArrayFor, allocate, castScalar, checkFits, dtypeOfArray, fillStorage, isFloating, setElement, toInt64 } from "./dtype.js";
 import { checkShape, fmt } from "./shape.js";
 import { checkDType, checkInt, describe } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
@@ -34,11 +34,16 @@ function checkFill(op: string, value: unknown): void {
 
 /** An array to write `dtype`'s values into as numbers: float32 for the 16-bit floats (see `stored`). */
 function writable(dtype: DType, n: number): TypedArray {
+  if (dtype === "int64") return new Float64Array(n);
   return isHalf(dtype) ? new Float32Array(n) : allocate(dtype, n);
 }
 
-/** What `writable` gave, as `dtype`'s storage: 16-bit floats rounded from float32 (as PyTorch fills them). */
-function stored(values: TypedArray, dtype: DType): TypedArray {
+/**
+ * What `writable` gave, as `dtype`'s storage: 16-bit floats rounded from float32 (as PyTorch fills
+ * them), int64 converted from the doubles (truncated, exact for every integer a double holds).
+ */
+function stored(values: TypedArray, dtype: DType): StorageArray {
+  if (dtype === "int64") return BigInt64Array.from(values as Float64Array, toInt64);
   return isHalf(dtype) ? float32ToHalf(values as Float32Array, dtype) : values;
 }
 
@@ -51,25 +56,32 @@ function finish(t: Tensor, opts: CreateOptions): Tensor {
   return t;
 }
 
+/** Stores one user-given value at `i` of a fresh array of `dtype`, after checking that it fits. */
+function put(out: StorageArray, i: number, v: number | boolean | bigint, dtype: DType): void {
+  checkFits(v, dtype, "tensor");
+  if (typeof v === "bigint" && out instanceof BigInt64Array) out[i] = v;
+  // A bigint that reaches another dtype fits it (checked) or becomes a float: its number is exact or rounds once.
+  else setElement(out, i, castScalar(typeof v === "bigint" ? Number(v) : v, dtype));
+}
+
 /**
  * `tensor([[1, 2], [3, 4]])`: a tensor from nested arrays, a typed array or a number. Numbers give
- * float32, booleans bool, and a typed array its own dtype, unless `dtype` says otherwise.
+ * float32, booleans bool, bigints int64 (`tensor([2n ** 60n])`, exact beyond 2^53), and a typed array
+ * its own dtype (a BigInt64Array int64), unless `dtype` says otherwise.
  */
-export function tensor(data: NestedArray | TypedArray, opts: CreateOptions = {}): Tensor {
+export function tensor(data: NestedArray | StorageArray | bigint, opts: CreateOptions = {}): Tensor {
   checkCreate("tensor", opts);
   if (data === undefined || data === null || (typeof data === "object" && !Array.isArray(data) && !ArrayBuffer.isView(data)) || typeof data === "string") {
     throw new Error(`tensor: data must be a number, a boolean, a (nested) array of them or a typed array, got ${describe(data)}`);
   }
   if (ArrayBuffer.isView(data)) {
-    const src = data as TypedArray;
+    const src = data as StorageArray;
     const dtype = opts.dtype ?? dtypeOfArray(src);
     // A Uint16Array given with a 16-bit float dtype holds its bit patterns (as Tensor.fromArray takes them).
     if (isHalf(dtype) && src instanceof Uint16Array) return finish(Tensor.fromArray(Uint16Array.from(src), [src.length], dtype), opts);
     const out = allocate(dtype, src.length);
-    for (let i = 0; i < src.length; i++) {
-      if (src.constructor !== ArrayFor[dtype]) checkFits(src[i], dtype, "tensor");
-      out[i] = castScalar(src[i], dtype);
-    }
+    if (src.constructor === ArrayFor[dtype]) (out as Float64Array).set(src as Float64Array); // same array type: an exact copy
+    else for (let i = 0; i < src.length; i++) put(out, i, src[i], dtype);
     return finish(Tensor.fromArray(out, [src.length], dtype), opts);
   }
   const shape: number[] = [];
@@ -79,11 +91,11 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions = {})
     if (probe.length === 0) break;
     probe = probe[0];
   }
-  const flat: (number | boolean)[] = [];
+  const flat: (number | boolean | bigint)[] = [];
   const walk = (v: NestedArray, d: number, path: string): void => {
     if (d === shape.length) {
       if (Array.isArray(v)) throw new Error(`tensor: ragged nested array: element ${path} has more dimensions than element [0...] (expected shape ${fmt(shape)})`);
-      if (typeof v !== "number" && typeof v !== "boolean") throw new Error(`tensor: element ${path} is ${typeof v}, expected a number or boolean`);
+      if (typeof v !== "number" && typeof v !== "boolean" && typeof v !== "bigint") throw new Error(`tensor: element ${path} is ${typeof v}, expected a number, bigint or boolean`);
       flat.push(v);
       return;
     }
@@ -95,19 +107,19 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions = {})
   walk(data, 0, "");
   const dtype = opts.dtype ?? inferDtype(flat);
   const out = allocate(dtype, flat.length);
-  flat.forEach((v, i) => {
-    checkFits(v, dtype, "tensor");
-    out[i] = castScalar(v, dtype);
-  });
+  flat.forEach((v, i) => put(out, i, v, dtype));
   return finish(Tensor.fromArray(out, shape, dtype), opts);
 }
 
 /**
  * JavaScript cannot tell 1 from 1.0, so numbers default to float32 (what a network wants); pass
- * {dtype: "int32"} or an Int32Array for integer tensors such as class labels.
+ * {dtype: "int64"} (or bigints, or an Int32Array) for integer tensors such as class labels. Values
+ * that are all bigints (or bigints and booleans) give int64, as Python ints give torch.int64.
  */
-function inferDtype(values: (number | boolean)[]): DType {
-  return values.length > 0 && values.every((v) => typeof v === "boolean") ? "bool" : "float32";
+function inferDtype(values: (number | boolean | bigint)[]): DType {
+  if (values.length === 0) return "float32";
+  if (values.every((v) => typeof v === "boolean")) return "bool";
+  return values.every((v) => typeof v !== "number") ? "int64" : "float32";
 }
 
 /** `full([2, 3], 7)`: a tensor filled with one value. */
@@ -122,7 +134,7 @@ function filled(op: string, shape: ShapeArg, value: number | boolean, opts: Crea
   checkFits(value, dtype, op);
   const t = Tensor.empty(shapeOf(shape, op), dtype);
   const v = castScalar(value, dtype);
-  if (v !== 0) t.storage.data.fill(v);
+  if (v !== 0) fillStorage(t.storage.data, v);
   return finish(t, opts);
 }
 
@@ -141,6 +153,8 @@ export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 0, { dtype: t.dtype, ...opts });
 }
 
+const isOptions = (v: unknown): v is CreateOptions => typeof v === "object" && v !== null && !Array.isArray(v);
+
 /** `onesLike(x)` */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 1, { dtype: t.dtype, ...opts });
@@ -151,8 +165,15 @@ export function fullLike(t: Tensor, value: number | boolean, opts: CreateOptions
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
 
-/** `arange(5)` = [0..4]; `arange(1, 2, 0.25)`. Integers give int32, as PyTorch's int64. */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+/**
+ * `arange(5)` = [0..4]; `arange(1, 2, 0.25)`. Integers give int32, as PyTorch's int64. The options
+ * may follow any of the numbers, as PyTorch's keywords do: `arange(10, { dtype: "float64" })`.
+ */
+export function arange(start: number, end?: number | CreateOptions, step?: number | CreateOptions, opts?: CreateOptions): Tensor;
+export function arange(start: number, endArg?: number | CreateOptions, stepArg: number | CreateOptions = 1, optsArg: CreateOptions = {}): Tensor {
+  let end = endArg, step = stepArg, opts = optsArg;
+  if (isOptions(end)) [opts, end, step] = [end, undefined, 1];
+  else if (isOptions(step)) [opts, step] = [step, 1];
   checkCreate("arange", opts);
   for (const [name, v] of [["start", start], ["end", end], ["step", step]] as const) {
     if (v !== undefined && (typeof v !== "number" || Number.isNaN(v))) throw new Error(`arange: ${name} must be a number, got ${describe(v)}`);
@@ -187,7 +208,7 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   checkInt("eye", "m", m, 0);
   const t = zeros([n, m], opts);
   const one = castScalar(1, t.dtype);
-  for (let i = 0; i < Math.min(n, m); i++) t.storage.data[i * m + i] = one;
+  for (let i = 0; i < Math.min(n, m); i++) setElement(t.storage.data, i * m + i, one);
   return t;
 }
 

@@ -2,13 +2,13 @@
  * Printing tensors the way PyTorch does (torch/_tensor_str.py): one number format for all shown
  * elements, aligned columns, rows wrapped at 80 characters, large tensors summarised with `...`.
  */
-import { type DType, type TypedArray, isFloating, isIntegral } from "./dtype.js";
+import { type DType, type StorageArray, isFloating, isIntegral } from "./dtype.js";
 
 const EDGE = 3; // elements kept at each end of a summarised dimension
 const THRESHOLD = 1000; // more elements than this are summarised
 const LINEWIDTH = 80;
 
-export function formatTensor(data: TypedArray, shape: readonly number[], dtype: DType, extras: string[]): string {
+export function formatTensor(data: StorageArray, shape: readonly number[], dtype: DType, extras: string[]): string {
   const summarise = data.length > THRESHOLD;
   const strides: number[] = [];
   for (let i = shape.length - 1, s = 1; i >= 0; i--) {
@@ -17,10 +17,12 @@ export function formatTensor(data: TypedArray, shape: readonly number[], dtype: 
   }
   const shown = (n: number): number[] => (summarise && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n));
   // The format is chosen from the elements that are printed only, as PyTorch does.
+  // int64 elements are bigints: integer formats print them with String(), exactly.
+  const elems = data as ArrayLike<number>;
   const values: number[] = [];
   const collect = (d: number, at: number): void => {
     if (d === shape.length) {
-      values.push(data[at]);
+      values.push(elems[at]);
       return;
     }
     for (const i of shown(shape[d])) if (i >= 0) collect(d + 1, at + i * strides[d]);
@@ -30,7 +32,7 @@ export function formatTensor(data: TypedArray, shape: readonly number[], dtype: 
   const render = (d: number, at: number, indent: number): string => {
     const idx = shown(shape[d]);
     if (d === shape.length - 1) {
-      const items = idx.map((i) => (i < 0 ? " ..." : cell(data[at + i * strides[d]])));
+      const items = idx.map((i) => (i < 0 ? " ..." : cell(elems[at + i * strides[d]])));
       const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / (width + 2)));
       const lines: string[] = [];
       for (let k = 0; k < items.length; k += perLine) lines.push(items.slice(k, k + perLine).join(", "));
@@ -39,7 +41,7 @@ export function formatTensor(data: TypedArray, shape: readonly number[], dtype: 
     const parts = idx.map((i) => (i < 0 ? "..." : render(d + 1, at + i * strides[d], indent + 1)));
     return "[" + parts.join("," + "\n".repeat(shape.length - d - 1) + " ".repeat(indent + 1)) + "]";
   };
-  const body = shape.length === 0 ? cell(data[0]) : data.length === 0 ? "[]" : render(0, 0, "tensor(".length);
+  const body = shape.length === 0 ? cell(elems[0]) : data.length === 0 ? "[]" : render(0, 0, "tensor(".length);
   return addSuffixes(`tensor(${body}`, extras, "tensor(".length);
 }
 

@@ -9,14 +9,14 @@ import { checkTensor, describe } from "./check.js";
 import { type Node, type GradHook, type RemovableHandle, addHook } from "../autograd/node.js";
 import { isInferenceMode } from "../autograd/grad-mode.js";
 import type { View } from "../backend/backend.js";
-import { type DType, type TypedArray, allocate, isFloating } from "./dtype.js";
+import { type DType, type StorageArray, type TypedArray, ArrayFor, allocate, isFloating } from "./dtype.js";
 import { contiguousStrides, fmt, isContiguous, normalizeDim, numel } from "./shape.js";
 import { formatTensor } from "./format.js";
 import { decodeHalf, halfToFloat32, isHalf, markHalfInUse } from "./half.js";
 
 /** The memory a tensor and all its views share; `version` counts in-place writes (autograd checks it). */
 export interface Storage {
-  readonly data: TypedArray;
+  readonly data: StorageArray;
   version: number;
   /**
    * Set on memory the library allocated itself (`Tensor.empty`), from a counter that only grows: the
@@ -24,6 +24,12 @@ export interface Storage {
    * `.grad` as it is, from memory someone else may hold (a user's array, a saved tensor).
    */
   readonly serial?: number;
+  /**
+   * Whether the memory was allocated inside inferenceMode (see the Tensor constructor): set when the
+   * storage is made, or by its first tensor. A field, not a WeakMap entry: a WeakMap write per new
+   * tensor doubled the cost of a small op (the GC's ephemeron work).
+   */
+  inference?: boolean;
 }
 
 let lastSerial = 0;
@@ -36,8 +42,19 @@ export function storageSerial(): number {
 /** A value that can stand where a tensor is expected; numbers and booleans act as 0-d tensors. */
 export type TensorLike = Tensor | number | boolean;
 
-/** Nested JavaScript arrays, as `tensor()` takes them and `tolist()` returns them. */
-export type NestedArray = number | boolean | NestedArray[];
+/**
+ * Nested JavaScript arrays, as `tensor()` takes them and `tolist()` returns them. A bigint appears
+ * only for int64 values beyond ±(2^53 − 1), which no number holds exactly.
+ */
+export type NestedArray = number | boolean | bigint | NestedArray[];
+
+/** Largest integer magnitude a number holds exactly (2^53 − 1): int64 values beyond it read as bigints. */
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** An int64 element as a number when that is exact, else the bigint itself. */
+function exactValue(v: bigint): number | bigint {
+  return v >= -SAFE && v <= SAFE ? Number(v) : v;
+}
 
 export class Tensor {
   readonly storage: Storage;
@@ -68,8 +85,15 @@ export class Tensor {
     this.dtype = dtype;
     this.base = base;
     if (isHalf(dtype)) markHalfInUse();
-    // PyTorch: every tensor made inside inferenceMode, and every view of one, is an inference tensor.
-    this.inference = isInferenceMode() || (base !== null && base.inference);
+    // PyTorch: a tensor whose memory was allocated inside inferenceMode is an inference tensor, and so is
+    // every tensor sharing that memory (views, detach); a view of a normal tensor stays normal, even when
+    // taken inside inferenceMode. The first tensor made on a storage decides for it.
+    if (typeof storage !== "object" || storage === null) {
+      throw new Error(`new Tensor: expects a storage object { data, version } as its first argument, got ${storage === null ? "null" : typeof storage}; make tensors with tensor(), zeros() or Tensor.fromArray()`);
+    }
+    let inf = storage.inference;
+    if (inf === undefined) inf = storage.inference = isInferenceMode() && base === null;
+    this.inference = inf;
   }
 
   /** The graph node that produced this tensor; null for leaves. */
@@ -155,19 +179,24 @@ export class Tensor {
     const n = numel(shape);
     const data = allocate(dtype, n);
     if (data.length < n) return Tensor.fromArray(data, shape, dtype); // a fractional size: fromArray's error
-    return new Tensor({ data, version: 0, serial: ++lastSerial }, [...shape], contiguousStrides(shape), 0, dtype);
+    return new Tensor({ data, version: 0, serial: ++lastSerial, inference: isInferenceMode() }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
   /** Wraps a typed array (no copy) as a contiguous tensor of `shape`. */
-  static fromArray(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
-    if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, Int32Array, Int16Array, Int8Array, Uint8Array; Uint16Array of bit patterns for float16/bfloat16), got ${describe(data)}`);
+  static fromArray(data: StorageArray, shape: readonly number[], dtype: DType): Tensor {
+    if (!ArrayBuffer.isView(data)) throw new Error(`Tensor.fromArray: data must be a typed array (Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array, Uint8Array; Uint16Array of bit patterns for float16/bfloat16), got ${describe(data)}`);
     if (isHalf(dtype) && !(data instanceof Uint16Array)) {
       throw new Error(`Tensor.fromArray: a ${dtype} tensor is stored as 16-bit patterns and needs a Uint16Array, got ${describe(data)}; for values use tensor(values, { dtype: "${dtype}" })`);
+    }
+    // The kernels read each dtype's own array type (an int64 tensor's elements are bigints).
+    if (ArrayFor[dtype] !== undefined && !(data instanceof ArrayFor[dtype])) {
+      throw new Error(`Tensor.fromArray: dtype ${dtype} is stored in a ${ArrayFor[dtype].name}, got a ${data.constructor.name}; convert with tensor(data, { dtype: "${dtype}" })`);
     }
     if (data.length < numel(shape)) {
       throw new Error(`Tensor.fromArray: shape ${fmt(shape)} needs ${numel(shape)} elements but the array holds ${data.length}; pass a matching shape or a longer array`);
     }
-    return new Tensor({ data, version: 0 }, [...shape], contiguousStrides(shape), 0, dtype);
+    // serial 0: not memory the library allocated (the caller may keep the array); the same object shape as empty's.
+    return new Tensor({ data, version: 0, serial: 0, inference: isInferenceMode() }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
   get ndim(): number {
@@ -179,7 +208,7 @@ export class Tensor {
     return numel(this.shape);
   }
 
-  /** Bytes per element, as PyTorch's `x.element_size()`: 4 for float32 and int32, 8 for float64, 1 for bool. */
+  /** Bytes per element, as PyTorch's `x.element_size()`: 4 for float32 and int32, 8 for float64 and int64, 1 for bool. */
   elementSize(): number {
     return allocate(this.dtype, 0).BYTES_PER_ELEMENT;
   }
@@ -237,20 +266,66 @@ export class Tensor {
     return { data: this.storage.data, dtype: this.dtype, shape: this.shape, strides: this.strides, offset: this.offset };
   }
 
-  /** The value of a one-element tensor as a JavaScript number. */
+  /**
+   * The value of a one-element tensor as a JavaScript number. An int64 value beyond ±(2^53 − 1) has no
+   * exact number: that throws, naming `itemBigInt()`.
+   */
   item(): number {
     if (this.numel() !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape ${fmt(this.shape)}`);
     const v = this.storage.data[this.offset];
-    return isHalf(this.dtype) ? decodeHalf(v, this.dtype) : v;
+    if (typeof v !== "bigint") return isHalf(this.dtype) ? decodeHalf(v, this.dtype) : v;
+    const n = exactValue(v);
+    if (typeof n === "bigint") throw new RangeError(`item: the int64 value ${v} is beyond ±(2^53 - 1), which a number cannot hold exactly; use itemBigInt() for the exact value`);
+    return n;
+  }
+
+  /** `x.itemBigInt()`: the exact value of a one-element integer tensor as a bigint (for int64 beyond 2^53). @example tensor([5], { dtype: "int64" }).itemBigInt() // 5n */
+  itemBigInt(): bigint {
+    if (this.numel() !== 1) throw new Error(`itemBigInt: only one-element tensors can be converted to a bigint, this one has shape ${fmt(this.shape)}`);
+    const v = this.storage.data[this.offset];
+    if (typeof v === "bigint") return v;
+    if (!Number.isInteger(v)) throw new RangeError(`itemBigInt: the ${this.dtype} value ${v} is not an integer; use item() for floating values`);
+    return BigInt(v);
   }
 
   /**
    * A contiguous copy of the elements, as a typed array of this dtype; float16 and bfloat16 (which
-   * JavaScript has no array for) give their values as a Float32Array, exactly (`bits()` gives the patterns).
+   * JavaScript has no array for) give their values as a Float32Array, exactly (`bits()` gives the
+   * patterns); int64 comes back as a Float64Array (exact, since it throws if a value is beyond
+   * ±(2^53 − 1); `dataBigInt()` is exact for all).
    */
   data(): TypedArray {
     if (isHalf(this.dtype)) return halfToFloat32(this.bits(), this.dtype);
-    return this.rawData();
+    if (this.dtype === "int64") {
+      const big = this.dataBigInt();
+      const out = new Float64Array(big.length);
+      for (let i = 0; i < big.length; i++) {
+        const v = exactValue(big[i]);
+        if (typeof v === "bigint") throw new RangeError(`data: the int64 value ${v} (element ${i}) is beyond ±(2^53 - 1), which a number cannot hold exactly; use dataBigInt() for exact values`);
+        out[i] = v;
+      }
+      return out;
+    }
+    return this.copyOut() as TypedArray;
+  }
+
+  /**
+   * The elements as numbers for library code that only compares them (index bounds, zero tests,
+   * counts): like `data()`, but int64 values beyond 2^53 round to the nearest double instead of
+   * throwing. Rounding keeps a value's sign, whether it is zero and whether it lies beyond any array
+   * bound, so those tests stay exact; arithmetic on int64 values goes through the kernels instead.
+   * @internal
+   */
+  numbers(): TypedArray {
+    if (this.dtype !== "int64") return this.data();
+    return Float64Array.from(this.copyOut() as BigInt64Array, Number);
+  }
+
+  /** `x.dataBigInt()`: the elements of an integer or bool tensor as an exact BigInt64Array copy. @example tensor([1, 2], { dtype: "int64" }).dataBigInt() // BigInt64Array [1n, 2n] */
+  dataBigInt(): BigInt64Array {
+    if (this.dtype === "int64") return this.copyOut() as BigInt64Array;
+    if (isFloating(this.dtype)) throw new Error(`dataBigInt: ${this.dtype} values are not integers; cast first (x.long().dataBigInt()) or use data()`);
+    return BigInt64Array.from(this.copyOut() as TypedArray, (v) => BigInt(v));
   }
 
   /**
@@ -259,21 +334,22 @@ export class Tensor {
    */
   bits(): Uint16Array {
     if (!isHalf(this.dtype)) throw new Error(`bits: only float16 and bfloat16 tensors are stored as 16-bit patterns, this one is ${this.dtype}; use data()`);
-    return this.rawData() as Uint16Array;
+    return this.copyOut() as Uint16Array;
   }
 
-  private rawData(): TypedArray {
+  /** A contiguous copy of the storage's elements, in the storage's own array type. */
+  private copyOut(): StorageArray {
     const n = this.numel();
     const out = allocate(this.dtype, n);
     if (this.isContiguous()) {
-      out.set(this.storage.data.subarray(this.offset, this.offset + n));
+      (out as Float64Array).set(this.storage.data.subarray(this.offset, this.offset + n) as Float64Array);
       return out;
     }
     const idx = new Array<number>(this.ndim).fill(0);
     for (let i = 0; i < n; i++) {
       let at = this.offset;
       for (let d = 0; d < idx.length; d++) at += idx[d] * this.strides[d];
-      out[i] = this.storage.data[at];
+      (out as Float64Array)[i] = this.storage.data[at] as number; // same array type on both sides
       for (let d = idx.length - 1; d >= 0; d--) {
         if (++idx[d] < this.shape[d]) break;
         idx[d] = 0;
@@ -282,10 +358,13 @@ export class Tensor {
     return out;
   }
 
-  /** Nested arrays of numbers (booleans for bool tensors), like PyTorch's `tolist()`. */
+  /**
+   * Nested arrays of numbers (booleans for bool tensors), like PyTorch's `tolist()`. int64 values are
+   * numbers where a number is exact (|v| ≤ 2^53 − 1) and bigints beyond, so nothing is rounded.
+   */
   tolist(): NestedArray {
-    const flat = this.data();
-    const asValue = (v: number): number | boolean => (this.dtype === "bool" ? v !== 0 : v);
+    const flat = isHalf(this.dtype) ? this.data() : this.copyOut();
+    const asValue = (v: number | bigint): number | boolean | bigint => (typeof v === "bigint" ? exactValue(v) : this.dtype === "bool" ? v !== 0 : v);
     if (this.ndim === 0) return asValue(flat[0]);
     let pos = 0;
     const build = (d: number): NestedArray[] => {
@@ -300,12 +379,12 @@ export class Tensor {
   toString(): string {
     const extras: string[] = [];
     if (this.numel() > 1000 || (this.numel() === 0 && this.ndim !== 1)) extras.push(`shape=${fmt(this.shape)}`);
-    // Default dtypes are not marked, as in PyTorch: float32 for numbers, bool for booleans (except
-    // in an empty tensor, where no value shows the type).
-    if (this.dtype !== "float32" && (this.dtype !== "bool" || this.numel() === 0)) extras.push(`dtype=${this.dtype}`);
+    // Default dtypes are not marked, as in PyTorch: float32 for numbers, int64 for integers, bool for
+    // booleans (except in an empty tensor, where no value shows the type).
+    if (this.dtype !== "float32" && ((this.dtype !== "bool" && this.dtype !== "int64") || this.numel() === 0)) extras.push(`dtype=${this.dtype}`);
     if (this.gradFn) extras.push(`gradFn=<${this.gradFn.name}Backward>`);
     else if (this.requiresGrad) extras.push("requiresGrad=true");
-    return formatTensor(this.data(), this.shape, this.dtype, extras);
+    return formatTensor(isHalf(this.dtype) ? this.data() : this.copyOut(), this.shape, this.dtype, extras);
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

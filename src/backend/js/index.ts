@@ -6,10 +6,12 @@
 import type {
   AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, ScanOp, SgdParams, UnaryOp, View,
 } from "../backend.js";
-import { type TypedArray, isIntegral } from "../../tensor/dtype.js";
+import { type TypedArray, isIntegral, toInt64 } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import * as conv from "./conv.js";
 import * as sorting from "./sort.js";
+import * as int64 from "./int64.js";
+import { isBig, toBigInt64, writeBig } from "./int64.js";
 import { digamma, erf, erfc, erfinv, floorDivide, gelu, geluTanh, lgamma, logaddexp, remainder, roundHalfEven, sigmoid, trigamma } from "./math.js";
 import { dense, offsets, permuted, toFloat64, writeFrom } from "./strided.js";
 
@@ -92,6 +94,24 @@ function store(out: View, values: Float64Array): void {
   writeFrom(out, values);
 }
 
+/**
+ * Elements as the data-moving kernels (gather, scatter, where, ...) carry them: doubles, or for an
+ * int64 view its exact bigints. Those kernels only copy and add elements, and an int64 output is fed
+ * from int64 sources (the ops cast first), so the two kinds never mix.
+ */
+type Elements = Float64Array;
+function readElements(v: View): Elements {
+  return (isBig(v) ? toBigInt64(v) : toFloat64(v)) as unknown as Elements;
+}
+function newElements(like: View, n: number): Elements {
+  return (isBig(like) ? new BigInt64Array(n) : new Float64Array(n)) as unknown as Elements;
+}
+function storeElements(out: View, values: Elements): void {
+  const v = values as Float64Array | BigInt64Array;
+  if (v instanceof BigInt64Array) writeBig(out, v);
+  else store(out, v);
+}
+
 /** Splits v's dims into (kept, reduced) and returns offsets of each kept position's first element plus the reduced walk. */
 function splitAxes(x: View, axes: readonly number[]): { outer: Int32Array; inner: Int32Array } {
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
@@ -101,7 +121,8 @@ function splitAxes(x: View, axes: readonly number[]): { outer: Int32Array; inner
 }
 
 /** One row's max shift m (0 for an all -inf row) and Σ exp(x − m): log-softmax's stable pieces. */
-function rowShiftAndSum(x: View, row: number, sc: number, C: number): [number, number] {
+function rowShiftAndSum(view: View, row: number, sc: number, C: number): [number, number] {
+  const x = view as View & { data: TypedArray }; // float logits
   let m = -Infinity;
   for (let c = 0; c < C; c++) m = Math.max(m, x.data[row + c * sc]);
   if (m === -Infinity) m = 0;
@@ -114,7 +135,9 @@ export class JsBackend implements Backend {
   readonly name = "js";
 
   copy(src: View, out: View): void {
-    const d = src.data;
+    // int64 to anything, exactly (a narrower integer wraps modulo 2^bits, a float rounds once).
+    if (isBig(src)) return writeBig(out, toBigInt64(src));
+    const d = src.data as TypedArray;
     const v = new Float64Array(numel(src.shape));
     each(src, (i, at) => (v[i] = d[at]));
     // PyTorch (x86) casts a float to a narrow int through int32, where NaN and values beyond int32
@@ -126,10 +149,15 @@ export class JsBackend implements Backend {
   }
 
   fill(out: View, value: number): void {
-    each(out, (_, at) => (out.data[at] = value));
+    const d = out.data;
+    if (d instanceof BigInt64Array) {
+      const v = toInt64(value);
+      each(out, (_, at) => (d[at] = v));
+    } else each(out, (_, at) => (d[at] = value));
   }
 
   unary(op: UnaryOp, x: View, out: View): void {
+    if (int64.unary(op, x, out)) return;
     const f = unaryFns[op];
     const v = toFloat64(x);
     for (let i = 0; i < v.length; i++) v[i] = f(v[i]);
@@ -137,6 +165,7 @@ export class JsBackend implements Backend {
   }
 
   unaryParam(op: ParamUnaryOp, x: View, out: View, p: number, q: number): void {
+    if (int64.unaryParam(op, x, out, p, q)) return;
     const f = paramFns[op];
     const v = toFloat64(x);
     for (let i = 0; i < v.length; i++) v[i] = f(v[i], p, q);
@@ -144,6 +173,7 @@ export class JsBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: View, b: View, out: View): void {
+    if (int64.binary(op, a, b, out)) return;
     const f = binaryFns[op];
     const va = toFloat64(a);
     const vb = toFloat64(b);
@@ -157,15 +187,17 @@ export class JsBackend implements Backend {
 
   where(cond: View, a: View, b: View, out: View): void {
     const c = toFloat64(cond);
-    const va = toFloat64(a);
-    const vb = toFloat64(b);
+    const va = readElements(a);
+    const vb = readElements(b);
     for (let i = 0; i < c.length; i++) va[i] = c[i] ? va[i] : vb[i];
-    store(out, va);
+    storeElements(out, va);
   }
 
   reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void {
     const { outer, inner } = splitAxes(x, axes);
-    const d = x.data;
+    // Integer sums and products accumulate in int64 (PyTorch's), exactly.
+    if (isBig(x) || isBig(out)) return int64.reduce(op, x, outer, inner, out);
+    const d = x.data as TypedArray;
     const res = new Float64Array(outer.length);
     for (let o = 0; o < outer.length; o++) {
       const base = outer[o];
@@ -184,7 +216,8 @@ export class JsBackend implements Backend {
 
   argReduce(op: "argmax" | "argmin", x: View, axis: number, out: View): void {
     const { outer, inner } = splitAxes(x, [axis]);
-    const d = x.data;
+    if (isBig(x)) return int64.argReduce(op, x, outer, inner, out);
+    const d = x.data as TypedArray;
     const res = new Float64Array(outer.length);
     for (let o = 0; o < outer.length; o++) {
       let best = d[outer[o] + inner[0]], arg = 0;
@@ -198,16 +231,19 @@ export class JsBackend implements Backend {
   }
 
   cumsum(x: View, axis: number, out: View): void {
+    if (isBig(x) || isBig(out)) return int64.scan("sum", x, axis, out, null);
     this.scanAlong(x, axis, out, (line) => {
       for (let j = 1; j < line.length; j++) line[j] += line[j - 1];
     });
   }
 
   scan(op: ScanOp, x: View, axis: number, out: View, indices: View | null): void {
+    if ((isBig(x) || isBig(out)) && op !== "logsumexp") return int64.scan(op, x, axis, out, indices);
     sorting.scan(op, x, axis, out, indices);
   }
 
   sort(x: View, axis: number, descending: boolean, values: View, indices: View): void {
+    if (isBig(x)) return int64.sort(x, axis, descending, values, indices);
     sorting.sort(x, axis, descending, values, indices);
   }
 
@@ -242,11 +278,12 @@ export class JsBackend implements Backend {
   }
 
   matmul(a: View, b: View, out: View): void {
+    if (isBig(a)) return int64.matmul(a, b, out);
     const [B, M, K] = a.shape;
     const N = b.shape[2];
     const [sab, sam, sak] = a.strides;
     const [sbb, sbk, sbn] = b.strides;
-    const ad = a.data, bd = b.data;
+    const ad = a.data as TypedArray, bd = b.data as TypedArray;
     const res = new Float64Array(B * M * N);
     const row = new Float64Array(N);
     for (let bi = 0; bi < B; bi++) {
@@ -285,7 +322,7 @@ export class JsBackend implements Backend {
       if (t[i] === ignoreIndex) continue;
       const row = x.offset + i * x.strides[0], sc = x.strides[1];
       const [m, s] = rowShiftAndSum(x, row, sc, C);
-      res[i] = m + Math.log(s) - x.data[row + t[i] * sc];
+      res[i] = m + Math.log(s) - (x.data[row + t[i] * sc] as number);
     }
     store(out, res);
   }
@@ -298,20 +335,21 @@ export class JsBackend implements Backend {
       if (t[i] === ignoreIndex) continue;
       const row = x.offset + i * x.strides[0], sc = x.strides[1];
       const [m, s] = rowShiftAndSum(x, row, sc, C);
-      for (let c = 0; c < C; c++) res[i * C + c] = gv[i] * (Math.exp(x.data[row + c * sc] - m) / s - (c === t[i] ? 1 : 0));
+      for (let c = 0; c < C; c++) res[i * C + c] = gv[i] * (Math.exp((x.data[row + c * sc] as number) - m) / s - (c === t[i] ? 1 : 0));
     }
     store(out, res);
   }
 
   gather(x: View, axis: number, index: View, out: View): void {
     const idx = toFloat64(index);
-    const res = new Float64Array(idx.length);
+    const res = newElements(x, idx.length);
+    const xd = x.data as Elements;
     forEachCoord(index.shape, (coord, i) => {
       let at = x.offset;
       for (let d = 0; d < coord.length; d++) at += (d === axis ? idx[i] : coord[d]) * x.strides[d];
-      res[i] = x.data[at];
+      res[i] = xd[at];
     });
-    store(out, res);
+    storeElements(out, res);
   }
 
   scatterAdd(out: View, axis: number, index: View, src: View): void {
@@ -324,31 +362,34 @@ export class JsBackend implements Backend {
 
   private scatterWith(out: View, axis: number, index: View, src: View, combine: (o: number, v: number) => number): void {
     const idx = toFloat64(index);
-    const s = src.data;
+    const s = src.data as Elements, od = out.data as Elements;
     forEachCoord(index.shape, (coord, i) => {
       let at = out.offset, from = src.offset;
       for (let d = 0; d < coord.length; d++) {
         at += (d === axis ? idx[i] : coord[d]) * out.strides[d];
         from += coord[d] * src.strides[d];
       }
-      out.data[at] = combine(out.data[at], s[from]);
+      // int64: both are bigints, whose + is exact and whose store wraps modulo 2^64.
+      od[at] = combine(od[at], s[from]);
     });
   }
 
   indexSelect(x: View, axis: number, index: View, out: View): void {
     const idx = toFloat64(index);
     const outShape = out.shape;
-    const res = new Float64Array(numel(outShape));
+    const res = newElements(x, numel(outShape));
+    const xd = x.data as Elements;
     forEachCoord(outShape, (coord, i) => {
       let at = x.offset;
       for (let d = 0; d < coord.length; d++) at += (d === axis ? idx[coord[d]] : coord[d]) * x.strides[d];
-      res[i] = x.data[at];
+      res[i] = xd[at];
     });
-    store(out, res);
+    storeElements(out, res);
   }
 
   indexAdd(out: View, axis: number, index: View, src: View): void {
     const idx = toFloat64(index);
+    const od = out.data as Elements, sd = src.data as Elements;
     forEachCoord(src.shape, (coord, i) => {
       let at = out.offset, from = src.offset;
       for (let d = 0; d < coord.length; d++) {
@@ -356,7 +397,7 @@ export class JsBackend implements Backend {
         from += coord[d] * src.strides[d];
       }
       void i;
-      out.data[at] += src.data[from];
+      od[at] += sd[from]; // int64: bigint + bigint, see scatterWith
     });
   }
 

@@ -246,6 +246,7 @@ export class WasmBackend implements Backend {
    * Copies the storage span a float32 (or int32) view touches into the arena, keeping its strides,
    * so transposed, sliced and broadcast views cost one memcpy; a sparse view is gathered instead.
    */
+  // Only float32/int32/bool views are staged (callers check isF32/isStorage), never int64's BigInt64Array.
   private stage(v: View): Staged {
     const n = numel(v.shape);
     const a = this.arena;
@@ -257,17 +258,17 @@ export class WasmBackend implements Backend {
       else hi += ext;
     }
     const span = hi - lo + 1;
-    const size = v.data.BYTES_PER_ELEMENT;
+    const size = (v.data as TypedArray).BYTES_PER_ELEMENT;
     // Views of the memory are fetched after alloc: growing it detaches the old ones.
     if (span <= 2 * n + 64) {
-      const p = a.allocLike(span * size, v.data.byteOffset + lo * size);
-      a.heapFor(v.data).set(v.data.subarray(lo, hi + 1) as Float32Array & Int32Array & Uint8Array, p / size);
+      const p = a.allocLike(span * size, (v.data as TypedArray).byteOffset + lo * size);
+      a.heapFor((v.data as TypedArray)).set((v.data as TypedArray).subarray(lo, hi + 1) as Float32Array & Int32Array & Uint8Array, p / size);
       return { ptr: p + (v.offset - lo) * size, strides: [...v.strides] };
     }
     const p = a.alloc(n * size);
-    const heap = a.heapFor(v.data);
+    const heap = a.heapFor((v.data as TypedArray));
     const off = offsets(v);
-    const base = p / size, d = v.data;
+    const base = p / size, d = (v.data as TypedArray);
     for (let i = 0; i < n; i++) heap[base + i] = d[off[i]];
     return { ptr: p, strides: contiguousStridesOf(v.shape) };
   }
@@ -276,36 +277,36 @@ export class WasmBackend implements Backend {
   private stageDense(v: View): number {
     const n = numel(v.shape);
     const a = this.arena;
-    const size = v.data.BYTES_PER_ELEMENT;
+    const size = (v.data as TypedArray).BYTES_PER_ELEMENT;
     if (dense(v) || n === 0) {
-      const p = a.allocLike(n * size, v.data.byteOffset + v.offset * size);
-      a.heapFor(v.data).set(v.data.subarray(v.offset, v.offset + n) as Float32Array & Int32Array & Uint8Array, p / size);
+      const p = a.allocLike(n * size, (v.data as TypedArray).byteOffset + v.offset * size);
+      a.heapFor((v.data as TypedArray)).set((v.data as TypedArray).subarray(v.offset, v.offset + n) as Float32Array & Int32Array & Uint8Array, p / size);
       return p;
     }
-    if (v.data instanceof Float32Array) {
+    if ((v.data as TypedArray) instanceof Float32Array) {
       const s = this.stage(v);
       const out = a.alloc(n * 4);
       if (this.unaryStaged(UNARY.copy!, v.shape, s, out, 0, 0)) return out;
     }
     const p = a.alloc(n * size);
-    const heap = a.heapFor(v.data);
+    const heap = a.heapFor((v.data as TypedArray));
     const off = offsets(v);
-    for (let i = 0; i < n; i++) heap[p / size + i] = v.data[off[i]];
+    for (let i = 0; i < n; i++) heap[p / size + i] = (v.data as TypedArray)[off[i]];
     return p;
   }
 
   /** Copies n values at byte address p back into `out` (any strides). */
   private unstage(p: number, out: View): void {
     const n = numel(out.shape);
-    const size = out.data.BYTES_PER_ELEMENT;
-    if (size === 4 && n >= 256 && ((p ^ (out.data.byteOffset + out.offset * 4)) & 7) !== 0 && dense(out)) {
+    const size = (out.data as TypedArray).BYTES_PER_ELEMENT;
+    if (size === 4 && n >= 256 && ((p ^ ((out.data as TypedArray).byteOffset + out.offset * 4)) & 7) !== 0 && dense(out)) {
       // A destination at 4 mod 8 (a view at an odd offset): realign in wasm memory first (see allocLike).
-      const q = this.arena.allocLike(n * 4, out.data.byteOffset + out.offset * 4);
+      const q = this.arena.allocLike(n * 4, (out.data as TypedArray).byteOffset + out.offset * 4);
       this.run(T.unaryTask, 1, [UNARY.copy!, 1, 1, 1, n, p, 0, 0, 0, 1, q, 0, 0]);
       p = q;
     }
     const at = p / size;
-    const src = this.arena.heapFor(out.data).subarray(at, at + n);
+    const src = this.arena.heapFor(out.data as TypedArray).subarray(at, at + n);
     if (dense(out)) (out.data as Float32Array).set(src as Float32Array, out.offset);
     else writeFrom(out, src);
   }
@@ -366,7 +367,7 @@ export class WasmBackend implements Backend {
 
   fill(out: View, value: number): void {
     if (out.dtype === "float32" && dense(out)) {
-      out.data.fill(value, out.offset, out.offset + numel(out.shape));
+      (out.data as Float32Array).fill(value, out.offset, out.offset + numel(out.shape));
       return;
     }
     this.js.fill(out, value);
@@ -419,7 +420,7 @@ export class WasmBackend implements Backend {
     if (n > SMALL_ELEMENTS || !SMALL_BINARY.has(op) || !isF32(a, b, out) || !dense(out)) return false;
     const sa = dense(a) ? 1 : allZero(a.strides) ? 0 : -1, sb = dense(b) ? 1 : allZero(b.strides) ? 0 : -1;
     if (sa < 0 || sb < 0) return false;
-    const x = a.data, y = b.data, o = out.data;
+    const x = a.data as Float32Array, y = b.data as Float32Array, o = out.data as Float32Array;
     let i = a.offset, j = b.offset, k = out.offset;
     const end = k + n;
     if (op === "add") for (; k < end; k++, i += sa, j += sb) o[k] = x[i] + y[j];
@@ -438,7 +439,7 @@ export class WasmBackend implements Backend {
   private smallUnary(op: UnaryOp, x: View, out: View): boolean {
     const n = numel(out.shape);
     if (n > SMALL_ELEMENTS || !SMALL_UNARY.has(op) || !isF32(x, out) || !dense(x) || !dense(out)) return false;
-    const a = x.data, o = out.data;
+    const a = x.data as Float32Array, o = out.data as Float32Array;
     let i = x.offset, k = out.offset;
     const end = k + n;
     if (op === "relu") {

@@ -54,7 +54,7 @@ export function mapSpatial<S extends Sample>(sample: S, op: string, fn: (t: Tens
       if (th !== h || tw !== w) {
         throw new Error(`${op}: sample.${key} has shape [${v.shape.join(",")}] but the image is ${h}x${w} (shape [${img.shape.join(",")}]); spatial targets must have the image's height and width in their last two dims`);
       }
-      const nearest = key === "mask" || v.dtype === "int32" || v.dtype === "bool";
+      const nearest = key === "mask" || v.dtype === "int32" || v.dtype === "int64" || v.dtype === "bool";
       out[key] = fn(v, nearest ? "mask" : "image", key);
     }
   }

@@ -91,20 +91,20 @@ export function embeddingBag(input: Tensor, weight: Tensor, offsets: Tensor | nu
   checkTensor(weight, fn, "weight");
   const mode = opts.mode ?? "mean";
   if (mode !== "sum" && mode !== "mean" && mode !== "max") throw new Error(`${fn}: mode must be "sum", "mean" or "max", got ${describe(mode)}`);
-  if (input.dtype !== "int32") throw new Error(`${fn}: input must be an int32 tensor of indices, got ${input.dtype} (use ids.int())`);
+  if (input.dtype !== "int64" && input.dtype !== "int32") throw new Error(`${fn}: input must be an int64 (or int32) tensor of indices, got ${input.dtype} (use ids.long())`);
   if (weight.ndim !== 2) throw new Error(`${fn}: weight must be [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
   const [numRows, D] = weight.shape;
-  const ids = Array.from(input.reshape([-1]).data());
+  const ids = Array.from(input.reshape([-1]).numbers());
   let starts: number[];
   if (input.ndim === 2) {
     if (offsets) throw new Error(`${fn}: offsets must be null when input is 2-D ${fmtShape(input.shape)} (each row is a bag)`);
     const [B, L] = input.shape;
     starts = Array.from({ length: B + 1 }, (_, i) => i * L);
   } else if (input.ndim === 1) {
-    if (!offsets) throw new Error(`${fn}: a 1-D input needs offsets (the start of each bag), e.g. tensor([0, 3], { dtype: "int32" })`);
+    if (!offsets) throw new Error(`${fn}: a 1-D input needs offsets (the start of each bag), e.g. tensor([0, 3], { dtype: "int64" })`);
     checkTensor(offsets, fn, "offsets");
-    if (offsets.ndim !== 1 || offsets.dtype !== "int32") throw new Error(`${fn}: offsets must be a 1-D int32 tensor, got ${offsets.dtype} ${fmtShape(offsets.shape)}`);
-    starts = Array.from(offsets.data());
+    if (offsets.ndim !== 1 || (offsets.dtype !== "int64" && offsets.dtype !== "int32")) throw new Error(`${fn}: offsets must be a 1-D int64 (or int32) tensor, got ${offsets.dtype} ${fmtShape(offsets.shape)}`);
+    starts = Array.from(offsets.numbers());
     if (starts.length === 0 && !opts.includeLastOffset) throw new Error(`${fn}: offsets is empty; give at least one bag start`);
     if (starts.length > 0 && starts[0] !== 0) throw new Error(`${fn}: offsets[0] must be 0, got ${starts[0]}`);
     for (let i = 1; i < starts.length; i++) {
@@ -149,7 +149,7 @@ export function embeddingBag(input: Tensor, weight: Tensor, offsets: Tensor | nu
     return sums.div(tensor(Float64Array.from(counts, (c) => Math.max(c, 1)), { dtype: weight.dtype }).unsqueeze(1));
   }
   // max: the first maximum of each (bag, feature), gathered so that its gradient goes to that row only.
-  const data = rows.contiguous().data();
+  const data = rows.contiguous().numbers();
   const arg = new Int32Array(B * D);
   let e = 0;
   for (let b = 0; b < B; b++) {

@@ -40,7 +40,7 @@ export function maxPool1d(x: Tensor, kernelSize: number, opts: MaxPool1dOptions 
   return back(maxPool2d(img, [1, int1(kernelSize, "maxPool1d", "kernelSize", 1)], pool2dOpts(opts, "maxPool1d")));
 }
 
-/** `maxPool1dWithIndices(x, 2)`: maxPool1d's values and the position of each maximum along L (int32). */
+/** `maxPool1dWithIndices(x, 2)`: maxPool1d's values and the position of each maximum along L (int64, as PyTorch). */
 export function maxPool1dWithIndices(x: Tensor, kernelSize: number, opts: MaxPool1dOptions = {}): { values: Tensor; indices: Tensor } {
   const [img, back] = asImage(x, "maxPool1d");
   const r = maxPool2dWithIndices(img, [1, int1(kernelSize, "maxPool1d", "kernelSize", 1)], pool2dOpts(opts, "maxPool1d"));
@@ -82,7 +82,7 @@ function adaptiveMax(x: Tensor, oH: number, oW: number): { values: Tensor; indic
   // same values, indices and tie/NaN rule, as one traced op (so ONNX export writes a MaxPool).
   if (H % oH === 0 && W % oW === 0 && x.numel() > 0) return maxPool2dWithIndices(x, [H / oH, W / oW]);
   const planes = B * C;
-  const src = x.contiguous().data();
+  const src = x.contiguous().numbers();
   const idx = new Int32Array(planes * oH * oW);
   let k = 0;
   for (let p = 0; p < planes; p++) {
@@ -103,7 +103,7 @@ function adaptiveMax(x: Tensor, oH: number, oW: number): { values: Tensor; indic
       }
     }
   }
-  const indices = tensor(idx).reshape([B, C, oH * oW]);
+  const indices = tensor(idx).long().reshape([B, C, oH * oW]); // int64, as PyTorch's return_indices
   const values = gather(x.reshape([B, C, H * W]), 2, indices).reshape([B, C, oH, oW]);
   return { values, indices: indices.reshape([B, C, oH, oW]) };
 }
@@ -118,7 +118,7 @@ function checkAdaptiveInput(x: Tensor, fn: string, dims: 1 | 2): void {
 
 /**
  * `adaptiveMaxPool2dWithIndices(x, [2, 2])`: the maximum of each adaptive window and its flat
- * position in H·W (int32, as PyTorch's return_indices). Shape: [N, C, H, W] -> [N, C, oH, oW].
+ * position in H·W (int64, as PyTorch's return_indices). Shape: [N, C, H, W] -> [N, C, oH, oW].
  */
 export function adaptiveMaxPool2dWithIndices(x: Tensor, outputSize: number | readonly [number | null, number | null]): { values: Tensor; indices: Tensor } {
   const fn = "adaptiveMaxPool2d";

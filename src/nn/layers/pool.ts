@@ -6,14 +6,14 @@ import { resize, interpolateOptions, type InterpolateOptions, type InterpolateAr
 
 /** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
 const MAX_POOL2D_KEYS = ["stride", "padding", "dilation", "ceilMode"] as const;
-const AVG_POOL2D_KEYS = ["stride", "padding", "ceilMode", "countIncludePad"] as const;
+const AVG_POOL2D_KEYS = ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"] as const;
 
 type Pair = number | readonly [number, number];
 
 /** Options of MaxPool2d; `new nn.MaxPool2d(3, 1, 1)` passes stride and padding positionally, as PyTorch. */
 export interface MaxPoolOptions { stride?: Pair; padding?: Pair; dilation?: Pair; ceilMode?: boolean }
 /** Options of AvgPool2d (positional order: stride, padding, ceilMode, countIncludePad). */
-export interface AvgPoolOptions { stride?: Pair; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean }
+export interface AvgPoolOptions { stride?: Pair; padding?: Pair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
 
 function check4d(x: Tensor, layer: string): void {
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${layer}: expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
@@ -61,7 +61,8 @@ export class MaxPool2d extends Module {
  * ```
  *
  * Shape: [N, C, H, W] -> [N, C, Hout, Wout], Hout = ⌊(H + 2·padding − k)/stride⌋ + 1; stride defaults
- * to the kernel size; padded zeros count in the divisor unless `countIncludePad: false`.
+ * to the kernel size; padded zeros count in the divisor unless `countIncludePad: false`; `divisorOverride`
+ * divides every window's sum by that number instead.
  */
 export class AvgPool2d extends Module {
   readonly kernelSize: Pair;
@@ -69,18 +70,25 @@ export class AvgPool2d extends Module {
   readonly padding: Pair;
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
-  constructor(kernelSize: Pair, ...args: PositionalArgs<[stride: Pair, padding: Pair, ceilMode: boolean, countIncludePad: boolean], AvgPoolOptions>) {
+  readonly divisorOverride: number | null;
+  constructor(
+    kernelSize: Pair,
+    ...args: PositionalArgs<[stride: Pair, padding: Pair, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolOptions>
+  ) {
     super();
-    const opts = positionalOptions<AvgPoolOptions>("AvgPool2d", ["stride", "padding", "ceilMode", "countIncludePad"], args, AVG_POOL2D_KEYS);
+    const opts = positionalOptions<AvgPoolOptions>("AvgPool2d", ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"], args, AVG_POOL2D_KEYS);
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;
     this.ceilMode = opts.ceilMode ?? false;
     this.countIncludePad = opts.countIncludePad ?? true;
+    this.divisorOverride = opts.divisorOverride ?? null;
   }
   forward(x: Tensor): Tensor {
     check4d(x, "AvgPool2d");
-    return avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+    return avgPool2d(x, this.kernelSize, {
+      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad, divisorOverride: this.divisorOverride,
+    });
   }
   override extraRepr(): string {
     return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${pyTuple(this.padding)}`;

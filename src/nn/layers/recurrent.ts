@@ -252,7 +252,7 @@ abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out> {
   /** Per time step, a bool [N, 1] mask of the sequences still running, or null without lengths. */
   private stepMasks(lengths: Tensor | readonly number[] | undefined, T: number, N: number, unbatched: boolean, layer: string): Tensor[] | null {
     if (lengths === undefined) return null;
-    const lens = lengths instanceof Tensor ? Array.from(lengths.data()) : [...lengths];
+    const lens = lengths instanceof Tensor ? Array.from(lengths.numbers()) : [...lengths];
     const shape = lengths instanceof Tensor ? lengths.shape : [lens.length];
     if (unbatched ? lens.length !== 1 : shape.length !== 1 || lens.length !== N) {
       throw new Error(`${layer}: lengths has shape ${fmtShape(shape)}, expected [${unbatched ? 1 : N}] (one length per sequence of the batch)`);

@@ -1,4 +1,8 @@
-/** Gradient clipping: rescale all gradients to a maximum total norm, or clamp each element. */
+/**
+ * Gradient clipping: rescale all gradients to a maximum total norm, or clamp each element. Shared by
+ * `nn.utils` (PyTorch's path, torch.nn.utils.clip_grad_norm_) and `optim` (kept for existing code), which
+ * may not import each other; this module sits between them and core.
+ */
 import { Tensor, noGrad, tensor } from "../core.js";
 
 function gradsOf(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
