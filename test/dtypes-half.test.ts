@@ -13,6 +13,7 @@ import { fromRecord, toRecord } from "../src/io/checkpoint.js";
 import { DTYPE_INFO, promoteTypes, type DType } from "../src/tensor/dtype.js";
 import { f32BitsToBf16Bits, f32BitsToF16Bits, float32ToHalf, halfToFloat32 } from "../src/tensor/half.js";
 import { resultType } from "../src/ops/op.js";
+import { hflip, resize } from "../src/data/transforms/functional.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const FIX: any = JSON.parse(readFileSync(new URL("./fixtures/half.json", import.meta.url), "utf8"));
@@ -292,6 +293,11 @@ test("DataLoader batches keep the 16-bit dtype", () => {
   const [bx] = [...new data.DataLoader(ds, { batchSize: 2 })][0];
   assert.equal(bx.dtype, "bfloat16");
   assert.deepEqual(bx.tolist(), [[1, 2], [3, 4]]);
+  // Image transforms work on the values (they wrote float values into the bit patterns before).
+  const img = tensor([[[1, 2.5], [3, 4]]], { dtype: "bfloat16" });
+  assert.deepEqual(hflip(img).tolist(), [[[2.5, 1], [4, 3]]]);
+  assert.equal(resize(img, 4, 4, "bilinear").dtype, "bfloat16");
+  assert.deepEqual(resize(img, 4, 4, "bilinear").get(0, 0).tolist(), resize(img.float(), 4, 4, "bilinear").get(0, 0).tolist());
   const collated = data.defaultCollate([{ x: tensor([1], { dtype: "float16" }) }, { x: tensor([2], { dtype: "float16" }) }]) as { x: Tensor };
   assert.equal(collated.x.dtype, "float16");
 });

@@ -13,11 +13,19 @@ function planes(t: Tensor): { src: TypedArray; n: number; h: number; w: number }
   return { src: t.data(), n: h * w === 0 ? 0 : t.numel() / (h * w), h, w };
 }
 
+/** The result tensor in t's dtype (16-bit floats rounded from the float32 work array). */
+function made(out: TypedArray, shape: readonly number[], t: Tensor): Tensor {
+  if (t.dtype === "float16" || t.dtype === "bfloat16") return Tensor.fromArray(out, shape, "float32").to(t.dtype);
+  return Tensor.fromArray(out, shape, t.dtype);
+}
+
 function withHW(t: Tensor, h: number, w: number): number[] {
   return [...t.shape.slice(0, -2), h, w];
 }
 
 function alloc(t: Tensor, size: number): TypedArray {
+  // float16/bfloat16 images are worked on as float32 values (data() gives those) and rounded in made().
+  if (t.dtype === "float16" || t.dtype === "bfloat16") return new Float32Array(size);
   return new (t.storage.data.constructor as new (n: number) => TypedArray)(size);
 }
 
@@ -29,7 +37,7 @@ export function hflip(t: Tensor): Tensor {
     const row = p * w;
     for (let x = 0; x < w; x++) out[row + x] = src[row + w - 1 - x];
   }
-  return Tensor.fromArray(out, t.shape, t.dtype);
+  return made(out, t.shape, t);
 }
 
 /** `vflip(img)`: mirrors top-bottom (exact). */
@@ -39,7 +47,7 @@ export function vflip(t: Tensor): Tensor {
   for (let p = 0; p < n; p++) {
     for (let y = 0; y < h; y++) out.set(src.subarray((p * h + h - 1 - y) * w, (p * h + h - y) * w), (p * h + y) * w);
   }
-  return Tensor.fromArray(out, t.shape, t.dtype);
+  return made(out, t.shape, t);
 }
 
 /** `crop(img, top, left, h, w, fill)`: a window; parts outside the image are `fill` (exact). */
@@ -56,7 +64,7 @@ export function crop(t: Tensor, top: number, left: number, height: number, width
       if (x1 > x0) out.set(src.subarray((p * h + sy) * w + left + x0, (p * h + sy) * w + left + x1), (p * height + y) * width + x0);
     }
   }
-  return Tensor.fromArray(out, withHW(t, height, width), t.dtype);
+  return made(out, withHW(t, height, width), t);
 }
 
 /**
@@ -116,7 +124,7 @@ export function warp(t: Tensor, outH: number, outW: number, m: readonly [number,
       }
     }
   }
-  return Tensor.fromArray(out, withHW(t, outH, outW), t.dtype);
+  return made(out, withHW(t, outH, outW), t);
 }
 
 /** `resizedCrop(img, top, left, h, w, outH, outW)`: the window (top, left, h, w) scaled to outH x outW. */
