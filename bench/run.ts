@@ -112,7 +112,9 @@ function convRow(which: "fwd" | "bwd input" | "bwd weight"): Bench {
 function poolRow(which: "fwd" | "bwd"): Bench {
   const x = randn([64, 16, 28, 28], { generator: gen });
   if (which === "fwd") return () => noGrad(() => maxPool2d(x, 2));
-  const { values, indices } = noGrad(() => maxPool2dWithIndices(x, 2));
+  const { values, indices: positions } = noGrad(() => maxPool2dWithIndices(x, 2));
+  // The op's backward reads the kernel's int32 positions; the int64 ones are for the caller.
+  const indices = positions.to("int32");
   const gy = randn(values.shape, { generator: gen });
   // Into a fresh output as the op's backward does; the kernel writes every element, so no zero-fill.
   return () => backend().maxPool2dBackward(gy.view_(), indices.view_(), Tensor.empty(x.shape).view_());

@@ -92,14 +92,21 @@ export const maxUnpoolOp: OpDef<{ indices: Tensor; inShape: readonly number[] }>
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
   checkKeys("maxPool2d", opts, POOL2D_KEYS);
-  return maxPool2dWithIndices(x, kernelSize, opts).values;
+  const [y, unbatched] = maxPoolRecorded(x, kernelSize, opts);
+  return unbatched ? squeeze(y, 0) : y;
+}
+
+/** The recorded max-pool op: its values (still batched) and the attrs holding the kernel's int32 positions. */
+function maxPoolRecorded(x: Tensor, kernelSize: Pair, opts: Pool2dOptions): [Tensor, boolean, MaxAttrs] {
+  const [xb, unbatched, p, outShape] = poolShape(x, kernelSize, opts, "maxPool2d");
+  const attrs: MaxAttrs = { p, outShape };
+  return [apply(maxPoolOp, [xb], attrs), unbatched, attrs];
 }
 
 export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): { values: Tensor; indices: Tensor } {
-  const [xb, unbatched, p, outShape] = poolShape(x, kernelSize, opts, "maxPool2d");
-  const attrs: MaxAttrs = { p, outShape };
-  const y = apply(maxPoolOp, [xb], attrs);
+  const [y, unbatched, attrs] = maxPoolRecorded(x, kernelSize, opts);
   // The kernels keep int32 positions (the wasm kernel writes them); the caller gets PyTorch's int64.
+  // Converted only here: maxPool2d's callers never see the positions and pay nothing for them.
   const indices = to(attrs.indices!, "int64");
   return unbatched ? { values: squeeze(y, 0), indices: squeeze(indices, 0) } : { values: y, indices };
 }
