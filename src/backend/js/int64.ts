@@ -10,6 +10,7 @@ import type { BinaryOp, ReduceOp, ScanOp, UnaryOp, View } from "../backend.js";
 import { DTYPE_INFO, isFloating } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { dense, offsets } from "./strided.js";
+import { lines } from "./sort.js";
 
 /** Whether a view's elements are bigints (an int64 view). */
 export function isBig(v: View): boolean {
@@ -210,15 +211,6 @@ export function argReduce(op: "argmax" | "argmin", x: View, outer: Int32Array, i
     res[o] = BigInt(arg);
   }
   writeBig(out, res);
-}
-
-/** Calls f on each line along `axis` of a contiguous array of `shape` (base offset, step, length). */
-function lines(shape: readonly number[], axis: number, f: (base: number, step: number, len: number) => void): void {
-  const len = shape[axis];
-  const inner = numel(shape.slice(axis + 1));
-  const outer = numel(shape.slice(0, axis));
-  if (len === 0) return;
-  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(o * len * inner + i, inner, len);
 }
 
 /**

@@ -6,8 +6,8 @@ import type { ScanOp, View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";
 import { toFloat64, writeFrom } from "./strided.js";
 
-/** Calls f on each line along `axis` of the contiguous copy `v` of a tensor of `shape`. */
-function lines(shape: readonly number[], axis: number, f: (base: number, step: number, len: number) => void): void {
+/** Calls f on each line along `axis` of a contiguous array of `shape` (base offset, step, length). */
+export function lines(shape: readonly number[], axis: number, f: (base: number, step: number, len: number) => void): void {
   const len = shape[axis];
   const inner = numel(shape.slice(axis + 1));
   const outer = numel(shape.slice(0, axis));
