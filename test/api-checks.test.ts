@@ -254,6 +254,7 @@ test("survey: every public entry point gives a named Error (never a TypeError fr
     await survey("nn.", nn);
     await survey("optim.", optim);
     await survey("data.", data);
+    await survey("data.functional.", data.functional);
     await survey("io.", dt.io);
     await survey("utils.", dt.utils);
     await survey("models.", dt.models);

@@ -13,6 +13,7 @@ import * as splitModule from "./split.js";
 import * as transformsModule from "./transforms/index.js";
 import * as datasetsModule from "./datasets/index.js";
 import * as decodeModule from "./image/decode.js";
+import * as transformsFunctional from "./transforms/functional.js";
 
 export { type Dataset, type ItemOf, type RawItemOf, type MapResult, BaseDataset, MapDataset, TensorDataset, type TensorRow, Subset, ConcatDataset } from "./dataset.js";
 export const { checkIndex, mapDataset } = guardAll(datasetModule, "data", "all");
@@ -26,6 +27,8 @@ export * from "./dataloader.js";
 // the guarded ones below (a local export takes precedence over a star export of the same name).
 export * from "./transforms/index.js";
 export const { runTransform, imageOf, mapImage, mapSpatial, computeMeanStd, isRawImage } = guardAll(transformsModule, "data", "all");
+/** The transforms' tensor-level functions (`data.functional.hflip(img)`), each taking an image tensor first. */
+export const functional = guardAll(transformsFunctional, "data.functional");
 export * from "./datasets/index.js";
 export const { loadMnist, loadMnistSync, loadIdxFile, loadIdxImages, readIdx } = guardAll(datasetsModule, "data", "all");
 export type { ColorMode, DecodeOptions } from "./image/decode.js";
