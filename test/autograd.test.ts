@@ -309,7 +309,7 @@ test("requiresGrad flags: results of ops on grad inputs require grad and name th
   assert.equal(y.gradFn!.name, "sum");
   assert.throws(() => { y.requiresGrad = false; }, /non-leaf/);
   const ints = arange(3);
-  assert.throws(() => ints.requiresGrad_(), /only floating point tensors can require gradients, this one is int32/);
+  assert.throws(() => ints.requiresGrad_(), /only floating point tensors can require gradients, this one is int64/);
   assert.equal(ones([2]).requiresGrad_().requiresGrad, true);
 });
 

@@ -121,7 +121,7 @@ test("requiresGrad on int and bool tensors", () => {
   const msg = (d: string) => `requiresGrad: only floating point tensors can require gradients, this one is ${d} (cast it first, e.g. x.float())`;
   throwsWith(() => tensor([1, 2], { dtype: "int32", requiresGrad: true }), `tensor: ${msg("int32")}`);
   throwsWith(() => { tensor([true]).requiresGrad = true; }, msg("bool"));
-  throwsWith(() => arange(3).requiresGrad_(), msg("int32"));
+  throwsWith(() => arange(3).requiresGrad_(), msg("int64"));
 });
 
 test("ragged nested arrays and non-numeric elements", () => {
@@ -133,10 +133,10 @@ test("ragged nested arrays and non-numeric elements", () => {
 });
 
 test("other argument errors: in-place dtype, integer division by zero, clamp bounds, unknown backend", () => {
-  throwsWith(() => arange(3).mul_(1.5), /^mul_: the result is float32 and cannot be stored in place into a int32 tensor/);
+  throwsWith(() => arange(3).mul_(1.5), /^mul_: the result is float32 and cannot be stored in place into a int64 tensor/);
   throwsWith(() => arange(3).remainder(0), "remainder: integer division by zero", RangeError);
   throwsWith(() => tensor([true, false]).add_(1), "add_: the result is int64 and cannot be stored in place into a bool tensor; use the out-of-place add");
-  throwsWith(() => arange(3).pow(-1), "pow: integer tensors to negative integer powers are not allowed (got int32 to the -1); cast first, e.g. x.float().pow(-1)");
+  throwsWith(() => arange(3).pow(-1), "pow: integer tensors to negative integer powers are not allowed (got int64 to the -1); cast first, e.g. x.float().pow(-1)");
   throwsWith(() => x.clamp(2, 1), "clamp: min (2) is greater than max (1)");
   throwsWith(() => x.clamp(), "clamp: give at least one of min and max");
   throwsWith(() => zeros([0]).max(), "max: cannot reduce an empty tensor of shape [0]");

@@ -52,9 +52,10 @@ test("filled tensors: zeros, ones, full, *Like, eye", () => {
   assert.deepEqual(zeros([]).shape, []);
 });
 
-test("ranges: arange (int32 for integers, float32 otherwise) and linspace (exact end points)", () => {
+test("ranges: arange (int64 for integers as in PyTorch, float32 otherwise) and linspace (exact end points)", () => {
   assert.deepEqual(arange(5).tolist(), [0, 1, 2, 3, 4]);
-  assert.equal(arange(5).dtype, "int32");
+  assert.equal(arange(5).dtype, "int64");
+  assert.equal(arange(5, { dtype: "int32" }).dtype, "int32");
   assert.deepEqual(arange(2, 8, 3).tolist(), [2, 5]);
   assert.deepEqual(arange(5, 0, -2).tolist(), [5, 3, 1]);
   assert.deepEqual(arange(1, 2, 0.25).tolist(), [1, 1.25, 1.5, 1.75]);
@@ -119,12 +120,14 @@ test("random values have the right ranges and moments", () => {
   assert.ok(umin >= 0 && umax < 1, "rand is in [0, 1)");
   assert.ok(Math.abs(us / n - 0.5) < 0.01, `rand mean ${us / n}`);
   const r = randint(-3, 4, [20000], { generator: g });
-  assert.equal(r.dtype, "int32");
+  assert.equal(r.dtype, "int64");
   const counts = new Map<number, number>();
   for (const v of r.data()) counts.set(v, (counts.get(v) ?? 0) + 1);
   assert.deepEqual([...counts.keys()].sort((a, b) => a - b), [-3, -2, -1, 0, 1, 2, 3], "randint covers [low, high)");
   for (const c of counts.values()) assert.ok(Math.abs(c / 20000 - 1 / 7) < 0.02);
   const p = randperm(50, { generator: g });
+  assert.equal(p.dtype, "int64");
+  assert.equal(randperm(3, { dtype: "int32" }).dtype, "int32");
   assert.deepEqual([...p.data()].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
   const b = bernoulli(full([n], 0.3, { dtype: "float64" }), { generator: g });
   assert.equal(b.dtype, "float64");
@@ -253,7 +256,7 @@ test("toString abbreviates large tensors with ... (PyTorch's summarised format)"
     arange(2000).float().toString(),
     "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n        1.9990e+03], shape=[2000])",
   );
-  assert.equal(arange(1200).toString(), "tensor([   0,    1,    2,  ..., 1197, 1198, 1199], shape=[1200], dtype=int32)");
+  assert.equal(arange(1200).toString(), "tensor([   0,    1,    2,  ..., 1197, 1198, 1199], shape=[1200])");
   assert.equal(
     arange(2000).float().reshape([40, 50]).div(100).add(1).toString(),
     "tensor([[ 1.0000,  1.0100,  1.0200,  ...,  1.4700,  1.4800,  1.4900],\n" +

@@ -195,7 +195,7 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
 function triangle(x: Tensor, diagonal: number, lower: boolean, op: string): Tensor {
   if (x.ndim < 2) throw new Error(`${op}: expects at least 2 dims, got ${fmt(x.shape)}`);
   const [r, c] = x.shape.slice(-2);
-  const offset = sub(unsqueeze(arange(c), 0), unsqueeze(arange(r), 1));
+  const offset = sub(unsqueeze(arange(c, { dtype: "int32" }), 0), unsqueeze(arange(r, { dtype: "int32" }), 1));
   const keep = lower ? le(offset, diagonal) : ge(offset, diagonal);
   return where(keep, x, 0);
 }

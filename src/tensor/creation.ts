@@ -166,7 +166,7 @@ export function fullLike(t: Tensor, value: number | boolean, opts: CreateOptions
 }
 
 /**
- * `arange(5)` = [0..4]; `arange(1, 2, 0.25)`. Integers give int32, as PyTorch's int64. The options
+ * `arange(5)` = [0..4]; `arange(1, 2, 0.25)`. Integers give int64, as in PyTorch. The options
  * may follow any of the numbers, as PyTorch's keywords do: `arange(10, { dtype: "float64" })`.
  */
 export function arange(start: number, end?: number | CreateOptions, step?: number | CreateOptions, opts?: CreateOptions): Tensor;
@@ -184,7 +184,7 @@ export function arange(start: number, endArg?: number | CreateOptions, stepArg: 
     throw new Error(`arange: the step ${step} goes away from the end (start ${start}, end ${end}); use a ${step > 0 ? "negative" : "positive"} step or swap start and end`);
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32");
+  const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? "int64" : "float32");
   const out = writable(dtype, n);
   for (let i = 0; i < n; i++) out[i] = start + i * step;
   return finish(Tensor.fromArray(stored(out, dtype), [n], dtype), opts);
@@ -234,13 +234,13 @@ export function randn(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
   return randomFill(shape, "randn", opts, (g) => g.normal());
 }
 
-/** `randint(0, 10, [5])`: integers uniform on [low, high), int32. */
+/** `randint(0, 10, [5])`: integers uniform on [low, high), int64 as in PyTorch (or `{ dtype }`). */
 export function randint(low: number, high: number, shape: ShapeArg, opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
-  return randomFill(shape, "randint", { dtype: "int32", ...opts }, (g) => g.randint(low, high), true);
+  return randomFill(shape, "randint", { dtype: "int64", ...opts }, (g) => g.randint(low, high), true);
 }
 
-/** `randperm(5)`: a random permutation of 0..n-1 (Fisher-Yates), int32. */
+/** `randperm(5)`: a random permutation of 0..n-1 (Fisher-Yates), int64 as in PyTorch (or `{ dtype }`). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
   const g = opts.generator ?? defaultGenerator;
@@ -252,7 +252,7 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     out[i] = out[j];
     out[j] = t;
   }
-  return Tensor.fromArray(out, [n], "int32");
+  return Tensor.fromArray(out, [n], "int32").to(opts.dtype ?? "int64");
 }
 
 /** `bernoulli(fullLike(x, 0.3))`: 1 with probability p[i], else 0 (p's dtype). */
