@@ -9,11 +9,10 @@
  * node), linear forward and forward+backward at the MLP's first layer, and the MNIST MLP's SGD
  * training step (bench/run.ts's "train mlp batch 64 SGD").
  */
-import { Generator, randint, randn, registerBackend, setBackend, noGrad } from "../src/core.js";
+import { Generator, randn, registerBackend, setBackend, noGrad } from "../src/core.js";
 import * as nn from "../src/nn/index.js";
-import * as optim from "../src/optim/index.js";
-import { mnistMlp } from "../src/models/index.js";
 import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { deeptypeTrainStep } from "./train-step.js";
 
 const w = createWasmBackend();
 if (!w) throw new Error("op-overhead: WebAssembly SIMD is unavailable here");
@@ -63,17 +62,7 @@ const rows: Record<string, () => () => void> = {
     const x = randn([64, 784], { generator: g }), l = new nn.Linear(784, 256);
     return () => l.call(x).sum().backward();
   },
-  mlp: () => {
-    const model = mnistMlp(g);
-    const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
-    const x = randn([64, 1, 28, 28], { generator: g });
-    const y = randint(0, 10, [64], { generator: g });
-    return () => {
-      opt.zeroGrad();
-      nn.functional.crossEntropy(model.forward(x), y).backward();
-      opt.step();
-    };
-  },
+  mlp: () => deeptypeTrainStep("mlp", "SGD", g),
 };
 const pick = process.argv.slice(2);
 // DEEPTYPE_PROFILE_S=5 runs each picked row that long before timing it, so a --cpu-prof profile is

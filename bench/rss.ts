@@ -15,26 +15,15 @@ const threads = Number(threadsArg), steps = Number(stepsArg);
 
 async function makeStep(): Promise<() => void> {
   if (framework === "deeptype") {
-    const { Generator, randint, randn, registerBackend, setBackend } = await import("../src/core.js");
-    const nn = await import("../src/nn/index.js");
-    const optim = await import("../src/optim/index.js");
-    const { mnistCnn } = await import("../src/models/index.js");
+    const { Generator, registerBackend, setBackend } = await import("../src/core.js");
     const { createWasmBackend, setNumThreads } = await import("../src/backend/wasm/index.js");
     const wasm = createWasmBackend();
     if (!wasm) throw new Error("WebAssembly SIMD unavailable");
     registerBackend("wasm", () => wasm);
     setBackend("wasm");
     setNumThreads(threads);
-    const gen = new Generator(0);
-    const model = mnistCnn(gen);
-    const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-    const x = randn([64, 1, 28, 28], { generator: gen });
-    const y = randint(0, 10, [64], { generator: gen });
-    return () => {
-      opt.zeroGrad();
-      nn.functional.crossEntropy(model.forward(x), y).backward();
-      opt.step();
-    };
+    const { deeptypeTrainStep } = await import("./train-step.js");
+    return deeptypeTrainStep("cnn", "Adam", new Generator(0));
   }
   const tf = await import("@tensorflow/tfjs");
   if (framework === "tfjs-wasm") {

@@ -33,14 +33,13 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
 import {
-  Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randint, randn, registerBackend, setBackend,
+  Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn, registerBackend, setBackend,
 } from "../src/core.js";
-import * as nn from "../src/nn/index.js";
-import * as optim from "../src/optim/index.js";
-import { mnistCnn, mnistMlp } from "../src/models/index.js";
+import { mnistCnn } from "../src/models/index.js";
 import { tfPredict, tfTrainStep } from "./tfjs-models.js";
 import { createWasmBackend, getNumThreads, setNumThreads } from "../src/backend/wasm/index.js";
 import { fmaCeiling } from "./fma-ceiling.js";
+import { deeptypeTrainStep } from "./train-step.js";
 
 type Bench = () => void;
 type Unit = "GFLOP/s" | "ms" | "us" | "images/s" | "MB";
@@ -81,17 +80,7 @@ setBackend("wasm");
 
 const gen = new Generator(0);
 
-function trainStep(name: "mlp" | "cnn", optimizer: "SGD" | "Adam"): Bench {
-  const model = name === "mlp" ? mnistMlp(gen) : mnistCnn(gen);
-  const opt = optimizer === "SGD" ? new optim.SGD(model.parameters(), { lr: 0.01 }) : new optim.Adam(model.parameters(), { lr: 1e-3 });
-  const x = randn([64, 1, 28, 28], { generator: gen });
-  const y = randint(0, 10, [64], { generator: gen });
-  return () => {
-    opt.zeroGrad();
-    nn.functional.crossEntropy(model.forward(x), y).backward();
-    opt.step();
-  };
-}
+const trainStep = (name: "mlp" | "cnn", optimizer: "SGD" | "Adam"): Bench => deeptypeTrainStep(name, optimizer, gen);
 
 function inferCnn(): Bench {
   const model = mnistCnn(gen).eval();
