@@ -60,6 +60,10 @@ test("backward({inputs}): a single tensor, an unused input left alone, leaf hook
   const u = f64([2, 3]);
   u.pow(3).sum().backward(undefined, { inputs: [u] });
   assert.equal(u.grad!.requiresGrad, false, "without createGraph the .grad is detached");
+  // A leaf hook's bad result is reported on the {inputs} path too, as a hook on a leaf.
+  const q = f64([1, 2]);
+  q.registerHook(() => 7 as never);
+  assert.throws(() => q.mul(2).sum().backward(undefined, { inputs: [q] }), /registerHook: a hook \(on leaf\) must return a Tensor or nothing, got number$/);
 });
 
 test("a root given twice gets its gradient twice, and a single gradient tensor is accepted", () => {
