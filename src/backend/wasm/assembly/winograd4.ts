@@ -113,6 +113,24 @@ export function winograd4Pack(w: usize, M: i32, Cin: i32, so: i32, sc: i32, flip
   v128.store(out + 3 * step, f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(8), d34)), m5));
 }
 
+// at4 plus the bias, then ReLU when relu (f32x4.max keeps NaN and turns -0 into 0, as relu does).
+@inline function at4b(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, out: usize, step: usize, bv: v128, relu: bool): void {
+  const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2);
+  const s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
+  let y0 = f32x4.add(f32x4.add(f32x4.add(m0, s12), s34), bv);
+  let y1 = f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(2), d34)), bv);
+  let y2 = f32x4.add(f32x4.add(s12, f32x4.mul(f32x4.splat(4), s34)), bv);
+  let y3 = f32x4.add(f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(8), d34)), m5), bv);
+  if (relu) {
+    const z = f32x4.splat(0);
+    y0 = f32x4.max(y0, z); y1 = f32x4.max(y1, z); y2 = f32x4.max(y2, z); y3 = f32x4.max(y3, z);
+  }
+  v128.store(out, y0);
+  v128.store(out + step, y1);
+  v128.store(out + 2 * step, y2);
+  v128.store(out + 3 * step, y3);
+}
+
 // Bᵀ d B for 4 neighbouring tiles whose patches start at `row` (rows Wp4 bytes apart), stored at
 // v + pos·posStride; tmp holds the 36 row-transformed vectors between the two passes.
 function inputTransform4(row: usize, Wp4: usize, v: usize, posStride: usize, tmp: usize): void {
@@ -200,17 +218,17 @@ export function winograd4Conv(
         const oh = 4 * (ty0 + r);
         for (let tx = 0; tx < tWp; tx += 4) {
           if (tx + 4 > tWp) tx = tWp - 4;
-          outputTransform4(mbuf + <usize>(o * T + r * tWp + tx) * 4, posM, tmp);
-          epilogue4(tmp + 384, bv, epi, o, oh, tx, oH, oW, oh1, out, idx, spill);
+          outputTransform4(mbuf + <usize>(o * T + r * tWp + tx) * 4, posM, tmp, bv, epi != 0);
+          epilogue4(tmp + 384, epi, o, oh, tx, oH, oW, oh1, out, idx, spill);
         }
       }
     }
   }
 }
 
-// Y = Aᵀ m A for 4 tiles (m[pos] at mb + pos·posM): s[a][q] at tmp + (4a + q)·16, then Y[p][q] at
-// tmp + 384 + (4p + q)·16.
-function outputTransform4(mb: usize, posM: usize, tmp: usize): void {
+// Y = Aᵀ m A + bias (then ReLU when relu) for 4 tiles (m[pos] at mb + pos·posM): s[a][q] at
+// tmp + (4a + q)·16, then Y[p][q] at tmp + 384 + (4p + q)·16.
+function outputTransform4(mb: usize, posM: usize, tmp: usize, bv: v128, relu: bool): void {
   for (let a = 0; a < 6; a++) {
     const m = mb + <usize>(6 * a) * posM;
     at4(v128.load(m), v128.load(m + posM), v128.load(m + 2 * posM), v128.load(m + 3 * posM), v128.load(m + 4 * posM),
@@ -218,23 +236,16 @@ function outputTransform4(mb: usize, posM: usize, tmp: usize): void {
   }
   for (let q = 0; q < 4; q++) {
     const s = tmp + <usize>q * 16;
-    at4(v128.load(s), v128.load(s, 64), v128.load(s, 128), v128.load(s, 192), v128.load(s, 256), v128.load(s, 320),
-      tmp + 384 + <usize>q * 16, 64);
+    at4b(v128.load(s), v128.load(s, 64), v128.load(s, 128), v128.load(s, 192), v128.load(s, 256), v128.load(s, 320),
+      tmp + 384 + <usize>q * 16, 64, bv, relu);
   }
 }
 
-// Bias, ReLU (epi != 0) and the store of 4 tiles' 4×4 outputs Y[p][q] (at y + (4p + q)·16, one lane per
-// tile) at output rows oh.., columns 4·tx..; EPI_RELU_POOL pools each 2×2 window instead.
+// The store of 4 tiles' 4×4 outputs Y[p][q] (at y + (4p + q)·16, one lane per tile) at output rows
+// oh.., columns 4·tx..; EPI_RELU_POOL pools each 2×2 window instead.
 function epilogue4(
-  y: usize, bv: v128, epi: i32, o: i32, oh: i32, tx: i32, oH: i32, oW: i32, oh1: i32, out: usize, idx: usize, spill: usize,
+  y: usize, epi: i32, o: i32, oh: i32, tx: i32, oH: i32, oW: i32, oh1: i32, out: usize, idx: usize, spill: usize,
 ): void {
-  const z = f32x4.splat(0);
-  for (let k = 0; k < 16; k++) {
-    let v = f32x4.add(v128.load(y + <usize>k * 16), bv);
-    // f32x4.max keeps NaN and turns -0 into 0, as relu does.
-    if (epi != 0) v = f32x4.max(v, z);
-    v128.store(y + <usize>k * 16, v);
-  }
   if (epi == EPI_RELU_POOL) {
     const pOH = oH >> 1, pOW = oW >> 1;
     const n = min(8, pOW - 2 * tx);
