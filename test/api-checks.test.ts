@@ -159,6 +159,17 @@ test("an op built from other ops names the op called, not the one inside", () =>
   slip(() => x.std("x" as never), /^std: dim must be an integer or an array of integers, got string "x"/);
   slip(() => nn.functional.softmin(x, "x" as never), /^softmin: dim must be an integer, got string "x"/);
   slip(() => dt.hstack([1, 2] as never), /^hstack: element 0 of the list is number, not a Tensor/);
+  // Where the op inside would name its own parameter (sub's "input", pow's "other"), the op called
+  // checks the argument under its own name.
+  slip(() => x.lerp("x" as never, 0.5), /^lerp: end must be a Tensor, a number or a boolean, got string "x"$/);
+  slip(() => x.lerp(x, "x" as never), /^lerp: weight must be a Tensor, a number or a boolean, got string "x"$/);
+  slip(() => x.float().addcmul_(x, "x" as never), /^addcmul_: tensor2 must be a Tensor, a number or a boolean, got string "x"$/);
+  slip(() => x.float().uniform_(0, "x" as never), /^uniform_: to must be a finite number, got string "x"$/);
+  slip(() => x.float().normal_(0, -1), /^normal_: std must be a finite number >= 0, got number -1$/);
+  slip(() => x.viewAs([1] as never), /^viewAs: other must be a Tensor, got an array of length 1/);
+  slip(() => x.clampMin(undefined as never), /^clampMin: min must be a number or a Tensor, got undefined$/);
+  slip(() => dt.linalg.vectorNorm(x.float(), "fro" as never), /^linalg\.vectorNorm: ord must be a number .*"fro" and "nuc" are linalg\.matrixNorm's\), got string "fro"$/);
+  slip(() => nn.positionalTable(8, "x" as never), /^positionalTable: dModel must be a positive integer, got string "x"$/);
   slip(() => dt.linalg.vectorNorm(x, "x" as never), /^linalg\.vectorNorm: /);
   slip(() => nn.init.constant_(x, "x" as never), /^init\.constant_: value must be a number, got string "x"/);
   slip(() => nn.init.normal_(x, "x" as never), /^init\.normal_: mean must be a finite number, got string "x"/);
@@ -284,4 +295,18 @@ test("survey: every public entry point gives a named Error (never a TypeError fr
   assert.ok(calls > 3000, `the survey made ${calls} calls`);
   assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.slice(0, 40).join("\n")}`);
   assert.deepEqual([...KNOWN_UNCHECKED].filter((e) => !rawEntries.has(e)), [], "entries now checked: remove them from KNOWN_UNCHECKED");
+});
+
+test("a layer given a bad dtype names itself, not the zeros() that allocates its weights", () => {
+  const layers: [string, () => unknown][] = [
+    ["Linear", () => new nn.Linear(2, 2, { dtype: "half" as never })],
+    ["Conv2d", () => new nn.Conv2d(1, 1, 3, { dtype: "half" as never })],
+    ["LSTM", () => new nn.LSTM(2, 3, { dtype: "half" as never })],
+    ["Embedding", () => new nn.Embedding(3, 2, { dtype: "half" as never })],
+    ["BatchNorm2d", () => new nn.BatchNorm2d(2, { dtype: "half" as never })],
+    ["LayerNorm", () => new nn.LayerNorm([2], { dtype: "half" as never })],
+    ["MultiheadAttention", () => new nn.MultiheadAttention(4, 2, { dtype: "half" as never })],
+  ];
+  for (const [name, make] of layers) slip(make, new RegExp(`^${name}: dtype must be one of "float32", .*got string "half"; PyTorch's torch\\.half is "float16"$`));
+  assert.equal(new nn.Linear(2, 2, { dtype: "float16" }).weight.dtype, "float16");
 });

@@ -84,7 +84,10 @@ export function checkKeys(fn: string, opts: unknown, keys: readonly string[]): v
   // Not an object (undefined, a legacy positional form like a reduction string): other checks judge it.
   if (opts === null || typeof opts !== "object") return;
   for (const k in opts) {
-    if (!keys.includes(k) && (opts as Record<string, unknown>)[k] !== undefined) throw unknownKeyError(fn, k, keys);
+    const v = (opts as Record<string, unknown>)[k];
+    if (!keys.includes(k) && v !== undefined) throw unknownKeyError(fn, k, keys);
+    // A bad dtype is named by the function called (`Linear: dtype ...`), not by the zeros() inside it.
+    if (k === "dtype") checkDType(fn, v);
   }
 }
 
@@ -311,20 +314,16 @@ function namesFunction(message: string, short: string, args: readonly unknown[])
  * function and method registers its name), as opposed to a file name, a format or an error code
  * (`model.safetensors: ...`, `ENOENT: ...`), which must stay.
  */
-const functionNames = new Set<string>(["allocate"]);
-const isFunctionName = (head: string): boolean =>
-  functionNames.has(head) || functionNames.has(head.slice(head.lastIndexOf(".") + 1)) || /^[A-Z][a-z]\w*(\.\w+)?$/.test(head);
+const functionNames = new Set<string>(["allocate", "Tensor.fromArray"]);
+// A class's name (`Mix.call: a full backward hook returned ...`, `Normalize: ...`) says which module
+// or transform failed, so it stays: only names registered here are taken off.
+const isFunctionName = (head: string): boolean => functionNames.has(head);
 
-/**
- * `clamp: min must be ...` -> `min must be ...`: a message with its leading function name(s) taken
- * off, except the class of an argument (runTransform(normalize, x): `Normalize: ...` says which one).
- */
-function withoutInnerNames(message: string, args: readonly unknown[]): string {
+/** `clamp: min must be ...` -> `min must be ...`: a message with its leading function name(s) taken off. */
+function withoutInnerNames(message: string): string {
   for (;;) {
     const m = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*): /.exec(message);
     if (!m || !isFunctionName(m[1])) return message;
-    const cls = m[1].split(".")[0];
-    if (args.some((a) => a !== null && typeof a === "object" && a.constructor?.name === cls)) return message;
     message = message.slice(m[0].length);
   }
 }
@@ -337,7 +336,7 @@ function explain(name: string, fn: Function, args: readonly unknown[], e: unknow
     // An op built from other ops (clampMin from clamp, std from var, hstack from cat) can fail inside
     // one of them: the message then names the inner op, which the user never called. Name the called
     // function once, in place of the inner one(s), and keep the inner reason.
-    else if (e instanceof Error && !namesFunction(e.message, short, args)) e.message = `${method ? short : name}: ${withoutInnerNames(e.message, args)}`;
+    else if (e instanceof Error && !namesFunction(e.message, short, args)) e.message = `${method ? short : name}: ${withoutInnerNames(e.message)}`;
     return e;
   }
   const got = args.length ? args.map(describe).join(", ") : "no arguments";
@@ -376,7 +375,7 @@ const isScalar = (v: unknown): boolean => typeof v === "number" || typeof v === 
  * @example export const relu = guardFunction("relu", reluImpl, true);
  */
 export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean, takes?: string): F {
-  functionNames.add(name.slice(name.lastIndexOf(".") + 1));
+  functionNames.add(name).add(name.slice(name.lastIndexOf(".") + 1));
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
     if (tensorFirst && !isTensor(args[0]) && !isScalar(args[0])) throw tensorArgError(name, "input", args[0]);
     let out: unknown;
