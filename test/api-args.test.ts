@@ -160,3 +160,29 @@ test("spec messages: a few as a user sees them, and what still works", async () 
   assert.deepEqual(data.functional.hflip(ones([1, 1, 2])).shape, [1, 1, 2]);
   assert.equal(data.randomSplit(new data.TensorDataset(zeros([4, 2])), [0.5, 0.5]).length, 2);
 });
+
+test("survey: the classes of data, io and utils name the constructor and the parameter for a wrong-typed first argument", () => {
+  const HEAVY = new Set(["MnistDataset"]); // its valid call loads MNIST
+  const problems: string[] = [];
+  let calls = 0;
+  for (const [prefix, ns] of NAMESPACES) {
+    for (const [k, C] of Object.entries(ns)) {
+      if (typeof C !== "function" || !isClass(C) || HEAVY.has(k)) continue;
+      for (const bad of [undefined, 3, "x", [1, 2], null]) {
+        calls++;
+        const call = `new ${prefix}${k}(${describe(bad)})`;
+        try {
+          new (C as new (...a: unknown[]) => unknown)(bad);
+        } catch (e) {
+          const m = (e as Error).message;
+          if (!(e instanceof Error) || e instanceof TypeError || e instanceof RangeError) problems.push(`${call}: ${String(e)}`);
+          // The parameter by name (`Subset: indices must be ...`, `Compose: transforms[0] must be ...`),
+          // or a file that is not there (a string is a valid path).
+          else if (!new RegExp(`^${C.name}: [\\w.]+(\\[\\d+\\])? must be .*, got `).test(m) && !/ENOENT/.test(m)) problems.push(`${call}: ${m}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(problems, [], `${problems.length} constructors do not name the parameter:\n${problems.join("\n")}`);
+  assert.ok(calls > 200, `${calls} calls`);
+});

@@ -85,7 +85,11 @@ export function checkKeys(fn: string, opts: unknown, keys: readonly string[]): v
   if (opts === null || typeof opts !== "object") return;
   for (const k in opts) {
     const v = (opts as Record<string, unknown>)[k];
-    if (!keys.includes(k) && v !== undefined) throw unknownKeyError(fn, k, keys);
+    if (!keys.includes(k) && v !== undefined) {
+      // An array where the options go (`new nn.MSELoss(["sum"])`): say so, not "unknown option '0'".
+      if (Array.isArray(opts)) throw argError(fn, "options", `an object with keys among ${keys.join(", ") || "(none)"}`, opts);
+      throw unknownKeyError(fn, k, keys);
+    }
     // A bad dtype is named by the function called (`Linear: dtype ...`), not by the zeros() inside it.
     if (k === "dtype") checkDType(fn, v);
   }
