@@ -20,7 +20,7 @@ import { MR } from "./gemm";
 // Floats between consecutive positions' blocks of V and M beyond their size: the transforms touch
 // all 36 positions per step, and at power-of-two block sizes (Cin·T = 512 at 14×14, 32 channels)
 // those 36 lines fell into 2 of L1's sets and evicted each other (that conv ran 45% slower).
-const POS_PAD: i32 = 16;
+export const POS_PAD: i32 = 16;
 
 /** Tiles per row in V and M: the output's ⌈oW / 4⌉, at least 4 (the transforms take 4 at a time). */
 @inline export function tiles4W(oW: i32): i32 {
@@ -154,7 +154,7 @@ function inputTransform4(row: usize, Wp4: usize, v: usize, posStride: usize, tmp
 }
 
 /** V[pos][c][t] for the R·tWp tiles of the padded band xpad [Cin, Hb, Wp], tile (r, tx) at t = r·tWp + tx. */
-function transformInput4(xpad: usize, Cin: i32, Hb: i32, Wp: i32, R: i32, tWp: i32, vbuf: usize, T: i32, tmp: usize): void {
+export function transformInput4(xpad: usize, Cin: i32, Hb: i32, Wp: i32, R: i32, tWp: i32, vbuf: usize, T: i32, tmp: usize): void {
   const Wp4 = <usize>Wp * 4, posV = <usize>(Cin * T + POS_PAD) * 4;
   for (let c = 0; c < Cin; c++) {
     const plane = xpad + <usize>(c * Hb) * Wp4;
