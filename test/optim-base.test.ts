@@ -182,3 +182,29 @@ test("helpers: snake and camel names, buffers filled with a value, when the fuse
   assert.equal(fusable(zeros([2, 2]).t(), zeros([2, 2])), false, "the parameter is strided");
   assert.equal(fusable(zeros([2], { dtype: "float16" }), zeros([2], { dtype: "float16" })), false, "16-bit floats go through tensor ops");
 });
+
+test("RMSprop: momentum or centering switched on after the first step starts from zero buffers", () => {
+  const run = (change: "momentum" | "centered"): number[] => {
+    const w = tensor([1], { dtype: "float64", requiresGrad: true });
+    const opt = new optim.RMSprop([w], { lr: 0.1, alpha: 0.5, eps: 0 });
+    const out: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      if (i === 1) {
+        if (change === "momentum") opt.paramGroups[0].momentum = 0.5;
+        else opt.paramGroups[0].centered = true;
+      }
+      w.grad = tensor([2], { dtype: "float64" });
+      opt.step();
+      out.push(w.item());
+    }
+    return out;
+  };
+  const close = (got: number[], want: number[]): void => got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-14, `${i}: ${v} vs ${want[i]}`));
+  // Squared averages: 2, 3, 3.5 (alpha 0.5, gradient 2).
+  const p1 = 1 - 0.1 * 2 / Math.SQRT2;
+  const p2 = p1 - 0.1 * 2 / Math.sqrt(3);
+  close(run("momentum"), [p1, p2, p2 - 0.1 * (0.5 * (2 / Math.sqrt(3)) + 2 / Math.sqrt(3.5))]);
+  // Centered from step 2: gradient averages 1, then 1.5.
+  const c2 = p1 - 0.1 * 2 / Math.sqrt(3 - 1);
+  close(run("centered"), [p1, c2, c2 - 0.1 * 2 / Math.sqrt(3.5 - 1.5 ** 2)]);
+});
