@@ -208,3 +208,34 @@ test("RMSprop: momentum or centering switched on after the first step starts fro
   const c2 = p1 - 0.1 * 2 / Math.sqrt(3 - 1);
   close(run("centered"), [p1, c2, c2 - 0.1 * 2 / Math.sqrt(3.5 - 1.5 ** 2)]);
 });
+
+test("every optimizer checks each added group's options and skips parameters without a gradient", () => {
+  const bad: [string, (ps: Tensor[]) => optim.Optimizer<optim.BaseOptions>, Record<string, unknown>, RegExp][] = [
+    ["SGD", (ps) => new optim.SGD(ps, { lr: 0.1 }) as never, { momentum: -1 }, /^Error: SGD: invalid momentum -1/],
+    ["Adam", (ps) => new optim.Adam(ps) as never, { eps: -1 }, /^Error: Adam: invalid eps -1/],
+    ["AdamW", (ps) => new optim.AdamW(ps) as never, { betas: [1, 0.9] }, /^Error: AdamW: invalid beta1 1/],
+    ["RMSprop", (ps) => new optim.RMSprop(ps) as never, { alpha: -1 }, /^Error: RMSprop: invalid alpha -1: it must be >= 0/],
+    ["Adagrad", (ps) => new optim.Adagrad(ps) as never, { lrDecay: -1 }, /^Error: Adagrad: invalid lrDecay -1/],
+    ["Adadelta", (ps) => new optim.Adadelta(ps) as never, { rho: -0.5 }, /^Error: Adadelta: invalid rho -0\.5: it must lie in \[0, 1\]/],
+    ["Adamax", (ps) => new optim.Adamax(ps) as never, { betas: [0.9, -1] }, /^Error: Adamax: invalid beta2 -1/],
+    ["NAdam", (ps) => new optim.NAdam(ps) as never, { momentumDecay: -1 }, /^Error: NAdam: invalid momentumDecay -1/],
+    ["RAdam", (ps) => new optim.RAdam(ps) as never, { weightDecay: -1 }, /^Error: RAdam: invalid weightDecay -1/],
+  ];
+  for (const [name, make, opts, re] of bad) {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    const opt = make([a, b]);
+    assert.throws(() => opt.addParamGroup({ params: [p()], ...opts } as never), re, name);
+    assert.equal(opt.paramGroups.length, 1, `${name}: the refused group was not added`);
+    a.grad = tensor([0.5, -0.5]);
+    opt.step();
+    assert.deepEqual(Array.from(b.data()), [3, 4], `${name}: a parameter without a gradient is not moved`);
+    assert.notDeepEqual(Array.from(a.data()), [1, 2], `${name}: the one with a gradient is`);
+    assert.equal(opt.state.get(b)?.step ?? 0, 0, `${name}: no steps counted for it`);
+  }
+  // The boundaries the checks allow.
+  assert.doesNotThrow(() => new optim.Adadelta([p()], { rho: 1 }));
+  assert.doesNotThrow(() => new optim.Adadelta([p()], { rho: 0 }));
+  assert.doesNotThrow(() => new optim.RMSprop([p()], { alpha: 0 }));
+  assert.throws(() => new optim.Adadelta([p()], { rho: "0.9" as never }), /^Error: Adadelta: invalid rho 0\.9: it must lie in \[0, 1\]/);
+});
