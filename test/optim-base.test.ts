@@ -239,3 +239,25 @@ test("every optimizer checks each added group's options and skips parameters wit
   assert.doesNotThrow(() => new optim.RMSprop([p()], { alpha: 0 }));
   assert.throws(() => new optim.Adadelta([p()], { rho: "0.9" as never }), /^Error: Adadelta: invalid rho 0\.9: it must lie in \[0, 1\]/);
 });
+
+test("LBFGS: each option check names the option and its value; a second group is refused after construction too", () => {
+  const x = (): Tensor => tensor([1, 2], { requiresGrad: true });
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ maxEval: 0 }, /^Error: LBFGS: invalid maxEval (number |string )?0: it must be an integer >= 1 \(default maxIter·5\/4\)$/],
+    [{ maxIter: 1.5 }, /^Error: LBFGS: invalid maxIter (number |string )?1\.5: it must be an integer >= 1 \(default 20\)$/],
+    [{ historySize: 0 }, /^Error: LBFGS: invalid historySize (number |string )?0: it must be an integer >= 1 \(default 100\)$/],
+    [{ toleranceGrad: -1 }, /^Error: LBFGS: invalid toleranceGrad (number |string )?-1: it must be a number >= 0$/],
+    [{ toleranceGrad: "0" }, /^Error: LBFGS: invalid toleranceGrad (number |string )?"0": it must be a number >= 0$/],
+    [{ toleranceChange: -1e-9 }, /^Error: LBFGS: invalid toleranceChange (number |string )?-1e-9: it must be a number >= 0$/],
+    [{ toleranceChange: null }, /^Error: LBFGS: invalid toleranceChange (number |string )?null: it must be a number >= 0$/],
+    [{ lr: "1" }, /^Error: LBFGS: invalid lr (number |string )?"1": the learning rate must be a number >= 0 \(default 1\)$/],
+    [{ lineSearchFn: "wolfe" }, /^Error: LBFGS: invalid lineSearchFn (number |string )?"wolfe": only "strong_wolfe" or null are supported \(as in PyTorch\)$/],
+  ];
+  for (const [o, re] of cases) assert.throws(() => new optim.LBFGS([x()], o as never), re);
+  for (const o of [{ maxEval: 1, maxIter: 1, historySize: 1 }, { toleranceGrad: 0, toleranceChange: 0, lr: 0 }, { lineSearchFn: null }, { lineSearchFn: "strong_wolfe" }]) {
+    assert.doesNotThrow(() => new optim.LBFGS([x()], o as never));
+  }
+  const opt = new optim.LBFGS([x()]);
+  assert.throws(() => opt.addParamGroup({ params: [x()] }), /^Error: LBFGS: per-parameter options \(param groups\) are not supported, as in PyTorch/);
+  assert.equal(new optim.LBFGS([x()], { maxIter: 4, maxEval: 2 }).defaults.maxEval, 2, "an explicit maxEval wins");
+});
