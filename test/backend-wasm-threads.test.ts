@@ -77,22 +77,27 @@ describe("wasm backend: threads", () => {
     // The policy itself, on its own pool: a threaded job of kernel 0 reports (helped shares, own ms, waited ms).
     const k = loadKernels(true)!;
     const pool = new Pool(k, ["unaryTask"]);
-    const p = pool as unknown as { judge(id: number, helped: number, own: number, waited: number): void; soloUntil: Float64Array; backoffMs: Float64Array };
-    p.judge(0, 1, 1, 0.5);
+    const p = pool as unknown as { judge(id: number, nt: number, helped: number, own: number, waited: number): void; soloUntil: Float64Array; backoffMs: Float64Array };
+    p.judge(0, 2, 1, 1, 0.5);
     assert.equal(p.backoffMs[0], 0, "a helper that finished within the caller's own time is a gain");
-    p.judge(0, 1, 0.1, 2);
+    p.judge(0, 2, 1, 0.1, 2);
     assert.equal(p.backoffMs[0], 1, "waiting 2 ms for a helper after a 0.1 ms share is a loss: back off 1 ms");
     assert.ok(p.soloUntil[0] > performance.now());
-    p.judge(0, 1, 0.1, 2);
-    p.judge(0, 1, 0.1, 2);
+    p.judge(0, 2, 1, 0.1, 2);
+    p.judge(0, 2, 1, 0.1, 2);
     assert.equal(p.backoffMs[0], 4, "each repeat doubles the backoff");
-    for (let i = 0; i < 20; i++) p.judge(0, 1, 0.1, 2);
+    for (let i = 0; i < 20; i++) p.judge(0, 2, 1, 0.1, 2);
     assert.equal(p.backoffMs[0], 256, "up to 256 ms");
-    p.judge(0, 1, 1, 0);
+    p.judge(0, 2, 1, 1, 0);
     assert.equal(p.backoffMs[0], 0, "a job the helpers helped with ends it");
-    for (let i = 0; i < 7; i++) p.judge(0, 0, 0.1, 0);
+    p.judge(0, 16, 15, 0.1, 1);
+    assert.equal(p.backoffMs[0], 0, "16 shares: 1.1 ms against about 1.6 ms on one thread is still a gain");
+    p.judge(0, 16, 15, 0.1, 2);
+    assert.equal(p.backoffMs[0], 1, "16 shares: 2.1 ms is a loss");
+    p.judge(0, 2, 1, 1, 0);
+    for (let i = 0; i < 7; i++) p.judge(0, 2, 0, 0.1, 0);
     assert.equal(p.backoffMs[0], 0, "7 jobs no helper joined are tolerated");
-    p.judge(0, 0, 0.1, 0);
+    p.judge(0, 2, 0, 0.1, 0);
     assert.equal(p.backoffMs[0], 1, "the 8th in a row backs off");
 
     // While backing off, the job runs every share on this thread (no job is published to helpers)

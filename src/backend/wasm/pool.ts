@@ -16,9 +16,10 @@
  * apart), so idle or crowded helpers stop taking CPU time from the calling thread.
  *
  * What claiming cannot undo is a helper that took its share and was then descheduled: the calling
- * thread has to wait for it. So the calling thread backs off per kernel: when it waited for helpers
- * longer than its own share took (two threads were slower than one), or helpers missed 8 jobs in a
- * row (every wake-up wasted), it runs that kernel's shares itself for a while (1 ms, doubling on
+ * thread has to wait for it. So the calling thread backs off per kernel: when the job took longer
+ * than running every share itself would have (its own share's time times the share count: with 2
+ * threads, it waited longer than its own share took), or helpers missed 8 jobs in a row (every
+ * wake-up wasted), it runs that kernel's shares itself for a while (1 ms, doubling on
  * each repeat up to 256 ms, reset by a job the helpers did help with) and then tries threads again.
  * The shares and their order stay the same, so the results do not depend on it.
  *
@@ -213,18 +214,19 @@ export class Pool {
       if (spinning && performance.now() - t0 > WAIT_SPIN_US / 1000) spinning = false;
       if (!spinning) Atomics.wait(c, DONE, done, 50);
     }
-    this.judge(id, helped, own, helped > 0 ? performance.now() - t0 : 0);
+    this.judge(id, nt, helped, own, helped > 0 ? performance.now() - t0 : 0);
     if (failure) throw failure;
     if (Atomics.load(c, ERR)) throw new Error(`wasm backend: kernel ${this.names[id]} failed on a worker thread`);
   }
 
   /**
-   * After a threaded job of kernel `id`: `helped` shares ran on helpers, the calling thread's own
-   * share took `own` ms and it then waited `waited` ms for the helpers. Starts or extends a backoff
-   * when threads lost time, ends it when they helped.
+   * After a threaded job of kernel `id` in `nt` shares: `helped` of them ran on helpers, the calling
+   * thread's own share took `own` ms and it then waited `waited` ms for the helpers. Starts or
+   * extends a backoff when threads lost time, ends it when they helped. Shares are split evenly
+   * (to one unit of work), so running them all here would have taken about nt * own.
    */
-  private judge(id: number, helped: number, own: number, waited: number): void {
-    const lost = helped > 0 && waited > own + LOSS_SLACK_MS;
+  private judge(id: number, nt: number, helped: number, own: number, waited: number): void {
+    const lost = helped > 0 && own + waited > nt * own + LOSS_SLACK_MS;
     if (helped > 0 && !lost) {
       this.misses[id] = 0;
       this.backoffMs[id] = 0;
