@@ -65,6 +65,8 @@ const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
     nw ? apply(convWeightGradOp, [inputs[0], g], { p, outShape: ws }) : null,
     nb ? sum(g, [0, 2, 3]) : null,
   ],
+  // The bias's value is never read (its gradient is a sum of g): an inference bias is allowed, as in PyTorch.
+  saves: [0, 1],
 });
 
 /** gx = conv2d's gradient wrt its input, from (gy, w). Linear in both, so its own rules are convs. */

@@ -64,6 +64,8 @@ const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
       nb ? sum(gm, [0, 2, 3]) : null,
     ];
   },
+  // The bias's value is never read (its gradient is a sum): an inference bias is allowed, as in PyTorch.
+  saves: [0, 1],
 });
 
 /** A max-pool to fuse after the conv: `kernelSize` plus maxPool2d's options. */
