@@ -90,6 +90,21 @@ test("DataLoader(dataset, options), DataLoader(dataset, batchSize), and the 0.1 
   assert.throws(() => new data.DataLoader(ds, "64" as never), /^Error: DataLoader: the second argument takes options like \{ batchSize: 64, shuffle: true \} \(or a batch size\), got string "64"/);
 });
 
+test("DataLoader's collateFn is PyTorch's collate_fn; the 0.2 name collate warns and still works", () => {
+  const ds = new data.TensorDataset(tensor([1, 2, 3]));
+  const sizes = (samples: unknown[]) => samples.length;
+  const loader = new data.DataLoader(ds, { batchSize: 2, collateFn: sizes });
+  assert.deepEqual([...loader], [2, 1]);
+  assert.equal(loader.collateFn, sizes);
+  let old: unknown[] = [];
+  const w = warnings(() => {
+    old = [...new data.DataLoader(ds, { batchSize: 3, collate: sizes })];
+  });
+  assert.deepEqual(old, [3]);
+  assert.match(w.join("\n"), /the option \{ collate \} is deprecated .* write \{ collateFn \}/);
+  assert.throws(() => new data.DataLoader(ds, { collate: sizes, collateFn: sizes }), /^Error: DataLoader: pass collateFn only/);
+});
+
 test("numel() and elementSize() are methods, as in PyTorch", () => {
   assert.equal(randn([2, 3]).numel(), 6);
   assert.equal(ones([0, 3]).numel(), 0);

@@ -188,6 +188,6 @@ test("samplers: sequential, random with/without replacement, subset, weighted, b
 });
 
 test("custom collate receives samples and their indices", () => {
-  const loader = new DataLoader(numbers(5), { batchSize: 2, collate: (s: number[], idx: number[]) => ({ sum: s.reduce((a, b) => a + b, 0), idx }) });
+  const loader = new DataLoader(numbers(5), { batchSize: 2, collateFn: (s: number[], idx: number[]) => ({ sum: s.reduce((a, b) => a + b, 0), idx }) });
   assert.deepEqual([...loader], [{ sum: 1, idx: [0, 1] }, { sum: 5, idx: [2, 3] }, { sum: 4, idx: [4] }]);
 });

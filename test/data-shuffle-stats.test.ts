@@ -63,9 +63,9 @@ test("SubsetRandomSampler: uniform over positions", () => {
 });
 
 test("DataLoader({ shuffle: true }): every epoch's order is uniform", () => {
-  const loader = new DataLoader(numbers(5), { batchSize: 5, shuffle: true, generator: new Generator(4), collate: (s: number[]) => s });
+  const loader = new DataLoader(numbers(5), { batchSize: 5, shuffle: true, generator: new Generator(4), collateFn: (s: number[]) => s });
   assertPositionsUniform(() => [...loader][0], 5, 6000, "DataLoader shuffle");
-  const four = new DataLoader(numbers(4), { batchSize: 4, shuffle: true, generator: new Generator(5), collate: (s: number[]) => s });
+  const four = new DataLoader(numbers(4), { batchSize: 4, shuffle: true, generator: new Generator(5), collateFn: (s: number[]) => s });
   assertPermutationsUniform(() => [...four][0], 24000, "DataLoader shuffle");
 });
 

@@ -17,7 +17,46 @@ export function matchesKnown(k: Known, r: CaseResult): boolean {
   return !r.verdict.ok && r.op === k.op && r.verdict.kind === k.kind && (k.detail === undefined || r.verdict.detail.includes(k.detail));
 }
 
+// float16/bfloat16 samples where deeptype and PyTorch differ beyond PyTorch's own tolerance and
+// deeptype is the nearer of the two to the float64 result on the same values (the harness checks this
+// for every such case: the detail says "deeptype nearer" only when deeptype's summed error is no larger).
+const MATMUL_BF16 = "PyTorch 1.13's CPU bfloat16 matrix products accumulate in bfloat16 (or round each batch's partial product); deeptype accumulates in float32 and rounds once";
+const ROUNDS_INTERMEDIATE = "PyTorch 1.13 rounds an intermediate of this op (or of its derivatives.yaml backward formula) to 16 bits; deeptype computes the op, and each backward rule, in float32 and rounds once";
+const NEARER: Record<string, string> = {
+  __rmatmul__: MATMUL_BF16, addbmm: MATMUL_BF16, addmv: MATMUL_BF16, addr: MATMUL_BF16, baddbmm: MATMUL_BF16, bmm: MATMUL_BF16,
+  einsum: MATMUL_BF16, matmul: MATMUL_BF16, mm: MATMUL_BF16, mv: MATMUL_BF16, tensordot: MATMUL_BF16, kron: ROUNDS_INTERMEDIATE,
+  "nn.functional.linear": MATMUL_BF16, "nn.functional.bilinear": MATMUL_BF16,
+  __rdiv__: ROUNDS_INTERMEDIATE, atanh: ROUNDS_INTERMEDIATE, clamp: ROUNDS_INTERMEDIATE, cumprod: ROUNDS_INTERMEDIATE,
+  digamma: ROUNDS_INTERMEDIATE, erf: ROUNDS_INTERMEDIATE, exp2: ROUNDS_INTERMEDIATE, "linalg.vector_norm": ROUNDS_INTERMEDIATE,
+  log_softmax: ROUNDS_INTERMEDIATE, logcumsumexp: ROUNDS_INTERMEDIATE, logsumexp: ROUNDS_INTERMEDIATE, norm: ROUNDS_INTERMEDIATE,
+  pow: ROUNDS_INTERMEDIATE, rsqrt: ROUNDS_INTERMEDIATE, sinc: ROUNDS_INTERMEDIATE, softmax: ROUNDS_INTERMEDIATE, std: ROUNDS_INTERMEDIATE,
+  var: ROUNDS_INTERMEDIATE, xlogy: ROUNDS_INTERMEDIATE,
+  "nn.functional.batch_norm": ROUNDS_INTERMEDIATE, "nn.functional.binary_cross_entropy_with_logits": ROUNDS_INTERMEDIATE,
+  "nn.functional.cosine_similarity": ROUNDS_INTERMEDIATE, "nn.functional.cross_entropy": ROUNDS_INTERMEDIATE,
+  "nn.functional.embedding_bag": ROUNDS_INTERMEDIATE, "nn.functional.gelu": ROUNDS_INTERMEDIATE, "nn.functional.group_norm": ROUNDS_INTERMEDIATE,
+  "nn.functional.instance_norm": ROUNDS_INTERMEDIATE, "nn.functional.interpolate.bicubic": ROUNDS_INTERMEDIATE,
+  "nn.functional.interpolate.bilinear": ROUNDS_INTERMEDIATE, "nn.functional.interpolate.linear": ROUNDS_INTERMEDIATE,
+  "nn.functional.layer_norm": ROUNDS_INTERMEDIATE, "nn.functional.normalize": ROUNDS_INTERMEDIATE,
+  "nn.functional.poisson_nll_loss": ROUNDS_INTERMEDIATE, "nn.functional.silu": ROUNDS_INTERMEDIATE,
+  "nn.functional.soft_margin_loss": ROUNDS_INTERMEDIATE, "nn.functional.softmin": ROUNDS_INTERMEDIATE,
+  "nn.functional.softsign": ROUNDS_INTERMEDIATE, "nn.functional.triplet_margin_loss": ROUNDS_INTERMEDIATE,
+  // Integer results of a 16-bit input: a value that rounds differently lands in another bin, or two values tie.
+  histc: "bin edges: PyTorch 1.13 computes bfloat16 histc's bin of each value in bfloat16, deeptype in float32 (the float64 bins agree with deeptype's)",
+  topk: "two bfloat16 values that tie after PyTorch rounds an intermediate; deeptype's order is the float64 order",
+};
+
+// float16/bfloat16 samples where PyTorch is nearer the float64 result: deeptype's composite rounds
+// an intermediate that PyTorch's kernel keeps in float (open; docs/testing-opinfo.md lists them).
+const OPEN_HALF = "deeptype's 16-bit result of this composite still rounds an intermediate to 16 bits that PyTorch's kernel keeps in float (open)";
+const PYTORCH_NEARER = [
+  "logaddexp", "addr", "logcumsumexp", "nn.functional.cosine_embedding_loss", "nn.functional.gaussian_nll_loss",
+  "nn.functional.triplet_margin_loss", "sinc", "std", "var", "nn.functional.binary_cross_entropy_with_logits",
+  "nn.functional.cosine_similarity", "nn.functional.hardswish", "nn.functional.normalize",
+];
+
 export const KNOWN: readonly Known[] = [
+  ...Object.entries(NEARER).map(([op, reason]): Known => ({ op, kind: "mismatch", detail: "(deeptype nearer the float64 result)", reason })),
+  ...PYTORCH_NEARER.map((op): Known => ({ op, kind: "mismatch", detail: "(PyTorch nearer the float64 result", reason: OPEN_HALF })),
   // Not yet in deeptype (the samples are counted as not covered).
   // Deliberate differences.
   { op: "aminmax", kind: "returns", detail: "64 dims", reason: "deeptype has no 64-dimension limit" },

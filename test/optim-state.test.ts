@@ -363,3 +363,32 @@ test("clipGradNorm_ checks maxNorm and normType, and raises on a non-finite norm
   w.grad = tensor([Infinity, 1], { dtype: "float64" });
   assert.throws(() => optim.clipGradNorm_([w], 1, 2, true), /clipGradNorm_/);
 });
+
+test("clipGradNorm_ with a general p, its result's dtype, NaN norms, and clipGradValue_ on one tensor", () => {
+  const a = zeros([2], { dtype: "float64", requiresGrad: true });
+  const b = zeros([1], { dtype: "float64", requiresGrad: true });
+  a.grad = tensor([1, -2], { dtype: "float64" });
+  b.grad = tensor([2], { dtype: "float64" });
+  // The 3-norm of [1, -2, 2] is 17^(1/3); the gradients are scaled by 1 / (17^(1/3) + 1e-6).
+  const total = optim.clipGradNorm_([a, b], 1, 3);
+  const t3 = Math.cbrt(17);
+  assert.ok(Math.abs(total.item() - t3) < 1e-12, `3-norm ${total.item()}`);
+  assert.equal(total.dtype, "float64", "the total norm has the gradients' dtype");
+  assertClose([...a.grad.data(), ...b.grad.data()], [1, -2, 2].map((v) => v / (t3 + 1e-6)), 1e-12, 0, "3-norm clip");
+  const f = zeros([1], { requiresGrad: true });
+  f.grad = tensor([0.5]);
+  assert.equal(optim.clipGradNorm_(f, 1).dtype, "float32");
+  // A NaN total counts as non-finite.
+  a.grad = tensor([NaN, 1], { dtype: "float64" });
+  assert.throws(() => optim.clipGradNorm_([a], 1, 2, true), /^Error: clipGradNorm_: the total norm of order 2 of the gradients is NaN, so they cannot be clipped; pass errorIfNonfinite = false/);
+  // clipGradValue_ takes one tensor as well, skips parameters without a gradient and refuses NaN.
+  const c = zeros([3], { requiresGrad: true });
+  c.grad = tensor([-2, 0.5, 2]);
+  optim.clipGradValue_(c, 0.75);
+  assert.deepEqual(Array.from(c.grad.data()), [-0.75, 0.5, 0.75]);
+  optim.clipGradValue_([c, zeros([1], { requiresGrad: true })], 0.5);
+  assert.deepEqual(Array.from(c.grad.data()), [-0.5, 0.5, 0.5]);
+  assert.throws(() => optim.clipGradValue_([c], NaN), /^Error: clipGradValue_: clipValue must be a number >= 0, got NaN$/);
+  optim.clipGradValue_([c], 0);
+  assert.deepEqual(Array.from(c.grad.data()), [-0, 0, 0]);
+});

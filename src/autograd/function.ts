@@ -165,8 +165,12 @@ function applyFunction(F: FunctionClass, args: readonly unknown[]): unknown {
   const tensorArgs = args.filter((a): a is Tensor => a instanceof Tensor);
   const recording = isGradEnabled() && tensorArgs.some((t) => t.requiresGrad);
   const ctx = new FunctionCtx(name, args.map((a) => recording && a instanceof Tensor && a.requiresGrad));
-  const result = noGrad(() => F.forward(ctx, ...args));
-  if (result instanceof Promise) throw new Error(`${name}.forward: must be synchronous; it returned a Promise`);
+  // The Promise check runs inside noGrad, before noGrad's own (which would not name the Function).
+  const result = noGrad(() => {
+    const r = F.forward(ctx, ...args);
+    if (r instanceof Promise) throw new Error(`${name}.forward: must be synchronous; it returned a Promise`);
+    return r;
+  });
   const single = !Array.isArray(result);
   const outs: unknown[] = single ? [result] : [...(result as unknown[])];
   if (!outs.some((o) => o instanceof Tensor)) throw new Error(`${name}.forward: must return a Tensor or an array of tensors, got ${describeValue(result)}`);

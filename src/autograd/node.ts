@@ -6,6 +6,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import type { DType } from "../tensor/dtype.js";
+import { halfInUse, isHalf } from "../tensor/half.js";
 
 /** Where the gradient of one input flows: into another node, into a leaf's `.grad`, or nowhere. */
 export type Edge = Node | Tensor | null;
@@ -129,21 +130,28 @@ export class Node<A = any> {
       return t;
     };
     const name = this.name;
+    // float16/bfloat16: the rule runs in float32 and each input gradient is rounded once, as PyTorch's
+    // CPU backward kernels (tanh_backward, softmax_backward_data, ...) load 16-bit values as float,
+    // compute in float and round the result; a rule written in tensor ops would otherwise round after
+    // every op (1 - y*y for tanh loses most of bfloat16's 8 bits near |y| = 1).
+    const wide = halfInUse() && (isHalf(grad.dtype) || saved.inputs.some((t) => isHalf(t.dtype)) || (saved.output !== null && isHalf(saved.output.dtype)));
+    const widen = wide ? (t: Tensor): Tensor => (isHalf(t.dtype) ? t.to("float32") : t) : (t: Tensor): Tensor => t;
     const inputs: Tensor[] = [];
-    saved.inputs.forEach((t, i) => Object.defineProperty(inputs, i, { get: () => check(t, saved.versions[i]), enumerable: true }));
+    saved.inputs.forEach((t, i) => Object.defineProperty(inputs, i, { get: () => widen(check(t, saved.versions[i])), enumerable: true }));
     inputs.length = saved.inputs.length;
     const view: Saved<A> = {
       inputs,
       get output() {
         if (!saved.output) throw new Error(`internal error: ${name} saved no output`);
-        return check(saved.output, saved.versions[saved.inputs.length]);
+        return widen(check(saved.output, saved.versions[saved.inputs.length]));
       },
       attrs: this.attrs,
       needsInputGrad: this.edges.map((e) => e !== null),
       inputShapes: saved.inputs.map((t) => t.shape),
-      inputDtypes: saved.inputs.map((t) => t.dtype),
+      inputDtypes: saved.inputs.map((t) => (wide && isHalf(t.dtype) ? "float32" : t.dtype)),
     };
-    const grads = this.rule(grad, view);
+    let grads = this.rule(widen(grad), view);
+    if (wide) grads = grads.map((g, i) => (g && isHalf(saved.inputs[i].dtype) && g.dtype !== saved.inputs[i].dtype ? g.to(saved.inputs[i].dtype) : g));
     saved.inputs.forEach((t, i) => {
       const g = grads[i];
       if (g && (g.shape.length !== t.shape.length || g.shape.some((d, k) => d !== t.shape[k]))) {

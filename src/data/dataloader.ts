@@ -22,7 +22,9 @@ export interface DataLoaderOptions<T, B> {
   batchSampler?: Sampler<number[]>;
   /** Drop the last batch when it is smaller than batchSize (default false). */
   dropLast?: boolean;
-  /** Samples (and their dataset indices) -> batch. Default: `defaultCollate`. */
+  /** PyTorch's `collate_fn`: samples (and their dataset indices) -> batch. Default: `defaultCollate`. */
+  collateFn?: (samples: T[], indices: number[]) => B;
+  /** @deprecated since 0.2: the option is `collateFn`, PyTorch's `collate_fn`. */
   collate?: (samples: T[], indices: number[]) => B;
   /** Generator for `shuffle` (default: the global one, reseeded by `manualSeed`). */
   generator?: Generator;
@@ -36,7 +38,7 @@ function isThenable(v: unknown): v is Promise<unknown> {
 }
 
 const DATALOADER_KEYS = optionKeys<DataLoaderOptions<unknown, unknown>>()({
-  batchSize: true, shuffle: true, sampler: true, batchSampler: true, dropLast: true, collate: true, generator: true, prefetch: true,
+  batchSize: true, shuffle: true, sampler: true, batchSampler: true, dropLast: true, collateFn: true, collate: true, generator: true, prefetch: true,
 });
 
 /**
@@ -57,7 +59,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly sampler: Sampler;
   readonly batchSampler: Sampler<number[]>;
   readonly prefetch: number;
-  readonly collate: (samples: T[], indices: number[]) => B;
+  readonly collateFn: (samples: T[], indices: number[]) => B;
 
   constructor(dataset: Dataset<T>, opts?: DataLoaderOptions<T, B> | number);
   /** @deprecated since 0.2: write `new DataLoader(dataset, { batchSize, ... })`. */
@@ -94,7 +96,16 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
       this.sampler = opts.sampler ?? (opts.shuffle ? new RandomSampler(dataset, { generator: opts.generator }) : new SequentialSampler(dataset));
       this.batchSampler = new BatchSampler(this.sampler, this.batchSize, this.dropLast);
     }
-    this.collate = opts.collate ?? ((samples, indices) => defaultCollate(samples, indices) as B);
+    if (opts.collate !== undefined) {
+      if (opts.collateFn !== undefined) throw new Error("DataLoader: pass collateFn only (collate is its deprecated name)");
+      deprecated("DataLoader", "the option { collate }", "{ collateFn }, PyTorch's collate_fn");
+    }
+    this.collateFn = opts.collateFn ?? opts.collate ?? ((samples, indices) => defaultCollate(samples, indices) as B);
+  }
+
+  /** @deprecated since 0.2: PyTorch's name, `collateFn`. */
+  get collate(): (samples: T[], indices: number[]) => B {
+    return this.collateFn;
   }
 
   /** Number of batches per epoch. */
@@ -114,14 +125,14 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
         }
         return item as T;
       });
-      yield this.collate(samples, indices);
+      yield this.collateFn(samples, indices);
     }
   }
 
   /** Asynchronous iteration: loads up to `prefetch` batches ahead, yields them in order. */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
     const load = (indices: number[]): Promise<B> =>
-      Promise.all(indices.map((i) => this.dataset.getItem(i))).then((samples) => this.collate(samples as T[], indices));
+      Promise.all(indices.map((i) => this.dataset.getItem(i))).then((samples) => this.collateFn(samples as T[], indices));
     const queue: Promise<B>[] = [];
     const batches = this.batchSampler[Symbol.iterator]();
     const fill = (): void => {

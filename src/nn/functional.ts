@@ -15,6 +15,7 @@ import {
   type Generator, type DType,
 } from "../core.js";
 import { fmtShape } from "./module.js";
+import { viaFloat32 } from "../ops/half-compute.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const DROPOUT2D_KEYS = ["generator"] as const;
@@ -139,6 +140,15 @@ export function batchNorm(
   x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null = null, bias: Tensor | null = null,
   training = false, momentum = 0.1, eps = 1e-5,
 ): Tensor {
+  // 16-bit inputs: computed in float32, rounded once (PyTorch's batch_norm kernel); the running
+  // statistics are updated in their own dtype by the in-place ops below.
+  return viaFloat32((xx: Tensor, w: Tensor | null, b: Tensor | null) => batchNormImpl(xx, runningMean, runningVar, w, b, training, momentum, eps), x, weight, bias);
+}
+
+function batchNormImpl(
+  x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
+  training: boolean, momentum: number, eps: number,
+): Tensor {
   // PyTorch takes an empty 1-D input with empty statistics (and gives it back); any other 1-D input is an error.
   const stats = [runningMean, runningVar, weight, bias];
   if (x.ndim === 1 && x.numel() === 0 && stats.every((t) => !t || t.numel() === 0)) return x.mul(1);
@@ -159,8 +169,9 @@ export function batchNorm(
     y = centred.div(varB.add(eps).sqrt());
     if (training && runningMean && runningVar) {
       noGrad(() => {
-        runningMean.mul_(1 - momentum).add_(mean.detach().reshape([C]).mul(momentum));
-        runningVar.mul_(1 - momentum).add_(varB.detach().reshape([C]).mul((momentum * n) / Math.max(n - 1, 1)));
+        // .to: the statistics keep their dtype when the batch was computed in float32 (16-bit input).
+        runningMean.mul_(1 - momentum).add_(mean.detach().reshape([C]).mul(momentum).to(runningMean.dtype));
+        runningVar.mul_(1 - momentum).add_(varB.detach().reshape([C]).mul((momentum * n) / Math.max(n - 1, 1)).to(runningVar.dtype));
       });
     }
   } else {
@@ -176,6 +187,11 @@ export function batchNorm(
  * Shape: x [*, ...normalizedShape]; weight and bias normalizedShape.
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  // 16-bit inputs: computed in float32 and rounded once, as PyTorch's layer_norm kernel.
+  return viaFloat32((xx: Tensor, w: Tensor | null, b: Tensor | null) => layerNormImpl(xx, normalizedShape, w, b, eps), x, weight, bias);
+}
+
+function layerNormImpl(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.ndim - k);
   if (x.ndim < k || tail.some((s, i) => s !== normalizedShape[i])) {
@@ -196,6 +212,11 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
  * Shape: x [N, C, *]; weight and bias [C].
  */
 export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  // 16-bit inputs: computed in float32 and rounded once, as PyTorch's group_norm kernel.
+  return viaFloat32((xx: Tensor, w: Tensor | null, b: Tensor | null) => groupNormImpl(xx, numGroups, w, b, eps), x, weight, bias);
+}
+
+function groupNormImpl(x: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
   if (x.ndim < 2) throw new Error(`groupNorm: expected input [N,C,...], got ${fmtShape(x.shape)}`);
   const [N, C] = x.shape;
   if (!Number.isInteger(numGroups) || numGroups < 1 || C % numGroups !== 0) {

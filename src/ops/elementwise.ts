@@ -161,7 +161,9 @@ function paramOp(op: ParamUnaryOp, backward: (g: Tensor, x: Tensor, y: () => Ten
 
 // Scale g itself: where(x > 0, 1, slope) would be float32 (two JS scalars) and round the slope.
 const leakyReluOp = paramOp("leakyRelu", (g, x, _y, slope) => where(gt(x, 0), g, mul(g, slope)));
-const eluOp = paramOp("elu", (g, x, y, alpha) => where(gt(x, 0), g, mul(g, add(y(), alpha))));
+// From the input, as PyTorch's elu_backward(is_result=false): α·eˣ, not y + α, which cancels when y
+// is a rounded (16-bit) value near −α.
+const eluOp = paramOp("elu", (g, x, _y, alpha) => where(gt(x, 0), g, mul(g, mul(exp(x), alpha))));
 const clampOp = paramOp("clamp", (g, x, _y, lo, hi) => where(logicalAnd(ge(x, lo), le(x, hi)), g, 0));
 const powScalarOp = paramOp("powScalar", (g, x, _y, p) => (p === 0 ? zerosLike(g) : mul(g, mul(powScalar(x, p - 1), p))));
 

@@ -11,6 +11,7 @@ import { sameShape } from "../tensor/shape.js";
 import { zerosLike } from "../tensor/creation.js";
 import { asTensor, installMethods, resultType } from "./op.js";
 import { to } from "./shape.js";
+import { viaFloat32 } from "./half-compute.js";
 import {
   unaryOp, binaryOp, trunc, abs, add, sub, mul, div, neg, exp, log, sqrt, square, sin, where, eq, lt, le, gt,
   logicalAnd, logicalOr, logicalNot, isnan, isfinite,
@@ -151,6 +152,11 @@ export function heaviside(x: Tensor, values: TensorLike): Tensor {
  * does (start + w·d for |w| < 0.5, end − (1−w)·d otherwise) so that w = 1 gives exactly `end`.
  */
 export function lerp(start: Tensor, end: TensorLike, weight: TensorLike): Tensor {
+  // 16-bit inputs: computed in float32 and rounded once, as PyTorch's lerp kernel.
+  return viaFloat32(lerpImpl, start, end, weight);
+}
+
+function lerpImpl(start: Tensor, end: TensorLike, weight: TensorLike): Tensor {
   const d = sub(end, start);
   const w = weight;
   const small = lt(abs(asTensor(w, start.dtype)), 0.5);

@@ -8,6 +8,8 @@ import { flatten, narrow, reshape, squeeze, stack, to, unsqueeze } from "./shape
 import { gather } from "./indexing.js";
 import { mean } from "./reduce.js";
 import { div, mul } from "./elementwise.js";
+import { viaFloat32 } from "./half-compute.js";
+import { castScalar } from "../tensor/dtype.js";
 import { pair } from "./conv.js";
 
 export type Pair = number | readonly [number, number];
@@ -148,8 +150,8 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {})
   if (d !== undefined && d !== null) {
     if (!Number.isInteger(d) || d === 0) throw new Error(`avgPool2d: divisorOverride must be a non-zero integer, got ${d}`);
     // The window sums are the means over the elements inside the input times their count.
-    const sums = mul(apply(avgPoolOp, [xb], { p: { ...p, countIncludePad: false }, outShape }), validCounts(xb.shape, p, outShape, xb.dtype));
-    const y = div(sums, d);
+    // 16-bit inputs: in float32, rounded once (PyTorch's kernel divides the window sum by d directly).
+    const y = viaFloat32((xx: Tensor) => div(mul(apply(avgPoolOp, [xx], { p: { ...p, countIncludePad: false }, outShape }), validCounts(xx.shape, p, outShape, xx.dtype)), d), xb);
     return unbatched ? squeeze(y, 0) : y;
   }
   const y = apply(avgPoolOp, [xb], { p, outShape });
@@ -164,7 +166,8 @@ function validCounts(shape: readonly number[], p: PoolParams, outShape: readonly
     return Math.min(start + p.kernel[i], n) - Math.max(start, 0);
   };
   const out = Tensor.empty([oH, oW], dtype);
-  for (let i = 0; i < oH; i++) for (let j = 0; j < oW; j++) out.storage.data[i * oW + j] = span(i, 0, H) * span(j, 1, W);
+  // castScalar: a float16/bfloat16 storage holds bit patterns, not numbers.
+  for (let i = 0; i < oH; i++) for (let j = 0; j < oW; j++) out.storage.data[i * oW + j] = castScalar(span(i, 0, H) * span(j, 1, W), dtype);
   return out;
 }
 

@@ -19,6 +19,7 @@ import {
 } from "../../core.js";
 import { describe, checkKeys } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
+import { viaFloat32 } from "../../ops/half-compute.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const SOFTMIN_KEYS = ["dtype"] as const;
@@ -130,7 +131,8 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
 /** `selu(x)`: scale·elu(x, α) with PyTorch's constants (self-normalising networks). */
 export function selu(x: Tensor): Tensor {
   checkFloat(x, "selu");
-  return elu(x, SELU_ALPHA).mul(SELU_SCALE);
+  // 16-bit inputs: in float32, rounded once (PyTorch's fused elu kernel scales before rounding).
+  return viaFloat32((xx: Tensor) => elu(xx, SELU_ALPHA).mul(SELU_SCALE), x);
 }
 
 /** `celu(x, 1)`: max(0, x) + min(0, α·(e^(x/α) − 1)). */
@@ -138,6 +140,11 @@ export function celu(x: Tensor, alpha = 1): Tensor {
   checkFloat(x, "celu");
   checkNumber(alpha, "celu", "alpha");
   if (alpha === 0) throw new Error("celu: alpha cannot be 0 (it divides x); use relu for the alpha → 0 limit");
+  // 16-bit inputs: in float32, rounded once (PyTorch's fused elu kernel).
+  return viaFloat32((xx: Tensor) => celuImpl(xx, alpha), x);
+}
+
+function celuImpl(x: Tensor, alpha: number): Tensor {
   const pos = x.gt(0);
   // The exponential branch sees 0 where x > 0, so a large x cannot overflow it (inf·0 = NaN gradient).
   const neg = where(pos, 0, x);

@@ -13,6 +13,7 @@ import { describe, checkKeys } from "../../tensor/check.js";
 import { broadcastShapes } from "../../tensor/shape.js";
 import { fmtShape } from "../module.js";
 import { checkNumber } from "./activations.js";
+import { viaFloat32 } from "../../ops/half-compute.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const INSTANCE_NORM_KEYS = ["runningMean", "runningVar", "weight", "bias", "useInputStats", "momentum", "eps"] as const;
@@ -111,6 +112,12 @@ export interface InstanceNormOptions {
  */
 export function instanceNorm(x: Tensor, opts: InstanceNormOptions = {}): Tensor {
   checkKeys("instanceNorm", opts, INSTANCE_NORM_KEYS);
+  checkTensor(x, "instanceNorm");
+  // 16-bit inputs: in float32, rounded once (PyTorch's instance_norm is its batch_norm kernel).
+  return viaFloat32((xx: Tensor, w: Tensor | null, b: Tensor | null) => instanceNormImpl(xx, { ...opts, weight: w, bias: b }), x, opts.weight ?? null, opts.bias ?? null);
+}
+
+function instanceNormImpl(x: Tensor, opts: InstanceNormOptions): Tensor {
   const fn = "instanceNorm";
   checkTensor(x, fn);
   if (x.ndim < 3) throw new Error(`${fn}: expected input [N, C, ...] with at least one spatial dim, got ${fmtShape(x.shape)}`);
@@ -133,8 +140,8 @@ export function instanceNorm(x: Tensor, opts: InstanceNormOptions = {}): Tensor 
     y = c.div(v.add(eps).sqrt());
     if (runningMean && runningVar) {
       noGrad(() => {
-        runningMean.mul_(1 - momentum).add_(mean.detach().reshape([N, C]).mean(0).mul(momentum));
-        runningVar.mul_(1 - momentum).add_(v.detach().reshape([N, C]).mean(0).mul((momentum * n) / (n - 1)));
+        runningMean.mul_(1 - momentum).add_(mean.detach().reshape([N, C]).mean(0).mul(momentum).to(runningMean.dtype));
+        runningVar.mul_(1 - momentum).add_(v.detach().reshape([N, C]).mean(0).mul((momentum * n) / (n - 1)).to(runningVar.dtype));
       });
     }
   } else {

@@ -7,6 +7,16 @@ import {
 } from "./convdirect";
 import { winogradConv, winogradFits, winogradPack, winogradRows, winogradScratchBytes } from "./winograd";
 import { winogradGradFinish, winogradGradScratchBytes, winogradWeightGrad } from "./winograd-grad";
+import { winograd4Conv, winograd4Pack, winograd4PackFloats, winograd4ScratchBytes } from "./winograd4";
+
+/**
+ * Whether a Winograd conv with an oH × oW output takes F(4×4,3×3) (./winograd4.ts) rather than
+ * F(2×2,3×3): its 4×4 tiles waste less than they save from 6 rows and columns on (measured with
+ * bench/conv-min.ts; below that the cut-off tiles are mostly padding).
+ */
+@inline export function winogradF4(oH: i32, oW: i32): bool {
+  return oH >= 6 && oW >= 6;
+}
 
 // Lays the receptive fields of output rows [oh0, oh1) of one image's group out as
 // col[cg·kH·kW, (oh1-oh0)·oW] (zero where padded).
@@ -116,8 +126,12 @@ export function convScratchBytes(
     b = max(b, directPackBytes(og, cg, kH, kW) + 64 + directScratchBytes(og, cg, kH, kW, dH, W + 2 * pW, oH));
   }
   // Winograd forward (cg -> og channels) and input gradient (og -> cg, gy padded by 2 - p).
-  if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) b = max(b, winogradScratchBytes(og, cg, W, pW, oH, oW));
-  if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) b = max(b, winogradScratchBytes(cg, og, oW, 2 - pW, H, W));
+  if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) {
+    b = max(b, winogradF4(oH, oW) ? winograd4ScratchBytes(og, cg, W, pW, oH, oW) : winogradScratchBytes(og, cg, W, pW, oH, oW));
+  }
+  if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) {
+    b = max(b, winogradF4(H, W) ? winograd4ScratchBytes(cg, og, oW, 2 - pW, H, W) : winogradScratchBytes(cg, og, oW, 2 - pW, H, W));
+  }
   // Winograd weight gradient: gemm's scratch, every group's dU, then the transforms' buffers.
   if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) {
     b = max(b, gemmScratchBytes() + 64 + 16 * O * cg * 4 + winogradGradScratchBytes(cg, og, W, pW, oH, oW));
@@ -148,12 +162,14 @@ export function conv2dTask(
   const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
   const direct = directFwd(kH, kW, sH, sW, pH, pW);
   const wino = winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW);
+  const f4 = wino && winogradF4(oH, oW);
   // Bands of output rows: each is an independent slice of the gemm's columns (even-aligned when
-  // pooling or on Winograd's 2-row tiles).
+  // pooling or on Winograd F(2×2)'s 2-row tiles, a multiple of 4 on F(4×4)'s).
   const bands = bandsFor(N * G, nt, oH);
   let rows = (oH + bands - 1) / bands;
   if (epi == EPI_RELU_POOL || wino) rows += rows & 1;
-  const packBytes = wino ? 16 * winogradRows(og) * cg * 4 : directPackBytes(og, cg, kH, kW);
+  if (f4) rows = (rows + 3) & ~3;
+  const packBytes = f4 ? winograd4PackFloats(og, cg) * 4 : wino ? 16 * winogradRows(og) * cg * 4 : directPackBytes(og, cg, kH, kW);
   const pa = mine, work = mine + <usize>((packBytes + 63) & ~63);
   let packed = -1;
   for (let t = tid; t < N * G * bands; t += nt) {
@@ -163,11 +179,15 @@ export function conv2dTask(
     if (oh0 >= oh1) continue;
     const xg = x + <usize>((n * C + g * cg) * H * W) * 4;
     if (wino) {
-      if (packed != g) winogradPack(w + <usize>(g * og * Kc) * 4, og, cg, Kc, kH * kW, false, pa);
+      if (packed != g) {
+        if (f4) winograd4Pack(w + <usize>(g * og * Kc) * 4, og, cg, Kc, kH * kW, false, pa);
+        else winogradPack(w + <usize>(g * og * Kc) * 4, og, cg, Kc, kH * kW, false, pa);
+      }
       packed = g;
       const bg = bias ? bias + <usize>(g * og) * 4 : 0;
       const at = epi == EPI_RELU_POOL ? <usize>((n * O + g * og) * (oH >> 1) * (oW >> 1)) * 4 : <usize>((n * O + g * og) * P) * 4;
-      winogradConv(og, cg, H, W, pH, pW, oH, oW, oh0, oh1, xg, pa, bg, out + at, epi == EPI_RELU_POOL ? idx + at : 0, epi, work);
+      if (f4) winograd4Conv(og, cg, H, W, pH, pW, oH, oW, oh0, oh1, xg, pa, bg, out + at, epi == EPI_RELU_POOL ? idx + at : 0, epi, work);
+      else winogradConv(og, cg, H, W, pH, pW, oH, oW, oh0, oh1, xg, pa, bg, out + at, epi == EPI_RELU_POOL ? idx + at : 0, epi, work);
       continue;
     }
     if (direct) {
@@ -211,20 +231,26 @@ export function conv2dBackwardInputTask(
   if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) {
     // gx_g = the stride-1 conv of gy_g (padded by 2 - p) with the flipped kernel, in and out
     // channels swapped: weight (c, o) of that conv is w[o, c] read backwards. Bands of (even) rows.
-    const pu = mine, work = mine + <usize>((16 * winogradRows(cg) * og * 4 + 63) & ~63);
+    const f4 = winogradF4(H, W);
+    const pu = mine, work = mine + <usize>(((f4 ? winograd4PackFloats(cg, og) : 16 * winogradRows(cg) * og) * 4 + 63) & ~63);
     const wb = bandsFor(N * G, nt, H);
     let rows = (H + wb - 1) / wb;
     rows += rows & 1;
+    if (f4) rows = (rows + 3) & ~3;
     let packed = -1;
     for (let t = tid; t < N * G * wb; t += nt) {
       const ng = t / wb, band = t % wb;
       const n = ng / G, g = ng % G;
       const h0 = band * rows, h1 = min(H, h0 + rows);
       if (h0 >= h1) continue;
-      if (packed != g) winogradPack(w + <usize>(g * og * Kc) * 4, cg, og, kk, Kc, true, pu);
+      if (packed != g) {
+        if (f4) winograd4Pack(w + <usize>(g * og * Kc) * 4, cg, og, kk, Kc, true, pu);
+        else winogradPack(w + <usize>(g * og * Kc) * 4, cg, og, kk, Kc, true, pu);
+      }
       packed = g;
-      winogradConv(cg, og, oH, oW, 2 - pH, 2 - pW, H, W, h0, h1, gy + <usize>((n * O + g * og) * P) * 4, pu, 0,
-        gx + <usize>((n * C + g * cg) * H * W) * 4, 0, 0, work);
+      const gyg = gy + <usize>((n * O + g * og) * P) * 4, gxg = gx + <usize>((n * C + g * cg) * H * W) * 4;
+      if (f4) winograd4Conv(cg, og, oH, oW, 2 - pH, 2 - pW, H, W, h0, h1, gyg, pu, 0, gxg, 0, 0, work);
+      else winogradConv(cg, og, oH, oW, 2 - pH, 2 - pW, H, W, h0, h1, gyg, pu, 0, gxg, 0, 0, work);
     }
     return;
   }

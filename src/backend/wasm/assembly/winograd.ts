@@ -40,7 +40,7 @@ export function winogradRows(M: i32): i32 {
 }
 
 // Rows in the sliver that starts at row s.
-@inline function sliverRows(s: i32, M: i32): i32 {
+@inline export function sliverRows(s: i32, M: i32): i32 {
   return s + MR <= M || winogradRows(M) - s == MR ? MR : 4;
 }
 
@@ -292,7 +292,7 @@ export function transformInput(xpad: usize, Cin: i32, Hb: i32, Wp: i32, R: i32, 
 }
 
 // 8 columns of M[pos] (Ms rows) from U[pos]'s slivers and 8 columns of V[pos].
-@inline function gemmBlock(Cin: i32, pa: usize, b: usize, c: usize, ldc: usize, full: i32, tail: bool): void {
+@inline export function gemmBlock(Cin: i32, pa: usize, b: usize, c: usize, ldc: usize, full: i32, tail: bool): void {
   for (let s = 0; s < full; s += MR) gemmRows(Cin, pa + <usize>(s * Cin) * 4, b, ldc, c + <usize>s * ldc, ldc);
   if (tail) gemmRows4(Cin, pa + <usize>(full * Cin) * 4, b, ldc, c + <usize>full * ldc, ldc);
 }
@@ -358,7 +358,7 @@ function gemmRows4(kd: i32, pa: usize, b: usize, ldb: usize, c: usize, ldc: usiz
 }
 
 // 8 output floats at dst, or the first n of them when fewer remain in the row.
-@inline function storeRow(lo: v128, hi: v128, dst: usize, n: i32, spill: usize): void {
+@inline export function storeRow(lo: v128, hi: v128, dst: usize, n: i32, spill: usize): void {
   if (n >= 8) {
     v128.store(dst, lo);
     v128.store(dst, hi, 16);
@@ -371,7 +371,7 @@ function gemmRows4(kd: i32, pa: usize, b: usize, ldb: usize, c: usize, ldc: usiz
 
 // 2×2 max-pool of 4 tiles (a top-left, b top-right, c bottom-left, d bottom-right): pool.ts's
 // maxWindows4 rules (scan order, a later value wins only if greater, a NaN wins and ends the scan).
-@inline function poolTiles(a: v128, b: v128, c: v128, d: v128, i0: v128, W: i32, po: usize, pi: usize): void {
+@inline export function poolTiles(a: v128, b: v128, c: v128, d: v128, i0: v128, W: i32, po: usize, pi: usize): void {
   let best = a, arg = i0;
   let take = v128.and(v128.or(f32x4.gt(b, best), f32x4.ne(b, b)), f32x4.eq(best, best));
   best = v128.bitselect(b, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(1)), arg, take);

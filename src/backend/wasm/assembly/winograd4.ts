@@ -1,0 +1,298 @@
+// Winograd F(4×4, 3×3) for stride-1, undilated 3×3 convolutions: each 4×4 block of outputs
+// ("tile") costs 36 multiplies per (in, out) channel pair instead of the direct kernel's 144 (F(2×2,3×3)
+// in ./winograd.ts: 64 for the same four 2×2 tiles), so the GEMM work is 4x smaller than direct and
+// 1.78x smaller than F(2×2). Per block of tiles, as ./winograd.ts:
+//   V[pos][c][t] = (Bᵀ d B)[pos]                     input transform of tile t's 6×6 patch d of channel c
+//   M[pos][o][t] = Σ_c U[pos][o][c] · V[pos][c][t]    36 independent GEMMs (winograd.ts's micro-kernel)
+//   y = Aᵀ M A (+ bias, ReLU, 2×2 max-pool)             output transform, with the epilogue fused
+// with U = G g Gᵀ (computed in f64, rounded once) and the interpolation points 0, ±1, ±2, ∞:
+//   Bᵀ = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+//   G  = [¼ 0 0; -⅙ -⅙ -⅙; -⅙ ⅙ -⅙; 1/24 1/12 ⅙; 1/24 -1/12 ⅙; 0 0 1]
+//   Aᵀ = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+// The larger constants cost float32 accuracy against F(2×2)'s ±½: the error stays within the
+// dot-product bound test/backend-wasm.test.ts checks (8·K ulps of Σ|x·w|), measured there.
+// Transforms take 4 tiles per v128 (one lane per tile): neighbouring tiles start 4 columns apart, so
+// a patch row of 4 tiles is a 4×4 transpose of four loads plus two shuffles with a fifth load.
+import { padRows, EPI_RELU_POOL } from "./convdirect";
+import { gemmBlock, poolTiles, rup, sliverRows, winogradRows } from "./winograd";
+import { MR } from "./gemm";
+
+// Floats between consecutive positions' blocks of V and M beyond their size: the transforms touch
+// all 36 positions per step, and at power-of-two block sizes (Cin·T = 512 at 14×14, 32 channels)
+// those 36 lines fell into 2 of L1's sets and evicted each other (that conv ran 45% slower).
+const POS_PAD: i32 = 16;
+
+/** Tiles per row in V and M: the output's ⌈oW / 4⌉, at least 4 (the transforms take 4 at a time). */
+@inline export function tiles4W(oW: i32): i32 {
+  return max(4, (oW + 3) >> 2);
+}
+
+/** Tile rows per block, so V and M (36·(Cin + Ms)·T floats, ~384 KiB at most) stay in L2. */
+@inline function block4TileRows(Cin: i32, Ms: i32, tWp: i32, tRows: i32): i32 {
+  const T = 2730 / (Cin + Ms);
+  return max(1, min(tRows, T / tWp));
+}
+
+/** Floats of the packed U for M output and Cin input channels. */
+@inline export function winograd4PackFloats(M: i32, Cin: i32): i32 {
+  return 36 * winogradRows(M) * Cin;
+}
+
+/** Scratch bytes one thread needs for winograd4Conv, U (winograd4Pack) included. */
+export function winograd4ScratchBytes(M: i32, Cin: i32, W: i32, pW: i32, oH: i32, oW: i32): i32 {
+  const Ms = winogradRows(M), tWp = tiles4W(oW);
+  const R = block4TileRows(Cin, Ms, tWp, (oH + 3) >> 2);
+  const T = rup(R * tWp, 8);
+  const Wp = max(4 * tWp + 4, W + 2 * pW);
+  // U | padded band | V | M | transform temporaries and spill, plus alignment slack
+  return (winograd4PackFloats(M, Cin) + 16 + rup(Cin * (4 * R + 2) * Wp + Wp + 16, 16) + 36 * (Cin * T + POS_PAD) + 36 * (Ms * T + POS_PAD) + 48 * 4 + 64) * 4 + 256;
+}
+
+/**
+ * U[pos] for pos = 6a + b, in winogradPack's sliver layout ([pos][sliver][c][rows], zero rows past M).
+ * Weight (o, c, kh, kw) is at w + (o·so + c·sc + kh·3 + kw) floats, or at tap 8 - (kh·3 + kw) when flip.
+ */
+export function winograd4Pack(w: usize, M: i32, Cin: i32, so: i32, sc: i32, flip: bool, dst: usize): void {
+  const Ms = winogradRows(M);
+  const ps = <usize>(Ms * Cin) * 4;
+  for (let o = 0; o < Ms; o++) {
+    const s = o - o % MR, rows = sliverRows(s, M);
+    for (let c = 0; c < Cin; c++) {
+      const at = dst + <usize>(s * Cin + c * rows + o - s) * 4;
+      if (o >= M) {
+        for (let pos = 0; pos < 36; pos++) store<f32>(at + <usize>pos * ps, 0);
+        continue;
+      }
+      const base = w + <usize>(o * so + c * sc) * 4;
+      for (let a = 0; a < 6; a++) {
+        // Row a of G g (over each kernel column), then of (G g) Gᵀ; in f64, so U is rounded once.
+        const t0 = gRow(a, tap(base, 0, flip), tap(base, 3, flip), tap(base, 6, flip));
+        const t1 = gRow(a, tap(base, 1, flip), tap(base, 4, flip), tap(base, 7, flip));
+        const t2 = gRow(a, tap(base, 2, flip), tap(base, 5, flip), tap(base, 8, flip));
+        for (let b = 0; b < 6; b++) store<f32>(at + <usize>(6 * a + b) * ps, <f32>gRow(b, t0, t1, t2));
+      }
+    }
+  }
+}
+
+@inline function tap(base: usize, k: i32, flip: bool): f64 {
+  return <f64>load<f32>(base + <usize>(flip ? 8 - k : k) * 4);
+}
+
+// Row i of G applied to (g0, g1, g2).
+@inline function gRow(i: i32, g0: f64, g1: f64, g2: f64): f64 {
+  if (i == 0) return g0 * 0.25;
+  if (i == 1) return -(g0 + g1 + g2) / 6;
+  if (i == 2) return -(g0 - g1 + g2) / 6;
+  if (i == 3) return g0 / 24 + g1 / 12 + g2 / 6;
+  if (i == 4) return g0 / 24 - g1 / 12 + g2 / 6;
+  return g2;
+}
+
+// Bᵀ (d0..d5), 4 tiles per vector; result k stored at out + k·step.
+@inline function bt(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, out: usize, step: usize): void {
+  const f4 = f32x4.splat(4), f5 = f32x4.splat(5), f2 = f32x4.splat(2);
+  const s12 = f32x4.add(d1, d2), m12 = f32x4.sub(d1, d2);
+  const s34 = f32x4.add(d3, d4), m43 = f32x4.sub(d4, d3);
+  const m42 = f32x4.sub(d4, d2), m31 = f32x4.mul(f2, f32x4.sub(d3, d1));
+  v128.store(out, f32x4.add(f32x4.sub(f32x4.mul(f4, d0), f32x4.mul(f5, d2)), d4));
+  v128.store(out + step, f32x4.sub(s34, f32x4.mul(f4, s12)));
+  v128.store(out + 2 * step, f32x4.add(m43, f32x4.mul(f4, m12)));
+  v128.store(out + 3 * step, f32x4.add(m42, m31));
+  v128.store(out + 4 * step, f32x4.sub(m42, m31));
+  v128.store(out + 5 * step, f32x4.add(f32x4.sub(f32x4.mul(f4, d1), f32x4.mul(f5, d3)), d5));
+}
+
+// Aᵀ (m0..m5), 4 tiles per vector; result k stored at out + k·step.
+@inline function at4(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, out: usize, step: usize): void {
+  const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2);
+  const s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
+  v128.store(out, f32x4.add(f32x4.add(m0, s12), s34));
+  v128.store(out + step, f32x4.add(d12, f32x4.mul(f32x4.splat(2), d34)));
+  v128.store(out + 2 * step, f32x4.add(s12, f32x4.mul(f32x4.splat(4), s34)));
+  v128.store(out + 3 * step, f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(8), d34)), m5));
+}
+
+// at4 plus the bias, then ReLU when relu (f32x4.max keeps NaN and turns -0 into 0, as relu does).
+@inline function at4b(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, out: usize, step: usize, bv: v128, relu: bool): void {
+  const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2);
+  const s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
+  let y0 = f32x4.add(f32x4.add(f32x4.add(m0, s12), s34), bv);
+  let y1 = f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(2), d34)), bv);
+  let y2 = f32x4.add(f32x4.add(s12, f32x4.mul(f32x4.splat(4), s34)), bv);
+  let y3 = f32x4.add(f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(8), d34)), m5), bv);
+  if (relu) {
+    const z = f32x4.splat(0);
+    y0 = f32x4.max(y0, z); y1 = f32x4.max(y1, z); y2 = f32x4.max(y2, z); y3 = f32x4.max(y3, z);
+  }
+  v128.store(out, y0);
+  v128.store(out + step, y1);
+  v128.store(out + 2 * step, y2);
+  v128.store(out + 3 * step, y3);
+}
+
+// Bᵀ d B for 4 neighbouring tiles whose patches start at `row` (rows Wp4 bytes apart), stored at
+// v + pos·posStride; tmp holds the 36 row-transformed vectors between the two passes.
+function inputTransform4(row: usize, Wp4: usize, v: usize, posStride: usize, tmp: usize): void {
+  for (let i = 0; i < 6; i++) {
+    const l0 = v128.load(row), l1 = v128.load(row, 16), l2 = v128.load(row, 32), l3 = v128.load(row, 48), l4 = v128.load(row, 64);
+    // d_j = column j of the 4 patches: floats j, 4 + j, 8 + j, 12 + j of the row.
+    const t0 = v128.shuffle<f32>(l0, l1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(l2, l3, 0, 4, 1, 5);
+    const t2 = v128.shuffle<f32>(l0, l1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(l2, l3, 2, 6, 3, 7);
+    const d0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), d1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+    const d2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), d3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+    const d4 = v128.shuffle<f32>(d0, l4, 1, 2, 3, 4), d5 = v128.shuffle<f32>(d1, l4, 1, 2, 3, 5);
+    bt(d0, d1, d2, d3, d4, d5, tmp + <usize>i * 96, 16);
+    row += Wp4;
+  }
+  // Down the rows: V[6a + j] = Σ_i Bᵀ[a][i] · tmp[i][j].
+  for (let j = 0; j < 6; j++) {
+    const e = tmp + <usize>j * 16;
+    bt(v128.load(e), v128.load(e, 96), v128.load(e, 192), v128.load(e, 288), v128.load(e, 384), v128.load(e, 480),
+      v + <usize>j * posStride, 6 * posStride);
+  }
+}
+
+/** V[pos][c][t] for the R·tWp tiles of the padded band xpad [Cin, Hb, Wp], tile (r, tx) at t = r·tWp + tx. */
+function transformInput4(xpad: usize, Cin: i32, Hb: i32, Wp: i32, R: i32, tWp: i32, vbuf: usize, T: i32, tmp: usize): void {
+  const Wp4 = <usize>Wp * 4, posV = <usize>(Cin * T + POS_PAD) * 4;
+  for (let c = 0; c < Cin; c++) {
+    const plane = xpad + <usize>(c * Hb) * Wp4;
+    const vc = vbuf + <usize>(c * T) * 4;
+    for (let r = 0; r < R; r++) {
+      for (let tx = 0; tx < tWp; tx += 4) {
+        if (tx + 4 > tWp) tx = tWp - 4;
+        inputTransform4(plane + <usize>(4 * r) * Wp4 + <usize>(4 * tx) * 4, Wp4, vc + <usize>(r * tWp + tx) * 4, posV, tmp);
+      }
+    }
+  }
+}
+
+/**
+ * Output rows [oh0, oh1) (oh0 a multiple of 4) of out[M, oH, oW] = the stride-1 3×3 conv of x[Cin, H, W]
+ * padded by (pH, pW), with the transformed weights pu (winograd4Pack). epi as directConv's:
+ * EPI_RELU_POOL writes the pooled [M, oH/2, oW/2] to `out` and its indices to `idx`.
+ */
+export function winograd4Conv(
+  M: i32, Cin: i32, H: i32, W: i32, pH: i32, pW: i32, oH: i32, oW: i32, oh0: i32, oh1: i32,
+  x: usize, pu: usize, bias: usize, out: usize, idx: usize, epi: i32, scratch: usize,
+): void {
+  const Ms = winogradRows(M), tWp = tiles4W(oW);
+  const Rmax = block4TileRows(Cin, Ms, tWp, (oH + 3) >> 2);
+  const Tmax = rup(Rmax * tWp, 8);
+  const Wp = max(4 * tWp + 4, W + 2 * pW);
+  const xpad = (scratch + 63) & ~63;
+  const vbuf = xpad + <usize>rup(Cin * (4 * Rmax + 2) * Wp + Wp + 16, 16) * 4;
+  const mbuf = vbuf + <usize>(36 * (Cin * Tmax + POS_PAD)) * 4;
+  const tmp = mbuf + <usize>(36 * (Ms * Tmax + POS_PAD)) * 4;
+  const spill = tmp + 48 * 16;
+  const ty1 = (oh1 + 3) >> 2;
+  for (let ty0 = oh0 >> 2; ty0 < ty1; ty0 += Rmax) {
+    const R = min(Rmax, ty1 - ty0);
+    const T = rup(R * tWp, 8);
+    const Hb = 4 * R + 2;
+    padRows(x, Cin, H, W, pW, Wp, 4 * ty0, Hb, pH, xpad);
+    const posV = <usize>(Cin * T + POS_PAD) * 4;
+    transformInput4(xpad, Cin, Hb, Wp, R, tWp, vbuf, T, tmp);
+    // The tiles past R·tWp (to a multiple of 8) are zeros.
+    for (let c = 0; c < Cin; c++) {
+      const vc = vbuf + <usize>(c * T) * 4;
+      for (let t = R * tWp; t < T; t++) {
+        for (let pos = 0; pos < 36; pos++) store<f32>(vc + <usize>pos * posV + <usize>t * 4, 0);
+      }
+    }
+    // 36 GEMMs M[pos] (Ms × T) = U[pos] (Ms × Cin) · V[pos] (Cin × T).
+    const posM = <usize>(Ms * T + POS_PAD) * 4;
+    const ldc = <usize>T * 4;
+    const tail = Ms % MR != 0;
+    const full = tail ? Ms - 4 : Ms;
+    for (let pos = 0; pos < 36; pos++) {
+      const pa = pu + <usize>(pos * Ms * Cin) * 4, vb = vbuf + <usize>pos * posV, mb = mbuf + <usize>pos * posM;
+      let q = 0;
+      for (; q + 8 < T; q += 8) gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tail);
+      gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tail);
+    }
+    for (let o = 0; o < M; o++) {
+      const bv = f32x4.splat(bias ? load<f32>(bias + <usize>o * 4) : 0);
+      for (let r = 0; r < R; r++) {
+        const oh = 4 * (ty0 + r);
+        for (let tx = 0; tx < tWp; tx += 4) {
+          if (tx + 4 > tWp) tx = tWp - 4;
+          outputTransform4(mbuf + <usize>(o * T + r * tWp + tx) * 4, posM, tmp, bv, epi != 0);
+          epilogue4(tmp + 384, epi, o, oh, tx, oH, oW, oh1, out, idx, spill);
+        }
+      }
+    }
+  }
+}
+
+// Y = Aᵀ m A + bias (then ReLU when relu) for 4 tiles (m[pos] at mb + pos·posM): s[a][q] at
+// tmp + (4a + q)·16, then Y[p][q] at tmp + 384 + (4p + q)·16.
+function outputTransform4(mb: usize, posM: usize, tmp: usize, bv: v128, relu: bool): void {
+  for (let a = 0; a < 6; a++) {
+    const m = mb + <usize>(6 * a) * posM;
+    at4(v128.load(m), v128.load(m + posM), v128.load(m + 2 * posM), v128.load(m + 3 * posM), v128.load(m + 4 * posM),
+      v128.load(m + 5 * posM), tmp + <usize>a * 64, 16);
+  }
+  for (let q = 0; q < 4; q++) {
+    const s = tmp + <usize>q * 16;
+    at4b(v128.load(s), v128.load(s, 64), v128.load(s, 128), v128.load(s, 192), v128.load(s, 256), v128.load(s, 320),
+      tmp + 384 + <usize>q * 16, 64, bv, relu);
+  }
+}
+
+// The store of 4 tiles' 4×4 outputs Y[p][q] (at y + (4p + q)·16, one lane per tile) at output rows
+// oh.., columns 4·tx..; EPI_RELU_POOL pools each 2×2 window instead.
+function epilogue4(
+  y: usize, epi: i32, o: i32, oh: i32, tx: i32, oH: i32, oW: i32, oh1: i32, out: usize, idx: usize, spill: usize,
+): void {
+  if (epi == EPI_RELU_POOL) {
+    const pOH = oH >> 1, pOW = oW >> 1;
+    const n = min(8, pOW - 2 * tx);
+    if (n <= 0) return;
+    for (let p = 0; p < 4; p += 2) {
+      const pr = (oh + p) >> 1;
+      if (pr >= pOH) break;
+      const r0 = y + <usize>(4 * p) * 16, r1 = r0 + 64;
+      const base = (oh + p) * oW + 4 * tx;
+      // Window columns 2b, 2b + 1 of each tile: lanes are tiles, 4 output columns apart.
+      poolTiles(v128.load(r0), v128.load(r0, 16), v128.load(r1), v128.load(r1, 16),
+        i32x4.add(i32x4.splat(base), i32x4(0, 4, 8, 12)), oW, spill, spill + 16);
+      poolTiles(v128.load(r0, 32), v128.load(r0, 48), v128.load(r1, 32), v128.load(r1, 48),
+        i32x4.add(i32x4.splat(base + 2), i32x4(0, 4, 8, 12)), oW, spill + 32, spill + 48);
+      const p0 = v128.load(spill), i0 = v128.load(spill, 16), p1 = v128.load(spill, 32), i1 = v128.load(spill, 48);
+      const at = <usize>((o * pOH + pr) * pOW + 2 * tx) * 4;
+      const vlo = v128.shuffle<f32>(p0, p1, 0, 4, 1, 5), vhi = v128.shuffle<f32>(p0, p1, 2, 6, 3, 7);
+      const ilo = v128.shuffle<i32>(i0, i1, 0, 4, 1, 5), ihi = v128.shuffle<i32>(i0, i1, 2, 6, 3, 7);
+      if (n == 8) {
+        v128.store(out + at, vlo); v128.store(out + at, vhi, 16);
+        v128.store(idx + at, ilo); v128.store(idx + at, ihi, 16);
+      } else {
+        v128.store(spill, vlo); v128.store(spill, vhi, 16); v128.store(spill, ilo, 32); v128.store(spill, ihi, 48);
+        for (let l = 0; l < n; l++) {
+          store<f32>(out + at + <usize>l * 4, load<f32>(spill + <usize>l * 4));
+          store<i32>(idx + at + <usize>l * 4, load<i32>(spill + 32 + <usize>l * 4));
+        }
+      }
+    }
+    return;
+  }
+  const n = oW - 4 * tx;
+  for (let p = 0; p < 4; p++) {
+    if (oh + p >= oh1) break;
+    const r = y + <usize>(4 * p) * 16;
+    const y0 = v128.load(r), y1 = v128.load(r, 16), y2 = v128.load(r, 32), y3 = v128.load(r, 48);
+    // Transpose: lane l of Y[p][q] is tile l's column q.
+    const t0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
+    const t2 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
+    const dst = out + <usize>((o * oH + oh + p) * oW + 4 * tx) * 4;
+    const a = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), b = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+    const c = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), d = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+    if (n >= 16) {
+      v128.store(dst, a); v128.store(dst, b, 16); v128.store(dst, c, 32); v128.store(dst, d, 48);
+    } else {
+      v128.store(spill, a); v128.store(spill, b, 16); v128.store(spill, c, 32); v128.store(spill, d, 48);
+      for (let l = 0; l < n; l++) store<f32>(dst + <usize>l * 4, load<f32>(spill + <usize>l * 4));
+    }
+  }
+}
