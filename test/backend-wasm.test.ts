@@ -491,7 +491,8 @@ describe("wasm backend: convolution", () => {
           const gwa = zeros(wShape), gwb = zeros(wShape);
           wasm.conv2dBackwardWeight(x, gy, gwa, c.p);
           js.conv2dBackwardWeight(x, gy, gwb, c.p);
-          assertClose(gwa, gwb, `conv2dBackwardWeight ${layout} ${what}`, 1e-4, 1e-4);
+          assertClose(gwa, gwb, `conv2dBackwardWeight ${layout} ${what}`, 1e-4, 1e-4,
+            absConv(wShape, yShape[0] * yShape[2] * yShape[3], (be, o) => be.conv2dBackwardWeight(absOf(x), absOf(gy), o, c.p)));
         }
       }
     }));
@@ -573,9 +574,9 @@ describe("wasm backend: Winograd error bound", () => {
   // Winograd sums in another order than the direct conv (through the transformed domain), so its
   // float32 error is bounded like a dot product's, not equal to the direct result. Against a
   // float64 reference, every element must be within 8·K·2⁻²⁴ of Σ|x·w| (K = 9·channels terms),
-  // with 64 input channels so the bound is not met by luck. 10×9 takes F(4×4,3×3) for the forward
-  // and input gradient (its constants up to 8 and ⅙ round more: 0.04-0.3 of K ulps measured, where
-  // the js reference's float64 sums are under 0.01), 5×5 F(2×2,3×3) (½ constants, exact).
+  // with 64 input channels so the bound is not met by luck. 10×9 takes F(4×4,3×3) for all three
+  // (its constants up to 8 and ⅙ round more: 0.04-0.3 of K ulps measured, where the js reference's
+  // float64 sums are under 0.01), 5×5 F(2×2,3×3) (½ constants, exact).
   it("forward, input gradient and weight gradient stay within float32 dot-product rounding", () => {
     const g = new Generator(12);
     const p: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };

@@ -2,25 +2,39 @@
 // window has SIMD paths (4 outputs per step from two 8-float row loads, de-interleaved into the four
 // window positions); the general loops handle every other window with the reference's rules.
 
+/** Lanes of `a` where the mask `m` (all ones or all zeros per lane) is set, else of `b`: one blend in the relaxed build. */
+@inline function pick(a: v128, b: v128, m: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_laneselect<i32>(a, b, m);
+  return v128.bitselect(a, b, m);
+}
+
+/**
+ * Whether a later value `v` takes over from `best` (per lane): v > best or v is NaN, unless best is
+ * already NaN. !(v <= best) is "v > best or either is NaN", so masking out a NaN best gives the rule
+ * in three instructions. Ties keep the earlier value, and -0 then +0 keeps -0, as the reference does.
+ */
+@inline function takes(v: v128, best: v128): v128 {
+  return v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
+}
+
 /**
  * Four 2×2 windows at once: r0a|r0b are 8 floats of the top row, r1a|r1b of the bottom row, i0 the
  * flat input index of each window's top-left element, W the row length. Stores the maxima at `po`
  * and their indices at `pi`. Scan order (top-left, top-right, bottom-left, bottom-right) and the
  * rules are the reference's: a later value wins only if greater, a NaN wins and ends the scan.
+ * The winner's offset in its window (0, 1, W or W+1) is tracked and added to i0 once at the end.
  */
 @inline export function maxWindows4(r0a: v128, r0b: v128, r1a: v128, r1b: v128, i0: v128, W: i32, po: usize, pi: usize): void {
   const a = v128.shuffle<f32>(r0a, r0b, 0, 2, 4, 6), b = v128.shuffle<f32>(r0a, r0b, 1, 3, 5, 7);
   const c = v128.shuffle<f32>(r1a, r1b, 0, 2, 4, 6), d = v128.shuffle<f32>(r1a, r1b, 1, 3, 5, 7);
-  let best = a, arg = i0;
-  // take = (v > best || v is NaN) && best is not NaN
-  let take = v128.and(v128.or(f32x4.gt(b, best), f32x4.ne(b, b)), f32x4.eq(best, best));
-  best = v128.bitselect(b, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(1)), arg, take);
-  take = v128.and(v128.or(f32x4.gt(c, best), f32x4.ne(c, c)), f32x4.eq(best, best));
-  best = v128.bitselect(c, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(W)), arg, take);
-  take = v128.and(v128.or(f32x4.gt(d, best), f32x4.ne(d, d)), f32x4.eq(best, best));
-  best = v128.bitselect(d, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(W + 1)), arg, take);
+  let take = takes(b, a);
+  let best = pick(b, a, take), off = v128.and(take, i32x4.splat(1));
+  take = takes(c, best);
+  best = pick(c, best, take); off = pick(i32x4.splat(W), off, take);
+  take = takes(d, best);
+  best = pick(d, best, take); off = pick(i32x4.splat(W + 1), off, take);
   v128.store(po, best);
-  v128.store(pi, arg);
+  v128.store(pi, i32x4.add(i0, off));
 }
 
 /** One 2×2 window, scalar and branch-free (the comparisons are data-dependent): maxWindows4's rules. */
