@@ -94,20 +94,25 @@ function linearDef(name: string, relu: boolean): OpDef<undefined> {
       backend().linear(x.view_(), w.view_(), b ? b.view_() : null, out.view_(), relu);
       return out;
     },
-    backward: (g, { inputs: [x, w, b], output, needsInputGrad: [needX, needW, needB] }) => {
+    // The bias's value is never read (its gradient is a sum of g, its shape comes from inputShapes):
+    // an inference bias is allowed, as in PyTorch.
+    backward: (g, { inputs, inputShapes, inputDtypes, output, needsInputGrad: [needX, needW, needB] }) => {
+      const [x, w] = [inputs[0], inputs[1]];
+      const hasB = inputShapes.length > 2;
       if (!isGradEnabled()) {
         // No graph to record (no createGraph): one backend call for every gradient, which may keep
         // the masked gradient and the operands in its own memory between the products.
         const gx = needX ? Tensor.empty(x.shape, x.dtype) : null, gw = needW ? Tensor.empty(w.shape, w.dtype) : null;
-        const gb = b && needB ? Tensor.empty(b.shape, b.dtype) : null;
+        const gb = hasB && needB ? Tensor.empty(inputShapes[2], inputDtypes[2]) : null;
         const gc = g.dtype === x.dtype ? g : to(g, x.dtype);
         backend().linearBackward(gc.view_(), relu ? output.view_() : null, x.view_(), w.view_(), gx?.view_() ?? null, gw?.view_() ?? null, gb?.view_() ?? null);
         return [gx, gw, gb];
       }
       // As ReLU's backward: 0 where output <= 0, g elsewhere (a NaN output passes g).
       const gm = relu ? where(le(output, 0), 0, g) : g;
-      return [needX ? matmul(gm, w) : null, needW ? matmul(mT(gm), x) : null, b && needB ? sum(gm, 0) : null];
+      return [needX ? matmul(gm, w) : null, needW ? matmul(mT(gm), x) : null, hasB && needB ? sum(gm, 0) : null];
     },
+    saves: [0, 1],
   });
 }
 const linearOp = linearDef("linear", false);
