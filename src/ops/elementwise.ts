@@ -2,7 +2,7 @@
  * Elementwise ops: unary math and activations, binary arithmetic with broadcasting and scalar
  * operands, comparisons, logical ops, where, and the in-place `_` variants optimizers and init use.
  */
-import { argError, checkNumber, declareOptions } from "../tensor/check.js";
+import { argError, checkNumber, declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
@@ -175,10 +175,13 @@ function powScalar(x: Tensor, p: number): Tensor {
 }
 
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  // A non-number slope would make every negative element NaN.
+  if (typeof negativeSlope !== "number") throw argError("leakyRelu", "negativeSlope", "a number", negativeSlope);
   return leakyReluOp(x, negativeSlope);
 }
 
 export function elu(x: Tensor, alpha = 1): Tensor {
+  if (typeof alpha !== "number") throw argError("elu", "alpha", "a number", alpha);
   return eluOp(x, alpha);
 }
 
@@ -524,6 +527,12 @@ declareOptions({
   add: ["alpha"], sub: ["alpha"], div: ["roundingMode"], round: ["decimals"],
   add_: ["alpha"], sub_: ["alpha"], div_: ["roundingMode"],
   uniform_: ["generator"], normal_: ["generator"],
+});
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3).
+declareOptionalArgs({
+  leakyRelu: { first: 1, names: ["negativeSlope"] }, leakyRelu_: { first: 1, names: ["negativeSlope"] },
+  elu: { first: 1, names: ["alpha"] }, gelu: { first: 1, names: ["approximate"] },
+  clamp: { first: 1, names: ["min", "max"] }, clamp_: { first: 1, names: ["min", "max"] },
 });
 
 installMethods({
