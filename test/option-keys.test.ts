@@ -46,9 +46,11 @@ function listStrings(e: ts.Expression, checker: ts.TypeChecker, seen = new Set<t
     for (const el of e.elements) {
       if (ts.isStringLiteralLike(el)) out.push(el.text);
       else if (ts.isSpreadElement(el)) {
+        // A spread list is compared as a whole, even when it spreads a compiler-checked one.
         const inner = listStrings(el.expression, checker, seen);
-        if (!Array.isArray(inner)) return undefined;
-        out.push(...inner);
+        const keys = inner === "optionKeys" ? optionKeysLiteral(el.expression, checker) : inner;
+        if (!Array.isArray(keys)) return undefined;
+        out.push(...keys);
       } else return undefined;
     }
     return out;
@@ -59,6 +61,20 @@ function listStrings(e: ts.Expression, checker: ts.TypeChecker, seen = new Set<t
     if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
     const decl = sym?.valueDeclaration;
     if (decl && ts.isVariableDeclaration(decl) && decl.initializer) return listStrings(decl.initializer, checker, seen);
+  }
+  return undefined;
+}
+
+/** The keys written in an `optionKeys<T>()({ a: true, ... })` list (reached through aliases). */
+function optionKeysLiteral(e: ts.Expression, checker: ts.TypeChecker): string[] | undefined {
+  if (ts.isIdentifier(e)) {
+    let sym = checker.getSymbolAtLocation(e);
+    if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+    const decl = sym?.valueDeclaration;
+    return decl && ts.isVariableDeclaration(decl) && decl.initializer ? optionKeysLiteral(decl.initializer, checker) : undefined;
+  }
+  if (ts.isCallExpression(e) && e.arguments.length === 1 && ts.isObjectLiteralExpression(e.arguments[0])) {
+    return e.arguments[0].properties.map((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : "?"));
   }
   return undefined;
 }
