@@ -323,6 +323,8 @@ const functionNames = new Set<string>(["allocate", "Tensor.fromArray"]);
 // or transform failed, so it stays: only names registered here are taken off.
 const isFunctionName = (head: string): boolean => functionNames.has(head);
 
+const GRAPH_RUNNERS = new Set(["backward", "grad", "gradcheck", "gradgradcheck", "jacobian", "hessian", "vjp", "jvp", "hvp", "vhp"]);
+
 /** `clamp: min must be ...` -> `min must be ...`: a message with its leading function name(s) taken off. */
 function withoutInnerNames(message: string): string {
   for (;;) {
@@ -340,7 +342,9 @@ function explain(name: string, fn: Function, args: readonly unknown[], e: unknow
     // An op built from other ops (clampMin from clamp, std from var, hstack from cat) can fail inside
     // one of them: the message then names the inner op, which the user never called. Name the called
     // function once, in place of the inner one(s), and keep the inner reason.
-    else if (e instanceof Error && !namesFunction(e.message, short, args)) e.message = `${method ? short : name}: ${withoutInnerNames(e.message)}`;
+    // Autograd's drivers run the graph's ops: there the inner name says which op failed
+    // (`backward: digamma: ...`), so it stays.
+    else if (e instanceof Error && !namesFunction(e.message, short, args)) e.message = `${method ? short : name}: ${GRAPH_RUNNERS.has(short) ? e.message : withoutInnerNames(e.message)}`;
     return e;
   }
   const got = args.length ? args.map(describe).join(", ") : "no arguments";
