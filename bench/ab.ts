@@ -2,21 +2,23 @@
  * Two checkouts of deeptype timed in one process, their batches interleaved, so that load from other
  * processes on a shared machine hits both alike (separate runs minutes apart can differ by 2x there):
  *
- *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear] [rounds]
+ *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool] [rounds]
  *
  * A checkout is a directory with src/ (a git worktree of another commit, with its
  * src/backend/wasm/kernels.generated.ts built). Each gets its own modules and wasm backend on
  * 1 thread. Rows: the MNIST MLP's SGD step on a batch of 64 (bench/run.ts's "train mlp batch 64
- * SGD"), the add of two [64] tensors, a Linear 784->256 forward and backward on a batch of 64.
+ * SGD"), the add of two [64] tensors, a Linear 784->256 forward and backward on a batch of 64, the
+ * MNIST CNN's Adam step on a batch of 64 ("train cnn batch 64 Adam"), and a 2x2 max-pool of
+ * [64,16,28,28] forward and backward as autograd runs them (the pool not fused into a conv).
  * Prints process CPU time per call: the median and best batch of each, and B's median over A's.
  */
-type Row = "mlp" | "add" | "linear";
+type Row = "mlp" | "add" | "linear" | "cnn" | "pool";
 
 async function load(root: string): Promise<Record<Row, () => void>> {
   const core = await import(`${root}/src/core.ts`);
   const nn = await import(`${root}/src/nn/index.ts`);
   const optim = await import(`${root}/src/optim/index.ts`);
-  const { mnistMlp } = await import(`${root}/src/models/index.ts`);
+  const { mnistCnn, mnistMlp } = await import(`${root}/src/models/index.ts`);
   const wasm = await import(`${root}/src/backend/wasm/index.ts`);
   const w = wasm.createWasmBackend();
   if (!w) throw new Error(`bench/ab: no wasm backend in ${root}`);
@@ -30,7 +32,18 @@ async function load(root: string): Promise<Record<Row, () => void>> {
   const y = core.randint(0, 10, [64], { generator: g });
   const a = core.randn([64], { generator: g }), b = core.randn([64], { generator: g });
   const xl = core.randn([64, 784], { generator: g }), lin = new nn.Linear(784, 256);
+  const cnn = mnistCnn(g), adam = new optim.Adam(cnn.parameters(), { lr: 1e-3 });
+  const xp = core.randn([64, 16, 28, 28], { generator: g }).requiresGrad_(), gp = core.randn([64, 16, 14, 14], { generator: g });
   return {
+    cnn: () => {
+      adam.zeroGrad();
+      nn.functional.crossEntropy(cnn.forward(x), y).backward();
+      adam.step();
+    },
+    pool: () => {
+      xp.grad = null;
+      core.maxPool2d(xp, 2).backward(gp);
+    },
     mlp: () => {
       opt.zeroGrad();
       nn.functional.crossEntropy(model.forward(x), y).backward();
@@ -45,13 +58,13 @@ async function load(root: string): Promise<Record<Row, () => void>> {
 }
 
 const [rootA, rootB] = process.argv.slice(2, 4);
-if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear] [rounds]");
+if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool] [rounds]");
 const row = (process.argv[4] ?? "mlp") as Row;
 const rounds = Number(process.argv[5] ?? 25);
 const A = await load(rootA), B = await load(rootB);
 const fa = A[row], fb = B[row];
-if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add or linear`);
-const reps = row === "add" ? 100_000 : 20;
+if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, cnn or pool`);
+const reps = row === "add" ? 100_000 : row === "cnn" ? 5 : 20;
 const batch = (f: () => void): number => {
   const c = process.cpuUsage();
   for (let i = 0; i < reps; i++) f();

@@ -19,7 +19,7 @@ test("backward(): argument errors name the call, what was wrong and the fix", ()
   assert.throws(() => f64([1], false).backward(), /^Error: backward: this tensor does not require grad and has no gradFn/);
   assert.throws(() => backward([x.sum(), f64(1, false)]), /^Error: backward: tensor 1 does not require grad/);
   assert.throws(() => x.sum().backward(undefined, { inputs: [] }), /^Error: backward: \{inputs\} is empty; leave it out/);
-  assert.throws(() => x.mul(2).backward(), /^Error: backward: a gradient can be created implicitly only for a one-element output, this one has shape \[2\]/);
+  assert.throws(() => x.mul(2).backward(), /^Error: backward: a gradient can be created implicitly only for a one-element output, this one has shape \[2\]; pass a gradient of that shape \(e\.g\. y\.backward\(onesLike\(y\)\)\) or reduce it first \(y\.sum\(\)\.backward\(\)\)$/);
   assert.throws(() => x.mul(2).backward(f64([1, 2, 3], false)), /^Error: backward: the gradient has shape \[3\] but the output has shape \[2\]/);
   // Nothing was accumulated by the failed calls.
   assert.equal(x.grad, null);

@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 import { getBackend, setBackend } from "../src/backend/index.js";
 import { createWasmBackend, getNumThreads, registerWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
 import { JsBackend } from "../src/backend/js/index.js";
+import { loadKernels } from "../src/backend/wasm/loader.js";
+import { Pool } from "../src/backend/wasm/pool.js";
 import { Generator } from "../src/tensor/generator.js";
 import { assertBitwise, assertClose, randView, zeros } from "./backend-wasm-helpers.js";
 
@@ -69,6 +71,57 @@ describe("wasm backend: threads", () => {
     };
     const one = run(1), two = run(2);
     one.forEach((o, i) => assertBitwise(o, two[i], `result ${i}`));
+  });
+
+  it("backs off to the calling thread when helpers cost time, with the same results, and tries threads again", () => {
+    // The policy itself, on its own pool: a threaded job of kernel 0 reports (helped shares, own ms, waited ms).
+    const k = loadKernels(true)!;
+    const pool = new Pool(k, ["unaryTask"]);
+    const p = pool as unknown as { judge(id: number, nt: number, helped: number, own: number, waited: number): void; soloUntil: Float64Array; backoffMs: Float64Array };
+    p.judge(0, 2, 1, 1, 0.5);
+    assert.equal(p.backoffMs[0], 0, "a helper that finished within the caller's own time is a gain");
+    p.judge(0, 2, 1, 0.1, 2);
+    assert.equal(p.backoffMs[0], 1, "waiting 2 ms for a helper after a 0.1 ms share is a loss: back off 1 ms");
+    assert.ok(p.soloUntil[0] > performance.now());
+    p.judge(0, 2, 1, 0.1, 2);
+    p.judge(0, 2, 1, 0.1, 2);
+    assert.equal(p.backoffMs[0], 4, "each repeat doubles the backoff");
+    for (let i = 0; i < 20; i++) p.judge(0, 2, 1, 0.1, 2);
+    assert.equal(p.backoffMs[0], 256, "up to 256 ms");
+    p.judge(0, 2, 1, 1, 0);
+    assert.equal(p.backoffMs[0], 0, "a job the helpers helped with ends it");
+    p.judge(0, 16, 15, 0.1, 1);
+    assert.equal(p.backoffMs[0], 0, "16 shares: 1.1 ms against about 1.6 ms on one thread is still a gain");
+    p.judge(0, 16, 15, 0.1, 2);
+    assert.equal(p.backoffMs[0], 1, "16 shares: 2.1 ms is a loss");
+    p.judge(0, 2, 1, 1, 0);
+    for (let i = 0; i < 7; i++) p.judge(0, 2, 0, 0.1, 0);
+    assert.equal(p.backoffMs[0], 0, "7 jobs no helper joined are tolerated");
+    p.judge(0, 2, 0, 0.1, 0);
+    assert.equal(p.backoffMs[0], 1, "the 8th in a row backs off");
+
+    // While backing off, the job runs every share on this thread (no job is published to helpers)
+    // and gives the bitwise result of the threaded run and of one thread.
+    const n = 1 << 16, x = 1 << 20, o = x + 4 * n;
+    if (k.memory.buffer.byteLength < o + 4 * n) k.memory.grow(Math.ceil((o + 4 * n - k.memory.buffer.byteLength) / 65536));
+    const f32 = new Float32Array(k.memory.buffer);
+    const g = new Generator(23);
+    for (let i = 0; i < n; i++) f32[x / 4 + i] = g.normal();
+    const tanh = (nt: number): Float32Array => {
+      pool.run(0, nt, [17, 1, 1, 4, n / 4, x, 0, 0, n / 4, 1, o, 0, 0]);
+      return new Float32Array(k.memory.buffer).slice(o / 4, o / 4 + n);
+    };
+    const one = tanh(1);
+    p.soloUntil[0] = 0;
+    const threaded = tanh(2);
+    const ctrl = (pool as unknown as { ctrl: Int32Array }).ctrl;
+    const gen = Atomics.load(ctrl, 0);
+    p.soloUntil[0] = performance.now() + 60_000;
+    const solo = tanh(2);
+    assert.equal(Atomics.load(ctrl, 0), gen, "no job was published while backing off");
+    assertBitwise(one, threaded, "1 thread vs 2");
+    assertBitwise(one, solo, "1 thread vs 2 while backing off");
+    p.soloUntil[0] = 0;
   });
 
   it("runs on a plain (unshared) memory, single-threaded, with the same results", () => {

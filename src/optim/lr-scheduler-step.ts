@@ -188,6 +188,10 @@ export type LrLambda = (epoch: number) => number;
 
 function lambdasFor(kind: string, optimizer: AnyOptimizer, lrLambda: LrLambda | readonly LrLambda[]): LrLambda[] {
   const n = groupsOf(optimizer, kind).length;
+  // Checked here: spreading a number would throw a bare TypeError that names neither the scheduler nor the option.
+  if (typeof lrLambda !== "function" && !Array.isArray(lrLambda) && lrLambda !== undefined) {
+    throw new Error(`${kind}: lrLambda must be a function (epoch) => factor, or one per param group, got ${typeof lrLambda}`);
+  }
   const list = typeof lrLambda === "function" ? new Array<LrLambda>(n).fill(lrLambda) : [...(lrLambda ?? [])];
   if (list.length !== n) throw new Error(`${kind}: expected ${n} lr lambdas (one per param group), got ${list.length}`);
   list.forEach((f, i) => {

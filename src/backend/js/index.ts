@@ -11,7 +11,7 @@ import { numel } from "../../tensor/shape.js";
 import * as conv from "./conv.js";
 import * as sorting from "./sort.js";
 import * as int64 from "./int64.js";
-import { isBig, toBigInt64, writeBig } from "./int64.js";
+import { isBig, toBigInt64, widenToInt64, writeBig } from "./int64.js";
 import { digamma, erf, erfc, erfinv, floorDivide, gelu, geluTanh, lgamma, logaddexp, remainder, roundHalfEven, sigmoid, trigamma } from "./math.js";
 import { dense, offsets, permuted, toFloat64, writeFrom } from "./strided.js";
 
@@ -137,6 +137,7 @@ export class JsBackend implements Backend {
   copy(src: View, out: View): void {
     // int64 to anything, exactly (a narrower integer wraps modulo 2^bits, a float rounds once).
     if (isBig(src)) return writeBig(out, toBigInt64(src));
+    if (widenToInt64(src, out)) return;
     const d = src.data as TypedArray;
     const v = new Float64Array(numel(src.shape));
     each(src, (i, at) => (v[i] = d[at]));

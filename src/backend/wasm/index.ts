@@ -60,12 +60,19 @@ const ARENA_BASE = 65536;
 
 // ---- threads ---------------------------------------------------------------------------------
 
-/** Cores this process may use: a thread beyond them only takes turns with the others. */
+let cores = 0;
+
+/**
+ * Cores this process may use: a thread beyond them only takes turns with the others. Asked of the OS
+ * once per process: the query costs about 6 us (os.availableParallelism reads the affinity mask),
+ * which setNumThreads would otherwise pay on every call, and the answer does not change under us.
+ */
 function availableCores(): number {
+  if (cores > 0) return cores;
   const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
-  if (os) return Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+  if (os) return (cores = Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+  return (cores = Math.max(1, nav?.hardwareConcurrency ?? 1));
 }
 
 let capNotified = false;

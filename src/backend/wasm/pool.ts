@@ -15,6 +15,14 @@
  * had to block or arrived too late to claim its share (the machine is oversubscribed or jobs are far
  * apart), so idle or crowded helpers stop taking CPU time from the calling thread.
  *
+ * What claiming cannot undo is a helper that took its share and was then descheduled: the calling
+ * thread has to wait for it. So the calling thread backs off per kernel: when the job took longer
+ * than running every share itself would have (its own share's time times the share count: with 2
+ * threads, it waited longer than its own share took), or helpers missed 8 jobs in a row (every
+ * wake-up wasted), it runs that kernel's shares itself for a while (1 ms, doubling on
+ * each repeat up to 256 ms, reset by a job the helpers did help with) and then tries threads again.
+ * The shares and their order stay the same, so the results do not depend on it.
+ *
  * Only Node has worker_threads here; elsewhere the pool reports 0 helpers and kernels run on the
  * calling thread with the same results.
  */
@@ -30,6 +38,9 @@ const MAX_ARGS = 64;
 const SPIN_MAX_US = 200, SPIN_MIN_US = 2;
 // How long the calling thread spins for helpers that are running a share before it blocks.
 const WAIT_SPIN_US = 50;
+// Backoff (see above): a wait counts as a loss when it exceeds the calling thread's own share by this
+// much (timer noise on tiny jobs); that many missed jobs in a row count as one; the backoff's bounds.
+const LOSS_SLACK_MS = 0.02, MISSES = 8, BACKOFF_MIN_MS = 1, BACKOFF_MAX_MS = 256;
 
 // Plain JavaScript so it runs as an `eval` worker under tsx and from dist alike. The module comes
 // compiled, so a worker only instantiates it (the data segments it rewrites hold constant tables).
@@ -103,8 +114,16 @@ export class Pool {
   private readonly fns: Array<(...a: number[]) => void>;
   private readonly wt: WorkerThreads | null = nodeBuiltin<WorkerThreads>("node:worker_threads");
   private gen = 0;
+  // Per kernel: until when (performance.now() ms) its shares run on the calling thread, the current
+  // backoff length, and the jobs in a row no helper joined.
+  private readonly soloUntil: Float64Array;
+  private readonly backoffMs: Float64Array;
+  private readonly misses: Int32Array;
 
   constructor(private readonly k: Kernels, private readonly names: readonly string[]) {
+    this.soloUntil = new Float64Array(names.length);
+    this.backoffMs = new Float64Array(names.length);
+    this.misses = new Int32Array(names.length);
     this.fns = names.map((n) => {
       const f = k.exports[n];
       if (typeof f !== "function") throw new Error(`wasm backend: kernel export "${n}" is missing (rebuild with npm run build:wasm)`);
@@ -148,6 +167,12 @@ export class Pool {
     }
     if (args.length > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length})`);
     if (nt > MAX_THREADS) nt = MAX_THREADS;
+    const start = performance.now();
+    if (start < this.soloUntil[id]) {
+      // Backing off: the same shares, in order, on this thread.
+      for (let i = 0; i < nt; i++) f(i, nt, ...args);
+      return;
+    }
     this.ensure(nt);
     const c = this.ctrl;
     this.args.set(args);
@@ -162,8 +187,10 @@ export class Pool {
     Atomics.notify(c, GEN);
     let failure: unknown = null;
     let helped = nt - 1;
+    let own = 0;
     try {
       f(0, nt, ...args);
+      own = performance.now() - start;
       for (let i = 1; i < nt; i++) {
         const v = Atomics.load(c, CLAIM + i);
         if (v !== g && Atomics.compareExchange(c, CLAIM + i, v, g) === v) {
@@ -187,7 +214,27 @@ export class Pool {
       if (spinning && performance.now() - t0 > WAIT_SPIN_US / 1000) spinning = false;
       if (!spinning) Atomics.wait(c, DONE, done, 50);
     }
+    this.judge(id, nt, helped, own, helped > 0 ? performance.now() - t0 : 0);
     if (failure) throw failure;
     if (Atomics.load(c, ERR)) throw new Error(`wasm backend: kernel ${this.names[id]} failed on a worker thread`);
+  }
+
+  /**
+   * After a threaded job of kernel `id` in `nt` shares: `helped` of them ran on helpers, the calling
+   * thread's own share took `own` ms and it then waited `waited` ms for the helpers. Starts or
+   * extends a backoff when threads lost time, ends it when they helped. Shares are split evenly
+   * (to one unit of work), so running them all here would have taken about nt * own.
+   */
+  private judge(id: number, nt: number, helped: number, own: number, waited: number): void {
+    const lost = helped > 0 && own + waited > nt * own + LOSS_SLACK_MS;
+    if (helped > 0 && !lost) {
+      this.misses[id] = 0;
+      this.backoffMs[id] = 0;
+      return;
+    }
+    if (!lost && ++this.misses[id] < MISSES) return;
+    this.misses[id] = 0;
+    const ms = (this.backoffMs[id] = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_MIN_MS, 2 * this.backoffMs[id])));
+    this.soloUntil[id] = performance.now() + ms;
   }
 }

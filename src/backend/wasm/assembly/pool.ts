@@ -1,26 +1,42 @@
 // Pooling over [planes, H, W]: threads split the N·C planes. The common 2×2, stride-2, unpadded
 // window has SIMD paths (4 outputs per step from two 8-float row loads, de-interleaved into the four
-// window positions); the general loops handle every other window with the reference's rules.
+// window positions); other windows with stride 1 or 2 along W compute 4 interior outputs per step
+// (maxRow4, avgRow4), and the scalar loops (maxOne, avgOne) take the borders and every other window,
+// all with the reference's rules.
+
+/** Lanes of `a` where the mask `m` (all ones or all zeros per lane) is set, else of `b`: one blend in the relaxed build. */
+@inline function pick(a: v128, b: v128, m: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_laneselect<i32>(a, b, m);
+  return v128.bitselect(a, b, m);
+}
+
+/**
+ * Whether a later value `v` takes over from `best` (per lane): v > best or v is NaN, unless best is
+ * already NaN. !(v <= best) is "v > best or either is NaN", so masking out a NaN best gives the rule
+ * in three instructions. Ties keep the earlier value, and -0 then +0 keeps -0, as the reference does.
+ */
+@inline function takes(v: v128, best: v128): v128 {
+  return v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
+}
 
 /**
  * Four 2×2 windows at once: r0a|r0b are 8 floats of the top row, r1a|r1b of the bottom row, i0 the
  * flat input index of each window's top-left element, W the row length. Stores the maxima at `po`
  * and their indices at `pi`. Scan order (top-left, top-right, bottom-left, bottom-right) and the
  * rules are the reference's: a later value wins only if greater, a NaN wins and ends the scan.
+ * The winner's offset in its window (0, 1, W or W+1) is tracked and added to i0 once at the end.
  */
 @inline export function maxWindows4(r0a: v128, r0b: v128, r1a: v128, r1b: v128, i0: v128, W: i32, po: usize, pi: usize): void {
   const a = v128.shuffle<f32>(r0a, r0b, 0, 2, 4, 6), b = v128.shuffle<f32>(r0a, r0b, 1, 3, 5, 7);
   const c = v128.shuffle<f32>(r1a, r1b, 0, 2, 4, 6), d = v128.shuffle<f32>(r1a, r1b, 1, 3, 5, 7);
-  let best = a, arg = i0;
-  // take = (v > best || v is NaN) && best is not NaN
-  let take = v128.and(v128.or(f32x4.gt(b, best), f32x4.ne(b, b)), f32x4.eq(best, best));
-  best = v128.bitselect(b, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(1)), arg, take);
-  take = v128.and(v128.or(f32x4.gt(c, best), f32x4.ne(c, c)), f32x4.eq(best, best));
-  best = v128.bitselect(c, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(W)), arg, take);
-  take = v128.and(v128.or(f32x4.gt(d, best), f32x4.ne(d, d)), f32x4.eq(best, best));
-  best = v128.bitselect(d, best, take); arg = v128.bitselect(i32x4.add(i0, i32x4.splat(W + 1)), arg, take);
+  let take = takes(b, a);
+  let best = pick(b, a, take), off = v128.and(take, i32x4.splat(1));
+  take = takes(c, best);
+  best = pick(c, best, take); off = pick(i32x4.splat(W), off, take);
+  take = takes(d, best);
+  best = pick(d, best, take); off = pick(i32x4.splat(W + 1), off, take);
   v128.store(po, best);
-  v128.store(pi, arg);
+  v128.store(pi, i32x4.add(i0, off));
 }
 
 /** One 2×2 window, scalar and branch-free (the comparisons are data-dependent): maxWindows4's rules. */
@@ -64,12 +80,77 @@ function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: us
   }
 }
 
+/** One output of a general max window (any stride, padding, dilation), clipped to the input: the reference's scan. */
+function maxOne(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, o: usize, oi: usize): void {
+  let best: f32 = -Infinity, arg = -1;
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const w = ow * sW - pW + kw * dW;
+      if (w < 0 || w >= W) continue;
+      const v = load<f32>(xp + <usize>(h * W + w) * 4);
+      // NaN wins and stops the scan, as in the reference (and PyTorch).
+      if (v > best || v != v || arg < 0) {
+        best = v; arg = h * W + w;
+        if (v != v) { kh = kH; break; }
+      }
+    }
+  }
+  store<f32>(o, best);
+  store<i32>(oi, arg);
+}
+
+// General windows with stride 1 or 2 along W have a SIMD path for the outputs whose window columns
+// all lie inside the input (every column but a padded or ceil-mode border): 4 consecutive outputs
+// are 4 lanes, so a window column is one 4-float load (stride 1) or the even lanes of 8 (stride 2).
+
+/** The first output column whose window starts inside the input. */
+@inline function interiorLo(sW: i32, pW: i32): i32 {
+  return (pW + sW - 1) / sW;
+}
+
+/** One past the last output column whose window ends inside the input (at most oW). */
+@inline function interiorHi(W: i32, oW: i32, kW: i32, sW: i32, pW: i32, dW: i32): i32 {
+  const last = W - 1 + pW - (kW - 1) * dW;
+  return last < 0 ? 0 : min(oW, last / sW + 1);
+}
+
+/** Elements p, p+sW, p+2sW, p+3sW for sW of 1 or 2 (with 2 it reads 8 floats; the caller's buffers leave room). */
+@inline function columns4(p: usize, sW: i32): v128 {
+  if (sW == 1) return v128.load(p);
+  return v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+}
+
+/** Outputs ow..ow+3 of row oh, all interior: maxOne's scan and rules, one lane per output. */
+function maxRow4(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, o: usize, oi: usize): void {
+  const lanes = sW == 1 ? i32x4(0, 1, 2, 3) : i32x4(0, 2, 4, 6);
+  let best = f32x4.splat(-Infinity), arg = i32x4.splat(-1), first = true;
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const at = h * W + ow * sW - pW + kw * dW;
+      const v = columns4(xp + <usize>at * 4, sW), ix = i32x4.add(i32x4.splat(at), lanes);
+      if (first) {
+        best = v; arg = ix; first = false;
+      } else {
+        const take = takes(v, best);
+        best = pick(v, best, take); arg = pick(ix, arg, take);
+      }
+    }
+  }
+  v128.store(o, best);
+  v128.store(oi, arg);
+}
+
 export function maxPoolTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize, out: usize, idx: usize,
 ): void {
   // Only when every window lies inside the input: ceil_mode adds a last, partial window.
   const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
+  const lo = sW <= 2 ? interiorLo(sW, pW) : oW, hi = interiorHi(W, oW, kW, sW, pW, dW);
   for (let pl = tid; pl < planes; pl += nt) {
     if (fast) {
       maxPool2x2(pl, H, W, oH, oW, x, out, idx);
@@ -78,25 +159,15 @@ export function maxPoolTask(
     const xp = x + <usize>(pl * H * W) * 4;
     const op = <usize>(pl * oH * oW) * 4;
     for (let oh = 0; oh < oH; oh++) {
-      for (let ow = 0; ow < oW; ow++) {
-        let best: f32 = -Infinity, arg = -1;
-        for (let kh = 0; kh < kH; kh++) {
-          const h = oh * sH - pH + kh * dH;
-          if (h < 0 || h >= H) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const w = ow * sW - pW + kw * dW;
-            if (w < 0 || w >= W) continue;
-            const v = load<f32>(xp + <usize>(h * W + w) * 4);
-            // NaN wins and stops the scan, as in the reference (and PyTorch).
-            if (v > best || v != v || arg < 0) {
-              best = v; arg = h * W + w;
-              if (v != v) { kh = kH; break; }
-            }
-          }
-        }
+      for (let ow = 0; ow < oW; ) {
         const o = op + <usize>(oh * oW + ow) * 4;
-        store<f32>(out + o, best);
-        store<i32>(idx + o, arg);
+        if (ow >= lo && ow + 4 <= hi) {
+          maxRow4(xp, H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, out + o, idx + o);
+          ow += 4;
+        } else {
+          maxOne(xp, H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, out + o, idx + o);
+          ow++;
+        }
       }
     }
   }
@@ -235,30 +306,64 @@ function avgPool2x2Backward(pl: i32, H: i32, W: i32, oH: i32, oW: i32, gy: usize
   }
 }
 
+/** One output of a general average window: the sum of its in-input elements in f64, over PyTorch's divisor, rounded once. */
+function avgOne(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, o: usize): void {
+  let s: f64 = 0;
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const w = ow * sW - pW + kw * dW;
+      if (w >= 0 && w < W) s += <f64>load<f32>(xp + <usize>(h * W + w) * 4);
+    }
+  }
+  const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
+  store<f32>(o, <f32>(s / d));
+}
+
+/**
+ * Outputs ow..ow+3 of row oh, all interior: avgOne's sums (same order, f64, two lanes per f64x2)
+ * and divisor, which interior columns share (their windows' columns are all inside the input).
+ */
+function avgRow4(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, o: usize): void {
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const v = columns4(xp + <usize>(h * W + ow * sW - pW + kw * dW) * 4, sW);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+    }
+  }
+  const d = f64x2.splat(divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad));
+  v128.store(o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(f64x2.div(lo, d)), f32x4.demote_f64x2_zero(f64x2.div(hi, d)), 0, 1, 4, 5));
+}
+
 export function avgPoolTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, x: usize, out: usize,
 ): void {
   const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
+  // The shared divisor needs undilated columns (average pooling has no dilation anyway).
+  const lo = sW <= 2 && dW == 1 ? interiorLo(sW, pW) : oW, hi = interiorHi(W, oW, kW, sW, pW, dW);
   for (let pl = tid; pl < planes; pl += nt) {
     if (fast) {
       avgPool2x2(pl, H, W, oH, oW, x, out);
       continue;
     }
     const xp = x + <usize>(pl * H * W) * 4;
+    const op = out + <usize>(pl * oH * oW) * 4;
     for (let oh = 0; oh < oH; oh++) {
-      for (let ow = 0; ow < oW; ow++) {
-        let s: f64 = 0;
-        for (let kh = 0; kh < kH; kh++) {
-          const h = oh * sH - pH + kh * dH;
-          if (h < 0 || h >= H) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const w = ow * sW - pW + kw * dW;
-            if (w >= 0 && w < W) s += <f64>load<f32>(xp + <usize>(h * W + w) * 4);
-          }
+      for (let ow = 0; ow < oW; ) {
+        const o = op + <usize>(oh * oW + ow) * 4;
+        if (ow >= lo && ow + 4 <= hi) {
+          avgRow4(xp, H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, includePad, o);
+          ow += 4;
+        } else {
+          avgOne(xp, H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, includePad, o);
+          ow++;
         }
-        const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
-        store<f32>(out + <usize>((pl * oH + oh) * oW + ow) * 4, <f32>(s / d));
       }
     }
   }

@@ -1,0 +1,126 @@
+// Schedulers' argument errors and base-class behaviour that the PyTorch lr sequences of
+// optim-lr-scheduler.test.ts do not reach (docs/testing.md, mutation testing): every constructor
+// check names the scheduler and the option, state dicts ignore unknown keys, step(epoch) without a
+// closed form, and resuming from lastEpoch.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { optim, zeros } from "../src/index.js";
+
+type AnyOptim = optim.Optimizer<optim.BaseOptions>;
+const opt = (lr = 0.1): AnyOptim => new optim.SGD([zeros([1], { requiresGrad: true })], { lr, momentum: 0.9 }) as unknown as AnyOptim;
+
+test("the scheduler base class checks its subclass's call, the optimizer and lastEpoch", () => {
+  class Halving extends optim.LRScheduler {
+    constructor(o: AnyOptim, kind: unknown = "Halving", lastEpoch?: number) {
+      super(kind as string, o, lastEpoch);
+      this.initialStep();
+    }
+    protected computeLr(): number[] {
+      return this.lastEpoch === 0 ? this.groups.map((g) => g.lr) : this.groups.map((g) => g.lr / 2);
+    }
+  }
+  assert.throws(() => new Halving(opt(), 3), /^Error: LRScheduler: the subclass name \(first argument of super\)/);
+  assert.throws(() => new Halving({} as never), /^Error: Halving: the first argument must be an optimizer \(e\.g\. new SGD\(\.\.\.\)\), got \[object Object\]$/);
+  assert.throws(() => new Halving(opt(), "Halving", 1.5), /^Error: Halving: lastEpoch must be an integer >= -1, got 1\.5$/);
+  assert.throws(() => new Halving(opt(), "Halving", -2), /^Error: Halving: lastEpoch must be an integer >= -1, got -2$/);
+  assert.throws(() => new Halving(opt(), "Halving", 4), /^Error: Halving: param group 0 has no initialLr, needed to resume at lastEpoch 4; load the optimizer's stateDict first/);
+  const o = opt(1);
+  const h = new Halving(o);
+  assert.deepEqual([h.lastEpoch, h.stepCount, h.getLastLr()], [0, 1, [1]]);
+  h.step();
+  h.step();
+  assert.deepEqual([h.lastEpoch, h.stepCount, h.getLastLr(), o.paramGroups[0].lr], [2, 3, [0.25], 0.25]);
+  // getLastLr is a copy.
+  h.getLastLr()[0] = 9;
+  assert.deepEqual(h.getLastLr(), [0.25]);
+  // Without a closed form, step(epoch) sets the epoch and applies the recursive rule once.
+  h.step(10);
+  assert.deepEqual([h.lastEpoch, h.getLastLr()], [10, [0.125]]);
+  // A second scheduler on the same optimizer keeps the first one's initialLr, and can resume.
+  o.paramGroups[0].lr = 0.5;
+  const resumed = new Halving(o, "Halving", 3);
+  assert.deepEqual([resumed.baseLrs, resumed.lastEpoch, resumed.getLastLr()], [[1], 4, [0.25]]);
+});
+
+test("scheduler state dicts: unknown keys and the optimizer are ignored; a non-object is an error", () => {
+  const o = opt(1);
+  const s = new optim.StepLR(o, { stepSize: 2, gamma: 0.5 });
+  s.step();
+  const sd = s.stateDict();
+  assert.equal("kind" in sd, false);
+  assert.equal("optimizer" in sd, false);
+  const t = new optim.StepLR(opt(1), { stepSize: 5 });
+  t.loadStateDict({ ...sd, verbose: true, optimizer: "nope", kind: "Other", _get_lr_called_within_step: false });
+  assert.deepEqual([t.stepSize, t.gamma, t.lastEpoch, t.stepCount], [2, 0.5, 1, 2]);
+  assert.equal("verbose" in t, false);
+  assert.notEqual((t as unknown as { optimizer: unknown }).optimizer, "nope");
+  // The loaded lists are copies.
+  (sd.base_lrs as number[])[0] = 7;
+  assert.deepEqual(t.baseLrs, [1]);
+  assert.throws(() => t.loadStateDict(null as never), /^Error: StepLR\.loadStateDict: expected an object as returned by stateDict\(\), got null$/);
+  assert.throws(() => t.loadStateDict(3 as never), /^Error: StepLR\.loadStateDict: expected an object as returned by stateDict\(\), got 3$/);
+  const seq = new optim.SequentialLR(o, { schedulers: [new optim.ConstantLR(o, { factor: 0.5, totalIters: 1 }), new optim.ExponentialLR(o, { gamma: 0.9 })], milestones: [2] });
+  assert.throws(() => seq.loadStateDict(null as never), /^Error: SequentialLR\.loadStateDict: expected an object as returned by stateDict\(\), got null$/);
+  assert.throws(() => seq.loadStateDict({ _schedulers: [{}] }), /^Error: SequentialLR\.loadStateDict: the saved state wraps 1 schedulers but this one wraps 2$/);
+  assert.throws(() => seq.loadStateDict({}), /^Error: SequentialLR\.loadStateDict: the saved state wraps no schedulers but this one wraps 2$/);
+});
+
+test("every scheduler's option checks name the scheduler, the option and the value", () => {
+  const cases: [() => unknown, RegExp][] = [
+    [() => new optim.StepLR(opt(), { stepSize: 2.5 }), /^Error: StepLR: stepSize must be a positive integer, got 2\.5$/],
+    [() => new optim.MultiStepLR(opt(), { milestones: [2, 3.5] }), /^Error: MultiStepLR: milestones must be a list of integer epochs, e\.g\. \[30, 80\], got \[2,3\.5\]$/],
+    [() => new optim.MultiStepLR(opt(), { milestones: 3 as never }), /^Error: MultiStepLR: milestones must be a list of integer epochs, e\.g\. \[30, 80\], got 3$/],
+    [() => new optim.ExponentialLR(opt(), {} as never), /^Error: ExponentialLR: gamma \(the decay per epoch\) is required, e\.g\. \{gamma: 0\.95\}$/],
+    [() => new optim.LinearLR(opt(), { startFactor: 1.5 }), /^Error: LinearLR: startFactor must be in \(0, 1\], got 1\.5$/],
+    [() => new optim.LinearLR(opt(), { endFactor: -0.1 }), /^Error: LinearLR: endFactor must be in \[0, 1\], got -0\.1$/],
+    [() => new optim.LinearLR(opt(), { totalIters: 0 }), /^Error: LinearLR: totalIters must be a positive integer, got 0$/],
+    [() => new optim.LinearLR(opt(), { totalIters: 1.5 }), /^Error: LinearLR: totalIters must be a positive integer, got 1\.5$/],
+    [() => new optim.LambdaLR(opt(), { lrLambda: 3 as never }), /^Error: LambdaLR: lrLambda must be a function \(epoch\) => factor, or one per param group, got number$/],
+    [() => new optim.LambdaLR(opt(), { lrLambda: [3 as never] }), /^Error: LambdaLR: lr lambda 0 is not a function; pass \(epoch\) => factor$/],
+    [() => new optim.LambdaLR(opt(), {} as never), /^Error: LambdaLR: expected 1 lr lambdas \(one per param group\), got 0$/],
+    [() => new optim.MultiplicativeLR(opt(), { lrLambda: [] }), /^Error: MultiplicativeLR: expected 1 lr lambdas \(one per param group\), got 0$/],
+    [() => new optim.ConstantLR(opt(), { factor: -0.5 }), /^Error: ConstantLR: factor must be in \[0, 1\], got -0\.5$/],
+    [() => new optim.ConstantLR(opt(), { totalIters: -1 }), /^Error: ConstantLR: totalIters must be an integer >= 0, got -1$/],
+    [() => new optim.PolynomialLR(opt(), { totalIters: 2.5 }), /^Error: PolynomialLR: totalIters must be an integer >= 1 \(epochs until the lr reaches 0\), got 2\.5$/],
+    [() => new optim.PolynomialLR(opt(), { power: NaN }), /^Error: PolynomialLR: power must be a finite number \(1 is linear decay\), got NaN$/],
+    [() => new optim.PolynomialLR(opt(), { power: "2" as never }), /^Error: PolynomialLR: power must be a finite number \(1 is linear decay\), got 2$/],
+    [() => new optim.CosineAnnealingLR(opt(), { tMax: -1 }), /^Error: CosineAnnealingLR: tMax \(epochs of the half period\) must be > 0, got -1$/],
+    [() => new optim.SequentialLR(opt(), { schedulers: [], milestones: [] }), /^Error: SequentialLR: schedulers must be a non-empty list of schedulers$/],
+    [() => new optim.ChainedScheduler([]), /^Error: ChainedScheduler: schedulers must be a non-empty list of schedulers$/],
+    [() => new optim.ChainedScheduler(null as never), /^Error: ChainedScheduler: schedulers must be a non-empty list of schedulers$/],
+    [() => { const o = opt(); return new optim.SequentialLR(o, { schedulers: [new optim.ReduceLROnPlateau(o) as never], milestones: [] }); }, /^Error: SequentialLR: entry 0 is not an epoch-based scheduler \(ReduceLROnPlateau cannot be combined\)$/],
+    [() => new optim.ReduceLROnPlateau(opt(), { thresholdMode: "pct" as never }), /^Error: ReduceLROnPlateau: thresholdMode must be "rel" or "abs", got pct$/],
+    [() => new optim.ReduceLROnPlateau(opt(), { factor: 1.5 }), /^Error: ReduceLROnPlateau: factor must be < 1 \(it multiplies the lr\), got 1\.5$/],
+    [() => new optim.OneCycleLR(opt(), {} as never), /^Error: OneCycleLR: maxLr \(the peak learning rate\) is required, e\.g\. \{maxLr: 0\.1, totalSteps: 1000\}$/],
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 0 }), /^Error: OneCycleLR: totalSteps must be a positive integer, got 0$/],
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, epochs: 0, stepsPerEpoch: 3 }), /^Error: OneCycleLR: epochs must be a positive integer, got 0$/],
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, epochs: 2, stepsPerEpoch: 1.5 }), /^Error: OneCycleLR: stepsPerEpoch must be a positive integer, got 1\.5$/],
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, epochs: 2 }), /^Error: OneCycleLR: stepsPerEpoch must be a positive integer, got undefined$/],
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, stepsPerEpoch: 2 }), /^Error: OneCycleLR: epochs must be a positive integer, got undefined$/],
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 5, pctStart: -0.1 }), /^Error: OneCycleLR: pctStart must be in \[0, 1\], got -0\.1$/],
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 5, annealStrategy: "step" as never }), /^Error: OneCycleLR: annealStrategy must be "cos" or "linear", got step$/],
+    [() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: 1, stepSizeDown: 0 }), /^Error: CyclicLR: stepSizeDown must be a number > 0 \(steps from maxLr back to baseLr\), got 0$/],
+    [() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: 1, stepSizeUp: "2" as never }), /^Error: CyclicLR: stepSizeUp must be a number > 0 \(steps from baseLr to maxLr\), got 2$/],
+    [() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: 1, scaleFn: 2 as never }), /^Error: CyclicLR: scaleFn must be a function of the cycle number or step, got number$/],
+    [() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: 1, scaleFn: () => 1, scaleMode: "epochs" as never }), /^Error: CyclicLR: scaleMode must be "cycle" or "iterations", got epochs$/],
+    [() => new optim.CyclicLR(opt(), { baseLr: 0.1 } as never), /^Error: CyclicLR: baseLr and maxLr \(the bounds of the cycle\) are required/],
+    [() => new optim.CosineAnnealingWarmRestarts(opt(), { t0: 0 }), /^Error: CosineAnnealingWarmRestarts: t0 \(epochs until the first restart\) must be a positive integer, got 0$/],
+    [() => new optim.CosineAnnealingWarmRestarts(opt(), { t0: 2, tMult: 1.5 }), /^Error: CosineAnnealingWarmRestarts: tMult must be an integer >= 1 \(1 keeps every period t0 long\), got 1\.5$/],
+    [() => new optim.CosineAnnealingWarmRestarts(opt(), { t0: 2 }).step(Infinity), /^Error: CosineAnnealingWarmRestarts\.step: epoch must be a finite number >= 0, got Infinity$/],
+    [() => new optim.CosineAnnealingWarmRestarts(opt(), { t0: 2 }).step("1" as never), /^Error: CosineAnnealingWarmRestarts\.step: epoch must be a finite number >= 0, got 1$/],
+  ];
+  for (const [make, re] of cases) assert.throws(make, re);
+  // The boundaries that are allowed.
+  for (const ok of [
+    () => new optim.LinearLR(opt(), { startFactor: 1, endFactor: 0, totalIters: 1 }),
+    () => new optim.ConstantLR(opt(), { factor: 0, totalIters: 0 }),
+    () => new optim.ConstantLR(opt(), { factor: 1 }),
+    () => new optim.PolynomialLR(opt(), { totalIters: 1, power: 0 }),
+    () => new optim.StepLR(opt(), { stepSize: 1 }),
+    () => new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 1, pctStart: 0 }),
+    () => new optim.OneCycleLR(opt(), { maxLr: 1, epochs: 1, stepsPerEpoch: 1, pctStart: 1, annealStrategy: "linear" }),
+    () => new optim.CosineAnnealingWarmRestarts(opt(), { t0: 1, tMult: 1 }).step(0),
+    () => new optim.ReduceLROnPlateau(opt(), { factor: 0, thresholdMode: "abs", mode: "max" }),
+    () => new optim.MultiStepLR(opt(), { milestones: [] }),
+  ]) assert.doesNotThrow(ok);
+});
