@@ -7,6 +7,7 @@ import { apply, backend, defineOp, installMethods } from "./op.js";
 import { detach, expand, flip, reshape, to } from "./shape.js";
 import { abs, add, div, eq, ne, exp, isfinite, log, mul, pow, sign, sqrt, square, sub, where } from "./elementwise.js";
 import { scatterAdd } from "./indexing.js";
+import { viaFloat32 } from "./half-compute.js";
 import { zeros } from "../tensor/creation.js";
 import { describe, checkKeys } from "../tensor/check.js";
 import { type ValuesIndicesTuple, valuesIndices } from "./named-tuple.js";
@@ -156,6 +157,11 @@ export function mean(x: Tensor, dim?: Dims, keepdimOrOpts: ReduceOptions = false
 }
 
 export function var_(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
+  // 16-bit inputs: in float32, rounded once (PyTorch's var kernel), the backward too.
+  return viaFloat32((xx: Tensor) => varImpl(xx, dim, opts), x);
+}
+
+function varImpl(x: Tensor, dim: Dims | undefined, opts: { correction?: number; keepdim?: boolean }): Tensor {
   const axes = normalizeDims(dim, x.ndim, "var");
   const n = axes.reduce((a, d) => a * x.shape[d], 1);
   const correction = opts.correction ?? 1;
@@ -165,7 +171,7 @@ export function var_(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim
 }
 
 export function std(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
-  return sqrt(var_(x, dim, opts));
+  return viaFloat32((xx: Tensor) => sqrt(varImpl(xx, dim, opts)), x);
 }
 
 export function prod(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {
