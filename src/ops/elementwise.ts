@@ -2,7 +2,7 @@
  * Elementwise ops: unary math and activations, binary arithmetic with broadcasting and scalar
  * operands, comparisons, logical ops, where, and the in-place `_` variants optimizers and init use.
  */
-import { argError } from "../tensor/check.js";
+import { argError, declareOptions } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
@@ -528,6 +528,13 @@ const overwriteOp = defineOp<undefined>({
 function inplaceOf<A extends unknown[]>(op: string, fn: (x: Tensor, ...args: A) => Tensor) {
   return (self: Tensor, ...args: A): Tensor => inplace(self, op, (src) => fn(src, ...args));
 }
+
+// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+declareOptions({
+  add: ["alpha"], sub: ["alpha"], div: ["roundingMode"], round: ["decimals"],
+  add_: ["alpha"], sub_: ["alpha"], div_: ["roundingMode"],
+  uniform_: ["generator"], normal_: ["generator"],
+});
 
 installMethods({
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, trunc, floorDivide,

@@ -96,6 +96,8 @@ const linearOp: OpDef<undefined> = defineOp<undefined>({
     needW ? matmul(mT(g), x) : null,
     b && needB ? sum(g, 0) : null,
   ],
+  // The bias's value is never read (its gradient is a sum of g): an inference bias is allowed, as in PyTorch.
+  saves: [0, 1],
 });
 
 /**

@@ -322,6 +322,48 @@ function explain(name: string, fn: Function, args: readonly unknown[], e: unknow
 }
 
 /**
+ * The option keys of every op, method and function whose last argument may be an options object,
+ * by the name it is guarded under (`sum` for `x.sum` and `sum`, `linalg.vectorNorm`,
+ * `nn.functional.dropout`). Each op file declares its own next to the op (`declareOptions`), and the
+ * entry layer (`guardMethod`, `guardFunction`) checks a trailing plain object against them before
+ * the op runs, so `x.sum(1, { keepDim: true })` is an error naming the key instead of a silent default.
+ */
+const OPTION_KEYS = new Map<string, readonly string[]>();
+
+/**
+ * Declares the keys the trailing options object of each named op takes (API.md rule 9); the entry
+ * layer rejects any other key, with a "did you mean". Call it before the op is installed or exported.
+ *
+ * @example declareOptions({ sum: ["keepdim", "dtype"], var: ["correction", "keepdim", "unbiased"] });
+ */
+export function declareOptions(keys: Readonly<Record<string, readonly string[]>>): void {
+  for (const [name, list] of Object.entries(keys)) OPTION_KEYS.set(name, Object.freeze([...list]));
+}
+
+/** The declared option keys of `name` (undefined: it takes no options object). @example declaredOptions("sum") // ["keepdim", "dtype"] */
+export function declaredOptions(name: string): readonly string[] | undefined {
+  return OPTION_KEYS.get(name);
+}
+
+/** A plain `{ ... }` object: what an options argument is (not a Tensor, array, typed array or class instance). */
+function isPlainObject(v: unknown): v is object {
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The entry layer's options check: `keys` are the op's declared keys (null: none declared), looked
+ * up once per wrapper; only a trailing plain object after the first `first` arguments is an options
+ * object (a function's first argument is its data, `tensor({ a: 1 })`, which its own check judges).
+ */
+function checkTrailingOptions(display: string, keys: readonly string[] | null, args: readonly unknown[], first: number): void {
+  if (keys === null || args.length <= first) return;
+  const last = args[args.length - 1];
+  if (isPlainObject(last)) checkKeys(display, last, keys);
+}
+
+/**
  * A Tensor method that calls `fn(this, ...args)`, with `guardFunction`'s translation of what
  * JavaScript throws on a wrong argument into an Error naming `x.<name>`, what it got and its parameters.
  *
@@ -329,7 +371,11 @@ function explain(name: string, fn: Function, args: readonly unknown[], e: unknow
  */
 export function guardMethod(name: string, fn: (self: never, ...args: never[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
   const call = fn as unknown as (self: unknown, ...a: unknown[]) => unknown;
+  // Looked up on the first call: an op file may declare its options after installing the method.
+  let keys: readonly string[] | null | undefined;
   return function (this: unknown, ...args: unknown[]): unknown {
+    if (keys === undefined) keys = OPTION_KEYS.get(name) ?? null;
+    checkTrailingOptions(`x.${name}`, keys, args, 0);
     try {
       return call(this, ...args);
     } catch (e) {
@@ -350,8 +396,11 @@ const isScalar = (v: unknown): boolean => typeof v === "number" || typeof v === 
  * @example export const relu = guardFunction("relu", reluImpl, true);
  */
 export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean): F {
+  let keys: readonly string[] | null | undefined;
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
     if (tensorFirst && !isTensor(args[0]) && !isScalar(args[0])) throw tensorArgError(name, "input", args[0]);
+    if (keys === undefined) keys = OPTION_KEYS.get(name) ?? null;
+    checkTrailingOptions(name, keys, args, 1);
     let out: unknown;
     try {
       out = (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);

@@ -12,11 +12,14 @@ import { winograd4GradFinish, winograd4GradScratchBytes, winograd4WeightGrad } f
 
 /**
  * Whether a Winograd conv with an oH × oW output takes F(4×4,3×3) (./winograd4.ts) rather than
- * F(2×2,3×3): its 4×4 tiles waste less than they save from 6 rows and columns on (measured with
- * bench/conv-min.ts; below that the cut-off tiles are mostly padding).
+ * F(2×2,3×3): by the multiplies of the tiles each computes (rows of at least 4 tiles, partial tiles
+ * whole), 36 per 4×4 tile with 1.2x for its larger transforms against 16 per 2×2 tile. Measured
+ * (bench/conv-min.ts 64 C n n 32, 1 thread CPU ms, F(2×2) vs F(4×4) forward): 7×7 0.95 vs 1.32,
+ * 10×10 1.93 vs 2.42, 14×14 1.66 vs 1.35 (16 channels) and 3.10 vs 2.52 (32); the rule picks the faster.
  */
 @inline export function winogradF4(oH: i32, oW: i32): bool {
-  return oH >= 6 && oW >= 6;
+  const t4 = max(4, (oW + 3) >> 2) * ((oH + 3) >> 2), t2 = max(4, (oW + 1) >> 1) * ((oH + 1) >> 1);
+  return 27 * t4 < 10 * t2;
 }
 
 // Lays the receptive fields of output rows [oh0, oh1) of one image's group out as

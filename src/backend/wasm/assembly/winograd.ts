@@ -14,6 +14,11 @@
 import { MR } from "./gemm";
 import { padRows, EPI_RELU_POOL } from "./convdirect";
 
+// Floats between consecutive positions' blocks of V and M beyond their size: the transforms touch
+// all 16 (36) positions per step, and at power-of-two block sizes (Cin·T = 512 at 14×14, 32 channels)
+// those lines fell into 2 of L1's sets and evicted each other (that F(4×4) conv ran 45% slower).
+export const POS_PAD: i32 = 16;
+
 @inline export function rup(a: i32, b: i32): i32 {
   return (a + b - 1) / b * b;
 }
@@ -76,7 +81,7 @@ export function winogradScratchBytes(M: i32, Cin: i32, W: i32, pW: i32, oH: i32,
   const T = rup(R * tWp, 8);
   const Wp = max(2 * tWp + 2, W + 2 * pW);
   // U | padded band | V | M | 32-float spill, plus alignment slack
-  return (16 * Ms * Cin + rup(Cin, 16) + Cin * (2 * R + 2) * Wp + Wp + 16 + 16 * Cin * T + 16 * Ms * T + 32) * 4 + 256;
+  return (16 * Ms * Cin + rup(Cin, 16) + Cin * (2 * R + 2) * Wp + Wp + 16 + 16 * (Cin * T + POS_PAD) + 16 * (Ms * T + POS_PAD) + 32) * 4 + 256;
 }
 
 /**
@@ -195,8 +200,8 @@ export function winogradConv(
   const Wp = max(2 * tWp + 2, W + 2 * pW);
   const xpad = scratch + <usize>rup(Cin, 16) * 4;
   const vbuf = xpad + <usize>(Cin * (2 * Rmax + 2) * Wp + Wp + 16) * 4;
-  const mbuf = vbuf + <usize>(16 * Cin * Tmax) * 4;
-  const spill = mbuf + <usize>(16 * Ms * Tmax) * 4;
+  const mbuf = vbuf + <usize>(16 * (Cin * Tmax + POS_PAD)) * 4;
+  const spill = mbuf + <usize>(16 * (Ms * Tmax + POS_PAD)) * 4;
   const Wp4 = <usize>Wp * 4;
   const pOH = oH >> 1, pOW = oW >> 1;
   const ty1 = (oh1 + 1) >> 1;
@@ -206,7 +211,7 @@ export function winogradConv(
     const Hb = 2 * R + 2;
     padRows(x, Cin, H, W, pW, Wp, 2 * ty0, Hb, pH, xpad);
     // Input transform; the tiles past R·tWp (to a multiple of 8) are zeros.
-    const posV = <usize>(Cin * T) * 4;
+    const posV = <usize>(Cin * T + POS_PAD) * 4;
     transformInput(xpad, Cin, Hb, Wp, R, tWp, vbuf, T);
     for (let c = 0; c < Cin; c++) {
       const vc = vbuf + <usize>(c * T) * 4;
@@ -215,11 +220,11 @@ export function winogradConv(
       }
     }
     // 16 GEMMs M[pos] (Ms × T) = U[pos] (Ms × Cin) · V[pos] (Cin × T), B rows T floats apart.
-    const ldc = <usize>T * 4;
+    const ldc = <usize>T * 4, posM = <usize>(Ms * T + POS_PAD) * 4;
     const tails = winogradTails(M);
     const full = Ms - 4 * tails;
     for (let pos = 0; pos < 16; pos++) {
-      const pa = pu + <usize>(pos * Ms * Cin) * 4, vb = vbuf + <usize>pos * posV, mb = mbuf + <usize>(pos * Ms * T) * 4;
+      const pa = pu + <usize>(pos * Ms * Cin) * 4, vb = vbuf + <usize>pos * posV, mb = mbuf + <usize>pos * posM;
       // Two call sites of each kernel (the last column block is a call of its own) keep Binaryen from
       // inlining them here, as directConv's micro: out of line, their accumulators get V8's vector
       // registers to themselves (inlined, they ran at half speed).
@@ -228,7 +233,6 @@ export function winogradConv(
       gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
     }
     // Output transform Aᵀ m A, Aᵀ = [1 1 1 0; 0 1 -1 -1], with the epilogue.
-    const posM = <usize>(Ms * T) * 4;
     for (let o = 0; o < M; o++) {
       const bv = f32x4.splat(bias ? load<f32>(bias + <usize>o * 4) : 0);
       for (let r = 0; r < R; r++) {
@@ -297,7 +301,7 @@ export function winogradConv(
  * each tile's 4×4 patch, tile (r, tx) at t = r·tWp + tx, T floats per (pos, c) row.
  */
 export function transformInput(xpad: usize, Cin: i32, Hb: i32, Wp: i32, R: i32, tWp: i32, vbuf: usize, T: i32): void {
-  const Wp4 = <usize>Wp * 4, posV = <usize>(Cin * T) * 4;
+  const Wp4 = <usize>Wp * 4, posV = <usize>(Cin * T + POS_PAD) * 4;
   for (let c = 0; c < Cin; c++) {
     const plane = xpad + <usize>(c * Hb) * Wp4;
     const vc = vbuf + <usize>(c * T) * 4;

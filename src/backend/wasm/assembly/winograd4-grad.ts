@@ -8,7 +8,8 @@
 // A = Aᵀ's transpose: rows (1 0 0 0), (1 1 1 1), (1 -1 1 -1), (1 2 4 8), (1 -2 4 -8), (0 0 0 1).
 import { gemm } from "./gemm";
 import { padRows } from "./convdirect";
-import { POS_PAD, tiles4W, transformInput4 } from "./winograd4";
+import { POS_PAD } from "./winograd";
+import { tiles4W, transformInput4 } from "./winograd4";
 
 /** Tile rows per block, so V and dM (36·(cg + og)·T floats, ~768 KiB at most) stay in L2 (see winograd-grad.ts). */
 @inline function grad4TileRows(cg: i32, og: i32, tWp: i32, tRows: i32): i32 {

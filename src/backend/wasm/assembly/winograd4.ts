@@ -14,12 +14,7 @@
 // Transforms take 4 tiles per v128 (one lane per tile): neighbouring tiles start 4 columns apart, so
 // a patch row of 4 tiles is a 4×4 transpose of four loads plus two shuffles with a fifth load.
 import { padRows, EPI_RELU_POOL } from "./convdirect";
-import { gemmBlock, poolTiles, rup, sliverRows, sliverStart, winogradRows, winogradTails } from "./winograd";
-
-// Floats between consecutive positions' blocks of V and M beyond their size: the transforms touch
-// all 36 positions per step, and at power-of-two block sizes (Cin·T = 512 at 14×14, 32 channels)
-// those 36 lines fell into 2 of L1's sets and evicted each other (that conv ran 45% slower).
-export const POS_PAD: i32 = 16;
+import { gemmBlock, poolTiles, POS_PAD, rup, sliverRows, sliverStart, winogradRows, winogradTails } from "./winograd";
 
 /** Tiles per row in V and M: the output's ⌈oW / 4⌉, at least 4 (the transforms take 4 at a time). */
 @inline export function tiles4W(oW: i32): i32 {
