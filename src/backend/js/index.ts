@@ -6,7 +6,7 @@
 import type {
   AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, ScanOp, SgdParams, UnaryOp, View,
 } from "../backend.js";
-import { type TypedArray, isIntegral, toInt64 } from "../../tensor/dtype.js";
+import { type TypedArray, allocate, isIntegral, toInt64 } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import * as conv from "./conv.js";
 import * as sorting from "./sort.js";
@@ -120,16 +120,20 @@ function splitAxes(x: View, axes: readonly number[]): { outer: Int32Array; inner
   return { outer: offsets(keptView), inner: offsets(redView) };
 }
 
-/** One row's max shift m (0 for an all -inf row) and Σ exp(x − m): log-softmax's stable pieces. */
-function rowShiftAndSum(view: View, row: number, sc: number, C: number): [number, number] {
-  const x = view as View & { data: TypedArray }; // float logits
+/** One row's max shift m (0 for an all -inf row): log-softmax's stable shift. */
+function rowMax(x: TypedArray, row: number, sc: number, C: number): number {
   let m = -Infinity;
-  for (let c = 0; c < C; c++) m = Math.max(m, x.data[row + c * sc]);
-  if (m === -Infinity) m = 0;
-  let s = 0;
-  for (let c = 0; c < C; c++) s += Math.exp(x.data[row + c * sc] - m);
-  return [m, s];
+  for (let c = 0; c < C; c++) m = Math.max(m, x[row + c * sc]);
+  return m === -Infinity ? 0 : m;
 }
+
+// One row's exp(x − m), reused by every crossEntropyBackward call: the kernels write their outputs
+// directly (the contract's outputs are contiguous), so a training step's loss allocates no
+// temporaries (a fresh Float64Array each, with its own backing store, cost more than the arithmetic).
+let rowExp = new Float64Array(16);
+
+/** Element i of a 1-D view as a number (an int64 target's bigint included). */
+const at = (v: View, i: number): number => Number(v.data[v.offset + i * v.strides[0]]);
 
 export class JsBackend implements Backend {
   readonly name = "js";
@@ -302,7 +306,7 @@ export class JsBackend implements Backend {
     store(out, res);
   }
 
-  linear(x: View, w: View, bias: View | null, out: View): void {
+  linear(x: View, w: View, bias: View | null, out: View, relu = false): void {
     const [M, K] = x.shape;
     const N = w.shape[0];
     const out3 = { ...out, shape: [1, M, N], strides: [0, ...out.strides] };
@@ -313,32 +317,62 @@ export class JsBackend implements Backend {
     );
     // The bias goes on after the product is rounded, as in the unfused composition.
     if (bias) this.binary("add", out, { ...bias, shape: [M, N], strides: [0, bias.strides[0]] }, out);
+    if (relu) this.unary("relu", out, out);
+  }
+
+  linearBackward(g: View, output: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null): void {
+    const [M, N] = g.shape;
+    const K = x.shape[1];
+    let gm = g;
+    if (output) {
+      gm = { data: allocate(g.dtype, M * N), dtype: g.dtype, shape: [M, N], strides: [N, 1], offset: 0 };
+      this.binary("reluBackward", output, g, gm);
+    }
+    const b3 = (v: View, rows: number, cols: number, rs: number, cs: number): View => ({ ...v, shape: [1, rows, cols], strides: [0, rs, cs] });
+    if (gx) this.matmul(b3(gm, M, N, gm.strides[0], gm.strides[1]), b3(w, N, K, w.strides[0], w.strides[1]), b3(gx, M, K, gx.strides[0], gx.strides[1]));
+    if (gw) this.matmul(b3(gm, N, M, gm.strides[1], gm.strides[0]), b3(x, M, K, x.strides[0], x.strides[1]), b3(gw, N, K, gw.strides[0], gw.strides[1]));
+    if (gb) this.reduce("sum", gm, [0], gb);
   }
 
   crossEntropy(x: View, target: View, ignoreIndex: number, out: View): void {
     const [N, C] = x.shape;
-    const t = toFloat64(target);
-    const res = new Float64Array(N);
+    const xd = x.data as TypedArray, sc = x.strides[1];
+    const o = out.data as TypedArray;
     for (let i = 0; i < N; i++) {
-      if (t[i] === ignoreIndex) continue;
-      const row = x.offset + i * x.strides[0], sc = x.strides[1];
-      const [m, s] = rowShiftAndSum(x, row, sc, C);
-      res[i] = m + Math.log(s) - (x.data[row + t[i] * sc] as number);
+      const t = at(target, i);
+      const k = out.offset + i * out.strides[0];
+      if (t === ignoreIndex) {
+        o[k] = 0;
+        continue;
+      }
+      const row = x.offset + i * x.strides[0];
+      const m = rowMax(xd, row, sc, C);
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(xd[row + c * sc] - m);
+      o[k] = m + Math.log(s) - xd[row + t * sc];
     }
-    store(out, res);
   }
 
   crossEntropyBackward(x: View, target: View, g: View, ignoreIndex: number, out: View): void {
     const [N, C] = x.shape;
-    const t = toFloat64(target), gv = toFloat64(g);
-    const res = new Float64Array(N * C);
+    const xd = x.data as TypedArray, sc = x.strides[1];
+    const o = out.data as TypedArray, so = out.strides[1];
+    if (rowExp.length < C) rowExp = new Float64Array(C);
+    const e = rowExp;
     for (let i = 0; i < N; i++) {
-      if (t[i] === ignoreIndex) continue;
-      const row = x.offset + i * x.strides[0], sc = x.strides[1];
-      const [m, s] = rowShiftAndSum(x, row, sc, C);
-      for (let c = 0; c < C; c++) res[i * C + c] = gv[i] * (Math.exp((x.data[row + c * sc] as number) - m) / s - (c === t[i] ? 1 : 0));
+      const t = at(target, i);
+      const base = out.offset + i * out.strides[0];
+      if (t === ignoreIndex) {
+        for (let c = 0; c < C; c++) o[base + c * so] = 0;
+        continue;
+      }
+      const row = x.offset + i * x.strides[0];
+      const m = rowMax(xd, row, sc, C);
+      let s = 0;
+      for (let c = 0; c < C; c++) s += e[c] = Math.exp(xd[row + c * sc] - m);
+      const gi = at(g, i);
+      for (let c = 0; c < C; c++) o[base + c * so] = gi * (e[c] / s - (c === t ? 1 : 0));
     }
-    store(out, res);
   }
 
   gather(x: View, axis: number, index: View, out: View): void {
