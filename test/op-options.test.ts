@@ -97,3 +97,33 @@ test("every public op, method and creation function that takes an options object
     if (!name.startsWith("linalg.") && typeof proto[name] === "function") rejects(() => (proto[name] as (...a: unknown[]) => unknown).call(x, { bogusKey: 1 }), re(`x.${name}`));
   }
 });
+
+test("optional positional parameters also come as one trailing options object, with the positional form's results", () => {
+  const F = dt.nn.functional;
+  const x = tensor([[-2, 0.5, 3], [1, -1, 4]]);
+  const same = (a: Tensor, b: Tensor, what: string) => assert.deepEqual(a.tolist(), b.tolist(), what);
+  same(F.leakyRelu(x, { negativeSlope: 0.2 } as never), F.leakyRelu(x, 0.2), "leakyRelu");
+  same(x.leakyRelu({ negativeSlope: 0.2 } as never), x.leakyRelu(0.2), "x.leakyRelu");
+  same(F.elu(x, { alpha: 2 } as never), F.elu(x, 2), "elu");
+  same(F.gelu(x, { approximate: "tanh" } as never), F.gelu(x, "tanh"), "gelu");
+  same(F.normalize(x, { dim: 0 } as never), F.normalize(x, 2, 0), "normalize, p left to its default");
+  same(F.normalize(x, 1, { eps: 0.5 } as never), F.normalize(x, 1, 1, 0.5), "normalize, p positional");
+  same(F.softplus(x, { beta: 2 } as never), F.softplus(x, 2), "softplus");
+  same(F.hardtanh(x, { maxVal: 2 } as never), F.hardtanh(x, -1, 2), "hardtanh");
+  same(F.pad(x, [1, 1], { value: 7 } as never), F.pad(x, [1, 1], "constant", 7), "pad");
+  same(F.cosineSimilarity(x, x.flip([1]), { dim: 0 } as never), F.cosineSimilarity(x, x.flip([1]), 0), "cosineSimilarity");
+  same(F.layerNorm(x, [3], { eps: 0.1 } as never), F.layerNorm(x, [3], null, null, 0.1), "layerNorm");
+  same(F.oneHot(tensor([0n, 2n]), { numClasses: 4 } as never), F.oneHot(tensor([0n, 2n]), 4), "oneHot");
+  same(x.clamp({ min: 0 } as never), x.clamp(0), "x.clamp");
+  same(x.flatten({ startDim: 0 } as never), x.flatten(0), "x.flatten");
+  same(F.dropout(x, { training: false } as never), x, "dropout off");
+  // Leaving p out keeps its default; the generator stays in the options object the function takes.
+  const g1 = new dt.Generator(3), g2 = new dt.Generator(3);
+  same(F.dropout(x, { p: 0.5, generator: g1 } as never), F.dropout(x, 0.5, true, { generator: g2 }), "dropout with a generator");
+  // A key twice, a key it does not take: named errors, never a silent default.
+  rejects(() => (F.leakyRelu as (...a: unknown[]) => Tensor)(x, 0.2, { negativeSlope: 0.1 }), /^leakyRelu: 'negativeSlope' is given twice, positionally and in the options object; give it once$/);
+  rejects(() => F.normalize(x, { dimm: 0 } as never), /^normalize: unknown option 'dimm'; did you mean 'dim'\? \(it takes p, dim, eps\)$/);
+  rejects(() => F.dropout(x, { p: 0.5, generatr: 1 } as never), /^dropout: unknown option 'generatr'; did you mean 'generator'\?/);
+  // A slope that is not a number made every negative element NaN.
+  rejects(() => F.leakyRelu(x, "0.2" as never), /^leakyRelu: negativeSlope must be a number, got string "0\.2"/);
+});

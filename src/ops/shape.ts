@@ -4,7 +4,7 @@
  * explicit `expand`, so un-broadcasting a gradient (summing over expanded axes) lives in exactly one
  * backward rule: expand's.
  */
-import { argError } from "../tensor/check.js";
+import { argError, checkTensor, declareOptionalArgs } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { castScalar, fillStorage, isFloating, promoteTypes } from "../tensor/dtype.js";
@@ -768,6 +768,9 @@ function arangeFrom(values: number[]): Tensor {
   return Tensor.fromArray(Int32Array.from(values), [values.length], "int32");
 }
 
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3).
+declareOptionalArgs({ flatten: { first: 1, names: ["startDim", "endDim"] } });
+
 installMethods({
   contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze,
   expand, broadcastTo: expand, narrow, select, slice, split, unbind, chunk, flip, repeat, pad,
@@ -778,7 +781,7 @@ installMethods({
   int: (x: Tensor) => to(x, "int32"),
   long: (x: Tensor) => to(x, "int64"),
   bool: (x: Tensor) => to(x, "bool"),
-  viewAs: (x: Tensor, o: Tensor) => view(x, o.shape),
-  expandAs: (x: Tensor, o: Tensor) => expand(x, o.shape),
+  viewAs: (x: Tensor, o: Tensor) => (checkTensor("viewAs", "other", o), view(x, o.shape)),
+  expandAs: (x: Tensor, o: Tensor) => (checkTensor("expandAs", "other", o), expand(x, o.shape)),
   get: (x: Tensor, ...index: (number | string | null)[]) => get(x, ...index),
 });

@@ -84,7 +84,14 @@ export function checkKeys(fn: string, opts: unknown, keys: readonly string[]): v
   // Not an object (undefined, a legacy positional form like a reduction string): other checks judge it.
   if (opts === null || typeof opts !== "object") return;
   for (const k in opts) {
-    if (!keys.includes(k) && (opts as Record<string, unknown>)[k] !== undefined) throw unknownKeyError(fn, k, keys);
+    const v = (opts as Record<string, unknown>)[k];
+    if (!keys.includes(k) && v !== undefined) {
+      // An array where the options go (`new nn.MSELoss(["sum"])`): say so, not "unknown option '0'".
+      if (Array.isArray(opts)) throw argError(fn, "options", `an object with keys among ${keys.join(", ") || "(none)"}`, opts);
+      throw unknownKeyError(fn, k, keys);
+    }
+    // A bad dtype is named by the function called (`Linear: dtype ...`), not by the zeros() inside it.
+    if (k === "dtype") checkDType(fn, v);
   }
 }
 
@@ -211,8 +218,8 @@ export function checkSchema(value: unknown, schema: Schema, path: string, fail: 
   }
 }
 
-/** What a Tensor looks like, checked without importing the class (this file sits below it). */
-function isTensor(v: unknown): boolean {
+/** What a Tensor looks like, checked without importing the class (this file sits below it). @example isTensor(zeros([2])) === true */
+export function isTensor(v: unknown): boolean {
   const t = v as { shape?: unknown; dtype?: unknown; data?: unknown } | null;
   return t !== null && typeof t === "object" && Array.isArray(t.shape) && typeof t.dtype === "string" && typeof t.data === "function";
 }
@@ -306,19 +313,38 @@ function namesFunction(message: string, short: string, args: readonly unknown[])
   return head === short || head === base || head.endsWith(`.${short}`) || args.includes(head);
 }
 
-function explain(name: string, fn: Function, args: readonly unknown[], e: unknown, method = false): unknown {
+/**
+ * The names an error message may start with that are functions or classes of ours (every guarded
+ * function and method registers its name), as opposed to a file name, a format or an error code
+ * (`model.safetensors: ...`, `ENOENT: ...`), which must stay.
+ */
+const functionNames = new Set<string>(["allocate", "Tensor.fromArray"]);
+// A class's name (`Mix.call: a full backward hook returned ...`, `Normalize: ...`) says which module
+// or transform failed, so it stays: only names registered here are taken off.
+const isFunctionName = (head: string): boolean => functionNames.has(head);
+
+/** `clamp: min must be ...` -> `min must be ...`: a message with its leading function name(s) taken off. */
+function withoutInnerNames(message: string): string {
+  for (;;) {
+    const m = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*): /.exec(message);
+    if (!m || !isFunctionName(m[1])) return message;
+    message = message.slice(m[0].length);
+  }
+}
+
+function explain(name: string, fn: Function, args: readonly unknown[], e: unknown, method = false, takes?: string): unknown {
   if (!isRaw(e)) {
     const short = name.slice(name.lastIndexOf(".") + 1);
     // The shared operand check of binary ops does not know which op it serves: name it.
     if (e instanceof Error && e.message.startsWith("a binary op: ")) e.message = `${short}: ${e.message.slice(13)}`;
-    // An op built from other ops (tril from le, swapaxes from transpose, F.linear from matmul) can
-    // fail inside one of them: the message then names the inner op, which the user never called.
-    // Put the called function first and keep the inner message, which says what went wrong.
-    else if (e instanceof Error && !namesFunction(e.message, short, args)) e.message = `${method ? short : name}: ${e.message}`;
+    // An op built from other ops (clampMin from clamp, std from var, hstack from cat) can fail inside
+    // one of them: the message then names the inner op, which the user never called. Name the called
+    // function once, in place of the inner one(s), and keep the inner reason.
+    else if (e instanceof Error && !namesFunction(e.message, short, args)) e.message = `${method ? short : name}: ${withoutInnerNames(e.message)}`;
     return e;
   }
   const got = args.length ? args.map(describe).join(", ") : "no arguments";
-  return new Error(`${name}: cannot use the arguments (${got}); it takes ${signature(name, fn, method)} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  return new Error(`${name}: cannot use the arguments (${got}); it takes ${takes ?? signature(name, fn, method)} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
 }
 
 /**
@@ -343,6 +369,66 @@ export function declareOptions(keys: Readonly<Record<string, readonly string[]>>
 /** The declared option keys of `name` (undefined: it takes no options object). @example declaredOptions("sum") // ["keepdim", "dtype"] */
 export function declaredOptions(name: string): readonly string[] | undefined {
   return OPTION_KEYS.get(name);
+}
+
+/**
+ * Optional parameters that PyTorch code passes positionally and that API.md rule 3 also takes as one
+ * trailing options object (`F.normalize(x, { dim: 0 })` = `F.normalize(x, 2, 0)`): `first` is the
+ * index of the first of them among the function's arguments (its tensor is 0; a Tensor method
+ * counts its receiver), `names` are their names in order, and `bag` the keys of a real options
+ * object the function takes after them (`F.dropout(x, p, training, { generator })`).
+ */
+export interface OptionalArgs {
+  first: number;
+  names: readonly string[];
+  bag?: readonly string[];
+}
+
+const OPTIONAL_ARGS = new Map<string, OptionalArgs>();
+
+/**
+ * Declares a function's optional positional parameters (`OptionalArgs`): the entry layer then turns a
+ * trailing options object into those arguments, rejecting a key it does not take or one already
+ * given positionally. For a name declared both ways this one wins.
+ *
+ * @example declareOptionalArgs({ "nn.functional.normalize": { first: 1, names: ["p", "dim", "eps"] } });
+ */
+export function declareOptionalArgs(specs: Readonly<Record<string, OptionalArgs>>): void {
+  for (const [name, spec] of Object.entries(specs)) OPTIONAL_ARGS.set(name, Object.freeze({ ...spec }));
+}
+
+/** The declared optional positional parameters of `name`, if any. @example declaredOptionalArgs("leakyRelu") // { first: 1, names: ["negativeSlope"] } */
+export function declaredOptionalArgs(name: string): OptionalArgs | undefined {
+  return OPTIONAL_ARGS.get(name);
+}
+
+/**
+ * `args` with a trailing options object spread into the optional parameters it names (undefined
+ * where it leaves one out, so the function's default applies) and the rest kept as its `bag`.
+ * `receiver` is 1 for a Tensor method (whose args leave out the tensor). Untouched when the last
+ * argument is not a plain object or sits before the optional parameters.
+ */
+function spreadOptionalArgs(display: string, spec: OptionalArgs, args: unknown[], receiver: number): unknown[] {
+  const j = args.length - 1;
+  const at = j + receiver - spec.first; // which optional parameter the object stands in for
+  if (j < 0 || at < 0 || at > spec.names.length || !isPlainObject(args[j])) return args;
+  const opts = args[j] as Record<string, unknown>;
+  const rest = spec.names.slice(at);
+  const bag = spec.bag ?? [];
+  for (const k in opts) {
+    if (opts[k] === undefined || rest.includes(k) || bag.includes(k)) continue;
+    if (spec.names.includes(k)) throw new Error(`${display}: '${k}' is given twice, positionally and in the options object; give it once`);
+    throw unknownKeyError(display, k, [...rest, ...bag]);
+  }
+  if (at === spec.names.length) return args; // the function's own options object, keys checked
+  const out = args.slice(0, j);
+  for (const k of rest) out.push(opts[k]);
+  if (spec.bag) {
+    const b: Record<string, unknown> = {};
+    for (const k of bag) if (opts[k] !== undefined) b[k] = opts[k];
+    out.push(b);
+  }
+  return out;
 }
 
 /** A plain `{ ... }` object: what an options argument is (not a Tensor, array, typed array or class instance). */
@@ -370,12 +456,18 @@ function checkTrailingOptions(display: string, keys: readonly string[] | null, a
  * @example Object.defineProperty(Tensor.prototype, "sum", { value: guardMethod("sum", sum) });
  */
 export function guardMethod(name: string, fn: (self: never, ...args: never[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
+  functionNames.add(name);
   const call = fn as unknown as (self: unknown, ...a: unknown[]) => unknown;
   // Looked up on the first call: an op file may declare its options after installing the method.
   let keys: readonly string[] | null | undefined;
+  let optional: OptionalArgs | null | undefined;
   return function (this: unknown, ...args: unknown[]): unknown {
-    if (keys === undefined) keys = OPTION_KEYS.get(name) ?? null;
-    checkTrailingOptions(`x.${name}`, keys, args, 0);
+    if (keys === undefined) {
+      keys = OPTION_KEYS.get(name) ?? null;
+      optional = OPTIONAL_ARGS.get(name) ?? null;
+    }
+    if (optional) args = spreadOptionalArgs(`x.${name}`, optional, args, 1);
+    else checkTrailingOptions(`x.${name}`, keys, args, 0);
     try {
       return call(this, ...args);
     } catch (e) {
@@ -393,21 +485,29 @@ const isScalar = (v: unknown): boolean => typeof v === "number" || typeof v === 
  * from reading a property of a string, an invalid array length) becomes an Error naming the
  * function, what it got and its parameters. Our own errors pass through unchanged.
  *
+ * `takes` is the parameter list for that message when `fn`'s own source does not show it (a wrapper).
+ *
  * @example export const relu = guardFunction("relu", reluImpl, true);
  */
-export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean): F {
+export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean, takes?: string): F {
+  functionNames.add(name).add(name.slice(name.lastIndexOf(".") + 1));
   let keys: readonly string[] | null | undefined;
+  let optional: OptionalArgs | null | undefined;
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
     if (tensorFirst && !isTensor(args[0]) && !isScalar(args[0])) throw tensorArgError(name, "input", args[0]);
-    if (keys === undefined) keys = OPTION_KEYS.get(name) ?? null;
-    checkTrailingOptions(name, keys, args, 1);
+    if (keys === undefined) {
+      keys = OPTION_KEYS.get(name) ?? null;
+      optional = OPTIONAL_ARGS.get(name) ?? null;
+    }
+    if (optional) args = spreadOptionalArgs(name, optional, args, 0);
+    else checkTrailingOptions(name, keys, args, 1);
     let out: unknown;
     try {
       out = (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
     } catch (e) {
-      throw explain(name, fn, args, e);
+      throw explain(name, fn, args, e, false, takes);
     }
-    if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(explain(name, fn, args, e)));
+    if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(explain(name, fn, args, e, false, takes)));
     return out;
   };
   Object.defineProperty(guarded, "name", { value: fn.name });

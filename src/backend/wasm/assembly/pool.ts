@@ -369,11 +369,58 @@ export function avgPoolTask(
   }
 }
 
+/** avgOne's adjoint for one output: gy / divisor (rounded once, as the reference) added to each in-input element of its window. */
+function avgBackOne(xp: usize, g: f32, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool): void {
+  const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
+  const v = <f32>(<f64>g / d);
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const w = ow * sW - pW + kw * dW;
+      if (w >= 0 && w < W) {
+        const p = xp + <usize>(h * W + w) * 4;
+        store<f32>(p, load<f32>(p) + v);
+      }
+    }
+  }
+}
+
+/**
+ * avgBackOne for the interior outputs ow..ow+3 of row oh (shared divisor): each window column is one
+ * 4-float read-modify-write (stride 1) or the even lanes of 8 (stride 2; the odd lanes get + 0, and
+ * the caller keeps the 8th float inside the row, so no other thread's plane is touched). Overlapping
+ * windows add in another order than the scalar loop: equal to float32 rounding, not bitwise.
+ */
+function avgBackRow4(xp: usize, g: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool): void {
+  const d = f64x2.splat(divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad));
+  const gv = v128.load(g);
+  const lo = f64x2.div(f64x2.promote_low_f32x4(gv), d), hi = f64x2.div(f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1)), d);
+  const v = v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+  const z = f32x4.splat(0);
+  const va = v128.shuffle<f32>(v, z, 0, 4, 1, 4), vb = v128.shuffle<f32>(v, z, 2, 4, 3, 4);
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const p = xp + <usize>(h * W + ow * sW - pW + kw * dW) * 4;
+      if (sW == 1) {
+        v128.store(p, f32x4.add(v128.load(p), v));
+      } else {
+        v128.store(p, f32x4.add(v128.load(p), va));
+        v128.store(p, f32x4.add(v128.load(p, 16), vb), 16);
+      }
+    }
+  }
+}
+
 export function avgPoolBackwardTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, gy: usize, gx: usize,
 ): void {
   const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
+  // As avgPoolTask's interior, and with stride 2 one more column inside the row (the 8th float).
+  const lo = sW <= 2 && dW == 1 ? interiorLo(sW, pW) : oW, hi = interiorHi(sW == 2 ? W - 1 : W, oW, kW, sW, pW, dW);
   for (let pl = tid; pl < planes; pl += nt) {
     if (fast) {
       avgPool2x2Backward(pl, H, W, oH, oW, gy, gx);
@@ -381,20 +428,16 @@ export function avgPoolBackwardTask(
     }
     const xp = gx + <usize>(pl * H * W) * 4;
     memory.fill(xp, 0, <usize>(H * W) * 4);
+    const gp = gy + <usize>(pl * oH * oW) * 4;
     for (let oh = 0; oh < oH; oh++) {
-      for (let ow = 0; ow < oW; ow++) {
-        const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
-        const v = <f32>(<f64>load<f32>(gy + <usize>((pl * oH + oh) * oW + ow) * 4) / d);
-        for (let kh = 0; kh < kH; kh++) {
-          const h = oh * sH - pH + kh * dH;
-          if (h < 0 || h >= H) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const w = ow * sW - pW + kw * dW;
-            if (w >= 0 && w < W) {
-              const p = xp + <usize>(h * W + w) * 4;
-              store<f32>(p, load<f32>(p) + v);
-            }
-          }
+      for (let ow = 0; ow < oW; ) {
+        const g = gp + <usize>(oh * oW + ow) * 4;
+        if (ow >= lo && ow + 4 <= hi) {
+          avgBackRow4(xp, g, H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, includePad);
+          ow += 4;
+        } else {
+          avgBackOne(xp, load<f32>(g), H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, includePad);
+          ow++;
         }
       }
     }
