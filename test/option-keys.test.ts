@@ -8,7 +8,8 @@
 // call of checkKeys, checkOptions (with keys) and positionalOptions (with keys) in src/, resolves the
 // key list to its strings and the options argument to its type at that call (for positionalOptions,
 // the options object among the constructor's trailing arguments, as the caller types it), and
-// compares the two sets.
+// compares the two sets. The ops' lists given to declareOptions({ sum: [...] }) are compared with the
+// options parameter of the function of that name in the same file.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -102,6 +103,27 @@ function typeKeysOf(types: readonly ts.Type[], checker: ts.TypeChecker): string[
 }
 
 const forwarded: string[] = [];
+/** declareOptions entries whose op is not a function of that name in the same file (a method written inline). */
+const unresolved: string[] = [];
+
+const functionCache = new Map<ts.SourceFile, Map<string, readonly ts.Signature[]>>();
+/** The top-level functions of a file (declarations and `const f = (...) =>`) with their call signatures. */
+function functionsOf(sf: ts.SourceFile, checker: ts.TypeChecker): Map<string, readonly ts.Signature[]> {
+  let m = functionCache.get(sf);
+  if (m) return m;
+  m = new Map();
+  for (const st of sf.statements) {
+    const decls: ts.Node[] = ts.isFunctionDeclaration(st) && st.name ? [st] : ts.isVariableStatement(st) ? [...st.declarationList.declarations] : [];
+    for (const d of decls) {
+      const name = (d as ts.FunctionDeclaration | ts.VariableDeclaration).name;
+      if (!name || !ts.isIdentifier(name)) continue;
+      const sigs = checker.getTypeAtLocation(name).getCallSignatures();
+      if (sigs.length) m.set(name.text, sigs);
+    }
+  }
+  functionCache.set(sf, m);
+  return m;
+}
 
 function survey(): Site[] {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
@@ -144,6 +166,27 @@ function survey(): Site[] {
           }
         }
       }
+      // declareOptions({ sum: ["keepdim", "dtype"], ... }): each op's list against the options
+      // parameter of the function of that name in the same file.
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "declareOptions" && node.arguments[0] && ts.isObjectLiteralExpression(node.arguments[0])) {
+        for (const prop of node.arguments[0].properties) {
+          if (!ts.isPropertyAssignment(prop) && !ts.isShorthandPropertyAssignment(prop)) continue;
+          const opName = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : "?";
+          const { line } = sf.getLineAndCharacterOfPosition(prop.getStart());
+          const where = `${path.relative(root, sf.fileName)}:${line + 1}`;
+          const list = ts.isPropertyAssignment(prop) ? listStrings(prop.initializer, checker) : undefined;
+          const keys = list === "optionKeys" && ts.isPropertyAssignment(prop) ? optionKeysLiteral(prop.initializer, checker) : list;
+          const fn = functionsOf(sf, checker).get(opName.slice(opName.lastIndexOf(".") + 1)) ?? functionsOf(sf, checker).get(`${opName}_`);
+          if (!Array.isArray(keys) || !fn) {
+            unresolved.push(`${where} ${opName}`);
+            continue;
+          }
+          // The options bag is whichever parameter after the input has an object type
+          // (`var_(x, dim, opts: VarOptions | boolean, keepdim)`, `sort(x, dim: number | SortOptions)`).
+          const types = fn.flatMap((sig) => sig.parameters.slice(1).map((p) => checker.getTypeOfSymbol(p)));
+          sites.push({ where, fn: opName, keys, typeKeys: types.length ? typeKeysOf(types, checker) : undefined });
+        }
+      }
       ts.forEachChild(node, visit);
     };
     visit(sf);
@@ -173,6 +216,7 @@ test("every hand-written option-key list equals the keys of its TypeScript optio
     }
   }
   console.log(`forwarded lists: ${forwarded.join("; ")}`);
+  console.log(`declareOptions entries without a function of that name in their file: ${unresolved.join("; ")}`);
   console.log(`${sites.length} option-key checks: ${compared} hand-written lists compared with their types, ${sites.length - compared} written with optionKeys<T>() (compiler-checked)`);
   assert.deepEqual(problems, [], `${problems.length} drifts:\n${problems.join("\n")}`);
   assert.deepEqual(Object.keys(ALLOWED_EXTRA).filter((k) => !extrasFound.has(k)), [], "entries no longer needed in ALLOWED_EXTRA");
