@@ -85,6 +85,18 @@ test("gradcheck's eps, atol and rtol: a gradient 1% off passes or fails as the t
   assert.throws(() => gradcheck(f, [x], { rtol: 0.0099 }), /rtol 0\.0099/);
   assert.equal(gradcheck(f, [x], { atol: 0.51, rtol: 0 }), true);
   assert.throws(() => gradcheck(f, [x], { atol: 0.49, rtol: 0 }), /atol 0\.49, rtol 0\)/);
+  // The tolerance is inclusive: with exactly representable values, |numerical − analytical| = atol passes.
+  class Off extends autograd.Function {
+    static override forward(_c: autograd.FunctionCtx, a: Tensor): Tensor {
+      return a.mul(4);
+    }
+    static override backward(_c: autograd.FunctionCtx, g: Tensor): Tensor {
+      return g.mul(4.5);
+    }
+  }
+  const zero = f64([0]); // weight 0.5: numerical (2 − (−2)) · 0.5 / 1 = 2, analytical 0.5 · 4.5 = 2.25
+  assert.equal(gradcheck((a) => Off.apply(a), [zero], { eps: 0.5, atol: 0.25, rtol: 0 }), true);
+  assert.throws(() => gradcheck((a) => Off.apply(a), [zero], { eps: 0.5, atol: 0.2499, rtol: 0 }), /analytical gradient 2\.25 differs from numerical 2 /);
   // eps: central differences of x³ at 1 are off by eps² (3 + eps²): a huge eps fails, the default passes.
   const cube = (a: Tensor): Tensor => a.pow(3);
   assert.equal(gradcheck(cube, [x]), true);
