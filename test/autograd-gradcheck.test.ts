@@ -125,6 +125,7 @@ test("gradgradcheck also checks the derivative in the output gradient, and its b
   assert.throws(() => autograd.gradgradcheck((a) => CubeBadInG.apply(a), [x], { gradOutputs: go }), /input 1 \(shape \[2\]\)/);
   assert.throws(() => autograd.gradgradcheck((a) => a.pow(3), [x], { gradOutputs: f64([1, 2, 3]) }), /^Error: gradgradcheck: gradOutputs has shape \[3\] but fn returns shape \[2\]$/);
   assert.throws(() => autograd.gradgradcheck((a) => a.pow(3), [x], { gradOutputs: f64([[1, 2]]) }), /gradOutputs has shape \[1,2\]/);
+  assert.throws(() => autograd.gradgradcheck((a) => a.pow(3).reshape([1, 2]).expand([2, 2]), [x], { gradOutputs: f64([[1, 2, 3], [4, 5, 6]]) }), /^Error: gradgradcheck: gradOutputs has shape \[2,3\] but fn returns shape \[2,2\]$/);
   assert.throws(() => autograd.gradgradcheck((a) => a.pow(3).reshape([2, 1]), [x], { gradOutputs: go }), /^Error: gradgradcheck: gradOutputs has shape \[2\] but fn returns shape \[2,1\]$/);
   assert.throws(() => autograd.gradgradcheck((a) => a.pow(3), [f64([1], false)]), /^Error: gradgradcheck: no input requires grad$/);
   const c = f64([1, 2], false);
