@@ -9,7 +9,7 @@ import { cubicInterpolate, strongWolfe } from "../src/optim/line-search.js";
 
 interface WolfeCase {
   h: number[]; s: number[]; w: number[]; q: number[]; x0: number[]; dScale: number;
-  t: number; c2: number; maxLs: number; toleranceChange: number;
+  t: number; c1: number; c2: number; maxLs: number; toleranceChange: number;
   fNew: number; gNew: number[]; tNew: number; evals: number;
 }
 interface CubicCase { args: [number, number, number, number, number, number]; bounds: [number, number] | null; result: number }
@@ -30,7 +30,7 @@ function objective(c: WolfeCase): (x: Float64Array) => [number, Float64Array] {
   };
 }
 
-test("strongWolfe takes PyTorch's steps: 600 searches through bracketing, zoom, max_ls and tolerance stops", () => {
+test("strongWolfe takes PyTorch's steps: 1000 searches through bracketing, zoom, max_ls and tolerance stops", () => {
   for (const [k, c] of FIX.strongWolfe.entries()) {
     const fg = objective(c);
     const x0 = Float64Array.from(c.x0);
@@ -38,7 +38,7 @@ test("strongWolfe takes PyTorch's steps: 600 searches through bracketing, zoom, 
     const d = g.map((v) => -v * c.dScale);
     const gtd = g.reduce((a, v, i) => a + v * d[i], 0);
     const obj = (t: number, dir: Float64Array): [number, Float64Array] => fg(x0.map((v, i) => v + t * dir[i]));
-    const r = strongWolfe(obj, c.t, d, f, g, gtd, 1e-4, c.c2, c.toleranceChange, c.maxLs);
+    const r = strongWolfe(obj, c.t, d, f, g, gtd, c.c1, c.c2, c.toleranceChange, c.maxLs);
     assert.equal(r.evals, c.evals, `case ${k}: evaluations`);
     close(r.t, c.tNew, `case ${k}: step`);
     close(r.loss, c.fNew, `case ${k}: loss`);
