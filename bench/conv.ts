@@ -58,11 +58,12 @@ function convCase(N: number, C: number, H: number, W: number, O: number, k: numb
     : () => { w.conv2d(x, wt, b, y, p); w.unary("relu", y, y); w.maxPool2d(y, pooled, idx, pp); };
   return c;
 }
-function poolCase(N: number, C: number, H: number, W: number): Case {
+function poolCase(N: number, C: number, H: number, W: number, k = 2, s = 2, pad = 0): Case {
+  const oH = Math.floor((H + 2 * pad - k) / s) + 1, oW = Math.floor((W + 2 * pad - k) / s) + 1;
   const x = view([N, C, H, W]), gx = view([N, C, H, W], false);
-  const y = view([N, C, H >> 1, W >> 1], false), gy = view([N, C, H >> 1, W >> 1]);
-  const idx = view([N, C, H >> 1, W >> 1], false, "int32");
-  const p: PoolParams = { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true };
+  const y = view([N, C, oH, oW], false), gy = view([N, C, oH, oW]);
+  const idx = view([N, C, oH, oW], false, "int32");
+  const p: PoolParams = { kernel: [k, k], stride: [s, s], padding: [pad, pad], dilation: [1, 1], countIncludePad: true };
   w.maxPool2d(x, y, idx, p);
   return {
     maxfwd: () => w.maxPool2d(x, y, idx, p),
@@ -78,6 +79,9 @@ const cases: Array<[string, string, Case]> = [
   ["conv16", "conv [64,16,28,28]·[32,16,3,3] p1", convCase(64, 16, 28, 28, 32, 3, 1)],
   ["pool16", "pool2 [64,16,28,28]", poolCase(64, 16, 28, 28)],
   ["pool32", "pool2 [64,32,14,14]", poolCase(64, 32, 14, 14)],
+  // General windows: ResNet's stem pool and a stride-1 3x3 pool (the SIMD interior paths).
+  ["pool3s2", "pool 3x3 s2 p1 [32,64,56,56]", poolCase(32, 64, 56, 56, 3, 2, 1)],
+  ["pool3s1", "pool 3x3 s1 p1 [32,64,28,28]", poolCase(32, 64, 28, 28, 3, 1, 1)],
 ];
 
 const py = spawn(process.env.DEEPTYPE_PYTHON ?? "/usr/bin/python3", [new URL("./torch/ops_server.py", import.meta.url).pathname], { stdio: ["pipe", "pipe", "inherit"] });

@@ -123,7 +123,7 @@ function trainOne(skip: boolean, o: Required<Omit<SegOptions, "log">>, trainSet:
     let sum = 0, n = 0;
     for (const batch of loader as Iterable<SegBatch>) {
       opt.zeroGrad();
-      // Logits [B,C,H,W] against int32 classes [B,H,W]: cross-entropy per pixel, averaged.
+      // Logits [B,C,H,W] against int64 classes [B,H,W]: cross-entropy per pixel, averaged.
       const loss = nn.functional.crossEntropy(model.call(batch.image), batch.mask);
       loss.backward();
       opt.step();

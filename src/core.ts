@@ -67,7 +67,7 @@ export const {
   logSoftmax,
 } = guardAll(reduceOps, "");
 export const {
-  matmul, mm, bmm, dot, outer, linear,
+  matmul, mm, bmm, dot, outer, linear, linearRelu,
 } = guardAll(matmulOps, "");
 export const {
   softmaxCrossEntropy,

@@ -154,7 +154,7 @@ test("an op built from other ops names the op called, not the one inside", () =>
   slip(() => dt.eye("x" as never), /^eye: n must be an integer >= 0, got string "x"/);
   // The rest through the entry layer: the called op first, then what the op inside found.
   slip(() => dt.clampMin(x, "x" as never), /^clampMin: clamp: min must be a number, a Tensor or null, got string "x"/);
-  slip(() => x.std("x" as never), /^std: var: dim must be an integer or an array of integers, got string "x"/);
+  slip(() => x.std("x" as never), /^std: dim must be an integer or an array of integers, got string "x"/);
   slip(() => nn.functional.softmin(x, "x" as never), /^softmin: softmax: dim must be an integer, got string "x"/);
   slip(() => dt.hstack([1, 2] as never), /^hstack: cat: element 0 of the list is number, not a Tensor/);
   slip(() => dt.linalg.vectorNorm(x, "x" as never), /^linalg\.vectorNorm: /);

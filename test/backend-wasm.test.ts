@@ -457,9 +457,10 @@ describe("wasm backend: convolution", () => {
     { x: [3, 16, 3, 3], o: 8, k: [3, 3], p: P([1, 1], [0, 0], [1, 1], 2), bias: true },
     { x: [2, 16, 5, 6], o: 18, k: [3, 3], p: P([1, 1], [1, 2], [1, 1], 2), bias: true },
     { x: [1, 12, 30, 65], o: 20, k: [3, 3], p: P([1, 1], [2, 1], [1, 1], 1), bias: true },
-    // F(4×4,3×3) (outputs of 6 or more each way): 33 channels (5·6 + 3 rows of U), padding 0 and 1,
-    // 17 and 7 (partial 4×4 tiles and groups of 4 tiles), a batch of one in bands of 4 rows.
-    { x: [1, 33, 17, 7], o: 16, k: [3, 3], p: P([1, 1], [0, 1], [1, 1], 1), bias: true },
+    // F(4×4,3×3) (outputs of about 11 or more each way, conv.ts winogradF4; the cases above with
+    // 9-13 outputs a side take it too): 33 channels (5·6 + 3 rows of U), padding 0 and 1, 7 × 15
+    // (partial 4×4 tiles and groups of 4 tiles), a batch of one in bands of 4 rows.
+    { x: [1, 33, 17, 13], o: 16, k: [3, 3], p: P([1, 1], [0, 1], [1, 1], 1), bias: true },
     { x: [2, 16, 7, 17], o: 33, k: [3, 3], p: P([1, 1], [1, 0], [1, 1], 1), bias: false },
     { x: [1, 16, 28, 28], o: 32, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
   ];
@@ -491,7 +492,8 @@ describe("wasm backend: convolution", () => {
           const gwa = zeros(wShape), gwb = zeros(wShape);
           wasm.conv2dBackwardWeight(x, gy, gwa, c.p);
           js.conv2dBackwardWeight(x, gy, gwb, c.p);
-          assertClose(gwa, gwb, `conv2dBackwardWeight ${layout} ${what}`, 1e-4, 1e-4);
+          assertClose(gwa, gwb, `conv2dBackwardWeight ${layout} ${what}`, 1e-4, 1e-4,
+            absConv(wShape, yShape[0] * yShape[2] * yShape[3], (be, o) => be.conv2dBackwardWeight(absOf(x), absOf(gy), o, c.p)));
         }
       }
     }));
@@ -573,13 +575,13 @@ describe("wasm backend: Winograd error bound", () => {
   // Winograd sums in another order than the direct conv (through the transformed domain), so its
   // float32 error is bounded like a dot product's, not equal to the direct result. Against a
   // float64 reference, every element must be within 8·K·2⁻²⁴ of Σ|x·w| (K = 9·channels terms),
-  // with 64 input channels so the bound is not met by luck. 10×9 takes F(4×4,3×3) for the forward
-  // and input gradient (its constants up to 8 and ⅙ round more: 0.04-0.3 of K ulps measured, where
-  // the js reference's float64 sums are under 0.01), 5×5 F(2×2,3×3) (½ constants, exact).
+  // with 64 input channels so the bound is not met by luck. 13×14 takes F(4×4,3×3) for all three
+  // (its constants up to 8 and ⅙ round more: 0.04-0.3 of K ulps measured, where the js reference's
+  // float64 sums are under 0.01), 5×5 F(2×2,3×3) (½ constants, exact).
   it("forward, input gradient and weight gradient stay within float32 dot-product rounding", () => {
     const g = new Generator(12);
     const p: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
-    for (const [N, C, H, W, O] of [[2, 64, 10, 9, 24], [2, 64, 5, 5, 24]]) {
+    for (const [N, C, H, W, O] of [[2, 64, 13, 14, 24], [2, 64, 5, 5, 24]]) {
       const x = randView(g, [N, C, H, W]), w = randView(g, [O, C, 3, 3]), gy = randView(g, [N, O, H, W]);
       const f64 = (v: View): View => view(Float64Array.from(v.data as Float32Array), v.shape, v.strides, v.offset, "float64");
       const abs = (v: View): View => view(Float64Array.from(v.data as Float32Array, Math.abs), v.shape, v.strides, v.offset, "float64");
@@ -619,6 +621,11 @@ describe("wasm backend: pooling", () => {
     { x: [2, 3, 9, 19], p: P([2, 2], [2, 2], [0, 0], [1, 1], true) },
     { x: [1, 2, 16, 16], p: P([2, 2], [2, 2], [0, 0], [1, 1], false) },
     { x: [1, 1, 2, 130], p: P([2, 2], [2, 2], [0, 0], [1, 1], true) },
+    // General windows with stride 1 or 2 along W: 4 interior outputs per SIMD step, scalar borders.
+    { x: [2, 3, 12, 40], p: P([3, 3], [1, 1], [1, 1], [1, 1], false) },
+    { x: [1, 4, 11, 38], p: P([3, 3], [2, 2], [1, 1], [1, 1], true), out: [1, 4, 6, 20] },
+    { x: [1, 2, 9, 30], p: P([2, 3], [1, 1], [1, 2], [1, 2], true) },
+    { x: [1, 1, 5, 7], p: P([3, 3], [1, 2], [1, 1], [1, 1], false) },
   ];
   const outOf = (x: number[], p: PoolParams): number[] => [
     x[0], x[1],
@@ -672,6 +679,33 @@ describe("wasm backend: pooling", () => {
       assert.equal(a.data[24 + 1], 15);
       assert.equal(a.data[24 + 12], 21);
     });
+  });
+
+  it("general windows' SIMD path keeps the reference's NaN, tie and -0 rules, and its sums' rounding", () => {
+    const g = new Generator(31);
+    const pick = [NaN, -0, 0, 1, 1, 2, -1, 3.5, 1e-8];
+    const cases: Array<[number[], PoolParams]> = [
+      [[2, 3, 7, 29], P([3, 3], [1, 1], [1, 1], [1, 1], true)],
+      [[2, 3, 8, 33], P([3, 3], [2, 2], [1, 1], [1, 1], false)],
+      [[1, 2, 6, 26], P([2, 3], [1, 2], [0, 1], [2, 1], true)],
+    ];
+    for (const [shape, p] of cases) {
+      const x = view(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => pick[Math.floor(g.random() * pick.length)]), shape);
+      const y = [shape[0], shape[1], ...[0, 1].map((d) => Math.floor((shape[2 + d] + 2 * p.padding[d] - p.dilation[d] * (p.kernel[d] - 1) - 1) / p.stride[d]) + 1)];
+      for (const nt of THREADS) withThreads(nt, () => {
+        const a = zeros(y), b = zeros(y), ia = zeros(y, "int32"), ib = zeros(y, "int32");
+        wasm.maxPool2d(x, a, ia, p);
+        js.maxPool2d(x, b, ib, p);
+        assert.deepEqual(Array.from(a.data).map((v) => Object.is(v, -0) ? "-0" : String(v)), Array.from(b.data).map((v) => Object.is(v, -0) ? "-0" : String(v)), `maxPool2d ${shape}`);
+        assert.deepEqual(Array.from(ia.data), Array.from(ib.data), `maxPool2d indices ${shape}`);
+        if (p.dilation[1] === 1 && p.dilation[0] === 1) {
+          const c = zeros(y), d = zeros(y);
+          wasm.avgPool2d(x, c, p);
+          js.avgPool2d(x, d, p);
+          assert.deepEqual(Array.from(c.data).map(String), Array.from(d.data).map(String), `avgPool2d ${shape}`);
+        }
+      });
+    }
   });
 
   it("max pooling lets NaN win, as the reference", () => {

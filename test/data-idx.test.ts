@@ -27,13 +27,19 @@ test("readIdx / loadIdxFile / loadIdxImages: plain and gzipped files, several va
     writeFileSync(join(dir, "labels-idx1-ubyte.gz"), gzipSync(ubyte([3], [7, 0, 9])));
     const t = await data.loadIdxFile(join(dir, "imgs-idx3-ubyte"));
     assert.deepEqual(t.shape, [3, 2, 2]);
-    assert.equal(t.dtype, "int32");
+    assert.equal(t.dtype, "uint8"); // as torchvision's read_image_file
     assert.deepEqual(Array.from(t.data()), pixels);
     const l = await data.loadIdxFile(join(dir, "labels-idx1-ubyte.gz"));
     assert.deepEqual(l.tolist(), [7, 0, 9]);
+    assert.equal(l.dtype, "uint8");
     const both = await data.loadIdxImages(join(dir, "imgs-idx3-ubyte"), join(dir, "labels-idx1-ubyte.gz"));
     assert.deepEqual(both.images.shape, [3, 1, 2, 2]);
     assert.ok(Math.abs(both.images.data()[11] - 220 / 255) < 1e-6);
+    // torchvision's read_label_file returns x.long(): int64 labels, what crossEntropy takes.
+    assert.equal(both.labels.dtype, "int64");
+    assert.deepEqual(both.labels.tolist(), [7, 0, 9]);
+    writeFileSync(join(dir, "float-labels"), idx(0x0d, [3], [1, 2, 3], 4, (v, at, x) => v.setFloat32(at, x, false)));
+    await assert.rejects(data.loadIdxImages(join(dir, "imgs-idx3-ubyte"), join(dir, "float-labels")), /loadIdxImages: .*float-labels holds float32 values, expected integer class labels/);
     writeFileSync(join(dir, "two-labels"), ubyte([2], [1, 2]));
     await assert.rejects(data.loadIdxImages(join(dir, "imgs-idx3-ubyte"), join(dir, "two-labels")), /has 3 images but .*two-labels has 2 labels/);
     await assert.rejects(data.loadIdxFile(join(dir, "missing")), /loadIdxFile: cannot read .*missing/);
@@ -45,8 +51,13 @@ test("readIdx / loadIdxFile / loadIdxImages: plain and gzipped files, several va
   assert.deepEqual(f.tolist(), [1.5, -2.25]);
   const s = data.readIdx(idx(0x0b, [2], [-300, 300], 2, (v, at, x) => v.setInt16(at, x, false)));
   assert.deepEqual(s.tolist(), [-300, 300]);
+  assert.equal(s.dtype, "int16");
+  const i32 = data.readIdx(idx(0x0c, [2], [-70000, 2 ** 31 - 1], 4, (v, at, x) => v.setInt32(at, x, false)));
+  assert.equal(i32.dtype, "int32");
+  assert.deepEqual(i32.tolist(), [-70000, 2 ** 31 - 1]);
   const sb = data.readIdx(idx(0x09, [1], [-5], 1, (v, at, x) => v.setInt8(at, x)));
   assert.deepEqual(sb.tolist(), [-5]);
+  assert.equal(sb.dtype, "int8");
   const dbl = data.readIdx(idx(0x0e, [1, 1], [Math.PI], 8, (v, at, x) => v.setFloat64(at, x, false)).buffer as ArrayBuffer);
   assert.equal(dbl.dtype, "float64");
   assert.equal(dbl.item(), Math.PI);

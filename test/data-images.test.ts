@@ -62,7 +62,7 @@ test("ImageFolder: classes from directories, labels, worker decoding matches mai
     const s = await ds.getItem(5);
     assert.deepEqual(s.image.shape, [3, 8, 8]);
     assert.equal(s.label.item(), 1);
-    assert.equal(s.label.dtype, "int32");
+    assert.equal(s.label.dtype, "int64");
     assert.ok(Math.abs(s.image.data()[1] - ((16 + 41) & 255) / 255) < 1e-6, "pixel (0,1) red of dog/1.png");
 
     // The pool copies the caller's bytes unless told it may take them.

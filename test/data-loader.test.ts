@@ -15,7 +15,7 @@ test("unshuffled loader: batches in order, length = number of batches, short las
   assert.equal(loader.length, 3);
   assert.deepEqual(batches.map((b) => b.shape), [[4], [4], [2]]);
   assert.deepEqual(flat(batches), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  assert.equal(batches[0].dtype, "float32", "numbers collate to float32 (documented rule)");
+  assert.equal(batches[0].dtype, "int64", "whole numbers collate to int64, as Python ints in default_collate");
 });
 
 test("dropLast drops the short batch and counts it out of length", () => {
@@ -71,7 +71,15 @@ test("collate: objects, tuples, strings, booleans recursively", () => {
   assert.deepEqual(b.meta.name, ["a", "b"]);
   assert.equal(b.meta.ok.dtype, "bool");
   assert.deepEqual(b.meta.ok.tolist(), [true, false]);
-  assert.equal(b.pair[0].dtype, "float32");
+  // Plain numbers follow default_collate: whole numbers (Python ints) -> int64, others (floats) -> float64.
+  assert.equal(b.pair[0].dtype, "int64");
+  assert.deepEqual(b.pair[0].tolist(), [1, 2]);
+  const f = defaultCollate([{ y: 1 }, { y: 2.5 }]);
+  assert.equal(f.y.dtype, "float64");
+  assert.deepEqual(f.y.tolist(), [1, 2.5]);
+  assert.equal(defaultCollate([2 ** 53, 0]).dtype, "float64"); // beyond ±(2^53 - 1) a number is no exact integer
+  assert.equal(defaultCollate([Number.NaN, 1]).dtype, "float64");
+  assert.deepEqual(defaultCollate([-(2 ** 53 - 1), 7]).dataBigInt(), BigInt64Array.of(-(2n ** 53n - 1n), 7n));
   assert.deepEqual(b.pair[1].tolist(), [5, 6]);
   assert.equal(b.pair[1].dtype, "int32");
 });

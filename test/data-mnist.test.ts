@@ -13,7 +13,7 @@ test("loadMnist: 10,000 digits, right shapes, values in [0,1], every class with 
   assert.deepEqual(images.shape, [10000, 1, 28, 28]);
   assert.equal(images.dtype, "float32");
   assert.deepEqual(labels.shape, [10000]);
-  assert.equal(labels.dtype, "int32");
+  assert.equal(labels.dtype, "int64"); // as torchvision's MNIST targets
   const px = images.data();
   let min = Infinity, max = -Infinity, sum = 0;
   for (const v of px) { if (v < min) min = v; if (v > max) max = v; sum += v; }
@@ -45,7 +45,7 @@ test("MnistDataset: fixed 8,000/2,000 stratified split, disjoint, normalised, lo
   const s = train.getItem(0);
   assert.deepEqual(s.image.shape, [1, 28, 28]);
   assert.deepEqual(s.label.shape, []);
-  assert.equal(s.label.dtype, "int32");
+  assert.equal(s.label.dtype, "int64");
   const px = train.images.data();
   let sum = 0, sq = 0;
   for (const v of px) { sum += v; sq += v * v; }
@@ -61,7 +61,7 @@ test("MnistDataset: fixed 8,000/2,000 stratified split, disjoint, normalised, lo
   const first = loader[Symbol.iterator]().next().value!;
   assert.deepEqual(first.image.shape, [64, 1, 28, 28]);
   assert.deepEqual(first.label.shape, [64]);
-  assert.equal(first.label.dtype, "int32");
+  assert.equal(first.label.dtype, "int64");
   assert.ok(new Set(first.label.data()).size >= 8, "a shuffled batch mixes digits");
   assert.throws(() => train.getItem(8000), /MnistDataset.getItem: index 8000 is out of range for a dataset of length 8000/);
 });

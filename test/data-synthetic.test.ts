@@ -67,14 +67,14 @@ test("exam 7.2: a grouped split keeps scenes whole and, shuffled, has day and ni
   assert.ok(tail.every((i) => !ds.isDaytime(i)));
 });
 
-test("segmentation dataset: int32 masks with any number of classes, colours follow classes", () => {
+test("segmentation dataset: int64 masks with any number of classes, colours follow classes", () => {
   const ds = new SyntheticSegmentationDataset({ length: 30, numClasses: 7, seed: 3 });
   const seen = new Set<number>();
   for (let i = 0; i < ds.length; i++) {
     const { image, mask } = ds.getItem(i);
     assert.deepEqual(image.shape, [3, 32, 32]);
     assert.deepEqual(mask.shape, [32, 32]);
-    assert.equal(mask.dtype, "int32");
+    assert.equal(mask.dtype, "int64");
     for (const v of mask.data()) seen.add(v);
     // Pixels of one class share its base colour (within noise).
     const m = mask.data(), r = image.data();
@@ -83,7 +83,7 @@ test("segmentation dataset: int32 masks with any number of classes, colours foll
   assert.deepEqual([...seen].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6]);
   const batch = [...new DataLoader(ds, { batchSize: 10 })][0];
   assert.deepEqual(batch.mask.shape, [10, 32, 32]);
-  assert.equal(batch.mask.dtype, "int32");
+  assert.equal(batch.mask.dtype, "int64");
   assert.throws(() => new SyntheticSegmentationDataset({ numClasses: 1 }), /numClasses must be an integer >= 2/);
 });
 

@@ -96,14 +96,19 @@ test("vertical flip, center crop, random crop with padding, resize, rotation: ex
 test("masks resample by nearest: class ids stay class ids under resize and resized crops", () => {
   const g = new Generator(3);
   const image = rand([3, 16, 16], { generator: g });
-  const mask = tensor(Array.from({ length: 16 }, (_, y) => Array.from({ length: 16 }, (_, x) => (x < 8 ? 1 : 3) + (y < 8 ? 0 : 4))), { dtype: "int32" });
-  const t = new T.Compose([new T.RandomResizedCrop(10, { generator: g }), new T.RandomRotation(30, { generator: g, interpolation: "bilinear" })]);
-  for (let k = 0; k < 5; k++) {
-    const o = t.apply({ image, mask });
-    assert.deepEqual(o.image.shape, [3, 10, 10]);
-    assert.deepEqual(o.mask.shape, [10, 10]);
-    assert.equal(o.mask.dtype, "int32");
-    for (const v of o.mask.data()) assert.ok([0, 1, 3, 5, 7].includes(v), `mask value ${v}`);
+  // int64 is what ToTensor and the datasets give masks (PyTorch's class-index dtype); int32 still works.
+  for (const dtype of ["int64", "int32"] as const) {
+    const mask = tensor(Array.from({ length: 16 }, (_, y) => Array.from({ length: 16 }, (_, x) => (x < 8 ? 1 : 3) + (y < 8 ? 0 : 4))), { dtype });
+    const t = new T.Compose([new T.RandomResizedCrop(10, { generator: g }), new T.RandomRotation(30, { generator: g, interpolation: "bilinear" }), new T.RandomHorizontalFlip({ p: 1 })]);
+    for (let k = 0; k < 5; k++) {
+      const o = t.apply({ image, mask });
+      assert.deepEqual(o.image.shape, [3, 10, 10]);
+      assert.deepEqual(o.mask.shape, [10, 10]);
+      assert.equal(o.mask.dtype, dtype);
+      const seen = new Set(o.mask.data());
+      for (const v of seen) assert.ok([0, 1, 3, 5, 7].includes(v), `mask value ${v}`);
+      assert.ok(seen.size >= 2, `a 10x10 crop of four quadrants keeps more than one class, got ${[...seen]}`);
+    }
   }
   assert.throws(() => new T.RandomHorizontalFlip({ p: 1 }).apply({ image, depth: rand([1, 8, 8]) }), /sample.depth has shape \[1,8,8\] but the image is 16x16/);
 });
@@ -129,13 +134,13 @@ test("photometric transforms change the image only, reproducibly per generator",
   assert.ok(sd > 0.07 && sd < 0.13, `noise std ${sd}`);
 });
 
-test("ToTensor: HWC bytes to CHW floats in [0,1]; masks to int32 ids", () => {
+test("ToTensor: HWC bytes to CHW floats in [0,1]; masks to int64 ids", () => {
   const raw = { width: 2, height: 1, channels: 3, data: new Uint8Array([255, 0, 51, 0, 255, 102]) };
   const t = new T.ToTensor().apply(raw) as Tensor;
   assert.deepEqual(t.shape, [3, 1, 2]);
   close(t.data(), [1, 0, 0, 1, 0.2, 0.4]);
   const s = new T.ToTensor().apply({ image: raw, mask: { width: 2, height: 1, channels: 1, data: new Uint8Array([3, 7]) } }) as { image: Tensor; mask: Tensor };
-  assert.equal(s.mask.dtype, "int32");
+  assert.equal(s.mask.dtype, "int64");
   assert.deepEqual(s.mask.tolist(), [[3, 7]]);
   assert.throws(() => new T.ToTensor().apply({ width: 2, height: 2, channels: 1, data: new Uint8Array(3) }), /claims 2x2x1 = 4 values but holds 3/);
 });

@@ -184,3 +184,22 @@ test("safetensors I64 round-trips every int64 exactly, and state dicts keep int6
   const small = parseSafetensors(serializeSafetensors({ s: toRecord(tensor([5n, -7n])) }, undefined, { dtypes: { s: "I32" } })).tensors.s;
   assert.deepEqual([small.dtype, Array.from(small.data as Int32Array)], ["int32", [5, -7]]);
 });
+
+test("narrow integers and bools widen to int64 exactly: sign extension, strided sources, offset outputs", () => {
+  // The word-pair path (widenToInt64) against the values themselves, on both backends.
+  const vals = [0, 1, -1, 2147483647, -2147483648, 123456789, -98765, 7];
+  onBothBackends(() => {
+    const i32 = tensor(vals, { dtype: "int32" });
+    assert.deepEqual(exact(i32.to("int64")), vals.map((v) => BigInt(v)));
+    // A transposed (non-dense) source.
+    const m = tensor(vals, { dtype: "int32" }).reshape([2, 4]).transpose(0, 1);
+    assert.deepEqual(exact(m.to("int64")), [0, -2147483648, 1, 123456789, -1, -98765, 2147483647, 7].map((v) => BigInt(v)));
+    for (const [dtype, xs] of [["int16", [-32768, 32767, -1, 5]], ["int8", [-128, 127, -1, 0]], ["uint8", [0, 255, 128, 1]], ["bool", [1, 0, 1, 1]]] as const) {
+      assert.deepEqual(exact(tensor([...xs], { dtype }).to("int64")), xs.map((v) => BigInt(v)), dtype);
+    }
+    // Into a slice of a larger int64 tensor (an output at an offset): its neighbours stay untouched.
+    const dst = zeros([10], { dtype: "int64" });
+    dst.slice(0, 3, 7).copy_(tensor([-5, 6, -7, 8], { dtype: "int32" }));
+    assert.deepEqual(exact(dst), [0, 0, 0, -5, 6, -7, 8, 0, 0, 0].map((v) => BigInt(v)));
+  });
+});

@@ -139,7 +139,7 @@ test("the new losses reject bad calls, naming the loss, what it got and the fix"
   throwsLike(() => F.marginRankingLoss(y, y, y.reshape([2, 1])), /marginRankingLoss: input1 \[2\], input2 \[2\] and target \[2, ?1\] must have the same number of dimensions/);
   throwsLike(() => F.multiMarginLoss(x, tensor([0, 3], { dtype: "int32" })), /multiMarginLoss: target value 3 is out of range for 3 classes \(valid: 0..2\)/);
   throwsLike(() => F.multiMarginLoss(x, tensor([0, 1], { dtype: "int32" }), { p: 3 as 1 }), /multiMarginLoss: p must be 1 or 2 \(as in PyTorch\), got/);
-  throwsLike(() => F.multiMarginLoss(x, tensor([0, 1])), /multiMarginLoss: target holds class indices and must be int32, got float32 \(use target\.int\(\)\)/);
+  throwsLike(() => F.multiMarginLoss(x, tensor([0, 1])), /multiMarginLoss: target holds class indices and must be int64 \(or another integer dtype\), got float32 \(use target\.long\(\)\)/);
   throwsLike(() => F.multiMarginLoss(x, tensor([0], { dtype: "int32" })), /multiMarginLoss: target \[1\] does not fit input \[2, ?3\]/);
   throwsLike(() => F.multilabelMarginLoss(x, tensor([[0, -1, 5], [1, -1, 0]], { dtype: "int32" })), /multilabelMarginLoss: target value 5 is out of range for 3 classes/);
   throwsLike(() => F.tripletMarginLoss(x, x, x.get(0)), /tripletMarginLoss: anchor, positive and negative must all be \[N, D\] \(or all \[D\]\)/);
@@ -155,7 +155,7 @@ test("the new losses reject bad calls, naming the loss, what it got and the fix"
   throwsLike(() => F.ctcLoss(lp, t, [5, 5], [2, 2], { blank: 3 }), /ctcLoss: target label 3 of sample 1 is not a class other than the blank \(3\)/);
   throwsLike(() => F.ctcLoss(lp, tensor([1, 2, 3], { dtype: "int32" }), [5, 5], [2, 2]), /ctcLoss: concatenated targets hold 3 labels but targetLengths add up to 4/);
   throwsLike(() => F.ctcLoss(lp, t, [5], [2, 2]), /ctcLoss: inputLengths must have one entry per sample \(2\), got 1/);
-  throwsLike(() => F.ctcLoss(lp, t.float(), [5, 5], [2, 2]), /ctcLoss: targets hold class indices and must be int32, got float32/);
+  throwsLike(() => F.ctcLoss(lp, t.float(), [5, 5], [2, 2]), /ctcLoss: targets hold class indices and must be int64 \(or another integer dtype\), got float32/);
   throwsLike(() => F.ctcLoss(lp, t, tensor([5, 5]), [2, 2]), /ctcLoss: inputLengths must hold integers .*, got a float32 tensor/);
   throwsLike(() => F.ctcLoss(lp.reshape([20, 2]).reshape([5, 2, 2, 2]), t, [5, 5], [2, 2]), /ctcLoss: logProbs must be \[T, N, C\]/);
   throwsLike(() => F.ctcLoss(lp, t, [5, 5], [2, 2], { blank: 4 }), /ctcLoss: blank must be a class index in \[0, 3\], got/);

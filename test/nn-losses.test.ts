@@ -98,11 +98,26 @@ test("cross-entropy errors name the bad index, the class count, and both expecte
   assert.throws(() => F.crossEntropy(x, tensor([1, -1, 0, 2], { dtype: "int32" })), /target class index -1 is out of range for 5 classes/);
   assert.throws(
     () => F.crossEntropy(x, tensor([1, 2, 3], { dtype: "int32" })),
-    /target shape \[3\] does not fit input \[4,5\]: expected int32 class indices of shape \[4\] or class probabilities of shape \[4,5\]/,
+    /target shape \[3\] does not fit input \[4,5\]: expected int64 \(or int32\) class indices of shape \[4\] or class probabilities of shape \[4,5\]/,
   );
   assert.throws(() => F.crossEntropy(x, tensor([1, 2, 3, 0])), /holds class indices and must be int64 \(or int32\), got float32 \(use target.long\(\)\)/);
-  assert.throws(() => F.crossEntropy(randn([2, 3, 4, 4]), tensor([0, 1], { dtype: "int32" })), /expected int32 class indices of shape \[2,4,4\] or class probabilities of shape \[2,3,4,4\]/);
+  assert.throws(() => F.crossEntropy(randn([2, 3, 4, 4]), tensor([0, 1], { dtype: "int32" })), /expected int64 \(or int32\) class indices of shape \[2,4,4\] or class probabilities of shape \[2,3,4,4\]/);
   assert.throws(() => F.nllLoss(x, tensor([1, 2, 3, 4], { dtype: "int32" }), { weight: tensor([1, 2]) }), /weight must have one entry per class, shape \[5\], got \[2\]/);
+  // int64 labels beyond int32 are reported with their exact value, not a wrapped one.
+  assert.throws(() => F.crossEntropy(x, tensor([1n, 2n ** 40n, 0n, 2n])), /target class index 1099511627776 is out of range for 5 classes/);
+});
+
+test("cross-entropy on int64 labels (PyTorch's dtype, what datasets give) equals int32 labels, forward and gradient", () => {
+  for (const opts of [{}, { reduction: "sum" as const }, { ignoreIndex: 3 }, { reduction: "none" as const, ignoreIndex: 1 }]) {
+    const x64 = randn([6, 4]).requiresGrad_(), x32 = x64.detach().clone().requiresGrad_();
+    const labels = [0, 3, 1, 2, 3, 1];
+    const l64 = F.crossEntropy(x64, tensor(labels, { dtype: "int64" }), opts);
+    const l32 = F.crossEntropy(x32, tensor(labels, { dtype: "int32" }), opts);
+    assert.deepEqual(l64.tolist(), l32.tolist());
+    l64.sum().backward();
+    l32.sum().backward();
+    assert.deepEqual(x64.grad!.tolist(), x32.grad!.tolist());
+  }
 });
 
 test("regression and binary losses reject mismatched shapes instead of broadcasting", () => {

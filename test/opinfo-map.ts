@@ -304,8 +304,8 @@ export const MAP: Record<string, Mapped> = {
     if (typeof p === "string") throw new Unsupported(`norm p="${p}"`);
     return norm(T(x), p, dims(a[1] ?? kw.dim), (a[2] ?? kw.keepdim ?? false) as boolean);
   },
-  var: (x, a, kw) => { only(kw, ["dim", "unbiased", "correction", "keepdim"]); const c = correction(a, kw); return variance(T(x), c.dim, c); },
-  std: (x, a, kw) => { only(kw, ["dim", "unbiased", "correction", "keepdim"]); const c = correction(a, kw); return std(T(x), c.dim, c); },
+  var: (x, a, kw) => { only(kw, ["dim", "unbiased", "correction", "keepdim"]); const c = correction(a, kw); return variance(T(x), c.dim, { correction: c.correction, keepdim: c.keepdim }); },
+  std: (x, a, kw) => { only(kw, ["dim", "unbiased", "correction", "keepdim"]); const c = correction(a, kw); return std(T(x), c.dim, { correction: c.correction, keepdim: c.keepdim }); },
   argmax: argReduction(argmax), argmin: argReduction(argmin),
   "max.reduction_no_dim": unary((x) => max(x)), "min.reduction_no_dim": unary((x) => min(x)),
   "max.reduction_with_dim": reductionWithIndices(max), "min.reduction_with_dim": reductionWithIndices(min as typeof max),

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import {
-  type DType, type Tensor, Generator, getBackend, grad, linear, nn, randint, randn, relu, setBackend, setNumThreads, softmaxCrossEntropy,
+  type DType, type Tensor, Generator, getBackend, grad, linear, linearRelu, nn, randint, randn, relu, setBackend, setNumThreads, softmaxCrossEntropy,
   tensor, where, getNumThreads,
 } from "../src/index.js";
 
@@ -94,6 +94,50 @@ for (const c of CONFIGS) {
           }
         }
       }
+    });
+
+    it("linearRelu equals relu(linear(x, w, b)) bitwise, forward and every gradient, with and without bias", () => {
+      use();
+      const g = new Generator(5);
+      for (const [M, K, N] of LINEAR_SIZES) {
+        for (const xl of LAYOUTS) {
+          for (const wl of ["contiguous", "transposed", "sliced"] as const) {
+            const { leaf: xLeaf, x } = input(g, M, K, xl, c.dtype);
+            const { leaf: wLeaf, x: w } = input(g, N, K, wl, c.dtype);
+            const b = xl === "sliced" ? null : randn([N], { generator: g, dtype: c.dtype }).requiresGrad_();
+            const what = `[${M},${K},${N}] x ${xl}, w ${wl}${b ? "" : ", no bias"}`;
+            const fused = linearRelu(x, w, b), unfused = relu(linear(x, w, b));
+            bitwise(fused, unfused, `${what}: forward`);
+            assert.ok(fused.data().some((v) => v === 0) || M * N < 4, `${what}: some outputs are masked`);
+            const wrt = b ? [xLeaf, wLeaf, b] : [xLeaf, wLeaf];
+            // A dense upstream gradient, and a broadcast one (what sum() hands back).
+            const gf = grads(fused, wrt), gu = grads(unfused, wrt);
+            gf.forEach((t, i) => bitwise(t, gu[i], `${what}: gradient ${["x", "w", "b"][i]}`));
+            const sf = grad([fused.sum()], wrt, { retainGraph: true }) as Tensor[], su = grad([unfused.sum()], wrt, { retainGraph: true }) as Tensor[];
+            sf.forEach((t, i) => bitwise(t, su[i], `${what}: gradient of the sum, ${["x", "w", "b"][i]}`));
+          }
+        }
+      }
+    });
+
+    it("nn.Sequential runs Linear → ReLU as linearRelu, with the layer-by-layer values and gradients", () => {
+      use();
+      const gen = new Generator(6);
+      const net = new nn.Sequential(
+        new nn.Linear(13, 9, { generator: gen, dtype: c.dtype }), new nn.ReLU(),
+        new nn.Linear(9, 5, { generator: gen, dtype: c.dtype }), new nn.ReLU(), new nn.Linear(5, 3, { generator: gen, dtype: c.dtype }),
+      );
+      const x = randn([4, 13], { generator: gen, dtype: c.dtype });
+      const fused = net.call(x);
+      const names: string[] = [];
+      for (let f = fused.gradFn; f; f = (f.edges.find((e) => e && !(e as Tensor).shape) as typeof f) ?? null) names.push(f.name);
+      assert.deepEqual(names, ["linear", "linearRelu", "linearRelu"]);
+      let ref = x;
+      for (const m of net) ref = (m as nn.Module<[Tensor], Tensor>).forward(ref);
+      bitwise(fused, ref, "Sequential forward");
+      const ps = net.parameters();
+      const gf = grad([fused.sum()], ps) as Tensor[], gr = grad([ref.sum()], ps) as Tensor[];
+      gf.forEach((t, i) => bitwise(t, gr[i], `Sequential gradient ${i}`));
     });
 
     it("linear's weight gradient is a fresh contiguous tensor in w's layout", () => {

@@ -46,8 +46,9 @@ const CASES: Case[] = [
   { x: [2, 2, 5, 6], w: [3, 2, 3, 3], bias: true, conv: { padding: 1 }, pool: { kernelSize: 2 } },
   // A batch of one big enough for 2 threads: bands of output rows, cut at even rows for the pool.
   { x: [1, 16, 31, 30], w: [16, 16, 3, 3], bias: true, conv: { padding: 1 }, pool: { kernelSize: 2 } },
-  // Winograd F(2×2,3×3) on wasm (3×3, stride 1, >= 8 channels each way): odd sizes, a pooled row of 3
-  // (its partial group of 4 tiles), rows of 9 and 17 tiles, paddings 0 and 2, ReLU without the pool.
+  // Winograd on wasm (3×3, stride 1, >= 8 channels each way; F(2×2,3×3) for the 13×7, F(4×4,3×3) for
+  // the others): odd sizes, pooled rows of 3 and 8 (partial groups of 4 tiles), rows of 9 and 17
+  // tiles, paddings 0 and 2, ReLU without the pool.
   { x: [2, 9, 13, 7], w: [11, 9, 3, 3], bias: true, conv: { padding: 1 }, pool: { kernelSize: 2 } },
   { x: [2, 8, 10, 18], w: [8, 8, 3, 3], bias: false, conv: { padding: 1 } },
   { x: [1, 12, 6, 34], w: [20, 12, 3, 3], bias: true, conv: { padding: [2, 0] } },

@@ -1,9 +1,9 @@
 /**
- * Op-table family: the fused dense-layer ops (linear, ReLU's backward, cross-entropy on logits), with PyTorch
+ * Op-table family: the fused dense-layer ops (linear, linearRelu, ReLU's backward, cross-entropy on logits), with PyTorch
  * references from scripts/fixtures/ops_fused_dense.py (test/fixtures/ops-fused-dense.json). test/ops-fused-dense.test.ts
  * also checks each against its unfused composition on both backends and thread counts.
  */
-import { type Tensor, grad, linear, nn, relu, softmaxCrossEntropy, expand } from "../src/index.js";
+import { type Tensor, grad, linear, linearRelu, nn, relu, softmaxCrossEntropy, expand } from "../src/index.js";
 import { type OpEntry, E } from "./optable-entry.js";
 
 /** x itself when it already requires grad (gradient tests), else a leaf copy that does (forward tests). */
@@ -29,6 +29,10 @@ export const FUSED_DENSE_OPS: readonly OpEntry[] = [
   E("linear:expandedInput", (x, w, b) => linear(expand(x, [5, 17]), w, b)),
   E("linear:scalarBias", (x, w, b) => linear(x, w, b)),
   E("linear:1d", (x, w, b) => linear(x, w, b)),
+  E("linearRelu", (x, w, b) => linearRelu(x, w, b)),
+  E("linearRelu:noBias", (x, w) => linearRelu(x, w)),
+  E("linearRelu:batched", (x, w, b) => linearRelu(x, w, b)),
+  E("linearRelu:scalarBias", (x, w, b) => linearRelu(x, w, b)),
   E("reluBackward", reluGrad),
   E("softmaxCrossEntropy", (x, t) => softmaxCrossEntropy(x, t)),
   E("softmaxCrossEntropy:ignore", (x, t) => softmaxCrossEntropy(x, t, 2)),

@@ -23,7 +23,7 @@ test("a misspelt option names the function, the key and the closest valid key", 
   unknown(() => new optim.CosineAnnealingLR(opt, { tmax: 10 } as never), /^CosineAnnealingLR: unknown option 'tmax'; did you mean 'tMax'\?/);
   unknown(() => new optim.OneCycleLR(opt, { maxLr: 1, totalSteps: 10, pct_start: 0.3 } as never), /^OneCycleLR: unknown option 'pct_start'; deeptype spells it 'pctStart'$/);
   unknown(() => new data.DataLoader(new data.TensorDataset(zeros([4, 2])), { batch_size: 2 } as never), /^DataLoader: unknown option 'batch_size'; deeptype spells it 'batchSize'$/);
-  unknown(() => new data.DataLoader(new data.TensorDataset(zeros([4, 2])), { collateFn: (b: unknown) => b } as never), /^DataLoader: unknown option 'collateFn'; did you mean 'collate'\?/);
+  unknown(() => new data.DataLoader(new data.TensorDataset(zeros([4, 2])), { collate_fn: (b: unknown) => b } as never), /^DataLoader: unknown option 'collate_fn'; deeptype spells it 'collateFn'$/);
   unknown(() => nn.functional.interpolate(ones([1, 1, 2, 2]), { scale_factor: 2 } as never), /^interpolate: unknown option 'scale_factor'; deeptype spells it 'scaleFactor'$/);
   unknown(() => nn.functional.huberLoss(ones([2]), ones([2]), { delt: 2 } as never), /^huberLoss: unknown option 'delt'; did you mean 'delta'\?/);
   unknown(() => new data.RandomCrop(2, { pading: 1 } as never), /^RandomCrop: unknown option 'pading'; did you mean 'padding'\?/);

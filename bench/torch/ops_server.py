@@ -33,15 +33,15 @@ def conv_case(n, c, h, w, o, k, pad):
     }
 
 
-def pool_case(n, c, h, w):
+def pool_case(n, c, h, w, k=2, s=2, p=0):
     x = torch.randn(n, c, h, w)
-    y, idx = F.max_pool2d(x, 2, return_indices=True)
+    y, idx = F.max_pool2d(x, k, s, p, return_indices=True)
     gy = torch.randn_like(y)
     return {
-        "maxfwd": lambda: F.max_pool2d(x, 2),
-        "maxbwd": lambda: aten.max_pool2d_with_indices_backward(gy, x, [2, 2], [2, 2], [0, 0], [1, 1], False, idx),
-        "avgfwd": lambda: F.avg_pool2d(x, 2),
-        "avgbwd": lambda: aten.avg_pool2d_backward(gy, x, [2, 2], [2, 2], [0, 0], False, True, None),
+        "maxfwd": lambda: F.max_pool2d(x, k, s, p),
+        "maxbwd": lambda: aten.max_pool2d_with_indices_backward(gy, x, [k, k], [s, s], [p, p], [1, 1], False, idx),
+        "avgfwd": lambda: F.avg_pool2d(x, k, s, p),
+        "avgbwd": lambda: aten.avg_pool2d_backward(gy, x, [k, k], [s, s], [p, p], False, True, None),
     }
 
 
@@ -52,6 +52,9 @@ for name, case in [
     ("conv16", conv_case(64, 16, 28, 28, 32, 3, 1)),
     ("pool16", pool_case(64, 16, 28, 28)),
     ("pool32", pool_case(64, 32, 14, 14)),
+    # General windows (ResNet's stem pool, a stride-1 3x3 pool).
+    ("pool3s2", pool_case(32, 64, 56, 56, 3, 2, 1)),
+    ("pool3s1", pool_case(32, 64, 28, 28, 3, 1, 1)),
 ]:
     for k, fn in case.items():
         OPS[f"{name}.{k}"] = fn

@@ -2,6 +2,7 @@
  * The backward engine: walks the graph from the outputs in topological order (iteratively, so a
  * 10,000-op chain needs no deep recursion), summing gradients per node before calling its rule.
  */
+import { declareOptions, optionKeys } from "../tensor/check.js";
 import { Node, type Edge, type GradHook } from "./node.js";
 import { Tensor, type Storage, storageSerial } from "../tensor/tensor.js";
 import { fmt, isContiguous, sameShape } from "../tensor/shape.js";
@@ -298,6 +299,12 @@ declare module "../tensor/tensor.js" {
     backward(gradient?: Tensor | null, opts?: BackwardCallOptions): void;
   }
 }
+
+// The entry layer (check.ts) rejects any other key of these functions' options objects.
+declareOptions({
+  backward: optionKeys<BackwardCallOptions>()({ retainGraph: true, createGraph: true, inputs: true }),
+  grad: ["retainGraph", "createGraph", "gradOutputs", "allowUnused"],
+});
 
 installMethods({
   backward: (t: Tensor, gradient?: Tensor | null, opts?: BackwardCallOptions) => backward(t, gradient, opts),

@@ -1,4 +1,5 @@
 /** Finite-difference gradient checking, as PyTorch's torch.autograd.gradcheck. */
+import { declareOptions, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { grad } from "./engine.js";
@@ -117,3 +118,9 @@ export function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: reado
   };
   return gradcheck(firstOrder, [...inputs, go], opts);
 }
+
+// The entry layer (check.ts) rejects any other key of these functions' options objects.
+declareOptions({
+  gradcheck: optionKeys<GradcheckOptions>()({ eps: true, atol: true, rtol: true }),
+  gradgradcheck: optionKeys<GradgradcheckOptions>()({ eps: true, atol: true, rtol: true, gradOutputs: true }),
+});

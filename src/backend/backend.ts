@@ -128,9 +128,18 @@ export interface Backend {
 
   /**
    * Fused linear layer: out [M,N] = x [M,K] · wᵀ + bias, with w [N,K] in PyTorch's Linear layout and
-   * bias [N] or null. Rounds as the unfused matmul(x, wᵀ) followed by adding bias does.
+   * bias [N] or null. Rounds as the unfused matmul(x, wᵀ) followed by adding bias does. With `relu`
+   * the result is relu(x·wᵀ + bias), as the relu kernel applied afterwards gives it.
    */
-  linear(x: View, w: View, bias: View | null, out: View): void;
+  linear(x: View, w: View, bias: View | null, out: View, relu?: boolean): void;
+  /**
+   * linear's backward from the output gradient g [M,N]: gm = reluBackward(output, g) when `output`
+   * (the ReLU'd result of linear(..., relu)) is given, else g; then gx [M,K] = gm·w, gw [N,K] = gmᵀ·x
+   * (w's layout) and gb [N] = the sum of gm over rows, each written when not null, each rounded as
+   * its unfused kernel (binary reluBackward, matmul, reduce sum) rounds it. A backend may keep gm and
+   * the staged operands in its own memory between them.
+   */
+  linearBackward(g: View, output: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null): void;
   /**
    * Cross-entropy of logits x [N,C] against int32 classes target [N]: out[i] = logsumexp(x[i]) − x[i, target[i]],
    * 0 where target[i] == ignoreIndex. Classes are in range (the op checks). out [N] contiguous.

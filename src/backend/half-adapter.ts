@@ -22,7 +22,7 @@ type Kernel = Exclude<keyof Backend, "name">;
 // tensor ops for 16-bit parameters.
 const KERNELS: { readonly [K in Kernel]: true } = {
   copy: true, fill: true, unary: true, unaryParam: true, binary: true, where: true, reduce: true, argReduce: true,
-  cumsum: true, scan: true, sort: true, softmax: true, matmul: true, linear: true, crossEntropy: true,
+  cumsum: true, scan: true, sort: true, softmax: true, matmul: true, linear: true, linearBackward: true, crossEntropy: true,
   crossEntropyBackward: true, gather: true, scatterAdd: true, scatter: true, indexSelect: true, indexAdd: true,
   conv2d: true, conv2dBackwardInput: true, conv2dBackwardWeight: true, conv2dReluPool: true, conv2dReluPoolBackward: true,
   maxPool2d: true, maxPool2dBackward: true, avgPool2d: true, avgPool2dBackward: true, sgdUpdate: true, adamUpdate: true,

@@ -3,10 +3,12 @@
  * tensors are stacked along a new first dim, arrays/tuples and objects are collated field by
  * field, recursively.
  *
- * Numbers: JavaScript cannot tell 1 from 1.0, so PyTorch's rule (ints -> int64, floats -> float64)
- * cannot be followed. The rule here is the simplest honest one: numbers collate to a float32 tensor,
- * booleans to bool. Return class labels as int32 0-d tensors (`tensor(y, { dtype: "int32" })`),
- * which stack to an int32 [B] tensor, as the built-in datasets do.
+ * Numbers follow PyTorch's rule (Python ints -> int64, floats -> float64) by value, since JavaScript
+ * cannot tell 1 from 1.0: a batch whose numbers are all whole (and within ±2^53) collates to int64,
+ * the dtype crossEntropy's class indices have, and any other batch to float64. So a class label
+ * returned as a plain number batches as PyTorch's does. A float target that can happen to be whole
+ * in every sample of a batch (a count, a rounded score) should be returned as a tensor of the dtype
+ * wanted (`tensor(y)` is float32) so every batch has one dtype. Booleans collate to bool.
  */
 import { Tensor, stack } from "../core.js";
 
@@ -70,8 +72,10 @@ function collateAt(samples: unknown[], indices: readonly number[], path: string)
   if (typeof first === "number" || typeof first === "boolean") {
     const kind = typeof first;
     samples.forEach((s, k) => typeof s === kind || mismatch(k, `a ${kind}`));
-    const data = kind === "number" ? Float32Array.from(samples as number[]) : Uint8Array.from(samples as boolean[], (b) => (b ? 1 : 0));
-    return Tensor.fromArray(data, [samples.length], kind === "number" ? "float32" : "bool");
+    if (kind === "boolean") return Tensor.fromArray(Uint8Array.from(samples as boolean[], (b) => (b ? 1 : 0)), [samples.length], "bool");
+    const nums = samples as number[];
+    if (nums.every(Number.isSafeInteger)) return Tensor.fromArray(BigInt64Array.from(nums, BigInt), [nums.length], "int64");
+    return Tensor.fromArray(Float64Array.from(nums), [nums.length], "float64");
   }
   if (typeof first === "string") {
     samples.forEach((s, k) => typeof s === "string" || mismatch(k, "a string"));
@@ -101,12 +105,12 @@ function collateAt(samples: unknown[], indices: readonly number[], path: string)
 }
 
 /**
- * PyTorch's `default_collate`: stacks tensors, numbers -> float32 [B], booleans -> bool [B],
- * strings -> string[], arrays and objects field by field. `indices` (the dataset indices of the
- * samples) only serve error messages.
+ * PyTorch's `default_collate`: stacks tensors, whole numbers -> int64 [B] (other numbers -> float64 [B]),
+ * booleans -> bool [B], strings -> string[], arrays and objects field by field. `indices` (the
+ * dataset indices of the samples) only serve error messages.
  *
  * ```ts
- * defaultCollate([{ x: tensor([1, 2]), y: 0 }, { x: tensor([3, 4]), y: 1 }])  // { x: [2,2], y: [2] float32 }
+ * defaultCollate([{ x: tensor([1, 2]), y: 0 }, { x: tensor([3, 4]), y: 1 }])  // { x: [2,2] float32, y: [2] int64 }
  * ```
  */
 export function defaultCollate<T>(samples: readonly T[], indices?: readonly number[]): Collated<T> {

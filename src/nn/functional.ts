@@ -7,7 +7,7 @@
  * const y = nn.functional.relu(nn.functional.linear(x, w, b));
  * ```
  */
-import { checkKeys } from "../tensor/check.js";
+import { checkKeys, declareOptionalArgs } from "../tensor/check.js";
 import {
   Tensor, isFloating, noGrad, bernoulli, full, fullLike,
   relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
@@ -261,3 +261,21 @@ export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return x.flatten(startDim, endDim);
 }
+
+// Optional parameters PyTorch code passes positionally, also taken as one trailing options object
+// (API.md rule 3: `F.leakyRelu(x, { negativeSlope: 0.2 })`, `F.dropout(x, { p: 0.2 })`); the entry
+// layer (guardAll in nn/index.ts, src/tensor/check.ts; names are bare, as guardAll gives them) spreads it into the arguments. The activation,
+// normalization and spatial families declare theirs next to their functions.
+declareOptionalArgs({
+  linear: { first: 2, names: ["bias"] },
+  leakyRelu: { first: 1, names: ["negativeSlope"] },
+  elu: { first: 1, names: ["alpha"] },
+  gelu: { first: 1, names: ["approximate"] },
+  dropout: { first: 1, names: ["p", "training"], bag: ["generator"] },
+  dropout2d: { first: 1, names: ["p", "training"], bag: ["generator"] },
+  batchNorm: { first: 3, names: ["weight", "bias", "training", "momentum", "eps"] },
+  layerNorm: { first: 2, names: ["weight", "bias", "eps"] },
+  groupNorm: { first: 2, names: ["weight", "bias", "eps"] },
+  embedding: { first: 2, names: ["paddingIdx"] },
+  flatten: { first: 1, names: ["startDim", "endDim"] },
+});

@@ -196,7 +196,7 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CtcLeng
   if (typeof blank !== "number" || !Number.isInteger(blank) || blank < 0 || blank >= C) {
     throw new Error(`${op}: blank must be a class index in [0, ${C - 1}], got ${describe(blank)}`);
   }
-  if (isFloating(targets.dtype) || targets.dtype === "bool") throw new Error(`${op}: targets hold class indices and must be int32, got ${targets.dtype} (use targets.int())`);
+  if (isFloating(targets.dtype) || targets.dtype === "bool") throw new Error(`${op}: targets hold class indices and must be int64 (or another integer dtype), got ${targets.dtype} (use targets.long())`);
   const il = readLengths(op, "inputLengths", inputLengths, N, unbatched);
   const tl = readLengths(op, "targetLengths", targetLengths, N, unbatched);
   il.forEach((x, n) => {

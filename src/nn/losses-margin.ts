@@ -136,7 +136,7 @@ export interface MultiMarginLossOptions extends LossOptions {
 /** Class-index targets: integer tensors whose values lie in [lo, C). */
 function checkIndices(op: string, target: Tensor, lo: number, C: number, what: string): void {
   if (isFloating(target.dtype) || target.dtype === "bool") {
-    throw new Error(`${op}: target holds class indices and must be int32, got ${target.dtype} (use target.int())`);
+    throw new Error(`${op}: target holds class indices and must be int64 (or another integer dtype), got ${target.dtype} (use target.long())`);
   }
   const ids = target.numbers();
   for (let i = 0; i < ids.length; i++) {
@@ -147,7 +147,7 @@ function checkIndices(op: string, target: Tensor, lo: number, C: number, what: s
 /**
  * `multiMarginLoss(scores, labels)`: the multi-class hinge loss, per sample
  * Σ_{i≠y} w_y·max(0, margin − x_y + x_i)^p / C.
- * Shape: input [N, C] with int32 target [N], or [C] with a 0-d (or [1]) target; output [] or, with
+ * Shape: input [N, C] with int64 target [N], or [C] with a 0-d (or [1]) target; output [] or, with
  * "none", [N] (the target's shape for one sample).
  */
 export function multiMarginLoss(input: Tensor, target: Tensor, opts?: MultiMarginLossOptions): Tensor {
@@ -163,7 +163,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor, opts?: MultiMargi
   const [N, C] = x.shape;
   const fits = input.ndim <= 1 ? target.numel() === 1 && target.ndim <= 1 : target.ndim === 1 && target.shape[0] === N;
   if (!fits) {
-    throw new Error(`${op}: target ${fmtShape(target.shape)} does not fit input ${fmtShape(input.shape)}: expected one int32 class index per sample, shape ${input.ndim === 1 ? "[] or [1]" : `[${N}]`}`);
+    throw new Error(`${op}: target ${fmtShape(target.shape)} does not fit input ${fmtShape(input.shape)}: expected one int64 class index per sample, shape ${input.ndim === 1 ? "[] or [1]" : `[${N}]`}`);
   }
   if (C === 0) throw new Error(`${op}: input has no classes (shape ${fmtShape(input.shape)})`);
   checkIndices(op, target, 0, C, `0..${C - 1}`);

@@ -161,7 +161,7 @@ function classify(input: Tensor, target: Tensor, op: string): { x: Tensor; t: Te
     return { x, t: unbatched ? target.unsqueeze(0) : target, kind: "prob" };
   }
   throw new Error(
-    `${op}: target shape ${fmtShape(target.shape)} does not fit input ${fmtShape(input.shape)}: expected int32 class indices of shape ` +
+    `${op}: target shape ${fmtShape(target.shape)} does not fit input ${fmtShape(input.shape)}: expected int64 (or int32) class indices of shape ` +
       `${fmtShape(userIndexShape)} or class probabilities of shape ${fmtShape(input.shape)}`,
   );
 }
@@ -181,6 +181,19 @@ function checkClasses(t: Tensor, C: number, ignoreIndex: number, op: string): vo
       throw new RangeError(`${op}: target class index ${v} is out of range for ${C} classes (valid: 0..${C - 1}, or ignoreIndex ${ignoreIndex})`);
     }
   }
+}
+
+/**
+ * int64 class indices as an int32 tensor of the same values, read once: the fused loss's range
+ * check, its two kernels and the kept-row count then read plain numbers instead of converting each
+ * bigint again (int64 is BigInt64Array-backed). Values beyond int32 are left as they are, for the
+ * range check to report exactly.
+ */
+function narrowIndices(t: Tensor): Tensor {
+  if (t.dtype !== "int64") return t;
+  const ids = t.numbers();
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== (ids[i] | 0)) return t;
+  return Tensor.fromArray(Int32Array.from(ids), t.shape, "int32");
 }
 
 /** How many targets are not ignoreIndex (the divisor of a mean without class weights). */
@@ -208,21 +221,21 @@ function nllCore(logp: Tensor, t: Tensor, weight: Tensor | null | undefined, ign
 
 /**
  * `nllLoss(logProbs, target)`: −logProbs[target], averaged (weighted mean when `weight` is given).
- * Shape: input [N,C] or [N,C,d...] (or [C]); target int32 [N] or [N,d...] (or []).
+ * Shape: input [N,C] or [N,C,d...] (or [C]); target int64 (or int32) [N] or [N,d...] (or []).
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
   checkKeys("nllLoss", opts, NLL_LOSS_KEYS);
   const { x, t, kind } = classify(input, target, "nllLoss");
-  if (kind !== "index") throw new Error(`nllLoss: target must be int32 class indices of shape ${fmtShape(x.shape.filter((_, i) => i !== 1))}, got ${target.dtype} ${fmtShape(target.shape)}`);
+  if (kind !== "index") throw new Error(`nllLoss: target must be int64 (or int32) class indices of shape ${fmtShape(x.shape.filter((_, i) => i !== 1))}, got ${target.dtype} ${fmtShape(target.shape)}`);
   checkWeight(opts.weight, x.shape[1], "nllLoss");
   return nllCore(x, t, opts.weight, opts.ignoreIndex ?? -100, opts.reduction ?? "mean", "nllLoss", input.ndim === 1);
 }
 
 /**
  * `crossEntropy(logits, labels)`: logSoftmax over dim 1, then the negative log-likelihood of the
- * target. The input is raw scores (logits), not probabilities. The target is either int32 class
+ * target. The input is raw scores (logits), not probabilities. The target is either int64 (or int32) class
  * indices or class probabilities of the input's shape.
- * Shape: input [N,C] or [N,C,d...] (or [C]); target int32 [N] / [N,d...] (or []), or float [N,C,d...].
+ * Shape: input [N,C] or [N,C,d...] (or [C]); target int64 [N] / [N,d...] (or []), or float [N,C,d...].
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   checkKeys("crossEntropy", opts, CROSS_ENTROPY_KEYS);
@@ -236,11 +249,12 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   checkWeight(opts.weight, C, op);
   if (kind === "index" && x.ndim === 2 && !opts.weight && eps === 0) {
     // The common case runs as one fused op each way (logsumexp − the target's logit; softmax − one-hot).
-    checkClasses(t, C, ignoreIndex, op);
-    const losses = softmaxCrossEntropy(x, t, ignoreIndex);
+    const ids = narrowIndices(t);
+    checkClasses(ids, C, ignoreIndex, op);
+    const losses = softmaxCrossEntropy(x, ids, ignoreIndex);
     if (reduction === "none") return input.ndim === 1 ? losses.squeeze(0) : losses;
     if (reduction === "sum") return losses.sum();
-    if (reduction === "mean") return losses.sum().div(countKept(t, ignoreIndex));
+    if (reduction === "mean") return losses.sum().div(countKept(ids, ignoreIndex));
     throw new Error(`${op}: unknown reduction "${reduction as string}" (use "none", "mean" or "sum")`);
   }
   const logp = x.logSoftmax(1);
@@ -429,7 +443,7 @@ export class SmoothL1Loss extends Loss {
  * Cross-entropy on logits (raw scores; do not apply softmax first).
  * `new nn.CrossEntropyLoss().forward(logits, labels)`
  *
- * Shape: input [N,C] (or [C], or [N,C,d1,...] for segmentation); target int32 [N] (or [], or
+ * Shape: input [N,C] (or [C], or [N,C,d1,...] for segmentation); target int64 [N] (or [], or
  * [N,d1,...]) class indices, or float class probabilities of the input's shape; output [] or, with
  * reduction "none", [N] / [N,d1,...].
  */
@@ -456,7 +470,7 @@ export class CrossEntropyLoss extends Loss {
  * Negative log-likelihood on log-probabilities (pair it with LogSoftmax).
  * `new nn.NLLLoss().forward(logProbs, labels)`
  *
- * Shape: input [N,C] (or [C], or [N,C,d1,...]); target int32 [N] (or [], or [N,d1,...]).
+ * Shape: input [N,C] (or [C], or [N,C,d1,...]); target int64 [N] (or [], or [N,d1,...]).
  */
 export class NLLLoss extends Loss {
   readonly ignoreIndex: number;

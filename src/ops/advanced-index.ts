@@ -9,6 +9,7 @@
  * backward rules. The integer positions themselves (a mask's nonzero entries) are read from the
  * data: they are index bookkeeping, not arithmetic.
  */
+import { declareOptions } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { int64From, isIndexDtype } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, normalizeDim, numel, sameShape } from "../tensor/shape.js";
@@ -438,6 +439,9 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
   const shape = broadcastShapes(xs, indices.shape, "takeAlongDim");
   return gather(expand(x, shape.map((s, k) => (k === d ? x.shape[d] : s))), d, expand(indices, shape));
 }
+
+// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+declareOptions({ nonzero: ["asTuple"], scatter_: ["reduce"], indexAdd_: ["alpha"] });
 
 installMethods({
   get,

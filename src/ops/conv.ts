@@ -2,7 +2,7 @@
  * 2-D convolution and its two gradients as three ops whose backward rules are each other, so
  * higher-order gradients work and transposed convolution is the input-gradient op run forward.
  */
-import { checkKeys } from "../tensor/check.js";
+import { declareOptions } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
@@ -13,11 +13,13 @@ import { add } from "./elementwise.js";
 import { sum } from "./reduce.js";
 
 /** Option keys: anything else is a misspelling (checkKeys). */
-const CONV2D_KEYS = ["stride", "padding", "dilation", "groups"] as const;
+export const CONV2D_KEYS = ["stride", "padding", "dilation", "groups"] as const;
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const CONV_TRANSPOSE2D_KEYS = ["stride", "padding", "outputPadding", "dilation", "groups"] as const;
 const CONV1D_KEYS = ["stride", "padding", "dilation", "groups"] as const;
+// The entry layer (check.ts) rejects any other key of these ops' options objects.
+declareOptions({ conv2d: CONV2D_KEYS, conv1d: CONV1D_KEYS, convTranspose2d: CONV_TRANSPOSE2D_KEYS });
 
 type Pair = number | readonly [number, number];
 
@@ -63,6 +65,8 @@ const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
     nw ? apply(convWeightGradOp, [inputs[0], g], { p, outShape: ws }) : null,
     nb ? sum(g, [0, 2, 3]) : null,
   ],
+  // The bias's value is never read (its gradient is a sum of g): an inference bias is allowed, as in PyTorch.
+  saves: [0, 1],
 });
 
 /** gx = conv2d's gradient wrt its input, from (gy, w). Linear in both, so its own rules are convs. */
@@ -162,7 +166,6 @@ export function prepareConv2d(input: Tensor, weight: Tensor, bias: Tensor | null
  * x [N,C,H,W], w [O,C/groups,kH,kW], b [O] -> [N,O,oH,oW], oH = ⌊(H + 2p - d(k-1) - 1)/s⌋ + 1.
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  checkKeys("conv2d", opts, CONV2D_KEYS);
   const { inputs, attrs, unbatched } = prepareConv2d(input, weight, bias, opts, "conv2d");
   const out = apply(conv2dOp, inputs, attrs);
   return unbatched ? squeeze(out, 0) : out;
@@ -170,7 +173,6 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
 
 /** `conv1d(x, w)`: x [N,C,L], w [O,C/groups,k] — computed as a conv2d of height 1. */
 export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: { stride?: number; padding?: number | "same" | "valid"; dilation?: number; groups?: number } = {}): Tensor {
-  checkKeys("conv1d", opts, CONV1D_KEYS);
   const unbatched = input.ndim === 2;
   const x = unbatched ? unsqueeze(input, 0) : input;
   if (x.ndim !== 3) throw new Error(`conv1d: expected input [N,C,L] or [C,L], got ${fmt(input.shape)}`);
@@ -188,7 +190,6 @@ export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
  * x [N,Cin,H,W], w [Cin,Cout/groups,kH,kW] -> [N,Cout,oH,oW], oH = (H-1)s - 2p + d(k-1) + outputPadding + 1.
  */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
-  checkKeys("convTranspose2d", opts, CONV_TRANSPOSE2D_KEYS);
   const op = "convTranspose2d";
   const [x, unbatched] = batched(input, op);
   if (weight.ndim !== 4) throw new Error(`${op}: weight must be [inChannels, outChannels/groups, kH, kW], got ${fmt(weight.shape)}`);

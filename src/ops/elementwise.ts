@@ -2,7 +2,7 @@
  * Elementwise ops: unary math and activations, binary arithmetic with broadcasting and scalar
  * operands, comparisons, logical ops, where, and the in-place `_` variants optimizers and init use.
  */
-import { argError } from "../tensor/check.js";
+import { argError, declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
@@ -175,10 +175,13 @@ function powScalar(x: Tensor, p: number): Tensor {
 }
 
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  // A non-number slope would make every negative element NaN.
+  if (typeof negativeSlope !== "number") throw argError("leakyRelu", "negativeSlope", "a number", negativeSlope);
   return leakyReluOp(x, negativeSlope);
 }
 
 export function elu(x: Tensor, alpha = 1): Tensor {
+  if (typeof alpha !== "number") throw argError("elu", "alpha", "a number", alpha);
   return eluOp(x, alpha);
 }
 
@@ -507,6 +510,19 @@ const overwriteOp = defineOp<undefined>({
 function inplaceOf<A extends unknown[]>(op: string, fn: (x: Tensor, ...args: A) => Tensor) {
   return (self: Tensor, ...args: A): Tensor => inplace(self, op, (src) => fn(src, ...args));
 }
+
+// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+declareOptions({
+  add: ["alpha"], sub: ["alpha"], div: ["roundingMode"], round: ["decimals"],
+  add_: ["alpha"], sub_: ["alpha"], div_: ["roundingMode"],
+  uniform_: ["generator"], normal_: ["generator"],
+});
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3).
+declareOptionalArgs({
+  leakyRelu: { first: 1, names: ["negativeSlope"] }, leakyRelu_: { first: 1, names: ["negativeSlope"] },
+  elu: { first: 1, names: ["alpha"] }, gelu: { first: 1, names: ["approximate"] },
+  clamp: { first: 1, names: ["min", "max"] }, clamp_: { first: 1, names: ["min", "max"] },
+});
 
 installMethods({
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, trunc, floorDivide,

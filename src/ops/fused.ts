@@ -3,12 +3,13 @@
  * together, so the intermediate results never make a round trip through memory (DESIGN.md "Fused
  * ops are ops"). Each must equal the composition it replaces; test/ops-fused.test.ts checks that.
  */
+import { checkKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { PoolParams } from "../backend/backend.js";
 import { type OpDef, apply, backend, defineOp } from "./op.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
-import { type Conv2dOptions, type ConvAttrs, convInputGradOp, convWeightGradOp, prepareConv2d } from "./conv.js";
-import { type Pair, type Pool2dOptions, maxUnpoolOp, poolParams } from "./pool.js";
+import { CONV2D_KEYS, type Conv2dOptions, type ConvAttrs, convInputGradOp, convWeightGradOp, prepareConv2d } from "./conv.js";
+import { POOL2D_KEYS, type Pair, type Pool2dOptions, maxUnpoolOp, poolParams } from "./pool.js";
 import { le, where } from "./elementwise.js";
 import { squeeze, to } from "./shape.js";
 import { sum } from "./reduce.js";
@@ -63,12 +64,15 @@ const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
       nb ? sum(gm, [0, 2, 3]) : null,
     ];
   },
+  // The bias's value is never read (its gradient is a sum): an inference bias is allowed, as in PyTorch.
+  saves: [0, 1],
 });
 
 /** A max-pool to fuse after the conv: `kernelSize` plus maxPool2d's options. */
 export interface FusedMaxPool2d extends Pool2dOptions {
   kernelSize: Pair;
 }
+const FUSED_POOL_KEYS = [...POOL2D_KEYS, "kernelSize"] as const;
 
 /**
  * `conv2dRelu(x, w, b, {padding: 1}, {kernelSize: 2})`: relu(conv2d(x, w, b)), then maxPool2d when
@@ -78,6 +82,9 @@ export interface FusedMaxPool2d extends Pool2dOptions {
  */
 export function conv2dRelu(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}, pool?: FusedMaxPool2d | null): Tensor {
   const op = "conv2dRelu";
+  // Two options objects, so checked here rather than by the entry layer's trailing-object check.
+  checkKeys(op, opts, CONV2D_KEYS);
+  if (pool) checkKeys(op, pool, FUSED_POOL_KEYS);
   const { inputs, attrs, unbatched } = prepareConv2d(input, weight, bias, opts, op);
   let poolP: PoolParams | null = null;
   let outShape = attrs.outShape;

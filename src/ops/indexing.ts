@@ -80,6 +80,9 @@ const scatterAddOp = defineOp<{ axis: number; index: Tensor }>({
     return out;
   },
   backward: (g, { attrs: { axis, index }, inputShapes: [, srcShape] }) => [g, srcGrad(g, axis, index, srcShape)],
+  // Reads the index (an attribute) only for src's gradient, never src itself: as PyTorch, an
+  // inference src may be added, and an inference index only when src needs no gradient.
+  saves: (needsGrad) => ({ inputs: [], attrs: needsGrad[1] }),
 });
 
 /**
@@ -164,6 +167,9 @@ const indexAddOp = defineOp<{ axis: number; index: Tensor }>({
     return out;
   },
   backward: (g, { attrs: { axis, index } }) => [g, indexSelect(g, axis, index)],
+  // Reads the index (an attribute) only for the source's gradient, never the source itself: as
+  // PyTorch, an inference source may be added, and an inference index only when it needs no gradient.
+  saves: (needsGrad) => ({ inputs: [], attrs: needsGrad[1] }),
 });
 
 export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {

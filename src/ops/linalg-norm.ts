@@ -6,12 +6,16 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
+import { declareOptions } from "../tensor/check.js";
 import { abs, isnan, pow, sign, where } from "./elementwise.js";
 import { type KeepDim, amax, amin, keepdimOf, norm as pNorm, sum } from "./reduce.js";
 import { permute, unsqueeze } from "./shape.js";
 import { svdvals } from "./linalg-svd.js";
 
 type Dims = number | readonly number[];
+
+// The entry layer (check.ts) rejects any other key of these ops' options objects.
+declareOptions({ "linalg.vectorNorm": ["keepdim"], "linalg.matrixNorm": ["keepdim"], "linalg.norm": ["keepdim"] });
 
 /** `vectorNorm(x, ord=2, dim?, keepdim)`: (sum |x|^ord)^(1/ord) over dims (all when omitted); ord ±Infinity and 0 too. */
 export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdimArg?: KeepDim): Tensor {

@@ -4,6 +4,7 @@
  * `x.T` property. All are compositions of matmul, views and elementwise ops, whose backward rules
  * give the gradients; only the diagonal view and its inverse (writing into a diagonal) are ops.
  */
+import { declareOptions, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, fmt, normalizeDim, numel } from "../tensor/shape.js";
 import { type OpDef, apply, backend, defineOp, installMethods } from "./op.js";
@@ -251,6 +252,10 @@ export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
 export function reverseDims(x: Tensor): Tensor {
   return x.ndim < 2 ? x : permute(x, x.shape.map((_, i) => x.ndim - 1 - i));
 }
+
+// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+const SCALE_KEYS = optionKeys<ScaleOptions>()({ beta: true, alpha: true });
+declareOptions({ addmm: SCALE_KEYS, addbmm: SCALE_KEYS, baddbmm: SCALE_KEYS, addmv: SCALE_KEYS, addr: SCALE_KEYS });
 
 installMethods({
   diagonal, diagEmbed, diag, trace, mv, kron, cross,

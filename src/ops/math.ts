@@ -5,6 +5,7 @@
  * (lerp, logaddexp, hypot, xlogy, copysign, heaviside, nanToNum, sinc, deg2rad, isinf, signbit,
  * isclose/allclose/equal). Kernels go through the backend contract; backward rules are Tensor ops.
  */
+import { declareOptions, optionKeys } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { isFloating } from "../tensor/dtype.js";
 import { sameShape } from "../tensor/shape.js";
@@ -213,6 +214,10 @@ export function equal(a: Tensor, b: Tensor): boolean {
   if (!sameShape(a.shape, b.shape)) return false;
   return eq(a, b).numbers().every((v) => v !== 0);
 }
+
+// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+const CLOSE_KEYS = optionKeys<CloseOptions>()({ rtol: true, atol: true, equalNan: true });
+declareOptions({ nanToNum: optionKeys<NanToNumOptions>()({ nan: true, posinf: true, neginf: true }), isclose: CLOSE_KEYS, allclose: CLOSE_KEYS });
 
 installMethods({
   tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, frac, erfc, erfinv, lgamma, digamma,

@@ -4,7 +4,8 @@ import { promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmt } from "../tensor/shape.js";
 import { type OpDef, apply, backend, defineOp, installMethods } from "./op.js";
 import { expand, reshape, squeeze, to, transpose, unsqueeze } from "./shape.js";
-import { add, mul } from "./elementwise.js";
+import { add, le, mul, relu, where } from "./elementwise.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { sum } from "./reduce.js";
 
 declare module "../tensor/tensor.js" {
@@ -82,21 +83,40 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 /**
  * x [M,K] · wᵀ + b as one op with one backward. Its weight gradient gᵀ·x is computed straight into
  * w's own [N,K] layout, where matmul(x, w.t()) would produce [K,N] and leave a transposed copy for
- * `.grad`; the wasm kernel adds the bias before its single copy out of the arena.
+ * `.grad`; the wasm kernel adds the bias before its single copy out of the arena. `linearRelu` is
+ * the same op with ReLU applied in that kernel too (nn.Sequential's Linear → ReLU).
  */
-const linearOp: OpDef<undefined> = defineOp<undefined>({
-  name: "linear",
-  forward([x, w, b]) {
-    const out = Tensor.empty([x.shape[0], w.shape[0]], x.dtype);
-    backend().linear(x.view_(), w.view_(), b ? b.view_() : null, out.view_());
-    return out;
-  },
-  backward: (g, { inputs: [x, w, b], needsInputGrad: [needX, needW, needB] }) => [
-    needX ? matmul(g, w) : null,
-    needW ? matmul(mT(g), x) : null,
-    b && needB ? sum(g, 0) : null,
-  ],
-});
+function linearDef(name: string, relu: boolean): OpDef<undefined> {
+  return defineOp<undefined>({
+    name,
+    forward([x, w, b]) {
+      const out = Tensor.empty([x.shape[0], w.shape[0]], x.dtype);
+      backend().linear(x.view_(), w.view_(), b ? b.view_() : null, out.view_(), relu);
+      return out;
+    },
+    // The bias's value is never read (its gradient is a sum of g, its shape comes from inputShapes):
+    // an inference bias is allowed, as in PyTorch.
+    backward: (g, { inputs, inputShapes, inputDtypes, output, needsInputGrad: [needX, needW, needB] }) => {
+      const [x, w] = [inputs[0], inputs[1]];
+      const hasB = inputShapes.length > 2;
+      if (!isGradEnabled()) {
+        // No graph to record (no createGraph): one backend call for every gradient, which may keep
+        // the masked gradient and the operands in its own memory between the products.
+        const gx = needX ? Tensor.empty(x.shape, x.dtype) : null, gw = needW ? Tensor.empty(w.shape, w.dtype) : null;
+        const gb = hasB && needB ? Tensor.empty(inputShapes[2], inputDtypes[2]) : null;
+        const gc = g.dtype === x.dtype ? g : to(g, x.dtype);
+        backend().linearBackward(gc.view_(), relu ? output.view_() : null, x.view_(), w.view_(), gx?.view_() ?? null, gw?.view_() ?? null, gb?.view_() ?? null);
+        return [gx, gw, gb];
+      }
+      // As ReLU's backward: 0 where output <= 0, g elsewhere (a NaN output passes g).
+      const gm = relu ? where(le(output, 0), 0, g) : g;
+      return [needX ? matmul(gm, w) : null, needW ? matmul(mT(gm), x) : null, hasB && needB ? sum(gm, 0) : null];
+    },
+    saves: [0, 1],
+  });
+}
+const linearOp = linearDef("linear", false);
+const linearReluOp = linearDef("linearRelu", true);
 
 /**
  * `linear(x, w, b)`: x·wᵀ + b (PyTorch's F.linear), one fused op.
@@ -108,19 +128,37 @@ const linearOp: OpDef<undefined> = defineOp<undefined>({
  * Shape: x [*, in], weight [out, in], bias [out] (or null) -> [*, out].
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (weight.ndim !== 2) throw new Error(`linear: weight must be [outFeatures, inFeatures], got ${fmt(weight.shape)}`);
+  return linearWith(linearOp, "linear", x, weight, bias);
+}
+
+/**
+ * `linearRelu(x, w, b)`: relu(x·wᵀ + b) as one op (one kernel where the backend fuses it, one
+ * backward that masks, sums and multiplies in one backend call). nn.Sequential runs Linear → ReLU
+ * through it; the result equals relu(linear(x, w, b)) bit for bit.
+ *
+ * ```ts
+ * const h = linearRelu(randn([64, 784]), w, b);   // w [256,784], b [256] -> h [64,256], all >= 0
+ * ```
+ */
+export function linearRelu(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  return linearWith(linearReluOp, "linearRelu", x, weight, bias);
+}
+
+function linearWith(def: OpDef<undefined>, op: string, x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.ndim !== 2) throw new Error(`${op}: weight must be [outFeatures, inFeatures], got ${fmt(weight.shape)}`);
   const [N, K] = weight.shape;
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== K) {
-    throw new Error(`linear: input ${fmt(x.shape)} has ${x.ndim ? x.shape[x.ndim - 1] : "no"} features in its last dim, but the weight ${fmt(weight.shape)} expects ${K}; flatten the input or fix inFeatures`);
+    throw new Error(`${op}: input ${fmt(x.shape)} has ${x.ndim ? x.shape[x.ndim - 1] : "no"} features in its last dim, but the weight ${fmt(weight.shape)} expects ${K}; flatten the input or fix inFeatures`);
   }
-  if (x.dtype === "bool" || weight.dtype === "bool") throw new Error("linear: bool tensors are not supported; cast them first (x.float())");
+  if (x.dtype === "bool" || weight.dtype === "bool") throw new Error(`${op}: bool tensors are not supported; cast them first (x.float())`);
   // A bias that is not one value per output feature broadcasts as PyTorch's does, outside the fused op.
   const fusedBias = bias && bias.ndim === 1 && bias.shape[0] === N ? bias : null;
+  if (bias && !fusedBias && def === linearReluOp) return relu(linearWith(linearOp, op, x, weight, bias));
   let dtype = promoteTypes(x.dtype, weight.dtype);
   if (fusedBias) dtype = promoteTypes(dtype, fusedBias.dtype);
   const x2 = x.ndim === 2 ? to(x, dtype) : reshape(to(x, dtype), [-1, K]);
   const inputs = fusedBias ? [x2, to(weight, dtype), to(fusedBias, dtype)] : [x2, to(weight, dtype)];
-  let y = apply(linearOp, inputs, undefined);
+  let y = apply(def, inputs, undefined);
   if (x.ndim !== 2) y = reshape(y, [...x.shape.slice(0, -1), N]);
   return bias && !fusedBias ? add(y, bias) : y;
 }

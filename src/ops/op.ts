@@ -24,9 +24,12 @@ export interface OpDef<A> {
   /**
    * The inputs whose values `backward` reads (PyTorch's "saved for backward"); absent: all of them.
    * Only these are refused when they are inference tensors, as PyTorch does (`w.add(i)` records a
-   * graph with an inference tensor `i`; `w.mul(i)` cannot, since mul's rule saves `i`).
+   * graph with an inference tensor `i`; `w.mul(i)` cannot, since mul's rule saves `i`). Tensors among
+   * the attrs (an index) count as saved. The function form says which, given which inputs need a
+   * gradient, for a rule that reads a tensor only for one input's gradient (as PyTorch saves a tensor
+   * only for a gradient it will compute: `w.indexAdd(0, i, src)` keeps `i` only if src needs one).
    */
-  readonly saves?: readonly number[];
+  readonly saves?: readonly number[] | ((needsGrad: readonly boolean[]) => { inputs: readonly number[]; attrs: boolean });
 }
 
 export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {
@@ -97,11 +100,14 @@ export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Te
  * An inference tensor cannot be saved for backward (PyTorch raises "Inference tensors cannot be saved
  * for backward"): an op recorded for autograd refuses one among the inputs its backward reads.
  */
-function checkNotInference(op: string, inputs: readonly Tensor[], saves: readonly number[] | undefined, attrs: unknown): void {
+function checkNotInference(op: string, inputs: readonly Tensor[], saves: OpDef<unknown>["saves"], attrs: unknown): void {
+  // Only worked out when an inference tensor is found (the common path allocates nothing more).
+  const saved = (): { inputs: readonly number[] | undefined; attrs: boolean } =>
+    typeof saves === "function" ? saves(inputs.map((t) => t.requiresGrad)) : { inputs: saves, attrs: true };
   // Tensors among the attributes (gather's and indexSelect's index) are kept for backward too.
   if (attrs !== null && typeof attrs === "object") {
     for (const [k, v] of Object.entries(attrs)) {
-      if (v instanceof Tensor && v.isInference()) {
+      if (v instanceof Tensor && v.isInference() && saved().attrs) {
         throw new Error(
           `${op}: its ${k} (shape [${v.shape.join(",")}]) is an inference tensor (made inside inferenceMode) and would be saved for backward, ` +
             "which PyTorch does not allow either; make a normal tensor with x.clone() outside inferenceMode",
@@ -109,7 +115,9 @@ function checkNotInference(op: string, inputs: readonly Tensor[], saves: readonl
       }
     }
   }
-  const i = inputs.findIndex((t, k) => t.isInference() && (saves === undefined || saves.includes(k)));
+  if (!inputs.some((t) => t.isInference())) return;
+  const kept = saved().inputs;
+  const i = inputs.findIndex((t, k) => t.isInference() && (kept === undefined || kept.includes(k)));
   if (i < 0) return;
   throw new Error(
     `${op}: input ${i} (shape [${inputs[i].shape.join(",")}]) is an inference tensor (made inside inferenceMode) and would be saved ` +

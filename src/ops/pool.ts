@@ -1,5 +1,5 @@
 /** 2-D max and average pooling (and adaptive average pooling) over [N,C,H,W]. */
-import { checkKeys, optionKeys } from "../tensor/check.js";
+import { declareOptions, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import type { PoolParams } from "../backend/backend.js";
@@ -28,7 +28,9 @@ export interface Pool2dOptions {
 }
 
 /** Pool2dOptions' keys, listed once and checked against the type by the compiler (optionKeys). */
-const POOL2D_KEYS = optionKeys<Pool2dOptions>()({ stride: true, padding: true, dilation: true, ceilMode: true, countIncludePad: true, divisorOverride: true });
+export const POOL2D_KEYS = optionKeys<Pool2dOptions>()({ stride: true, padding: true, dilation: true, ceilMode: true, countIncludePad: true, divisorOverride: true });
+// The entry layer (check.ts) rejects any other key of these ops' options objects.
+declareOptions({ maxPool2d: POOL2D_KEYS, maxPool2dWithIndices: POOL2D_KEYS, avgPool2d: POOL2D_KEYS });
 
 /** Pooling parameters and output shape for an input of shape [N,C,H,W] (PyTorch's size rules). */
 export function poolParams(shape: readonly number[], kernel: Pair, opts: Pool2dOptions, op: string): [PoolParams, number[]] {
@@ -93,7 +95,6 @@ export const maxUnpoolOp: OpDef<{ indices: Tensor; inShape: readonly number[] }>
  * With `returnIndices`, also the flat h*W+w position of each max (for maxUnpool-style uses).
  */
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
-  checkKeys("maxPool2d", opts, POOL2D_KEYS);
   const [y, unbatched] = maxPoolRecorded(x, kernelSize, opts);
   return unbatched ? squeeze(y, 0) : y;
 }
@@ -141,7 +142,6 @@ const avgUnpoolOp: OpDef<AvgAttrs> = defineOp<AvgAttrs>({
 
 /** `avgPool2d(x, 2)`: the mean of each window. x [N,C,H,W] -> [N,C,oH,oW]. */
 export function avgPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
-  checkKeys("avgPool2d", opts, POOL2D_KEYS);
   if (opts.dilation !== undefined && pair(opts.dilation, "dilation", "avgPool2d", 1).some((d) => d !== 1)) {
     throw new Error(`avgPool2d: dilation is not supported (as in PyTorch), got ${JSON.stringify(opts.dilation)}`);
   }

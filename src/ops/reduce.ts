@@ -8,7 +8,7 @@ import { detach, expand, flip, reshape, to } from "./shape.js";
 import { abs, add, div, eq, ne, exp, isfinite, log, mul, pow, sign, sqrt, square, sub, where } from "./elementwise.js";
 import { scatterAdd } from "./indexing.js";
 import { zeros } from "../tensor/creation.js";
-import { describe, checkKeys } from "../tensor/check.js";
+import { describe, declareOptions } from "../tensor/check.js";
 import { type ValuesIndicesTuple, valuesIndices } from "./named-tuple.js";
 
 /** Option keys: anything else is a misspelling (checkKeys). */
@@ -38,8 +38,8 @@ declare module "../tensor/tensor.js" {
     /** `x.mean(1)`; `{ dtype }` converts first (an integer input needs it, or a cast: PyTorch raises too). */
     mean(dim?: Dims, keepdim?: ReduceOptions): Tensor;
     /** Variance; `correction` 1 (default) is the unbiased estimate, 0 the population variance. */
-    var(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
-    std(dim?: Dims, opts?: { correction?: number; keepdim?: boolean }): Tensor;
+    var(dim?: Dims, opts?: VarOptions | boolean, keepdim?: boolean): Tensor;
+    std(dim?: Dims, opts?: VarOptions | boolean, keepdim?: boolean): Tensor;
     prod(dim?: Dims, keepdim?: ReduceOptions): Tensor;
     /** Largest value(s): the global max, or `{values, indices}` (also `[values, indices]`) along `dim`. */
     max(): Tensor;
@@ -155,17 +155,41 @@ export function mean(x: Tensor, dim?: Dims, keepdimOrOpts: ReduceOptions = false
   return div(sum(xf, axes, keepdim), n);
 }
 
-export function var_(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
-  const axes = normalizeDims(dim, x.ndim, "var");
-  const n = axes.reduce((a, d) => a * x.shape[d], 1);
-  const correction = opts.correction ?? 1;
-  const xf = isFloating(x.dtype) ? x : to(x, "float32");
-  const diff = sub(xf, mean(xf, axes, true));
-  return div(sum(square(diff), axes, opts.keepdim ?? false), Math.max(0, n - correction));
+/** var/std's options: `correction` (PyTorch 2's name; 1 = Bessel's) or PyTorch 1.13's `unbiased`, and `keepdim`. */
+export interface VarOptions {
+  correction?: number;
+  unbiased?: boolean;
+  keepdim?: boolean;
 }
 
-export function std(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
-  return sqrt(var_(x, dim, opts));
+/** var/std's arguments after dim: an options object, or PyTorch 1.13's positional `(unbiased, keepdim)`. */
+function varArgs(op: string, opts: VarOptions | boolean | undefined, keepdim: boolean | undefined): { correction: number; keepdim: boolean } {
+  const o: VarOptions = typeof opts === "boolean" ? { unbiased: opts, keepdim } : (opts ?? {});
+  if (typeof o !== "object") throw new Error(`${op}: the argument after dim must be unbiased (true/false) or an options object like { correction: 0, keepdim: true }, got ${describe(o)}`);
+  if (o.correction !== undefined && o.unbiased !== undefined) throw new Error(`${op}: give correction or unbiased, not both (unbiased: false is correction: 0)`);
+  if (o.correction !== undefined && !(typeof o.correction === "number" && o.correction >= 0)) throw new Error(`${op}: correction must be a number >= 0, got ${describe(o.correction)}`);
+  if (o.unbiased !== undefined && typeof o.unbiased !== "boolean") throw new Error(`${op}: unbiased must be true or false, got ${describe(o.unbiased)}`);
+  return { correction: o.correction ?? (o.unbiased === false ? 0 : 1), keepdim: keepdimOf(op, o.keepdim) };
+}
+
+function variance(x: Tensor, dim: Dims | undefined, correction: number, keepdim: boolean, op: string): Tensor {
+  const axes = normalizeDims(dim, x.ndim, op);
+  const n = axes.reduce((a, d) => a * x.shape[d], 1);
+  const xf = isFloating(x.dtype) ? x : to(x, "float32");
+  const diff = sub(xf, mean(xf, axes, true));
+  return div(sum(square(diff), axes, keepdim), Math.max(0, n - correction));
+}
+
+/** `x.var(1, { keepdim: true })`, `x.var(1, false)` (unbiased = false, PyTorch's positional form), `x.var(1, { correction: 0 })`. */
+export function var_(x: Tensor, dim?: Dims, opts: VarOptions | boolean = {}, keepdim?: boolean): Tensor {
+  const a = varArgs("var", opts, keepdim);
+  return variance(x, dim, a.correction, a.keepdim, "var");
+}
+
+/** `x.std(1, { keepdim: true })`, `x.std(1, false)` (unbiased = false), `x.std(1, { correction: 0 })`: sqrt of var. */
+export function std(x: Tensor, dim?: Dims, opts: VarOptions | boolean = {}, keepdim?: boolean): Tensor {
+  const a = varArgs("std", opts, keepdim);
+  return sqrt(variance(x, dim, a.correction, a.keepdim, "std"));
 }
 
 export function prod(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {
@@ -344,7 +368,6 @@ function as1d<R extends Tensor | ValuesIndices>(x: Tensor, dim: number | undefin
 
 /** `x.softmax(-1)`: exp(x) / sum(exp(x)) along dim, computed stably (max-shifted). */
 export function softmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
-  checkKeys("softmax", opts, DTYPE_KEYS);
   if (opts.dtype !== undefined) return softmax(to(x, opts.dtype), dim);
   const r = as1d(x, dim, "softmax", (v, d) => softmax(v, d));
   if (r) return r;
@@ -354,13 +377,21 @@ export function softmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): T
 
 /** `x.logSoftmax(-1)`: log(softmax(x)) without the overflow of computing it that way. */
 export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
-  checkKeys("logSoftmax", opts, DTYPE_KEYS);
   if (opts.dtype !== undefined) return logSoftmax(to(x, opts.dtype), dim);
   const r = as1d(x, dim, "logSoftmax", (v, d) => logSoftmax(v, d));
   if (r) return r;
   const [xf, a] = softmaxInput(x, dim, "logSoftmax");
   return apply(logSoftmaxDef, [xf], a);
 }
+
+// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+const KEEPDIM_KEYS = ["keepdim"] as const;
+declareOptions({
+  sum: ["keepdim", "dtype"], mean: ["keepdim", "dtype"], prod: ["keepdim", "dtype"],
+  var: ["correction", "keepdim", "unbiased"], std: ["correction", "keepdim", "unbiased"],
+  amax: KEEPDIM_KEYS, amin: KEEPDIM_KEYS, argmax: KEEPDIM_KEYS, argmin: KEEPDIM_KEYS, max: KEEPDIM_KEYS, min: KEEPDIM_KEYS,
+  norm: KEEPDIM_KEYS, logsumexp: KEEPDIM_KEYS, cumsum: DTYPE_KEYS, softmax: DTYPE_KEYS, logSoftmax: DTYPE_KEYS,
+});
 
 installMethods({
   sum, mean, var: var_, std, prod, amax, amin, argmax, argmin, norm, logsumexp, cumsum, softmax, logSoftmax,

@@ -2,6 +2,7 @@
  * Running scans beyond cumsum (cumprod, cummax, cummin, logcumsumexp) and the reductions PyTorch
  * users reach for next to sum/mean: any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc.
  */
+import { declareOptions } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloating, isIntegral } from "../tensor/dtype.js";
 import { isHalf } from "../tensor/half.js";
@@ -251,6 +252,9 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
   }
   return to(out, x.dtype);
 }
+
+// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+declareOptions({ any: ["keepdim"], all: ["keepdim"], nansum: ["keepdim"], nanmean: ["keepdim"], cumprod: ["dtype"], aminmax: ["dim", "keepdim"] });
 
 installMethods({
   cumprod, cummax, cummin, logcumsumexp, any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc,

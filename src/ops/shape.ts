@@ -4,6 +4,7 @@
  * explicit `expand`, so un-broadcasting a gradient (summing over expanded axes) lives in exactly one
  * backward rule: expand's.
  */
+import { declareOptionalArgs } from "../tensor/check.js";
 import { argError } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
@@ -767,6 +768,9 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constan
 function arangeFrom(values: number[]): Tensor {
   return Tensor.fromArray(Int32Array.from(values), [values.length], "int32");
 }
+
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3).
+declareOptionalArgs({ flatten: { first: 1, names: ["startDim", "endDim"] } });
 
 installMethods({
   contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze,

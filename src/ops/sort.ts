@@ -7,6 +7,7 @@
  * the tie order of sort(stable=false), topk, kthvalue and unique(sorted=false) as unspecified; its
  * CPU kernels give a stable order for sort, median and mode but not always for topk and kthvalue.
  */
+import { declareOptions, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { int64From, isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
@@ -328,6 +329,16 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, opts: { ri
   if (boundaries.ndim !== 1) throw new Error(`bucketize: boundaries must be 1-D, got shape ${fmt(boundaries.shape)}`);
   return searchsorted(boundaries, input, { right: opts.right ?? false, outInt32: opts.outInt32 });
 }
+
+// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+const SORT_KEYS = optionKeys<SortOptions>()({ dim: true, descending: true, stable: true });
+declareOptions({
+  sort: SORT_KEYS, argsort: SORT_KEYS, topk: ["dim", "largest", "sorted"],
+  kthvalue: ["keepdim"], median: ["keepdim"], mode: ["keepdim"],
+  unique: optionKeys<UniqueOptions>()({ sorted: true, returnInverse: true, returnCounts: true, dim: true }),
+  searchsorted: optionKeys<SearchsortedOptions>()({ right: true, side: true, sorter: true, outInt32: true }),
+  bucketize: ["right", "outInt32"],
+});
 
 installMethods({
   sort, argsort, msort, topk, kthvalue, mode,

@@ -322,6 +322,108 @@ function explain(name: string, fn: Function, args: readonly unknown[], e: unknow
 }
 
 /**
+ * The option keys of every op, method and function whose last argument may be an options object,
+ * by the name it is guarded under (`sum` for `x.sum` and `sum`, `linalg.vectorNorm`,
+ * `nn.functional.dropout`). Each op file declares its own next to the op (`declareOptions`), and the
+ * entry layer (`guardMethod`, `guardFunction`) checks a trailing plain object against them before
+ * the op runs, so `x.sum(1, { keepDim: true })` is an error naming the key instead of a silent default.
+ */
+const OPTION_KEYS = new Map<string, readonly string[]>();
+
+/**
+ * Declares the keys the trailing options object of each named op takes (API.md rule 9); the entry
+ * layer rejects any other key, with a "did you mean". Call it before the op is installed or exported.
+ *
+ * @example declareOptions({ sum: ["keepdim", "dtype"], var: ["correction", "keepdim", "unbiased"] });
+ */
+export function declareOptions(keys: Readonly<Record<string, readonly string[]>>): void {
+  for (const [name, list] of Object.entries(keys)) OPTION_KEYS.set(name, Object.freeze([...list]));
+}
+
+/** The declared option keys of `name` (undefined: it takes no options object). @example declaredOptions("sum") // ["keepdim", "dtype"] */
+export function declaredOptions(name: string): readonly string[] | undefined {
+  return OPTION_KEYS.get(name);
+}
+
+/**
+ * Optional parameters that PyTorch code passes positionally and that API.md rule 3 also takes as one
+ * trailing options object (`F.normalize(x, { dim: 0 })` = `F.normalize(x, 2, 0)`): `first` is the
+ * index of the first of them among the function's arguments (its tensor is 0; a Tensor method
+ * counts its receiver), `names` are their names in order, and `bag` the keys of a real options
+ * object the function takes after them (`F.dropout(x, p, training, { generator })`).
+ */
+export interface OptionalArgs {
+  first: number;
+  names: readonly string[];
+  bag?: readonly string[];
+}
+
+const OPTIONAL_ARGS = new Map<string, OptionalArgs>();
+
+/**
+ * Declares a function's optional positional parameters (`OptionalArgs`): the entry layer then turns a
+ * trailing options object into those arguments, rejecting a key it does not take or one already
+ * given positionally. For a name declared both ways this one wins.
+ *
+ * @example declareOptionalArgs({ "nn.functional.normalize": { first: 1, names: ["p", "dim", "eps"] } });
+ */
+export function declareOptionalArgs(specs: Readonly<Record<string, OptionalArgs>>): void {
+  for (const [name, spec] of Object.entries(specs)) OPTIONAL_ARGS.set(name, Object.freeze({ ...spec }));
+}
+
+/** The declared optional positional parameters of `name`, if any. @example declaredOptionalArgs("leakyRelu") // { first: 1, names: ["negativeSlope"] } */
+export function declaredOptionalArgs(name: string): OptionalArgs | undefined {
+  return OPTIONAL_ARGS.get(name);
+}
+
+/**
+ * `args` with a trailing options object spread into the optional parameters it names (undefined
+ * where it leaves one out, so the function's default applies) and the rest kept as its `bag`.
+ * `receiver` is 1 for a Tensor method (whose args leave out the tensor). Untouched when the last
+ * argument is not a plain object or sits before the optional parameters.
+ */
+function spreadOptionalArgs(display: string, spec: OptionalArgs, args: unknown[], receiver: number): unknown[] {
+  const j = args.length - 1;
+  const at = j + receiver - spec.first; // which optional parameter the object stands in for
+  if (j < 0 || at < 0 || at > spec.names.length || !isPlainObject(args[j])) return args;
+  const opts = args[j] as Record<string, unknown>;
+  const rest = spec.names.slice(at);
+  const bag = spec.bag ?? [];
+  for (const k in opts) {
+    if (opts[k] === undefined || rest.includes(k) || bag.includes(k)) continue;
+    if (spec.names.includes(k)) throw new Error(`${display}: '${k}' is given twice, positionally and in the options object; give it once`);
+    throw unknownKeyError(display, k, [...rest, ...bag]);
+  }
+  if (at === spec.names.length) return args; // the function's own options object, keys checked
+  const out = args.slice(0, j);
+  for (const k of rest) out.push(opts[k]);
+  if (spec.bag) {
+    const b: Record<string, unknown> = {};
+    for (const k of bag) if (opts[k] !== undefined) b[k] = opts[k];
+    out.push(b);
+  }
+  return out;
+}
+
+/** A plain `{ ... }` object: what an options argument is (not a Tensor, array, typed array or class instance). */
+function isPlainObject(v: unknown): v is object {
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The entry layer's options check: `keys` are the op's declared keys (null: none declared), looked
+ * up once per wrapper; only a trailing plain object after the first `first` arguments is an options
+ * object (a function's first argument is its data, `tensor({ a: 1 })`, which its own check judges).
+ */
+function checkTrailingOptions(display: string, keys: readonly string[] | null, args: readonly unknown[], first: number): void {
+  if (keys === null || args.length <= first) return;
+  const last = args[args.length - 1];
+  if (isPlainObject(last)) checkKeys(display, last, keys);
+}
+
+/**
  * A Tensor method that calls `fn(this, ...args)`, with `guardFunction`'s translation of what
  * JavaScript throws on a wrong argument into an Error naming `x.<name>`, what it got and its parameters.
  *
@@ -329,7 +431,16 @@ function explain(name: string, fn: Function, args: readonly unknown[], e: unknow
  */
 export function guardMethod(name: string, fn: (self: never, ...args: never[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
   const call = fn as unknown as (self: unknown, ...a: unknown[]) => unknown;
+  // Looked up on the first call: an op file may declare its options after installing the method.
+  let keys: readonly string[] | null | undefined;
+  let optional: OptionalArgs | null | undefined;
   return function (this: unknown, ...args: unknown[]): unknown {
+    if (keys === undefined) {
+      keys = OPTION_KEYS.get(name) ?? null;
+      optional = OPTIONAL_ARGS.get(name) ?? null;
+    }
+    if (optional) args = spreadOptionalArgs(`x.${name}`, optional, args, 1);
+    else checkTrailingOptions(`x.${name}`, keys, args, 0);
     try {
       return call(this, ...args);
     } catch (e) {
@@ -350,8 +461,16 @@ const isScalar = (v: unknown): boolean => typeof v === "number" || typeof v === 
  * @example export const relu = guardFunction("relu", reluImpl, true);
  */
 export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean): F {
+  let keys: readonly string[] | null | undefined;
+  let optional: OptionalArgs | null | undefined;
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
     if (tensorFirst && !isTensor(args[0]) && !isScalar(args[0])) throw tensorArgError(name, "input", args[0]);
+    if (keys === undefined) {
+      keys = OPTION_KEYS.get(name) ?? null;
+      optional = OPTIONAL_ARGS.get(name) ?? null;
+    }
+    if (optional) args = spreadOptionalArgs(name, optional, args, 0);
+    else checkTrailingOptions(name, keys, args, 1);
     let out: unknown;
     try {
       out = (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);

@@ -2,7 +2,7 @@
 import { Tensor, type NestedArray } from "./tensor.js";
 import { type DType, type StorageArray, type TypedArray, ArrayFor, allocate, castScalar, checkFits, dtypeOfArray, fillStorage, isFloating, setElement, toInt64 } from "./dtype.js";
 import { checkShape, fmt } from "./shape.js";
-import { checkDType, checkInt, describe } from "./check.js";
+import { checkDType, checkInt, declareOptions, describe, optionKeys } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
 import { float32ToHalf, isHalf } from "./half.js";
 
@@ -16,6 +16,15 @@ export interface RandomOptions extends CreateOptions {
 }
 
 type ShapeArg = readonly number[] | number;
+
+// The entry layer (check.ts) rejects any other key of these functions' options objects.
+const CREATE_KEYS = optionKeys<CreateOptions>()({ dtype: true, requiresGrad: true });
+const RANDOM_KEYS = optionKeys<RandomOptions>()({ dtype: true, requiresGrad: true, generator: true });
+declareOptions({
+  tensor: CREATE_KEYS, full: CREATE_KEYS, zeros: CREATE_KEYS, ones: CREATE_KEYS, zerosLike: CREATE_KEYS, onesLike: CREATE_KEYS,
+  fullLike: CREATE_KEYS, arange: CREATE_KEYS, linspace: CREATE_KEYS, eye: CREATE_KEYS,
+  rand: RANDOM_KEYS, randn: RANDOM_KEYS, randint: RANDOM_KEYS, randperm: RANDOM_KEYS, bernoulli: RANDOM_KEYS,
+});
 
 function shapeOf(s: ShapeArg, op: string): number[] {
   return checkShape(typeof s === "number" ? [s] : s, op);

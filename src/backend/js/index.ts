@@ -6,12 +6,12 @@
 import type {
   AdamParams, Backend, BinaryOp, ConvParams, ParamUnaryOp, PoolParams, ReduceOp, ScanOp, SgdParams, UnaryOp, View,
 } from "../backend.js";
-import { type TypedArray, isIntegral, toInt64 } from "../../tensor/dtype.js";
+import { type TypedArray, allocate, isIntegral, toInt64 } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import * as conv from "./conv.js";
 import * as sorting from "./sort.js";
 import * as int64 from "./int64.js";
-import { isBig, toBigInt64, writeBig } from "./int64.js";
+import { isBig, toBigInt64, widenToInt64, writeBig } from "./int64.js";
 import { digamma, erf, erfc, erfinv, floorDivide, gelu, geluTanh, lgamma, logaddexp, remainder, roundHalfEven, sigmoid, trigamma } from "./math.js";
 import { dense, offsets, permuted, toFloat64, writeFrom } from "./strided.js";
 
@@ -137,6 +137,7 @@ export class JsBackend implements Backend {
   copy(src: View, out: View): void {
     // int64 to anything, exactly (a narrower integer wraps modulo 2^bits, a float rounds once).
     if (isBig(src)) return writeBig(out, toBigInt64(src));
+    if (widenToInt64(src, out)) return;
     const d = src.data as TypedArray;
     const v = new Float64Array(numel(src.shape));
     each(src, (i, at) => (v[i] = d[at]));
@@ -301,7 +302,7 @@ export class JsBackend implements Backend {
     store(out, res);
   }
 
-  linear(x: View, w: View, bias: View | null, out: View): void {
+  linear(x: View, w: View, bias: View | null, out: View, relu = false): void {
     const [M, K] = x.shape;
     const N = w.shape[0];
     const out3 = { ...out, shape: [1, M, N], strides: [0, ...out.strides] };
@@ -312,6 +313,21 @@ export class JsBackend implements Backend {
     );
     // The bias goes on after the product is rounded, as in the unfused composition.
     if (bias) this.binary("add", out, { ...bias, shape: [M, N], strides: [0, bias.strides[0]] }, out);
+    if (relu) this.unary("relu", out, out);
+  }
+
+  linearBackward(g: View, output: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null): void {
+    const [M, N] = g.shape;
+    const K = x.shape[1];
+    let gm = g;
+    if (output) {
+      gm = { data: allocate(g.dtype, M * N), dtype: g.dtype, shape: [M, N], strides: [N, 1], offset: 0 };
+      this.binary("reluBackward", output, g, gm);
+    }
+    const b3 = (v: View, rows: number, cols: number, rs: number, cs: number): View => ({ ...v, shape: [1, rows, cols], strides: [0, rs, cs] });
+    if (gx) this.matmul(b3(gm, M, N, gm.strides[0], gm.strides[1]), b3(w, N, K, w.strides[0], w.strides[1]), b3(gx, M, K, gx.strides[0], gx.strides[1]));
+    if (gw) this.matmul(b3(gm, N, M, gm.strides[1], gm.strides[0]), b3(x, M, K, x.strides[0], x.strides[1]), b3(gw, N, K, gw.strides[0], gw.strides[1]));
+    if (gb) this.reduce("sum", gm, [0], gb);
   }
 
   crossEntropy(x: View, target: View, ignoreIndex: number, out: View): void {

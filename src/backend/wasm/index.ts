@@ -539,8 +539,17 @@ export class WasmBackend implements Backend {
   /** Stages a [B,M,K] and b [B,K,N] and multiplies them into a fresh contiguous block of the arena (its address). */
   private gemm(a: View, b: View): number {
     const [B, M, K] = a.shape;
-    const N = b.shape[2];
-    const sa = this.stage(a), sb = this.stage(b);
+    return this.gemmStaged(B, M, b.shape[2], K, this.stage(a), this.stage(b));
+  }
+
+  /** A 2-D view staged as a [1,R,C] operand (batch stride 0). */
+  private stage3(v: View): Staged {
+    const s = this.stage(v);
+    return { ptr: s.ptr, strides: [0, ...s.strides] };
+  }
+
+  /** The product of staged [B,M,K] and [B,K,N] operands (their strides 3-D) into a fresh contiguous arena block. */
+  private gemmStaged(B: number, M: number, N: number, K: number, sa: Staged, sb: Staged): number {
     const o = this.arena.alloc(B * M * N * 4);
     const nt = this.threads(B * M * N * K, PAR_FLOPS);
     const scratchStride = Math.ceil(this.k.exports.gemmScratchBytes() / 64) * 64;
@@ -552,8 +561,8 @@ export class WasmBackend implements Backend {
     return o;
   }
 
-  linear(x: View, w: View, bias: View | null, out: View): void {
-    if (!isF32(x, w, out) || (bias && !isF32(bias))) return this.js.linear(x, w, bias, out);
+  linear(x: View, w: View, bias: View | null, out: View, relu = false): void {
+    if (!isF32(x, w, out) || (bias && !isF32(bias))) return this.js.linear(x, w, bias, out, relu);
     const [M, K] = x.shape;
     const N = w.shape[0];
     if (M * N === 0) return;
@@ -563,12 +572,53 @@ export class WasmBackend implements Backend {
       { ...x, shape: [1, M, K], strides: [0, ...x.strides] },
       { ...w, shape: [1, K, N], strides: [0, w.strides[1], w.strides[0]] },
     );
+    const nt = this.threads(M * N, PAR_ELEMENTS);
     if (bias) {
-      // The bias is added in the arena, before the one copy back out.
+      // The bias (and the ReLU) are applied in the arena, before the one copy back out.
       const sb = this.stage(bias);
-      this.run(T.binaryTask, this.threads(M * N, PAR_ELEMENTS), [BINARY.add!, 1, 1, M, N, o, 0, 0, N, 1, sb.ptr, 0, 0, 0, sb.strides[0], o]);
+      this.run(T.binaryTask, nt, [BINARY.add!, 1, 1, M, N, o, 0, 0, N, 1, sb.ptr, 0, 0, 0, sb.strides[0], o]);
     }
+    if (relu) this.run(T.unaryTask, nt, [UNARY.relu!, 1, 1, 1, M * N, o, 0, 0, 0, 1, o, 0, 0]);
     this.unstage(o, out);
+  }
+
+  /**
+   * The linear layer's whole backward in one arena session: ReLU's mask, the bias gradient and both
+   * products read the masked gradient where it was computed, so it is never copied out and staged
+   * back in (twice), and g, x and w are staged once.
+   */
+  linearBackward(g: View, output: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null): void {
+    const outs = [gx, gw, gb].filter((v): v is View => v !== null);
+    if (!isF32(g, x, w, ...outs) || (output && !isF32(output)) || outs.some((v) => numel(v.shape) === 0)) {
+      return this.js.linearBackward(g, output, x, w, gx, gw, gb);
+    }
+    const [M, N] = g.shape;
+    const K = x.shape[1];
+    this.arena.reset();
+    const sg = this.stage(g);
+    let gm: Staged = sg;
+    if (output) {
+      const so = this.stage(output);
+      const c = coalesce([M, N], [so.strides, sg.strides, [N, 1]], 4);
+      if (!c) return this.js.linearBackward(g, output, x, w, gx, gw, gb);
+      const p = this.arena.alloc(M * N * 4);
+      const [n0, n1, n2, n3] = c.shape;
+      const [a, b] = c.strides;
+      this.run(T.binaryTask, this.threads(M * N, PAR_ELEMENTS), [
+        BINARY.reluBackward!, n0, n1, n2, n3, so.ptr, a[0], a[1], a[2], a[3], sg.ptr, b[0], b[1], b[2], b[3], p,
+      ]);
+      gm = { ptr: p, strides: [N, 1] };
+    }
+    const gs = gm.strides;
+    if (gb) {
+      // As reduce() sums [M,N] over rows: kept N, reduced M.
+      const o = this.arena.alloc(N * 4);
+      this.run(T.reduceTask, Math.min(N, this.threads(M * N, PAR_ELEMENTS)), [REDUCE.sum, 1, N, 0, gs[1], 1, M, 0, gs[0], gm.ptr, o]);
+      this.unstage(o, gb);
+    }
+    // gw [N,K] = gmᵀ [N,M] · x [M,K]; gx [M,K] = gm [M,N] · w [N,K].
+    if (gw) this.unstage(this.gemmStaged(1, N, K, M, { ptr: gm.ptr, strides: [0, gs[1], gs[0]] }, this.stage3(x)), gw);
+    if (gx) this.unstage(this.gemmStaged(1, M, K, N, { ptr: gm.ptr, strides: [0, gs[0], gs[1]] }, this.stage3(w)), gx);
   }
 
   // Rows of C classes are small (N·C numbers per batch): copying them into the arena would cost more

@@ -11,14 +11,25 @@ const READ_IDX_KEYS = ["maxBytes"] as const;
 const LOAD_IDX_IMAGES_KEYS = ["maxBytes"] as const;
 const LOAD_IDX_FILE_KEYS = ["maxBytes"] as const;
 
+// Each IDX type reads into the dtype torchvision's read_sn3_pascalvincent_tensor gives it
+// (uint8, int8, int16, int32, float32, float64): values as stored, nothing widened.
 const TYPES: Record<number, { name: string; bytes: number; dtype: DType; read: (v: DataView, at: number) => number }> = {
-  0x08: { name: "ubyte", bytes: 1, dtype: "int32", read: (v, at) => v.getUint8(at) },
-  0x09: { name: "byte", bytes: 1, dtype: "int32", read: (v, at) => v.getInt8(at) },
-  0x0b: { name: "short", bytes: 2, dtype: "int32", read: (v, at) => v.getInt16(at, false) },
+  0x08: { name: "ubyte", bytes: 1, dtype: "uint8", read: (v, at) => v.getUint8(at) },
+  0x09: { name: "byte", bytes: 1, dtype: "int8", read: (v, at) => v.getInt8(at) },
+  0x0b: { name: "short", bytes: 2, dtype: "int16", read: (v, at) => v.getInt16(at, false) },
   0x0c: { name: "int", bytes: 4, dtype: "int32", read: (v, at) => v.getInt32(at, false) },
   0x0d: { name: "float", bytes: 4, dtype: "float32", read: (v, at) => v.getFloat32(at, false) },
   0x0e: { name: "double", bytes: 8, dtype: "float64", read: (v, at) => v.getFloat64(at, false) },
 };
+
+const ARRAYS = {
+  uint8: (n: number) => new Uint8Array(n),
+  int8: (n: number) => new Int8Array(n),
+  int16: (n: number) => new Int16Array(n),
+  int32: (n: number) => new Int32Array(n),
+  float32: (n: number) => new Float32Array(n),
+  float64: (n: number) => new Float64Array(n),
+} satisfies Partial<Record<DType, (n: number) => TypedArray>>;
 
 function hex(b: number | undefined): string {
   return b === undefined ? "(none)" : `0x${b.toString(16).padStart(2, "0")}`;
@@ -49,11 +60,14 @@ function gunzip(bytes: Uint8Array, source: string, maxBytes: number): Uint8Array
 }
 
 /**
- * Parses IDX bytes into a tensor: unsigned/signed bytes, shorts and ints -> int32, float -> float32,
- * double -> float64. Gzipped bytes are detected and decompressed. `source` names the data in errors.
+ * Parses IDX bytes into a tensor of the file's own type, as torchvision reads it: unsigned bytes ->
+ * uint8, signed bytes -> int8, shorts -> int16, ints -> int32, float -> float32, double -> float64.
+ * Gzipped bytes are detected and decompressed. `source` names the data in errors. (MNIST's label
+ * file is ubyte, so this gives uint8 labels; `loadIdxImages` returns them as int64, as torchvision's
+ * MNIST does, or call `.long()`.)
  *
  * ```ts
- * const labels = readIdx(readFileSync("t10k-labels-idx1-ubyte"), "t10k-labels-idx1-ubyte");  // [10000] int32
+ * const labels = readIdx(readFileSync("t10k-labels-idx1-ubyte"), "t10k-labels-idx1-ubyte");  // [10000] uint8
  * ```
  */
 export function readIdx(input: Uint8Array | ArrayBuffer, source = "IDX data", opts: IdxReadOptions = {}): Tensor {
@@ -91,8 +105,8 @@ export function readIdx(input: Uint8Array | ArrayBuffer, source = "IDX data", op
   if (bytes.length > expected) {
     throw new Error(`readIdx: ${source} has ${bytes.length - expected} unexpected bytes after the data of shape [${shape.join(",")}] ${type.name}; the file is corrupt or not what its header says`);
   }
-  const out: TypedArray = type.dtype === "int32" ? new Int32Array(count) : type.dtype === "float32" ? new Float32Array(count) : new Float64Array(count);
-  if (type.bytes === 1 && type.name === "ubyte") out.set(bytes.subarray(headerBytes, expected));
+  const out = ARRAYS[type.dtype as keyof typeof ARRAYS](count);
+  if (type.name === "ubyte") out.set(bytes.subarray(headerBytes, expected));
   else for (let i = 0; i < count; i++) out[i] = type.read(view, headerBytes + i * type.bytes);
   return Tensor.fromArray(out, shape, type.dtype);
 }
@@ -101,7 +115,7 @@ export function readIdx(input: Uint8Array | ArrayBuffer, source = "IDX data", op
  * Reads an IDX file (Node.js), gzipped or not; errors name the file.
  *
  * ```ts
- * const images = await loadIdxFile("data/train-images-idx3-ubyte.gz");  // [60000,28,28] int32 0..255
+ * const images = await loadIdxFile("data/train-images-idx3-ubyte.gz");  // [60000,28,28] uint8 0..255
  * ```
  */
 export async function loadIdxFile(path: string, opts: IdxReadOptions = {}): Promise<Tensor> {
@@ -123,8 +137,9 @@ export async function loadIdxFile(path: string, opts: IdxReadOptions = {}): Prom
 }
 
 /**
- * An MNIST-style pair of IDX files as `{ images: [N,1,H,W] float32 in [0,1], labels: [N] int32 }`
- * (MNIST, Fashion-MNIST, KMNIST), checking that the counts agree.
+ * An MNIST-style pair of IDX files as `{ images: [N,1,H,W] float32 in [0,1], labels: [N] int64 }`
+ * (MNIST, Fashion-MNIST, KMNIST), checking that the counts agree. The labels are int64 as in
+ * torchvision's MNIST (`read_label_file` returns `.long()`), ready for `crossEntropy`.
  *
  * ```ts
  * const test = await loadIdxImages("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
@@ -135,10 +150,11 @@ export async function loadIdxImages(imagesPath: string, labelsPath: string, opts
   const [imgs, labels] = await Promise.all([loadIdxFile(imagesPath, opts), loadIdxFile(labelsPath, opts)]);
   if (imgs.ndim !== 3) throw new Error(`loadIdxImages: ${imagesPath} has shape [${imgs.shape.join(",")}], expected [N, H, W] images`);
   if (labels.ndim !== 1) throw new Error(`loadIdxImages: ${labelsPath} has shape [${labels.shape.join(",")}], expected [N] labels`);
+  if (labels.dtype === "float32" || labels.dtype === "float64") throw new Error(`loadIdxImages: ${labelsPath} holds ${labels.dtype} values, expected integer class labels (ubyte, byte, short or int)`);
   if (imgs.shape[0] !== labels.shape[0]) throw new Error(`loadIdxImages: ${imagesPath} has ${imgs.shape[0]} images but ${labelsPath} has ${labels.shape[0]} labels`);
   const src = imgs.data();
   const px = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) px[i] = src[i] / 255;
   const [n, h, w] = imgs.shape;
-  return { images: Tensor.fromArray(px, [n, 1, h, w], "float32"), labels };
+  return { images: Tensor.fromArray(px, [n, 1, h, w], "float32"), labels: labels.long() };
 }

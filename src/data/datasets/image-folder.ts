@@ -26,7 +26,7 @@ export interface ImageFolderOptions {
   maxBytes?: number;
 }
 
-/** An ImageFolder item: the image and its class index as an int32 0-d tensor. */
+/** An ImageFolder item: the image and its class index as an int64 0-d tensor (PyTorch's collated target dtype). */
 export interface ImageSample {
   image: Tensor;
   label: Tensor;
@@ -140,7 +140,7 @@ export class ImageFolder extends BaseDataset {
   async getItem(index: number): Promise<ImageSample> {
     const raw = await this.loadRaw(index);
     const image = new ToTensor().apply(raw) as Tensor;
-    const label = Tensor.fromArray(Int32Array.of(this.samples[index][1]), [], "int32");
+    const label = Tensor.fromArray(BigInt64Array.of(BigInt(this.samples[index][1])), [], "int64");
     const sample: ImageSample = { image, label };
     return this.transform ? runTransform(this.transform, sample) : sample;
   }

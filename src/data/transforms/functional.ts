@@ -13,9 +13,10 @@ function planes(t: Tensor): { src: TypedArray; n: number; h: number; w: number }
   return { src: t.data(), n: h * w === 0 ? 0 : t.numel() / (h * w), h, w };
 }
 
-/** The result tensor in t's dtype (16-bit floats rounded from the float32 work array). */
+/** The result tensor in t's dtype (16-bit floats rounded from the float32 work array, int64 from the float64 one). */
 function made(out: TypedArray, shape: readonly number[], t: Tensor): Tensor {
   if (t.dtype === "float16" || t.dtype === "bfloat16") return Tensor.fromArray(out, shape, "float32").to(t.dtype);
+  if (t.dtype === "int64") return Tensor.fromArray(out, shape, "float64").to("int64");
   return Tensor.fromArray(out, shape, t.dtype);
 }
 
@@ -26,6 +27,9 @@ function withHW(t: Tensor, h: number, w: number): number[] {
 function alloc(t: Tensor, size: number): TypedArray {
   // float16/bfloat16 images are worked on as float32 values (data() gives those) and rounded in made().
   if (t.dtype === "float16" || t.dtype === "bfloat16") return new Float32Array(size);
+  // int64 (class masks) is worked on as doubles, which data() gives and which hold every id exactly
+  // up to 2^53; made() turns them back into int64.
+  if (t.dtype === "int64") return new Float64Array(size);
   return new (t.storage.data.constructor as new (n: number) => TypedArray)(size);
 }
 

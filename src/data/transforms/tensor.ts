@@ -63,10 +63,11 @@ function rawToTensor(r: RawImage, field: string): Tensor {
   if (data.length !== w * h * c) throw new Error(`ToTensor: ${field} claims ${h}x${w}x${c} = ${w * h * c} values but holds ${data.length}`);
   const plane = w * h;
   if (field === "mask") {
-    // Class ids: first channel, unscaled, int32 [H, W].
-    const out = new Int32Array(plane);
-    for (let i = 0; i < plane; i++) out[i] = data[i * c];
-    return Tensor.fromArray(out, [h, w], "int32");
+    // Class ids: first channel, unscaled, int64 [H, W] (PyTorch's class-index dtype, what
+    // crossEntropy's segmentation targets are in torchvision's references).
+    const out = new BigInt64Array(plane);
+    for (let i = 0; i < plane; i++) out[i] = BigInt(data[i * c]);
+    return Tensor.fromArray(out, [h, w], "int64");
   }
   const scale = field === "image" ? 1 / (r.maxValue ?? (data instanceof Uint16Array ? 65535 : 255)) : 1;
   const out = new Float32Array(plane * c);
@@ -79,7 +80,7 @@ export type RawSample = RawImage | { image: RawImage | Tensor; [field: string]: 
 
 /**
  * Decoded HWC bytes -> float32 [C,H,W] in [0,1] (the image), as torchvision's ToTensor.
- * In a sample object, `mask` becomes int32 [H,W] class ids (unscaled) and any other RawImage field
+ * In a sample object, `mask` becomes int64 [H,W] class ids (unscaled) and any other RawImage field
  * (e.g. a depth PNG) float32 [C,H,W] with its raw values (scale it yourself: depth units vary).
  *
  * ```ts

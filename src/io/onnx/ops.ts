@@ -248,6 +248,8 @@ export const EMITTERS: Record<string, Emitter> = {
   matmul: simple("MatMul"),
   // The fused x·wᵀ + b of nn.Linear (x already 2-D): ONNX's Gemm, as torch.onnx.export writes Linear.
   linear: (e) => void e.node("Gemm", e.inputs.map((_, k) => e.in(k)), { transB: { i: 1 } }, e.out),
+  // The fused Linear → ReLU that nn.Sequential runs: the same two ONNX ops.
+  linearRelu: (e) => void e.node("Relu", [e.node("Gemm", e.inputs.map((_, k) => e.in(k)), { transB: { i: 1 } })], {}, e.out),
   conv2d: (e) => void conv(e, e.out),
   // The fused Conv2d → ReLU (→ MaxPool2d) that nn.Sequential runs: the same three ONNX ops.
   conv2dRelu: (e) => {

@@ -17,7 +17,7 @@ import {
   Tensor, isFloating, rand, where, exp, log1p, tanh, sigmoid, abs, minimum, maximum, isfinite, elu, leakyRelu, softmax,
   type DType, type Generator,
 } from "../../core.js";
-import { describe, checkKeys } from "../../tensor/check.js";
+import { describe, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 import { viaFloat32 } from "../../ops/half-compute.js";
 
@@ -254,3 +254,15 @@ export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
   checkNumber(lambd, "hardshrink", "lambd");
   return where(x.ge(-lambd).logicalAnd(x.le(lambd)), 0, x); // NaN passes through, as PyTorch's
 }
+
+// Optional parameters PyTorch code passes positionally, also taken as one trailing options object
+// (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
+declareOptionalArgs({
+  softplus: { first: 1, names: ["beta", "threshold"] },
+  hardtanh: { first: 1, names: ["minVal", "maxVal"] },
+  celu: { first: 1, names: ["alpha"] },
+  glu: { first: 1, names: ["dim"] },
+  softshrink: { first: 1, names: ["lambd"] },
+  hardshrink: { first: 1, names: ["lambd"] },
+  rrelu: { first: 1, names: ["lower", "upper", "training"], bag: ["generator"] },
+});

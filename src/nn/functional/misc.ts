@@ -7,7 +7,7 @@
  * ```
  */
 import { Tensor, isFloating, convTranspose2d, indexSelect, indexAdd, gather, zeros, tensor, oneHot as oneHotOp, where } from "../../core.js";
-import { describe, checkKeys } from "../../tensor/check.js";
+import { describe, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
@@ -183,3 +183,10 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
   }
   return oneHotOp(labels, numClasses);
 }
+
+// Optional parameters PyTorch code passes positionally, also taken as one trailing options object
+// (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
+declareOptionalArgs({
+  bilinear: { first: 3, names: ["bias"] },
+  oneHot: { first: 1, names: ["numClasses"] },
+});

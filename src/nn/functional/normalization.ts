@@ -9,7 +9,7 @@
  * ```
  */
 import { Tensor, noGrad, norm, clampMin, broadcastTo, zeros, cat } from "../../core.js";
-import { describe, checkKeys } from "../../tensor/check.js";
+import { describe, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
 import { broadcastShapes } from "../../tensor/shape.js";
 import { fmtShape } from "../module.js";
 import { checkNumber } from "./activations.js";
@@ -180,3 +180,11 @@ export function localResponseNorm(x: Tensor, size: number, alpha = 1e-4, beta = 
   const div = sum.div(size).mul(alpha).add(k).pow(beta);
   return x.div(div);
 }
+
+// Optional parameters PyTorch code passes positionally, also taken as one trailing options object
+// (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
+declareOptionalArgs({
+  normalize: { first: 1, names: ["p", "dim", "eps"] },
+  cosineSimilarity: { first: 2, names: ["dim", "eps"] },
+  localResponseNorm: { first: 2, names: ["alpha", "beta", "k"] },
+});

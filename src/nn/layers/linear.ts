@@ -1,7 +1,7 @@
 /** Fully connected and pass-through layers: Linear, Identity, Flatten, Unflatten. */
 import { checkIntArg, checkIntList } from "../../tensor/check.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
-import { Tensor, zeros, type DType, type Generator } from "../../core.js";
+import { Tensor, zeros, linearRelu, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, pyBool, pyTuple, fmtShape } from "../module.js";
 import { linear } from "../functional.js";
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from "../init.js";
@@ -63,13 +63,26 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    return linear(x, this.weight, this.bias);
+  }
+
+  /**
+   * `fc.forwardRelu(x)`: relu(forward(x)) as one fused op (one kernel, one backward). nn.Sequential
+   * runs Linear → ReLU through this; the result equals the layers run one by one.
+   */
+  forwardRelu(x: Tensor): Tensor {
+    this.checkInput(x);
+    return linearRelu(x, this.weight, this.bias);
+  }
+
+  private checkInput(x: Tensor): void {
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new Error(
         `Linear(${this.inFeatures}, ${this.outFeatures}): input ${fmtShape(x.shape)} has ${x.ndim ? x.shape[x.ndim - 1] : "no"} features in its last dim, ` +
           `expected ${this.inFeatures}; flatten the input (nn.Flatten) or set inFeatures to ${x.ndim ? x.shape[x.ndim - 1] : "?"}`,
       );
     }
-    return linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {

@@ -8,14 +8,18 @@ import {
 import { winogradConv, winogradFits, winogradPack, winogradRows, winogradScratchBytes } from "./winograd";
 import { winogradGradFinish, winogradGradScratchBytes, winogradWeightGrad } from "./winograd-grad";
 import { winograd4Conv, winograd4Pack, winograd4PackFloats, winograd4ScratchBytes } from "./winograd4";
+import { winograd4GradFinish, winograd4GradScratchBytes, winograd4WeightGrad } from "./winograd4-grad";
 
 /**
  * Whether a Winograd conv with an oH × oW output takes F(4×4,3×3) (./winograd4.ts) rather than
- * F(2×2,3×3): its 4×4 tiles waste less than they save from 6 rows and columns on (measured with
- * bench/conv-min.ts; below that the cut-off tiles are mostly padding).
+ * F(2×2,3×3): by the multiplies of the tiles each computes (rows of at least 4 tiles, partial tiles
+ * whole), 36 per 4×4 tile with 1.2x for its larger transforms against 16 per 2×2 tile. Measured
+ * (bench/conv-min.ts 64 C n n 32, 1 thread CPU ms, F(2×2) vs F(4×4) forward): 7×7 0.95 vs 1.32,
+ * 10×10 1.93 vs 2.42, 14×14 1.66 vs 1.35 (16 channels) and 3.10 vs 2.52 (32); the rule picks the faster.
  */
 @inline export function winogradF4(oH: i32, oW: i32): bool {
-  return oH >= 6 && oW >= 6;
+  const t4 = max(4, (oW + 3) >> 2) * ((oH + 3) >> 2), t2 = max(4, (oW + 1) >> 1) * ((oH + 1) >> 1);
+  return 27 * t4 < 10 * t2;
 }
 
 // Lays the receptive fields of output rows [oh0, oh1) of one image's group out as
@@ -134,7 +138,9 @@ export function convScratchBytes(
   }
   // Winograd weight gradient: gemm's scratch, every group's dU, then the transforms' buffers.
   if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) {
-    b = max(b, gemmScratchBytes() + 64 + 16 * O * cg * 4 + winogradGradScratchBytes(cg, og, W, pW, oH, oW));
+    b = max(b, winogradF4(oH, oW)
+      ? gemmScratchBytes() + 64 + 36 * O * cg * 4 + winograd4GradScratchBytes(cg, og, W, pW, oH, oW)
+      : gemmScratchBytes() + 64 + 16 * O * cg * 4 + winogradGradScratchBytes(cg, og, W, pW, oH, oW));
   }
   return b;
 }
@@ -296,10 +302,12 @@ export function conv2dBackwardWeightTask(
   memory.fill(gw, 0, <usize>(O * Kc) * 4);
   if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) {
     // dU accumulates over all of this thread's tiles of a group, then turns into its 3×3 gradients.
+    // F(4×4) when the forward takes it: 36 positions of 4×4 tiles, else 16 of 2×2.
+    const f4 = winogradF4(oH, oW), np = f4 ? 36 : 16;
     const du = mine + <usize>((gemmScratchBytes() + 63) & ~63);
-    const work = du + <usize>(16 * O * cg) * 4;
-    memory.fill(du, 0, <usize>(16 * O * cg) * 4);
-    const tRows = (oH + 1) >> 1;
+    const work = du + <usize>(np * O * cg) * 4;
+    memory.fill(du, 0, <usize>(np * O * cg) * 4);
+    const tRows = f4 ? (oH + 3) >> 2 : (oH + 1) >> 1;
     const wb = bandsFor(N * G, nt, tRows);
     const per = (tRows + wb - 1) / wb;
     for (let t = tid; t < N * G * wb; t += nt) {
@@ -307,10 +315,16 @@ export function conv2dBackwardWeightTask(
       const n = ng / G, g = ng % G;
       const ty0 = band * per, ty1 = min(tRows, ty0 + per);
       if (ty0 >= ty1) continue;
-      winogradWeightGrad(cg, og, H, W, pH, pW, oH, oW, ty0, ty1, x + <usize>((n * C + g * cg) * H * W) * 4,
-        gy + <usize>((n * O + g * og) * P) * 4, du + <usize>(g * 16 * og * cg) * 4, work, mine);
+      const xg = x + <usize>((n * C + g * cg) * H * W) * 4, gyg = gy + <usize>((n * O + g * og) * P) * 4;
+      const dug = du + <usize>(g * np * og * cg) * 4;
+      if (f4) winograd4WeightGrad(cg, og, H, W, pH, pW, oH, oW, ty0, ty1, xg, gyg, dug, work, mine);
+      else winogradWeightGrad(cg, og, H, W, pH, pW, oH, oW, ty0, ty1, xg, gyg, dug, work, mine);
     }
-    for (let g = 0; g < G; g++) winogradGradFinish(du + <usize>(g * 16 * og * cg) * 4, cg, og, gw + <usize>(g * og * Kc) * 4);
+    for (let g = 0; g < G; g++) {
+      const dug = du + <usize>(g * np * og * cg) * 4, dst = gw + <usize>(g * og * Kc) * 4;
+      if (f4) winograd4GradFinish(dug, cg, og, dst);
+      else winogradGradFinish(dug, cg, og, dst);
+    }
     return;
   }
   const direct = isPointwise(kH, kW, sH, sW, pH, pW);

@@ -1,6 +1,8 @@
 // Pooling over [planes, H, W]: threads split the N·C planes. The common 2×2, stride-2, unpadded
 // window has SIMD paths (4 outputs per step from two 8-float row loads, de-interleaved into the four
-// window positions); the general loops handle every other window with the reference's rules.
+// window positions); other windows with stride 1 or 2 along W compute 4 interior outputs per step
+// (maxRow4, avgRow4), and the scalar loops (maxOne, avgOne) take the borders and every other window,
+// all with the reference's rules.
 
 /** Lanes of `a` where the mask `m` (all ones or all zeros per lane) is set, else of `b`: one blend in the relaxed build. */
 @inline function pick(a: v128, b: v128, m: v128): v128 {
@@ -78,12 +80,77 @@ function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: us
   }
 }
 
+/** One output of a general max window (any stride, padding, dilation), clipped to the input: the reference's scan. */
+function maxOne(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, o: usize, oi: usize): void {
+  let best: f32 = -Infinity, arg = -1;
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const w = ow * sW - pW + kw * dW;
+      if (w < 0 || w >= W) continue;
+      const v = load<f32>(xp + <usize>(h * W + w) * 4);
+      // NaN wins and stops the scan, as in the reference (and PyTorch).
+      if (v > best || v != v || arg < 0) {
+        best = v; arg = h * W + w;
+        if (v != v) { kh = kH; break; }
+      }
+    }
+  }
+  store<f32>(o, best);
+  store<i32>(oi, arg);
+}
+
+// General windows with stride 1 or 2 along W have a SIMD path for the outputs whose window columns
+// all lie inside the input (every column but a padded or ceil-mode border): 4 consecutive outputs
+// are 4 lanes, so a window column is one 4-float load (stride 1) or the even lanes of 8 (stride 2).
+
+/** The first output column whose window starts inside the input. */
+@inline function interiorLo(sW: i32, pW: i32): i32 {
+  return (pW + sW - 1) / sW;
+}
+
+/** One past the last output column whose window ends inside the input (at most oW). */
+@inline function interiorHi(W: i32, oW: i32, kW: i32, sW: i32, pW: i32, dW: i32): i32 {
+  const last = W - 1 + pW - (kW - 1) * dW;
+  return last < 0 ? 0 : min(oW, last / sW + 1);
+}
+
+/** Elements p, p+sW, p+2sW, p+3sW for sW of 1 or 2 (with 2 it reads 8 floats; the caller's buffers leave room). */
+@inline function columns4(p: usize, sW: i32): v128 {
+  if (sW == 1) return v128.load(p);
+  return v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+}
+
+/** Outputs ow..ow+3 of row oh, all interior: maxOne's scan and rules, one lane per output. */
+function maxRow4(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, o: usize, oi: usize): void {
+  const lanes = sW == 1 ? i32x4(0, 1, 2, 3) : i32x4(0, 2, 4, 6);
+  let best = f32x4.splat(-Infinity), arg = i32x4.splat(-1), first = true;
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const at = h * W + ow * sW - pW + kw * dW;
+      const v = columns4(xp + <usize>at * 4, sW), ix = i32x4.add(i32x4.splat(at), lanes);
+      if (first) {
+        best = v; arg = ix; first = false;
+      } else {
+        const take = takes(v, best);
+        best = pick(v, best, take); arg = pick(ix, arg, take);
+      }
+    }
+  }
+  v128.store(o, best);
+  v128.store(oi, arg);
+}
+
 export function maxPoolTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize, out: usize, idx: usize,
 ): void {
   // Only when every window lies inside the input: ceil_mode adds a last, partial window.
   const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
+  const lo = sW <= 2 ? interiorLo(sW, pW) : oW, hi = interiorHi(W, oW, kW, sW, pW, dW);
   for (let pl = tid; pl < planes; pl += nt) {
     if (fast) {
       maxPool2x2(pl, H, W, oH, oW, x, out, idx);
@@ -92,25 +159,15 @@ export function maxPoolTask(
     const xp = x + <usize>(pl * H * W) * 4;
     const op = <usize>(pl * oH * oW) * 4;
     for (let oh = 0; oh < oH; oh++) {
-      for (let ow = 0; ow < oW; ow++) {
-        let best: f32 = -Infinity, arg = -1;
-        for (let kh = 0; kh < kH; kh++) {
-          const h = oh * sH - pH + kh * dH;
-          if (h < 0 || h >= H) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const w = ow * sW - pW + kw * dW;
-            if (w < 0 || w >= W) continue;
-            const v = load<f32>(xp + <usize>(h * W + w) * 4);
-            // NaN wins and stops the scan, as in the reference (and PyTorch).
-            if (v > best || v != v || arg < 0) {
-              best = v; arg = h * W + w;
-              if (v != v) { kh = kH; break; }
-            }
-          }
-        }
+      for (let ow = 0; ow < oW; ) {
         const o = op + <usize>(oh * oW + ow) * 4;
-        store<f32>(out + o, best);
-        store<i32>(idx + o, arg);
+        if (ow >= lo && ow + 4 <= hi) {
+          maxRow4(xp, H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, out + o, idx + o);
+          ow += 4;
+        } else {
+          maxOne(xp, H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, out + o, idx + o);
+          ow++;
+        }
       }
     }
   }
@@ -249,30 +306,109 @@ function avgPool2x2Backward(pl: i32, H: i32, W: i32, oH: i32, oW: i32, gy: usize
   }
 }
 
+/** One output of a general average window: the sum of its in-input elements in f64, over PyTorch's divisor, rounded once. */
+function avgOne(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, o: usize): void {
+  let s: f64 = 0;
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const w = ow * sW - pW + kw * dW;
+      if (w >= 0 && w < W) s += <f64>load<f32>(xp + <usize>(h * W + w) * 4);
+    }
+  }
+  const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
+  store<f32>(o, <f32>(s / d));
+}
+
+/**
+ * Outputs ow..ow+3 of row oh, all interior: avgOne's sums (same order, f64, two lanes per f64x2)
+ * and divisor, which interior columns share (their windows' columns are all inside the input).
+ */
+function avgRow4(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, o: usize): void {
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const v = columns4(xp + <usize>(h * W + ow * sW - pW + kw * dW) * 4, sW);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+    }
+  }
+  const d = f64x2.splat(divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad));
+  v128.store(o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(f64x2.div(lo, d)), f32x4.demote_f64x2_zero(f64x2.div(hi, d)), 0, 1, 4, 5));
+}
+
 export function avgPoolTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, x: usize, out: usize,
 ): void {
   const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
+  // The shared divisor needs undilated columns (average pooling has no dilation anyway).
+  const lo = sW <= 2 && dW == 1 ? interiorLo(sW, pW) : oW, hi = interiorHi(W, oW, kW, sW, pW, dW);
   for (let pl = tid; pl < planes; pl += nt) {
     if (fast) {
       avgPool2x2(pl, H, W, oH, oW, x, out);
       continue;
     }
     const xp = x + <usize>(pl * H * W) * 4;
+    const op = out + <usize>(pl * oH * oW) * 4;
     for (let oh = 0; oh < oH; oh++) {
-      for (let ow = 0; ow < oW; ow++) {
-        let s: f64 = 0;
-        for (let kh = 0; kh < kH; kh++) {
-          const h = oh * sH - pH + kh * dH;
-          if (h < 0 || h >= H) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const w = ow * sW - pW + kw * dW;
-            if (w >= 0 && w < W) s += <f64>load<f32>(xp + <usize>(h * W + w) * 4);
-          }
+      for (let ow = 0; ow < oW; ) {
+        const o = op + <usize>(oh * oW + ow) * 4;
+        if (ow >= lo && ow + 4 <= hi) {
+          avgRow4(xp, H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, includePad, o);
+          ow += 4;
+        } else {
+          avgOne(xp, H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, includePad, o);
+          ow++;
         }
-        const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
-        store<f32>(out + <usize>((pl * oH + oh) * oW + ow) * 4, <f32>(s / d));
+      }
+    }
+  }
+}
+
+/** avgOne's adjoint for one output: gy / divisor (rounded once, as the reference) added to each in-input element of its window. */
+function avgBackOne(xp: usize, g: f32, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool): void {
+  const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
+  const v = <f32>(<f64>g / d);
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const w = ow * sW - pW + kw * dW;
+      if (w >= 0 && w < W) {
+        const p = xp + <usize>(h * W + w) * 4;
+        store<f32>(p, load<f32>(p) + v);
+      }
+    }
+  }
+}
+
+/**
+ * avgBackOne for the interior outputs ow..ow+3 of row oh (shared divisor): each window column is one
+ * 4-float read-modify-write (stride 1) or the even lanes of 8 (stride 2; the odd lanes get + 0, and
+ * the caller keeps the 8th float inside the row, so no other thread's plane is touched). Overlapping
+ * windows add in another order than the scalar loop: equal to float32 rounding, not bitwise.
+ */
+function avgBackRow4(xp: usize, g: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool): void {
+  const d = f64x2.splat(divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad));
+  const gv = v128.load(g);
+  const lo = f64x2.div(f64x2.promote_low_f32x4(gv), d), hi = f64x2.div(f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1)), d);
+  const v = v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+  const z = f32x4.splat(0);
+  const va = v128.shuffle<f32>(v, z, 0, 4, 1, 4), vb = v128.shuffle<f32>(v, z, 2, 4, 3, 4);
+  for (let kh = 0; kh < kH; kh++) {
+    const h = oh * sH - pH + kh * dH;
+    if (h < 0 || h >= H) continue;
+    for (let kw = 0; kw < kW; kw++) {
+      const p = xp + <usize>(h * W + ow * sW - pW + kw * dW) * 4;
+      if (sW == 1) {
+        v128.store(p, f32x4.add(v128.load(p), v));
+      } else {
+        v128.store(p, f32x4.add(v128.load(p), va));
+        v128.store(p, f32x4.add(v128.load(p, 16), vb), 16);
       }
     }
   }
@@ -283,6 +419,8 @@ export function avgPoolBackwardTask(
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, gy: usize, gx: usize,
 ): void {
   const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
+  // As avgPoolTask's interior, and with stride 2 one more column inside the row (the 8th float).
+  const lo = sW <= 2 && dW == 1 ? interiorLo(sW, pW) : oW, hi = interiorHi(sW == 2 ? W - 1 : W, oW, kW, sW, pW, dW);
   for (let pl = tid; pl < planes; pl += nt) {
     if (fast) {
       avgPool2x2Backward(pl, H, W, oH, oW, gy, gx);
@@ -290,20 +428,16 @@ export function avgPoolBackwardTask(
     }
     const xp = gx + <usize>(pl * H * W) * 4;
     memory.fill(xp, 0, <usize>(H * W) * 4);
+    const gp = gy + <usize>(pl * oH * oW) * 4;
     for (let oh = 0; oh < oH; oh++) {
-      for (let ow = 0; ow < oW; ow++) {
-        const d = divisor(oh * sH - pH, ow * sW - pW, kH, kW, H, W, pH, pW, includePad);
-        const v = <f32>(<f64>load<f32>(gy + <usize>((pl * oH + oh) * oW + ow) * 4) / d);
-        for (let kh = 0; kh < kH; kh++) {
-          const h = oh * sH - pH + kh * dH;
-          if (h < 0 || h >= H) continue;
-          for (let kw = 0; kw < kW; kw++) {
-            const w = ow * sW - pW + kw * dW;
-            if (w >= 0 && w < W) {
-              const p = xp + <usize>(h * W + w) * 4;
-              store<f32>(p, load<f32>(p) + v);
-            }
-          }
+      for (let ow = 0; ow < oW; ) {
+        const g = gp + <usize>(oh * oW + ow) * 4;
+        if (ow >= lo && ow + 4 <= hi) {
+          avgBackRow4(xp, g, H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, includePad);
+          ow += 4;
+        } else {
+          avgBackOne(xp, load<f32>(g), H, W, oh, ow, kH, kW, sH, sW, pH, pW, dH, dW, includePad);
+          ow++;
         }
       }
     }

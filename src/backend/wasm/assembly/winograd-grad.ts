@@ -8,7 +8,7 @@
 // its peak; the transforms take 4 tiles per v128, as the forward's.
 import { gemm } from "./gemm";
 import { padRows } from "./convdirect";
-import { tilesW, transformInput } from "./winograd";
+import { POS_PAD, tilesW, transformInput } from "./winograd";
 
 /**
  * Tile rows per block, so V and dM (16·(cg + og)·T floats, at most 768 KiB) stay in L2 while the
@@ -26,7 +26,7 @@ export function winogradGradScratchBytes(cg: i32, og: i32, W: i32, pW: i32, oH: 
   const T = R * tWp;
   const Wp = max(2 * tWp + 2, W + 2 * pW), Wg = 2 * tWp + 2;
   // padded x band | padded gy band | V | dM, plus alignment slack
-  return (cg * (2 * R + 2) * Wp + Wp + 16 + og * 2 * R * Wg + Wg + 16 + 16 * cg * T + 16 * og * T) * 4 + 256;
+  return (cg * (2 * R + 2) * Wp + Wp + 16 + og * 2 * R * Wg + Wg + 16 + 16 * (cg * T + POS_PAD) + 16 * (og * T + POS_PAD)) * 4 + 256;
 }
 
 /**
@@ -43,7 +43,7 @@ export function winogradWeightGrad(
   const xpad = scratch;
   const gpad = xpad + <usize>(cg * (2 * Rmax + 2) * Wp + Wp + 16) * 4;
   const vbuf = gpad + <usize>(og * 2 * Rmax * Wg + Wg + 16) * 4;
-  const mbuf = vbuf + <usize>(16 * cg * Rmax * tWp) * 4;
+  const mbuf = vbuf + <usize>(16 * (cg * Rmax * tWp + POS_PAD)) * 4;
   const Wg4 = <usize>Wg * 4;
   for (let b0 = ty0; b0 < ty1; b0 += Rmax) {
     const R = min(Rmax, ty1 - b0);
@@ -52,7 +52,7 @@ export function winogradWeightGrad(
     transformInput(xpad, cg, 2 * R + 2, Wp, R, tWp, vbuf, T);
     // gy rows 2·b0 .. 2·(b0 + R), zero past the output's edges (odd sizes: half-empty tiles).
     padRows(gy, og, oH, oW, 0, Wg, 2 * b0, 2 * R, 0, gpad);
-    const posM = <usize>(og * T) * 4;
+    const posM = <usize>(og * T + POS_PAD) * 4, posV = <usize>(cg * T + POS_PAD) * 4;
     for (let o = 0; o < og; o++) {
       const plane = gpad + <usize>(o * 2 * R) * Wg4;
       const mo = mbuf + <usize>(o * T) * 4;
@@ -65,7 +65,7 @@ export function winogradWeightGrad(
     }
     // dU[pos] (cg × og) += V[pos] (cg × T) · dM[pos]ᵀ (T × og): both read along their tile rows.
     for (let pos = 0; pos < 16; pos++) {
-      gemm(cg, og, T, vbuf + <usize>(pos * cg * T) * 4, T, 1, mbuf + <usize>pos * posM, 1, T,
+      gemm(cg, og, T, vbuf + <usize>pos * posV, T, 1, mbuf + <usize>pos * posM, 1, T,
         du + <usize>(pos * cg * og) * 4, og, true, gemmScratch);
     }
   }

@@ -14,6 +14,11 @@
 import { MR } from "./gemm";
 import { padRows, EPI_RELU_POOL } from "./convdirect";
 
+// Floats between consecutive positions' blocks of V and M beyond their size: the transforms touch
+// all 16 (36) positions per step, and at power-of-two block sizes (Cin·T = 512 at 14×14, 32 channels)
+// those lines fell into 2 of L1's sets and evicted each other (that F(4×4) conv ran 45% slower).
+export const POS_PAD: i32 = 16;
+
 @inline export function rup(a: i32, b: i32): i32 {
   return (a + b - 1) / b * b;
 }
@@ -33,15 +38,34 @@ export function winogradFits(cin: i32, cout: i32, kH: i32, kW: i32, sH: i32, sW:
   return max(4, (oW + 1) >> 1);
 }
 
-/** Rows of U and M: whole MR-row slivers, then one 4-row sliver (or MR when 5 rows remain). */
-export function winogradRows(M: i32): i32 {
+/**
+ * How many 4-row slivers end U and M after the MR-row ones (FMA build, MR = 6): none when M is a
+ * multiple of 6 (or 5 rows remain: one more 6-row sliver), one for 3-4 rows left, two for 1-2 rows
+ * left (32 = 4·6 + 2·4 computes no padding row, where 5·6 + 4 computed 2 of 34, 6% of the GEMMs).
+ */
+@inline export function winogradTails(M: i32): i32 {
+  if (MR == 4) return 0;
   const rem = M % MR;
-  return M - rem + (rem == 0 ? 0 : rem <= 4 ? 4 : MR);
+  if (rem == 0 || rem == 5) return 0;
+  return rem <= 2 && M > MR ? 2 : 1;
+}
+
+/** Rows of U and M: whole MR-row slivers, then winogradTails(M) 4-row slivers. */
+export function winogradRows(M: i32): i32 {
+  const rem = M % MR, tails = winogradTails(M);
+  if (tails == 0) return rem == 0 ? M : M - rem + MR;
+  return M - rem - (tails - 1) * MR + 4 * tails;
+}
+
+// First row of the sliver that holds row o.
+@inline export function sliverStart(o: i32, M: i32): i32 {
+  const full = winogradRows(M) - 4 * winogradTails(M);
+  return o < full ? o - o % MR : full + ((o - full) & ~3);
 }
 
 // Rows in the sliver that starts at row s.
 @inline export function sliverRows(s: i32, M: i32): i32 {
-  return s + MR <= M || winogradRows(M) - s == MR ? MR : 4;
+  return s < winogradRows(M) - 4 * winogradTails(M) ? MR : 4;
 }
 
 /** Tile rows per block, so V and M (16·(Cin + Ms)·T floats) stay in L2. */
@@ -57,7 +81,7 @@ export function winogradScratchBytes(M: i32, Cin: i32, W: i32, pW: i32, oH: i32,
   const T = rup(R * tWp, 8);
   const Wp = max(2 * tWp + 2, W + 2 * pW);
   // U | padded band | V | M | 32-float spill, plus alignment slack
-  return (16 * Ms * Cin + rup(Cin, 16) + Cin * (2 * R + 2) * Wp + Wp + 16 + 16 * Cin * T + 16 * Ms * T + 32) * 4 + 256;
+  return (16 * Ms * Cin + rup(Cin, 16) + Cin * (2 * R + 2) * Wp + Wp + 16 + 16 * (Cin * T + POS_PAD) + 16 * (Ms * T + POS_PAD) + 32) * 4 + 256;
 }
 
 /**
@@ -68,7 +92,7 @@ export function winogradScratchBytes(M: i32, Cin: i32, W: i32, pW: i32, oH: i32,
 export function winogradPack(w: usize, M: i32, Cin: i32, so: i32, sc: i32, flip: bool, dst: usize): void {
   const Ms = winogradRows(M);
   for (let o = 0; o < Ms; o++) {
-    const s = o - o % MR, rows = sliverRows(s, M);
+    const s = sliverStart(o, M), rows = sliverRows(s, M);
     for (let c = 0; c < Cin; c++) {
       const at = dst + <usize>(s * Cin + c * rows + o - s) * 4;
       if (o >= M) {
@@ -176,8 +200,8 @@ export function winogradConv(
   const Wp = max(2 * tWp + 2, W + 2 * pW);
   const xpad = scratch + <usize>rup(Cin, 16) * 4;
   const vbuf = xpad + <usize>(Cin * (2 * Rmax + 2) * Wp + Wp + 16) * 4;
-  const mbuf = vbuf + <usize>(16 * Cin * Tmax) * 4;
-  const spill = mbuf + <usize>(16 * Ms * Tmax) * 4;
+  const mbuf = vbuf + <usize>(16 * (Cin * Tmax + POS_PAD)) * 4;
+  const spill = mbuf + <usize>(16 * (Ms * Tmax + POS_PAD)) * 4;
   const Wp4 = <usize>Wp * 4;
   const pOH = oH >> 1, pOW = oW >> 1;
   const ty1 = (oh1 + 1) >> 1;
@@ -187,7 +211,7 @@ export function winogradConv(
     const Hb = 2 * R + 2;
     padRows(x, Cin, H, W, pW, Wp, 2 * ty0, Hb, pH, xpad);
     // Input transform; the tiles past R·tWp (to a multiple of 8) are zeros.
-    const posV = <usize>(Cin * T) * 4;
+    const posV = <usize>(Cin * T + POS_PAD) * 4;
     transformInput(xpad, Cin, Hb, Wp, R, tWp, vbuf, T);
     for (let c = 0; c < Cin; c++) {
       const vc = vbuf + <usize>(c * T) * 4;
@@ -196,20 +220,19 @@ export function winogradConv(
       }
     }
     // 16 GEMMs M[pos] (Ms × T) = U[pos] (Ms × Cin) · V[pos] (Cin × T), B rows T floats apart.
-    const ldc = <usize>T * 4;
-    const tail = Ms % MR != 0;
-    const full = tail ? Ms - 4 : Ms;
+    const ldc = <usize>T * 4, posM = <usize>(Ms * T + POS_PAD) * 4;
+    const tails = winogradTails(M);
+    const full = Ms - 4 * tails;
     for (let pos = 0; pos < 16; pos++) {
-      const pa = pu + <usize>(pos * Ms * Cin) * 4, vb = vbuf + <usize>pos * posV, mb = mbuf + <usize>(pos * Ms * T) * 4;
+      const pa = pu + <usize>(pos * Ms * Cin) * 4, vb = vbuf + <usize>pos * posV, mb = mbuf + <usize>pos * posM;
       // Two call sites of each kernel (the last column block is a call of its own) keep Binaryen from
       // inlining them here, as directConv's micro: out of line, their accumulators get V8's vector
       // registers to themselves (inlined, they ran at half speed).
       let q = 0;
-      for (; q + 8 < T; q += 8) gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tail);
-      gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tail);
+      for (; q + 8 < T; q += 8) gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
+      gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
     }
     // Output transform Aᵀ m A, Aᵀ = [1 1 1 0; 0 1 -1 -1], with the epilogue.
-    const posM = <usize>(Ms * T) * 4;
     for (let o = 0; o < M; o++) {
       const bv = f32x4.splat(bias ? load<f32>(bias + <usize>o * 4) : 0);
       for (let r = 0; r < R; r++) {
@@ -278,7 +301,7 @@ export function winogradConv(
  * each tile's 4×4 patch, tile (r, tx) at t = r·tWp + tx, T floats per (pos, c) row.
  */
 export function transformInput(xpad: usize, Cin: i32, Hb: i32, Wp: i32, R: i32, tWp: i32, vbuf: usize, T: i32): void {
-  const Wp4 = <usize>Wp * 4, posV = <usize>(Cin * T) * 4;
+  const Wp4 = <usize>Wp * 4, posV = <usize>(Cin * T + POS_PAD) * 4;
   for (let c = 0; c < Cin; c++) {
     const plane = xpad + <usize>(c * Hb) * Wp4;
     const vc = vbuf + <usize>(c * T) * 4;
@@ -292,9 +315,9 @@ export function transformInput(xpad: usize, Cin: i32, Hb: i32, Wp: i32, R: i32, 
 }
 
 // 8 columns of M[pos] (Ms rows) from U[pos]'s slivers and 8 columns of V[pos].
-@inline export function gemmBlock(Cin: i32, pa: usize, b: usize, c: usize, ldc: usize, full: i32, tail: bool): void {
+@inline export function gemmBlock(Cin: i32, pa: usize, b: usize, c: usize, ldc: usize, full: i32, tails: i32): void {
   for (let s = 0; s < full; s += MR) gemmRows(Cin, pa + <usize>(s * Cin) * 4, b, ldc, c + <usize>s * ldc, ldc);
-  if (tail) gemmRows4(Cin, pa + <usize>(full * Cin) * 4, b, ldc, c + <usize>full * ldc, ldc);
+  for (let s = full; s < full + 4 * tails; s += 4) gemmRows4(Cin, pa + <usize>(s * Cin) * 4, b, ldc, c + <usize>s * ldc, ldc);
 }
 
 // MR rows × 8 columns of C = A·B: A a packed sliver (k-major, MR per k), B rows `ldb` bytes apart.

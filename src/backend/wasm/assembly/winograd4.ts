@@ -14,13 +14,7 @@
 // Transforms take 4 tiles per v128 (one lane per tile): neighbouring tiles start 4 columns apart, so
 // a patch row of 4 tiles is a 4×4 transpose of four loads plus two shuffles with a fifth load.
 import { padRows, EPI_RELU_POOL } from "./convdirect";
-import { gemmBlock, poolTiles, rup, sliverRows, winogradRows } from "./winograd";
-import { MR } from "./gemm";
-
-// Floats between consecutive positions' blocks of V and M beyond their size: the transforms touch
-// all 36 positions per step, and at power-of-two block sizes (Cin·T = 512 at 14×14, 32 channels)
-// those 36 lines fell into 2 of L1's sets and evicted each other (that conv ran 45% slower).
-const POS_PAD: i32 = 16;
+import { gemmBlock, poolTiles, POS_PAD, rup, sliverRows, sliverStart, winogradRows, winogradTails } from "./winograd";
 
 /** Tiles per row in V and M: the output's ⌈oW / 4⌉, at least 4 (the transforms take 4 at a time). */
 @inline export function tiles4W(oW: i32): i32 {
@@ -56,7 +50,7 @@ export function winograd4Pack(w: usize, M: i32, Cin: i32, so: i32, sc: i32, flip
   const Ms = winogradRows(M);
   const ps = <usize>(Ms * Cin) * 4;
   for (let o = 0; o < Ms; o++) {
-    const s = o - o % MR, rows = sliverRows(s, M);
+    const s = sliverStart(o, M), rows = sliverRows(s, M);
     for (let c = 0; c < Cin; c++) {
       const at = dst + <usize>(s * Cin + c * rows + o - s) * 4;
       if (o >= M) {
@@ -154,7 +148,7 @@ function inputTransform4(row: usize, Wp4: usize, v: usize, posStride: usize, tmp
 }
 
 /** V[pos][c][t] for the R·tWp tiles of the padded band xpad [Cin, Hb, Wp], tile (r, tx) at t = r·tWp + tx. */
-function transformInput4(xpad: usize, Cin: i32, Hb: i32, Wp: i32, R: i32, tWp: i32, vbuf: usize, T: i32, tmp: usize): void {
+export function transformInput4(xpad: usize, Cin: i32, Hb: i32, Wp: i32, R: i32, tWp: i32, vbuf: usize, T: i32, tmp: usize): void {
   const Wp4 = <usize>Wp * 4, posV = <usize>(Cin * T + POS_PAD) * 4;
   for (let c = 0; c < Cin; c++) {
     const plane = xpad + <usize>(c * Hb) * Wp4;
@@ -204,13 +198,13 @@ export function winograd4Conv(
     // 36 GEMMs M[pos] (Ms × T) = U[pos] (Ms × Cin) · V[pos] (Cin × T).
     const posM = <usize>(Ms * T + POS_PAD) * 4;
     const ldc = <usize>T * 4;
-    const tail = Ms % MR != 0;
-    const full = tail ? Ms - 4 : Ms;
+    const tails = winogradTails(M);
+    const full = Ms - 4 * tails;
     for (let pos = 0; pos < 36; pos++) {
       const pa = pu + <usize>(pos * Ms * Cin) * 4, vb = vbuf + <usize>pos * posV, mb = mbuf + <usize>pos * posM;
       let q = 0;
-      for (; q + 8 < T; q += 8) gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tail);
-      gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tail);
+      for (; q + 8 < T; q += 8) gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
+      gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
     }
     for (let o = 0; o < M; o++) {
       const bv = f32x4.splat(bias ? load<f32>(bias + <usize>o * 4) : 0);
@@ -267,12 +261,13 @@ function epilogue4(
       if (n == 8) {
         v128.store(out + at, vlo); v128.store(out + at, vhi, 16);
         v128.store(idx + at, ilo); v128.store(idx + at, ihi, 16);
+      } else if (n >= 4) {
+        v128.store(out + at, vlo); v128.store(idx + at, ilo);
+        storeLanes(vhi, out + at + 16, n - 4);
+        storeLanes(ihi, idx + at + 16, n - 4);
       } else {
-        v128.store(spill, vlo); v128.store(spill, vhi, 16); v128.store(spill, ilo, 32); v128.store(spill, ihi, 48);
-        for (let l = 0; l < n; l++) {
-          store<f32>(out + at + <usize>l * 4, load<f32>(spill + <usize>l * 4));
-          store<i32>(idx + at + <usize>l * 4, load<i32>(spill + 32 + <usize>l * 4));
-        }
+        storeLanes(vlo, out + at, n);
+        storeLanes(ilo, idx + at, n);
       }
     }
     return;
@@ -288,11 +283,26 @@ function epilogue4(
     const dst = out + <usize>((o * oH + oh + p) * oW + 4 * tx) * 4;
     const a = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), b = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
     const c = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), d = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+    // A row's last group of 4 tiles may end past the row: whole vectors while they fit, then lanes
+    // (a 14-wide row is 3 vectors and 2 lanes: through a spill buffer and a scalar copy instead, the
+    // [64,16,14,14]·32 forward took 1.50 ms of CPU against 1.38-1.42, bench/conv-min.ts 64 16 14 14 32).
     if (n >= 16) {
       v128.store(dst, a); v128.store(dst, b, 16); v128.store(dst, c, 32); v128.store(dst, d, 48);
+    } else if (n >= 12) {
+      v128.store(dst, a); v128.store(dst, b, 16); v128.store(dst, c, 32); storeLanes(d, dst + 48, n - 12);
+    } else if (n >= 8) {
+      v128.store(dst, a); v128.store(dst, b, 16); storeLanes(c, dst + 32, n - 8);
+    } else if (n >= 4) {
+      v128.store(dst, a); storeLanes(b, dst + 16, n - 4);
     } else {
-      v128.store(spill, a); v128.store(spill, b, 16); v128.store(spill, c, 32); v128.store(spill, d, 48);
-      for (let l = 0; l < n; l++) store<f32>(dst + <usize>l * 4, load<f32>(spill + <usize>l * 4));
+      storeLanes(a, dst, n);
     }
   }
+}
+
+// The first n (0-3) lanes of v at dst.
+@inline function storeLanes(v: v128, dst: usize, n: i32): void {
+  if (n > 0) v128.store32_lane(dst, v, 0);
+  if (n > 1) v128.store32_lane(dst, v, 1, 4);
+  if (n > 2) v128.store32_lane(dst, v, 2, 8);
 }
