@@ -59,9 +59,9 @@ test("optimizers, DataLoader, losses and layers name the bad argument", () => {
   const params = new nn.Linear(2, 2).parameters();
   slip(() => new optim.SGD(params, { lr: "0.1" as unknown as number }), /^SGD: invalid lr string "0\.1": the learning rate must be a number >= 0/);
   slip(() => new optim.Adam(null as never), /^Adam: params must be an iterable of tensors/);
-  slip(() => new data.DataLoader(null as never), /^DataLoader: the first argument must be a Dataset .*, got null; write new DataLoader\(dataset, \{ batchSize: 64 \}\)/);
+  slip(() => new data.DataLoader(null as never), /^DataLoader: dataset must be a Dataset .*, got null; write new DataLoader\(dataset, \{ batchSize: 64 \}\)/);
   slip(() => new data.DataLoader(new data.TensorDataset(zeros([4, 2])), [2] as never), /^DataLoader: the second argument takes options like \{ batchSize: 64, shuffle: true \} \(or a batch size\), got an array of length 1/);
-  slip(() => new data.DataLoader([1, 2] as never), /^DataLoader: the first argument must be a Dataset \(a numeric `length` and a `getItem\(i\)` method\), got an array of length 2/);
+  slip(() => new data.DataLoader([1, 2] as never), /^DataLoader: dataset must be a Dataset \(a numeric `length` and a `getItem\(i\)` method\), got an array of length 2/);
   slip(() => nn.functional.mseLoss(ones([2]), [1, 2] as unknown as Tensor), /^mseLoss: target must be a Tensor, got an array of length 2 \(wrap plain numbers with tensor\(\.\.\.\)\)/);
   slip(() => nn.functional.crossEntropy(ones([2, 3]), undefined as unknown as Tensor), /^crossEntropy: target must be a Tensor, got undefined/);
   slip(() => new nn.Conv2d(1, 2, undefined as unknown as number), /^Conv2d: kernelSize must be an integer or 2 integers >= 1, got undefined/);
@@ -103,15 +103,16 @@ test("elementwise operands and reshape's shape are checked (a string or an objec
 
 test("data, io, utils, models and deeptype/node name the function on a wrong call", async () => {
   const ds = new data.TensorDataset(zeros([4, 2]));
-  // The entry layer (guardAll) over a namespace of functions: the function, what it got, its parameters.
-  slip(() => data.randomSplit(undefined as never, [2, 2]), /^data\.randomSplit: cannot use the arguments \(undefined, an array of length 2\); it takes data\.randomSplit\(dataset, ?lengths/);
-  slip(() => data.defaultCollate("x" as never), /^data\.defaultCollate: cannot use the arguments \(string "x"\)/);
-  slip(() => dt.utils.summary(undefined as never, [1, 2]), /^utils\.summary: cannot use the arguments \(undefined, an array of length 2\)/);
-  slip(() => dt.io.unpickle(undefined as never, undefined as never), /^io\.unpickle: cannot use the arguments \(undefined, undefined\)/);
-  slip(() => data.encodePng({} as never), /^data\.encodePng: cannot use the arguments \(an object\)/);
-  // An error of ours from a function used inside is led by the one called.
-  slip(() => dt.io.toOnnxBytes("x" as never, ones([1])), /^io\.toOnnxBytes: exportOnnx: expected an nn\.Module/);
-  slip(() => dt.utils.checkedCrossEntropy(ones([2, 3]), "x" as never), /^utils\.checkedCrossEntropy: crossEntropy: target must be a Tensor, got string "x"/);
+  // The entry layer's argument specs (guardSpecs): the function, the parameter, what it takes, what it got.
+  slip(() => data.randomSplit(undefined as never, [2, 2]), /^data\.randomSplit: dataset must be a Dataset \(a numeric `length` and a `getItem\(i\)` method\), got undefined$/);
+  slip(() => data.defaultCollate("x" as never), /^data\.defaultCollate: samples must be an array of samples .*, got string "x"$/);
+  slip(() => dt.utils.summary(undefined as never, [1, 2]), /^utils\.summary: model must be an nn\.Module, got undefined$/);
+  slip(() => dt.utils.summary(new nn.Linear(2, 2), "1,2" as never), /^utils\.summary: inputShape must be an input shape like \[1, 1, 28, 28\] \(an array of integers\), got string "1,2"$/);
+  slip(() => dt.io.unpickle(undefined as never, undefined as never), /^io\.unpickle: bytes must be the file's bytes \(a Uint8Array or Buffer\), got undefined$/);
+  slip(() => data.encodePng({} as never), /^data\.encodePng: img must be an image \{ width, height, channels, data \} \(as decodeImage returns\), got an object$/);
+  slip(() => dt.io.toOnnxBytes("x" as never, ones([1])), /^io\.toOnnxBytes: model must be an nn\.Module, got string "x"$/);
+  // An error of ours from a function used inside is led by the one called, named once.
+  slip(() => dt.utils.checkedCrossEntropy(ones([2, 3]), tensor([0, 1, 2], { dtype: "int64" })), /^utils\.checkedCrossEntropy: target shape \[3\] does not fit input \[2,3\]/);
   // A helper told which name to use keeps it: a custom transform's error names the transform.
   slip(() => data.imageOf(3 as never, "MyTransform"), /^MyTransform: expected an image tensor or a sample \{ image: Tensor, \.\.\. \}, got number 3$/);
   slip(() => data.imageOf(ones([2, 2]), undefined as never), /^data\.imageOf: op must be the transform's name for messages \(a string\), got undefined/);
@@ -130,13 +131,15 @@ test("data, io, utils, models and deeptype/node name the function on a wrong cal
   slip(() => new data.Resize([2, 0]), /^Resize: size must be a positive integer or \[height, width\], got an array of length 2/);
   slip(() => new data.RandomRotation(undefined as never), /^RandomRotation: degrees must be a number d \(the range \[-d, d\]\) or \[min, max\], got undefined/);
   slip(() => new dt.io.PyDict("ab" as never), /^PyDict: entries must be an iterable of \[key, value\] pairs, got string "ab"/);
-  slip(() => new dt.io.PyDict([1, 2] as never), /^PyDict: each entry must be a \[key, value\] pair, got number 1/);
+  slip(() => new dt.io.PyDict([1, 2] as never), /^PyDict: entries\[0\] must be a \[key, value\] pair, got number 1/);
+  // The check reads the entries once: a one-shot iterator still fills the dict.
+  assert.equal(new dt.io.PyDict(new Map([["a", 1], ["b", 2]]).entries()).size, 2);
   slip(() => dt.models.mnistCnn("x" as never), /^models\.mnistCnn: generator must be a Generator .*got string "x"/);
   slip(() => dt.models.buildModel("resnet" as never), /^models\.buildModel: name must be "mlp" or "cnn", got string "resnet"/);
   // Async functions reject with the same kind of Error.
   await assert.rejects(node.saveWeights("w.safetensors", 3 as never), /^Error: saveWeights: stateDict must be a state dict \(an object of tensors by name, as model\.stateDict\(\) returns\), got number 3/);
   await assert.rejects(node.saveWeights("w.safetensors", { w: [1] } as never), /^Error: saveWeights: stateDict\["w"\] must be a Tensor, got an array of length 1/);
-  await assert.rejects(node.loadCheckpoint(3 as never), /^Error: loadCheckpoint: expected a file path string, got number 3/);
+  await assert.rejects(node.loadCheckpoint(3 as never), /^Error: loadCheckpoint: file must be a file path string, got number 3$/);
   // What still works.
   assert.equal(data.randomSplit(ds, [2, 2]).length, 2);
   assert.equal(new dt.io.PyDict([["a", 1]]).get("a"), 1);
@@ -152,11 +155,23 @@ test("an op built from other ops names the op called, not the one inside", () =>
   slip(() => x.tile("x" as never), /^tile: dims must be an integer or an array of integers, got string "x"/);
   slip(() => dt.tensorSplit(x, "x" as never), /^tensorSplit: indicesOrSections must be an array of integers, got string "x"/);
   slip(() => dt.eye("x" as never), /^eye: n must be an integer >= 0, got string "x"/);
-  // The rest through the entry layer: the called op first, then what the op inside found.
-  slip(() => dt.clampMin(x, "x" as never), /^clampMin: clamp: min must be a number, a Tensor or null, got string "x"/);
+  // The rest through the entry layer: the called op, named once in place of the op inside, then
+  // what the op inside found.
+  slip(() => dt.clampMin(x, "x" as never), /^clampMin: min must be a number, a Tensor or null, got string "x"/);
   slip(() => x.std("x" as never), /^std: dim must be an integer or an array of integers, got string "x"/);
-  slip(() => nn.functional.softmin(x, "x" as never), /^softmin: softmax: dim must be an integer, got string "x"/);
-  slip(() => dt.hstack([1, 2] as never), /^hstack: cat: element 0 of the list is number, not a Tensor/);
+  slip(() => nn.functional.softmin(x, "x" as never), /^softmin: dim must be an integer, got string "x"/);
+  slip(() => dt.hstack([1, 2] as never), /^hstack: element 0 of the list is number, not a Tensor/);
+  // Where the op inside would name its own parameter (sub's "input", pow's "other"), the op called
+  // checks the argument under its own name.
+  slip(() => x.lerp("x" as never, 0.5), /^lerp: end must be a Tensor, a number or a boolean, got string "x"$/);
+  slip(() => x.lerp(x, "x" as never), /^lerp: weight must be a Tensor, a number or a boolean, got string "x"$/);
+  slip(() => x.float().addcmul_(x, "x" as never), /^addcmul_: tensor2 must be a Tensor, a number or a boolean, got string "x"$/);
+  slip(() => x.float().uniform_(0, "x" as never), /^uniform_: to must be a finite number, got string "x"$/);
+  slip(() => x.float().normal_(0, -1), /^normal_: std must be a finite number >= 0, got number -1$/);
+  slip(() => x.viewAs([1] as never), /^viewAs: other must be a Tensor, got an array of length 1/);
+  slip(() => x.clampMin(undefined as never), /^clampMin: min must be a number or a Tensor, got undefined$/);
+  slip(() => dt.linalg.vectorNorm(x.float(), "fro" as never), /^linalg\.vectorNorm: ord must be a number .*"fro" and "nuc" are linalg\.matrixNorm's\), got string "fro"$/);
+  slip(() => nn.positionalTable(8, "x" as never), /^positionalTable: dModel must be a positive integer, got string "x"$/);
   slip(() => dt.linalg.vectorNorm(x, "x" as never), /^linalg\.vectorNorm: /);
   slip(() => nn.init.constant_(x, "x" as never), /^init\.constant_: value must be a number, got string "x"/);
   slip(() => nn.init.normal_(x, "x" as never), /^init\.normal_: mean must be a finite number, got string "x"/);
@@ -223,12 +238,19 @@ test("survey: every public entry point gives a named Error (never a TypeError fr
     const r = await outcome(f);
     // fooWithIndices is foo returning its indices too: naming foo names it.
     const unnamed = r.message !== undefined && !r.message.toLowerCase().includes(name.toLowerCase().replace(/_$/, "").replace(/withindices$/, ""));
+    // A stacked prefix: the name of another function of ours after the called one's (`uniform_: rand: ...`).
+    const inner = r.message === undefined ? undefined : /^[\w.]+: ([\w.]+): /.exec(r.message)?.[1];
+    if (inner !== undefined && publicNames.has(inner.slice(inner.lastIndexOf(".") + 1))) problems.push(`${call}: stacked prefix: ${r.message}`);
     if (r.raw || unnamed) {
       rawEntries.add(entry);
       if (!KNOWN_UNCHECKED.has(entry)) problems.push(r.raw ? `${call}: raw ${r.raw}` : `${call}: the error does not name ${name}: ${r.message}`);
     } else if (r.nan && !baselineNaN) problems.push(`${call}: computed NaN`);
   };
   const isClass = (f: Function): boolean => /^class\b/.test(Function.prototype.toString.call(f));
+  const publicNames = new Set<string>(Object.getOwnPropertyNames(Tensor.prototype));
+  for (const ns of [dt, dt.linalg, nn.functional, nn.init, nn, optim, data, data.functional, dt.io, dt.utils, dt.models, node]) {
+    for (const [k, v] of Object.entries(ns)) if (typeof v === "function") publicNames.add(k).add(v.name);
+  }
   const survey = async (prefix: string, ns: object): Promise<void> => {
     for (const [name, f] of Object.entries(ns)) {
       if (typeof f !== "function" || NOT_CALLED.has(name)) continue;
@@ -275,4 +297,18 @@ test("survey: every public entry point gives a named Error (never a TypeError fr
   assert.ok(calls > 3000, `the survey made ${calls} calls`);
   assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.slice(0, 40).join("\n")}`);
   assert.deepEqual([...KNOWN_UNCHECKED].filter((e) => !rawEntries.has(e)), [], "entries now checked: remove them from KNOWN_UNCHECKED");
+});
+
+test("a layer given a bad dtype names itself, not the zeros() that allocates its weights", () => {
+  const layers: [string, () => unknown][] = [
+    ["Linear", () => new nn.Linear(2, 2, { dtype: "half" as never })],
+    ["Conv2d", () => new nn.Conv2d(1, 1, 3, { dtype: "half" as never })],
+    ["LSTM", () => new nn.LSTM(2, 3, { dtype: "half" as never })],
+    ["Embedding", () => new nn.Embedding(3, 2, { dtype: "half" as never })],
+    ["BatchNorm2d", () => new nn.BatchNorm2d(2, { dtype: "half" as never })],
+    ["LayerNorm", () => new nn.LayerNorm([2], { dtype: "half" as never })],
+    ["MultiheadAttention", () => new nn.MultiheadAttention(4, 2, { dtype: "half" as never })],
+  ];
+  for (const [name, make] of layers) slip(make, new RegExp(`^${name}: dtype must be one of "float32", .*got string "half"; PyTorch's torch\\.half is "float16"$`));
+  assert.equal(new nn.Linear(2, 2, { dtype: "float16" }).weight.dtype, "float16");
 });

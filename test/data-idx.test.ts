@@ -92,7 +92,7 @@ test("readIdx limits: a small .gz that inflates past maxBytes stops there; the h
   assert.ok(process.memoryUsage().rss - before < 200 * 1024 * 1024, "inflation stopped at the cap");
   assert.throws(() => data.readIdx(header, "claims.idx", { maxBytes: 1000 }), /claims\.idx declares shape \[1024,1024,1024\] of ubyte \(1073741824 bytes\), more than maxBytes \(1000\)/);
   assert.throws(() => data.readIdx(new Uint8Array(2000), "big.idx", { maxBytes: 1000 }), /big\.idx is 2000 bytes, more than maxBytes \(1000\)/);
-  assert.throws(() => data.readIdx(null as unknown as Uint8Array, "x"), /readIdx: x: expected the file's bytes as a Uint8Array or ArrayBuffer, got null/);
+  assert.throws(() => data.readIdx(null as unknown as Uint8Array, "x"), /^Error: data\.readIdx: input must be the file's bytes \(a Uint8Array or ArrayBuffer\), got null$/);
   const dir = mkdtempSync(join(tmpdir(), "deeptype-idx-limit-"));
   try {
     writeFileSync(join(dir, "a.idx"), new Uint8Array(2000));

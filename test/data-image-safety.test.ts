@@ -132,8 +132,8 @@ test("limits: maxPixels is checked before any pixel is decoded, bombs stop at th
 });
 
 test("decodeImage checks its arguments at runtime", () => {
-  assert.throws(() => decodeImage(null as unknown as Uint8Array), /decodeImage: image data: expected the file's bytes as a Uint8Array \(or Buffer\), got null/);
-  assert.throws(() => decodeImage("cat.png" as unknown as Uint8Array), /expected the file's bytes as a Uint8Array \(or Buffer\), got string/);
+  assert.throws(() => decodeImage(null as unknown as Uint8Array), /^Error: data\.decodeImage: bytes must be the file's bytes \(a Uint8Array or Buffer\), got null$/);
+  assert.throws(() => decodeImage("cat.png" as unknown as Uint8Array), /^Error: data\.decodeImage: bytes must be the file's bytes \(a Uint8Array or Buffer\), got string "cat\.png"$/);
   assert.throws(() => decodeImage(greyPng(2, 2), { mode: "CMYK" as "RGB" }), /decodeImage: mode must be "RGB", "L" or "RGBA", got "CMYK"/);
   assert.throws(() => decodeImage(greyPng(2, 2), { maxPixels: -1 }), /decodeImage: maxPixels must be a positive number, got -1/);
   assert.throws(() => decodeImage(new Uint8Array(0), { source: "empty.png" }), /empty\.png is neither PNG nor JPEG \(it starts with nothing: the file is empty\)/);

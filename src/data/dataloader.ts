@@ -77,7 +77,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
       else throw new Error(`DataLoader: the second argument takes options like { batchSize: 64, shuffle: true } (or a batch size), got ${describe(second)}`);
     }
     if (!dataset || typeof dataset.getItem !== "function" || typeof dataset.length !== "number") {
-      throw new Error(`DataLoader: the first argument must be a Dataset (a numeric \`length\` and a \`getItem(i)\` method), got ${describe(dataset)}; write new DataLoader(dataset, { batchSize: 64 })`);
+      throw new Error(`DataLoader: dataset must be a Dataset (a numeric \`length\` and a \`getItem(i)\` method), got ${describe(dataset)}; write new DataLoader(dataset, { batchSize: 64 })`);
     }
     checkKeys("DataLoader", opts, DATALOADER_KEYS);
     this.dataset = dataset;

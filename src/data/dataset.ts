@@ -91,7 +91,8 @@ export abstract class BaseDataset {
 export class MapDataset<D extends Dataset<unknown>, R> extends BaseDataset {
   constructor(readonly dataset: D, readonly fn: (item: ItemOf<D>, index: number) => R) {
     super();
-    if (typeof fn !== "function") throw new Error(`MapDataset: expected a function to apply to each item, got ${typeof fn}`);
+    checkDataset("MapDataset", "dataset", dataset);
+    if (typeof fn !== "function") throw argError("MapDataset", "fn", "a function (item, index) => newItem", fn);
   }
 
   get length(): number {
@@ -129,7 +130,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends BaseDataset {
     super();
     if (tensors.length === 0) throw new Error("TensorDataset: give at least one tensor, e.g. new TensorDataset(inputs, targets)");
     tensors.forEach((t, k) => {
-      if (!(t instanceof Tensor)) throw new Error(`TensorDataset: argument ${k} is not a Tensor`);
+      if (!(t instanceof Tensor)) throw argError("TensorDataset", `tensors[${k}]`, "a Tensor", t);
       if (t.ndim === 0) throw new Error(`TensorDataset: tensor ${k} is 0-d; every tensor needs a first dimension to index`);
     });
     const n = tensors[0].shape[0];

@@ -22,11 +22,16 @@ export class PyDict extends Map<unknown, unknown> {
 
   constructor(entries?: Iterable<readonly [unknown, unknown]> | null) {
     // Map's own TypeError ("Iterator value x is not an entry object") names no function: check first.
+    // Read once into a list: checking by iterating would use up a one-shot iterator (map.entries()).
+    let list: (readonly [unknown, unknown])[] | undefined;
     if (entries != null) {
       if (typeof (entries as Iterable<unknown>)[Symbol.iterator] !== "function" || typeof entries === "string") throw argError("PyDict", "entries", "an iterable of [key, value] pairs", entries);
-      for (const e of entries) if (!Array.isArray(e)) throw argError("PyDict", "each entry", "a [key, value] pair", e);
+      list = [...entries];
+      list.forEach((e, i) => {
+        if (!Array.isArray(e)) throw argError("PyDict", `entries[${i}]`, "a [key, value] pair", e);
+      });
     }
-    super(entries);
+    super(list);
   }
 }
 

@@ -2,13 +2,13 @@
  * Elementwise ops: unary math and activations, binary arithmetic with broadcasting and scalar
  * operands, comparisons, logical ops, where, and the in-place `_` variants optimizers and init use.
  */
-import { argError, declareOptionalArgs, declareOptions } from "../tensor/check.js";
+import { argError, checkNumber, declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, sameShape } from "../tensor/shape.js";
 import type { BinaryOp, ParamUnaryOp, UnaryOp } from "../backend/backend.js";
 import { isGradEnabled, isInferenceMode } from "../autograd/grad-mode.js";
-import { apply, asTensor, backend, defineOp, installMethods, resultType } from "./op.js";
+import { apply, asTensor, backend, checkOperand, defineOp, installMethods, resultType } from "./op.js";
 import { checkWriteThroughView, clone, detach, expand, recordWriteThroughView, refreshBeforeWrite, to } from "./shape.js";
 import { fullLike, onesLike, rand, randn, zerosLike, type RandomOptions } from "../tensor/creation.js";
 
@@ -243,11 +243,14 @@ function clampTensor(x: Tensor, min: number | Tensor | null, max: number | Tenso
 
 /** `clampMin(x, 0)`: max(x, min), PyTorch's clamp_min. */
 export function clampMin(x: Tensor, min: number | Tensor): Tensor {
+  // clamp's "give at least one of min and max" would not fit a call that takes one bound.
+  if (min == null) throw argError("clampMin", "min", "a number or a Tensor", min);
   return clamp(x, min, null);
 }
 
 /** `clampMax(x, 1)`: min(x, max), PyTorch's clamp_max. */
 export function clampMax(x: Tensor, max: number | Tensor): Tensor {
+  if (max == null) throw argError("clampMax", "max", "a number or a Tensor", max);
   return clamp(x, null, max);
 }
 
@@ -507,6 +510,14 @@ const overwriteOp = defineOp<undefined>({
   backward: (g) => [zerosLike(g), null],
 });
 
+/** addcmul_/addcdiv_'s operands, checked under their own names. */
+function operands(op: string, a: Tensor, b: Tensor, v: unknown): [Tensor, Tensor] {
+  checkOperand(op, "tensor1", a);
+  checkOperand(op, "tensor2", b);
+  checkNumber(op, "value", v);
+  return [a, b];
+}
+
 function inplaceOf<A extends unknown[]>(op: string, fn: (x: Tensor, ...args: A) => Tensor) {
   return (self: Tensor, ...args: A): Tensor => inplace(self, op, (src) => fn(src, ...args));
 }
@@ -535,13 +546,15 @@ installMethods({
   sqrt_: inplaceOf("sqrt_", sqrt), abs_: inplaceOf("abs_", abs), relu_: inplaceOf("relu_", relu),
   sigmoid_: inplaceOf("sigmoid_", sigmoid), tanh_: inplaceOf("tanh_", tanh), leakyRelu_: inplaceOf("leakyRelu_", leakyRelu),
   maskedFill_: inplaceOf("maskedFill_", maskedFill),
-  addcmul_: inplaceOf("addcmul_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => add(x, mul(mul(a, b), v))),
-  addcdiv_: inplaceOf("addcdiv_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => add(x, mul(div(a, b), v))),
+  // Operands checked under PyTorch's parameter names (tensor1, tensor2, value), not mul's input/other.
+  addcmul_: inplaceOf("addcmul_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => add(x, mul(mul(...operands("addcmul_", a, b, v)), v))),
+  addcdiv_: inplaceOf("addcdiv_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => add(x, mul(div(...operands("addcdiv_", a, b, v)), v))),
   fill_: inplaceOf("fill_", (x: Tensor, v: number | boolean) => fullLike(x, v)),
   zero_: inplaceOf("zero_", (x: Tensor) => zerosLike(x)),
   copy_: inplaceOf("copy_", (x: Tensor, src: TensorLike) => expand(to(asTensor(src, x.dtype), x.dtype), x.shape)),
+  // PyTorch's names: uniform_(from, to), normal_(mean, std); a string would otherwise reach `hi - lo`.
   uniform_: inplaceOf("uniform_", (x: Tensor, lo = 0, hi = 1, opts: RandomOptions = {}) =>
-    add(mul(rand(x.shape, { ...opts, dtype: x.dtype }), hi - lo), lo)),
+    add(mul(rand(x.shape, { ...opts, dtype: x.dtype }), checkNumber("uniform_", "to", hi) - checkNumber("uniform_", "from", lo)), lo)),
   normal_: inplaceOf("normal_", (x: Tensor, mean = 0, std = 1, opts: RandomOptions = {}) =>
-    add(mul(randn(x.shape, { ...opts, dtype: x.dtype }), std), mean)),
+    add(mul(randn(x.shape, { ...opts, dtype: x.dtype }), checkNumber("normal_", "std", std, { min: 0 })), checkNumber("normal_", "mean", mean))),
 });

@@ -6,7 +6,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
-import { declareOptions } from "../tensor/check.js";
+import { argError, declareOptions } from "../tensor/check.js";
 import { abs, isnan, pow, sign, where } from "./elementwise.js";
 import { type KeepDim, amax, amin, keepdimOf, norm as pNorm, sum } from "./reduce.js";
 import { permute, unsqueeze } from "./shape.js";
@@ -20,6 +20,8 @@ declareOptions({ "linalg.vectorNorm": ["keepdim"], "linalg.matrixNorm": ["keepdi
 /** `vectorNorm(x, ord=2, dim?, keepdim)`: (sum |x|^ord)^(1/ord) over dims (all when omitted); ord ±Infinity and 0 too. */
 export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdimArg?: KeepDim): Tensor {
   const keepdim = keepdimOf("vectorNorm", keepdimArg);
+  // A string ord (matrixNorm's "fro") would otherwise reach pow() and be reported as its operand.
+  if (typeof ord !== "number") throw argError("linalg.vectorNorm", "ord", 'a number (2, 1, Infinity, -Infinity or 0; "fro" and "nuc" are linalg.matrixNorm\'s)', ord);
   if (!isFloating(x.dtype)) throw new Error(`linalg.vectorNorm: expects a floating point tensor, got ${x.dtype} (use x.float())`);
   if (Number.isNaN(ord)) throw new Error("linalg.vectorNorm: ord must be a number, got NaN");
   const axes = normalizeDims(dim, x.ndim, "linalg.vectorNorm");

@@ -10,7 +10,7 @@ import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { isFloating } from "../tensor/dtype.js";
 import { sameShape } from "../tensor/shape.js";
 import { zerosLike } from "../tensor/creation.js";
-import { asTensor, installMethods, resultType } from "./op.js";
+import { asTensor, checkOperand, installMethods, resultType } from "./op.js";
 import { to } from "./shape.js";
 import { viaFloat32 } from "./half-compute.js";
 import {
@@ -153,6 +153,9 @@ export function heaviside(x: Tensor, values: TensorLike): Tensor {
  * does (start + w·d for |w| < 0.5, end − (1−w)·d otherwise) so that w = 1 gives exactly `end`.
  */
 export function lerp(start: Tensor, end: TensorLike, weight: TensorLike): Tensor {
+  // Named here: the sub and mul inside would call them input and other.
+  checkOperand("lerp", "end", end);
+  checkOperand("lerp", "weight", weight);
   // 16-bit inputs: computed in float32 and rounded once, as PyTorch's lerp kernel.
   return viaFloat32(lerpImpl, start, end, weight);
 }

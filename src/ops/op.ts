@@ -150,8 +150,13 @@ export function resultType(a: TensorLike, b: TensorLike, op = "a binary op"): DT
   return promoteWithScalar(promoteWithScalar("bool", a as number | boolean), b as number | boolean);
 }
 
-/** JS callers can pass anything: a string or an object would otherwise compute NaN silently. */
-function checkOperand(op: string, name: string, v: unknown): void {
+/**
+ * A Tensor, number or boolean operand. JS callers can pass anything: a string or an object would
+ * otherwise compute NaN silently.
+ *
+ * @example checkOperand("lerp", "weight", w);
+ */
+export function checkOperand(op: string, name: string, v: unknown): void {
   if (v instanceof Tensor || typeof v === "number" || typeof v === "boolean") return;
   throw argError(op, name, `a Tensor, a number or a boolean${Array.isArray(v) ? " (wrap arrays with tensor(...))" : ""}`, v);
 }

@@ -4,7 +4,7 @@
  * tensorSplit, Tensor.unfold (a view), flipud/fliplr, atleast1d/2d/3d, broadcastTo, reshapeAs,
  * narrowCopy.
  */
-import { checkIntArg, checkIntList } from "../tensor/check.js";
+import { checkIntArg, checkIntList, checkTensor } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
@@ -265,5 +265,5 @@ export function narrowCopy(x: Tensor, dim: number, start: number, length: number
 installMethods({
   movedim, moveaxis: movedim, swapaxes, swapdims: swapaxes, roll, rot90, tile, repeatInterleave, unfold, flipud, fliplr,
   narrowCopy, tensorSplit,
-  reshapeAs: (x: Tensor, other: Tensor) => reshape(x, other.shape),
+  reshapeAs: (x: Tensor, other: Tensor) => (checkTensor("reshapeAs", "other", other), reshape(x, other.shape)),
 });

@@ -4,8 +4,7 @@
  * explicit `expand`, so un-broadcasting a gradient (summing over expanded axes) lives in exactly one
  * backward rule: expand's.
  */
-import { declareOptionalArgs } from "../tensor/check.js";
-import { argError } from "../tensor/check.js";
+import { argError, checkTensor, declareOptionalArgs } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { castScalar, fillStorage, isFloating, promoteTypes } from "../tensor/dtype.js";
@@ -782,7 +781,7 @@ installMethods({
   int: (x: Tensor) => to(x, "int32"),
   long: (x: Tensor) => to(x, "int64"),
   bool: (x: Tensor) => to(x, "bool"),
-  viewAs: (x: Tensor, o: Tensor) => view(x, o.shape),
-  expandAs: (x: Tensor, o: Tensor) => expand(x, o.shape),
+  viewAs: (x: Tensor, o: Tensor) => (checkTensor("viewAs", "other", o), view(x, o.shape)),
+  expandAs: (x: Tensor, o: Tensor) => (checkTensor("expandAs", "other", o), expand(x, o.shape)),
   get: (x: Tensor, ...index: (number | string | null)[]) => get(x, ...index),
 });

@@ -84,7 +84,14 @@ export function checkKeys(fn: string, opts: unknown, keys: readonly string[]): v
   // Not an object (undefined, a legacy positional form like a reduction string): other checks judge it.
   if (opts === null || typeof opts !== "object") return;
   for (const k in opts) {
-    if (!keys.includes(k) && (opts as Record<string, unknown>)[k] !== undefined) throw unknownKeyError(fn, k, keys);
+    const v = (opts as Record<string, unknown>)[k];
+    if (!keys.includes(k) && v !== undefined) {
+      // An array where the options go (`new nn.MSELoss(["sum"])`): say so, not "unknown option '0'".
+      if (Array.isArray(opts)) throw argError(fn, "options", `an object with keys among ${keys.join(", ") || "(none)"}`, opts);
+      throw unknownKeyError(fn, k, keys);
+    }
+    // A bad dtype is named by the function called (`Linear: dtype ...`), not by the zeros() inside it.
+    if (k === "dtype") checkDType(fn, v);
   }
 }
 
@@ -211,8 +218,8 @@ export function checkSchema(value: unknown, schema: Schema, path: string, fail: 
   }
 }
 
-/** What a Tensor looks like, checked without importing the class (this file sits below it). */
-function isTensor(v: unknown): boolean {
+/** What a Tensor looks like, checked without importing the class (this file sits below it). @example isTensor(zeros([2])) === true */
+export function isTensor(v: unknown): boolean {
   const t = v as { shape?: unknown; dtype?: unknown; data?: unknown } | null;
   return t !== null && typeof t === "object" && Array.isArray(t.shape) && typeof t.dtype === "string" && typeof t.data === "function";
 }
@@ -306,19 +313,38 @@ function namesFunction(message: string, short: string, args: readonly unknown[])
   return head === short || head === base || head.endsWith(`.${short}`) || args.includes(head);
 }
 
-function explain(name: string, fn: Function, args: readonly unknown[], e: unknown, method = false): unknown {
+/**
+ * The names an error message may start with that are functions or classes of ours (every guarded
+ * function and method registers its name), as opposed to a file name, a format or an error code
+ * (`model.safetensors: ...`, `ENOENT: ...`), which must stay.
+ */
+const functionNames = new Set<string>(["allocate", "Tensor.fromArray"]);
+// A class's name (`Mix.call: a full backward hook returned ...`, `Normalize: ...`) says which module
+// or transform failed, so it stays: only names registered here are taken off.
+const isFunctionName = (head: string): boolean => functionNames.has(head);
+
+/** `clamp: min must be ...` -> `min must be ...`: a message with its leading function name(s) taken off. */
+function withoutInnerNames(message: string): string {
+  for (;;) {
+    const m = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*): /.exec(message);
+    if (!m || !isFunctionName(m[1])) return message;
+    message = message.slice(m[0].length);
+  }
+}
+
+function explain(name: string, fn: Function, args: readonly unknown[], e: unknown, method = false, takes?: string): unknown {
   if (!isRaw(e)) {
     const short = name.slice(name.lastIndexOf(".") + 1);
     // The shared operand check of binary ops does not know which op it serves: name it.
     if (e instanceof Error && e.message.startsWith("a binary op: ")) e.message = `${short}: ${e.message.slice(13)}`;
-    // An op built from other ops (tril from le, swapaxes from transpose, F.linear from matmul) can
-    // fail inside one of them: the message then names the inner op, which the user never called.
-    // Put the called function first and keep the inner message, which says what went wrong.
-    else if (e instanceof Error && !namesFunction(e.message, short, args)) e.message = `${method ? short : name}: ${e.message}`;
+    // An op built from other ops (clampMin from clamp, std from var, hstack from cat) can fail inside
+    // one of them: the message then names the inner op, which the user never called. Name the called
+    // function once, in place of the inner one(s), and keep the inner reason.
+    else if (e instanceof Error && !namesFunction(e.message, short, args)) e.message = `${method ? short : name}: ${withoutInnerNames(e.message)}`;
     return e;
   }
   const got = args.length ? args.map(describe).join(", ") : "no arguments";
-  return new Error(`${name}: cannot use the arguments (${got}); it takes ${signature(name, fn, method)} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  return new Error(`${name}: cannot use the arguments (${got}); it takes ${takes ?? signature(name, fn, method)} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
 }
 
 /**
@@ -430,6 +456,7 @@ function checkTrailingOptions(display: string, keys: readonly string[] | null, a
  * @example Object.defineProperty(Tensor.prototype, "sum", { value: guardMethod("sum", sum) });
  */
 export function guardMethod(name: string, fn: (self: never, ...args: never[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
+  functionNames.add(name);
   const call = fn as unknown as (self: unknown, ...a: unknown[]) => unknown;
   // Looked up on the first call: an op file may declare its options after installing the method.
   let keys: readonly string[] | null | undefined;
@@ -458,9 +485,12 @@ const isScalar = (v: unknown): boolean => typeof v === "number" || typeof v === 
  * from reading a property of a string, an invalid array length) becomes an Error naming the
  * function, what it got and its parameters. Our own errors pass through unchanged.
  *
+ * `takes` is the parameter list for that message when `fn`'s own source does not show it (a wrapper).
+ *
  * @example export const relu = guardFunction("relu", reluImpl, true);
  */
-export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean): F {
+export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean, takes?: string): F {
+  functionNames.add(name).add(name.slice(name.lastIndexOf(".") + 1));
   let keys: readonly string[] | null | undefined;
   let optional: OptionalArgs | null | undefined;
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
@@ -475,9 +505,9 @@ export function guardFunction<F extends (...args: never[]) => unknown>(name: str
     try {
       out = (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
     } catch (e) {
-      throw explain(name, fn, args, e);
+      throw explain(name, fn, args, e, false, takes);
     }
-    if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(explain(name, fn, args, e)));
+    if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(explain(name, fn, args, e, false, takes)));
     return out;
   };
   Object.defineProperty(guarded, "name", { value: fn.name });

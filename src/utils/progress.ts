@@ -3,6 +3,7 @@
  * (one line redrawn in place, throttled) and a log file or CI page (plain lines, no control
  * characters, a line every ~10% or every few seconds, and a final line).
  */
+import { checkOptions, optionKeys } from "../tensor/check.js";
 
 /** What the bar writes to: `process.stderr`, `process.stdout`, or a fake in tests. */
 export interface ProgressStream {
@@ -62,6 +63,10 @@ function formatRate(r: number): string {
 
 const BLOCKS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 
+const PROGRESS_BAR_KEYS = optionKeys<ProgressBarOptions>()({
+  total: true, label: true, stream: true, unit: true, now: true, redrawIntervalMs: true, logEveryPercent: true, logEverySeconds: true, width: true,
+});
+
 /**
  * Progress of one loop (an epoch, an evaluation): `update(n, metrics)` after each batch, `finish()` at the end.
  * `update` adds `n` to the count, like tqdm's `update`.
@@ -88,6 +93,7 @@ export class ProgressBar {
   private done = false;
 
   constructor(options: ProgressBarOptions = {}) {
+    options = checkOptions("ProgressBar", options, "{ total: 100 }", PROGRESS_BAR_KEYS);
     const total = options.total ?? 0;
     if (!Number.isFinite(total) || total < 0) throw new Error(`ProgressBar: total must be a non-negative number, got ${total}`);
     this.total = total;

@@ -120,16 +120,20 @@ function splitAxes(x: View, axes: readonly number[]): { outer: Int32Array; inner
   return { outer: offsets(keptView), inner: offsets(redView) };
 }
 
-/** One row's max shift m (0 for an all -inf row) and Σ exp(x − m): log-softmax's stable pieces. */
-function rowShiftAndSum(view: View, row: number, sc: number, C: number): [number, number] {
-  const x = view as View & { data: TypedArray }; // float logits
+/** One row's max shift m (0 for an all -inf row): log-softmax's stable shift. */
+function rowMax(x: TypedArray, row: number, sc: number, C: number): number {
   let m = -Infinity;
-  for (let c = 0; c < C; c++) m = Math.max(m, x.data[row + c * sc]);
-  if (m === -Infinity) m = 0;
-  let s = 0;
-  for (let c = 0; c < C; c++) s += Math.exp(x.data[row + c * sc] - m);
-  return [m, s];
+  for (let c = 0; c < C; c++) m = Math.max(m, x[row + c * sc]);
+  return m === -Infinity ? 0 : m;
 }
+
+// One row's exp(x − m), reused by every crossEntropyBackward call: the kernels write their outputs
+// directly (the contract's outputs are contiguous), so a training step's loss allocates no
+// temporaries (a fresh Float64Array each, with its own backing store, cost more than the arithmetic).
+let rowExp = new Float64Array(16);
+
+/** Element i of a 1-D view as a number (an int64 target's bigint included). */
+const at = (v: View, i: number): number => Number(v.data[v.offset + i * v.strides[0]]);
 
 export class JsBackend implements Backend {
   readonly name = "js";
@@ -332,28 +336,43 @@ export class JsBackend implements Backend {
 
   crossEntropy(x: View, target: View, ignoreIndex: number, out: View): void {
     const [N, C] = x.shape;
-    const t = toFloat64(target);
-    const res = new Float64Array(N);
+    const xd = x.data as TypedArray, sc = x.strides[1];
+    const o = out.data as TypedArray;
     for (let i = 0; i < N; i++) {
-      if (t[i] === ignoreIndex) continue;
-      const row = x.offset + i * x.strides[0], sc = x.strides[1];
-      const [m, s] = rowShiftAndSum(x, row, sc, C);
-      res[i] = m + Math.log(s) - (x.data[row + t[i] * sc] as number);
+      const t = at(target, i);
+      const k = out.offset + i * out.strides[0];
+      if (t === ignoreIndex) {
+        o[k] = 0;
+        continue;
+      }
+      const row = x.offset + i * x.strides[0];
+      const m = rowMax(xd, row, sc, C);
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(xd[row + c * sc] - m);
+      o[k] = m + Math.log(s) - xd[row + t * sc];
     }
-    store(out, res);
   }
 
   crossEntropyBackward(x: View, target: View, g: View, ignoreIndex: number, out: View): void {
     const [N, C] = x.shape;
-    const t = toFloat64(target), gv = toFloat64(g);
-    const res = new Float64Array(N * C);
+    const xd = x.data as TypedArray, sc = x.strides[1];
+    const o = out.data as TypedArray, so = out.strides[1];
+    if (rowExp.length < C) rowExp = new Float64Array(C);
+    const e = rowExp;
     for (let i = 0; i < N; i++) {
-      if (t[i] === ignoreIndex) continue;
-      const row = x.offset + i * x.strides[0], sc = x.strides[1];
-      const [m, s] = rowShiftAndSum(x, row, sc, C);
-      for (let c = 0; c < C; c++) res[i * C + c] = gv[i] * (Math.exp((x.data[row + c * sc] as number) - m) / s - (c === t[i] ? 1 : 0));
+      const t = at(target, i);
+      const base = out.offset + i * out.strides[0];
+      if (t === ignoreIndex) {
+        for (let c = 0; c < C; c++) o[base + c * so] = 0;
+        continue;
+      }
+      const row = x.offset + i * x.strides[0];
+      const m = rowMax(xd, row, sc, C);
+      let s = 0;
+      for (let c = 0; c < C; c++) s += e[c] = Math.exp(xd[row + c * sc] - m);
+      const gi = at(g, i);
+      for (let c = 0; c < C; c++) o[base + c * so] = gi * (e[c] / s - (c === t ? 1 : 0));
     }
-    store(out, res);
   }
 
   gather(x: View, axis: number, index: View, out: View): void {

@@ -3,7 +3,7 @@
  * Node.js only (it reads the file system). Files are read and decoded when an item is requested,
  * so `getItem` returns a Promise: iterate the DataLoader with `for await`.
  */
-import { checkKeys } from "../../tensor/check.js";
+import { argError, checkKeys } from "../../tensor/check.js";
 import { Tensor } from "../../core.js";
 import { BaseDataset, checkIndex } from "../dataset.js";
 import { type TransformLike, runTransform } from "../transforms/transform.js";
@@ -62,7 +62,7 @@ export class ImageFolder extends BaseDataset {
 
   constructor(root: string, opts: ImageFolderOptions = {}) {
     super();
-    if (typeof root !== "string") throw new Error(`ImageFolder: root must be a directory path string, got ${root === null ? "null" : typeof root}`);
+    if (typeof root !== "string") throw argError("ImageFolder", "root", "a directory path string", root);
     if (opts === null || typeof opts !== "object") throw new Error(`ImageFolder: options must be an object like { mode: "RGB" }, got ${String(opts)}`);
     checkKeys("ImageFolder", opts, ["transform", "extensions", "mode", "decode", "maxPixels", "maxBytes"]);
     if (opts.mode !== undefined && !["RGB", "L", "RGBA"].includes(opts.mode)) throw new Error(`ImageFolder: mode must be "RGB", "L" or "RGBA", got ${JSON.stringify(opts.mode)}`);

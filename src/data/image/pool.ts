@@ -7,7 +7,7 @@
  * runs the same under `node --import tsx` (whose hooks do not reach worker threads on Node 20) and
  * from the compiled dist.
  */
-import { checkKeys } from "../../tensor/check.js";
+import { argError, checkKeys } from "../../tensor/check.js";
 import type { Worker as NodeWorker } from "node:worker_threads";
 import type { RawImage } from "../transforms/tensor.js";
 import { DECODER_PACKAGES, type DecodeOptions, type DecodedPixels, decodeError, decodePixels, finishDecode, prepareDecode } from "./decode.js";
@@ -62,7 +62,7 @@ export class DecodePool {
   readonly maxHeapMb: number;
 
   constructor(opts: { workers?: number; maxHeapMb?: number } = {}) {
-    if (opts === null || typeof opts !== "object") throw new Error(`DecodePool: options must be an object like { workers: 2 }, got ${String(opts)}`);
+    if (opts === null || typeof opts !== "object") throw argError("DecodePool", "options", "an object like { workers: 2 }", opts);
     checkKeys("DecodePool", opts, ["workers", "maxHeapMb"]);
     this.maxHeapMb = opts.maxHeapMb ?? 4096;
     if (typeof this.maxHeapMb !== "number" || !(this.maxHeapMb >= 64)) throw new Error(`DecodePool: maxHeapMb must be a number of MiB >= 64, got ${String(opts.maxHeapMb)}`);

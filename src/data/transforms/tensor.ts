@@ -47,9 +47,9 @@ export function isRawImage(v: unknown): v is RawImage {
 export class Compose {
   readonly transforms: readonly TransformLike<any, any>[];
   constructor(transforms: readonly TransformLike<any, any>[]) {
-    if (!Array.isArray(transforms)) throw new Error("Compose: expected an array of transforms");
+    if (!Array.isArray(transforms)) throw argError("Compose", "transforms", "an array of transforms", transforms);
     transforms.forEach((t, k) => {
-      if (typeof t !== "function" && typeof (t as Transform<unknown>)?.apply !== "function") throw new Error(`Compose: transforms[${k}] is neither a function nor an object with apply()`);
+      if (typeof t !== "function" && typeof (t as Transform<unknown>)?.apply !== "function") throw argError("Compose", `transforms[${k}]`, "a function or an object with apply()", t);
     });
     this.transforms = [...transforms];
   }

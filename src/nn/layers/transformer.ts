@@ -7,7 +7,7 @@
  * encoder cannot tell token order. `PositionalEncoding` (or a learned nn.Embedding of positions)
  * supplies it.
  */
-import { checkOptions, checkKeys } from "../../tensor/check.js";
+import { checkOptions, checkKeys, checkInt, checkDType } from "../../tensor/check.js";
 import { deprecated } from "../../tensor/deprecation.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, isFloating, zeros, type DType, type Generator } from "../../core.js";
@@ -475,6 +475,9 @@ export class PositionalEncoding extends Module {
 
 /** The [maxLen, dModel] sinusoid table (computed in float64, then cast). */
 export function positionalTable(maxLen: number, dModel: number, dtype: DType = "float32"): Tensor {
+  checkInt("positionalTable", "maxLen", maxLen, 0);
+  checkInt("positionalTable", "dModel", dModel);
+  checkDType("positionalTable", dtype);
   const out = zeros([maxLen, dModel], { dtype: "float64" });
   const d = out.storage.data;
   for (let pos = 0; pos < maxLen; pos++) {
