@@ -27,6 +27,9 @@ const TESTS = {
   "src/optim/sgd.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts"],
   "src/optim/adam.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts"],
   "src/grad/clip.ts": ["test/optim-state.test.ts"],
+  "src/optim/line-search.ts": ["test/optim-line-search.test.ts", "test/optim-lbfgs.test.ts"],
+  "src/optim/lr-scheduler-base.ts": ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts"],
+  "src/optim/optimizer.ts": ["test/optim-base.test.ts", "test/optim-state.test.ts", "test/optim-optimizers.test.ts"],
   "src/optim": ["test/optim-*.test.ts"],
   "src/tensor": ["test/tensor.test.ts", "test/autograd.test.ts", "test/errors.test.ts"],
   // Not test/ops-gradcheck.test.ts: it takes ~70 s of CPU, and every engine mutant would rerun it.

@@ -178,13 +178,13 @@ test("a returned gradient is summed over broadcast dims, cast to the input's dty
       return x.sum().add(y.sum());
     }
     static override backward(): Tensor[] {
-      return [gradFor(), ones([5, 5])];
+      return [gradFor(), ones([3])];
     }
   }
   const run = (x: Tensor, g: () => Tensor): Tensor => {
     gradFor = g;
     x.grad = null;
-    const y = f64([1], false); // no grad: its (wrong-shaped) gradient is dropped, as PyTorch does
+    const y = f64([1, 2], false); // no grad: its gradient (of a shape that does not fit) is dropped, as PyTorch does
     Custom.apply(x, y).backward();
     return x.grad!;
   };
@@ -200,4 +200,42 @@ test("a returned gradient is summed over broadcast dims, cast to the input's dty
   // Not expandable: the size-2 dim would need a 2 or a 1.
   assert.throws(() => run(x, () => f64([[1], [2], [3]], false)), /Custom\.backward: returned a gradient of shape \[3,1\] at position 0 for an input of shape \[2,1\]/);
   assert.throws(() => run(x, () => f64([1, 2], false)), /Custom\.backward: returned a gradient of shape \[2\] at position 0 for an input of shape \[2,1\]/);
+});
+
+test("savedTensors can be read in forward; an output that already has a graph, or a view, is returned as a new tensor over it", () => {
+  let inForward: (Tensor | null)[] = [];
+  const outside = f64([1, 2]).mul(3); // has a gradFn of its own
+  class Returns extends autograd.Function {
+    static override forward(ctx: autograd.FunctionCtx, x: Tensor): Tensor[] {
+      ctx.saveForBackward(x);
+      inForward = ctx.savedTensors;
+      return [x.mul(2), outside];
+    }
+    static override backward(_c: autograd.FunctionCtx, g: Tensor): Tensor {
+      return g.mul(2);
+    }
+  }
+  const x = f64([1, 1]);
+  const [y, o] = Returns.apply(x);
+  assert.equal(inForward[0], x);
+  assert.notEqual(o, outside, "a tensor with its own graph comes back as a new tensor");
+  assert.equal(outside.gradFn!.name, "mul", "and keeps its own graph");
+  assert.equal(o.gradFn!.name, "Returns");
+  y.sum().add(o.sum()).backward();
+  assert.deepEqual(x.grad!.tolist(), [2, 2]);
+  // A view input returned unchanged: the new tensor is still a view of the same base.
+  class Same extends autograd.Function {
+    static override forward(_c: autograd.FunctionCtx, v: Tensor): Tensor {
+      return v;
+    }
+    static override backward(_c: autograd.FunctionCtx, g: Tensor): Tensor {
+      return g;
+    }
+  }
+  const base = f64([1, 2, 3]).mul(1);
+  const view = base.narrow(0, 1, 2);
+  const r = Same.apply(view);
+  assert.notEqual(r, view);
+  assert.equal(r.base, view.base);
+  assert.equal(r.base, base);
 });

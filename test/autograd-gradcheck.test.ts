@@ -85,6 +85,18 @@ test("gradcheck's eps, atol and rtol: a gradient 1% off passes or fails as the t
   assert.throws(() => gradcheck(f, [x], { rtol: 0.0099 }), /rtol 0\.0099/);
   assert.equal(gradcheck(f, [x], { atol: 0.51, rtol: 0 }), true);
   assert.throws(() => gradcheck(f, [x], { atol: 0.49, rtol: 0 }), /atol 0\.49, rtol 0\)/);
+  // The tolerance is inclusive: with exactly representable values, |numerical − analytical| = atol passes.
+  class Off extends autograd.Function {
+    static override forward(_c: autograd.FunctionCtx, a: Tensor): Tensor {
+      return a.mul(4);
+    }
+    static override backward(_c: autograd.FunctionCtx, g: Tensor): Tensor {
+      return g.mul(4.5);
+    }
+  }
+  const zero = f64([0]); // weight 0.5: numerical (2 − (−2)) · 0.5 / 1 = 2, analytical 0.5 · 4.5 = 2.25
+  assert.equal(gradcheck((a) => Off.apply(a), [zero], { eps: 0.5, atol: 0.25, rtol: 0 }), true);
+  assert.throws(() => gradcheck((a) => Off.apply(a), [zero], { eps: 0.5, atol: 0.2499, rtol: 0 }), /analytical gradient 2\.25 differs from numerical 2 /);
   // eps: central differences of x³ at 1 are off by eps² (3 + eps²): a huge eps fails, the default passes.
   const cube = (a: Tensor): Tensor => a.pow(3);
   assert.equal(gradcheck(cube, [x]), true);
@@ -113,10 +125,15 @@ test("gradgradcheck also checks the derivative in the output gradient, and its b
   assert.throws(() => autograd.gradgradcheck((a) => CubeBadInG.apply(a), [x], { gradOutputs: go }), /input 1 \(shape \[2\]\)/);
   assert.throws(() => autograd.gradgradcheck((a) => a.pow(3), [x], { gradOutputs: f64([1, 2, 3]) }), /^Error: gradgradcheck: gradOutputs has shape \[3\] but fn returns shape \[2\]$/);
   assert.throws(() => autograd.gradgradcheck((a) => a.pow(3), [x], { gradOutputs: f64([[1, 2]]) }), /gradOutputs has shape \[1,2\]/);
+  assert.throws(() => autograd.gradgradcheck((a) => a.pow(3).reshape([1, 2]).expand([2, 2]), [x], { gradOutputs: f64([[1, 2, 3], [4, 5, 6]]) }), /^Error: gradgradcheck: gradOutputs has shape \[2,3\] but fn returns shape \[2,2\]$/);
+  assert.throws(() => autograd.gradgradcheck((a) => a.pow(3).reshape([2, 1]), [x], { gradOutputs: go }), /^Error: gradgradcheck: gradOutputs has shape \[2\] but fn returns shape \[2,1\]$/);
   assert.throws(() => autograd.gradgradcheck((a) => a.pow(3), [f64([1], false)]), /^Error: gradgradcheck: no input requires grad$/);
   const c = f64([1, 2], false);
   const other = f64([1, 1]);
   assert.throws(() => autograd.gradgradcheck((a, b) => other.mul(b), [x, c]), /^Error: gradgradcheck: fn's output does not depend on any input that requires grad$/);
+  // With two inputs both first-order gradients are checked: a wrong double backward in the second is found.
+  assert.throws(() => autograd.gradgradcheck((a, b) => a.pow(3).add(CubeBadInG.apply(b)), [x, f64([0.3, 0.6])]), /^Error: gradcheck: input 2 \(shape \[2\]\), element \d: analytical gradient/);
+  assert.equal(autograd.gradgradcheck((a, b) => a.pow(3).add(b.pow(3)), [x, f64([0.3, 0.6])]), true);
   // A non-differentiable input between differentiable ones, and the tolerances passed through.
   assert.equal(autograd.gradgradcheck((a, b, d) => a.pow(3).mul(b).add(d.square()), [x, c, f64([0.2, 0.4])]), true);
   assert.equal(autograd.gradgradcheck((a) => a.pow(4), [x]), true);

@@ -49,9 +49,9 @@ const NEARER: Record<string, string> = {
 // an intermediate that PyTorch's kernel keeps in float (open; docs/testing-opinfo.md lists them).
 const OPEN_HALF = "deeptype's 16-bit result of this composite still rounds an intermediate to 16 bits that PyTorch's kernel keeps in float (open)";
 const PYTORCH_NEARER = [
-  "logaddexp", "addr", "logcumsumexp", "nn.functional.cosine_embedding_loss", "nn.functional.gaussian_nll_loss",
-  "nn.functional.triplet_margin_loss", "sinc", "std", "var", "nn.functional.binary_cross_entropy_with_logits",
-  "nn.functional.cosine_similarity", "nn.functional.hardswish", "nn.functional.normalize",
+  "addr", "logcumsumexp", "nn.functional.cosine_embedding_loss", "nn.functional.gaussian_nll_loss",
+  "nn.functional.triplet_margin_loss", "nn.functional.binary_cross_entropy_with_logits",
+  "nn.functional.cosine_similarity", "nn.functional.normalize",
 ];
 
 export const KNOWN: readonly Known[] = [

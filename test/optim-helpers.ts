@@ -38,6 +38,8 @@ export interface SchedulerCase {
 export interface LbfgsCase {
   name: string;
   problem: "regression" | "rosenbrock";
+  /** Rosenbrock's starting point when not the default [-1.5, 2]. */
+  start?: number[];
   options: Record<string, unknown>;
   trajectory: { loss: number; params: number[][]; funcEvals: number; nIter: number; closureCalls: number }[];
   /** PyTorch's state_dict() after the first step. */

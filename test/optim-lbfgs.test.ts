@@ -27,7 +27,7 @@ function makeProblem(c: LbfgsCase, at?: number[][]): Problem {
     }
     return { params: [W, b], loss: () => problemLoss(W, b) };
   }
-  const x = tensor(at ? at[0] : [-1.5, 2.0], { dtype: "float64", requiresGrad: true });
+  const x = tensor(at ? at[0] : c.start ?? [-1.5, 2.0], { dtype: "float64", requiresGrad: true });
   return { params: [x], loss: () => rosenbrock(x) };
 }
 
@@ -68,7 +68,7 @@ for (const c of fixtures.lbfgs) {
       assert.equal(got.nIter, want.nIter, `${c.name} step ${s + 1} n_iter`);
       assert.equal(got.closureCalls, want.closureCalls, `${c.name} step ${s + 1} closure calls`);
     });
-    assert.notDeepEqual(out[0].params, c.problem === "regression" ? [flat(fixtures.problem.W0), fixtures.problem.B0] : [[-1.5, 2]]);
+    assert.notDeepEqual(out[0].params, c.problem === "regression" ? [flat(fixtures.problem.W0), fixtures.problem.B0] : [c.start ?? [-1.5, 2]]);
   });
 
   test(`LBFGS stateDict has PyTorch's keys and values after one step, and loading PyTorch's continues its trajectory: ${c.name}`, () => {
@@ -158,4 +158,23 @@ test("LBFGS rejects bad calls, naming the problem and the fix", () => {
   assert.throws(() => opt.step(() => { opt.zeroGrad(); const l = x.square(); l.sum().backward(); return l; }), /LBFGS\.step: the closure must return the loss \(one number\), got a tensor of shape \[2\]; reduce it/);
   assert.throws(() => opt.step(() => undefined), /LBFGS\.step: the closure must return the loss \(a Tensor or a number\), got undefined/);
   assert.equal(new optim.LBFGS([y], { maxIter: 8 }).defaults.maxEval, 10, "maxEval defaults to floor(maxIter·5/4), as PyTorch");
+});
+
+test("LBFGS leaves a parameter without a gradient alone (its slice of the flat gradient is zero), as PyTorch", () => {
+  const x = tensor([-1.5, 2.0], { dtype: "float64", requiresGrad: true });
+  const unused = tensor([3, 4], { dtype: "float64", requiresGrad: true });
+  const opt = new optim.LBFGS([x, unused], { lineSearchFn: "strong_wolfe", maxIter: 50 });
+  const alone = tensor([-1.5, 2.0], { dtype: "float64", requiresGrad: true });
+  const ref = new optim.LBFGS([alone], { lineSearchFn: "strong_wolfe", maxIter: 50 });
+  const closureFor = (o: optim.LBFGS, p: Tensor) => () => {
+    o.zeroGrad();
+    const l = rosenbrock(p);
+    l.backward();
+    return l;
+  };
+  opt.step(closureFor(opt, x));
+  ref.step(closureFor(ref, alone));
+  assert.deepEqual(Array.from(unused.data()), [3, 4]);
+  assert.equal(unused.grad, null);
+  assert.deepEqual(Array.from(x.data()), Array.from(alone.data()), "the same steps as without the unused parameter");
 });

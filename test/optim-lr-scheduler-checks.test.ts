@@ -124,3 +124,38 @@ test("every scheduler's option checks name the scheduler, the option and the val
     () => new optim.MultiStepLR(opt(), { milestones: [] }),
   ]) assert.doesNotThrow(ok);
 });
+
+test("resuming with lastEpoch: OneCycleLR, CyclicLR and CosineAnnealingWarmRestarts continue the same sequence", () => {
+  const run = (make: (o: AnyOptim, lastEpoch?: number) => optim.LRScheduler, momentum: boolean | number[]): void => {
+    const o = opt(0.1);
+    const s = make(o);
+    for (let i = 0; i < 7; i++) s.step();
+    const lrs: number[] = [];
+    const moms: unknown[] = [];
+    const o2 = opt(0.1);
+    // The resumed run starts from the first run's optimizer state (its groups hold initialLr, maxLr, ... and the current lr).
+    o2.loadStateDict(o.stateDict());
+    // As PyTorch: the constructor's own step takes the resumed scheduler to epoch 8, where the first one's next step goes.
+    const r = make(o2, 7);
+    for (let i = 0; i < 5; i++) {
+      s.step();
+      if (i > 0) r.step();
+      lrs.push(s.getLastLr()[0], r.getLastLr()[0]);
+      moms.push(o.paramGroups[0].momentum, o2.paramGroups[0].momentum);
+    }
+    for (let i = 0; i < lrs.length; i += 2) {
+      assert.ok(Math.abs(lrs[i] - lrs[i + 1]) < 1e-15, `${s.constructor.name} step ${i / 2}: ${lrs[i]} vs ${lrs[i + 1]}`);
+      if (momentum === true) assert.equal(moms[i], moms[i + 1]);
+      if (Array.isArray(momentum)) assert.ok(Math.abs((moms[i + 1] as number) - momentum[i / 2]) < 1e-15, `resumed momentum ${moms[i + 1]}`);
+    }
+  };
+  // Resuming keeps the groups' saved initialLr, maxLr, minLr and momentum bounds (as PyTorch): other values passed then are unused.
+  const resumed = (lastEpoch?: number) => (lastEpoch === undefined ? {} : { maxLr: 5, divFactor: 2, maxMomentum: 0.99, baseMomentum: 0.5 });
+  run((o, lastEpoch) => new optim.OneCycleLR(o, { maxLr: 1, totalSteps: 20, lastEpoch, ...resumed(lastEpoch) }), true);
+  run((o, lastEpoch) => new optim.OneCycleLR(o, { maxLr: 1, totalSteps: 20, lastEpoch, cycleMomentum: false }), false);
+  // CyclicLR takes its base momentum from the groups' current momentum, also when resuming, so the
+  // resumed momentum differs; PyTorch 1.13 does the same and gives these values (SGD lr 0.1 momentum
+  // 0.9, CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=3), 7 steps, state dict loaded, last_epoch=7).
+  run((o, lastEpoch) => new optim.CyclicLR(o, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, lastEpoch }), [0.8777777777777778, 0.8666666666666666, 0.8777777777777778, 0.8888888888888888, 0.9]);
+  run((o, lastEpoch) => new optim.CosineAnnealingWarmRestarts(o, { t0: 3, tMult: 2, lastEpoch }), false);
+});

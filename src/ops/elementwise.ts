@@ -11,6 +11,8 @@ import { isGradEnabled, isInferenceMode } from "../autograd/grad-mode.js";
 import { apply, asTensor, backend, checkOperand, defineOp, installMethods, resultType } from "./op.js";
 import { checkWriteThroughView, clone, detach, expand, recordWriteThroughView, refreshBeforeWrite, to } from "./shape.js";
 import { fullLike, onesLike, rand, randn, zerosLike, type RandomOptions } from "../tensor/creation.js";
+import { viaFloat32 } from "./half-compute.js";
+import { decodeHalf, encodeHalf, halfInUse, isHalf } from "../tensor/half.js";
 
 export { onesLike, zerosLike };
 
@@ -49,7 +51,7 @@ declare module "../tensor/tensor.js" {
     /** `x.where(cond, y)`: x where cond, else y. */
     where(cond: Tensor, other: TensorLike): Tensor;
 
-    add_(other: TensorLike): this; sub_(other: TensorLike): this; mul_(other: TensorLike): this; div_(other: TensorLike): this;
+    add_(other: TensorLike, opts?: { alpha?: number }): this; sub_(other: TensorLike, opts?: { alpha?: number }): this; mul_(other: TensorLike): this; div_(other: TensorLike): this;
     pow_(exponent: TensorLike): this; clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this; neg_(): this; exp_(): this; sqrt_(): this;
     abs_(): this; relu_(): this; sigmoid_(): this; tanh_(): this; leakyRelu_(negativeSlope?: number): this;
     maskedFill_(mask: Tensor, value: number | Tensor): this;
@@ -307,12 +309,29 @@ function scaled(op: string, self: TensorLike, other: TensorLike, alpha: number |
 
 /** `add(a, b)`, `add(a, b, { alpha })`: a + alpha·b, with broadcasting. */
 export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
+  if (opts.alpha !== undefined && halfInUse() && resultType(a, b) === "bfloat16") {
+    // PyTorch 1.13's bfloat16 add computes a + alpha·b in float (alpha rounded to bfloat16) and rounds
+    // once; its float16 add rounds alpha·b first, as the composite below does (optimizers rely on both).
+    const alpha = halfAlpha(a, b, opts.alpha);
+    return viaFloat32((x: TensorLike, y: TensorLike) => addOp(x, scaled("add", x, y, alpha)), a, b);
+  }
   return addOp(a, scaled("add", a, b, opts.alpha));
 }
 
 /** `sub(a, b)`, `sub(a, b, { alpha })`: a − alpha·b, with broadcasting. */
 export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
+  if (opts.alpha !== undefined && halfInUse() && resultType(a, b) === "bfloat16") {
+    const alpha = halfAlpha(a, b, opts.alpha);
+    return viaFloat32((x: TensorLike, y: TensorLike) => subOp(x, scaled("sub", x, y, alpha)), a, b);
+  }
   return subOp(a, scaled("sub", a, b, opts.alpha));
+}
+
+/** PyTorch's bfloat16 add/sub kernels round alpha to bfloat16 first (as a Python scalar operand is rounded). */
+function halfAlpha(a: TensorLike, b: TensorLike, alpha: number): number {
+  if (typeof alpha !== "number") return alpha;
+  const dt = resultType(a, b);
+  return isHalf(dt) ? decodeHalf(encodeHalf(alpha, dt), dt) : alpha;
 }
 
 const trunc = unaryOp("trunc", (g) => zerosLike(g), false);
@@ -339,7 +358,9 @@ export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
  */
 export function div(a: TensorLike, b: TensorLike, opts: { roundingMode?: "trunc" | "floor" | null } = {}): Tensor {
   const mode = opts.roundingMode ?? null;
-  if (mode === null) return divOp(a, b);
+  // A number over a tensor is PyTorch's `s / t`, which Python evaluates as t.reciprocal() * s
+  // (Tensor.__rtruediv__): -2.5 / 3 is then -0.8333333333333333, not the quotient's ...334.
+  if (mode === null) return b instanceof Tensor && !(a instanceof Tensor) ? mul(reciprocal(b), a) : divOp(a, b);
   if (mode === "floor") return floorDivide(a, b);
   if (mode !== "trunc") throw new Error(`div: roundingMode must be "trunc", "floor" or null, got ${JSON.stringify(mode)}`);
   const dtype = resultType(a, b);
@@ -547,8 +568,16 @@ installMethods({
   sigmoid_: inplaceOf("sigmoid_", sigmoid), tanh_: inplaceOf("tanh_", tanh), leakyRelu_: inplaceOf("leakyRelu_", leakyRelu),
   maskedFill_: inplaceOf("maskedFill_", maskedFill),
   // Operands checked under PyTorch's parameter names (tensor1, tensor2, value), not mul's input/other.
-  addcmul_: inplaceOf("addcmul_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => add(x, mul(mul(...operands("addcmul_", a, b, v)), v))),
-  addcdiv_: inplaceOf("addcdiv_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => add(x, mul(div(...operands("addcdiv_", a, b, v)), v))),
+  // On 16-bit tensors in float32, rounded once, as PyTorch's addcmul/addcdiv kernels (optimizers use
+  // them); addcmul multiplies value·t1 first, as PyTorch's kernel, addcdiv divides first.
+  addcmul_: inplaceOf("addcmul_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => {
+    const [t1, t2] = operands("addcmul_", a, b, v);
+    return viaFloat32((xx: Tensor, aa: Tensor, bb: Tensor) => add(xx, mul(mul(aa, v), bb)), x, t1, t2);
+  }),
+  addcdiv_: inplaceOf("addcdiv_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => {
+    const [t1, t2] = operands("addcdiv_", a, b, v);
+    return viaFloat32((xx: Tensor, aa: Tensor, bb: Tensor) => add(xx, mul(div(aa, bb), v)), x, t1, t2);
+  }),
   fill_: inplaceOf("fill_", (x: Tensor, v: number | boolean) => fullLike(x, v)),
   zero_: inplaceOf("zero_", (x: Tensor) => zerosLike(x)),
   copy_: inplaceOf("copy_", (x: Tensor, src: TensorLike) => expand(to(asTensor(src, x.dtype), x.dtype), x.shape)),

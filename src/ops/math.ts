@@ -72,6 +72,11 @@ export function frac(x: Tensor): Tensor {
 
 /** `x.sinc()`: sin(πx)/(πx), 1 at 0 (the gradient there is 0). */
 export function sinc(x: Tensor): Tensor {
+  // 16-bit inputs: in float32, rounded once (PyTorch's sinc kernel).
+  return viaFloat32(sincImpl, x);
+}
+
+function sincImpl(x: Tensor): Tensor {
   const xf = isFloating(x.dtype) ? x : to(x, "float32");
   const zero = eq(xf, 0);
   const px = mul(where(zero, 1, xf), Math.PI); // a safe denominator keeps NaN out of the gradient at 0
@@ -121,7 +126,9 @@ export function fmod(a: TensorLike, b: TensorLike): Tensor {
 /** `hypot(a, b)`: sqrt(a² + b²) without overflow. */
 export const hypot = binaryOp("hypot", "float", [(g, a, _b, y) => div(mul(g, a()), y()), (g, _a, b, y) => div(mul(g, b()), y())]);
 /** `logaddexp(a, b)`: log(exp(a) + exp(b)) without overflow. */
-export const logaddexp = binaryOp("logaddexp", "float", [(g, a, _b, y) => mul(g, exp(sub(a(), y()))), (g, _a, b, y) => mul(g, exp(sub(b(), y())))]);
+// From the inputs, as PyTorch's formula grad / (1 + exp(other - self)): the output of a 16-bit op is
+// rounded, and exp(a - y) would carry that rounding into the gradient.
+export const logaddexp = binaryOp("logaddexp", "float", [(g, a, b) => div(g, add(exp(sub(b(), a())), 1)), (g, a, b) => div(g, add(exp(sub(a(), b())), 1))]);
 
 /** `xlogy(x, y)`: x·log(y), 0 where x = 0 (unless y is NaN), as PyTorch's xlogy. */
 export function xlogy(x: TensorLike, y: TensorLike): Tensor {

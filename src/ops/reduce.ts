@@ -7,6 +7,7 @@ import { apply, backend, defineOp, installMethods } from "./op.js";
 import { detach, expand, flip, reshape, to } from "./shape.js";
 import { abs, add, div, eq, ne, exp, isfinite, log, mul, pow, sign, sqrt, square, sub, where } from "./elementwise.js";
 import { scatterAdd } from "./indexing.js";
+import { viaFloat32 } from "./half-compute.js";
 import { zeros } from "../tensor/creation.js";
 import { describe, declareOptions } from "../tensor/check.js";
 import { type ValuesIndicesTuple, valuesIndices } from "./named-tuple.js";
@@ -183,13 +184,14 @@ function variance(x: Tensor, dim: Dims | undefined, correction: number, keepdim:
 /** `x.var(1, { keepdim: true })`, `x.var(1, false)` (unbiased = false, PyTorch's positional form), `x.var(1, { correction: 0 })`. */
 export function var_(x: Tensor, dim?: Dims, opts: VarOptions | boolean = {}, keepdim?: boolean): Tensor {
   const a = varArgs("var", opts, keepdim);
-  return variance(x, dim, a.correction, a.keepdim, "var");
+  // 16-bit inputs: in float32, rounded once (PyTorch's var kernel), the backward too.
+  return viaFloat32((xx: Tensor) => variance(xx, dim, a.correction, a.keepdim, "var"), x);
 }
 
 /** `x.std(1, { keepdim: true })`, `x.std(1, false)` (unbiased = false), `x.std(1, { correction: 0 })`: sqrt of var. */
 export function std(x: Tensor, dim?: Dims, opts: VarOptions | boolean = {}, keepdim?: boolean): Tensor {
   const a = varArgs("std", opts, keepdim);
-  return sqrt(variance(x, dim, a.correction, a.keepdim, "std"));
+  return viaFloat32((xx: Tensor) => sqrt(variance(xx, dim, a.correction, a.keepdim, "std")), x);
 }
 
 export function prod(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {

@@ -54,13 +54,14 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
       }
       state.step = (state.step as number) + 1;
       let g: Tensor = maximize ? p.grad.neg() : p.grad;
-      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
-      const squareAvg = (state.squareAvg as Tensor).mul_(rho).add_(g.mul(g).mul(1 - rho));
+      // PyTorch 1.13's single-tensor Adadelta op for op (so 16-bit parameters round where PyTorch's do).
+      if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
+      const squareAvg = (state.squareAvg as Tensor).mul_(rho).addcmul_(g, g, 1 - rho);
       const accDelta = state.accDelta as Tensor;
       const std = squareAvg.add(eps).sqrt();
       const delta = accDelta.add(eps).sqrt().div(std).mul(g);
-      accDelta.mul_(rho).add_(delta.mul(delta).mul(1 - rho));
-      p.add_(delta.mul(-lr));
+      accDelta.mul_(rho).addcmul_(delta, delta, 1 - rho);
+      p.add_(delta, { alpha: -lr });
     }
   }
 }

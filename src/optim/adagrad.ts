@@ -62,10 +62,11 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       const step = (state.step as number) + 1;
       state.step = step;
       let g: Tensor = maximize ? p.grad.neg() : p.grad;
-      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
+      // PyTorch 1.13's single-tensor Adagrad op for op (so 16-bit parameters round where PyTorch's do).
+      if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
       const clr = lr / (1 + (step - 1) * lrDecay);
-      const sum = (state.sum as Tensor).add_(g.mul(g));
-      p.add_(g.div(sum.sqrt().add(eps)).mul(-clr));
+      const sum = (state.sum as Tensor).addcmul_(g, g, 1);
+      p.addcdiv_(g, sum.sqrt().add(eps), -clr);
     }
   }
 }

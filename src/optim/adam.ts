@@ -101,17 +101,19 @@ function adamGroup(opt: StateAccess, group: ParamGroup<AdamOptions>, decoupled: 
       continue;
     }
     // Same arithmetic with tensor ops, for strided parameters, gradients or loaded state.
+    // PyTorch 1.13's single-tensor Adam op for op (add with alpha, addcmul_, addcdiv_ each round once),
+    // so 16-bit parameters round where PyTorch's do.
     let grad: Tensor = g;
     if (decoupled) p.mul_(1 - lr * weightDecay);
-    else if (weightDecay !== 0) grad = grad.add(p.mul(weightDecay));
-    m.mul_(beta1).add_(grad.mul(1 - beta1));
-    v.mul_(beta2).add_(grad.mul(grad).mul(1 - beta2));
+    else if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
+    m.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+    v.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
     const bc1 = 1 - Math.pow(beta1, step);
     const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
     let second = v;
     if (maxV) second = maxV.copy_(maximum(maxV, v));
     const denom = second.sqrt().div(bc2Sqrt).add(eps);
-    p.add_(m.div(denom).mul(-lr / bc1));
+    p.addcdiv_(m, denom, -(lr / bc1));
   }
 }
 

@@ -54,12 +54,13 @@ export class Adamax extends Optimizer<AdamaxOptions> {
       const step = (state.step as number) + 1;
       state.step = step;
       let g: Tensor = maximize ? p.grad.neg() : p.grad;
-      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
-      const expAvg = (state.expAvg as Tensor).mul_(beta1).add_(g.mul(1 - beta1));
+      // PyTorch 1.13's single-tensor Adamax op for op (so 16-bit parameters round where PyTorch's do).
+      if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
+      const expAvg = (state.expAvg as Tensor).mul_(beta1).add_(g, { alpha: 1 - beta1 });
       const expInf = state.expInf as Tensor;
       expInf.copy_(maximum(expInf.mul(beta2), g.abs().add(eps)));
       const clr = lr / (1 - Math.pow(beta1, step));
-      p.add_(expAvg.div(expInf).mul(-clr));
+      p.addcdiv_(expAvg, expInf, -clr);
     }
   }
 }

@@ -63,7 +63,8 @@ export class NAdam extends Optimizer<NAdamOptions> {
       const step = (state.step as number) + 1;
       state.step = step;
       let g: Tensor = p.grad;
-      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
+      // PyTorch 1.13's single-tensor NAdam op for op (so 16-bit parameters round where PyTorch's do).
+      if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
       const mu = beta1 * (1 - 0.5 * Math.pow(0.96, step * momentumDecay));
       const muNext = beta1 * (1 - 0.5 * Math.pow(0.96, (step + 1) * momentumDecay));
       const muProduct = (state.muProduct as number) * mu;
@@ -71,11 +72,11 @@ export class NAdam extends Optimizer<NAdamOptions> {
       // PyTorch 1.13 multiplies μ_t in twice here (Π_t·μ_t·μ_{t+1}); deeptype follows 1.13, whose
       // fixtures it is tested against (PyTorch 2.0 changed this to Π_t·μ_{t+1}).
       const muProductNext = muProduct * mu * muNext;
-      const expAvg = (state.expAvg as Tensor).mul_(beta1).add_(g.mul(1 - beta1));
-      const expAvgSq = (state.expAvgSq as Tensor).mul_(beta2).add_(g.mul(g).mul(1 - beta2));
+      const expAvg = (state.expAvg as Tensor).mul_(beta1).add_(g, { alpha: 1 - beta1 });
+      const expAvgSq = (state.expAvgSq as Tensor).mul_(beta2).addcmul_(g, g, 1 - beta2);
       const denom = expAvgSq.div(1 - Math.pow(beta2, step)).sqrt().add(eps);
-      p.add_(g.div(denom).mul((-lr * (1 - mu)) / (1 - muProduct)));
-      p.add_(expAvg.div(denom).mul((-lr * muNext) / (1 - muProductNext)));
+      p.addcdiv_(g, denom, (-lr * (1 - mu)) / (1 - muProduct));
+      p.addcdiv_(expAvg, denom, (-lr * muNext) / (1 - muProductNext));
     }
   }
 }

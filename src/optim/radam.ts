@@ -53,20 +53,22 @@ export class RAdam extends Optimizer<RAdamOptions> {
       const step = (state.step as number) + 1;
       state.step = step;
       let g: Tensor = p.grad;
-      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
+      // PyTorch 1.13's single-tensor RAdam op for op (so 16-bit parameters round where PyTorch's do).
+      if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
       const bc1 = 1 - Math.pow(beta1, step);
       const bc2 = 1 - Math.pow(beta2, step);
-      const expAvg = (state.expAvg as Tensor).mul_(beta1).add_(g.mul(1 - beta1));
-      const expAvgSq = (state.expAvgSq as Tensor).mul_(beta2).add_(g.mul(g).mul(1 - beta2));
+      const expAvg = (state.expAvg as Tensor).mul_(beta1).add_(g, { alpha: 1 - beta1 });
+      const expAvgSq = (state.expAvgSq as Tensor).mul_(beta2).addcmul_(g, g, 1 - beta2);
       const corrected = expAvg.div(bc1);
       const rhoInf = 2 / (1 - beta2) - 1;
       const rhoT = rhoInf - (2 * step * Math.pow(beta2, step)) / bc2;
       if (rhoT > 5) {
         // The variance of the adaptive learning rate is tractable: rectify it.
         const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+        // math.sqrt(bc2) / tensor in PyTorch is tensor.reciprocal() * math.sqrt(bc2) (Tensor.__rtruediv__).
         const adaptive = expAvgSq.sqrt().add(eps).reciprocal().mul(Math.sqrt(bc2));
-        p.add_(corrected.mul(lr).mul(adaptive).mul(rect).neg());
-      } else p.add_(corrected.mul(-lr));
+        p.add_(corrected.mul(lr).mul(adaptive).mul(rect), { alpha: -1 });
+      } else p.add_(corrected.mul(lr), { alpha: -1 });
     }
   }
 }

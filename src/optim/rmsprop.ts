@@ -62,18 +62,20 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       if (centered && !state.gradAvg) state.gradAvg = bufferLike(p);
       state.step = (state.step as number) + 1;
       let g: Tensor = maximize ? p.grad.neg() : p.grad;
-      if (weightDecay !== 0) g = g.add(p.mul(weightDecay));
-      const squareAvg = (state.squareAvg as Tensor).mul_(alpha).add_(g.mul(g).mul(1 - alpha));
+      // PyTorch 1.13's single-tensor RMSprop op for op (add with alpha, addcmul, addcdiv round once),
+      // so 16-bit parameters round where PyTorch's do.
+      if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
+      const squareAvg = (state.squareAvg as Tensor).mul_(alpha).addcmul_(g, g, 1 - alpha);
       let avg: Tensor;
       if (centered) {
-        const gradAvg = (state.gradAvg as Tensor).mul_(alpha).add_(g.mul(1 - alpha));
-        avg = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt();
+        const gradAvg = (state.gradAvg as Tensor).mul_(alpha).add_(g, { alpha: 1 - alpha });
+        avg = squareAvg.clone().addcmul_(gradAvg, gradAvg, -1).sqrt();
       } else avg = squareAvg.sqrt();
       avg = avg.add(eps);
       if (momentum > 0) {
-        const buf = (state.momentumBuffer as Tensor).mul_(momentum).add_(g.div(avg));
-        p.add_(buf.mul(-lr));
-      } else p.add_(g.div(avg).mul(-lr));
+        const buf = (state.momentumBuffer as Tensor).mul_(momentum).addcdiv_(g, avg);
+        p.add_(buf, { alpha: -lr });
+      } else p.addcdiv_(g, avg, -lr);
     }
   }
 }

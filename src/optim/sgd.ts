@@ -61,13 +61,15 @@ export class SGD extends Optimizer<SGDOptions> {
         p.storage.version++;
       } else {
         // Same arithmetic with tensor ops, for strided parameters or gradients.
-        let d: Tensor = weightDecay !== 0 ? g.add(p.mul(weightDecay)) : g;
+        // PyTorch 1.13's single-tensor SGD op for op (add with alpha rounds once), so 16-bit
+        // parameters round where PyTorch's do.
+        let d: Tensor = weightDecay !== 0 ? g.add(p, { alpha: weightDecay }) : g;
         if (momentum !== 0) {
           if (buf === null) buf = d.clone();
-          else buf.mul_(momentum).add_(d.mul(1 - dampening));
-          d = nesterov ? d.add(buf.mul(momentum)) : buf;
+          else buf.mul_(momentum).add_(d, { alpha: 1 - dampening });
+          d = nesterov ? d.add(buf, { alpha: momentum }) : buf;
         }
-        p.add_(d.mul(-lr));
+        p.add_(d, { alpha: -lr });
       }
       state.momentumBuffer = buf;
     }

@@ -118,6 +118,11 @@ export function hardsigmoid(x: Tensor): Tensor {
 /** `hardswish(x)`: x·relu6(x + 3)/6 (MobileNetV3's activation). */
 export function hardswish(x: Tensor): Tensor {
   checkFloat(x, "hardswish");
+  // 16-bit inputs: in float32, rounded once (PyTorch's hardswish kernels), the backward too.
+  return viaFloat32(hardswishImpl, x);
+}
+
+function hardswishImpl(x: Tensor): Tensor {
   // PyTorch's backward takes x/3 + 1/2 on [-3, 3) in its vectorised kernel (so -1/2 at -3 and 1 at 3;
   // its scalar tail gives 3/2 at 3 for the last few elements): the quadratic branch owns [-3, 3).
   const mid = x.mul(x.add(3)).div(6);
