@@ -118,7 +118,7 @@ test("gradgradcheck also checks the derivative in the output gradient, and its b
   }
   const x = f64([0.5, -1]);
   assert.equal(gradcheck((a) => CubeBadInG.apply(a), [x]), true);
-  assert.throws(() => autograd.gradgradcheck((a) => CubeBadInG.apply(a), [x]), /^Error: gradcheck: input 1 \(shape \[2\]\), element 0: analytical gradient/);
+  assert.throws(() => autograd.gradgradcheck((a) => CubeBadInG.apply(a), [x]), /^Error: gradgradcheck: gradcheck: input 1 \(shape \[2\]\), element 0: analytical gradient/);
   // With given gradOutputs (of the right shape) it checks the same way.
   const go = f64([0.3, -0.7]);
   assert.equal(autograd.gradgradcheck((a) => a.pow(3), [x], { gradOutputs: go }), true);
@@ -132,7 +132,7 @@ test("gradgradcheck also checks the derivative in the output gradient, and its b
   const other = f64([1, 1]);
   assert.throws(() => autograd.gradgradcheck((a, b) => other.mul(b), [x, c]), /^Error: gradgradcheck: fn's output does not depend on any input that requires grad$/);
   // With two inputs both first-order gradients are checked: a wrong double backward in the second is found.
-  assert.throws(() => autograd.gradgradcheck((a, b) => a.pow(3).add(CubeBadInG.apply(b)), [x, f64([0.3, 0.6])]), /^Error: gradcheck: input 2 \(shape \[2\]\), element \d: analytical gradient/);
+  assert.throws(() => autograd.gradgradcheck((a, b) => a.pow(3).add(CubeBadInG.apply(b)), [x, f64([0.3, 0.6])]), /^Error: gradgradcheck: gradcheck: input 2 \(shape \[2\]\), element \d: analytical gradient/);
   assert.equal(autograd.gradgradcheck((a, b) => a.pow(3).add(b.pow(3)), [x, f64([0.3, 0.6])]), true);
   // A non-differentiable input between differentiable ones, and the tolerances passed through.
   assert.equal(autograd.gradgradcheck((a, b, d) => a.pow(3).mul(b).add(d.square()), [x, c, f64([0.2, 0.4])]), true);

@@ -254,3 +254,13 @@ test("functions with an options bag reject a bogus key too: nn.functional, data,
   const node = await import("../src/node.js");
   await assert.rejects(node.loadSafetensors("x.safetensors", { max_bytes: 1 } as never), /^Error: loadSafetensors: unknown option 'max_bytes'; deeptype spells it 'maxBytes'$/);
 });
+
+test("autograd.grad, autograd.backward and autograd.gradcheck reject a misspelt option as the top-level ones do", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  assert.throws(() => dt.autograd.grad(x.mul(x).sum(), x, { retain_graph: true } as never), /^Error: grad: unknown option 'retain_graph'; deeptype spells it 'retainGraph'/);
+  assert.throws(() => dt.autograd.backward(x.mul(x).sum(), null, { retain_graph: true } as never), /^Error: backward: unknown option 'retain_graph'; deeptype spells it 'retainGraph'/);
+  const d = tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  assert.throws(() => dt.autograd.gradcheck((a: Tensor) => a.mul(a), [d], { epsilon: 1e-6 } as never), /^Error: gradcheck: unknown option 'epsilon'; did you mean 'eps'\?/);
+  // The guarded functions still compute: d(x·x)/dx = 2x.
+  assert.deepEqual(dt.autograd.grad(x.mul(x).sum(), x)[0]!.tolist(), [2, 4]);
+});
