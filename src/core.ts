@@ -5,8 +5,6 @@
  */
 import { guardAll } from "./tensor/check.js";
 import * as creationOps from "./tensor/creation.js";
-import * as gradcheckModule from "./autograd/gradcheck.js";
-import * as engineModule from "./autograd/engine.js";
 import * as shapeOps from "./ops/shape.js";
 import * as elementwiseOps from "./ops/elementwise.js";
 import * as mathOps from "./ops/math.js";
@@ -34,9 +32,9 @@ export const {
 } = guardAll(creationOps, "", ["tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm"]);
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceMode } from "./autograd/grad-mode.js";
 export { type BackwardOptions, type BackwardCallOptions } from "./autograd/engine.js";
-export const { backward, grad } = guardAll(engineModule, "", ["backward", "grad"]);
 export { type GradcheckOptions, type GradgradcheckOptions } from "./autograd/gradcheck.js";
-export const { gradcheck, gradgradcheck } = guardAll(gradcheckModule, "", ["gradcheck", "gradgradcheck"]);
+// Guarded once, in the autograd namespace: autograd.grad and the top-level grad are one function.
+export { backward, grad, gradcheck, gradgradcheck } from "./autograd/namespace.js";
 export type { Node, Saved, GradHook } from "./autograd/node.js";
 export * as autograd from "./autograd/namespace.js";
 export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";

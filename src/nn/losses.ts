@@ -172,20 +172,27 @@ function checkWeight(weight: Tensor | null | undefined, C: number, op: string): 
   }
 }
 
-/** Throws naming `op` when a class index is out of range (and not ignoreIndex). */
-function checkClasses(t: Tensor, C: number, ignoreIndex: number, op: string): void {
+/**
+ * Throws naming `op` when a class index is out of range (and not ignoreIndex); otherwise returns how
+ * many targets are not ignoreIndex (the divisor of a mean without class weights), from the same pass.
+ */
+function checkClasses(t: Tensor, C: number, ignoreIndex: number, op: string): number {
   const ids = t.numbers();
+  let kept = 0;
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i];
-    if (v !== ignoreIndex && (v < 0 || v >= C)) {
+    if (v === ignoreIndex) continue;
+    if (v < 0 || v >= C) {
       throw new RangeError(`${op}: target class index ${v} is out of range for ${C} classes (valid: 0..${C - 1}, or ignoreIndex ${ignoreIndex})`);
     }
+    kept++;
   }
+  return kept;
 }
 
 /**
  * int64 class indices as an int32 tensor of the same values, read once: the fused loss's range
- * check, its two kernels and the kept-row count then read plain numbers instead of converting each
+ * check (which also counts the kept rows) and the two kernels then read plain numbers instead of converting each
  * bigint again (int64 is BigInt64Array-backed). Values beyond int32 are left as they are, for the
  * range check to report exactly.
  */
@@ -194,14 +201,6 @@ function narrowIndices(t: Tensor): Tensor {
   const ids = t.numbers();
   for (let i = 0; i < ids.length; i++) if (ids[i] !== (ids[i] | 0)) return t;
   return Tensor.fromArray(Int32Array.from(ids), t.shape, "int32");
-}
-
-/** How many targets are not ignoreIndex (the divisor of a mean without class weights). */
-function countKept(t: Tensor, ignoreIndex: number): number {
-  const ids = t.numbers();
-  let n = 0;
-  for (let i = 0; i < ids.length; i++) if (ids[i] !== ignoreIndex) n++;
-  return n;
 }
 
 /** Negative log-likelihood of index targets, given log-probabilities `logp` [N,C,d...] and t [N,d...]. */
@@ -250,11 +249,11 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   if (kind === "index" && x.ndim === 2 && !opts.weight && eps === 0) {
     // The common case runs as one fused op each way (logsumexp − the target's logit; softmax − one-hot).
     const ids = narrowIndices(t);
-    checkClasses(ids, C, ignoreIndex, op);
+    const kept = checkClasses(ids, C, ignoreIndex, op);
     const losses = softmaxCrossEntropy(x, ids, ignoreIndex);
     if (reduction === "none") return input.ndim === 1 ? losses.squeeze(0) : losses;
     if (reduction === "sum") return losses.sum();
-    if (reduction === "mean") return losses.sum().div(countKept(ids, ignoreIndex));
+    if (reduction === "mean") return losses.sum().div(kept);
     throw new Error(`${op}: unknown reduction "${reduction as string}" (use "none", "mean" or "sum")`);
   }
   const logp = x.logSoftmax(1);
