@@ -50,8 +50,8 @@ const TESTS = {
   // The hostile-input readers with their own tests (test/fuzz.test.ts also reaches them but takes a minute).
   "src/io/pickle.ts": ["test/io-pickle.test.ts", "test/io-pytorch-checks.test.ts", "test/io-pytorch.test.ts"],
   "src/io/pytorch.ts": ["test/io-pytorch-checks.test.ts", "test/io-pytorch.test.ts"],
-  "src/io/safetensors.ts": ["test/io.test.ts", "test/io-interop.test.ts"],
-  "src/io/json-scan.ts": ["test/io.test.ts"],
+  "src/io/safetensors.ts": ["test/io.test.ts", "test/io-safetensors-checks.test.ts", "test/io-interop.test.ts"],
+  "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts"],
   "src/io": ["test/io*.test.ts"],
 };
 
