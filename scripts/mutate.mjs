@@ -26,7 +26,7 @@ const TESTS = {
   "src/data/collate.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts"],
   "src/data/dataloader.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts"],
   "src/data/dataset.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts"],
-  "src/data/datasets/idx.ts": ["test/data-idx.test.ts", "test/data-mnist.test.ts"],
+  "src/data/datasets/idx.ts": ["test/data-idx-checks.test.ts", "test/data-idx.test.ts", "test/data-mnist.test.ts"],
   "src/data/datasets/mnist.ts": ["test/data-mnist.test.ts"],
   "src/data/datasets/synthetic.ts": ["test/data-synthetic.test.ts"],
   "src/data/datasets/image-folder.ts": ["test/data-images.test.ts"],
