@@ -290,3 +290,21 @@ test("ConcatDataset: checks, cumulative sizes, and every index of uneven parts (
   assert.deepEqual([one.getItem(0), one.getItem(1)], ["z0", "z1"]);
   assert.equal(new ConcatDataset([tag("z", 0)]).length, 0);
 });
+
+test("items that are null pass through; a Promise met by sync iteration is refused and its rejection handled", async () => {
+  const nulls: data.Dataset<null> = { length: 3, getItem: () => null };
+  assert.deepEqual([...new DataLoader(nulls, { batchSize: 2, collateFn: (s: null[]) => s })], [[null, null], [null]]);
+  assert.deepEqual(new MapDataset(nulls, (v, i) => `${v}${i}`).getItem(1), "null1");
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown): void => void unhandled.push(e);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    const failing: data.Dataset<number> = { length: 2, getItem: () => Promise.reject(new Error("disk gone")) };
+    throwsExactly(() => [...new DataLoader(failing)], "DataLoader: dataset.getItem(0) returned a Promise; iterate this loader with `for await (const batch of loader)`");
+    // Give a rejection that nobody handles the turns it needs to be reported.
+    for (let k = 0; k < 3; k++) await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+  assert.deepEqual(unhandled, [], "the refused Promise's rejection is handled, not reported as unhandled");
+});
