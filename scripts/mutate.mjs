@@ -55,6 +55,7 @@ const TESTS = {
   "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts"],
   "src/io/sharded.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
   "src/io/keys.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
+  "src/io/checkpoint.ts": ["test/io-checkpoint.test.ts", "test/io-interop.test.ts", "test/io-pytorch.test.ts"],
   "src/io": ["test/io*.test.ts"],
 };
 
