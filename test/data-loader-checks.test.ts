@@ -242,8 +242,8 @@ test("TensorDataset: argument checks and rows as views", () => {
   throwsExactly(() => new TensorDataset(arange(3), 3 as never), "TensorDataset: tensors[1] must be a Tensor, got number 3");
   throwsExactly(() => new TensorDataset(arange(3), tensor(2)), "TensorDataset: tensor 1 is 0-d; every tensor needs a first dimension to index");
   throwsExactly(
-    () => new TensorDataset(arange(6).reshape([3, 2]), arange(3), arange(4)),
-    "TensorDataset: tensor 2 has 4 rows (shape [4]) but tensor 0 has 3 (shape [3,2]); all must have the same size in dim 0",
+    () => new TensorDataset(arange(6).reshape([3, 2]), arange(3), arange(8).reshape([4, 2])),
+    "TensorDataset: tensor 2 has 4 rows (shape [4,2]) but tensor 0 has 3 (shape [3,2]); all must have the same size in dim 0",
   );
   const x = arange(6).reshape([3, 2]);
   const ds = new TensorDataset(x, arange(3));
