@@ -463,6 +463,10 @@ describe("wasm backend: convolution", () => {
     { x: [1, 33, 17, 13], o: 16, k: [3, 3], p: P([1, 1], [0, 1], [1, 1], 1), bias: true },
     { x: [2, 16, 7, 17], o: 33, k: [3, 3], p: P([1, 1], [1, 0], [1, 1], 1), bias: false },
     { x: [1, 16, 28, 28], o: 32, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
+    // The F(4×4) weight gradient's own GEMM (channels in panels of 8, output channels in slivers of
+    // 6 and 4): 22 = 3·6 + 4 with 30 tiles (not a multiple of 4), and 2 groups of 10 = 6 + 4.
+    { x: [1, 8, 20, 21], o: 22, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: false },
+    { x: [2, 16, 11, 11], o: 20, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 2), bias: true },
   ];
   for (const nt of THREADS) {
     it(`forward, input gradient and weight gradient, ${nt} thread(s)`, () => withThreads(nt, () => {
