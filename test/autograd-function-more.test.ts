@@ -239,3 +239,27 @@ test("savedTensors can be read in forward; an output that already has a graph, o
   assert.equal(r.base, view.base);
   assert.equal(r.base, base);
 });
+
+test("a ctx kept past a backward without retainGraph refuses savedTensors with the freed-graph error", () => {
+  let kept: autograd.FunctionCtx | null = null;
+  class Keeps extends autograd.Function {
+    static override forward(ctx: autograd.FunctionCtx, x: Tensor): Tensor {
+      ctx.saveForBackward(x);
+      return x.square();
+    }
+    static override backward(ctx: autograd.FunctionCtx, g: Tensor): Tensor {
+      kept = ctx;
+      const [x] = ctx.savedTensors;
+      return g.mul(x!).mul(2);
+    }
+  }
+  const x = f64([1, 2]);
+  Keeps.apply(x).sum().backward(undefined, { retainGraph: true });
+  assert.equal(kept!.savedTensors[0], x, "still readable: the graph was retained");
+  Keeps.apply(x).sum().backward();
+  assert.throws(
+    () => kept!.savedTensors,
+    /^Error: Keeps\.backward: the saved tensors were freed by an earlier backward; trying to backward through the graph a second time\. Pass \{retainGraph: true\} to the first backward\(\) if you need to do this\.$/,
+  );
+  assert.deepEqual(x.grad!.tolist(), [4, 8]);
+});
