@@ -82,7 +82,21 @@ test("apply refuses a dirty view, a saved inference tensor and a Promise; names 
   assert.throws(() => Numbers.apply(), /^Error: Numbers\.forward: must return a Tensor or an array of tensors, got an array of 2 non-tensors$/);
   const Anonymous = (() => class extends autograd.Function {})();
   assert.equal(Anonymous.name, "");
-  assert.throws(() => Anonymous.apply(), /^Error: \.forward: a custom autograd Function must define static forward/);
+  assert.throws(() => Anonymous.apply(), /^Error: Function\.forward: a custom autograd Function must define static forward/);
+  const AnonymousNumber = (() =>
+    class extends autograd.Function {
+      static override forward(): number {
+        return 3;
+      }
+    })();
+  assert.throws(() => AnonymousNumber.apply(), /^Error: Function\.forward: must return a Tensor or an array of tensors, got number$/);
+  const AnonymousNoBackward = (() =>
+    class extends autograd.Function {
+      static override forward(_c: autograd.FunctionCtx, x: Tensor): Tensor {
+        return x.mul(2);
+      }
+    })();
+  assert.throws(() => AnonymousNoBackward.apply(f64([1])).sum().backward(), /^Error: Function\.backward: a custom autograd Function must define static backward\(ctx, \.\.\.gradOutputs\) to be differentiated$/);
   const AnonymousDouble = (() =>
     class extends autograd.Function {
       static override forward(_c: autograd.FunctionCtx, x: Tensor): Tensor {
