@@ -258,6 +258,7 @@ test("TensorDataset: argument checks and rows as views", () => {
 test("Subset: index checks and any array-like of indices", () => {
   throwsExactly(() => new Subset(numbers(3), null as never), "Subset: indices must be an array of indices, got null");
   throwsExactly(() => new Subset(numbers(3), 2 as never), "Subset: indices must be an array of indices, got number 2");
+  throwsExactly(() => new Subset(numbers(3), "01" as never), 'Subset: indices must be an array of indices, got string "01"');
   throwsExactly(() => new Subset(numbers(3), {} as never), "Subset: indices must be an array of indices, got an object");
   throwsExactly(() => new Subset(null as never, [0]), "Subset: dataset must be a Dataset (a numeric `length` and a `getItem(i)` method), got null");
   throwsExactly(() => new Subset(numbers(3), [0, 3]), "Subset: indices[1] = 3 is out of range for a dataset of length 3", RangeError);
