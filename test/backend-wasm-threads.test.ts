@@ -73,6 +73,61 @@ describe("wasm backend: threads", () => {
     one.forEach((o, i) => assertBitwise(o, two[i], `result ${i}`));
   });
 
+  it("pools odd plane counts, general windows and both backwards into the same bits on 1 and 2 threads (more shares than threads)", () => {
+    // 21 planes cut into 8 shares on 2 threads (index.ts runPool): shares of 3 and 2 planes.
+    const g = new Generator(31);
+    const cases: Array<[number[], { kernel: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number]; countIncludePad: boolean }]> = [
+      [[3, 7, 65, 65], { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true }],
+      [[3, 7, 65, 65], { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], countIncludePad: false }],
+      [[3, 7, 64, 64], { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [2, 2], countIncludePad: true }],
+    ];
+    for (const [shape, p] of cases) {
+      const x = randView(g, shape);
+      const oH = Math.floor((shape[2] + 2 * p.padding[0] - p.dilation[0] * (p.kernel[0] - 1) - 1) / p.stride[0]) + 1;
+      const oW = Math.floor((shape[3] + 2 * p.padding[1] - p.dilation[1] * (p.kernel[1] - 1) - 1) / p.stride[1]) + 1;
+      const oshape = [shape[0], shape[1], oH, oW];
+      const gy = randView(g, oshape);
+      const run = (nt: number): Float32Array[] => {
+        setNumThreads(nt);
+        const y = zeros(oshape), idx = zeros(oshape, "int32"), gx = zeros(shape).data.fill(NaN), a = zeros(oshape), ga = zeros(shape).data.fill(NaN);
+        wasm.maxPool2d(x, y, idx, p);
+        const gxv = { ...zeros(shape), data: gx };
+        wasm.maxPool2dBackward(gy, idx, gxv);
+        if (p.dilation[0] === 1) wasm.avgPool2d(x, a, p);
+        const gav = { ...zeros(shape), data: ga };
+        if (p.dilation[0] === 1) wasm.avgPool2dBackward(gy, gav, p);
+        return [y.data as Float32Array, new Float32Array((idx.data as Int32Array).buffer), gx as Float32Array, a.data as Float32Array, ga as Float32Array];
+      };
+      const one = run(1), two = run(2);
+      one.forEach((o, i) => assertBitwise(o, two[i], `${JSON.stringify(p)} result ${i}`));
+      const ref = new JsBackend(), y = zeros(oshape), idx = zeros(oshape, "int32");
+      ref.maxPool2d(x, y, idx, p);
+      assertBitwise(two[0], y.data as Float32Array, "2 threads vs the js reference");
+    }
+  });
+
+  it("runs every share of a job with more shares than threads exactly once, whoever claims it", () => {
+    const k = loadKernels(true)!;
+    const pool = new Pool(k, ["unaryTask"]);
+    const n = 1 << 16, x = 1 << 20, o = x + 4 * n;
+    if (k.memory.buffer.byteLength < o + 4 * n) k.memory.grow(Math.ceil((o + 4 * n - k.memory.buffer.byteLength) / 65536));
+    const g = new Generator(24);
+    const f32 = new Float32Array(k.memory.buffer);
+    for (let i = 0; i < n; i++) f32[x / 4 + i] = g.normal();
+    // neg (op 1) of n contiguous floats as `shares` shares on `threads` threads; the output starts as NaN.
+    const neg = (shares: number, threads: number): Float32Array => {
+      new Float32Array(k.memory.buffer).fill(NaN, o / 4, o / 4 + n);
+      pool.run(0, shares, [1, 1, 1, 1, n, x, 0, 0, 0, 1, o, 0, 0], threads);
+      return new Float32Array(k.memory.buffer).slice(o / 4, o / 4 + n);
+    };
+    const want = new Float32Array(n);
+    for (let i = 0; i < n; i++) want[i] = -f32[x / 4 + i];
+    for (const [shares, threads] of [[1, 1], [37, 2], [256, 2], [5, 1], [3, 2]]) {
+      for (let rep = 0; rep < 20; rep++) assertBitwise(neg(shares, threads), want, `${shares} shares on ${threads} threads`);
+    }
+    assert.throws(() => pool.run(0, 257, [1, 1, 1, 1, n, x, 0, 0, 0, 1, o, 0, 0], 2), /at most 256 shares, got 257/);
+  });
+
   it("backs off to the calling thread when helpers cost time, with the same results, and tries threads again", () => {
     // The policy itself, on its own pool: a threaded job of kernel 0 reports (helped shares, own ms, waited ms).
     const k = loadKernels(true)!;

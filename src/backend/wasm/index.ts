@@ -15,7 +15,7 @@ import { conv2dReluPool as jsConv2dReluPool, conv2dReluPoolBackward as jsConv2dR
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
-import { MAX_THREADS, Pool } from "./pool.js";
+import { MAX_THREADS, Pool, stats } from "./pool.js";
 
 // Kernel exports the pool can run, by index.
 const TASKS = [
@@ -47,6 +47,9 @@ const PAR_FLOPS = 1 << 21;
 // busy 2-core machine a second thread added wake-ups without bandwidth to gain (median 2.0 ms per
 // call on 2 threads, 0.59 on 1), so it stays on the calling thread below 4 Mi output elements.
 const PAR_SCATTER = 1 << 22;
+
+// Shares per thread of a threaded pooling job (runPool).
+const POOL_SHARES = 4;
 
 // Up to this many elements, add/sub/mul/div run in JavaScript without touching the arena (smallBinary).
 const SMALL_ELEMENTS = 1024;
@@ -117,6 +120,11 @@ export function setNumThreads(n: number): void {
 export function getNumThreads(): number {
   if (numThreads === null) numThreads = defaultThreads();
   return numThreads;
+}
+
+/** `poolStats()`: how many jobs the wasm kernels offered to helper threads, how many a helper shared, how many ran alone while backing off (a copy; for benchmarks). */
+export function poolStats(): { jobs: number; shared: number; solo: number } {
+  return { ...stats };
 }
 
 // ---- arena -----------------------------------------------------------------------------------
@@ -737,8 +745,7 @@ export class WasmBackend implements Backend {
       const pi = this.stageDense(indices);
       const o = this.arena.alloc(numel(convShape) * 4);
       const planes = convShape[0] * convShape[1];
-      const nt = Math.min(planes, this.threads(numel(convShape), PAR_SCATTER));
-      this.run(T.maxPoolBackwardTask, nt, [planes, convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi, o]);
+      this.runPool(T.maxPoolBackwardTask, planes, this.threads(numel(convShape), PAR_SCATTER), [planes, convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi, o]);
       gm = o;
     }
     if (gw) this.unstage(this.weightGradStaged(x, convShape, gm, gw.shape, p), gw);
@@ -779,9 +786,19 @@ export class WasmBackend implements Backend {
     ];
   }
 
+  /**
+   * Runs a pooling task over `planes` planes on up to `threads` threads. The kernels pool one plane at
+   * a time (plane i in share i mod n), so their results do not depend on the share count: with
+   * threads the planes are cut into POOL_SHARES shares per thread, claimed one by one (pool.ts), so a
+   * helper that starts late or loses its core delays the job by at most one share.
+   */
+  private runPool(task: number, planes: number, threads: number, args: number[]): void {
+    const shares = threads > 1 ? Math.min(planes, threads * POOL_SHARES) : 1;
+    this.pool.run(task, shares, args, threads);
+  }
+
   private poolThreads(inShape: readonly number[], outShape: readonly number[], p: PoolParams): number {
-    const planes = inShape[0] * inShape[1];
-    return Math.min(planes, this.threads(numel(outShape) * p.kernel[0] * p.kernel[1] + numel(inShape), PAR_ELEMENTS));
+    return this.threads(numel(outShape) * p.kernel[0] * p.kernel[1] + numel(inShape), PAR_ELEMENTS);
   }
 
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
@@ -790,7 +807,7 @@ export class WasmBackend implements Backend {
     const px = this.stageDense(x);
     const n = numel(out.shape);
     const o = this.arena.alloc(n * 4), oi = this.arena.alloc(n * 4);
-    this.run(T.maxPoolTask, this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), px, o, oi]);
+    this.runPool(T.maxPoolTask, x.shape[0] * x.shape[1], this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), px, o, oi]);
     this.unstage(o, out);
     this.unstage(oi, indices);
   }
@@ -801,8 +818,7 @@ export class WasmBackend implements Backend {
     const pg = this.stageDense(gy), pi = this.stageDense(indices);
     const o = this.arena.alloc(numel(out.shape) * 4);
     const planes = out.shape[0] * out.shape[1];
-    const nt = Math.min(planes, this.threads(numel(out.shape), PAR_SCATTER));
-    this.run(T.maxPoolBackwardTask, nt, [planes, out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi, o]);
+    this.runPool(T.maxPoolBackwardTask, planes, this.threads(numel(out.shape), PAR_SCATTER), [planes, out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi, o]);
     this.unstage(o, out);
   }
 
@@ -811,7 +827,7 @@ export class WasmBackend implements Backend {
     this.arena.reset();
     const px = this.stageDense(x);
     const o = this.arena.alloc(numel(out.shape) * 4);
-    this.run(T.avgPoolTask, this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
+    this.runPool(T.avgPoolTask, x.shape[0] * x.shape[1], this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
     this.unstage(o, out);
   }
 
@@ -820,7 +836,7 @@ export class WasmBackend implements Backend {
     this.arena.reset();
     const pg = this.stageDense(gy);
     const o = this.arena.alloc(numel(out.shape) * 4);
-    this.run(T.avgPoolBackwardTask, this.poolThreads(out.shape, gy.shape, p), [...this.poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
+    this.runPool(T.avgPoolBackwardTask, out.shape[0] * out.shape[1], this.poolThreads(out.shape, gy.shape, p), [...this.poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
     this.unstage(o, out);
   }
 
