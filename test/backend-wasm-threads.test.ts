@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { getBackend, setBackend } from "../src/backend/index.js";
-import { createWasmBackend, getNumThreads, registerWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { createWasmBackend, getNumThreads, poolStats, registerWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
 import { JsBackend } from "../src/backend/js/index.js";
 import { loadKernels } from "../src/backend/wasm/loader.js";
 import { Pool } from "../src/backend/wasm/pool.js";
@@ -59,7 +59,7 @@ describe("wasm backend: threads", () => {
       const o9 = zeros([1, 16, 40, 40]);
       wasm.conv2dBackwardInput(o8, w, o9, c);
       outs.push(o9.data as Float32Array);
-      // maxPool2dBackward splits over threads only from 4 Mi output elements.
+      // A large 2×2 pool and its backward (which stay on the calling thread: memory-bound, see index.ts).
       const xb = randView(new Generator(8), [2, 8, 512, 512]);
       const pb = { kernel: [2, 2] as [number, number], stride: [2, 2] as [number, number], padding: [0, 0] as [number, number], dilation: [1, 1] as [number, number], countIncludePad: true };
       const yb = zeros([2, 8, 256, 256]), ib = zeros([2, 8, 256, 256], "int32");
@@ -73,13 +73,15 @@ describe("wasm backend: threads", () => {
     one.forEach((o, i) => assertBitwise(o, two[i], `result ${i}`));
   });
 
-  it("pools odd plane counts, general windows and both backwards into the same bits on 1 and 2 threads (more shares than threads)", () => {
-    // 21 planes cut into 8 shares on 2 threads (index.ts runPool): shares of 3 and 2 planes.
+  it("pools odd plane counts and general windows into the same bits on 1 and 2 threads (more shares than threads)", () => {
+    // 21 planes cut into 8 shares on 2 threads (index.ts runPool): shares of 3 and 2 planes. The sizes
+    // clear the thresholds (PAR_POOL_*), so the 2-thread run offers its jobs to a helper.
     const g = new Generator(31);
-    const cases: Array<[number[], { kernel: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number]; countIncludePad: boolean }]> = [
-      [[3, 7, 65, 65], { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true }],
-      [[3, 7, 65, 65], { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], countIncludePad: false }],
-      [[3, 7, 64, 64], { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [2, 2], countIncludePad: true }],
+    type P = { kernel: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number]; countIncludePad: boolean };
+    const cases: Array<[number[], P]> = [
+      [[3, 7, 200, 200], { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], countIncludePad: true }],
+      [[3, 7, 201, 201], { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], countIncludePad: false }],
+      [[3, 7, 128, 128], { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [2, 2], countIncludePad: true }],
     ];
     for (const [shape, p] of cases) {
       const x = randView(g, shape);
@@ -89,19 +91,27 @@ describe("wasm backend: threads", () => {
       const gy = randView(g, oshape);
       const run = (nt: number): Float32Array[] => {
         setNumThreads(nt);
-        const y = zeros(oshape), idx = zeros(oshape, "int32"), gx = zeros(shape).data.fill(NaN), a = zeros(oshape), ga = zeros(shape).data.fill(NaN);
+        const y = zeros(oshape), idx = zeros(oshape, "int32"), a = zeros(oshape), gx = zeros(shape), ga = zeros(shape);
+        (gx.data as Float32Array).fill(NaN);
+        (ga.data as Float32Array).fill(NaN);
         wasm.maxPool2d(x, y, idx, p);
-        const gxv = { ...zeros(shape), data: gx };
-        wasm.maxPool2dBackward(gy, idx, gxv);
-        if (p.dilation[0] === 1) wasm.avgPool2d(x, a, p);
-        const gav = { ...zeros(shape), data: ga };
-        if (p.dilation[0] === 1) wasm.avgPool2dBackward(gy, gav, p);
-        return [y.data as Float32Array, new Float32Array((idx.data as Int32Array).buffer), gx as Float32Array, a.data as Float32Array, ga as Float32Array];
+        wasm.maxPool2dBackward(gy, idx, gx);
+        const outs = [y.data, new Float32Array((idx.data as Int32Array).buffer), gx.data] as Float32Array[];
+        if (p.dilation[0] === 1) {
+          wasm.avgPool2d(x, a, p);
+          wasm.avgPool2dBackward(gy, ga, p);
+          outs.push(a.data as Float32Array, ga.data as Float32Array);
+        }
+        return outs;
       };
-      const one = run(1), two = run(2);
+      const one = run(1);
+      const before = poolStats();
+      const two = run(2);
+      const after = poolStats();
+      assert.ok(after.jobs + after.solo > before.jobs + before.solo, `${JSON.stringify(p)}: the 2-thread run offered work to threads`);
       one.forEach((o, i) => assertBitwise(o, two[i], `${JSON.stringify(p)} result ${i}`));
-      const ref = new JsBackend(), y = zeros(oshape), idx = zeros(oshape, "int32");
-      ref.maxPool2d(x, y, idx, p);
+      const y = zeros(oshape), idx = zeros(oshape, "int32");
+      new JsBackend().maxPool2d(x, y, idx, p);
       assertBitwise(two[0], y.data as Float32Array, "2 threads vs the js reference");
     }
   });

@@ -43,10 +43,14 @@ const EPI_RELU = 1, EPI_RELU_POOL = 2;
 // Below these sizes a kernel stays on the calling thread: waking helpers would cost more than it saves.
 const PAR_ELEMENTS = 1 << 16;
 const PAR_FLOPS = 1 << 21;
-// maxPool2dBackward's scatter only moves memory (about 0.2 ms of kernel for [64,16,28,28]): on a
-// busy 2-core machine a second thread added wake-ups without bandwidth to gain (median 2.0 ms per
-// call on 2 threads, 0.59 on 1), so it stays on the calling thread below 4 Mi output elements.
-const PAR_SCATTER = 1 << 22;
+// Pooling splits over threads only where a second thread was measured to pay (docs/performance.md,
+// "Pooling and threads": 1 vs 2 threads, wall clock, the process given the two cores): the 2×2
+// stride-2 windows and every max-pool backward only move memory, and a second core reading what the
+// first staged and writing what it copies back out was 1.0-1.9x slower at every size up to 25 MB;
+// other windows compute more per byte and gain from about a millisecond of kernel, counted in window
+// elements (outputs × kH × kW): max forward and average backward from 1 Mi, average forward (f64
+// sums over SIMD loads, nearer the memory bound) from 4 Mi.
+const PAR_POOL_MAX = 1 << 20, PAR_POOL_AVG = 1 << 22, PAR_POOL_AVG_BACK = 1 << 20;
 
 // Shares per thread of a threaded pooling job (runPool).
 const POOL_SHARES = 4;
@@ -745,7 +749,7 @@ export class WasmBackend implements Backend {
       const pi = this.stageDense(indices);
       const o = this.arena.alloc(numel(convShape) * 4);
       const planes = convShape[0] * convShape[1];
-      this.runPool(T.maxPoolBackwardTask, planes, this.threads(numel(convShape), PAR_SCATTER), [planes, convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi, o]);
+      this.runPool(T.maxPoolBackwardTask, planes, 1, [planes, convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi, o]);
       gm = o;
     }
     if (gw) this.unstage(this.weightGradStaged(x, convShape, gm, gw.shape, p), gw);
@@ -797,8 +801,11 @@ export class WasmBackend implements Backend {
     this.pool.run(task, shares, args, threads);
   }
 
-  private poolThreads(inShape: readonly number[], outShape: readonly number[], p: PoolParams): number {
-    return this.threads(numel(outShape) * p.kernel[0] * p.kernel[1] + numel(inShape), PAR_ELEMENTS);
+  /** Threads for a pooling kernel over `inShape` (the pooled side) and `outShape`: none for 2×2 windows (see PAR_POOL_MAX). */
+  private poolThreads(inShape: readonly number[], outShape: readonly number[], p: PoolParams, limit: number): number {
+    const twoByTwo = p.kernel.every((k) => k === 2) && p.stride.every((s) => s === 2) && p.padding.every((q) => q === 0) &&
+      p.dilation.every((d) => d === 1) && 2 * outShape[2] <= inShape[2] && 2 * outShape[3] <= inShape[3];
+    return twoByTwo ? 1 : this.threads(numel(outShape) * p.kernel[0] * p.kernel[1], limit);
   }
 
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
@@ -807,7 +814,7 @@ export class WasmBackend implements Backend {
     const px = this.stageDense(x);
     const n = numel(out.shape);
     const o = this.arena.alloc(n * 4), oi = this.arena.alloc(n * 4);
-    this.runPool(T.maxPoolTask, x.shape[0] * x.shape[1], this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), px, o, oi]);
+    this.runPool(T.maxPoolTask, x.shape[0] * x.shape[1], this.poolThreads(x.shape, out.shape, p, PAR_POOL_MAX), [...this.poolArgs(x.shape, out.shape, p), px, o, oi]);
     this.unstage(o, out);
     this.unstage(oi, indices);
   }
@@ -818,7 +825,7 @@ export class WasmBackend implements Backend {
     const pg = this.stageDense(gy), pi = this.stageDense(indices);
     const o = this.arena.alloc(numel(out.shape) * 4);
     const planes = out.shape[0] * out.shape[1];
-    this.runPool(T.maxPoolBackwardTask, planes, this.threads(numel(out.shape), PAR_SCATTER), [planes, out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi, o]);
+    this.runPool(T.maxPoolBackwardTask, planes, 1, [planes, out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi, o]);
     this.unstage(o, out);
   }
 
@@ -827,7 +834,7 @@ export class WasmBackend implements Backend {
     this.arena.reset();
     const px = this.stageDense(x);
     const o = this.arena.alloc(numel(out.shape) * 4);
-    this.runPool(T.avgPoolTask, x.shape[0] * x.shape[1], this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
+    this.runPool(T.avgPoolTask, x.shape[0] * x.shape[1], this.poolThreads(x.shape, out.shape, p, PAR_POOL_AVG), [...this.poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
     this.unstage(o, out);
   }
 
@@ -836,7 +843,7 @@ export class WasmBackend implements Backend {
     this.arena.reset();
     const pg = this.stageDense(gy);
     const o = this.arena.alloc(numel(out.shape) * 4);
-    this.runPool(T.avgPoolBackwardTask, out.shape[0] * out.shape[1], this.poolThreads(out.shape, gy.shape, p), [...this.poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
+    this.runPool(T.avgPoolBackwardTask, out.shape[0] * out.shape[1], this.poolThreads(out.shape, gy.shape, p, PAR_POOL_AVG_BACK), [...this.poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
     this.unstage(o, out);
   }
 
