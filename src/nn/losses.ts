@@ -6,6 +6,7 @@ import { checkKeys, checkTensor, describe, unknownKeyError } from "../tensor/che
 import { deprecated } from "../tensor/deprecation.js";
 import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy } from "../core.js";
 import { Module, fmtShape } from "./module.js";
+import { viaFloat32 } from "../ops/half-compute.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const GAUSSIAN_KL_KEYS = ["reduction"] as const;
@@ -317,10 +318,11 @@ const bceOp = defineOp<undefined>({
       return y.mul(lp).add(y.neg().add(1).mul(lq)).neg();
     });
   },
-  backward: (g, { inputs: [x, y] }) => [
+  // needsInputGrad, not y.requiresGrad: for 16-bit inputs the rule sees float32 copies of them.
+  backward: (g, { inputs: [x, y], needsInputGrad: [, needY] }) => [
     // PyTorch's epsilon is the float32 constant 1e-12, hence fround, to agree with it in float64 too.
     g.mul(x.sub(y)).div(x.mul(x.neg().add(1)).clamp(Math.fround(1e-12))),
-    y.requiresGrad ? g.mul(x.neg().log1p().clamp(-100).sub(x.log().clamp(-100))) : null,
+    needY ? g.mul(x.neg().log1p().clamp(-100).sub(x.log().clamp(-100))) : null,
   ],
 });
 
@@ -338,10 +340,12 @@ export function binaryCrossEntropyWithLogits(
   const y = asFloat(target, input);
   // max(−x, 0) via maximum, whose tie at x = 0 splits the gradient: the sum's slope there is then
   // sigmoid's −0.5, as in PyTorch, where relu and abs would both give 0.
-  const softplusNeg = input.abs().neg().exp().log1p().add(maximum(input.neg(), 0));
-  const lw = opts.posWeight ? opts.posWeight.sub(1).mul(y).add(1) : null;
-  let loss = y.neg().add(1).mul(input).add(lw ? lw.mul(softplusNeg) : softplusNeg);
-  if (opts.weight) loss = loss.mul(opts.weight);
+  const loss = viaFloat32((x: Tensor, t: Tensor, w: Tensor | null, pw: Tensor | null): Tensor => {
+    const softplusNeg = x.abs().neg().exp().log1p().add(maximum(x.neg(), 0));
+    const lw = pw ? pw.sub(1).mul(t).add(1) : null;
+    const l = t.neg().add(1).mul(x).add(lw ? lw.mul(softplusNeg) : softplusNeg);
+    return w ? l.mul(w) : l;
+  }, input, y, opts.weight ?? null, opts.posWeight ?? null);
   return reduce(loss, opts.reduction ?? "mean", op);
 }
 

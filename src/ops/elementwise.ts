@@ -197,7 +197,6 @@ export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Te
   for (const [arg, v] of [["min", min], ["max", max]] as const) if (v != null && typeof v !== "number") throw argError("clamp", arg, "a number, a Tensor or null", v);
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
-  if (lo > hi) throw new Error(`clamp: min (${lo}) is greater than max (${hi})`);
   // Fractional bounds promote integer tensors to float, as PyTorch's result type rules do.
   const fractional = [lo, hi].some((b) => Number.isFinite(b) && !Number.isInteger(b));
   return clampOp(!isFloating(x.dtype) && fractional ? to(x, "float32") : x, lo, hi);

@@ -12,7 +12,7 @@ import * as conv from "./conv.js";
 import * as sorting from "./sort.js";
 import * as int64 from "./int64.js";
 import { isBig, toBigInt64, widenToInt64, writeBig } from "./int64.js";
-import { digamma, erf, erfc, erfinv, floorDivide, gelu, geluTanh, lgamma, logaddexp, remainder, roundHalfEven, sigmoid, trigamma } from "./math.js";
+import { digamma, erf, erfc, erfinv, floorDivide, gelu, geluF32, geluTanh, lgamma, logaddexp, remainder, roundHalfEven, sigmoid, trigamma } from "./math.js";
 import { dense, offsets, permuted, toFloat64, writeFrom } from "./strided.js";
 
 const unaryFns: Record<UnaryOp, (x: number) => number> = {
@@ -24,12 +24,13 @@ const unaryFns: Record<UnaryOp, (x: number) => number> = {
   sqrt: Math.sqrt,
   rsqrt: (x) => 1 / Math.sqrt(x),
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? x : 0), // sign(NaN) = 0, as PyTorch
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), // sign(-0) = +0 and sign(NaN) = 0, as PyTorch
   sin: Math.sin,
   cos: Math.cos,
   tanh: Math.tanh,
   sigmoid,
-  relu: (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0),
+  // x < 0 ? 0 : x, as PyTorch: relu(-0) is -0 and NaN passes through.
+  relu: (x) => (x < 0 ? 0 : x),
   erf,
   floor: Math.floor,
   ceil: Math.ceil,
@@ -46,8 +47,14 @@ const unaryFns: Record<UnaryOp, (x: number) => number> = {
 
 const paramFns: Record<ParamUnaryOp, (x: number, p: number, q: number) => number> = {
   leakyRelu: (x, p) => (x > 0 ? x : x * p),
-  elu: (x, p) => (x > 0 ? x : p * Math.expm1(x)),
-  clamp: (x, lo, hi) => (Number.isNaN(x) ? x : Math.min(Math.max(x, lo), hi)),
+  // (eˣ − 1)·α as PyTorch's kernel (not expm1): +0 at x = -0 and below |x| ~ 1e-16, as PyTorch's.
+  elu: (x, p) => (x > 0 ? x : p * (Math.exp(x) - 1)),
+  // min(max(x, lo), hi) as C++'s std::min/std::max (PyTorch's clamp): -0 clamped at 0 stays -0 (Math.max
+  // would give +0), NaN passes through, and lo > hi gives hi.
+  clamp: (x, lo, hi) => {
+    const m = x < lo ? lo : x;
+    return hi < m ? hi : m;
+  },
   powScalar: (x, p) => Math.pow(x, p),
   isClose: (x, tol) => (Math.abs(x) <= tol ? 1 : 0),
 };
@@ -163,7 +170,7 @@ export class JsBackend implements Backend {
 
   unary(op: UnaryOp, x: View, out: View): void {
     if (int64.unary(op, x, out)) return;
-    const f = unaryFns[op];
+    const f = op === "gelu" && out.dtype !== "float64" ? geluF32 : unaryFns[op];
     const v = toFloat64(x);
     for (let i = 0; i < v.length; i++) v[i] = f(v[i]);
     store(out, v);

@@ -8,7 +8,7 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
  * steps, so the usual 1e-7-accurate approximations are not good enough.
  */
 export function erf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
+  if (Number.isNaN(x) || x === 0) return x; // erf(-0) is -0 (the series' first step would add +0 to it)
   const ax = Math.abs(x);
   if (ax < 2.5) {
     const x2 = x * x;
@@ -32,6 +32,15 @@ export function erf(x: number): number {
 
 export function gelu(x: number): number {
   return 0.5 * x * (1 + erf(x / Math.SQRT2));
+}
+
+/**
+ * GELU of a float32 (or 16-bit) tensor as PyTorch 1.13 gives it for a contiguous tensor of two or more
+ * elements: +0 at x = -0. (Its float64 kernel gives -0, which \`gelu\` keeps; so does its float32
+ * kernel on one element or a strided view: PyTorch itself is not consistent, we follow the common case.)
+ */
+export function geluF32(x: number): number {
+  return gelu(x) + 0; // -0 + 0 is +0; every other value is unchanged
 }
 
 /** GELU's tanh approximation (PyTorch's approximate="tanh"). */

@@ -452,7 +452,7 @@ export class WasmBackend implements Backend {
 
   /**
    * Small dense float32 relu/neg/abs/square in JavaScript, as smallBinary: bitwise the kernel's result
-   * (relu keeps NaN and gives +0 for -0, as f32x4.max(x, 0) does; a product of two float32 values is
+   * (relu is x < 0 ? 0 : x, as f32x4.pmax(x, 0): NaN and -0 pass through; a product of two float32 values is
    * exact in double precision, so storing it rounds once, as the f32 multiply does).
    */
   private smallUnary(op: UnaryOp, x: View, out: View): boolean {
@@ -464,7 +464,7 @@ export class WasmBackend implements Backend {
     if (op === "relu") {
       for (; k < end; k++, i++) {
         const v = a[i];
-        o[k] = v > 0 ? v : v !== v ? v : 0;
+        o[k] = v < 0 ? 0 : v;
       }
     } else if (op === "neg") for (; k < end; k++, i++) o[k] = -a[i];
     else if (op === "abs") for (; k < end; k++, i++) o[k] = Math.abs(a[i]);

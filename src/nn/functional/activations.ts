@@ -14,7 +14,7 @@
  * ```
  */
 import {
-  Tensor, isFloating, rand, where, exp, log1p, tanh, sigmoid, abs, minimum, maximum, isfinite, elu, leakyRelu, softmax,
+  Tensor, isFloating, rand, where, exp, log1p, tanh, sigmoid, abs, minimum, isfinite, elu, leakyRelu, softmax,
   type DType, type Generator,
 } from "../../core.js";
 import { describe, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
@@ -67,8 +67,9 @@ export function logsigmoid(x: Tensor): Tensor {
  */
 function clipOpen(x: Tensor, lo: number, hi: number): Tensor {
   const inside = x.gt(lo).logicalAnd(x.lt(hi));
-  // minimum/maximum (not clamp) so that lo > hi gives hi everywhere, as PyTorch's hardtanh.
-  return where(inside, x, minimum(maximum(x.detach(), lo), hi));
+  // clamp is C++'s min(max(x, lo), hi), as PyTorch's: lo > hi gives hi everywhere, and -0 at lo = 0
+  // stays -0 (relu6(-0) is -0), where maximum(-0, 0) would give +0.
+  return where(inside, x, x.detach().clamp(lo, hi));
 }
 
 /** hardtanh, relu6 and threshold take integer tensors too, as PyTorch's (they only compare and select). */

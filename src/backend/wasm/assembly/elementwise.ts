@@ -17,7 +17,7 @@ const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_POW = 
     case U_NEG: return -x;
     case U_ABS: return abs<f32>(x);
     case U_SQRT: return sqrt<f32>(x);
-    case U_RELU: return x > 0 ? x : (x != x ? x : 0);
+    case U_RELU: return x < 0 ? 0 : x; // relu(-0) is -0 and NaN passes through, as PyTorch
     case U_SQUARE: return x * x;
     case U_RECIP: return <f32>(1.0 / d);
     case U_FLOOR: return floor<f32>(x);
@@ -36,10 +36,13 @@ const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_POW = 
       const e = Math.exp(d);
       return <f32>(e / (1.0 + e));
     }
-    case U_SIGN: return x > 0 ? 1 : x < 0 ? -1 : x == 0 ? x : 0; // sign(NaN) = 0, as PyTorch
+    case U_SIGN: return x > 0 ? 1 : x < 0 ? -1 : 0; // sign(-0) = +0 and sign(NaN) = 0, as PyTorch
     case U_LEAKY: return x > 0 ? x : <f32>(d * p);
-    case U_ELU: return x > 0 ? x : <f32>(p * Math.expm1(d));
-    case U_CLAMP: return x != x ? x : <f32>Math.min(Math.max(d, p), q);
+    case U_ELU: return x > 0 ? x : <f32>(p * (Math.exp(d) - 1)); // (eˣ − 1)·α as PyTorch (+0 at -0), not expm1
+    case U_CLAMP: { // std::min(std::max(x, lo), hi), as PyTorch: -0 at lo = 0 stays -0, NaN passes through
+      const m = d < p ? p : d;
+      return <f32>(q < m ? q : m);
+    }
     case U_POW: return <f32>Math.pow(d, p);
   }
   return x;
@@ -55,8 +58,8 @@ const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_POW = 
     case U_NEG: return f32x4.neg(v);
     case U_ABS: return f32x4.abs(v);
     case U_SQRT: return f32x4.sqrt(v);
-    // max(x,0) keeps NaN (wasm max propagates it) and maps -0 to 0, like the reference.
-    case U_RELU: return f32x4.max(v, f32x4.splat(0));
+    // pmax(x, 0) is x < 0 ? 0 : x: NaN and -0 pass through, as PyTorch's relu.
+    case U_RELU: return f32x4.pmax(v, f32x4.splat(0));
     case U_SQUARE: return f32x4.mul(v, v);
     case U_RECIP: return f32x4.div(f32x4.splat(1), v);
     case U_FLOOR: return f32x4.floor(v);
