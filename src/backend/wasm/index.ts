@@ -14,7 +14,7 @@ import { dense, offsets, writeFrom } from "../js/strided.js";
 import { conv2dReluPool as jsConv2dReluPool, conv2dReluPoolBackward as jsConv2dReluPoolBackward } from "../js/conv.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
-import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
+import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin, threadsPossible } from "./loader.js";
 import { MAX_THREADS, Pool, stats } from "./pool.js";
 
 // Kernel exports the pool can run, by index.
@@ -231,6 +231,11 @@ function coalesce(shape: readonly number[], strides: ReadonlyArray<readonly numb
   return { shape: sh, strides: st };
 }
 
+/** Multiply-adds of a convolution of x [N,C,H,W] by w [O,C/groups,kH,kW] into y [N,O,oH,oW]. */
+function convFlops(xShape: readonly number[], wShape: readonly number[], yShape: readonly number[]): number {
+  return xShape[0] * wShape[0] * wShape[1] * wShape[2] * wShape[3] * yShape[2] * yShape[3];
+}
+
 function contiguousStridesOf(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length);
   let acc = 1;
@@ -241,19 +246,68 @@ function contiguousStridesOf(shape: readonly number[]): number[] {
   return s;
 }
 
+/** One instantiated kernel module with its memory's arena and its thread pool. */
+interface Instance {
+  readonly k: Kernels;
+  readonly arena: Arena;
+  readonly pool: Pool;
+}
+
+function instanceOf(k: Kernels): Instance {
+  return { k, arena: new Arena(k.memory), pool: new Pool(k, TASKS) };
+}
+
 export class WasmBackend implements Backend {
   readonly name = "wasm";
   readonly variant: Kernels["variant"];
   private readonly js = new JsBackend();
-  private readonly arena: Arena;
-  private readonly pool: Pool;
-  private readonly k: Kernels;
+  /** The instance given to the constructor: on a shared memory where threads are possible. */
+  private readonly main: Instance;
+  /**
+   * The same kernels on a plain memory, for sessions that run on the calling thread only: V8 copies
+   * between a typed array and a SharedArrayBuffer with a slow "relaxed" memmove (2.9-4x the time of
+   * the same copy into a plain buffer, 50k-200k floats in and out), and every session copies its
+   * operands in and its results out. undefined until first needed; null where it cannot load.
+   */
+  private plain: Instance | null | undefined;
+  /** The instance of the current arena session (see begin). */
+  private cur: Instance;
 
   constructor(k: Kernels) {
-    this.k = k;
     this.variant = k.variant;
-    this.arena = new Arena(k.memory);
-    this.pool = new Pool(k, TASKS);
+    this.main = this.cur = instanceOf(k);
+    if (!k.shared) this.plain = this.main;
+  }
+
+  private get k(): Kernels {
+    return this.cur.k;
+  }
+  private get arena(): Arena {
+    return this.cur.arena;
+  }
+  private get pool(): Pool {
+    return this.cur.pool;
+  }
+
+  /**
+   * Starts an arena session whose main kernel does `work` units against the threading threshold
+   * `limit`: when it would run on the calling thread alone (1 thread, or work below the limit) it
+   * runs on the plain-memory instance, where copies in and out are fast; otherwise on the shared one.
+   * Both run the same kernel source, so the results are the same bits.
+   */
+  private begin(work: number, limit: number): void {
+    const threaded = work >= limit && this.main.pool.threaded && getNumThreads() > 1;
+    this.cur = threaded ? this.main : this.single();
+    this.cur.arena.reset();
+  }
+
+  private single(): Instance {
+    if (this.plain === undefined) {
+      const k = loadKernels(false);
+      // Another variant (FMA or not) would round differently from the threaded instance.
+      this.plain = k && !k.shared && k.variant === this.main.k.variant ? instanceOf(k) : null;
+    }
+    return this.plain ?? this.main;
   }
 
   private threads(work: number, limit: number): number {
@@ -332,7 +386,7 @@ export class WasmBackend implements Backend {
 
   /** Runs a 4-D strided elementwise task over same-shape operands into a fresh contiguous result. */
   private elementwise(task: number, lead: number[], operands: View[], out: View): boolean {
-    this.arena.reset();
+    this.begin(numel(out.shape), PAR_ELEMENTS);
     const staged = operands.map((v) => this.stage(v));
     const c = coalesce(out.shape, [...staged.map((s) => s.strides), contiguousStridesOf(out.shape)], 4);
     if (!c) return false;
@@ -362,7 +416,7 @@ export class WasmBackend implements Backend {
   }
 
   private unaryKernel(op: number, x: View, out: View, p: number, q: number): boolean {
-    this.arena.reset();
+    this.begin(numel(x.shape), PAR_ELEMENTS);
     const s = this.stage(x);
     const o = this.arena.alloc(numel(x.shape) * 4);
     if (!this.unaryStaged(op, x.shape, s, o, p, q)) return false;
@@ -411,7 +465,7 @@ export class WasmBackend implements Backend {
     if (cmp !== undefined && isF32(a, b) && isBool(out) && this.elementwise(T.compareTask, [cmp], [a, b], out)) return;
     const code = BINARY[op];
     if (code !== undefined && isF32(a, b, out)) {
-      this.arena.reset();
+      this.begin(numel(out.shape), PAR_ELEMENTS);
       const sa = this.stage(a), sb = this.stage(b);
       const c = coalesce(out.shape, [sa.strides, sb.strides, contiguousStridesOf(out.shape)], 4);
       if (c) {
@@ -486,7 +540,7 @@ export class WasmBackend implements Backend {
 
   reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void {
     if (isF32(x, out) && numel(x.shape) > 0) {
-      this.arena.reset();
+      this.begin(numel(x.shape), PAR_ELEMENTS);
       const s = this.stage(x);
       const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
       const k = coalesce(kept.map((i) => x.shape[i]), [kept.map((i) => s.strides[i])], 2);
@@ -524,7 +578,7 @@ export class WasmBackend implements Backend {
 
   softmax(x: View, axis: number, log: boolean, out: View): void {
     if (isF32(x, out) && numel(x.shape) > 0) {
-      this.arena.reset();
+      this.begin(numel(x.shape), PAR_ELEMENTS);
       const p = this.stageDense(x);
       const len = x.shape[axis];
       const inner = numel(x.shape.slice(axis + 1));
@@ -544,7 +598,7 @@ export class WasmBackend implements Backend {
     const [B, M] = a.shape;
     const N = b.shape[2];
     if (B * M * N === 0) return;
-    this.arena.reset();
+    this.begin(B * M * N * a.shape[2], PAR_FLOPS);
     this.unstage(this.gemm(a, b), out);
   }
 
@@ -578,7 +632,7 @@ export class WasmBackend implements Backend {
     const [M, K] = x.shape;
     const N = w.shape[0];
     if (M * N === 0) return;
-    this.arena.reset();
+    this.begin(M * N * K, PAR_FLOPS);
     // wᵀ is a strided view of w: the GEMM packs it from there, so no transposed copy is made.
     const o = this.gemm(
       { ...x, shape: [1, M, K], strides: [0, ...x.strides] },
@@ -606,7 +660,7 @@ export class WasmBackend implements Backend {
     }
     const [M, N] = g.shape;
     const K = x.shape[1];
-    this.arena.reset();
+    this.begin(M * N * K, PAR_FLOPS);
     const sg = this.stage(g);
     let gm: Staged = sg;
     if (output) {
@@ -677,7 +731,7 @@ export class WasmBackend implements Backend {
 
   conv2d(x: View, w: View, bias: View | null, out: View, p: ConvParams): void {
     if (!isF32(x, w, out) || (bias && !isF32(bias)) || numel(out.shape) === 0) return this.js.conv2d(x, w, bias, out, p);
-    this.arena.reset();
+    this.begin(convFlops(x.shape, w.shape, out.shape), PAR_FLOPS);
     const s = this.convSetup(x.shape, w.shape, out.shape, p);
     const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
     const o = this.arena.alloc(numel(out.shape) * 4);
@@ -688,7 +742,7 @@ export class WasmBackend implements Backend {
 
   conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void {
     if (!isF32(gy, w, out) || numel(out.shape) === 0) return this.js.conv2dBackwardInput(gy, w, out, p);
-    this.arena.reset();
+    this.begin(convFlops(out.shape, w.shape, gy.shape), PAR_FLOPS);
     this.unstage(this.inputGradStaged(gy.shape, this.stageDense(gy), w, out.shape, p), out);
   }
 
@@ -704,7 +758,7 @@ export class WasmBackend implements Backend {
 
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
     if (!isF32(x, gy, out) || numel(out.shape) === 0) return this.js.conv2dBackwardWeight(x, gy, out, p);
-    this.arena.reset();
+    this.begin(convFlops(x.shape, out.shape, gy.shape), PAR_FLOPS);
     this.unstage(this.weightGradStaged(x, gy.shape, this.stageDense(gy), out.shape, p), out);
   }
 
@@ -733,7 +787,7 @@ export class WasmBackend implements Backend {
     const ok = isF32(g, output, x, w) && [gx, gw, gb].every((v) => !v || (isF32(v) && numel(v.shape) > 0)) &&
       (!indices || indices.data instanceof Int32Array) && numel(convShape) > 0;
     if (!ok) return jsConv2dReluPoolBackward(this, g, output, indices, x, w, gx, gw, gb, p, convShape);
-    this.arena.reset();
+    this.begin(convFlops(x.shape, w.shape, convShape), PAR_FLOPS);
     const n = numel(output.shape);
     const py = this.stageDense(output), pg = this.stageDense(g);
     let gm = this.arena.alloc(n * 4);
@@ -769,7 +823,7 @@ export class WasmBackend implements Backend {
     const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
       this.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
     if (!fusable) return jsConv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
-    this.arena.reset();
+    this.begin(convFlops(x.shape, w.shape, convShape), PAR_FLOPS);
     const s = this.convSetup(x.shape, w.shape, convShape, p);
     const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
     const n = numel(out.shape);
@@ -801,27 +855,34 @@ export class WasmBackend implements Backend {
     this.pool.run(task, shares, args, threads);
   }
 
-  /** Threads for a pooling kernel over `inShape` (the pooled side) and `outShape`: none for 2×2 windows (see PAR_POOL_MAX). */
-  private poolThreads(inShape: readonly number[], outShape: readonly number[], p: PoolParams, limit: number): number {
+  /**
+   * Starts the arena session of a pooling kernel over `inShape` (the pooled side) and `outShape`
+   * and returns its thread count: 1 for 2×2 windows (see PAR_POOL_MAX), else by window elements
+   * against `limit`. A session on one thread runs on the plain memory (begin).
+   */
+  private poolSession(inShape: readonly number[], outShape: readonly number[], p: PoolParams, limit: number): number {
     const twoByTwo = p.kernel.every((k) => k === 2) && p.stride.every((s) => s === 2) && p.padding.every((q) => q === 0) &&
       p.dilation.every((d) => d === 1) && 2 * outShape[2] <= inShape[2] && 2 * outShape[3] <= inShape[3];
-    return twoByTwo ? 1 : this.threads(numel(outShape) * p.kernel[0] * p.kernel[1], limit);
+    const work = twoByTwo ? 0 : numel(outShape) * p.kernel[0] * p.kernel[1];
+    this.begin(work, limit);
+    return this.threads(work, limit);
   }
 
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
     if (!isF32(x, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return this.js.maxPool2d(x, out, indices, p);
-    this.arena.reset();
+    const nt = this.poolSession(x.shape, out.shape, p, PAR_POOL_MAX);
     const px = this.stageDense(x);
     const n = numel(out.shape);
     const o = this.arena.alloc(n * 4), oi = this.arena.alloc(n * 4);
-    this.runPool(T.maxPoolTask, x.shape[0] * x.shape[1], this.poolThreads(x.shape, out.shape, p, PAR_POOL_MAX), [...this.poolArgs(x.shape, out.shape, p), px, o, oi]);
+    this.runPool(T.maxPoolTask, x.shape[0] * x.shape[1], nt, [...this.poolArgs(x.shape, out.shape, p), px, o, oi]);
     this.unstage(o, out);
     this.unstage(oi, indices);
   }
 
   maxPool2dBackward(gy: View, indices: View, out: View): void {
     if (!isF32(gy, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return this.js.maxPool2dBackward(gy, indices, out);
-    this.arena.reset();
+    // On the calling thread, whatever the size (see PAR_POOL_MAX).
+    this.begin(0, PAR_ELEMENTS);
     const pg = this.stageDense(gy), pi = this.stageDense(indices);
     const o = this.arena.alloc(numel(out.shape) * 4);
     const planes = out.shape[0] * out.shape[1];
@@ -831,19 +892,19 @@ export class WasmBackend implements Backend {
 
   avgPool2d(x: View, out: View, p: PoolParams): void {
     if (!isF32(x, out) || numel(out.shape) === 0) return this.js.avgPool2d(x, out, p);
-    this.arena.reset();
+    const nt = this.poolSession(x.shape, out.shape, p, PAR_POOL_AVG);
     const px = this.stageDense(x);
     const o = this.arena.alloc(numel(out.shape) * 4);
-    this.runPool(T.avgPoolTask, x.shape[0] * x.shape[1], this.poolThreads(x.shape, out.shape, p, PAR_POOL_AVG), [...this.poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
+    this.runPool(T.avgPoolTask, x.shape[0] * x.shape[1], nt, [...this.poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
     this.unstage(o, out);
   }
 
   avgPool2dBackward(gy: View, out: View, p: PoolParams): void {
     if (!isF32(gy, out) || numel(out.shape) === 0) return this.js.avgPool2dBackward(gy, out, p);
-    this.arena.reset();
+    const nt = this.poolSession(out.shape, gy.shape, p, PAR_POOL_AVG_BACK);
     const pg = this.stageDense(gy);
     const o = this.arena.alloc(numel(out.shape) * 4);
-    this.runPool(T.avgPoolBackwardTask, out.shape[0] * out.shape[1], this.poolThreads(out.shape, gy.shape, p, PAR_POOL_AVG_BACK), [...this.poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
+    this.runPool(T.avgPoolBackwardTask, out.shape[0] * out.shape[1], nt, [...this.poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
     this.unstage(o, out);
   }
 
@@ -852,7 +913,7 @@ export class WasmBackend implements Backend {
   /** Copies float32 arrays into the arena; null when any is not float32. */
   private stageArrays(arrays: Array<TypedArray | null>): number[] | null {
     if (!arrays.every((a) => a === null || a instanceof Float32Array)) return null;
-    this.arena.reset();
+    this.begin(arrays[0]!.length, PAR_ELEMENTS);
     return arrays.map((a) => {
       if (!a) return 0;
       const p = this.arena.alloc(a.length * 4);
@@ -889,15 +950,16 @@ export class WasmBackend implements Backend {
 
 export interface WasmBackendOptions {
   /**
-   * Use a shared memory so worker threads can help (default true). Without SharedArrayBuffer (a
-   * page that is not cross-origin isolated) kernels run single-threaded on a plain memory anyway.
+   * Use a shared memory so worker threads can help (default: where they can, i.e. in Node). Either
+   * way, kernel calls that run on the calling thread alone use a second, plain memory, where copies
+   * in and out are faster. Browsers (no worker threads here) use the plain memory only.
    */
   sharedMemory?: boolean;
 }
 
 /** The wasm backend, or null where WebAssembly SIMD is unavailable (or cannot compile synchronously). */
 export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | null {
-  const k = loadKernels(opts.sharedMemory ?? true);
+  const k = loadKernels(opts.sharedMemory ?? threadsPossible());
   return k ? new WasmBackend(k) : null;
 }
 
