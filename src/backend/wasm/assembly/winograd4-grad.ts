@@ -49,11 +49,13 @@ export function winograd4WeightGrad(
     const T = R * tWp;
     padRows(x, cg, H, W, pW, Wp, 4 * b0, 4 * R + 2, pH, xpad);
     transformInput4(xpad, cg, 4 * R + 2, Wp, R, tWp, vbuf, T, tmp);
-    // gy rows 4·b0 .. 4·(b0 + R), zero past the output's edges (odd sizes: part-empty tiles).
-    padRows(gy, og, oH, oW, 0, Wg, 4 * b0, 4 * R, 0, gpad);
+    // gy rows 4·b0 .. 4·(b0 + R), zero past the output's edges (odd sizes: part-empty tiles); read
+    // in place when the tiles cover the rows exactly (28 wide: a 6.4 MB copy per [64,32,28,28] gy).
+    const inPlace = Wg == oW && 4 * (b0 + R) <= oH;
+    if (!inPlace) padRows(gy, og, oH, oW, 0, Wg, 4 * b0, 4 * R, 0, gpad);
     const posM = <usize>(og * T + POS_PAD) * 4;
     for (let o = 0; o < og; o++) {
-      const plane = gpad + <usize>(o * 4 * R) * Wg4;
+      const plane = inPlace ? gy + <usize>((o * oH + 4 * b0) * oW) * 4 : gpad + <usize>(o * 4 * R) * Wg4;
       const mo = mbuf + <usize>(o * T) * 4;
       for (let r = 0; r < R; r++) {
         for (let tx = 0; tx < tWp; tx += 4) {
