@@ -7,7 +7,7 @@ import type { CaseResult } from "./opinfo-harness.js";
 
 export interface Known {
   op: string;
-  kind: "unsupported" | "mismatch" | "throws" | "returns" | "crash";
+  kind: "unsupported" | "mismatch" | "throws" | "returns" | "crash" | "unnamed";
   /** A substring of the verdict's detail; absent: every case of that op and kind. */
   detail?: string;
   reason: string;

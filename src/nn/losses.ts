@@ -4,7 +4,7 @@
  */
 import { checkKeys, checkTensor, describe, unknownKeyError } from "../tensor/check.js";
 import { deprecated } from "../tensor/deprecation.js";
-import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy } from "../core.js";
+import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy, isGradEnabled, refuseInferenceSaved } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 import { viaFloat32 } from "../ops/half-compute.js";
 
@@ -101,6 +101,10 @@ export function mseLoss(input: Tensor, target: Tensor, opts?: LossOptions | Redu
   checkKeys("mseLoss", opts, MSE_LOSS_KEYS);
   const { reduction = "mean" } = lossOptions("mseLoss", opts);
   sameShapeOrThrow(input, target, "mseLoss");
+  // PyTorch's mse_loss saves both operands; deeptype's sub would save neither.
+  const recording = isGradEnabled() && (input.requiresGrad || target.requiresGrad);
+  refuseInferenceSaved("mseLoss", "target", target, recording);
+  refuseInferenceSaved("mseLoss", "input", input, recording);
   return reduce(input.sub(asFloat(target, input)).square(), reduction, "mseLoss");
 }
 
@@ -226,6 +230,8 @@ function nllCore(logp: Tensor, t: Tensor, weight: Tensor | null | undefined, ign
 export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
   checkKeys("nllLoss", opts, NLL_LOSS_KEYS);
   const { x, t, kind } = classify(input, target, "nllLoss");
+  // PyTorch's nll_loss saves the target; deeptype reads it into a new int32 tensor first.
+  refuseInferenceSaved("nllLoss", "target", target, isGradEnabled() && input.requiresGrad);
   if (kind !== "index") throw new Error(`nllLoss: target must be int64 (or int32) class indices of shape ${fmtShape(x.shape.filter((_, i) => i !== 1))}, got ${target.dtype} ${fmtShape(target.shape)}`);
   checkWeight(opts.weight, x.shape[1], "nllLoss");
   return nllCore(x, t, opts.weight, opts.ignoreIndex ?? -100, opts.reduction ?? "mean", "nllLoss", input.ndim === 1);
@@ -241,6 +247,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   checkKeys("crossEntropy", opts, CROSS_ENTROPY_KEYS);
   const op = "crossEntropy";
   const { x, t, kind } = classify(input, target, op);
+  // PyTorch saves the target (nll_loss's class indices, or the probabilities mul keeps); deeptype
+  // reads class indices into a new int32 tensor, which would otherwise let an inference target through.
+  refuseInferenceSaved(op, "target", target, isGradEnabled() && (input.requiresGrad || target.requiresGrad));
   const C = x.shape[1];
   const reduction = opts.reduction ?? "mean";
   const eps = opts.labelSmoothing ?? 0;
