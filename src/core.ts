@@ -28,12 +28,17 @@ import type { ElementwiseOptionalArgs } from "./ops/elementwise.js";
 import type { ReduceOptionalArgs } from "./ops/reduce.js";
 import type { MatmulOptionalArgs } from "./ops/matmul.js";
 import type { IndexingOptionalArgs } from "./ops/indexing.js";
+import type { ScanOptionalArgs } from "./ops/scan.js";
+import type { LinalgOptionalArgs } from "./ops/linalg.js";
+import type { AdvancedIndexOptionalArgs } from "./ops/advanced-index.js";
+import type { LinalgNamespaceOptionalArgs } from "./ops/linalg-namespace.js";
 
 /**
  * The optional parameters of the ops that also come as one options object (API.md rule 3), as
  * their files declare them: the type nn.functional adds its own to.
  */
-export type OpsOptionalArgs = ShapeOptionalArgs & ElementwiseOptionalArgs & ReduceOptionalArgs & MatmulOptionalArgs & IndexingOptionalArgs;
+export type OpsOptionalArgs = ShapeOptionalArgs & ElementwiseOptionalArgs & ReduceOptionalArgs & MatmulOptionalArgs & IndexingOptionalArgs &
+  ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs;
 
 export { Tensor, type TensorLike, type NestedArray, type Storage } from "./tensor/tensor.js";
 export { type DType, type TypedArray, promoteTypes, isFloating } from "./tensor/dtype.js";
@@ -88,23 +93,23 @@ export const {
 export { type Index } from "./ops/advanced-index.js";
 export const {
   get, set, where, indexPut, indexCopy, indexFill, maskedScatter, maskedSelect, nonzero, take, takeAlongDim,
-} = guardAll(advancedIndexOps, "");
+} = guardAll<typeof advancedIndexOps, AdvancedIndexOptionalArgs>(advancedIndexOps, "");
 export { type SortOptions, type UniqueOptions, type SearchsortedOptions } from "./ops/sort.js";
 export const {
   sort, argsort, msort, topk, kthvalue, median, mode, unique, searchsorted, bucketize,
 } = guardAll(sortOps, "");
 export const {
   cumprod, cummax, cummin, logcumsumexp, any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc,
-} = guardAll(scanOps, "");
+} = guardAll<typeof scanOps, ScanOptionalArgs>(scanOps, "");
 export type { ValuesIndicesTuple, MinMaxTuple } from "./ops/named-tuple.js";
 export { type ScaleOptions } from "./ops/linalg.js";
 export const {
   diagonal, diagEmbed, diag, trace, mv, addmm, addbmm, baddbmm, addmv, addr, tensordot, kron, cross, cdist,
-} = guardAll(linalgOps, "");
+} = guardAll<typeof linalgOps, LinalgOptionalArgs>(linalgOps, "");
 export const {
   einsum,
 } = guardAll(einsumOps, "", ["einsum"]);
-export const linalg = guardAll(linalgNamespaceOps, "linalg");
+export const linalg = guardAll<typeof linalgNamespaceOps, LinalgNamespaceOptionalArgs>(linalgNamespaceOps, "linalg");
 export const {
   movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,
   atleast3d, hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,

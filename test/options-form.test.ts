@@ -62,6 +62,28 @@ test("elementwise and shape ops take their optional parameters in the options ob
   same(dt.oneHot(tensor([0, 2]).long(), { numClasses: 4 }), dt.oneHot(tensor([0, 2]).long(), 4));
 });
 
+test("indexing, scans and linear algebra take their optional parameters in the options object", () => {
+  const f = x.float();
+  same(dt.diag(tensor([1, 2]), { diagonal: 1 }), dt.diag(tensor([1, 2]), 1));
+  assert.deepEqual(dt.diag(tensor([1, 2]), { diagonal: 1 }).shape, [3, 3]); // the object was read as the offset: [NaN, NaN]
+  same(f.diagonal({ offset: 1 }), f.diagonal(1));
+  same(f.cross(f.flip([1]), { dim: 1 }), f.cross(f.flip([1]), 1));
+  same(dt.tensordot(f, f, { dims: [[1], [1]] }), dt.tensordot(f, f, [[1], [1]]));
+  same(dt.linalg.vectorNorm(f, { ord: 1, dim: 1 }), dt.linalg.vectorNorm(f, 1, 1));
+  same(dt.linalg.norm(f, { dim: 1, keepdim: true }), dt.linalg.norm(f, undefined, 1, true));
+  same(dt.linalg.cross(f, f.flip([1]), { dim: 1 }), dt.linalg.cross(f, f.flip([1]), 1));
+  same(f.any({ dim: 1, keepdim: true }), f.any(1, true));
+  same(dt.nansum(f, { dim: 0 }), f.nansum(0));
+  same(f.countNonzero({ dim: 1 }), f.countNonzero(1));
+  same(dt.histc(f, { bins: 4, min: -6, max: 6 }), dt.histc(f, 4, -6, 6));
+  const idx = tensor([[0], [2]]).long();
+  same(dt.takeAlongDim(f, idx, { dim: 1 }), dt.takeAlongDim(f, idx, 1));
+  // @ts-expect-error a misspelt key
+  throwsNamed(() => dt.diag(f, { diagonl: 1 }), /diag: unknown option 'diagonl'; did you mean 'diagonal'\?/);
+  // @ts-expect-error ord given twice, positionally and in the object
+  throwsNamed(() => dt.linalg.vectorNorm(f, 1, { ord: 2 }), /linalg\.vectorNorm: 'ord' is given twice/);
+});
+
 test("nn.functional takes its optional positional parameters in the options object", () => {
   const f = x.float();
   same(F.normalize(f, { dim: 0 }), F.normalize(f, 2, 0));
