@@ -2,17 +2,20 @@
  * Two checkouts of deeptype timed in one process, their batches interleaved, so that load from other
  * processes on a shared machine hits both alike (separate runs minutes apart can differ by 2x there):
  *
- *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool] [rounds]
+ *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|convfwd|convgx|convgw|convcrp] [rounds]
  *
  * A checkout is a directory with src/ (a git worktree of another commit, with its
  * src/backend/wasm/kernels.generated.ts built). Each gets its own modules and wasm backend on
  * 1 thread. Rows: the MNIST MLP's SGD step on a batch of 64 (bench/run.ts's "train mlp batch 64
  * SGD"), the add of two [64] tensors, a Linear 784->256 forward and backward on a batch of 64, the
  * MNIST CNN's Adam step on a batch of 64 ("train cnn batch 64 Adam"), and a 2x2 max-pool of
- * [64,16,28,28] forward and backward as autograd runs them (the pool not fused into a conv).
+ * [64,16,28,28] forward and backward as autograd runs them (the pool not fused into a conv), and the
+ * CNN's second convolution [64,16,28,28] * 32x3x3 pad 1 through the backend contract (arena copies
+ * included): forward (convfwd), input and weight gradients (convgx, convgw), fused conv + bias + ReLU
+ * + 2x2 max-pool (convcrp).
  * Prints process CPU time per call: the median and best batch of each, and B's median over A's.
  */
-type Row = "mlp" | "add" | "linear" | "cnn" | "pool";
+type Row = "mlp" | "add" | "linear" | "cnn" | "pool" | "convfwd" | "convgx" | "convgw" | "convcrp";
 
 async function load(root: string): Promise<Record<Row, () => void>> {
   const core = await import(`${root}/src/core.ts`);
@@ -34,7 +37,18 @@ async function load(root: string): Promise<Record<Row, () => void>> {
   const xl = core.randn([64, 784], { generator: g }), lin = new nn.Linear(784, 256);
   const cnn = mnistCnn(g), adam = new optim.Adam(cnn.parameters(), { lr: 1e-3 });
   const xp = core.randn([64, 16, 28, 28], { generator: g }).requiresGrad_(), gp = core.randn([64, 16, 14, 14], { generator: g });
+  const cx = core.randn([64, 16, 28, 28], { generator: g }).view_(), cw = core.randn([32, 16, 3, 3], { generator: g }).view_();
+  const cb = core.randn([32], { generator: g }).view_(), cgy = core.randn([64, 32, 28, 28], { generator: g }).view_();
+  const cy = core.Tensor.empty([64, 32, 28, 28]).view_(), cgx = core.Tensor.empty([64, 16, 28, 28]).view_();
+  const cgw = core.Tensor.empty([32, 16, 3, 3]).view_(), cpool = core.Tensor.empty([64, 32, 14, 14]).view_();
+  const cidx = core.Tensor.empty([64, 32, 14, 14], "int32").view_();
+  const cp = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
+  const pp = { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true };
   return {
+    convfwd: () => w.conv2d(cx, cw, cb, cy, cp),
+    convgx: () => w.conv2dBackwardInput(cgy, cw, cgx, cp),
+    convgw: () => w.conv2dBackwardWeight(cx, cgy, cgw, cp),
+    convcrp: () => w.conv2dReluPool(cx, cw, cb, cpool, cidx, cp, pp, [64, 32, 28, 28]),
     cnn: () => {
       adam.zeroGrad();
       nn.functional.crossEntropy(cnn.forward(x), y).backward();
@@ -58,13 +72,13 @@ async function load(root: string): Promise<Record<Row, () => void>> {
 }
 
 const [rootA, rootB] = process.argv.slice(2, 4);
-if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool] [rounds]");
+if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|convfwd|convgx|convgw|convcrp] [rounds]");
 const row = (process.argv[4] ?? "mlp") as Row;
 const rounds = Number(process.argv[5] ?? 25);
 const A = await load(rootA), B = await load(rootB);
 const fa = A[row], fb = B[row];
-if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, cnn or pool`);
-const reps = row === "add" ? 100_000 : row === "cnn" ? 5 : 20;
+if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, cnn, pool, convfwd, convgx, convgw or convcrp`);
+const reps = row === "add" ? 100_000 : row === "cnn" ? 5 : row.startsWith("conv") ? 4 : 20;
 const batch = (f: () => void): number => {
   const c = process.cpuUsage();
   for (let i = 0; i < reps; i++) f();

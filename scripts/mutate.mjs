@@ -21,6 +21,17 @@ const TESTS = {
   "src/utils": ["test/utils-summary.test.ts", "test/diagnostics.test.ts", "test/progress.test.ts", "test/report.test.ts"],
   "src/data/split.ts": ["test/data-split.test.ts", "test/data-shuffle-stats.test.ts"],
   "src/data/sampler.ts": ["test/data-sampler.test.ts", "test/data-shuffle-stats.test.ts"],
+  // The loader, collate and dataset classes are exercised by the loader test; the others only build
+  // datasets to feed it.
+  "src/data/collate.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts"],
+  "src/data/dataloader.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts"],
+  "src/data/dataset.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts"],
+  "src/data/datasets/idx.ts": ["test/data-idx-checks.test.ts", "test/data-idx.test.ts", "test/data-mnist.test.ts"],
+  "src/data/datasets/mnist.ts": ["test/data-mnist.test.ts"],
+  "src/data/datasets/synthetic.ts": ["test/data-synthetic.test.ts"],
+  "src/data/datasets/image-folder.ts": ["test/data-images.test.ts"],
+  "src/data/image": ["test/data-images.test.ts", "test/data-image-safety.test.ts"],
+  "src/data/transforms": ["test/data-transforms.test.ts", "test/data-images.test.ts"],
   "src/data": ["test/data-*.test.ts"],
   // The two test files that check optimizer updates and state; the scheduler and L-BFGS tests also
   // construct SGD/Adam but check lrs and line searches, and would double the cost of every mutant.
@@ -36,6 +47,12 @@ const TESTS = {
   "src/autograd": ["test/autograd*.test.ts", "test/exam-backprop.test.ts"],
   "src/ops": ["test/ops-*.test.ts", "test/tensor.test.ts", "test/autograd.test.ts"],
   "src/nn": ["test/nn-*.test.ts"],
+  // The hostile-input readers with their own tests (test/fuzz.test.ts also reaches them but takes a minute).
+  // The opcode-by-opcode test only: the .pt tests reach every opcode too, but tripled the cost of a mutant.
+  "src/io/pickle.ts": ["test/io-pickle.test.ts"],
+  "src/io/pytorch.ts": ["test/io-pytorch-checks.test.ts", "test/io-pytorch.test.ts"],
+  "src/io/safetensors.ts": ["test/io.test.ts", "test/io-safetensors-checks.test.ts", "test/io-interop.test.ts"],
+  "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts"],
   "src/io": ["test/io*.test.ts"],
 };
 

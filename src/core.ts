@@ -55,7 +55,7 @@ export { backward, grad, gradcheck, gradgradcheck } from "./autograd/namespace.j
 export type { Node, Saved, GradHook } from "./autograd/node.js";
 export * as autograd from "./autograd/namespace.js";
 export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";
-export { defineOp, apply, withOpTracer, type OpDef, type OpTracer } from "./ops/op.js";
+export { defineOp, apply, withOpTracer, refuseInferenceSaved, type OpDef, type OpTracer } from "./ops/op.js";
 // The ops are exported through the public entry layer (guardAll, src/tensor/check.ts): a non-tensor
 // input or a wrong argument JavaScript itself would trip over is an Error naming the op, what it got
 // and what it takes. The functions whose first argument is not a tensor are listed with their module.

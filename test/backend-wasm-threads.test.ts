@@ -142,6 +142,38 @@ describe("wasm backend: threads", () => {
     assertBitwise(e.data, f.data, "sigmoid");
   });
 
+  it("runs calls that stay on the calling thread on a plain memory and threaded ones on the shared memory, with the same bits", () => {
+    // Copies into a SharedArrayBuffer-backed memory are 3-4x slower in V8, so 1-thread calls (and
+    // calls below the threading threshold) use a second, plain-memory instance of the same kernels.
+    const b = createWasmBackend()!;
+    const memoryKind = () => ((b as unknown as { cur: { k: { shared: boolean } } }).cur.k.shared ? "shared" : "plain");
+    const g = new Generator(24);
+    const x = randView(g, [1, 150, 170], "perm"), w = randView(g, [1, 170, 130]); // 3.3M multiply-adds: threaded on 2
+    const small = randView(g, [33, 17]);
+    const run = (nt: number) => {
+      setNumThreads(nt);
+      const y = zeros([1, 150, 130]);
+      b.matmul(x, w, y);
+      const matmulOn = memoryKind();
+      const s = zeros([33, 17]);
+      b.unary("tanh", small, s);
+      assert.equal(memoryKind(), "plain", `${nt} thread(s): a call below the threading threshold runs on the plain memory`);
+      const param = (randView(g, [70000]).data as Float32Array).slice(), grad = (randView(g, [70000]).data as Float32Array).slice();
+      b.sgdUpdate(param, grad, null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true });
+      assert.equal(memoryKind(), matmulOn, `${nt} thread(s): the optimizer update picks its memory by its size too`);
+      return { matmulOn, y: y.data as Float32Array, s: s.data as Float32Array };
+    };
+    const one = run(1);
+    assert.equal(one.matmulOn, "plain", "1 thread: the matmul ran on the plain memory");
+    const two = run(2);
+    if (getNumThreads() > 1) assert.equal(two.matmulOn, "shared", "2 threads: the matmul ran on the shared memory");
+    assertBitwise(one.y, two.y, "matmul, plain vs shared memory");
+    assertBitwise(one.s, two.s, "tanh");
+    const ref = zeros([1, 150, 130]);
+    new JsBackend().matmul(x, w, ref);
+    assertClose(one.y, ref, "plain memory vs js", 1e-4, 1e-4);
+  });
+
   it("registers as \"wasm\" and validates here", () => {
     const before = getBackend();
     assert.equal(registerWasmBackend(), true);

@@ -357,3 +357,19 @@ test("gradients through the fused conv + ReLU + max-pool in bfloat16 agree with 
     });
   });
 });
+
+test("binaryCrossEntropy in bfloat16 gives the target its gradient (the float32 one, rounded once)", () => {
+  // The backward rule sees float32 copies of 16-bit inputs, so it must ask needsInputGrad rather than
+  // the copy's requiresGrad (which is false): the target's gradient used to be silently dropped.
+  const grads = (dtype: DType): number[][] => {
+    const x = tensor([0.3, 0.6, 0.05], { dtype: "bfloat16" }).to(dtype).requiresGrad_();
+    const y = tensor([0.2, 0.9, 1], { dtype: "bfloat16" }).to(dtype).requiresGrad_();
+    nn.functional.binaryCrossEntropy(x, y, { reduction: "sum" }).backward(); // a seed of 1: no rounded 1/n
+    return [x, y].map((t) => Array.from(t.grad!.to("bfloat16").to("float32").data(), Number));
+  };
+  const half = grads("bfloat16");
+  assert.deepEqual(half, grads("float32"));
+  // The target's gradient is -logit(x) = log((1 - x) / x), to bfloat16's precision.
+  const xs = [0.30078125, 0.6015625, 0.050048828125]; // 0.3, 0.6, 0.05 in bfloat16
+  half[1].forEach((v, i) => assert.ok(Math.abs(v - Math.log((1 - xs[i]) / xs[i])) <= 0.01 * Math.abs(v), `${v} at ${i}`));
+});

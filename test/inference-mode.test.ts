@@ -15,21 +15,7 @@ const fixture = JSON.parse(readFileSync(new URL("./fixtures/inference-mode.json"
   inside: Record<string, Want>; outside: Record<string, Want>;
 };
 
-/**
- * Where deeptype allows what PyTorch refuses (docs/autograd.md lists these): mseLoss is recorded as
- * its primitives (sub, square, mean), and sub saves neither operand, so an inference target is never
- * saved; PyTorch's fused mse_loss saves it. `x.get(index)` first turns the index into a new (normal)
- * linear index, which is what gets saved; crossEntropy likewise reads int64 class indices once into a
- * new int32 tensor, which its fused op saves. The result and its gradient are still right.
- */
-const ALLOWED_HERE = new Set(["mse_loss(w, inf)", "w[inf index]", "cross_entropy(w, inf target)"]);
-
 function check(name: string, want: Want, f: () => Tensor): void {
-  if (want.raises && ALLOWED_HERE.has(name)) {
-    const r = f();
-    assert.equal(r.requiresGrad, true, name);
-    return;
-  }
   if (want.raises) {
     // PyTorch's message says "cannot be saved for backward" / "outside InferenceMode"; ours names the op too.
     assert.throws(f, /inference tensor/, `${name}: PyTorch raises "${want.error}"`);

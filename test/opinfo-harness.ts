@@ -27,8 +27,10 @@ export interface OpFixture {
   cases: Record<string, SampleCase[]>; errors: ErrorCase[]; omitted: Record<string, number>;
   /** The float16/bfloat16 tolerance PyTorch's test suite uses for this op (scripts/fixtures/opinfo_half.py). */
   tol?: Record<string, Tol>;
+  /** The error inputs again with their floating tensors in float16/bfloat16, by dtype (opinfo_half.py). */
+  halfErrors?: Record<string, ErrorCase[]>;
 }
-interface HalfFixture { cases: SampleCase[]; omitted: Record<string, number>; tol: Tol }
+interface HalfFixture { cases: SampleCase[]; omitted: Record<string, number>; tol: Tol; errors?: ErrorCase[] }
 
 let cache: Record<string, OpFixture> | null = null;
 
@@ -50,6 +52,7 @@ export function loadOpInfo(): Record<string, OpFixture> {
       if (!entry) throw new Error(`opinfo-half/${f}: ${name} has no float64/float32 fixture`);
       entry.cases[dtype] = h.cases;
       (entry.tol ??= {})[dtype] = h.tol;
+      if (h.errors?.length) (entry.halfErrors ??= {})[dtype] = h.errors;
       for (const [reason, n] of Object.entries(h.omitted)) entry.omitted[`${dtype}: ${reason}`] = n;
     }
   }
@@ -85,7 +88,7 @@ function decode(v: unknown, ts: Tensor[]): unknown {
   return v;
 }
 
-export type Verdict = { ok: true } | { ok: false; kind: "unsupported" | "mismatch" | "throws" | "returns" | "crash"; detail: string };
+export type Verdict = { ok: true } | { ok: false; kind: "unsupported" | "mismatch" | "throws" | "returns" | "crash" | "unnamed"; detail: string };
 
 const TOL: Record<string, Tol> = {
   float64: { rtol: 1e-7, atol: 1e-7 },
@@ -244,14 +247,33 @@ function nearer(op: string, float: string, c: SampleCase, k: number, got: number
   return " (deeptype nearer the float64 result)";
 }
 
-/** Runs one error input: deeptype must throw a deliberate Error (not return, not crash). */
+/**
+ * The names an error of OpInfo op `op` may start with: deeptype's camelCase name of it
+ * (`nn.functional.max_pool2d` -> maxPool2d, `diag_embed` -> diagEmbed, `__rpow__` -> pow, the variant
+ * after a dot dropped), with `linalg.` or without, and the few deeptype spells differently.
+ */
+export function opNames(op: string): string[] {
+  const base = op.replace(/^nn\.functional\./, "").replace(/^linalg\./, "").split(".")[0].replace(/^__r?(\w+?)__$/, "$1");
+  const camel = base.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+  const ALIASES: Record<string, string[]> = { sum_to_size: ["sumTo"], t: ["t", "transpose"], T: ["T", "permute"], mT: ["mT", "transpose"] };
+  return [...(ALIASES[op] ?? [camel]), ...(op.startsWith("linalg.") ? [`linalg.${camel}`] : [])];
+}
+
+/**
+ * Runs one error input: deeptype must throw a deliberate Error (not return, not crash) whose message
+ * starts with the op's name ("cat: tensor 1 has shape ..."), so a user sees which call was wrong.
+ */
 export function runError(op: string, c: ErrorCase): Verdict {
   const ts = c.tensors.map(makeTensor);
   try {
     noGrad(() => call(op, c, ts));
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, kind: "unsupported", detail: e.message };
-    return isCrash(e) ? { ok: false, kind: "crash", detail: String((e as Error).message) } : { ok: true };
+    if (isCrash(e)) return { ok: false, kind: "crash", detail: String((e as Error).message) };
+    const msg = (e as Error).message;
+    const names = opNames(op);
+    if (names.some((n) => msg.startsWith(n))) return { ok: true };
+    return { ok: false, kind: "unnamed", detail: `the error does not start with ${names.join(" or ")}: ${msg.split("\n")[0]}` };
   }
   return { ok: false, kind: "returns", detail: `returned where PyTorch raises ${c.error}` };
 }
@@ -267,5 +289,8 @@ export function runOp(op: string, backendName: "js" | "wasm"): CaseResult[] {
     cases.forEach((c, k) => out.push({ id: `${op}/${float}/${k}`, op, verdict: runSample(op, float, c, f.tol?.[float]) }));
   }
   f.errors.forEach((c, k) => out.push({ id: `${op}/error/${k}`, op, verdict: runError(op, c) }));
+  for (const [float, errors] of Object.entries(f.halfErrors ?? {})) {
+    errors.forEach((c, k) => out.push({ id: `${op}/error/${float}/${k}`, op, verdict: runError(op, c) }));
+  }
   return out;
 }

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { MAP, loadOpInfo, runOp, type CaseResult } from "./opinfo-harness.js";
+import { MAP, loadOpInfo, opNames, runError, runOp, type CaseResult } from "./opinfo-harness.js";
 import { KNOWN, matchesKnown } from "./opinfo-known.js";
 import { setBackend, getBackend } from "../src/index.js";
 
@@ -20,6 +20,27 @@ test("opinfo: the mapping and the fixture script cover the same operators", () =
   const listed = [...block(/MAPPED = sorted\("""([\s\S]*?)"""/), ...block(/NNFUNC = """([\s\S]*?)"""/), ...block(/LOSSES = """([\s\S]*?)"""/), ...block(/DEPTH = """([\s\S]*?)"""/)].sort();
   assert.deepEqual(Object.keys(MAP).sort(), listed);
   assert.deepEqual(Object.keys(fixtures).sort(), listed);
+});
+
+test("opinfo: an error input must throw an Error that starts with the op's name", () => {
+  assert.deepEqual(opNames("nn.functional.max_pool2d"), ["maxPool2d"]);
+  assert.deepEqual(opNames("diag_embed"), ["diagEmbed"]);
+  assert.deepEqual(opNames("__rpow__"), ["pow"]);
+  assert.deepEqual(opNames("max.reduction_with_dim"), ["max"]);
+  assert.deepEqual(opNames("linalg.vector_norm"), ["vectorNorm", "linalg.vectorNorm"]);
+  const c = fixtures.cat.errors[0]; // torch.cat([]): "cat: expected a non-empty list of tensors"
+  assert.equal(runError("cat", c).ok, true);
+  // An op whose error names another function fails the check.
+  (MAP as Record<string, unknown>).fake_op = (): never => { throw new Error("cat: expected a non-empty list of tensors"); };
+  try {
+    const wrong = runError("fake_op", c);
+    assert.equal(wrong.ok ? "ok" : wrong.kind, "unnamed");
+  } finally {
+    delete (MAP as Record<string, unknown>).fake_op;
+  }
+  // Half of the 16-bit error inputs at least: most ops' error_inputs hold a floating tensor.
+  const half = Object.values(fixtures).reduce((n, f) => n + (f.halfErrors?.float16?.length ?? 0) + (f.halfErrors?.bfloat16?.length ?? 0), 0);
+  assert.ok(half > 150, String(half));
 });
 
 for (const backendName of ["js", "wasm"] as const) {

@@ -147,8 +147,8 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): unknown {
     if (!Array.isArray(args)) fail(`${op} at byte ${pos - 1}: arguments must be a tuple, got ${describe(args)}`);
     return (f as PyGlobal).fn(args as unknown[]);
   };
-  const setItem = (d: unknown, k: unknown, v: unknown): void => {
-    if (!(d instanceof PyDict)) fail(`SETITEM at byte ${pos - 1} on ${describe(d)}, expected a dict`);
+  const setItem = (d: unknown, k: unknown, v: unknown, op: string): void => {
+    if (!(d instanceof PyDict)) fail(`${op} at byte ${pos - 1} on ${describe(d)}, expected a dict`);
     (d as PyDict).set(k, v);
   };
   const put = (i: number) => memo.set(i, top());
@@ -230,12 +230,12 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): unknown {
       case Op.APPEND: { const v = pop(); const l = top(); if (!Array.isArray(l)) fail(`APPEND on ${describe(l)}, expected a list`); (l as unknown[]).push(v); break; }
       case Op.APPENDS: { const items = popMark(); const l = top(); if (!Array.isArray(l)) fail(`APPENDS on ${describe(l)}, expected a list`); (l as unknown[]).push(...items); break; }
       case Op.ADDITEMS: { const items = popMark(); const s = top(); if (!(s instanceof Set)) fail(`ADDITEMS on ${describe(s)}, expected a set`); for (const v of items) (s as Set<unknown>).add(v); break; }
-      case Op.SETITEM: { const v = pop(); const k = pop(); setItem(top(), k, v); break; }
+      case Op.SETITEM: { const v = pop(); const k = pop(); setItem(top(), k, v, "SETITEM"); break; }
       case Op.SETITEMS: {
         const items = popMark();
         if (items.length % 2) fail(`SETITEMS at byte ${pos - 1} has an odd number of items`);
         const d = top();
-        for (let i = 0; i < items.length; i += 2) setItem(d, items[i], items[i + 1]);
+        for (let i = 0; i < items.length; i += 2) setItem(d, items[i], items[i + 1], "SETITEMS");
         break;
       }
       case Op.PUT: put(Number(line())); break;

@@ -13,6 +13,7 @@ import { Tensor, where, isFloating, minimum } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 import { logsigmoid } from "./functional/activations.js";
 import { pairwiseDistance } from "./functional/normalization.js";
+import { viaFloat32 } from "../ops/half-compute.js";
 import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, readLossOptions, Loss } from "./losses.js";
 
 /** The option keys of each class here: anything else is a misspelling. */
@@ -305,10 +306,14 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   checkPositive(op, "p", p);
   checkFinite(op, "eps", eps);
   if (typeof swap !== "boolean") throw new Error(`${op}: swap must be true or false, got ${describe(swap)}`);
-  const dPos = pairDistance(anchor, positive, p, eps);
-  let dNeg = pairDistance(anchor, negative, p, eps);
-  if (swap) dNeg = minimum(dNeg, pairDistance(positive, negative, p, eps));
-  return reduce(dPos.add(margin).sub(dNeg).clampMin(0), reduction, op);
+  // 16-bit inputs: the distances and the hinge in float32, rounded once (PyTorch nearer otherwise).
+  const loss = viaFloat32((a: Tensor, pos: Tensor, neg: Tensor): Tensor => {
+    const dPos = pairDistance(a, pos, p, eps);
+    let dNeg = pairDistance(a, neg, p, eps);
+    if (swap) dNeg = minimum(dNeg, pairDistance(pos, neg, p, eps));
+    return dPos.add(margin).sub(dNeg).clampMin(0);
+  }, anchor, positive, negative);
+  return reduce(loss, reduction, op);
 }
 
 /** Options of `cosineEmbeddingLoss`/`CosineEmbeddingLoss`, e.g. `{ margin: 0.5 }`. */
@@ -337,13 +342,17 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
   }
   // PyTorch's epsilon is the float32 constant 1e-12, hence fround, to agree with it in float64 too.
   const EPS = Math.fround(1e-12);
-  const prodSum = input1.mul(input2).sum(dim);
-  const mag1 = input1.mul(input1).sum(dim).add(EPS);
-  const mag2 = input2.mul(input2).sum(dim).add(EPS);
-  const cos = prodSum.div(mag1.mul(mag2).sqrt());
-  const pos = where(target.eq(1), cos.neg().add(1), 0);
-  const neg = where(target.eq(-1), cos.sub(margin).clampMin(0), 0);
-  return reduce(pos.add(neg), reduction, op);
+  // 16-bit inputs: in float32, rounded once (PyTorch nearer the exact result otherwise).
+  const loss = viaFloat32((x1: Tensor, x2: Tensor): Tensor => {
+    const prodSum = x1.mul(x2).sum(dim);
+    const mag1 = x1.mul(x1).sum(dim).add(EPS);
+    const mag2 = x2.mul(x2).sum(dim).add(EPS);
+    const cos = prodSum.div(mag1.mul(mag2).sqrt());
+    const pos = where(target.eq(1), cos.neg().add(1), 0);
+    const neg = where(target.eq(-1), cos.sub(margin).clampMin(0), 0);
+    return pos.add(neg);
+  }, input1, input2);
+  return reduce(loss, reduction, op);
 }
 
 // ---------------------------------------------------------------- modules

@@ -7,6 +7,7 @@ import { Tensor, where, isFloating, noGrad } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, readLossOptions, Loss } from "./losses.js";
 import { checkBroadcast } from "./losses-margin.js";
+import { viaFloat32 } from "../ops/half-compute.js";
 
 /** The option keys of each class here: anything else is a misspelling. */
 const POISSON_NLLLOSS_KEYS = ["logInput", "full", "eps", "reduction"] as const;
@@ -97,8 +98,11 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   // The clamp runs without recording, so the gradient flows to var as if unclamped (PyTorch's behaviour).
   v = v.clone();
   noGrad(() => v.clamp_(eps));
-  let loss = v.log().add(input.sub(asFloat(target, input)).square().div(v)).mul(0.5);
-  if (full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
+  // 16-bit inputs: in float32, rounded once (PyTorch nearer the exact result otherwise).
+  const loss = viaFloat32((x: Tensor, t: Tensor, vv: Tensor): Tensor => {
+    const l = vv.log().add(x.sub(t).square().div(vv)).mul(0.5);
+    return full ? l.add(0.5 * Math.log(2 * Math.PI)) : l;
+  }, input, asFloat(target, input), v);
   return reduce(loss, reduction, op);
 }
 

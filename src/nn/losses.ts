@@ -4,8 +4,9 @@
  */
 import { checkKeys, checkTensor, describe, unknownKeyError } from "../tensor/check.js";
 import { deprecated } from "../tensor/deprecation.js";
-import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy } from "../core.js";
+import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy, isGradEnabled, refuseInferenceSaved } from "../core.js";
 import { Module, fmtShape } from "./module.js";
+import { viaFloat32 } from "../ops/half-compute.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const GAUSSIAN_KL_KEYS = ["reduction"] as const;
@@ -100,6 +101,10 @@ export function mseLoss(input: Tensor, target: Tensor, opts?: LossOptions | Redu
   checkKeys("mseLoss", opts, MSE_LOSS_KEYS);
   const { reduction = "mean" } = lossOptions("mseLoss", opts);
   sameShapeOrThrow(input, target, "mseLoss");
+  // PyTorch's mse_loss saves both operands; deeptype's sub would save neither.
+  const recording = isGradEnabled() && (input.requiresGrad || target.requiresGrad);
+  refuseInferenceSaved("mseLoss", "target", target, recording);
+  refuseInferenceSaved("mseLoss", "input", input, recording);
   return reduce(input.sub(asFloat(target, input)).square(), reduction, "mseLoss");
 }
 
@@ -225,6 +230,8 @@ function nllCore(logp: Tensor, t: Tensor, weight: Tensor | null | undefined, ign
 export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
   checkKeys("nllLoss", opts, NLL_LOSS_KEYS);
   const { x, t, kind } = classify(input, target, "nllLoss");
+  // PyTorch's nll_loss saves the target; deeptype reads it into a new int32 tensor first.
+  refuseInferenceSaved("nllLoss", "target", target, isGradEnabled() && input.requiresGrad);
   if (kind !== "index") throw new Error(`nllLoss: target must be int64 (or int32) class indices of shape ${fmtShape(x.shape.filter((_, i) => i !== 1))}, got ${target.dtype} ${fmtShape(target.shape)}`);
   checkWeight(opts.weight, x.shape[1], "nllLoss");
   return nllCore(x, t, opts.weight, opts.ignoreIndex ?? -100, opts.reduction ?? "mean", "nllLoss", input.ndim === 1);
@@ -240,6 +247,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   checkKeys("crossEntropy", opts, CROSS_ENTROPY_KEYS);
   const op = "crossEntropy";
   const { x, t, kind } = classify(input, target, op);
+  // PyTorch saves the target (nll_loss's class indices, or the probabilities mul keeps); deeptype
+  // reads class indices into a new int32 tensor, which would otherwise let an inference target through.
+  refuseInferenceSaved(op, "target", target, isGradEnabled() && (input.requiresGrad || target.requiresGrad));
   const C = x.shape[1];
   const reduction = opts.reduction ?? "mean";
   const eps = opts.labelSmoothing ?? 0;
@@ -317,10 +327,11 @@ const bceOp = defineOp<undefined>({
       return y.mul(lp).add(y.neg().add(1).mul(lq)).neg();
     });
   },
-  backward: (g, { inputs: [x, y] }) => [
+  // needsInputGrad, not y.requiresGrad: for 16-bit inputs the rule sees float32 copies of them.
+  backward: (g, { inputs: [x, y], needsInputGrad: [, needY] }) => [
     // PyTorch's epsilon is the float32 constant 1e-12, hence fround, to agree with it in float64 too.
     g.mul(x.sub(y)).div(x.mul(x.neg().add(1)).clamp(Math.fround(1e-12))),
-    y.requiresGrad ? g.mul(x.neg().log1p().clamp(-100).sub(x.log().clamp(-100))) : null,
+    needY ? g.mul(x.neg().log1p().clamp(-100).sub(x.log().clamp(-100))) : null,
   ],
 });
 
@@ -338,10 +349,12 @@ export function binaryCrossEntropyWithLogits(
   const y = asFloat(target, input);
   // max(−x, 0) via maximum, whose tie at x = 0 splits the gradient: the sum's slope there is then
   // sigmoid's −0.5, as in PyTorch, where relu and abs would both give 0.
-  const softplusNeg = input.abs().neg().exp().log1p().add(maximum(input.neg(), 0));
-  const lw = opts.posWeight ? opts.posWeight.sub(1).mul(y).add(1) : null;
-  let loss = y.neg().add(1).mul(input).add(lw ? lw.mul(softplusNeg) : softplusNeg);
-  if (opts.weight) loss = loss.mul(opts.weight);
+  const loss = viaFloat32((x: Tensor, t: Tensor, w: Tensor | null, pw: Tensor | null): Tensor => {
+    const softplusNeg = x.abs().neg().exp().log1p().add(maximum(x.neg(), 0));
+    const lw = pw ? pw.sub(1).mul(t).add(1) : null;
+    const l = t.neg().add(1).mul(x).add(lw ? lw.mul(softplusNeg) : softplusNeg);
+    return w ? l.mul(w) : l;
+  }, input, y, opts.weight ?? null, opts.posWeight ?? null);
   return reduce(loss, opts.reduction ?? "mean", op);
 }
 

@@ -13,7 +13,8 @@ import { declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { int64From, isIndexDtype } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, normalizeDim, numel, sameShape } from "../tensor/shape.js";
-import { asTensor, installMethods } from "./op.js";
+import { asTensor, installMethods, refuseInferenceSaved } from "./op.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { get as basicGet, expand, narrow, permute, reshape, to, unsqueeze } from "./shape.js";
 import { add, inplace, mul, where as whereElementwise } from "./elementwise.js";
 import { gather, indexAdd, indexSelect, scatter, scatterAdd } from "./indexing.js";
@@ -266,6 +267,8 @@ function advancedPut(y: Tensor, adv: readonly AdvancedDim[], values: TensorLike,
 
 /** PyTorch's `x[...]`; see the Tensor method. */
 export function get(x: Tensor, ...index: Index[]): Tensor {
+  // PyTorch's index saves its index tensors; deeptype's turns them into a new linear index first.
+  if (x.requiresGrad && isGradEnabled()) for (const e of index) if (e instanceof Tensor) refuseInferenceSaved("get", "index", e, true);
   const only = index.length === 1 ? index[0] : null;
   // x.get(mask) with a mask of x's own shape (the common case): pick the flat positions directly.
   if (only instanceof Tensor && only.dtype === "bool" && only.ndim > 0 && sameShape(only.shape, x.shape)) {

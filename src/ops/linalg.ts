@@ -6,9 +6,12 @@
  */
 import { declareOptionalArgs, declareOptions, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
+import { promoteTypes } from "../tensor/dtype.js";
+import { type HalfDType, decodeHalf, encodeHalf, isHalf } from "../tensor/half.js";
+import { noGrad } from "../autograd/grad-mode.js";
 import { broadcastShapes, fmt, normalizeDim, numel } from "../tensor/shape.js";
 import { type OpDef, apply, backend, defineOp, installMethods } from "./op.js";
-import { clone, expand, makeView, permute, reshape, select, stack, unsqueeze } from "./shape.js";
+import { clone, expand, makeView, permute, reshape, select, stack, transpose, unsqueeze } from "./shape.js";
 import { add, mul, sub } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { matmul } from "./matmul.js";
@@ -177,9 +180,47 @@ export function addmv(input: Tensor, mat: Tensor, vec: Tensor, opts: ScaleOption
   return scaled("addmv", input, mv(mat, vec), opts);
 }
 
-/** `addr(c, u, v)`: beta*c + alpha*outer(u, v). */
+/**
+ * float16/bfloat16 `addr`: PyTorch's kernel computes beta*self + (alpha*u)*v elementwise in the
+ * 16-bit dtype, with alpha and beta converted to it first, so each product rounds; the same order
+ * and the same rounded scalars give its values (the float32 composite was up to 2 float16 units
+ * off). The backward is PyTorch's formula (derivatives.yaml) with the unrounded scalars, in float32
+ * like every backward rule (the autograd node widens 16-bit operands and rounds each gradient once).
+ */
+const addrHalfOp = defineOp<{ alpha: number; beta: number }>({
+  name: "addr",
+  forward([inp, vec1, vec2], { alpha, beta }) {
+    const d = vec1.dtype as HalfDType;
+    const rounded = (v: number): number => decodeHalf(encodeHalf(v, d), d);
+    return noGrad(() => {
+      const outer = mul(unsqueeze(alpha === 1 ? vec1 : mul(vec1, rounded(alpha)), 1), unsqueeze(vec2, 0));
+      return beta === 0 ? outer : add(beta === 1 ? inp : mul(inp, rounded(beta)), outer);
+    });
+  },
+  backward: (g, { inputs: [, vec1, vec2], attrs: { alpha, beta }, needsInputGrad: [n0, n1, n2] }) => [
+    n0 ? mul(g, beta) : null,
+    n1 ? mul(matmul(g, vec2), alpha) : null,
+    n2 ? mul(matmul(transpose(g, 0, 1), vec1), alpha) : null,
+  ],
+});
+
+/**
+ * `addr(c, u, v)`: beta*c + alpha*outer(u, v).
+ * @example addr(zeros([2, 3]), tensor([1, 2]), tensor([1, 1, 1]), { alpha: 2 }) // [[2, 2, 2], [4, 4, 4]]
+ */
 export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, opts: ScaleOptions = {}): Tensor {
   expectDims("addr", [["vec1", vec1, 1], ["vec2", vec2, 1]]);
+  const d = promoteTypes(promoteTypes(input.dtype, vec1.dtype), vec2.dtype);
+  if (isHalf(d) && input.dtype === d && vec1.dtype === d && vec2.dtype === d) {
+    const { beta = 1, alpha = 1 } = opts;
+    let inp: Tensor;
+    try {
+      inp = expand(input, [vec1.shape[0], vec2.shape[0]]);
+    } catch {
+      throw new Error(`addr: input of shape ${fmt(input.shape)} cannot be broadcast to the product's shape ${fmt([vec1.shape[0], vec2.shape[0]])}`);
+    }
+    return apply(addrHalfOp, [inp, vec1, vec2], { alpha, beta });
+  }
   return scaled("addr", input, mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0)), opts);
 }
 

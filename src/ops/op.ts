@@ -125,6 +125,20 @@ function checkNotInference(op: string, inputs: readonly Tensor[], saves: OpDef<u
   );
 }
 
+/**
+ * For an op built from primitives that would not save `t` where PyTorch's fused op saves it (a loss's
+ * target, an index): refuses an inference tensor `t` when the call records a graph, as PyTorch does,
+ * instead of silently accepting it. `recording`: grad mode is on and an operand requires grad.
+ * @example refuseInferenceSaved("mseLoss", "target", target, isGradEnabled() && input.requiresGrad)
+ */
+export function refuseInferenceSaved(op: string, what: string, t: Tensor, recording: boolean): void {
+  if (!recording || !t.isInference()) return;
+  throw new Error(
+    `${op}: its ${what} (shape [${t.shape.join(",")}]) is an inference tensor (made inside inferenceMode) and would be saved for backward, ` +
+      "which PyTorch does not allow either; make a normal tensor with x.clone() outside inferenceMode",
+  );
+}
+
 /** A 0-d tensor holding `v`. */
 export function scalar(v: number | boolean, dtype: DType): Tensor {
   // A TypeError on purpose: the public entry layer (check.ts guardFunction/guardMethod) turns it into

@@ -13,6 +13,7 @@ import { contiguous, detach, flip, permute, reshape, to, unsqueeze } from "./sha
 import { div, eq, exp, isnan, mul, ne, sub, where } from "./elementwise.js";
 import { type KeepDim, amax, amin, cumsum, keepdimOf, sum } from "./reduce.js";
 import { gather } from "./indexing.js";
+import { viaFloat32 } from "./half-compute.js";
 import { eye } from "../tensor/creation.js";
 import { type MinMaxTuple, type ValuesIndicesTuple, namedTuple, valuesIndices } from "./named-tuple.js";
 
@@ -129,7 +130,10 @@ export function cumprod(x: Tensor, dim: number, opts: { dtype?: DType } = {}): T
 export function logcumsumexp(x: Tensor, dim: number): Tensor {
   if (!isFloating(x.dtype)) throw new Error(`logcumsumexp: expects a floating point tensor, got ${x.dtype} (use x.float())`);
   const [x1, axis, was0d] = scanAxis(x, dim, "logcumsumexp");
-  const r = apply(logcumsumexpOp, [x1], { axis });
+  // 16-bit input: the backward reads the output (exp(x_k - out_j)); rounded to 16 bits it can equal
+  // x where it is log(x + small) (9984 + log 2 is 9984 in bfloat16) and the gradient grows n-fold.
+  // In float32 the saved output keeps those digits; the forward value is rounded once either way.
+  const r = viaFloat32((xx: Tensor) => apply(logcumsumexpOp, [xx], { axis }), x1);
   return was0d ? reshape(r, []) : r;
 }
 

@@ -14,7 +14,7 @@ import { dense, offsets, writeFrom } from "../js/strided.js";
 import { conv2dReluPool as jsConv2dReluPool, conv2dReluPoolBackward as jsConv2dReluPoolBackward } from "../js/conv.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
-import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin } from "./loader.js";
+import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin, threadsPossible } from "./loader.js";
 import { MAX_THREADS, Pool } from "./pool.js";
 
 // Kernel exports the pool can run, by index.
@@ -219,6 +219,16 @@ function coalesce(shape: readonly number[], strides: ReadonlyArray<readonly numb
   return { shape: sh, strides: st };
 }
 
+/** Multiply-adds of a convolution of x [N,C,H,W] by w [O,C/groups,kH,kW] into y [N,O,oH,oW]. */
+function convFlops(xShape: readonly number[], wShape: readonly number[], yShape: readonly number[]): number {
+  return xShape[0] * wShape[0] * wShape[1] * wShape[2] * wShape[3] * yShape[2] * yShape[3];
+}
+
+/** A pooling kernel's work: every window's reads plus the input. */
+function poolWork(inShape: readonly number[], outShape: readonly number[], p: PoolParams): number {
+  return numel(outShape) * p.kernel[0] * p.kernel[1] + numel(inShape);
+}
+
 function contiguousStridesOf(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length);
   let acc = 1;
@@ -229,19 +239,68 @@ function contiguousStridesOf(shape: readonly number[]): number[] {
   return s;
 }
 
+/** One instantiated kernel module with its memory's arena and its thread pool. */
+interface Instance {
+  readonly k: Kernels;
+  readonly arena: Arena;
+  readonly pool: Pool;
+}
+
+function instanceOf(k: Kernels): Instance {
+  return { k, arena: new Arena(k.memory), pool: new Pool(k, TASKS) };
+}
+
 export class WasmBackend implements Backend {
   readonly name = "wasm";
   readonly variant: Kernels["variant"];
   private readonly js = new JsBackend();
-  private readonly arena: Arena;
-  private readonly pool: Pool;
-  private readonly k: Kernels;
+  /** The instance given to the constructor: on a shared memory where threads are possible. */
+  private readonly main: Instance;
+  /**
+   * The same kernels on a plain memory, for sessions that run on the calling thread only: V8 copies
+   * between a typed array and a SharedArrayBuffer with a slow "relaxed" memmove (2.9-4x the time of
+   * the same copy into a plain buffer, 50k-200k floats in and out), and every session copies its
+   * operands in and its results out. undefined until first needed; null where it cannot load.
+   */
+  private plain: Instance | null | undefined;
+  /** The instance of the current arena session (see begin). */
+  private cur: Instance;
 
   constructor(k: Kernels) {
-    this.k = k;
     this.variant = k.variant;
-    this.arena = new Arena(k.memory);
-    this.pool = new Pool(k, TASKS);
+    this.main = this.cur = instanceOf(k);
+    if (!k.shared) this.plain = this.main;
+  }
+
+  private get k(): Kernels {
+    return this.cur.k;
+  }
+  private get arena(): Arena {
+    return this.cur.arena;
+  }
+  private get pool(): Pool {
+    return this.cur.pool;
+  }
+
+  /**
+   * Starts an arena session whose main kernel does `work` units against the threading threshold
+   * `limit`: when it would run on the calling thread alone (1 thread, or work below the limit) it
+   * runs on the plain-memory instance, where copies in and out are fast; otherwise on the shared one.
+   * Both run the same kernel source, so the results are the same bits.
+   */
+  private begin(work: number, limit: number): void {
+    const threaded = work >= limit && this.main.pool.threaded && getNumThreads() > 1;
+    this.cur = threaded ? this.main : this.single();
+    this.cur.arena.reset();
+  }
+
+  private single(): Instance {
+    if (this.plain === undefined) {
+      const k = loadKernels(false);
+      // Another variant (FMA or not) would round differently from the threaded instance.
+      this.plain = k && !k.shared && k.variant === this.main.k.variant ? instanceOf(k) : null;
+    }
+    return this.plain ?? this.main;
   }
 
   private threads(work: number, limit: number): number {
@@ -320,7 +379,7 @@ export class WasmBackend implements Backend {
 
   /** Runs a 4-D strided elementwise task over same-shape operands into a fresh contiguous result. */
   private elementwise(task: number, lead: number[], operands: View[], out: View): boolean {
-    this.arena.reset();
+    this.begin(numel(out.shape), PAR_ELEMENTS);
     const staged = operands.map((v) => this.stage(v));
     const c = coalesce(out.shape, [...staged.map((s) => s.strides), contiguousStridesOf(out.shape)], 4);
     if (!c) return false;
@@ -350,7 +409,7 @@ export class WasmBackend implements Backend {
   }
 
   private unaryKernel(op: number, x: View, out: View, p: number, q: number): boolean {
-    this.arena.reset();
+    this.begin(numel(x.shape), PAR_ELEMENTS);
     const s = this.stage(x);
     const o = this.arena.alloc(numel(x.shape) * 4);
     if (!this.unaryStaged(op, x.shape, s, o, p, q)) return false;
@@ -399,7 +458,7 @@ export class WasmBackend implements Backend {
     if (cmp !== undefined && isF32(a, b) && isBool(out) && this.elementwise(T.compareTask, [cmp], [a, b], out)) return;
     const code = BINARY[op];
     if (code !== undefined && isF32(a, b, out)) {
-      this.arena.reset();
+      this.begin(numel(out.shape), PAR_ELEMENTS);
       const sa = this.stage(a), sb = this.stage(b);
       const c = coalesce(out.shape, [sa.strides, sb.strides, contiguousStridesOf(out.shape)], 4);
       if (c) {
@@ -474,7 +533,7 @@ export class WasmBackend implements Backend {
 
   reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void {
     if (isF32(x, out) && numel(x.shape) > 0) {
-      this.arena.reset();
+      this.begin(numel(x.shape), PAR_ELEMENTS);
       const s = this.stage(x);
       const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
       const k = coalesce(kept.map((i) => x.shape[i]), [kept.map((i) => s.strides[i])], 2);
@@ -512,7 +571,7 @@ export class WasmBackend implements Backend {
 
   softmax(x: View, axis: number, log: boolean, out: View): void {
     if (isF32(x, out) && numel(x.shape) > 0) {
-      this.arena.reset();
+      this.begin(numel(x.shape), PAR_ELEMENTS);
       const p = this.stageDense(x);
       const len = x.shape[axis];
       const inner = numel(x.shape.slice(axis + 1));
@@ -532,7 +591,7 @@ export class WasmBackend implements Backend {
     const [B, M] = a.shape;
     const N = b.shape[2];
     if (B * M * N === 0) return;
-    this.arena.reset();
+    this.begin(B * M * N * a.shape[2], PAR_FLOPS);
     this.unstage(this.gemm(a, b), out);
   }
 
@@ -566,7 +625,7 @@ export class WasmBackend implements Backend {
     const [M, K] = x.shape;
     const N = w.shape[0];
     if (M * N === 0) return;
-    this.arena.reset();
+    this.begin(M * N * K, PAR_FLOPS);
     // wᵀ is a strided view of w: the GEMM packs it from there, so no transposed copy is made.
     const o = this.gemm(
       { ...x, shape: [1, M, K], strides: [0, ...x.strides] },
@@ -594,7 +653,7 @@ export class WasmBackend implements Backend {
     }
     const [M, N] = g.shape;
     const K = x.shape[1];
-    this.arena.reset();
+    this.begin(M * N * K, PAR_FLOPS);
     const sg = this.stage(g);
     let gm: Staged = sg;
     if (output) {
@@ -665,7 +724,7 @@ export class WasmBackend implements Backend {
 
   conv2d(x: View, w: View, bias: View | null, out: View, p: ConvParams): void {
     if (!isF32(x, w, out) || (bias && !isF32(bias)) || numel(out.shape) === 0) return this.js.conv2d(x, w, bias, out, p);
-    this.arena.reset();
+    this.begin(convFlops(x.shape, w.shape, out.shape), PAR_FLOPS);
     const s = this.convSetup(x.shape, w.shape, out.shape, p);
     const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
     const o = this.arena.alloc(numel(out.shape) * 4);
@@ -676,7 +735,7 @@ export class WasmBackend implements Backend {
 
   conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void {
     if (!isF32(gy, w, out) || numel(out.shape) === 0) return this.js.conv2dBackwardInput(gy, w, out, p);
-    this.arena.reset();
+    this.begin(convFlops(out.shape, w.shape, gy.shape), PAR_FLOPS);
     this.unstage(this.inputGradStaged(gy.shape, this.stageDense(gy), w, out.shape, p), out);
   }
 
@@ -692,7 +751,7 @@ export class WasmBackend implements Backend {
 
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
     if (!isF32(x, gy, out) || numel(out.shape) === 0) return this.js.conv2dBackwardWeight(x, gy, out, p);
-    this.arena.reset();
+    this.begin(convFlops(x.shape, out.shape, gy.shape), PAR_FLOPS);
     this.unstage(this.weightGradStaged(x, gy.shape, this.stageDense(gy), out.shape, p), out);
   }
 
@@ -721,7 +780,7 @@ export class WasmBackend implements Backend {
     const ok = isF32(g, output, x, w) && [gx, gw, gb].every((v) => !v || (isF32(v) && numel(v.shape) > 0)) &&
       (!indices || indices.data instanceof Int32Array) && numel(convShape) > 0;
     if (!ok) return jsConv2dReluPoolBackward(this, g, output, indices, x, w, gx, gw, gb, p, convShape);
-    this.arena.reset();
+    this.begin(convFlops(x.shape, w.shape, convShape), PAR_FLOPS);
     const n = numel(output.shape);
     const py = this.stageDense(output), pg = this.stageDense(g);
     let gm = this.arena.alloc(n * 4);
@@ -758,7 +817,7 @@ export class WasmBackend implements Backend {
     const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
       this.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
     if (!fusable) return jsConv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
-    this.arena.reset();
+    this.begin(convFlops(x.shape, w.shape, convShape), PAR_FLOPS);
     const s = this.convSetup(x.shape, w.shape, convShape, p);
     const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
     const n = numel(out.shape);
@@ -780,13 +839,12 @@ export class WasmBackend implements Backend {
   }
 
   private poolThreads(inShape: readonly number[], outShape: readonly number[], p: PoolParams): number {
-    const planes = inShape[0] * inShape[1];
-    return Math.min(planes, this.threads(numel(outShape) * p.kernel[0] * p.kernel[1] + numel(inShape), PAR_ELEMENTS));
+    return Math.min(inShape[0] * inShape[1], this.threads(poolWork(inShape, outShape, p), PAR_ELEMENTS));
   }
 
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
     if (!isF32(x, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return this.js.maxPool2d(x, out, indices, p);
-    this.arena.reset();
+    this.begin(poolWork(x.shape, out.shape, p), PAR_ELEMENTS);
     const px = this.stageDense(x);
     const n = numel(out.shape);
     const o = this.arena.alloc(n * 4), oi = this.arena.alloc(n * 4);
@@ -797,7 +855,7 @@ export class WasmBackend implements Backend {
 
   maxPool2dBackward(gy: View, indices: View, out: View): void {
     if (!isF32(gy, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return this.js.maxPool2dBackward(gy, indices, out);
-    this.arena.reset();
+    this.begin(numel(out.shape), PAR_SCATTER);
     const pg = this.stageDense(gy), pi = this.stageDense(indices);
     const o = this.arena.alloc(numel(out.shape) * 4);
     const planes = out.shape[0] * out.shape[1];
@@ -808,7 +866,7 @@ export class WasmBackend implements Backend {
 
   avgPool2d(x: View, out: View, p: PoolParams): void {
     if (!isF32(x, out) || numel(out.shape) === 0) return this.js.avgPool2d(x, out, p);
-    this.arena.reset();
+    this.begin(poolWork(x.shape, out.shape, p), PAR_ELEMENTS);
     const px = this.stageDense(x);
     const o = this.arena.alloc(numel(out.shape) * 4);
     this.run(T.avgPoolTask, this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
@@ -817,7 +875,7 @@ export class WasmBackend implements Backend {
 
   avgPool2dBackward(gy: View, out: View, p: PoolParams): void {
     if (!isF32(gy, out) || numel(out.shape) === 0) return this.js.avgPool2dBackward(gy, out, p);
-    this.arena.reset();
+    this.begin(poolWork(out.shape, gy.shape, p), PAR_ELEMENTS);
     const pg = this.stageDense(gy);
     const o = this.arena.alloc(numel(out.shape) * 4);
     this.run(T.avgPoolBackwardTask, this.poolThreads(out.shape, gy.shape, p), [...this.poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
@@ -829,7 +887,7 @@ export class WasmBackend implements Backend {
   /** Copies float32 arrays into the arena; null when any is not float32. */
   private stageArrays(arrays: Array<TypedArray | null>): number[] | null {
     if (!arrays.every((a) => a === null || a instanceof Float32Array)) return null;
-    this.arena.reset();
+    this.begin(arrays[0]!.length, PAR_ELEMENTS);
     return arrays.map((a) => {
       if (!a) return 0;
       const p = this.arena.alloc(a.length * 4);
@@ -866,15 +924,16 @@ export class WasmBackend implements Backend {
 
 export interface WasmBackendOptions {
   /**
-   * Use a shared memory so worker threads can help (default true). Without SharedArrayBuffer (a
-   * page that is not cross-origin isolated) kernels run single-threaded on a plain memory anyway.
+   * Use a shared memory so worker threads can help (default: where they can, i.e. in Node). Either
+   * way, kernel calls that run on the calling thread alone use a second, plain memory, where copies
+   * in and out are faster. Browsers (no worker threads here) use the plain memory only.
    */
   sharedMemory?: boolean;
 }
 
 /** The wasm backend, or null where WebAssembly SIMD is unavailable (or cannot compile synchronously). */
 export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | null {
-  const k = loadKernels(opts.sharedMemory ?? true);
+  const k = loadKernels(opts.sharedMemory ?? threadsPossible());
   return k ? new WasmBackend(k) : null;
 }
 

@@ -55,6 +55,14 @@ export function nodeBuiltin<T>(name: string): T | null {
   }
 }
 
+/**
+ * Whether worker threads can share a memory here: Node (worker_threads) with SharedArrayBuffer. Browsers
+ * run kernels on the calling thread only, so a shared memory would only make copies slower there.
+ */
+export function threadsPossible(): boolean {
+  return typeof SharedArrayBuffer === "function" && nodeBuiltin("node:worker_threads") !== null;
+}
+
 function decode(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
   const bytes = new Uint8Array(s.length);
@@ -99,7 +107,7 @@ export let loadFailure = "";
  * memory kind; null where WebAssembly SIMD is missing or synchronous compilation is refused
  * (Chrome's main thread: use loadKernelsAsync there).
  */
-export function loadKernels(shared = true): Kernels | null {
+export function loadKernels(shared = threadsPossible()): Kernels | null {
   const hit = cached.get(shared);
   if (hit !== undefined) return hit;
   let k: Kernels | null = null;
@@ -119,7 +127,7 @@ export function loadKernels(shared = true): Kernels | null {
 }
 
 /** As loadKernels, compiling asynchronously (required on a browser's main thread). */
-export async function loadKernelsAsync(shared = true): Promise<Kernels | null> {
+export async function loadKernelsAsync(shared = threadsPossible()): Promise<Kernels | null> {
   const hit = cached.get(shared);
   if (hit) return hit;
   const c = choose(shared);

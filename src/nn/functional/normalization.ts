@@ -43,7 +43,7 @@ export function normalize(x: Tensor, p = 2, dim = 1, eps = 1e-12): Tensor {
     return x.div(clampMin(x.abs(), eps));
   }
   const d = checkDim(dim, x.ndim, "normalize", x.shape);
-  return x.div(clampMin(norm(x, p, d, true), eps));
+  return viaFloat32((xx: Tensor) => xx.div(clampMin(norm(xx, p, d, true), eps)), x);
 }
 
 /**
@@ -74,7 +74,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
   const a = broadcastTo(x1, shape), b = broadcastTo(x2, shape);
   const d = checkDim(dim, a.ndim, fn, shape);
   // PyTorch 1.13 normalises each side first (keeps the result in [-1, 1] and the gradient stable).
-  return a.div(flooredNorm(a, d, eps)).mul(b.div(flooredNorm(b, d, eps))).sum(d);
+  return viaFloat32((aa: Tensor, bb: Tensor) => aa.div(flooredNorm(aa, d, eps)).mul(bb.div(flooredNorm(bb, d, eps))).sum(d), a, b);
 }
 
 /**

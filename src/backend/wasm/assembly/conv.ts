@@ -5,6 +5,7 @@ import { gemm, gemmScratchBytes } from "./gemm";
 import {
   directConv, directPack, directPackBytes, directScratchBytes, EPI_RELU_POOL,
 } from "./convdirect";
+import { directGradFits, directGradScratchBytes, directWeightGrad } from "./convdirect-grad";
 import { winogradConv, winogradFits, winogradPack, winogradRows, winogradScratchBytes } from "./winograd";
 import { winogradGradFinish, winogradGradScratchBytes, winogradWeightGrad } from "./winograd-grad";
 import { winograd4Conv, winograd4Pack, winograd4PackFloats, winograd4ScratchBytes } from "./winograd4";
@@ -129,6 +130,7 @@ export function convScratchBytes(
   if (directFwd(kH, kW, sH, sW, pH, pW)) {
     b = max(b, directPackBytes(og, cg, kH, kW) + 64 + directScratchBytes(og, cg, kH, kW, dH, W + 2 * pW, oH));
   }
+  if (directGradFits(cg, kH, kW, sH, sW)) b = max(b, directGradScratchBytes(cg, og, kH, kW, dH, dW, W, pW, oH, oW));
   // Winograd forward (cg -> og channels) and input gradient (og -> cg, gy padded by 2 - p).
   if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) {
     b = max(b, winogradF4(oH, oW) ? winograd4ScratchBytes(og, cg, W, pW, oH, oW) : winogradScratchBytes(og, cg, W, pW, oH, oW));
@@ -330,6 +332,18 @@ export function conv2dBackwardWeightTask(
   const direct = isPointwise(kH, kW, sH, sW, pH, pW);
   const bands = bandsFor(N * G, nt, oH);
   const rows = (oH + bands - 1) / bands;
+  if (directGradFits(cg, kH, kW, sH, sW)) {
+    // Few input channels (a first layer): ./convdirect-grad.ts, no im2col.
+    for (let t = tid; t < N * G * bands; t += nt) {
+      const ng = t / bands, band = t % bands;
+      const n = ng / G, g = ng % G;
+      const oh0 = band * rows, oh1 = min(oH, oh0 + rows);
+      if (oh0 >= oh1) continue;
+      directWeightGrad(cg, og, H, W, kH, kW, dH, dW, pH, pW, oH, oW, oh0, oh1, x + <usize>((n * C + g * cg) * H * W) * 4,
+        gy + <usize>((n * O + g * og) * P) * 4, gw + <usize>(g * og * Kc) * 4, mine);
+    }
+    return;
+  }
   for (let t = tid; t < N * G * bands; t += nt) {
     const ng = t / bands, band = t % bands;
     const n = ng / G, g = ng % G;

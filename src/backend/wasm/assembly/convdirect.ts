@@ -8,8 +8,9 @@
 // and applies ReLU and a 2×2 max-pool when the fused op asks.
 //
 // The input gradient as the same kernel (a stride-1 conv of gy with the flipped, channel-swapped
-// kernel) and the weight gradient as direct dot products were measured too and lost to im2col +
-// GEMM (with the SIMD transposing packs in gemm.ts) on the MNIST shapes, so they are not used.
+// kernel) was measured too and lost to im2col + GEMM (with the SIMD transposing packs in gemm.ts) on
+// the MNIST shapes, so it is not used. The weight gradient of layers with at most 4 input channels
+// is direct (./convdirect-grad.ts); wider ones take Winograd or im2col + GEMM.
 import { MR } from "./gemm";
 import { maxWindow1, maxWindows4 } from "./pool";
 

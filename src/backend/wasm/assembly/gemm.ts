@@ -18,7 +18,7 @@ export function gemmScratchBytes(): i32 {
 }
 
 // Stores the 4×4 block whose rows are v0..v3 transposed: lane j of every row goes to dst + j·step.
-@inline function storeT4(v0: v128, v1: v128, v2: v128, v3: v128, dst: usize, step: usize): void {
+@inline export function storeT4(v0: v128, v1: v128, v2: v128, v3: v128, dst: usize, step: usize): void {
   const a = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), b = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
   const c = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), d = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
   v128.store(dst, v128.shuffle<f32>(a, c, 0, 1, 4, 5));

@@ -207,10 +207,10 @@ export function winogradConv(
   const ty1 = (oh1 + 1) >> 1;
   for (let ty0 = oh0 >> 1; ty0 < ty1; ty0 += Rmax) {
     const R = min(Rmax, ty1 - ty0);
-    const T = rup(R * tWp, 8);
+    const T = rup(R * tWp, 4);
     const Hb = 2 * R + 2;
     padRows(x, Cin, H, W, pW, Wp, 2 * ty0, Hb, pH, xpad);
-    // Input transform; the tiles past R·tWp (to a multiple of 8) are zeros.
+    // Input transform; the tiles past R·tWp (to a multiple of 4) are zeros.
     const posV = <usize>(Cin * T + POS_PAD) * 4;
     transformInput(xpad, Cin, Hb, Wp, R, tWp, vbuf, T);
     for (let c = 0; c < Cin; c++) {
@@ -230,7 +230,8 @@ export function winogradConv(
       // registers to themselves (inlined, they ran at half speed).
       let q = 0;
       for (; q + 8 < T; q += 8) gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
-      gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
+      if (T - q == 4) gemmBlockN4(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
+      else gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
     }
     // Output transform Aᵀ m A, Aᵀ = [1 1 1 0; 0 1 -1 -1], with the epilogue.
     for (let o = 0; o < M; o++) {
@@ -318,6 +319,57 @@ export function transformInput(xpad: usize, Cin: i32, Hb: i32, Wp: i32, R: i32, 
 @inline export function gemmBlock(Cin: i32, pa: usize, b: usize, c: usize, ldc: usize, full: i32, tails: i32): void {
   for (let s = 0; s < full; s += MR) gemmRows(Cin, pa + <usize>(s * Cin) * 4, b, ldc, c + <usize>s * ldc, ldc);
   for (let s = full; s < full + 4 * tails; s += 4) gemmRows4(Cin, pa + <usize>(s * Cin) * 4, b, ldc, c + <usize>s * ldc, ldc);
+}
+
+/**
+ * 4 columns of M[pos], for a block whose tile count is 4 past a multiple of 8: T is rounded up to 4,
+ * not 8 (28 outputs a side on F(4×4): 49 tiles took 56 columns, now 52, 7% fewer GEMM multiplies).
+ */
+@inline export function gemmBlockN4(Cin: i32, pa: usize, b: usize, c: usize, ldc: usize, full: i32, tails: i32): void {
+  for (let s = 0; s < full; s += MR) gemmRowsN4(Cin, pa + <usize>(s * Cin) * 4, b, ldc, c + <usize>s * ldc, ldc);
+  for (let s = full; s < full + 4 * tails; s += 4) gemmRows4N4(Cin, pa + <usize>(s * Cin) * 4, b, ldc, c + <usize>s * ldc, ldc);
+}
+
+// MR rows × 4 columns, as gemmRows (6 accumulator chains: below the FMA pipes' 8, but only on the last block).
+function gemmRowsN4(kd: i32, pa: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0), c4 = f32x4.splat(0), c5 = f32x4.splat(0);
+    for (let k = 0; k < kd; k++) {
+      const b0 = v128.load(b);
+      c0 = f32x4.relaxed_madd(v128.load32_splat(pa), b0, c0);
+      c1 = f32x4.relaxed_madd(v128.load32_splat(pa, 4), b0, c1);
+      c2 = f32x4.relaxed_madd(v128.load32_splat(pa, 8), b0, c2);
+      c3 = f32x4.relaxed_madd(v128.load32_splat(pa, 12), b0, c3);
+      c4 = f32x4.relaxed_madd(v128.load32_splat(pa, 16), b0, c4);
+      c5 = f32x4.relaxed_madd(v128.load32_splat(pa, 20), b0, c5);
+      pa += 24; b += ldb;
+    }
+    v128.store(c, c0); c += ldc;
+    v128.store(c, c1); c += ldc;
+    v128.store(c, c2); c += ldc;
+    v128.store(c, c3); c += ldc;
+    v128.store(c, c4); c += ldc;
+    v128.store(c, c5);
+  } else {
+    gemmRows4N4(kd, pa, b, ldb, c, ldc);
+  }
+}
+
+// 4 rows × 4 columns, as gemmRows4.
+function gemmRows4N4(kd: i32, pa: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  for (let k = 0; k < kd; k++) {
+    const b0 = v128.load(b);
+    c0 = madd(v128.load32_splat(pa), b0, c0);
+    c1 = madd(v128.load32_splat(pa, 4), b0, c1);
+    c2 = madd(v128.load32_splat(pa, 8), b0, c2);
+    c3 = madd(v128.load32_splat(pa, 12), b0, c3);
+    pa += 16; b += ldb;
+  }
+  v128.store(c, c0); c += ldc;
+  v128.store(c, c1); c += ldc;
+  v128.store(c, c2); c += ldc;
+  v128.store(c, c3);
 }
 
 // MR rows × 8 columns of C = A·B: A a packed sliver (k-major, MR per k), B rows `ldb` bytes apart.

@@ -14,7 +14,7 @@
 // Transforms take 4 tiles per v128 (one lane per tile): neighbouring tiles start 4 columns apart, so
 // a patch row of 4 tiles is a 4×4 transpose of four loads plus two shuffles with a fifth load.
 import { padRows, EPI_RELU_POOL } from "./convdirect";
-import { gemmBlock, poolTiles, POS_PAD, rup, sliverRows, sliverStart, winogradRows, winogradTails } from "./winograd";
+import { gemmBlock, gemmBlockN4, poolTiles, POS_PAD, rup, sliverRows, sliverStart, winogradRows, winogradTails } from "./winograd";
 
 /** Tiles per row in V and M: the output's ⌈oW / 4⌉, at least 4 (the transforms take 4 at a time). */
 @inline export function tiles4W(oW: i32): i32 {
@@ -107,24 +107,6 @@ export function winograd4Pack(w: usize, M: i32, Cin: i32, so: i32, sc: i32, flip
   v128.store(out + 3 * step, f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(8), d34)), m5));
 }
 
-// at4 plus the bias, then ReLU when relu (f32x4.max keeps NaN and turns -0 into 0, as relu does).
-@inline function at4b(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, out: usize, step: usize, bv: v128, relu: bool): void {
-  const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2);
-  const s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
-  let y0 = f32x4.add(f32x4.add(f32x4.add(m0, s12), s34), bv);
-  let y1 = f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(2), d34)), bv);
-  let y2 = f32x4.add(f32x4.add(s12, f32x4.mul(f32x4.splat(4), s34)), bv);
-  let y3 = f32x4.add(f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(8), d34)), m5), bv);
-  if (relu) {
-    const z = f32x4.splat(0);
-    y0 = f32x4.max(y0, z); y1 = f32x4.max(y1, z); y2 = f32x4.max(y2, z); y3 = f32x4.max(y3, z);
-  }
-  v128.store(out, y0);
-  v128.store(out + step, y1);
-  v128.store(out + 2 * step, y2);
-  v128.store(out + 3 * step, y3);
-}
-
 // Bᵀ d B for 4 neighbouring tiles whose patches start at `row` (rows Wp4 bytes apart), stored at
 // v + pos·posStride; tmp holds the 36 row-transformed vectors between the two passes.
 function inputTransform4(row: usize, Wp4: usize, v: usize, posStride: usize, tmp: usize): void {
@@ -183,12 +165,12 @@ export function winograd4Conv(
   const ty1 = (oh1 + 3) >> 2;
   for (let ty0 = oh0 >> 2; ty0 < ty1; ty0 += Rmax) {
     const R = min(Rmax, ty1 - ty0);
-    const T = rup(R * tWp, 8);
+    const T = rup(R * tWp, 4);
     const Hb = 4 * R + 2;
     padRows(x, Cin, H, W, pW, Wp, 4 * ty0, Hb, pH, xpad);
     const posV = <usize>(Cin * T + POS_PAD) * 4;
     transformInput4(xpad, Cin, Hb, Wp, R, tWp, vbuf, T, tmp);
-    // The tiles past R·tWp (to a multiple of 8) are zeros.
+    // The tiles past R·tWp (to a multiple of 4) are zeros.
     for (let c = 0; c < Cin; c++) {
       const vc = vbuf + <usize>(c * T) * 4;
       for (let t = R * tWp; t < T; t++) {
@@ -204,7 +186,8 @@ export function winograd4Conv(
       const pa = pu + <usize>(pos * Ms * Cin) * 4, vb = vbuf + <usize>pos * posV, mb = mbuf + <usize>pos * posM;
       let q = 0;
       for (; q + 8 < T; q += 8) gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
-      gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
+      if (T - q == 4) gemmBlockN4(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
+      else gemmBlock(Cin, pa, vb + <usize>q * 4, mb + <usize>q * 4, ldc, full, tails);
     }
     for (let o = 0; o < M; o++) {
       const bv = f32x4.splat(bias ? load<f32>(bias + <usize>o * 4) : 0);
@@ -212,33 +195,31 @@ export function winograd4Conv(
         const oh = 4 * (ty0 + r);
         for (let tx = 0; tx < tWp; tx += 4) {
           if (tx + 4 > tWp) tx = tWp - 4;
-          outputTransform4(mbuf + <usize>(o * T + r * tWp + tx) * 4, posM, tmp, bv, epi != 0);
-          epilogue4(tmp + 384, epi, o, oh, tx, oH, oW, oh1, out, idx, spill);
+          outputTransform4(mbuf + <usize>(o * T + r * tWp + tx) * 4, posM, tmp);
+          epilogue4(tmp, bv, epi, o, oh, tx, oH, oW, oh1, out, idx, spill);
         }
       }
     }
   }
 }
 
-// Y = Aᵀ m A + bias (then ReLU when relu) for 4 tiles (m[pos] at mb + pos·posM): s[a][q] at
-// tmp + (4a + q)·16, then Y[p][q] at tmp + 384 + (4p + q)·16.
-function outputTransform4(mb: usize, posM: usize, tmp: usize, bv: v128, relu: bool): void {
-  for (let a = 0; a < 6; a++) {
-    const m = mb + <usize>(6 * a) * posM;
-    at4(v128.load(m), v128.load(m + posM), v128.load(m + 2 * posM), v128.load(m + 3 * posM), v128.load(m + 4 * posM),
-      v128.load(m + 5 * posM), tmp + <usize>a * 64, 16);
-  }
-  for (let q = 0; q < 4; q++) {
-    const s = tmp + <usize>q * 16;
-    at4b(v128.load(s), v128.load(s, 64), v128.load(s, 128), v128.load(s, 192), v128.load(s, 256), v128.load(s, 320),
-      tmp + 384 + <usize>q * 16, 64, bv, relu);
+// Aᵀ m down the columns for 4 tiles (m[pos] at mb + pos·posM): s[p][b] = Σ_a Aᵀ[p][a] m[a][b] at
+// tmp + (6p + b)·16. The other order (along the rows first) left a second pass whose 16 results went
+// through memory before the epilogue; this one lets the epilogue finish each output row in registers.
+function outputTransform4(mb: usize, posM: usize, tmp: usize): void {
+  for (let b = 0; b < 6; b++) {
+    const m = mb + <usize>b * posM;
+    at4(v128.load(m), v128.load(m + 6 * posM), v128.load(m + 12 * posM), v128.load(m + 18 * posM), v128.load(m + 24 * posM),
+      v128.load(m + 30 * posM), tmp + <usize>b * 16, 96);
   }
 }
 
-// The store of 4 tiles' 4×4 outputs Y[p][q] (at y + (4p + q)·16, one lane per tile) at output rows
-// oh.., columns 4·tx..; EPI_RELU_POOL pools each 2×2 window instead.
+// The output rows oh.. (columns 4·tx..) of 4 tiles from outputTransform4's s at `s`: row p is
+// Y[p][q] = Σ_b s[p][b] Aᵀ[q][b] + bias (at4's sums, one vector per column q, lane = tile), then ReLU
+// when epi; EPI_RELU_POOL pools each 2×2 window instead of storing. The row's arithmetic is written
+// out at each use, so the 4 (or 8) row vectors stay in registers.
 function epilogue4(
-  y: usize, epi: i32, o: i32, oh: i32, tx: i32, oH: i32, oW: i32, oh1: i32, out: usize, idx: usize, spill: usize,
+  s: usize, bv: v128, epi: i32, o: i32, oh: i32, tx: i32, oH: i32, oW: i32, oh1: i32, out: usize, idx: usize, spill: usize,
 ): void {
   if (epi == EPI_RELU_POOL) {
     const pOH = oH >> 1, pOW = oW >> 1;
@@ -247,13 +228,25 @@ function epilogue4(
     for (let p = 0; p < 4; p += 2) {
       const pr = (oh + p) >> 1;
       if (pr >= pOH) break;
-      const r0 = y + <usize>(4 * p) * 16, r1 = r0 + 64;
+      const r0 = s + <usize>(6 * p) * 16, r1 = r0 + 96;
       const base = (oh + p) * oW + 4 * tx;
+      const am0 = v128.load(r0), am1 = v128.load(r0, 16), am2 = v128.load(r0, 32);
+      const am3 = v128.load(r0, 48), am4 = v128.load(r0, 64), am5 = v128.load(r0, 80);
+      const as12 = f32x4.add(am1, am2), ad12 = f32x4.sub(am1, am2), as34 = f32x4.add(am3, am4), ad34 = f32x4.sub(am3, am4);
+      const a0 = act(f32x4.add(f32x4.add(f32x4.add(am0, as12), as34), bv), true);
+      const a1 = act(f32x4.add(f32x4.add(ad12, f32x4.mul(f32x4.splat(2), ad34)), bv), true);
+      const a2 = act(f32x4.add(f32x4.add(as12, f32x4.mul(f32x4.splat(4), as34)), bv), true);
+      const a3 = act(f32x4.add(f32x4.add(f32x4.add(ad12, f32x4.mul(f32x4.splat(8), ad34)), am5), bv), true);
+      const cm0 = v128.load(r1), cm1 = v128.load(r1, 16), cm2 = v128.load(r1, 32);
+      const cm3 = v128.load(r1, 48), cm4 = v128.load(r1, 64), cm5 = v128.load(r1, 80);
+      const cs12 = f32x4.add(cm1, cm2), cd12 = f32x4.sub(cm1, cm2), cs34 = f32x4.add(cm3, cm4), cd34 = f32x4.sub(cm3, cm4);
+      const c0 = act(f32x4.add(f32x4.add(f32x4.add(cm0, cs12), cs34), bv), true);
+      const c1 = act(f32x4.add(f32x4.add(cd12, f32x4.mul(f32x4.splat(2), cd34)), bv), true);
+      const c2 = act(f32x4.add(f32x4.add(cs12, f32x4.mul(f32x4.splat(4), cs34)), bv), true);
+      const c3 = act(f32x4.add(f32x4.add(f32x4.add(cd12, f32x4.mul(f32x4.splat(8), cd34)), cm5), bv), true);
       // Window columns 2b, 2b + 1 of each tile: lanes are tiles, 4 output columns apart.
-      poolTiles(v128.load(r0), v128.load(r0, 16), v128.load(r1), v128.load(r1, 16),
-        i32x4.add(i32x4.splat(base), i32x4(0, 4, 8, 12)), oW, spill, spill + 16);
-      poolTiles(v128.load(r0, 32), v128.load(r0, 48), v128.load(r1, 32), v128.load(r1, 48),
-        i32x4.add(i32x4.splat(base + 2), i32x4(0, 4, 8, 12)), oW, spill + 32, spill + 48);
+      poolTiles(a0, a1, c0, c1, i32x4.add(i32x4.splat(base), i32x4(0, 4, 8, 12)), oW, spill, spill + 16);
+      poolTiles(a2, a3, c2, c3, i32x4.add(i32x4.splat(base + 2), i32x4(0, 4, 8, 12)), oW, spill + 32, spill + 48);
       const p0 = v128.load(spill), i0 = v128.load(spill, 16), p1 = v128.load(spill, 32), i1 = v128.load(spill, 48);
       const at = <usize>((o * pOH + pr) * pOW + 2 * tx) * 4;
       const vlo = v128.shuffle<f32>(p0, p1, 0, 4, 1, 5), vhi = v128.shuffle<f32>(p0, p1, 2, 6, 3, 7);
@@ -272,11 +265,17 @@ function epilogue4(
     }
     return;
   }
-  const n = oW - 4 * tx;
+  const n = oW - 4 * tx, relu = epi != 0;
   for (let p = 0; p < 4; p++) {
     if (oh + p >= oh1) break;
-    const r = y + <usize>(4 * p) * 16;
-    const y0 = v128.load(r), y1 = v128.load(r, 16), y2 = v128.load(r, 32), y3 = v128.load(r, 48);
+    const r = s + <usize>(6 * p) * 16;
+    const ym0 = v128.load(r), ym1 = v128.load(r, 16), ym2 = v128.load(r, 32);
+    const ym3 = v128.load(r, 48), ym4 = v128.load(r, 64), ym5 = v128.load(r, 80);
+    const ys12 = f32x4.add(ym1, ym2), yd12 = f32x4.sub(ym1, ym2), ys34 = f32x4.add(ym3, ym4), yd34 = f32x4.sub(ym3, ym4);
+    const y0 = act(f32x4.add(f32x4.add(f32x4.add(ym0, ys12), ys34), bv), relu);
+    const y1 = act(f32x4.add(f32x4.add(yd12, f32x4.mul(f32x4.splat(2), yd34)), bv), relu);
+    const y2 = act(f32x4.add(f32x4.add(ys12, f32x4.mul(f32x4.splat(4), ys34)), bv), relu);
+    const y3 = act(f32x4.add(f32x4.add(f32x4.add(yd12, f32x4.mul(f32x4.splat(8), yd34)), ym5), bv), relu);
     // Transpose: lane l of Y[p][q] is tile l's column q.
     const t0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
     const t2 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
@@ -298,6 +297,11 @@ function epilogue4(
       storeLanes(a, dst, n);
     }
   }
+}
+
+// ReLU when relu (f32x4.max keeps NaN and turns -0 into 0, as relu does).
+@inline function act(y: v128, relu: bool): v128 {
+  return relu ? f32x4.max(y, f32x4.splat(0)) : y;
 }
 
 // The first n (0-3) lanes of v at dst.
