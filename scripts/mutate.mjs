@@ -37,6 +37,14 @@ const TESTS = {
   // construct SGD/Adam but check lrs and line searches, and would double the cost of every mutant.
   "src/optim/sgd.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts"],
   "src/optim/adam.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts"],
+  // The other optimizers: the same two files, plus the base-class checks and the 16-bit trajectories.
+  ...Object.fromEntries(
+    ["adadelta", "adagrad", "adamax", "nadam", "radam", "rmsprop"].map((o) => [
+      `src/optim/${o}.ts`,
+      ["test/optim-optimizers.test.ts", "test/optim-state.test.ts", "test/optim-base.test.ts", "test/optim-half.test.ts"],
+    ]),
+  ),
+  "src/optim/lbfgs.ts": ["test/optim-lbfgs.test.ts", "test/optim-base.test.ts"],
   "src/grad/clip.ts": ["test/optim-state.test.ts"],
   "src/optim/line-search.ts": ["test/optim-line-search.test.ts", "test/optim-lbfgs.test.ts"],
   "src/optim/lr-scheduler-base.ts": ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts"],
@@ -53,6 +61,9 @@ const TESTS = {
   "src/io/pytorch.ts": ["test/io-pytorch-checks.test.ts", "test/io-pytorch.test.ts"],
   "src/io/safetensors.ts": ["test/io.test.ts", "test/io-safetensors-checks.test.ts", "test/io-interop.test.ts"],
   "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts"],
+  "src/io/sharded.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
+  "src/io/keys.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
+  "src/io/checkpoint.ts": ["test/io-checkpoint.test.ts", "test/io-interop.test.ts", "test/io-pytorch.test.ts"],
   "src/io": ["test/io*.test.ts"],
 };
 

@@ -82,7 +82,21 @@ test("apply refuses a dirty view, a saved inference tensor and a Promise; names 
   assert.throws(() => Numbers.apply(), /^Error: Numbers\.forward: must return a Tensor or an array of tensors, got an array of 2 non-tensors$/);
   const Anonymous = (() => class extends autograd.Function {})();
   assert.equal(Anonymous.name, "");
-  assert.throws(() => Anonymous.apply(), /^Error: \.forward: a custom autograd Function must define static forward/);
+  assert.throws(() => Anonymous.apply(), /^Error: Function\.forward: a custom autograd Function must define static forward/);
+  const AnonymousNumber = (() =>
+    class extends autograd.Function {
+      static override forward(): number {
+        return 3;
+      }
+    })();
+  assert.throws(() => AnonymousNumber.apply(), /^Error: Function\.forward: must return a Tensor or an array of tensors, got number$/);
+  const AnonymousNoBackward = (() =>
+    class extends autograd.Function {
+      static override forward(_c: autograd.FunctionCtx, x: Tensor): Tensor {
+        return x.mul(2);
+      }
+    })();
+  assert.throws(() => AnonymousNoBackward.apply(f64([1])).sum().backward(), /^Error: Function\.backward: a custom autograd Function must define static backward\(ctx, \.\.\.gradOutputs\) to be differentiated$/);
   const AnonymousDouble = (() =>
     class extends autograd.Function {
       static override forward(_c: autograd.FunctionCtx, x: Tensor): Tensor {
@@ -238,4 +252,28 @@ test("savedTensors can be read in forward; an output that already has a graph, o
   assert.notEqual(r, view);
   assert.equal(r.base, view.base);
   assert.equal(r.base, base);
+});
+
+test("a ctx kept past a backward without retainGraph refuses savedTensors with the freed-graph error", () => {
+  let kept: autograd.FunctionCtx | null = null;
+  class Keeps extends autograd.Function {
+    static override forward(ctx: autograd.FunctionCtx, x: Tensor): Tensor {
+      ctx.saveForBackward(x);
+      return x.square();
+    }
+    static override backward(ctx: autograd.FunctionCtx, g: Tensor): Tensor {
+      kept = ctx;
+      const [x] = ctx.savedTensors;
+      return g.mul(x!).mul(2);
+    }
+  }
+  const x = f64([1, 2]);
+  Keeps.apply(x).sum().backward(undefined, { retainGraph: true });
+  assert.equal(kept!.savedTensors[0], x, "still readable: the graph was retained");
+  Keeps.apply(x).sum().backward();
+  assert.throws(
+    () => kept!.savedTensors,
+    /^Error: Keeps\.backward: the saved tensors were freed by an earlier backward; trying to backward through the graph a second time\. Pass \{retainGraph: true\} to the first backward\(\) if you need to do this\.$/,
+  );
+  assert.deepEqual(x.grad!.tolist(), [4, 8]);
 });

@@ -63,5 +63,5 @@ export const KNOWN: readonly Known[] = [
   { op: "nn.functional.celu", kind: "mismatch", detail: "gradient", reason: "as elu (celu is elu of x/alpha): for NaN inputs PyTorch's vectorised loop gives NaN and its scalar tail the plain gradient; deeptype gives NaN throughout" },
   { op: "nn.functional.relu6", kind: "mismatch", detail: "gradient", reason: "for NaN inputs PyTorch's hardtanh backward gives 0 in its vectorised loop and passes the gradient in its scalar tail; deeptype gives 0 throughout" },
   { op: "digamma", kind: "mismatch", detail: "gradient", reason: "at a pole (a negative integer) PyTorch's trigamma returns a huge finite value (1.5e27 at -501); deeptype returns Infinity" },
-  { op: "nn.functional.layer_norm", kind: "mismatch", detail: "output", reason: "float32 sample with eps = -0.5, so variance + eps is near 0 and float32 rounding is amplified to 2e-5 relative (float64 agrees)" },
+  { op: "nn.functional.layer_norm", kind: "mismatch", detail: "output", reason: "float32 sample of one element: variance 0, rstd = 1/sqrt(1e-5) = 316; PyTorch's kernel computes fma(x, rstd, -(rstd*mean))*w + b, which leaves the rounding error of rstd*mean (1e-4 after w) where deeptype gives b exactly, as float64 does" },
 ];

@@ -159,3 +159,37 @@ test("resuming with lastEpoch: OneCycleLR, CyclicLR and CosineAnnealingWarmResta
   run((o, lastEpoch) => new optim.CyclicLR(o, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, lastEpoch }), [0.8777777777777778, 0.8666666666666666, 0.8777777777777778, 0.8888888888888888, 0.9]);
   run((o, lastEpoch) => new optim.CosineAnnealingWarmRestarts(o, { t0: 3, tMult: 2, lastEpoch }), false);
 });
+
+test("every scheduler refuses options that are not an object, and names the required ones when they are left out", () => {
+  // Enumerated at run time, so a scheduler added later is checked too. Before: `null` was a
+  // TypeError from inside the constructor, a number or a string was silently taken as no options.
+  const required = new Map([
+    ["StepLR", "{ stepSize: 30 }"], ["MultiStepLR", "{ milestones: [30, 80] }"], ["ExponentialLR", "{ gamma: 0.9 }"],
+    ["LambdaLR", "{ lrLambda: (epoch) => 0.95 ** epoch }"], ["MultiplicativeLR", "{ lrLambda: () => 0.95 }"],
+    ["CosineAnnealingLR", "{ tMax: 100 }"], ["CosineAnnealingWarmRestarts", "{ t0: 10 }"],
+  ]);
+  const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  let seen = 0;
+  for (const [name, C] of Object.entries(optim.lrScheduler as unknown as Record<string, new (o: unknown, opts?: unknown) => unknown>)) {
+    if (typeof C !== "function" || name === "LRScheduler" || name === "ChainedScheduler") continue;
+    seen++;
+    const like = required.get(name);
+    for (const [bad, got] of [[null, "null"], [3, "3"], ["x", '"x"'], [zeros([1]), "a Tensor"]] as const) {
+      assert.throws(() => new C(opt(), bad), (e: unknown) => {
+        assert.ok(e instanceof Error && !(e instanceof TypeError), `${name}(${got}): ${String(e)}`);
+        assert.match(e.message, new RegExp(`^${name}: options must be an object like ${like ? esc(like) : "\\{ \\w+: \\.\\.\\. \\}"}, got `), name);
+        return true;
+      });
+    }
+    if (like) assert.throws(() => new C(opt()), new RegExp(`^Error: ${name}: options are required, e\\.g\\. new ${name}\\(optimizer, ${esc(like)}\\)$`));
+    else {
+      // Optional options (ConstantLR, ReduceLROnPlateau, ...) build; the others name what is missing.
+      try {
+        new C(opt());
+      } catch (e) {
+        assert.ok(e instanceof Error && !(e instanceof TypeError) && e.message.startsWith(`${name}: `), `${name}(): ${String(e)}`);
+      }
+    }
+  }
+  assert.equal(seen, 14);
+});

@@ -25,7 +25,6 @@ export class FunctionCtx {
   #name: string;
   #saved: (Tensor | null)[] | null = [];
   #versions: number[] = [];
-  #freed = false;
   #nonDifferentiable = new Set<Tensor>();
   #dirty = new Set<Tensor>();
   #materialize = true;
@@ -53,7 +52,7 @@ export class FunctionCtx {
 
   /** The tensors given to `saveForBackward`, in order. Throws if one was modified in place since, or the graph was freed. */
   get savedTensors(): (Tensor | null)[] {
-    if (this.#freed || this.#saved === null) {
+    if (this.#saved === null) {
       throw new Error(
         `${this.#name}.backward: the saved tensors were freed by an earlier backward; trying to backward through the graph a second time. ` +
           "Pass {retainGraph: true} to the first backward() if you need to do this.",
@@ -110,8 +109,7 @@ export class FunctionCtx {
 
   /** @internal */
   free(): void {
-    this.#freed = true;
-    this.#saved = null;
+    this.#saved = null; // savedTensors then throws the freed-graph error
   }
 }
 
@@ -145,12 +143,12 @@ export type FunctionArgs<F extends FunctionClass> = F["forward"] extends (ctx: F
 export class AutogradFunction {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars
   static forward(ctx: FunctionCtx, ...args: any[]): unknown {
-    throw new Error(`${this.name}.forward: a custom autograd Function must define static forward(ctx, ...inputs)`);
+    throw new Error(`${this.name || "Function"}.forward: a custom autograd Function must define static forward(ctx, ...inputs)`);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars
   static backward(ctx: FunctionCtx, ...grads: any[]): unknown {
-    throw new Error(`${this.name}.backward: a custom autograd Function must define static backward(ctx, ...gradOutputs) to be differentiated`);
+    throw new Error(`${this.name || "Function"}.backward: a custom autograd Function must define static backward(ctx, ...gradOutputs) to be differentiated`);
   }
 
   /** Runs the function and records it for autograd: `const y = MyFn.apply(x, w)`. */
@@ -161,7 +159,6 @@ export class AutogradFunction {
 
 function applyFunction(F: FunctionClass, args: readonly unknown[]): unknown {
   const name = F.name || "Function";
-  if (F.forward === AutogradFunction.forward) F.forward.call(F, undefined as never); // throws the "define forward" error
   const tensorArgs = args.filter((a): a is Tensor => a instanceof Tensor);
   const recording = isGradEnabled() && tensorArgs.some((t) => t.requiresGrad);
   const ctx = new FunctionCtx(name, args.map((a) => recording && a instanceof Tensor && a.requiresGrad));

@@ -6,7 +6,7 @@
  *
  * Call `scheduler.step()` after `optimizer.step()`, once per epoch (or per batch for OneCycleLR/CyclicLR).
  */
-import { argError, checkKeys } from "../tensor/check.js";
+import { argError, checkKeys, isTensor } from "../tensor/check.js";
 import { Optimizer, type BaseOptions, type ParamGroup, toCamel, toSnake } from "./optimizer.js";
 
 /** Field names whose PyTorch spelling is not plain snake_case. */
@@ -186,10 +186,21 @@ export abstract class LRScheduler {
  * anything else, with the `lastEpoch` it gives for the base constructor: written in the `super(...)`
  * call so nothing (not even the optimizer's initial lrs) is touched by a call that then fails.
  *
- * @example super("StepLR", optimizer, checkedLastEpoch("StepLR", options, STEP_LR_KEYS));
+ * Options that are not an object (null, a number, a Tensor) are an error; left out, they are an
+ * error only when `required` (an example of them) is given.
+ *
+ * @example super("StepLR", optimizer, checkedLastEpoch("StepLR", options, STEP_LR_KEYS, "{ stepSize: 30 }"));
  */
-export function checkedLastEpoch(kind: string, options: object | undefined, keys: readonly string[]): number | undefined {
-  if (options === null || typeof options !== "object") return undefined;
+export function checkedLastEpoch(kind: string, options: object | undefined, keys: readonly string[], required?: string): number | undefined {
+  // `required`: an example of the options, for schedulers that cannot run without them (StepLR's
+  // stepSize); the constructors read their options directly, so leaving them out must stop here.
+  if (options === undefined) {
+    if (required !== undefined) throw new Error(`${kind}: options are required, e.g. new ${kind}(optimizer, ${required})`);
+    return undefined;
+  }
+  if (options === null || typeof options !== "object" || isTensor(options)) {
+    throw argError(kind, "options", `an object like ${required ?? `{ ${keys[0]}: ... }`}`, options);
+  }
   checkKeys(kind, options, keys);
   return (options as { lastEpoch?: number }).lastEpoch;
 }

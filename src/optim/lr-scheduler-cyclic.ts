@@ -39,7 +39,7 @@ export class CosineAnnealingLR extends LRScheduler {
   etaMin: number;
 
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions) {
-    super("CosineAnnealingLR", optimizer, checkedLastEpoch("CosineAnnealingLR", options, COSINEANNEALINGLR_KEYS));
+    super("CosineAnnealingLR", optimizer, checkedLastEpoch("CosineAnnealingLR", options, COSINEANNEALINGLR_KEYS, "{ tMax: 100 }"));
     if (!(options.tMax > 0)) throw new Error(`CosineAnnealingLR: tMax (epochs of the half period) must be > 0, got ${options.tMax}`);
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
@@ -247,7 +247,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingWarmRestartsOptions) {
     const k = "CosineAnnealingWarmRestarts";
-    super(k, optimizer, checkedLastEpoch("CosineAnnealingWarmRestarts", options, COSINEANNEALINGWARMRESTARTS_KEYS));
+    super(k, optimizer, checkedLastEpoch("CosineAnnealingWarmRestarts", options, COSINEANNEALINGWARMRESTARTS_KEYS, "{ t0: 10 }"));
     if (!Number.isInteger(options.t0) || options.t0 <= 0) throw new Error(`${k}: t0 (epochs until the first restart) must be a positive integer, got ${String(options.t0)}`);
     const tMult = options.tMult ?? 1;
     if (!Number.isInteger(tMult) || tMult < 1) throw new Error(`${k}: tMult must be an integer >= 1 (1 keeps every period t0 long), got ${String(tMult)}`);

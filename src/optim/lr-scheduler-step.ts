@@ -34,7 +34,7 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: StepLROptions) {
-    super("StepLR", optimizer, checkedLastEpoch("StepLR", options, STEPLR_KEYS));
+    super("StepLR", optimizer, checkedLastEpoch("StepLR", options, STEPLR_KEYS, "{ stepSize: 30 }"));
     if (!Number.isInteger(options.stepSize) || options.stepSize < 1) throw new Error(`StepLR: stepSize must be a positive integer, got ${options.stepSize}`);
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
@@ -74,7 +74,7 @@ export class MultiStepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: MultiStepLROptions) {
-    super("MultiStepLR", optimizer, checkedLastEpoch("MultiStepLR", options, MULTISTEPLR_KEYS));
+    super("MultiStepLR", optimizer, checkedLastEpoch("MultiStepLR", options, MULTISTEPLR_KEYS, "{ milestones: [30, 80] }"));
     if (!Array.isArray(options.milestones) || options.milestones.some((m) => !Number.isInteger(m))) {
       throw new Error(`MultiStepLR: milestones must be a list of integer epochs, e.g. [30, 80], got ${JSON.stringify(options.milestones)}`);
     }
@@ -114,7 +114,7 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: ExponentialLROptions) {
-    super("ExponentialLR", optimizer, checkedLastEpoch("ExponentialLR", options, EXPONENTIALLR_KEYS));
+    super("ExponentialLR", optimizer, checkedLastEpoch("ExponentialLR", options, EXPONENTIALLR_KEYS, "{ gamma: 0.9 }"));
     if (typeof options.gamma !== "number") throw new Error(`ExponentialLR: gamma (the decay per epoch) is required, e.g. {gamma: 0.95}`);
     this.gamma = options.gamma;
     this.initialStep();
@@ -220,7 +220,7 @@ export class LambdaLR extends LRScheduler {
   lrLambdas: LrLambda[];
 
   constructor(optimizer: AnyOptimizer, options: LambdaLROptions) {
-    super("LambdaLR", optimizer, checkedLastEpoch("LambdaLR", options, LAMBDALR_KEYS));
+    super("LambdaLR", optimizer, checkedLastEpoch("LambdaLR", options, LAMBDALR_KEYS, "{ lrLambda: (epoch) => 0.95 ** epoch }"));
     this.lrLambdas = lambdasFor("LambdaLR", optimizer, options.lrLambda);
     this.initialStep();
   }
@@ -248,7 +248,7 @@ export class MultiplicativeLR extends LRScheduler {
   lrLambdas: LrLambda[];
 
   constructor(optimizer: AnyOptimizer, options: LambdaLROptions) {
-    super("MultiplicativeLR", optimizer, checkedLastEpoch("MultiplicativeLR", options, MULTIPLICATIVELR_KEYS));
+    super("MultiplicativeLR", optimizer, checkedLastEpoch("MultiplicativeLR", options, MULTIPLICATIVELR_KEYS, "{ lrLambda: () => 0.95 }"));
     this.lrLambdas = lambdasFor("MultiplicativeLR", optimizer, options.lrLambda);
     this.initialStep();
   }
