@@ -2,7 +2,7 @@
  * Two checkouts of deeptype timed in one process, their batches interleaved, so that load from other
  * processes on a shared machine hits both alike (separate runs minutes apart can differ by 2x there):
  *
- *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|convfwd|convgx|convgw|convcrp] [rounds]
+ *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|convfwd|convgx|convgw|convcrp] [rounds]
  *
  * A checkout is a directory with src/ (a git worktree of another commit, with its
  * src/backend/wasm/kernels.generated.ts built). Each gets its own modules and wasm backend on
@@ -12,10 +12,13 @@
  * [64,16,28,28] forward and backward as autograd runs them (the pool not fused into a conv), and the
  * CNN's second convolution [64,16,28,28] * 32x3x3 pad 1 through the backend contract (arena copies
  * included): forward (convfwd), input and weight gradients (convgx, convgw), fused conv + bias + ReLU
- * + 2x2 max-pool (convcrp).
+ * + 2x2 max-pool (convcrp); poolfwd is the max-pool's forward alone.
  * Prints process CPU time per call: the median and best batch of each, and B's median over A's.
+ * With THREADS=2 both run on 2 threads and the time is wall clock (CPU time would hide what a
+ * second thread gives; run it where the two cores are free).
  */
-type Row = "mlp" | "add" | "linear" | "cnn" | "pool" | "convfwd" | "convgx" | "convgw" | "convcrp";
+type Row = "mlp" | "add" | "linear" | "cnn" | "pool" | "poolfwd" | "convfwd" | "convgx" | "convgw" | "convcrp";
+const THREADS = Number(process.env.THREADS ?? 1);
 
 async function load(root: string): Promise<Record<Row, () => void>> {
   const core = await import(`${root}/src/core.ts`);
@@ -27,7 +30,7 @@ async function load(root: string): Promise<Record<Row, () => void>> {
   if (!w) throw new Error(`bench/ab: no wasm backend in ${root}`);
   core.registerBackend("wasm", () => w);
   core.setBackend("wasm");
-  wasm.setNumThreads(1);
+  wasm.setNumThreads(THREADS);
   const g = new core.Generator(0);
   const model = mnistMlp(g);
   const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
@@ -58,6 +61,7 @@ async function load(root: string): Promise<Record<Row, () => void>> {
       xp.grad = null;
       core.maxPool2d(xp, 2).backward(gp);
     },
+    poolfwd: () => core.noGrad(() => core.maxPool2d(xp, 2)),
     mlp: () => {
       opt.zeroGrad();
       nn.functional.crossEntropy(model.forward(x), y).backward();
@@ -72,16 +76,17 @@ async function load(root: string): Promise<Record<Row, () => void>> {
 }
 
 const [rootA, rootB] = process.argv.slice(2, 4);
-if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|convfwd|convgx|convgw|convcrp] [rounds]");
+if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|convfwd|convgx|convgw|convcrp] [rounds]");
 const row = (process.argv[4] ?? "mlp") as Row;
 const rounds = Number(process.argv[5] ?? 25);
 const A = await load(rootA), B = await load(rootB);
 const fa = A[row], fb = B[row];
-if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, cnn, pool, convfwd, convgx, convgw or convcrp`);
+if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, cnn, pool, poolfwd, convfwd, convgx, convgw or convcrp`);
 const reps = row === "add" ? 100_000 : row === "cnn" ? 5 : row.startsWith("conv") ? 4 : 20;
 const batch = (f: () => void): number => {
-  const c = process.cpuUsage();
+  const c = process.cpuUsage(), t = performance.now();
   for (let i = 0; i < reps; i++) f();
+  if (THREADS > 1) return ((performance.now() - t) * 1e3) / reps;
   const u = process.cpuUsage(c);
   return (u.user + u.system) / reps;
 };
@@ -103,6 +108,6 @@ for (let r = 0; r < rounds; r++) {
 const median = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1];
 const show = (us: number) => (us >= 100 ? `${(us / 1e3).toFixed(3)} ms` : `${us.toFixed(3)} us`);
 console.log(
-  `${row}, 1 thread, CPU time per call over ${rounds} interleaved rounds: A ${show(median(ta))} (best ${show(Math.min(...ta))}), ` +
+  `${row}, ${THREADS > 1 ? `${THREADS} threads, wall-clock` : "1 thread, CPU"} time per call over ${rounds} interleaved rounds: A ${show(median(ta))} (best ${show(Math.min(...ta))}), ` +
     `B ${show(median(tb))} (best ${show(Math.min(...tb))}); B/A ${(median(tb) / median(ta)).toFixed(2)}`,
 );

@@ -61,6 +61,9 @@ const TESTS = {
   "src/io/pytorch.ts": ["test/io-pytorch-checks.test.ts", "test/io-pytorch.test.ts"],
   "src/io/safetensors.ts": ["test/io.test.ts", "test/io-safetensors-checks.test.ts", "test/io-interop.test.ts"],
   "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts"],
+  "src/io/sharded.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
+  "src/io/keys.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
+  "src/io/checkpoint.ts": ["test/io-checkpoint.test.ts", "test/io-interop.test.ts", "test/io-pytorch.test.ts"],
   "src/io": ["test/io*.test.ts"],
 };
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { getBackend, setBackend } from "../src/backend/index.js";
-import { createWasmBackend, getNumThreads, registerWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { createWasmBackend, getNumThreads, poolStats, registerWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
 import { JsBackend } from "../src/backend/js/index.js";
 import { loadKernels } from "../src/backend/wasm/loader.js";
 import { Pool } from "../src/backend/wasm/pool.js";
@@ -59,7 +59,7 @@ describe("wasm backend: threads", () => {
       const o9 = zeros([1, 16, 40, 40]);
       wasm.conv2dBackwardInput(o8, w, o9, c);
       outs.push(o9.data as Float32Array);
-      // maxPool2dBackward splits over threads only from 4 Mi output elements.
+      // A large 2×2 pool and its backward (which stay on the calling thread: memory-bound, see index.ts).
       const xb = randView(new Generator(8), [2, 8, 512, 512]);
       const pb = { kernel: [2, 2] as [number, number], stride: [2, 2] as [number, number], padding: [0, 0] as [number, number], dilation: [1, 1] as [number, number], countIncludePad: true };
       const yb = zeros([2, 8, 256, 256]), ib = zeros([2, 8, 256, 256], "int32");
@@ -71,6 +71,71 @@ describe("wasm backend: threads", () => {
     };
     const one = run(1), two = run(2);
     one.forEach((o, i) => assertBitwise(o, two[i], `result ${i}`));
+  });
+
+  it("pools odd plane counts and general windows into the same bits on 1 and 2 threads (more shares than threads)", () => {
+    // 21 planes cut into 8 shares on 2 threads (index.ts runPool): shares of 3 and 2 planes. The sizes
+    // clear the thresholds (PAR_POOL_*), so the 2-thread run offers its jobs to a helper.
+    const g = new Generator(31);
+    type P = { kernel: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number]; countIncludePad: boolean };
+    const cases: Array<[number[], P]> = [
+      [[3, 7, 200, 200], { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], countIncludePad: true }],
+      [[3, 7, 201, 201], { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], countIncludePad: false }],
+      [[3, 7, 128, 128], { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [2, 2], countIncludePad: true }],
+    ];
+    for (const [shape, p] of cases) {
+      const x = randView(g, shape);
+      const oH = Math.floor((shape[2] + 2 * p.padding[0] - p.dilation[0] * (p.kernel[0] - 1) - 1) / p.stride[0]) + 1;
+      const oW = Math.floor((shape[3] + 2 * p.padding[1] - p.dilation[1] * (p.kernel[1] - 1) - 1) / p.stride[1]) + 1;
+      const oshape = [shape[0], shape[1], oH, oW];
+      const gy = randView(g, oshape);
+      const run = (nt: number): Float32Array[] => {
+        setNumThreads(nt);
+        const y = zeros(oshape), idx = zeros(oshape, "int32"), a = zeros(oshape), gx = zeros(shape), ga = zeros(shape);
+        (gx.data as Float32Array).fill(NaN);
+        (ga.data as Float32Array).fill(NaN);
+        wasm.maxPool2d(x, y, idx, p);
+        wasm.maxPool2dBackward(gy, idx, gx);
+        const outs = [y.data, new Float32Array((idx.data as Int32Array).buffer), gx.data] as Float32Array[];
+        if (p.dilation[0] === 1) {
+          wasm.avgPool2d(x, a, p);
+          wasm.avgPool2dBackward(gy, ga, p);
+          outs.push(a.data as Float32Array, ga.data as Float32Array);
+        }
+        return outs;
+      };
+      const one = run(1);
+      const before = poolStats();
+      const two = run(2);
+      const after = poolStats();
+      assert.ok(after.jobs + after.solo > before.jobs + before.solo, `${JSON.stringify(p)}: the 2-thread run offered work to threads`);
+      one.forEach((o, i) => assertBitwise(o, two[i], `${JSON.stringify(p)} result ${i}`));
+      const y = zeros(oshape), idx = zeros(oshape, "int32");
+      new JsBackend().maxPool2d(x, y, idx, p);
+      assertBitwise(two[0], y.data as Float32Array, "2 threads vs the js reference");
+    }
+  });
+
+  it("runs every share of a job with more shares than threads exactly once, whoever claims it", () => {
+    const k = loadKernels(true)!;
+    const pool = new Pool(k, ["unaryTask"]);
+    const n = 1 << 16, x = 1 << 20, o = x + 4 * n;
+    if (k.memory.buffer.byteLength < o + 4 * n) k.memory.grow(Math.ceil((o + 4 * n - k.memory.buffer.byteLength) / 65536));
+    const g = new Generator(24);
+    const f32 = new Float32Array(k.memory.buffer);
+    for (let i = 0; i < n; i++) f32[x / 4 + i] = g.normal();
+    // neg (op 1) of n contiguous floats as `shares` shares on `threads` threads; the output starts as NaN.
+    const neg = (shares: number, threads: number): Float32Array => {
+      new Float32Array(k.memory.buffer).fill(NaN, o / 4, o / 4 + n);
+      pool.run(0, shares, [1, 1, 1, 1, n, x, 0, 0, 0, 1, o, 0, 0], threads);
+      return new Float32Array(k.memory.buffer).slice(o / 4, o / 4 + n);
+    };
+    const want = new Float32Array(n);
+    for (let i = 0; i < n; i++) want[i] = -f32[x / 4 + i];
+    for (const [shares, threads] of [[1, 1], [37, 2], [256, 2], [5, 1], [3, 2]]) {
+      for (let rep = 0; rep < 20; rep++) assertBitwise(neg(shares, threads), want, `${shares} shares on ${threads} threads`);
+    }
+    assert.throws(() => pool.run(0, 257, [1, 1, 1, 1, n, x, 0, 0, 0, 1, o, 0, 0], 2), /at most 256 shares, got 257/);
   });
 
   it("backs off to the calling thread when helpers cost time, with the same results, and tries threads again", () => {

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tensor, arange, Generator, type Tensor, data } from "../src/index.js";
 import { checkIndex as rawCheckIndex } from "../src/data/dataset.js";
-// The module's own function (what DataLoader calls): data.defaultCollate adds its entry-layer prefix.
+// The module's own function (what DataLoader calls); data.defaultCollate is the same behind the entry layer.
 import { defaultCollate } from "../src/data/collate.js";
 
 const { DataLoader, TensorDataset, Subset, ConcatDataset, MapDataset, SequentialSampler, BatchSampler, mapDataset } = data;
@@ -48,44 +48,47 @@ test("defaultCollate: values and dtypes of each leaf kind", () => {
 
 test("defaultCollate: shape, rank and dtype mismatches name the path, both indices and both shapes", () => {
   const fix = "; resize or crop them to one size in the dataset's transform, or pass a custom collate";
-  throwsExactly(() => defaultCollate([tensor([1, 2]), tensor([1, 2, 3])]), `collate: cannot stack the samples: dataset index 1 has shape [3] but dataset index 0 has [2]${fix}`);
+  throwsExactly(() => defaultCollate([tensor([1, 2]), tensor([1, 2, 3])]), `defaultCollate: cannot stack the samples: dataset index 1 has shape [3] but dataset index 0 has [2]${fix}`);
   // Same leading size, other rank (both orders: a prefix match is still a mismatch).
-  throwsExactly(() => defaultCollate([tensor([[1], [2]]), tensor([1, 2])], [4, 7]), `collate: cannot stack the samples: dataset index 7 has shape [2] but dataset index 4 has [2,1]${fix}`);
-  throwsExactly(() => defaultCollate([tensor([1, 2]), tensor([[1], [2]])], [4, 7]), `collate: cannot stack the samples: dataset index 7 has shape [2,1] but dataset index 4 has [2]${fix}`);
+  throwsExactly(() => defaultCollate([tensor([[1], [2]]), tensor([1, 2])], [4, 7]), `defaultCollate: cannot stack the samples: dataset index 7 has shape [2] but dataset index 4 has [2,1]${fix}`);
+  throwsExactly(() => defaultCollate([tensor([1, 2]), tensor([[1], [2]])], [4, 7]), `defaultCollate: cannot stack the samples: dataset index 7 has shape [2,1] but dataset index 4 has [2]${fix}`);
   // Only the third sample differs: every sample is compared with the first.
-  throwsExactly(() => defaultCollate([{ m: { img: tensor([1]) } }, { m: { img: tensor([2]) } }, { m: { img: tensor([3, 4]) } }]), `collate: cannot stack m.img: dataset index 2 has shape [2] but dataset index 0 has [1]${fix}`);
+  throwsExactly(() => defaultCollate([{ m: { img: tensor([1]) } }, { m: { img: tensor([2]) } }, { m: { img: tensor([3, 4]) } }]), `defaultCollate: cannot stack m.img: dataset index 2 has shape [2] but dataset index 0 has [1]${fix}`);
   throwsExactly(
     () => defaultCollate([tensor([1, 2]), tensor([1, 2], { dtype: "int32" })], [0, 3]),
-    "collate: cannot stack the samples: dataset index 3 is int32 but dataset index 0 is float32; convert them to one dtype",
+    "defaultCollate: cannot stack the samples: dataset index 3 is int32 but dataset index 0 is float32; convert them to one dtype",
   );
-  throwsExactly(() => defaultCollate([[tensor([1]), tensor([1])], [tensor([1]), tensor([1], { dtype: "float64" })]]), "collate: cannot stack [1]: dataset index 1 is float64 but dataset index 0 is float32; convert them to one dtype");
+  throwsExactly(() => defaultCollate([[tensor([1]), tensor([1])], [tensor([1]), tensor([1], { dtype: "float64" })]]), "defaultCollate: cannot stack [1]: dataset index 1 is float64 but dataset index 0 is float32; convert them to one dtype");
 });
 
 test("defaultCollate: structure mismatches name the path, what each sample is and what the first has", () => {
-  throwsExactly(() => defaultCollate([tensor([1, 2]), 3] as unknown[]), `collate: sample of dataset index 1 is number, but dataset index 0 has a tensor of shape [2]${STRUCTURE}`);
-  throwsExactly(() => defaultCollate([3, tensor([1])] as unknown[]), `collate: sample of dataset index 1 is a tensor of shape [1], but dataset index 0 has a number${STRUCTURE}`);
-  throwsExactly(() => defaultCollate([1, true] as unknown[]), `collate: sample of dataset index 1 is boolean, but dataset index 0 has a number${STRUCTURE}`);
-  throwsExactly(() => defaultCollate([true, 1] as unknown[]), `collate: sample of dataset index 1 is number, but dataset index 0 has a boolean${STRUCTURE}`);
-  throwsExactly(() => defaultCollate(["a", "b", null] as unknown[]), `collate: sample of dataset index 2 is null, but dataset index 0 has a string${STRUCTURE}`);
-  throwsExactly(() => defaultCollate([[1, 2], [1]]), `collate: sample of dataset index 1 is an array of length 1, but dataset index 0 has an array of length 2${STRUCTURE}`);
-  throwsExactly(() => defaultCollate([[1, 2], "ab"] as unknown[]), `collate: sample of dataset index 1 is string, but dataset index 0 has an array of length 2${STRUCTURE}`);
-  throwsExactly(() => defaultCollate([[1, "a"], [2, 3]] as unknown[]), `collate: [1] of dataset index 1 is number, but dataset index 0 has a string${STRUCTURE}`);
-  throwsExactly(() => defaultCollate([{ a: 1 }, null] as unknown[], [2, 5]), `collate: sample of dataset index 5 is null, but dataset index 2 has an object${STRUCTURE}`);
-  throwsExactly(() => defaultCollate([{ a: 1 }, 4] as unknown[]), `collate: sample of dataset index 1 is number, but dataset index 0 has an object${STRUCTURE}`);
-  throwsExactly(() => defaultCollate([{ p: { q: 1 } }, { p: { q: "z" } }]), `collate: p.q of dataset index 1 is string, but dataset index 0 has a number${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([tensor([1, 2]), 3] as unknown[]), `defaultCollate: sample of dataset index 1 is number, but dataset index 0 has a tensor of shape [2]${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([3, tensor([1])] as unknown[]), `defaultCollate: sample of dataset index 1 is a tensor of shape [1], but dataset index 0 has a number${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([1, true] as unknown[]), `defaultCollate: sample of dataset index 1 is boolean, but dataset index 0 has a number${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([true, 1] as unknown[]), `defaultCollate: sample of dataset index 1 is number, but dataset index 0 has a boolean${STRUCTURE}`);
+  throwsExactly(() => defaultCollate(["a", "b", null] as unknown[]), `defaultCollate: sample of dataset index 2 is null, but dataset index 0 has a string${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([[1, 2], [1]]), `defaultCollate: sample of dataset index 1 is an array of length 1, but dataset index 0 has an array of length 2${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([[1, 2], "ab"] as unknown[]), `defaultCollate: sample of dataset index 1 is string, but dataset index 0 has an array of length 2${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([[1, "a"], [2, 3]] as unknown[]), `defaultCollate: [1] of dataset index 1 is number, but dataset index 0 has a string${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([{ a: 1 }, null] as unknown[], [2, 5]), `defaultCollate: sample of dataset index 5 is null, but dataset index 2 has an object${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([{ a: 1 }, 4] as unknown[]), `defaultCollate: sample of dataset index 1 is number, but dataset index 0 has an object${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([{ p: { q: 1 } }, { p: { q: "z" } }]), `defaultCollate: p.q of dataset index 1 is string, but dataset index 0 has a number${STRUCTURE}`);
   // Same number of keys, other names; and one key more.
-  throwsExactly(() => defaultCollate([{ a: 1, b: 2 }, { a: 1, c: 2 }] as object[]), "collate: sample of dataset index 1 has keys {a, c} but dataset index 0 has {a, b}");
-  throwsExactly(() => defaultCollate([{ a: 1 }, { a: 1, b: 2 }] as object[]), "collate: sample of dataset index 1 has keys {a, b} but dataset index 0 has {a}");
-  throwsExactly(() => defaultCollate([{ o: { a: 1 } }, { o: { b: 1 } }] as object[]), "collate: o of dataset index 1 has keys {b} but dataset index 0 has {a}");
+  throwsExactly(() => defaultCollate([{ a: 1, b: 2 }, { a: 1, c: 2 }] as object[]), "defaultCollate: sample of dataset index 1 has keys {a, c} but dataset index 0 has {a, b}");
+  throwsExactly(() => defaultCollate([{ a: 1 }, { a: 1, b: 2 }] as object[]), "defaultCollate: sample of dataset index 1 has keys {a, b} but dataset index 0 has {a}");
+  throwsExactly(() => defaultCollate([{ o: { a: 1 } }, { o: { b: 1 } }] as object[]), "defaultCollate: o of dataset index 1 has keys {b} but dataset index 0 has {a}");
 });
 
 test("defaultCollate: what it cannot batch, and an empty list", () => {
-  throwsExactly(() => defaultCollate([]), "collate: cannot collate an empty list of samples");
-  throwsExactly(() => defaultCollate([new Float32Array(2), new Float32Array(2)] as unknown[], [3, 4]), `collate: cannot batch sample of dataset index 3: it is a typed array (wrap it with tensor())${KINDS}`);
-  throwsExactly(() => defaultCollate([null, null] as unknown[]), `collate: cannot batch sample of dataset index 0: it is null${KINDS}`);
-  throwsExactly(() => defaultCollate([undefined] as unknown[]), `collate: cannot batch sample of dataset index 0: it is undefined${KINDS}`);
-  throwsExactly(() => defaultCollate([{ f: () => 1 }] as unknown[]), `collate: cannot batch f of dataset index 0: it is function${KINDS}`);
-  throwsExactly(() => defaultCollate([[1n]] as unknown[]), `collate: cannot batch [0] of dataset index 0: it is bigint${KINDS}`);
+  throwsExactly(() => defaultCollate([]), "defaultCollate: cannot collate an empty list of samples");
+  // Through the entry layer the message is the same: the function is named once, not "data.defaultCollate: collate: ...".
+  throwsExactly(() => data.defaultCollate([]), "defaultCollate: cannot collate an empty list of samples");
+  throwsExactly(() => data.defaultCollate([1, "a"]), `defaultCollate: sample of dataset index 1 is string, but dataset index 0 has a number${STRUCTURE}`);
+  throwsExactly(() => defaultCollate([new Float32Array(2), new Float32Array(2)] as unknown[], [3, 4]), `defaultCollate: cannot batch sample of dataset index 3: it is a typed array (wrap it with tensor())${KINDS}`);
+  throwsExactly(() => defaultCollate([null, null] as unknown[]), `defaultCollate: cannot batch sample of dataset index 0: it is null${KINDS}`);
+  throwsExactly(() => defaultCollate([undefined] as unknown[]), `defaultCollate: cannot batch sample of dataset index 0: it is undefined${KINDS}`);
+  throwsExactly(() => defaultCollate([{ f: () => 1 }] as unknown[]), `defaultCollate: cannot batch f of dataset index 0: it is function${KINDS}`);
+  throwsExactly(() => defaultCollate([[1n]] as unknown[]), `defaultCollate: cannot batch [0] of dataset index 0: it is bigint${KINDS}`);
 });
 
 test("DataLoader: defaults, the positional batch size, and the stored options", () => {
@@ -239,8 +242,8 @@ test("TensorDataset: argument checks and rows as views", () => {
   throwsExactly(() => new TensorDataset(arange(3), 3 as never), "TensorDataset: tensors[1] must be a Tensor, got number 3");
   throwsExactly(() => new TensorDataset(arange(3), tensor(2)), "TensorDataset: tensor 1 is 0-d; every tensor needs a first dimension to index");
   throwsExactly(
-    () => new TensorDataset(arange(6).reshape([3, 2]), arange(3), arange(4)),
-    "TensorDataset: tensor 2 has 4 rows (shape [4]) but tensor 0 has 3 (shape [3,2]); all must have the same size in dim 0",
+    () => new TensorDataset(arange(6).reshape([3, 2]), arange(3), arange(8).reshape([4, 2])),
+    "TensorDataset: tensor 2 has 4 rows (shape [4,2]) but tensor 0 has 3 (shape [3,2]); all must have the same size in dim 0",
   );
   const x = arange(6).reshape([3, 2]);
   const ds = new TensorDataset(x, arange(3));
@@ -255,6 +258,7 @@ test("TensorDataset: argument checks and rows as views", () => {
 test("Subset: index checks and any array-like of indices", () => {
   throwsExactly(() => new Subset(numbers(3), null as never), "Subset: indices must be an array of indices, got null");
   throwsExactly(() => new Subset(numbers(3), 2 as never), "Subset: indices must be an array of indices, got number 2");
+  throwsExactly(() => new Subset(numbers(3), "01" as never), 'Subset: indices must be an array of indices, got string "01"');
   throwsExactly(() => new Subset(numbers(3), {} as never), "Subset: indices must be an array of indices, got an object");
   throwsExactly(() => new Subset(null as never, [0]), "Subset: dataset must be a Dataset (a numeric `length` and a `getItem(i)` method), got null");
   throwsExactly(() => new Subset(numbers(3), [0, 3]), "Subset: indices[1] = 3 is out of range for a dataset of length 3", RangeError);
@@ -286,4 +290,22 @@ test("ConcatDataset: checks, cumulative sizes, and every index of uneven parts (
   const one = new ConcatDataset([tag("z", 2)]);
   assert.deepEqual([one.getItem(0), one.getItem(1)], ["z0", "z1"]);
   assert.equal(new ConcatDataset([tag("z", 0)]).length, 0);
+});
+
+test("items that are null pass through; a Promise met by sync iteration is refused and its rejection handled", async () => {
+  const nulls: data.Dataset<null> = { length: 3, getItem: () => null };
+  assert.deepEqual([...new DataLoader(nulls, { batchSize: 2, collateFn: (s: null[]) => s })], [[null, null], [null]]);
+  assert.deepEqual(new MapDataset(nulls, (v, i) => `${v}${i}`).getItem(1), "null1");
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown): void => void unhandled.push(e);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    const failing: data.Dataset<number> = { length: 2, getItem: () => Promise.reject(new Error("disk gone")) };
+    throwsExactly(() => [...new DataLoader(failing)], "DataLoader: dataset.getItem(0) returned a Promise; iterate this loader with `for await (const batch of loader)`");
+    // Give a rejection that nobody handles the turns it needs to be reported.
+    for (let k = 0; k < 3; k++) await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+  assert.deepEqual(unhandled, [], "the refused Promise's rejection is handled, not reported as unhandled");
 });

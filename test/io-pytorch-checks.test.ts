@@ -110,6 +110,7 @@ test("parsePytorch: storage ids and storages that do not match the archive", () 
   refuses(archive(pickle(storage("9", 1))), `${W}: storage 9 is missing from the archive (archive/data/9)`);
   refuses(archive(pickle(storage("0", 3)), { "0": f32(1, 2) }), `${W}: storage 0 holds 8 bytes, but 3 × F32 needs 12`);
   refuses(archive(pickle(storage("0", 3, "LongStorage")), { "0": f32(1, 2) }), `${W}: storage 0 holds 8 bytes, but 3 × I64 needs 24`);
+  refuses(archive(pickle(storage("0", 2)), { "0": f32(1, 2, 3) }), `${W}: storage 0 holds 12 bytes, but 2 × F32 needs 8`);
   // The same storage id twice is read once: the second use may name it with any size.
   const twice = pickle(tensorOf(storage("0", 2), 0, [2], [1]), tensorOf(storage("0", 2), 1, [1], [1]), [0x86]);
   const [a, b] = parsePytorch(archive(twice, { "0": f32(3, 4) }), "m.pt") as Tensor[];

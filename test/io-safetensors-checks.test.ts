@@ -181,6 +181,8 @@ test("serializeSafetensors: header layout, padding, metadata, per-tensor and flo
   assert.deepEqual([...back.d.data], [3]);
   assert.deepEqual([...back.i.data], [5]);
   assert.deepEqual([...back.b.data], [0, 1, 1], "bool bytes are 0 or 1");
+  const dataStart = 8 + Number(new DataView(mixed.buffer).getBigUint64(0, true));
+  assert.deepEqual([...mixed.subarray(dataStart + 12, dataStart + 15)], [0, 1, 1], "written as 0 or 1 (the reader would also normalise them)");
   assert.deepEqual([...back.n.data], [7]);
   // A per-tensor entry for another name, or an inherited key, does not apply.
   const own = serializeSafetensors({ w: rec(new Float32Array([1])) }, undefined, { dtypes: Object.assign(Object.create({ w: "F64" }), { v: "F16" }) });

@@ -48,12 +48,12 @@ function stackSamples(samples: Tensor[], indices: readonly number[], path: strin
     const s = samples[k].shape;
     if (s.length !== ref.shape.length || s.some((d, j) => d !== ref.shape[j])) {
       throw new Error(
-        `collate: cannot stack ${path || "the samples"}: dataset index ${indices[k]} has shape ${fmtShape(s)} but dataset index ${indices[0]} has ${fmtShape(ref.shape)}; ` +
+        `defaultCollate: cannot stack ${path || "the samples"}: dataset index ${indices[k]} has shape ${fmtShape(s)} but dataset index ${indices[0]} has ${fmtShape(ref.shape)}; ` +
           "resize or crop them to one size in the dataset's transform, or pass a custom collate",
       );
     }
     if (samples[k].dtype !== ref.dtype) {
-      throw new Error(`collate: cannot stack ${path || "the samples"}: dataset index ${indices[k]} is ${samples[k].dtype} but dataset index ${indices[0]} is ${ref.dtype}; convert them to one dtype`);
+      throw new Error(`defaultCollate: cannot stack ${path || "the samples"}: dataset index ${indices[k]} is ${samples[k].dtype} but dataset index ${indices[0]} is ${ref.dtype}; convert them to one dtype`);
     }
   }
   return stack(samples, 0);
@@ -63,7 +63,7 @@ function collateAt(samples: unknown[], indices: readonly number[], path: string)
   const first = samples[0];
   const where = path || "sample";
   const mismatch = (k: number, expected: string): never => {
-    throw new Error(`collate: ${where} of dataset index ${indices[k]} is ${describe(samples[k])}, but dataset index ${indices[0]} has ${expected}; every sample must have the same structure`);
+    throw new Error(`defaultCollate: ${where} of dataset index ${indices[k]} is ${describe(samples[k])}, but dataset index ${indices[0]} has ${expected}; every sample must have the same structure`);
   };
   if (first instanceof Tensor) {
     samples.forEach((s, k) => s instanceof Tensor || mismatch(k, describe(first)));
@@ -92,14 +92,14 @@ function collateAt(samples: unknown[], indices: readonly number[], path: string)
       if (s === null || typeof s !== "object") mismatch(k, "an object");
       const sk = Object.keys(s as object);
       if (sk.length !== keys.length || keys.some((key) => !(key in (s as object)))) {
-        throw new Error(`collate: ${where} of dataset index ${indices[k]} has keys {${sk.join(", ")}} but dataset index ${indices[0]} has {${keys.join(", ")}}`);
+        throw new Error(`defaultCollate: ${where} of dataset index ${indices[k]} has keys {${sk.join(", ")}} but dataset index ${indices[0]} has {${keys.join(", ")}}`);
       }
     });
     for (const key of keys) out[key] = collateAt(samples.map((s) => (s as Record<string, unknown>)[key]), indices, path ? `${path}.${key}` : key);
     return out;
   }
   throw new Error(
-    `collate: cannot batch ${where} of dataset index ${indices[0]}: it is ${ArrayBuffer.isView(first) ? "a typed array (wrap it with tensor())" : describe(first)}; ` +
+    `defaultCollate: cannot batch ${where} of dataset index ${indices[0]}: it is ${ArrayBuffer.isView(first) ? "a typed array (wrap it with tensor())" : describe(first)}; ` +
       "samples must be tensors, numbers, booleans, strings, or arrays/objects of them (or pass a custom collate)",
   );
 }
@@ -114,6 +114,6 @@ function collateAt(samples: unknown[], indices: readonly number[], path: string)
  * ```
  */
 export function defaultCollate<T>(samples: readonly T[], indices?: readonly number[]): Collated<T> {
-  if (samples.length === 0) throw new Error("collate: cannot collate an empty list of samples");
+  if (samples.length === 0) throw new Error("defaultCollate: cannot collate an empty list of samples");
   return collateAt([...samples], indices ?? samples.map((_, k) => k), "") as Collated<T>;
 }

@@ -15,7 +15,7 @@ import { conv2dReluPool as jsConv2dReluPool, conv2dReluPoolBackward as jsConv2dR
 import type { TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { type Kernels, loadFailure, loadKernels, loadKernelsAsync, MAX_PAGES, nodeBuiltin, threadsPossible } from "./loader.js";
-import { MAX_THREADS, Pool } from "./pool.js";
+import { MAX_THREADS, Pool, stats } from "./pool.js";
 
 // Kernel exports the pool can run, by index.
 const TASKS = [
@@ -43,10 +43,17 @@ const EPI_RELU = 1, EPI_RELU_POOL = 2;
 // Below these sizes a kernel stays on the calling thread: waking helpers would cost more than it saves.
 const PAR_ELEMENTS = 1 << 16;
 const PAR_FLOPS = 1 << 21;
-// maxPool2dBackward's scatter only moves memory (about 0.2 ms of kernel for [64,16,28,28]): on a
-// busy 2-core machine a second thread added wake-ups without bandwidth to gain (median 2.0 ms per
-// call on 2 threads, 0.59 on 1), so it stays on the calling thread below 4 Mi output elements.
-const PAR_SCATTER = 1 << 22;
+// Pooling splits over threads only where a second thread was measured to pay (docs/performance.md,
+// "Pooling and threads": 1 vs 2 threads, wall clock, the process given the two cores): the 2×2
+// stride-2 windows and every max-pool backward only move memory, and a second core reading what the
+// first staged and writing what it copies back out was 1.0-1.9x slower at every size up to 25 MB;
+// other windows compute more per byte and gain from about a millisecond of kernel, counted in window
+// elements (outputs × kH × kW): max forward and average backward from 1 Mi, average forward (f64
+// sums over SIMD loads, nearer the memory bound) from 4 Mi.
+const PAR_POOL_MAX = 1 << 20, PAR_POOL_AVG = 1 << 22, PAR_POOL_AVG_BACK = 1 << 20;
+
+// Shares per thread of a threaded pooling job (runPool).
+const POOL_SHARES = 4;
 
 // Up to this many elements, add/sub/mul/div run in JavaScript without touching the arena (smallBinary).
 const SMALL_ELEMENTS = 1024;
@@ -117,6 +124,11 @@ export function setNumThreads(n: number): void {
 export function getNumThreads(): number {
   if (numThreads === null) numThreads = defaultThreads();
   return numThreads;
+}
+
+/** `poolStats()`: how many jobs the wasm kernels offered to helper threads, how many a helper shared, how many ran alone while backing off (a copy; for benchmarks). */
+export function poolStats(): { jobs: number; shared: number; solo: number } {
+  return { ...stats };
 }
 
 // ---- arena -----------------------------------------------------------------------------------
@@ -222,11 +234,6 @@ function coalesce(shape: readonly number[], strides: ReadonlyArray<readonly numb
 /** Multiply-adds of a convolution of x [N,C,H,W] by w [O,C/groups,kH,kW] into y [N,O,oH,oW]. */
 function convFlops(xShape: readonly number[], wShape: readonly number[], yShape: readonly number[]): number {
   return xShape[0] * wShape[0] * wShape[1] * wShape[2] * wShape[3] * yShape[2] * yShape[3];
-}
-
-/** A pooling kernel's work: every window's reads plus the input. */
-function poolWork(inShape: readonly number[], outShape: readonly number[], p: PoolParams): number {
-  return numel(outShape) * p.kernel[0] * p.kernel[1] + numel(inShape);
 }
 
 function contiguousStridesOf(shape: readonly number[]): number[] {
@@ -796,8 +803,7 @@ export class WasmBackend implements Backend {
       const pi = this.stageDense(indices);
       const o = this.arena.alloc(numel(convShape) * 4);
       const planes = convShape[0] * convShape[1];
-      const nt = Math.min(planes, this.threads(numel(convShape), PAR_SCATTER));
-      this.run(T.maxPoolBackwardTask, nt, [planes, convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi, o]);
+      this.runPool(T.maxPoolBackwardTask, planes, 1, [planes, convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi, o]);
       gm = o;
     }
     if (gw) this.unstage(this.weightGradStaged(x, convShape, gm, gw.shape, p), gw);
@@ -838,47 +844,67 @@ export class WasmBackend implements Backend {
     ];
   }
 
-  private poolThreads(inShape: readonly number[], outShape: readonly number[], p: PoolParams): number {
-    return Math.min(inShape[0] * inShape[1], this.threads(poolWork(inShape, outShape, p), PAR_ELEMENTS));
+  /**
+   * Runs a pooling task over `planes` planes on up to `threads` threads. The kernels pool one plane at
+   * a time (plane i in share i mod n), so their results do not depend on the share count: with
+   * threads the planes are cut into POOL_SHARES shares per thread, claimed one by one (pool.ts), so a
+   * helper that starts late or loses its core delays the job by at most one share.
+   */
+  private runPool(task: number, planes: number, threads: number, args: number[]): void {
+    const shares = threads > 1 ? Math.min(planes, threads * POOL_SHARES) : 1;
+    this.pool.run(task, shares, args, threads);
+  }
+
+  /**
+   * Starts the arena session of a pooling kernel over `inShape` (the pooled side) and `outShape`
+   * and returns its thread count: 1 for 2×2 windows (see PAR_POOL_MAX), else by window elements
+   * against `limit`. A session on one thread runs on the plain memory (begin).
+   */
+  private poolSession(inShape: readonly number[], outShape: readonly number[], p: PoolParams, limit: number): number {
+    const twoByTwo = p.kernel.every((k) => k === 2) && p.stride.every((s) => s === 2) && p.padding.every((q) => q === 0) &&
+      p.dilation.every((d) => d === 1) && 2 * outShape[2] <= inShape[2] && 2 * outShape[3] <= inShape[3];
+    const work = twoByTwo ? 0 : numel(outShape) * p.kernel[0] * p.kernel[1];
+    this.begin(work, limit);
+    return this.threads(work, limit);
   }
 
   maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
     if (!isF32(x, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return this.js.maxPool2d(x, out, indices, p);
-    this.begin(poolWork(x.shape, out.shape, p), PAR_ELEMENTS);
+    const nt = this.poolSession(x.shape, out.shape, p, PAR_POOL_MAX);
     const px = this.stageDense(x);
     const n = numel(out.shape);
     const o = this.arena.alloc(n * 4), oi = this.arena.alloc(n * 4);
-    this.run(T.maxPoolTask, this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), px, o, oi]);
+    this.runPool(T.maxPoolTask, x.shape[0] * x.shape[1], nt, [...this.poolArgs(x.shape, out.shape, p), px, o, oi]);
     this.unstage(o, out);
     this.unstage(oi, indices);
   }
 
   maxPool2dBackward(gy: View, indices: View, out: View): void {
     if (!isF32(gy, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return this.js.maxPool2dBackward(gy, indices, out);
-    this.begin(numel(out.shape), PAR_SCATTER);
+    // On the calling thread, whatever the size (see PAR_POOL_MAX).
+    this.begin(0, PAR_ELEMENTS);
     const pg = this.stageDense(gy), pi = this.stageDense(indices);
     const o = this.arena.alloc(numel(out.shape) * 4);
     const planes = out.shape[0] * out.shape[1];
-    const nt = Math.min(planes, this.threads(numel(out.shape), PAR_SCATTER));
-    this.run(T.maxPoolBackwardTask, nt, [planes, out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi, o]);
+    this.runPool(T.maxPoolBackwardTask, planes, 1, [planes, out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi, o]);
     this.unstage(o, out);
   }
 
   avgPool2d(x: View, out: View, p: PoolParams): void {
     if (!isF32(x, out) || numel(out.shape) === 0) return this.js.avgPool2d(x, out, p);
-    this.begin(poolWork(x.shape, out.shape, p), PAR_ELEMENTS);
+    const nt = this.poolSession(x.shape, out.shape, p, PAR_POOL_AVG);
     const px = this.stageDense(x);
     const o = this.arena.alloc(numel(out.shape) * 4);
-    this.run(T.avgPoolTask, this.poolThreads(x.shape, out.shape, p), [...this.poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
+    this.runPool(T.avgPoolTask, x.shape[0] * x.shape[1], nt, [...this.poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
     this.unstage(o, out);
   }
 
   avgPool2dBackward(gy: View, out: View, p: PoolParams): void {
     if (!isF32(gy, out) || numel(out.shape) === 0) return this.js.avgPool2dBackward(gy, out, p);
-    this.begin(poolWork(out.shape, gy.shape, p), PAR_ELEMENTS);
+    const nt = this.poolSession(out.shape, gy.shape, p, PAR_POOL_AVG_BACK);
     const pg = this.stageDense(gy);
     const o = this.arena.alloc(numel(out.shape) * 4);
-    this.run(T.avgPoolBackwardTask, this.poolThreads(out.shape, gy.shape, p), [...this.poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
+    this.runPool(T.avgPoolBackwardTask, out.shape[0] * out.shape[1], nt, [...this.poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
     this.unstage(o, out);
   }
 

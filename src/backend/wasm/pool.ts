@@ -1,13 +1,17 @@
 /**
  * A persistent pool of worker threads sharing the kernels' WebAssembly.Memory. A job is one kernel
- * export called as f(tid, nThreads, ...args) for every share tid; the calling thread runs share 0.
+ * export called as f(i, nShares, ...args) for every share i < nShares, on up to a given number of
+ * threads (the calling one included).
  *
- * Shares are claimed, not assigned: each share 1..n-1 has a claim word, and whoever swaps in the
- * job's generation first runs it. The calling thread, once its own share is done, claims every share
- * whose helper has not started yet and runs it itself (a kernel's share depends only on tid and n, so
- * the result is the same whoever computes it). On a busy machine a helper that is not scheduled in
- * time therefore costs nothing: the job finishes in about the single-thread time instead of waiting
- * for it, which is what keeps 2 threads from being slower than 1.
+ * Shares are claimed, not assigned: one control word holds the job's generation and the next share
+ * to take, and every thread, the calling one too, claims shares one at a time with a
+ * compareExchange until none is left (a kernel's share depends only on i and nShares, so the result
+ * is the same whoever computes it). On a busy machine a helper that is not scheduled in time
+ * therefore costs nothing: the calling thread takes its shares and the job finishes in about the
+ * single-thread time instead of waiting for it. A kernel whose results do not depend on the share
+ * count (pooling: one plane at a time) is cut into more shares than threads, so a helper that
+ * starts late or loses its core holds up at most the one share it is running, and threads that get
+ * unequal time from the OS still finish together.
  *
  * Helpers spin for a while after a job (waking a spinning helper costs well under a microsecond, a
  * blocked one ~15 µs) and then block in Atomics.wait. The spin window adapts per helper: it doubles
@@ -17,8 +21,8 @@
  *
  * What claiming cannot undo is a helper that took its share and was then descheduled: the calling
  * thread has to wait for it. So the calling thread backs off per kernel: when the job took longer
- * than running every share itself would have (its own share's time times the share count: with 2
- * threads, it waited longer than its own share took), or helpers missed 8 jobs in a row (every
+ * than running every share itself would have (its time per share times the share count: with 2
+ * shares, it waited longer than its own share took), or helpers missed 8 jobs in a row (every
  * wake-up wasted), it runs that kernel's shares itself for a while (1 ms, doubling on
  * each repeat up to 256 ms, reset by a job the helpers did help with) and then tries threads again.
  * The shares and their order stay the same, so the results do not depend on it.
@@ -29,9 +33,13 @@
 import type { Kernels } from "./loader.js";
 import { nodeBuiltin } from "./loader.js";
 
-// Control words (Int32 indices into the control buffer); the claim word of share i is CLAIM + i.
-const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, CLAIM = 8;
-/** The most threads a job may use (the claim words that fit the control buffer). */
+// Control words (Int32 indices into the control buffer). TAKE packs the job's generation (its low
+// 22 bits) with the index of the next share to claim (the low SHARE_BITS bits), so one
+// compareExchange claims a share of this job and can never claim one of a later job: a helper that
+// read an old generation and was descheduled sees other generation bits and stops.
+const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, TAKE = 8, THR = 9, WORDS = 10;
+const SHARE_BITS = 9, GEN_MASK = (1 << 22) - 1;
+/** The most shares a job may have (and so the most threads): share indices fit SHARE_BITS bits. */
 export const MAX_THREADS = 256;
 const MAX_ARGS = 64;
 // Helper spin window in microseconds: starts at the upper bound, adapts between the two.
@@ -53,7 +61,7 @@ try {
   const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
   fns = d.names.map((n) => inst.exports[n]);
 } catch (e) {
-  // Tell the calling thread, which then runs this helper's shares itself.
+  // Tell the calling thread, which then runs every share itself.
   Atomics.store(ctrl, ${FATAL}, 1);
   Atomics.notify(ctrl, ${DONE});
   throw e;
@@ -74,25 +82,35 @@ for (;;) {
   }
   seen = g;
   if (Atomics.load(ctrl, ${QUIT})) break;
-  const nt = Atomics.load(ctrl, ${NT});
+  const nt = Atomics.load(ctrl, ${NT}), tag = (g & ${GEN_MASK}) << ${SHARE_BITS};
   let ran = false;
-  if (id < nt) {
-    const c = Atomics.load(ctrl, ${CLAIM} + id);
-    // A claim older than this job (wrap-safe) is free; the calling thread may have taken it already.
-    if (((g - c) | 0) > 0 && Atomics.compareExchange(ctrl, ${CLAIM} + id, c, g) === c) {
-      ran = true;
-      try {
-        fns[ctrl[${KID}]](id, nt, ...args.subarray(0, ctrl[${NARGS}]));
-      } catch (e) {
-        Atomics.store(ctrl, ${ERR}, 1);
-      }
-      Atomics.add(ctrl, ${DONE}, 1);
-      Atomics.notify(ctrl, ${DONE});
+  // Helpers beyond the job's thread count sit it out; the others claim shares of this job until none is left (or the job is no longer this one).
+  while (id < Atomics.load(ctrl, ${THR})) {
+    const w = Atomics.load(ctrl, ${TAKE}), i = w & ${(1 << SHARE_BITS) - 1};
+    if ((w & ~${(1 << SHARE_BITS) - 1}) !== tag || i >= nt) break;
+    if (Atomics.compareExchange(ctrl, ${TAKE}, w, w + 1) !== w) continue;
+    ran = true;
+    try {
+      fns[ctrl[${KID}]](i, nt, ...args.subarray(0, ctrl[${NARGS}]));
+    } catch (e) {
+      Atomics.store(ctrl, ${ERR}, 1);
     }
+    // Whoever finishes the last share wakes the calling thread (the only one that waits on DONE).
+    if (Atomics.add(ctrl, ${DONE}, 1) === nt - 1) Atomics.notify(ctrl, ${DONE});
   }
   spinUs = ran && !blocked ? Math.min(${SPIN_MAX_US}, spinUs * 2) : Math.max(${SPIN_MIN_US}, spinUs / 2);
 }
 `;
+
+/** What the pools did since the process started (bench/threads.ts reads it): cheap counters, never reset. */
+export const stats = {
+  /** Jobs offered to helpers (published to the control words). */
+  jobs: 0,
+  /** Of those, the jobs at least one helper ran a share of. */
+  shared: 0,
+  /** Kernel calls that could have used threads but ran alone, backing off. */
+  solo: 0,
+};
 
 interface WorkerLike {
   unref(): void;
@@ -108,7 +126,7 @@ function sharedBuffer(bytes: number): ArrayBufferLike {
 
 export class Pool {
   // Pages without cross-origin isolation have no SharedArrayBuffer; they never start helpers.
-  private readonly ctrl = new Int32Array(sharedBuffer((CLAIM + MAX_THREADS) * 4));
+  private readonly ctrl = new Int32Array(sharedBuffer(WORDS * 4));
   private readonly args = new Float64Array(sharedBuffer(MAX_ARGS * 8));
   private readonly workers: WorkerLike[] = [];
   private readonly fns: Array<(...a: number[]) => void>;
@@ -158,75 +176,93 @@ export class Pool {
     }
   }
 
-  /** Runs kernel `id` as `nt` shares (this thread takes share 0 and any share no helper claimed) and returns when all are done. */
-  run(id: number, nt: number, args: readonly number[]): void {
+  /**
+   * Runs kernel `id` as `nt` shares, f(i, nt, ...args) for i < nt, on up to `threads` threads (the
+   * calling one included) and returns when all are done. Threads claim shares one at a time, the
+   * calling thread too, so a helper that starts late or is descheduled holds up at most the share it
+   * is running; more shares than threads (a kernel whose results do not depend on nt) spreads the
+   * work evenly over threads that get unequal time from the OS.
+   */
+  run(id: number, nt: number, args: readonly number[], threads = nt): void {
     const f = this.fns[id];
     if (nt <= 1 || !this.threaded) {
+      // No helpers can exist (callers then ask for one share): one call over everything.
       f(0, 1, ...args);
       return;
     }
-    if (args.length > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length})`);
-    if (nt > MAX_THREADS) nt = MAX_THREADS;
+    if (nt > MAX_THREADS) throw new Error(`wasm backend: a job has at most ${MAX_THREADS} shares, got ${nt}`);
     const start = performance.now();
-    if (start < this.soloUntil[id]) {
-      // Backing off: the same shares, in order, on this thread.
+    if (threads <= 1 || start < this.soloUntil[id]) {
+      // Backing off (or one thread asked for): the same shares, in order, on this thread.
+      if (threads > 1) stats.solo++;
       for (let i = 0; i < nt; i++) f(i, nt, ...args);
       return;
     }
-    this.ensure(nt);
+    if (args.length > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length})`);
+    threads = Math.min(threads, nt);
+    this.ensure(threads);
+    stats.jobs++;
     const c = this.ctrl;
     this.args.set(args);
-    const g = (this.gen = (this.gen + 1) | 0);
+    const g = (this.gen = (this.gen + 1) | 0), tag = (g & GEN_MASK) << SHARE_BITS;
     Atomics.store(c, NT, nt);
+    Atomics.store(c, THR, threads);
     Atomics.store(c, KID, id);
     Atomics.store(c, NARGS, args.length);
     Atomics.store(c, DONE, 0);
     Atomics.store(c, ERR, 0);
+    Atomics.store(c, TAKE, tag);
     // Publishes the job: everything above is visible to a helper that reads this generation.
     Atomics.store(c, GEN, g);
     Atomics.notify(c, GEN);
     let failure: unknown = null;
-    let helped = nt - 1;
-    let own = 0;
-    try {
-      f(0, nt, ...args);
-      own = performance.now() - start;
-      for (let i = 1; i < nt; i++) {
-        const v = Atomics.load(c, CLAIM + i);
-        if (v !== g && Atomics.compareExchange(c, CLAIM + i, v, g) === v) {
-          helped--;
+    let mine = 0, own = 0;
+    // Claims the next share of this job; -1 when none is left.
+    const claim = (): number => {
+      for (;;) {
+        const w = Atomics.load(c, TAKE), i = w & ((1 << SHARE_BITS) - 1);
+        if (i >= nt) return -1;
+        if (Atomics.compareExchange(c, TAKE, w, w + 1) === w) return i;
+      }
+    };
+    for (let i; (i = claim()) >= 0; ) {
+      if (failure === null) {
+        const t = performance.now();
+        try {
           f(i, nt, ...args);
+        } catch (e) {
+          // The shares not yet claimed are claimed and skipped, so no helper starts them.
+          failure = e;
         }
+        own += performance.now() - t;
+        mine++;
       }
-    } catch (e) {
-      failure = e;
-      // Shares nobody claimed yet must not start after this job is abandoned.
-      for (let i = 1; i < nt; i++) {
-        const v = Atomics.load(c, CLAIM + i);
-        if (v !== g && Atomics.compareExchange(c, CLAIM + i, v, g) === v) helped--;
-      }
+      Atomics.add(c, DONE, 1);
     }
     // Always wait for claimed shares: helpers may still be writing memory the next op reuses.
     const t0 = performance.now();
     let spinning = true;
-    for (let done; (done = Atomics.load(c, DONE)) < helped; ) {
+    for (let done; (done = Atomics.load(c, DONE)) < nt; ) {
       if (Atomics.load(c, FATAL)) this.broken = true;
       if (spinning && performance.now() - t0 > WAIT_SPIN_US / 1000) spinning = false;
       if (!spinning) Atomics.wait(c, DONE, done, 50);
     }
-    this.judge(id, nt, helped, own, helped > 0 ? performance.now() - t0 : 0);
+    const helped = nt - mine;
+    if (helped > 0) stats.shared++;
+    if (failure === null) this.judge(id, nt, helped, own, helped > 0 ? performance.now() - t0 : 0);
     if (failure) throw failure;
     if (Atomics.load(c, ERR)) throw new Error(`wasm backend: kernel ${this.names[id]} failed on a worker thread`);
   }
 
   /**
    * After a threaded job of kernel `id` in `nt` shares: `helped` of them ran on helpers, the calling
-   * thread's own share took `own` ms and it then waited `waited` ms for the helpers. Starts or
-   * extends a backoff when threads lost time, ends it when they helped. Shares are split evenly
-   * (to one unit of work), so running them all here would have taken about nt * own.
+   * thread's own nt - helped shares took `own` ms and it then waited `waited` ms for the helpers.
+   * Starts or extends a backoff when threads lost time, ends it when they helped. Shares are split
+   * evenly (to one unit of work), so running them all here would have taken about nt times its
+   * time per share (unknown when helpers took every share, which counts as a gain).
    */
   private judge(id: number, nt: number, helped: number, own: number, waited: number): void {
-    const lost = helped > 0 && own + waited > nt * own + LOSS_SLACK_MS;
+    const lost = helped > 0 && helped < nt && own + waited > (own / (nt - helped)) * nt + LOSS_SLACK_MS;
     if (helped > 0 && !lost) {
       this.misses[id] = 0;
       this.backoffMs[id] = 0;
