@@ -32,13 +32,15 @@ import type { ScanOptionalArgs } from "./ops/scan.js";
 import type { LinalgOptionalArgs } from "./ops/linalg.js";
 import type { AdvancedIndexOptionalArgs } from "./ops/advanced-index.js";
 import type { LinalgNamespaceOptionalArgs } from "./ops/linalg-namespace.js";
+import type { ShapeMoreOptionalArgs } from "./ops/shape-more.js";
+import type { SortOptionalArgs } from "./ops/sort.js";
 
 /**
  * The optional parameters of the ops that also come as one options object (API.md rule 3), as
  * their files declare them: the type nn.functional adds its own to.
  */
 export type OpsOptionalArgs = ShapeOptionalArgs & ElementwiseOptionalArgs & ReduceOptionalArgs & MatmulOptionalArgs & IndexingOptionalArgs &
-  ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs;
+  ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs & ShapeMoreOptionalArgs & SortOptionalArgs;
 
 export { Tensor, type TensorLike, type NestedArray, type Storage } from "./tensor/tensor.js";
 export { type DType, type TypedArray, promoteTypes, isFloating } from "./tensor/dtype.js";
@@ -97,7 +99,7 @@ export const {
 export { type SortOptions, type UniqueOptions, type SearchsortedOptions } from "./ops/sort.js";
 export const {
   sort, argsort, msort, topk, kthvalue, median, mode, unique, searchsorted, bucketize,
-} = guardAll(sortOps, "");
+} = guardAll<typeof sortOps, SortOptionalArgs>(sortOps, "");
 export const {
   cumprod, cummax, cummin, logcumsumexp, any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc,
 } = guardAll<typeof scanOps, ScanOptionalArgs>(scanOps, "");
@@ -113,7 +115,7 @@ export const linalg = guardAll<typeof linalgNamespaceOps, LinalgNamespaceOptiona
 export const {
   movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,
   atleast3d, hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,
-} = guardAll(shapeMoreOps, "", ["hstack", "vstack", "dstack", "columnStack", "atleast1d", "atleast2d", "atleast3d"]);
+} = guardAll<typeof shapeMoreOps, ShapeMoreOptionalArgs>(shapeMoreOps, "", ["hstack", "vstack", "dstack", "columnStack", "atleast1d", "atleast2d", "atleast3d"]);
 export { type Conv2dOptions, type ConvTranspose2dOptions } from "./ops/conv.js";
 export const {
   conv2d, conv1d, convTranspose2d,

@@ -145,3 +145,72 @@ test("backward takes PyTorch's keywords as one options object: loss.backward({ r
   // @ts-expect-error the gradient given twice, positionally and in the object
   throwsNamed(() => w.mul(w).sum().backward(tensor(1), { gradient: tensor(1) }), /'gradient' is given twice/);
 });
+
+// Expected values from PyTorch 1.13 (torch.tril(a, diagonal=-1), b.rot90(k=-1), torch.roll(b, 1, dims=1), ...).
+test("shape, triangle, sort-selection and scan ops take their optional parameters in the options object", () => {
+  const a = dt.arange(9).reshape([3, 3]).float();
+  const b = tensor([[1, 2], [3, 4]]);
+  same(a.tril({ diagonal: -1 }), a.tril(-1));
+  assert.deepEqual(dt.tril(a, { diagonal: -1 }).tolist(), [[0, 0, 0], [3, 0, 0], [6, 7, 0]]);
+  same(dt.triu(a, { diagonal: 1 }), a.triu(1));
+  assert.deepEqual(a.triu({ diagonal: 1 }).tolist(), [[0, 1, 2], [0, 0, 5], [0, 0, 0]]);
+  same(a.tril({}), a.tril());
+  same(dt.zeros([2, 1, 3]).squeeze({ dim: 1 }), dt.zeros([2, 1, 3]).squeeze(1));
+  assert.deepEqual(dt.squeeze(dt.zeros([2, 1, 3]), { dim: 1 }).shape, [2, 3]);
+  assert.deepEqual(dt.arange(5).split(2, { dim: 0 }).map((t) => t.tolist()), [[0, 1], [2, 3], [4]]);
+  assert.deepEqual(dt.split(b, [1, 1], { dim: 1 }).map((t) => t.tolist()), [[[1], [3]], [[2], [4]]]);
+  assert.deepEqual(a.chunk(2, { dim: 1 }).map((t) => t.shape), [[3, 2], [3, 1]]);
+  assert.deepEqual(dt.chunk(a, 2, { dim: 1 }).map((t) => t.tolist()), a.chunk(2, 1).map((t) => t.tolist()));
+  assert.deepEqual(dt.cat([b, b], { dim: 1 }).tolist(), [[1, 2, 1, 2], [3, 4, 3, 4]]);
+  same(dt.stack([b, b], { dim: -1 }), dt.stack([b, b], -1));
+  assert.deepEqual(dt.stack([b, b], { dim: -1 }).shape, [2, 2, 2]);
+  assert.deepEqual(b.roll(1, { dims: 1 }).tolist(), [[2, 1], [4, 3]]);
+  same(dt.roll(b, [1, 1], { dims: [0, 1] }), dt.roll(b, [1, 1], [0, 1]));
+  assert.deepEqual(dt.rot90(b, { k: 1, dims: [0, 1] }).tolist(), [[2, 4], [1, 3]]);
+  assert.deepEqual(b.rot90({ k: -1 }).tolist(), [[3, 1], [4, 2]]);
+  same(b.rot90(3, { dims: [1, 0] }), b.rot90(3, [1, 0]));
+  assert.deepEqual(b.repeatInterleave(2, { dim: 0 }).tolist(), [[1, 2], [1, 2], [3, 4], [3, 4]]);
+  same(dt.repeatInterleave(b, tensor([1, 2]).long(), { dim: 1 }), dt.repeatInterleave(b, tensor([1, 2]).long(), 1));
+  const c = tensor([[3, 1, 2], [1, 1, 5]]);
+  const k = c.kthvalue(2, { dim: 1, keepdim: true });
+  assert.deepEqual(k.values.tolist(), [[2], [1]]);
+  same(k.indices, c.kthvalue(2, 1, true).indices);
+  same(dt.kthvalue(c, 1, { dim: 0 }).values, c.kthvalue(1, 0).values);
+  assert.deepEqual(c.median({ dim: 0 }).values.tolist(), [1, 1, 2]);
+  same(dt.median(c, { dim: 1, keepdim: true }).indices, c.median(1, true).indices);
+  const md = dt.mode(c, { dim: 1, keepdim: true });
+  assert.deepEqual(md.values.tolist(), [[1], [1]]);
+  same(md.indices, c.mode(1, true).indices);
+  same(c.mode({ keepdim: true }).values, c.mode(-1, true).values);
+  // Ops whose keywords were already options objects keep taking them.
+  assert.deepEqual(c.logsumexp(1, { keepdim: true }).shape, [2, 1]);
+  assert.equal(b.cumsum(0, { dtype: "float64" }).dtype, "float64");
+  assert.deepEqual(b.cumprod(1, { dtype: "float64" }).tolist(), [[1, 2], [3, 12]]);
+  same(F.softmin(c, 1, { dtype: "float64" }), F.softmin(c.double(), 1));
+});
+
+test("the new options-object forms reject wrong keys and keys given twice, in the types and at run time", () => {
+  const b = tensor([[1, 2], [3, 4]]);
+  // @ts-expect-error a misspelt key
+  throwsNamed(() => b.squeeze({ axis: 0 }), /x\.squeeze: unknown option 'axis'/);
+  // @ts-expect-error dim given twice, positionally and in the object
+  throwsNamed(() => dt.cat([b, b], 0, { dim: 1 }), /^cat: 'dim' is given twice/);
+  // @ts-expect-error dim given twice
+  throwsNamed(() => b.chunk(2, 0, { dim: 1 }), /x\.chunk: 'dim' is given twice/);
+  // @ts-expect-error PyTorch's numpy-style spelling is not an option of stack
+  throwsNamed(() => dt.stack([b, b], { axis: 1 }), /^stack: unknown option 'axis'/);
+  // @ts-expect-error k given twice
+  throwsNamed(() => b.rot90(1, { k: 2 }), /x\.rot90: 'k' is given twice/);
+  // @ts-expect-error the wrong type
+  throwsNamed(() => dt.tril(b, { diagonal: "1" }), /tril: diagonal/);
+  // @ts-expect-error a misspelt key
+  throwsNamed(() => b.roll(1, { dim: 0 }), /x\.roll: unknown option 'dim'; did you mean 'dims'\?/);
+  // @ts-expect-error shifts is required, not an option
+  throwsNamed(() => b.roll({ shifts: 1 }), /roll: shifts must be an integer/);
+  // @ts-expect-error dim given twice
+  throwsNamed(() => b.float().kthvalue(1, 0, { dim: 1 }), /x\.kthvalue: 'dim' is given twice/);
+  // @ts-expect-error median's keepdim needs a dim (PyTorch's median() has none)
+  throwsNamed(() => b.median({ keepdim: true }), /median: keepdim needs a dim/);
+  // @ts-expect-error PyTorch's snake_case spelling
+  throwsNamed(() => dt.mode(b, { dim: 0, keep_dim: true }), /^mode: unknown option 'keep_dim'/);
+});

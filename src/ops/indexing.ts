@@ -20,7 +20,9 @@ declare module "../tensor/tensor.js" {
     indexAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     /** Lower triangle (elements with col - row <= diagonal), zeros elsewhere. */
     tril(diagonal?: number): Tensor;
+    tril(opts: { diagonal?: number }): Tensor;
     triu(diagonal?: number): Tensor;
+    triu(opts: { diagonal?: number }): Tensor;
   }
 }
 
@@ -219,7 +221,10 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
 // Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);
 // the type of the declaration gives the exported functions those forms (core.ts, options-form.ts).
 // oneHot's serves nn.functional.oneHot as well (the entry layer looks it up by name).
-const OPTIONAL_ARGS = declareOptionalArgs({ oneHot: { first: 1, names: ["numClasses"] } });
+const OPTIONAL_ARGS = declareOptionalArgs({
+  oneHot: { first: 1, names: ["numClasses"] },
+  tril: { first: 1, names: ["diagonal"] }, triu: { first: 1, names: ["diagonal"] },
+});
 export type IndexingOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({ gather, scatter, scatterAdd, indexSelect, indexAdd, tril, triu });

@@ -4,7 +4,7 @@
  * tensorSplit, Tensor.unfold (a view), flipud/fliplr, atleast1d/2d/3d, broadcastTo, reshapeAs,
  * narrowCopy.
  */
-import { checkIntArg, checkIntList, checkTensor } from "../tensor/check.js";
+import { checkIntArg, checkIntList, checkTensor, declareOptionalArgs } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
@@ -23,12 +23,16 @@ declare module "../tensor/tensor.js" {
     swapdims(dim0: number, dim1: number): Tensor;
     /** `x.roll(1, 0)`: elements shifted along dims, wrapping around (flattened when dims are omitted). */
     roll(shifts: Dims, dims?: Dims): Tensor;
+    roll(shifts: Dims, opts: { dims?: Dims }): Tensor;
     /** Rotated by 90 degrees k times in the plane of `dims` (from the first towards the second). */
     rot90(k?: number, dims?: readonly [number, number]): Tensor;
+    rot90(opts: { k?: number; dims?: readonly [number, number] }): Tensor;
+    rot90(k: number | undefined, opts: { dims?: readonly [number, number] }): Tensor;
     /** `x.tile([2, 1])`: repeat, with missing leading counts taken as 1. */
     tile(dims: readonly number[]): Tensor;
     /** `x.repeatInterleave(2, 0)`: each element (or slice along dim) repeated in place. */
     repeatInterleave(repeats: number | Tensor, dim?: number): Tensor;
+    repeatInterleave(repeats: number | Tensor, opts: { dim?: number }): Tensor;
     /** `x.unfold(0, 3, 1)`: sliding windows of `size` along dim every `step`, as a new last dim (a view). */
     unfold(dimension: number, size: number, step: number): Tensor;
     flipud(): Tensor;
@@ -261,6 +265,15 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 export function narrowCopy(x: Tensor, dim: number, start: number, length: number): Tensor {
   return clone(narrow(x, dim, start, length));
 }
+
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3):
+// `x.rot90({ k: 2 })`, `roll(x, 1, { dims: 0 })`; the declaration's type gives the exported functions
+// those forms (core.ts, options-form.ts).
+const OPTIONAL_ARGS = declareOptionalArgs({
+  roll: { first: 2, names: ["dims"] }, rot90: { first: 1, names: ["k", "dims"] },
+  repeatInterleave: { first: 2, names: ["dim"] },
+});
+export type ShapeMoreOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   movedim, moveaxis: movedim, swapaxes, swapdims: swapaxes, roll, rot90, tile, repeatInterleave, unfold, flipud, fliplr,

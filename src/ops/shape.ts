@@ -53,6 +53,7 @@ declare module "../tensor/tensor.js" {
     t(): Tensor;
     /** Drops size-1 dims (all of them, or just `dim`). */
     squeeze(dim?: number): Tensor;
+    squeeze(opts: { dim?: number }): Tensor;
     unsqueeze(dim: number): Tensor;
     /** `x.expand([4, -1])`: broadcasts size-1 dims without copying (stride 0). */
     expand(shape: readonly number[]): Tensor;
@@ -67,9 +68,11 @@ declare module "../tensor/tensor.js" {
     /** `x.get(":", "1:3", 0)`: Python-style indexing, one entry per dim (number, "a:b:c", ":" or "..."). */
     get(...index: (number | string | null)[]): Tensor;
     split(sizeOrSizes: number | readonly number[], dim?: number): Tensor[];
+    split(sizeOrSizes: number | readonly number[], opts: { dim?: number }): Tensor[];
     /** `x.unbind(0)`: the slices along a dim, that dim removed (views). */
     unbind(dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
+    chunk(chunks: number, opts: { dim?: number }): Tensor[];
     flip(dims: number | readonly number[]): Tensor;
     repeat(sizes: readonly number[]): Tensor;
     /** `x.pad([1, 1])`: pads the last dims (PyTorch order: last dim's left, right, then the one before...). */
@@ -779,6 +782,9 @@ function arangeFrom(values: number[]): Tensor {
 const OPTIONAL_ARGS = declareOptionalArgs({
   flatten: { first: 1, names: ["startDim", "endDim"] },
   pad: { first: 2, names: ["mode", "value"] },
+  squeeze: { first: 1, names: ["dim"] },
+  split: { first: 2, names: ["dim"] }, chunk: { first: 2, names: ["dim"] },
+  cat: { first: 1, names: ["dim"] }, stack: { first: 1, names: ["dim"] },
 });
 export type ShapeOptionalArgs = typeof OPTIONAL_ARGS;
 

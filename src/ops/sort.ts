@@ -7,7 +7,7 @@
  * the tie order of sort(stable=false), topk, kthvalue and unique(sorted=false) as unspecified; its
  * CPU kernels give a stable order for sort, median and mode but not always for topk and kthvalue.
  */
-import { declareOptions, optionKeys } from "../tensor/check.js";
+import { declareOptionalArgs, declareOptions, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { int64From, isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
@@ -46,11 +46,14 @@ declare module "../tensor/tensor.js" {
     topk(k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean, sorted?: boolean): ValuesIndicesTuple;
     /** `x.kthvalue(2, 1)`: the k-th smallest along dim (k from 1). */
     kthvalue(k: number, dim?: number, keepdim?: KeepDim): ValuesIndicesTuple;
+    kthvalue(k: number, opts: { dim?: number; keepdim?: boolean }): ValuesIndicesTuple;
     /** The lower median: of all elements (a 0-d tensor), or `{values, indices}` along dim. NaN propagates. */
     median(): Tensor;
     median(dim: number, keepdim?: KeepDim): ValuesIndicesTuple;
+    median(opts: { dim: number; keepdim?: boolean }): ValuesIndicesTuple;
     /** The most frequent value along dim (the smallest on ties) and the index of its last occurrence. */
     mode(dim?: number, keepdim?: KeepDim): ValuesIndicesTuple;
+    mode(opts: { dim?: number; keepdim?: boolean }): ValuesIndicesTuple;
     /** Sorted unique elements (or slices along `dim`), with inverse indices and counts on request. */
     unique(opts?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
     unique(opts: UniqueOptions): Tensor[];
@@ -170,6 +173,8 @@ export function median(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices
 export function median(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor | ValuesIndicesTuple {
   const keepdim = keepdimOf("median", keepdimArg);
   if (dim === undefined) {
+    // PyTorch's median() has no keepdim: refuse it rather than silently return a 0-d tensor.
+    if (keepdim) throw new Error("median: keepdim needs a dim (median(x, { dim: 0, keepdim: true })); median(x) is the 0-d median of all elements");
     if (x.numel() === 0) throw new Error(`median: cannot take the median of an empty tensor of shape ${fmt(x.shape)}`);
     return median(reshape(x, [-1]), 0).values;
   }
@@ -339,9 +344,17 @@ declareOptions({
   searchsorted: optionKeys<SearchsortedOptions>()({ right: true, side: true, sorter: true, outInt32: true }),
   bucketize: ["right", "outInt32"],
 });
+// dim is optional, so it may come in the options object too (API.md rule 3): `x.mode({ dim: 0, keepdim: true })`
+// is `x.mode(0, { keepdim: true })`; the declaration's type gives the exported functions those forms.
+const KEEPDIM = ["keepdim"] as const;
+const OPTIONAL_ARGS = declareOptionalArgs({
+  kthvalue: { first: 2, names: ["dim"], bag: KEEPDIM }, median: { first: 1, names: ["dim"], bag: KEEPDIM },
+  mode: { first: 1, names: ["dim"], bag: KEEPDIM },
+});
+export type SortOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   sort, argsort, msort, topk, kthvalue, mode,
-  median: (x: Tensor, dim?: number, keepdim?: boolean) => (dim === undefined ? median(x) : median(x, dim, keepdim)),
+  median: (x: Tensor, dim?: number, keepdim?: KeepDim) => median(x, dim as number, keepdim),
   unique: (x: Tensor, opts?: UniqueOptions) => unique(x, opts as UniqueOptions),
 });
