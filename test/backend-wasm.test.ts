@@ -474,6 +474,8 @@ describe("wasm backend: convolution", () => {
     // 6 and 4): 22 = 3·6 + 4 with 30 tiles (not a multiple of 4), and 2 groups of 10 = 6 + 4.
     { x: [1, 8, 20, 21], o: 22, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: false },
     { x: [2, 16, 11, 11], o: 20, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 2), bias: true },
+    // The same GEMM under F(2×2,3×3) (7 × 9 outputs): 10 = 6 + 4 output channels, 20 tiles.
+    { x: [2, 8, 7, 9], o: 10, k: [3, 3], p: P([1, 1], [1, 1], [1, 1], 1), bias: true },
   ];
   for (const nt of THREADS) {
     it(`forward, input gradient and weight gradient, ${nt} thread(s)`, () => withThreads(nt, () => {

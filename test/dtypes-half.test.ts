@@ -373,3 +373,26 @@ test("binaryCrossEntropy in bfloat16 gives the target its gradient (the float32 
   const xs = [0.30078125, 0.6015625, 0.050048828125]; // 0.3, 0.6, 0.05 in bfloat16
   half[1].forEach((v, i) => assert.ok(Math.abs(v - Math.log((1 - xs[i]) / xs[i])) <= 0.01 * Math.abs(v), `${v} at ${i}`));
 });
+
+test("logcumsumexp's bfloat16 gradient where the output rounds back to the input (9984 + log k is 9984)", () => {
+  // d out_j / d x_k = exp(x_k - out_j) = 1/(j+1) for equal inputs; read from a bfloat16 output the
+  // rule saw exp(0) = 1 and gave sum over j >= k of 1 (5 for k = 0) instead of H_5 = 2.283.
+  const x = tensor([9984, 9984, 9984, 9984, 9984], { dtype: "bfloat16" }).requiresGrad_();
+  dt.logcumsumexp(x, 0).sum().backward();
+  const want = [0, 1, 2, 3, 4].map((k) => [0, 1, 2, 3, 4].filter((j) => j >= k).reduce((a, j) => a + 1 / (j + 1), 0));
+  const got = Array.from(x.grad!.to("float32").data(), Number);
+  got.forEach((v, k) => assert.ok(Math.abs(v - want[k]) <= 0.008 * want[k], `element ${k}: ${v}, exact ${want[k]}`));
+});
+
+test("float16 addr computes (alpha*u)*v + beta*c in float16 with alpha and beta rounded, as PyTorch", () => {
+  // From PyTorch 1.13: torch.addr(c, u, v, beta=0.6, alpha=0.2) in float16 (scripts/fixtures/opinfo_half.py's
+  // addr sample 2, element 9): the float32-then-round composite gave -0.33544921875.
+  const c = tensor([1.046875], { dtype: "float16" });
+  const u = tensor([0.8359375], { dtype: "float16" });
+  const v = tensor([-5.765625], { dtype: "float16" });
+  const r = dt.addr(c, u, v, { beta: 0.6, alpha: 0.2 });
+  assert.equal(r.to("float32").item(), -0.3349609375);
+  // The float32 path keeps its own order and unrounded scalars: 0.6*c + 0.2*(u*v), rounded once.
+  const r32 = dt.addr(c.float(), u.float(), v.float(), { beta: 0.6, alpha: 0.2 });
+  assert.ok(Math.abs(r32.item() - (0.6 * 1.046875 + 0.2 * 0.8359375 * -5.765625)) < 1e-6);
+});

@@ -6,9 +6,10 @@
 //   gw[o][c] = Gᵀ dU[·][o][c] G                          once per call, back to 3×3 (in f64)
 // which is 36 multiplies per (tile, c, o), 2.25 per output instead of F(2×2)'s 4 and im2col's 9.
 // A = Aᵀ's transpose: rows (1 0 0 0), (1 1 1 1), (1 -1 1 -1), (1 2 4 8), (1 -2 4 -8), (0 0 0 1).
-import { gemm, MR, storeT4 } from "./gemm";
+import { gemm } from "./gemm";
 import { padRows } from "./convdirect";
 import { POS_PAD } from "./winograd";
+import { gwFast, gwGemm, gwPackV, gwPackFloats } from "./winograd-grad";
 import { tiles4W, transformInput4 } from "./winograd4";
 
 /** Tile rows per block, so V and dM (36·(cg + og)·T floats, ~768 KiB at most) stay in L2 (see winograd-grad.ts). */
@@ -23,7 +24,7 @@ export function winograd4GradScratchBytes(cg: i32, og: i32, W: i32, pW: i32, oH:
   const T = R * tWp;
   const Wp = max(4 * tWp + 4, W + 2 * pW), Wg = 4 * tWp;
   // padded x band | padded gy band | V | dM | transform temporaries | one position's packed V, plus alignment slack
-  return (cg * (4 * R + 2) * Wp + Wp + 16 + og * 4 * R * Wg + Wg + 16 + 36 * (cg * T + POS_PAD) + 36 * (og * T + POS_PAD) + 48 * 4 + rup4(T) * rup8(cg)) * 4 + 320;
+  return (cg * (4 * R + 2) * Wp + Wp + 16 + og * 4 * R * Wg + Wg + 16 + 36 * (cg * T + POS_PAD) + 36 * (og * T + POS_PAD) + 48 * 4 + gwPackFloats(T, cg)) * 4 + 320;
 }
 
 /**
@@ -49,11 +50,13 @@ export function winograd4WeightGrad(
     const T = R * tWp;
     padRows(x, cg, H, W, pW, Wp, 4 * b0, 4 * R + 2, pH, xpad);
     transformInput4(xpad, cg, 4 * R + 2, Wp, R, tWp, vbuf, T, tmp);
-    // gy rows 4·b0 .. 4·(b0 + R), zero past the output's edges (odd sizes: part-empty tiles).
-    padRows(gy, og, oH, oW, 0, Wg, 4 * b0, 4 * R, 0, gpad);
+    // gy rows 4·b0 .. 4·(b0 + R), zero past the output's edges (odd sizes: part-empty tiles); read
+    // in place when the tiles cover the rows exactly (28 wide: a 6.4 MB copy per [64,32,28,28] gy).
+    const inPlace = Wg == oW && 4 * (b0 + R) <= oH;
+    if (!inPlace) padRows(gy, og, oH, oW, 0, Wg, 4 * b0, 4 * R, 0, gpad);
     const posM = <usize>(og * T + POS_PAD) * 4;
     for (let o = 0; o < og; o++) {
-      const plane = gpad + <usize>(o * 4 * R) * Wg4;
+      const plane = inPlace ? gy + <usize>((o * oH + 4 * b0) * oW) * 4 : gpad + <usize>(o * 4 * R) * Wg4;
       const mo = mbuf + <usize>(o * T) * 4;
       for (let r = 0; r < R; r++) {
         for (let tx = 0; tx < tWp; tx += 4) {
@@ -79,112 +82,6 @@ export function winograd4WeightGrad(
       }
     }
   }
-}
-
-@inline function rup4(n: i32): i32 {
-  return (n + 3) & ~3;
-}
-@inline function rup8(n: i32): i32 {
-  return (n + 7) & ~7;
-}
-
-/**
- * Whether gwGemm covers (og, cg) exactly: channels in whole panels of 8, rows in MR-row slivers and
- * 4-row ones (any even og on the FMA build, multiples of 4 on plain SIMD). Other shapes take gemm.
- */
-@inline function gwFast(cg: i32, og: i32): bool {
-  return cg % 8 == 0 && (MR == 6 ? og % 2 == 0 : og % 4 == 0);
-}
-
-/** V[pos] (cg rows of T floats) as panels of 8 channels, t-major: dst[panel][t][8], t up to T rounded to 4. */
-function gwPackV(v: usize, T: i32, cg: i32, dst: usize): void {
-  const row = <usize>T * 4, Tp = rup4(T);
-  for (let c = 0; c < cg; c += 8) {
-    // Rows past T (to a multiple of 4) read the next row's start: packed, never multiplied.
-    let src = v + <usize>c * row;
-    for (let t = 0; t < Tp; t += 4) {
-      storeT4(v128.load(src), v128.load(src + row), v128.load(src + 2 * row), v128.load(src + 3 * row), dst, 32);
-      storeT4(v128.load(src + 4 * row), v128.load(src + 5 * row), v128.load(src + 6 * row), v128.load(src + 7 * row), dst + 16, 32);
-      src += 16;
-      dst += 128;
-    }
-  }
-}
-
-/**
- * dU (og × cg, rows cg floats apart) += dM (og × T, rows T floats apart) · V panels (gwPackV), on
- * MR-row slivers of dM and then 4-row ones (gwFast's shapes).
- */
-function gwGemm(og: i32, cg: i32, T: i32, dm: usize, vpk: usize, du: usize): void {
-  const lda = <usize>T * 4, ldc = <usize>cg * 4, panel = <usize>(rup4(T) * 8) * 4;
-  const rem = og % MR, tails = MR == 4 || rem == 0 ? 0 : rem == 4 ? 1 : 2;
-  const full = og - 4 * tails;
-  for (let j = 0; j < cg; j += 8) {
-    const pb = vpk + <usize>(j >> 3) * panel, c = du + <usize>j * 4;
-    for (let o = 0; o < full; o += MR) gwRows(T, dm + <usize>o * lda, lda, pb, c + <usize>o * ldc, ldc);
-    for (let o = full; o < og; o += 4) gwRows4(T, dm + <usize>o * lda, lda, pb, c + <usize>o * ldc, ldc);
-  }
-}
-
-// MR rows × 8 columns of C += A·B, A's rows `lda` bytes apart read along t in place, B a packed panel.
-function gwRows(T: i32, a: usize, lda: usize, pb: usize, c: usize, ldc: usize): void {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    const a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-    const r1 = c + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-    let c00 = v128.load(c), c01 = v128.load(c, 16), c10 = v128.load(r1), c11 = v128.load(r1, 16);
-    let c20 = v128.load(r2), c21 = v128.load(r2, 16), c30 = v128.load(r3), c31 = v128.load(r3, 16);
-    let c40 = v128.load(r4), c41 = v128.load(r4, 16), c50 = v128.load(r5), c51 = v128.load(r5, 16);
-    const end = <usize>T * 4;
-    for (let k: usize = 0; k < end; k += 4) {
-      const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-      let x = v128.load32_splat(a + k);
-      c00 = f32x4.relaxed_madd(x, b0, c00); c01 = f32x4.relaxed_madd(x, b1, c01);
-      x = v128.load32_splat(a1 + k);
-      c10 = f32x4.relaxed_madd(x, b0, c10); c11 = f32x4.relaxed_madd(x, b1, c11);
-      x = v128.load32_splat(a2 + k);
-      c20 = f32x4.relaxed_madd(x, b0, c20); c21 = f32x4.relaxed_madd(x, b1, c21);
-      x = v128.load32_splat(a3 + k);
-      c30 = f32x4.relaxed_madd(x, b0, c30); c31 = f32x4.relaxed_madd(x, b1, c31);
-      x = v128.load32_splat(a4 + k);
-      c40 = f32x4.relaxed_madd(x, b0, c40); c41 = f32x4.relaxed_madd(x, b1, c41);
-      x = v128.load32_splat(a5 + k);
-      c50 = f32x4.relaxed_madd(x, b0, c50); c51 = f32x4.relaxed_madd(x, b1, c51);
-      pb += 32;
-    }
-    v128.store(c, c00); v128.store(c, c01, 16); v128.store(r1, c10); v128.store(r1, c11, 16);
-    v128.store(r2, c20); v128.store(r2, c21, 16); v128.store(r3, c30); v128.store(r3, c31, 16);
-    v128.store(r4, c40); v128.store(r4, c41, 16); v128.store(r5, c50); v128.store(r5, c51, 16);
-  } else {
-    gwRows4(T, a, lda, pb, c, ldc);
-  }
-}
-
-// 4 rows × 8 columns, as gwRows (the 4-row slivers; every sliver on plain SIMD).
-function gwRows4(T: i32, a: usize, lda: usize, pb: usize, c: usize, ldc: usize): void {
-  const a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
-  const r1 = c + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
-  let c00 = v128.load(c), c01 = v128.load(c, 16), c10 = v128.load(r1), c11 = v128.load(r1, 16);
-  let c20 = v128.load(r2), c21 = v128.load(r2, 16), c30 = v128.load(r3), c31 = v128.load(r3, 16);
-  const end = <usize>T * 4;
-  for (let k: usize = 0; k < end; k += 4) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let x = v128.load32_splat(a + k);
-    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    x = v128.load32_splat(a1 + k);
-    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-    x = v128.load32_splat(a2 + k);
-    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-    x = v128.load32_splat(a3 + k);
-    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    pb += 32;
-  }
-  v128.store(c, c00); v128.store(c, c01, 16); v128.store(r1, c10); v128.store(r1, c11, 16);
-  v128.store(r2, c20); v128.store(r2, c21, 16); v128.store(r3, c30); v128.store(r3, c31, 16);
-}
-
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
 }
 
 // A (g0..g3), 4 tiles per vector; result k stored at out + k·step.
