@@ -98,6 +98,14 @@ const WORKLOADS: Array<[string, () => Bench]> = [
     const x = randn([64, 16, 14, 14], { generator: gen }), w = randn([32, 16, 3, 3], { generator: gen });
     return () => noGrad(() => conv2d(x, w, null, { padding: 1 }));
   }],
+  ["conv2d bwd input [64,16,14,14]x32x3x3 (the CNN's second)", () => {
+    const gy = randn([64, 32, 14, 14], { generator: gen }), w = randn([32, 16, 3, 3], { generator: gen });
+    return () => backend().conv2dBackwardInput(gy.view_(), w.view_(), Tensor.empty([64, 16, 14, 14]).view_(), convParams);
+  }],
+  ["conv2d bwd weight [64,16,14,14]x32x3x3 (the CNN's second)", () => {
+    const x = randn([64, 16, 14, 14], { generator: gen }), gy = randn([64, 32, 14, 14], { generator: gen });
+    return () => backend().conv2dBackwardWeight(x.view_(), gy.view_(), Tensor.empty([32, 16, 3, 3]).view_(), convParams);
+  }],
   ["conv2d fwd [64,1,28,28]x16x3x3 (the CNN's first)", () => {
     const x = randn([64, 1, 28, 28], { generator: gen }), w = randn([16, 1, 3, 3], { generator: gen });
     return () => noGrad(() => conv2d(x, w, null, { padding: 1 }));

@@ -46,7 +46,7 @@ describe("wasm backend: threads", () => {
       const o6 = zeros([4, 16, 10, 10]), i6 = zeros([4, 16, 10, 10], "int32");
       wasm.maxPool2d(x, o6, i6, { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true });
       outs.push(o6.data as Float32Array);
-      // Convolutions thread from 64 Mi multiply-adds (PAR_FLOPS): 8·32·32·9·40² = 118 Mi.
+      // Convolutions thread from 32 Mi multiply-adds (PAR_CONV): 8·32·32·9·40² = 118 Mi.
       const xc = randView(new Generator(5), [8, 32, 40, 40]);
       const o7 = zeros([8, 32, 40, 40]);
       const w = randView(new Generator(6), [32, 32, 3, 3]);
@@ -61,7 +61,7 @@ describe("wasm backend: threads", () => {
       const o9 = zeros([1, 32, 96, 96]);
       wasm.conv2dBackwardInput(o8, w, o9, c);
       outs.push(o9.data as Float32Array);
-      // So does matmul: 300·512·512 = 75 Mi.
+      // Matmul from 64 Mi (PAR_FLOPS): 300·512·512 = 75 Mi.
       const ma = randView(new Generator(9), [1, 300, 512], "perm"), mb = randView(new Generator(10), [1, 512, 512]);
       const o11 = zeros([1, 300, 512]);
       wasm.matmul(ma, mb, o11);

@@ -49,10 +49,11 @@ const EPI_RELU = 1, EPI_RELU_POOL = 2;
 const PAR_MEMORY = Infinity;
 // Elementwise work with arithmetic per element (tanh, exp, pow, softmax): 2 threads 0.79-0.96x.
 const PAR_ELEMENTS = 1 << 16;
-// Multiply-adds (matmul and convolutions): matmul lost up to 1.2x at 4-34 M (MLP-sized:
-// [64,784]·[784,256] is 26 M) and gained from 134 M (0.73-0.88x; 1024³ 0.54x); convolutions were
-// even at 58 M (the MNIST CNN's second on a batch of 64: 1.00-1.02x) and gained at 231 M (0.66x).
-const PAR_FLOPS = 1 << 26;
+// Multiply-adds: matmul lost up to 1.2x at 4-34 M (MLP-sized: [64,784]·[784,256] is 26 M) and
+// gained from 134 M (0.73-0.88x; 1024³ 0.54x). Convolutions compute more per byte staged: at 58 M
+// (the MNIST CNN's second on a batch of 64) forward, input and weight gradients ran 0.68-0.74x
+// (runs at other minutes: 0.86-1.11x for the forward), at 231 M 0.66-0.80x, at 7 M (its first) 0.96-1.08x.
+const PAR_FLOPS = 1 << 26, PAR_CONV = 1 << 25;
 // Unary ops of a few SIMD instructions per element, which only move memory (the others compute
 // transcendentals in f64).
 const CHEAP_UNARY = new Set(["copy", "neg", "abs", "sqrt", "relu", "square", "reciprocal", "floor", "ceil", "round", "sign", "leakyRelu", "clamp"]
@@ -741,7 +742,7 @@ export class WasmBackend implements Backend {
     const [oH, oW] = [yShape[2], yShape[3]];
     const flops = N * O * cg * kH * kW * oH * oW;
     // Fewer (image, group) pairs than threads are cut into bands inside the kernels.
-    const nt = this.threads(flops, PAR_FLOPS);
+    const nt = this.threads(flops, PAR_CONV);
     const dimsArgs = [N, C, H, W, O, kH, kW, oH, oW, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups];
     const bytes = this.k.exports.convScratchBytes(C, H, W, O, kH, kW, oH, oW, ...dimsArgs.slice(9));
     return { nt, dimsArgs, O, og: O / p.groups, Kc: cg * kH * kW, stride: Math.ceil(bytes / 64) * 64 };
@@ -749,7 +750,7 @@ export class WasmBackend implements Backend {
 
   conv2d(x: View, w: View, bias: View | null, out: View, p: ConvParams): void {
     if (!isF32(x, w, out) || (bias && !isF32(bias)) || numel(out.shape) === 0) return this.js.conv2d(x, w, bias, out, p);
-    this.begin(convFlops(x.shape, w.shape, out.shape), PAR_FLOPS);
+    this.begin(convFlops(x.shape, w.shape, out.shape), PAR_CONV);
     const s = this.convSetup(x.shape, w.shape, out.shape, p);
     const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
     const o = this.arena.alloc(numel(out.shape) * 4);
@@ -760,7 +761,7 @@ export class WasmBackend implements Backend {
 
   conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void {
     if (!isF32(gy, w, out) || numel(out.shape) === 0) return this.js.conv2dBackwardInput(gy, w, out, p);
-    this.begin(convFlops(out.shape, w.shape, gy.shape), PAR_FLOPS);
+    this.begin(convFlops(out.shape, w.shape, gy.shape), PAR_CONV);
     this.unstage(this.inputGradStaged(gy.shape, this.stageDense(gy), w, out.shape, p), out);
   }
 
@@ -776,7 +777,7 @@ export class WasmBackend implements Backend {
 
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
     if (!isF32(x, gy, out) || numel(out.shape) === 0) return this.js.conv2dBackwardWeight(x, gy, out, p);
-    this.begin(convFlops(x.shape, out.shape, gy.shape), PAR_FLOPS);
+    this.begin(convFlops(x.shape, out.shape, gy.shape), PAR_CONV);
     this.unstage(this.weightGradStaged(x, gy.shape, this.stageDense(gy), out.shape, p), out);
   }
 
@@ -805,7 +806,7 @@ export class WasmBackend implements Backend {
     const ok = isF32(g, output, x, w) && [gx, gw, gb].every((v) => !v || (isF32(v) && numel(v.shape) > 0)) &&
       (!indices || indices.data instanceof Int32Array) && numel(convShape) > 0;
     if (!ok) return jsConv2dReluPoolBackward(this, g, output, indices, x, w, gx, gw, gb, p, convShape);
-    this.begin(convFlops(x.shape, w.shape, convShape), PAR_FLOPS);
+    this.begin(convFlops(x.shape, w.shape, convShape), PAR_CONV);
     const n = numel(output.shape);
     const py = this.stageDense(output), pg = this.stageDense(g);
     let gm = this.arena.alloc(n * 4);
@@ -841,7 +842,7 @@ export class WasmBackend implements Backend {
     const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
       this.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
     if (!fusable) return jsConv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
-    this.begin(convFlops(x.shape, w.shape, convShape), PAR_FLOPS);
+    this.begin(convFlops(x.shape, w.shape, convShape), PAR_CONV);
     const s = this.convSetup(x.shape, w.shape, convShape, p);
     const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
     const n = numel(out.shape);
