@@ -69,7 +69,15 @@ class Square extends autograd.Function {
 const y: Tensor = Square.apply(tensor([1, 2], { requiresGrad: true }));
 const j: Tensor = autograd.functional.jacobian((a: Tensor) => a.exp(), tensor([1, 2]));
 const z: Tensor = inferenceMode(() => x.mul(2));
-void w; void y; void j; void z; void nodeEntry;
+// API.md rule 3's options-object forms, typed through the published declarations (options-form.d.ts).
+const o1: Tensor = x.sum({ dim: 1, keepdim: true });
+const o2: Tensor = nn.functional.normalize(x, { dim: 0 });
+const o3: Tensor = nn.functional.dropout(x, { p: 0.2, training: true });
+const { values: o4 } = x.max({ dim: 1 });
+const o5: Tensor = x.clamp({ max: 1 });
+// @ts-expect-error a misspelt option is a compile error for a TypeScript consumer too
+x.sum({ dim: 1, keepDim: true });
+void w; void y; void j; void z; void nodeEntry; void o1; void o2; void o3; void o4; void o5;
 `);
 execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { cwd: root, stdio: "inherit" });
 console.log("check-dist: the published .d.ts files compile in a consumer with lib es2022, types node and skipLibCheck false");

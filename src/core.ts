@@ -23,6 +23,23 @@ import * as convOps from "./ops/conv.js";
 import * as poolOps from "./ops/pool.js";
 import * as fusedOps from "./ops/fused.js";
 
+import type { ShapeOptionalArgs } from "./ops/shape.js";
+import type { ElementwiseOptionalArgs } from "./ops/elementwise.js";
+import type { ReduceOptionalArgs } from "./ops/reduce.js";
+import type { MatmulOptionalArgs } from "./ops/matmul.js";
+import type { IndexingOptionalArgs } from "./ops/indexing.js";
+import type { ScanOptionalArgs } from "./ops/scan.js";
+import type { LinalgOptionalArgs } from "./ops/linalg.js";
+import type { AdvancedIndexOptionalArgs } from "./ops/advanced-index.js";
+import type { LinalgNamespaceOptionalArgs } from "./ops/linalg-namespace.js";
+
+/**
+ * The optional parameters of the ops that also come as one options object (API.md rule 3), as
+ * their files declare them: the type nn.functional adds its own to.
+ */
+export type OpsOptionalArgs = ShapeOptionalArgs & ElementwiseOptionalArgs & ReduceOptionalArgs & MatmulOptionalArgs & IndexingOptionalArgs &
+  ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs;
+
 export { Tensor, type TensorLike, type NestedArray, type Storage } from "./tensor/tensor.js";
 export { type DType, type TypedArray, promoteTypes, isFloating } from "./tensor/dtype.js";
 export { Generator, defaultGenerator, manualSeed, type GeneratorState } from "./tensor/generator.js";
@@ -46,13 +63,13 @@ export { type PadMode } from "./ops/shape.js";
 export const {
   contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand,
   sumTo, narrow, select, slice, split, unbind, chunk, cat, stack, flip, repeat, pad,
-} = guardAll(shapeOps, "", ["cat", "stack"]);
+} = guardAll<typeof shapeOps, ShapeOptionalArgs>(shapeOps, "", ["cat", "stack"]);
 export const {
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round,
   reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder,
   atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan, clampMin, clampMax,
   trunc, floorDivide,
-} = guardAll(elementwiseOps, "");
+} = guardAll<typeof elementwiseOps, ElementwiseOptionalArgs>(elementwiseOps, "");
 export { type NanToNumOptions, type CloseOptions } from "./ops/math.js";
 export const {
   tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, frac, erfc, erfinv, lgamma, digamma, sinc,
@@ -63,36 +80,36 @@ export { type ValuesIndices } from "./ops/reduce.js";
 export const {
   sum, mean, var_: variance, std, prod, amax, amin, argmax, argmin, max, min, norm, logsumexp, cumsum, softmax,
   logSoftmax,
-} = guardAll(reduceOps, "");
+} = guardAll<typeof reduceOps, ReduceOptionalArgs>(reduceOps, "");
 export const {
   matmul, mm, bmm, dot, outer, linear, linearRelu,
-} = guardAll(matmulOps, "");
+} = guardAll<typeof matmulOps, MatmulOptionalArgs>(matmulOps, "");
 export const {
   softmaxCrossEntropy,
 } = guardAll(lossOps, "");
 export const {
   gather, scatter, scatterAdd, indexSelect, indexAdd, oneHot, tril, triu,
-} = guardAll(indexingOps, "");
+} = guardAll<typeof indexingOps, IndexingOptionalArgs>(indexingOps, "");
 export { type Index } from "./ops/advanced-index.js";
 export const {
   get, set, where, indexPut, indexCopy, indexFill, maskedScatter, maskedSelect, nonzero, take, takeAlongDim,
-} = guardAll(advancedIndexOps, "");
+} = guardAll<typeof advancedIndexOps, AdvancedIndexOptionalArgs>(advancedIndexOps, "");
 export { type SortOptions, type UniqueOptions, type SearchsortedOptions } from "./ops/sort.js";
 export const {
   sort, argsort, msort, topk, kthvalue, median, mode, unique, searchsorted, bucketize,
 } = guardAll(sortOps, "");
 export const {
   cumprod, cummax, cummin, logcumsumexp, any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc,
-} = guardAll(scanOps, "");
+} = guardAll<typeof scanOps, ScanOptionalArgs>(scanOps, "");
 export type { ValuesIndicesTuple, MinMaxTuple } from "./ops/named-tuple.js";
 export { type ScaleOptions } from "./ops/linalg.js";
 export const {
   diagonal, diagEmbed, diag, trace, mv, addmm, addbmm, baddbmm, addmv, addr, tensordot, kron, cross, cdist,
-} = guardAll(linalgOps, "");
+} = guardAll<typeof linalgOps, LinalgOptionalArgs>(linalgOps, "");
 export const {
   einsum,
 } = guardAll(einsumOps, "", ["einsum"]);
-export const linalg = guardAll(linalgNamespaceOps, "linalg");
+export const linalg = guardAll<typeof linalgNamespaceOps, LinalgNamespaceOptionalArgs>(linalgNamespaceOps, "linalg");
 export const {
   movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,
   atleast3d, hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,

@@ -7,7 +7,7 @@
  * const y = nn.functional.relu(nn.functional.linear(x, w, b));
  * ```
  */
-import { checkKeys, declareOptionalArgs } from "../tensor/check.js";
+import { checkKeys, declareOptionalArgs, describe } from "../tensor/check.js";
 import {
   Tensor, isFloating, noGrad, bernoulli, full, fullLike,
   relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
@@ -16,6 +16,10 @@ import {
 } from "../core.js";
 import { fmtShape } from "./module.js";
 import { viaFloat32 } from "../ops/half-compute.js";
+import type { OpsOptionalArgs } from "../core.js";
+import type { ActivationsOptionalArgs } from "./functional/activations.js";
+import type { NormalizationOptionalArgs } from "./functional/normalization.js";
+import type { MiscOptionalArgs } from "./functional/misc.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const DROPOUT2D_KEYS = ["generator"] as const;
@@ -89,7 +93,8 @@ export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {})
 }
 
 function checkP(p: number, op: string): void {
-  if (!(p >= 0 && p <= 1)) throw new Error(`${op}: dropout probability must be in [0, 1], got ${p}`);
+  // typeof first: "0.5" would pass the range test by coercion and then scale by 1/(1 - "0.5").
+  if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a dropout probability in [0, 1], got ${describe(p)}`);
 }
 
 /**
@@ -264,18 +269,16 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 // Optional parameters PyTorch code passes positionally, also taken as one trailing options object
 // (API.md rule 3: `F.leakyRelu(x, { negativeSlope: 0.2 })`, `F.dropout(x, { p: 0.2 })`); the entry
-// layer (guardAll in nn/index.ts, src/tensor/check.ts; names are bare, as guardAll gives them) spreads it into the arguments. The activation,
-// normalization and spatial families declare theirs next to their functions.
-declareOptionalArgs({
-  linear: { first: 2, names: ["bias"] },
-  leakyRelu: { first: 1, names: ["negativeSlope"] },
-  elu: { first: 1, names: ["alpha"] },
-  gelu: { first: 1, names: ["approximate"] },
+// layer (guardAll in nn/index.ts, src/tensor/check.ts; names are bare, as guardAll gives them)
+// spreads it into the arguments. The activation, normalization and spatial families declare theirs
+// next to their functions; linear, leakyRelu, elu, gelu, flatten, pad and oneHot are declared with
+// their ops (src/ops), under the same names. `FunctionalOptionalArgs` is all of them, for the types.
+const OPTIONAL_ARGS = declareOptionalArgs({
   dropout: { first: 1, names: ["p", "training"], bag: ["generator"] },
   dropout2d: { first: 1, names: ["p", "training"], bag: ["generator"] },
   batchNorm: { first: 3, names: ["weight", "bias", "training", "momentum", "eps"] },
   layerNorm: { first: 2, names: ["weight", "bias", "eps"] },
   groupNorm: { first: 2, names: ["weight", "bias", "eps"] },
   embedding: { first: 2, names: ["paddingIdx"] },
-  flatten: { first: 1, names: ["startDim", "endDim"] },
 });
+export type FunctionalOptionalArgs = typeof OPTIONAL_ARGS & OpsOptionalArgs & ActivationsOptionalArgs & NormalizationOptionalArgs & MiscOptionalArgs;

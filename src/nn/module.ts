@@ -100,21 +100,37 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** `model.call(x)`: forward pre-hooks, `forward`, forward hooks, and the full backward hooks' setup (PyTorch's `model(x)`). */
   call(...args: In): Out {
+    if (args[0] instanceof Tensor) return Module.run(this, args);
     // JS callers have no compiler: catch the common slips here with a message, not a TypeError deep inside.
-    const first = args[0] as unknown;
-    if (!(first instanceof Tensor)) checkCallArgs(this, args as unknown[]);
-    if (!this.hasHooks()) return this.forward(...args);
+    checkCallArgs(this, args as unknown[]);
+    try {
+      return Module.run(this, args);
+    } catch (e) {
+      // `new nn.ReLU().call(3)`: the op inside rejects the number under its own name (`relu: input must
+      // be a Tensor`), or JavaScript trips over it (Linear reads its shape); the user called the
+      // module, so name it. A module may take other inputs: only those two failures are renamed.
+      const opRejected = e instanceof Error && /^(?:[\w.]+: )+input must be a Tensor, got /.test(e.message);
+      if (opRejected || e instanceof TypeError) {
+        throw new Error(`${this.constructor.name}.call: input must be a Tensor, got ${describe(args[0])} (wrap plain numbers with tensor(...))`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  /** `call`'s work: hooks and forward. Static, so it is no member of the instance type (subclasses' `In` vary). */
+  private static run<In extends unknown[], Out>(m: Module<In, Out>, args: In): Out {
+    if (!m.hasHooks()) return m.forward(...args);
     let a: unknown[] = args;
-    for (const h of [...this._preHooks.values()]) {
-      const r = h(this, a);
+    for (const h of [...m._preHooks.values()]) {
+      const r = h(m, a);
       if (r !== undefined) a = Array.isArray(r) ? r : [r];
     }
     // As PyTorch: the backward hooks wrap the arguments after the pre-hooks and the output after the forward hooks.
-    const bw = this._backwardHooks.size > 0 && isGradEnabled() ? new BackwardHookCall<AnyModule>(this, [...this._backwardHooks.values()], `${this.constructor.name}.call`) : null;
+    const bw = m._backwardHooks.size > 0 && isGradEnabled() ? new BackwardHookCall<AnyModule>(m, [...m._backwardHooks.values()], `${m.constructor.name}.call`) : null;
     if (bw) a = bw.setupInput(a);
-    let out: unknown = this.forward(...(a as In));
-    for (const h of [...this._hooks.values()]) {
-      const r = h(this, a, out);
+    let out: unknown = m.forward(...(a as In));
+    for (const h of [...m._hooks.values()]) {
+      const r = h(m, a, out);
       if (r !== undefined) out = r;
     }
     if (bw) out = bw.setupOutput(out);

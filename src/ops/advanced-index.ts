@@ -9,7 +9,7 @@
  * backward rules. The integer positions themselves (a mask's nonzero entries) are read from the
  * data: they are index bookkeeping, not arithmetic.
  */
-import { declareOptions } from "../tensor/check.js";
+import { declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { int64From, isIndexDtype } from "../tensor/dtype.js";
 import { broadcastShapes, fmt, normalizeDim, numel, sameShape } from "../tensor/shape.js";
@@ -62,6 +62,7 @@ declare module "../tensor/tensor.js" {
     take(index: Tensor): Tensor;
     /** `x.takeAlongDim(idx, 1)`: gather with broadcasting (flattened when dim is omitted). */
     takeAlongDim(indices: Tensor, dim?: number): Tensor;
+    takeAlongDim(indices: Tensor, opts: { dim?: number }): Tensor;
   }
 }
 
@@ -445,6 +446,9 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
 
 // The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
 declareOptions({ nonzero: ["asTuple"], scatter_: ["reduce"], indexAdd_: ["alpha"] });
+// takeAlongDim's dim may come as `{ dim }` too (API.md rule 3); the declaration's type gives the export that form.
+const OPTIONAL_ARGS = declareOptionalArgs({ takeAlongDim: { first: 2, names: ["dim"] } });
+export type AdvancedIndexOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   get,

@@ -24,12 +24,18 @@ declare module "../tensor/tensor.js" {
     /** `x.round()`, `x.round({ decimals: 2 })`. */
     round(opts?: { decimals?: number }): Tensor;
     logicalNot(): Tensor; isfinite(): Tensor; isnan(): Tensor;
-    /** GELU; `approximate: "tanh"` selects the tanh formula. */
+    /** GELU; `approximate: "tanh"` (or `{ approximate: "tanh" }`) selects the tanh formula. */
     gelu(approximate?: "none" | "tanh"): Tensor;
+    gelu(opts: { approximate?: "none" | "tanh" }): Tensor;
+    /** `x.leakyRelu(0.2)`, `x.leakyRelu({ negativeSlope: 0.2 })`. */
     leakyRelu(negativeSlope?: number): Tensor;
+    leakyRelu(opts: { negativeSlope?: number }): Tensor;
     elu(alpha?: number): Tensor;
-    /** `x.clamp(0, 1)`; bounds may be tensors (broadcast with x); either may be omitted (undefined). */
+    elu(opts: { alpha?: number }): Tensor;
+    /** `x.clamp(0, 1)`, `x.clamp({ max: 1 })`; bounds may be tensors (broadcast with x); either may be omitted (undefined). */
     clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    clamp(opts: { min?: number | Tensor | null; max?: number | Tensor | null }): Tensor;
+    clamp(min: number | Tensor | null | undefined, opts: { max?: number | Tensor | null }): Tensor;
     /** `x.clampMin(0)`: clamp from below only. */
     clampMin(min: number | Tensor): Tensor;
     /** `x.clampMax(1)`: clamp from above only. */
@@ -53,7 +59,10 @@ declare module "../tensor/tensor.js" {
 
     add_(other: TensorLike, opts?: { alpha?: number }): this; sub_(other: TensorLike, opts?: { alpha?: number }): this; mul_(other: TensorLike): this; div_(other: TensorLike): this;
     pow_(exponent: TensorLike): this; clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this; neg_(): this; exp_(): this; sqrt_(): this;
+    clamp_(opts: { min?: number | Tensor | null; max?: number | Tensor | null }): this;
+    clamp_(min: number | Tensor | null | undefined, opts: { max?: number | Tensor | null }): this;
     abs_(): this; relu_(): this; sigmoid_(): this; tanh_(): this; leakyRelu_(negativeSlope?: number): this;
+    leakyRelu_(opts: { negativeSlope?: number }): this;
     maskedFill_(mask: Tensor, value: number | Tensor): this;
     /** `p.addcmul_(a, b, v)`: p += v * a * b. */
     addcmul_(t1: Tensor, t2: Tensor, value?: number): this;
@@ -548,12 +557,14 @@ declareOptions({
   add_: ["alpha"], sub_: ["alpha"], div_: ["roundingMode"],
   uniform_: ["generator"], normal_: ["generator"],
 });
-// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3).
-declareOptionalArgs({
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);
+// the type of the declaration gives the exported functions those forms (core.ts, options-form.ts).
+const OPTIONAL_ARGS = declareOptionalArgs({
   leakyRelu: { first: 1, names: ["negativeSlope"] }, leakyRelu_: { first: 1, names: ["negativeSlope"] },
   elu: { first: 1, names: ["alpha"] }, gelu: { first: 1, names: ["approximate"] },
   clamp: { first: 1, names: ["min", "max"] }, clamp_: { first: 1, names: ["min", "max"] },
 });
+export type ElementwiseOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, trunc, floorDivide,

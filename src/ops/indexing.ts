@@ -1,5 +1,5 @@
 /** Index-driven ops: gather/scatter along a dim, indexSelect/indexAdd, one-hot, triangular masks. */
-import { checkIntArg } from "../tensor/check.js";
+import { checkIntArg, declareOptionalArgs } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim, sameShape } from "../tensor/shape.js";
@@ -215,5 +215,11 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
   checkIntArg("triu", "diagonal", diagonal);
   return triangle(x, diagonal, false, "triu");
 }
+
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);
+// the type of the declaration gives the exported functions those forms (core.ts, options-form.ts).
+// oneHot's serves nn.functional.oneHot as well (the entry layer looks it up by name).
+const OPTIONAL_ARGS = declareOptionalArgs({ oneHot: { first: 1, names: ["numClasses"] } });
+export type IndexingOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({ gather, scatter, scatterAdd, indexSelect, indexAdd, tril, triu });

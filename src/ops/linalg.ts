@@ -4,7 +4,7 @@
  * `x.T` property. All are compositions of matmul, views and elementwise ops, whose backward rules
  * give the gradients; only the diagonal view and its inverse (writing into a diagonal) are ops.
  */
-import { declareOptions, optionKeys } from "../tensor/check.js";
+import { declareOptionalArgs, declareOptions, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { promoteTypes } from "../tensor/dtype.js";
 import { type HalfDType, decodeHalf, encodeHalf, isHalf } from "../tensor/half.js";
@@ -23,10 +23,12 @@ declare module "../tensor/tensor.js" {
     readonly T: Tensor;
     /** `x.diagonal(0, 0, 1)`: a view of the diagonal over dims dim1, dim2 (moved last), `offset` above it. */
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
+    diagonal(opts: { offset?: number; dim1?: number; dim2?: number }): Tensor;
     /** `v.diagEmbed()`: batches of diagonal matrices whose diagonals are the last dim of v. */
     diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor;
     /** 1-D: the square matrix with v on its k-th diagonal; 2-D: a copy of its k-th diagonal. */
     diag(diagonal?: number): Tensor;
+    diag(opts: { diagonal?: number }): Tensor;
     /** Sum of a matrix's diagonal. */
     trace(): Tensor;
     /** Matrix-vector product. */
@@ -40,6 +42,7 @@ declare module "../tensor/tensor.js" {
     kron(other: Tensor): Tensor;
     /** Cross product of 3-vectors along dim (default: the first dim of size 3). */
     cross(other: Tensor, dim?: number): Tensor;
+    cross(other: Tensor, opts: { dim?: number }): Tensor;
   }
 }
 
@@ -297,6 +300,15 @@ export function reverseDims(x: Tensor): Tensor {
 // The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
 const SCALE_KEYS = optionKeys<ScaleOptions>()({ beta: true, alpha: true });
 declareOptions({ addmm: SCALE_KEYS, addbmm: SCALE_KEYS, baddbmm: SCALE_KEYS, addmv: SCALE_KEYS, addr: SCALE_KEYS });
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);
+// the type of the declaration gives the exported functions those forms (core.ts, options-form.ts).
+// (`diag(x, { diagonal: 1 })` read the object as the offset and gave a [NaN, NaN] shape.)
+const OPTIONAL_ARGS = declareOptionalArgs({
+  diagonal: { first: 1, names: ["offset", "dim1", "dim2"] }, diag: { first: 1, names: ["diagonal"] },
+  tensordot: { first: 2, names: ["dims"] }, cross: { first: 2, names: ["dim"] },
+  "linalg.cross": { first: 2, names: ["dim"] },
+});
+export type LinalgOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   diagonal, diagEmbed, diag, trace, mv, kron, cross,

@@ -7,6 +7,7 @@ import { expand, reshape, squeeze, to, transpose, unsqueeze } from "./shape.js";
 import { add, le, mul, relu, where } from "./elementwise.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { sum } from "./reduce.js";
+import { declareOptionalArgs } from "../tensor/check.js";
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
@@ -185,6 +186,12 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`outer: expects two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return mul(unsqueeze(a, 1), unsqueeze(b, 0));
 }
+
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);
+// the type of the declaration gives the exported functions those forms (core.ts, options-form.ts).
+// linear's serves nn.functional.linear as well (the entry layer looks it up by name).
+const OPTIONAL_ARGS = declareOptionalArgs({ linear: { first: 2, names: ["bias"] } });
+export type MatmulOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({ matmul, mm, bmm, dot, outer });
 /** `x.mT`: PyTorch also allows a 0-d tensor (returned as is) and rejects 1-D ones. */

@@ -9,7 +9,7 @@ import { abs, add, div, eq, ne, exp, isfinite, log, mul, pow, sign, sqrt, square
 import { scatterAdd } from "./indexing.js";
 import { viaFloat32 } from "./half-compute.js";
 import { zeros } from "../tensor/creation.js";
-import { describe, declareOptions } from "../tensor/check.js";
+import { describe, declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { type ValuesIndicesTuple, valuesIndices } from "./named-tuple.js";
 
 /** Option keys: anything else is a misspelling (checkKeys). */
@@ -32,29 +32,44 @@ export function keepdimOf(op: string, v: KeepDim | undefined): boolean {
   throw new Error(`${op}: keepdim must be true/false or an options object like { keepdim: true }, got ${describe(v)}`);
 }
 
+// Each reduction also takes its dim in the options object (`x.sum({ dim: 1, keepdim: true })`, API.md
+// rule 3; the entry layer spreads it, see OPTIONAL_ARGS below): the second signature of each.
 declare module "../tensor/tensor.js" {
   interface Tensor {
-    /** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`. Bool and int32 sums are int32. */
+    /** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`, `x.sum({ dim: 1, keepdim: true })`. Bool and integer sums are int64. */
     sum(dim?: Dims, keepdim?: ReduceOptions): Tensor;
+    sum(opts: ReduceDimOptions): Tensor;
     /** `x.mean(1)`; `{ dtype }` converts first (an integer input needs it, or a cast: PyTorch raises too). */
     mean(dim?: Dims, keepdim?: ReduceOptions): Tensor;
+    mean(opts: ReduceDimOptions): Tensor;
     /** Variance; `correction` 1 (default) is the unbiased estimate, 0 the population variance. */
     var(dim?: Dims, opts?: VarOptions | boolean, keepdim?: boolean): Tensor;
+    var(opts: VarOptions & { dim?: Dims }): Tensor;
     std(dim?: Dims, opts?: VarOptions | boolean, keepdim?: boolean): Tensor;
+    std(opts: VarOptions & { dim?: Dims }): Tensor;
     prod(dim?: Dims, keepdim?: ReduceOptions): Tensor;
+    prod(opts: ReduceDimOptions): Tensor;
     /** Largest value(s): the global max, or `{values, indices}` (also `[values, indices]`) along `dim`. */
     max(): Tensor;
     max(dim: number, keepdim?: KeepDim): ValuesIndices;
+    max(opts: { dim: number; keepdim?: boolean }): ValuesIndices;
     min(): Tensor;
     min(dim: number, keepdim?: KeepDim): ValuesIndices;
+    min(opts: { dim: number; keepdim?: boolean }): ValuesIndices;
     /** Max over several dims at once (values only). */
     amax(dim?: Dims, keepdim?: KeepDim): Tensor;
+    amax(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
     amin(dim?: Dims, keepdim?: KeepDim): Tensor;
-    /** Index of the largest value (over the flattened tensor when dim is omitted), int32. */
+    amin(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
+    /** Index of the largest value (over the flattened tensor when dim is omitted), int64. */
     argmax(dim?: number, keepdim?: KeepDim): Tensor;
+    argmax(opts: { dim?: number; keepdim?: boolean }): Tensor;
     argmin(dim?: number, keepdim?: KeepDim): Tensor;
+    argmin(opts: { dim?: number; keepdim?: boolean }): Tensor;
     /** p-norm (default 2; Infinity for the max-abs norm). */
     norm(p?: number, dim?: Dims, keepdim?: KeepDim): Tensor;
+    norm(opts: { p?: number; dim?: Dims; keepdim?: boolean }): Tensor;
+    norm(p: number, opts: { dim?: Dims; keepdim?: boolean }): Tensor;
     logsumexp(dim: Dims, keepdim?: KeepDim): Tensor;
     cumsum(dim: number, opts?: { dtype?: DType }): Tensor;
     /** `x.softmax(-1)`; `{ dtype: "float64" }` converts the input first, as PyTorch's dtype=. */
@@ -125,6 +140,9 @@ function runReduce(def: ReturnType<typeof reduceOp>, x: Tensor, dim: Dims | unde
  * (`dtype` converts the input first, as PyTorch's dtype= keyword: `x.sum(0, { dtype: "float64" })`).
  */
 export type ReduceOptions = boolean | { keepdim?: boolean; dtype?: DType };
+
+/** sum/mean/prod's options with the dim among them: `x.sum({ dim: 1, keepdim: true })`. */
+export type ReduceDimOptions = { dim?: Dims; keepdim?: boolean; dtype?: DType };
 
 function reduceArgs(x: Tensor, k: ReduceOptions | undefined, op: string): [Tensor, boolean] {
   const keepdim = keepdimOf(op, k);
@@ -394,6 +412,21 @@ declareOptions({
   amax: KEEPDIM_KEYS, amin: KEEPDIM_KEYS, argmax: KEEPDIM_KEYS, argmin: KEEPDIM_KEYS, max: KEEPDIM_KEYS, min: KEEPDIM_KEYS,
   norm: KEEPDIM_KEYS, logsumexp: KEEPDIM_KEYS, cumsum: DTYPE_KEYS, softmax: DTYPE_KEYS, logSoftmax: DTYPE_KEYS,
 });
+// dim (and norm's p) is optional, so it may come in the options object too (API.md rule 3):
+// `x.sum({ dim: 1, keepdim: true })` is `x.sum(1, { keepdim: true })`; the rest of the object is the
+// op's own options (`bag`). The declaration's type gives the exported functions those forms.
+const SUM_KEYS = ["keepdim", "dtype"] as const;
+const VAR_KEYS = ["correction", "keepdim", "unbiased"] as const;
+const OPTIONAL_ARGS = declareOptionalArgs({
+  sum: { first: 1, names: ["dim"], bag: SUM_KEYS }, mean: { first: 1, names: ["dim"], bag: SUM_KEYS },
+  prod: { first: 1, names: ["dim"], bag: SUM_KEYS },
+  var: { first: 1, names: ["dim"], bag: VAR_KEYS }, std: { first: 1, names: ["dim"], bag: VAR_KEYS },
+  amax: { first: 1, names: ["dim"], bag: KEEPDIM_KEYS }, amin: { first: 1, names: ["dim"], bag: KEEPDIM_KEYS },
+  argmax: { first: 1, names: ["dim"], bag: KEEPDIM_KEYS }, argmin: { first: 1, names: ["dim"], bag: KEEPDIM_KEYS },
+  max: { first: 1, names: ["dim"], bag: KEEPDIM_KEYS }, min: { first: 1, names: ["dim"], bag: KEEPDIM_KEYS },
+  norm: { first: 1, names: ["p", "dim"], bag: KEEPDIM_KEYS },
+});
+export type ReduceOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   sum, mean, var: var_, std, prod, amax, amin, argmax, argmin, norm, logsumexp, cumsum, softmax, logSoftmax,

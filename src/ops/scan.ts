@@ -2,7 +2,7 @@
  * Running scans beyond cumsum (cumprod, cummax, cummin, logcumsumexp) and the reductions PyTorch
  * users reach for next to sum/mean: any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc.
  */
-import { declareOptions } from "../tensor/check.js";
+import { declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloating, isIntegral } from "../tensor/dtype.js";
 import { isHalf } from "../tensor/half.js";
@@ -30,19 +30,25 @@ declare module "../tensor/tensor.js" {
     logcumsumexp(dim: number): Tensor;
     /** True where any element (over dims, or all) is non-zero (NaN counts as non-zero). */
     any(dim?: Dims, keepdim?: KeepDim): Tensor;
+    any(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
     all(dim?: Dims, keepdim?: KeepDim): Tensor;
+    all(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
     /** Sum treating NaN as zero. */
     nansum(dim?: Dims, keepdim?: KeepDim): Tensor;
+    nansum(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
     /** Mean of the non-NaN elements. */
     nanmean(dim?: Dims, keepdim?: KeepDim): Tensor;
+    nanmean(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
     /** `{min, max}` in one call (over all elements, or along `dim`). */
     aminmax(opts?: { dim?: number; keepdim?: boolean }): MinMaxTuple;
     /** Number of non-zero elements (int32), over dims or all. */
     countNonzero(dim?: Dims): Tensor;
+    countNonzero(opts: { dim?: Dims }): Tensor;
     /** Counts of each value of a 1-D non-negative int32 tensor (weighted sums with `weights`). */
     bincount(weights?: Tensor | null, minlength?: number): Tensor;
     /** Histogram with `bins` equal bins over [min, max] (the data's range when both are 0). */
     histc(bins?: number, min?: number, max?: number): Tensor;
+    histc(opts: { bins?: number; min?: number; max?: number }): Tensor;
   }
 }
 
@@ -259,6 +265,15 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
 
 // The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
 declareOptions({ any: ["keepdim"], all: ["keepdim"], nansum: ["keepdim"], nanmean: ["keepdim"], cumprod: ["dtype"], aminmax: ["dim", "keepdim"] });
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);
+// the type of the declaration gives the exported functions those forms (core.ts, options-form.ts).
+const KEEPDIM = ["keepdim"] as const;
+const OPTIONAL_ARGS = declareOptionalArgs({
+  any: { first: 1, names: ["dim"], bag: KEEPDIM }, all: { first: 1, names: ["dim"], bag: KEEPDIM },
+  nansum: { first: 1, names: ["dim"], bag: KEEPDIM }, nanmean: { first: 1, names: ["dim"], bag: KEEPDIM },
+  countNonzero: { first: 1, names: ["dim"] }, histc: { first: 1, names: ["bins", "min", "max"] },
+});
+export type ScanOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   cumprod, cummax, cummin, logcumsumexp, any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc,

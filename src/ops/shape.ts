@@ -43,6 +43,9 @@ declare module "../tensor/tensor.js" {
     view(shape: readonly number[]): Tensor;
     viewAs(other: Tensor): Tensor;
     flatten(startDim?: number, endDim?: number): Tensor;
+    /** `x.flatten({ startDim: 1 })`: the options-object form (API.md rule 3). */
+    flatten(opts: { startDim?: number; endDim?: number }): Tensor;
+    flatten(startDim: number | undefined, opts: { endDim?: number }): Tensor;
     unflatten(dim: number, sizes: readonly number[]): Tensor;
     permute(dims: readonly number[]): Tensor;
     transpose(dim0: number, dim1: number): Tensor;
@@ -71,6 +74,8 @@ declare module "../tensor/tensor.js" {
     repeat(sizes: readonly number[]): Tensor;
     /** `x.pad([1, 1])`: pads the last dims (PyTorch order: last dim's left, right, then the one before...). */
     pad(pads: readonly number[], mode?: PadMode, value?: number): Tensor;
+    pad(pads: readonly number[], opts: { mode?: PadMode; value?: number }): Tensor;
+    pad(pads: readonly number[], mode: PadMode | undefined, opts: { value?: number }): Tensor;
   }
 }
 
@@ -768,8 +773,14 @@ function arangeFrom(values: number[]): Tensor {
   return Tensor.fromArray(Int32Array.from(values), [values.length], "int32");
 }
 
-// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3).
-declareOptionalArgs({ flatten: { first: 1, names: ["startDim", "endDim"] } });
+// Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);
+// the type of the declaration gives the exported functions those forms (core.ts, options-form.ts).
+// pad's serve nn.functional.pad as well (the entry layer looks them up by name).
+const OPTIONAL_ARGS = declareOptionalArgs({
+  flatten: { first: 1, names: ["startDim", "endDim"] },
+  pad: { first: 2, names: ["mode", "value"] },
+});
+export type ShapeOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze,

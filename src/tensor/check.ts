@@ -3,9 +3,10 @@
  * entry point checks what it was given and throws one kind of message:
  * `<function>: <argument> must be <what it takes>, got <what it got>`.
  *
- * It lives at the bottom layer (no imports) so tensor, nn, optim, data and io can all use it; it
- * recognises tensors by shape, not by class, for the same reason.
+ * It lives at the bottom layer (no imports but types) so tensor, nn, optim, data and io can all use
+ * it; it recognises tensors by shape, not by class, for the same reason.
  */
+import type { WithOptionsForms } from "./options-form.js";
 
 /**
  * A short description of any value for error messages: `null`, `undefined`, `an array of length 3`,
@@ -393,12 +394,15 @@ const OPTIONAL_ARGS = new Map<string, OptionalArgs>();
 /**
  * Declares a function's optional positional parameters (`OptionalArgs`): the entry layer then turns a
  * trailing options object into those arguments, rejecting a key it does not take or one already
- * given positionally. For a name declared both ways this one wins.
+ * given positionally. For a name declared both ways this one wins. It returns `specs`, typed as
+ * written, for the types of the options-object forms (`WithOptionsForms`, src/tensor/options-form.ts):
+ * export `typeof` it and hand that type to the `guardAll` that exports the functions.
  *
- * @example declareOptionalArgs({ "nn.functional.normalize": { first: 1, names: ["p", "dim", "eps"] } });
+ * @example const OPTIONAL_ARGS = declareOptionalArgs({ normalize: { first: 1, names: ["p", "dim", "eps"] } });
  */
-export function declareOptionalArgs(specs: Readonly<Record<string, OptionalArgs>>): void {
+export function declareOptionalArgs<const S extends Readonly<Record<string, OptionalArgs>>>(specs: S): S {
   for (const [name, spec] of Object.entries(specs)) OPTIONAL_ARGS.set(name, Object.freeze({ ...spec }));
+  return specs;
 }
 
 /** The declared optional positional parameters of `name`, if any. @example declaredOptionalArgs("leakyRelu") // { first: 1, names: ["negativeSlope"] } */
@@ -524,17 +528,19 @@ const isClass = (f: Function): boolean => /^class\b/.test(Function.prototype.toS
  * `guardFunction` over every function of a module namespace (classes and other values pass as they
  * are); `notTensorFirst` names the functions whose first argument is not a tensor (`cat` takes a list),
  * or is "all" for a namespace of functions that take datasets, files or modules (data, io, utils).
+ * `S`, the type of the namespace's `declareOptionalArgs` declarations, adds their options-object
+ * forms to the functions' types (the entry layer is what makes them work).
  *
- * @example export const functional = guardAll(functionalModule, "nn.functional", ["scaledDotProductAttention"]);
+ * @example export const functional = guardAll<typeof fns, FunctionalOptionalArgs>(fns, "");
  */
-export function guardAll<T extends object>(ns: T, prefix: string, notTensorFirst: readonly string[] | "all" = []): T {
+export function guardAll<T extends object, S = never>(ns: T, prefix: string, notTensorFirst: readonly string[] | "all" = []): [S] extends [never] ? T : WithOptionsForms<T, S> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(ns)) {
     // var_ is `var` (a reserved word in JavaScript) under another name.
     const name = k === "var_" ? "var" : k;
     out[k] = typeof v === "function" && !isClass(v) ? guardFunction(prefix ? `${prefix}.${name}` : name, v as (...a: never[]) => unknown, notTensorFirst !== "all" && !notTensorFirst.includes(k)) : v;
   }
-  return out as T;
+  return out as [S] extends [never] ? T : WithOptionsForms<T, S>;
 }
 
 /**

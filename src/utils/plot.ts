@@ -4,8 +4,39 @@
  * building with no ANSI escape codes, so the output reads the same in a terminal, a CI log or a
  * file (block characters are Unicode; pass `ascii: true` where only 7-bit text survives).
  */
-import { checkKeys } from "../tensor/check.js";
+import { argError, checkInt, checkKeys } from "../tensor/check.js";
 import type { HistogramData } from "./report.js";
+
+/** What each option of the plots takes: `{ width: "x" }` or `{ bins: 0 }` is an error naming it, not a garbled plot. */
+const OPTION_KINDS: Record<string, (fn: string, key: string, v: unknown) => void> = {
+  width: (fn, k, v) => checkInt(fn, k, v), height: (fn, k, v) => checkInt(fn, k, v), bins: (fn, k, v) => checkInt(fn, k, v),
+  gap: (fn, k, v) => checkInt(fn, k, v, 0),
+  ascii: flag, logScale: flag, logY: flag,
+  title: text, xLabel: text,
+  palette: (fn, k, v) => {
+    if (typeof v !== "string" || v.length === 0) throw argError(fn, k, "a non-empty string of characters, darkest first", v);
+  },
+  range: (fn, k, v) => {
+    if (!Array.isArray(v) || v.length !== 2 || !v.every((b) => typeof b === "number" && Number.isFinite(b))) throw argError(fn, k, "[low, high], two finite numbers", v);
+  },
+  captions: (fn, k, v) => {
+    if (!Array.isArray(v) || !v.every((c) => typeof c === "string")) throw argError(fn, k, "an array of strings", v);
+  },
+};
+
+function flag(fn: string, key: string, v: unknown): void {
+  if (typeof v !== "boolean") throw argError(fn, key, "true or false", v);
+}
+
+function text(fn: string, key: string, v: unknown): void {
+  if (typeof v !== "string") throw argError(fn, key, "a string", v);
+}
+
+/** The keys (checkKeys) and then each given value's kind, named as the user calls it (`utils.barChart`). */
+function checkPlotOptions(fn: string, opts: object, keys: readonly string[]): void {
+  checkKeys(`utils.${fn}`, opts, keys);
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined) OPTION_KINDS[k](`utils.${fn}`, k, v);
+}
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const SIDE_BY_SIDE_KEYS = ["gap", "captions"] as const;
@@ -50,7 +81,7 @@ function resample(values: readonly number[], n: number): number[] {
  * @example sparkline([3, 2, 1, 1.5]) // "█▁▁▄"  (roughly)
  */
 export function sparkline(values: readonly number[], opts: { width?: number; ascii?: boolean } = {}): string {
-  checkKeys("sparkline", opts, SPARKLINE_KEYS);
+  checkPlotOptions("sparkline", opts, SPARKLINE_KEYS);
   const chars = opts.ascii ? SPARK_ASCII : SPARK;
   const v = resample(values, opts.width ?? 60);
   const [lo, hi] = finiteRange([v]);
@@ -77,7 +108,7 @@ const MARKS = ["*", "o", "+", "x", "#", "%"];
  * @example console.log(linePlot({ train: trainLoss, test: testLoss }, { title: "loss", logY: true }))
  */
 export function linePlot(series: Record<string, readonly number[]> | readonly number[], opts: LinePlotOptions = {}): string {
-  checkKeys("linePlot", opts, LINE_PLOT_KEYS);
+  checkPlotOptions("linePlot", opts, LINE_PLOT_KEYS);
   const named: [string, readonly number[]][] = Array.isArray(series) ? [["", series as readonly number[]]] : Object.entries(series);
   const width = opts.width ?? 60;
   const height = opts.height ?? 12;
@@ -134,7 +165,7 @@ export function barHistogram(
   data: HistogramData | ArrayLike<number>,
   opts: { width?: number; bins?: number; title?: string; ascii?: boolean } = {},
 ): string {
-  checkKeys("barHistogram", opts, BAR_HISTOGRAM_KEYS);
+  checkPlotOptions("barHistogram", opts, BAR_HISTOGRAM_KEYS);
   const h = "bins" in data && "edges" in data ? (data as HistogramData) : binValues(data as ArrayLike<number>, opts.bins ?? 12);
   const width = opts.width ?? 40;
   const max = Math.max(1, ...h.bins);
@@ -167,7 +198,7 @@ function binValues(values: ArrayLike<number>, bins: number): HistogramData {
  * @example console.log(barChart([["fc1", 0.02], ["fc2", 0.4]], { logScale: true }))
  */
 export function barChart(rows: readonly (readonly [string, number])[], opts: { width?: number; logScale?: boolean; title?: string; ascii?: boolean } = {}): string {
-  checkKeys("barChart", opts, BAR_CHART_KEYS);
+  checkPlotOptions("barChart", opts, BAR_CHART_KEYS);
   const width = opts.width ?? 40;
   const tf = (v: number): number => (opts.logScale ? Math.log10(Math.max(Math.abs(v), 1e-30)) : Math.abs(v));
   const t = rows.map(([, v]) => tf(v)).filter(Number.isFinite);
@@ -193,7 +224,7 @@ const SHADES = " .:-=+*#%@";
  * @example console.log(imageToText(digit.data(), 28, 28, { range: [0, 1] }))
  */
 export function imageToText(pixels: ArrayLike<number>, width: number, height: number, opts: { range?: [number, number]; palette?: string } = {}): string {
-  checkKeys("imageToText", opts, IMAGE_TO_TEXT_KEYS);
+  checkPlotOptions("imageToText", opts, IMAGE_TO_TEXT_KEYS);
   if (pixels.length < width * height) throw new Error(`imageToText: ${pixels.length} values cannot fill a ${width}x${height} image`);
   const palette = opts.palette ?? SHADES;
   let [lo, hi] = opts.range ?? finiteRange([Array.from(pixels).slice(0, width * height)]);
@@ -218,7 +249,7 @@ export function imageToText(pixels: ArrayLike<number>, width: number, height: nu
  * @example console.log(sideBySide([imageToText(a, 28, 28), imageToText(b, 28, 28)], { captions: ["input", "output"] }))
  */
 export function sideBySide(blocks: readonly string[], opts: { gap?: number; captions?: readonly string[] } = {}): string {
-  checkKeys("sideBySide", opts, SIDE_BY_SIDE_KEYS);
+  checkPlotOptions("sideBySide", opts, SIDE_BY_SIDE_KEYS);
   const gap = " ".repeat(opts.gap ?? 2);
   const split = blocks.map((b, i) => (opts.captions ? [opts.captions[i] ?? "", ...b.split("\n")] : b.split("\n")));
   const widths = split.map((ls) => Math.max(...ls.map((l) => [...l].length)));

@@ -263,7 +263,7 @@ export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
 
 // Optional parameters PyTorch code passes positionally, also taken as one trailing options object
 // (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
-declareOptionalArgs({
+const OPTIONAL_ARGS = declareOptionalArgs({
   softplus: { first: 1, names: ["beta", "threshold"] },
   hardtanh: { first: 1, names: ["minVal", "maxVal"] },
   celu: { first: 1, names: ["alpha"] },
@@ -272,3 +272,4 @@ declareOptionalArgs({
   hardshrink: { first: 1, names: ["lambd"] },
   rrelu: { first: 1, names: ["lower", "upper", "training"], bag: ["generator"] },
 });
+export type ActivationsOptionalArgs = typeof OPTIONAL_ARGS;

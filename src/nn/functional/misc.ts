@@ -186,7 +186,8 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
 
 // Optional parameters PyTorch code passes positionally, also taken as one trailing options object
 // (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
-declareOptionalArgs({
+// oneHot's is declared with the op (src/ops/indexing.ts), under the same name.
+const OPTIONAL_ARGS = declareOptionalArgs({
   bilinear: { first: 3, names: ["bias"] },
-  oneHot: { first: 1, names: ["numClasses"] },
 });
+export type MiscOptionalArgs = typeof OPTIONAL_ARGS;

@@ -183,8 +183,9 @@ export function localResponseNorm(x: Tensor, size: number, alpha = 1e-4, beta = 
 
 // Optional parameters PyTorch code passes positionally, also taken as one trailing options object
 // (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
-declareOptionalArgs({
+const OPTIONAL_ARGS = declareOptionalArgs({
   normalize: { first: 1, names: ["p", "dim", "eps"] },
   cosineSimilarity: { first: 2, names: ["dim", "eps"] },
   localResponseNorm: { first: 2, names: ["alpha", "beta", "k"] },
 });
+export type NormalizationOptionalArgs = typeof OPTIONAL_ARGS;

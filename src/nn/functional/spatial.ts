@@ -11,7 +11,7 @@
  * ```
  */
 import { Tensor, pad as padOp, indexSelect, indexAdd, zeros, tensor, type PadMode } from "../../core.js";
-import { describe, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
+import { describe, checkKeys } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 
 /** Option keys: anything else is a misspelling (checkKeys). */
@@ -153,9 +153,3 @@ export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, opts: Unfold
   const out = g.p[0] || g.p[1] ? img.narrow(2, g.p[0], H).narrow(3, g.p[1], W) : img;
   return unbatched ? out.squeeze(0) : out;
 }
-
-// Optional parameters PyTorch code passes positionally, also taken as one trailing options object
-// (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
-declareOptionalArgs({
-  pad: { first: 2, names: ["mode", "value"] },
-});
