@@ -277,3 +277,32 @@ test("a ctx kept past a backward without retainGraph refuses savedTensors with t
   );
   assert.deepEqual(x.grad!.tolist(), [4, 8]);
 });
+
+test("an output that got no gradient is materialized as zeros of its own dtype; too few gradients is named in full", () => {
+  let seen: [string, number[]][] = [];
+  class Two extends autograd.Function {
+    static override forward(_c: autograd.FunctionCtx, x: Tensor): Tensor[] {
+      return [x.mul(2), x.mul(3)];
+    }
+    static override backward(_c: autograd.FunctionCtx, ga: Tensor, gb: Tensor): Tensor {
+      seen = [[ga.dtype, ga.tolist() as number[]], [gb.dtype, gb.tolist() as number[]]];
+      return ga.mul(2).add(gb.mul(3));
+    }
+  }
+  const x = f64([1, 2]);
+  const [a] = Two.apply(x);
+  a.sum().backward();
+  assert.deepEqual(seen, [["float64", [1, 1]], ["float64", [0, 0]]]);
+  class TooFew extends autograd.Function {
+    static override forward(_c: autograd.FunctionCtx, x: Tensor, y: Tensor): Tensor {
+      return x.mul(y);
+    }
+    static override backward(_c: autograd.FunctionCtx, g: Tensor): Tensor {
+      return g;
+    }
+  }
+  assert.throws(
+    () => TooFew.apply(x, f64([3, 4])).sum().backward(),
+    /^Error: TooFew\.backward: returned 1 gradient\(s\) but forward took 2 argument\(s\); return one per forward argument, in order \(null for arguments that get none\)$/,
+  );
+});

@@ -144,3 +144,10 @@ test("ToTensor: HWC bytes to CHW floats in [0,1]; masks to int64 ids", () => {
   assert.deepEqual(s.mask.tolist(), [[3, 7]]);
   assert.throws(() => new T.ToTensor().apply({ width: 2, height: 2, channels: 1, data: new Uint8Array(3) }), /claims 2x2x1 = 4 values but holds 3/);
 });
+
+test("runTransform applies a transform object or a plain function to its input", () => {
+  assert.equal(data.runTransform((x: number) => x + 1, 1), 2);
+  assert.equal(data.runTransform({ apply: (x: number) => x * 3 }, 2), 6);
+  const flipped = data.runTransform(new data.RandomHorizontalFlip({ p: 1 }), tensor([[[1, 2]]]));
+  assert.deepEqual((flipped as Tensor).tolist(), [[[2, 1]]]);
+});

@@ -100,6 +100,8 @@ test("unpickle: containers, marks, memo and stack opcodes", () => {
   assert.deepEqual(run(pk("K", 1, "K", 2, "K", 3, 0x87, STOP)), [1, 2, 3]);
   assert.deepEqual(run(pk("K", 9, MARK, "K", 1, "K", 2, "t", 0x86, STOP)), [9, [1, 2]], "TUPLE takes only what is above the mark");
   assert.deepEqual(run(pk(MARK, "K", 1, "K", 2, "l", STOP)), [1, 2]);
+  // Values above an open mark may be popped (TUPLE2, APPEND, SETITEM inside a MARK ... TUPLE).
+  assert.deepEqual(run(pk(MARK, "K", 1, "K", 2, 0x86, "]", "K", 3, "a", "0", "K", 4, "t", STOP)), [[1, 2], 4]);
   assert.deepEqual(run(pk(MARK, "K", 1, "K", 1, "K", 2, 0x91, STOP)), new Set([1, 2]));
   const dict = run(pk(MARK, "K", 1, "K", 2, "K", 3, "K", 4, "d", STOP)) as PyDict;
   assert.deepEqual([...dict], [[1, 2], [3, 4]]);

@@ -124,3 +124,24 @@ test("wrong options-object forms fail to compile and throw at run time", () => {
   // @ts-expect-error a required parameter is not an option
   throwsNamed(() => x.softmax({ dim: 1 }), /x\.softmax: unknown option 'dim'/);
 });
+
+test("backward takes PyTorch's keywords as one options object: loss.backward({ retainGraph: true })", () => {
+  const w = tensor([1, 2, 3], { requiresGrad: true });
+  const loss = w.mul(w).sum();
+  loss.backward({ retainGraph: true });
+  assert.deepEqual([...w.grad!.data()], [2, 4, 6]);
+  // The graph was kept, so a second pass runs and accumulates; the gradient may come in the object too.
+  loss.backward({ gradient: tensor(2) });
+  assert.deepEqual([...w.grad!.data()], [6, 12, 18]);
+  // Without retainGraph the first pass frees the graph: the second names why it fails.
+  const once = w.mul(w).sum();
+  once.backward({});
+  throwsNamed(() => once.backward(), /freed by an earlier backward/);
+  const v = tensor([1, 2], { requiresGrad: true });
+  dt.autograd.backward(v.mul(3).sum(), { inputs: [v] });
+  assert.deepEqual([...v.grad!.data()], [3, 3]);
+  // @ts-expect-error PyTorch's snake_case keyword
+  throwsNamed(() => w.mul(w).sum().backward({ retain_graph: true }), /backward: unknown option 'retain_graph'; deeptype spells it 'retainGraph'/);
+  // @ts-expect-error the gradient given twice, positionally and in the object
+  throwsNamed(() => w.mul(w).sum().backward(tensor(1), { gradient: tensor(1) }), /'gradient' is given twice/);
+});

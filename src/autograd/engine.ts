@@ -2,7 +2,7 @@
  * The backward engine: walks the graph from the outputs in topological order (iteratively, so a
  * 10,000-op chain needs no deep recursion), summing gradients per node before calling its rule.
  */
-import { declareOptions, optionKeys } from "../tensor/check.js";
+import { declareOptionalArgs, declareOptions, optionKeys } from "../tensor/check.js";
 import { Node, type Edge, type GradHook } from "./node.js";
 import { Tensor, type Storage, storageSerial } from "../tensor/tensor.js";
 import { fmt, isContiguous, sameShape } from "../tensor/shape.js";
@@ -297,14 +297,20 @@ declare module "../tensor/tensor.js" {
   interface Tensor {
     /** `loss.backward()`: accumulates gradients into the leaves' `.grad` (or only into `opts.inputs`). */
     backward(gradient?: Tensor | null, opts?: BackwardCallOptions): void;
+    /** PyTorch's keyword form, `loss.backward(retain_graph=True)`: `loss.backward({ retainGraph: true })`. */
+    backward(opts: BackwardCallOptions & { gradient?: Tensor | null }): void;
   }
 }
 
 // The entry layer (check.ts) rejects any other key of these functions' options objects.
-declareOptions({
-  backward: optionKeys<BackwardCallOptions>()({ retainGraph: true, createGraph: true, inputs: true }),
-  grad: ["retainGraph", "createGraph", "gradOutputs", "allowUnused"],
-});
+const BACKWARD_KEYS = optionKeys<BackwardCallOptions>()({ retainGraph: true, createGraph: true, inputs: true });
+declareOptions({ grad: ["retainGraph", "createGraph", "gradOutputs", "allowUnused"] });
+/**
+ * The gradient is optional, so PyTorch's keyword habit `loss.backward(retain_graph=True)` comes as
+ * one options object, `loss.backward({ retainGraph: true })` (API.md rule 3); `{ gradient }` may ride
+ * along. Without this the object was read as the gradient ("gradients is not iterable").
+ */
+export const BACKWARD_OPTIONAL_ARGS = declareOptionalArgs({ backward: { first: 1, names: ["gradient"], bag: BACKWARD_KEYS } });
 
 installMethods({
   backward: (t: Tensor, gradient?: Tensor | null, opts?: BackwardCallOptions) => backward(t, gradient, opts),

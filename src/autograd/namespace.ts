@@ -14,7 +14,11 @@ import * as engine from "./engine.js";
 import * as checks from "./gradcheck.js";
 // Through the entry layer (core.ts re-exports these as the top-level grad/backward/gradcheck): an
 // unknown option key or a wrong argument is an Error naming the function, not silently ignored.
-export const { grad, backward } = guardAll({ grad: engine.grad, backward: engine.backward }, "", ["grad", "backward"]);
+export const { grad, backward } = guardAll<Pick<typeof engine, "grad" | "backward">, typeof engine.BACKWARD_OPTIONAL_ARGS>(
+  { grad: engine.grad, backward: engine.backward },
+  "",
+  ["grad", "backward"],
+);
 export const { gradcheck, gradgradcheck } = guardAll({ gradcheck: checks.gradcheck, gradgradcheck: checks.gradgradcheck }, "", ["gradcheck", "gradgradcheck"]);
 export { noGrad, enableGrad, inferenceMode, isInferenceMode, isGradEnabled, setGradEnabled, withGradEnabled } from "./grad-mode.js";
 export type { GradHook, RemovableHandle } from "./node.js";
