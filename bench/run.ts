@@ -15,7 +15,8 @@
  * Timing. Each cell is the median of ROUNDS samples; a sample is the mean of a batch of calls lasting
  * about BATCH_MS. The rounds interleave: every round times every row on every column (deeptype 1t,
  * torch 1t, deeptype 2t, torch 2t, in a rotating order) before the next round starts, so a burst of
- * load from other processes hits all columns alike. The spread printed is the [min-max] of the samples.
+ * load from other processes hits all columns alike; after a multi-thread PyTorch cell the bench pauses
+ * 100 ms, so OpenMP workers still spinning do not slow the next cell. The spread printed is the [min-max] of the samples.
  * TensorFlow.js is timed after the rounds (median of 3 batches): it is a peer, not a target.
  *
  * Rows: sgemm 1024 (GFLOP/s) next to the wasm FMA ceiling (bench/fma-ceiling.ts: a register-only
@@ -317,8 +318,12 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     for (const row of ROWS) {
       for (let k = 0; k < cols.length; k++) {
-        const c = cells.get(`${row.id}|${cols[(k + round) % cols.length]}`);
+        const col = cols[(k + round) % cols.length];
+        const c = cells.get(`${row.id}|${col}`);
         if (c) c.cell.samples.push(await c.run());
+        // PyTorch's OpenMP workers spin-wait after a parallel batch (10-30 ms of CPU measured under
+        // load): let them settle so the next cell, often deeptype's 1-thread one, gets its core.
+        if (c && col.startsWith("torch") && !col.endsWith(" 1t")) await new Promise((r) => setTimeout(r, 100));
       }
     }
     process.stderr.write(`${round + 1}`);

@@ -19,6 +19,7 @@ import {
   Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn, registerBackend, setBackend,
 } from "../src/core.js";
 import { mnistCnn } from "../src/models/index.js";
+import * as optim from "../src/optim/index.js";
 import { createWasmBackend, poolStats, setNumThreads } from "../src/backend/wasm/index.js";
 import { deeptypeTrainStep } from "./train-step.js";
 
@@ -52,6 +53,23 @@ function binary(n: number): Bench {
   return () => a.add(b);
 }
 
+function unary(n: number, op: "relu" | "tanh" = "relu"): Bench {
+  const a = randn([n], { generator: gen });
+  return op === "relu" ? () => a.relu() : () => a.tanh();
+}
+
+function optimizerStep(kind: "SGD" | "Adam"): Bench {
+  const w = randn([1 << 20], { generator: gen }).requiresGrad_();
+  w.grad = randn([1 << 20], { generator: gen });
+  const opt = kind === "SGD" ? new optim.SGD([w], { lr: 0.01 }) : new optim.Adam([w], { lr: 1e-3 });
+  return () => opt.step();
+}
+
+function mm(m: number, k: number, n: number): Bench {
+  const a = randn([m, k], { generator: gen }), b = randn([k, n], { generator: gen });
+  return () => noGrad(() => a.matmul(b));
+}
+
 const WORKLOADS: Array<[string, () => Bench]> = [
   ["sgemm 1024", () => {
     const a = randn([1024, 1024], { generator: gen }), b = randn([1024, 1024], { generator: gen });
@@ -76,16 +94,53 @@ const WORKLOADS: Array<[string, () => Bench]> = [
     const x = randn([64, 16, 28, 28], { generator: gen }), gy = randn([64, 32, 28, 28], { generator: gen });
     return () => backend().conv2dBackwardWeight(x.view_(), gy.view_(), Tensor.empty([32, 16, 3, 3]).view_(), convParams);
   }],
+  ["conv2d fwd [64,16,14,14]x32x3x3 (the CNN's second)", () => {
+    const x = randn([64, 16, 14, 14], { generator: gen }), w = randn([32, 16, 3, 3], { generator: gen });
+    return () => noGrad(() => conv2d(x, w, null, { padding: 1 }));
+  }],
+  ["conv2d bwd input [64,16,14,14]x32x3x3 (the CNN's second)", () => {
+    const gy = randn([64, 32, 14, 14], { generator: gen }), w = randn([32, 16, 3, 3], { generator: gen });
+    return () => backend().conv2dBackwardInput(gy.view_(), w.view_(), Tensor.empty([64, 16, 14, 14]).view_(), convParams);
+  }],
+  ["conv2d bwd weight [64,16,14,14]x32x3x3 (the CNN's second)", () => {
+    const x = randn([64, 16, 14, 14], { generator: gen }), gy = randn([64, 32, 14, 14], { generator: gen });
+    return () => backend().conv2dBackwardWeight(x.view_(), gy.view_(), Tensor.empty([32, 16, 3, 3]).view_(), convParams);
+  }],
+  ["conv2d fwd [64,1,28,28]x16x3x3 (the CNN's first)", () => {
+    const x = randn([64, 1, 28, 28], { generator: gen }), w = randn([16, 1, 3, 3], { generator: gen });
+    return () => noGrad(() => conv2d(x, w, null, { padding: 1 }));
+  }],
+  ["sgd step, 1 Mi parameters", () => optimizerStep("SGD")],
+  ["adam step, 1 Mi parameters", () => optimizerStep("Adam")],
   ["maxpool2d fwd [64,16,28,28]", () => pool("fwd", [64, 16, 28, 28])],
   ["maxpool2d bwd [64,16,28,28]", () => pool("bwd", [64, 16, 28, 28])],
   ["avgpool2d fwd [64,16,28,28]", () => pool("avgfwd", [64, 16, 28, 28])],
   ["avgpool2d bwd [64,16,28,28]", () => pool("avgbwd", [64, 16, 28, 28])],
   ["maxpool2d fwd [64,32,14,14]", () => pool("fwd", [64, 32, 14, 14])],
   ["maxpool2d fwd [32,64,56,56]", () => pool("fwd", [32, 64, 56, 56])],
+  ["matmul [64,784]x[784,256]", () => mm(64, 784, 256)],
+  ["matmul [64,256]x[256,128]", () => mm(64, 256, 128)],
+  ["matmul [256,64]x[64,784]", () => mm(256, 64, 784)],
+  ["matmul [128,128]x[128,128]", () => mm(128, 128, 128)],
+  ["matmul [256,256]x[256,256]", () => mm(256, 256, 256)],
+  ["matmul [512,512]x[512,512]", () => mm(512, 512, 512)],
   ["add [64]+[64]", () => binary(64)],
   ["add [65536]", () => binary(1 << 16)],
   ["add [262144]", () => binary(1 << 18)],
   ["add [1048576]", () => binary(1 << 20)],
+  ["add [4194304]", () => binary(1 << 22)],
+  ["relu [262144]", () => unary(1 << 18)],
+  ["relu [1048576]", () => unary(1 << 20)],
+  ["tanh [262144]", () => unary(1 << 18, "tanh")],
+  ["tanh [1048576]", () => unary(1 << 20, "tanh")],
+  ["sum [1024,1024] over dim 1", () => {
+    const a = randn([1024, 1024], { generator: gen });
+    return () => a.sum(1);
+  }],
+  ["softmax [1024,1024]", () => {
+    const a = randn([1024, 1024], { generator: gen });
+    return () => a.softmax(-1);
+  }],
 ];
 
 const median = (v: number[]): number => [...v].sort((p, q) => p - q)[v.length >> 1];

@@ -31,7 +31,7 @@ describe("wasm backend: threads", () => {
     assert.equal(getNumThreads(), Math.min(2, availableParallelism()));
   });
 
-  it("gives bitwise identical elementwise, reduction, softmax, pooling and convolution results on 1 and 2 threads", () => {
+  it("gives bitwise identical elementwise, reduction, softmax, pooling, convolution and matmul results on 1 and 2 threads", () => {
     const g = new Generator(21);
     const a = randView(g, [301, 517], "perm"), b = randView(g, [301, 517], "bcast");
     const run = (nt: number): Float32Array[] => {
@@ -46,19 +46,26 @@ describe("wasm backend: threads", () => {
       const o6 = zeros([4, 16, 10, 10]), i6 = zeros([4, 16, 10, 10], "int32");
       wasm.maxPool2d(x, o6, i6, { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true });
       outs.push(o6.data as Float32Array);
-      const o7 = zeros([4, 8, 20, 20]);
-      const w = randView(new Generator(6), [8, 16, 3, 3]);
-      wasm.conv2d(x, w, null, o7, { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 });
+      // Convolutions thread from 32 Mi multiply-adds (PAR_CONV): 8·32·32·9·40² = 118 Mi.
+      const xc = randView(new Generator(5), [8, 32, 40, 40]);
+      const o7 = zeros([8, 32, 40, 40]);
+      const w = randView(new Generator(6), [32, 32, 3, 3]);
+      wasm.conv2d(xc, w, null, o7, { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 });
       outs.push(o7.data as Float32Array);
-      // A batch of one is cut into bands of rows (forward) and channels (input gradient).
-      const x1 = randView(new Generator(7), [1, 16, 40, 40]);
+      // A batch of one is cut into bands of rows (forward) and channels (input gradient): 32·32·9·96² = 81 Mi.
+      const x1 = randView(new Generator(7), [1, 32, 96, 96]);
       const c = { stride: [1, 1] as [number, number], padding: [1, 1] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
-      const o8 = zeros([1, 8, 40, 40]);
+      const o8 = zeros([1, 32, 96, 96]);
       wasm.conv2d(x1, w, null, o8, c);
       outs.push(o8.data as Float32Array);
-      const o9 = zeros([1, 16, 40, 40]);
+      const o9 = zeros([1, 32, 96, 96]);
       wasm.conv2dBackwardInput(o8, w, o9, c);
       outs.push(o9.data as Float32Array);
+      // Matmul from 64 Mi (PAR_FLOPS): 300·512·512 = 75 Mi.
+      const ma = randView(new Generator(9), [1, 300, 512], "perm"), mb = randView(new Generator(10), [1, 512, 512]);
+      const o11 = zeros([1, 300, 512]);
+      wasm.matmul(ma, mb, o11);
+      outs.push(o11.data as Float32Array);
       // A large 2×2 pool and its backward (which stay on the calling thread: memory-bound, see index.ts).
       const xb = randView(new Generator(8), [2, 8, 512, 512]);
       const pb = { kernel: [2, 2] as [number, number], stride: [2, 2] as [number, number], padding: [0, 0] as [number, number], dilation: [1, 1] as [number, number], countIncludePad: true };
@@ -213,11 +220,11 @@ describe("wasm backend: threads", () => {
     const b = createWasmBackend()!;
     const memoryKind = () => ((b as unknown as { cur: { k: { shared: boolean } } }).cur.k.shared ? "shared" : "plain");
     const g = new Generator(24);
-    const x = randView(g, [1, 150, 170], "perm"), w = randView(g, [1, 170, 130]); // 3.3M multiply-adds: threaded on 2
+    const x = randView(g, [1, 300, 512], "perm"), w = randView(g, [1, 512, 512]); // 75 Mi multiply-adds: threaded on 2 (PAR_FLOPS)
     const small = randView(g, [33, 17]);
     const run = (nt: number) => {
       setNumThreads(nt);
-      const y = zeros([1, 150, 130]);
+      const y = zeros([1, 300, 512]);
       b.matmul(x, w, y);
       const matmulOn = memoryKind();
       const s = zeros([33, 17]);
@@ -225,7 +232,7 @@ describe("wasm backend: threads", () => {
       assert.equal(memoryKind(), "plain", `${nt} thread(s): a call below the threading threshold runs on the plain memory`);
       const param = (randView(g, [70000]).data as Float32Array).slice(), grad = (randView(g, [70000]).data as Float32Array).slice();
       b.sgdUpdate(param, grad, null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true });
-      assert.equal(memoryKind(), matmulOn, `${nt} thread(s): the optimizer update picks its memory by its size too`);
+      assert.equal(memoryKind(), "plain", `${nt} thread(s): the optimizer update only moves memory, so it never threads (PAR_MEMORY)`);
       return { matmulOn, y: y.data as Float32Array, s: s.data as Float32Array };
     };
     const one = run(1);
@@ -234,7 +241,7 @@ describe("wasm backend: threads", () => {
     if (getNumThreads() > 1) assert.equal(two.matmulOn, "shared", "2 threads: the matmul ran on the shared memory");
     assertBitwise(one.y, two.y, "matmul, plain vs shared memory");
     assertBitwise(one.s, two.s, "tanh");
-    const ref = zeros([1, 150, 130]);
+    const ref = zeros([1, 300, 512]);
     new JsBackend().matmul(x, w, ref);
     assertClose(one.y, ref, "plain memory vs js", 1e-4, 1e-4);
   });

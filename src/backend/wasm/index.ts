@@ -40,9 +40,26 @@ const CASTS: Record<string, number> = { "bool>float32": 0, "int32>float32": 1, "
 // conv2dTask's epilogues (assembly/convdirect.ts).
 const EPI_RELU = 1, EPI_RELU_POOL = 2;
 
-// Below these sizes a kernel stays on the calling thread: waking helpers would cost more than it saves.
+// Below these sizes a kernel stays on the calling thread: a second thread would cost more than it
+// saves. Measured 1 vs 2 threads, wall clock, the process given the two cores (bench/threads.ts;
+// docs/performance.md, "Pooling and threads"). Kernels that only move memory never gain: a second
+// core reads what the calling thread staged and writes what it copies back out, and since a session
+// on one thread runs on the plain memory (begin), its copies are also 3-4x faster than the shared
+// memory's. add, relu, sum, SGD and Adam lost 1.0-1.9x at every size tried (64 Ki-4 Mi elements).
+const PAR_MEMORY = Infinity;
+// Elementwise work with arithmetic per element (tanh, exp, pow, softmax): 2 threads 0.79-0.96x.
 const PAR_ELEMENTS = 1 << 16;
-const PAR_FLOPS = 1 << 21;
+// Multiply-adds: matmul lost up to 1.2x at 4-34 M (MLP-sized: [64,784]·[784,256] is 26 M) and
+// gained from 134 M (0.73-0.88x; 1024³ 0.54x). Convolutions compute more per byte staged: at 58 M
+// (the MNIST CNN's second on a batch of 64) forward, input and weight gradients ran 0.68-0.74x
+// (runs at other minutes: 0.86-1.11x for the forward), at 231 M 0.66-0.80x, at 7 M (its first) 0.96-1.08x.
+const PAR_FLOPS = 1 << 26, PAR_CONV = 1 << 25;
+// Unary ops of a few SIMD instructions per element, which only move memory (the others compute
+// transcendentals in f64).
+const CHEAP_UNARY = new Set(["copy", "neg", "abs", "sqrt", "relu", "square", "reciprocal", "floor", "ceil", "round", "sign", "leakyRelu", "clamp"]
+  .map((name) => UNARY[name as keyof typeof UNARY]!));
+/** The threading threshold of unaryTask's op code `op`. */
+const unaryLimit = (op: number): number => (CHEAP_UNARY.has(op) ? PAR_MEMORY : PAR_ELEMENTS);
 // Pooling splits over threads only where a second thread was measured to pay (docs/performance.md,
 // "Pooling and threads": 1 vs 2 threads, wall clock, the process given the two cores): the 2×2
 // stride-2 windows and every max-pool backward only move memory, and a second core reading what the
@@ -386,7 +403,8 @@ export class WasmBackend implements Backend {
 
   /** Runs a 4-D strided elementwise task over same-shape operands into a fresh contiguous result. */
   private elementwise(task: number, lead: number[], operands: View[], out: View): boolean {
-    this.begin(numel(out.shape), PAR_ELEMENTS);
+    // compare, cast and where only move memory (see PAR_MEMORY).
+    this.begin(numel(out.shape), PAR_MEMORY);
     const staged = operands.map((v) => this.stage(v));
     const c = coalesce(out.shape, [...staged.map((s) => s.strides), contiguousStridesOf(out.shape)], 4);
     if (!c) return false;
@@ -395,7 +413,7 @@ export class WasmBackend implements Backend {
     const args = [...lead, ...c.shape];
     staged.forEach((s, k) => args.push(s.ptr, ...c.strides[k]));
     args.push(o);
-    this.run(task, this.threads(n, PAR_ELEMENTS), args);
+    this.run(task, this.threads(n, PAR_MEMORY), args);
     this.unstage(o, out);
     return true;
   }
@@ -411,12 +429,12 @@ export class WasmBackend implements Backend {
     if (!c) return false;
     const [n0, n1, n2, n3] = c.shape;
     const s = c.strides[0];
-    this.run(T.unaryTask, this.threads(numel(shape), PAR_ELEMENTS), [op, n0, n1, n2, n3, x.ptr, s[0], s[1], s[2], s[3], out, p, q]);
+    this.run(T.unaryTask, this.threads(numel(shape), unaryLimit(op)), [op, n0, n1, n2, n3, x.ptr, s[0], s[1], s[2], s[3], out, p, q]);
     return true;
   }
 
   private unaryKernel(op: number, x: View, out: View, p: number, q: number): boolean {
-    this.begin(numel(x.shape), PAR_ELEMENTS);
+    this.begin(numel(x.shape), unaryLimit(op));
     const s = this.stage(x);
     const o = this.arena.alloc(numel(x.shape) * 4);
     if (!this.unaryStaged(op, x.shape, s, o, p, q)) return false;
@@ -465,14 +483,15 @@ export class WasmBackend implements Backend {
     if (cmp !== undefined && isF32(a, b) && isBool(out) && this.elementwise(T.compareTask, [cmp], [a, b], out)) return;
     const code = BINARY[op];
     if (code !== undefined && isF32(a, b, out)) {
-      this.begin(numel(out.shape), PAR_ELEMENTS);
+      const limit = op === "pow" ? PAR_ELEMENTS : PAR_MEMORY;
+      this.begin(numel(out.shape), limit);
       const sa = this.stage(a), sb = this.stage(b);
       const c = coalesce(out.shape, [sa.strides, sb.strides, contiguousStridesOf(out.shape)], 4);
       if (c) {
         const o = this.arena.alloc(numel(out.shape) * 4);
         const [n0, n1, n2, n3] = c.shape;
         const [x, y] = c.strides;
-        this.run(T.binaryTask, this.threads(numel(out.shape), PAR_ELEMENTS), [
+        this.run(T.binaryTask, this.threads(numel(out.shape), limit), [
           code, n0, n1, n2, n3, sa.ptr, x[0], x[1], x[2], x[3], sb.ptr, y[0], y[1], y[2], y[3], o,
         ]);
         this.unstage(o, out);
@@ -540,7 +559,7 @@ export class WasmBackend implements Backend {
 
   reduce(op: ReduceOp, x: View, axes: readonly number[], out: View): void {
     if (isF32(x, out) && numel(x.shape) > 0) {
-      this.begin(numel(x.shape), PAR_ELEMENTS);
+      this.begin(numel(x.shape), PAR_MEMORY);
       const s = this.stage(x);
       const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
       const k = coalesce(kept.map((i) => x.shape[i]), [kept.map((i) => s.strides[i])], 2);
@@ -548,7 +567,7 @@ export class WasmBackend implements Backend {
       if (k && r) {
         const nOut = numel(out.shape);
         const o = this.arena.alloc(nOut * 4);
-        const nt = this.threads(numel(x.shape), PAR_ELEMENTS);
+        const nt = this.threads(numel(x.shape), PAR_MEMORY);
         this.run(T.reduceTask, Math.min(nt, nOut), [
           REDUCE[op], k.shape[0], k.shape[1], k.strides[0][0], k.strides[0][1],
           r.shape[0], r.shape[1], r.strides[0][0], r.strides[0][1], s.ptr, o,
@@ -638,7 +657,7 @@ export class WasmBackend implements Backend {
       { ...x, shape: [1, M, K], strides: [0, ...x.strides] },
       { ...w, shape: [1, K, N], strides: [0, w.strides[1], w.strides[0]] },
     );
-    const nt = this.threads(M * N, PAR_ELEMENTS);
+    const nt = this.threads(M * N, PAR_MEMORY);
     if (bias) {
       // The bias (and the ReLU) are applied in the arena, before the one copy back out.
       const sb = this.stage(bias);
@@ -670,7 +689,7 @@ export class WasmBackend implements Backend {
       const p = this.arena.alloc(M * N * 4);
       const [n0, n1, n2, n3] = c.shape;
       const [a, b] = c.strides;
-      this.run(T.binaryTask, this.threads(M * N, PAR_ELEMENTS), [
+      this.run(T.binaryTask, this.threads(M * N, PAR_MEMORY), [
         BINARY.reluBackward!, n0, n1, n2, n3, so.ptr, a[0], a[1], a[2], a[3], sg.ptr, b[0], b[1], b[2], b[3], p,
       ]);
       gm = { ptr: p, strides: [N, 1] };
@@ -679,7 +698,7 @@ export class WasmBackend implements Backend {
     if (gb) {
       // As reduce() sums [M,N] over rows: kept N, reduced M.
       const o = this.arena.alloc(N * 4);
-      this.run(T.reduceTask, Math.min(N, this.threads(M * N, PAR_ELEMENTS)), [REDUCE.sum, 1, N, 0, gs[1], 1, M, 0, gs[0], gm.ptr, o]);
+      this.run(T.reduceTask, Math.min(N, this.threads(M * N, PAR_MEMORY)), [REDUCE.sum, 1, N, 0, gs[1], 1, M, 0, gs[0], gm.ptr, o]);
       this.unstage(o, gb);
     }
     // gw [N,K] = gmᵀ [N,M] · x [M,K]; gx [M,K] = gm [M,N] · w [N,K].
@@ -723,7 +742,7 @@ export class WasmBackend implements Backend {
     const [oH, oW] = [yShape[2], yShape[3]];
     const flops = N * O * cg * kH * kW * oH * oW;
     // Fewer (image, group) pairs than threads are cut into bands inside the kernels.
-    const nt = this.threads(flops, PAR_FLOPS);
+    const nt = this.threads(flops, PAR_CONV);
     const dimsArgs = [N, C, H, W, O, kH, kW, oH, oW, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups];
     const bytes = this.k.exports.convScratchBytes(C, H, W, O, kH, kW, oH, oW, ...dimsArgs.slice(9));
     return { nt, dimsArgs, O, og: O / p.groups, Kc: cg * kH * kW, stride: Math.ceil(bytes / 64) * 64 };
@@ -731,7 +750,7 @@ export class WasmBackend implements Backend {
 
   conv2d(x: View, w: View, bias: View | null, out: View, p: ConvParams): void {
     if (!isF32(x, w, out) || (bias && !isF32(bias)) || numel(out.shape) === 0) return this.js.conv2d(x, w, bias, out, p);
-    this.begin(convFlops(x.shape, w.shape, out.shape), PAR_FLOPS);
+    this.begin(convFlops(x.shape, w.shape, out.shape), PAR_CONV);
     const s = this.convSetup(x.shape, w.shape, out.shape, p);
     const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
     const o = this.arena.alloc(numel(out.shape) * 4);
@@ -742,7 +761,7 @@ export class WasmBackend implements Backend {
 
   conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void {
     if (!isF32(gy, w, out) || numel(out.shape) === 0) return this.js.conv2dBackwardInput(gy, w, out, p);
-    this.begin(convFlops(out.shape, w.shape, gy.shape), PAR_FLOPS);
+    this.begin(convFlops(out.shape, w.shape, gy.shape), PAR_CONV);
     this.unstage(this.inputGradStaged(gy.shape, this.stageDense(gy), w, out.shape, p), out);
   }
 
@@ -758,7 +777,7 @@ export class WasmBackend implements Backend {
 
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void {
     if (!isF32(x, gy, out) || numel(out.shape) === 0) return this.js.conv2dBackwardWeight(x, gy, out, p);
-    this.begin(convFlops(x.shape, out.shape, gy.shape), PAR_FLOPS);
+    this.begin(convFlops(x.shape, out.shape, gy.shape), PAR_CONV);
     this.unstage(this.weightGradStaged(x, gy.shape, this.stageDense(gy), out.shape, p), out);
   }
 
@@ -771,7 +790,7 @@ export class WasmBackend implements Backend {
     const scratch = this.arena.alloc(s.stride * s.nt);
     this.run(T.conv2dBackwardWeightTask, s.nt, [...s.dimsArgs, px, pg, partials, scratch, s.stride]);
     const result = this.arena.alloc(n * 4);
-    this.run(T.sumPartialsTask, this.threads(n, PAR_ELEMENTS), [p.groups, s.og, s.Kc, s.nt, partials, result]);
+    this.run(T.sumPartialsTask, this.threads(n, PAR_MEMORY), [p.groups, s.og, s.Kc, s.nt, partials, result]);
     return result;
   }
 
@@ -787,16 +806,16 @@ export class WasmBackend implements Backend {
     const ok = isF32(g, output, x, w) && [gx, gw, gb].every((v) => !v || (isF32(v) && numel(v.shape) > 0)) &&
       (!indices || indices.data instanceof Int32Array) && numel(convShape) > 0;
     if (!ok) return jsConv2dReluPoolBackward(this, g, output, indices, x, w, gx, gw, gb, p, convShape);
-    this.begin(convFlops(x.shape, w.shape, convShape), PAR_FLOPS);
+    this.begin(convFlops(x.shape, w.shape, convShape), PAR_CONV);
     const n = numel(output.shape);
     const py = this.stageDense(output), pg = this.stageDense(g);
     let gm = this.arena.alloc(n * 4);
-    this.run(T.binaryTask, this.threads(n, PAR_ELEMENTS), [BINARY.reluBackward!, 1, 1, 1, n, py, 0, 0, 0, 1, pg, 0, 0, 0, 1, gm]);
+    this.run(T.binaryTask, this.threads(n, PAR_MEMORY), [BINARY.reluBackward!, 1, 1, 1, n, py, 0, 0, 0, 1, pg, 0, 0, 0, 1, gm]);
     if (gb) {
       // Summed as reduce() sums [N,O,P] over N and P: kept O (stride P), reduced N (stride O·P) and P (stride 1).
       const [N, O] = output.shape, P = n / (N * O);
       const o = this.arena.alloc(O * 4);
-      this.run(T.reduceTask, Math.min(O, this.threads(n, PAR_ELEMENTS)), [REDUCE.sum, 1, O, 0, P, N, P, O * P, 1, gm, o]);
+      this.run(T.reduceTask, Math.min(O, this.threads(n, PAR_MEMORY)), [REDUCE.sum, 1, O, 0, P, N, P, O * P, 1, gm, o]);
       this.unstage(o, gb);
     }
     if (indices) {
@@ -823,7 +842,7 @@ export class WasmBackend implements Backend {
     const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
       this.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
     if (!fusable) return jsConv2dReluPool(this, x, w, bias, out, indices, p, pool, convShape);
-    this.begin(convFlops(x.shape, w.shape, convShape), PAR_FLOPS);
+    this.begin(convFlops(x.shape, w.shape, convShape), PAR_CONV);
     const s = this.convSetup(x.shape, w.shape, convShape, p);
     const px = this.stageDense(x), pw = this.stageDense(w), pb = bias ? this.stageDense(bias) : 0;
     const n = numel(out.shape);
@@ -882,7 +901,7 @@ export class WasmBackend implements Backend {
   maxPool2dBackward(gy: View, indices: View, out: View): void {
     if (!isF32(gy, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return this.js.maxPool2dBackward(gy, indices, out);
     // On the calling thread, whatever the size (see PAR_POOL_MAX).
-    this.begin(0, PAR_ELEMENTS);
+    this.begin(0, PAR_MEMORY);
     const pg = this.stageDense(gy), pi = this.stageDense(indices);
     const o = this.arena.alloc(numel(out.shape) * 4);
     const planes = out.shape[0] * out.shape[1];
@@ -913,7 +932,7 @@ export class WasmBackend implements Backend {
   /** Copies float32 arrays into the arena; null when any is not float32. */
   private stageArrays(arrays: Array<TypedArray | null>): number[] | null {
     if (!arrays.every((a) => a === null || a instanceof Float32Array)) return null;
-    this.begin(arrays[0]!.length, PAR_ELEMENTS);
+    this.begin(arrays[0]!.length, PAR_MEMORY);
     return arrays.map((a) => {
       if (!a) return 0;
       const p = this.arena.alloc(a.length * 4);
@@ -931,7 +950,7 @@ export class WasmBackend implements Backend {
   sgdUpdate(param: TypedArray, grad: TypedArray, buf: TypedArray | null, p: SgdParams): void {
     const ptrs = this.stageArrays([param, grad, buf]);
     if (!ptrs) return this.js.sgdUpdate(param, grad, buf, p);
-    this.run(T.sgdTask, this.threads(param.length, PAR_ELEMENTS), [
+    this.run(T.sgdTask, this.threads(param.length, PAR_MEMORY), [
       param.length, ptrs[0], ptrs[1], ptrs[2], p.lr, p.momentum, p.dampening, p.nesterov ? 1 : 0, p.weightDecay, p.firstStep ? 1 : 0,
     ]);
     this.unstageArrays([param, null, buf], ptrs);
@@ -940,7 +959,7 @@ export class WasmBackend implements Backend {
   adamUpdate(param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, maxV: TypedArray | null, p: AdamParams): void {
     const ptrs = this.stageArrays([param, grad, m, v, maxV]);
     if (!ptrs) return this.js.adamUpdate(param, grad, m, v, maxV, p);
-    this.run(T.adamTask, this.threads(param.length, PAR_ELEMENTS), [
+    this.run(T.adamTask, this.threads(param.length, PAR_MEMORY), [
       param.length, ptrs[0], ptrs[1], ptrs[2], ptrs[3], ptrs[4],
       p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.decoupled ? 1 : 0, p.step,
     ]);

@@ -155,13 +155,13 @@ export function micro(kd: i32, pa: usize, xb: usize, offs: usize, c: usize, ldc:
   }
 }
 
-// One row of the tile to the output: bias, optional ReLU (NaN stays NaN, -0 becomes 0, as relu).
+// One row of the tile to the output: bias, optional ReLU (x < 0 ? 0 : x: NaN and -0 pass through, as relu).
 @inline function epiRow(src: usize, dst: usize, n: i32, bias: f32, relu: bool): void {
   const bv = f32x4.splat(bias), z = f32x4.splat(0);
   let j = 0;
   for (; j + 4 <= n; j += 4) {
     let v = f32x4.add(v128.load(src + <usize>j * 4), bv);
-    if (relu) v = f32x4.max(v, z);
+    if (relu) v = f32x4.pmax(v, z);
     v128.store(dst + <usize>j * 4, v);
   }
   for (; j < n; j++) {
@@ -186,8 +186,8 @@ function epiPool(t0: usize, Wp: i32, pW: i32, h: i32, oW: i32, bias: f32, po: us
     }
     const s = <usize>(2 * j) * 4;
     maxWindows4(
-      f32x4.max(f32x4.add(v128.load(t0 + s), bv), z), f32x4.max(f32x4.add(v128.load(t0 + s, 16), bv), z),
-      f32x4.max(f32x4.add(v128.load(t1 + s), bv), z), f32x4.max(f32x4.add(v128.load(t1 + s, 16), bv), z),
+      f32x4.pmax(f32x4.add(v128.load(t0 + s), bv), z), f32x4.pmax(f32x4.add(v128.load(t0 + s, 16), bv), z),
+      f32x4.pmax(f32x4.add(v128.load(t1 + s), bv), z), f32x4.pmax(f32x4.add(v128.load(t1 + s, 16), bv), z),
       i32x4.add(i32x4.splat(h * oW + 2 * j), lane), oW, po + <usize>j * 4, pi + <usize>j * 4,
     );
   }
@@ -205,7 +205,7 @@ function epiPool(t0: usize, Wp: i32, pW: i32, h: i32, oW: i32, bias: f32, po: us
 }
 
 @inline function relu1(v: f32): f32 {
-  return v > 0 ? v : v != v ? v : 0;
+  return v < 0 ? 0 : v; // NaN and -0 pass through, as the unfused relu
 }
 
 /**

@@ -266,9 +266,9 @@ export function winogradConv(
           let y10 = f32x4.add(f32x4.sub(f32x4.sub(s10, s20), s30), bv);
           let y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s21), s31), bv);
           if (epi != 0) {
-            // f32x4.max keeps NaN and turns -0 into 0, as relu does.
+            // pmax(y, 0) is y < 0 ? 0 : y: NaN and -0 pass through, as the unfused relu.
             const z = f32x4.splat(0);
-            y00 = f32x4.max(y00, z); y01 = f32x4.max(y01, z); y10 = f32x4.max(y10, z); y11 = f32x4.max(y11, z);
+            y00 = f32x4.pmax(y00, z); y01 = f32x4.pmax(y01, z); y10 = f32x4.pmax(y10, z); y11 = f32x4.pmax(y11, z);
           }
           if (epi == EPI_RELU_POOL) {
             if (ty >= pOH || tx >= pOW) continue;

@@ -299,9 +299,9 @@ function epilogue4(
   }
 }
 
-// ReLU when relu (f32x4.max keeps NaN and turns -0 into 0, as relu does).
+// ReLU when relu (pmax(y, 0) is y < 0 ? 0 : y: NaN and -0 pass through, as the unfused relu).
 @inline function act(y: v128, relu: bool): v128 {
-  return relu ? f32x4.max(y, f32x4.splat(0)) : y;
+  return relu ? f32x4.pmax(y, f32x4.splat(0)) : y;
 }
 
 // The first n (0-3) lanes of v at dst.
