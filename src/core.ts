@@ -34,13 +34,14 @@ import type { AdvancedIndexOptionalArgs } from "./ops/advanced-index.js";
 import type { LinalgNamespaceOptionalArgs } from "./ops/linalg-namespace.js";
 import type { ShapeMoreOptionalArgs } from "./ops/shape-more.js";
 import type { SortOptionalArgs } from "./ops/sort.js";
+import type { ConvOptionalArgs } from "./ops/conv.js";
 
 /**
  * The optional parameters of the ops that also come as one options object (API.md rule 3), as
  * their files declare them: the type nn.functional adds its own to.
  */
 export type OpsOptionalArgs = ShapeOptionalArgs & ElementwiseOptionalArgs & ReduceOptionalArgs & MatmulOptionalArgs & IndexingOptionalArgs &
-  ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs & ShapeMoreOptionalArgs & SortOptionalArgs;
+  ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs & ShapeMoreOptionalArgs & SortOptionalArgs & ConvOptionalArgs;
 
 export { Tensor, type TensorLike, type NestedArray, type Storage } from "./tensor/tensor.js";
 export { type DType, type TypedArray, promoteTypes, isFloating } from "./tensor/dtype.js";
@@ -119,7 +120,7 @@ export const {
 export { type Conv2dOptions, type ConvTranspose2dOptions } from "./ops/conv.js";
 export const {
   conv2d, conv1d, convTranspose2d,
-} = guardAll(convOps, "");
+} = guardAll<typeof convOps, ConvOptionalArgs>(convOps, "");
 export { type Pool2dOptions } from "./ops/pool.js";
 export const {
   maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d,

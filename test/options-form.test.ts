@@ -189,6 +189,29 @@ test("shape, triangle, sort-selection and scan ops take their optional parameter
   same(F.softmin(c, 1, { dtype: "float64" }), F.softmin(c.double(), 1));
 });
 
+// Expected values from PyTorch 1.13 (torch.bincount(x, minlength=4), torch.cdist(a, b, p=1), ...).
+test("conv bias, unbind, tensorSplit, bincount, diagEmbed and cdist take their optional parameters in the options object", () => {
+  const img = dt.arange(16).reshape([1, 1, 4, 4]).float();
+  const w = dt.ones([1, 1, 2, 2]);
+  const bias = tensor([0.5]);
+  assert.deepEqual(dt.conv2d(img, w, { stride: 2 }).tolist(), [[[[10, 18], [42, 50]]]]);
+  same(F.conv2d(img, w, { bias, stride: 2 }), F.conv2d(img, w, bias, { stride: 2 }));
+  same(dt.conv1d(dt.ones([1, 1, 5]), dt.ones([1, 1, 3]), { padding: 1 }), dt.conv1d(dt.ones([1, 1, 5]), dt.ones([1, 1, 3]), null, { padding: 1 }));
+  same(dt.convTranspose2d(img, w, { bias, stride: 2 }), dt.convTranspose2d(img, w, bias, { stride: 2 }));
+  const b = tensor([[1, 2], [3, 4]]);
+  assert.deepEqual(b.unbind({ dim: 1 }).map((t) => t.tolist()), [[1, 3], [2, 4]]);
+  assert.deepEqual(dt.unbind(b, { dim: 0 }).map((t) => t.tolist()), [[1, 2], [3, 4]]);
+  assert.deepEqual(dt.arange(5).tensorSplit(2, { dim: 0 }).map((t) => t.tolist()), [[0, 1, 2], [3, 4]]);
+  same(dt.tensorSplit(b, [1], { dim: 1 })[1], b.tensorSplit([1], 1)[1]);
+  const idx = tensor([1, 1, 3]).long();
+  assert.deepEqual(dt.bincount(idx, { minlength: 5 }).tolist(), [0, 2, 0, 1, 0]);
+  same(idx.bincount({ weights: tensor([0.5, 1, 2]), minlength: 5 }), idx.bincount(tensor([0.5, 1, 2]), 5));
+  same(idx.bincount(null, { minlength: 5 }), idx.bincount(null, 5));
+  assert.deepEqual(tensor([1, 2]).diagEmbed({ offset: 1 }).tolist(), [[0, 1, 0], [0, 0, 2], [0, 0, 0]]);
+  same(dt.diagEmbed(tensor([[1, 2]]), { dim1: 0, dim2: 2 }), dt.diagEmbed(tensor([[1, 2]]), 0, 0, 2));
+  assert.deepEqual(dt.cdist(dt.ones([2, 2]), dt.zeros([1, 2]), { p: 1 }).tolist(), [[2], [2]]);
+});
+
 test("the new options-object forms reject wrong keys and keys given twice, in the types and at run time", () => {
   const b = tensor([[1, 2], [3, 4]]);
   // @ts-expect-error a misspelt key
@@ -213,4 +236,11 @@ test("the new options-object forms reject wrong keys and keys given twice, in th
   throwsNamed(() => b.median({ keepdim: true }), /median: keepdim needs a dim/);
   // @ts-expect-error PyTorch's snake_case spelling
   throwsNamed(() => dt.mode(b, { dim: 0, keep_dim: true }), /^mode: unknown option 'keep_dim'/);
+  const img = dt.ones([1, 1, 3, 3]);
+  // @ts-expect-error bias given twice, positionally and in the object
+  throwsNamed(() => dt.conv2d(img, img, null, { bias: null }), /^conv2d: 'bias' is given twice/);
+  // @ts-expect-error a misspelt key
+  throwsNamed(() => dt.conv2d(img, img, { strides: 2 }), /^conv2d: unknown option 'strides'; did you mean 'stride'\?/);
+  // @ts-expect-error PyTorch's snake_case spelling
+  throwsNamed(() => tensor([1]).long().bincount({ min_length: 2 }), /x\.bincount: unknown option 'min_length'/);
 });

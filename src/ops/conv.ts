@@ -2,7 +2,7 @@
  * 2-D convolution and its two gradients as three ops whose backward rules are each other, so
  * higher-order gradients work and transposed convolution is the input-gradient op run forward.
  */
-import { declareOptions } from "../tensor/check.js";
+import { declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
@@ -20,6 +20,14 @@ const CONV_TRANSPOSE2D_KEYS = ["stride", "padding", "outputPadding", "dilation",
 const CONV1D_KEYS = ["stride", "padding", "dilation", "groups"] as const;
 // The entry layer (check.ts) rejects any other key of these ops' options objects.
 declareOptions({ conv2d: CONV2D_KEYS, conv1d: CONV1D_KEYS, convTranspose2d: CONV_TRANSPOSE2D_KEYS });
+// bias is optional, so it may come in the options object too (API.md rule 3): `conv2d(x, w, { stride: 2 })`
+// read the object as the bias and failed inside; `conv2d(x, w, { bias: b, padding: 1 })` is
+// `conv2d(x, w, b, { padding: 1 })`. The declaration's type gives the exported functions those forms.
+const OPTIONAL_ARGS = declareOptionalArgs({
+  conv2d: { first: 2, names: ["bias"], bag: CONV2D_KEYS }, conv1d: { first: 2, names: ["bias"], bag: CONV1D_KEYS },
+  convTranspose2d: { first: 2, names: ["bias"], bag: CONV_TRANSPOSE2D_KEYS },
+});
+export type ConvOptionalArgs = typeof OPTIONAL_ARGS;
 
 type Pair = number | readonly [number, number];
 

@@ -26,6 +26,7 @@ declare module "../tensor/tensor.js" {
     diagonal(opts: { offset?: number; dim1?: number; dim2?: number }): Tensor;
     /** `v.diagEmbed()`: batches of diagonal matrices whose diagonals are the last dim of v. */
     diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor;
+    diagEmbed(opts: { offset?: number; dim1?: number; dim2?: number }): Tensor;
     /** 1-D: the square matrix with v on its k-th diagonal; 2-D: a copy of its k-th diagonal. */
     diag(diagonal?: number): Tensor;
     diag(opts: { diagonal?: number }): Tensor;
@@ -307,6 +308,7 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   diagonal: { first: 1, names: ["offset", "dim1", "dim2"] }, diag: { first: 1, names: ["diagonal"] },
   tensordot: { first: 2, names: ["dims"] }, cross: { first: 2, names: ["dim"] },
   "linalg.cross": { first: 2, names: ["dim"] },
+  diagEmbed: { first: 1, names: ["offset", "dim1", "dim2"] }, cdist: { first: 2, names: ["p"] },
 });
 export type LinalgOptionalArgs = typeof OPTIONAL_ARGS;
 

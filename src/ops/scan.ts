@@ -46,6 +46,8 @@ declare module "../tensor/tensor.js" {
     countNonzero(opts: { dim?: Dims }): Tensor;
     /** Counts of each value of a 1-D non-negative int32 tensor (weighted sums with `weights`). */
     bincount(weights?: Tensor | null, minlength?: number): Tensor;
+    bincount(opts: { weights?: Tensor | null; minlength?: number }): Tensor;
+    bincount(weights: Tensor | null | undefined, opts: { minlength?: number }): Tensor;
     /** Histogram with `bins` equal bins over [min, max] (the data's range when both are 0). */
     histc(bins?: number, min?: number, max?: number): Tensor;
     histc(opts: { bins?: number; min?: number; max?: number }): Tensor;
@@ -272,6 +274,7 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   any: { first: 1, names: ["dim"], bag: KEEPDIM }, all: { first: 1, names: ["dim"], bag: KEEPDIM },
   nansum: { first: 1, names: ["dim"], bag: KEEPDIM }, nanmean: { first: 1, names: ["dim"], bag: KEEPDIM },
   countNonzero: { first: 1, names: ["dim"] }, histc: { first: 1, names: ["bins", "min", "max"] },
+  bincount: { first: 1, names: ["weights", "minlength"] },
 });
 export type ScanOptionalArgs = typeof OPTIONAL_ARGS;
 

@@ -42,6 +42,7 @@ declare module "../tensor/tensor.js" {
     narrowCopy(dim: number, start: number, length: number): Tensor;
     /** Split into sections (a count) or at indices, as views; a 0-d int tensor is a count, a 1-D one indices. */
     tensorSplit(indicesOrSections: number | readonly number[] | Tensor, dim?: number): Tensor[];
+    tensorSplit(indicesOrSections: number | readonly number[] | Tensor, opts: { dim?: number }): Tensor[];
   }
 }
 
@@ -271,7 +272,7 @@ export function narrowCopy(x: Tensor, dim: number, start: number, length: number
 // those forms (core.ts, options-form.ts).
 const OPTIONAL_ARGS = declareOptionalArgs({
   roll: { first: 2, names: ["dims"] }, rot90: { first: 1, names: ["k", "dims"] },
-  repeatInterleave: { first: 2, names: ["dim"] },
+  repeatInterleave: { first: 2, names: ["dim"] }, tensorSplit: { first: 2, names: ["dim"] },
 });
 export type ShapeMoreOptionalArgs = typeof OPTIONAL_ARGS;
 

@@ -71,6 +71,7 @@ declare module "../tensor/tensor.js" {
     split(sizeOrSizes: number | readonly number[], opts: { dim?: number }): Tensor[];
     /** `x.unbind(0)`: the slices along a dim, that dim removed (views). */
     unbind(dim?: number): Tensor[];
+    unbind(opts: { dim?: number }): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
     chunk(chunks: number, opts: { dim?: number }): Tensor[];
     flip(dims: number | readonly number[]): Tensor;
@@ -784,7 +785,7 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   pad: { first: 2, names: ["mode", "value"] },
   squeeze: { first: 1, names: ["dim"] },
   split: { first: 2, names: ["dim"] }, chunk: { first: 2, names: ["dim"] },
-  cat: { first: 1, names: ["dim"] }, stack: { first: 1, names: ["dim"] },
+  cat: { first: 1, names: ["dim"] }, stack: { first: 1, names: ["dim"] }, unbind: { first: 1, names: ["dim"] },
 });
 export type ShapeOptionalArgs = typeof OPTIONAL_ARGS;
 
