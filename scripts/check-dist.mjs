@@ -55,7 +55,7 @@ writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
   files: ["consumer.ts"],
 }, null, 2));
 writeFileSync(join(dir, "consumer.ts"), `
-import { tensor, randn, randint, nn, data, autograd, inferenceMode, type Tensor } from "deeptype";
+import { tensor, randn, randint, nn, data, autograd, inferenceMode, cat, conv2d, type Tensor } from "deeptype";
 import * as nodeEntry from "deeptype/node";
 const x: Tensor = randn([8, 3]);
 const ds = new data.TensorDataset(x, randint(0, 2, [8]));
@@ -75,9 +75,11 @@ const o2: Tensor = nn.functional.normalize(x, { dim: 0 });
 const o3: Tensor = nn.functional.dropout(x, { p: 0.2, training: true });
 const { values: o4 } = x.max({ dim: 1 });
 const o5: Tensor = x.clamp({ max: 1 });
+const o6: Tensor[] = [x.squeeze({ dim: 0 }), cat([x, x], { dim: 1 }), x.tril({ diagonal: -1 }), conv2d(x, x, { stride: 2 })];
+const { values: o7 } = x.mode({ dim: 0, keepdim: true });
 // @ts-expect-error a misspelt option is a compile error for a TypeScript consumer too
 x.sum({ dim: 1, keepDim: true });
-void w; void y; void j; void z; void nodeEntry; void o1; void o2; void o3; void o4; void o5;
+void w; void y; void j; void z; void nodeEntry; void o1; void o2; void o3; void o4; void o5; void o6; void o7;
 `);
 execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { cwd: root, stdio: "inherit" });
 console.log("check-dist: the published .d.ts files compile in a consumer with lib es2022, types node and skipLibCheck false");
