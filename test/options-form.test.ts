@@ -212,6 +212,27 @@ test("conv bias, unbind, tensorSplit, bincount, diagEmbed and cdist take their o
   assert.deepEqual(dt.cdist(dt.ones([2, 2]), dt.zeros([1, 2]), { p: 1 }).tolist(), [[2], [2]]);
 });
 
+// x.sort(1, { descending: false }) sorted descending and x.topk(2, 0, { largest: false }) gave the largest:
+// the object after dim was read as a truthy flag. Expected values from PyTorch 1.13.
+test("sort, argsort and topk read their keywords from the options object after dim", () => {
+  const t = tensor([[3, 1, 2], [0, 5, 4]]);
+  assert.deepEqual(t.sort(1, { descending: false }).values.tolist(), [[1, 2, 3], [0, 4, 5]]);
+  assert.deepEqual(dt.sort(t, 1, { descending: true }).values.tolist(), [[3, 2, 1], [5, 4, 0]]);
+  same(t.sort({ dim: 0, descending: true, stable: true }).indices, t.sort(0, true).indices);
+  same(t.sort(0, true, { stable: true }).values, t.sort(0, true).values);
+  assert.deepEqual(t.argsort(1, { descending: true }).tolist(), [[0, 2, 1], [1, 2, 0]]);
+  same(dt.argsort(t, { dim: 0 }), t.argsort(0));
+  assert.deepEqual(t.topk(2, 0, { largest: false }).values.tolist(), [[0, 1, 2], [3, 5, 4]]);
+  assert.deepEqual(dt.topk(t, 1, { dim: 1, largest: false }).indices.tolist(), [[1], [0]]);
+  same(t.topk(2, { dim: 1, sorted: true }).values, t.topk(2, 1).values);
+  // @ts-expect-error dim given twice, positionally and in the object
+  throwsNamed(() => t.argsort(0, { dim: 1 }), /x\.argsort: 'dim' is given twice/);
+  // @ts-expect-error descending is a boolean (it was read by truthiness)
+  throwsNamed(() => t.sort(1, "yes"), /sort: descending must be true or false, got string "yes"/);
+  // @ts-expect-error a misspelt key
+  throwsNamed(() => t.topk(1, { dim: 0, smallest: true }), /x\.topk: unknown option 'smallest'/);
+});
+
 test("the new options-object forms reject wrong keys and keys given twice, in the types and at run time", () => {
   const b = tensor([[1, 2], [3, 4]]);
   // @ts-expect-error a misspelt key

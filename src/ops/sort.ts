@@ -7,7 +7,7 @@
  * the tie order of sort(stable=false), topk, kthvalue and unique(sorted=false) as unspecified; its
  * CPU kernels give a stable order for sort, median and mode but not always for topk and kthvalue.
  */
-import { declareOptionalArgs, declareOptions, optionKeys } from "../tensor/check.js";
+import { declareOptionalArgs, declareOptions, describe, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { int64From, isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
@@ -38,12 +38,19 @@ export interface UniqueOptions {
 declare module "../tensor/tensor.js" {
   interface Tensor {
     /** `x.sort(-1, true)` or `x.sort({ descending: true })`: `{values, indices}` (stable; NaN sorts last ascending). */
-    sort(dim?: number | SortOptions, descending?: boolean): ValuesIndicesTuple;
-    argsort(dim?: number | SortOptions, descending?: boolean): Tensor;
+    sort(dim?: number, descending?: boolean, opts?: { stable?: boolean }): ValuesIndicesTuple;
+    sort(opts: SortOptions): ValuesIndicesTuple;
+    sort(dim: number | undefined, opts: Omit<SortOptions, "dim">): ValuesIndicesTuple;
+    argsort(dim?: number, descending?: boolean, opts?: { stable?: boolean }): Tensor;
+    argsort(opts: SortOptions): Tensor;
+    argsort(dim: number | undefined, opts: Omit<SortOptions, "dim">): Tensor;
     /** Sorted along dim 0. */
     msort(): Tensor;
     /** `x.topk(3)`: the k largest (or smallest) along dim, sorted, as `{values, indices}`. */
-    topk(k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean, sorted?: boolean): ValuesIndicesTuple;
+    topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): ValuesIndicesTuple;
+    topk(k: number, opts: { dim?: number; largest?: boolean; sorted?: boolean }): ValuesIndicesTuple;
+    topk(k: number, dim: number | undefined, opts: { largest?: boolean; sorted?: boolean }): ValuesIndicesTuple;
+    topk(k: number, dim: number | undefined, largest: boolean | undefined, opts: { sorted?: boolean }): ValuesIndicesTuple;
     /** `x.kthvalue(2, 1)`: the k-th smallest along dim (k from 1). */
     kthvalue(k: number, dim?: number, keepdim?: KeepDim): ValuesIndicesTuple;
     kthvalue(k: number, opts: { dim?: number; keepdim?: boolean }): ValuesIndicesTuple;
@@ -90,11 +97,6 @@ function sortedPair(x: Tensor, axis: number, descending: boolean): [Tensor, Tens
   return [values, indices];
 }
 
-function dimAndOpts(dim: number | SortOptions | undefined, descending: boolean | undefined): { dim: number; descending: boolean } {
-  if (typeof dim === "object" && dim !== null) return { dim: dim.dim ?? -1, descending: dim.descending ?? descending ?? false };
-  return { dim: dim ?? -1, descending: descending ?? false };
-}
-
 /** Runs `f` on x as at least 1-D (PyTorch treats a 0-d tensor as one element along dim 0 or -1). */
 function atLeast1d<T extends Tensor[]>(x: Tensor, dim: number, op: string, f: (x1: Tensor, axis: number) => T, keep0d = true): T {
   if (x.ndim === 0) {
@@ -105,9 +107,15 @@ function atLeast1d<T extends Tensor[]>(x: Tensor, dim: number, op: string, f: (x
   return f(x, normalizeDim(dim, x.ndim, op));
 }
 
-/** `sort(x, -1, true)`: `{values, indices}` along dim, stable; NaN counts as the largest value. */
-export function sort(x: Tensor, dim?: number | SortOptions, descending?: boolean): ValuesIndicesTuple {
-  const o = dimAndOpts(dim, descending);
+/** A boolean flag (descending, largest): anything else, an options object included, would be read by truthiness. */
+function checkFlag(op: string, name: string, v: unknown): void {
+  if (typeof v !== "boolean") throw new Error(`${op}: ${name} must be true or false, got ${describe(v)}`);
+}
+
+/** `sort(x, -1, true)` or `sort(x, { dim: 1, descending: true })`: `{values, indices}` along dim, stable; NaN counts as the largest value. */
+export function sort(x: Tensor, dim = -1, descending = false, _opts: { stable?: boolean } = {}): ValuesIndicesTuple {
+  checkFlag("sort", "descending", descending);
+  const o = { dim, descending };
   const [values, indices] = atLeast1d(x, o.dim, "sort", (x1, axis) => {
     return sortedPair(x1, axis, o.descending);
   });
@@ -115,8 +123,9 @@ export function sort(x: Tensor, dim?: number | SortOptions, descending?: boolean
 }
 
 /** `argsort(x, 1)`: the indices that sort x along dim (stable). */
-export function argsort(x: Tensor, dim?: number | SortOptions, descending?: boolean): Tensor {
-  const o = dimAndOpts(dim, descending);
+export function argsort(x: Tensor, dim = -1, descending = false, _opts: { stable?: boolean } = {}): Tensor {
+  checkFlag("argsort", "descending", descending);
+  const o = { dim, descending };
   return atLeast1d(x, o.dim, "argsort", (x1, axis) => [sortIndices(x1, axis, o.descending)])[0];
 }
 
@@ -126,10 +135,9 @@ export function msort(x: Tensor): Tensor {
 }
 
 /** `topk(x, 3)`: the k largest (largest=false: smallest) elements along dim, in sorted order. */
-export function topk(
-  x: Tensor, k: number, dim?: number | { dim?: number; largest?: boolean; sorted?: boolean }, largest?: boolean, _sorted?: boolean,
-): ValuesIndicesTuple {
-  const o = typeof dim === "object" ? { dim: dim.dim ?? -1, largest: dim.largest ?? largest ?? true } : { dim: dim ?? -1, largest: largest ?? true };
+export function topk(x: Tensor, k: number, dim = -1, largest = true, _sorted = true): ValuesIndicesTuple {
+  checkFlag("topk", "largest", largest);
+  const o = { dim, largest };
   const [values, indices] = atLeast1d(x, o.dim, "topk", (x1, axis) => {
     const n = x1.shape[axis];
     if (!Number.isInteger(k) || k < 0 || k > n) {
@@ -336,9 +344,9 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, opts: { ri
 }
 
 // The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
-const SORT_KEYS = optionKeys<SortOptions>()({ dim: true, descending: true, stable: true });
+// (dim, descending, largest, sorted are optional parameters, in OPTIONAL_ARGS below.)
 declareOptions({
-  sort: SORT_KEYS, argsort: SORT_KEYS, topk: ["dim", "largest", "sorted"],
+  sort: ["stable"], argsort: ["stable"],
   kthvalue: ["keepdim"], median: ["keepdim"], mode: ["keepdim"],
   unique: optionKeys<UniqueOptions>()({ sorted: true, returnInverse: true, returnCounts: true, dim: true }),
   searchsorted: optionKeys<SearchsortedOptions>()({ right: true, side: true, sorter: true, outInt32: true }),
@@ -347,7 +355,12 @@ declareOptions({
 // dim is optional, so it may come in the options object too (API.md rule 3): `x.mode({ dim: 0, keepdim: true })`
 // is `x.mode(0, { keepdim: true })`; the declaration's type gives the exported functions those forms.
 const KEEPDIM = ["keepdim"] as const;
+// sort/argsort/topk read their keywords this way too: `x.sort(1, { descending: false })` was read as
+// descending (an object is truthy) and `x.topk(2, 0, { largest: false })` as largest.
+const STABLE = ["stable"] as const satisfies readonly (keyof SortOptions)[];
 const OPTIONAL_ARGS = declareOptionalArgs({
+  sort: { first: 1, names: ["dim", "descending"], bag: STABLE }, argsort: { first: 1, names: ["dim", "descending"], bag: STABLE },
+  topk: { first: 2, names: ["dim", "largest", "sorted"] },
   kthvalue: { first: 2, names: ["dim"], bag: KEEPDIM }, median: { first: 1, names: ["dim"], bag: KEEPDIM },
   mode: { first: 1, names: ["dim"], bag: KEEPDIM },
 });
