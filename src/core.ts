@@ -35,6 +35,7 @@ import type { LinalgNamespaceOptionalArgs } from "./ops/linalg-namespace.js";
 import type { ShapeMoreOptionalArgs } from "./ops/shape-more.js";
 import type { SortOptionalArgs } from "./ops/sort.js";
 import type { ConvOptionalArgs } from "./ops/conv.js";
+import type { CreationOptionalArgs } from "./tensor/creation.js";
 
 /**
  * The optional parameters of the ops that also come as one options object (API.md rule 3), as
@@ -49,7 +50,7 @@ export { Generator, defaultGenerator, manualSeed, type GeneratorState } from "./
 export { type CreateOptions, type RandomOptions } from "./tensor/creation.js";
 export const {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, bernoulli,
-} = guardAll(creationOps, "", ["tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm"]);
+} = guardAll<typeof creationOps, CreationOptionalArgs>(creationOps, "", ["tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm"]);
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceMode } from "./autograd/grad-mode.js";
 export { type BackwardOptions, type BackwardCallOptions } from "./autograd/engine.js";
 export { type GradcheckOptions, type GradgradcheckOptions } from "./autograd/gradcheck.js";

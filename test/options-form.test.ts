@@ -214,6 +214,10 @@ test("conv bias, unbind, tensorSplit, bincount, diagEmbed and cdist take their o
   same(F.convTranspose1d(dt.ones([1, 1, 3]), dt.ones([1, 1, 2]), { bias, stride: 2 }), F.convTranspose1d(dt.ones([1, 1, 3]), dt.ones([1, 1, 2]), bias, { stride: 2 }));
   const table = dt.arange(6).reshape([3, 2]).float();
   assert.deepEqual(F.embeddingBag(tensor([[0, 2]]).long(), table, { mode: "sum" }).tolist(), [[4, 6]]);
+  assert.deepEqual(dt.eye(2, { dtype: "int32" }).tolist(), [[1, 0], [0, 1]]);
+  assert.equal(dt.eye(2, { dtype: "int32" }).dtype, "int32");
+  assert.deepEqual(dt.eye(2, { m: 3 }).shape, [2, 3]);
+  same(dt.eye(2, 3, { dtype: "float64" }), dt.eye(2, { m: 3, dtype: "float64" }));
   same(F.embeddingBag(tensor([0, 2, 1]).long(), table, { offsets: tensor([0, 1]).long(), mode: "max" }),
     F.embeddingBag(tensor([0, 2, 1]).long(), table, tensor([0, 1]).long(), { mode: "max" }));
 });

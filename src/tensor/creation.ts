@@ -2,7 +2,7 @@
 import { Tensor, type NestedArray } from "./tensor.js";
 import { type DType, type StorageArray, type TypedArray, ArrayFor, allocate, castScalar, checkFits, dtypeOfArray, fillStorage, isFloating, setElement, toInt64 } from "./dtype.js";
 import { checkShape, fmt } from "./shape.js";
-import { checkDType, checkInt, declareOptions, describe, optionKeys } from "./check.js";
+import { checkDType, checkInt, declareOptionalArgs, declareOptions, describe, optionKeys } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
 import { float32ToHalf, isHalf } from "./half.js";
 
@@ -25,6 +25,10 @@ declareOptions({
   fullLike: CREATE_KEYS, arange: CREATE_KEYS, linspace: CREATE_KEYS, eye: CREATE_KEYS,
   rand: RANDOM_KEYS, randn: RANDOM_KEYS, randint: RANDOM_KEYS, randperm: RANDOM_KEYS, bernoulli: RANDOM_KEYS,
 });
+// eye's m is optional (torch.eye(n, m=None, *, dtype)), so it may come in the options object beside
+// dtype: `eye(3, { dtype: "int32" })` read the object as m and threw. The type gives core.ts the forms.
+const OPTIONAL_ARGS = declareOptionalArgs({ eye: { first: 1, names: ["m"], bag: ["dtype", "requiresGrad"] } });
+export type CreationOptionalArgs = typeof OPTIONAL_ARGS;
 
 function shapeOf(s: ShapeArg, op: string): number[] {
   return checkShape(typeof s === "number" ? [s] : s, op);
