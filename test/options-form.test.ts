@@ -210,6 +210,12 @@ test("conv bias, unbind, tensorSplit, bincount, diagEmbed and cdist take their o
   assert.deepEqual(tensor([1, 2]).diagEmbed({ offset: 1 }).tolist(), [[0, 1, 0], [0, 0, 2], [0, 0, 0]]);
   same(dt.diagEmbed(tensor([[1, 2]]), { dim1: 0, dim2: 2 }), dt.diagEmbed(tensor([[1, 2]]), 0, 0, 2));
   assert.deepEqual(dt.cdist(dt.ones([2, 2]), dt.zeros([1, 2]), { p: 1 }).tolist(), [[2], [2]]);
+  assert.deepEqual(F.convTranspose1d(dt.ones([1, 1, 3]), dt.ones([1, 1, 2]), { stride: 2 }).tolist(), [[[1, 1, 1, 1, 1, 1]]]);
+  same(F.convTranspose1d(dt.ones([1, 1, 3]), dt.ones([1, 1, 2]), { bias, stride: 2 }), F.convTranspose1d(dt.ones([1, 1, 3]), dt.ones([1, 1, 2]), bias, { stride: 2 }));
+  const table = dt.arange(6).reshape([3, 2]).float();
+  assert.deepEqual(F.embeddingBag(tensor([[0, 2]]).long(), table, { mode: "sum" }).tolist(), [[4, 6]]);
+  same(F.embeddingBag(tensor([0, 2, 1]).long(), table, { offsets: tensor([0, 1]).long(), mode: "max" }),
+    F.embeddingBag(tensor([0, 2, 1]).long(), table, tensor([0, 1]).long(), { mode: "max" }));
 });
 
 // x.sort(1, { descending: false }) sorted descending and x.topk(2, 0, { largest: false }) gave the largest:

@@ -187,7 +187,11 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
 // Optional parameters PyTorch code passes positionally, also taken as one trailing options object
 // (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
 // oneHot's is declared with the op (src/ops/indexing.ts), under the same name.
+// convTranspose1d's bias and embeddingBag's offsets may come in their options object with the rest
+// (`F.convTranspose1d(x, w, { stride: 2 })` read the object as the bias and failed inside).
 const OPTIONAL_ARGS = declareOptionalArgs({
   bilinear: { first: 3, names: ["bias"] },
+  convTranspose1d: { first: 2, names: ["bias"], bag: CONV_TRANSPOSE1D_KEYS },
+  embeddingBag: { first: 2, names: ["offsets"], bag: EMBEDDING_BAG_KEYS },
 });
 export type MiscOptionalArgs = typeof OPTIONAL_ARGS;
