@@ -9,34 +9,13 @@
  * To compare with an older commit: `git worktree add /tmp/base <commit>`, link node_modules there,
  * `node scripts/build-wasm.mjs` in it, and run this file's copy there, alternating with this one.
  */
-import type { ConvParams, View } from "../src/backend/backend.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
 import { Generator } from "../src/tensor/generator.js";
 import { randint, randn, registerBackend, setBackend } from "../src/core.js";
 import * as nn from "../src/nn/index.js";
 import * as optim from "../src/optim/index.js";
 import { mnistCnn } from "../src/models/index.js";
+import { C, H, N, O, W, ops, w } from "./conv-setup.js";
 
-const [N, C, H, W, O] = process.argv.length > 6 ? process.argv.slice(2, 7).map(Number) : [64, 16, 28, 28, 32];
-const w = createWasmBackend();
-if (!w) throw new Error("bench/conv-min: WebAssembly SIMD is unavailable here");
-setNumThreads(1);
-const g = new Generator(0);
-const view = (shape: number[], fill = true): View => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  if (fill) for (let i = 0; i < n; i++) data[i] = g.normal();
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  return { data, dtype: "float32", shape, strides, offset: 0 };
-};
-const p: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
-const x = view([N, C, H, W]), wt = view([O, C, 3, 3]), b = view([O]), y = view([N, O, H, W], false), gy = view([N, O, H, W]);
-const gx = view([N, C, H, W], false), gw = view([O, C, 3, 3], false);
-const ops: Record<string, () => void> = {
-  fwd: () => w.conv2d(x, wt, b, y, p),
-  gx: () => w.conv2dBackwardInput(gy, wt, gx, p),
-  gw: () => w.conv2dBackwardWeight(x, gy, gw, p),
-};
 // One training step of the MNIST CNN (batch 64, Adam) through the same backend.
 registerBackend("wasm", () => w);
 setBackend("wasm");
