@@ -64,17 +64,7 @@ export function winogradWeightGrad(
         }
       }
     }
-    // dU[pos] (og × cg) += dM[pos] (og × T) · V[pos]ᵀ (T × cg), as winograd4-grad.ts does it.
-    const fast = gwFast(cg, og);
-    for (let pos = 0; pos < 16; pos++) {
-      const vb = vbuf + <usize>pos * posV, mb = mbuf + <usize>pos * posM, dp = du + <usize>(pos * cg * og) * 4;
-      if (fast) {
-        gwPackV(vb, T, cg, vpk);
-        gwGemm(og, cg, T, mb, vpk, dp);
-      } else {
-        gemm(og, cg, T, mb, T, 1, vb, 1, T, dp, cg, true, gemmScratch);
-      }
-    }
+    accumulateDU(16, og, cg, T, vbuf, posV, mbuf, posM, du, vpk, gemmScratch);
   }
 }
 
@@ -246,4 +236,22 @@ function gwRows4(T: i32, a: usize, lda: usize, pb: usize, c: usize, ldc: usize):
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
+ * dU[pos] (og × cg) += dM[pos] (og × T) · V[pos]ᵀ (T × cg) for each of the `positions` transform
+ * positions (16 for F(2×2), 36 for F(4×4)): gwGemm where gwFast allows (V packed into L1-sized
+ * panels, dM read in place), else the packed gemm.
+ */
+export function accumulateDU(positions: i32, og: i32, cg: i32, T: i32, vbuf: usize, posV: usize, mbuf: usize, posM: usize, du: usize, vpk: usize, gemmScratch: usize): void {
+  const fast = gwFast(cg, og);
+  for (let pos = 0; pos < positions; pos++) {
+    const vb = vbuf + <usize>pos * posV, mb = mbuf + <usize>pos * posM, dp = du + <usize>(pos * cg * og) * 4;
+    if (fast) {
+      gwPackV(vb, T, cg, vpk);
+      gwGemm(og, cg, T, mb, vpk, dp);
+    } else {
+      gemm(og, cg, T, mb, T, 1, vb, 1, T, dp, cg, true, gemmScratch);
+    }
+  }
 }

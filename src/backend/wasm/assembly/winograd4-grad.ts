@@ -6,10 +6,9 @@
 //   gw[o][c] = Gᵀ dU[·][o][c] G                          once per call, back to 3×3 (in f64)
 // which is 36 multiplies per (tile, c, o), 2.25 per output instead of F(2×2)'s 4 and im2col's 9.
 // A = Aᵀ's transpose: rows (1 0 0 0), (1 1 1 1), (1 -1 1 -1), (1 2 4 8), (1 -2 4 -8), (0 0 0 1).
-import { gemm } from "./gemm";
 import { padRows } from "./convdirect";
 import { POS_PAD } from "./winograd";
-import { gwFast, gwGemm, gwPackV, gwPackFloats } from "./winograd-grad";
+import { accumulateDU, gwPackFloats } from "./winograd-grad";
 import { tiles4W, transformInput4 } from "./winograd4";
 
 /** Tile rows per block, so V and dM (36·(cg + og)·T floats, ~768 KiB at most) stay in L2 (see winograd-grad.ts). */
@@ -71,16 +70,7 @@ export function winograd4WeightGrad(
     // padded, spilled sliver for 32 = 5·6 + 2 rows: 3.6 of the 6.0 ms this weight gradient took
     // ([64,16,28,28]·32), against 2.3 for its multiply-adds at the FMA ceiling.
     const posV = <usize>(cg * T + POS_PAD) * 4;
-    const fast = gwFast(cg, og);
-    for (let pos = 0; pos < 36; pos++) {
-      const vb = vbuf + <usize>pos * posV, mb = mbuf + <usize>pos * posM, dp = du + <usize>(pos * cg * og) * 4;
-      if (fast) {
-        gwPackV(vb, T, cg, vpk);
-        gwGemm(og, cg, T, mb, vpk, dp);
-      } else {
-        gemm(og, cg, T, mb, T, 1, vb, 1, T, dp, cg, true, gemmScratch);
-      }
-    }
+    accumulateDU(36, og, cg, T, vbuf, posV, mbuf, posM, du, vpk, gemmScratch);
   }
 }
 
