@@ -6,7 +6,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
-import { argError, declareOptionalArgs, declareOptions } from "../tensor/check.js";
+import { argError, declareOptionalArgs } from "../tensor/check.js";
 import { abs, isnan, pow, sign, where } from "./elementwise.js";
 import { type KeepDim, amax, amin, keepdimOf, norm as pNorm, sum } from "./reduce.js";
 import { permute, unsqueeze } from "./shape.js";
@@ -14,8 +14,6 @@ import { svdvals } from "./linalg-svd.js";
 
 type Dims = number | readonly number[];
 
-// The entry layer (check.ts) rejects any other key of these ops' options objects.
-declareOptions({ "linalg.vectorNorm": ["keepdim"], "linalg.matrixNorm": ["keepdim"], "linalg.norm": ["keepdim"] });
 // ord and dim may come in the options object too (API.md rule 3): `linalg.vectorNorm(x, { ord: 1, dim: 1 })`.
 const NORM_ARGS = { first: 1, names: ["ord", "dim"], bag: ["keepdim"] } as const;
 const OPTIONAL_ARGS = declareOptionalArgs({ "linalg.vectorNorm": NORM_ARGS, "linalg.matrixNorm": NORM_ARGS, "linalg.norm": NORM_ARGS });

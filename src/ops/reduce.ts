@@ -406,12 +406,8 @@ export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {})
 
 // The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
 const KEEPDIM_KEYS = ["keepdim"] as const;
-declareOptions({
-  sum: ["keepdim", "dtype"], mean: ["keepdim", "dtype"], prod: ["keepdim", "dtype"],
-  var: ["correction", "keepdim", "unbiased"], std: ["correction", "keepdim", "unbiased"],
-  amax: KEEPDIM_KEYS, amin: KEEPDIM_KEYS, argmax: KEEPDIM_KEYS, argmin: KEEPDIM_KEYS, max: KEEPDIM_KEYS, min: KEEPDIM_KEYS,
-  norm: KEEPDIM_KEYS, logsumexp: KEEPDIM_KEYS, cumsum: DTYPE_KEYS, softmax: DTYPE_KEYS, logSoftmax: DTYPE_KEYS,
-});
+// (The reductions with an optional dim take their keys from OPTIONAL_ARGS below, as its `bag`.)
+declareOptions({ logsumexp: KEEPDIM_KEYS, cumsum: DTYPE_KEYS, softmax: DTYPE_KEYS, logSoftmax: DTYPE_KEYS });
 // dim (and norm's p) is optional, so it may come in the options object too (API.md rule 3):
 // `x.sum({ dim: 1, keepdim: true })` is `x.sum(1, { keepdim: true })`; the rest of the object is the
 // op's own options (`bag`). The declaration's type gives the exported functions those forms.

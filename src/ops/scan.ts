@@ -266,7 +266,7 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
 }
 
 // The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
-declareOptions({ any: ["keepdim"], all: ["keepdim"], nansum: ["keepdim"], nanmean: ["keepdim"], cumprod: ["dtype"], aminmax: ["dim", "keepdim"] });
+declareOptions({ cumprod: ["dtype"], aminmax: ["dim", "keepdim"] });
 // Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);
 // the type of the declaration gives the exported functions those forms (core.ts, options-form.ts).
 const KEEPDIM = ["keepdim"] as const;

@@ -344,10 +344,8 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, opts: { ri
 }
 
 // The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
-// (dim, descending, largest, sorted are optional parameters, in OPTIONAL_ARGS below.)
+// (sort, argsort, topk, kthvalue, median and mode declare theirs in OPTIONAL_ARGS below, as its `bag`.)
 declareOptions({
-  sort: ["stable"], argsort: ["stable"],
-  kthvalue: ["keepdim"], median: ["keepdim"], mode: ["keepdim"],
   unique: optionKeys<UniqueOptions>()({ sorted: true, returnInverse: true, returnCounts: true, dim: true }),
   searchsorted: optionKeys<SearchsortedOptions>()({ right: true, side: true, sorter: true, outInt32: true }),
   bucketize: ["right", "outInt32"],

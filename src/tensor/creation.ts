@@ -22,7 +22,7 @@ const CREATE_KEYS = optionKeys<CreateOptions>()({ dtype: true, requiresGrad: tru
 const RANDOM_KEYS = optionKeys<RandomOptions>()({ dtype: true, requiresGrad: true, generator: true });
 declareOptions({
   tensor: CREATE_KEYS, full: CREATE_KEYS, zeros: CREATE_KEYS, ones: CREATE_KEYS, zerosLike: CREATE_KEYS, onesLike: CREATE_KEYS,
-  fullLike: CREATE_KEYS, arange: CREATE_KEYS, linspace: CREATE_KEYS, eye: CREATE_KEYS,
+  fullLike: CREATE_KEYS, arange: CREATE_KEYS, linspace: CREATE_KEYS,
   rand: RANDOM_KEYS, randn: RANDOM_KEYS, randint: RANDOM_KEYS, randperm: RANDOM_KEYS, bernoulli: RANDOM_KEYS,
 });
 // eye's m is optional (torch.eye(n, m=None, *, dtype)), so it may come in the options object beside
