@@ -182,6 +182,9 @@ test("PNG structure: signature, chunk framing, IHDR fields at their edges", () =
   const badType = ok.slice();
   badType[33 + 6] = 0x31; // "ID1T"
   refuses("png", badType, "invalid chunk type at byte 33");
+  badType[33 + 6] = 0x41;
+  badType[33 + 7] = 0x5f; // "IDA_"
+  refuses("png", badType, "invalid chunk type at byte 33");
   const long = pngFile(pngChunk("IHDR", ihdr(3, 2)), Uint8Array.from([0x80, 0, 0, 0, 73, 68, 65, 84, 0, 0, 0, 0]));
   refuses("png", long, "truncated: chunk IDAT at byte 33 declares 2147483648 bytes but 0 remain");
   refuses("png", pngFile(pngChunk("IHDR", ihdr(3, 2)), Uint8Array.from([0, 0, 0, 1, 73, 68, 65, 84, 0, 0, 0, 0])), "truncated: chunk IDAT at byte 33 declares 1 bytes but 0 remain");
@@ -310,10 +313,18 @@ test("PNG image data: the zlib header is checked before anything is inflated", (
 test("inflate checks: fflate's (browsers) counts, caps and verifies Adler-32 exactly as Node's zlib does", () => {
   const check = fflateInflateCheck(fflate);
   // Large enough for several 16 KiB input pieces and for the Adler sums' periodic reduction.
+  // Incompressible bytes (mulberry32), so the stream is pushed in five 16 KiB pieces.
   const rnd = new Uint8Array(70_000);
   let s = 12345;
-  for (let i = 0; i < rnd.length; i++) rnd[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
-  for (const raw of [new Uint8Array(0), Uint8Array.from([0, 7, 0, 9]), rnd, new Uint8Array(300_000).fill(255)]) {
+  for (let i = 0; i < rnd.length; i++) {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    rnd[i] = ((t ^ (t >>> 14)) >>> 0) >>> 24;
+  }
+  assert.ok(zlib.deflateSync(rnd).length > 4 * 16384);
+  // 12 MB of 0xff inflate in one piece: the Adler sums must be reduced inside it (b would pass 2^53).
+  for (const raw of [new Uint8Array(0), Uint8Array.from([0, 7, 0, 9]), rnd, new Uint8Array(12_000_000).fill(255)]) {
     const z = zlib.deflateSync(raw);
     assert.equal(check(z, raw.length), raw.length);
     assert.equal(zlibInflateCheck(z, raw.length), raw.length);
@@ -329,6 +340,13 @@ test("inflate checks: fflate's (browsers) counts, caps and verifies Adler-32 exa
       assert.throws(() => check(bad, raw.length), (e: Error) => (assert.equal(e.message, "the image data fails its Adler-32 check (corrupt data)"), true), `adler byte -${at}`);
     }
   }
+  // A stream cut short whose body is exactly two pieces long: the last piece is pushed as final, so
+  // the cut is found by the inflater (not by the Adler check on the wrong bytes).
+  const stored = zlib.deflateSync(rnd.subarray(0, 40_000), { level: 0 });
+  const cut = new Uint8Array(2 + 32768 + 4);
+  cut.set(stored.subarray(0, 2 + 32768));
+  cut.set(stored.subarray(stored.length - 4), 2 + 32768);
+  assert.throws(() => check(cut, 40_000), (e: Error) => /^the image data is not a valid zlib stream \(.+\)$/.test(e.message));
   assert.throws(() => check(Uint8Array.from([0x78, 0x9c, 0xff, 0xff, 0, 0, 0, 1]), 10), (e: Error) => /^the image data is not a valid zlib stream \(.+\)$/.test(e.message));
   assert.throws(() => zlibInflateCheck(Uint8Array.from([0x78, 0x9c, 0xff, 0xff, 0, 0, 0, 1]), 10), (e: Error) => /^the image data is not a valid zlib stream \(.+\)$/.test(e.message));
   // A cap of 0 is allowed (Node's zlib needs a maxOutputLength of at least 1).

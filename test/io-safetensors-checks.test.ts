@@ -248,3 +248,8 @@ test("decode: the element-by-element path reads every native code as the fast pa
     }
   }
 });
+
+test("parseSafetensors and serializeSafetensors name themselves when an option is misspelt", () => {
+  assert.throws(() => parseSafetensors(new Uint8Array(8), "f", { maxbytes: 1 } as never), (e: Error) => e.message === "parseSafetensors: unknown option 'maxbytes'; did you mean 'maxBytes'? (it takes maxBytes, maxHeaderBytes)");
+  assert.throws(() => serializeSafetensors({}, {}, { floatdtype: "F16" } as never), (e: Error) => e.message === "serializeSafetensors: unknown option 'floatdtype'; did you mean 'floatDtype'? (it takes floatDtype, dtypes)");
+});
