@@ -405,6 +405,11 @@ export function declareOptionalArgs<const S extends Readonly<Record<string, Opti
   return specs;
 }
 
+/** Every name with declared optional positional parameters, for tests that go over all of them. @example declaredOptionalArgNames().includes("sum") */
+export function declaredOptionalArgNames(): string[] {
+  return [...OPTIONAL_ARGS.keys()];
+}
+
 /** The declared optional positional parameters of `name`, if any. @example declaredOptionalArgs("leakyRelu") // { first: 1, names: ["negativeSlope"] } */
 export function declaredOptionalArgs(name: string): OptionalArgs | undefined {
   return OPTIONAL_ARGS.get(name);
