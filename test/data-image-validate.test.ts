@@ -94,7 +94,7 @@ test("JPEG scans: components, tables, progressive parameters and the entropy-cod
   refuses("jpeg", jpeg(...TABLES, sof(16, 8), sos([])), "scan header declares 0 components in 6 bytes");
   const five = [[1, 0], [2, 0], [3, 0], [4, 0], [5, 0]];
   refuses("jpeg", jpeg(...TABLES, sof(16, 8), sos(five)), "scan header declares 5 components in 16 bytes");
-  refuses("jpeg", jpeg(...TABLES, sof(16, 8), seg(0xda, [1, 1, 0, 0, 63, 0, 0]), 0x12), "scan header declares 1 components in 9 bytes");
+  refuses("jpeg", jpeg(...TABLES, sof(16, 8), seg(0xda, [1, 1, 0, 0, 63, 0, 0]), [0x12]), "scan header declares 1 components in 9 bytes");
   refuses("jpeg", jpeg(...TABLES, sof(16, 8), sos([[7, 0x00]])), "scan 1 names component id 7, which the frame header does not declare");
   const three = [[1, 0x11, 0], [2, 0x11, 0], [3, 0x11, 0]];
   refuses("jpeg", jpeg(...TABLES, sof(16, 8, three), sos([[1, 0x00], [1, 0x00]])), "scan 1 names component id 1, which the frame header does not declare (or names it twice)");
@@ -127,8 +127,8 @@ test("JPEG scans: components, tables, progressive parameters and the entropy-cod
   refuses("jpeg", prog([dht(0x10)], 0, 0, 0x00), "scan 1 uses DC Huffman table 0, which is not defined");
   refuses("jpeg", prog([dht(0x00)], 1, 63, 0x00), "scan 1 uses AC Huffman table 0, which is not defined");
   refuses("jpeg", jpeg(dqt(0), dht(0x00), sof(16, 8), sos()), "scan 1 uses AC Huffman table 0, which is not defined");
-  for (const [ss, se, ahal, comps] of [[0, 1, 0x00], [2, 1, 0x00], [1, 64, 0x00], [0, 0, 0x20], [0, 0, 0x0e], [0, 0, 0x22]] as [number, number, number][]) {
-    refuses("jpeg", prog([dht(0x00), dht(0x10)], ss, se, ahal, comps), `progressive scan 1 has invalid parameters Ss=${ss} Se=${se} Ah=${ahal >> 4} Al=${ahal & 15}`);
+  for (const [ss, se, ahal] of [[0, 1, 0x00], [2, 1, 0x00], [1, 64, 0x00], [0, 0, 0x20], [0, 0, 0x0e], [0, 0, 0x22]] as [number, number, number][]) {
+    refuses("jpeg", prog([dht(0x00), dht(0x10)], ss, se, ahal), `progressive scan 1 has invalid parameters Ss=${ss} Se=${se} Ah=${ahal >> 4} Al=${ahal & 15}`);
   }
   const twoComps = jpeg(dqt(0), dht(0x00), dht(0x10), sof(16, 8, [[1, 0x11, 0], [2, 0x11, 0], [3, 0x11, 0]], 0xc2), sos([[1, 0x00], [2, 0x00]], 1, 63, 0));
   refuses("jpeg", twoComps, "progressive scan 1 has invalid parameters Ss=1 Se=63 Ah=0 Al=0");
