@@ -17,7 +17,7 @@ test("constructor and addParamGroup: every malformed argument is an error naming
     protected checkGroup(): void {}
     protected updateGroup(): void {}
   }
-  assert.throws(() => new Plain([p()], 5), /^Error: Optimizer: the subclass name \(first argument of super\)/);
+  assert.throws(() => new Plain([p()], 5), /^Error: Optimizer: the subclass name \(first argument of super\) must be a string like "MyOptimizer", got number 5$/);
   class Defaults extends optim.Optimizer {
     constructor(d: unknown) {
       super("Defaults", [p()], d as optim.BaseOptions);
