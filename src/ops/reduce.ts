@@ -53,9 +53,12 @@ declare module "../tensor/tensor.js" {
     max(): Tensor;
     max(dim: number, keepdim?: KeepDim): ValuesIndices;
     max(opts: { dim: number; keepdim?: boolean }): ValuesIndices;
+    /** `x.max({})`: the options form without a dim is the global max (PyTorch's max() takes no keepdim). */
+    max(opts: { dim?: undefined }): Tensor;
     min(): Tensor;
     min(dim: number, keepdim?: KeepDim): ValuesIndices;
     min(opts: { dim: number; keepdim?: boolean }): ValuesIndices;
+    min(opts: { dim?: undefined }): Tensor;
     /** Max over several dims at once (values only). */
     amax(dim?: Dims, keepdim?: KeepDim): Tensor;
     amax(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
@@ -275,7 +278,11 @@ const pickOp = defineOp<{ axis: number; keepdim: boolean; indices: Tensor }>({
 });
 
 function extremum(x: Tensor, dim: number | undefined, keepdim: boolean, which: "max" | "min"): Tensor | ValuesIndices {
-  if (dim === undefined) return which === "max" ? amax(x) : amin(x);
+  if (dim === undefined) {
+    // PyTorch's max() has no keepdim (x.max(keepdim=True) raises): refuse it rather than drop it.
+    if (keepdim) throw new Error(`${which}: keepdim needs a dim (x.${which}(0, { keepdim: true })); x.${which}() is the ${which === "max" ? "largest" : "smallest"} of all elements, x.a${which}({ keepdim: true }) keeps every dim`);
+    return which === "max" ? amax(x) : amin(x);
+  }
   const r = as1d(x, dim, which, (v, d) => extremum(v, d, keepdim, which) as ValuesIndices);
   if (r) return r;
   const axis = normalizeDim(dim, x.ndim, which);
@@ -284,15 +291,19 @@ function extremum(x: Tensor, dim: number | undefined, keepdim: boolean, which: "
 }
 
 export function max(x: Tensor): Tensor;
+/** `max(x, {})` is `max(x)` (the options form, API.md rule 3, with no dim). */
+export function max(x: Tensor, opts: { dim?: undefined }): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices;
-export function max(x: Tensor, dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
-  return extremum(x, dim, keepdimOf("max", keepdim), "max");
+export function max(x: Tensor, dim?: number | { dim?: undefined }, keepdim?: KeepDim): Tensor | ValuesIndices {
+  return extremum(x, typeof dim === "object" ? undefined : dim, keepdimOf("max", keepdim), "max");
 }
 
 export function min(x: Tensor): Tensor;
+/** `min(x, {})` is `min(x)`. */
+export function min(x: Tensor, opts: { dim?: undefined }): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices;
-export function min(x: Tensor, dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
-  return extremum(x, dim, keepdimOf("min", keepdim), "min");
+export function min(x: Tensor, dim?: number | { dim?: undefined }, keepdim?: KeepDim): Tensor | ValuesIndices {
+  return extremum(x, typeof dim === "object" ? undefined : dim, keepdimOf("min", keepdim), "min");
 }
 
 /**

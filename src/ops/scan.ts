@@ -51,6 +51,8 @@ declare module "../tensor/tensor.js" {
     /** Histogram with `bins` equal bins over [min, max] (the data's range when both are 0). */
     histc(bins?: number, min?: number, max?: number): Tensor;
     histc(opts: { bins?: number; min?: number; max?: number }): Tensor;
+    histc(bins: number | undefined, opts: { min?: number; max?: number }): Tensor;
+    histc(bins: number | undefined, min: number | undefined, opts: { max?: number }): Tensor;
   }
 }
 
