@@ -1,6 +1,7 @@
 // Convolution as GEMM per (image, group). The forward and weight-gradient GEMMs read the im2col
 // matrix straight from the image while packing (./im2colpack.ts), so no col buffer is written;
 // the input gradient computes gcol = Wᵀ·gy into per-thread scratch and adds it back (col2im).
+// Depthwise groups (one input channel) skip the GEMM: ./convdw.ts.
 // Threads split the (image, group) pairs, so each thread writes its own slice of the output and
 // needs no synchronisation inside a kernel.
 import { gemm, gemmIm2col, gemmScratchBytes } from "./gemm";
