@@ -24,9 +24,13 @@ declare module "../tensor/tensor.js" {
     /** `x.diagonal(0, 0, 1)`: a view of the diagonal over dims dim1, dim2 (moved last), `offset` above it. */
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     diagonal(opts: { offset?: number; dim1?: number; dim2?: number }): Tensor;
+    diagonal(offset: number | undefined, opts: { dim1?: number; dim2?: number }): Tensor;
+    diagonal(offset: number | undefined, dim1: number | undefined, opts: { dim2?: number }): Tensor;
     /** `v.diagEmbed()`: batches of diagonal matrices whose diagonals are the last dim of v. */
     diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor;
     diagEmbed(opts: { offset?: number; dim1?: number; dim2?: number }): Tensor;
+    diagEmbed(offset: number | undefined, opts: { dim1?: number; dim2?: number }): Tensor;
+    diagEmbed(offset: number | undefined, dim1: number | undefined, opts: { dim2?: number }): Tensor;
     /** 1-D: the square matrix with v on its k-th diagonal; 2-D: a copy of its k-th diagonal. */
     diag(diagonal?: number): Tensor;
     diag(opts: { diagonal?: number }): Tensor;
