@@ -291,3 +291,7 @@ test("composite schedulers: SequentialLR's step counts and lastEpoch, ChainedSch
   plateau.step(2);
   assert.equal(o4.paramGroups[0].lr, 1);
 });
+
+test("MultiStepLR keeps its milestones sorted numerically, repeats kept", () => {
+  assert.deepEqual(new optim.MultiStepLR(opt(), { milestones: [20, 5, 100, 12, 5] }).milestones, [5, 5, 12, 20, 100]);
+});
