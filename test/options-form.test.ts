@@ -111,8 +111,11 @@ test("wrong options-object forms fail to compile and throw at run time", () => {
   throwsNamed(() => x.sum(1, { dim: 1 }), /x\.sum: 'dim' is given twice/);
   // @ts-expect-error the wrong type
   throwsNamed(() => x.sum({ dim: "1" }), /sum: dim must be an integer/);
-  // @ts-expect-error max along a dim needs the dim
-  x.max({ keepdim: true });
+  // @ts-expect-error max along a dim needs the dim (PyTorch's x.max(keepdim=True) raises too)
+  throwsNamed(() => x.max({ keepdim: true }), /^max: keepdim needs a dim/);
+  // The options form without a dim is the global max, in the types and at run time.
+  same(x.max({}), x.max());
+  same(dt.median(x, {}), x.median());
   // @ts-expect-error p given twice
   throwsNamed(() => F.normalize(x.float(), 2, { p: 1 }), /normalize: 'p' is given twice/);
   // @ts-expect-error PyTorch's snake_case spelling
