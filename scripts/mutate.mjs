@@ -30,7 +30,9 @@ const TESTS = {
   "src/data/datasets/mnist.ts": ["test/data-mnist.test.ts"],
   "src/data/datasets/synthetic.ts": ["test/data-synthetic.test.ts"],
   "src/data/datasets/image-folder.ts": ["test/data-images.test.ts"],
-  "src/data/image": ["test/data-images.test.ts", "test/data-image-safety.test.ts"],
+  // The structural pass over hostile files: the rule-by-rule test, and the Pillow corpus.
+  "src/data/image/validate.ts": ["test/data-image-validate.test.ts", "test/data-image-safety.test.ts"],
+  "src/data/image": ["test/data-images.test.ts", "test/data-image-safety.test.ts", "test/data-image-validate.test.ts"],
   "src/data/transforms": ["test/data-transforms.test.ts", "test/data-images.test.ts"],
   "src/data": ["test/data-*.test.ts"],
   // The two test files that check optimizer updates and state; the scheduler and L-BFGS tests also
@@ -74,6 +76,8 @@ const TESTS = {
   "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts"],
   "src/io/sharded.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
   "src/io/keys.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
+  "src/io/dtypes.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts", "test/io-interop.test.ts", "test/dtypes-half.test.ts"],
+  "src/io/files.ts": ["test/io.test.ts", "test/io-checkpoint.test.ts"],
   "src/io/checkpoint.ts": ["test/io-checkpoint.test.ts", "test/io-interop.test.ts", "test/io-pytorch.test.ts"],
   "src/io": ["test/io*.test.ts"],
 };

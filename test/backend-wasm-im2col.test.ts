@@ -1,7 +1,8 @@
 /**
  * The convolutions whose GEMM packs its operand straight from the image (assembly/im2colpack.ts:
  * strided, padded 1×1, and the weight gradient of every conv Winograd and the few-channel direct
- * kernel do not take) against the js reference: forward, input gradient and weight gradient over a
+ * kernel do not take), and the depthwise kernels built on the same gather (assembly/convdw.ts),
+ * against the js reference: forward, input gradient and weight gradient over a
  * seeded sample of the grid sizes 1/3/7/17, padding 0/1/2, stride 1/2/3, dilation 1/2, groups
  * 1/2/depthwise, batch 1/2, channels 1/3/16/33, plus cases for the packing's block edges, on 1 and
  * 2 threads.
@@ -62,6 +63,14 @@ const CASES: Case[] = [
   { x: [2, 6, 17, 19], o: 16, k: 5, p: P(1, 2, 1, 1) },
   { x: [1, 16, 17, 17], o: 8, k: 3, p: P(1, 2, 2, 1) },
   { x: [2, 16, 17, 17], o: 16, k: 3, p: P(1, 1, 1, 16) },
+  // One input channel per group (assembly/convdw.ts): a channel multiplier of 2 at stride 2 on a
+  // batch of one (bands of rows on 2 threads), and planes of more than the 2048 positions its row
+  // buffer holds (padded 1×1 forward and weight gradient; the 3×3 input gradient).
+  { x: [1, 3, 17, 17], o: 6, k: 3, p: P(2, 1, 1, 3) },
+  { x: [1, 2, 65, 65], o: 4, k: 1, p: P(1, 1, 1, 2) },
+  { x: [1, 2, 65, 65], o: 2, k: 3, p: P(1, 1, 1, 2) },
+  // One input channel with more than 8 outputs stays on the GEMM (convdw.ts depthwiseFits).
+  { x: [2, 1, 17, 17], o: 12, k: 3, p: P(2, 1, 1, 1) },
   ...gridSample(48),
 ];
 

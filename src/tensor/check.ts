@@ -474,6 +474,17 @@ function checkTrailingOptions(display: string, fn: Function, keys: readonly stri
 }
 
 /**
+ * The entry layer's rule for a trailing options object of `name`, decided in this one place: its
+ * declared optional positional parameters (declareOptionalArgs) when it has them, whose spec also
+ * lists the keys of its own options object (`bag`), so its declareOptions keys are not read; else
+ * its declared option keys; [null, null] when it takes no options object.
+ */
+function trailingOptionsRule(name: string): [OptionalArgs | null, readonly string[] | null] {
+  const optional = OPTIONAL_ARGS.get(name);
+  return optional ? [optional, null] : [null, OPTION_KEYS.get(name) ?? null];
+}
+
+/**
  * A Tensor method that calls `fn(this, ...args)`, with `guardFunction`'s translation of what
  * JavaScript throws on a wrong argument into an Error naming `x.<name>`, what it got and its parameters.
  *
@@ -483,19 +494,16 @@ export function guardMethod(name: string, fn: (self: never, ...args: never[]) =>
   functionNames.add(name);
   const call = fn as unknown as (self: unknown, ...a: unknown[]) => unknown;
   // Looked up on the first call: an op file may declare its options after installing the method.
-  let keys: readonly string[] | null | undefined;
   let optional: OptionalArgs | null | undefined;
+  let keys: readonly string[] | null = null;
   return function (this: unknown, ...args: unknown[]): unknown {
-    if (keys === undefined) {
-      keys = OPTION_KEYS.get(name) ?? null;
-      optional = OPTIONAL_ARGS.get(name) ?? null;
-    }
+    if (optional === undefined) [optional, keys] = trailingOptionsRule(name);
     if (optional) args = spreadOptionalArgs(`x.${name}`, fn, optional, args, 1);
     else checkTrailingOptions(`x.${name}`, fn, keys, args, 0);
     try {
       return call(this, ...args);
     } catch (e) {
-      throw (keys === null && !optional && misplacedKeys(`x.${name}`, fn, args, 1)) || explain(`x.${name}`, fn, args, e, true);
+      throw (!optional && keys === null && misplacedKeys(`x.${name}`, fn, args, 1)) || explain(`x.${name}`, fn, args, e, true);
     }
   };
 }
@@ -515,21 +523,18 @@ const isScalar = (v: unknown): boolean => typeof v === "number" || typeof v === 
  */
 export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean, takes?: string): F {
   functionNames.add(name).add(name.slice(name.lastIndexOf(".") + 1));
-  let keys: readonly string[] | null | undefined;
   let optional: OptionalArgs | null | undefined;
+  let keys: readonly string[] | null = null;
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
     if (tensorFirst && !isTensor(args[0]) && !isScalar(args[0])) throw tensorArgError(name, "input", args[0]);
-    if (keys === undefined) {
-      keys = OPTION_KEYS.get(name) ?? null;
-      optional = OPTIONAL_ARGS.get(name) ?? null;
-    }
+    if (optional === undefined) [optional, keys] = trailingOptionsRule(name);
     if (optional) args = spreadOptionalArgs(name, fn, optional, args, 0);
     else checkTrailingOptions(name, fn, keys, args, 1);
     let out: unknown;
     try {
       out = (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
     } catch (e) {
-      throw (keys === null && !optional && misplacedKeys(name, fn, args, 0)) || explain(name, fn, args, e, false, takes);
+      throw (!optional && keys === null && misplacedKeys(name, fn, args, 0)) || explain(name, fn, args, e, false, takes);
     }
     if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(explain(name, fn, args, e, false, takes)));
     return out;

@@ -1,10 +1,12 @@
 // Convolution as GEMM per (image, group). The forward and weight-gradient GEMMs read the im2col
 // matrix straight from the image while packing (./im2colpack.ts), so no col buffer is written;
 // the input gradient computes gcol = Wᵀ·gy into per-thread scratch and adds it back (col2im).
+// Depthwise groups (one input channel, few outputs) skip the GEMM: ./convdw.ts.
 // Threads split the (image, group) pairs, so each thread writes its own slice of the output and
 // needs no synchronisation inside a kernel.
 import { gemm, gemmIm2col, gemmScratchBytes } from "./gemm";
 import { geomBytes, setGeom } from "./im2colpack";
+import { depthwiseBackwardInput, depthwiseConv, depthwiseFits, depthwiseWeightGrad } from "./convdw";
 import {
   directConv, directPack, directPackBytes, directScratchBytes, EPI_RELU_POOL,
 } from "./convdirect";
@@ -179,7 +181,8 @@ export function conv2dTask(
     if (pointwise) gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, xg + <usize>(oh0 * oW) * 4, P, 1, y, P, false, mine);
     else {
       setGeom(geom, xg, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oW, oh0 * oW);
-      gemmIm2col(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, 0, 0, 0, 0, geom, y, P, false, mine);
+      if (depthwiseFits(cg, og)) depthwiseConv(og, Kc, cols, oh0 * oW, w + <usize>(g * og * Kc) * 4, y, P, geom);
+      else gemmIm2col(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, 0, 0, 0, 0, geom, y, P, false, mine);
     }
     if (bias) {
       for (let o = 0; o < og; o++) {
@@ -200,7 +203,7 @@ export function conv2dBackwardInputTask(
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW, kk = kH * kW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
-  const col = mine + <usize>gemmScratchBytes();
+  const col = mine + <usize>gemmScratchBytes(), geom = col;
   const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
   if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) {
     // gx_g = the stride-1 conv of gy_g (padded by 2 - p) with the flipped kernel, in and out
@@ -240,6 +243,13 @@ export function conv2dBackwardInputTask(
     const xg = gx + <usize>((n * C + g * cg + c0) * H * W) * 4;
     const a = w + <usize>(g * og * Kc + c0 * kk) * 4;
     const b = gy + <usize>((n * O + g * og) * P) * 4;
+    if (depthwiseFits(cg, og) && !pointwise) {
+      // Depthwise (./convdw.ts): one tap row at a time, no gcol matrix.
+      memory.fill(xg, 0, <usize>(H * W) * 4);
+      setGeom(geom, xg, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oW, 0);
+      depthwiseBackwardInput(og, kk, P, 0, a, b, P, geom);
+      continue;
+    }
     // gcol = W_gᵀ · gy_g: the transpose is just swapped strides of the weight.
     if (pointwise) {
       gemm((c1 - c0) * kk, P, og, a, 1, Kc, b, P, 1, xg, P, false, mine);
@@ -322,7 +332,8 @@ export function conv2dBackwardWeightTask(
     if (direct) gemm(Kc, og, cols, xg + <usize>(oh0 * oW) * 4, P, 1, gyb, 1, P, gw + <usize>(g * og * Kc) * 4, og, true, mine);
     else {
       setGeom(geom, xg, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oW, oh0 * oW);
-      gemmIm2col(Kc, og, cols, 0, 0, 0, geom, gyb, 1, P, 0, gw + <usize>(g * og * Kc) * 4, og, true, mine);
+      if (depthwiseFits(cg, og)) depthwiseWeightGrad(og, Kc, cols, oh0 * oW, gyb, P, gw + <usize>(g * og * Kc) * 4, geom);
+      else gemmIm2col(Kc, og, cols, 0, 0, 0, geom, gyb, 1, P, 0, gw + <usize>(g * og * Kc) * 4, og, true, mine);
     }
   }
 }

@@ -16,6 +16,16 @@ export function geomBytes(): i32 {
   return 64 + max(NC, MR * KC) * 4;
 }
 
+/** The row buffer after the geometry block. */
+@inline export function rowBuffer(geom: usize): usize {
+  return geom + ROWS;
+}
+
+/** Floats the row buffer holds. */
+@inline export function rowBufferFloats(): i32 {
+  return max(NC, MR * KC);
+}
+
 /**
  * Writes the im2col geometry of one image's group at `geom`: the image `x` (cg planes of H×W),
  * the kernel, stride, padding, dilation, the output width and the first output position p0.
@@ -41,12 +51,12 @@ export function setGeom(
 }
 
 /**
- * col[tap (c, kh, kw)][p .. p+len) into dst[0 .. len): per output row crossed, zeros for the
+ * col[tap (c, kh, kw)][p .. p+len) into dst[0 .. len) (the image at `geom` holds channel c's plane c·H·W floats in): per output row crossed, zeros for the
  * clipped ends and the strided input run between them (vector copies at stride 1, even-lane
  * shuffles of 8 floats at stride 2). The run's ends need divisions by the stride, which cost as
  * much as the copy of a short row: they are computed once per call for rows that start at ow = 0.
  */
-function gatherRow(geom: usize, c: i32, kh: i32, kw: i32, p: i32, len: i32, dst: usize): void {
+export function gatherRow(geom: usize, c: i32, kh: i32, kw: i32, p: i32, len: i32, dst: usize): void {
   const x = <usize>load<u32>(geom + G_X), H = load<i32>(geom + G_H), W = load<i32>(geom + G_W);
   const sH = load<i32>(geom + G_SH), sW = load<i32>(geom + G_SW), pH = load<i32>(geom + G_PH), pW = load<i32>(geom + G_PW);
   const dH = load<i32>(geom + G_DH), dW = load<i32>(geom + G_DW), oW = load<i32>(geom + G_OW);
@@ -91,6 +101,50 @@ function gatherRow(geom: usize, c: i32, kh: i32, kw: i32, p: i32, len: i32, dst:
       zeros(dst + <usize>hi * 4, n - hi);
     }
     dst += <usize>n * 4;
+    len -= n;
+    oh++;
+    ow = 0;
+  }
+}
+
+/**
+ * The adjoint of gatherRow: adds src[0 .. len) onto the image where col[tap (0, kh, kw)][p .. p+len)
+ * reads it, skipping the positions that fall in the padding (the depthwise input gradient's col2im).
+ */
+export function scatterRow(geom: usize, kh: i32, kw: i32, p: i32, len: i32, src: usize): void {
+  const x = <usize>load<u32>(geom + G_X), H = load<i32>(geom + G_H), W = load<i32>(geom + G_W);
+  const sH = load<i32>(geom + G_SH), sW = load<i32>(geom + G_SW), pH = load<i32>(geom + G_PH), pW = load<i32>(geom + G_PW);
+  const dH = load<i32>(geom + G_DH), dW = load<i32>(geom + G_DW), oW = load<i32>(geom + G_OW);
+  const wk = kw * dW - pW;
+  let oh = p / oW, ow = p % oW;
+  let lo0 = 0, hi0 = 0;
+  if (sW == 1) {
+    lo0 = min(oW, max(0, -wk));
+    hi0 = max(lo0, min(oW, W - wk));
+  } else {
+    lo0 = wk >= 0 ? 0 : min(oW, (sW - 1 - wk) / sW);
+    hi0 = W - wk > 0 ? max(lo0, min(oW, (W - wk + sW - 1) / sW)) : lo0;
+  }
+  while (len > 0) {
+    const n = min(len, oW - ow);
+    const h = oh * sH - pH + kh * dH;
+    if (h >= 0 && h < H) {
+      const lo = min(n, max(0, lo0 - ow)), hi = max(lo, min(n, hi0 - ow));
+      const d = x + <usize>(h * W + (ow + lo) * sW + wk) * 4, s = src + <usize>lo * 4;
+      const m = hi - lo;
+      let i = 0;
+      if (sW == 1) {
+        for (; i + 4 <= m; i += 4) {
+          const at = <usize>i * 4;
+          v128.store(d + at, f32x4.add(v128.load(d + at), v128.load(s + at)));
+        }
+      }
+      for (; i < m; i++) {
+        const at = d + <usize>(i * sW) * 4;
+        store<f32>(at, load<f32>(at) + load<f32>(s + <usize>i * 4));
+      }
+    }
+    src += <usize>n * 4;
     len -= n;
     oh++;
     ow = 0;
