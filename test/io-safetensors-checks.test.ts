@@ -282,7 +282,7 @@ test("serializeSafetensors: conversions between file dtypes write the exact bits
     const start = 8 + Number(new DataView(out.buffer).getBigUint64(0, true));
     return [...out.subarray(start)];
   };
-  const le = (a: ArrayLike<number> & { buffer: ArrayBufferLike }) => [...new Uint8Array(a.buffer)];
+  const le = (a: { buffer: ArrayBufferLike }) => [...new Uint8Array(a.buffer)];
   const f64: TensorRecord = { dtype: "float64", shape: [3], data: new Float64Array([1 + 2 ** -30, -65520, 3e-8]) };
   assert.deepEqual(bytesOf(f64, "F32"), le(new Float32Array([1 + 2 ** -30, -65520, 3e-8])));
   // The expected bits are PyTorch 1.13's (`torch.tensor(v, dtype=torch.float64).half().view(torch.int16)`, likewise below).
