@@ -84,6 +84,8 @@ test("unpickle: strings and bytes of every opcode", () => {
     v[0] = 9;
     assert.equal(op[op.length - 4], 0, "a copy: writing it leaves the pickle alone");
   }
+  // Followed by more than STOP, so a range counted from the wrong end cannot land on the same bytes.
+  assert.deepEqual((run(pk("C", 3, raw, 0x85, STOP)) as Uint8Array[]).map((v) => [...v]), [raw]);
   assert.deepEqual(run(pk("C", 0, STOP)), new Uint8Array(0));
   refuses(pk(0x8c, 2, [0xc3, 0x28], STOP), "string at byte 2 is not valid UTF-8");
 });
