@@ -1,13 +1,14 @@
 /**
  * Where a conv call's time goes besides the kernel: each op of bench/conv-min.ts timed whole and
- * with the wasm kernels skipped (the backend's `run` replaced by a no-op), so the difference is the
+ * with the wasm kernels skipped (the session's `run` replaced by a no-op), so the difference is the
  * kernels and the rest is staging into the arena, copying results out and JS glue. One thread,
  * minimum over 40 batches of process CPU time per call (robust to other processes' load).
  *
  *   node --import tsx bench/conv-parts.ts [N C H W O]      # default 64 16 28 28 32, 3×3 pad 1
  */
 import { C, H, N, O, W, ops, w } from "./conv-setup.js";
-const be = w as unknown as { run: (task: number, nt: number, args: number[]) => void };
+// The backend's arena session (src/backend/wasm/session.ts), whose run() every kernel call goes through.
+const be = (w as unknown as { session: { run: (task: number, nt: number, args: number[]) => void } }).session;
 const realRun = be.run;
 const noRun = (): void => {};
 const best: Record<string, number> = {};

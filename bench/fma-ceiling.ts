@@ -8,7 +8,8 @@
  *
  * Two threads run the same loop on the calling thread and one worker at once (the wall time of both).
  */
-import asc from "assemblyscript/asc";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 
@@ -49,8 +50,9 @@ export interface FmaCeiling {
   close(): void;
 }
 
-export async function fmaCeiling(): Promise<FmaCeiling> {
-  setFlagsFromString("--experimental-wasm-relaxed-simd");
+/** The loop compiled by AssemblyScript (imported here only: this runs in the child process below). */
+async function compile(): Promise<Uint8Array> {
+  const asc = (await import("assemblyscript/asc")).default;
   let binary: Uint8Array | null = null;
   const errors: string[] = [];
   const { error } = await asc.main(["fma.ts", "--outFile", "fma.wasm", "-O3", "--runtime", "stub", "--enable", "simd,relaxed-simd"], {
@@ -63,6 +65,21 @@ export async function fmaCeiling(): Promise<FmaCeiling> {
     stderr: { write: (s: string) => errors.push(String(s)) },
   } as never);
   if (error || !binary) throw new Error(`fma ceiling: asc failed: ${errors.join("")}${error ?? ""}`);
+  return binary;
+}
+
+const here = fileURLToPath(import.meta.url);
+// Child mode (`node --import tsx bench/fma-ceiling.ts --emit-wasm`): the module's bytes, base64, on stdout.
+if (process.argv[1] === here && process.argv[2] === "--emit-wasm") process.stdout.write(Buffer.from(await compile()).toString("base64"));
+
+export async function fmaCeiling(): Promise<FmaCeiling> {
+  setFlagsFromString("--experimental-wasm-relaxed-simd");
+  // Compiled in a child process: the AssemblyScript compiler (binaryen) would stay in this process's
+  // JavaScript heap (~46 MB, four times deeptype's own), and every major garbage collection of the
+  // workloads timed in this process would mark it (docs/performance.md, "Session 7").
+  const child = spawnSync(process.execPath, ["--import", "tsx", here, "--emit-wasm"], { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`fma ceiling: compiling the loop in a child process failed: ${child.stderr.trim().split("\n").pop()}`);
+  const binary = Buffer.from(child.stdout, "base64");
   // Compiled by the optimizing tier up front: a long call that starts in V8's baseline tier stays there.
   setFlagsFromString("--no-liftoff");
   const module = new WebAssembly.Module(binary);

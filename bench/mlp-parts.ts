@@ -20,6 +20,8 @@ import * as nn from "../src/nn/index.js";
 import * as optim from "../src/optim/index.js";
 import { mnistMlp } from "../src/models/index.js";
 import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { gemmStaged } from "../src/backend/wasm/matmul.js";
+import type { Session } from "../src/backend/wasm/session.js";
 
 const threads = Number(process.argv[2] ?? 1);
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
@@ -42,13 +44,11 @@ const bwd = () => {
 
 // The GEMM kernel alone, through the backend's private entry (operands staged once, outside the
 // timing): [M, N, K, A stored transposed, B stored transposed], as linear and linearBackward call it.
-interface Staged { ptr: number; strides: number[] }
 interface Internals {
-  begin(work: number, limit: number): void;
+  begin(work: number, limit: number): number;
   arena: { alloc(bytes: number): number; f32: Float32Array; top: number };
-  gemmStaged(B: number, M: number, N: number, K: number, a: Staged, b: Staged): number;
 }
-const be = wasm as unknown as Internals;
+const be = (wasm as unknown as { session: Internals }).session;
 const shapes: Array<[number, number, number, boolean, boolean]> = [
   [64, 256, 784, false, true], [64, 128, 256, false, true], [64, 10, 128, false, true], // x·Wᵀ
   [256, 784, 64, true, false], [128, 256, 64, true, false], [10, 128, 64, true, false], // gW = gᵀ·input
@@ -57,7 +57,7 @@ const shapes: Array<[number, number, number, boolean, boolean]> = [
 // The operands live 64 MiB up in wasm memory, above what the step's own calls use (they start at
 // the arena's base every call), so they stay in place between batches without being copied again.
 const work = threads > 1 ? Infinity : 0; // begin() then picks the instance the step's GEMMs use
-be.begin(work, 1);
+const nt = be.begin(work, 1);
 be.arena.top = 64 << 20;
 const ops: Array<[number, number]> = shapes.map(([M, N, K]) => {
   const pa = be.arena.alloc(M * K * 4), pb = be.arena.alloc(K * N * 4);
@@ -68,7 +68,7 @@ const ops: Array<[number, number]> = shapes.map(([M, N, K]) => {
 const gemm = () => {
   be.begin(work, 1);
   shapes.forEach(([M, N, K, aT, bT], i) => {
-    be.gemmStaged(1, M, N, K, { ptr: ops[i][0], strides: aT ? [0, 1, M] : [0, K, 1] }, { ptr: ops[i][1], strides: bT ? [0, 1, K] : [0, N, 1] });
+    gemmStaged(be as unknown as Session, nt, 1, M, N, K, { ptr: ops[i][0], strides: aT ? [0, 1, M] : [0, K, 1] }, { ptr: ops[i][1], strides: bT ? [0, 1, K] : [0, N, 1] });
   });
 };
 

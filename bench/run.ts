@@ -2,9 +2,11 @@
  * Side-by-side benchmark of deeptype (wasm backend) and PyTorch on 1 and 2 threads, plus TensorFlow.js:
  *
  *   npm run bench                        every row (about 4 minutes)
- *   npm run bench -- --only train        rows whose name contains "train"
+ *   npm run bench -- --only train        rows whose name contains "train" ("conv|add": either)
  *   npm run bench -- --rounds 9          more interleaved rounds (default 7)
  *   npm run bench -- --no-tfjs --no-rss  skip the TensorFlow.js columns / the peak-RSS row
+ *   npm run bench -- --diag              also print, per cell, calls per batch, the CPU time of this
+ *                                        process's threads and the PyTorch servers, and GC pauses
  *
  * Fairness. PyTorch runs in two persistent child processes (bench/torch/bench.py --serve), one per
  * thread count, each with torch.set_num_threads(T) and OPENBLAS_NUM_THREADS=T (OpenBLAS reads it at
@@ -13,11 +15,16 @@
  * like the reference BLAS (< 30 GFLOP/s on one thread), saying how to install OpenBLAS.
  *
  * Timing. Each cell is the median of ROUNDS samples; a sample is the mean of a batch of calls lasting
- * about BATCH_MS. The rounds interleave: every round times every row on every column (deeptype 1t,
+ * about BATCH_MS. The batch size comes from the fastest of three runs of at least 15 ms after a
+ * warm-up, and grows if an unrecorded first round in the rounds' interleaving runs the calls faster
+ * (one timed call used to size it, which a GC pause made 10-100x too small). The rounds interleave: every round times every row on every column (deeptype 1t,
  * torch 1t, deeptype 2t, torch 2t, in a rotating order) before the next round starts, so a burst of
  * load from other processes hits all columns alike; after a multi-thread PyTorch cell the bench pauses
  * 100 ms, so OpenMP workers still spinning do not slow the next cell. The spread printed is the [min-max] of the samples.
- * TensorFlow.js is timed after the rounds (median of 3 batches): it is a peer, not a target.
+ * TensorFlow.js is timed after the rounds (median of 3 batches): it is a peer, not a target. Only
+ * deeptype's own modules are in this process's JavaScript heap while the rounds run: TensorFlow.js is
+ * imported after them and the FMA loop is compiled in a child process, because every major GC marks
+ * the whole heap, and those two had made it ~100 MB instead of ~12 MB.
  *
  * Rows: sgemm 1024 (GFLOP/s) next to the wasm FMA ceiling (bench/fma-ceiling.ts: a register-only
  * loop, the most float32 arithmetic wasm can do here); one training step (forward, crossEntropy,
@@ -30,19 +37,21 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import { availableParallelism, loadavg } from "node:os";
+import { PerformanceObserver } from "node:perf_hooks";
+import { getHeapStatistics } from "node:v8";
 import { fileURLToPath } from "node:url";
-import * as tf from "@tensorflow/tfjs";
-import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
+import type * as Tf from "@tensorflow/tfjs";
 import {
   Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn, registerBackend, setBackend,
 } from "../src/core.js";
 import { mnistCnn } from "../src/models/index.js";
-import { tfPredict, tfTrainStep } from "./tfjs-models.js";
 import { createWasmBackend, getNumThreads, setNumThreads } from "../src/backend/wasm/index.js";
 import { fmaCeiling } from "./fma-ceiling.js";
 import { deeptypeTrainStep } from "./train-step.js";
+import { cpuProbe, type ProbeDiff } from "./cpu-probe.js";
 
 type Bench = () => void;
+type TfModels = typeof import("./tfjs-models.js");
 type Unit = "GFLOP/s" | "ms" | "us" | "images/s" | "MB";
 
 function arg(name: string): string | undefined {
@@ -55,6 +64,7 @@ const THREADS = [1, 2] as const;
 const only = arg("--only");
 const withTfjs = !process.argv.includes("--no-tfjs");
 const withRss = !process.argv.includes("--no-rss");
+const diag = process.argv.includes("--diag");
 
 interface Row {
   id: string;
@@ -67,7 +77,8 @@ interface Row {
   met?: (dt: number, torch: number | undefined, ceiling: number | undefined) => boolean;
   deeptype: (threads: number) => Bench;
   torch: boolean;
-  tfjs?: () => Bench;
+  /** Gets TensorFlow.js and bench/tfjs-models.ts, imported only for the tfjs phase after the rounds (below). */
+  tfjs?: (tf: typeof Tf, models: TfModels) => Bench;
 }
 
 // ---- deeptype workloads ------------------------------------------------------------------------
@@ -120,7 +131,7 @@ function sgemmRow(): Bench {
   return () => noGrad(() => a.matmul(b));
 }
 
-function tfSgemm(): Bench {
+function tfSgemm(tf: typeof Tf): Bench {
   const a = tf.randomNormal([1024, 1024]), b = tf.randomNormal([1024, 1024]);
   return () => {
     const c = tf.matMul(a, b);
@@ -128,16 +139,16 @@ function tfSgemm(): Bench {
     c.dispose();
   };
 }
-function tfConv(): Bench {
+function tfConv(tf: typeof Tf): Bench {
   // TensorFlow.js convolves NHWC, its native layout.
   const x = tf.randomNormal([64, 28, 28, 16]), w = tf.randomNormal([3, 3, 16, 32]);
   return () => {
-    const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same");
+    const y = tf.conv2d(x as Tf.Tensor4D, w as Tf.Tensor4D, 1, "same");
     y.dataSync();
     y.dispose();
   };
 }
-function tfAdd(): Bench {
+function tfAdd(tf: typeof Tf): Bench {
   const a = tf.randomNormal([64]), b = tf.randomNormal([64]);
   return () => tf.add(a, b).dispose();
 }
@@ -157,15 +168,15 @@ const ALL_ROWS: Row[] = [
   },
   {
     id: "train mlp batch 64 SGD", unit: "ms", work: 0, target: "<= 1.5x torch time", met: timeRatio(1.5),
-    deeptype: () => trainStep("mlp", "SGD"), torch: true, tfjs: () => tfTrainStep("mlp", "sgd"),
+    deeptype: () => trainStep("mlp", "SGD"), torch: true, tfjs: (_tf, m) => m.tfTrainStep("mlp", "sgd"),
   },
   {
     id: "train cnn batch 64 Adam", unit: "ms", work: 0, target: "<= 1.0x torch time", met: timeRatio(1.0),
-    deeptype: () => trainStep("cnn", "Adam"), torch: true, tfjs: () => tfTrainStep("cnn", "adam"),
+    deeptype: () => trainStep("cnn", "Adam"), torch: true, tfjs: (_tf, m) => m.tfTrainStep("cnn", "adam"),
   },
   {
     id: "infer cnn batch 256", unit: "images/s", work: 256, target: ">= 1.2x torch images/s",
-    met: (dt, torch) => torch !== undefined && dt / torch >= 1.2, deeptype: () => inferCnn(), torch: true, tfjs: () => tfPredict(256),
+    met: (dt, torch) => torch !== undefined && dt / torch >= 1.2, deeptype: () => inferCnn(), torch: true, tfjs: (_tf, m) => m.tfPredict(256),
   },
   { id: "conv2d fwd", unit: "ms", work: 0, target: "<= 1.25x torch time", met: timeRatio(1.25), deeptype: () => convRow("fwd"), torch: true, tfjs: tfConv },
   { id: "conv2d bwd input", unit: "ms", work: 0, target: "<= 1.25x torch time", met: timeRatio(1.25), deeptype: () => convRow("bwd input"), torch: true },
@@ -177,7 +188,8 @@ const ALL_ROWS: Row[] = [
     deeptype: () => addRow(), torch: true, tfjs: tfAdd,
   },
 ];
-const ROWS = ALL_ROWS.filter((r) => !only || r.id.includes(only));
+// `--only "maxpool|add"`: rows whose name contains any of the |-separated parts.
+const ROWS = ALL_ROWS.filter((r) => !only || only.split("|").some((part) => r.id.includes(part)));
 
 // ---- PyTorch servers -----------------------------------------------------------------------------
 
@@ -186,6 +198,9 @@ interface TorchHello {
 }
 class TorchServer {
   private readonly lines: AsyncIterableIterator<string>;
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
   constructor(private readonly child: ChildProcessWithoutNullStreams) {
     this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   }
@@ -231,22 +246,42 @@ function timeLocal(fn: Bench, reps: number): number {
   return (performance.now() - t0) / 1e3 / reps;
 }
 
-function warmLocal(fn: Bench): number {
+function warmLocal(fn: Bench): void {
   // Long enough for V8 to tier the kernels up and the allocator to reach its steady state.
-  let t0 = performance.now(), calls = 0;
-  while (calls < 3 || performance.now() - t0 < 150) {
-    fn();
-    calls++;
-  }
-  t0 = performance.now();
-  fn();
-  return (performance.now() - t0) / 1e3;
+  const t0 = performance.now();
+  for (let calls = 0; calls < 3 || performance.now() - t0 < 150; calls++) fn();
 }
+
+/**
+ * Seconds per call for sizing a cell's batches: the fastest of three runs of at least CALIBRATE_MS,
+ * the number of calls per run found by growing it. `time(reps)` runs `reps` calls and returns their
+ * seconds per call: the lower of wall and process CPU time, since on a crowded machine the wall
+ * clock counts waiting for a core (1 thread: CPU time is the undisturbed wall time) and on 2 threads
+ * CPU time counts both threads (an idle machine: wall time is). The batch size used to come from one timed call after the warm-up; one GC pause
+ * or lost time slice in that call (common: it follows the previous cell's garbage, and the machine
+ * is shared) made a cell's batches 10-100x too short for the whole run (the full bench's add [64]
+ * ran 3,035 calls a batch instead of ~200,000, max-pool backward 1-2), and such batches time the GC
+ * and scheduling left over from the cells before them rather than the workload (docs/performance.md,
+ * "Session 7").
+ */
+async function secondsPerCall(time: (reps: number) => number | Promise<number>): Promise<number> {
+  let reps = 1, best = Infinity;
+  for (let full = 0; full < 3; ) {
+    best = Math.min(best, await time(reps));
+    // Calls a run needs to last CALIBRATE_MS at the best rate seen so far: a run counts once it is
+    // that long (a slow outlier cannot end the search early), and runs grow toward it, at most 16x at a time.
+    const want = Math.ceil(CALIBRATE_MS / 1e3 / Math.max(best, 1e-9));
+    if (reps >= want) full++;
+    reps = Math.max(reps, Math.min(16 * reps, want));
+  }
+  return best;
+}
+const CALIBRATE_MS = 15;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** Wall-clock seconds per call, one per round; and process CPU seconds per call of the same batches. */
-interface Cell { samples: number[]; cpu: number[] }
+interface Cell { samples: number[]; cpu: number[]; reps: number }
 type Col = `deeptype ${1 | 2}t` | `torch ${1 | 2}t`;
 
 async function main(): Promise<void> {
@@ -274,7 +309,8 @@ async function main(): Promise<void> {
 
   // Prepare every cell (warm-up and batch size); the order of the columns rotates per round.
   const cols: Col[] = ["deeptype 1t", "torch 1t", "deeptype 2t", "torch 2t"];
-  const cells = new Map<string, { run: () => Promise<number>; cell: Cell }>();
+  // run(): one batch of cell.reps calls; wall and process CPU seconds per call.
+  const cells = new Map<string, { run: () => Promise<[number, number]>; cell: Cell }>();
   const na = new Map<string, string>();
   for (const row of ROWS) {
     for (const t of THREADS) {
@@ -282,14 +318,13 @@ async function main(): Promise<void> {
       // count, which would otherwise be timed as part of a 1-us op.
       setNumThreads(t);
       const fn = row.deeptype(t);
-      const reps = repsFor(warmLocal(fn));
-      const cell: Cell = { samples: [], cpu: [] };
+      warmLocal(fn);
+      const reps = repsFor(await secondsPerCall((n) => Math.min(timeLocal(fn, n), lastCpu)));
+      const cell: Cell = { samples: [], cpu: [], reps };
       cells.set(`${row.id}|deeptype ${t}t`, {
         run: async () => {
           setNumThreads(t);
-          const s = timeLocal(fn, reps);
-          cell.cpu.push(lastCpu);
-          return s;
+          return [timeLocal(fn, cell.reps), lastCpu];
         },
         cell,
       });
@@ -300,40 +335,72 @@ async function main(): Promise<void> {
         na.set(`${row.id}|torch ${t}t`, String(prep.na));
         continue;
       }
-      // One call after the warm-up one can still be cold: ask for a second estimate through a short batch.
-      const est = (await server.ask({ cmd: "time", row: row.id, reps: repsFor(prep.s as number) })).s as number / repsFor(prep.s as number);
-      const reps2 = repsFor(est);
-      const tcell: Cell = { samples: [], cpu: [] };
+      // The server warmed the row up (two calls); a short batch finishes the warm-up, then the batch size as for deeptype.
+      await server.ask({ cmd: "time", row: row.id, reps: Math.min(repsFor(prep.s as number), 1000) });
+      const reps2 = repsFor(await secondsPerCall(async (n) => {
+        const r = await server.ask({ cmd: "time", row: row.id, reps: n });
+        return Math.min(r.s as number, r.cpu as number) / n;
+      }));
+      const tcell: Cell = { samples: [], cpu: [], reps: reps2 };
       cells.set(`${row.id}|torch ${t}t`, {
         run: async () => {
-          const r = await server.ask({ cmd: "time", row: row.id, reps: reps2 });
-          tcell.cpu.push((r.cpu as number) / reps2);
-          return (r.s as number) / reps2;
+          const r = await server.ask({ cmd: "time", row: row.id, reps: tcell.reps });
+          return [(r.s as number) / tcell.reps, (r.cpu as number) / tcell.reps];
         },
         cell: tcell,
       });
     }
     process.stderr.write(".");
   }
-  for (let round = 0; round < ROUNDS; round++) {
+  // --diag: who ran during each timed batch (this process's main thread and other threads, the
+  // PyTorch servers), and this process's garbage collections, printed after the tables.
+  const probe = cpuProbe([...servers.values()].map((s) => s.pid));
+  const diagSamples: DiagSample[] = [];
+  const gcs: Array<{ start: number; ms: number }> = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration });
+  });
+  if (diag) {
+    gcObserver.observe({ entryTypes: ["gc"] });
+    notes.push(`--diag: JavaScript heap in use before the rounds ${(getHeapStatistics().used_heap_size / 1e6).toFixed(1)} MB`);
+  }
+  // Round -1 is not recorded: it runs every cell once in the same interleaving as the rounds, and a
+  // cell whose calls turn out faster there than when it was prepared alone (calls whose time depends
+  // on what ran before, e.g. whether a fresh output's memory is reused) gets batches long enough for
+  // that speed.
+  for (let round = -1; round < ROUNDS; round++) {
     for (const row of ROWS) {
       for (let k = 0; k < cols.length; k++) {
-        const col = cols[(k + round) % cols.length];
+        const col = cols[(k + round + cols.length) % cols.length];
         const c = cells.get(`${row.id}|${col}`);
-        if (c) c.cell.samples.push(await c.run());
+        if (!c) continue;
+        const before = diag ? probe.read() : undefined, w0 = performance.now();
+        const [wall, cpu] = await c.run();
+        if (round < 0) c.cell.reps = Math.max(c.cell.reps, repsFor(Math.min(wall, cpu)));
+        else {
+          c.cell.samples.push(wall);
+          c.cell.cpu.push(cpu);
+          if (before) diagSamples.push({ cell: `${row.id}|${col}`, reps: c.cell.reps, t0: w0, t1: performance.now(), cpu: probe.diff(before, probe.read()) });
+        }
         // PyTorch's OpenMP workers spin-wait after a parallel batch (10-30 ms of CPU measured under
         // load): let them settle so the next cell, often deeptype's 1-thread one, gets its core.
-        if (c && col.startsWith("torch") && !col.endsWith(" 1t")) await new Promise((r) => setTimeout(r, 100));
+        if (col.startsWith("torch") && !col.endsWith(" 1t")) await new Promise((r) => setTimeout(r, 100));
       }
     }
-    process.stderr.write(`${round + 1}`);
+    process.stderr.write(round < 0 ? "w" : `${round + 1}`);
   }
   for (const s of servers.values()) s.close();
   ceiling.close();
+  gcObserver.disconnect();
 
   // TensorFlow.js peers, after the rounds.
   const tfjs = new Map<string, number | string>();
   if (withTfjs) {
+    // Imported here, not at the top: TensorFlow.js holds ~45 MB of JavaScript heap, which made every
+    // major garbage collection during deeptype's cells several times longer (docs/performance.md, "Session 7").
+    const tf = await import("@tensorflow/tfjs");
+    const tfWasm = await import("@tensorflow/tfjs-backend-wasm");
+    const models = await import("./tfjs-models.js");
     for (const name of ["cpu", "wasm"] as const) {
       if (name === "wasm") tfWasm.setWasmPaths(fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url)));
       if (!(await tf.setBackend(name))) {
@@ -348,10 +415,15 @@ async function main(): Promise<void> {
           continue;
         }
         try {
-          const fn = row.tfjs();
+          const fn = row.tfjs(tf, models);
           // A call over a second (tfjs cpu's sgemm) is timed once; others warm up and take the median of 3 batches.
           const first = timeLocal(fn, 1);
-          const s = first > 1 ? first : median([0, 1, 2].map(() => timeLocal(fn, repsFor(warmLocal(fn)))));
+          let s = first;
+          if (first <= 1) {
+            warmLocal(fn);
+            const reps = repsFor(await secondsPerCall((n) => Math.min(timeLocal(fn, n), lastCpu)));
+            s = median([0, 1, 2].map(() => timeLocal(fn, reps)));
+          }
           tfjs.set(`${row.id}|tfjs ${name}`, s);
         } catch (e) {
           tfjs.set(`${row.id}|tfjs ${name}`, `threw "${(e as Error).message}"`);
@@ -466,10 +538,33 @@ async function main(): Promise<void> {
   console.log(cpuLines.join("\n"));
   console.log("cells: median [min-max] over the rounds. dt/torch: deeptype's value over PyTorch's at the same thread count " +
     "(for ms/us/MB rows lower is better, for GFLOP/s and images/s higher is better). Other processes on the machine widen the spreads.");
+  if (diag) printDiag(diagSamples, gcs, [...servers.keys()]);
   for (const n of naNotes) console.log(n);
   for (const n of notes) console.log(`note: ${n}`);
 }
 
+
+interface DiagSample { cell: string; reps: number; t0: number; t1: number; cpu: ProbeDiff }
+/**
+ * Per cell, medians over the rounds, as fractions of the batch's wall time: CPU of this process's
+ * main thread, of its other threads (wasm pool helpers, V8's GC and compiler threads), of each
+ * PyTorch server; and the GC pauses that fell in the batch (ms per batch).
+ */
+function printDiag(samples: DiagSample[], gcs: Array<{ start: number; ms: number }>, torchThreads: number[]): void {
+  const byCell = new Map<string, DiagSample[]>();
+  for (const s of samples) byCell.set(s.cell, [...(byCell.get(s.cell) ?? []), s]);
+  const head = ["cell", "calls/batch", "wall ms/batch", "main cpu/wall", "other threads cpu/wall", ...torchThreads.map((t) => `torch ${t}t server cpu/wall`), "gc ms/batch", "gcs/batch"];
+  const out = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const [cell, ss] of byCell) {
+    const frac = (f: (s: DiagSample) => number) => median(ss.map((s) => f(s) / (s.t1 - s.t0))).toFixed(2);
+    const inBatch = (s: DiagSample) => gcs.filter((g) => g.start >= s.t0 && g.start < s.t1);
+    out.push(`| ${[cell, ss[0].reps, median(ss.map((s) => s.t1 - s.t0)).toFixed(1), frac((s) => s.cpu.main), frac((s) => s.cpu.threads),
+      ...torchThreads.map((_, i) => frac((s) => s.cpu.others[i])),
+      median(ss.map((s) => inBatch(s).reduce((a, g) => a + g.ms, 0))).toFixed(2), median(ss.map((s) => inBatch(s).length)).toFixed(0)].join(" | ")} |`);
+  }
+  console.log("\n--diag (medians over rounds):");
+  console.log(out.join("\n"));
+}
 
 /** Steps of the peak-RSS row: enough for every allocator to reach its steady state. */
 const RSS_STEPS = 200;

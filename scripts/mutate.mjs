@@ -30,7 +30,9 @@ const TESTS = {
   "src/data/datasets/mnist.ts": ["test/data-mnist.test.ts"],
   "src/data/datasets/synthetic.ts": ["test/data-synthetic.test.ts"],
   "src/data/datasets/image-folder.ts": ["test/data-images.test.ts"],
-  "src/data/image": ["test/data-images.test.ts", "test/data-image-safety.test.ts"],
+  // The structural pass over hostile files: the rule-by-rule test, and the Pillow corpus.
+  "src/data/image/validate.ts": ["test/data-image-validate.test.ts", "test/data-image-safety.test.ts"],
+  "src/data/image": ["test/data-images.test.ts", "test/data-image-safety.test.ts", "test/data-image-validate.test.ts"],
   "src/data/transforms": ["test/data-transforms.test.ts", "test/data-images.test.ts"],
   "src/data": ["test/data-*.test.ts"],
   // The two test files that check optimizer updates and state; the scheduler and L-BFGS tests also
@@ -48,10 +50,21 @@ const TESTS = {
   "src/grad/clip.ts": ["test/optim-state.test.ts"],
   "src/optim/line-search.ts": ["test/optim-line-search.test.ts", "test/optim-lbfgs.test.ts"],
   "src/optim/lr-scheduler-base.ts": ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts"],
+  // The scheduler families: the PyTorch lr sequences and the option/resume checks; no optimizer test
+  // file reaches them.
+  ...Object.fromEntries(
+    ["step", "composite", "cyclic"].map((f) => [
+      `src/optim/lr-scheduler-${f}.ts`,
+      ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts"],
+    ]),
+  ),
   "src/optim/optimizer.ts": ["test/optim-base.test.ts", "test/optim-state.test.ts", "test/optim-optimizers.test.ts"],
   "src/optim": ["test/optim-*.test.ts"],
   "src/tensor": ["test/tensor.test.ts", "test/autograd.test.ts", "test/errors.test.ts"],
   // Not test/ops-gradcheck.test.ts: it takes ~70 s of CPU, and every engine mutant would rerun it.
+  // autograd.functional is reached through its own two test files only (the other autograd tests
+  // never call it, and each would rerun for every mutant that the engine's coverage attributes to them).
+  "src/autograd/functional.ts": ["test/autograd-functional.test.ts", "test/autograd-functional-more.test.ts"],
   "src/autograd": ["test/autograd*.test.ts", "test/exam-backprop.test.ts"],
   "src/ops": ["test/ops-*.test.ts", "test/tensor.test.ts", "test/autograd.test.ts"],
   "src/nn": ["test/nn-*.test.ts"],
@@ -63,6 +76,8 @@ const TESTS = {
   "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts"],
   "src/io/sharded.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
   "src/io/keys.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
+  "src/io/dtypes.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts", "test/io-interop.test.ts", "test/dtypes-half.test.ts"],
+  "src/io/files.ts": ["test/io.test.ts", "test/io-checkpoint.test.ts"],
   "src/io/checkpoint.ts": ["test/io-checkpoint.test.ts", "test/io-interop.test.ts", "test/io-pytorch.test.ts"],
   "src/io": ["test/io*.test.ts"],
 };

@@ -218,7 +218,7 @@ describe("wasm backend: threads", () => {
     // Copies into a SharedArrayBuffer-backed memory are 3-4x slower in V8, so 1-thread calls (and
     // calls below the threading threshold) use a second, plain-memory instance of the same kernels.
     const b = createWasmBackend()!;
-    const memoryKind = () => ((b as unknown as { cur: { k: { shared: boolean } } }).cur.k.shared ? "shared" : "plain");
+    const memoryKind = () => ((b as unknown as { session: { k: { shared: boolean } } }).session.k.shared ? "shared" : "plain");
     const g = new Generator(24);
     const x = randView(g, [1, 300, 512], "perm"), w = randView(g, [1, 512, 512]); // 75 Mi multiply-adds: threaded on 2 (PAR_FLOPS)
     const small = randView(g, [33, 17]);

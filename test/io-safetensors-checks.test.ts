@@ -3,7 +3,8 @@
 // exact messages for each refusal. (Fixture round trips and the main error table: io.test.ts.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseSafetensors, serializeSafetensors, type TensorRecord } from "../src/io/safetensors.js";
+import { parseSafetensors, serializeSafetensors, writeLE, type TensorRecord } from "../src/io/safetensors.js";
+import { decode } from "../src/io/dtypes.js";
 import { parseJsonStrict, scanJson } from "../src/io/json-scan.js";
 
 function rawFile(headerText: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
@@ -201,4 +202,54 @@ test("serializeSafetensors: refusals name the tensor and what is wrong", () => {
   e(() => serializeSafetensors({ w: { dtype: "float32", shape: [2 ** 30, 2 ** 30, 2 ** 30], data: new Float32Array(0) } }), 'serializeSafetensors: tensor "w": shape [1073741824,1073741824,1073741824]: element count overflows');
   e(() => serializeSafetensors({}, { a: "x", b: 3 as never }), 'serializeSafetensors: metadata "b" must be a string, got number');
   e(() => serializeSafetensors({ __metadata__: { dtype: "bool", shape: [], data: new Uint8Array(1) } }), 'serializeSafetensors: "__metadata__" is reserved and cannot name a tensor');
+});
+
+// Big-endian hosts write and read element by element through a DataView; every machine this runs
+// on is little-endian, so the host order is passed in to run that path here.
+const ENDIAN_CASES: TensorRecord[] = [
+  { dtype: "float32", shape: [3], data: new Float32Array([1.5, -2.25, 3e-39]) },
+  { dtype: "float64", shape: [2], data: new Float64Array([Math.PI, -1e300]) },
+  { dtype: "float16", shape: [2], data: new Uint16Array([0x3c01, 0xfbff]) },
+  { dtype: "bfloat16", shape: [2], data: new Uint16Array([0x3f81, 0x8001]) },
+  { dtype: "int64", shape: [2], data: new BigInt64Array([-(2n ** 40n) - 5n, 0x0102030405060708n]) },
+  { dtype: "int32", shape: [2], data: new Int32Array([-123456789, 0x01020304]) },
+  { dtype: "int16", shape: [3], data: new Int16Array([-2, 0x0102, 300]) },
+  { dtype: "int8", shape: [3], data: new Int8Array([-128, 5, 127]) },
+  { dtype: "uint8", shape: [3], data: new Uint8Array([255, 0, 9]) },
+  { dtype: "bool", shape: [3], data: new Uint8Array([0, 7, 1]) },
+];
+
+test("writeLE: the big-endian path writes the same little-endian bytes as the fast path, at the offset only", () => {
+  for (const rec of ENDIAN_CASES) {
+    const size = rec.data.byteLength;
+    const expected = rec.dtype === "bool" ? [0, 1, 1] : [...new Uint8Array(rec.data.buffer, rec.data.byteOffset, size)];
+    for (const littleEndian of [true, false]) {
+      const out = new Uint8Array(size + 6).fill(0xaa);
+      writeLE(out, 3, rec, littleEndian);
+      assert.deepEqual([...out], [0xaa, 0xaa, 0xaa, ...expected, 0xaa, 0xaa, 0xaa], `${rec.dtype} littleEndian=${littleEndian}`);
+    }
+  }
+});
+
+test("decode: the element-by-element path reads every native code as the fast path does", () => {
+  const codes: Record<string, string> = { float32: "F32", float64: "F64", float16: "F16", bfloat16: "BF16", int64: "I64", int32: "I32", int16: "I16", int8: "I8", uint8: "U8", bool: "BOOL" };
+  const bad = (m: string): never => {
+    throw new Error(m);
+  };
+  for (const rec of ENDIAN_CASES) {
+    const raw = new Uint8Array(rec.data.buffer, rec.data.byteOffset, rec.data.byteLength);
+    const bytes = new Uint8Array(raw.length + 5).fill(0xee);
+    bytes.set(raw, 3);
+    const want = rec.dtype === "bool" ? [0, 1, 1] : [...rec.data];
+    for (const littleEndian of [true, false]) {
+      const got = decode(codes[rec.dtype], bytes, 3, rec.data.length, bad, littleEndian);
+      assert.equal(got.constructor, rec.data.constructor, `${rec.dtype} littleEndian=${littleEndian}`);
+      assert.deepEqual([...got], want, `${rec.dtype} littleEndian=${littleEndian}`);
+    }
+  }
+});
+
+test("parseSafetensors and serializeSafetensors name themselves when an option is misspelt", () => {
+  assert.throws(() => parseSafetensors(new Uint8Array(8), "f", { maxbytes: 1 } as never), (e: Error) => e.message === "parseSafetensors: unknown option 'maxbytes'; did you mean 'maxBytes'? (it takes maxBytes, maxHeaderBytes)");
+  assert.throws(() => serializeSafetensors({}, {}, { floatdtype: "F16" } as never), (e: Error) => e.message === "serializeSafetensors: unknown option 'floatdtype'; did you mean 'floatDtype'? (it takes floatDtype, dtypes)");
 });

@@ -88,7 +88,7 @@ function label(c: Call): string {
 const KNOWN: Record<string, string> = {
   // deeptype's softmin, like its softmax, requires dim: PyTorch's implicit dim is deprecated there
   // (a UserWarning) and picks an axis by the tensor's rank, which silently differs between batch shapes.
-  "F.softmin({ dim })": "throws: softmin: unknown option 'dim'; it takes dtype",
+  "F.softmin({ dim })": "throws: softmin: dim is a positional parameter, not an option; write softmin(x, 1)",
 };
 
 test("every name issue 10 lists: one call each, as PyTorch 1.13 gives it", () => {

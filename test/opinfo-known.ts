@@ -50,10 +50,7 @@ export const KNOWN: readonly Known[] = [
   ...Object.entries(NEARER).map(([op, reason]): Known => ({ op, kind: "mismatch", detail: "(deeptype nearer the float64 result)", reason })),
   // Not yet in deeptype (the samples are counted as not covered).
   // Deliberate differences.
-  { op: "aminmax", kind: "returns", detail: "64 dims", reason: "deeptype has no 64-dimension limit" },
   { op: "aminmax", kind: "mismatch", detail: "shape [] vs PyTorch [1]", reason: "PyTorch 1.13's aminmax of a 0-d tensor with dim=0, keepdim=True returns shape [1] where its own amin/amax (and aminmax without keepdim) return 0-d; deeptype's aminmax is {amin, amax} and stays 0-d" },
-  { op: "amax", kind: "returns", detail: "64 dims", reason: "deeptype has no 64-dimension limit" },
-  { op: "amin", kind: "returns", detail: "64 dims", reason: "deeptype has no 64-dimension limit" },
   { op: "gather", kind: "returns", detail: "int64 for index", reason: "deeptype takes int32 indices as well as int64 (PyTorch 1.13's gather requires int64), so PyTorch's int32-index error input is accepted" },
   { op: "scatter", kind: "returns", detail: "int64 for index", reason: "deeptype takes int32 indices as well as int64 (see gather)" },
   { op: "scatter_add", kind: "returns", detail: "int64 for index", reason: "deeptype takes int32 indices as well as int64 (see gather)" },

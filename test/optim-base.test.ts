@@ -17,7 +17,7 @@ test("constructor and addParamGroup: every malformed argument is an error naming
     protected checkGroup(): void {}
     protected updateGroup(): void {}
   }
-  assert.throws(() => new Plain([p()], 5), /^Error: Optimizer: the subclass name \(first argument of super\)/);
+  assert.throws(() => new Plain([p()], 5), /^Error: Optimizer: the subclass name \(first argument of super\) must be a string like "MyOptimizer", got number 5$/);
   class Defaults extends optim.Optimizer {
     constructor(d: unknown) {
       super("Defaults", [p()], d as optim.BaseOptions);
@@ -260,4 +260,47 @@ test("LBFGS: each option check names the option and its value; a second group is
   const opt = new optim.LBFGS([x()]);
   assert.throws(() => opt.addParamGroup({ params: [x()] }), /^Error: LBFGS: per-parameter options \(param groups\) are not supported, as in PyTorch/);
   assert.equal(new optim.LBFGS([x()], { maxIter: 4, maxEval: 2 }).defaults.maxEval, 2, "an explicit maxEval wins");
+});
+
+test("mutation survivors: lr 0 and beta 0 allowed, misspelt group keys refused, loadStateDict replaces all state", () => {
+  // The lower bounds are inclusive (PyTorch: `0.0 <= lr`, `0.0 <= betas[i] < 1.0`).
+  assert.equal(new optim.SGD([p()], { lr: 0 }).defaults.lr, 0);
+  assert.deepEqual(new optim.Adam([p()], { lr: 0, betas: [0, 0] }).defaults.betas, [0, 0]);
+  assert.deepEqual(new optim.NAdam([p()], { betas: [0, 0] }).defaults.betas, [0, 0], "checkBetas, shared by Adamax, NAdam and RAdam");
+  assert.throws(() => new optim.Adam([p()], { lr: -1e-12 }), /^Error: Adam: invalid lr -1e-12: the learning rate must be a number >= 0$/);
+  // A group's own keys are checked against the optimizer's, as the defaults are.
+  const sgd = new optim.SGD([p()], { lr: 0.1 });
+  assert.throws(
+    () => sgd.addParamGroup({ params: [p()], momentun: 0.9 } as never),
+    /^Error: SGD: unknown option 'momentun'; did you mean 'momentum'\? \(it takes lr, momentum, dampening, nesterov, weightDecay, maximize\)$/,
+  );
+  assert.equal(sgd.paramGroups.length, 1);
+  // Loading a dict without state for a parameter drops the state it had (PyTorch replaces the whole state).
+  const w = p();
+  const adam = new optim.Adam([w], { lr: 0.1 });
+  w.grad = tensor([1, 1]);
+  adam.step();
+  assert.equal(adam.state.size, 1);
+  adam.loadStateDict(new optim.Adam([p()], { lr: 0.1 }).stateDict());
+  assert.equal(adam.state.size, 0);
+});
+
+test("the fused update writes through a parameter's storage offset, and reads the gradient's", () => {
+  // w is a leaf viewing elements 2..3 of base's storage: the kernels must start at its offset.
+  const base = tensor([1, 2, 3, 4]);
+  const w = base.narrow(0, 2, 2).detach().requiresGrad_(true);
+  assert.equal(w.offset, 2);
+  const opt = new optim.SGD([w], { lr: 0.5 });
+  w.grad = tensor([2, 4]);
+  opt.step();
+  assert.deepEqual([Array.from(base.data()), Array.from(w.data())], [[1, 2, 2, 2], [2, 2]]);
+  w.grad = tensor([9, 9, 2, 4]).narrow(0, 2, 2);
+  opt.step();
+  assert.deepEqual([Array.from(base.data()), Array.from(w.data())], [[1, 2, 1, 0], [1, 0]]);
+});
+
+test("deserializeOptimizerState: only {dtype: string, shape: array, data: array} is a tensor", () => {
+  for (const o of [{ dtype: 5, shape: [1], data: [1] }, { dtype: "float32", shape: 1, data: [1] }, { dtype: "float32", shape: [1], data: "1" }]) {
+    assert.deepEqual(optim.deserializeOptimizerState(o), o);
+  }
 });

@@ -19,7 +19,7 @@ test("the scheduler base class checks its subclass's call, the optimizer and las
       return this.lastEpoch === 0 ? this.groups.map((g) => g.lr) : this.groups.map((g) => g.lr / 2);
     }
   }
-  assert.throws(() => new Halving(opt(), 3), /^Error: LRScheduler: the subclass name \(first argument of super\)/);
+  assert.throws(() => new Halving(opt(), 3), /^Error: LRScheduler: the subclass name \(first argument of super\) must be a string like "MyScheduler", got number 3$/);
   assert.throws(() => new Halving({} as never), /^Error: Halving: the first argument must be an optimizer \(e\.g\. new SGD\(\.\.\.\)\), got \[object Object\]$/);
   assert.throws(() => new Halving(opt(), "Halving", 1.5), /^Error: Halving: lastEpoch must be an integer >= -1, got 1\.5$/);
   assert.throws(() => new Halving(opt(), "Halving", -2), /^Error: Halving: lastEpoch must be an integer >= -1, got -2$/);
@@ -192,4 +192,75 @@ test("every scheduler refuses options that are not an object, and names the requ
     }
   }
   assert.equal(seen, 14);
+});
+
+test("ReduceLROnPlateau: cooldown, inCooldown and an explicit epoch follow PyTorch 1.13", () => {
+  const o = opt(1);
+  const s = new optim.ReduceLROnPlateau(o, { patience: 0, factor: 0.5, cooldown: 2 });
+  const seen: unknown[] = [];
+  for (const m of [1, 2, 3, 4, 5, 0.5, 6]) {
+    s.step(m);
+    seen.push([s.getLastLr()[0], s.inCooldown, s.cooldownCounter, s.lastEpoch]);
+  }
+  // torch.optim.lr_scheduler.ReduceLROnPlateau(SGD lr 1, patience=0, factor=0.5, cooldown=2), same metrics:
+  // lr, in_cooldown, cooldown_counter, last_epoch after each step.
+  assert.deepEqual(seen, [
+    [1, false, 0, 1], [0.5, true, 2, 2], [0.5, true, 1, 3], [0.5, false, 0, 4],
+    [0.25, true, 2, 5], [0.25, true, 1, 6], [0.25, false, 0, 7],
+  ]);
+  s.step(7, 20);
+  assert.deepEqual([s.lastEpoch, s.getLastLr()], [20, [0.125]]);
+});
+
+test("ReduceLROnPlateau restored from plain JSON (best and mode_worse saved as null) starts comparing afresh", () => {
+  // Before: mode_worse came back as null too, so the first metric after loading was compared with
+  // null (5 < 0 is false) and counted as a bad epoch: with patience 0 the lr halved at once.
+  for (const mode of ["min", "max"] as const) {
+    const fresh = (): optim.ReduceLROnPlateau => new optim.ReduceLROnPlateau(opt(1), { mode, patience: 0, factor: 0.5 });
+    const saved = JSON.parse(JSON.stringify(fresh().stateDict())) as Record<string, unknown>;
+    assert.deepEqual([saved.best, saved.mode_worse], [null, null]);
+    const s = fresh();
+    s.loadStateDict(saved);
+    assert.equal(s.modeWorse, mode === "min" ? Infinity : -Infinity);
+    const metric = 5;
+    s.step(metric);
+    assert.deepEqual([s.best, s.numBadEpochs, s.getLastLr()], [metric, 0, [1]], mode);
+    s.step(metric);
+    assert.deepEqual(s.getLastLr(), [0.5], `${mode}: no improvement then reduces`);
+  }
+});
+
+test("SequentialLR.loadStateDict restores the milestones and the last lrs (as PyTorch 1.13's state dict does)", () => {
+  const make = (milestone: number): optim.SequentialLR => {
+    const o = opt(1);
+    return new optim.SequentialLR(o, { schedulers: [new optim.ConstantLR(o, { factor: 0.5, totalIters: 10 }), new optim.ExponentialLR(o, { gamma: 0.5 })], milestones: [milestone] });
+  };
+  const a = make(2);
+  a.step();
+  const saved = JSON.parse(JSON.stringify(a.stateDict())) as Record<string, unknown>;
+  const b = make(4);
+  b.loadStateDict({ ...saved, _last_lr: [0.375] });
+  assert.deepEqual([b.milestones, b.lastEpoch, b.getLastLr()], [[2], 1, [0.375]]);
+  const lrs: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    b.step();
+    lrs.push(b.getLastLr()[0]);
+  }
+  // PyTorch: the same schedulers, milestones=[4], load_state_dict of the milestones=[2] run, 4 steps.
+  assert.deepEqual(lrs, [1, 0.5, 0.25, 0.125]);
+});
+
+test("CosineAnnealingLR resumed at lastEpoch 4 starts from the closed form, then recurses (PyTorch 1.13's values)", () => {
+  const o = opt(1);
+  o.paramGroups[0].initialLr = 1;
+  o.paramGroups[0].lr = 0.3;
+  const s = new optim.CosineAnnealingLR(o, { tMax: 10, etaMin: 0.1, lastEpoch: 4 });
+  const lrs = [o.paramGroups[0].lr];
+  for (let i = 0; i < 3; i++) {
+    s.step();
+    lrs.push(o.paramGroups[0].lr);
+  }
+  // torch: initial_lr 1, lr 0.3, CosineAnnealingLR(T_max=10, eta_min=0.1, last_epoch=4), 3 steps.
+  assert.deepEqual(lrs, [0.55, 0.41094235253127376, 0.2854966364683872, 0.18594235253127372]);
+  assert.deepEqual([s.lastEpoch, s.stepCount], [8, 4]);
 });

@@ -103,7 +103,7 @@ function typeKeysOf(types: readonly ts.Type[], checker: ts.TypeChecker): string[
 }
 
 const forwarded: string[] = [];
-/** declareOptions entries whose op is not a function of that name in the same file (a method written inline). */
+/** declareOptions entries whose op is neither a function nor a declared Tensor method of that name in the same file. */
 const unresolved: string[] = [];
 
 const functionCache = new Map<ts.SourceFile, Map<string, readonly ts.Signature[]>>();
@@ -122,6 +122,31 @@ function functionsOf(sf: ts.SourceFile, checker: ts.TypeChecker): Map<string, re
     }
   }
   functionCache.set(sf, m);
+  return m;
+}
+
+const methodCache = new Map<ts.SourceFile, Map<string, ts.Signature[]>>();
+/**
+ * The Tensor methods a file declares (`declare module "../tensor/tensor.js" { interface Tensor { add_(...): this } }`),
+ * with their call signatures: an in-place method built inline (`add_: inplaceOf("add_", add)`) has no
+ * top-level function of its name, and its public type is this declaration.
+ */
+function tensorMethodsOf(sf: ts.SourceFile, checker: ts.TypeChecker): Map<string, ts.Signature[]> {
+  let m = methodCache.get(sf);
+  if (m) return m;
+  m = new Map();
+  for (const st of sf.statements) {
+    if (!ts.isModuleDeclaration(st) || !st.body || !ts.isModuleBlock(st.body)) continue;
+    for (const d of st.body.statements) {
+      if (!ts.isInterfaceDeclaration(d) || d.name.text !== "Tensor") continue;
+      for (const member of d.members) {
+        if (!ts.isMethodSignature(member) || !ts.isIdentifier(member.name)) continue;
+        const sig = checker.getSignatureFromDeclaration(member);
+        if (sig) m.set(member.name.text, [...(m.get(member.name.text) ?? []), sig]);
+      }
+    }
+  }
+  methodCache.set(sf, m);
   return m;
 }
 
@@ -177,13 +202,17 @@ function survey(): Site[] {
           const list = ts.isPropertyAssignment(prop) ? listStrings(prop.initializer, checker) : undefined;
           const keys = list === "optionKeys" && ts.isPropertyAssignment(prop) ? optionKeysLiteral(prop.initializer, checker) : list;
           const fn = functionsOf(sf, checker).get(opName.slice(opName.lastIndexOf(".") + 1)) ?? functionsOf(sf, checker).get(`${opName}_`);
-          if (!Array.isArray(keys) || !fn) {
+          // A Tensor method's declaration leaves out the tensor it is called on: all its parameters count.
+          const method = fn ? undefined : tensorMethodsOf(sf, checker).get(opName);
+          if (!Array.isArray(keys) || (!fn && !method)) {
             unresolved.push(`${where} ${opName}`);
             continue;
           }
           // The options bag is whichever parameter after the input has an object type
           // (`var_(x, dim, opts: VarOptions | boolean, keepdim)`, `sort(x, dim: number | SortOptions)`).
-          const types = fn.flatMap((sig) => sig.parameters.slice(1).map((p) => checker.getTypeOfSymbol(p)));
+          const types = fn
+            ? fn.flatMap((sig) => sig.parameters.slice(1).map((p) => checker.getTypeOfSymbol(p)))
+            : method!.flatMap((sig) => sig.parameters.map((p) => checker.getTypeOfSymbol(p)));
           sites.push({ where, fn: opName, keys, typeKeys: types.length ? typeKeysOf(types, checker) : undefined });
         }
       }
@@ -216,7 +245,8 @@ test("every hand-written option-key list equals the keys of its TypeScript optio
     }
   }
   console.log(`forwarded lists: ${forwarded.join("; ")}`);
-  console.log(`declareOptions entries without a function of that name in their file: ${unresolved.join("; ")}`);
+  // Each declareOptions entry is compared with the type of the function or Tensor method it names.
+  assert.deepEqual(unresolved, [], "declareOptions entries with no function or Tensor method of that name in their file: declare each where its op is defined");
   console.log(`${sites.length} option-key checks: ${compared} hand-written lists compared with their types, ${sites.length - compared} written with optionKeys<T>() (compiler-checked)`);
   assert.deepEqual(problems, [], `${problems.length} drifts:\n${problems.join("\n")}`);
   assert.deepEqual(Object.keys(ALLOWED_EXTRA).filter((k) => !extrasFound.has(k)), [], "entries no longer needed in ALLOWED_EXTRA");

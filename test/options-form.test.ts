@@ -111,8 +111,11 @@ test("wrong options-object forms fail to compile and throw at run time", () => {
   throwsNamed(() => x.sum(1, { dim: 1 }), /x\.sum: 'dim' is given twice/);
   // @ts-expect-error the wrong type
   throwsNamed(() => x.sum({ dim: "1" }), /sum: dim must be an integer/);
-  // @ts-expect-error max along a dim needs the dim
-  x.max({ keepdim: true });
+  // @ts-expect-error max along a dim needs the dim (PyTorch's x.max(keepdim=True) raises too)
+  throwsNamed(() => x.max({ keepdim: true }), /^max: keepdim needs a dim/);
+  // The options form without a dim is the global max, in the types and at run time.
+  same(x.max({}), x.max());
+  same(dt.median(x, {}), x.median());
   // @ts-expect-error p given twice
   throwsNamed(() => F.normalize(x.float(), 2, { p: 1 }), /normalize: 'p' is given twice/);
   // @ts-expect-error PyTorch's snake_case spelling
@@ -122,7 +125,7 @@ test("wrong options-object forms fail to compile and throw at run time", () => {
   // @ts-expect-error not an option of clamp
   throwsNamed(() => x.clamp({ lo: 0 }), /x\.clamp: unknown option 'lo'/);
   // @ts-expect-error a required parameter is not an option
-  throwsNamed(() => x.softmax({ dim: 1 }), /x\.softmax: unknown option 'dim'/);
+  throwsNamed(() => x.softmax({ dim: 1 }), /^x\.softmax: dim is a positional parameter, not an option; write x\.softmax\(1\)$/);
 });
 
 test("backward takes PyTorch's keywords as one options object: loss.backward({ retainGraph: true })", () => {
@@ -260,7 +263,7 @@ test("the new options-object forms reject wrong keys and keys given twice, in th
   // @ts-expect-error a misspelt key
   throwsNamed(() => b.roll(1, { dim: 0 }), /x\.roll: unknown option 'dim'; did you mean 'dims'\?/);
   // @ts-expect-error shifts is required, not an option
-  throwsNamed(() => b.roll({ shifts: 1 }), /roll: shifts must be an integer/);
+  throwsNamed(() => b.roll({ shifts: 1 }), /^x\.roll: shifts is a required parameter, given positionally \(not in the options object\); write x\.roll\(1\)$/);
   // @ts-expect-error dim given twice
   throwsNamed(() => b.float().kthvalue(1, 0, { dim: 1 }), /x\.kthvalue: 'dim' is given twice/);
   // @ts-expect-error median's keepdim needs a dim (PyTorch's median() has none)

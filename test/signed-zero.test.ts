@@ -79,6 +79,27 @@ describe("signed zero, infinities and NaN through unary ops, as PyTorch", () => 
     }
   });
 
+  it("conv2d of an all-zero input with negative weights and a -0 bias is +0 on js and wasm, as PyTorch's", () => {
+    // PyTorch 1.13: F.conv2d(zeros(1,1,3,3), -ones(1,1,2,2), tensor([-0.])) has no sign bit set (float32 and
+    // float64): its sums start at +0 and the bias is added to them.
+    const before = getBackend();
+    try {
+      for (const b of ["js", "wasm"]) {
+        setBackend(b);
+        for (const dtype of ["float32", "float64"] as const) {
+          const x = tensor(new Array(9).fill(0), { dtype }).reshape([1, 1, 3, 3]);
+          const w = tensor([-1, -1, -1, -1], { dtype }).reshape([1, 1, 2, 2]);
+          for (const bias of [tensor([-0], { dtype }), null]) {
+            const y = F.conv2d(x, w, bias).reshape([-1]).tolist() as number[];
+            assert.deepEqual(y.map((v) => Object.is(v, -0) ? "-0" : String(v)), ["0", "0", "0", "0"], `${b} ${dtype} bias ${bias ? "-0" : "none"}`);
+          }
+        }
+      }
+    } finally {
+      setBackend(before);
+    }
+  });
+
   it("covers every op of the fixture", () => assert.deepEqual(Object.keys(fx.ops).sort(), Object.keys(OPS).sort()));
   for (const b of ["js", "wasm"]) {
     describe(b, () => {

@@ -91,6 +91,8 @@ export function halfToFloat(h: number): number {
 /**
  * Reads `n` little-endian elements of file dtype `code` from `bytes` at `begin` into a fresh typed
  * array of the deeptype dtype `READ_CODES[code].into`; `bad` reports an integer that does not fit.
+ * `littleEndian` is the host's byte order, a parameter so that tests run the element-by-element
+ * path big-endian hosts take on the little-endian machines everything runs on.
  *
  * @example decode("F32", bytes, 0, 2, (m) => { throw new Error(m); }) // Float32Array [1, -2]
  */
@@ -100,6 +102,7 @@ export function decode(
   begin: number,
   n: number,
   bad: (msg: string) => never,
+  littleEndian = LITTLE_ENDIAN,
 ): TensorRecord["data"] {
   // Always copy: the result must not alias the file buffer and must be aligned for its element type.
   const row = READ_CODES[code];
@@ -107,7 +110,7 @@ export function decode(
   const Out = {
     float32: Float32Array, float64: Float64Array, float16: Uint16Array, bfloat16: Uint16Array, int64: BigInt64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array,
   }[into];
-  if (row.native && LITTLE_ENDIAN) return new Out(bytes.slice(begin, begin + n * row.size).buffer);
+  if (row.native && littleEndian) return new Out(bytes.slice(begin, begin + n * row.size).buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset + begin, n * row.size);
   const read = row.read!;
   if (into === "int64") {

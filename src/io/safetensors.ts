@@ -103,14 +103,20 @@ function checkArrayType(name: string, rec: TensorRecord): void {
   }
 }
 
-/** Copies a typed array's elements into `out` at `offset` as little-endian bytes. */
-function writeLE(out: Uint8Array, offset: number, rec: TensorRecord): void {
+/**
+ * Copies a typed array's elements into `out` at `offset` as little-endian bytes. `littleEndian` is
+ * the host's byte order; it is a parameter so that tests run the big-endian path on the
+ * little-endian machines everything runs on (internal: not exported from `io`).
+ *
+ * @example writeLE(out, 8, { dtype: "int32", shape: [1], data: new Int32Array([7]) }); // out[8..12] = 07 00 00 00
+ */
+export function writeLE(out: Uint8Array, offset: number, rec: TensorRecord, littleEndian = LITTLE_ENDIAN): void {
   const { data, dtype } = rec;
   if (dtype === "bool") {
     for (let i = 0; i < data.length; i++) out[offset + i] = data[i] !== 0 ? 1 : 0;
     return;
   }
-  if (LITTLE_ENDIAN) {
+  if (littleEndian) {
     out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset);
     return;
   }

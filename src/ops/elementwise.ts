@@ -57,7 +57,8 @@ declare module "../tensor/tensor.js" {
     /** `x.where(cond, y)`: x where cond, else y. */
     where(cond: Tensor, other: TensorLike): Tensor;
 
-    add_(other: TensorLike, opts?: { alpha?: number }): this; sub_(other: TensorLike, opts?: { alpha?: number }): this; mul_(other: TensorLike): this; div_(other: TensorLike): this;
+    add_(other: TensorLike, opts?: { alpha?: number }): this; sub_(other: TensorLike, opts?: { alpha?: number }): this; mul_(other: TensorLike): this;
+    div_(other: TensorLike, opts?: { roundingMode?: "trunc" | "floor" | null }): this;
     pow_(exponent: TensorLike): this; clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this; neg_(): this; exp_(): this; sqrt_(): this;
     clamp_(opts: { min?: number | Tensor | null; max?: number | Tensor | null }): this;
     clamp_(min: number | Tensor | null | undefined, opts: { max?: number | Tensor | null }): this;
@@ -72,8 +73,9 @@ declare module "../tensor/tensor.js" {
     zero_(): this;
     /** Copies src (broadcast to this shape, converted to this dtype) into this tensor. */
     copy_(src: TensorLike): this;
-    uniform_(low?: number, high?: number, opts?: RandomOptions): this;
-    normal_(mean?: number, std?: number, opts?: RandomOptions): this;
+    // Only the generator: the tensor keeps its dtype and its requiresGrad (the runtime rejects the others).
+    uniform_(low?: number, high?: number, opts?: Pick<RandomOptions, "generator">): this;
+    normal_(mean?: number, std?: number, opts?: Pick<RandomOptions, "generator">): this;
   }
 }
 
@@ -592,8 +594,8 @@ installMethods({
   zero_: inplaceOf("zero_", (x: Tensor) => zerosLike(x)),
   copy_: inplaceOf("copy_", (x: Tensor, src: TensorLike) => expand(to(asTensor(src, x.dtype), x.dtype), x.shape)),
   // PyTorch's names: uniform_(from, to), normal_(mean, std); a string would otherwise reach `hi - lo`.
-  uniform_: inplaceOf("uniform_", (x: Tensor, lo = 0, hi = 1, opts: RandomOptions = {}) =>
+  uniform_: inplaceOf("uniform_", (x: Tensor, lo = 0, hi = 1, opts: Pick<RandomOptions, "generator"> = {}) =>
     add(mul(rand(x.shape, { ...opts, dtype: x.dtype }), checkNumber("uniform_", "to", hi) - checkNumber("uniform_", "from", lo)), lo)),
-  normal_: inplaceOf("normal_", (x: Tensor, mean = 0, std = 1, opts: RandomOptions = {}) =>
+  normal_: inplaceOf("normal_", (x: Tensor, mean = 0, std = 1, opts: Pick<RandomOptions, "generator"> = {}) =>
     add(mul(randn(x.shape, { ...opts, dtype: x.dtype }), checkNumber("normal_", "std", std, { min: 0 })), checkNumber("normal_", "mean", mean))),
 });

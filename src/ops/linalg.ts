@@ -24,9 +24,13 @@ declare module "../tensor/tensor.js" {
     /** `x.diagonal(0, 0, 1)`: a view of the diagonal over dims dim1, dim2 (moved last), `offset` above it. */
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     diagonal(opts: { offset?: number; dim1?: number; dim2?: number }): Tensor;
+    diagonal(offset: number | undefined, opts: { dim1?: number; dim2?: number }): Tensor;
+    diagonal(offset: number | undefined, dim1: number | undefined, opts: { dim2?: number }): Tensor;
     /** `v.diagEmbed()`: batches of diagonal matrices whose diagonals are the last dim of v. */
     diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor;
     diagEmbed(opts: { offset?: number; dim1?: number; dim2?: number }): Tensor;
+    diagEmbed(offset: number | undefined, opts: { dim1?: number; dim2?: number }): Tensor;
+    diagEmbed(offset: number | undefined, dim1: number | undefined, opts: { dim2?: number }): Tensor;
     /** 1-D: the square matrix with v on its k-th diagonal; 2-D: a copy of its k-th diagonal. */
     diag(diagonal?: number): Tensor;
     diag(opts: { diagonal?: number }): Tensor;
@@ -135,16 +139,21 @@ function expectDims(op: string, pairs: [string, Tensor, number][]): void {
   }
 }
 
+/** input expanded to the product's shape, or the error naming `op` that says it cannot be. */
+function expandToProduct(op: string, input: Tensor, shape: readonly number[]): Tensor {
+  try {
+    return expand(input, shape);
+  } catch {
+    throw new Error(`${op}: input of shape ${fmt(input.shape)} cannot be broadcast to the product's shape ${fmt(shape)}`);
+  }
+}
+
 /** beta * input + alpha * product, input broadcast to the product's shape (beta 0 ignores input, as PyTorch). */
 function scaled(op: string, input: Tensor, product: Tensor, opts: ScaleOptions): Tensor {
   const { beta = 1, alpha = 1 } = opts;
   const p = alpha === 1 ? product : mul(product, alpha);
-  let inp: Tensor;
-  try {
-    inp = expand(input, product.shape);
-  } catch {
-    throw new Error(`${op}: input of shape ${fmt(input.shape)} cannot be broadcast to the product's shape ${fmt(product.shape)}`);
-  }
+  // Checked even when beta is 0: PyTorch rejects an input of the wrong shape whatever beta is.
+  const inp = expandToProduct(op, input, product.shape);
   if (beta === 0) return p;
   return add(beta === 1 ? inp : mul(inp, beta), p);
 }
@@ -214,12 +223,7 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, opts: ScaleOptio
   const d = promoteTypes(promoteTypes(input.dtype, vec1.dtype), vec2.dtype);
   if (isHalf(d) && input.dtype === d && vec1.dtype === d && vec2.dtype === d) {
     const { beta = 1, alpha = 1 } = opts;
-    let inp: Tensor;
-    try {
-      inp = expand(input, [vec1.shape[0], vec2.shape[0]]);
-    } catch {
-      throw new Error(`addr: input of shape ${fmt(input.shape)} cannot be broadcast to the product's shape ${fmt([vec1.shape[0], vec2.shape[0]])}`);
-    }
+    const inp = expandToProduct("addr", input, [vec1.shape[0], vec2.shape[0]]);
     return apply(addrHalfOp, [inp, vec1, vec2], { alpha, beta });
   }
   return scaled("addr", input, mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0)), opts);

@@ -142,9 +142,15 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
  * ```
  */
 export function linearRelu(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  // A bias the fused op does not take is added outside it (linearWith), so the ReLU must come after that.
+  if (bias && !fusableBias(weight, bias)) return relu(linearWith(linearOp, "linearRelu", x, weight, bias));
   return linearWith(linearReluOp, "linearRelu", x, weight, bias);
 }
 
+/** Whether the fused ops take `bias` as is: one value per output feature (others broadcast as PyTorch's do). */
+const fusableBias = (weight: Tensor, bias: Tensor): boolean => bias.ndim === 1 && bias.shape[0] === weight.shape[0];
+
+/** Checks the operands (errors named `op`) and applies the fused op `def` over 2-D rows. */
 function linearWith(def: OpDef<undefined>, op: string, x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (weight.ndim !== 2) throw new Error(`${op}: weight must be [outFeatures, inFeatures], got ${fmt(weight.shape)}`);
   const [N, K] = weight.shape;
@@ -153,8 +159,7 @@ function linearWith(def: OpDef<undefined>, op: string, x: Tensor, weight: Tensor
   }
   if (x.dtype === "bool" || weight.dtype === "bool") throw new Error(`${op}: bool tensors are not supported; cast them first (x.float())`);
   // A bias that is not one value per output feature broadcasts as PyTorch's does, outside the fused op.
-  const fusedBias = bias && bias.ndim === 1 && bias.shape[0] === N ? bias : null;
-  if (bias && !fusedBias && def === linearReluOp) return relu(linearWith(linearOp, op, x, weight, bias));
+  const fusedBias = bias && fusableBias(weight, bias) ? bias : null;
   let dtype = promoteTypes(x.dtype, weight.dtype);
   if (fusedBias) dtype = promoteTypes(dtype, fusedBias.dtype);
   const x2 = x.ndim === 2 ? to(x, dtype) : reshape(to(x, dtype), [-1, K]);

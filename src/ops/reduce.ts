@@ -1,7 +1,7 @@
 /** Reductions over any dims (with keepdim), scans, and the numerically stable softmax family. */
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, DTYPE_INFO, isFloating } from "../tensor/dtype.js";
-import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
+import { checkReduceRank, fmt, normalizeDim, reductionDims } from "../tensor/shape.js";
 import type { ReduceOp } from "../backend/backend.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { detach, expand, flip, reshape, to } from "./shape.js";
@@ -53,9 +53,12 @@ declare module "../tensor/tensor.js" {
     max(): Tensor;
     max(dim: number, keepdim?: KeepDim): ValuesIndices;
     max(opts: { dim: number; keepdim?: boolean }): ValuesIndices;
+    /** `x.max({})`: the options form without a dim is the global max (PyTorch's max() takes no keepdim). */
+    max(opts: { dim?: undefined }): Tensor;
     min(): Tensor;
     min(dim: number, keepdim?: KeepDim): ValuesIndices;
     min(opts: { dim: number; keepdim?: boolean }): ValuesIndices;
+    min(opts: { dim?: undefined }): Tensor;
     /** Max over several dims at once (values only). */
     amax(dim?: Dims, keepdim?: KeepDim): Tensor;
     amax(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
@@ -132,7 +135,7 @@ const maxOp = reduceOp("max", (d) => d, extremumBackward);
 const minOp = reduceOp("min", (d) => d, extremumBackward);
 
 function runReduce(def: ReturnType<typeof reduceOp>, x: Tensor, dim: Dims | undefined, keepdim: boolean, name: string): Tensor {
-  return apply(def, [x], { axes: normalizeDims(dim, x.ndim, name), keepdim });
+  return apply(def, [x], { axes: reductionDims(dim, x.ndim, name), keepdim });
 }
 
 /**
@@ -163,13 +166,16 @@ export function sum(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tens
 
 export function mean(x: Tensor, dim?: Dims, keepdimOrOpts: ReduceOptions = false): Tensor {
   const [xd, keepdim] = reduceArgs(x, keepdimOrOpts, "mean");
+  if (typeof keepdimOrOpts === "object" && keepdimOrOpts.dtype !== undefined && !isFloating(keepdimOrOpts.dtype)) {
+    throw new Error(`mean: dtype must be a floating point dtype (a mean is not an integer), got "${keepdimOrOpts.dtype}"; pass { dtype: "float32" } or { dtype: "float64" }`);
+  }
   if (!isFloating(xd.dtype)) {
     // PyTorch 1.13 raises rather than pick a float dtype for an integer mean.
     throw new Error(`mean: could not infer the output dtype: the input is ${xd.dtype}, and mean needs a floating point input; cast first (x.float().mean()) or pass { dtype: "float32" }`);
   }
   x = xd;
   const xf = x;
-  const axes = normalizeDims(dim, x.ndim, "mean");
+  const axes = reductionDims(dim, x.ndim, "mean");
   const n = axes.reduce((a, d) => a * x.shape[d], 1);
   return div(sum(xf, axes, keepdim), n);
 }
@@ -192,7 +198,7 @@ function varArgs(op: string, opts: VarOptions | boolean | undefined, keepdim: bo
 }
 
 function variance(x: Tensor, dim: Dims | undefined, correction: number, keepdim: boolean, op: string): Tensor {
-  const axes = normalizeDims(dim, x.ndim, op);
+  const axes = reductionDims(dim, x.ndim, op);
   const n = axes.reduce((a, d) => a * x.shape[d], 1);
   const xf = isFloating(x.dtype) ? x : to(x, "float32");
   const diff = sub(xf, mean(xf, axes, true));
@@ -244,6 +250,7 @@ function argReduce(def: typeof argmaxOp, x: Tensor, dim: number | undefined, kee
   const r = as1d(x, dim, name, (v, d) => argReduce(def, v, d, keepdim, name));
   if (r) return r;
   if (dim === undefined) return apply(def, [reshape(x, [-1])], { axis: 0, keepdim: false });
+  checkReduceRank(name, x.ndim, 1);
   return apply(def, [x], { axis: normalizeDim(dim, x.ndim, name), keepdim });
 }
 
@@ -275,24 +282,33 @@ const pickOp = defineOp<{ axis: number; keepdim: boolean; indices: Tensor }>({
 });
 
 function extremum(x: Tensor, dim: number | undefined, keepdim: boolean, which: "max" | "min"): Tensor | ValuesIndices {
-  if (dim === undefined) return which === "max" ? amax(x) : amin(x);
+  if (dim === undefined) {
+    // PyTorch's max() has no keepdim (x.max(keepdim=True) raises): refuse it rather than drop it.
+    if (keepdim) throw new Error(`${which}: keepdim needs a dim (x.${which}(0, { keepdim: true })); x.${which}() is the ${which === "max" ? "largest" : "smallest"} of all elements, x.a${which}({ keepdim: true }) keeps every dim`);
+    return which === "max" ? amax(x) : amin(x);
+  }
   const r = as1d(x, dim, which, (v, d) => extremum(v, d, keepdim, which) as ValuesIndices);
   if (r) return r;
+  checkReduceRank(which, x.ndim, 1);
   const axis = normalizeDim(dim, x.ndim, which);
   const indices = apply(which === "max" ? argmaxOp : argminOp, [x], { axis, keepdim });
   return valuesIndices(apply({ ...pickOp, name: which }, [x], { axis, keepdim, indices }), indices);
 }
 
 export function max(x: Tensor): Tensor;
+/** `max(x, {})` is `max(x)` (the options form, API.md rule 3, with no dim). */
+export function max(x: Tensor, opts: { dim?: undefined }): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices;
-export function max(x: Tensor, dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
-  return extremum(x, dim, keepdimOf("max", keepdim), "max");
+export function max(x: Tensor, dim?: number | { dim?: undefined }, keepdim?: KeepDim): Tensor | ValuesIndices {
+  return extremum(x, typeof dim === "object" ? undefined : dim, keepdimOf("max", keepdim), "max");
 }
 
 export function min(x: Tensor): Tensor;
+/** `min(x, {})` is `min(x)`. */
+export function min(x: Tensor, opts: { dim?: undefined }): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices;
-export function min(x: Tensor, dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
-  return extremum(x, dim, keepdimOf("min", keepdim), "min");
+export function min(x: Tensor, dim?: number | { dim?: undefined }, keepdim?: KeepDim): Tensor | ValuesIndices {
+  return extremum(x, typeof dim === "object" ? undefined : dim, keepdimOf("min", keepdim), "min");
 }
 
 /**
@@ -324,12 +340,12 @@ export function norm(x: Tensor, p = 2, dim?: Dims, keepdimArg?: KeepDim): Tensor
   // sign's zero derivative keeps it in the graph with a zero gradient (PyTorch's), without a NaN from inf.
   if (p === 0) return add(to(sum(ne(x, 0), dim, keepdim), isFloating(x.dtype) ? x.dtype : "float32"), mul(sum(sign(x), dim, keepdim), 0));
   const xf = isFloating(x.dtype) ? x : to(x, "float32");
-  return apply(pNormOp, [xf], { axes: normalizeDims(dim, x.ndim, "norm"), keepdim, p });
+  return apply(pNormOp, [xf], { axes: reductionDims(dim, x.ndim, "norm"), keepdim, p });
 }
 
 export function logsumexp(x: Tensor, dim: Dims, keepdimArg?: KeepDim): Tensor {
   const keepdim = keepdimOf("logsumexp", keepdimArg);
-  const axes = normalizeDims(dim, x.ndim, "logsumexp");
+  const axes = reductionDims(dim, x.ndim, "logsumexp");
   // Shift by the (constant) max for stability; an all -inf row shifts by 0 instead of NaN.
   const m = detach(amax(x, axes, true));
   const shift = where(isfinite(m), m, 0);

@@ -6,7 +6,7 @@ import { declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloating, isIntegral } from "../tensor/dtype.js";
 import { isHalf } from "../tensor/half.js";
-import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
+import { checkReduceRank, fmt, normalizeDim, normalizeDims, reductionDims } from "../tensor/shape.js";
 import type { ScanOp } from "../backend/backend.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { contiguous, detach, flip, permute, reshape, to, unsqueeze } from "./shape.js";
@@ -51,6 +51,8 @@ declare module "../tensor/tensor.js" {
     /** Histogram with `bins` equal bins over [min, max] (the data's range when both are 0). */
     histc(bins?: number, min?: number, max?: number): Tensor;
     histc(opts: { bins?: number; min?: number; max?: number }): Tensor;
+    histc(bins: number | undefined, opts: { min?: number; max?: number }): Tensor;
+    histc(bins: number | undefined, min: number | undefined, opts: { max?: number }): Tensor;
   }
 }
 
@@ -169,19 +171,19 @@ export function cummin(x: Tensor, dim: number): ValuesIndicesTuple {
 /** `any(x, 1)`: bool, true where some element over the dims is non-zero (NaN is non-zero). */
 export function any(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
   const keepdim = keepdimOf("any", keepdimArg);
-  return ne(sum(ne(x, 0), normalizeDims(dim, x.ndim, "any"), keepdim), 0);
+  return ne(sum(ne(x, 0), reductionDims(dim, x.ndim, "any"), keepdim), 0);
 }
 
 /** `all(x)`: bool, true where every element over the dims is non-zero. */
 export function all(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
   const keepdim = keepdimOf("all", keepdimArg);
-  return eq(sum(eq(x, 0), normalizeDims(dim, x.ndim, "all"), keepdim), 0);
+  return eq(sum(eq(x, 0), reductionDims(dim, x.ndim, "all"), keepdim), 0);
 }
 
 /** `nansum(x)`: sum with NaN counted as zero. */
 export function nansum(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
   const keepdim = keepdimOf("nansum", keepdimArg);
-  const axes = normalizeDims(dim, x.ndim, "nansum");
+  const axes = reductionDims(dim, x.ndim, "nansum");
   return sum(isFloating(x.dtype) ? where(isnan(x), 0, x) : x, axes, keepdim);
 }
 
@@ -189,7 +191,7 @@ export function nansum(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
 export function nanmean(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
   const keepdim = keepdimOf("nanmean", keepdimArg);
   if (!isFloating(x.dtype)) throw new Error(`nanmean: expects a floating point tensor, got ${x.dtype} (use x.float() or mean)`);
-  const axes = normalizeDims(dim, x.ndim, "nanmean");
+  const axes = reductionDims(dim, x.ndim, "nanmean");
   return div(nansum(x, axes, keepdim), sum(ne(x, x).logicalNot(), axes, keepdim));
 }
 
@@ -197,13 +199,14 @@ export function nanmean(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
 export function aminmax(x: Tensor, opts: { dim?: number; keepdim?: boolean } = {}): MinMaxTuple {
   if (x.numel() === 0) throw new Error(`aminmax: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
   const keepdim = opts.keepdim ?? false;
+  if (opts.dim !== undefined) checkReduceRank("aminmax", x.ndim, 1);
   const axes = opts.dim === undefined ? normalizeDims(undefined, x.ndim, "aminmax") : [normalizeDim(opts.dim, Math.max(x.ndim, 1), "aminmax")].filter((d) => d < x.ndim);
   return namedTuple<MinMaxTuple>(["min", "max"], [amin(x, axes, keepdim), amax(x, axes, keepdim)]);
 }
 
 /** `countNonzero(x, 0)`: int32 number of non-zero elements over dims (all when omitted). */
 export function countNonzero(x: Tensor, dim?: Dims): Tensor {
-  return sum(ne(x, 0), normalizeDims(dim, x.ndim, "countNonzero"));
+  return sum(ne(x, 0), reductionDims(dim, x.ndim, "countNonzero"));
 }
 
 /** `bincount(x)`: how often each value 0..max occurs in a 1-D non-negative integer x (int64 counts, as PyTorch); with weights, their sums. */

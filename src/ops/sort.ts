@@ -58,6 +58,8 @@ declare module "../tensor/tensor.js" {
     median(): Tensor;
     median(dim: number, keepdim?: KeepDim): ValuesIndicesTuple;
     median(opts: { dim: number; keepdim?: boolean }): ValuesIndicesTuple;
+    /** `x.median({})`: the options form without a dim is the median of all elements. */
+    median(opts: { dim?: undefined }): Tensor;
     /** The most frequent value along dim (the smallest on ties) and the index of its last occurrence. */
     mode(dim?: number, keepdim?: KeepDim): ValuesIndicesTuple;
     mode(opts: { dim?: number; keepdim?: boolean }): ValuesIndicesTuple;
@@ -177,9 +179,12 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdimArg?: KeepDim): 
 
 /** The lower median of all elements (0-d), or `{values, indices}` along dim; a NaN in a line makes its median NaN. */
 export function median(x: Tensor): Tensor;
+/** `median(x, {})` is `median(x)` (the options form, API.md rule 3, with no dim). */
+export function median(x: Tensor, opts: { dim?: undefined }): Tensor;
 export function median(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndicesTuple;
-export function median(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor | ValuesIndicesTuple {
+export function median(x: Tensor, dimArg?: number | { dim?: undefined }, keepdimArg?: KeepDim): Tensor | ValuesIndicesTuple {
   const keepdim = keepdimOf("median", keepdimArg);
+  const dim = typeof dimArg === "object" ? undefined : dimArg;
   if (dim === undefined) {
     // PyTorch's median() has no keepdim: refuse it rather than silently return a 0-d tensor.
     if (keepdim) throw new Error("median: keepdim needs a dim (median(x, { dim: 0, keepdim: true })); median(x) is the 0-d median of all elements");

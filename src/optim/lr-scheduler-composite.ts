@@ -236,8 +236,9 @@ export class ReduceLROnPlateau {
   step(metric: number | Tensor, epoch?: number): void {
     const current = typeof metric === "number" ? metric : metric.item();
     this.lastEpoch = epoch ?? this.lastEpoch + 1;
-    // A best lost to JSON (Infinity -> null) restarts the comparison.
-    if (typeof this.best !== "number") this.best = this.modeWorse;
+    // A best lost to JSON (Infinity -> null) restarts the comparison. From the mode, not from
+    // modeWorse: plain JSON turns that into null as well.
+    if (typeof this.best !== "number") this.best = this.mode === "min" ? Infinity : -Infinity;
     if (this.isBetter(current, this.best)) {
       this.best = current;
       this.numBadEpochs = 0;
@@ -294,5 +295,7 @@ export class ReduceLROnPlateau {
    */
   loadStateDict(state: Record<string, unknown>): void {
     loadSchedulerState(this, "ReduceLROnPlateau", state);
+    // mode_worse is ±Infinity, which plain JSON saves as null; it follows from the mode anyway.
+    this.modeWorse = this.mode === "min" ? Infinity : -Infinity;
   }
 }

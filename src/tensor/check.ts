@@ -7,6 +7,7 @@
  * it; it recognises tensors by shape, not by class, for the same reason.
  */
 import type { WithOptionsForms } from "./options-form.js";
+import { parameterList, positionalKeyError, requiredInOptionsError } from "./required-args.js";
 
 /**
  * A short description of any value for error messages: `null`, `undefined`, `an array of length 3`,
@@ -277,19 +278,10 @@ export function checkDType(fn: string, dtype: unknown): void {
  * `dropFirst` leaves out the tensor a method is called on (`x.sum(dim, keepdim = false)`).
  */
 function signature(name: string, fn: Function, dropFirst = false): string {
-  const src = Function.prototype.toString.call(fn);
-  const open = src.indexOf("(");
-  if (open < 0) return `${name}(...)`;
-  let depth = 0;
-  for (let i = open; i < src.length; i++) {
-    if ("([{".includes(src[i])) depth++;
-    else if (")]}".includes(src[i]) && --depth === 0) {
-      let params = src.slice(open + 1, i).replace(/\s+/g, " ").trim();
-      if (dropFirst) params = params.replace(/^[^,]*,?\s*/, "");
-      return `${name}(${params})`;
-    }
-  }
-  return `${name}(...)`;
+  let params = parameterList(fn);
+  if (params === undefined) return `${name}(...)`;
+  if (dropFirst) params = params.replace(/^[^,]*,?\s*/, "");
+  return `${name}(${params})`;
 }
 
 /** An error thrown from inside a function by JavaScript itself rather than by one of our checks. */
@@ -405,6 +397,11 @@ export function declareOptionalArgs<const S extends Readonly<Record<string, Opti
   return specs;
 }
 
+/** Every name with declared optional positional parameters, for tests that go over all of them. @example declaredOptionalArgNames().includes("sum") */
+export function declaredOptionalArgNames(): string[] {
+  return [...OPTIONAL_ARGS.keys()];
+}
+
 /** The declared optional positional parameters of `name`, if any. @example declaredOptionalArgs("leakyRelu") // { first: 1, names: ["negativeSlope"] } */
 export function declaredOptionalArgs(name: string): OptionalArgs | undefined {
   return OPTIONAL_ARGS.get(name);
@@ -416,10 +413,14 @@ export function declaredOptionalArgs(name: string): OptionalArgs | undefined {
  * `receiver` is 1 for a Tensor method (whose args leave out the tensor). Untouched when the last
  * argument is not a plain object or sits before the optional parameters.
  */
-function spreadOptionalArgs(display: string, spec: OptionalArgs, args: unknown[], receiver: number): unknown[] {
+function spreadOptionalArgs(display: string, fn: Function, spec: OptionalArgs, args: unknown[], receiver: number): unknown[] {
   const j = args.length - 1;
   const at = j + receiver - spec.first; // which optional parameter the object stands in for
-  if (j < 0 || at < 0 || at > spec.names.length || !isPlainObject(args[j])) return args;
+  if (j < 0 || at > spec.names.length || !isPlainObject(args[j])) return args;
+  // PyTorch's keyword form of a required parameter (`x.repeat_interleave(repeats=2)`): API.md rule 3
+  // takes required parameters positionally, so say which and write the call out, rather than let the
+  // object reach the op as that parameter.
+  if (at < 0) throw requiredInOptionsError(display, fn, args, receiver, spec.first, [...spec.names, ...(spec.bag ?? [])]);
   const opts = args[j] as Record<string, unknown>;
   const rest = spec.names.slice(at);
   const bag = spec.bag ?? [];
@@ -439,6 +440,15 @@ function spreadOptionalArgs(display: string, spec: OptionalArgs, args: unknown[]
   return out;
 }
 
+/**
+ * For a failed call of a function that takes no options object: when its last argument is a plain
+ * object whose keys name its positional parameters (`x.transpose({ dim0: 0, dim1: 1 })`, PyTorch's
+ * keyword form), the error that says so; else undefined, and the function's own error stands.
+ */
+function misplacedKeys(display: string, fn: Function, args: readonly unknown[], receiver: number): Error | undefined {
+  return args.length > 1 - receiver && isPlainObject(args[args.length - 1]) ? positionalKeyError(display, fn, args, receiver, []) : undefined;
+}
+
 /** A plain `{ ... }` object: what an options argument is (not a Tensor, array, typed array or class instance). */
 function isPlainObject(v: unknown): v is object {
   if (typeof v !== "object" || v === null) return false;
@@ -451,10 +461,27 @@ function isPlainObject(v: unknown): v is object {
  * up once per wrapper; only a trailing plain object after the first `first` arguments is an options
  * object (a function's first argument is its data, `tensor({ a: 1 })`, which its own check judges).
  */
-function checkTrailingOptions(display: string, keys: readonly string[] | null, args: readonly unknown[], first: number): void {
+function checkTrailingOptions(display: string, fn: Function, keys: readonly string[] | null, args: readonly unknown[], first: number): void {
   if (keys === null || args.length <= first) return;
   const last = args[args.length - 1];
-  if (isPlainObject(last)) checkKeys(display, last, keys);
+  if (!isPlainObject(last)) return;
+  try {
+    checkKeys(display, last, keys);
+  } catch (e) {
+    // A key naming one of the function's positional parameters (`x.softmax({ dim: 1 })`): say so.
+    throw positionalKeyError(display, fn, args, 1 - first, keys) ?? e;
+  }
+}
+
+/**
+ * The entry layer's rule for a trailing options object of `name`, decided in this one place: its
+ * declared optional positional parameters (declareOptionalArgs) when it has them, whose spec also
+ * lists the keys of its own options object (`bag`), so its declareOptions keys are not read; else
+ * its declared option keys; [null, null] when it takes no options object.
+ */
+function trailingOptionsRule(name: string): [OptionalArgs | null, readonly string[] | null] {
+  const optional = OPTIONAL_ARGS.get(name);
+  return optional ? [optional, null] : [null, OPTION_KEYS.get(name) ?? null];
 }
 
 /**
@@ -467,19 +494,16 @@ export function guardMethod(name: string, fn: (self: never, ...args: never[]) =>
   functionNames.add(name);
   const call = fn as unknown as (self: unknown, ...a: unknown[]) => unknown;
   // Looked up on the first call: an op file may declare its options after installing the method.
-  let keys: readonly string[] | null | undefined;
   let optional: OptionalArgs | null | undefined;
+  let keys: readonly string[] | null = null;
   return function (this: unknown, ...args: unknown[]): unknown {
-    if (keys === undefined) {
-      keys = OPTION_KEYS.get(name) ?? null;
-      optional = OPTIONAL_ARGS.get(name) ?? null;
-    }
-    if (optional) args = spreadOptionalArgs(`x.${name}`, optional, args, 1);
-    else checkTrailingOptions(`x.${name}`, keys, args, 0);
+    if (optional === undefined) [optional, keys] = trailingOptionsRule(name);
+    if (optional) args = spreadOptionalArgs(`x.${name}`, fn, optional, args, 1);
+    else checkTrailingOptions(`x.${name}`, fn, keys, args, 0);
     try {
       return call(this, ...args);
     } catch (e) {
-      throw explain(`x.${name}`, fn, args, e, true);
+      throw (!optional && keys === null && misplacedKeys(`x.${name}`, fn, args, 1)) || explain(`x.${name}`, fn, args, e, true);
     }
   };
 }
@@ -499,21 +523,18 @@ const isScalar = (v: unknown): boolean => typeof v === "number" || typeof v === 
  */
 export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean, takes?: string): F {
   functionNames.add(name).add(name.slice(name.lastIndexOf(".") + 1));
-  let keys: readonly string[] | null | undefined;
   let optional: OptionalArgs | null | undefined;
+  let keys: readonly string[] | null = null;
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
     if (tensorFirst && !isTensor(args[0]) && !isScalar(args[0])) throw tensorArgError(name, "input", args[0]);
-    if (keys === undefined) {
-      keys = OPTION_KEYS.get(name) ?? null;
-      optional = OPTIONAL_ARGS.get(name) ?? null;
-    }
-    if (optional) args = spreadOptionalArgs(name, optional, args, 0);
-    else checkTrailingOptions(name, keys, args, 1);
+    if (optional === undefined) [optional, keys] = trailingOptionsRule(name);
+    if (optional) args = spreadOptionalArgs(name, fn, optional, args, 0);
+    else checkTrailingOptions(name, fn, keys, args, 1);
     let out: unknown;
     try {
       out = (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
     } catch (e) {
-      throw explain(name, fn, args, e, false, takes);
+      throw (!optional && keys === null && misplacedKeys(name, fn, args, 0)) || explain(name, fn, args, e, false, takes);
     }
     if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(explain(name, fn, args, e, false, takes)));
     return out;

@@ -60,6 +60,29 @@ export function normalizeDims(dims: number | readonly number[] | undefined, ndim
   return list.sort((a, b) => a - b);
 }
 
+/**
+ * PyTorch's reductions track the reduced dims in a 64-bit mask, so reducing a tensor of more than 64
+ * dims along some of them raises there ("only tensors with up to 64 dims are supported"); deeptype
+ * raises the same, naming the op and the fix. A reduction over every dim (no dim given) works in both.
+ *
+ * @example checkReduceRank("amax", 65, 1) // throws: amax: only tensors with up to 64 dims ...
+ */
+export function checkReduceRank(op: string, ndim: number, reduced: number): void {
+  if (ndim > 64 && reduced < ndim) {
+    throw new Error(
+      `${op}: only tensors with up to 64 dims can be reduced along a dim (PyTorch's limit too), got ${ndim} dims; ` +
+        "reshape to 64 dims or fewer first, or leave dim out to reduce over all of them",
+    );
+  }
+}
+
+/** `normalizeDims` for a reduction: the dims it reduces, with PyTorch's 64-dim limit when dims are given. @example reductionDims(1, 3, "sum") // [1] */
+export function reductionDims(dims: number | readonly number[] | undefined, ndim: number, op: string): number[] {
+  const axes = normalizeDims(dims, ndim, op);
+  if (dims !== undefined) checkReduceRank(op, ndim, axes.length);
+  return axes;
+}
+
 /** NumPy/PyTorch broadcasting: align trailing dims; each pair must match or contain a 1. */
 export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
   const n = Math.max(a.length, b.length);

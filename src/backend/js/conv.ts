@@ -52,12 +52,14 @@ export function conv2d(x: View, w: View, bias: View | null, out: View, p: ConvPa
   const xs = toFloat64(x);
   const ws = toFloat64(w);
   const y = new Float64Array(d.N * d.O * d.oH * d.oW);
+  forEachTap(d, p, (xi, wi, yi) => (y[yi] += xs[xi] * ws[wi]));
+  // The bias is added after the products, as PyTorch's GEMM epilogue does: the sums start at +0, so an
+  // all-zero input with negative weights and a -0 bias gives +0 there, not -0.
   if (bias) {
     const b = toFloat64(bias);
     const plane = d.oH * d.oW;
-    for (let i = 0; i < y.length; i++) y[i] = b[Math.floor(i / plane) % d.O];
+    for (let i = 0; i < y.length; i++) y[i] += b[Math.floor(i / plane) % d.O];
   }
-  forEachTap(d, p, (xi, wi, yi) => (y[yi] += xs[xi] * ws[wi]));
   writeFrom(out, y);
 }
 

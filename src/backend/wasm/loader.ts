@@ -76,19 +76,34 @@ interface Choice {
   shared: boolean;
 }
 
+/** The build of `variant` on a shared or plain memory, if this engine validates it. */
+function build(variant: Kernels["variant"], shared: boolean): Choice | null {
+  const bytes = decode(variant === "relaxed-simd" ? (shared ? relaxedWasm : relaxedPlainWasm) : (shared ? simdWasm : simdPlainWasm));
+  return WebAssembly.validate(bytes) ? { bytes, variant, shared } : null;
+}
+
 /** The best build this engine validates: relaxed SIMD over plain, shared memory when available. */
 function choose(wantShared: boolean): Choice | null {
   if (typeof WebAssembly !== "object") return null;
   const shared = wantShared && typeof SharedArrayBuffer === "function";
-  const relaxed = decode(shared ? relaxedWasm : relaxedPlainWasm);
-  if (WebAssembly.validate(relaxed)) return { bytes: relaxed, variant: "relaxed-simd", shared };
+  const relaxed = build("relaxed-simd", shared);
+  if (relaxed) return relaxed;
   // Node 20's V8 has relaxed SIMD behind a flag that NODE_OPTIONS rejects; it must be set before
   // the module is compiled. Node 22+ and current browsers need nothing.
   nodeBuiltin<{ setFlagsFromString(f: string): void }>("node:v8")?.setFlagsFromString("--experimental-wasm-relaxed-simd");
-  if (WebAssembly.validate(relaxed)) return { bytes: relaxed, variant: "relaxed-simd", shared };
-  const simd = decode(shared ? simdWasm : simdPlainWasm);
-  if (WebAssembly.validate(simd)) return { bytes: simd, variant: "simd", shared };
-  return null;
+  return build("relaxed-simd", shared) ?? build("simd", shared);
+}
+
+/**
+ * The kernels of one named build on a plain memory, compiled afresh (not cached), whether or not
+ * the engine has a better one: test/backend-wasm-simd.test.ts runs the plain-SIMD build, which
+ * browsers without relaxed SIMD get, on an engine that has it. null where it does not validate.
+ * @example new WasmBackend(loadBuild("simd")!)
+ */
+export function loadBuild(variant: Kernels["variant"]): Kernels | null {
+  if (typeof WebAssembly !== "object") return null;
+  const c = build(variant, false);
+  return c && instantiate(c, new WebAssembly.Module(c.bytes));
 }
 
 function instantiate(c: Choice, module: WebAssembly.Module): Kernels {

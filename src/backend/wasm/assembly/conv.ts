@@ -1,7 +1,12 @@
-// Convolution as GEMM per (image, group): im2col into per-thread scratch, then the packed gemm.
+// Convolution as GEMM per (image, group). The forward and weight-gradient GEMMs read the im2col
+// matrix straight from the image while packing (./im2colpack.ts), so no col buffer is written;
+// the input gradient computes gcol = Wᵀ·gy into per-thread scratch and adds it back (col2im).
+// Depthwise groups (one input channel) skip the GEMM: ./convdw.ts.
 // Threads split the (image, group) pairs, so each thread writes its own slice of the output and
 // needs no synchronisation inside a kernel.
-import { gemm, gemmScratchBytes } from "./gemm";
+import { gemm, gemmIm2col, gemmScratchBytes } from "./gemm";
+import { geomBytes, setGeom } from "./im2colpack";
+import { depthwiseBackwardInput, depthwiseConv, depthwiseWeightGrad } from "./convdw";
 import {
   directConv, directPack, directPackBytes, directScratchBytes, EPI_RELU_POOL,
 } from "./convdirect";
@@ -23,46 +28,7 @@ import { winograd4GradFinish, winograd4GradScratchBytes, winograd4WeightGrad } f
   return 27 * t4 < 10 * t2;
 }
 
-// Lays the receptive fields of output rows [oh0, oh1) of one image's group out as
-// col[cg·kH·kW, (oh1-oh0)·oW] (zero where padded).
-function im2col(
-  x: usize, cg: i32, H: i32, W: i32, kH: i32, kW: i32, oh0: i32, oh1: i32, oW: i32,
-  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, col: usize,
-): void {
-  for (let c = 0; c < cg; c++) {
-    const plane = x + <usize>(c * H * W) * 4;
-    for (let kh = 0; kh < kH; kh++) {
-      for (let kw = 0; kw < kW; kw++) {
-        for (let oh = oh0; oh < oh1; oh++) {
-          const h = oh * sH - pH + kh * dH;
-          const dst = col;
-          col += <usize>oW * 4;
-          if (h < 0 || h >= H) {
-            memory.fill(dst, 0, <usize>oW * 4);
-            continue;
-          }
-          const row = plane + <usize>(h * W) * 4;
-          const w0 = kw * dW - pW;
-          if (sW == 1) {
-            // Contiguous run: zero the clipped ends and copy the middle in one go.
-            const lo = max(0, -w0), hi = min(oW, W - w0);
-            if (hi <= lo) { memory.fill(dst, 0, <usize>oW * 4); continue; }
-            if (lo > 0) memory.fill(dst, 0, <usize>lo * 4);
-            memory.copy(dst + <usize>lo * 4, row + <usize>(w0 + lo) * 4, <usize>(hi - lo) * 4);
-            if (hi < oW) memory.fill(dst + <usize>hi * 4, 0, <usize>(oW - hi) * 4);
-          } else {
-            for (let ow = 0; ow < oW; ow++) {
-              const w = ow * sW + w0;
-              store<f32>(dst + <usize>ow * 4, w >= 0 && w < W ? load<f32>(row + <usize>w * 4) : 0);
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-// The adjoint of im2col: adds col[cg·kH·kW, oH·oW] back onto the (zeroed) image planes.
+// The adjoint of im2col (col[cg·kH·kW, oH·oW], see ./im2colpack.ts): adds col back onto the (zeroed) image planes.
 function col2im(
   col: usize, cg: i32, H: i32, W: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize,
@@ -79,7 +45,7 @@ function col2im(
           const row = plane + <usize>(h * W) * 4;
           const w0 = kw * dW - pW;
           if (sW == 1) {
-            // Contiguous run, as in im2col: one vector add over the unclipped middle.
+            // Contiguous run: one vector add over the unclipped middle.
             const lo = max(0, -w0), hi = min(oW, W - w0);
             const d = row + <usize>(w0 + lo) * 4, s = src + <usize>lo * 4;
             let j = 0;
@@ -126,7 +92,7 @@ export function convScratchBytes(
   C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
 ): i32 {
   const cg = C / G, og = O / G;
-  let b = gemmScratchBytes() + cg * kH * kW * oH * oW * 4;
+  let b = gemmScratchBytes() + max(geomBytes(), cg * kH * kW * oH * oW * 4);
   if (directFwd(kH, kW, sH, sW, pH, pW)) {
     b = max(b, directPackBytes(og, cg, kH, kW) + 64 + directScratchBytes(og, cg, kH, kW, dH, W + 2 * pW, oH));
   }
@@ -166,7 +132,7 @@ export function conv2dTask(
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
-  const col = mine + <usize>gemmScratchBytes();
+  const geom = mine + <usize>gemmScratchBytes();
   const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
   const direct = directFwd(kH, kW, sH, sW, pH, pW);
   const wino = winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW);
@@ -211,10 +177,13 @@ export function conv2dTask(
       continue;
     }
     const cols = (oh1 - oh0) * oW;
-    if (!pointwise) im2col(xg, cg, H, W, kH, kW, oh0, oh1, oW, sH, sW, pH, pW, dH, dW, col);
     const y = out + <usize>((n * O + g * og) * P + oh0 * oW) * 4;
     if (pointwise) gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, xg + <usize>(oh0 * oW) * 4, P, 1, y, P, false, mine);
-    else gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, col, cols, 1, y, P, false, mine);
+    else {
+      setGeom(geom, xg, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oW, oh0 * oW);
+      if (cg == 1) depthwiseConv(og, Kc, cols, oh0 * oW, w + <usize>(g * og * Kc) * 4, y, P, geom);
+      else gemmIm2col(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, 0, 0, 0, 0, geom, y, P, false, mine);
+    }
     if (bias) {
       for (let o = 0; o < og; o++) {
         const bv = f32x4.splat(load<f32>(bias + <usize>(g * og + o) * 4));
@@ -234,7 +203,7 @@ export function conv2dBackwardInputTask(
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW, kk = kH * kW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
-  const col = mine + <usize>gemmScratchBytes();
+  const col = mine + <usize>gemmScratchBytes(), geom = col;
   const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
   if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) {
     // gx_g = the stride-1 conv of gy_g (padded by 2 - p) with the flipped kernel, in and out
@@ -274,6 +243,13 @@ export function conv2dBackwardInputTask(
     const xg = gx + <usize>((n * C + g * cg + c0) * H * W) * 4;
     const a = w + <usize>(g * og * Kc + c0 * kk) * 4;
     const b = gy + <usize>((n * O + g * og) * P) * 4;
+    if (cg == 1 && !pointwise) {
+      // Depthwise (./convdw.ts): one tap row at a time, no gcol matrix.
+      memory.fill(xg, 0, <usize>(H * W) * 4);
+      setGeom(geom, xg, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oW, 0);
+      depthwiseBackwardInput(og, kk, P, 0, a, b, P, geom);
+      continue;
+    }
     // gcol = W_gᵀ · gy_g: the transpose is just swapped strides of the weight.
     if (pointwise) {
       gemm((c1 - c0) * kk, P, og, a, 1, Kc, b, P, 1, xg, P, false, mine);
@@ -299,7 +275,7 @@ export function conv2dBackwardWeightTask(
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
-  const col = mine + <usize>gemmScratchBytes();
+  const geom = mine + <usize>gemmScratchBytes();
   const gw = partials + <usize>(tid * O * Kc) * 4;
   memory.fill(gw, 0, <usize>(O * Kc) * 4);
   if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) {
@@ -355,8 +331,9 @@ export function conv2dBackwardWeightTask(
     // gW_gᵀ += col · gy_gᵀ: gyᵀ is read through swapped strides while packing.
     if (direct) gemm(Kc, og, cols, xg + <usize>(oh0 * oW) * 4, P, 1, gyb, 1, P, gw + <usize>(g * og * Kc) * 4, og, true, mine);
     else {
-      im2col(xg, cg, H, W, kH, kW, oh0, oh1, oW, sH, sW, pH, pW, dH, dW, col);
-      gemm(Kc, og, cols, col, cols, 1, gyb, 1, P, gw + <usize>(g * og * Kc) * 4, og, true, mine);
+      setGeom(geom, xg, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oW, oh0 * oW);
+      if (cg == 1) depthwiseWeightGrad(og, Kc, cols, oh0 * oW, gyb, P, gw + <usize>(g * og * Kc) * 4, geom);
+      else gemmIm2col(Kc, og, cols, 0, 0, 0, geom, gyb, 1, P, 0, gw + <usize>(g * og * Kc) * 4, og, true, mine);
     }
   }
 }

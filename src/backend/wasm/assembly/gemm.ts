@@ -2,6 +2,7 @@
 // addressed in elements, so transposed inputs need no copy: the packing routines absorb the strides.
 // Every pointer is a byte address inside the one shared memory; JS owns the layout, this module
 // keeps no static data (workers instantiate it too, and data segments would be rewritten on them).
+import { packAIm2col, packBIm2col } from "./im2colpack";
 
 // The relaxed build's FMA frees the product register, so 6 rows of accumulators fit in V8's
 // 16 vector registers; with separate mul+add only 4 rows do.
@@ -28,7 +29,7 @@ export function gemmScratchBytes(): i32 {
 }
 
 // Rows of A for one MR sliver, k-major: [k][MR], zero padded past m.
-function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
+export function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const m = min(MR, mc - i0);
     const base = a + <usize>(i0 * rs) * 4;
@@ -195,6 +196,18 @@ export function gemm(
   M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32, beta: bool, scratch: usize,
 ): void {
+  gemmIm2col(M, N, K, a, ars, acs, 0, b, brs, bcs, 0, c, ldc, beta, scratch);
+}
+
+/**
+ * `gemm` where A or B may be a convolution's im2col matrix read straight from the image: a nonzero
+ * `aGeom` / `bGeom` is the geometry block of ./im2colpack.ts (setGeom) and replaces that operand's
+ * pointer and strides, so the packing routines gather the receptive fields and no col buffer exists.
+ */
+export function gemmIm2col(
+  M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, aGeom: usize, b: usize, brs: i32, bcs: i32, bGeom: usize,
+  c: usize, ldc: i32, beta: bool, scratch: usize,
+): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     if (!beta) for (let i = 0; i < M; i++) memory.fill(c + <usize>(i * ldc) * 4, 0, <usize>N * 4);
@@ -207,11 +220,13 @@ export function gemm(
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
-      packB(b + <usize>(pc * brs + jc * bcs) * 4, brs, bcs, kc, nc, pb);
+      if (bGeom) packBIm2col(bGeom, pc, kc, jc, nc, pb);
+      else packB(b + <usize>(pc * brs + jc * bcs) * 4, brs, bcs, kc, nc, pb);
       const bt = pc > 0 || beta;
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
-        packA(a + <usize>(ic * ars + pc * acs) * 4, ars, acs, mc, kc, pa);
+        if (aGeom) packAIm2col(aGeom, ic, mc, pc, kc, pa);
+        else packA(a + <usize>(ic * ars + pc * acs) * 4, ars, acs, mc, kc, pa);
         for (let jr = 0; jr < nc; jr += NR) {
           const n = min(NR, nc - jr);
           const pbj = pb + <usize>(jr * kc) * 4;

@@ -1,0 +1,149 @@
+/**
+ * The convolutions' glue: conv2d, its input and weight gradients, and the fused conv + bias + ReLU
+ * (+ 2×2 max-pool) forward and its whole backward in one arena session. Each function returns false
+ * where the kernels do not take the op, and the backend then runs the js reference (or the js
+ * composition of the fused op).
+ */
+import type { ConvParams, PoolParams, View } from "../backend.js";
+import { numel } from "../../tensor/shape.js";
+import { BINARY, EPI_RELU, EPI_RELU_POOL, REDUCE, T } from "./codes.js";
+import { maxPoolBackwardStaged } from "./pooling.js";
+import type { Session } from "./session.js";
+import { PAR_CONV } from "./thresholds.js";
+import { isF32 } from "./views.js";
+
+/** Multiply-adds of a convolution of x [N,C,H,W] by w [O,C/groups,kH,kW] into y [N,O,oH,oW]. */
+function convFlops(xShape: readonly number[], wShape: readonly number[], yShape: readonly number[]): number {
+  return xShape[0] * wShape[0] * wShape[1] * wShape[2] * wShape[3] * yShape[2] * yShape[3];
+}
+
+/**
+ * Starts the arena session of a convolution of x [N,C,H,W] by w into y and returns the common
+ * argument list of the conv tasks, the thread count decided by begin (fewer (image, group) pairs
+ * than threads are cut into bands inside the kernels) and the per-thread scratch stride.
+ */
+function convSession(s: Session, xShape: readonly number[], wShape: readonly number[], yShape: readonly number[], p: ConvParams) {
+  const nt = s.begin(convFlops(xShape, wShape, yShape), PAR_CONV);
+  const [N, C, H, W] = xShape;
+  const [O, cg, kH, kW] = wShape;
+  const [oH, oW] = [yShape[2], yShape[3]];
+  const dimsArgs = [N, C, H, W, O, kH, kW, oH, oW, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups];
+  const bytes = s.k.exports.convScratchBytes(C, H, W, O, kH, kW, oH, oW, ...dimsArgs.slice(9));
+  return { nt, dimsArgs, O, og: O / p.groups, Kc: cg * kH * kW, stride: Math.ceil(bytes / 64) * 64 };
+}
+type ConvSession = ReturnType<typeof convSession>;
+
+/** The backend's conv2d of float32 x by w (+ bias) into out. */
+export function conv2d(s: Session, x: View, w: View, bias: View | null, out: View, p: ConvParams): boolean {
+  if (!isF32(x, w, out) || (bias && !isF32(bias)) || numel(out.shape) === 0) return false;
+  const c = convSession(s, x.shape, w.shape, out.shape, p);
+  const px = s.stageDense(x), pw = s.stageDense(w), pb = bias ? s.stageDense(bias) : 0;
+  const o = s.arena.alloc(numel(out.shape) * 4);
+  const scratch = s.arena.alloc(c.stride * c.nt);
+  s.run(T.conv2dTask, c.nt, [...c.dimsArgs, px, pw, pb, o, scratch, c.stride, 0, 0]);
+  s.unstage(o, out);
+  return true;
+}
+
+/** conv2dBackwardInput of the dense gy at byte address pg into a fresh arena block of x's size (its address). */
+function inputGradStaged(s: Session, c: ConvSession, pg: number, w: View, xShape: readonly number[]): number {
+  const pw = s.stageDense(w);
+  const o = s.arena.alloc(numel(xShape) * 4);
+  const scratch = s.arena.alloc(c.stride * c.nt);
+  s.run(T.conv2dBackwardInputTask, c.nt, [...c.dimsArgs, pg, pw, o, scratch, c.stride]);
+  return o;
+}
+
+/** The backend's conv2dBackwardInput: the gradient of x (out's shape) from gy and w. */
+export function conv2dBackwardInput(s: Session, gy: View, w: View, out: View, p: ConvParams): boolean {
+  if (!isF32(gy, w, out) || numel(out.shape) === 0) return false;
+  const c = convSession(s, out.shape, w.shape, gy.shape, p);
+  s.unstage(inputGradStaged(s, c, s.stageDense(gy), w, out.shape), out);
+  return true;
+}
+
+/**
+ * conv2dBackwardWeight from x and the dense gy at byte address pg into a fresh arena block of w's
+ * size (its address): each thread sums its images into its own partial, then one pass adds them.
+ */
+function weightGradStaged(s: Session, c: ConvSession, x: View, pg: number, groups: number): number {
+  const px = s.stageDense(x);
+  const n = c.O * c.Kc;
+  const partials = s.arena.alloc(n * 4 * c.nt);
+  const scratch = s.arena.alloc(c.stride * c.nt);
+  s.run(T.conv2dBackwardWeightTask, c.nt, [...c.dimsArgs, px, pg, partials, scratch, c.stride]);
+  const result = s.arena.alloc(n * 4);
+  // Adding the partials only moves memory: one thread (see PAR_MEMORY).
+  s.run(T.sumPartialsTask, 1, [groups, c.og, c.Kc, c.nt, partials, result]);
+  return result;
+}
+
+/** The backend's conv2dBackwardWeight: the gradient of w (out's shape) from x and gy. */
+export function conv2dBackwardWeight(s: Session, x: View, gy: View, out: View, p: ConvParams): boolean {
+  if (!isF32(x, gy, out) || numel(out.shape) === 0) return false;
+  const c = convSession(s, x.shape, out.shape, gy.shape, p);
+  s.unstage(weightGradStaged(s, c, x, s.stageDense(gy), p.groups), out);
+  return true;
+}
+
+/**
+ * The backend's conv2dReluPoolBackward: ReLU's mask, the bias gradient, the routing to the conv's
+ * shape and both conv gradients in one arena session: the masked and the conv-sized gradients never
+ * become tensors that are copied out and staged back in (three times for the conv-sized one).
+ */
+export function conv2dReluPoolBackward(
+  s: Session, g: View, output: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null,
+  p: ConvParams, convShape: readonly number[],
+): boolean {
+  const ok = isF32(g, output, x, w) && [gx, gw, gb].every((v) => !v || (isF32(v) && numel(v.shape) > 0)) &&
+    (!indices || indices.data instanceof Int32Array) && numel(convShape) > 0;
+  if (!ok) return false;
+  const c = convSession(s, x.shape, w.shape, convShape, p);
+  const n = numel(output.shape);
+  const py = s.stageDense(output), pg = s.stageDense(g);
+  let gm = s.arena.alloc(n * 4);
+  // Dense operands: one dim, which always coalesces; the mask only moves memory: one thread.
+  s.binaryStaged(BINARY.reluBackward!, [n], { ptr: py, strides: [1] }, { ptr: pg, strides: [1] }, gm, 1);
+  if (gb) {
+    // Summed as reduce() sums [N,O,P] over N and P: kept O (stride P), reduced N (stride O·P) and P (stride 1).
+    const [N, O] = output.shape, P = n / (N * O);
+    s.unstage(s.reduceStaged(REDUCE.sum, [1, O], [0, P], [N, P], [O * P, 1], gm), gb);
+  }
+  if (indices) {
+    const pi = s.stageDense(indices);
+    gm = maxPoolBackwardStaged(s, convShape[0] * convShape[1], convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi);
+  }
+  // gw and gx have w's and x's shapes, so the session's conv arguments serve both gradients.
+  if (gw) s.unstage(weightGradStaged(s, c, x, gm, p.groups), gw);
+  if (gx) s.unstage(inputGradStaged(s, c, gm, w, gx.shape), gx);
+  return true;
+}
+
+/**
+ * The backend's conv2dReluPool in one kernel when conv2dTask can fuse it (stride 1, not 1×1,
+ * float32; pool absent or 2×2 stride 2 unpadded, floor mode): ReLU and the pool run in the conv's
+ * epilogue on its output tile, so the full-size conv output never leaves the arena. false otherwise:
+ * the backend then runs the three kernels in turn.
+ */
+export function conv2dReluPool(
+  s: Session, x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[],
+): boolean {
+  const [kH, kW] = [w.shape[2], w.shape[3]];
+  const [oH, oW] = [convShape[2], convShape[3]];
+  const pool2 = pool !== null && pool.kernel.every((k) => k === 2) && pool.stride.every((q) => q === 2) && pool.padding.every((q) => q === 0) &&
+    pool.dilation.every((d) => d === 1) && out.shape[2] === oH >> 1 && out.shape[3] === oW >> 1 && (indices === null || indices.data instanceof Int32Array);
+  const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
+    s.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
+  if (!fusable) return false;
+  const c = convSession(s, x.shape, w.shape, convShape, p);
+  const px = s.stageDense(x), pw = s.stageDense(w), pb = bias ? s.stageDense(bias) : 0;
+  const n = numel(out.shape);
+  const o = s.arena.alloc(n * 4), oi = pool ? s.arena.alloc(n * 4) : 0;
+  const scratch = s.arena.alloc(c.stride * c.nt);
+  s.run(T.conv2dTask, c.nt, [...c.dimsArgs, px, pw, pb, o, scratch, c.stride, pool ? EPI_RELU_POOL : EPI_RELU, oi]);
+  s.unstage(o, out);
+  // Without indices (inference) the kernel's stay in the arena.
+  if (pool && indices) s.unstage(oi, indices);
+  return true;
+}
+

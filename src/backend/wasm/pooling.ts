@@ -1,0 +1,95 @@
+/**
+ * The pooling ops' glue: max and average pooling, forward and backward. Each function returns false
+ * where the kernels do not take the dtypes, and the backend then runs the js reference.
+ */
+import type { PoolParams, View } from "../backend.js";
+import { numel } from "../../tensor/shape.js";
+import { T } from "./codes.js";
+import type { Session } from "./session.js";
+import { PAR_MEMORY, PAR_POOL_AVG, PAR_POOL_AVG_BACK, PAR_POOL_MAX, POOL_SHARES } from "./thresholds.js";
+import { isF32 } from "./views.js";
+
+function poolArgs(inShape: readonly number[], outShape: readonly number[], p: PoolParams): number[] {
+  return [
+    inShape[0] * inShape[1], inShape[2], inShape[3], outShape[2], outShape[3], p.kernel[0], p.kernel[1],
+    p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1],
+  ];
+}
+
+/**
+ * Runs a pooling task over `planes` planes on up to `threads` threads. The kernels pool one plane at
+ * a time (plane i in share i mod n), so their results do not depend on the share count: with
+ * threads the planes are cut into POOL_SHARES shares per thread, claimed one by one (pool.ts), so a
+ * helper that starts late or loses its core delays the job by at most one share.
+ */
+function runPool(s: Session, task: number, planes: number, threads: number, args: number[]): void {
+  const shares = threads > 1 ? Math.min(planes, threads * POOL_SHARES) : 1;
+  s.runShares(task, shares, args, threads);
+}
+
+/**
+ * Starts the arena session of a pooling kernel over `inShape` (the pooled side) and `outShape`
+ * and returns its thread count: 1 for 2×2 windows (see PAR_POOL_MAX), else by window elements
+ * against `limit`. A session on one thread runs on the plain memory (begin).
+ */
+function poolSession(s: Session, inShape: readonly number[], outShape: readonly number[], p: PoolParams, limit: number): number {
+  const twoByTwo = p.kernel.every((k) => k === 2) && p.stride.every((q) => q === 2) && p.padding.every((q) => q === 0) &&
+    p.dilation.every((d) => d === 1) && 2 * outShape[2] <= inShape[2] && 2 * outShape[3] <= inShape[3];
+  return s.begin(twoByTwo ? 0 : numel(outShape) * p.kernel[0] * p.kernel[1], limit);
+}
+
+/**
+ * Max-pool's backward of the dense gradient at byte address `pg` [planes, oH, oW] with its dense
+ * int32 indices at `pi`, into a fresh [planes, H, W] arena block (its address). Always on the
+ * calling thread: it only moves memory (see PAR_POOL_MAX).
+ */
+export function maxPoolBackwardStaged(s: Session, planes: number, H: number, W: number, oH: number, oW: number, pg: number, pi: number): number {
+  const o = s.arena.alloc(planes * H * W * 4);
+  runPool(s, T.maxPoolBackwardTask, planes, 1, [planes, H, W, oH, oW, pg, pi, o]);
+  return o;
+}
+
+/** The backend's maxPool2d of float32 x into out and its int32 argmax indices. */
+export function maxPool2d(s: Session, x: View, out: View, indices: View, p: PoolParams): boolean {
+  if (!isF32(x, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return false;
+  const nt = poolSession(s, x.shape, out.shape, p, PAR_POOL_MAX);
+  const px = s.stageDense(x);
+  const n = numel(out.shape);
+  const o = s.arena.alloc(n * 4), oi = s.arena.alloc(n * 4);
+  runPool(s, T.maxPoolTask, x.shape[0] * x.shape[1], nt, [...poolArgs(x.shape, out.shape, p), px, o, oi]);
+  s.unstage(o, out);
+  s.unstage(oi, indices);
+  return true;
+}
+
+/** The backend's maxPool2dBackward: gy routed to the argmax positions of out's shape. */
+export function maxPool2dBackward(s: Session, gy: View, indices: View, out: View): boolean {
+  if (!isF32(gy, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return false;
+  s.begin(0, PAR_MEMORY);
+  const pg = s.stageDense(gy), pi = s.stageDense(indices);
+  const o = maxPoolBackwardStaged(s, out.shape[0] * out.shape[1], out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi);
+  s.unstage(o, out);
+  return true;
+}
+
+/** The backend's avgPool2d of float32 x into out. */
+export function avgPool2d(s: Session, x: View, out: View, p: PoolParams): boolean {
+  if (!isF32(x, out) || numel(out.shape) === 0) return false;
+  const nt = poolSession(s, x.shape, out.shape, p, PAR_POOL_AVG);
+  const px = s.stageDense(x);
+  const o = s.arena.alloc(numel(out.shape) * 4);
+  runPool(s, T.avgPoolTask, x.shape[0] * x.shape[1], nt, [...poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
+  s.unstage(o, out);
+  return true;
+}
+
+/** The backend's avgPool2dBackward: gy spread over each window into out's shape. */
+export function avgPool2dBackward(s: Session, gy: View, out: View, p: PoolParams): boolean {
+  if (!isF32(gy, out) || numel(out.shape) === 0) return false;
+  const nt = poolSession(s, out.shape, gy.shape, p, PAR_POOL_AVG_BACK);
+  const pg = s.stageDense(gy);
+  const o = s.arena.alloc(numel(out.shape) * 4);
+  runPool(s, T.avgPoolBackwardTask, out.shape[0] * out.shape[1], nt, [...poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
+  s.unstage(o, out);
+  return true;
+}
