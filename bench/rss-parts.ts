@@ -21,9 +21,9 @@ function status(): string {
   const kb = (k: string) => (Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN) / 1024).toFixed(1);
   return `VmRSS ${kb("VmRSS")} (anon ${kb("RssAnon")}, file ${kb("RssFile")}) peak ${kb("VmHWM")}`;
 }
-// The backend's instances are private: read their memories' sizes for this report only.
+// The backend's instances are private (src/backend/wasm/session.ts): read their memories' sizes for this report only.
 type Inst = { k: { memory: { buffer: ArrayBuffer } } } | null | undefined;
-const be = setBackend("wasm") as unknown as { main?: Inst; plain?: Inst };
+const be = (setBackend("wasm") as unknown as { session: { main?: Inst; plain?: Inst } }).session;
 const memSize = (i: Inst) => (i ? mb(i.k.memory.buffer.byteLength) : "-");
 let faults = process.resourceUsage().minorPageFault;
 function show(label: string, perStep = 1): void {
