@@ -25,6 +25,7 @@ export const SHAPES: Array<[string, number[], number, number, number, number, nu
   ["s2-c64", [32, 64, 28, 28], 64, 3, 2, 1, 1, 1],
   ["dw-s2", [64, 32, 28, 28], 32, 3, 2, 1, 1, 32],
   ["dw", [64, 32, 28, 28], 32, 3, 1, 1, 1, 32],
+  ["c1-s2", [64, 1, 28, 28], 32, 3, 2, 1, 1, 1],
 ];
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);

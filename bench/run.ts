@@ -45,10 +45,11 @@ import {
   Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn, registerBackend, setBackend,
 } from "../src/core.js";
 import { mnistCnn } from "../src/models/index.js";
-import { createWasmBackend, getNumThreads, setNumThreads } from "../src/backend/wasm/index.js";
+import { createWasmBackend, getNumThreads, poolStats, setNumThreads } from "../src/backend/wasm/index.js";
 import { fmaCeiling } from "./fma-ceiling.js";
 import { deeptypeTrainStep } from "./train-step.js";
 import { cpuProbe, type ProbeDiff } from "./cpu-probe.js";
+import { secondsPerCall } from "./calibrate.js";
 
 type Bench = () => void;
 type TfModels = typeof import("./tfjs-models.js");
@@ -252,31 +253,6 @@ function warmLocal(fn: Bench): void {
   for (let calls = 0; calls < 3 || performance.now() - t0 < 150; calls++) fn();
 }
 
-/**
- * Seconds per call for sizing a cell's batches: the fastest of three runs of at least CALIBRATE_MS,
- * the number of calls per run found by growing it. `time(reps)` runs `reps` calls and returns their
- * seconds per call: the lower of wall and process CPU time, since on a crowded machine the wall
- * clock counts waiting for a core (1 thread: CPU time is the undisturbed wall time) and on 2 threads
- * CPU time counts both threads (an idle machine: wall time is). The batch size used to come from one timed call after the warm-up; one GC pause
- * or lost time slice in that call (common: it follows the previous cell's garbage, and the machine
- * is shared) made a cell's batches 10-100x too short for the whole run (the full bench's add [64]
- * ran 3,035 calls a batch instead of ~200,000, max-pool backward 1-2), and such batches time the GC
- * and scheduling left over from the cells before them rather than the workload (docs/performance.md,
- * "Session 7").
- */
-async function secondsPerCall(time: (reps: number) => number | Promise<number>): Promise<number> {
-  let reps = 1, best = Infinity;
-  for (let full = 0; full < 3; ) {
-    best = Math.min(best, await time(reps));
-    // Calls a run needs to last CALIBRATE_MS at the best rate seen so far: a run counts once it is
-    // that long (a slow outlier cannot end the search early), and runs grow toward it, at most 16x at a time.
-    const want = Math.ceil(CALIBRATE_MS / 1e3 / Math.max(best, 1e-9));
-    if (reps >= want) full++;
-    reps = Math.max(reps, Math.min(16 * reps, want));
-  }
-  return best;
-}
-const CALIBRATE_MS = 15;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -374,13 +350,15 @@ async function main(): Promise<void> {
         const col = cols[(k + round + cols.length) % cols.length];
         const c = cells.get(`${row.id}|${col}`);
         if (!c) continue;
-        const before = diag ? probe.read() : undefined, w0 = performance.now();
+        const before = diag ? probe.read() : undefined, pool0 = poolStats(), w0 = performance.now();
         const [wall, cpu] = await c.run();
         if (round < 0) c.cell.reps = Math.max(c.cell.reps, repsFor(Math.min(wall, cpu)));
         else {
           c.cell.samples.push(wall);
           c.cell.cpu.push(cpu);
-          if (before) diagSamples.push({ cell: `${row.id}|${col}`, reps: c.cell.reps, t0: w0, t1: performance.now(), cpu: probe.diff(before, probe.read()) });
+          const t1 = performance.now(), pool1 = poolStats();
+          const pool = { jobs: pool1.jobs - pool0.jobs, shared: pool1.shared - pool0.shared, solo: pool1.solo - pool0.solo };
+          if (before) diagSamples.push({ cell: `${row.id}|${col}`, reps: c.cell.reps, t0: w0, t1, cpu: probe.diff(before, probe.read()), pool });
         }
         // PyTorch's OpenMP workers spin-wait after a parallel batch (10-30 ms of CPU measured under
         // load): let them settle so the next cell, often deeptype's 1-thread one, gets its core.
@@ -544,23 +522,25 @@ async function main(): Promise<void> {
 }
 
 
-interface DiagSample { cell: string; reps: number; t0: number; t1: number; cpu: ProbeDiff }
+interface DiagSample { cell: string; reps: number; t0: number; t1: number; cpu: ProbeDiff; pool: { jobs: number; shared: number; solo: number } }
 /**
  * Per cell, medians over the rounds, as fractions of the batch's wall time: CPU of this process's
  * main thread, of its other threads (wasm pool helpers, V8's GC and compiler threads), of each
- * PyTorch server; and the GC pauses that fell in the batch (ms per batch).
+ * PyTorch server; the GC pauses that fell in the batch (ms per batch); and per call, the wasm
+ * pool's jobs offered to helpers, jobs a helper shared, and calls run alone while backing off.
  */
 function printDiag(samples: DiagSample[], gcs: Array<{ start: number; ms: number }>, torchThreads: number[]): void {
   const byCell = new Map<string, DiagSample[]>();
   for (const s of samples) byCell.set(s.cell, [...(byCell.get(s.cell) ?? []), s]);
-  const head = ["cell", "calls/batch", "wall ms/batch", "main cpu/wall", "other threads cpu/wall", ...torchThreads.map((t) => `torch ${t}t server cpu/wall`), "gc ms/batch", "gcs/batch"];
+  const head = ["cell", "calls/batch", "wall ms/batch", "main cpu/wall", "other threads cpu/wall", ...torchThreads.map((t) => `torch ${t}t server cpu/wall`), "gc ms/batch", "gcs/batch", "pool jobs / shared / solo per call"];
   const out = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
   for (const [cell, ss] of byCell) {
     const frac = (f: (s: DiagSample) => number) => median(ss.map((s) => f(s) / (s.t1 - s.t0))).toFixed(2);
     const inBatch = (s: DiagSample) => gcs.filter((g) => g.start >= s.t0 && g.start < s.t1);
     out.push(`| ${[cell, ss[0].reps, median(ss.map((s) => s.t1 - s.t0)).toFixed(1), frac((s) => s.cpu.main), frac((s) => s.cpu.threads),
       ...torchThreads.map((_, i) => frac((s) => s.cpu.others[i])),
-      median(ss.map((s) => inBatch(s).reduce((a, g) => a + g.ms, 0))).toFixed(2), median(ss.map((s) => inBatch(s).length)).toFixed(0)].join(" | ")} |`);
+      median(ss.map((s) => inBatch(s).reduce((a, g) => a + g.ms, 0))).toFixed(2), median(ss.map((s) => inBatch(s).length)).toFixed(0),
+      (["jobs", "shared", "solo"] as const).map((k) => median(ss.map((s) => s.pool[k] / s.reps)).toFixed(1)).join(" / ")].join(" | ")} |`);
   }
   console.log("\n--diag (medians over rounds):");
   console.log(out.join("\n"));

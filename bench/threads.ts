@@ -22,6 +22,7 @@ import { mnistCnn } from "../src/models/index.js";
 import * as optim from "../src/optim/index.js";
 import { createWasmBackend, poolStats, setNumThreads } from "../src/backend/wasm/index.js";
 import { deeptypeTrainStep } from "./train-step.js";
+import { secondsPerCall } from "./calibrate.js";
 
 const filter = process.argv[2] ?? "";
 const ROUNDS = Number(process.argv[3] ?? 31);
@@ -158,12 +159,14 @@ function batch(fn: Bench, reps: number, threads: number): number {
 const chosen = WORKLOADS.filter(([id]) => id.includes(filter));
 const load0 = loadavg()[0];
 const t0 = performance.now();
-const rows = chosen.map(([id, make]) => {
+const rows = [];
+for (const [id, make] of chosen) {
   const fn = make();
   for (const t of [1, 2, 1, 2]) batch(fn, 2, t);
-  const once = batch(fn, 3, 1);
-  return { id, fn, reps: Math.max(1, Math.round(BATCH_MS / Math.max(once, 0.001))), one: [] as number[], two: [] as number[], ratio: [] as number[], jobs: 0, shared: 0, solo: 0 };
-});
+  // Sized from three runs of at least 15 ms (bench/calibrate.ts), not a few calls that one GC pause can inflate.
+  const once = (await secondsPerCall((n) => batch(fn, n, 1) / 1e3)) * 1e3;
+  rows.push({ id, fn, reps: Math.max(1, Math.round(BATCH_MS / Math.max(once, 0.001))), one: [] as number[], two: [] as number[], ratio: [] as number[], jobs: 0, shared: 0, solo: 0 });
+}
 for (let r = 0; r < ROUNDS; r++) {
   for (const row of rows) {
     let a: number, b: number;

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Writes test/fixtures/issue10-audit.json: one quick call of each operator, function and method that
-issue 10 names, run by PyTorch 1.13, so test/issue10-audit.test.ts can make the same call in deeptype
+"""Writes test/fixtures/issue10-audit.json: a quick call of each operator, function and method that
+issue 10 names, in the calling forms a PyTorch user writes (positional and keyword, method and
+function, keepdim where it reduces along a dim; see variants()), each run by PyTorch 1.13, so test/issue10-audit.test.ts can make the same call in deeptype
 (its camelCase name, keyword arguments as one options object, API.md rule 3) and list whatever is
 missing or gives another result. The calls are data: (namespace, PyTorch name, arguments, keywords);
 T(...) is a tensor argument. Values are written as JSON, with "nan", "inf", "-inf" for the specials.
 
     /usr/bin/python3 scripts/gen-issue10-audit.py
 """
+import inspect
 import json
 import math
 import os
+import re
 import torch
 import torch.nn.functional as F
 
@@ -211,21 +214,130 @@ def enc_arg(a):
     return a
 
 
+def run(ns, name, args, kwargs):
+    targs = [build(a) for a in args]
+    tkw = {k: build(v) for k, v in kwargs.items()}
+    if ns == "torch":
+        return getattr(torch, name)(*targs, **tkw)
+    if ns == "method":
+        return getattr(targs[0], name)(*targs[1:], **tkw)
+    if ns == "linalg":
+        return getattr(torch.linalg, name)(*targs, **tkw)
+    return getattr(F, name)(*targs, **tkw)
+
+
+SIG_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+)\((.*)\)\s*->")
+
+
+def parse_params(text):
+    """`input, dim, keepdim=False, *, dtype=None` -> [(name, has_default, keyword_only)]."""
+    params, kw_only = [], False
+    for p in [p.strip() for p in text.split(",") if p.strip()]:
+        if p == "*":
+            kw_only = True
+            continue
+        m = re.match(r"\*?\*?(\w+)", p)
+        if m is None:  # a docstring fragment that is no parameter (`[...]`): this line is no signature
+            return None
+        params.append((m.group(1), "=" in p, kw_only))
+    return params
+
+
+def signatures(ns, name):
+    """Every signature PyTorch documents for the function (its overloads), each a parameter list
+    with the input first: from the docstrings of torch.<name> and Tensor.<name>, or inspect for F."""
+    if ns == "F":
+        try:
+            sig = inspect.signature(getattr(F, name))
+        except (TypeError, ValueError):
+            return []
+        return [[(p.name, p.default is not inspect.Parameter.empty, p.kind == inspect.Parameter.KEYWORD_ONLY) for p in sig.parameters.values()]]
+    out = []
+    sources = [(getattr(torch.linalg, name, None) if ns == "linalg" else getattr(torch, name, None), False), (getattr(torch.Tensor, name, None), True)]
+    for obj, is_method in sources:
+        for line in (getattr(obj, "__doc__", None) or "").split("\n"):
+            m = SIG_LINE.match(line)
+            if m and m.group(1) == name:
+                params = parse_params(m.group(2))
+                if params is not None:
+                    out.append(([("input", False, False)] + params) if is_method else params)
+    return out
+
+
+def fits(params, nargs, kwargs):
+    """Whether a signature takes the call: its positional arguments, keywords, and every required parameter."""
+    positional = [p for p in params if not p[2]]
+    names = {p[0] for p in params}
+    required = all(i < nargs or p[0] in kwargs for i, p in enumerate(params) if not p[1] and not p[2])
+    return nargs <= len(positional) and all(k in names for k in kwargs) and required
+
+
+def variants(ns, name, args, kwargs):
+    """The calling forms a PyTorch user writes for one call: the call itself; its method or function
+    twin; its keywords given positionally (where PyTorch allows it without a gap); its optional
+    positional arguments given as keywords; and keepdim=True where it reduces along a dim."""
+    forms = [(ns, name, args, dict(kwargs))]
+    tensor_first = bool(args) and isinstance(args[0], dict) and "t" in args[0]
+    if ns == "torch" and tensor_first and hasattr(torch.Tensor, name):
+        forms.append(("method", name, args, dict(kwargs)))
+    if ns == "method" and hasattr(torch, name):
+        forms.append(("torch", name, args, dict(kwargs)))
+    sigs = [p for p in signatures(ns, name) if fits(p, len(args), kwargs)]
+    if sigs:
+        params = sigs[0]
+        positional = [p for p in params if not p[2]]
+        # Keywords positionally: each keyword must be the next positional parameter, in order.
+        if kwargs:
+            rest = positional[len(args):]
+            order = [p[0] for p in rest[:len(kwargs)]]
+            if sorted(order) == sorted(kwargs) and len(order) == len(kwargs):
+                for f in list(forms):
+                    forms.append((f[0], f[1], args + [kwargs[k] for k in order], {}))
+        # Optional positional arguments (those with a default) as keywords, from the last one back.
+        moved = {}
+        for i in range(len(args) - 1, 0, -1):
+            p = positional[i] if i < len(positional) else None
+            if p is None or not p[1]:
+                break
+            moved = {p[0]: args[i], **moved}
+            for f in list(forms[:2]):
+                forms.append((f[0], f[1], args[:i], {**moved, **kwargs}))
+        # nn.functional keywords positionally with the parameters before them at their defaults
+        # (`F.normalize(x, 2.0, 0)` for `F.normalize(x, dim=0)`), where those defaults are plain values
+        # and not the deprecated size_average/reduce nobody passes.
+        if ns == "F" and kwargs:
+            sig = inspect.signature(getattr(F, name)).parameters
+            plist = [q for q in sig.values() if q.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+            last = max((i for i, q in enumerate(plist) if q.name in kwargs), default=-1)
+            if all(k in [q.name for q in plist] for k in kwargs) and last >= len(args):
+                fill = plist[len(args):last + 1]
+                plain = all(q.name in kwargs or (not q.name.startswith("_") and q.name not in ("size_average", "reduce") and isinstance(q.default, (bool, int, float, str))) for q in fill)
+                if plain:
+                    forms.append((ns, name, args + [kwargs[q.name] if q.name in kwargs else q.default for q in fill], {}))
+        names = [p[0] for p in params]
+        dim_given = "dim" in kwargs or ("dim" in names and names.index("dim") < len(args))
+        if "keepdim" in names and dim_given and "keepdim" not in kwargs and names.index("keepdim") >= len(args):
+            for f in list(forms[:2]):
+                forms.append((f[0], f[1], args, {**kwargs, "keepdim": True}))
+    return forms
+
+
 def main():
     out = []
+    seen = set()
     for ns, name, args, kwargs in CALLS:
-        targs = [build(a) for a in args]
-        tkw = {k: build(v) for k, v in kwargs.items()}
-        if ns == "torch":
-            fn = getattr(torch, name)
-            r = fn(*targs, **tkw)
-        elif ns == "method":
-            r = getattr(targs[0], name)(*targs[1:], **tkw)
-        elif ns == "linalg":
-            r = getattr(torch.linalg, name)(*targs, **tkw)
-        else:
-            r = getattr(F, name)(*targs, **tkw)
-        out.append({"ns": ns, "name": name, "args": [enc_arg(a) for a in args], "kwargs": {k: enc_arg(v) for k, v in kwargs.items()}, "result": enc(r)})
+        base = run(ns, name, args, kwargs)
+        for vns, vname, vargs, vkw in variants(ns, name, args, kwargs):
+            key = json.dumps([vns, vname, [enc_arg(a) for a in vargs], {k: enc_arg(v) for k, v in vkw.items()}], sort_keys=True)
+            if key in seen:
+                continue
+            try:
+                r = run(vns, vname, vargs, vkw)
+            except (TypeError, RuntimeError) as e:
+                # A form PyTorch itself refuses (a keyword-only parameter, an overload it lacks): not a form users write.
+                continue
+            seen.add(key)
+            out.append({"ns": vns, "name": vname, "args": [enc_arg(a) for a in vargs], "kwargs": {k: enc_arg(v) for k, v in vkw.items()}, "result": enc(r)})
     path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "issue10-audit.json")
     with open(path, "w") as f:
         f.write('{"torch": %s, "calls": [\n' % json.dumps(torch.__version__))

@@ -91,6 +91,7 @@ const CASES: Record<string, Case> = {
   layerNorm: { req: ["[4]"], vals: { weight: "I.g4", bias: "I.b4" } },
   groupNorm: { input: "I.img", req: ["1"], vals: { weight: "I.b2.add(1)", bias: "I.b2" } },
   embedding: { input: "I.ids", req: ["I.table"] },
+  nanToNum: { input: "dt.tensor([NaN, Infinity, -Infinity, 1])", vals: { nan: "0.5", posinf: "9", neginf: "-9" } },
 };
 
 /**

@@ -35,6 +35,7 @@ import type { LinalgNamespaceOptionalArgs } from "./ops/linalg-namespace.js";
 import type { ShapeMoreOptionalArgs } from "./ops/shape-more.js";
 import type { SortOptionalArgs } from "./ops/sort.js";
 import type { ConvOptionalArgs } from "./ops/conv.js";
+import type { MathOptionalArgs } from "./ops/math.js";
 import type { CreationOptionalArgs } from "./tensor/creation.js";
 
 /**
@@ -42,7 +43,7 @@ import type { CreationOptionalArgs } from "./tensor/creation.js";
  * their files declare them: the type nn.functional adds its own to.
  */
 export type OpsOptionalArgs = ShapeOptionalArgs & ElementwiseOptionalArgs & ReduceOptionalArgs & MatmulOptionalArgs & IndexingOptionalArgs &
-  ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs & ShapeMoreOptionalArgs & SortOptionalArgs & ConvOptionalArgs;
+  ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs & ShapeMoreOptionalArgs & SortOptionalArgs & ConvOptionalArgs & MathOptionalArgs;
 
 export { Tensor, type TensorLike, type NestedArray, type Storage } from "./tensor/tensor.js";
 export { type DType, type TypedArray, promoteTypes, isFloating } from "./tensor/dtype.js";
@@ -79,7 +80,7 @@ export const {
   tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, frac, erfc, erfinv, lgamma, digamma, sinc,
   deg2rad, rad2deg, isinf, isposinf, isneginf, signbit, fmod, hypot, logaddexp, xlogy, copysign, heaviside, lerp,
   nanToNum, isclose, allclose, equal,
-} = guardAll(mathOps, "");
+} = guardAll<typeof mathOps, MathOptionalArgs>(mathOps, "");
 export { type ValuesIndices } from "./ops/reduce.js";
 export const {
   sum, mean, var_: variance, std, prod, amax, amin, argmax, argmin, max, min, norm, logsumexp, cumsum, softmax,

@@ -125,3 +125,16 @@ test("grad mode: results inside noGrad are the same, and the mode is restored", 
   const inside = noGrad(() => F.vjp((a: Tensor) => a.pow(3), x, f64([1, 1]), { createGraph: true })[1]);
   assert.equal(inside.requiresGrad, true, "createGraph records even inside noGrad");
 });
+
+test("v does not join the graph unless it requires grad; hessian names its own strategy errors (PyTorch 1.13)", () => {
+  // torch: vjp/jvp(lambda a: a * 3, x, v, create_graph=True) with x, v not requiring grad gives
+  // outputs that require grad and products that do not (v is detached, not made a leaf).
+  const x = f64([1, 2]);
+  const v = f64([1, -1]);
+  for (const fn of [F.vjp, F.jvp] as const) {
+    const [out, prod] = fn((a: Tensor) => a.mul(3), x, v, { createGraph: true });
+    assert.deepEqual([out.requiresGrad, prod.requiresGrad, prod.tolist()], [true, false, [3, -3]]);
+  }
+  assert.throws(() => F.hessian((a: Tensor) => a.pow(3).sum(), x, { outerJacobianStrategy: "forward-mode" }), /^Error: autograd\.functional\.hessian: outerJacobianStrategy "forward-mode" requires \{vectorize: true\}, as in PyTorch$/);
+  assert.throws(() => F.hessian((a: Tensor) => a.pow(3).sum(), x, { outerJacobianStrategy: "up" as never }), /^Error: autograd\.functional\.hessian: outerJacobianStrategy must be "reverse-mode" or "forward-mode", got "up"$/);
+});

@@ -69,6 +69,8 @@ const CASES: Case[] = [
   { x: [1, 3, 17, 17], o: 6, k: 3, p: P(2, 1, 1, 3) },
   { x: [1, 2, 65, 65], o: 4, k: 1, p: P(1, 1, 1, 2) },
   { x: [1, 2, 65, 65], o: 2, k: 3, p: P(1, 1, 1, 2) },
+  // One input channel with more than 8 outputs stays on the GEMM (convdw.ts depthwiseFits).
+  { x: [2, 1, 17, 17], o: 12, k: 3, p: P(2, 1, 1, 1) },
   ...gridSample(48),
 ];
 

@@ -304,3 +304,12 @@ test("deserializeOptimizerState: only {dtype: string, shape: array, data: array}
     assert.deepEqual(optim.deserializeOptimizerState(o), o);
   }
 });
+
+test("Adagrad creates its accumulators in the constructor, so they are in stateDict before the first step (as PyTorch)", () => {
+  const w = p();
+  const sd = new optim.Adagrad([w], { initialAccumulatorValue: 0.5 }).stateDict();
+  // torch.optim.Adagrad([w], initial_accumulator_value=0.5).state_dict()["state"][0]: step 0, sum [0.5, 0.5].
+  assert.deepEqual(Object.keys(sd.state), ["0"]);
+  assert.equal(sd.state[0].step, 0);
+  assert.deepEqual(Array.from((sd.state[0].sum as Tensor).data()), [0.5, 0.5]);
+});

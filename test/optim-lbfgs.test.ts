@@ -178,3 +178,24 @@ test("LBFGS leaves a parameter without a gradient alone (its slice of the flat g
   assert.equal(unused.grad, null);
   assert.deepEqual(Array.from(x.data()), Array.from(alone.data()), "the same steps as without the unused parameter");
 });
+
+test("LBFGS loads PyTorch's 0-d tensors (H_diag, each ro and al) as numbers, its vectors as float64", () => {
+  const c = fixtures.lbfgs.find((x) => x.name === "rosenbrock-strong-wolfe")!;
+  const prob = makeProblem(c);
+  const opt = new optim.LBFGS(prob.params, c.options);
+  opt.loadStateDict(optim.deserializeOptimizerState(JSON.parse(JSON.stringify(c.stateDict))));
+  const s = opt.state.get(prob.params[0])!;
+  const saved = c.stateDict.state[0] as Record<string, { data: number[] }[] & { data: number[] }>;
+  assert.equal(s.HDiag, saved.H_diag.data[0]);
+  assert.deepEqual(s.ro, saved.ro.map((r) => r.data[0]));
+  // al is PyTorch's [None] * historySize, filled as far as the history went.
+  assert.deepEqual(s.al, saved.al.map((r) => (r === null ? null : r.data[0])));
+  assert.ok((s.al as unknown[]).some((a) => typeof a === "number"));
+  const d = s.d as Tensor;
+  assert.deepEqual([d.dtype, d.shape, Array.from(d.data())], ["float64", [2], saved.d.data]);
+  // A history saved in float32 comes back in float64 (the history's dtype), not float32.
+  const sd = opt.stateDict();
+  opt.loadStateDict({ ...sd, state: { 0: { ...sd.state[0], d: tensor([[0.5], [0.25]]) } } });
+  const d32 = opt.state.get(prob.params[0])!.d as Tensor;
+  assert.deepEqual([d32.dtype, d32.shape, Array.from(d32.data())], ["float64", [2], [0.5, 0.25]]);
+});

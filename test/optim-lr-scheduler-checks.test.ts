@@ -264,3 +264,34 @@ test("CosineAnnealingLR resumed at lastEpoch 4 starts from the closed form, then
   assert.deepEqual(lrs, [0.55, 0.41094235253127376, 0.2854966364683872, 0.18594235253127372]);
   assert.deepEqual([s.lastEpoch, s.stepCount], [8, 4]);
 });
+
+test("composite schedulers: SequentialLR's step counts and lastEpoch, ChainedScheduler's saved lrs, ReduceLROnPlateau's eps edge (PyTorch 1.13)", () => {
+  const parts = (o: AnyOptim): optim.LRScheduler[] => [new optim.ConstantLR(o, { factor: 0.5, totalIters: 10 }), new optim.ExponentialLR(o, { gamma: 0.5 })];
+  const o1 = opt(1);
+  const seq = new optim.SequentialLR(o1, { schedulers: parts(o1), milestones: [2] });
+  // torch: [s._step_count for s in seq._schedulers] == [1, 1], last_epoch [0, -1].
+  assert.deepEqual([seq.schedulers.map((s) => s.stepCount), seq.schedulers.map((s) => s.lastEpoch)], [[1, 1], [0, -1]]);
+  // Resumed at last_epoch=4 with milestones=[6]: last_epoch 5, then the second scheduler starts at epoch 6.
+  const o2 = opt(1);
+  const resumed = new optim.SequentialLR(o2, { schedulers: parts(o2), milestones: [6], lastEpoch: 4 });
+  const lrs = [resumed.lastEpoch, o2.paramGroups[0].lr];
+  for (let i = 0; i < 3; i++) {
+    resumed.step();
+    lrs.push(o2.paramGroups[0].lr);
+  }
+  assert.deepEqual([lrs, resumed.lastEpoch], [[5, 0.5, 1, 0.5, 0.25], 8]);
+  const o3 = opt(1);
+  const chained = new optim.ChainedScheduler([new optim.ConstantLR(o3, { factor: 0.5, totalIters: 2 }), new optim.ExponentialLR(o3, { gamma: 0.9 })]);
+  chained.step();
+  assert.deepEqual(chained.stateDict()._last_lr, [0.45]);
+  // A reduction of exactly eps is skipped (PyTorch: `if old_lr - new_lr > eps`).
+  const o4 = opt(1);
+  const plateau = new optim.ReduceLROnPlateau(o4, { patience: 0, factor: 0.5, eps: 0.5 });
+  plateau.step(1);
+  plateau.step(2);
+  assert.equal(o4.paramGroups[0].lr, 1);
+});
+
+test("MultiStepLR keeps its milestones sorted numerically, repeats kept", () => {
+  assert.deepEqual(new optim.MultiStepLR(opt(), { milestones: [20, 5, 100, 12, 5] }).milestones, [5, 5, 12, 20, 100]);
+});

@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","chunk","clamp","clamp_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.matrixNorm","linalg.norm","linalg.vectorNorm","linear","localResponseNorm","max","mean","median","min","mode","nanmean","nansum","norm","normalize","oneHot","pad","prod","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","chunk","clamp","clamp_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.matrixNorm","linalg.norm","linalg.vectorNorm","linear","localResponseNorm","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","prod","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => I.x.all({}), (I) => U(I.x).all());
@@ -580,6 +580,28 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.mode(I.x, { dim: 1, keepdim: true }), (I) => U(dt).mode(I.x, 1, { keepdim: true }));
   same((I) => I.x.mode(1, { keepdim: true }), (I) => U(I.x).mode(1, { keepdim: true }));
   same((I) => dt.mode(I.x, 1, { keepdim: true }), (I) => U(dt).mode(I.x, 1, { keepdim: true }));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum({}), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum());
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), {}), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1])));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum({ nan: 0.5 }), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum(0.5));
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), { nan: 0.5 }), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum({ posinf: 9 }), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum(undefined, 9));
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), { posinf: 9 }), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), undefined, 9));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum({ neginf: -9 }), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum(undefined, undefined, -9));
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), { neginf: -9 }), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), undefined, undefined, -9));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum({ nan: 0.5, posinf: 9, neginf: -9 }), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum(0.5, 9, -9));
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), { nan: 0.5, posinf: 9, neginf: -9 }), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, 9, -9));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum(0.5, {}), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum(0.5));
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, {}), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum(0.5, { posinf: 9 }), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum(0.5, 9));
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, { posinf: 9 }), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, 9));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum(0.5, { neginf: -9 }), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum(0.5, undefined, -9));
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, { neginf: -9 }), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, undefined, -9));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum(0.5, { posinf: 9, neginf: -9 }), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum(0.5, 9, -9));
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, { posinf: 9, neginf: -9 }), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, 9, -9));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum(0.5, 9, {}), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum(0.5, 9));
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, 9, {}), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, 9));
+  same((I) => dt.tensor([NaN, Infinity, -Infinity, 1]).nanToNum(0.5, 9, { neginf: -9 }), (I) => U(dt.tensor([NaN, Infinity, -Infinity, 1])).nanToNum(0.5, 9, -9));
+  same((I) => dt.nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, 9, { neginf: -9 }), (I) => U(dt).nanToNum(dt.tensor([NaN, Infinity, -Infinity, 1]), 0.5, 9, -9));
   same((I) => I.x.nanmean({}), (I) => U(I.x).nanmean());
   same((I) => dt.nanmean(I.x, {}), (I) => U(dt).nanmean(I.x));
   same((I) => I.x.nanmean({ dim: 1 }), (I) => U(I.x).nanmean(1));
@@ -864,7 +886,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: min: keepdim needs a dim (x.min(0, { keepdim: true })); x.min() is the smallest of all elements, x.amin({ keep
     dt.min(I.x, { keepdim: true }));
-  assert.equal(calls, 818);
+  assert.equal(calls, 840);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

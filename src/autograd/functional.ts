@@ -291,6 +291,11 @@ export function hessian<I extends InputsArg>(func: (...args: FuncArgs<I>) => Ten
   checkOpts(op, opts);
   const strict = !!opts.strict;
   const strategy = opts.outerJacobianStrategy ?? "reverse-mode";
+  // Checked here too, so the error names hessian and its option rather than the inner jacobian call.
+  if (strategy !== "reverse-mode" && strategy !== "forward-mode") {
+    throw new Error(`${op}: outerJacobianStrategy must be "reverse-mode" or "forward-mode", got ${JSON.stringify(strategy)}`);
+  }
+  if (strategy === "forward-mode" && !opts.vectorize) throw new Error(`${op}: outerJacobianStrategy "forward-mode" requires {vectorize: true}, as in PyTorch`);
   const [isInTuple, ins] = asTuple(op, "inputs", inputs);
   const single = (...inp: Tensor[]): Tensor => {
     const [isOutTuple, outs] = callFunc(op, func as (...a: Tensor[]) => unknown, inp);

@@ -5,7 +5,7 @@
  * (lerp, logaddexp, hypot, xlogy, copysign, heaviside, nanToNum, sinc, deg2rad, isinf, signbit,
  * isclose/allclose/equal). Kernels go through the backend contract; backward rules are Tensor ops.
  */
-import { declareOptions, optionKeys } from "../tensor/check.js";
+import { declareOptionalArgs, declareOptions, describe, optionKeys } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { isFloating } from "../tensor/dtype.js";
 import { sameShape } from "../tensor/shape.js";
@@ -29,7 +29,11 @@ declare module "../tensor/tensor.js" {
     hypot(other: TensorLike): Tensor; logaddexp(other: TensorLike): Tensor; xlogy(other: TensorLike): Tensor;
     copysign(other: TensorLike): Tensor; heaviside(values: TensorLike): Tensor;
     lerp(end: TensorLike, weight: TensorLike): Tensor;
-    nanToNum(opts?: NanToNumOptions): Tensor;
+    /** `x.nanToNum()`, `x.nanToNum(0.5)`, `x.nanToNum(0, 1e4, -1e4)` (PyTorch's positional form), `x.nanToNum({ posinf: 1e4 })`. */
+    nanToNum(nan?: number | null, posinf?: number | null, neginf?: number | null): Tensor;
+    nanToNum(opts: NanToNumOptions): Tensor;
+    nanToNum(nan: number | null | undefined, opts: Omit<NanToNumOptions, "nan">): Tensor;
+    nanToNum(nan: number | null | undefined, posinf: number | null | undefined, opts: Pick<NanToNumOptions, "neginf">): Tensor;
     isclose(other: TensorLike, opts?: CloseOptions): Tensor;
     allclose(other: TensorLike, opts?: CloseOptions): boolean;
     equal(other: Tensor): boolean;
@@ -176,20 +180,31 @@ function lerpImpl(start: Tensor, end: TensorLike, weight: TensorLike): Tensor {
 
 export interface NanToNumOptions {
   /** Replacement for NaN (default 0). */
-  nan?: number;
+  nan?: number | null;
   /** Replacement for +Infinity (default: the dtype's largest finite value). */
-  posinf?: number;
+  posinf?: number | null;
   /** Replacement for -Infinity (default: the dtype's lowest finite value). */
-  neginf?: number;
+  neginf?: number | null;
 }
 
-/** `x.nanToNum()`: NaN -> 0, ±Infinity -> the dtype's largest/lowest finite value (or the options). */
-export function nanToNum(x: Tensor, opts: NanToNumOptions = {}): Tensor {
+const replacement = (v: unknown, name: string): number | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number") throw new Error(`nanToNum: ${name} must be a number (or null for the default), got ${describe(v)}`);
+  return v;
+};
+
+/**
+ * `nanToNum(x, nan?, posinf?, neginf?)`: NaN -> nan (0), ±Infinity -> posinf/neginf (the dtype's
+ * largest/lowest finite value), positionally as PyTorch's `nan_to_num(x, 0.5, 9.0)` or as one options
+ * object (`{ posinf: 9 }`, the entry layer spreads it). The positional form was silently ignored.
+ */
+export function nanToNum(x: Tensor, nanArg?: number | null, posinfArg?: number | null, neginfArg?: number | null): Tensor {
+  const nan = replacement(nanArg, "nan"), posinf = replacement(posinfArg, "posinf"), neginf = replacement(neginfArg, "neginf");
   if (!isFloating(x.dtype)) return x.clone();
   const big = x.dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
-  let r = where(isnan(x), opts.nan ?? 0, x);
-  r = where(eq(x, Infinity), opts.posinf ?? big, r);
-  return where(eq(x, -Infinity), opts.neginf ?? -big, r);
+  let r = where(isnan(x), nan ?? 0, x);
+  r = where(eq(x, Infinity), posinf ?? big, r);
+  return where(eq(x, -Infinity), neginf ?? -big, r);
 }
 
 export interface CloseOptions {
@@ -227,7 +242,11 @@ export function equal(a: Tensor, b: Tensor): boolean {
 
 // The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
 const CLOSE_KEYS = optionKeys<CloseOptions>()({ rtol: true, atol: true, equalNan: true });
-declareOptions({ nanToNum: optionKeys<NanToNumOptions>()({ nan: true, posinf: true, neginf: true }), isclose: CLOSE_KEYS, allclose: CLOSE_KEYS });
+declareOptions({ isclose: CLOSE_KEYS, allclose: CLOSE_KEYS });
+// nanToNum's parameters are PyTorch's positional nan, posinf, neginf, also taken as one options object.
+const NAN_TO_NUM = ["nan", "posinf", "neginf"] as const satisfies readonly (keyof NanToNumOptions)[];
+const OPTIONAL_ARGS = declareOptionalArgs({ nanToNum: { first: 1, names: NAN_TO_NUM } });
+export type MathOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, frac, erfc, erfinv, lgamma, digamma,

@@ -474,14 +474,12 @@ function checkTrailingOptions(display: string, fn: Function, keys: readonly stri
 }
 
 /**
- * The entry layer's rule for a trailing options object of `name`, decided in this one place: its
- * declared optional positional parameters (declareOptionalArgs) when it has them, whose spec also
- * lists the keys of its own options object (`bag`), so its declareOptions keys are not read; else
- * its declared option keys; [null, null] when it takes no options object.
+ * The declareOptions keys the entry layer checks a trailing options object of `name` against,
+ * given its declareOptionalArgs spec (`optional`): none when it has one, since that spec wins and
+ * lists the keys of the function's own options object itself (`bag`); null when it takes none.
  */
-function trailingOptionsRule(name: string): [OptionalArgs | null, readonly string[] | null] {
-  const optional = OPTIONAL_ARGS.get(name);
-  return optional ? [optional, null] : [null, OPTION_KEYS.get(name) ?? null];
+function trailingKeys(name: string, optional: OptionalArgs | null): readonly string[] | null {
+  return optional ? null : OPTION_KEYS.get(name) ?? null;
 }
 
 /**
@@ -497,7 +495,10 @@ export function guardMethod(name: string, fn: (self: never, ...args: never[]) =>
   let optional: OptionalArgs | null | undefined;
   let keys: readonly string[] | null = null;
   return function (this: unknown, ...args: unknown[]): unknown {
-    if (optional === undefined) [optional, keys] = trailingOptionsRule(name);
+    if (optional === undefined) {
+      optional = OPTIONAL_ARGS.get(name) ?? null;
+      keys = trailingKeys(name, optional);
+    }
     if (optional) args = spreadOptionalArgs(`x.${name}`, fn, optional, args, 1);
     else checkTrailingOptions(`x.${name}`, fn, keys, args, 0);
     try {
@@ -527,7 +528,10 @@ export function guardFunction<F extends (...args: never[]) => unknown>(name: str
   let keys: readonly string[] | null = null;
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
     if (tensorFirst && !isTensor(args[0]) && !isScalar(args[0])) throw tensorArgError(name, "input", args[0]);
-    if (optional === undefined) [optional, keys] = trailingOptionsRule(name);
+    if (optional === undefined) {
+      optional = OPTIONAL_ARGS.get(name) ?? null;
+      keys = trailingKeys(name, optional);
+    }
     if (optional) args = spreadOptionalArgs(name, fn, optional, args, 0);
     else checkTrailingOptions(name, fn, keys, args, 1);
     let out: unknown;

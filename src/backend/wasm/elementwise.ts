@@ -5,12 +5,12 @@
  */
 import type { BinaryOp, ParamUnaryOp, ReduceOp, UnaryOp, View } from "../backend.js";
 import { dense } from "../js/strided.js";
-import { numel } from "../../tensor/shape.js";
+import { contiguousStrides, numel } from "../../tensor/shape.js";
 import { BINARY, CASTS, COMPARE, REDUCE, T, UNARY } from "./codes.js";
 import type { Session } from "./session.js";
 import { smallBinary, smallUnary } from "./small.js";
 import { PAR_ELEMENTS, PAR_MEMORY, unaryLimit } from "./thresholds.js";
-import { coalesce, contiguousStridesOf, isBool, isF32, isStorage } from "./views.js";
+import { coalesce, isBool, isF32, isStorage } from "./views.js";
 
 /**
  * A 4-D strided elementwise task (`lead` args first) over same-shape operands into a fresh
@@ -19,7 +19,7 @@ import { coalesce, contiguousStridesOf, isBool, isF32, isStorage } from "./views
 function elementwise(s: Session, task: number, lead: number[], operands: View[], out: View): boolean {
   s.begin(numel(out.shape), PAR_MEMORY);
   const staged = operands.map((v) => s.stage(v));
-  const c = coalesce(out.shape, [...staged.map((v) => v.strides), contiguousStridesOf(out.shape)], 4);
+  const c = coalesce(out.shape, [...staged.map((v) => v.strides), contiguousStrides(out.shape)], 4);
   if (!c) return false;
   const o = s.arena.alloc(numel(out.shape) * out.data.BYTES_PER_ELEMENT);
   const args = [...lead, ...c.shape];

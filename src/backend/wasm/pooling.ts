@@ -72,24 +72,27 @@ export function maxPool2dBackward(s: Session, gy: View, indices: View, out: View
   return true;
 }
 
-/** The backend's avgPool2d of float32 x into out. */
-export function avgPool2d(s: Session, x: View, out: View, p: PoolParams): boolean {
-  if (!isF32(x, out) || numel(out.shape) === 0) return false;
-  const nt = poolSession(s, x.shape, out.shape, p, PAR_POOL_AVG);
-  const px = s.stageDense(x);
+/**
+ * An average-pooling task (forward or backward) from `src` into `out` in its own session: the
+ * windows run over `pooled` [N,C,H,W] and produce `windows` [N,C,oH,oW] (the forward reads the
+ * pooled side, the backward writes it).
+ */
+function avgPool(s: Session, task: number, limit: number, src: View, out: View, pooled: readonly number[], windows: readonly number[], p: PoolParams): boolean {
+  if (!isF32(src, out) || numel(out.shape) === 0) return false;
+  const nt = poolSession(s, pooled, windows, p, limit);
+  const ps = s.stageDense(src);
   const o = s.arena.alloc(numel(out.shape) * 4);
-  runPool(s, T.avgPoolTask, x.shape[0] * x.shape[1], nt, [...poolArgs(x.shape, out.shape, p), p.countIncludePad ? 1 : 0, px, o]);
+  runPool(s, task, pooled[0] * pooled[1], nt, [...poolArgs(pooled, windows, p), p.countIncludePad ? 1 : 0, ps, o]);
   s.unstage(o, out);
   return true;
 }
 
+/** The backend's avgPool2d of float32 x into out. */
+export function avgPool2d(s: Session, x: View, out: View, p: PoolParams): boolean {
+  return avgPool(s, T.avgPoolTask, PAR_POOL_AVG, x, out, x.shape, out.shape, p);
+}
+
 /** The backend's avgPool2dBackward: gy spread over each window into out's shape. */
 export function avgPool2dBackward(s: Session, gy: View, out: View, p: PoolParams): boolean {
-  if (!isF32(gy, out) || numel(out.shape) === 0) return false;
-  const nt = poolSession(s, out.shape, gy.shape, p, PAR_POOL_AVG_BACK);
-  const pg = s.stageDense(gy);
-  const o = s.arena.alloc(numel(out.shape) * 4);
-  runPool(s, T.avgPoolBackwardTask, out.shape[0] * out.shape[1], nt, [...poolArgs(out.shape, gy.shape, p), p.countIncludePad ? 1 : 0, pg, o]);
-  s.unstage(o, out);
-  return true;
+  return avgPool(s, T.avgPoolBackwardTask, PAR_POOL_AVG_BACK, gy, out, out.shape, gy.shape, p);
 }

@@ -7,13 +7,13 @@
 import type { View } from "../backend.js";
 import { dense, offsets, writeFrom } from "../js/strided.js";
 import type { TypedArray } from "../../tensor/dtype.js";
-import { numel } from "../../tensor/shape.js";
+import { contiguousStrides, numel } from "../../tensor/shape.js";
 import { Arena } from "./arena.js";
 import { T, TASKS, UNARY } from "./codes.js";
 import { type Kernels, loadKernels } from "./loader.js";
 import { Pool } from "./pool.js";
 import { getNumThreads } from "./thread-count.js";
-import { coalesce, contiguousStridesOf, type Staged } from "./views.js";
+import { coalesce, type Staged } from "./views.js";
 
 /** One instantiated kernel module with its memory's arena and its thread pool. */
 interface Instance {
@@ -118,7 +118,7 @@ export class Session {
     const off = offsets(v);
     const base = p / size;
     for (let i = 0; i < n; i++) heap[base + i] = data[off[i]];
-    return { ptr: p, strides: contiguousStridesOf(v.shape) };
+    return { ptr: p, strides: contiguousStrides(v.shape) };
   }
 
   /** A 2-D view staged as a [1,R,C] operand (batch stride 0). */
@@ -173,7 +173,7 @@ export class Session {
    * block at byte address `out`, on `nt` threads; false when the dims do not coalesce to 4.
    */
   unaryStaged(op: number, shape: readonly number[], x: Staged, out: number, p: number, q: number, nt: number): boolean {
-    const c = coalesce(shape, [x.strides, contiguousStridesOf(shape)], 4);
+    const c = coalesce(shape, [x.strides, contiguousStrides(shape)], 4);
     if (!c) return false;
     const [n0, n1, n2, n3] = c.shape;
     const s = c.strides[0];
@@ -187,7 +187,7 @@ export class Session {
    * the dims do not coalesce to 4 (never for 2 dims).
    */
   binaryStaged(op: number, shape: readonly number[], a: Staged, b: Staged, out: number, nt: number): boolean {
-    const c = coalesce(shape, [a.strides, b.strides, contiguousStridesOf(shape)], 4);
+    const c = coalesce(shape, [a.strides, b.strides, contiguousStrides(shape)], 4);
     if (!c) return false;
     const [n0, n1, n2, n3] = c.shape;
     const [x, y] = c.strides;

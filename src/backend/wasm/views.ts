@@ -51,14 +51,3 @@ export function coalesce(shape: readonly number[], strides: ReadonlyArray<readon
   }
   return { shape: sh, strides: st };
 }
-
-/** Row-major strides of `shape`: `contiguousStridesOf([2, 3])` is [3, 1]. */
-export function contiguousStridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}

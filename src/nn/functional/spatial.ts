@@ -112,10 +112,27 @@ function im2col(fn: string, h: number, w: number, kernelSize: Pair, o: UnfoldOpt
 }
 
 /**
- * `unfold(x, 3, { padding: 1 })`: every sliding kernel-sized block of the image as a column (im2col).
+ * unfold/fold's trailing arguments: one options object, or PyTorch's positional dilation, padding,
+ * stride (`F.unfold(x, 2, 1, 0, 2)`), which used to be silently ignored (a number is no options object).
+ */
+function foldArgs(fn: string, first: Pair | UnfoldOptions | undefined, padding: Pair | undefined, stride: Pair | undefined): UnfoldOptions {
+  if (first !== null && typeof first === "object" && !Array.isArray(first)) {
+    if (padding !== undefined || stride !== undefined) throw new Error(`${fn}: give dilation, padding and stride positionally or in the options object, not both`);
+    return first as UnfoldOptions;
+  }
+  if (first !== undefined && typeof first !== "number" && !Array.isArray(first)) throw new Error(`${fn}: dilation must be an integer, a pair of integers or an options object like { stride: 2 }, got ${describe(first)}`);
+  return { dilation: first as Pair | undefined, padding, stride };
+}
+
+/**
+ * `unfold(x, 3, { padding: 1 })` or `unfold(x, 3, 1, 1)` (PyTorch's positional dilation, padding,
+ * stride): every sliding kernel-sized block of the image as a column (im2col).
  * Shape: [N, C, H, W] (or [C, H, W]) -> [N, C·kh·kw, L], L the number of blocks.
  */
-export function unfold(x: Tensor, kernelSize: Pair, opts: UnfoldOptions = {}): Tensor {
+export function unfold(x: Tensor, kernelSize: Pair, opts?: UnfoldOptions): Tensor;
+export function unfold(x: Tensor, kernelSize: Pair, dilation?: Pair, padding?: Pair, stride?: Pair): Tensor;
+export function unfold(x: Tensor, kernelSize: Pair, dilationOrOpts?: Pair | UnfoldOptions, padding?: Pair, stride?: Pair): Tensor {
+  const opts: UnfoldOptions = foldArgs("unfold", dilationOrOpts, padding, stride);
   checkKeys("unfold", opts, UNFOLD_KEYS);
   const fn = "unfold";
   if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
@@ -130,10 +147,13 @@ export function unfold(x: Tensor, kernelSize: Pair, opts: UnfoldOptions = {}): T
 }
 
 /**
- * `fold(cols, [H, W], 3, { padding: 1 })`: the adjoint of unfold — sums each column back into its
+ * `fold(cols, [H, W], 3, { padding: 1 })` (or PyTorch's positional dilation, padding, stride): the adjoint of unfold — sums each column back into its
  * block of an [H, W] image (overlaps add up). Shape: [N, C·kh·kw, L] (or [C·kh·kw, L]) -> [N, C, H, W].
  */
-export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, opts: UnfoldOptions = {}): Tensor {
+export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, opts?: UnfoldOptions): Tensor;
+export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, dilation?: Pair, padding?: Pair, stride?: Pair): Tensor;
+export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, dilationOrOpts?: Pair | UnfoldOptions, padding?: Pair, stride?: Pair): Tensor {
+  const opts: UnfoldOptions = foldArgs("fold", dilationOrOpts, padding, stride);
   checkKeys("fold", opts, FOLD_KEYS);
   const fn = "fold";
   if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);

@@ -1,12 +1,12 @@
 // Convolution as GEMM per (image, group). The forward and weight-gradient GEMMs read the im2col
 // matrix straight from the image while packing (./im2colpack.ts), so no col buffer is written;
 // the input gradient computes gcol = Wᵀ·gy into per-thread scratch and adds it back (col2im).
-// Depthwise groups (one input channel) skip the GEMM: ./convdw.ts.
+// Depthwise groups (one input channel, few outputs) skip the GEMM: ./convdw.ts.
 // Threads split the (image, group) pairs, so each thread writes its own slice of the output and
 // needs no synchronisation inside a kernel.
 import { gemm, gemmIm2col, gemmScratchBytes } from "./gemm";
 import { geomBytes, setGeom } from "./im2colpack";
-import { depthwiseBackwardInput, depthwiseConv, depthwiseWeightGrad } from "./convdw";
+import { depthwiseBackwardInput, depthwiseConv, depthwiseFits, depthwiseWeightGrad } from "./convdw";
 import {
   directConv, directPack, directPackBytes, directScratchBytes, EPI_RELU_POOL,
 } from "./convdirect";
@@ -181,7 +181,7 @@ export function conv2dTask(
     if (pointwise) gemm(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, xg + <usize>(oh0 * oW) * 4, P, 1, y, P, false, mine);
     else {
       setGeom(geom, xg, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oW, oh0 * oW);
-      if (cg == 1) depthwiseConv(og, Kc, cols, oh0 * oW, w + <usize>(g * og * Kc) * 4, y, P, geom);
+      if (depthwiseFits(cg, og)) depthwiseConv(og, Kc, cols, oh0 * oW, w + <usize>(g * og * Kc) * 4, y, P, geom);
       else gemmIm2col(og, cols, Kc, w + <usize>(g * og * Kc) * 4, Kc, 1, 0, 0, 0, 0, geom, y, P, false, mine);
     }
     if (bias) {
@@ -243,7 +243,7 @@ export function conv2dBackwardInputTask(
     const xg = gx + <usize>((n * C + g * cg + c0) * H * W) * 4;
     const a = w + <usize>(g * og * Kc + c0 * kk) * 4;
     const b = gy + <usize>((n * O + g * og) * P) * 4;
-    if (cg == 1 && !pointwise) {
+    if (depthwiseFits(cg, og) && !pointwise) {
       // Depthwise (./convdw.ts): one tap row at a time, no gcol matrix.
       memory.fill(xg, 0, <usize>(H * W) * 4);
       setGeom(geom, xg, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oW, 0);
@@ -332,7 +332,7 @@ export function conv2dBackwardWeightTask(
     if (direct) gemm(Kc, og, cols, xg + <usize>(oh0 * oW) * 4, P, 1, gyb, 1, P, gw + <usize>(g * og * Kc) * 4, og, true, mine);
     else {
       setGeom(geom, xg, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oW, oh0 * oW);
-      if (cg == 1) depthwiseWeightGrad(og, Kc, cols, oh0 * oW, gyb, P, gw + <usize>(g * og * Kc) * 4, geom);
+      if (depthwiseFits(cg, og)) depthwiseWeightGrad(og, Kc, cols, oh0 * oW, gyb, P, gw + <usize>(g * og * Kc) * 4, geom);
       else gemmIm2col(Kc, og, cols, 0, 0, 0, geom, gyb, 1, P, 0, gw + <usize>(g * og * Kc) * 4, og, true, mine);
     }
   }

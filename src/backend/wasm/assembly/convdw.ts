@@ -8,6 +8,18 @@
 import { gatherRow, rowBuffer, rowBufferFloats, scatterRow } from "./im2colpack";
 
 /**
+ * Whether a group with cg input and og output channels takes these kernels rather than the GEMM:
+ * one input channel and at most 8 outputs. Each output channel's row is read and written once per
+ * tap here, where the GEMM keeps 6×8 tiles in registers, so it wins only while there are few
+ * (bench/conv-shapes.ts, [64,C,28,28]·32 3×3 stride 2, 1 thread CPU ms, GEMM vs these: og 2
+ * 3.25 vs 2.05 forward, 4.4 vs 2.0 weight gradient; og 4 1.8 vs 1.3; og 8 1.02 vs 0.93; og 32
+ * (1 input channel) 0.46 vs 0.62).
+ */
+@inline export function depthwiseFits(cg: i32, og: i32): bool {
+  return cg == 1 && og <= 8;
+}
+
+/**
  * y[o][j] = Σ_taps w[o][t]·col[t][p0 + j] for the og output channels of one depthwise group and
  * the positions p0 .. p0+cols (y points at position p0 of output channel 0; planes P apart). The
  * image and geometry are already in `geom` (setGeom). The bias is added by the caller.
