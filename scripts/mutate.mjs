@@ -77,7 +77,7 @@ const TESTS = {
   "src/io/sharded.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
   "src/io/keys.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
   "src/io/dtypes.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts", "test/io-interop.test.ts", "test/dtypes-half.test.ts"],
-  "src/io/files.ts": ["test/io.test.ts", "test/io-checkpoint.test.ts"],
+  "src/io/files.ts": ["test/io-files.test.ts", "test/io.test.ts"],
   "src/io/checkpoint.ts": ["test/io-checkpoint.test.ts", "test/io-interop.test.ts", "test/io-pytorch.test.ts"],
   "src/io": ["test/io*.test.ts"],
 };

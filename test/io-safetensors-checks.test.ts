@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseSafetensors, serializeSafetensors, writeLE, type TensorRecord } from "../src/io/safetensors.js";
-import { decode } from "../src/io/dtypes.js";
+import { decode, encodeInto } from "../src/io/dtypes.js";
 import { parseJsonStrict, scanJson } from "../src/io/json-scan.js";
 
 function rawFile(headerText: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
@@ -252,4 +252,71 @@ test("decode: the element-by-element path reads every native code as the fast pa
 test("parseSafetensors and serializeSafetensors name themselves when an option is misspelt", () => {
   assert.throws(() => parseSafetensors(new Uint8Array(8), "f", { maxbytes: 1 } as never), (e: Error) => e.message === "parseSafetensors: unknown option 'maxbytes'; did you mean 'maxBytes'? (it takes maxBytes, maxHeaderBytes)");
   assert.throws(() => serializeSafetensors({}, {}, { floatdtype: "F16" } as never), (e: Error) => e.message === "serializeSafetensors: unknown option 'floatdtype'; did you mean 'floatDtype'? (it takes floatDtype, dtypes)");
+});
+
+test("serializeSafetensors: narrower integer file dtypes take every value in range, and name the first one out of it", () => {
+  const ranges: [string, bigint, bigint][] = [["I32", -2147483648n, 2147483647n], ["I16", -32768n, 32767n], ["I8", -128n, 127n], ["U8", 0n, 255n]];
+  for (const [code, lo, hi] of ranges) {
+    const sources: TensorRecord[] = [{ dtype: "int64", shape: [3], data: new BigInt64Array([lo, 0n, hi]) }];
+    if (code !== "I32") sources.push({ dtype: "int32", shape: [3], data: Int32Array.from([lo, 0n, hi], Number) });
+    for (const rec of sources) {
+      const back = parseSafetensors(serializeSafetensors({ t: rec }, undefined, { dtypes: { t: code as "I8" } })).tensors.t;
+      assert.equal(back.fileDtype, code);
+      assert.deepEqual([...back.data].map(String), [lo, 0n, hi].map(String), `${rec.dtype} as ${code}`);
+      for (const [i, v] of [[1, lo - 1n], [2, hi + 1n]] as const) {
+        const data = rec.dtype === "int64" ? new BigInt64Array([0n, 0n, 0n]) : new Int32Array(3);
+        data[i] = (rec.dtype === "int64" ? v : Number(v)) as never;
+        if (rec.dtype === "int32" && Number(v) !== data[i]) continue; // outside int32 itself
+        assert.throws(
+          () => serializeSafetensors({ t: { ...rec, data } }, undefined, { dtypes: { t: code as "I8" } }),
+          (e: Error) => (assert.equal(e.message, `serializeSafetensors: tensor "t": element ${i} (${v}) does not fit in ${code} [${lo}, ${hi}]; write it as I32 or I64`), true),
+        );
+      }
+    }
+  }
+});
+
+test("serializeSafetensors: conversions between file dtypes write the exact bits PyTorch's casts give", () => {
+  const bytesOf = (rec: TensorRecord, code: string): number[] => {
+    const out = serializeSafetensors({ t: rec }, undefined, { dtypes: { t: code as "F16" } });
+    const start = 8 + Number(new DataView(out.buffer).getBigUint64(0, true));
+    return [...out.subarray(start)];
+  };
+  const le = (a: { buffer: ArrayBufferLike }) => [...new Uint8Array(a.buffer)];
+  const f64: TensorRecord = { dtype: "float64", shape: [3], data: new Float64Array([1 + 2 ** -30, -65520, 3e-8]) };
+  assert.deepEqual(bytesOf(f64, "F32"), le(new Float32Array([1 + 2 ** -30, -65520, 3e-8])));
+  // The expected bits are PyTorch 1.13's (`torch.tensor(v, dtype=torch.float64).half().view(torch.int16)`, likewise below).
+  assert.deepEqual(bytesOf(f64, "F16"), le(new Uint16Array([0x3c00, 0xfc00, 0x0001])));
+  assert.deepEqual(bytesOf(f64, "BF16"), le(new Uint16Array([0x3f80, 0xc780, 0x3301])));
+  const f32: TensorRecord = { dtype: "float32", shape: [2], data: new Float32Array([0.1, -2.5]) };
+  assert.deepEqual(bytesOf(f32, "F64"), le(new Float64Array([Math.fround(0.1), -2.5])));
+  const half: TensorRecord = { dtype: "float16", shape: [2], data: new Uint16Array([0x3555, 0xc000]) }; // 0.333251953125, -2
+  assert.deepEqual(bytesOf(half, "F32"), le(new Float32Array([0.333251953125, -2])));
+  assert.deepEqual(bytesOf(half, "F64"), le(new Float64Array([0.333251953125, -2])));
+  assert.deepEqual(bytesOf(half, "BF16"), le(new Uint16Array([0x3eab, 0xc000])));
+  const bf: TensorRecord = { dtype: "bfloat16", shape: [2], data: new Uint16Array([0x3eab, 0x4780]) }; // 0.333984375, 65536
+  assert.deepEqual(bytesOf(bf, "F16"), le(new Uint16Array([0x3558, 0x7c00])));
+  const i8: TensorRecord = { dtype: "int8", shape: [2], data: new Int8Array([-7, 100]) };
+  assert.deepEqual(bytesOf(i8, "I16"), le(new Int16Array([-7, 100])));
+  assert.deepEqual(bytesOf(i8, "I32"), le(new Int32Array([-7, 100])));
+  assert.deepEqual(bytesOf(i8, "I64"), le(new BigInt64Array([-7n, 100n])));
+  const u8: TensorRecord = { dtype: "uint8", shape: [2], data: new Uint8Array([255, 3]) };
+  assert.deepEqual(bytesOf(u8, "I16"), le(new Int16Array([255, 3])));
+  const i64: TensorRecord = { dtype: "int64", shape: [2], data: new BigInt64Array([-300n, 12n]) };
+  assert.deepEqual(bytesOf(i64, "I16"), le(new Int16Array([-300, 12])));
+  assert.deepEqual(bytesOf({ dtype: "int64", shape: [2], data: new BigInt64Array([-3n, 12n]) }, "I8"), [253, 12]);
+  assert.deepEqual(bytesOf({ dtype: "int32", shape: [2], data: new Int32Array([-3, 12]) }, "I8"), [253, 12]);
+  assert.deepEqual(bytesOf({ dtype: "int16", shape: [2], data: new Int16Array([200, 12]) }, "U8"), [200, 12]);
+  assert.deepEqual(bytesOf({ dtype: "bool", shape: [3], data: new Uint8Array([0, 1, 1]) }, "U8"), [0, 1, 1]);
+  const e = (rec: TensorRecord, code: string, message: string) => assert.throws(() => bytesOf(rec, code), (err: Error) => (assert.equal(err.message, message), true));
+  e(i8, "U8", 'serializeSafetensors: tensor "t": a int8 tensor cannot be written as U8 (allowed: I8, I16, I32, I64); convert it first, e.g. t.to("float32")');
+  e(f32, "I64", 'serializeSafetensors: tensor "t": a float32 tensor cannot be written as I64 (allowed: F32, F64, F16, BF16); convert it first, e.g. t.to("float32")');
+  e(u8, "BOOL", 'serializeSafetensors: tensor "t": a uint8 tensor cannot be written as BOOL (allowed: U8, I16, I32, I64); convert it first, e.g. t.to("float32")');
+  e(f32, "toString", 'serializeSafetensors: tensor "t": unknown file dtype "toString", expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL');
+});
+
+test("encodeInto writes BOOL as 0 or 1 whatever the byte held (the writer's own bool path does too, see above)", () => {
+  const out = new Uint8Array(5).fill(9);
+  encodeInto({ dtype: "bool", shape: [3], data: new Uint8Array([0, 2, 255]) }, "BOOL", out, 1, "t");
+  assert.deepEqual([...out], [9, 0, 1, 1, 9]);
 });
