@@ -8,6 +8,7 @@
  * (Node + tsx + deeptype, or Node + tsx + TensorFlow.js). deeptype's loop never disposes anything;
  * the TensorFlow.js loop disposes inside `minimize`'s tidy, as TensorFlow.js requires.
  */
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const [framework = "deeptype", threadsArg = "1", stepsArg = "200"] = process.argv.slice(2);
@@ -36,13 +37,28 @@ async function makeStep(): Promise<() => void> {
   return tfTrainStep("cnn", "adam");
 }
 
+/**
+ * This process's peak resident set size in MB: VmHWM of /proc/self/status where Linux has it.
+ * Not getrusage's maxRSS: Linux keeps that across fork and exec, so a child spawned by a large
+ * parent (bench/run.ts after its timing rounds, ~350 MB) reports the parent's size, not its own
+ * (measured: a Node child of a 348 MB parent read maxRSS 309 MB and VmHWM 39.5 MB).
+ */
+function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return process.resourceUsage().maxRSS / 1024; // kilobytes
+}
+
 try {
   const step = await makeStep();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) step();
   const ms = (performance.now() - t0) / steps;
-  // maxRSS is in kilobytes.
-  console.log(JSON.stringify({ framework, threads, steps, msPerStep: ms, peakRssMB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(JSON.stringify({ framework, threads, steps, msPerStep: ms, peakRssMB: peakRssMB() }));
 } catch (e) {
   console.log(JSON.stringify({ framework, threads, steps, error: (e as Error).message }));
 }

@@ -164,6 +164,21 @@ def serve(threads):
             print(json.dumps({"s": time.perf_counter() - t, "cpu": time.process_time() - c}), flush=True)
 
 
+def peak_rss_mb(resource):
+    """This process's peak RSS in MB: VmHWM of /proc/self/status on Linux. Not ru_maxrss, which Linux
+    keeps across fork and exec, so a child of a large parent (bench/run.ts) would report the parent's
+    size (see bench/rss.ts)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def rss_cnn(threads, steps):
     import resource
 
@@ -174,8 +189,7 @@ def rss_cnn(threads, steps):
     for _ in range(steps):
         step()
     ms = (time.perf_counter() - t) / steps * 1e3
-    # ru_maxrss is in kilobytes on Linux.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb(resource)
     print(json.dumps({"threads": threads, "steps": steps, "msPerStep": ms, "peakRssMB": peak}))
 
 

@@ -11,6 +11,7 @@ import { add } from "../ops/elementwise.js";
 import { clone } from "../ops/shape.js";
 import { onesLike } from "../tensor/creation.js";
 import { backend, installMethods } from "../ops/op.js";
+import { recycleArray } from "../tensor/recycle.js";
 
 export interface BackwardOptions {
   /** Keep saved tensors so that backward can run through this graph again (defaults to createGraph, as in PyTorch). */
@@ -126,14 +127,34 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
   // gradient nobody else references).
   const firstSerial = storageSerial();
   const handed = new Map<Storage, number>();
+  // The same count per array buffer, for recycling (below), over every tensor handed: two storages
+  // (one of them wrapping a subarray, say) may share one buffer.
+  const handedBuf = new Map<ArrayBufferLike, number>();
   const hand = (t: Tensor, times = 1): void => {
     if (t.storage.serial !== undefined && t.storage.serial > firstSerial) handed.set(t.storage, (handed.get(t.storage) ?? 0) + times);
+    const b = t.storage.data.buffer;
+    handedBuf.set(b, (handedBuf.get(b) ?? 0) + times);
   };
   const leaves: Tensor[] = [];
   const ready: Node[] = [];
   const wanted = (e: Edge): e is Node | Tensor => e !== null && (e instanceof Node || !targets || targets.has(e));
   const first = (key: Node | Tensor): void => {
     if (!(key instanceof Node)) leaves.push(key);
+  };
+  /**
+   * The engine is done with gradient t, which it was handed (once) or summed itself: one holder
+   * fewer for its buffer, and when none is left the buffer goes back to the pool (recycle.ts). Only
+   * memory made during this backward, and never under createGraph (the graph may keep anything).
+   */
+  const drop = (t: Tensor, wasHanded: boolean): void => {
+    if (createGraph || t.storage.serial === undefined || t.storage.serial <= firstSerial) return;
+    const b = t.storage.data.buffer;
+    const left = (handedBuf.get(b) ?? 0) - (wasHanded ? 1 : 0);
+    if (left > 0) handedBuf.set(b, left);
+    else {
+      handedBuf.delete(b);
+      recycleArray(t.storage.data);
+    }
   };
   const accumulate = (key: Node | Tensor, g: Tensor): void => {
     hand(g);
@@ -143,10 +164,13 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       pending.set(key, g);
     } else if (!createGraph && owned.has(cur) && cur.dtype === g.dtype) {
       backend().binary("add", cur.view_(), g.view_(), cur.view_());
+      drop(g, true);
     } else {
       const s = add(cur, g);
       if (!createGraph) owned.add(s);
       pending.set(key, s);
+      drop(cur, !owned.has(cur));
+      drop(g, true);
     }
   };
   const accumulateThrough = (key: Node | Tensor, node: Node, g: Tensor): void => {
@@ -192,6 +216,7 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       }
       let g = pending.get(node);
       pending.delete(node);
+      const summed = g !== undefined && owned.has(g);
       if (g) owned.delete(g); // handed to rules from here on: never updated in place again
       // grad() captures the gradient before the tensor's hooks run, as torch.autograd.grad does.
       if (g && targets?.has(node)) captured.set(node, g);
@@ -221,6 +246,10 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
         // A custom Function's backward may keep what it returns (on its ctx, say): never steal it.
         if (node.userBackward) for (const x of grads) if (x) hand(x, 2);
         node.edges.forEach((e, i) => deliver(e, grads[i]));
+        // A library rule keeps nothing it is given (its results that share g's buffer were just
+        // counted as handed on), so g is dead here unless user code saw it: a hook, retainGrad,
+        // grad()'s capture, or a custom Function (whose results were counted twice above).
+        if (g && !node.userBackward && !node.hooks?.size && !node.retained && !targets?.has(node)) drop(g, !summed);
       }
       if (!keep) node.release();
     }

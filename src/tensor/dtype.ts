@@ -1,5 +1,6 @@
 import { checkDType } from "./check.js";
 import { encodeHalf, isHalf } from "./half.js";
+import { RECYCLE_MIN_BYTES, takeRecycled } from "./recycle.js";
 
 /**
  * Element types a tensor can hold. `float32` is the default, `float64` serves gradient checks; the
@@ -79,6 +80,11 @@ export function allocate(dtype: DType, n: number): StorageArray {
   if (!Object.hasOwn(ArrayFor, dtype)) checkDType("allocate", dtype);
   const A = ArrayFor[dtype];
   const bytes = n * A.BYTES_PER_ELEMENT;
+  if (bytes >= RECYCLE_MIN_BYTES) {
+    // Memory the backward engine proved dead (recycle.ts): already resident, so no page faults.
+    const buf = takeRecycled(bytes);
+    return buf ? new A(buf) : new A(n);
+  }
   if (bytes > SMALL_BYTES || bytes === 0) return new A(n);
   // 8-byte aligned slots, so every element type is aligned.
   const size = (bytes + 7) & ~7;
