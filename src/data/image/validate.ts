@@ -200,7 +200,8 @@ export function validateImage(format: "png" | "jpeg", bytes: Uint8Array, maxPixe
             code = (code << 1) + k;
             if (k && code >= 2 ** l) problem ||= `has more codes of length ${l} than fit`;
           }
-          if (count > 256 || p + 17 + count > pos + len) throw new Error(`Huffman table ${th} declares ${count} symbols but its segment holds ${pos + len - p - 17}`);
+          if (count > 256) throw new Error(`Huffman table ${th} declares ${count} symbols (a byte-valued code has at most 256)`);
+          if (p + 17 + count > pos + len) throw new Error(`Huffman table ${th} declares ${count} symbols but its segment holds ${pos + len - p - 17}`);
           if (tc === 0) for (let i = 0; i < count; i++) if (bytes[p + 17 + i] > 15) problem ||= `has symbol ${bytes[p + 17 + i]} (a DC table's symbols are 0-15)`;
           huff[tc][th] = problem;
           p += 17 + count;

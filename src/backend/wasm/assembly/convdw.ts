@@ -5,7 +5,7 @@
 // row buffer and used by every output channel of the group: y += w·row (forward), gW += row·gy
 // (weight gradient), both over contiguous positions in v128 steps; the input gradient sums
 // Σ_o w[o][t]·gy[o] into the buffer and adds it back onto the image (scatterRow, col2im of one row).
-import { gatherRow, rowBuffer, rowBufferFloats, scatterRow } from "./im2colpack";
+import { gatherRow, kernelW, rowBuffer, rowBufferFloats, scatterRow } from "./im2colpack";
 
 /**
  * Whether a group with cg input and og output channels takes these kernels rather than the GEMM:
@@ -19,6 +19,20 @@ import { gatherRow, rowBuffer, rowBufferFloats, scatterRow } from "./im2colpack"
   return cg == 1 && og <= 8;
 }
 
+/** dst[0 .. n) += a·src[0 .. n), in v128 steps then a scalar tail (the two depthwise sums over positions). */
+@inline function axpy(dst: usize, a: f32, src: usize, n: i32): void {
+  const av = f32x4.splat(a);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const at = <usize>j * 4;
+    v128.store(dst + at, f32x4.add(v128.load(dst + at), f32x4.mul(av, v128.load(src + at))));
+  }
+  for (; j < n; j++) {
+    const at = <usize>j * 4;
+    store<f32>(dst + at, load<f32>(dst + at) + a * load<f32>(src + at));
+  }
+}
+
 /**
  * y[o][j] = Σ_taps w[o][t]·col[t][p0 + j] for the og output channels of one depthwise group and
  * the positions p0 .. p0+cols (y points at position p0 of output channel 0; planes P apart). The
@@ -26,24 +40,14 @@ import { gatherRow, rowBuffer, rowBufferFloats, scatterRow } from "./im2colpack"
  */
 export function depthwiseConv(og: i32, kk: i32, cols: i32, p0: i32, w: usize, y: usize, P: i32, geom: usize): void {
   const buf = rowBuffer(geom), chunk = rowBufferFloats();
-  const kW = load<i32>(geom + 16);
+  const kW = kernelW(geom);
   for (let j0 = 0; j0 < cols; j0 += chunk) {
     const n = min(chunk, cols - j0);
     for (let o = 0; o < og; o++) memory.fill(y + <usize>(o * P + j0) * 4, 0, <usize>n * 4);
     for (let t = 0; t < kk; t++) {
       gatherRow(geom, 0, t / kW, t % kW, p0 + j0, n, buf);
       for (let o = 0; o < og; o++) {
-        const wv = f32x4.splat(load<f32>(w + <usize>(o * kk + t) * 4));
-        const d = y + <usize>(o * P + j0) * 4;
-        let j = 0;
-        for (; j + 4 <= n; j += 4) {
-          const at = <usize>j * 4;
-          v128.store(d + at, f32x4.add(v128.load(d + at), f32x4.mul(wv, v128.load(buf + at))));
-        }
-        for (; j < n; j++) {
-          const at = <usize>j * 4;
-          store<f32>(d + at, load<f32>(d + at) + f32x4.extract_lane(wv, 0) * load<f32>(buf + at));
-        }
+        axpy(y + <usize>(o * P + j0) * 4, load<f32>(w + <usize>(o * kk + t) * 4), buf, n);
       }
     }
   }
@@ -56,7 +60,7 @@ export function depthwiseConv(og: i32, kk: i32, cols: i32, p0: i32, w: usize, y:
  */
 export function depthwiseWeightGrad(og: i32, kk: i32, cols: i32, p0: i32, gy: usize, P: i32, gw: usize, geom: usize): void {
   const buf = rowBuffer(geom), chunk = rowBufferFloats();
-  const kW = load<i32>(geom + 16);
+  const kW = kernelW(geom);
   for (let j0 = 0; j0 < cols; j0 += chunk) {
     const n = min(chunk, cols - j0);
     for (let t = 0; t < kk; t++) {
@@ -82,23 +86,13 @@ export function depthwiseWeightGrad(og: i32, kk: i32, cols: i32, p0: i32, gy: us
  */
 export function depthwiseBackwardInput(og: i32, kk: i32, cols: i32, p0: i32, w: usize, gy: usize, P: i32, geom: usize): void {
   const buf = rowBuffer(geom), chunk = rowBufferFloats();
-  const kW = load<i32>(geom + 16);
+  const kW = kernelW(geom);
   for (let j0 = 0; j0 < cols; j0 += chunk) {
     const n = min(chunk, cols - j0);
     for (let t = 0; t < kk; t++) {
       memory.fill(buf, 0, <usize>n * 4);
       for (let o = 0; o < og; o++) {
-        const wv = f32x4.splat(load<f32>(w + <usize>(o * kk + t) * 4));
-        const s = gy + <usize>(o * P + j0) * 4;
-        let j = 0;
-        for (; j + 4 <= n; j += 4) {
-          const at = <usize>j * 4;
-          v128.store(buf + at, f32x4.add(v128.load(buf + at), f32x4.mul(wv, v128.load(s + at))));
-        }
-        for (; j < n; j++) {
-          const at = <usize>j * 4;
-          store<f32>(buf + at, load<f32>(buf + at) + f32x4.extract_lane(wv, 0) * load<f32>(s + at));
-        }
+        axpy(buf, load<f32>(w + <usize>(o * kk + t) * 4), gy + <usize>(o * P + j0) * 4, n);
       }
       scatterRow(geom, t / kW, t % kW, p0 + j0, n, buf);
     }

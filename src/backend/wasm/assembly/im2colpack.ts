@@ -10,15 +10,21 @@ import { KC, MR, NC, NR, packA } from "./gemm";
 // stay in L1 while they are gathered and then moved into the packed panel with vector copies.
 const G_X = 0, G_H = 4, G_W = 8, G_KH = 12, G_KW = 16, G_SH = 20, G_SW = 24, G_PH = 28, G_PW = 32;
 const G_DH = 36, G_DW = 40, G_OW = 44, G_P0 = 48;
-const ROWS: usize = 64;
+/** Bytes of the geometry block (its 16 i32 slots); the row buffer follows it. */
+const GEOM_BYTES: usize = 64;
 /** Bytes the geometry block and its row buffer take (a function: gemm.ts and this file import each other). */
 export function geomBytes(): i32 {
-  return 64 + max(NC, MR * KC) * 4;
+  return <i32>GEOM_BYTES + max(NC, MR * KC) * 4;
 }
 
 /** The row buffer after the geometry block. */
 @inline export function rowBuffer(geom: usize): usize {
-  return geom + ROWS;
+  return geom + GEOM_BYTES;
+}
+
+/** The kernel width kW stored in the geometry block (the depthwise kernels split a tap t into t / kW, t % kW). */
+@inline export function kernelW(geom: usize): i32 {
+  return load<i32>(geom + G_KW);
 }
 
 /** Floats the row buffer holds. */
@@ -51,7 +57,23 @@ export function setGeom(
 }
 
 /**
- * col[tap (c, kh, kw)][p .. p+len) into dst[0 .. len) (the image at `geom` holds channel c's plane c·H·W floats in): per output row crossed, zeros for the
+ * Positions [runStart, runEnd) of a whole output row whose tap column ow·sW + wk falls inside [0, W)
+ * (wk = kw·dW − pW): the run gatherRow copies and scatterRow adds back; the rest is padding. The
+ * divisions by the stride are paid once per call, not per row segment.
+ */
+@inline function runStart(wk: i32, sW: i32, oW: i32): i32 {
+  if (sW == 1) return min(oW, max(0, -wk));
+  return wk >= 0 ? 0 : min(oW, (sW - 1 - wk) / sW);
+}
+
+@inline function runEnd(wk: i32, sW: i32, oW: i32, W: i32, lo0: i32): i32 {
+  if (sW == 1) return max(lo0, min(oW, W - wk));
+  return W - wk > 0 ? max(lo0, min(oW, (W - wk + sW - 1) / sW)) : lo0;
+}
+
+/**
+ * col[tap (c, kh, kw)][p .. p+len) into dst[0 .. len) (the image at `geom` holds channel c's plane at
+ * offset c·H·W floats): per output row crossed, zeros for the
  * clipped ends and the strided input run between them (vector copies at stride 1, even-lane
  * shuffles of 8 floats at stride 2). The run's ends need divisions by the stride, which cost as
  * much as the copy of a short row: they are computed once per call for rows that start at ow = 0.
@@ -63,15 +85,7 @@ export function gatherRow(geom: usize, c: i32, kh: i32, kw: i32, p: i32, len: i3
   const plane = x + <usize>(c * H * W) * 4;
   const wk = kw * dW - pW;
   let oh = p / oW, ow = p % oW;
-  // Positions [lo0, hi0) of a whole output row read inside [0, W).
-  let lo0 = 0, hi0 = 0;
-  if (sW == 1) {
-    lo0 = min(oW, max(0, -wk));
-    hi0 = max(lo0, min(oW, W - wk));
-  } else {
-    lo0 = wk >= 0 ? 0 : min(oW, (sW - 1 - wk) / sW);
-    hi0 = W - wk > 0 ? max(lo0, min(oW, (W - wk + sW - 1) / sW)) : lo0;
-  }
+  const lo0 = runStart(wk, sW, oW), hi0 = runEnd(wk, sW, oW, W, lo0);
   while (len > 0) {
     const n = min(len, oW - ow);
     const h = oh * sH - pH + kh * dH;
@@ -117,14 +131,7 @@ export function scatterRow(geom: usize, kh: i32, kw: i32, p: i32, len: i32, src:
   const dH = load<i32>(geom + G_DH), dW = load<i32>(geom + G_DW), oW = load<i32>(geom + G_OW);
   const wk = kw * dW - pW;
   let oh = p / oW, ow = p % oW;
-  let lo0 = 0, hi0 = 0;
-  if (sW == 1) {
-    lo0 = min(oW, max(0, -wk));
-    hi0 = max(lo0, min(oW, W - wk));
-  } else {
-    lo0 = wk >= 0 ? 0 : min(oW, (sW - 1 - wk) / sW);
-    hi0 = W - wk > 0 ? max(lo0, min(oW, (W - wk + sW - 1) / sW)) : lo0;
-  }
+  const lo0 = runStart(wk, sW, oW), hi0 = runEnd(wk, sW, oW, W, lo0);
   while (len > 0) {
     const n = min(len, oW - ow);
     const h = oh * sH - pH + kh * dH;
@@ -158,7 +165,7 @@ export function scatterRow(geom: usize, kh: i32, kw: i32, p: i32, len: i32, src:
  */
 export function packBIm2col(geom: usize, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   const kH = load<i32>(geom + G_KH), kW = load<i32>(geom + G_KW), p = load<i32>(geom + G_P0) + jc;
-  const kk = kH * kW, row = geom + ROWS, slivers = (nc + NR - 1) / NR;
+  const kk = kH * kW, row = geom + GEOM_BYTES, slivers = (nc + NR - 1) / NR;
   const skip = <usize>(kc * NR) * 4;
   // The last sliver's lanes past nc stay zero.
   memory.fill(row + <usize>nc * 4, 0, <usize>(slivers * NR - nc) * 4);
@@ -186,7 +193,7 @@ export function packBIm2col(geom: usize, pc: i32, kc: i32, jc: i32, nc: i32, dst
  */
 export function packAIm2col(geom: usize, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   const kH = load<i32>(geom + G_KH), kW = load<i32>(geom + G_KW), p = load<i32>(geom + G_P0) + pc;
-  const kk = kH * kW, rows = geom + ROWS;
+  const kk = kH * kW, rows = geom + GEOM_BYTES;
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const m = min(MR, mc - i0);
     for (let r = 0; r < m; r++) {
