@@ -119,6 +119,7 @@ test("bad calls throw naming the function, what it got and the fix", () => {
   throwsWith(() => F.pad(x, [1, 1], "wrap" as never), 'pad: unknown mode "wrap" (use "constant", "reflect", "replicate" or "circular")');
   throwsWith(() => F.pixelShuffle(x, 2), "pixelShuffle: the channel dim (3) of input [2,3,4,4] must be divisible by upscaleFactor² = 4");
   throwsWith(() => F.fold(randn([1, 8, 5]), [4, 5], 2), "fold: input [1,8,5] has 5 blocks, but an output of 4x5 with this kernel, dilation, padding and stride has 3 * 4 = 12");
+  throwsWith(() => F.unfold(x, 2, { dilation: 1 } as never, 1 as never), "unfold: got an options object and also positional padding 1 and stride undefined after it; give them in one place, e.g. unfold(x, kernelSize, { dilation, padding, stride })");
   throwsWith(() => F.unfold(x, 5), "unfold: a 5x5 kernel (dilation [1,1]) does not fit the padded 4x4 image (padding [0,0]); give a smaller kernel or more padding");
   throwsWith(() => F.interpolate(x, { size: 3, mode: "linear" }), "interpolate: linear mode takes input [N, C, L], got [2,3,4,4]");
   throwsWith(() => F.interpolate(x, { size: 3, alignCorners: true }), 'interpolate: alignCorners can only be set with the interpolating modes linear, bilinear and bicubic (got mode "nearest")');

@@ -144,7 +144,7 @@ function expandToProduct(op: string, input: Tensor, shape: readonly number[]): T
   try {
     return expand(input, shape);
   } catch {
-    throw new Error(`${op}: input of shape ${fmt(input.shape)} cannot be broadcast to the product's shape ${fmt(shape)}`);
+    throw new Error(`${op}: input of shape ${fmt(input.shape)} cannot be broadcast to the product's shape ${fmt(shape)}; pass an input of shape ${fmt(shape)} or one that broadcasts to it (sizes 1 or missing leading dims)`);
   }
 }
 

@@ -86,7 +86,7 @@ const list = (names: readonly string[]): string => (names.length === 1 ? names[0
  * `args` are the call's arguments (a method's without its receiver), `receiver` 1 for a method,
  * `first` the position of the first optional parameter (check.ts' `OptionalArgs.first`).
  *
- * @example throw requiredInOptionsError("x.roll", roll, [{ shifts: 1 }], 1, 2);
+ * @example throw requiredInOptionsError("x.roll", roll, [{ shifts: 1 }], 1, 2, ["dims"]);
  */
 export function requiredInOptionsError(display: string, fn: Function, args: readonly unknown[], receiver: number, first: number, takes: readonly string[]): Error {
   const names = parameterNames(fn);

@@ -28,6 +28,10 @@ import { Session } from "./session.js";
 
 export { getNumThreads, poolStats, setNumThreads } from "./thread-count.js";
 
+/**
+ * The wasm backend over one kernel build. Made by createWasmBackend (the build this runtime supports);
+ * construct it directly only to pin a build, e.g. `new WasmBackend(loadBuild("simd"))` in tests.
+ */
 export class WasmBackend implements Backend {
   readonly name = "wasm";
   readonly variant: Kernels["variant"];

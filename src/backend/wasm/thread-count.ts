@@ -1,7 +1,6 @@
 /**
  * How many threads wasm kernels may use: setNumThreads, else DEEPTYPE_NUM_THREADS, else every core,
- * never more than the cores this process may use (a thread beyond them only takes turns with the
- * others; on 2 cores 64 threads made matmul 10-19x slower).
+ * never more than the cores this process may use (on 2 cores 64 threads made matmul 10-19x slower).
  */
 import { nodeBuiltin } from "./loader.js";
 import { MAX_THREADS, stats } from "./pool.js";
@@ -25,13 +24,13 @@ let capNotified = false;
 
 /** n, capped at the available cores, with a one-line notice (once) when that lowers a request. */
 function capped(n: number, source: string): number {
-  const cores = availableCores();
-  if (n <= cores) return n;
+  const avail = availableCores();
+  if (n <= avail) return n;
   if (!capNotified) {
     capNotified = true;
-    console.warn(`deeptype: ${source} asks for ${n} threads but this machine has ${cores} cores available; using ${cores} (more threads than cores only slow kernels down)`);
+    console.warn(`deeptype: ${source} asks for ${n} threads but this machine has ${avail} cores available; using ${avail} (more threads than cores only slow kernels down)`);
   }
-  return cores;
+  return avail;
 }
 
 function defaultThreads(): number {

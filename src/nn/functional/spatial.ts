@@ -117,7 +117,7 @@ function im2col(fn: string, h: number, w: number, kernelSize: Pair, o: UnfoldOpt
  */
 function foldArgs(fn: string, first: Pair | UnfoldOptions | undefined, padding: Pair | undefined, stride: Pair | undefined): UnfoldOptions {
   if (first !== null && typeof first === "object" && !Array.isArray(first)) {
-    if (padding !== undefined || stride !== undefined) throw new Error(`${fn}: give dilation, padding and stride positionally or in the options object, not both`);
+    if (padding !== undefined || stride !== undefined) throw new Error(`${fn}: got an options object and also positional padding ${String(padding)} and stride ${String(stride)} after it; give them in one place, e.g. ${fn}(x, kernelSize, { dilation, padding, stride })`);
     return first as UnfoldOptions;
   }
   if (first !== undefined && typeof first !== "number" && !Array.isArray(first)) throw new Error(`${fn}: dilation must be an integer, a pair of integers or an options object like { stride: 2 }, got ${describe(first)}`);
