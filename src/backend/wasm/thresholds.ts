@@ -1,7 +1,7 @@
 /**
  * Below these sizes a kernel stays on the calling thread: a second thread would cost more than it
  * saves. Measured 1 vs 2 threads, wall clock, the process given the two cores (bench/threads.ts;
- * docs/performance.md, "Pooling and threads"). A session compares its main kernel's work against one
+ * docs/performance-history.md, "Pooling and threads"). A session compares its main kernel's work against one
  * of these once, when it starts (Session.begin), and every kernel of the session that is worth
  * splitting uses that thread count.
  */
@@ -32,7 +32,7 @@ const CHEAP_UNARY = new Set(["copy", "neg", "abs", "sqrt", "relu", "square", "re
 export const unaryLimit = (op: number): number => (CHEAP_UNARY.has(op) ? PAR_MEMORY : PAR_ELEMENTS);
 
 /**
- * Pooling splits over threads only where a second thread was measured to pay (docs/performance.md,
+ * Pooling splits over threads only where a second thread was measured to pay (docs/performance-history.md,
  * "Pooling and threads": 1 vs 2 threads, wall clock, the process given the two cores): the 2×2
  * stride-2 windows and every max-pool backward only move memory, and a second core reading what the
  * first staged and writing what it copies back out was 1.0-1.9x slower at every size up to 25 MB;
