@@ -6,6 +6,7 @@
 import type { ConvParams, View } from "../src/backend/backend.js";
 import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
 import { Generator } from "../src/tensor/generator.js";
+import { randomView } from "./views.js";
 
 export const [N, C, H, W, O] = process.argv.length > 6 ? process.argv.slice(2, 7).map(Number) : [64, 16, 28, 28, 32];
 const backend = createWasmBackend();
@@ -13,13 +14,7 @@ if (!backend) throw new Error("bench: WebAssembly SIMD is unavailable here");
 export const w = backend;
 setNumThreads(1);
 const g = new Generator(0);
-const view = (shape: number[], fill = true): View => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  if (fill) for (let i = 0; i < n; i++) data[i] = g.normal();
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  return { data, dtype: "float32", shape, strides, offset: 0 };
-};
+const view = (shape: number[], fill = true): View => randomView(g, shape, fill);
 const p: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
 const x = view([N, C, H, W]), wt = view([O, C, 3, 3]), b = view([O]), y = view([N, O, H, W], false), gy = view([N, O, H, W]);
 const gx = view([N, C, H, W], false), gw = view([O, C, 3, 3], false);

@@ -14,6 +14,7 @@ import { execFileSync } from "node:child_process";
 import type { ConvParams, View } from "../src/backend/backend.js";
 import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
 import { Generator } from "../src/tensor/generator.js";
+import { randomView } from "./views.js";
 
 /** id, N C H W, O, kernel, stride, padding, dilation, groups: the same table as bench/torch/conv_shapes.py. */
 export const SHAPES: Array<[string, number[], number, number, number, number, number, number]> = [
@@ -35,13 +36,7 @@ if (!be) throw new Error("bench/conv-shapes: WebAssembly SIMD is unavailable her
 const w = be;
 setNumThreads(1);
 const g = new Generator(0);
-const view = (shape: number[], fill = true): View => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  if (fill) for (let i = 0; i < n; i++) data[i] = g.normal();
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  return { data, dtype: "float32", shape, strides, offset: 0 };
-};
+const view = (shape: number[], fill = true): View => randomView(g, shape, fill);
 
 let torch: Record<string, number> = {};
 if (process.env.TORCH) {

@@ -16,6 +16,7 @@ import { createInterface } from "node:readline";
 import type { ConvParams, PoolParams, View } from "../src/backend/backend.js";
 import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
 import { Generator } from "../src/tensor/generator.js";
+import { randomView } from "./views.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const filter = process.argv[2] ?? "";
@@ -24,18 +25,7 @@ if (!wasm) throw new Error("bench/conv: WebAssembly SIMD is unavailable here");
 const w = wasm;
 
 const g = new Generator(0);
-const contig = (shape: number[]): number[] => {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) { s[i] = acc; acc *= shape[i]; }
-  return s;
-};
-const view = (shape: number[], fill = true, dtype: "float32" | "int32" = "float32"): View => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = dtype === "int32" ? new Int32Array(n) : new Float32Array(n);
-  if (fill) for (let i = 0; i < n; i++) data[i] = g.normal();
-  return { data, dtype, shape, strides: contig(shape), offset: 0 };
-};
+const view = (shape: number[], fill = true, dtype: "float32" | "int32" = "float32"): View => randomView(g, shape, fill, dtype);
 
 type Case = Record<string, () => void>;
 function convCase(N: number, C: number, H: number, W: number, O: number, k: number, pad: number): Case {
