@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as dt from "../src/index.js";
 import { Tensor, randn, tensor } from "../src/index.js";
-import { declaredOptionalArgNames, declaredOptionalArgs } from "../src/tensor/check.js";
+import { declaredOptionalArgNames, declaredOptionalArgs, guardFunction } from "../src/tensor/check.js";
 
 const throwsMessage = (f: () => unknown, re: RegExp): void => {
   assert.throws(f, (e: unknown) => e instanceof Error && !(e instanceof TypeError) && re.test(e.message), `expected ${re}`);
@@ -77,4 +77,19 @@ test("the error carries the user's values into the positional call it writes", (
   throwsMessage(() => x.float().softmax(1, { dim: 1 } as never), /^x\.softmax: unknown option 'dim'/);
   assert.deepEqual(x.repeatInterleave(2, { dim: 0 }).tolist(), [[1, 2], [1, 2], [3, 4], [3, 4]]);
   assert.deepEqual(x.transpose(0, 1).tolist(), [[1, 3], [2, 4]]);
+});
+
+test("an async function's rejection names a positional parameter given as a key, as a synchronous throw does", async () => {
+  const sync = guardFunction("demoPair", function demoPair(a: number, b: number): number {
+    if (typeof b !== "number") throw new TypeError("b.toFixed is not a function");
+    return a + b;
+  }, false);
+  const async_ = guardFunction("demoPairAsync", async function demoPairAsync(a: number, b: number): Promise<number> {
+    if (typeof b !== "number") throw new TypeError("b.toFixed is not a function");
+    return a + b;
+  }, false);
+  let syncMessage = "";
+  try { (sync as (...a: unknown[]) => number)(1, { b: 2 }); } catch (e) { syncMessage = (e as Error).message; }
+  assert.equal(syncMessage, "demoPair: b is a positional parameter, not an option; write demoPair(a, 2)");
+  await assert.rejects((async_ as (...a: unknown[]) => Promise<number>)(1, { b: 2 }), (e: Error) => e.message === syncMessage.replace(/demoPair\b/g, "demoPairAsync"));
 });

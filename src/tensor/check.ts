@@ -483,6 +483,15 @@ function trailingKeys(name: string, optional: OptionalArgs | null): readonly str
 }
 
 /**
+ * The error for a failed guarded call: when the function takes no options object (`noOptions`) and
+ * its last argument names its positional parameters, the error that says so; else `explain`'s
+ * translation of what was thrown. One rule for methods, functions and async functions alike.
+ */
+function failedCall(display: string, fn: Function, args: readonly unknown[], e: unknown, noOptions: boolean, method: boolean, takes?: string): unknown {
+  return (noOptions && misplacedKeys(display, fn, args, method ? 1 : 0)) || explain(display, fn, args, e, method, takes);
+}
+
+/**
  * A Tensor method that calls `fn(this, ...args)`, with `guardFunction`'s translation of what
  * JavaScript throws on a wrong argument into an Error naming `x.<name>`, what it got and its parameters.
  *
@@ -504,7 +513,7 @@ export function guardMethod(name: string, fn: (self: never, ...args: never[]) =>
     try {
       return call(this, ...args);
     } catch (e) {
-      throw (!optional && keys === null && misplacedKeys(`x.${name}`, fn, args, 1)) || explain(`x.${name}`, fn, args, e, true);
+      throw failedCall(`x.${name}`, fn, args, e, !optional && keys === null, true);
     }
   };
 }
@@ -538,9 +547,10 @@ export function guardFunction<F extends (...args: never[]) => unknown>(name: str
     try {
       out = (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
     } catch (e) {
-      throw (!optional && keys === null && misplacedKeys(name, fn, args, 0)) || explain(name, fn, args, e, false, takes);
+      throw failedCall(name, fn, args, e, !optional && keys === null, false, takes);
     }
-    if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(explain(name, fn, args, e, false, takes)));
+    // An async function's rejection gets the same translation as a synchronous throw.
+    if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(failedCall(name, fn, args, e, !optional && keys === null, false, takes)));
     return out;
   };
   Object.defineProperty(guarded, "name", { value: fn.name });
