@@ -170,8 +170,8 @@ test("optimizers reject bad options as PyTorch does, naming the optimizer and op
   assert.throws(() => new optim.AdamW([{ params: ps(), eps: -1 }]), /AdamW: invalid eps -1/);
   const later = new optim.SGD(ps(), { lr: 0.1 });
   assert.throws(() => later.addParamGroup({ params: ps(), weightDecay: -1 }), /SGD: invalid weightDecay -1/);
-  assert.throws(() => new optim.Adam(ps(), { betas: 0.9 as unknown as [number, number] }), /^Error: Adam: betas must be a pair \[beta1, beta2\], got 0\.9/);
-  assert.throws(() => new optim.Adam(ps(), { betas: [0.9, 0.99, 0.9] as unknown as [number, number] }), /Adam: betas must be a pair \[beta1, beta2\], got \[0\.9,0\.99,0\.9\]/);
+  assert.throws(() => new optim.Adam(ps(), { betas: 0.9 as unknown as [number, number] }), /^Error: Adam: betas must be a pair of numbers \[beta1, beta2\], got number 0\.9$/);
+  assert.throws(() => new optim.Adam(ps(), { betas: [0.9, 0.99, 0.9] as unknown as [number, number] }), /Adam: betas must be a pair of numbers \[beta1, beta2\], got an array of length 3/);
   assert.throws(() => new optim.Adam(ps(), { weightDecay: -1 }), /Adam: invalid weightDecay -1: it must be >= 0/);
   // 0 is a valid beta (PyTorch accepts betas (0, 0)): the bounds are [0, 1).
   assert.doesNotThrow(() => new optim.Adam(ps(), { betas: [0, 0] }));

@@ -1,7 +1,7 @@
 /** Adam and AdamW: adaptive moment estimation, with L2 (Adam) or decoupled (AdamW) weight decay. */
 import { optionKeys } from "../tensor/check.js";
 import { Tensor, backend, maximum } from "../core.js";
-import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative, checkOption, flatData, fusable } from "./optimizer.js";
+import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkBetas, checkLrAndNonNegative, checkOption, flatData, fusable } from "./optimizer.js";
 
 /** Options of Adam and AdamW, e.g. `{ lr: 1e-3, betas: [0.9, 0.999] }`. */
 export interface AdamOptions extends BaseOptions {
@@ -119,8 +119,6 @@ function adamGroup(opt: StateAccess, group: ParamGroup<AdamOptions>, decoupled: 
 
 function checkAdam(k: string, o: AdamOptions): void {
   checkLrAndNonNegative(k, o, ["eps"]);
-  checkOption(k, Array.isArray(o.betas) && o.betas.length === 2, `betas must be a pair [beta1, beta2], got ${JSON.stringify(o.betas)}`);
-  checkOption(k, o.betas[0] >= 0 && o.betas[0] < 1, `invalid beta1 ${o.betas[0]}: betas must lie in [0, 1), e.g. [0.9, 0.999]`);
-  checkOption(k, o.betas[1] >= 0 && o.betas[1] < 1, `invalid beta2 ${o.betas[1]}: betas must lie in [0, 1), e.g. [0.9, 0.999]`);
+  checkBetas(k, o.betas);
   checkOption(k, o.weightDecay >= 0, `invalid weightDecay ${o.weightDecay}: it must be >= 0`);
 }
