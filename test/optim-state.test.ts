@@ -392,3 +392,21 @@ test("clipGradNorm_ with a general p, its result's dtype, NaN norms, and clipGra
   optim.clipGradValue_([c], 0);
   assert.deepEqual(Array.from(c.grad.data()), [-0, 0, 0]);
 });
+
+test("Adagrad and Adadelta name themselves in their errors, and weightDecay 0 adds nothing (an infinite parameter stays infinite, as PyTorch 1.13 gives)", () => {
+  // PyTorch 1.13: p = tensor([inf, 1.]), grad [0.5, 0.5], Adagrad(lr=0.1) and Adadelta(lr=1.0), one step: p[0] stays
+  // inf (its `if weight_decay != 0` skips the add; inf * 0 would make the gradient NaN).
+  for (const [name, make] of [
+    ["Adagrad", (ps: Tensor[]) => new optim.Adagrad(ps, { lr: 0.1 })],
+    ["Adadelta", (ps: Tensor[]) => new optim.Adadelta(ps, { lr: 1 })],
+  ] as const) {
+    const w = tensor([Infinity, 1], { requiresGrad: true });
+    const opt = make([w]);
+    w.grad = tensor([0.5, 0.5]);
+    opt.step();
+    const [inf, one] = w.tolist() as number[];
+    assert.equal(inf, Infinity, `${name}: an infinite parameter became ${inf}`);
+    assert.ok(one < 1 && Number.isFinite(one), `${name}: ${one}`);
+    assert.throws(() => opt.addParamGroup({ params: [zeros([1], { requiresGrad: true })], lrr: 0.1 } as never), new RegExp(`^Error: ${name}: `));
+  }
+});
