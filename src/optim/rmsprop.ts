@@ -54,10 +54,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       if (state.step === undefined) {
         state.step = 0;
         state.squareAvg = bufferLike(p);
-        if (momentum > 0) state.momentumBuffer = bufferLike(p);
-        if (centered) state.gradAvg = bufferLike(p);
       }
-      // Options may change between steps (schedulers, addParamGroup): create late buffers as zeros.
+      // The momentum and centering buffers start as zeros when their option is on, on the first step
+      // or later (options may change between steps: schedulers, addParamGroup).
       if (momentum > 0 && !state.momentumBuffer) state.momentumBuffer = bufferLike(p);
       if (centered && !state.gradAvg) state.gradAvg = bufferLike(p);
       state.step = (state.step as number) + 1;
