@@ -71,11 +71,27 @@ function mm(m: number, k: number, n: number): Bench {
   return () => noGrad(() => a.matmul(b));
 }
 
+/** Forward, input gradient and weight gradient of a [64,16,hw,hw] x 32x3x3 pad-1 conv, labelled with `suffix`. */
+function convWorkloads(suffix: string, hw: number): Array<[string, () => Bench]> {
+  const xShape = [64, 16, hw, hw], yShape = [64, 32, hw, hw], wShape = [32, 16, 3, 3];
+  return [
+    [`conv2d fwd${suffix}`, () => {
+      const x = randn(xShape, { generator: gen }), w = randn(wShape, { generator: gen });
+      return () => noGrad(() => conv2d(x, w, null, { padding: 1 }));
+    }],
+    [`conv2d bwd input${suffix}`, () => {
+      const gy = randn(yShape, { generator: gen }), w = randn(wShape, { generator: gen });
+      return () => backend().conv2dBackwardInput(gy.view_(), w.view_(), Tensor.empty(xShape).view_(), convParams);
+    }],
+    [`conv2d bwd weight${suffix}`, () => {
+      const x = randn(xShape, { generator: gen }), gy = randn(yShape, { generator: gen });
+      return () => backend().conv2dBackwardWeight(x.view_(), gy.view_(), Tensor.empty(wShape).view_(), convParams);
+    }],
+  ];
+}
+
 const WORKLOADS: Array<[string, () => Bench]> = [
-  ["sgemm 1024", () => {
-    const a = randn([1024, 1024], { generator: gen }), b = randn([1024, 1024], { generator: gen });
-    return () => noGrad(() => a.matmul(b));
-  }],
+  ["sgemm 1024", () => mm(1024, 1024, 1024)],
   ["train mlp batch 64 SGD", () => deeptypeTrainStep("mlp", "SGD", gen)],
   ["train cnn batch 64 Adam", () => deeptypeTrainStep("cnn", "Adam", gen)],
   ["infer cnn batch 256", () => {
@@ -83,30 +99,8 @@ const WORKLOADS: Array<[string, () => Bench]> = [
     const x = randn([256, 1, 28, 28], { generator: gen });
     return () => noGrad(() => model.forward(x));
   }],
-  ["conv2d fwd", () => {
-    const x = randn([64, 16, 28, 28], { generator: gen }), w = randn([32, 16, 3, 3], { generator: gen });
-    return () => noGrad(() => conv2d(x, w, null, { padding: 1 }));
-  }],
-  ["conv2d bwd input", () => {
-    const gy = randn([64, 32, 28, 28], { generator: gen }), w = randn([32, 16, 3, 3], { generator: gen });
-    return () => backend().conv2dBackwardInput(gy.view_(), w.view_(), Tensor.empty([64, 16, 28, 28]).view_(), convParams);
-  }],
-  ["conv2d bwd weight", () => {
-    const x = randn([64, 16, 28, 28], { generator: gen }), gy = randn([64, 32, 28, 28], { generator: gen });
-    return () => backend().conv2dBackwardWeight(x.view_(), gy.view_(), Tensor.empty([32, 16, 3, 3]).view_(), convParams);
-  }],
-  ["conv2d fwd [64,16,14,14]x32x3x3 (the CNN's second)", () => {
-    const x = randn([64, 16, 14, 14], { generator: gen }), w = randn([32, 16, 3, 3], { generator: gen });
-    return () => noGrad(() => conv2d(x, w, null, { padding: 1 }));
-  }],
-  ["conv2d bwd input [64,16,14,14]x32x3x3 (the CNN's second)", () => {
-    const gy = randn([64, 32, 14, 14], { generator: gen }), w = randn([32, 16, 3, 3], { generator: gen });
-    return () => backend().conv2dBackwardInput(gy.view_(), w.view_(), Tensor.empty([64, 16, 14, 14]).view_(), convParams);
-  }],
-  ["conv2d bwd weight [64,16,14,14]x32x3x3 (the CNN's second)", () => {
-    const x = randn([64, 16, 14, 14], { generator: gen }), gy = randn([64, 32, 14, 14], { generator: gen });
-    return () => backend().conv2dBackwardWeight(x.view_(), gy.view_(), Tensor.empty([32, 16, 3, 3]).view_(), convParams);
-  }],
+  ...convWorkloads("", 28),
+  ...convWorkloads(" [64,16,14,14]x32x3x3 (the CNN's second)", 14),
   ["conv2d fwd [64,1,28,28]x16x3x3 (the CNN's first)", () => {
     const x = randn([64, 1, 28, 28], { generator: gen }), w = randn([16, 1, 3, 3], { generator: gen });
     return () => noGrad(() => conv2d(x, w, null, { padding: 1 }));

@@ -11,7 +11,7 @@ import { add } from "../ops/elementwise.js";
 import { clone } from "../ops/shape.js";
 import { onesLike } from "../tensor/creation.js";
 import { backend, installMethods } from "../ops/op.js";
-import { recycleArray } from "../tensor/recycle.js";
+import { RECYCLE_MIN_BYTES, recycleArray } from "../tensor/recycle.js";
 
 export interface BackwardOptions {
   /** Keep saved tensors so that backward can run through this graph again (defaults to createGraph, as in PyTorch). */
@@ -129,11 +129,14 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
   const handed = new Map<Storage, number>();
   // The same count per array buffer, for recycling (below), over every tensor handed: two storages
   // (one of them wrapping a subarray, say) may share one buffer.
+  // Only buffers that could be recycled are counted: none under createGraph, none below the pool's
+  // minimum size.
   const handedBuf = new Map<ArrayBufferLike, number>();
+  const recyclable = (b: ArrayBufferLike): boolean => !createGraph && b.byteLength >= RECYCLE_MIN_BYTES;
   const hand = (t: Tensor, times = 1): void => {
     if (t.storage.serial !== undefined && t.storage.serial > firstSerial) handed.set(t.storage, (handed.get(t.storage) ?? 0) + times);
     const b = t.storage.data.buffer;
-    handedBuf.set(b, (handedBuf.get(b) ?? 0) + times);
+    if (recyclable(b)) handedBuf.set(b, (handedBuf.get(b) ?? 0) + times);
   };
   const leaves: Tensor[] = [];
   const ready: Node[] = [];
@@ -147,8 +150,8 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
    * memory made during this backward, and never under createGraph (the graph may keep anything).
    */
   const drop = (t: Tensor, wasHanded: boolean): void => {
-    if (createGraph || t.storage.serial === undefined || t.storage.serial <= firstSerial) return;
     const b = t.storage.data.buffer;
+    if (!recyclable(b) || t.storage.serial === undefined || t.storage.serial <= firstSerial) return;
     const left = (handedBuf.get(b) ?? 0) - (wasHanded ? 1 : 0);
     if (left > 0) handedBuf.set(b, left);
     else {

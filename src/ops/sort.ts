@@ -117,18 +117,14 @@ function checkFlag(op: string, name: string, v: unknown): void {
 /** `sort(x, -1, true)` or `sort(x, { dim: 1, descending: true })`: `{values, indices}` along dim, stable; NaN counts as the largest value. */
 export function sort(x: Tensor, dim = -1, descending = false, _opts: { stable?: boolean } = {}): ValuesIndicesTuple {
   checkFlag("sort", "descending", descending);
-  const o = { dim, descending };
-  const [values, indices] = atLeast1d(x, o.dim, "sort", (x1, axis) => {
-    return sortedPair(x1, axis, o.descending);
-  });
+  const [values, indices] = atLeast1d(x, dim, "sort", (x1, axis) => sortedPair(x1, axis, descending));
   return valuesIndices(values, indices);
 }
 
 /** `argsort(x, 1)`: the indices that sort x along dim (stable). */
 export function argsort(x: Tensor, dim = -1, descending = false, _opts: { stable?: boolean } = {}): Tensor {
   checkFlag("argsort", "descending", descending);
-  const o = { dim, descending };
-  return atLeast1d(x, o.dim, "argsort", (x1, axis) => [sortIndices(x1, axis, o.descending)])[0];
+  return atLeast1d(x, dim, "argsort", (x1, axis) => [sortIndices(x1, axis, descending)])[0];
 }
 
 /** `msort(x)`: x sorted along dim 0. */
@@ -139,13 +135,12 @@ export function msort(x: Tensor): Tensor {
 /** `topk(x, 3)`: the k largest (largest=false: smallest) elements along dim, in sorted order. */
 export function topk(x: Tensor, k: number, dim = -1, largest = true, _sorted = true): ValuesIndicesTuple {
   checkFlag("topk", "largest", largest);
-  const o = { dim, largest };
-  const [values, indices] = atLeast1d(x, o.dim, "topk", (x1, axis) => {
+  const [values, indices] = atLeast1d(x, dim, "topk", (x1, axis) => {
     const n = x1.shape[axis];
     if (!Number.isInteger(k) || k < 0 || k > n) {
-      throw new RangeError(`topk: k (${k}) must be an integer in [0, ${n}], the size of dim ${o.dim} of ${fmt(x.shape)}`);
+      throw new RangeError(`topk: k (${k}) must be an integer in [0, ${n}], the size of dim ${dim} of ${fmt(x.shape)}`);
     }
-    const [v, idx] = sortedPair(x1, axis, o.largest);
+    const [v, idx] = sortedPair(x1, axis, largest);
     return [narrow(v, axis, 0, k), narrow(idx, axis, 0, k)];
   });
   return valuesIndices(values, indices);

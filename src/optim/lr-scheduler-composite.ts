@@ -215,7 +215,7 @@ export class ReduceLROnPlateau {
     this.cooldown = options.cooldown ?? 0;
     this.minLrs = perGroup("minLr", k, options.minLr ?? 0, groups.length);
     this.eps = options.eps ?? 1e-8;
-    this.modeWorse = this.mode === "min" ? Infinity : -Infinity;
+    this.modeWorse = this.worst();
     this.best = this.modeWorse;
     this.lastLr = groups.map((g) => g.lr);
   }
@@ -238,7 +238,7 @@ export class ReduceLROnPlateau {
     this.lastEpoch = epoch ?? this.lastEpoch + 1;
     // A best lost to JSON (Infinity -> null) restarts the comparison. From the mode, not from
     // modeWorse: plain JSON turns that into null as well.
-    if (typeof this.best !== "number") this.best = this.mode === "min" ? Infinity : -Infinity;
+    if (typeof this.best !== "number") this.best = this.worst();
     if (this.isBetter(current, this.best)) {
       this.best = current;
       this.numBadEpochs = 0;
@@ -296,6 +296,11 @@ export class ReduceLROnPlateau {
   loadStateDict(state: Record<string, unknown>): void {
     loadSchedulerState(this, "ReduceLROnPlateau", state);
     // mode_worse is ±Infinity, which plain JSON saves as null; it follows from the mode anyway.
-    this.modeWorse = this.mode === "min" ? Infinity : -Infinity;
+    this.modeWorse = this.worst();
+  }
+
+  /** The worst metric for the mode (PyTorch's mode_worse): +Infinity when lower is better, else -Infinity. */
+  private worst(): number {
+    return this.mode === "min" ? Infinity : -Infinity;
   }
 }

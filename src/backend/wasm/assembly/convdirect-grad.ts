@@ -9,6 +9,7 @@
 // (4 channels, 12 accumulators, left V8 one vector register short of its 16 less a scratch one:
 // the spills made the [64,1,28,28]·16 kernel 0.58 ms against 0.28 with 3 channels.)
 import { padRows } from "./convdirect";
+import { madd } from "./gemm";
 
 /** Whether conv2dBackwardWeightTask takes directWeightGrad: stride 1, at most 4 input channels per group, not 1×1. */
 @inline export function directGradFits(cg: i32, kH: i32, kW: i32, sH: i32, sW: i32): bool {
@@ -121,7 +122,3 @@ function gradTaps(
   return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 1, 4, 5), v128.shuffle<f32>(ab, cd, 2, 3, 6, 7));
 }
 
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}

@@ -7,6 +7,12 @@ import { packAIm2col, packBIm2col } from "./im2colpack";
 // The relaxed build's FMA frees the product register, so 6 rows of accumulators fit in V8's
 // 16 vector registers; with separate mul+add only 4 rows do.
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
+
+/** c + a·b per lane: one fused multiply-add where relaxed SIMD has it, else a multiply then an add (the conv kernels' accumulate). */
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
 export const NR: i32 = 8;
 // KC·NR floats of B (8 KiB) stay in L1 while a MC×KC block of A (120 KiB) streams from L2.
 export const KC: i32 = 256;

@@ -6,7 +6,7 @@
 // which is 16 multiplies per (tile, c, o) instead of im2col's 36. The GEMMs (gwGemm below, shared
 // with F(4×4)'s ./winograd4-grad.ts) accumulate over every tile of a thread's images in dU; the
 // transforms take 4 tiles per v128, as the forward's.
-import { gemm, MR, storeT4 } from "./gemm";
+import { gemm, madd, MR, storeT4 } from "./gemm";
 import { padRows } from "./convdirect";
 import { POS_PAD, tilesW, transformInput } from "./winograd";
 
@@ -233,10 +233,6 @@ function gwRows4(T: i32, a: usize, lda: usize, pb: usize, c: usize, ldc: usize):
   v128.store(r2, c20); v128.store(r2, c21, 16); v128.store(r3, c30); v128.store(r3, c31, 16);
 }
 
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
 
 /**
  * dU[pos] (og × cg) += dM[pos] (og × T) · V[pos]ᵀ (T × cg) for each of the `positions` transform

@@ -11,7 +11,7 @@
 //
 // The input gradient of a stride-1 3×3 conv is itself such a conv (gy padded by 2 - p, kernel flipped
 // and in/out channels swapped), so conv.ts runs it through the same kernel: `flip` reads the weights so.
-import { MR } from "./gemm";
+import { madd, MR } from "./gemm";
 import { padRows, EPI_RELU_POOL } from "./convdirect";
 
 // Floats between consecutive positions' blocks of V and M beyond their size: the transforms touch
@@ -427,10 +427,6 @@ function gemmRows4(kd: i32, pa: usize, b: usize, ldb: usize, c: usize, ldc: usiz
   v128.store(c, c30); v128.store(c, c31, 16);
 }
 
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
 
 // 8 output floats at dst, or the first n of them when fewer remain in the row.
 @inline export function storeRow(lo: v128, hi: v128, dst: usize, n: i32, spill: usize): void {
