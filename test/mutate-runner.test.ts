@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
 import { build } from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -107,6 +107,28 @@ console.log(JSON.stringify((await e.run([${JSON.stringify(strayTs)}], null)).map
   assert.equal(first[0], "failed");
   assert.match(first[1], /stray from a timer/);
   assert.deepEqual(next, ["success", ""]);
+});
+
+test("in-process runner: the fresh-process fallback switches the mutant on before the test files load", async () => {
+  const stat = path.join(dir, "static.test.mjs");
+  fs.writeFileSync(stat, `import { test } from "node:test";
+import assert from "node:assert/strict";
+const atLoad = globalThis.__stryker__?.activeMutant;
+test("sees mutant 7 at load", () => assert.equal(atLoad, "7"));
+test("other", () => {});`);
+  const statTs = stat.replace(/\.mjs$/, ".ts");
+  await build({ entryPoints: [stat], outfile: bundleName(statTs), bundle: true, platform: "node", format: "esm", plugins: [nodeTestShimPlugin], logLevel: "silent" });
+  const ask = (activeMutant: string) =>
+    new Promise<{ results: { id: string; status: string }[] }>((resolve, reject) => {
+      const child = fork(scripts("node-test-fresh.mjs"), [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+      child.once("message", (m) => resolve(m as { results: { id: string; status: string }[] }));
+      child.once("error", reject);
+      child.send({ files: [statTs], ids: [`${statTs} > sees mutant 7 at load`], activeMutant, hitLimit: null, bail: true });
+    });
+  const on = await ask("7");
+  assert.deepEqual(on.results.map((r) => [r.id, r.status]), [[`${statTs} > sees mutant 7 at load`, "success"]], "only the requested test ran, and saw the mutant");
+  const other = await ask("8");
+  assert.deepEqual(other.results.map((r) => r.status), ["failed"]);
 });
 
 test("in-process runner: a bundle built with the shim refuses to run outside the runner", () => {
