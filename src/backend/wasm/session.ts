@@ -113,12 +113,20 @@ export class Session {
       a.heapFor(data).set(data.subarray(lo, hi + 1) as Float32Array & Int32Array & Uint8Array, p / size);
       return { ptr: p + (v.offset - lo) * size, strides: [...v.strides] };
     }
-    const p = a.alloc(n * size);
-    const heap = a.heapFor(data);
+    return { ptr: this.gather(v, n), strides: contiguousStrides(v.shape) };
+  }
+
+  /** Gathers the n elements of v in row-major order into a fresh arena block and returns its byte address. */
+  private gather(v: View, n: number): number {
+    const data = v.data as TypedArray;
+    const size = data.BYTES_PER_ELEMENT;
+    const p = this.arena.alloc(n * size);
+    // The heap view is fetched after alloc: growing the memory detaches the old ones.
+    const heap = this.arena.heapFor(data);
     const off = offsets(v);
     const base = p / size;
     for (let i = 0; i < n; i++) heap[base + i] = data[off[i]];
-    return { ptr: p, strides: contiguousStrides(v.shape) };
+    return p;
   }
 
   /** A 2-D view staged as a [1,R,C] operand (batch stride 0). */
@@ -144,11 +152,7 @@ export class Session {
       // A copy only moves memory: one thread (see PAR_MEMORY).
       if (this.unaryStaged(UNARY.copy!, v.shape, s, out, 0, 0, 1)) return out;
     }
-    const p = a.alloc(n * size);
-    const heap = a.heapFor(data);
-    const off = offsets(v);
-    for (let i = 0; i < n; i++) heap[p / size + i] = data[off[i]];
-    return p;
+    return this.gather(v, n);
   }
 
   /** Copies n values at byte address p back into `out` (any strides). */
