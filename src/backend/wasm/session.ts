@@ -20,10 +20,13 @@ interface Instance {
   readonly k: Kernels;
   readonly arena: Arena;
   readonly pool: Pool;
+  /** Bytes of GEMM scratch per thread, rounded up to 64: a constant of the module, asked once (a wasm call). */
+  readonly gemmScratchStride: number;
 }
 
 function instanceOf(k: Kernels): Instance {
-  return { k, arena: new Arena(k.memory), pool: new Pool(k, TASKS) };
+  const gemmScratchStride = Math.ceil(k.exports.gemmScratchBytes() / 64) * 64;
+  return { k, arena: new Arena(k.memory), pool: new Pool(k, TASKS), gemmScratchStride };
 }
 
 /** The sessions of one backend: its instances, and the one the current session runs on. */
@@ -50,6 +53,10 @@ export class Session {
   }
   get arena(): Arena {
     return this.cur.arena;
+  }
+  /** The current instance's GEMM scratch bytes per thread (64-byte aligned). */
+  get gemmScratchStride(): number {
+    return this.cur.gemmScratchStride;
   }
 
   /**
