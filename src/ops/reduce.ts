@@ -158,6 +158,16 @@ function checkDtype(d: DType, op: string): void {
   if (!Object.hasOwn(DTYPE_INFO, d)) throw new Error(`${op}: unknown dtype ${JSON.stringify(d)}`);
 }
 
+/**
+ * The sum over axes a caller has already normalised (reductionDims): for composites (any, all,
+ * nansum, ...) that check their dims under their own name, so they are not normalised twice.
+ *
+ * @example sumAxes(ne(x, 0), reductionDims(dim, x.ndim, "any"), false)
+ */
+export function sumAxes(x: Tensor, axes: number[], keepdim: boolean): Tensor {
+  return apply(sumOp, [x], { axes, keepdim });
+}
+
 /** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`, `x.sum(0, { dtype: "float64" })`. */
 export function sum(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {
   const [xt, k] = reduceArgs(x, keepdim, "sum");
