@@ -305,20 +305,20 @@ function extremum(x: Tensor, dim: number | undefined, keepdim: boolean, which: "
   return valuesIndices(apply({ ...pickOp, name: which }, [x], { axis, keepdim, indices }), indices);
 }
 
+// `max(x, {})` never reaches here: the entry layer spreads the options object (OPTIONAL_ARGS below)
+// into no dim, and core.ts types that form (NoDimForm).
 export function max(x: Tensor): Tensor;
-/** `max(x, {})` is `max(x)` (the options form, API.md rule 3, with no dim). */
-export function max(x: Tensor, opts: { dim?: undefined }): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices;
-export function max(x: Tensor, dim?: number | { dim?: undefined }, keepdim?: KeepDim): Tensor | ValuesIndices {
-  return extremum(x, typeof dim === "object" ? undefined : dim, keepdimOf("max", keepdim), "max");
+export function max(x: Tensor, dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
+  return extremum(x, dim, keepdimOf("max", keepdim), "max");
 }
 
+// `min(x, {})` never reaches here: the entry layer spreads the options object (OPTIONAL_ARGS below)
+// into no dim, and core.ts types that form (NoDimForm).
 export function min(x: Tensor): Tensor;
-/** `min(x, {})` is `min(x)`. */
-export function min(x: Tensor, opts: { dim?: undefined }): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices;
-export function min(x: Tensor, dim?: number | { dim?: undefined }, keepdim?: KeepDim): Tensor | ValuesIndices {
-  return extremum(x, typeof dim === "object" ? undefined : dim, keepdimOf("min", keepdim), "min");
+export function min(x: Tensor, dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
+  return extremum(x, dim, keepdimOf("min", keepdim), "min");
 }
 
 /**
