@@ -159,6 +159,20 @@ describe("wasm backend: elementwise", () => {
     wasm.conv2d(x, w, null, yW, c);
     js.conv2d(xj, w, null, yJ, c);
     assertClose(yW, yJ, "conv2d of an odd-offset input", 1e-4, 1e-4);
+    // A sparse operand (span over twice its size) is gathered element by element by stage.
+    const big = randView(g, [4 * 64]).data;
+    const sparse = view(big, [1, 4, 8], [0, 64, 8]);
+    const b = randView(g, [1, 8, 3]);
+    const mW = zeros([1, 4, 3]), mJ = zeros([1, 4, 3]);
+    wasm.matmul(sparse, b, mW);
+    js.matmul(sparse, b, mJ);
+    assertClose(mW, mJ, "matmul of a sparse view", 1e-5, 1e-6);
+    // A 5-D transposed view no copy kernel takes (its dims do not coalesce to 4): stageDense gathers it.
+    const t5 = view(randView(g, [32]).data, [2, 2, 2, 2, 2], [1, 2, 4, 8, 16]);
+    const sW = zeros([2, 2, 2, 2, 2]), sJ = zeros([2, 2, 2, 2, 2]);
+    wasm.softmax(t5, 4, false, sW);
+    js.softmax(t5, 4, false, sJ);
+    assertClose(sW, sJ, "softmax of a 5-D transposed view", 1e-5, 1e-6);
   }));
 
   it("grows the arena for operands larger than any before (64 MiB)", () => withThreads(2, () => {
