@@ -12,7 +12,7 @@ if (!a || !b) {
 const read = (f) => {
   const out = new Map();
   for (const [file, v] of Object.entries(JSON.parse(fs.readFileSync(f, "utf8")).files)) {
-    for (const m of v.mutants) out.set(`${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${JSON.stringify(m.replacement)}`, m.status);
+    for (const m of v.mutants) out.set(`#${m.id} ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${JSON.stringify(m.replacement)}`, m.status);
   }
   return out;
 };
