@@ -380,6 +380,34 @@ describe("wasm backend: pooling", () => {
     assert.deepEqual(Array.from(e.data).map(String), Array.from(f.data).map(String));
     assert.deepEqual(Array.from(ie.data), Array.from(jf.data));
   });
+  it("max pooling without indices (null: no backward reads them) gives the reference's values bit for bit", () => {
+    // The 2×2 kernel then takes its values-only path (no positions found); other windows keep theirs in
+    // the arena. NaN, ties and -0/+0 in every window position and lane; oW of 3 (scalar only), 5 and 9
+    // (a partial SIMD group), odd H and W (a row and a column no window reads).
+    const g = new Generator(41);
+    const pick = [NaN, -0, 0, 1, 1, 2, -1, 3.5, -Infinity];
+    const q = P([2, 2], [2, 2], [0, 0], [1, 1], true);
+    const cases: Array<[number[], PoolParams]> = [
+      [[1, 2, 4, 6], q], [[2, 3, 9, 11], q], [[3, 5, 16, 19], q], [[1, 1, 2, 2], q],
+      [[2, 3, 9, 11], P([3, 3], [2, 2], [1, 1], [1, 1], true)],
+    ];
+    for (const [shape, p] of cases) {
+      const x = view(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => pick[Math.floor(g.random() * pick.length)]), shape);
+      const y = [shape[0], shape[1], ...[0, 1].map((d) => Math.floor((shape[2 + d] + 2 * p.padding[d] - p.dilation[d] * (p.kernel[d] - 1) - 1) / p.stride[d]) + 1)];
+      const b = zeros(y), ib = zeros(y, "int32");
+      js.maxPool2d(x, b, ib, p);
+      const want = Array.from(b.data).map((v) => Object.is(v, -0) ? "-0" : String(v));
+      const c = zeros(y);
+      js.maxPool2d(x, c, null, p);
+      assert.deepEqual(Array.from(c.data).map((v) => Object.is(v, -0) ? "-0" : String(v)), want, `js maxPool2d ${shape} without indices`);
+      for (const nt of THREADS) withThreads(nt, () => {
+        const a = zeros(y);
+        (a.data as Float32Array).fill(42);
+        wasm.maxPool2d(x, a, null, p);
+        assert.deepEqual(Array.from(a.data).map((v) => Object.is(v, -0) ? "-0" : String(v)), want, `wasm maxPool2d ${shape} without indices, ${nt} thread(s)`);
+      });
+    }
+  });
 });
 
 describe("wasm backend: optimizer updates", () => {
