@@ -160,6 +160,19 @@ test("LBFGS rejects bad calls, naming the problem and the fix", () => {
   assert.equal(new optim.LBFGS([y], { maxIter: 8 }).defaults.maxEval, 10, "maxEval defaults to floor(maxIter·5/4), as PyTorch");
 });
 
+// Survivors of `npm run mutate -- src/optim/lbfgs.ts` (2026-12-06): the optimizer's name in the base
+// class's errors, the one group's own options checked like the defaults, the shape named in full
+// (a 2-d shape shows the separator), and the guard on the unused per-group update.
+test("LBFGS names itself in the base class's errors and checks the options of its one group", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  assert.throws(() => new optim.LBFGS([x], { lrr: 1 } as never), /^Error: LBFGS: unknown option 'lrr'; did you mean 'lr'\?/);
+  assert.throws(() => new optim.LBFGS([{ params: [x], lr: -1 }]), /^Error: LBFGS: invalid lr number -1: the learning rate must be a number >= 0/);
+  const z = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+  const opt = new optim.LBFGS([z]);
+  assert.throws(() => opt.step(() => { opt.zeroGrad(); const l = z.square(); l.sum().backward(); return l; }), /got a tensor of shape \[2,2\]; reduce it/);
+  assert.throws(() => (opt as unknown as { updateGroup(): void }).updateGroup(), /^Error: LBFGS: updateGroup is not used; step\(closure\) runs the whole iteration/);
+});
+
 test("LBFGS leaves a parameter without a gradient alone (its slice of the flat gradient is zero), as PyTorch", () => {
   const x = tensor([-1.5, 2.0], { dtype: "float64", requiresGrad: true });
   const unused = tensor([3, 4], { dtype: "float64", requiresGrad: true });

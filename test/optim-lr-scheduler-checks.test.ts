@@ -295,3 +295,21 @@ test("composite schedulers: SequentialLR's step counts and lastEpoch, ChainedSch
 test("MultiStepLR keeps its milestones sorted numerically, repeats kept", () => {
   assert.deepEqual(new optim.MultiStepLR(opt(), { milestones: [20, 5, 100, 12, 5] }).milestones, [5, 5, 12, 20, 100]);
 });
+
+test("each scheduler names itself in the base class's errors (its kind, not only its own checks)", () => {
+  // Survivors of `npm run mutate -- src/optim/lr-scheduler-step.ts` (2026-12-06): the kind passed to
+  // the base class could be "" and no test noticed.
+  const made: [string, { loadStateDict(s: unknown): void }][] = [
+    ["StepLR", new optim.StepLR(opt(), { stepSize: 3 })],
+    ["MultiStepLR", new optim.MultiStepLR(opt(), { milestones: [2] })],
+    ["ExponentialLR", new optim.ExponentialLR(opt(), { gamma: 0.9 })],
+    ["LinearLR", new optim.LinearLR(opt())],
+    ["LambdaLR", new optim.LambdaLR(opt(), { lrLambda: () => 1 })],
+    ["MultiplicativeLR", new optim.MultiplicativeLR(opt(), { lrLambda: () => 0.9 })],
+    ["ConstantLR", new optim.ConstantLR(opt())],
+    ["PolynomialLR", new optim.PolynomialLR(opt())],
+  ];
+  for (const [name, s] of made) {
+    assert.throws(() => s.loadStateDict(null), new RegExp(`^Error: ${name}\\.loadStateDict: expected an object as returned by stateDict\\(\\), got null$`), name);
+  }
+});
