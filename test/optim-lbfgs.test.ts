@@ -212,3 +212,32 @@ test("LBFGS loads PyTorch's 0-d tensors (H_diag, each ro and al) as numbers, its
   const d32 = opt.state.get(prob.params[0])!.d as Tensor;
   assert.deepEqual([d32.dtype, d32.shape, Array.from(d32.data())], ["float64", [2], [0.5, 0.25]]);
 });
+
+test("LBFGS stops at toleranceGrad (inclusive), after an iteration that reaches it, at maxEval and at a step of exactly toleranceChange, as PyTorch", () => {
+  // PyTorch 1.13's values: scripts/fixtures/lbfgs_stops.py. f(x) = x²/2 from x = 4: the gradient is
+  // x, and the first step (t = min(1, 1/|g|)·lr = 0.25) lands exactly on x = 3.
+  const cases: [Partial<optim.LBFGSOptions>, { x: number; nIter: number; funcEvals: number; closureCalls: number }][] = [
+    [{ toleranceGrad: 4 }, { x: 4, nIter: 0, funcEvals: 1, closureCalls: 1 }],
+    [{ toleranceGrad: 3 }, { x: 3, nIter: 1, funcEvals: 2, closureCalls: 2 }],
+    [{ toleranceGrad: 3, lineSearchFn: "strong_wolfe" }, { x: 3, nIter: 1, funcEvals: 2, closureCalls: 2 }],
+    [{ toleranceGrad: 1e-7, maxEval: 2 }, { x: 3, nIter: 1, funcEvals: 2, closureCalls: 2 }],
+    [{ toleranceGrad: 1e-7, maxEval: 2, lineSearchFn: "strong_wolfe" }, { x: 3, nIter: 1, funcEvals: 2, closureCalls: 2 }],
+    [{ toleranceGrad: 2.9 }, { x: 0, nIter: 2, funcEvals: 3, closureCalls: 3 }],
+    // The step d·t = -4·0.25 is exactly toleranceChange: "lack of progress" is inclusive.
+    [{ toleranceGrad: 1e-7, toleranceChange: 1 }, { x: 3, nIter: 1, funcEvals: 2, closureCalls: 2 }],
+  ];
+  for (const [options, want] of cases) {
+    const x = tensor([4], { dtype: "float64", requiresGrad: true });
+    const opt = new optim.LBFGS([x], { lr: 1, ...options });
+    let closureCalls = 0;
+    opt.step(() => {
+      opt.zeroGrad();
+      const l = x.square().sum().mul(0.5);
+      l.backward();
+      closureCalls++;
+      return l;
+    });
+    const st = opt.state.get(x)!;
+    assert.deepEqual({ x: x.item(), nIter: st.nIter, funcEvals: st.funcEvals, closureCalls }, want, JSON.stringify(options));
+  }
+});
