@@ -42,10 +42,11 @@ import { getHeapStatistics } from "node:v8";
 import { fileURLToPath } from "node:url";
 import type * as Tf from "@tensorflow/tfjs";
 import {
-  Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn, registerBackend, setBackend,
+  Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn,
 } from "../src/core.js";
 import { mnistCnn } from "../src/models/index.js";
-import { createWasmBackend, getNumThreads, poolStats, setNumThreads } from "../src/backend/wasm/index.js";
+import { getNumThreads, poolStats, setNumThreads } from "../src/backend/wasm/index.js";
+import { useWasm } from "./wasm-backend.js";
 import { fmaCeiling } from "./fma-ceiling.js";
 import { deeptypeTrainStep } from "./train-step.js";
 import { cpuProbe, type ProbeDiff } from "./cpu-probe.js";
@@ -87,10 +88,7 @@ interface Row {
 
 // Read before any setNumThreads: what a user gets without DEEPTYPE_NUM_THREADS or setNumThreads.
 const defaultThreads = getNumThreads();
-const wasm = createWasmBackend();
-if (!wasm) throw new Error("bench: WebAssembly SIMD is unavailable here, so there is no wasm backend to measure");
-registerBackend("wasm", () => wasm);
-setBackend("wasm");
+const wasm = useWasm("bench");
 
 const gen = new Generator(0);
 
@@ -480,7 +478,7 @@ async function main(): Promise<void> {
     lines.push(r.line);
     naNotes.push(...r.notes);
   }
-  console.log(`deeptype bench: node ${process.version}, wasm ${wasm!.variant}, ${availableParallelism()} cores, default threads ${defaultThreads}, ` +
+  console.log(`deeptype bench: node ${process.version}, wasm ${wasm.variant}, ${availableParallelism()} cores, default threads ${defaultThreads}, ` +
     `load average ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}, ${ROUNDS} interleaved rounds, ${((performance.now() - t0) / 1e3).toFixed(0)} s`);
   // On a machine crowded by other processes, wall time mostly measures waiting for a core; on one
   // thread, process CPU time does not (cache sharing still counts), so it is printed alongside.
