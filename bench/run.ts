@@ -13,6 +13,9 @@
  * load); deeptype runs with setNumThreads(T), the same as DEEPTYPE_NUM_THREADS=T. The bench prints
  * which BLAS library PyTorch loaded and its measured sgemm, and withholds every ratio when that looks
  * like the reference BLAS (< 30 GFLOP/s on one thread), saying how to install OpenBLAS.
+ * Neither side warms the C allocator up: both run as a user's process starts, and MALLOC_* or
+ * GLIBC_TUNABLES settings in the environment reach both (the PyTorch servers inherit it); the header
+ * says which (`allocator:`).
  *
  * Timing. Each cell is the median of ROUNDS samples; a sample is the mean of a batch of calls lasting
  * about BATCH_MS. The batch size comes from the fastest of three runs of at least 15 ms after a
@@ -480,6 +483,7 @@ async function main(): Promise<void> {
   }
   console.log(`deeptype bench: node ${process.version}, wasm ${wasm.variant}, ${availableParallelism()} cores, default threads ${defaultThreads}, ` +
     `load average ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}, ${ROUNDS} interleaved rounds, ${((performance.now() - t0) / 1e3).toFixed(0)} s`);
+  console.log(`allocator: ${allocatorSetting()}`);
   // On a machine crowded by other processes, wall time mostly measures waiting for a core; on one
   // thread, process CPU time does not (cache sharing still counts), so it is printed alongside.
   const cpuLines = ["| workload (1 thread, process CPU time per call) | unit | deeptype 1t | torch 1t | dt/torch 1t |", "|---|---|---|---|---|"];
@@ -522,6 +526,19 @@ function printDiag(samples: DiagSample[], gcs: Array<{ start: number; ms: number
   }
   console.log("\n--diag (medians over rounds):");
   console.log(out.join("\n"));
+}
+
+/**
+ * What the header says of the C allocator, the same on both sides: neither process warms it up (the
+ * PyTorch server once allocated and freed 32 MB first, which deeptype's process did not), and glibc's
+ * settings from the environment reach this process and the PyTorch servers alike, which inherit it.
+ * Large fresh outputs cost page faults, so this moves the conv and max-pool rows (docs/performance.md).
+ */
+function allocatorSetting(): string {
+  const env = Object.entries(process.env).filter(([k]) => k.startsWith("MALLOC_") || k === "GLIBC_TUNABLES");
+  const same = "no warm-up on either side";
+  if (!env.length) return `${same}; the C allocator's defaults as a process starts (no MALLOC_* or GLIBC_TUNABLES set)`;
+  return `${same}; ${env.map(([k, v]) => `${k}=${v}`).join(" ")} from the environment, in this process and the PyTorch servers alike`;
 }
 
 /** Steps of the peak-RSS row: enough for every allocator to reach its steady state. */
