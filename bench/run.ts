@@ -377,7 +377,7 @@ async function main(): Promise<void> {
   const tfjs = new Map<string, number | string>();
   if (withTfjs) {
     // Imported here, not at the top: TensorFlow.js holds ~45 MB of JavaScript heap, which made every
-    // major garbage collection during deeptype's cells several times longer (docs/performance.md, "Session 7").
+    // major garbage collection during deeptype's cells several times longer (docs/performance-history.md, "Session 7: why the full bench disagreed").
     const tf = await import("@tensorflow/tfjs");
     const tfWasm = await import("@tensorflow/tfjs-backend-wasm");
     const models = await import("./tfjs-models.js");
@@ -532,7 +532,7 @@ function printDiag(samples: DiagSample[], gcs: Array<{ start: number; ms: number
  * What the header says of the C allocator, the same on both sides: neither process warms it up (the
  * PyTorch server once allocated and freed 32 MB first, which deeptype's process did not), and glibc's
  * settings from the environment reach this process and the PyTorch servers alike, which inherit it.
- * Large fresh outputs cost page faults, so this moves the conv and max-pool rows (docs/performance.md).
+ * Large fresh outputs cost page faults, so this moves the conv and max-pool rows (docs/performance.md, "Fresh memory").
  */
 function allocatorSetting(): string {
   const env = Object.entries(process.env).filter(([k]) => k.startsWith("MALLOC_") || k === "GLIBC_TUNABLES");

@@ -116,7 +116,7 @@ def gflops_1024(threads):
 def serve(threads):
     # No allocator warm-up (this server once allocated and freed 32 MB first, raising glibc's mmap
     # threshold so large results reused memory, which deeptype's process did not get): both sides run
-    # with the allocator a user's process starts with (docs/performance.md, "Method").
+    # with the allocator a user's process starts with (docs/performance.md, "Fresh memory").
     torch.manual_seed(0)
     torch.set_num_threads(threads)
     info, loaded = blas_info(torch)
