@@ -33,9 +33,13 @@ function runPool(s: Session, task: number, planes: number, threads: number, args
  * against `limit`. A session on one thread runs on the plain memory (begin).
  */
 function poolSession(s: Session, inShape: readonly number[], outShape: readonly number[], p: PoolParams, limit: number): number {
-  const twoByTwo = p.kernel.every((k) => k === 2) && p.stride.every((q) => q === 2) && p.padding.every((q) => q === 0) &&
+  return s.begin(twoByTwo(inShape, outShape, p) ? 0 : numel(outShape) * p.kernel[0] * p.kernel[1], limit);
+}
+
+/** Whether the kernels take their 2×2 stride-2 unpadded path (assembly/pool.ts, is2x2). */
+function twoByTwo(inShape: readonly number[], outShape: readonly number[], p: PoolParams): boolean {
+  return p.kernel.every((k) => k === 2) && p.stride.every((q) => q === 2) && p.padding.every((q) => q === 0) &&
     p.dilation.every((d) => d === 1) && 2 * outShape[2] <= inShape[2] && 2 * outShape[3] <= inShape[3];
-  return s.begin(twoByTwo ? 0 : numel(outShape) * p.kernel[0] * p.kernel[1], limit);
 }
 
 /**
@@ -49,16 +53,19 @@ export function maxPoolBackwardStaged(s: Session, planes: number, H: number, W: 
   return o;
 }
 
-/** The backend's maxPool2d of float32 x into out and its int32 argmax indices. */
-export function maxPool2d(s: Session, x: View, out: View, indices: View, p: PoolParams): boolean {
-  if (!isF32(x, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return false;
+/**
+ * The backend's maxPool2d of float32 x into out and its int32 argmax indices. Without indices (null:
+ * no backward will read them) the 2×2 kernel skips them and other windows leave them in the arena.
+ */
+export function maxPool2d(s: Session, x: View, out: View, indices: View | null, p: PoolParams): boolean {
+  if (!isF32(x, out) || (indices && !(indices.data instanceof Int32Array)) || numel(out.shape) === 0) return false;
   const nt = poolSession(s, x.shape, out.shape, p, PAR_POOL_MAX);
   const px = s.stageDense(x);
   const n = numel(out.shape);
-  const o = s.arena.alloc(n * 4), oi = s.arena.alloc(n * 4);
+  const o = s.arena.alloc(n * 4), oi = indices || !twoByTwo(x.shape, out.shape, p) ? s.arena.alloc(n * 4) : 0;
   runPool(s, T.maxPoolTask, x.shape[0] * x.shape[1], nt, [...poolArgs(x.shape, out.shape, p), px, o, oi]);
   s.unstage(o, out);
-  s.unstage(oi, indices);
+  if (indices) s.unstage(oi, indices);
   return true;
 }
 

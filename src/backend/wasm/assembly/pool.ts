@@ -80,6 +80,42 @@ function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: us
   }
 }
 
+/**
+ * maxPool2x2 without indices (inference: no backward reads them): the same scan and rules, so the
+ * same bits, minus the offset tracking and the index block's stores (a quarter of the bytes written).
+ */
+function maxPool2x2Values(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: usize): void {
+  const xp = x + <usize>(pl * H * W) * 4;
+  const op = out + <usize>(pl * oH * oW) * 4;
+  for (let oh = 0; oh < oH; oh++) {
+    const t0 = xp + <usize>(2 * oh * W) * 4, t1 = t0 + <usize>W * 4;
+    const o = op + <usize>(oh * oW) * 4;
+    let ow = 0;
+    for (; ow < oW; ow += 4) {
+      // A partial last group is redone as the row's last 4 windows (overlapping stores, same values).
+      if (ow + 4 > oW) {
+        if (oW < 4) break;
+        ow = oW - 4;
+      }
+      const s = <usize>(2 * ow) * 4;
+      const r0a = v128.load(t0 + s), r0b = v128.load(t0 + s, 16), r1a = v128.load(t1 + s), r1b = v128.load(t1 + s, 16);
+      const a = v128.shuffle<f32>(r0a, r0b, 0, 2, 4, 6), b = v128.shuffle<f32>(r0a, r0b, 1, 3, 5, 7);
+      const c = v128.shuffle<f32>(r1a, r1b, 0, 2, 4, 6), d = v128.shuffle<f32>(r1a, r1b, 1, 3, 5, 7);
+      let best = pick(b, a, takes(b, a));
+      best = pick(c, best, takes(c, best));
+      v128.store(o + <usize>ow * 4, pick(d, best, takes(d, best)));
+    }
+    for (; ow < oW; ow++) {
+      const s = <usize>(2 * ow) * 4;
+      let best = load<f32>(t0 + s);
+      const a = load<f32>(t0 + s, 4), b = load<f32>(t1 + s), c = load<f32>(t1 + s, 4);
+      best = select<f32>(a, best, (a > best || a != a) && best == best);
+      best = select<f32>(b, best, (b > best || b != b) && best == best);
+      store<f32>(o + <usize>ow * 4, select<f32>(c, best, (c > best || c != c) && best == best));
+    }
+  }
+}
+
 /** One output of a general max window (any stride, padding, dilation), clipped to the input: the reference's scan. */
 function maxOne(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, o: usize, oi: usize): void {
   let best: f32 = -Infinity, arg = -1;
@@ -144,6 +180,10 @@ function maxRow4(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, 
   v128.store(oi, arg);
 }
 
+/**
+ * Max pooling of planes tid, tid+nt, ... idx 0 (no index block: nothing will read them) is taken
+ * only by the 2×2 windows (maxPool2x2Values); other windows need an index block.
+ */
 export function maxPoolTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize, out: usize, idx: usize,
@@ -153,7 +193,8 @@ export function maxPoolTask(
   const lo = sW <= 2 ? interiorLo(sW, pW) : oW, hi = interiorHi(W, oW, kW, sW, pW, dW);
   for (let pl = tid; pl < planes; pl += nt) {
     if (fast) {
-      maxPool2x2(pl, H, W, oH, oW, x, out, idx);
+      if (idx == 0) maxPool2x2Values(pl, H, W, oH, oW, x, out);
+      else maxPool2x2(pl, H, W, oH, oW, x, out, idx);
       continue;
     }
     const xp = x + <usize>(pl * H * W) * 4;
