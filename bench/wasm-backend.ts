@@ -4,10 +4,9 @@
  *
  *   const w = useWasm("bench/conv");   // the backend ops run on, to call kernels through the contract
  *
- * It is the instance src/core.ts registered and selected at import (`setBackend("wasm")` returns it):
- * registering another one under "wasm" afterwards, as bench files used to, changed nothing, since
- * setBackend keeps the first instance of a name. (bench/ab.ts loads two checkouts' modules and takes
- * each one's own backend: it does not use this.)
+ * It is the instance src/core.ts registers and selects at import (`setBackend("wasm")` returns it),
+ * so the benches measure the backend a user gets. (bench/ab.ts loads two checkouts' modules and
+ * takes each one's own backend: it does not use this.)
  */
 import { setBackend } from "../src/core.js";
 import { WasmBackend } from "../src/backend/wasm/index.js";
