@@ -4,6 +4,7 @@
  * from here and nothing lower, so importing any of them also installs the op methods.
  */
 import { guardAll } from "./tensor/check.js";
+import type { NoDimForm } from "./tensor/options-form.js";
 import * as creationOps from "./tensor/creation.js";
 import * as shapeOps from "./ops/shape.js";
 import * as elementwiseOps from "./ops/elementwise.js";
@@ -82,10 +83,13 @@ export const {
   nanToNum, isclose, allclose, equal,
 } = guardAll<typeof mathOps, MathOptionalArgs>(mathOps, "");
 export { type ValuesIndices } from "./ops/reduce.js";
+const reduceGuarded = guardAll<typeof reduceOps, ReduceOptionalArgs>(reduceOps, "");
 export const {
-  sum, mean, var_: variance, std, prod, amax, amin, argmax, argmin, max, min, norm, logsumexp, cumsum, softmax,
+  sum, mean, var_: variance, std, prod, amax, amin, argmax, argmin, norm, logsumexp, cumsum, softmax,
   logSoftmax,
-} = guardAll<typeof reduceOps, ReduceOptionalArgs>(reduceOps, "");
+} = reduceGuarded;
+export const max: NoDimForm<typeof reduceGuarded.max> = reduceGuarded.max;
+export const min: NoDimForm<typeof reduceGuarded.min> = reduceGuarded.min;
 export const {
   matmul, mm, bmm, dot, outer, linear, linearRelu,
 } = guardAll<typeof matmulOps, MatmulOptionalArgs>(matmulOps, "");
@@ -100,9 +104,11 @@ export const {
   get, set, where, indexPut, indexCopy, indexFill, maskedScatter, maskedSelect, nonzero, take, takeAlongDim,
 } = guardAll<typeof advancedIndexOps, AdvancedIndexOptionalArgs>(advancedIndexOps, "");
 export { type SortOptions, type UniqueOptions, type SearchsortedOptions } from "./ops/sort.js";
+const sortGuarded = guardAll<typeof sortOps, SortOptionalArgs>(sortOps, "");
 export const {
-  sort, argsort, msort, topk, kthvalue, median, mode, unique, searchsorted, bucketize,
-} = guardAll<typeof sortOps, SortOptionalArgs>(sortOps, "");
+  sort, argsort, msort, topk, kthvalue, mode, unique, searchsorted, bucketize,
+} = sortGuarded;
+export const median: NoDimForm<typeof sortGuarded.median> = sortGuarded.median;
 export const {
   cumprod, cummax, cummin, logcumsumexp, any, all, nansum, nanmean, aminmax, countNonzero, bincount, histc,
 } = guardAll<typeof scanOps, ScanOptionalArgs>(scanOps, "");

@@ -26,6 +26,22 @@ test("a module called on a number or string names the module, not the op inside"
   }
   assert.equal(new Scale().call(3), 6);
   throwsExactly(() => new Scale().call(-1), "Scale: n must be >= 0");
+  // The renaming reads the error's kind, not its text: a module's own message that reads like an
+  // op's input error stands, and so does an op's rejection of another argument (a loss's target).
+  class Picky extends nn.Module<[number], number> {
+    override forward(): number {
+      throw new Error("Picky: input must be a Tensor, got a promise; await it first");
+    }
+  }
+  throwsExactly(() => new Picky().call(1), "Picky: input must be a Tensor, got a promise; await it first");
+  class Loss extends nn.Module<[number], unknown> {
+    override forward(n: number): unknown {
+      return nn.functional.mseLoss(tensor([1, 2]), n as never);
+    }
+  }
+  throwsExactly(() => new Loss().call(3), "mseLoss: target must be a Tensor, got number 3 (wrap plain numbers with tensor(...))");
+  // The renamed error keeps the op's as its cause.
+  assert.throws(() => new nn.ReLU().call(3 as never), (e: unknown) => e instanceof Error && (e.cause as Error).message.startsWith("relu: input must be a Tensor"));
 });
 
 test("dropout's p must be a number in [0, 1]", () => {

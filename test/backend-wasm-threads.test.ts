@@ -123,6 +123,55 @@ describe("wasm backend: threads", () => {
     }
   });
 
+  it("pools a few large planes in bands of rows on 2 threads, from just above the thresholds, with the js reference's bits", () => {
+    // Window elements (outputs × kH × kW) against PAR_POOL_MAX / PAR_POOL_AVG_BACK (1 Mi) and PAR_POOL_AVG
+    // (4 Mi); 3×3 stride-1 pad-1 keeps H×W outputs. One plane (below the shares wanted) is cut into
+    // 8 bands of rows on 2 threads (the backward, which cannot band, stays on one); 3 planes into 3
+    // bands each (9 units in 8 shares).
+    type P = { kernel: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number]; countIncludePad: boolean };
+    const p: P = { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], countIncludePad: false };
+    const js = new JsBackend();
+    const g = new Generator(32);
+    const offered = (f: () => void): boolean => {
+      const a = poolStats();
+      f();
+      const b = poolStats();
+      return b.jobs + b.solo > a.jobs + a.solo;
+    };
+    const cases: Array<[string, number[], boolean, boolean]> = [
+      // [name, shape, max forward and avg backward threaded (>= 1 Mi), avg forward threaded (>= 4 Mi)]
+      ["just below 1 Mi (341·341·9 = 1,046,529)", [1, 1, 341, 341], false, false],
+      ["just above 1 Mi (341·342·9 = 1,049,598)", [1, 1, 341, 342], true, false],
+      ["just below 4 Mi (682·683·9 = 4,192,254)", [1, 1, 682, 683], true, false],
+      ["just above 4 Mi (683·683·9 = 4,198,401)", [1, 1, 683, 683], true, true],
+      ["3 planes, 3 bands each", [1, 3, 200, 210], true, false],
+    ];
+    for (const [name, shape, maxThreads, avgThreads] of cases) {
+      // Small integers: ties in most windows.
+      const x = randView(g, shape, "contig", -3, 3);
+      for (let i = 0; i < (x.data as Float32Array).length; i++) (x.data as Float32Array)[i] = Math.round((x.data as Float32Array)[i]);
+      const gy = randView(g, shape);
+      const want = { y: zeros(shape), idx: zeros(shape, "int32"), a: zeros(shape), ga: zeros(shape) };
+      js.maxPool2d(x, want.y, want.idx, p);
+      js.avgPool2d(x, want.a, p);
+      js.avgPool2dBackward(gy, want.ga, p);
+      for (const nt of [1, 2]) {
+        setNumThreads(nt);
+        const y = zeros(shape), idx = zeros(shape, "int32"), a = zeros(shape), ga = zeros(shape);
+        const threaded = nt === 2 && availableParallelism() >= 2;
+        assert.equal(offered(() => wasm.maxPool2d(x, y, idx, p)), threaded && maxThreads, `${name}: max forward offered to threads on ${nt}`);
+        assert.equal(offered(() => wasm.avgPool2d(x, a, p)), threaded && avgThreads, `${name}: avg forward offered to threads on ${nt}`);
+        // The backward adds overlapping windows into its planes: it splits whole planes only.
+        assert.equal(offered(() => wasm.avgPool2dBackward(gy, ga, p)), threaded && maxThreads && shape[1] > 1, `${name}: avg backward offered to threads on ${nt}`);
+        assertBitwise(y.data as Float32Array, want.y.data as Float32Array, `${name}: max values, ${nt} thread(s)`);
+        assert.deepEqual(idx.data, want.idx.data, `${name}: max positions, ${nt} thread(s)`);
+        assertBitwise(a.data as Float32Array, want.a.data as Float32Array, `${name}: avg values, ${nt} thread(s)`);
+        // The SIMD backward adds overlapping windows in another order than the reference: float32 rounding.
+        assertClose(ga, want.ga, `${name}: avg gradient, ${nt} thread(s)`, 1e-6, 1e-6);
+      }
+    }
+  });
+
   it("runs every share of a job with more shares than threads exactly once, whoever claims it", () => {
     const k = loadKernels(true)!;
     const pool = new Pool(k, ["unaryTask"]);

@@ -159,6 +159,20 @@ describe("wasm backend: elementwise", () => {
     wasm.conv2d(x, w, null, yW, c);
     js.conv2d(xj, w, null, yJ, c);
     assertClose(yW, yJ, "conv2d of an odd-offset input", 1e-4, 1e-4);
+    // A sparse operand (span over twice its size) is gathered element by element by stage.
+    const big = randView(g, [4 * 64]).data;
+    const sparse = view(big, [1, 4, 8], [0, 64, 8]);
+    const b = randView(g, [1, 8, 3]);
+    const mW = zeros([1, 4, 3]), mJ = zeros([1, 4, 3]);
+    wasm.matmul(sparse, b, mW);
+    js.matmul(sparse, b, mJ);
+    assertClose(mW, mJ, "matmul of a sparse view", 1e-5, 1e-6);
+    // A 5-D transposed view no copy kernel takes (its dims do not coalesce to 4): stageDense gathers it.
+    const t5 = view(randView(g, [32]).data, [2, 2, 2, 2, 2], [1, 2, 4, 8, 16]);
+    const sW = zeros([2, 2, 2, 2, 2]), sJ = zeros([2, 2, 2, 2, 2]);
+    wasm.softmax(t5, 4, false, sW);
+    js.softmax(t5, 4, false, sJ);
+    assertClose(sW, sJ, "softmax of a 5-D transposed view", 1e-5, 1e-6);
   }));
 
   it("grows the arena for operands larger than any before (64 MiB)", () => withThreads(2, () => {
@@ -371,6 +385,34 @@ describe("wasm backend: pooling", () => {
     js.maxPool2d(z, f, jf, q);
     assert.deepEqual(Array.from(e.data).map(String), Array.from(f.data).map(String));
     assert.deepEqual(Array.from(ie.data), Array.from(jf.data));
+  });
+  it("max pooling without indices (null: no backward reads them) gives the reference's values bit for bit", () => {
+    // The 2×2 kernel then takes its values-only path (no positions found); other windows keep theirs in
+    // the arena. NaN, ties and -0/+0 in every window position and lane; oW of 3 (scalar only), 5 and 9
+    // (a partial SIMD group), odd H and W (a row and a column no window reads).
+    const g = new Generator(41);
+    const pick = [NaN, -0, 0, 1, 1, 2, -1, 3.5, -Infinity];
+    const q = P([2, 2], [2, 2], [0, 0], [1, 1], true);
+    const cases: Array<[number[], PoolParams]> = [
+      [[1, 2, 4, 6], q], [[2, 3, 9, 11], q], [[3, 5, 16, 19], q], [[1, 1, 2, 2], q],
+      [[2, 3, 9, 11], P([3, 3], [2, 2], [1, 1], [1, 1], true)],
+    ];
+    for (const [shape, p] of cases) {
+      const x = view(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => pick[Math.floor(g.random() * pick.length)]), shape);
+      const y = [shape[0], shape[1], ...[0, 1].map((d) => Math.floor((shape[2 + d] + 2 * p.padding[d] - p.dilation[d] * (p.kernel[d] - 1) - 1) / p.stride[d]) + 1)];
+      const b = zeros(y), ib = zeros(y, "int32");
+      js.maxPool2d(x, b, ib, p);
+      const want = Array.from(b.data).map((v) => Object.is(v, -0) ? "-0" : String(v));
+      const c = zeros(y);
+      js.maxPool2d(x, c, null, p);
+      assert.deepEqual(Array.from(c.data).map((v) => Object.is(v, -0) ? "-0" : String(v)), want, `js maxPool2d ${shape} without indices`);
+      for (const nt of THREADS) withThreads(nt, () => {
+        const a = zeros(y);
+        (a.data as Float32Array).fill(42);
+        wasm.maxPool2d(x, a, null, p);
+        assert.deepEqual(Array.from(a.data).map((v) => Object.is(v, -0) ? "-0" : String(v)), want, `wasm maxPool2d ${shape} without indices, ${nt} thread(s)`);
+      });
+    }
   });
 });
 

@@ -116,6 +116,14 @@ test("wrong options-object forms fail to compile and throw at run time", () => {
   // The options form without a dim is the global max, in the types and at run time.
   same(x.max({}), x.max());
   same(dt.median(x, {}), x.median());
+  // The function forms type as a Tensor too (core.ts's NoDimForm), and `{}` never reaches the op:
+  // an object in dim's place that is not the last argument is a wrong dim.
+  const whole: dt.Tensor[] = [dt.max(x, {}), dt.min(x, {}), dt.median(x, {})];
+  assert.deepEqual(whole.map((t) => t.item()), [x.max().item(), x.min().item(), x.median().item()]);
+  // @ts-expect-error an options object followed by keepdim
+  throwsNamed(() => dt.max(x, {}, true), /^max: dim must be an integer, got an object/);
+  // @ts-expect-error an options object followed by keepdim
+  throwsNamed(() => x.median({}, true), /median: dim must be an integer, got an object/);
   // @ts-expect-error p given twice
   throwsNamed(() => F.normalize(x.float(), 2, { p: 1 }), /normalize: 'p' is given twice/);
   // @ts-expect-error PyTorch's snake_case spelling

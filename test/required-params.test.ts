@@ -90,6 +90,9 @@ test("an async function's rejection names a positional parameter given as a key,
   }, false);
   let syncMessage = "";
   try { (sync as (...a: unknown[]) => number)(1, { b: 2 }); } catch (e) { syncMessage = (e as Error).message; }
-  assert.equal(syncMessage, "demoPair: b is a positional parameter, not an option; write demoPair(a, 2)");
+  assert.equal(syncMessage, "demoPair: b is a positional parameter, not an option; write demoPair(1, 2)");
   await assert.rejects((async_ as (...a: unknown[]) => Promise<number>)(1, { b: 2 }), (e: Error) => e.message === syncMessage.replace(/demoPair\b/g, "demoPairAsync"));
+  // The arguments before the object keep the caller's values; a tensor (no literal) keeps its name.
+  const x = tensor([[1, 2], [3, 4]]);
+  throwsMessage(() => x.transpose(-1, { dim1: 0 } as never), /^x\.transpose: dim1 is a positional parameter, not an option; write x\.transpose\(-1, 0\)$/);
 });

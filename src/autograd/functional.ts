@@ -219,11 +219,7 @@ export function jacobian<I extends InputsArg, O extends Tensors>(func: (...args:
   checkOpts(op, opts);
   const createGraph = !!opts.createGraph;
   const strict = !!opts.strict;
-  const strategy = opts.strategy ?? "reverse-mode";
-  if (strategy !== "reverse-mode" && strategy !== "forward-mode") {
-    throw new Error(`${op}: strategy must be "reverse-mode" or "forward-mode", got ${JSON.stringify(strategy)}`);
-  }
-  if (strategy === "forward-mode" && !opts.vectorize) throw new Error(`${op}: strategy "forward-mode" requires {vectorize: true}, as in PyTorch`);
+  const strategy = checkStrategy(op, "strategy", opts.strategy, opts.vectorize);
   if (strict && opts.vectorize) throw new Error(`${op}: {strict: true} and {vectorize: true} are not supported together; set strict to false or vectorize to false`);
   const [isInTuple, ins0] = asTuple(op, "inputs", inputs);
   const rows = withGradEnabled(true, () => {
@@ -235,6 +231,16 @@ export function jacobian<I extends InputsArg, O extends Tensors>(func: (...args:
   });
   const perOut = rows.jac.map((row) => untuple(row, isInTuple));
   return untuple(perOut, rows.isOutTuple) as JacobianOf<O, I>;
+}
+
+/** The Jacobian strategy `option` of `op` (default reverse mode), checked: forward mode needs vectorize, as in PyTorch. */
+function checkStrategy(op: string, option: string, given: unknown, vectorize: boolean | undefined): "reverse-mode" | "forward-mode" {
+  const strategy = given ?? "reverse-mode";
+  if (strategy !== "reverse-mode" && strategy !== "forward-mode") {
+    throw new Error(`${op}: ${option} must be "reverse-mode" or "forward-mode", got ${JSON.stringify(strategy)}`);
+  }
+  if (strategy === "forward-mode" && !vectorize) throw new Error(`${op}: ${option} "forward-mode" requires {vectorize: true}, as in PyTorch`);
+  return strategy;
 }
 
 function reverseJacobian(op: string, ins: Tensor[], outs: Tensor[], createGraph: boolean, strict: boolean): Tensor[][] {
@@ -290,12 +296,8 @@ export function hessian<I extends InputsArg>(func: (...args: FuncArgs<I>) => Ten
   const op = "autograd.functional.hessian";
   checkOpts(op, opts);
   const strict = !!opts.strict;
-  const strategy = opts.outerJacobianStrategy ?? "reverse-mode";
   // Checked here too, so the error names hessian and its option rather than the inner jacobian call.
-  if (strategy !== "reverse-mode" && strategy !== "forward-mode") {
-    throw new Error(`${op}: outerJacobianStrategy must be "reverse-mode" or "forward-mode", got ${JSON.stringify(strategy)}`);
-  }
-  if (strategy === "forward-mode" && !opts.vectorize) throw new Error(`${op}: outerJacobianStrategy "forward-mode" requires {vectorize: true}, as in PyTorch`);
+  const strategy = checkStrategy(op, "outerJacobianStrategy", opts.outerJacobianStrategy, opts.vectorize);
   const [isInTuple, ins] = asTuple(op, "inputs", inputs);
   const single = (...inp: Tensor[]): Tensor => {
     const [isOutTuple, outs] = callFunc(op, func as (...a: Tensor[]) => unknown, inp);

@@ -185,8 +185,11 @@ export interface Backend {
     p: ConvParams, convShape: readonly number[],
   ): void;
 
-  /** x [N,C,H,W] -> out [N,C,oH,oW] and indices (int32, flat h*W+w in the input plane). */
-  maxPool2d(x: View, out: View, indices: View, p: PoolParams): void;
+  /**
+   * x [N,C,H,W] -> out [N,C,oH,oW] and indices (int32, flat h*W+w in the input plane; null when no
+   * backward will read them, and a backend may then skip finding them).
+   */
+  maxPool2d(x: View, out: View, indices: View | null, p: PoolParams): void;
   /** out [N,C,H,W] (contiguous) = gy scattered (summed) through indices, zeros where no index points. */
   maxPool2dBackward(gy: View, indices: View, out: View): void;
   avgPool2d(x: View, out: View, p: PoolParams): void;

@@ -16,9 +16,17 @@ let current: Backend = reference;
 instances.set("js", reference);
 registry.set("js", () => reference);
 
-/** Makes a backend available to `setBackend(name)`; the factory runs on first use. */
+/**
+ * Makes a backend available to `setBackend(name)`; the factory runs on first use. Registering a name
+ * again replaces it: the next `setBackend(name)` builds a fresh instance from the new factory (the
+ * old instance was kept, so `initWasmBackend` after a failed synchronous load still gave the js
+ * fallback). The backend in use changes only with `setBackend`.
+ *
+ * @example registerBackend("mine", () => new MyBackend()); setBackend("mine");
+ */
 export function registerBackend(name: string, factory: () => Backend): void {
   registry.set(name, factory);
+  instances.delete(name);
 }
 
 const adapted = new WeakMap<Backend, Backend>();

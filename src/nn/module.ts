@@ -7,7 +7,7 @@
  * statistics and other state that is saved but not trained) are plain tensors, so they are
  * registered explicitly with `registerBuffer(name, tensor)`.
  */
-import { checkTensor, describe } from "../tensor/check.js";
+import { checkTensor, describe, TensorArgError } from "../tensor/check.js";
 import { Tensor, noGrad, isFloating, isGradEnabled, type DType } from "../core.js";
 import { BackwardHookCall, type FullBackwardHook } from "./backward-hook.js";
 
@@ -107,11 +107,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       return Module.run(this, args);
     } catch (e) {
       // `new nn.ReLU().call(3)`: the op inside rejects the number under its own name (`relu: input must
-      // be a Tensor`), or JavaScript trips over it (Linear reads its shape); the user called the
-      // module, so name it. A module may take other inputs: only those two failures are renamed.
-      const opRejected = e instanceof Error && /^(?:[\w.]+: )+input must be a Tensor, got /.test(e.message);
-      if (opRejected || e instanceof TypeError) {
-        throw new Error(`${this.constructor.name}.call: input must be a Tensor, got ${describe(args[0])} (wrap plain numbers with tensor(...))`, { cause: e });
+      // be a Tensor`, a TensorArgError), or JavaScript trips over it (Linear reads its shape); the user
+      // called the module, so name it. A module may take other inputs: only those two failures are renamed.
+      if ((e instanceof TensorArgError && e.arg === "input") || e instanceof TypeError) {
+        throw new TensorArgError(`${this.constructor.name}.call: input must be a Tensor, got ${describe(args[0])} (wrap plain numbers with tensor(...))`, "input", { cause: e });
       }
       throw e;
     }

@@ -4,6 +4,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import type { PoolParams } from "../backend/backend.js";
 import { type OpDef, apply, backend, defineOp } from "./op.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { flatten, narrow, reshape, squeeze, stack, to, unsqueeze } from "./shape.js";
 import { gather } from "./indexing.js";
 import { mean } from "./reduce.js";
@@ -64,6 +65,8 @@ function poolShape(x: Tensor, kernel: Pair, opts: Pool2dOptions, op: string): [T
 interface MaxAttrs {
   p: PoolParams;
   outShape: number[];
+  /** The caller reads the positions (maxPool2dWithIndices), recorded or not. */
+  wantIndices?: boolean;
   indices?: Tensor;
 }
 
@@ -71,9 +74,12 @@ const maxPoolOp: OpDef<MaxAttrs> = defineOp<MaxAttrs>({
   name: "maxPool2d",
   forward([x], a) {
     const out = Tensor.empty(a.outShape, x.dtype);
-    const indices = Tensor.empty(a.outShape, "int32");
-    backend().maxPool2d(x.view_(), out.view_(), indices.view_(), a.p);
-    a.indices = indices;
+    // The positions only feed the backward (or maxPool2dWithIndices): not made when this call will not
+    // be recorded (inference, noGrad), which saves an int32 tensor the size of the output, its copy
+    // and, in the 2×2 kernel, finding them.
+    const indices = a.wantIndices || (isGradEnabled() && x.requiresGrad) ? Tensor.empty(a.outShape, "int32") : null;
+    backend().maxPool2d(x.view_(), out.view_(), indices ? indices.view_() : null, a.p);
+    if (indices) a.indices = indices;
     return out;
   },
   backward: (g, { inputShapes: [shape], attrs }) => [apply(maxUnpoolOp, [g], { indices: attrs.indices!, inShape: shape })],
@@ -100,14 +106,14 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {})
 }
 
 /** The recorded max-pool op: its values (still batched) and the attrs holding the kernel's int32 positions. */
-function maxPoolRecorded(x: Tensor, kernelSize: Pair, opts: Pool2dOptions): [Tensor, boolean, MaxAttrs] {
+function maxPoolRecorded(x: Tensor, kernelSize: Pair, opts: Pool2dOptions, wantIndices = false): [Tensor, boolean, MaxAttrs] {
   const [xb, unbatched, p, outShape] = poolShape(x, kernelSize, opts, "maxPool2d");
-  const attrs: MaxAttrs = { p, outShape };
+  const attrs: MaxAttrs = { p, outShape, wantIndices };
   return [apply(maxPoolOp, [xb], attrs), unbatched, attrs];
 }
 
 export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): { values: Tensor; indices: Tensor } {
-  const [y, unbatched, attrs] = maxPoolRecorded(x, kernelSize, opts);
+  const [y, unbatched, attrs] = maxPoolRecorded(x, kernelSize, opts, true);
   // The kernels keep int32 positions (the wasm kernel writes them); the caller gets PyTorch's int64.
   // Converted only here: maxPool2d's callers never see the positions and pay nothing for them.
   const indices = to(attrs.indices!, "int64");

@@ -158,6 +158,16 @@ function checkDtype(d: DType, op: string): void {
   if (!Object.hasOwn(DTYPE_INFO, d)) throw new Error(`${op}: unknown dtype ${JSON.stringify(d)}`);
 }
 
+/**
+ * The sum over axes a caller has already normalised (reductionDims): for composites (any, all,
+ * nansum, ...) that check their dims under their own name, so they are not normalised twice.
+ *
+ * @example sumAxes(ne(x, 0), reductionDims(dim, x.ndim, "any"), false)
+ */
+export function sumAxes(x: Tensor, axes: number[], keepdim: boolean): Tensor {
+  return apply(sumOp, [x], { axes, keepdim });
+}
+
 /** `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`, `x.sum(0, { dtype: "float64" })`. */
 export function sum(x: Tensor, dim?: Dims, keepdim: ReduceOptions = false): Tensor {
   const [xt, k] = reduceArgs(x, keepdim, "sum");
@@ -295,20 +305,20 @@ function extremum(x: Tensor, dim: number | undefined, keepdim: boolean, which: "
   return valuesIndices(apply({ ...pickOp, name: which }, [x], { axis, keepdim, indices }), indices);
 }
 
+// `max(x, {})` never reaches here: the entry layer spreads the options object (OPTIONAL_ARGS below)
+// into no dim, and core.ts types that form (NoDimForm).
 export function max(x: Tensor): Tensor;
-/** `max(x, {})` is `max(x)` (the options form, API.md rule 3, with no dim). */
-export function max(x: Tensor, opts: { dim?: undefined }): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices;
-export function max(x: Tensor, dim?: number | { dim?: undefined }, keepdim?: KeepDim): Tensor | ValuesIndices {
-  return extremum(x, typeof dim === "object" ? undefined : dim, keepdimOf("max", keepdim), "max");
+export function max(x: Tensor, dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
+  return extremum(x, dim, keepdimOf("max", keepdim), "max");
 }
 
+// `min(x, {})` never reaches here: the entry layer spreads the options object (OPTIONAL_ARGS below)
+// into no dim, and core.ts types that form (NoDimForm).
 export function min(x: Tensor): Tensor;
-/** `min(x, {})` is `min(x)`. */
-export function min(x: Tensor, opts: { dim?: undefined }): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndices;
-export function min(x: Tensor, dim?: number | { dim?: undefined }, keepdim?: KeepDim): Tensor | ValuesIndices {
-  return extremum(x, typeof dim === "object" ? undefined : dim, keepdimOf("min", keepdim), "min");
+export function min(x: Tensor, dim?: number, keepdim?: KeepDim): Tensor | ValuesIndices {
+  return extremum(x, dim, keepdimOf("min", keepdim), "min");
 }
 
 /**

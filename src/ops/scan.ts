@@ -11,7 +11,7 @@ import type { ScanOp } from "../backend/backend.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { contiguous, detach, flip, permute, reshape, to, unsqueeze } from "./shape.js";
 import { div, eq, exp, isnan, mul, ne, sub, where } from "./elementwise.js";
-import { type KeepDim, amax, amin, cumsum, keepdimOf, sum } from "./reduce.js";
+import { type KeepDim, amax, amin, cumsum, keepdimOf, sum, sumAxes } from "./reduce.js";
 import { gather } from "./indexing.js";
 import { viaFloat32 } from "./half-compute.js";
 import { eye } from "../tensor/creation.js";
@@ -171,20 +171,20 @@ export function cummin(x: Tensor, dim: number): ValuesIndicesTuple {
 /** `any(x, 1)`: bool, true where some element over the dims is non-zero (NaN is non-zero). */
 export function any(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
   const keepdim = keepdimOf("any", keepdimArg);
-  return ne(sum(ne(x, 0), reductionDims(dim, x.ndim, "any"), keepdim), 0);
+  return ne(sumAxes(ne(x, 0), reductionDims(dim, x.ndim, "any"), keepdim), 0);
 }
 
 /** `all(x)`: bool, true where every element over the dims is non-zero. */
 export function all(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
   const keepdim = keepdimOf("all", keepdimArg);
-  return eq(sum(eq(x, 0), reductionDims(dim, x.ndim, "all"), keepdim), 0);
+  return eq(sumAxes(eq(x, 0), reductionDims(dim, x.ndim, "all"), keepdim), 0);
 }
 
 /** `nansum(x)`: sum with NaN counted as zero. */
 export function nansum(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
   const keepdim = keepdimOf("nansum", keepdimArg);
   const axes = reductionDims(dim, x.ndim, "nansum");
-  return sum(isFloating(x.dtype) ? where(isnan(x), 0, x) : x, axes, keepdim);
+  return sumAxes(isFloating(x.dtype) ? where(isnan(x), 0, x) : x, axes, keepdim);
 }
 
 /** `nanmean(x, 1)`: mean over the non-NaN elements (NaN where all are NaN). */
@@ -192,7 +192,8 @@ export function nanmean(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
   const keepdim = keepdimOf("nanmean", keepdimArg);
   if (!isFloating(x.dtype)) throw new Error(`nanmean: expects a floating point tensor, got ${x.dtype} (use x.float() or mean)`);
   const axes = reductionDims(dim, x.ndim, "nanmean");
-  return div(nansum(x, axes, keepdim), sum(ne(x, x).logicalNot(), axes, keepdim));
+  const nan = isnan(x);
+  return div(sumAxes(where(nan, 0, x), axes, keepdim), sumAxes(nan.logicalNot(), axes, keepdim));
 }
 
 /** `aminmax(x, { dim: 1 })`: `{min, max}` together (over all elements when dim is omitted). */
@@ -206,7 +207,7 @@ export function aminmax(x: Tensor, opts: { dim?: number; keepdim?: boolean } = {
 
 /** `countNonzero(x, 0)`: int32 number of non-zero elements over dims (all when omitted). */
 export function countNonzero(x: Tensor, dim?: Dims): Tensor {
-  return sum(ne(x, 0), reductionDims(dim, x.ndim, "countNonzero"));
+  return sumAxes(ne(x, 0), reductionDims(dim, x.ndim, "countNonzero"), false);
 }
 
 /** `bincount(x)`: how often each value 0..max occurs in a 1-D non-negative integer x (int64 counts, as PyTorch); with weights, their sums. */

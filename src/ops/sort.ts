@@ -173,13 +173,12 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdimArg?: KeepDim): 
 }
 
 /** The lower median of all elements (0-d), or `{values, indices}` along dim; a NaN in a line makes its median NaN. */
+// `median(x, {})` never reaches here: the entry layer spreads the options object (OPTIONAL_ARGS below)
+// into no dim, and core.ts types that form (NoDimForm).
 export function median(x: Tensor): Tensor;
-/** `median(x, {})` is `median(x)` (the options form, API.md rule 3, with no dim). */
-export function median(x: Tensor, opts: { dim?: undefined }): Tensor;
 export function median(x: Tensor, dim: number, keepdim?: KeepDim): ValuesIndicesTuple;
-export function median(x: Tensor, dimArg?: number | { dim?: undefined }, keepdimArg?: KeepDim): Tensor | ValuesIndicesTuple {
+export function median(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor | ValuesIndicesTuple {
   const keepdim = keepdimOf("median", keepdimArg);
-  const dim = typeof dimArg === "object" ? undefined : dimArg;
   if (dim === undefined) {
     // PyTorch's median() has no keepdim: refuse it rather than silently return a 0-d tensor.
     if (keepdim) throw new Error("median: keepdim needs a dim (median(x, { dim: 0, keepdim: true })); median(x) is the 0-d median of all elements");

@@ -236,13 +236,26 @@ export function checkTensor(fn: string, arg: string, v: unknown): void {
 }
 
 /**
- * The error for a value that should have been a Tensor (what `checkTensor` throws).
+ * The Error `tensorArgError` makes: `arg` says which argument was not a Tensor, so a caller can
+ * rethrow it under its own name (Module.call for a module's input) without reading the message.
+ *
+ * @example if (e instanceof TensorArgError && e.arg === "input") throw tensorArgError("ReLU.call", "input", x);
+ */
+export class TensorArgError extends Error {
+  constructor(message: string, readonly arg: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * The error for a value that should have been a Tensor (what `checkTensor` throws); `cause` is the
+ * error it replaces, when it renames one.
  *
  * @example throw tensorArgError("relu", "input", "x");
  */
-export function tensorArgError(fn: string, arg: string, v: unknown): Error {
+export function tensorArgError(fn: string, arg: string, v: unknown, cause?: unknown): TensorArgError {
   const hint = Array.isArray(v) || typeof v === "number" ? " (wrap plain numbers with tensor(...))" : "";
-  return new Error(`${fn}: ${arg} must be a Tensor, got ${describe(v)}${hint}`);
+  return new TensorArgError(`${fn}: ${arg} must be a Tensor, got ${describe(v)}${hint}`, arg, cause === undefined ? undefined : { cause });
 }
 
 /**

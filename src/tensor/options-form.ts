@@ -8,6 +8,7 @@
  *
  * Types only: nothing here exists at run time.
  */
+import type { Tensor } from "./tensor.js";
 
 /** The first N elements of T, each required (arguments given positionally). */
 type Take<T extends readonly unknown[], N extends number, Acc extends unknown[] = []> =
@@ -68,3 +69,12 @@ export type WithOptionsForms<T, Specs> = {
     ? Specs[N] extends Spec ? OptionsForm<T[K], Specs[N]> : T[K]
     : T[K];
 };
+
+/**
+ * F with `(x, {})` typed as F's call without a dim (a Tensor), for max/min/median, whose forms with a
+ * dim return a named tuple: OptionsForm derives the options forms from F's last overload only. The
+ * entry layer spreads `{}` into no dim, so the functions themselves never see the object.
+ *
+ * @example export const max: NoDimForm<typeof guarded.max> = guarded.max; // max(x, {}) is a Tensor
+ */
+export type NoDimForm<F> = ((x: Tensor, opts: { dim?: undefined }) => Tensor) & F;

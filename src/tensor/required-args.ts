@@ -128,6 +128,9 @@ export function positionalKeyError(display: string, fn: Function, args: readonly
   const positional = names.slice(receiver, last + 1);
   const rest = Object.keys(opts).filter((k) => opts[k] !== undefined && !positional.includes(k));
   const what = misplaced.length === 1 ? `${misplaced[0]} is a positional parameter, not an option` : `${list(misplaced)} are positional parameters, not options`;
-  const given = args.slice(0, -1).map((_, i) => positional[i]);
-  return new Error(`${display}: ${what}; write ${writeCall(display, [...given, ...positional.slice(given.length)], opts, rest)}`);
+  // The arguments before the object are written with the caller's values (`demoPair(1, { b: 2 })` ->
+  // `demoPair(1, 2)`), where they have a short literal form.
+  const values: Record<string, unknown> = { ...opts };
+  args.slice(0, -1).forEach((v, i) => (values[positional[i]] = v));
+  return new Error(`${display}: ${what}; write ${writeCall(display, positional, values, rest)}`);
 }

@@ -116,11 +116,12 @@ function forEachWindow(
   }
 }
 
-export function maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
+export function maxPool2d(x: View, out: View, indices: View | null, p: PoolParams): void {
   const xs = toFloat64(x);
   const [H, W] = [x.shape[2], x.shape[3]];
   const planeOut = out.shape[2] * out.shape[3];
   const y = new Float64Array(out.shape[0] * out.shape[1] * planeOut);
+  // Positions are found either way (the scan needs them); only written out when asked for.
   const idx = new Int32Array(y.length);
   forEachWindow(x.shape, out.shape, p, (plane, oi, taps) => {
     let best = -Infinity, arg = -1;
@@ -132,7 +133,7 @@ export function maxPool2d(x: View, out: View, indices: View, p: PoolParams): voi
     idx[plane * planeOut + oi] = arg;
   });
   writeFrom(out, y);
-  writeFrom(indices, idx);
+  if (indices) writeFrom(indices, idx);
 }
 
 export function maxPool2dBackward(gy: View, indices: View, out: View): void {
@@ -182,9 +183,7 @@ export function conv2dReluPool(
   b.conv2d(x, w, bias, y, p);
   b.unary("relu", y, y);
   if (!pool) return b.copy(y, out);
-  // Without indices (no backward to read them) the pool's go to a scratch array.
-  const idx = indices ?? { data: allocate("int32", numel(out.shape)), dtype: "int32", shape: [...out.shape], strides: contiguousStrides(out.shape), offset: 0 };
-  b.maxPool2d(y, out, idx, pool);
+  b.maxPool2d(y, out, indices, pool);
 }
 
 /**

@@ -462,7 +462,7 @@ export class JsBackend implements Backend {
   ): void {
     conv.conv2dReluPoolBackward(this, g, output, indices, x, w, gx, gw, gb, p, convShape);
   }
-  maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
+  maxPool2d(x: View, out: View, indices: View | null, p: PoolParams): void {
     conv.maxPool2d(x, out, indices, p);
   }
   maxPool2dBackward(gy: View, indices: View, out: View): void {

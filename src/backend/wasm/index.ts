@@ -106,7 +106,7 @@ export class WasmBackend implements Backend {
       jsConv2dReluPoolBackward(this, g, output, indices, x, w, gx, gw, gb, p, convShape);
     }
   }
-  maxPool2d(x: View, out: View, indices: View, p: PoolParams): void {
+  maxPool2d(x: View, out: View, indices: View | null, p: PoolParams): void {
     if (!pooling.maxPool2d(this.session, x, out, indices, p)) this.js.maxPool2d(x, out, indices, p);
   }
   maxPool2dBackward(gy: View, indices: View, out: View): void {

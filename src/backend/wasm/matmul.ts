@@ -17,7 +17,7 @@ import { isF32, type Staged } from "./views.js";
  */
 export function gemmStaged(s: Session, nt: number, B: number, M: number, N: number, K: number, sa: Staged, sb: Staged): number {
   const o = s.arena.alloc(B * M * N * 4);
-  const scratchStride = Math.ceil(s.k.exports.gemmScratchBytes() / 64) * 64;
+  const scratchStride = s.gemmScratchStride;
   const scratch = s.arena.alloc(scratchStride * nt);
   s.run(T.matmulTask, nt, [
     B, M, N, K, sa.ptr, sa.strides[0], sa.strides[1], sa.strides[2],

@@ -28,14 +28,30 @@ function runPool(s: Session, task: number, planes: number, threads: number, args
 }
 
 /**
+ * runPool for the forward tasks, which also cut planes into bands of output rows (their last
+ * argument): with fewer planes than shares (one large image), each plane is split into bands so the
+ * job still has POOL_SHARES shares per thread. A forward output depends only on its window, so the
+ * bits are the same for any cut.
+ */
+function runPoolRows(s: Session, task: number, planes: number, rows: number, threads: number, args: number[]): void {
+  const want = threads > 1 ? threads * POOL_SHARES : 1;
+  const bands = planes < want ? Math.min(rows, Math.ceil(want / planes)) : 1;
+  s.runShares(task, Math.min(planes * bands, want), [...args, bands], threads);
+}
+
+/**
  * Starts the arena session of a pooling kernel over `inShape` (the pooled side) and `outShape`
  * and returns its thread count: 1 for 2×2 windows (see PAR_POOL_MAX), else by window elements
  * against `limit`. A session on one thread runs on the plain memory (begin).
  */
 function poolSession(s: Session, inShape: readonly number[], outShape: readonly number[], p: PoolParams, limit: number): number {
-  const twoByTwo = p.kernel.every((k) => k === 2) && p.stride.every((q) => q === 2) && p.padding.every((q) => q === 0) &&
+  return s.begin(twoByTwo(inShape, outShape, p) ? 0 : numel(outShape) * p.kernel[0] * p.kernel[1], limit);
+}
+
+/** Whether the kernels take their 2×2 stride-2 unpadded path (assembly/pool.ts, is2x2). */
+function twoByTwo(inShape: readonly number[], outShape: readonly number[], p: PoolParams): boolean {
+  return p.kernel.every((k) => k === 2) && p.stride.every((q) => q === 2) && p.padding.every((q) => q === 0) &&
     p.dilation.every((d) => d === 1) && 2 * outShape[2] <= inShape[2] && 2 * outShape[3] <= inShape[3];
-  return s.begin(twoByTwo ? 0 : numel(outShape) * p.kernel[0] * p.kernel[1], limit);
 }
 
 /**
@@ -49,16 +65,19 @@ export function maxPoolBackwardStaged(s: Session, planes: number, H: number, W: 
   return o;
 }
 
-/** The backend's maxPool2d of float32 x into out and its int32 argmax indices. */
-export function maxPool2d(s: Session, x: View, out: View, indices: View, p: PoolParams): boolean {
-  if (!isF32(x, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return false;
+/**
+ * The backend's maxPool2d of float32 x into out and its int32 argmax indices. Without indices (null:
+ * no backward will read them) the 2×2 kernel skips them and other windows leave them in the arena.
+ */
+export function maxPool2d(s: Session, x: View, out: View, indices: View | null, p: PoolParams): boolean {
+  if (!isF32(x, out) || (indices && !(indices.data instanceof Int32Array)) || numel(out.shape) === 0) return false;
   const nt = poolSession(s, x.shape, out.shape, p, PAR_POOL_MAX);
   const px = s.stageDense(x);
   const n = numel(out.shape);
-  const o = s.arena.alloc(n * 4), oi = s.arena.alloc(n * 4);
-  runPool(s, T.maxPoolTask, x.shape[0] * x.shape[1], nt, [...poolArgs(x.shape, out.shape, p), px, o, oi]);
+  const o = s.arena.alloc(n * 4), oi = indices || !twoByTwo(x.shape, out.shape, p) ? s.arena.alloc(n * 4) : 0;
+  runPoolRows(s, T.maxPoolTask, x.shape[0] * x.shape[1], out.shape[2], nt, [...poolArgs(x.shape, out.shape, p), px, o, oi]);
   s.unstage(o, out);
-  s.unstage(oi, indices);
+  if (indices) s.unstage(oi, indices);
   return true;
 }
 
@@ -73,26 +92,29 @@ export function maxPool2dBackward(s: Session, gy: View, indices: View, out: View
 }
 
 /**
- * An average-pooling task (forward or backward) from `src` into `out` in its own session: the
+ * An average-pooling kernel (forward or backward) from `src` into `out` in its own session: the
  * windows run over `pooled` [N,C,H,W] and produce `windows` [N,C,oH,oW] (the forward reads the
  * pooled side, the backward writes it).
  */
-function avgPool(s: Session, task: number, limit: number, src: View, out: View, pooled: readonly number[], windows: readonly number[], p: PoolParams): boolean {
+function avgPool(s: Session, forward: boolean, src: View, out: View, pooled: readonly number[], windows: readonly number[], p: PoolParams): boolean {
   if (!isF32(src, out) || numel(out.shape) === 0) return false;
-  const nt = poolSession(s, pooled, windows, p, limit);
+  const nt = poolSession(s, pooled, windows, p, forward ? PAR_POOL_AVG : PAR_POOL_AVG_BACK);
   const ps = s.stageDense(src);
   const o = s.arena.alloc(numel(out.shape) * 4);
-  runPool(s, task, pooled[0] * pooled[1], nt, [...poolArgs(pooled, windows, p), p.countIncludePad ? 1 : 0, ps, o]);
+  const args = [...poolArgs(pooled, windows, p), p.countIncludePad ? 1 : 0, ps, o];
+  // The backward adds overlapping windows into the pooled side: only whole planes are independent.
+  if (forward) runPoolRows(s, T.avgPoolTask, pooled[0] * pooled[1], windows[2], nt, args);
+  else runPool(s, T.avgPoolBackwardTask, pooled[0] * pooled[1], nt, args);
   s.unstage(o, out);
   return true;
 }
 
 /** The backend's avgPool2d of float32 x into out. */
 export function avgPool2d(s: Session, x: View, out: View, p: PoolParams): boolean {
-  return avgPool(s, T.avgPoolTask, PAR_POOL_AVG, x, out, x.shape, out.shape, p);
+  return avgPool(s, true, x, out, x.shape, out.shape, p);
 }
 
 /** The backend's avgPool2dBackward: gy spread over each window into out's shape. */
 export function avgPool2dBackward(s: Session, gy: View, out: View, p: PoolParams): boolean {
-  return avgPool(s, T.avgPoolBackwardTask, PAR_POOL_AVG_BACK, gy, out, out.shape, gy.shape, p);
+  return avgPool(s, false, gy, out, out.shape, gy.shape, p);
 }

@@ -20,10 +20,13 @@ interface Instance {
   readonly k: Kernels;
   readonly arena: Arena;
   readonly pool: Pool;
+  /** Bytes of GEMM scratch per thread, rounded up to 64: a constant of the module, asked once (a wasm call). */
+  readonly gemmScratchStride: number;
 }
 
 function instanceOf(k: Kernels): Instance {
-  return { k, arena: new Arena(k.memory), pool: new Pool(k, TASKS) };
+  const gemmScratchStride = Math.ceil(k.exports.gemmScratchBytes() / 64) * 64;
+  return { k, arena: new Arena(k.memory), pool: new Pool(k, TASKS), gemmScratchStride };
 }
 
 /** The sessions of one backend: its instances, and the one the current session runs on. */
@@ -50,6 +53,10 @@ export class Session {
   }
   get arena(): Arena {
     return this.cur.arena;
+  }
+  /** The current instance's GEMM scratch bytes per thread (64-byte aligned). */
+  get gemmScratchStride(): number {
+    return this.cur.gemmScratchStride;
   }
 
   /**
@@ -113,12 +120,20 @@ export class Session {
       a.heapFor(data).set(data.subarray(lo, hi + 1) as Float32Array & Int32Array & Uint8Array, p / size);
       return { ptr: p + (v.offset - lo) * size, strides: [...v.strides] };
     }
-    const p = a.alloc(n * size);
-    const heap = a.heapFor(data);
+    return { ptr: this.gather(v, n), strides: contiguousStrides(v.shape) };
+  }
+
+  /** Gathers the n elements of v in row-major order into a fresh arena block and returns its byte address. */
+  private gather(v: View, n: number): number {
+    const data = v.data as TypedArray;
+    const size = data.BYTES_PER_ELEMENT;
+    const p = this.arena.alloc(n * size);
+    // The heap view is fetched after alloc: growing the memory detaches the old ones.
+    const heap = this.arena.heapFor(data);
     const off = offsets(v);
     const base = p / size;
     for (let i = 0; i < n; i++) heap[base + i] = data[off[i]];
-    return { ptr: p, strides: contiguousStrides(v.shape) };
+    return p;
   }
 
   /** A 2-D view staged as a [1,R,C] operand (batch stride 0). */
@@ -144,11 +159,7 @@ export class Session {
       // A copy only moves memory: one thread (see PAR_MEMORY).
       if (this.unaryStaged(UNARY.copy!, v.shape, s, out, 0, 0, 1)) return out;
     }
-    const p = a.alloc(n * size);
-    const heap = a.heapFor(data);
-    const off = offsets(v);
-    for (let i = 0; i < n; i++) heap[p / size + i] = data[off[i]];
-    return p;
+    return this.gather(v, n);
   }
 
   /** Copies n values at byte address p back into `out` (any strides). */

@@ -17,7 +17,7 @@ import {
   Tensor, isFloating, rand, where, exp, log1p, tanh, sigmoid, abs, minimum, isfinite, elu, leakyRelu, softmax,
   type DType, type Generator,
 } from "../../core.js";
-import { describe, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
+import { describe, tensorArgError, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 import { viaFloat32 } from "../../ops/half-compute.js";
 
@@ -33,7 +33,7 @@ export function checkNumber(v: unknown, fn: string, name: string): number {
 
 /** The activations compute in floating point only, as PyTorch's kernels (which reject integer input). */
 export function checkFloat(x: unknown, fn: string): Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw tensorArgError(fn, "input", x);
   if (!isFloating(x.dtype)) throw new Error(`${fn}: expected a floating-point input, got ${x.dtype} ${fmtShape(x.shape)}; convert it with x.float()`);
   return x;
 }
@@ -74,7 +74,7 @@ function clipOpen(x: Tensor, lo: number, hi: number): Tensor {
 
 /** hardtanh, relu6 and threshold take integer tensors too, as PyTorch's (they only compare and select). */
 function checkNumeric(x: unknown, fn: string): Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw tensorArgError(fn, "input", x);
   if (x.dtype === "bool") throw new Error(`${fn}: does not take a bool tensor ${fmtShape(x.shape)}; convert it with x.float()`);
   return x;
 }
@@ -186,7 +186,7 @@ export function glu(x: Tensor, dim = -1): Tensor {
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
   checkFloat(x, "prelu");
-  if (!(weight instanceof Tensor)) throw new Error(`prelu: weight must be a Tensor, got ${describe(weight)}`);
+  if (!(weight instanceof Tensor)) throw tensorArgError("prelu", "weight", weight);
   const channels = x.ndim >= 2 ? x.shape[1] : 1;
   const n = weight.numel();
   if (weight.ndim > 1) throw new Error(`prelu: weight must be 0-d or 1-d, got ${fmtShape(weight.shape)}`);

@@ -10,7 +10,7 @@
  * ```
  */
 import { Tensor, isFloating, indexSelect, tensor } from "../../core.js";
-import { describe } from "../../tensor/check.js";
+import { describe, tensorArgError } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 
@@ -54,7 +54,7 @@ export function interpolate(x: Tensor, ...args: InterpolateArgs): Tensor {
 
 /** The resize behind `interpolate` and `nn.Upsample` (`fn` names the caller in errors). */
 export function resize(x: Tensor, opts: InterpolateOptions, fn: string): Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw tensorArgError(fn, "input", x);
   const mode = opts.mode ?? "nearest";
   if (!(mode in MODE_DIMS)) throw new Error(`${fn}: unknown mode ${describe(mode)} (use "nearest", "linear", "bilinear" or "bicubic")`);
   const spatial = x.ndim - 2;

@@ -7,7 +7,7 @@
  * ```
  */
 import { Tensor, isFloating, convTranspose2d, indexSelect, indexAdd, gather, zeros, tensor, oneHot as oneHotOp, where } from "../../core.js";
-import { describe, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
+import { describe, tensorArgError, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
@@ -15,7 +15,7 @@ const EMBEDDING_BAG_KEYS = ["mode", "perSampleWeights", "includeLastOffset", "pa
 const CONV_TRANSPOSE1D_KEYS = ["stride", "padding", "outputPadding", "groups", "dilation"] as const;
 
 function checkTensor(x: unknown, fn: string, name: string): Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`${fn}: ${name} must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw tensorArgError(fn, name, x);
   return x;
 }
 

@@ -9,7 +9,7 @@
  * ```
  */
 import { Tensor, noGrad, norm, clampMin, broadcastTo, zeros, cat } from "../../core.js";
-import { describe, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
+import { describe, tensorArgError, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
 import { broadcastShapes } from "../../tensor/shape.js";
 import { fmtShape } from "../module.js";
 import { checkNumber } from "./activations.js";
@@ -20,7 +20,7 @@ const INSTANCE_NORM_KEYS = ["runningMean", "runningVar", "weight", "bias", "useI
 const PAIRWISE_DISTANCE_KEYS = ["p", "eps", "keepdim"] as const;
 
 function checkTensor(x: unknown, fn: string, name = "input"): Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`${fn}: ${name} must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw tensorArgError(fn, name, x);
   return x;
 }
 

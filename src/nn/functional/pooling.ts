@@ -11,7 +11,7 @@
  * ```
  */
 import { Tensor, isFloating, maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, gather, tensor } from "../../core.js";
-import { describe, checkKeys } from "../../tensor/check.js";
+import { describe, tensorArgError, checkKeys } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
@@ -32,7 +32,7 @@ function int1(v: unknown, fn: string, name: string, min: number): number {
 
 /** [N, C, L] or [C, L] as [N', C, 1, L] (a height-1 image) and the function to undo it. */
 function asImage(x: Tensor, fn: string): [Tensor, (y: Tensor) => Tensor] {
-  if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw tensorArgError(fn, "input", x);
   if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${fn}: expected input [N, C, L] or [C, L], got ${fmtShape(x.shape)}`);
   // Only the batch dim may be empty (PyTorch's rule).
   if (x.shape.slice(x.ndim - 2).some((s) => s === 0)) throw new Error(`${fn}: expected input [N, C, L] or [C, L] with non-empty C and L (only the batch may be empty), got ${fmtShape(x.shape)}`);
@@ -117,7 +117,7 @@ function adaptiveMax(x: Tensor, oH: number, oW: number): { values: Tensor; indic
 }
 
 function checkAdaptiveInput(x: Tensor, fn: string, dims: 1 | 2): void {
-  if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw tensorArgError(fn, "input", x);
   const spatial = dims === 1 ? "L" : "H, W";
   if (x.ndim !== dims + 1 && x.ndim !== dims + 2) throw new Error(`${fn}: expected input [N, C, ${spatial}] or [C, ${spatial}], got ${fmtShape(x.shape)}`);
   if (x.shape.slice(-dims).some((s) => s === 0)) throw new Error(`${fn}: input ${fmtShape(x.shape)} has an empty spatial dim; each window needs at least one element`);

@@ -11,7 +11,7 @@
  * ```
  */
 import { Tensor, pad as padOp, indexSelect, indexAdd, zeros, tensor, type PadMode } from "../../core.js";
-import { describe, checkKeys } from "../../tensor/check.js";
+import { describe, tensorArgError, checkKeys } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 
 /** Option keys: anything else is a misspelling (checkKeys). */
@@ -27,7 +27,7 @@ const FOLD_KEYS = ["dilation", "padding", "stride"] as const;
  * of an [N, C, ...] input.
  */
 export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constant", value = 0): Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`pad: input must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw tensorArgError("pad", "input", x);
   if (!Array.isArray(pads)) throw new Error(`pad: pads must be an array of integers (last dim's left, right, then the dim before...), got ${describe(pads)}`);
   return padOp(x, pads, mode, value ?? 0);
 }
@@ -135,7 +135,7 @@ export function unfold(x: Tensor, kernelSize: Pair, dilationOrOpts?: Pair | Unfo
   const opts: UnfoldOptions = foldArgs("unfold", dilationOrOpts, padding, stride);
   checkKeys("unfold", opts, UNFOLD_KEYS);
   const fn = "unfold";
-  if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw tensorArgError(fn, "input", x);
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${fn}: expected input [N, C, H, W] or [C, H, W], got ${fmtShape(x.shape)}`);
   const unbatched = x.ndim === 3;
   const xb = unbatched ? x.unsqueeze(0) : x;
@@ -156,7 +156,7 @@ export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, dilationOrOp
   const opts: UnfoldOptions = foldArgs("fold", dilationOrOpts, padding, stride);
   checkKeys("fold", opts, FOLD_KEYS);
   const fn = "fold";
-  if (!(x instanceof Tensor)) throw new Error(`${fn}: input must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw tensorArgError(fn, "input", x);
   if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${fn}: expected input [N, C·kh·kw, L] or [C·kh·kw, L], got ${fmtShape(x.shape)}`);
   const unbatched = x.ndim === 2;
   const xb = unbatched ? x.unsqueeze(0) : x;

@@ -1,8 +1,8 @@
-// Pooling over [planes, H, W]: threads split the N·C planes. The common 2×2, stride-2, unpadded
-// window has SIMD paths (4 outputs per step from two 8-float row loads, de-interleaved into the four
-// window positions); other windows with stride 1 or 2 along W compute 4 interior outputs per step
-// (maxRow4, avgRow4), and the scalar loops (maxOne, avgOne) take the borders and every other window,
-// all with the reference's rules.
+// Pooling over [planes, H, W]: threads split the N·C planes, and the forwards also bands of output
+// rows (a few large planes). The common 2×2, stride-2, unpadded window has SIMD paths (4 outputs per
+// step from two 8-float row loads, de-interleaved into the four window positions); other windows
+// with stride 1 or 2 along W compute 4 interior outputs per step (maxRow4, avgRow4), and the scalar
+// loops (maxOne, avgOne) take the borders and every other window, all with the reference's rules.
 
 /** Lanes of `a` where the mask `m` (all ones or all zeros per lane) is set, else of `b`: one blend in the relaxed build. */
 @inline function pick(a: v128, b: v128, m: v128): v128 {
@@ -54,11 +54,11 @@
 }
 
 // The common 2×2, stride 2, unpadded window: no bounds checks, four windows per SIMD step.
-function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: usize, idx: usize): void {
+function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, oh0: i32, oh1: i32, x: usize, out: usize, idx: usize): void {
   const xp = x + <usize>(pl * H * W) * 4;
   const op = <usize>(pl * oH * oW) * 4;
   const lane = i32x4(0, 2, 4, 6);
-  for (let oh = 0; oh < oH; oh++) {
+  for (let oh = oh0; oh < oh1; oh++) {
     const r0 = 2 * oh * W;
     const t0 = xp + <usize>r0 * 4, t1 = t0 + <usize>W * 4;
     const o = op + <usize>(oh * oW) * 4;
@@ -76,6 +76,42 @@ function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: us
     for (; ow < oW; ow++) {
       const s = <usize>(2 * ow) * 4;
       maxWindow1(t0 + s, t1 + s, r0 + 2 * ow, W, out + o + <usize>ow * 4, idx + o + <usize>ow * 4);
+    }
+  }
+}
+
+/**
+ * maxPool2x2 without indices (inference: no backward reads them): the same scan and rules, so the
+ * same bits, minus the offset tracking and the index block's stores (a quarter of the bytes written).
+ */
+function maxPool2x2Values(pl: i32, H: i32, W: i32, oH: i32, oW: i32, oh0: i32, oh1: i32, x: usize, out: usize): void {
+  const xp = x + <usize>(pl * H * W) * 4;
+  const op = out + <usize>(pl * oH * oW) * 4;
+  for (let oh = oh0; oh < oh1; oh++) {
+    const t0 = xp + <usize>(2 * oh * W) * 4, t1 = t0 + <usize>W * 4;
+    const o = op + <usize>(oh * oW) * 4;
+    let ow = 0;
+    for (; ow < oW; ow += 4) {
+      // A partial last group is redone as the row's last 4 windows (overlapping stores, same values).
+      if (ow + 4 > oW) {
+        if (oW < 4) break;
+        ow = oW - 4;
+      }
+      const s = <usize>(2 * ow) * 4;
+      const r0a = v128.load(t0 + s), r0b = v128.load(t0 + s, 16), r1a = v128.load(t1 + s), r1b = v128.load(t1 + s, 16);
+      const a = v128.shuffle<f32>(r0a, r0b, 0, 2, 4, 6), b = v128.shuffle<f32>(r0a, r0b, 1, 3, 5, 7);
+      const c = v128.shuffle<f32>(r1a, r1b, 0, 2, 4, 6), d = v128.shuffle<f32>(r1a, r1b, 1, 3, 5, 7);
+      let best = pick(b, a, takes(b, a));
+      best = pick(c, best, takes(c, best));
+      v128.store(o + <usize>ow * 4, pick(d, best, takes(d, best)));
+    }
+    for (; ow < oW; ow++) {
+      const s = <usize>(2 * ow) * 4;
+      let best = load<f32>(t0 + s);
+      const a = load<f32>(t0 + s, 4), b = load<f32>(t1 + s), c = load<f32>(t1 + s, 4);
+      best = select<f32>(a, best, (a > best || a != a) && best == best);
+      best = select<f32>(b, best, (b > best || b != b) && best == best);
+      store<f32>(o + <usize>ow * 4, select<f32>(c, best, (c > best || c != c) && best == best));
     }
   }
 }
@@ -144,21 +180,34 @@ function maxRow4(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, 
   v128.store(oi, arg);
 }
 
+/** Output row `b` of `bands` bands of oH rows: the first row of band b (b = bands gives oH). */
+@inline function bandRow(b: i32, bands: i32, oH: i32): i32 {
+  return <i32>((<i64>b * <i64>oH) / <i64>bands);
+}
+
+/**
+ * Max pooling of share tid of nt over planes × `bands` bands of output rows (unit u is plane
+ * u / bands, band u % bands; a forward output depends only on its own window, so any cut gives the
+ * same bits, and bands let a few large planes use threads). idx 0 (no index block: nothing will read
+ * them) is taken only by the 2×2 windows (maxPool2x2Values); other windows need an index block.
+ */
 export function maxPoolTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
-  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize, out: usize, idx: usize,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, x: usize, out: usize, idx: usize, bands: i32,
 ): void {
   // Only when every window lies inside the input: ceil_mode adds a last, partial window.
   const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
   const lo = sW <= 2 ? interiorLo(sW, pW) : oW, hi = interiorHi(W, oW, kW, sW, pW, dW);
-  for (let pl = tid; pl < planes; pl += nt) {
+  for (let u = tid; u < planes * bands; u += nt) {
+    const pl = u / bands, oh0 = bandRow(u % bands, bands, oH), oh1 = bandRow(u % bands + 1, bands, oH);
     if (fast) {
-      maxPool2x2(pl, H, W, oH, oW, x, out, idx);
+      if (idx == 0) maxPool2x2Values(pl, H, W, oH, oW, oh0, oh1, x, out);
+      else maxPool2x2(pl, H, W, oH, oW, oh0, oh1, x, out, idx);
       continue;
     }
     const xp = x + <usize>(pl * H * W) * 4;
     const op = <usize>(pl * oH * oW) * 4;
-    for (let oh = 0; oh < oH; oh++) {
+    for (let oh = oh0; oh < oh1; oh++) {
       for (let ow = 0; ow < oW; ) {
         const o = op + <usize>(oh * oW + ow) * 4;
         if (ow >= lo && ow + 4 <= hi) {
@@ -249,11 +298,11 @@ export function maxPoolBackwardTask(tid: i32, nt: i32, planes: i32, H: i32, W: i
 }
 
 // 2×2 averages as the reference computes them: ((a + b) + c) + d in f64, divided by 4, rounded once.
-function avgPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, x: usize, out: usize): void {
+function avgPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, oh0: i32, oh1: i32, x: usize, out: usize): void {
   const xp = x + <usize>(pl * H * W) * 4;
   const op = out + <usize>(pl * oH * oW) * 4;
   const q = f64x2.splat(4);
-  for (let oh = 0; oh < oH; oh++) {
+  for (let oh = oh0; oh < oh1; oh++) {
     const t0 = xp + <usize>(2 * oh * W) * 4, t1 = t0 + <usize>W * 4;
     const o = op + <usize>(oh * oW) * 4;
     let ow = 0;
@@ -340,21 +389,23 @@ function avgRow4(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, 
   v128.store(o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(f64x2.div(lo, d)), f32x4.demote_f64x2_zero(f64x2.div(hi, d)), 0, 1, 4, 5));
 }
 
+/** Average pooling of share tid of nt over planes × `bands` bands of output rows, as maxPoolTask. */
 export function avgPoolTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
-  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, x: usize, out: usize,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, includePad: bool, x: usize, out: usize, bands: i32,
 ): void {
   const fast = is2x2(kH, kW, sH, sW, pH, pW, dH, dW, H, W, oH, oW);
   // The shared divisor needs undilated columns (average pooling has no dilation anyway).
   const lo = sW <= 2 && dW == 1 ? interiorLo(sW, pW) : oW, hi = interiorHi(W, oW, kW, sW, pW, dW);
-  for (let pl = tid; pl < planes; pl += nt) {
+  for (let u = tid; u < planes * bands; u += nt) {
+    const pl = u / bands, oh0 = bandRow(u % bands, bands, oH), oh1 = bandRow(u % bands + 1, bands, oH);
     if (fast) {
-      avgPool2x2(pl, H, W, oH, oW, x, out);
+      avgPool2x2(pl, H, W, oH, oW, oh0, oh1, x, out);
       continue;
     }
     const xp = x + <usize>(pl * H * W) * 4;
     const op = out + <usize>(pl * oH * oW) * 4;
-    for (let oh = 0; oh < oH; oh++) {
+    for (let oh = oh0; oh < oh1; oh++) {
       for (let ow = 0; ow < oW; ) {
         const o = op + <usize>(oh * oW + ow) * 4;
         if (ow >= lo && ow + 4 <= hi) {
