@@ -512,23 +512,7 @@ function failedCall(display: string, fn: Function, args: readonly unknown[], e: 
  */
 export function guardMethod(name: string, fn: (self: never, ...args: never[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
   functionNames.add(name);
-  const call = fn as unknown as (self: unknown, ...a: unknown[]) => unknown;
-  // Looked up on the first call: an op file may declare its options after installing the method.
-  let optional: OptionalArgs | null | undefined;
-  let keys: readonly string[] | null = null;
-  return function (this: unknown, ...args: unknown[]): unknown {
-    if (optional === undefined) {
-      optional = OPTIONAL_ARGS.get(name) ?? null;
-      keys = trailingKeys(name, optional);
-    }
-    if (optional) args = spreadOptionalArgs(`x.${name}`, fn, optional, args, 1);
-    else checkTrailingOptions(`x.${name}`, fn, keys, args, 0);
-    try {
-      return call(this, ...args);
-    } catch (e) {
-      throw failedCall(`x.${name}`, fn, args, e, !optional && keys === null, true);
-    }
-  };
+  return guard(name, `x.${name}`, fn, true, false);
 }
 
 const isScalar = (v: unknown): boolean => typeof v === "number" || typeof v === "boolean";
@@ -546,28 +530,41 @@ const isScalar = (v: unknown): boolean => typeof v === "number" || typeof v === 
  */
 export function guardFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, tensorFirst: boolean, takes?: string): F {
   functionNames.add(name).add(name.slice(name.lastIndexOf(".") + 1));
+  const guarded = guard(name, name, fn, false, tensorFirst, takes);
+  Object.defineProperty(guarded, "name", { value: fn.name });
+  return guarded as unknown as F;
+}
+
+/**
+ * The wrapper guardMethod and guardFunction share: `method` says whether `this` is the function's
+ * first argument (a Tensor method: `fn(this, ...args)`, shown as `display`, e.g. `x.sum`) or is
+ * passed through (`fn.apply(this, args)`). The options declarations of `name` are looked up on the
+ * first call: an op file may declare them after installing the method. Plain parameters, not an
+ * options object, and the branches on constants: this runs on every op call (`a.add(b)`).
+ */
+function guard(name: string, display: string, fn: Function, method: boolean, tensorFirst: boolean, takes?: string): (this: unknown, ...args: unknown[]) => unknown {
+  const call = fn as (...a: unknown[]) => unknown;
+  const receiver = method ? 1 : 0;
   let optional: OptionalArgs | null | undefined;
   let keys: readonly string[] | null = null;
-  const guarded = function (this: unknown, ...args: unknown[]): unknown {
+  return function (this: unknown, ...args: unknown[]): unknown {
     if (tensorFirst && !isTensor(args[0]) && !isScalar(args[0])) throw tensorArgError(name, "input", args[0]);
     if (optional === undefined) {
       optional = OPTIONAL_ARGS.get(name) ?? null;
       keys = trailingKeys(name, optional);
     }
-    if (optional) args = spreadOptionalArgs(name, fn, optional, args, 0);
-    else checkTrailingOptions(name, fn, keys, args, 1);
+    if (optional) args = spreadOptionalArgs(display, fn, optional, args, receiver);
+    else checkTrailingOptions(display, fn, keys, args, 1 - receiver);
     let out: unknown;
     try {
-      out = (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
+      out = method ? call(this, ...args) : call.apply(this, args);
     } catch (e) {
-      throw failedCall(name, fn, args, e, !optional && keys === null, false, takes);
+      throw failedCall(display, fn, args, e, !optional && keys === null, method, takes);
     }
-    // An async function's rejection gets the same translation as a synchronous throw.
-    if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(failedCall(name, fn, args, e, !optional && keys === null, false, takes)));
+    // An async function's rejection gets the same translation as a synchronous throw (methods are synchronous).
+    if (!method && out instanceof Promise) return out.catch((e: unknown) => Promise.reject(failedCall(display, fn, args, e, !optional && keys === null, false, takes)));
     return out;
   };
-  Object.defineProperty(guarded, "name", { value: fn.name });
-  return guarded as unknown as F;
 }
 
 const isClass = (f: Function): boolean => /^class\b/.test(Function.prototype.toString.call(f));

@@ -8,7 +8,6 @@
  *
  * Types only: nothing here exists at run time.
  */
-import type { Tensor } from "./tensor.js";
 
 /** The first N elements of T, each required (arguments given positionally). */
 type Take<T extends readonly unknown[], N extends number, Acc extends unknown[] = []> =
@@ -77,4 +76,6 @@ export type WithOptionsForms<T, Specs> = {
  *
  * @example export const max: NoDimForm<typeof guarded.max> = guarded.max; // max(x, {}) is a Tensor
  */
-export type NoDimForm<F> = ((x: Tensor, opts: { dim?: undefined }) => Tensor) & F;
+// The Tensor type is read off F's first parameter: importing tensor.ts here would pull the Tensor
+// class into every module the entry layer (check.ts) reaches, such as the wasm backend's.
+export type NoDimForm<F> = F extends (x: infer X, ...rest: never[]) => unknown ? ((x: X, opts: { dim?: undefined }) => X) & F : F;

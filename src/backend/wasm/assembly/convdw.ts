@@ -33,6 +33,20 @@ import { gatherRow, kernelW, rowBuffer, rowBufferFloats, scatterRow } from "./im
   }
 }
 
+/** dst[0 .. n) = a·src[0 .. n): the first term of a sum over output channels, so dst needs no zero-fill. */
+@inline function scale(dst: usize, a: f32, src: usize, n: i32): void {
+  const av = f32x4.splat(a);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const at = <usize>j * 4;
+    v128.store(dst + at, f32x4.mul(av, v128.load(src + at)));
+  }
+  for (; j < n; j++) {
+    const at = <usize>j * 4;
+    store<f32>(dst + at, a * load<f32>(src + at));
+  }
+}
+
 /**
  * y[o][j] = Σ_taps w[o][t]·col[t][p0 + j] for the og output channels of one depthwise group and
  * the positions p0 .. p0+cols (y points at position p0 of output channel 0; planes P apart). The
@@ -85,13 +99,17 @@ export function depthwiseWeightGrad(og: i32, kk: i32, cols: i32, p0: i32, gy: us
  * image (gx's plane, zeroed by the caller) and geometry are in `geom` (setGeom).
  */
 export function depthwiseBackwardInput(og: i32, kk: i32, cols: i32, p0: i32, w: usize, gy: usize, P: i32, geom: usize): void {
+  if (og <= 0) return; // no output channel: nothing to add back
   const buf = rowBuffer(geom), chunk = rowBufferFloats();
   const kW = kernelW(geom);
   for (let j0 = 0; j0 < cols; j0 += chunk) {
     const n = min(chunk, cols - j0);
     for (let t = 0; t < kk; t++) {
-      memory.fill(buf, 0, <usize>n * 4);
-      for (let o = 0; o < og; o++) {
+      // Output channel 0's term is stored, the others added: the buffer is never zero-filled (it was
+      // once per tap). Bit for bit the old sum: 0 + a·x differs from a·x only in the sign of a zero,
+      // and the image it is added onto starts at +0, where +0 and -0 add alike.
+      scale(buf, load<f32>(w + <usize>t * 4), gy + <usize>j0 * 4, n);
+      for (let o = 1; o < og; o++) {
         axpy(buf, load<f32>(w + <usize>(o * kk + t) * 4), gy + <usize>(o * P + j0) * 4, n);
       }
       scatterRow(geom, t / kW, t % kW, p0 + j0, n, buf);
