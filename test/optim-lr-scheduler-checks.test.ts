@@ -342,6 +342,7 @@ test("composite schedulers' state dicts: saved milestones, missing keys kept, ev
   seq.step();
   const sd = seq.stateDict();
   assert.deepEqual(sd._milestones, [2], "PyTorch's state dict keeps the milestones");
+  assert.deepEqual(sd._last_lr, [1], "and the last lrs (ConstantLR's factor 0.5 has ended after one epoch)");
   // A state without _milestones or _last_lr keeps this scheduler's own.
   const lastLr = seq.getLastLr();
   seq.loadStateDict({ _schedulers: sd._schedulers, last_epoch: sd.last_epoch });
