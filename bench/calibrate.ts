@@ -14,8 +14,8 @@ export const CALIBRATE_MS = 15;
  * slice in that call (common: it follows the previous cell's garbage, and the machine is shared)
  * made a cell's batches 10-100x too short for the whole run (the full bench's add [64] ran 3,035
  * calls a batch instead of ~200,000, max-pool backward 1-2), and such batches time the GC and
- * scheduling left over from the cells before them rather than the workload (docs/performance.md,
- * "Session 7").
+ * scheduling left over from the cells before them rather than the workload (docs/performance-history.md,
+ * "Session 7: why the full bench disagreed").
  *
  *   const reps = Math.round(0.12 / (await secondsPerCall((n) => timeBatch(fn, n))));   // ~120-ms batches
  */

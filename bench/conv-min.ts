@@ -10,15 +10,13 @@
  * `node scripts/build-wasm.mjs` in it, and run this file's copy there, alternating with this one.
  */
 import { Generator } from "../src/tensor/generator.js";
-import { randint, randn, registerBackend, setBackend } from "../src/core.js";
+import { randint, randn } from "../src/core.js";
 import * as nn from "../src/nn/index.js";
 import * as optim from "../src/optim/index.js";
 import { mnistCnn } from "../src/models/index.js";
-import { C, H, N, O, W, ops, w } from "./conv-setup.js";
+import { C, H, N, O, W, ops } from "./conv-setup.js";
 
-// One training step of the MNIST CNN (batch 64, Adam) through the same backend.
-registerBackend("wasm", () => w);
-setBackend("wasm");
+// One training step of the MNIST CNN (batch 64, Adam) through the same backend (conv-setup selected it).
 const model = mnistCnn(new Generator(0));
 const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
 const xb = randn([64, 1, 28, 28], { generator: new Generator(1) }), yb = randint(0, 10, [64], { generator: new Generator(2) });

@@ -4,14 +4,13 @@
  * CNN's 64 16 28 28 32). `ops` holds the three backend calls: fwd, gx (input gradient), gw (weight gradient).
  */
 import type { ConvParams, View } from "../src/backend/backend.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { setNumThreads } from "../src/backend/wasm/index.js";
 import { Generator } from "../src/tensor/generator.js";
 import { randomView } from "./views.js";
+import { useWasm } from "./wasm-backend.js";
 
 export const [N, C, H, W, O] = process.argv.length > 6 ? process.argv.slice(2, 7).map(Number) : [64, 16, 28, 28, 32];
-const backend = createWasmBackend();
-if (!backend) throw new Error("bench: WebAssembly SIMD is unavailable here");
-export const w = backend;
+export const w = useWasm("bench/conv-setup");
 setNumThreads(1);
 const g = new Generator(0);
 const view = (shape: number[], fill = true): View => randomView(g, shape, fill);

@@ -12,7 +12,8 @@
  */
 import { execFileSync } from "node:child_process";
 import type { ConvParams, View } from "../src/backend/backend.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { setNumThreads } from "../src/backend/wasm/index.js";
+import { useWasm } from "./wasm-backend.js";
 import { Generator } from "../src/tensor/generator.js";
 import { randomView } from "./views.js";
 
@@ -31,9 +32,7 @@ export const SHAPES: Array<[string, number[], number, number, number, number, nu
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const filter = process.argv[2] ?? "";
-const be = createWasmBackend();
-if (!be) throw new Error("bench/conv-shapes: WebAssembly SIMD is unavailable here");
-const w = be;
+const w = useWasm("bench/conv-shapes");
 setNumThreads(1);
 const g = new Generator(0);
 const view = (shape: number[], fill = true): View => randomView(g, shape, fill);

@@ -14,15 +14,14 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { ConvParams, PoolParams, View } from "../src/backend/backend.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { setNumThreads } from "../src/backend/wasm/index.js";
 import { Generator } from "../src/tensor/generator.js";
 import { randomView } from "./views.js";
+import { useWasm } from "./wasm-backend.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const filter = process.argv[2] ?? "";
-const wasm = createWasmBackend();
-if (!wasm) throw new Error("bench/conv: WebAssembly SIMD is unavailable here");
-const w = wasm;
+const w = useWasm("bench/conv");
 
 const g = new Generator(0);
 const view = (shape: number[], fill = true, dtype: "float32" | "int32" = "float32"): View => randomView(g, shape, fill, dtype);

@@ -7,7 +7,8 @@
  *
  * Elsewhere than Linux every figure is 0 (probe.available says so).
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { threadRunNs } from "./proc.js";
 
 /** Run-time nanoseconds per thread id of one process. */
 type Threads = Map<number, number>;
@@ -21,12 +22,9 @@ function threadTimes(pid: number): Threads {
     return out;
   }
   for (const t of tids) {
-    try {
-      // "run-ns wait-ns timeslices": the first field is the time the thread spent on a CPU.
-      out.set(Number(t), Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, "utf8").split(" ")[0]));
-    } catch {
-      // The thread exited between the listing and the read: it ran nothing since.
-    }
+    // undefined: the thread exited between the listing and the read, so it ran nothing since.
+    const ns = threadRunNs(pid, Number(t));
+    if (ns !== undefined) out.set(Number(t), ns);
   }
   return out;
 }

@@ -4,14 +4,14 @@
  *
  *   node --import tsx bench/cpu-time.ts
  */
-import { Generator, randint, randn, registerBackend, setBackend } from "../src/core.js";
+import { Generator, randint, randn, setBackend } from "../src/core.js";
 import * as nn from "../src/nn/index.js";
 import * as optim from "../src/optim/index.js";
 import { mnistCnn, mnistMlp } from "../src/models/index.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { setNumThreads } from "../src/backend/wasm/index.js";
+import { useWasm } from "./wasm-backend.js";
 
-const w = createWasmBackend();
-if (!w) throw new Error("cpu-time: WebAssembly SIMD is unavailable here");
+const w = useWasm("bench/cpu-time");
 setNumThreads(1);
 const v = (data: Float32Array, shape: number[], strides: number[]) => ({ data, dtype: "float32" as const, shape, strides, offset: 0 });
 
@@ -51,7 +51,6 @@ const gx = v(new Float32Array(N * C * H * W), [N, C, H, W], [C * H * W, H * W, W
 lines.push(`conv2d [64,16,28,28]·[32,16,3,3] pad 1 ms: forward ${cpu(() => w.conv2d(x, wt, null, y, p), 5).toFixed(1)}, ` +
   `input grad ${cpu(() => w.conv2dBackwardInput(y, wt, gx, p), 5).toFixed(1)}, weight grad ${cpu(() => w.conv2dBackwardWeight(x, y, gw, p), 5).toFixed(1)}`);
 
-registerBackend("wasm", () => w);
 for (const name of ["mlp", "cnn"] as const) {
   const cells: string[] = [];
   for (const b of ["wasm", "js"] as const) {

@@ -76,7 +76,7 @@ export async function fmaCeiling(): Promise<FmaCeiling> {
   setFlagsFromString("--experimental-wasm-relaxed-simd");
   // Compiled in a child process: the AssemblyScript compiler (binaryen) would stay in this process's
   // JavaScript heap (~46 MB, four times deeptype's own), and every major garbage collection of the
-  // workloads timed in this process would mark it (docs/performance.md, "Session 7").
+  // workloads timed in this process would mark it (docs/performance-history.md, "Session 7: why the full bench disagreed").
   const child = spawnSync(process.execPath, ["--import", "tsx", here, "--emit-wasm"], { encoding: "utf8", maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`fma ceiling: compiling the loop in a child process failed: ${child.stderr.trim().split("\n").pop()}`);
   const binary = Buffer.from(child.stdout, "base64");

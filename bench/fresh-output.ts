@@ -7,13 +7,11 @@
  *
  * 1 thread, process CPU time per call (user + system: page faults count), 5 rounds of 300 calls.
  */
-import { Generator, Tensor, backend, maxPool2dWithIndices, noGrad, randn, registerBackend, setBackend } from "../src/core.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { Generator, Tensor, backend, maxPool2dWithIndices, noGrad, randn } from "../src/core.js";
+import { setNumThreads } from "../src/backend/wasm/index.js";
+import { useWasm } from "./wasm-backend.js";
 
-const wasm = createWasmBackend();
-if (!wasm) throw new Error("bench/fresh-output: WebAssembly SIMD is unavailable here");
-registerBackend("wasm", () => wasm);
-setBackend("wasm");
+useWasm("bench/fresh-output");
 setNumThreads(1);
 const gen = new Generator(0);
 const x = randn([64, 16, 28, 28], { generator: gen });

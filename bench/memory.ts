@@ -9,10 +9,10 @@
  * every 2,000 steps. Tensor storage is garbage-collected typed arrays and the wasm arena is reused
  * call after call, so every figure should stop growing after the first report.
  */
-import { Generator, randint, randn, registerBackend, setBackend } from "../src/core.js";
+import { Generator, randint, randn, setBackend } from "../src/core.js";
 import * as nn from "../src/nn/index.js";
 import * as optim from "../src/optim/index.js";
-import { createWasmBackend } from "../src/backend/wasm/index.js";
+import { useWasm } from "./wasm-backend.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -22,12 +22,8 @@ const steps = Number(arg("--steps") ?? 20000);
 const every = Number(arg("--every") ?? 2000);
 const backendName = (arg("--backend") ?? "wasm") as "wasm" | "js";
 
-if (backendName === "wasm") {
-  const wasm = createWasmBackend();
-  if (!wasm) throw new Error("memory: WebAssembly SIMD is unavailable here; use --backend js");
-  registerBackend("wasm", () => wasm);
-}
-setBackend(backendName);
+if (backendName === "wasm") useWasm("bench/memory (--backend js runs without it)");
+else setBackend(backendName);
 
 const gen = new Generator(0);
 const model = new nn.Sequential(

@@ -15,20 +15,18 @@
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { Generator, randint, randn, registerBackend, setBackend } from "../src/core.js";
+import { Generator, randint, randn } from "../src/core.js";
 import * as nn from "../src/nn/index.js";
 import * as optim from "../src/optim/index.js";
 import { mnistMlp } from "../src/models/index.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { setNumThreads } from "../src/backend/wasm/index.js";
+import { useWasm } from "./wasm-backend.js";
 import { gemmStaged } from "../src/backend/wasm/matmul.js";
 import type { Session } from "../src/backend/wasm/session.js";
 
 const threads = Number(process.argv[2] ?? 1);
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
-const wasm = createWasmBackend();
-if (!wasm) throw new Error("bench/mlp-parts: WebAssembly SIMD is unavailable here");
-registerBackend("wasm", () => wasm);
-setBackend("wasm");
+const wasm = useWasm("bench/mlp-parts");
 setNumThreads(threads);
 
 const g = new Generator(0);

@@ -9,15 +9,13 @@
  * node), linear forward and forward+backward at the MLP's first layer, and the MNIST MLP's SGD
  * training step (bench/run.ts's "train mlp batch 64 SGD").
  */
-import { Generator, randn, registerBackend, setBackend, noGrad } from "../src/core.js";
+import { Generator, randn, noGrad } from "../src/core.js";
 import * as nn from "../src/nn/index.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { setNumThreads } from "../src/backend/wasm/index.js";
+import { useWasm } from "./wasm-backend.js";
 import { deeptypeTrainStep } from "./train-step.js";
 
-const w = createWasmBackend();
-if (!w) throw new Error("op-overhead: WebAssembly SIMD is unavailable here");
-registerBackend("wasm", () => w);
-setBackend("wasm");
+useWasm("bench/op-overhead");
 setNumThreads(Number(process.env.THREADS ?? 1));
 
 /** Median and minimum over 7 batches of CPU microseconds per call, each batch lasting about 100 ms. */

@@ -8,18 +8,17 @@
  *
  * Linux only (main-thread CPU from /proc/self/task/<pid>/schedstat).
  */
-import { readFileSync } from "node:fs";
-import { Generator, conv2d, noGrad, randn, registerBackend, setBackend } from "../src/core.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { Generator, conv2d, noGrad, randn } from "../src/core.js";
+import { setNumThreads } from "../src/backend/wasm/index.js";
+import { threadRunNs } from "./proc.js";
+import { useWasm } from "./wasm-backend.js";
 
-const wasm = createWasmBackend();
-if (!wasm) throw new Error("bench/page-faults: WebAssembly SIMD is unavailable here");
-registerBackend("wasm", () => wasm);
-setBackend("wasm");
+useWasm("bench/page-faults");
+if (threadRunNs(process.pid, process.pid) === undefined) throw new Error("bench/page-faults: reads /proc/self/task/<pid>/schedstat, which only Linux has");
 const gen = new Generator(0);
 const x = randn([64, 16, 28, 28], { generator: gen }), w = randn([32, 16, 3, 3], { generator: gen });
 const call = (): void => void noGrad(() => conv2d(x, w, null, { padding: 1 }));
-const mainThreadMs = (): number => Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+const mainThreadMs = (): number => threadRunNs(process.pid, process.pid)! / 1e6;
 
 const calls = Number(process.argv[2] ?? 20);
 for (const t of [1, 2]) { setNumThreads(t); for (let i = 0; i < calls; i++) call(); } // warm-up, both thread counts

@@ -8,30 +8,28 @@
  * external and typed-array bytes, the sizes of the wasm backend's two memories (shared and plain),
  * the page faults per step and what the gradient pool (src/tensor/recycle.ts) recycled. Linux only.
  */
-import { readFileSync } from "node:fs";
-import { Generator, setBackend } from "../src/core.js";
+import { Generator } from "../src/core.js";
 import { setNumThreads } from "../src/backend/wasm/index.js";
 import { recycleStats } from "../src/tensor/recycle.js";
+import { procStatusMB } from "./proc.js";
 import { deeptypeTrainStep } from "./train-step.js";
+import { useWasm } from "./wasm-backend.js";
 
 const threads = Number(process.argv[2] ?? 1), steps = Number(process.argv[3] ?? 200);
 const mb = (b: number) => (b / 2 ** 20).toFixed(1);
 function status(): string {
-  const s = readFileSync("/proc/self/status", "utf8");
-  const kb = (k: string) => (Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN) / 1024).toFixed(1);
-  return `VmRSS ${kb("VmRSS")} (anon ${kb("RssAnon")}, file ${kb("RssFile")}) peak ${kb("VmHWM")}`;
+  const s = procStatusMB(["VmRSS", "RssAnon", "RssFile", "VmHWM"]);
+  if (!s) throw new Error("bench/rss-parts: reads /proc/self/status, which only Linux has");
+  return `VmRSS ${s.VmRSS.toFixed(1)} (anon ${s.RssAnon.toFixed(1)}, file ${s.RssFile.toFixed(1)}) peak ${s.VmHWM.toFixed(1)}`;
 }
-// The backend's instances are private (src/backend/wasm/session.ts): read their memories' sizes for this report only.
-type Inst = { k: { memory: { buffer: ArrayBuffer } } } | null | undefined;
-const be = (setBackend("wasm") as unknown as { session: { main?: Inst; plain?: Inst } }).session;
-const memSize = (i: Inst) => (i ? mb(i.k.memory.buffer.byteLength) : "-");
+const wasm = useWasm("bench/rss-parts");
 let faults = process.resourceUsage().minorPageFault;
 function show(label: string, perStep = 1): void {
   const m = process.memoryUsage();
   const f = process.resourceUsage().minorPageFault;
   console.log(
     `${label} | ${status()} | heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} | ` +
-      `wasm shared ${memSize(be.main)} plain ${memSize(be.plain === be.main ? null : be.plain)} | faults/step ${((f - faults) / perStep).toFixed(0)} | recycled ${recycleStats().recycled}`,
+      `wasm shared ${mb(wasm.memoryBytes().main)} plain ${wasm.memoryBytes().plain ? mb(wasm.memoryBytes().plain) : "-"} | faults/step ${((f - faults) / perStep).toFixed(0)} | recycled ${recycleStats().recycled}`,
   );
   faults = f;
 }

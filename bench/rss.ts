@@ -8,20 +8,17 @@
  * (Node + tsx + deeptype, or Node + tsx + TensorFlow.js). deeptype's loop never disposes anything;
  * the TensorFlow.js loop disposes inside `minimize`'s tidy, as TensorFlow.js requires.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { procStatusMB } from "./proc.js";
 
 const [framework = "deeptype", threadsArg = "1", stepsArg = "200"] = process.argv.slice(2);
 const threads = Number(threadsArg), steps = Number(stepsArg);
 
 async function makeStep(): Promise<() => void> {
   if (framework === "deeptype") {
-    const { Generator, registerBackend, setBackend } = await import("../src/core.js");
-    const { createWasmBackend, setNumThreads } = await import("../src/backend/wasm/index.js");
-    const wasm = createWasmBackend();
-    if (!wasm) throw new Error("WebAssembly SIMD unavailable");
-    registerBackend("wasm", () => wasm);
-    setBackend("wasm");
+    const { Generator } = await import("../src/core.js");
+    const { setNumThreads } = await import("../src/backend/wasm/index.js");
+    (await import("./wasm-backend.js")).useWasm("bench/rss");
     setNumThreads(threads);
     const { deeptypeTrainStep } = await import("./train-step.js");
     return deeptypeTrainStep("cnn", "Adam", new Generator(0));
@@ -44,13 +41,8 @@ async function makeStep(): Promise<() => void> {
  * (measured: a Node child of a 348 MB parent read maxRSS 309 MB and VmHWM 39.5 MB).
  */
 function peakRssMB(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-    if (m) return Number(m[1]) / 1024;
-  } catch {
-    // not Linux: fall through
-  }
-  return process.resourceUsage().maxRSS / 1024; // kilobytes
+  const hwm = procStatusMB(["VmHWM"])?.VmHWM;
+  return hwm !== undefined && !Number.isNaN(hwm) ? hwm : process.resourceUsage().maxRSS / 1024; // maxRSS: kilobytes
 }
 
 try {

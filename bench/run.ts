@@ -13,6 +13,9 @@
  * load); deeptype runs with setNumThreads(T), the same as DEEPTYPE_NUM_THREADS=T. The bench prints
  * which BLAS library PyTorch loaded and its measured sgemm, and withholds every ratio when that looks
  * like the reference BLAS (< 30 GFLOP/s on one thread), saying how to install OpenBLAS.
+ * Neither side warms the C allocator up: both run as a user's process starts, and MALLOC_* or
+ * GLIBC_TUNABLES settings in the environment reach both (the PyTorch servers inherit it); the header
+ * says which (`allocator:`).
  *
  * Timing. Each cell is the median of ROUNDS samples; a sample is the mean of a batch of calls lasting
  * about BATCH_MS. The batch size comes from the fastest of three runs of at least 15 ms after a
@@ -42,14 +45,16 @@ import { getHeapStatistics } from "node:v8";
 import { fileURLToPath } from "node:url";
 import type * as Tf from "@tensorflow/tfjs";
 import {
-  Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn, registerBackend, setBackend,
+  Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn,
 } from "../src/core.js";
 import { mnistCnn } from "../src/models/index.js";
-import { createWasmBackend, getNumThreads, poolStats, setNumThreads } from "../src/backend/wasm/index.js";
+import { getNumThreads, poolStats, setNumThreads } from "../src/backend/wasm/index.js";
+import { useWasm } from "./wasm-backend.js";
 import { fmaCeiling } from "./fma-ceiling.js";
 import { deeptypeTrainStep } from "./train-step.js";
 import { cpuProbe, type ProbeDiff } from "./cpu-probe.js";
 import { secondsPerCall } from "./calibrate.js";
+import { metCell, ratioCell, rssRow } from "./table.js";
 
 type Bench = () => void;
 type TfModels = typeof import("./tfjs-models.js");
@@ -86,10 +91,7 @@ interface Row {
 
 // Read before any setNumThreads: what a user gets without DEEPTYPE_NUM_THREADS or setNumThreads.
 const defaultThreads = getNumThreads();
-const wasm = createWasmBackend();
-if (!wasm) throw new Error("bench: WebAssembly SIMD is unavailable here, so there is no wasm backend to measure");
-registerBackend("wasm", () => wasm);
-setBackend("wasm");
+const wasm = useWasm("bench");
 
 const gen = new Generator(0);
 
@@ -375,7 +377,7 @@ async function main(): Promise<void> {
   const tfjs = new Map<string, number | string>();
   if (withTfjs) {
     // Imported here, not at the top: TensorFlow.js holds ~45 MB of JavaScript heap, which made every
-    // major garbage collection during deeptype's cells several times longer (docs/performance.md, "Session 7").
+    // major garbage collection during deeptype's cells several times longer (docs/performance-history.md, "Session 7: why the full bench disagreed").
     const tf = await import("@tensorflow/tfjs");
     const tfWasm = await import("@tensorflow/tfjs-backend-wasm");
     const models = await import("./tfjs-models.js");
@@ -453,12 +455,7 @@ async function main(): Promise<void> {
   const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
   const naNotes: string[] = [];
   for (const row of ROWS) {
-    const ratio = (t: number) => {
-      const d = value(row, `deeptype ${t}t` as Col), p = value(row, `torch ${t}t` as Col);
-      if (d === undefined || p === undefined) return "-";
-      if (!blasOk) return "withheld";
-      return `${(d / p).toFixed(2)}x`;
-    };
+    const ratio = (t: number) => ratioCell(value(row, `deeptype ${t}t` as Col), value(row, `torch ${t}t` as Col), blasOk);
     const d1 = value(row, "deeptype 1t"), d2 = value(row, "deeptype 2t");
     // > 1 means 2 threads are faster than 1, whatever the unit.
     const speedup = d1 && d2 ? `${(higherBetter(row.unit) ? d2 / d1 : d1 / d2).toFixed(2)}x faster` : "-";
@@ -474,34 +471,19 @@ async function main(): Promise<void> {
     const met = (t: number) => {
       const d = value(row, `deeptype ${t}t` as Col);
       if (!row.met || d === undefined) return "-";
-      if (!blasOk && row.target.includes("torch")) return "?";
-      return row.met(d, value(row, `torch ${t}t` as Col), peak(t)) ? "yes" : "NO";
+      // Targets stated against PyTorch wait for the gate; the others (the FMA ceiling, 1.2 us/op) do not.
+      return metCell(row.met(d, value(row, `torch ${t}t` as Col), peak(t)), blasOk || !row.target.includes("torch"));
     };
     lines.push(`| ${[row.id, row.unit, show(row, "deeptype 1t"), show(row, "torch 1t"), ratio(1), show(row, "deeptype 2t"), show(row, "torch 2t"), ratio(2), speedup, tfCell("cpu"), tfCell("wasm"), row.target, `${met(1)} / ${met(2)}`].join(" | ")} |`);
   }
   if (rss.size) {
-    const cell = (col: string) => {
-      const v = rss.get(col);
-      if (v === undefined) return "-";
-      if (typeof v === "string") {
-        naNotes.push(`n/a: peak RSS, ${col}: ${v}`);
-        return "n/a";
-      }
-      return v.toFixed(0);
-    };
-    const num = (col: string) => (typeof rss.get(col) === "number" ? (rss.get(col) as number) : undefined);
-    const r = (t: number) => {
-      const d = num(`deeptype ${t}t`), p = num(`torch ${t}t`);
-      return d && p ? `${(d / p).toFixed(2)}x` : "-";
-    };
-    const m = (t: number) => {
-      const d = num(`deeptype ${t}t`), p = num(`torch ${t}t`);
-      return d && p ? (d < p ? "yes" : "NO") : "-";
-    };
-    lines.push(`| peak RSS, cnn train ${RSS_STEPS} steps | MB | ${cell("deeptype 1t")} | ${cell("torch 1t")} | ${r(1)} | ${cell("deeptype 2t")} | ${cell("torch 2t")} | ${r(2)} | - | ${cell("tfjs cpu")} | ${cell("tfjs wasm")} | below torch | ${m(1)} / ${m(2)} |`);
+    const r = rssRow(rss, blasOk, RSS_STEPS);
+    lines.push(r.line);
+    naNotes.push(...r.notes);
   }
-  console.log(`deeptype bench: node ${process.version}, wasm ${wasm!.variant}, ${availableParallelism()} cores, default threads ${defaultThreads}, ` +
+  console.log(`deeptype bench: node ${process.version}, wasm ${wasm.variant}, ${availableParallelism()} cores, default threads ${defaultThreads}, ` +
     `load average ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}, ${ROUNDS} interleaved rounds, ${((performance.now() - t0) / 1e3).toFixed(0)} s`);
+  console.log(`allocator: ${allocatorSetting()}`);
   // On a machine crowded by other processes, wall time mostly measures waiting for a core; on one
   // thread, process CPU time does not (cache sharing still counts), so it is printed alongside.
   const cpuLines = ["| workload (1 thread, process CPU time per call) | unit | deeptype 1t | torch 1t | dt/torch 1t |", "|---|---|---|---|---|"];
@@ -509,7 +491,7 @@ async function main(): Promise<void> {
     const d = cells.get(`${row.id}|deeptype 1t`)?.cell.cpu, p = cells.get(`${row.id}|torch 1t`)?.cell.cpu;
     if (!d?.length) continue;
     const dv = conv(row, median(d)), pv = p?.length ? conv(row, median(p)) : undefined;
-    cpuLines.push(`| ${row.id} | ${row.unit} | ${digits(row.unit, dv)} | ${pv === undefined ? "-" : digits(row.unit, pv)} | ${pv === undefined ? "-" : blasOk ? `${(dv / pv).toFixed(2)}x` : "withheld"} |`);
+    cpuLines.push(`| ${row.id} | ${row.unit} | ${digits(row.unit, dv)} | ${pv === undefined ? "-" : digits(row.unit, pv)} | ${ratioCell(dv, pv, blasOk)} |`);
   }
   console.log(lines.join("\n"));
   console.log("");
@@ -544,6 +526,19 @@ function printDiag(samples: DiagSample[], gcs: Array<{ start: number; ms: number
   }
   console.log("\n--diag (medians over rounds):");
   console.log(out.join("\n"));
+}
+
+/**
+ * What the header says of the C allocator, the same on both sides: neither process warms it up (the
+ * PyTorch server once allocated and freed 32 MB first, which deeptype's process did not), and glibc's
+ * settings from the environment reach this process and the PyTorch servers alike, which inherit it.
+ * Large fresh outputs cost page faults, so this moves the conv and max-pool rows (docs/performance.md, "Fresh memory").
+ */
+function allocatorSetting(): string {
+  const env = Object.entries(process.env).filter(([k]) => k.startsWith("MALLOC_") || k === "GLIBC_TUNABLES");
+  const same = "no warm-up on either side";
+  if (!env.length) return `${same}; the C allocator's defaults as a process starts (no MALLOC_* or GLIBC_TUNABLES set)`;
+  return `${same}; ${env.map(([k, v]) => `${k}=${v}`).join(" ")} from the environment, in this process and the PyTorch servers alike`;
 }
 
 /** Steps of the peak-RSS row: enough for every allocator to reach its steady state. */

@@ -1,7 +1,8 @@
 // Best-of-40 s wall-clock sgemm 1024 A·B through the wasm backend on 1 and 2 threads: on a shared
 // machine the best run is the least disturbed one.   node --import tsx bench/sgemm-best.ts
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
-const w = createWasmBackend()!;
+import { setNumThreads } from "../src/backend/wasm/index.js";
+import { useWasm } from "./wasm-backend.js";
+const w = useWasm("bench/sgemm-best");
 const n = 1024;
 const v = (data: Float32Array, strides: number[]) => ({ data, dtype: "float32" as const, shape: [1, n, n], strides, offset: 0 });
 const a = new Float32Array(n * n).map(() => Math.random()), b = new Float32Array(n * n).map(() => Math.random()), o = new Float32Array(n * n);

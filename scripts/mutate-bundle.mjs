@@ -6,8 +6,14 @@
 // mutant, and loading ~300 TypeScript modules through tsx's loader costs about 1 s of CPU each time;
 // one pre-bundled file loads in about a third of that, so a mutation run takes about a third as long.
 // The bundle sits in test/ so that paths the tests resolve from import.meta.url (fixtures) still work.
+//
+// For the in-process runner (the default; STRYKER_RUNNER=tap is the other choice) `node:test` is
+// replaced by scripts/node-test-shim.mjs, which records the tests for scripts/node-test-run.mjs
+// instead of running them.
 import { build } from "esbuild";
-import { bundleName, testFilesOf } from "./mutate-files.mjs";
+import { bundleName, nodeTestShimPlugin, testFilesOf } from "./mutate-files.mjs";
+
+const inProcess = (process.env.STRYKER_RUNNER ?? "inprocess") !== "tap";
 
 const tests = testFilesOf(process.env.STRYKER_TESTS);
 if (tests.length === 0) throw new Error("mutate-bundle: STRYKER_TESTS names no test files");
@@ -21,7 +27,8 @@ await build({
   target: "node20",
   packages: "external", // node_modules stay imports (the sandbox links them)
   logLevel: "warning",
+  plugins: inProcess ? [nodeTestShimPlugin] : [],
   // Bundled CommonJS helpers (if any) need require in an ES module.
   banner: { js: "import { createRequire as __mutateCreateRequire } from 'node:module'; const require = __mutateCreateRequire(import.meta.url);" },
 });
-console.log(`mutate-bundle: bundled ${tests.length} test file(s)`);
+console.log(`mutate-bundle: bundled ${tests.length} test file(s)${inProcess ? " for the in-process runner" : ""}`);

@@ -2,6 +2,7 @@
 // and the name of each one's pre-built bundle.
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** `test/data-*.test.ts` → the matching files, sorted (only `*` within the file name is supported). */
 function expand(pattern) {
@@ -21,3 +22,15 @@ export function testFilesOf(list) {
 export function bundleName(testFile) {
   return testFile.replace(/\.ts$/, ".mutate-bundle.mjs");
 }
+
+/**
+ * esbuild plugin: `import … from "node:test"` resolves to scripts/node-test-shim.mjs, which records
+ * the tests for the in-process runner (scripts/node-test-run.mjs) instead of running them.
+ */
+export const nodeTestShimPlugin = {
+  name: "node-test-shim",
+  setup(b) {
+    const shim = fileURLToPath(new URL("./node-test-shim.mjs", import.meta.url));
+    b.onResolve({ filter: /^node:test$/ }, () => ({ path: shim }));
+  },
+};

@@ -9,7 +9,8 @@
 //   npm run mutate -- --list                     # the targets and their test files
 //
 // Options are environment variables read by stryker.config.mjs: STRYKER_CONCURRENCY (default 1),
-// STRYKER_NO_CHECK=1 (skip the TypeScript checker). The JSON report goes to
+// STRYKER_NO_CHECK=1 (skip the TypeScript checker), STRYKER_RUNNER=tap (one process per test file
+// per mutant instead of the in-process runner). The JSON report goes to
 // reports/mutation/<target>.json and the score table is printed at the end. See docs/testing.md.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -118,7 +119,8 @@ const env = {
   ...process.env,
   STRYKER_MUTATE: mutate.join(","),
   STRYKER_TESTS: [...tests].join(","),
-  STRYKER_REPORT: path.join("reports", "mutation", `${name}.json`),
+  // The tap runner's reports keep their own names, so the two runners can be compared.
+  STRYKER_REPORT: path.join("reports", "mutation", `${name}${process.env.STRYKER_RUNNER === "tap" ? ".tap" : ""}.json`),
 };
 console.log(`mutating ${mutate.filter((m) => !m.startsWith("!")).join(" ")}\nwith tests ${[...tests].join(" ")}`);
 const r = spawnSync("npx", ["stryker", "run"], { stdio: "inherit", env });

@@ -24,6 +24,8 @@ import time
 
 import torch
 
+from build_info import blas_info
+
 
 def mnist_mlp():
     """src/models mnistMlp."""
@@ -100,19 +102,6 @@ def make_row(row):
     return None
 
 
-def blas_info():
-    """What backs torch.matmul: BLAS_INFO from the build, and the BLAS library this process loaded."""
-    config = torch.__config__.show()
-    info = next((p.split("=")[1] for p in config.replace(",", " ").split() if p.startswith("BLAS_INFO=")), "unknown")
-    loaded = set()
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            path = line.split()[-1] if "/" in line else ""
-            if "blas" in os.path.basename(path).lower() or "lapack" in os.path.basename(path).lower():
-                loaded.add(os.path.realpath(path))
-    return info, sorted(loaded)
-
-
 def gflops_1024(threads):
     a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
     a @ b
@@ -125,13 +114,12 @@ def gflops_1024(threads):
 
 
 def serve(threads):
-    # Raise glibc's mmap threshold first, as bench/torch/ops_server.py does (see the reason there), so
-    # large results are not page-faulted in afresh on every call: PyTorch's steady state is timed.
-    warm = torch.empty(32 * 1024 * 1024 // 4 - 1024)
-    del warm
+    # No allocator warm-up (this server once allocated and freed 32 MB first, raising glibc's mmap
+    # threshold so large results reused memory, which deeptype's process did not get): both sides run
+    # with the allocator a user's process starts with (docs/performance.md, "Fresh memory").
     torch.manual_seed(0)
     torch.set_num_threads(threads)
-    info, loaded = blas_info()
+    info, loaded = blas_info(torch)
     hello = {
         "version": torch.__version__,
         "threads": torch.get_num_threads(),

@@ -12,13 +12,14 @@ seconds per call of REPS calls (after warm-up). PART is one of:
 The first line printed is a JSON object with the version and torch.__config__'s BLAS line.
 """
 import json
-import os
 import sys
 import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from build_info import blas_info
 
 torch.manual_seed(0)
 model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
@@ -57,21 +58,9 @@ def gemm():
 
 PARTS = {"fwd": lambda: model(x), "loss": loss_of, "bwd": bwd, "step": step, "gemm": gemm}
 
-# As bench/torch/ops_server.py: free one large block so glibc keeps freed memory (steady state).
-_warm = torch.empty(32 * 1024 * 1024 // 4 - 1024)
-del _warm
-
-# The BLAS PyTorch actually loaded (Debian's build says BLAS_INFO=generic and links the system
-# libblas.so.3, which may be OpenBLAS or the slow reference BLAS): bench/torch/bench.py's check.
-cfg = torch.__config__.show()
-info = next((p.split("=")[1] for p in cfg.replace(",", " ").split() if p.startswith("BLAS_INFO=")), "unknown")
-loaded = set()
-with open("/proc/self/maps") as maps:
-    for line in maps:
-        path = line.split()[-1] if "/" in line else ""
-        if "blas" in os.path.basename(path).lower():
-            loaded.add(os.path.realpath(path))
-print(json.dumps({"version": torch.__version__, "blas": [f"BLAS_INFO={info}", *sorted(loaded)]}), flush=True)
+# No allocator warm-up, as bench/torch/bench.py (the reason there). The BLAS PyTorch actually loaded:
+info, loaded = blas_info(torch)
+print(json.dumps({"version": torch.__version__, "blas": [f"BLAS_INFO={info}", *loaded]}), flush=True)
 for line in sys.stdin:
     part, threads, reps = line.split()
     torch.set_num_threads(int(threads))

@@ -59,12 +59,8 @@ for name, case in [
     for k, fn in case.items():
         OPS[f"{name}.{k}"] = fn
 
-# glibc serves allocations above its mmap threshold (128 KiB at start) with fresh pages, which the
-# kernel faults in and zeroes on every call: a 6 MB conv output then costs 40 ms of CPU instead of 4.
-# Freeing one large block raises the threshold (to at most 32 MiB), as any training loop does in its
-# first steps, so the timings below are PyTorch's steady state, not its first calls.
-_warm = torch.empty(32 * 1024 * 1024 // 4 - 1024)
-del _warm
+# No allocator warm-up, as bench/torch/bench.py (the reason there): glibc raises its mmap threshold
+# by itself when the first large result is freed, in this process as in deeptype's.
 
 cfg = torch.__config__.show()
 print(json.dumps({

@@ -214,7 +214,7 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
         const grads = all.some((x) => x) ? node.applyMany(all) : [];
         if (node.userBackward) for (const x of grads) if (x) hand(x, 2);
         node.edges.forEach((e, i) => deliver(e, grads[i]));
-        if (!keep) node.release();
+        if (!keep) node.release(!createGraph);
         continue;
       }
       let g = pending.get(node);
@@ -254,7 +254,7 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
         // grad()'s capture, or a custom Function (whose results were counted twice above).
         if (g && !node.userBackward && !node.hooks?.size && !node.retained && !targets?.has(node)) drop(g, !summed);
       }
-      if (!keep) node.release();
+      if (!keep) node.release(!createGraph);
     }
     for (const leaf of leaves) {
       const total = pending.get(leaf)!;

@@ -278,8 +278,8 @@ class FunctionNode extends Node<undefined> {
     return out;
   }
 
-  override release(): void {
-    super.release();
+  override release(noGraph = false): void {
+    super.release(noGraph);
     this.ctx.free();
   }
 }

@@ -90,6 +90,7 @@ export class Node<A = any> {
     readonly attrs: A,
     private readonly rule: BackwardFn<A>,
     private readonly accumulate?: AccumulateFn<A>,
+    private readonly releaseSaved?: (attrs: A) => void,
   ) {
     if (accumulate && inputs.length !== 1) throw new Error(`internal error: ${name} has an accumulating backward but ${inputs.length} inputs`);
     this.edges = inputs.map((t) => (!t.requiresGrad ? null : t.gradFn ?? t));
@@ -167,8 +168,14 @@ export class Node<A = any> {
     return grads[0] ? this.apply(grads[0]) : [];
   }
 
-  /** Drops the saved tensors (after a backward without retainGraph), so activations can be collected. */
-  release(): void {
+  /**
+   * Drops the saved tensors (after a backward without retainGraph), so activations can be collected.
+   * `noGraph`: that backward recorded no graph (no createGraph), so the op's private buffers may be
+   * recycled (OpDef.releaseSaved); once only, as a node is freed once.
+   */
+  release(noGraph = false): void {
+    const first = this.saved !== null;
     this.saved = null;
+    if (first && noGraph && this.releaseSaved) this.releaseSaved(this.attrs);
   }
 }

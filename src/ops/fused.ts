@@ -13,14 +13,29 @@ import { POOL2D_KEYS, type Pair, type Pool2dOptions, maxUnpoolOp, poolParams } f
 import { le, where } from "./elementwise.js";
 import { squeeze, to } from "./shape.js";
 import { sum } from "./reduce.js";
+import { recycleArray } from "../tensor/recycle.js";
 
 interface ConvReluPoolAttrs extends ConvAttrs {
   /** Max-pool parameters, or null for conv + bias + ReLU alone. */
   pool: PoolParams | null;
   /** The conv's output shape [N,O,oH,oW] (outShape is the pooled one when pooling). */
   convShape: readonly number[];
-  /** Set by forward when pooling: where each max came from, as maxPool2d's indices. */
-  indices?: Tensor;
+}
+
+/**
+ * Where each pooled max came from (maxPool2d's indices, int32), per recorded call, keyed by its attrs.
+ * Kept here rather than in the attrs, which the node exposes (`y.gradFn.attrs`) and op tracers see,
+ * so that nothing but this op's backward can reach them: then after a backward that recorded no
+ * graph they are dead, and releaseSaved gives their memory (an int32 the size of the pooled output,
+ * 800 KB per step in the MNIST CNN's first layer) to the recycling pool. `shared`: a createGraph
+ * backward handed them to maxUnpool's node, which may outlive this one, so they are never recycled.
+ */
+const poolIndices = new WeakMap<ConvReluPoolAttrs, { indices: Tensor; shared: boolean }>();
+
+function savedIndices(a: ConvReluPoolAttrs): { indices: Tensor; shared: boolean } {
+  const s = poolIndices.get(a);
+  if (!s) throw new Error("internal error: conv2dRelu's pool indices are gone although its node was not freed");
+  return s;
 }
 
 /** Inputs [x, w] or [x, w, bias]; output relu(conv2d(x, w) + bias), max-pooled when attrs.pool is set. */
@@ -33,7 +48,7 @@ const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
     const recorded = isGradEnabled() && (x.requiresGrad || w.requiresGrad || (bias?.requiresGrad ?? false));
     const indices = a.pool && recorded ? Tensor.empty(a.outShape, "int32") : null;
     backend().conv2dReluPool(x.view_(), w.view_(), bias ? bias.view_() : null, out.view_(), indices ? indices.view_() : null, a.p, a.pool, a.convShape);
-    if (indices) a.indices = indices;
+    if (indices) poolIndices.set(a, { indices, shared: false });
     return out;
   },
   // ReLU's backward on the pooled output (a pooled value is the ReLU of the conv output at its
@@ -49,14 +64,19 @@ const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
       const gb = nb ? Tensor.empty([w.shape[0]], x.dtype) : null;
       const gc = g.dtype === x.dtype ? g : to(g, x.dtype);
       backend().conv2dReluPoolBackward(
-        gc.view_(), output.view_(), attrs.pool ? attrs.indices!.view_() : null, x.view_(), w.view_(),
+        gc.view_(), output.view_(), attrs.pool ? savedIndices(attrs).indices.view_() : null, x.view_(), w.view_(),
         gx?.view_() ?? null, gw?.view_() ?? null, gb?.view_() ?? null, attrs.p, attrs.convShape,
       );
       return [gx, gw, gb];
     }
     // As ReLU's backward: 0 where output <= 0, g elsewhere (a NaN output passes g).
     const gm = where(le(output, 0), 0, g);
-    const gy = attrs.pool ? apply(maxUnpoolOp, [gm], { indices: attrs.indices!, inShape: attrs.convShape }) : gm;
+    let gy = gm;
+    if (attrs.pool) {
+      const s = savedIndices(attrs);
+      s.shared = true;
+      gy = apply(maxUnpoolOp, [gm], { indices: s.indices, inShape: attrs.convShape });
+    }
     const conv = { p: attrs.p };
     return [
       nx ? apply(convInputGradOp, [gy, w], { ...conv, outShape: x.shape }) : null,
@@ -66,6 +86,12 @@ const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
   },
   // The bias's value is never read (its gradient is a sum): an inference bias is allowed, as in PyTorch.
   saves: [0, 1],
+  releaseSaved: (attrs) => {
+    const s = poolIndices.get(attrs);
+    if (!s) return;
+    poolIndices.delete(attrs);
+    if (!s.shared) recycleArray(s.indices.storage.data);
+  },
 });
 
 /** A max-pool to fuse after the conv: `kernelSize` plus maxPool2d's options. */

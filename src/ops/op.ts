@@ -30,6 +30,13 @@ export interface OpDef<A> {
    * only for a gradient it will compute: `w.indexAdd(0, i, src)` keeps `i` only if src needs one).
    */
   readonly saves?: readonly number[] | ((needsGrad: readonly boolean[]) => { inputs: readonly number[]; attrs: boolean });
+  /**
+   * Called once when a backward that recorded no graph (no createGraph) frees this op's node (no
+   * retainGraph): the op may give memory it made in forward for its backward alone, and never let
+   * anything else see, to the recycling pool (src/tensor/recycle.ts). Not called otherwise: a
+   * retained graph reads it again, and a created graph may hold it.
+   */
+  readonly releaseSaved?: (attrs: A) => void;
 }
 
 export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {
@@ -90,7 +97,7 @@ export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Te
   // Integer and bool results carry no gradient (x.int() of a tensor that requires grad is a constant).
   if (def.backward && isGradEnabled() && isFloating(out.dtype) && inputs.some((t) => t.requiresGrad)) {
     checkNotInference(def.name, inputs, def.saves, attrs);
-    out.gradFn = new Node(def.name, inputs, out, attrs, def.backward, def.backwardInto);
+    out.gradFn = new Node(def.name, inputs, out, attrs, def.backward, def.backwardInto, def.releaseSaved);
     out.requiresGrad = true;
   }
   return out;

@@ -43,6 +43,17 @@ export class WasmBackend implements Backend {
     this.session = new Session(k);
   }
 
+  /**
+   * Sizes of this backend's WebAssembly memories, for memory reports: `main` is the one worker
+   * threads share (the only one where there are no threads), `plain` the second one that calls on
+   * the calling thread alone use (0 until first needed, and where main is already plain).
+   *
+   * @example (backend() as WasmBackend).memoryBytes().main / 2 ** 20  // MB
+   */
+  memoryBytes(): { main: number; plain: number } {
+    return this.session.memoryBytes();
+  }
+
   // ---- elementwise and reductions (elementwise.ts) ----------------------------------------------
 
   copy(src: View, out: View): void {

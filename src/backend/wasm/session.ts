@@ -51,6 +51,11 @@ export class Session {
   get k(): Kernels {
     return this.cur.k;
   }
+  /** Bytes of the main instance's memory and of the plain one (0 until made, or where it is the main one). */
+  memoryBytes(): { main: number; plain: number } {
+    const plain = this.plain && this.plain !== this.main ? this.plain.k.memory.buffer.byteLength : 0;
+    return { main: this.main.k.memory.buffer.byteLength, plain };
+  }
   get arena(): Arena {
     return this.cur.arena;
   }
