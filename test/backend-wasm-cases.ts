@@ -468,3 +468,66 @@ export function checkWinogradBound(wasm: Backend): void {
     check("conv2dBackwardWeight", [O, C, 3, 3], (be, a, b, out) => be.conv2dBackwardWeight(a, b, out, p), x, gy, N * H * W);
   }
 }
+
+/** Image i of the contiguous batch v, as a [1, ...] view into the same storage. */
+function image(v: View, i: number): View {
+  const per = numel(v.shape) / v.shape[0];
+  return view(v.data as Float32Array, [1, ...v.shape.slice(1)], undefined, v.offset + i * per, v.dtype);
+}
+
+/**
+ * Batches whose operands pass ~1 MiB run in chunks of images (src/backend/wasm/conv.ts, inChunks),
+ * the weights packed by the first chunk only: the forward, the input gradient and the fused
+ * conv + bias + ReLU (+ 2×2 max-pool, with and without indices) must give the bits of the same
+ * images run one call each (never chunked), and the js reference within float32 tolerance (on two
+ * images: the js convolutions would take most of the test's time).
+ * 37×37 outputs end in partial F(4×4) tiles; 16 channels in and out are 175 KB per image, so 13
+ * images run as chunks of 5 + 5 + 3 on 1 thread and 10 + 3 on 2; the pooled op's smaller outputs
+ * (129 KB per image with the indices) take 19 images: 8 + 8 + 3 on 1 thread, 16 + 3 on 2.
+ */
+export function checkConvChunks(wasm: Backend): void {
+  const g = new Generator(14);
+  const p: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
+  const w = randView(g, [16, 16, 3, 3]), bias = randView(g, [16]);
+  const x = randView(g, [13, 16, 37, 37]), gy = randView(g, [13, 16, 37, 37]);
+  const y = zeros([13, 16, 37, 37]), gx = zeros([13, 16, 37, 37]);
+  wasm.conv2d(x, w, bias, y, p);
+  wasm.conv2dBackwardInput(gy, w, gx, p);
+  const plane = 16 * 37 * 37;
+  for (let i = 0; i < 13; i++) {
+    const yi = zeros([1, 16, 37, 37]), gxi = zeros([1, 16, 37, 37]);
+    wasm.conv2d(image(x, i), w, bias, yi, p);
+    wasm.conv2dBackwardInput(image(gy, i), w, gxi, p);
+    assertBitwise((y.data as Float32Array).subarray(i * plane, (i + 1) * plane), yi.data as Float32Array, `chunked conv2d, image ${i}`);
+    assertBitwise((gx.data as Float32Array).subarray(i * plane, (i + 1) * plane), gxi.data as Float32Array, `chunked conv2dBackwardInput, image ${i}`);
+  }
+  // The js reference on the first two images (the rest are the same kernel on other data, above).
+  const two = (v: View): View => view(v.data as Float32Array, [2, ...v.shape.slice(1)], undefined, v.offset, v.dtype);
+  const yj = zeros([2, 16, 37, 37]), gxj = zeros([2, 16, 37, 37]);
+  js.conv2d(two(x), w, bias, yj, p);
+  js.conv2dBackwardInput(two(gy), w, gxj, p);
+  assertClose((y.data as Float32Array).subarray(0, 2 * plane), yj, "chunked conv2d vs js", 1e-4, 1e-5,
+    absConv([2, 16, 37, 37], 144, (be, o) => be.conv2d(absOf(two(x)), absOf(w), null, o, p)));
+  assertClose((gx.data as Float32Array).subarray(0, 2 * plane), gxj, "chunked conv2dBackwardInput vs js", 1e-4, 1e-5,
+    absConv([2, 16, 37, 37], 144, (be, o) => be.conv2dBackwardInput(absOf(two(gy)), absOf(w), o, p)));
+  const xp = randView(g, [19, 16, 37, 37]), pooled = 16 * 18 * 18;
+  const outs: Float32Array[] = [];
+  for (const withIndices of [true, false]) {
+    const out = zeros([19, 16, 18, 18]), idx = withIndices ? zeros([19, 16, 18, 18], "int32") : null;
+    wasm.conv2dReluPool(xp, w, bias, out, idx, p, POOL2, [19, 16, 37, 37]);
+    outs.push(out.data as Float32Array);
+    for (let i = 0; i < 19; i++) {
+      const oi = zeros([1, 16, 18, 18]), ii = withIndices ? zeros([1, 16, 18, 18], "int32") : null;
+      wasm.conv2dReluPool(image(xp, i), w, bias, oi, ii, p, POOL2, [1, 16, 37, 37]);
+      assertBitwise((out.data as Float32Array).subarray(i * pooled, (i + 1) * pooled), oi.data as Float32Array, `chunked conv2dReluPool, image ${i}`);
+      if (idx && ii) assertBitwise((idx.data as Int32Array).subarray(i * pooled, (i + 1) * pooled), ii.data as Int32Array, `chunked conv2dReluPool indices, image ${i}`);
+    }
+  }
+  assertBitwise(outs[1], outs[0], "conv2dReluPool without indices vs with");
+  // Against js: each pooled value within the bound of the conv output its window picked.
+  const outj = zeros([2, 16, 18, 18]), idxj = zeros([2, 16, 18, 18], "int32");
+  js.conv2dReluPool(two(xp), w, bias, outj, idxj, p, POOL2, [2, 16, 37, 37]);
+  const full = absConv([2, 16, 37, 37], 144, (be, o) => be.conv2d(absOf(two(xp)), absOf(w), null, o, p));
+  const scale = Float64Array.from(idxj.data as Int32Array, (k, i) => full[Math.floor(i / 324) * 1369 + k]);
+  assertClose(outs[0].subarray(0, 2 * pooled), outj, "chunked conv2dReluPool vs js", 1e-4, 1e-5, scale);
+}

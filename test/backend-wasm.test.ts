@@ -13,7 +13,7 @@ import { Generator } from "../src/tensor/generator.js";
 import { assertBitwise, assertClose, LAYOUTS, randView, view, zeros } from "./backend-wasm-helpers.js";
 import {
   checkBinary, checkCompareCastWhere, checkConv, checkConvReluPoolBackward, checkMatmul, checkOptimizers, checkPooling, checkReduce,
-  checkSoftmax, checkUnary, checkWinogradBound, absDot, poolP as P, SHAPES,
+  checkSoftmax, checkUnary, checkWinogradBound, checkConvChunks, absDot, poolP as P, SHAPES,
 } from "./backend-wasm-cases.js";
 
 const wasmOrNull = createWasmBackend();
@@ -281,6 +281,12 @@ describe("wasm backend: matmul", () => {
 describe("wasm backend: convolution", () => {
   for (const nt of THREADS) {
     it(`forward, input gradient and weight gradient, ${nt} thread(s)`, () => withThreads(nt, () => checkConv(wasm)));
+  }
+});
+
+describe("wasm backend: convolution in chunks of images", () => {
+  for (const nt of THREADS) {
+    it(`batches over ~1 MiB give the bits of one image at a time, ${nt} thread(s)`, () => withThreads(nt, () => checkConvChunks(wasm)));
   }
 });
 

@@ -6,6 +6,7 @@
  */
 import type { ConvParams, PoolParams, View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";
+import { dense } from "../js/strided.js";
 import { BINARY, EPI_RELU, EPI_RELU_POOL, REDUCE, T } from "./codes.js";
 import { maxPoolBackwardStaged } from "./pooling.js";
 import type { Session } from "./session.js";
@@ -33,14 +34,61 @@ function convSession(s: Session, xShape: readonly number[], wShape: readonly num
 }
 type ConvSession = ReturnType<typeof convSession>;
 
+/**
+ * Bytes of batch operands (inputs and outputs together) per chunk of images when a batched conv
+ * runs chunk by chunk: small enough that a chunk's staged input, its output and the kernels' scratch
+ * stay in cache between the copy in, the kernel and the copy out. Run whole, a [64,16,28,28]·32 forward
+ * staged 3.2 MB, wrote 6.4 MB and copied it out, each pass missing the cache (measured: the same
+ * kernel storing its output into one hot plane instead took 0.4-0.5 ms less of ~5.4).
+ */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Runs `task` over the batch in chunks of images when that pays (see CHUNK_BYTES): each chunk's
+ * slices of `ins` are copied into the same arena blocks, `args(k, inPtrs, outPtrs, later)` gives
+ * the task's arguments for k images (later: w is already packed in every thread's scratch), and
+ * the chunk's slices of `outs` are copied out. false (nothing done) when the batch is one chunk,
+ * an operand is not dense, or there are groups (the kernels pack w per group).
+ */
+function inChunks(
+  s: Session, c: ConvSession, task: number, groups: number, ins: View[], outs: View[],
+  args: (k: number, inPtrs: number[], outPtrs: number[], later: boolean) => number[],
+): boolean {
+  const N = ins[0].shape[0];
+  if (groups !== 1 || ![...ins, ...outs].every((v) => v.shape[0] === N && dense(v))) return false;
+  const per = [...ins, ...outs].map((v) => numel(v.shape) / N);
+  // CHUNK_BYTES per thread (each has its own L2), so 2 threads dispatch as few chunks as 1 does.
+  let k = c.nt * Math.max(1, Math.floor(CHUNK_BYTES / (per.reduce((a, b) => a + b, 0) * 4)));
+  // Every thread gets images in the first chunk, so every thread's scratch holds the packed w after it.
+  if (k >= N) return false;
+  const at = [...ins, ...outs].map((v, i) => s.arena.allocLike(k * per[i] * 4, v.data.byteOffset + v.offset * 4));
+  const inAt = at.slice(0, ins.length), outAt = at.slice(ins.length);
+  for (let n0 = 0; n0 < N; n0 += k) {
+    const kk = Math.min(k, N - n0);
+    ins.forEach((v, i) => {
+      const from = v.offset + n0 * per[i];
+      s.arena.heapFor(v.data as Float32Array).set((v.data as Float32Array).subarray(from, from + kk * per[i]), inAt[i] / 4);
+    });
+    s.run(task, c.nt, args(kk, inAt, outAt, n0 > 0));
+    outs.forEach((v, i) => {
+      const heap = s.arena.heapFor(v.data as Float32Array) as Float32Array;
+      (v.data as Float32Array).set(heap.subarray(outAt[i] / 4, outAt[i] / 4 + kk * per[ins.length + i]), v.offset + n0 * per[ins.length + i]);
+    });
+  }
+  return true;
+}
+
 /** The backend's conv2d of float32 x by w (+ bias) into out. */
 export function conv2d(s: Session, x: View, w: View, bias: View | null, out: View, p: ConvParams): boolean {
   if (!isF32(x, w, out) || (bias && !isF32(bias)) || numel(out.shape) === 0) return false;
   const c = convSession(s, x.shape, w.shape, out.shape, p);
-  const px = s.stageDense(x), pw = s.stageDense(w), pb = bias ? s.stageDense(bias) : 0;
-  const o = s.arena.alloc(numel(out.shape) * 4);
+  const pw = s.stageDense(w), pb = bias ? s.stageDense(bias) : 0;
   const scratch = s.arena.alloc(c.stride * c.nt);
-  s.run(T.conv2dTask, c.nt, [...c.dimsArgs, px, pw, pb, o, scratch, c.stride, 0, 0]);
+  const chunked = inChunks(s, c, T.conv2dTask, p.groups, [x], [out], (k, [px], [o], later) =>
+    [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, 0, 0, later ? 1 : 0]);
+  if (chunked) return true;
+  const px = s.stageDense(x), o = s.arena.alloc(numel(out.shape) * 4);
+  s.run(T.conv2dTask, c.nt, [...c.dimsArgs, px, pw, pb, o, scratch, c.stride, 0, 0, 0]);
   s.unstage(o, out);
   return true;
 }
@@ -50,7 +98,7 @@ function inputGradStaged(s: Session, c: ConvSession, pg: number, w: View, xShape
   const pw = s.stageDense(w);
   const o = s.arena.alloc(numel(xShape) * 4);
   const scratch = s.arena.alloc(c.stride * c.nt);
-  s.run(T.conv2dBackwardInputTask, c.nt, [...c.dimsArgs, pg, pw, o, scratch, c.stride]);
+  s.run(T.conv2dBackwardInputTask, c.nt, [...c.dimsArgs, pg, pw, o, scratch, c.stride, 0]);
   return o;
 }
 
@@ -58,7 +106,10 @@ function inputGradStaged(s: Session, c: ConvSession, pg: number, w: View, xShape
 export function conv2dBackwardInput(s: Session, gy: View, w: View, out: View, p: ConvParams): boolean {
   if (!isF32(gy, w, out) || numel(out.shape) === 0) return false;
   const c = convSession(s, out.shape, w.shape, gy.shape, p);
-  s.unstage(inputGradStaged(s, c, s.stageDense(gy), w, out.shape), out);
+  const pw = s.stageDense(w), scratch = s.arena.alloc(c.stride * c.nt);
+  const chunked = inChunks(s, c, T.conv2dBackwardInputTask, p.groups, [gy], [out], (k, [pg], [o], later) =>
+    [k, ...c.dimsArgs.slice(1), pg, pw, o, scratch, c.stride, later ? 1 : 0]);
+  if (!chunked) s.unstage(inputGradStaged(s, c, s.stageDense(gy), w, out.shape), out);
   return true;
 }
 
@@ -136,13 +187,19 @@ export function conv2dReluPool(
     s.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
   if (!fusable) return false;
   const c = convSession(s, x.shape, w.shape, convShape, p);
-  const px = s.stageDense(x), pw = s.stageDense(w), pb = bias ? s.stageDense(bias) : 0;
-  const n = numel(out.shape);
-  const o = s.arena.alloc(n * 4), oi = pool ? s.arena.alloc(n * 4) : 0;
+  const pw = s.stageDense(w), pb = bias ? s.stageDense(bias) : 0;
+  const n = numel(out.shape), epi = pool ? EPI_RELU_POOL : EPI_RELU;
   const scratch = s.arena.alloc(c.stride * c.nt);
-  s.run(T.conv2dTask, c.nt, [...c.dimsArgs, px, pw, pb, o, scratch, c.stride, pool ? EPI_RELU_POOL : EPI_RELU, oi]);
+  // Without indices (inference) the kernel's stay in the arena (a chunk's worth of this block when chunked).
+  const keep = pool && !indices ? s.arena.alloc(n * 4) : 0;
+  const outs = pool && indices ? [out, indices] : [out];
+  const chunked = inChunks(s, c, T.conv2dTask, p.groups, [x], outs, (k, [px], [o, oi], later) =>
+    [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, epi, oi ?? keep, later ? 1 : 0]);
+  if (chunked) return true;
+  const px = s.stageDense(x);
+  const o = s.arena.alloc(n * 4), oi = pool && indices ? s.arena.alloc(n * 4) : keep;
+  s.run(T.conv2dTask, c.nt, [...c.dimsArgs, px, pw, pb, o, scratch, c.stride, epi, oi, 0]);
   s.unstage(o, out);
-  // Without indices (inference) the kernel's stay in the arena.
   if (pool && indices) s.unstage(oi, indices);
   return true;
 }

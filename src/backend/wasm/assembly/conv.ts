@@ -128,7 +128,7 @@ export function convScratchBytes(
 export function conv2dTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
-  x: usize, w: usize, bias: usize, out: usize, scratch: usize, scratchStride: i32, epi: i32, idx: usize,
+  x: usize, w: usize, bias: usize, out: usize, scratch: usize, scratchStride: i32, epi: i32, idx: usize, prepacked: i32,
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
@@ -145,7 +145,8 @@ export function conv2dTask(
   if (f4) rows = (rows + 3) & ~3;
   const packBytes = f4 ? winograd4PackFloats(og, cg) * 4 : wino ? 16 * winogradRows(og) * cg * 4 : directPackBytes(og, cg, kH, kW);
   const pa = mine, work = mine + <usize>((packBytes + 63) & ~63);
-  let packed = -1;
+  // prepacked: a later chunk of images of the same call (../conv.ts), whose thread already packed w here.
+  let packed = prepacked != 0 && G == 1 ? 0 : -1;
   for (let t = tid; t < N * G * bands; t += nt) {
     const ng = t / bands, band = t % bands;
     const n = ng / G, g = ng % G;
@@ -199,7 +200,7 @@ export function conv2dTask(
 export function conv2dBackwardInputTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
-  gy: usize, w: usize, gx: usize, scratch: usize, scratchStride: i32,
+  gy: usize, w: usize, gx: usize, scratch: usize, scratchStride: i32, prepacked: i32,
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW, kk = kH * kW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
@@ -214,7 +215,7 @@ export function conv2dBackwardInputTask(
     let rows = (H + wb - 1) / wb;
     rows += rows & 1;
     if (f4) rows = (rows + 3) & ~3;
-    let packed = -1;
+    let packed = prepacked != 0 && G == 1 ? 0 : -1;
     for (let t = tid; t < N * G * wb; t += nt) {
       const ng = t / wb, band = t % wb;
       const n = ng / G, g = ng % G;

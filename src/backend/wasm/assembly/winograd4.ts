@@ -14,6 +14,7 @@
 // Transforms take 4 tiles per v128 (one lane per tile): neighbouring tiles start 4 columns apart, so
 // a patch row of 4 tiles is a 4×4 transpose of four loads plus two shuffles with a fifth load.
 import { padRows, EPI_RELU_POOL } from "./convdirect";
+import { madd } from "./gemm";
 import { gemmBlock, gemmBlockN4, poolTiles, POS_PAD, rup, sliverRows, sliverStart, winogradRows, winogradTails } from "./winograd";
 
 /** Tiles per row in V and M: the output's ⌈oW / 4⌉, at least 4 (the transforms take 4 at a time). */
@@ -83,18 +84,19 @@ export function winograd4Pack(w: usize, M: i32, Cin: i32, so: i32, sc: i32, flip
   return g2;
 }
 
-// Bᵀ (d0..d5), 4 tiles per vector; result k stored at out + k·step.
+// Bᵀ (d0..d5), 4 tiles per vector; result k stored at out + k·step. Written as multiply-adds: the
+// relaxed build fuses each (14 operations instead of 21), the plain one gets the mul + add it had.
 @inline function bt(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, out: usize, step: usize): void {
-  const f4 = f32x4.splat(4), f5 = f32x4.splat(5), f2 = f32x4.splat(2);
+  const f4 = f32x4.splat(4), fm4 = f32x4.splat(-4), fm5 = f32x4.splat(-5), f2 = f32x4.splat(2), fm2 = f32x4.splat(-2);
   const s12 = f32x4.add(d1, d2), m12 = f32x4.sub(d1, d2);
   const s34 = f32x4.add(d3, d4), m43 = f32x4.sub(d4, d3);
-  const m42 = f32x4.sub(d4, d2), m31 = f32x4.mul(f2, f32x4.sub(d3, d1));
-  v128.store(out, f32x4.add(f32x4.sub(f32x4.mul(f4, d0), f32x4.mul(f5, d2)), d4));
-  v128.store(out + step, f32x4.sub(s34, f32x4.mul(f4, s12)));
-  v128.store(out + 2 * step, f32x4.add(m43, f32x4.mul(f4, m12)));
-  v128.store(out + 3 * step, f32x4.add(m42, m31));
-  v128.store(out + 4 * step, f32x4.sub(m42, m31));
-  v128.store(out + 5 * step, f32x4.add(f32x4.sub(f32x4.mul(f4, d1), f32x4.mul(f5, d3)), d5));
+  const m42 = f32x4.sub(d4, d2), m31 = f32x4.sub(d3, d1);
+  v128.store(out, madd(f4, d0, madd(fm5, d2, d4)));
+  v128.store(out + step, madd(fm4, s12, s34));
+  v128.store(out + 2 * step, madd(f4, m12, m43));
+  v128.store(out + 3 * step, madd(f2, m31, m42));
+  v128.store(out + 4 * step, madd(fm2, m31, m42));
+  v128.store(out + 5 * step, madd(f4, d1, madd(fm5, d3, d5)));
 }
 
 // Aᵀ (m0..m5), 4 tiles per vector; result k stored at out + k·step.
@@ -102,9 +104,9 @@ export function winograd4Pack(w: usize, M: i32, Cin: i32, so: i32, sc: i32, flip
   const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2);
   const s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
   v128.store(out, f32x4.add(f32x4.add(m0, s12), s34));
-  v128.store(out + step, f32x4.add(d12, f32x4.mul(f32x4.splat(2), d34)));
-  v128.store(out + 2 * step, f32x4.add(s12, f32x4.mul(f32x4.splat(4), s34)));
-  v128.store(out + 3 * step, f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(8), d34)), m5));
+  v128.store(out + step, madd(f32x4.splat(2), d34, d12));
+  v128.store(out + 2 * step, madd(f32x4.splat(4), s34, s12));
+  v128.store(out + 3 * step, f32x4.add(madd(f32x4.splat(8), d34, d12), m5));
 }
 
 // Bᵀ d B for 4 neighbouring tiles whose patches start at `row` (rows Wp4 bytes apart), stored at
@@ -234,16 +236,18 @@ function epilogue4(
       const am3 = v128.load(r0, 48), am4 = v128.load(r0, 64), am5 = v128.load(r0, 80);
       const as12 = f32x4.add(am1, am2), ad12 = f32x4.sub(am1, am2), as34 = f32x4.add(am3, am4), ad34 = f32x4.sub(am3, am4);
       const a0 = act(f32x4.add(f32x4.add(f32x4.add(am0, as12), as34), bv), true);
-      const a1 = act(f32x4.add(f32x4.add(ad12, f32x4.mul(f32x4.splat(2), ad34)), bv), true);
-      const a2 = act(f32x4.add(f32x4.add(as12, f32x4.mul(f32x4.splat(4), as34)), bv), true);
-      const a3 = act(f32x4.add(f32x4.add(f32x4.add(ad12, f32x4.mul(f32x4.splat(8), ad34)), am5), bv), true);
+      const ab12 = f32x4.add(ad12, bv);
+      const a1 = act(madd(f32x4.splat(2), ad34, ab12), true);
+      const a2 = act(madd(f32x4.splat(4), as34, f32x4.add(as12, bv)), true);
+      const a3 = act(f32x4.add(madd(f32x4.splat(8), ad34, ab12), am5), true);
       const cm0 = v128.load(r1), cm1 = v128.load(r1, 16), cm2 = v128.load(r1, 32);
       const cm3 = v128.load(r1, 48), cm4 = v128.load(r1, 64), cm5 = v128.load(r1, 80);
       const cs12 = f32x4.add(cm1, cm2), cd12 = f32x4.sub(cm1, cm2), cs34 = f32x4.add(cm3, cm4), cd34 = f32x4.sub(cm3, cm4);
       const c0 = act(f32x4.add(f32x4.add(f32x4.add(cm0, cs12), cs34), bv), true);
-      const c1 = act(f32x4.add(f32x4.add(cd12, f32x4.mul(f32x4.splat(2), cd34)), bv), true);
-      const c2 = act(f32x4.add(f32x4.add(cs12, f32x4.mul(f32x4.splat(4), cs34)), bv), true);
-      const c3 = act(f32x4.add(f32x4.add(f32x4.add(cd12, f32x4.mul(f32x4.splat(8), cd34)), cm5), bv), true);
+      const cb12 = f32x4.add(cd12, bv);
+      const c1 = act(madd(f32x4.splat(2), cd34, cb12), true);
+      const c2 = act(madd(f32x4.splat(4), cs34, f32x4.add(cs12, bv)), true);
+      const c3 = act(f32x4.add(madd(f32x4.splat(8), cd34, cb12), cm5), true);
       // Window columns 2b, 2b + 1 of each tile: lanes are tiles, 4 output columns apart.
       poolTiles(a0, a1, c0, c1, i32x4.add(i32x4.splat(base), i32x4(0, 4, 8, 12)), oW, spill, spill + 16);
       poolTiles(a2, a3, c2, c3, i32x4.add(i32x4.splat(base + 2), i32x4(0, 4, 8, 12)), oW, spill + 32, spill + 48);
@@ -273,9 +277,10 @@ function epilogue4(
     const ym3 = v128.load(r, 48), ym4 = v128.load(r, 64), ym5 = v128.load(r, 80);
     const ys12 = f32x4.add(ym1, ym2), yd12 = f32x4.sub(ym1, ym2), ys34 = f32x4.add(ym3, ym4), yd34 = f32x4.sub(ym3, ym4);
     const y0 = act(f32x4.add(f32x4.add(f32x4.add(ym0, ys12), ys34), bv), relu);
-    const y1 = act(f32x4.add(f32x4.add(yd12, f32x4.mul(f32x4.splat(2), yd34)), bv), relu);
-    const y2 = act(f32x4.add(f32x4.add(ys12, f32x4.mul(f32x4.splat(4), ys34)), bv), relu);
-    const y3 = act(f32x4.add(f32x4.add(f32x4.add(yd12, f32x4.mul(f32x4.splat(8), yd34)), ym5), bv), relu);
+    const yb12 = f32x4.add(yd12, bv);
+    const y1 = act(madd(f32x4.splat(2), yd34, yb12), relu);
+    const y2 = act(madd(f32x4.splat(4), ys34, f32x4.add(ys12, bv)), relu);
+    const y3 = act(f32x4.add(madd(f32x4.splat(8), yd34, yb12), ym5), relu);
     // Transpose: lane l of Y[p][q] is tile l's column q.
     const t0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
     const t2 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
