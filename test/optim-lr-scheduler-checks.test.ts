@@ -353,3 +353,20 @@ test("composite schedulers' state dicts: saved milestones, missing keys kept, ev
   assert.throws(() => plateau.loadStateDict(null as never), /^Error: ReduceLROnPlateau\.loadStateDict: expected an object as returned by stateDict\(\), got null$/);
   assert.throws(() => new optim.ReduceLROnPlateau(o, { minLr: [0, 0] }), /^Error: ReduceLROnPlateau: expected 1 values for minLr \(one per param group\), got 2$/);
 });
+
+test("cyclic schedulers name themselves and the per-group option in their errors", () => {
+  // Survivors of `npm run mutate -- src/optim/lr-scheduler-cyclic.ts` (2026-12-06): each of these
+  // strings could be "" and no test noticed.
+  assert.throws(() => new optim.CosineAnnealingLR(opt(), { tMax: 10 }).loadStateDict(null as never), /^Error: CosineAnnealingLR\.loadStateDict: expected an object/);
+  assert.throws(() => new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10 }).loadStateDict(null as never), /^Error: OneCycleLR\.loadStateDict: expected an object/);
+  const perGroup: [() => unknown, string, string][] = [
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10, maxMomentum: [0.9, 0.9] }), "OneCycleLR", "maxMomentum"],
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10, baseMomentum: [0.8, 0.8] }), "OneCycleLR", "baseMomentum"],
+    [() => new optim.CyclicLR(opt(), { baseLr: [0.1, 0.1], maxLr: 1 }), "CyclicLR", "baseLr"],
+    [() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: 1, baseMomentum: [0.8, 0.8] }), "CyclicLR", "baseMomentum"],
+    [() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: 1, maxMomentum: [0.9, 0.9] }), "CyclicLR", "maxMomentum"],
+  ];
+  for (const [make, kind, name] of perGroup) {
+    assert.throws(make, new RegExp(`^Error: ${kind}: expected 1 values for ${name} \\(one per param group\\), got 2$`), `${kind} ${name}`);
+  }
+});
