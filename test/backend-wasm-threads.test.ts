@@ -303,10 +303,19 @@ describe("wasm backend: threads", () => {
   });
 });
 
-/** Runs a script in a fresh node; a hang guard, not a timing assertion. */
+/**
+ * How long a child process may run before it counts as hung. A hang guard, not a timing assertion:
+ * a process that does not exit on its own (a worker left referenced) never exits, so any bound
+ * catches it, and a loaded machine (tsc over the wasm glue took over 60 s with five test runs
+ * beside it) must not fail a process that would exit.
+ */
+const HANG_GUARD_MS = 600_000;
+
+/** Runs a script in a fresh node; what it printed, and its exit status (null when the hang guard killed it). */
 function node(args: string[], env: Record<string, string> = {}): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", timeout: 60_000, env: { ...process.env, ...env } });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", timeout: HANG_GUARD_MS, env: { ...process.env, ...env } });
+  const killed = r.signal ? `\n(killed by ${r.signal} after the ${HANG_GUARD_MS / 1000} s hang guard: it did not exit on its own)` : "";
+  return { status: r.status, out: `${r.stdout}${r.stderr}${killed}` };
 }
 
 // Multiplies 256×256 matrices on 2 threads, prints a checksum, and must then exit by itself.

@@ -59,6 +59,26 @@ test("pt: nested checkpoints keep numbers, strings, tuples, None and the state d
   await assert.rejects(loadWeights(fileURLPath("checkpoint.pt")), /holds an object with keys epoch, lr, name, flags, steps, model, not a state dict; use loadPytorch\(file\) and pick the state dict/);
 });
 
+test("pt: loadWeights judges what torch.save held: a list, an empty dict, a dict of more than 8 keys (scripts/fixtures/pt_containers.py)", async () => {
+  // fileURLPath copies the fixture to a fresh folder per call: the message names that copy.
+  const refused = async (name: string, what: string): Promise<void> => {
+    const file = fileURLPath(`containers_${name}.pt`);
+    const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    await assert.rejects(loadWeights(file), new RegExp(`^Error: ${esc(`loadWeights: ${file} holds ${what}, not a state dict; use loadPytorch(file) and pick the state dict (e.g. ckpt.model)`)}$`));
+  };
+  await refused("list", "a list of 2 items");
+  await refused("empty", "an empty dict");
+  // Twelve tensors load, every key; with one non-tensor among them the message lists 8 keys and counts the rest.
+  const many = await loadWeights(fileURLPath("containers_many.pt"));
+  assert.deepEqual(Object.keys(many), Array.from({ length: 12 }, (_, i) => `layer${i}.weight`));
+  assert.deepEqual(many["layer11.weight"].tolist(), [11, 11]);
+  const first8 = Array.from({ length: 8 }, (_, i) => `layer${i}.weight`).join(", ");
+  await refused("many_mixed", `an object with keys ${first8} and 4 more`);
+  // loadPytorch itself returns what was saved.
+  const list = (await loadPytorch(fileURLPath("containers_list.pt"))) as Tensor[];
+  assert.deepEqual(list.map((t) => t.tolist()), [[0, 1, 2], [1, 1]]);
+});
+
 test("pt: loadWeights reads a state dict file into a deeptype model (strict: false reports the extras)", async () => {
   const sd = await loadWeights(fileURLPath("state_dict.pt"));
   const model = new Net();

@@ -160,6 +160,19 @@ test("LBFGS rejects bad calls, naming the problem and the fix", () => {
   assert.equal(new optim.LBFGS([y], { maxIter: 8 }).defaults.maxEval, 10, "maxEval defaults to floor(maxIter·5/4), as PyTorch");
 });
 
+// Survivors of `npm run mutate -- src/optim/lbfgs.ts` (2026-12-06): the optimizer's name in the base
+// class's errors, the one group's own options checked like the defaults, the shape named in full
+// (a 2-d shape shows the separator), and the guard on the unused per-group update.
+test("LBFGS names itself in the base class's errors and checks the options of its one group", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  assert.throws(() => new optim.LBFGS([x], { lrr: 1 } as never), /^Error: LBFGS: unknown option 'lrr'; did you mean 'lr'\?/);
+  assert.throws(() => new optim.LBFGS([{ params: [x], lr: -1 }]), /^Error: LBFGS: invalid lr number -1: the learning rate must be a number >= 0/);
+  const z = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+  const opt = new optim.LBFGS([z]);
+  assert.throws(() => opt.step(() => { opt.zeroGrad(); const l = z.square(); l.sum().backward(); return l; }), /got a tensor of shape \[2,2\]; reduce it/);
+  assert.throws(() => (opt as unknown as { updateGroup(): void }).updateGroup(), /^Error: LBFGS: updateGroup is not used; step\(closure\) runs the whole iteration/);
+});
+
 test("LBFGS leaves a parameter without a gradient alone (its slice of the flat gradient is zero), as PyTorch", () => {
   const x = tensor([-1.5, 2.0], { dtype: "float64", requiresGrad: true });
   const unused = tensor([3, 4], { dtype: "float64", requiresGrad: true });
@@ -198,4 +211,33 @@ test("LBFGS loads PyTorch's 0-d tensors (H_diag, each ro and al) as numbers, its
   opt.loadStateDict({ ...sd, state: { 0: { ...sd.state[0], d: tensor([[0.5], [0.25]]) } } });
   const d32 = opt.state.get(prob.params[0])!.d as Tensor;
   assert.deepEqual([d32.dtype, d32.shape, Array.from(d32.data())], ["float64", [2], [0.5, 0.25]]);
+});
+
+test("LBFGS stops at toleranceGrad (inclusive), after an iteration that reaches it, at maxEval and at a step of exactly toleranceChange, as PyTorch", () => {
+  // PyTorch 1.13's values: scripts/fixtures/lbfgs_stops.py. f(x) = x²/2 from x = 4: the gradient is
+  // x, and the first step (t = min(1, 1/|g|)·lr = 0.25) lands exactly on x = 3.
+  const cases: [Partial<optim.LBFGSOptions>, { x: number; nIter: number; funcEvals: number; closureCalls: number }][] = [
+    [{ toleranceGrad: 4 }, { x: 4, nIter: 0, funcEvals: 1, closureCalls: 1 }],
+    [{ toleranceGrad: 3 }, { x: 3, nIter: 1, funcEvals: 2, closureCalls: 2 }],
+    [{ toleranceGrad: 3, lineSearchFn: "strong_wolfe" }, { x: 3, nIter: 1, funcEvals: 2, closureCalls: 2 }],
+    [{ toleranceGrad: 1e-7, maxEval: 2 }, { x: 3, nIter: 1, funcEvals: 2, closureCalls: 2 }],
+    [{ toleranceGrad: 1e-7, maxEval: 2, lineSearchFn: "strong_wolfe" }, { x: 3, nIter: 1, funcEvals: 2, closureCalls: 2 }],
+    [{ toleranceGrad: 2.9 }, { x: 0, nIter: 2, funcEvals: 3, closureCalls: 3 }],
+    // The step d·t = -4·0.25 is exactly toleranceChange: "lack of progress" is inclusive.
+    [{ toleranceGrad: 1e-7, toleranceChange: 1 }, { x: 3, nIter: 1, funcEvals: 2, closureCalls: 2 }],
+  ];
+  for (const [options, want] of cases) {
+    const x = tensor([4], { dtype: "float64", requiresGrad: true });
+    const opt = new optim.LBFGS([x], { lr: 1, ...options });
+    let closureCalls = 0;
+    opt.step(() => {
+      opt.zeroGrad();
+      const l = x.square().sum().mul(0.5);
+      l.backward();
+      closureCalls++;
+      return l;
+    });
+    const st = opt.state.get(x)!;
+    assert.deepEqual({ x: x.item(), nIter: st.nIter, funcEvals: st.funcEvals, closureCalls }, want, JSON.stringify(options));
+  }
 });

@@ -295,3 +295,78 @@ test("composite schedulers: SequentialLR's step counts and lastEpoch, ChainedSch
 test("MultiStepLR keeps its milestones sorted numerically, repeats kept", () => {
   assert.deepEqual(new optim.MultiStepLR(opt(), { milestones: [20, 5, 100, 12, 5] }).milestones, [5, 5, 12, 20, 100]);
 });
+
+test("each scheduler names itself in the base class's errors (its kind, not only its own checks)", () => {
+  // Survivors of `npm run mutate -- src/optim/lr-scheduler-step.ts` (2026-12-06): the kind passed to
+  // the base class could be "" and no test noticed.
+  const made: [string, { loadStateDict(s: unknown): void }][] = [
+    ["StepLR", new optim.StepLR(opt(), { stepSize: 3 })],
+    ["MultiStepLR", new optim.MultiStepLR(opt(), { milestones: [2] })],
+    ["ExponentialLR", new optim.ExponentialLR(opt(), { gamma: 0.9 })],
+    ["LinearLR", new optim.LinearLR(opt())],
+    ["LambdaLR", new optim.LambdaLR(opt(), { lrLambda: () => 1 })],
+    ["MultiplicativeLR", new optim.MultiplicativeLR(opt(), { lrLambda: () => 0.9 })],
+    ["ConstantLR", new optim.ConstantLR(opt())],
+    ["PolynomialLR", new optim.PolynomialLR(opt())],
+  ];
+  for (const [name, s] of made) {
+    assert.throws(() => s.loadStateDict(null), new RegExp(`^Error: ${name}\\.loadStateDict: expected an object as returned by stateDict\\(\\), got null$`), name);
+  }
+});
+
+test("ReduceLROnPlateau's thresholds as PyTorch: rel and abs, min and max, a metric exactly at the bar is no improvement", () => {
+  // PyTorch 1.13's lrs: scripts/fixtures/plateau_thresholds.py (patience 0, factor 0.5, threshold
+  // 0.5: from best 10 the bar is 5 for rel/min, 9.5 for abs/min, 15 for rel/max, 10.5 for abs/max).
+  // Survivors of `npm run mutate -- src/optim/lr-scheduler-composite.ts` (2026-12-06).
+  const metrics = { min: [10, 9.5, 5, 4.9, 2.4, 2.4], max: [10, 10.5, 15, 15.1, 30.3, 30.3] };
+  const want: Record<string, number[]> = {
+    "min-rel": [1.0, 0.5, 0.25, 0.25, 0.25, 0.125],
+    "min-abs": [1.0, 0.5, 0.5, 0.25, 0.25, 0.125],
+    "max-rel": [1.0, 0.5, 0.25, 0.25, 0.25, 0.125],
+    "max-abs": [1.0, 0.5, 0.5, 0.25, 0.25, 0.125],
+  };
+  for (const mode of ["min", "max"] as const) {
+    for (const thresholdMode of ["rel", "abs"] as const) {
+      const o = opt(1);
+      const s = new optim.ReduceLROnPlateau(o, { mode, factor: 0.5, patience: 0, threshold: 0.5, thresholdMode });
+      const lrs = metrics[mode].map((m) => (s.step(m), o.paramGroups[0].lr));
+      assert.deepEqual(lrs, want[`${mode}-${thresholdMode}`], `${mode}-${thresholdMode}`);
+    }
+  }
+});
+
+test("composite schedulers' state dicts: saved milestones, missing keys kept, every error names its scheduler", () => {
+  // Survivors of `npm run mutate -- src/optim/lr-scheduler-composite.ts` (2026-12-06).
+  const o = opt(1);
+  const seq = new optim.SequentialLR(o, { schedulers: [new optim.ConstantLR(o, { factor: 0.5, totalIters: 1 }), new optim.ExponentialLR(o, { gamma: 0.9 })], milestones: [2] });
+  seq.step();
+  const sd = seq.stateDict();
+  assert.deepEqual(sd._milestones, [2], "PyTorch's state dict keeps the milestones");
+  // A state without _milestones or _last_lr keeps this scheduler's own.
+  const lastLr = seq.getLastLr();
+  seq.loadStateDict({ _schedulers: sd._schedulers, last_epoch: sd.last_epoch });
+  assert.deepEqual([seq.milestones, seq.getLastLr()], [[2], lastLr]);
+  assert.throws(() => seq.loadStateDict(3 as never), /^Error: SequentialLR\.loadStateDict: expected an object as returned by stateDict\(\), got 3$/);
+  const chained = new optim.ChainedScheduler([new optim.ExponentialLR(o, { gamma: 0.9 })]);
+  assert.throws(() => chained.loadStateDict(null as never), /^Error: ChainedScheduler\.loadStateDict: expected an object as returned by stateDict\(\), got null$/);
+  const plateau = new optim.ReduceLROnPlateau(o);
+  assert.throws(() => plateau.loadStateDict(null as never), /^Error: ReduceLROnPlateau\.loadStateDict: expected an object as returned by stateDict\(\), got null$/);
+  assert.throws(() => new optim.ReduceLROnPlateau(o, { minLr: [0, 0] }), /^Error: ReduceLROnPlateau: expected 1 values for minLr \(one per param group\), got 2$/);
+});
+
+test("cyclic schedulers name themselves and the per-group option in their errors", () => {
+  // Survivors of `npm run mutate -- src/optim/lr-scheduler-cyclic.ts` (2026-12-06): each of these
+  // strings could be "" and no test noticed.
+  assert.throws(() => new optim.CosineAnnealingLR(opt(), { tMax: 10 }).loadStateDict(null as never), /^Error: CosineAnnealingLR\.loadStateDict: expected an object/);
+  assert.throws(() => new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10 }).loadStateDict(null as never), /^Error: OneCycleLR\.loadStateDict: expected an object/);
+  const perGroup: [() => unknown, string, string][] = [
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10, maxMomentum: [0.9, 0.9] }), "OneCycleLR", "maxMomentum"],
+    [() => new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10, baseMomentum: [0.8, 0.8] }), "OneCycleLR", "baseMomentum"],
+    [() => new optim.CyclicLR(opt(), { baseLr: [0.1, 0.1], maxLr: 1 }), "CyclicLR", "baseLr"],
+    [() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: 1, baseMomentum: [0.8, 0.8] }), "CyclicLR", "baseMomentum"],
+    [() => new optim.CyclicLR(opt(), { baseLr: 0.1, maxLr: 1, maxMomentum: [0.9, 0.9] }), "CyclicLR", "maxMomentum"],
+  ];
+  for (const [make, kind, name] of perGroup) {
+    assert.throws(make, new RegExp(`^Error: ${kind}: expected 1 values for ${name} \\(one per param group\\), got 2$`), `${kind} ${name}`);
+  }
+});

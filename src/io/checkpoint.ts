@@ -81,6 +81,16 @@ export async function saveWeights(
   else await saveSafetensors(file, records, meta, opts);
 }
 
+/** What a .pt file holds instead of a state dict, for loadWeights' error: a list, an empty dict, or the first keys. */
+function pickledKind(value: unknown, entries: [string, unknown][]): string {
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
+  if (value === null || typeof value !== "object") return value === null ? "None" : `a ${typeof value}`;
+  if (entries.length === 0) return "an empty dict";
+  // The first 8 keys, then how many more: a large checkpoint's key list would drown the message.
+  const more = entries.length > 8 ? ` and ${entries.length - 8} more` : "";
+  return `an object with keys ${entries.slice(0, 8).map(([k]) => k).join(", ")}${more}`;
+}
+
 /**
  * `model.loadStateDict(await loadWeights("model.safetensors"))`. Also reads sharded checkpoints
  * (`model.safetensors.index.json`, or a folder holding `model.safetensors` or that index) and PyTorch
@@ -99,8 +109,7 @@ export async function loadWeights(file: string): Promise<Record<string, Tensor>>
     const value = await loadPytorch(target);
     const entries = value !== null && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [];
     if (entries.length === 0 || !entries.every(([, v]) => v instanceof Tensor)) {
-      const keys = entries.map(([k]) => k).slice(0, 8).join(", ");
-      throw new Error(`loadWeights: ${file} holds ${entries.length ? `an object with keys ${keys}` : "no dict of tensors"}, not a state dict; use loadPytorch(file) and pick the state dict (e.g. ckpt.model)`);
+      throw new Error(`loadWeights: ${file} holds ${pickledKind(value, entries)}, not a state dict; use loadPytorch(file) and pick the state dict (e.g. ckpt.model)`);
     }
     return value as Record<string, Tensor>;
   }
