@@ -8,7 +8,7 @@
  */
 import { C, H, N, O, W, ops, w } from "./conv-setup.js";
 // The backend's arena session (src/backend/wasm/session.ts), whose run() every kernel call goes through.
-const be = (w as unknown as { session: { run: (task: number, nt: number, args: number[]) => void } }).session;
+const be = w.sessionForBench();
 const realRun = be.run;
 const noRun = (): void => {};
 const best: Record<string, number> = {};

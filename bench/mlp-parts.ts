@@ -22,7 +22,6 @@ import { mnistMlp } from "../src/models/index.js";
 import { setNumThreads } from "../src/backend/wasm/index.js";
 import { useWasm } from "./wasm-backend.js";
 import { gemmStaged } from "../src/backend/wasm/matmul.js";
-import type { Session } from "../src/backend/wasm/session.js";
 
 const threads = Number(process.argv[2] ?? 1);
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
@@ -40,13 +39,9 @@ const bwd = () => {
   loss().backward();
 };
 
-// The GEMM kernel alone, through the backend's private entry (operands staged once, outside the
+// The GEMM kernel alone, through the backend's session (operands staged once, outside the
 // timing): [M, N, K, A stored transposed, B stored transposed], as linear and linearBackward call it.
-interface Internals {
-  begin(work: number, limit: number): number;
-  arena: { alloc(bytes: number): number; f32: Float32Array; top: number };
-}
-const be = (wasm as unknown as { session: Internals }).session;
+const be = wasm.sessionForBench();
 const shapes: Array<[number, number, number, boolean, boolean]> = [
   [64, 256, 784, false, true], [64, 128, 256, false, true], [64, 10, 128, false, true], // x·Wᵀ
   [256, 784, 64, true, false], [128, 256, 64, true, false], [10, 128, 64, true, false], // gW = gᵀ·input
@@ -56,7 +51,7 @@ const shapes: Array<[number, number, number, boolean, boolean]> = [
 // the arena's base every call), so they stay in place between batches without being copied again.
 const work = threads > 1 ? Infinity : 0; // begin() then picks the instance the step's GEMMs use
 const nt = be.begin(work, 1);
-be.arena.top = 64 << 20;
+be.arena.alloc(64 << 20); // skips 64 MiB from the arena's base
 const ops: Array<[number, number]> = shapes.map(([M, N, K]) => {
   const pa = be.arena.alloc(M * K * 4), pb = be.arena.alloc(K * N * 4);
   for (let i = 0; i < M * K; i++) be.arena.f32[pa / 4 + i] = g.normal();
@@ -66,7 +61,7 @@ const ops: Array<[number, number]> = shapes.map(([M, N, K]) => {
 const gemm = () => {
   be.begin(work, 1);
   shapes.forEach(([M, N, K, aT, bT], i) => {
-    gemmStaged(be as unknown as Session, nt, 1, M, N, K, { ptr: ops[i][0], strides: aT ? [0, 1, M] : [0, K, 1] }, { ptr: ops[i][1], strides: bT ? [0, 1, K] : [0, N, 1] });
+    gemmStaged(be, nt, 1, M, N, K, { ptr: ops[i][0], strides: aT ? [0, 1, M] : [0, K, 1] }, { ptr: ops[i][1], strides: bT ? [0, 1, K] : [0, N, 1] });
   });
 };
 

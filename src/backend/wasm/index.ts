@@ -54,6 +54,14 @@ export class WasmBackend implements Backend {
     return this.session.memoryBytes();
   }
 
+  /**
+   * The kernel sessions (instances, arena, staging, `run`), for benches that time parts of a call
+   * without the rest (bench/conv-parts.ts, bench/mlp-parts.ts). Not for library code. @internal
+   */
+  sessionForBench(): Session {
+    return this.session;
+  }
+
   // ---- elementwise and reductions (elementwise.ts) ----------------------------------------------
 
   copy(src: View, out: View): void {
