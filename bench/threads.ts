@@ -113,6 +113,11 @@ const WORKLOADS: Array<[string, () => Bench]> = [
   ["avgpool2d bwd [64,16,28,28]", () => pool("avgbwd", [64, 16, 28, 28])],
   ["maxpool2d fwd [64,32,14,14]", () => pool("fwd", [64, 32, 14, 14])],
   ["maxpool2d fwd [32,64,56,56]", () => pool("fwd", [32, 64, 56, 56])],
+  // One large plane: threads split it into bands of output rows (src/backend/wasm/pooling.ts).
+  ["maxpool2d 3x3 s2 p1 fwd [1,1,1024,1024]", () => {
+    const x = randn([1, 1, 1024, 1024], { generator: gen });
+    return () => noGrad(() => maxPool2d(x, 3, { stride: 2, padding: 1 }));
+  }],
   ["matmul [64,784]x[784,256]", () => mm(64, 784, 256)],
   ["matmul [64,256]x[256,128]", () => mm(64, 256, 128)],
   ["matmul [256,64]x[64,784]", () => mm(256, 64, 784)],
