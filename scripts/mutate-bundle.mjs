@@ -27,6 +27,9 @@ await build({
   target: "node20",
   packages: "external", // node_modules stay imports (the sandbox links them)
   logLevel: "warning",
+  // Keep class and function names: bundling renames colliding ones (TransformerEncoderLayer became
+  // _TransformerEncoderLayer), and tests assert messages built from constructor.name.
+  keepNames: true,
   plugins: inProcess ? [nodeTestShimPlugin] : [],
   // Bundled CommonJS helpers (if any) need require in an ES module.
   banner: { js: "import { createRequire as __mutateCreateRequire } from 'node:module'; const require = __mutateCreateRequire(import.meta.url);" },
