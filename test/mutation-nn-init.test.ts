@@ -17,7 +17,7 @@ function drawn(shape: number[], seed: number, fill: (t: ReturnType<typeof zeros>
 
 test("kaimingUniform_ draws U(±gain·√(3/fan)) for each mode, nonlinearity and slope", () => {
   const shape = [6, 4, 5]; // fanIn 20, fanOut 30
-  const cases: [nn.init.KaimingOptions, number][] = [
+  const cases: [Parameters<typeof init.kaimingUniform_>[1], number][] = [
     [{}, Math.SQRT2 * Math.sqrt(3 / 20)], // leaky_relu, a = 0
     [{ mode: "fanOut" }, Math.SQRT2 * Math.sqrt(3 / 30)],
     [{ a: Math.sqrt(5) }, 1 / Math.sqrt(20)], // PyTorch's Linear/Conv default: 1/√fanIn
