@@ -27,10 +27,10 @@ await build({
   target: "node20",
   packages: "external", // node_modules stay imports (the sandbox links them)
   logLevel: "warning",
-  // Keep class and function names: bundling renames colliding ones (TransformerEncoderLayer became
-  // _TransformerEncoderLayer), and tests assert messages built from constructor.name.
-  keepNames: true,
   plugins: inProcess ? [nodeTestShimPlugin] : [],
+  // Bundling renames classes whose names clash across modules (Embedding -> _Embedding), and
+  // nn's printouts and error messages use constructor.name: keep the names as written.
+  keepNames: true,
   // Bundled CommonJS helpers (if any) need require in an ES module.
   banner: { js: "import { createRequire as __mutateCreateRequire } from 'node:module'; const require = __mutateCreateRequire(import.meta.url);" },
 });
