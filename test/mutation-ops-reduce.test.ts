@@ -93,3 +93,43 @@ test("logsumexp: a row of -inf gives -inf (not NaN); prod's gradient with one an
   q.backward(dt.tensor([1, 2, 3], { dtype: "float64" }));
   close(p.grad!, "prod_grad");
 });
+
+test("ops along one dim on a 0-d tensor take dim 0 / -1 and give 0-d results, as PyTorch", () => {
+  const s = dt.tensor(3);
+  const r = s.max(0);
+  assert.deepEqual([[...r.values.shape], r.values.item(), [...r.indices.shape], r.indices.item(), r.indices.dtype], [[], 3, [], 0, "int64"]);
+  assert.deepEqual([...s.argmax(0).shape], []);
+  assert.deepEqual([[...s.cumsum(0).shape], s.cumsum(0).item()], [[], 3]);
+  assert.deepEqual([s.softmax(0).item(), s.logSoftmax(-1).item()], [1, 0]);
+  throwsMessage(() => s.max(1), /^max: dimension 1 is out of range for a tensor of 0 dimensions/);
+});
+
+test("max without a dim refuses keepdim; argmax refuses a dim of size 0; integer softmax/cumsum dtypes", () => {
+  throwsMessage(() => dt.tensor([[1, 2]]).max({ keepdim: true } as never), /^max: keepdim needs a dim \(x\.max\(0, \{ keepdim: true \}\)\); x\.max\(\) is the largest of all elements/);
+  throwsMessage(() => dt.tensor([[1, 2]]).min({ keepdim: true } as never), /^min: keepdim needs a dim .* x\.min\(\) is the smallest of all elements/);
+  throwsMessage(() => dt.zeros([2, 0]).argmax(1), /^argmax: cannot reduce dim 1 of size 0 \(shape \[2,0\]\)/);
+  const i = dt.tensor([1, 2, 3], { dtype: "int32" });
+  const sm = i.softmax(0);
+  assert.equal(sm.dtype, "float32");
+  // torch.softmax(i.float(), 0)
+  [0.09003057330846786, 0.2447284758090973, 0.6652409434318542].forEach((v, k) => assert.ok(Math.abs(sm.data()[k] - v) < 1e-7));
+  assert.equal(i.cumsum(0).dtype, "int64");
+  assert.equal(i.cumsum(0, { dtype: "float64" }).dtype, "float64");
+  assert.deepEqual([...i.cumsum(0).data()].map(Number), [1, 3, 6]);
+});
+
+test("norm's gradient is 0 at zero elements for p < 1 and for a zero norm with negative p (not NaN), as PyTorch", () => {
+  for (const [name, p] of [["half", 0.5], ["neg", -1.5]] as const) {
+    const x = dt.tensor([[0, 1, -2], [0, 0, 0]], { dtype: "float64" }).requiresGrad_();
+    const n = dt.norm(x, p, 1);
+    close(n, `norm_${name}_zeros`);
+    n.sum().backward();
+    close(x.grad!, `norm_${name}_zeros_grad`);
+  }
+});
+
+test("var/std with a correction at or past the count divide by max(0, n - correction): inf, as PyTorch", () => {
+  const x = dt.tensor([1, 5, 2], { dtype: "float64" });
+  close(x.var(0, { correction: 5 }), "var_correction_past_n");
+  close(x.std(0, { correction: 3 }), "std_correction_n");
+});

@@ -335,7 +335,10 @@ const pNormOp = defineOp<ReduceAttrs & { p: number }>({
   backward: (g, { inputs: [x], output, attrs: { axes, p } }) => {
     const n = unreduce(output, x.shape, axes);
     const safe = where(eq(n, 0), Infinity, n); // zero norm: zero gradient
-    const dir = p === 2 ? div(x, safe) : mul(mul(sign(x), pow(abs(x), p - 1)), pow(safe, 1 - p));
+    const raw = p === 2 ? div(x, safe) : mul(mul(sign(x), pow(abs(x), p - 1)), pow(safe, 1 - p));
+    // p < 1: |x|^(p-1) is inf at a zero element (and a negative p's zero norm gives inf^(1-p)), so
+    // 0 * inf would be NaN; PyTorch's gradient is 0 at a zero element and for a zero norm.
+    const dir = p < 1 ? where(eq(x, 0), 0, where(eq(n, 0), 0, raw)) : raw;
     return [mul(unreduce(g, x.shape, axes), dir)];
   },
 });
