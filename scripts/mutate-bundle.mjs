@@ -28,6 +28,9 @@ await build({
   packages: "external", // node_modules stay imports (the sandbox links them)
   logLevel: "warning",
   plugins: inProcess ? [nodeTestShimPlugin] : [],
+  // Bundling renames classes whose names clash across modules (Embedding -> _Embedding), and
+  // nn's printouts and error messages use constructor.name: keep the names as written.
+  keepNames: true,
   // Bundled CommonJS helpers (if any) need require in an ES module.
   banner: { js: "import { createRequire as __mutateCreateRequire } from 'node:module'; const require = __mutateCreateRequire(import.meta.url);" },
 });

@@ -68,7 +68,21 @@ const TESTS = {
   "src/autograd/functional.ts": ["test/autograd-functional.test.ts", "test/autograd-functional-more.test.ts"],
   "src/autograd": ["test/autograd*.test.ts", "test/exam-backprop.test.ts"],
   "src/ops": ["test/ops-*.test.ts", "test/tensor.test.ts", "test/autograd.test.ts"],
-  "src/nn": ["test/nn-*.test.ts"],
+  // init's own checks (bounds, std, fan modes) and the layer tests whose reset() calls it; the
+  // sequence tests load PyTorch weights and never reach init's numbers.
+  "src/nn/init.ts": ["test/nn-init.test.ts", "test/nn-layers.test.ts", "test/nn-layers-more.test.ts", "test/mutation-nn-init.test.ts"],
+  // The losses are checked against PyTorch in the two loss files only (the exam files call them to
+  // train, which checks nothing a loss mutant changes that these do not).
+  "src/nn/losses.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts"],
+  "src/nn/losses-nll.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts"],
+  "src/nn/losses-margin.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts"],
+  "src/nn/losses-ctc.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts"],
+  // The module base class and the containers: their own tests, plus the layer tests that print,
+  // register and load state through them; not the sequence or exam files (they train models and
+  // add minutes per mutant for nothing these miss).
+  "src/nn/module.ts": ["test/nn-module.test.ts", "test/nn-layers.test.ts", "test/nn-layers-more.test.ts"],
+  "src/nn/containers.ts": ["test/nn-module.test.ts", "test/nn-layers.test.ts", "test/nn-layers-more.test.ts"],
+  "src/nn": ["test/nn-*.test.ts", "test/mutation-nn-*.test.ts"],
   // The hostile-input readers with their own tests (test/fuzz.test.ts also reaches them but takes a minute).
   // The opcode-by-opcode test only: the .pt tests reach every opcode too, but tripled the cost of a mutant.
   "src/io/pickle.ts": ["test/io-pickle.test.ts"],
