@@ -67,7 +67,14 @@ const TESTS = {
   // never call it, and each would rerun for every mutant that the engine's coverage attributes to them).
   "src/autograd/functional.ts": ["test/autograd-functional.test.ts", "test/autograd-functional-more.test.ts"],
   "src/autograd": ["test/autograd*.test.ts", "test/exam-backprop.test.ts"],
-  "src/ops": ["test/ops-*.test.ts", "test/tensor.test.ts", "test/autograd.test.ts"],
+  // Not test/ops-gradcheck.test.ts nor test/opinfo.test.ts: each checks every op inside one test
+  // (about 70 s and 9 s of CPU), so every op mutant would rerun all of it; the per-op forward and
+  // gradient fixtures, the edge cases and the reduction limits check the same code test by test.
+  "src/ops": [
+    "test/ops-backends-depth.test.ts", "test/ops-forward.test.ts", "test/ops-fused-dense.test.ts", "test/ops-fused.test.ts",
+    "test/ops-half.test.ts", "test/ops-index-sort.test.ts", "test/ops-linalg-shape.test.ts", "test/mutation-ops-*.test.ts",
+    "test/tensor.test.ts", "test/autograd.test.ts", "test/pytorch-edge-cases.test.ts", "test/reduce-limits.test.ts",
+  ],
   // init's own checks (bounds, std, fan modes) and the layer tests whose reset() calls it; the
   // sequence tests load PyTorch weights and never reach init's numbers.
   "src/nn/init.ts": ["test/nn-init.test.ts", "test/nn-layers.test.ts", "test/nn-layers-more.test.ts", "test/mutation-nn-init.test.ts"],
