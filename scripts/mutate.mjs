@@ -96,10 +96,10 @@ const TESTS = {
   "src/nn/init.ts": ["test/nn-init.test.ts", "test/nn-layers.test.ts", "test/nn-layers-more.test.ts", "test/mutation-nn-init.test.ts"],
   // The losses are checked against PyTorch in the two loss files only (the exam files call them to
   // train, which checks nothing a loss mutant changes that these do not).
-  "src/nn/losses.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts"],
-  "src/nn/losses-nll.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts"],
-  "src/nn/losses-margin.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts"],
-  "src/nn/losses-ctc.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts"],
+  "src/nn/losses.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts"],
+  "src/nn/losses-nll.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts"],
+  "src/nn/losses-margin.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts"],
+  "src/nn/losses-ctc.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts"],
   // The module base class and the containers: their own tests, plus the layer tests that print,
   // register and load state through them; not the sequence or exam files (they train models and
   // add minutes per mutant for nothing these miss).
