@@ -5,6 +5,7 @@
 // input's shape, as PyTorch 1.13 defines them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { nn, randn, zeros, tensor, manualSeed, Generator, type Tensor } from "../src/index.js";
 
 const F = nn.functional;
@@ -71,4 +72,45 @@ test("the newer losses refuse options that are not a plain object, naming what t
   assert.throws(() => F.huberLoss(x, y, ["sum"] as never), /huberLoss: options must be an object like \{ reduction: "sum" \}, got an array/);
   assert.throws(() => F.huberLoss(x, y, x as never), /huberLoss: options must be an object like \{ reduction: "sum" \}, got a Tensor of shape \[2\] \(float32\)/);
   assert.deepEqual([...F.huberLoss(x, y, { reduction: "sum" }).data()], [0.5 + 1.5]);
+});
+
+interface CeFix {
+  shape: number[];
+  data: number[];
+  int?: boolean;
+}
+interface CeCase {
+  name: string;
+  input: CeFix;
+  target: CeFix;
+  opts: { reduction?: "none" | "sum" | "mean"; label_smoothing?: number; weight?: number[] };
+  output: CeFix;
+  r: CeFix;
+  grad: CeFix;
+}
+const ceCases = (JSON.parse(readFileSync(new URL("./fixtures/mutation-nn-losses.json", import.meta.url), "utf8")) as { cases: CeCase[] }).cases;
+
+test("crossEntropy with label smoothing, class weights, ignored targets and unbatched inputs matches PyTorch (value and gradient)", () => {
+  assert.equal(ceCases.length, 33);
+  for (const c of ceCases) {
+    const x = tensor(Float64Array.from(c.input.data), { dtype: "float64" }).reshape(c.input.shape).requiresGrad_();
+    // Class indices as int64 (PyTorch's dtype: the loss narrows them to int32 itself).
+    const t = c.target.int ? tensor(c.target.data, { dtype: "int64" }).reshape(c.target.shape) : tensor(Float64Array.from(c.target.data), { dtype: "float64" }).reshape(c.target.shape);
+    const opts = { reduction: c.opts.reduction, ...(c.opts.label_smoothing !== undefined ? { labelSmoothing: c.opts.label_smoothing } : {}), ...(c.opts.weight ? { weight: tensor(Float64Array.from(c.opts.weight), { dtype: "float64" }) } : {}) };
+    const out = F.crossEntropy(x, t, opts);
+    same(out, tensor(Float64Array.from(c.output.data), { dtype: "float64" }).reshape(c.output.shape), `${c.name}: value`);
+    out.mul(tensor(Float64Array.from(c.r.data), { dtype: "float64" }).reshape(c.r.shape)).sum().backward();
+    same(x.grad!, tensor(Float64Array.from(c.grad.data), { dtype: "float64" }).reshape(c.grad.shape), `${c.name}: gradient`);
+  }
+});
+
+test("crossEntropy refuses out-of-range classes and label smoothing outside [0, 1]", () => {
+  const x = zeros([2, 3]);
+  assert.throws(() => F.crossEntropy(x, tensor([0, 3], { dtype: "int64" })), /crossEntropy: target class index 3 is out of range for 3 classes \(valid: 0\.\.2, or ignoreIndex -100\)/);
+  assert.throws(() => F.crossEntropy(x, tensor([-1, 0], { dtype: "int32" })), /crossEntropy: target class index -1 is out of range for 3 classes/);
+  assert.throws(() => F.crossEntropy(x, tensor([0, 1], { dtype: "int32" }), { labelSmoothing: 1.5 }), /crossEntropy: labelSmoothing must be in \[0, 1\], got 1\.5/);
+  assert.throws(() => F.crossEntropy(x, tensor([0, 1], { dtype: "int32" }), { labelSmoothing: -0.1 }), /crossEntropy: labelSmoothing must be in \[0, 1\], got -0\.1/);
+  // The bounds themselves are allowed: 1 is a uniform target, log C at zero logits.
+  const u = F.crossEntropy(x, tensor([0, 1], { dtype: "int32" }), { labelSmoothing: 1 }).item();
+  assert.ok(Math.abs(u - Math.log(3)) < 1e-6, `labelSmoothing 1 at zero logits: ${u}`);
 });
