@@ -57,6 +57,9 @@ export default {
   ignoreStatic: Boolean(process.env.STRYKER_IGNORE_STATIC),
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   timeoutMS: 10000,
+  // The initial run of src/tensor's 127 tests took 54 s at load 5-8 but passed Stryker's default
+  // 5 minutes at load 19 (the run was lost); STRYKER_DRY_RUN_MINUTES raises it.
+  dryRunTimeoutMinutes: Number(process.env.STRYKER_DRY_RUN_MINUTES ?? 15),
   timeoutFactor: 2,
   plugins: ["@stryker-mutator/*", "./scripts/stryker-survivor-reporter.mjs", "./scripts/stryker-node-test-runner.mjs", "./scripts/stryker-ts-file-checker.mjs"],
   reporters: ["clear-text", "progress-append-only", "json", "survivors"],

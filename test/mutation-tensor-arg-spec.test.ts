@@ -118,6 +118,11 @@ test("guardSpecs checks arguments before the call, rejects for async functions, 
   });
   await assert.rejects(p!, { message: 'lib.load: path must be a file path string, got string ""' });
   assert.equal(g.free(7), 7);
+  // Not guarded as a tensor-first function: a string first argument is the function's business.
+  assert.equal(g.free("s"), "s");
+  // A function is a class only when its source starts with `class`, not when its body holds one.
+  const maker = { make: () => class Made {} };
+  assert.notEqual(guardSpecs(maker, "lib", {}).make, maker.make);
   assert.notEqual(g.free, ns.free, "a function without a spec is still wrapped by guardFunction");
   const meta = (g.add as unknown as Record<symbol, { spec: unknown; fn: unknown }>)[ARG_SPEC];
   assert.equal(meta.fn, ns.add);
