@@ -66,16 +66,16 @@ test("calculateFanInAndFanOut: [size(1)·rf, size(0)·rf]", () => {
 
 test("the initialisers reject bad arguments with the function's name and what it got", () => {
   assert.throws(() => init.uniform_(zeros([3]), 2, 1), /uniform_: low \(2\) must not exceed high \(1\)/);
-  assert.throws(() => init.uniform_(zeros([3]), NaN, 1), /init\.uniform_/);
-  assert.throws(() => init.uniform_(zeros([3]), 0, NaN), /init\.uniform_/);
+  assert.throws(() => init.uniform_(zeros([3]), NaN, 1), /^Error: init\.uniform_: low must be a finite number, got number NaN/);
+  assert.throws(() => init.uniform_(zeros([3]), 0, NaN), /^Error: init\.uniform_: high must be a finite number, got number NaN/);
   // low = high is allowed (a constant fill).
   assert.deepEqual([...init.uniform_(zeros([3]), 2, 2).data()], [2, 2, 2]);
   assert.throws(() => init.normal_(zeros([3]), 0, -1), /normal_: std must be >= 0, got -1/);
   assert.throws(() => init.normal_(zeros([3]), 0, NaN), /normal_: std must be >= 0, got NaN/);
-  assert.throws(() => init.normal_(zeros([3]), NaN, 1), /init\.normal_/);
+  assert.throws(() => init.normal_(zeros([3]), NaN, 1), /^Error: init\.normal_: mean must be a finite number, got number NaN/);
   // std = 0 is allowed: every value is the mean.
   assert.deepEqual([...init.normal_(zeros([3]), 1.5, 0).data()], [1.5, 1.5, 1.5]);
-  assert.throws(() => init.constant_(zeros([3]), "1" as never), /init\.constant_/);
+  assert.throws(() => init.constant_(zeros([3]), "1" as never), /^Error: init\.constant_: value must be a number, got string "1"/);
   assert.deepEqual([...init.constant_(zeros([2]), true as never).data()], [1, 1]);
   // (The public wrapper checks the tensor argument before init.ts runs, so fill()'s own check is unreachable.)
   assert.throws(() => init.zeros_([1, 2] as never), /init\.zeros_: input must be a Tensor, got an array of length 2/);

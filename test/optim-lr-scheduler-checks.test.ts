@@ -371,3 +371,13 @@ test("cyclic schedulers name themselves and the per-group option in their errors
     assert.throws(make, new RegExp(`^Error: ${kind}: expected 1 values for ${name} \\(one per param group\\), got 2$`), `${kind} ${name}`);
   }
 });
+
+test("CosineAnnealingLR follows PyTorch over several cycles (its recursive form's special epochs recur)", () => {
+  // PyTorch 1.13's lrs: scripts/fixtures/cosine_restarts.py. Survivor of `npm run mutate --
+  // src/optim/lr-scheduler-cyclic.ts` (2026-12-06): the period 2·tMax written as 2/tMax.
+  const want = [0.05500000000000001, 0.01, 0.055, 0.1, 0.055000000000000014, 0.01, 0.055, 0.10000000000000003, 0.05500000000000004];
+  const o = opt(0.1);
+  const s = new optim.CosineAnnealingLR(o, { tMax: 2, etaMin: 0.01 });
+  const got = want.map(() => (s.step(), o.paramGroups[0].lr));
+  got.forEach((lr, i) => assert.ok(Math.abs(lr - want[i]) <= 1e-15, `step ${i + 1}: ${lr} vs ${want[i]}`));
+});
