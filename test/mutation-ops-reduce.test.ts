@@ -33,6 +33,13 @@ test("max/min of an empty tensor is refused with its shape, as PyTorch's", () =>
   throwsMessage(() => e.max(), /^max: cannot reduce an empty tensor of shape \[0,3\]/);
   // The sum of an empty tensor is 0.
   assert.equal(e.sum().item(), 0);
+  // Over a dim of size 0 there is no value; over the non-empty dim the result is just empty, as in
+  // PyTorch 1.13 (torch.zeros(0, 3).amax(1) has shape [0]; .amax(0) raises).
+  throwsMessage(() => e.amax(0), /^amax: cannot reduce an empty tensor of shape \[0,3\] over dim 0, which has size 0/);
+  throwsMessage(() => dt.zeros([2, 0, 3]).amin([2, 1]), /^amin: cannot reduce an empty tensor of shape \[2,0,3\] over dim 1, which has size 0/);
+  assert.deepEqual(e.amax(1).shape, [0]);
+  assert.deepEqual(e.amin(1, true).shape, [0, 1]);
+  assert.deepEqual(dt.zeros([2, 0, 3]).amax(2).shape, [2, 0]);
 });
 
 test("sum/mean/prod's dtype option: an unknown dtype is refused naming the op; a known one converts first", () => {

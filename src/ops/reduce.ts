@@ -100,7 +100,15 @@ function reduceOp(op: ReduceOp, outDtype: (d: DType) => DType, backward?: (g: Te
   return defineOp<ReduceAttrs>({
     name: op,
     forward([x], a) {
-      if (x.numel() === 0 && (op === "max" || op === "min")) throw new Error(`${op}: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
+      // As PyTorch: a max/min over a dim of size 0 has no value, but one over non-empty dims of an
+      // empty tensor is just empty ([0,3] over dim 1 -> [0]).
+      if (x.numel() === 0 && (op === "max" || op === "min")) {
+        const emptyDim = a.axes.find((d) => x.shape[d] === 0);
+        if (emptyDim !== undefined) {
+          const which = a.axes.length < x.ndim ? ` over dim ${emptyDim}, which has size 0; reduce over non-empty dims only` : "";
+          throw new Error(`${op}: cannot reduce an empty tensor of shape ${fmt(x.shape)}${which}`);
+        }
+      }
       const out = Tensor.empty(reducedShape(x.shape, a.axes, a.keepdim), outDtype(x.dtype));
       backend().reduce(op, x.view_(), a.axes, out.view_());
       return out;
