@@ -81,8 +81,10 @@ const TESTS = {
   // never call it, and each would rerun for every mutant that the engine's coverage attributes to them).
   "src/autograd/functional.ts": ["test/autograd-functional.test.ts", "test/autograd-functional-more.test.ts"],
   // inference-mode.test.ts checks grad-mode.ts's inferenceMode against PyTorch's rules; no autograd*
-  // file reaches most of them.
-  "src/autograd": ["test/autograd*.test.ts", "test/exam-backprop.test.ts", "test/inference-mode.test.ts"],
+  // file reaches most of them. The engine's buffer recycling (which gradients go back to the pool,
+  // releaseSaved) is checked by the recycle tests: without them a whole-folder run left 62 engine
+  // mutants alive (74.5%, 2026-12-06 07:32).
+  "src/autograd": ["test/autograd*.test.ts", "test/exam-backprop.test.ts", "test/inference-mode.test.ts", "test/recycle*.test.ts"],
   // Not test/ops-gradcheck.test.ts nor test/opinfo.test.ts: each checks every op inside one test
   // (about 70 s and 9 s of CPU), so every op mutant would rerun all of it; the per-op forward and
   // gradient fixtures, the edge cases and the reduction limits check the same code test by test.
