@@ -7,7 +7,7 @@
 import type { ConvParams, PoolParams, View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";
 import { dense } from "../js/strided.js";
-import { BINARY, EPI_RELU, EPI_RELU_POOL, REDUCE, T } from "./codes.js";
+import { BINARY, EPI_RELU, EPI_RELU_POOL, GRAD_FIRST, GRAD_LAST, REDUCE, T } from "./codes.js";
 import { maxPoolBackwardStaged } from "./pooling.js";
 import type { Session } from "./session.js";
 import { PAR_CONV } from "./thresholds.js";
@@ -46,13 +46,13 @@ const CHUNK_BYTES = 1 << 20;
 /**
  * Runs `task` over the batch in chunks of images when that pays (see CHUNK_BYTES): each chunk's
  * slices of `ins` are copied into the same arena blocks, `args(k, inPtrs, outPtrs, later)` gives
- * the task's arguments for k images (later: w is already packed in every thread's scratch), and
- * the chunk's slices of `outs` are copied out. false (nothing done) when the batch is one chunk,
+ * the task's arguments for k images (later: w is already packed in every thread's scratch, or the
+ * weight gradient's sums hold the earlier chunks; last: the batch's last chunk), and the chunk's slices of `outs` are copied out. false (nothing done) when the batch is one chunk,
  * an operand is not dense, or there are groups (the kernels pack w per group).
  */
 function inChunks(
   s: Session, c: ConvSession, task: number, groups: number, ins: View[], outs: View[],
-  args: (k: number, inPtrs: number[], outPtrs: number[], later: boolean) => number[],
+  args: (k: number, inPtrs: number[], outPtrs: number[], later: boolean, last: boolean) => number[],
 ): boolean {
   const N = ins[0].shape[0];
   if (groups !== 1 || ![...ins, ...outs].every((v) => v.shape[0] === N && dense(v))) return false;
@@ -69,7 +69,7 @@ function inChunks(
       const from = v.offset + n0 * per[i];
       s.arena.heapFor(v.data as Float32Array).set((v.data as Float32Array).subarray(from, from + kk * per[i]), inAt[i] / 4);
     });
-    s.run(task, c.nt, args(kk, inAt, outAt, n0 > 0));
+    s.run(task, c.nt, args(kk, inAt, outAt, n0 > 0, n0 + kk >= N));
     outs.forEach((v, i) => {
       const heap = s.arena.heapFor(v.data as Float32Array) as Float32Array;
       (v.data as Float32Array).set(heap.subarray(outAt[i] / 4, outAt[i] / 4 + kk * per[ins.length + i]), v.offset + n0 * per[ins.length + i]);
@@ -119,21 +119,39 @@ export function conv2dBackwardInput(s: Session, gy: View, w: View, out: View, p:
  */
 function weightGradStaged(s: Session, c: ConvSession, x: View, pg: number, groups: number): number {
   const px = s.stageDense(x);
-  const n = c.O * c.Kc;
-  const partials = s.arena.alloc(n * 4 * c.nt);
-  const scratch = s.arena.alloc(c.stride * c.nt);
-  s.run(T.conv2dBackwardWeightTask, c.nt, [...c.dimsArgs, px, pg, partials, scratch, c.stride]);
-  const result = s.arena.alloc(n * 4);
+  const { partials, scratch } = weightGradBlocks(s, c);
+  s.run(T.conv2dBackwardWeightTask, c.nt, [...c.dimsArgs, px, pg, partials, scratch, c.stride, GRAD_FIRST | GRAD_LAST]);
+  return sumPartials(s, c, partials, groups);
+}
+
+/** The arena blocks of conv2dBackwardWeightTask: one partial gWᵀ per thread and the threads' scratch. */
+function weightGradBlocks(s: Session, c: ConvSession): { partials: number; scratch: number } {
+  return { partials: s.arena.alloc(c.O * c.Kc * 4 * c.nt), scratch: s.arena.alloc(c.stride * c.nt) };
+}
+
+/** The threads' partials added into a fresh arena block of w's size (its address). */
+function sumPartials(s: Session, c: ConvSession, partials: number, groups: number): number {
+  const result = s.arena.alloc(c.O * c.Kc * 4);
   // Adding the partials only moves memory: one thread (see PAR_MEMORY).
   s.run(T.sumPartialsTask, 1, [groups, c.og, c.Kc, c.nt, partials, result]);
   return result;
 }
 
-/** The backend's conv2dBackwardWeight: the gradient of w (out's shape) from x and gy. */
+/**
+ * The backend's conv2dBackwardWeight: the gradient of w (out's shape) from x and gy. A large batch
+ * runs in chunks of images (inChunks), each chunk's tiles adding into the same sums.
+ */
 export function conv2dBackwardWeight(s: Session, x: View, gy: View, out: View, p: ConvParams): boolean {
   if (!isF32(x, gy, out) || numel(out.shape) === 0) return false;
   const c = convSession(s, x.shape, out.shape, gy.shape, p);
-  s.unstage(weightGradStaged(s, c, x, s.stageDense(gy), p.groups), out);
+  const { partials, scratch } = weightGradBlocks(s, c);
+  const chunked = inChunks(s, c, T.conv2dBackwardWeightTask, p.groups, [x, gy], [], (k, [px, pg], _, later, last) =>
+    [k, ...c.dimsArgs.slice(1), px, pg, partials, scratch, c.stride, (later ? 0 : GRAD_FIRST) | (last ? GRAD_LAST : 0)]);
+  if (!chunked) {
+    const px = s.stageDense(x), pg = s.stageDense(gy);
+    s.run(T.conv2dBackwardWeightTask, c.nt, [...c.dimsArgs, px, pg, partials, scratch, c.stride, GRAD_FIRST | GRAD_LAST]);
+  }
+  s.unstage(sumPartials(s, c, partials, p.groups), out);
   return true;
 }
 
