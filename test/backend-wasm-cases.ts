@@ -295,6 +295,8 @@ const CRP_CASES: Array<{ x: number[]; o: number; pool: PoolParams | null }> = [
   { x: [1, 3, 7, 17], o: 5, pool: POOL2 },
   { x: [3, 9, 9, 11], o: 11, pool: POOL3 },
   { x: [2, 4, 5, 5], o: 6, pool: null },
+  // Over ~1 MiB per thread: the routing and both gradients run in chunks of images (6 + 6 + 1 on 1 thread).
+  { x: [13, 16, 30, 30], o: 16, pool: POOL2 },
 ];
 const CRP_PARAMS: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
 /** Conv2dReluPoolBackward equals the kernels in turn, and the js composition: `wasm` against the js reference on the thread count set. */
@@ -337,8 +339,11 @@ export function checkConvReluPoolBackward(wasm: Backend): void {
       assertBitwise(gb.data, gb2.data, `gb ${what}`);
       const gx3 = zeros(k.x), gw3 = zeros(wShape), gb3 = zeros([k.o]);
       js.conv2dReluPoolBackward(gOut, output, indices, x, w, gx3, gw3, gb3, CRP_PARAMS, convShape);
-      assertClose(gx, gx3, `gx vs js ${what}`, 1e-4, 1e-4);
-      assertClose(gw, gw3, `gw vs js ${what}`, 1e-4, 1e-4);
+      // Within float32 dot-product rounding of the sums (Winograd's order, K terms each).
+      assertClose(gx, gx3, `gx vs js ${what}`, 1e-4, 1e-4,
+        absConv(k.x, 9 * k.o, (be, o) => be.conv2dBackwardInput(absOf(gy), absOf(w), o, CRP_PARAMS)));
+      assertClose(gw, gw3, `gw vs js ${what}`, 1e-4, 1e-4,
+        absConv(wShape, k.x[0] * k.x[2] * k.x[3], (be, o) => be.conv2dBackwardWeight(absOf(x), absOf(gy), o, CRP_PARAMS)));
       assertClose(gb, gb3, `gb vs js ${what}`, 1e-4, 1e-4);
       // Any subset of the three gradients.
       const gxOnly = zeros(k.x);
