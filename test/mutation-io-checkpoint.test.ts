@@ -86,3 +86,7 @@ test("mutation io: the state loadCheckpoint returns is plain, writable data at e
   delete (back as Partial<typeof back>).epoch;
   assert.deepEqual(back, { opt: { lr: 0.5, steps: [1, 2, 3] } });
 });
+
+test("mutation io: loadCheckpoint names itself for a misspelt option", async () => {
+  await assert.rejects(loadCheckpoint(path.join(tmp, "none.safetensors"), { maxByte: 1 } as never), /^Error: loadCheckpoint: unknown option 'maxByte'; did you mean 'maxBytes'\?/);
+});
