@@ -48,6 +48,7 @@ import {
   Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn,
 } from "../src/core.js";
 import { mnistCnn } from "../src/models/index.js";
+import { wantsHeapWarmup } from "../src/tensor/host-heap.js";
 import { getNumThreads, poolStats, setNumThreads } from "../src/backend/wasm/index.js";
 import { useWasm } from "./wasm-backend.js";
 import { fmaCeiling } from "./fma-ceiling.js";
@@ -546,15 +547,18 @@ function printDiag(samples: DiagSample[], gcs: Array<{ start: number; ms: number
 }
 
 /**
- * What the header says of the C allocator, the same on both sides: neither process warms it up (the
- * PyTorch server once allocated and freed 32 MB first, which deeptype's process did not), and glibc's
- * settings from the environment reach this process and the PyTorch servers alike, which inherit it.
- * Large fresh outputs cost page faults, so this moves the conv and max-pool rows (docs/performance.md, "Fresh memory").
+ * What the header says of the C allocator. The bench adds no warm-up on either side (the PyTorch
+ * server once allocated and freed 32 MB first). deeptype, as a library, raises glibc's mmap threshold
+ * when it loads (src/tensor/host-heap.ts; off with DEEPTYPE_HEAP_WARMUP=0): that is what its users
+ * get, so it stays on, and the header says whether it ran. glibc's settings from the environment reach
+ * this process and the PyTorch servers alike, which inherit it. Large fresh outputs cost page faults,
+ * so this moves the conv and max-pool rows (docs/performance.md, "Fresh memory").
  */
 function allocatorSetting(): string {
   const env = Object.entries(process.env).filter(([k]) => k.startsWith("MALLOC_") || k === "GLIBC_TUNABLES");
-  const same = "no warm-up on either side";
-  if (!env.length) return `${same}; the C allocator's defaults as a process starts (no MALLOC_* or GLIBC_TUNABLES set)`;
+  const library = wantsHeapWarmup(process) ? "deeptype raises glibc's mmap threshold at load (library behaviour, DEEPTYPE_HEAP_WARMUP=0 turns it off)" : "deeptype's heap warm-up is off";
+  const same = `the bench warms neither side up; ${library}; PyTorch as it starts`;
+  if (!env.length) return `${same}; no MALLOC_* or GLIBC_TUNABLES set`;
   return `${same}; ${env.map(([k, v]) => `${k}=${v}`).join(" ")} from the environment, in this process and the PyTorch servers alike`;
 }
 
