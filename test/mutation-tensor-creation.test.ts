@@ -108,7 +108,7 @@ test("full, zeros, ones and the *Like forms: values, dtypes from the value or th
 });
 
 test("arange: PyTorch 1.13's lengths and dtypes, the options after any number, and the refusals", () => {
-  assert.deepEqual(arange(0, 1, 0.3).tolist().map((v) => Math.round((v as number) * 10) / 10), [0, 0.3, 0.6, 0.9]);
+  assert.deepEqual((arange(0, 1, 0.3).tolist() as number[]).map((v) => Math.round(v * 10) / 10), [0, 0.3, 0.6, 0.9]);
   assert.equal(arange(0, 1, 0.3).dtype, "float32");
   assert.equal(arange(0.5).dtype, "float32");
   assert.deepEqual(arange(0.5).tolist(), [0]);
