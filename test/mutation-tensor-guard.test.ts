@@ -136,7 +136,8 @@ test("declareOptionalArgs: an options object stands in for the optional paramete
   assert.deepEqual(norm(7, { dim: 1 }), [7, 2, 1, {}]);
   assert.deepEqual(norm(7, 3, { dim: 1, eps: 0.1 }), [7, 3, 1, { eps: 0.1 }]);
   assert.deepEqual(norm(7, { p: 1, dim: undefined, eps: undefined }), [7, 1, 0, {}]);
-  assert.deepEqual(norm(7, 3, 1, { eps: 1 }), [7, 3, 1, { eps: 1 }]);
+  const own = { eps: 1 };
+  assert.equal((norm(7, 3, 1, own) as unknown[])[3], own, "the function's own options object passes as it is (keys checked)");
   throwsWith(() => norm(7, 3, { p: 1 }), "mtgNorm: 'p' is given twice, positionally and in the options object; give it once");
   throwsWith(() => norm(7, { q: 1 }), "mtgNorm: unknown option 'q'; did you mean 'p'? (it takes p, dim, eps)");
   throwsWith(() => norm(7, 3, 1, { zzzz: 1 }), "mtgNorm: unknown option 'zzzz'; it takes eps");
@@ -149,6 +150,7 @@ test("declareOptionalArgs: an options object stands in for the optional paramete
   assert.equal(leaky(7, { slope: 0.2 }), 2, "no bag declared: no bag object is passed");
   assert.deepEqual(seen, [7, 0.2]);
   assert.deepEqual(leaky(7), 1);
+  assert.equal(leaky(7, 0.2, {}), 3, "an object after every optional parameter is the function's own");
   // A method: the receiver counts as position 0.
   declareOptionalArgs({ mtgNormM: { first: 1, names: ["p", "dim"], bag: ["eps"] } });
   const m = guardMethod("mtgNormM", (self: never, p = 2, dim = 0, opts: object = {}) => [self, p, dim, opts]);
