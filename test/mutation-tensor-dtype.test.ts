@@ -150,19 +150,20 @@ test("allocate: zeroed arrays of the dtype's type; small ones are 8-byte-aligned
   assert.equal(allocate("uint8", 1024).buffer.byteLength, 65536);
   assert.equal(allocate("uint8", 1025).buffer.byteLength, 1025);
   assert.equal(allocate("float32", 0).buffer.byteLength, 0);
-  // A slab that cannot hold the next slot is replaced by a fresh one.
-  let last = allocate("uint8", 1024);
-  for (let i = 0; i < 70; i++) {
-    const next = allocate("uint8", 1024);
-    if (next.buffer !== last.buffer) {
-      assert.equal(next.byteOffset, 0);
-      assert.equal(last.byteOffset + 1024 <= 65536, true);
-      assert.ok(last.byteOffset + 1024 + 1024 > 65536, "the old slab had no room left");
-      return;
-    }
-    last = next;
+  // A slot that exactly fills the slab is taken from it; the next one starts a fresh slab.
+  let x = allocate("uint8", 8);
+  if (x.byteOffset + 8 === 65536) x = allocate("uint8", 8); // the slab was full: x opened a fresh one
+  let rem = 65536 - x.byteOffset - 8;
+  while (rem > 1024) {
+    assert.equal(allocate("uint8", 1024).buffer, x.buffer);
+    rem -= 1024;
   }
-  assert.fail("64 slots of 1 KiB should fill a 64 KiB slab");
+  const lastSlot = allocate("uint8", rem);
+  assert.equal(lastSlot.buffer, x.buffer, "the slot that exactly fills the slab comes from it");
+  assert.equal(lastSlot.byteOffset + rem, 65536);
+  const fresh = allocate("uint8", 8);
+  assert.notEqual(fresh.buffer, x.buffer);
+  assert.equal(fresh.byteOffset, 0);
 });
 
 test("allocate refuses a dtype that is not one, naming allocate", () => {
