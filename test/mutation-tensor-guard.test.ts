@@ -107,7 +107,7 @@ test("declareOptions: a trailing plain object is checked against the declared ke
   assert.deepEqual(declaredOptions("mtgOpt"), ["alpha", "beta"]);
   assert.equal(Object.isFrozen(declaredOptions("mtgOpt")), true);
   assert.equal(declaredOptions("mtgNothing"), undefined);
-  const f = guardFunction("mtgOpt", function mtgOpt(x: unknown, dim = 0, opts: object = {}) { return [x, dim, opts]; }, false);
+  const f = guardFunction("mtgOpt", function mtgOpt(x: unknown, dim = 0, opts: object = {}) { return [x, dim, opts]; }, false) as (...a: unknown[]) => unknown[];
   throwsWith(() => f(1, { alphx: 1 }), "mtgOpt: unknown option 'alphx'; did you mean 'alpha'? (it takes alpha, beta)");
   throwsWith(() => f(1, { dim: 1 }), "mtgOpt: dim is a positional parameter, not an option; write mtgOpt(1, 1)");
   assert.deepEqual(f(1, 2, { alpha: 1 }), [1, 2, { alpha: 1 }]);
@@ -132,19 +132,20 @@ test("declareOptionalArgs: an options object stands in for the optional paramete
   assert.deepEqual(declaredOptionalArgs("mtgNorm"), { first: 1, names: ["p", "dim"], bag: ["eps"] });
   assert.equal(Object.isFrozen(declaredOptionalArgs("mtgNorm")), true);
   assert.ok(declaredOptionalArgNames().includes("mtgLeaky"));
-  const norm = guardFunction("mtgNorm", function mtgNorm(x: unknown, p = 2, dim = 0, opts: object = {}) { return [x, p, dim, opts]; }, false);
+  // Typed loosely: the options-object forms come from the entry layer, not from this signature.
+  const norm = guardFunction("mtgNorm", function mtgNorm(x: unknown, p = 2, dim = 0, opts: object = {}) { return [x, p, dim, opts]; }, false) as (...a: unknown[]) => unknown[];
   assert.deepEqual(norm(7, { dim: 1 }), [7, 2, 1, {}]);
   assert.deepEqual(norm(7, 3, { dim: 1, eps: 0.1 }), [7, 3, 1, { eps: 0.1 }]);
   assert.deepEqual(norm(7, { p: 1, dim: undefined, eps: undefined }), [7, 1, 0, {}]);
   const own = { eps: 1 };
-  assert.equal((norm(7, 3, 1, own) as unknown[])[3], own, "the function's own options object passes as it is (keys checked)");
+  assert.equal(norm(7, 3, 1, own)[3], own, "the function's own options object passes as it is (keys checked)");
   throwsWith(() => norm(7, 3, { p: 1 }), "mtgNorm: 'p' is given twice, positionally and in the options object; give it once");
   throwsWith(() => norm(7, { q: 1 }), "mtgNorm: unknown option 'q'; did you mean 'p'? (it takes p, dim, eps)");
   throwsWith(() => norm(7, 3, 1, { zzzz: 1 }), "mtgNorm: unknown option 'zzzz'; it takes eps");
   throwsWith(() => norm({ p: 1 }), "mtgNorm: x is a required parameter, given positionally (the options object stands in its place); write mtgNorm(x, { p: 1 })");
   // Past the declared parameters and the bag, an object is left to the function.
   const extra = { any: 1 };
-  assert.deepEqual((norm as (...a: unknown[]) => unknown)(7, 3, 1, { eps: 1 }, extra), [7, 3, 1, { eps: 1 }]);
+  assert.deepEqual(norm(7, 3, 1, { eps: 1 }, extra), [7, 3, 1, { eps: 1 }]);
   let seen: unknown[] = [];
   const leaky = guardFunction("mtgLeaky", function mtgLeaky(...a: unknown[]) { seen = a; return a.length; }, false);
   assert.equal(leaky(7, { slope: 0.2 }), 2, "no bag declared: no bag object is passed");
