@@ -65,8 +65,9 @@ const TESTS = {
   // own files are named here by subject: dtypes and half conversion (dtype.ts, half.ts), buffer
   // recycling (recycle.ts), the options-object forms and required arguments (options-form.ts,
   // required-args.ts). Per-test coverage reruns only the tests reaching a mutant. Not
-  // test/api-args.test.ts: it reads parameter names from the functions' source, which the bundle
-  // renames (path -> path6), so it fails in the dry run. test/api-checks.test.ts failed it too
+  // test/api-args.test.ts: it read parameter names from the functions' source, which the bundle
+  // renames (path -> path6); it now reads them from src/ with the compiler and passes bundled, but
+  // the compiler's program costs 5-25 s per run. test/api-checks.test.ts failed the dry run too
   // (function names: avgPool2d2) before the bundles kept names (keepNames); not retried since.
   // arg-spec.ts is checked by name through the data/io/utils namespaces in api-args.test.ts, and
   // directly (every kind, checkArgs, guardSpecs) in the mutation test written for its survivors.
