@@ -76,6 +76,13 @@ const TESTS = {
     "test/tensor.test.ts", "test/autograd.test.ts", "test/errors.test.ts",
     "test/dtypes.test.ts", "test/dtypes-half.test.ts", "test/dtypes-int64.test.ts",
     "test/recycle.test.ts", "test/options-form.test.ts", "test/required-params.test.ts", "test/mutation-tensor-*.test.ts",
+    // Session 9: dtype.ts's promotion table (resultType over every pair) is checked in
+    // dtypes-promotion, creation's option bags in op-options. Not api-checks: each of its 9 tests
+    // calls the whole surface (12 s), so every check.ts mutant would rerun seconds of calls. Not
+    // unknown-options: its allocation test (a million checkKeys calls) fails under Stryker's
+    // instrumentation when run alone, so every mutant reaching the file reran all of it;
+    // mutation-tensor-check checks checkKeys and its messages directly.
+    "test/dtypes-promotion.test.ts", "test/op-options.test.ts",
   ],
   // Not test/ops-gradcheck.test.ts: it takes ~70 s of CPU, and every engine mutant would rerun it.
   // autograd.functional is reached through its own two test files only (the other autograd tests
