@@ -441,7 +441,7 @@ export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {})
   return apply(logSoftmaxDef, [xf], a);
 }
 
-// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+// The keys each op's trailing options object takes: the entry layer (tensor/guard.ts) rejects any other.
 const KEEPDIM_KEYS = ["keepdim"] as const;
 // (The reductions with an optional dim take their keys from OPTIONAL_ARGS below, as its `bag`.)
 declareOptions({ logsumexp: KEEPDIM_KEYS, cumsum: DTYPE_KEYS, softmax: DTYPE_KEYS, logSoftmax: DTYPE_KEYS });

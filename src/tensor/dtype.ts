@@ -1,6 +1,10 @@
 import { checkDType } from "./check.js";
 import { encodeHalf, isHalf } from "./half.js";
 import { RECYCLE_MIN_BYTES, takeRecycled } from "./recycle.js";
+import { warmHeapOnce } from "./host-heap.js";
+
+// Large storage below comes from glibc; make it reuse freed blocks rather than fresh pages (host-heap.ts).
+warmHeapOnce();
 
 /**
  * Element types a tensor can hold. `float32` is the default, `float64` serves gradient checks; the
