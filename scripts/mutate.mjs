@@ -134,16 +134,21 @@ const TESTS = {
   "src/nn": ["test/nn-*.test.ts", "test/mutation-nn-*.test.ts"],
   // The hostile-input readers with their own tests (test/fuzz.test.ts also reaches them but takes a minute).
   // The opcode-by-opcode test only: the .pt tests reach every opcode too, but tripled the cost of a mutant.
-  "src/io/pickle.ts": ["test/io-pickle.test.ts"],
-  "src/io/pytorch.ts": ["test/io-pytorch-checks.test.ts", "test/io-pytorch.test.ts"],
-  "src/io/safetensors.ts": ["test/io.test.ts", "test/io-safetensors-checks.test.ts", "test/io-interop.test.ts"],
-  "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts"],
-  "src/io/sharded.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
-  "src/io/keys.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
-  "src/io/dtypes.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts", "test/io-interop.test.ts", "test/dtypes-half.test.ts"],
-  "src/io/files.ts": ["test/io-files.test.ts", "test/io.test.ts"],
-  "src/io/checkpoint.ts": ["test/io-checkpoint.test.ts", "test/io-interop.test.ts", "test/io-pytorch.test.ts"],
-  "src/io": ["test/io*.test.ts"],
+  "src/io/pickle.ts": ["test/io-pickle.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/pytorch.ts": ["test/io-pytorch-checks.test.ts", "test/io-pytorch.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/safetensors.ts": ["test/io.test.ts", "test/io-safetensors-checks.test.ts", "test/io-interop.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/sharded.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/keys.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/dtypes.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts", "test/io-interop.test.ts", "test/dtypes-half.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/files.ts": ["test/io-files.test.ts", "test/io.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/checkpoint.ts": ["test/io-checkpoint.test.ts", "test/io-interop.test.ts", "test/io-pytorch.test.ts", "test/mutation-io-*.test.ts"],
+  // The PyTorch export (model.py, train_ddp.py, the module description): its own test, and the
+  // checkpoint test that reads back the weights it writes.
+  "src/io/torch": ["test/io-torch-export.test.ts", "test/io-checkpoint.test.ts", "test/mutation-io-*.test.ts"],
+  // The ONNX writer: checked by running its graphs in ONNX Runtime (onnx-export) and by decoding them.
+  "src/io/onnx": ["test/mutation-io-onnx*.test.ts", "test/onnx-export.test.ts"],
+  "src/io": ["test/io*.test.ts", "test/mutation-io-*.test.ts"],
 };
 
 function testsFor(target) {
