@@ -76,6 +76,13 @@ const TESTS = {
     "test/tensor.test.ts", "test/autograd.test.ts", "test/errors.test.ts",
     "test/dtypes.test.ts", "test/dtypes-half.test.ts", "test/dtypes-int64.test.ts",
     "test/recycle.test.ts", "test/options-form.test.ts", "test/required-params.test.ts", "test/mutation-tensor-*.test.ts",
+    // Session 9: dtype.ts's promotion table (resultType over every pair) is checked in
+    // dtypes-promotion, creation's option bags in op-options. Not api-checks: each of its 9 tests
+    // calls the whole surface (12 s), so every check.ts mutant would rerun seconds of calls. Not
+    // unknown-options: its allocation test (a million checkKeys calls) fails under Stryker's
+    // instrumentation when run alone, so every mutant reaching the file reran all of it;
+    // mutation-tensor-check checks checkKeys and its messages directly.
+    "test/dtypes-promotion.test.ts", "test/op-options.test.ts",
   ],
   // Not test/ops-gradcheck.test.ts: it takes ~70 s of CPU, and every engine mutant would rerun it.
   // autograd.functional is reached through its own two test files only (the other autograd tests
@@ -116,16 +123,21 @@ const TESTS = {
   "src/nn": ["test/nn-*.test.ts", "test/mutation-nn-*.test.ts"],
   // The hostile-input readers with their own tests (test/fuzz.test.ts also reaches them but takes a minute).
   // The opcode-by-opcode test only: the .pt tests reach every opcode too, but tripled the cost of a mutant.
-  "src/io/pickle.ts": ["test/io-pickle.test.ts"],
-  "src/io/pytorch.ts": ["test/io-pytorch-checks.test.ts", "test/io-pytorch.test.ts"],
-  "src/io/safetensors.ts": ["test/io.test.ts", "test/io-safetensors-checks.test.ts", "test/io-interop.test.ts"],
-  "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts"],
-  "src/io/sharded.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
-  "src/io/keys.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts"],
-  "src/io/dtypes.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts", "test/io-interop.test.ts", "test/dtypes-half.test.ts"],
-  "src/io/files.ts": ["test/io-files.test.ts", "test/io.test.ts"],
-  "src/io/checkpoint.ts": ["test/io-checkpoint.test.ts", "test/io-interop.test.ts", "test/io-pytorch.test.ts"],
-  "src/io": ["test/io*.test.ts"],
+  "src/io/pickle.ts": ["test/io-pickle.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/pytorch.ts": ["test/io-pytorch-checks.test.ts", "test/io-pytorch.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/safetensors.ts": ["test/io.test.ts", "test/io-safetensors-checks.test.ts", "test/io-interop.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/json-scan.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/sharded.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/keys.ts": ["test/io-sharded-keys.test.ts", "test/io-interop.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/dtypes.ts": ["test/io-safetensors-checks.test.ts", "test/io.test.ts", "test/io-interop.test.ts", "test/dtypes-half.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/files.ts": ["test/io-files.test.ts", "test/io.test.ts", "test/mutation-io-*.test.ts"],
+  "src/io/checkpoint.ts": ["test/io-checkpoint.test.ts", "test/io-interop.test.ts", "test/io-pytorch.test.ts", "test/mutation-io-*.test.ts"],
+  // The PyTorch export (model.py, train_ddp.py, the module description): its own test, and the
+  // checkpoint test that reads back the weights it writes.
+  "src/io/torch": ["test/io-torch-export.test.ts", "test/io-checkpoint.test.ts", "test/mutation-io-*.test.ts"],
+  // The ONNX writer: checked by running its graphs in ONNX Runtime (onnx-export) and by decoding them.
+  "src/io/onnx": ["test/mutation-io-onnx*.test.ts", "test/onnx-export.test.ts"],
+  "src/io": ["test/io*.test.ts", "test/mutation-io-*.test.ts"],
 };
 
 function testsFor(target) {
