@@ -113,6 +113,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ["unfold_step_fractional", () => t([1, 2, 3]).unfold(0, 2, 1.5), /^unfold: step must be a positive integer, got 1\.5$/],
   ["flipud_0d", () => dt.flipud(t(1 as never)), /^flipud: expects at least 1 dim, got a 0-d tensor$/],
   // shape.ts
+  ["flip_repeated_dim", () => dt.flip(dt.ones([2, 2]), [0, -2]), /^flip: dim 0 appears more than once in \[0,-2\]; give each dim once$/],
   ["reshape_negative_size", () => t([1, 2]).reshape([-2, -1]), /^reshape: invalid size -2 in \[-2,-1\]$/],
   ["reshape_fractional_size", () => t([1, 2]).reshape([0.5, 4]), /^reshape: invalid size 0\.5 in \[0\.5,4\]$/],
   ["expand_fewer_dims", () => dt.ones([2, 2]).expand([2]), /^expand: the target shape \[2\] has fewer dims than the input \[2,2\]$/],
@@ -123,6 +124,11 @@ const CASES: [string, () => unknown, RegExp][] = [
   ["pad_negative_size", () => dt.pad(t([1, 2]), [-2, -1]), /^pad: pads \(-2, -1\) would give dim 0 of size 2 a negative size \(shape \[2\]\)$/],
   ["pad_reflect_value", () => dt.pad(dt.ones([1, 3]), [1, 1], "reflect", 2), /^pad: reflect padding takes no fill value \(got 2\); only "constant" padding fills$/],
   ["pad_replicate_empty", () => dt.pad(dt.ones([1, 0]), [1, 1], "replicate"), /^pad: replicate padding of dim 1 needs at least one element to repeat \(shape \[1,0\]\)$/],
+  // reduce.ts: var/std of a bool or integer tensor (PyTorch 1.13: "std and var only support floating point and complex dtypes")
+  ["var_int64", () => long([1, 2, 3]).var(), /^var: var and std need a floating point tensor, got int64; convert first \(x\.float\(\)\.var\(\)\)$/],
+  ["var_int32_dim", () => t([[1, 2], [3, 4]], "int32").var(1), /^var: var and std need a floating point tensor, got int32; /],
+  ["std_int64", () => long([1, 2, 3]).std(), /^std: var and std need a floating point tensor, got int64; convert first \(x\.float\(\)\.std\(\)\)$/],
+  ["std_bool", () => t([true, false], "bool").std(0, { correction: 0 }), /^std: var and std need a floating point tensor, got bool; /],
   // sort.ts
   ["median_empty_dim", () => dt.median(dt.zeros([2, 0]), 1), /^median: dim 1 of \[2,0\] is empty; there is no median$/],
   ["mode_empty_dim", () => dt.mode(dt.zeros([2, 0]), 1), /^mode: dim 1 of \[2,0\] is empty; there is no mode$/],
