@@ -191,6 +191,8 @@ const ACCEPTED: [string, () => number[] | number[][]][] = [
   ["roll_one_shift", () => [...dt.roll(t([1, 2, 3]), [1]).data()]],
   // A list of booleans is a mask (not the indices 1 and 0), as PyTorch's x[[True, False, True]].
   ["get_bool_list", () => [...t([[10, 20], [30, 40], [50, 60]]).get([true, false, true] as never).data()]],
+  ["get_int_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(1, t([true, false, true], "bool")).data()]],
+  ["get_slice_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(":", ":", t([false, true, true, false], "bool")).data()]],
   ["get_empty_list", () => [...t([10, 20]).get([] as never).data()]],
   ["rot90_k_minus_1", () => [...dt.rot90(t([[1, 2], [3, 4]]), -1).data()]],
 ];
