@@ -193,6 +193,8 @@ const ACCEPTED: [string, () => number[] | number[][]][] = [
   ["get_bool_list", () => [...t([[10, 20], [30, 40], [50, 60]]).get([true, false, true] as never).data()]],
   ["get_int_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(1, t([true, false, true], "bool")).data()]],
   ["get_slice_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(":", ":", t([false, true, true, false], "bool")).data()]],
+  ["get_true_then_int", () => { const r = dt.arange(6).reshape([2, 3]).get(t(true as never, "bool"), ":", 1); return [[...r.shape], [...r.data()]]; }],
+  ["get_true_then_tensor", () => { const r = dt.arange(6).reshape([2, 3]).get(t(true as never, "bool"), long([1, 0]), 2); return [[...r.shape], [...r.data()]]; }],
   ["get_empty_list", () => [...t([10, 20]).get([] as never).data()]],
   ["rot90_k_minus_1", () => [...dt.rot90(t([[1, 2], [3, 4]]), -1).data()]],
 ];
