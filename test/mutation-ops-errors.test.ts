@@ -195,6 +195,8 @@ const ACCEPTED: [string, () => number[] | number[][]][] = [
   ["get_slice_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(":", ":", t([false, true, true, false], "bool")).data()]],
   ["get_true_then_int", () => { const r = dt.arange(6).reshape([2, 3]).get(t(true as never, "bool"), ":", 1); return [[...r.shape], [...r.data()]]; }],
   ["get_true_then_tensor", () => { const r = dt.arange(6).reshape([2, 3]).get(t(true as never, "bool"), long([1, 0]), 2); return [[...r.shape], [...r.data()]]; }],
+  ["get_mask_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(t([false, true], "bool"), ":", t([true, false, true, false], "bool")).data()]],
+  ["get_tensor_then_mask", () => [...dt.arange(6).reshape([2, 3]).get(long([1, 0]), t([true, false, true], "bool")).data()]],
   ["get_empty_list", () => [...t([10, 20]).get([] as never).data()]],
   ["rot90_k_minus_1", () => [...dt.rot90(t([[1, 2], [3, 4]]), -1).data()]],
 ];
