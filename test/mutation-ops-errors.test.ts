@@ -26,6 +26,8 @@ const CASES: [string, () => unknown, RegExp][] = [
   ["index_fill_2d_index", () => dt.indexFill(t([[1, 2], [3, 4]]), 0, long([[0]]), 5), /^indexFill: index must be 0-D or 1-D, got shape \[1,1\]$/],
   ["index_fill_tensor_value", () => dt.indexFill(t([[1, 2], [3, 4]]), 0, long([0]), t([5, 6])), /^indexFill: value must be a number or a 0-d tensor, got shape \[2\]$/],
   ["masked_scatter_shape", () => dt.maskedScatter(t([[1, 2], [3, 4]]), t([true, false, true], "bool"), t([9, 9, 9, 9])), /^maskedScatter: the mask of shape \[3\] cannot be broadcast with the input's shape \[2,2\]$/],
+  ["get_index_past_end", () => t([1, 2, 3]).get(long([0, 3])), /^get: index 3 is out of bounds for dim 0 with size 3; indices must lie in \[-3, 2\]$/],
+  ["get_index_before_start", () => t([1, 2, 3]).get(long([-4])), /^get: index -4 is out of bounds for dim 0 with size 3; indices must lie in \[-3, 2\]$/],
   ["get_two_ellipses", () => dt.ones([2, 2]).get("...", 0, "..."), /^get: an index can only have a single ellipsis \("\.\.\."\), got 2$/],
   ["where_two_args", () => (dt.where as (...a: unknown[]) => unknown)(t([true], "bool"), t([1])), /^where: give either only the condition \(positions\) or the condition and both values$/],
   // binary.ts
@@ -197,6 +199,7 @@ const ACCEPTED: [string, () => number[] | number[][]][] = [
   ["get_true_then_tensor", () => { const r = dt.arange(6).reshape([2, 3]).get(t(true as never, "bool"), long([1, 0]), 2); return [[...r.shape], [...r.data()]]; }],
   ["get_mask_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(t([false, true], "bool"), ":", t([true, false, true, false], "bool")).data()]],
   ["get_tensor_then_mask", () => [...dt.arange(6).reshape([2, 3]).get(long([1, 0]), t([true, false, true], "bool")).data()]],
+  ["get_index_at_both_ends", () => [...t([1, 2, 3]).get(long([2, -3, -1])).data()]],
   ["get_empty_list", () => [...t([10, 20]).get([] as never).data()]],
   ["rot90_k_minus_1", () => [...dt.rot90(t([[1, 2], [3, 4]]), -1).data()]],
 ];
