@@ -201,6 +201,7 @@ const ACCEPTED: [string, () => number[] | number[][]][] = [
   ["get_tensor_then_mask", () => [...dt.arange(6).reshape([2, 3]).get(long([1, 0]), t([true, false, true], "bool")).data()]],
   ["get_index_at_both_ends", () => [...t([1, 2, 3]).get(long([2, -3, -1])).data()]],
   ["get_all_negative", () => [...t([1, 2, 3]).get(long([-1, -3])).data()]],
+  ["get_separated_tensors", () => { const r = dt.arange(24).reshape([2, 3, 2, 2]).get(":", long([2, 0]), ":", long([1, 0])); return [[...r.shape], [...r.data()]]; }],
   ["get_empty_list", () => [...t([10, 20]).get([] as never).data()]],
   ["rot90_k_minus_1", () => [...dt.rot90(t([[1, 2], [3, 4]]), -1).data()]],
 ];
