@@ -56,6 +56,9 @@ test("requiredInOptionsError: one or several missing, an alias under PyTorch's n
     "x.pad: pads is a required parameter, given positionally (not in the options object, where it came as 'pad'); write x.pad([1, 1])");
   assert.equal(requiredInOptionsError("x.pad", pad, [{ pads: [1, 1], mode: "reflect" }], 1, 2, ["mode"]).message,
     'x.pad: pads is a required parameter, given positionally (not in the options object); write x.pad([1, 1], { mode: "reflect" })');
+  // The parameter given under its own name: a foreign key beside it is no alias.
+  assert.equal(requiredInOptionsError("x.pad", pad, [{ pads: [1, 1], pad: 2 }], 1, 2, ["mode"]).message,
+    "x.pad: pads is a required parameter, given positionally (not in the options object); write x.pad([1, 1], { pad: 2 })");
   // Two foreign keys: no alias is guessed.
   assert.equal(requiredInOptionsError("x.pad", pad, [{ p: 1, q: 2 }], 1, 2, ["mode"]).message,
     "x.pad: pads is a required parameter, given positionally (the options object stands in its place); write x.pad(pads, { p: 1, q: 2 })");
