@@ -93,6 +93,15 @@ test("full, zeros, ones and the *Like forms: values, dtypes from the value or th
   assert.deepEqual(full([1], 1.5, { dtype: "float16" }).bits(), new Uint16Array([0x3e00]));
   assert.deepEqual(full([2], -0.5, { dtype: "bfloat16" }).tolist(), [-0.5, -0.5]);
   assert.deepEqual(ones([2], { dtype: "bool" }).tolist(), [true, true]);
+  // torch.full((2,), -0.0) is tensor([-0., -0.]) in every floating dtype; before session 9 deeptype
+  // skipped the fill for any value equal to 0 and gave +0 in float32/float64.
+  for (const dtype of ["float32", "float64", "float16", "bfloat16"] as const) {
+    const z = full([2], -0, { dtype }).tolist() as number[];
+    assert.ok(z.every((v) => Object.is(v, -0)), `${dtype}: ${z}`);
+  }
+  assert.equal(full([2], -0).toString(), "tensor([-0., -0.])");
+  assert.ok(Object.is(fullLike(tensor([1, 2]), -0).tolist()[1 as never], -0));
+  assert.ok(Object.is(zeros([1]).item(), 0), "zeros are +0");
   assert.deepEqual(zeros([]).shape, []);
   assert.equal(zeros([]).item(), 0);
   const x = tensor([[1, 2]], { dtype: "int32" });
@@ -140,6 +149,9 @@ test("linspace: exact end points, both halves filled from their own end, and the
   const v = linspace(0, 1, 7, { dtype: "float64" }).tolist() as number[];
   const h = 1 / 6;
   assert.deepEqual(v, [0, h, 2 * h, 1 - 3 * h, 1 - 2 * h, 1 - h, 1]);
+  // An even count: element steps/2 is the first of the upper half (torch.linspace(0, 1, 6, dtype=
+  // torch.float64)[3] is 0.6 = 1 - 2h, where 3h would be 0.6000000000000001).
+  assert.deepEqual(linspace(0, 1, 6, { dtype: "float64" }).tolist(), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   assert.deepEqual(linspace(-1, 1, 5).tolist(), [-1, -0.5, 0, 0.5, 1]);
   assert.deepEqual(linspace(2, 2, 3).tolist(), [2, 2, 2]);
   assert.deepEqual(linspace(0, 10, 6, { dtype: "int64" }).tolist(), [0, 2, 4, 6, 8, 10]);
