@@ -74,6 +74,10 @@ test("tensor(): nested arrays, shapes, bigints into other dtypes, and the ragged
 
 test("creation options: an object with a known dtype and a boolean requiresGrad", () => {
   throwsWith(() => zeros([1], null as never), "zeros: options must be an object like { dtype: \"float32\" }, got null");
+  throwsWith(() => tensor([1], null as never), 'tensor: options must be an object like { dtype: "float32" }, got null');
+  throwsWith(() => tensor([1], { dtype: "long" } as never), /^tensor: dtype must be one of .*; PyTorch's long is "int64"$/);
+  throwsWith(() => linspace(0, 1, 2, 5 as never), 'linspace: options must be an object like { dtype: "float32" }, got number 5');
+  throwsWith(() => rand([1], [] as never), 'rand: options must be an object like { dtype: "float32" }, got an array of length 0');
   throwsWith(() => ones([1], "float64" as never), 'ones: options must be an object like { dtype: "float32" }, got string "float64"');
   throwsWith(() => full([1], 1, [] as never), 'full: options must be an object like { dtype: "float32" }, got an array of length 0');
   throwsWith(() => zeros([1], { requiresGrad: 1 } as never), "zeros: requiresGrad must be a boolean, got number 1");
