@@ -136,6 +136,8 @@ test("arange: PyTorch 1.13's lengths and dtypes, the options after any number, a
   assert.equal(arange(1, 7, 2, { requiresGrad: true, dtype: "float32" }).requiresGrad, true);
   assert.deepEqual(arange(0, 3, 1, { dtype: "int64" }).dataBigInt(), new BigInt64Array([0n, 1n, 2n]));
   assert.deepEqual(arange(-2.5, 0).tolist(), [-2.5, -1.5, -0.5]);
+  assert.deepEqual(arange(3, 3).tolist(), [], "start == end: empty (torch.arange(3, 3)), for either sign of step");
+  assert.deepEqual(arange(3, 3, -1).tolist(), []);
   assert.deepEqual(arange(2, -1, -1).tolist(), [2, 1, 0]);
   throwsWith(() => arange(0, 5, 0), "arange: step must be a non-zero finite number, got 0");
   throwsWith(() => arange(0, 5, Infinity), "arange: step must be a non-zero finite number, got Infinity");
@@ -201,16 +203,19 @@ test("random creation: generators, dtypes, shapes and the refusals", () => {
 });
 
 test("randperm: Fisher-Yates over the generator's draws; bernoulli: p per element", () => {
-  // Fisher-Yates written out from its definition, on the same stream.
-  const g = new Generator(3);
-  const want = [0, 1, 2, 3, 4, 5];
-  for (let i = want.length - 1; i > 0; i--) {
-    const j = g.randint(0, i + 1);
-    [want[i], want[j]] = [want[j], want[i]];
+  // Fisher-Yates written out from its definition, on the same stream, for several seeds (the last
+  // swap, of positions 0 and 1, happens on about half of them).
+  for (let seed = 0; seed < 8; seed++) {
+    const g = new Generator(seed);
+    const want = [0, 1, 2, 3, 4, 5];
+    for (let i = want.length - 1; i > 0; i--) {
+      const j = g.randint(0, i + 1);
+      [want[i], want[j]] = [want[j], want[i]];
+    }
+    const p = randperm(6, { generator: new Generator(seed) });
+    assert.equal(p.dtype, "int64");
+    assert.deepEqual(p.tolist(), want, `seed ${seed}`);
   }
-  const p = randperm(6, { generator: new Generator(3) });
-  assert.equal(p.dtype, "int64");
-  assert.deepEqual(p.tolist(), want);
   assert.equal(randperm(3, { dtype: "int32" }).dtype, "int32");
   assert.deepEqual(randperm(0).tolist(), []);
   assert.deepEqual(randperm(1).tolist(), [0]);
