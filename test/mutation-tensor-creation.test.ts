@@ -34,6 +34,16 @@ test("tensor(): typed arrays are copied, converted per element to another dtype,
   assert.deepEqual(tensor(new BigInt64Array([3n, 2n ** 60n])).tolist(), [3, 2n ** 60n]);
   assert.deepEqual(tensor(new Int32Array([5, -6]), { dtype: "int64" }).tolist(), [5, -6]);
   assert.deepEqual(tensor(new Uint8Array([0, 2]), { dtype: "uint8" }).tolist(), [0, 2]);
+  // A Uint8Array given as bool (its default dtype) holds 0 or 1 after conversion, as
+  // torch.tensor(np.array([0, 2, 255], dtype=np.uint8), dtype=torch.bool): sum 2, int() [0, 1, 1].
+  // Before session 9 the bytes were copied as they were (sum 257, int() [0, 2, 255]); found by the
+  // survivor creation.ts:96 (the same-type copy -> false).
+  const b = tensor(new Uint8Array([0, 2, 255]));
+  assert.equal(b.dtype, "bool");
+  assert.deepEqual([...b.data()], [0, 1, 1]);
+  assert.equal(b.sum().item(), 2);
+  assert.deepEqual(b.int().tolist(), [0, 1, 1]);
+  assert.deepEqual(tensor(new Uint8Array([3]), { dtype: "bool" }).long().tolist(), [1]);
   const bits = new Uint16Array([0x3c00, 0xc000]);
   const h = tensor(bits, { dtype: "float16" });
   bits[0] = 0;
