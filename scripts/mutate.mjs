@@ -39,7 +39,7 @@ const TESTS = {
   // The two test files that check optimizer updates and state; the scheduler and L-BFGS tests also
   // construct SGD/Adam but check lrs and line searches, and would double the cost of every mutant.
   "src/optim/sgd.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts"],
-  "src/optim/adam.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts"],
+  "src/optim/adam.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts", "test/mutation-optim-survivors.test.ts"],
   // The other optimizers: the same two files, plus the base-class checks and the 16-bit trajectories.
   ...Object.fromEntries(
     ["adadelta", "adagrad", "adamax", "nadam", "radam", "rmsprop"].map((o) => [
@@ -47,7 +47,7 @@ const TESTS = {
       ["test/optim-optimizers.test.ts", "test/optim-state.test.ts", "test/optim-base.test.ts", "test/optim-half.test.ts"],
     ]),
   ),
-  "src/optim/lbfgs.ts": ["test/optim-lbfgs.test.ts", "test/optim-base.test.ts"],
+  "src/optim/lbfgs.ts": ["test/optim-lbfgs.test.ts", "test/optim-base.test.ts", "test/mutation-optim-survivors.test.ts"],
   "src/grad/clip.ts": ["test/optim-state.test.ts"],
   "src/optim/line-search.ts": ["test/optim-line-search.test.ts", "test/optim-lbfgs.test.ts"],
   "src/optim/lr-scheduler-base.ts": ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts"],
@@ -60,7 +60,7 @@ const TESTS = {
     ]),
   ),
   "src/optim/optimizer.ts": ["test/optim-base.test.ts", "test/optim-state.test.ts", "test/optim-optimizers.test.ts"],
-  "src/optim": ["test/optim-*.test.ts"],
+  "src/optim": ["test/optim-*.test.ts", "test/mutation-optim-*.test.ts"],
   // Most test files import the library through src/index.ts, so the tests that check src/tensor's
   // own files are named here by subject: dtypes and half conversion (dtype.ts, half.ts), buffer
   // recycling (recycle.ts), the options-object forms and required arguments (options-form.ts,

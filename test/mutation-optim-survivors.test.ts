@@ -1,0 +1,68 @@
+// Tests written for mutants of src/optim that survived `npm run mutate -- src/optim` (session 9):
+// inputs the other optimizer fixtures never give (an infinite parameter on Adam's tensor-op path)
+// and LBFGS's tolerances at exact ties. Expected values are PyTorch 1.13's, from
+// scripts/fixtures/mutation_optim.py (test/fixtures/mutation-optim.json).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { tensor, optim, type Tensor } from "../src/index.js";
+
+interface ScriptedLbfgs {
+  calls: [number, number][];
+  x0: number;
+  options: { lr: number; toleranceChange: number; maxIter: number; maxEval: number };
+  expected: { x: number; nIter: number; funcEvals: number; closureCalls: number; historyPairs: number; HDiag: number };
+}
+const F = JSON.parse(readFileSync(new URL("./fixtures/mutation-optim.json", import.meta.url), "utf8")) as {
+  adamInfWeightDecay0: { p: (number | "inf")[][] };
+  lbfgsGtdTie: ScriptedLbfgs;
+  lbfgsLossTie: ScriptedLbfgs;
+  lbfgsCurvatureTie: ScriptedLbfgs;
+};
+
+test("Adam's tensor-op path with weightDecay 0 leaves an infinite parameter infinite, as PyTorch", () => {
+  // A transposed gradient is not fusable, so the step runs op by op; adding 0·p would turn inf into NaN.
+  const p = tensor([[Infinity, 1], [-2, 0.5]], { requiresGrad: true });
+  p.grad = tensor([[0.5, -1], [2, 0.25]]).t();
+  const opt = new optim.Adam([p], { lr: 0.01 });
+  opt.step();
+  opt.step();
+  const want = F.adamInfWeightDecay0.p.flat().map((v) => (v === "inf" ? Infinity : v));
+  assert.deepEqual(Array.from(p.data()), want);
+});
+
+/** LBFGS on one float64 parameter whose closure returns the scripted loss and gradient of call k. */
+function runScripted(c: ScriptedLbfgs) {
+  const x = tensor([c.x0], { dtype: "float64", requiresGrad: true });
+  const opt = new optim.LBFGS([x], c.options);
+  let closureCalls = 0;
+  opt.step(() => {
+    const [loss, grad] = c.calls[closureCalls++];
+    x.grad = tensor([grad], { dtype: "float64" });
+    return loss;
+  });
+  const st = opt.state.get(x)!;
+  return {
+    x: x.item(),
+    nIter: st.nIter,
+    funcEvals: st.funcEvals,
+    closureCalls,
+    historyPairs: (st.oldDirs as Tensor[]).length,
+    HDiag: st.HDiag as number,
+  };
+}
+
+test("LBFGS: a directional derivative exactly at -toleranceChange is still a descent direction, as PyTorch", () => {
+  // g = -0.5, d = 0.5: gtd = -0.25 = -toleranceChange. PyTorch's test is strict (gtd > -tol stops).
+  assert.deepEqual(runScripted(F.lbfgsGtdTie), F.lbfgsGtdTie.expected);
+});
+
+test("LBFGS: a loss change exactly at toleranceChange does not stop, as PyTorch", () => {
+  // Loss 1 -> 0.75 with toleranceChange 0.25: |Δ| < tol is false at the tie, so a second iteration runs.
+  assert.deepEqual(runScripted(F.lbfgsLossTie), F.lbfgsLossTie.expected);
+});
+
+test("LBFGS: a curvature pair with y·s exactly 1e-10 is not kept, as PyTorch", () => {
+  // s = 5e-11 (the step), y = 2: y·s is the double 1e-10, and PyTorch keeps a pair only when y·s > 1e-10.
+  assert.deepEqual(runScripted(F.lbfgsCurvatureTie), F.lbfgsCurvatureTie.expected);
+});
