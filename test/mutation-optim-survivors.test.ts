@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { tensor, optim, type Tensor } from "../src/index.js";
+import { cubicInterpolate, strongWolfe } from "../src/optim/line-search.js";
 
 interface ScriptedLbfgs {
   calls: [number, number][];
@@ -13,11 +14,19 @@ interface ScriptedLbfgs {
   options: { lr: number; toleranceChange: number; maxIter: number; maxEval: number };
   expected: { x: number; nIter: number; funcEvals: number; closureCalls: number; historyPairs: number; HDiag: number };
 }
+interface ScriptedWolfe {
+  t: number;
+  toleranceChange?: number;
+  calls: [number, number][];
+  expected: { loss: number; grad: number; t: number; evals: number };
+}
 const F = JSON.parse(readFileSync(new URL("./fixtures/mutation-optim.json", import.meta.url), "utf8")) as {
   adamInfWeightDecay0: { p: (number | "inf")[][] };
   lbfgsGtdTie: ScriptedLbfgs;
   lbfgsLossTie: ScriptedLbfgs;
   lbfgsCurvatureTie: ScriptedLbfgs;
+  wolfeScripted: Record<string, ScriptedWolfe>;
+  cubicD2Zero: { args: [number, number, number, number, number, number]; result: number };
 };
 
 test("Adam's tensor-op path with weightDecay 0 leaves an infinite parameter infinite, as PyTorch", () => {
@@ -65,4 +74,27 @@ test("LBFGS: a loss change exactly at toleranceChange does not stop, as PyTorch"
 test("LBFGS: a curvature pair with y·s exactly 1e-10 is not kept, as PyTorch", () => {
   // s = 5e-11 (the step), y = 2: y·s is the double 1e-10, and PyTorch keeps a pair only when y·s > 1e-10.
   assert.deepEqual(runScripted(F.lbfgsCurvatureTie), F.lbfgsCurvatureTie.expected);
+});
+
+test("strongWolfe decides each comparison at its exact tie as PyTorch's _strong_wolfe does", () => {
+  // A scripted objective: call k returns (f_k, [g_k]) whatever the step; d = [1], f = 1, g = [-1].
+  // Each case puts one comparison at equality (the Armijo bound, the previous loss, the curvature
+  // bound, the zoom's tolerance, the low end's loss); the script says which.
+  const names = Object.keys(F.wolfeScripted);
+  assert.deepEqual(names, ["bracketArmijoTie", "bracketPrevTie", "bracketCurvatureTie", "zoomToleranceTie", "zoomArmijoTie", "zoomLowTie", "zoomCurvatureTie"]);
+  for (const name of names) {
+    const c = F.wolfeScripted[name];
+    let k = 0;
+    const obj = (): [number, Float64Array] => {
+      const [f, g] = c.calls[k++];
+      return [f, Float64Array.of(g)];
+    };
+    const r = strongWolfe(obj, c.t, Float64Array.of(1), 1, Float64Array.of(-1), -1, 1e-4, 0.9, c.toleranceChange ?? 1e-9, 25);
+    assert.deepEqual({ loss: r.loss, grad: r.grad[0], t: r.t, evals: r.evals }, c.expected, name);
+  }
+});
+
+test("cubicInterpolate: a cubic with d2² exactly 0 still has its minimiser, not the interval's middle", () => {
+  assert.equal(cubicInterpolate(...F.cubicD2Zero.args), F.cubicD2Zero.result);
+  assert.equal(F.cubicD2Zero.result, 1 - 2 / 3);
 });
