@@ -18,8 +18,8 @@ import path from "node:path";
 
 /** Which test files exercise each source folder (the longest matching prefix wins). */
 const TESTS = {
-  "src/utils/summary.ts": ["test/utils-summary.test.ts"],
-  "src/utils": ["test/utils-summary.test.ts", "test/diagnostics.test.ts", "test/progress.test.ts", "test/report.test.ts"],
+  "src/utils/summary.ts": ["test/utils-summary.test.ts", "test/mutation-utils-summary.test.ts"],
+  "src/utils": ["test/utils-summary.test.ts", "test/mutation-utils-summary.test.ts", "test/diagnostics.test.ts", "test/progress.test.ts", "test/report.test.ts"],
   "src/data/split.ts": ["test/data-split.test.ts", "test/data-shuffle-stats.test.ts"],
   "src/data/sampler.ts": ["test/data-sampler.test.ts", "test/data-shuffle-stats.test.ts"],
   // The loader, collate and dataset classes are exercised by the loader test; the others only build
