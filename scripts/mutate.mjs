@@ -50,13 +50,13 @@ const TESTS = {
   "src/optim/lbfgs.ts": ["test/optim-lbfgs.test.ts", "test/optim-base.test.ts", "test/mutation-optim-survivors.test.ts"],
   "src/grad/clip.ts": ["test/optim-state.test.ts"],
   "src/optim/line-search.ts": ["test/optim-line-search.test.ts", "test/optim-lbfgs.test.ts", "test/mutation-optim-survivors.test.ts"],
-  "src/optim/lr-scheduler-base.ts": ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts"],
+  "src/optim/lr-scheduler-base.ts": ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts", "test/mutation-optim-survivors.test.ts"],
   // The scheduler families: the PyTorch lr sequences and the option/resume checks; no optimizer test
   // file reaches them.
   ...Object.fromEntries(
     ["step", "composite", "cyclic"].map((f) => [
       `src/optim/lr-scheduler-${f}.ts`,
-      ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts"],
+      ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts", "test/mutation-optim-survivors.test.ts"],
     ]),
   ),
   "src/optim/optimizer.ts": ["test/optim-base.test.ts", "test/optim-state.test.ts", "test/optim-optimizers.test.ts"],

@@ -27,6 +27,11 @@ const F = JSON.parse(readFileSync(new URL("./fixtures/mutation-optim.json", impo
   lbfgsCurvatureTie: ScriptedLbfgs;
   wolfeScripted: Record<string, ScriptedWolfe>;
   cubicD2Zero: { args: [number, number, number, number, number, number]; result: number };
+  chainedCosineExp: number[];
+  cosineResumed3: number[];
+  oneCycleAdamBetas: number[][];
+  oneCycleNoMomentum: { momentum: number[]; lrs: number[] };
+  defaultsNoOptions: Record<"LinearLR" | "ConstantLR" | "PolynomialLR", number[]>;
 };
 
 test("Adam's tensor-op path with weightDecay 0 leaves an infinite parameter infinite, as PyTorch", () => {
@@ -97,4 +102,85 @@ test("strongWolfe decides each comparison at its exact tie as PyTorch's _strong_
 test("cubicInterpolate: a cubic with d2² exactly 0 still has its minimiser, not the interval's middle", () => {
   assert.equal(cubicInterpolate(...F.cubicD2Zero.args), F.cubicD2Zero.result);
   assert.equal(F.cubicD2Zero.result, 1 - 2 / 3);
+});
+
+// Schedulers. One SGD(lr 0.1) parameter; lrs after construction and after each step.
+const sgd = (momentum = 0) => new optim.SGD([tensor([0, 0], { requiresGrad: true })], { lr: 0.1, momentum });
+function lrsOf(opt: optim.SGD, sched: { step(): void }, steps: number): number[] {
+  const seq = [opt.paramGroups[0].lr];
+  for (let k = 0; k < steps; k++) {
+    opt.step();
+    sched.step();
+    seq.push(opt.paramGroups[0].lr);
+  }
+  return seq;
+}
+const assertLrs = (got: number[], want: number[], what: string) => {
+  assert.equal(got.length, want.length, what);
+  got.forEach((v, k) => assert.ok(Math.abs(v - want[k]) <= 1e-12 * Math.abs(want[k]) + 1e-15, `${what} step ${k}: ${v} vs PyTorch ${want[k]}`));
+};
+
+test("CosineAnnealingLR chained with ExponentialLR follows the decayed lr (its recursive form), as PyTorch", () => {
+  const o = sgd();
+  const chained = new optim.ChainedScheduler([new optim.CosineAnnealingLR(o, { tMax: 10, etaMin: 0.001 }), new optim.ExponentialLR(o, { gamma: 0.9 })]);
+  assertLrs(lrsOf(o, chained, 25), F.chainedCosineExp, "chained");
+});
+
+test("CosineAnnealingLR resumed at lastEpoch 3 starts from the closed form at epoch 4, as PyTorch", () => {
+  const o = sgd();
+  o.paramGroups[0].initialLr = 0.1;
+  assertLrs(lrsOf(o, new optim.CosineAnnealingLR(o, { tMax: 10, etaMin: 0.01, lastEpoch: 3 }), 4), F.cosineResumed3, "resumed");
+});
+
+test("OneCycleLR on Adam cycles beta1 only: betas stay a pair with beta2 untouched, as PyTorch", () => {
+  const o = new optim.Adam([tensor([0, 0], { requiresGrad: true })], { lr: 0.001, betas: [0.9, 0.99] });
+  const sched = new optim.OneCycleLR(o, { maxLr: 0.01, totalSteps: 10 });
+  const betas = [[...(o.paramGroups[0].betas as number[])]];
+  for (let k = 0; k < 3; k++) {
+    o.step();
+    sched.step();
+    betas.push([...(o.paramGroups[0].betas as number[])]);
+  }
+  assert.equal(betas.length, F.oneCycleAdamBetas.length);
+  betas.forEach((b, k) => {
+    assert.equal(b.length, 2, `step ${k}: betas ${b}`);
+    assertLrs(b, F.oneCycleAdamBetas[k], `betas at step ${k}`);
+  });
+});
+
+test("OneCycleLR with cycleMomentum false leaves SGD's momentum alone, as PyTorch", () => {
+  const o = sgd(0.9);
+  const sched = new optim.OneCycleLR(o, { maxLr: 1, totalSteps: 10, cycleMomentum: false });
+  const mom = [o.paramGroups[0].momentum];
+  const seq = [o.paramGroups[0].lr];
+  for (let k = 0; k < 3; k++) {
+    o.step();
+    sched.step();
+    mom.push(o.paramGroups[0].momentum);
+    seq.push(o.paramGroups[0].lr);
+  }
+  assert.deepEqual(mom, F.oneCycleNoMomentum.momentum);
+  assertLrs(seq, F.oneCycleNoMomentum.lrs, "lrs");
+});
+
+test("LinearLR, ConstantLR and PolynomialLR need no options object (PyTorch's defaults)", () => {
+  for (const name of ["LinearLR", "ConstantLR", "PolynomialLR"] as const) {
+    const o = sgd();
+    const sched = new (optim[name] as unknown as new (opt: optim.SGD) => { step(): void })(o);
+    assertLrs(lrsOf(o, sched, 6), F.defaultsNoOptions[name], name);
+  }
+});
+
+test("CosineAnnealingWarmRestarts.step refuses an epoch that is negative, NaN or not a number", () => {
+  const s = new optim.CosineAnnealingWarmRestarts(sgd(), { t0: 5 });
+  for (const bad of [-1, NaN, Infinity, "2"]) {
+    assert.throws(() => s.step(bad as number), /^Error: CosineAnnealingWarmRestarts\.step: epoch must be a finite number >= 0, got /, String(bad));
+  }
+});
+
+test("CyclicLR without options names the two it cannot do without", () => {
+  // checkedLastEpoch lets undefined options through for schedulers that do not pass an example of
+  // required options; CyclicLR's own check then says which options are missing.
+  const Cyclic = optim.CyclicLR as unknown as new (opt: optim.SGD) => unknown;
+  assert.throws(() => new Cyclic(sgd(0.9)), /^Error: CyclicLR: baseLr and maxLr \(the bounds of the cycle\) are required, e\.g\. new CyclicLR\(opt, \{baseLr: 1e-3, maxLr: 0\.1\}\)$/);
 });
