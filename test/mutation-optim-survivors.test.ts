@@ -184,3 +184,14 @@ test("CyclicLR without options names the two it cannot do without", () => {
   const Cyclic = optim.CyclicLR as unknown as new (opt: optim.SGD) => unknown;
   assert.throws(() => new Cyclic(sgd(0.9)), /^Error: CyclicLR: baseLr and maxLr \(the bounds of the cycle\) are required, e\.g\. new CyclicLR\(opt, \{baseLr: 1e-3, maxLr: 0\.1\}\)$/);
 });
+
+test("CyclicLR's option checks: stepSizeDown must be a number; with a scaleFn, mode and the momentum bounds are not read (as PyTorch)", () => {
+  const base = { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2 };
+  assert.throws(() => new optim.CyclicLR(sgd(0.9), { ...base, stepSizeDown: "3" as unknown as number }), /^Error: CyclicLR: stepSizeDown must be a number > 0 \(steps from maxLr back to baseLr\), got 3$/);
+  // PyTorch 1.13 checks mode only when scale_fn is None.
+  const custom = new optim.CyclicLR(sgd(0.9), { ...base, scaleFn: () => 0.5, mode: "other" as never });
+  const o = custom.optimizer as optim.SGD;
+  assertLrs(lrsOf(o, custom, 4), [0.01, 0.0325, 0.055, 0.0325, 0.01], "scaleFn 0.5");
+  // Without cycleMomentum the momentum bounds are not used, so not checked: one value too many is fine.
+  assert.doesNotThrow(() => new optim.CyclicLR(sgd(), { ...base, cycleMomentum: false, maxMomentum: [0.9, 0.95], baseMomentum: [0.8, 0.85] }));
+});
