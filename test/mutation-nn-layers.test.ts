@@ -4,7 +4,7 @@
 // and Softshrink lambd = 0 are accepted), and options passed on to parameters.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, tensor } from "../src/index.js";
+import { nn, tensor, randn, Generator } from "../src/index.js";
 
 /** The call throws an Error whose message starts with `start` (a regex source, anchored here). */
 function throwsFrom(fn: () => unknown, start: string): void {
@@ -57,4 +57,78 @@ test("PReLU makes its weight in the dtype asked for (float32 by default)", () =>
   assert.equal(p.weight.dtype, "float64");
   assert.deepEqual([...p.weight.shape], [3]);
   assert.deepEqual([...p.weight.data()], [0.1, 0.1, 0.1]);
+});
+
+test("scaledDotProductAttention: its own errors, masks that do not broadcast, and dropoutP (1 drops every weight)", () => {
+  const F = nn.functional;
+  const q = tensor([[[1, 0], [0, 1]]]), k = tensor([[[1, 1], [0, 1], [1, 0]]]), v = tensor([[[1], [2], [3]]]);
+  throwsFrom(() => F.scaledDotProductAttention(q, k, v, { foo: 1 } as never), "scaledDotProductAttention: unknown option 'foo'");
+  throwsFrom(() => F.scaledDotProductAttention(q, k, v, { isCausal: true, attnMask: tensor([[0, 0, 0], [0, 0, 0]]) }), esc("scaledDotProductAttention: give either attnMask or isCausal, not both"));
+  throwsFrom(() => F.scaledDotProductAttention(q, k, v, { attnMask: tensor([[0, 0], [0, 0]]) }), esc("scaledDotProductAttention: attnMask of shape [2,2] does not broadcast to the scores [..., L=2, S=3] of q [1,2,2] and k [1,3,2]") + "$");
+  throwsFrom(() => F.scaledDotProductAttention(q, k, v, { attnMask: tensor([[0, 0, 0], [0, 0, 0]], { dtype: "int32" }) }), "scaledDotProductAttention: a mask must be bool or float, got int32$");
+  const none = F.scaledDotProductAttention(q, k, v);
+  assert.deepEqual([...F.scaledDotProductAttention(q, k, v, { dropoutP: 0 }).data()], [...none.data()]);
+  assert.deepEqual([...F.scaledDotProductAttention(q, k, v, { dropoutP: 1 }).data()], [0, 0]);
+});
+
+test("scaledDotProductAttention: q, k and v of 2 or more dims with matching sizes; masks broadcast from the right; a generator drives dropout", () => {
+  const F = nn.functional;
+  const q2 = tensor([[1, 0], [0, 1]]), k2 = tensor([[1, 1], [0, 1], [1, 0]]), v2 = tensor([[1], [2], [3]]);
+  // 2-D operands are enough (one sequence, no batch).
+  assert.deepEqual([...F.scaledDotProductAttention(q2, k2, v2).shape], [2, 1]);
+  const need = esc("scaledDotProductAttention: q, k and v need at least 2 dims [..., seq, features], got ");
+  throwsFrom(() => F.scaledDotProductAttention(tensor([1, 0]), k2, v2), need + esc("[2], [3,2], [3,1]") + "$");
+  throwsFrom(() => F.scaledDotProductAttention(q2, tensor([1, 0]), v2), need + esc("[2,2], [2], [3,1]") + "$");
+  throwsFrom(() => F.scaledDotProductAttention(q2, k2, tensor([1, 2, 3])), need + esc("[2,2], [3,2], [3]") + "$");
+  throwsFrom(() => F.scaledDotProductAttention(q2, tensor([[1, 1, 1]]), v2), esc("scaledDotProductAttention: q [2,2] and k [1,3] must have the same feature size (last dim) to be compared") + "$");
+  throwsFrom(() => F.scaledDotProductAttention(q2, k2, tensor([[1], [2]])), esc("scaledDotProductAttention: k [3,2] and v [2,1] must have the same sequence length (dim -2)") + "$");
+  // Masks: [L, S] and [1, S] broadcast; one more dim than the scores does not.
+  const full = F.scaledDotProductAttention(q2, k2, v2, { attnMask: tensor([[0, -Infinity, 0], [0, -Infinity, 0]]) });
+  const row = F.scaledDotProductAttention(q2, k2, v2, { attnMask: tensor([[0, -Infinity, 0]]) });
+  assert.deepEqual([...row.data()], [...full.data()]);
+  throwsFrom(() => F.scaledDotProductAttention(q2, k2, v2, { attnMask: tensor([[[0, 0, 0]]]) }), esc("scaledDotProductAttention: attnMask of shape [1,1,3] does not broadcast"));
+  // A same-rank mask of the scores' own shape is accepted.
+  assert.deepEqual([...F.scaledDotProductAttention(q2.unsqueeze(0), k2.unsqueeze(0), v2.unsqueeze(0), { attnMask: tensor([[[0, -Infinity, 0], [0, -Infinity, 0]]]) }).data()], [...full.data()]);
+  // Dropout on the weights draws from the generator given: the same seed, the same output.
+  const q = randn([1, 4, 3]), k = randn([1, 5, 3]), v = randn([1, 5, 2]);
+  const a = F.scaledDotProductAttention(q, k, v, { dropoutP: 0.5, generator: new Generator(7) }).data();
+  randn([10]); // moves the global generator
+  const b = F.scaledDotProductAttention(q, k, v, { dropoutP: 0.5, generator: new Generator(7) }).data();
+  assert.deepEqual([...a], [...b]);
+  assert.notDeepEqual([...a], [...F.scaledDotProductAttention(q, k, v).data()]);
+});
+
+test("MultiheadAttention: constructor and forward errors name the layer, the argument and the shapes", () => {
+  throwsFrom(() => new nn.MultiheadAttention(6, 4), esc("MultiheadAttention: embedDim (6) must be divisible by numHeads (4); each head gets embedDim/numHeads features") + "$");
+  throwsFrom(() => new nn.MultiheadAttention(4, 2, { dropout: 1.5 }), esc("MultiheadAttention: dropout must be a probability in [0, 1], got 1.5") + "$");
+  throwsFrom(() => new nn.MultiheadAttention(4, 2, { dropout: -0.1 }), esc("MultiheadAttention: dropout must be a probability in [0, 1], got -0.1") + "$");
+  throwsFrom(() => new nn.MultiheadAttention(0, 2), "MultiheadAttention: embedDim must be an integer >= 1, got ");
+  throwsFrom(() => new nn.MultiheadAttention(4, 0), "MultiheadAttention: numHeads must be an integer >= 1, got ");
+  throwsFrom(() => new nn.MultiheadAttention(4, 2, { kdim: 0 }), "MultiheadAttention: kdim must be an integer >= 1, got ");
+  throwsFrom(() => new nn.MultiheadAttention(4, 2, { vdim: 1.5 }), "MultiheadAttention: vdim must be an integer >= 1, got ");
+  // Both bounds of dropout are allowed.
+  assert.equal(new nn.MultiheadAttention(4, 2, { dropout: 1 }).dropout, 1);
+  assert.equal(new nn.MultiheadAttention(4, 2, { dropout: 0 }).dropout, 0);
+  const mha = new nn.MultiheadAttention(4, 2, { kdim: 3, vdim: 5 });
+  const name = esc("MultiheadAttention(4, 2): ");
+  const q = randn([2, 1, 4]), k = randn([3, 1, 3]), v = randn([3, 1, 5]);
+  assert.deepEqual([...mha.call(q, k, v)[0].shape], [2, 1, 4]);
+  throwsFrom(() => mha.call(randn([4]), k, v), name + esc("expected query [L, N, 4] or unbatched [L, 4], got [4]") + "$");
+  throwsFrom(() => mha.call(q, randn([3, 3]), v), name + esc("query [2,1,4], key [3,3] and value [3,1,5] must all be batched (3-D) or all unbatched (2-D)") + "$");
+  throwsFrom(() => mha.call(q, k, randn([3, 5])), name + esc("query [2,1,4], key [3,1,3] and value [3,5] must all be batched"));
+  throwsFrom(() => mha.call(randn([2, 1, 3]), k, v), name + esc("query [2,1,3] has 3 features, expected embedDim 4") + "$");
+  throwsFrom(() => mha.call(q, randn([3, 1, 4]), v), name + esc("key [3,1,4] has 4 features, expected kdim 3") + "$");
+  throwsFrom(() => mha.call(q, k, randn([3, 1, 4])), name + esc("value [3,1,4] has 4 features, expected vdim 5") + "$");
+  throwsFrom(() => mha.call(q, randn([3, 2, 3]), randn([3, 2, 5])), name + esc("query, key and value must have the same batch size (layout [seq, N, features]), got [2,1,4], [3,2,3], [3,2,5]") + "$");
+  throwsFrom(() => mha.call(q, k, randn([3, 2, 5])), name + esc("query, key and value must have the same batch size"));
+  throwsFrom(() => mha.call(q, k, randn([4, 1, 5])), name + esc("key [3,1,3] and value [4,1,5] must have the same sequence length") + "$");
+  throwsFrom(() => mha.call(q, k, v, { attnMask: randn([2, 2]) }), name + esc("attnMask has shape [2,2], expected [L, S] = [2, 3] or [N·numHeads, L, S] = [2, 2, 3]") + "$");
+  throwsFrom(() => mha.call(q, k, v, { attnMask: randn([3, 2, 3]) }), name + esc("attnMask has shape [3,2,3]"));
+  throwsFrom(() => mha.call(q, k, v, { keyPaddingMask: randn([1, 2]) }), name + esc("keyPaddingMask has shape [1,2], expected [1,3] ([N, S], true = padding)") + "$");
+  throwsFrom(() => mha.call(q.squeeze(1), k.squeeze(1), v.squeeze(1), { keyPaddingMask: randn([1, 3]) }), name + esc("keyPaddingMask has shape [1,3], expected [3] ([S], true = padding)") + "$");
+  throwsFrom(() => mha.call(q, k, v, { attnMask: tensor([[0, 0, 0], [0, 0, 0]], { dtype: "int32" }) }), name + "a mask must be bool or float, got int32$");
+  const bf = new nn.MultiheadAttention(4, 2, { batchFirst: true });
+  throwsFrom(() => bf.call(randn([1, 2, 3]), randn([1, 3, 4]), randn([1, 3, 4])), name + esc("query [1,2,3] has 3 features, expected embedDim 4") + "$");
+  throwsFrom(() => bf.call(randn([5]), randn([1, 3, 4]), randn([1, 3, 4])), name + esc("expected query [L, N, 4] (batchFirst: [N, L, E]) or unbatched [L, 4], got [5]") + "$");
+  throwsFrom(() => bf.call(randn([1, 2, 4]), randn([2, 3, 4]), randn([2, 3, 4])), name + esc("query, key and value must have the same batch size (layout [N, seq, features])"));
 });
