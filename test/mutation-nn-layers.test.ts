@@ -132,3 +132,24 @@ test("MultiheadAttention: constructor and forward errors name the layer, the arg
   throwsFrom(() => bf.call(randn([5]), randn([1, 3, 4]), randn([1, 3, 4])), name + esc("expected query [L, N, 4] (batchFirst: [N, L, E]) or unbatched [L, 4], got [5]") + "$");
   throwsFrom(() => bf.call(randn([1, 2, 4]), randn([2, 3, 4]), randn([2, 3, 4])), name + esc("query, key and value must have the same batch size (layout [N, seq, features])"));
 });
+
+test("attention masks: bool true means allowed in scaledDotProductAttention and masked in MultiheadAttention; masks keep a 16-bit input's dtype", () => {
+  const F = nn.functional;
+  const q = randn([2, 3]), k = randn([4, 3]), v = randn([4, 2]);
+  const allowed = tensor([[true, false, true, true], [true, true, false, true]]);
+  const additive = tensor([[0, -Infinity, 0, 0], [0, 0, -Infinity, 0]]);
+  assert.deepEqual([...F.scaledDotProductAttention(q, k, v, { attnMask: allowed }).data()], [...F.scaledDotProductAttention(q, k, v, { attnMask: additive }).data()]);
+  const mha = new nn.MultiheadAttention(4, 2);
+  const x = randn([2, 4]), kv = randn([4, 4]);
+  const masked = tensor([[false, true, false, false], [false, false, true, false]]);
+  assert.deepEqual([...mha.call(x, kv, kv, { attnMask: masked })[0].data()], [...mha.call(x, kv, kv, { attnMask: additive })[0].data()]);
+  const h = (t: ReturnType<typeof randn>): ReturnType<typeof randn> => t.to("float16");
+  assert.equal(F.scaledDotProductAttention(h(q), h(k), h(v), { isCausal: true }).dtype, "float16");
+  assert.equal(F.scaledDotProductAttention(h(q), h(k), h(v), { attnMask: allowed }).dtype, "float16");
+  // The causal mask: 0 on and below the diagonal, -inf above; float32 unless asked.
+  throwsFrom(() => nn.generateSquareSubsequentMask(0), "generateSquareSubsequentMask: size must be an integer >= 1, got 0$");
+  const m = nn.generateSquareSubsequentMask(3, { dtype: "float64" });
+  assert.equal(m.dtype, "float64");
+  assert.equal(nn.generateSquareSubsequentMask(2).dtype, "float32");
+  assert.deepEqual([...m.data()], [0, -Infinity, -Infinity, 0, 0, -Infinity, 0, 0, 0]);
+});
