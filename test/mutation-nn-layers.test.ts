@@ -4,7 +4,7 @@
 // and Softshrink lambd = 0 are accepted), and options passed on to parameters.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, tensor, randn, Generator } from "../src/index.js";
+import { nn, tensor, randn, zeros, Generator } from "../src/index.js";
 
 /** The call throws an Error whose message starts with `start` (a regex source, anchored here). */
 function throwsFrom(fn: () => unknown, start: string): void {
@@ -152,4 +152,70 @@ test("attention masks: bool true means allowed in scaledDotProductAttention and 
   assert.equal(m.dtype, "float64");
   assert.equal(nn.generateSquareSubsequentMask(2).dtype, "float32");
   assert.deepEqual([...m.data()], [0, -Infinity, -Infinity, 0, 0, -Infinity, 0, 0, 0]);
+});
+
+test("conv, embedding, bilinear and dropout layers: each bad hyper-parameter or input is refused with the layer, the argument and what it got", () => {
+  const bad: [() => unknown, string][] = [
+    [() => new nn.Bilinear(0, 2, 3), "Bilinear: in1Features must be an integer >= 1, got 0"],
+    [() => new nn.Bilinear(2, 0, 3), "Bilinear: in2Features must be an integer >= 1, got 0"],
+    [() => new nn.Bilinear(2, 2, 0), "Bilinear: outFeatures must be an integer >= 1, got 0"],
+    [() => new nn.EmbeddingBag(4, 2, { mode: "avg" as never }), "EmbeddingBag: mode must be \"sum\", \"mean\" or \"max\", got \"avg\""],
+    [() => new nn.EmbeddingBag(4, 2, { paddingIdx: 4 }), "EmbeddingBag: paddingIdx 4 must be an integer in [-4, 3]"],
+    [() => new nn.EmbeddingBag(4, 2, { paddingIdx: -5 }), "EmbeddingBag: paddingIdx -5 must be an integer in [-4, 3]"],
+    [() => new nn.EmbeddingBag(4, 2, { paddingIdx: 1.5 }), "EmbeddingBag: paddingIdx 1.5 must be an integer in [-4, 3]"],
+    [() => new nn.EmbeddingBag(0, 2), "EmbeddingBag: numEmbeddings must be an integer >= 1, got 0"],
+    [() => new nn.EmbeddingBag(4, 0), "EmbeddingBag: embeddingDim must be an integer >= 1, got 0"],
+    [() => new nn.EmbeddingBag(4, 2, { foo: 1 } as never), "EmbeddingBag: unknown option 'foo'; it takes dtype, generator, mode, includeLastOffset, paddingIdx"],
+    [() => new nn.Embedding(4, 2, { paddingIdx: 4 }), "Embedding: paddingIdx 4 must be an integer in [-4, 3]"],
+    [() => new nn.Embedding(4, 2, { paddingIdx: -5 }), "Embedding: paddingIdx -5 must be an integer in [-4, 3]"],
+    [() => new nn.Embedding(4, 2, { paddingIdx: 0.5 }), "Embedding: paddingIdx 0.5 must be an integer in [-4, 3]"],
+    [() => new nn.Embedding(4, 2, { weight: zeros([4, 3]) }), "Embedding: weight [4,3] must be [4, 2]"],
+    [() => new nn.Embedding(4, 2, { weight: zeros([4, 2, 1]) }), "Embedding: weight [4,2,1] must be [4, 2]"],
+    [() => new nn.Embedding(4, 2, { weight: zeros([3, 2]) }), "Embedding: weight [3,2] must be [4, 2]"],
+    [() => new nn.Embedding(0, 2), "Embedding: numEmbeddings must be an integer >= 1, got 0"],
+    [() => new nn.Embedding(4, 0), "Embedding: embeddingDim must be an integer >= 1, got 0"],
+    [() => nn.Embedding.fromPretrained(zeros([4])), "Embedding.fromPretrained: weight must be 2-D [numEmbeddings, embeddingDim], got [4]"],
+    [() => new nn.Dropout(1.5), "Dropout: p must be a probability in [0, 1], got 1.5"],
+    [() => new nn.Dropout(-0.1), "Dropout: p must be a probability in [0, 1], got -0.1"],
+    [() => new nn.Dropout(0.5, { foo: 1 } as never), "Dropout: unknown option 'foo'; it takes generator"],
+    [() => new nn.Dropout2d(2), "Dropout2d: p must be a probability in [0, 1], got 2"],
+    [() => new nn.Dropout2d(0.5, { foo: 1 } as never), "Dropout2d: unknown option 'foo'; it takes generator"],
+    [() => new nn.Conv2d(0, 2, 3), "Conv2d: inChannels must be an integer >= 1, got 0"],
+    [() => new nn.Conv2d(2, 0, 3), "Conv2d: outChannels must be an integer >= 1, got 0"],
+    [() => new nn.Conv2d(4, 4, 3, { groups: 0 }), "Conv2d: groups must be an integer >= 1, got 0"],
+    [() => new nn.Conv2d(4, 6, 3, { groups: 4 }), "Conv2d: groups (4) must divide both inChannels (4) and outChannels (6)"],
+    [() => new nn.Conv2d(6, 4, 3, { groups: 4 }), "Conv2d: groups (4) must divide both inChannels (6) and outChannels (4)"],
+    [() => new nn.Conv2d(2, 2, "3" as never), "Conv2d: kernelSize must be an integer or 2 integers >= 1, got string \"3\""],
+    [() => new nn.Conv2d(2, 2, [3, 0]), "Conv2d: kernelSize must be an integer or 2 integers >= 1, got [3,0]"],
+    [() => new nn.Conv2d(2, 2, [3, 3, 3] as never), "Conv2d: kernelSize must be an integer or 2 integers >= 1, got [3,3,3]"],
+    [() => new nn.Conv1d(2, 2, [3, 3] as never), "Conv1d: kernelSize must be an integer >= 1, got [3,3]"],
+    [() => new nn.Conv2d(2, 2, 3, { stride: 0 }), "Conv2d: stride must be an integer or 2 integers >= 1, got 0"],
+    [() => new nn.Conv2d(2, 2, 3, { padding: -1 }), "Conv2d: padding must be an integer or 2 integers >= 0, got -1"],
+    [() => new nn.Conv2d(2, 2, 3, { padding: 0.5 }), "Conv2d: padding must be an integer or 2 integers >= 0, got 0.5"],
+    [() => new nn.Conv2d(2, 2, 3, { dilation: 0 }), "Conv2d: dilation must be an integer or 2 integers >= 1, got 0"],
+    [() => new nn.Conv2d(2, 2, 3, { padding: "same", stride: 2 }), "Conv2d: padding \"same\" needs stride 1, got stride (2, 2)"],
+    [() => new nn.ConvTranspose2d(2, 2, 3, { padding: "same" as never }), "ConvTranspose2d: padding \"same\" is not supported for transposed convolution; give a number"],
+    [() => new nn.ConvTranspose2d(2, 2, 3, { padding: "valid" as never }), "ConvTranspose2d: padding \"valid\" is not supported for transposed convolution; give a number"],
+    [() => new nn.Conv2d(2, 2, 3, { paddingMode: "wrap" as never }), "Conv2d: paddingMode must be \"zeros\", \"reflect\", \"replicate\" or \"circular\", got string \"wrap\""],
+    [() => new nn.ConvTranspose2d(2, 2, 3, { paddingMode: "reflect" as never }), "ConvTranspose2d: only paddingMode \"zeros\" is supported for transposed convolution, got \"reflect\""],
+    [() => new nn.ConvTranspose2d(2, 2, 3, { outputPadding: -1 }), "ConvTranspose2d: outputPadding must be an integer or 2 integers >= 0, got -1"],
+    [() => new nn.Conv2d(2, 2, 3).call(randn([2, 5, 5, 5, 1])), "Conv2d: expected input [N,C,H,W] or [C,H,W], got [2,5,5,5,1]"],
+    [() => new nn.Conv2d(2, 2, 3).call(randn([1, 3, 5, 5])), "Conv2d: input [1,3,5,5] has 3 channels, but the layer was built with inChannels=2 (weight [2,2,3,3])"],
+    [() => new nn.Conv1d(2, 2, 3).call(randn([5])), "Conv1d: expected input [N,C,L] or [C,L], got [5]"],
+    [() => new nn.ConvTranspose1d(2, 2, 3).call(randn([5])), "ConvTranspose1d: expected input [N,C,L] or [C,L], got [5]"],
+    [() => new nn.ConvTranspose2d(2, 2, 3).call(randn([2, 5])), "ConvTranspose2d: expected input [N,C,H,W] or [C,H,W], got [2,5]"],
+    [() => new nn.Conv1d(2, 2, 3).call(randn([1, 3, 5])), "Conv1d: input [1,3,5] has 3 channels, but the layer was built with inChannels=2 (weight [2,2,3])"],
+    [() => new nn.Conv2d(2, 2, 3).call(randn([3, 5, 5])), "Conv2d: input [3,5,5] has 3 channels, but the layer was built with inChannels=2 (weight [2,2,3,3])"],
+  ];
+  for (const [make, msg] of bad) throwsFrom(make, esc(msg) + "$");
+  // The bounds themselves are accepted.
+  assert.equal(new nn.Dropout(0).p, 0);
+  assert.equal(new nn.Dropout2d(1).p, 1);
+  assert.equal(new nn.Embedding(4, 2, { paddingIdx: -4 }).paddingIdx, 0);
+  assert.equal(new nn.Embedding(4, 2, { paddingIdx: 3 }).paddingIdx, 3);
+  assert.equal(new nn.EmbeddingBag(4, 2, { paddingIdx: -1 }).paddingIdx, 3);
+  assert.deepEqual(new nn.Conv2d(2, 2, 3, { padding: 0 }).padding, [0, 0]);
+  assert.deepEqual(new nn.ConvTranspose2d(2, 2, 3, { outputPadding: 0 }).outputPadding, [0, 0]);
+  assert.equal(new nn.Conv2d(2, 2, 3, { padding: "same" }).padding, "same");
+  assert.equal(new nn.Conv2d(2, 2, 3, { padding: "valid", stride: 2 }).padding, "valid");
 });
