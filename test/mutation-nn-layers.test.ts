@@ -27,6 +27,7 @@ test("activation layers name themselves and the argument in constructor errors",
     ["CELU alpha", () => new nn.CELU({ alpha: "1" as never }), 'CELU: alpha must be a number, got string "1"'],
     ["GLU dim", () => new nn.GLU({ dim: 1.5 }), "GLU: dim must be an integer, got 1.5"],
     ["PReLU init", () => new nn.PReLU({ init: "x" as never }), 'PReLU: init must be a number, got string "x"'],
+    ["PReLU numParameters", () => new nn.PReLU({ numParameters: 0 }), "PReLU: numParameters must be an integer >= 1, got 0"],
     ["RReLU lower", () => new nn.RReLU({ lower: "x" as never }), 'RReLU: lower must be a number, got string "x"'],
     ["RReLU upper", () => new nn.RReLU({ upper: NaN }), "RReLU: upper must be a number, got number NaN"],
     ["RReLU order", () => new nn.RReLU(0.3, 0.2), "RReLU: lower (0.3) must not be greater than upper (0.2)"],
@@ -214,6 +215,8 @@ test("conv, embedding, bilinear and dropout layers: each bad hyper-parameter or 
   assert.equal(new nn.Embedding(4, 2, { paddingIdx: -4 }).paddingIdx, 0);
   assert.equal(new nn.Embedding(4, 2, { paddingIdx: 3 }).paddingIdx, 3);
   assert.equal(new nn.EmbeddingBag(4, 2, { paddingIdx: -1 }).paddingIdx, 3);
+  assert.equal(new nn.EmbeddingBag(4, 2, { paddingIdx: -4 }).paddingIdx, 0);
+  assert.equal(new nn.EmbeddingBag(4, 2, { paddingIdx: 3 }).paddingIdx, 3);
   assert.deepEqual(new nn.Conv2d(2, 2, 3, { padding: 0 }).padding, [0, 0]);
   assert.deepEqual(new nn.ConvTranspose2d(2, 2, 3, { outputPadding: 0 }).outputPadding, [0, 0]);
   assert.equal(new nn.Conv2d(2, 2, 3, { padding: "same" }).padding, "same");
