@@ -97,6 +97,10 @@ test("losses name themselves in option errors and unknown reductions", () => {
   throwsFrom(() => F.binaryCrossEntropyWithLogits(x, y, bad), 'binaryCrossEntropyWithLogits: unknown reduction "avg"');
   throwsFrom(() => F.klDiv(x, y, bad), 'klDiv: unknown reduction "avg"');
   throwsFrom(() => nn.gaussianKl(x, y, bad), 'gaussianKl: unknown reduction "avg"');
+  // Options that are not an object are named by the loss that got them.
+  throwsFrom(() => F.smoothL1Loss(x, y, 5 as never), "smoothL1Loss: options must be an object like \\{ reduction: \"sum\" \\}, got 5$");
+  throwsFrom(() => F.klDiv(x, y, 5 as never), "klDiv: options must be an object");
+  throwsFrom(() => nn.gaussianKl(x, y, 5 as never), "gaussianKl: options must be an object");
   // The losses written after the calling convention check the reduction up front (readLossOptions),
   // with the value described; a key given as undefined is no misspelling.
   throwsFrom(() => F.huberLoss(x, y, bad), 'huberLoss: unknown reduction string "avg" \\(use "none", "mean" or "sum"\\)');
@@ -112,6 +116,8 @@ test("the loss modules name themselves in option errors and pass their reduction
     ["PoissonNLLLoss", (o) => new nn.PoissonNLLLoss(o)], ["GaussianNLLLoss", (o) => new nn.GaussianNLLLoss(o)],
   ];
   for (const [name, make] of mods) throwsFrom(() => make({ foo: 1 }), `${name}: unknown option 'foo'`);
+  throwsFrom(() => new nn.GaussianNLLLoss({ reduction: "avg" as never }), 'GaussianNLLLoss: unknown reduction string "avg"');
+  throwsFrom(() => new nn.PoissonNLLLoss({ reduction: "avg" as never }), 'PoissonNLLLoss: unknown reduction string "avg"');
   const x = tensor([1, -3]), y = tensor([0, 0]);
   assert.deepEqual([...new nn.L1Loss({ reduction: "sum" }).call(x, y).data()], [4]);
   assert.deepEqual([...new nn.L1Loss({ reduction: "none" }).call(x, y).data()], [1, 3]);
