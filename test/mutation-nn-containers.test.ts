@@ -92,6 +92,15 @@ test("Sequential.forward: the fused Conv2d → ReLU (→ MaxPool2d) runs give th
   let want = x;
   for (const m of mods) want = (m as nn.Module<[Tensor], Tensor>).call(want);
   sameValues(net.call(x), want, "conv-relu-pool, conv-relu, flatten, linear, tanh");
+  // The chains did run fused (one op: its node is the output's), as the docs promise; a hook on
+  // the conv keeps it out of the fused op, so the hook sees the conv's own output.
+  const xg = x.detach().requiresGrad_();
+  assert.equal(new nn.Sequential(mods[0], mods[1]).call(xg).gradFn?.name, "conv2dRelu");
+  assert.equal(new nn.Sequential(mods[0], mods[1], mods[2]).call(xg).gradFn?.name, "conv2dRelu");
+  assert.equal(new nn.Sequential(new nn.Linear(8, 3), new nn.ReLU()).call(randn([2, 8]).requiresGrad_()).gradFn?.name, "linearRelu");
+  const hooked = new nn.Conv2d(2, 3, 3);
+  hooked.registerForwardHook(() => undefined);
+  assert.equal(new nn.Sequential(hooked, new nn.ReLU()).call(xg).gradFn?.name, "relu");
   // Fused pair at the very end, and a lone conv.
   const tail = new nn.Sequential(new nn.Identity(), mods[3], mods[4]);
   sameValues(tail.call(mods[2].call(mods[1].call(mods[0].call(x)))), mods[4].call(mods[3].call(mods[2].call(mods[1].call(mods[0].call(x))))), "identity, conv-relu");
