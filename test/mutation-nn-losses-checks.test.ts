@@ -122,6 +122,11 @@ test("the loss modules name themselves in option errors and pass their reduction
   assert.deepEqual([...new nn.L1Loss({ reduction: "sum" }).call(x, y).data()], [4]);
   assert.deepEqual([...new nn.L1Loss({ reduction: "none" }).call(x, y).data()], [1, 3]);
   assert.deepEqual([...new nn.MSELoss({ reduction: "sum" }).call(x, y).data()], [10]);
+  // forward (unlike call, which checks its arguments first) reaches the loss's own tensor checks.
+  throwsFrom(() => new nn.MSELoss().forward([1] as never, y), "mseLoss: input must be a Tensor, got an array of length 1");
+  throwsFrom(() => new nn.L1Loss().forward(y, 3 as never), "l1Loss: target must be a Tensor, got number 3");
+  throwsFrom(() => new nn.NLLLoss().forward([1] as never, y), "nllLoss: input must be a Tensor");
+  throwsFrom(() => new nn.CrossEntropyLoss().forward(y, 3 as never), "crossEntropy: target must be a Tensor");
 });
 
 test("smoothL1Loss: beta 0 is the L1 loss with L1's gradient (no 0/0 from the quadratic branch); a negative beta is refused", () => {
