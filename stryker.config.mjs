@@ -25,6 +25,10 @@
 //   The in-process runner needs the bundles (it is not available with STRYKER_NO_BUNDLE).
 import { bundleName, testFilesOf } from "./scripts/mutate-files.mjs";
 
+// When this run started, for the per-file checker: it refuses a source file modified after this
+// moment (Stryker may have mutated the text before the edit). The checker's child processes inherit it.
+process.env.STRYKER_RUN_STARTED_MS ??= String(Date.now());
+
 const list = (v, fallback) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : fallback);
 const bundled = !process.env.STRYKER_NO_BUNDLE;
 const testFiles = list(process.env.STRYKER_TESTS, ["test/*.test.ts"]);

@@ -8,6 +8,35 @@
  * per-thread buffers that a reference BLAS does not have), so its memory is not a user's either.
  */
 
+/**
+ * The sgemm 1024 figures (GFLOP/s, one thread) the fairness gate weighs: PyTorch's and deeptype's
+ * from the table's rounds when the sgemm row was run (`--only` may leave it out), and from the
+ * probes both sides time at start (best of 3, a few milliseconds apart).
+ */
+export interface SgemmFigures {
+  torchRow?: number;
+  oursRow?: number;
+  torchStart: number;
+  oursStart: number;
+}
+
+/**
+ * The fairness gate: ratios against PyTorch are shown only when an optimized BLAS (OpenBLAS, MKL,
+ * BLIS) is loaded and PyTorch's 1-thread sgemm looks like one: at least 30 GFLOP/s, or, when other
+ * processes slow the whole machine down, at least as fast as deeptype's wasm GEMM timed under the
+ * same load (a reference BLAS is 3-5x slower than it). The two figures compared are always a pair
+ * timed together: the row's when both sides of it were measured, else the start probes.
+ *
+ * @example blasGate(["/usr/lib/libopenblas.so.0"], { torchStart: 20, oursStart: 15 }).ok === true
+ */
+export function blasGate(blasLoaded: readonly string[], f: SgemmFigures): { ok: boolean; optimized: boolean; torch: number; ours: number } {
+  const fromRow = f.torchRow !== undefined && f.oursRow !== undefined;
+  const torch = fromRow ? f.torchRow! : f.torchStart;
+  const ours = fromRow ? f.oursRow! : f.oursStart;
+  const optimized = blasLoaded.some((p) => /openblas|mkl|blis/i.test(p));
+  return { ok: optimized && (torch >= 30 || torch >= ours), optimized, torch, ours };
+}
+
 /** A dt/torch ratio cell: "0.85x", "-" when either side has no number, "withheld" when the gate failed. */
 export function ratioCell(dt: number | undefined, torch: number | undefined, ratiosOk: boolean): string {
   if (dt === undefined || torch === undefined) return "-";

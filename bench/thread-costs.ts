@@ -12,22 +12,19 @@
  *   (user + system) and minor page faults per call, 3 rounds of 200 calls.
  */
 import { readFileSync } from "node:fs";
-import { Generator, Tensor, backend, maxPool2d, noGrad, randn, registerBackend, setBackend } from "../src/core.js";
-import { createWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { Generator, Tensor, backend, maxPool2d, noGrad, randn } from "../src/core.js";
+import { setNumThreads } from "../src/backend/wasm/index.js";
 import { gemmStaged } from "../src/backend/wasm/matmul.js";
-import type { Session } from "../src/backend/wasm/session.js";
 import type { View } from "../src/backend/backend.js";
+import { useWasm } from "./wasm-backend.js";
 
-const wasm = createWasmBackend();
-if (!wasm) throw new Error("bench/thread-costs: WebAssembly SIMD is unavailable here");
-registerBackend("wasm", () => wasm);
-setBackend("wasm");
+const wasm = useWasm("bench/thread-costs");
 const gen = new Generator(0);
 const which = process.argv[2] ?? "staging";
 
 function staging(): void {
   const [M, K, N] = (process.argv[3] ?? "64,784,256").split(",").map(Number);
-  const s = (wasm as unknown as { session: Session }).session;
+  const s = wasm.sessionForBench();
   const dense = (shape: number[]): View => ({ data: randn(shape, { generator: gen }).storage.data as Float32Array, dtype: "float32", shape, strides: [shape[1], 1], offset: 0 });
   const a = dense([M, K]), b = dense([K, N]), out = dense([M, N]);
   setNumThreads(2);

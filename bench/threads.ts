@@ -16,22 +16,20 @@
  */
 import { loadavg } from "node:os";
 import {
-  Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn, registerBackend, setBackend,
+  Generator, Tensor, backend, conv2d, maxPool2d, maxPool2dWithIndices, noGrad, randn,
 } from "../src/core.js";
 import { mnistCnn } from "../src/models/index.js";
 import * as optim from "../src/optim/index.js";
-import { createWasmBackend, poolStats, setNumThreads } from "../src/backend/wasm/index.js";
+import { poolStats, setNumThreads } from "../src/backend/wasm/index.js";
 import { deeptypeTrainStep } from "./train-step.js";
 import { secondsPerCall } from "./calibrate.js";
+import { useWasm } from "./wasm-backend.js";
 
 const filter = process.argv[2] ?? "";
 const ROUNDS = Number(process.argv[3] ?? 31);
 const BATCH_MS = 30;
 
-const wasm = createWasmBackend();
-if (!wasm) throw new Error("bench/threads: WebAssembly SIMD is unavailable here");
-registerBackend("wasm", () => wasm);
-setBackend("wasm");
+const wasm = useWasm("bench/threads");
 const gen = new Generator(0);
 
 type Bench = () => void;

@@ -9,6 +9,15 @@
 // the original's: when it changed (an inferred return type, an exported constant's type), every file
 // that imports it, directly or not, is checked as well, as TypeScript's own builder does. Each mutant
 // is checked alone (no grouping), so an error is never blamed on the wrong mutant.
+//
+// Which text: the checker runs in the project directory, not in Stryker's sandbox (the sandbox holds
+// the instrumented files, reprinted by Babel, so the mutants' line/column locations do not fit
+// them). It reads every source file once, at init (right after Stryker has read and instrumented
+// the files it mutates), and never again: a mutant is applied to that snapshot, so editing src/
+// while a run goes on cannot shift a mutant onto the wrong text or check it against edited code.
+// stryker.config.mjs records when the run started (STRYKER_RUN_STARTED_MS); a source file modified
+// after that may differ from the text Stryker mutated, so init refuses to start instead of
+// checking mutants against it.
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
@@ -30,13 +39,15 @@ class TsFileChecker {
     // Declarations are emitted (in memory only) to see whether a mutant changes what importers see.
     this.options = { ...cfg.options, noEmit: false, declaration: true, emitDeclarationOnly: true, declarationMap: false, sourceMap: false };
     this.fileNames = cfg.fileNames.map((f) => path.resolve(f));
+    this.snapshot = snapshotSources(this.fileNames, Number(process.env.STRYKER_RUN_STARTED_MS ?? NaN));
     this.text = new Map();
     this.version = new Map();
     const host = {
       getScriptFileNames: () => this.fileNames,
       getScriptVersion: (f) => String(this.version.get(f) ?? 0),
       getScriptSnapshot: (f) => {
-        const t = this.text.get(f) ?? (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : undefined);
+        // Project files from the snapshot only; the lib and node_modules declarations from disk.
+        const t = this.text.get(f) ?? this.snapshot.get(f) ?? (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : undefined);
         return t === undefined ? undefined : ts.ScriptSnapshot.fromString(t);
       },
       getCurrentDirectory: () => path.dirname(this.tsconfig),
@@ -96,7 +107,7 @@ class TsFileChecker {
     const file = path.resolve(m.fileName);
     if (!this.fileNames.includes(file)) return { status: CheckStatus.Passed };
     if (++this.stats.checked % 200 === 0) this.log.info(`typescript-file checker: ${JSON.stringify(this.stats)}`);
-    const original = fs.readFileSync(file, "utf8");
+    const original = this.snapshot.get(file);
     if (!this.originalDts.has(file)) this.originalDts.set(file, this.dts(file));
     const sf = ts.createSourceFile(file, original, ts.ScriptTarget.Latest, false);
     const start = sf.getPositionOfLineAndCharacter(m.location.start.line, m.location.start.column);
@@ -126,6 +137,27 @@ class TsFileChecker {
   }
 }
 
+/**
+ * The text of every project file, read now. `startedMs` (when the Stryker run began; NaN when not
+ * known) rejects a file modified since: Stryker read the files it mutates before this snapshot,
+ * and an edit in between would make the two disagree.
+ */
+export function snapshotSources(fileNames, startedMs) {
+  const snapshot = new Map();
+  for (const f of fileNames) {
+    if (!fs.existsSync(f)) continue;
+    if (Number.isFinite(startedMs) && fs.statSync(f).mtimeMs > startedMs) {
+      throw new Error(
+        `typescript-file checker: ${path.relative(process.cwd(), f)} was modified after the mutation run started ` +
+          `(${new Date(fs.statSync(f).mtimeMs).toISOString()} > ${new Date(startedMs).toISOString()}), so the text Stryker mutated ` +
+          "may not be the one on disk; do not edit src/ while `npm run mutate` starts, and run it again",
+      );
+    }
+    snapshot.set(f, fs.readFileSync(f, "utf8"));
+  }
+  return snapshot;
+}
+
 function format(diags) {
   return diags
     .map((d) => {
@@ -136,3 +168,5 @@ function format(diags) {
 }
 
 export const strykerPlugins = [declareClassPlugin(PluginKind.Checker, "typescript-file", TsFileChecker)];
+// For test/mutate-runner.test.ts, which drives the checker without Stryker.
+export { TsFileChecker };

@@ -62,7 +62,7 @@ export type { Node, Saved, GradHook } from "./autograd/node.js";
 export * as autograd from "./autograd/namespace.js";
 export { backend, setBackend, getBackend, listBackends, registerBackend } from "./backend/index.js";
 export { defineOp, apply, withOpTracer, refuseInferenceSaved, type OpDef, type OpTracer } from "./ops/op.js";
-// The ops are exported through the public entry layer (guardAll, src/tensor/check.ts): a non-tensor
+// The ops are exported through the public entry layer (guardAll, src/tensor/guard.ts): a non-tensor
 // input or a wrong argument JavaScript itself would trip over is an Error naming the op, what it got
 // and what it takes. The functions whose first argument is not a tensor are listed with their module.
 export { type PadMode } from "./ops/shape.js";

@@ -20,6 +20,8 @@ const FIXTURE = `
 import { after, before, beforeEach, afterEach, describe, it, test } from "node:test";
 import assert from "node:assert/strict";
 const log = (globalThis.__fixtureLog ??= []);
+// The option object that skips a test, built at run time (the shim must honour it).
+const skipOption = Object.fromEntries([["skip", true]]);
 before(() => log.push("before"));
 after(() => log.push("after"));
 beforeEach(() => log.push("each"));
@@ -34,7 +36,7 @@ test("async", async () => {
   log.push("async");
   await new Promise((r) => setTimeout(r, 5));
 });
-test("skipped", { skip: true }, () => log.push("never"));
+test("skipped", skipOption, () => log.push("never"));
 test("top one", () => log.push("top one again"));
 `;
 
@@ -136,4 +138,52 @@ test("in-process runner: a bundle built with the shim refuses to run outside the
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /records its tests instead of running them/);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// The per-file TypeScript checker (scripts/stryker-ts-file-checker.mjs), driven without Stryker on a
+// two-file project. Mutant locations refer to the text Stryker read when the run started; editing
+// src/ during a run must not move a mutant onto other text, nor change what its importers see.
+test("per-file checker: mutants are applied to the sources as read at init, not as edited afterwards", async () => {
+  const { TsFileChecker } = await import(scripts("stryker-ts-file-checker.mjs"));
+  const proj = fs.mkdtempSync(path.join(os.tmpdir(), "ts-file-checker-"));
+  fs.mkdirSync(path.join(proj, "src"));
+  const tsconfig = path.join(proj, "tsconfig.json");
+  fs.writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", lib: ["ES2022"], module: "ESNext", moduleResolution: "Bundler", types: [], skipLibCheck: true, noEmit: true }, include: ["src"] }));
+  const a = path.join(proj, "src", "a.ts");
+  const b = path.join(proj, "src", "b.ts");
+  fs.writeFileSync(a, "export const a: number = 1;\n");
+  fs.writeFileSync(b, 'import { a } from "./a";\nexport const b: number = a + 1;\n');
+  const saved = process.env.STRYKER_RUN_STARTED_MS;
+  delete process.env.STRYKER_RUN_STARTED_MS;
+  const checker = new TsFileChecker({ info() {}, debug() {}, warn() {} }, { tsconfigFile: tsconfig });
+  try {
+    await checker.init();
+  } finally {
+    if (saved !== undefined) process.env.STRYKER_RUN_STARTED_MS = saved;
+  }
+  const at = (line: number, start: number, end: number) => ({ start: { line, column: start }, end: { line, column: end } });
+  const mutants = [
+    { id: "1", fileName: a, location: at(0, 25, 26), replacement: "2", mutatorName: "NumericLiteral" }, // a = 2: compiles
+    { id: "2", fileName: a, location: at(0, 25, 26), replacement: '"one"', mutatorName: "StringLiteral" }, // a string: does not
+    { id: "3", fileName: b, location: at(1, 25, 30), replacement: "a - 1", mutatorName: "ArithmeticOperator" }, // compiles while a is a number
+  ];
+  const before = await checker.check(mutants);
+  assert.deepEqual([before["1"].status, before["2"].status, before["3"].status], ["passed", "compileError", "passed"]);
+  // Someone edits a.ts mid-run: a comment line shifts every location, and a becomes a string.
+  fs.writeFileSync(a, '// edited while the mutation run goes on\nexport const a: string = "";\n');
+  const after = await checker.check(mutants);
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(after).map(([k, v]) => [k, (v as { status: string }).status])),
+    { 1: "passed", 2: "compileError", 3: "passed" },
+    "the verdicts come from the text read at init",
+  );
+  // A file modified after the run's start is refused at init, naming it.
+  process.env.STRYKER_RUN_STARTED_MS = String(Date.now() - 60_000);
+  try {
+    await assert.rejects(new TsFileChecker({ info() {}, debug() {}, warn() {} }, { tsconfigFile: tsconfig }).init(), /src\/a\.ts was modified after the mutation run started/);
+  } finally {
+    if (saved === undefined) delete process.env.STRYKER_RUN_STARTED_MS;
+    else process.env.STRYKER_RUN_STARTED_MS = saved;
+    fs.rmSync(proj, { recursive: true, force: true });
+  }
 });

@@ -334,7 +334,7 @@ declare module "../tensor/tensor.js" {
   }
 }
 
-// The entry layer (check.ts) rejects any other key of these functions' options objects.
+// The entry layer (tensor/guard.ts) rejects any other key of these functions' options objects.
 const BACKWARD_KEYS = optionKeys<BackwardCallOptions>()({ retainGraph: true, createGraph: true, inputs: true });
 declareOptions({ grad: ["retainGraph", "createGraph", "gradOutputs", "allowUnused"] });
 /**

@@ -119,7 +119,7 @@ export function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: reado
   return gradcheck(firstOrder, [...inputs, go], opts);
 }
 
-// The entry layer (check.ts) rejects any other key of these functions' options objects.
+// The entry layer (tensor/guard.ts) rejects any other key of these functions' options objects.
 declareOptions({
   gradcheck: optionKeys<GradcheckOptions>()({ eps: true, atol: true, rtol: true }),
   gradgradcheck: optionKeys<GradgradcheckOptions>()({ eps: true, atol: true, rtol: true, gradOutputs: true }),

@@ -269,7 +269,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 // Optional parameters PyTorch code passes positionally, also taken as one trailing options object
 // (API.md rule 3: `F.leakyRelu(x, { negativeSlope: 0.2 })`, `F.dropout(x, { p: 0.2 })`); the entry
-// layer (guardAll in nn/index.ts, src/tensor/check.ts; names are bare, as guardAll gives them)
+// layer (guardAll in nn/index.ts, src/tensor/guard.ts; names are bare, as guardAll gives them)
 // spreads it into the arguments. The activation, normalization and spatial families declare theirs
 // next to their functions; linear, leakyRelu, elu, gelu, flatten, pad and oneHot are declared with
 // their ops (src/ops), under the same names. `FunctionalOptionalArgs` is all of them, for the types.

@@ -56,7 +56,7 @@ export {
 export { PoissonNLLLoss, GaussianNLLLoss, type PoissonNllLossOptions, type GaussianNllLossOptions } from "./losses-nll.js";
 export { CTCLoss, type CtcLossOptions, type CtcLengths } from "./losses-ctc.js";
 export type { InterpolateOptions, InterpolateMode } from "./functional.js";
-// Through the public entry layer (src/tensor/check.ts), so every function, including ones added
+// Through the public entry layer (src/tensor/guard.ts), so every function, including ones added
 // later, names itself, what it got and what it takes when a JavaScript caller passes a wrong argument.
 export const functional = guardAll<typeof functionalModule, functionalModule.FunctionalOptionalArgs>(functionalModule, "");
 /** `torch.nn.utils`: clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters. */

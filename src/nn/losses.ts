@@ -60,7 +60,7 @@ export function readLossOptions<O extends object>(op: string, opts: O | undefine
   if (opts === null || typeof opts !== "object" || Array.isArray(opts) || opts instanceof Tensor) {
     throw new Error(`${op}: options must be an object like { reduction: "sum" }, got ${describe(opts)}`);
   }
-  // The shared unknown-key rule (check.ts), without allocating on the success path: losses run every step.
+  // The shared unknown-key rule (tensor/check-keys.ts), without allocating on the success path: losses run every step.
   for (const key in opts) {
     if (key !== "reduction" && !known.includes(key) && (opts as Record<string, unknown>)[key] !== undefined) throw unknownKeyError(op, key, ["reduction", ...known]);
   }

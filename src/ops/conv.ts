@@ -18,7 +18,7 @@ export const CONV2D_KEYS = ["stride", "padding", "dilation", "groups"] as const;
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const CONV_TRANSPOSE2D_KEYS = ["stride", "padding", "outputPadding", "dilation", "groups"] as const;
 const CONV1D_KEYS = ["stride", "padding", "dilation", "groups"] as const;
-// The entry layer (check.ts) rejects any other key of these ops' options objects.
+// The entry layer (tensor/guard.ts) rejects any other key of these ops' options objects.
 declareOptions({ conv2d: CONV2D_KEYS, conv1d: CONV1D_KEYS, convTranspose2d: CONV_TRANSPOSE2D_KEYS });
 // bias is optional, so it may come in the options object too (API.md rule 3): `conv2d(x, w, { stride: 2 })`
 // read the object as the bias and failed inside; `conv2d(x, w, { bias: b, padding: 1 })` is

@@ -174,7 +174,7 @@ function inplaceOf<A extends unknown[]>(op: string, fn: (x: Tensor, ...args: A) 
   return (self: Tensor, ...args: A): Tensor => inplace(self, op, (src) => fn(src, ...args));
 }
 
-// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+// The keys each op's trailing options object takes: the entry layer (tensor/guard.ts) rejects any other.
 declareOptions({
   add: ["alpha"], sub: ["alpha"], div: ["roundingMode"], round: ["decimals"],
   add_: ["alpha"], sub_: ["alpha"], div_: ["roundingMode"],

@@ -302,7 +302,7 @@ export function reverseDims(x: Tensor): Tensor {
   return x.ndim < 2 ? x : permute(x, x.shape.map((_, i) => x.ndim - 1 - i));
 }
 
-// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+// The keys each op's trailing options object takes: the entry layer (tensor/guard.ts) rejects any other.
 const SCALE_KEYS = optionKeys<ScaleOptions>()({ beta: true, alpha: true });
 declareOptions({ addmm: SCALE_KEYS, addbmm: SCALE_KEYS, baddbmm: SCALE_KEYS, addmv: SCALE_KEYS, addr: SCALE_KEYS });
 // Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);

@@ -240,7 +240,7 @@ export function equal(a: Tensor, b: Tensor): boolean {
   return eq(a, b).numbers().every((v) => v !== 0);
 }
 
-// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+// The keys each op's trailing options object takes: the entry layer (tensor/guard.ts) rejects any other.
 const CLOSE_KEYS = optionKeys<CloseOptions>()({ rtol: true, atol: true, equalNan: true });
 declareOptions({ isclose: CLOSE_KEYS, allclose: CLOSE_KEYS });
 // nanToNum's parameters are PyTorch's positional nan, posinf, neginf, also taken as one options object.

@@ -148,7 +148,7 @@ export function refuseInferenceSaved(op: string, what: string, t: Tensor, record
 
 /** A 0-d tensor holding `v`. */
 export function scalar(v: number | boolean, dtype: DType): Tensor {
-  // A TypeError on purpose: the public entry layer (check.ts guardFunction/guardMethod) turns it into
+  // A TypeError on purpose: the public entry layer (tensor/guard.ts guardFunction/guardMethod) turns it into
   // an Error naming the op the caller called, what it got and what it takes (clamp(x, "1") was NaN).
   if (typeof v !== "number" && typeof v !== "boolean") throw new TypeError(`expected a Tensor, a number or a boolean, got ${describe(v)}`);
   const t = Tensor.empty([], dtype);
@@ -198,7 +198,7 @@ export function asTensor(v: TensorLike, dtype: DType): Tensor {
 export function installMethods(methods: Record<string, (self: Tensor, ...args: never[]) => unknown>): void {
   for (const [name, fn] of Object.entries(methods)) {
     Object.defineProperty(Tensor.prototype, name, {
-      // The public entry layer for methods: a wrong argument is an Error naming x.<name> (check.ts).
+      // The public entry layer for methods: a wrong argument is an Error naming x.<name> (tensor/guard.ts).
       value: guardMethod(name, fn),
       writable: true,
       configurable: true,

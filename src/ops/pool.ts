@@ -30,7 +30,7 @@ export interface Pool2dOptions {
 
 /** Pool2dOptions' keys, listed once and checked against the type by the compiler (optionKeys). */
 export const POOL2D_KEYS = optionKeys<Pool2dOptions>()({ stride: true, padding: true, dilation: true, ceilMode: true, countIncludePad: true, divisorOverride: true });
-// The entry layer (check.ts) rejects any other key of these ops' options objects.
+// The entry layer (tensor/guard.ts) rejects any other key of these ops' options objects.
 declareOptions({ maxPool2d: POOL2D_KEYS, maxPool2dWithIndices: POOL2D_KEYS, avgPool2d: POOL2D_KEYS });
 
 /** Pooling parameters and output shape for an input of shape [N,C,H,W] (PyTorch's size rules). */

@@ -269,7 +269,7 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
   return to(out, x.dtype);
 }
 
-// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+// The keys each op's trailing options object takes: the entry layer (tensor/guard.ts) rejects any other.
 declareOptions({ cumprod: ["dtype"], aminmax: ["dim", "keepdim"] });
 // Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);
 // the type of the declaration gives the exported functions those forms (core.ts, options-form.ts).

@@ -342,7 +342,7 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, opts: { ri
   return searchsorted(boundaries, input, { right: opts.right ?? false, outInt32: opts.outInt32 });
 }
 
-// The keys each op's trailing options object takes: the entry layer (check.ts) rejects any other.
+// The keys each op's trailing options object takes: the entry layer (tensor/guard.ts) rejects any other.
 // (sort, argsort, topk, kthvalue, median and mode declare theirs in OPTIONAL_ARGS below, as its `bag`.)
 declareOptions({
   unique: optionKeys<UniqueOptions>()({ sorted: true, returnInverse: true, returnCounts: true, dim: true }),

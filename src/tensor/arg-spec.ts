@@ -11,7 +11,7 @@
  * compile, so a spec cannot reject a call the types allow. The survey in test/api-args.test.ts
  * checks the other direction: every function has a spec, and the spec's names are the parameters'.
  *
- * It sits next to check.ts at the bottom layer and knows the higher layers only by shape (a module
+ * It sits next to guard.ts at the bottom layer and knows the higher layers only by shape (a module
  * has `namedModules`, a dataset `length` and `getItem`), never by import.
  */
 import { describe, guardFunction, isTensor } from "./check.js";

@@ -17,7 +17,7 @@ export interface RandomOptions extends CreateOptions {
 
 type ShapeArg = readonly number[] | number;
 
-// The entry layer (check.ts) rejects any other key of these functions' options objects.
+// The entry layer (tensor/guard.ts) rejects any other key of these functions' options objects.
 const CREATE_KEYS = optionKeys<CreateOptions>()({ dtype: true, requiresGrad: true });
 const RANDOM_KEYS = optionKeys<RandomOptions>()({ dtype: true, requiresGrad: true, generator: true });
 declareOptions({

@@ -1,6 +1,10 @@
 import { checkDType } from "./check.js";
 import { encodeHalf, isHalf } from "./half.js";
 import { RECYCLE_MIN_BYTES, takeRecycled } from "./recycle.js";
+import { warmHeapOnce } from "./host-heap.js";
+
+// Large storage below comes from glibc; make it reuse freed blocks rather than fresh pages (host-heap.ts).
+warmHeapOnce();
 
 /**
  * Element types a tensor can hold. `float32` is the default, `float64` serves gradient checks; the
@@ -173,9 +177,13 @@ export function promoteWithScalar(t: DType, s: number | boolean): DType {
 export function checkFits(v: number | boolean | bigint, dtype: DType, op: string): void {
   const info = DTYPE_INFO[dtype];
   if (typeof v === "bigint") {
+    // A floating dtype takes any bigint (rounded, float16 overflowing to inf, as torch.tensor([2**60],
+    // dtype=torch.float16)) and bool tests it for zero: no range. (The bounds below are -Infinity for
+    // them, which BigInt() refuses with a raw RangeError.)
+    if (info.kind !== 1) return;
     // A bigint is an exact integer: it fits int64 in ±2^63 and a narrower type in its range.
     const lo = dtype === "int64" ? INT64_MIN : BigInt(dtype === "uint8" ? -255 : info.min), hi = dtype === "int64" ? INT64_MAX : BigInt(info.max);
-    if (info.kind === 1 && (v < lo || v > hi)) throw new Error(`${op}: value ${v} cannot be converted to ${dtype} without overflow (${dtype} holds ${lo}..${hi}); use a wider dtype such as "int64"`);
+    if (v < lo || v > hi) throw new Error(`${op}: value ${v} cannot be converted to ${dtype} without overflow (${dtype} holds ${lo}..${hi}); use a wider dtype such as "int64"`);
     return;
   }
   if (info.kind !== 1 || typeof v === "boolean") return;

@@ -1,6 +1,6 @@
 /**
  * The TypeScript side of API.md rule 3's options-object form. At run time the entry layer
- * (`guardFunction`/`guardMethod` in check.ts) turns a trailing options object into a function's
+ * (`guardFunction`/`guardMethod` in guard.ts) turns a trailing options object into a function's
  * optional positional parameters, as each op file declares them (`declareOptionalArgs`):
  * `F.normalize(x, { dim: 0 })` is `F.normalize(x, 2, 0)`. These types derive the same forms from the
  * same declaration, so what runs is what type-checks: `guardAll<typeof ops, OpsOptionalArgs>(ops, "")`
@@ -77,5 +77,5 @@ export type WithOptionsForms<T, Specs> = {
  * @example export const max: NoDimForm<typeof guarded.max> = guarded.max; // max(x, {}) is a Tensor
  */
 // The Tensor type is read off F's first parameter: importing tensor.ts here would pull the Tensor
-// class into every module the entry layer (check.ts) reaches, such as the wasm backend's.
+// class into every module the entry layer (tensor/guard.ts) reaches, such as the wasm backend's.
 export type NoDimForm<F> = F extends (x: infer X, ...rest: never[]) => unknown ? ((x: X, opts: { dim?: undefined }) => X) & F : F;

@@ -1,5 +1,5 @@
 /**
- * What the entry layer (check.ts) says when a call puts a positional parameter in its options object.
+ * What the entry layer (tensor/guard.ts) says when a call puts a positional parameter in its options object.
  *
  * PyTorch accepts any parameter by keyword (`x.repeat_interleave(repeats=2)`, `x.softmax(dim=1)`);
  * deeptype's convention (API.md rule 3) takes required parameters positionally and only optional
@@ -84,7 +84,7 @@ const list = (names: readonly string[]): string => (names.length === 1 ? names[0
 /**
  * The error for an options object given where required parameters go (`x.repeatInterleave({ repeats: 2 })`):
  * `args` are the call's arguments (a method's without its receiver), `receiver` 1 for a method,
- * `first` the position of the first optional parameter (check.ts' `OptionalArgs.first`).
+ * `first` the position of the first optional parameter (guard.ts' `OptionalArgs.first`).
  *
  * @example throw requiredInOptionsError("x.roll", roll, [{ shifts: 1 }], 1, 2, ["dims"]);
  */

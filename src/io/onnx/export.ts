@@ -54,6 +54,13 @@ interface Record_ {
   output: Tensor;
   /** Further outputs of a composite op (a recurrent layer's final states). */
   extra?: Tensor[];
+  /**
+   * The inputs' and the output's versions (in-place writes to their memory) when the op ran. Values
+   * are named after the trace, so the versions must be taken here: a value written in place after an
+   * op computed it is refused where a later op reads it (the graph would read the value before the write).
+   */
+  inVersions?: number[];
+  outVersion?: number;
 }
 
 const MIN_OPSET = 13;
@@ -95,6 +102,7 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
   }
 
   // ---- trace one forward pass (two when dims are dynamic: see `alternate`)
+  const inputVersions = inputs.map((t) => t.version);
   const records = trace(model, inputs);
   const outputs = records.outputs;
   const outputNames = opts.outputNames ?? outputs.map((_, i) => `output_${i}`);
@@ -145,14 +153,14 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
     used.add(n);
     return n;
   };
-  const bind = (t: Tensor, name: string): void => {
+  const bind = (t: Tensor, name: string, version = t.version): void => {
     names.set(t, name);
-    versions.set(t, t.version);
+    versions.set(t, version);
     if (!byStorage.has(t.storage)) byStorage.set(t.storage, []);
     byStorage.get(t.storage)!.push(t);
     used.add(name);
   };
-  inputs.forEach((t, i) => bind(t, inputNames[i]));
+  inputs.forEach((t, i) => bind(t, inputNames[i], inputVersions[i]));
   const params = new Map<Tensor, string>();
   for (const [k, t] of [...model.namedParameters(), ...model.namedBuffers()]) if (!params.has(t)) params.set(t, k);
   const paramByStorage = new Map<unknown, [Tensor, string][]>();
@@ -171,11 +179,11 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
   };
   const constants = new Map<Tensor, string>();
   const pending = new Set<string>();
-  /** The ONNX name of a tensor an op reads: a traced value, a parameter, or a constant. */
-  const ref = (t: Tensor, opName: string): string => {
+  /** The ONNX name of a tensor an op reads (at version `read`): a traced value, a parameter, or a constant. */
+  const ref = (t: Tensor, opName: string, read = t.version): string => {
     const known = names.get(t);
     if (known !== undefined) {
-      if (t.version !== versions.get(t)) {
+      if (read !== versions.get(t)) {
         throw new Error(`${where}: a tensor read by ${opName} was modified in place after it was computed; in-place ops in forward cannot be traced, use the out-of-place op (e.g. add instead of add_)`);
       }
       return known;
@@ -267,7 +275,7 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
     if (!emitter) {
       throw new Error(`${where}: op "${r.name}" has no ONNX equivalent in this exporter (ops covered: ${Object.keys(EMITTERS).sort().join(", ")})`);
     }
-    const inNames = r.inputs.map((t) => ref(t, r.name));
+    const inNames = r.inputs.map((t, k) => ref(t, r.name, r.inVersions?.[k]));
     const pendingIn = inNames.filter((n) => pending.has(n));
     if (pendingIn.length && !BROADCASTING.has(r.name)) {
       throw new Error(`${where}: op "${r.name}" reads a value broadcast along a dynamic dim, which it does not broadcast itself; export without dynamicAxes`);
@@ -310,7 +318,7 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
     };
     emitter(e);
     if (pendingIn.length && pendingIn.length === inNames.length) pending.add(outName);
-    bind(r.output, outName);
+    bind(r.output, outName, r.outVersion);
     (r.extra ?? []).forEach((t, k) => bind(t, extraNames[k]));
   });
 
@@ -375,7 +383,7 @@ function trace(model: TraceableModule, inputs: Tensor[]): Trace {
   try {
     result = noGrad(() => withOpTracer((name, ins, attrs, output) => {
       if (ins.some((t) => dependent.has(t.storage))) dependent.add(output.storage);
-      if (ctl.muted === 0) ops.push({ name, inputs: ins, attrs, output });
+      if (ctl.muted === 0) ops.push({ name, inputs: ins, attrs, output, inVersions: ins.map((t) => t.version), outVersion: output.version });
     }, () => model.call(...(inputs as never[]))));
   } finally {
     Tensor.prototype.data = readValues;

@@ -262,7 +262,7 @@ export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
 }
 
 // Optional parameters PyTorch code passes positionally, also taken as one trailing options object
-// (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
+// (API.md rule 3); the entry layer (src/tensor/guard.ts) spreads it into the arguments.
 const OPTIONAL_ARGS = declareOptionalArgs({
   softplus: { first: 1, names: ["beta", "threshold"] },
   hardtanh: { first: 1, names: ["minVal", "maxVal"] },

@@ -185,7 +185,7 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
 }
 
 // Optional parameters PyTorch code passes positionally, also taken as one trailing options object
-// (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
+// (API.md rule 3); the entry layer (src/tensor/guard.ts) spreads it into the arguments.
 // oneHot's is declared with the op (src/ops/indexing.ts), under the same name.
 // convTranspose1d's bias and embeddingBag's offsets may come in their options object with the rest
 // (`F.convTranspose1d(x, w, { stride: 2 })` read the object as the bias and failed inside).

@@ -182,7 +182,7 @@ export function localResponseNorm(x: Tensor, size: number, alpha = 1e-4, beta = 
 }
 
 // Optional parameters PyTorch code passes positionally, also taken as one trailing options object
-// (API.md rule 3); the entry layer (src/tensor/check.ts) spreads it into the arguments.
+// (API.md rule 3); the entry layer (src/tensor/guard.ts) spreads it into the arguments.
 const OPTIONAL_ARGS = declareOptionalArgs({
   normalize: { first: 1, names: ["p", "dim", "eps"] },
   cosineSimilarity: { first: 2, names: ["dim", "eps"] },

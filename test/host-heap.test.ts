@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import "../src/tensor/dtype.js"; // the module that runs the warm-up when it loads
+import { wantsHeapWarmup, warmHeapOnce } from "../src/tensor/host-heap.js";
+
+const child = fileURLToPath(new URL("./host-heap-child.ts", import.meta.url));
+/** Whether a 12 MiB tensor's storage got a mapping of its own in a fresh process (test/host-heap-child.ts). */
+function ownMapping(warmup: "0" | "1"): boolean {
+  const r = spawnSync(process.execPath, ["--expose-gc", "--single-threaded-gc", "--import", "tsx", child], {
+    encoding: "utf8", env: { ...process.env, DEEPTYPE_HEAP_WARMUP: warmup }, timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { ownMapping: boolean; elements: number };
+  assert.equal(out.elements, 3 * 1024 * 1024);
+  return out.ownMapping;
+}
+
+describe("host heap warm-up (src/tensor/host-heap.ts)", () => {
+  it("runs only in Node on Linux, and DEEPTYPE_HEAP_WARMUP=0 turns it off", () => {
+    const node = { versions: { node: "20.0.0" } };
+    assert.equal(wantsHeapWarmup({ ...node, platform: "linux", env: {} }), true);
+    assert.equal(wantsHeapWarmup({ ...node, platform: "linux", env: { DEEPTYPE_HEAP_WARMUP: "0" } }), false);
+    assert.equal(wantsHeapWarmup({ ...node, platform: "darwin", env: {} }), false);
+    assert.equal(wantsHeapWarmup({ platform: "linux", env: {} }), false, "not Node (a browser shim of process)");
+    assert.equal(wantsHeapWarmup(undefined), false, "no process at all (a browser)");
+  });
+
+  it("runs once per process: loading the tensor layer already did it", () => {
+    assert.equal(warmHeapOnce(), false);
+  });
+
+  it("makes a large tensor's storage come from the heap, not from fresh pages of its own (glibc)", () => {
+    if (process.platform !== "linux") {
+      assert.equal(wantsHeapWarmup(process), false);
+      return;
+    }
+    // Without the warm-up glibc maps a 12 MiB block by itself and unmaps it on free, so every such
+    // result page-faults again; with it the block comes from the heap and is reused.
+    assert.equal(ownMapping("0"), true, "without the warm-up");
+    assert.equal(ownMapping("1"), false, "with the warm-up");
+  });
+});
