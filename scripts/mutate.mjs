@@ -120,18 +120,29 @@ const TESTS = {
   // and argument rules are checked in api-convention, inference-mode and issue10-audit (added after
   // the first nn run, 06:41, which counted survivors those files kill, e.g. mseLoss's
   // refuseInferenceSaved: in-process, a file costs one load and its covering tests per mutant).
-  "src/nn/losses.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts", "test/api-convention.test.ts", "test/inference-mode.test.ts", "test/issue10-audit.test.ts"],
-  "src/nn/losses-nll.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts", "test/api-convention.test.ts", "test/inference-mode.test.ts", "test/issue10-audit.test.ts"],
-  "src/nn/losses-margin.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts", "test/api-convention.test.ts", "test/inference-mode.test.ts", "test/issue10-audit.test.ts"],
-  "src/nn/losses-ctc.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts", "test/api-convention.test.ts", "test/inference-mode.test.ts", "test/issue10-audit.test.ts"],
+  "src/nn/losses.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts", "test/mutation-nn-losses-checks.test.ts", "test/api-convention.test.ts", "test/inference-mode.test.ts", "test/issue10-audit.test.ts"],
+  "src/nn/losses-nll.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts", "test/mutation-nn-losses-checks.test.ts", "test/api-convention.test.ts", "test/inference-mode.test.ts", "test/issue10-audit.test.ts"],
+  "src/nn/losses-margin.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts", "test/mutation-nn-losses-checks.test.ts", "test/api-convention.test.ts", "test/inference-mode.test.ts", "test/issue10-audit.test.ts"],
+  "src/nn/losses-ctc.ts": ["test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/mutation-nn-losses.test.ts", "test/mutation-nn-losses-checks.test.ts", "test/api-convention.test.ts", "test/inference-mode.test.ts", "test/issue10-audit.test.ts"],
   // The module base class and the containers: their own tests, plus the layer tests that print,
   // register and load state through them; not the sequence or exam files (they train models and
   // add minutes per mutant for nothing these miss).
   "src/nn/module.ts": ["test/nn-module.test.ts", "test/nn-layers.test.ts", "test/nn-layers-more.test.ts"],
   // The first containers run (36.6%, 42 not covered) used the three files above only; the indexing,
   // slicing and option checks of the containers are also tested in these (not measured yet).
-  "src/nn/containers.ts": ["test/nn-module.test.ts", "test/nn-layers.test.ts", "test/nn-layers-more.test.ts", "test/pytorch-edge-cases.test.ts", "test/unknown-options.test.ts", "test/api-checks.test.ts", "test/api-mends.test.ts"],
-  "src/nn": ["test/nn-*.test.ts", "test/mutation-nn-*.test.ts"],
+  "src/nn/containers.ts": ["test/nn-module.test.ts", "test/nn-layers.test.ts", "test/nn-layers-more.test.ts", "test/pytorch-edge-cases.test.ts", "test/unknown-options.test.ts", "test/api-checks.test.ts", "test/api-mends.test.ts", "test/mutation-nn-containers.test.ts"],
+  // The rest of src/nn (layers, functional, module, hooks): the nn test files except the two exam
+  // files (they train models: seconds per surviving mutant they reach, checking nothing the layer
+  // fixtures do not), the functional ops' PyTorch fixtures (ops-forward's nnfunc table), and the
+  // option, argument, inference and hook rules checked elsewhere.
+  "src/nn": [
+    "test/nn-activations.test.ts", "test/nn-init.test.ts", "test/nn-layers.test.ts", "test/nn-layers-more.test.ts",
+    "test/nn-losses.test.ts", "test/nn-losses-more.test.ts", "test/nn-module.test.ts", "test/nn-seq-api.test.ts",
+    "test/nn-seq-fixtures.test.ts", "test/nn-seq-grad.test.ts", "test/mutation-nn-*.test.ts", "test/ops-forward.test.ts",
+    "test/api-convention.test.ts", "test/inference-mode.test.ts", "test/issue10-audit.test.ts", "test/pytorch-edge-cases.test.ts",
+    "test/unknown-options.test.ts", "test/api-checks.test.ts", "test/api-mends.test.ts", "test/autograd-hooks.test.ts",
+    "test/options-forms-all.test.ts", "test/needs-input-grad.test.ts",
+  ],
   // The hostile-input readers with their own tests (test/fuzz.test.ts also reaches them but takes a minute).
   // The opcode-by-opcode test only: the .pt tests reach every opcode too, but tripled the cost of a mutant.
   "src/io/pickle.ts": ["test/io-pickle.test.ts", "test/mutation-io-*.test.ts"],
