@@ -26,6 +26,9 @@ const CASES: [string, () => unknown, RegExp][] = [
   ["index_fill_2d_index", () => dt.indexFill(t([[1, 2], [3, 4]]), 0, long([[0]]), 5), /^indexFill: index must be 0-D or 1-D, got shape \[1,1\]$/],
   ["index_fill_tensor_value", () => dt.indexFill(t([[1, 2], [3, 4]]), 0, long([0]), t([5, 6])), /^indexFill: value must be a number or a 0-d tensor, got shape \[2\]$/],
   ["masked_scatter_shape", () => dt.maskedScatter(t([[1, 2], [3, 4]]), t([true, false, true], "bool"), t([9, 9, 9, 9])), /^maskedScatter: the mask of shape \[3\] cannot be broadcast with the input's shape \[2,2\]$/],
+  ["get_index_past_end", () => t([1, 2, 3]).get(long([0, 3])), /^get: index 3 is out of bounds for dim 0 with size 3; indices must lie in \[-3, 2\]$/],
+  ["get_index_before_start", () => t([1, 2, 3]).get(long([-4])), /^get: index -4 is out of bounds for dim 0 with size 3; indices must lie in \[-3, 2\]$/],
+  ["get_two_ellipses", () => dt.ones([2, 2]).get("...", 0, "..."), /^get: an index can only have a single ellipsis \("\.\.\."\), got 2$/],
   ["where_two_args", () => (dt.where as (...a: unknown[]) => unknown)(t([true], "bool"), t([1])), /^where: give either only the condition \(positions\) or the condition and both values$/],
   // binary.ts
   ["add_alpha_string", () => dt.add(t([1.5]), t([2]), { alpha: "2" as never }), /^add: alpha must be a number, got 2$/],
@@ -154,6 +157,7 @@ const DEVIATIONS: Record<string, string> = {
   vector_norm_nan_ord: "torch.linalg.vector_norm(x, nan) silently gives NaN (rule 9)",
   linear_weight_1d: "torch's F.linear takes a 1-D weight as a dot product; deeptype asks for [outFeatures, inFeatures] so a forgotten dim is caught",
   index_select_0d_two: "torch.index_select(0-d, 0, [0, 0]) returns the 0-d value once, ignoring the second index; deeptype refuses the index instead",
+  get_two_ellipses: "PyTorch 1.13 takes x[..., 0, ...] (the first ellipsis expands, the second is empty); NumPy refuses it as ambiguous, and so does deeptype",
   searchsorted_side_left: "torch lets side='right' win over right=False (it only refuses side='left' with right=True); deeptype refuses both contradictions",
 };
 
@@ -187,6 +191,18 @@ const ACCEPTED: [string, () => number[] | number[][]][] = [
   ["vector_norm_empty_inf_other_dim", () => [...dt.linalg.vectorNorm(dt.zeros([0, 2]), Infinity, 1).data()]],
   ["searchsorted_side_right", () => [...dt.searchsorted(t([1, 2]), t([1]), { side: "right", right: true }).data()]],
   ["roll_one_shift", () => [...dt.roll(t([1, 2, 3]), [1]).data()]],
+  // A list of booleans is a mask (not the indices 1 and 0), as PyTorch's x[[True, False, True]].
+  ["get_bool_list", () => [...t([[10, 20], [30, 40], [50, 60]]).get([true, false, true] as never).data()]],
+  ["get_int_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(1, t([true, false, true], "bool")).data()]],
+  ["get_slice_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(":", ":", t([false, true, true, false], "bool")).data()]],
+  ["get_true_then_int", () => { const r = dt.arange(6).reshape([2, 3]).get(t(true as never, "bool"), ":", 1); return [[...r.shape], [...r.data()]]; }],
+  ["get_true_then_tensor", () => { const r = dt.arange(6).reshape([2, 3]).get(t(true as never, "bool"), long([1, 0]), 2); return [[...r.shape], [...r.data()]]; }],
+  ["get_mask_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(t([false, true], "bool"), ":", t([true, false, true, false], "bool")).data()]],
+  ["get_tensor_then_mask", () => [...dt.arange(6).reshape([2, 3]).get(long([1, 0]), t([true, false, true], "bool")).data()]],
+  ["get_index_at_both_ends", () => [...t([1, 2, 3]).get(long([2, -3, -1])).data()]],
+  ["get_all_negative", () => [...t([1, 2, 3]).get(long([-1, -3])).data()]],
+  ["get_separated_tensors", () => { const r = dt.arange(24).reshape([2, 3, 2, 2]).get(":", long([2, 0]), ":", long([1, 0])); return [[...r.shape], [...r.data()]]; }],
+  ["get_empty_list", () => [...t([10, 20]).get([] as never).data()]],
   ["rot90_k_minus_1", () => [...dt.rot90(t([[1, 2], [3, 4]]), -1).data()]],
 ];
 
