@@ -353,3 +353,60 @@ test("mutation io onnx: Linear, convolutions and pooling carry PyTorch's geometr
   assert.throws(() => build(new nn.Fold([3, 3], 2), [randn([1, 4, 4])], { opsetVersion: 15 }), (e: Error) => (assert.equal(e.message, `exportOnnx: op "indexAdd": indexAdd needs opsetVersion 16 or later (ScatterElements with reduction 'add')`), true));
   assert.ok(io.toOnnxBytes(new nn.Fold([3, 3], 2), [randn([1, 4, 4])], { opsetVersion: 16 }).length > 0);
 });
+
+test("mutation io onnx: every value, node and initializer name is unique and non-empty, even when a given name looks generated", () => {
+  const check = (m: OnnxModel) => {
+    const values = [...m.graph.input.map((i) => i.name), ...m.graph.initializer.map((t) => t.name), ...m.graph.node.flatMap((n) => n.output)];
+    assert.equal(new Set(values).size, values.length, `values: ${values.join(" ")}`);
+    assert.ok(values.every((v) => v.length > 0), values.join(" "));
+    const names = m.graph.node.map((n) => n.name);
+    assert.equal(new Set(names).size, names.length, `node names: ${names.join(" ")}`);
+    assert.ok(names.every((v) => v.length > 0), names.join(" "));
+  };
+  check(build(new nn.Sequential(new nn.Linear(3, 4), new nn.ReLU(), new nn.Linear(4, 2)), [randn([2, 3])]));
+  check(build(new nn.GELU("tanh"), [randn([2, 3])]));
+  // Input names that the exporter would also generate ("const_0", "mul_2"): the generated ones step past them.
+  for (const name of ["const_0", "mul_2", "Expand_3", "expand_1"]) {
+    const m = build(fn((a) => a.mul(2)), [randn([2])], { inputNames: [name] });
+    check(m);
+    assert.deepEqual(only(m, "Mul").input[0], name);
+  }
+});
+
+test("mutation io onnx: a detach()ed value or parameter is the traced value, not a constant frozen from the example", () => {
+  // y.detach() is a new Tensor over y's memory: its producer is found by geometry among the ops that wrote that memory.
+  const det = build(fn((a) => {
+    const y = a.mul(2);
+    y.reshape([6]);
+    return y.detach();
+  }), [randn([2, 3])]);
+  assert.deepEqual(det.graph.node.map((n) => [n.opType, n.output]), [["Expand", [det.graph.node[0].output[0]]], ["Mul", [det.graph.node[2].input[0]]], ["Identity", ["output_0"]]]);
+  assert.equal(det.graph.initializer.filter((t) => t.dims.length === 2).length, 0, "no [2,3] constant");
+  const both = build(fn((a) => {
+    const y = a.mul(2);
+    const v = y.reshape([6]);
+    return [v.relu(), y.detach().relu()];
+  }), [randn([2, 3])]);
+  const mul = only(both, "Mul");
+  const relus = both.graph.node.filter((n) => n.opType === "Relu");
+  assert.deepEqual(relus.map((n) => n.output[0]), ["output_0", "output_1"]);
+  assert.deepEqual(relus[1].input, [mul.output[0]]);
+  assert.equal(both.graph.initializer.filter((t) => t.dims.length === 2).length, 0, "no [2,3] constant");
+  // A parameter read twice (once detached) is one initializer under its state-dict name.
+  class Twice extends nn.Module<[Tensor], Tensor> {
+    w = new nn.Parameter(tensor([[1, 2], [3, 4]]));
+    forward(a: Tensor): Tensor {
+      return a.matmul(this.w).matmul(this.w.detach());
+    }
+  }
+  const tw = build(new Twice(), [randn([3, 2])]);
+  assert.deepEqual(tw.graph.initializer.filter((t) => t.dims.length === 2).map((t) => t.name), ["w"]);
+  assert.deepEqual(constant(tw, "w").values, [1, 2, 3, 4]);
+});
+
+test("mutation io onnx: an in-place write to a graph input inside forward is refused", () => {
+  assert.throws(() => build(fn((a) => {
+    a.add_(1);
+    return a.mul(2);
+  }), [randn([2])]), (e: Error) => (assert.equal(e.message, "exportOnnx: a tensor read by mul was modified in place after it was computed; in-place ops in forward cannot be traced, use the out-of-place op (e.g. add instead of add_)"), true));
+});
