@@ -9,7 +9,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, randn, tensor, Tensor, io, cat } from "../src/index.js";
+import { nn, randn, tensor, Tensor, io, cat, full, zeros } from "../src/index.js";
 import { buildOnnxModel, toOnnxBytes, type OnnxExportOptions } from "../src/io/onnx/export.js";
 import { decodeOnnxModel, encodeOnnxModel, type OnnxModel, type OnnxNode } from "../src/io/onnx/schema.js";
 
@@ -409,4 +409,35 @@ test("mutation io onnx: an in-place write to a graph input inside forward is ref
     a.add_(1);
     return a.mul(2);
   }), [randn([2])]), (e: Error) => (assert.equal(e.message, "exportOnnx: a tensor read by mul was modified in place after it was computed; in-place ops in forward cannot be traced, use the out-of-place op (e.g. add instead of add_)"), true));
+});
+
+test("mutation io onnx: a constant filled with one value whose shape follows a dynamic dim is built at run time; others are refused", () => {
+  const m = build(fn((a) => a.add(full([a.shape[0], 3], 2.5))), [randn([2, 3])], { dynamicAxes: { input_0: [0] } });
+  assert.deepEqual(ops(m), ["Shape", "Gather", "Concat", "ConstantOfShape", "Add"]);
+  const [shape, gather, concat, cos, add] = m.graph.node;
+  assert.deepEqual([shape.input, gather.input[0], inputConst(m, gather, 1).values, attrs(gather)], [["input_0"], shape.output[0], [0], { axis: 0 }]);
+  assert.deepEqual([concat.input[0], inputConst(m, concat, 1).values, attrs(concat)], [gather.output[0], [3], { axis: 0 }]);
+  const value = cos.attribute[0];
+  assert.deepEqual([value.name, value.type, value.t!.dataType, [...value.t!.dims], [...new Float32Array(value.t!.rawData.slice().buffer)]], ["value", 4, 1, [1], [2.5]]);
+  assert.deepEqual([cos.input, add.input], [[concat.output[0]], ["input_0", cos.output[0]]]);
+  const why = (op: string, shape: string, reason: string) =>
+    `exportOnnx: op "${op}" reads a constant of shape [${shape}] whose shape follows a dynamic axis (it was made outside ops, e.g. zeros([batch, hidden])) and ${reason}; export without that dynamic axis`;
+  const refused = (f: (...a: Tensor[]) => unknown, xs: Tensor[], dyn: OnnxExportOptions["dynamicAxes"], msg: string) =>
+    assert.throws(() => build(fn(f), xs, { dynamicAxes: dyn }), (e: Error) => (assert.equal(e.message, msg), true));
+  refused((a) => a.add(randn([a.shape[0], 3])), [randn([2, 3])], { input_0: [0] }, why("add", "2,3", "its values are not all equal"));
+  refused((a) => a.add(zeros([a.shape[0] - 2, 3]).sum()), [randn([2, 3])], { input_0: [0] }, why("sum", "0,3", "its values are not all equal"));
+  refused((a) => a.sum().add(zeros(a.shape[0] === 2 ? [2] : [3, 1]).sum()), [randn([2, 3])], { input_0: [0] }, why("sum", "2", "its rank changes"));
+  refused((a) => a.add(full([a.shape[0] + 1, 3], 2.5).narrow(0, 0, a.shape[0])), [randn([2, 3])], { input_0: [0] }, why("slice", "3,3", "dim 0 matches no dynamic input dim"));
+  // Two dynamic dims of different names with the same example size cannot be told apart.
+  refused((a) => a.add(zeros([a.shape[0], 3])), [randn([2, 3]), randn([2, 3])], { input_0: { 0: "n" }, input_1: { 0: "m" } }, why("add", "2,3", "dim 0 matches no dynamic input dim"));
+});
+
+test("mutation io onnx: a tensor over a graph input's memory that no op made is refused; one with the input's own geometry is the input", () => {
+  const x = randn([3]);
+  const same = build(fn((a) => a.relu().add(new Tensor(a.storage, [3], [1], 0, a.dtype))), [x]);
+  assert.deepEqual(only(same, "Add").input, [only(same, "Relu").output[0], "input_0"]);
+  assert.throws(() => build(fn((a) => a.relu().narrow(0, 0, 2).add(new Tensor(a.storage, [2], [1], 1, a.dtype))), [x]), (e: Error) => {
+    assert.equal(e.message, "exportOnnx: add reads a tensor that shares memory with a graph input but was not made by an op (a view built by hand?); it cannot be expressed in the graph");
+    return true;
+  });
 });
