@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { nn, randn, tensor, Tensor, io, cat, full, zeros } from "../src/index.js";
 import { buildOnnxModel, toOnnxBytes, type OnnxExportOptions } from "../src/io/onnx/export.js";
 import { decodeOnnxModel, encodeOnnxModel, type OnnxModel, type OnnxNode } from "../src/io/onnx/schema.js";
+import { EMITTERS } from "../src/io/onnx/ops.js";
 
 class Fn extends nn.Module<Tensor[], unknown> {
   constructor(private readonly fn: (...x: Tensor[]) => unknown) {
@@ -441,4 +442,23 @@ test("mutation io onnx: a tensor over a graph input's memory that no op made is 
     assert.equal(e.message, "exportOnnx: add reads a tensor that shares memory with a graph input but was not made by an op (a view built by hand?); it cannot be expressed in the graph");
     return true;
   });
+});
+
+test("mutation io onnx: an op without an emitter is named with the full list; reading input-dependent floats in JavaScript is refused", () => {
+  assert.throws(() => build(fn((a) => a.atan2(a.add(1))), [randn([2])]), (e: Error) => {
+    assert.equal(e.message, `exportOnnx: op "atan2" has no ONNX equivalent in this exporter (ops covered: ${Object.keys(EMITTERS).sort().join(", ")})`);
+    return true;
+  });
+  assert.ok(Object.keys(EMITTERS).length > 70);
+  const dependent = "exportOnnx: the forward pass reads the values of a tensor computed from the inputs in JavaScript (Tensor.data()/item()), so the graph would freeze the example's result (a data-dependent op such as adaptiveMaxPool2d or fold); export a model without that layer, or compute it with tensor ops";
+  const refused = (m: nn.Module<any, any>, x: Tensor) => assert.throws(() => build(m, [x]), (e: Error) => (assert.equal(e.message, dependent), true));
+  refused(new nn.AdaptiveMaxPool2d(4), randn([1, 1, 6, 6]));
+  // Through an op first: values computed from the input are tracked from op to op.
+  refused(new nn.Sequential(new nn.ReLU(), new nn.AdaptiveMaxPool2d(4)), randn([1, 1, 6, 6]));
+  // Integer inputs (token ids) may be read (range checks), and reading is restored after the trace.
+  const ids = tensor([[1, 3]], { dtype: "int32" });
+  assert.ok(ops(build(new nn.Embedding(5, 2), [ids])).includes("Gather"));
+  const x = randn([2]);
+  assert.throws(() => build(fn((a) => tensor([a.relu().data()[0]])), [x]), (e: Error) => (assert.equal(e.message, dependent), true));
+  assert.equal(x.relu().data().length, 2);
 });
