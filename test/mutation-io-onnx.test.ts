@@ -462,3 +462,15 @@ test("mutation io onnx: an op without an emitter is named with the full list; re
   assert.throws(() => build(fn((a) => tensor([a.relu().data()[0]])), [x]), (e: Error) => (assert.equal(e.message, dependent), true));
   assert.equal(x.relu().data().length, 2);
 });
+
+test("mutation io onnx: with one of two inputs dynamic the second trace still runs; ops that change with the size are refused", () => {
+  const m = build(fn((a, b) => a.add(full([a.shape[0], 3], 2.5)).add(b.sum())), [randn([2, 3]), randn([4])], { dynamicAxes: { input_0: [0] } });
+  assert.ok(ops(m).includes("ConstantOfShape"), ops(m).join(" "));
+  const msg = "exportOnnx: the model runs different ops when a dynamic dim changes size (control flow on shapes); export with fixed shapes (no dynamicAxes)";
+  for (const f of [
+    (a: Tensor) => (a.shape[0] > 2 ? a.relu() : a.relu().exp()), // fewer ops when grown
+    (a: Tensor) => (a.shape[0] > 2 ? a.relu().exp() : a.relu().neg()), // the same count, the second differs
+  ]) {
+    assert.throws(() => build(fn(f), [randn([2, 3])], { dynamicAxes: { input_0: [0] } }), (e: Error) => (assert.equal(e.message, msg), true));
+  }
+});
