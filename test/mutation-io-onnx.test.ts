@@ -474,3 +474,17 @@ test("mutation io onnx: with one of two inputs dynamic the second trace still ru
     assert.throws(() => build(fn(f), [randn([2, 3])], { dynamicAxes: { input_0: [0] } }), (e: Error) => (assert.equal(e.message, msg), true));
   }
 });
+
+test("mutation io onnx: a hand-made view is the input or an op's output only with the same offset, rank, shape and strides", () => {
+  const msg = (op: string) => `exportOnnx: ${op} reads a tensor that shares memory with a graph input but was not made by an op (a view built by hand?); it cannot be expressed in the graph`;
+  const refused = (f: (a: Tensor) => Tensor, x: Tensor, op = "add") => assert.throws(() => build(fn(f), [x]), (e: Error) => (assert.equal(e.message, msg(op)), true));
+  const view = (a: Tensor, shape: number[], strides: number[], offset: number) => new Tensor(a.storage, shape, strides, offset, a.dtype);
+  refused((a) => a.narrow(0, 0, 2).add(view(a, [2], [1], 2)), randn([4])); // another offset
+  refused((a) => a.narrow(0, 0, 2).add(view(a, [2, 1], [1, 1], 0).reshape([2])), randn([4]), "reshape"); // another rank
+  refused((a) => a.add(view(a, [2, 2], [1, 2], 0)), randn([2, 2])); // transposed strides
+  refused((a) => a.narrow(0, 0, 3).add(view(a, [3], [1], 1)), randn([4])); // offset 1 of the same length
+  refused((a) => view(a, [2, 1], [2, 1], 0).relu().add(a), randn([2, 2]), "relu"); // one dim of the same size, another not
+  // The same geometry as the input is the input itself.
+  const same = build(fn((a) => a.add(view(a, [2, 2], [2, 1], 0))), [randn([2, 2])]);
+  assert.deepEqual(only(same, "Add").input, ["input_0", "input_0"]);
+});
