@@ -295,6 +295,8 @@ const CRP_CASES: Array<{ x: number[]; o: number; pool: PoolParams | null }> = [
   { x: [1, 3, 7, 17], o: 5, pool: POOL2 },
   { x: [3, 9, 9, 11], o: 11, pool: POOL3 },
   { x: [2, 4, 5, 5], o: 6, pool: null },
+  // Over ~1 MiB per thread: the routing and both gradients run in chunks of images (6 + 6 + 1 on 1 thread).
+  { x: [13, 16, 30, 30], o: 16, pool: POOL2 },
 ];
 const CRP_PARAMS: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
 /** Conv2dReluPoolBackward equals the kernels in turn, and the js composition: `wasm` against the js reference on the thread count set. */
@@ -337,8 +339,11 @@ export function checkConvReluPoolBackward(wasm: Backend): void {
       assertBitwise(gb.data, gb2.data, `gb ${what}`);
       const gx3 = zeros(k.x), gw3 = zeros(wShape), gb3 = zeros([k.o]);
       js.conv2dReluPoolBackward(gOut, output, indices, x, w, gx3, gw3, gb3, CRP_PARAMS, convShape);
-      assertClose(gx, gx3, `gx vs js ${what}`, 1e-4, 1e-4);
-      assertClose(gw, gw3, `gw vs js ${what}`, 1e-4, 1e-4);
+      // Within float32 dot-product rounding of the sums (Winograd's order, K terms each).
+      assertClose(gx, gx3, `gx vs js ${what}`, 1e-4, 1e-4,
+        absConv(k.x, 9 * k.o, (be, o) => be.conv2dBackwardInput(absOf(gy), absOf(w), o, CRP_PARAMS)));
+      assertClose(gw, gw3, `gw vs js ${what}`, 1e-4, 1e-4,
+        absConv(wShape, k.x[0] * k.x[2] * k.x[3], (be, o) => be.conv2dBackwardWeight(absOf(x), absOf(gy), o, CRP_PARAMS)));
       assertClose(gb, gb3, `gb vs js ${what}`, 1e-4, 1e-4);
       // Any subset of the three gradients.
       const gxOnly = zeros(k.x);
@@ -485,6 +490,13 @@ function image(v: View, i: number): View {
  * images run as chunks of 5 + 5 + 3 on 1 thread and 10 + 3 on 2; the pooled op's smaller outputs
  * (129 KB per image with the indices) take 19 images: 8 + 8 + 3 on 1 thread, 16 + 3 on 2.
  */
+/** The dense [N,C,H,W] view v's values in a non-dense view (each row followed by one unused float). */
+function padW(v: View): View {
+  const [N, C, H, W] = v.shape, src = v.data as Float32Array, d = new Float32Array(N * C * H * (W + 1));
+  for (let r = 0; r < N * C * H; r++) d.set(src.subarray(v.offset + r * W, v.offset + (r + 1) * W), r * (W + 1));
+  return view(d, v.shape, [C * H * (W + 1), H * (W + 1), W + 1, 1]);
+}
+
 export function checkConvChunks(wasm: Backend): void {
   const g = new Generator(14);
   const p: ConvParams = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
@@ -510,6 +522,15 @@ export function checkConvChunks(wasm: Backend): void {
     absConv([2, 16, 37, 37], 144, (be, o) => be.conv2d(absOf(two(x)), absOf(w), null, o, p)));
   assertClose((gx.data as Float32Array).subarray(0, 2 * plane), gxj, "chunked conv2dBackwardInput vs js", 1e-4, 1e-5,
     absConv([2, 16, 37, 37], 144, (be, o) => be.conv2dBackwardInput(absOf(two(gy)), absOf(w), o, p)));
+  // The weight gradient sums over the batch: each chunk adds into the same per-thread sums, in the
+  // order one call over the whole batch adds them, which a non-dense x (staged whole) takes.
+  const gw = zeros([16, 16, 3, 3]), gwWhole = zeros([16, 16, 3, 3]), gwj = zeros([16, 16, 3, 3]);
+  wasm.conv2dBackwardWeight(x, gy, gw, p);
+  wasm.conv2dBackwardWeight(padW(x), gy, gwWhole, p);
+  assertBitwise(gw.data as Float32Array, gwWhole.data as Float32Array, "chunked conv2dBackwardWeight vs the whole batch");
+  js.conv2dBackwardWeight(x, gy, gwj, p);
+  assertClose(gw, gwj, "chunked conv2dBackwardWeight vs js", 1e-4, 1e-4,
+    absConv([16, 16, 3, 3], 13 * 37 * 37, (be, o) => be.conv2dBackwardWeight(absOf(x), absOf(gy), o, p)));
   const xp = randView(g, [19, 16, 37, 37]), pooled = 16 * 18 * 18;
   const outs: Float32Array[] = [];
   for (const withIndices of [true, false]) {

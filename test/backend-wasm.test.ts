@@ -330,6 +330,31 @@ describe("wasm backend: pooling", () => {
     });
   });
 
+  it("maxPool2dBackward over ~1 MiB runs in chunks of images with the reference's result", () => {
+    // [40,8,28,28]: 27 + 13 images. Batch 0 points into its own 2×2 blocks (the block path); batch 1
+    // has arbitrary in-plane indices, repeats included (the scatter-add), in every chunk.
+    const g = new Generator(32);
+    const gy = randView(g, [40, 8, 14, 14]);
+    const blocks = view(Int32Array.from({ length: 40 * 8 * 196 }, (_, i) => {
+      const oh = Math.floor((i % 196) / 14), ow = i % 14;
+      return (2 * oh + (g.random() < 0.5 ? 1 : 0)) * 28 + 2 * ow + (g.random() < 0.5 ? 1 : 0);
+    }), [40, 8, 14, 14]);
+    const anywhere = view(Int32Array.from({ length: 40 * 8 * 196 }, () => Math.floor(g.random() * 784)), [40, 8, 14, 14]);
+    for (const idx of [blocks, anywhere]) for (const nt of THREADS) withThreads(nt, () => {
+      const a = zeros([40, 8, 28, 28]), b = zeros([40, 8, 28, 28]);
+      wasm.maxPool2dBackward(gy, idx, a);
+      js.maxPool2dBackward(gy, idx, b);
+      // The reference's repeats add in float64: equal up to float32 rounding of the sums.
+      assertClose(a, b, `chunked maxPool2dBackward vs js, ${idx === blocks ? "blocks" : "scatter"}`, 1e-6, 1e-6);
+      // Each image's bits are those of a call on that image alone (one chunk, run whole).
+      for (let i = 0; i < 40; i += 13) {
+        const one = zeros([1, 8, 28, 28]);
+        wasm.maxPool2dBackward(view(gy.data, [1, 8, 14, 14], undefined, i * 1568), view(idx.data, [1, 8, 14, 14], undefined, i * 1568, "int32"), one);
+        assertBitwise((a.data as Float32Array).subarray(i * 6272, (i + 1) * 6272), one.data as Float32Array, `chunked maxPool2dBackward, image ${i}`);
+      }
+    });
+  });
+
   it("general windows' SIMD path keeps the reference's NaN, tie and -0 rules, and its sums' rounding", () => {
     const g = new Generator(31);
     const pick = [NaN, -0, 0, 1, 1, 2, -1, 3.5, 1e-8];

@@ -331,7 +331,9 @@ const bceOp = defineOp<undefined>({
   backward: (g, { inputs: [x, y], needsInputGrad: [, needY] }) => [
     // PyTorch's epsilon is the float32 constant 1e-12, hence fround, to agree with it in float64 too.
     g.mul(x.sub(y)).div(x.mul(x.neg().add(1)).clamp(Math.fround(1e-12))),
-    needY ? g.mul(x.neg().log1p().clamp(-100).sub(x.log().clamp(-100))) : null,
+    // The target's gradient is PyTorch 1.13's log(1 − x) − log(x) without the forward's clamps:
+    // ±inf at x = 1 and x = 0, where the clamped form gave ∓100.
+    needY ? g.mul(x.neg().log1p().sub(x.log())) : null,
   ],
 });
 

@@ -215,17 +215,22 @@ function varArgs(op: string, opts: VarOptions | boolean | undefined, keepdim: bo
   return { correction: o.correction ?? (o.unbiased === false ? 0 : 1), keepdim: keepdimOf(op, o.keepdim) };
 }
 
+/** PyTorch 1.13 raises for var/std of a bool or integer tensor rather than pick a float dtype (as for mean). */
+function floatingOnly(op: string, x: Tensor): void {
+  if (!isFloating(x.dtype)) throw new Error(`${op}: var and std need a floating point tensor, got ${x.dtype}; convert first (x.float().${op}())`);
+}
+
 function variance(x: Tensor, dim: Dims | undefined, correction: number, keepdim: boolean, op: string): Tensor {
   const axes = reductionDims(dim, x.ndim, op);
   const n = axes.reduce((a, d) => a * x.shape[d], 1);
-  const xf = isFloating(x.dtype) ? x : to(x, "float32");
-  const diff = sub(xf, mean(xf, axes, true));
+  const diff = sub(x, mean(x, axes, true));
   return div(sum(square(diff), axes, keepdim), Math.max(0, n - correction));
 }
 
 /** `x.var(1, { keepdim: true })`, `x.var(1, false)` (unbiased = false, PyTorch's positional form), `x.var(1, { correction: 0 })`. */
 export function var_(x: Tensor, dim?: Dims, opts: VarOptions | boolean = {}, keepdim?: boolean): Tensor {
   const a = varArgs("var", opts, keepdim);
+  floatingOnly("var", x);
   // 16-bit inputs: in float32, rounded once (PyTorch's var kernel), the backward too.
   return viaFloat32((xx: Tensor) => variance(xx, dim, a.correction, a.keepdim, "var"), x);
 }
@@ -233,6 +238,7 @@ export function var_(x: Tensor, dim?: Dims, opts: VarOptions | boolean = {}, kee
 /** `x.std(1, { keepdim: true })`, `x.std(1, false)` (unbiased = false), `x.std(1, { correction: 0 })`: sqrt of var. */
 export function std(x: Tensor, dim?: Dims, opts: VarOptions | boolean = {}, keepdim?: boolean): Tensor {
   const a = varArgs("std", opts, keepdim);
+  floatingOnly("std", x);
   return viaFloat32((xx: Tensor) => sqrt(variance(xx, dim, a.correction, a.keepdim, "std")), x);
 }
 

@@ -664,6 +664,9 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   const list = (typeof dims === "number" ? [dims] : dims).map((d) => normalizeDim(d, x.ndim, "flip"));
+  // PyTorch refuses a repeated dim (flipping twice would be the identity, likely not what was meant).
+  const twice = list.find((d, i) => list.indexOf(d) !== i);
+  if (twice !== undefined) throw new Error(`flip: dim ${twice} appears more than once in ${fmt(typeof dims === "number" ? [dims] : dims)}; give each dim once`);
   let offset = x.offset;
   const strides = x.strides.map((s, d) => {
     if (!list.includes(d)) return s;

@@ -31,3 +31,5 @@ export const CASTS: Record<string, number> = { "bool>float32": 0, "int32>float32
 
 /** conv2dTask's epilogues (assembly/convdirect.ts): ReLU, or ReLU then a 2×2 stride-2 max-pool. */
 export const EPI_RELU = 1, EPI_RELU_POOL = 2;
+/** conv2dBackwardWeightTask's phase bits (assembly/conv.ts): the first chunk zeroes the sums, the last finishes them. */
+export const GRAD_FIRST = 1, GRAD_LAST = 2;

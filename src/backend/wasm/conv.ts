@@ -6,9 +6,9 @@
  */
 import type { ConvParams, PoolParams, View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";
-import { dense } from "../js/strided.js";
-import { BINARY, EPI_RELU, EPI_RELU_POOL, REDUCE, T } from "./codes.js";
-import { maxPoolBackwardStaged } from "./pooling.js";
+import { inChunks } from "./chunks.js";
+import { BINARY, EPI_RELU, EPI_RELU_POOL, GRAD_FIRST, GRAD_LAST, REDUCE, T } from "./codes.js";
+import { maxPoolBackwardInto, maxPoolBackwardStaged } from "./pooling.js";
 import type { Session } from "./session.js";
 import { PAR_CONV } from "./thresholds.js";
 import { isF32 } from "./views.js";
@@ -34,58 +34,15 @@ function convSession(s: Session, xShape: readonly number[], wShape: readonly num
 }
 type ConvSession = ReturnType<typeof convSession>;
 
-/**
- * Bytes of batch operands (inputs and outputs together) per chunk of images when a batched conv
- * runs chunk by chunk: small enough that a chunk's staged input, its output and the kernels' scratch
- * stay in cache between the copy in, the kernel and the copy out. Run whole, a [64,16,28,28]·32 forward
- * staged 3.2 MB, wrote 6.4 MB and copied it out, each pass missing the cache (measured: the same
- * kernel storing its output into one hot plane instead took 0.4-0.5 ms less of ~5.4).
- */
-const CHUNK_BYTES = 1 << 20;
-
-/**
- * Runs `task` over the batch in chunks of images when that pays (see CHUNK_BYTES): each chunk's
- * slices of `ins` are copied into the same arena blocks, `args(k, inPtrs, outPtrs, later)` gives
- * the task's arguments for k images (later: w is already packed in every thread's scratch), and
- * the chunk's slices of `outs` are copied out. false (nothing done) when the batch is one chunk,
- * an operand is not dense, or there are groups (the kernels pack w per group).
- */
-function inChunks(
-  s: Session, c: ConvSession, task: number, groups: number, ins: View[], outs: View[],
-  args: (k: number, inPtrs: number[], outPtrs: number[], later: boolean) => number[],
-): boolean {
-  const N = ins[0].shape[0];
-  if (groups !== 1 || ![...ins, ...outs].every((v) => v.shape[0] === N && dense(v))) return false;
-  const per = [...ins, ...outs].map((v) => numel(v.shape) / N);
-  // CHUNK_BYTES per thread (each has its own L2), so 2 threads dispatch as few chunks as 1 does.
-  let k = c.nt * Math.max(1, Math.floor(CHUNK_BYTES / (per.reduce((a, b) => a + b, 0) * 4)));
-  // Every thread gets images in the first chunk, so every thread's scratch holds the packed w after it.
-  if (k >= N) return false;
-  const at = [...ins, ...outs].map((v, i) => s.arena.allocLike(k * per[i] * 4, v.data.byteOffset + v.offset * 4));
-  const inAt = at.slice(0, ins.length), outAt = at.slice(ins.length);
-  for (let n0 = 0; n0 < N; n0 += k) {
-    const kk = Math.min(k, N - n0);
-    ins.forEach((v, i) => {
-      const from = v.offset + n0 * per[i];
-      s.arena.heapFor(v.data as Float32Array).set((v.data as Float32Array).subarray(from, from + kk * per[i]), inAt[i] / 4);
-    });
-    s.run(task, c.nt, args(kk, inAt, outAt, n0 > 0));
-    outs.forEach((v, i) => {
-      const heap = s.arena.heapFor(v.data as Float32Array) as Float32Array;
-      (v.data as Float32Array).set(heap.subarray(outAt[i] / 4, outAt[i] / 4 + kk * per[ins.length + i]), v.offset + n0 * per[ins.length + i]);
-    });
-  }
-  return true;
-}
-
 /** The backend's conv2d of float32 x by w (+ bias) into out. */
 export function conv2d(s: Session, x: View, w: View, bias: View | null, out: View, p: ConvParams): boolean {
   if (!isF32(x, w, out) || (bias && !isF32(bias)) || numel(out.shape) === 0) return false;
   const c = convSession(s, x.shape, w.shape, out.shape, p);
   const pw = s.stageDense(w), pb = bias ? s.stageDense(bias) : 0;
   const scratch = s.arena.alloc(c.stride * c.nt);
-  const chunked = inChunks(s, c, T.conv2dTask, p.groups, [x], [out], (k, [px], [o], later) =>
-    [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, 0, 0, later ? 1 : 0]);
+  // Chunks: every thread gets images in the first, so every thread's scratch holds the packed w after it.
+  const chunked = p.groups === 1 && inChunks(s, x.shape[0], c.nt, [x], [out], 0, (k, n0, [px], [o]) =>
+    s.run(T.conv2dTask, c.nt, [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, 0, 0, n0 > 0 ? 1 : 0]));
   if (chunked) return true;
   const px = s.stageDense(x), o = s.arena.alloc(numel(out.shape) * 4);
   s.run(T.conv2dTask, c.nt, [...c.dimsArgs, px, pw, pb, o, scratch, c.stride, 0, 0, 0]);
@@ -107,8 +64,8 @@ export function conv2dBackwardInput(s: Session, gy: View, w: View, out: View, p:
   if (!isF32(gy, w, out) || numel(out.shape) === 0) return false;
   const c = convSession(s, out.shape, w.shape, gy.shape, p);
   const pw = s.stageDense(w), scratch = s.arena.alloc(c.stride * c.nt);
-  const chunked = inChunks(s, c, T.conv2dBackwardInputTask, p.groups, [gy], [out], (k, [pg], [o], later) =>
-    [k, ...c.dimsArgs.slice(1), pg, pw, o, scratch, c.stride, later ? 1 : 0]);
+  const chunked = p.groups === 1 && inChunks(s, gy.shape[0], c.nt, [gy], [out], 0, (k, n0, [pg], [o]) =>
+    s.run(T.conv2dBackwardInputTask, c.nt, [k, ...c.dimsArgs.slice(1), pg, pw, o, scratch, c.stride, n0 > 0 ? 1 : 0]));
   if (!chunked) s.unstage(inputGradStaged(s, c, s.stageDense(gy), w, out.shape), out);
   return true;
 }
@@ -119,21 +76,45 @@ export function conv2dBackwardInput(s: Session, gy: View, w: View, out: View, p:
  */
 function weightGradStaged(s: Session, c: ConvSession, x: View, pg: number, groups: number): number {
   const px = s.stageDense(x);
-  const n = c.O * c.Kc;
-  const partials = s.arena.alloc(n * 4 * c.nt);
-  const scratch = s.arena.alloc(c.stride * c.nt);
-  s.run(T.conv2dBackwardWeightTask, c.nt, [...c.dimsArgs, px, pg, partials, scratch, c.stride]);
-  const result = s.arena.alloc(n * 4);
+  const { partials, scratch } = weightGradBlocks(s, c);
+  s.run(T.conv2dBackwardWeightTask, c.nt, [...c.dimsArgs, px, pg, partials, scratch, c.stride, GRAD_FIRST | GRAD_LAST]);
+  return sumPartials(s, c, partials, groups);
+}
+
+/** The arena blocks of conv2dBackwardWeightTask: one partial gWᵀ per thread and the threads' scratch. */
+function weightGradBlocks(s: Session, c: ConvSession): { partials: number; scratch: number } {
+  return { partials: s.arena.alloc(c.O * c.Kc * 4 * c.nt), scratch: s.arena.alloc(c.stride * c.nt) };
+}
+
+/** conv2dBackwardWeightTask's phase for the chunk of k images from n0 of N: the first zeroes the sums, the last finishes them. */
+function gradPhase(n0: number, k: number, N: number): number {
+  return (n0 === 0 ? GRAD_FIRST : 0) | (n0 + k >= N ? GRAD_LAST : 0);
+}
+
+/** The threads' partials added into a fresh arena block of w's size (its address). */
+function sumPartials(s: Session, c: ConvSession, partials: number, groups: number): number {
+  const result = s.arena.alloc(c.O * c.Kc * 4);
   // Adding the partials only moves memory: one thread (see PAR_MEMORY).
   s.run(T.sumPartialsTask, 1, [groups, c.og, c.Kc, c.nt, partials, result]);
   return result;
 }
 
-/** The backend's conv2dBackwardWeight: the gradient of w (out's shape) from x and gy. */
+/**
+ * The backend's conv2dBackwardWeight: the gradient of w (out's shape) from x and gy. A large batch
+ * runs in chunks of images (inChunks), each chunk's tiles adding into the same sums.
+ */
 export function conv2dBackwardWeight(s: Session, x: View, gy: View, out: View, p: ConvParams): boolean {
   if (!isF32(x, gy, out) || numel(out.shape) === 0) return false;
   const c = convSession(s, x.shape, out.shape, gy.shape, p);
-  s.unstage(weightGradStaged(s, c, x, s.stageDense(gy), p.groups), out);
+  const { partials, scratch } = weightGradBlocks(s, c);
+  const N = x.shape[0];
+  const chunked = p.groups === 1 && inChunks(s, N, c.nt, [x, gy], [], 0, (k, n0, [px, pg]) =>
+    s.run(T.conv2dBackwardWeightTask, c.nt, [k, ...c.dimsArgs.slice(1), px, pg, partials, scratch, c.stride, gradPhase(n0, k, N)]));
+  if (!chunked) {
+    const px = s.stageDense(x), pg = s.stageDense(gy);
+    s.run(T.conv2dBackwardWeightTask, c.nt, [...c.dimsArgs, px, pg, partials, scratch, c.stride, GRAD_FIRST | GRAD_LAST]);
+  }
+  s.unstage(sumPartials(s, c, partials, p.groups), out);
   return true;
 }
 
@@ -162,12 +143,41 @@ export function conv2dReluPoolBackward(
   }
   if (indices) {
     const pi = s.stageDense(indices);
+    if (p.groups === 1 && routedInChunks(s, c, gm, pi, x, w, gx, gw, p, convShape, output.shape)) return true;
     gm = maxPoolBackwardStaged(s, convShape[0] * convShape[1], convShape[2], convShape[3], output.shape[2], output.shape[3], gm, pi);
   }
   // gw and gx have w's and x's shapes, so the session's conv arguments serve both gradients.
   if (gw) s.unstage(weightGradStaged(s, c, x, gm, p.groups), gw);
   if (gx) s.unstage(inputGradStaged(s, c, gm, w, gx.shape), gx);
   return true;
+}
+
+/**
+ * The rest of conv2dReluPoolBackward after ReLU's mask (gm, pooled-sized in the arena, its indices
+ * at pi) in chunks of images (inChunks), when the batch is large and there is a gradient to compute:
+ * each chunk's routing to the conv's shape writes one arena block that both conv gradients then read
+ * while it is in cache (whole, the [64,32,28,28] routed gradient, 6.4 MB, went through memory three
+ * times). The weight gradient's chunks add into one sum (gradPhase), so the bits are those of the
+ * kernels run whole. false (nothing done) where inChunks declines.
+ */
+function routedInChunks(
+  s: Session, c: ConvSession, gm: number, pi: number, x: View, w: View, gx: View | null, gw: View | null, p: ConvParams,
+  convShape: readonly number[], pooled: readonly number[],
+): boolean {
+  if (!gx && !gw) return false;
+  const [N, O, H, W] = convShape, at = O * pooled[2] * pooled[3] * 4;
+  const pw = gx ? s.stageDense(w) : 0;
+  // The two gradients' scratch apart: the weight gradient's sums stay in its own between chunks.
+  const sx = gx ? s.arena.alloc(c.stride * c.nt) : 0;
+  const { partials, scratch } = gw ? weightGradBlocks(s, c) : { partials: 0, scratch: 0 };
+  const chunked = inChunks(s, N, c.nt, gw ? [x] : [], gx ? [gx] : [], O * H * W, (k, n0, [px], [o], routed) => {
+    maxPoolBackwardInto(s, k * O, H, W, pooled[2], pooled[3], gm + n0 * at, pi + n0 * at, routed);
+    const dims = [k, ...c.dimsArgs.slice(1)];
+    if (gw) s.run(T.conv2dBackwardWeightTask, c.nt, [...dims, px, routed, partials, scratch, c.stride, gradPhase(n0, k, N)]);
+    if (gx) s.run(T.conv2dBackwardInputTask, c.nt, [...dims, routed, pw, o, sx, c.stride, n0 > 0 ? 1 : 0]);
+  });
+  if (chunked && gw) s.unstage(sumPartials(s, c, partials, p.groups), gw);
+  return chunked;
 }
 
 /**
@@ -193,8 +203,8 @@ export function conv2dReluPool(
   // Without indices (inference) the kernel's stay in the arena (a chunk's worth of this block when chunked).
   const keep = pool && !indices ? s.arena.alloc(n * 4) : 0;
   const outs = pool && indices ? [out, indices] : [out];
-  const chunked = inChunks(s, c, T.conv2dTask, p.groups, [x], outs, (k, [px], [o, oi], later) =>
-    [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, epi, oi ?? keep, later ? 1 : 0]);
+  const chunked = p.groups === 1 && inChunks(s, x.shape[0], c.nt, [x], outs, 0, (k, n0, [px], [o, oi]) =>
+    s.run(T.conv2dTask, c.nt, [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, epi, oi ?? keep, n0 > 0 ? 1 : 0]));
   if (chunked) return true;
   const px = s.stageDense(x);
   const o = s.arena.alloc(n * 4), oi = pool && indices ? s.arena.alloc(n * 4) : keep;

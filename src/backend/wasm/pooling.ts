@@ -4,6 +4,7 @@
  */
 import type { PoolParams, View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";
+import { inChunks } from "./chunks.js";
 import { T } from "./codes.js";
 import type { Session } from "./session.js";
 import { PAR_MEMORY, PAR_POOL_AVG, PAR_POOL_AVG_BACK, PAR_POOL_MAX, POOL_SHARES } from "./thresholds.js";
@@ -61,8 +62,13 @@ function twoByTwo(inShape: readonly number[], outShape: readonly number[], p: Po
  */
 export function maxPoolBackwardStaged(s: Session, planes: number, H: number, W: number, oH: number, oW: number, pg: number, pi: number): number {
   const o = s.arena.alloc(planes * H * W * 4);
-  runPool(s, T.maxPoolBackwardTask, planes, 1, [planes, H, W, oH, oW, pg, pi, o]);
+  maxPoolBackwardInto(s, planes, H, W, oH, oW, pg, pi, o);
   return o;
+}
+
+/** maxPoolBackwardStaged into the arena block at o. */
+export function maxPoolBackwardInto(s: Session, planes: number, H: number, W: number, oH: number, oW: number, pg: number, pi: number, o: number): void {
+  runPool(s, T.maxPoolBackwardTask, planes, 1, [planes, H, W, oH, oW, pg, pi, o]);
 }
 
 /**
@@ -81,10 +87,15 @@ export function maxPool2d(s: Session, x: View, out: View, indices: View | null, 
   return true;
 }
 
-/** The backend's maxPool2dBackward: gy routed to the argmax positions of out's shape. */
+/**
+ * The backend's maxPool2dBackward: gy routed to the argmax positions of out's shape. A large batch
+ * runs in chunks of images (inChunks), so the routed block is still in cache when it is copied out.
+ */
 export function maxPool2dBackward(s: Session, gy: View, indices: View, out: View): boolean {
   if (!isF32(gy, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return false;
   s.begin(0, PAR_MEMORY);
+  const [C, H, W] = out.shape.slice(1), [oH, oW] = gy.shape.slice(2);
+  if (inChunks(s, out.shape[0], 1, [gy, indices], [out], 0, (k, _n0, [pg, pi], [o]) => maxPoolBackwardInto(s, k * C, H, W, oH, oW, pg, pi, o))) return true;
   const pg = s.stageDense(gy), pi = s.stageDense(indices);
   const o = maxPoolBackwardStaged(s, out.shape[0] * out.shape[1], out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi);
   s.unstage(o, out);

@@ -262,6 +262,9 @@ export function conv2dBackwardInputTask(
   }
 }
 
+/** conv2dBackwardWeightTask's phase bits: the first chunk of a batch zeroes the sums, the last finishes them. */
+export const GRAD_FIRST = 1, GRAD_LAST = 2;
+
 /**
  * Each thread accumulates gWᵀ over its images (or bands of output rows) into its own partial
  * [G, Kc, og] at `partials` + tid·O·Kc; the caller sums and transposes the partials
@@ -272,20 +275,24 @@ export function conv2dBackwardInputTask(
 export function conv2dBackwardWeightTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
-  x: usize, gy: usize, partials: usize, scratch: usize, scratchStride: i32,
+  x: usize, gy: usize, partials: usize, scratch: usize, scratchStride: i32, phase: i32,
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
   const mine = scratch + <usize>tid * <usize>scratchStride;
   const geom = mine + <usize>gemmScratchBytes();
   const gw = partials + <usize>(tid * O * Kc) * 4;
-  memory.fill(gw, 0, <usize>(O * Kc) * 4);
+  // A batch run in chunks of images (src/backend/wasm/conv.ts, inChunks) calls this once per chunk:
+  // only the first zeroes the sums and only the last turns dU into gw, so the chunks add into one
+  // result in the same order as one call over the whole batch.
+  const first = (phase & GRAD_FIRST) != 0, last = (phase & GRAD_LAST) != 0;
+  if (first) memory.fill(gw, 0, <usize>(O * Kc) * 4);
   if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) {
     // dU accumulates over all of this thread's tiles of a group, then turns into its 3×3 gradients.
     // F(4×4) when the forward takes it: 36 positions of 4×4 tiles, else 16 of 2×2.
     const f4 = winogradF4(oH, oW), np = f4 ? 36 : 16;
     const du = mine + <usize>((gemmScratchBytes() + 63) & ~63);
     const work = du + <usize>(np * O * cg) * 4;
-    memory.fill(du, 0, <usize>(np * O * cg) * 4);
+    if (first) memory.fill(du, 0, <usize>(np * O * cg) * 4);
     const tRows = f4 ? (oH + 3) >> 2 : (oH + 1) >> 1;
     const wb = bandsFor(N * G, nt, tRows);
     const per = (tRows + wb - 1) / wb;
@@ -299,6 +306,7 @@ export function conv2dBackwardWeightTask(
       if (f4) winograd4WeightGrad(cg, og, H, W, pH, pW, oH, oW, ty0, ty1, xg, gyg, dug, work, mine);
       else winogradWeightGrad(cg, og, H, W, pH, pW, oH, oW, ty0, ty1, xg, gyg, dug, work, mine);
     }
+    if (!last) return;
     for (let g = 0; g < G; g++) {
       const dug = du + <usize>(g * np * og * cg) * 4, dst = gw + <usize>(g * og * Kc) * 4;
       if (f4) winograd4GradFinish(dug, cg, og, dst);
