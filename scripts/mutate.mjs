@@ -91,6 +91,9 @@ const TESTS = {
     // instrumentation when run alone, so every mutant reaching the file reran all of it;
     // mutation-tensor-check checks checkKeys and its messages directly.
     "test/dtypes-promotion.test.ts", "test/op-options.test.ts",
+    // host-heap.ts (the glibc warm-up): its rules are checked in process; its mechanism test runs a
+    // child process on the sources, which no mutant reaches.
+    "test/host-heap.test.ts",
   ],
   // Not test/ops-gradcheck.test.ts: it takes ~70 s of CPU, and every engine mutant would rerun it.
   // autograd.functional is reached through its own two test files only (the other autograd tests

@@ -99,6 +99,7 @@ test("unknownKeyError: snake_case spelling, the nearest key, or the list", () =>
   // A truncated key (a prefix, 3+ characters) counts as one edit; shorter ones do not.
   assert.match(unknownKeyError("C", "padd", ["padding", "stride"]).message, /did you mean 'padding'\?/);
   assert.match(unknownKeyError("C", "paddingMode", ["padding"]).message, /did you mean 'padding'\?/);
+  assert.match(unknownKeyError("C", "pad", ["padding"]).message, /did you mean 'padding'\?/); // 3 characters: a prefix
   assert.equal(unknownKeyError("C", "pa", ["padding"]).message, "C: unknown option 'pa'; it takes padding");
   // The threshold: max(2, floor(len/3)) edits are accepted, one more is not.
   assert.match(unknownKeyError("C", "abcxy", ["abcde"]).message, /did you mean 'abcde'/); // 2 edits

@@ -34,6 +34,16 @@ test("tensor(): typed arrays are copied, converted per element to another dtype,
   assert.deepEqual(tensor(new BigInt64Array([3n, 2n ** 60n])).tolist(), [3, 2n ** 60n]);
   assert.deepEqual(tensor(new Int32Array([5, -6]), { dtype: "int64" }).tolist(), [5, -6]);
   assert.deepEqual(tensor(new Uint8Array([0, 2]), { dtype: "uint8" }).tolist(), [0, 2]);
+  // A Uint8Array given as bool (its default dtype) holds 0 or 1 after conversion, as
+  // torch.tensor(np.array([0, 2, 255], dtype=np.uint8), dtype=torch.bool): sum 2, int() [0, 1, 1].
+  // Before session 9 the bytes were copied as they were (sum 257, int() [0, 2, 255]); found by the
+  // survivor creation.ts:96 (the same-type copy -> false).
+  const b = tensor(new Uint8Array([0, 2, 255]));
+  assert.equal(b.dtype, "bool");
+  assert.deepEqual([...b.data()], [0, 1, 1]);
+  assert.equal(b.sum().item(), 2);
+  assert.deepEqual(b.int().tolist(), [0, 1, 1]);
+  assert.deepEqual(tensor(new Uint8Array([3]), { dtype: "bool" }).long().tolist(), [1]);
   const bits = new Uint16Array([0x3c00, 0xc000]);
   const h = tensor(bits, { dtype: "float16" });
   bits[0] = 0;
@@ -74,6 +84,10 @@ test("tensor(): nested arrays, shapes, bigints into other dtypes, and the ragged
 
 test("creation options: an object with a known dtype and a boolean requiresGrad", () => {
   throwsWith(() => zeros([1], null as never), "zeros: options must be an object like { dtype: \"float32\" }, got null");
+  throwsWith(() => tensor([1], null as never), 'tensor: options must be an object like { dtype: "float32" }, got null');
+  throwsWith(() => tensor([1], { dtype: "long" } as never), /^tensor: dtype must be one of .*; PyTorch's long is "int64"$/);
+  throwsWith(() => linspace(0, 1, 2, 5 as never), 'linspace: options must be an object like { dtype: "float32" }, got number 5');
+  throwsWith(() => rand([1], [] as never), 'rand: options must be an object like { dtype: "float32" }, got an array of length 0');
   throwsWith(() => ones([1], "float64" as never), 'ones: options must be an object like { dtype: "float32" }, got string "float64"');
   throwsWith(() => full([1], 1, [] as never), 'full: options must be an object like { dtype: "float32" }, got an array of length 0');
   throwsWith(() => zeros([1], { requiresGrad: 1 } as never), "zeros: requiresGrad must be a boolean, got number 1");
@@ -93,6 +107,15 @@ test("full, zeros, ones and the *Like forms: values, dtypes from the value or th
   assert.deepEqual(full([1], 1.5, { dtype: "float16" }).bits(), new Uint16Array([0x3e00]));
   assert.deepEqual(full([2], -0.5, { dtype: "bfloat16" }).tolist(), [-0.5, -0.5]);
   assert.deepEqual(ones([2], { dtype: "bool" }).tolist(), [true, true]);
+  // torch.full((2,), -0.0) is tensor([-0., -0.]) in every floating dtype; before session 9 deeptype
+  // skipped the fill for any value equal to 0 and gave +0 in float32/float64.
+  for (const dtype of ["float32", "float64", "float16", "bfloat16"] as const) {
+    const z = full([2], -0, { dtype }).tolist() as number[];
+    assert.ok(z.every((v) => Object.is(v, -0)), `${dtype}: ${z}`);
+  }
+  assert.equal(full([2], -0).toString(), "tensor([-0., -0.])");
+  assert.ok(Object.is(fullLike(tensor([1, 2]), -0).tolist()[1 as never], -0));
+  assert.ok(Object.is(zeros([1]).item(), 0), "zeros are +0");
   assert.deepEqual(zeros([]).shape, []);
   assert.equal(zeros([]).item(), 0);
   const x = tensor([[1, 2]], { dtype: "int32" });
@@ -123,6 +146,8 @@ test("arange: PyTorch 1.13's lengths and dtypes, the options after any number, a
   assert.equal(arange(1, 7, 2, { requiresGrad: true, dtype: "float32" }).requiresGrad, true);
   assert.deepEqual(arange(0, 3, 1, { dtype: "int64" }).dataBigInt(), new BigInt64Array([0n, 1n, 2n]));
   assert.deepEqual(arange(-2.5, 0).tolist(), [-2.5, -1.5, -0.5]);
+  assert.deepEqual(arange(3, 3).tolist(), [], "start == end: empty (torch.arange(3, 3)), for either sign of step");
+  assert.deepEqual(arange(3, 3, -1).tolist(), []);
   assert.deepEqual(arange(2, -1, -1).tolist(), [2, 1, 0]);
   throwsWith(() => arange(0, 5, 0), "arange: step must be a non-zero finite number, got 0");
   throwsWith(() => arange(0, 5, Infinity), "arange: step must be a non-zero finite number, got Infinity");
@@ -140,6 +165,9 @@ test("linspace: exact end points, both halves filled from their own end, and the
   const v = linspace(0, 1, 7, { dtype: "float64" }).tolist() as number[];
   const h = 1 / 6;
   assert.deepEqual(v, [0, h, 2 * h, 1 - 3 * h, 1 - 2 * h, 1 - h, 1]);
+  // An even count: element steps/2 is the first of the upper half (torch.linspace(0, 1, 6, dtype=
+  // torch.float64)[3] is 0.6 = 1 - 2h, where 3h would be 0.6000000000000001).
+  assert.deepEqual(linspace(0, 1, 6, { dtype: "float64" }).tolist(), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   assert.deepEqual(linspace(-1, 1, 5).tolist(), [-1, -0.5, 0, 0.5, 1]);
   assert.deepEqual(linspace(2, 2, 3).tolist(), [2, 2, 2]);
   assert.deepEqual(linspace(0, 10, 6, { dtype: "int64" }).tolist(), [0, 2, 4, 6, 8, 10]);
@@ -185,16 +213,19 @@ test("random creation: generators, dtypes, shapes and the refusals", () => {
 });
 
 test("randperm: Fisher-Yates over the generator's draws; bernoulli: p per element", () => {
-  // Fisher-Yates written out from its definition, on the same stream.
-  const g = new Generator(3);
-  const want = [0, 1, 2, 3, 4, 5];
-  for (let i = want.length - 1; i > 0; i--) {
-    const j = g.randint(0, i + 1);
-    [want[i], want[j]] = [want[j], want[i]];
+  // Fisher-Yates written out from its definition, on the same stream, for several seeds (the last
+  // swap, of positions 0 and 1, happens on about half of them).
+  for (let seed = 0; seed < 8; seed++) {
+    const g = new Generator(seed);
+    const want = [0, 1, 2, 3, 4, 5];
+    for (let i = want.length - 1; i > 0; i--) {
+      const j = g.randint(0, i + 1);
+      [want[i], want[j]] = [want[j], want[i]];
+    }
+    const p = randperm(6, { generator: new Generator(seed) });
+    assert.equal(p.dtype, "int64");
+    assert.deepEqual(p.tolist(), want, `seed ${seed}`);
   }
-  const p = randperm(6, { generator: new Generator(3) });
-  assert.equal(p.dtype, "int64");
-  assert.deepEqual(p.tolist(), want);
   assert.equal(randperm(3, { dtype: "int32" }).dtype, "int32");
   assert.deepEqual(randperm(0).tolist(), []);
   assert.deepEqual(randperm(1).tolist(), [0]);

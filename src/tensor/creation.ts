@@ -93,7 +93,9 @@ export function tensor(data: NestedArray | StorageArray | bigint, opts: CreateOp
     // A Uint16Array given with a 16-bit float dtype holds its bit patterns (as Tensor.fromArray takes them).
     if (isHalf(dtype) && src instanceof Uint16Array) return finish(Tensor.fromArray(Uint16Array.from(src), [src.length], dtype), opts);
     const out = allocate(dtype, src.length);
-    if (src.constructor === ArrayFor[dtype]) (out as Float64Array).set(src as Float64Array); // same array type: an exact copy
+    // Same array type: an exact copy; but a bool tensor's bytes must be 0 or 1 (a Uint8Array of 0, 2, 255
+    // given as bool converts element by element, as torch.tensor(..., dtype=torch.bool) does).
+    if (src.constructor === ArrayFor[dtype] && dtype !== "bool") (out as Float64Array).set(src as Float64Array);
     else for (let i = 0; i < src.length; i++) put(out, i, src[i], dtype);
     return finish(Tensor.fromArray(out, [src.length], dtype), opts);
   }
@@ -147,7 +149,8 @@ function filled(op: string, shape: ShapeArg, value: number | boolean, opts: Crea
   checkFits(value, dtype, op);
   const t = Tensor.empty(shapeOf(shape, op), dtype);
   const v = castScalar(value, dtype);
-  if (v !== 0) fillStorage(t.storage.data, v);
+  // The storage starts zeroed; -0 is not +0 (torch.full((2,), -0.0) keeps the sign), so only +0 skips the fill.
+  if (!Object.is(v, 0)) fillStorage(t.storage.data, v);
   return finish(t, opts);
 }
 

@@ -85,8 +85,11 @@ function numberFormat(values: number[], dtype: DType): { cell: (v: number) => st
     f = (v) => {
       if (Number.isNaN(v)) return "nan";
       if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+      // toFixed and toExponential drop the sign of -0; Python's format (PyTorch's printout) keeps it:
+      // tensor([-0.0000, 0.5000]), tensor([-0.0000e+00, 1.0000e-05]), tensor([-0., 1.]).
+      if (Object.is(v, -0)) return `-${f(0)}`;
       if (sci) return toExponentialHalfEven(v, 4).replace(/e([+-])(\d)$/, "e$10$2");
-      if (allInt) return `${Object.is(v, -0) ? "-0" : v.toFixed(0)}.`;
+      if (allInt) return `${v.toFixed(0)}.`;
       return toFixedHalfEven(v, 4);
     };
   }
