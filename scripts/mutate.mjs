@@ -67,7 +67,7 @@ const TESTS = {
       ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts", "test/mutation-optim-survivors.test.ts"],
     ]),
   ),
-  "src/optim/optimizer.ts": ["test/optim-base.test.ts", "test/optim-state.test.ts", "test/optim-optimizers.test.ts"],
+  "src/optim/optimizer.ts": ["test/optim-base.test.ts", "test/optim-state.test.ts", "test/optim-optimizers.test.ts", "test/mutation-optim-survivors.test.ts"],
   "src/optim": ["test/optim-*.test.ts", "test/mutation-optim-*.test.ts"],
   // Most test files import the library through src/index.ts, so the tests that check src/tensor's
   // own files are named here by subject: dtypes and half conversion (dtype.ts, half.ts), buffer

@@ -57,3 +57,24 @@ test("mutation io dtypes: encodeInto writes int64 as I64 bit for bit (beyond 2^5
     return true;
   });
 });
+
+test("mutation io dtypes: encodeInto converts to every narrower integer and bool code, little-endian", () => {
+  const write = (dtype: "int32" | "float32" | "int16", data: number[], code: "I16" | "I8" | "U8" | "BOOL" | "I64" | "F64"): number[] => {
+    const Arr = dtype === "int32" ? Int32Array : dtype === "int16" ? Int16Array : Float32Array;
+    const size = { I16: 2, I8: 1, U8: 1, BOOL: 1, I64: 8, F64: 8 }[code];
+    const out = new Uint8Array(data.length * size);
+    encodeInto({ dtype, shape: [data.length], data: Arr.from(data) }, code, out, 0, "t");
+    return [...out];
+  };
+  assert.deepEqual(write("int32", [-3, 258], "I16"), [0xfd, 0xff, 2, 1]);
+  assert.deepEqual(write("int32", [-3, 100], "I8"), [0xfd, 100]);
+  assert.deepEqual(write("int16", [0, 255], "U8"), [0, 255]);
+  assert.deepEqual(write("int32", [-1, 258], "I64"), [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 1, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(write("float32", [1.5], "F64"), [0, 0, 0, 0, 0, 0, 0xf8, 0x3f]);
+  const bool = new Uint8Array(3);
+  encodeInto({ dtype: "bool", shape: [3], data: Uint8Array.from([1, 0, 1]) }, "BOOL", bool, 0, "t");
+  assert.deepEqual([...bool], [1, 0, 1]);
+  const u8 = new Uint8Array(3);
+  encodeInto({ dtype: "bool", shape: [3], data: Uint8Array.from([1, 0, 1]) }, "U8", u8, 0, "t");
+  assert.deepEqual([...u8], [1, 0, 1]);
+});

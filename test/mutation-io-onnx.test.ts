@@ -9,9 +9,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, randn, tensor, Tensor, io, cat } from "../src/index.js";
+import { nn, randn, tensor, Tensor, io, cat, full, zeros } from "../src/index.js";
 import { buildOnnxModel, toOnnxBytes, type OnnxExportOptions } from "../src/io/onnx/export.js";
 import { decodeOnnxModel, encodeOnnxModel, type OnnxModel, type OnnxNode } from "../src/io/onnx/schema.js";
+import { EMITTERS } from "../src/io/onnx/ops.js";
 
 class Fn extends nn.Module<Tensor[], unknown> {
   constructor(private readonly fn: (...x: Tensor[]) => unknown) {
@@ -352,4 +353,141 @@ test("mutation io onnx: Linear, convolutions and pooling carry PyTorch's geometr
   assert.deepEqual(nodes(fold).find(([o]) => o === "ScatterElements"), ["ScatterElements", { axis: 2, reduction: "add" }]);
   assert.throws(() => build(new nn.Fold([3, 3], 2), [randn([1, 4, 4])], { opsetVersion: 15 }), (e: Error) => (assert.equal(e.message, `exportOnnx: op "indexAdd": indexAdd needs opsetVersion 16 or later (ScatterElements with reduction 'add')`), true));
   assert.ok(io.toOnnxBytes(new nn.Fold([3, 3], 2), [randn([1, 4, 4])], { opsetVersion: 16 }).length > 0);
+});
+
+test("mutation io onnx: every value, node and initializer name is unique and non-empty, even when a given name looks generated", () => {
+  const check = (m: OnnxModel) => {
+    const values = [...m.graph.input.map((i) => i.name), ...m.graph.initializer.map((t) => t.name), ...m.graph.node.flatMap((n) => n.output)];
+    assert.equal(new Set(values).size, values.length, `values: ${values.join(" ")}`);
+    assert.ok(values.every((v) => v.length > 0), values.join(" "));
+    const names = m.graph.node.map((n) => n.name);
+    assert.equal(new Set(names).size, names.length, `node names: ${names.join(" ")}`);
+    assert.ok(names.every((v) => v.length > 0), names.join(" "));
+  };
+  check(build(new nn.Sequential(new nn.Linear(3, 4), new nn.ReLU(), new nn.Linear(4, 2)), [randn([2, 3])]));
+  check(build(new nn.GELU("tanh"), [randn([2, 3])]));
+  // Input names that the exporter would also generate ("const_0", "mul_2"): the generated ones step past them.
+  for (const name of ["const_0", "mul_2", "Expand_3", "expand_1"]) {
+    const m = build(fn((a) => a.mul(2)), [randn([2])], { inputNames: [name] });
+    check(m);
+    assert.deepEqual(only(m, "Mul").input[0], name);
+  }
+});
+
+test("mutation io onnx: a detach()ed value or parameter is the traced value, not a constant frozen from the example", () => {
+  // y.detach() is a new Tensor over y's memory: its producer is found by geometry among the ops that wrote that memory.
+  const det = build(fn((a) => {
+    const y = a.mul(2);
+    y.reshape([6]);
+    return y.detach();
+  }), [randn([2, 3])]);
+  assert.deepEqual(det.graph.node.map((n) => [n.opType, n.output]), [["Expand", [det.graph.node[0].output[0]]], ["Mul", [det.graph.node[2].input[0]]], ["Identity", ["output_0"]]]);
+  assert.equal(det.graph.initializer.filter((t) => t.dims.length === 2).length, 0, "no [2,3] constant");
+  const both = build(fn((a) => {
+    const y = a.mul(2);
+    const v = y.reshape([6]);
+    return [v.relu(), y.detach().relu()];
+  }), [randn([2, 3])]);
+  const mul = only(both, "Mul");
+  const relus = both.graph.node.filter((n) => n.opType === "Relu");
+  assert.deepEqual(relus.map((n) => n.output[0]), ["output_0", "output_1"]);
+  assert.deepEqual(relus[1].input, [mul.output[0]]);
+  assert.equal(both.graph.initializer.filter((t) => t.dims.length === 2).length, 0, "no [2,3] constant");
+  // A parameter read twice (once detached) is one initializer under its state-dict name.
+  class Twice extends nn.Module<[Tensor], Tensor> {
+    w = new nn.Parameter(tensor([[1, 2], [3, 4]]));
+    forward(a: Tensor): Tensor {
+      return a.matmul(this.w).matmul(this.w.detach());
+    }
+  }
+  const tw = build(new Twice(), [randn([3, 2])]);
+  assert.deepEqual(tw.graph.initializer.filter((t) => t.dims.length === 2).map((t) => t.name), ["w"]);
+  assert.deepEqual(constant(tw, "w").values, [1, 2, 3, 4]);
+});
+
+test("mutation io onnx: an in-place write to a graph input inside forward is refused", () => {
+  assert.throws(() => build(fn((a) => {
+    a.add_(1);
+    return a.mul(2);
+  }), [randn([2])]), (e: Error) => (assert.equal(e.message, "exportOnnx: a tensor read by mul was modified in place after it was computed; in-place ops in forward cannot be traced, use the out-of-place op (e.g. add instead of add_)"), true));
+});
+
+test("mutation io onnx: a constant filled with one value whose shape follows a dynamic dim is built at run time; others are refused", () => {
+  const m = build(fn((a) => a.add(full([a.shape[0], 3], 2.5))), [randn([2, 3])], { dynamicAxes: { input_0: [0] } });
+  assert.deepEqual(ops(m), ["Shape", "Gather", "Concat", "ConstantOfShape", "Add"]);
+  const [shape, gather, concat, cos, add] = m.graph.node;
+  // Gather with a [1] index keeps the dim (a scalar index would drop it, and Concat needs 1-D parts).
+  assert.deepEqual([shape.input, gather.input[0], inputConst(m, gather, 1), attrs(gather)], [["input_0"], shape.output[0], { type: 7, dims: [1], values: [0] }, { axis: 0 }]);
+  assert.deepEqual([concat.input[0], inputConst(m, concat, 1), attrs(concat)], [gather.output[0], { type: 7, dims: [1], values: [3] }, { axis: 0 }]);
+  const value = cos.attribute[0];
+  assert.deepEqual([value.name, value.type, value.t!.dataType, [...value.t!.dims], [...new Float32Array(value.t!.rawData.slice().buffer)]], ["value", 4, 1, [1], [2.5]]);
+  assert.deepEqual([cos.input, add.input], [[concat.output[0]], ["input_0", cos.output[0]]]);
+  const why = (op: string, shape: string, reason: string) =>
+    `exportOnnx: op "${op}" reads a constant of shape [${shape}] whose shape follows a dynamic axis (it was made outside ops, e.g. zeros([batch, hidden])) and ${reason}; export without that dynamic axis`;
+  const refused = (f: (...a: Tensor[]) => unknown, xs: Tensor[], dyn: OnnxExportOptions["dynamicAxes"], msg: string) =>
+    assert.throws(() => build(fn(f), xs, { dynamicAxes: dyn }), (e: Error) => (assert.equal(e.message, msg), true));
+  refused((a) => a.add(randn([a.shape[0], 3])), [randn([2, 3])], { input_0: [0] }, why("add", "2,3", "its values are not all equal"));
+  refused((a) => a.add(zeros([a.shape[0] - 2, 3]).sum()), [randn([2, 3])], { input_0: [0] }, why("sum", "0,3", "its values are not all equal"));
+  refused((a) => a.sum().add(zeros(a.shape[0] === 2 ? [2] : [3, 1]).sum()), [randn([2, 3])], { input_0: [0] }, why("sum", "2", "its rank changes"));
+  refused((a) => a.add(full([a.shape[0] + 1, 3], 2.5).narrow(0, 0, a.shape[0])), [randn([2, 3])], { input_0: [0] }, why("slice", "3,3", "dim 0 matches no dynamic input dim"));
+  // Two dynamic dims of different names with the same example size cannot be told apart.
+  refused((a) => a.add(zeros([a.shape[0], 3])), [randn([2, 3]), randn([2, 3])], { input_0: { 0: "n" }, input_1: { 0: "m" } }, why("add", "2,3", "dim 0 matches no dynamic input dim"));
+});
+
+test("mutation io onnx: a tensor over a graph input's memory that no op made is refused; one with the input's own geometry is the input", () => {
+  const x = randn([3]);
+  const same = build(fn((a) => a.relu().add(new Tensor(a.storage, [3], [1], 0, a.dtype))), [x]);
+  assert.deepEqual(only(same, "Add").input, [only(same, "Relu").output[0], "input_0"]);
+  assert.throws(() => build(fn((a) => a.relu().narrow(0, 0, 2).add(new Tensor(a.storage, [2], [1], 1, a.dtype))), [x]), (e: Error) => {
+    assert.equal(e.message, "exportOnnx: add reads a tensor that shares memory with a graph input but was not made by an op (a view built by hand?); it cannot be expressed in the graph");
+    return true;
+  });
+});
+
+test("mutation io onnx: an op without an emitter is named with the full list; reading input-dependent floats in JavaScript is refused", () => {
+  assert.throws(() => build(fn((a) => a.atan2(a.add(1))), [randn([2])]), (e: Error) => {
+    assert.equal(e.message, `exportOnnx: op "atan2" has no ONNX equivalent in this exporter (ops covered: ${Object.keys(EMITTERS).sort().join(", ")})`);
+    return true;
+  });
+  assert.ok(Object.keys(EMITTERS).length > 70);
+  const dependent = "exportOnnx: the forward pass reads the values of a tensor computed from the inputs in JavaScript (Tensor.data()/item()), so the graph would freeze the example's result (a data-dependent op such as adaptiveMaxPool2d or fold); export a model without that layer, or compute it with tensor ops";
+  const refused = (m: nn.Module<any, any>, x: Tensor) => assert.throws(() => build(m, [x]), (e: Error) => (assert.equal(e.message, dependent), true));
+  refused(new nn.AdaptiveMaxPool2d(4), randn([1, 1, 6, 6]));
+  // Through an op first: values computed from the input are tracked from op to op.
+  refused(new nn.Sequential(new nn.ReLU(), new nn.AdaptiveMaxPool2d(4)), randn([1, 1, 6, 6]));
+  // Integer inputs (token ids) may be read (range checks), and reading is restored after the trace.
+  const ids = tensor([[1, 3]], { dtype: "int32" });
+  assert.ok(ops(build(new nn.Embedding(5, 2), [ids])).includes("Gather"));
+  const x = randn([2]);
+  assert.throws(() => build(fn((a) => tensor([a.relu().data()[0]])), [x]), (e: Error) => (assert.equal(e.message, dependent), true));
+  assert.equal(x.relu().data().length, 2);
+});
+
+test("mutation io onnx: with one of two inputs dynamic the second trace still runs; ops that change with the size are refused", () => {
+  const m = build(fn((a, b) => a.add(full([a.shape[0], 3], 2.5)).add(b.sum())), [randn([2, 3]), randn([4])], { dynamicAxes: { input_0: [0] } });
+  assert.ok(ops(m).includes("ConstantOfShape"), ops(m).join(" "));
+  const msg = "exportOnnx: the model runs different ops when a dynamic dim changes size (control flow on shapes); export with fixed shapes (no dynamicAxes)";
+  for (const f of [
+    (a: Tensor) => (a.shape[0] > 2 ? a.relu() : a.relu().exp()), // fewer ops when grown
+    (a: Tensor) => (a.shape[0] > 2 ? a.relu().exp() : a.relu().neg()), // the same count, the second differs
+  ]) {
+    assert.throws(() => build(fn(f), [randn([2, 3])], { dynamicAxes: { input_0: [0] } }), (e: Error) => (assert.equal(e.message, msg), true));
+  }
+});
+
+test("mutation io onnx: a hand-made view is the input or an op's output only with the same offset, rank, shape and strides", () => {
+  const msg = (op: string) => `exportOnnx: ${op} reads a tensor that shares memory with a graph input but was not made by an op (a view built by hand?); it cannot be expressed in the graph`;
+  const refused = (f: (a: Tensor) => Tensor, x: Tensor, op = "add") => assert.throws(() => build(fn(f), [x]), (e: Error) => (assert.equal(e.message, msg(op)), true));
+  const view = (a: Tensor, shape: number[], strides: number[], offset: number) => new Tensor(a.storage, shape, strides, offset, a.dtype);
+  refused((a) => a.narrow(0, 0, 2).add(view(a, [2], [1], 2)), randn([4])); // another offset
+  refused((a) => a.narrow(0, 0, 2).add(view(a, [2, 1], [1, 1], 0).reshape([2])), randn([4]), "reshape"); // another rank
+  refused((a) => a.add(view(a, [2, 2], [1, 2], 0)), randn([2, 2])); // transposed strides
+  refused((a) => a.narrow(0, 0, 3).add(view(a, [3], [1], 1)), randn([4])); // offset 1 of the same length
+  refused((a) => view(a, [2, 1], [2, 1], 0).relu().add(a), randn([2, 2]), "relu"); // one dim of the same size, another not
+  // The same geometry as the input is the input itself.
+  const same = build(fn((a) => a.add(view(a, [2, 2], [2, 1], 0))), [randn([2, 2])]);
+  assert.deepEqual(only(same, "Add").input, ["input_0", "input_0"]);
+  // A size-1 dim's stride never moves through memory, so it may differ.
+  const one = build(fn((a) => a.add(view(a, [2, 1], [1, 7], 0))), [randn([2, 1])]);
+  assert.deepEqual(only(one, "Add").input, ["input_0", "input_0"]);
 });

@@ -15,6 +15,13 @@ const { boundary: BOUNDARY, ...TORCH } = FIXTURE as { boundary: Record<string, n
 const t = (v: unknown, dtype?: dt.DType): Tensor => dt.tensor(v as number[], dtype ? { dtype } : {});
 const long = (v: unknown): Tensor => t(v, "int64");
 
+/** w[i] for an index i made in inferenceMode, w requiring grad or not, with grad mode on or off. */
+function inferenceIndexGet(requiresGrad: boolean, gradEnabled: boolean): Tensor {
+  const w = dt.tensor([1, 2, 3], { requiresGrad });
+  const i = dt.inferenceMode(() => long([0, 2]));
+  return gradEnabled ? w.get(i) : dt.noGrad(() => w.get(i));
+}
+
 /** Each case: its name in the fixture, the call, and the start of our message (the whole static text). */
 const CASES: [string, () => unknown, RegExp][] = [
   // advanced-index.ts
@@ -26,6 +33,9 @@ const CASES: [string, () => unknown, RegExp][] = [
   ["index_fill_2d_index", () => dt.indexFill(t([[1, 2], [3, 4]]), 0, long([[0]]), 5), /^indexFill: index must be 0-D or 1-D, got shape \[1,1\]$/],
   ["index_fill_tensor_value", () => dt.indexFill(t([[1, 2], [3, 4]]), 0, long([0]), t([5, 6])), /^indexFill: value must be a number or a 0-d tensor, got shape \[2\]$/],
   ["masked_scatter_shape", () => dt.maskedScatter(t([[1, 2], [3, 4]]), t([true, false, true], "bool"), t([9, 9, 9, 9])), /^maskedScatter: the mask of shape \[3\] cannot be broadcast with the input's shape \[2,2\]$/],
+  ["get_index_past_end", () => t([1, 2, 3]).get(long([0, 3])), /^get: index 3 is out of bounds for dim 0 with size 3; indices must lie in \[-3, 2\]$/],
+  ["get_index_before_start", () => t([1, 2, 3]).get(long([-4])), /^get: index -4 is out of bounds for dim 0 with size 3; indices must lie in \[-3, 2\]$/],
+  ["get_inference_index", () => inferenceIndexGet(true, true), /^get: its index \(shape \[2\]\) is an inference tensor \(made inside inferenceMode\) and would be saved for backward, which PyTorch does not allow either; make a normal tensor with x\.clone\(\) outside inferenceMode$/],
   ["get_two_ellipses", () => dt.ones([2, 2]).get("...", 0, "..."), /^get: an index can only have a single ellipsis \("\.\.\."\), got 2$/],
   ["where_two_args", () => (dt.where as (...a: unknown[]) => unknown)(t([true], "bool"), t([1])), /^where: give either only the condition \(positions\) or the condition and both values$/],
   // binary.ts
@@ -195,6 +205,13 @@ const ACCEPTED: [string, () => number[] | number[][]][] = [
   ["get_slice_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(":", ":", t([false, true, true, false], "bool")).data()]],
   ["get_true_then_int", () => { const r = dt.arange(6).reshape([2, 3]).get(t(true as never, "bool"), ":", 1); return [[...r.shape], [...r.data()]]; }],
   ["get_true_then_tensor", () => { const r = dt.arange(6).reshape([2, 3]).get(t(true as never, "bool"), long([1, 0]), 2); return [[...r.shape], [...r.data()]]; }],
+  ["get_mask_then_mask", () => [...dt.arange(24).reshape([2, 3, 4]).get(t([false, true], "bool"), ":", t([true, false, true, false], "bool")).data()]],
+  ["get_tensor_then_mask", () => [...dt.arange(6).reshape([2, 3]).get(long([1, 0]), t([true, false, true], "bool")).data()]],
+  ["get_index_at_both_ends", () => [...t([1, 2, 3]).get(long([2, -3, -1])).data()]],
+  ["get_all_negative", () => [...t([1, 2, 3]).get(long([-1, -3])).data()]],
+  ["get_separated_tensors", () => { const r = dt.arange(24).reshape([2, 3, 2, 2]).get(":", long([2, 0]), ":", long([1, 0])); return [[...r.shape], [...r.data()]]; }],
+  ["get_inference_index_no_grad_input", () => [...inferenceIndexGet(false, true).data()]],
+  ["get_inference_index_under_no_grad", () => [...inferenceIndexGet(true, false).data()]],
   ["get_empty_list", () => [...t([10, 20]).get([] as never).data()]],
   ["rot90_k_minus_1", () => [...dt.rot90(t([[1, 2], [3, 4]]), -1).data()]],
 ];

@@ -195,3 +195,9 @@ test("CyclicLR's option checks: stepSizeDown must be a number; with a scaleFn, m
   // Without cycleMomentum the momentum bounds are not used, so not checked: one value too many is fine.
   assert.doesNotThrow(() => new optim.CyclicLR(sgd(), { ...base, cycleMomentum: false, maxMomentum: [0.9, 0.95], baseMomentum: [0.8, 0.85] }));
 });
+
+test("addParamGroup refuses a group that shares only some of its tensors with an earlier group, as PyTorch", () => {
+  const [a, b, c] = [0, 1, 2].map(() => tensor([0], { requiresGrad: true }));
+  const opt = new optim.SGD([a, b], { lr: 0.1 });
+  assert.throws(() => opt.addParamGroup({ params: [b, c] }), /^Error: SGD: some parameters of the new group 1 already belong to param group 0; a tensor may be in only one group$/);
+});
