@@ -1,30 +1,36 @@
 /**
  * Child process of test/host-heap.test.ts (run with --expose-gc --single-threaded-gc, so that a
  * collection frees dropped buffers itself): loads the tensor layer, which runs the heap warm-up
- * unless DEEPTYPE_HEAP_WARMUP=0, lets V8 free what it dropped, then makes a 12 MiB
- * tensor and prints whether glibc served its storage with a mapping of its own (fresh pages from the
- * OS, returned on free: the page faults the warm-up avoids) rather than from the heap.
+ * unless DEEPTYPE_HEAP_WARMUP=0, lets V8 free what it dropped, then makes five 12 MiB tensors and
+ * prints how much the heap ([heap], grown with brk: memory glibc keeps and reuses) and the anonymous
+ * mappings (where glibc puts blocks it serves with mappings of their own, fresh pages it unmaps on
+ * free: the page faults the warm-up avoids) grew. Five, so that a thread stack or two that another
+ * thread maps meanwhile (8 MiB each) cannot pass for them.
  */
 import { readFileSync } from "node:fs";
 import { zeros } from "../src/core.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("host-heap-child: run with --expose-gc");
-const BYTES = 12 * 1024 * 1024;
+const BYTES = 12 * 1024 * 1024, COUNT = 5;
 
-/** Bytes of this process's anonymous mappings (no file, not [heap]/[stack]): where mmap-served blocks go. */
-function anonymousBytes(): number {
-  return readFileSync("/proc/self/maps", "utf8").trim().split("\n")
-    .map((line) => line.trim().split(/\s+/))
-    .filter((f) => f.length === 5) // start-end perms offset dev inode, and no path
-    .reduce((sum, f) => { const [a, b] = f[0].split("-").map((h) => parseInt(h, 16)); return sum + b - a; }, 0);
+/** Bytes mapped as [heap], and as anonymous mappings (no file, not [heap]/[stack]). */
+function mapped(): { heap: number; anonymous: number } {
+  const out = { heap: 0, anonymous: 0 };
+  for (const f of readFileSync("/proc/self/maps", "utf8").trim().split("\n").map((line) => line.trim().split(/\s+/))) {
+    const [a, b] = f[0].split("-").map((h) => parseInt(h, 16));
+    if (f[5] === "[heap]") out.heap += b - a;
+    else if (f.length === 5) out.anonymous += b - a; // start-end perms offset dev inode, and no path
+  }
+  return out;
 }
 
 gc();
 // Dropped buffers may be freed after the collection returns: give it time, and collect once more.
 setTimeout(() => {
   gc();
-  const before = anonymousBytes();
-  const t = zeros([BYTES / 4]);
-  console.log(JSON.stringify({ ownMapping: anonymousBytes() - before >= BYTES, elements: t.numel() }));
+  const before = mapped();
+  const kept = Array.from({ length: COUNT }, () => zeros([BYTES / 4]));
+  const after = mapped();
+  console.log(JSON.stringify({ heapMiB: (after.heap - before.heap) / 2 ** 20, anonymousMiB: (after.anonymous - before.anonymous) / 2 ** 20, tensors: kept.length }));
 }, 300);
