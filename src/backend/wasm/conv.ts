@@ -74,9 +74,9 @@ export function conv2dBackwardInput(s: Session, gy: View, w: View, out: View, p:
  * conv2dBackwardWeight from x and the dense gy at byte address pg into a fresh arena block of w's
  * size (its address): each thread sums its images into its own partial, then one pass adds them.
  */
-function weightGradStaged(s: Session, c: ConvSession, x: View, pg: number, groups: number): number {
+function weightGradStaged(s: Session, c: ConvSession, x: View, pg: number, groups: number, blocks = weightGradBlocks(s, c)): number {
   const px = s.stageDense(x);
-  const { partials, scratch } = weightGradBlocks(s, c);
+  const { partials, scratch } = blocks;
   s.run(T.conv2dBackwardWeightTask, c.nt, [...c.dimsArgs, px, pg, partials, scratch, c.stride, GRAD_FIRST | GRAD_LAST]);
   return sumPartials(s, c, partials, groups);
 }
@@ -106,15 +106,10 @@ function sumPartials(s: Session, c: ConvSession, partials: number, groups: numbe
 export function conv2dBackwardWeight(s: Session, x: View, gy: View, out: View, p: ConvParams): boolean {
   if (!isF32(x, gy, out) || numel(out.shape) === 0) return false;
   const c = convSession(s, x.shape, out.shape, gy.shape, p);
-  const { partials, scratch } = weightGradBlocks(s, c);
-  const N = x.shape[0];
+  const blocks = weightGradBlocks(s, c), N = x.shape[0];
   const chunked = p.groups === 1 && inChunks(s, N, c.nt, [x, gy], [], 0, (k, n0, [px, pg]) =>
-    s.run(T.conv2dBackwardWeightTask, c.nt, [k, ...c.dimsArgs.slice(1), px, pg, partials, scratch, c.stride, gradPhase(n0, k, N)]));
-  if (!chunked) {
-    const px = s.stageDense(x), pg = s.stageDense(gy);
-    s.run(T.conv2dBackwardWeightTask, c.nt, [...c.dimsArgs, px, pg, partials, scratch, c.stride, GRAD_FIRST | GRAD_LAST]);
-  }
-  s.unstage(sumPartials(s, c, partials, p.groups), out);
+    s.run(T.conv2dBackwardWeightTask, c.nt, [k, ...c.dimsArgs.slice(1), px, pg, blocks.partials, blocks.scratch, c.stride, gradPhase(n0, k, N)]));
+  s.unstage(chunked ? sumPartials(s, c, blocks.partials, p.groups) : weightGradStaged(s, c, x, s.stageDense(gy), p.groups, blocks), out);
   return true;
 }
 

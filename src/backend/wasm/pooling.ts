@@ -97,7 +97,7 @@ export function maxPool2dBackward(s: Session, gy: View, indices: View, out: View
   const [C, H, W] = out.shape.slice(1), [oH, oW] = gy.shape.slice(2);
   if (inChunks(s, out.shape[0], 1, [gy, indices], [out], 0, (k, _n0, [pg, pi], [o]) => maxPoolBackwardInto(s, k * C, H, W, oH, oW, pg, pi, o))) return true;
   const pg = s.stageDense(gy), pi = s.stageDense(indices);
-  const o = maxPoolBackwardStaged(s, out.shape[0] * out.shape[1], out.shape[2], out.shape[3], gy.shape[2], gy.shape[3], pg, pi);
+  const o = maxPoolBackwardStaged(s, out.shape[0] * C, H, W, oH, oW, pg, pi);
   s.unstage(o, out);
   return true;
 }
