@@ -42,12 +42,12 @@ test("at() takes integer indices in -length..length-1 and names the container ot
   assert.equal(seq.at(2), c);
   assert.equal(seq.at(-1), c);
   assert.equal(seq.at(-3), a);
-  throwsFrom(() => seq.at(3), "Sequential\\.at: index 3 is out of range for a container of 3 modules$", RangeError);
-  throwsFrom(() => seq.at(-4), "Sequential\\.at: index -4 is out of range for a container of 3 modules$", RangeError);
+  throwsFrom(() => seq.at(3), "Sequential\\.at: index 3 is out of range for a container of 3 modules \\(valid: -3 to 2\\)$", RangeError);
+  throwsFrom(() => seq.at(-4), "Sequential\\.at: index -4 is out of range for a container of 3 modules \\(valid: -3 to 2\\)$", RangeError);
   throwsFrom(() => seq.at(1.5), "Sequential\\.at: index 1\\.5 is out of range", RangeError);
   const list = new nn.ModuleList([a, b]);
   assert.equal(list.at(-2), a);
-  throwsFrom(() => list.at(2), "ModuleList\\.at: index 2 is out of range for a container of 2 modules$", RangeError);
+  throwsFrom(() => list.at(2), "ModuleList\\.at: index 2 is out of range for a container of 2 modules \\(valid: -2 to 1\\)$", RangeError);
   throwsFrom(() => list.at(-3), "ModuleList\\.at: index -3 is out of range", RangeError);
   throwsFrom(() => list.at(0.5), "ModuleList\\.at: index 0\\.5 is out of range", RangeError);
 });
@@ -119,6 +119,12 @@ test("slice shares the module objects; ModuleList.insert places before the index
   assert.deepEqual(names(list().insert(3, new nn.ELU())), ["ReLU", "Tanh", "Sigmoid", "ELU"]);
   assert.deepEqual(names(list().insert(-1, new nn.ELU())), ["ReLU", "Tanh", "ELU", "Sigmoid"]);
   assert.deepEqual(names(list().insert(-3, new nn.ELU())), ["ELU", "ReLU", "Tanh", "Sigmoid"]);
+  // Out of range throws instead of wrapping a second time (-5 on 3 items once landed at index 1).
+  throwsFrom(() => list().insert(-4, new nn.ELU()), "ModuleList\\.insert: index -4 is out of range for a container of 3 modules \\(valid: -3 to 3\\)$");
+  throwsFrom(() => list().insert(4, new nn.ELU()), "ModuleList\\.insert: index 4 is out of range");
+  throwsFrom(() => list().insert(1.5, new nn.ELU()), "ModuleList\\.insert: index 1\\.5 is out of range");
+  assert.deepEqual(names(new nn.ModuleList().insert(0, new nn.ELU())), ["ELU"]);
+  throwsFrom(() => new nn.ModuleList().at(0), "ModuleList\\.at: index 0 is out of range for a container of 0 modules \\(valid: none: it is empty\\)$");
   assert.deepEqual(names(list().extend([new nn.ELU(), new nn.GELU()])), ["ReLU", "Tanh", "Sigmoid", "ELU", "GELU"]);
   throwsFrom(() => (list() as unknown as { forward(): void }).forward(), "ModuleList\\.forward: a ModuleList has no forward; iterate over it and call its modules in your own forward$");
 });

@@ -9,9 +9,13 @@ function checkModule(m: unknown, where: string): AnyModule {
   return m;
 }
 
-function normIndex(i: number, n: number, where: string): number {
+/** A negative index counts from the end; `past` also accepts n itself (insert's "append" position). */
+function normIndex(i: number, n: number, where: string, past = false): number {
   const j = i < 0 ? i + n : i;
-  if (!Number.isInteger(j) || j < 0 || j >= n) throw new RangeError(`${where}: index ${i} is out of range for a container of ${n} modules`);
+  if (!Number.isInteger(j) || j < 0 || j > n || (j === n && !past)) {
+    const range = past ? `${-n} to ${n}` : n === 0 ? "none: it is empty" : `${-n} to ${n - 1}`;
+    throw new RangeError(`${where}: index ${i} is out of range for a container of ${n} modules (valid: ${range})`);
+  }
   return j;
 }
 
@@ -146,9 +150,14 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
     return this;
   }
 
-  /** `blocks.insert(0, m)`: inserts a module before an index; returns this. */
+  /**
+   * `blocks.insert(0, m)`: inserts a module before an index (negative counts from the end, the length
+   * appends); returns this. Outside that range it throws: PyTorch 1.13 fails there with a KeyError or
+   * leaves a gap in the child names, and splicing would silently put the module somewhere else.
+   */
   insert(index: number, m: M): this {
-    this.items.splice(index < 0 ? index + this.items.length : index, 0, checkModule(m, "ModuleList.insert") as M);
+    const at = normIndex(index, this.items.length, "ModuleList.insert", true);
+    this.items.splice(at, 0, checkModule(m, "ModuleList.insert") as M);
     return this;
   }
 
