@@ -7,6 +7,7 @@ import { guardAll } from "./tensor/check.js";
 import type { NoDimForm } from "./tensor/options-form.js";
 import * as creationOps from "./tensor/creation.js";
 import * as shapeOps from "./ops/shape.js";
+import * as joinOps from "./ops/join.js";
 import * as elementwiseOps from "./ops/elementwise.js";
 import * as mathOps from "./ops/math.js";
 import * as reduceOps from "./ops/reduce.js";
@@ -25,6 +26,7 @@ import * as poolOps from "./ops/pool.js";
 import * as fusedOps from "./ops/fused.js";
 
 import type { ShapeOptionalArgs } from "./ops/shape.js";
+import type { JoinOptionalArgs } from "./ops/join.js";
 import type { ElementwiseOptionalArgs } from "./ops/elementwise.js";
 import type { ReduceOptionalArgs } from "./ops/reduce.js";
 import type { MatmulOptionalArgs } from "./ops/matmul.js";
@@ -43,7 +45,7 @@ import type { CreationOptionalArgs } from "./tensor/creation.js";
  * The optional parameters of the ops that also come as one options object (API.md rule 3), as
  * their files declare them: the type nn.functional adds its own to.
  */
-export type OpsOptionalArgs = ShapeOptionalArgs & ElementwiseOptionalArgs & ReduceOptionalArgs & MatmulOptionalArgs & IndexingOptionalArgs &
+export type OpsOptionalArgs = ShapeOptionalArgs & JoinOptionalArgs & ElementwiseOptionalArgs & ReduceOptionalArgs & MatmulOptionalArgs & IndexingOptionalArgs &
   ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs & ShapeMoreOptionalArgs & SortOptionalArgs & ConvOptionalArgs & MathOptionalArgs;
 
 export { Tensor, type TensorLike, type NestedArray, type Storage } from "./tensor/tensor.js";
@@ -65,11 +67,12 @@ export { defineOp, apply, withOpTracer, refuseInferenceSaved, type OpDef, type O
 // The ops are exported through the public entry layer (guardAll, src/tensor/guard.ts): a non-tensor
 // input or a wrong argument JavaScript itself would trip over is an Error naming the op, what it got
 // and what it takes. The functions whose first argument is not a tensor are listed with their module.
-export { type PadMode } from "./ops/shape.js";
+export { type PadMode } from "./ops/join.js";
 export const {
   contiguous, clone, to, detach, reshape, view, flatten, unflatten, permute, transpose, t, squeeze, unsqueeze, expand,
-  sumTo, narrow, select, slice, split, unbind, chunk, cat, stack, flip, repeat, pad,
-} = guardAll<typeof shapeOps, ShapeOptionalArgs>(shapeOps, "", ["cat", "stack"]);
+  sumTo, narrow, select, slice, split, unbind, chunk,
+} = guardAll<typeof shapeOps, ShapeOptionalArgs>(shapeOps, "");
+export const { cat, stack, flip, repeat, pad } = guardAll<typeof joinOps, JoinOptionalArgs>(joinOps, "", ["cat", "stack"]);
 export const {
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round,
   reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder,

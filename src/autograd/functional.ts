@@ -14,7 +14,8 @@ import { zeros, zerosLike } from "../tensor/creation.js";
 import { castScalar, setElement } from "../tensor/dtype.js";
 import { grad as autogradGrad } from "./engine.js";
 import { isGradEnabled, withGradEnabled } from "./grad-mode.js";
-import { detach, reshape, select, stack, view } from "../ops/shape.js";
+import { detach, reshape, select, view } from "../ops/shape.js";
+import { stack } from "../ops/join.js";
 
 /** Inputs or outputs: one tensor, or an array of them. */
 export type Tensors = Tensor | readonly Tensor[];

@@ -3,7 +3,7 @@ import { declareOptions, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { grad } from "./engine.js";
-import { cat } from "../ops/shape.js";
+import { cat } from "../ops/join.js";
 
 export interface GradcheckOptions {
   /** Finite-difference step (PyTorch's default 1e-6). */

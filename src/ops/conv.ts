@@ -8,7 +8,8 @@ import { fmt } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
 import type { ConvParams } from "../backend/backend.js";
 import { type OpDef, apply, backend, defineOp } from "./op.js";
-import { pad, reshape, squeeze, to, unsqueeze } from "./shape.js";
+import { reshape, squeeze, to, unsqueeze } from "./shape.js";
+import { pad } from "./join.js";
 import { add } from "./elementwise.js";
 import { sum } from "./reduce.js";
 

@@ -4,7 +4,8 @@ import { Tensor } from "../tensor/tensor.js";
 import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim, sameShape } from "../tensor/shape.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
-import { clone, expand, pad, reshape, to, unsqueeze } from "./shape.js";
+import { clone, expand, reshape, to, unsqueeze } from "./shape.js";
+import { pad } from "./join.js";
 import { sub, le, ge, where } from "./elementwise.js";
 import { arange, zeros } from "../tensor/creation.js";
 

@@ -11,7 +11,8 @@ import { type HalfDType, decodeHalf, encodeHalf, isHalf } from "../tensor/half.j
 import { noGrad } from "../autograd/grad-mode.js";
 import { broadcastShapes, fmt, normalizeDim, numel } from "../tensor/shape.js";
 import { type OpDef, apply, backend, defineOp, installMethods } from "./op.js";
-import { clone, expand, makeView, permute, reshape, select, stack, transpose, unsqueeze } from "./shape.js";
+import { clone, expand, makeView, permute, reshape, select, transpose, unsqueeze } from "./shape.js";
+import { stack } from "./join.js";
 import { add, mul, sub } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { matmul } from "./matmul.js";

@@ -9,7 +9,8 @@ import { Tensor } from "../tensor/tensor.js";
 import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
 import { installMethods } from "./op.js";
-import { cat, clone, expand, flip, makeView, narrow, permute, repeat, reshape, transpose, unsqueeze } from "./shape.js";
+import { clone, expand, makeView, narrow, permute, reshape, transpose, unsqueeze } from "./shape.js";
+import { cat, flip, repeat } from "./join.js";
 import { indexAdd, indexSelect } from "./indexing.js";
 
 type Dims = number | readonly number[];
