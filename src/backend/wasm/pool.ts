@@ -14,10 +14,15 @@
  * unequal time from the OS still finish together.
  *
  * Helpers spin for a while after a job (waking a spinning helper costs well under a microsecond, a
- * blocked one ~15 µs) and then block in Atomics.wait. The spin window adapts per helper: it doubles
- * when the next job arrived while spinning and the helper got its share, and halves when the helper
- * had to block or arrived too late to claim its share (the machine is oversubscribed or jobs are far
- * apart), so idle or crowded helpers stop taking CPU time from the calling thread.
+ * blocked one ~15 µs on bare metal and far more in a VM whose idle vCPU has halted) and then block in
+ * Atomics.wait. The spin window adapts per helper to the gaps between jobs: it grows to twice a gap
+ * the window could have covered (up to SPIN_MAX_US), so a kernel called once per chunk of images,
+ * with the calling thread's copies in between, finds its helper spinning every time; it halves when
+ * jobs are further apart than that or the helper arrived too late to claim its share (the machine is
+ * oversubscribed), so idle or crowded helpers stop taking CPU time from the calling thread. (It used
+ * to grow only when a job arrived within the window, so gaps just longer than the window shrank it
+ * to nothing and every job waited for a blocked helper to wake.) A session that is about to give the
+ * pool work wakes blocked helpers first (wake()), so their wake-up overlaps its staging.
  *
  * What claiming cannot undo is a helper that took its share and was then descheduled: the calling
  * thread has to wait for it. So the calling thread backs off per kernel: when the job took longer
@@ -37,15 +42,18 @@ import { nodeBuiltin } from "./loader.js";
 // 22 bits) with the index of the next share to claim (the low SHARE_BITS bits), so one
 // compareExchange claims a share of this job and can never claim one of a later job: a helper that
 // read an old generation and was descheduled sees other generation bits and stops.
-const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, TAKE = 8, THR = 9, WORDS = 10;
+const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, TAKE = 8, THR = 9, SLEEPING = 10, WORDS = 11;
 const SHARE_BITS = 9, GEN_MASK = (1 << 22) - 1;
 /** The most shares a job may have (and so the most threads): share indices fit SHARE_BITS bits. */
 export const MAX_THREADS = 256;
 const MAX_ARGS = 64;
-// Helper spin window in microseconds: starts at the upper bound, adapts between the two.
-const SPIN_MAX_US = 200, SPIN_MIN_US = 2;
-// How long the calling thread spins for helpers that are running a share before it blocks.
-const WAIT_SPIN_US = 50;
+// Helper spin window in microseconds: starts at the upper bound, adapts between the two (and a
+// helper woken ahead of a job spins SPIN_MAX_US for it).
+const SPIN_MAX_US = 400, SPIN_MIN_US = 2;
+// How long the calling thread spins for helpers that are running a share before it blocks: at
+// least this, and up to its own time per share (a helper that started with it finishes within about
+// that), at most WAIT_SPIN_MAX_US.
+const WAIT_SPIN_US = 50, WAIT_SPIN_MAX_US = 2000;
 // Backoff (see above): a wait counts as a loss when it exceeds the calling thread's own share by this
 // much (timer noise on tiny jobs); that many missed jobs in a row count as one; the backoff's bounds.
 const LOSS_SLACK_MS = 0.02, MISSES = 8, BACKOFF_MIN_MS = 1, BACKOFF_MAX_MS = 256;
@@ -70,16 +78,23 @@ const args = new Float64Array(d.args);
 const id = d.id;
 let seen = 0, spinUs = ${SPIN_MAX_US};
 for (;;) {
-  let g = Atomics.load(ctrl, ${GEN}), blocked = false;
+  let g = Atomics.load(ctrl, ${GEN});
+  // When this helper's last job ended: the gap to the next one adapts the window.
+  const idle = performance.now();
   if (g === seen) {
-    const t0 = performance.now();
+    let t0 = idle, window = spinUs;
     for (let i = 1; (g = Atomics.load(ctrl, ${GEN})) === seen; i++) {
-      if ((i & 63) === 0 && performance.now() - t0 > spinUs / 1000) {
+      if ((i & 63) === 0 && performance.now() - t0 > window / 1000) {
+        Atomics.add(ctrl, ${SLEEPING}, 1);
         Atomics.wait(ctrl, ${GEN}, seen);
-        blocked = true;
+        Atomics.sub(ctrl, ${SLEEPING}, 1);
+        // Woken by a job, or by wake() ahead of one: spin for it.
+        t0 = performance.now();
+        window = ${SPIN_MAX_US};
       }
     }
   }
+  const gapUs = (performance.now() - idle) * 1000;
   seen = g;
   if (Atomics.load(ctrl, ${QUIT})) break;
   const nt = Atomics.load(ctrl, ${NT}), tag = (g & ${GEN_MASK}) << ${SHARE_BITS};
@@ -98,7 +113,9 @@ for (;;) {
     // Whoever finishes the last share wakes the calling thread (the only one that waits on DONE).
     if (Atomics.add(ctrl, ${DONE}, 1) === nt - 1) Atomics.notify(ctrl, ${DONE});
   }
-  spinUs = ran && !blocked ? Math.min(${SPIN_MAX_US}, spinUs * 2) : Math.max(${SPIN_MIN_US}, spinUs / 2);
+  // Arrived too late to claim a share, or jobs further apart than the longest window: spin less.
+  const late = !ran && id < Atomics.load(ctrl, ${THR});
+  spinUs = !late && gapUs <= ${SPIN_MAX_US} ? Math.min(${SPIN_MAX_US}, Math.max(spinUs, 2 * gapUs)) : Math.max(${SPIN_MIN_US}, spinUs / 2);
 }
 `;
 
@@ -110,6 +127,8 @@ export const stats = {
   shared: 0,
   /** Kernel calls that could have used threads but ran alone, backing off. */
   solo: 0,
+  /** Of the jobs offered, those published while a helper was blocked (it had to be woken, not found spinning). */
+  woken: 0,
 };
 
 interface WorkerLike {
@@ -177,6 +196,18 @@ export class Pool {
   }
 
   /**
+   * Wakes helpers blocked in Atomics.wait, up to `threads` - 1 of them (started if need be), without
+   * giving them a job: a session calls it before staging its operands, so that a helper's wake-up
+   * (tens to hundreds of µs where an idle vCPU has halted) overlaps the copies and it is spinning
+   * when the job comes.
+   */
+  wake(threads: number): void {
+    if (threads <= 1 || !this.threaded) return;
+    this.ensure(threads);
+    if (Atomics.load(this.ctrl, SLEEPING) > 0) Atomics.notify(this.ctrl, GEN);
+  }
+
+  /**
    * Runs kernel `id` as `nt` shares, f(i, nt, ...args) for i < nt, on up to `threads` threads (the
    * calling one included) and returns when all are done. Threads claim shares one at a time, the
    * calling thread too, so a helper that starts late or is descheduled holds up at most the share it
@@ -212,6 +243,7 @@ export class Pool {
     Atomics.store(c, DONE, 0);
     Atomics.store(c, ERR, 0);
     Atomics.store(c, TAKE, tag);
+    if (Atomics.load(c, SLEEPING) > 0) stats.woken++;
     // Publishes the job: everything above is visible to a helper that reads this generation.
     Atomics.store(c, GEN, g);
     Atomics.notify(c, GEN);
@@ -241,10 +273,11 @@ export class Pool {
     }
     // Always wait for claimed shares: helpers may still be writing memory the next op reuses.
     const t0 = performance.now();
+    const spinMs = Math.min(WAIT_SPIN_MAX_US / 1000, Math.max(WAIT_SPIN_US / 1000, mine > 0 ? own / mine : 0));
     let spinning = true;
     for (let done; (done = Atomics.load(c, DONE)) < nt; ) {
       if (Atomics.load(c, FATAL)) this.broken = true;
-      if (spinning && performance.now() - t0 > WAIT_SPIN_US / 1000) spinning = false;
+      if (spinning && performance.now() - t0 > spinMs) spinning = false;
       if (!spinning) Atomics.wait(c, DONE, done, 50);
     }
     const helped = nt - mine;

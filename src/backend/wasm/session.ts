@@ -76,6 +76,8 @@ export class Session {
     const nt = work >= limit && this.main.pool.threaded ? getNumThreads() : 1;
     this.cur = nt > 1 ? this.main : this.single();
     this.cur.arena.reset();
+    // Helpers that blocked since the last threaded session wake while this one stages its operands.
+    if (nt > 1) this.main.pool.wake(nt);
     return nt;
   }
 

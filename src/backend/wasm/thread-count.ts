@@ -64,8 +64,12 @@ export function getNumThreads(): number {
   return numThreads;
 }
 
-/** `poolStats()`: how many jobs the wasm kernels offered to helper threads, how many a helper shared, how many ran alone while backing off (a copy; for benchmarks). */
-export function poolStats(): { jobs: number; shared: number; solo: number } {
+/**
+ * `poolStats()`: how many jobs the wasm kernels offered to helper threads, how many a helper shared,
+ * how many ran alone while backing off, and how many found a helper blocked rather than spinning
+ * (a copy; for benchmarks).
+ */
+export function poolStats(): { jobs: number; shared: number; solo: number; woken: number } {
   return { ...stats };
 }
 
