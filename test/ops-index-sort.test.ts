@@ -21,6 +21,10 @@ test("get: advanced indices follow PyTorch's placement rules (int as basic, adja
   assert.deepEqual(x.get(x.gt(20)).tolist(), [21, 22, 23]);
   assert.deepEqual(x.get(tensor(true)).shape, [1, 2, 3, 4]);
   assert.deepEqual(x.get(tensor(false)).shape, [0, 2, 3, 4]);
+  // A mask over every dim beside a new axis: NumPy's shapes (PyTorch 1.13 raises here, see the docs).
+  const y = arange(6).reshape([2, 3]);
+  assert.deepEqual(y.get(y.gt(2), null).tolist(), [[3], [4], [5]]);
+  assert.deepEqual(y.get(null, y.gt(2)).tolist(), [[3, 4, 5]]);
 });
 
 test("set: x[...] = v writes in place, through views, with gradients to x and v like index_put_", () => {
