@@ -132,6 +132,12 @@ test("onnx: Embedding takes int32 ids as a graph input; flatten/reshape/cat/elem
     return r.exp().log().sqrt().clamp(0, 5).pow(2).add(r.softmax(-1)).add(c.max(1).values.unsqueeze(1)).add(r.norm(2, -1, true));
   });
   await check("elementwise/reduce", f, [randn([2, 5]), randn([2, 7])]);
+  // max(x, dim) gives values and indices; only the nodes the outputs read are exported.
+  const valuesOnly = await check("max values", new Fn((a: Tensor) => a.max(1).values.add(1)), [randn([2, 3])]);
+  assert.ok(valuesOnly.includes("ReduceMax") && !valuesOnly.includes("ArgMax"), valuesOnly.join(" "));
+  assert.deepEqual(await check("max indices", new Fn((a: Tensor) => a.max(1).indices), [randn([2, 3])]), ["ArgMax"]);
+  // ONNX Runtime loads and runs argmax/argmin (int64 outputs, as PyTorch's).
+  assert.deepEqual(await check("argmax/argmin", new Fn((a: Tensor) => a.argmax(1, true).add(a.argmin(0, true))), [randn([3, 4])]), ["ArgMax", "ArgMin", "Expand", "Expand", "Add"]);
   // logsumexp shifts by a detach()ed max: the detached value must stay connected to the graph.
   await check("logsumexp", new Fn((a: Tensor) => a.logsumexp(1).add(a.mul(3).logsumexp(0, true).sum())), [randn([3, 4]).mul(100)]);
   await check("where/maskedFill", new Fn((a: Tensor) => a.maskedFill(a.gt(0.5), -1).where(a.lt(0), a.mul(2))), [randn([3, 4])]);

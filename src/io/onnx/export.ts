@@ -19,6 +19,7 @@ import { encodeOnnxModel, ONNX_DTYPE, ATTR_TYPE, type OnnxAttribute, type OnnxMo
 import { encodeHalf } from "../../tensor/half.js";
 import { BROADCASTING, EMITTERS, type AttrValue, type Emit, type ValueType } from "./ops.js";
 import { patchRecurrent, type TraceControl } from "./recurrent.js";
+import { pruneUnused } from "./prune.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const BUILD_ONNX_MODEL_KEYS = ["opsetVersion", "inputNames", "outputNames", "dynamicAxes", "graphName"] as const;
@@ -336,6 +337,7 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
     graphOutputs.push(valueInfo(name, t, dynamic[name]));
   });
 
+  const graph = pruneUnused(nodes, initializers, graphOutputs.map((o) => o.name));
   return {
     irVersion: irVersionFor(opset),
     producerName: "deeptype",
@@ -343,8 +345,8 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
     opsetImport: [{ domain: "", version: opset }],
     graph: {
       name: opts.graphName ?? "deeptype",
-      node: nodes,
-      initializer: initializers,
+      node: graph.nodes,
+      initializer: graph.initializers,
       input: inputs.map((t, i) => valueInfo(inputNames[i], t, dynamic[inputNames[i]])),
       output: graphOutputs,
     },

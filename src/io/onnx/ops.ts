@@ -62,6 +62,13 @@ function reduce(e: Emit, opType: string, axes: readonly number[], keepdim: boole
     : e.node(opType, [input], { axes: { ints: axes }, keepdims: { i: keepdim ? 1 : 0 } }, out);
 }
 
+/** ONNX's ArgMax/ArgMin give int64, deeptype's (and PyTorch's) index dtype: a Cast only for another dtype. */
+function argReduce(e: Emit, opType: "ArgMax" | "ArgMin"): void {
+  const attrs = { axis: { i: e.attrs.axis }, keepdims: { i: e.attrs.keepdim ? 1 : 0 } };
+  if (e.output.dtype === "int64") e.node(opType, [e.in(0)], attrs, e.out);
+  else e.node("Cast", [e.node(opType, [e.in(0)], attrs)], { to: { i: ONNX_TYPE[e.output.dtype] } }, e.out);
+}
+
 function gelu(e: Emit, tanh: boolean): void {
   const x = e.in(0);
   if (e.opset >= 20) {
@@ -280,8 +287,8 @@ export const EMITTERS: Record<string, Emitter> = {
   // "max"/"min" are both the all-dims reduction (attrs.axes) and x.max(dim)'s values (attrs.axis).
   max: (e) => void reduce(e, "ReduceMax", e.attrs.axes ?? [e.attrs.axis], e.attrs.keepdim, e.in(0), e.out),
   min: (e) => void reduce(e, "ReduceMin", e.attrs.axes ?? [e.attrs.axis], e.attrs.keepdim, e.in(0), e.out),
-  argmax: (e) => void e.node("Cast", [e.node("ArgMax", [e.in(0)], { axis: { i: e.attrs.axis }, keepdims: { i: e.attrs.keepdim ? 1 : 0 } })], { to: { i: ONNX_TYPE.int32 } }, e.out),
-  argmin: (e) => void e.node("Cast", [e.node("ArgMin", [e.in(0)], { axis: { i: e.attrs.axis }, keepdims: { i: e.attrs.keepdim ? 1 : 0 } })], { to: { i: ONNX_TYPE.int32 } }, e.out),
+  argmax: (e) => void argReduce(e, "ArgMax"),
+  argmin: (e) => void argReduce(e, "ArgMin"),
   norm: (e) => {
     const { axes, keepdim, p } = e.attrs as { axes: number[]; keepdim: boolean; p: number };
     if (p === 2) reduce(e, "ReduceL2", axes, keepdim, e.in(0), e.out);
