@@ -69,9 +69,10 @@ test("elementwise losses refuse input and target of different shapes, [8] agains
   throwsFrom(() => F.mseLoss(x, 1 as never), "mseLoss: target must be a Tensor");
 });
 
-test("a target of another dtype is read in the input's dtype", () => {
+test("a target of another dtype promotes as PyTorch's (an integer one takes the input's dtype)", () => {
   const x = tensor([1, 2, 4]);
-  assert.equal(F.mseLoss(x, tensor([0, 0, 1], { dtype: "float64" })).dtype, "float32");
+  assert.equal(F.mseLoss(x, tensor([0, 0, 1], { dtype: "float64" })).dtype, "float64");
+  assert.equal(F.huberLoss(x, tensor([0, 0, 1], { dtype: "float64" })).dtype, "float32");
   assert.equal(F.l1Loss(x, tensor([0, 0, 1], { dtype: "int32" })).dtype, "float32");
   assert.deepEqual([...F.l1Loss(x, tensor([0, 0, 1], { dtype: "int64" }), { reduction: "none" }).data()], [1, 2, 3]);
 });

@@ -14,7 +14,7 @@ import { Module, fmtShape } from "./module.js";
 import { logsigmoid } from "./functional/activations.js";
 import { pairwiseDistance } from "./functional/normalization.js";
 import { viaFloat32 } from "../ops/half-compute.js";
-import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, readLossOptions, Loss } from "./losses.js";
+import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, promotePair, readLossOptions, Loss } from "./losses.js";
 
 /** The option keys of each class here: anything else is a misspelling. */
 const HUBER_LOSS_KEYS = ["delta", "reduction"] as const;
@@ -247,8 +247,8 @@ export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, opts?: M
   sameShapeOrThrow(input, target, op);
   checkFloatInput(op, "input", input);
   if (input.ndim === 0) throw new Error(`${op}: input must be [N, C] or [C], got a scalar`);
-  const y = asFloat(target, input);
-  let loss = y.mul(logsigmoid(input)).add(y.neg().add(1).mul(logsigmoid(input.neg()))).neg();
+  const [x, y] = promotePair(input, target);
+  let loss = y.mul(logsigmoid(x)).add(y.neg().add(1).mul(logsigmoid(x.neg()))).neg();
   if (weight !== null) {
     // Usually one weight per class [C]; as PyTorch, any shape that broadcasts against the input.
     checkTensor(op, "weight", weight);

@@ -5,7 +5,7 @@
 import { checkTensor, describe, checkKeys } from "../tensor/check.js";
 import { Tensor, where, isFloating, noGrad } from "../core.js";
 import { Module, fmtShape } from "./module.js";
-import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, readLossOptions, Loss } from "./losses.js";
+import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, promotePair, readLossOptions, Loss } from "./losses.js";
 import { checkBroadcast } from "./losses-margin.js";
 import { viaFloat32 } from "../ops/half-compute.js";
 
@@ -51,8 +51,8 @@ export function poissonNllLoss(input: Tensor, target: Tensor, opts?: PoissonNllL
   checkFlag(op, "logInput", logInput);
   checkFlag(op, "full", full);
   checkEps(op, eps);
-  const y = asFloat(target, input);
-  let loss = logInput ? input.exp().sub(y.mul(input)) : input.sub(y.mul(input.add(eps).log()));
+  const [x, y] = promotePair(input, target);
+  let loss = logInput ? x.exp().sub(y.mul(x)) : x.sub(y.mul(x.add(eps).log()));
   if (full) {
     const stirling = y.mul(y.log()).sub(y).add(y.mul(2 * Math.PI).log().mul(0.5));
     loss = loss.add(where(y.le(1), 0, stirling));
@@ -102,7 +102,7 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   const loss = viaFloat32((x: Tensor, t: Tensor, vv: Tensor): Tensor => {
     const l = vv.log().add(x.sub(t).square().div(vv)).mul(0.5);
     return full ? l.add(0.5 * Math.log(2 * Math.PI)) : l;
-  }, input, asFloat(target, input), v);
+  }, ...promotePair(input, target), v);
   return reduce(loss, reduction, op);
 }
 

@@ -4,7 +4,7 @@
  */
 import { checkKeys, checkTensor, describe, unknownKeyError } from "../tensor/check.js";
 import { deprecated } from "../tensor/deprecation.js";
-import { Tensor, where, isFloating, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy, isGradEnabled, refuseInferenceSaved } from "../core.js";
+import { Tensor, where, isFloating, promoteTypes, indexSelect, maximum, noGrad, defineOp, apply, softmaxCrossEntropy, isGradEnabled, refuseInferenceSaved } from "../core.js";
 import { Module, fmtShape } from "./module.js";
 import { viaFloat32 } from "../ops/half-compute.js";
 
@@ -91,9 +91,19 @@ export function sameShapeOrThrow(input: Tensor, target: Tensor, op: string): voi
   }
 }
 
-/** `target` in `like`'s dtype (targets may be given as int or of the other float width). */
+/** `target` in `like`'s dtype: the losses PyTorch computes in the input's dtype (huberLoss, softMarginLoss, ...). */
 export function asFloat(target: Tensor, like: Tensor): Tensor {
   return target.dtype === like.dtype ? target : target.to(like.dtype);
+}
+
+/**
+ * Input and target in their promoted dtype, as PyTorch computes most losses: `mseLoss(float32,
+ * float64)` is float64, an integer target takes the input's dtype. (huberLoss, softMarginLoss and
+ * binaryCrossEntropy keep the input's dtype instead: `asFloat`; PyTorch's bce refuses the mix.)
+ */
+export function promotePair(input: Tensor, target: Tensor): [Tensor, Tensor] {
+  const dtype = promoteTypes(input.dtype, target.dtype);
+  return [input.to(dtype), target.to(dtype)];
 }
 
 /** `mseLoss(pred, y, { reduction: "sum" })`: mean (or sum) of (pred − y)². Shape: input and target the same shape. */
@@ -105,7 +115,8 @@ export function mseLoss(input: Tensor, target: Tensor, opts?: LossOptions | Redu
   const recording = isGradEnabled() && (input.requiresGrad || target.requiresGrad);
   refuseInferenceSaved("mseLoss", "target", target, recording);
   refuseInferenceSaved("mseLoss", "input", input, recording);
-  return reduce(input.sub(asFloat(target, input)).square(), reduction, "mseLoss");
+  const [x, y] = promotePair(input, target);
+  return reduce(x.sub(y).square(), reduction, "mseLoss");
 }
 
 /** `l1Loss(pred, y)`: mean of |pred − y|. */
@@ -113,7 +124,8 @@ export function l1Loss(input: Tensor, target: Tensor, opts?: LossOptions | Reduc
   checkKeys("l1Loss", opts, L1_LOSS_KEYS);
   const { reduction = "mean" } = lossOptions("l1Loss", opts);
   sameShapeOrThrow(input, target, "l1Loss");
-  return reduce(input.sub(asFloat(target, input)).abs(), reduction, "l1Loss");
+  const [x, y] = promotePair(input, target);
+  return reduce(x.sub(y).abs(), reduction, "l1Loss");
 }
 
 /** `smoothL1Loss(pred, y, { beta: 1 })`: 0.5·d²/beta where |d| < beta, |d| − 0.5·beta elsewhere (beta 0 = L1). */
@@ -121,7 +133,8 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts?: (LossOptions 
   const { reduction = "mean", beta = legacyBeta ?? 1 } = lossOptions("smoothL1Loss", opts);
   sameShapeOrThrow(input, target, "smoothL1Loss");
   if (!(beta >= 0)) throw new Error(`smoothL1Loss: beta must be >= 0, got ${beta}`);
-  const d = input.sub(asFloat(target, input)).abs();
+  const [x, y] = promotePair(input, target);
+  const d = x.sub(y).abs();
   const loss = beta === 0 ? d : where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta));
   return reduce(loss, reduction, "smoothL1Loss");
 }
@@ -266,7 +279,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     if (reduction === "mean") return losses.sum().div(kept);
     throw new Error(`${op}: unknown reduction "${reduction as string}" (use "none", "mean" or "sum")`);
   }
-  const logp = x.logSoftmax(1);
+  // Class probabilities of a wider float type promote the result, as in PyTorch.
+  const logp = (kind === "prob" ? x.to(promoteTypes(x.dtype, t.dtype)) : x).logSoftmax(1);
   const unbatched = input.ndim === 1;
   const cw = opts.weight ? opts.weight.to(logp.dtype).reshape(x.shape.map((s, i) => (i === 1 ? s : 1))) : null;
   if (kind === "prob") {
@@ -348,7 +362,7 @@ export function binaryCrossEntropyWithLogits(
   checkKeys("binaryCrossEntropyWithLogits", opts, BINARY_CROSS_ENTROPY_WITH_LOGITS_KEYS);
   const op = "binaryCrossEntropyWithLogits";
   sameShapeOrThrow(input, target, op);
-  const y = asFloat(target, input);
+  const [x0, y] = promotePair(input, target);
   // max(−x, 0) via maximum, whose tie at x = 0 splits the gradient: the sum's slope there is then
   // sigmoid's −0.5, as in PyTorch, where relu and abs would both give 0.
   const loss = viaFloat32((x: Tensor, t: Tensor, w: Tensor | null, pw: Tensor | null): Tensor => {
@@ -356,7 +370,7 @@ export function binaryCrossEntropyWithLogits(
     const lw = pw ? pw.sub(1).mul(t).add(1) : null;
     const l = t.neg().add(1).mul(x).add(lw ? lw.mul(softplusNeg) : softplusNeg);
     return w ? l.mul(w) : l;
-  }, input, y, opts.weight ?? null, opts.posWeight ?? null);
+  }, x0, y, opts.weight ?? null, opts.posWeight ?? null);
   return reduce(loss, opts.reduction ?? "mean", op);
 }
 
@@ -369,13 +383,13 @@ export function klDiv(input: Tensor, target: Tensor, opts?: (LossOptions<Reducti
   const op = "klDiv";
   const { reduction = "mean", logTarget = legacyLogTarget ?? false } = lossOptions(op, opts);
   sameShapeOrThrow(input, target, op);
-  const t = asFloat(target, input);
+  const [x, t] = promotePair(input, target);
   let loss: Tensor;
-  if (logTarget) loss = t.exp().mul(t.sub(input));
+  if (logTarget) loss = t.exp().mul(t.sub(x));
   else {
     // t·log t with 0·log 0 = 0; log reads 1 where t = 0 so that no NaN reaches the gradient.
     const pos = t.gt(0);
-    loss = t.mul(where(pos, t, 1).log()).sub(t.mul(input));
+    loss = t.mul(where(pos, t, 1).log()).sub(t.mul(x));
   }
   if (reduction === "batchmean") return loss.sum().div(input.ndim > 0 ? input.shape[0] : 1);
   return reduce(loss, reduction, op);
