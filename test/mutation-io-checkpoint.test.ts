@@ -1,5 +1,5 @@
 /**
- * Checks written for the survivors of the src/io mutation run (docs/testing.md, issue 14):
+ * Checks written for the survivors of the src/io mutation run (docs/mutation/history.md, issue 14):
  * checkpoint.ts's argument errors, quoted in full (a mutant that empties the function name or the
  * example in a message, or drops one clause of a guard, changes the message or lets the bad value
  * through to a TypeError further down), and what loadWeights says a .pt file holds instead of a

@@ -1,5 +1,5 @@
 /**
- * Checks written for the survivors of the src/io mutation run (docs/testing.md, issue 14): the
+ * Checks written for the survivors of the src/io mutation run (docs/mutation/history.md, issue 14): the
  * safetensors element decoder (src/io/dtypes.ts) on values whose bytes are not symmetric (a byte-order
  * mistake reads 0x0102 as 0x0201), and the integer ranges at their exact edges, on both the copying
  * path of little-endian hosts and the element-by-element path of big-endian ones.

@@ -1,6 +1,6 @@
 /**
  * RNN/LSTM/GRU export read back node by node (test/onnx-export.test.ts runs them in ONNX Runtime;
- * these take milliseconds, for the src/io mutation run, docs/testing.md). The expected weights are
+ * these take milliseconds, for the src/io mutation run, docs/mutation/history.md). The expected weights are
  * PyTorch's parameters re-stacked as the ONNX operator specification orders the gates: LSTM's
  * PyTorch rows i,f,g,o become ONNX's i,o,f,c; GRU's r,z,n become z,r,h; B is [Wb, Rb] per direction.
  */

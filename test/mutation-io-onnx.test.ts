@@ -1,6 +1,6 @@
 /**
  * The ONNX exporter's graphs read back node by node, without ONNX Runtime (test/onnx-export.test.ts
- * runs them there): written for the src/io mutation run (docs/testing.md, issue 14), which reruns the
+ * runs them there): written for the src/io mutation run (docs/mutation/history.md, issue 14), which reruns the
  * tests covering a mutant for every mutant, so these take milliseconds. Each expected node, attribute
  * and constant is what the ONNX operator specification (opset 13-21) defines for the op deeptype ran:
  * e.g. Clip's bounds are inputs of the input's type, Pad's pads are all begins then all ends,

@@ -1,4 +1,4 @@
-// src/nn/containers.ts: what survived `npm run mutate -- src/nn/containers.ts` (docs/testing.md,
+// src/nn/containers.ts: what survived `npm run mutate -- src/nn/containers.ts` (docs/mutation/history.md,
 // "Session 9: src/nn"): the argument and index errors (each matched from the start of its message),
 // the layout check between neighbours, the fused Conv2d → ReLU (→ MaxPool2d) path of
 // Sequential.forward, slicing, ModuleList.insert and ModuleDict's constructor forms and views.

@@ -1,7 +1,7 @@
 // nn.init beyond the moment checks of nn-init.test.ts: the exact bounds and stds each initialiser
 // passes to its generator (compared draw for draw with the same seed, so a wrong gain, fan or
 // constant changes every value), every gain PyTorch defines, and the argument checks. Written for
-// the survivors of `npm run mutate -- src/nn/init.ts` (docs/testing.md).
+// the survivors of `npm run mutate -- src/nn/init.ts` (docs/mutation/history.md).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { nn, zeros, Generator, matmul, eye, tensor } from "../src/index.js";

@@ -1,4 +1,4 @@
-// src/nn/layers: what survived `npm run mutate -- src/nn/layers` (docs/testing.md, "Session 9:
+// src/nn/layers: what survived `npm run mutate -- src/nn/layers` (docs/mutation/history.md, "Session 9:
 // src/nn"): constructor argument checks whose message names the layer and the argument (matched
 // from the start of the message), the bounds those checks allow (PyTorch 1.13's: RReLU lower = upper
 // and Softshrink lambd = 0 are accepted), and options passed on to parameters.

@@ -1,5 +1,5 @@
 // src/nn/losses.ts and losses-nll.ts: the checks, options and paths that survived
-// `npm run mutate -- src/nn/losses.ts src/nn/losses-nll.ts` (docs/testing.md, "Session 9: src/nn").
+// `npm run mutate -- src/nn/losses.ts src/nn/losses-nll.ts` (docs/mutation/history.md, "Session 9: src/nn").
 // Values come from PyTorch 1.13 (scripts/fixtures/mutation_nn_checks.py); errors are matched from the
 // start of the message, so an error thrown by an inner op ("softmaxCrossEntropy: ...") does not pass
 // for the loss's own check ("crossEntropy: ...").

@@ -1,5 +1,5 @@
 // The likelihood losses' argument checks and gaussianNllLoss's variance shapes, for the survivors of
-// `npm run mutate -- src/nn/losses.ts src/nn/losses-nll.ts` (docs/testing.md). The per-sample
+// `npm run mutate -- src/nn/losses.ts src/nn/losses-nll.ts` (docs/mutation/history.md). The per-sample
 // variance shapes are checked against the full-shape variance, whose values nn-losses-more.test.ts
 // compares with PyTorch: [N, *-1] and [N, *-1, 1] must give the same loss as var expanded to the
 // input's shape, as PyTorch 1.13 defines them.

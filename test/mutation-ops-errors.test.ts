@@ -1,5 +1,5 @@
 // Bad input to src/ops that no other test file sends (found by `npm run mutate -- src/ops`,
-// docs/testing.md "src/ops"): each case must throw an Error whose message names the op, what it got
+// docs/mutation/history.md "src/ops"): each case must throw an Error whose message names the op, what it got
 // and the fix, and PyTorch 1.13 must refuse the same call (test/fixtures/mutation-ops-errors.json,
 // written by scripts/fixtures/mutation_ops_errors.py, records torch's refusal of each case). Next to
 // each refusal, the nearest call that is accepted, so a check that refuses too much fails as well.

@@ -1,4 +1,4 @@
-// Tests written for the survivors of `npm run mutate -- src/ops/reduce.ts` (docs/testing.md,
+// Tests written for the survivors of `npm run mutate -- src/ops/reduce.ts` (docs/mutation/history.md,
 // "Mutation testing"): checks the other test files did not make, each failing with its mutant planted.
 import { test } from "node:test";
 import assert from "node:assert/strict";

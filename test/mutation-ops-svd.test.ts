@@ -2,7 +2,7 @@
 // (src/ops/linalg-norm.ts), against PyTorch 1.13 (test/fixtures/mutation-ops-svd.json, written by
 // scripts/fixtures/mutation_ops_svd.py): tall, wide, square, batched, rank-deficient and diagonal
 // matrices, values and gradients. Only opinfo.test.ts reached this code before, which a mutation run
-// of src/ops does not rerun per mutant (docs/testing.md, "src/ops").
+// of src/ops does not rerun per mutant (docs/mutation/history.md, "src/ops").
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -1,7 +1,7 @@
 // src/tensor/check.ts's helpers checked directly, message by message: the entry layer's tests
 // (api-checks, unknown-options) reach them through the whole public surface, one big test per
 // surface, which the mutation run of src/tensor cannot afford per mutant (scripts/mutate.mjs).
-// Written for the survivors of `npm run mutate -- src/tensor` (docs/testing.md, session 9).
+// Written for the survivors of `npm run mutate -- src/tensor` (docs/mutation/history.md, session 9).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {

@@ -1,6 +1,6 @@
 // src/tensor/creation.ts checked directly: tensor()'s data forms and dtype inference, the filled
 // and range constructors' values (PyTorch 1.13's, noted per case), and every refusal with its
-// message. Written for the survivors of `npm run mutate -- src/tensor` (docs/testing.md).
+// message. Written for the survivors of `npm run mutate -- src/tensor` (docs/mutation/history.md).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Generator, arange, bernoulli, eye, full, fullLike, linspace, ones, onesLike, rand, randint, randn, randperm, tensor, zeros, zerosLike } from "../src/index.js";

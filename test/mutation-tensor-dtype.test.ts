@@ -1,7 +1,7 @@
 // src/tensor/dtype.ts checked directly: the range checks at their exact bounds (PyTorch 1.13's
 // torch.tensor([v], dtype=...) accepts or refuses the same values: noted per case), int64
 // conversion at ±2^63, the casts' wrap-around, promotion with scalars, and allocate's slab slots.
-// Written for the survivors of `npm run mutate -- src/tensor` (docs/testing.md).
+// Written for the survivors of `npm run mutate -- src/tensor` (docs/mutation/history.md).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {

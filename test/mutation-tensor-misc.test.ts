@@ -1,6 +1,6 @@
 // The small modules of src/tensor checked directly: deprecation.ts (one warning per form, its
 // words) and recycle.ts's bounds (buffers per size, bytes in all, the counters). Written for the
-// survivors of `npm run mutate -- src/tensor` (docs/testing.md).
+// survivors of `npm run mutate -- src/tensor` (docs/mutation/history.md).
 import { test, mock } from "node:test";
 import assert from "node:assert/strict";
 import { deprecated } from "../src/tensor/deprecation.js";

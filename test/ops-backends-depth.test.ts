@@ -36,7 +36,7 @@ function flat(r: unknown): unknown[] {
 }
 
 // One test per entry and dtype (its four layouts), not one over all the families: a mutation run of
-// src/ops reruns only the tests reaching a mutant (docs/testing.md, "src/ops").
+// src/ops reruns only the tests reaching a mutant (docs/mutation/history.md, "Session 8: `src/ops`").
 test("issue 10's families have more than 400 cases (every layout) in the op table", () => {
   assert.ok(opCases("float32").filter((c) => FAMILIES.has(c.entry.name)).length > 400);
 });

@@ -32,7 +32,7 @@ test("the op table and the fixture file name the same cases", () => {
 
 // One test per entry (not one per dtype and layout over the whole table): a mutation run
 // (`npm run mutate -- src/ops/...`) reruns only the tests that reach a mutant, so an op's mutant
-// reruns that op's entries instead of the whole table six times (docs/testing.md, "src/ops").
+// reruns that op's entries instead of the whole table six times (docs/mutation/history.md, "Session 8: `src/ops`").
 for (const entry of OPS) {
   test(`forward ${entry.name}: float64 and float32, every layout, matches PyTorch`, () => {
     const failures: string[] = [];

@@ -9,7 +9,7 @@ import { gradcheck, grad, tensor, cat, conv2d, matmul, maxPool2d, avgPool2d, sof
 // One test per entry (each checks the entry's finite differences on every layout and its second
 // order), not one test per layout over the whole table. The gradients against PyTorch's are in
 // test/ops-grad-pytorch.test.ts: that file is cheap enough for a mutation run of src/ops (finite
-// differences cost a forward per input element), this one is not (docs/testing.md, "src/ops").
+// differences cost a forward per input element), this one is not (docs/mutation/history.md, "Session 8: `src/ops`").
 const LAYOUTS_CHECKED = ["contiguous", "transposed", "sliced", "permuted"] as const;
 
 /** Finite differences of the entry on one layout (float64); an error message, or null. */

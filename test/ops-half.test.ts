@@ -62,7 +62,7 @@ function run(entry: OpEntry, half: "float16" | "bfloat16", layout: Layout): stri
 }
 
 // One test per entry and 16-bit dtype, not one over the whole table: a mutation run of src/ops
-// reruns only the tests reaching a mutant (docs/testing.md, "src/ops").
+// reruns only the tests reaching a mutant (docs/mutation/history.md, "Session 8: `src/ops`").
 for (const half of ["bfloat16", "float16"] as const) {
   for (const entry of OPS) {
     test(`${entry.name} runs on ${half} inputs and agrees with float32 to ${half}'s precision (js and wasm)`, () => {

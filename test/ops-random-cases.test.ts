@@ -1,7 +1,7 @@
 // The op table on new inputs: seeded redraws of every entry's inputs (opCases) and 300 random-shape
 // cases (randomCases) run, are reproducible, and float32 agrees with float64. Kept apart from
 // test/ops-forward.test.ts because each test walks the whole table: in a mutation run of src/ops
-// every mutant would rerun them (docs/testing.md, "src/ops").
+// every mutant would rerun them (docs/mutation/history.md, "Session 8: `src/ops`").
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { expectedOutput, opCases, randomCases } from "./optable.js";
