@@ -131,17 +131,21 @@ export function warp(t: Tensor, outH: number, outW: number, m: readonly [number,
   return made(out, withHW(t, outH, outW), t);
 }
 
-/** `resizedCrop(img, top, left, h, w, outH, outW)`: the window (top, left, h, w) scaled to outH x outW. */
+/**
+ * `resizedCrop(img, top, left, h, w, outH, outW)`: the window (top, left, h, w) scaled to outH x outW.
+ * Cropped first, as torchvision's resized_crop: scaling up, the window's edge pixels are clamped to
+ * the window, not blended with the pixels just outside it.
+ */
 export function resizedCrop(t: Tensor, top: number, left: number, height: number, width: number, outH: number, outW: number, mode: Interpolation): Tensor {
-  const sx = width / outW;
-  const sy = height / outH;
-  return warp(t, outH, outW, [sx, 0, left + 0.5 * sx - 0.5, 0, sy, top + 0.5 * sy - 0.5], mode);
+  return resize(crop(t, top, left, height, width), outH, outW, mode);
 }
 
-/** `resize(img, 64, 64, "bilinear")` */
+/** `resize(img, 64, 64, "bilinear")`: PyTorch's interpolate with align_corners=false ("nearest" is its "nearest-exact"). */
 export function resize(t: Tensor, outH: number, outW: number, mode: Interpolation): Tensor {
   const [h, w] = t.shape.slice(-2);
-  return resizedCrop(t, 0, 0, h, w, outH, outW, mode);
+  const sx = w / outW;
+  const sy = h / outH;
+  return warp(t, outH, outW, [sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5], mode);
 }
 
 /** `rotate(img, 30, "bilinear", 0)`: counter-clockwise by `degrees` about the centre; uncovered corners get `fill`. */

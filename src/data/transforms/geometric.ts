@@ -96,6 +96,21 @@ export class Resize implements Transform<Sample> {
   }
 }
 
+/** Python's round(), which torchvision's window sizes and offsets use: halves go to the even neighbour. */
+function roundHalfEven(v: number): number {
+  const down = Math.floor(v);
+  return v - down === 0.5 && down % 2 === 0 ? down : Math.round(v);
+}
+
+/**
+ * Where a centred window of `crop` pixels starts in `size` pixels, as torchvision's center_crop: a
+ * larger window is padded with floor((crop - size) / 2) pixels before, a smaller one starts at
+ * round((size - crop) / 2) (a 4-pixel side cropped to 3 starts at 0, not 1).
+ */
+function centredStart(size: number, crop: number): number {
+  return crop > size ? -Math.floor((crop - size) / 2) : roundHalfEven((size - crop) / 2);
+}
+
 /**
  * The central `size` window (padded with 0 if the image is smaller).
  *
@@ -111,8 +126,8 @@ export class CenterCrop implements Transform<Sample> {
   apply<S extends Sample>(sample: S): S {
     const [h, w] = imageOf(sample, "CenterCrop").shape.slice(-2);
     const [ch, cw] = this.size;
-    const top = Math.round((h - ch) / 2);
-    const left = Math.round((w - cw) / 2);
+    const top = centredStart(h, ch);
+    const left = centredStart(w, cw);
     return mapSpatial(sample, "CenterCrop", (t) => crop(t, top, left, ch, cw));
   }
 }
@@ -191,7 +206,7 @@ export class RandomResizedCrop implements Transform<Sample> {
     }
     // Fallback: the largest centred window whose aspect fits in `ratio`.
     const r = w / h;
-    const [ch, cw] = r < this.ratio[0] ? [Math.round(w / this.ratio[0]), w] : r > this.ratio[1] ? [h, Math.round(h * this.ratio[1])] : [h, w];
+    const [ch, cw] = r < this.ratio[0] ? [roundHalfEven(w / this.ratio[0]), w] : r > this.ratio[1] ? [h, roundHalfEven(h * this.ratio[1])] : [h, w];
     return [Math.floor((h - ch) / 2), Math.floor((w - cw) / 2), ch, cw];
   }
   apply<S extends Sample>(sample: S): S {
