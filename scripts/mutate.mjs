@@ -28,13 +28,13 @@ const OPS_TESTS = [
 const TESTS = {
   "src/utils/summary.ts": ["test/utils-summary.test.ts", "test/mutation-utils-summary.test.ts"],
   "src/utils": ["test/utils-summary.test.ts", "test/mutation-utils-summary.test.ts", "test/diagnostics.test.ts", "test/progress.test.ts", "test/report.test.ts"],
-  "src/data/split.ts": ["test/data-split.test.ts", "test/data-shuffle-stats.test.ts"],
-  "src/data/sampler.ts": ["test/data-sampler.test.ts", "test/data-shuffle-stats.test.ts"],
+  "src/data/split.ts": ["test/data-split.test.ts", "test/data-shuffle-stats.test.ts", "test/mutation-data-sampler.test.ts"],
+  "src/data/sampler.ts": ["test/data-sampler.test.ts", "test/data-shuffle-stats.test.ts", "test/mutation-data-sampler.test.ts"],
   // The loader, collate and dataset classes are exercised by the loader test; the others only build
   // datasets to feed it.
-  "src/data/collate.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts"],
-  "src/data/dataloader.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts"],
-  "src/data/dataset.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts"],
+  "src/data/collate.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts", "test/mutation-data-loader.test.ts"],
+  "src/data/dataloader.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts", "test/mutation-data-loader.test.ts"],
+  "src/data/dataset.ts": ["test/data-loader.test.ts", "test/data-loader-checks.test.ts", "test/mutation-data-loader.test.ts"],
   "src/data/datasets/idx.ts": ["test/data-idx-checks.test.ts", "test/data-idx.test.ts", "test/data-mnist.test.ts"],
   "src/data/datasets/mnist.ts": ["test/data-mnist.test.ts"],
   "src/data/datasets/synthetic.ts": ["test/data-synthetic.test.ts"],
@@ -42,8 +42,8 @@ const TESTS = {
   // The structural pass over hostile files: the rule-by-rule test, and the Pillow corpus.
   "src/data/image/validate.ts": ["test/data-image-validate.test.ts", "test/data-image-safety.test.ts"],
   "src/data/image": ["test/data-images.test.ts", "test/data-image-safety.test.ts", "test/data-image-validate.test.ts"],
-  "src/data/transforms": ["test/data-transforms.test.ts", "test/data-images.test.ts"],
-  "src/data": ["test/data-*.test.ts"],
+  "src/data/transforms": ["test/data-transforms.test.ts", "test/data-images.test.ts", "test/mutation-data-transforms.test.ts", "test/mutation-data-photometric.test.ts"],
+  "src/data": ["test/data-*.test.ts", "test/mutation-data-*.test.ts"],
   // The two test files that check optimizer updates and state; the scheduler and L-BFGS tests also
   // construct SGD/Adam but check lrs and line searches, and would double the cost of every mutant.
   "src/optim/sgd.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts"],
