@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Generator, data } from "../src/index.js";
 import { permutation } from "../src/data/sampler.js";
+import { randomSplit } from "../src/data/split.js";
 
 const { RandomSampler, SequentialSampler, SubsetRandomSampler, WeightedRandomSampler } = data;
 
@@ -73,4 +74,11 @@ test("WeightedRandomSampler without replacement: zero weights draw nothing, so a
     const at = [1, 3, 4, 6]; // where the dense weights sit in the sparse list
     assert.deepEqual(sparse, dense.map((i) => at[i]), `seed ${seed}`);
   }
+});
+
+test("randomSplit names itself for a misspelt option", () => {
+  throwsExactly(
+    () => randomSplit({ length: 4, getItem: (i: number) => i }, [2, 2], { strat: () => 0 } as never),
+    "randomSplit: unknown option 'strat'; did you mean 'stratify'? (it takes generator, stratify, groups)",
+  );
 });
