@@ -199,7 +199,7 @@ test("Resize: one number sets the shorter side (floor of the other, as torchvisi
   assert.deepEqual(nearest.depth.tolist(), [[30]]);
   throwsExactly(() => new T.Resize(0), "Resize: size must be a positive integer or [height, width], got number 0");
   throwsExactly(() => new T.Resize([2, 0]), "Resize: size must be a positive integer or [height, width], got an array of length 2");
-  throwsExactly(() => new T.Resize([2]), "Resize: size must be a positive integer or [height, width], got an array of length 1");
+  throwsExactly(() => new T.Resize([2] as never), "Resize: size must be a positive integer or [height, width], got an array of length 1");
   throwsExactly(() => new T.CenterCrop(1.5), "CenterCrop: size must be a positive integer or [height, width], got number 1.5");
   throwsExactly(() => new T.RandomResizedCrop([0, 3] as never), "RandomResizedCrop: size must be a positive integer or [height, width], got an array of length 2");
   assert.deepEqual(new T.CenterCrop([1, 2]).size, [1, 2]);
