@@ -31,6 +31,8 @@ export const NATIVE_FILE_DTYPE = { float32: "F32", float64: "F64", float16: "F16
 
 // I32's range only ever binds an int64 tensor (the narrower dtypes always fit).
 const INT_RANGE: Partial<Record<FileDType, [number, number]>> = { I32: [-2147483648, 2147483647], I16: [-32768, 32767], I8: [-128, 127], U8: [0, 255] };
+/** The wider file dtypes that hold every value of each ranged one (what an overflow error suggests). */
+const WIDER: Partial<Record<FileDType, string>> = { I32: "I64", I16: "I32 or I64", I8: "I16, I32 or I64", U8: "I16, I32 or I64" };
 
 /** Which file dtypes a tensor of each deeptype dtype may be written as (floats stay floats, ints stay ints). */
 const ALLOWED: Record<TensorRecord["dtype"], readonly FileDType[]> = {
@@ -178,7 +180,7 @@ export function encodeInto(rec: TensorRecord, code: FileDType, out: Uint8Array, 
     for (let i = 0; i < n; i++) {
       const v = rec.data[i]; // a bigint compares exactly with the number bounds
       if (v < range[0] || v > range[1]) {
-        throw new Error(`${where}: element ${i} (${v}) does not fit in ${code} [${range[0]}, ${range[1]}]; write it as I32 or I64`);
+        throw new Error(`${where}: element ${i} (${v}) does not fit in ${code} [${range[0]}, ${range[1]}]; write it as ${WIDER[code]}`);
       }
     }
   }
