@@ -428,7 +428,7 @@ test("mutation io onnx: a constant filled with one value whose shape follows a d
   const refused = (f: (...a: Tensor[]) => unknown, xs: Tensor[], dyn: OnnxExportOptions["dynamicAxes"], msg: string) =>
     assert.throws(() => build(fn(f), xs, { dynamicAxes: dyn }), (e: Error) => (assert.equal(e.message, msg), true));
   refused((a) => a.add(randn([a.shape[0], 3])), [randn([2, 3])], { input_0: [0] }, why("add", "2,3", "its values are not all equal"));
-  refused((a) => a.add(zeros([a.shape[0] - 2, 3]).sum()), [randn([2, 3])], { input_0: [0] }, why("sum", "0,3", "its values are not all equal"));
+  refused((a) => a.add(zeros([a.shape[0] - 2, 3]).sum()), [randn([2, 3])], { input_0: [0] }, why("sum", "0,3", "dim 0 matches no dynamic input dim"));
   refused((a) => a.sum().add(zeros(a.shape[0] === 2 ? [2] : [3, 1]).sum()), [randn([2, 3])], { input_0: [0] }, why("sum", "2", "its rank changes"));
   refused((a) => a.add(full([a.shape[0] + 1, 3], 2.5).narrow(0, 0, a.shape[0])), [randn([2, 3])], { input_0: [0] }, why("slice", "3,3", "dim 0 matches no dynamic input dim"));
   // Two dynamic dims of different names with the same example size cannot be told apart.

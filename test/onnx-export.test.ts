@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, io, models, randn, randint, manualSeed, cat, tensor, Tensor } from "../src/index.js";
+import { nn, io, models, randn, randint, manualSeed, cat, tensor, zeros, Tensor } from "../src/index.js";
 import { runOnnx, maxRelError } from "./onnx-helpers.js";
 import { saveWeights } from "../src/io/checkpoint.js";
 import { UNet } from "../examples/unet-segmentation.js";
@@ -300,6 +300,17 @@ test("onnx: the MNIST CNN exports with a dynamic batch and ONNX Runtime agrees a
     const [out] = await runOnnx(bytes, [x]);
     assert.deepEqual(out.dims, [n, 10]);
     assert.ok(maxRelError(out.data, Array.from(model.call(x).data())) <= 1e-5);
+  }
+});
+
+test("onnx: an empty constant whose shape follows a dynamic batch exports (ConstantOfShape), where it was refused as 'not all equal'", async () => {
+  const model = new Fn((x: Tensor) => cat([x, zeros([x.shape[0], 0])], 1).mul(2));
+  const bytes = io.toOnnxBytes(model, [randn([2, 3])], { dynamicAxes: { input_0: { 0: "batch" }, output_0: { 0: "batch" } } });
+  assert.ok(io.decodeOnnxModel(bytes).graph.node.some((n) => n.opType === "ConstantOfShape"));
+  for (const n of [1, 5]) {
+    const x = randn([n, 3]);
+    const [out] = await runOnnx(bytes, [x]);
+    assert.deepEqual([out.dims, Array.from(out.data)], [[n, 3], Array.from(x.mul(2).data())]);
   }
 });
 

@@ -217,10 +217,12 @@ export function buildOnnxModel(model: TraceableModule, exampleInputs: Tensor | r
       throw new Error(`${where}: op "${opName}" reads a constant of shape [${t.shape}] whose shape follows a dynamic axis (it was made outside ops, e.g. zeros([batch, hidden])) and ${why}; export without that dynamic axis`);
     };
     const d = t.data();
-    if (d.length === 0 || !d.every((v) => Object.is(v, d[0]))) fail("its values are not all equal");
+    if (!d.every((v) => Object.is(v, d[0]))) fail("its values are not all equal");
     if (t.ndim !== t2.ndim) fail("its rank changes");
     const dims = t.shape.map((n, i) => (n === t2.shape[i] ? ints([n]) : runtimeDim(n, t2.shape[i]) ?? fail(`dim ${i} matches no dynamic input dim`)));
-    const value = tensorProto(fresh("fill"), Tensor.fromArray(d.slice(0, 1) as typeof d, [1], t.dtype));
+    // An empty constant has no value of its own; ConstantOfShape needs one and writes none of it.
+    const fill = d.length ? d.slice(0, 1) : new (d.constructor as Float32ArrayConstructor)(1);
+    const value = tensorProto(fresh("fill"), Tensor.fromArray(fill as typeof d, [1], t.dtype));
     bind(t, pushNode("ConstantOfShape", [pushNode("Concat", dims, { axis: { i: 0 } })], { value: { t: value } }));
   };
   /**
