@@ -121,6 +121,10 @@ test("tensor() refuses int32 overflow; Tensor.fromArray refuses too little data"
   assert.throws(() => tensor([NaN], { dtype: "int32" }), /NaN cannot be converted to int32/);
   assert.deepEqual(tensor([2147483647, -2147483648], { dtype: "int32" }).tolist(), [2147483647, -2147483648]);
   assert.throws(() => Tensor.fromArray(new Float32Array(3), [2, 2], "float32"), /needs 4 elements but the array holds 3/);
+  // A bool byte other than 0/1 would make logicalNot (1 − x) and sums wrong later: refused at the call.
+  assert.throws(() => Tensor.fromArray(new Uint8Array([0, 1, 2]), [3], "bool"), /^Error: Tensor\.fromArray: a bool tensor's bytes must be 0 or 1, got 2 at index 2;/);
+  assert.deepEqual(Tensor.fromArray(new Uint8Array([0, 1, 1]), [3], "bool").logicalNot().tolist(), [true, false, false]);
+  assert.deepEqual(Tensor.fromArray(new Uint8Array([0, 2]), [2], "uint8").tolist(), [0, 2]);
 });
 
 test("module.double() / to(dtype) convert Parameters in place: an optimizer made before keeps working", async () => {

@@ -195,6 +195,11 @@ export class Tensor {
     if (data.length < numel(shape)) {
       throw new Error(`Tensor.fromArray: shape ${fmt(shape)} needs ${numel(shape)} elements but the array holds ${data.length}; pass a matching shape or a longer array`);
     }
+    // Kernels read a bool byte as 0 or 1 (logicalNot is 1 − x): another byte would give wrong results later.
+    if (dtype === "bool") {
+      const bad = (data as Uint8Array).findIndex((v) => v > 1);
+      if (bad >= 0) throw new Error(`Tensor.fromArray: a bool tensor's bytes must be 0 or 1, got ${data[bad]} at index ${bad}; for truthiness use tensor(Array.from(data, Boolean)) or a uint8 tensor's .ne(0)`);
+    }
     // serial 0: not memory the library allocated (the caller may keep the array); the same object shape as empty's.
     return new Tensor({ data, version: 0, serial: 0, inference: isInferenceMode() }, [...shape], contiguousStrides(shape), 0, dtype);
   }
