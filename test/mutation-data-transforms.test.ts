@@ -281,3 +281,48 @@ test("RandomResizedCrop and the other transforms check their options by name", (
   throwsExactly(() => new T.RandomResizedCrop(2, { scales: [0.5, 1] } as never), "RandomResizedCrop: unknown option 'scales'; did you mean 'scale'? (it takes scale, ratio, interpolation, generator)");
   throwsExactly(() => new T.RandomRotation(2, { fil: 0 } as never), "RandomRotation: unknown option 'fil'; did you mean 'fill'? (it takes fill, targetFill, interpolation, generator)");
 });
+
+test("warp: whole output pixels outside the image on every side get fill, or the edge pixel without fill (grid_sample's zeros/border)", () => {
+  const m = FX.warpMatrix as [number, number, number, number, number, number];
+  assert.deepEqual(Array.from(functional.warp(x(), 4, 6, m, "nearest", 2).data()), FX.warp_nearest_fill2);
+  assert.deepEqual(Array.from(functional.warp(x(), 4, 6, m, "nearest").data()), FX.warp_nearest_edge);
+  close(functional.warp(x(), 4, 6, m, "bilinear", 2).data(), FX.warp_bilinear_fill2, 1e-12, "bilinear fill 2");
+  close(functional.warp(x(), 4, 6, m, "bilinear").data(), FX.warp_bilinear_edge, 1e-12, "bilinear edge");
+  // A window wholly left of the image: every pixel is fill.
+  assert.deepEqual(functional.crop(tensor([[[1, 2, 3]], [[4, 5, 6]]]), 0, -5, 1, 2, 8).tolist(), [[[8, 8]], [[8, 8]]]);
+});
+
+test("Resize resizes when either side differs; a size is a positive integer or a pair of them, nothing else", () => {
+  const img = tensor(Array.from({ length: 15 }, (_, i) => i)).reshape([1, 3, 5]);
+  assert.deepEqual(new T.Resize([3, 2]).apply(img).shape, [1, 3, 2], "the height kept, the width changed");
+  assert.deepEqual(new T.Resize([2, 5]).apply(img).shape, [1, 2, 5], "the width kept, the height changed");
+  const msg = (op: string, got: string): string => `${op}: size must be a positive integer or [height, width], got ${got}`;
+  throwsExactly(() => new T.Resize([2, 3, 4] as never), msg("Resize", "an array of length 3"));
+  throwsExactly(() => new T.CenterCrop({ 0: 2, 1: 2, length: 2 } as never), msg("CenterCrop", "an object"));
+  throwsExactly(() => new T.RandomCrop([1, 2.5] as never), msg("RandomCrop", "an array of length 2"));
+  // A crop just fitting the padded image (padding 2 adds 4 to each side's length) is allowed.
+  const small = tensor([[[1, 2, 3], [4, 5, 6]]]);
+  assert.deepEqual(new T.RandomCrop([6, 7], { padding: 2, generator: new Generator(0) }).apply(small).shape, [1, 6, 7]);
+  throwsExactly(() => new T.RandomCrop([6, 8], { padding: 2 }).apply(small), "RandomCrop: crop 6x8 is larger than the 2x3 image padded by 2; use a smaller size, more padding, or Resize first");
+});
+
+test("every geometric transform names itself for a bad sample, a target of another size, and options that are not an object", () => {
+  const cases: [string, (o: never) => data.Transform<data.Sample>, string][] = [
+    ["RandomHorizontalFlip", (o) => new T.RandomHorizontalFlip(o ?? { p: 1 }), "{ p: 0.5 }"],
+    ["RandomVerticalFlip", (o) => new T.RandomVerticalFlip(o ?? { p: 1 }), "{ p: 0.5 }"],
+    ["Resize", (o) => new T.Resize(3, o), '{ interpolation: "nearest" }'],
+    ["CenterCrop", () => new T.CenterCrop(1), ""],
+    ["RandomCrop", (o) => new T.RandomCrop(1, o), "{ padding: 4 }"],
+    ["RandomResizedCrop", (o) => new T.RandomResizedCrop(1, o), "{ scale: [0.08, 1] }"],
+    ["RandomRotation", (o) => new T.RandomRotation(10, o), "{ fill: 0 }"],
+  ];
+  for (const [name, make, example] of cases) {
+    const t = make(undefined as never);
+    throwsExactly(() => t.apply({ img: tensor([[1]]) } as never), `${name}: expected an image tensor or a sample { image: Tensor, ... }, got an object without an image field`);
+    throwsExactly(
+      () => t.apply({ image: tensor([[[1, 2], [3, 4]]]), depth: tensor([[[1, 2, 3]]]) }),
+      `${name}: sample.depth has shape [1,1,3] but the image is 2x2 (shape [1,2,2]); spatial targets must have the image's height and width in their last two dims`,
+    );
+    if (example) throwsExactly(() => make(1 as never), `${name}: options must be an object like ${example}, got number 1`);
+  }
+});
