@@ -189,3 +189,29 @@ test("the sample helpers: which fields move, and what is refused", () => {
   assert.deepEqual(wrapped.image.tolist(), [[[2, 3]]]);
   assert.equal(wrapped.label, 1);
 });
+
+test("photometric transforms, Normalize and computeMeanStd name themselves for a bad sample or options", async () => {
+  const bad = { img: tensor([[1]]) } as never;
+  const noImage = (op: string): string => `${op}: expected an image tensor or a sample { image: Tensor, ... }, got an object without an image field`;
+  throwsExactly(() => new T.ColorJitter({ brightness: 0.1 }).apply(bad), noImage("ColorJitter"));
+  throwsExactly(() => new T.GaussianNoise().apply(bad), noImage("GaussianNoise"));
+  throwsExactly(() => new T.Normalize([0], [1]).apply(bad), noImage("Normalize"));
+  await assert.rejects(rawComputeMeanStd({ length: 1, getItem: () => bad }), { message: noImage("computeMeanStd") });
+  throwsExactly(() => new T.ColorJitter(1 as never), "ColorJitter: options must be an object like { brightness: 0.2 }, got number 1");
+  throwsExactly(() => new T.GaussianNoise(1 as never), "GaussianNoise: options must be an object like { std: 0.1 }, got number 1");
+  await assert.rejects(async () => rawComputeMeanStd({ length: 1, getItem: () => tensor([[1]]) }, 1 as never), { message: "data.computeMeanStd: options must be an object like { limit: 1000 }, got number 1" });
+  // A 2-D image has one channel, whatever its width.
+  throwsExactly(() => new T.Normalize([1, 2], [1, 1]).apply(tensor([[1, 2, 3]])), "Normalize: the image has 1 channels (shape [1,3]) but mean/std have 2 values; give 1 or 1");
+});
+
+test("mapSpatial: an integer image is still the image (kind 'image'); a target whose height alone differs is refused; isRawImage wants an object", () => {
+  const kinds: string[] = [];
+  mapSpatial({ image: tensor([[1, 2]], { dtype: "int64" }), seg: tensor([[1, 2]], { dtype: "int64" }) }, "Op", (t, kind, field) => {
+    kinds.push(`${field}:${kind}`);
+    return t;
+  });
+  assert.deepEqual(kinds, ["image:image", "seg:mask"]);
+  throwsExactly(() => mapSpatial({ image: tensor([[[1, 2]]]), depth: tensor([[1, 2], [3, 4]]) }, "Op", (t) => t), "Op: sample.depth has shape [2,2] but the image is 1x2 (shape [1,1,2]); spatial targets must have the image's height and width in their last two dims");
+  const fn = Object.assign(() => 0, { width: 1, height: 1, channels: 1, data: Uint8Array.of(0) });
+  assert.equal(T.isRawImage(fn), false);
+});

@@ -326,3 +326,25 @@ test("every geometric transform names itself for a bad sample, a target of anoth
     if (example) throwsExactly(() => make(1 as never), `${name}: options must be an object like ${example}, got number 1`);
   }
 });
+
+test("RandomResizedCrop.getParams: two draws per try (area, aspect), two for the position, ten tries, then the fallback", () => {
+  const drawsAfter = (rrc: InstanceType<typeof T.RandomResizedCrop>, seed: number, h: number, w: number, draws: number): void => {
+    const twin = new Generator(seed);
+    for (let k = 0; k < draws; k++) twin.random();
+    rrc.getParams(h, w);
+    assert.equal(rrc.generator.random(), twin.random(), `${draws} draws`);
+  };
+  // A window as large as a non-square image fits at once (cw <= w and ch <= h at equality): 4 draws.
+  const whole = new T.RandomResizedCrop(2, { scale: [1, 1], ratio: [1.5, 1.5], generator: new Generator(3) });
+  drawsAfter(whole, 3, 4, 6, 4);
+  assert.deepEqual(new T.RandomResizedCrop(2, { scale: [1, 1], ratio: [1.5, 1.5], generator: new Generator(3) }).getParams(4, 6), [0, 0, 4, 6]);
+  // Windows that round to no pixels never fit: 10 tries of 2 draws, then the fallback.
+  const tiny = (ratio: [number, number], seed: number) => new T.RandomResizedCrop(2, { scale: [0.01, 0.01], ratio, generator: new Generator(seed) });
+  drawsAfter(tiny([0.5, 2], 4), 4, 4, 4, 20);
+  assert.deepEqual(tiny([0.5, 2], 4).getParams(4, 4), [0, 0, 4, 4], "the image's own aspect is within ratio: the whole image");
+  assert.deepEqual(tiny([16, 16], 5).getParams(10, 10), [4, 0, 1, 10], "1 x 10: 4 wide, 0.25 high rounds to 0 rows");
+  assert.deepEqual(tiny([1 / 16, 1 / 16], 6).getParams(10, 10), [0, 4, 10, 1], "10 x 1: 0 columns wide");
+  // With scale [1, 1] and the image's own aspect, the window is the whole image, resized by the interpolation.
+  const rrc = new T.RandomResizedCrop([3, 5], { scale: [1, 1], ratio: [4 / 3, 4 / 3], generator: new Generator(0) });
+  assert.deepEqual(rrc.apply(x()).tolist(), functional.resize(x(), 3, 5, "bilinear").tolist());
+});
