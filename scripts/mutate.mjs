@@ -13,6 +13,7 @@
 // per mutant instead of the in-process runner). The JSON report goes to
 // reports/mutation/<target>.json and the score table is printed at the end. See docs/testing.md.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -196,7 +197,11 @@ for (const raw of args) {
   mutate.push(isDir ? `${target}/**/*.ts` : m ? raw : target, "!**/*.d.ts", "!**/index.ts");
   for (const t of testsFor(target)) tests.add(t);
 }
-const name = args.map((a) => a.replace(/^src\//, "").replace(/\/+$/, "").replace(/[/.:]/g, "-")).join("+");
+// The report is named after the targets; many targets (a folder's files but two) would exceed the
+// file system's 255-byte name limit, so a long name keeps its first target, the count and a hash.
+const joined = args.map((a) => a.replace(/^src\//, "").replace(/\/+$/, "").replace(/[/.:]/g, "-")).join("+");
+const name = joined.length <= 160 ? joined
+  : `${joined.split("+")[0]}+${args.length - 1}-more-${createHash("sha256").update(joined).digest("hex").slice(0, 8)}`;
 const env = {
   ...process.env,
   STRYKER_MUTATE: mutate.join(","),
@@ -204,6 +209,6 @@ const env = {
   // The tap runner's reports keep their own names, so the two runners can be compared.
   STRYKER_REPORT: path.join("reports", "mutation", `${name}${process.env.STRYKER_RUNNER === "tap" ? ".tap" : ""}.json`),
 };
-console.log(`mutating ${mutate.filter((m) => !m.startsWith("!")).join(" ")}\nwith tests ${[...tests].join(" ")}`);
+console.log(`mutating ${mutate.filter((m) => !m.startsWith("!")).join(" ")}\nwith tests ${[...tests].join(" ")}\nreport ${env.STRYKER_REPORT}`);
 const r = spawnSync("npx", ["stryker", "run"], { stdio: "inherit", env });
 process.exit(r.status ?? 1);
