@@ -14,6 +14,9 @@ test("parameterList and parameterNames read the source's parameters; a rest para
   assert.deepEqual(parameterNames(function f(a: number, ...rest: number[]) {}), ["a"]);
   assert.deepEqual(parameterNames((a = Math.max(1, 2), b = [3, 4]) => 0), ["a", "b"]);
   assert.deepEqual(parameterNames(async (a: number, b: number) => 0), ["a", "b"]);
+  // Brackets, commas and quotes inside string defaults belong to the strings, not the list.
+  assert.deepEqual(parameterNames(function f(a = ")", b = "(,", c = 'it\'s )', d = `x)`, e = 1) {}), ["a", "b", "c", "d", "e"]);
+  assert.deepEqual(parameterNames((mode = "(", k = 2) => 0), ["mode", "k"]);
   assert.deepEqual(parameterNames(function f(a = { p: 1, q: 2 }, $b = "s", _c = 0) {}), ["a", "$b", "_c"]);
   assert.match(parameterList(function f(a: number, b = 2) {})!, /^a, ?b ?= ?2$/);
   // A bare one-parameter arrow (no parenthesis before its arrow), as Function.prototype.toString gives it.

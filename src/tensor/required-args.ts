@@ -27,10 +27,25 @@ export function parameterList(fn: Function): string | undefined {
   if (open < 0) return undefined;
   let depth = 0;
   for (let i = open; i < src.length; i++) {
+    i = pastString(src, i);
     if ("([{".includes(src[i])) depth++;
     else if (")]}".includes(src[i]) && --depth === 0) return src.slice(open + 1, i).replace(/\s+/g, " ").trim();
   }
   return undefined;
+}
+
+/**
+ * When `src[i]` opens a string literal (' " or `), the index of its closing quote, else i: brackets
+ * and commas inside a default value's string (`mode = "("`) are not the parameter list's.
+ */
+function pastString(src: string, i: number): number {
+  const q = src[i];
+  if (q !== "'" && q !== '"' && q !== "`") return i;
+  for (let j = i + 1; j < src.length; j++) {
+    if (src[j] === "\\") j++;
+    else if (src[j] === q) return j;
+  }
+  return src.length;
 }
 
 /**
@@ -45,6 +60,7 @@ export function parameterNames(fn: Function): string[] {
   const parts: string[] = [];
   let depth = 0, start = 0;
   for (let i = 0; i <= list.length; i++) {
+    i = pastString(list, i);
     const c = list[i];
     if (c === undefined || (c === "," && depth === 0)) {
       parts.push(list.slice(start, i).trim());
