@@ -1,7 +1,7 @@
 /**
  * Where a conv call's time goes on 1 and 2 threads: for each op of bench/conv-setup.ts (forward,
  * input gradient, weight gradient), wall clock and process CPU time per call, the part spent inside
- * the session's kernel runs (wall clock of Session.run), and the pool's counters (jobs a helper
+ * the session's kernel jobs (wall clock of Session.run and Session.join), and the pool's counters (jobs a helper
  * shared, calls that ran alone while backing off, jobs that found a helper blocked). Wall-clock figures need both cores free:
  * give `uptime` with them.
  *
@@ -11,13 +11,17 @@ import { poolStats, setNumThreads } from "../src/backend/wasm/index.js";
 import { C, H, N, O, W, ops, w } from "./conv-setup.js";
 
 const be = w.sessionForBench();
-const realRun = be.run;
+// Wall clock the calling thread spends in kernel jobs: run, and join (its shares of a job that
+// start published, then the wait for the helpers'), not the copies it does between start and join.
 let inRun = 0;
-be.run = function (this: typeof be, ...a: Parameters<typeof be.run>) {
-  const t = performance.now();
-  realRun.apply(this, a);
-  inRun += performance.now() - t;
-};
+for (const name of ["run", "join"] as const) {
+  const real = be[name] as (...a: unknown[]) => void;
+  (be as unknown as Record<string, unknown>)[name] = function (this: typeof be, ...a: unknown[]) {
+    const t = performance.now();
+    real.apply(this, a);
+    inRun += performance.now() - t;
+  };
+}
 // "shared 1t": the threaded (shared-memory) instance with one thread, to separate the cost of the
 // memory the threads share from the cost of splitting.
 const realBegin = be.begin;

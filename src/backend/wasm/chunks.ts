@@ -25,29 +25,55 @@ export const CHUNK_BYTES = 1 << 20;
  * (each thread's own cache) except in the last chunk, so threads that take images round-robin take
  * the same ones in every chunk as over the whole batch. false (nothing done) when the batch is one
  * chunk or an operand is not dense with N leading. Operands are float32 or int32 (4-byte elements).
+ *
+ * overlap (no extra block): `body` only starts its job (Session.start), and while helpers run it
+ * the calling thread copies the next chunk in and the previous chunk's results out, through two
+ * sets of arena blocks (half a chunk's bytes each, so both stay in cache) used in turn, then joins
+ * the job. The copies are the serial part of a threaded call; this way they run beside the kernels.
  */
 export function inChunks(
   s: Session, N: number, threads: number, ins: View[], outs: View[], extra: number,
-  body: (k: number, n0: number, inAt: number[], outAt: number[], extraAt: number) => void,
+  body: (k: number, n0: number, inAt: number[], outAt: number[], extraAt: number) => void, overlap = false,
 ): boolean {
   const all = [...ins, ...outs];
   if (!all.every((v) => v.shape[0] === N && dense(v))) return false;
+  if (overlap && extra > 0) throw new Error("inChunks: overlap takes no extra block");
   const per = all.map((v) => numel(v.shape) / N);
-  const k = threads * Math.max(1, Math.floor(CHUNK_BYTES / ((per.reduce((a, b) => a + b, 0) + extra) * 4)));
+  const bytes = overlap ? CHUNK_BYTES / 2 : CHUNK_BYTES;
+  const k = threads * Math.max(1, Math.floor(bytes / ((per.reduce((a, b) => a + b, 0) + extra) * 4)));
   if (k >= N) return false;
-  const at = all.map((v, i) => s.arena.allocLike(k * per[i] * 4, v.data.byteOffset + v.offset * 4));
-  const inAt = at.slice(0, ins.length), outAt = at.slice(ins.length), extraAt = extra > 0 ? s.arena.alloc(k * extra * 4) : 0;
-  for (let n0 = 0; n0 < N; n0 += k) {
-    const kk = Math.min(k, N - n0);
-    ins.forEach((v, i) => {
-      const d = v.data as Float32Array | Int32Array, from = v.offset + n0 * per[i];
-      s.arena.heapFor(d).set(d.subarray(from, from + kk * per[i]), inAt[i] / 4);
-    });
-    body(kk, n0, inAt, outAt, extraAt);
-    outs.forEach((v, i) => {
-      const d = v.data as Float32Array | Int32Array, q = per[ins.length + i], a = outAt[i] / 4;
-      d.set(s.arena.heapFor(d).subarray(a, a + kk * q), v.offset + n0 * q);
-    });
+  const sets = Array.from({ length: overlap ? 2 : 1 }, () => all.map((v, i) => s.arena.allocLike(k * per[i] * 4, v.data.byteOffset + v.offset * 4)));
+  const extraAt = extra > 0 ? s.arena.alloc(k * extra * 4) : 0;
+  const copyIn = (n0: number, at: number[]): void => ins.forEach((v, i) => {
+    const d = v.data as Float32Array | Int32Array, from = v.offset + n0 * per[i];
+    s.arena.heapFor(d).set(d.subarray(from, from + Math.min(k, N - n0) * per[i]), at[i] / 4);
+  });
+  const copyOut = (n0: number, at: number[]): void => outs.forEach((v, i) => {
+    const d = v.data as Float32Array | Int32Array, q = per[ins.length + i], a = at[ins.length + i] / 4;
+    d.set(s.arena.heapFor(d).subarray(a, a + Math.min(k, N - n0) * q), v.offset + n0 * q);
+  });
+  const run = (n0: number, at: number[]): void => body(Math.min(k, N - n0), n0, at.slice(0, ins.length), at.slice(ins.length), extraAt);
+  if (!overlap) {
+    for (let n0 = 0; n0 < N; n0 += k) {
+      copyIn(n0, sets[0]);
+      run(n0, sets[0]);
+      copyOut(n0, sets[0]);
+    }
+    return true;
   }
+  copyIn(0, sets[0]);
+  let n0 = 0;
+  for (let c = 0; n0 < N; c++, n0 += k) {
+    const other = sets[(c & 1) ^ 1];
+    run(n0, sets[c & 1]);
+    // While the job runs: the next chunk's operands into the other set, the previous chunk's results out of it.
+    try {
+      if (n0 + k < N) copyIn(n0 + k, other);
+      if (c > 0) copyOut(n0 - k, other);
+    } finally {
+      s.join();
+    }
+  }
+  copyOut(n0 - k, sets[(Math.ceil(N / k) - 1) & 1]);
   return true;
 }

@@ -10,6 +10,7 @@ import { inChunks } from "./chunks.js";
 import { BINARY, EPI_RELU, EPI_RELU_POOL, GRAD_FIRST, GRAD_LAST, REDUCE, T } from "./codes.js";
 import { maxPoolBackwardInto, maxPoolBackwardStaged } from "./pooling.js";
 import type { Session } from "./session.js";
+import { MAX_THREADS } from "./pool.js";
 import { PAR_CONV } from "./thresholds.js";
 import { isF32 } from "./views.js";
 
@@ -34,6 +35,25 @@ function convSession(s: Session, xShape: readonly number[], wShape: readonly num
 }
 type ConvSession = ReturnType<typeof convSession>;
 
+let lastPackId = 0;
+/**
+ * A fresh id for the weights that conv2dTask or conv2dBackwardInputTask packs during one chunked
+ * call: each thread packs them into its own scratch on its first share of the call, in whichever
+ * chunk, and its later shares find this id there and reuse them (assembly/conv.ts, packedFor).
+ */
+function packId(): number {
+  return (lastPackId = (lastPackId % 0x7fffffff) + 1);
+}
+
+/**
+ * Shares of a chunk of k images for conv2dTask and conv2dBackwardInputTask, which keep their
+ * scratch per thread, so shares may outnumber threads: one image each on 2+ threads, so that the
+ * threads finish a chunk together while the calling thread also copies (inChunks' overlap).
+ */
+function chunkShares(c: ConvSession, k: number): number {
+  return c.nt > 1 ? Math.min(k, MAX_THREADS) : 1;
+}
+
 /** The backend's conv2d of float32 x by w (+ bias) into out. */
 export function conv2d(s: Session, x: View, w: View, bias: View | null, out: View, p: ConvParams): boolean {
   if (!isF32(x, w, out) || (bias && !isF32(bias)) || numel(out.shape) === 0) return false;
@@ -41,8 +61,9 @@ export function conv2d(s: Session, x: View, w: View, bias: View | null, out: Vie
   const pw = s.stageDense(w), pb = bias ? s.stageDense(bias) : 0;
   const scratch = s.arena.alloc(c.stride * c.nt);
   // Chunks: every thread gets images in the first, so every thread's scratch holds the packed w after it.
-  const chunked = p.groups === 1 && inChunks(s, x.shape[0], c.nt, [x], [out], 0, (k, n0, [px], [o]) =>
-    s.run(T.conv2dTask, c.nt, [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, 0, 0, n0 > 0 ? 1 : 0]));
+  const id = packId();
+  const chunked = p.groups === 1 && inChunks(s, x.shape[0], c.nt, [x], [out], 0, (k, _n0, [px], [o]) =>
+    s.start(T.conv2dTask, chunkShares(c, k), [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, 0, 0, id], c.nt), c.nt > 1);
   if (chunked) return true;
   const px = s.stageDense(x), o = s.arena.alloc(numel(out.shape) * 4);
   s.run(T.conv2dTask, c.nt, [...c.dimsArgs, px, pw, pb, o, scratch, c.stride, 0, 0, 0]);
@@ -64,8 +85,9 @@ export function conv2dBackwardInput(s: Session, gy: View, w: View, out: View, p:
   if (!isF32(gy, w, out) || numel(out.shape) === 0) return false;
   const c = convSession(s, out.shape, w.shape, gy.shape, p);
   const pw = s.stageDense(w), scratch = s.arena.alloc(c.stride * c.nt);
-  const chunked = p.groups === 1 && inChunks(s, gy.shape[0], c.nt, [gy], [out], 0, (k, n0, [pg], [o]) =>
-    s.run(T.conv2dBackwardInputTask, c.nt, [k, ...c.dimsArgs.slice(1), pg, pw, o, scratch, c.stride, n0 > 0 ? 1 : 0]));
+  const id = packId();
+  const chunked = p.groups === 1 && inChunks(s, gy.shape[0], c.nt, [gy], [out], 0, (k, _n0, [pg], [o]) =>
+    s.start(T.conv2dBackwardInputTask, chunkShares(c, k), [k, ...c.dimsArgs.slice(1), pg, pw, o, scratch, c.stride, id], c.nt), c.nt > 1);
   if (!chunked) s.unstage(inputGradStaged(s, c, s.stageDense(gy), w, out.shape), out);
   return true;
 }
@@ -165,11 +187,12 @@ function routedInChunks(
   // The two gradients' scratch apart: the weight gradient's sums stay in its own between chunks.
   const sx = gx ? s.arena.alloc(c.stride * c.nt) : 0;
   const { partials, scratch } = gw ? weightGradBlocks(s, c) : { partials: 0, scratch: 0 };
+  const id = packId();
   const chunked = inChunks(s, N, c.nt, gw ? [x] : [], gx ? [gx] : [], O * H * W, (k, n0, [px], [o], routed) => {
     maxPoolBackwardInto(s, k * O, H, W, pooled[2], pooled[3], gm + n0 * at, pi + n0 * at, routed);
     const dims = [k, ...c.dimsArgs.slice(1)];
     if (gw) s.run(T.conv2dBackwardWeightTask, c.nt, [...dims, px, routed, partials, scratch, c.stride, gradPhase(n0, k, N)]);
-    if (gx) s.run(T.conv2dBackwardInputTask, c.nt, [...dims, routed, pw, o, sx, c.stride, n0 > 0 ? 1 : 0]);
+    if (gx) s.run(T.conv2dBackwardInputTask, c.nt, [...dims, routed, pw, o, sx, c.stride, id]);
   });
   if (chunked && gw) s.unstage(sumPartials(s, c, partials, p.groups), gw);
   return chunked;
@@ -198,8 +221,9 @@ export function conv2dReluPool(
   // Without indices (inference) the kernel's stay in the arena (a chunk's worth of this block when chunked).
   const keep = pool && !indices ? s.arena.alloc(n * 4) : 0;
   const outs = pool && indices ? [out, indices] : [out];
-  const chunked = p.groups === 1 && inChunks(s, x.shape[0], c.nt, [x], outs, 0, (k, n0, [px], [o, oi]) =>
-    s.run(T.conv2dTask, c.nt, [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, epi, oi ?? keep, n0 > 0 ? 1 : 0]));
+  const id = packId();
+  const chunked = p.groups === 1 && inChunks(s, x.shape[0], c.nt, [x], outs, 0, (k, _n0, [px], [o, oi]) =>
+    s.start(T.conv2dTask, chunkShares(c, k), [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, epi, oi ?? keep, id], c.nt), c.nt > 1);
   if (chunked) return true;
   const px = s.stageDense(x);
   const o = s.arena.alloc(n * 4), oi = pool && indices ? s.arena.alloc(n * 4) : keep;

@@ -68,6 +68,8 @@ let fns;
 try {
   const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
   fns = d.names.map((n) => inst.exports[n]);
+  // Kernels that keep scratch per thread rather than per share find theirs by it (assembly/conv.ts).
+  inst.exports.setThreadIndex(d.id);
 } catch (e) {
   // Tell the calling thread, which then runs every share itself.
   Atomics.store(ctrl, ${FATAL}, 1);
@@ -215,6 +217,22 @@ export class Pool {
    * work evenly over threads that get unequal time from the OS.
    */
   run(id: number, nt: number, args: readonly number[], threads = nt): void {
+    this.start(id, nt, args, threads);
+    this.join();
+  }
+
+  // The job start() published and join() has not finished: its kernel, share count and arguments.
+  private pending: { id: number; nt: number; args: readonly number[] } | null = null;
+
+  /**
+   * run()'s first half: publishes the job to the helpers and returns at once, so the calling
+   * thread can do other work (copy the previous chunk's results out, the next one's operands in)
+   * while helpers take shares; join() then takes the shares left and waits for the rest. Where
+   * no helper can take it (one share or thread, no threads here, backing off) the job runs here,
+   * now. One job at a time: join() before the next start().
+   */
+  start(id: number, nt: number, args: readonly number[], threads = nt): void {
+    if (this.pending) throw new Error("wasm backend: a job was started before the previous one was joined");
     const f = this.fns[id];
     if (nt <= 1 || !this.threaded) {
       // No helpers can exist (callers then ask for one share): one call over everything.
@@ -222,8 +240,7 @@ export class Pool {
       return;
     }
     if (nt > MAX_THREADS) throw new Error(`wasm backend: a job has at most ${MAX_THREADS} shares, got ${nt}`);
-    const start = performance.now();
-    if (threads <= 1 || start < this.soloUntil[id]) {
+    if (threads <= 1 || performance.now() < this.soloUntil[id]) {
       // Backing off (or one thread asked for): the same shares, in order, on this thread.
       if (threads > 1) stats.solo++;
       for (let i = 0; i < nt; i++) f(i, nt, ...args);
@@ -244,9 +261,18 @@ export class Pool {
     Atomics.store(c, ERR, 0);
     Atomics.store(c, TAKE, tag);
     if (Atomics.load(c, SLEEPING) > 0) stats.woken++;
+    this.pending = { id, nt, args };
     // Publishes the job: everything above is visible to a helper that reads this generation.
     Atomics.store(c, GEN, g);
     Atomics.notify(c, GEN);
+  }
+
+  /** run()'s second half: takes the started job's shares that are left and waits for the helpers' (nothing when no job is pending). */
+  join(): void {
+    const job = this.pending;
+    if (!job) return;
+    this.pending = null;
+    const { id, nt, args } = job, f = this.fns[id], c = this.ctrl;
     let failure: unknown = null;
     let mine = 0, own = 0;
     // Claims the next share of this job; -1 when none is left.

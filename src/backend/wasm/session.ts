@@ -96,6 +96,19 @@ export class Session {
   }
 
   /**
+   * Starts task `task` as `shares` shares on up to `threads` threads and returns while helpers work
+   * on it (Pool.start): the calling thread may copy other arena blocks meanwhile, then join().
+   */
+  start(task: number, shares: number, args: number[], threads: number): void {
+    this.cur.pool.start(task, shares, args, threads);
+  }
+
+  /** Finishes the job start() began: takes the shares left and waits for the helpers'. */
+  join(): void {
+    this.cur.pool.join();
+  }
+
+  /**
    * Runs a pooling-style task whose results do not depend on the share count, cut into `shares`
    * shares on up to `threads` threads (pool.ts claims them one by one).
    */

@@ -110,7 +110,34 @@ export function convScratchBytes(
       ? gemmScratchBytes() + 64 + 36 * O * cg * 4 + winograd4GradScratchBytes(cg, og, W, pW, oH, oW)
       : gemmScratchBytes() + 64 + 16 * O * cg * 4 + winogradGradScratchBytes(cg, og, W, pW, oH, oW));
   }
-  return b;
+  // Ahead of it, the forward's and input gradient's pack id.
+  return b + HEAD;
+}
+
+/**
+ * Which thread of the pool this instance runs on: 0 on the calling thread, i on helper i (each
+ * thread instantiates the module, so this global is its own; ../pool.ts sets it). The forward and
+ * input-gradient tasks take their scratch by thread rather than by share, so a job may be cut into
+ * more shares than threads without more scratch, each thread reusing its own (cache-warm) buffers.
+ */
+let threadIndex: i32 = 0;
+export function setThreadIndex(i: i32): void {
+  threadIndex = i;
+}
+
+/**
+ * Bytes at the head of each thread's scratch of the forward and input-gradient tasks: the pack
+ * id of the weights its pack area holds (see packedFor); 64 keeps the rest cache-line aligned.
+ */
+const HEAD: i32 = 64;
+
+/**
+ * Whether this thread's scratch at `mine` already holds the weights packed earlier in the same
+ * call: `packId` names the call (../conv.ts; 0 = always pack). A thread packs on its first share
+ * of the call, in whichever chunk of images that is, and records the id.
+ */
+@inline function packedFor(mine: usize, packId: i32, G: i32): bool {
+  return packId != 0 && G == 1 && load<i32>(mine - HEAD) == packId;
 }
 
 /**
@@ -128,10 +155,10 @@ export function convScratchBytes(
 export function conv2dTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
-  x: usize, w: usize, bias: usize, out: usize, scratch: usize, scratchStride: i32, epi: i32, idx: usize, prepacked: i32,
+  x: usize, w: usize, bias: usize, out: usize, scratch: usize, scratchStride: i32, epi: i32, idx: usize, packId: i32,
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW;
-  const mine = scratch + <usize>tid * <usize>scratchStride;
+  const mine = scratch + <usize>threadIndex * <usize>scratchStride + HEAD;
   const geom = mine + <usize>gemmScratchBytes();
   const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
   const direct = directFwd(kH, kW, sH, sW, pH, pW);
@@ -145,8 +172,7 @@ export function conv2dTask(
   if (f4) rows = (rows + 3) & ~3;
   const packBytes = f4 ? winograd4PackFloats(og, cg) * 4 : wino ? 16 * winogradRows(og) * cg * 4 : directPackBytes(og, cg, kH, kW);
   const pa = mine, work = mine + <usize>((packBytes + 63) & ~63);
-  // prepacked: a later chunk of images of the same call (../conv.ts), whose thread already packed w here.
-  let packed = prepacked != 0 && G == 1 ? 0 : -1;
+  let packed = packedFor(mine, packId, G) ? 0 : -1;
   for (let t = tid; t < N * G * bands; t += nt) {
     const ng = t / bands, band = t % bands;
     const n = ng / G, g = ng % G;
@@ -157,6 +183,7 @@ export function conv2dTask(
       if (packed != g) {
         if (f4) winograd4Pack(w + <usize>(g * og * Kc) * 4, og, cg, Kc, kH * kW, false, pa);
         else winogradPack(w + <usize>(g * og * Kc) * 4, og, cg, Kc, kH * kW, false, pa);
+        store<i32>(mine - HEAD, packId);
       }
       packed = g;
       const bg = bias ? bias + <usize>(g * og) * 4 : 0;
@@ -166,7 +193,10 @@ export function conv2dTask(
       continue;
     }
     if (direct) {
-      if (packed != g) directPack(w + <usize>(g * og * Kc) * 4, og, cg, kH, kW, pa);
+      if (packed != g) {
+        directPack(w + <usize>(g * og * Kc) * 4, og, cg, kH, kW, pa);
+        store<i32>(mine - HEAD, packId);
+      }
       packed = g;
       const bg = bias ? bias + <usize>(g * og) * 4 : 0;
       if (epi == EPI_RELU_POOL) {
@@ -200,10 +230,10 @@ export function conv2dTask(
 export function conv2dBackwardInputTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
-  gy: usize, w: usize, gx: usize, scratch: usize, scratchStride: i32, prepacked: i32,
+  gy: usize, w: usize, gx: usize, scratch: usize, scratchStride: i32, packId: i32,
 ): void {
   const cg = C / G, og = O / G, Kc = cg * kH * kW, P = oH * oW, kk = kH * kW;
-  const mine = scratch + <usize>tid * <usize>scratchStride;
+  const mine = scratch + <usize>threadIndex * <usize>scratchStride + HEAD;
   const col = mine + <usize>gemmScratchBytes(), geom = col;
   const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
   if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) {
@@ -215,7 +245,7 @@ export function conv2dBackwardInputTask(
     let rows = (H + wb - 1) / wb;
     rows += rows & 1;
     if (f4) rows = (rows + 3) & ~3;
-    let packed = prepacked != 0 && G == 1 ? 0 : -1;
+    let packed = packedFor(mine, packId, G) ? 0 : -1;
     for (let t = tid; t < N * G * wb; t += nt) {
       const ng = t / wb, band = t % wb;
       const n = ng / G, g = ng % G;
@@ -224,6 +254,7 @@ export function conv2dBackwardInputTask(
       if (packed != g) {
         if (f4) winograd4Pack(w + <usize>(g * og * Kc) * 4, cg, og, kk, Kc, true, pu);
         else winogradPack(w + <usize>(g * og * Kc) * 4, cg, og, kk, Kc, true, pu);
+        store<i32>(mine - HEAD, packId);
       }
       packed = g;
       const gyg = gy + <usize>((n * O + g * og) * P) * 4, gxg = gx + <usize>((n * C + g * cg) * H * W) * 4;

@@ -2,6 +2,6 @@
 export { gemmScratchBytes, matmulTask, MR } from "./gemm";
 export { unaryTask, binaryTask, compareTask, castTask, whereTask, reduceTask, softmaxTask, sgdTask, adamTask } from "./elementwise";
 export {
-  convScratchBytes, convFusable, conv2dTask, conv2dBackwardInputTask, conv2dBackwardWeightTask, sumPartialsTask,
+  convScratchBytes, convFusable, setThreadIndex, conv2dTask, conv2dBackwardInputTask, conv2dBackwardWeightTask, sumPartialsTask,
 } from "./conv";
 export { maxPoolTask, maxPoolBackwardTask, avgPoolTask, avgPoolBackwardTask } from "./pool";
