@@ -15,11 +15,12 @@
  *
  * Helpers spin for a while after a job (waking a spinning helper costs well under a microsecond, a
  * blocked one ~15 µs on bare metal and far more in a VM whose idle vCPU has halted) and then block in
- * Atomics.wait. The spin window adapts per helper to the gaps between jobs: it grows to twice a gap
- * the window could have covered (up to SPIN_MAX_US), so a kernel called once per chunk of images,
- * with the calling thread's copies in between, finds its helper spinning every time; it halves when
- * jobs are further apart than that or the helper arrived too late to claim its share (the machine is
- * oversubscribed), so idle or crowded helpers stop taking CPU time from the calling thread. (It used
+ * Atomics.wait. The spin window adapts per helper to the gaps between jobs: after a job it ran a
+ * share of, it grows to twice the gap before that job (up to SPIN_MAX_US), so a kernel called once
+ * per chunk of images, with the calling thread's copies in between, finds its helper spinning every
+ * time; it halves when jobs are further apart than that, or the helper ran no share (it arrived too
+ * late: the machine is oversubscribed; or it sits out jobs for fewer threads), so idle or crowded
+ * helpers stop taking CPU time from the calling thread. (It used
  * to grow only when a job arrived within the window, so gaps just longer than the window shrank it
  * to nothing and every job waited for a blocked helper to wake.) A session that is about to give the
  * pool work wakes blocked helpers first (wake()), so their wake-up overlaps its staging.
@@ -115,9 +116,9 @@ for (;;) {
     // Whoever finishes the last share wakes the calling thread (the only one that waits on DONE).
     if (Atomics.add(ctrl, ${DONE}, 1) === nt - 1) Atomics.notify(ctrl, ${DONE});
   }
-  // Arrived too late to claim a share, or jobs further apart than the longest window: spin less.
-  const late = !ran && id < Atomics.load(ctrl, ${THR});
-  spinUs = !late && gapUs <= ${SPIN_MAX_US} ? Math.min(${SPIN_MAX_US}, Math.max(spinUs, 2 * gapUs)) : Math.max(${SPIN_MIN_US}, spinUs / 2);
+  // Spin less when this helper ran no share (it came too late, or sits out jobs for fewer threads)
+  // or jobs came further apart than the longest window.
+  spinUs = ran && gapUs <= ${SPIN_MAX_US} ? Math.min(${SPIN_MAX_US}, Math.max(spinUs, 2 * gapUs)) : Math.max(${SPIN_MIN_US}, spinUs / 2);
 }
 `;
 
