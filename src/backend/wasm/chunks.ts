@@ -1,7 +1,7 @@
 /**
  * Batched kernels run chunk by chunk of images, so that a chunk's staged inputs, the kernels' stores
  * and the copy out hit the cache instead of each pass sweeping the whole batch's megabytes. Used by
- * the convolutions (conv.ts) and max-pool's backward (pooling.ts).
+ * the convolutions (conv.ts) and the pooling kernels, both ways (pooling.ts).
  */
 import type { View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";

@@ -22,9 +22,10 @@
 /**
  * Four 2×2 windows at once: r0a|r0b are 8 floats of the top row, r1a|r1b of the bottom row, i0 the
  * flat input index of each window's top-left element, W the row length. Stores the maxima at `po`
- * and their indices at `pi`. Scan order (top-left, top-right, bottom-left, bottom-right) and the
- * rules are the reference's: a later value wins only if greater, a NaN wins and ends the scan.
- * The winner's offset in its window (0, 1, W or W+1) is tracked and added to i0 once at the end.
+ * and their indices at `pi` (pi 0: no indices, nothing will read them). Scan order (top-left,
+ * top-right, bottom-left, bottom-right) and the rules are the reference's: a later value wins only
+ * if greater, a NaN wins and ends the scan. The winner's offset in its window (0, 1, W or W+1) is
+ * tracked and added to i0 once at the end.
  */
 @inline export function maxWindows4(r0a: v128, r0b: v128, r1a: v128, r1b: v128, i0: v128, W: i32, po: usize, pi: usize): void {
   const a = v128.shuffle<f32>(r0a, r0b, 0, 2, 4, 6), b = v128.shuffle<f32>(r0a, r0b, 1, 3, 5, 7);
@@ -36,10 +37,10 @@
   take = takes(d, best);
   best = pick(d, best, take); off = pick(i32x4.splat(W + 1), off, take);
   v128.store(po, best);
-  v128.store(pi, i32x4.add(i0, off));
+  if (pi != 0) v128.store(pi, i32x4.add(i0, off));
 }
 
-/** One 2×2 window, scalar and branch-free (the comparisons are data-dependent): maxWindows4's rules. */
+/** One 2×2 window, scalar and branch-free (the comparisons are data-dependent): maxWindows4's rules, pi 0 as there. */
 @inline export function maxWindow1(t0: usize, t1: usize, i0: i32, W: i32, po: usize, pi: usize): void {
   let best = load<f32>(t0), arg = i0;
   const a = load<f32>(t0, 4), b = load<f32>(t1), c = load<f32>(t1, 4);
@@ -50,10 +51,14 @@
   take = (c > best || c != c) && best == best;
   best = select<f32>(c, best, take); arg = select<i32>(i0 + W + 1, arg, take);
   store<f32>(po, best);
-  store<i32>(pi, arg);
+  if (pi != 0) store<i32>(pi, arg);
 }
 
-// The common 2×2, stride 2, unpadded window: no bounds checks, four windows per SIMD step.
+/**
+ * The common 2×2, stride 2, unpadded window: no bounds checks, four windows per SIMD step. idx 0
+ * (inference: no backward reads the positions) skips the index block's stores, half the
+ * bytes this pass writes; the maxima are the same bits either way.
+ */
 function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, oh0: i32, oh1: i32, x: usize, out: usize, idx: usize): void {
   const xp = x + <usize>(pl * H * W) * 4;
   const op = <usize>(pl * oH * oW) * 4;
@@ -69,49 +74,13 @@ function maxPool2x2(pl: i32, H: i32, W: i32, oH: i32, oW: i32, oh0: i32, oh1: i3
         if (oW < 4) break;
         ow = oW - 4;
       }
-      const s = <usize>(2 * ow) * 4;
+      const s = <usize>(2 * ow) * 4, at = o + <usize>ow * 4;
       maxWindows4(v128.load(t0 + s), v128.load(t0 + s, 16), v128.load(t1 + s), v128.load(t1 + s, 16),
-        i32x4.add(i32x4.splat(r0 + 2 * ow), lane), W, out + o + <usize>ow * 4, idx + o + <usize>ow * 4);
+        i32x4.add(i32x4.splat(r0 + 2 * ow), lane), W, out + at, idx == 0 ? 0 : idx + at);
     }
     for (; ow < oW; ow++) {
-      const s = <usize>(2 * ow) * 4;
-      maxWindow1(t0 + s, t1 + s, r0 + 2 * ow, W, out + o + <usize>ow * 4, idx + o + <usize>ow * 4);
-    }
-  }
-}
-
-/**
- * maxPool2x2 without indices (inference: no backward reads them): the same scan and rules, so the
- * same bits, minus the offset tracking and the index block's stores (a quarter of the bytes written).
- */
-function maxPool2x2Values(pl: i32, H: i32, W: i32, oH: i32, oW: i32, oh0: i32, oh1: i32, x: usize, out: usize): void {
-  const xp = x + <usize>(pl * H * W) * 4;
-  const op = out + <usize>(pl * oH * oW) * 4;
-  for (let oh = oh0; oh < oh1; oh++) {
-    const t0 = xp + <usize>(2 * oh * W) * 4, t1 = t0 + <usize>W * 4;
-    const o = op + <usize>(oh * oW) * 4;
-    let ow = 0;
-    for (; ow < oW; ow += 4) {
-      // A partial last group is redone as the row's last 4 windows (overlapping stores, same values).
-      if (ow + 4 > oW) {
-        if (oW < 4) break;
-        ow = oW - 4;
-      }
-      const s = <usize>(2 * ow) * 4;
-      const r0a = v128.load(t0 + s), r0b = v128.load(t0 + s, 16), r1a = v128.load(t1 + s), r1b = v128.load(t1 + s, 16);
-      const a = v128.shuffle<f32>(r0a, r0b, 0, 2, 4, 6), b = v128.shuffle<f32>(r0a, r0b, 1, 3, 5, 7);
-      const c = v128.shuffle<f32>(r1a, r1b, 0, 2, 4, 6), d = v128.shuffle<f32>(r1a, r1b, 1, 3, 5, 7);
-      let best = pick(b, a, takes(b, a));
-      best = pick(c, best, takes(c, best));
-      v128.store(o + <usize>ow * 4, pick(d, best, takes(d, best)));
-    }
-    for (; ow < oW; ow++) {
-      const s = <usize>(2 * ow) * 4;
-      let best = load<f32>(t0 + s);
-      const a = load<f32>(t0 + s, 4), b = load<f32>(t1 + s), c = load<f32>(t1 + s, 4);
-      best = select<f32>(a, best, (a > best || a != a) && best == best);
-      best = select<f32>(b, best, (b > best || b != b) && best == best);
-      store<f32>(o + <usize>ow * 4, select<f32>(c, best, (c > best || c != c) && best == best));
+      const s = <usize>(2 * ow) * 4, at = o + <usize>ow * 4;
+      maxWindow1(t0 + s, t1 + s, r0 + 2 * ow, W, out + at, idx == 0 ? 0 : idx + at);
     }
   }
 }
@@ -189,7 +158,7 @@ function maxRow4(xp: usize, H: i32, W: i32, oh: i32, ow: i32, kH: i32, kW: i32, 
  * Max pooling of share tid of nt over planes × `bands` bands of output rows (unit u is plane
  * u / bands, band u % bands; a forward output depends only on its own window, so any cut gives the
  * same bits, and bands let a few large planes use threads). idx 0 (no index block: nothing will read
- * them) is taken only by the 2×2 windows (maxPool2x2Values); other windows need an index block.
+ * them) is taken only by the 2×2 windows (maxPool2x2); other windows need an index block.
  */
 export function maxPoolTask(
   tid: i32, nt: i32, planes: i32, H: i32, W: i32, oH: i32, oW: i32, kH: i32, kW: i32,
@@ -201,8 +170,7 @@ export function maxPoolTask(
   for (let u = tid; u < planes * bands; u += nt) {
     const pl = u / bands, oh0 = bandRow(u % bands, bands, oH), oh1 = bandRow(u % bands + 1, bands, oH);
     if (fast) {
-      if (idx == 0) maxPool2x2Values(pl, H, W, oH, oW, oh0, oh1, x, out);
-      else maxPool2x2(pl, H, W, oH, oW, oh0, oh1, x, out, idx);
+      maxPool2x2(pl, H, W, oH, oW, oh0, oh1, x, out, idx);
       continue;
     }
     const xp = x + <usize>(pl * H * W) * 4;
