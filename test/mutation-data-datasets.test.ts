@@ -1,0 +1,82 @@
+// The IDX reader's and ImageFolder's checks and messages, exactly: the cases session 10's mutation
+// run of src/data/datasets found unchecked (docs/mutation/session-10-mutd.md).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { data } from "../src/index.js";
+import { loadIdxFile, loadIdxImages, readIdx } from "../src/data/datasets/idx.js";
+import { ImageFolder } from "../src/data/datasets/image-folder.js";
+
+const throwsExactly = (fn: () => unknown, message: string): void => {
+  assert.throws(fn, (e: Error) => {
+    assert.equal(e.message, message);
+    return true;
+  });
+};
+/** An IDX file: magic 0 0 type ndim, big-endian dims, then the data bytes. */
+const idx = (type: number, dims: number[], body: number[]): Uint8Array =>
+  Uint8Array.from([0, 0, type, dims.length, ...dims.flatMap((d) => [(d >>> 24) & 255, (d >>> 16) & 255, (d >>> 8) & 255, d & 255]), ...body]);
+
+/** Runs fn with process.getBuiltinModule missing, as on Node.js before 20.16 (restored before returning). */
+function withoutBuiltins<T>(fn: () => T): T {
+  const saved = process.getBuiltinModule;
+  (process as { getBuiltinModule?: unknown }).getBuiltinModule = undefined;
+  try {
+    return fn();
+  } finally {
+    process.getBuiltinModule = saved;
+  }
+}
+
+test("readIdx: only 0x1f 0x8b starts a gzip; extra bytes after a 2-D shape; ubyte values as stored; its option names", () => {
+  // 0x8b second, but not 0x1f first: an IDX magic error, not a gzip one.
+  throwsExactly(
+    () => readIdx(Uint8Array.from([0, 0x8b, 8, 1, 0, 0, 0, 1, 7]), "odd"),
+    "readIdx: odd is not an IDX file: it starts with 0x00 0x8b 0x08, expected 0x00 0x00 and a type code (0x08 ubyte, 0x09 byte, 0x0b short, 0x0c int, 0x0d float, 0x0e double)",
+  );
+  throwsExactly(() => readIdx(idx(8, [2, 2], [1, 2, 3, 4, 5]), "m"), "readIdx: m has 1 unexpected bytes after the data of shape [2,2] ubyte; the file is corrupt or not what its header says");
+  const t = readIdx(idx(8, [2, 2], [0, 255, 7, 128]), "m");
+  assert.equal(t.dtype, "uint8");
+  assert.deepEqual(t.tolist(), [[0, 255], [7, 128]]);
+  throwsExactly(() => readIdx(idx(8, [1], [1]), "m", { maxbytes: 9 } as never), "readIdx: unknown option 'maxbytes'; did you mean 'maxBytes'? (it takes maxBytes)");
+});
+
+test("loadIdxFile and loadIdxImages name themselves for a misspelt option", async () => {
+  await assert.rejects(loadIdxFile("x.idx", { maxbytes: 1 } as never), { message: "loadIdxFile: unknown option 'maxbytes'; did you mean 'maxBytes'? (it takes maxBytes)" });
+  await assert.rejects(loadIdxImages("a", "b", { max: 1 } as never), { message: "loadIdxImages: unknown option 'max'; did you mean 'maxBytes'? (it takes maxBytes)" });
+});
+
+test("without Node.js's getBuiltinModule (before 20.16) the file readers say what they need", async () => {
+  const gz = Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]);
+  withoutBuiltins(() => throwsExactly(() => readIdx(gz, "t.gz"), "readIdx: t.gz is gzip-compressed; decompress it first (gunzip needs Node.js >= 20.16 here)"));
+  const pending = withoutBuiltins(() => loadIdxFile("t.idx"));
+  await assert.rejects(pending, { message: "loadIdxFile: reading t.idx needs the file system of Node.js >= 20.16; elsewhere fetch the bytes and call readIdx" });
+  withoutBuiltins(() => throwsExactly(() => new ImageFolder("root"), "ImageFolder: needs the file system of Node.js >= 20.16"));
+});
+
+test("ImageFolder: its option checks, the extensions option, and files sorted by name in each class", async () => {
+  const root = mkdtempSync(join(tmpdir(), "deeptype-mutd-"));
+  try {
+    throwsExactly(() => new ImageFolder(root, 5 as never), 'ImageFolder: options must be an object like { mode: "RGB" }, got 5');
+    throwsExactly(() => new ImageFolder(root, null as never), 'ImageFolder: options must be an object like { mode: "RGB" }, got null');
+    throwsExactly(() => new ImageFolder(root, { mods: "L" } as never), "ImageFolder: unknown option 'mods'; did you mean 'mode'? (it takes transform, extensions, mode, decode, maxPixels, maxBytes)");
+    throwsExactly(() => new ImageFolder(root, { mode: "CMYK" as never }), 'ImageFolder: mode must be "RGB", "L" or "RGBA", got "CMYK"');
+    throwsExactly(() => new ImageFolder(root, { maxPixels: 0 }), "ImageFolder: maxPixels must be a positive number, got 0");
+    throwsExactly(() => new ImageFolder(root, { maxBytes: -1 }), "ImageFolder: maxBytes must be a positive number, got -1");
+    throwsExactly(() => new ImageFolder(root), `ImageFolder: ${root} has no sub-directories; expected one directory per class (root/cat/1.png, root/dog/2.jpg)`);
+    const png = data.encodePng({ width: 1, height: 1, channels: 3, data: Uint8Array.of(10, 20, 30) });
+    mkdirSync(join(root, "b"));
+    mkdirSync(join(root, "a"));
+    for (const f of ["m.png", "c.PNG", "x.png", "a.png", "k.bmp"]) writeFileSync(join(root, "b", f), png);
+    writeFileSync(join(root, "a", "z.png"), png);
+    const ds = new ImageFolder(root);
+    assert.deepEqual(ds.samples, [[join(root, "a", "z.png"), 0], [join(root, "b", "a.png"), 1], [join(root, "b", "c.PNG"), 1], [join(root, "b", "m.png"), 1], [join(root, "b", "x.png"), 1]]);
+    const bmp = new ImageFolder(root, { extensions: [".BMP", ".png"] });
+    assert.deepEqual(bmp.samples.map(([p]) => p.slice(root.length + 1)), [join("a", "z.png"), join("b", "a.png"), join("b", "c.PNG"), join("b", "k.bmp"), join("b", "m.png"), join("b", "x.png")]);
+    assert.deepEqual((await ds.getItem(1)).image.shape, [3, 1, 1]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
