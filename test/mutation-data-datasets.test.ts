@@ -80,3 +80,43 @@ test("ImageFolder: its option checks, the extensions option, and files sorted by
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("ImageFolder: classes are the sub-directories only; classToIdx; modes; files that vanish; which pool close() ends", async () => {
+  const root = mkdtempSync(join(tmpdir(), "deeptype-mutd-"));
+  const shared = new data.DecodePool({ workers: 1 });
+  try {
+    const png = data.encodePng({ width: 2, height: 1, channels: 3, data: Uint8Array.of(10, 20, 30, 40, 50, 60) });
+    for (const c of ["dog", "cat"]) {
+      mkdirSync(join(root, c));
+      writeFileSync(join(root, c, "1.png"), png);
+    }
+    writeFileSync(join(root, "notes.png"), png); // a file at the root is not a class
+    const ds = new ImageFolder(root);
+    assert.deepEqual(ds.classes, ["cat", "dog"]);
+    assert.deepEqual(ds.classToIdx, { cat: 0, dog: 1 });
+    assert.deepEqual(ds.targets, [0, 1]);
+    for (const [mode, channels] of [["RGB", 3], ["L", 1], ["RGBA", 4]] as const) {
+      assert.deepEqual((await new ImageFolder(root, { mode }).getItem(0)).image.shape, [channels, 1, 2], mode);
+    }
+    throwsExactly(() => new ImageFolder(root, { maxBytes: "5" as never }), "ImageFolder: maxBytes must be a positive number, got 5");
+    // Without a pool (the default), close() ends nothing and reading goes on.
+    await ds.close();
+    assert.deepEqual((await ds.getItem(1)).label.item(), 1);
+    // A shared pool is the caller's: the dataset's close() leaves it running.
+    const viaShared = new ImageFolder(root, { decode: shared });
+    await viaShared.close();
+    assert.deepEqual(Array.from((await viaShared.loadRaw(0)).data), [10, 20, 30, 40, 50, 60]);
+    // decode: "workers" starts a pool the dataset owns; close() ends it.
+    const owned = new ImageFolder(root, { decode: "workers" });
+    assert.deepEqual(Array.from((await owned.loadRaw(1)).data), [10, 20, 30, 40, 50, 60]);
+    await owned.close();
+    await assert.rejects(owned.loadRaw(0), { message: "DecodePool: the pool is closed" });
+    // A file removed after the listing: the error names it.
+    rmSync(join(root, "cat", "1.png"));
+    await assert.rejects(ds.getItem(0), (e: Error) => e.message.startsWith(`ImageFolder: cannot read ${join(root, "cat", "1.png")}: ENOENT`));
+    await assert.rejects(withoutBuiltins(() => ds.loadRaw(1)), { message: "ImageFolder: needs the file system of Node.js >= 20.16" });
+  } finally {
+    await shared.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
