@@ -15,6 +15,24 @@ import { bundleName, nodeTestShimPlugin, testFilesOf } from "./mutate-files.mjs"
 
 const inProcess = (process.env.STRYKER_RUNNER ?? "inprocess") !== "tap";
 
+/** Patches worker_threads.Worker (once per process) to prepend the stubs to an eval'd source. */
+const WORKER_STUBS = `{ const wt = require('node:worker_threads'); if (!wt.Worker.mutateStubbed) {
+  const Base = wt.Worker;
+  const stub = (n) => n.startsWith('stryMutAct') ? 'function ' + n + '() { return false; }' : n.startsWith('stryCov') ? 'function ' + n + '() {}' : n === '__name' ? 'function __name(f) { return f; }' : 'function ' + n + '() { return {}; }';
+  class Stubbed extends Base {
+    constructor(source, options) {
+      if (options && options.eval && typeof source === 'string') {
+        const names = new Set(source.match(/\\b(?:stry(?:MutAct|Cov|NS)_9fa48\\w*|__name)(?=\\()/g) ?? []);
+        source = [...names].map(stub).join(' ') + '\\n' + source;
+      }
+      super(source, options);
+    }
+  }
+  Stubbed.mutateStubbed = true;
+  wt.Worker = Stubbed;
+  require('node:module').syncBuiltinESMExports();
+} }`.replace(/\n\s*/g, " ");
+
 const tests = testFilesOf(process.env.STRYKER_TESTS);
 if (tests.length === 0) throw new Error("mutate-bundle: STRYKER_TESTS names no test files");
 await build({
@@ -31,7 +49,13 @@ await build({
   // Bundling renames classes whose names clash across modules (Embedding -> _Embedding), and
   // nn's printouts and error messages use constructor.name: keep the names as written.
   keepNames: true,
-  // Bundled CommonJS helpers (if any) need require in an ES module.
-  banner: { js: "import { createRequire as __mutateCreateRequire } from 'node:module'; const require = __mutateCreateRequire(import.meta.url);" },
+  // Bundled CommonJS helpers (if any) need require in an ES module. Then worker threads: the image
+  // DecodePool (src/data/image/pool.ts) builds its worker's source from functions' toString(), which
+  // in the sandbox carries Stryker's instrumentation (stryMutAct_9fa48("12") ? ... : ...) and
+  // esbuild's keepNames calls (__name), defined only in the bundle: the worker threw "stryMutAct_…
+  // is not defined" and the src/data/image run failed its dry run. Eval'd worker sources get stubs
+  // for the names they use, so the worker runs the original code (no mutant is active there; a
+  // mutant is seen through the main-thread calls the tests make and compare with the worker's).
+  banner: { js: `import { createRequire as __mutateCreateRequire } from 'node:module'; const require = __mutateCreateRequire(import.meta.url); ${WORKER_STUBS}` },
 });
 console.log(`mutate-bundle: bundled ${tests.length} test file(s)${inProcess ? " for the in-process runner" : ""}`);
