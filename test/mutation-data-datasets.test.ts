@@ -112,6 +112,10 @@ test("ImageFolder: classes are the sub-directories only; classToIdx; modes; file
     assert.deepEqual(Array.from((await owned.loadRaw(1)).data), [10, 20, 30, 40, 50, 60]);
     await owned.close();
     await assert.rejects(owned.loadRaw(0), { message: "DecodePool: the pool is closed" });
+    // maxBytes bounds the file read: a file of exactly maxBytes is read, one byte more is refused by name.
+    const file = join(root, "dog", "1.png");
+    assert.equal((await new ImageFolder(root, { maxBytes: png.length }).loadRaw(1)).width, 2);
+    await assert.rejects(new ImageFolder(root, { maxBytes: png.length - 1 }).loadRaw(1), { message: `ImageFolder: ${file} is ${png.length} bytes, more than maxBytes (${png.length - 1}); pass a larger { maxBytes } to read it` });
     // A file removed after the listing: the error names it.
     rmSync(join(root, "cat", "1.png"));
     await assert.rejects(ds.getItem(0), (e: Error) => e.message.startsWith(`ImageFolder: cannot read ${join(root, "cat", "1.png")}: ENOENT`));
