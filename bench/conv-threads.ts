@@ -1,7 +1,7 @@
 /**
  * Where a conv call's time goes on 1 and 2 threads: for each op of bench/conv-setup.ts (forward,
  * input gradient, weight gradient), wall clock and process CPU time per call, the part spent inside
- * the session's kernel jobs (wall clock of Session.run and Session.join), and the pool's counters (jobs a helper
+ * the session's kernel jobs (wall clock of Session.run, start and join), and the pool's counters (jobs a helper
  * shared, calls that ran alone while backing off, jobs that found a helper blocked). Wall-clock figures need both cores free:
  * give `uptime` with them.
  *
@@ -11,10 +11,11 @@ import { poolStats, setNumThreads } from "../src/backend/wasm/index.js";
 import { C, H, N, O, W, ops, w } from "./conv-setup.js";
 
 const be = w.sessionForBench();
-// Wall clock the calling thread spends in kernel jobs: run, and join (its shares of a job that
-// start published, then the wait for the helpers'), not the copies it does between start and join.
+// Wall clock the calling thread spends in kernel jobs: run; start (the whole job where it runs on
+// this thread alone, else publishing it); join (its shares of a job that start published, then the
+// wait for the helpers'); not the copies it does between start and join.
 let inRun = 0;
-for (const name of ["run", "join"] as const) {
+for (const name of ["run", "start", "join"] as const) {
   const real = be[name] as (...a: unknown[]) => void;
   (be as unknown as Record<string, unknown>)[name] = function (this: typeof be, ...a: unknown[]) {
     const t = performance.now();
