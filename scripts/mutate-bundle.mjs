@@ -18,11 +18,11 @@ const inProcess = (process.env.STRYKER_RUNNER ?? "inprocess") !== "tap";
 /** Patches worker_threads.Worker (once per process) to prepend the stubs to an eval'd source. */
 const WORKER_STUBS = `{ const wt = require('node:worker_threads'); if (!wt.Worker.mutateStubbed) {
   const Base = wt.Worker;
-  const stub = (n) => n.startsWith('stryMutAct') ? 'function ' + n + '() { return false; }' : n.startsWith('stryCov') ? 'function ' + n + '() {}' : n === '__name' ? 'function __name(f) { return f; }' : 'function ' + n + '() { return {}; }';
+  const stub = (n) => n.startsWith('stryMutAct') ? 'function ' + n + '() { return false; }' : n.startsWith('stryCov') ? 'function ' + n + '() {}' : 'function ' + n + '() { return {}; }';
   class Stubbed extends Base {
     constructor(source, options) {
       if (options && options.eval && typeof source === 'string') {
-        const names = new Set(source.match(/\\b(?:stry(?:MutAct|Cov|NS)_9fa48\\w*|__name)(?=\\()/g) ?? []);
+        const names = new Set(source.match(/\\bstry(?:MutAct|Cov|NS)_9fa48\\w*(?=\\()/g) ?? []);
         source = [...names].map(stub).join(' ') + '\\n' + source;
       }
       super(source, options);
@@ -51,10 +51,10 @@ await build({
   keepNames: true,
   // Bundled CommonJS helpers (if any) need require in an ES module. Then worker threads: the image
   // DecodePool (src/data/image/pool.ts) builds its worker's source from functions' toString(), which
-  // in the sandbox carries Stryker's instrumentation (stryMutAct_9fa48("12") ? ... : ...) and
-  // esbuild's keepNames calls (__name), defined only in the bundle: the worker threw "stryMutAct_…
-  // is not defined" and the src/data/image run failed its dry run. Eval'd worker sources get stubs
-  // for the names they use, so the worker runs the original code (no mutant is active there; a
+  // in the sandbox carries Stryker's instrumentation (stryMutAct_9fa48("12") ? ... : ...), defined
+  // only in the bundle: the worker threw "stryMutAct_… is not defined" and the src/data/image run
+  // failed its dry run (esbuild's __name the worker source defines itself). Eval'd worker sources
+  // get stubs for the names they use, so the worker runs the original code (no mutant is active there; a
   // mutant is seen through the main-thread calls the tests make and compare with the worker's).
   banner: { js: `import { createRequire as __mutateCreateRequire } from 'node:module'; const require = __mutateCreateRequire(import.meta.url); ${WORKER_STUBS}` },
 });
