@@ -192,6 +192,26 @@ describe("wasm backend: threads", () => {
       for (let rep = 0; rep < 20; rep++) assertBitwise(neg(shares, threads), want, `${shares} shares on ${threads} threads`);
     }
     assert.throws(() => pool.run(0, 257, [1, 1, 1, 1, n, x, 0, 0, 0, 1, o, 0, 0], 2), /at most 256 shares, got 257/);
+
+    // start() publishes and returns; the calling thread may work before join() takes the shares left
+    // (inChunks' overlap copies there). One job at a time; join() with none pending does nothing.
+    const args = [1, 1, 1, 1, n, x, 0, 0, 0, 1, o, 0, 0];
+    for (const [shares, threads] of [[37, 2], [2, 2], [1, 1]]) {
+      new Float32Array(k.memory.buffer).fill(NaN, o / 4, o / 4 + n);
+      pool.start(0, shares, args, threads);
+      let spin = 0;
+      for (let i = 0; i < 1e5; i++) spin += i;
+      pool.join();
+      assert.ok(spin > 0);
+      assertBitwise(new Float32Array(k.memory.buffer).slice(o / 4, o / 4 + n), want, `start/join, ${shares} shares on ${threads} threads`);
+    }
+    // A backoff (a helper descheduled above, on a busy machine) would run the job inside start().
+    (pool as unknown as { soloUntil: Float64Array }).soloUntil.fill(0);
+    pool.start(0, 37, args, 2);
+    assert.throws(() => pool.start(0, 37, args, 2), /a job was started before the previous one was joined/);
+    pool.join();
+    pool.join();
+    assertBitwise(new Float32Array(k.memory.buffer).slice(o / 4, o / 4 + n), want, "the first job finished");
   });
 
   it("backs off to the calling thread when helpers cost time, with the same results, and tries threads again", () => {
