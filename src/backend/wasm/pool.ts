@@ -233,7 +233,7 @@ export class Pool {
    * now. One job at a time: join() before the next start().
    */
   start(id: number, nt: number, args: readonly number[], threads = nt): void {
-    if (this.pending) throw new Error("wasm backend: a job was started before the previous one was joined");
+    if (this.pending) throw new Error("wasm backend: a job was started before the previous one was joined (call join() before the next start())");
     const f = this.fns[id];
     if (nt <= 1 || !this.threaded) {
       // No helpers can exist (callers then ask for one share): one call over everything.
