@@ -48,3 +48,45 @@ test("imageFormat: a PNG signature needs 8 bytes and a JPEG one 3; anything else
     assert.equal(imageFormat(Uint8Array.from(wrong)), null, `JPEG signature byte ${k} changed`);
   }
 });
+
+const throwsExactly = (fn: () => unknown, message: string): void => {
+  assert.throws(fn, (e: Error) => {
+    assert.equal(e.message, message);
+    return true;
+  });
+};
+const tinyPng = (): Uint8Array => data.encodePng({ width: 2, height: 1, channels: 1, data: Uint8Array.of(0, 255) });
+
+test("DecodePool: its option checks, its default thread count, and decode's argument checks (before any thread starts)", async () => {
+  throwsExactly(() => new data.DecodePool(3 as never), "DecodePool: options must be an object like { workers: 2 }, got number 3");
+  throwsExactly(() => new data.DecodePool({ worker: 2 } as never), "DecodePool: unknown option 'worker'; did you mean 'workers'? (it takes workers, maxHeapMb)");
+  throwsExactly(() => new data.DecodePool({ maxHeapMb: 63 }), "DecodePool: maxHeapMb must be a number of MiB >= 64, got 63");
+  throwsExactly(() => new data.DecodePool({ maxHeapMb: "99" as never }), "DecodePool: maxHeapMb must be a number of MiB >= 64, got 99");
+  assert.equal(new data.DecodePool({ maxHeapMb: 64 }).maxHeapMb, 64);
+  assert.equal(new data.DecodePool().maxHeapMb, 4096);
+  throwsExactly(() => new data.DecodePool({ workers: 0 }), "DecodePool: workers must be a positive integer, got 0");
+  throwsExactly(() => new data.DecodePool({ workers: 1.5 }), "DecodePool: workers must be a positive integer, got 1.5");
+  const { availableParallelism } = await import("node:os");
+  assert.equal(new data.DecodePool().workers, Math.max(1, Math.min(4, availableParallelism() - 1)), "one core left to the main thread, at most 4");
+  const pool = new data.DecodePool({ workers: 1 });
+  const bytes = tinyPng();
+  const got = (v: unknown, what: string): Promise<void> =>
+    assert.rejects(pool.decode(v as never), { message: `DecodePool.decode: image data: expected the file's bytes as a Uint8Array (or Buffer), got ${what}` });
+  await got(null, "null");
+  await got(undefined, "undefined");
+  await got([1, 2], "Array");
+  await got("png", "string");
+  await got(Object.create(null), "an object");
+  await assert.rejects(pool.decode(bytes, null as never), { message: 'DecodePool.decode: options must be an object like { mode: "RGB" }, got null' });
+  await assert.rejects(pool.decode(bytes, 5 as never), { message: 'DecodePool.decode: options must be an object like { mode: "RGB" }, got number' });
+  await assert.rejects(pool.decode(bytes, { mode: "CMYK" as never }), { message: 'DecodePool.decode: mode must be "RGB", "L" or "RGBA", got "CMYK"' });
+  await assert.rejects(pool.decode(bytes, { maxPixels: 0 }), { message: "DecodePool.decode: maxPixels must be a positive number, got 0" });
+  await assert.rejects(pool.decode(bytes, { maxBytes: "9" as never }), { message: "DecodePool.decode: maxBytes must be a positive number, got 9" });
+  await assert.rejects(pool.decode(bytes, { maxBytes: bytes.length - 1, source: "t.png" }), { message: `DecodePool.decode: t.png is ${bytes.length} bytes, more than maxBytes (${bytes.length - 1}); pass a larger { maxBytes } to decode it` });
+  assert.deepEqual(Array.from((await pool.decode(bytes, { maxBytes: bytes.length, mode: "L" })).data), [0, 255], "exactly maxBytes is allowed");
+  // Closing rejects what is still pending, and every later decode.
+  const pending = assert.rejects(pool.decode(bytes, { source: "late.png" }), { message: "DecodePool: closed before the image was decoded" });
+  await pool.close();
+  await pending;
+  await assert.rejects(pool.decode(bytes), { message: "DecodePool: the pool is closed" });
+});
