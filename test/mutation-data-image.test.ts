@@ -9,7 +9,9 @@ import { imageFormat } from "../src/data/image/decode.js";
 
 const FX = JSON.parse(readFileSync(new URL("./fixtures/mutation-data.json", import.meta.url), "utf8")) as {
   trns: Record<"grey" | "rgb", { png: string; RGBA: number[]; RGB: number[]; L: number[] }>;
+  packed: Record<"1" | "2" | "4" | "16" | "16rgb", { png: string; values: number[]; L?: number[] }>;
 };
+const bytesOf = (b64: string): Uint8Array => Uint8Array.from(Buffer.from(b64, "base64"));
 
 test("PNG tRNS colour keys (grey and RGB) become alpha as in Pillow: 0 where the key matches, 255 elsewhere", async () => {
   const pool = new data.DecodePool({ workers: 1 });
@@ -89,4 +91,27 @@ test("DecodePool: its option checks, its default thread count, and decode's argu
   await pool.close();
   await pending;
   await assert.rejects(pool.decode(bytes), { message: "DecodePool: the pool is closed" });
+});
+
+test("PNG bit depths: 1, 2 and 4-bit grey rows ending mid-byte scale to 0..255 as Pillow; 16-bit keeps or rounds /257", () => {
+  for (const depth of ["1", "2", "4"] as const) {
+    const img = data.decodeImage(bytesOf(FX.packed[depth].png), { mode: "L" });
+    assert.deepEqual([img.width, img.height, img.maxValue], [5, 3, 255], `${depth}-bit`);
+    assert.deepEqual(Array.from(img.data), FX.packed[depth].L, `${depth}-bit`);
+  }
+  const grey16 = FX.packed["16"].values;
+  const kept = data.decodeImage(bytesOf(FX.packed["16"].png), { mode: "L", keep16Bit: true });
+  assert.ok(kept.data instanceof Uint16Array);
+  assert.equal(kept.maxValue, 65535);
+  assert.deepEqual(Array.from(kept.data), grey16);
+  const eight = data.decodeImage(bytesOf(FX.packed["16"].png), { mode: "L" });
+  assert.ok(eight.data instanceof Uint8Array);
+  assert.equal(eight.maxValue, 255);
+  assert.deepEqual(Array.from(eight.data), grey16.map((v) => Math.round(v / 257)));
+  // 16-bit RGB as RGBA: the alpha channel added is the format's maximum.
+  const rgba = data.decodeImage(bytesOf(FX.packed["16rgb"].png), { mode: "RGBA", keep16Bit: true });
+  const [r0, g0, b0, r1, g1, b1] = FX.packed["16rgb"].values;
+  assert.deepEqual(Array.from(rgba.data), [r0, g0, b0, 65535, r1, g1, b1, 65535]);
+  const grey = data.decodeImage(bytesOf(FX.packed["16rgb"].png), { mode: "L", keep16Bit: true });
+  assert.deepEqual(Array.from(grey.data), [Math.round(0.299 * r0 + 0.587 * g0 + 0.114 * b0), Math.round(0.299 * r1 + 0.587 * g1 + 0.114 * b1)]);
 });
