@@ -1,8 +1,9 @@
 /**
- * The wasm pooling kernels' batch paths against the js reference, on 1 and 2 threads: a batch over
- * ~1 MiB of operands runs in chunks of images (pooling.ts, inChunks), forward and backward, max and
- * average, and the 2×2 max-pool's one loop with and without positions on the shapes its SIMD step
- * and scalar tail meet (oW of 1, 3, 7 and 17, batch 1, one channel, sliced inputs, NaN and -inf).
+ * The wasm pooling kernels against the js reference, on 1 and 2 threads: a batch of 40 images
+ * (~1.2 MiB of input), forward and backward, max and average, each image the bits of a call on it
+ * alone and a transposed input the bits of a dense one; and the 2×2 max-pool's one loop with and
+ * without positions on the shapes its SIMD step and scalar tail meet (oW of 1, 3, 7 and 17, batch 1,
+ * one channel, sliced inputs, NaN and -inf).
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -36,15 +37,15 @@ const imageData = (v: NumView, i: number): ArrayLike<number> => {
   return (v.data as Float32Array).subarray(i * per, (i + 1) * per);
 };
 
-describe("wasm backend: pooling in chunks of images", () => {
-  // [40,8,28,28] is ~1.2 MiB of input: chunks of 27 + 13 images for the 2×2 max-pool with positions.
+describe("wasm backend: pooling a large batch", () => {
+  // [40,8,28,28]: ~1.2 MiB of input, more than the cache-sized chunks the convolutions run in.
   const g = new Generator(51);
   const pick = [NaN, -Infinity, -0, 0, 1, 2, 2];
   const shape = [40, 8, 28, 28];
   const x = randView(g, shape);
-  // Ties, NaN and -inf sprinkled in: the chunked windows keep the reference's rules too.
+  // Ties, NaN and -inf sprinkled in.
   for (let i = 0; i < x.data.length; i += 97) x.data[i] = pick[i % pick.length];
-  // The same values through a transposed view: not dense, so these calls run whole.
+  // The same values through a transposed view (staged by a gather, not one copy).
   const permData = new Float32Array(x.data.length);
   const perm = view(permData, shape, contiguousStrides([...shape].reverse()).reverse());
   values(x).forEach((v, i) => {
@@ -68,7 +69,7 @@ describe("wasm backend: pooling in chunks of images", () => {
     js.avgPool2dBackward(gy, wantAvgGx, p);
 
     for (const nt of THREADS) {
-      it(`max ${name}, ${nt} thread(s): values, positions and gradient equal the reference and the whole-batch call`, () => {
+      it(`max ${name}, ${nt} thread(s): values, positions and gradient equal the reference, a transposed input the same bits`, () => {
         setNumThreads(nt);
         const a = zeros(y), ia = zeros(y, "int32"), b = zeros(y);
         wasm.maxPool2d(x, a, ia, p);
@@ -80,7 +81,7 @@ describe("wasm backend: pooling in chunks of images", () => {
         assert.deepEqual(bits(b), bits(want), `maxPool2d ${name} without positions`);
         const w = zeros(y), iw = zeros(y, "int32");
         wasm.maxPool2d(perm, w, iw, p);
-        assertBitwise(w.data, a.data, `maxPool2d ${name}, transposed input (run whole)`);
+        assertBitwise(w.data, a.data, `maxPool2d ${name}, transposed input`);
         assert.deepEqual(Array.from(iw.data), Array.from(ia.data));
         const gx = zeros(shape);
         wasm.maxPool2dBackward(gy, ia, gx);
@@ -100,7 +101,7 @@ describe("wasm backend: pooling in chunks of images", () => {
         assertClose(gx, wantAvgGx, `avgPool2dBackward ${name}`, tol, tol);
         const w = zeros(y);
         wasm.avgPool2d(perm, w, p);
-        assertBitwise(w.data, a.data, `avgPool2d ${name}, transposed input (run whole)`);
+        assertBitwise(w.data, a.data, `avgPool2d ${name}, transposed input`);
         for (const i of [0, 26, 27, 39]) {
           const one = zeros([1, ...y.slice(1)]), oneGx = zeros([1, ...shape.slice(1)]);
           wasm.avgPool2d(image(x, i), one, p);

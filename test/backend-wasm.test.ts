@@ -330,9 +330,9 @@ describe("wasm backend: pooling", () => {
     });
   });
 
-  it("maxPool2dBackward over ~1 MiB runs in chunks of images with the reference's result", () => {
-    // [40,8,28,28]: 27 + 13 images. Batch 0 points into its own 2×2 blocks (the block path); batch 1
-    // has arbitrary in-plane indices, repeats included (the scatter-add), in every chunk.
+  it("maxPool2dBackward over ~1 MiB (a batch of 40 images) gives the reference's result", () => {
+    // [40,8,28,28]. Batch 0 points into its own 2×2 blocks (the block path); batch 1
+    // has arbitrary in-plane indices, repeats included (the scatter-add).
     const g = new Generator(32);
     const gy = randView(g, [40, 8, 14, 14]);
     const blocks = view(Int32Array.from({ length: 40 * 8 * 196 }, (_, i) => {
@@ -345,12 +345,12 @@ describe("wasm backend: pooling", () => {
       wasm.maxPool2dBackward(gy, idx, a);
       js.maxPool2dBackward(gy, idx, b);
       // The reference's repeats add in float64: equal up to float32 rounding of the sums.
-      assertClose(a, b, `chunked maxPool2dBackward vs js, ${idx === blocks ? "blocks" : "scatter"}`, 1e-6, 1e-6);
-      // Each image's bits are those of a call on that image alone (one chunk, run whole).
+      assertClose(a, b, `maxPool2dBackward vs js, ${idx === blocks ? "blocks" : "scatter"}`, 1e-6, 1e-6);
+      // Each image's bits are those of a call on that image alone.
       for (let i = 0; i < 40; i += 13) {
         const one = zeros([1, 8, 28, 28]);
         wasm.maxPool2dBackward(view(gy.data, [1, 8, 14, 14], undefined, i * 1568), view(idx.data, [1, 8, 14, 14], undefined, i * 1568, "int32"), one);
-        assertBitwise((a.data as Float32Array).subarray(i * 6272, (i + 1) * 6272), one.data as Float32Array, `chunked maxPool2dBackward, image ${i}`);
+        assertBitwise((a.data as Float32Array).subarray(i * 6272, (i + 1) * 6272), one.data as Float32Array, `maxPool2dBackward, image ${i}`);
       }
     });
   });

@@ -1,7 +1,8 @@
 /**
  * Batched kernels run chunk by chunk of images, so that a chunk's staged inputs, the kernels' stores
  * and the copy out hit the cache instead of each pass sweeping the whole batch's megabytes. Used by
- * the convolutions (conv.ts) and the pooling kernels, both ways (pooling.ts).
+ * the convolutions and the fused conv + ReLU + pool (conv.ts); not by the pooling ops, whose fresh
+ * outputs took one whole copy faster than chunk-sized ones (pooling.ts, maxPool2dBackward).
  */
 import type { View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";

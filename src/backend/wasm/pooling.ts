@@ -4,7 +4,6 @@
  */
 import type { PoolParams, View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";
-import { inChunks } from "./chunks.js";
 import { T } from "./codes.js";
 import type { Session } from "./session.js";
 import { PAR_MEMORY, PAR_POOL_AVG, PAR_POOL_AVG_BACK, PAR_POOL_MAX, POOL_SHARES } from "./thresholds.js";
@@ -74,35 +73,30 @@ export function maxPoolBackwardInto(s: Session, planes: number, H: number, W: nu
 /**
  * The backend's maxPool2d of float32 x into out and its int32 argmax indices. Without indices (null:
  * no backward will read them) the 2×2 kernel skips them and other windows leave them in the arena.
- * A large batch runs in chunks of images (inChunks): any cut gives the same bits (maxPoolTask).
  */
 export function maxPool2d(s: Session, x: View, out: View, indices: View | null, p: PoolParams): boolean {
   if (!isF32(x, out) || (indices && !(indices.data instanceof Int32Array)) || numel(out.shape) === 0) return false;
   const nt = poolSession(s, x.shape, out.shape, p, PAR_POOL_MAX);
-  const [N, C] = x.shape, perImage = numel(out.shape) / N;
-  // Positions nobody reads: the 2×2 kernel skips them (address 0), other windows need a block.
-  const scratch = !indices && !twoByTwo(x.shape, out.shape, p);
-  const run = (k: number, px: number, o: number, oi: number): void =>
-    runPoolRows(s, T.maxPoolTask, k * C, out.shape[2], nt, [...poolArgs([k, ...x.shape.slice(1)], [k, ...out.shape.slice(1)], p), px, o, oi]);
-  const outs = indices ? [out, indices] : [out];
-  if (inChunks(s, N, nt, [x], outs, scratch ? perImage : 0, (k, _n0, [px], [o, oi], extraAt) => run(k, px, o, indices ? oi : extraAt))) return true;
   const px = s.stageDense(x);
-  const o = s.arena.alloc(N * perImage * 4), oi = indices || scratch ? s.arena.alloc(N * perImage * 4) : 0;
-  run(N, px, o, oi);
+  const n = numel(out.shape);
+  const o = s.arena.alloc(n * 4), oi = indices || !twoByTwo(x.shape, out.shape, p) ? s.arena.alloc(n * 4) : 0;
+  runPoolRows(s, T.maxPoolTask, x.shape[0] * x.shape[1], out.shape[2], nt, [...poolArgs(x.shape, out.shape, p), px, o, oi]);
   s.unstage(o, out);
   if (indices) s.unstage(oi, indices);
   return true;
 }
 
 /**
- * The backend's maxPool2dBackward: gy routed to the argmax positions of out's shape. A large batch
- * runs in chunks of images (inChunks), so the routed block is still in cache when it is copied out.
+ * The backend's maxPool2dBackward: gy routed to the argmax positions of out's shape, the whole batch
+ * at once. Not in chunks of images (inChunks) as the convolutions: their output is a fresh tensor
+ * (the op's), and one 3.2 MB copy into it cost 12-18% less CPU than five chunk-sized ones, though
+ * chunks won by 30% into an output reused call after call (docs/backend-wasm.md, "Pooling against
+ * its write floor").
  */
 export function maxPool2dBackward(s: Session, gy: View, indices: View, out: View): boolean {
   if (!isF32(gy, out) || !(indices.data instanceof Int32Array) || numel(out.shape) === 0) return false;
   s.begin(0, PAR_MEMORY);
   const [C, H, W] = out.shape.slice(1), [oH, oW] = gy.shape.slice(2);
-  if (inChunks(s, out.shape[0], 1, [gy, indices], [out], 0, (k, _n0, [pg, pi], [o]) => maxPoolBackwardInto(s, k * C, H, W, oH, oW, pg, pi, o))) return true;
   const pg = s.stageDense(gy), pi = s.stageDense(indices);
   const o = maxPoolBackwardStaged(s, out.shape[0] * C, H, W, oH, oW, pg, pi);
   s.unstage(o, out);
@@ -112,22 +106,17 @@ export function maxPool2dBackward(s: Session, gy: View, indices: View, out: View
 /**
  * An average-pooling kernel (forward or backward) from `src` into `out` in its own session: the
  * windows run over `pooled` [N,C,H,W] and produce `windows` [N,C,oH,oW] (the forward reads the
- * pooled side, the backward writes it). A large batch runs in chunks of images (inChunks); planes
- * are independent both ways, so the bits are those of one call over the batch.
+ * pooled side, the backward writes it).
  */
 function avgPool(s: Session, forward: boolean, src: View, out: View, pooled: readonly number[], windows: readonly number[], p: PoolParams): boolean {
   if (!isF32(src, out) || numel(out.shape) === 0) return false;
   const nt = poolSession(s, pooled, windows, p, forward ? PAR_POOL_AVG : PAR_POOL_AVG_BACK);
-  const run = (k: number, ps: number, o: number): void => {
-    const args = [...poolArgs([k, ...pooled.slice(1)], [k, ...windows.slice(1)], p), p.countIncludePad ? 1 : 0, ps, o];
-    // The backward adds overlapping windows into the pooled side: only whole planes are independent.
-    if (forward) runPoolRows(s, T.avgPoolTask, k * pooled[1], windows[2], nt, args);
-    else runPool(s, T.avgPoolBackwardTask, k * pooled[1], nt, args);
-  };
-  if (inChunks(s, pooled[0], nt, [src], [out], 0, (k, _n0, [ps], [o]) => run(k, ps, o))) return true;
   const ps = s.stageDense(src);
   const o = s.arena.alloc(numel(out.shape) * 4);
-  run(pooled[0], ps, o);
+  const args = [...poolArgs(pooled, windows, p), p.countIncludePad ? 1 : 0, ps, o];
+  // The backward adds overlapping windows into the pooled side: only whole planes are independent.
+  if (forward) runPoolRows(s, T.avgPoolTask, pooled[0] * pooled[1], windows[2], nt, args);
+  else runPool(s, T.avgPoolBackwardTask, pooled[0] * pooled[1], nt, args);
   s.unstage(o, out);
   return true;
 }
