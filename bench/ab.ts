@@ -2,7 +2,7 @@
  * Two checkouts of deeptype timed in one process, their batches interleaved, so that load from other
  * processes on a shared machine hits both alike (separate runs minutes apart can differ by 2x there):
  *
- *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|convfwd|convgx|convgw|convcrp|zeros|full|tensor] [rounds]
+ *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|zeros|full|tensor] [rounds]
  *
  * A checkout is a directory with src/ (a git worktree of another commit, with its
  * src/backend/wasm/kernels.generated.ts built). Each gets its own modules and wasm backend on
@@ -12,13 +12,14 @@
  * [64,16,28,28] forward and backward as autograd runs them (the pool not fused into a conv), and the
  * CNN's second convolution [64,16,28,28] * 32x3x3 pad 1 through the backend contract (arena copies
  * included): forward (convfwd), input and weight gradients (convgx, convgw), fused conv + bias + ReLU
- * + 2x2 max-pool (convcrp); poolfwd is the max-pool's forward alone; zeros([64]), full([256], 2) and
+ * + 2x2 max-pool (convcrp); poolfwd is the max-pool's forward alone, avgpool a 2x2 average pool
+ * forward and backward as the max-pool row; zeros([64]), full([256], 2) and
  * tensor(Float32Array(64)), the tensor creation every op goes through (zeros, full, tensor).
  * Prints process CPU time per call: the median and best batch of each, and B's median over A's.
  * With THREADS=2 both run on 2 threads and the time is wall clock (CPU time would hide what a
  * second thread gives; run it where the two cores are free).
  */
-type Row = "mlp" | "add" | "linear" | "cnn" | "pool" | "poolfwd" | "convfwd" | "convgx" | "convgw" | "convcrp" | "zeros" | "full" | "tensor";
+type Row = "mlp" | "add" | "linear" | "cnn" | "pool" | "poolfwd" | "avgpool" | "convfwd" | "convgx" | "convgw" | "convcrp" | "zeros" | "full" | "tensor";
 const THREADS = Number(process.env.THREADS ?? 1);
 
 async function load(root: string): Promise<Record<Row, () => void>> {
@@ -64,6 +65,10 @@ async function load(root: string): Promise<Record<Row, () => void>> {
       core.maxPool2d(xp, 2).backward(gp);
     },
     poolfwd: () => core.noGrad(() => core.maxPool2d(xp, 2)),
+    avgpool: () => {
+      xp.grad = null;
+      core.avgPool2d(xp, 2).backward(gp);
+    },
     mlp: () => {
       opt.zeroGrad();
       nn.functional.crossEntropy(model.forward(x), y).backward();
@@ -82,12 +87,12 @@ async function load(root: string): Promise<Record<Row, () => void>> {
 }
 
 const [rootA, rootB] = process.argv.slice(2, 4);
-if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|convfwd|convgx|convgw|convcrp|zeros|full|tensor] [rounds]");
+if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|zeros|full|tensor] [rounds]");
 const row = (process.argv[4] ?? "mlp") as Row;
 const rounds = Number(process.argv[5] ?? 25);
 const A = await load(rootA), B = await load(rootB);
 const fa = A[row], fb = B[row];
-if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, cnn, pool, poolfwd, convfwd, convgx, convgw, convcrp, zeros, full or tensor`);
+if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, cnn, pool, poolfwd, avgpool, convfwd, convgx, convgw, convcrp, zeros, full or tensor`);
 const reps = row === "add" || row === "zeros" || row === "full" || row === "tensor" ? 100_000 : row === "cnn" ? 5 : row.startsWith("conv") ? 4 : 20;
 const batch = (f: () => void): number => {
   const c = process.cpuUsage(), t = performance.now();
