@@ -4,7 +4,7 @@
 // mapping of src/tensor reached.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { declareOptionalArgs, declareOptions, guardFunction, guardMethod } from "../src/tensor/check.js";
+import { declareOptionalArgs, declareOptions, guardAll, guardFunction, guardMethod } from "../src/tensor/check.js";
 import { tensor } from "../src/index.js";
 
 /** The error `fn` throws (the test fails if it does not throw). */
@@ -72,4 +72,19 @@ test("guard: an options object made with Object.create(null) is checked like a l
   assert.equal(thrown(() => f(1, bad)).message, "mtrBare: unknown option 'alphq'; did you mean 'alpha'? (it takes alpha)");
   const good = Object.assign(Object.create(null) as object, { alpha: 1 });
   assert.equal(f(1, good)[1], good);
+});
+
+test("guard: an async function with declared options keeps its own rejection when a declared key is also a parameter", () => {
+  // keepdim is both sum's third parameter and one of its declared option keys: an options object
+  // holding it is the options object, so the rejection is the function's own, not "positional".
+  declareOptions({ mtrAsum: ["keepdim"] });
+  const f = guardFunction("mtrAsum", async function mtrAsum(x: unknown, dim = 0, keepdim: unknown = false) {
+    throw new Error(`mtrAsum: boom ${String(x)} ${dim} ${typeof keepdim}`);
+  }, false) as (...a: unknown[]) => Promise<unknown>;
+  return assert.rejects(f(1, 0, { keepdim: true }), (e: Error) => e.message === "mtrAsum: boom 1 0 object");
+});
+
+test("guardAll: a function whose source merely mentions a class is still guarded", () => {
+  const ns = guardAll({ mtrClassy: (x: unknown) => (x as { a: { b: string } }).a.b + "class Foo" }, "mtrNs", "all");
+  assert.match(thrown(() => ns.mtrClassy(1)).message, /^mtrNs\.mtrClassy: cannot use the arguments \(number 1\); it takes /);
 });
