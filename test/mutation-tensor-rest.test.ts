@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { declareOptionalArgs, declareOptions, guardAll, guardFunction, guardMethod } from "../src/tensor/check.js";
+import { float32ToHalf } from "../src/tensor/half.js";
 import { tensor } from "../src/index.js";
 
 /** The error `fn` throws (the test fails if it does not throw). */
@@ -87,4 +88,13 @@ test("guard: an async function with declared options keeps its own rejection whe
 test("guardAll: a function whose source merely mentions a class is still guarded", () => {
   const ns = guardAll({ mtrClassy: (x: unknown) => (x as { a: { b: string } }).a.b + "class Foo" }, "mtrNs", "all");
   assert.match(thrown(() => ns.mtrClassy(1)).message, /^mtrNs\.mtrClassy: cannot use the arguments \(number 1\); it takes /);
+});
+
+test("float32ToHalf writes src.length patterns and leaves the rest of a longer dst alone", () => {
+  // 1, -2 and 65504 (float16's largest) as float16 and bfloat16 bits (torch.tensor(...).view(torch.int16)).
+  const src = new Float32Array([1, -2, 65504]);
+  const f16 = float32ToHalf(src, "float16", new Uint16Array([7, 7, 7, 7, 7]));
+  assert.deepEqual([...f16], [0x3c00, 0xc000, 0x7bff, 7, 7]);
+  const bf16 = float32ToHalf(src, "bfloat16", new Uint16Array([7, 7, 7, 7]));
+  assert.deepEqual([...bf16], [0x3f80, 0xc000, 0x4780, 7]);
 });
