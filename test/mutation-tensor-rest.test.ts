@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { declareOptionalArgs, declareOptions, guardAll, guardFunction, guardMethod } from "../src/tensor/check.js";
 import { float32ToHalf } from "../src/tensor/half.js";
+import { parameterList } from "../src/tensor/required-args.js";
 import { tensor } from "../src/index.js";
 
 /** The error `fn` throws (the test fails if it does not throw). */
@@ -97,4 +98,14 @@ test("float32ToHalf writes src.length patterns and leaves the rest of a longer d
   assert.deepEqual([...f16], [0x3c00, 0xc000, 0x7bff, 7, 7]);
   const bf16 = float32ToHalf(src, "bfloat16", new Uint16Array([7, 7, 7, 7]));
   assert.deepEqual([...bf16], [0x3f80, 0xc000, 0x4780, 7]);
+});
+
+test("parameterList: bare arrows whose body calls something, a name ending in 'async', spaces at the list's ends, a class", () => {
+  // Function.prototype.toString as the engine gives it (new Function: no compiler in between).
+  const make = (src: string): Function => new Function(`return ${src}`)() as Function;
+  assert.equal(parameterList(make("x => Math.max(1, x)")), "x"); // the body's parenthesis is not the list
+  assert.equal(parameterList(make("xasync => 0")), "xasync"); // only a leading `async ` is the keyword
+  assert.equal(parameterList(make("async  z => z")), "z");
+  assert.equal(parameterList(make("function ( a, b ) {}")), "a, b");
+  assert.equal(parameterList(make("class K { static n = [1] }")), undefined); // no parameter list shown
 });
