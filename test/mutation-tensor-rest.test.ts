@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { declareOptionalArgs, declareOptions, guardAll, guardFunction, guardMethod } from "../src/tensor/check.js";
 import { float32ToHalf } from "../src/tensor/half.js";
-import { parameterList } from "../src/tensor/required-args.js";
+import { parameterList, parameterNames, positionalKeyError, requiredInOptionsError } from "../src/tensor/required-args.js";
 import { tensor } from "../src/index.js";
 
 /** The error `fn` throws (the test fails if it does not throw). */
@@ -108,4 +108,22 @@ test("parameterList: bare arrows whose body calls something, a name ending in 'a
   assert.equal(parameterList(make("async  z => z")), "z");
   assert.equal(parameterList(make("function ( a, b ) {}")), "a, b");
   assert.equal(parameterList(make("class K { static n = [1] }")), undefined); // no parameter list shown
+});
+
+test("parameterNames: a trailing comma in the list adds no name", () => {
+  assert.deepEqual(parameterNames(new Function("return function (a, b,) {}")() as Function), ["a", "b"]);
+});
+
+test("required-args: an array mixing numbers and other values is written by its parameter's name", () => {
+  function pk(x: unknown, a: unknown) {}
+  assert.equal(positionalKeyError("pk", pk, [1, { a: [1, "2"] }], 0, [])!.message, "pk: a is a positional parameter, not an option; write pk(1, a)");
+});
+
+test("requiredInOptionsError: keys whose value is undefined are left out, as if not written", () => {
+  function pad(x: unknown, pads: unknown, mode = "constant") {}
+  assert.equal(requiredInOptionsError("x.pad", pad, [{ pads: [1, 1], mode: undefined }], 1, 2, ["mode"]).message,
+    "x.pad: pads is a required parameter, given positionally (not in the options object); write x.pad([1, 1])");
+  // An undefined key beside the PyTorch name does not stop the alias being guessed.
+  assert.equal(requiredInOptionsError("x.pad", pad, [{ pad: [1, 1], value: undefined }], 1, 2, ["mode"]).message,
+    "x.pad: pads is a required parameter, given positionally (not in the options object, where it came as 'pad'); write x.pad([1, 1])");
 });
