@@ -117,6 +117,8 @@ test("parameterNames: a trailing comma in the list adds no name", () => {
 test("required-args: an array mixing numbers and other values is written by its parameter's name", () => {
   function pk(x: unknown, a: unknown) {}
   assert.equal(positionalKeyError("pk", pk, [1, { a: [1, "2"] }], 0, [])!.message, "pk: a is a positional parameter, not an option; write pk(1, a)");
+  // A key whose value is undefined is not written into the call's options object.
+  assert.equal(positionalKeyError("pk", pk, [1, { a: 3, zz: undefined }], 0, ["zz"])!.message, "pk: a is a positional parameter, not an option; write pk(1, 3)");
 });
 
 test("requiredInOptionsError: keys whose value is undefined are left out, as if not written", () => {
