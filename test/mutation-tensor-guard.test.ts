@@ -11,17 +11,7 @@ import {
   declareOptionalArgs, declareOptions, declaredOptionalArgNames, declaredOptionalArgs, declaredOptions, guardAll, guardFunction, guardMethod,
 } from "../src/tensor/check.js";
 import { tensor } from "../src/index.js";
-import { throwsWith } from "./throws-with.js";
-
-/** The error `fn` throws (the test fails if it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  assert.fail("expected a throw");
-}
+import { thrown, throwsWith } from "./throws-with.js";
 
 test("a raw JavaScript error becomes '<name>: cannot use the arguments (...); it takes ...', with the cause", () => {
   const f = guardFunction("mtgRaw", function mtgRaw(a: unknown, b = 2) {

@@ -8,16 +8,7 @@ import { declareOptionalArgs, declareOptions, guardAll, guardFunction, guardMeth
 import { float32ToHalf } from "../src/tensor/half.js";
 import { parameterList, parameterNames, positionalKeyError, requiredInOptionsError } from "../src/tensor/required-args.js";
 import { tensor } from "../src/index.js";
-
-/** The error `fn` throws (the test fails if it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  assert.fail("expected a throw");
-}
+import { thrown } from "./throws-with.js";
 
 test("guard: a method's signature leaves out its receiver even when the receiver is its only parameter", () => {
   // `(self) => ...` shows as x.mtrOne(): the receiver is dropped with no comma after it.

@@ -10,3 +10,13 @@ export function throwsWith(fn: () => unknown, message: string | RegExp, type: Er
     return true;
   });
 }
+
+/** The error `fn` throws (the test fails if it does not throw), for checks beyond the message. */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  assert.fail("expected a throw");
+}
