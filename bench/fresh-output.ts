@@ -1,6 +1,7 @@
 /**
  * What max-pool backward's output costs apart from the kernel: the call into a fresh 3.2 MB output
- * (as the op runs it) and into a reused one, the kernel alone (operands already in the arena),
+ * (as the op runs it) and into a reused one, the same allocation made but the call into the reused
+ * output, the kernel alone (operands already in the arena),
  * allocating that output alone, allocating and filling it, filling or copying into a reused one, and
  * the floor of writing 3.2 MB once in wasm (a v128 store loop and memory.fill, in a module of a few
  * instructions assembled below):
@@ -60,6 +61,11 @@ const stage = (): void => {
 const cases: Record<string, () => void> = {
   "backward, fresh output": () => backend().maxPool2dBackward(gy.view_(), indices.view_(), Tensor.empty(x.shape).view_()),
   "backward, reused output": () => backend().maxPool2dBackward(gy.view_(), indices.view_(), reused.view_()),
+  // The fresh output's allocation without writing into it: is the cost the destination or the allocation?
+  "Tensor.empty, then backward into reused": () => {
+    void Tensor.empty(x.shape);
+    backend().maxPool2dBackward(gy.view_(), indices.view_(), reused.view_());
+  },
   "kernel alone": () => s.run(T.maxPoolBackwardTask, 1, kernelArgs),
   "Tensor.empty": () => void Tensor.empty(x.shape),
   "Tensor.empty + fill": () => void f32(Tensor.empty(x.shape)).fill(1),
