@@ -81,8 +81,13 @@ test("the initialisers reject bad arguments with the function's name and what it
   assert.throws(() => init.zeros_([1, 2] as never), /init\.zeros_: input must be a Tensor, got an array of length 2/);
   assert.throws(() => init.kaimingUniform_(zeros([3, 4]), { mode: "fan_in" as never }), /kaimingUniform_: mode must be "fanIn" or "fanOut", got "fan_in"/);
   assert.throws(() => init.kaimingNormal_(zeros([3, 4]), { mode: "x" as never }), /kaimingNormal_: mode must be "fanIn" or "fanOut", got "x"/);
-  assert.throws(() => init.kaimingUniform_(zeros([3, 0])), /kaimingUniform_: cannot initialise an empty tensor of shape \[3,0\]/);
-  assert.throws(() => init.kaimingNormal_(zeros([0, 3]), { mode: "fanOut" }), /kaimingNormal_: cannot initialise an empty tensor of shape \[0,3\]/);
+  // Zero-element tensors: nothing to draw, returned as they are (PyTorch: a no-op with a warning).
+  for (const shape of [[3, 0], [0, 3]]) {
+    for (const f of [init.kaimingUniform_, init.kaimingNormal_, init.orthogonal_, init.xavierUniform_]) {
+      const t = zeros(shape);
+      assert.equal(f(t), t, `${f.name} ${shape}`);
+    }
+  }
   assert.throws(() => init.orthogonal_(zeros([5])), /orthogonal_: only tensors with 2 or more dims are supported, got \[5\]/);
 });
 

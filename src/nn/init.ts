@@ -109,18 +109,19 @@ function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
   const mode = opts.mode ?? "fanIn";
   if (mode !== "fanIn" && mode !== "fanOut") throw new Error(`${op}: mode must be "fanIn" or "fanOut", got "${mode as string}"`);
   const fan = mode === "fanIn" ? fanIn : fanOut;
-  if (fan === 0) throw new Error(`${op}: cannot initialise an empty tensor of shape ${fmtShape(t.shape)}`);
   return calculateGain(opts.nonlinearity ?? "leaky_relu", opts.a ?? 0) / Math.sqrt(fan);
 }
 
 /** `kaimingUniform_(w, {a: Math.sqrt(5)})`: U(−b, b) with b = gain·√(3/fan) (He et al. 2015). */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  if (t.numel() === 0) return t; // as PyTorch's: nothing to draw (nn.Linear(0, n) is built this way)
   const bound = Math.sqrt(3) * kaimingStd(t, opts, "kaimingUniform_");
   return uniform_(t, -bound, bound, opts);
 }
 
 /** `kaimingNormal_(w, {mode: "fanOut", nonlinearity: "relu"})`: N(0, (gain/√fan)²). */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  if (t.numel() === 0) return t;
   return normal_(t, 0, kaimingStd(t, opts, "kaimingNormal_"), opts);
 }
 
@@ -144,6 +145,7 @@ export function xavierNormal_(t: Tensor, opts: InitOptions & { gain?: number } =
  */
 export function orthogonal_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
   if (t.ndim < 2) throw new Error(`orthogonal_: only tensors with 2 or more dims are supported, got ${fmtShape(t.shape)}`);
+  if (t.numel() === 0) return t; // as PyTorch's ([0, 3] divided by its 0 rows before)
   const rows = t.shape[0];
   const cols = t.numel() / rows;
   const a = randn([rows, cols], { dtype: "float64", generator: opts.generator }).numbers() as Float64Array;
