@@ -48,7 +48,7 @@ const TESTS = {
   "src/data": ["test/data-*.test.ts", "test/mutation-data-*.test.ts"],
   // The two test files that check optimizer updates and state; the scheduler and L-BFGS tests also
   // construct SGD/Adam but check lrs and line searches, and would double the cost of every mutant.
-  "src/optim/sgd.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts"],
+  "src/optim/sgd.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts", "test/mutation-optim-rest.test.ts"],
   "src/optim/adam.ts": ["test/optim-optimizers.test.ts", "test/optim-state.test.ts", "test/mutation-optim-survivors.test.ts"],
   // The other optimizers: the same two files, plus the base-class checks and the 16-bit trajectories.
   ...Object.fromEntries(
@@ -69,7 +69,7 @@ const TESTS = {
       ["test/optim-lr-scheduler.test.ts", "test/optim-lr-scheduler-checks.test.ts", "test/mutation-optim-survivors.test.ts"],
     ]),
   ),
-  "src/optim/optimizer.ts": ["test/optim-base.test.ts", "test/optim-state.test.ts", "test/optim-optimizers.test.ts", "test/mutation-optim-survivors.test.ts"],
+  "src/optim/optimizer.ts": ["test/optim-base.test.ts", "test/optim-state.test.ts", "test/optim-optimizers.test.ts", "test/mutation-optim-survivors.test.ts", "test/mutation-optim-rest.test.ts"],
   "src/optim": ["test/optim-*.test.ts", "test/mutation-optim-*.test.ts"],
   // Most test files import the library through src/index.ts, so the tests that check src/tensor's
   // own files are named here by subject: dtypes and half conversion (dtype.ts, half.ts), buffer
