@@ -1,0 +1,53 @@
+// Session 10: tests for the survivors of `npm run mutate -- src/io/safetensors.ts src/io/json-scan.ts
+// src/io/keys.ts src/io/sharded.ts src/io/files.ts` (docs/mutation/session-10-muta.md): JSON text
+// with no container around a comma or a string, the depth message before any key, the temporary
+// names atomicWriteFile makes, and the directory fsync after its rename.
+import { test, mock } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { scanJson } from "../src/io/json-scan.js";
+import { atomicWriteFile } from "../src/io/files.js";
+
+test("scanJson: a top-level comma or string (no container) is left to JSON.parse", () => {
+  assert.equal(scanJson("1, 2", 4), null);
+  assert.equal(scanJson('"abc"', 4), null);
+  assert.equal(scanJson('"a", {"k": 1, "k": 2}', 4), 'has a duplicate key "k" (readers would disagree on which one counts)');
+});
+
+test("scanJson: too deep before any key is named at the root", () => {
+  assert.equal(scanJson("{{}}", 1), 'nests deeper than 1 levels (at "<root>")');
+  assert.equal(scanJson('{"a": [[1]]}', 2), 'nests deeper than 2 levels (at "a[]")');
+});
+
+test("atomicWriteFile: temporary names count up and are the ones removeStaleTempFiles recognises; the directory is fsynced and closed", async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-mio-"));
+  try {
+    const realOpen = fs.promises.open;
+    const tmps: string[] = [];
+    const dirOps: string[] = [];
+    t.mock.method(fs.promises, "open", async (p: string, flags: string, mode?: number) => {
+      const h = await realOpen(p, flags, mode);
+      if (flags === "wx") tmps.push(path.basename(p));
+      if (p === dir) {
+        dirOps.push(`open ${flags}`);
+        const realSync = h.sync.bind(h), realClose = h.close.bind(h);
+        (h as { sync: unknown }).sync = () => (dirOps.push("sync"), realSync());
+        (h as { close: unknown }).close = () => (dirOps.push("close"), realClose());
+      }
+      return h;
+    });
+    await atomicWriteFile(path.join(dir, "f.bin"), "one");
+    await atomicWriteFile(path.join(dir, "f.bin"), "two");
+    mock.restoreAll();
+    assert.equal(fs.readFileSync(path.join(dir, "f.bin"), "utf8"), "two");
+    const m = tmps.map((n) => /^\.f\.bin\.(\d+)\.(\d+)\.tmp$/.exec(n));
+    assert.ok(m[0] && m[1], `temporary names ${tmps.join(", ")}`);
+    assert.equal(Number(m[0]![1]), process.pid);
+    assert.equal(Number(m[1]![2]), Number(m[0]![2]) + 1);
+    assert.deepEqual(dirOps, ["open r", "sync", "close", "open r", "sync", "close"]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
