@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { scanJson } from "../src/io/json-scan.js";
 import { atomicWriteFile } from "../src/io/files.js";
+import { parseSafetensors, serializeSafetensors } from "../src/io/safetensors.js";
 
 test("scanJson: a top-level comma or string (no container) is left to JSON.parse", () => {
   assert.equal(scanJson("1, 2", 4), null);
@@ -50,4 +51,30 @@ test("atomicWriteFile: temporary names count up and are the ones removeStaleTemp
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** The JSON header of a serialized safetensors file. */
+const headerOf = (b: Uint8Array): Record<string, { dtype: string }> =>
+  JSON.parse(new TextDecoder().decode(b.subarray(8, 8 + Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true)))));
+
+test("serializeSafetensors: data that is not a typed array, even one without a constructor, is named in the error", () => {
+  assert.throws(() => serializeSafetensors({ x: { dtype: "float32", shape: [1], data: Object.create(null) } } as never),
+    (e: Error) => e.message === 'serializeSafetensors: tensor "x": dtype float32 needs a Float32Array, got object');
+});
+
+test("serializeSafetensors: bool bytes are written as 0 or 1 (safetensors BOOL), whatever the array held", () => {
+  const b = serializeSafetensors({ b: { dtype: "bool", shape: [3], data: new Uint8Array([0, 2, 255]) } });
+  assert.deepEqual([...b.subarray(b.length - 3)], [0, 1, 1]);
+});
+
+test("serializeSafetensors: floatDtype applies to float64, float16 and bfloat16 records too", () => {
+  const f = serializeSafetensors({
+    d: { dtype: "float64", shape: [1], data: new Float64Array([1.5]) },
+    h: { dtype: "float16", shape: [1], data: new Uint16Array([0x3c00]) },
+    bf: { dtype: "bfloat16", shape: [1], data: new Uint16Array([0x3f80]) },
+  }, undefined, { floatDtype: "F32" });
+  const h = headerOf(f);
+  assert.deepEqual([h.d.dtype, h.h.dtype, h.bf.dtype], ["F32", "F32", "F32"]);
+  const t = parseSafetensors(f).tensors;
+  assert.deepEqual([t.d.data[0], t.h.data[0], t.bf.data[0]], [1.5, 1, 1]);
 });
