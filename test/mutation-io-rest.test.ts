@@ -10,6 +10,7 @@ import path from "node:path";
 import { scanJson } from "../src/io/json-scan.js";
 import { atomicWriteFile } from "../src/io/files.js";
 import { parseSafetensors, serializeSafetensors } from "../src/io/safetensors.js";
+import { loadShardedSafetensors, saveShardedSafetensors } from "../src/io/sharded.js";
 
 test("scanJson: a top-level comma or string (no container) is left to JSON.parse", () => {
   assert.equal(scanJson("1, 2", 4), null);
@@ -77,4 +78,32 @@ test("serializeSafetensors: floatDtype applies to float64, float16 and bfloat16 
   assert.deepEqual([h.d.dtype, h.h.dtype, h.bf.dtype], ["F32", "F32", "F32"]);
   const t = parseSafetensors(f).tensors;
   assert.deepEqual([t.d.data[0], t.h.data[0], t.bf.data[0]], [1.5, 1, 1]);
+});
+
+test("parseSafetensors: data_offsets spanning the wrong number of bytes are named with both sizes", () => {
+  const h = new TextEncoder().encode(JSON.stringify({ x: { dtype: "F32", shape: [3], data_offsets: [4, 12] } }));
+  const buf = new Uint8Array(8 + h.length + 12);
+  new DataView(buf.buffer).setBigUint64(0, BigInt(h.length), true);
+  buf.set(h, 8);
+  assert.throws(() => parseSafetensors(buf, "t.safetensors"),
+    (e: Error) => e.message === 'safetensors: t.safetensors: tensor "x": shape [3] with dtype F32 needs 3 × 4 = 12 bytes, but data_offsets [4, 12] span 8');
+});
+
+test("saveShardedSafetensors: no options object is the maxShardSize error; floatDtype leaves integer tensors alone", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-mio-"));
+  try {
+    await assert.rejects(saveShardedSafetensors(path.join(dir, "m.safetensors"), {}, undefined, undefined as never),
+      (e: Error) => e.message === "saveShardedSafetensors: maxShardSize must be a positive number of bytes, got undefined");
+    const index = await saveShardedSafetensors(path.join(dir, "m.safetensors"), {
+      i: { dtype: "int32", shape: [2], data: new Int32Array([1, 2]) },
+      f: { dtype: "float32", shape: [1], data: new Float32Array([1.5]) },
+    }, undefined, { maxShardSize: 1000, floatDtype: "F16" });
+    const r = await loadShardedSafetensors(index);
+    assert.equal(r.i.dtype, "int32");
+    assert.deepEqual([...r.i.data], [1, 2]);
+    assert.equal(r.f.dtype, "float16");
+    assert.deepEqual([...r.f.data], [0x3e00]); // 1.5 as float16 bits
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
