@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { data } from "../src/index.js";
-import { imageFormat } from "../src/data/image/decode.js";
+import { decodeImage as rawDecodeImage, finishDecode, imageFormat } from "../src/data/image/decode.js";
 
 const FX = JSON.parse(readFileSync(new URL("./fixtures/mutation-data.json", import.meta.url), "utf8")) as {
   trns: Record<"grey" | "rgb", { png: string; RGBA: number[]; RGB: number[]; L: number[] }>;
@@ -114,4 +114,15 @@ test("PNG bit depths: 1, 2 and 4-bit grey rows ending mid-byte scale to 0..255 a
   assert.deepEqual(Array.from(rgba.data), [r0, g0, b0, 65535, r1, g1, b1, 65535]);
   const grey = data.decodeImage(bytesOf(FX.packed["16rgb"].png), { mode: "L", keep16Bit: true });
   assert.deepEqual(Array.from(grey.data), [Math.round(0.299 * r0 + 0.587 * g0 + 0.114 * b0), Math.round(0.299 * r1 + 0.587 * g1 + 0.114 * b1)]);
+});
+
+test("finishDecode refuses a decoder output whose layout does not add up; decodeImage names itself for a misspelt option", () => {
+  const px = (channels: number, length: number) => ({ width: 2, height: 1, channels, data: new Uint8Array(length), maxValue: 255 });
+  const layout = (n: number): string => `decodeImage: x.png: unexpected decoded layout (${n} values for 2x1)`;
+  throwsExactly(() => finishDecode(px(0, 0), "RGB", "x.png"), layout(0));
+  throwsExactly(() => finishDecode(px(5, 10), "RGB", "x.png"), layout(10));
+  throwsExactly(() => finishDecode(px(3, 5), "RGB", "x.png"), layout(5));
+  assert.deepEqual(Array.from(finishDecode(px(4, 8), "RGBA", "x.png").data), new Array(8).fill(0));
+  assert.deepEqual(Array.from(finishDecode(px(1, 2), "L", "x.png").data), [0, 0]);
+  throwsExactly(() => rawDecodeImage(tinyPng(), { mod: "L" } as never), "decodeImage: unknown option 'mod'; did you mean 'mode'? (it takes mode, keep16Bit, maxPixels, maxBytes, source)");
 });
