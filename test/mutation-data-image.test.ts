@@ -126,3 +126,32 @@ test("finishDecode refuses a decoder output whose layout does not add up; decode
   assert.deepEqual(Array.from(finishDecode(px(1, 2), "L", "x.png").data), [0, 0]);
   throwsExactly(() => rawDecodeImage(tinyPng(), { mod: "L" } as never), "decodeImage: unknown option 'mod'; did you mean 'mode'? (it takes mode, keep16Bit, maxPixels, maxBytes, source)");
 });
+
+test("DecodePool: threads start on demand up to `workers`, the least busy takes the next file; transfer moves only a whole buffer", async () => {
+  type Inside = { slots: { busy: number }[] };
+  const bytes = tinyPng();
+  const pool = new data.DecodePool({ workers: 2 });
+  try {
+    // One file at a time: one thread is enough.
+    for (let k = 0; k < 3; k++) await pool.decode(bytes);
+    assert.equal((pool as unknown as Inside).slots.length, 1);
+    // Three at once: a second thread starts, no third.
+    await Promise.all([pool.decode(bytes), pool.decode(bytes), pool.decode(bytes)]);
+    assert.equal((pool as unknown as Inside).slots.length, 2);
+    assert.deepEqual((pool as unknown as Inside).slots.map((s) => s.busy), [0, 0], "every job counted out again");
+    // transfer: true moves a buffer the array owns whole; a view into a larger buffer is copied.
+    const big = new Uint8Array(bytes.length + 10);
+    big.set(bytes, 5);
+    const view = big.subarray(5, 5 + bytes.length);
+    assert.deepEqual(Array.from((await pool.decode(view, { transfer: true, mode: "L" })).data), [0, 255]);
+    assert.equal(big.length, bytes.length + 10, "the larger buffer is not detached");
+    const own = bytes.slice();
+    await pool.decode(own, { transfer: true });
+    assert.equal(own.length, 0, "a whole buffer is moved to the thread");
+    const kept = bytes.slice();
+    await pool.decode(kept);
+    assert.equal(kept.length, bytes.length, "without transfer the caller keeps its bytes");
+  } finally {
+    await pool.close();
+  }
+});
