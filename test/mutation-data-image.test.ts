@@ -145,6 +145,10 @@ test("DecodePool: threads start on demand up to `workers`, the least busy takes 
     const view = big.subarray(5, 5 + bytes.length);
     assert.deepEqual(Array.from((await pool.decode(view, { transfer: true, mode: "L" })).data), [0, 255]);
     assert.equal(big.length, bytes.length + 10, "the larger buffer is not detached");
+    const head = new Uint8Array(bytes.length + 10);
+    head.set(bytes, 0);
+    await pool.decode(head.subarray(0, bytes.length), { transfer: true });
+    assert.equal(head.length, bytes.length + 10, "nor is one that the view starts, but is longer than it");
     const own = bytes.slice();
     await pool.decode(own, { transfer: true });
     assert.equal(own.length, 0, "a whole buffer is moved to the thread");
