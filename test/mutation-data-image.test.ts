@@ -27,6 +27,10 @@ test("PNG tRNS colour keys (grey and RGB) become alpha as in Pillow: 0 where the
       const viaPool = await pool.decode(bytes, { mode: "RGBA" });
       assert.deepEqual(Array.from(viaPool.data), FX.trns[kind].RGBA, `${kind} via the pool`);
     }
+    // 16-bit PNGs through the pool: rounded to 8 bits unless keep16Bit, as on the main thread.
+    const png16 = bytesOf(FX.packed["16"].png);
+    assert.deepEqual(Array.from((await pool.decode(png16.slice(), { mode: "L" })).data), FX.packed["16"].values.map((v) => Math.round(v / 257)));
+    assert.deepEqual(Array.from((await pool.decode(png16.slice(), { mode: "L", keep16Bit: true })).data), FX.packed["16"].values);
   } finally {
     await pool.close();
   }
