@@ -11,6 +11,8 @@ import { scanJson } from "../src/io/json-scan.js";
 import { atomicWriteFile } from "../src/io/files.js";
 import { parseSafetensors, serializeSafetensors } from "../src/io/safetensors.js";
 import { loadShardedSafetensors, saveShardedSafetensors } from "../src/io/sharded.js";
+import { pytorchModuleSource } from "../src/io/torch/describe.js";
+import { nn } from "../src/index.js";
 
 test("scanJson: a top-level comma or string (no container) is left to JSON.parse", () => {
   assert.equal(scanJson("1, 2", 4), null);
@@ -106,4 +108,19 @@ test("saveShardedSafetensors: no options object is the maxShardSize error; float
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("exportPytorch: a Transformer layer's activation as PyTorch takes it: a name for relu and exact gelu, else the module", () => {
+  // Each line was checked to construct in torch 1.13 (eval in Python: the activation is F.relu/F.gelu or the module).
+  const layer = (activation: unknown): string => pytorchModuleSource(new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, activation: activation as never }));
+  const head = "nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, dropout=0.0, activation=";
+  const tail = ", layer_norm_eps=0.00001, batch_first=False, norm_first=False)";
+  const cases: [unknown, string][] = [
+    ["gelu", "'gelu'"], [new nn.ReLU(), "'relu'"], [new nn.GELU(), "'gelu'"], [new nn.SiLU(), "nn.SiLU()"], [new nn.Tanh(), "nn.Tanh()"],
+    [new nn.Sigmoid(), "nn.Sigmoid()"], [new nn.LeakyReLU(0.2), "nn.LeakyReLU(negative_slope=0.2)"], [new nn.ELU(), "nn.ELU(alpha=1.0)"],
+  ];
+  for (const [a, py] of cases) assert.equal(layer(a), head + py + tail);
+  assert.throws(() => layer(new nn.Softplus()), (e: Error) => e.message.startsWith('exportPytorch: the model is a TransformerEncoderLayer, whose activation is a JavaScript function PyTorch cannot run; use "relu", "gelu" or an activation module.'));
+  // MultiheadAttention without biases (torch 1.13: in_proj_bias is None).
+  assert.equal(pytorchModuleSource(new nn.MultiheadAttention(8, 2, { bias: false } as never)), "nn.MultiheadAttention(embed_dim=8, num_heads=2, dropout=0.0, bias=False, kdim=8, vdim=8, batch_first=False)");
 });
