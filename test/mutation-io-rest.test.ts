@@ -116,7 +116,7 @@ test("exportPytorch: a Transformer layer's activation as PyTorch takes it: a nam
   const head = "nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, dropout=0.0, activation=";
   const tail = ", layer_norm_eps=0.00001, batch_first=False, norm_first=False)";
   const cases: [unknown, string][] = [
-    ["gelu", "'gelu'"], [new nn.ReLU(), "'relu'"], [new nn.GELU(), "'gelu'"], [new nn.SiLU(), "nn.SiLU()"], [new nn.Tanh(), "nn.Tanh()"],
+    ["gelu", "'gelu'"], [new nn.ReLU(), "'relu'"], [new nn.GELU(), "'gelu'"], [new nn.GELU("tanh"), "nn.GELU(approximate='tanh')"], [new nn.SiLU(), "nn.SiLU()"], [new nn.Tanh(), "nn.Tanh()"],
     [new nn.Sigmoid(), "nn.Sigmoid()"], [new nn.LeakyReLU(0.2), "nn.LeakyReLU(negative_slope=0.2)"], [new nn.ELU(), "nn.ELU(alpha=1.0)"],
   ];
   for (const [a, py] of cases) assert.equal(layer(a), head + py + tail);
