@@ -171,3 +171,68 @@ test("branches the layer tests never took: unbatched cells from zero states, Con
   tracked.resetRunningStats();
   assert.deepEqual([Array.from(tracked.runningMean!.data()), Array.from(tracked.runningVar!.data()), Number(tracked.stateDict().num_batches_tracked.item())], [[0, 0], [1, 1], 0]);
 });
+
+test("PositionalEncoding: the sinusoid table, where it is added for each layout, its bounds and options", () => {
+  for (const d of [4, 5]) {
+    const pe = new nn.PositionalEncoding(d, { batchFirst: false, maxLen: 6, dtype: "float64" });
+    assert.deepEqual(pe.pe.shape, [6, 1, d]);
+    assert.equal(pe.pe.dtype, "float64");
+    const got = Array.from(pe.pe.data());
+    for (let pos = 0; pos < 6; pos++) {
+      for (let i = 0; i < d; i++) {
+        // PE(pos, 2k) = sin(pos / 10000^(2k/d)), PE(pos, 2k+1) = cos(the same angle).
+        const k2 = i - (i % 2), angle = pos / Math.pow(10000, k2 / d);
+        const want = i % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
+        assert.ok(Math.abs(got[pos * d + i] - want) < 1e-12, `d=${d} pos ${pos} i ${i}: ${got[pos * d + i]} vs ${want}`);
+      }
+    }
+  }
+  const pe = new nn.PositionalEncoding(4, { batchFirst: true, maxLen: 3, dropout: 0 });
+  const table = pe.pe.squeeze(1); // [3, 4]
+  const x = randn([2, 3, 4]);
+  assert.deepEqual(Array.from(pe.call(x).data()), Array.from(x.add(table.unsqueeze(0)).data()), "batch-first: along dim 1");
+  const tf = new nn.PositionalEncoding(4, { batchFirst: false, maxLen: 3, dropout: 0 }), xt = randn([3, 2, 4]);
+  assert.deepEqual(Array.from(tf.call(xt).data()), Array.from(xt.add(table.unsqueeze(1)).data()), "time-first: along dim 0");
+  const x2 = randn([3, 4]);
+  assert.deepEqual(Array.from(pe.call(x2).data()), Array.from(x2.add(table).data()), "unbatched [T, d]");
+  assert.deepEqual(Array.from(pe.call(x2.narrow(0, 0, 2)).data()), Array.from(x2.narrow(0, 0, 2).add(table.narrow(0, 0, 2)).data()), "shorter T");
+  // Dropout's bounds are inclusive; training with p = 1 zeroes everything, eval adds the table only.
+  const all = new nn.PositionalEncoding(4, { batchFirst: true, maxLen: 3, dropout: 1 });
+  assert.deepEqual(Array.from(all.call(x).data(), (v) => v + 0), new Array(24).fill(0));
+  all.eval();
+  assert.deepEqual(Array.from(all.call(x).data()), Array.from(x.add(table.unsqueeze(0)).data()));
+  throwsExactly(() => new nn.PositionalEncoding(4, { dropout: NaN, batchFirst: true }), "PositionalEncoding: dropout must be a probability in [0, 1], got NaN");
+  throwsExactly(() => new nn.PositionalEncoding(4, { dropout: 1.01, batchFirst: true }), "PositionalEncoding: dropout must be a probability in [0, 1], got 1.01");
+  assert.deepEqual(Object.keys(new nn.PositionalEncoding(4, { batchFirst: true, persistent: false }).stateDict()), []);
+  assert.deepEqual(Object.keys(new nn.PositionalEncoding(4, { batchFirst: true }).stateDict()), ["pe"]);
+  assert.equal(new nn.PositionalEncoding(4, { batchFirst: true, maxLen: 7 }).maxLen, 7);
+});
+
+test("Transformer layers: dropout bounds, the options reaching their sub-layers, unbatched calls, and both dModel checks", () => {
+  for (const p of [0, 1]) assert.equal(new nn.TransformerEncoderLayer(4, 2, { dropout: p }).dropout.p, p);
+  throwsExactly(() => new nn.TransformerEncoderLayer(4, 2, { dropout: NaN }), "TransformerEncoderLayer: dropout must be a probability in [0, 1], got NaN");
+  throwsExactly(() => new nn.TransformerDecoderLayer(4, 2, { dropout: -0.5 }), "TransformerDecoderLayer: dropout must be a probability in [0, 1], got -0.5");
+  const layer = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0.25, layerNormEps: 1e-3, bias: false });
+  assert.deepEqual([layer.linear1.bias, layer.norm1.eps, layer.dropout.p], [null, 1e-3, 0.25]);
+  const withBias = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8 });
+  assert.deepEqual([withBias.linear1.bias?.shape, withBias.norm1.eps, withBias.dropout.p], [[8], 1e-5, 0.1]);
+  const t = new nn.Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8, dropout: 0, layerNormEps: 1e-3, bias: false });
+  const normOf = (m: unknown): nn.LayerNorm => (m as { norm: nn.LayerNorm }).norm;
+  const encNorm = normOf(t.encoder), decNorm = normOf(t.decoder);
+  assert.deepEqual([encNorm.eps, encNorm.bias, decNorm.eps], [1e-3, null, 1e-3]);
+  const plain = new nn.Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8, dropout: 0 });
+  assert.deepEqual([normOf(plain.encoder).eps, normOf(plain.encoder).bias?.shape], [1e-5, [4]]);
+  t.eval();
+  // Unbatched src and tgt: the batched call on a batch of one, squeezed.
+  const src = randn([5, 4]), tgt = randn([3, 4]);
+  const one = t.call(src, tgt), batched = t.call(src.unsqueeze(1), tgt.unsqueeze(1));
+  assert.deepEqual(one.shape, [3, 4]);
+  Array.from(one.data()).forEach((v, i) => assert.ok(Math.abs(v - batched.data()[i]) < 1e-5));
+  throwsExactly(() => t.call(randn([5, 2, 4]), randn([3, 2, 6])), "Transformer: src [5,2,4] and tgt [3,2,6] must have dModel = 4 features in their last dim");
+  throwsExactly(() => t.call(randn([5, 2, 6]), randn([3, 2, 4])), "Transformer: src [5,2,6] and tgt [3,2,4] must have dModel = 4 features in their last dim");
+  // TransformerEncoder's `mask` is PyTorch's name for srcMask: the two give the same result.
+  const enc = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0 }), 1);
+  const mask = nn.Transformer.generateSquareSubsequentMask(5), x = randn([5, 2, 4]);
+  assert.deepEqual(Array.from(enc.forward(x, { mask }).data()), Array.from(enc.forward(x, { srcMask: mask }).data()));
+  assert.notDeepEqual(Array.from(enc.forward(x, { mask }).data()), Array.from(enc.forward(x).data()));
+});
