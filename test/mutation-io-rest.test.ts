@@ -12,6 +12,7 @@ import { atomicWriteFile } from "../src/io/files.js";
 import { parseSafetensors, serializeSafetensors } from "../src/io/safetensors.js";
 import { loadShardedSafetensors, saveShardedSafetensors } from "../src/io/sharded.js";
 import { pytorchModuleSource } from "../src/io/torch/describe.js";
+import { unpickle } from "../src/io/pickle.js";
 import { nn } from "../src/index.js";
 
 test("scanJson: a top-level comma or string (no container) is left to JSON.parse", () => {
@@ -123,4 +124,21 @@ test("exportPytorch: a Transformer layer's activation as PyTorch takes it: a nam
   assert.throws(() => layer(new nn.Softplus()), (e: Error) => e.message.startsWith('exportPytorch: the model is a TransformerEncoderLayer, whose activation is a JavaScript function PyTorch cannot run; use "relu", "gelu" or an activation module.'));
   // MultiheadAttention without biases (torch 1.13: in_proj_bias is None).
   assert.equal(pytorchModuleSource(new nn.MultiheadAttention(8, 2, { bias: false } as never)), "nn.MultiheadAttention(embed_dim=8, num_heads=2, dropout=0.0, bias=False, kdim=8, vdim=8, batch_first=False)");
+});
+
+test("unpickle: a LONG's L only at the end; STACK_GLOBAL needs two strings (Python's pickle refuses both too)", () => {
+  const bytes = (...a: (number | string)[]) => Uint8Array.from(a.flatMap((x) => (typeof x === "string" ? [...x].map((c) => c.charCodeAt(0)) : [x])));
+  const err = (b: Uint8Array): string => {
+    try {
+      unpickle(b, { globals: {} });
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "no error";
+  };
+  // pickle.loads: ValueError for "1L2", 12 for "12L"; UnpicklingError "STACK_GLOBAL requires str" for an int module or name.
+  assert.equal(err(bytes(0x80, 2, "L1L2\n.")), 'unpickle: <bytes>: LONG argument "1L2" is not an integer');
+  assert.equal(unpickle(bytes(0x80, 2, "L12L\n."), { globals: {} }), 12);
+  assert.equal(err(bytes(0x80, 4, 0x4a, 1, 0, 0, 0, 0x8c, 1, "x", 0x93, ".")), "unpickle: <bytes>: STACK_GLOBAL at byte 10 needs two strings");
+  assert.equal(err(bytes(0x80, 4, 0x8c, 1, "x", 0x4a, 1, 0, 0, 0, 0x93, ".")), "unpickle: <bytes>: STACK_GLOBAL at byte 10 needs two strings");
 });
