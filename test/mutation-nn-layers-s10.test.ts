@@ -236,3 +236,59 @@ test("Transformer layers: dropout bounds, the options reaching their sub-layers,
   assert.deepEqual(Array.from(enc.forward(x, { mask }).data()), Array.from(enc.forward(x, { srcMask: mask }).data()));
   assert.notDeepEqual(Array.from(enc.forward(x, { mask }).data()), Array.from(enc.forward(x).data()));
 });
+
+test("padding layers' tuple checks, AvgPool1d's countIncludePad default (PyTorch's), Dropout2d's generator", () => {
+  throwsExactly(() => new nn.ConstantPad2d([1, 1.5, 0, 0], 0), "ConstantPad2d: padding must be an integer or 4 integers (left, right, top, bottom), got an array of length 4");
+  throwsExactly(() => new nn.ZeroPad2d("1" as never), 'ZeroPad2d: padding must be an integer or 4 integers (left, right, top, bottom), got string "1"');
+  throwsExactly(() => new nn.ReflectionPad2d([1, 1, 1]), "ReflectionPad2d: padding must be an integer or 4 integers (left, right, top, bottom), got an array of length 3");
+  throwsExactly(() => new nn.ConstantPad1d(1, undefined as never), "ConstantPad1d: value (the fill) is required and must be a number, got undefined");
+  assert.deepEqual(new nn.ConstantPad1d([2, 0], 5).call(ones([1, 1])).tolist(), [[5, 5, 1]]);
+  // PyTorch 1.13: AvgPool1d(3, stride=1, padding=1)(ones(1, 1, 4)) = [2/3, 1, 1, 2/3] (the padding counts).
+  const got = Array.from(new nn.AvgPool1d(3, { stride: 1, padding: 1 }).call(ones([1, 1, 4])).data());
+  [2 / 3, 1, 1, 2 / 3].forEach((w, i) => assert.ok(Math.abs(got[i] - w) < 1e-7, `${got}`));
+  const drop = (seed: number): number[] => Array.from(new nn.Dropout2d(0.5, { generator: new Generator(seed) }).call(ones([1, 16, 1, 1])).data());
+  assert.deepEqual(drop(3), drop(3));
+  assert.notDeepEqual(drop(3), drop(4));
+});
+
+test("MultiheadAttention: separate projections when only kdim or only vdim differs (PyTorch's keys), mask shapes, both masks together", () => {
+  const keys = ["q_proj_weight", "k_proj_weight", "v_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"];
+  assert.deepEqual(Object.keys(new nn.MultiheadAttention(4, 2, { vdim: 3 }).stateDict()), keys);
+  assert.deepEqual(Object.keys(new nn.MultiheadAttention(4, 2, { kdim: 3 }).stateDict()), keys);
+  const g = (seed: number): number[] => Array.from(new nn.MultiheadAttention(4, 2, { kdim: 3, generator: new Generator(seed) }).stateDict().k_proj_weight.data());
+  assert.deepEqual(g(1), g(1));
+  assert.notDeepEqual(g(1), g(2));
+  const mha = new nn.MultiheadAttention(4, 2);
+  const [q, k, v] = [randn([3, 2, 4]), randn([5, 2, 4]), randn([5, 2, 4])];
+  const expect = "expected [L, S] = [3, 5] or [N·numHeads, L, S] = [4, 3, 5]";
+  for (const shape of [[4, 5], [3, 4], [5], [3, 3, 5], [4, 2, 5], [4, 3, 4]]) {
+    throwsExactly(() => mha.call(q, k, v, { attnMask: zeros(shape, { dtype: "bool" }) }), `MultiheadAttention(4, 2): attnMask has shape [${shape}], ${expect}`);
+  }
+  throwsExactly(() => mha.call(q, k, randn([6, 2, 4])), "MultiheadAttention(4, 2): key [5,2,4] and value [6,2,4] must have the same sequence length");
+  // A causal-style attnMask and a keyPaddingMask together: a weight is zero where either masks it.
+  const attnMask = zeros([3, 5], { dtype: "bool" });
+  attnMask.set(0, "3:", true); // query 0 may not see keys 3, 4
+  const keyPaddingMask = zeros([2, 5], { dtype: "bool" });
+  keyPaddingMask.set(":", 0, true); // key 0 is padding in both samples
+  const [, w] = mha.call(q, k, v, { attnMask, keyPaddingMask }) as [Tensor, Tensor];
+  const wl = w.tolist() as number[][][]; // [N, L, S]
+  for (const n of [0, 1]) {
+    for (let l = 0; l < 3; l++) {
+      for (let s = 0; s < 5; s++) {
+        const masked = s === 0 || (l === 0 && s >= 3);
+        assert.equal(wl[n][l][s] === 0, masked, `n ${n} l ${l} s ${s}: ${wl[n][l][s]}`);
+      }
+    }
+  }
+});
+
+test("Linear, Unflatten and EmbeddingBag: argument messages, float64 and generators", () => {
+  throwsExactly(() => new nn.Linear(-1, 2), "Linear: inFeatures must be an integer >= 0, got -1");
+  throwsExactly(() => new nn.Linear(2, 1.5), "Linear: outFeatures must be an integer >= 0, got 1.5");
+  throwsExactly(() => new nn.Unflatten(1.5, [2, 2]), "Unflatten: dim must be an integer, got number 1.5");
+  throwsExactly(() => new nn.Unflatten(1, [2, 2.5]), "Unflatten: sizes must be an array of integers, got an array of length 2");
+  assert.equal(new nn.EmbeddingBag(5, 3, { dtype: "float64" }).weight.dtype, "float64");
+  const bag = (seed: number): number[] => Array.from(new nn.EmbeddingBag(5, 3, { generator: new Generator(seed) }).weight.data());
+  assert.deepEqual(bag(2), bag(2));
+  assert.notDeepEqual(bag(2), bag(3));
+});
