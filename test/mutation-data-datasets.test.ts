@@ -60,6 +60,7 @@ test("without Node.js's getBuiltinModule (before 20.16) the file readers say wha
 test("ImageFolder: its option checks, the extensions option, and files sorted by name in each class", async () => {
   const root = mkdtempSync(join(tmpdir(), "deeptype-mutd-"));
   try {
+    throwsExactly(() => new ImageFolder(5 as never), "ImageFolder: root must be a directory path string, got number 5");
     throwsExactly(() => new ImageFolder(root, 5 as never), 'ImageFolder: options must be an object like { mode: "RGB" }, got 5');
     throwsExactly(() => new ImageFolder(root, null as never), 'ImageFolder: options must be an object like { mode: "RGB" }, got null');
     throwsExactly(() => new ImageFolder(root, { mods: "L" } as never), "ImageFolder: unknown option 'mods'; did you mean 'mode'? (it takes transform, extensions, mode, decode, maxPixels, maxBytes)");
