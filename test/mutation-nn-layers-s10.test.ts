@@ -5,7 +5,7 @@
 // Embedding.fromPretrained's freeze, BatchNorm without running statistics, Linear with no inputs).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, randn, zeros, ones, Generator, Tensor } from "../src/index.js";
+import { nn, randn, zeros, ones, tensor, Generator, Tensor } from "../src/index.js";
 
 const F = nn.functional;
 
@@ -291,4 +291,49 @@ test("Linear, Unflatten and EmbeddingBag: argument messages, float64 and generat
   const bag = (seed: number): number[] => Array.from(new nn.EmbeddingBag(5, 3, { generator: new Generator(seed) }).weight.data());
   assert.deepEqual(bag(2), bag(2));
   assert.notDeepEqual(bag(2), bag(3));
+});
+
+test("recurrent layers: lengths and state checks, cell argument messages, dropout between layers only, positional options, generators", () => {
+  const x = randn([5, 2, 3]);
+  const cases: [() => unknown, string][] = [
+    [() => new nn.GRU(3, 4).call(x, null, { lengths: [5, 4, 3] }), "GRU: lengths has shape [3], expected [2] (one length per sequence of the batch)"],
+    [() => new nn.GRU(3, 4).call(x, null, { lengths: tensor([[5, 4]], { dtype: "int32" }) }), "GRU: lengths has shape [1,2], expected [2] (one length per sequence of the batch)"],
+    [() => new nn.GRU(3, 4).call(randn([5, 3]), null, { lengths: [5, 4] }), "GRU: lengths has shape [2], expected [1] (one length per sequence of the batch)"],
+    [() => new nn.GRU(3, 4).call(x, null, { lengths: [5, 2.5] }), "GRU: lengths[1] = 2.5 must be an integer in 1..5 (the padded length)"],
+    [() => new nn.GRU(3, 4).call(x, null, { lengths: [5, 0] }), "GRU: lengths[1] = 0 must be an integer in 1..5 (the padded length)"],
+    [() => new nn.GRU(3, 4).call(x, null, { lengths: [6, 2] }), "GRU: lengths[0] = 6 must be an integer in 1..5 (the padded length)"],
+    [() => new nn.RNNCell(3, 4).call(randn([3]), randn([2, 4])), "RNNCell(3, 4): h has shape [2,4], expected [4]"],
+    [() => new nn.GRUCell(3, 4).call(randn([2, 3]), randn([2, 5])), "GRUCell(3, 4): h has shape [2,5], expected [2,4]"],
+    [() => new nn.LSTMCell(3, 4).call(randn([2, 3]), [randn([2, 4]), randn([3, 4])]), "LSTMCell(3, 4): c has shape [3,4], expected [2,4]"],
+    [() => new nn.LSTM(3, 4).call(x, [randn([1, 2, 4])] as never), "LSTM: the initial state must be a pair [h0, c0] (or null for zeros)"],
+    [() => new nn.LSTMCell(0, 4), "LSTMCell: inputSize must be an integer >= 1, got 0"],
+    [() => new nn.GRUCell(3, 1.5), "GRUCell: hiddenSize must be an integer >= 1, got 1.5"],
+    [() => new nn.LSTM(3, 4, { dropout: NaN }), "LSTM: dropout must be a probability in [0, 1], got NaN"],
+    [() => new nn.LSTM(3, 4, { dropout: 1.01 }), "LSTM: dropout must be a probability in [0, 1], got 1.01"],
+  ];
+  for (const [fn, message] of cases) throwsExactly(fn, message);
+  // PyTorch's bounds are inclusive.
+  assert.deepEqual([new nn.GRU(3, 4, { dropout: 0 }).dropout, new nn.GRU(3, 4, { dropout: 1 }).dropout], [0, 1]);
+  // An explicit null state is zeros, as an absent one.
+  const gru = new nn.GRU(3, 4);
+  assert.deepEqual(Array.from(gru.call(x, null)[0].data()), Array.from(gru.call(x)[0].data()));
+  // Dropout runs between layers only: one layer in training equals eval; two layers with p = 1 feed
+  // the second layer zeros, so its output is what a zero input gives.
+  const one = new nn.LSTM(3, 4, { dropout: 0.5 });
+  const train1 = Array.from(one.call(x)[0].data());
+  one.eval();
+  assert.deepEqual(train1, Array.from(one.call(x)[0].data()));
+  const two = new nn.GRU(3, 4, { numLayers: 2, dropout: 1 });
+  const dropped = Array.from(two.call(x)[0].data());
+  const second = new nn.GRU(4, 4);
+  second.loadStateDict({ weight_ih_l0: two.stateDict().weight_ih_l1, weight_hh_l0: two.stateDict().weight_hh_l1, bias_ih_l0: two.stateDict().bias_ih_l1, bias_hh_l0: two.stateDict().bias_hh_l1 });
+  assert.deepEqual(dropped, Array.from(second.call(zeros([5, 2, 4]))[0].data()));
+  // PyTorch's positional order: numLayers, nonlinearity, bias, batchFirst, dropout, bidirectional.
+  const rnn = new nn.RNN(3, 4, 2, "relu", false, true);
+  assert.deepEqual([rnn.numLayers, rnn.nonlinearity, rnn.bias, rnn.batchFirst], [2, "relu", false, true]);
+  for (const make of [(g: Generator) => new nn.LSTM(3, 4, { generator: g }), (g: Generator) => new nn.GRUCell(3, 4, { generator: g })] as ((g: Generator) => nn.Module<any, any>)[]) {
+    const w = (seed: number): number[] => Object.values(make(new Generator(seed)).stateDict()).flatMap((t) => Array.from(t.data()));
+    assert.deepEqual(w(5), w(5));
+    assert.notDeepEqual(w(5), w(6));
+  }
 });
