@@ -348,3 +348,13 @@ test("RandomResizedCrop.getParams: two draws per try (area, aspect), two for the
   const rrc = new T.RandomResizedCrop([3, 5], { scale: [1, 1], ratio: [4 / 3, 4 / 3], generator: new Generator(0) });
   assert.deepEqual(rrc.apply(x()).tolist(), functional.resize(x(), 3, 5, "bilinear").tolist());
 });
+
+test("warp with a fill: a source exactly one pixel past the last row or column, or more than a pixel above, is wholly fill", () => {
+  const img = tensor([[1, 2, 3], [4, 5, 6]], { dtype: "float64" }); // 2 x 3
+  // Shifted one column: the last column reads x = 3 = w, the image's right edge plus one: fill.
+  assert.deepEqual(functional.warp(img, 2, 3, [1, 0, 1, 0, 1, 0], "bilinear", 9).tolist(), [[2, 3, 9], [5, 6, 9]]);
+  // Shifted one row: the last row reads y = 2 = h: fill.
+  assert.deepEqual(functional.warp(img, 2, 3, [1, 0, 0, 0, 1, 1], "bilinear", 9).tolist(), [[4, 5, 6], [9, 9, 9]]);
+  // Shifted 1.5 rows up: row 0 reads y = -1.5 (fill), row 1 reads y = -0.5 (half fill, half row 0).
+  assert.deepEqual(functional.warp(img, 2, 3, [1, 0, 0, 0, 1, -1.5], "bilinear", 9).tolist(), [[9, 9, 9], [5, 5.5, 6]]);
+});
