@@ -3,7 +3,7 @@
 // glu's and prelu's shape checks).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, tensor } from "../src/index.js";
+import { nn, tensor, randn, zeros, Tensor } from "../src/index.js";
 
 const F = nn.functional;
 
@@ -46,4 +46,46 @@ test("activation hyper-parameters and shapes: the message names the function and
     [() => F.prelu(tensor([[1, 2], [3, 4]]), tensor([1, 2, 3])), "prelu: weight has 3 values but input [2,2] has 2 channel(s) on dim 1; give 1 value or 2"],
   ];
   for (const [fn, message] of cases) throwsExactly(fn, message);
+});
+
+test("interpolate: its checks, and values against PyTorch 1.13 at the edges (align corners to one output, bicubic borders, nearest, scale factors)", () => {
+  const x = randn([1, 1, 5]), x2 = randn([1, 1, 4, 5]);
+  const cases: [() => unknown, string][] = [
+    [() => F.interpolate(x, { size: 3, mode: "cubic" as never }), "interpolate: unknown mode string \"cubic\" (use \"nearest\", \"linear\", \"bilinear\" or \"bicubic\")"],
+    [() => F.interpolate(x, { size: [3, 3], mode: "bilinear" }), "interpolate: bilinear mode takes input [N, C, H, W], got [1,1,5]"],
+    [() => F.interpolate(randn([1, 5]), { size: 3, mode: "bicubic" }), "interpolate: bicubic mode takes input [N, C, H, W], got [1,5]"],
+    [() => F.interpolate(zeros([1, 1, 5], { dtype: "int32" }), { size: 3 }), "interpolate: expected a floating-point input, got int32; convert it with x.float()"],
+    [() => F.interpolate(x, { size: 3, scaleFactor: 2 }), "interpolate: give exactly one of size and scaleFactor (got both)"],
+    [() => F.interpolate(x, {}), "interpolate: give exactly one of size and scaleFactor"],
+    [() => F.interpolate(x, { size: 3, alignCorners: true }), "interpolate: alignCorners can only be set with the interpolating modes linear, bilinear and bicubic (got mode \"nearest\")"],
+    [() => F.interpolate(x2, { size: [3] as never }), "interpolate: size needs a number or 2 numbers for input [1,1,4,5], got an array of length 1"],
+    [() => F.interpolate(x2, { size: [3, NaN] }), "interpolate: size needs a number or 2 numbers for input [1,1,4,5], got an array of length 2"],
+    [() => F.interpolate(x2, { size: "3" as never }), "interpolate: size needs a number or 2 numbers for input [1,1,4,5], got string \"3\""],
+    [() => F.interpolate(x2, { scaleFactor: [2, -1] }), "interpolate: scaleFactor must be positive, got an array of length 2"],
+    [() => F.interpolate(x, { scaleFactor: 0 }), "interpolate: scaleFactor must be positive, got number 0"],
+    [() => F.interpolate(x, { size: 2.5 }), "interpolate: output size [2.5] must be positive integers (input [1,1,5])"],
+    [() => F.interpolate(x, { scaleFactor: 0.1 }), "interpolate: output size [0] must be positive integers (input [1,1,5])"],
+    [() => F.interpolate(zeros([1, 1, 0]), { size: 3 }), "interpolate: input [1,1,0] has an empty spatial dim"],
+  ];
+  for (const [fn, message] of cases) throwsExactly(fn, message);
+  // F.interpolate in float64 on x = [0, 1, 4, 9, 16] and x2 = arange(20)^1.5 / 10 as [1, 1, 4, 5] (printed by PyTorch 1.13).
+  const want: Record<string, number[]> = {"linAc1": [0.0], "linAc3": [0.0, 4.0, 16.0], "lin7": [0.0, 0.571428571429, 1.857142857143, 4.0, 7.571428571429, 12.0, 16.0], "lin2": [0.75, 10.75], "near8": [0.0, 0.0, 1.0, 1.0, 4.0, 9.0, 9.0, 16.0], "nearSf": [0.0, 0.0, 1.0, 4.0, 4.0, 9.0, 16.0], "bic3x7": [0.114437028833, 0.180621881111, 0.317243184105, 0.468034005469, 0.635436070191, 0.881282420538, 1.052304903329, 1.962741372853, 2.20006869663, 2.575819748558, 2.88417632607, 3.201051935142, 3.621958214657, 3.901312986325, 5.419556188579, 5.73764015826, 6.2366813692, 6.63992897878, 7.049940235155, 7.586158150549, 7.939042693048], "bicAc5x3": [0.0, 0.282842712475, 0.8, 0.649125588454, 1.253413345647, 2.001817776484, 1.996796758485, 2.88417632607, 3.861948828438, 3.977637136569, 5.04625371482, 6.195596642234, 5.809475019311, 7.00927956355, 8.281907992727], "bilSf": [0.559016994375, 0.645363731727, 0.778204866116, 0.942763406753, 1.115043749805, 1.305481488583, 1.507267789229, 1.718339276856, 4.48587633974, 4.691684423105, 5.008312243667, 5.336502023139, 5.66823077977, 6.008750895417, 6.35549734205, 6.70733805949]};
+  const a = tensor([[[0, 1, 4, 9, 16]]], { dtype: "float64" });
+  const b = tensor(Array.from({ length: 20 }, (_, i) => i ** 1.5 / 10), { dtype: "float64" }).reshape([1, 1, 4, 5]);
+  const got: Record<string, Tensor> = {
+    linAc1: F.interpolate(a, { size: 1, mode: "linear", alignCorners: true }),
+    linAc3: F.interpolate(a, { size: 3, mode: "linear", alignCorners: true }),
+    lin7: F.interpolate(a, { size: 7, mode: "linear" }),
+    lin2: F.interpolate(a, { size: 2, mode: "linear" }),
+    near8: F.interpolate(a, { size: 8, mode: "nearest" }),
+    nearSf: F.interpolate(a, { scaleFactor: 1.5, mode: "nearest" }),
+    bic3x7: F.interpolate(b, { size: [3, 7], mode: "bicubic" }),
+    bicAc5x3: F.interpolate(b, { size: [5, 3], mode: "bicubic", alignCorners: true }),
+    bilSf: F.interpolate(b, { scaleFactor: [0.5, 1.7], mode: "bilinear" }),
+  };
+  for (const [k, w] of Object.entries(want)) {
+    const g = Array.from(got[k].data());
+    assert.equal(g.length, w.length, k);
+    g.forEach((v, i) => assert.ok(Math.abs(v - w[i]) < 1e-9, `${k}[${i}]: ${v} vs PyTorch's ${w[i]}`));
+  }
 });
