@@ -163,7 +163,7 @@ const TESTS = {
   // checkpoint test that reads back the weights it writes.
   "src/io/torch": ["test/io-torch-export.test.ts", "test/io-checkpoint.test.ts", "test/mutation-io-*.test.ts"],
   // The ONNX writer: checked by running its graphs in ONNX Runtime (onnx-export) and by decoding them.
-  "src/io/onnx": ["test/mutation-io-onnx*.test.ts", "test/onnx-export.test.ts"],
+  "src/io/onnx": ["test/mutation-io-onnx*.test.ts", "test/onnx-export.test.ts", "test/mutation-io-rest.test.ts"],
   "src/io": ["test/io*.test.ts", "test/mutation-io-*.test.ts"],
 };
 

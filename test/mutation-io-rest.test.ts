@@ -13,7 +13,9 @@ import { parseSafetensors, serializeSafetensors } from "../src/io/safetensors.js
 import { loadShardedSafetensors, saveShardedSafetensors } from "../src/io/sharded.js";
 import { pytorchModuleSource } from "../src/io/torch/describe.js";
 import { unpickle } from "../src/io/pickle.js";
-import { nn } from "../src/index.js";
+import { exportOnnx } from "../src/io/onnx/file.js";
+import { toOnnxBytes } from "../src/io/onnx/export.js";
+import { manualSeed, nn, randn } from "../src/index.js";
 
 test("scanJson: a top-level comma or string (no container) is left to JSON.parse", () => {
   assert.equal(scanJson("1, 2", 4), null);
@@ -141,4 +143,18 @@ test("unpickle: a LONG's L only at the end; STACK_GLOBAL needs two strings (Pyth
   assert.equal(unpickle(bytes(0x80, 2, "L12L\n."), { globals: {} }), 12);
   assert.equal(err(bytes(0x80, 4, 0x4a, 1, 0, 0, 0, 0x8c, 1, "x", 0x93, ".")), "unpickle: <bytes>: STACK_GLOBAL at byte 10 needs two strings");
   assert.equal(err(bytes(0x80, 4, 0x8c, 1, "x", 0x4a, 1, 0, 0, 0, 0x93, ".")), "unpickle: <bytes>: STACK_GLOBAL at byte 10 needs two strings");
+});
+
+test("exportOnnx writes toOnnxBytes' model to the file and checks its option keys", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deeptype-mio-"));
+  try {
+    manualSeed(0);
+    const model = new nn.Linear(3, 2);
+    const x = randn([1, 3]);
+    await exportOnnx(model, [x], path.join(dir, "m.onnx"), { inputNames: ["x"] });
+    assert.deepEqual([...fs.readFileSync(path.join(dir, "m.onnx"))], [...toOnnxBytes(model, [x], { inputNames: ["x"] })]);
+    await assert.rejects(exportOnnx(model, [x], path.join(dir, "n.onnx"), { inputname: ["x"] } as never), (e: Error) => e.message.startsWith("exportOnnx: unknown option 'inputname'"));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
