@@ -89,3 +89,43 @@ test("interpolate: its checks, and values against PyTorch 1.13 at the edges (ali
     g.forEach((v, i) => assert.ok(Math.abs(v - w[i]) < 1e-9, `${k}[${i}]: ${v} vs PyTorch's ${w[i]}`));
   }
 });
+
+test("convTranspose1d, bilinear and embeddingBag: each argument check names the function, the argument and what it got", () => {
+  const w3 = randn([2, 3, 3]), x = randn([1, 2, 5]);
+  const ids = tensor([0, 2, 1, 3], { dtype: "int64" }), W = randn([4, 2]);
+  const cases: [() => unknown, string][] = [
+    [() => F.convTranspose1d(randn([5]), w3), "convTranspose1d: expected input [N, C, L] or [C, L], got [5]"],
+    [() => F.convTranspose1d(x, randn([2, 3])), "convTranspose1d: weight must be [inChannels, outChannels/groups, k], got [2,3]"],
+    [() => F.convTranspose1d(x, w3, null, { stride: 1.5 }), "convTranspose1d: stride must be an integer, got number 1.5"],
+    [() => F.convTranspose1d(x, w3, null, { stride: 2, outputPadding: 0.5 }), "convTranspose1d: outputPadding must be an integer, got number 0.5"],
+    [() => F.convTranspose1d(x, w3, null, { dilation: NaN }), "convTranspose1d: dilation must be an integer, got number NaN"],
+    [() => F.bilinear(randn([2, 3]), randn([2, 4]), randn([5, 3])), "bilinear: weight must be [outFeatures, in1Features, in2Features], got [5,3]"],
+    [() => F.bilinear(randn([2, 2]), randn([2, 4]), randn([5, 3, 4])), "bilinear: input1 [2,2] must end with in1Features = 3 (weight [5,3,4])"],
+    [() => F.bilinear(randn([]), randn([2, 4]), randn([5, 3, 4])), "bilinear: input1 [] must end with in1Features = 3 (weight [5,3,4])"],
+    [() => F.bilinear(randn([2, 3]), randn([2, 5]), randn([5, 3, 4])), "bilinear: input2 [2,5] must end with in2Features = 4 (weight [5,3,4])"],
+    [() => F.bilinear(randn([2, 3]), randn([3, 4]), randn([5, 3, 4])), "bilinear: input1 [2,3] and input2 [3,4] must have the same leading dims"],
+    [() => F.bilinear(randn([2, 3]), randn([1, 2, 4]), randn([5, 3, 4])), "bilinear: input1 [2,3] and input2 [1,2,4] must have the same leading dims"],
+    [() => F.bilinear(randn([2, 3]), randn([2, 4]), randn([5, 3, 4]), randn([4])), "bilinear: bias must be [5], got [4]"],
+    [() => F.bilinear(randn([2, 3]), randn([2, 4]), randn([5, 3, 4]), randn([1, 5])), "bilinear: bias must be [5], got [1,5]"],
+    [() => F.embeddingBag(tensor([0, 1]), W, tensor([0], { dtype: "int64" })), "embeddingBag: input must be an int64 (or int32) tensor of indices, got float32 (use ids.long())"],
+    [() => F.embeddingBag(ids, randn([4]), tensor([0], { dtype: "int64" })), "embeddingBag: weight must be [numEmbeddings, embeddingDim], got [4]"],
+    [() => F.embeddingBag(ids.reshape([2, 2]), W, tensor([0], { dtype: "int64" })), "embeddingBag: offsets must be null when input is 2-D [2,2] (each row is a bag)"],
+    [() => F.embeddingBag(ids, W), "embeddingBag: a 1-D input needs offsets (the start of each bag), e.g. tensor([0, 3], { dtype: \"int64\" })"],
+    [() => F.embeddingBag(ids, W, tensor([0, 2])), "embeddingBag: offsets must be a 1-D int64 (or int32) tensor, got float32 [2]"],
+    [() => F.embeddingBag(ids, W, tensor([[0, 2]], { dtype: "int64" })), "embeddingBag: offsets must be a 1-D int64 (or int32) tensor, got int64 [1,2]"],
+    [() => F.embeddingBag(ids, W, tensor([1, 2], { dtype: "int64" })), "embeddingBag: offsets[0] must be 0, got 1"],
+    [() => F.embeddingBag(ids, W, tensor([0, 3, 2], { dtype: "int64" })), "embeddingBag: offsets must be non-decreasing and at most the input length 4, got [0,3,2]"],
+    [() => F.embeddingBag(ids, W, tensor([0, 5], { dtype: "int64" })), "embeddingBag: offsets must be non-decreasing and at most the input length 4, got [0,5]"],
+    [() => F.embeddingBag(ids.reshape([1, 2, 2]), W), "embeddingBag: input must be [B, L] or [n] (with offsets), got [1,2,2]"],
+    [() => F.embeddingBag(tensor([0, 4], { dtype: "int64" }), W, tensor([0], { dtype: "int64" })), "embeddingBag: index 4 is out of range for an embedding of 4 rows (valid ids are 0..3)"],
+    [() => F.embeddingBag(ids, W, tensor([0], { dtype: "int64" }), { perSampleWeights: randn([4]) }), "embeddingBag: perSampleWeights is only supported with mode \"sum\", got mode \"mean\""],
+    [() => F.embeddingBag(ids, W, tensor([0], { dtype: "int64" }), { mode: "sum", perSampleWeights: randn([3]) }), "embeddingBag: perSampleWeights [3] must have the input's shape [4]"],
+    [() => F.embeddingBag(ids, W, tensor([0], { dtype: "int64" }), { paddingIdx: 4 }), "embeddingBag: paddingIdx 4 is out of range for 4 rows"],
+    [() => F.embeddingBag(ids, W, tensor([0], { dtype: "int64" }), { paddingIdx: -5 }), "embeddingBag: paddingIdx -5 is out of range for 4 rows"],
+    [() => F.convTranspose1d(x, w3, null, { padding: "1" as never }), "convTranspose1d: padding must be an integer, got string \"1\""],
+    [() => F.embeddingBag(ids, W, tensor([0, 2], { dtype: "int64" }), { mode: "min" as never }), "embeddingBag: mode must be \"sum\", \"mean\" or \"max\", got string \"min\""],
+    [() => F.embeddingBag(ids, W, zeros([0], { dtype: "int64" })), "embeddingBag: offsets is empty; give at least one bag start"],
+    [() => F.embeddingBag(ids, W, zeros([0], { dtype: "int64" }), { includeLastOffset: true }), "embeddingBag: with includeLastOffset, offsets needs at least one entry"],
+  ];
+  for (const [fn, message] of cases) throwsExactly(fn, message);
+});
