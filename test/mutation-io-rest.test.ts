@@ -15,7 +15,7 @@ import { pytorchModuleSource } from "../src/io/torch/describe.js";
 import { unpickle } from "../src/io/pickle.js";
 import { exportOnnx } from "../src/io/onnx/file.js";
 import { toOnnxBytes } from "../src/io/onnx/export.js";
-import { manualSeed, nn, randn } from "../src/index.js";
+import { manualSeed, nn, randn, type Tensor } from "../src/index.js";
 
 test("scanJson: a top-level comma or string (no container) is left to JSON.parse", () => {
   assert.equal(scanJson("1, 2", 4), null);
@@ -157,4 +157,18 @@ test("exportOnnx writes toOnnxBytes' model to the file and checks its option key
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("exportPytorch: errors name the failing module's full path, and say why containers and custom modules cannot be written", () => {
+  const fails = (m: unknown, start: string) => assert.throws(() => pytorchModuleSource(m as never), (e: Error) => e.message.startsWith(start));
+  const layer = new nn.TransformerEncoderLayer(8, 2, { activation: (x: Tensor) => x.tanh() });
+  fails(new nn.Sequential(new nn.TransformerEncoder(layer, 1)), 'exportPytorch: "0.layers.0" is a TransformerEncoderLayer, whose activation is a JavaScript function');
+  class MtrNet extends nn.Module {
+    forward(x: Tensor): Tensor {
+      return x;
+    }
+  }
+  fails(new MtrNet(), "exportPytorch: the model is a MtrNet, whose forward deeptype cannot write in Python (custom forward code).");
+  fails(new nn.ModuleList([new nn.ReLU()]), "exportPytorch: the model is a ModuleList, which has no forward of its own");
+  fails(new nn.ModuleDict({ a: new nn.ReLU() }), "exportPytorch: the model is a ModuleDict, which has no forward of its own");
 });
