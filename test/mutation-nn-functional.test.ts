@@ -129,3 +129,26 @@ test("convTranspose1d, bilinear and embeddingBag: each argument check names the 
   ];
   for (const [fn, message] of cases) throwsExactly(fn, message);
 });
+
+test("normalize, cosineSimilarity, pairwiseDistance and instanceNorm: 0-d inputs as PyTorch 1.13 treats them, and argument checks", () => {
+  const s = (v: number): Tensor => tensor(v, { dtype: "float64" });
+  // Values and shapes printed by PyTorch 1.13 (float64).
+  assert.deepEqual([F.normalize(s(-3), 2, 0).item(), F.normalize(s(0), 2, -1).item(), F.cosineSimilarity(s(2), s(-3), 0).item()], [-1, 0, -1]);
+  for (const keepdim of [false, true]) {
+    const d = F.pairwiseDistance(s(1), s(3), { keepdim });
+    assert.deepEqual([d.shape, d.item()], [[], 1.999999], `keepdim ${keepdim}`);
+  }
+  const pd = F.pairwiseDistance(tensor([[1, 2], [0, 1]], { dtype: "float64" }), tensor([[3, 0], [0, 0]], { dtype: "float64" }), { p: 1, keepdim: true });
+  assert.deepEqual(pd.tolist(), [[4], [1.0000019999999998]]);
+  const cases: [() => unknown, string][] = [
+    [() => F.normalize(tensor(2), 2, 1), "normalize: dim number 1 is out of range for a 0-d input"],
+    [() => F.normalize(randn([2, 3]), 2, 2), "normalize: dim number 2 is out of range for input [2,3]"],
+    [() => F.normalize(randn([2, 3]), 2, "1" as never), 'normalize: dim string "1" is out of range for input [2,3]'],
+    [() => F.cosineSimilarity(tensor(2), tensor(3), 1), "cosineSimilarity: dim number 1 is out of range for input []"],
+    [() => F.instanceNorm(randn([2, 3, 4]), { weight: randn([2]) }), "instanceNorm: weight has shape [2], but the input [2,3,4] has 3 channels; expected [3]"],
+    [() => F.instanceNorm(randn([2, 3, 4]), { runningMean: randn([3, 1]) }), "instanceNorm: runningMean has shape [3,1], but the input [2,3,4] has 3 channels; expected [3]"],
+    [() => F.instanceNorm(randn([2, 3, 4]), { useInputStats: false, runningMean: randn([3]) }), "instanceNorm: useInputStats false needs runningMean and runningVar"],
+    [() => F.instanceNorm(randn([2, 3, 1])), "instanceNorm: expected more than 1 spatial element per channel when using input statistics, got input [2,3,1]"],
+  ];
+  for (const [fn, message] of cases) throwsExactly(fn, message);
+});

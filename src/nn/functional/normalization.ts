@@ -88,7 +88,8 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor, opts: { p?: number; eps
   checkTensor(x2, fn, "x2");
   const p = checkNumber(opts.p ?? 2, fn, "p"), eps = checkNumber(opts.eps ?? 1e-6, fn, "eps");
   const diff = x1.sub(x2).add(eps);
-  if (diff.ndim === 0) return norm(diff.reshape([1]), p, 0, opts.keepdim ?? false).reshape(opts.keepdim ? [1] : []);
+  // Two 0-d inputs give a 0-d distance, with keepdim too (PyTorch 1.13's shape).
+  if (diff.ndim === 0) return norm(diff.reshape([1]), p, 0).reshape([]);
   return norm(diff, p, -1, opts.keepdim ?? false);
 }
 
