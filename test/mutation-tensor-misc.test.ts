@@ -6,19 +6,24 @@ import assert from "node:assert/strict";
 import { deprecated } from "../src/tensor/deprecation.js";
 import { RECYCLE_MIN_BYTES, clearRecycled, recycleArray, recycleStats, takeRecycled } from "../src/tensor/recycle.js";
 
+/** Runs of the test below in this process: each uses fresh names, since deprecated() remembers what it warned about. */
+let deprecationRuns = 0;
+
 test("deprecated warns once per function and old form, with what to write instead", () => {
+  // A suffix per run, so the test passes when run again in one process (the in-process mutation runner does).
+  const r = String(++deprecationRuns);
   const warn = mock.method(console, "warn", () => {});
   try {
-    deprecated("mtdFn", "mtdFn(x, 1)", "mtdFn(x, { a: 1 })");
-    deprecated("mtdFn", "mtdFn(x, 1)", "mtdFn(x, { a: 1 })");
+    deprecated(`mtdFn${r}`, "mtdFn(x, 1)", "mtdFn(x, { a: 1 })");
+    deprecated(`mtdFn${r}`, "mtdFn(x, 1)", "mtdFn(x, { a: 1 })");
     assert.equal(warn.mock.callCount(), 1);
     assert.deepEqual(warn.mock.calls[0].arguments, ["deeptype: mtdFn(x, 1) is deprecated and will be removed in the next release; write mtdFn(x, { a: 1 })"]);
-    deprecated("mtdFn", "mtdFn(x, 2)", "mtdFn(x, { b: 2 })"); // another form of the same function
-    deprecated("mtdOther", "mtdFn(x, 1)", "y"); // the same form text under another function
+    deprecated(`mtdFn${r}`, "mtdFn(x, 2)", "mtdFn(x, { b: 2 })"); // another form of the same function
+    deprecated(`mtdOther${r}`, "mtdFn(x, 1)", "y"); // the same form text under another function
     assert.equal(warn.mock.callCount(), 3);
     // The key separates function and form: ("ab", "c") and ("a", "bc") are different forms.
-    deprecated("mtdab", "c", "1");
-    deprecated("mtda", "bc", "2");
+    deprecated(`mtd${r}ab`, "c", "1");
+    deprecated(`mtd${r}a`, "bc", "2");
     assert.equal(warn.mock.callCount(), 5);
   } finally {
     warn.mock.restore();
