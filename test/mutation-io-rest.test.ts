@@ -13,6 +13,7 @@ import { parseSafetensors, serializeSafetensors } from "../src/io/safetensors.js
 import { loadShardedSafetensors, saveShardedSafetensors } from "../src/io/sharded.js";
 import { pytorchModuleSource } from "../src/io/torch/describe.js";
 import { unpickle } from "../src/io/pickle.js";
+import { parsePytorch } from "../src/io/pytorch.js";
 import { exportOnnx } from "../src/io/onnx/file.js";
 import { toOnnxBytes } from "../src/io/onnx/export.js";
 import { manualSeed, nn, randn, type Tensor } from "../src/index.js";
@@ -171,4 +172,17 @@ test("exportPytorch: errors name the failing module's full path, and say why con
   fails(new MtrNet(), "exportPytorch: the model is a MtrNet, whose forward deeptype cannot write in Python (custom forward code).");
   fails(new nn.ModuleList([new nn.ReLU()]), "exportPytorch: the model is a ModuleList, which has no forward of its own");
   fails(new nn.ModuleDict({ a: new nn.ReLU() }), "exportPytorch: the model is a ModuleDict, which has no forward of its own");
+});
+
+test("parsePytorch: errors name <bytes> when no source is given, and its options check names the function with an example", () => {
+  const message = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "no error";
+  };
+  assert.equal(message(() => parsePytorch(new Uint8Array([1, 2, 3]))), 'parsePytorch: <bytes>: not a PyTorch zip archive (expected "PK" at the start, got bytes 01 02 03)');
+  assert.equal(message(() => parsePytorch(new Uint8Array([0x50, 0x4b, 3]), "m.pt", 5 as never)), "parsePytorch: options must be an object like { maxBytes: 8e9 }, got number 5");
 });
