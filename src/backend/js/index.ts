@@ -477,7 +477,8 @@ export class JsBackend implements Backend {
 
   sgdUpdate(param: TypedArray, grad: TypedArray, buf: TypedArray | null, p: SgdParams): void {
     for (let i = 0; i < param.length; i++) {
-      let d = grad[i] + p.weightDecay * param[i];
+      // PyTorch adds the decay term only when it is not 0 (0 · inf would turn an inf parameter into NaN).
+      let d = p.weightDecay !== 0 ? grad[i] + p.weightDecay * param[i] : grad[i];
       if (buf) {
         buf[i] = p.firstStep ? d : p.momentum * buf[i] + (1 - p.dampening) * d;
         d = p.nesterov ? d + p.momentum * buf[i] : buf[i];
@@ -493,7 +494,7 @@ export class JsBackend implements Backend {
     for (let i = 0; i < param.length; i++) {
       let g = grad[i];
       if (p.decoupled) param[i] *= 1 - p.lr * p.weightDecay;
-      else g += p.weightDecay * param[i];
+      else if (p.weightDecay !== 0) g += p.weightDecay * param[i];
       m[i] = p.beta1 * m[i] + (1 - p.beta1) * g;
       v[i] = p.beta2 * v[i] + (1 - p.beta2) * g * g;
       let vv = v[i];

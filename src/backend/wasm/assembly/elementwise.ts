@@ -332,6 +332,8 @@ export function sgdTask(
 ): void {
   const lo = rangeLo(tid, nt, n), hi = rangeHi(tid, nt, n);
   const vLr = f64x2.splat(lr), vWd = f64x2.splat(wd), vMom = f64x2.splat(momentum), vKeep = f64x2.splat(1 - dampening);
+  // As PyTorch, no decay term when wd is 0: 0 · inf would turn an inf parameter into NaN.
+  const decay = wd != 0;
   let i = lo;
   if (!buf) {
     // Plain SGD (the common case) four at a time: two f64 halves of one f32x4 load.
@@ -339,8 +341,11 @@ export function sgdTask(
       const off = <usize>i * 4;
       const p4 = v128.load(param + off), g4 = v128.load(grad + off);
       const pl = f64x2.promote_low_f32x4(p4), ph = f64x2.promote_low_f32x4(v128.shuffle<f32>(p4, p4, 2, 3, 2, 3));
-      const dl = f64x2.add(f64x2.promote_low_f32x4(g4), f64x2.mul(vWd, pl));
-      const dh = f64x2.add(f64x2.promote_low_f32x4(v128.shuffle<f32>(g4, g4, 2, 3, 2, 3)), f64x2.mul(vWd, ph));
+      let dl = f64x2.promote_low_f32x4(g4), dh = f64x2.promote_low_f32x4(v128.shuffle<f32>(g4, g4, 2, 3, 2, 3));
+      if (decay) {
+        dl = f64x2.add(dl, f64x2.mul(vWd, pl));
+        dh = f64x2.add(dh, f64x2.mul(vWd, ph));
+      }
       const rl = f32x4.demote_f64x2_zero(f64x2.sub(pl, f64x2.mul(vLr, dl)));
       const rh = f32x4.demote_f64x2_zero(f64x2.sub(ph, f64x2.mul(vLr, dh)));
       v128.store(param + off, v128.shuffle<f32>(rl, rh, 0, 1, 4, 5));
@@ -349,7 +354,8 @@ export function sgdTask(
   for (; i + 2 <= hi; i += 2) {
     const off = <usize>i * 4;
     const pv = f64x2.promote_low_f32x4(v128.load64_zero(param + off));
-    let d = f64x2.add(f64x2.promote_low_f32x4(v128.load64_zero(grad + off)), f64x2.mul(vWd, pv));
+    let d = f64x2.promote_low_f32x4(v128.load64_zero(grad + off));
+    if (decay) d = f64x2.add(d, f64x2.mul(vWd, pv));
     if (buf) {
       const nb32 = f32x4.demote_f64x2_zero(first ? d : f64x2.add(f64x2.mul(vMom, f64x2.promote_low_f32x4(v128.load64_zero(buf + off))), f64x2.mul(vKeep, d)));
       v128.store64_lane(buf + off, nb32, 0);
@@ -361,7 +367,8 @@ export function sgdTask(
   for (; i < hi; i++) {
     const off = <usize>i * 4;
     const pv = <f64>load<f32>(param + off);
-    let d = <f64>load<f32>(grad + off) + wd * pv;
+    let d = <f64>load<f32>(grad + off);
+    if (decay) d += wd * pv;
     if (buf) {
       const bv = <f64>load<f32>(buf + off);
       const nb = <f64><f32>(first ? d : momentum * bv + (1 - dampening) * d);
@@ -392,7 +399,7 @@ export function adamTask(
     let pv = f64x2.promote_low_f32x4(v128.load64_zero(param + off));
     let g = f64x2.promote_low_f32x4(v128.load64_zero(grad + off));
     if (decoupled) pv = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(pv, vDecay)));
-    else g = f64x2.add(g, f64x2.mul(vWd, pv));
+    else if (wd != 0) g = f64x2.add(g, f64x2.mul(vWd, pv)); // none when 0, as PyTorch (0 · inf is NaN)
     const m32 = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(vB1, f64x2.promote_low_f32x4(v128.load64_zero(m + off))), f64x2.mul(vC1, g)));
     const v32 = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(vB2, f64x2.promote_low_f32x4(v128.load64_zero(v + off))), f64x2.mul(f64x2.mul(vC2, g), g)));
     v128.store64_lane(m + off, m32, 0);
@@ -410,7 +417,7 @@ export function adamTask(
     let pv = <f64>load<f32>(param + off);
     let g = <f64>load<f32>(grad + off);
     if (decoupled) pv = <f64><f32>(pv * (1 - lr * wd));
-    else g += wd * pv;
+    else if (wd != 0) g += wd * pv;
     const mv = <f64><f32>(beta1 * <f64>load<f32>(m + off) + (1 - beta1) * g);
     const vv0 = <f64><f32>(beta2 * <f64>load<f32>(v + off) + (1 - beta2) * g * g);
     store<f32>(m + off, <f32>mv);
