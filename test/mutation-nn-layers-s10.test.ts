@@ -337,3 +337,24 @@ test("recurrent layers: lengths and state checks, cell argument messages, dropou
     assert.notDeepEqual(w(5), w(6));
   }
 });
+
+test("Transformer and PositionalEncoding size checks name the layer and argument; PositionalEncoding without batchFirst is time-first", async () => {
+  const { positionalTable } = await import("../src/nn/layers/transformer.js");
+  const cases: [() => unknown, string][] = [
+    [() => new nn.TransformerEncoderLayer(0, 2), "TransformerEncoderLayer: dModel must be an integer >= 1, got 0"],
+    [() => new nn.TransformerEncoderLayer(4, 0), "TransformerEncoderLayer: nhead must be an integer >= 1, got 0"],
+    [() => new nn.TransformerEncoderLayer(6, 4), "TransformerEncoderLayer: dModel (6) must be divisible by nhead (4)"],
+    [() => new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 0 }), "TransformerEncoderLayer: dimFeedforward must be an integer >= 1, got 0"],
+    [() => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(4, 2), 0), "TransformerEncoder: numLayers must be an integer >= 1, got 0"],
+    [() => new nn.PositionalEncoding(0, { batchFirst: true }), "PositionalEncoding: dModel must be an integer >= 1, got 0"],
+    [() => new nn.PositionalEncoding(4, { batchFirst: true, maxLen: 0 }), "PositionalEncoding: maxLen must be an integer >= 1, got 0"],
+    [() => positionalTable(-1, 4), "positionalTable: maxLen must be an integer >= 0, got number -1"],
+    [() => positionalTable(3, 1.5), "positionalTable: dModel must be a positive integer, got number 1.5"],
+  ];
+  for (const [fn, message] of cases) throwsExactly(fn, message);
+  // The deprecated form (no batchFirst) keeps its old meaning: [T, N, d], positions along dim 0.
+  const pe = new nn.PositionalEncoding(4, { maxLen: 3, dropout: 0 });
+  assert.equal(pe.batchFirst, false);
+  const x = randn([3, 2, 4]);
+  assert.deepEqual(Array.from(pe.call(x).data()), Array.from(x.add(pe.pe).data()));
+});
