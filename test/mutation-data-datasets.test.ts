@@ -9,13 +9,8 @@ import { data, tensor, zeros } from "../src/index.js";
 import { loadIdxFile, loadIdxImages, readIdx } from "../src/data/datasets/idx.js";
 import { ImageFolder } from "../src/data/datasets/image-folder.js";
 import { mnistFromPackage } from "../src/data/datasets/mnist-build.js";
+import { throwsWith as throwsExactly } from "./throws-with.js";
 
-const throwsExactly = (fn: () => unknown, message: string): void => {
-  assert.throws(fn, (e: Error) => {
-    assert.equal(e.message, message);
-    return true;
-  });
-};
 /** An IDX file: magic 0 0 type ndim, big-endian dims, then the data bytes. */
 const idx = (type: number, dims: number[], body: number[]): Uint8Array =>
   Uint8Array.from([0, 0, type, dims.length, ...dims.flatMap((d) => [(d >>> 24) & 255, (d >>> 16) & 255, (d >>> 8) & 255, d & 255]), ...body]);

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { data } from "../src/index.js";
 import { decodeImage as rawDecodeImage, finishDecode, imageFormat } from "../src/data/image/decode.js";
+import { throwsWith as throwsExactly } from "./throws-with.js";
 
 const FX = JSON.parse(readFileSync(new URL("./fixtures/mutation-data.json", import.meta.url), "utf8")) as {
   trns: Record<"grey" | "rgb", { png: string; RGBA: number[]; RGB: number[]; L: number[] }>;
@@ -55,12 +56,6 @@ test("imageFormat: a PNG signature needs 8 bytes and a JPEG one 3; anything else
   }
 });
 
-const throwsExactly = (fn: () => unknown, message: string): void => {
-  assert.throws(fn, (e: Error) => {
-    assert.equal(e.message, message);
-    return true;
-  });
-};
 const tinyPng = (): Uint8Array => data.encodePng({ width: 2, height: 1, channels: 1, data: Uint8Array.of(0, 255) });
 
 test("DecodePool: its option checks, its default thread count, and decode's argument checks (before any thread starts)", async () => {

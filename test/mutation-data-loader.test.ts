@@ -3,17 +3,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { data } from "../src/index.js";
+import { throwsWith as throwsExactly } from "./throws-with.js";
 
 const { DataLoader, MapDataset, Subset } = data;
 
 const numbers = (n: number): data.Dataset<number> => ({ length: n, getItem: (i) => i });
-/** Asserts that fn throws an Error whose message is exactly `message`. */
-const throwsExactly = (fn: () => unknown, message: string): void => {
-  assert.throws(fn, (e: Error) => {
-    assert.equal(e.message, message);
-    return true;
-  });
-};
 
 test("DataLoader: a primitive in the dataset's place gets the dataset message (not a TypeError from the 0.1 options test)", () => {
   const msg = (got: string): string => `DataLoader: dataset must be a Dataset (a numeric \`length\` and a \`getItem(i)\` method), got ${got}; write new DataLoader(dataset, { batchSize: 64 })`;

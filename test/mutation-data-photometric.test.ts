@@ -3,24 +3,14 @@
 // session 10's mutation run of src/data/transforms found unchecked (docs/mutation/session-10-mutd.md).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { Generator, Tensor, tensor, data } from "../src/index.js";
 import { imageOf, mapImage, mapSpatial } from "../src/data/transforms/sample.js";
 import { computeMeanStd as rawComputeMeanStd } from "../src/data/transforms/tensor.js";
+import { throwsWith as throwsExactly } from "./throws-with.js";
+import { FX, close } from "./mutation-data-fixture.js";
 
-const FX = JSON.parse(readFileSync(new URL("./fixtures/mutation-data.json", import.meta.url), "utf8")) as Record<string, any>;
 const T = data;
 
-const close = (got: ArrayLike<number>, want: readonly number[], tol: number, msg: string): void => {
-  assert.equal(got.length, want.length, `${msg}: length`);
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol, `${msg} at ${i}: ${got[i]} vs ${want[i]}`);
-};
-const throwsExactly = (fn: () => unknown, message: string): void => {
-  assert.throws(fn, (e: Error) => {
-    assert.equal(e.message, message);
-    return true;
-  });
-};
 const rgb = (): Tensor => tensor(FX.rgb).reshape([3, 2, 2]);
 
 test("ColorJitter: brightness, contrast and saturation are torchvision's blends (contrast with the image's mean grey)", () => {

@@ -5,16 +5,10 @@ import assert from "node:assert/strict";
 import { Generator, data } from "../src/index.js";
 import { permutation } from "../src/data/sampler.js";
 import { randomSplit } from "../src/data/split.js";
+import { throwsWith as throwsExactly } from "./throws-with.js";
 
 const { RandomSampler, SequentialSampler, SubsetRandomSampler, WeightedRandomSampler } = data;
 
-/** Asserts that fn throws an Error whose message is exactly `message`. */
-const throwsExactly = (fn: () => unknown, message: string): void => {
-  assert.throws(fn, (e: Error) => {
-    assert.equal(e.message, message);
-    return true;
-  });
-};
 
 test("samplers refuse a dataSource that is neither a length nor has a numeric length (a string's own length is not taken)", () => {
   const source = (fn: string, got: string): string => `${fn}: dataSource must be a dataset (anything with a numeric length) or a length, got ${got}`;

@@ -4,25 +4,14 @@
 // (docs/mutation/session-10-mutd.md).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { Generator, Tensor, tensor, data } from "../src/index.js";
 import * as functional from "../src/data/transforms/functional.js";
 import { imageOf, mapImage, mapSpatial } from "../src/data/transforms/sample.js";
+import { throwsWith as throwsExactly } from "./throws-with.js";
+import { FX, close } from "./mutation-data-fixture.js";
 
-const FX = JSON.parse(readFileSync(new URL("./fixtures/mutation-data.json", import.meta.url), "utf8")) as Record<string, any>;
 const T = data;
 
-const close = (got: ArrayLike<number>, want: readonly number[], tol: number, msg: string): void => {
-  assert.equal(got.length, want.length, `${msg}: length`);
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol, `${msg} at ${i}: ${got[i]} vs ${want[i]}`);
-};
-/** Asserts that fn throws an Error whose message is exactly `message`. */
-const throwsExactly = (fn: () => unknown, message: string): void => {
-  assert.throws(fn, (e: Error) => {
-    assert.equal(e.message, message);
-    return true;
-  });
-};
 const x = (): Tensor => tensor(FX.x, { dtype: "float64" }).reshape([2, 3, 4]);
 
 test("resize: PyTorch's interpolate (align_corners=False), bilinear and nearest-exact, up and down, every plane", () => {

@@ -4,12 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { nn, tensor, randn, zeros, Tensor } from "../src/index.js";
+import { throwsWith as throwsExactly } from "./throws-with.js";
 
 const F = nn.functional;
 
-function throwsExactly(fn: () => unknown, message: string): void {
-  assert.throws(fn, (e: unknown) => (assert.ok(e instanceof Error), assert.equal(e.message, message), true));
-}
 
 test("each activation refuses an integer input under its own name (PyTorch's kernels reject them too)", () => {
   const xi = tensor([1, 2, 3], { dtype: "int32" });

@@ -6,13 +6,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { nn, randn, zeros, ones, tensor, Generator, Tensor } from "../src/index.js";
+import { throwsWith as throwsExactly } from "./throws-with.js";
 
 const F = nn.functional;
 
-/** The call throws an Error with exactly this message. */
-function throwsExactly(fn: () => unknown, message: string): void {
-  assert.throws(fn, (e: unknown) => (assert.ok(e instanceof Error), assert.equal(e.message, message), true));
-}
 
 test("layers built with { dtype: 'float64' } hold float64 parameters and buffers and compute in float64", () => {
   const layers: [string, nn.Module<any, any>, Tensor[]][] = [
