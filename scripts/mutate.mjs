@@ -14,6 +14,7 @@
 // reports/mutation/<target>.json and the score table is printed at the end. See docs/testing.md.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { wasmSourceHash } from "./wasm-source-hash.mjs";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -211,5 +212,13 @@ const env = {
   STRYKER_REPORT: path.join("reports", "mutation", `${name}${process.env.STRYKER_RUNNER === "tap" ? ".tap" : ""}.json`),
 };
 console.log(`mutating ${mutate.filter((m) => !m.startsWith("!")).join(" ")}\nwith tests ${[...tests].join(" ")}\nreport ${env.STRYKER_REPORT}`);
+// A kernels.generated.ts built from older assembly sources (after a merge that changed them) fails
+// Stryker's dry run with out-of-bounds errors far from the cause: say what to run instead.
+const generated = fs.existsSync("src/backend/wasm/kernels.generated.ts") ? fs.readFileSync("src/backend/wasm/kernels.generated.ts", "utf8") : "";
+const built = /sourceHash = "([0-9a-f]+)"/.exec(generated)?.[1];
+if (built !== wasmSourceHash()) {
+  console.error("mutate: src/backend/wasm/kernels.generated.ts is missing or was built from other kernel sources; run `npm run build:wasm` first");
+  process.exit(2);
+}
 const r = spawnSync("npx", ["stryker", "run"], { stdio: "inherit", env });
 process.exit(r.status ?? 1);
