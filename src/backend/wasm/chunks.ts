@@ -63,8 +63,8 @@ export function inChunks(
     return true;
   }
   copyIn(0, sets[0]);
-  let n0 = 0;
-  for (let c = 0; n0 < N; c++, n0 += k) {
+  let n0 = 0, c = 0;
+  for (; n0 < N; c++, n0 += k) {
     const other = sets[(c & 1) ^ 1];
     run(n0, sets[c & 1]);
     // While the job runs: the next chunk's operands into the other set, the previous chunk's results out of it.
@@ -75,6 +75,6 @@ export function inChunks(
       s.join();
     }
   }
-  copyOut(n0 - k, sets[(Math.ceil(N / k) - 1) & 1]);
+  copyOut(n0 - k, sets[(c - 1) & 1]); // the last chunk's set
   return true;
 }
