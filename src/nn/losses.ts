@@ -280,11 +280,12 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     throw new Error(`${op}: unknown reduction "${reduction as string}" (use "none", "mean" or "sum")`);
   }
   // Class probabilities of a wider float type promote the result, as in PyTorch.
-  const logp = (kind === "prob" ? x.to(promoteTypes(x.dtype, t.dtype)) : x).logSoftmax(1);
+  const [xs, probs] = kind === "prob" ? promotePair(x, t) : [x, t];
+  const logp = xs.logSoftmax(1);
   const unbatched = input.ndim === 1;
   const cw = opts.weight ? opts.weight.to(logp.dtype).reshape(x.shape.map((s, i) => (i === 1 ? s : 1))) : null;
   if (kind === "prob") {
-    let q = asFloat(t, logp);
+    let q = probs;
     if (eps > 0) q = q.mul(1 - eps).add(eps / C);
     let prod = logp.mul(q);
     if (cw) prod = prod.mul(cw);
