@@ -54,9 +54,17 @@ function chunkShares(c: ConvSession, k: number): number {
   return c.nt > 1 ? Math.min(k, MAX_THREADS) : 1;
 }
 
+/**
+ * True when any operand is empty. The kernels assume non-empty operands (zero input channels divided
+ * by zero in the scratch sizing); the js reference gives the sums over nothing (0, plus the bias).
+ */
+function anyEmpty(...views: View[]): boolean {
+  return views.some((v) => numel(v.shape) === 0);
+}
+
 /** The backend's conv2d of float32 x by w (+ bias) into out. */
 export function conv2d(s: Session, x: View, w: View, bias: View | null, out: View, p: ConvParams): boolean {
-  if (!isF32(x, w, out) || (bias && !isF32(bias)) || numel(out.shape) === 0) return false;
+  if (!isF32(x, w, out) || (bias && !isF32(bias)) || anyEmpty(x, w, out)) return false;
   const c = convSession(s, x.shape, w.shape, out.shape, p);
   const pw = s.stageDense(w), pb = bias ? s.stageDense(bias) : 0;
   const scratch = s.arena.alloc(c.stride * c.nt);
@@ -82,7 +90,7 @@ function inputGradStaged(s: Session, c: ConvSession, pg: number, w: View, xShape
 
 /** The backend's conv2dBackwardInput: the gradient of x (out's shape) from gy and w. */
 export function conv2dBackwardInput(s: Session, gy: View, w: View, out: View, p: ConvParams): boolean {
-  if (!isF32(gy, w, out) || numel(out.shape) === 0) return false;
+  if (!isF32(gy, w, out) || anyEmpty(gy, w, out)) return false;
   const c = convSession(s, out.shape, w.shape, gy.shape, p);
   const pw = s.stageDense(w), scratch = s.arena.alloc(c.stride * c.nt);
   const id = packId();
@@ -126,7 +134,7 @@ function sumPartials(s: Session, c: ConvSession, partials: number, groups: numbe
  * runs in chunks of images (inChunks), each chunk's tiles adding into the same sums.
  */
 export function conv2dBackwardWeight(s: Session, x: View, gy: View, out: View, p: ConvParams): boolean {
-  if (!isF32(x, gy, out) || numel(out.shape) === 0) return false;
+  if (!isF32(x, gy, out) || anyEmpty(x, gy, out)) return false;
   const c = convSession(s, x.shape, out.shape, gy.shape, p);
   const blocks = weightGradBlocks(s, c), N = x.shape[0];
   const chunked = p.groups === 1 && inChunks(s, N, c.nt, [x, gy], [], 0, (k, n0, [px, pg]) =>
@@ -145,7 +153,7 @@ export function conv2dReluPoolBackward(
   p: ConvParams, convShape: readonly number[],
 ): boolean {
   const ok = isF32(g, output, x, w) && [gx, gw, gb].every((v) => !v || (isF32(v) && numel(v.shape) > 0)) &&
-    (!indices || indices.data instanceof Int32Array) && numel(convShape) > 0;
+    (!indices || indices.data instanceof Int32Array) && numel(convShape) > 0 && !anyEmpty(x, w);
   if (!ok) return false;
   const c = convSession(s, x.shape, w.shape, convShape, p);
   const n = numel(output.shape);
@@ -211,7 +219,7 @@ export function conv2dReluPool(
   const [oH, oW] = [convShape[2], convShape[3]];
   const pool2 = pool !== null && pool.kernel.every((k) => k === 2) && pool.stride.every((q) => q === 2) && pool.padding.every((q) => q === 0) &&
     pool.dilation.every((d) => d === 1) && out.shape[2] === oH >> 1 && out.shape[3] === oW >> 1 && (indices === null || indices.data instanceof Int32Array);
-  const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && numel(out.shape) > 0 && (pool === null || pool2) &&
+  const fusable = isF32(x, w, out) && (!bias || isF32(bias)) && !anyEmpty(x, w, out) && (pool === null || pool2) &&
     s.k.exports.convFusable(kH, kW, p.stride[0], p.stride[1], p.padding[0], p.padding[1]) === 1;
   if (!fusable) return false;
   const c = convSession(s, x.shape, w.shape, convShape, p);

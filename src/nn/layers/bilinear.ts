@@ -36,9 +36,11 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
   constructor(in1Features: number, in2Features: number, outFeatures: number, ...args: PositionalArgs<[bias: boolean], BilinearOptions>) {
     super();
     const o = positionalOptions<BilinearOptions>("Bilinear", ["bias"], args, BILINEAR_KEYS);
+    // in1Features sets the init bound 1/sqrt(in1Features), so it must be positive (PyTorch divides by
+    // zero there); the other two may be 0, giving an empty layer as in PyTorch.
     checkCount(in1Features, "Bilinear", "in1Features");
-    checkCount(in2Features, "Bilinear", "in2Features");
-    checkCount(outFeatures, "Bilinear", "outFeatures");
+    checkCount(in2Features, "Bilinear", "in2Features", 0);
+    checkCount(outFeatures, "Bilinear", "outFeatures", 0);
     this.in1Features = in1Features;
     this.in2Features = in2Features;
     this.outFeatures = outFeatures;
@@ -85,8 +87,8 @@ export class EmbeddingBag extends Module<[Tensor, (Tensor | null)?, (Tensor | nu
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingBagLayerOptions = {}) {
     super();
     checkKeys("EmbeddingBag", opts, EMBEDDING_BAG_KEYS);
-    checkCount(numEmbeddings, "EmbeddingBag", "numEmbeddings");
-    checkCount(embeddingDim, "EmbeddingBag", "embeddingDim");
+    checkCount(numEmbeddings, "EmbeddingBag", "numEmbeddings", 0);
+    checkCount(embeddingDim, "EmbeddingBag", "embeddingDim", 0);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     this.mode = opts.mode ?? "mean";

@@ -72,8 +72,9 @@ abstract class ConvNd extends Module {
     opts: ConvOptions<Pair> & { outputPadding?: Pair },
   ) {
     super();
-    checkCount(inChannels, layer, "inChannels");
-    checkCount(outChannels, layer, "outChannels");
+    // Zero channels build an empty layer, as in PyTorch (its init skips zero-element weights).
+    checkCount(inChannels, layer, "inChannels", 0);
+    checkCount(outChannels, layer, "outChannels", 0);
     const groups = opts.groups ?? 1;
     checkCount(groups, layer, "groups");
     if (inChannels % groups || outChannels % groups) {

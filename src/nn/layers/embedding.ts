@@ -30,8 +30,8 @@ export class Embedding extends Module {
   constructor(numEmbeddings: number, embeddingDim: number, ...args: PositionalArgs<[paddingIdx: number | null], EmbeddingOptions>) {
     super();
     const opts = positionalOptions<EmbeddingOptions>("Embedding", ["paddingIdx"], args, EMBEDDING_KEYS);
-    checkCount(numEmbeddings, "Embedding", "numEmbeddings");
-    checkCount(embeddingDim, "Embedding", "embeddingDim");
+    checkCount(numEmbeddings, "Embedding", "numEmbeddings", 0);
+    checkCount(embeddingDim, "Embedding", "embeddingDim", 0);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     let pad = opts.paddingIdx ?? null;
