@@ -205,3 +205,16 @@ test("mapSpatial: an integer image is still the image (kind 'image'); a target w
   const fn = Object.assign(() => 0, { width: 1, height: 1, channels: 1, data: Uint8Array.of(0) });
   assert.equal(T.isRawImage(fn), false);
 });
+
+test("ColorJitter: a batch [N,C,H,W] blends each image with its own mean (torchvision's mean over the last three dims)", () => {
+  // Image 0 grey means: r,g,b planes [0.2, 0.4]; image 1: [0.6, 1.0]. Grey = 0.299r + 0.587g + 0.114b;
+  // with r = g = b the grey level is the value, so the means are 0.3 and 0.8.
+  const img = tensor([[[[0.2, 0.4]], [[0.2, 0.4]], [[0.2, 0.4]]], [[[0.6, 1.0]], [[0.6, 1.0]], [[0.6, 1.0]]]]);
+  const out = Array.from(new T.ColorJitter({ contrast: [2, 2] }).apply(img).data());
+  // (v - mean) * 2 + mean, clamped to [0, 1]: image 0 -> [0.1, 0.5], image 1 -> [0.4, 1.0] (1.2 clamped).
+  const want = [0.1, 0.5, 0.1, 0.5, 0.1, 0.5, 0.4, 1, 0.4, 1, 0.4, 1];
+  out.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `element ${i}: ${v} vs ${want[i]}`));
+  // A grey batch [N,1,H,W] likewise: means 0.25 and 0.75.
+  const g = Array.from(new T.ColorJitter({ contrast: [0, 0] }).apply(tensor([[[[0, 0.5]]], [[[0.5, 1]]]])).data());
+  g.forEach((v, i) => assert.ok(Math.abs(v - [0.25, 0.25, 0.75, 0.75][i]) < 1e-6, `grey element ${i}: ${v}`));
+});

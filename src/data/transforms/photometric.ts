@@ -52,13 +52,18 @@ export class ColorJitter implements Transform<Sample> {
       const rgb = img.ndim >= 3 && img.shape[img.ndim - 3] === 3;
       if (b !== null) for (let i = 0; i < out.length; i++) out[i] = clamp01(out[i] * b);
       if (c !== null) {
-        // Blend with the mean grey level of the image, as torchvision's adjust_contrast.
+        // Blend with each image's mean grey level, as torchvision's adjust_contrast (the mean over
+        // the last three dims: a batch [N,C,H,W] gets one mean per image).
         const cur = Tensor.fromArray(out, img.shape, "float32");
         const grey = rgb ? grayscale(cur) : out;
-        let mean = 0;
-        for (const v of grey) mean += v;
-        mean /= grey.length;
-        for (let i = 0; i < out.length; i++) out[i] = clamp01((out[i] - mean) * c + mean);
+        const images = img.ndim > 3 ? img.shape.slice(0, -3).reduce((a, d) => a * d, 1) : 1;
+        const perImage = out.length / images, greyPerImage = grey.length / images;
+        for (let n = 0; n < images; n++) {
+          let mean = 0;
+          for (let i = n * greyPerImage; i < (n + 1) * greyPerImage; i++) mean += grey[i];
+          mean /= greyPerImage;
+          for (let i = n * perImage; i < (n + 1) * perImage; i++) out[i] = clamp01((out[i] - mean) * c + mean);
+        }
       }
       if (s !== null && rgb) {
         const grey = grayscale(Tensor.fromArray(out, img.shape, "float32"));
