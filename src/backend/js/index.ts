@@ -12,7 +12,8 @@ import * as conv from "./conv.js";
 import * as sorting from "./sort.js";
 import * as int64 from "./int64.js";
 import { isBig, toBigInt64, widenToInt64, writeBig } from "./int64.js";
-import { digamma, erf, erfc, erfinv, floorDivide, gelu, geluF32, geluTanh, lgamma, logaddexp, remainder, roundHalfEven, sigmoid, trigamma } from "./math.js";
+import { digamma, erf, erfc, erfinv, floorDivide, gelu, geluF32, geluTanh, lgamma, logaddexp, remainder, sigmoid, trigamma } from "./math.js";
+import { roundHalfEven } from "../../tensor/rounding.js";
 import { dense, offsets, permuted, toFloat64, writeFrom } from "./strided.js";
 
 const unaryFns: Record<UnaryOp, (x: number) => number> = {

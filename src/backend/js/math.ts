@@ -53,11 +53,6 @@ export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
-/** Round half to even, as PyTorch's round. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /** Python's modulo: the result has the divisor's sign (PyTorch's remainder). */
 export function remainder(a: number, b: number): number {

@@ -119,7 +119,8 @@ export class DecodePool {
     const id = this.nextId++;
     // Copy by default: transferring would detach the caller's buffer. With `transfer: true` (the
     // caller is done with the bytes, e.g. freshly read from a file) the buffer moves without a copy.
-    const ownsBuffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    // Only a view spanning its whole buffer may move it (such a view starts at offset 0).
+    const ownsBuffer = bytes.byteLength === bytes.buffer.byteLength;
     const owned = opts.transfer && ownsBuffer ? bytes : Uint8Array.prototype.slice.call(bytes);
     const s = slot;
     let px: DecodedPixels;

@@ -3,6 +3,7 @@
  * depth, ...) identically, with one random draw per sample. See sample.ts for the field rules.
  */
 import { argError, checkOptions } from "../../tensor/check.js";
+import { roundHalfEven } from "../../tensor/rounding.js";
 import { type Generator, defaultGenerator } from "../../core.js";
 import { type Sample, imageOf, mapSpatial } from "./sample.js";
 import type { Transform } from "./transform.js";
@@ -94,12 +95,6 @@ export class Resize implements Transform<Sample> {
     if (oh === h && ow === w) return sample;
     return mapSpatial(sample, "Resize", (t, kind) => resize(t, oh, ow, kind === "mask" ? "nearest" : this.interpolation));
   }
-}
-
-/** Python's round(), which torchvision's window sizes and offsets use: halves go to the even neighbour. */
-function roundHalfEven(v: number): number {
-  const down = Math.floor(v);
-  return v - down === 0.5 && down % 2 === 0 ? down : Math.round(v);
 }
 
 /**
