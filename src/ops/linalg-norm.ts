@@ -7,7 +7,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
 import { argError, declareOptionalArgs } from "../tensor/check.js";
-import { abs, isnan, pow, sign, where } from "./elementwise.js";
+import { abs, isnan, sign, where } from "./elementwise.js";
 import { type KeepDim, amax, amin, keepdimOf, norm as pNorm, sum } from "./reduce.js";
 import { permute, unsqueeze } from "./shape.js";
 import { svdvals } from "./linalg-svd.js";
@@ -38,8 +38,9 @@ export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdimArg?: KeepDim)
   // The count of non-zeros, kept in the graph with a zero gradient as PyTorch does (sign's rule); NaN counts.
   if (ord === 0) return sum(abs(sign(where(isnan(x), 1, x))), axes, keepdim);
   if (ord === 1) return sum(abs(x), axes, keepdim);
-  if (ord > 0) return pNorm(x, ord, axes, keepdim);
-  return pow(sum(pow(abs(x), ord), axes, keepdim), 1 / ord);
+  // Negative ords too: the p-norm op's gradient is 0 at a zero element and for a zero norm, as
+  // PyTorch's (pow(sum(pow(|x|, ord)), 1/ord) gave NaN there).
+  return pNorm(x, ord, axes, keepdim);
 }
 
 /** `matrixNorm(A, "fro" | "nuc" | 1 | -1 | Infinity | -Infinity | 2 | -2, dim=[-2, -1], keepdim)`. */
