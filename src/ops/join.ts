@@ -52,9 +52,12 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   tensors.forEach((x, i) => {
     if (!(x instanceof Tensor)) throw new Error(`cat: element ${i} of the list is ${x === null ? "null" : typeof x}, not a Tensor`);
   });
-  // PyTorch's legacy rule: 1-D empty tensors are skipped when joined with others of another rank.
+  // PyTorch's legacy rule: 1-D empty tensors are skipped when joined with others of another rank
+  // (their dtypes still take part in the promotion, as in PyTorch). Skipping them among 1-D tensors
+  // changes nothing, so they are skipped whenever another tensor is left.
+  const dtype = tensors.map((x) => x.dtype).reduce(promoteTypes);
   const kept = tensors.filter((x) => !(x.ndim === 1 && x.shape[0] === 0));
-  if (kept.length && kept.length < tensors.length && kept.some((x) => x.ndim !== 1)) tensors = kept;
+  if (kept.length) tensors = kept;
   const ref = tensors[0];
   const d = normalizeDim(dim, ref.ndim, "cat");
   tensors.forEach((x, i) => {
@@ -62,7 +65,6 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       throw new Error(`cat: tensor ${i} has shape ${fmt(x.shape)}, which does not match tensor 0's ${fmt(ref.shape)} outside dim ${dim}`);
     }
   });
-  const dtype = tensors.map((x) => x.dtype).reduce(promoteTypes);
   return apply(catOp, tensors.map((x) => to(x, dtype)), { dim: d });
 }
 
@@ -150,8 +152,9 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constan
     perDim.forEach(([l, r], d) => {
       if (l < 0 || r < 0) cropped = narrow(cropped, d, Math.max(0, -l), cropped.shape[d] - Math.max(0, -l) - Math.max(0, -r));
     });
+    // New memory even when the pads only crop, as PyTorch's (a view would write through to x).
     const positive = perDim.map(([l, r]): [number, number] => [Math.max(0, l), Math.max(0, r)]);
-    return positive.every(([l, r]) => l === 0 && r === 0) && cropped !== x ? cropped : apply(padConstantOp, [cropped], { pads: positive, value });
+    return apply(padConstantOp, [cropped], { pads: positive, value });
   }
   if (mode !== "reflect" && mode !== "replicate" && mode !== "circular") {
     throw new Error(`pad: unknown mode ${JSON.stringify(mode)} (use "constant", "reflect", "replicate" or "circular")`);
