@@ -11,7 +11,7 @@
  * ```
  */
 import { Tensor, pad as padOp, indexSelect, indexAdd, zeros, tensor, type PadMode } from "../../core.js";
-import { describe, tensorArgError, checkKeys } from "../../tensor/check.js";
+import { describe, tensorArgError, checkKeys, declareOptions } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 
 /** Option keys: anything else is a misspelling (checkKeys). */
@@ -19,6 +19,9 @@ const UNFOLD_KEYS = ["dilation", "padding", "stride"] as const;
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const FOLD_KEYS = ["dilation", "padding", "stride"] as const;
+// Declared, so that the entry layer knows the trailing object is an options object: undeclared, a
+// failing unfold(x, k, { padding: 1 }) was reported as "padding is a positional parameter, not an option".
+declareOptions({ unfold: UNFOLD_KEYS, fold: FOLD_KEYS });
 
 /**
  * `pad(x, [1, 1, 2, 0], "reflect")`: PyTorch's F.pad. Pads are given for the last dim first (left,
