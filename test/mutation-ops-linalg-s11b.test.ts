@@ -153,3 +153,134 @@ test("linalg.matrixNorm over two dims that are not adjacent, with and without ke
   assert.deepEqual([...nuc.shape], [1, 3, 1]);
   close(nuc.data(), [29.24604696228176, 38.253513079454414, 48.2424218185612], "nuclear norm over (2, 0), keepdim", 1e-10);
 });
+
+// ------------------------------------------------------------------------------------------ svdvals
+
+test("svdvals' gradient at zero singular values: PyTorch's for the zero matrix, an orthonormal completion otherwise", () => {
+  // torch.linalg.svdvals(A) weighted by w, backward: for the zero matrix LAPACK's U and V are I, so the
+  // gradient is diag(w) padded (PyTorch 1.13, 3x2, 2x3, 3x3; also diag(2, 0) in a 3x2).
+  const grad = (A: number[][], w: number[]): Tensor => {
+    const x = f64(A).requiresGrad_(true);
+    linalg.svdvals(x).mul(f64(w)).sum().backward();
+    return x.grad!;
+  };
+  close(grad([[0, 0], [0, 0], [0, 0]], [1, 2]).data(), [1, 0, 0, 2, 0, 0], "zero 3x2");
+  close(grad([[0, 0, 0], [0, 0, 0]], [1, 2]).data(), [1, 0, 0, 0, 2, 0], "zero 2x3");
+  close(grad([[0, 0, 0], [0, 0, 0], [0, 0, 0]], [1, 2, 3]).data(), [1, 0, 0, 0, 2, 0, 0, 0, 3], "zero 3x3");
+  close(grad([[2, 0], [0, 0], [0, 0]], [1, 2]).data(), [1, 0, 0, 2, 0, 0], "diag(2, 0)");
+  // Rank 1 (u1 = (1, 1, 0)/√2, and v1 = (1, 1, 0)/√2 for the transpose): the singular vectors of
+  // the zero singular values are not unique, but G = U·diag(w)·Vᵀ with orthonormal U and V has
+  // singular values |w| whichever completion is taken (PyTorch's own G has them too).
+  for (const A of [[[1, 2, 2], [1, 2, 2], [0, 0, 0]], [[1, 1, 0], [2, 2, 0], [2, 2, 0]], [[0, 0, 0], [0, 0, 0], [0, 0, 0]], [[2, 0], [0, 0], [0, 0]]]) {
+    const w = A[0].length === 3 ? [1, 2, 3] : [1, 2];
+    const s = linalg.svdvals(grad(A, w));
+    close(s.data(), [...w].reverse(), `singular values of the gradient of ${JSON.stringify(A)}`, 1e-12);
+  }
+});
+
+// ------------------------------------------------------------------------------------------- matmul
+
+test("matmul: a 0-d operand, inner sizes, batch dims that do not broadcast and bool operands are refused", () => {
+  // PyTorch refuses each (its messages differ: "both arguments to matmul need to be at least 1D", ...).
+  throwsWith(() => dt.matmul(dt.tensor(2), dt.ones([2])), "matmul: both arguments need at least 1 dimension, got [] and [2] (use mul for scalars)");
+  throwsWith(() => dt.matmul(dt.ones([2]), dt.tensor(2)), "matmul: both arguments need at least 1 dimension, got [2] and [] (use mul for scalars)");
+  throwsWith(() => dt.matmul(dt.ones([2, 3]), dt.ones([2, 3])), "matmul: cannot multiply [2,3] by [2,3]: inner dimensions 3 and 2 differ");
+  throwsWith(() => dt.matmul(dt.ones([2, 3]), dt.ones([2])), "matmul: cannot multiply [2,3] by [2]: inner dimensions 3 and 2 differ");
+  throwsWith(
+    () => dt.matmul(dt.ones([2, 2, 3]), dt.ones([3, 3, 2])),
+    "matmul: cannot multiply [2,2,3] by [3,3,2]: batch dimensions [2] and [3] cannot be broadcast (sizes must match or one of them must be 1)",
+  );
+  const msg = "matmul: bool tensors are not supported; cast them first (x.float())";
+  throwsWith(() => dt.matmul(dt.ones([2, 2], { dtype: "bool" }), dt.ones([2, 2])), msg);
+  throwsWith(() => dt.matmul(dt.ones([2, 2]), dt.ones([2, 2], { dtype: "bool" })), msg);
+});
+
+test("svdvals of 6x6, 8x5 and 5x8 matrices to 1e-12 of PyTorch's (the Jacobi rotations must converge, not just be orthogonal)", () => {
+  // A[i][j] = ((7i + 3j + ij) mod 11) - 5 + 0.25 (i = j); torch.linalg.svdvals(A) and of A.T.
+  const mat = (m: number, n: number): Tensor =>
+    f64(Array.from({ length: m }, (_, i) => Array.from({ length: n }, (_, j) => ((i * 7 + j * 3 + i * j) % 11) - 5 + (i === j ? 0.25 : 0))));
+  close(linalg.svdvals(mat(6, 6)).data(), [11.16927594781036, 10.064605561868769, 8.64136716838605, 6.902502912712135, 0.08093423353006088, 0.040820786961455136], "6x6", 1e-11);
+  const s85 = [11.723741513954515, 9.93967467694768, 9.221291133407147, 7.008896990359083, 3.8616583279605026];
+  close(linalg.svdvals(mat(8, 5)).data(), s85, "8x5", 1e-12);
+  close(linalg.svdvals(mat(8, 5).mT).data(), s85, "5x8", 1e-12);
+});
+
+test("mm, bmm, dot, linear and linearRelu refuse bad operands with their messages; x.mT of a 0-d tensor is itself", () => {
+  throwsWith(() => dt.mm(dt.ones([2, 3]), dt.ones([3])), "mm: expects two 2-D tensors, got [2,3] and [3]");
+  throwsWith(() => dt.mm(dt.ones([3]), dt.ones([3, 2])), "mm: expects two 2-D tensors, got [3] and [3,2]");
+  throwsWith(() => dt.bmm(dt.ones([2, 2, 3]), dt.ones([3, 2])), "bmm: expects two 3-D tensors, got [2,2,3] and [3,2]");
+  throwsWith(() => dt.bmm(dt.ones([2, 3]), dt.ones([2, 3, 2])), "bmm: expects two 3-D tensors, got [2,3] and [2,3,2]");
+  throwsWith(() => dt.bmm(dt.ones([2, 2, 3]), dt.ones([3, 3, 2])), "bmm: batch sizes differ: [2,2,3] and [3,3,2]");
+  throwsWith(() => dt.dot(dt.ones([3]), dt.ones([2])), "dot: expects two 1-D tensors of the same length, got [3] and [2]");
+  throwsWith(() => dt.dot(dt.ones([1, 3]), dt.ones([3])), "dot: expects two 1-D tensors of the same length, got [1,3] and [3]");
+  throwsWith(() => dt.dot(dt.ones([3]), dt.ones([3, 1])), "dot: expects two 1-D tensors of the same length, got [3] and [3,1]");
+  assert.equal(dt.dot(f64([1, 2, 3]), f64([4, 5, 6])).item(), 32);
+  const w = dt.ones([4, 3]);
+  for (const op of ["linear", "linearRelu"] as const) {
+    const f = dt[op];
+    throwsWith(() => f(dt.tensor(2), w), `${op}: input [] has no features in its last dim, but the weight [4,3] expects 3; flatten the input or fix inFeatures`);
+    throwsWith(() => f(dt.ones([2, 2]), w), `${op}: input [2,2] has 2 features in its last dim, but the weight [4,3] expects 3; flatten the input or fix inFeatures`);
+    // The same check when the bias is not one value per output (the unfused path names the op too).
+    throwsWith(() => f(dt.ones([2, 2]), w, dt.ones([2, 4])), `${op}: input [2,2] has 2 features in its last dim, but the weight [4,3] expects 3; flatten the input or fix inFeatures`);
+    throwsWith(() => f(dt.ones([2, 3]), dt.ones([3])), `${op}: weight must be [outFeatures, inFeatures], got [3]`);
+    throwsWith(() => f(dt.ones([2, 3], { dtype: "bool" }), w), `${op}: bool tensors are not supported; cast them first (x.float())`);
+    throwsWith(() => f(dt.ones([2, 3]), dt.ones([4, 3], { dtype: "bool" })), `${op}: bool tensors are not supported; cast them first (x.float())`);
+  }
+  const s = dt.tensor(3);
+  assert.equal(s.mT, s);
+});
+
+const X = [[1, -2, 0.5], [0, 3, -1]];
+const W = [[0.5, 1, -1], [2, 0, 1], [-1, 1, 1], [0.25, -0.5, 2]];
+const B = [0.1, -0.2, 0.3, -0.4];
+
+test("linear and linearRelu with biases that broadcast ([1], [M, N]) as F.linear's", () => {
+  const x = f64(X), w = f64(W);
+  // F.linear(x, w, torch.tensor([0.5])) and F.linear(x, w, bm) with bm = [[1, 2, 3, 4], [5, 6, 7, 8]]
+  close(dt.linear(x, w, f64([0.5])).data(), [-1.5, 3, -2, 2.75, 4.5, -0.5, 2.5, -3], "bias [1]");
+  const bm = f64([[1, 2, 3, 4], [5, 6, 7, 8]]);
+  close(dt.linear(x, w, bm).data(), [-1, 4.5, 0.5, 6.25, 9, 5, 9, 4.5], "bias [2, 4]");
+  close(dt.linearRelu(x, w, f64([0.5])).data(), [0, 3, 0, 2.75, 4.5, 0, 2.5, 0], "relu, bias [1]");
+  close(dt.linearRelu(x, w, bm.neg()).data(), [0, 0.5, 0, 0, 0, 0, 0, 0], "relu, bias -[2, 4]");
+  // A [N, 1] bias with as many rows as outputs (x [4, 3], w [4, 3]): one value per row, not per output.
+  const x4 = f64([[1, -2, 0.5], [0, 3, -1], [2, 1, 1], [-1, 0, 4]]), bcol = f64([[10], [20], [30], [40]]);
+  close(dt.linear(x4, w, bcol).data(), [8, 12.5, 7.5, 12.25, 24, 19, 22, 16.5, 31, 35, 30, 32, 35.5, 42, 45, 47.75], "bias [4, 1]");
+  close(dt.linearRelu(x4, w, bcol).data(), [8, 12.5, 7.5, 12.25, 24, 19, 22, 16.5, 31, 35, 30, 32, 35.5, 42, 45, 47.75], "relu, bias [4, 1]");
+});
+
+test("linear and linearRelu under createGraph: first and second order gradients as PyTorch's, with and without bias", () => {
+  // gs = torch.autograd.grad((y * wt * y).sum(), ins, create_graph=True), wt = arange(1, 9).reshape(2, 4);
+  // then torch.autograd.grad(sum((g * g).sum() for g in gs), ins).
+  const want: Record<string, [number[][], number[][]]> = {
+    "linear,bias": [
+      [[33.400000000000006, -24.4, 29.4, -56.099999999999994, 104.39999999999999, -148.0], [-3.8, 130.6, -42.9, 9.2, -61.599999999999994, 19.0, -13.200000000000001, 122.99999999999999, -38.8, 14.8, -216.8, 69.8], [37.2, -5.199999999999999, 18.999999999999993, -47.599999999999994]],
+      [[9654.619999999999, -20512.28, 19800.24, -40173.38, 91766.91999999998, -100481.76], [-5999.4400000000005, 52812.03999999999, -26857.14, 4093.4399999999996, -40964.479999999996, 16995.76, -7950.599999999999, 51180.719999999994, -24335.759999999995, 16230.720000000001, -138715.36000000002, 59621.840000000004], [12779.599999999999, -9397.599999999999, 8844.399999999998, -27920.0]],
+    ],
+    "linear": [
+      [[37.5, -28.0, 35.0, -46.0, 96.0, -136.0], [-4.0, 128.0, -42.0, 10.0, -56.0, 17.0, -15.0, 114.0, -35.5, 18.0, -204.0, 65.0]],
+      [[10230.0, -22119.0, 21471.0, -35696.0, 80390.0, -89454.0], [-5281.0, 48606.0, -24510.5, 3778.0, -36448.0, 14838.0, -7196.0, 45420.0, -21151.5, 15332.0, -126236.0, 53179.0]],
+    ],
+    "linearRelu,bias": [
+      [[22.099999999999998, -7.4, 38.8, -11.699999999999996, 73.19999999999999, -8.800000000000004], [0.0, 123.0, -41.0, 9.2, -18.4, 4.6, 0.0, 96.6, -32.199999999999996, 14.8, -29.6, 7.4], [41.0, 9.2, 32.199999999999996, 14.8]],
+      [[3572.6600000000003, -2649.3199999999997, 7166.08, -6776.899999999998, 38898.439999999995, -3930.2800000000016], [-959.3999999999996, 37631.4, -11264.6, 1530.6399999999999, -2384.16, 1275.9199999999998, -753.4799999999997, 40859.28, -12615.119999999999, 3523.3599999999997, -5957.44, 2583.08], [10543.0, 1124.0, 12048.399999999998, 2869.2]],
+    ],
+    "linearRelu": [
+      [[24.5, -9.0, 46.0, -8.0, 68.0, -12.0], [0.0, 120.0, -40.0, 10.0, -20.0, 5.0, 0.0, 84.0, -28.0, 18.0, -36.0, 9.0]],
+      [[3996.5, -3273.0, 7912.0, -4872.0, 33456.0, -4656.0], [-640.0, 34000.0, -10480.0, 1670.0, -2540.0, 1510.0, -448.0, 32704.0, -10304.0, 4036.0, -6632.0, 3233.0]],
+    ],
+  };
+  for (const op of ["linear", "linearRelu"] as const) {
+    for (const withBias of [true, false]) {
+      const key = withBias ? `${op},bias` : op;
+      const x = f64(X).requiresGrad_(true), w = f64(W).requiresGrad_(true), b = f64(B).requiresGrad_(true);
+      const ins = withBias ? [x, w, b] : [x, w];
+      const y = withBias ? dt[op](x, w, b) : dt[op](x, w);
+      const wt = dt.arange(1, 9, { dtype: "float64" }).reshape([2, 4]);
+      const gs = dt.grad(y.mul(wt).mul(y).sum(), ins, { createGraph: true });
+      gs.forEach((g, i) => close(g!.data(), want[key][0][i], `${key} gradient ${i}`, 1e-12));
+      const s = gs.map((g) => g!.mul(g!).sum()).reduce((p, q) => p.add(q));
+      const gg = dt.grad(s, ins);
+      gg.forEach((g, i) => close(g!.data(), want[key][1][i], `${key} second-order gradient ${i}`, 1e-12));
+    }
+  }
+});
