@@ -98,3 +98,23 @@ test("a tensor that is no inference tensor passes, as do attrs without tensors",
   assert.deepEqual([...g.data()], [3, 2]);
   assert.ok(g instanceof Tensor && g.requiresGrad);
 });
+
+test("apply brings a view up to date when its base was modified in place after the view was taken", () => {
+  // torch: a = tensor([1., 2.], requires_grad=True); b = a * 1; v = b[0:1]; b.mul_(3); v.sum().backward(); a.grad == [3, 0]
+  const a = dt.tensor([1, 2], { requiresGrad: true });
+  const b = dt.mul(a, 1);
+  const v = b.narrow(0, 0, 1);
+  b.mul_(3);
+  const y = dt.mul(v, 2).sum();
+  assert.equal(y.item(), 6);
+  y.backward();
+  assert.deepEqual([...a.grad!.data()], [6, 0]);
+  // Under noGrad the same op computes on the current values (nothing to record).
+  const a2 = dt.tensor([1, 2], { requiresGrad: true });
+  const b2 = dt.mul(a2, 1);
+  const v2 = b2.narrow(0, 1, 1);
+  b2.mul_(5);
+  assert.deepEqual([...dt.noGrad(() => dt.mul(v2, 2)).data()], [20]);
+  dt.mul(v2, 1).sum().backward();
+  assert.deepEqual([...a2.grad!.data()], [0, 5]);
+});
