@@ -19,7 +19,7 @@ const XV = Array.from({ length: 60 }, (_, i) => ((7 * (i + 1)) % 11) - 3.5);
 const X = (dtype: dt.DType = "float64"): Tensor => dt.tensor(XV, { dtype }).reshape([1, 2, 5, 6]);
 
 test("avgPool2d with divisorOverride: window sums over the input (padding counts 0) divided by it", () => {
-  const cases: [dt.Pair, dt.Pool2dOptions, number[], number[]][] = [
+  const cases: [number | [number, number], dt.Pool2dOptions, number[], number[]][] = [
     [3, { stride: 2, padding: 1, ceilMode: true, divisorOverride: 5 }, [1, 2, 3, 4],
       [0.4, 2.2, 1.4, 1.8, 1.4, 2.3, 1.1, 0.9, 2.2, 1.6, 0.8, -0.6, 1.2, 1.2, 2.6, 2.2, 0.4, 1.9, 2.9, 1.5, 0.8, 2.8, 2.0, -0.2]],
     [2, { stride: 2, padding: 1, divisorOverride: 3 }, [1, 2, 3, 4],
