@@ -43,7 +43,7 @@ test("call: a TypeError from forward on a tensor input is not renamed; a number 
   }
   throwsWith(() => new Breaks().call(tensor([1])), "inner trouble", TypeError);
   throwsWith(() => new nn.ReLU().call(3 as never), "ReLU.call: input must be a Tensor, got number 3 (wrap plain numbers with tensor(...))");
-  throwsWith(() => new nn.Linear(2, 2).call(), "Linear.call: expected a Tensor input, got undefined; call the module on a tensor, e.g. model.call(x) with x = tensor([[...]])");
+  throwsWith(() => new nn.Linear(2, 2).call(...([] as unknown as [Tensor])), "Linear.call: expected a Tensor input, got undefined; call the module on a tensor, e.g. model.call(x) with x = tensor([[...]])");
   throwsWith(() => new nn.Linear(2, 2).call([1, 2] as never), "Linear.call: argument 1 must be a Tensor, got an array of length 2; wrap plain numbers with tensor([...])");
 });
 
