@@ -50,3 +50,8 @@ test("the dataset classes refuse a function carrying getItem: a function's lengt
   throwsExactly(() => new MapDataset(f as never, (x: unknown) => x), msg("MapDataset"));
   throwsExactly(() => new Subset(f as never, [0]), msg("Subset"));
 });
+
+test("DataLoader refuses a function carrying getItem: its length is the function's arity, not a size (as checkDataset)", () => {
+  const f = Object.assign((a: number, b: number) => a + b, { getItem: (i: number) => i });
+  throwsExactly(() => new data.DataLoader(f as never), "DataLoader: dataset must be a Dataset (a numeric `length` and a `getItem(i)` method), got a function; write new DataLoader(dataset, { batchSize: 64 })");
+});

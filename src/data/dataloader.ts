@@ -76,7 +76,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
       else if (second !== null && typeof second === "object" && !Array.isArray(second)) opts = second;
       else throw new Error(`DataLoader: the second argument takes options like { batchSize: 64, shuffle: true } (or a batch size), got ${describe(second)}`);
     }
-    if (!dataset || typeof dataset.getItem !== "function" || typeof dataset.length !== "number") {
+    // An object: a function's `length` is its arity, not a dataset size (checkDataset's rule too).
+    if (!dataset || typeof dataset !== "object" || typeof dataset.getItem !== "function" || typeof dataset.length !== "number") {
       throw new Error(`DataLoader: dataset must be a Dataset (a numeric \`length\` and a \`getItem(i)\` method), got ${describe(dataset)}; write new DataLoader(dataset, { batchSize: 64 })`);
     }
     checkKeys("DataLoader", opts, DATALOADER_KEYS);
