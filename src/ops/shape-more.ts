@@ -79,14 +79,16 @@ export function roll(x: Tensor, shifts: Dims, dims?: Dims): Tensor {
     if (sh.length !== 1) throw new Error(`roll: without dims give one shift, got ${fmt(sh)}`);
     return reshape(roll(reshape(x, [-1]), sh[0], 0), x.shape);
   }
-  const ds = dimList(dims, Math.max(x.ndim, 1), "roll");
+  // A dim may repeat (each shift is applied in turn), as in PyTorch.
+  const ds = (typeof dims === "number" ? [dims] : [...dims]).map((d) => normalizeDim(d, Math.max(x.ndim, 1), "roll"));
   if (ds.length !== sh.length) throw new Error(`roll: shifts ${fmt(sh)} and dims ${fmt(ds)} must have the same length`);
   let r = x.ndim === 0 ? reshape(x, [1]) : x;
   ds.forEach((d, i) => {
     const n = r.shape[d];
     if (n === 0) return;
     const s = ((sh[i] % n) + n) % n;
-    if (s !== 0) r = cat([narrow(r, d, n - s, s), narrow(r, d, 0, n - s)], d);
+    // Also for a shift of 0 (a copy of one part): roll returns new memory, as PyTorch's.
+    r = cat([narrow(r, d, n - s, s), narrow(r, d, 0, n - s)], d);
   });
   return x.ndim === 0 ? reshape(r, []) : r;
 }
