@@ -171,3 +171,40 @@ test("conv2dRelu: the pool options' keys are checked", () => {
   throwsWith(() => conv2dRelu(dt.ones([1, 1, 4, 4]), dt.ones([1, 1, 3, 3]), null, { pading: 1 } as never), /^conv2dRelu: unknown option 'pading'; did you mean 'padding'\?/);
   assert.deepEqual([...conv2dRelu(dt.ones([1, 1, 4, 4]), dt.ones([1, 1, 3, 3]), null, { padding: 1 }, { kernelSize: 2, stride: 2 }).shape], [1, 1, 2, 2]);
 });
+
+test("poolParams: each size argument is checked under its own name; ceil mode's last-window rule", () => {
+  const x = X();
+  throwsWith(() => maxPool2d(x, 0), "maxPool2d: kernelSize must be integer(s) >= 1, got 0");
+  throwsWith(() => maxPool2d(x, 2, { stride: 0 }), "maxPool2d: stride must be integer(s) >= 1, got 0");
+  throwsWith(() => maxPool2d(x, 2, { padding: -1 }), "maxPool2d: padding must be integer(s) >= 0, got -1");
+  throwsWith(() => maxPool2d(x, 2, { dilation: [1, 0] }), "maxPool2d: dilation must be integer(s) >= 1, got [1,0]");
+  throwsWith(() => avgPool2d(x, 2, { dilation: 0 }), "avgPool2d: dilation must be integer(s) >= 1, got 0");
+  // The height's padding alone is too large (the width's is fine).
+  throwsWith(() => maxPool2d(x, [2, 4], { padding: [2, 0] }), "maxPool2d: padding [2,0] must be at most half the kernel size [2,4]");
+  assert.deepEqual([...maxPool2d(x, [2, 4], { padding: [1, 2] }).shape], [1, 2, 3, 2]);
+  // torch: too small in one dim only.
+  throwsWith(() => maxPool2d(dt.ones([1, 1, 1, 5]), 2), "maxPool2d: input [1,1,1,5] is too small for kernel [2,2]: output would be 0x2");
+  throwsWith(() => maxPool2d(dt.ones([1, 1, 5, 1]), 2), "maxPool2d: input [1,1,5,1] is too small for kernel [2,2]: output would be 2x0");
+  // Ceil mode on H = 5, kernel 2, stride 2, padding 1: a 4th window would start at 6 = H + padding,
+  // outside the input and the left padding, so there are 3 (torch: [1,2,3,4]).
+  const m = maxPool2d(x, 2, { stride: 2, padding: 1, ceilMode: true });
+  assert.deepEqual([...m.shape], [1, 2, 3, 4]);
+  close(m.data(), [3.5, 6.5, 2.5, 5.5, 1.5, 6.5, 5.5, 3.5, 6.5, 4.5, 5.5, -0.5, 4.5, 0.5, 3.5, 6.5, 2.5, 5.5, 6.5, 4.5, -1.5, 5.5, 6.5, 0.5]);
+  close(avgPool2d(x, 2, { stride: 2, padding: 1, ceilMode: true }).data(),
+    [0.875, 1.5, 0.25, 1.375, 0.25, 2.75, 0.25, 1.25, 1.0, 1.5, 1.75, -0.75, 1.125, -0.75, 0.75, 1.625, 0.75, 1.0, 1.25, 1.75, -1.25, 2.5, 2.75, -0.25]);
+});
+
+test("adaptiveAvgPool2d: sizes that do not divide the input (overlapping windows), and its argument errors", () => {
+  const y = dt.adaptiveAvgPool2d(X(), [3, 4]);
+  assert.deepEqual([...y.shape], [1, 2, 3, 4]);
+  close(y.data(), [0.5, 2.0, -0.5, 1.0, 1.1666666666666667, 2.6666666666666665, 0.16666666666666666, 1.6666666666666667, 2.75, 1.5, 1.75, 0.5,
+    1.5, 0.25, 0.5, 2.0, 0.3333333333333333, 1.8333333333333333, 1.1666666666666667, 2.6666666666666665, 1.0, 2.5, 2.75, 1.5]);
+  // H = 5 over 2 rows does not divide, W = 6 over 4 neither; unbatched.
+  const u = dt.adaptiveAvgPool2d(X().squeeze(0), [2, 4]);
+  assert.deepEqual([...u.shape], [2, 2, 4]);
+  close(u.data(), [1.3333333333333333, 2.8333333333333335, 0.3333333333333333, 1.8333333333333333, 2.8333333333333335, 2.5, 1.8333333333333333, 1.5,
+    0.5, 0.16666666666666666, 1.3333333333333333, 2.8333333333333335, 0.16666666666666666, 1.6666666666666667, 2.8333333333333335, 2.5]);
+  throwsWith(() => dt.adaptiveAvgPool2d(X(), 0), "adaptiveAvgPool2d: outputSize must be integer(s) >= 1, got 0");
+  throwsWith(() => dt.adaptiveAvgPool2d(dt.ones([4, 4]), 2), "adaptiveAvgPool2d: expected input [N,C,H,W] or [C,H,W], got [4,4]");
+  throwsWith(() => dt.adaptiveAvgPool2d(dt.ones([1, 1, 1, 4, 4]), 2), "adaptiveAvgPool2d: expected input [N,C,H,W] or [C,H,W], got [1,1,1,4,4]");
+});
