@@ -284,3 +284,93 @@ test("linear and linearRelu under createGraph: first and second order gradients 
     }
   }
 });
+
+// ------------------------------------------------------------------------------------------ linalg.ts
+
+test("diagEmbed, mv, addmm, baddbmm, addbmm, addmv and addr refuse bad operands with their messages", () => {
+  throwsWith(() => dt.diagEmbed(dt.ones([2, 3]), 0, 0, 0), "diagEmbed: dim1 and dim2 must differ, both are 0");
+  throwsWith(() => dt.diagEmbed(dt.ones([2, 3]), 0, 5), "diagEmbed: dimension 5 is out of range for a tensor of 3 dimensions (expected a dim in [-3, 2])");
+  throwsWith(() => dt.mv(dt.ones([3]), dt.ones([3])), "mv: mat must be 2-D, got shape [3]");
+  throwsWith(() => dt.mv(dt.ones([2, 3]), dt.ones([3, 1])), "mv: vec must be 1-D, got shape [3,1]");
+  const bc = (op: string, i: string, p: string) =>
+    `${op}: input of shape ${i} cannot be broadcast to the product's shape ${p}; pass an input of shape ${p} or one that broadcasts to it (sizes 1 or missing leading dims)`;
+  throwsWith(() => dt.addmm(dt.ones([3, 3]), dt.ones([2, 3]), dt.ones([3, 2])), bc("addmm", "[3,3]", "[2,2]"));
+  throwsWith(() => dt.addmm(dt.ones([2, 2]), dt.ones([3]), dt.ones([3, 2])), "addmm: mat1 must be 2-D, got shape [3]");
+  throwsWith(() => dt.addmm(dt.ones([2, 2]), dt.ones([2, 3]), dt.ones([3])), "addmm: mat2 must be 2-D, got shape [3]");
+  for (const op of ["baddbmm", "addbmm"] as const) {
+    throwsWith(() => dt[op](dt.ones([2, 2]), dt.ones([2, 3]), dt.ones([2, 3, 2])), `${op}: batch1 must be 3-D, got shape [2,3]`);
+    throwsWith(() => dt[op](dt.ones([2, 2]), dt.ones([2, 2, 3]), dt.ones([3, 2])), `${op}: batch2 must be 3-D, got shape [3,2]`);
+    throwsWith(() => dt[op](dt.ones([2, 2]), dt.ones([2, 2, 3]), dt.ones([3, 3, 2])), `${op}: batch sizes differ: [2,2,3] and [3,3,2]`);
+  }
+  throwsWith(() => dt.baddbmm(dt.ones([3, 3]), dt.ones([2, 2, 3]), dt.ones([2, 3, 2])), bc("baddbmm", "[3,3]", "[2,2,2]"));
+  throwsWith(() => dt.addbmm(dt.ones([3, 3]), dt.ones([2, 2, 3]), dt.ones([2, 3, 2])), bc("addbmm", "[3,3]", "[2,2]"));
+  throwsWith(() => dt.addmv(dt.ones([3]), dt.ones([2, 3]), dt.ones([3])), bc("addmv", "[3]", "[2]"));
+  throwsWith(() => dt.addr(dt.ones([2, 3]), dt.ones([2, 1]), dt.ones([3])), "addr: vec1 must be 1-D, got shape [2,1]");
+  throwsWith(() => dt.addr(dt.ones([2, 3]), dt.ones([2]), dt.ones([3, 1])), "addr: vec2 must be 1-D, got shape [3,1]");
+  throwsWith(() => dt.addr(dt.ones([3, 3]), dt.ones([2]), dt.ones([3])), bc("addr", "[3,3]", "[2,3]"));
+  const h = { dtype: "float16" } as const;
+  throwsWith(() => dt.addr(dt.ones([3, 3], h), dt.ones([2], h), dt.ones([3], h)), bc("addr", "[3,3]", "[2,3]"));
+});
+
+test("tensordot and cross refuse bad dims with their messages", () => {
+  const a = dt.ones([2, 3]), b = dt.ones([3, 4]);
+  throwsWith(() => dt.tensordot(a, b, -1), "tensordot: dims (-1) must be an integer in [0, 2] for shapes [2,3] and [3,4]");
+  throwsWith(() => dt.tensordot(a, b, 1.5), "tensordot: dims (1.5) must be an integer in [0, 2] for shapes [2,3] and [3,4]");
+  throwsWith(() => dt.tensordot(dt.ones([2, 3, 3]), b, 3), "tensordot: dims (3) must be an integer in [0, 2] for shapes [2,3,3] and [3,4]");
+  throwsWith(() => dt.tensordot(a, dt.ones([2, 3, 4]), 3), "tensordot: dims (3) must be an integer in [0, 2] for shapes [2,3] and [2,3,4]");
+  throwsWith(() => dt.tensordot(a, b, [[0], [0, 1]] as never), "tensordot: dims must be a number or two lists of equal length [dimsA, dimsB]");
+  throwsWith(() => dt.tensordot(a, b, [[0], [1], [2]] as never), "tensordot: dims must be a number or two lists of equal length [dimsA, dimsB]");
+  throwsWith(() => dt.tensordot(a, b, [[5], [0]]), "tensordot: dimension 5 is out of range for a tensor of 2 dimensions (expected a dim in [-2, 1])");
+  throwsWith(() => dt.tensordot(a, b, [[1], [5]]), "tensordot: dimension 5 is out of range for a tensor of 2 dimensions (expected a dim in [-2, 1])");
+  // The nearest accepted: dims 0 (an outer product) and dims equal to both ranks.
+  assert.deepEqual([...dt.tensordot(a, b, 0).shape], [2, 3, 3, 4]);
+  assert.equal(dt.tensordot(a, dt.ones([2, 3]), 2).item(), 6);
+  throwsWith(() => dt.cross(dt.ones([2, 3]), dt.ones([4, 3])), "cross: shapes [2,3] and [4,3] cannot be broadcast: dimension -2 is 2 vs 4 (sizes must match or one of them must be 1)");
+  throwsWith(() => dt.cross(dt.ones([2, 3]), dt.ones([2, 3]), 5), "cross: dimension 5 is out of range for a tensor of 2 dimensions (expected a dim in [-2, 1])");
+  throwsWith(() => dt.cross(dt.ones([2, 4]), dt.ones([2, 4])), "cross: no dim has size 3 in the broadcast shape [2,4] of [2,4] and [2,4]");
+  const own = "cross: dim 1 must have size 3 in both inputs, got [2,1] and [2,3] (the product's dim is not broadcast)";
+  throwsWith(() => dt.cross(dt.ones([2, 1]), dt.ones([2, 3])), own);
+  throwsWith(() => dt.cross(dt.ones([2, 1]), dt.ones([2, 3]), 1), own);
+});
+
+test("diagEmbed of a 3-D tensor, kron of a 2-D and a 1-D tensor, x.T of 2-D and 3-D tensors, as PyTorch's", () => {
+  // torch.diag_embed(torch.arange(24).reshape(2, 3, 4)): shape [2, 3, 4, 4]
+  const e = dt.diagEmbed(dt.arange(24, { dtype: "float64" }).reshape([2, 3, 4]));
+  assert.deepEqual([...e.shape], [2, 3, 4, 4]);
+  assert.deepEqual([...dt.diagonal(e, 0, -2, -1).data()], [...dt.arange(24).data()]);
+  // torch.kron(torch.tensor([[1, 2], [3, 4]]), torch.tensor([1, 10])) -> [[1, 10, 2, 20], [3, 30, 4, 40]]
+  const k = dt.kron(f64([[1, 2], [3, 4]]), f64([1, 10]));
+  assert.deepEqual([...k.shape], [2, 4]);
+  close(k.data(), [1, 10, 2, 20, 3, 30, 4, 40], "kron");
+  const k2 = dt.kron(f64([1, 10]), f64([[1, 2], [3, 4]]));
+  assert.deepEqual([...k2.shape], [2, 4]);
+  close(k2.data(), [1, 2, 10, 20, 3, 4, 30, 40], "kron, 1-D first");
+  const m = dt.arange(6, { dtype: "float64" }).reshape([2, 3]);
+  assert.deepEqual([...m.T.shape], [3, 2]);
+  close(m.T.contiguous().data(), [0, 3, 1, 4, 2, 5], "x.T");
+  assert.deepEqual([...dt.zeros([2, 3, 4]).T.shape], [4, 3, 2]);
+  // The view's graph node is named after it (PyTorch: DiagonalBackward0).
+  assert.equal(dt.ones([2, 3]).requiresGrad_(true).diagonal().gradFn!.name, "diagonal");
+  // An empty diagonal starts at the tensor's own offset (torch: diagonal(5).storage_offset() == 0).
+  assert.equal(dt.zeros([2, 3]).diagonal(5).offset, 0);
+  assert.equal(dt.zeros([2, 3]).diagonal(-5).offset, 0);
+});
+
+test("beta 0 ignores a NaN input (addmm, addr in float16), and addr's float16 rounding is PyTorch's", () => {
+  // torch.addmm(torch.full((2, 2), nan), torch.ones(2, 3), torch.ones(3, 2), beta=0) -> all 3
+  close(dt.addmm(dt.full([2, 2], NaN), dt.ones([2, 3]), dt.ones([3, 2]), { beta: 0 }).data(), [3, 3, 3, 3], "addmm beta 0");
+  const h = { dtype: "float16" } as const;
+  const u = dt.tensor([1.7, -2.9], h), v = dt.tensor([0.33, 1.21, -3.3], h);
+  const inp = dt.tensor([[1.1, 2.3, -0.7], [0.3, -1.9, 5.5]], h);
+  // torch.addr(i, u, v, beta=0.3, alpha=0.1) in float16 (the float32 composite gives -0.771484375 at [2]
+  // and -0.0057220458984375 at [3]).
+  assert.deepEqual([...dt.addr(inp, u, v, { beta: 0.3, alpha: 0.1 }).float().data()],
+    [0.385986328125, 0.89599609375, -0.77099609375, -0.0057373046875, -0.9208984375, 2.607421875]);
+  assert.deepEqual([...dt.addr(inp, u, v, { beta: 2 }).float().data()], [2.759765625, 6.65625, -7.015625, -0.357421875, -7.3125, 20.5625]);
+  assert.deepEqual([...dt.addr(dt.full([2, 3], NaN, h), u, v, { beta: 0 }).float().data()],
+    [0.56103515625, 2.056640625, -5.61328125, -0.95751953125, -3.509765625, 9.5703125]);
+  // float32 keeps alpha 0.1 unrounded (PyTorch's values, to float32 precision).
+  const f = { dtype: "float32" } as const;
+  close(dt.addr(dt.tensor([[1.1, 2.3, -0.7], [0.3, -1.9, 5.5]], f), dt.tensor([1.7, -2.9], f), dt.tensor([0.33, 1.21, -3.3], f), { beta: 0.3, alpha: 0.1 }).data(),
+    [0.38610002398490906, 0.8957000374794006, -0.7709999680519104, -0.005700003355741501, -0.9209000468254089, 2.6070001125335693], "float32 addr", 2e-7);
+});
