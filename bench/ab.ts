@@ -2,7 +2,7 @@
  * Two checkouts of deeptype timed in one process, their batches interleaved, so that load from other
  * processes on a shared machine hits both alike (separate runs minutes apart can differ by 2x there):
  *
- *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|zeros|full|tensor] [rounds]
+ *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]
  *
  * A checkout is a directory with src/ (a git worktree of another commit, with its
  * src/backend/wasm/kernels.generated.ts built). Each gets its own modules and wasm backend on
@@ -12,14 +12,15 @@
  * [64,16,28,28] forward and backward as autograd runs them (the pool not fused into a conv), and the
  * CNN's second convolution [64,16,28,28] * 32x3x3 pad 1 through the backend contract (arena copies
  * included): forward (convfwd), input and weight gradients (convgx, convgw), fused conv + bias + ReLU
- * + 2x2 max-pool (convcrp); poolfwd is the max-pool's forward alone, avgpool a 2x2 average pool
+ * + 2x2 max-pool (convcrp), and the forward and input gradient as ops into the fresh output each
+ * allocates (convop, convgxop: the bench's conv rows); poolfwd is the max-pool's forward alone, avgpool a 2x2 average pool
  * forward and backward as the max-pool row; zeros([64]), full([256], 2) and
  * tensor(Float32Array(64)), the tensor creation every op goes through (zeros, full, tensor).
  * Prints process CPU time per call: the median and best batch of each, and B's median over A's.
  * With THREADS=2 both run on 2 threads and the time is wall clock (CPU time would hide what a
  * second thread gives; run it where the two cores are free).
  */
-type Row = "mlp" | "add" | "linear" | "cnn" | "pool" | "poolfwd" | "avgpool" | "convfwd" | "convgx" | "convgw" | "convcrp" | "zeros" | "full" | "tensor";
+type Row = "mlp" | "add" | "linear" | "cnn" | "pool" | "poolfwd" | "avgpool" | "convfwd" | "convgx" | "convgw" | "convcrp" | "convop" | "convgxop" | "zeros" | "full" | "tensor";
 const THREADS = Number(process.env.THREADS ?? 1);
 
 async function load(root: string): Promise<Record<Row, () => void>> {
@@ -48,6 +49,10 @@ async function load(root: string): Promise<Record<Row, () => void>> {
   const cgw = core.Tensor.empty([32, 16, 3, 3]).view_(), cpool = core.Tensor.empty([64, 32, 14, 14]).view_();
   const cidx = core.Tensor.empty([64, 32, 14, 14], "int32").view_();
   const f32 = new Float32Array(64);
+  const tx = core.randn([64, 16, 28, 28], { generator: g }), tw = core.randn([32, 16, 3, 3], { generator: g });
+  const tgy = core.randn([64, 32, 28, 28], { generator: g });
+  const { apply } = await import(`${root}/src/ops/op.ts`);
+  const { convInputGradOp } = await import(`${root}/src/ops/conv.ts`);
   const cp = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
   const pp = { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true };
   return {
@@ -55,6 +60,9 @@ async function load(root: string): Promise<Record<Row, () => void>> {
     convgx: () => w.conv2dBackwardInput(cgy, cw, cgx, cp),
     convgw: () => w.conv2dBackwardWeight(cx, cgy, cgw, cp),
     convcrp: () => w.conv2dReluPool(cx, cw, cb, cpool, cidx, cp, pp, [64, 32, 28, 28]),
+    // The same convolutions as ops, each into the fresh output its op allocates (bench/run.ts's conv rows).
+    convop: () => core.noGrad(() => core.conv2d(tx, tw, null, { padding: 1 })),
+    convgxop: () => core.noGrad(() => apply(convInputGradOp, [tgy, tw], { p: cp, outShape: [64, 16, 28, 28] })),
     cnn: () => {
       adam.zeroGrad();
       nn.functional.crossEntropy(cnn.forward(x), y).backward();
@@ -87,12 +95,12 @@ async function load(root: string): Promise<Record<Row, () => void>> {
 }
 
 const [rootA, rootB] = process.argv.slice(2, 4);
-if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|zeros|full|tensor] [rounds]");
+if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]");
 const row = (process.argv[4] ?? "mlp") as Row;
 const rounds = Number(process.argv[5] ?? 25);
 const A = await load(rootA), B = await load(rootB);
 const fa = A[row], fb = B[row];
-if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, cnn, pool, poolfwd, avgpool, convfwd, convgx, convgw, convcrp, zeros, full or tensor`);
+if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, cnn, pool, poolfwd, avgpool, convfwd, convgx, convgw, convcrp, convop, convgxop, zeros, full or tensor`);
 const reps = row === "add" || row === "zeros" || row === "full" || row === "tensor" ? 100_000 : row === "cnn" ? 5 : row.startsWith("conv") ? 4 : 20;
 const batch = (f: () => void): number => {
   const c = process.cpuUsage(), t = performance.now();

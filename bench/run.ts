@@ -109,8 +109,9 @@ const convParams = { stride: [1, 1] as [number, number], padding: [1, 1] as [num
 function convRow(which: "fwd" | "bwd input" | "bwd weight"): Bench {
   const x = randn(CONV.x, { generator: gen }), w = randn(CONV.w, { generator: gen }), gy = randn(CONV.y, { generator: gen });
   if (which === "fwd") return () => noGrad(() => conv2d(x, w, null, { padding: 1 }));
-  // The gradients are the kernels conv2d's backward rule runs, each into a fresh output as in training.
-  if (which === "bwd input") return () => backend().conv2dBackwardInput(gy.view_(), w.view_(), Tensor.empty(CONV.x).view_(), convParams);
+  // The gradients are the kernels conv2d's backward rule runs, each into a fresh output allocated as
+  // the rule allocates it (Tensor.uninit for the input gradient, src/ops/conv.ts), as in training.
+  if (which === "bwd input") return () => backend().conv2dBackwardInput(gy.view_(), w.view_(), Tensor.uninit(CONV.x).view_(), convParams);
   return () => backend().conv2dBackwardWeight(x.view_(), gy.view_(), Tensor.empty(CONV.w).view_(), convParams);
 }
 

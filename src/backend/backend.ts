@@ -159,9 +159,12 @@ export interface Backend {
   /** out (contiguous, pre-filled) gets out.select(axis, index[i]) += src.select(axis, i). */
   indexAdd(out: View, axis: number, index: View, src: View): void;
 
-  /** x [N,C,H,W], w [O,C/groups,kH,kW], bias [O] or null -> out [N,O,oH,oW]. */
+  /**
+   * x [N,C,H,W], w [O,C/groups,kH,kW], bias [O] or null -> out [N,O,oH,oW]. Writes every element of
+   * out, whose contents on entry are unspecified (the op allocates it with Tensor.uninit).
+   */
   conv2d(x: View, w: View, bias: View | null, out: View, p: ConvParams): void;
-  /** Gradient of conv2d with respect to its input: gy [N,O,oH,oW], w -> out [N,C,H,W]. */
+  /** Gradient of conv2d with respect to its input: gy [N,O,oH,oW], w -> out [N,C,H,W], every element written (as conv2d). */
   conv2dBackwardInput(gy: View, w: View, out: View, p: ConvParams): void;
   /** Gradient of conv2d with respect to its weight: x, gy -> out [O,C/groups,kH,kW]. */
   conv2dBackwardWeight(x: View, gy: View, out: View, p: ConvParams): void;

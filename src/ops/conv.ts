@@ -65,7 +65,8 @@ export interface ConvAttrs {
 const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   name: "conv2d",
   forward([x, w, bias], { p, outShape }) {
-    const out = Tensor.empty(outShape, x.dtype);
+    // Every backend's conv2d writes each element of out (the contract): no zero-fill (Tensor.uninit).
+    const out = Tensor.uninit(outShape, x.dtype);
     backend().conv2d(x.view_(), w.view_(), bias ? bias.view_() : null, out.view_(), p);
     return out;
   },
@@ -82,7 +83,7 @@ const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
 export const convInputGradOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   name: "convTranspose2d",
   forward([gy, w], { p, outShape }) {
-    const out = Tensor.empty(outShape, gy.dtype);
+    const out = Tensor.uninit(outShape, gy.dtype);
     backend().conv2dBackwardInput(gy.view_(), w.view_(), out.view_(), p);
     return out;
   },

@@ -63,6 +63,10 @@ function infoOf(d: DType, fn: string): DTypeInfo {
   return i!;
 }
 
+/** Node's Buffer.allocUnsafe where there is one (memory not zero-filled), else undefined. */
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafe?(n: number): { buffer: ArrayBuffer } } }).Buffer;
+const allocUnsafe = typeof NodeBuffer?.allocUnsafe === "function" ? NodeBuffer.allocUnsafe.bind(NodeBuffer) : undefined;
+
 /** The typed array that stores each dtype (bool and uint8 are one byte per element; bool holds 0 or 1). */
 export const ArrayFor = Object.fromEntries(Object.entries(DTYPE_INFO).map(([d, i]) => [d, i.array])) as { readonly [D in DType]: DTypeInfo["array"] };
 
@@ -99,6 +103,24 @@ export function allocate(dtype: DType, n: number): StorageArray {
   const a = new A(slab, slabTop, n);
   slabTop += size;
   return a;
+}
+
+/**
+ * An array of n elements of dtype whose contents are unspecified, for a result that the caller
+ * overwrites in full before anything reads it (a conv's output, which the backend writes element by
+ * element). Large arrays skip the zero-fill: a pooled buffer as it was left (recycle.ts), else, in
+ * Node, `Buffer.allocUnsafe`'s memory (its own ArrayBuffer above 4 KiB, so it can be pooled later).
+ * Zeroing a 6.4 MB result took ~0.3-0.6 ms of a ~5-7 ms conv forward (docs/backend-wasm.md, 2026-12-06
+ * 14:00). Elsewhere, and below RECYCLE_MIN_BYTES, this is allocate(): zero-filled.
+ * @internal
+ */
+export function allocateUninit(dtype: DType, n: number): StorageArray {
+  const A = Object.hasOwn(ArrayFor, dtype) ? ArrayFor[dtype] : undefined;
+  const bytes = A ? n * A.BYTES_PER_ELEMENT : 0;
+  if (!A || bytes < RECYCLE_MIN_BYTES || !Number.isInteger(n)) return allocate(dtype, n);
+  const buf = takeRecycled(bytes, false) ?? (allocUnsafe ? allocUnsafe(bytes).buffer : undefined);
+  // allocUnsafe hands out its own buffer above half its 8 KiB pool; a pooled view would not own it.
+  return buf && buf.byteLength === bytes ? new A(buf) : new A(n);
 }
 
 /** The dtype a typed array holds by default (a Uint8Array is bool, as in `tensor(new Uint8Array(...))`). */

@@ -42,15 +42,18 @@ export function recycleArray(a: ArrayBufferView): void {
   stats.recycled++;
 }
 
-/** A pooled buffer of exactly `bytes` bytes, zero-filled, or undefined when none is pooled. @internal */
-export function takeRecycled(bytes: number): ArrayBuffer | undefined {
+/**
+ * A pooled buffer of exactly `bytes` bytes, zero-filled (left as it was with `zero` false, for a
+ * caller that writes every byte: allocateUninit), or undefined when none is pooled. @internal
+ */
+export function takeRecycled(bytes: number, zero = true): ArrayBuffer | undefined {
   const list = free.get(bytes);
   const buf = list?.pop();
   if (buf === undefined) return undefined;
   held -= bytes;
   stats.reused++;
   // allocate() promises zeros; a memset of resident memory costs far less than fresh pages.
-  new Uint8Array(buf).fill(0);
+  if (zero) new Uint8Array(buf).fill(0);
   return buf;
 }
 
