@@ -71,6 +71,9 @@ test("maskedScatter broadcasts x up to the mask; the in-place form keeps x's sha
   // x.masked_scatter(m, [10, 20, 30]) = [[10, 2, 20], [1, 30, 3]].
   assert.deepEqual(maskedScatter(x, m, dt.tensor([10, 20, 30])).tolist(), [[10, 2, 20], [1, 30, 3]]);
   assert.deepEqual(maskedScatter(x, bool([true, false, true]), dt.tensor([10, 20])).tolist(), [10, 2, 20]);
+  // Same rank, x smaller in some or all dims: [[10, 2, 20], [1, 30, 3]] and [[10, 7], [7, 20]].
+  assert.deepEqual(maskedScatter(dt.tensor([[1, 2, 3]]), m, dt.tensor([10, 20, 30])).tolist(), [[10, 2, 20], [1, 30, 3]]);
+  assert.deepEqual(maskedScatter(dt.tensor([[7]]), bool([[true, false], [false, true]]), dt.tensor([10, 20])).tolist(), [[10, 7], [7, 20]]);
   // masked_scatter_ cannot grow x (torch: "expand(... size=[3]) ...").
   throwsWith(() => x.clone().maskedScatter_(m, dt.tensor([10, 20, 30])), "maskedScatter_: the mask of shape [2,3] cannot be broadcast to the input's shape [3]");
   throwsWith(() => maskedScatter(x, dt.tensor([1, 0, 1]), dt.tensor([1, 2])), "maskedScatter: mask must be a bool tensor, got float32 (compare first, e.g. x.gt(0))");
