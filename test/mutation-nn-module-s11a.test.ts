@@ -172,3 +172,107 @@ test("reprs print Python's inf, -inf and nan", () => {
   assert.equal(String(new nn.LeakyReLU(2)), "LeakyReLU(negative_slope=2.0)");
   assert.equal(String(new nn.LeakyReLU(1e20)), "LeakyReLU(negative_slope=1e+20)");
 });
+
+test("the call's renamed error names the input argument", () => {
+  const e = (() => { try { new nn.ReLU().call(3 as never); } catch (err) { return err as { arg?: string; cause?: unknown }; } })();
+  assert.equal(e?.arg, "input");
+  assert.ok(e?.cause instanceof Error);
+});
+
+test("registerModule: the sub-module is listed and its field stays assignable", () => {
+  class Holder extends nn.Module<[Tensor], Tensor> {
+    constructor() {
+      super();
+      this.registerModule("block", new nn.Linear(2, 2));
+    }
+    forward(x: Tensor): Tensor {
+      return x;
+    }
+  }
+  const h = new Holder();
+  assert.deepEqual(h.namedChildren().map(([k]) => k), ["block"]);
+  (h as unknown as { block: nn.Module }).block = new nn.ReLU();
+  assert.ok(h.children()[0] instanceof nn.ReLU);
+  assert.deepEqual(Object.keys(h.stateDict()), []);
+});
+
+test("to(dtype): floating parameters (and their gradients) and buffers convert in place, integer ones stay", () => {
+  class Net extends nn.Module<[Tensor], Tensor> {
+    fc = new nn.Linear(2, 2);
+    bn = new nn.BatchNorm1d(2);
+    tied = this.fc.weight;
+    forward(x: Tensor): Tensor {
+      return this.bn.call(this.fc.call(x));
+    }
+  }
+  const n = new Net();
+  const w = n.fc.weight;
+  w.grad = tensor([[1, 2], [3, 4]]);
+  const intDtype = n.bn.getBuffer("num_batches_tracked")!.dtype;
+  assert.ok(intDtype === "int32" || intDtype === "int64");
+  assert.equal(n.to("float64"), n);
+  assert.equal(n.fc.weight, w);
+  assert.equal(w.dtype, "float64");
+  assert.equal(w.grad!.dtype, "float64");
+  assert.equal(n.fc.bias!.dtype, "float64");
+  assert.equal(n.bn.getBuffer("running_mean")!.dtype, "float64");
+  assert.equal(n.bn.getBuffer("num_batches_tracked")!.dtype, intDtype);
+  assert.equal(n.float().fc.weight.dtype, "float32");
+  assert.equal(n.half().fc.weight.dtype, "float16");
+  assert.equal(n.bfloat16().bn.getBuffer("running_var")!.dtype, "bfloat16");
+  assert.equal(n.double().fc.weight.dtype, "float64");
+  assert.equal(n.bn.getBuffer("num_batches_tracked")!.dtype, intDtype);
+});
+
+test("loadStateDict: the messages for shape mismatches of the same rank, missing and unexpected keys", () => {
+  const m = new nn.Linear(2, 3);
+  throwsWith(() => m.loadStateDict({ weight: tensor([[1, 2, 3], [4, 5, 6]]), bias: tensor([1, 2, 3]) }),
+    "Linear.loadStateDict: size mismatch for \"weight\": the checkpoint has shape [2,3], the model has [3,2] (check that the model is built with the same sizes as the checkpoint)");
+  throwsWith(() => m.loadStateDict({ weight: tensor([[1, 2], [4, 5], [4, 5]]), extra: tensor([1]), more: tensor([1]) }),
+    "Linear.loadStateDict: missing keys: \"bias\"; unexpected keys: \"extra\", \"more\" (pass {strict: false} to load the matching keys only)");
+  throwsWith(() => m.loadStateDict({ weight: tensor([[1, 2, 3], [4, 5, 6]]), extra: tensor([1]) }),
+    "Linear.loadStateDict: size mismatch for \"weight\": the checkpoint has shape [2,3], the model has [3,2]; missing keys: \"bias\"; unexpected keys: \"extra\" (check that the model is built with the same sizes as the checkpoint)");
+});
+
+test("toString: PyTorch's layout for extra lines with children, several extra lines, and Python float reprs", () => {
+  class Net extends nn.Module<[Tensor], Tensor> {
+    fc = new nn.Linear(2, 3);
+    override extraRepr(): string {
+      return "k=1";
+    }
+    forward(x: Tensor): Tensor {
+      return this.fc.call(x);
+    }
+  }
+  assert.equal(String(new Net()), "Net(\n  k=1\n  (fc): Linear(in_features=2, out_features=3, bias=True)\n)");
+  class Two extends nn.Module<[Tensor], Tensor> {
+    override extraRepr(): string {
+      return "a=1\nb=2";
+    }
+    forward(x: Tensor): Tensor {
+      return x;
+    }
+  }
+  assert.equal(String(new Two()), "Two(\n  a=1\n  b=2\n)");
+  assert.equal(String(new Pass()), "Pass()");
+  assert.equal(String(new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU())), "Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n  (1): ReLU()\n)");
+  assert.equal(String(new nn.LeakyReLU(1e16)), "LeakyReLU(negative_slope=1e+16)");
+  assert.equal(String(new nn.LeakyReLU(0.25)), "LeakyReLU(negative_slope=0.25)");
+});
+
+test("call: arrays of tensors are arguments, not plain numbers", () => {
+  class Sum extends nn.Module<[Tensor[]], Tensor> {
+    forward(xs: Tensor[]): Tensor {
+      return xs.reduce((p, q) => p.add(q));
+    }
+  }
+  assert.deepEqual(Array.from(new Sum().call([tensor([1]), tensor([2])]).numbers()), [3]);
+  class Nested extends nn.Module<[Tensor[][]], Tensor> {
+    forward(xs: Tensor[][]): Tensor {
+      return xs[0][0];
+    }
+  }
+  assert.deepEqual(Array.from(new Nested().call([[tensor([4])]]).numbers()), [4]);
+  throwsWith(() => new Nested().call([[1]] as never), "Nested.call: argument 1 must be a Tensor, got an array of length 1; wrap plain numbers with tensor([...])");
+  throwsWith(() => new Nested().call(null as never), "Nested.call: expected a Tensor input, got null; call the module on a tensor, e.g. model.call(x) with x = tensor([[...]])");
+});
