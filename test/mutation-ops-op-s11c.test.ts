@@ -118,3 +118,51 @@ test("apply brings a view up to date when its base was modified in place after t
   dt.mul(v2, 1).sum().backward();
   assert.deepEqual([...a2.grad!.data()], [0, 5]);
 });
+
+test("scalar: a non-number refuses with a TypeError the entry layer rewords", async () => {
+  const { scalar } = await import("../src/ops/op.js");
+  throwsWith(() => scalar("1" as never, "float32"), 'expected a Tensor, a number or a boolean, got string "1"', TypeError);
+  assert.equal(scalar(true, "float32").item(), 1);
+  assert.equal(scalar(2.5, "float64").item(), 2.5);
+});
+
+test("checkOperand: arrays get a hint to wrap them, other values do not", () => {
+  const x = dt.tensor([1, 2]);
+  throwsWith(() => dt.add(x, [1] as never), "add: other must be a Tensor, a number or a boolean (wrap arrays with tensor(...)), got an array of length 1");
+  throwsWith(() => dt.add(x, "s" as never), 'add: other must be a Tensor, a number or a boolean, got string "s"');
+  throwsWith(() => dt.lerp(x, x, [0.5] as never), "lerp: weight must be a Tensor, a number or a boolean (wrap arrays with tensor(...)), got an array of length 1");
+  throwsWith(() => dt.lerp(x, x, {} as never), /^lerp: weight must be a Tensor, a number or a boolean, got /);
+});
+
+test("resultType names its operands (input, other) and, by default, 'a binary op'; shapes in messages are comma-joined", async () => {
+  const { resultType } = await import("../src/ops/op.js");
+  const x = dt.tensor([1, 2]);
+  throwsWith(() => resultType([1] as never, x), "a binary op: input must be a Tensor, a number or a boolean (wrap arrays with tensor(...)), got an array of length 1");
+  throwsWith(() => resultType(x, "a" as never), 'a binary op: other must be a Tensor, a number or a boolean, got string "a"');
+  throwsWith(() => dt.where(dt.tensor([true, false], { dtype: "bool" }), [1] as never, x),
+    "where: input must be a Tensor, a number or a boolean (wrap arrays with tensor(...)), got an array of length 1");
+  assert.equal(resultType(x, 1.5), "float32");
+  assert.equal(resultType(dt.tensor([1], { dtype: "int64" }), true), "int64");
+  // Two-dimensional inference tensors: the shape is printed [2,1].
+  const w = dt.ones([2, 1], { requiresGrad: true });
+  const i = dt.inferenceMode(() => dt.ones([2, 1]));
+  throwsWith(() => dt.mul(w, i), `mul: input 1 (shape [2,1]) ${INF}, or compute it under noGrad instead`);
+  throwsWith(() => dt.nn.functional.mseLoss(w, i), `mseLoss: its target (shape [2,1]) ${INF}`);
+  throwsWith(() => dt.gather(dt.ones([2, 2], { requiresGrad: true }), 0, dt.inferenceMode(() => dt.zeros([2, 1], { dtype: "int64" }))), `gather: its index (shape [2,1]) ${INF}`);
+});
+
+test("resultType: a 0-d tensor does not widen a dimensioned one of its category; two dimensioned ones promote", async () => {
+  const { resultType } = await import("../src/ops/op.js");
+  const f64 = dt.tensor([1, 2], { dtype: "float64" }), f32 = dt.tensor([1, 2]);
+  const s64 = dt.tensor(1, { dtype: "float64" }), i32 = dt.tensor([1, 2], { dtype: "int32" });
+  // torch 1.13: float64, float64, float32, float32, int32, float32, float64.
+  assert.equal(resultType(f64, f32), "float64");
+  assert.equal(resultType(f32, f64), "float64");
+  assert.equal(resultType(f32, s64), "float32");
+  assert.equal(resultType(s64, f32), "float32");
+  assert.equal(resultType(i32, dt.tensor(1, { dtype: "int64" })), "int32");
+  assert.equal(resultType(dt.tensor(1.5), dt.tensor([1, 2], { dtype: "int64" })), "float32");
+  assert.equal(resultType(s64, dt.tensor(2)), "float64");
+  assert.equal(dt.add(f64, f32).dtype, "float64");
+  assert.equal(dt.add(f32, f64).dtype, "float64");
+});
