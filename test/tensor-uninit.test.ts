@@ -4,7 +4,7 @@
 // input gradient never let it through, on the js and wasm backends and on 1 and 2 threads.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Generator, Tensor, conv2d, noGrad, randn, setBackend } from "../src/index.js";
+import { Generator, Tensor, conv2d, conv2dRelu, full, maxPool2dWithIndices, noGrad, randn, setBackend } from "../src/index.js";
 import { allocate, allocateUninit } from "../src/tensor/dtype.js";
 import { RECYCLE_MIN_BYTES, clearRecycled, recycleArray, recycleStats } from "../src/tensor/recycle.js";
 import { apply } from "../src/ops/op.js";
@@ -103,6 +103,68 @@ test("conv2d and its input gradient write every element of their uninitialized o
           }
         }
       }
+    }
+  }
+  clearRecycled();
+  setBackend("js");
+});
+
+/** Puts `count` int32 buffers of n elements filled with 0x7fffffff into the pool. */
+function plantInt(n: number, count = 2): void {
+  for (let i = 0; i < count; i++) recycleArray(new Int32Array(n).fill(0x7fffffff));
+}
+
+function assertNear(got: Tensor, want: Tensor, what: string): void {
+  const gd = got.contiguous().storage.data as Float32Array, wd = want.contiguous().storage.data as Float32Array;
+  assert.deepEqual(got.shape, want.shape, what);
+  for (let i = 0; i < gd.length; i++) {
+    if (!(Math.abs(gd[i] - wd[i]) <= 1e-3 * (1 + Math.abs(wd[i])))) assert.fail(`${what}[${i}] = ${gd[i]}, expected ${wd[i]}`);
+  }
+}
+
+// Odd heights and widths (a row and a column no 2×2 window covers), ceil mode (windows past the
+// edge: the js composition on every backend), and a batch the fused kernel runs in chunks.
+const POOLED: { x: number[]; w: number[]; pool: { kernelSize: number; ceilMode?: boolean } }[] = [
+  { x: [4, 16, 29, 27], w: [32, 16, 3, 3], pool: { kernelSize: 2 } },
+  { x: [9, 16, 28, 28], w: [32, 16, 3, 3], pool: { kernelSize: 2 } },
+  { x: [4, 8, 27, 29], w: [32, 8, 3, 3], pool: { kernelSize: 2, ceilMode: true } },
+];
+
+test("max-pool and the fused conv + ReLU + pool write every element of their uninitialized outputs, indices and gradients (js and wasm, 1 and 2 threads)", () => {
+  const wasm = createWasmBackend();
+  if (wasm) registerWasmBackend();
+  const g = new Generator(5);
+  for (const c of POOLED) {
+    const x = randn(c.x, { generator: g }), w = randn(c.w, { generator: g }), b = randn([c.w[0]], { generator: g });
+    const run = () => {
+      const xr = x.detach().requiresGrad_(), wr = w.detach().requiresGrad_();
+      const y = conv2dRelu(xr, wr, b, { padding: 1 }, c.pool);
+      const { values, indices } = maxPool2dWithIndices(xr, 2, { ceilMode: c.pool.ceilMode ?? false });
+      const gy = full(y.shape, 0.5), gp = full(values.shape, 0.25);
+      y.backward(gy);
+      const gx1 = xr.grad!;
+      xr.grad = null;
+      values.backward(gp);
+      return { y, values, indices, gx1, gx2: xr.grad! };
+    };
+    setBackend("js");
+    const ref = run();
+    const runs: [string, number][] = [["js", 1]];
+    if (wasm) runs.push(["wasm", 1], ["wasm", 2]);
+    for (const [be, nt] of runs) {
+      setBackend(be);
+      if (be === "wasm") setNumThreads(nt);
+      clearRecycled();
+      for (const n of [ref.y.numel(), ref.values.numel(), x.numel()]) plantNaN(n, 3);
+      for (const n of [ref.y.numel(), ref.values.numel()]) plantInt(n, 3);
+      const got = run();
+      const what = `${be} ${nt}t ${JSON.stringify(c)}`;
+      assert.ok(recycleStats().reused >= 4, `${what}: outputs came from the pool (${recycleStats().reused})`);
+      assertNear(got.y, ref.y, `${what} conv2dRelu`);
+      assertNear(got.values, ref.values, `${what} maxPool2d`);
+      assert.deepEqual([...got.indices.data()], [...ref.indices.data()], `${what} indices`);
+      assertNear(got.gx1, ref.gx1, `${what} conv2dRelu's input gradient`);
+      assertNear(got.gx2, ref.gx2, `${what} maxPool2d's input gradient`);
     }
   }
   clearRecycled();

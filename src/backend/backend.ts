@@ -172,7 +172,8 @@ export interface Backend {
    * Fused conv2d + bias + ReLU, then max-pooling when `pool` is given. `convShape` is the conv's
    * [N,O,oH,oW]. Without pool: out [N,O,oH,oW] = relu(conv2d(x, w) + bias) (indices null). With it:
    * out and indices are maxPool2d's of that (indices flat in the [oH,oW] plane; null when no
-   * backward will read them). Must equal conv2d, unary("relu") and maxPool2d run in turn.
+   * backward will read them). Must equal conv2d, unary("relu") and maxPool2d run in turn. Writes
+   * every element of out and indices, whose contents on entry are unspecified (Tensor.uninit).
    */
   conv2dReluPool(x: View, w: View, bias: View | null, out: View, indices: View | null, p: ConvParams, pool: PoolParams | null, convShape: readonly number[]): void;
   /**
@@ -181,7 +182,8 @@ export interface Backend {
    * gb = reduce("sum", gm, [0,2,3]); gm routed through `indices` to the conv's shape `convShape` as
    * maxPool2dBackward does (indices null: no pool), then gx = conv2dBackwardInput and gw =
    * conv2dBackwardWeight of it. gx, gw, gb are null when not needed. Must equal those kernels run in
-   * turn; a backend may keep the intermediate gradients in its own memory between them.
+   * turn; a backend may keep the intermediate gradients in its own memory between them. gx's
+   * contents on entry are unspecified (Tensor.uninit): every element is written.
    */
   conv2dReluPoolBackward(
     g: View, output: View, indices: View | null, x: View, w: View, gx: View | null, gw: View | null, gb: View | null,
@@ -190,10 +192,14 @@ export interface Backend {
 
   /**
    * x [N,C,H,W] -> out [N,C,oH,oW] and indices (int32, flat h*W+w in the input plane; null when no
-   * backward will read them, and a backend may then skip finding them).
+   * backward will read them, and a backend may then skip finding them). Writes every element of out
+   * and indices, whose contents on entry are unspecified (Tensor.uninit).
    */
   maxPool2d(x: View, out: View, indices: View | null, p: PoolParams): void;
-  /** out [N,C,H,W] (contiguous) = gy scattered (summed) through indices, zeros where no index points. */
+  /**
+   * out [N,C,H,W] (contiguous) = gy scattered (summed) through indices, zeros where no index points;
+   * out's contents on entry are unspecified (Tensor.uninit), so the zeros are written too.
+   */
   maxPool2dBackward(gy: View, indices: View, out: View): void;
   avgPool2d(x: View, out: View, p: PoolParams): void;
   avgPool2dBackward(gy: View, out: View, p: PoolParams): void;

@@ -42,11 +42,12 @@ function savedIndices(a: ConvReluPoolAttrs): { indices: Tensor; shared: boolean 
 const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
   name: "conv2dRelu",
   forward([x, w, bias], a) {
-    const out = Tensor.empty(a.outShape, x.dtype);
+    // The backends write every value and position (Backend.conv2dReluPool): no zero-fill (Tensor.uninit).
+    const out = Tensor.uninit(a.outShape, x.dtype);
     // The pool's indices only feed the backward: not made when this call will not be recorded
     // (inference, noGrad), which saves an int32 tensor the size of the output and its copy.
     const recorded = isGradEnabled() && (x.requiresGrad || w.requiresGrad || (bias?.requiresGrad ?? false));
-    const indices = a.pool && recorded ? Tensor.empty(a.outShape, "int32") : null;
+    const indices = a.pool && recorded ? Tensor.uninit(a.outShape, "int32") : null;
     backend().conv2dReluPool(x.view_(), w.view_(), bias ? bias.view_() : null, out.view_(), indices ? indices.view_() : null, a.p, a.pool, a.convShape);
     if (indices) poolIndices.set(a, { indices, shared: false });
     return out;
@@ -60,7 +61,7 @@ const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
     if (!isGradEnabled()) {
       // No graph to record (no createGraph): one backend call, which may keep the intermediate
       // gradients in its own memory.
-      const gx = nx ? Tensor.empty(x.shape, x.dtype) : null, gw = nw ? Tensor.empty(w.shape, w.dtype) : null;
+      const gx = nx ? Tensor.uninit(x.shape, x.dtype) : null, gw = nw ? Tensor.empty(w.shape, w.dtype) : null;
       const gb = nb ? Tensor.empty([w.shape[0]], x.dtype) : null;
       const gc = g.dtype === x.dtype ? g : to(g, x.dtype);
       backend().conv2dReluPoolBackward(

@@ -74,11 +74,12 @@ interface MaxAttrs {
 const maxPoolOp: OpDef<MaxAttrs> = defineOp<MaxAttrs>({
   name: "maxPool2d",
   forward([x], a) {
-    const out = Tensor.empty(a.outShape, x.dtype);
+    // The backends write every value and position (Backend.maxPool2d): no zero-fill (Tensor.uninit).
+    const out = Tensor.uninit(a.outShape, x.dtype);
     // The positions only feed the backward (or maxPool2dWithIndices): not made when this call will not
     // be recorded (inference, noGrad), which saves an int32 tensor the size of the output, its copy
     // and, in the 2×2 kernel, finding them.
-    const indices = a.wantIndices || (isGradEnabled() && x.requiresGrad) ? Tensor.empty(a.outShape, "int32") : null;
+    const indices = a.wantIndices || (isGradEnabled() && x.requiresGrad) ? Tensor.uninit(a.outShape, "int32") : null;
     backend().maxPool2d(x.view_(), out.view_(), indices ? indices.view_() : null, a.p);
     if (indices) a.indices = indices;
     return out;
@@ -90,7 +91,8 @@ const maxPoolOp: OpDef<MaxAttrs> = defineOp<MaxAttrs>({
 export const maxUnpoolOp: OpDef<{ indices: Tensor; inShape: readonly number[] }> = defineOp<{ indices: Tensor; inShape: readonly number[] }>({
   name: "maxPool2dBackward",
   forward([g], { indices, inShape }) {
-    const out = Tensor.empty(inShape, g.dtype);
+    // Zeros and routed values, every element written by the backend (Backend.maxPool2dBackward).
+    const out = Tensor.uninit(inShape, g.dtype);
     backend().maxPool2dBackward(g.view_(), indices.view_(), out.view_());
     return out;
   },
