@@ -329,7 +329,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (x.ndim === 0) return reshape(x, [1]);
+  // A 0-d tensor takes dims -1 and 0 (as PyTorch) and becomes [1] through the general path.
   const s = normalizeDim(startDim, x.ndim, "flatten");
   const e = normalizeDim(endDim, x.ndim, "flatten");
   if (s > e) throw new Error(`flatten: startDim (${startDim}) must not come after endDim (${endDim})`);
