@@ -60,6 +60,17 @@ test("narrow, select, slice, split, unbind and chunk refuse bad ranges", () => {
   throwsWith(() => split(x, [1, 1], 1), "split: sizes [1,1] add up to 2, but dim 1 has size 3");
   throwsWith(() => unbind(dt.tensor(1)), "unbind: a 0-d tensor has no dimension to unbind (reshape it to [1] first)");
   throwsWith(() => chunk(x, 0), "chunk: chunks must be a positive integer, got 0");
+  throwsWith(() => select(x, 0, 0.5), "select: index 0.5 is out of range for dim 0 of size 2 (shape [2,3])", RangeError);
+  throwsWith(() => select(x, 0, -3), "select: index -3 is out of range for dim 0 of size 2 (shape [2,3])", RangeError);
+  throwsWith(() => slice(x, 1, 0, 3, 0.5), "slice: step must be a positive integer, got 0.5");
+  throwsWith(() => slice(x, 1, 0, 3, -1), "slice: step must be a positive integer, got -1");
+  throwsWith(() => slice(x, 5), "slice: dimension 5 is out of range for a tensor of 2 dimensions (expected a dim in [-2, 1])", RangeError);
+  throwsWith(() => narrow(x, 1, 0.5, 1), "narrow: start 0.5 with length 1 is out of range for dim 1 of size 3 (shape [2,3])", RangeError);
+  throwsWith(() => narrow(x, 1, -4, 1), "narrow: start -4 with length 1 is out of range for dim 1 of size 3 (shape [2,3])", RangeError);
+  throwsWith(() => narrow(x, 1, 0, -1), "narrow: start 0 with length -1 is out of range for dim 1 of size 3 (shape [2,3])", RangeError);
+  assert.deepEqual(select(x, 0, -2).tolist(), [0, 1, 2]);
+  assert.deepEqual(slice(x, 1, 0, 3, 2).tolist(), [[0, 2], [3, 5]]);
+  assert.deepEqual(narrow(x, 1, 1, 2).tolist(), [[1, 2], [4, 5]]);
   assert.deepEqual(narrow(x, 1, -2, 2).tolist(), [[1, 2], [4, 5]]);
   assert.deepEqual(select(x, 1, -1).tolist(), [2, 5]);
 });
