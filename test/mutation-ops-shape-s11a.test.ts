@@ -60,6 +60,17 @@ test("narrow, select, slice, split, unbind and chunk refuse bad ranges", () => {
   throwsWith(() => split(x, [1, 1], 1), "split: sizes [1,1] add up to 2, but dim 1 has size 3");
   throwsWith(() => unbind(dt.tensor(1)), "unbind: a 0-d tensor has no dimension to unbind (reshape it to [1] first)");
   throwsWith(() => chunk(x, 0), "chunk: chunks must be a positive integer, got 0");
+  throwsWith(() => chunk(x, 1.5), "chunk: chunks must be a positive integer, got 1.5");
+  throwsWith(() => split(x, 1.5), "split: size must be a positive integer, got 1.5");
+  // torch.split(arange(5), 2) = [0, 1], [2, 3], [4]; arange(4) gives two parts; chunk(arange(5), 3) = [0, 1], [2, 3], [4].
+  const parts = (ts: dt.Tensor[]): unknown[] => ts.map((p) => p.tolist());
+  assert.deepEqual(parts(split(dt.arange(5), 2)), [[0, 1], [2, 3], [4]]);
+  assert.deepEqual(parts(split(dt.arange(4), 2)), [[0, 1], [2, 3]]);
+  assert.deepEqual(parts(chunk(dt.arange(5), 3)), [[0, 1], [2, 3], [4]]);
+  assert.deepEqual(parts(split(dt.arange(5), [1, 4])), [[0], [1, 2, 3, 4]]);
+  throwsWith(() => split(x, 1, 5), "split: dimension 5 is out of range for a tensor of 2 dimensions (expected a dim in [-2, 1])", RangeError);
+  throwsWith(() => chunk(x, 2, 5), "chunk: dimension 5 is out of range for a tensor of 2 dimensions (expected a dim in [-2, 1])", RangeError);
+  throwsWith(() => unbind(x, 5), "unbind: dimension 5 is out of range for a tensor of 2 dimensions (expected a dim in [-2, 1])", RangeError);
   throwsWith(() => select(x, 0, 0.5), "select: index 0.5 is out of range for dim 0 of size 2 (shape [2,3])", RangeError);
   throwsWith(() => select(x, 0, -3), "select: index -3 is out of range for dim 0 of size 2 (shape [2,3])", RangeError);
   throwsWith(() => slice(x, 1, 0, 3, 0.5), "slice: step must be a positive integer, got 0.5");
@@ -202,6 +213,21 @@ test("shape.ts's basic get: ellipsis, new axes, negative and slice entries (x[..
   throwsWith(() => get(x, -3), "get: index -3 is out of range for dim 0 of size 2 (shape [2,3,4])", RangeError);
   throwsWith(() => get(x, 0, "a:b"), 'get: cannot parse index "a:b" for dim 1; use a number, "start:stop", "start:stop:step", ":", "..." or null (a new axis)');
   throwsWith(() => get(x, "0:2:0"), "get: step must be a positive integer, got 0");
+  throwsWith(() => get(x, 0.5), "get: index 0.5 is out of range for dim 0 of size 2 (shape [2,3,4])", RangeError);
+  throwsWith(() => get(x, 2), "get: index 2 is out of range for dim 0 of size 2 (shape [2,3,4])", RangeError);
+  // A new axis after a slice, and the slice syntax: multi-digit bounds and steps, an empty step, junk refused.
+  assert.deepEqual([...get(x, ":", null).shape], [2, 1, 3, 4]);
+  assert.deepEqual([...get(x, "0:1", null, 0).shape], [1, 1, 4]);
+  const r = dt.arange(12);
+  assert.deepEqual(get(r, "10:12").tolist(), [10, 11]);
+  assert.deepEqual(get(r, "0:10:3").tolist(), [0, 3, 6, 9]);
+  assert.deepEqual(get(r, "-11:2").tolist(), [1]);
+  assert.deepEqual(get(r, "0:12:10").tolist(), [0, 10]);
+  assert.deepEqual(get(r, "9:11:").tolist(), [9, 10]);
+  assert.deepEqual(get(r, ":").tolist(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  for (const bad of ["a1:2", "1:2x", "0:4:2x", "1:2:3:4", "1:-2:-1"]) {
+    throwsWith(() => get(r, bad), `get: cannot parse index "${bad}" for dim 0; use a number, "start:stop", "start:stop:step", ":", "..." or null (a new axis)`);
+  }
 });
 
 test("the dim checks name their op; t of 0-d and 1-D tensors; flatten of one dim (torch)", () => {
