@@ -40,7 +40,9 @@ const TESTS = {
   "src/data/datasets/idx.ts": ["test/data-idx-checks.test.ts", "test/data-idx.test.ts", "test/data-mnist.test.ts", "test/mutation-data-datasets.test.ts"],
   "src/data/datasets/mnist.ts": ["test/data-mnist.test.ts", "test/mutation-data-datasets.test.ts"],
   "src/data/datasets/mnist-build.ts": ["test/data-mnist.test.ts", "test/mutation-data-datasets.test.ts"],
-  "src/data/datasets/synthetic.ts": ["test/data-synthetic.test.ts"],
+  // Session 11: the fast file only (tiny frames checked pixel by pixel against an independent ray
+  // caster); data-synthetic renders full-size scenes, ~6 s per mutant, and 539 mutants never fit.
+  "src/data/datasets/synthetic.ts": ["test/mutation-data-synthetic-s11.test.ts"],
   "src/data/datasets/image-folder.ts": ["test/data-images.test.ts", "test/mutation-data-datasets.test.ts"],
   // The structural pass over hostile files: the rule-by-rule test, and the Pillow corpus.
   "src/data/image/validate.ts": ["test/data-image-validate.test.ts", "test/data-image-safety.test.ts", "test/mutation-data-image.test.ts"],
