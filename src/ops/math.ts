@@ -187,6 +187,9 @@ export interface NanToNumOptions {
   neginf?: number | null;
 }
 
+/** The largest finite value of each floating dtype but float64 (torch.finfo(dtype).max): ±Infinity's default replacements. */
+const LARGEST_FINITE: Partial<Record<Tensor["dtype"], number>> = { float16: 65504, bfloat16: 3.3895313892515355e38, float32: 3.4028234663852886e38 };
+
 const replacement = (v: unknown, name: string): number | undefined => {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "number") throw new Error(`nanToNum: ${name} must be a number (or null for the default), got ${describe(v)}`);
@@ -201,7 +204,7 @@ const replacement = (v: unknown, name: string): number | undefined => {
 export function nanToNum(x: Tensor, nanArg?: number | null, posinfArg?: number | null, neginfArg?: number | null): Tensor {
   const nan = replacement(nanArg, "nan"), posinf = replacement(posinfArg, "posinf"), neginf = replacement(neginfArg, "neginf");
   if (!isFloating(x.dtype)) return x.clone();
-  const big = x.dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const big = LARGEST_FINITE[x.dtype] ?? Number.MAX_VALUE;
   let r = where(isnan(x), nan ?? 0, x);
   r = where(eq(x, Infinity), posinf ?? big, r);
   return where(eq(x, -Infinity), neginf ?? -big, r);
