@@ -269,8 +269,8 @@ export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
   const counts: number[] = [];
   const inverse = new Int32Array(n);
   order.forEach((r, j) => {
-    // NaNs are never equal to each other, so each NaN is its own unique value (as in PyTorch).
-    if (j === 0 || cmp(order[j - 1], r) !== 0 || (len > 0 && Number.isNaN(data[r * len]) && opts.dim === undefined)) {
+    // NaNs are never equal to each other (cmp compares with !==), so each NaN is its own unique value (as in PyTorch).
+    if (j === 0 || cmp(order[j - 1], r) !== 0) {
       firsts.push(r);
       counts.push(0);
     }
