@@ -214,6 +214,8 @@ test("mm, bmm, dot, linear and linearRelu refuse bad operands with their message
   throwsWith(() => dt.dot(dt.ones([3]), dt.ones([2])), "dot: expects two 1-D tensors of the same length, got [3] and [2]");
   throwsWith(() => dt.dot(dt.ones([1, 3]), dt.ones([3])), "dot: expects two 1-D tensors of the same length, got [1,3] and [3]");
   throwsWith(() => dt.dot(dt.ones([3]), dt.ones([3, 1])), "dot: expects two 1-D tensors of the same length, got [3] and [3,1]");
+  // PyTorch: "1D tensors expected, but got 2D and 1D tensors" (a [3, 1] first operand has the right length)
+  throwsWith(() => dt.dot(dt.ones([3, 1]), dt.ones([3])), "dot: expects two 1-D tensors of the same length, got [3,1] and [3]");
   assert.equal(dt.dot(f64([1, 2, 3]), f64([4, 5, 6])).item(), 32);
   const w = dt.ones([4, 3]);
   for (const op of ["linear", "linearRelu"] as const) {

@@ -83,6 +83,7 @@ test("bincount: inputs that are not 1-D integers, mismatched weights, and an emp
   // "weights should be 1-d and have the same length as input"
   throwsWith(() => dt.bincount(dt.tensor([1, 2], { dtype: "int64" }), f64([1, 2, 3])), "bincount: weights must be 1-D with the input's length 2, got shape [3]");
   throwsWith(() => dt.bincount(dt.tensor([1, 2], { dtype: "int64" }), f64([[1, 2]])), "bincount: weights must be 1-D with the input's length 2, got shape [1,2]");
+  throwsWith(() => dt.bincount(dt.tensor([1, 2], { dtype: "int64" }), f64([[1], [2]])), "bincount: weights must be 1-D with the input's length 2, got shape [2,1]");
   // torch.bincount(torch.tensor([], dtype=torch.long)) -> tensor([], dtype=torch.int64)
   const e = dt.bincount(dt.tensor([], { dtype: "int64" }));
   assert.deepEqual([...e.shape], [0]);

@@ -70,6 +70,7 @@ test("mode: a longer run after a shorter one wins (torch.mode([1, 2, 2, 3, 3, 3]
 test("kthvalue with keepdim keeps the dim (torch.kthvalue(x, 2, 1, True))", () => {
   const r = dt.kthvalue(dt.tensor([[1, 5, 3], [4, 2, 6]]), 2, 1, true);
   assert.deepEqual([...r.values.shape], [2, 1]);
+  assert.deepEqual([...r.indices.shape], [2, 1]);
   assert.deepEqual(nums(r.values), [3, 4]);
   assert.deepEqual(nums(r.indices), [2, 0]);
   const r0 = dt.kthvalue(dt.tensor([[1, 5, 3], [4, 2, 6]]), 2, 0);
@@ -117,4 +118,14 @@ test("searchsorted refuses leading dims that differ and a sorter of the wrong dt
   throwsWith(() => dt.searchsorted(us, dt.tensor([1]), { sorter: dt.tensor([[1, 3, 2, 0]], { dtype: "int64" }) }), msg("int64 [1,4]"));
   throwsWith(() => dt.searchsorted(dt.ones([2, 3]), dt.ones([2, 1]), { sorter: dt.zeros([2, 2], { dtype: "int64" }) }),
     "searchsorted: sorter must be an int64 (or int32) tensor of the sequence's shape [2,3], got int64 [2,2]");
+  throwsWith(() => dt.searchsorted(dt.ones([2, 3]), dt.ones([2, 1]), { sorter: dt.zeros([2], { dtype: "int64" }) }),
+    "searchsorted: sorter must be an int64 (or int32) tensor of the sequence's shape [2,3], got int64 [2]");
+  // Values of another rank than a 2-D sequence (PyTorch: "... the first N-1 dimensions ... must match").
+  throwsWith(() => dt.searchsorted(dt.ones([2, 3]), dt.ones([2])),
+    "searchsorted: the sequence [2,3] and values [2] must have the same leading dims (all but the last), or the sequence must be 1-D");
+});
+
+test("topk's own default is largest (the module's function, below the entry layer)", async () => {
+  const sort = await import("../src/ops/sort.js");
+  assert.deepEqual(nums(sort.topk(dt.tensor([1, 5, 3]), 2).values), [5, 3]);
 });

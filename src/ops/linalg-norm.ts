@@ -7,7 +7,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { fmt, normalizeDim, normalizeDims } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
 import { argError, declareOptionalArgs } from "../tensor/check.js";
-import { abs, isnan, sign, where } from "./elementwise.js";
+import { abs } from "./elementwise.js";
 import { type KeepDim, amax, amin, keepdimOf, norm as pNorm, sum } from "./reduce.js";
 import { permute, unsqueeze } from "./shape.js";
 import { svdvals } from "./linalg-svd.js";
@@ -33,13 +33,9 @@ export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdimArg?: KeepDim)
   if (x.numel() === 0 && (ord === -Infinity || ord === Infinity || ord < 0) && axes.some((d) => x.shape[d] === 0)) {
     throw new Error(`linalg.vectorNorm: ord ${ord} of an empty reduction (shape ${fmt(x.shape)}) is undefined`);
   }
-  if (ord === Infinity) return amax(abs(x), axes, keepdim);
-  if (ord === -Infinity) return amin(abs(x), axes, keepdim);
-  // The count of non-zeros, kept in the graph with a zero gradient as PyTorch does (sign's rule); NaN counts.
-  if (ord === 0) return sum(abs(sign(where(isnan(x), 1, x))), axes, keepdim);
-  if (ord === 1) return sum(abs(x), axes, keepdim);
-  // Negative ords too: the p-norm op's gradient is 0 at a zero element and for a zero norm, as
-  // PyTorch's (pow(sum(pow(|x|, ord)), 1/ord) gave NaN there).
+  // reduce.ts's norm: amax/amin of |x| for ±Infinity, the count of non-zeros for 0 (NaN counts; a zero
+  // gradient), the sum of |x| for 1, and the p-norm op otherwise, negative ords included (its gradient
+  // is 0 at a zero element and for a zero norm, as PyTorch's).
   return pNorm(x, ord, axes, keepdim);
 }
 
