@@ -215,8 +215,12 @@ installMethods({
   zero_: inplaceOf("zero_", (x: Tensor) => zerosLike(x)),
   copy_: inplaceOf("copy_", (x: Tensor, src: TensorLike) => expand(to(asTensor(src, x.dtype), x.dtype), x.shape)),
   // PyTorch's names: uniform_(from, to), normal_(mean, std); a string would otherwise reach `hi - lo`.
-  uniform_: inplaceOf("uniform_", (x: Tensor, lo = 0, hi = 1, opts: Pick<RandomOptions, "generator"> = {}) =>
-    add(mul(rand(x.shape, { ...opts, dtype: x.dtype }), checkNumber("uniform_", "to", hi) - checkNumber("uniform_", "from", lo)), lo)),
+  uniform_: inplaceOf("uniform_", (x: Tensor, lo = 0, hi = 1, opts: Pick<RandomOptions, "generator"> = {}) => {
+    const from = checkNumber("uniform_", "from", lo), to = checkNumber("uniform_", "to", hi);
+    // PyTorch refuses a reversed range rather than drawing from (to, from].
+    if (from > to) throw new Error(`uniform_: from must be <= to (the range is [from, to)), got from ${from} and to ${to}`);
+    return add(mul(rand(x.shape, { ...opts, dtype: x.dtype }), to - from), from);
+  }),
   normal_: inplaceOf("normal_", (x: Tensor, mean = 0, std = 1, opts: Pick<RandomOptions, "generator"> = {}) =>
     add(mul(randn(x.shape, { ...opts, dtype: x.dtype }), checkNumber("normal_", "std", std, { min: 0 })), checkNumber("normal_", "mean", mean))),
 });
