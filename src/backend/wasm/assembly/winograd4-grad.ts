@@ -60,7 +60,7 @@ export function winograd4WeightGrad(
       for (let r = 0; r < R; r++) {
         for (let tx = 0; tx < tWp; tx += 4) {
           if (tx + 4 > tWp) tx = tWp - 4;
-          gradTransform4(plane + <usize>(4 * r) * Wg4 + <usize>(4 * tx) * 4, Wg4, mo + <usize>(r * tWp + tx) * 4, posM, tmp);
+          gradTransform4(plane + <usize>(4 * r) * Wg4 + <usize>(4 * tx) * 4, Wg4, mo + <usize>(r * tWp + tx) * 4, posM);
         }
       }
     }
@@ -87,23 +87,44 @@ export function winograd4WeightGrad(
   v128.store(out + 5 * step, g3);
 }
 
+// 4 vectors, tile k's 4 columns in c_k, transposed into column vectors over the 4 tiles, then A
+// across the columns (a6): result b stored at out + b·step.
+@inline function acrossColumns(c0: v128, c1: v128, c2: v128, c3: v128, out: usize, step: usize): void {
+  const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
+  a6(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7),
+    v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), out, step);
+}
+
 // A g Aᵀ for 4 neighbouring 4×4 tiles of gy starting at `row` (rows Wg4 bytes apart), stored at
-// m + pos·posStride; tmp holds the 24 row-transformed vectors between the two passes.
-function gradTransform4(row: usize, Wg4: usize, m: usize, posStride: usize, tmp: usize): void {
-  for (let i = 0; i < 4; i++) {
-    const l0 = v128.load(row), l1 = v128.load(row, 16), l2 = v128.load(row, 32), l3 = v128.load(row, 48);
-    // Column j of the 4 tiles: floats j, 4 + j, 8 + j, 12 + j of the row.
-    const t0 = v128.shuffle<f32>(l0, l1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(l2, l3, 0, 4, 1, 5);
-    const t2 = v128.shuffle<f32>(l0, l1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(l2, l3, 2, 6, 3, 7);
-    a6(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7),
-      v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), tmp + <usize>i * 96, 16);
-    row += Wg4;
-  }
-  // Down the rows: dM[6a + j] = Σ_i A[a][i] · tmp[i][j].
-  for (let j = 0; j < 6; j++) {
-    const e = tmp + <usize>j * 16;
-    a6(v128.load(e), v128.load(e, 96), v128.load(e, 192), v128.load(e, 288), m + <usize>j * posStride, 6 * posStride);
-  }
+// m + pos·posStride (pos = 6a + b). Down the rows first, lane-wise on each tile's row vectors (rows a
+// of A: 0 and 5 are rows 0 and 3 of the tile; 1, 2 and 3, 4 share their sums as in a6), then across
+// the columns one output row at a time, so nothing goes through a temporary: 36 stores per 4 tiles
+// instead of 60.
+function gradTransform4(row: usize, Wg4: usize, m: usize, posStride: usize): void {
+  const r1 = row + Wg4, r2 = r1 + Wg4, r3 = r2 + Wg4;
+  const ps6 = 6 * posStride;
+  acrossColumns(v128.load(row), v128.load(row, 16), v128.load(row, 32), v128.load(row, 48), m, posStride);
+  acrossColumns(v128.load(r3), v128.load(r3, 16), v128.load(r3, 32), v128.load(r3, 48), m + 5 * ps6, posStride);
+  // Tile k's rows 1 and 2 of A g: (r0 + r2) ± (r1 + r3).
+  let s0 = f32x4.add(v128.load(row), v128.load(r2)), d0 = f32x4.add(v128.load(r1), v128.load(r3));
+  let s1 = f32x4.add(v128.load(row, 16), v128.load(r2, 16)), d1 = f32x4.add(v128.load(r1, 16), v128.load(r3, 16));
+  let s2 = f32x4.add(v128.load(row, 32), v128.load(r2, 32)), d2 = f32x4.add(v128.load(r1, 32), v128.load(r3, 32));
+  let s3 = f32x4.add(v128.load(row, 48), v128.load(r2, 48)), d3 = f32x4.add(v128.load(r1, 48), v128.load(r3, 48));
+  acrossColumns(f32x4.add(s0, d0), f32x4.add(s1, d1), f32x4.add(s2, d2), f32x4.add(s3, d3), m + ps6, posStride);
+  acrossColumns(f32x4.sub(s0, d0), f32x4.sub(s1, d1), f32x4.sub(s2, d2), f32x4.sub(s3, d3), m + 2 * ps6, posStride);
+  // Rows 3 and 4: (r0 + 4 r2) ± (2 r1 + 8 r3).
+  const four = f32x4.splat(4), two = f32x4.splat(2), eight = f32x4.splat(8);
+  s0 = f32x4.add(v128.load(row), f32x4.mul(four, v128.load(r2)));
+  d0 = f32x4.add(f32x4.mul(two, v128.load(r1)), f32x4.mul(eight, v128.load(r3)));
+  s1 = f32x4.add(v128.load(row, 16), f32x4.mul(four, v128.load(r2, 16)));
+  d1 = f32x4.add(f32x4.mul(two, v128.load(r1, 16)), f32x4.mul(eight, v128.load(r3, 16)));
+  s2 = f32x4.add(v128.load(row, 32), f32x4.mul(four, v128.load(r2, 32)));
+  d2 = f32x4.add(f32x4.mul(two, v128.load(r1, 32)), f32x4.mul(eight, v128.load(r3, 32)));
+  s3 = f32x4.add(v128.load(row, 48), f32x4.mul(four, v128.load(r2, 48)));
+  d3 = f32x4.add(f32x4.mul(two, v128.load(r1, 48)), f32x4.mul(eight, v128.load(r3, 48)));
+  acrossColumns(f32x4.add(s0, d0), f32x4.add(s1, d1), f32x4.add(s2, d2), f32x4.add(s3, d3), m + 3 * ps6, posStride);
+  acrossColumns(f32x4.sub(s0, d0), f32x4.sub(s1, d1), f32x4.sub(s2, d2), f32x4.sub(s3, d3), m + 4 * ps6, posStride);
 }
 
 /**
