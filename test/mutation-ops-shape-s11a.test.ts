@@ -271,3 +271,16 @@ test("second derivative through a slice: slice's own backward and unslice's (tor
   const [gg] = dt.grad(g!.mul(f64([1, 2, 3], false)).sum(), [x]);
   assert.deepEqual(gg!.tolist(), [0, 24, 54]);
 });
+
+test("second derivative through a view read after its base changed in place (the window's and unwindow's backward)", () => {
+  // torch: x = [1, 2, 3]; y = x * 1; v = y[0:2]; y.mul_(2); g = d sum(v * v)/dx = [8, 16, 0];
+  // d sum(g * [1, 2, 3])/dx = [8, 16, 0].
+  const x = f64([1, 2, 3]);
+  const y = x.mul(1);
+  const v = narrow(y, 0, 0, 2);
+  y.mul_(2);
+  const [g] = dt.grad(v.mul(v).sum(), [x], { createGraph: true });
+  assert.deepEqual(g!.tolist(), [8, 16, 0]);
+  const [gg] = dt.grad(g!.mul(f64([1, 2, 3], false)).sum(), [x]);
+  assert.deepEqual(gg!.tolist(), [8, 16, 0]);
+});
