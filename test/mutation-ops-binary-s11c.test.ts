@@ -147,3 +147,11 @@ test("isclose on bool tensors, allclose and equal", () => {
   assert.equal(dt.equal(dt.tensor([1]), dt.tensor([1, 1])), false);
   throwsWith(() => dt.isclose(a, a, { rtol: -1 }), "isclose: rtol and atol must be non-negative, got rtol -1, atol 1e-8");
 });
+
+test("div trunc: int32 by zero throws; int64 quotients beyond 2^53 are exact (torch: 576460752303423489)", () => {
+  throwsWith(() => dt.div(dt.tensor([1, 2], { dtype: "int32" }), dt.tensor([1, 0], { dtype: "int32" }), { roundingMode: "trunc" }), "div: integer division by zero", RangeError);
+  const big = dt.tensor([2n ** 60n + 3n, -(2n ** 60n) - 3n] as never, { dtype: "int64" });
+  const q = dt.div(big, dt.tensor([2n, 2n] as never, { dtype: "int64" }), { roundingMode: "trunc" });
+  assert.equal(q.dtype, "int64");
+  assert.match(q.toString(), /576460752303423489, -576460752303423489\]/);
+});
