@@ -90,6 +90,10 @@ function render(o: { scenes: number; framesPerScene: number; height: number; wid
     }
     let rgb: V;
     const i = y * W + x;
+    const count = (k: string) => { hits[k] = (hits[k] ?? 0) + 1; };
+    if (2 * y + 1 === H) count(best ? (best.what.startsWith("box") ? "horizon-box" : "horizon-other") : "horizon-sky");
+    if (2 * x + 1 === W && best?.what.startsWith("box")) count("centre-box");
+    if (p.objects.some((ob) => (ob.sphere ? ob.c[2] + ob.r : ob.hi[2]) < eye[2])) count("behind");
     if (!best) {
       depth[i] = o.maxDepth;
       rgb = day ? [0.7 - (0.2 * y) / H, 0.7, 0.95] : [0.02, 0.02, 0.06];
@@ -150,6 +154,37 @@ test("depth: every pixel's z-depth and colour follow the camera model over groun
     assert.ok((hits[k] ?? 0) > 0, `no pixel hit ${k}: ${JSON.stringify(hits)}`);
   }
   assert.ok((hits["box-x+"] ?? 0) + (hits["box-x-"] ?? 0) > 0, `no box side: ${JSON.stringify(hits)}`);
+});
+
+test("depth: odd sizes put a row and a column of rays exactly level and straight ahead (parallel to the ground and the boxes' sides)", () => {
+  // The middle row of an odd height looks at the horizon: no ground hit, sky unless an object is in
+  // the way; the middle column of an odd width runs parallel to the boxes' x faces.
+  const hits: Record<string, number> = {};
+  for (const seed of [9, 14, 18, 21]) {
+    const ds = new SyntheticDepthDataset({ scenes: 4, framesPerScene: 3, height: 9, width: 13, seed });
+    for (let index = 0; index < 12; index += 2) {
+      const s = ds.getItem(index);
+      const ref = render(ds, index, hits);
+      close(nums(s.depth), ref.depth, 1e-6, `depth of item ${index} seed ${seed}`);
+      close(nums(s.image), ref.image, 1e-6, `image of item ${index} seed ${seed}`);
+    }
+  }
+  for (const k of ["horizon-sky", "horizon-box", "centre-box"]) assert.ok((hits[k] ?? 0) > 0, `no pixel hit ${k}: ${JSON.stringify(hits)}`);
+});
+
+test("depth: a camera that has driven past objects does not see them behind it", () => {
+  const hits: Record<string, number> = {};
+  for (const seed of [2, 7]) {
+    const ds = new SyntheticDepthDataset({ scenes: 2, framesPerScene: 150, height: 9, width: 12, seed, nightFraction: 0 });
+    for (const index of [60, 100, 149, 210, 299]) {
+      const s = ds.getItem(index);
+      const ref = render(ds, index, hits);
+      close(nums(s.depth), ref.depth, 1e-6, `depth of item ${index} seed ${seed}`);
+      close(nums(s.image), ref.image, 1e-6, `image of item ${index} seed ${seed}`);
+      assert.ok(nums(s.depth).every((v) => v > 0), "depths are positive");
+    }
+  }
+  assert.ok((hits.behind ?? 0) > 0, JSON.stringify(hits));
 });
 
 test("depth: the ground rows and the sky rows against the analytic values (1.5 * focal / row offset)", () => {

@@ -225,7 +225,8 @@ export class SyntheticDepthDataset extends BaseDataset {
         let axis = 0;
         for (let a = 0; a < 3; a++) {
           if (Math.abs(d[a]) < 1e-9) {
-            if (o[a] < ob.lo[a] || o[a] > ob.hi[a]) { tmin = Infinity; break; }
+            // Parallel to this slab and outside it: a miss (tmax too, or a ray along x would "hit" at infinity).
+            if (o[a] < ob.lo[a] || o[a] > ob.hi[a]) { tmin = Infinity; tmax = -Infinity; break; }
             continue;
           }
           let t0 = (ob.lo[a] - o[a]) / d[a];
