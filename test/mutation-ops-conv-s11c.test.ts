@@ -141,3 +141,10 @@ test("unary.ts: clamp with tensor bounds promotes and broadcasts with them (torc
   throwsWith(() => dt.clamp(dt.tensor([1, -2]), dt.tensor([0, 1, 2])),
     "clamp: shapes [2] and [3] cannot be broadcast: dimension -1 is 2 vs 3 (sizes must match or one of them must be 1)");
 });
+
+test("each operand of the stride and groups checks refuses on its own", () => {
+  // Only the height's stride is not 1 (the `stride[0] !== 1` operand alone).
+  throwsWith(() => conv2d(ones([1, 2, 5, 5]), ones([3, 2, 3, 3]), null, { padding: "same", stride: [2, 1] }), 'conv2d: padding "same" needs stride 1, got [2,1]');
+  // groups -1: C % -1 is 0, so only `groups < 1` refuses it.
+  throwsWith(() => convTranspose2d(ones([1, 2, 3, 3]), ones([2, 1, 3, 3]), null, { groups: -1 }), "convTranspose2d: groups (-1) must divide the input channels (2)");
+});

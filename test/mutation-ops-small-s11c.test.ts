@@ -43,6 +43,8 @@ test("softmaxCrossEntropy: logits must be floating [N,C], the target int class i
   const tg = "softmaxCrossEntropy: target must be int64 (or int32) class indices of shape [2], got";
   throwsWith(() => softmaxCrossEntropy(x, dt.tensor([0, 1])), `${tg} float32 [2]`);
   throwsWith(() => softmaxCrossEntropy(x, dt.tensor([[0, 1]], { dtype: "int64" })), `${tg} int64 [1,2]`);
+  // N rows but two-dimensional: only the rank check refuses it.
+  throwsWith(() => softmaxCrossEntropy(x, dt.tensor([[0], [1]], { dtype: "int64" })), `${tg} int64 [2,1]`);
   throwsWith(() => softmaxCrossEntropy(x, dt.tensor([0, 1, 2], { dtype: "int64" })), `${tg} int64 [3]`);
 });
 
