@@ -376,3 +376,13 @@ test("beta 0 ignores a NaN input (addmm, addr in float16), and addr's float16 ro
   close(dt.addr(dt.tensor([[1.1, 2.3, -0.7], [0.3, -1.9, 5.5]], f), dt.tensor([1.7, -2.9], f), dt.tensor([0.33, 1.21, -3.3], f), { beta: 0.3, alpha: 0.1 }).data(),
     [0.38610002398490906, 0.8957000374794006, -0.7709999680519104, -0.005700003355741501, -0.9209000468254089, 2.6070001125335693], "float32 addr", 2e-7);
 });
+
+test("svdvals' graph nodes are named svdvals and svdvalsBackward; its second derivative is refused", () => {
+  const x = f64([[3, 1], [1, 2], [0, 1]]).requiresGrad_(true);
+  const s = linalg.svdvals(x);
+  assert.equal(s.gradFn!.name, "svdvals");
+  const [g] = dt.grad(s.sum(), [x], { createGraph: true });
+  assert.equal(g!.gradFn!.name, "svdvalsBackward");
+  throwsWith(() => g!.sum().backward(),
+    /^(backward: )?linalg\.svdvals: the gradient of its gradient is not implemented; differentiate singular values \(and the nuclear and spectral norms\) once only$/);
+});
