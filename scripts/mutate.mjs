@@ -45,7 +45,7 @@ const TESTS = {
   "src/data/datasets/synthetic.ts": ["test/mutation-data-synthetic-s11.test.ts"],
   "src/data/datasets/image-folder.ts": ["test/data-images.test.ts", "test/mutation-data-datasets.test.ts"],
   // The structural pass over hostile files: the rule-by-rule test, and the Pillow corpus.
-  "src/data/image/validate.ts": ["test/data-image-validate.test.ts", "test/data-image-safety.test.ts", "test/mutation-data-image.test.ts"],
+  "src/data/image/validate.ts": ["test/data-image-validate.test.ts", "test/data-image-safety.test.ts", "test/mutation-data-image.test.ts", "test/mutation-data-image-s11.test.ts"],
   "src/data/image": ["test/data-images.test.ts", "test/data-image-safety.test.ts", "test/data-image-validate.test.ts", "test/mutation-data-image.test.ts"],
   "src/data/transforms": ["test/data-transforms.test.ts", "test/data-images.test.ts", "test/mutation-data-transforms.test.ts", "test/mutation-data-photometric.test.ts"],
   "src/data": ["test/data-*.test.ts", "test/mutation-data-*.test.ts"],
