@@ -75,6 +75,11 @@ test("0-d inputs and 0-d indices are taken as one-element 1-D tensors (torch)", 
   assert.deepEqual([...c.shape], []);
   assert.equal(c.item(), 7);
   throwsWith(() => indexAdd(s, 1, long(0), dt.tensor(2)), range0("indexAdd", 1), RangeError);
+  // An index past a 0-d input's one element (torch: "index 1 is out of bounds for dimension 0 with size 1").
+  throwsWith(() => scatterAdd(s, 0, long(1), dt.tensor(2)), "scatterAdd: index 1 is out of range for dim 0 of size 1", RangeError);
+  throwsWith(() => scatter(s, 0, long(1), dt.tensor(2)), "scatter: index 1 is out of range for dim 0 of size 1", RangeError);
+  throwsWith(() => scatter(s, 0, long(-1), 3), "scatter: index -1 is out of range for dim 0 of size 1", RangeError);
+  throwsWith(() => indexAdd(s, 0, long(1), dt.tensor(2)), "indexAdd: index 1 is out of range for dim 0 of size 1", RangeError);
   // A 0-d index of a 2-D input: torch.index_select(x, 0, tensor(1)) = [[3, 4]]; index_add likewise.
   const x = dt.tensor([[1, 2], [3, 4]]);
   assert.deepEqual(indexSelect(x, 0, long(1)).tolist(), [[3, 4]]);
