@@ -163,6 +163,8 @@ test("resultType: a 0-d tensor does not widen a dimensioned one of its category;
   assert.equal(resultType(i32, dt.tensor(1, { dtype: "int64" })), "int32");
   assert.equal(resultType(dt.tensor(1.5), dt.tensor([1, 2], { dtype: "int64" })), "float32");
   assert.equal(resultType(s64, dt.tensor(2)), "float64");
+  // Two 0-d tensors promote, whichever comes first (torch: float64).
+  assert.equal(resultType(dt.tensor(2), s64), "float64");
   assert.equal(dt.add(f64, f32).dtype, "float64");
   assert.equal(dt.add(f32, f64).dtype, "float64");
 });
