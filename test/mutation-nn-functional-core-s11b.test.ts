@@ -32,6 +32,8 @@ test("functional shape checks where one clause alone passes: each message exact"
     [() => F.layerNorm(f64([1, 2]), [2, 3]), "layerNorm: input [2] must end with normalizedShape [2,3]"],
     [() => F.layerNorm(b, [5, 3]), "layerNorm: input [2,2,3] must end with normalizedShape [5,3]"],
     [() => F.groupNorm(f64([[[1, 2], [3, 4], [5, 6]]]), 1.5), "groupNorm: numGroups (1.5) must divide the number of channels (3) of input [1,3,2]"],
+    [() => F.groupNorm(f64([[[1, 2], [3, 4]]]), -1), "groupNorm: numGroups (-1) must divide the number of channels (2) of input [1,2,2]"],
   ];
   for (const [fn, msg] of cases) throwsWith(fn, msg);
+  throwsWith(() => F.embedding(tensor([2], { dtype: "int64" }), f64([[1, 2], [3, 4]])), "embedding: index 2 is out of range for an embedding of 2 rows (valid ids are 0..1)", RangeError);
 });

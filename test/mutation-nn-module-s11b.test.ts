@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { nn, tensor, Tensor } from "../src/index.js";
+import { throwsWith } from "./throws-with.js";
 
 test("registerParameter: the field can be assigned and registered again, and the new parameter is the one listed", () => {
   class P extends nn.Module<[Tensor], Tensor> {
@@ -24,4 +25,11 @@ test("registerParameter: the field can be assigned and registered again, and the
   m.registerParameter("w", null);
   assert.deepEqual(m.parameters(), []);
   assert.deepEqual(Object.keys(m.stateDict()), []);
+});
+
+test("loadStateDict: a number, two missing keys, and a checkpoint shape that is a prefix of the model's", () => {
+  const m = new nn.Linear(3, 2);
+  throwsWith(() => m.loadStateDict(3 as never), "Linear.loadStateDict: expected a state dict (an object of tensors by name, as stateDict() or loadWeights() return), got number 3");
+  throwsWith(() => m.loadStateDict({}), "Linear.loadStateDict: missing keys: \"weight\", \"bias\" (pass {strict: false} to load the matching keys only)");
+  throwsWith(() => m.loadStateDict({ weight: tensor([1, 2]), bias: tensor([1, 2]) }), "Linear.loadStateDict: size mismatch for \"weight\": the checkpoint has shape [2], the model has [2,3] (check that the model is built with the same sizes as the checkpoint)");
 });
