@@ -29,3 +29,29 @@ test("JPEG scans are counted: the messages name the second and third scan", () =
   refuses("jpeg", prog, "progressive scan 3 has invalid parameters Ss=2 Se=1 Ah=0 Al=0");
   accepts("jpeg", jpeg(...TABLES, sof(16, 8), sos(), sos(), sos()), 16, 8);
 });
+
+test("JPEG quantisation tables: each of the four ids must be defined by a DQT before a scan uses it", () => {
+  for (const q of [0, 1, 2, 3]) {
+    const others = [0, 1, 2, 3].filter((x) => x !== q);
+    refuses("jpeg", jpeg(dqt(...others), dht(0x00), dht(0x10), sof(16, 8, [[1, 0x11, q]]), [...seg(0xda, [1, 1, 0x00, 0, 63, 0]), 0x12, 0x34]), `component id 1 uses quantisation table ${q}, which is not defined`);
+    accepts("jpeg", jpeg(dqt(q), dht(0x00), dht(0x10), sof(16, 8, [[1, 0x11, q]]), sos()), 16, 8);
+  }
+  refuses("jpeg", jpeg(dht(0x00), dht(0x10), sof(16, 8), sos()), "component id 1 uses quantisation table 0, which is not defined");
+});
+
+test("JPEG frame header: a component naming a table past 3 is refused at its own index (first and third component)", () => {
+  refuses("jpeg", jpeg(...TABLES, sof(16, 8, [[1, 0x11, 4], [2, 0x11, 0], [3, 0x11, 0]]), sos()), "component 0 names quantisation table 4 (0-3 exist)");
+  refuses("jpeg", jpeg(...TABLES, sof(16, 8, [[1, 0x11, 0], [2, 0x11, 0], [3, 0x11, 5]]), sos()), "component 2 names quantisation table 5 (0-3 exist)");
+  refuses("jpeg", jpeg(...TABLES, sof(16, 8, [[1, 0x11, 0], [2, 0x11, 0], [3, 0x11, 0], [4, 0x11, 9]]), sos()), "component 3 names quantisation table 9 (0-3 exist)");
+});
+
+test("JPEG progressive DC scans of two components read Ah and Al after both components", () => {
+  const comps = [[1, 0x11, 0], [2, 0x11, 0], [3, 0x11, 0]];
+  const dc = (ahal: number) => jpeg(dqt(0), dht(0x00), sof(16, 8, comps, 0xc2), sos([[1, 0x00], [2, 0x00]], 0, 0, ahal));
+  accepts("jpeg", dc(0x00), 16, 8);
+  accepts("jpeg", dc(0x01), 16, 8);
+  accepts("jpeg", dc(0x10), 16, 8);
+  refuses("jpeg", dc(0x22), "progressive scan 1 has invalid parameters Ss=0 Se=0 Ah=2 Al=2");
+  refuses("jpeg", dc(0x0e), "progressive scan 1 has invalid parameters Ss=0 Se=0 Ah=0 Al=14");
+  refuses("jpeg", dc(0x31), "progressive scan 1 has invalid parameters Ss=0 Se=0 Ah=3 Al=1");
+});
