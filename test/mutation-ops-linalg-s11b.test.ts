@@ -386,3 +386,24 @@ test("svdvals' graph nodes are named svdvals and svdvalsBackward; its second der
   throwsWith(() => g!.sum().backward(),
     /^(backward: )?linalg\.svdvals: the gradient of its gradient is not implemented; differentiate singular values \(and the nuclear and spectral norms\) once only$/);
 });
+
+test("matmul's, linear's and linearRelu's graph nodes: their names, the inputs linear saves, the options form of linear's bias", () => {
+  const a0 = dt.ones([2, 2, 3]).requiresGrad_(true), b3 = dt.ones([2, 3, 2]).requiresGrad_(true);
+  assert.equal(dt.bmm(a0, b3).gradFn!.name, "matmul");
+  const x = dt.ones([2, 3]).requiresGrad_(true), w = dt.ones([4, 3]).requiresGrad_(true), b = dt.ones([4]);
+  assert.equal(dt.linear(x, w, b).gradFn!.name, "linear");
+  assert.equal(dt.linearRelu(x, w, b).gradFn!.name, "linearRelu");
+  // linear saves x and w: an in-place change before backward is refused (PyTorch: "... modified by an inplace operation").
+  const xm = x.mul(1);
+  const y = dt.linear(xm, w);
+  xm.add_(1);
+  throwsWith(() => y.sum().backward(),
+    "backward: linear backward: a tensor of shape [2,3] that this op saved was modified in place afterwards (version 1, expected 0). Use the out-of-place op (e.g. add instead of add_) or clone() it first.");
+  // An inference tensor linear would save for w's gradient is refused (PyTorch: "Inference tensors cannot be saved for backward").
+  const xi = dt.inferenceMode(() => dt.ones([2, 3]));
+  throwsWith(() => dt.linear(xi, w),
+    "linear: input 0 (shape [2,3]) is an inference tensor (made inside inferenceMode) and would be saved for backward, which PyTorch does not allow either; make a normal tensor with x.clone() outside inferenceMode, or compute it under noGrad instead");
+  // F.linear(x, w, bias=b) as an options object (API.md rule 3).
+  const lin = dt.linear as unknown as (x: dt.Tensor, w: dt.Tensor, o: { bias: dt.Tensor }) => dt.Tensor;
+  close(lin(dt.ones([2, 3]), dt.ones([4, 3]), { bias: f64([1, 2, 3, 4]) }).data(), [4, 5, 6, 7, 4, 5, 6, 7], "linear(x, w, { bias })");
+});
