@@ -125,3 +125,24 @@ test("aminmax along a dim of a 65-dim tensor is refused by aminmax's own check (
   // Without a dim the 65 dims are reduced together (PyTorch too).
   assert.equal(scan.aminmax(dt.ones(Array(65).fill(1))).max.item(), 1);
 });
+
+test("scan.ts's static tables: the options-object forms, the declared option keys, the ops' node names", () => {
+  const x = f64([[1, 0, 2], [0, 0, 3]]);
+  const call = (f: unknown, ...a: unknown[]): Tensor => (f as (...a: unknown[]) => Tensor)(...a);
+  const got = (t: Tensor) => [[...t.shape], [...t.numbers()].map(Number)];
+  // x.any(dim=1, keepdim=True), x.all(0), x.nansum(1, keepdim=True), x.nanmean(0), x.count_nonzero(1) in PyTorch
+  assert.deepEqual(got(call(dt.any, x, { dim: 1, keepdim: true })), [[2, 1], [1, 1]]);
+  assert.deepEqual(got(call(dt.all, x, { dim: 0 })), [[3], [0, 0, 1]]);
+  assert.deepEqual(got(call(dt.nansum, x, { dim: 1, keepdim: true })), [[2, 1], [3, 3]]);
+  assert.deepEqual(got(call(dt.nanmean, x, { dim: 0 })), [[3], [0.5, 0, 2.5]]);
+  assert.deepEqual(got(call(dt.countNonzero, x, { dim: 1 })), [[2], [2, 1]]);
+  // torch.histc(x, bins=3, min=0, max=3) -> [3, 1, 2]; torch.bincount([0, 2, 2], weights=[1, 2, 3], minlength=4) -> [1, 0, 5, 0]
+  assert.deepEqual(got(call(dt.histc, x, { bins: 3, min: 0, max: 3 })), [[3], [3, 1, 2]]);
+  assert.deepEqual(got(call(dt.bincount, dt.tensor([0, 2, 2], { dtype: "int64" }), { weights: f64([1, 2, 3]), minlength: 4 })), [[4], [1, 0, 5, 0]]);
+  assert.equal(call(dt.cumprod, dt.tensor([1, 2, 3], { dtype: "int32" }), 0, { dtype: "float64" }).dtype, "float64");
+  throwsWith(() => call(dt.cumprod, x, 0, { dtyp: "float64" }), "cumprod: unknown option 'dtyp'; did you mean 'dtype'? (it takes dtype)");
+  throwsWith(() => call(dt.aminmax, x, { dims: 0 }), "aminmax: unknown option 'dims'; did you mean 'dim'? (it takes dim, keepdim)");
+  const xr = x.clone().requiresGrad_(true);
+  assert.equal(dt.cumprod(xr, 1).gradFn!.name, "cumprod");
+  assert.equal(dt.logcumsumexp(xr, 1).gradFn!.name, "logcumsumexp");
+});
