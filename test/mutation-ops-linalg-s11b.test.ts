@@ -407,3 +407,22 @@ test("matmul's, linear's and linearRelu's graph nodes: their names, the inputs l
   const lin = dt.linear as unknown as (x: dt.Tensor, w: dt.Tensor, o: { bias: dt.Tensor }) => dt.Tensor;
   close(lin(dt.ones([2, 3]), dt.ones([4, 3]), { bias: f64([1, 2, 3, 4]) }).data(), [4, 5, 6, 7, 4, 5, 6, 7], "linear(x, w, { bias })");
 });
+
+test("linalg.ts's static tables: the options-object forms, the scale keys, the method wrappers, the node names", () => {
+  const call = (f: unknown, ...a: unknown[]): Tensor => (f as (...a: unknown[]) => Tensor)(...a);
+  const got = (t: Tensor) => [[...t.shape], [...t.data()]];
+  const m = dt.arange(9, { dtype: "float64" }).reshape([3, 3]);
+  // torch.diagonal(m, offset=1) -> [1, 5]; torch.diag(m, diagonal=-1) -> [3, 7]
+  assert.deepEqual(got(call(dt.diagonal, m, { offset: 1 })), [[2], [1, 5]]);
+  assert.deepEqual(got(call(dt.diag, m, { diagonal: -1 })), [[2], [3, 7]]);
+  assert.deepEqual(got(call(dt.tensordot, dt.ones([2, 3]), dt.ones([3, 4]), { dims: 1 })), [[2, 4], Array(8).fill(3)]);
+  assert.deepEqual(got(call(dt.diagEmbed, dt.ones([2]), { offset: 1 })), [[3, 3], [0, 1, 0, 0, 0, 1, 0, 0, 0]]);
+  assert.deepEqual(got(call(dt.cdist, dt.ones([2, 3]), dt.zeros([1, 3]), { p: 1 })), [[2, 1], [3, 3]]);
+  throwsWith(() => call(dt.addmm, dt.ones([2, 2]), dt.ones([2, 3]), dt.ones([3, 2]), { betta: 2 }), "addmm: unknown option 'betta'; did you mean 'beta'? (it takes beta, alpha)");
+  // x.addmm(a, b, beta=2, alpha=0.5) = 2·1 + 0.5·3
+  assert.deepEqual([...dt.ones([2, 2]).addmm(dt.ones([2, 3]), dt.ones([3, 2]), { beta: 2, alpha: 0.5 }).data()], [3.5, 3.5, 3.5, 3.5]);
+  assert.deepEqual([...dt.ones([3]).addmv(dt.ones([3, 2]), dt.ones([2]), { beta: 0 }).data()], [2, 2, 2]);
+  assert.equal(dt.diagEmbed(dt.ones([2]).requiresGrad_(true)).gradFn!.name, "diagEmbed");
+  const h = { dtype: "float16" } as const;
+  assert.equal(dt.addr(dt.ones([2, 3], h), dt.ones([2], h).requiresGrad_(true), dt.ones([3], h)).gradFn!.name, "addr");
+});
