@@ -9,16 +9,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { nn, tensor, Tensor } from "../src/index.js";
 import { throwsWith } from "./throws-with.js";
+import { close, f64 } from "./float64-close.js";
 
 const F = nn.functional;
-const f64 = (v: unknown) => tensor(v as number[], { dtype: "float64" });
 const b = f64([[[1, 2, 4], [0, -1, 3]], [[2, 0, 5], [1, 1, 1]]]);
-
-function close(t: Tensor, want: number[], tol = 1e-12): void {
-  const got = t.numbers();
-  assert.equal(got.length, want.length, `got ${got}`);
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol, `[${i}]: got ${got[i]}, want ${want[i]} (all ${got})`);
-}
 
 test("groupNorm of a 2-D [N, C] input and layerNorm over every dim, against PyTorch", () => {
   close(F.groupNorm(f64([[1, 2, 4, 8], [0, -1, 3, 3]]), 2), [-0.9999800005999799, 0.9999800005999799, -0.9999987500023437, 0.9999987500023437, 0.9999800005999799, -0.9999800005999799, 0.0, 0.0], 1e-12);

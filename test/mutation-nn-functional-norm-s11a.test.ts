@@ -18,15 +18,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { nn, tensor, arange, Tensor } from "../src/index.js";
 import { throwsWith } from "./throws-with.js";
+import { close, f64 } from "./float64-close.js";
 
 const F = nn.functional;
-const f64 = (v: unknown) => tensor(v as number[], { dtype: "float64" });
-
-function close(t: Tensor, want: number[], tol = 1e-12): void {
-  const got = t.numbers();
-  assert.equal(got.length, want.length, `got ${got}`);
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol, `[${i}]: got ${got[i]}, want ${want[i]} (all ${got})`);
-}
 
 const a = f64([[3, -4, 0.5], [0, 0, 0], [1, 2, 2]]), b = f64([[1, 0, 1], [2, 1, 0], [0, 0, 1]]);
 

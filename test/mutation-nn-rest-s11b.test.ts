@@ -16,17 +16,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { nn, tensor, zeros, Tensor } from "../src/index.js";
 import { throwsWith } from "./throws-with.js";
+import { close, f64 } from "./float64-close.js";
 
 const F = nn.functional;
-const f64 = (v: unknown) => tensor(v as number[], { dtype: "float64" });
 const i64 = (v: unknown) => tensor(v as number[], { dtype: "int64" });
 const s = f64([[0.1, 0.9, 0.4], [0.5, -0.3, 0.45]]);
-
-function close(t: Tensor, want: number[], tol = 1e-12): void {
-  const got = t.numbers();
-  assert.equal(got.length, want.length, `got ${got}`);
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol, `[${i}]: got ${got[i]}, want ${want[i]} (all ${got})`);
-}
 
 const CTC_BIG = 1137.6968156949456;
 const CTC_BIG_GRAD = [
