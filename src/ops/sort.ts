@@ -320,15 +320,15 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
   const vd = contiguous(v).numbers();
   const inner = v.ndim === 0 ? 1 : v.shape[v.ndim - 1];
   const out = new Int32Array(vd.length);
-  const less = (a: number, b: number): boolean => (Number.isNaN(b) ? !Number.isNaN(a) : a < b);
   for (let i = 0; i < vd.length; i++) {
     const base = seq.ndim === 1 ? 0 : Math.floor(i / inner) * m;
     let lo = 0, hi = m;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const e = s[base + mid];
-      // left: first e >= v; right: first e > v.
-      if (right ? !less(vd[i], e) : less(e, vd[i])) lo = mid + 1;
+      // left: first e >= v; right: first e > v. Written as PyTorch's binary search (a step right
+      // unless the comparison holds), so a NaN on either side steps right as it does there.
+      if (right ? !(e > vd[i]) : !(e >= vd[i])) lo = mid + 1;
       else hi = mid;
     }
     out[i] = lo;
