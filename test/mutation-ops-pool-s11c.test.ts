@@ -9,11 +9,8 @@ import * as dt from "../src/index.js";
 import { type Tensor, avgPool2d, maxPool2d, conv2d, conv2dRelu, relu, grad } from "../src/index.js";
 import { clearRecycled, takeRecycled } from "../src/tensor/recycle.js";
 import { throwsWith } from "./throws-with.js";
+import { closeArray as close } from "./float64-close.js";
 
-const close = (got: ArrayLike<number>, want: number[], tol = 1e-12): void => {
-  assert.equal(got.length, want.length);
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol, `[${i}]: ${got[i]} vs ${want[i]}`);
-};
 // x[i] = (7(i+1) mod 11) - 3.5, shape [1,2,5,6].
 const XV = Array.from({ length: 60 }, (_, i) => ((7 * (i + 1)) % 11) - 3.5);
 const X = (dtype: dt.DType = "float64"): Tensor => dt.tensor(XV, { dtype }).reshape([1, 2, 5, 6]);

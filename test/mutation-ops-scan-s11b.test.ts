@@ -6,15 +6,10 @@ import assert from "node:assert/strict";
 import * as dt from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { throwsWith } from "./throws-with.js";
+import { closeRelative as close } from "./float64-close.js";
 
 const f64 = (v: number[][] | number[]): Tensor => dt.tensor(v as number[][], { dtype: "float64" });
 
-function close(got: ArrayLike<number>, want: number[], what: string, tol = 1e-12): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    assert.ok(Math.abs(got[i] - want[i]) <= tol * (1 + Math.abs(want[i])), `${what}[${i}]: ${got[i]} vs PyTorch ${want[i]}`);
-  }
-}
 
 test("cumprod's gradient with zeros in a row (the leave-one-out products) and without, as PyTorch's", () => {
   // x.cumprod(1) weighted by arange(1, 13).reshape(3, 4), backward

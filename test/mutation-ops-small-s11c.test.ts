@@ -7,11 +7,8 @@ import assert from "node:assert/strict";
 import * as dt from "../src/index.js";
 import { softmaxCrossEntropy } from "../src/index.js";
 import { throwsWith } from "./throws-with.js";
+import { closeArray as close } from "./float64-close.js";
 
-const close = (got: ArrayLike<number>, want: number[], tol = 1e-12): void => {
-  assert.equal(got.length, want.length);
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol, `[${i}]: ${got[i]} vs ${want[i]}`);
-};
 const X = [[1, 2, 3], [0.5, -1, 2], [3, 0, -2], [1, 1, 1]];
 // torch: F.cross_entropy(x, t, reduction="none") in float64.
 const CE = [0.4076059644443804, 0.0, 0.05498523537714723, 1.0986122886681098];

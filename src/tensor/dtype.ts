@@ -79,19 +79,25 @@ const SMALL_BYTES = 1024;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabTop = 0;
 
-/** A zero-filled array of n elements of dtype (a BigInt64Array for int64). */
-export function allocate(dtype: "int64", n: number): BigInt64Array;
-export function allocate(dtype: Exclude<DType, "int64">, n: number): TypedArray;
-export function allocate(dtype: DType, n: number): StorageArray;
-export function allocate(dtype: DType, n: number): StorageArray {
+/**
+ * A zero-filled array of n elements of dtype (a BigInt64Array for int64). With `zeroed` false (a
+ * result the caller overwrites in full before anything reads it: allocateUninit), a large array skips
+ * the zero-fill: a pooled buffer as it was left, else Node's `Buffer.allocUnsafe` memory.
+ */
+export function allocate(dtype: "int64", n: number, zeroed?: boolean): BigInt64Array;
+export function allocate(dtype: Exclude<DType, "int64">, n: number, zeroed?: boolean): TypedArray;
+export function allocate(dtype: DType, n: number, zeroed?: boolean): StorageArray;
+export function allocate(dtype: DType, n: number, zeroed = true): StorageArray {
   // The last line of defence for a dtype that slipped past the entry points' checks.
   if (!Object.hasOwn(ArrayFor, dtype)) checkDType("allocate", dtype);
   const A = ArrayFor[dtype];
   const bytes = n * A.BYTES_PER_ELEMENT;
   if (bytes >= RECYCLE_MIN_BYTES) {
     // Memory the backward engine proved dead (recycle.ts): already resident, so no page faults.
-    const buf = takeRecycled(bytes);
-    return buf ? new A(buf) : new A(n);
+    // allocUnsafe hands out its own buffer above half its 8 KiB pool, so the array owns it (and can be
+    // pooled later); a fractional n keeps to new A(n), whose short length the caller reports.
+    const buf = takeRecycled(bytes, zeroed) ?? (zeroed || !allocUnsafe || !Number.isInteger(n) ? undefined : allocUnsafe(bytes).buffer);
+    return buf && buf.byteLength === bytes ? new A(buf) : new A(n);
   }
   if (bytes > SMALL_BYTES || bytes === 0) return new A(n);
   // 8-byte aligned slots, so every element type is aligned.
@@ -108,19 +114,13 @@ export function allocate(dtype: DType, n: number): StorageArray {
 /**
  * An array of n elements of dtype whose contents are unspecified, for a result that the caller
  * overwrites in full before anything reads it (a conv's output, which the backend writes element by
- * element). Large arrays skip the zero-fill: a pooled buffer as it was left (recycle.ts), else, in
- * Node, `Buffer.allocUnsafe`'s memory (its own ArrayBuffer above 4 KiB, so it can be pooled later).
- * Zeroing a 6.4 MB result took ~0.3-0.6 ms of a ~5-7 ms conv forward (docs/backend-wasm.md, 2026-12-06
- * 14:00). Elsewhere, and below RECYCLE_MIN_BYTES, this is allocate(): zero-filled.
+ * element): allocate without the zero-fill of large arrays. Zeroing a 6.4 MB result took ~0.3-0.6 ms
+ * of a ~5-7 ms conv forward (docs/backend-wasm.md, 2026-12-06 13:40). Below RECYCLE_MIN_BYTES and
+ * outside Node it is zero-filled all the same.
  * @internal
  */
 export function allocateUninit(dtype: DType, n: number): StorageArray {
-  const A = Object.hasOwn(ArrayFor, dtype) ? ArrayFor[dtype] : undefined;
-  const bytes = A ? n * A.BYTES_PER_ELEMENT : 0;
-  if (!A || bytes < RECYCLE_MIN_BYTES || !Number.isInteger(n)) return allocate(dtype, n);
-  const buf = takeRecycled(bytes, false) ?? (allocUnsafe ? allocUnsafe(bytes).buffer : undefined);
-  // allocUnsafe hands out its own buffer above half its 8 KiB pool; a pooled view would not own it.
-  return buf && buf.byteLength === bytes ? new A(buf) : new A(n);
+  return allocate(dtype, n, false);
 }
 
 /** The dtype a typed array holds by default (a Uint8Array is bool, as in `tensor(new Uint8Array(...))`). */

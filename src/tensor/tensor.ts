@@ -9,7 +9,7 @@ import { checkTensor, describe } from "./check.js";
 import { type Node, type GradHook, type RemovableHandle, addHook } from "../autograd/node.js";
 import { isInferenceMode } from "../autograd/grad-mode.js";
 import type { View } from "../backend/backend.js";
-import { type DType, type StorageArray, type TypedArray, ArrayFor, allocate, allocateUninit, isFloating } from "./dtype.js";
+import { type DType, type StorageArray, type TypedArray, ArrayFor, allocate, isFloating } from "./dtype.js";
 import { contiguousStrides, fmt, isContiguous, normalizeDim, numel } from "./shape.js";
 import { formatTensor } from "./format.js";
 import { decodeHalf, halfToFloat32, isHalf, markHalfInUse } from "./half.js";
@@ -176,10 +176,7 @@ export class Tensor {
 
   /** A fresh, zero-filled, contiguous tensor. */
   static empty(shape: readonly number[], dtype: DType = "float32"): Tensor {
-    const n = numel(shape);
-    const data = allocate(dtype, n);
-    if (data.length < n) return Tensor.fromArray(data, shape, dtype); // a fractional size: fromArray's error
-    return new Tensor({ data, version: 0, serial: ++lastSerial, inference: isInferenceMode() }, [...shape], contiguousStrides(shape), 0, dtype);
+    return Tensor.fresh(shape, dtype, true);
   }
 
   /**
@@ -187,9 +184,13 @@ export class Tensor {
    * an op whose kernel writes every element before the tensor is seen. @internal
    */
   static uninit(shape: readonly number[], dtype: DType = "float32"): Tensor {
+    return Tensor.fresh(shape, dtype, false);
+  }
+
+  private static fresh(shape: readonly number[], dtype: DType, zeroed: boolean): Tensor {
     const n = numel(shape);
-    const data = allocateUninit(dtype, n);
-    if (data.length < n) return Tensor.fromArray(data, shape, dtype);
+    const data = allocate(dtype, n, zeroed);
+    if (data.length < n) return Tensor.fromArray(data, shape, dtype); // a fractional size: fromArray's error
     return new Tensor({ data, version: 0, serial: ++lastSerial, inference: isInferenceMode() }, [...shape], contiguousStrides(shape), 0, dtype);
   }
 
