@@ -122,8 +122,10 @@ function poolRow(which: "fwd" | "bwd"): Bench {
   // The op's backward reads the kernel's int32 positions; the int64 ones are for the caller.
   const indices = positions.to("int32");
   const gy = randn(values.shape, { generator: gen });
-  // Into a fresh output as the op's backward does; the kernel writes every element, so no zero-fill.
-  return () => backend().maxPool2dBackward(gy.view_(), indices.view_(), Tensor.empty(x.shape).view_());
+  // Into a fresh output allocated as the op's backward allocates it (Tensor.uninit, src/ops/pool.ts):
+  // the kernel writes every element, so no zero-fill. (Until session 12 this row zero-filled it,
+  // which the op stopped doing in session 11: 0.3 ms of the row.)
+  return () => backend().maxPool2dBackward(gy.view_(), indices.view_(), Tensor.uninit(x.shape).view_());
 }
 
 function addRow(): Bench {
