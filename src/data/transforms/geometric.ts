@@ -4,7 +4,7 @@
  */
 import { argError, checkOptions } from "../../tensor/check.js";
 import { roundHalfEven } from "../../tensor/rounding.js";
-import { type Generator, defaultGenerator } from "../../core.js";
+import { type Generator, type Tensor, defaultGenerator } from "../../core.js";
 import { type Sample, imageOf, mapSpatial } from "./sample.js";
 import type { Transform } from "./transform.js";
 import { type Interpolation, crop, hflip, resize, resizedCrop, rotate, vflip } from "./functional.js";
@@ -21,9 +21,21 @@ function pairOf(size: Size, op: string): [number, number] {
 
 const FLIP_KEYS = ["p", "generator"] as const;
 
-function checkP(p: number, op: string): number {
-  if (!(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a probability in [0, 1], got ${p}`);
-  return p;
+/** What the two random flips share: options, the probability check and one draw per sample. */
+abstract class RandomFlip implements Transform<Sample> {
+  readonly p: number;
+  readonly generator: Generator;
+  constructor(private readonly op: string, private readonly flip: (t: Tensor) => Tensor, opts: { p?: number; generator?: Generator }) {
+    opts = checkOptions(op, opts, "{ p: 0.5 }", FLIP_KEYS);
+    const p = opts.p ?? 0.5;
+    if (!(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a probability in [0, 1], got ${p}`);
+    this.p = p;
+    this.generator = opts.generator ?? defaultGenerator;
+  }
+  apply<S extends Sample>(sample: S): S {
+    imageOf(sample, this.op);
+    return this.generator.random() < this.p ? mapSpatial(sample, this.op, this.flip) : sample;
+  }
 }
 
 /**
@@ -33,17 +45,9 @@ function checkP(p: number, op: string): number {
  * const flip = new RandomHorizontalFlip({ p: 0.5, generator: new Generator(0) });
  * ```
  */
-export class RandomHorizontalFlip implements Transform<Sample> {
-  readonly p: number;
-  readonly generator: Generator;
+export class RandomHorizontalFlip extends RandomFlip {
   constructor(opts: { p?: number; generator?: Generator } = {}) {
-    opts = checkOptions("RandomHorizontalFlip", opts, "{ p: 0.5 }", FLIP_KEYS);
-    this.p = checkP(opts.p ?? 0.5, "RandomHorizontalFlip");
-    this.generator = opts.generator ?? defaultGenerator;
-  }
-  apply<S extends Sample>(sample: S): S {
-    imageOf(sample, "RandomHorizontalFlip");
-    return this.generator.random() < this.p ? mapSpatial(sample, "RandomHorizontalFlip", hflip) : sample;
+    super("RandomHorizontalFlip", hflip, opts);
   }
 }
 
@@ -54,17 +58,9 @@ export class RandomHorizontalFlip implements Transform<Sample> {
  * const flip = new RandomVerticalFlip({ p: 0.5 });
  * ```
  */
-export class RandomVerticalFlip implements Transform<Sample> {
-  readonly p: number;
-  readonly generator: Generator;
+export class RandomVerticalFlip extends RandomFlip {
   constructor(opts: { p?: number; generator?: Generator } = {}) {
-    opts = checkOptions("RandomVerticalFlip", opts, "{ p: 0.5 }", FLIP_KEYS);
-    this.p = checkP(opts.p ?? 0.5, "RandomVerticalFlip");
-    this.generator = opts.generator ?? defaultGenerator;
-  }
-  apply<S extends Sample>(sample: S): S {
-    imageOf(sample, "RandomVerticalFlip");
-    return this.generator.random() < this.p ? mapSpatial(sample, "RandomVerticalFlip", vflip) : sample;
+    super("RandomVerticalFlip", vflip, opts);
   }
 }
 
