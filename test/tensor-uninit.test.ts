@@ -4,7 +4,7 @@
 // input gradient never let it through, on the js and wasm backends and on 1 and 2 threads.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Generator, Tensor, conv2d, conv2dRelu, full, maxPool2dWithIndices, noGrad, randn, setBackend } from "../src/index.js";
+import { Generator, Tensor, conv2d, conv2dRelu, full, linear, linearRelu, maxPool2dWithIndices, noGrad, randn, setBackend } from "../src/index.js";
 import { allocate, allocateUninit } from "../src/tensor/dtype.js";
 import { RECYCLE_MIN_BYTES, clearRecycled, recycleArray, recycleStats } from "../src/tensor/recycle.js";
 import { apply } from "../src/ops/op.js";
@@ -165,6 +165,48 @@ test("max-pool and the fused conv + ReLU + pool write every element of their uni
       assert.deepEqual([...got.indices.data()], [...ref.indices.data()], `${what} indices`);
       assertNear(got.gx1, ref.gx1, `${what} conv2dRelu's input gradient`);
       assertNear(got.gx2, ref.gx2, `${what} maxPool2d's input gradient`);
+    }
+  }
+  clearRecycled();
+  setBackend("js");
+});
+
+// linear and linearRelu take their output and their backward's gradients uninitialized: sizes whose
+// output, input gradient and weight gradient are each above the pool's minimum (odd, so no kernel
+// block divides them), and an empty inner dimension, where the product is all zeros and must be
+// written as such.
+const LINEAR: { m: number; n: number; k: number }[] = [
+  { m: 129, n: 131, k: 127 },
+  { m: 131, n: 129, k: 0 },
+];
+
+test("linear and linearRelu write every element of their uninitialized outputs and gradients (js and wasm, 1 and 2 threads)", () => {
+  const wasm = createWasmBackend();
+  if (wasm) registerWasmBackend();
+  const g = new Generator(7);
+  for (const c of LINEAR) {
+    const x = randn([c.m, c.k], { generator: g }), w = randn([c.n, c.k], { generator: g }), b = randn([c.n], { generator: g });
+    const run = (relu: boolean) => {
+      const xr = x.detach().requiresGrad_(), wr = w.detach().requiresGrad_(), br = b.detach().requiresGrad_();
+      const y = (relu ? linearRelu : linear)(xr, wr, br);
+      y.backward(full(y.shape, 0.5));
+      return { y, gx: xr.grad!, gw: wr.grad!, gb: br.grad! };
+    };
+    for (const relu of [false, true]) {
+      setBackend("js");
+      const ref = run(relu);
+      const runs: [string, number][] = [["js", 1]];
+      if (wasm) runs.push(["wasm", 1], ["wasm", 2]);
+      for (const [be, nt] of runs) {
+        setBackend(be);
+        if (be === "wasm") setNumThreads(nt);
+        clearRecycled();
+        for (const n of new Set([c.m * c.n, c.m * c.k, c.n * c.k])) plantNaN(n, 3);
+        const got = run(relu);
+        const what = `${be} ${nt}t ${relu ? "linearRelu" : "linear"} ${JSON.stringify(c)}`;
+        assert.ok(recycleStats().reused >= (c.k ? 3 : 1), `${what}: outputs came from the pool (${recycleStats().reused})`);
+        for (const k of ["y", "gx", "gw", "gb"] as const) assertNear(got[k], ref[k], `${what} ${k}`);
+      }
     }
   }
   clearRecycled();

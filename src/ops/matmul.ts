@@ -91,7 +91,8 @@ function linearDef(name: string, relu: boolean): OpDef<undefined> {
   return defineOp<undefined>({
     name,
     forward([x, w, b]) {
-      const out = Tensor.empty([x.shape[0], w.shape[0]], x.dtype);
+      // Backend.linear writes every element of out (the contract): no zero-fill (Tensor.uninit).
+      const out = Tensor.uninit([x.shape[0], w.shape[0]], x.dtype);
       backend().linear(x.view_(), w.view_(), b ? b.view_() : null, out.view_(), relu);
       return out;
     },
@@ -102,9 +103,11 @@ function linearDef(name: string, relu: boolean): OpDef<undefined> {
       const hasB = inputShapes.length > 2;
       if (!isGradEnabled()) {
         // No graph to record (no createGraph): one backend call for every gradient, which may keep
-        // the masked gradient and the operands in its own memory between the products.
-        const gx = needX ? Tensor.empty(x.shape, x.dtype) : null, gw = needW ? Tensor.empty(w.shape, w.dtype) : null;
-        const gb = hasB && needB ? Tensor.empty(inputShapes[2], inputDtypes[2]) : null;
+        // the masked gradient and the operands in its own memory between the products. It writes
+        // every element of each gradient (the contract), so they are not zero-filled first: the
+        // weight gradient is the MLP step's largest array (800 KB in MNIST's first layer).
+        const gx = needX ? Tensor.uninit(x.shape, x.dtype) : null, gw = needW ? Tensor.uninit(w.shape, w.dtype) : null;
+        const gb = hasB && needB ? Tensor.uninit(inputShapes[2], inputDtypes[2]) : null;
         const gc = g.dtype === x.dtype ? g : to(g, x.dtype);
         backend().linearBackward(gc.view_(), relu ? output.view_() : null, x.view_(), w.view_(), gx?.view_() ?? null, gw?.view_() ?? null, gb?.view_() ?? null);
         return [gx, gw, gb];
