@@ -650,16 +650,20 @@ test("a leaf takes a fresh gradient as its .grad without a copy only when nothin
   // contiguous tensor, not a view, allocated once (no copy on the way); later backwards add to it.
   const w = randn([4, 3], { dtype: "float64" }).requiresGrad_();
   const xs = randn([5, 3], { dtype: "float64" });
-  const empty = Tensor.empty;
+  // Counted through both ways of allocating a result (linear's backward takes Tensor.uninit).
+  const { empty, uninit } = Tensor;
   let sized = 0;
-  Tensor.empty = (shape, dtype) => {
+  const counted = (make: typeof empty): typeof empty => (shape, dtype) => {
     if (shape.reduce((p, d) => p * d, 1) === 12) sized++;
-    return empty(shape, dtype);
+    return make(shape, dtype);
   };
+  Tensor.empty = counted(empty);
+  Tensor.uninit = counted(uninit);
   try {
     linear(xs, w).sum().backward();
   } finally {
     Tensor.empty = empty;
+    Tensor.uninit = uninit;
   }
   assert.equal(sized, 1, "the weight gradient was copied into .grad");
   assert.equal(w.grad!.base, null);
