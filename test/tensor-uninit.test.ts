@@ -63,7 +63,7 @@ test("Tensor.uninit: shape, dtype, contiguous strides, and a fresh storage", () 
 // Odd sizes (partial Winograd tiles, chunks that do not divide the batch), a big enough batch for
 // the chunked paths, and the F(4x4) 28x28 case.
 const CASES: { x: number[]; w: number[]; padding: number; stride?: number }[] = [
-  { x: [7, 16, 28, 28], w: [32, 16, 3, 3], padding: 1 },
+  { x: [13, 16, 28, 28], w: [32, 16, 3, 3], padding: 1 },
   { x: [5, 3, 17, 11], w: [7, 3, 3, 3], padding: 1 },
   { x: [6, 8, 15, 13], w: [8, 8, 3, 3], padding: 0, stride: 2 },
 ];

@@ -29,7 +29,8 @@ export const CHUNK_BYTES = 1 << 20;
  *
  * overlap (no extra block): `body` only starts its job (Session.start), and while helpers run it
  * the calling thread copies the next chunk in and the previous chunk's results out, through two
- * sets of arena blocks (half a chunk's bytes each, so both stay in cache) used in turn, then joins
+ * sets of arena blocks (a chunk's bytes each: half-size sets gave each job so few one-image shares
+ * that the copying thread's last share left the other idle, docs/backend-wasm.md, session 12) used in turn, then joins
  * the job. The copies are the serial part of a threaded call; this way they run beside the kernels.
  */
 export function inChunks(
@@ -40,8 +41,7 @@ export function inChunks(
   if (!all.every((v) => v.shape[0] === N && dense(v))) return false;
   if (overlap && extra > 0) throw new Error("inChunks: overlap takes no extra block");
   const per = all.map((v) => numel(v.shape) / N);
-  const bytes = overlap ? CHUNK_BYTES / 2 : CHUNK_BYTES;
-  const k = threads * Math.max(1, Math.floor(bytes / ((per.reduce((a, b) => a + b, 0) + extra) * 4)));
+  const k = threads * Math.max(1, Math.floor(CHUNK_BYTES / ((per.reduce((a, b) => a + b, 0) + extra) * 4)));
   if (k >= N) return false;
   const sets = Array.from({ length: overlap ? 2 : 1 }, () => all.map((v, i) => s.arena.allocLike(k * per[i] * 4, v.data.byteOffset + v.offset * 4)));
   const extraAt = extra > 0 ? s.arena.alloc(k * extra * 4) : 0;
