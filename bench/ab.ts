@@ -2,13 +2,14 @@
  * Two checkouts of deeptype timed in one process, their batches interleaved, so that load from other
  * processes on a shared machine hits both alike (separate runs minutes apart can differ by 2x there):
  *
- *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]
+ *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|sgemm|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]
  *
  * A checkout is a directory with src/ (a git worktree of another commit, with its
  * src/backend/wasm/kernels.generated.ts built). Each gets its own modules and wasm backend on
  * 1 thread. Rows: the MNIST MLP's SGD step on a batch of 64 (bench/run.ts's "train mlp batch 64
  * SGD"), the add of two [64] tensors, a Linear 784->256 forward and backward on a batch of 64, the
- * MNIST CNN's Adam step on a batch of 64 ("train cnn batch 64 Adam"), and a 2x2 max-pool of
+ * MNIST CNN's Adam step on a batch of 64 ("train cnn batch 64 Adam"), a.matmul(b) of two 1024x1024 matrices
+ * into the fresh output it allocates (sgemm, bench/run.ts's "sgemm 1024" row), and a 2x2 max-pool of
  * [64,16,28,28] forward and backward as autograd runs them (the pool not fused into a conv), and the
  * CNN's second convolution [64,16,28,28] * 32x3x3 pad 1 through the backend contract (arena copies
  * included): forward (convfwd), input and weight gradients (convgx, convgw), fused conv + bias + ReLU
@@ -20,7 +21,7 @@
  * With THREADS=2 both run on 2 threads and the time is wall clock (CPU time would hide what a
  * second thread gives; run it where the two cores are free).
  */
-type Row = "mlp" | "add" | "linear" | "cnn" | "pool" | "poolfwd" | "avgpool" | "convfwd" | "convgx" | "convgw" | "convcrp" | "convop" | "convgxop" | "zeros" | "full" | "tensor";
+type Row = "mlp" | "add" | "linear" | "sgemm" | "cnn" | "pool" | "poolfwd" | "avgpool" | "convfwd" | "convgx" | "convgw" | "convcrp" | "convop" | "convgxop" | "zeros" | "full" | "tensor";
 const THREADS = Number(process.env.THREADS ?? 1);
 
 async function load(root: string): Promise<Record<Row, () => void>> {
@@ -41,6 +42,7 @@ async function load(root: string): Promise<Record<Row, () => void>> {
   const y = core.randint(0, 10, [64], { generator: g });
   const a = core.randn([64], { generator: g }), b = core.randn([64], { generator: g });
   const xl = core.randn([64, 784], { generator: g }), lin = new nn.Linear(784, 256);
+  const ma = core.randn([1024, 1024], { generator: g }), mb = core.randn([1024, 1024], { generator: g });
   const cnn = mnistCnn(g), adam = new optim.Adam(cnn.parameters(), { lr: 1e-3 });
   const xp = core.randn([64, 16, 28, 28], { generator: g }).requiresGrad_(), gp = core.randn([64, 16, 14, 14], { generator: g });
   const cx = core.randn([64, 16, 28, 28], { generator: g }).view_(), cw = core.randn([32, 16, 3, 3], { generator: g }).view_();
@@ -83,6 +85,7 @@ async function load(root: string): Promise<Record<Row, () => void>> {
       opt.step();
     },
     add: () => a.add(b),
+    sgemm: () => core.noGrad(() => ma.matmul(mb)),
     // Tensor creation, which every op and step goes through.
     zeros: () => core.zeros([64]),
     full: () => core.full([256], 2),
@@ -95,13 +98,13 @@ async function load(root: string): Promise<Record<Row, () => void>> {
 }
 
 const [rootA, rootB] = process.argv.slice(2, 4);
-if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]");
+if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|sgemm|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]");
 const row = (process.argv[4] ?? "mlp") as Row;
 const rounds = Number(process.argv[5] ?? 25);
 const A = await load(rootA), B = await load(rootB);
 const fa = A[row], fb = B[row];
-if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, cnn, pool, poolfwd, avgpool, convfwd, convgx, convgw, convcrp, convop, convgxop, zeros, full or tensor`);
-const reps = row === "add" || row === "zeros" || row === "full" || row === "tensor" ? 100_000 : row === "cnn" ? 5 : row.startsWith("conv") ? 4 : 20;
+if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, sgemm, cnn, pool, poolfwd, avgpool, convfwd, convgx, convgw, convcrp, convop, convgxop, zeros, full or tensor`);
+const reps = row === "add" || row === "zeros" || row === "full" || row === "tensor" ? 100_000 : row === "cnn" ? 5 : row.startsWith("conv") ? 4 : row === "sgemm" ? 2 : 20;
 const batch = (f: () => void): number => {
   const c = process.cpuUsage(), t = performance.now();
   for (let i = 0; i < reps; i++) f();

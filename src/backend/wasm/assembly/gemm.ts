@@ -21,7 +21,7 @@ export const NC: i32 = 2048;
 
 /** Bytes of per-thread scratch gemm needs: packed A block, packed B panel, one spill tile. */
 export function gemmScratchBytes(): i32 {
-  return (MC * KC + KC * NC + MR * NR) * 4 + 64;
+  return (MC * KC * 4 + KC * NC + MR * NR) * 4 + 64;
 }
 
 // Stores the 4×4 block whose rows are v0..v3 transposed: lane j of every row goes to dst + j·step.
@@ -34,45 +34,55 @@ export function gemmScratchBytes(): i32 {
   v128.store(dst + 3 * step, v128.shuffle<f32>(b, d, 2, 3, 6, 7));
 }
 
-// Rows of A for one MR sliver, k-major: [k][MR], zero padded past m.
+// Rows of A for one MR sliver, k-major and pre-broadcast: [k][MR] v128s, each one value of A in
+// all four lanes, zero padded past m. The micro-kernel then reads every A operand with a plain
+// v128.load whose constant offset V8 folds into the address; v128.load32_splat got a separate
+// address computation per row (V8 11's load-transform lowering), and those extra instructions
+// made the 6×8 kernel's loop front-end bound (32 instructions per 12 FMAs; 2026-12-06, session 12).
 export function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
+  const step = <usize>MR * 16;
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const m = min(MR, mc - i0);
     const base = a + <usize>(i0 * rs) * 4;
     if (cs == 1 && m == MR) {
-      // Rows run along k (A·Bᵀ's B side, the conv weight gradient's im2col rows): 4×4 transposes.
+      // Rows run along k (row-major A, A·Bᵀ's B side, the conv weight gradient's im2col rows).
       let k = 0;
       for (; k + 4 <= kc; k += 4) {
-        const src = base + <usize>k * 4, r1 = <usize>rs * 4;
-        storeT4(v128.load(src), v128.load(src + r1), v128.load(src + 2 * r1), v128.load(src + 3 * r1), dst, <usize>MR * 4);
-        if (MR == 6) {
-          const v4 = v128.load(src + 4 * r1), v5 = v128.load(src + 5 * r1);
-          const lo = v128.shuffle<f32>(v4, v5, 0, 4, 1, 5), hi = v128.shuffle<f32>(v4, v5, 2, 6, 3, 7);
-          v128.store64_lane(dst + 16, lo, 0); v128.store64_lane(dst + 40, lo, 1);
-          v128.store64_lane(dst + 64, hi, 0); v128.store64_lane(dst + 88, hi, 1);
+        for (let r = 0; r < MR; r++) {
+          const v = v128.load(base + <usize>(r * rs + k) * 4);
+          const d = dst + <usize>r * 16;
+          v128.store(d, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
+          v128.store(d + step, v128.shuffle<f32>(v, v, 1, 1, 1, 1));
+          v128.store(d + 2 * step, v128.shuffle<f32>(v, v, 2, 2, 2, 2));
+          v128.store(d + 3 * step, v128.shuffle<f32>(v, v, 3, 3, 3, 3));
         }
-        dst += <usize>(4 * MR) * 4;
+        dst += 4 * step;
       }
       for (; k < kc; k++) {
-        for (let r = 0; r < MR; r++) store<f32>(dst + <usize>r * 4, load<f32>(base + <usize>(r * rs + k) * 4));
-        dst += <usize>MR * 4;
+        for (let r = 0; r < MR; r++) v128.store(dst + <usize>r * 16, f32x4.splat(load<f32>(base + <usize>(r * rs + k) * 4)));
+        dst += step;
       }
     } else if (rs == 1 && m == MR) {
+      // Columns run along the rows (Aᵀ stored, the weight gradient gᵀ·x).
       for (let k = 0; k < kc; k++) {
         const src = base + <usize>(k * cs) * 4;
-        v128.store(dst, v128.load(src));
+        const v = v128.load(src);
+        v128.store(dst, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
+        v128.store(dst, v128.shuffle<f32>(v, v, 1, 1, 1, 1), 16);
+        v128.store(dst, v128.shuffle<f32>(v, v, 2, 2, 2, 2), 32);
+        v128.store(dst, v128.shuffle<f32>(v, v, 3, 3, 3, 3), 48);
         if (MR == 6) {
-          store<f32>(dst + 16, load<f32>(src + 16));
-          store<f32>(dst + 20, load<f32>(src + 20));
+          v128.store(dst, v128.load32_splat(src, 16), 64);
+          v128.store(dst, v128.load32_splat(src, 20), 80);
         }
-        dst += <usize>MR * 4;
+        dst += step;
       }
     } else {
       for (let k = 0; k < kc; k++) {
         for (let r = 0; r < MR; r++) {
-          store<f32>(dst + <usize>r * 4, r < m ? load<f32>(base + <usize>(r * rs + k * cs) * 4) : 0);
+          v128.store(dst + <usize>r * 16, f32x4.splat(r < m ? load<f32>(base + <usize>(r * rs + k * cs) * 4) : 0));
         }
-        dst += <usize>MR * 4;
+        dst += step;
       }
     }
   }
@@ -143,19 +153,19 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, m: i32, n: i32
     let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
     for (let k = 0; k < kc; k++) {
       const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-      let a = v128.load32_splat(pa);
+      let a = v128.load(pa);
       c00 = f32x4.relaxed_madd(a, b0, c00); c01 = f32x4.relaxed_madd(a, b1, c01);
-      a = v128.load32_splat(pa, 4);
+      a = v128.load(pa, 16);
       c10 = f32x4.relaxed_madd(a, b0, c10); c11 = f32x4.relaxed_madd(a, b1, c11);
-      a = v128.load32_splat(pa, 8);
+      a = v128.load(pa, 32);
       c20 = f32x4.relaxed_madd(a, b0, c20); c21 = f32x4.relaxed_madd(a, b1, c21);
-      a = v128.load32_splat(pa, 12);
+      a = v128.load(pa, 48);
       c30 = f32x4.relaxed_madd(a, b0, c30); c31 = f32x4.relaxed_madd(a, b1, c31);
-      a = v128.load32_splat(pa, 16);
+      a = v128.load(pa, 64);
       c40 = f32x4.relaxed_madd(a, b0, c40); c41 = f32x4.relaxed_madd(a, b1, c41);
-      a = v128.load32_splat(pa, 20);
+      a = v128.load(pa, 80);
       c50 = f32x4.relaxed_madd(a, b0, c50); c51 = f32x4.relaxed_madd(a, b1, c51);
-      pa += 24; pb += 32;
+      pa += 96; pb += 32;
     }
     out2(dst, c00, c01, b2);
     out2(dst + ld, c10, c11, b2);
@@ -168,15 +178,15 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, m: i32, n: i32
     let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
     for (let k = 0; k < kc; k++) {
       const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-      let a = v128.load32_splat(pa);
+      let a = v128.load(pa);
       c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
-      a = v128.load32_splat(pa, 4);
+      a = v128.load(pa, 16);
       c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
-      a = v128.load32_splat(pa, 8);
+      a = v128.load(pa, 32);
       c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
-      a = v128.load32_splat(pa, 12);
+      a = v128.load(pa, 48);
       c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
-      pa += 16; pb += 32;
+      pa += 64; pb += 32;
     }
     out2(dst, c00, c01, b2);
     out2(dst + ld, c10, c11, b2);
@@ -220,7 +230,7 @@ export function gemmIm2col(
     return;
   }
   const pa = scratch;
-  const pb = pa + <usize>(MC * KC) * 4;
+  const pb = pa + <usize>(MC * KC) * 16;
   const tile = pb + <usize>(KC * NC) * 4;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
@@ -233,11 +243,11 @@ export function gemmIm2col(
         const mc = min(MC, M - ic);
         if (aGeom) packAIm2col(aGeom, ic, mc, pc, kc, pa);
         else packA(a + <usize>(ic * ars + pc * acs) * 4, ars, acs, mc, kc, pa);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const n = min(NR, nc - jr);
-          const pbj = pb + <usize>(jr * kc) * 4;
-          for (let ir = 0; ir < mc; ir += MR) {
-            micro(kc, pa + <usize>(ir * kc) * 4, pbj, c + <usize>((ic + ir) * ldc + jc + jr) * 4, ldc, min(MR, mc - ir), n, bt, tile);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const m = min(MR, mc - ir);
+          const pai = pa + <usize>(ir * kc) * 16;
+          for (let jr = 0; jr < nc; jr += NR) {
+            micro(kc, pai, pb + <usize>(jr * kc) * 4, c + <usize>((ic + ir) * ldc + jc + jr) * 4, ldc, m, min(NR, nc - jr), bt, tile);
           }
         }
       }

@@ -201,6 +201,6 @@ export function packAIm2col(geom: usize, ic: i32, mc: i32, pc: i32, kc: i32, dst
       gatherRow(geom, t / kk, t % kk / kW, t % kW, p, kc, rows + <usize>(r * kc) * 4);
     }
     packA(rows, kc, 1, m, kc, dst);
-    dst += <usize>(MR * kc) * 4;
+    dst += <usize>(MR * kc) * 16;
   }
 }
