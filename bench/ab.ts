@@ -2,14 +2,16 @@
  * Two checkouts of deeptype timed in one process, their batches interleaved, so that load from other
  * processes on a shared machine hits both alike (separate runs minutes apart can differ by 2x there):
  *
- *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|sgemm|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]
+ *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|sgemm|mlpgemm|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]
  *
  * A checkout is a directory with src/ (a git worktree of another commit, with its
  * src/backend/wasm/kernels.generated.ts built). Each gets its own modules and wasm backend on
  * 1 thread. Rows: the MNIST MLP's SGD step on a batch of 64 (bench/run.ts's "train mlp batch 64
  * SGD"), the add of two [64] tensors, a Linear 784->256 forward and backward on a batch of 64, the
  * MNIST CNN's Adam step on a batch of 64 ("train cnn batch 64 Adam"), a.matmul(b) of two 1024x1024 matrices
- * into the fresh output it allocates (sgemm, bench/run.ts's "sgemm 1024" row), and a 2x2 max-pool of
+ * into the fresh output it allocates (sgemm, bench/run.ts's "sgemm 1024" row), the MLP step's eight
+ * matrix products as the GEMM kernel alone on operands already in wasm memory (mlpgemm, as
+ * bench/mlp-parts.ts's "gemm" part), and a 2x2 max-pool of
  * [64,16,28,28] forward and backward as autograd runs them (the pool not fused into a conv), and the
  * CNN's second convolution [64,16,28,28] * 32x3x3 pad 1 through the backend contract (arena copies
  * included): forward (convfwd), input and weight gradients (convgx, convgw), fused conv + bias + ReLU
@@ -21,7 +23,7 @@
  * With THREADS=2 both run on 2 threads and the time is wall clock (CPU time would hide what a
  * second thread gives; run it where the two cores are free).
  */
-type Row = "mlp" | "add" | "linear" | "sgemm" | "cnn" | "pool" | "poolfwd" | "avgpool" | "convfwd" | "convgx" | "convgw" | "convcrp" | "convop" | "convgxop" | "zeros" | "full" | "tensor";
+type Row = "mlp" | "add" | "linear" | "sgemm" | "mlpgemm" | "cnn" | "pool" | "poolfwd" | "avgpool" | "convfwd" | "convgx" | "convgw" | "convcrp" | "convop" | "convgxop" | "zeros" | "full" | "tensor";
 const THREADS = Number(process.env.THREADS ?? 1);
 
 async function load(root: string): Promise<Record<Row, () => void>> {
@@ -54,6 +56,23 @@ async function load(root: string): Promise<Record<Row, () => void>> {
   const tx = core.randn([64, 16, 28, 28], { generator: g }), tw = core.randn([32, 16, 3, 3], { generator: g });
   const tgy = core.randn([64, 32, 28, 28], { generator: g });
   const { apply } = await import(`${root}/src/ops/op.ts`);
+  const { gemmStaged } = await import(`${root}/src/backend/wasm/matmul.ts`);
+  // [M, N, K, A stored transposed, B stored transposed] as linear and linearBackward call the GEMM.
+  const mlpShapes: Array<[number, number, number, boolean, boolean]> = [
+    [64, 256, 784, false, true], [64, 128, 256, false, true], [64, 10, 128, false, true],
+    [256, 784, 64, true, false], [128, 256, 64, true, false], [10, 128, 64, true, false],
+    [64, 256, 128, false, false], [64, 128, 10, false, false],
+  ];
+  const be = w.sessionForBench();
+  // Operands 64 MiB up in the 1-thread instance's arena, above what the calls themselves allocate.
+  be.begin(0, 1);
+  be.arena.alloc(64 << 20);
+  const mlpOps = mlpShapes.map(([M, N, K]) => {
+    const pa = be.arena.alloc(M * K * 4), pb = be.arena.alloc(K * N * 4);
+    for (let i = 0; i < M * K; i++) be.arena.f32[pa / 4 + i] = g.normal();
+    for (let i = 0; i < K * N; i++) be.arena.f32[pb / 4 + i] = g.normal();
+    return [pa, pb];
+  });
   const { convInputGradOp } = await import(`${root}/src/ops/conv.ts`);
   const cp = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
   const pp = { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true };
@@ -86,6 +105,12 @@ async function load(root: string): Promise<Record<Row, () => void>> {
     },
     add: () => a.add(b),
     sgemm: () => core.noGrad(() => ma.matmul(mb)),
+    mlpgemm: () => {
+      be.begin(0, 1);
+      mlpShapes.forEach(([M, N, K, aT, bT], i) => {
+        gemmStaged(be, 1, 1, M, N, K, { ptr: mlpOps[i][0], strides: aT ? [0, 1, M] : [0, K, 1] }, { ptr: mlpOps[i][1], strides: bT ? [0, 1, K] : [0, N, 1] });
+      });
+    },
     // Tensor creation, which every op and step goes through.
     zeros: () => core.zeros([64]),
     full: () => core.full([256], 2),
@@ -98,12 +123,12 @@ async function load(root: string): Promise<Record<Row, () => void>> {
 }
 
 const [rootA, rootB] = process.argv.slice(2, 4);
-if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|sgemm|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]");
+if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|sgemm|mlpgemm|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]");
 const row = (process.argv[4] ?? "mlp") as Row;
 const rounds = Number(process.argv[5] ?? 25);
 const A = await load(rootA), B = await load(rootB);
 const fa = A[row], fb = B[row];
-if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, sgemm, cnn, pool, poolfwd, avgpool, convfwd, convgx, convgw, convcrp, convop, convgxop, zeros, full or tensor`);
+if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, sgemm, mlpgemm, cnn, pool, poolfwd, avgpool, convfwd, convgx, convgw, convcrp, convop, convgxop, zeros, full or tensor`);
 const reps = row === "add" || row === "zeros" || row === "full" || row === "tensor" ? 100_000 : row === "cnn" ? 5 : row.startsWith("conv") ? 4 : row === "sgemm" ? 2 : 20;
 const batch = (f: () => void): number => {
   const c = process.cpuUsage(), t = performance.now();

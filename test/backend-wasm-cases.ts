@@ -180,6 +180,8 @@ export function checkSoftmax(wasm: Backend): void {
 
 const MATMUL_SIZES: Array<[number, number, number, number]> = [
   [1, 1, 1, 1], [1, 3, 7, 17], [2, 17, 3, 7], [3, 7, 65, 1], [1, 65, 17, 65], [2, 5, 1031, 3], [1, 40, 65, 1030], [1, 9, 300, 13],
+  // N over the GEMM's NC (2048) panel, K in three blocks (174, 174, 173), M ending in a 1-row sliver.
+  [1, 13, 521, 2061],
 ];
 /** Matmul of plain, transposed, sliced and batch-broadcast operands: `wasm` against the js reference on the thread count set. */
 export function checkMatmul(wasm: Backend): void {

@@ -14,14 +14,14 @@ export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
   return f32x4.add(c, f32x4.mul(a, b));
 }
 export const NR: i32 = 8;
-// KC·NR floats of B (8 KiB) stay in L1 while a MC×KC block of A (120 KiB) streams from L2.
+// A packed MR×KC sliver of A (6 × 256 pre-broadcast v128s, 24 KiB) stays in L1 while the KC×NC
+// panel of packed B (up to 2 MiB; 1 MiB for N = 1024) streams past it from L2, 8 KiB a sliver.
 export const KC: i32 = 256;
-export const MC: i32 = 120;
 export const NC: i32 = 2048;
 
 /** Bytes of per-thread scratch gemm needs: packed A block, packed B panel, one spill tile. */
 export function gemmScratchBytes(): i32 {
-  return (MC * KC * 4 + KC * NC + MR * NR) * 4 + 64;
+  return (MR * KC * 4 + KC * NC + MR * NR) * 4 + 64;
 }
 
 // Stores the 4×4 block whose rows are v0..v3 transposed: lane j of every row goes to dst + j·step.
@@ -230,25 +230,26 @@ export function gemmIm2col(
     return;
   }
   const pa = scratch;
-  const pb = pa + <usize>(MC * KC) * 16;
+  const pb = pa + <usize>(MR * KC) * 16;
   const tile = pb + <usize>(KC * NC) * 4;
+  // K in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16): a short last block would
+  // load, add and store every C tile for a few k steps.
+  const kb = (K + KC - 1) / KC, kcs = (K + kb - 1) / kb;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
+    for (let pc = 0; pc < K; pc += kcs) {
+      const kc = min(kcs, K - pc);
       if (bGeom) packBIm2col(bGeom, pc, kc, jc, nc, pb);
       else packB(b + <usize>(pc * brs + jc * bcs) * 4, brs, bcs, kc, nc, pb);
       const bt = pc > 0 || beta;
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
-        if (aGeom) packAIm2col(aGeom, ic, mc, pc, kc, pa);
-        else packA(a + <usize>(ic * ars + pc * acs) * 4, ars, acs, mc, kc, pa);
-        for (let ir = 0; ir < mc; ir += MR) {
-          const m = min(MR, mc - ir);
-          const pai = pa + <usize>(ir * kc) * 16;
-          for (let jr = 0; jr < nc; jr += NR) {
-            micro(kc, pai, pb + <usize>(jr * kc) * 4, c + <usize>((ic + ir) * ldc + jc + jr) * 4, ldc, m, min(NR, nc - jr), bt, tile);
-          }
+      // One MR-row sliver of A at a time, packed into L1 (24 KiB) and kept there while every
+      // B sliver of the panel streams past it from L2.
+      for (let ir = 0; ir < M; ir += MR) {
+        const m = min(MR, M - ir);
+        if (aGeom) packAIm2col(aGeom, ir, m, pc, kc, pa);
+        else packA(a + <usize>(ir * ars + pc * acs) * 4, ars, acs, m, kc, pa);
+        for (let jr = 0; jr < nc; jr += NR) {
+          micro(kc, pa, pb + <usize>(jr * kc) * 4, c + <usize>(ir * ldc + jc + jr) * 4, ldc, m, min(NR, nc - jr), bt, tile);
         }
       }
     }
