@@ -44,7 +44,7 @@ test("out-of-range indices name the index, the dim and its size", () => {
   throwsWith(() => x.scatter(0, int([[2]]), 1), "scatter: index 2 is out of range for dim 0 of size 2", RangeError);
   throwsWith(() => x.scatterAdd(1, int([[0], [1], [2]]), zeros([3, 1])), "scatterAdd: index [3,1] is larger than the input [2,3] in dim 0");
   throwsWith(() => x.scatterAdd(1, int([[0, 1]]), zeros([1, 1])), "scatterAdd: index [1,2] is larger than src [1,1] in dim 1");
-  throwsWith(() => x.indexAdd(0, int([0]), zeros([2, 3])), "indexAdd: src has shape [2,3], expected [1,3]");
+  throwsWith(() => x.indexAdd(0, int([0]), zeros([2, 3])), "indexAdd: the index has 1 element but the source [2,3] has size 2 along dim 0; they must be equal");
   throwsWith(() => oneHot(int([3]), 3), "oneHot: index 3 is out of range for dim -1 of size 3", RangeError);
   throwsWith(() => x.item(), "item: only one-element tensors can be converted to a number, this one has shape [2,3]");
 });

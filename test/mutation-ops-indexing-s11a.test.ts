@@ -36,10 +36,11 @@ test("index checks: dtype, bounds (both ends) and sizes, each message naming its
   throwsWith(() => scatterAdd(x, 0, long([[0], [1]]), dt.ones([1, 1])), "scatterAdd: index [2,1] is larger than src [1,1] in dim 0");
   throwsWith(() => scatterAdd(x, 0, long([[0]]), dt.ones([1, 1], { dtype: "float64" })), 'scatterAdd: src is float64 but the input is float32; they must match (convert with src.to("float32"))');
   throwsWith(() => scatter(x, 0, long([[0]]), dt.ones([1, 1], { dtype: "float64" })), 'scatter: src is float64 but the input is float32; they must match (convert with src.to("float32"))');
-  // indexAdd's src must be x's shape with the index's length along dim (torch: "source tensor shape must match ...").
-  throwsWith(() => indexAdd(x, 0, long([1]), dt.ones([1, 3])), "indexAdd: src has shape [1,3], expected [1,4]");
-  throwsWith(() => indexAdd(x, 0, long([1]), dt.ones([4])), "indexAdd: src has shape [4], expected [1,4]");
-  throwsWith(() => indexAdd(x, 1, long([1, 2]), dt.ones([2, 2])), "indexAdd: src has shape [2,2], expected [3,2]");
+  // indexAdd's src has the index's length along dim and slices that broadcast to x's (torch: "Number of
+  // indices (1) should be equal to source.size(dim)", "The size of tensor a (4) must match ..."; session 12).
+  throwsWith(() => indexAdd(x, 0, long([1]), dt.ones([1, 3])), "indexAdd: the source [1,3] does not fit the input [3,4]: its slices along dim 0 ([3]) must broadcast to the input's ([4]); give the source shape [1,4]");
+  throwsWith(() => indexAdd(x, 0, long([1]), dt.ones([4])), "indexAdd: the index has 1 element but the source [4] has size 4 along dim 0; they must be equal");
+  throwsWith(() => indexAdd(x, 1, long([1, 2]), dt.ones([2, 2])), "indexAdd: the source [2,2] does not fit the input [3,4]: its slices along dim 1 ([2]) must broadcast to the input's ([3]); give the source shape [3,2]");
   throwsWith(() => indexAdd(x, 0, long([[1]]), dt.ones([1, 4])), "indexAdd: index must be 1-D, got [1,1]");
   throwsWith(() => indexSelect(x, 0, long([[1]])), "indexSelect: index must be 1-D, got [1,1]");
   throwsWith(() => indexSelect(x, 2, long([1])), "indexSelect: dimension 2 is out of range for a tensor of 2 dimensions (expected a dim in [-2, 1])", RangeError);

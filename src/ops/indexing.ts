@@ -1,5 +1,5 @@
 /** Index-driven ops: gather/scatter along a dim, indexSelect/indexAdd, one-hot, triangular masks. */
-import { checkIntArg, declareOptionalArgs } from "../tensor/check.js";
+import { checkIntArg, declareOptionalArgs, tensorArgError } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim, sameShape } from "../tensor/shape.js";
@@ -162,33 +162,95 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return apply(indexSelectOp, [x], { axis, index });
 }
 
-const indexAddOp = defineOp<{ axis: number; index: Tensor }>({
+const indexAddOp = defineOp<{ axis: number; index: Tensor; shape: readonly number[] | null }>({
   name: "indexAdd",
-  forward([x, src], { axis, index }) {
+  forward([x, src], { axis, index, shape }) {
     const out = clone(x);
-    backend().indexAdd(out.view_(), axis, index.view_(), src.view_());
+    backend().indexAdd(out.view_(), axis, index.view_(), shape === null ? src.view_() : broadcastSource(src, axis, shape));
     return out;
   },
-  backward: (g, { attrs: { axis, index } }) => [g, indexSelect(g, axis, index)],
+  backward: (g, { attrs: { axis, index, shape }, inputShapes: [, srcShape], needsInputGrad }) => {
+    if (!needsInputGrad[1]) return [g, null];
+    // PyTorch 1.13's rule, grad.index_select(dim, index).expand_as(source), fails for a source that was
+    // broadcast (it cannot expand to a smaller shape): refused here too rather than differing.
+    if (shape !== null) {
+      throw new Error(
+        `indexAdd: the source of shape ${fmt(srcShape)} was broadcast to ${fmt(shape)}, and PyTorch cannot differentiate ` +
+          `that either; expand the source to ${fmt(shape)} before indexAdd (src.expand(...)) to get its gradient`,
+      );
+    }
+    return [g, indexSelect(g, axis, index)];
+  },
   // Reads the index (an attribute) only for the source's gradient, never the source itself: as
   // PyTorch, an inference source may be added, and an inference index only when it needs no gradient.
   saves: (needsGrad) => ({ inputs: [], attrs: needsGrad[1] }),
 });
 
+/**
+ * The source as a strided view of the full shape `shape` (the input's, with index.numel() along axis):
+ * each source slice along axis broadcast against the input's slice, as PyTorch's CPU kernel adds them
+ * (one TensorIterator over self.select(dim, i) and source.select(dim, i)). No copy.
+ */
+function broadcastSource(src: Tensor, axis: number, shape: readonly number[]): ReturnType<Tensor["view_"]> {
+  const off = shape.length - src.ndim; // slice dims the source lacks, in front
+  const strides = shape.map((size, k) => {
+    if (k === axis) return src.strides[axis];
+    const q = (k < axis ? k : k - 1) - off; // the source slice dim aligned with the input's slice dim
+    if (q < 0) return 0;
+    const j = q < axis ? q : q + 1;
+    return src.shape[j] === size ? src.strides[j] : 0;
+  });
+  return { ...src.view_(), shape, strides };
+}
+
+/**
+ * `indexAdd(x, 0, idx, src)`: a copy of x with src's slices added at idx along dim, as torch.index_add.
+ * PyTorch's shape rule (index_func_meta_impl and index_add_cpu_out, ATen 1.13): index.numel() equals
+ * src.size(dim) (1 for a 0-d src); for an input of 2 or more dims each slice src.select(dim, i) is
+ * broadcast to x.select(dim, i)'s shape (`indexAdd(ones([3, 4]), 0, idx1, tensor([5]))` adds 5 to a
+ * row), but then src gets no gradient (PyTorch's backward fails there too); a 0- or 1-D input takes a
+ * 0- or 1-D src. src has x's dtype, as PyTorch requires.
+ * @example indexAdd(zeros([3, 2]), 0, tensor([0, 2], { dtype: "int64" }), ones([2, 2]))
+ */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  if (!(src instanceof Tensor)) throw tensorArgError("indexAdd", "source", src);
+  checkSrcDtype("indexAdd", x, src);
   if (x.ndim === 0) {
     normalizeDim(dim, 0, "indexAdd");
+    if (src.ndim > 1) throw new Error(`indexAdd: a 0-d input takes a 0-d or 1-D source, got ${fmt(src.shape)}`);
     return reshape(indexAdd(one(x), 0, one(index), one(src)), []);
   }
   if (index.ndim === 0) index = reshape(index, [1]);
   const axis = normalizeDim(dim, x.ndim, "indexAdd");
   if (index.ndim !== 1) throw new Error(`indexAdd: index must be 1-D, got ${fmt(index.shape)}`);
-  const expected = x.shape.map((s, k) => (k === axis ? index.numel() : s));
-  if (src.ndim !== x.ndim || src.shape.some((s, k) => s !== expected[k])) {
-    throw new Error(`indexAdd: src has shape ${fmt(src.shape)}, expected ${fmt(expected)}`);
+  const n = index.numel();
+  if (src.ndim !== 0 && axis >= src.ndim) {
+    throw new Error(`indexAdd: dim ${dim} is out of range for the source of shape ${fmt(src.shape)} (${src.ndim} dims); src needs a dim ${axis} of size ${n}`);
   }
+  const srcLen = src.ndim === 0 ? 1 : src.shape[axis];
+  if (srcLen !== n) {
+    throw new Error(`indexAdd: the index has ${n} element${n === 1 ? "" : "s"} but the source ${fmt(src.shape)} has size ${srcLen} along dim ${axis}; they must be equal`);
+  }
+  const expected = x.shape.map((s, k) => (k === axis ? n : s));
   checkIndex("indexAdd", index, x.shape[axis], axis);
-  return apply(indexAddOp, [x, to(src, x.dtype)], { axis, index });
+  if (x.ndim === 1) {
+    if (src.ndim > 1) throw new Error(`indexAdd: a 1-D input takes a 0-d or 1-D source, got ${fmt(src.shape)}`);
+    return apply(indexAddOp, [x, one(src)], { axis, index, shape: null });
+  }
+  if (src.ndim === 0) throw new Error(`indexAdd: a 0-d source cannot be added into the ${x.ndim}-D input ${fmt(x.shape)}; give it shape ${fmt(expected)}`);
+  if (sameShape(src.shape, expected)) return apply(indexAddOp, [x, src], { axis, index, shape: null });
+  // Each source slice (src without dim `axis`) must broadcast to the input's slice, right-aligned;
+  // with no index PyTorch adds nothing and checks no slice shapes.
+  const slice = src.shape.filter((_, k) => k !== axis);
+  const target = x.shape.filter((_, k) => k !== axis);
+  const off = target.length - slice.length;
+  if (n > 0 && (off < 0 || slice.some((s, k) => s !== 1 && s !== target[off + k]))) {
+    throw new Error(
+      `indexAdd: the source ${fmt(src.shape)} does not fit the input ${fmt(x.shape)}: its slices along dim ${axis} (${fmt(slice)}) ` +
+        `must broadcast to the input's (${fmt(target)}); give the source shape ${fmt(expected)}`,
+    );
+  }
+  return apply(indexAddOp, [x, src], { axis, index, shape: expected });
 }
 
 /** `oneHot(labels, 10)`: int64 [..., numClasses] with a 1 at each label (labels int64 or int32), as PyTorch's. */

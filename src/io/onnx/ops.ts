@@ -307,6 +307,9 @@ export const EMITTERS: Record<string, Emitter> = {
   // `axis` and expanded to src's run-time shape (Fold's overlapping patches, a padded put).
   indexAdd: (e) => {
     if (e.opset < 16) e.fail("indexAdd needs opsetVersion 16 or later (ScatterElements with reduction 'add')");
+    // A source broadcast per slice (PyTorch's rule, ops/indexing.ts) maps to a transpose + reshape +
+    // expand; not written until a model needs it.
+    if (e.attrs.shape !== null) e.fail("indexAdd with a source broadcast over the input's slices is not exported; expand the source to the full shape first");
     const axis: number = e.attrs.axis;
     const along = e.inputs[1].shape.map((_, i) => (i === axis ? -1 : 1));
     const index = e.node("Reshape", [e.ref(e.attrs.index), ints(e, along)]);
