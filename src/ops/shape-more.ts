@@ -80,9 +80,9 @@ export function roll(x: Tensor, shifts: Dims, dims?: Dims): Tensor {
     return reshape(roll(reshape(x, [-1]), sh[0], 0), x.shape);
   }
   // A dim may repeat (each shift is applied in turn), as in PyTorch.
-  const ds = (typeof dims === "number" ? [dims] : [...dims]).map((d) => normalizeDim(d, Math.max(x.ndim, 1), "roll"));
+  const ds = (typeof dims === "number" ? [dims] : [...dims]).map((d) => noDimOf0d(x, d, "roll", "leave out dims to roll its one element") ?? normalizeDim(d, x.ndim, "roll"));
   if (ds.length !== sh.length) throw new Error(`roll: shifts ${fmt(sh)} and dims ${fmt(ds)} must have the same length`);
-  let r = x.ndim === 0 ? reshape(x, [1]) : x;
+  let r = x;
   ds.forEach((d, i) => {
     const n = r.shape[d];
     if (n === 0) return;
@@ -90,7 +90,18 @@ export function roll(x: Tensor, shifts: Dims, dims?: Dims): Tensor {
     // Also for a shift of 0 (a copy of one part): roll returns new memory, as PyTorch's.
     r = cat([narrow(r, d, n - s, s), narrow(r, d, 0, n - s)], d);
   });
-  return x.ndim === 0 ? reshape(r, []) : r;
+  return r;
+}
+
+/**
+ * roll and repeatInterleave take no dim of a 0-d tensor, not even 0 or -1 (PyTorch wraps their dims
+ * without its scalar allowance and raises "Dimension specified as 0 but tensor has no dimensions").
+ * Type-checks `dim` first; returns undefined when x has dims.
+ */
+function noDimOf0d(x: Tensor, dim: number, op: string, fix: string): undefined {
+  if (x.ndim !== 0) return undefined;
+  normalizeDim(dim, 0, op);
+  throw new RangeError(`${op}: dim ${dim} was given but the tensor is 0-d and has no dims (PyTorch raises too); ${fix}, or reshape it to [1]`);
 }
 
 /** `rot90(x, 1, [0, 1])`: rotation by 90° k times from the first dim of `dims` towards the second. */
@@ -116,8 +127,8 @@ export function tile(x: Tensor, dims: readonly number[]): Tensor {
 /** `repeatInterleave(x, 2)`: each element repeated (over the flattened x without dim); repeats may be a tensor of counts. */
 export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: number): Tensor {
   const src = dim === undefined ? reshape(x, [-1]) : x;
-  const d = dim === undefined ? 0 : normalizeDim(dim, Math.max(x.ndim, 1), "repeatInterleave");
-  const n = src.ndim === 0 ? 1 : src.shape[d];
+  const d = dim === undefined ? 0 : noDimOf0d(x, dim, "repeatInterleave", "leave out dim to repeat its one element") ?? normalizeDim(dim, x.ndim, "repeatInterleave");
+  const n = src.shape[d];
   let counts: number[];
   if (typeof repeats === "number") {
     if (!Number.isInteger(repeats) || repeats < 0) throw new Error(`repeatInterleave: repeats must be a non-negative integer, got ${repeats}`);
@@ -130,8 +141,7 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
     if (counts.some((c) => c < 0)) throw new Error(`repeatInterleave: repeats must be non-negative, got ${fmt(counts)}`);
   }
   const idx = counts.flatMap((c, i) => new Array<number>(c).fill(i));
-  const s = src.ndim === 0 ? reshape(src, [1]) : src;
-  return indexSelect(s, d, Tensor.fromArray(Int32Array.from(idx), [idx.length], "int32"));
+  return indexSelect(src, d, Tensor.fromArray(Int32Array.from(idx), [idx.length], "int32"));
 }
 
 /** `atleast1d(x)`: x with at least one dim (a list maps over its tensors). */
