@@ -303,8 +303,8 @@ test("recurrent layers: lengths and state checks, cell argument messages, dropou
     [() => new nn.GRUCell(3, 4).call(randn([2, 3]), randn([2, 5])), "GRUCell(3, 4): h has shape [2,5], expected [2,4]"],
     [() => new nn.LSTMCell(3, 4).call(randn([2, 3]), [randn([2, 4]), randn([3, 4])]), "LSTMCell(3, 4): c has shape [3,4], expected [2,4]"],
     [() => new nn.LSTM(3, 4).call(x, [randn([1, 2, 4])] as never), "LSTM: the initial state must be a pair [h0, c0] (or null for zeros)"],
-    [() => new nn.LSTMCell(0, 4), "LSTMCell: inputSize must be an integer >= 1, got 0"],
-    [() => new nn.GRUCell(3, 1.5), "GRUCell: hiddenSize must be an integer >= 1, got 1.5"],
+    [() => new nn.LSTMCell(-1, 4), "LSTMCell: inputSize must be an integer >= 0, got -1"],
+    [() => new nn.GRUCell(3, 1.5), "GRUCell: hiddenSize must be an integer >= 0, got 1.5"],
     [() => new nn.LSTM(3, 4, { dropout: NaN }), "LSTM: dropout must be a probability in [0, 1], got NaN"],
     [() => new nn.LSTM(3, 4, { dropout: 1.01 }), "LSTM: dropout must be a probability in [0, 1], got 1.01"],
   ];

@@ -56,12 +56,12 @@ test("narrow, select, slice, split, unbind and chunk refuse bad ranges", () => {
   throwsWith(() => narrow(x, 1, 2, 2), "narrow: start 2 with length 2 is out of range for dim 1 of size 3 (shape [2,3])", RangeError);
   throwsWith(() => select(x, 1, 3), "select: index 3 is out of range for dim 1 of size 3 (shape [2,3])", RangeError);
   throwsWith(() => slice(x, 1, 0, 3, 0), "slice: step must be a positive integer, got 0");
-  throwsWith(() => split(x, 0), "split: size must be a positive integer, got 0");
+  throwsWith(() => split(x, 0), "split: size must be a positive integer (0 only for an empty dim), got 0 for dim 0 of size 2");
   throwsWith(() => split(x, [1, 1], 1), "split: sizes [1,1] add up to 2, but dim 1 has size 3");
   throwsWith(() => unbind(dt.tensor(1)), "unbind: a 0-d tensor has no dimension to unbind (reshape it to [1] first)");
   throwsWith(() => chunk(x, 0), "chunk: chunks must be a positive integer, got 0");
   throwsWith(() => chunk(x, 1.5), "chunk: chunks must be a positive integer, got 1.5");
-  throwsWith(() => split(x, 1.5), "split: size must be a positive integer, got 1.5");
+  throwsWith(() => split(x, 1.5), "split: size must be a positive integer (0 only for an empty dim), got 1.5 for dim 0 of size 2");
   // torch.split(arange(5), 2) = [0, 1], [2, 3], [4]; arange(4) gives two parts; chunk(arange(5), 3) = [0, 1], [2, 3], [4].
   const parts = (ts: dt.Tensor[]): unknown[] => ts.map((p) => p.tolist());
   assert.deepEqual(parts(split(dt.arange(5), 2)), [[0, 1], [2, 3], [4]]);

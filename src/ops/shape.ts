@@ -569,8 +569,11 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
   const n = x.shape[d];
   let sizes: number[];
   if (typeof sizeOrSizes === "number") {
-    if (!Number.isInteger(sizeOrSizes) || sizeOrSizes <= 0) throw new Error(`split: size must be a positive integer, got ${sizeOrSizes}`);
-    sizes = [];
+    // As PyTorch: a size of 0 only for an empty dim, and an empty dim still gives one (empty) part.
+    if (!Number.isInteger(sizeOrSizes) || sizeOrSizes < 0 || (sizeOrSizes === 0 && n !== 0)) {
+      throw new Error(`split: size must be a positive integer (0 only for an empty dim), got ${sizeOrSizes} for dim ${d} of size ${n}`);
+    }
+    sizes = n === 0 ? [0] : [];
     for (let s = 0; s < n; s += sizeOrSizes) sizes.push(Math.min(sizeOrSizes, n - s));
   } else {
     sizes = [...sizeOrSizes];
@@ -594,7 +597,9 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   const n = x.shape[normalizeDim(dim, x.ndim, "chunk")];
-  return split(x, Math.max(1, Math.ceil(n / chunks)), dim);
+  // An empty dim gives `chunks` empty parts, as PyTorch's (so an LSTM's 4 gates of a 0-unit cell unpack).
+  if (n === 0) return split(x, new Array<number>(chunks).fill(0), dim);
+  return split(x, Math.ceil(n / chunks), dim);
 }
 
 // Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);

@@ -126,7 +126,9 @@ abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out> {
 
   constructor(layer: string, mode: Mode, inputSize: number, hiddenSize: number, opts: RNNOptions) {
     super();
-    checkCount(inputSize, layer, "inputSize");
+    // PyTorch builds a stack over 0 input features (weight_ih_l0 [G, 0]: the input adds nothing) but
+    // not with 0 hidden units (its proj_size check, 0 >= hidden_size, raises).
+    checkCount(inputSize, layer, "inputSize", 0);
     checkCount(hiddenSize, layer, "hiddenSize");
     const numLayers = opts.numLayers ?? 1;
     checkCount(numLayers, layer, "numLayers");
@@ -381,8 +383,9 @@ abstract class RNNCellBase<In extends unknown[], Out> extends Module<In, Out> {
 
   constructor(layer: string, gates: number, inputSize: number, hiddenSize: number, opts: RNNCellOptions) {
     super();
-    checkCount(inputSize, layer, "inputSize");
-    checkCount(hiddenSize, layer, "hiddenSize");
+    // PyTorch's cells take 0 input features and 0 hidden units alike (empty weights, an empty state).
+    checkCount(inputSize, layer, "inputSize", 0);
+    checkCount(hiddenSize, layer, "hiddenSize", 0);
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.bias = opts.bias ?? true;
@@ -397,6 +400,7 @@ abstract class RNNCellBase<In extends unknown[], Out> extends Module<In, Out> {
 
   /** PyTorch's init: U(−1/√hiddenSize, 1/√hiddenSize) for every weight and bias. */
   resetParameters(generator?: Generator): void {
+    if (this.hiddenSize === 0) return; // every parameter is empty (PyTorch's bound would be 1/√0 = inf)
     const k = 1 / Math.sqrt(this.hiddenSize);
     for (const p of this.parameters()) uniform_(p, -k, k, { generator });
   }
