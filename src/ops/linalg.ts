@@ -11,8 +11,8 @@ import { type HalfDType, decodeHalf, encodeHalf, isHalf } from "../tensor/half.j
 import { noGrad } from "../autograd/grad-mode.js";
 import { broadcastShapes, fmt, normalizeDim, numel } from "../tensor/shape.js";
 import { type OpDef, apply, backend, defineOp, installMethods } from "./op.js";
-import { clone, expand, makeView, permute, reshape, select, transpose, unsqueeze } from "./shape.js";
-import { stack } from "./join.js";
+import { clone, expand, makeView, narrow, permute, reshape, select, to, transpose, unsqueeze } from "./shape.js";
+import { cat, stack } from "./join.js";
 import { add, mul, sub } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { matmul } from "./matmul.js";
@@ -192,21 +192,28 @@ export function addmv(input: Tensor, mat: Tensor, vec: Tensor, opts: ScaleOption
 }
 
 /**
- * float16/bfloat16 `addr`: PyTorch's kernel computes beta*self + (alpha*u)*v elementwise in the
- * 16-bit dtype, with alpha and beta converted to it first, so each product rounds; the same order
- * and the same rounded scalars give its values (the float32 composite was up to 2 float16 units
- * off). The backward is PyTorch's formula (derivatives.yaml) with the unrounded scalars, in float32
- * like every backward rule (the autograd node widens 16-bit operands and rounds each gradient once).
+ * `addr` with PyTorch 1.13's rounding (addr_kernel, aten/src/ATen/native/cpu/LinearAlgebraKernel.cpp),
+ * alpha and beta first rounded to the dtype as its kernel converts them:
+ * - float16/bfloat16: beta*self + (alpha*u)*v elementwise in the 16-bit dtype, so each product rounds
+ *   (the float32 composite was up to 2 float16 units off).
+ * - float32: (alpha*u)*v when beta is 0. Otherwise GCC contracts the kernel's beta*self + alpha*u*v
+ *   into one fused multiply-add, differently in its two loops: in each row the first floor(m/16)*16
+ *   columns, which it runs 16 at a time in 8-wide vectors when self's rows and vec2 are unit-stride,
+ *   are fma(alpha*u, v, beta*self); the rest (all of them otherwise) fma(beta, self, (alpha*u)*v).
+ *   Measured against torch 1.13 on every layout (test/linalg-s12.test.ts). A float32 fma is computed
+ *   in float64 (the product of two float32 is exact there), rounded to float64 and then to float32:
+ *   that second rounding differs from the fma's single one only when the float64 sum lands exactly
+ *   halfway between two float32 values (about 1 element in 2^29). PyTorch with several threads splits
+ *   an addr of 32768 or more elements between them, which moves the loops' split in the rows where a
+ *   thread's share starts; deeptype rounds as PyTorch's single thread.
+ * The backward is PyTorch's formula (derivatives.yaml) with the unrounded scalars, in float32 for the
+ * 16-bit dtypes like every backward rule (the autograd node widens 16-bit operands and rounds each
+ * gradient once).
  */
-const addrHalfOp = defineOp<{ alpha: number; beta: number }>({
+const addrOp = defineOp<{ alpha: number; beta: number }>({
   name: "addr",
   forward([inp, vec1, vec2], { alpha, beta }) {
-    const d = vec1.dtype as HalfDType;
-    const rounded = (v: number): number => decodeHalf(encodeHalf(v, d), d);
-    return noGrad(() => {
-      const outer = mul(unsqueeze(alpha === 1 ? vec1 : mul(vec1, rounded(alpha)), 1), unsqueeze(vec2, 0));
-      return beta === 0 ? outer : add(beta === 1 ? inp : mul(inp, rounded(beta)), outer);
-    });
+    return noGrad(() => (isHalf(vec1.dtype) ? addrHalf(inp, vec1, vec2, alpha, beta) : addrFloat32(inp, vec1, vec2, alpha, beta)));
   },
   backward: (g, { inputs: [, vec1, vec2], attrs: { alpha, beta }, needsInputGrad: [n0, n1, n2] }) => [
     n0 ? mul(g, beta) : null,
@@ -215,6 +222,36 @@ const addrHalfOp = defineOp<{ alpha: number; beta: number }>({
   ],
 });
 
+function addrHalf(inp: Tensor, vec1: Tensor, vec2: Tensor, alpha: number, beta: number): Tensor {
+  const d = vec1.dtype as HalfDType;
+  const rounded = (v: number): number => decodeHalf(encodeHalf(v, d), d);
+  const outer = mul(unsqueeze(alpha === 1 ? vec1 : mul(vec1, rounded(alpha)), 1), unsqueeze(vec2, 0));
+  return beta === 0 ? outer : add(beta === 1 ? inp : mul(inp, rounded(beta)), outer);
+}
+
+function addrFloat32(inp: Tensor, vec1: Tensor, vec2: Tensor, alpha: number, beta: number): Tensor {
+  const a = Math.fround(alpha), b = Math.fround(beta);
+  const col = unsqueeze(a === 1 ? vec1 : mul(vec1, a), 1); // alpha*u, rounded to float32
+  const row = unsqueeze(vec2, 0);
+  if (b === 0) return mul(col, row);
+  const m = vec2.shape[0];
+  // inp is expanded to [n, m]: its row stride 0 (broadcast along rows) or not 1 keeps PyTorch's vector loop out.
+  const vectorized = inp.strides[1] === 1 && vec2.strides[0] === 1 ? m - (m % 16) : 0;
+  const wide = (t: Tensor): Tensor => to(t, "float64");
+  const parts: Tensor[] = [];
+  if (vectorized > 0) {
+    // fma(alpha*u, v, beta*self)
+    const s = narrow(inp, 1, 0, vectorized);
+    parts.push(add(mul(wide(col), wide(narrow(row, 1, 0, vectorized))), wide(b === 1 ? s : mul(s, b))));
+  }
+  if (vectorized < m) {
+    // fma(beta, self, (alpha*u)*v)
+    const s = wide(narrow(inp, 1, vectorized, m - vectorized));
+    parts.push(add(b === 1 ? s : mul(s, b), wide(mul(col, narrow(row, 1, vectorized, m - vectorized)))));
+  }
+  return to(parts.length === 1 ? parts[0] : cat(parts, 1), "float32");
+}
+
 /**
  * `addr(c, u, v)`: beta*c + alpha*outer(u, v).
  * @example addr(zeros([2, 3]), tensor([1, 2]), tensor([1, 1, 1]), { alpha: 2 }) // [[2, 2, 2], [4, 4, 4]]
@@ -222,12 +259,15 @@ const addrHalfOp = defineOp<{ alpha: number; beta: number }>({
 export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, opts: ScaleOptions = {}): Tensor {
   expectDims("addr", [["vec1", vec1, 1], ["vec2", vec2, 1]]);
   const d = promoteTypes(promoteTypes(input.dtype, vec1.dtype), vec2.dtype);
-  if (isHalf(d) && input.dtype === d && vec1.dtype === d && vec2.dtype === d) {
-    const { beta = 1, alpha = 1 } = opts;
+  const { beta = 1, alpha = 1 } = opts;
+  if ((isHalf(d) || d === "float32") && input.dtype === d && vec1.dtype === d && vec2.dtype === d) {
     const inp = expandToProduct("addr", input, [vec1.shape[0], vec2.shape[0]]);
-    return apply(addrHalfOp, [inp, vec1, vec2], { alpha, beta });
+    return apply(addrOp, [inp, vec1, vec2], { alpha, beta });
   }
-  return scaled("addr", input, mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0)), opts);
+  // Other dtypes: PyTorch's order, (alpha*u)*v; float64 is not fused here (no exact float64 fma), so
+  // its last bit can differ from PyTorch's.
+  const outer = mul(unsqueeze(alpha === 1 ? vec1 : mul(vec1, alpha), 1), unsqueeze(vec2, 0));
+  return scaled("addr", input, outer, { beta });
 }
 
 /**
