@@ -673,3 +673,49 @@ test("a leaf takes a fresh gradient as its .grad without a copy only when nothin
   linear(xs, w).sum().backward();
   assertCloseList(w.grad!.tolist() as number[][], first.map((r) => r.map((e) => 2 * e)));
 });
+
+test("backward adds into an existing leaf .grad in place, as PyTorch's AccumulateGrad; retained and createGraph gradients are replaced", () => {
+  // PyTorch 1.13: w = ones(3); (w*2).sum().backward(); g = w.grad; (w*3).sum().backward()
+  // -> w.grad is g, g == [5, 5, 5], g._version bumped by one.
+  for (const dtype of ["float32", "float64", "bfloat16"] as const) {
+    const w = ones([3], { dtype, requiresGrad: true });
+    w.mul(2).sum().backward();
+    const g = w.grad!, v0 = g.version;
+    w.mul(3).sum().backward();
+    assert.equal(w.grad, g, `${dtype}: the same .grad tensor`);
+    assert.deepEqual(g.tolist(), [5, 5, 5], dtype);
+    assert.equal(g.version, v0 + 1, `${dtype}: the write bumps the version`);
+  }
+  // A strided .grad (set by the user) is added into where it is.
+  const s = ones([2, 3], { dtype: "float64", requiresGrad: true });
+  const t = zeros([3, 2], { dtype: "float64" }).t();
+  s.grad = t;
+  s.mul(tensor([[1, 2, 3], [4, 5, 6]], { dtype: "float64" })).sum().backward();
+  assert.equal(s.grad, t);
+  assert.deepEqual(t.tolist(), [[1, 2, 3], [4, 5, 6]]);
+  // retain_grad on a non-leaf: the second backward makes a new tensor (h.grad is not hg in PyTorch).
+  const x = ones([3], { requiresGrad: true });
+  const h = x.mul(1);
+  h.retainGrad();
+  h.mul(2).sum().backward({ retainGraph: true });
+  const hg = h.grad!;
+  h.mul(3).sum().backward();
+  assert.notEqual(h.grad, hg);
+  assert.deepEqual(hg.tolist(), [2, 2, 2]);
+  assert.deepEqual(h.grad!.tolist(), [5, 5, 5]);
+  // createGraph: the sum is a new, differentiable tensor (y.grad is not yg).
+  const y = ones([3], { dtype: "float64", requiresGrad: true });
+  y.mul(y).sum().backward({ createGraph: true });
+  const yg = y.grad!;
+  y.mul(y).sum().backward({ createGraph: true });
+  assert.notEqual(y.grad, yg);
+  assert.deepEqual(yg.tolist(), [2, 2, 2]);
+  assert.deepEqual(y.grad!.tolist(), [4, 4, 4]);
+  // backward({inputs}) accumulates into a leaf in place too.
+  const z = ones([2], { dtype: "float64", requiresGrad: true });
+  z.mul(2).sum().backward({ inputs: [z] });
+  const zg = z.grad!;
+  z.mul(2).sum().backward({ inputs: [z] });
+  assert.equal(z.grad, zg);
+  assert.deepEqual(zg.tolist(), [4, 4]);
+});

@@ -58,9 +58,21 @@ test("zeroGrad(false) zeros the same gradient tensors in place; zeroGrad() drops
   const opt = new optim.SGD([a, b], { lr: 0.5 });
   const g = tensor([1, 2]);
   a.grad = g;
+  const v0 = g.version;
   opt.zeroGrad(false);
   assert.equal(a.grad, g);
   assert.deepEqual(Array.from(g.data()), [0, 0]);
+  assert.equal(g.version, v0 + 1, "zeroing is an in-place write");
+  // A .grad that is a view writes only its own elements: contiguous at an offset, and strided.
+  const big = tensor([1, 2, 3, 4]);
+  a.grad = big.narrow(0, 1, 2);
+  opt.zeroGrad(false);
+  assert.deepEqual(Array.from(big.data()), [1, 0, 0, 4]);
+  const grid = tensor([1, 2, 3, 4]);
+  a.grad = grid.reshape([2, 2]).select(1, 0);
+  opt.zeroGrad(false);
+  assert.deepEqual(Array.from(grid.data()), [0, 2, 0, 4]);
+  a.grad = g;
   assert.equal(b.grad, null, "a parameter without a gradient keeps none");
   opt.zeroGrad();
   assert.equal(a.grad, null);

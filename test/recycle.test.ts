@@ -201,3 +201,54 @@ test("with createGraph nothing is recycled: the new graph saves the gradients", 
     clearRecycled();
   }
 });
+
+test("a gradient added into an existing .grad in place is recycled, unless a leaf hook saw it", () => {
+  clearRecycled();
+  const w = full(SHAPE, 1).requiresGrad_();
+  w.mul(2).sum().backward();
+  const g = w.grad!;
+  const before = recycleStats().recycled;
+  // The product's gradient (3 everywhere) is made by mul's rule, handed to w alone, then added in.
+  w.mul(3).sum().backward();
+  assert.equal(w.grad, g);
+  assert.ok(recycleStats().recycled > before, "the added gradient went back to the pool");
+  churn();
+  assertAll(g, 5, ".grad after two backwards");
+  // A hook on the leaf may keep the gradient it is given: that one is never recycled.
+  const kept: Tensor[] = [];
+  w.registerHook((t) => void kept.push(t));
+  w.mul(4).sum().backward();
+  churn();
+  assertAll(g, 9, ".grad after three backwards");
+  assertAll(kept[0], 4, "the gradient the hook kept");
+  clearRecycled();
+});
+
+test("training with zeroGrad(false): .grad stays the same tensor and the step reuses recycled buffers, with the losses of setToNone", () => {
+  const run = (setToNone: boolean) => {
+    clearRecycled();
+    const g = new Generator(3);
+    const model = new nn.Sequential(new nn.Linear(256, 128, { generator: g }), new nn.ReLU(), new nn.Linear(128, 10, { generator: g }));
+    const opt = new optim.SGD(model.parameters(), { lr: 0.05 });
+    const x = randn([64, 256], { generator: g }), y = randn([64, 10], { generator: g });
+    const losses: number[] = [];
+    let first: Tensor | null = null;
+    for (let i = 0; i < 4; i++) {
+      opt.zeroGrad(setToNone);
+      const loss = nn.functional.mseLoss(model.forward(x), y);
+      loss.backward();
+      if (!setToNone) {
+        first ??= model.parameters()[0].grad;
+        assert.equal(model.parameters()[0].grad, first, "the weight's .grad stays the same tensor");
+      }
+      churn();
+      opt.step();
+      losses.push(loss.item());
+    }
+    return { losses, reused: recycleStats().reused };
+  };
+  const kept = run(false), fresh = run(true);
+  assert.ok(kept.reused >= 3, `reused ${kept.reused} buffers in 4 steps`);
+  assert.deepEqual(kept.losses, fresh.losses, "same losses with zeroGrad(false) and zeroGrad()");
+  clearRecycled();
+});

@@ -65,7 +65,7 @@ export function backward(
     const total = captured.get(t.gradFn ?? t);
     if (!total) continue;
     const hooked = t.isLeaf && t.leafHooks ? runHooks(t.leafHooks, total, "leaf") : total;
-    t.grad = accumulateLeaf(t, hooked, !!opts.createGraph);
+    t.grad = accumulateLeaf(t, hooked, !!opts.createGraph, t.isLeaf);
   }
 }
 
@@ -264,13 +264,24 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       }
       // A hook may keep the gradient it sees: then .grad must be a copy, never the tensor itself.
       const hooked = leaf.leafHooks ? runHooks(leaf.leafHooks, total, "leaf") : total;
-      const mayTake = !leaf.grad && !leaf.leafHooks?.size;
-      if (mayTake && owned.has(total)) leaf.grad = total; // already a fresh, private, contiguous sum
-      else if (mayTake && !createGraph && handed.get(total.storage) === 1 && isWhole(total)) {
-        // Made during this backward and handed to this leaf alone: a new Tensor over the same memory
-        // (not a view of another tensor), instead of a copy.
+      const unhooked = !leaf.leafHooks?.size;
+      const mayTake = !leaf.grad && unhooked;
+      // Made during this backward and held by nothing but the engine: an owned sum, or a gradient
+      // handed to this leaf alone that covers its memory.
+      const isOwned = owned.has(total);
+      const privateGrad = unhooked && !createGraph && (isOwned || (handed.get(total.storage) === 1 && isWhole(total)));
+      if (mayTake && isOwned) leaf.grad = total; // already a fresh, private, contiguous sum
+      else if (mayTake && privateGrad) {
+        // A new Tensor over the same memory (not a view of another tensor), instead of a copy.
         leaf.grad = new Tensor(total.storage, total.shape, total.strides, 0, total.dtype);
-      } else leaf.grad = accumulateLeaf(leaf, hooked, createGraph);
+      } else {
+        const before = leaf.grad;
+        leaf.grad = accumulateLeaf(leaf, hooked, createGraph, true);
+        // Added into the existing .grad in place: a private gradient is dead now, and its memory
+        // (the MLP's 800 KB weight gradient, with zeroGrad(false)) goes back to the pool for the
+        // next backward's.
+        if (before && leaf.grad === before && privateGrad && before.storage.data.buffer !== total.storage.data.buffer) drop(total, !isOwned);
+      }
     }
   } finally {
     setGradEnabled(prevMode);
@@ -319,10 +330,25 @@ function countDependencies(roots: Tensor[]): Map<Node, number> {
   return deps;
 }
 
-/** A leaf's .grad is its own contiguous tensor (never a view shared with another gradient). */
-function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): Tensor {
-  if (leaf.grad) return add(leaf.grad, g);
-  return createGraph ? clone(g) : clone(g).detach();
+/**
+ * The .grad after adding g: a new contiguous tensor when there was none (never a view shared with
+ * another gradient). An existing one is added to in place when `inPlace` (a leaf) and no graph is
+ * recorded, as PyTorch's AccumulateGrad does (`variable_grad += new_grad` outside grad mode): a
+ * tensor that held the old .grad sees the sum, and no array is allocated. Otherwise (createGraph,
+ * a retained non-leaf gradient as PyTorch's retain_grad, a .grad that requires grad, is an
+ * inference tensor or has another dtype) .grad becomes the out-of-place sum.
+ */
+function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean, inPlace = false): Tensor {
+  const cur = leaf.grad;
+  if (!cur) return createGraph ? clone(g) : clone(g).detach();
+  if (!inPlace || createGraph || cur.requiresGrad || cur.isInference() || cur.dtype !== g.dtype || !sameShape(cur.shape, g.shape)) return add(cur, g);
+  if ((cur.dtype === "float32" || cur.dtype === "float64") && isContiguous(cur.shape, cur.strides)) {
+    // Element by element in place (each output element reads only its own inputs), without the
+    // temporary that add_ computes into (16-bit dtypes round through it, strided .grads copy back).
+    backend().binary("add", cur.view_(), g.view_(), cur.view_());
+    cur.storage.version++;
+  } else cur.add_(g);
+  return cur;
 }
 
 declare module "../tensor/tensor.js" {

@@ -194,9 +194,15 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   zeroGrad(setToNone = true): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        if (!p.grad) continue;
+        const g = p.grad;
+        if (!g) continue;
         if (setToNone) p.grad = null;
-        else noGrad(() => p.grad!.zero_());
+        else if ((g.dtype === "float32" || g.dtype === "float64") && !g.requiresGrad && !g.isInference() && g.isContiguous()) {
+          // What zero_ does, without the zeros tensor it computes and copies in (800 KB for the
+          // MNIST MLP's first weight): the elements are written in place and the version bumped.
+          (g.storage.data as Float32Array | Float64Array).fill(0, g.offset, g.offset + g.numel());
+          g.storage.version++;
+        } else noGrad(() => g.zero_());
       }
     }
   }
