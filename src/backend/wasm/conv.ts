@@ -47,21 +47,14 @@ function packId(): number {
 
 /**
  * Shares of a chunk of k images for conv2dTask and conv2dBackwardInputTask, which keep their
- * scratch per thread, so shares may outnumber threads: `per` per image on 2+ threads (the tasks
- * then cut each image into that many bands of rows, which give the same bits), so that the threads
- * finish a chunk together while the calling thread also copies (inChunks' overlap).
+ * scratch per thread, so shares may outnumber threads: one image each on 2+ threads, so that the
+ * threads finish a chunk together while the calling thread also copies (inChunks' overlap). (Two
+ * bands per image balanced the flipped-kernel input gradient better, but the F(4×4) adjoint's bands
+ * recompute a tile row each: 3.2 vs 3.5 ms on 2 threads for one band, docs/backend-wasm.md, session 12.)
  */
-function chunkShares(c: ConvSession, k: number, per = 1): number {
-  return c.nt > 1 ? Math.min(k * per, MAX_THREADS) : 1;
+function chunkShares(c: ConvSession, k: number): number {
+  return c.nt > 1 ? Math.min(k, MAX_THREADS) : 1;
 }
-
-/**
- * Bands per image in the input gradient's chunk shares on 2+ threads. Its calling thread copies
- * twice the forward's bytes per image (gy in, gx out), and with a share per image the thread that
- * did not copy often sat out the last one: two bands per image measured 3% less wall time on 2
- * threads ([64,16,28,28]·32, session 12), one per image 4% less in the forward, which keeps it.
- */
-const GX_BANDS = 2;
 
 /**
  * True when any operand is empty. The kernels assume non-empty operands (zero input channels divided
@@ -104,7 +97,7 @@ export function conv2dBackwardInput(s: Session, gy: View, w: View, out: View, p:
   const pw = s.stageDense(w), scratch = s.arena.alloc(c.stride * c.nt);
   const id = packId();
   const chunked = p.groups === 1 && inChunks(s, gy.shape[0], c.nt, [gy], [out], 0, (k, _n0, [pg], [o]) =>
-    s.start(T.conv2dBackwardInputTask, chunkShares(c, k, GX_BANDS), [k, ...c.dimsArgs.slice(1), pg, pw, o, scratch, c.stride, id], c.nt), c.nt > 1);
+    s.start(T.conv2dBackwardInputTask, chunkShares(c, k), [k, ...c.dimsArgs.slice(1), pg, pw, o, scratch, c.stride, id], c.nt), c.nt > 1);
   if (!chunked) s.unstage(inputGradStaged(s, c, s.stageDense(gy), w, out.shape), out);
   return true;
 }

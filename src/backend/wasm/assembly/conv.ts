@@ -15,6 +15,7 @@ import { winogradConv, winogradFits, winogradPack, winogradRows, winogradScratch
 import { winogradGradFinish, winogradGradScratchBytes, winogradWeightGrad } from "./winograd-grad";
 import { winograd4Conv, winograd4Pack, winograd4PackFloats, winograd4ScratchBytes } from "./winograd4";
 import { winograd4GradFinish, winograd4GradScratchBytes, winograd4WeightGrad } from "./winograd4-grad";
+import { winograd4GradInput, winograd4GradInputScratchBytes } from "./winograd4-gx";
 
 /**
  * Whether a Winograd conv with an oH × oW output takes F(4×4,3×3) (./winograd4.ts) rather than
@@ -102,7 +103,8 @@ export function convScratchBytes(
     b = max(b, winogradF4(oH, oW) ? winograd4ScratchBytes(og, cg, W, pW, oH, oW) : winogradScratchBytes(og, cg, W, pW, oH, oW));
   }
   if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) {
-    b = max(b, winogradF4(H, W) ? winograd4ScratchBytes(cg, og, oW, 2 - pW, H, W) : winogradScratchBytes(cg, og, oW, 2 - pW, H, W));
+    b = max(b, winogradF4(oH, oW) ? winograd4GradInputScratchBytes(cg, og, oH, oW)
+      : winogradF4(H, W) ? winograd4ScratchBytes(cg, og, oW, 2 - pW, H, W) : winogradScratchBytes(cg, og, oW, 2 - pW, H, W));
   }
   // Winograd weight gradient: gemm's scratch, every group's dU, then the transforms' buffers.
   if (winogradFits(cg, og, kH, kW, sH, sW, pH, pW, dH, dW)) {
@@ -236,6 +238,28 @@ export function conv2dBackwardInputTask(
   const mine = scratch + <usize>threadIndex * <usize>scratchStride + HEAD;
   const col = mine + <usize>gemmScratchBytes(), geom = col;
   const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
+  if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW) && winogradF4(oH, oW)) {
+    // The forward's F(4×4) run backwards (./winograd4-gx.ts). Bands of rows split at padded rows
+    // 4·m + 2, so each band recomputes one tile row of its neighbour's (the patches overlap by 2).
+    const tRows = (oH + 3) >> 2;
+    const pu = mine, work = mine + <usize>((winograd4PackFloats(cg, og) * 4 + 63) & ~63);
+    const wb = bandsFor(N * G, nt, tRows);
+    const per = (tRows + wb - 1) / wb;
+    let packed = packedFor(mine, packId, G) ? 0 : -1;
+    for (let t = tid; t < N * G * wb; t += nt) {
+      const ng = t / wb, band = t % wb;
+      const n = ng / G, g = ng % G;
+      const h0 = band == 0 ? 0 : max(0, 4 * band * per + 2 - pH), h1 = band == wb - 1 ? H : min(H, 4 * (band + 1) * per + 2 - pH);
+      if (h0 >= h1) continue;
+      if (packed != g) {
+        winograd4Pack(w + <usize>(g * og * Kc) * 4, cg, og, kk, Kc, false, pu);
+        store<i32>(mine - HEAD, packId);
+      }
+      packed = g;
+      winograd4GradInput(cg, og, H, W, pH, pW, oH, oW, h0, h1, gy + <usize>((n * O + g * og) * P) * 4, pu, gx + <usize>((n * C + g * cg) * H * W) * 4, work);
+    }
+    return;
+  }
   if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) {
     // gx_g = the stride-1 conv of gy_g (padded by 2 - p) with the flipped kernel, in and out
     // channels swapped: weight (c, o) of that conv is w[o, c] read backwards. Bands of (even) rows.

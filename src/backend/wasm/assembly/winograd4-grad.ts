@@ -101,7 +101,7 @@ export function winograd4WeightGrad(
 // of A: 0 and 5 are rows 0 and 3 of the tile; 1, 2 and 3, 4 share their sums as in a6), then across
 // the columns one output row at a time, so nothing goes through a temporary: 36 stores per 4 tiles
 // instead of 60.
-function gradTransform4(row: usize, Wg4: usize, m: usize, posStride: usize): void {
+export function gradTransform4(row: usize, Wg4: usize, m: usize, posStride: usize): void {
   const r1 = row + Wg4, r2 = r1 + Wg4, r3 = r2 + Wg4;
   const ps6 = 6 * posStride;
   acrossColumns(v128.load(row), v128.load(row, 16), v128.load(row, 32), v128.load(row, 48), m, posStride);

@@ -23,7 +23,7 @@ import { gemmBlock, gemmBlockN4, poolTiles, POS_PAD, rup, sliverRows, sliverStar
 }
 
 /** Tile rows per block, so V and M (36·(Cin + Ms)·T floats, ~384 KiB at most) stay in L2. */
-@inline function block4TileRows(Cin: i32, Ms: i32, tWp: i32, tRows: i32): i32 {
+@inline export function block4TileRows(Cin: i32, Ms: i32, tWp: i32, tRows: i32): i32 {
   const T = 2730 / (Cin + Ms);
   return max(1, min(tRows, T / tWp));
 }
