@@ -142,6 +142,11 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
 }
 
 // Full MR×NR tiles go straight to C; ragged edges go through `tile` and are copied element-wise.
+// Keep the loop's shape: V8's scheduler is easily tipped into issuing all eight loads of a k step
+// before the FMAs, which needs 20 vector registers, spills 4 accumulators to the stack every step
+// and costs a third of the speed (seen with the stores below made conditional on m, with the loop
+// as a do-while, and with two k steps a trip; check with node --print-wasm-code: no vmovups to
+// [rbp-...] inside the loop).
 function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, m: i32, n: i32, beta: bool, tile: usize): void {
   const full = m == MR && n == NR;
   const dst = full ? c : tile;
@@ -204,6 +209,31 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, m: i32, n: i32
   }
 }
 
+// The relaxed build's last sliver when it has at most 4 rows (M = 64 = 10 × 6 + 4, the MLP's
+// batch): 4 rows of accumulators instead of 6 with 2 of them on zero rows. The sliver is packed
+// MR = 6 rows wide as any other (rows past m are zeros); NR wide only (narrower tiles use micro).
+function micro4(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, m: i32, beta: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let a = v128.load(pa);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load(pa, 16);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load(pa, 32);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load(pa, 48);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    pa += <usize>MR * 16; pb += 32;
+  }
+  const ld = <usize>ldc * 4;
+  out2(c, c00, c01, beta);
+  if (m > 1) out2(c + ld, c10, c11, beta);
+  if (m > 2) out2(c + 2 * ld, c20, c21, beta);
+  if (m > 3) out2(c + 3 * ld, c30, c31, beta);
+}
+
 /**
  * C[M,N] (row stride ldc, unit column stride) = A[M,K]·B[K,N], plus the old C when beta.
  * A(i,k) lives at a + 4(i·ars + k·acs), B(k,j) at b + 4(k·brs + j·bcs). One thread's worth of work.
@@ -248,8 +278,11 @@ export function gemmIm2col(
         const m = min(MR, M - ir);
         if (aGeom) packAIm2col(aGeom, ir, m, pc, kc, pa);
         else packA(a + <usize>(ir * ars + pc * acs) * 4, ars, acs, m, kc, pa);
+        const narrow = MR > 4 && m <= 4;
         for (let jr = 0; jr < nc; jr += NR) {
-          micro(kc, pa, pb + <usize>(jr * kc) * 4, c + <usize>(ir * ldc + jc + jr) * 4, ldc, m, min(NR, nc - jr), bt, tile);
+          const n = min(NR, nc - jr), cj = c + <usize>(ir * ldc + jc + jr) * 4, pbj = pb + <usize>(jr * kc) * 4;
+          if (narrow && n == NR) micro4(kc, pa, pbj, cj, ldc, m, bt);
+          else micro(kc, pa, pbj, cj, ldc, m, n, bt, tile);
         }
       }
     }
