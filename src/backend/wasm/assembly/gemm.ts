@@ -40,49 +40,30 @@ export function gemmScratchBytes(): i32 {
 // address computation per row (V8 11's load-transform lowering), and those extra instructions
 // made the 6×8 kernel's loop front-end bound (32 instructions per 12 FMAs; 2026-12-06, session 12).
 export function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
-  const step = <usize>MR * 16;
+  const step = <usize>MR * 16, r1 = <usize>rs * 4, k1 = <usize>cs * 4;
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const m = min(MR, mc - i0);
-    const base = a + <usize>(i0 * rs) * 4;
-    if (cs == 1 && m == MR) {
-      // Rows run along k (row-major A, A·Bᵀ's B side, the conv weight gradient's im2col rows).
-      let k = 0;
-      for (; k + 4 <= kc; k += 4) {
-        for (let r = 0; r < MR; r++) {
-          const v = v128.load(base + <usize>(r * rs + k) * 4);
-          const d = dst + <usize>r * 16;
-          v128.store(d, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
-          v128.store(d + step, v128.shuffle<f32>(v, v, 1, 1, 1, 1));
-          v128.store(d + 2 * step, v128.shuffle<f32>(v, v, 2, 2, 2, 2));
-          v128.store(d + 3 * step, v128.shuffle<f32>(v, v, 3, 3, 3, 3));
-        }
-        dst += 4 * step;
-      }
-      for (; k < kc; k++) {
-        for (let r = 0; r < MR; r++) v128.store(dst + <usize>r * 16, f32x4.splat(load<f32>(base + <usize>(r * rs + k) * 4)));
-        dst += step;
-      }
-    } else if (rs == 1 && m == MR) {
-      // Columns run along the rows (Aᵀ stored, the weight gradient gᵀ·x).
+    let src = a + <usize>(i0 * rs) * 4;
+    if (m == MR) {
+      // A splat straight from memory is a load alone (no shuffle): the packing's cost is its
+      // 16-byte stores, for row-major A, Aᵀ and every other stride alike.
       for (let k = 0; k < kc; k++) {
-        const src = base + <usize>(k * cs) * 4;
-        const v = v128.load(src);
-        v128.store(dst, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
-        v128.store(dst, v128.shuffle<f32>(v, v, 1, 1, 1, 1), 16);
-        v128.store(dst, v128.shuffle<f32>(v, v, 2, 2, 2, 2), 32);
-        v128.store(dst, v128.shuffle<f32>(v, v, 3, 3, 3, 3), 48);
+        v128.store(dst, v128.load32_splat(src));
+        v128.store(dst, v128.load32_splat(src + r1), 16);
+        v128.store(dst, v128.load32_splat(src + 2 * r1), 32);
+        v128.store(dst, v128.load32_splat(src + 3 * r1), 48);
         if (MR == 6) {
-          v128.store(dst, v128.load32_splat(src, 16), 64);
-          v128.store(dst, v128.load32_splat(src, 20), 80);
+          v128.store(dst, v128.load32_splat(src + 4 * r1), 64);
+          v128.store(dst, v128.load32_splat(src + 5 * r1), 80);
         }
-        dst += step;
+        src += k1; dst += step;
       }
     } else {
       for (let k = 0; k < kc; k++) {
         for (let r = 0; r < MR; r++) {
-          v128.store(dst + <usize>r * 16, f32x4.splat(r < m ? load<f32>(base + <usize>(r * rs + k * cs) * 4) : 0));
+          v128.store(dst + <usize>r * 16, r < m ? v128.load32_splat(src + <usize>r * r1) : f32x4.splat(0));
         }
-        dst += step;
+        src += k1; dst += step;
       }
     }
   }
