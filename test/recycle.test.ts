@@ -252,3 +252,69 @@ test("training with zeroGrad(false): .grad stays the same tensor and the step re
   assert.deepEqual(kept.losses, fresh.losses, "same losses with zeroGrad(false) and zeroGrad()");
   clearRecycled();
 });
+
+test("zeroGrad() recycles a .grad the engine made when nobody read it, never one that was read", () => {
+  const run = (read: "never" | "always" | "first") => {
+    clearRecycled();
+    const g = new Generator(5);
+    const model = new nn.Sequential(new nn.Linear(256, 128, { generator: g }), new nn.ReLU(), new nn.Linear(128, 10, { generator: g }));
+    const w = model.parameters()[0];
+    const opt = new optim.SGD(model.parameters(), { lr: 0.05 });
+    const x = randn([64, 256], { generator: g }), y = randn([64, 10], { generator: g });
+    const losses: number[] = [];
+    const held: [Tensor, Float32Array][] = [];
+    for (let i = 0; i < 5; i++) {
+      opt.zeroGrad();
+      const loss = nn.functional.mseLoss(model.forward(x), y);
+      loss.backward();
+      if (read === "always" || (read === "first" && i === 0)) {
+        const gw = w.grad!;
+        held.push([gw, snapshot(gw)]);
+      }
+      opt.step();
+      losses.push(loss.item());
+      churn();
+    }
+    opt.zeroGrad();
+    churn();
+    // Every .grad a user took is as it was, whatever was recycled since.
+    for (const [t, v] of held) assert.deepEqual(snapshot(t), v, "a .grad that was read keeps its values");
+    return { losses, recycled: recycleStats().recycled, reused: recycleStats().reused };
+  };
+  const never = run("never"), always = run("always"), first = run("first");
+  assert.deepEqual(never.losses, always.losses, "the same losses whether the grads were recycled or not");
+  assert.deepEqual(first.losses, always.losses);
+  // [128, 256] weight gradient: 128 KiB, recycled at each of the 5 zeroGrad calls that drop one
+  // (the first finds none) and reused by the next backward.
+  assert.ok(never.reused >= 4, `reused ${never.reused}`);
+  assert.ok(never.recycled >= always.recycled + 5, `recycled ${never.recycled} unread vs ${always.recycled} read`);
+  assert.ok(first.recycled >= always.recycled + 4, "only the .grad that was read is kept");
+  clearRecycled();
+});
+
+test("a .grad is reachable only through .grad: not spread, not an own key; a hooked or user-set .grad is never recycled", () => {
+  clearRecycled();
+  const w = full(SHAPE, 1).requiresGrad_();
+  w.mul(2).sum().backward();
+  assert.ok(!Object.keys(w).includes("grad"));
+  assert.equal(({ ...w } as { grad?: unknown }).grad, undefined);
+  const opt = new optim.SGD([w], { lr: 0 });
+  opt.zeroGrad();
+  assert.equal(recycleStats().recycled, 1, "the unread gradient went back to the pool");
+  // A hook on the leaf sees the summed gradient: .grad is then a copy the engine made, but the hook
+  // may hold the gradient; neither is recycled by zeroGrad unless nothing saw .grad.
+  const kept: Tensor[] = [];
+  const h = w.registerHook((t) => void kept.push(t));
+  w.mul(3).sum().backward();
+  opt.zeroGrad();
+  churn();
+  assertAll(kept[0], 3, "the gradient the hook kept");
+  h.remove();
+  // A .grad the user set is theirs.
+  const mine = full(SHAPE, 7);
+  w.grad = mine;
+  opt.zeroGrad();
+  churn();
+  assertAll(mine, 7, "a .grad the user set");
+  clearRecycled();
+});

@@ -4,7 +4,7 @@
  */
 import { declareOptionalArgs, declareOptions, optionKeys } from "../tensor/check.js";
 import { Node, type Edge, type GradHook } from "./node.js";
-import { Tensor, type Storage, storageSerial } from "../tensor/tensor.js";
+import { Tensor, type Storage, markUnseenGrad, peekGrad, storageSerial } from "../tensor/tensor.js";
 import { fmt, isContiguous, sameShape } from "../tensor/shape.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { add } from "../ops/elementwise.js";
@@ -265,22 +265,27 @@ function run(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions, target
       // A hook may keep the gradient it sees: then .grad must be a copy, never the tensor itself.
       const hooked = leaf.leafHooks ? runHooks(leaf.leafHooks, total, "leaf") : total;
       const unhooked = !leaf.leafHooks?.size;
-      const mayTake = !leaf.grad && unhooked;
+      // The engine's reads of .grad go through peekGrad, which leaves an unseen .grad unseen.
+      const before = peekGrad(leaf);
+      const mayTake = !before && unhooked;
       // Made during this backward and held by nothing but the engine: an owned sum, or a gradient
       // handed to this leaf alone that covers its memory.
       const isOwned = owned.has(total);
       const privateGrad = unhooked && !createGraph && (isOwned || (handed.get(total.storage) === 1 && isWhole(total)));
-      if (mayTake && isOwned) leaf.grad = total; // already a fresh, private, contiguous sum
-      else if (mayTake && privateGrad) {
+      if (mayTake && isOwned) {
+        leaf.grad = total; // already a fresh, private, contiguous sum
+        markUnseenGrad(total);
+      } else if (mayTake && privateGrad) {
         // A new Tensor over the same memory (not a view of another tensor), instead of a copy.
-        leaf.grad = new Tensor(total.storage, total.shape, total.strides, 0, total.dtype);
+        const g = (leaf.grad = new Tensor(total.storage, total.shape, total.strides, 0, total.dtype));
+        // Its memory is its alone when no other gradient handed along shares the buffer.
+        if ((handedBuf.get(total.storage.data.buffer) ?? 0) <= 1) markUnseenGrad(g);
       } else {
-        const before = leaf.grad;
         leaf.grad = accumulateLeaf(leaf, hooked, createGraph, true);
         // Added into the existing .grad in place: a private gradient is dead now, and its memory
         // (the MLP's 800 KB weight gradient, with zeroGrad(false)) goes back to the pool for the
         // next backward's.
-        if (before && leaf.grad === before && privateGrad && before.storage.data.buffer !== total.storage.data.buffer) drop(total, !isOwned);
+        if (before && peekGrad(leaf) === before && privateGrad && before.storage.data.buffer !== total.storage.data.buffer) drop(total, !isOwned);
       }
     }
   } finally {
@@ -339,7 +344,7 @@ function countDependencies(roots: Tensor[]): Map<Node, number> {
  * inference tensor or has another dtype) .grad becomes the out-of-place sum.
  */
 function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean, inPlace = false): Tensor {
-  const cur = leaf.grad;
+  const cur = peekGrad(leaf);
   if (!cur) return createGraph ? clone(g) : clone(g).detach();
   if (!inPlace || createGraph || cur.requiresGrad || cur.isInference() || cur.dtype !== g.dtype || !sameShape(cur.shape, g.shape)) return add(cur, g);
   if ((cur.dtype === "float32" || cur.dtype === "float64") && isContiguous(cur.shape, cur.strides)) {

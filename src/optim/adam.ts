@@ -1,6 +1,7 @@
 /** Adam and AdamW: adaptive moment estimation, with L2 (Adam) or decoupled (AdamW) weight decay. */
 import { optionKeys } from "../tensor/check.js";
 import { Tensor, backend, maximum } from "../core.js";
+import { peekGrad } from "../tensor/tensor.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkBetas, checkLrAndNonNegative, checkOption, flatData, fusable } from "./optimizer.js";
 
 /** Options of Adam and AdamW, e.g. `{ lr: 1e-3, betas: [0.9, 0.999] }`. */
@@ -80,8 +81,10 @@ interface StateAccess {
 function adamGroup(opt: StateAccess, group: ParamGroup<AdamOptions>, decoupled: boolean): void {
   const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
   for (const p of group.params) {
-    if (!p.grad) continue;
-    const g = maximize ? p.grad.neg() : p.grad;
+    // peekGrad: reading .grad here does not make it seen (zeroGrad may recycle it); nothing here keeps it.
+    const pg = peekGrad(p);
+    if (!pg) continue;
+    const g = maximize ? pg.neg() : pg;
     let state = opt.state.get(p);
     if (!state || state.step === undefined) {
       state = { step: 0, expAvg: bufferLike(p), expAvgSq: bufferLike(p) };

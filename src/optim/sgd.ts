@@ -1,6 +1,7 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay. */
 import { optionKeys } from "../tensor/check.js";
 import { Tensor, backend } from "../core.js";
+import { peekGrad } from "../tensor/tensor.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative, checkOption, flatData, fusable } from "./optimizer.js";
 
 /** SGD's options; PyTorch's defaults except `lr`, which has none, e.g. `{ lr: 0.1, momentum: 0.9 }`. */
@@ -50,8 +51,10 @@ export class SGD extends Optimizer<SGDOptions> {
   protected updateGroup(group: ParamGroup<SGDOptions>): void {
     const { lr, momentum, dampening, nesterov, weightDecay, maximize } = group;
     for (const p of group.params) {
-      if (!p.grad) continue;
-      const g = maximize ? p.grad.neg() : p.grad;
+      // peekGrad: reading .grad here does not make it seen (zeroGrad may recycle it); nothing here keeps it.
+      const pg = peekGrad(p);
+      if (!pg) continue;
+      const g = maximize ? pg.neg() : pg;
       const state = this.stateOf(p);
       let buf = (state.momentumBuffer as Tensor | null | undefined) ?? null;
       if (fusable(p, g) && (!buf || fusable(p, buf))) {

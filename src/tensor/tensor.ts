@@ -56,14 +56,52 @@ function exactValue(v: bigint): number | bigint {
   return v >= -SAFE && v <= SAFE ? Number(v) : v;
 }
 
+/**
+ * `.grad` tensors whose memory nobody but the backward engine and the optimizers has seen: the
+ * engine adds a gradient it made itself, and nothing else holds, when it makes it a leaf's `.grad`;
+ * any read of `.grad` removes it. `Optimizer.zeroGrad()` gives a member's memory back to the
+ * recycling pool as it drops it (PyTorch frees it there, set_to_none, by reference count), so the
+ * next backward's weight gradient reuses memory already in cache instead of a fresh array.
+ */
+const unseenGrads = new WeakSet<Tensor>();
+let gradSlot: (t: Tensor) => Tensor | null;
+
+/** @internal t's `.grad` for the engine and the optimizers: reading it this way does not count as seeing it. */
+export function peekGrad(t: Tensor): Tensor | null {
+  return gradSlot(t);
+}
+
+/** @internal Marks g, which the engine just made a leaf's `.grad` and which nothing else holds, as unseen. */
+export function markUnseenGrad(g: Tensor): void {
+  unseenGrads.add(g);
+}
+
+/** @internal Whether g is an unseen `.grad` (see unseenGrads); forgets it either way. */
+export function takeUnseenGrad(g: Tensor): boolean {
+  return unseenGrads.delete(g);
+}
+
 export class Tensor {
   readonly storage: Storage;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
   readonly dtype: DType;
+  // A private field, so that only the accessor below reaches it (not spread or Object.keys).
+  #grad: Tensor | null = null;
+  static {
+    gradSlot = (t) => t.#grad;
+  }
   /** Accumulated gradient (leaves, and non-leaves after `retainGrad()`). */
-  grad: Tensor | null = null;
+  get grad(): Tensor | null {
+    const g = this.#grad;
+    // Whoever reads it may keep it: its memory is no longer the engine's to reuse.
+    if (g !== null) unseenGrads.delete(g);
+    return g;
+  }
+  set grad(g: Tensor | null) {
+    this.#grad = g;
+  }
   /** The tensor whose storage this one is a view of, or null. */
   readonly base: Tensor | null;
   private requiresGradFlag = false;
