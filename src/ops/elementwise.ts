@@ -117,7 +117,7 @@ export function inplace<T extends Tensor>(self: T, op: string, compute: (src: Te
   }
   const root = self.base;
   if (recording && root !== null && root.requiresGrad && root.isLeaf) throw new Error(leafMessage("a view of a leaf tensor"));
-  if (recording) refreshBeforeWrite(self);
+  if (recording) refreshBeforeWrite(self, op);
   // The op reads a copy of the old value: a rule that saved it (mul_(w) saves it for w's gradient)
   // keeps it intact when this tensor is overwritten now or later, as PyTorch saves the original self.
   let src: Tensor = recording && self.requiresGrad ? clone(self) : self;

@@ -47,9 +47,9 @@ export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {
  * Set by ops/shape.ts: brings a view's graph up to date when its base was modified in place after
  * the view was taken (so reading the view differentiates its current values).
  */
-let refreshView: (t: Tensor) => void = () => {};
+let refreshView: (t: Tensor, op: string) => void = () => {};
 
-export function setViewRefresher(fn: (t: Tensor) => void): void {
+export function setViewRefresher(fn: (t: Tensor, op: string) => void): void {
   refreshView = fn;
 }
 
@@ -82,7 +82,7 @@ export function withOpTracer<T>(fn: OpTracer, body: () => T): T {
 export function apply<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
   // The one place every op's tensor inputs pass: JS callers can hand any op anything.
   for (let i = 0; i < inputs.length; i++) if (!(inputs[i] instanceof Tensor)) throw tensorArgError(def.name, inputs.length === 1 ? "input" : `input ${i + 1}`, inputs[i]);
-  if (isGradEnabled()) for (const t of inputs) if (t.base !== null) refreshView(t);
+  if (isGradEnabled()) for (const t of inputs) if (t.base !== null) refreshView(t, def.name);
   let out: Tensor;
   if (tracer === null) out = def.forward(inputs, attrs);
   else {

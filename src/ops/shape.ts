@@ -139,10 +139,23 @@ export function makeView(x: Tensor, name: string, shape: readonly number[], stri
 
 const viewSource = new WeakMap<Tensor, Node | null>();
 
+/**
+ * Views taken under noGrad, with their storage's version then. PyTorch marks them (CreationMeta
+ * NO_GRAD_MODE) and refuses to rebuild their graph: once the base was modified in place, using the
+ * view while gradients are recorded raises when the base requires grad, as does modifying the view
+ * itself in place (handle_view_on_rebase). Reading its values stays allowed.
+ */
+const noGradViews = new WeakMap<Tensor, number>();
+
 function track(v: Tensor): Tensor {
-  if (v.base !== null && isGradEnabled()) viewSource.set(v, v.base.gradFn);
+  if (v.base === null) return v;
+  if (isGradEnabled()) viewSource.set(v, v.base.gradFn);
+  else noGradViews.set(v, v.storage.version);
   return v;
 }
+
+const NO_GRAD_VIEW_FIX =
+  "this is ambiguous, so PyTorch forbids it too; take the view and make the in-place change both inside noGrad (not tracked) or both outside it (tracked)";
 
 interface WindowAttrs {
   /** Geometry of the window in the root's storage (the root is contiguous with offset 0). */
@@ -201,9 +214,16 @@ function plainRoot(root: Tensor): boolean {
   return root.offset === 0 && root.isContiguous() && root.storage.data.length === root.numel();
 }
 
-function refresh(v: Tensor): void {
-  const seen = viewSource.get(v);
+function refresh(v: Tensor, op: string): void {
   const root = v.base;
+  const ngVersion = noGradViews.get(v);
+  if (ngVersion !== undefined) {
+    if (root !== null && root.requiresGrad && v.storage.version !== ngVersion) {
+      throw new Error(`${op}: a view of shape ${fmt(v.shape)} was taken under noGrad and its base ${fmt(root.shape)} (or another view of it) has since been modified in place; ${NO_GRAD_VIEW_FIX}`);
+    }
+    return;
+  }
+  const seen = viewSource.get(v);
   if (seen === undefined || root === null || root.gradFn === seen) return;
   viewSource.set(v, root.gradFn);
   if (!root.requiresGrad) return;
@@ -238,6 +258,7 @@ export function recordWriteThroughView(v: Tensor, src: Tensor): void {
 
 /** Throws when an in-place write into the view `v` cannot be recorded (call before writing). */
 export function checkWriteThroughView(v: Tensor, op: string): void {
+  if (noGradViews.has(v)) throw new Error(`${op}: a view of shape ${fmt(v.shape)} taken under noGrad is being modified in place while gradients are recorded; ${NO_GRAD_VIEW_FIX}`);
   if (v.shape.some((n, d) => n > 1 && v.strides[d] === 0)) {
     throw new Error(`${op}: in-place modification of an expanded view (several elements share one memory location) is not supported while gradients are recorded; clone() it first`);
   }
@@ -247,8 +268,8 @@ export function checkWriteThroughView(v: Tensor, op: string): void {
 }
 
 /** Checked before an in-place op on a view: brings its graph up to date. */
-export function refreshBeforeWrite(v: Tensor): void {
-  if (v.base !== null && isGradEnabled()) refresh(v);
+export function refreshBeforeWrite(v: Tensor, op: string): void {
+  if (v.base !== null && isGradEnabled()) refresh(v, op);
 }
 
 const reshapeBack = (g: Tensor, shape: readonly number[]): Tensor => reshape(g, shape);
