@@ -71,7 +71,7 @@ test("requiredInOptionsError: one or several missing, an alias under PyTorch's n
   assert.equal(requiredInOptionsError("x.roll", roll, [{ shifts: 1, dims: 0 }], 1, 3, []).message,
     "x.roll: shifts and dims are required parameters, given positionally (not in the options object); write x.roll(1, 0)");
   assert.equal(requiredInOptionsError("roll", roll, [7, { dims: 0 }], 0, 2, ["dims"]).message,
-    "roll: shifts is a required parameter, given positionally (the options object stands in its place); write roll(x, shifts, { dims: 0 })");
+    "roll: shifts is a required parameter, given positionally (the options object stands in its place); write roll(7, shifts, { dims: 0 })");
   // A function whose source shows no names counts positions.
   const anon = (...a: unknown[]) => 0;
   assert.equal(requiredInOptionsError("f", anon, [{ q: 1 }], 0, 2, []).message,

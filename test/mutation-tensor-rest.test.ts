@@ -121,11 +121,11 @@ test("requiredInOptionsError: keys whose value is undefined are left out, as if 
     "x.pad: pads is a required parameter, given positionally (not in the options object, where it came as 'pad'); write x.pad([1, 1])");
 });
 
-test("requiredInOptionsError: the alias's other keys stay in the object; a method's earlier arguments are named after its receiver", () => {
+test("requiredInOptionsError: the alias's other keys stay in the object; a method's earlier arguments are written after its receiver, with their values (session 12)", () => {
   function pad(x: unknown, pads: unknown, mode = "constant") {}
   assert.equal(requiredInOptionsError("x.pad", pad, [{ pad: [1, 1], mode: "reflect" }], 1, 2, ["mode"]).message,
     "x.pad: pads is a required parameter, given positionally (not in the options object, where it came as 'pad'); write x.pad([1, 1], { mode: \"reflect\" })");
   function f(self: unknown, a: unknown, b: unknown, c = 0) {}
   assert.equal(requiredInOptionsError("x.f", f, [1, { c: 2 }], 1, 3, ["c"]).message,
-    "x.f: b is a required parameter, given positionally (the options object stands in its place); write x.f(a, b, { c: 2 })");
+    "x.f: b is a required parameter, given positionally (the options object stands in its place); write x.f(1, b, { c: 2 })");
 });

@@ -270,25 +270,33 @@ function guard(name: string, display: string, fn: Function, method: boolean, ten
   const receiver = method ? 1 : 0;
   let optional: OptionalArgs | null | undefined;
   let keys: readonly string[] | null = null;
-  return function (this: unknown, ...args: unknown[]): unknown {
+  // A namespace re-guarding an already guarded export (nn.functional's conv2d) would show the inner
+  // wrapper's `...args` in its messages: they read the parameter names of the function underneath.
+  const named = underlying.get(fn) ?? fn;
+  const guarded = function (this: unknown, ...args: unknown[]): unknown {
     if (tensorFirst && !isTensor(args[0]) && !isScalar(args[0])) throw tensorArgError(name, "input", args[0]);
     if (optional === undefined) {
       optional = OPTIONAL_ARGS.get(name) ?? null;
       keys = trailingKeys(name, optional);
     }
-    if (optional) args = spreadOptionalArgs(display, fn, optional, args, receiver);
-    else checkTrailingOptions(display, fn, keys, args, 1 - receiver);
+    if (optional) args = spreadOptionalArgs(display, named, optional, args, receiver);
+    else checkTrailingOptions(display, named, keys, args, 1 - receiver);
     let out: unknown;
     try {
       out = method ? call(this, ...args) : call.apply(this, args);
     } catch (e) {
-      throw failedCall(display, fn, args, e, !optional && keys === null, method, takes);
+      throw failedCall(display, named, args, e, !optional && keys === null, method, takes);
     }
     // An async function's rejection gets the same translation as a synchronous throw (methods are synchronous).
-    if (!method && out instanceof Promise) return out.catch((e: unknown) => Promise.reject(failedCall(display, fn, args, e, !optional && keys === null, false, takes)));
+    if (!method && out instanceof Promise) return out.catch((e: unknown) => Promise.reject(failedCall(display, named, args, e, !optional && keys === null, false, takes)));
     return out;
   };
+  underlying.set(guarded, named);
+  return guarded;
 }
+
+/** Each guard wrapper's innermost function (the one whose source shows the parameter names). */
+const underlying = new WeakMap<Function, Function>();
 
 const isClass = (f: Function): boolean => /^class\b/.test(Function.prototype.toString.call(f));
 

@@ -121,7 +121,9 @@ export function requiredInOptionsError(display: string, fn: Function, args: read
   }
   const inObject = missing.filter((n) => opts[n] !== undefined);
   const rest = keys.filter((k) => !missing.includes(k) && !(alias && k === foreign[0]));
-  const before = args.slice(0, -1).map((_, i) => nameAt(i + receiver));
+  // The arguments given before the object, as the user wrote them where a literal shows them (API.md:
+  // errors say what was given), by name otherwise (a tensor): `x.f(1, { c: 2 })` -> `write x.f(1, b, { c: 2 })`.
+  const before = args.slice(0, -1).map((v, i) => literal(v) ?? nameAt(i + receiver));
   const what = missing.length === 1 ? `${missing[0]} is a required parameter` : `${list(missing)} are required parameters`;
   const where = inObject.length === missing.length ? `not in the options object${alias ? `, where it came${alias}` : ""}` : `the options object stands in ${missing.length === 1 ? "its" : "their"} place`;
   return new Error(`${display}: ${what}, given positionally (${where}); write ${writeCall(display, [...before, ...missing], opts, rest)}`);
