@@ -445,7 +445,7 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
 }
 
 // The keys each op's trailing options object takes: the entry layer (tensor/guard.ts) rejects any other.
-declareOptions({ nonzero: ["asTuple"], scatter_: ["reduce"], indexAdd_: ["alpha"] });
+declareOptions({ nonzero: ["asTuple"], scatter_: ["reduce"], indexAdd_: ["alpha"], indexAdd: ["alpha"] });
 // takeAlongDim's dim may come as `{ dim }` too (API.md rule 3); the declaration's type gives the export that form.
 const OPTIONAL_ARGS = declareOptionalArgs({ takeAlongDim: { first: 2, names: ["dim"] } });
 export type AdvancedIndexOptionalArgs = typeof OPTIONAL_ARGS;
@@ -473,7 +473,7 @@ installMethods({
   },
   scatterAdd_: (x: Tensor, dim: number, index: Tensor, src: Tensor) => inplace(x, "scatterAdd_", (s) => scatterAdd(s, dim, index, src)),
   indexAdd_: (x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}) =>
-    inplace(x, "indexAdd_", (s) => indexAdd(s, dim, index, opts.alpha === undefined || opts.alpha === 1 ? source : mul(source, opts.alpha))),
+    inplace(x, "indexAdd_", (s) => indexAdd(s, dim, index, source, opts)),
   maskedSelect,
   nonzero: (x: Tensor, opts?: { asTuple?: boolean }) => nonzero(x, opts as { asTuple: true }),
   take,

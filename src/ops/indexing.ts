@@ -6,7 +6,7 @@ import { fmt, normalizeDim, sameShape } from "../tensor/shape.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { clone, expand, reshape, to, unsqueeze } from "./shape.js";
 import { pad } from "./join.js";
-import { sub, le, ge, where } from "./elementwise.js";
+import { sub, le, ge, mul, where } from "./elementwise.js";
 import { arange, zeros } from "../tensor/creation.js";
 
 declare module "../tensor/tensor.js" {
@@ -18,7 +18,8 @@ declare module "../tensor/tensor.js" {
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     /** `x.indexSelect(0, idx)`: whole slices picked by a 1-D index. */
     indexSelect(dim: number, index: Tensor): Tensor;
-    indexAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    /** `x.indexAdd(0, idx, src, { alpha })`: a copy of x with alpha * src[i] added at idx[i] along dim. */
+    indexAdd(dim: number, index: Tensor, src: Tensor, opts?: { alpha?: number }): Tensor;
     /** Lower triangle (elements with col - row <= diagonal), zeros elsewhere. */
     tril(diagonal?: number): Tensor;
     tril(opts: { diagonal?: number }): Tensor;
@@ -212,9 +213,12 @@ function broadcastSource(src: Tensor, axis: number, shape: readonly number[]): R
  * 0- or 1-D src. src has x's dtype, as PyTorch requires.
  * @example indexAdd(zeros([3, 2]), 0, tensor([0, 2], { dtype: "int64" }), ones([2, 2]))
  */
-export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor, opts: { alpha?: number } = {}): Tensor {
   if (!(src instanceof Tensor)) throw tensorArgError("indexAdd", "source", src);
   checkSrcDtype("indexAdd", x, src);
+  const { alpha = 1 } = opts;
+  if (typeof alpha !== "number") throw new Error(`indexAdd: alpha must be a number, got ${typeof alpha}`);
+  if (alpha !== 1) return indexAddScaled(x, dim, index, src, alpha);
   if (x.ndim === 0) {
     normalizeDim(dim, 0, "indexAdd");
     if (src.ndim > 1) throw new Error(`indexAdd: a 0-d input takes a 0-d or 1-D source, got ${fmt(src.shape)}`);
@@ -251,6 +255,44 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
     );
   }
   return apply(indexAddOp, [x, src], { axis, index, shape: expected });
+}
+
+/**
+ * indexAdd with alpha: PyTorch's kernel adds alpha*src[i] to each target with one fused multiply-add
+ * per index entry, in index order (add_kernel's vec::fmadd; 1.13's build fuses its scalar tail too).
+ * float32 does that exactly but for ties: alpha*src is exact in float64 (two float32 factors), each
+ * entry's sum is rounded to float64 and then float32 (a double rounding that differs only when the
+ * float64 sum falls halfway between two float32 values); an index repeated k times takes k rounds, so
+ * each occurrence rounds as PyTorch's does. Other dtypes multiply, round, then add.
+ */
+function indexAddScaled(x: Tensor, dim: number, index: Tensor, src: Tensor, alpha: number): Tensor {
+  if (x.dtype !== "float32") return indexAdd(x, dim, index, mul(src, alpha));
+  if (index.ndim > 1) throw new Error(`indexAdd: index must be 1-D, got ${fmt(index.shape)}`);
+  const idx = index.numbers();
+  // Which occurrence of its value each index entry is: entries of one round hit distinct targets.
+  const seen = new Map<number, number>();
+  const round = Array.from(idx, (v) => {
+    const k = seen.get(v) ?? 0;
+    seen.set(v, k + 1);
+    return k;
+  });
+  let rounds = 1;
+  for (const k of seen.values()) rounds = Math.max(rounds, k);
+  const scaled = mul(to(src, "float64"), Math.fround(alpha));
+  let out = x;
+  for (let r = 0; r < rounds; r++) {
+    const at = round.flatMap((k, i) => (k === r ? [i] : []));
+    const part = rounds === 1 ? { index, src: scaled } : pick(index, scaled, at, normalizeDim(dim, x.ndim, "indexAdd"));
+    out = to(indexAdd(to(out, "float64"), dim, part.index, part.src), "float32");
+  }
+  return out;
+}
+
+/** The index entries `at` and their source slices along `axis` (the input's dim, which the source has: several entries). */
+function pick(index: Tensor, src: Tensor, at: number[], axis: number): { index: Tensor; src: Tensor } {
+  const sel = Tensor.fromArray(Int32Array.from(at), [at.length], "int32");
+  if (axis >= src.ndim) throw new Error(`indexAdd: dim ${axis} is out of range for the source of shape ${fmt(src.shape)} (${src.ndim} dims)`);
+  return { index: indexSelect(reshape(index, [-1]), 0, sel), src: indexSelect(src, axis, sel) };
 }
 
 /** `oneHot(labels, 10)`: int64 [..., numClasses] with a 1 at each label (labels int64 or int32), as PyTorch's. */
