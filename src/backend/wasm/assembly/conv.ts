@@ -103,7 +103,7 @@ export function convScratchBytes(
     b = max(b, winogradF4(oH, oW) ? winograd4ScratchBytes(og, cg, W, pW, oH, oW) : winogradScratchBytes(og, cg, W, pW, oH, oW));
   }
   if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW)) {
-    b = max(b, winogradF4(oH, oW) ? winograd4GradInputScratchBytes(cg, og, oH, oW)
+    b = max(b, gradInputAdjoint(cg, og, oH, oW) ? winograd4GradInputScratchBytes(cg, og, oH, oW)
       : winogradF4(H, W) ? winograd4ScratchBytes(cg, og, oW, 2 - pW, H, W) : winogradScratchBytes(cg, og, oW, 2 - pW, H, W));
   }
   // Winograd weight gradient: gemm's scratch, every group's dU, then the transforms' buffers.
@@ -229,6 +229,17 @@ export function conv2dTask(
   }
 }
 
+/**
+ * Whether the input gradient takes the F(4×4) adjoint (./winograd4-gx.ts) rather than the flipped-kernel
+ * conv: its gy side costs about half the flipped conv's per channel when the tiles read gy in place
+ * (oW a multiple of 4, at least 16), its gx side ~1.5× the flipped conv's output transform, so it
+ * needs at least as many gy channels as gx ones. Measured (1 thread, CPU, adjoint / flipped):
+ * [64,16,28,28]·32 0.92, [32,32,28,28]·32 1.00, [64,16,14,14]·32 1.02 (gy copied, 14 wide), [16,8,30,30]·8 1.12.
+ */
+@inline function gradInputAdjoint(cg: i32, og: i32, oH: i32, oW: i32): bool {
+  return winogradF4(oH, oW) && (oW & 3) == 0 && oW >= 16 && og >= cg;
+}
+
 export function conv2dBackwardInputTask(
   tid: i32, nt: i32, N: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
@@ -238,7 +249,7 @@ export function conv2dBackwardInputTask(
   const mine = scratch + <usize>threadIndex * <usize>scratchStride + HEAD;
   const col = mine + <usize>gemmScratchBytes(), geom = col;
   const pointwise = isPointwise(kH, kW, sH, sW, pH, pW);
-  if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW) && winogradF4(oH, oW)) {
+  if (winogradFits(og, cg, kH, kW, sH, sW, pH, pW, dH, dW) && gradInputAdjoint(cg, og, oH, oW)) {
     // The forward's F(4×4) run backwards (./winograd4-gx.ts). Bands of rows split at padded rows
     // 4·m + 2, so each band recomputes one tile row of its neighbour's (the patches overlap by 2).
     const tRows = (oH + 3) >> 2;
