@@ -20,40 +20,47 @@ import { PAR_MEMORY } from "./thresholds.js";
 const UPDATE_CHUNK = 8192;
 
 /**
- * Runs an element-wise in-place update over float32 arrays chunk by chunk on the calling thread:
- * each chunk of the non-null arrays is copied into the arena, `run(n, ptrs)` updates it there
- * (`ptrs` 0 for a null array), and the arrays marked in `writes` get their chunk back. False
- * (nothing done) when an array is not float32.
+ * Runs kernel task `task` as an element-wise in-place update over float32 arrays, chunk by chunk on
+ * the calling thread: each chunk of the non-null arrays is copied into the arena, the task runs on
+ * it with arguments [chunk length, the arrays' arena addresses (0 for null), ...params], and the
+ * arrays marked in `writes` get their chunk back. False (nothing done) when an array is not float32.
+ * Written as plain loops over one reused argument list: the update runs per parameter per step.
  */
-function chunked(s: Session, arrays: Array<TypedArray | null>, writes: boolean[], run: (n: number, ptrs: number[]) => void): boolean {
-  if (!arrays.every((a) => a === null || a instanceof Float32Array)) return false;
+function chunked(s: Session, task: number, arrays: Array<TypedArray | null>, writes: readonly boolean[], params: readonly number[]): boolean {
+  const k = arrays.length;
+  for (let i = 0; i < k; i++) if (arrays[i] !== null && !(arrays[i] instanceof Float32Array)) return false;
   const n = arrays[0]!.length;
   s.begin(n, PAR_MEMORY);
   const C = Math.max(1, Math.min(n, UPDATE_CHUNK));
-  const ptrs = arrays.map((a) => (a ? s.arena.alloc(C * 4) : 0));
+  const args = [0];
+  for (let i = 0; i < k; i++) args.push(arrays[i] ? s.arena.alloc(C * 4) : 0);
+  args.push(...params);
   // Fetched after the allocations, which may grow the memory.
   const f32 = s.arena.f32;
   for (let lo = 0; lo < n; lo += C) {
     const len = Math.min(C, n - lo);
-    arrays.forEach((a, i) => {
-      if (a) f32.set((a as Float32Array).subarray(lo, lo + len), ptrs[i] >> 2);
-    });
-    run(len, ptrs);
-    arrays.forEach((a, i) => {
-      if (a && writes[i]) (a as Float32Array).set(f32.subarray(ptrs[i] >> 2, (ptrs[i] >> 2) + len), lo);
-    });
+    for (let i = 0; i < k; i++) {
+      const a = arrays[i] as Float32Array | null;
+      if (a) f32.set(a.subarray(lo, lo + len), args[1 + i] >> 2);
+    }
+    args[0] = len;
+    s.run(task, 1, args);
+    for (let i = 0; i < k; i++) {
+      const a = arrays[i] as Float32Array | null;
+      if (a && writes[i]) a.set(f32.subarray(args[1 + i] >> 2, (args[1 + i] >> 2) + len), lo);
+    }
   }
   return true;
 }
 
+const SGD_WRITES = [true, false, true], ADAM_WRITES = [true, false, true, true, true];
+
 /** The backend's sgdUpdate: param (and the momentum buffer) updated in place from grad. */
 export function sgdUpdate(s: Session, param: TypedArray, grad: TypedArray, buf: TypedArray | null, p: SgdParams): boolean {
-  const args = [p.lr, p.momentum, p.dampening, p.nesterov ? 1 : 0, p.weightDecay, p.firstStep ? 1 : 0];
-  return chunked(s, [param, grad, buf], [true, false, true], (n, [pp, pg, pb]) => s.run(T.sgdTask, 1, [n, pp, pg, pb, ...args]));
+  return chunked(s, T.sgdTask, [param, grad, buf], SGD_WRITES, [p.lr, p.momentum, p.dampening, p.nesterov ? 1 : 0, p.weightDecay, p.firstStep ? 1 : 0]);
 }
 
 /** The backend's adamUpdate: param and the moment buffers updated in place from grad. */
 export function adamUpdate(s: Session, param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, maxV: TypedArray | null, p: AdamParams): boolean {
-  const args = [p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.decoupled ? 1 : 0, p.step];
-  return chunked(s, [param, grad, m, v, maxV], [true, false, true, true, true], (n, [pp, pg, pm, pv, px]) => s.run(T.adamTask, 1, [n, pp, pg, pm, pv, px, ...args]));
+  return chunked(s, T.adamTask, [param, grad, m, v, maxV], ADAM_WRITES, [p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.decoupled ? 1 : 0, p.step]);
 }
