@@ -16,10 +16,12 @@ export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 export const NR: i32 = 8;
 // A packed MR×KC sliver of A (6 × 256 pre-broadcast v128s, 24 KiB) stays in L1 while the KC×NC
 // panel of packed B (up to 2 MiB; 1 MiB for N = 1024) streams past it from L2, 8 KiB a sliver.
+// Measured on sgemm 1024 (docs/backend-wasm.md, session 12): KC 192 the same, 320-384 slower (the
+// sliver no longer fits L1 beside B's), NC 512 the same, 256 slower.
 export const KC: i32 = 256;
 export const NC: i32 = 2048;
 
-/** Bytes of per-thread scratch gemm needs: packed A block, packed B panel, one spill tile. */
+/** Bytes of per-thread scratch gemm needs: one packed A sliver, the packed B panel, one spill tile. */
 export function gemmScratchBytes(): i32 {
   return (MR * KC * 4 + KC * NC + MR * NR) * 4 + 64;
 }

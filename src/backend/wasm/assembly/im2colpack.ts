@@ -189,7 +189,7 @@ export function packBIm2col(geom: usize, pc: i32, kc: i32, jc: i32, nc: i32, dst
 /**
  * A panel of the weight-gradient GEMM gWᵀ = col·gyᵀ: rows ic .. ic+mc of col (taps) and columns
  * pc .. pc+kc (positions, the GEMM's depth), as `packA` writes them. MR taps' rows are gathered
- * into the row buffer, then `packA` transposes them into a sliver (4×4 vector transposes).
+ * into the row buffer, then `packA` writes them into a sliver (each value broadcast to a v128).
  */
 export function packAIm2col(geom: usize, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   const kH = load<i32>(geom + G_KH), kW = load<i32>(geom + G_KW), p = load<i32>(geom + G_P0) + pc;
