@@ -63,15 +63,16 @@ export function winograd4GradInput(
     for (let o = 0; o < og; o++) {
       const plane = inPlace ? gy + <usize>((o * oH + 4 * b0) * oW) * 4 : gpad + <usize>(o * 4 * R) * Wg4;
       const mo = mbuf + <usize>(o * T) * 4;
+      // The tiles past R·tWp (to a multiple of 4) are zeros: the last 4 zeroed first, then the
+      // transforms overwrite the ones below R·tWp (one vector store per position, not 1-3 scalar ones).
+      if (T > R * tWp) {
+        for (let pos = 0; pos < 36; pos++) v128.store(mo + <usize>pos * posM + <usize>(T - 4) * 4, f32x4.splat(0));
+      }
       for (let r = 0; r < R; r++) {
         for (let tx = 0; tx < tWp; tx += 4) {
           if (tx + 4 > tWp) tx = tWp - 4;
           gradTransform4(plane + <usize>(4 * r) * Wg4 + <usize>(4 * tx) * 4, Wg4, mo + <usize>(r * tWp + tx) * 4, posM);
         }
-      }
-      // The tiles past R·tWp (to a multiple of 4) are zeros.
-      for (let t = R * tWp; t < T; t++) {
-        for (let pos = 0; pos < 36; pos++) store<f32>(mo + <usize>pos * posM + <usize>t * 4, 0);
       }
     }
     // 36 GEMMs dV[pos] (Ms × T) = U[pos] (Ms × og) · dM[pos] (og × T).
