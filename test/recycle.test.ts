@@ -318,3 +318,37 @@ test("a .grad is reachable only through .grad: not spread, not an own key; a hoo
   assertAll(mine, 7, "a .grad the user set");
   clearRecycled();
 });
+
+test("model.zeroGrad() recycles an unread .grad as opt.zeroGrad() does, model.zeroGrad(false) zeroes it in place, and clipGradNorm_ leaves it unread", () => {
+  const run = (clear: "opt" | "model" | "modelInPlace", clip: boolean) => {
+    clearRecycled();
+    const g = new Generator(7);
+    const model = new nn.Sequential(new nn.Linear(256, 128, { generator: g }), new nn.ReLU(), new nn.Linear(128, 10, { generator: g }));
+    const opt = new optim.SGD(model.parameters(), { lr: 0.05 });
+    const x = randn([64, 256], { generator: g }), y = randn([64, 10], { generator: g });
+    const losses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      if (clear === "opt") opt.zeroGrad();
+      else model.zeroGrad(clear === "model");
+      const loss = nn.functional.mseLoss(model.forward(x), y);
+      loss.backward();
+      if (clip) nn.utils.clipGradNorm_(model.parameters(), 1e9);
+      opt.step();
+      losses.push(loss.item());
+      churn();
+    }
+    const w = model.parameters()[0];
+    const gw = w.grad!;
+    model.zeroGrad(false);
+    assert.equal(w.grad, gw, "zeroGrad(false) keeps the same .grad tensor");
+    assert.ok(snapshot(gw).every((v) => v === 0), "and zeroes it");
+    return { losses, recycled: recycleStats().recycled };
+  };
+  const viaOpt = run("opt", false), viaModel = run("model", false), clipped = run("model", true), inPlace = run("modelInPlace", false);
+  assert.deepEqual(viaModel.losses, viaOpt.losses);
+  assert.deepEqual(inPlace.losses, viaOpt.losses);
+  // The [128, 256] weight gradient is recycled at the 3 later zeroGrad calls, by the model as by the optimizer.
+  assert.ok(viaModel.recycled >= viaOpt.recycled && viaModel.recycled >= 3, `model ${viaModel.recycled} vs optimizer ${viaOpt.recycled}`);
+  assert.ok(clipped.recycled >= viaModel.recycled, `clipGradNorm_ leaves the gradients unread: ${clipped.recycled} vs ${viaModel.recycled}`);
+  clearRecycled();
+});

@@ -4,13 +4,16 @@
  * may not import each other; this module sits between them and core.
  */
 import { Tensor, noGrad, tensor } from "../core.js";
+import { peekGrad } from "../tensor/tensor.js";
 
 function gradsOf(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
   list.forEach((p, i) => {
     if (!(p instanceof Tensor)) throw new Error(`${op}: parameter ${i} is not a Tensor; pass a tensor or an iterable of tensors (e.g. model.parameters())`);
   });
-  return list.filter((p) => p.grad !== null).map((p) => p.grad!);
+  // peekGrad: the gradients are scaled in place and not kept, so reading them here leaves an unseen
+  // .grad reusable by the next zeroGrad (Tensor.grad).
+  return list.map((p) => peekGrad(p)).filter((g): g is Tensor => g !== null);
 }
 
 /**

@@ -10,6 +10,7 @@
 import { checkTensor, describe, TensorArgError } from "../tensor/check.js";
 import { Tensor, noGrad, isFloating, isGradEnabled, type DType } from "../core.js";
 import { BackwardHookCall, type FullBackwardHook } from "./backward-hook.js";
+import { clearGrad } from "../autograd/clear-grad.js";
 
 export type { FullBackwardHook } from "./backward-hook.js";
 
@@ -317,9 +318,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.train(false);
   }
 
-  /** `model.zeroGrad()`: sets every parameter's `.grad` to null (PyTorch's set_to_none default). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /**
+   * `model.zeroGrad()`: sets every parameter's `.grad` to null (PyTorch's set_to_none, the default
+   * since 2.0), or with `false` zeroes it in place; as `Optimizer.zeroGrad`.
+   */
+  zeroGrad(setToNone = true): void {
+    for (const p of this.parameters()) clearGrad(p, setToNone);
   }
 
   /** `backbone.requiresGrad_(false)`: freezes (or unfreezes) every parameter. */

@@ -8,8 +8,7 @@
 import { argError, checkKeys, checkOptions, describe, unknownKeyError } from "../tensor/check.js";
 import { ArrayFor, castScalar, fillStorage, setElement } from "../tensor/dtype.js";
 import { Tensor, noGrad, enableGrad, isFloating, type DType, type TypedArray } from "../core.js";
-import { peekGrad, takeUnseenGrad } from "../tensor/tensor.js";
-import { recycleArray } from "../tensor/recycle.js";
+import { clearGrad } from "../autograd/clear-grad.js";
 
 /** Options every optimizer has, e.g. `{ lr: 0.01 }`. */
 export interface BaseOptions {
@@ -194,23 +193,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * ```
    */
   zeroGrad(setToNone = true): void {
-    for (const g of this.paramGroups) {
-      for (const p of g.params) {
-        const g = peekGrad(p);
-        if (!g) continue;
-        if (setToNone) {
-          p.grad = null;
-          // Made by the backward engine and never read through .grad since: nothing else can
-          // reach its memory, so the next backward may reuse it (PyTorch frees it here).
-          if (takeUnseenGrad(g)) recycleArray(g.storage.data);
-        } else if ((g.dtype === "float32" || g.dtype === "float64") && !g.requiresGrad && !g.isInference() && g.isContiguous()) {
-          // What zero_ does, without the zeros tensor it computes and copies in (800 KB for the
-          // MNIST MLP's first weight): the elements are written in place and the version bumped.
-          (g.storage.data as Float32Array | Float64Array).fill(0, g.offset, g.offset + g.numel());
-          g.storage.version++;
-        } else noGrad(() => g.zero_());
-      }
-    }
+    for (const g of this.paramGroups) for (const p of g.params) clearGrad(p, setToNone);
   }
 
   /**
