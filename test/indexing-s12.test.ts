@@ -189,3 +189,18 @@ test("indexAdd with alpha rounds as PyTorch's fused multiply-add, once per index
   assert.deepEqual(s2.grad!.tolist(), [[6, 8], [6, 8]]);
   assert.equal(y.dtype, "float32");
 });
+
+test("scatter takes { reduce } like scatter_ and torch.scatter (the functional form had none)", () => {
+  const x = dt.ones([3]), idx = long([0, 0, 2]), src = dt.tensor([2, 3, 4]);
+  // torch.scatter(torch.ones(3), 0, torch.tensor([0, 0, 2]), torch.tensor([2., 3., 4.]), reduce='add') = [6, 1, 5]
+  assert.deepEqual(dt.scatter(x, 0, idx, src, { reduce: "add" }).tolist(), [6, 1, 5]);
+  assert.deepEqual(x.scatter(0, idx, src, { reduce: "add" }).tolist(), [6, 1, 5]);
+  // torch.scatter(torch.ones(3), 0, torch.tensor([0, 0, 2]), 5., reduce='add') = [11, 1, 6]
+  assert.deepEqual(dt.scatter(x, 0, idx, 5, { reduce: "add" }).tolist(), [11, 1, 6]);
+  assert.deepEqual(x.tolist(), [1, 1, 1]);
+  assert.deepEqual(x.clone().scatter_(0, idx, src, { reduce: "add" }).tolist(), [6, 1, 5]);
+  // torch: "reduce argument must be either add or multiply."
+  throwsWith(() => dt.scatter(x, 0, idx, src, { reduce: "sum" as never }), 'scatter: reduce must be "add" or "multiply" (PyTorch\'s choices), got "sum"');
+  throwsWith(() => dt.scatter(x, 0, idx, src, { reduce: "multiply" }), 'scatter: reduce "multiply" is not supported; use reduce "add" (or scatterAdd), or compute the product out of place');
+  throwsWith(() => dt.scatter(x, 0, idx, src, { reduced: "add" } as never), /^scatter: unknown option 'reduced'/);
+});

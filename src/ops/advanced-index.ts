@@ -17,7 +17,7 @@ import { asTensor, installMethods, refuseInferenceSaved } from "./op.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { get as basicGet, expand, narrow, permute, reshape, to, unsqueeze } from "./shape.js";
 import { add, inplace, mul, where as whereElementwise } from "./elementwise.js";
-import { gather, indexAdd, indexSelect, scatter, scatterAdd } from "./indexing.js";
+import { gather, indexAdd, indexSelect, scatter, scatterAdd, scatterAs } from "./indexing.js";
 import { tensor } from "../tensor/creation.js";
 
 /**
@@ -445,7 +445,7 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
 }
 
 // The keys each op's trailing options object takes: the entry layer (tensor/guard.ts) rejects any other.
-declareOptions({ nonzero: ["asTuple"], scatter_: ["reduce"], indexAdd_: ["alpha"], indexAdd: ["alpha"] });
+declareOptions({ nonzero: ["asTuple"], scatter_: ["reduce"], scatter: ["reduce"], indexAdd_: ["alpha"], indexAdd: ["alpha"] });
 // takeAlongDim's dim may come as `{ dim }` too (API.md rule 3); the declaration's type gives the export that form.
 const OPTIONAL_ARGS = declareOptionalArgs({ takeAlongDim: { first: 2, names: ["dim"] } });
 export type AdvancedIndexOptionalArgs = typeof OPTIONAL_ARGS;
@@ -465,12 +465,8 @@ installMethods({
     checkMask("maskedScatter_", mask);
     return inplace(x, "maskedScatter_", (s) => scatterMasked(s, mask, source));
   },
-  scatter_: (x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: string } = {}) => {
-    if (opts.reduce === undefined) return inplace(x, "scatter_", (s) => scatter(s, dim, index, src));
-    if (opts.reduce !== "add") throw new Error(`scatter_: reduce "${opts.reduce}" is not supported; use reduce "add" (or scatterAdd_), or compute the product out of place`);
-    const full = typeof src === "number" ? expand(reshape(asTensor(src, x.dtype), index.shape.map(() => 1)), index.shape) : src;
-    return inplace(x, "scatter_", (s) => scatterAdd(s, dim, index, full));
-  },
+  scatter_: (x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: string } = {}) =>
+    inplace(x, "scatter_", (s) => scatterAs("scatter_", s, dim, index, src, opts.reduce)),
   scatterAdd_: (x: Tensor, dim: number, index: Tensor, src: Tensor) => inplace(x, "scatterAdd_", (s) => scatterAdd(s, dim, index, src)),
   indexAdd_: (x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}) =>
     inplace(x, "indexAdd_", (s) => indexAdd(s, dim, index, source, opts)),

@@ -14,7 +14,7 @@ declare module "../tensor/tensor.js" {
     /** `x.gather(1, idx)`: out[i][j] = x[i][idx[i][j]] for dim 1. */
     gather(dim: number, index: Tensor): Tensor;
     /** Out-of-place scatter: a copy of x with src (or a value) written at index along dim. */
-    scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: "add" | "multiply" }): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     /** `x.indexSelect(0, idx)`: whole slices picked by a 1-D index. */
     indexSelect(dim: number, index: Tensor): Tensor;
@@ -121,11 +121,32 @@ const scatterOp = defineOp<{ axis: number; index: Tensor }>({
   backward: (g, { attrs: { axis, index }, inputShapes: [, srcShape] }) => [scatter(g, axis, index, 0), srcGrad(g, axis, index, srcShape)],
 });
 
-export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+/**
+ * `scatter(x, 1, idx, src)`: a copy of x with src (or a value) written at idx along dim; with
+ * `{ reduce: "add" }` added there instead, as torch.scatter(..., reduce="add") (scatter_ shares this).
+ * PyTorch's "multiply" is refused (no kernel here), as are other names. PyTorch has no gradient for a
+ * reduce (its backward raises); deeptype gives scatterAdd's.
+ */
+export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: "add" | "multiply" } = {}): Tensor {
+  return scatterAs("scatter", x, dim, index, src, opts.reduce);
+}
+
+/** scatter and scatter_ (`op` names the caller in errors). */
+export function scatterAs(op: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number, reduce: string | undefined): Tensor {
+  if (reduce !== undefined) {
+    if (reduce === "multiply") throw new Error(`${op}: reduce "multiply" is not supported; use reduce "add" (or scatterAdd${op.endsWith("_") ? "_" : ""}), or compute the product out of place`);
+    if (reduce !== "add") throw new Error(`${op}: reduce must be "add" or "multiply" (PyTorch's choices), got ${JSON.stringify(reduce)}`);
+    const full = typeof src === "number" ? expand(reshape(to(tensorOf(src), x.dtype), index.shape.map(() => 1)), index.shape) : src;
+    return scatterAdd(x, dim, index, full);
+  }
+  return scatterPlain(x, dim, index, src);
+}
+
+function scatterPlain(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
   if (typeof src !== "number") checkSrcDtype("scatter", x, src);
   if (x.ndim === 0) {
     normalizeDim(dim, 0, "scatter");
-    return reshape(scatter(one(x), 0, one(index), typeof src === "number" ? src : one(src)), []);
+    return reshape(scatterPlain(one(x), 0, one(index), typeof src === "number" ? src : one(src)), []);
   }
   const s = typeof src === "number" ? expand(reshape(to(tensorOf(src), x.dtype), index.shape.map(() => 1)), index.shape) : to(src, x.dtype);
   const axis = checkAlongDim("scatter", x, dim, index, s);
