@@ -28,3 +28,23 @@ test("the public entry layer's message: F.conv2d(x, { weight }) names the tensor
   throwsWith(() => dt.nn.functional.conv2d(x, { weight: dt.ones([1, 1, 1, 1]) } as never),
     "conv2d: weight is a required parameter, given positionally (not in the options object); write conv2d(input, weight)");
 });
+
+// PyTorch's keyword names for the second operand (torch.mm(a, mat2=b), torch.outer(a, vec2=b),
+// torch.matmul(a, other=b), torch.index_add(x, 0, i, source=s), torch.searchsorted(s, input=v)): given
+// in the options object, the message names the parameter and writes the positional call, as for every
+// other function (it was "unknown option", or for mm a TypeError from inside).
+test("a PyTorch keyword for a positional operand gets the positional-parameter message", () => {
+  const x = dt.arange(6).reshape([2, 3]).float(), i = dt.tensor([0], { dtype: "int64" });
+  throwsWith(() => dt.mm(x, { mat2: x.t() } as never), "mm: mat2 is a positional parameter, not an option; write mm(input, mat2)");
+  throwsWith(() => x.mm({ mat2: x.t() } as never), "x.mm: mat2 is a positional parameter, not an option; write x.mm(mat2)");
+  throwsWith(() => dt.bmm(x.unsqueeze(0), { mat2: x.t().unsqueeze(0) } as never), "bmm: mat2 is a positional parameter, not an option; write bmm(input, mat2)");
+  throwsWith(() => dt.outer(x.get(0), { vec2: x.get(0) } as never), "outer: vec2 is a positional parameter, not an option; write outer(input, vec2)");
+  throwsWith(() => dt.matmul(x, { other: x.t() } as never), "matmul: other is a positional parameter, not an option; write matmul(input, other)");
+  throwsWith(() => dt.dot(x.get(0), { other: x.get(0) } as never), "dot: other is a positional parameter, not an option; write dot(input, other)");
+  throwsWith(() => x.indexAdd(0, i, { source: x.get("0:1") } as never), "x.indexAdd: source is a positional parameter, not an option; write x.indexAdd(0, index, source)");
+  throwsWith(() => dt.searchsorted(dt.tensor([1, 2]), { input: dt.tensor([1]) } as never), "searchsorted: input is a positional parameter, not an option; write searchsorted(sortedSequence, input)");
+  // The positional forms are unchanged.
+  assert.deepEqual(dt.mm(x, x.t()).tolist(), [[5, 14], [14, 50]]);
+  assert.deepEqual(dt.outer(dt.tensor([1, 2]), dt.tensor([3, 4])).tolist(), [[3, 4], [6, 8]]);
+  assert.deepEqual(dt.searchsorted(dt.tensor([1, 2]), dt.tensor([2])).tolist(), [1]);
+});

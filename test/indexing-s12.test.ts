@@ -90,7 +90,7 @@ test("indexAdd refuses what PyTorch refuses, naming itself", () => {
   // torch: "index_add_(): Number of indices (1) should be equal to source.size(dim): (4), for dim: 0"
   throwsWith(() => indexAdd(x, 0, long([1]), dt.ones([4])), "indexAdd: the index has 1 element but the source [4] has size 4 along dim 0; they must be equal");
   // torch: "index_add_(): Indexing dim 1 is out of bounds of the source tensor with dim 1"
-  throwsWith(() => indexAdd(x, 1, long([1]), dt.ones([1])), "indexAdd: dim 1 is out of range for the source of shape [1] (1 dims); src needs a dim 1 of size 1");
+  throwsWith(() => indexAdd(x, 1, long([1]), dt.ones([1])), "indexAdd: dim 1 is out of range for the source of shape [1] (1 dims); source needs a dim 1 of size 1");
   // torch: "select() cannot be applied to a 0-dim tensor."
   throwsWith(() => indexAdd(x, 0, long([1]), dt.tensor(5)), "indexAdd: a 0-d source cannot be added into the 2-D input [3,4]; give it shape [1,4]");
   // torch: "output with shape [4] doesn't match the broadcast shape [1, 4]"

@@ -234,48 +234,48 @@ function broadcastSource(src: Tensor, axis: number, shape: readonly number[]): R
  * 0- or 1-D src. src has x's dtype, as PyTorch requires.
  * @example indexAdd(zeros([3, 2]), 0, tensor([0, 2], { dtype: "int64" }), ones([2, 2]))
  */
-export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor, opts: { alpha?: number } = {}): Tensor {
-  if (!(src instanceof Tensor)) throw tensorArgError("indexAdd", "source", src);
-  checkSrcDtype("indexAdd", x, src);
+export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}): Tensor {
+  if (!(source instanceof Tensor)) throw tensorArgError("indexAdd", "source", source);
+  checkSrcDtype("indexAdd", x, source);
   const { alpha = 1 } = opts;
   if (typeof alpha !== "number") throw new Error(`indexAdd: alpha must be a number, got ${typeof alpha}`);
-  if (alpha !== 1) return indexAddScaled(x, dim, index, src, alpha);
+  if (alpha !== 1) return indexAddScaled(x, dim, index, source, alpha);
   if (x.ndim === 0) {
     normalizeDim(dim, 0, "indexAdd");
-    if (src.ndim > 1) throw new Error(`indexAdd: a 0-d input takes a 0-d or 1-D source, got ${fmt(src.shape)}`);
-    return reshape(indexAdd(one(x), 0, one(index), one(src)), []);
+    if (source.ndim > 1) throw new Error(`indexAdd: a 0-d input takes a 0-d or 1-D source, got ${fmt(source.shape)}`);
+    return reshape(indexAdd(one(x), 0, one(index), one(source)), []);
   }
   if (index.ndim === 0) index = reshape(index, [1]);
   const axis = normalizeDim(dim, x.ndim, "indexAdd");
   if (index.ndim !== 1) throw new Error(`indexAdd: index must be 1-D, got ${fmt(index.shape)}`);
   const n = index.numel();
-  if (src.ndim !== 0 && axis >= src.ndim) {
-    throw new Error(`indexAdd: dim ${dim} is out of range for the source of shape ${fmt(src.shape)} (${src.ndim} dims); src needs a dim ${axis} of size ${n}`);
+  if (source.ndim !== 0 && axis >= source.ndim) {
+    throw new Error(`indexAdd: dim ${dim} is out of range for the source of shape ${fmt(source.shape)} (${source.ndim} dims); source needs a dim ${axis} of size ${n}`);
   }
-  const srcLen = src.ndim === 0 ? 1 : src.shape[axis];
+  const srcLen = source.ndim === 0 ? 1 : source.shape[axis];
   if (srcLen !== n) {
-    throw new Error(`indexAdd: the index has ${n} element${n === 1 ? "" : "s"} but the source ${fmt(src.shape)} has size ${srcLen} along dim ${axis}; they must be equal`);
+    throw new Error(`indexAdd: the index has ${n} element${n === 1 ? "" : "s"} but the source ${fmt(source.shape)} has size ${srcLen} along dim ${axis}; they must be equal`);
   }
   const expected = x.shape.map((s, k) => (k === axis ? n : s));
   checkIndex("indexAdd", index, x.shape[axis], axis);
   if (x.ndim === 1) {
-    if (src.ndim > 1) throw new Error(`indexAdd: a 1-D input takes a 0-d or 1-D source, got ${fmt(src.shape)}`);
-    return apply(indexAddOp, [x, one(src)], { axis, index, shape: null });
+    if (source.ndim > 1) throw new Error(`indexAdd: a 1-D input takes a 0-d or 1-D source, got ${fmt(source.shape)}`);
+    return apply(indexAddOp, [x, one(source)], { axis, index, shape: null });
   }
-  if (src.ndim === 0) throw new Error(`indexAdd: a 0-d source cannot be added into the ${x.ndim}-D input ${fmt(x.shape)}; give it shape ${fmt(expected)}`);
-  if (sameShape(src.shape, expected)) return apply(indexAddOp, [x, src], { axis, index, shape: null });
-  // Each source slice (src without dim `axis`) must broadcast to the input's slice, right-aligned;
+  if (source.ndim === 0) throw new Error(`indexAdd: a 0-d source cannot be added into the ${x.ndim}-D input ${fmt(x.shape)}; give it shape ${fmt(expected)}`);
+  if (sameShape(source.shape, expected)) return apply(indexAddOp, [x, source], { axis, index, shape: null });
+  // Each source slice (source without dim `axis`) must broadcast to the input's slice, right-aligned;
   // with no index PyTorch adds nothing and checks no slice shapes.
-  const slice = src.shape.filter((_, k) => k !== axis);
+  const slice = source.shape.filter((_, k) => k !== axis);
   const target = x.shape.filter((_, k) => k !== axis);
   const off = target.length - slice.length;
   if (n > 0 && (off < 0 || slice.some((s, k) => s !== 1 && s !== target[off + k]))) {
     throw new Error(
-      `indexAdd: the source ${fmt(src.shape)} does not fit the input ${fmt(x.shape)}: its slices along dim ${axis} (${fmt(slice)}) ` +
+      `indexAdd: the source ${fmt(source.shape)} does not fit the input ${fmt(x.shape)}: its slices along dim ${axis} (${fmt(slice)}) ` +
         `must broadcast to the input's (${fmt(target)}); give the source shape ${fmt(expected)}`,
     );
   }
-  return apply(indexAddOp, [x, src], { axis, index, shape: expected });
+  return apply(indexAddOp, [x, source], { axis, index, shape: expected });
 }
 
 /**

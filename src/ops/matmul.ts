@@ -42,7 +42,9 @@ const bmmOp: OpDef<undefined> = defineOp<undefined>({
   ],
 });
 
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(input: Tensor, other: Tensor): Tensor {
+  // PyTorch's parameter names (the entry layer's messages read them: `matmul(x, { other: y })`).
+  let a = input, b = other;
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: both arguments need at least 1 dimension, got ${fmt(a.shape)} and ${fmt(b.shape)} (use mul for scalars)`);
   }
@@ -172,27 +174,27 @@ function linearWith(def: OpDef<undefined>, op: string, x: Tensor, weight: Tensor
   return bias && !fusedBias ? add(y, bias) : y;
 }
 
-export function mm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 2 || b.ndim !== 2) throw new Error(`mm: expects two 2-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
-  return matmul(a, b);
+export function mm(input: Tensor, mat2: Tensor): Tensor {
+  if (input.ndim !== 2 || mat2.ndim !== 2) throw new Error(`mm: expects two 2-D tensors, got ${fmt(input.shape)} and ${fmt(mat2.shape)}`);
+  return matmul(input, mat2);
 }
 
-export function bmm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 3 || b.ndim !== 3) throw new Error(`bmm: expects two 3-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
-  if (a.shape[0] !== b.shape[0]) throw new Error(`bmm: batch sizes differ: ${fmt(a.shape)} and ${fmt(b.shape)}`);
-  return matmul(a, b);
+export function bmm(input: Tensor, mat2: Tensor): Tensor {
+  if (input.ndim !== 3 || mat2.ndim !== 3) throw new Error(`bmm: expects two 3-D tensors, got ${fmt(input.shape)} and ${fmt(mat2.shape)}`);
+  if (input.shape[0] !== mat2.shape[0]) throw new Error(`bmm: batch sizes differ: ${fmt(input.shape)} and ${fmt(mat2.shape)}`);
+  return matmul(input, mat2);
 }
 
-export function dot(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
-    throw new Error(`dot: expects two 1-D tensors of the same length, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+export function dot(input: Tensor, other: Tensor): Tensor {
+  if (input.ndim !== 1 || other.ndim !== 1 || input.shape[0] !== other.shape[0]) {
+    throw new Error(`dot: expects two 1-D tensors of the same length, got ${fmt(input.shape)} and ${fmt(other.shape)}`);
   }
-  return sum(mul(a, b));
+  return sum(mul(input, other));
 }
 
-export function outer(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`outer: expects two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
-  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+export function outer(input: Tensor, vec2: Tensor): Tensor {
+  if (input.ndim !== 1 || vec2.ndim !== 1) throw new Error(`outer: expects two 1-D tensors, got ${fmt(input.shape)} and ${fmt(vec2.shape)}`);
+  return mul(unsqueeze(input, 1), unsqueeze(vec2, 0));
 }
 
 // Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);

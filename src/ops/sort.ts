@@ -298,12 +298,13 @@ export interface SearchsortedOptions {
 }
 
 /** `searchsorted(seq, values)`: int32 positions where values would be inserted to keep each line of seq sorted. */
-export function searchsorted(sortedSequence: Tensor, values: Tensor | number, opts: SearchsortedOptions = {}): Tensor {
+export function searchsorted(sortedSequence: Tensor, input: Tensor | number, opts: SearchsortedOptions = {}): Tensor {
+  // `input` is PyTorch's keyword for the values (the entry layer's messages read the names).
   if (opts.side !== undefined && opts.right !== undefined && (opts.side === "right") !== opts.right) {
     throw new Error(`searchsorted: side "${opts.side}" contradicts right=${opts.right}; give one of them`);
   }
   const right = opts.side === "right" || opts.right === true;
-  const v = values instanceof Tensor ? values : reshape(Tensor.fromArray(Float64Array.of(values), [1], "float64"), []);
+  const v = input instanceof Tensor ? input : reshape(Tensor.fromArray(Float64Array.of(input), [1], "float64"), []);
   const seq = sortedSequence;
   if (seq.ndim === 0) throw new Error("searchsorted: the sorted sequence must have at least 1 dim, got a 0-d tensor");
   if (seq.ndim > 1 && (v.ndim !== seq.ndim || v.shape.slice(0, -1).some((s, d) => s !== seq.shape[d]))) {
