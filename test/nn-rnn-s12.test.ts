@@ -79,3 +79,21 @@ test("chunk and split of an empty dim give PyTorch's parts", () => {
   throwsWith(() => dt.zeros([3]).split(0), "split: size must be a positive integer (0 only for an empty dim), got 0 for dim 0 of size 3");
   assert.deepEqual(shapes(dt.zeros([5]).chunk(3)), [[2], [2], [1]]); // torch.zeros(5).chunk(3)
 });
+
+test("LayerNorm, GroupNorm and InstanceNorm over 0 features, as PyTorch builds and runs them", () => {
+  // torch.nn.LayerNorm(0)(torch.zeros(3, 0)).shape == (3, 0); weight and bias have shape [0].
+  const ln = new nn.LayerNorm(0);
+  assert.deepEqual(ln.weight!.shape, [0]);
+  assert.deepEqual(ln.call(dt.zeros([3, 0])).shape, [3, 0]);
+  // torch.nn.LayerNorm([2, 0])(torch.zeros(3, 2, 0)).shape == (3, 2, 0)
+  assert.deepEqual(new nn.LayerNorm([2, 0]).call(dt.zeros([3, 2, 0])).shape, [3, 2, 0]);
+  // torch.nn.GroupNorm(1, 0)(torch.zeros(2, 0, 3)).shape == (2, 0, 3)
+  assert.deepEqual(new nn.GroupNorm(1, 0).call(dt.zeros([2, 0, 3])).shape, [2, 0, 3]);
+  // torch.nn.InstanceNorm1d(0)(torch.zeros(2, 0, 3)).shape == (2, 0, 3); with track_running_stats=True
+  // torch's forward raises "select(): index 0 out of range for tensor of size [0]".
+  assert.deepEqual(new nn.InstanceNorm1d(0).call(dt.zeros([2, 0, 3])).shape, [2, 0, 3]);
+  throwsWith(() => new nn.InstanceNorm1d(0, { trackRunningStats: true }),
+    "InstanceNorm1d: numFeatures must be >= 1 with trackRunningStats (PyTorch's forward fails on 0 features there), got 0");
+  throwsWith(() => new nn.GroupNorm(0, 0), "GroupNorm: numGroups must be an integer >= 1, got 0");
+  throwsWith(() => new nn.LayerNorm(-1), "LayerNorm: normalizedShape must be an integer >= 0, got -1");
+});

@@ -29,7 +29,10 @@ abstract class InstanceNormBase extends Module {
 
   constructor(private readonly layer: string, private readonly spatial: number, numFeatures: number, opts: InstanceNormLayerOptions) {
     super();
-    checkCount(numFeatures, layer, "numFeatures");
+    // InstanceNorm1d(0) is PyTorch's too (an empty input normalises to an empty output), but not with
+    // running stats, where PyTorch's forward fails on 0 features (its batch_norm path indexes them).
+    if (numFeatures === 0 && opts.trackRunningStats) throw new Error(`${layer}: numFeatures must be >= 1 with trackRunningStats (PyTorch's forward fails on 0 features there), got 0`);
+    checkCount(numFeatures, layer, "numFeatures", 0);
     this.numFeatures = numFeatures;
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum ?? 0.1;

@@ -167,7 +167,8 @@ export class LayerNorm extends Module {
     const opts = positionalOptions<LayerNormOptions>("LayerNorm", ["eps", "elementwiseAffine"], args, LAYER_NORM_KEYS);
     super();
     this.normalizedShape = checkIntList("LayerNorm", "normalizedShape", normalizedShape, true);
-    this.normalizedShape.forEach((d) => checkCount(d, "LayerNorm", "normalizedShape"));
+    // PyTorch builds LayerNorm(0) (empty weight and bias; a [N, 0] input normalises to [N, 0]).
+    this.normalizedShape.forEach((d) => checkCount(d, "LayerNorm", "normalizedShape", 0));
     this.eps = opts.eps ?? 1e-5;
     this.elementwiseAffine = opts.elementwiseAffine ?? true;
     const dtype = opts.dtype ?? "float32";
@@ -203,7 +204,7 @@ export class GroupNorm extends Module {
     const opts = positionalOptions<GroupNormOptions>("GroupNorm", ["eps", "affine"], args, GROUP_NORM_KEYS);
     super();
     checkCount(numGroups, "GroupNorm", "numGroups");
-    checkCount(numChannels, "GroupNorm", "numChannels");
+    checkCount(numChannels, "GroupNorm", "numChannels", 0); // GroupNorm(1, 0) is PyTorch's too (0 % 1 == 0)
     if (numChannels % numGroups) throw new Error(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
     this.numGroups = numGroups;
     this.numChannels = numChannels;
