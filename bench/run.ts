@@ -2,7 +2,7 @@
  * Side-by-side benchmark of deeptype (wasm backend) and PyTorch on 1 and 2 threads, plus TensorFlow.js:
  *
  *   npm run bench                        every row (about 4 minutes)
- *   npm run bench -- --only train        rows whose name contains "train" ("conv|add": either)
+ *   npm run bench -- --only train        rows whose name contains "train" ("conv|add": either; any case)
  *   npm run bench -- --rounds 9          more interleaved rounds (default 7)
  *   npm run bench -- --no-tfjs --no-rss  skip the TensorFlow.js columns / the peak-RSS row
  *   npm run bench -- --diag              also print, per cell, calls per batch, the CPU time of this
@@ -209,8 +209,10 @@ const ALL_ROWS: Row[] = [
     deeptype: () => addRow(), torch: true, tfjs: tfAdd,
   },
 ];
-// `--only "maxpool|add"`: rows whose name contains any of the |-separated parts.
-const ROWS = ALL_ROWS.filter((r) => !only || only.split("|").some((part) => r.id.includes(part)));
+// `--only "maxpool|add"`: rows whose name contains any of the |-separated parts, in any case
+// ("fma" finds the "wasm FMA ceiling" row, "mlp" the "train mlp" one).
+const matchesOnly = (id: string): boolean => !only || only.toLowerCase().split("|").some((part) => id.toLowerCase().includes(part));
+const ROWS = ALL_ROWS.filter((r) => matchesOnly(r.id));
 
 // ---- PyTorch servers -----------------------------------------------------------------------------
 
@@ -435,7 +437,7 @@ async function main(): Promise<void> {
     notes.push(`tfjs ${tf.version.tfjs}: tfjs-backend-wasm has no worker threads in Node (SIMD ${tf.env().getBool("WASM_HAS_SIMD_SUPPORT")}), so its columns are single-threaded`);
   }
 
-  const rss = withRss && (!only || "peak RSS".includes(only)) ? runRss(python) : new Map<string, number | string>();
+  const rss = withRss && matchesOnly("peak RSS") ? runRss(python) : new Map<string, number | string>();
   process.stderr.write("\n");
 
   // The gate (blasGate, bench/table.ts): an optimized BLAS loaded, and torch's 1-thread sgemm at
