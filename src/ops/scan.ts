@@ -4,7 +4,7 @@
  */
 import { declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
-import { type DType, isFloating, isIntegral } from "../tensor/dtype.js";
+import { DTYPE_INFO, type DType, isFloating, isIntegral } from "../tensor/dtype.js";
 import { isHalf } from "../tensor/half.js";
 import { checkReduceRank, fmt, normalizeDim, normalizeDims, reductionDims } from "../tensor/shape.js";
 import type { ScanOp } from "../backend/backend.js";
@@ -35,11 +35,11 @@ declare module "../tensor/tensor.js" {
     all(dim?: Dims, keepdim?: KeepDim): Tensor;
     all(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
     /** Sum treating NaN as zero. */
-    nansum(dim?: Dims, keepdim?: KeepDim): Tensor;
-    nansum(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
+    nansum(dim?: Dims, keepdim?: NanReduceOptions): Tensor;
+    nansum(opts: { dim?: Dims; keepdim?: boolean; dtype?: DType }): Tensor;
     /** Mean of the non-NaN elements. */
-    nanmean(dim?: Dims, keepdim?: KeepDim): Tensor;
-    nanmean(opts: { dim?: Dims; keepdim?: boolean }): Tensor;
+    nanmean(dim?: Dims, keepdim?: NanReduceOptions): Tensor;
+    nanmean(opts: { dim?: Dims; keepdim?: boolean; dtype?: DType }): Tensor;
     /** `{min, max}` in one call (over all elements, or along `dim`). */
     aminmax(opts?: { dim?: number; keepdim?: boolean }): MinMaxTuple;
     /** Number of non-zero elements (int32), over dims or all. */
@@ -181,17 +181,38 @@ export function all(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
   return eq(sumAxes(eq(x, 0), reductionDims(dim, x.ndim, "all"), keepdim), 0);
 }
 
+/** keepdim, or sum's and mean's options object: `{ keepdim, dtype }` (torch.nansum/nanmean's keyword dtype). */
+export type NanReduceOptions = boolean | { keepdim?: boolean; dtype?: DType };
+
+/**
+ * x converted to `opts.dtype` first, as PyTorch's nansum/nanmean do; they compute in a floating
+ * dtype only (PyTorch: `"nansum_cpu" not implemented for 'Long'` for a float input with an integer dtype).
+ */
+function nanDtype(op: string, x: Tensor, opts: NanReduceOptions | undefined): Tensor {
+  const dtype = typeof opts === "object" && opts !== null ? opts.dtype : undefined;
+  if (dtype === undefined) return x;
+  if (!Object.hasOwn(DTYPE_INFO, dtype)) throw new Error(`${op}: unknown dtype ${JSON.stringify(dtype)}`);
+  if (isFloating(x.dtype) && !isFloating(dtype)) throw new Error(`${op}: dtype must be a floating point dtype for a ${x.dtype} input, got "${dtype}" (PyTorch has no integer ${op} of floats)`);
+  return to(x, dtype);
+}
+
+/** The keepdim part of nansum/nanmean's options, for keepdimOf's checks (anything else passes as given). */
+const keepdimOnly = (v: NanReduceOptions | undefined): KeepDim | undefined =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? { keepdim: v.keepdim } : v;
+
 /** `nansum(x)`: sum with NaN counted as zero. */
-export function nansum(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
-  const keepdim = keepdimOf("nansum", keepdimArg);
+export function nansum(x: Tensor, dim?: Dims, keepdimArg?: NanReduceOptions): Tensor {
+  const keepdim = keepdimOf("nansum", keepdimOnly(keepdimArg));
+  x = nanDtype("nansum", x, keepdimArg);
   const axes = reductionDims(dim, x.ndim, "nansum");
   return sumAxes(isFloating(x.dtype) ? where(isnan(x), 0, x) : x, axes, keepdim);
 }
 
 /** `nanmean(x, 1)`: mean over the non-NaN elements (NaN where all are NaN). */
-export function nanmean(x: Tensor, dim?: Dims, keepdimArg?: KeepDim): Tensor {
-  const keepdim = keepdimOf("nanmean", keepdimArg);
+export function nanmean(x: Tensor, dim?: Dims, keepdimArg?: NanReduceOptions): Tensor {
+  const keepdim = keepdimOf("nanmean", keepdimOnly(keepdimArg));
   if (!isFloating(x.dtype)) throw new Error(`nanmean: expects a floating point tensor, got ${x.dtype} (use x.float() or mean)`);
+  x = nanDtype("nanmean", x, keepdimArg);
   const axes = reductionDims(dim, x.ndim, "nanmean");
   const nan = isnan(x);
   return div(sumAxes(where(nan, 0, x), axes, keepdim), sumAxes(nan.logicalNot(), axes, keepdim));
@@ -277,7 +298,7 @@ declareOptions({ cumprod: ["dtype"], aminmax: ["dim", "keepdim"] });
 const KEEPDIM = ["keepdim"] as const;
 const OPTIONAL_ARGS = declareOptionalArgs({
   any: { first: 1, names: ["dim"], bag: KEEPDIM }, all: { first: 1, names: ["dim"], bag: KEEPDIM },
-  nansum: { first: 1, names: ["dim"], bag: KEEPDIM }, nanmean: { first: 1, names: ["dim"], bag: KEEPDIM },
+  nansum: { first: 1, names: ["dim"], bag: ["keepdim", "dtype"] }, nanmean: { first: 1, names: ["dim"], bag: ["keepdim", "dtype"] },
   countNonzero: { first: 1, names: ["dim"] }, histc: { first: 1, names: ["bins", "min", "max"] },
   bincount: { first: 1, names: ["weights", "minlength"] },
 });
