@@ -31,8 +31,15 @@ export interface Pool2dOptions {
 
 /** Pool2dOptions' keys, listed once and checked against the type by the compiler (optionKeys). */
 export const POOL2D_KEYS = optionKeys<Pool2dOptions>()({ stride: true, padding: true, dilation: true, ceilMode: true, countIncludePad: true, divisorOverride: true });
-// The entry layer (tensor/guard.ts) rejects any other key of these ops' options objects.
-declareOptions({ maxPool2d: POOL2D_KEYS, maxPool2dWithIndices: POOL2D_KEYS, avgPool2d: POOL2D_KEYS });
+// The entry layer (tensor/guard.ts) rejects any other key of these ops' options objects: each takes
+// PyTorch's keywords for it (F.max_pool2d has no count_include_pad or divisor_override, which max-pool
+// ignored before; F.avg_pool2d no dilation, kept here for its own message). returnIndices is taken to
+// say where the indices come from.
+const MAX_POOL2D_KEYS = ["stride", "padding", "dilation", "ceilMode", "returnIndices"] as const;
+declareOptions({
+  maxPool2d: MAX_POOL2D_KEYS, maxPool2dWithIndices: MAX_POOL2D_KEYS,
+  avgPool2d: ["stride", "padding", "dilation", "ceilMode", "countIncludePad", "divisorOverride"],
+});
 
 /** Pooling parameters and output shape for an input of shape [N,C,H,W] (PyTorch's size rules). */
 export function poolParams(shape: readonly number[], kernel: Pair, opts: Pool2dOptions, op: string): [PoolParams, number[]] {
@@ -101,9 +108,14 @@ export const maxUnpoolOp: OpDef<{ indices: Tensor; inShape: readonly number[] }>
 
 /**
  * `maxPool2d(x, 2)`: the max of each window. x [N,C,H,W] -> [N,C,oH,oW].
- * With `returnIndices`, also the flat h*W+w position of each max (for maxUnpool-style uses).
+ * The flat h*W+w position of each max (PyTorch's return_indices, for maxUnpool) comes from
+ * maxPool2dWithIndices.
  */
-export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
+/** maxPool2d's options: PyTorch's F.max_pool2d keywords (no count_include_pad or divisor_override). */
+export type MaxPool2dOptions = Omit<Pool2dOptions, "countIncludePad" | "divisorOverride"> & { returnIndices?: boolean };
+
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = {}): Tensor {
+  if (opts.returnIndices) throw new Error("maxPool2d: returnIndices is not an option here; call maxPool2dWithIndices(x, kernelSize, opts) for { values, indices }");
   const [y, unbatched] = maxPoolRecorded(x, kernelSize, opts);
   return unbatched ? squeeze(y, 0) : y;
 }
@@ -115,7 +127,7 @@ function maxPoolRecorded(x: Tensor, kernelSize: Pair, opts: Pool2dOptions, wantI
   return [apply(maxPoolOp, [xb], attrs), unbatched, attrs];
 }
 
-export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): { values: Tensor; indices: Tensor } {
+export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = {}): { values: Tensor; indices: Tensor } {
   const [y, unbatched, attrs] = maxPoolRecorded(x, kernelSize, opts, true);
   // The kernels keep int32 positions (the wasm kernel writes them); the caller gets PyTorch's int64.
   // Converted only here: maxPool2d's callers never see the positions and pay nothing for them.
