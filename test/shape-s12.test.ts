@@ -34,3 +34,20 @@ test("roll and repeatInterleave without a dim still take a 0-d tensor; with dims
   // torch.repeat_interleave(torch.tensor([[1,2]]), torch.tensor([1,2]), -1)
   assert.deepEqual(dt.repeatInterleave(dt.tensor([[1, 2]]), dt.tensor([1, 2], { dtype: "int64" }), -1).tolist(), [[1, 2, 2]]);
 });
+
+test("narrow, select, split and takeAlongDim with a dim refuse a 0-d tensor, as PyTorch", () => {
+  const x = dt.tensor(3);
+  // torch.narrow(torch.tensor(3.), 0, 0, 1): "narrow() cannot be applied to a 0-dim tensor."
+  throwsWith(() => dt.narrow(x, 0, 0, 1), "narrow: cannot be applied to a 0-d tensor (PyTorch refuses too); reshape it to [1] first");
+  // torch.select(torch.tensor(3.), 0, 0): IndexError "select() cannot be applied to a 0-dim tensor."
+  throwsWith(() => dt.select(x, 0, 0), "select: cannot be applied to a 0-d tensor (PyTorch refuses too); use item() for its value", RangeError);
+  // torch.split(torch.tensor(3.), 1): "split expects at least a 1-dimensional tensor"
+  throwsWith(() => dt.split(x, 1), "split: expects a tensor of at least 1 dim, got a 0-d tensor (as PyTorch); reshape it to [1] first");
+  // torch.take_along_dim(torch.tensor(3.), torch.tensor(0), 0): IndexError "Dimension specified as 0 but tensor has no dimensions"
+  const i0 = dt.tensor(0, { dtype: "int64" });
+  throwsWith(() => dt.takeAlongDim(x, i0, 0), "takeAlongDim: dim 0 was given but the tensor is 0-d and has no dims (PyTorch raises too); leave out dim, or reshape it to [1]", RangeError);
+  // torch.take_along_dim(torch.tensor(3.), torch.tensor(0)) = tensor([3.])
+  assert.deepEqual(dt.takeAlongDim(x, i0).tolist(), [3]);
+  // torch.chunk(torch.tensor(3.), 1) raises too (unchanged).
+  assert.throws(() => dt.chunk(x, 1));
+});

@@ -439,6 +439,8 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
     throw new Error(`takeAlongDim: input ${fmt(x.shape)} and indices ${fmt(indices.shape)} must have the same number of dims`);
   }
   const d = normalizeDim(dim, x.ndim, "takeAlongDim");
+  // PyTorch wraps this dim without the scalar allowance: "Dimension specified as 0 but tensor has no dimensions".
+  if (x.ndim === 0) throw new RangeError(`takeAlongDim: dim ${dim} was given but the tensor is 0-d and has no dims (PyTorch raises too); leave out dim, or reshape it to [1]`);
   const xs = x.shape.map((s, k) => (k === d ? indices.shape[d] : s));
   const shape = broadcastShapes(xs, indices.shape, "takeAlongDim");
   return gather(expand(x, shape.map((s, k) => (k === d ? x.shape[d] : s))), d, expand(indices, shape));

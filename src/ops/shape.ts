@@ -507,6 +507,8 @@ function sliceDims(x: Tensor, edits: Map<number, SliceSpec>, drop: number[] = []
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim(dim, x.ndim, "narrow");
+  // PyTorch: "narrow() cannot be applied to a 0-dim tensor" (a 0-d tensor's dim 0 is only a reduction's).
+  if (x.ndim === 0) throw new Error("narrow: cannot be applied to a 0-d tensor (PyTorch refuses too); reshape it to [1] first");
   const n = x.shape[d];
   const s = start < 0 ? start + n : start;
   if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n) {
@@ -517,6 +519,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim(dim, x.ndim, "select");
+  if (x.ndim === 0) throw new RangeError("select: cannot be applied to a 0-d tensor (PyTorch refuses too); use item() for its value");
   const n = x.shape[d];
   const i = index < 0 ? index + n : index;
   if (!Number.isInteger(i) || i < 0 || i >= n) {
@@ -587,6 +590,7 @@ export function get(x: Tensor, ...index: (number | string | null)[]): Tensor {
 
 export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.ndim, "split");
+  if (x.ndim === 0) throw new Error("split: expects a tensor of at least 1 dim, got a 0-d tensor (as PyTorch); reshape it to [1] first");
   const n = x.shape[d];
   let sizes: number[];
   if (typeof sizeOrSizes === "number") {
