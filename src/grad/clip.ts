@@ -4,7 +4,7 @@
  * may not import each other; this module sits between them and core.
  */
 import { Tensor, noGrad, tensor } from "../core.js";
-import { peekGrad } from "../tensor/tensor.js";
+import { peekGrad } from "../tensor/leaf-grad.js";
 
 function gradsOf(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];

@@ -10,7 +10,7 @@
 import { checkTensor, describe, TensorArgError } from "../tensor/check.js";
 import { Tensor, noGrad, isFloating, isGradEnabled, type DType } from "../core.js";
 import { BackwardHookCall, type FullBackwardHook } from "./backward-hook.js";
-import { clearGrad } from "../autograd/clear-grad.js";
+import { clearGrad } from "../tensor/leaf-grad.js";
 
 export type { FullBackwardHook } from "./backward-hook.js";
 

@@ -1,7 +1,7 @@
 /** Adam and AdamW: adaptive moment estimation, with L2 (Adam) or decoupled (AdamW) weight decay. */
 import { optionKeys } from "../tensor/check.js";
 import { Tensor, backend, maximum } from "../core.js";
-import { peekGrad } from "../tensor/tensor.js";
+import { peekGrad } from "../tensor/leaf-grad.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkBetas, checkLrAndNonNegative, checkOption, flatData, fusable } from "./optimizer.js";
 
 /** Options of Adam and AdamW, e.g. `{ lr: 1e-3, betas: [0.9, 0.999] }`. */

@@ -8,7 +8,7 @@
 import { argError, checkKeys, checkOptions, describe, unknownKeyError } from "../tensor/check.js";
 import { ArrayFor, castScalar, fillStorage, setElement } from "../tensor/dtype.js";
 import { Tensor, noGrad, enableGrad, isFloating, type DType, type TypedArray } from "../core.js";
-import { clearGrad } from "../autograd/clear-grad.js";
+import { clearGrad } from "../tensor/leaf-grad.js";
 
 /** Options every optimizer has, e.g. `{ lr: 0.01 }`. */
 export interface BaseOptions {

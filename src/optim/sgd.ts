@@ -1,7 +1,7 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay. */
 import { optionKeys } from "../tensor/check.js";
 import { Tensor, backend } from "../core.js";
-import { peekGrad } from "../tensor/tensor.js";
+import { peekGrad } from "../tensor/leaf-grad.js";
 import { Optimizer, type BaseOptions, type ParamGroup, type Params, bufferLike, checkLrAndNonNegative, checkOption, flatData, fusable } from "./optimizer.js";
 
 /** SGD's options; PyTorch's defaults except `lr`, which has none, e.g. `{ lr: 0.1, momentum: 0.9 }`. */

@@ -1,10 +1,14 @@
 /**
- * Clearing one parameter's gradient, as PyTorch's `zero_grad` does for each parameter: shared by
- * `Optimizer.zeroGrad` and `nn.Module.zeroGrad`, which may not import each other.
+ * A leaf's `.grad` as the layers above the tensor core handle it without reading it as a user would
+ * (which makes it "seen": see `Tensor.grad`): `peekGrad` for code that uses a gradient and keeps no
+ * reference to it (optimizers, clipping), and `clearGrad`, PyTorch's `zero_grad` for one parameter,
+ * shared by `Optimizer.zeroGrad` and `nn.Module.zeroGrad`, which may not import each other.
  */
-import { Tensor, peekGrad, takeUnseenGrad } from "../tensor/tensor.js";
-import { recycleArray } from "../tensor/recycle.js";
-import { noGrad } from "./grad-mode.js";
+import { Tensor, peekGrad, takeUnseenGrad } from "./tensor.js";
+import { recycleArray } from "./recycle.js";
+import { noGrad } from "../autograd/grad-mode.js";
+
+export { peekGrad };
 
 /** Sets `p.grad` to null (setToNone) or zeroes it in place; reads it without making it seen (peekGrad). */
 export function clearGrad(p: Tensor, setToNone: boolean): void {
