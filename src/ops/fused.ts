@@ -9,7 +9,7 @@ import type { PoolParams } from "../backend/backend.js";
 import { type OpDef, apply, backend, defineOp } from "./op.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { CONV2D_KEYS, type Conv2dOptions, type ConvAttrs, convInputGradOp, convWeightGradOp, prepareConv2d } from "./conv.js";
-import { POOL2D_KEYS, type Pair, type Pool2dOptions, maxUnpoolOp, poolParams } from "./pool.js";
+import { type Pair, type Pool2dOptions, maxUnpoolOp, poolParams } from "./pool.js";
 import { le, where } from "./elementwise.js";
 import { squeeze, to } from "./shape.js";
 import { sum } from "./reduce.js";
@@ -95,11 +95,14 @@ const conv2dReluPoolOp: OpDef<ConvReluPoolAttrs> = defineOp<ConvReluPoolAttrs>({
   },
 });
 
-/** A max-pool to fuse after the conv: `kernelSize` plus maxPool2d's options. */
-export interface FusedMaxPool2d extends Pool2dOptions {
+/**
+ * A max-pool to fuse after the conv: `kernelSize` plus F.max_pool2d's keywords. countIncludePad and
+ * divisorOverride (avg-pool's) are refused as maxPool2d refuses them; they were ignored before.
+ */
+export interface FusedMaxPool2d extends Omit<Pool2dOptions, "countIncludePad" | "divisorOverride"> {
   kernelSize: Pair;
 }
-const FUSED_POOL_KEYS = [...POOL2D_KEYS, "kernelSize"] as const;
+const FUSED_POOL_KEYS = ["stride", "padding", "dilation", "ceilMode", "kernelSize"] as const;
 
 /**
  * `conv2dRelu(x, w, b, {padding: 1}, {kernelSize: 2})`: relu(conv2d(x, w, b)), then maxPool2d when
