@@ -137,9 +137,13 @@ function inferDtype(values: (number | boolean | bigint)[]): DType {
   return values.every((v) => typeof v !== "number") ? "int64" : "float32";
 }
 
-/** `full([2, 3], 7)`: a tensor filled with one value. */
-export function full(shape: ShapeArg, value: number | boolean, opts: CreateOptions = {}): Tensor {
-  return filled("full", shape, value, opts);
+/**
+ * `full([2, 3], 7)`: a tensor filled with one value. The parameters are named as PyTorch's keywords
+ * (size is `shape` here, as in zeros), so `full([2], { fillValue: 7 })` gets the entry layer's message
+ * that writes the positional call.
+ */
+export function full(shape: ShapeArg, fillValue: number | boolean, opts: CreateOptions = {}): Tensor {
+  return filled("full", shape, fillValue, opts);
 }
 
 function filled(op: string, shape: ShapeArg, value: number | boolean, opts: CreateOptions): Tensor {
@@ -176,9 +180,9 @@ export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 1, { dtype: t.dtype, ...opts });
 }
 
-/** `fullLike(x, 3)` */
-export function fullLike(t: Tensor, value: number | boolean, opts: CreateOptions = {}): Tensor {
-  return full(t.shape, value, { dtype: t.dtype, ...opts });
+/** `fullLike(x, 3)`. `input` and `fillValue` are torch.full_like's keyword names (see full). */
+export function fullLike(input: Tensor, fillValue: number | boolean, opts: CreateOptions = {}): Tensor {
+  return full(input.shape, fillValue, { dtype: input.dtype, ...opts });
 }
 
 /**
