@@ -75,7 +75,7 @@ export const {
 export const { cat, stack, flip, repeat, pad } = guardAll<typeof joinOps, JoinOptionalArgs>(joinOps, "", ["cat", "stack"]);
 export const {
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round,
-  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder,
+  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, clip, add, sub, mul, div, pow, maximum, minimum, remainder,
   atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan, clampMin, clampMax,
   trunc, floorDivide,
 } = guardAll<typeof elementwiseOps, ElementwiseOptionalArgs>(elementwiseOps, "");

@@ -19,7 +19,7 @@ export { onesLike, zerosLike };
 // reads them from here), with the Tensor method declarations, the in-place variants and the options.
 import {
   unaryOp, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, trunc,
-  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, clampMin, clampMax,
+  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, clip, clampMin, clampMax,
 } from "./unary.js";
 import {
   binaryOp, mul, add, sub, floorDivide, div, maximum, minimum, remainder, atan2, eq, ne, lt, le, gt, ge, logicalAnd,
@@ -27,7 +27,7 @@ import {
 } from "./binary.js";
 export {
   unaryOp, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, trunc,
-  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, clampMin, clampMax,
+  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, clip, clampMin, clampMax,
 };
 export { type BinaryGrad, type BinaryKind } from "./binary.js";
 export {
@@ -55,6 +55,10 @@ declare module "../tensor/tensor.js" {
     clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
     clamp(opts: { min?: number | Tensor | null; max?: number | Tensor | null }): Tensor;
     clamp(min: number | Tensor | null | undefined, opts: { max?: number | Tensor | null }): Tensor;
+    /** `x.clip(0, 1)`: PyTorch's alias of clamp. */
+    clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    clip(opts: { min?: number | Tensor | null; max?: number | Tensor | null }): Tensor;
+    clip(min: number | Tensor | null | undefined, opts: { max?: number | Tensor | null }): Tensor;
     /** `x.clampMin(0)`: clamp from below only. */
     clampMin(min: number | Tensor): Tensor;
     /** `x.clampMax(1)`: clamp from above only. */
@@ -81,6 +85,10 @@ declare module "../tensor/tensor.js" {
     pow_(exponent: TensorLike): this; clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this; neg_(): this; exp_(): this; sqrt_(): this;
     clamp_(opts: { min?: number | Tensor | null; max?: number | Tensor | null }): this;
     clamp_(min: number | Tensor | null | undefined, opts: { max?: number | Tensor | null }): this;
+    /** `x.clip_(0, 1)`: PyTorch's alias of clamp_. */
+    clip_(min?: number | Tensor | null, max?: number | Tensor | null): this;
+    clip_(opts: { min?: number | Tensor | null; max?: number | Tensor | null }): this;
+    clip_(min: number | Tensor | null | undefined, opts: { max?: number | Tensor | null }): this;
     abs_(): this; relu_(): this; sigmoid_(): this; tanh_(): this; leakyRelu_(negativeSlope?: number): this;
     leakyRelu_(opts: { negativeSlope?: number }): this;
     maskedFill_(mask: Tensor, value: number | Tensor): this;
@@ -186,17 +194,18 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   leakyRelu: { first: 1, names: ["negativeSlope"] }, leakyRelu_: { first: 1, names: ["negativeSlope"] },
   elu: { first: 1, names: ["alpha"] }, gelu: { first: 1, names: ["approximate"] },
   clamp: { first: 1, names: ["min", "max"] }, clamp_: { first: 1, names: ["min", "max"] },
+  clip: { first: 1, names: ["min", "max"] }, clip_: { first: 1, names: ["min", "max"] },
 });
 export type ElementwiseOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round, trunc, floorDivide,
-  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, add, sub, mul, div, pow, maximum, minimum, remainder,
+  reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, clip, add, sub, mul, div, pow, maximum, minimum, remainder,
   atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan,
   where: (x: Tensor, cond: Tensor, other: TensorLike) => where(cond, x, other),
   clampMin, clampMax,
   add_: inplaceOf("add_", add), sub_: inplaceOf("sub_", sub), mul_: inplaceOf("mul_", mul), div_: inplaceOf("div_", div),
-  pow_: inplaceOf("pow_", pow), clamp_: inplaceOf("clamp_", clamp), neg_: inplaceOf("neg_", neg), exp_: inplaceOf("exp_", exp),
+  pow_: inplaceOf("pow_", pow), clamp_: inplaceOf("clamp_", clamp), clip_: inplaceOf("clip_", clip), neg_: inplaceOf("neg_", neg), exp_: inplaceOf("exp_", exp),
   sqrt_: inplaceOf("sqrt_", sqrt), abs_: inplaceOf("abs_", abs), relu_: inplaceOf("relu_", relu),
   sigmoid_: inplaceOf("sigmoid_", sigmoid), tanh_: inplaceOf("tanh_", tanh), leakyRelu_: inplaceOf("leakyRelu_", leakyRelu),
   maskedFill_: inplaceOf("maskedFill_", maskedFill),

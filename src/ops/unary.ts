@@ -189,6 +189,11 @@ function clampTensor(x: Tensor, min: number | Tensor | null, max: number | Tenso
   return apply(clampTensorOp, [as(x), ...bounds.map(as)], { hasMin: min !== null, hasMax: max !== null });
 }
 
+/** `clip(x, 0, 1)`: PyTorch's alias of clamp (torch.clip), the same op under the other name. */
+export function clip(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
+  return clamp(x, min, max);
+}
+
 /** `clampMin(x, 0)`: max(x, min), PyTorch's clamp_min. */
 export function clampMin(x: Tensor, min: number | Tensor): Tensor {
   // clamp's "give at least one of min and max" would not fit a call that takes one bound.
