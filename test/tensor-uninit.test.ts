@@ -69,8 +69,6 @@ const CASES: { x: number[]; w: number[]; padding: number; stride?: number }[] = 
 ];
 
 test("conv2d and its input gradient write every element of their uninitialized outputs (js and wasm, 1 and 2 threads)", () => {
-  const wasm = createWasmBackend();
-  if (wasm) registerWasmBackend();
   const g = new Generator(3);
   for (const c of CASES) {
     const x = randn(c.x, { generator: g }), w = randn(c.w, { generator: g });
@@ -81,11 +79,7 @@ test("conv2d and its input gradient write every element of their uninitialized o
     const p: ConvParams = { stride: [opts.stride, opts.stride], padding: [c.padding, c.padding], dilation: [1, 1], groups: 1 };
     const gxOf = () => noGrad(() => apply(convInputGradOp, [gy, w], { p, outShape: c.x }));
     const refGx = gxOf();
-    const runs: [string, number][] = [["js", 1]];
-    if (wasm) runs.push(["wasm", 1], ["wasm", 2]);
-    for (const [b, nt] of runs) {
-      setBackend(b);
-      if (b === "wasm") setNumThreads(nt);
+    onEachBackend((b, nt) => {
       // Twice on wasm: the second call's chunks reuse the arena the first left dirty.
       for (let rep = 0; rep < (b === "js" ? 1 : 2); rep++) {
         clearRecycled();
@@ -103,7 +97,7 @@ test("conv2d and its input gradient write every element of their uninitialized o
           }
         }
       }
-    }
+    });
   }
   clearRecycled();
   setBackend("js");
@@ -112,6 +106,23 @@ test("conv2d and its input gradient write every element of their uninitialized o
 /** Puts `count` int32 buffers of n elements filled with 0x7fffffff into the pool. */
 function plantInt(n: number, count = 2): void {
   for (let i = 0; i < count; i++) recycleArray(new Int32Array(n).fill(0x7fffffff));
+}
+
+/**
+ * Calls fn on the js backend, then (when WebAssembly SIMD is here) on wasm with 1 and 2 threads,
+ * each selected first. Registers the wasm backend.
+ */
+function onEachBackend(fn: (be: string, nt: number) => void): void {
+  const runs: [string, number][] = [["js", 1]];
+  if (createWasmBackend()) {
+    registerWasmBackend();
+    runs.push(["wasm", 1], ["wasm", 2]);
+  }
+  for (const [be, nt] of runs) {
+    setBackend(be);
+    if (be === "wasm") setNumThreads(nt);
+    fn(be, nt);
+  }
 }
 
 function assertNear(got: Tensor, want: Tensor, what: string): void {
@@ -131,8 +142,6 @@ const POOLED: { x: number[]; w: number[]; pool: { kernelSize: number; ceilMode?:
 ];
 
 test("max-pool and the fused conv + ReLU + pool write every element of their uninitialized outputs, indices and gradients (js and wasm, 1 and 2 threads)", () => {
-  const wasm = createWasmBackend();
-  if (wasm) registerWasmBackend();
   const g = new Generator(5);
   for (const c of POOLED) {
     const x = randn(c.x, { generator: g }), w = randn(c.w, { generator: g }), b = randn([c.w[0]], { generator: g });
@@ -149,11 +158,7 @@ test("max-pool and the fused conv + ReLU + pool write every element of their uni
     };
     setBackend("js");
     const ref = run();
-    const runs: [string, number][] = [["js", 1]];
-    if (wasm) runs.push(["wasm", 1], ["wasm", 2]);
-    for (const [be, nt] of runs) {
-      setBackend(be);
-      if (be === "wasm") setNumThreads(nt);
+    onEachBackend((be, nt) => {
       clearRecycled();
       for (const n of [ref.y.numel(), ref.values.numel(), x.numel()]) plantNaN(n, 3);
       for (const n of [ref.y.numel(), ref.values.numel()]) plantInt(n, 3);
@@ -165,7 +170,7 @@ test("max-pool and the fused conv + ReLU + pool write every element of their uni
       assert.deepEqual([...got.indices.data()], [...ref.indices.data()], `${what} indices`);
       assertNear(got.gx1, ref.gx1, `${what} conv2dRelu's input gradient`);
       assertNear(got.gx2, ref.gx2, `${what} maxPool2d's input gradient`);
-    }
+    });
   }
   clearRecycled();
   setBackend("js");
@@ -181,8 +186,6 @@ const LINEAR: { m: number; n: number; k: number }[] = [
 ];
 
 test("linear and linearRelu write every element of their uninitialized outputs and gradients (js and wasm, 1 and 2 threads)", () => {
-  const wasm = createWasmBackend();
-  if (wasm) registerWasmBackend();
   const g = new Generator(7);
   for (const c of LINEAR) {
     const x = randn([c.m, c.k], { generator: g }), w = randn([c.n, c.k], { generator: g }), b = randn([c.n], { generator: g });
@@ -195,18 +198,14 @@ test("linear and linearRelu write every element of their uninitialized outputs a
     for (const relu of [false, true]) {
       setBackend("js");
       const ref = run(relu);
-      const runs: [string, number][] = [["js", 1]];
-      if (wasm) runs.push(["wasm", 1], ["wasm", 2]);
-      for (const [be, nt] of runs) {
-        setBackend(be);
-        if (be === "wasm") setNumThreads(nt);
+      onEachBackend((be, nt) => {
         clearRecycled();
         for (const n of new Set([c.m * c.n, c.m * c.k, c.n * c.k])) plantNaN(n, 3);
         const got = run(relu);
         const what = `${be} ${nt}t ${relu ? "linearRelu" : "linear"} ${JSON.stringify(c)}`;
         assert.ok(recycleStats().reused >= (c.k ? 3 : 1), `${what}: outputs came from the pool (${recycleStats().reused})`);
         for (const k of ["y", "gx", "gw", "gb"] as const) assertNear(got[k], ref[k], `${what} ${k}`);
-      }
+      });
     }
   }
   clearRecycled();
