@@ -48,7 +48,7 @@ const VALUES: Record<string, string> = {
 
 const CASES: Record<string, Case> = {
   eye: { input: "3", noMethod: true },
-  leakyRelu: {}, leakyRelu_: {}, elu: {}, gelu: {}, clamp: {}, clamp_: {},
+  leakyRelu: {}, leakyRelu_: {}, elu: {}, gelu: {}, clamp: {}, clamp_: {}, clip: {}, clip_: {},
   oneHot: { input: "I.ids" },
   tril: {}, triu: {},
   sum: {}, mean: {}, prod: {}, var: { apart: ["correction", "unbiased"] }, std: { apart: ["correction", "unbiased"] }, amax: {}, amin: {}, argmax: {}, argmin: {}, max: {}, min: {},
@@ -91,6 +91,7 @@ const CASES: Record<string, Case> = {
   layerNorm: { req: ["[4]"], vals: { weight: "I.g4", bias: "I.b4" } },
   groupNorm: { input: "I.img", req: ["1"], vals: { weight: "I.b2.add(1)", bias: "I.b2" } },
   embedding: { input: "I.ids", req: ["I.table"] },
+  diff: { vals: { n: "2", dim: "1", prepend: "dt.tensor([[1], [2]])", append: "dt.tensor([[3, 4], [5, 6]])" } },
   nanToNum: { input: "dt.tensor([NaN, Infinity, -Infinity, 1])", vals: { nan: "0.5", posinf: "9", neginf: "-9" } },
 };
 
@@ -100,7 +101,7 @@ const CASES: Record<string, Case> = {
  */
 const VALUE_LEVEL: [RegExp, string][] = [
   // PyTorch's clamp(x) raises "At least one of 'min' or 'max' must not be None"; both keys are optional in the type.
-  [/^(x\.)?clamp_?: give at least one of min and max/, "clamp needs min or max"],
+  [/^(x\.)?(clamp|clip)_?: give at least one of min and max/, "clamp needs min or max"],
 ];
 
 type Form = { code: string; ref: string };

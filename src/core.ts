@@ -79,11 +79,11 @@ export const {
   atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan, clampMin, clampMax,
   trunc, floorDivide,
 } = guardAll<typeof elementwiseOps, ElementwiseOptionalArgs>(elementwiseOps, "");
-export { type NanToNumOptions, type CloseOptions } from "./ops/math.js";
+export { type NanToNumOptions, type CloseOptions, type DiffOptions } from "./ops/math.js";
 export const {
   tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, frac, erfc, erfinv, lgamma, digamma, sinc,
   deg2rad, rad2deg, isinf, isposinf, isneginf, signbit, fmod, hypot, logaddexp, xlogy, copysign, heaviside, lerp,
-  nanToNum, isclose, allclose, equal,
+  nanToNum, isclose, allclose, equal, diff,
 } = guardAll<typeof mathOps, MathOptionalArgs>(mathOps, "");
 export { type ValuesIndices } from "./ops/reduce.js";
 const reduceGuarded = guardAll<typeof reduceOps, ReduceOptionalArgs>(reduceOps, "");

@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","chunk","clamp","clamp_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.matrixNorm","linalg.norm","linalg.vectorNorm","linear","localResponseNorm","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","prod","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.matrixNorm","linalg.norm","linalg.vectorNorm","linear","localResponseNorm","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","prod","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => I.x.all({}), (I) => U(I.x).all());
@@ -187,6 +187,21 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => I.x.clamp_({ min: -1, max: 1 }), (I) => U(I.x).clamp_(-1, 1));
   same((I) => I.x.clamp_(-1, {}), (I) => U(I.x).clamp_(-1));
   same((I) => I.x.clamp_(-1, { max: 1 }), (I) => U(I.x).clamp_(-1, 1));
+  same((I) => I.x.clip({ min: -1 }), (I) => U(I.x).clip(-1));
+  same((I) => dt.clip(I.x, { min: -1 }), (I) => U(dt).clip(I.x, -1));
+  same((I) => I.x.clip({ max: 1 }), (I) => U(I.x).clip(undefined, 1));
+  same((I) => dt.clip(I.x, { max: 1 }), (I) => U(dt).clip(I.x, undefined, 1));
+  same((I) => I.x.clip({ min: -1, max: 1 }), (I) => U(I.x).clip(-1, 1));
+  same((I) => dt.clip(I.x, { min: -1, max: 1 }), (I) => U(dt).clip(I.x, -1, 1));
+  same((I) => I.x.clip(-1, {}), (I) => U(I.x).clip(-1));
+  same((I) => dt.clip(I.x, -1, {}), (I) => U(dt).clip(I.x, -1));
+  same((I) => I.x.clip(-1, { max: 1 }), (I) => U(I.x).clip(-1, 1));
+  same((I) => dt.clip(I.x, -1, { max: 1 }), (I) => U(dt).clip(I.x, -1, 1));
+  same((I) => I.x.clip_({ min: -1 }), (I) => U(I.x).clip_(-1));
+  same((I) => I.x.clip_({ max: 1 }), (I) => U(I.x).clip_(undefined, 1));
+  same((I) => I.x.clip_({ min: -1, max: 1 }), (I) => U(I.x).clip_(-1, 1));
+  same((I) => I.x.clip_(-1, {}), (I) => U(I.x).clip_(-1));
+  same((I) => I.x.clip_(-1, { max: 1 }), (I) => U(I.x).clip_(-1, 1));
   same((I) => dt.conv1d(I.seq, I.w3, {}), (I) => U(dt).conv1d(I.seq, I.w3));
   same((I) => F.conv1d(I.seq, I.w3, {}), (I) => U(F).conv1d(I.seq, I.w3));
   same((I) => dt.conv1d(I.seq, I.w3, { bias: I.b2 }), (I) => U(dt).conv1d(I.seq, I.w3, I.b2));
@@ -339,6 +354,40 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.diagonal(I.x3, 1, 0, {}), (I) => U(dt).diagonal(I.x3, 1, 0));
   same((I) => I.x3.diagonal(1, 0, { dim2: 2 }), (I) => U(I.x3).diagonal(1, 0, 2));
   same((I) => dt.diagonal(I.x3, 1, 0, { dim2: 2 }), (I) => U(dt).diagonal(I.x3, 1, 0, 2));
+  same((I) => I.x.diff({}), (I) => U(I.x).diff());
+  same((I) => dt.diff(I.x, {}), (I) => U(dt).diff(I.x));
+  same((I) => I.x.diff({ n: 2 }), (I) => U(I.x).diff(2));
+  same((I) => dt.diff(I.x, { n: 2 }), (I) => U(dt).diff(I.x, 2));
+  same((I) => I.x.diff({ dim: 1 }), (I) => U(I.x).diff(undefined, 1));
+  same((I) => dt.diff(I.x, { dim: 1 }), (I) => U(dt).diff(I.x, undefined, 1));
+  same((I) => I.x.diff({ prepend: dt.tensor([[1], [2]]) }), (I) => U(I.x).diff(undefined, undefined, dt.tensor([[1], [2]])));
+  same((I) => dt.diff(I.x, { prepend: dt.tensor([[1], [2]]) }), (I) => U(dt).diff(I.x, undefined, undefined, dt.tensor([[1], [2]])));
+  same((I) => I.x.diff({ append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(I.x).diff(undefined, undefined, undefined, dt.tensor([[3, 4], [5, 6]])));
+  same((I) => dt.diff(I.x, { append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(dt).diff(I.x, undefined, undefined, undefined, dt.tensor([[3, 4], [5, 6]])));
+  same((I) => I.x.diff({ n: 2, dim: 1, prepend: dt.tensor([[1], [2]]), append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(I.x).diff(2, 1, dt.tensor([[1], [2]]), dt.tensor([[3, 4], [5, 6]])));
+  same((I) => dt.diff(I.x, { n: 2, dim: 1, prepend: dt.tensor([[1], [2]]), append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(dt).diff(I.x, 2, 1, dt.tensor([[1], [2]]), dt.tensor([[3, 4], [5, 6]])));
+  same((I) => I.x.diff(2, {}), (I) => U(I.x).diff(2));
+  same((I) => dt.diff(I.x, 2, {}), (I) => U(dt).diff(I.x, 2));
+  same((I) => I.x.diff(2, { dim: 1 }), (I) => U(I.x).diff(2, 1));
+  same((I) => dt.diff(I.x, 2, { dim: 1 }), (I) => U(dt).diff(I.x, 2, 1));
+  same((I) => I.x.diff(2, { prepend: dt.tensor([[1], [2]]) }), (I) => U(I.x).diff(2, undefined, dt.tensor([[1], [2]])));
+  same((I) => dt.diff(I.x, 2, { prepend: dt.tensor([[1], [2]]) }), (I) => U(dt).diff(I.x, 2, undefined, dt.tensor([[1], [2]])));
+  same((I) => I.x.diff(2, { append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(I.x).diff(2, undefined, undefined, dt.tensor([[3, 4], [5, 6]])));
+  same((I) => dt.diff(I.x, 2, { append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(dt).diff(I.x, 2, undefined, undefined, dt.tensor([[3, 4], [5, 6]])));
+  same((I) => I.x.diff(2, { dim: 1, prepend: dt.tensor([[1], [2]]), append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(I.x).diff(2, 1, dt.tensor([[1], [2]]), dt.tensor([[3, 4], [5, 6]])));
+  same((I) => dt.diff(I.x, 2, { dim: 1, prepend: dt.tensor([[1], [2]]), append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(dt).diff(I.x, 2, 1, dt.tensor([[1], [2]]), dt.tensor([[3, 4], [5, 6]])));
+  same((I) => I.x.diff(2, 1, {}), (I) => U(I.x).diff(2, 1));
+  same((I) => dt.diff(I.x, 2, 1, {}), (I) => U(dt).diff(I.x, 2, 1));
+  same((I) => I.x.diff(2, 1, { prepend: dt.tensor([[1], [2]]) }), (I) => U(I.x).diff(2, 1, dt.tensor([[1], [2]])));
+  same((I) => dt.diff(I.x, 2, 1, { prepend: dt.tensor([[1], [2]]) }), (I) => U(dt).diff(I.x, 2, 1, dt.tensor([[1], [2]])));
+  same((I) => I.x.diff(2, 1, { append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(I.x).diff(2, 1, undefined, dt.tensor([[3, 4], [5, 6]])));
+  same((I) => dt.diff(I.x, 2, 1, { append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(dt).diff(I.x, 2, 1, undefined, dt.tensor([[3, 4], [5, 6]])));
+  same((I) => I.x.diff(2, 1, { prepend: dt.tensor([[1], [2]]), append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(I.x).diff(2, 1, dt.tensor([[1], [2]]), dt.tensor([[3, 4], [5, 6]])));
+  same((I) => dt.diff(I.x, 2, 1, { prepend: dt.tensor([[1], [2]]), append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(dt).diff(I.x, 2, 1, dt.tensor([[1], [2]]), dt.tensor([[3, 4], [5, 6]])));
+  same((I) => I.x.diff(2, 1, dt.tensor([[1], [2]]), {}), (I) => U(I.x).diff(2, 1, dt.tensor([[1], [2]])));
+  same((I) => dt.diff(I.x, 2, 1, dt.tensor([[1], [2]]), {}), (I) => U(dt).diff(I.x, 2, 1, dt.tensor([[1], [2]])));
+  same((I) => I.x.diff(2, 1, dt.tensor([[1], [2]]), { append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(I.x).diff(2, 1, dt.tensor([[1], [2]]), dt.tensor([[3, 4], [5, 6]])));
+  same((I) => dt.diff(I.x, 2, 1, dt.tensor([[1], [2]]), { append: dt.tensor([[3, 4], [5, 6]]) }), (I) => U(dt).diff(I.x, 2, 1, dt.tensor([[1], [2]]), dt.tensor([[3, 4], [5, 6]])));
   same((I) => F.dropout(I.x, {}), (I) => U(F).dropout(I.x));
   same((I) => F.dropout(I.x, { p: 0.5 }), (I) => U(F).dropout(I.x, 0.5));
   same((I) => F.dropout(I.x, { training: true }), (I) => U(F).dropout(I.x, undefined, true));
@@ -608,20 +657,32 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.nanmean(I.x, { dim: 1 }), (I) => U(dt).nanmean(I.x, 1));
   same((I) => I.x.nanmean({ keepdim: true }), (I) => U(I.x).nanmean({ keepdim: true }));
   same((I) => dt.nanmean(I.x, { keepdim: true }), (I) => U(dt).nanmean(I.x, { keepdim: true }));
-  same((I) => I.x.nanmean({ dim: 1, keepdim: true }), (I) => U(I.x).nanmean(1, { keepdim: true }));
-  same((I) => dt.nanmean(I.x, { dim: 1, keepdim: true }), (I) => U(dt).nanmean(I.x, 1, { keepdim: true }));
+  same((I) => I.x.nanmean({ dtype: "float64" }), (I) => U(I.x).nanmean({ dtype: "float64" }));
+  same((I) => dt.nanmean(I.x, { dtype: "float64" }), (I) => U(dt).nanmean(I.x, { dtype: "float64" }));
+  same((I) => I.x.nanmean({ dim: 1, keepdim: true, dtype: "float64" }), (I) => U(I.x).nanmean(1, { keepdim: true, dtype: "float64" }));
+  same((I) => dt.nanmean(I.x, { dim: 1, keepdim: true, dtype: "float64" }), (I) => U(dt).nanmean(I.x, 1, { keepdim: true, dtype: "float64" }));
   same((I) => I.x.nanmean(1, { keepdim: true }), (I) => U(I.x).nanmean(1, { keepdim: true }));
   same((I) => dt.nanmean(I.x, 1, { keepdim: true }), (I) => U(dt).nanmean(I.x, 1, { keepdim: true }));
+  same((I) => I.x.nanmean(1, { dtype: "float64" }), (I) => U(I.x).nanmean(1, { dtype: "float64" }));
+  same((I) => dt.nanmean(I.x, 1, { dtype: "float64" }), (I) => U(dt).nanmean(I.x, 1, { dtype: "float64" }));
+  same((I) => I.x.nanmean(1, { keepdim: true, dtype: "float64" }), (I) => U(I.x).nanmean(1, { keepdim: true, dtype: "float64" }));
+  same((I) => dt.nanmean(I.x, 1, { keepdim: true, dtype: "float64" }), (I) => U(dt).nanmean(I.x, 1, { keepdim: true, dtype: "float64" }));
   same((I) => I.x.nansum({}), (I) => U(I.x).nansum());
   same((I) => dt.nansum(I.x, {}), (I) => U(dt).nansum(I.x));
   same((I) => I.x.nansum({ dim: 1 }), (I) => U(I.x).nansum(1));
   same((I) => dt.nansum(I.x, { dim: 1 }), (I) => U(dt).nansum(I.x, 1));
   same((I) => I.x.nansum({ keepdim: true }), (I) => U(I.x).nansum({ keepdim: true }));
   same((I) => dt.nansum(I.x, { keepdim: true }), (I) => U(dt).nansum(I.x, { keepdim: true }));
-  same((I) => I.x.nansum({ dim: 1, keepdim: true }), (I) => U(I.x).nansum(1, { keepdim: true }));
-  same((I) => dt.nansum(I.x, { dim: 1, keepdim: true }), (I) => U(dt).nansum(I.x, 1, { keepdim: true }));
+  same((I) => I.x.nansum({ dtype: "float64" }), (I) => U(I.x).nansum({ dtype: "float64" }));
+  same((I) => dt.nansum(I.x, { dtype: "float64" }), (I) => U(dt).nansum(I.x, { dtype: "float64" }));
+  same((I) => I.x.nansum({ dim: 1, keepdim: true, dtype: "float64" }), (I) => U(I.x).nansum(1, { keepdim: true, dtype: "float64" }));
+  same((I) => dt.nansum(I.x, { dim: 1, keepdim: true, dtype: "float64" }), (I) => U(dt).nansum(I.x, 1, { keepdim: true, dtype: "float64" }));
   same((I) => I.x.nansum(1, { keepdim: true }), (I) => U(I.x).nansum(1, { keepdim: true }));
   same((I) => dt.nansum(I.x, 1, { keepdim: true }), (I) => U(dt).nansum(I.x, 1, { keepdim: true }));
+  same((I) => I.x.nansum(1, { dtype: "float64" }), (I) => U(I.x).nansum(1, { dtype: "float64" }));
+  same((I) => dt.nansum(I.x, 1, { dtype: "float64" }), (I) => U(dt).nansum(I.x, 1, { dtype: "float64" }));
+  same((I) => I.x.nansum(1, { keepdim: true, dtype: "float64" }), (I) => U(I.x).nansum(1, { keepdim: true, dtype: "float64" }));
+  same((I) => dt.nansum(I.x, 1, { keepdim: true, dtype: "float64" }), (I) => U(dt).nansum(I.x, 1, { keepdim: true, dtype: "float64" }));
   same((I) => I.x.norm({}), (I) => U(I.x).norm());
   same((I) => dt.norm(I.x, {}), (I) => U(dt).norm(I.x));
   same((I) => I.x.norm({ p: 1 }), (I) => U(I.x).norm(1));
@@ -868,6 +929,9 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) => U(I.x).clamp({}));
   rejects((I) => U(dt).clamp(I.x, {}));
   rejects((I) => U(I.x).clamp_({}));
+  rejects((I) => U(I.x).clip({}));
+  rejects((I) => U(dt).clip(I.x, {}));
+  rejects((I) => U(I.x).clip_({}));
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: max: keepdim needs a dim (x.max(0, { keepdim: true })); x.max() is the largest of all elements, x.amax({ keepd
     I.x.max({ keepdim: true }));
@@ -886,7 +950,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: min: keepdim needs a dim (x.min(0, { keepdim: true })); x.min() is the smallest of all elements, x.amin({ keep
     dt.min(I.x, { keepdim: true }));
-  assert.equal(calls, 840);
+  assert.equal(calls, 904);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

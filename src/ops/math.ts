@@ -8,14 +8,15 @@
 import { declareOptionalArgs, declareOptions, describe, optionKeys } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { isFloating } from "../tensor/dtype.js";
-import { sameShape } from "../tensor/shape.js";
+import { fmt, normalizeDim, sameShape } from "../tensor/shape.js";
 import { zerosLike } from "../tensor/creation.js";
 import { asTensor, checkOperand, installMethods, resultType } from "./op.js";
-import { to } from "./shape.js";
+import { clone, narrow, to } from "./shape.js";
+import { cat } from "./join.js";
 import { viaFloat32 } from "./half-compute.js";
 import {
   unaryOp, binaryOp, trunc, abs, add, sub, mul, div, neg, exp, log, sqrt, square, sin, where, eq, lt, le, gt,
-  logicalAnd, logicalOr, logicalNot, isnan, isfinite,
+  logicalAnd, logicalOr, logicalNot, logicalXor, isnan, isfinite,
 } from "./elementwise.js";
 
 declare module "../tensor/tensor.js" {
@@ -28,6 +29,12 @@ declare module "../tensor/tensor.js" {
     fmod(other: TensorLike): Tensor; floorDivide(other: TensorLike): Tensor; trunc(): Tensor;
     hypot(other: TensorLike): Tensor; logaddexp(other: TensorLike): Tensor; xlogy(other: TensorLike): Tensor;
     copysign(other: TensorLike): Tensor; heaviside(values: TensorLike): Tensor;
+    /** `x.diff()`, `x.diff(2, 0)`, `x.diff({ dim: 0, prepend: p })`: the n-th forward difference along dim (torch.diff). */
+    diff(n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null): Tensor;
+    diff(opts: DiffOptions): Tensor;
+    diff(n: number | undefined, opts: Omit<DiffOptions, "n">): Tensor;
+    diff(n: number | undefined, dim: number | undefined, opts: Pick<DiffOptions, "prepend" | "append">): Tensor;
+    diff(n: number | undefined, dim: number | undefined, prepend: Tensor | null | undefined, opts: Pick<DiffOptions, "append">): Tensor;
     lerp(end: TensorLike, weight: TensorLike): Tensor;
     /** `x.nanToNum()`, `x.nanToNum(0.5)`, `x.nanToNum(0, 1e4, -1e4)` (PyTorch's positional form), `x.nanToNum({ posinf: 1e4 })`. */
     nanToNum(nan?: number | null, posinf?: number | null, neginf?: number | null): Tensor;
@@ -243,16 +250,63 @@ export function equal(a: Tensor, b: Tensor): boolean {
   return eq(a, b).numbers().every((v) => v !== 0);
 }
 
+/** diff's parameters, PyTorch's positional n, dim, prepend, append, also taken as one options object. */
+export interface DiffOptions {
+  /** How many times to difference (default 1); 0 gives a copy of the input, as torch.diff. */
+  n?: number;
+  /** The dim to difference along (default -1). */
+  dim?: number;
+  /** Values put before the input along dim before differencing (same ndim; other sizes as the input's). */
+  prepend?: Tensor | null;
+  /** Values put after the input along dim. */
+  append?: Tensor | null;
+}
+
+/**
+ * `diff(x)`: x[1:] − x[:-1] along dim, n times (torch.diff); with prepend/append concatenated to x
+ * first (cat promotes their dtypes). Bool tensors take logical_xor, as PyTorch (bool has no sub).
+ * Each step is narrow and sub, so gradients come from those ops. A dim that runs out of elements
+ * gives an empty dim (n = 7 on 5 elements: shape [0]). n < 0 is refused: torch 1.13 returned the
+ * input (with prepend/append) there; later PyTorch and numpy refuse it.
+ */
+export function diff(input: Tensor, n = 1, dim = -1, prepend?: Tensor | null, append?: Tensor | null): Tensor {
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new Error(`diff: n must be an integer, got ${describe(n)}`);
+  if (n < 0) throw new Error(`diff: n (the order) must be non-negative, got ${n}`);
+  if (input.ndim === 0) throw new Error("diff: expects input to be at least one-dimensional, got a 0-d tensor");
+  const axis = normalizeDim(dim, input.ndim, "diff");
+  const parts: Tensor[] = [];
+  for (const [name, t] of [["prepend", prepend], ["input", input], ["append", append]] as const) {
+    if (t === undefined || t === null) continue;
+    if (!(t instanceof Tensor)) throw new Error(`diff: ${name} must be a Tensor or null, got ${describe(t)}`);
+    if (t.ndim !== input.ndim) throw new Error(`diff: ${name} ${fmt(t.shape)} must have the input's number of dims (${input.ndim}, shape ${fmt(input.shape)})`);
+    if (t.shape.some((s, k) => k !== axis && s !== input.shape[k])) {
+      throw new Error(`diff: ${name} ${fmt(t.shape)} must match the input ${fmt(input.shape)} except along dim ${axis}`);
+    }
+    parts.push(t);
+  }
+  // n = 0 gives a copy of the input without prepend/append, as torch.diff and numpy.diff do.
+  if (n === 0) return clone(input);
+  let x = parts.length > 1 ? cat(parts, axis) : input;
+  for (let i = 0; i < n && x.shape[axis] > 0; i++) {
+    const len = x.shape[axis] - 1;
+    const hi = narrow(x, axis, 1, len), lo = narrow(x, axis, 0, len);
+    x = x.dtype === "bool" ? logicalXor(hi, lo) : sub(hi, lo);
+  }
+  // An input empty along dim comes back as is: a copy, so the result never aliases the input.
+  return x === input ? clone(input) : x;
+}
+
 // The keys each op's trailing options object takes: the entry layer (tensor/guard.ts) rejects any other.
 const CLOSE_KEYS = optionKeys<CloseOptions>()({ rtol: true, atol: true, equalNan: true });
 declareOptions({ isclose: CLOSE_KEYS, allclose: CLOSE_KEYS });
 // nanToNum's parameters are PyTorch's positional nan, posinf, neginf, also taken as one options object.
 const NAN_TO_NUM = ["nan", "posinf", "neginf"] as const satisfies readonly (keyof NanToNumOptions)[];
-const OPTIONAL_ARGS = declareOptionalArgs({ nanToNum: { first: 1, names: NAN_TO_NUM } });
+const DIFF = ["n", "dim", "prepend", "append"] as const satisfies readonly (keyof DiffOptions)[];
+const OPTIONAL_ARGS = declareOptionalArgs({ nanToNum: { first: 1, names: NAN_TO_NUM }, diff: { first: 1, names: DIFF } });
 export type MathOptionalArgs = typeof OPTIONAL_ARGS;
 
 installMethods({
   tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2, log10, exp2, frac, erfc, erfinv, lgamma, digamma,
   sinc, deg2rad, rad2deg, isinf, isposinf, isneginf, signbit, fmod, hypot, logaddexp, xlogy, copysign, heaviside,
-  lerp, nanToNum, isclose, allclose, equal,
+  lerp, nanToNum, isclose, allclose, equal, diff,
 });
