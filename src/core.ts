@@ -77,7 +77,7 @@ export const {
   neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, erf, floor, ceil, round,
   reciprocal, square, logicalNot, gelu, leakyRelu, elu, clamp, clip, add, sub, mul, div, pow, maximum, minimum, remainder,
   atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, maskedFill, isfinite, isnan, clampMin, clampMax,
-  trunc, floorDivide,
+  trunc, floorDivide, addcmul, addcdiv,
 } = guardAll<typeof elementwiseOps, ElementwiseOptionalArgs>(elementwiseOps, "");
 export { type NanToNumOptions, type CloseOptions, type DiffOptions } from "./ops/math.js";
 export const {

@@ -3,9 +3,9 @@
  * scalar operands, comparisons, logical ops and where (./binary.ts), and here the Tensor methods, the
  * in-place `_` variants optimizers and init use, and the options declarations.
  */
-import { checkNumber, declareOptionalArgs, declareOptions } from "../tensor/check.js";
+import { checkNumber, declareOptionalArgs, declareOptions, describe } from "../tensor/check.js";
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
-import { promoteTypes } from "../tensor/dtype.js";
+import { isFloating, promoteTypes } from "../tensor/dtype.js";
 import { fmt, sameShape } from "../tensor/shape.js";
 import { isGradEnabled, isInferenceMode } from "../autograd/grad-mode.js";
 import { apply, asTensor, backend, checkOperand, defineOp, installMethods } from "./op.js";
@@ -92,6 +92,10 @@ declare module "../tensor/tensor.js" {
     abs_(): this; relu_(): this; sigmoid_(): this; tanh_(): this; leakyRelu_(negativeSlope?: number): this;
     leakyRelu_(opts: { negativeSlope?: number }): this;
     maskedFill_(mask: Tensor, value: number | Tensor): this;
+    /** `x.addcmul(t1, t2, { value })`: x + value·t1·t2, broadcast (torch.addcmul; value is keyword-only there). */
+    addcmul(tensor1: Tensor, tensor2: Tensor, opts?: { value?: number }): Tensor;
+    /** `x.addcdiv(t1, t2, { value })`: x + value·t1/t2, broadcast (torch.addcdiv). */
+    addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: { value?: number }): Tensor;
     /** `p.addcmul_(a, b, v)`: p += v * a * b. */
     addcmul_(t1: Tensor, t2: Tensor, value?: number): this;
     /** `p.addcdiv_(a, b, v)`: p += v * a / b. */
@@ -178,6 +182,50 @@ function operands(op: string, a: Tensor, b: Tensor, v: unknown): [Tensor, Tensor
   return [a, b];
 }
 
+/**
+ * input + value·t1·t2 (addcmul) or input + value·(t1/t2) (addcdiv), broadcast and promoted, under
+ * `op`'s name (addcmul, addcmul_, ...). On 16-bit tensors in float32, rounded once, as PyTorch's
+ * kernels (optimizers use the in-place forms); addcmul multiplies value·t1 first, as PyTorch's kernel,
+ * addcdiv divides first. On an integer result value is truncated, as PyTorch casts it to the
+ * result's type (torch.addcmul(i, i, i, value=0.5) adds 0); bool has no kernel (addcmul) and integer
+ * division is refused (addcdiv), as PyTorch.
+ */
+function addcWith(op: string, div_: boolean, x: Tensor, a: Tensor, b: Tensor, value: unknown): Tensor {
+  checkOperand(op, "input", x);
+  // A number operand (accepted since session 11) counts as a scalar of the input's dtype.
+  const [t1, t2] = operands(op, a, b, value).map((t) => (t instanceof Tensor ? t : asTensor(t, x.dtype)));
+  const dtype = promoteTypes(promoteTypes(x.dtype, t1.dtype), t2.dtype);
+  if (dtype === "bool") throw new Error(`${op}: not implemented for bool tensors (as PyTorch); convert them with .to("int64") or .float()`);
+  if (div_ && !isFloating(t1.dtype) && !isFloating(t2.dtype)) {
+    throw new Error(
+      `${op}: integer division is not supported (tensor1 ${t1.dtype}, tensor2 ${t2.dtype}), as PyTorch; for true division ` +
+        `convert one to float, for the old truncating division write add(input, mul(trunc(div(tensor1, tensor2)), value))`,
+    );
+  }
+  const v = isFloating(dtype) ? (value as number) : Math.trunc(value as number);
+  return div_
+    ? viaFloat32((xx: Tensor, aa: Tensor, bb: Tensor) => add(xx, mul(div(aa, bb), v)), x, t1, t2)
+    : viaFloat32((xx: Tensor, aa: Tensor, bb: Tensor) => add(xx, mul(mul(aa, v), bb)), x, t1, t2);
+}
+
+/** value is keyword-only in PyTorch: a number in its place is an error that writes the options form. */
+function valueOption(op: string, opts: unknown): unknown {
+  if (opts === undefined) return 1;
+  if (typeof opts === "number") throw new Error(`${op}: value is keyword-only (as in PyTorch); write ${op}(input, tensor1, tensor2, { value: ${opts} })`);
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new Error(`${op}: the options must be an object { value }, got ${describe(opts)}`);
+  return (opts as { value?: unknown }).value ?? 1;
+}
+
+/** `addcmul(x, t1, t2, { value: 0.5 })`: x + value·t1·t2, broadcast (torch.addcmul). */
+export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: { value?: number } = {}): Tensor {
+  return addcWith("addcmul", false, input, tensor1, tensor2, valueOption("addcmul", opts));
+}
+
+/** `addcdiv(x, t1, t2, { value: 0.5 })`: x + value·t1/t2, broadcast (torch.addcdiv); float division only. */
+export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: { value?: number } = {}): Tensor {
+  return addcWith("addcdiv", true, input, tensor1, tensor2, valueOption("addcdiv", opts));
+}
+
 function inplaceOf<A extends unknown[]>(op: string, fn: (x: Tensor, ...args: A) => Tensor) {
   return (self: Tensor, ...args: A): Tensor => inplace(self, op, (src) => fn(src, ...args));
 }
@@ -186,7 +234,7 @@ function inplaceOf<A extends unknown[]>(op: string, fn: (x: Tensor, ...args: A) 
 declareOptions({
   add: ["alpha"], sub: ["alpha"], div: ["roundingMode"], round: ["decimals"],
   add_: ["alpha"], sub_: ["alpha"], div_: ["roundingMode"],
-  uniform_: ["generator"], normal_: ["generator"],
+  uniform_: ["generator"], normal_: ["generator"], addcmul: ["value"], addcdiv: ["value"],
 });
 // Optional parameters PyTorch code passes positionally, also taken as one options object (API.md rule 3);
 // the type of the declaration gives the exported functions those forms (core.ts, options-form.ts).
@@ -210,16 +258,10 @@ installMethods({
   sigmoid_: inplaceOf("sigmoid_", sigmoid), tanh_: inplaceOf("tanh_", tanh), leakyRelu_: inplaceOf("leakyRelu_", leakyRelu),
   maskedFill_: inplaceOf("maskedFill_", maskedFill),
   // Operands checked under PyTorch's parameter names (tensor1, tensor2, value), not mul's input/other.
-  // On 16-bit tensors in float32, rounded once, as PyTorch's addcmul/addcdiv kernels (optimizers use
-  // them); addcmul multiplies value·t1 first, as PyTorch's kernel, addcdiv divides first.
-  addcmul_: inplaceOf("addcmul_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => {
-    const [t1, t2] = operands("addcmul_", a, b, v);
-    return viaFloat32((xx: Tensor, aa: Tensor, bb: Tensor) => add(xx, mul(mul(aa, v), bb)), x, t1, t2);
-  }),
-  addcdiv_: inplaceOf("addcdiv_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => {
-    const [t1, t2] = operands("addcdiv_", a, b, v);
-    return viaFloat32((xx: Tensor, aa: Tensor, bb: Tensor) => add(xx, mul(div(aa, bb), v)), x, t1, t2);
-  }),
+  // The in-place forms keep their positional value (the optimizers pass it so).
+  addcmul, addcdiv,
+  addcmul_: inplaceOf("addcmul_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => addcWith("addcmul_", false, x, a, b, v)),
+  addcdiv_: inplaceOf("addcdiv_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => addcWith("addcdiv_", true, x, a, b, v)),
   fill_: inplaceOf("fill_", (x: Tensor, v: number | boolean) => fullLike(x, v)),
   zero_: inplaceOf("zero_", (x: Tensor) => zerosLike(x)),
   copy_: inplaceOf("copy_", (x: Tensor, src: TensorLike) => expand(to(asTensor(src, x.dtype), x.dtype), x.shape)),
