@@ -48,6 +48,7 @@ const VALUES: Record<string, string> = {
 
 const CASES: Record<string, Case> = {
   eye: { input: "3", noMethod: true },
+  logspace: { input: "0", req: ["2", "3"], vals: { base: "2" }, noMethod: true },
   leakyRelu: {}, leakyRelu_: {}, elu: {}, gelu: {}, clamp: {}, clamp_: {}, clip: {}, clip_: {},
   oneHot: { input: "I.ids" },
   tril: {}, triu: {},

@@ -53,8 +53,8 @@ export { type DType, type TypedArray, promoteTypes, isFloating } from "./tensor/
 export { Generator, defaultGenerator, manualSeed, type GeneratorState } from "./tensor/generator.js";
 export { type CreateOptions, type RandomOptions } from "./tensor/creation.js";
 export const {
-  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm, bernoulli,
-} = guardAll<typeof creationOps, CreationOptionalArgs>(creationOps, "", ["tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm"]);
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, logspace, eye, rand, randn, randint, randperm, bernoulli,
+} = guardAll<typeof creationOps, CreationOptionalArgs>(creationOps, "", ["tensor", "zeros", "ones", "full", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm"]);
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceMode } from "./autograd/grad-mode.js";
 export { type BackwardOptions, type BackwardCallOptions } from "./autograd/engine.js";
 export { type GradcheckOptions, type GradgradcheckOptions } from "./autograd/gradcheck.js";

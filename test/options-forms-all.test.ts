@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.matrixNorm","linalg.norm","linalg.vectorNorm","linear","localResponseNorm","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","prod","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.matrixNorm","linalg.norm","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","prod","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => I.x.all({}), (I) => U(I.x).all());
@@ -579,6 +579,14 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => F.localResponseNorm(I.img, 2, 0.1, { beta: 0.5, k: 2 }), (I) => U(F).localResponseNorm(I.img, 2, 0.1, 0.5, 2));
   same((I) => F.localResponseNorm(I.img, 2, 0.1, 0.5, {}), (I) => U(F).localResponseNorm(I.img, 2, 0.1, 0.5));
   same((I) => F.localResponseNorm(I.img, 2, 0.1, 0.5, { k: 2 }), (I) => U(F).localResponseNorm(I.img, 2, 0.1, 0.5, 2));
+  same((I) => dt.logspace(0, 2, 3, {}), (I) => U(dt).logspace(0, 2, 3));
+  same((I) => dt.logspace(0, 2, 3, { base: 2 }), (I) => U(dt).logspace(0, 2, 3, 2));
+  same((I) => dt.logspace(0, 2, 3, { dtype: "float64" }), (I) => U(dt).logspace(0, 2, 3, { dtype: "float64" }));
+  same((I) => dt.logspace(0, 2, 3, { requiresGrad: false }), (I) => U(dt).logspace(0, 2, 3, { requiresGrad: false }));
+  same((I) => dt.logspace(0, 2, 3, { base: 2, dtype: "float64", requiresGrad: false }), (I) => U(dt).logspace(0, 2, 3, 2, { dtype: "float64", requiresGrad: false }));
+  same((I) => dt.logspace(0, 2, 3, 2, { dtype: "float64" }), (I) => U(dt).logspace(0, 2, 3, 2, { dtype: "float64" }));
+  same((I) => dt.logspace(0, 2, 3, 2, { requiresGrad: false }), (I) => U(dt).logspace(0, 2, 3, 2, { requiresGrad: false }));
+  same((I) => dt.logspace(0, 2, 3, 2, { dtype: "float64", requiresGrad: false }), (I) => U(dt).logspace(0, 2, 3, 2, { dtype: "float64", requiresGrad: false }));
   same((I) => I.x.max({}), (I) => U(I.x).max());
   same((I) => dt.max(I.x, {}), (I) => U(dt).max(I.x));
   same((I) => I.x.max({ dim: 1 }), (I) => U(I.x).max(1));
@@ -950,7 +958,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: min: keepdim needs a dim (x.min(0, { keepdim: true })); x.min() is the smallest of all elements, x.amin({ keep
     dt.min(I.x, { keepdim: true }));
-  assert.equal(calls, 904);
+  assert.equal(calls, 912);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

@@ -4,7 +4,7 @@ import { type DType, type StorageArray, type TypedArray, ArrayFor, allocate, cas
 import { checkShape, fmt } from "./shape.js";
 import { checkDType, checkInt, declareOptionalArgs, declareOptions, describe, optionKeys } from "./check.js";
 import { type Generator, defaultGenerator } from "./generator.js";
-import { float32ToHalf, isHalf } from "./half.js";
+import { decodeHalf, encodeHalf, float32ToHalf, isHalf } from "./half.js";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -27,7 +27,11 @@ declareOptions({
 });
 // eye's m is optional (torch.eye(n, m=None, *, dtype)), so it may come in the options object beside
 // dtype: `eye(3, { dtype: "int32" })` read the object as m and threw. The type gives core.ts the forms.
-const OPTIONAL_ARGS = declareOptionalArgs({ eye: { first: 1, names: ["m"], bag: ["dtype", "requiresGrad"] } });
+// logspace's base is positional in PyTorch too (torch.logspace(0, 3, 4, 2)), and taken in the options object.
+const OPTIONAL_ARGS = declareOptionalArgs({
+  eye: { first: 1, names: ["m"], bag: ["dtype", "requiresGrad"] },
+  logspace: { first: 3, names: ["base"], bag: ["dtype", "requiresGrad"] },
+});
 export type CreationOptionalArgs = typeof OPTIONAL_ARGS;
 
 function shapeOf(s: ShapeArg, op: string): number[] {
@@ -219,6 +223,56 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends so the last element is exactly `end`, as PyTorch does.
   for (let i = 0; i < steps; i++) out[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
+  return finish(Tensor.fromArray(stored(out, dtype), [steps], dtype), opts);
+}
+
+/** Rounds to a floating dtype's precision (float32 and bfloat16 through float32, as c10 converts). */
+function rounder(dtype: DType): (v: number) => number {
+  if (dtype === "float32") return Math.fround;
+  if (dtype === "bfloat16") return (v) => decodeHalf(encodeHalf(v, "bfloat16"), "bfloat16");
+  return (v) => v;
+}
+
+/**
+ * `logspace(0, 3, 4)` = [1, 10, 100, 1000], `logspace(0, 3, 4, 2)`, `logspace(0, 3, 4, { base: 2 })`:
+ * base ** linspace(start, end, steps) (torch.logspace).
+ * Computed as PyTorch 1.13's CPU kernel does, so float32 results are bit-identical: start and end
+ * rounded to the dtype, the step in double from their difference in the dtype, the exponent in
+ * double (filled from both ends), the power in double, rounded once to the dtype (float64 can differ
+ * from torch in the last bit where V8's Math.pow and glibc's pow differ). Integer dtypes take start
+ * and end as integers and truncate each power, as PyTorch; past the dtype's range PyTorch's cast is
+ * undefined (C++), here the values wrap as every integer store does. float16 and bool are refused as
+ * PyTorch 1.13 refuses them ("logspace_cpu" not implemented).
+ */
+export function logspace(start: number, end: number, steps: number, base = 10, opts: CreateOptions = {}): Tensor {
+  checkCreate("logspace", opts);
+  for (const [name, v] of [["start", start], ["end", end]] as const) {
+    if (typeof v !== "number" || Number.isNaN(v)) throw new Error(`logspace: ${name} must be a number, got ${describe(v)}`);
+  }
+  checkInt("logspace", "steps", steps, 0);
+  if (typeof base !== "number") throw new Error(`logspace: base must be a number, got ${describe(base)}`);
+  const dtype = opts.dtype ?? "float32";
+  if (dtype === "float16" || dtype === "bool") throw new Error(`logspace: dtype ${dtype} is not supported (PyTorch 1.13's CPU kernel has none); make float32 and convert with .to("${dtype}")`);
+  const out = writable(dtype, steps);
+  if (steps === 1) {
+    // PyTorch fills base ** start in double (start not rounded to the dtype), checked as fill_ checks it.
+    const v = Math.pow(base, start);
+    checkFits(isFloating(dtype) ? v : Math.trunc(v), dtype, "logspace");
+    out[0] = isFloating(dtype) ? v : Math.trunc(v);
+  } else if (steps > 1) {
+    const half = Math.floor(steps / 2);
+    if (isFloating(dtype)) {
+      const r = rounder(dtype);
+      const lo = r(start), hi = r(end);
+      const step = r(hi - lo) / (steps - 1);
+      for (let i = 0; i < steps; i++) out[i] = Math.pow(base, i < half ? lo + step * i : hi - step * (steps - i - 1));
+    } else {
+      const lo = castScalar(Math.trunc(start), dtype), hi = castScalar(Math.trunc(end), dtype);
+      const step = (hi - lo) / (steps - 1);
+      const b = Math.fround(base); // PyTorch's integer path takes the base as a float
+      for (let i = 0; i < steps; i++) out[i] = Math.trunc(Math.pow(b, i < half ? lo + step * i : hi - step * (steps - i - 1)));
+    }
+  }
   return finish(Tensor.fromArray(stored(out, dtype), [steps], dtype), opts);
 }
 
