@@ -447,7 +447,7 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
 }
 
 // The keys each op's trailing options object takes: the entry layer (tensor/guard.ts) rejects any other.
-declareOptions({ nonzero: ["asTuple"], scatter_: ["reduce"], scatter: ["reduce"], indexAdd_: ["alpha"], indexAdd: ["alpha"] });
+declareOptions({ nonzero: ["asTuple"], scatter_: ["reduce"], indexAdd_: ["alpha"] });
 // takeAlongDim's dim may come as `{ dim }` too (API.md rule 3); the declaration's type gives the export that form.
 const OPTIONAL_ARGS = declareOptionalArgs({ takeAlongDim: { first: 2, names: ["dim"] } });
 export type AdvancedIndexOptionalArgs = typeof OPTIONAL_ARGS;

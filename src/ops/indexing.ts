@@ -1,5 +1,5 @@
 /** Index-driven ops: gather/scatter along a dim, indexSelect/indexAdd, one-hot, triangular masks. */
-import { checkIntArg, declareOptionalArgs, tensorArgError } from "../tensor/check.js";
+import { checkIntArg, declareOptionalArgs, declareOptions, tensorArgError } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim, sameShape } from "../tensor/shape.js";
@@ -352,5 +352,9 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   tril: { first: 1, names: ["diagonal"] }, triu: { first: 1, names: ["diagonal"] },
 });
 export type IndexingOptionalArgs = typeof OPTIONAL_ARGS;
+
+// The keys of the trailing options objects (the entry layer, tensor/guard.ts, rejects any other);
+// declared beside the functions, where test/option-keys.test.ts compares them with their types.
+declareOptions({ scatter: ["reduce"], indexAdd: ["alpha"] });
 
 installMethods({ gather, scatter, scatterAdd, indexSelect, indexAdd, tril, triu });
