@@ -226,10 +226,10 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   return finish(Tensor.fromArray(stored(out, dtype), [steps], dtype), opts);
 }
 
-/** Rounds to a floating dtype's precision (float32 and bfloat16 through float32, as c10 converts). */
+/** Rounds to a floating dtype's precision (16-bit ones through float32, as c10 converts). */
 function rounder(dtype: DType): (v: number) => number {
   if (dtype === "float32") return Math.fround;
-  if (dtype === "bfloat16") return (v) => decodeHalf(encodeHalf(v, "bfloat16"), "bfloat16");
+  if (isHalf(dtype)) return (v) => decodeHalf(encodeHalf(v, dtype), dtype);
   return (v) => v;
 }
 
@@ -241,8 +241,9 @@ function rounder(dtype: DType): (v: number) => number {
  * double (filled from both ends), the power in double, rounded once to the dtype (float64 can differ
  * from torch in the last bit where V8's Math.pow and glibc's pow differ). Integer dtypes take start
  * and end as integers and truncate each power, as PyTorch; past the dtype's range PyTorch's cast is
- * undefined (C++), here the values wrap as every integer store does. float16 and bool are refused as
- * PyTorch 1.13 refuses them ("logspace_cpu" not implemented).
+ * undefined (C++), here the values wrap as every integer store does. bool is refused as PyTorch
+ * refuses it; float16, which PyTorch 1.13's CPU kernel lacks, is computed as its bfloat16 path is
+ * (as deeptype computes the other Half ops PyTorch's CPU lacks).
  */
 export function logspace(start: number, end: number, steps: number, base = 10, opts: CreateOptions = {}): Tensor {
   checkCreate("logspace", opts);
@@ -252,7 +253,7 @@ export function logspace(start: number, end: number, steps: number, base = 10, o
   checkInt("logspace", "steps", steps, 0);
   if (typeof base !== "number") throw new Error(`logspace: base must be a number, got ${describe(base)}`);
   const dtype = opts.dtype ?? "float32";
-  if (dtype === "float16" || dtype === "bool") throw new Error(`logspace: dtype ${dtype} is not supported (PyTorch 1.13's CPU kernel has none); make float32 and convert with .to("${dtype}")`);
+  if (dtype === "bool") throw new Error(`logspace: dtype bool is not supported (as PyTorch); make float32 and convert with .to("bool")`);
   const out = writable(dtype, steps);
   if (steps === 1) {
     // PyTorch fills base ** start in double (start not rounded to the dtype), checked as fill_ checks it.
