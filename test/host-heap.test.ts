@@ -12,8 +12,9 @@ function growth(warmup: "0" | "1"): { heapMiB: number; anonymousMiB: number } {
     encoding: "utf8", env: { ...process.env, DEEPTYPE_HEAP_WARMUP: warmup }, timeout: 60_000,
   });
   assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { heapMiB: number; anonymousMiB: number; tensors: number };
+  const out = JSON.parse(r.stdout) as { heapMiB: number; anonymousMiB: number; tensors: number; warmupFreed: boolean };
   assert.equal(out.tensors, 5);
+  assert.ok(out.warmupFreed, "V8 did not free the warm-up's dropped buffer within 500 collections");
   return out;
 }
 

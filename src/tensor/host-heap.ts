@@ -17,7 +17,7 @@
  */
 
 /** Bytes of the dropped buffer: below glibc's 32 MiB ceiling for a dynamic threshold with room for its header. */
-const WARMUP_BYTES = 32 * 1024 * 1024 - 64 * 1024;
+export const WARMUP_BYTES = 32 * 1024 * 1024 - 64 * 1024;
 
 interface NodeProcess {
   platform?: string;
