@@ -19,3 +19,10 @@ test("full and fullLike: fillValue in the options object gets the positional-par
   assert.equal(y.dtype, "int32");
   assert.deepEqual(y.tolist(), [3, 3]);
 });
+
+test("PyTorch's snake_case keyword of a positional parameter (fill_value) gets the same message, naming both spellings", () => {
+  throwsWith(() => dt.full([2], { fill_value: 1 } as never), "full: fill_value (fillValue) is a positional parameter, not an option; write full([2], 1)");
+  throwsWith(() => dt.fullLike(dt.ones([2]), { fill_value: 3, dtype: "float64" } as never), 'fullLike: fill_value (fillValue) is a positional parameter, not an option; write fullLike(input, 3, { dtype: "float64" })');
+  // A snake_case spelling of an option (not a parameter) keeps its own message.
+  throwsWith(() => dt.sum(dt.ones([2]), { keep_dim: true } as never), "sum: unknown option 'keep_dim'; did you mean 'keepdim'? (it takes dim, keepdim, dtype)");
+});

@@ -51,9 +51,14 @@ export function optionKeys<T>(): (all: { [K in Exclude<keyof T, symbol | number>
   return (all) => Object.freeze(Object.keys(all));
 }
 
+/** PyTorch's snake_case keyword in deeptype's spelling: `fill_value` -> `fillValue`. */
+export function camelCase(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
 /** The error for an unknown option key, with the closest valid key as a suggestion. */
 export function unknownKeyError(fn: string, key: string, keys: readonly string[]): Error {
-  const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const camel = camelCase(key);
   const takes = keys.length ? keys.join(", ") : "no options";
   if (camel !== key && keys.includes(camel)) return new Error(`${fn}: unknown option '${key}'; deeptype spells it '${camel}'`);
   const near = closestKey(key, keys);

@@ -13,6 +13,7 @@
  * cannot drift from the code; where the source shows none (a wrapper taking `...args`), the message
  * counts positions instead. Nothing here runs on the success path.
  */
+import { camelCase } from "./check-keys.js";
 
 /**
  * A function's parameter list as written, `(x, dim, keepdim = false)` -> "x, dim, keepdim = false";
@@ -139,13 +140,22 @@ export function requiredInOptionsError(display: string, fn: Function, args: read
 export function positionalKeyError(display: string, fn: Function, args: readonly unknown[], receiver: number, keys: readonly string[]): Error | undefined {
   const names = parameterNames(fn);
   const at = args.length - 1 + receiver;
-  const opts = args[args.length - 1] as Record<string, unknown>;
+  // Keys in deeptype's spelling: PyTorch's keyword `fill_value` names the parameter `fillValue`.
+  const given = args[args.length - 1] as Record<string, unknown>;
+  const opts: Record<string, unknown> = {};
+  const spelt = new Map<string, string>();
+  for (const k of Object.keys(given)) {
+    const c = keys.includes(k) ? k : camelCase(k);
+    opts[c] = given[k];
+    spelt.set(c, k);
+  }
   const misplaced = Object.keys(opts).filter((k) => opts[k] !== undefined && !keys.includes(k) && names.indexOf(k) >= at);
   if (misplaced.length === 0) return undefined;
   const last = Math.max(...misplaced.map((k) => names.indexOf(k)));
   const positional = names.slice(receiver, last + 1);
   const rest = Object.keys(opts).filter((k) => opts[k] !== undefined && !positional.includes(k));
-  const what = misplaced.length === 1 ? `${misplaced[0]} is a positional parameter, not an option` : `${list(misplaced)} are positional parameters, not options`;
+  const named = misplaced.map((k) => (spelt.get(k) === k ? k : `${spelt.get(k)} (${k})`));
+  const what = named.length === 1 ? `${named[0]} is a positional parameter, not an option` : `${list(named)} are positional parameters, not options`;
   // The arguments before the object are written with the caller's values (`demoPair(1, { b: 2 })` ->
   // `demoPair(1, 2)`), where they have a short literal form.
   const values: Record<string, unknown> = { ...opts };
