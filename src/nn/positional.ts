@@ -36,6 +36,7 @@ function isOptionsObject(v: unknown): v is Record<string, unknown> {
 export function positionalOptions<O extends object>(layer: string, names: readonly (keyof O & string)[], args: readonly unknown[], keys?: readonly string[]): O {
   const last = args.length > 0 ? args[args.length - 1] : undefined;
   const hasOptions = isOptionsObject(last);
+  if (hasOptions && !keys?.includes("inplace")) refuseInplace(layer, last);
   if (hasOptions && keys !== undefined) checkKeys(layer, last, keys);
   const positional = hasOptions ? args.slice(0, -1) : args;
   if (positional.length > names.length) {
@@ -53,4 +54,26 @@ export function positionalOptions<O extends object>(layer: string, names: readon
     out[name] = v;
   });
   return out as O;
+}
+
+/**
+ * PyTorch's `inplace=True` (`nn.ReLU(inplace=True)`, ported as `{ inplace: true }`): deeptype's layers
+ * always return a new tensor, so the flag would be silently ignored; say so instead.
+ */
+function refuseInplace(layer: string, opts: Record<string, unknown>): void {
+  if (opts.inplace !== undefined) {
+    throw new Error(`${layer}: PyTorch's inplace flag is not taken: the layer returns a new tensor and leaves its input as it was; drop { inplace: ${String(opts.inplace)} }`);
+  }
+}
+
+/**
+ * The constructor of a layer without hyper-parameters (`nn.ReLU()`): any argument is a mistake, an
+ * options object of a ported PyTorch call (`{ inplace: true }`) included. (In TypeScript the
+ * constructor's `...args: []` already refuses them.)
+ */
+export function noArguments(layer: string, args: readonly unknown[]): void {
+  if (args.length === 0) return;
+  const last = args[args.length - 1];
+  if (isOptionsObject(last)) refuseInplace(layer, last);
+  throw new Error(`${layer}: takes no arguments, got ${args.map((a) => describe(a)).join(", ")}; write new nn.${layer}()`);
 }

@@ -5,7 +5,7 @@
  * order or in one options object (`new nn.Softplus(2)`, `new nn.Softplus({ beta: 2 })`); their
  * printed form is PyTorch's.
  */
-import { positionalOptions, type PositionalArgs } from "../positional.js";
+import { noArguments, positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, full, type DType, type Generator } from "../../core.js";
 import { Module, Parameter, pyFloat } from "../module.js";
 import * as A from "../functional/activations.js";
@@ -84,6 +84,10 @@ type LambdLayerClass = new (...args: PositionalArgs<[lambd: number], { lambd?: n
 
 function stateless(name: string, fn: (x: Tensor) => Tensor): StatelessClass {
   const cls = class extends Module {
+    constructor(...args: []) {
+      super();
+      noArguments(name, args);
+    }
     forward(x: Tensor): Tensor {
       return fn(x);
     }

@@ -2,6 +2,14 @@
 import { Tensor } from "../../core.js";
 import { Module, pyFloat } from "../module.js";
 import * as F from "../functional.js";
+import { describe } from "../../tensor/check.js";
+import { noArguments, positionalOptions, type PositionalArgs } from "../positional.js";
+
+/** A hyper-parameter that must be a number; NaN and infinities pass, as PyTorch takes them (`nn.ELU(nan)`). */
+function numberArg(v: unknown, layer: string, name: string): number {
+  if (typeof v !== "number") throw new Error(`${layer}: ${name} must be a number, got ${describe(v)}`);
+  return v;
+}
 
 /**
  * max(0, x).
@@ -13,6 +21,10 @@ import * as F from "../functional.js";
  * Shape: any -> the same.
  */
 export class ReLU extends Module {
+  constructor(...args: []) {
+    super();
+    noArguments("ReLU", args);
+  }
   forward(x: Tensor): Tensor {
     return F.relu(x);
   }
@@ -28,8 +40,11 @@ export class ReLU extends Module {
  * Shape: any -> the same.
  */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  readonly negativeSlope: number;
+  constructor(...args: PositionalArgs<[negativeSlope: number], { negativeSlope?: number }>) {
     super();
+    const o = positionalOptions<{ negativeSlope?: number }>("LeakyReLU", ["negativeSlope"], args, ["negativeSlope"]);
+    this.negativeSlope = numberArg(o.negativeSlope ?? 0.01, "LeakyReLU", "negativeSlope");
   }
   forward(x: Tensor): Tensor {
     return F.leakyRelu(x, this.negativeSlope);
@@ -49,8 +64,11 @@ export class LeakyReLU extends Module {
  * Shape: any -> the same.
  */
 export class ELU extends Module {
-  constructor(readonly alpha = 1) {
+  readonly alpha: number;
+  constructor(...args: PositionalArgs<[alpha: number], { alpha?: number }>) {
     super();
+    const o = positionalOptions<{ alpha?: number }>("ELU", ["alpha"], args, ["alpha"]);
+    this.alpha = numberArg(o.alpha ?? 1, "ELU", "alpha");
   }
   forward(x: Tensor): Tensor {
     return F.elu(x, this.alpha);
@@ -70,6 +88,10 @@ export class ELU extends Module {
  * Shape: any -> the same.
  */
 export class Sigmoid extends Module {
+  constructor(...args: []) {
+    super();
+    noArguments("Sigmoid", args);
+  }
   forward(x: Tensor): Tensor {
     return F.sigmoid(x);
   }
@@ -85,6 +107,10 @@ export class Sigmoid extends Module {
  * Shape: any -> the same.
  */
 export class Tanh extends Module {
+  constructor(...args: []) {
+    super();
+    noArguments("Tanh", args);
+  }
   forward(x: Tensor): Tensor {
     return F.tanh(x);
   }
@@ -100,8 +126,13 @@ export class Tanh extends Module {
  * Shape: any -> the same.
  */
 export class GELU extends Module {
-  constructor(readonly approximate: "none" | "tanh" = "none") {
+  readonly approximate: "none" | "tanh";
+  constructor(...args: PositionalArgs<[approximate: "none" | "tanh"], { approximate?: "none" | "tanh" }>) {
     super();
+    const o = positionalOptions<{ approximate?: "none" | "tanh" }>("GELU", ["approximate"], args, ["approximate"]);
+    const approximate = o.approximate ?? "none";
+    if (approximate !== "none" && approximate !== "tanh") throw new Error(`GELU: approximate must be "none" or "tanh" (PyTorch's choices), got ${JSON.stringify(approximate)}`);
+    this.approximate = approximate;
   }
   forward(x: Tensor): Tensor {
     return F.gelu(x, this.approximate);
@@ -121,6 +152,10 @@ export class GELU extends Module {
  * Shape: any -> the same.
  */
 export class SiLU extends Module {
+  constructor(...args: []) {
+    super();
+    noArguments("SiLU", args);
+  }
   forward(x: Tensor): Tensor {
     return F.silu(x);
   }
