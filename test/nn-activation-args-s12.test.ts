@@ -31,3 +31,14 @@ test("LeakyReLU, ELU and GELU take their parameter positionally or in an options
   const y = Array.from(new nn.LeakyReLU({ negativeSlope: 0.3 }).call(tensor([-2, 1])).data());
   assert.ok(Math.abs(y[0] - -0.6) < 1e-6 && y[1] === 1, `got ${y}`);
 });
+
+test("Dropout and Dropout2d take p positionally or as torch's keyword, and refuse inplace", () => {
+  // torch.nn.Dropout(p=0.2) prints Dropout(p=0.2, inplace=False)
+  assert.equal(String(new nn.Dropout({ p: 0.2 })), "Dropout(p=0.2, inplace=False)");
+  assert.equal(String(new nn.Dropout2d({ p: 0.2 })), "Dropout2d(p=0.2, inplace=False)");
+  assert.equal(String(new nn.Dropout(0.3)), "Dropout(p=0.3, inplace=False)");
+  assert.equal(String(new nn.Dropout()), "Dropout(p=0.5, inplace=False)");
+  throwsWith(() => make("Dropout", { p: 0.5, inplace: true }), inplace("Dropout"));
+  throwsWith(() => make("Dropout2d", 2), "Dropout2d: p must be a probability in [0, 1], got 2");
+  throwsWith(() => make("Dropout", { q: 1 }), "Dropout: unknown option 'q'; did you mean 'p'? (it takes p, generator)");
+});

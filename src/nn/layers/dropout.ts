@@ -1,12 +1,24 @@
 /** Dropout layers: active in training mode only. */
-import { checkKeys } from "../../tensor/check.js";
 import { Tensor, type Generator } from "../../core.js";
+import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Module, pyFloat } from "../module.js";
 import { dropout, dropout2d } from "../functional.js";
 
-/** The option keys of each class here: anything else is a misspelling. */
-const DROPOUT_KEYS = ["generator"] as const;
-const DROPOUT2D_KEYS = ["generator"] as const;
+/** Dropout's and Dropout2d's options (p also positionally, as `nn.Dropout(0.5)`); anything else is a misspelling. */
+interface DropoutOptions {
+  p?: number;
+  generator?: Generator;
+}
+const DROPOUT_KEYS = ["p", "generator"] as const;
+type DropoutArgs = PositionalArgs<[p: number], DropoutOptions>;
+
+/** p (default 0.5, checked) and the generator from a dropout layer's arguments. */
+function dropoutOptions(layer: string, args: DropoutArgs): { p: number; generator?: Generator } {
+  const o = positionalOptions<DropoutOptions>(layer, ["p"], args, DROPOUT_KEYS);
+  const p = o.p ?? 0.5;
+  checkP(p, layer);
+  return { p, generator: o.generator };
+}
 
 function checkP(p: number, layer: string): void {
   if (!(p >= 0 && p <= 1)) throw new Error(`${layer}: p must be a probability in [0, 1], got ${p}`);
@@ -26,12 +38,11 @@ export class Dropout extends Module {
   readonly p: number;
   /** Draws the masks (default: the global generator). */
   generator?: Generator;
-  constructor(p = 0.5, opts: { generator?: Generator } = {}) {
+  constructor(...args: DropoutArgs) {
     super();
-    checkKeys("Dropout", opts, DROPOUT_KEYS);
-    checkP(p, "Dropout");
+    const { p, generator } = dropoutOptions("Dropout", args);
     this.p = p;
-    if (opts.generator) this.generator = opts.generator;
+    if (generator) this.generator = generator;
   }
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training, { generator: this.generator });
@@ -54,12 +65,11 @@ export class Dropout extends Module {
 export class Dropout2d extends Module {
   readonly p: number;
   generator?: Generator;
-  constructor(p = 0.5, opts: { generator?: Generator } = {}) {
+  constructor(...args: DropoutArgs) {
     super();
-    checkKeys("Dropout2d", opts, DROPOUT2D_KEYS);
-    checkP(p, "Dropout2d");
+    const { p, generator } = dropoutOptions("Dropout2d", args);
     this.p = p;
-    if (opts.generator) this.generator = opts.generator;
+    if (generator) this.generator = generator;
   }
   forward(x: Tensor): Tensor {
     return dropout2d(x, this.p, this.training, { generator: this.generator });
