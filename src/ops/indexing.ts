@@ -136,8 +136,7 @@ export function scatterAs(op: string, x: Tensor, dim: number, index: Tensor, src
   if (reduce !== undefined) {
     if (reduce === "multiply") throw new Error(`${op}: reduce "multiply" is not supported; use reduce "add" (or scatterAdd${op.endsWith("_") ? "_" : ""}), or compute the product out of place`);
     if (reduce !== "add") throw new Error(`${op}: reduce must be "add" or "multiply" (PyTorch's choices), got ${JSON.stringify(reduce)}`);
-    const full = typeof src === "number" ? expand(reshape(to(tensorOf(src), x.dtype), index.shape.map(() => 1)), index.shape) : src;
-    return scatterAdd(x, dim, index, full);
+    return scatterAdd(x, dim, index, typeof src === "number" ? filledLike(x, index, src) : src);
   }
   return scatterPlain(x, dim, index, src);
 }
@@ -148,9 +147,14 @@ function scatterPlain(x: Tensor, dim: number, index: Tensor, src: Tensor | numbe
     normalizeDim(dim, 0, "scatter");
     return reshape(scatterPlain(one(x), 0, one(index), typeof src === "number" ? src : one(src)), []);
   }
-  const s = typeof src === "number" ? expand(reshape(to(tensorOf(src), x.dtype), index.shape.map(() => 1)), index.shape) : to(src, x.dtype);
+  const s = typeof src === "number" ? filledLike(x, index, src) : to(src, x.dtype);
   const axis = checkAlongDim("scatter", x, dim, index, s);
   return apply(scatterOp, [x, s], { axis, index });
+}
+
+/** A scalar source as a tensor of index's shape in x's dtype (a broadcast view, no copy). */
+function filledLike(x: Tensor, index: Tensor, v: number): Tensor {
+  return expand(reshape(to(tensorOf(v), x.dtype), index.shape.map(() => 1)), index.shape);
 }
 
 function tensorOf(v: number): Tensor {

@@ -18,15 +18,18 @@ import { PAR_MEMORY } from "./thresholds.js";
  * array): 2-8 Ki measured alike, 32 Ki slower, whole arrays slowest (docs/backend-wasm.md, session 12).
  */
 const UPDATE_CHUNK = 8192;
+/** Where the gradient is among an update's arrays (param, grad, then the state buffers). */
+const GRAD = 1;
 
 /**
  * Runs kernel task `task` as an element-wise in-place update over float32 arrays, chunk by chunk on
  * the calling thread: each chunk of the non-null arrays is copied into the arena, the task runs on
- * it with arguments [chunk length, the arrays' arena addresses (0 for null), ...params], and the
- * arrays marked in `writes` get their chunk back. False (nothing done) when an array is not float32.
+ * it with arguments [chunk length, the arrays' arena addresses (0 for null), ...params], and every
+ * array but the gradient (the second, which updates only read) gets its chunk back. False (nothing
+ * done) when an array is not float32.
  * Written as plain loops over one reused argument list: the update runs per parameter per step.
  */
-function chunked(s: Session, task: number, arrays: Array<TypedArray | null>, writes: readonly boolean[], params: readonly number[]): boolean {
+function chunked(s: Session, task: number, arrays: Array<TypedArray | null>, params: readonly number[]): boolean {
   const k = arrays.length;
   for (let i = 0; i < k; i++) if (arrays[i] !== null && !(arrays[i] instanceof Float32Array)) return false;
   const n = arrays[0]!.length;
@@ -47,20 +50,18 @@ function chunked(s: Session, task: number, arrays: Array<TypedArray | null>, wri
     s.run(task, 1, args);
     for (let i = 0; i < k; i++) {
       const a = arrays[i] as Float32Array | null;
-      if (a && writes[i]) a.set(f32.subarray(args[1 + i] >> 2, (args[1 + i] >> 2) + len), lo);
+      if (a && i !== GRAD) a.set(f32.subarray(args[1 + i] >> 2, (args[1 + i] >> 2) + len), lo);
     }
   }
   return true;
 }
 
-const SGD_WRITES = [true, false, true], ADAM_WRITES = [true, false, true, true, true];
-
 /** The backend's sgdUpdate: param (and the momentum buffer) updated in place from grad. */
 export function sgdUpdate(s: Session, param: TypedArray, grad: TypedArray, buf: TypedArray | null, p: SgdParams): boolean {
-  return chunked(s, T.sgdTask, [param, grad, buf], SGD_WRITES, [p.lr, p.momentum, p.dampening, p.nesterov ? 1 : 0, p.weightDecay, p.firstStep ? 1 : 0]);
+  return chunked(s, T.sgdTask, [param, grad, buf], [p.lr, p.momentum, p.dampening, p.nesterov ? 1 : 0, p.weightDecay, p.firstStep ? 1 : 0]);
 }
 
 /** The backend's adamUpdate: param and the moment buffers updated in place from grad. */
 export function adamUpdate(s: Session, param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, maxV: TypedArray | null, p: AdamParams): boolean {
-  return chunked(s, T.adamTask, [param, grad, m, v, maxV], ADAM_WRITES, [p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.decoupled ? 1 : 0, p.step]);
+  return chunked(s, T.adamTask, [param, grad, m, v, maxV], [p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.decoupled ? 1 : 0, p.step]);
 }
