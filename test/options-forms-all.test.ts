@@ -416,6 +416,15 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => F.elu(I.x, { alpha: 2 }), (I) => U(F).elu(I.x, 2));
   same((I) => F.embedding(I.ids, I.table, {}), (I) => U(F).embedding(I.ids, I.table));
   same((I) => F.embedding(I.ids, I.table, { paddingIdx: 1 }), (I) => U(F).embedding(I.ids, I.table, 1));
+  same((I) => F.embedding(I.ids, I.table, { maxNorm: 100 }), (I) => U(F).embedding(I.ids, I.table, undefined, 100));
+  same((I) => F.embedding(I.ids, I.table, { normType: 1 }), (I) => U(F).embedding(I.ids, I.table, undefined, undefined, 1));
+  same((I) => F.embedding(I.ids, I.table, { paddingIdx: 1, maxNorm: 100, normType: 1 }), (I) => U(F).embedding(I.ids, I.table, 1, 100, 1));
+  same((I) => F.embedding(I.ids, I.table, 1, {}), (I) => U(F).embedding(I.ids, I.table, 1));
+  same((I) => F.embedding(I.ids, I.table, 1, { maxNorm: 100 }), (I) => U(F).embedding(I.ids, I.table, 1, 100));
+  same((I) => F.embedding(I.ids, I.table, 1, { normType: 1 }), (I) => U(F).embedding(I.ids, I.table, 1, undefined, 1));
+  same((I) => F.embedding(I.ids, I.table, 1, { maxNorm: 100, normType: 1 }), (I) => U(F).embedding(I.ids, I.table, 1, 100, 1));
+  same((I) => F.embedding(I.ids, I.table, 1, 100, {}), (I) => U(F).embedding(I.ids, I.table, 1, 100));
+  same((I) => F.embedding(I.ids, I.table, 1, 100, { normType: 1 }), (I) => U(F).embedding(I.ids, I.table, 1, 100, 1));
   same((I) => F.embeddingBag(dt.tensor([[0, 2], [1, 4]]).long(), I.table, {}), (I) => U(F).embeddingBag(dt.tensor([[0, 2], [1, 4]]).long(), I.table));
   same((I) => F.embeddingBag(dt.tensor([[0, 2], [1, 4]]).long(), I.table, { offsets: null }), (I) => U(F).embeddingBag(dt.tensor([[0, 2], [1, 4]]).long(), I.table, null));
   same((I) => F.embeddingBag(dt.tensor([[0, 2], [1, 4]]).long(), I.table, { mode: "max" }), (I) => U(F).embeddingBag(dt.tensor([[0, 2], [1, 4]]).long(), I.table, { mode: "max" }));
@@ -958,7 +967,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: min: keepdim needs a dim (x.min(0, { keepdim: true })); x.min() is the smallest of all elements, x.amin({ keep
     dt.min(I.x, { keepdim: true }));
-  assert.equal(calls, 912);
+  assert.equal(calls, 921);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

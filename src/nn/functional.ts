@@ -9,7 +9,7 @@
  */
 import { checkKeys, declareOptionalArgs, describe } from "../tensor/check.js";
 import {
-  Tensor, isFloating, noGrad, bernoulli, full, fullLike,
+  Tensor, isFloating, noGrad, bernoulli, full, fullLike, tensor, linalg,
   relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
   conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, indexSelect, where, linear as linearOp,
   type Generator, type DType,
@@ -240,18 +240,26 @@ function groupNormImpl(x: Tensor, numGroups: number, weight: Tensor | null, bias
 
 /**
  * `embedding(ids, weight)`: rows of `weight` picked by int32 ids. With `paddingIdx`, that row's
- * output carries no gradient (its row is never trained).
+ * output carries no gradient (its row is never trained). With `maxNorm`, every row the ids pick whose
+ * `normType`-norm exceeds maxNorm is first scaled in place (under noGrad) to norm maxNorm, as PyTorch's
+ * embedding_renorm_: weight changes, so clone a weight used by an op before this one that needs it back.
  * Shape: ids [*] int32, weight [numEmbeddings, dim] -> [*, dim].
  */
-export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
+export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null = null, maxNorm: number | null = null, normType = 2): Tensor {
   if (ids.dtype !== "int64" && ids.dtype !== "int32") throw new Error(`embedding: ids must be an int64 (or int32) tensor of indices, got ${ids.dtype} (use ids.long())`);
   if (weight.ndim !== 2) throw new Error(`embedding: weight must be [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
   const n = weight.shape[0];
+  if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx >= n || paddingIdx < -n)) {
+    throw new Error(`embedding: paddingIdx must be an integer in [${-n}, ${n - 1}] (a row of weight ${fmtShape(weight.shape)}) or null, got ${describe(paddingIdx)}`);
+  }
+  if (maxNorm !== null && (typeof maxNorm !== "number" || Number.isNaN(maxNorm))) throw new Error(`embedding: maxNorm must be a number or null, got ${describe(maxNorm)}`);
+  if (typeof normType !== "number" || Number.isNaN(normType)) throw new Error(`embedding: normType must be a number (2 for the Euclidean norm), got ${describe(normType)}`);
   const flat = ids.reshape([-1]);
   const d = flat.numbers();
   for (let i = 0; i < d.length; i++) {
     if (d[i] < 0 || d[i] >= n) throw new RangeError(`embedding: index ${d[i]} is out of range for an embedding of ${n} rows (valid ids are 0..${n - 1})`);
   }
+  if (maxNorm !== null) embeddingRenorm(weight, d, maxNorm, normType);
   let rows = indexSelect(weight, 0, flat);
   if (paddingIdx !== null) {
     const pad = paddingIdx < 0 ? paddingIdx + n : paddingIdx;
@@ -260,6 +268,31 @@ export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null
     rows = where(isPad, indexSelect(weight.detach(), 0, flat), rows);
   }
   return rows.reshape([...ids.shape, weight.shape[1]]);
+}
+
+/**
+ * PyTorch's embedding_renorm_ (CPU): each distinct row picked whose norm (in weight's dtype) exceeds
+ * maxNorm is multiplied by maxNorm / (norm + 1e-7), computed in double and rounded to weight's dtype.
+ */
+function embeddingRenorm(weight: Tensor, ids: ArrayLike<number>, maxNorm: number, normType: number): void {
+  if (!isFloating(weight.dtype)) throw new Error(`embedding: maxNorm needs a floating point weight, got ${weight.dtype}`);
+  const uniq = [...new Set(Array.from(ids))].sort((a, b) => a - b);
+  if (uniq.length === 0) return;
+  noGrad(() => {
+    const idx = tensor(uniq, { dtype: "int64" });
+    const norms = linalg.vectorNorm(indexSelect(weight, 0, idx), normType, 1).numbers();
+    const picked: number[] = [], scales: number[] = [];
+    uniq.forEach((row, i) => {
+      if (norms[i] > maxNorm) {
+        picked.push(row);
+        scales.push(maxNorm / (norms[i] + 1e-7));
+      }
+    });
+    if (picked.length === 0) return;
+    const at = tensor(picked, { dtype: "int64" });
+    const scaled = indexSelect(weight, 0, at).mul(tensor(scales, { dtype: weight.dtype }).reshape([-1, 1]));
+    weight.indexCopy_(0, at, scaled);
+  });
 }
 
 /** `flatten(x, 1)`: merges dims startDim..endDim (the batch dim is kept by default in the layer). */
@@ -279,6 +312,6 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   batchNorm: { first: 3, names: ["weight", "bias", "training", "momentum", "eps"] },
   layerNorm: { first: 2, names: ["weight", "bias", "eps"] },
   groupNorm: { first: 2, names: ["weight", "bias", "eps"] },
-  embedding: { first: 2, names: ["paddingIdx"] },
+  embedding: { first: 2, names: ["paddingIdx", "maxNorm", "normType"] },
 });
 export type FunctionalOptionalArgs = typeof OPTIONAL_ARGS & OpsOptionalArgs & ActivationsOptionalArgs & NormalizationOptionalArgs & MiscOptionalArgs;

@@ -92,14 +92,14 @@ declare module "../tensor/tensor.js" {
     abs_(): this; relu_(): this; sigmoid_(): this; tanh_(): this; leakyRelu_(negativeSlope?: number): this;
     leakyRelu_(opts: { negativeSlope?: number }): this;
     maskedFill_(mask: Tensor, value: number | Tensor): this;
-    /** `x.addcmul(t1, t2, { value })`: x + value·t1·t2, broadcast (torch.addcmul; value is keyword-only there). */
-    addcmul(tensor1: Tensor, tensor2: Tensor, opts?: { value?: number }): Tensor;
+    /** `x.addcmul(t1, t2, { value })`: x + value·t1·t2, broadcast (torch.addcmul; value is keyword-only there, a number or 0-d tensor). */
+    addcmul(tensor1: Tensor, tensor2: Tensor, opts?: { value?: number | Tensor }): Tensor;
     /** `x.addcdiv(t1, t2, { value })`: x + value·t1/t2, broadcast (torch.addcdiv). */
-    addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: { value?: number }): Tensor;
-    /** `p.addcmul_(a, b, v)`: p += v * a * b. */
-    addcmul_(t1: Tensor, t2: Tensor, value?: number): this;
+    addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: { value?: number | Tensor }): Tensor;
+    /** `p.addcmul_(a, b, v)`: p += v * a * b (v a number or 0-d tensor). */
+    addcmul_(t1: Tensor, t2: Tensor, value?: number | Tensor): this;
     /** `p.addcdiv_(a, b, v)`: p += v * a / b. */
-    addcdiv_(t1: Tensor, t2: Tensor, value?: number): this;
+    addcdiv_(t1: Tensor, t2: Tensor, value?: number | Tensor): this;
     fill_(value: number | boolean): this;
     zero_(): this;
     /** Copies src (broadcast to this shape, converted to this dtype) into this tensor. */
@@ -174,12 +174,20 @@ const overwriteOp = defineOp<undefined>({
   backward: (g) => [zerosLike(g), null],
 });
 
-/** addcmul_/addcdiv_'s operands, checked under their own names. */
-function operands(op: string, a: Tensor, b: Tensor, v: unknown): [Tensor, Tensor] {
+/**
+ * addcmul_/addcdiv_'s operands, checked under their own names, and value as a number. PyTorch's
+ * argument parser takes a 0-d tensor for a Number (`value=lr_t` in optimizer code) and reads its
+ * value; it refuses a tensor of any other shape and one that requires grad (value carries no gradient).
+ */
+function operands(op: string, a: Tensor, b: Tensor, v: unknown): [Tensor, Tensor, number] {
   checkOperand(op, "tensor1", a);
   checkOperand(op, "tensor2", b);
-  checkNumber(op, "value", v);
-  return [a, b];
+  if (v instanceof Tensor) {
+    if (v.ndim !== 0) throw new Error(`${op}: value must be a number or a 0-d tensor, got a tensor of shape ${fmt(v.shape)}; pass a number, or v.reshape([]) for a one-element tensor`);
+    if (v.requiresGrad) throw new Error(`${op}: value must be a number or a 0-d tensor that does not require grad (no gradient flows to value, as in PyTorch), got a 0-d tensor that requires grad; pass value.detach()`);
+    v = Number(v.item());
+  }
+  return [a, b, checkNumber(op, "value", v)];
 }
 
 /**
@@ -193,7 +201,8 @@ function operands(op: string, a: Tensor, b: Tensor, v: unknown): [Tensor, Tensor
 function addcWith(op: string, div_: boolean, x: Tensor, a: Tensor, b: Tensor, value: unknown): Tensor {
   checkOperand(op, "input", x);
   // A number operand (accepted since session 11) counts as a scalar of the input's dtype.
-  const [t1, t2] = operands(op, a, b, value).map((t) => (t instanceof Tensor ? t : asTensor(t, x.dtype)));
+  const [a1, b1, v0] = operands(op, a, b, value);
+  const [t1, t2] = [a1, b1].map((t) => (t instanceof Tensor ? t : asTensor(t, x.dtype)));
   const dtype = promoteTypes(promoteTypes(x.dtype, t1.dtype), t2.dtype);
   if (dtype === "bool") throw new Error(`${op}: not implemented for bool tensors (as PyTorch); convert them with .to("int64") or .float()`);
   if (div_ && !isFloating(t1.dtype) && !isFloating(t2.dtype)) {
@@ -202,7 +211,7 @@ function addcWith(op: string, div_: boolean, x: Tensor, a: Tensor, b: Tensor, va
         `convert one to float, for the old truncating division write add(input, mul(trunc(div(tensor1, tensor2)), value))`,
     );
   }
-  const v = isFloating(dtype) ? (value as number) : Math.trunc(value as number);
+  const v = isFloating(dtype) ? v0 : Math.trunc(v0);
   return div_
     ? viaFloat32((xx: Tensor, aa: Tensor, bb: Tensor) => add(xx, mul(div(aa, bb), v)), x, t1, t2)
     : viaFloat32((xx: Tensor, aa: Tensor, bb: Tensor) => add(xx, mul(mul(aa, v), bb)), x, t1, t2);
@@ -217,12 +226,12 @@ function valueOption(op: string, opts: unknown): unknown {
 }
 
 /** `addcmul(x, t1, t2, { value: 0.5 })`: x + value·t1·t2, broadcast (torch.addcmul). */
-export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: { value?: number } = {}): Tensor {
+export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: { value?: number | Tensor } = {}): Tensor {
   return addcWith("addcmul", false, input, tensor1, tensor2, valueOption("addcmul", opts));
 }
 
 /** `addcdiv(x, t1, t2, { value: 0.5 })`: x + value·t1/t2, broadcast (torch.addcdiv); float division only. */
-export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: { value?: number } = {}): Tensor {
+export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: { value?: number | Tensor } = {}): Tensor {
   return addcWith("addcdiv", true, input, tensor1, tensor2, valueOption("addcdiv", opts));
 }
 
@@ -260,8 +269,8 @@ installMethods({
   // Operands checked under PyTorch's parameter names (tensor1, tensor2, value), not mul's input/other.
   // The in-place forms keep their positional value (the optimizers pass it so).
   addcmul, addcdiv,
-  addcmul_: inplaceOf("addcmul_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => addcWith("addcmul_", false, x, a, b, v)),
-  addcdiv_: inplaceOf("addcdiv_", (x: Tensor, a: Tensor, b: Tensor, v = 1) => addcWith("addcdiv_", true, x, a, b, v)),
+  addcmul_: inplaceOf("addcmul_", (x: Tensor, a: Tensor, b: Tensor, v: number | Tensor = 1) => addcWith("addcmul_", false, x, a, b, v)),
+  addcdiv_: inplaceOf("addcdiv_", (x: Tensor, a: Tensor, b: Tensor, v: number | Tensor = 1) => addcWith("addcdiv_", true, x, a, b, v)),
   fill_: inplaceOf("fill_", (x: Tensor, v: number | boolean) => fullLike(x, v)),
   zero_: inplaceOf("zero_", (x: Tensor) => zerosLike(x)),
   copy_: inplaceOf("copy_", (x: Tensor, src: TensorLike) => expand(to(asTensor(src, x.dtype), x.dtype), x.shape)),

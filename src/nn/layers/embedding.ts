@@ -1,13 +1,22 @@
 /** Embedding: a learned lookup table of vectors indexed by integer ids. */
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Tensor, zeros, noGrad, type DType, type Generator } from "../../core.js";
-import { Module, Parameter, fmtShape } from "../module.js";
+import { Module, Parameter, fmtShape, pyFloat } from "../module.js";
 import { embedding } from "../functional.js";
 import { normal_ } from "../init.js";
 import { checkCount } from "./linear.js";
 
 /** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
-const EMBEDDING_KEYS = ["paddingIdx", "dtype", "generator", "weight"] as const;
+const EMBEDDING_KEYS = ["paddingIdx", "maxNorm", "normType", "dtype", "generator", "weight"] as const;
+
+/**
+ * Options of Embedding (`paddingIdx`, `maxNorm`, `normType` may also come positionally, as PyTorch's
+ * padding_idx, max_norm, norm_type). With maxNorm, each forward first rescales in place the rows it
+ * looks up whose normType-norm exceeds maxNorm (F.embedding).
+ */
+export interface EmbeddingOptions {
+  paddingIdx?: number | null; maxNorm?: number | null; normType?: number; dtype?: DType; generator?: Generator; weight?: Tensor;
+}
 
 /**
  * A table of `numEmbeddings` vectors of size `embeddingDim`, initialised N(0, 1). The row
@@ -15,21 +24,24 @@ const EMBEDDING_KEYS = ["paddingIdx", "dtype", "generator", "weight"] as const;
  *
  * ```ts
  * const emb = new nn.Embedding(10000, 128, { paddingIdx: 0 });
+ * const capped = new nn.Embedding(100, 8, { maxNorm: 1 });   // looked-up rows renormalised to norm <= 1
  * ```
  *
  * Shape: ids int32 [*] -> [*, embeddingDim]; weight [numEmbeddings, embeddingDim].
  */
-/** Options of Embedding (`paddingIdx` may also come positionally, as PyTorch's padding_idx). */
-export interface EmbeddingOptions { paddingIdx?: number | null; dtype?: DType; generator?: Generator; weight?: Tensor }
-
 export class Embedding extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;
+  readonly maxNorm: number | null;
+  readonly normType: number;
   weight: Parameter;
-  constructor(numEmbeddings: number, embeddingDim: number, ...args: PositionalArgs<[paddingIdx: number | null], EmbeddingOptions>) {
+  constructor(
+    numEmbeddings: number, embeddingDim: number,
+    ...args: PositionalArgs<[paddingIdx: number | null, maxNorm: number | null, normType: number], EmbeddingOptions>
+  ) {
     super();
-    const opts = positionalOptions<EmbeddingOptions>("Embedding", ["paddingIdx"], args, EMBEDDING_KEYS);
+    const opts = positionalOptions<EmbeddingOptions>("Embedding", ["paddingIdx", "maxNorm", "normType"], args, EMBEDDING_KEYS);
     checkCount(numEmbeddings, "Embedding", "numEmbeddings", 0);
     checkCount(embeddingDim, "Embedding", "embeddingDim", 0);
     this.numEmbeddings = numEmbeddings;
@@ -42,6 +54,12 @@ export class Embedding extends Module {
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
+    const maxNorm = opts.maxNorm ?? null;
+    if (maxNorm !== null && (typeof maxNorm !== "number" || Number.isNaN(maxNorm))) throw new Error(`Embedding: maxNorm must be a number or null, got ${String(maxNorm)}`);
+    const normType = opts.normType ?? 2;
+    if (typeof normType !== "number" || Number.isNaN(normType)) throw new Error(`Embedding: normType must be a number (default 2), got ${String(normType)}`);
+    this.maxNorm = maxNorm;
+    this.normType = normType;
     if (opts.weight) {
       if (opts.weight.ndim !== 2 || opts.weight.shape[0] !== numEmbeddings || opts.weight.shape[1] !== embeddingDim) {
         throw new Error(`Embedding: weight ${fmtShape(opts.weight.shape)} must be [${numEmbeddings}, ${embeddingDim}]`);
@@ -54,9 +72,9 @@ export class Embedding extends Module {
   }
 
   /** `nn.Embedding.fromPretrained(vectors, {freeze: true})`: a table initialised from a [n, dim] tensor. */
-  static fromPretrained(weight: Tensor, opts: { freeze?: boolean; paddingIdx?: number | null } = {}): Embedding {
+  static fromPretrained(weight: Tensor, opts: { freeze?: boolean; paddingIdx?: number | null; maxNorm?: number | null; normType?: number } = {}): Embedding {
     if (weight.ndim !== 2) throw new Error(`Embedding.fromPretrained: weight must be 2-D [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
-    const e = new Embedding(weight.shape[0], weight.shape[1], { weight, paddingIdx: opts.paddingIdx });
+    const e = new Embedding(weight.shape[0], weight.shape[1], { weight, paddingIdx: opts.paddingIdx, maxNorm: opts.maxNorm, normType: opts.normType });
     e.weight.requiresGrad = !(opts.freeze ?? true);
     return e;
   }
@@ -71,10 +89,12 @@ export class Embedding extends Module {
   }
 
   forward(ids: Tensor): Tensor {
-    return embedding(ids, this.weight, this.paddingIdx);
+    return embedding(ids, this.weight, this.paddingIdx, this.maxNorm, this.normType);
   }
 
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ""}`;
+    // PyTorch's extra_repr: padding_idx, max_norm and norm_type only when set.
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ""}` +
+      `${this.maxNorm !== null ? `, max_norm=${pyFloat(this.maxNorm)}` : ""}${this.normType !== 2 ? `, norm_type=${pyFloat(this.normType)}` : ""}`;
   }
 }

@@ -44,7 +44,8 @@ abstract class BatchNormBase extends Module {
 
   constructor(layer: string, numFeatures: number, opts: BatchNormOptions) {
     super();
-    checkCount(numFeatures, layer, "numFeatures");
+    // PyTorch builds BatchNorm1d(0) (empty weight, bias and running statistics), as LayerNorm(0).
+    checkCount(numFeatures, layer, "numFeatures", 0);
     this.numFeatures = numFeatures;
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
