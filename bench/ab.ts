@@ -2,12 +2,12 @@
  * Two checkouts of deeptype timed in one process, their batches interleaved, so that load from other
  * processes on a shared machine hits both alike (separate runs minutes apart can differ by 2x there):
  *
- *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|sgemm|mlpgemm|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]
+ *   node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|sgd|add|linear|sgemm|mlpgemm|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]
  *
  * A checkout is a directory with src/ (a git worktree of another commit, with its
  * src/backend/wasm/kernels.generated.ts built). Each gets its own modules and wasm backend on
  * 1 thread. Rows: the MNIST MLP's SGD step on a batch of 64 (bench/run.ts's "train mlp batch 64
- * SGD"), the add of two [64] tensors, a Linear 784->256 forward and backward on a batch of 64, the
+ * SGD") and its SGD update alone (sgd, on the gradients of one backward), the add of two [64] tensors, a Linear 784->256 forward and backward on a batch of 64, the
  * MNIST CNN's Adam step on a batch of 64 ("train cnn batch 64 Adam"), a.matmul(b) of two 1024x1024 matrices
  * into the fresh output it allocates (sgemm, bench/run.ts's "sgemm 1024" row), the MLP step's eight
  * matrix products as the GEMM kernel alone on operands already in wasm memory (mlpgemm, as
@@ -24,7 +24,7 @@
  * second thread gives; run it where the two cores are free); THREADS=2 CPU=1 sums both threads'
  * CPU time instead, which shows work the split duplicates (packing) on a loaded machine.
  */
-type Row = "mlp" | "add" | "linear" | "sgemm" | "mlpgemm" | "cnn" | "pool" | "poolfwd" | "avgpool" | "convfwd" | "convgx" | "convgw" | "convcrp" | "convop" | "convgxop" | "zeros" | "full" | "tensor";
+type Row = "mlp" | "sgd" | "add" | "linear" | "sgemm" | "mlpgemm" | "cnn" | "pool" | "poolfwd" | "avgpool" | "convfwd" | "convgx" | "convgw" | "convcrp" | "convop" | "convgxop" | "zeros" | "full" | "tensor";
 const THREADS = Number(process.env.THREADS ?? 1);
 // CPU=1 with THREADS=2: process CPU time (both threads' work, helpers' spinning included) instead of wall clock.
 const WALL = THREADS > 1 && process.env.CPU !== "1";
@@ -43,8 +43,11 @@ async function load(root: string): Promise<Record<Row, () => void>> {
   const g = new core.Generator(0);
   const model = mnistMlp(g);
   const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+  // The sgd row: the MLP's SGD update alone, on gradients of one backward kept across calls.
+  const sgdModel = mnistMlp(g), sgdOpt = new optim.SGD(sgdModel.parameters(), { lr: 0.01 });
   const x = core.randn([64, 1, 28, 28], { generator: g });
   const y = core.randint(0, 10, [64], { generator: g });
+  nn.functional.crossEntropy(sgdModel.forward(x), y).backward();
   const a = core.randn([64], { generator: g }), b = core.randn([64], { generator: g });
   const xl = core.randn([64, 784], { generator: g }), lin = new nn.Linear(784, 256);
   const ma = core.randn([1024, 1024], { generator: g }), mb = core.randn([1024, 1024], { generator: g });
@@ -106,6 +109,7 @@ async function load(root: string): Promise<Record<Row, () => void>> {
       nn.functional.crossEntropy(model.forward(x), y).backward();
       opt.step();
     },
+    sgd: () => sgdOpt.step(),
     add: () => a.add(b),
     sgemm: () => core.noGrad(() => ma.matmul(mb)),
     mlpgemm: () => {
@@ -126,12 +130,12 @@ async function load(root: string): Promise<Record<Row, () => void>> {
 }
 
 const [rootA, rootB] = process.argv.slice(2, 4);
-if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|add|linear|sgemm|mlpgemm|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]");
+if (!rootA || !rootB) throw new Error("bench/ab: usage: node --import tsx bench/ab.ts <checkout A> <checkout B> [mlp|sgd|add|linear|sgemm|mlpgemm|cnn|pool|poolfwd|avgpool|convfwd|convgx|convgw|convcrp|convop|convgxop|zeros|full|tensor] [rounds]");
 const row = (process.argv[4] ?? "mlp") as Row;
 const rounds = Number(process.argv[5] ?? 25);
 const A = await load(rootA), B = await load(rootB);
 const fa = A[row], fb = B[row];
-if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, add, linear, sgemm, mlpgemm, cnn, pool, poolfwd, avgpool, convfwd, convgx, convgw, convcrp, convop, convgxop, zeros, full or tensor`);
+if (!fa || !fb) throw new Error(`bench/ab: unknown row ${row}; use mlp, sgd, add, linear, sgemm, mlpgemm, cnn, pool, poolfwd, avgpool, convfwd, convgx, convgw, convcrp, convop, convgxop, zeros, full or tensor`);
 const reps = row === "add" || row === "zeros" || row === "full" || row === "tensor" ? 100_000 : row === "cnn" ? 5 : row.startsWith("conv") ? 4 : row === "sgemm" ? 2 : 20;
 const batch = (f: () => void): number => {
   const c = process.cpuUsage(), t = performance.now();

@@ -420,9 +420,10 @@ export function checkPooling(wasm: Backend): void {
 export function checkOptimizers(wasm: Backend): void {
   const g = new Generator(12);
   const rand = (n: number, lo = -1, hi = 1) => Float32Array.from({ length: n }, () => lo + (hi - lo) * g.random());
-  // 8192 and 70001: one whole chunk of the wasm update's and several with an odd remainder (optim.ts).
-  for (const n of [1, 7, 65, 8192, 70001]) {
-    for (const [momentum, nesterov, first, wd] of [[0, false, false, 0], [0.9, false, true, 0], [0.9, true, false, 1e-2], [0.5, false, false, 0]] as const) {
+  // 8192 and 70001: one whole chunk of the wasm update's and several with an odd remainder (optim.ts);
+  // 7, 17 and 65 leave remainders after plain SGD's 8-wide loop and the 2-wide one.
+  for (const n of [1, 7, 17, 65, 8192, 70001]) {
+    for (const [momentum, nesterov, first, wd] of [[0, false, false, 0], [0, false, false, 1e-2], [0.9, false, true, 0], [0.9, true, false, 1e-2], [0.5, false, false, 0]] as const) {
       const param = rand(n), grad = rand(n), buf = momentum ? rand(n) : null;
       const pj = Float32Array.from(param), bj = buf ? Float32Array.from(buf) : null;
       const p = { lr: 0.1, momentum, dampening: 0.1, nesterov, weightDecay: wd, firstStep: first };

@@ -335,20 +335,24 @@ export function sgdTask(
   // As PyTorch, no decay term when wd is 0: 0 · inf would turn an inf parameter into NaN.
   const decay = wd != 0;
   let i = lo;
-  if (!buf) {
-    // Plain SGD (the common case) four at a time: two f64 halves of one f32x4 load.
-    for (; i + 4 <= hi; i += 4) {
-      const off = <usize>i * 4;
-      const p4 = v128.load(param + off), g4 = v128.load(grad + off);
-      const pl = f64x2.promote_low_f32x4(p4), ph = f64x2.promote_low_f32x4(v128.shuffle<f32>(p4, p4, 2, 3, 2, 3));
-      let dl = f64x2.promote_low_f32x4(g4), dh = f64x2.promote_low_f32x4(v128.shuffle<f32>(g4, g4, 2, 3, 2, 3));
-      if (decay) {
-        dl = f64x2.add(dl, f64x2.mul(vWd, pl));
-        dh = f64x2.add(dh, f64x2.mul(vWd, ph));
-      }
-      const rl = f32x4.demote_f64x2_zero(f64x2.sub(pl, f64x2.mul(vLr, dl)));
-      const rh = f32x4.demote_f64x2_zero(f64x2.sub(ph, f64x2.mul(vLr, dh)));
-      v128.store(param + off, v128.shuffle<f32>(rl, rh, 0, 1, 4, 5));
+  if (!buf && !decay) {
+    // Plain SGD (the common case), four pairs a trip. Each pair is widened straight from memory
+    // (v128.load64_zero into promote_low: V8 folds them into one cvtps2pd with a memory operand)
+    // and stored with a 64-bit lane store: no shuffles. Widening a whole f32x4 needed a shuffle per
+    // high half and another to join the results, and those shuffle-port instructions, not the
+    // arithmetic, bounded the loop (session 13: 1.6x faster on the MLP's parameters).
+    for (; i + 8 <= hi; i += 8) {
+      // Constant offsets (immOffset), which V8 folds into the addresses; pointer arithmetic would
+      // cost an instruction per pair.
+      const pp = param + <usize>i * 4, gp = grad + <usize>i * 4;
+      const p0 = f64x2.promote_low_f32x4(v128.load64_zero(pp)), g0 = f64x2.promote_low_f32x4(v128.load64_zero(gp));
+      const p1 = f64x2.promote_low_f32x4(v128.load64_zero(pp, 8)), g1 = f64x2.promote_low_f32x4(v128.load64_zero(gp, 8));
+      const p2 = f64x2.promote_low_f32x4(v128.load64_zero(pp, 16)), g2 = f64x2.promote_low_f32x4(v128.load64_zero(gp, 16));
+      const p3 = f64x2.promote_low_f32x4(v128.load64_zero(pp, 24)), g3 = f64x2.promote_low_f32x4(v128.load64_zero(gp, 24));
+      v128.store64_lane(pp, f32x4.demote_f64x2_zero(f64x2.sub(p0, f64x2.mul(vLr, g0))), 0);
+      v128.store64_lane(pp, f32x4.demote_f64x2_zero(f64x2.sub(p1, f64x2.mul(vLr, g1))), 0, 8);
+      v128.store64_lane(pp, f32x4.demote_f64x2_zero(f64x2.sub(p2, f64x2.mul(vLr, g2))), 0, 16);
+      v128.store64_lane(pp, f32x4.demote_f64x2_zero(f64x2.sub(p3, f64x2.mul(vLr, g3))), 0, 24);
     }
   }
   for (; i + 2 <= hi; i += 2) {
