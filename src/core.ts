@@ -24,6 +24,7 @@ import * as shapeMoreOps from "./ops/shape-more.js";
 import * as convOps from "./ops/conv.js";
 import * as poolOps from "./ops/pool.js";
 import * as fusedOps from "./ops/fused.js";
+import * as randomOps from "./ops/random.js";
 
 import type { ShapeOptionalArgs } from "./ops/shape.js";
 import type { JoinOptionalArgs } from "./ops/join.js";
@@ -140,6 +141,10 @@ export { type FusedMaxPool2d } from "./ops/fused.js";
 export const {
   conv2dRelu,
 } = guardAll(fusedOps, "");
+export { type NormalOptions, type MultinomialOptions } from "./ops/random.js";
+export const {
+  normal, multinomial, poisson,
+} = guardAll(randomOps, "");
 export { setNumThreads, getNumThreads, initWasmBackend } from "./backend/wasm/index.js";
 
 import { registerWasmBackend } from "./backend/wasm/index.js";
