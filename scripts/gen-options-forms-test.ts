@@ -94,6 +94,8 @@ const CASES: Record<string, Case> = {
   embedding: { input: "I.ids", req: ["I.table"], vals: { maxNorm: "100", normType: "1" } },
   diff: { vals: { n: "2", dim: "1", prepend: "dt.tensor([[1], [2]])", append: "dt.tensor([[3, 4], [5, 6]])" } },
   nanToNum: { input: "dt.tensor([NaN, Infinity, -Infinity, 1])", vals: { nan: "0.5", posinf: "9", neginf: "-9" } },
+  "linalg.qr": { vals: { mode: '"complete"' } }, qr: { vals: { some: "false" } },
+  cholesky: { input: "dt.tensor([[4, 2], [2, 5]])", vals: { upper: "true" } },
 };
 
 /**

@@ -20,6 +20,7 @@ import * as scanOps from "./ops/scan.js";
 import * as linalgOps from "./ops/linalg.js";
 import * as einsumOps from "./ops/einsum.js";
 import * as linalgNamespaceOps from "./ops/linalg-namespace.js";
+import * as linalgTopLevel from "./ops/linalg-top.js";
 import * as shapeMoreOps from "./ops/shape-more.js";
 import * as convOps from "./ops/conv.js";
 import * as poolOps from "./ops/pool.js";
@@ -36,6 +37,7 @@ import type { ScanOptionalArgs } from "./ops/scan.js";
 import type { LinalgOptionalArgs } from "./ops/linalg.js";
 import type { AdvancedIndexOptionalArgs } from "./ops/advanced-index.js";
 import type { LinalgNamespaceOptionalArgs } from "./ops/linalg-namespace.js";
+import type { DecompOptionalArgs } from "./ops/linalg-decomp.js";
 import type { ShapeMoreOptionalArgs } from "./ops/shape-more.js";
 import type { SortOptionalArgs } from "./ops/sort.js";
 import type { ConvOptionalArgs } from "./ops/conv.js";
@@ -124,7 +126,13 @@ export const {
 export const {
   einsum,
 } = guardAll(einsumOps, "", ["einsum"]);
-export const linalg = guardAll<typeof linalgNamespaceOps, LinalgNamespaceOptionalArgs>(linalgNamespaceOps, "linalg");
+export const linalg = guardAll<typeof linalgNamespaceOps, LinalgNamespaceOptionalArgs>(linalgNamespaceOps, "linalg", ["multiDot"]);
+export { type SolveOptions, type SlogdetTuple } from "./ops/linalg-solve.js";
+export { type CholeskyOptions, type QrTuple } from "./ops/linalg-decomp.js";
+// PyTorch's top-level names for linalg functions (torch.det, torch.inverse, ...).
+export const {
+  det, logdet, slogdet, inverse, matrixPower, cholesky, qr,
+} = guardAll<typeof linalgTopLevel, DecompOptionalArgs>(linalgTopLevel, "");
 export const {
   movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,
   atleast3d, hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,

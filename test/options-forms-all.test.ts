@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.matrixNorm","linalg.norm","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","prod","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","prod","qr","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => I.x.all({}), (I) => U(I.x).all());
@@ -168,6 +168,10 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.cdist(I.x, I.x.flip([0]), { p: 1 }), (I) => U(dt).cdist(I.x, I.x.flip([0]), 1));
   same((I) => F.celu(I.x, {}), (I) => U(F).celu(I.x));
   same((I) => F.celu(I.x, { alpha: 2 }), (I) => U(F).celu(I.x, 2));
+  same((I) => dt.tensor([[4, 2], [2, 5]]).cholesky({}), (I) => U(dt.tensor([[4, 2], [2, 5]])).cholesky());
+  same((I) => dt.cholesky(dt.tensor([[4, 2], [2, 5]]), {}), (I) => U(dt).cholesky(dt.tensor([[4, 2], [2, 5]])));
+  same((I) => dt.tensor([[4, 2], [2, 5]]).cholesky({ upper: true }), (I) => U(dt.tensor([[4, 2], [2, 5]])).cholesky(true));
+  same((I) => dt.cholesky(dt.tensor([[4, 2], [2, 5]]), { upper: true }), (I) => U(dt).cholesky(dt.tensor([[4, 2], [2, 5]]), true));
   same((I) => I.x.chunk(2, {}), (I) => U(I.x).chunk(2));
   same((I) => dt.chunk(I.x, 2, {}), (I) => U(dt).chunk(I.x, 2));
   same((I) => I.x.chunk(2, { dim: 1 }), (I) => U(I.x).chunk(2, 1));
@@ -563,6 +567,8 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.linalg.norm(I.x, 1, { keepdim: true }), (I) => U(dt.linalg).norm(I.x, 1, { keepdim: true }));
   same((I) => dt.linalg.norm(I.x, 1, { dim: 1, keepdim: true }), (I) => U(dt.linalg).norm(I.x, 1, 1, { keepdim: true }));
   same((I) => dt.linalg.norm(I.x, 1, 1, { keepdim: true }), (I) => U(dt.linalg).norm(I.x, 1, 1, { keepdim: true }));
+  same((I) => dt.linalg.qr(I.x, {}), (I) => U(dt.linalg).qr(I.x));
+  same((I) => dt.linalg.qr(I.x, { mode: "complete" }), (I) => U(dt.linalg).qr(I.x, "complete"));
   same((I) => dt.linalg.vectorNorm(I.x, {}), (I) => U(dt.linalg).vectorNorm(I.x));
   same((I) => dt.linalg.vectorNorm(I.x, { ord: 1 }), (I) => U(dt.linalg).vectorNorm(I.x, 1));
   same((I) => dt.linalg.vectorNorm(I.x, { dim: 1 }), (I) => U(dt.linalg).vectorNorm(I.x, undefined, 1));
@@ -769,6 +775,10 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.prod(I.x, 1, { dtype: "float64" }), (I) => U(dt).prod(I.x, 1, { dtype: "float64" }));
   same((I) => I.x.prod(1, { keepdim: true, dtype: "float64" }), (I) => U(I.x).prod(1, { keepdim: true, dtype: "float64" }));
   same((I) => dt.prod(I.x, 1, { keepdim: true, dtype: "float64" }), (I) => U(dt).prod(I.x, 1, { keepdim: true, dtype: "float64" }));
+  same((I) => I.x.qr({}), (I) => U(I.x).qr());
+  same((I) => dt.qr(I.x, {}), (I) => U(dt).qr(I.x));
+  same((I) => I.x.qr({ some: false }), (I) => U(I.x).qr(false));
+  same((I) => dt.qr(I.x, { some: false }), (I) => U(dt).qr(I.x, false));
   same((I) => I.x.repeatInterleave(2, {}), (I) => U(I.x).repeatInterleave(2));
   same((I) => dt.repeatInterleave(I.x, 2, {}), (I) => U(dt).repeatInterleave(I.x, 2));
   same((I) => I.x.repeatInterleave(2, { dim: 1 }), (I) => U(I.x).repeatInterleave(2, 1));
@@ -967,7 +977,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: min: keepdim needs a dim (x.min(0, { keepdim: true })); x.min() is the smallest of all elements, x.amin({ keep
     dt.min(I.x, { keepdim: true }));
-  assert.equal(calls, 921);
+  assert.equal(calls, 931);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

@@ -1,14 +1,17 @@
-/** `torch.linalg`, nested as in PyTorch: `linalg.norm(x)`, `linalg.vectorNorm(x, 1)`, `linalg.cross(a, b)`, `linalg.svdvals(a)`. */
+/** `torch.linalg`, nested as in PyTorch: `linalg.norm(x)`, `linalg.vectorNorm(x, 1)`, `linalg.cross(a, b)`, `linalg.svdvals(a)`, `linalg.solve(A, B)`. */
 import type { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { cross as crossAnyDim, type LinalgOptionalArgs } from "./linalg.js";
 import type { LinalgNormOptionalArgs } from "./linalg-norm.js";
+import type { DecompOptionalArgs } from "./linalg-decomp.js";
 
 export { norm, vectorNorm, matrixNorm } from "./linalg-norm.js";
 export { svdvals } from "./linalg-svd.js";
+export { det, slogdet, inv, solve, matrixPower, multiDot } from "./linalg-solve.js";
+export { cholesky, qr } from "./linalg-decomp.js";
 
 /** The namespace's options-object forms (API.md rule 3), by the names it exports, for core.ts's types. */
-export type LinalgNamespaceOptionalArgs = LinalgNormOptionalArgs & { cross: LinalgOptionalArgs["linalg.cross"] };
+export type LinalgNamespaceOptionalArgs = LinalgNormOptionalArgs & { cross: LinalgOptionalArgs["linalg.cross"]; qr: DecompOptionalArgs["linalg.qr"] };
 
 /** `linalg.cross(a, b, dim=-1)`: like `cross`, but the default dim is the last (PyTorch's linalg.cross). */
 export function cross(a: Tensor, b: Tensor, dim = -1): Tensor {

@@ -100,7 +100,7 @@ function completeBasis(u: Float64Array, s: Float64Array, m: number, n: number): 
 }
 
 /** Thin SVD of any m×n matrix (k = min(m, n)): u m×k, s k, v n×k. */
-function svd(a: Float64Array, m: number, n: number): Svd {
+export function thinSvd(a: Float64Array, m: number, n: number): Svd {
   if (m >= n) return jacobiTall(a, m, n);
   const at = new Float64Array(n * m);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) at[j * m + i] = a[i * n + j];
@@ -125,7 +125,7 @@ const svdvalsBackwardOp = defineOp<undefined>({
     const out = Tensor.empty(x.shape, x.dtype);
     const gd = contiguous(g).data();
     eachMatrix(x, (a, b) => {
-      const { u, v } = svd(a, m, n);
+      const { u, v } = thinSvd(a, m, n);
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           let acc = 0;
@@ -147,7 +147,7 @@ const svdvalsOp = defineOp<undefined>({
     const [m, n] = x.shape.slice(-2);
     const k = Math.min(m, n);
     const out = Tensor.empty([...x.shape.slice(0, -2), k], x.dtype);
-    eachMatrix(x, (a, b) => (out.storage.data as Float64Array).set(svd(a, m, n).s, b * k)); // x is floating
+    eachMatrix(x, (a, b) => (out.storage.data as Float64Array).set(thinSvd(a, m, n).s, b * k)); // x is floating
     return out;
   },
   backward: (g, { inputs: [x] }) => [apply(svdvalsBackwardOp, [x, contiguous(g)], undefined)],
