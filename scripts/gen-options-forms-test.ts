@@ -96,6 +96,8 @@ const CASES: Record<string, Case> = {
   nanToNum: { input: "dt.tensor([NaN, Infinity, -Infinity, 1])", vals: { nan: "0.5", posinf: "9", neginf: "-9" } },
   "linalg.qr": { vals: { mode: '"complete"' } }, qr: { vals: { some: "false" } },
   cholesky: { input: "dt.tensor([[4, 2], [2, 5]])", vals: { upper: "true" } },
+  "linalg.eigh": { input: "dt.tensor([[2, 1], [1, 3]])", vals: { UPLO: '"U"' } }, "linalg.eigvalsh": { input: "dt.tensor([[2, 1], [1, 3]])", vals: { UPLO: '"U"' } },
+  svd: { vals: { some: "false" } }, pinverse: { vals: { rcond: "0.5" } },
 };
 
 /**

@@ -38,6 +38,7 @@ import type { LinalgOptionalArgs } from "./ops/linalg.js";
 import type { AdvancedIndexOptionalArgs } from "./ops/advanced-index.js";
 import type { LinalgNamespaceOptionalArgs } from "./ops/linalg-namespace.js";
 import type { DecompOptionalArgs } from "./ops/linalg-decomp.js";
+import type { EigOptionalArgs } from "./ops/linalg-eig.js";
 import type { ShapeMoreOptionalArgs } from "./ops/shape-more.js";
 import type { SortOptionalArgs } from "./ops/sort.js";
 import type { ConvOptionalArgs } from "./ops/conv.js";
@@ -129,10 +130,11 @@ export const {
 export const linalg = guardAll<typeof linalgNamespaceOps, LinalgNamespaceOptionalArgs>(linalgNamespaceOps, "linalg", ["multiDot"]);
 export { type SolveOptions, type SlogdetTuple } from "./ops/linalg-solve.js";
 export { type CholeskyOptions, type QrTuple } from "./ops/linalg-decomp.js";
+export { type EighOptions, type EighTuple, type SvdTuple, type SvdVTuple, type SvdOptions, type RankOptions } from "./ops/linalg-eig.js";
 // PyTorch's top-level names for linalg functions (torch.det, torch.inverse, ...).
 export const {
-  det, logdet, slogdet, inverse, matrixPower, cholesky, qr,
-} = guardAll<typeof linalgTopLevel, DecompOptionalArgs>(linalgTopLevel, "");
+  det, logdet, slogdet, inverse, matrixPower, cholesky, qr, svd, pinverse,
+} = guardAll<typeof linalgTopLevel, DecompOptionalArgs & EigOptionalArgs>(linalgTopLevel, "");
 export const {
   movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,
   atleast3d, hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,

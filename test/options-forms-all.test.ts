@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","prod","qr","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => I.x.all({}), (I) => U(I.x).all());
@@ -547,6 +547,10 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => I.x.leakyRelu_({ negativeSlope: 0.2 }), (I) => U(I.x).leakyRelu_(0.2));
   same((I) => dt.linalg.cross(I.c, I.c.flip([1]), {}), (I) => U(dt.linalg).cross(I.c, I.c.flip([1])));
   same((I) => dt.linalg.cross(I.c, I.c.flip([1]), { dim: 1 }), (I) => U(dt.linalg).cross(I.c, I.c.flip([1]), 1));
+  same((I) => dt.linalg.eigh(dt.tensor([[2, 1], [1, 3]]), {}), (I) => U(dt.linalg).eigh(dt.tensor([[2, 1], [1, 3]])));
+  same((I) => dt.linalg.eigh(dt.tensor([[2, 1], [1, 3]]), { UPLO: "U" }), (I) => U(dt.linalg).eigh(dt.tensor([[2, 1], [1, 3]]), "U"));
+  same((I) => dt.linalg.eigvalsh(dt.tensor([[2, 1], [1, 3]]), {}), (I) => U(dt.linalg).eigvalsh(dt.tensor([[2, 1], [1, 3]])));
+  same((I) => dt.linalg.eigvalsh(dt.tensor([[2, 1], [1, 3]]), { UPLO: "U" }), (I) => U(dt.linalg).eigvalsh(dt.tensor([[2, 1], [1, 3]]), "U"));
   same((I) => dt.linalg.matrixNorm(I.x, {}), (I) => U(dt.linalg).matrixNorm(I.x));
   same((I) => dt.linalg.matrixNorm(I.x, { ord: 1 }), (I) => U(dt.linalg).matrixNorm(I.x, 1));
   same((I) => dt.linalg.matrixNorm(I.x, { dim: [0, 1] }), (I) => U(dt.linalg).matrixNorm(I.x, undefined, [0, 1]));
@@ -759,6 +763,10 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => I.x.pad([1, 1], "constant", { value: 7 }), (I) => U(I.x).pad([1, 1], "constant", 7));
   same((I) => dt.pad(I.x, [1, 1], "constant", { value: 7 }), (I) => U(dt).pad(I.x, [1, 1], "constant", 7));
   same((I) => F.pad(I.x, [1, 1], "constant", { value: 7 }), (I) => U(F).pad(I.x, [1, 1], "constant", 7));
+  same((I) => I.x.pinverse({}), (I) => U(I.x).pinverse());
+  same((I) => dt.pinverse(I.x, {}), (I) => U(dt).pinverse(I.x));
+  same((I) => I.x.pinverse({ rcond: 0.5 }), (I) => U(I.x).pinverse(0.5));
+  same((I) => dt.pinverse(I.x, { rcond: 0.5 }), (I) => U(dt).pinverse(I.x, 0.5));
   same((I) => I.x.prod({}), (I) => U(I.x).prod());
   same((I) => dt.prod(I.x, {}), (I) => U(dt).prod(I.x));
   same((I) => I.x.prod({ dim: 1 }), (I) => U(I.x).prod(1));
@@ -889,6 +897,10 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.sum(I.x, 1, { dtype: "float64" }), (I) => U(dt).sum(I.x, 1, { dtype: "float64" }));
   same((I) => I.x.sum(1, { keepdim: true, dtype: "float64" }), (I) => U(I.x).sum(1, { keepdim: true, dtype: "float64" }));
   same((I) => dt.sum(I.x, 1, { keepdim: true, dtype: "float64" }), (I) => U(dt).sum(I.x, 1, { keepdim: true, dtype: "float64" }));
+  same((I) => I.x.svd({}), (I) => U(I.x).svd());
+  same((I) => dt.svd(I.x, {}), (I) => U(dt).svd(I.x));
+  same((I) => I.x.svd({ some: false }), (I) => U(I.x).svd(false));
+  same((I) => dt.svd(I.x, { some: false }), (I) => U(dt).svd(I.x, false));
   same((I) => I.x.takeAlongDim(I.idx, {}), (I) => U(I.x).takeAlongDim(I.idx));
   same((I) => dt.takeAlongDim(I.x, I.idx, {}), (I) => U(dt).takeAlongDim(I.x, I.idx));
   same((I) => I.x.takeAlongDim(I.idx, { dim: 1 }), (I) => U(I.x).takeAlongDim(I.idx, 1));
@@ -977,7 +989,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: min: keepdim needs a dim (x.min(0, { keepdim: true })); x.min() is the smallest of all elements, x.amin({ keep
     dt.min(I.x, { keepdim: true }));
-  assert.equal(calls, 931);
+  assert.equal(calls, 943);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

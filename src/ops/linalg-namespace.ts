@@ -4,14 +4,18 @@ import { fmt } from "../tensor/shape.js";
 import { cross as crossAnyDim, type LinalgOptionalArgs } from "./linalg.js";
 import type { LinalgNormOptionalArgs } from "./linalg-norm.js";
 import type { DecompOptionalArgs } from "./linalg-decomp.js";
+import type { EigOptionalArgs } from "./linalg-eig.js";
 
 export { norm, vectorNorm, matrixNorm } from "./linalg-norm.js";
 export { svdvals } from "./linalg-svd.js";
 export { det, slogdet, inv, solve, matrixPower, multiDot } from "./linalg-solve.js";
 export { cholesky, qr } from "./linalg-decomp.js";
+export { eigh, eigvalsh, svd, pinv, matrixRank } from "./linalg-eig.js";
 
 /** The namespace's options-object forms (API.md rule 3), by the names it exports, for core.ts's types. */
-export type LinalgNamespaceOptionalArgs = LinalgNormOptionalArgs & { cross: LinalgOptionalArgs["linalg.cross"]; qr: DecompOptionalArgs["linalg.qr"] };
+export type LinalgNamespaceOptionalArgs = LinalgNormOptionalArgs & { cross: LinalgOptionalArgs["linalg.cross"]; qr: DecompOptionalArgs["linalg.qr"];
+  eigh: EigOptionalArgs["linalg.eigh"]; eigvalsh: EigOptionalArgs["linalg.eigvalsh"];
+};
 
 /** `linalg.cross(a, b, dim=-1)`: like `cross`, but the default dim is the last (PyTorch's linalg.cross). */
 export function cross(a: Tensor, b: Tensor, dim = -1): Tensor {

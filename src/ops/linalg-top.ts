@@ -1,12 +1,31 @@
 /**
  * PyTorch's top-level names for torch.linalg functions (torch.det, torch.logdet, torch.slogdet,
- * torch.inverse, torch.matrix_power, torch.cholesky, torch.qr) and their Tensor methods (x.det(),
- * x.inverse(), ...), defined in linalg-solve.ts and linalg-decomp.ts.
+ * torch.inverse, torch.matrix_power, torch.cholesky, torch.qr, torch.svd, torch.pinverse) and their
+ * Tensor methods (x.det(), x.inverse(), ...), defined in linalg-solve.ts, linalg-decomp.ts and linalg-eig.ts.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { installMethods } from "./op.js";
 import { type SlogdetTuple, det, inverse, logdet, matrixPower, slogdet } from "./linalg-solve.js";
 import { type QrTuple, choleskyTop, qrTop } from "./linalg-decomp.js";
+import { type SvdVTuple, pinverseTop, svdTop } from "./linalg-eig.js";
+
+/**
+ * `svd(A, some = true)`: torch.svd, `{ U, S, V }` with V (not Vh); `some: false` gives the full U and V.
+ *
+ * @example const { U, S, V } = svd(tensor([[3, 0], [0, -4]])) // S [4, 3]
+ */
+export function svd(A: Tensor, some = true): SvdVTuple {
+  return svdTop(A, some);
+}
+
+/**
+ * `pinverse(A, rcond = 1e-15)`: torch.pinverse, `linalg.pinv` with a relative tolerance.
+ *
+ * @example pinverse(tensor([[2, 0], [0, 0]])) // [[0.5, 0], [0, 0]]
+ */
+export function pinverse(A: Tensor, rcond = 1e-15): Tensor {
+  return pinverseTop(A, rcond);
+}
 
 /**
  * `cholesky(A, upper = false)`: torch.cholesky, `linalg.cholesky` with `upper` positional.
@@ -46,10 +65,17 @@ declare module "../tensor/tensor.js" {
     /** `qr(x, some)`: `{ Q, R }` of each matrix. */
     qr(some?: boolean): QrTuple;
     qr(opts: { some?: boolean }): QrTuple;
+    /** `svd(x, some)`: `{ U, S, V }` of each matrix. */
+    svd(some?: boolean): SvdVTuple;
+    svd(opts: { some?: boolean }): SvdVTuple;
+    /** `pinverse(x, rcond)`: the pseudo-inverse of each matrix. */
+    pinverse(rcond?: number): Tensor;
+    pinverse(opts: { rcond?: number }): Tensor;
   }
 }
 
 installMethods({
   det, logdet, slogdet, inverse, matrixPower: (x: Tensor, n: number) => matrixPower(x, n),
   cholesky: (x: Tensor, upper?: boolean) => cholesky(x, upper), qr: (x: Tensor, some?: boolean) => qr(x, some),
+  svd: (x: Tensor, some?: boolean) => svd(x, some), pinverse: (x: Tensor, rcond?: number) => pinverse(x, rcond),
 });
