@@ -98,6 +98,7 @@ const CASES: Record<string, Case> = {
   cholesky: { input: "dt.tensor([[4, 2], [2, 5]])", vals: { upper: "true" } },
   "linalg.eigh": { input: "dt.tensor([[2, 1], [1, 3]])", vals: { UPLO: '"U"' } }, "linalg.eigvalsh": { input: "dt.tensor([[2, 1], [1, 3]])", vals: { UPLO: '"U"' } },
   svd: { vals: { some: "false" } }, pinverse: { vals: { rcond: "0.5" } },
+  "linalg.lstsq": { req: ["I.x.flip([1])"], vals: { rcond: "0.1", driver: '"gelsd"' } },
 };
 
 /**

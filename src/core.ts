@@ -130,6 +130,7 @@ export const {
 export const linalg = guardAll<typeof linalgNamespaceOps, LinalgNamespaceOptionalArgs>(linalgNamespaceOps, "linalg", ["multiDot"]);
 export { type SolveOptions, type SlogdetTuple } from "./ops/linalg-solve.js";
 export { type CholeskyOptions, type QrTuple } from "./ops/linalg-decomp.js";
+export { type LstsqOptions, type LstsqTuple } from "./ops/linalg-lstsq.js";
 export { type EighOptions, type EighTuple, type SvdTuple, type SvdVTuple, type SvdOptions, type RankOptions } from "./ops/linalg-eig.js";
 // PyTorch's top-level names for linalg functions (torch.det, torch.inverse, ...).
 export const {

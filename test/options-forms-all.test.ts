@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => I.x.all({}), (I) => U(I.x).all());
@@ -551,6 +551,11 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.linalg.eigh(dt.tensor([[2, 1], [1, 3]]), { UPLO: "U" }), (I) => U(dt.linalg).eigh(dt.tensor([[2, 1], [1, 3]]), "U"));
   same((I) => dt.linalg.eigvalsh(dt.tensor([[2, 1], [1, 3]]), {}), (I) => U(dt.linalg).eigvalsh(dt.tensor([[2, 1], [1, 3]])));
   same((I) => dt.linalg.eigvalsh(dt.tensor([[2, 1], [1, 3]]), { UPLO: "U" }), (I) => U(dt.linalg).eigvalsh(dt.tensor([[2, 1], [1, 3]]), "U"));
+  same((I) => dt.linalg.lstsq(I.x, I.x.flip([1]), {}), (I) => U(dt.linalg).lstsq(I.x, I.x.flip([1])));
+  same((I) => dt.linalg.lstsq(I.x, I.x.flip([1]), { rcond: 0.1 }), (I) => U(dt.linalg).lstsq(I.x, I.x.flip([1]), 0.1));
+  same((I) => dt.linalg.lstsq(I.x, I.x.flip([1]), { driver: "gelsd" }), (I) => U(dt.linalg).lstsq(I.x, I.x.flip([1]), { driver: "gelsd" }));
+  same((I) => dt.linalg.lstsq(I.x, I.x.flip([1]), { rcond: 0.1, driver: "gelsd" }), (I) => U(dt.linalg).lstsq(I.x, I.x.flip([1]), 0.1, { driver: "gelsd" }));
+  same((I) => dt.linalg.lstsq(I.x, I.x.flip([1]), 0.1, { driver: "gelsd" }), (I) => U(dt.linalg).lstsq(I.x, I.x.flip([1]), 0.1, { driver: "gelsd" }));
   same((I) => dt.linalg.matrixNorm(I.x, {}), (I) => U(dt.linalg).matrixNorm(I.x));
   same((I) => dt.linalg.matrixNorm(I.x, { ord: 1 }), (I) => U(dt.linalg).matrixNorm(I.x, 1));
   same((I) => dt.linalg.matrixNorm(I.x, { dim: [0, 1] }), (I) => U(dt.linalg).matrixNorm(I.x, undefined, [0, 1]));
@@ -989,7 +994,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: min: keepdim needs a dim (x.min(0, { keepdim: true })); x.min() is the smallest of all elements, x.amin({ keep
     dt.min(I.x, { keepdim: true }));
-  assert.equal(calls, 943);
+  assert.equal(calls, 948);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

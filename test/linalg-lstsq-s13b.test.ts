@@ -1,0 +1,90 @@
+// linalg.lstsq (src/ops/linalg-lstsq.ts) against PyTorch 1.13 (test/fixtures/linalg-s13b.json, written
+// by scripts/fixtures/linalg_s13b.py): the solution of over- and under-determined, batched and
+// rank-deficient systems, each driver's residuals / rank / singular values (empty where PyTorch's
+// driver leaves them), gradients of the solution, both backends; gradcheck on the js backend; errors.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as dt from "../src/index.js";
+import { linalg, type Tensor } from "../src/index.js";
+import { getBackend, setBackend } from "../src/backend/index.js";
+
+interface Enc { shape: number[]; data: number[] }
+interface Outs { solution: Enc; residuals: Enc; rank: Enc; singular_values: Enc }
+const F = JSON.parse(readFileSync(new URL("./fixtures/linalg-s13b.json", import.meta.url), "utf8")) as {
+  lstsq_inputs: Record<string, { A: Enc; B: Enc }>;
+  lstsq: Record<string, { grad?: { out: Enc; grads: number[][] } } & Partial<Record<"gels" | "gelsy" | "gelsd" | "gelss", Outs>>>;
+  lstsq_rcond: Enc;
+};
+
+const make = (e: Enc, requiresGrad = false): Tensor => dt.tensor(e.data, { dtype: "float64" }).reshape(e.shape).requiresGrad_(requiresGrad);
+
+function close(got: Tensor, want: Enc, what: string, tol = 1e-9): void {
+  assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
+  const g = got.contiguous().data();
+  for (let i = 0; i < want.data.length; i++) {
+    if (!(Math.abs(g[i] - want.data[i]) <= tol * (1 + Math.abs(want.data[i])))) assert.fail(`${what}[${i}]: ${g[i]} vs PyTorch ${want.data[i]}`);
+  }
+}
+
+test("linalg.lstsq: solutions and every driver's residuals, rank and singular values as PyTorch's", () => {
+  for (const b of ["js", "wasm"]) {
+    const before = getBackend();
+    setBackend(b);
+    try {
+      for (const name of Object.keys(F.lstsq)) {
+        const { A, B } = F.lstsq_inputs[name];
+        for (const driver of ["gels", "gelsy", "gelsd", "gelss"] as const) {
+          const ref = F.lstsq[name][driver];
+          if (!ref) continue;
+          const r = linalg.lstsq(make(A), make(B), null, { driver });
+          const [solution, residuals, rank, singularValues] = r;
+          assert.equal(r.singularValues, singularValues);
+          close(solution, ref.solution, `${name} ${driver} solution`, 1e-8);
+          close(residuals, ref.residuals, `${name} ${driver} residuals`, 1e-8);
+          assert.deepEqual([...rank.shape], ref.rank.shape, `${name} ${driver} rank shape`);
+          assert.deepEqual(Array.from(rank.data()), ref.rank.data, `${name} ${driver} rank`);
+          assert.equal(rank.dtype, "int64");
+          close(singularValues, ref.singular_values, `${name} ${driver} singular values`);
+        }
+      }
+      close(linalg.lstsq(make(F.lstsq_inputs.tall.A), make(F.lstsq_inputs.tall.B), 0.5, { driver: "gelsd" }).solution, F.lstsq_rcond, "rcond 0.5");
+      close(linalg.lstsq(make(F.lstsq_inputs.tall.A), make(F.lstsq_inputs.tall.B), { rcond: 0.5, driver: "gelsd" }).solution, F.lstsq_rcond, "rcond 0.5 as an option");
+    } finally {
+      setBackend(before);
+    }
+  }
+});
+
+test("linalg.lstsq: gradients of the solution in A and B as PyTorch's (through pinv, as PyTorch's)", () => {
+  for (const name of ["tall", "wide", "batch"]) {
+    const ref = F.lstsq[name].grad!;
+    const a = make(F.lstsq_inputs[name].A, true), b = make(F.lstsq_inputs[name].B, true);
+    const x = linalg.lstsq(a, b).solution;
+    close(x, ref.out, `${name} solution`);
+    x.mul(dt.linspace(-1, 2, x.numel(), { dtype: "float64" }).reshape(x.shape)).sum().backward();
+    close(a.grad!, { shape: [...a.shape], data: ref.grads[0] }, `${name} gradient in A`, 1e-7);
+    close(b.grad!, { shape: [...b.shape], data: ref.grads[1] }, `${name} gradient in B`, 1e-7);
+  }
+  const before = getBackend();
+  setBackend("js");
+  try {
+    for (const name of ["tall", "wide", "tall_vec"]) {
+      const a = make(F.lstsq_inputs[name].A, true), b = make(F.lstsq_inputs[name].B, true);
+      assert.ok(dt.gradcheck((x, y) => linalg.lstsq(x, y).solution, [a, b]), name);
+    }
+  } finally {
+    setBackend(before);
+  }
+});
+
+test("linalg.lstsq: PyTorch's errors for dtypes, shapes and drivers", () => {
+  const a = dt.ones([5, 3], { dtype: "float64" });
+  assert.throws(() => linalg.lstsq(a, dt.ones([5])), /^Error: linalg\.lstsq: Expected input and other to have the same dtype, but got input's dtype Double and other's dtype Float$/);
+  assert.throws(() => linalg.lstsq(a, dt.ones([4, 2], { dtype: "float64" })), /^Error: linalg\.lstsq: input\.size\(-2\) should match other\.size\(-2\)/);
+  assert.throws(() => linalg.lstsq(dt.ones([2, 5, 3], { dtype: "float64" }), dt.ones([5, 2], { dtype: "float64" })), /^Error: linalg\.lstsq: input\.size\(-2\) should match other\.size\(-1\)/);
+  assert.throws(() => linalg.lstsq(a, dt.ones([2, 5, 2], { dtype: "float64" })), /^Error: linalg\.lstsq: input\.dim\(\) must be greater or equal to other\.dim\(\)/);
+  assert.throws(() => linalg.lstsq(a, dt.ones([5], { dtype: "float64" }), null, { driver: "bad" as never }), /^Error: linalg\.lstsq: parameter `driver` should be one of \(gels, gelsy, gelsd, gelss\), got bad$/);
+  assert.throws(() => linalg.lstsq(a.long(), a.long()), /^Error: linalg\.lstsq: Expected a floating point or complex tensor as input\. Got Long/);
+  assert.throws(() => linalg.lstsq(a, a, -1), /^Error: linalg\.lstsq: rcond must be a non-negative number or null, got -1$/);
+});
