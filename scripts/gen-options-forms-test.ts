@@ -99,6 +99,8 @@ const CASES: Record<string, Case> = {
   "linalg.eigh": { input: "dt.tensor([[2, 1], [1, 3]])", vals: { UPLO: '"U"' } }, "linalg.eigvalsh": { input: "dt.tensor([[2, 1], [1, 3]])", vals: { UPLO: '"U"' } },
   svd: { vals: { some: "false" } }, pinverse: { vals: { rcond: "0.5" } },
   "linalg.lstsq": { req: ["I.x.flip([1])"], vals: { rcond: "0.1", driver: '"gelsd"' } },
+  quantile: { req: ["0.25"], vals: { interpolation: '"lower"' } }, nanquantile: { req: ["0.75"], vals: { interpolation: '"midpoint"' } },
+  nanmedian: {},
 };
 
 /**

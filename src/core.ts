@@ -26,6 +26,8 @@ import * as convOps from "./ops/conv.js";
 import * as poolOps from "./ops/pool.js";
 import * as fusedOps from "./ops/fused.js";
 import * as randomOps from "./ops/random.js";
+import * as integrateOps from "./ops/integrate.js";
+import * as quantileOps from "./ops/quantile.js";
 
 import type { ShapeOptionalArgs } from "./ops/shape.js";
 import type { JoinOptionalArgs } from "./ops/join.js";
@@ -44,13 +46,15 @@ import type { SortOptionalArgs } from "./ops/sort.js";
 import type { ConvOptionalArgs } from "./ops/conv.js";
 import type { MathOptionalArgs } from "./ops/math.js";
 import type { CreationOptionalArgs } from "./tensor/creation.js";
+import type { QuantileOptionalArgs } from "./ops/quantile.js";
 
 /**
  * The optional parameters of the ops that also come as one options object (API.md rule 3), as
  * their files declare them: the type nn.functional adds its own to.
  */
 export type OpsOptionalArgs = ShapeOptionalArgs & JoinOptionalArgs & ElementwiseOptionalArgs & ReduceOptionalArgs & MatmulOptionalArgs & IndexingOptionalArgs &
-  ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs & ShapeMoreOptionalArgs & SortOptionalArgs & ConvOptionalArgs & MathOptionalArgs;
+  ScanOptionalArgs & LinalgOptionalArgs & AdvancedIndexOptionalArgs & ShapeMoreOptionalArgs & SortOptionalArgs & ConvOptionalArgs & MathOptionalArgs &
+  QuantileOptionalArgs;
 
 export { Tensor, type TensorLike, type NestedArray, type Storage } from "./tensor/tensor.js";
 export { type DType, type TypedArray, promoteTypes, isFloating } from "./tensor/dtype.js";
@@ -156,6 +160,14 @@ export { type NormalOptions, type MultinomialOptions } from "./ops/random.js";
 export const {
   normal, multinomial, poisson,
 } = guardAll(randomOps, "");
+export { type TrapezoidOptions } from "./ops/integrate.js";
+export const {
+  trapezoid, trapz, cumulativeTrapezoid,
+} = guardAll(integrateOps, "");
+export { type QuantileOptions, type QuantileInterpolation } from "./ops/quantile.js";
+const quantileGuarded = guardAll<typeof quantileOps, QuantileOptionalArgs>(quantileOps, "");
+export const { quantile, nanquantile } = quantileGuarded;
+export const nanmedian: NoDimForm<typeof quantileGuarded.nanmedian> = quantileGuarded.nanmedian;
 export { setNumThreads, getNumThreads, initWasmBackend } from "./backend/wasm/index.js";
 
 import { registerWasmBackend } from "./backend/wasm/index.js";

@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => I.x.all({}), (I) => U(I.x).all());
@@ -699,6 +699,34 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.nanmean(I.x, 1, { dtype: "float64" }), (I) => U(dt).nanmean(I.x, 1, { dtype: "float64" }));
   same((I) => I.x.nanmean(1, { keepdim: true, dtype: "float64" }), (I) => U(I.x).nanmean(1, { keepdim: true, dtype: "float64" }));
   same((I) => dt.nanmean(I.x, 1, { keepdim: true, dtype: "float64" }), (I) => U(dt).nanmean(I.x, 1, { keepdim: true, dtype: "float64" }));
+  same((I) => I.x.nanmedian({}), (I) => U(I.x).nanmedian());
+  same((I) => dt.nanmedian(I.x, {}), (I) => U(dt).nanmedian(I.x));
+  same((I) => I.x.nanmedian({ dim: 1 }), (I) => U(I.x).nanmedian(1));
+  same((I) => dt.nanmedian(I.x, { dim: 1 }), (I) => U(dt).nanmedian(I.x, 1));
+  same((I) => I.x.nanmedian({ dim: 1, keepdim: true }), (I) => U(I.x).nanmedian(1, { keepdim: true }));
+  same((I) => dt.nanmedian(I.x, { dim: 1, keepdim: true }), (I) => U(dt).nanmedian(I.x, 1, { keepdim: true }));
+  same((I) => I.x.nanmedian(1, { keepdim: true }), (I) => U(I.x).nanmedian(1, { keepdim: true }));
+  same((I) => dt.nanmedian(I.x, 1, { keepdim: true }), (I) => U(dt).nanmedian(I.x, 1, { keepdim: true }));
+  same((I) => I.x.nanquantile(0.75, {}), (I) => U(I.x).nanquantile(0.75));
+  same((I) => dt.nanquantile(I.x, 0.75, {}), (I) => U(dt).nanquantile(I.x, 0.75));
+  same((I) => I.x.nanquantile(0.75, { dim: 1 }), (I) => U(I.x).nanquantile(0.75, 1));
+  same((I) => dt.nanquantile(I.x, 0.75, { dim: 1 }), (I) => U(dt).nanquantile(I.x, 0.75, 1));
+  same((I) => I.x.nanquantile(0.75, { keepdim: true }), (I) => U(I.x).nanquantile(0.75, undefined, true));
+  same((I) => dt.nanquantile(I.x, 0.75, { keepdim: true }), (I) => U(dt).nanquantile(I.x, 0.75, undefined, true));
+  same((I) => I.x.nanquantile(0.75, { interpolation: "midpoint" }), (I) => U(I.x).nanquantile(0.75, { interpolation: "midpoint" }));
+  same((I) => dt.nanquantile(I.x, 0.75, { interpolation: "midpoint" }), (I) => U(dt).nanquantile(I.x, 0.75, { interpolation: "midpoint" }));
+  same((I) => I.x.nanquantile(0.75, { dim: 1, keepdim: true, interpolation: "midpoint" }), (I) => U(I.x).nanquantile(0.75, 1, true, { interpolation: "midpoint" }));
+  same((I) => dt.nanquantile(I.x, 0.75, { dim: 1, keepdim: true, interpolation: "midpoint" }), (I) => U(dt).nanquantile(I.x, 0.75, 1, true, { interpolation: "midpoint" }));
+  same((I) => I.x.nanquantile(0.75, 1, {}), (I) => U(I.x).nanquantile(0.75, 1));
+  same((I) => dt.nanquantile(I.x, 0.75, 1, {}), (I) => U(dt).nanquantile(I.x, 0.75, 1));
+  same((I) => I.x.nanquantile(0.75, 1, { keepdim: true }), (I) => U(I.x).nanquantile(0.75, 1, true));
+  same((I) => dt.nanquantile(I.x, 0.75, 1, { keepdim: true }), (I) => U(dt).nanquantile(I.x, 0.75, 1, true));
+  same((I) => I.x.nanquantile(0.75, 1, { interpolation: "midpoint" }), (I) => U(I.x).nanquantile(0.75, 1, { interpolation: "midpoint" }));
+  same((I) => dt.nanquantile(I.x, 0.75, 1, { interpolation: "midpoint" }), (I) => U(dt).nanquantile(I.x, 0.75, 1, { interpolation: "midpoint" }));
+  same((I) => I.x.nanquantile(0.75, 1, { keepdim: true, interpolation: "midpoint" }), (I) => U(I.x).nanquantile(0.75, 1, true, { interpolation: "midpoint" }));
+  same((I) => dt.nanquantile(I.x, 0.75, 1, { keepdim: true, interpolation: "midpoint" }), (I) => U(dt).nanquantile(I.x, 0.75, 1, true, { interpolation: "midpoint" }));
+  same((I) => I.x.nanquantile(0.75, 1, true, { interpolation: "midpoint" }), (I) => U(I.x).nanquantile(0.75, 1, true, { interpolation: "midpoint" }));
+  same((I) => dt.nanquantile(I.x, 0.75, 1, true, { interpolation: "midpoint" }), (I) => U(dt).nanquantile(I.x, 0.75, 1, true, { interpolation: "midpoint" }));
   same((I) => I.x.nansum({}), (I) => U(I.x).nansum());
   same((I) => dt.nansum(I.x, {}), (I) => U(dt).nansum(I.x));
   same((I) => I.x.nansum({ dim: 1 }), (I) => U(I.x).nansum(1));
@@ -792,6 +820,26 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.qr(I.x, {}), (I) => U(dt).qr(I.x));
   same((I) => I.x.qr({ some: false }), (I) => U(I.x).qr(false));
   same((I) => dt.qr(I.x, { some: false }), (I) => U(dt).qr(I.x, false));
+  same((I) => I.x.quantile(0.25, {}), (I) => U(I.x).quantile(0.25));
+  same((I) => dt.quantile(I.x, 0.25, {}), (I) => U(dt).quantile(I.x, 0.25));
+  same((I) => I.x.quantile(0.25, { dim: 1 }), (I) => U(I.x).quantile(0.25, 1));
+  same((I) => dt.quantile(I.x, 0.25, { dim: 1 }), (I) => U(dt).quantile(I.x, 0.25, 1));
+  same((I) => I.x.quantile(0.25, { keepdim: true }), (I) => U(I.x).quantile(0.25, undefined, true));
+  same((I) => dt.quantile(I.x, 0.25, { keepdim: true }), (I) => U(dt).quantile(I.x, 0.25, undefined, true));
+  same((I) => I.x.quantile(0.25, { interpolation: "lower" }), (I) => U(I.x).quantile(0.25, { interpolation: "lower" }));
+  same((I) => dt.quantile(I.x, 0.25, { interpolation: "lower" }), (I) => U(dt).quantile(I.x, 0.25, { interpolation: "lower" }));
+  same((I) => I.x.quantile(0.25, { dim: 1, keepdim: true, interpolation: "lower" }), (I) => U(I.x).quantile(0.25, 1, true, { interpolation: "lower" }));
+  same((I) => dt.quantile(I.x, 0.25, { dim: 1, keepdim: true, interpolation: "lower" }), (I) => U(dt).quantile(I.x, 0.25, 1, true, { interpolation: "lower" }));
+  same((I) => I.x.quantile(0.25, 1, {}), (I) => U(I.x).quantile(0.25, 1));
+  same((I) => dt.quantile(I.x, 0.25, 1, {}), (I) => U(dt).quantile(I.x, 0.25, 1));
+  same((I) => I.x.quantile(0.25, 1, { keepdim: true }), (I) => U(I.x).quantile(0.25, 1, true));
+  same((I) => dt.quantile(I.x, 0.25, 1, { keepdim: true }), (I) => U(dt).quantile(I.x, 0.25, 1, true));
+  same((I) => I.x.quantile(0.25, 1, { interpolation: "lower" }), (I) => U(I.x).quantile(0.25, 1, { interpolation: "lower" }));
+  same((I) => dt.quantile(I.x, 0.25, 1, { interpolation: "lower" }), (I) => U(dt).quantile(I.x, 0.25, 1, { interpolation: "lower" }));
+  same((I) => I.x.quantile(0.25, 1, { keepdim: true, interpolation: "lower" }), (I) => U(I.x).quantile(0.25, 1, true, { interpolation: "lower" }));
+  same((I) => dt.quantile(I.x, 0.25, 1, { keepdim: true, interpolation: "lower" }), (I) => U(dt).quantile(I.x, 0.25, 1, true, { interpolation: "lower" }));
+  same((I) => I.x.quantile(0.25, 1, true, { interpolation: "lower" }), (I) => U(I.x).quantile(0.25, 1, true, { interpolation: "lower" }));
+  same((I) => dt.quantile(I.x, 0.25, 1, true, { interpolation: "lower" }), (I) => U(dt).quantile(I.x, 0.25, 1, true, { interpolation: "lower" }));
   same((I) => I.x.repeatInterleave(2, {}), (I) => U(I.x).repeatInterleave(2));
   same((I) => dt.repeatInterleave(I.x, 2, {}), (I) => U(dt).repeatInterleave(I.x, 2));
   same((I) => I.x.repeatInterleave(2, { dim: 1 }), (I) => U(I.x).repeatInterleave(2, 1));
@@ -994,7 +1042,13 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: min: keepdim needs a dim (x.min(0, { keepdim: true })); x.min() is the smallest of all elements, x.amin({ keep
     dt.min(I.x, { keepdim: true }));
-  assert.equal(calls, 948);
+  rejects((I) =>
+    // @ts-expect-error the runtime rejects it too: nanmedian: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of al
+    I.x.nanmedian({ keepdim: true }));
+  rejects((I) =>
+    // @ts-expect-error the runtime rejects it too: nanmedian: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of al
+    dt.nanmedian(I.x, { keepdim: true }));
+  assert.equal(calls, 998);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {
