@@ -11,12 +11,23 @@ import type { Session } from "./session.js";
 
 /**
  * Bytes of batch operands (inputs, outputs and the kernels' per-image blocks together) per chunk of
- * images per thread: small enough that they stay in cache between the copy in, the kernels and the
+ * images per thread on 2+ threads (one thread: CHUNK_BYTES_ONE_THREAD): small enough that they stay in cache between the copy in, the kernels and the
  * copy out. Run whole, a [64,16,28,28]·32 forward staged 3.2 MB, wrote 6.4 MB and copied it out, each
  * pass missing the cache (measured: the same kernel storing its output into one hot plane instead
- * took 0.4-0.5 ms less of ~5.4); chunks of 0.5-2 MiB measured alike, one image per chunk worse.
+ * took 0.4-0.5 ms less of ~5.4); chunks of 0.5-2 MiB measured alike then (session 11).
  */
 export const CHUNK_BYTES = 1 << 20;
+
+/**
+ * The same on one thread, where a chunk is a plain kernel call with no job to join: half the size
+ * (3 images of the [64,16,28,28]·32 forward instead of 6), so the chunk's blocks, the kernel's V and M
+ * and the copy out's destination stay within the 2 MiB L2 with room for whatever else runs on the
+ * core. Measured (docs/backend-wasm.md, session 13; paired A/B both orders, 1 thread, CPU, load 5-8):
+ * forward 0.94, input gradient 0.97, weight gradient 0.97-0.985, fused conv + ReLU + pool 0.97 of
+ * 1 MiB's time; 256 KiB (one image) the same as 512. On 2+ threads each chunk is a job whose join
+ * and imbalance cost favoured the larger chunk (session 12), so those keep CHUNK_BYTES.
+ */
+export const CHUNK_BYTES_ONE_THREAD = 1 << 19;
 
 /**
  * Runs `body` over the batch of N images in chunks of k images: before each call the chunk's slices
@@ -41,7 +52,8 @@ export function inChunks(
   if (!all.every((v) => v.shape[0] === N && dense(v))) return false;
   if (overlap && extra > 0) throw new Error("inChunks: overlap takes no extra block");
   const per = all.map((v) => numel(v.shape) / N);
-  const k = threads * Math.max(1, Math.floor(CHUNK_BYTES / ((per.reduce((a, b) => a + b, 0) + extra) * 4)));
+  const bytes = threads > 1 ? CHUNK_BYTES : CHUNK_BYTES_ONE_THREAD;
+  const k = threads * Math.max(1, Math.floor(bytes / ((per.reduce((a, b) => a + b, 0) + extra) * 4)));
   if (k >= N) return false;
   const sets = Array.from({ length: overlap ? 2 : 1 }, () => all.map((v, i) => s.arena.allocLike(k * per[i] * 4, v.data.byteOffset + v.offset * 4)));
   const extraAt = extra > 0 ? s.arena.alloc(k * extra * 4) : 0;
