@@ -197,8 +197,8 @@ export function winograd4Conv(
         const oh = 4 * (ty0 + r);
         for (let tx = 0; tx < tWp; tx += 4) {
           if (tx + 4 > tWp) tx = tWp - 4;
-          outputTransform4(mbuf + <usize>(o * T + r * tWp + tx) * 4, posM, tmp);
-          epilogue4(tmp, bv, epi, o, oh, tx, oH, oW, oh1, out, idx, spill);
+          outputTransform4(mbuf + <usize>(o * T + r * tWp + tx) * 4, posM, bv, tmp);
+          epilogue4(tmp, epi, o, oh, tx, oH, oW, oh1, out, idx, spill);
         }
       }
     }
@@ -208,20 +208,28 @@ export function winograd4Conv(
 // Aᵀ m down the columns for 4 tiles (m[pos] at mb + pos·posM): s[p][b] = Σ_a Aᵀ[p][a] m[a][b] at
 // tmp + (6p + b)·16. The other order (along the rows first) left a second pass whose 16 results went
 // through memory before the epilogue; this one lets the epilogue finish each output row in registers.
-function outputTransform4(mb: usize, posM: usize, tmp: usize): void {
-  for (let b = 0; b < 6; b++) {
-    const m = mb + <usize>b * posM;
-    at4(v128.load(m), v128.load(m + 6 * posM), v128.load(m + 12 * posM), v128.load(m + 18 * posM), v128.load(m + 24 * posM),
-      v128.load(m + 30 * posM), tmp + <usize>b * 16, 96);
-  }
+// The bias bv goes into m[1][1] only: column 1 of Aᵀ is all ones, so Aᵀ (m + bv·e₁e₁ᵀ) A adds bv to
+// every output once (one add per 4 tiles instead of 3 per output row of each tile group).
+function outputTransform4(mb: usize, posM: usize, bv: v128, tmp: usize): void {
+  at4col(mb, posM, tmp);
+  const m = mb + posM;
+  at4(v128.load(m), f32x4.add(v128.load(m + 6 * posM), bv), v128.load(m + 12 * posM), v128.load(m + 18 * posM),
+    v128.load(m + 24 * posM), v128.load(m + 30 * posM), tmp + 16, 96);
+  for (let b = 2; b < 6; b++) at4col(mb + <usize>b * posM, posM, tmp + <usize>b * 16);
+}
+
+// Column b of outputTransform4 (m = mb + b·posM, results from s).
+@inline function at4col(m: usize, posM: usize, s: usize): void {
+  at4(v128.load(m), v128.load(m + 6 * posM), v128.load(m + 12 * posM), v128.load(m + 18 * posM), v128.load(m + 24 * posM),
+    v128.load(m + 30 * posM), s, 96);
 }
 
 // The output rows oh.. (columns 4·tx..) of 4 tiles from outputTransform4's s at `s`: row p is
-// Y[p][q] = Σ_b s[p][b] Aᵀ[q][b] + bias (at4's sums, one vector per column q, lane = tile), then ReLU
-// when epi; EPI_RELU_POOL pools each 2×2 window instead of storing. The row's arithmetic is written
+// Y[p][q] = Σ_b s[p][b] Aᵀ[q][b] (at4's sums, one vector per column q, lane = tile; the bias came in
+// through m[1][1]), then ReLU when epi; EPI_RELU_POOL pools each 2×2 window instead of storing. The row's arithmetic is written
 // out at each use, so the 4 (or 8) row vectors stay in registers.
 function epilogue4(
-  s: usize, bv: v128, epi: i32, o: i32, oh: i32, tx: i32, oH: i32, oW: i32, oh1: i32, out: usize, idx: usize, spill: usize,
+  s: usize, epi: i32, o: i32, oh: i32, tx: i32, oH: i32, oW: i32, oh1: i32, out: usize, idx: usize, spill: usize,
 ): void {
   if (epi == EPI_RELU_POOL) {
     const pOH = oH >> 1, pOW = oW >> 1;
@@ -235,19 +243,17 @@ function epilogue4(
       const am0 = v128.load(r0), am1 = v128.load(r0, 16), am2 = v128.load(r0, 32);
       const am3 = v128.load(r0, 48), am4 = v128.load(r0, 64), am5 = v128.load(r0, 80);
       const as12 = f32x4.add(am1, am2), ad12 = f32x4.sub(am1, am2), as34 = f32x4.add(am3, am4), ad34 = f32x4.sub(am3, am4);
-      const a0 = act(f32x4.add(f32x4.add(f32x4.add(am0, as12), as34), bv), true);
-      const ab12 = f32x4.add(ad12, bv);
-      const a1 = act(madd(f32x4.splat(2), ad34, ab12), true);
-      const a2 = act(madd(f32x4.splat(4), as34, f32x4.add(as12, bv)), true);
-      const a3 = act(f32x4.add(madd(f32x4.splat(8), ad34, ab12), am5), true);
+      const a0 = act(f32x4.add(f32x4.add(am0, as12), as34), true);
+      const a1 = act(madd(f32x4.splat(2), ad34, ad12), true);
+      const a2 = act(madd(f32x4.splat(4), as34, as12), true);
+      const a3 = act(f32x4.add(madd(f32x4.splat(8), ad34, ad12), am5), true);
       const cm0 = v128.load(r1), cm1 = v128.load(r1, 16), cm2 = v128.load(r1, 32);
       const cm3 = v128.load(r1, 48), cm4 = v128.load(r1, 64), cm5 = v128.load(r1, 80);
       const cs12 = f32x4.add(cm1, cm2), cd12 = f32x4.sub(cm1, cm2), cs34 = f32x4.add(cm3, cm4), cd34 = f32x4.sub(cm3, cm4);
-      const c0 = act(f32x4.add(f32x4.add(f32x4.add(cm0, cs12), cs34), bv), true);
-      const cb12 = f32x4.add(cd12, bv);
-      const c1 = act(madd(f32x4.splat(2), cd34, cb12), true);
-      const c2 = act(madd(f32x4.splat(4), cs34, f32x4.add(cs12, bv)), true);
-      const c3 = act(f32x4.add(madd(f32x4.splat(8), cd34, cb12), cm5), true);
+      const c0 = act(f32x4.add(f32x4.add(cm0, cs12), cs34), true);
+      const c1 = act(madd(f32x4.splat(2), cd34, cd12), true);
+      const c2 = act(madd(f32x4.splat(4), cs34, cs12), true);
+      const c3 = act(f32x4.add(madd(f32x4.splat(8), cd34, cd12), cm5), true);
       // Window columns 2b, 2b + 1 of each tile: lanes are tiles, 4 output columns apart.
       poolTiles(a0, a1, c0, c1, i32x4.add(i32x4.splat(base), i32x4(0, 4, 8, 12)), oW, spill, spill + 16);
       poolTiles(a2, a3, c2, c3, i32x4.add(i32x4.splat(base + 2), i32x4(0, 4, 8, 12)), oW, spill + 32, spill + 48);
@@ -269,18 +275,24 @@ function epilogue4(
     }
     return;
   }
-  const n = oW - 4 * tx, relu = epi != 0;
+  // ReLU or not decided once per call, not per vector (V8 kept a test and branch for each of them).
+  if (epi != 0) rows4(s, o, oh, tx, oH, oW, oh1, out, true);
+  else rows4(s, o, oh, tx, oH, oW, oh1, out, false);
+}
+
+// epilogue4's stores without pooling, ReLU'd when relu (a constant where it is inlined).
+@inline function rows4(s: usize, o: i32, oh: i32, tx: i32, oH: i32, oW: i32, oh1: i32, out: usize, relu: bool): void {
+  const n = oW - 4 * tx;
   for (let p = 0; p < 4; p++) {
     if (oh + p >= oh1) break;
     const r = s + <usize>(6 * p) * 16;
     const ym0 = v128.load(r), ym1 = v128.load(r, 16), ym2 = v128.load(r, 32);
     const ym3 = v128.load(r, 48), ym4 = v128.load(r, 64), ym5 = v128.load(r, 80);
     const ys12 = f32x4.add(ym1, ym2), yd12 = f32x4.sub(ym1, ym2), ys34 = f32x4.add(ym3, ym4), yd34 = f32x4.sub(ym3, ym4);
-    const y0 = act(f32x4.add(f32x4.add(f32x4.add(ym0, ys12), ys34), bv), relu);
-    const yb12 = f32x4.add(yd12, bv);
-    const y1 = act(madd(f32x4.splat(2), yd34, yb12), relu);
-    const y2 = act(madd(f32x4.splat(4), ys34, f32x4.add(ys12, bv)), relu);
-    const y3 = act(f32x4.add(madd(f32x4.splat(8), yd34, yb12), ym5), relu);
+    const y0 = act(f32x4.add(f32x4.add(ym0, ys12), ys34), relu);
+    const y1 = act(madd(f32x4.splat(2), yd34, yd12), relu);
+    const y2 = act(madd(f32x4.splat(4), ys34, ys12), relu);
+    const y3 = act(f32x4.add(madd(f32x4.splat(8), yd34, yd12), ym5), relu);
     // Transpose: lane l of Y[p][q] is tile l's column q.
     const t0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
     const t2 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
