@@ -101,6 +101,8 @@ const CASES: Record<string, Case> = {
   "linalg.lstsq": { req: ["I.x.flip([1])"], vals: { rcond: "0.1", driver: '"gelsd"' } },
   quantile: { req: ["0.25"], vals: { interpolation: '"lower"' } }, nanquantile: { req: ["0.75"], vals: { interpolation: '"midpoint"' } },
   nanmedian: {},
+  "linalg.cond": { input: "dt.tensor([[2, 1], [1, 3]])", vals: { p: '"fro"' } }, "linalg.tensorinv": { input: "dt.eye(4).reshape([4, 1, 4])", vals: { ind: "1" } },
+  "linalg.tensorsolve": { input: "dt.eye(6).reshape([2, 3, 6])", req: ["dt.ones([2, 3])"], vals: { dims: "[2]" } },
 };
 
 /**

@@ -95,6 +95,15 @@ test("linalg.slogdet: sign and logabsdet, the gradient through logabsdet, as PyT
   assert.equal(dt.logdet(A("neg")).item(), NaN);
 });
 
+test("slogdet's gradient at a singular matrix: the cofactor matrix over det = ±0, infinities as PyTorch's (no error)", () => {
+  // torch.linalg.slogdet(tensor([[1., 2], [2, 4]], dtype=float64)).logabsdet.backward(): [[-inf, inf], [inf, -inf]]
+  const s = dt.tensor([[1, 2], [2, 4]], { dtype: "float64", requiresGrad: true });
+  const { sign, logabsdet } = linalg.slogdet(s);
+  assert.deepEqual([sign.item(), logabsdet.item()], [-0, -Infinity]);
+  logabsdet.backward();
+  assert.deepEqual(s.grad!.tolist(), [[-Infinity, Infinity], [Infinity, -Infinity]]);
+});
+
 test("linalg.inv: values and gradients as PyTorch's, empty batches and 0×0 included", () => {
   onBothBackends(() => {
     for (const name of Object.keys(F.inv)) checkGraded(`inv ${name}`, F.inv[name], linalg.inv, [A(name, true)]);

@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => I.x.all({}), (I) => U(I.x).all());
@@ -545,6 +545,8 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => F.leakyRelu(I.x, { negativeSlope: 0.2 }), (I) => U(F).leakyRelu(I.x, 0.2));
   same((I) => I.x.leakyRelu_({}), (I) => U(I.x).leakyRelu_());
   same((I) => I.x.leakyRelu_({ negativeSlope: 0.2 }), (I) => U(I.x).leakyRelu_(0.2));
+  same((I) => dt.linalg.cond(dt.tensor([[2, 1], [1, 3]]), {}), (I) => U(dt.linalg).cond(dt.tensor([[2, 1], [1, 3]])));
+  same((I) => dt.linalg.cond(dt.tensor([[2, 1], [1, 3]]), { p: "fro" }), (I) => U(dt.linalg).cond(dt.tensor([[2, 1], [1, 3]]), "fro"));
   same((I) => dt.linalg.cross(I.c, I.c.flip([1]), {}), (I) => U(dt.linalg).cross(I.c, I.c.flip([1])));
   same((I) => dt.linalg.cross(I.c, I.c.flip([1]), { dim: 1 }), (I) => U(dt.linalg).cross(I.c, I.c.flip([1]), 1));
   same((I) => dt.linalg.eigh(dt.tensor([[2, 1], [1, 3]]), {}), (I) => U(dt.linalg).eigh(dt.tensor([[2, 1], [1, 3]])));
@@ -578,6 +580,10 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.linalg.norm(I.x, 1, 1, { keepdim: true }), (I) => U(dt.linalg).norm(I.x, 1, 1, { keepdim: true }));
   same((I) => dt.linalg.qr(I.x, {}), (I) => U(dt.linalg).qr(I.x));
   same((I) => dt.linalg.qr(I.x, { mode: "complete" }), (I) => U(dt.linalg).qr(I.x, "complete"));
+  same((I) => dt.linalg.tensorinv(dt.eye(4).reshape([4, 1, 4]), {}), (I) => U(dt.linalg).tensorinv(dt.eye(4).reshape([4, 1, 4])));
+  same((I) => dt.linalg.tensorinv(dt.eye(4).reshape([4, 1, 4]), { ind: 1 }), (I) => U(dt.linalg).tensorinv(dt.eye(4).reshape([4, 1, 4]), 1));
+  same((I) => dt.linalg.tensorsolve(dt.eye(6).reshape([2, 3, 6]), dt.ones([2, 3]), {}), (I) => U(dt.linalg).tensorsolve(dt.eye(6).reshape([2, 3, 6]), dt.ones([2, 3])));
+  same((I) => dt.linalg.tensorsolve(dt.eye(6).reshape([2, 3, 6]), dt.ones([2, 3]), { dims: [2] }), (I) => U(dt.linalg).tensorsolve(dt.eye(6).reshape([2, 3, 6]), dt.ones([2, 3]), [2]));
   same((I) => dt.linalg.vectorNorm(I.x, {}), (I) => U(dt.linalg).vectorNorm(I.x));
   same((I) => dt.linalg.vectorNorm(I.x, { ord: 1 }), (I) => U(dt.linalg).vectorNorm(I.x, 1));
   same((I) => dt.linalg.vectorNorm(I.x, { dim: 1 }), (I) => U(dt.linalg).vectorNorm(I.x, undefined, 1));
@@ -1048,7 +1054,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: nanmedian: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of al
     dt.nanmedian(I.x, { keepdim: true }));
-  assert.equal(calls, 998);
+  assert.equal(calls, 1004);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

@@ -6,6 +6,7 @@ import type { LinalgNormOptionalArgs } from "./linalg-norm.js";
 import type { DecompOptionalArgs } from "./linalg-decomp.js";
 import type { EigOptionalArgs } from "./linalg-eig.js";
 import type { LstsqOptionalArgs } from "./linalg-lstsq.js";
+import type { ExtraOptionalArgs } from "./linalg-extra.js";
 
 export { norm, vectorNorm, matrixNorm } from "./linalg-norm.js";
 export { svdvals } from "./linalg-svd.js";
@@ -13,10 +14,12 @@ export { det, slogdet, inv, solve, matrixPower, multiDot } from "./linalg-solve.
 export { cholesky, qr } from "./linalg-decomp.js";
 export { eigh, eigvalsh, svd, pinv, matrixRank } from "./linalg-eig.js";
 export { lstsq } from "./linalg-lstsq.js";
+export { solveTriangular, matrixExp, cond, vecdot, matmul, diagonal, vander, tensorinv, tensorsolve } from "./linalg-extra.js";
 
 /** The namespace's options-object forms (API.md rule 3), by the names it exports, for core.ts's types. */
 export type LinalgNamespaceOptionalArgs = LinalgNormOptionalArgs & { cross: LinalgOptionalArgs["linalg.cross"]; qr: DecompOptionalArgs["linalg.qr"];
   eigh: EigOptionalArgs["linalg.eigh"]; eigvalsh: EigOptionalArgs["linalg.eigvalsh"]; lstsq: LstsqOptionalArgs["linalg.lstsq"];
+  cond: ExtraOptionalArgs["linalg.cond"]; tensorinv: ExtraOptionalArgs["linalg.tensorinv"]; tensorsolve: ExtraOptionalArgs["linalg.tensorsolve"];
 };
 
 /** `linalg.cross(a, b, dim=-1)`: like `cross`, but the default dim is the last (PyTorch's linalg.cross). */

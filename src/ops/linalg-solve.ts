@@ -11,7 +11,7 @@ import { broadcastShapes, fmt } from "../tensor/shape.js";
 import { declareOptions } from "../tensor/check.js";
 import { type OpDef, apply, defineOp } from "./op.js";
 import { clone, expand, reshape, squeeze, transpose, unsqueeze } from "./shape.js";
-import { mul, neg, where } from "./elementwise.js";
+import { div, mul, neg, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { namedTuple } from "./named-tuple.js";
 import { thinSvd as svd } from "./linalg-svd.js";
@@ -109,8 +109,14 @@ const logAbsDetOp = defineOp<undefined>({
     const d = dets(a).map((v) => Math.log(Math.abs(v)));
     return fromBlocks(a.shape.slice(0, -2), a.dtype, d.length, 1, () => d);
   },
-  // d log|det A| = tr(A⁻¹ dA): g·A⁻ᵀ.
-  backward: (g, { inputs: [a] }) => [mul(asMatrixScale(g), mT(inv(a)))],
+  // d log|det A| = tr(A⁻¹ dA): g·A⁻ᵀ. At a singular matrix g·cofactor(A)/det(A), ±Infinity (NaN where
+  // the cofactor is 0) rather than an error, as PyTorch's.
+  backward: (g, { inputs: [a] }) => {
+    const d = dets(a);
+    if (!d.some((v) => v === 0)) return [mul(asMatrixScale(g), mT(inv(a)))];
+    const det = fromBlocks(a.shape.slice(0, -2), a.dtype, d.length, 1, () => d);
+    return [apply(detSingularBackwardOp, [a, div(g, det).contiguous()], undefined)];
+  },
 });
 
 /** `{ sign, logabsdet }`, also the array `[sign, logabsdet]` (torch.return_types.linalg_slogdet). */

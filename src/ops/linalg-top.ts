@@ -1,13 +1,24 @@
 /**
  * PyTorch's top-level names for torch.linalg functions (torch.det, torch.logdet, torch.slogdet,
- * torch.inverse, torch.matrix_power, torch.cholesky, torch.qr, torch.svd, torch.pinverse) and their
- * Tensor methods (x.det(), x.inverse(), ...), defined in linalg-solve.ts, linalg-decomp.ts and linalg-eig.ts.
+ * torch.inverse, torch.matrix_power, torch.cholesky, torch.qr, torch.svd, torch.pinverse, torch.matrix_exp)
+ * and their Tensor methods (x.det(), x.inverse(), ...), defined in linalg-solve.ts, linalg-decomp.ts,
+ * linalg-eig.ts and linalg-extra.ts.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { installMethods } from "./op.js";
 import { type SlogdetTuple, det, inverse, logdet, matrixPower, slogdet } from "./linalg-solve.js";
 import { type QrTuple, choleskyTop, qrTop } from "./linalg-decomp.js";
 import { type SvdVTuple, pinverseTop, svdTop } from "./linalg-eig.js";
+import { matrixExp as linalgMatrixExp } from "./linalg-extra.js";
+
+/**
+ * `matrixExp(A)`: torch.matrix_exp, the same as `linalg.matrixExp`.
+ *
+ * @example matrixExp(tensor([[0, 1], [0, 0]])) // [[1, 1], [0, 1]]
+ */
+export function matrixExp(A: Tensor): Tensor {
+  return linalgMatrixExp(A);
+}
 
 /**
  * `svd(A, some = true)`: torch.svd, `{ U, S, V }` with V (not Vh); `some: false` gives the full U and V.
@@ -71,11 +82,13 @@ declare module "../tensor/tensor.js" {
     /** `pinverse(x, rcond)`: the pseudo-inverse of each matrix. */
     pinverse(rcond?: number): Tensor;
     pinverse(opts: { rcond?: number }): Tensor;
+    /** `matrixExp(x)`: the matrix exponential of each matrix. */
+    matrixExp(): Tensor;
   }
 }
 
 installMethods({
   det, logdet, slogdet, inverse, matrixPower: (x: Tensor, n: number) => matrixPower(x, n),
   cholesky: (x: Tensor, upper?: boolean) => cholesky(x, upper), qr: (x: Tensor, some?: boolean) => qr(x, some),
-  svd: (x: Tensor, some?: boolean) => svd(x, some), pinverse: (x: Tensor, rcond?: number) => pinverse(x, rcond),
+  svd: (x: Tensor, some?: boolean) => svd(x, some), pinverse: (x: Tensor, rcond?: number) => pinverse(x, rcond), matrixExp,
 });
