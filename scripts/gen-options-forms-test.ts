@@ -103,6 +103,8 @@ const CASES: Record<string, Case> = {
   nanmedian: {},
   "linalg.cond": { input: "dt.tensor([[2, 1], [1, 3]])", vals: { p: '"fro"' } }, "linalg.tensorinv": { input: "dt.eye(4).reshape([4, 1, 4])", vals: { ind: "1" } },
   "linalg.tensorsolve": { input: "dt.eye(6).reshape([2, 3, 6])", req: ["dt.ones([2, 3])"], vals: { dims: "[2]" } },
+  lpPool1d: { input: "I.seq", req: ["2", "2"], vals: { stride: "1", ceilMode: "true" } },
+  lpPool2d: { input: "I.img", req: ["2", "2"], vals: { stride: "1", ceilMode: "true" } },
 };
 
 /**

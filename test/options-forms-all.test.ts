@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","max","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => I.x.all({}), (I) => U(I.x).all());
@@ -617,6 +617,18 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.logspace(0, 2, 3, 2, { dtype: "float64" }), (I) => U(dt).logspace(0, 2, 3, 2, { dtype: "float64" }));
   same((I) => dt.logspace(0, 2, 3, 2, { requiresGrad: false }), (I) => U(dt).logspace(0, 2, 3, 2, { requiresGrad: false }));
   same((I) => dt.logspace(0, 2, 3, 2, { dtype: "float64", requiresGrad: false }), (I) => U(dt).logspace(0, 2, 3, 2, { dtype: "float64", requiresGrad: false }));
+  same((I) => F.lpPool1d(I.seq, 2, 2, {}), (I) => U(F).lpPool1d(I.seq, 2, 2));
+  same((I) => F.lpPool1d(I.seq, 2, 2, { stride: 1 }), (I) => U(F).lpPool1d(I.seq, 2, 2, 1));
+  same((I) => F.lpPool1d(I.seq, 2, 2, { ceilMode: true }), (I) => U(F).lpPool1d(I.seq, 2, 2, undefined, true));
+  same((I) => F.lpPool1d(I.seq, 2, 2, { stride: 1, ceilMode: true }), (I) => U(F).lpPool1d(I.seq, 2, 2, 1, true));
+  same((I) => F.lpPool1d(I.seq, 2, 2, 1, {}), (I) => U(F).lpPool1d(I.seq, 2, 2, 1));
+  same((I) => F.lpPool1d(I.seq, 2, 2, 1, { ceilMode: true }), (I) => U(F).lpPool1d(I.seq, 2, 2, 1, true));
+  same((I) => F.lpPool2d(I.img, 2, 2, {}), (I) => U(F).lpPool2d(I.img, 2, 2));
+  same((I) => F.lpPool2d(I.img, 2, 2, { stride: 1 }), (I) => U(F).lpPool2d(I.img, 2, 2, 1));
+  same((I) => F.lpPool2d(I.img, 2, 2, { ceilMode: true }), (I) => U(F).lpPool2d(I.img, 2, 2, undefined, true));
+  same((I) => F.lpPool2d(I.img, 2, 2, { stride: 1, ceilMode: true }), (I) => U(F).lpPool2d(I.img, 2, 2, 1, true));
+  same((I) => F.lpPool2d(I.img, 2, 2, 1, {}), (I) => U(F).lpPool2d(I.img, 2, 2, 1));
+  same((I) => F.lpPool2d(I.img, 2, 2, 1, { ceilMode: true }), (I) => U(F).lpPool2d(I.img, 2, 2, 1, true));
   same((I) => I.x.max({}), (I) => U(I.x).max());
   same((I) => dt.max(I.x, {}), (I) => U(dt).max(I.x));
   same((I) => I.x.max({ dim: 1 }), (I) => U(I.x).max(1));
@@ -1054,7 +1066,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: nanmedian: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of al
     dt.nanmedian(I.x, { keepdim: true }));
-  assert.equal(calls, 1004);
+  assert.equal(calls, 1016);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

@@ -70,6 +70,8 @@ const WITH_OPTIONS: Record<string, (o: object) => unknown> = {
   "nn.MaxPool1d": (o) => new nn.MaxPool1d(2, o),
   "nn.MaxPool2d": (o) => new nn.MaxPool2d(2, o),
   "nn.AvgPool1d": (o) => new nn.AvgPool1d(2, o),
+  "nn.LPPool1d": (o) => new nn.LPPool1d(2, 3, o),
+  "nn.LPPool2d": (o) => new nn.LPPool2d(2, 3, o),
   "nn.AvgPool2d": (o) => new nn.AvgPool2d(2, o),
   "nn.Upsample": (o) => new nn.Upsample({ scaleFactor: 2, ...o }),
   "nn.Unfold": (o) => new nn.Unfold(2, o),

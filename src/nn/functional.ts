@@ -20,6 +20,7 @@ import type { OpsOptionalArgs } from "../core.js";
 import type { ActivationsOptionalArgs } from "./functional/activations.js";
 import type { NormalizationOptionalArgs } from "./functional/normalization.js";
 import type { MiscOptionalArgs } from "./functional/misc.js";
+import type { LpPoolOptionalArgs } from "./functional/lp-pool.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const DROPOUT2D_KEYS = ["generator"] as const;
@@ -50,6 +51,7 @@ export {
   normalize, cosineSimilarity, pairwiseDistance, instanceNorm, localResponseNorm, type InstanceNormOptions,
 } from "./functional/normalization.js";
 export { convTranspose1d, bilinear, embeddingBag, oneHot, type ConvTranspose1dOptions, type EmbeddingBagOptions } from "./functional/misc.js";
+export { lpPool1d, lpPool2d } from "./functional/lp-pool.js";
 // Defined with the attention layers (which share its mask handling); nn.functional is where PyTorch has it.
 export { scaledDotProductAttention, type SdpaOptions } from "./layers/attention.js";
 
@@ -314,4 +316,5 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   groupNorm: { first: 2, names: ["weight", "bias", "eps"] },
   embedding: { first: 2, names: ["paddingIdx", "maxNorm", "normType"] },
 });
-export type FunctionalOptionalArgs = typeof OPTIONAL_ARGS & OpsOptionalArgs & ActivationsOptionalArgs & NormalizationOptionalArgs & MiscOptionalArgs;
+export type FunctionalOptionalArgs = typeof OPTIONAL_ARGS & OpsOptionalArgs & ActivationsOptionalArgs & NormalizationOptionalArgs & MiscOptionalArgs &
+  LpPoolOptionalArgs;

@@ -24,6 +24,7 @@ export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from "./layers/pool
 export {
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,
 } from "./layers/pool-more.js";
+export { LPPool1d, LPPool2d, type LPPool1dOptions, type LPPool2dOptions } from "./layers/lp-pool.js";
 export {
   ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad2d, ConstantPad1d,
   ConstantPad2d, ConstantPad3d, PixelShuffle, PixelUnshuffle, Unfold, Fold,
