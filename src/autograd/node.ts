@@ -51,6 +51,30 @@ export interface Saved<A> {
   readonly inputDtypes: readonly DType[];
 }
 
+/**
+ * What Node.apply hands a rule. A class, so that the output getter lives on one shared prototype.
+ * As an object literal with a getter, every call made a dictionary-mode object with its own
+ * accessor pair, which V8 allocates in old space: each dead pair still pointed at its young getter
+ * closure, and through its context at the node's saved tensors, the gradient and everything the
+ * rule made, and a scavenge treats old-to-young pointers as roots. So ~25% of a training step's
+ * allocations were copied and promoted at every scavenge and freed only by the next full
+ * collection (a plain loop making such literals shows the same; docs/backend-wasm.md, session 13).
+ */
+class SavedView<A> implements Saved<A> {
+  constructor(
+    readonly inputs: readonly Tensor[],
+    private readonly readOutput: () => Tensor,
+    readonly attrs: A,
+    readonly needsInputGrad: readonly boolean[],
+    readonly inputShapes: readonly (readonly number[])[],
+    readonly inputDtypes: readonly DType[],
+  ) {}
+
+  get output(): Tensor {
+    return this.readOutput();
+  }
+}
+
 export type BackwardFn<A> = (grad: Tensor, saved: Saved<A>) => readonly (Tensor | null | undefined)[];
 
 /**
@@ -163,17 +187,17 @@ export class Node<A = any> {
     const wide = halfInUse() && (isHalf(grad.dtype) || saved.inputs.some((t) => isHalf(t.dtype)) || (saved.output !== null && isHalf(saved.output.dtype)));
     const widen = wide ? (t: Tensor): Tensor => (isHalf(t.dtype) ? t.to("float32") : t) : (t: Tensor): Tensor => t;
     const inputs = lazyInputs(saved.inputs.length, (i) => widen(check(saved.inputs[i], saved.versions[i])));
-    const view: Saved<A> = {
+    const view = new SavedView<A>(
       inputs,
-      get output() {
+      () => {
         if (!saved.output) throw new Error(`internal error: ${name} saved no output`);
         return widen(check(saved.output, saved.versions[saved.inputs.length]));
       },
-      attrs: this.attrs,
-      needsInputGrad: this.edges.map((e) => e !== null),
-      inputShapes: saved.inputs.map((t) => t.shape),
-      inputDtypes: saved.inputs.map((t) => (wide && isHalf(t.dtype) ? "float32" : t.dtype)),
-    };
+      this.attrs,
+      this.edges.map((e) => e !== null),
+      saved.inputs.map((t) => t.shape),
+      saved.inputs.map((t) => (wide && isHalf(t.dtype) ? "float32" : t.dtype)),
+    );
     let grads = this.rule(widen(grad), view);
     if (wide) grads = grads.map((g, i) => (g && isHalf(saved.inputs[i].dtype) && g.dtype !== saved.inputs[i].dtype ? g.to(saved.inputs[i].dtype) : g));
     saved.inputs.forEach((t, i) => {
