@@ -136,10 +136,11 @@ export { type SolveOptions, type SlogdetTuple } from "./ops/linalg-solve.js";
 export { type CholeskyOptions, type QrTuple } from "./ops/linalg-decomp.js";
 export { type LstsqOptions, type LstsqTuple } from "./ops/linalg-lstsq.js";
 export { type SolveTriangularOptions } from "./ops/linalg-extra.js";
+export { type LuTuple, type LuFactorTuple } from "./ops/linalg-lu-ops.js";
 export { type EighOptions, type EighTuple, type SvdTuple, type SvdVTuple, type SvdOptions, type RankOptions } from "./ops/linalg-eig.js";
 // PyTorch's top-level names for linalg functions (torch.det, torch.inverse, ...).
 export const {
-  det, logdet, slogdet, inverse, matrixPower, cholesky, qr, svd, pinverse, matrixExp,
+  det, logdet, slogdet, inverse, matrixPower, cholesky, qr, svd, pinverse, matrixExp, luUnpack,
 } = guardAll<typeof linalgTopLevel, DecompOptionalArgs & EigOptionalArgs>(linalgTopLevel, "");
 export const {
   movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,

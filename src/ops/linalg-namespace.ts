@@ -14,6 +14,7 @@ export { det, slogdet, inv, solve, matrixPower, multiDot } from "./linalg-solve.
 export { cholesky, qr } from "./linalg-decomp.js";
 export { eigh, eigvalsh, svd, pinv, matrixRank } from "./linalg-eig.js";
 export { lstsq } from "./linalg-lstsq.js";
+export { luFactor, lu, luSolve } from "./linalg-lu-ops.js";
 export { solveTriangular, matrixExp, cond, vecdot, matmul, diagonal, vander, tensorinv, tensorsolve } from "./linalg-extra.js";
 
 /** The namespace's options-object forms (API.md rule 3), by the names it exports, for core.ts's types. */

@@ -11,6 +11,8 @@ import { type QrTuple, choleskyTop, qrTop } from "./linalg-decomp.js";
 import { type SvdVTuple, pinverseTop, svdTop } from "./linalg-eig.js";
 import { matrixExp as linalgMatrixExp } from "./linalg-extra.js";
 
+export { luUnpack } from "./linalg-lu-ops.js";
+
 /**
  * `matrixExp(A)`: torch.matrix_exp, the same as `linalg.matrixExp`.
  *
