@@ -19,7 +19,10 @@
  * allocates (convop, convgxop: the bench's conv rows); poolfwd is the max-pool's forward alone, avgpool a 2x2 average pool
  * forward and backward as the max-pool row; zeros([64]), full([256], 2) and
  * tensor(Float32Array(64)), the tensor creation every op goes through (zeros, full, tensor).
- * Prints process CPU time per call: the median and best batch of each, and B's median over A's.
+ * Prints process CPU time per call: the median and best batch of each, B's median over A's, and the
+ * quartiles of B's batch over the A batch beside it in each round (paired, so load that shifts
+ * between rounds cancels). The checkout loaded second has come out 1.5-3% faster whatever it held
+ * (docs/backend-wasm.md, session 13): run both orders and take the geometric mean of B/A and 1/(A/B).
  * With THREADS=2 both run on 2 threads and the time is wall clock (CPU time would hide what a
  * second thread gives; run it where the two cores are free); THREADS=2 CPU=1 sums both threads'
  * CPU time instead, which shows work the split duplicates (packing) on a loaded machine.
@@ -148,7 +151,7 @@ for (let i = 0; i < 5; i++) {
   batch(fa);
   batch(fb);
 }
-const ta: number[] = [], tb: number[] = [];
+const ta: number[] = [], tb: number[] = [], ratio: number[] = [];
 for (let r = 0; r < rounds; r++) {
   // Alternate which goes first, so neither always follows the other's garbage.
   if (r % 2) {
@@ -158,10 +161,12 @@ for (let r = 0; r < rounds; r++) {
     tb.push(batch(fb));
     ta.push(batch(fa));
   }
+  ratio.push(tb[r] / ta[r]);
 }
 const median = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1];
 const show = (us: number) => (us >= 100 ? `${(us / 1e3).toFixed(3)} ms` : `${us.toFixed(3)} us`);
 console.log(
   `${row}, ${THREADS} thread(s), ${WALL ? "wall-clock" : "CPU"} time per call over ${rounds} interleaved rounds: A ${show(median(ta))} (best ${show(Math.min(...ta))}), ` +
-    `B ${show(median(tb))} (best ${show(Math.min(...tb))}); B/A ${(median(tb) / median(ta)).toFixed(2)}`,
+    `B ${show(median(tb))} (best ${show(Math.min(...tb))}); B/A ${(median(tb) / median(ta)).toFixed(2)}; ` +
+    `per round B/A quartiles ${[0.25, 0.5, 0.75].map((q) => [...ratio].sort((x, y) => x - y)[Math.floor(q * (ratio.length - 1))].toFixed(3)).join(" ")}`,
 );
