@@ -180,3 +180,19 @@ test("nanmedian: NaNs left out, indices, empty and 0-d inputs, PyTorch's gradien
   throwsWith(() => nanmedian(tensor([true])), "nanmedian: bool tensors have no median (as PyTorch); convert with .int() or .float()");
   throwsWith(() => nanmedian(tensor([1]), 1), /^nanmedian: .*dim.*1/);
 });
+
+test("median() of all elements shares its gradient among ties as PyTorch (it went to one of them)", () => {
+  // torch: x = [1, 2, 2, 3, 2]; torch.median(x).backward() -> [0, 1/3, 1/3, 0, 1/3]; with a NaN: all of it to the NaN
+  const x = tensor([1, 2, 2, 3, 2], { dtype: "float64", requiresGrad: true });
+  const m = dt.median(x);
+  assert.deepEqual([m.item(), m.gradFn!.name], [2, "median"]);
+  m.backward();
+  assert.deepEqual(x.grad!.tolist(), [0, 1 / 3, 1 / 3, 0, 1 / 3]);
+  const y = tensor([1, 2, 2, 3, NaN], { requiresGrad: true });
+  y.median().mul(2).backward();
+  assert.deepEqual(y.grad!.tolist(), [0, 0, 0, 0, 2]);
+  // Second order: the gradient is constant in x
+  const z = tensor([4, 1, 4], { dtype: "float64", requiresGrad: true });
+  assert.equal(dt.gradcheck((t) => dt.median(t.mul(t)), [tensor([3, 1, 2], { dtype: "float64", requiresGrad: true })]), true);
+  assert.equal(dt.median(z).item(), 4);
+});

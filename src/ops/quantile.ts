@@ -16,7 +16,7 @@ import { declareOptionalArgs, describe } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
 import { full, tensor } from "../tensor/creation.js";
-import { apply, defineOp, installMethods } from "./op.js";
+import { installMethods } from "./op.js";
 import { contiguous, detach, reshape, squeeze, to } from "./shape.js";
 import { movedim } from "./shape-more.js";
 import { ceil, div, eq, floor, isnan, logicalNot, lt, maskedFill, mul, round, sub, where } from "./elementwise.js";
@@ -24,7 +24,7 @@ import { lerp } from "./math.js";
 import { type KeepDim, keepdimOf, sum } from "./reduce.js";
 import { any } from "./scan.js";
 import { gather } from "./indexing.js";
-import { argsort, sort } from "./sort.js";
+import { argsort, medianOfAll, sort } from "./sort.js";
 import { type ValuesIndicesTuple, valuesIndices } from "./named-tuple.js";
 
 export type QuantileInterpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
@@ -136,19 +136,6 @@ export function nanquantile(x: Tensor, q: number | Tensor, dim: number | null = 
 }
 
 /**
- * The 0-d median of all elements with PyTorch's gradient for it (evenly_distribute_backward): the
- * gradient is shared equally by every element equal to the result (every NaN, when it is NaN).
- */
-const medianAllOp = defineOp<{ value: Tensor }>({
-  name: "nanmedian",
-  forward: (_inputs, { value }) => value,
-  backward: (g, { inputs: [x], output }) => {
-    const mask = Number.isNaN(output.item() as number) ? isnan(x) : eq(x, output);
-    return [div(mul(g, to(mask, g.dtype)), sum(mask))];
-  },
-});
-
-/**
  * `nanmedian(x)`: the lower median of the non-NaN elements (0-d; NaN when there are none, an empty
  * input included, as PyTorch); `nanmedian(x, dim, keepdim?)`: `{values, indices}` along dim, the
  * index being the median's position in x (ties: the earliest in the stable order, as PyTorch).
@@ -162,8 +149,7 @@ export function nanmedian(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor
   if (dim === undefined) {
     if (keepdim) throw new Error(`${op}: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of all elements`);
     if (x.numel() === 0) return full([], NaN, { dtype: x.dtype });
-    const value = reshape(nanmedian(reshape(detach(x), [-1]), 0).values, []);
-    return apply(medianAllOp, [x], { value: contiguous(value).clone() });
+    return medianOfAll(x, nanmedian(reshape(detach(x), [-1]), 0).values, op);
   }
   if (!Number.isInteger(dim)) throw new Error(`${op}: dim must be an integer, got ${describe(dim)}`);
   const was0d = x.ndim === 0;

@@ -14,7 +14,7 @@ import { fmt, normalizeDim } from "../tensor/shape.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { contiguous, detach, narrow, permute, reshape, squeeze, to } from "./shape.js";
-import { gt, isnan, sub, where } from "./elementwise.js";
+import { div, eq, gt, isnan, mul, sub, where } from "./elementwise.js";
 import { type KeepDim, keepdimOf, sum } from "./reduce.js";
 import { gather, indexSelect } from "./indexing.js";
 import { type ValuesIndicesTuple, valuesIndices } from "./named-tuple.js";
@@ -183,7 +183,7 @@ export function median(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor | 
     // PyTorch's median() has no keepdim: refuse it rather than silently return a 0-d tensor.
     if (keepdim) throw new Error("median: keepdim needs a dim (median(x, { dim: 0, keepdim: true })); median(x) is the 0-d median of all elements");
     if (x.numel() === 0) throw new Error(`median: cannot take the median of an empty tensor of shape ${fmt(x.shape)}`);
-    return median(reshape(x, [-1]), 0).values;
+    return medianOfAll(x, median(reshape(detach(x), [-1]), 0).values);
   }
   const [values, indices] = atLeast1d(x, dim, "median", (x1, axis) => {
     const n = x1.shape[axis];
@@ -195,6 +195,25 @@ export function median(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor | 
   });
   const drop = !keepdim && x.ndim > 0;
   return valuesIndices(drop ? squeeze(values, dim) : values, drop ? squeeze(indices, dim) : indices);
+}
+
+/**
+ * The 0-d median of all of x's elements (`value`, computed without a graph) with PyTorch's gradient
+ * for median() and nanmedian() (evenly_distribute_backward): shared equally by every element equal
+ * to the result, or by every NaN when it is NaN, not given to one of them.
+ */
+const medianAllOp = defineOp<{ value: Tensor }>({
+  name: "median",
+  forward: (_inputs, { value }) => value,
+  backward: (g, { inputs: [x], output }) => {
+    const mask = Number.isNaN(Number(output.item())) ? isnan(x) : eq(x, output);
+    return [div(mul(g, to(mask, g.dtype)), sum(mask))];
+  },
+});
+
+/** `value` (the median of all of x, 0-d) as the output of x's median, under `name` (median, nanmedian). */
+export function medianOfAll(x: Tensor, value: Tensor, name = "median"): Tensor {
+  return apply(name === "median" ? medianAllOp : { ...medianAllOp, name }, [x], { value: contiguous(reshape(value, [])).clone() });
 }
 
 /** x with `axis` moved last, contiguous (for per-line loops over the data). */
