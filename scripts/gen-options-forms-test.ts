@@ -91,7 +91,7 @@ const CASES: Record<string, Case> = {
   batchNorm: { req: ["I.rm", "I.rv"], vals: { weight: "I.g4", bias: "I.b4" } },
   layerNorm: { req: ["[4]"], vals: { weight: "I.g4", bias: "I.b4" } },
   groupNorm: { input: "I.img", req: ["1"], vals: { weight: "I.b2.add(1)", bias: "I.b2" } },
-  embedding: { input: "I.ids", req: ["I.table"], vals: { maxNorm: "100", normType: "1" } },
+  embedding: { input: "I.ids", req: ["I.table"], vals: { maxNorm: "100", normType: "1", scaleGradByFreq: "true" } },
   diff: { vals: { n: "2", dim: "1", prepend: "dt.tensor([[1], [2]])", append: "dt.tensor([[3, 4], [5, 6]])" } },
   nanToNum: { input: "dt.tensor([NaN, Infinity, -Infinity, 1])", vals: { nan: "0.5", posinf: "9", neginf: "-9" } },
   "linalg.qr": { vals: { mode: '"complete"' } }, qr: { vals: { some: "false" } },

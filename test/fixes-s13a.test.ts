@@ -71,11 +71,14 @@ test("BatchNorm1d(0) and BatchNorm2d(0) build as in PyTorch 1.13 and map empty i
   throwsWith(() => new nn.BatchNorm2d(0).call(zeros([2, 3, 2, 2])), "BatchNorm2d(0): input [2,3,2,2] has 3 channels in dim 1, expected 0");
 });
 
-interface EmbCase { weight: FixtureTensor; ids: FixtureTensor; paddingIdx: number | null; maxNorm: number; normType: number | string; output: FixtureTensor; weightAfter: FixtureTensor; grad: FixtureTensor }
+interface EmbCase {
+  weight: FixtureTensor; ids: FixtureTensor; paddingIdx: number | null; maxNorm: number | null; normType: number | string; scaleGradByFreq: boolean;
+  output: FixtureTensor; weightAfter: FixtureTensor; grad: FixtureTensor;
+}
 
-test("F.embedding with maxNorm renormalises the rows looked up, in place, as PyTorch (values, weight after, gradient)", () => {
+test("F.embedding with maxNorm renormalises (and scaleGradByFreq scales) the rows looked up, in place, as PyTorch (values, weight after, gradient)", () => {
   const names = Object.keys(FIX).filter((k) => k.startsWith("embedding:"));
-  assert.equal(names.length, 8);
+  assert.equal(names.length, 12);
   onBackends((label) => {
     for (const name of names) {
       const c = FIX[name] as unknown as EmbCase;
@@ -85,7 +88,7 @@ test("F.embedding with maxNorm renormalises the rows looked up, in place, as PyT
       const normType = Number(String(c.normType).replace("inf", "Infinity"));
       const w = fromFixture(c.weight).requiresGrad_();
       const ids = fromFixture(c.ids);
-      const out = F.embedding(ids, w, c.paddingIdx, c.maxNorm, normType);
+      const out = F.embedding(ids, w, c.paddingIdx, c.maxNorm, normType, c.scaleGradByFreq);
       closeTo(out, c.output, `${label} ${name} output`, tol);
       closeTo(w.detach(), c.weightAfter, `${label} ${name} weight after`, tol);
       const W = tensor(Array.from({ length: out.numel() }, (_, i) => 0.5 + ((i * 7919) % 13) / 13), { dtype }).reshape(out.shape);
@@ -112,6 +115,13 @@ test("F.embedding: maxNorm in the options object, rows not looked up untouched, 
   // PyTorch's repr: Embedding(5, 3, padding_idx=0, max_norm=1.0, norm_type=1.0)
   assert.equal(String(new nn.Embedding(5, 3, 0, 1, 1)), "Embedding(5, 3, padding_idx=0, max_norm=1.0, norm_type=1.0)");
   assert.equal(String(new nn.Embedding(5, 3, { normType: 3 })), "Embedding(5, 3, norm_type=3.0)");
+  // torch: Embedding(4, 3, scale_grad_by_freq=True); sparse=False is taken
+  assert.equal(String(new nn.Embedding(4, 3, { scaleGradByFreq: true, sparse: false })), "Embedding(4, 3, scale_grad_by_freq=True)");
+  // torch: w = arange(12.).reshape(4, 3); F.embedding([[0, 2, 2], [2, 1, 0]], w, scale_grad_by_freq=True) times arange(18) summed:
+  // w.grad = [[7.5, 8.5, 9.5], [12, 13, 14], [6, 7, 8], [0, 0, 0]]
+  const ws = dt.arange(12).float().reshape([4, 3]).requiresGrad_();
+  F.embedding(tensor([[0n, 2n, 2n], [2n, 1n, 0n]]), ws, { scaleGradByFreq: true }).mul(dt.arange(18).float().reshape([2, 3, 3])).sum().backward();
+  assert.deepEqual((ws.grad!.tolist() as number[][]).map((r) => r.map((v) => Math.round(v * 1e5) / 1e5)), [[7.5, 8.5, 9.5], [12, 13, 14], [6, 7, 8], [0, 0, 0]]);
   const e = new nn.Embedding(4, 2, { maxNorm: 0.5 });
   e.call(tensor([0n, 1n]));
   for (const r of [0, 1]) assert.ok((e.weight.select(0, r).norm().item() as number) <= 0.5 + 1e-6, `row ${r}`);
@@ -135,6 +145,8 @@ test("F.embedding and nn.Embedding: bad maxNorm, normType and paddingIdx name th
   throwsWith(() => F.embedding(tensor([0n]), zeros([3, 2], { dtype: "int32" }), null, 1), "embedding: maxNorm needs a floating point weight, got int32");
   throwsWith(() => new nn.Embedding(3, 2, { maxNorm: "x" as never }), "Embedding: maxNorm must be a number or null, got x");
   throwsWith(() => new nn.Embedding(3, 2, null, 1, { maxNorm: 2 } as never), /^Embedding: maxNorm was given both positionally/);
+  throwsWith(() => F.embedding(tensor([0n]), w, { scaleGradByFreq: 1 as never }), "embedding: scaleGradByFreq must be true or false, got number 1");
+  throwsWith(() => new nn.Embedding(3, 2, { sparse: true }), /^Embedding: sparse gradients are not supported/);
 });
 
 // A 1-line use of Tensor so the import is not flagged unused by the compiler if the tests above change.

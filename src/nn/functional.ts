@@ -9,7 +9,7 @@
  */
 import { checkKeys, declareOptionalArgs, describe } from "../tensor/check.js";
 import {
-  Tensor, isFloating, noGrad, bernoulli, full, fullLike, tensor, linalg,
+  Tensor, isFloating, noGrad, bernoulli, full, fullLike, tensor, linalg, defineOp, apply,
   relu, sigmoid, tanh, gelu as geluOp, leakyRelu as leakyReluOp, elu as eluOp, softmax as softmaxOp, logSoftmax as logSoftmaxOp,
   conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, indexSelect, where, linear as linearOp,
   type Generator, type DType,
@@ -245,9 +245,13 @@ function groupNormImpl(x: Tensor, numGroups: number, weight: Tensor | null, bias
  * output carries no gradient (its row is never trained). With `maxNorm`, every row the ids pick whose
  * `normType`-norm exceeds maxNorm is first scaled in place (under noGrad) to norm maxNorm, as PyTorch's
  * embedding_renorm_: weight changes, so clone a weight used by an op before this one that needs it back.
+ * With `scaleGradByFreq`, each row's gradient is divided by how often ids holds it. PyTorch's `sparse`
+ * gradients are not taken (the gradient is dense).
  * Shape: ids [*] int32, weight [numEmbeddings, dim] -> [*, dim].
  */
-export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null = null, maxNorm: number | null = null, normType = 2): Tensor {
+export function embedding(
+  ids: Tensor, weight: Tensor, paddingIdx: number | null = null, maxNorm: number | null = null, normType = 2, scaleGradByFreq = false,
+): Tensor {
   if (ids.dtype !== "int64" && ids.dtype !== "int32") throw new Error(`embedding: ids must be an int64 (or int32) tensor of indices, got ${ids.dtype} (use ids.long())`);
   if (weight.ndim !== 2) throw new Error(`embedding: weight must be [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
   const n = weight.shape[0];
@@ -256,6 +260,7 @@ export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null
   }
   if (maxNorm !== null && (typeof maxNorm !== "number" || Number.isNaN(maxNorm))) throw new Error(`embedding: maxNorm must be a number or null, got ${describe(maxNorm)}`);
   if (typeof normType !== "number" || Number.isNaN(normType)) throw new Error(`embedding: normType must be a number (2 for the Euclidean norm), got ${describe(normType)}`);
+  if (typeof scaleGradByFreq !== "boolean") throw new Error(`embedding: scaleGradByFreq must be true or false, got ${describe(scaleGradByFreq)}`);
   const flat = ids.reshape([-1]);
   const d = flat.numbers();
   for (let i = 0; i < d.length; i++) {
@@ -263,6 +268,13 @@ export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null
   }
   if (maxNorm !== null) embeddingRenorm(weight, d, maxNorm, normType);
   let rows = indexSelect(weight, 0, flat);
+  if (scaleGradByFreq && rows.requiresGrad) {
+    // embedding_dense_backward's scale: each position's gradient times 1 / (its id's count in ids).
+    const counts = new Map<number, number>();
+    for (let i = 0; i < d.length; i++) counts.set(d[i], (counts.get(d[i]) ?? 0) + 1);
+    const scale = tensor(Array.from(d, (v) => 1 / counts.get(v)!), { dtype: weight.dtype }).reshape([-1, 1]);
+    rows = apply(scaleGradOp, [rows], { scale });
+  }
   if (paddingIdx !== null) {
     const pad = paddingIdx < 0 ? paddingIdx + n : paddingIdx;
     // Padding positions read the same values from a detached weight, so no gradient reaches that row.
@@ -271,6 +283,14 @@ export function embedding(ids: Tensor, weight: Tensor, paddingIdx: number | null
   }
   return rows.reshape([...ids.shape, weight.shape[1]]);
 }
+
+/** The identity, with its gradient scaled by `scale` (embedding's scaleGradByFreq). */
+const scaleGradOp = defineOp<{ scale: Tensor }>({
+  name: "embedding",
+  saves: [],
+  forward: ([x]) => new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype),
+  backward: (g, { attrs: { scale } }) => [g.mul(scale)],
+});
 
 /**
  * PyTorch's embedding_renorm_ (CPU): each distinct row picked whose norm (in weight's dtype) exceeds
@@ -314,7 +334,7 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   batchNorm: { first: 3, names: ["weight", "bias", "training", "momentum", "eps"] },
   layerNorm: { first: 2, names: ["weight", "bias", "eps"] },
   groupNorm: { first: 2, names: ["weight", "bias", "eps"] },
-  embedding: { first: 2, names: ["paddingIdx", "maxNorm", "normType"] },
+  embedding: { first: 2, names: ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq"] },
 });
 export type FunctionalOptionalArgs = typeof OPTIONAL_ARGS & OpsOptionalArgs & ActivationsOptionalArgs & NormalizationOptionalArgs & MiscOptionalArgs &
   LpPoolOptionalArgs;

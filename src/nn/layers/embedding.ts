@@ -7,7 +7,7 @@ import { normal_ } from "../init.js";
 import { checkCount } from "./linear.js";
 
 /** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
-const EMBEDDING_KEYS = ["paddingIdx", "maxNorm", "normType", "dtype", "generator", "weight"] as const;
+const EMBEDDING_KEYS = ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse", "dtype", "generator", "weight"] as const;
 
 /**
  * Options of Embedding (`paddingIdx`, `maxNorm`, `normType` may also come positionally, as PyTorch's
@@ -15,7 +15,12 @@ const EMBEDDING_KEYS = ["paddingIdx", "maxNorm", "normType", "dtype", "generator
  * looks up whose normType-norm exceeds maxNorm (F.embedding).
  */
 export interface EmbeddingOptions {
-  paddingIdx?: number | null; maxNorm?: number | null; normType?: number; dtype?: DType; generator?: Generator; weight?: Tensor;
+  paddingIdx?: number | null; maxNorm?: number | null; normType?: number;
+  /** Divide each row's gradient by how often the batch holds it (default false). */
+  scaleGradByFreq?: boolean;
+  /** PyTorch's sparse gradients: only false is taken (deeptype's gradients are dense). */
+  sparse?: boolean;
+  dtype?: DType; generator?: Generator; weight?: Tensor;
 }
 
 /**
@@ -35,13 +40,14 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
   readonly maxNorm: number | null;
   readonly normType: number;
+  readonly scaleGradByFreq: boolean;
   weight: Parameter;
   constructor(
     numEmbeddings: number, embeddingDim: number,
-    ...args: PositionalArgs<[paddingIdx: number | null, maxNorm: number | null, normType: number], EmbeddingOptions>
+    ...args: PositionalArgs<[paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean], EmbeddingOptions>
   ) {
     super();
-    const opts = positionalOptions<EmbeddingOptions>("Embedding", ["paddingIdx", "maxNorm", "normType"], args, EMBEDDING_KEYS);
+    const opts = positionalOptions<EmbeddingOptions>("Embedding", ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"], args, EMBEDDING_KEYS);
     checkCount(numEmbeddings, "Embedding", "numEmbeddings", 0);
     checkCount(embeddingDim, "Embedding", "embeddingDim", 0);
     this.numEmbeddings = numEmbeddings;
@@ -60,6 +66,12 @@ export class Embedding extends Module {
     if (typeof normType !== "number" || Number.isNaN(normType)) throw new Error(`Embedding: normType must be a number (default 2), got ${String(normType)}`);
     this.maxNorm = maxNorm;
     this.normType = normType;
+    const scale = opts.scaleGradByFreq ?? false;
+    if (typeof scale !== "boolean") throw new Error(`Embedding: scaleGradByFreq must be true or false, got ${String(scale)}`);
+    this.scaleGradByFreq = scale;
+    if (opts.sparse !== undefined && opts.sparse !== false) {
+      throw new Error("Embedding: sparse gradients are not supported (deeptype's gradients are dense); drop sparse: true, the optimizers update the rows the same way");
+    }
     if (opts.weight) {
       if (opts.weight.ndim !== 2 || opts.weight.shape[0] !== numEmbeddings || opts.weight.shape[1] !== embeddingDim) {
         throw new Error(`Embedding: weight ${fmtShape(opts.weight.shape)} must be [${numEmbeddings}, ${embeddingDim}]`);
@@ -72,9 +84,11 @@ export class Embedding extends Module {
   }
 
   /** `nn.Embedding.fromPretrained(vectors, {freeze: true})`: a table initialised from a [n, dim] tensor. */
-  static fromPretrained(weight: Tensor, opts: { freeze?: boolean; paddingIdx?: number | null; maxNorm?: number | null; normType?: number } = {}): Embedding {
+  static fromPretrained(
+    weight: Tensor, opts: { freeze?: boolean; paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean } = {},
+  ): Embedding {
     if (weight.ndim !== 2) throw new Error(`Embedding.fromPretrained: weight must be 2-D [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
-    const e = new Embedding(weight.shape[0], weight.shape[1], { weight, paddingIdx: opts.paddingIdx, maxNorm: opts.maxNorm, normType: opts.normType });
+    const e = new Embedding(weight.shape[0], weight.shape[1], { weight, paddingIdx: opts.paddingIdx, maxNorm: opts.maxNorm, normType: opts.normType, scaleGradByFreq: opts.scaleGradByFreq });
     e.weight.requiresGrad = !(opts.freeze ?? true);
     return e;
   }
@@ -89,12 +103,13 @@ export class Embedding extends Module {
   }
 
   forward(ids: Tensor): Tensor {
-    return embedding(ids, this.weight, this.paddingIdx, this.maxNorm, this.normType);
+    return embedding(ids, this.weight, this.paddingIdx, this.maxNorm, this.normType, this.scaleGradByFreq);
   }
 
   override extraRepr(): string {
     // PyTorch's extra_repr: padding_idx, max_norm and norm_type only when set.
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ""}` +
-      `${this.maxNorm !== null ? `, max_norm=${pyFloat(this.maxNorm)}` : ""}${this.normType !== 2 ? `, norm_type=${pyFloat(this.normType)}` : ""}`;
+      `${this.maxNorm !== null ? `, max_norm=${pyFloat(this.maxNorm)}` : ""}${this.normType !== 2 ? `, norm_type=${pyFloat(this.normType)}` : ""}` +
+      `${this.scaleGradByFreq ? ", scale_grad_by_freq=True" : ""}`;
   }
 }
