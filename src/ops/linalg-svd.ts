@@ -13,7 +13,8 @@ import { Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
 import { apply, defineOp } from "./op.js";
-import { contiguous, detach } from "./shape.js";
+import { contiguous } from "./shape.js";
+import { eachMatrix } from "./linalg-lu.js";
 
 interface Svd { u: Float64Array; s: Float64Array; v: Float64Array } // u: m×k, v: n×k (column j is vector j), s: k
 
@@ -106,14 +107,6 @@ export function thinSvd(a: Float64Array, m: number, n: number): Svd {
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) at[j * m + i] = a[i * n + j];
   const r = jacobiTall(at, n, m);
   return { u: r.v, s: r.s, v: r.u };
-}
-
-/** Runs `f` on each matrix of the contiguous [..., m, n] tensor x. */
-function eachMatrix(x: Tensor, f: (a: Float64Array, b: number) => void): void {
-  const [m, n] = x.shape.slice(-2);
-  const data = contiguous(detach(x)).data();
-  const batch = m * n === 0 ? 0 : data.length / (m * n);
-  for (let b = 0; b < batch; b++) f(Float64Array.from(data.subarray(b * m * n, (b + 1) * m * n)), b);
 }
 
 /** d(Σ gᵢσᵢ)/dA = U·diag(g)·Vᵀ for each matrix (inputs: A, g). */
