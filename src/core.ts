@@ -136,7 +136,9 @@ export { type SolveOptions, type SlogdetTuple } from "./ops/linalg-solve.js";
 export { type CholeskyOptions, type QrTuple } from "./ops/linalg-decomp.js";
 export { type LstsqOptions, type LstsqTuple } from "./ops/linalg-lstsq.js";
 export { type SolveTriangularOptions } from "./ops/linalg-extra.js";
-export { type LuTuple, type LuFactorTuple } from "./ops/linalg-lu-ops.js";
+export { type LuTuple, type LuFactorTuple, type LuFactorExTuple } from "./ops/linalg-lu-ops.js";
+export { type CheckErrorsOptions, type InvExTuple, type SolveExTuple } from "./ops/linalg-solve.js";
+export { type CholeskyExTuple } from "./ops/linalg-decomp.js";
 export { type EighOptions, type EighTuple, type SvdTuple, type SvdVTuple, type SvdOptions, type RankOptions } from "./ops/linalg-eig.js";
 // PyTorch's top-level names for linalg functions (torch.det, torch.inverse, ...).
 export const {

@@ -187,15 +187,61 @@ test("float64 gradcheck and gradgradcheck on the js backend: det, logabsdet, inv
   }
 });
 
-test("singular matrices: inv and solve throw PyTorch's errors naming the batch element; det is 0", () => {
+test("singular matrices: inv and solve throw PyTorch's errors naming the batch element and U's zero diagonal element (of Aᵀ's LU, as PyTorch's); det is 0", () => {
   const s = A("singular");
   assert.equal(Math.abs(linalg.det(s).item()), 0);
-  assert.throws(() => linalg.inv(s), /^Error: linalg\.inv: The diagonal element 3 is zero, the inversion could not be completed because the input matrix is singular\.$/);
+  // torch.linalg.inv of these: "The diagonal element 2 is zero" and (for the shift matrix) "... 3 ..."
+  assert.throws(() => linalg.inv(s), /^Error: linalg\.inv: The diagonal element 2 is zero, the inversion could not be completed because the input matrix is singular\.$/);
+  assert.throws(() => linalg.inv(dt.tensor([[0, 1, 0], [0, 0, 1], [0, 0, 0]])), /^Error: linalg\.inv: The diagonal element 3 is zero/);
   const batch = dt.stack([dt.eye(3, { dtype: "float64" }), s]);
-  assert.throws(() => linalg.inv(batch), /^Error: linalg\.inv: \(Batch element 1\): The diagonal element 3 is zero/);
-  assert.throws(() => dt.inverse(batch), /^Error: inverse: \(Batch element 1\): The diagonal element 3 is zero/);
+  assert.throws(() => linalg.inv(batch), /^Error: linalg\.inv: \(Batch element 1\): The diagonal element 2 is zero/);
+  assert.throws(() => dt.inverse(batch), /^Error: inverse: \(Batch element 1\): The diagonal element 2 is zero/);
   assert.throws(() => linalg.solve(s, dt.ones([3], { dtype: "float64" })), /^Error: linalg\.solve: The solver failed because the input matrix is singular\.$/);
   assert.throws(() => linalg.solve(batch, dt.ones([3], { dtype: "float64" })), /^Error: linalg\.solve: \(Batch element 1\): The solver failed because the input matrix is singular\.$/);
+});
+
+test("invEx, solveEx, choleskyEx, luFactorEx: info instead of errors, and the failed matrices' values as PyTorch's", () => {
+  const E = (F as unknown as { ex: Record<string, Record<string, unknown> & { info?: number[] | number }> }).ex;
+  const enc = (e: unknown): Enc => e as Enc;
+  const npd = make(enc(E.npd)), sing = make(enc(E.sing));
+  const exb = dt.stack([dt.eye(3, { dtype: "float64" }).mul(2), npd]);
+  for (const [key, upper] of [["lower", false], ["upper", true]] as const) {
+    const ref = E.cholesky_ex[key] as { L: Enc; info: number[] };
+    const r = linalg.choleskyEx(upper ? exb.mT.contiguous() : exb, { upper });
+    close(r.L.data(), ref.L.data, `choleskyEx ${key} L`);
+    assert.equal(r.info.dtype, "int32");
+    assert.deepEqual(Array.from(r.info.data()), ref.info);
+  }
+  assert.throws(() => linalg.choleskyEx(exb, { checkErrors: true }), /^Error: linalg\.choleskyEx: \(Batch element 1\): The factorization could not be completed because the input is not positive-definite \(the leading minor of order 2 is not positive-definite\)\.$/);
+  // A singular matrix's inverse and solution are non-finite where PyTorch's are; which of ±Infinity and
+  // NaN each entry is depends on the order of OpenBLAS's triangular solves, so only that is compared.
+  const sameFinite = (got: ArrayLike<number>, want: number[], what: string): void => {
+    close(Array.from(got).map((v, i) => (Number.isFinite(want[i]) ? v : Number.isFinite(v) ? v : 0)), want.map((v) => (Number.isFinite(v) ? v : 0)), what);
+  };
+  const pair = dt.stack([npd, sing]);
+  const inv = linalg.invEx(pair);
+  sameFinite(inv.inverse.data(), enc((E.inv_ex as { inverse: Enc }).inverse).data, "invEx inverse");
+  assert.deepEqual(Array.from(inv.info.data()), (E.inv_ex as { info: number[] }).info);
+  assert.throws(() => linalg.invEx(pair, { checkErrors: true }), /^Error: linalg\.invEx: \(Batch element 1\): The diagonal element 2 is zero/);
+  const sol = linalg.solveEx(pair, dt.ones([3], { dtype: "float64" }));
+  sameFinite(sol.result.data(), enc((E.solve_ex as { result: Enc }).result).data, "solveEx result");
+  assert.deepEqual(Array.from(sol.info.data()), (E.solve_ex as { info: number[] }).info);
+  const lu = linalg.luFactorEx(sing);
+  close(lu.LU.data(), enc((E.lu_factor_ex as { LU: Enc }).LU).data, "luFactorEx LU");
+  assert.deepEqual(Array.from(lu.pivots.data()), (E.lu_factor_ex as { pivots: number[] }).pivots);
+  assert.equal(lu.info.item(), (E.lu_factor_ex as { info: number }).info);
+  assert.throws(() => linalg.luFactorEx(sing, { checkErrors: true }), /^Error: linalg\.luFactorEx: U\[2,2\] is zero/);
+  // Differentiable where the factorization succeeds, as the plain forms.
+  const before = getBackend();
+  setBackend("js");
+  try {
+    const a = A("n3", true);
+    assert.ok(dt.gradcheck((x) => linalg.invEx(x).inverse, [a]));
+    assert.ok(dt.gradcheck((x) => linalg.solveEx(x, x.sum(1)).result, [a]));
+    assert.ok(dt.gradcheck((x) => linalg.choleskyEx(x.matmul(x.mT)).L, [a]));
+  } finally {
+    setBackend(before);
+  }
 });
 
 test("wrong inputs: PyTorch's errors for integer dtypes, non-square and 1-D inputs, shapes and dtypes that do not fit", () => {

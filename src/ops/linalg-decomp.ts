@@ -12,16 +12,16 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { declareOptionalArgs, declareOptions } from "../tensor/check.js";
-import { zeros } from "../tensor/creation.js";
+import { tensor, zeros } from "../tensor/creation.js";
 import { type OpDef, apply, defineOp } from "./op.js";
-import { narrow, transpose } from "./shape.js";
+import { narrow, reshape, transpose } from "./shape.js";
 import { cat } from "./join.js";
 import { add, mul, sub } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { tril, triu } from "./indexing.js";
 import { diagEmbed, diagonal } from "./linalg.js";
 import { namedTuple } from "./named-tuple.js";
-import { batchCount, batchPrefix, checkFloat, checkMatrix, checkSquare, eachMatrix, fromBlocks } from "./linalg-lu.js";
+import { batchCount, batchPrefix, checkFloat, checkMatrix, checkSquare, eachMatrix, fromBlocks, transposed } from "./linalg-lu.js";
 import { inv } from "./linalg-solve.js";
 
 const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
@@ -29,15 +29,21 @@ const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
 // ---------------------------------------------------------------- Cholesky
 
 /**
- * L with L·Lᵀ = A from the lower triangle of the row-major n×n `a` (potrf 'L'); or the order of the
- * first leading minor that is not positive-definite, as LAPACK's info.
+ * L with L·Lᵀ = A from the lower triangle of the row-major n×n `a` (potrf 'L'), and LAPACK's info: 0,
+ * or the order of the first leading minor that is not positive-definite. There L is what the
+ * unblocked potf2 leaves (PyTorch's choleskyEx values for small matrices): the columns before it
+ * factored, its diagonal entry the value that was not positive, the rest A's lower triangle.
  */
-function choleskyLower(a: Float64Array, n: number): Float64Array | number {
+function choleskyLower(a: Float64Array, n: number): { l: Float64Array; info: number } {
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let s = a[j * n + j];
     for (let k = 0; k < j; k++) s -= l[j * n + k] * l[j * n + k];
-    if (!(s > 0)) return j + 1; // NaN fails too, as LAPACK's test
+    if (!(s > 0)) { // NaN fails too, as LAPACK's test
+      for (let c = j; c < n; c++) for (let i = c; i < n; i++) l[i * n + c] = a[i * n + c];
+      l[j * n + j] = s;
+      return { l, info: j + 1 };
+    }
     const d = Math.sqrt(s);
     l[j * n + j] = d;
     for (let i = j + 1; i < n; i++) {
@@ -46,14 +52,8 @@ function choleskyLower(a: Float64Array, n: number): Float64Array | number {
       l[i * n + j] = t / d;
     }
   }
-  return l;
+  return { l, info: 0 };
 }
-
-const transposed = (a: Float64Array, n: number): Float64Array => {
-  const t = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j];
-  return t;
-};
 
 /** Φ(X) of cholesky_backward: the symmetric matrix from tril(X) with its diagonal halved, mirrored. */
 const phi = (x: Tensor): Tensor => {
@@ -61,19 +61,27 @@ const phi = (x: Tensor): Tensor => {
   return mul(add(t, mT(tril(t, -1))), 0.5);
 };
 
-const choleskyOp: OpDef<{ upper: boolean; op: string }> = defineOp<{ upper: boolean; op: string }>({
+/** The factor and info of each matrix; `op` names the error when `check` (choleskyEx without checkErrors has none). */
+function choleskyBlocks(a: Tensor, upper: boolean, op: string, check: boolean): { blocks: Float64Array[]; info: number[] } {
+  const n = a.shape[a.ndim - 1];
+  const blocks: Float64Array[] = [], info: number[] = [];
+  eachMatrix(a, (m, b) => {
+    // potrf 'U' reads the upper triangle: Uᵀ·U = A is the lower factor of Aᵀ, transposed.
+    const f = choleskyLower(upper ? transposed(m, n) : m, n);
+    if (f.info > 0 && check) {
+      throw new Error(`${op}: ${batchPrefix(a, b)}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${f.info} is not positive-definite).`);
+    }
+    blocks.push(upper ? transposed(f.l, n) : f.l);
+    info.push(f.info);
+  });
+  return { blocks, info };
+}
+
+const choleskyOp: OpDef<{ upper: boolean; op: string; check: boolean }> = defineOp<{ upper: boolean; op: string; check: boolean }>({
   name: "linalgCholesky",
-  forward([a], { upper, op }) {
+  forward([a], { upper, op, check }) {
     const n = a.shape[a.ndim - 1];
-    const blocks: Float64Array[] = [];
-    eachMatrix(a, (m, b) => {
-      // potrf 'U' reads the upper triangle: Uᵀ·U = A is the lower factor of Aᵀ, transposed.
-      const l = choleskyLower(upper ? transposed(m, n) : m, n);
-      if (typeof l === "number") {
-        throw new Error(`${op}: ${batchPrefix(a, b)}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${l} is not positive-definite).`);
-      }
-      blocks.push(upper ? transposed(l, n) : l);
-    });
+    const { blocks } = choleskyBlocks(a, upper, op, check);
     return fromBlocks(a.shape, a.dtype, n * n, blocks.length, (b) => blocks[b]);
   },
   // gA = L⁻ᵀ·Φ(Lᵀ·gL)·L⁻¹ (Murray 2016), with L = Uᵀ and gL = gUᵀ for the upper factor.
@@ -105,7 +113,29 @@ function checkUpper(op: string, upper: unknown): boolean {
 export function cholesky(A: Tensor, opts: CholeskyOptions = {}): Tensor {
   const upper = checkUpper("linalg.cholesky", opts.upper ?? false);
   checkSquare("linalg.cholesky", A);
-  return apply(choleskyOp, [A], { upper, op: "linalg.cholesky" });
+  return apply(choleskyOp, [A], { upper, op: "linalg.cholesky", check: true });
+}
+
+/** `{ L, info }`, also `[L, info]` (torch.return_types.linalg_cholesky_ex). */
+export type CholeskyExTuple = [Tensor, Tensor] & { readonly L: Tensor; readonly info: Tensor };
+
+/**
+ * `linalg.choleskyEx(A, { upper, checkErrors })`: `linalg.cholesky` that reports a matrix that is not
+ * positive-definite in `info` (int32 per matrix: 0, or the order of the failing leading minor)
+ * instead of throwing. A failed matrix's L is what LAPACK's unblocked potf2 leaves (see
+ * choleskyLower), which PyTorch does not specify. Differentiable as cholesky.
+ *
+ * @example linalg.choleskyEx(tensor([[1, 2], [2, 1]])).info // 2
+ */
+export function choleskyEx(A: Tensor, opts: CholeskyOptions & { checkErrors?: boolean } = {}): CholeskyExTuple {
+  const op = "linalg.choleskyEx";
+  const upper = checkUpper(op, opts.upper ?? false);
+  const { checkErrors = false } = opts;
+  if (typeof checkErrors !== "boolean") throw new Error(`${op}: checkErrors must be true or false, got ${String(checkErrors)}`);
+  checkSquare(op, A);
+  const l = apply(choleskyOp, [A], { upper, op, check: checkErrors });
+  const { info } = choleskyBlocks(A, upper, op, false);
+  return namedTuple<CholeskyExTuple>(["L", "info"], [l, reshape(tensor(info, { dtype: "int32" }), A.shape.slice(0, -2))]);
 }
 
 // ---------------------------------------------------------------- QR
@@ -233,7 +263,7 @@ export function qr(A: Tensor, mode: QrMode = "reduced"): QrTuple {
 export function choleskyTop(A: Tensor, upper = false): Tensor {
   checkUpper("cholesky", upper);
   checkSquare("cholesky", A);
-  return apply(choleskyOp, [A], { upper, op: "cholesky" });
+  return apply(choleskyOp, [A], { upper, op: "cholesky", check: true });
 }
 
 /** torch.qr (exported as `qr` by linalg-top.ts): `linalg.qr` with mode "reduced" (some) or "complete". */
@@ -242,7 +272,7 @@ export function qrTop(A: Tensor, some = true): QrTuple {
   return qr(A, some ? "reduced" : "complete");
 }
 
-declareOptions({ "linalg.cholesky": ["upper"] });
+declareOptions({ "linalg.cholesky": ["upper"], "linalg.choleskyEx": ["upper", "checkErrors"] });
 const OPTIONAL_ARGS = declareOptionalArgs({
   "linalg.qr": { first: 1, names: ["mode"] }, cholesky: { first: 1, names: ["upper"] }, qr: { first: 1, names: ["some"] },
 });

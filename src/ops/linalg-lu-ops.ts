@@ -184,6 +184,10 @@ function factor(op: string, A: Tensor): { lu: Tensor; pivots: Tensor; info: numb
 export function luFactor(A: Tensor, opts: { pivot?: boolean } = {}): LuFactorTuple {
   const op = "linalg.luFactor";
   checkPivot(op, opts.pivot ?? true);
+  return luFactorChecked(op, A);
+}
+
+function luFactorChecked(op: string, A: Tensor): LuFactorTuple {
   const { lu, pivots, info } = factor(op, A);
   const bad = info.findIndex((v) => v > 0);
   if (bad >= 0) {
@@ -192,6 +196,30 @@ export function luFactor(A: Tensor, opts: { pivot?: boolean } = {}): LuFactorTup
   }
   return namedTuple<LuFactorTuple>(["LU", "pivots"], [lu, pivots]);
 }
+
+/** `{ LU, pivots, info }`, also `[LU, pivots, info]` (torch.return_types.linalg_lu_factor_ex). */
+export type LuFactorExTuple = [Tensor, Tensor, Tensor] & { readonly LU: Tensor; readonly pivots: Tensor; readonly info: Tensor };
+
+/**
+ * `linalg.luFactorEx(A, { pivot, checkErrors })`: `linalg.luFactor` that reports a singular matrix in
+ * `info` (int32 per matrix: 0, or the first zero diagonal element of U, 1-based) instead of throwing.
+ *
+ * @example linalg.luFactorEx(tensor([[1, 2], [2, 4]])).info // 2
+ */
+export function luFactorEx(A: Tensor, opts: { pivot?: boolean; checkErrors?: boolean } = {}): LuFactorExTuple {
+  const op = "linalg.luFactorEx";
+  checkPivot(op, opts.pivot ?? true);
+  const { checkErrors = false } = opts;
+  if (typeof checkErrors !== "boolean") throw new Error(`${op}: checkErrors must be true or false, got ${String(checkErrors)}`);
+  if (checkErrors) {
+    const { LU, pivots } = luFactorChecked(op, A);
+    return namedTuple<LuFactorExTuple>(["LU", "pivots", "info"], [LU, pivots, zerosInt(A)]);
+  }
+  const { lu: packed, pivots, info } = factor(op, A);
+  return namedTuple<LuFactorExTuple>(["LU", "pivots", "info"], [packed, pivots, reshape(tensor(info, { dtype: "int32" }), A.shape.slice(0, -2))]);
+}
+
+const zerosInt = (A: Tensor): Tensor => reshape(tensor(new Array<number>(batchCount(A.shape)).fill(0), { dtype: "int32" }), A.shape.slice(0, -2));
 
 /**
  * `linalg.lu(A)`: P, L, U with A = P·L·U for each matrix of a [..., m, n] batch (L m×k with a unit
@@ -272,4 +300,4 @@ export function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, opts: { left?: bo
   return left ? x : mT(x);
 }
 
-declareOptions({ "linalg.luFactor": ["pivot"], "linalg.lu": ["pivot"], "linalg.luSolve": ["left", "adjoint"] });
+declareOptions({ "linalg.luFactor": ["pivot"], "linalg.luFactorEx": ["pivot", "checkErrors"], "linalg.lu": ["pivot"], "linalg.luSolve": ["left", "adjoint"] });

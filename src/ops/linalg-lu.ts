@@ -136,6 +136,40 @@ export function luSolve({ lu, perm }: Lu, b: ArrayLike<number>, n: number, k: nu
   return x;
 }
 
+/**
+ * X = A⁻¹B from the LU factor of Aᵀ (Aᵀ = P·L·U, so A = Uᵀ·Lᵀ·Pᵀ), as LAPACK's getrs with trans 'T':
+ * Uᵀ solved forwards, Lᵀ backwards, then the rows permuted. PyTorch's solve and inv work this way (its
+ * row-major matrix is the column-major Aᵀ), which decides which diagonal element of U their errors
+ * name and where a singular matrix's infinities and NaNs fall.
+ */
+export function luSolveTransposed({ lu, perm }: Lu, b: ArrayLike<number>, n: number, k: number): Float64Array {
+  const z = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    for (let l = 0; l < i; l++) {
+      const f = lu[l * n + i];
+      if (f !== 0) for (let j = 0; j < k; j++) z[i * k + j] -= f * z[l * k + j];
+    }
+    const d = lu[i * n + i];
+    for (let j = 0; j < k; j++) z[i * k + j] /= d;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    for (let l = i + 1; l < n; l++) {
+      const f = lu[l * n + i];
+      if (f !== 0) for (let j = 0; j < k; j++) z[i * k + j] -= f * z[l * k + j];
+    }
+  }
+  const x = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) x[perm[i] * k + j] = z[i * k + j];
+  return x;
+}
+
+/** The row-major n×n transpose of `a`. */
+export function transposed(a: Float64Array, n: number): Float64Array {
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j];
+  return t;
+}
+
 /** The n×n identity as a row-major Float64Array. */
 export function identity(n: number): Float64Array {
   const e = new Float64Array(n * n);

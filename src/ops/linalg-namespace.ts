@@ -10,11 +10,11 @@ import type { ExtraOptionalArgs } from "./linalg-extra.js";
 
 export { norm, vectorNorm, matrixNorm } from "./linalg-norm.js";
 export { svdvals } from "./linalg-svd.js";
-export { det, slogdet, inv, solve, matrixPower, multiDot } from "./linalg-solve.js";
-export { cholesky, qr } from "./linalg-decomp.js";
+export { det, slogdet, inv, solve, matrixPower, multiDot, invEx, solveEx } from "./linalg-solve.js";
+export { cholesky, qr, choleskyEx } from "./linalg-decomp.js";
 export { eigh, eigvalsh, svd, pinv, matrixRank } from "./linalg-eig.js";
 export { lstsq } from "./linalg-lstsq.js";
-export { luFactor, lu, luSolve } from "./linalg-lu-ops.js";
+export { luFactor, lu, luSolve, luFactorEx } from "./linalg-lu-ops.js";
 export { solveTriangular, matrixExp, cond, vecdot, matmul, diagonal, vander, tensorinv, tensorsolve } from "./linalg-extra.js";
 
 /** The namespace's options-object forms (API.md rule 3), by the names it exports, for core.ts's types. */

@@ -9,13 +9,14 @@
 import { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, fmt } from "../tensor/shape.js";
 import { declareOptions } from "../tensor/check.js";
+import { tensor } from "../tensor/creation.js";
 import { type OpDef, apply, defineOp } from "./op.js";
 import { clone, expand, reshape, squeeze, transpose, unsqueeze } from "./shape.js";
 import { div, mul, neg, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { namedTuple } from "./named-tuple.js";
 import { thinSvd as svd } from "./linalg-svd.js";
-import { batchCount, batchPrefix, checkFloat, checkSquare, eachMatrix, fromBlocks, identity, luFactor, luSolve, torchTypeName } from "./linalg-lu.js";
+import { batchCount, batchPrefix, checkFloat, checkSquare, eachMatrix, fromBlocks, identity, luFactor, luSolveTransposed, torchTypeName, transposed } from "./linalg-lu.js";
 
 const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
 /** [...] -> [..., 1, 1], to scale each matrix of a batch. */
@@ -153,17 +154,18 @@ export function logdet(A: Tensor): Tensor {
 
 // ---------------------------------------------------------------- inverse and solve
 
-const invOp = defineOp<undefined>({
+/** `check`: a singular matrix is an error (inv); otherwise its inverse holds infinities (invEx). */
+const invOp = defineOp<{ check: boolean }>({
   name: "linalgInv",
-  forward([a]) {
+  forward([a], { check }) {
     const n = a.shape[a.ndim - 1];
     const blocks: Float64Array[] = [];
     eachMatrix(a, (m, b) => {
-      const f = luFactor(m, n);
-      if (f.info > 0) {
+      const f = luFactor(transposed(m, n), n);
+      if (f.info > 0 && check) {
         throw new Error(`linalg.inv: ${batchPrefix(a, b)}The diagonal element ${f.info} is zero, the inversion could not be completed because the input matrix is singular.`);
       }
-      blocks.push(luSolve(f, identity(n), n, n));
+      blocks.push(luSolveTransposed(f, identity(n), n, n));
     });
     return fromBlocks(a.shape, a.dtype, n * n, blocks.length, (b) => blocks[b]);
   },
@@ -179,27 +181,27 @@ const invOp = defineOp<undefined>({
  */
 export function inv(A: Tensor): Tensor {
   checkSquare("linalg.inv", A);
-  return apply(invOp, [A], undefined);
+  return apply(invOp, [A], { check: true });
 }
 
-/** X = A⁻¹B for A [..., n, n] and B [..., n, k] of one batch shape. */
-const solveOp: OpDef<undefined> = defineOp<undefined>({
+/** X = A⁻¹B for A [..., n, n] and B [..., n, k] of one batch shape; `check` as invOp's. */
+const solveOp: OpDef<{ check: boolean }> = defineOp<{ check: boolean }>({
   name: "linalgSolve",
-  forward([a, bm]) {
+  forward([a, bm], { check }) {
     const n = a.shape[a.ndim - 1], k = bm.shape[bm.ndim - 1];
     const rhs: Float64Array[] = [];
     eachMatrix(bm, (m) => rhs.push(m));
     const blocks: Float64Array[] = [];
     eachMatrix(a, (m, b) => {
-      const f = luFactor(m, n);
-      if (f.info > 0) throw new Error(`linalg.solve: ${batchPrefix(a, b)}The solver failed because the input matrix is singular.`);
-      blocks.push(luSolve(f, rhs[b], n, k));
+      const f = luFactor(transposed(m, n), n);
+      if (f.info > 0 && check) throw new Error(`linalg.solve: ${batchPrefix(a, b)}The solver failed because the input matrix is singular.`);
+      blocks.push(luSolveTransposed(f, rhs[b], n, k));
     });
     return fromBlocks(bm.shape, bm.dtype, n * k, blocks.length, (b) => blocks[b]);
   },
   // PyTorch's linalg_solve_backward: gB = A⁻ᵀ·G, gA = -gB·Xᵀ.
   backward: (g, { inputs: [a], output: x, needsInputGrad: [needA] }) => {
-    const gb = apply(solveOp, [mT(a), g], undefined);
+    const gb = apply(solveOp, [mT(a), g], { check: false });
     return [needA ? neg(matmul(gb, mT(x))) : null, gb];
   },
 });
@@ -219,8 +221,11 @@ export interface SolveOptions {
  * @example linalg.solve(tensor([[2, 0], [0, 4]]), tensor([2, 2])) // [1, 0.5]
  */
 export function solve(A: Tensor, B: Tensor, opts: SolveOptions = {}): Tensor {
-  const op = "linalg.solve";
-  const { left = true } = opts;
+  return solveChecked("linalg.solve", A, B, opts.left, true).x;
+}
+
+/** linalg.solve and linalg.solveEx: X, and the batch shape A and B broadcast to. */
+function solveChecked(op: string, A: Tensor, B: Tensor, left: unknown = true, check: boolean): { x: Tensor; a: Tensor } {
   if (typeof left !== "boolean") throw new Error(`${op}: left must be true or false, got ${String(left)}`);
   checkFloat(op, A, "A");
   checkFloat(op, B, "B");
@@ -245,8 +250,60 @@ export function solve(A: Tensor, B: Tensor, opts: SolveOptions = {}): Tensor {
   }
   const a = expand(A, [...batch, n, n]);
   const b = expand(bm, [...batch, r, c]);
-  const x = left ? apply(solveOp, [a, b], undefined) : mT(apply(solveOp, [mT(a), mT(b)], undefined));
-  return vector ? squeeze(x, -1) : x;
+  const x = left ? apply(solveOp, [a, b], { check }) : mT(apply(solveOp, [mT(a), mT(b)], { check }));
+  return { x: vector ? squeeze(x, -1) : x, a };
+}
+
+// ---------------------------------------------------------------- the *Ex forms
+
+/** The info of inv's and solve's LU (of Aᵀ, see luSolveTransposed): 0, or the first zero diagonal element of U, 1-based; int32 of the batch shape. */
+function luInfo(a: Tensor): Tensor {
+  const n = a.shape[a.ndim - 1];
+  const info: number[] = [];
+  eachMatrix(a, (m) => info.push(luFactor(transposed(m, n), n).info));
+  return reshape(tensor(info, { dtype: "int32" }), a.shape.slice(0, -2));
+}
+
+/** The `*Ex` forms' option: PyTorch's check_errors. */
+export interface CheckErrorsOptions {
+  /** Throw the plain function's error on a failed factorization instead of reporting it in `info` (default false). */
+  checkErrors?: boolean;
+}
+
+function checkErrorsOf(op: string, opts: CheckErrorsOptions): boolean {
+  const { checkErrors = false } = opts;
+  if (typeof checkErrors !== "boolean") throw new Error(`${op}: checkErrors must be true or false, got ${String(checkErrors)}`);
+  return checkErrors;
+}
+
+/** `{ inverse, info }`, also `[inverse, info]` (torch.return_types.linalg_inv_ex). */
+export type InvExTuple = [Tensor, Tensor] & { readonly inverse: Tensor; readonly info: Tensor };
+/** `{ result, info }`, also `[result, info]` (torch.return_types.linalg_solve_ex). */
+export type SolveExTuple = [Tensor, Tensor] & { readonly result: Tensor; readonly info: Tensor };
+
+/**
+ * `linalg.invEx(A, { checkErrors })`: `linalg.inv` that reports a singular matrix in `info` (int32, per
+ * matrix: 0, or the zero diagonal element of U, 1-based) instead of throwing; that matrix's inverse
+ * then holds infinities / NaN, as PyTorch's.
+ *
+ * @example linalg.invEx(tensor([[1, 2], [2, 4]])).info // 2
+ */
+export function invEx(A: Tensor, opts: CheckErrorsOptions = {}): InvExTuple {
+  const check = checkErrorsOf("linalg.invEx", opts);
+  checkSquare("linalg.invEx", A);
+  return namedTuple<InvExTuple>(["inverse", "info"], [apply(invOp, [A], { check }), luInfo(A)]);
+}
+
+/**
+ * `linalg.solveEx(A, B, { left, checkErrors })`: `linalg.solve` that reports a singular A in `info`
+ * instead of throwing (that system's result holds infinities / NaN), as PyTorch's.
+ *
+ * @example linalg.solveEx(tensor([[1, 2], [2, 4]]), tensor([1, 1])).info // 2
+ */
+export function solveEx(A: Tensor, B: Tensor, opts: SolveOptions & CheckErrorsOptions = {}): SolveExTuple {
+  const check = checkErrorsOf("linalg.solveEx", opts);
+  const { x, a } = solveChecked("linalg.solveEx", A, B, opts.left, check);
+  return namedTuple<SolveExTuple>(["result", "info"], [x, luInfo(a)]);
 }
 
 // ---------------------------------------------------------------- products
@@ -341,8 +398,8 @@ export function multiDot(tensors: readonly Tensor[]): Tensor {
 /** The top-level names PyTorch has for these (torch.det, torch.inverse, ...), each naming itself in errors. */
 export function inverse(A: Tensor): Tensor {
   checkSquare("inverse", A);
-  return apply(invOp, [A], undefined);
+  return apply(invOp, [A], { check: true });
 }
 
-declareOptions({ "linalg.solve": ["left"] });
+declareOptions({ "linalg.solve": ["left"], "linalg.invEx": ["checkErrors"], "linalg.solveEx": ["left", "checkErrors"] });
 
