@@ -267,3 +267,53 @@ test("poisson: dtype and shape of the rates, rate 0 gives 0, a zero gradient, er
   throwsWith(() => poisson(tensor([1n])), "poisson: rates must be a floating point tensor, got int64 (use .float()); PyTorch has no poisson for integers");
   throwsWith(() => poisson(ones([1]), { gen: 1 } as never), /^poisson: unknown option 'gen'/);
 });
+
+test("in-place samplers exponential_, cauchy_, logNormal_, geometric_, bernoulli_: distributions, dtypes and errors as torch.Tensor's", () => {
+  const N = 20000;
+  // Exp(2): mean 1/2, variance 1/4; P(x < 1/2) = 1 − e^−1
+  const e = dt.zeros([N], { dtype: "float64" }).exponential_(2, { generator: new Generator(71) });
+  const se = moments(e.numbers());
+  assert.ok(Math.abs(se.mean - 0.5) <= Z * 0.5 / Math.sqrt(N) && Math.abs(se.variance - 0.25) <= Z * Math.sqrt(8 * 0.0625 / N), `exponential ${se.mean} ${se.variance}`);
+  assert.ok(e.numbers().every((v) => v > 0));
+  // Cauchy(1, 2): quartiles 1 ∓ 2; the fraction in [−1, 3] is 1/2
+  const c = dt.zeros([N]).cauchy_(1, 2, { generator: new Generator(72) }).numbers();
+  const inside = Array.from(c).filter((v) => v >= -1 && v <= 3).length / N;
+  assert.ok(Math.abs(inside - 0.5) <= Z * Math.sqrt(0.25 / N), `cauchy quartile fraction ${inside}`);
+  // logNormal(0.5, 0.25): its log is N(0.5, 0.25²)
+  const ln = dt.zeros([N], { dtype: "float64" }).logNormal_(0.5, 0.25, { generator: new Generator(73) });
+  assertNormal(ln.log().numbers(), 0.5, 0.25, "log of logNormal_");
+  // geometric(0.3) on int64 (PyTorch fills integer tensors too): P(k) = 0.7^(k−1)·0.3 for k >= 1, by chi-square over 1..10 and the tail
+  const gm = dt.zeros([N], { dtype: "int64" }).geometric_(0.3, { generator: new Generator(74) });
+  assert.equal(gm.dtype, "int64");
+  const counts = new Array<number>(11).fill(0);
+  for (const k of gm.numbers()) {
+    assert.ok(Number.isInteger(k) && k >= 1);
+    counts[Math.min(k, 11) - 1]++;
+  }
+  const probs = Array.from({ length: 10 }, (_, k) => 0.7 ** k * 0.3);
+  probs.push(1 - probs.reduce((a, b) => a + b, 0));
+  assert.ok(chiSquare(counts, probs, N) <= chi2Crit(10), `geometric counts ${counts}`);
+  // bernoulli_: a number p or a tensor broadcast to x; torch.zeros(3).bernoulli_(tensor([0, 1, 1])) = [0, 1, 1]
+  assert.deepEqual(dt.zeros([3]).bernoulli_(tensor([0, 1, 1])).tolist(), [0, 1, 1]);
+  const b = dt.zeros([N, 2]).bernoulli_(tensor([0.25, 0.75]), { generator: new Generator(75) });
+  for (const [j, p] of [[0, 0.25], [1, 0.75]] as const) {
+    const f = column(b, j).reduce((a, v) => a + v, 0) / N;
+    assert.ok(Math.abs(f - p) <= Z * Math.sqrt((p * (1 - p)) / N), `bernoulli_ column ${j}: ${f}`);
+  }
+  assert.deepEqual(dt.zeros([4], { dtype: "int32" }).bernoulli_(1).tolist(), [1, 1, 1, 1]);
+  // The same seed, the same draws; the tensor is returned (in place)
+  const x = dt.zeros([5]);
+  assert.equal(x.exponential_(1, { generator: new Generator(9) }), x);
+  assert.deepEqual(x.tolist(), dt.zeros([5]).exponential_(1, { generator: new Generator(9) }).tolist());
+  // torch: exponential_(0) is inf; messages "exponential_ expects lambda >= 0.0", "log_normal_ expects std > 0.0",
+  // "geometric_ expects p to be in (0, 1)", "bernoulli_ expects p to be in [0, 1]", "exponential_cpu" not implemented for 'Long'
+  assert.deepEqual(dt.zeros([2]).exponential_(0).tolist(), [Infinity, Infinity]);
+  throwsWith(() => dt.zeros([2]).exponential_(-1), "exponential_: lambd must be >= 0, got -1");
+  throwsWith(() => dt.zeros([2]).logNormal_(1, 0), "logNormal_: std must be > 0, got 0");
+  throwsWith(() => dt.zeros([2]).geometric_(1), "geometric_: p must be in (0, 1), got 1");
+  throwsWith(() => dt.zeros([2]).bernoulli_(1.5), "bernoulli_: p must be in [0, 1], got 1.5");
+  throwsWith(() => dt.zeros([3]).bernoulli_(tensor([0, 1, 2])), "bernoulli_: p must be in [0, 1] everywhere, got 2 at flat index 2 of p broadcast to [3]");
+  throwsWith(() => dt.zeros([2], { dtype: "int64" }).exponential_(), "exponential_: not implemented for int64 tensors (as PyTorch); use a floating point tensor");
+  throwsWith(() => dt.zeros([2], { requiresGrad: true }).cauchy_(), /^cauchy_: a leaf tensor that requires grad cannot be modified in place/);
+  throwsWith(() => dt.zeros([2]).geometric_(0.5, { gen: 1 } as never), /^(x\.)?geometric_: unknown option 'gen'/);
+});

@@ -28,6 +28,7 @@ import { zeros } from "../tensor/creation.js";
 import { apply, defineOp, installMethods } from "./op.js";
 import { expand, to } from "./shape.js";
 import { div } from "./binary.js";
+import { inplace } from "./elementwise.js";
 import { topk } from "./sort.js";
 
 /** Options of `normal`: PyTorch's size (also positional, third) and its keywords. */
@@ -309,4 +310,99 @@ export function poisson(input: Tensor, opts: { generator?: Generator } = {}): Te
   return sampled(op, input.dtype === "float64" ? t : to(t, input.dtype), [input]);
 }
 
-installMethods({ multinomial });
+// ---------------------------------------------------------------- in-place samplers (torch.Tensor's)
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    /** `x.exponential_(lambd = 1)`: fills x with Exp(lambd) draws (lambd >= 0; 0 gives Infinity). */
+    exponential_(lambd?: number, opts?: { generator?: Generator }): this;
+    /** `x.cauchy_(median = 0, sigma = 1)`: fills x with Cauchy(median, sigma) draws. */
+    cauchy_(median?: number, sigma?: number, opts?: { generator?: Generator }): this;
+    /** `x.logNormal_(mean = 1, std = 2)`: fills x with exp(N(mean, std²)) draws (PyTorch's log_normal_; std > 0). */
+    logNormal_(mean?: number, std?: number, opts?: { generator?: Generator }): this;
+    /** `x.geometric_(p)`: fills x with the number of Bernoulli(p) trials up to the first success (1, 2, ...; p in (0, 1)). */
+    geometric_(p: number, opts?: { generator?: Generator }): this;
+    /** `x.bernoulli_(p = 0.5)`: fills x with 0/1 draws, p a number in [0, 1] or a tensor of them broadcast to x. */
+    bernoulli_(p?: number | Tensor, opts?: { generator?: Generator }): this;
+  }
+}
+declareOptions({ exponential_: ["generator"], cauchy_: ["generator"], logNormal_: ["generator"], geometric_: ["generator"], bernoulli_: ["generator"] });
+
+/** A new tensor of x's shape and dtype holding draw(i) at flat index i (computed in double, rounded once). */
+function filled(x: Tensor, draw: (i: number) => number): Tensor {
+  const d = new Float64Array(x.numel());
+  for (let i = 0; i < d.length; i++) d[i] = draw(i);
+  const t = Tensor.fromArray(d, [...x.shape], "float64");
+  return x.dtype === "float64" ? t : to(t, x.dtype);
+}
+
+/** A uniform draw in (0, 1): the samplers below take logs and tangents of it. */
+function open01(g: Generator): number {
+  let u = 0;
+  while (u === 0) u = g.random();
+  return u;
+}
+
+function floatOnly(op: string, x: Tensor): void {
+  if (!isFloating(x.dtype)) throw new Error(`${op}: not implemented for ${x.dtype} tensors (as PyTorch); use a floating point tensor`);
+}
+
+function finiteArg(op: string, name: string, v: unknown): number {
+  if (typeof v !== "number" || Number.isNaN(v)) throw new Error(`${op}: ${name} must be a number, got ${describe(v)}`);
+  return v;
+}
+
+export function exponential_(x: Tensor, lambd = 1, opts: { generator?: Generator } = {}): Tensor {
+  const op = "exponential_";
+  const l = finiteArg(op, "lambd", lambd);
+  if (!(l >= 0)) throw new Error(`${op}: lambd must be >= 0, got ${l}`);
+  floatOnly(op, x);
+  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator);
+  return inplace(x, op, () => filled(x, () => -Math.log(open01(g)) / l));
+}
+
+export function cauchy_(x: Tensor, median = 0, sigma = 1, opts: { generator?: Generator } = {}): Tensor {
+  const op = "cauchy_";
+  const m = finiteArg(op, "median", median), s = finiteArg(op, "sigma", sigma);
+  floatOnly(op, x);
+  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator);
+  return inplace(x, op, () => filled(x, () => m + s * Math.tan(Math.PI * (open01(g) - 0.5))));
+}
+
+export function logNormal_(x: Tensor, mean = 1, std = 2, opts: { generator?: Generator } = {}): Tensor {
+  const op = "logNormal_";
+  const m = finiteArg(op, "mean", mean), s = finiteArg(op, "std", std);
+  if (!(s > 0)) throw new Error(`${op}: std must be > 0, got ${s}`);
+  floatOnly(op, x);
+  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator);
+  return inplace(x, op, () => filled(x, () => Math.exp(m + s * g.normal())));
+}
+
+export function geometric_(x: Tensor, p: number, opts: { generator?: Generator } = {}): Tensor {
+  const op = "geometric_";
+  const q = finiteArg(op, "p", p);
+  if (!(q > 0 && q < 1)) throw new Error(`${op}: p must be in (0, 1), got ${q}`);
+  if (x.dtype === "bool") throw new Error(`${op}: not implemented for bool tensors (as PyTorch)`);
+  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator);
+  // Inversion, as PyTorch: ceil(log(u) / log(1 − p)) is 1, 2, ... with P(k) = (1 − p)^(k−1) p.
+  const l = Math.log1p(-q);
+  return inplace(x, op, () => filled(x, () => Math.max(1, Math.ceil(Math.log(open01(g)) / l))));
+}
+
+export function bernoulli_(x: Tensor, p: number | Tensor = 0.5, opts: { generator?: Generator } = {}): Tensor {
+  const op = "bernoulli_";
+  if (x.dtype === "bool") throw new Error(`${op}: not implemented for bool tensors; use a float or integer tensor`);
+  let probs: ArrayLike<number> | null = null;
+  let pv = 0.5;
+  if (p instanceof Tensor) {
+    probs = valuesAt(p, x.shape);
+    for (let i = 0; i < probs.length; i++) if (!(probs[i] >= 0 && probs[i] <= 1)) throw new Error(`${op}: p must be in [0, 1] everywhere, got ${probs[i]} at flat index ${i} of p broadcast to ${fmt(x.shape)}`);
+  } else {
+    pv = finiteArg(op, "p", p);
+    if (!(pv >= 0 && pv <= 1)) throw new Error(`${op}: p must be in [0, 1], got ${pv}`);
+  }
+  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator);
+  return inplace(x, op, () => filled(x, (i) => (g.random() < (probs ? probs[i] : pv) ? 1 : 0)));
+}
+
+installMethods({ multinomial, exponential_, cauchy_, logNormal_, geometric_, bernoulli_ });
