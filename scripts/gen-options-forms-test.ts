@@ -105,6 +105,10 @@ const CASES: Record<string, Case> = {
   "linalg.tensorsolve": { input: "dt.eye(6).reshape([2, 3, 6])", req: ["dt.ones([2, 3])"], vals: { dims: "[2]" } },
   lpPool1d: { input: "I.seq", req: ["2", "2"], vals: { stride: "1", ceilMode: "true" } },
   lpPool2d: { input: "I.img", req: ["2", "2"], vals: { stride: "1", ceilMode: "true" } },
+  affineGrid: { input: "dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]])", req: ["[1, 2, 3, 3]"], vals: { alignCorners: "true" }, noMethod: true },
+  gridSample: {
+    input: "I.img", req: ["dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2])"], vals: { mode: '"nearest"', paddingMode: '"reflection"', alignCorners: "true" }, noMethod: true,
+  },
 };
 
 /**

@@ -31,9 +31,11 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["affineGrid","all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","gridSample","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
+  same((I) => F.affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3], {}), (I) => U(F).affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3]));
+  same((I) => F.affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3], { alignCorners: true }), (I) => U(F).affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3], true));
   same((I) => I.x.all({}), (I) => U(I.x).all());
   same((I) => dt.all(I.x, {}), (I) => U(dt).all(I.x));
   same((I) => I.x.all({ dim: 1 }), (I) => U(I.x).all(1));
@@ -481,6 +483,17 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => F.gelu(I.x, { approximate: "tanh" }), (I) => U(F).gelu(I.x, "tanh"));
   same((I) => F.glu(I.x, {}), (I) => U(F).glu(I.x));
   same((I) => F.glu(I.x, { dim: 1 }), (I) => U(F).glu(I.x, 1));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), {}), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2])));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), { mode: "nearest" }), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest"));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), { paddingMode: "reflection" }), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), undefined, "reflection"));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), { alignCorners: true }), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), undefined, undefined, true));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), { mode: "nearest", paddingMode: "reflection", alignCorners: true }), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", "reflection", true));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", {}), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest"));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", { paddingMode: "reflection" }), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", "reflection"));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", { alignCorners: true }), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", undefined, true));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", { paddingMode: "reflection", alignCorners: true }), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", "reflection", true));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", "reflection", {}), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", "reflection"));
+  same((I) => F.gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", "reflection", { alignCorners: true }), (I) => U(F).gridSample(I.img, dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2]), "nearest", "reflection", true));
   same((I) => F.groupNorm(I.img, 1, {}), (I) => U(F).groupNorm(I.img, 1));
   same((I) => F.groupNorm(I.img, 1, { weight: I.b2.add(1) }), (I) => U(F).groupNorm(I.img, 1, I.b2.add(1)));
   same((I) => F.groupNorm(I.img, 1, { bias: I.b2 }), (I) => U(F).groupNorm(I.img, 1, undefined, I.b2));
@@ -1072,7 +1085,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: nanmedian: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of al
     dt.nanmedian(I.x, { keepdim: true }));
-  assert.equal(calls, 1022);
+  assert.equal(calls, 1035);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

@@ -1,0 +1,89 @@
+// Session 13 (helper depthc): F.affineGrid and F.gridSample against torch 1.13's affine_grid and
+// grid_sample: values and gradients of sum(W * output) for every floating input, from
+// test/fixtures/grid_s13c.json (scripts/fixtures/grid_s13c.py): bilinear and nearest, each padding mode,
+// both alignCorners, points far outside, sizes 1, 3, 7, 17, 65, float32 and float64, js and wasm at 1 and
+// 2 threads; the spatial-transformer pipeline theta -> grid -> sample; options forms and errors.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { nn, tensor, type Tensor } from "../src/index.js";
+import { throwsWith } from "./throws-with.js";
+import { fromFixture, closeTo, onBackends, type FixtureTensor } from "./fixture-s13a.js";
+
+const F = nn.functional;
+interface Case { inputs: FixtureTensor[]; opts: Record<string, unknown>; output: FixtureTensor; grads: (FixtureTensor | null)[] }
+const FIX = JSON.parse(readFileSync(new URL("./fixtures/grid_s13c.json", import.meta.url), "utf8")) as Record<string, Case>;
+
+function run(name: string, c: Case): Tensor {
+  const o = c.opts;
+  const [a, b] = c.inputs.map((f) => fromFixture(f).requiresGrad_());
+  const ins = b ? [a, b] : [a];
+  let out: Tensor;
+  if (name.startsWith("gridSample")) out = F.gridSample(a, b, { mode: o.mode as "nearest", paddingMode: o.paddingMode as "zeros", alignCorners: o.alignCorners as boolean });
+  else if (name.startsWith("affineGrid")) out = F.affineGrid(a, o.size as number[], o.alignCorners as boolean);
+  else out = F.gridSample(a, F.affineGrid(b, [2, 3, 4, 7], false), "bilinear", o.paddingMode as "zeros", false);
+  const W = tensor(Array.from({ length: out.numel() }, (_, i) => 0.5 + ((i * 7919) % 13) / 13), { dtype: out.dtype }).reshape(out.shape);
+  out.mul(W).sum().backward();
+  const f32 = out.dtype === "float32";
+  const [rtol, atol] = f32 ? [2e-5, 2e-5] : [1e-12, 1e-12];
+  closeTo(out, c.output, `${name} output`, rtol, atol);
+  ins.forEach((t, i) => {
+    const want = c.grads[i];
+    if (want === null) assert.equal(t.grad, null, `${name} grad ${i}`);
+    // float32 grid gradients sum many products of values and unnormalize factors: looser there.
+    else closeTo(t.grad!, want, `${name} grad ${i}`, f32 ? 1e-4 : rtol, f32 ? 1e-4 : atol);
+  });
+  return out;
+}
+
+test("gridSample and affineGrid: values and gradients as torch 1.13 (js, wasm 1 and 2 threads)", () => {
+  const names = Object.keys(FIX);
+  assert.equal(names.length, 118);
+  onBackends((label) => {
+    for (const name of names) run(`${label} ${name}`.split(" ")[1], FIX[name]);
+  });
+});
+
+test("gridSample: identity grid reproduces the input; small hand cases", () => {
+  const x = tensor([[[[1, 2, 3], [4, 5, 6]]]], { dtype: "float64" });
+  const eye = tensor([[[1, 0, 0], [0, 1, 0]]], { dtype: "float64" });
+  for (const ac of [false, true]) {
+    assert.deepEqual(F.gridSample(x, F.affineGrid(eye, [1, 1, 2, 3], ac), "bilinear", "zeros", ac).tolist(), x.tolist());
+    assert.deepEqual(F.gridSample(x, F.affineGrid(eye, [1, 1, 2, 3], ac), "nearest", "zeros", ac).tolist(), x.tolist());
+  }
+  // torch: grid_sample(x, [[[[0, 0]]]], align_corners=True) = 3.5 (centre of the 2x3 image), False too
+  const centre = tensor([[[[0, 0]]]], { dtype: "float64" });
+  assert.equal(F.gridSample(x, centre, { alignCorners: true }).item(), 3.5);
+  // far outside: zeros reads 0, border the corner value, reflection mirrors back inside
+  const far = tensor([[[[9, -9]]]], { dtype: "float64" });
+  assert.equal(F.gridSample(x, far).item(), 0);
+  assert.equal(F.gridSample(x, far, { paddingMode: "border" }).item(), 3);
+  // nearest gives the grid a zero gradient, as PyTorch's (not none)
+  const g = far.clone().requiresGrad_();
+  F.gridSample(x, g, "nearest").sum().backward();
+  assert.deepEqual(g.grad!.tolist(), [[[[0, 0]]]]);
+});
+
+test("gridSample, affineGrid: options forms and errors", () => {
+  const x = tensor([[[[1, 2], [3, 4]]]]);
+  const g = tensor([[[[0.3, -0.2], [1.5, 0.1]]]]);
+  assert.deepEqual(F.gridSample(x, g, { paddingMode: "reflection" }).tolist(), F.gridSample(x, g, "bilinear", "reflection").tolist());
+  assert.deepEqual(F.gridSample(x, g, "nearest", { alignCorners: true }).tolist(), F.gridSample(x, g, "nearest", "zeros", true).tolist());
+  const th = tensor([[[1, 0.1, 0], [0, 1, 0.2]]]);
+  assert.deepEqual(F.affineGrid(th, [1, 1, 2, 3], { alignCorners: true }).tolist(), F.affineGrid(th, [1, 1, 2, 3], true).tolist());
+  throwsWith(() => F.gridSample(x, g, "bicubic"), 'gridSample: mode "bicubic" is not implemented in deeptype; use "bilinear" or "nearest"');
+  throwsWith(() => F.gridSample(x, g, "linear" as never), 'gridSample: mode must be "bilinear" or "nearest" ("bicubic" is not implemented), got string "linear"');
+  throwsWith(() => F.gridSample(x, g, "bilinear", "edge" as never), 'gridSample: paddingMode must be "zeros", "border" or "reflection", got string "edge"');
+  throwsWith(() => F.gridSample(x.reshape([1, 2, 2]), g), "gridSample: expected a 4-D input [N, C, H, W], got [1,2,2]");
+  throwsWith(() => F.gridSample(x.reshape([1, 1, 1, 2, 2]), g), /^gridSample: 5-D \(volumetric\) input \[1,1,1,2,2\] is not implemented/);
+  throwsWith(() => F.gridSample(x, g.reshape([1, 1, 4, 1])), "gridSample: expected grid [N, Ho, Wo, 2] (last dim (x, y)) for a 4-D input, got grid [1,1,4,1]");
+  throwsWith(() => F.gridSample(x.expand([2, 1, 2, 2]), g), "gridSample: input [2,1,2,2] and grid [1,1,2,2] must have the same batch size, got 2 and 1");
+  throwsWith(() => F.gridSample(x, g.double()), "gridSample: input and grid must have the same dtype, got float32 and float64");
+  throwsWith(() => F.gridSample(x.int(), g.int()), "gridSample: input must be float32 or float64, got int32");
+  throwsWith(() => F.gridSample(x, g, "bilinear", "zeros", 1 as never), "gridSample: alignCorners must be true, false or null, got number 1");
+  throwsWith(() => F.affineGrid(th, [1, 1, 2]), "affineGrid: size must be [N, C, H, W] (4 integers), got [1,1,2]");
+  throwsWith(() => F.affineGrid(th, [1, 1, 2, 2, 2]), /^affineGrid: 3-D affine grids .* are not implemented/);
+  throwsWith(() => F.affineGrid(th, [2, 1, 2, 3]), "affineGrid: expected a batch of 2-D affine matrices of shape [N, 2, 3] for size [2,1,2,3], got theta [1,2,3]");
+  throwsWith(() => F.affineGrid(th.reshape([1, 3, 2]), [1, 1, 2, 3]), "affineGrid: expected a batch of 2-D affine matrices of shape [N, 2, 3] for size [1,1,2,3], got theta [1,3,2]");
+  throwsWith(() => F.affineGrid(th, [1, 1, 2.5, 3]), "affineGrid: size must be an array of non-negative integers [N, C, H, W], got an array of length 4");
+});
