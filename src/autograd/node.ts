@@ -14,26 +14,27 @@ import { halfInUse, isHalf } from "../tensor/half.js";
  * rule that uses it. A holey array of the inputs' length whose indices resolve through a shared
  * prototype of getters, instead of one defineProperty per input (a dictionary-mode array: ~2.5 us
  * a node against ~0.4, measured in a scratch loop); for, of, map, destructuring and slice read the
- * getters as they read an array's elements. More inputs than the prototype has getters for (a cat
- * of many tensors) take one own getter each.
+ * getters as they read an array's elements. The prototype grows to the most inputs any node has had
+ * (a cat of many tensors), once: own getters per call would each be an accessor pair in old space,
+ * which kept the backward's graph alive through scavenges (see SavedView below).
  */
-const LAZY_GETTERS = 16;
 const readInput = Symbol("readInput");
 type LazyArray = Tensor[] & { [readInput]: (i: number) => Tensor };
 const LAZY_PROTO: object = Object.create(Array.prototype);
-for (let i = 0; i < LAZY_GETTERS; i++) {
-  Object.defineProperty(LAZY_PROTO, i, { get(this: LazyArray) { return this[readInput](i); } });
-}
+let lazyGetters = 0;
 
 function lazyInputs(n: number, read: (i: number) => Tensor): Tensor[] {
+  for (; lazyGetters < n; lazyGetters++) {
+    const i = lazyGetters;
+    // Past this array's length an index reads as a plain array's would (undefined).
+    Object.defineProperty(LAZY_PROTO, i, { get(this: LazyArray) { return i < this.length ? this[readInput](i) : undefined; } });
+  }
   const inputs = new Array<Tensor>(n) as LazyArray;
   inputs[readInput] = read;
   Object.setPrototypeOf(inputs, LAZY_PROTO);
-  for (let i = LAZY_GETTERS; i < n; i++) Object.defineProperty(inputs, i, { get: () => read(i), enumerable: true });
   return inputs;
 }
 
-/** Where the gradient of one input flows: into another node, into a leaf's `.grad`, or nowhere. */
 export type Edge = Node | Tensor | null;
 
 /** What a backward rule may read: the forward inputs and output (version-checked) and the attributes. */
