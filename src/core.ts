@@ -139,10 +139,11 @@ export { type SolveTriangularOptions } from "./ops/linalg-extra.js";
 export { type LuTuple, type LuFactorTuple, type LuFactorExTuple } from "./ops/linalg-lu-ops.js";
 export { type CheckErrorsOptions, type InvExTuple, type SolveExTuple } from "./ops/linalg-solve.js";
 export { type CholeskyExTuple } from "./ops/linalg-decomp.js";
+export { type GeqrfTuple } from "./ops/linalg-householder.js";
 export { type EighOptions, type EighTuple, type SvdTuple, type SvdVTuple, type SvdOptions, type RankOptions } from "./ops/linalg-eig.js";
 // PyTorch's top-level names for linalg functions (torch.det, torch.inverse, ...).
 export const {
-  det, logdet, slogdet, inverse, matrixPower, cholesky, qr, svd, pinverse, matrixExp, luUnpack,
+  det, logdet, slogdet, inverse, matrixPower, cholesky, qr, svd, pinverse, matrixExp, luUnpack, geqrf,
 } = guardAll<typeof linalgTopLevel, DecompOptionalArgs & EigOptionalArgs>(linalgTopLevel, "");
 export const {
   movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,

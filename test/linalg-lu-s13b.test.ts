@@ -1,4 +1,5 @@
-// linalg.luFactor, linalg.lu, linalg.luSolve and luUnpack (src/ops/linalg-lu-ops.ts) against PyTorch
+// linalg.luFactor, linalg.lu, linalg.luSolve, luUnpack (src/ops/linalg-lu-ops.ts), geqrf and
+// linalg.householderProduct (src/ops/linalg-householder.ts) against PyTorch
 // 1.13 (test/fixtures/linalg-s13b.json, written by scripts/fixtures/linalg_s13b.py): the packed factor
 // and pivots exactly as LAPACK's getrf (same pivot choices), P, L, U of square, wide, tall, batched
 // and 17×17 inputs, gradients, luSolve in every mode with gradients; gradcheck on the js backend.
@@ -127,4 +128,34 @@ test("PyTorch's errors: no pivoting, a singular matrix in luFactor (linalg.lu ta
   assert.throws(() => linalg.luSolve(LU, dt.tensor([1, 9, 3, 4], { dtype: "int32" }), dt.ones([4, 2], { dtype: "float64" })), /^Error: linalg\.luSolve: pivots must be 1-based row numbers in \[1, 4\]/);
   assert.deepEqual([...linalg.luFactor(dt.zeros([0, 3])).LU.shape], [0, 3]);
   assert.deepEqual([...linalg.luFactor(dt.zeros([0, 3])).pivots.shape], [0]);
+});
+
+test("geqrf and linalg.householderProduct: LAPACK's packed QR and orgqr as PyTorch's, the product's gradients in A and tau", () => {
+  const G = (F as unknown as { geqrf: Record<string, { A: Enc; a: Enc; tau: Enc; product?: { out: Enc; grads: number[][] }; product_k1?: { out: Enc; grads: number[][] } }> }).geqrf;
+  onBothBackends(() => {
+    for (const name of Object.keys(G)) {
+      const ref = G[name];
+      const { a, tau } = dt.geqrf(make(ref.A));
+      close(a, ref.a, `${name} geqrf a`);
+      close(tau, ref.tau, `${name} geqrf tau`);
+      for (const key of ["product", "product_k1"] as const) {
+        const r = ref[key];
+        if (!r) continue;
+        const x = make(ref.a, true);
+        const t = (key === "product" ? make(ref.tau) : make(ref.tau).narrow(-1, 0, 1).contiguous()).requiresGrad_();
+        const q = linalg.householderProduct(x, t);
+        close(q, r.out, `${name} ${key}`);
+        q.mul(weights(q.shape)).sum().backward();
+        close(x.grad!, r.grads[0], `${name} ${key}: gradient in A`, 1e-8);
+        close(t.grad!, r.grads[1], `${name} ${key}: gradient in tau`, 1e-8);
+      }
+    }
+  });
+  assert.throws(() => dt.geqrf(make(G.tall.A).requiresGrad_())[0].sum().backward(), /geqrf: the derivative for 'geqrf' is not implemented/);
+  assert.throws(() => dt.geqrf(dt.ones([3])), /^Error: geqrf: input must have at least 2 dimensions/);
+  const { a, tau } = dt.geqrf(make(G.wide.A));
+  assert.throws(() => linalg.householderProduct(a, tau), /^Error: linalg\.householderProduct: input\.shape\[-2\] must be greater than or equal to input\.shape\[-1\]/);
+  const t = dt.geqrf(make(G.tall.A));
+  assert.throws(() => linalg.householderProduct(t.a, dt.ones([2, 3], { dtype: "float64" })), /^Error: linalg\.householderProduct: Expected tau to have one dimension less than input, but got tau\.ndim equal to 2 and input\.ndim is equal to 2$/);
+  assert.throws(() => linalg.householderProduct(t.a, dt.ones([4], { dtype: "float64" })), /^Error: linalg\.householderProduct: input\.shape\[-1\] must be greater than or equal to tau\.shape\[-1\]/);
 });

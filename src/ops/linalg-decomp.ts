@@ -149,6 +149,31 @@ interface QrAttrs { mode: QrMode; m: number; n: number; kq: number; kr: number }
  */
 function householderQr(a: Float64Array, m: number, n: number, kq: number, kr: number): { q: Float64Array; r: Float64Array } {
   const k = Math.min(m, n);
+  const tau = geqr2(a, m, n);
+  const r = new Float64Array(kr * n);
+  for (let i = 0; i < Math.min(kr, m); i++) for (let c = i; c < n; c++) r[i * n + c] = a[i * n + c];
+  // Q = H_0·H_1·…·H_{k-1} applied to the first kq columns of the identity, last reflector first.
+  const q = new Float64Array(m * kq);
+  for (let i = 0; i < Math.min(m, kq); i++) q[i * kq + i] = 1;
+  for (let j = k - 1; j >= 0; j--) {
+    if (tau[j] === 0) continue;
+    for (let c = 0; c < kq; c++) {
+      let w = q[j * kq + c];
+      for (let i = j + 1; i < m; i++) w += a[i * n + j] * q[i * kq + c];
+      w *= tau[j];
+      q[j * kq + c] -= w;
+      for (let i = j + 1; i < m; i++) q[i * kq + c] -= w * a[i * n + j];
+    }
+  }
+  return { q, r };
+}
+
+/**
+ * LAPACK's geqr2 on the row-major m×n `a` (overwritten: R on and above the diagonal, the reflectors'
+ * vectors below it, their leading 1 implied), returning the reflectors' scales tau (min(m, n)).
+ */
+export function geqr2(a: Float64Array, m: number, n: number): Float64Array {
+  const k = Math.min(m, n);
   const tau = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     const alpha = a[j * n + j];
@@ -169,22 +194,7 @@ function householderQr(a: Float64Array, m: number, n: number, kq: number, kr: nu
       for (let i = j + 1; i < m; i++) a[i * n + c] -= w * a[i * n + j];
     }
   }
-  const r = new Float64Array(kr * n);
-  for (let i = 0; i < Math.min(kr, m); i++) for (let c = i; c < n; c++) r[i * n + c] = a[i * n + c];
-  // Q = H_0·H_1·…·H_{k-1} applied to the first kq columns of the identity, last reflector first.
-  const q = new Float64Array(m * kq);
-  for (let i = 0; i < Math.min(m, kq); i++) q[i * kq + i] = 1;
-  for (let j = k - 1; j >= 0; j--) {
-    if (tau[j] === 0) continue;
-    for (let c = 0; c < kq; c++) {
-      let w = q[j * kq + c];
-      for (let i = j + 1; i < m; i++) w += a[i * n + j] * q[i * kq + c];
-      w *= tau[j];
-      q[j * kq + c] -= w;
-      for (let i = j + 1; i < m; i++) q[i * kq + c] -= w * a[i * n + j];
-    }
-  }
-  return { q, r };
+  return tau;
 }
 
 /** Q and R of the packed [..., m, kq + n] tensor. */

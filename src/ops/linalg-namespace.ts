@@ -15,6 +15,7 @@ export { cholesky, qr, choleskyEx } from "./linalg-decomp.js";
 export { eigh, eigvalsh, svd, pinv, matrixRank } from "./linalg-eig.js";
 export { lstsq } from "./linalg-lstsq.js";
 export { luFactor, lu, luSolve, luFactorEx } from "./linalg-lu-ops.js";
+export { householderProduct } from "./linalg-householder.js";
 export { solveTriangular, matrixExp, cond, vecdot, matmul, diagonal, vander, tensorinv, tensorsolve } from "./linalg-extra.js";
 
 /** The namespace's options-object forms (API.md rule 3), by the names it exports, for core.ts's types. */
