@@ -78,6 +78,19 @@ test("linalg.lstsq: gradients of the solution in A and B as PyTorch's (through p
   }
 });
 
+test("the default rcond is eps·max(m, n), as PyTorch's: a singular value of 3e-16 (between eps and 2·eps) counts as zero", () => {
+  // torch.linalg.lstsq(diag([1, 3e-16]), ones(2, 1)) for every driver: rank 1, solution [1, 0]; matrix_rank 1; pinv diag(1, 0)
+  const a = dt.diagEmbed(dt.tensor([1, 3e-16], { dtype: "float64" }));
+  const b = dt.ones([2, 1], { dtype: "float64" });
+  for (const driver of ["gelsy", "gelsd", "gelss"] as const) {
+    const r = linalg.lstsq(a, b, null, { driver });
+    assert.equal(r.rank.item(), 1, driver);
+    assert.deepEqual(r.solution.tolist(), [[1], [0]], driver);
+  }
+  assert.equal(linalg.matrixRank(a).item(), 1);
+  assert.deepEqual(linalg.pinv(a).tolist(), [[1, 0], [0, 0]]);
+});
+
 test("linalg.lstsq: PyTorch's errors for dtypes, shapes and drivers", () => {
   const a = dt.ones([5, 3], { dtype: "float64" });
   assert.throws(() => linalg.lstsq(a, dt.ones([5])), /^Error: linalg\.lstsq: Expected input and other to have the same dtype, but got input's dtype Double and other's dtype Float$/);
