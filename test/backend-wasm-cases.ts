@@ -11,9 +11,10 @@ import type { Backend, ConvParams, PoolParams, View } from "../src/backend/backe
 import { JsBackend } from "../src/backend/js/index.js";
 import { Generator } from "../src/tensor/generator.js";
 import { numel } from "../src/tensor/shape.js";
-import { assertBitwise, assertClose, LAYOUTS, randView, view, zeros } from "./backend-wasm-helpers.js";
+import { assertBitwise, assertClose, LAYOUTS, randView, remembering, view, zeros } from "./backend-wasm-helpers.js";
 
-const js = new JsBackend();
+// Remembering: backend-wasm.test.ts asks the same questions on 1 and on 2 threads (helpers: remembering).
+const js = remembering(new JsBackend());
 
 /** Shapes of sizes 1, 3, 7, 17, 65 and 1000+, ranks 1-3. */
 export const SHAPES: number[][] = [[1], [3], [7, 17], [65, 3, 7], [17, 65], [1031]];

@@ -31,3 +31,46 @@ test("nn and optim assertClose: NaN and out-of-tolerance elements fail", () => {
   assert.throws(() => optimClose([1, 2, 3.1], [1, 2, 3], 1e-6, 1e-9, "p"), /p\[2\]/);
   optimClose([1, 2, 3 + 1e-9], [1, 2, 3], 1e-6, 1e-9, "p");
 });
+
+test("remembering (backend-wasm's js reference): a repeat gives the first call's bytes; any other input is computed", async () => {
+  const { remembering, view } = await import("./backend-wasm-helpers.js");
+  const { JsBackend } = await import("../src/backend/js/index.js");
+  let calls = 0;
+  const inner = new JsBackend();
+  const counted = new Proxy(inner, {
+    get: (t, k, r) => {
+      const f = Reflect.get(t, k, r);
+      return typeof f === "function" ? (...a: unknown[]) => (calls++, f.apply(t, a)) : f;
+    },
+  });
+  const js = remembering(counted);
+  const v = (a: number[]) => view(Float32Array.from(a), [a.length]);
+  const x = v([1, -2, 3]), out = v([0, 0, 0]);
+  js.unary("neg", x, out);
+  const out2 = v([9, 9, 9]); // other output contents: another call (its bytes are part of the question)
+  js.unary("neg", x, v([0, 0, 0]));
+  assert.equal(calls, 1, "the repeat was answered from memory");
+  js.unary("neg", x, out2);
+  assert.equal(calls, 2);
+  const again = v([0, 0, 0]);
+  js.unary("neg", v([1, -2, 3]), again);
+  assert.deepEqual([...again.data], [-1, 2, -3], "written back as computed");
+  js.unary("neg", v([1, -2, 3.0000002]), v([0, 0, 0]));
+  assert.equal(calls, 3, "one input differing in its last bit is a new call");
+  // In place (one array passed twice) and bare arrays (the optimizers): written back whole.
+  const a = v([1, 2, 3]);
+  js.binary("add", a, a, a);
+  const b = v([1, 2, 3]);
+  js.binary("add", b, b, b);
+  assert.deepEqual([...b.data], [2, 4, 6]);
+  assert.equal(calls, 4);
+  const p = { lr: 0.5, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: false };
+  const p1 = Float32Array.from([1, 1]), p2 = Float32Array.from([1, 1]);
+  js.sgdUpdate(p1, Float32Array.from([1, -1]), null, p);
+  js.sgdUpdate(p2, Float32Array.from([1, -1]), null, p);
+  assert.deepEqual([...p2], [0.5, 1.5]);
+  assert.equal(calls, 5);
+  // Parameters JSON cannot tell apart (NaN and Infinity are both null, -0 is 0) are different calls.
+  for (const q of [NaN, Infinity, -Infinity, 0, -0]) js.unaryParam("clamp", x, v([0, 0, 0]), q, q);
+  assert.equal(calls, 10);
+});
