@@ -9,7 +9,8 @@
  */
 import { declareOptionalArgs, declareOptions, describe, optionKeys } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
-import { int64From, isIndexDtype } from "../tensor/dtype.js";
+import { full } from "../tensor/creation.js";
+import { int64From, isFloating, isIndexDtype } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
 import { apply, backend, defineOp, installMethods } from "./op.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
@@ -182,7 +183,12 @@ export function median(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor | 
   if (dim === undefined) {
     // PyTorch's median() has no keepdim: refuse it rather than silently return a 0-d tensor.
     if (keepdim) throw new Error("median: keepdim needs a dim (median(x, { dim: 0, keepdim: true })); median(x) is the 0-d median of all elements");
-    if (x.numel() === 0) throw new Error(`median: cannot take the median of an empty tensor of shape ${fmt(x.shape)}`);
+    if (x.numel() === 0) {
+      // PyTorch 1.13 returns NaN for an empty float tensor (and an unspecified value for an integer
+      // one, which we refuse: there is no integer NaN to give).
+      if (!isFloating(x.dtype)) throw new Error(`median: an empty ${x.dtype} tensor (shape ${fmt(x.shape)}) has no median; an empty float tensor gives NaN`);
+      return medianOfAll(x, full([], NaN, { dtype: x.dtype }));
+    }
     return medianOfAll(x, median(reshape(detach(x), [-1]), 0).values);
   }
   const [values, indices] = atLeast1d(x, dim, "median", (x1, axis) => {
