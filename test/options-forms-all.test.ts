@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["affineGrid","all","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout2d","elu","embedding","embeddingBag","eye","flatten","gelu","glu","gridSample","groupNorm","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["affineGrid","all","alphaDropout","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout1d","dropout2d","elu","embedding","embeddingBag","eye","featureAlphaDropout","flatten","gelu","glu","gridSample","groupNorm","gumbelSoftmax","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => F.affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3], {}), (I) => U(F).affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3]));
@@ -46,6 +46,16 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.all(I.x, { dim: 1, keepdim: true }), (I) => U(dt).all(I.x, 1, { keepdim: true }));
   same((I) => I.x.all(1, { keepdim: true }), (I) => U(I.x).all(1, { keepdim: true }));
   same((I) => dt.all(I.x, 1, { keepdim: true }), (I) => U(dt).all(I.x, 1, { keepdim: true }));
+  same((I) => F.alphaDropout(I.seq, {}), (I) => U(F).alphaDropout(I.seq));
+  same((I) => F.alphaDropout(I.seq, { p: 0.5 }), (I) => U(F).alphaDropout(I.seq, 0.5));
+  same((I) => F.alphaDropout(I.seq, { training: true }), (I) => U(F).alphaDropout(I.seq, undefined, true));
+  same((I) => F.alphaDropout(I.seq, { generator: new dt.Generator(1) }), (I) => U(F).alphaDropout(I.seq, { generator: new dt.Generator(1) }));
+  same((I) => F.alphaDropout(I.seq, { p: 0.5, training: true, generator: new dt.Generator(1) }), (I) => U(F).alphaDropout(I.seq, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.alphaDropout(I.seq, 0.5, {}), (I) => U(F).alphaDropout(I.seq, 0.5));
+  same((I) => F.alphaDropout(I.seq, 0.5, { training: true }), (I) => U(F).alphaDropout(I.seq, 0.5, true));
+  same((I) => F.alphaDropout(I.seq, 0.5, { generator: new dt.Generator(1) }), (I) => U(F).alphaDropout(I.seq, 0.5, { generator: new dt.Generator(1) }));
+  same((I) => F.alphaDropout(I.seq, 0.5, { training: true, generator: new dt.Generator(1) }), (I) => U(F).alphaDropout(I.seq, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.alphaDropout(I.seq, 0.5, true, { generator: new dt.Generator(1) }), (I) => U(F).alphaDropout(I.seq, 0.5, true, { generator: new dt.Generator(1) }));
   same((I) => I.x.amax({}), (I) => U(I.x).amax());
   same((I) => dt.amax(I.x, {}), (I) => U(dt).amax(I.x));
   same((I) => I.x.amax({ dim: 1 }), (I) => U(I.x).amax(1));
@@ -404,6 +414,16 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => F.dropout(I.x, 0.5, { generator: new dt.Generator(1) }), (I) => U(F).dropout(I.x, 0.5, { generator: new dt.Generator(1) }));
   same((I) => F.dropout(I.x, 0.5, { training: true, generator: new dt.Generator(1) }), (I) => U(F).dropout(I.x, 0.5, true, { generator: new dt.Generator(1) }));
   same((I) => F.dropout(I.x, 0.5, true, { generator: new dt.Generator(1) }), (I) => U(F).dropout(I.x, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.dropout1d(I.seq, {}), (I) => U(F).dropout1d(I.seq));
+  same((I) => F.dropout1d(I.seq, { p: 0.5 }), (I) => U(F).dropout1d(I.seq, 0.5));
+  same((I) => F.dropout1d(I.seq, { training: true }), (I) => U(F).dropout1d(I.seq, undefined, true));
+  same((I) => F.dropout1d(I.seq, { generator: new dt.Generator(1) }), (I) => U(F).dropout1d(I.seq, { generator: new dt.Generator(1) }));
+  same((I) => F.dropout1d(I.seq, { p: 0.5, training: true, generator: new dt.Generator(1) }), (I) => U(F).dropout1d(I.seq, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.dropout1d(I.seq, 0.5, {}), (I) => U(F).dropout1d(I.seq, 0.5));
+  same((I) => F.dropout1d(I.seq, 0.5, { training: true }), (I) => U(F).dropout1d(I.seq, 0.5, true));
+  same((I) => F.dropout1d(I.seq, 0.5, { generator: new dt.Generator(1) }), (I) => U(F).dropout1d(I.seq, 0.5, { generator: new dt.Generator(1) }));
+  same((I) => F.dropout1d(I.seq, 0.5, { training: true, generator: new dt.Generator(1) }), (I) => U(F).dropout1d(I.seq, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.dropout1d(I.seq, 0.5, true, { generator: new dt.Generator(1) }), (I) => U(F).dropout1d(I.seq, 0.5, true, { generator: new dt.Generator(1) }));
   same((I) => F.dropout2d(I.img, {}), (I) => U(F).dropout2d(I.img));
   same((I) => F.dropout2d(I.img, { p: 0.5 }), (I) => U(F).dropout2d(I.img, 0.5));
   same((I) => F.dropout2d(I.img, { training: true }), (I) => U(F).dropout2d(I.img, undefined, true));
@@ -457,6 +477,16 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.eye(3, 3, { dtype: "float64" }), (I) => U(dt).eye(3, 3, { dtype: "float64" }));
   same((I) => dt.eye(3, 3, { requiresGrad: false }), (I) => U(dt).eye(3, 3, { requiresGrad: false }));
   same((I) => dt.eye(3, 3, { dtype: "float64", requiresGrad: false }), (I) => U(dt).eye(3, 3, { dtype: "float64", requiresGrad: false }));
+  same((I) => F.featureAlphaDropout(I.img, {}), (I) => U(F).featureAlphaDropout(I.img));
+  same((I) => F.featureAlphaDropout(I.img, { p: 0.5 }), (I) => U(F).featureAlphaDropout(I.img, 0.5));
+  same((I) => F.featureAlphaDropout(I.img, { training: true }), (I) => U(F).featureAlphaDropout(I.img, undefined, true));
+  same((I) => F.featureAlphaDropout(I.img, { generator: new dt.Generator(1) }), (I) => U(F).featureAlphaDropout(I.img, { generator: new dt.Generator(1) }));
+  same((I) => F.featureAlphaDropout(I.img, { p: 0.5, training: true, generator: new dt.Generator(1) }), (I) => U(F).featureAlphaDropout(I.img, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.featureAlphaDropout(I.img, 0.5, {}), (I) => U(F).featureAlphaDropout(I.img, 0.5));
+  same((I) => F.featureAlphaDropout(I.img, 0.5, { training: true }), (I) => U(F).featureAlphaDropout(I.img, 0.5, true));
+  same((I) => F.featureAlphaDropout(I.img, 0.5, { generator: new dt.Generator(1) }), (I) => U(F).featureAlphaDropout(I.img, 0.5, { generator: new dt.Generator(1) }));
+  same((I) => F.featureAlphaDropout(I.img, 0.5, { training: true, generator: new dt.Generator(1) }), (I) => U(F).featureAlphaDropout(I.img, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.featureAlphaDropout(I.img, 0.5, true, { generator: new dt.Generator(1) }), (I) => U(F).featureAlphaDropout(I.img, 0.5, true, { generator: new dt.Generator(1) }));
   same((I) => I.x3.flatten({}), (I) => U(I.x3).flatten());
   same((I) => dt.flatten(I.x3, {}), (I) => U(dt).flatten(I.x3));
   same((I) => F.flatten(I.x3, {}), (I) => U(F).flatten(I.x3));
@@ -505,6 +535,29 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => F.groupNorm(I.img, 1, I.b2.add(1), { bias: I.b2, eps: 0.1 }), (I) => U(F).groupNorm(I.img, 1, I.b2.add(1), I.b2, 0.1));
   same((I) => F.groupNorm(I.img, 1, I.b2.add(1), I.b2, {}), (I) => U(F).groupNorm(I.img, 1, I.b2.add(1), I.b2));
   same((I) => F.groupNorm(I.img, 1, I.b2.add(1), I.b2, { eps: 0.1 }), (I) => U(F).groupNorm(I.img, 1, I.b2.add(1), I.b2, 0.1));
+  same((I) => F.gumbelSoftmax(I.seq, {}), (I) => U(F).gumbelSoftmax(I.seq));
+  same((I) => F.gumbelSoftmax(I.seq, { tau: 0.5 }), (I) => U(F).gumbelSoftmax(I.seq, 0.5));
+  same((I) => F.gumbelSoftmax(I.seq, { hard: true }), (I) => U(F).gumbelSoftmax(I.seq, undefined, true));
+  same((I) => F.gumbelSoftmax(I.seq, { eps: 1e-10 }), (I) => U(F).gumbelSoftmax(I.seq, undefined, undefined, 1e-10));
+  same((I) => F.gumbelSoftmax(I.seq, { dim: 1 }), (I) => U(F).gumbelSoftmax(I.seq, undefined, undefined, undefined, 1));
+  same((I) => F.gumbelSoftmax(I.seq, { generator: new dt.Generator(1) }), (I) => U(F).gumbelSoftmax(I.seq, { generator: new dt.Generator(1) }));
+  same((I) => F.gumbelSoftmax(I.seq, { tau: 0.5, hard: true, eps: 1e-10, dim: 1, generator: new dt.Generator(1) }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, 1e-10, 1, { generator: new dt.Generator(1) }));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, {}), (I) => U(F).gumbelSoftmax(I.seq, 0.5));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, { hard: true }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, { eps: 1e-10 }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, undefined, 1e-10));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, { dim: 1 }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, undefined, undefined, 1));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, { generator: new dt.Generator(1) }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, { generator: new dt.Generator(1) }));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, { hard: true, eps: 1e-10, dim: 1, generator: new dt.Generator(1) }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, 1e-10, 1, { generator: new dt.Generator(1) }));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, true, {}), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, true, { eps: 1e-10 }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, 1e-10));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, true, { dim: 1 }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, undefined, 1));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, true, { generator: new dt.Generator(1) }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, true, { eps: 1e-10, dim: 1, generator: new dt.Generator(1) }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, 1e-10, 1, { generator: new dt.Generator(1) }));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, true, 1e-10, {}), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, 1e-10));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, true, 1e-10, { dim: 1 }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, 1e-10, 1));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, true, 1e-10, { generator: new dt.Generator(1) }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, 1e-10, { generator: new dt.Generator(1) }));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, true, 1e-10, { dim: 1, generator: new dt.Generator(1) }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, 1e-10, 1, { generator: new dt.Generator(1) }));
+  same((I) => F.gumbelSoftmax(I.seq, 0.5, true, 1e-10, 1, { generator: new dt.Generator(1) }), (I) => U(F).gumbelSoftmax(I.seq, 0.5, true, 1e-10, 1, { generator: new dt.Generator(1) }));
   same((I) => F.hardshrink(I.x, {}), (I) => U(F).hardshrink(I.x));
   same((I) => F.hardshrink(I.x, { lambd: 0.3 }), (I) => U(F).hardshrink(I.x, 0.3));
   same((I) => F.hardtanh(I.x, {}), (I) => U(F).hardtanh(I.x));
@@ -1085,7 +1138,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: nanmedian: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of al
     dt.nanmedian(I.x, { keepdim: true }));
-  assert.equal(calls, 1035);
+  assert.equal(calls, 1088);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

@@ -22,6 +22,7 @@ import type { NormalizationOptionalArgs } from "./functional/normalization.js";
 import type { MiscOptionalArgs } from "./functional/misc.js";
 import type { LpPoolOptionalArgs } from "./functional/lp-pool.js";
 import type { GridOptionalArgs } from "./functional/grid.js";
+import type { ShuffleDropoutOptionalArgs } from "./functional/shuffle-dropout.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const DROPOUT2D_KEYS = ["generator"] as const;
@@ -54,6 +55,7 @@ export {
 export { convTranspose1d, bilinear, embeddingBag, oneHot, type ConvTranspose1dOptions, type EmbeddingBagOptions } from "./functional/misc.js";
 export { lpPool1d, lpPool2d } from "./functional/lp-pool.js";
 export { affineGrid, gridSample, type GridSampleMode, type GridSamplePaddingMode } from "./functional/grid.js";
+export { channelShuffle, dropout1d, alphaDropout, featureAlphaDropout, gumbelSoftmax } from "./functional/shuffle-dropout.js";
 // Defined with the attention layers (which share its mask handling); nn.functional is where PyTorch has it.
 export { scaledDotProductAttention, type SdpaOptions } from "./layers/attention.js";
 
@@ -339,4 +341,4 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   embedding: { first: 2, names: ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq"] },
 });
 export type FunctionalOptionalArgs = typeof OPTIONAL_ARGS & OpsOptionalArgs & ActivationsOptionalArgs & NormalizationOptionalArgs & MiscOptionalArgs &
-  LpPoolOptionalArgs & GridOptionalArgs;
+  LpPoolOptionalArgs & GridOptionalArgs & ShuffleDropoutOptionalArgs;
