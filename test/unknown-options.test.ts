@@ -181,7 +181,7 @@ const WITH_OPTIONS: Record<string, (o: object) => unknown> = {
 
 /** Classes whose constructor takes no options object (PyTorch gives them only positional parameters). */
 const NO_OPTIONS = new Set([
-  "nn.Module", "nn.Parameter", "nn.Sequential", "nn.ModuleList", "nn.ModuleDict", "nn.Identity", "nn.Flatten", "nn.Unflatten",
+  "nn.Module", "nn.Parameter", "nn.Sequential", "nn.ModuleList", "nn.ModuleDict", "nn.ParameterList", "nn.ParameterDict", "nn.Identity", "nn.Flatten", "nn.Unflatten",
   "nn.AdaptiveAvgPool1d", "nn.AdaptiveAvgPool2d", "nn.AdaptiveMaxPool1d", "nn.AdaptiveMaxPool2d",
   "nn.ReflectionPad1d", "nn.ReflectionPad2d", "nn.ReflectionPad3d", "nn.ReplicationPad1d", "nn.ReplicationPad2d", "nn.ReplicationPad3d",
   "nn.ZeroPad2d", "nn.ConstantPad1d", "nn.ConstantPad2d", "nn.ConstantPad3d", "nn.PixelShuffle", "nn.PixelUnshuffle",

@@ -18,6 +18,7 @@ export {
   Module, Parameter, type AnyModule, type StateDict, type LoadResult, type RemovableHandle, type ForwardHook, type ForwardPreHook,
 } from "./module.js";
 export { Sequential, ModuleList, ModuleDict } from "./containers.js";
+export { ParameterList, ParameterDict } from "./layers/parameter-containers.js";
 export { Linear, Identity, Flatten, Unflatten, type LayerOptions } from "./layers/linear.js";
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvOptions, type PaddingMode } from "./layers/conv.js";
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from "./layers/pool.js";
