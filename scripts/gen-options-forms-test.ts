@@ -113,6 +113,14 @@ const CASES: Record<string, Case> = {
   alphaDropout: { input: "I.seq", vals: { p: "0.5" }, noMethod: true },
   featureAlphaDropout: { input: "I.img", vals: { p: "0.5" }, noMethod: true },
   gumbelSoftmax: { input: "I.seq", vals: { tau: "0.5", hard: "true", eps: "1e-10", dim: "1" }, noMethod: true },
+  maxUnpool1d: {
+    input: "dt.nn.functional.maxPool1dWithIndices(I.seq, 2).values", req: ["dt.nn.functional.maxPool1dWithIndices(I.seq, 2).indices", "2"],
+    vals: { stride: "2", padding: "0", outputSize: "[4]" }, noMethod: true,
+  },
+  maxUnpool2d: {
+    input: "dt.maxPool2dWithIndices(I.img, 2).values", req: ["dt.maxPool2dWithIndices(I.img, 2).indices", "2"],
+    vals: { stride: "2", padding: "0", outputSize: "[1, 2, 4, 4]" }, noMethod: true,
+  },
 };
 
 /**

@@ -92,6 +92,8 @@ const WITH_OPTIONS: Record<string, (o: object) => unknown> = {
   "nn.Dropout1d": (o) => new nn.Dropout1d(0.5, o),
   "nn.AlphaDropout": (o) => new nn.AlphaDropout(0.5, o),
   "nn.FeatureAlphaDropout": (o) => new nn.FeatureAlphaDropout(0.5, o),
+  "nn.MaxUnpool1d": (o) => new nn.MaxUnpool1d(2, o),
+  "nn.MaxUnpool2d": (o) => new nn.MaxUnpool2d(2, o),
   "nn.Softplus": (o) => new nn.Softplus(o),
   "nn.Hardtanh": (o) => new nn.Hardtanh(o),
   "nn.CELU": (o) => new nn.CELU(o),

@@ -23,6 +23,7 @@ import type { MiscOptionalArgs } from "./functional/misc.js";
 import type { LpPoolOptionalArgs } from "./functional/lp-pool.js";
 import type { GridOptionalArgs } from "./functional/grid.js";
 import type { ShuffleDropoutOptionalArgs } from "./functional/shuffle-dropout.js";
+import type { UnpoolOptionalArgs } from "./functional/unpool.js";
 
 /** The option keys of the functions here: anything else is a misspelling (checkKeys). */
 const DROPOUT2D_KEYS = ["generator"] as const;
@@ -56,6 +57,7 @@ export { convTranspose1d, bilinear, embeddingBag, oneHot, type ConvTranspose1dOp
 export { lpPool1d, lpPool2d } from "./functional/lp-pool.js";
 export { affineGrid, gridSample, type GridSampleMode, type GridSamplePaddingMode } from "./functional/grid.js";
 export { channelShuffle, dropout1d, alphaDropout, featureAlphaDropout, gumbelSoftmax } from "./functional/shuffle-dropout.js";
+export { maxUnpool1d, maxUnpool2d } from "./functional/unpool.js";
 // Defined with the attention layers (which share its mask handling); nn.functional is where PyTorch has it.
 export { scaledDotProductAttention, type SdpaOptions } from "./layers/attention.js";
 
@@ -341,4 +343,4 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   embedding: { first: 2, names: ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq"] },
 });
 export type FunctionalOptionalArgs = typeof OPTIONAL_ARGS & OpsOptionalArgs & ActivationsOptionalArgs & NormalizationOptionalArgs & MiscOptionalArgs &
-  LpPoolOptionalArgs & GridOptionalArgs & ShuffleDropoutOptionalArgs;
+  LpPoolOptionalArgs & GridOptionalArgs & ShuffleDropoutOptionalArgs & UnpoolOptionalArgs;

@@ -38,6 +38,7 @@ export { Bilinear, EmbeddingBag, type BilinearOptions, type EmbeddingBagLayerOpt
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from "./layers/norm.js";
 export { Dropout, Dropout2d } from "./layers/dropout.js";
 export { ChannelShuffle, Softmax2d, Dropout1d, AlphaDropout, FeatureAlphaDropout } from "./layers/shuffle-dropout.js";
+export { MaxUnpool1d, MaxUnpool2d, type MaxUnpoolOptions } from "./layers/unpool.js";
 export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softmax, LogSoftmax } from "./layers/activation.js";
 export {
   Softplus, ReLU6, Hardswish, Hardsigmoid, Hardtanh, SELU, CELU, Mish, GLU, PReLU, RReLU, Softmin, Softsign, Tanhshrink, Threshold,
