@@ -74,6 +74,8 @@ const WITH_OPTIONS: Record<string, (o: object) => unknown> = {
   "nn.LPPool2d": (o) => new nn.LPPool2d(2, 3, o),
   "nn.AvgPool2d": (o) => new nn.AvgPool2d(2, o),
   "nn.Upsample": (o) => new nn.Upsample({ scaleFactor: 2, ...o }),
+  "nn.UpsamplingNearest2d": (o) => new nn.UpsamplingNearest2d({ scaleFactor: 2, ...o }),
+  "nn.UpsamplingBilinear2d": (o) => new nn.UpsamplingBilinear2d({ scaleFactor: 2, ...o }),
   "nn.Unfold": (o) => new nn.Unfold(2, o),
   "nn.Fold": (o) => new nn.Fold([4, 4], 2, o),
   "nn.BatchNorm1d": (o) => new nn.BatchNorm1d(2, o),

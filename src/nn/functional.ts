@@ -50,6 +50,7 @@ export {
 } from "./functional/pooling.js";
 export { pad, pixelShuffle, pixelUnshuffle, unfold, fold, type UnfoldOptions } from "./functional/spatial.js";
 export { interpolate, type InterpolateOptions, type InterpolateMode } from "./functional/interpolate.js";
+export { upsample, upsampleNearest, upsampleBilinear, type UpsamplingOptions } from "./functional/upsample.js";
 export {
   normalize, cosineSimilarity, pairwiseDistance, instanceNorm, localResponseNorm, type InstanceNormOptions,
 } from "./functional/normalization.js";

@@ -19,6 +19,7 @@ export {
 } from "./module.js";
 export { Sequential, ModuleList, ModuleDict } from "./containers.js";
 export { ParameterList, ParameterDict } from "./layers/parameter-containers.js";
+export { UpsamplingNearest2d, UpsamplingBilinear2d } from "./layers/upsampling.js";
 export { Linear, Identity, Flatten, Unflatten, type LayerOptions } from "./layers/linear.js";
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvOptions, type PaddingMode } from "./layers/conv.js";
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample } from "./layers/pool.js";
