@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { nn, tensor, type Tensor } from "../src/index.js";
+import { nn, tensor, randn, rand, gradcheck, Generator, type Tensor } from "../src/index.js";
 import { throwsWith } from "./throws-with.js";
 import { fromFixture, closeTo, onBackends, type FixtureTensor } from "./fixture-s13a.js";
 
@@ -86,4 +86,18 @@ test("gridSample, affineGrid: options forms and errors", () => {
   throwsWith(() => F.affineGrid(th, [2, 1, 2, 3]), "affineGrid: expected a batch of 2-D affine matrices of shape [N, 2, 3] for size [2,1,2,3], got theta [1,2,3]");
   throwsWith(() => F.affineGrid(th.reshape([1, 3, 2]), [1, 1, 2, 3]), "affineGrid: expected a batch of 2-D affine matrices of shape [N, 2, 3] for size [1,1,2,3], got theta [1,3,2]");
   throwsWith(() => F.affineGrid(th, [1, 1, 2.5, 3]), "affineGrid: size must be an array of non-negative integers [N, C, H, W], got an array of length 4");
+});
+
+test("gridSample, affineGrid: gradcheck in float64 (input and grid, every padding mode, both alignCorners)", () => {
+  const gen = new Generator(17);
+  for (const pm of ["zeros", "border", "reflection"] as const) {
+    for (const ac of [false, true]) {
+      const x = randn([2, 2, 3, 4], { dtype: "float64", generator: gen }).requiresGrad_();
+      // points in and beyond the image, none on a pixel or border line (where the derivative jumps)
+      const g = rand([2, 3, 2, 2], { dtype: "float64", generator: gen }).mul(3).sub(1.5).requiresGrad_();
+      assert.ok(gradcheck((a, b) => F.gridSample(a, b, "bilinear", pm, ac), [x, g]), `${pm} ${ac}`);
+    }
+  }
+  const th = randn([2, 2, 3], { dtype: "float64", generator: gen }).requiresGrad_();
+  assert.ok(gradcheck((t) => F.affineGrid(t, [2, 1, 3, 5], true), [th]));
 });

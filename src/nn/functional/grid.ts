@@ -4,7 +4,7 @@
  * zeros, border or reflection padding). PyTorch 1.13's defaults: alignCorners false (PyTorch warns when
  * it is not given; deeptype just uses false).
  *
- * Both are composites of differentiable ops: the four corner reads are gathers (whose gradient is
+ * Both are composites of differentiable ops: the four corner reads are indexSelects (whose gradient is
  * PyTorch's scatter into the input), the weights are differences of the sample positions (so the
  * grid's gradient is PyTorch's), and every backend runs them. Border and reflection padding fold the
  * position in plain code and carry PyTorch's derivative of that fold (0 on and beyond a border, ±1
@@ -15,7 +15,7 @@
  * const out = nn.functional.gridSample(img, grid, { paddingMode: "border" });
  * ```
  */
-import { Tensor, tensor, gather, where, matmul, type DType } from "../../core.js";
+import { Tensor, tensor, indexSelect, where, matmul, type DType } from "../../core.js";
 import { declareOptionalArgs, describe, tensorArgError } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 
@@ -161,20 +161,21 @@ export function gridSample(input: Tensor, grid: Tensor, mode: GridSampleMode = "
   const ix = pad(unnorm(g.select(2, 0), W), W, paddingMode, align);
   const iy = pad(unnorm(g.select(2, 1), H), H, paddingMode, align);
   const xs = ix.detach().data(), ys = iy.detach().data();
-  const flat = input.reshape([N, C, H * W]);
-  /** input at integer corners (xi, yi) [N, L], 0 outside: the values [N, C, L] and the inside mask [N, 1, L]. */
+  // Channels last, one row per pixel: each corner read is one indexSelect of N·L rows (its gradient an
+  // indexAdd), instead of a gather whose index repeats every position C times.
+  const rows = input.permute([0, 2, 3, 1]).reshape([N * H * W, C]);
+  /** input at integer corners (xi, yi) [N, L], 0 outside: the values [N, L, C] and the inside mask [N, L, 1]. */
   const read = (xi: Float64Array, yi: Float64Array): [Tensor, Tensor] => {
-    const idx = new Int32Array(N * C * L), inside = new Float64Array(N * L);
+    const idx = new Int32Array(N * L), inside = new Float64Array(N * L);
     for (let n = 0; n < N; n++) {
       for (let l = 0; l < L; l++) {
         const x = xi[n * L + l], y = yi[n * L + l];
         if (!(x >= 0 && x < W && y >= 0 && y < H)) continue;
         inside[n * L + l] = 1;
-        const at = y * W + x;
-        for (let c = 0; c < C; c++) idx[(n * C + c) * L + l] = at;
+        idx[n * L + l] = (n * H + y) * W + x;
       }
     }
-    return [gather(flat, 2, tensor(idx).reshape([N, C, L])), tensor(inside, { dtype }).reshape([N, 1, L])];
+    return [indexSelect(rows, 0, tensor(idx)).reshape([N, L, C]), tensor(inside, { dtype }).reshape([N, L, 1])];
   };
   let out: Tensor;
   if (mode === "nearest") {
@@ -191,11 +192,12 @@ export function gridSample(input: Tensor, grid: Tensor, mode: GridSampleMode = "
     const nn = iy.sub(tensor(y0, { dtype }).reshape([N, L])), s = nn.neg().add(1);
     const corner = (xi: Float64Array, yi: Float64Array, wt: Tensor): Tensor => {
       const [v, inside] = read(xi, yi);
-      return v.mul(wt.unsqueeze(1).mul(inside));
+      return v.mul(wt.unsqueeze(2).mul(inside));
     };
     out = corner(x0, y0, s.mul(e)).add(corner(x1, y0, s.mul(w))).add(corner(x0, y1, nn.mul(e))).add(corner(x1, y1, nn.mul(w)));
   }
-  return out.reshape([N, C, Ho, Wo]);
+  // [N, L, C] -> [N, C, Ho, Wo]
+  return out.permute([0, 2, 1]).reshape([N, C, Ho, Wo]);
 }
 
 // PyTorch code passes mode, padding_mode and align_corners positionally (F.grid_sample(x, g, "nearest"))
