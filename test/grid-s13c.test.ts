@@ -1,6 +1,6 @@
 // Session 13 (helper depthc): F.affineGrid and F.gridSample against torch 1.13's affine_grid and
 // grid_sample: values and gradients of sum(W * output) for every floating input, from
-// test/fixtures/grid_s13c.json (scripts/fixtures/grid_s13c.py): bilinear and nearest, each padding mode,
+// test/fixtures/grid_s13c.json (scripts/fixtures/grid_s13c.py): bilinear, nearest and bicubic, each padding mode,
 // both alignCorners, points far outside, sizes 1, 3, 7, 17, 65, float32 and float64, js and wasm at 1 and
 // 2 threads; the spatial-transformer pipeline theta -> grid -> sample; options forms and errors.
 import { test } from "node:test";
@@ -38,7 +38,7 @@ function run(name: string, c: Case): Tensor {
 
 test("gridSample and affineGrid: values and gradients as torch 1.13 (js, wasm 1 and 2 threads)", () => {
   const names = Object.keys(FIX);
-  assert.equal(names.length, 118);
+  assert.equal(names.length, 142);
   onBackends((label) => {
     for (const name of names) run(`${label} ${name}`.split(" ")[1], FIX[name]);
   });
@@ -71,8 +71,7 @@ test("gridSample, affineGrid: options forms and errors", () => {
   assert.deepEqual(F.gridSample(x, g, "nearest", { alignCorners: true }).tolist(), F.gridSample(x, g, "nearest", "zeros", true).tolist());
   const th = tensor([[[1, 0.1, 0], [0, 1, 0.2]]]);
   assert.deepEqual(F.affineGrid(th, [1, 1, 2, 3], { alignCorners: true }).tolist(), F.affineGrid(th, [1, 1, 2, 3], true).tolist());
-  throwsWith(() => F.gridSample(x, g, "bicubic"), 'gridSample: mode "bicubic" is not implemented in deeptype; use "bilinear" or "nearest"');
-  throwsWith(() => F.gridSample(x, g, "linear" as never), 'gridSample: mode must be "bilinear" or "nearest" ("bicubic" is not implemented), got string "linear"');
+  throwsWith(() => F.gridSample(x, g, "linear" as never), 'gridSample: mode must be "bilinear", "nearest" or "bicubic", got string "linear"');
   throwsWith(() => F.gridSample(x, g, "bilinear", "edge" as never), 'gridSample: paddingMode must be "zeros", "border" or "reflection", got string "edge"');
   throwsWith(() => F.gridSample(x.reshape([1, 2, 2]), g), "gridSample: expected a 4-D input [N, C, H, W], got [1,2,2]");
   throwsWith(() => F.gridSample(x.reshape([1, 1, 1, 2, 2]), g), /^gridSample: 5-D \(volumetric\) input \[1,1,1,2,2\] is not implemented/);
@@ -88,14 +87,14 @@ test("gridSample, affineGrid: options forms and errors", () => {
   throwsWith(() => F.affineGrid(th, [1, 1, 2.5, 3]), "affineGrid: size must be an array of non-negative integers [N, C, H, W], got an array of length 4");
 });
 
-test("gridSample, affineGrid: gradcheck in float64 (input and grid, every padding mode, both alignCorners)", () => {
+test("gridSample, affineGrid: gradcheck in float64 (input and grid, bilinear and bicubic, every padding mode, both alignCorners)", () => {
   const gen = new Generator(17);
   for (const pm of ["zeros", "border", "reflection"] as const) {
     for (const ac of [false, true]) {
       const x = randn([2, 2, 3, 4], { dtype: "float64", generator: gen }).requiresGrad_();
       // points in and beyond the image, none on a pixel or border line (where the derivative jumps)
       const g = rand([2, 3, 2, 2], { dtype: "float64", generator: gen }).mul(3).sub(1.5).requiresGrad_();
-      assert.ok(gradcheck((a, b) => F.gridSample(a, b, "bilinear", pm, ac), [x, g]), `${pm} ${ac}`);
+      for (const mode of ["bilinear", "bicubic"] as const) assert.ok(gradcheck((a, b) => F.gridSample(a, b, mode, pm, ac), [x, g]), `${mode} ${pm} ${ac}`);
     }
   }
   const th = randn([2, 2, 3], { dtype: "float64", generator: gen }).requiresGrad_();

@@ -1,6 +1,6 @@
 /**
  * Spatial-transformer sampling, as torch.nn.functional: `affineGrid` (the sampling grid of a batch of
- * 2-D affine maps) and `gridSample` (the input read at those grid points, bilinear or nearest, with
+ * 2-D affine maps) and `gridSample` (the input read at those grid points, bilinear, nearest or bicubic, with
  * zeros, border or reflection padding). PyTorch 1.13's defaults: alignCorners false (PyTorch warns when
  * it is not given; deeptype just uses false).
  *
@@ -101,25 +101,27 @@ function pad(pos: Tensor, size: number, padding: GridSamplePaddingMode, align: b
   if (padding === "zeros") return pos;
   const raw = pos.detach().data(), n = raw.length;
   const vals = new Float64Array(n), mult = new Float64Array(n);
-  const r = rounder(pos.dtype), max = size - 1;
-  // Reflection bounds in doubled units (PyTorch's twice_low, twice_high).
-  const lo2 = align ? 0 : -1, hi2 = align ? 2 * (size - 1) : 2 * size - 1;
-  for (let i = 0; i < n; i++) {
-    let v = raw[i], g = 1;
-    if (padding === "reflection") {
-      if (lo2 === hi2) { v = 0; g = 0; } else {
-        const min = lo2 / 2, span = (hi2 - lo2) / 2;
-        let t = r(v - min);
-        if (t < 0) { g = -1; t = -t; }
-        const extra = t % span, flips = Math.floor(t / span);
-        if (flips % 2 === 0) v = r(extra + min); else { v = r(r(span - extra) + min); g = -g; }
-      }
-    }
-    // Borders count as outside for the gradient (PyTorch's clip_coordinates_set_grad); NaN stays NaN.
-    if (v <= 0) { vals[i] = 0; mult[i] = 0; } else if (v >= max) { vals[i] = max; mult[i] = 0; } else { vals[i] = v; mult[i] = g; }
-    if (Number.isNaN(v)) vals[i] = v;
-  }
+  const r = rounder(pos.dtype);
+  for (let i = 0; i < n; i++) [vals[i], mult[i]] = foldCoord(raw[i], size, padding, align, r);
   return folded(pos, vals, mult, raw);
+}
+
+/** One coordinate through border or reflection padding: its value and PyTorch's derivative of it. */
+function foldCoord(v: number, size: number, padding: GridSamplePaddingMode, align: boolean, r: (v: number) => number): [number, number] {
+  let g = 1;
+  if (padding === "reflection") {
+    // Reflection bounds in doubled units (PyTorch's twice_low, twice_high).
+    const lo2 = align ? 0 : -1, hi2 = align ? 2 * (size - 1) : 2 * size - 1;
+    if (lo2 === hi2) return [0, 0];
+    const min = lo2 / 2, span = (hi2 - lo2) / 2;
+    let t = r(v - min);
+    if (t < 0) { g = -1; t = -t; }
+    const extra = t % span, flips = Math.floor(t / span);
+    if (flips % 2 === 0) v = r(extra + min); else { v = r(r(span - extra) + min); g = -g; }
+  }
+  // Borders count as outside for the gradient (PyTorch's clip_coordinates_set_grad); NaN stays NaN.
+  if (Number.isNaN(v)) return [v, 0];
+  return v <= 0 ? [0, 0] : v >= size - 1 ? [size - 1, 0] : [v, g];
 }
 
 /** Round half to even (PyTorch's nearbyint for mode "nearest"). */
@@ -133,15 +135,15 @@ function roundEven(v: number): number {
  * alignCorners }`: input [N, C, H, W] read at the grid's points, grid [N, Ho, Wo, 2] holding (x, y) in
  * [-1, 1] (-1 the left/top edge, or the first pixel's centre with alignCorners). Points outside read 0
  * ("zeros"), the nearest border value ("border") or the input mirrored at its borders ("reflection").
- * Output [N, C, Ho, Wo]. Gradients for input (both modes) and grid (bilinear; nearest gives it zeros),
+ * mode: "bilinear", "nearest" or "bicubic". Output [N, C, Ho, Wo]. Gradients for input and grid
+ * (nearest gives the grid zeros),
  * as PyTorch's.
  */
 export function gridSample(input: Tensor, grid: Tensor, mode: GridSampleMode = "bilinear", paddingMode: GridSamplePaddingMode = "zeros", alignCorners: boolean | null = null): Tensor {
   const fn = "gridSample";
   if (!(input instanceof Tensor)) throw tensorArgError(fn, "input", input);
   if (!(grid instanceof Tensor)) throw tensorArgError(fn, "grid", grid);
-  if (mode === "bicubic") throw new Error(`${fn}: mode "bicubic" is not implemented in deeptype; use "bilinear" or "nearest"`);
-  if (mode !== "bilinear" && mode !== "nearest") throw new Error(`${fn}: mode must be "bilinear" or "nearest" ("bicubic" is not implemented), got ${describe(mode)}`);
+  if (mode !== "bilinear" && mode !== "nearest" && mode !== "bicubic") throw new Error(`${fn}: mode must be "bilinear", "nearest" or "bicubic", got ${describe(mode)}`);
   if (paddingMode !== "zeros" && paddingMode !== "border" && paddingMode !== "reflection") {
     throw new Error(`${fn}: paddingMode must be "zeros", "border" or "reflection", got ${describe(paddingMode)}`);
   }
@@ -158,8 +160,10 @@ export function gridSample(input: Tensor, grid: Tensor, mode: GridSampleMode = "
   const g = grid.reshape([N, L, 2]);
   // PyTorch's unnormalize: (g + 1)·(size − 1)/2 with alignCorners, (g + 1)·size/2 − 0.5 without.
   const unnorm = (c: Tensor, size: number): Tensor => (align ? c.add(1).mul((size - 1) / 2) : c.add(1).mul(size / 2).sub(0.5));
-  const ix = pad(unnorm(g.select(2, 0), W), W, paddingMode, align);
-  const iy = pad(unnorm(g.select(2, 1), H), H, paddingMode, align);
+  // bicubic pads each of its 16 taps instead of the sample position (PyTorch's get_value_bounded)
+  const tapPadding = mode === "bicubic" ? "zeros" : paddingMode;
+  const ix = pad(unnorm(g.select(2, 0), W), W, tapPadding, align);
+  const iy = pad(unnorm(g.select(2, 1), H), H, tapPadding, align);
   const xs = ix.detach().data(), ys = iy.detach().data();
   // Channels last, one row per pixel: each corner read is one indexSelect of N·L rows (its gradient an
   // indexAdd), instead of a gather whose index repeats every position C times.
@@ -184,6 +188,8 @@ export function gridSample(input: Tensor, grid: Tensor, mode: GridSampleMode = "
     out = v.mul(inside);
     // PyTorch's grid gradient in this mode is zeros (not none): a 0-valued term that reaches the grid.
     if (grid.requiresGrad) out = out.add(where(tensor(false), grid, 0).sum());
+  } else if (mode === "bicubic") {
+    out = bicubic(ix, iy, xs, ys, W, H, paddingMode, align, read);
   } else {
     const x0 = Float64Array.from(xs, Math.floor), y0 = Float64Array.from(ys, Math.floor);
     const x1 = x0.map((v) => v + 1), y1 = y0.map((v) => v + 1);
@@ -198,6 +204,40 @@ export function gridSample(input: Tensor, grid: Tensor, mode: GridSampleMode = "
   }
   // [N, L, C] -> [N, C, Ho, Wo]
   return out.permute([0, 2, 1]).reshape([N, C, Ho, Wo]);
+}
+
+/**
+ * Mode "bicubic": PyTorch's cubic convolution (A = −0.75) over the 4x4 taps around each position, each
+ * tap read through the padding (so border and reflection taps repeat edge or mirrored pixels, zeros
+ * taps outside read 0). The coefficients are polynomials of the position's fraction, so the grid's
+ * gradient is theirs, as PyTorch's.
+ */
+function bicubic(
+  ix: Tensor, iy: Tensor, xs: ArrayLike<number>, ys: ArrayLike<number>, W: number, H: number, padding: GridSamplePaddingMode, align: boolean,
+  read: (xi: Float64Array, yi: Float64Array) => [Tensor, Tensor],
+): Tensor {
+  const A = -0.75, dtype = ix.dtype, r = rounder(dtype);
+  const cc1 = (x: Tensor): Tensor => x.mul(A + 2).sub(A + 3).mul(x).mul(x).add(1);
+  const cc2 = (x: Tensor): Tensor => x.mul(A).sub(5 * A).mul(x).add(8 * A).mul(x).sub(4 * A);
+  const coeffs = (pos: Tensor, floor: Float64Array): Tensor[] => {
+    const t = pos.sub(tensor(floor, { dtype }).reshape(pos.shape));
+    return [cc2(t.add(1)), cc1(t), cc1(t.neg().add(1)), cc2(t.neg().add(2))];
+  };
+  const x0 = Float64Array.from(xs, Math.floor), y0 = Float64Array.from(ys, Math.floor);
+  const cx = coeffs(ix, x0), cy = coeffs(iy, y0);
+  /** The k-th tap's integer coordinate through the padding (outside: left for read's bounds check). */
+  const tap = (base: Float64Array, k: number, size: number): Float64Array =>
+    base.map((b) => (padding === "zeros" ? b - 1 + k : Math.trunc(foldCoord(b - 1 + k, size, padding, align, r)[0])));
+  let out: Tensor | null = null;
+  for (let i = 0; i < 4; i++) {
+    const yi = tap(y0, i, H);
+    for (let j = 0; j < 4; j++) {
+      const [v, inside] = read(tap(x0, j, W), yi);
+      const term = v.mul(cx[j].mul(cy[i]).unsqueeze(2).mul(inside));
+      out = out === null ? term : out.add(term);
+    }
+  }
+  return out!;
 }
 
 // PyTorch code passes mode, padding_mode and align_corners positionally (F.grid_sample(x, g, "nearest"))
