@@ -7,37 +7,18 @@
 // float64 gradcheck / gradgradcheck on the js backend; PyTorch's errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import * as dt from "../src/index.js";
 import { linalg, type Tensor } from "../src/index.js";
 import { getBackend, setBackend } from "../src/backend/index.js";
+import { make, weights, onBothBackends, close, LINALG_FIXTURE, type Enc, type Graded } from "./linalg-s13b-helpers.js";
 
-interface Enc { shape: number[]; data: number[] }
-interface Graded { out: Enc; grads: (number[] | null)[] }
-const nonFinite = (_: string, v: unknown): unknown => (typeof v === "string" && /^(-?Infinity|NaN)$/.test(v) ? Number(v) : v);
-const F = JSON.parse(readFileSync(new URL("./fixtures/linalg-s13b.json", import.meta.url), "utf8"), nonFinite) as {
+const F = LINALG_FIXTURE as {
   eigh_inputs: Record<string, Enc>; svd_inputs: Record<string, Enc>; pinv_inputs: Record<string, Enc>;
   eigh: Record<string, { L: Enc; V: Enc; grad: number[]; eigvalsh_grad: number[] }>;
   svd: Record<string, { U: Enc; S: Enc; Vh: Enc; grad?: number[] }>; torch_svd: Record<string, { V: Enc; V_full: Enc }>;
   pinv: Record<string, Graded | { out: Enc }>; pinv_hermitian: Graded; pinv_atol: { out: Enc; rtol: Enc }; pinverse: Enc;
   matrix_rank: { R: Enc; default: number; atol: number; rtol: number; hermitian: number; batch: number[]; float32_near: number };
   float32: Record<string, number[]>;
-};
-
-const make = (e: Enc, requiresGrad = false, dtype: "float64" | "float32" = "float64"): Tensor =>
-  dt.tensor(e.data, { dtype }).reshape(e.shape).requiresGrad_(requiresGrad);
-
-function close(got: ArrayLike<number>, want: number[], what: string, tol = 1e-9): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= tol * (1 + Math.abs(want[i])))) assert.fail(`${what}[${i}]: ${got[i]} vs PyTorch ${want[i]}`);
-  }
-}
-
-/** linalg_s13b.py's output weights: linspace(-1, 2) over the output's elements. */
-const weights = (shape: readonly number[]): Tensor => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return (n === 1 ? dt.tensor([-1], { dtype: "float64" }) : dt.linspace(-1, 2, n, { dtype: "float64" })).reshape(shape);
 };
 
 /**
@@ -50,18 +31,6 @@ function closeUpToSign(got: Tensor, want: Enc, axis: -1 | -2, what: string, tol 
   const dot = got.mul(w).sum(axis, true);
   const aligned = got.mul(dt.where(dot.lt(0), -1, 1));
   close(aligned.contiguous().data(), want.data, what, tol);
-}
-
-function onBothBackends(body: () => void): void {
-  for (const b of ["js", "wasm"]) {
-    const before = getBackend();
-    setBackend(b);
-    try {
-      body();
-    } finally {
-      setBackend(before);
-    }
-  }
 }
 
 test("linalg.eigh (UPLO L and U): eigenvalues ascending, eigenvectors up to sign, gradients of values and V⁴ as PyTorch's", () => {

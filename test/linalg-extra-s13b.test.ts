@@ -5,54 +5,18 @@
 // order), PyTorch's errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import * as dt from "../src/index.js";
 import { linalg, type Tensor } from "../src/index.js";
 import { getBackend, setBackend } from "../src/backend/index.js";
+import { make, checkGraded, onBothBackends, LINALG_FIXTURE, type Enc, type Graded } from "./linalg-s13b-helpers.js";
 
-interface Enc { shape: number[]; data: number[] }
-interface Graded { out: Enc; grads?: (number[] | null)[] }
-const nonFinite = (_: string, v: unknown): unknown => (typeof v === "string" && /^(-?Infinity|NaN)$/.test(v) ? Number(v) : v);
-const F = JSON.parse(readFileSync(new URL("./fixtures/linalg-s13b.json", import.meta.url), "utf8"), nonFinite) as {
+const F = LINALG_FIXTURE as {
   tri_inputs: Record<string, Enc>; solve_triangular: Record<string, Graded>;
   matrix_exp_inputs: Record<string, Enc>; matrix_exp: Record<string, Graded>;
   cond_inputs: Record<string, Enc>; cond: Record<string, Graded>; cond_singular: Record<string, number>;
   vander: { x: Enc; default: Graded; N6: Graded }; vecdot: { x: Enc; y: Enc; dim0: Graded };
   tensorinv: { A: Enc; ind2: Graded }; tensorsolve: { A: Enc; B: Enc; A2: Enc; plain: Graded; dims: Graded };
 };
-
-const make = (e: Enc, requiresGrad = false): Tensor => dt.tensor(e.data, { dtype: "float64" }).reshape(e.shape).requiresGrad_(requiresGrad);
-
-function close(got: ArrayLike<number>, want: number[], what: string, tol = 1e-9): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    if (!(want[i] === got[i] || Math.abs(got[i] - want[i]) <= tol * (1 + Math.abs(want[i])))) assert.fail(`${what}[${i}]: ${got[i]} vs PyTorch ${want[i]}`);
-  }
-}
-
-/** fn's output and the gradients of sum(out * linspace(-1, 2)) as the fixture's. */
-function checkGraded(what: string, ref: Graded, fn: (...x: Tensor[]) => Tensor, inputs: Tensor[], tol = 1e-9): void {
-  const out = fn(...inputs);
-  assert.deepEqual([...out.shape], ref.out.shape, `${what}: shape`);
-  close(out.contiguous().data(), ref.out.data, what, tol);
-  if (!ref.grads) return;
-  const n = out.numel();
-  const w = (n === 1 ? dt.tensor([-1], { dtype: "float64" }) : dt.linspace(-1, 2, n, { dtype: "float64" })).reshape(out.shape);
-  out.mul(w).sum().backward();
-  inputs.forEach((x, i) => close(x.grad!.data(), ref.grads![i]!, `${what}: gradient of input ${i}`, Math.max(tol, 1e-8)));
-}
-
-function onBothBackends(body: () => void): void {
-  for (const b of ["js", "wasm"]) {
-    const before = getBackend();
-    setBackend(b);
-    try {
-      body();
-    } finally {
-      setBackend(before);
-    }
-  }
-}
 
 const shifted = (e: Enc, g = true): Tensor => make(e).add(dt.eye(4, { dtype: "float64" }).mul(4)).detach().requiresGrad_(g);
 

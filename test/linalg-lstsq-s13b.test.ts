@@ -4,28 +4,17 @@
 // driver leaves them), gradients of the solution, both backends; gradcheck on the js backend; errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import * as dt from "../src/index.js";
-import { linalg, type Tensor } from "../src/index.js";
+import { linalg } from "../src/index.js";
 import { getBackend, setBackend } from "../src/backend/index.js";
+import { make, closeTensor as close, LINALG_FIXTURE, type Enc } from "./linalg-s13b-helpers.js";
 
-interface Enc { shape: number[]; data: number[] }
 interface Outs { solution: Enc; residuals: Enc; rank: Enc; singular_values: Enc }
-const F = JSON.parse(readFileSync(new URL("./fixtures/linalg-s13b.json", import.meta.url), "utf8")) as {
+const F = LINALG_FIXTURE as {
   lstsq_inputs: Record<string, { A: Enc; B: Enc }>;
   lstsq: Record<string, { grad?: { out: Enc; grads: number[][] } } & Partial<Record<"gels" | "gelsy" | "gelsd" | "gelss", Outs>>>;
   lstsq_rcond: Enc;
 };
-
-const make = (e: Enc, requiresGrad = false): Tensor => dt.tensor(e.data, { dtype: "float64" }).reshape(e.shape).requiresGrad_(requiresGrad);
-
-function close(got: Tensor, want: Enc, what: string, tol = 1e-9): void {
-  assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
-  const g = got.contiguous().data();
-  for (let i = 0; i < want.data.length; i++) {
-    if (!(Math.abs(g[i] - want.data[i]) <= tol * (1 + Math.abs(want.data[i])))) assert.fail(`${what}[${i}]: ${g[i]} vs PyTorch ${want.data[i]}`);
-  }
-}
 
 test("linalg.lstsq: solutions and every driver's residuals, rank and singular values as PyTorch's", () => {
   for (const b of ["js", "wasm"]) {

@@ -5,43 +5,16 @@
 // and 17×17 inputs, gradients, luSolve in every mode with gradients; gradcheck on the js backend.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import * as dt from "../src/index.js";
 import { linalg, type Tensor } from "../src/index.js";
 import { getBackend, setBackend } from "../src/backend/index.js";
+import { make, weights, onBothBackends, closeTensor as close, LINALG_FIXTURE, type Enc } from "./linalg-s13b-helpers.js";
 
-interface Enc { shape: number[]; data: number[] }
 interface LuRef { LU: Enc; pivots: number[]; P: Enc; L: Enc; U: Enc; grad: number[]; grad_packed: number[] }
-const F = JSON.parse(readFileSync(new URL("./fixtures/linalg-s13b.json", import.meta.url), "utf8")) as {
+const F = LINALG_FIXTURE as {
   lu_inputs: Record<string, Enc>; lu: Record<string, LuRef>;
   lu_solve: { B: Enc } & Record<string, { out: Enc; grads: number[][] }>; lu_singular: { LU: Enc; pivots: number[] };
 };
-
-const make = (e: Enc, requiresGrad = false): Tensor => dt.tensor(e.data, { dtype: "float64" }).reshape(e.shape).requiresGrad_(requiresGrad);
-const weights = (shape: readonly number[]): Tensor => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return (n === 1 ? dt.tensor([-1], { dtype: "float64" }) : dt.linspace(-1, 2, n, { dtype: "float64" })).reshape(shape);
-};
-
-function close(got: Tensor, want: Enc | number[], what: string, tol = 1e-9): void {
-  const w = Array.isArray(want) ? want : want.data;
-  if (!Array.isArray(want)) assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
-  const g = got.contiguous().data();
-  assert.equal(g.length, w.length, `${what}: length`);
-  for (let i = 0; i < w.length; i++) if (!(Math.abs(g[i] - w[i]) <= tol * (1 + Math.abs(w[i])))) assert.fail(`${what}[${i}]: ${g[i]} vs PyTorch ${w[i]}`);
-}
-
-function onBothBackends(body: () => void): void {
-  for (const b of ["js", "wasm"]) {
-    const before = getBackend();
-    setBackend(b);
-    try {
-      body();
-    } finally {
-      setBackend(before);
-    }
-  }
-}
 
 test("linalg.luFactor and linalg.lu: LAPACK's packed factor, pivots, P, L, U and their gradients as PyTorch's", () => {
   onBothBackends(() => {

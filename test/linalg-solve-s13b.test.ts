@@ -5,60 +5,19 @@
 // gradgradcheck on the js backend; PyTorch's errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import * as dt from "../src/index.js";
 import { linalg, type Tensor } from "../src/index.js";
 import { getBackend, setBackend } from "../src/backend/index.js";
+import { make, checkGraded, onBothBackends, close, LINALG_FIXTURE, type Enc, type Graded } from "./linalg-s13b-helpers.js";
 
-interface Enc { shape: number[]; data: number[] }
-interface Graded { out: Enc; grads: (number[] | null)[] }
-// Non-finite values are written as the strings Number() reads ("NaN", "-Infinity").
-const nonFinite = (_: string, v: unknown): unknown => (typeof v === "string" && /^(-?Infinity|NaN)$/.test(v) ? Number(v) : v);
-const F = JSON.parse(readFileSync(new URL("./fixtures/linalg-s13b.json", import.meta.url), "utf8"), nonFinite) as {
+const F = LINALG_FIXTURE as {
   inputs: Record<string, Enc>; solve_inputs: Record<string, Enc>; multi_dot_inputs: Record<string, Enc>;
   det: Record<string, Graded>; slogdet: Record<string, Partial<Graded> & { out: Enc; sign: number[] }>; logdet: Record<string, Enc>;
   inv: Record<string, Graded>; solve: Record<string, Graded>; matrix_power: Record<string, Graded>; matrix_power_batch_4: Graded;
   multi_dot: Record<string, Graded>; float32: Record<string, number[]>;
 };
 
-const make = (e: Enc, requiresGrad = false, dtype: "float64" | "float32" = "float64"): Tensor =>
-  dt.tensor(e.data, { dtype }).reshape(e.shape).requiresGrad_(requiresGrad);
 const A = (name: string, g = false): Tensor => make(F.inputs[name], g);
-
-function close(got: ArrayLike<number>, want: number[], what: string, tol = 1e-9): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    const ok = Number.isNaN(want[i]) ? Number.isNaN(got[i]) : want[i] === got[i] || Math.abs(got[i] - want[i]) <= tol * (1 + Math.abs(want[i]));
-    assert.ok(ok, `${what}[${i}]: ${got[i]} vs PyTorch ${want[i]}`);
-  }
-}
-
-/** fn's output and the gradients of sum(out * weights) as the fixture's (weights as linalg_s13b.py's). */
-function checkGraded(what: string, ref: Graded, fn: (...x: Tensor[]) => Tensor, inputs: Tensor[], tol = 1e-9): void {
-  const out = fn(...inputs);
-  assert.deepEqual([...out.shape], ref.out.shape, `${what}: shape`);
-  close(out.data(), ref.out.data, what, tol);
-  const n = out.numel();
-  if (n === 0 || !inputs.some((x) => x.requiresGrad)) return;
-  const w = (n === 1 ? dt.tensor([-1], { dtype: "float64" }) : dt.linspace(-1, 2, n, { dtype: "float64" })).reshape(out.shape);
-  out.mul(w).sum().backward();
-  inputs.forEach((x, i) => {
-    if (ref.grads[i] === null || !x.requiresGrad) return;
-    close(x.grad!.data(), ref.grads[i]!, `${what}: gradient of input ${i}`, Math.max(tol, 1e-8));
-  });
-}
-
-function onBothBackends(body: () => void): void {
-  for (const b of ["js", "wasm"]) {
-    const before = getBackend();
-    setBackend(b);
-    try {
-      body();
-    } finally {
-      setBackend(before);
-    }
-  }
-}
 
 test("linalg.det: values and gradients as PyTorch's (sizes 0, 1, 3, 4, 7, 17, batches, negative and singular matrices)", () => {
   onBothBackends(() => {
