@@ -17,8 +17,10 @@
 //   npm test -- test/foo.test.ts test/bar.test.ts   # type check + these files
 //   node scripts/test.mjs --no-typecheck test/foo.test.ts
 //
-// Tests that start a child with `--import tsx` (the CLI, the examples) still do; tsx stays a dev
-// dependency. A single file can still be run directly: node --import tsx --test test/foo.test.ts.
+// The CLI is bundled too, for the tests that run it in a child (test/child-node.ts); other children
+// (the exam's, which imports the examples' TypeScript at run time, the fuzz harness's) still start
+// with `--import tsx`, a dev dependency. A single file still runs directly: node --import tsx --test
+// test/foo.test.ts.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -30,7 +32,9 @@ import { spec, tap } from "node:test/reporters";
 import { finished } from "node:stream/promises";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
-const outdir = path.join(root, "build", "test");
+// DEEPTYPE_TEST_OUT: another folder inside the repository (the bundles import node_modules from above
+// them), for a second run beside one in progress (each run empties its own).
+const outdir = path.resolve(process.env.DEEPTYPE_TEST_OUT ?? path.join(root, "build", "test"));
 const args = process.argv.slice(2);
 const typecheck = !args.includes("--no-typecheck");
 const named = args.filter((a) => !a.startsWith("--"));
@@ -43,10 +47,10 @@ for (const f of files) {
 }
 
 /**
- * The files that take 10 s of CPU or more (measured 2026-12-06) first, longest first, then the rest
+ * The files that take 6 s of CPU or more (measured 2026-12-06) first, longest first, then the rest
  * by name: one of them starting last would leave a core idle for its whole length at the end.
  */
-const HEAVY = ["ops-gradcheck", "backend-wasm", "exam", "check-dist", "ops-fused-dense", "backend-wasm-simd", "cli-main", "fuzz", "backend-wasm-threads"];
+const HEAVY = ["backend-wasm", "exam", "ops-gradcheck", "check-dist", "backend-wasm-simd", "fuzz", "backend-wasm-threads", "cli-main", "onnx-export"];
 function ordered(list) {
   const rank = (f) => {
     const i = HEAVY.indexOf(path.basename(f, ".test.ts"));
@@ -85,10 +89,12 @@ const sourceMeta = {
 };
 
 fs.rmSync(outdir, { recursive: true, force: true });
+// Entry points the tests start in child processes (test/child-node.ts): bundled too.
+const CHILDREN = ["src/cli/main.ts"].map((f) => path.join(root, f));
 await build({
-  entryPoints: files,
+  entryPoints: [...files, ...CHILDREN],
   outdir,
-  outbase: path.join(root, "test"),
+  outbase: root,
   outExtension: { ".js": ".mjs" },
   bundle: true,
   splitting: true,
@@ -106,7 +112,8 @@ await build({
 });
 
 const concurrency = Number(process.env.DEEPTYPE_TEST_CONCURRENCY ?? os.availableParallelism());
-const bundles = ordered(files).map((f) => path.join(outdir, path.basename(f).replace(/\.ts$/, ".mjs")));
+const bundles = ordered(files).map((f) => path.join(outdir, "test", path.basename(f).replace(/\.ts$/, ".mjs")));
+process.env.DEEPTYPE_TEST_BUNDLES = outdir; // for test/child-node.ts, in the test processes
 // node:test's run(), not `node --test`: the command line sorts the files by name, run() keeps this
 // order. Each file still runs in its own process; the reporter is the command line's default.
 const stream = runTests({ files: bundles, concurrency });

@@ -7,6 +7,7 @@ import { UNet } from "../examples/unet-segmentation.js";
 import { exportInputShape } from "../src/cli/export.js";
 import { defaultConfig } from "../src/train/mnist.js";
 import { spawnSync } from "node:child_process";
+import { nodeArgs } from "./child-node.js";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -332,7 +333,7 @@ test("deeptype export runs/<model> --onnx writes a model ONNX Runtime runs with 
     fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ model: "cnn" }));
     await saveWeights(path.join(dir, "model.safetensors"), model.stateDict());
     const file = path.join(dir, "model.onnx");
-    const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [...nodeArgs("src/cli/main.ts"), "export", dir, "--onnx", file], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Wrote .*model\.onnx \(ONNX opset 17, cnn: image \[batch,1,28,28\] -> logits \[batch,10\]; input shape from the run's training samples\)/);
     const x = randn([3, 1, 28, 28]);
@@ -343,24 +344,24 @@ test("deeptype export runs/<model> --onnx writes a model ONNX Runtime runs with 
     fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ model: "mlp", inputShape: [784] }));
     const mlp = models.mnistMlp();
     await saveWeights(path.join(dir, "model.safetensors"), mlp.stateDict());
-    const flatIn = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file], { encoding: "utf8" });
+    const flatIn = spawnSync(process.execPath, [...nodeArgs("src/cli/main.ts"), "export", dir, "--onnx", file], { encoding: "utf8" });
     assert.equal(flatIn.status, 0, flatIn.stderr);
     assert.match(flatIn.stdout, /mlp: image \[batch,784\] -> logits \[batch,10\]; input shape from config\.json inputShape\)/);
     mlp.eval();
     const x784 = randn([2, 784]);
     assert.ok(maxRelError((await runOnnx(new Uint8Array(fs.readFileSync(file)), [x784]))[0].data, Array.from(mlp.call(x784).data())) <= 1e-5);
-    const cli = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file, "--input-shape", "1,1,28,28"], { encoding: "utf8" });
+    const cli = spawnSync(process.execPath, [...nodeArgs("src/cli/main.ts"), "export", dir, "--onnx", file, "--input-shape", "1,1,28,28"], { encoding: "utf8" });
     assert.equal(cli.status, 0, cli.stderr);
     assert.match(cli.stdout, /mlp: image \[batch,1,28,28\] -> logits \[batch,10\]; input shape from --input-shape\)/);
-    const wrong = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file, "--input-shape", "1,3,5"], { encoding: "utf8" });
+    const wrong = spawnSync(process.execPath, [...nodeArgs("src/cli/main.ts"), "export", dir, "--onnx", file, "--input-shape", "1,3,5"], { encoding: "utf8" });
     assert.equal(wrong.status, 2);
     assert.match(wrong.stderr, /deeptype export: the mlp of .* does not take an input of shape \[1,3,5\] \(from --input-shape\): .*; pass the right one with --input-shape/);
-    const junk = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir, "--onnx", file, "--input-shape", "1,a"], { encoding: "utf8" });
+    const junk = spawnSync(process.execPath, [...nodeArgs("src/cli/main.ts"), "export", dir, "--onnx", file, "--input-shape", "1,a"], { encoding: "utf8" });
     assert.equal(junk.status, 2);
     assert.match(junk.stderr, /deeptype export: --input-shape must be positive integers, got "1,a"; e\.g\. --input-shape 1,1,28,28 \(batch first\)/);
     // No shape anywhere (no inputShape, no training samples to look at): say how to give one.
     assert.throws(() => exportInputShape("runs/x", { ...defaultConfig, trainSize: 0 }, undefined), /deeptype export: the input shape of runs\/x is unknown \(config\.json has no inputShape and the run's training data could not be read: .*\); pass it, batch first, e\.g\. --input-shape 1,1,28,28/);
-    const none = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "export", dir], { encoding: "utf8" });
+    const none = spawnSync(process.execPath, [...nodeArgs("src/cli/main.ts"), "export", dir], { encoding: "utf8" });
     assert.equal(none.status, 2);
     assert.match(none.stderr, /say what to write, e.g. --onnx model.onnx or --pytorch out/);
   } finally {
