@@ -88,6 +88,7 @@ const CASES: Record<string, Case> = {
   bilinear: { req: ["I.x.flip([1])", "I.wbl"], vals: { bias: "I.b3" } },
   embeddingBag: { input: "dt.tensor([[0, 2], [1, 4]]).long()", req: ["I.table"], vals: { offsets: "null", mode: '"max"', perSampleWeights: "null", includeLastOffset: "false", paddingIdx: "1" } },
   dropout: { vals: { p: "0.5" } }, dropout2d: { input: "I.img", vals: { p: "0.5" } },
+  bernoulli: { input: "dt.full([2, 3], 0.5)", vals: { p: "0.5" } },
   batchNorm: { req: ["I.rm", "I.rv"], vals: { weight: "I.g4", bias: "I.b4" } },
   layerNorm: { req: ["[4]"], vals: { weight: "I.g4", bias: "I.b4" } },
   groupNorm: { input: "I.img", req: ["1"], vals: { weight: "I.b2.add(1)", bias: "I.b2" } },

@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["affineGrid","all","alphaDropout","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout1d","dropout2d","elu","embedding","embeddingBag","eye","featureAlphaDropout","flatten","gelu","glu","gridSample","groupNorm","gumbelSoftmax","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","maxUnpool1d","maxUnpool2d","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["affineGrid","all","alphaDropout","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bernoulli","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout1d","dropout2d","elu","embedding","embeddingBag","eye","featureAlphaDropout","flatten","gelu","glu","gridSample","groupNorm","gumbelSoftmax","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","maxUnpool1d","maxUnpool2d","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => F.affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3], {}), (I) => U(F).affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3]));
@@ -160,6 +160,16 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => F.batchNorm(I.x, I.rm, I.rv, I.g4, I.b4, true, { momentum: 0.2, eps: 0.1 }), (I) => U(F).batchNorm(I.x, I.rm, I.rv, I.g4, I.b4, true, 0.2, 0.1));
   same((I) => F.batchNorm(I.x, I.rm, I.rv, I.g4, I.b4, true, 0.2, {}), (I) => U(F).batchNorm(I.x, I.rm, I.rv, I.g4, I.b4, true, 0.2));
   same((I) => F.batchNorm(I.x, I.rm, I.rv, I.g4, I.b4, true, 0.2, { eps: 0.1 }), (I) => U(F).batchNorm(I.x, I.rm, I.rv, I.g4, I.b4, true, 0.2, 0.1));
+  same((I) => dt.full([2, 3], 0.5).bernoulli({}), (I) => U(dt.full([2, 3], 0.5)).bernoulli());
+  same((I) => dt.bernoulli(dt.full([2, 3], 0.5), {}), (I) => U(dt).bernoulli(dt.full([2, 3], 0.5)));
+  same((I) => dt.full([2, 3], 0.5).bernoulli({ p: 0.5 }), (I) => U(dt.full([2, 3], 0.5)).bernoulli(0.5));
+  same((I) => dt.bernoulli(dt.full([2, 3], 0.5), { p: 0.5 }), (I) => U(dt).bernoulli(dt.full([2, 3], 0.5), 0.5));
+  same((I) => dt.full([2, 3], 0.5).bernoulli({ generator: new dt.Generator(1) }), (I) => U(dt.full([2, 3], 0.5)).bernoulli({ generator: new dt.Generator(1) }));
+  same((I) => dt.bernoulli(dt.full([2, 3], 0.5), { generator: new dt.Generator(1) }), (I) => U(dt).bernoulli(dt.full([2, 3], 0.5), { generator: new dt.Generator(1) }));
+  same((I) => dt.full([2, 3], 0.5).bernoulli({ p: 0.5, generator: new dt.Generator(1) }), (I) => U(dt.full([2, 3], 0.5)).bernoulli(0.5, { generator: new dt.Generator(1) }));
+  same((I) => dt.bernoulli(dt.full([2, 3], 0.5), { p: 0.5, generator: new dt.Generator(1) }), (I) => U(dt).bernoulli(dt.full([2, 3], 0.5), 0.5, { generator: new dt.Generator(1) }));
+  same((I) => dt.full([2, 3], 0.5).bernoulli(0.5, { generator: new dt.Generator(1) }), (I) => U(dt.full([2, 3], 0.5)).bernoulli(0.5, { generator: new dt.Generator(1) }));
+  same((I) => dt.bernoulli(dt.full([2, 3], 0.5), 0.5, { generator: new dt.Generator(1) }), (I) => U(dt).bernoulli(dt.full([2, 3], 0.5), 0.5, { generator: new dt.Generator(1) }));
   same((I) => F.bilinear(I.x, I.x.flip([1]), I.wbl, {}), (I) => U(F).bilinear(I.x, I.x.flip([1]), I.wbl));
   same((I) => F.bilinear(I.x, I.x.flip([1]), I.wbl, { bias: I.b3 }), (I) => U(F).bilinear(I.x, I.x.flip([1]), I.wbl, I.b3));
   same((I) => I.ids.bincount({}), (I) => U(I.ids).bincount());
@@ -1160,7 +1170,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: nanmedian: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of al
     dt.nanmedian(I.x, { keepdim: true }));
-  assert.equal(calls, 1110);
+  assert.equal(calls, 1120);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

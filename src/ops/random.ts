@@ -24,7 +24,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, checkShape, fmt } from "../tensor/shape.js";
 import { type Generator, defaultGenerator } from "../tensor/generator.js";
-import { zeros } from "../tensor/creation.js";
+import { bernoulli, zeros } from "../tensor/creation.js";
 import { apply, defineOp, installMethods } from "./op.js";
 import { expand, to } from "./shape.js";
 import { div } from "./binary.js";
@@ -324,9 +324,26 @@ declare module "../tensor/tensor.js" {
     geometric_(p: number, opts?: { generator?: Generator }): this;
     /** `x.bernoulli_(p = 0.5)`: fills x with 0/1 draws, p a number in [0, 1] or a tensor of them broadcast to x. */
     bernoulli_(p?: number | Tensor, opts?: { generator?: Generator }): this;
+    /**
+     * `probs.bernoulli()`: 0/1 draws with probabilities probs (torch.bernoulli); `x.bernoulli(0.3)` or
+     * `x.bernoulli({ p: 0.3, generator })`: draws with probability p in x's shape and dtype.
+     */
+    bernoulli(p?: number | null, opts?: { generator?: Generator }): Tensor;
+    bernoulli(opts: { p?: number | null; generator?: Generator }): Tensor;
+    /**
+     * `x.random_()`, `x.random_(to)`, `x.random_(from, to)` (or `{ from, to, generator }`): fills x with
+     * integers uniform in [from, to) (from 0 by default); without `to`, up to x's dtype's largest value
+     * (2^mantissa digits for floating dtypes: 2^24 for float32), inclusive, as torch.Tensor.random_.
+     */
+    random_(opts?: { from?: number; to?: number | null; generator?: Generator }): this;
+    random_(to: number, opts?: { generator?: Generator }): this;
+    random_(from: number, to: number | null, opts?: { generator?: Generator }): this;
   }
 }
-declareOptions({ exponential_: ["generator"], cauchy_: ["generator"], logNormal_: ["generator"], geometric_: ["generator"], bernoulli_: ["generator"] });
+declareOptions({
+  exponential_: ["generator"], cauchy_: ["generator"], logNormal_: ["generator"], geometric_: ["generator"], bernoulli_: ["generator"],
+  random_: ["from", "to", "generator"],
+});
 
 /** A new tensor of x's shape and dtype holding draw(i) at flat index i (computed in double, rounded once). */
 function filled(x: Tensor, draw: (i: number) => number): Tensor {
@@ -405,4 +422,63 @@ export function bernoulli_(x: Tensor, p: number | Tensor = 0.5, opts: { generato
   return inplace(x, op, () => filled(x, (i) => (g.random() < (probs ? probs[i] : pv) ? 1 : 0)));
 }
 
-installMethods({ multinomial, exponential_, cauchy_, logNormal_, geometric_, bernoulli_ });
+/** The largest value random_ draws for a dtype without `to`: PyTorch's 2^digits for floating dtypes, the maximum for integers. */
+const RANDOM_TOP: Record<DType, number> = {
+  float32: 2 ** 24, float64: 2 ** 53, float16: 2 ** 11, bfloat16: 2 ** 8,
+  int64: 2 ** 63 - 1, int32: 2 ** 31 - 1, int16: 2 ** 15 - 1, int8: 127, uint8: 255, bool: 1,
+};
+const INT_LOW: Partial<Record<DType, number>> = { int64: -(2 ** 63), int32: -(2 ** 31), int16: -(2 ** 15), int8: -128, uint8: 0, bool: 0 };
+
+/** Options of `random_`: the bounds (also positional: `random_(to)`, `random_(from, to)`) and a generator. */
+export interface RandomFillOptions { from?: number; to?: number | null; generator?: Generator }
+type RandomArgs = RandomFillOptions;
+
+export function random_(x: Tensor, from?: number | null | RandomFillOptions, to?: number | null | RandomFillOptions, opts?: RandomFillOptions): Tensor {
+  const op = "random_";
+  const args: unknown[] = [from, to, opts];
+  while (args.length && args.at(-1) === undefined) args.pop();
+  const last = args.at(-1);
+  const hasOpts = last !== null && typeof last === "object" && !(last instanceof Tensor) && !Array.isArray(last);
+  const o = (hasOpts ? last : {}) as RandomArgs;
+  const pos = hasOpts ? args.slice(0, -1) : args;
+  if (pos.length > 2) throw new Error(`${op}: takes at most from and to positionally, got ${pos.length} arguments`);
+  if (hasOpts && pos.length > 0 && (o.from !== undefined || o.to !== undefined)) throw new Error(`${op}: give from and to positionally or in the options object, not both`);
+  // PyTorch's overloads: random_(), random_(to), random_(from, to) with to possibly None.
+  let lo = 0, hi: number | null = null;
+  if (pos.length === 1) hi = pos[0] as number;
+  else if (pos.length === 2) [lo, hi] = [pos[0] as number, pos[1] as number | null];
+  else [lo, hi] = [o.from ?? 0, o.to ?? null];
+  return randomFill(x, op, lo, hi, o.generator);
+}
+
+function randomFill(x: Tensor, op: string, from: number, to: number | null, generator: unknown): Tensor {
+  for (const [name, v] of [["from", from], ["to", to]] as const) {
+    if (v !== null && (typeof v !== "number" || !Number.isInteger(v))) throw new Error(`${op}: ${name} must be an integer, got ${describe(v)}`);
+  }
+  const top = RANDOM_TOP[x.dtype];
+  const low = INT_LOW[x.dtype];
+  if (to !== null && !(from < to)) throw new Error(`${op}: expects 'from' to be less than 'to', got from=${from} >= to=${to}`);
+  if (to === null && from > top) throw new Error(`${op}: from (${from}) is above ${top}, the largest value it draws for ${x.dtype} without 'to'`);
+  // Integer dtypes refuse bounds they cannot hold, as PyTorch; floating ones only lose precision (PyTorch warns).
+  if (low !== undefined && from < low) throw new Error(`${op}: from (${from}) is out of bounds for ${x.dtype} [${low}, ${top}]`);
+  if (low !== undefined && to !== null && to - 1 > top) throw new Error(`${op}: to - 1 (${to - 1}) is out of bounds for ${x.dtype} [${low}, ${top}]`);
+  const g = generatorOf(op, generator);
+  const span = (to ?? top + 1) - from;
+  if (x.dtype === "int64" && span > 2 ** 53) {
+    // Beyond a double's integers: 64 random bits reduced to the span, in bigints (the default [0, 2^63 − 1] included).
+    const bigSpan = BigInt(to ?? 2 ** 63) - BigInt(from);
+    return inplace(x, op, () => {
+      const out = new BigInt64Array(x.numel());
+      for (let i = 0; i < out.length; i++) out[i] = BigInt(from) + (((BigInt(g.nextUint32()) << 32n) | BigInt(g.nextUint32())) % bigSpan);
+      return Tensor.fromArray(out, [...x.shape], "int64");
+    });
+  }
+  return inplace(x, op, () => filled(x, () => from + Math.floor(g.random() * span)));
+}
+
+/** `x.bernoulli(p?, { generator })`: torch.Tensor.bernoulli, the creation function with x as its input. */
+function bernoulliMethod(x: Tensor, p?: number | null, opts?: { generator?: Generator }): Tensor {
+  return bernoulli(x, p, opts);
+}
+
+installMethods({ multinomial, exponential_, cauchy_, logNormal_, geometric_, bernoulli_, random_, bernoulli: bernoulliMethod });

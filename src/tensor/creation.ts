@@ -23,7 +23,9 @@ const RANDOM_KEYS = optionKeys<RandomOptions>()({ dtype: true, requiresGrad: tru
 declareOptions({
   tensor: CREATE_KEYS, full: CREATE_KEYS, zeros: CREATE_KEYS, ones: CREATE_KEYS, zerosLike: CREATE_KEYS, onesLike: CREATE_KEYS,
   fullLike: CREATE_KEYS, arange: CREATE_KEYS, linspace: CREATE_KEYS,
-  rand: RANDOM_KEYS, randn: RANDOM_KEYS, randint: RANDOM_KEYS, randperm: RANDOM_KEYS, bernoulli: RANDOM_KEYS,
+  rand: RANDOM_KEYS, randn: RANDOM_KEYS, randint: RANDOM_KEYS, randperm: RANDOM_KEYS,
+  // torch.bernoulli takes only a generator: the result has its input's dtype.
+  bernoulli: ["generator"],
 });
 // eye's m is optional (torch.eye(n, m=None, *, dtype)), so it may come in the options object beside
 // dtype: `eye(3, { dtype: "int32" })` read the object as m and threw. The type gives core.ts the forms.
@@ -31,6 +33,7 @@ declareOptions({
 const OPTIONAL_ARGS = declareOptionalArgs({
   eye: { first: 1, names: ["m"], bag: ["dtype", "requiresGrad"] },
   logspace: { first: 3, names: ["base"], bag: ["dtype", "requiresGrad"] },
+  bernoulli: { first: 1, names: ["p"], bag: ["generator"] },
 });
 export type CreationOptionalArgs = typeof OPTIONAL_ARGS;
 
@@ -330,16 +333,29 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   return Tensor.fromArray(out, [n], "int32").to(opts.dtype ?? "int64");
 }
 
-/** `bernoulli(fullLike(x, 0.3))`: 1 with probability p[i], else 0 (p's dtype). */
-export function bernoulli(p: Tensor, opts: RandomOptions = {}): Tensor {
-  if (!isFloating(p.dtype)) throw new Error(`bernoulli: probabilities must be a floating tensor, got ${p.dtype}`);
-  const probs = p.data();
+/**
+ * `bernoulli(probs)`: 1 with probability probs[i], else 0 (probs' dtype), as torch.bernoulli(input);
+ * `bernoulli(x, p)` (or `{ p }`): x's shape and dtype, each element 1 with probability p, as
+ * torch.bernoulli(input, p) (integer and bool x too). Also the method `x.bernoulli(p?, { generator })`.
+ * No graph is recorded: PyTorch's gradient through a draw is zero.
+ */
+export function bernoulli(input: Tensor, p?: number | null, opts: { generator?: Generator } = {}): Tensor {
   const g = opts.generator ?? defaultGenerator;
-  const out = writable(p.dtype, probs.length);
+  if (p !== undefined && p !== null) {
+    if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
+      throw new Error(`bernoulli: p must be a number in [0, 1], got ${describe(p)}${(p as unknown) instanceof Tensor ? " (for per-element probabilities call bernoulli(probs) on a tensor of them)" : ""}`);
+    }
+    const out = writable(input.dtype, input.numel());
+    for (let i = 0; i < out.length; i++) out[i] = g.random() < p ? 1 : 0;
+    return Tensor.fromArray(stored(out, input.dtype), [...input.shape], input.dtype);
+  }
+  if (!isFloating(input.dtype)) throw new Error(`bernoulli: probabilities must be a floating tensor, got ${input.dtype}`);
+  const probs = input.data();
+  const out = writable(input.dtype, probs.length);
   for (let i = 0; i < probs.length; i++) {
     if (!(probs[i] >= 0 && probs[i] <= 1)) throw new Error(`bernoulli: probability ${probs[i]} at index ${i} is outside [0, 1]`);
     out[i] = g.random() < probs[i] ? 1 : 0;
   }
-  return Tensor.fromArray(stored(out, p.dtype), p.shape, p.dtype);
+  return Tensor.fromArray(stored(out, input.dtype), input.shape, input.dtype);
 }
 
