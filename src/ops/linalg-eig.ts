@@ -26,7 +26,7 @@ import { matmul } from "./matmul.js";
 import { diagEmbed } from "./linalg.js";
 import { namedTuple } from "./named-tuple.js";
 import { thinSvd } from "./linalg-svd.js";
-import { batchCount, checkFloat, checkMatrix, checkSquare, eachMatrix, fromBlocks } from "./linalg-lu.js";
+import { batchCount, checkFloat, checkMatrix, checkSquare, eachMatrix, fromBlocks, rotatePair } from "./linalg-lu.js";
 
 const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
 const allZero = (t: Tensor): boolean => !Array.from(t.contiguous().data()).some((v) => v !== 0);
@@ -73,22 +73,10 @@ function jacobiEigen(a: Float64Array, n: number): { w: Float64Array; v: Float64A
         }
         const c = 1 / Math.sqrt(1 + t * t), s = t * c;
         // A <- Jᵀ·A·J on rows and columns p, q.
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p], akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k], aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
+        rotatePair(a, n, n, p, q, c, s);
+        rotatePair(a, n, n, p, q, c, s, true);
         a[p * n + q] = a[q * n + p] = 0;
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
+        rotatePair(v, n, n, p, q, c, s);
       }
     }
   }

@@ -14,7 +14,7 @@ import { fmt } from "../tensor/shape.js";
 import { isFloating } from "../tensor/dtype.js";
 import { apply, defineOp } from "./op.js";
 import { contiguous } from "./shape.js";
-import { eachMatrix } from "./linalg-lu.js";
+import { eachMatrix, rotatePair } from "./linalg-lu.js";
 
 interface Svd { u: Float64Array; s: Float64Array; v: Float64Array } // u: m×k, v: n×k (column j is vector j), s: k
 
@@ -39,16 +39,8 @@ function jacobiTall(a: Float64Array, m: number, n: number): Svd {
         const zeta = (beta - alpha) / (2 * gamma);
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t), s = c * t;
-        for (let i = 0; i < m; i++) {
-          const up = u[i * n + p], uq = u[i * n + q];
-          u[i * n + p] = c * up - s * uq;
-          u[i * n + q] = s * up + c * uq;
-        }
-        for (let i = 0; i < n; i++) {
-          const vp = v[i * n + p], vq = v[i * n + q];
-          v[i * n + p] = c * vp - s * vq;
-          v[i * n + q] = s * vp + c * vq;
-        }
+        rotatePair(u, m, n, p, q, c, s);
+        rotatePair(v, n, n, p, q, c, s);
       }
     }
     if (!rotated) break;
