@@ -111,6 +111,7 @@ const CASES: Record<string, Case> = {
     input: "I.img", req: ["dt.linspace(-1.3, 1.2, 12).reshape([1, 3, 2, 2])"], vals: { mode: '"nearest"', paddingMode: '"reflection"', alignCorners: "true" }, noMethod: true,
   },
   dropout1d: { input: "I.seq", vals: { p: "0.5" }, noMethod: true },
+  dropout3d: { input: "I.img", vals: { p: "0.5" }, noMethod: true },
   alphaDropout: { input: "I.seq", vals: { p: "0.5" }, noMethod: true },
   featureAlphaDropout: { input: "I.img", vals: { p: "0.5" }, noMethod: true },
   gumbelSoftmax: { input: "I.seq", vals: { tau: "0.5", hard: "true", eps: "1e-10", dim: "1" }, noMethod: true },

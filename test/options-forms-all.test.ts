@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["affineGrid","all","alphaDropout","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bernoulli","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout1d","dropout2d","elu","embedding","embeddingBag","eye","featureAlphaDropout","flatten","gelu","glu","gridSample","groupNorm","gumbelSoftmax","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","maxUnpool1d","maxUnpool2d","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["affineGrid","all","alphaDropout","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bernoulli","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout1d","dropout2d","dropout3d","elu","embedding","embeddingBag","eye","featureAlphaDropout","flatten","gelu","glu","gridSample","groupNorm","gumbelSoftmax","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","maxUnpool1d","maxUnpool2d","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => F.affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3], {}), (I) => U(F).affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3]));
@@ -444,6 +444,16 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => F.dropout2d(I.img, 0.5, { generator: new dt.Generator(1) }), (I) => U(F).dropout2d(I.img, 0.5, { generator: new dt.Generator(1) }));
   same((I) => F.dropout2d(I.img, 0.5, { training: true, generator: new dt.Generator(1) }), (I) => U(F).dropout2d(I.img, 0.5, true, { generator: new dt.Generator(1) }));
   same((I) => F.dropout2d(I.img, 0.5, true, { generator: new dt.Generator(1) }), (I) => U(F).dropout2d(I.img, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.dropout3d(I.img, {}), (I) => U(F).dropout3d(I.img));
+  same((I) => F.dropout3d(I.img, { p: 0.5 }), (I) => U(F).dropout3d(I.img, 0.5));
+  same((I) => F.dropout3d(I.img, { training: true }), (I) => U(F).dropout3d(I.img, undefined, true));
+  same((I) => F.dropout3d(I.img, { generator: new dt.Generator(1) }), (I) => U(F).dropout3d(I.img, { generator: new dt.Generator(1) }));
+  same((I) => F.dropout3d(I.img, { p: 0.5, training: true, generator: new dt.Generator(1) }), (I) => U(F).dropout3d(I.img, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.dropout3d(I.img, 0.5, {}), (I) => U(F).dropout3d(I.img, 0.5));
+  same((I) => F.dropout3d(I.img, 0.5, { training: true }), (I) => U(F).dropout3d(I.img, 0.5, true));
+  same((I) => F.dropout3d(I.img, 0.5, { generator: new dt.Generator(1) }), (I) => U(F).dropout3d(I.img, 0.5, { generator: new dt.Generator(1) }));
+  same((I) => F.dropout3d(I.img, 0.5, { training: true, generator: new dt.Generator(1) }), (I) => U(F).dropout3d(I.img, 0.5, true, { generator: new dt.Generator(1) }));
+  same((I) => F.dropout3d(I.img, 0.5, true, { generator: new dt.Generator(1) }), (I) => U(F).dropout3d(I.img, 0.5, true, { generator: new dt.Generator(1) }));
   same((I) => I.x.elu({}), (I) => U(I.x).elu());
   same((I) => dt.elu(I.x, {}), (I) => U(dt).elu(I.x));
   same((I) => F.elu(I.x, {}), (I) => U(F).elu(I.x));
@@ -1170,7 +1180,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: nanmedian: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of al
     dt.nanmedian(I.x, { keepdim: true }));
-  assert.equal(calls, 1120);
+  assert.equal(calls, 1130);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

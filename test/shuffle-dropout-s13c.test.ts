@@ -80,6 +80,36 @@ test("dropout1d and nn.Dropout1d: whole channels dropped at rate p, the rest sca
   throwsWith(() => new nn.Dropout1d({ q: 0.1 } as never), /^Dropout1d: unknown option 'q'/);
 });
 
+test("dropout3d and nn.Dropout3d: whole [D, H, W] volumes dropped at rate p, the rest scaled by 1/(1-p)", () => {
+  onBackends((label) => {
+    const x = randn([20, 50, 2, 3, 2], { generator: new Generator(3) }).add(5); // no zeros
+    const y = F.dropout3d(x, 0.4, true, { generator: new Generator(17) });
+    const yd = y.data(), xd = x.data();
+    let dropped = 0;
+    for (let c = 0; c < 1000; c++) {
+      const zero = yd[c * 12] === 0;
+      if (zero) dropped++;
+      for (let k = 0; k < 12; k++) {
+        const i = c * 12 + k;
+        if (zero) assert.equal(yd[i], 0, `${label} channel ${c}`);
+        else assert.ok(Math.abs(yd[i] - xd[i] / 0.6) <= 1e-6 * Math.abs(yd[i]), `${label} channel ${c}`);
+      }
+    }
+    // 1000 channels, p = 0.4: sd of the rate ~0.015
+    assert.ok(Math.abs(dropped / 1000 - 0.4) < 0.06, `${label} drop rate ${dropped / 1000}`);
+  });
+  // [C, D, H, W]: one sample, each channel's volume dropped or kept whole
+  const u = F.dropout3d(randn([6, 2, 2, 2]).add(5), 0.5, true, { generator: new Generator(2) }).data();
+  for (let c = 0; c < 6; c++) for (let k = 1; k < 8; k++) assert.equal(u[c * 8 + k] === 0, u[c * 8] === 0);
+  const x = randn([2, 3, 2, 2, 2]);
+  assert.equal(F.dropout3d(x, 0.5, false), x);
+  const layer = new nn.Dropout3d(0.3);
+  assert.equal(String(layer), "Dropout3d(p=0.3, inplace=False)");
+  layer.eval();
+  assert.equal(layer.call(x), x);
+  throwsWith(() => F.dropout3d(randn([2, 3, 4]), 0.5), "dropout3d: expected input [N, C, D, H, W] or [C, D, H, W], got [2,3,4]");
+});
+
 test("alphaDropout, featureAlphaDropout and their layers: torch's two values, kept mean and variance", () => {
   onBackends((label) => {
     // input 0: every output is -α·a·(1-p) (dropped) or α·a·p (kept), α·a as torch's

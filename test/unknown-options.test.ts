@@ -92,6 +92,7 @@ const WITH_OPTIONS: Record<string, (o: object) => unknown> = {
   "nn.Dropout": (o) => new nn.Dropout(0.5, o),
   "nn.Dropout2d": (o) => new nn.Dropout2d(0.5, o),
   "nn.Dropout1d": (o) => new nn.Dropout1d(0.5, o),
+  "nn.Dropout3d": (o) => new nn.Dropout3d(0.5, o),
   "nn.AlphaDropout": (o) => new nn.AlphaDropout(0.5, o),
   "nn.FeatureAlphaDropout": (o) => new nn.FeatureAlphaDropout(0.5, o),
   "nn.MaxUnpool1d": (o) => new nn.MaxUnpool1d(2, o),

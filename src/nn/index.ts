@@ -38,7 +38,7 @@ export {
 export { Bilinear, EmbeddingBag, type BilinearOptions, type EmbeddingBagLayerOptions } from "./layers/bilinear.js";
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from "./layers/norm.js";
 export { Dropout, Dropout2d } from "./layers/dropout.js";
-export { ChannelShuffle, Softmax2d, Dropout1d, AlphaDropout, FeatureAlphaDropout } from "./layers/shuffle-dropout.js";
+export { ChannelShuffle, Softmax2d, Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from "./layers/shuffle-dropout.js";
 export { MaxUnpool1d, MaxUnpool2d, type MaxUnpoolOptions } from "./layers/unpool.js";
 export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softmax, LogSoftmax } from "./layers/activation.js";
 export {

@@ -1,6 +1,6 @@
 /**
  * Small pieces of torch.nn.functional that PyTorch code reaches for: `channelShuffle` (ShuffleNet's
- * group interleave), `dropout1d` (whole channels of [N, C, L]), `alphaDropout` and
+ * group interleave), `dropout1d`/`dropout3d` (whole channels of [N, C, L] / [N, C, D, H, W]), `alphaDropout` and
  * `featureAlphaDropout` (SELU networks' dropout, which keeps mean 0 and variance 1), and
  * `gumbelSoftmax` (a differentiable sample from a categorical, optionally one-hot with a
  * straight-through gradient). Composites of differentiable ops, so every backend runs them.
@@ -82,6 +82,23 @@ export function dropout1d(input: Tensor, p = 0.5, training = true, opts: { gener
 }
 
 /**
+ * `dropout3d(x, p = 0.5, training = true, { generator })`: zeroes whole channels (each [D, H, W]
+ * volume) of [N, C, D, H, W] or [C, D, H, W] with probability p, scaling the rest by 1/(1 − p).
+ */
+export function dropout3d(input: Tensor, p = 0.5, training = true, opts: { generator?: Generator } = {}): Tensor {
+  const fn = "dropout3d";
+  checkTensor(fn, input);
+  checkKeys(fn, opts, GENERATOR_KEYS);
+  checkDropoutP(p, fn);
+  checkTraining(fn, training);
+  if (input.ndim !== 4 && input.ndim !== 5) throw new Error(`${fn}: expected input [N, C, D, H, W] or [C, D, H, W], got ${fmtShape(input.shape)}`);
+  if (p === 0 || !training) return input;
+  // An unbatched [C, D, H, W] input is one sample: its channels are dim 0.
+  if (input.ndim === 4) return dropoutImpl(input.unsqueeze(0), p, training, true, false, opts.generator).squeeze(0);
+  return dropoutImpl(input, p, training, true, false, opts.generator);
+}
+
+/**
  * `alphaDropout(x, p = 0.5, training = false, { generator })`: dropout for SELU networks: dropped
  * elements take SELU's saturation value and the result is rescaled to keep zero mean and unit
  * variance. PyTorch's default training is false for the functional form.
@@ -135,6 +152,7 @@ export function gumbelSoftmax(logits: Tensor, tau = 1, hard = false, eps = 1e-10
 // PyTorch code passes these positionally (F.dropout1d(x, 0.2, training)); also as one options object.
 const OPTIONAL_ARGS = declareOptionalArgs({
   dropout1d: { first: 1, names: ["p", "training"], bag: GENERATOR_KEYS },
+  dropout3d: { first: 1, names: ["p", "training"], bag: GENERATOR_KEYS },
   alphaDropout: { first: 1, names: ["p", "training"], bag: GENERATOR_KEYS },
   featureAlphaDropout: { first: 1, names: ["p", "training"], bag: GENERATOR_KEYS },
   gumbelSoftmax: { first: 1, names: ["tau", "hard", "eps", "dim"], bag: GENERATOR_KEYS },

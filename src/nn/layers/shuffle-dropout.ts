@@ -1,11 +1,11 @@
 /**
- * Layers over nn/functional/shuffle-dropout.ts and softmax: ChannelShuffle, Softmax2d, Dropout1d,
+ * Layers over nn/functional/shuffle-dropout.ts and softmax: ChannelShuffle, Softmax2d, Dropout1d, Dropout3d,
  * AlphaDropout and FeatureAlphaDropout, with PyTorch's arguments and printouts.
  */
 import { Tensor, type Generator } from "../../core.js";
 import { positionalOptions, type PositionalArgs } from "../positional.js";
 import { Module, fmtShape, pyFloat } from "../module.js";
-import { alphaDropout, channelShuffle, checkDropoutP, dropout1d, featureAlphaDropout } from "../functional/shuffle-dropout.js";
+import { alphaDropout, channelShuffle, checkDropoutP, dropout1d, dropout3d, featureAlphaDropout } from "../functional/shuffle-dropout.js";
 import { describe } from "../../tensor/check.js";
 
 /**
@@ -79,6 +79,22 @@ export class Dropout1d extends DropoutBase {
   }
   forward(x: Tensor): Tensor {
     return dropout1d(x, this.p, this.training, { generator: this.generator });
+  }
+}
+
+/**
+ * Zeroes whole channels of [N, C, D, H, W] (or [C, D, H, W]) with probability p in training, scaling the rest by 1/(1 − p).
+ *
+ * ```ts
+ * const drop = new nn.Dropout3d(0.2);
+ * ```
+ */
+export class Dropout3d extends DropoutBase {
+  constructor(...args: DropoutArgs) {
+    super("Dropout3d", args);
+  }
+  forward(x: Tensor): Tensor {
+    return dropout3d(x, this.p, this.training, { generator: this.generator });
   }
 }
 
