@@ -112,6 +112,7 @@ const CASES: Record<string, Case> = {
   },
   dropout1d: { input: "I.seq", vals: { p: "0.5" }, noMethod: true },
   dropout3d: { input: "I.img", vals: { p: "0.5" }, noMethod: true },
+  pdist: { input: "I.c", vals: { p: "1" }, noMethod: true },
   alphaDropout: { input: "I.seq", vals: { p: "0.5" }, noMethod: true },
   featureAlphaDropout: { input: "I.img", vals: { p: "0.5" }, noMethod: true },
   gumbelSoftmax: { input: "I.seq", vals: { tau: "0.5", hard: "true", eps: "1e-10", dim: "1" }, noMethod: true },

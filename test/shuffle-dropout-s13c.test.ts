@@ -202,3 +202,30 @@ test("gumbelSoftmax: argmax frequencies are softmax(logits), soft sums to 1, har
   throwsWith(() => F.gumbelSoftmax(randn([3]), { hard: 1 as never }), "gumbelSoftmax: hard must be true or false, got number 1");
   throwsWith(() => F.gumbelSoftmax(randn([3]), { taau: 1 } as never), /^gumbelSoftmax: unknown option 'taau'/);
 });
+
+test("pdist: distances and gradients as torch 1.13 (p = 2, 1, 3, 0, inf; identical rows; ties at inf)", () => {
+  // torch: F.pdist(x, p) and the gradient of sum(pdist * [1..6]) for this x (rows 0 and 1 identical)
+  const WANT: Record<string, [number[], number[]]> = {
+    2: [[0, 3.3166247903554, 3.2015621187164243, 3.3166247903554, 3.2015621187164243, 4.031128874149275],
+      [-0.8025411678419274, 3.6831532101298547, 1.2710624535077455, -1.1365610500180363, 6.741611372705285, 1.917429859461067, -5.530110105142835, -6.915621017470247, 6.274318512678086, 7.469212323002799, -3.5091435653648926, -9.462810825646898]],
+    1: [[0, 5, 5.5, 5, 5.5, 6.5], [-1, 5, 1, -1, 9, 1, -12, -12, 12, 14, -2, -14]],
+    3: [[0, 3.072316825685847, 2.685842677472416, 3.072316825685847, 2.685842677472416, 3.520290308356736],
+      [-0.7238290137840248, 3.5704449294208502, 1.4516057392926796, -1.1357537166357687, 6.586393306073202, 2.3487149258168603, -3.6616892713852156, -6.205031815641543, 4.9931457776977926, 5.521272001805009, -3.9518064198525087, -8.793466442807333]],
+    0: [[0, 3, 3, 3, 3, 3], Array(12).fill(0)],
+    Infinity: [[0, 3, 2, 3, 2, 3], [0, 5, 3, 0, 9, 5, 0, -6, 6, 0, -8, -14]],
+  };
+  onBackends((label) => {
+    for (const [p, [dist, grad]] of Object.entries(WANT)) {
+      const x = tensor([[1, 2, 3], [1, 2, 3], [0, -1, 4], [2.5, 0, 1]], { dtype: "float64" }).requiresGrad_();
+      const y = F.pdist(x, Number(p));
+      y.mul(arange(1, 7, { dtype: "float64" })).sum().backward();
+      const close = (a: ArrayLike<number>, b: number[], what: string): void => b.forEach((v, i) => assert.ok(Math.abs(a[i] - v) <= 1e-12 * (1 + Math.abs(v)), `${label} p=${p} ${what}[${i}]: ${a[i]} vs ${v}`));
+      close(y.data(), dist, "dist");
+      close(x.grad!.data(), grad, "grad");
+    }
+  });
+  assert.deepEqual(F.pdist(randn([1, 4])).shape, [0]);
+  assert.deepEqual(F.pdist(tensor([[0, 0], [3, 4]]), { p: 1 }).tolist(), [7]);
+  throwsWith(() => F.pdist(randn([3])), "pdist: expected input [N, M], got [3]");
+  throwsWith(() => F.pdist(randn([3, 2]), -1), "pdist: p must be a number >= 0, got number -1");
+});

@@ -57,7 +57,7 @@ export {
 export { convTranspose1d, bilinear, embeddingBag, oneHot, type ConvTranspose1dOptions, type EmbeddingBagOptions } from "./functional/misc.js";
 export { lpPool1d, lpPool2d } from "./functional/lp-pool.js";
 export { affineGrid, gridSample, type GridSampleMode, type GridSamplePaddingMode } from "./functional/grid.js";
-export { channelShuffle, dropout1d, dropout3d, alphaDropout, featureAlphaDropout, gumbelSoftmax } from "./functional/shuffle-dropout.js";
+export { channelShuffle, dropout1d, dropout3d, alphaDropout, featureAlphaDropout, gumbelSoftmax, pdist } from "./functional/shuffle-dropout.js";
 export { maxUnpool1d, maxUnpool2d } from "./functional/unpool.js";
 // Defined with the attention layers (which share its mask handling); nn.functional is where PyTorch has it.
 export { scaledDotProductAttention, type SdpaOptions } from "./layers/attention.js";
