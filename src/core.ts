@@ -46,6 +46,7 @@ import type { SortOptionalArgs } from "./ops/sort.js";
 import type { ConvOptionalArgs } from "./ops/conv.js";
 import type { MathOptionalArgs } from "./ops/math.js";
 import type { CreationOptionalArgs } from "./tensor/creation.js";
+import type { RandomOptionalArgs } from "./ops/random.js";
 import type { QuantileOptionalArgs } from "./ops/quantile.js";
 
 /**
@@ -61,7 +62,7 @@ export { type DType, type TypedArray, promoteTypes, isFloating } from "./tensor/
 export { Generator, defaultGenerator, manualSeed, type GeneratorState } from "./tensor/generator.js";
 export { type CreateOptions, type RandomOptions } from "./tensor/creation.js";
 export const {
-  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, logspace, eye, rand, randn, randint, randperm, bernoulli,
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, logspace, eye, rand, randn, randint, randperm,
 } = guardAll<typeof creationOps, CreationOptionalArgs>(creationOps, "", ["tensor", "zeros", "ones", "full", "arange", "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm"]);
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode, isInferenceMode } from "./autograd/grad-mode.js";
 export { type BackwardOptions, type BackwardCallOptions } from "./autograd/engine.js";
@@ -163,8 +164,8 @@ export const {
 } = guardAll(fusedOps, "");
 export { type NormalOptions, type MultinomialOptions } from "./ops/random.js";
 export const {
-  normal, multinomial, poisson,
-} = guardAll(randomOps, "");
+  normal, multinomial, poisson, bernoulli,
+} = guardAll<typeof randomOps, RandomOptionalArgs>(randomOps, "");
 export { type TrapezoidOptions } from "./ops/integrate.js";
 export const {
   trapezoid, trapz, cumulativeTrapezoid,

@@ -41,6 +41,15 @@ test("probs.bernoulli(): torch.bernoulli(probs) as a method, probabilities per e
   // a view's values are the probabilities, in its own order
   assert.deepEqual(nums(tensor([[0, 1], [0, 1]]).t().bernoulli()), [0, 0, 1, 1]);
   assert.deepEqual(nums(full([2, 3], 1).bernoulli()), [1, 1, 1, 1, 1, 1]);
+  // torch: bernoulli(p) with p requiring grad requires grad, and p's gradient is zero;
+  // x.bernoulli(0.5) on an x that requires grad does not (its values are not read)
+  const pg = full([3], 0.5, { requiresGrad: true });
+  const z = bernoulli(pg);
+  assert.equal(z.requiresGrad, true);
+  z.mul(2).sum().backward();
+  assert.deepEqual(nums(pg.grad!), [0, 0, 0]);
+  assert.equal(pg.bernoulli().requiresGrad, true);
+  assert.equal(zeros([3], { requiresGrad: true }).bernoulli(0.5).requiresGrad, false);
 });
 
 test("bernoulli: clear errors naming the function", () => {

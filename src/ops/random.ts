@@ -19,12 +19,12 @@
  * const counts = poisson(rates);                        // counts, in rates' dtype
  * ```
  */
-import { declareOptions, describe, optionKeys, checkDType } from "../tensor/check.js";
+import { declareOptionalArgs, declareOptions, describe, optionKeys, checkDType } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, checkShape, fmt } from "../tensor/shape.js";
 import { type Generator, defaultGenerator } from "../tensor/generator.js";
-import { bernoulli, zeros } from "../tensor/creation.js";
+import { bernoulliDraw, zeros } from "../tensor/creation.js";
 import { apply, defineOp, installMethods } from "./op.js";
 import { expand, to } from "./shape.js";
 import { div } from "./binary.js";
@@ -343,7 +343,11 @@ declare module "../tensor/tensor.js" {
 declareOptions({
   exponential_: ["generator"], cauchy_: ["generator"], logNormal_: ["generator"], geometric_: ["generator"], bernoulli_: ["generator"],
   random_: ["from", "to", "generator"],
+  // torch.bernoulli takes only a generator: the result has its input's dtype.
+  bernoulli: ["generator"],
 });
+const OPTIONAL_ARGS = declareOptionalArgs({ bernoulli: { first: 1, names: ["p"], bag: ["generator"] } });
+export type RandomOptionalArgs = typeof OPTIONAL_ARGS;
 
 /** A new tensor of x's shape and dtype holding draw(i) at flat index i (computed in double, rounded once). */
 function filled(x: Tensor, draw: (i: number) => number): Tensor {
@@ -476,9 +480,15 @@ function randomFill(x: Tensor, op: string, from: number, to: number | null, gene
   return inplace(x, op, () => filled(x, () => from + Math.floor(g.random() * span)));
 }
 
-/** `x.bernoulli(p?, { generator })`: torch.Tensor.bernoulli, the creation function with x as its input. */
-function bernoulliMethod(x: Tensor, p?: number | null, opts?: { generator?: Generator }): Tensor {
-  return bernoulli(x, p, opts);
+/**
+ * `bernoulli(probs)`: 0/1 draws with probabilities probs (probs' dtype); `bernoulli(x, p)` (or `{ p }`):
+ * x's shape and dtype, each 1 with probability p (torch.bernoulli(input, p)); also the method
+ * `x.bernoulli(p?, { generator })`. As PyTorch, draws from probabilities that require grad require grad
+ * with a zero gradient; the fixed-p form records nothing.
+ */
+export function bernoulli(input: Tensor, p?: number | null, opts?: { generator?: Generator }): Tensor {
+  if (p !== undefined && p !== null) return bernoulliDraw(input, p, opts);
+  return sampled("bernoulli", bernoulliDraw(input.requiresGrad ? input.detach() : input, p, opts), [input]);
 }
 
-installMethods({ multinomial, exponential_, cauchy_, logNormal_, geometric_, bernoulli_, random_, bernoulli: bernoulliMethod });
+installMethods({ multinomial, exponential_, cauchy_, logNormal_, geometric_, bernoulli_, random_, bernoulli });

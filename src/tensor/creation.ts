@@ -24,8 +24,6 @@ declareOptions({
   tensor: CREATE_KEYS, full: CREATE_KEYS, zeros: CREATE_KEYS, ones: CREATE_KEYS, zerosLike: CREATE_KEYS, onesLike: CREATE_KEYS,
   fullLike: CREATE_KEYS, arange: CREATE_KEYS, linspace: CREATE_KEYS,
   rand: RANDOM_KEYS, randn: RANDOM_KEYS, randint: RANDOM_KEYS, randperm: RANDOM_KEYS,
-  // torch.bernoulli takes only a generator: the result has its input's dtype.
-  bernoulli: ["generator"],
 });
 // eye's m is optional (torch.eye(n, m=None, *, dtype)), so it may come in the options object beside
 // dtype: `eye(3, { dtype: "int32" })` read the object as m and threw. The type gives core.ts the forms.
@@ -33,7 +31,6 @@ declareOptions({
 const OPTIONAL_ARGS = declareOptionalArgs({
   eye: { first: 1, names: ["m"], bag: ["dtype", "requiresGrad"] },
   logspace: { first: 3, names: ["base"], bag: ["dtype", "requiresGrad"] },
-  bernoulli: { first: 1, names: ["p"], bag: ["generator"] },
 });
 export type CreationOptionalArgs = typeof OPTIONAL_ARGS;
 
@@ -334,12 +331,11 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
 }
 
 /**
- * `bernoulli(probs)`: 1 with probability probs[i], else 0 (probs' dtype), as torch.bernoulli(input);
- * `bernoulli(x, p)` (or `{ p }`): x's shape and dtype, each element 1 with probability p, as
- * torch.bernoulli(input, p) (integer and bool x too). Also the method `x.bernoulli(p?, { generator })`.
- * No graph is recorded: PyTorch's gradient through a draw is zero.
+ * The draws of `bernoulli` (src/ops/random.ts, which adds PyTorch's zero-gradient graph): 1 with
+ * probability probs[i], else 0 (probs' dtype); with `p`, input's shape and dtype (integer and bool too),
+ * each element 1 with probability p.
  */
-export function bernoulli(input: Tensor, p?: number | null, opts: { generator?: Generator } = {}): Tensor {
+export function bernoulliDraw(input: Tensor, p?: number | null, opts: { generator?: Generator } = {}): Tensor {
   const g = opts.generator ?? defaultGenerator;
   if (p !== undefined && p !== null) {
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
