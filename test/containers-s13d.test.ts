@@ -66,6 +66,11 @@ test("ParameterList: append, extend, at, set, length, iteration; tensors wrapped
   ps.set(-1, ones([5]));
   assert.deepEqual(ps.at(3).shape, [5]);
   assert.deepEqual([...ps].map((p) => p.shape[0]), [3, 2, 1, 5]);
+  // PyTorch's ps[1:3] and ps[-2:]: the same Parameter objects in a new list
+  const mid = ps.slice(1, 3);
+  assert.ok(mid instanceof nn.ParameterList);
+  assert.deepEqual([mid.length, mid.at(0) === q, mid.at(1) === ps.at(2)], [2, true, true]);
+  assert.deepEqual(ps.slice(-2).namedParameters().map(([k, p]) => [k, p.shape[0]]), [["0", 1], ["1", 5]]);
   assert.deepEqual(ps.namedParameters().map(([k]) => k), ["0", "1", "2", "3"]);
   assert.deepEqual(Object.keys(ps.stateDict()), ["0", "1", "2", "3"]);
   // model.to converts the held parameters in place

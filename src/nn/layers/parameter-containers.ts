@@ -91,6 +91,11 @@ export class ParameterList extends Module<never[], never> {
     return this;
   }
 
+  /** `ps.slice(1, 3)`: a new ParameterList of the same Parameter objects (PyTorch's `ps[1:3]`). */
+  slice(start?: number, end?: number): ParameterList {
+    return new ParameterList(this.store.slice(start, end));
+  }
+
   [Symbol.iterator](): Iterator<Parameter> {
     return this.store[Symbol.iterator]();
   }
