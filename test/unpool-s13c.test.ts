@@ -57,3 +57,12 @@ test("maxUnpool: printout, round trip, errors", () => {
   throwsWith(() => F.maxUnpool1d(values.reshape([1, 4]), indices.reshape([1, 4]), 0), "maxUnpool1d: kernelSize must be an integer >= 1 or 1 of them, got number 0");
   throwsWith(() => new nn.MaxUnpool2d(2, { strid: 2 } as never), /^MaxUnpool2d: unknown option 'strid'/);
 });
+
+test("nn.functional.maxPool2dWithIndices and nativeChannelShuffle: PyTorch's F names", () => {
+  const x = arange(16, { dtype: "float64" }).reshape([1, 1, 4, 4]);
+  const { values, indices } = F.maxPool2dWithIndices(x, 2);
+  assert.deepEqual(values.tolist(), [[[[5, 7], [13, 15]]]]);
+  assert.deepEqual(Array.from(indices.data()), [5, 7, 13, 15]);
+  assert.deepEqual(F.nativeChannelShuffle(x.reshape([1, 4, 2, 2]), 2).tolist(), F.channelShuffle(x.reshape([1, 4, 2, 2]), 2).tolist());
+  throwsWith(() => F.maxPool2dWithIndices(x, 2, { strid: 1 } as never), /^maxPool2dWithIndices: unknown option 'strid'/);
+});

@@ -59,6 +59,10 @@ export { lpPool1d, lpPool2d } from "./functional/lp-pool.js";
 export { affineGrid, gridSample, type GridSampleMode, type GridSamplePaddingMode } from "./functional/grid.js";
 export { channelShuffle, dropout1d, dropout3d, alphaDropout, featureAlphaDropout, gumbelSoftmax, pdist } from "./functional/shuffle-dropout.js";
 export { maxUnpool1d, maxUnpool2d } from "./functional/unpool.js";
+// PyTorch's F.max_pool2d_with_indices (the op is in core, beside maxPool2d) and F.native_channel_shuffle
+// (the same shuffle as channel_shuffle, without its autograd-free fast path).
+export { maxPool2dWithIndices } from "../core.js";
+export { channelShuffle as nativeChannelShuffle } from "./functional/shuffle-dropout.js";
 // Defined with the attention layers (which share its mask handling); nn.functional is where PyTorch has it.
 export { scaledDotProductAttention, type SdpaOptions } from "./layers/attention.js";
 
