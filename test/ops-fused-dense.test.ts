@@ -11,6 +11,8 @@ import {
   type DType, type Tensor, Generator, getBackend, grad, linear, linearRelu, nn, randint, randn, relu, setBackend, setNumThreads, softmaxCrossEntropy,
   tensor, where, getNumThreads,
 } from "../src/index.js";
+import { poolStats } from "../src/backend/wasm/index.js";
+import { PAR_FLOPS } from "../src/backend/wasm/thresholds.js";
 
 type Layout = "contiguous" | "transposed" | "sliced" | "broadcast";
 const LAYOUTS: readonly Layout[] = ["contiguous", "transposed", "sliced", "broadcast"];
@@ -56,12 +58,14 @@ const CONFIGS: ReadonlyArray<{ backend: "js" | "wasm"; threads: number; dtype: D
   { backend: "wasm", threads: 1, dtype: "float32" },
   { backend: "wasm", threads: 2, dtype: "float32" },
 ];
-// [M, K, N]: odd sizes, a 1000+ inner dimension, and a big one: on wasm the GEMM's large-matrix path
-// (256·1000·65); on js, whose matmul is one loop nest for every size, only sizes past the recycling
+// [M, K, N]: odd sizes, a 1000+ inner dimension, and a big one: on wasm the GEMM's large-matrix path,
+// past PAR_FLOPS multiply-adds so that 2 threads split it (256·1000·65 stayed on one); on js, whose matmul is one loop nest for every size, only sizes past the recycling
 // pool's 64 KiB minimum add a path (every operand and gradient pooled, 129·129·131), at an eighth of
 // the cost (the js configs took most of this file's time).
 const SIZES = [[1, 1, 1], [3, 7, 17], [65, 17, 3], [7, 1031, 5], [1031, 3, 7]];
-const LINEAR_SIZES = { js: [...SIZES, [129, 129, 131]], wasm: [...SIZES, [256, 1000, 65]] };
+const WASM_BIG = [256, 1031, 257];
+assert.ok(WASM_BIG[0] * WASM_BIG[1] * WASM_BIG[2] >= PAR_FLOPS, "ops-fused-dense: the wasm size meant for 2 threads is under the threading threshold");
+const LINEAR_SIZES = { js: [...SIZES, [129, 129, 131]], wasm: [...SIZES, WASM_BIG] };
 
 const before = getBackend();
 const threadsBefore = getNumThreads();
@@ -89,7 +93,10 @@ for (const c of CONFIGS) {
             const { leaf: wLeaf, x: w } = input(g, N, K, wl, c.dtype);
             const b = randn([N], { generator: g, dtype: c.dtype }).requiresGrad_();
             const what = `[${M},${K},${N}] x ${xl}, w ${wl}`;
+            const jobs = poolStats().jobs;
             const fused = linear(x, w, b), unfused = x.matmul(w.t()).add(b);
+            // The large size is offered to the helper threads on 2 threads (the path this config is for).
+            if (c.threads > 1 && M === WASM_BIG[0] && K === WASM_BIG[1]) assert.ok(poolStats().jobs > jobs, `${what}: linear ran on one thread`);
             bitwise(fused, unfused, `${what}: forward`);
             const gf = grads(fused, [xLeaf, wLeaf, b]), gu = grads(unfused, [xLeaf, wLeaf, b]);
             // The sums run over the same terms in another order (gᵀ·x vs (xᵀ·g)ᵀ), hence a tolerance scaled by M.
