@@ -176,6 +176,8 @@ test("nanmedian: NaNs left out, indices, empty and 0-d inputs, PyTorch's gradien
   assert.deepEqual(h.grad!.tolist(), [1 / 3, 1 / 3, 1 / 3]);
   // torch: "median(): Expected reduction dim 1 to have non-zero size."; keepdim needs a dim, as median
   throwsWith(() => nanmedian(zeros([3, 0]), 1), "nanmedian: dim 1 of [3,0] is empty; there is no median");
+  // An empty integer tensor: PyTorch returns an unspecified value (int64's minimum); deeptype says so, as median().
+  throwsWith(() => nanmedian(tensor([], { dtype: "int32" })), "nanmedian: an empty int32 tensor (shape [0]) has no median; an empty float tensor gives NaN");
   throwsWith(() => nanmedian(tensor([1]), { keepdim: true } as never), /^nanmedian: keepdim needs a dim/);
   throwsWith(() => nanmedian(tensor([true])), "nanmedian: bool tensors have no median (as PyTorch); convert with .int() or .float()");
   throwsWith(() => nanmedian(tensor([1]), 1), /^nanmedian: .*dim.*1/);

@@ -14,6 +14,7 @@
  */
 import { declareOptionalArgs, describe } from "../tensor/check.js";
 import { Tensor } from "../tensor/tensor.js";
+import { isFloating } from "../tensor/dtype.js";
 import { fmt, normalizeDim } from "../tensor/shape.js";
 import { full, tensor } from "../tensor/creation.js";
 import { installMethods } from "./op.js";
@@ -148,7 +149,11 @@ export function nanmedian(x: Tensor, dim?: number, keepdimArg?: KeepDim): Tensor
   if (x.dtype === "bool") throw new Error(`${op}: bool tensors have no median (as PyTorch); convert with .int() or .float()`);
   if (dim === undefined) {
     if (keepdim) throw new Error(`${op}: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of all elements`);
-    if (x.numel() === 0) return full([], NaN, { dtype: x.dtype });
+    if (x.numel() === 0) {
+      // As median(): PyTorch gives NaN for an empty float tensor and an unspecified value for an integer one.
+      if (!isFloating(x.dtype)) throw new Error(`${op}: an empty ${x.dtype} tensor (shape ${fmt(x.shape)}) has no median; an empty float tensor gives NaN`);
+      return full([], NaN, { dtype: x.dtype });
+    }
     return medianOfAll(x, nanmedian(reshape(detach(x), [-1]), 0).values, op);
   }
   if (!Number.isInteger(dim)) throw new Error(`${op}: dim must be an integer, got ${describe(dim)}`);
