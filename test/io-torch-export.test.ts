@@ -49,6 +49,20 @@ test("exportPytorch: the nn.functional layers are written as PyTorch's construct
   assert.match(pytorchModuleSource(new nn.EmbeddingBag(10, 4, { mode: "max" })), /^nn\.EmbeddingBag\(10, 4, mode='max'\)$/);
 });
 
+test("exportPytorch: the session-13 layers are written as PyTorch's constructor calls (their printouts; torch 1.13 evaluates them back to the same modules)", () => {
+  const src = pytorchModuleSource(new nn.Sequential(
+    new nn.ChannelShuffle(2), new nn.Softmax2d(), new nn.Dropout1d(0.2), new nn.Dropout3d(0.3), new nn.AlphaDropout(0.1),
+    new nn.FeatureAlphaDropout(0.1), new nn.LPPool2d(2, 2), new nn.LPPool1d(3, 2, 1),
+  ));
+  for (const call of [
+    "nn.ChannelShuffle(groups=2)", "nn.Softmax2d()", "nn.Dropout1d(p=0.2, inplace=False)", "nn.Dropout3d(p=0.3, inplace=False)",
+    "nn.AlphaDropout(p=0.1, inplace=False)", "nn.FeatureAlphaDropout(p=0.1, inplace=False)",
+    "nn.LPPool2d(norm_type=2, kernel_size=2, stride=None, ceil_mode=False)", "nn.LPPool1d(norm_type=3, kernel_size=2, stride=1, ceil_mode=False)",
+  ]) assert.ok(src.includes(`${call},`), `${call} in\n${src}`);
+  // UpsamplingNearest2d prints Upsample's mode=..., which its own constructor does not take: still refused.
+  assert.throws(() => pytorchModuleSource(new nn.UpsamplingNearest2d({ scaleFactor: 2 })), /cannot write in Python/);
+});
+
 test("exportPytorch: a custom forward, a bare ModuleList or a JavaScript activation is a clear error saying what to do", () => {
   class Net extends nn.Module {
     fc = new nn.Linear(2, 2);

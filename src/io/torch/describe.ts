@@ -41,6 +41,7 @@ const LEAF_LAYERS = new Set([
   "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "ConvTranspose1d", "InstanceNorm1d", "InstanceNorm2d", "LocalResponseNorm",
   "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d",
   "PixelShuffle", "PixelUnshuffle", "Unfold", "Fold", "Bilinear", "EmbeddingBag",
+  "ChannelShuffle", "Softmax2d", "Dropout1d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "LPPool1d", "LPPool2d",
 ]);
 
 /** How a composite describes itself: its Python expression, describing children through `child`. */
