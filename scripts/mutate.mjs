@@ -119,6 +119,9 @@ const TESTS = {
   // autograd.test.ts (its fuzz tests reach every op, 9 s); ops-fused-dense (40 s per test on js,
   // its fused ops are op-table entries too). ops-fused and pool-ties check conv2dRelu and pooling's
   // ties against the unfused ops and PyTorch.
+  // Session 13's files, each with the test file written for it (the op table does not hold them).
+  "src/ops/quantile.ts": ["test/integrate-quantile-s13a.test.ts", "test/mutation-ops-quantile-s13.test.ts"],
+  "src/ops/linalg-solve.ts": ["test/linalg-solve-s13b.test.ts", "test/linalg-n65-s13b.test.ts"],
   "src/ops": OPS_TESTS,
   // init's own checks (bounds, std, fan modes) and the layer tests whose reset() calls it; the
   // sequence tests load PyTorch weights and never reach init's numbers.
