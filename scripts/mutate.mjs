@@ -121,7 +121,7 @@ const TESTS = {
   // ties against the unfused ops and PyTorch.
   // Session 13's files, each with the test file written for it (the op table does not hold them).
   "src/ops/quantile.ts": ["test/integrate-quantile-s13a.test.ts", "test/mutation-ops-quantile-s13.test.ts"],
-  "src/ops/linalg-solve.ts": ["test/linalg-solve-s13b.test.ts", "test/linalg-n65-s13b.test.ts"],
+  "src/ops/linalg-solve.ts": ["test/linalg-solve-s13b.test.ts", "test/linalg-n65-s13b.test.ts", "test/mutation-ops-linalg-solve-s13.test.ts"],
   "src/ops": OPS_TESTS,
   // init's own checks (bounds, std, fan modes) and the layer tests whose reset() calls it; the
   // sequence tests load PyTorch weights and never reach init's numbers.
