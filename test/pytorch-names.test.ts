@@ -70,6 +70,18 @@ const GROUPS: { group: string; fns?: string; methods?: string; ns?: [Record<stri
     ],
   },
   {
+    // Session 13: torch.linalg's solvers and decompositions, sampling and statistics, spatial and
+    // container pieces of nn.
+    group: "session 13 additions",
+    fns: "det logdet slogdet inverse matrixPower matrixExp cholesky qr svd pinverse geqrf luUnpack normal multinomial poisson bernoulli trapezoid trapz cumulativeTrapezoid quantile nanquantile nanmedian",
+    methods: "det logdet slogdet inverse matrixPower matrixExp cholesky qr svd pinverse multinomial bernoulli bernoulli_ exponential_ cauchy_ logNormal_ geometric_ random_ quantile nanquantile nanmedian",
+    ns: [
+      [linalg as unknown as Record<string, unknown>, "linalg", "det slogdet inv invEx solve solveEx solveTriangular matrixPower matrixExp multiDot cholesky choleskyEx qr eigh eigvalsh svd svdvals pinv matrixRank lstsq cond luFactor luFactorEx lu luSolve householderProduct vecdot vander tensorinv tensorsolve diagonal matmul"],
+      [F, "nn.functional", "affineGrid gridSample lpPool1d lpPool2d maxUnpool1d maxUnpool2d channelShuffle dropout1d dropout3d alphaDropout featureAlphaDropout gumbelSoftmax pdist upsample upsampleNearest upsampleBilinear embedding"],
+      [nn as unknown as Record<string, unknown>, "nn", "LPPool1d LPPool2d MaxUnpool1d MaxUnpool2d ChannelShuffle Softmax2d Dropout1d Dropout3d AlphaDropout FeatureAlphaDropout ParameterList ParameterDict UpsamplingNearest2d UpsamplingBilinear2d"],
+    ],
+  },
+  {
     group: "autograd",
     fns: "inferenceMode isInferenceMode noGrad enableGrad",
     methods: "registerHook retainGrad",
