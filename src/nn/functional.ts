@@ -15,6 +15,7 @@ import {
   type Generator, type DType,
 } from "../core.js";
 import { fmtShape } from "./module.js";
+import { checkDropoutP, noiseDtype } from "./functional/shuffle-dropout.js";
 import { viaFloat32 } from "../ops/half-compute.js";
 import type { OpsOptionalArgs } from "../core.js";
 import type { ActivationsOptionalArgs } from "./functional/activations.js";
@@ -52,12 +53,12 @@ export { pad, pixelShuffle, pixelUnshuffle, unfold, fold, type UnfoldOptions } f
 export { interpolate, type InterpolateOptions, type InterpolateMode } from "./functional/interpolate.js";
 export { upsample, upsampleNearest, upsampleBilinear, type UpsamplingOptions } from "./functional/upsample.js";
 export {
-  normalize, cosineSimilarity, pairwiseDistance, instanceNorm, localResponseNorm, type InstanceNormOptions,
+  normalize, cosineSimilarity, pairwiseDistance, pdist, instanceNorm, localResponseNorm, type InstanceNormOptions,
 } from "./functional/normalization.js";
 export { convTranspose1d, bilinear, embeddingBag, oneHot, type ConvTranspose1dOptions, type EmbeddingBagOptions } from "./functional/misc.js";
 export { lpPool1d, lpPool2d } from "./functional/lp-pool.js";
 export { affineGrid, gridSample, type GridSampleMode, type GridSamplePaddingMode } from "./functional/grid.js";
-export { channelShuffle, dropout1d, dropout3d, alphaDropout, featureAlphaDropout, gumbelSoftmax, pdist } from "./functional/shuffle-dropout.js";
+export { channelShuffle, dropout1d, dropout3d, alphaDropout, featureAlphaDropout, gumbelSoftmax } from "./functional/shuffle-dropout.js";
 export { maxUnpool1d, maxUnpool2d } from "./functional/unpool.js";
 // PyTorch's F.max_pool2d_with_indices (the op is in core, beside maxPool2d) and F.native_channel_shuffle
 // (the same shuffle as channel_shuffle, without its autograd-free fast path).
@@ -105,21 +106,16 @@ export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {})
   return logSoftmaxOp(x, dim, opts);
 }
 
-function checkP(p: number, op: string): void {
-  // typeof first: "0.5" would pass the range test by coercion and then scale by 1/(1 - "0.5").
-  if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a dropout probability in [0, 1], got ${describe(p)}`);
-}
-
 /**
  * `dropout(x, 0.5, training)`: zeroes each element with probability p and scales the rest by
  * 1/(1−p) (inverted dropout, so evaluation needs no rescaling). Identity when not training.
  */
 export function dropout(x: Tensor, p = 0.5, training = true, opts: { generator?: Generator } = {}): Tensor {
   checkKeys("dropout", opts, DROPOUT_KEYS);
-  checkP(p, "dropout");
+  checkDropoutP(p, "dropout");
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
-  const mask = bernoulli(fullLike(x, 1 - p, { dtype: floatDtype(x) }), { generator: opts.generator });
+  const mask = bernoulli(fullLike(x, 1 - p, { dtype: noiseDtype(x) }), { generator: opts.generator });
   return x.mul(mask.div(1 - p));
 }
 
@@ -129,17 +125,13 @@ export function dropout(x: Tensor, p = 0.5, training = true, opts: { generator?:
  */
 export function dropout2d(x: Tensor, p = 0.5, training = true, opts: { generator?: Generator } = {}): Tensor {
   checkKeys("dropout2d", opts, DROPOUT2D_KEYS);
-  checkP(p, "dropout2d");
+  checkDropoutP(p, "dropout2d");
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`dropout2d: expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0); // every channel dropped; 1/(1-p) would make 0 * inf = NaN
   const maskShape = x.shape.map((s, i) => (i < x.ndim - 2 ? s : 1));
-  const mask = bernoulli(full(maskShape, 1 - p, { dtype: floatDtype(x) }), { generator: opts.generator });
+  const mask = bernoulli(full(maskShape, 1 - p, { dtype: noiseDtype(x) }), { generator: opts.generator });
   return x.mul(mask.div(1 - p));
-}
-
-function floatDtype(x: Tensor): DType {
-  return isFloating(x.dtype) ? x.dtype : "float32";
 }
 
 /** Shape [1, C, 1, ...] that broadcasts a per-channel vector over an [N, C, ...] input. */

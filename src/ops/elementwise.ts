@@ -120,12 +120,13 @@ declare module "../tensor/tensor.js" {
  */
 export function inplace<T extends Tensor>(self: T, op: string, compute: (src: Tensor) => Tensor): T {
   const recording = isGradEnabled();
-  // The out-of-place form is suggested only where the tensor has one (random_, uniform_ and the other samplers do not).
-  const outOfPlace = op.replace(/_$/, "");
-  const alternative = typeof (self as unknown as Record<string, unknown>)[outOfPlace] === "function" ? `, or use the out-of-place ${outOfPlace}` : "";
-  const leafMessage = (what: string): string =>
-    `${op}: ${what} that requires grad cannot be modified in place while gradients are recorded; ` +
-    `wrap the update in noGrad(() => ...) as optimizers do${alternative}`;
+  const leafMessage = (what: string): string => {
+    // The out-of-place form is suggested only where the tensor has one (random_, uniform_ and the other samplers do not).
+    const outOfPlace = op.replace(/_$/, "");
+    const alternative = typeof (self as unknown as Record<string, unknown>)[outOfPlace] === "function" ? `, or use the out-of-place ${outOfPlace}` : "";
+    return `${op}: ${what} that requires grad cannot be modified in place while gradients are recorded; ` +
+      `wrap the update in noGrad(() => ...) as optimizers do${alternative}`;
+  };
   if (recording && self.requiresGrad && self.isLeaf) throw new Error(leafMessage("a leaf tensor"));
   if (self.isInference() && !isInferenceMode()) {
     throw new Error(`${op}: an inference tensor (made inside inferenceMode) cannot be modified in place outside inferenceMode; make a normal tensor with x.clone() first`);

@@ -23,8 +23,8 @@ import { declareOptionalArgs, declareOptions, describe, optionKeys, checkDType }
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloating, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, checkShape, fmt } from "../tensor/shape.js";
-import { type Generator, defaultGenerator } from "../tensor/generator.js";
-import { bernoulliDraw, zeros } from "../tensor/creation.js";
+import type { Generator } from "../tensor/generator.js";
+import { bernoulliDraw, generatorOf, zeros } from "../tensor/creation.js";
 import { apply, defineOp, installMethods } from "./op.js";
 import { expand, to } from "./shape.js";
 import { div } from "./binary.js";
@@ -54,12 +54,6 @@ declare module "../tensor/tensor.js" {
     /** `probs.multinomial(2)`, `probs.multinomial(5, true)`: torch.Tensor.multinomial. */
     multinomial(numSamples: number, replacement?: boolean | MultinomialOptions, opts?: MultinomialOptions): Tensor;
   }
-}
-
-function generatorOf(op: string, g: unknown): Generator {
-  if (g === undefined || g === null) return defaultGenerator;
-  if (typeof (g as { random?: unknown }).random !== "function") throw new Error(`${op}: generator must be a Generator (new Generator(seed)), got ${describe(g)}`);
-  return g as Generator;
 }
 
 function optionsObject<T>(op: string, v: unknown, takes: string): T {
@@ -124,7 +118,7 @@ export function normal(mean: Tensor | number, stdArg: Tensor | number | NormalOp
     opts = optionsObject<NormalOptions>(op, size, "{ size, generator, dtype, requiresGrad }");
     shapeArg = opts.size;
   }
-  const g = generatorOf(op, opts.generator);
+  const g = generatorOf(op, opts.generator, true);
   const isT = (v: unknown): v is Tensor => v instanceof Tensor;
   for (const [name, v] of [["mean", mean], ["std", std]] as const) {
     if (!isT(v) && typeof v !== "number") throw new Error(`${op}: ${name} must be a Tensor or a number, got ${describe(v)}`);
@@ -191,7 +185,7 @@ export function multinomial(input: Tensor, numSamples: number, replacementArg?: 
     replacement = opts.replacement ?? false;
     if (typeof replacement !== "boolean") throw new Error(`${op}: replacement must be a boolean, got ${describe(replacement)}`);
   }
-  const g = generatorOf(op, opts.generator);
+  const g = generatorOf(op, opts.generator, true);
   if (!isFloating(input.dtype)) throw new Error(`${op}: input must be a floating point tensor of probabilities (weights), got ${input.dtype} (use .float())`);
   if (input.ndim !== 1 && input.ndim !== 2) throw new Error(`${op}: input must be 1-D [categories] or 2-D [rows, categories], got shape ${fmt(input.shape)}`);
   if (!Number.isInteger(numSamples) || numSamples <= 0) throw new Error(`${op}: numSamples must be a positive integer, got ${describe(numSamples)}`);
@@ -296,7 +290,7 @@ function poissonDraw(rate: number, g: Generator): number {
 export function poisson(input: Tensor, opts: { generator?: Generator } = {}): Tensor {
   const op = "poisson";
   const o = optionsObject<{ generator?: Generator }>(op, opts, "{ generator }");
-  const g = generatorOf(op, o.generator);
+  const g = generatorOf(op, o.generator, true);
   if (!isFloating(input.dtype)) throw new Error(`${op}: rates must be a floating point tensor, got ${input.dtype} (use .float()); PyTorch has no poisson for integers`);
   const rates = input.contiguous().numbers();
   const d = new Float64Array(rates.length);
@@ -378,7 +372,7 @@ export function exponential_(x: Tensor, lambd = 1, opts: { generator?: Generator
   const l = finiteArg(op, "lambd", lambd);
   if (!(l >= 0)) throw new Error(`${op}: lambd must be >= 0, got ${l}`);
   floatOnly(op, x);
-  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator);
+  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator, true);
   return inplace(x, op, () => filled(x, () => -Math.log(open01(g)) / l));
 }
 
@@ -386,7 +380,7 @@ export function cauchy_(x: Tensor, median = 0, sigma = 1, opts: { generator?: Ge
   const op = "cauchy_";
   const m = finiteArg(op, "median", median), s = finiteArg(op, "sigma", sigma);
   floatOnly(op, x);
-  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator);
+  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator, true);
   return inplace(x, op, () => filled(x, () => m + s * Math.tan(Math.PI * (open01(g) - 0.5))));
 }
 
@@ -395,7 +389,7 @@ export function logNormal_(x: Tensor, mean = 1, std = 2, opts: { generator?: Gen
   const m = finiteArg(op, "mean", mean), s = finiteArg(op, "std", std);
   if (!(s > 0)) throw new Error(`${op}: std must be > 0, got ${s}`);
   floatOnly(op, x);
-  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator);
+  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator, true);
   return inplace(x, op, () => filled(x, () => Math.exp(m + s * g.normal())));
 }
 
@@ -404,7 +398,7 @@ export function geometric_(x: Tensor, p: number, opts: { generator?: Generator }
   const q = finiteArg(op, "p", p);
   if (!(q > 0 && q < 1)) throw new Error(`${op}: p must be in (0, 1), got ${q}`);
   if (x.dtype === "bool") throw new Error(`${op}: not implemented for bool tensors (as PyTorch)`);
-  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator);
+  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator, true);
   // Inversion, as PyTorch: ceil(log(u) / log(1 − p)) is 1, 2, ... with P(k) = (1 − p)^(k−1) p.
   const l = Math.log1p(-q);
   return inplace(x, op, () => filled(x, () => Math.max(1, Math.ceil(Math.log(open01(g)) / l))));
@@ -422,7 +416,7 @@ export function bernoulli_(x: Tensor, p: number | Tensor = 0.5, opts: { generato
     pv = finiteArg(op, "p", p);
     if (!(pv >= 0 && pv <= 1)) throw new Error(`${op}: p must be in [0, 1], got ${pv}`);
   }
-  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator);
+  const g = generatorOf(op, optionsObject<{ generator?: Generator }>(op, opts, "{ generator }").generator, true);
   return inplace(x, op, () => filled(x, (i) => (g.random() < (probs ? probs[i] : pv) ? 1 : 0)));
 }
 
@@ -466,7 +460,7 @@ function randomFill(x: Tensor, op: string, from: number, to: number | null, gene
   // Integer dtypes refuse bounds they cannot hold, as PyTorch; floating ones only lose precision (PyTorch warns).
   if (low !== undefined && from < low) throw new Error(`${op}: from (${from}) is out of bounds for ${x.dtype} [${low}, ${top}]`);
   if (low !== undefined && to !== null && to - 1 > top) throw new Error(`${op}: to - 1 (${to - 1}) is out of bounds for ${x.dtype} [${low}, ${top}]`);
-  const g = generatorOf(op, generator);
+  const g = generatorOf(op, generator, true);
   const span = (to ?? top + 1) - from;
   if (x.dtype === "int64" && span > 2 ** 53) {
     // Beyond a double's integers: 64 random bits reduced to the span, in bigints (the default [0, 2^63 − 1] included).

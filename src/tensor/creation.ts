@@ -287,13 +287,22 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   return t;
 }
 
+/**
+ * The generator a sampler named `op` draws from: `g`, or the default one when `g` is undefined (or
+ * null, where the caller's options allow it); anything else is an error naming op. @internal
+ */
+export function generatorOf(op: string, g: unknown, allowNull = false): Generator {
+  if (g === undefined || (allowNull && g === null)) return defaultGenerator;
+  if (typeof (g as { random?: unknown } | null)?.random !== "function") throw new Error(`${op}: generator must be a Generator (new Generator(seed)), got ${describe(g)}`);
+  return g as Generator;
+}
+
 function randomFill(shape: ShapeArg, op: string, opts: RandomOptions, draw: (g: Generator) => number, integral = false): Tensor {
   checkCreate(op, opts);
-  if (opts.generator !== undefined && typeof (opts.generator as { random?: unknown })?.random !== "function") throw new Error(`${op}: generator must be a Generator (new Generator(seed)), got ${describe(opts.generator)}`);
+  const g = generatorOf(op, opts.generator);
   const dtype = opts.dtype ?? "float32";
   if (!integral && !isFloating(dtype)) throw new Error(`${op}: dtype must be floating (float32 or float64), got ${dtype}; use randint for integers`);
   const size = shapeOf(shape, op);
-  const g = opts.generator ?? defaultGenerator;
   const d = writable(dtype, numelOf(size));
   for (let i = 0; i < d.length; i++) d[i] = draw(g);
   return finish(Tensor.fromArray(stored(d, dtype), size, dtype), opts);

@@ -1,6 +1,6 @@
 /**
  * Normalisation and distance functions of `nn.functional`: `normalize`, `cosineSimilarity`,
- * `pairwiseDistance`, `instanceNorm`, `localResponseNorm`. Compositions of Tensor ops, arranged as
+ * `pairwiseDistance`, `pdist`, `instanceNorm`, `localResponseNorm`. Compositions of Tensor ops, arranged as
  * PyTorch 1.13 computes them (so values and gradients agree, including at the eps clamps).
  *
  * ```ts
@@ -8,7 +8,7 @@
  * const unit = nn.functional.normalize(x, 2, 1); // rows of unit length
  * ```
  */
-import { Tensor, noGrad, norm, clampMin, broadcastTo, zeros, cat } from "../../core.js";
+import { Tensor, noGrad, norm, clampMin, broadcastTo, zeros, cat, indexSelect, isFloating, linalg, tensor } from "../../core.js";
 import { describe, tensorArgError, checkKeys, declareOptionalArgs } from "../../tensor/check.js";
 import { broadcastShapes } from "../../tensor/shape.js";
 import { fmtShape } from "../module.js";
@@ -182,11 +182,35 @@ export function localResponseNorm(x: Tensor, size: number, alpha = 1e-4, beta = 
   return x.div(div);
 }
 
+/**
+ * `pdist(x, p = 2)`: the p-norm distance between every pair of rows i < j of x [N, M], in the order
+ * (0, 1), (0, 2), ..., (N − 2, N − 1): [N·(N − 1)/2], as torch.nn.functional.pdist. For p = ∞ every
+ * coordinate reaching the maximum gets the full gradient, as PyTorch's pdist backward gives it.
+ */
+export function pdist(input: Tensor, p = 2): Tensor {
+  const fn = "pdist";
+  checkTensor(input, fn);
+  if (input.ndim !== 2) throw new Error(`${fn}: expected input [N, M], got ${fmtShape(input.shape)}`);
+  if (!isFloating(input.dtype)) throw new Error(`${fn}: input must be a floating tensor, got ${input.dtype}`);
+  if (typeof p !== "number" || !(p >= 0)) throw new Error(`${fn}: p must be a number >= 0, got ${describe(p)}`);
+  const n = input.shape[0], pairs = n < 2 ? 0 : (n * (n - 1)) / 2;
+  const I = new Int32Array(pairs), J = new Int32Array(pairs);
+  for (let i = 0, k = 0; i < n; i++) for (let j = i + 1; j < n; j++, k++) { I[k] = i; J[k] = j; }
+  const diff = indexSelect(input, 0, tensor(I)).sub(indexSelect(input, 0, tensor(J)));
+  if (p !== Infinity) return linalg.vectorNorm(diff, p, 1);
+  const abs = diff.abs(), value = abs.detach().amax(1);
+  if (!input.requiresGrad || pairs === 0 || input.shape[1] === 0) return value;
+  // 0 in value; its derivative is sign(diff) at every coordinate equal to the maximum.
+  const hits = abs.mul(abs.detach().eq(value.unsqueeze(1))).sum(1);
+  return value.add(hits.sub(hits.detach()));
+}
+
 // Optional parameters PyTorch code passes positionally, also taken as one trailing options object
 // (API.md rule 3); the entry layer (src/tensor/guard.ts) spreads it into the arguments.
 const OPTIONAL_ARGS = declareOptionalArgs({
   normalize: { first: 1, names: ["p", "dim", "eps"] },
   cosineSimilarity: { first: 2, names: ["dim", "eps"] },
   localResponseNorm: { first: 2, names: ["alpha", "beta", "k"] },
+  pdist: { first: 1, names: ["p"] },
 });
 export type NormalizationOptionalArgs = typeof OPTIONAL_ARGS;

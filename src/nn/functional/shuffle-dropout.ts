@@ -10,9 +10,7 @@
  * const onehot = nn.functional.gumbelSoftmax(logits, { tau: 0.5, hard: true });
  * ```
  */
-import { Tensor, bernoulli, full, zerosLike, scatter, isFloating, indexSelect, tensor, linalg, type Generator, type DType } from "../../core.js";
-
-const vectorNorm = (x: Tensor, ord: number, dim: number): Tensor => linalg.vectorNorm(x, ord, dim);
+import { Tensor, bernoulli, full, zerosLike, scatter, isFloating, type Generator, type DType } from "../../core.js";
 import { checkKeys, declareOptionalArgs, describe, tensorArgError } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
 
@@ -22,7 +20,9 @@ function checkTensor(fn: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw tensorArgError(fn, "input", x);
 }
 
+/** Every dropout's p check (dropout and dropout2d's too). */
 export function checkDropoutP(p: unknown, fn: string): number {
+  // typeof first: "0.5" would pass the range test by coercion and then scale by 1/(1 - "0.5").
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new Error(`${fn}: p must be a dropout probability in [0, 1], got ${describe(p)}`);
   return p;
 }
@@ -47,7 +47,7 @@ export function channelShuffle(input: Tensor, groups: number): Tensor {
 }
 
 /** The mask's dtype: the input's when floating (as PyTorch's noise is empty_like(input)). */
-const noiseDtype = (x: Tensor): DType => (isFloating(x.dtype) ? x.dtype : "float32");
+export const noiseDtype = (x: Tensor): DType => (isFloating(x.dtype) ? x.dtype : "float32");
 
 /**
  * PyTorch's _dropout_impl (ATen/native/Dropout.cpp): noise ~ Bernoulli(1 − p) of the input's shape, or
@@ -158,29 +158,5 @@ const OPTIONAL_ARGS = declareOptionalArgs({
   alphaDropout: { first: 1, names: ["p", "training"], bag: GENERATOR_KEYS },
   featureAlphaDropout: { first: 1, names: ["p", "training"], bag: GENERATOR_KEYS },
   gumbelSoftmax: { first: 1, names: ["tau", "hard", "eps", "dim"], bag: GENERATOR_KEYS },
-  pdist: { first: 1, names: ["p"] },
 });
 export type ShuffleDropoutOptionalArgs = typeof OPTIONAL_ARGS;
-
-/**
- * `pdist(x, p = 2)`: the p-norm distance between every pair of rows i < j of x [N, M], in the order
- * (0, 1), (0, 2), ..., (N − 2, N − 1): [N·(N − 1)/2], as torch.nn.functional.pdist. For p = ∞ every
- * coordinate reaching the maximum gets the full gradient, as PyTorch's pdist backward gives it.
- */
-export function pdist(input: Tensor, p = 2): Tensor {
-  const fn = "pdist";
-  checkTensor(fn, input);
-  if (input.ndim !== 2) throw new Error(`${fn}: expected input [N, M], got ${fmtShape(input.shape)}`);
-  if (!isFloating(input.dtype)) throw new Error(`${fn}: input must be a floating tensor, got ${input.dtype}`);
-  if (typeof p !== "number" || !(p >= 0)) throw new Error(`${fn}: p must be a number >= 0, got ${describe(p)}`);
-  const n = input.shape[0], pairs = n < 2 ? 0 : (n * (n - 1)) / 2;
-  const I = new Int32Array(pairs), J = new Int32Array(pairs);
-  for (let i = 0, k = 0; i < n; i++) for (let j = i + 1; j < n; j++, k++) { I[k] = i; J[k] = j; }
-  const diff = indexSelect(input, 0, tensor(I)).sub(indexSelect(input, 0, tensor(J)));
-  if (p !== Infinity) return vectorNorm(diff, p, 1);
-  const abs = diff.abs(), value = abs.detach().amax(1);
-  if (!input.requiresGrad || pairs === 0 || input.shape[1] === 0) return value;
-  // 0 in value; its derivative is sign(diff) at every coordinate equal to the maximum.
-  const hits = abs.mul(abs.detach().eq(value.unsqueeze(1))).sum(1);
-  return value.add(hits.sub(hits.detach()));
-}
