@@ -312,7 +312,7 @@ function checkPt(value: unknown): Outcome {
       let last = v.offset;
       v.shape.forEach((d, i) => (last += d === 0 ? -Infinity : (d - 1) * v.strides[i]));
       if (last >= v.storage.data.length) return { kind: "decoded", problem: `a view of shape [${v.shape}] reaches element ${last} of a storage of ${v.storage.data.length}` };
-      if (v.numel() <= 1_000_000 && v.contiguous().storage.data.length !== v.numel()) return { kind: "decoded", problem: `a tensor of shape [${v.shape}] has the wrong number of values` };
+      if (v.numel() <= 1_000_000 && v.clone().storage.data.length !== v.numel()) return { kind: "decoded", problem: `a tensor of shape [${v.shape}] has the wrong number of values` };
       if (containsMarker(v.storage.data)) return { kind: "decoded", problem: "a tensor holds the freed-memory marker" };
     } else if (Array.isArray(v)) todo.push(...v);
     else if (v instanceof Map) todo.push(...v.values());

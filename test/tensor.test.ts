@@ -319,6 +319,22 @@ test("contiguous() copies non-contiguous views (and returns contiguous tensors a
   assert.equal(sliced.contiguous().storage.data.length, 4, "a slice's contiguous copy holds only its elements");
 });
 
+test("contiguous() of a contiguous view at an offset is the view itself, as PyTorch's: writes through it reach the base", () => {
+  const x = arange(6).float();
+  for (const v of [x.get("1:"), x.narrow(0, 2, 3), x.reshape([2, 3]).select(0, 1), x.get("5:")]) {
+    assert.equal(v.offset > 0, true);
+    assert.equal(v.contiguous(), v);
+  }
+  x.get("1:").contiguous().add_(10);
+  assert.deepEqual(x.tolist(), [0, 11, 12, 13, 14, 15]);
+  // A leaf's offset view: the gradient flows into the right elements of the base.
+  const w = arange(5).double().requiresGrad_();
+  w.narrow(0, 2, 2).contiguous().mul(tensor([3, 4], { dtype: "float64" })).sum().backward();
+  assert.deepEqual(w.grad!.tolist(), [0, 0, 3, 4, 0]);
+  // Ops on it read its own elements, not the storage from index 0.
+  assert.deepEqual(x.get("3:").contiguous().reshape([1, 3]).mul(2).tolist(), [[26, 28, 30]]);
+});
+
 test("reshape is a view when strides allow and a copy otherwise; view throws instead of copying", () => {
   const x = arange(24).reshape([2, 3, 4]);
   const p = x.permute([2, 0, 1]); // [4,2,3]

@@ -87,8 +87,9 @@ const copyOp = defineOp<{ dtype: DType }>({
   backward: (g, { inputDtypes: [dtype] }) => [isFloating(dtype) ? to(g, dtype) : null],
 });
 
+/** `x` itself when its elements are already in row-major order (at any offset into its storage), as PyTorch's. */
 export function contiguous(x: Tensor): Tensor {
-  return x.isContiguous() && x.offset === 0 && x.storage.data.length === x.numel() ? x : apply(copyOp, [x], { dtype: x.dtype });
+  return x.isContiguous() ? x : apply(copyOp, [x], { dtype: x.dtype });
 }
 
 export function clone(x: Tensor): Tensor {
