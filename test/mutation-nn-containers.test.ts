@@ -137,8 +137,8 @@ test("ModuleDict: built from an object or from [name, module] pairs, refusing an
   const d = new nn.ModuleDict({ x: a, y: b });
   assert.deepEqual(d.keys(), ["x", "y"]);
   assert.deepEqual(d.values(), [a, b]);
-  assert.deepEqual(d.entries(), [["x", a], ["y", b]]);
-  assert.equal(d.size, 2);
+  assert.deepEqual(d.items(), [["x", a], ["y", b]]);
+  assert.equal(d.length, 2);
   assert.equal(d.delete("x"), true);
   assert.equal(d.has("x"), false);
   assert.deepEqual(d.keys(), ["y"]);
@@ -150,7 +150,7 @@ test("ModuleDict: built from an object or from [name, module] pairs, refusing an
   for (const key of ["", "a.b", 5]) {
     throwsFrom(() => new nn.ModuleDict().set(key as never, a), `ModuleDict\\.set: key must be a non-empty string without "\\.", got ${JSON.stringify(key).replace(/\./g, "\\.")}$`);
   }
-  assert.equal(new nn.ModuleDict().set("Stryker was here!", a).size, 1);
+  assert.equal(new nn.ModuleDict().set("Stryker was here!", a).length, 1);
   throwsFrom(() => new nn.ModuleDict().get("cls"), 'ModuleDict\\.get: no module "cls" \\(keys: none\\)$');
   throwsFrom(() => fromPairs.get("z"), 'ModuleDict\\.get: no module "z" \\(keys: x, y\\)$');
   throwsFrom(() => (fromPairs as unknown as { forward(): void }).forward(), "ModuleDict\\.forward: a ModuleDict has no forward; pick its modules by key in your own forward$");

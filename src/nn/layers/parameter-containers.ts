@@ -12,6 +12,7 @@
 import { Tensor, isFloating, type DType } from "../../core.js";
 import { argError, checkIterable, describe } from "../../tensor/check.js";
 import { Module, Parameter } from "../module.js";
+import { normIndex } from "../containers.js";
 
 /** `t` as a Parameter: itself if it is one, else a new Parameter over its storage (PyTorch's wrapping). */
 function toParameter(t: unknown, where: string): Parameter {
@@ -52,13 +53,8 @@ export class ParameterList extends Module<never[], never> {
     return this.store.map((p, i) => [String(i), p]);
   }
 
-  private index(i: number, where: string): number {
-    const n = this.store.length;
-    const j = typeof i === "number" && i < 0 ? i + n : i;
-    if (typeof j !== "number" || !Number.isInteger(j) || j < 0 || j >= n) {
-      throw new RangeError(`${where}: index ${typeof i === "number" ? i : describe(i)} is out of range for a list of ${n} parameters (valid: ${n === 0 ? "none: it is empty" : `${-n} to ${n - 1}`})`);
-    }
-    return j;
+  private index(i: number, where: string, past = false): number {
+    return normIndex(i, this.store.length, where, past, (n) => `a list of ${n} parameters`);
   }
 
   /** `ps.at(-1)`: the parameter at an index (PyTorch's `ps[-1]`). */
@@ -87,8 +83,25 @@ export class ParameterList extends Module<never[], never> {
   /** `ps.extend([a, b])`: appends several; returns this. */
   extend(values: Iterable<Tensor>): this {
     checkIterable("ParameterList.extend", "values", values, "an array of tensors or parameters");
-    for (const v of values) this.append(v);
+    // All or nothing, as the other containers: a bad item leaves the list as it was.
+    const add = [...values].map((v) => toParameter(v, "ParameterList.extend"));
+    this.store.push(...add);
     return this;
+  }
+
+  /**
+   * `ps.insert(0, t)`: inserts a parameter before an index (negative counts from the end, the length
+   * appends); returns this. PyTorch's ParameterList lacks it; the list-like containers share one interface.
+   */
+  insert(index: number, value: Tensor): this {
+    const at = this.index(index, "ParameterList.insert", true);
+    this.store.splice(at, 0, toParameter(value, "ParameterList.insert"));
+    return this;
+  }
+
+  /** `ps.pop(0)`: removes and returns the parameter at an index (the last one by default); the rest renumber. */
+  pop(i = -1): Parameter {
+    return this.store.splice(this.index(i, "ParameterList.pop"), 1)[0];
   }
 
   /** `ps.slice(1, 3)`: a new ParameterList of the same Parameter objects (PyTorch's `ps[1:3]`). */
