@@ -7,6 +7,7 @@
 import { checkKeys, describe, optionKeys } from "../tensor/check.js";
 import type { Generator } from "../core.js";
 import { deprecated } from "../tensor/deprecation.js";
+import { generatorOf } from "../tensor/creation.js";
 import { type Dataset } from "./dataset.js";
 import { type Collated, defaultCollate } from "./collate.js";
 import { BatchSampler, RandomSampler, type Sampler, SequentialSampler } from "./sampler.js";
@@ -94,6 +95,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     } else {
       if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
       if (opts.sampler && opts.shuffle) throw new Error("DataLoader: pass either shuffle: true or a sampler, not both (a sampler decides the order itself)");
+      // Checked here so that a bad one is named by DataLoader, not by the RandomSampler it builds.
+      if (opts.generator !== undefined) generatorOf("DataLoader", opts.generator);
       this.sampler = opts.sampler ?? (opts.shuffle ? new RandomSampler(dataset, { generator: opts.generator }) : new SequentialSampler(dataset));
       this.batchSampler = new BatchSampler(this.sampler, this.batchSize, this.dropLast);
     }

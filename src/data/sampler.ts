@@ -4,7 +4,8 @@
  * yet a seeded generator makes the whole sequence of epochs reproducible.
  */
 import { argError, checkOptions, optionKeys } from "../tensor/check.js";
-import { type Generator, defaultGenerator } from "../core.js";
+import { type Generator } from "../core.js";
+import { generatorOf } from "../tensor/creation.js";
 
 /**
  * An iterable of dataset indices with a known count.
@@ -100,7 +101,7 @@ export class RandomSampler implements Sampler {
     this.length = opts.numSamples ?? this.dataLength;
     checkCount(this.length, "numSamples", "RandomSampler");
     if (this.length > 0 && this.dataLength === 0) throw new Error(`RandomSampler: cannot draw ${this.length} samples from an empty dataset`);
-    this.generator = opts.generator ?? defaultGenerator;
+    this.generator = generatorOf("RandomSampler", opts.generator);
   }
 
   *[Symbol.iterator](): Iterator<number> {
@@ -135,7 +136,7 @@ export class SubsetRandomSampler implements Sampler {
     this.indices.forEach((i, k) => {
       if (!Number.isInteger(i) || i < 0) throw new Error(`SubsetRandomSampler: indices[${k}] = ${i} is not a valid dataset index`);
     });
-    this.generator = opts.generator ?? defaultGenerator;
+    this.generator = generatorOf("SubsetRandomSampler", opts.generator);
   }
 
   get length(): number {
@@ -168,7 +169,7 @@ export class WeightedRandomSampler implements Sampler {
     checkCount(numSamples, "numSamples", "WeightedRandomSampler");
     this.length = numSamples;
     this.replacement = opts.replacement ?? true;
-    this.generator = opts.generator ?? defaultGenerator;
+    this.generator = generatorOf("WeightedRandomSampler", opts.generator);
     let total = 0;
     let positive = 0;
     this.cumulative = new Float64Array(this.weights.length);

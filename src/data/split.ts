@@ -3,7 +3,8 @@
  * or grouped (all frames of one scene in one split, so no scene leaks from train into test).
  */
 import { checkKeys } from "../tensor/check.js";
-import { type Generator, defaultGenerator } from "../core.js";
+import { type Generator } from "../core.js";
+import { generatorOf } from "../tensor/creation.js";
 import { type Dataset, Subset } from "./dataset.js";
 import { permutation } from "./sampler.js";
 
@@ -297,7 +298,7 @@ export function randomSplit<D extends Dataset<unknown>>(dataset: D, lengths: rea
   checkKeys("randomSplit", opts, RANDOM_SPLIT_KEYS);
   const n = dataset.length;
   const sizes = splitSizes(n, lengths);
-  const g = opts.generator ?? defaultGenerator;
+  const g = generatorOf("randomSplit", opts.generator);
   if (opts.stratify && opts.groups) {
     throw new Error("randomSplit: pass either stratify or groups, not both (keeping groups whole and class proportions exact at once is not generally possible)");
   }

@@ -324,10 +324,18 @@ export function randint(low: number, high: number, shape: ShapeArg, opts: Random
   return randomFill(shape, "randint", { dtype: "int64", ...opts }, (g) => g.randint(low, high), true);
 }
 
-/** `randperm(5)`: a random permutation of 0..n-1 (Fisher-Yates), int64 as in PyTorch (or `{ dtype }`). */
+/**
+ * `randperm(5)`: a random permutation of 0..n-1 (Fisher-Yates), int64 as in PyTorch (or `{ dtype }`).
+ * As PyTorch's: bool is refused, n - 1 must fit an integer dtype (uint8 holds a permutation of 256),
+ * and `requiresGrad` needs a floating dtype.
+ */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
-  const g = opts.generator ?? defaultGenerator;
+  if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${typeof n === "number" ? n : describe(n)}`);
+  checkCreate("randperm", opts);
+  const g = generatorOf("randperm", opts.generator);
+  const dtype = opts.dtype ?? "int64";
+  if (dtype === "bool") throw new Error('randperm: dtype bool is not supported (as in PyTorch); use an integer or floating dtype such as "int64"');
+  if (n > 0) checkFits(n - 1, dtype, "randperm");
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {
@@ -336,7 +344,7 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     out[i] = out[j];
     out[j] = t;
   }
-  return Tensor.fromArray(out, [n], "int32").to(opts.dtype ?? "int64");
+  return finish(Tensor.fromArray(out, [n], "int32").to(dtype), opts);
 }
 
 /**
@@ -344,8 +352,8 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
  * probability probs[i], else 0 (probs' dtype); with `p`, input's shape and dtype (integer and bool too),
  * each element 1 with probability p.
  */
-export function bernoulliDraw(input: Tensor, p?: number | null, opts: { generator?: Generator } = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator;
+export function bernoulliDraw(input: Tensor, p?: number | null, opts: { generator?: Generator } = {}, op = "bernoulli"): Tensor {
+  const g = generatorOf(op, opts.generator);
   if (p !== undefined && p !== null) {
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
       throw new Error(`bernoulli: p must be a number in [0, 1], got ${describe(p)}${(p as unknown) instanceof Tensor ? " (for per-element probabilities call bernoulli(probs) on a tensor of them)" : ""}`);

@@ -4,7 +4,8 @@
  */
 import { argError, checkOptions } from "../../tensor/check.js";
 import { roundHalfEven } from "../../tensor/rounding.js";
-import { type Generator, type Tensor, defaultGenerator } from "../../core.js";
+import { type Generator, type Tensor } from "../../core.js";
+import { generatorOf } from "../../tensor/creation.js";
 import { type Sample, imageOf, mapSpatial } from "./sample.js";
 import type { Transform } from "./transform.js";
 import { type Interpolation, crop, hflip, resize, resizedCrop, rotate, vflip } from "./functional.js";
@@ -30,7 +31,7 @@ abstract class RandomFlip implements Transform<Sample> {
     const p = opts.p ?? 0.5;
     if (!(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a probability in [0, 1], got ${p}`);
     this.p = p;
-    this.generator = opts.generator ?? defaultGenerator;
+    this.generator = generatorOf(op, opts.generator);
   }
   apply<S extends Sample>(sample: S): S {
     imageOf(sample, this.op);
@@ -144,7 +145,7 @@ export class RandomCrop implements Transform<Sample> {
     if (!Number.isInteger(this.padding) || this.padding < 0) throw new Error(`RandomCrop: padding must be a non-negative integer, got ${opts.padding}`);
     this.fill = opts.fill ?? 0;
     this.targetFill = opts.targetFill ?? 0;
-    this.generator = opts.generator ?? defaultGenerator;
+    this.generator = generatorOf("RandomCrop", opts.generator);
   }
   apply<S extends Sample>(sample: S): S {
     const [h, w] = imageOf(sample, "RandomCrop").shape.slice(-2);
@@ -181,7 +182,7 @@ export class RandomResizedCrop implements Transform<Sample> {
     if (!(this.scale[0] > 0 && this.scale[0] <= this.scale[1])) throw new Error(`RandomResizedCrop: scale must be [min, max] with 0 < min <= max, got [${this.scale}]`);
     if (!(this.ratio[0] > 0 && this.ratio[0] <= this.ratio[1])) throw new Error(`RandomResizedCrop: ratio must be [min, max] with 0 < min <= max, got [${this.ratio}]`);
     this.interpolation = opts.interpolation ?? "bilinear";
-    this.generator = opts.generator ?? defaultGenerator;
+    this.generator = generatorOf("RandomResizedCrop", opts.generator);
   }
   /** The window (top, left, height, width) for an image of h x w. */
   getParams(h: number, w: number): [number, number, number, number] {
@@ -236,7 +237,7 @@ export class RandomRotation implements Transform<Sample> {
     this.fill = opts.fill ?? 0;
     this.targetFill = opts.targetFill ?? 0;
     this.interpolation = opts.interpolation ?? "nearest";
-    this.generator = opts.generator ?? defaultGenerator;
+    this.generator = generatorOf("RandomRotation", opts.generator);
   }
   apply<S extends Sample>(sample: S): S {
     imageOf(sample, "RandomRotation");

@@ -3,7 +3,8 @@
  * map or mask next to it is left exactly as it was. Images are floats in [0, 1] (after ToTensor).
  */
 import { checkOptions } from "../../tensor/check.js";
-import { type Generator, Tensor, defaultGenerator, isFloating } from "../../core.js";
+import { type Generator, Tensor, isFloating } from "../../core.js";
+import { generatorOf } from "../../tensor/creation.js";
 import { type Sample, imageOf, mapImage } from "./sample.js";
 import type { Transform } from "./transform.js";
 import { grayscale } from "./functional.js";
@@ -39,7 +40,7 @@ export class ColorJitter implements Transform<Sample> {
     this.brightness = range(opts.brightness, "brightness", 1);
     this.contrast = range(opts.contrast, "contrast", 1);
     this.saturation = range(opts.saturation, "saturation", 1);
-    this.generator = opts.generator ?? defaultGenerator;
+    this.generator = generatorOf("ColorJitter", opts.generator);
   }
   apply<S extends Sample>(sample: S): S {
     const g = this.generator;
@@ -96,7 +97,7 @@ export class GaussianNoise implements Transform<Sample> {
     this.mean = opts.mean ?? 0;
     if (!(this.std >= 0)) throw new Error(`GaussianNoise: std must be non-negative, got ${this.std}`);
     this.clip = opts.clip ?? false;
-    this.generator = opts.generator ?? defaultGenerator;
+    this.generator = generatorOf("GaussianNoise", opts.generator);
   }
   apply<S extends Sample>(sample: S): S {
     const img = imageOf(sample, "GaussianNoise");

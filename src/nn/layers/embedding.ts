@@ -5,6 +5,7 @@ import { Module, Parameter, fmtShape, pyFloat } from "../module.js";
 import { embedding } from "../functional.js";
 import { normal_ } from "../init.js";
 import { checkCount } from "./linear.js";
+import { generatorOf } from "../../tensor/creation.js";
 
 /** The option keys of each layer here: anything else is a misspelling (positionalOptions). */
 const EMBEDDING_KEYS = ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse", "dtype", "generator", "weight"] as const;
@@ -79,7 +80,7 @@ export class Embedding extends Module {
       this.weight = new Parameter(opts.weight.detach().clone());
     } else {
       this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype: opts.dtype ?? "float32" }));
-      this.resetParameters(opts.generator);
+      this.resetParameters(generatorOf("Embedding", opts.generator));
     }
   }
 
