@@ -107,6 +107,10 @@ await build({
   keepNames: true,
   logLevel: "warning",
   plugins: [sourceMeta],
+  // A failing test's stack names test/foo.test.ts and src/... lines, not the bundle's: linked maps,
+  // read by the test processes through --enable-source-maps (below).
+  sourcemap: "linked",
+  sourcesContent: false,
   // CommonJS helpers bundled into an ES module need require.
   banner: { js: "import { createRequire as __testCreateRequire } from 'node:module'; const require = __testCreateRequire(import.meta.url);" },
 });
@@ -114,6 +118,8 @@ await build({
 const concurrency = Number(process.env.DEEPTYPE_TEST_CONCURRENCY ?? os.availableParallelism());
 const bundles = ordered(files).map((f) => path.join(outdir, "test", path.basename(f).replace(/\.ts$/, ".mjs")));
 process.env.DEEPTYPE_TEST_BUNDLES = outdir; // for test/child-node.ts, in the test processes
+// The test processes (and their children) inherit the environment: stacks through the source maps.
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--enable-source-maps"].filter(Boolean).join(" ");
 // node:test's run(), not `node --test`: the command line sorts the files by name, run() keeps this
 // order. Each file still runs in its own process; the reporter is the command line's default.
 const stream = runTests({ files: bundles, concurrency });
