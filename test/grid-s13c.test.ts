@@ -73,15 +73,16 @@ test("gridSample, affineGrid: options forms and errors", () => {
   assert.deepEqual(F.affineGrid(th, [1, 1, 2, 3], { alignCorners: true }).tolist(), F.affineGrid(th, [1, 1, 2, 3], true).tolist());
   throwsWith(() => F.gridSample(x, g, "linear" as never), 'gridSample: mode must be "bilinear", "nearest" or "bicubic", got string "linear"');
   throwsWith(() => F.gridSample(x, g, "bilinear", "edge" as never), 'gridSample: paddingMode must be "zeros", "border" or "reflection", got string "edge"');
-  throwsWith(() => F.gridSample(x.reshape([1, 2, 2]), g), "gridSample: expected a 4-D input [N, C, H, W], got [1,2,2]");
-  throwsWith(() => F.gridSample(x.reshape([1, 1, 1, 2, 2]), g), /^gridSample: 5-D \(volumetric\) input \[1,1,1,2,2\] is not implemented/);
+  throwsWith(() => F.gridSample(x.reshape([1, 2, 2]), g), "gridSample: expected a 4-D input [N, C, H, W] or a 5-D one [N, C, D, H, W], got [1,2,2]");
+  // 5-D input takes a 5-D grid (test/grid-s14t.test.ts has the volumetric form)
+  throwsWith(() => F.gridSample(x.reshape([1, 1, 1, 2, 2]), g), "gridSample: expected grid [N, Do, Ho, Wo, 3] (last dim (x, y, z)) for a 5-D input, got grid [1,1,2,2]");
   throwsWith(() => F.gridSample(x, g.reshape([1, 1, 4, 1])), "gridSample: expected grid [N, Ho, Wo, 2] (last dim (x, y)) for a 4-D input, got grid [1,1,4,1]");
   throwsWith(() => F.gridSample(x.expand([2, 1, 2, 2]), g), "gridSample: input [2,1,2,2] and grid [1,1,2,2] must have the same batch size, got 2 and 1");
   throwsWith(() => F.gridSample(x, g.double()), "gridSample: input and grid must have the same dtype, got float32 and float64");
   throwsWith(() => F.gridSample(x.int(), g.int()), "gridSample: input must be float32 or float64, got int32");
   throwsWith(() => F.gridSample(x, g, "bilinear", "zeros", 1 as never), "gridSample: alignCorners must be true, false or null, got number 1");
-  throwsWith(() => F.affineGrid(th, [1, 1, 2]), "affineGrid: size must be [N, C, H, W] (4 integers), got [1,1,2]");
-  throwsWith(() => F.affineGrid(th, [1, 1, 2, 2, 2]), /^affineGrid: 3-D affine grids .* are not implemented/);
+  throwsWith(() => F.affineGrid(th, [1, 1, 2]), "affineGrid: size must be [N, C, H, W] or [N, C, D, H, W] (4 or 5 integers), got [1,1,2]");
+  throwsWith(() => F.affineGrid(th, [1, 1, 2, 2, 2]), "affineGrid: expected a batch of 3-D affine matrices of shape [N, 3, 4] for size [1,1,2,2,2], got theta [1,2,3]");
   throwsWith(() => F.affineGrid(th, [2, 1, 2, 3]), "affineGrid: expected a batch of 2-D affine matrices of shape [N, 2, 3] for size [2,1,2,3], got theta [1,2,3]");
   throwsWith(() => F.affineGrid(th.reshape([1, 3, 2]), [1, 1, 2, 3]), "affineGrid: expected a batch of 2-D affine matrices of shape [N, 2, 3] for size [1,1,2,3], got theta [1,3,2]");
   throwsWith(() => F.affineGrid(th, [1, 1, 2.5, 3]), "affineGrid: size must be an array of non-negative integers [N, C, H, W], got an array of length 4");

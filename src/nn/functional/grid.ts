@@ -1,7 +1,7 @@
 /**
  * Spatial-transformer sampling, as torch.nn.functional: `affineGrid` (the sampling grid of a batch of
- * 2-D affine maps) and `gridSample` (the input read at those grid points, bilinear, nearest or bicubic, with
- * zeros, border or reflection padding). PyTorch 1.13's defaults: alignCorners false (PyTorch warns when
+ * 2-D or 3-D affine maps) and `gridSample` (the input read at those grid points, bilinear, nearest or bicubic, with
+ * zeros, border or reflection padding; 5-D volumetric input in ./grid3d.ts). PyTorch 1.13's defaults: alignCorners false (PyTorch warns when
  * it is not given; deeptype just uses false).
  *
  * Both are composites of differentiable ops: the four corner reads are indexSelects (whose gradient is
@@ -18,25 +18,26 @@
 import { Tensor, tensor, indexSelect, where, matmul, type DType } from "../../core.js";
 import { declareOptionalArgs, describe, tensorArgError } from "../../tensor/check.js";
 import { fmtShape } from "../module.js";
+import { affineGrid3d, gridSample3d } from "./grid3d.js";
 
 export type GridSampleMode = "bilinear" | "nearest" | "bicubic";
 export type GridSamplePaddingMode = "zeros" | "border" | "reflection";
 
 /** float32 arithmetic where the tensor is float32, so constants made here round as PyTorch's do. */
-const rounder = (dtype: DType): ((v: number) => number) => (dtype === "float32" ? Math.fround : (v) => v);
+export const rounder = (dtype: DType): ((v: number) => number) => (dtype === "float32" ? Math.fround : (v) => v);
 
-function checkAlign(fn: string, v: unknown): boolean {
+export function checkAlign(fn: string, v: unknown): boolean {
   if (v === null || v === undefined) return false;
   if (typeof v !== "boolean") throw new Error(`${fn}: alignCorners must be true, false or null, got ${describe(v)}`);
   return v;
 }
 
-function checkFloat(fn: string, name: string, t: Tensor): void {
+export function checkFloat(fn: string, name: string, t: Tensor): void {
   if (t.dtype !== "float32" && t.dtype !== "float64") throw new Error(`${fn}: ${name} must be float32 or float64, got ${t.dtype}`);
 }
 
 /** torch.linspace(-1, 1, n) (its two-sided formula), times (n − 1)/n without alignCorners; [0] for n = 1. */
-function linspaceFromNegOne(n: number, align: boolean, r: (v: number) => number): number[] {
+export function linspaceFromNegOne(n: number, align: boolean, r: (v: number) => number): number[] {
   if (n <= 1) return [0];
   const step = r(2 / (n - 1)), half = Math.floor(n / 2);
   const out: number[] = [];
@@ -50,7 +51,8 @@ function linspaceFromNegOne(n: number, align: boolean, r: (v: number) => number)
 /**
  * `affineGrid(theta, [N, C, H, W], alignCorners?)`: for each of the N affine maps theta [N, 2, 3], the
  * (x, y) source position of every output pixel, in [-1, 1] coordinates: grid [N, H, W, 2], the grid
- * gridSample takes. Differentiable in theta.
+ * gridSample takes. Differentiable in theta. A 5-D size [N, C, D, H, W] takes theta [N, 3, 4] and gives
+ * grid [N, D, H, W, 3] of (x, y, z).
  */
 export function affineGrid(theta: Tensor, size: readonly number[], alignCorners: boolean | null = null): Tensor {
   const fn = "affineGrid";
@@ -59,8 +61,8 @@ export function affineGrid(theta: Tensor, size: readonly number[], alignCorners:
   if (!Array.isArray(size) || size.some((v) => typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
     throw new Error(`${fn}: size must be an array of non-negative integers [N, C, H, W], got ${describe(size)}`);
   }
-  if (size.length === 5) throw new Error(`${fn}: 3-D affine grids (size [N, C, D, H, W], theta [N, 3, 4]) are not implemented; give a 4-D size [N, C, H, W]`);
-  if (size.length !== 4) throw new Error(`${fn}: size must be [N, C, H, W] (4 integers), got ${fmtShape(size)}`);
+  if (size.length === 5) return affineGrid3d(theta, size, checkAlign(fn, alignCorners));
+  if (size.length !== 4) throw new Error(`${fn}: size must be [N, C, H, W] or [N, C, D, H, W] (4 or 5 integers), got ${fmtShape(size)}`);
   const [N, , H, W] = size;
   if (theta.ndim !== 3 || theta.shape[0] !== N || theta.shape[1] !== 2 || theta.shape[2] !== 3) {
     throw new Error(`${fn}: expected a batch of 2-D affine matrices of shape [N, 2, 3] for size ${fmtShape(size)}, got theta ${fmtShape(theta.shape)}`);
@@ -97,7 +99,7 @@ function folded(pos: Tensor, vals: Float64Array, mult: Float64Array, raw: ArrayL
  * PyTorch's compute_coordinates (with its gradient): clip to [0, size − 1] for "border"; reflect about
  * the borders (the pixel centres with alignCorners, the pixel edges without) then clip, for "reflection".
  */
-function pad(pos: Tensor, size: number, padding: GridSamplePaddingMode, align: boolean): Tensor {
+export function pad(pos: Tensor, size: number, padding: GridSamplePaddingMode, align: boolean): Tensor {
   if (padding === "zeros") return pos;
   const raw = pos.detach().data(), n = raw.length;
   const vals = new Float64Array(n), mult = new Float64Array(n);
@@ -125,7 +127,7 @@ function foldCoord(v: number, size: number, padding: GridSamplePaddingMode, alig
 }
 
 /** Round half to even (PyTorch's nearbyint for mode "nearest"). */
-function roundEven(v: number): number {
+export function roundEven(v: number): number {
   const f = Math.floor(v), d = v - f;
   return d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
 }
@@ -136,8 +138,8 @@ function roundEven(v: number): number {
  * [-1, 1] (-1 the left/top edge, or the first pixel's centre with alignCorners). Points outside read 0
  * ("zeros"), the nearest border value ("border") or the input mirrored at its borders ("reflection").
  * mode: "bilinear", "nearest" or "bicubic". Output [N, C, Ho, Wo]. Gradients for input and grid
- * (nearest gives the grid zeros),
- * as PyTorch's.
+ * (nearest gives the grid zeros), as PyTorch's. Volumetric: input [N, C, D, H, W] and grid
+ * [N, Do, Ho, Wo, 3] of (x, y, z) give [N, C, Do, Ho, Wo], "bilinear" being trilinear (no "bicubic", as PyTorch).
  */
 export function gridSample(input: Tensor, grid: Tensor, mode: GridSampleMode = "bilinear", paddingMode: GridSamplePaddingMode = "zeros", alignCorners: boolean | null = null): Tensor {
   const fn = "gridSample";
@@ -148,8 +150,8 @@ export function gridSample(input: Tensor, grid: Tensor, mode: GridSampleMode = "
     throw new Error(`${fn}: paddingMode must be "zeros", "border" or "reflection", got ${describe(paddingMode)}`);
   }
   const align = checkAlign(fn, alignCorners);
-  if (input.ndim === 5) throw new Error(`${fn}: 5-D (volumetric) input ${fmtShape(input.shape)} is not implemented; give a 4-D input [N, C, H, W]`);
-  if (input.ndim !== 4) throw new Error(`${fn}: expected a 4-D input [N, C, H, W], got ${fmtShape(input.shape)}`);
+  if (input.ndim === 5) return gridSample3d(input, grid, mode, paddingMode, align);
+  if (input.ndim !== 4) throw new Error(`${fn}: expected a 4-D input [N, C, H, W] or a 5-D one [N, C, D, H, W], got ${fmtShape(input.shape)}`);
   if (grid.ndim !== 4 || grid.shape[3] !== 2) throw new Error(`${fn}: expected grid [N, Ho, Wo, 2] (last dim (x, y)) for a 4-D input, got grid ${fmtShape(grid.shape)}`);
   const [N, C, H, W] = input.shape, [gN, Ho, Wo] = grid.shape;
   if (gN !== N) throw new Error(`${fn}: input ${fmtShape(input.shape)} and grid ${fmtShape(grid.shape)} must have the same batch size, got ${N} and ${gN}`);
