@@ -1,8 +1,8 @@
 /**
  * torch.linalg's spectral functions: eigh / eigvalsh (symmetric eigendecomposition), svd (with U and
- * Vh), pinv and matrixRank, and the top-level svd and pinverse. Computed in float64 and rounded once:
- * eigh by cyclic Jacobi rotations (accurate for small eigenvalues too, and simple; the models' sizes
- * are small), svd by the one-sided Jacobi of linalg-svd.ts.
+ * Vh), pinv and matrixRank, and the top-level svd and pinverse. Computed in float64 and rounded once, by
+ * LAPACK's algorithms (linalg-spectral.ts): eigh by Householder tridiagonalization and implicit QL,
+ * svd by Householder bidiagonalization and Golub-Kahan QR.
  *
  * Eigenvectors and singular vectors are unique only up to sign (up to a rotation for repeated
  * values), and LAPACK's choice of sign is not reproducible from outside it: deeptype makes the
@@ -26,7 +26,8 @@ import { matmul } from "./matmul.js";
 import { diagEmbed } from "./linalg.js";
 import { namedTuple } from "./named-tuple.js";
 import { thinSvd } from "./linalg-svd.js";
-import { batchCount, checkFloat, checkMatrix, checkSquare, eachMatrix, fromBlocks, rotatePair } from "./linalg-lu.js";
+import { batchCount, checkFloat, checkMatrix, checkSquare, eachMatrix, fromBlocks } from "./linalg-lu.js";
+import { symmetricEigen } from "./linalg-spectral.js";
 
 const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
 const allZero = (t: Tensor): boolean => !Array.from(t.contiguous().data()).some((v) => v !== 0);
@@ -44,50 +45,11 @@ function fixSigns(v: Float64Array, r: number, c: number, w?: Float64Array, rw = 
 
 // ---------------------------------------------------------------- eigh
 
-/** Eigenvalues (ascending) and eigenvectors (columns of the row-major n×n V) of the symmetric n×n `a` (overwritten). */
-function jacobiEigen(a: Float64Array, n: number): { w: Float64Array; v: Float64Array } {
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] ** 2;
-    if (off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        const app = a[p * n + p], aqq = a[q * n + q];
-        const g = 100 * Math.abs(apq);
-        // After a few sweeps an entry below the diagonal's rounding is set to 0 (Numerical Recipes' jacobi).
-        if (sweep > 3 && Math.abs(app) + g === Math.abs(app) && Math.abs(aqq) + g === Math.abs(aqq)) {
-          a[p * n + q] = a[q * n + p] = 0;
-          continue;
-        }
-        if (apq === 0) continue;
-        const h = aqq - app;
-        let t: number;
-        if (Math.abs(h) + g === Math.abs(h)) t = apq / h;
-        else {
-          const theta = (0.5 * h) / apq;
-          t = 1 / (Math.abs(theta) + Math.sqrt(1 + theta * theta));
-          if (theta < 0) t = -t;
-        }
-        const c = 1 / Math.sqrt(1 + t * t), s = t * c;
-        // A <- Jᵀ·A·J on rows and columns p, q.
-        rotatePair(a, n, n, p, q, c, s);
-        rotatePair(a, n, n, p, q, c, s, true);
-        a[p * n + q] = a[q * n + p] = 0;
-        rotatePair(v, n, n, p, q, c, s);
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => a[x * n + x] - a[y * n + y]);
-  const w = new Float64Array(n), vs = new Float64Array(n * n);
-  order.forEach((src, j) => {
-    w[j] = a[src * n + src];
-    for (let i = 0; i < n; i++) vs[i * n + j] = v[i * n + src];
-  });
-  fixSigns(vs, n, n);
-  return { w, v: vs };
+/** Eigenvalues (ascending) and eigenvectors (columns of the row-major n×n V, signs deeptype's) of the symmetric n×n `a`. */
+function eigenSigned(a: Float64Array, n: number): { w: Float64Array; v: Float64Array } {
+  const r = symmetricEigen(a, n);
+  fixSigns(r.v, n, n);
+  return r;
 }
 
 /** The symmetric matrix from one triangle of the row-major n×n `a`, as LAPACK's syevd reads it. */
@@ -109,7 +71,7 @@ const eighOp: OpDef<EighAttrs> = defineOp<EighAttrs>({
   forward([a], { upper, n }) {
     const blocks: Float64Array[] = [];
     eachMatrix(a, (m) => {
-      const { w, v } = jacobiEigen(symmetricFrom(m, n, upper), n);
+      const { w, v } = eigenSigned(symmetricFrom(m, n, upper), n);
       const packed = new Float64Array(n * (n + 1));
       for (let i = 0; i < n; i++) {
         packed[i * (n + 1)] = w[i];
@@ -350,13 +312,13 @@ function tolerances(op: string, A: Tensor, opts: RankOptions): { atol: number; r
  * hermitian A eigenvalues with V twice (its lower triangle read, as PyTorch's eigh), as a list of
  * rank-one terms value·u·vᵀ.
  */
-function spectrum(a: Float64Array, m: number, n: number, hermitian: boolean): { s: Float64Array; u: Float64Array; v: Float64Array; k: number } {
+function spectrum(a: Float64Array, m: number, n: number, hermitian: boolean, vectors = true): { s: Float64Array; u: Float64Array; v: Float64Array; k: number } {
   if (hermitian) {
-    const { w, v } = jacobiEigen(symmetricFrom(a, n, false), n);
+    const { w, v } = eigenSigned(symmetricFrom(a, n, false), n);
     return { s: w, u: v, v, k: n };
   }
   const k = Math.min(m, n);
-  return { ...thinSvd(a, m, n), k };
+  return { ...thinSvd(a, m, n, vectors), k };
 }
 
 const cutoff = (s: Float64Array, atol: number, rtol: number): number => Math.max(atol, rtol * s.reduce((x, y) => Math.max(x, Math.abs(y)), 0));
@@ -434,7 +396,7 @@ export function matrixRank(A: Tensor, opts: RankOptions = {}): Tensor {
   const [m, n] = A.shape.slice(-2);
   const ranks: number[] = [];
   eachMatrix(A, (mat) => {
-    const { s } = spectrum(mat, m, n, hermitian);
+    const { s } = spectrum(mat, m, n, hermitian, false);
     const tol = cutoff(s, atol, rtol);
     ranks.push(s.reduce((c, v) => c + (Math.abs(v) > tol ? 1 : 0), 0));
   });

@@ -11,21 +11,6 @@ import { fmt } from "../tensor/shape.js";
 import type { DType } from "../tensor/dtype.js";
 import { contiguous, detach } from "./shape.js";
 
-/**
- * Columns p and q of the row-major rows × n matrix m turned by the plane rotation (c, s):
- * (m[:, p], m[:, q]) <- (c·m[:, p] - s·m[:, q], s·m[:, p] + c·m[:, q]). The Jacobi sweeps of eigh
- * (linalg-eig.ts) and of the SVD (linalg-svd.ts) apply it to A, U and V. With byRows, rows p and q
- * (m[p, :], m[q, :], `rows` elements each) are turned instead: the other side of eigh's Jᵀ·A·J.
- */
-export function rotatePair(m: Float64Array, rows: number, n: number, p: number, q: number, c: number, s: number, byRows = false): void {
-  const step = byRows ? 1 : n, ip = byRows ? p * n : p, iq = byRows ? q * n : q;
-  for (let k = 0, at = 0; k < rows; k++, at += step) {
-    const mp = m[ip + at], mq = m[iq + at];
-    m[ip + at] = c * mp - s * mq;
-    m[iq + at] = s * mp + c * mq;
-  }
-}
-
 /** PyTorch's ScalarType names, for the messages that quote PyTorch's. */
 const TORCH_NAMES: Record<DType, string> = {
   float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int64: "Long", int32: "Int", int16: "Short", int8: "Char", uint8: "Byte", bool: "Bool",

@@ -7,6 +7,7 @@
  * does, and that one is first-order only.
  */
 import { Tensor } from "../tensor/tensor.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { broadcastShapes, fmt } from "../tensor/shape.js";
 import { declareOptions } from "../tensor/check.js";
 import { tensor } from "../tensor/creation.js";
@@ -65,14 +66,15 @@ function cofactor(a: Float64Array, n: number): Float64Array {
   return out;
 }
 
-/** g·cofactor(A) for a batch with a singular matrix (inputs: A, g). */
-const detSingularBackwardOp = defineOp<undefined>({
+/** g·cofactor(A) for a batch with a singular matrix (inputs: A, g); with zeroAtSingular, 0 for its singular matrices. */
+const detSingularBackwardOp = defineOp<{ zeroAtSingular: boolean }>({
   name: "linalgDetBackward",
-  forward([a, g]) {
+  forward([a, g], { zeroAtSingular }) {
     const n = a.shape[a.ndim - 1];
     const gd = g.contiguous().data();
+    const d = zeroAtSingular ? dets(a) : undefined;
     const blocks: Float64Array[] = [];
-    eachMatrix(a, (m, b) => blocks.push(cofactor(m, n).map((c) => c * gd[b])));
+    eachMatrix(a, (m, b) => blocks.push(d?.[b] === 0 ? new Float64Array(n * n) : cofactor(m, n).map((c) => c * gd[b])));
     return fromBlocks(a.shape, a.dtype, n * n, blocks.length, (b) => blocks[b]);
   },
   backward: () => {
@@ -87,8 +89,10 @@ const detOp = defineOp<undefined>({
     return fromBlocks(a.shape.slice(0, -2), a.dtype, d.length, 1, () => d);
   },
   backward: (g, { inputs: [a], output: d }) => {
-    // Nonsingular: g·det·A⁻ᵀ, in ops (it differentiates again); singular: the cofactor matrix.
-    if (Array.from(d.contiguous().data()).some((v) => v === 0)) return [apply(detSingularBackwardOp, [a, g.contiguous()], undefined)];
+    // Nonsingular: g·det·A⁻ᵀ, in ops (it differentiates again). Singular: PyTorch 1.13's first-order
+    // backward (grad mode off) solves with g·det = 0 and gives 0, whatever the cofactors; under
+    // createGraph it takes its SVD branch, the cofactor matrix.
+    if (Array.from(d.contiguous().data()).some((v) => v === 0)) return [apply(detSingularBackwardOp, [a, g.contiguous()], { zeroAtSingular: !isGradEnabled() })];
     return [mul(asMatrixScale(mul(g, d)), mT(inv(a)))];
   },
 });
@@ -116,7 +120,7 @@ const logAbsDetOp = defineOp<undefined>({
     const d = dets(a);
     if (!d.some((v) => v === 0)) return [mul(asMatrixScale(g), mT(inv(a)))];
     const det = fromBlocks(a.shape.slice(0, -2), a.dtype, d.length, 1, () => d);
-    return [apply(detSingularBackwardOp, [a, div(g, det).contiguous()], undefined)];
+    return [apply(detSingularBackwardOp, [a, div(g, det).contiguous()], { zeroAtSingular: false })];
   },
 });
 
