@@ -58,8 +58,8 @@ const GROUPS: { group: string; fns?: string; methods?: string; ns?: [Record<stri
   {
     group: "losses",
     ns: [
-      [F, "nn.functional", "huberLoss marginRankingLoss hingeEmbeddingLoss multiMarginLoss multilabelMarginLoss multilabelSoftMarginLoss softMarginLoss tripletMarginLoss cosineEmbeddingLoss poissonNllLoss gaussianNllLoss ctcLoss"],
-      [nn as unknown as Record<string, unknown>, "nn", "HuberLoss MarginRankingLoss HingeEmbeddingLoss MultiMarginLoss MultiLabelMarginLoss MultiLabelSoftMarginLoss SoftMarginLoss TripletMarginLoss CosineEmbeddingLoss PoissonNLLLoss GaussianNLLLoss CTCLoss"],
+      [F, "nn.functional", "huberLoss marginRankingLoss hingeEmbeddingLoss multiMarginLoss multilabelMarginLoss multilabelSoftMarginLoss softMarginLoss tripletMarginLoss tripletMarginWithDistanceLoss cosineEmbeddingLoss poissonNllLoss gaussianNllLoss ctcLoss"],
+      [nn as unknown as Record<string, unknown>, "nn", "HuberLoss MarginRankingLoss HingeEmbeddingLoss MultiMarginLoss MultiLabelMarginLoss MultiLabelSoftMarginLoss SoftMarginLoss TripletMarginLoss TripletMarginWithDistanceLoss CosineEmbeddingLoss PoissonNLLLoss GaussianNLLLoss CTCLoss"],
     ],
   },
   {

@@ -121,6 +121,7 @@ const WITH_OPTIONS: Record<string, (o: object) => unknown> = {
   "nn.MultiLabelSoftMarginLoss": (o) => new nn.MultiLabelSoftMarginLoss(o),
   "nn.SoftMarginLoss": (o) => new nn.SoftMarginLoss(o),
   "nn.TripletMarginLoss": (o) => new nn.TripletMarginLoss(o),
+  "nn.TripletMarginWithDistanceLoss": (o) => new nn.TripletMarginWithDistanceLoss(o),
   "nn.CosineEmbeddingLoss": (o) => new nn.CosineEmbeddingLoss(o),
   "nn.PoissonNLLLoss": (o) => new nn.PoissonNLLLoss(o),
   "nn.GaussianNLLLoss": (o) => new nn.GaussianNLLLoss(o),

@@ -37,7 +37,7 @@ export {
 } from "./losses.js";
 export {
   huberLoss, marginRankingLoss, hingeEmbeddingLoss, multiMarginLoss, multilabelMarginLoss, multilabelSoftMarginLoss, softMarginLoss,
-  tripletMarginLoss, cosineEmbeddingLoss,
+  tripletMarginLoss, cosineEmbeddingLoss, tripletMarginWithDistanceLoss,
 } from "./losses-margin.js";
 export { poissonNllLoss, gaussianNllLoss } from "./losses-nll.js";
 export { ctcLoss } from "./losses-ctc.js";

@@ -54,7 +54,7 @@ export {
   HuberLoss, MarginRankingLoss, HingeEmbeddingLoss, MultiMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, SoftMarginLoss,
   // The spellings of the first release, kept as aliases (CHANGELOG.md): PyTorch's are MultiLabel*.
   MultiLabelMarginLoss as MultilabelMarginLoss, MultiLabelSoftMarginLoss as MultilabelSoftMarginLoss,
-  TripletMarginLoss, CosineEmbeddingLoss,
+  TripletMarginLoss, CosineEmbeddingLoss, TripletMarginWithDistanceLoss, type TripletMarginWithDistanceLossOptions, type DistanceFunction,
   type HuberLossOptions, type MarginRankingLossOptions, type HingeEmbeddingLossOptions, type MultiMarginLossOptions,
   type MultilabelSoftMarginLossOptions, type TripletMarginLossOptions, type CosineEmbeddingLossOptions,
 } from "./losses-margin.js";

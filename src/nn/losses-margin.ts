@@ -1,7 +1,8 @@
 /**
  * Margin and embedding losses, PyTorch 1.13's: `huberLoss`, `marginRankingLoss`,
  * `hingeEmbeddingLoss`, `multiMarginLoss`, `multilabelMarginLoss`, `multilabelSoftMarginLoss`,
- * `softMarginLoss`, `tripletMarginLoss`, `cosineEmbeddingLoss`, as functions and as modules.
+ * `softMarginLoss`, `tripletMarginLoss`, `tripletMarginWithDistanceLoss`, `cosineEmbeddingLoss`, as
+ * functions and as modules.
  *
  * Each is a composition of Tensor ops, so gradients (higher orders too) come from autograd. At a
  * hinge's kink PyTorch's kernels differ: the ones written with `clamp_min` pass the gradient at 0
@@ -10,9 +11,10 @@
  */
 import { checkTensor, describe, checkKeys } from "../tensor/check.js";
 import { Tensor, where, isFloating, minimum } from "../core.js";
-import { Module, fmtShape } from "./module.js";
+import { Module, fmtShape, type AnyModule } from "./module.js";
 import { logsigmoid } from "./functional/activations.js";
 import { pairwiseDistance } from "./functional/normalization.js";
+import { PairwiseDistance } from "./layers/norm-more.js";
 import { viaFloat32 } from "../ops/half-compute.js";
 import { type Reduction, type LossOptions, reduce, sameShapeOrThrow, asFloat, promotePair, readLossOptions, Loss } from "./losses.js";
 
@@ -26,6 +28,7 @@ const MULTILABEL_SOFT_MARGIN_LOSS_KEYS = ["weight", "reduction"] as const;
 const SOFT_MARGIN_LOSS_KEYS = ["reduction"] as const;
 const TRIPLET_MARGIN_LOSS_KEYS = ["margin", "p", "eps", "swap", "reduction"] as const;
 const COSINE_EMBEDDING_LOSS_KEYS = ["margin", "reduction"] as const;
+const TRIPLET_MARGIN_WITH_DISTANCE_LOSS_KEYS = ["distanceFunction", "margin", "swap", "reduction"] as const;
 
 function checkFloatInput(op: string, arg: string, x: Tensor): void {
   checkTensor(op, arg, x);
@@ -316,6 +319,54 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   return reduce(loss, reduction, op);
 }
 
+/** A distance between two batches of embeddings: a function or a module taking two tensors (PyTorch's `distance_function`). */
+export type DistanceFunction = ((x1: Tensor, x2: Tensor) => Tensor) | Module<[Tensor, Tensor], Tensor>;
+
+/** Options of `tripletMarginWithDistanceLoss`/`TripletMarginWithDistanceLoss`, e.g. `{ distanceFunction: (a, b) => a.sub(b).abs().sum(-1), margin: 0.5 }`. */
+export interface TripletMarginWithDistanceLossOptions extends LossOptions {
+  /** The distance of two embeddings, e.g. `nn.functional.pairwiseDistance` (the default) or `new nn.PairwiseDistance(1)`. */
+  distanceFunction?: DistanceFunction | null;
+  /** Required gap between the negative's and the positive's distance (default 1). */
+  margin?: number;
+  /** Use the smaller of d(a, n) and d(p, n) as the negative distance (default false). */
+  swap?: boolean;
+}
+
+/** Runs a distance function or module, checking that it gave a tensor. */
+function distanceOf(op: string, d: DistanceFunction, x1: Tensor, x2: Tensor): Tensor {
+  const out = d instanceof Module ? d.call(x1, x2) : d(x1, x2);
+  if (!(out instanceof Tensor)) throw new Error(`${op}: distanceFunction must return a Tensor of distances, got ${describe(out)}`);
+  return out;
+}
+
+function checkDistanceFunction(op: string, d: unknown): DistanceFunction | null {
+  if (d === undefined || d === null || typeof d === "function" || d instanceof Module) return (d ?? null) as DistanceFunction | null;
+  throw new Error(`${op}: distanceFunction must be a function (x1, x2) => Tensor or a module such as new nn.PairwiseDistance(), got ${describe(d)}`);
+}
+
+/**
+ * `tripletMarginWithDistanceLoss(anchor, positive, negative, { distanceFunction, margin, swap })`:
+ * max(0, d(a, p) − d(a, n) + margin) with d any distance (default `pairwiseDistance`, the 2-norm),
+ * as PyTorch 1.13's. Shape: whatever the distance function takes; output [] or, with "none", the
+ * distances' shape.
+ */
+export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, opts?: TripletMarginWithDistanceLossOptions): Tensor {
+  const op = "tripletMarginWithDistanceLoss";
+  const o = readLossOptions(op, opts, ["distanceFunction", "margin", "swap"]);
+  const { reduction = "mean", margin = 1, swap = false } = o;
+  checkTensor(op, "anchor", anchor);
+  checkTensor(op, "positive", positive);
+  checkTensor(op, "negative", negative);
+  const d = checkDistanceFunction(op, o.distanceFunction) ?? ((a: Tensor, b: Tensor) => pairwiseDistance(a, b));
+  checkFinite(op, "margin", margin);
+  if (typeof swap !== "boolean") throw new Error(`${op}: swap must be true or false, got ${describe(swap)}`);
+  const dPos = distanceOf(op, d, anchor, positive);
+  let dNeg = distanceOf(op, d, anchor, negative);
+  if (swap) dNeg = minimum(dNeg, distanceOf(op, d, positive, negative));
+  // PyTorch's order, (d(a, p) − d(a, n)) + margin, so float32 rounds as its does.
+  return reduce(dPos.sub(dNeg).add(margin).clampMin(0), reduction, op);
+}
+
 /** Options of `cosineEmbeddingLoss`/`CosineEmbeddingLoss`, e.g. `{ margin: 0.5 }`. */
 export interface CosineEmbeddingLossOptions extends LossOptions {
   /** Dissimilar pairs are pushed below this cosine (default 0; in [-1, 1]). */
@@ -505,6 +556,36 @@ export class TripletMarginLoss extends Module<[Tensor, Tensor, Tensor], Tensor> 
   }
   forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     return tripletMarginLoss(anchor, positive, negative, { reduction: this.reduction, margin: this.margin, p: this.p, eps: this.eps, swap: this.swap });
+  }
+}
+
+/**
+ * Triplet loss with any distance. `new nn.TripletMarginWithDistanceLoss({ distanceFunction, margin: 0.5 }).call(anchor, positive, negative)`.
+ * As PyTorch's, a module given as the distance function (and the default `nn.PairwiseDistance()`) is a
+ * child named `distance_function`; a plain function is kept as `distanceFunction` only.
+ *
+ * Shape: whatever the distance function takes (the default: [N, D] or [D]); output [] or, with "none", the distances' shape.
+ */
+export class TripletMarginWithDistanceLoss extends Module<[Tensor, Tensor, Tensor], Tensor> {
+  readonly reduction: Reduction;
+  readonly margin: number;
+  readonly swap: boolean;
+  declare readonly distanceFunction: DistanceFunction;
+  declare distance_function?: AnyModule;
+  constructor(opts: TripletMarginWithDistanceLossOptions = {}) {
+    super();
+    const op = "TripletMarginWithDistanceLoss";
+    checkKeys(op, opts, TRIPLET_MARGIN_WITH_DISTANCE_LOSS_KEYS);
+    this.reduction = readLossOptions(op, opts, ["distanceFunction", "margin", "swap"]).reduction ?? "mean";
+    this.margin = checkFinite(op, "margin", opts.margin ?? 1);
+    if (opts.swap !== undefined && typeof opts.swap !== "boolean") throw new Error(`${op}: swap must be true or false, got ${describe(opts.swap)}`);
+    this.swap = opts.swap ?? false;
+    const d = checkDistanceFunction(op, opts.distanceFunction) ?? new PairwiseDistance();
+    if (d instanceof Module) this.registerModule("distance_function", d);
+    Object.defineProperty(this, "distanceFunction", { value: d, enumerable: false });
+  }
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return tripletMarginWithDistanceLoss(anchor, positive, negative, { reduction: this.reduction, distanceFunction: this.distanceFunction, margin: this.margin, swap: this.swap });
   }
 }
 
