@@ -12,3 +12,4 @@ export * as data from "./data/index.js";
 export * as io from "./io/index.js";
 export * as utils from "./utils/index.js";
 export * as models from "./models/index.js";
+export * as distributions from "./distributions/index.js";

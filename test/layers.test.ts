@@ -21,13 +21,13 @@ function unitOf(file: string): string {
 
 /**
  * The rank of each unit: a unit may import from lower ranks only, never from a peer of its own rank
- * (nn, optim, data and io know nothing of each other; nor do utils and models). The tensor core (tensor, autograd, ops, backend, core.ts) is one rank whose
+ * (nn, optim, data, io and distributions know nothing of each other; nor do utils and models). The tensor core (tensor, autograd, ops, backend, core.ts) is one rank whose
  * internal order is in CORE_IMPORTS.
  */
 const RANK: Record<string, number> = {
   tensor: 0, autograd: 0, ops: 0, backend: 0, "core.ts": 0,
   grad: 1,
-  nn: 2, optim: 2, data: 2, io: 2,
+  nn: 2, optim: 2, data: 2, io: 2, distributions: 2,
   utils: 3, models: 3,
   train: 4,
   cli: 5, "index.ts": 5, "node.ts": 5,

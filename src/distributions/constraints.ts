@@ -1,0 +1,86 @@
+/**
+ * torch.distributions.constraints: what a parameter or a sample must satisfy. A constraint is a
+ * predicate over the last `eventDim` dimensions of a tensor (elementwise when 0), and a phrase that
+ * says it in an error ("positive (> 0)"). Distributions check their parameters against them at
+ * construction and samples against their support in logProb/cdf, when validateArgs is on (PyTorch's
+ * default).
+ *
+ * ```ts
+ * constraints.positive.check(tensor([1, -1]));   // bool [true, false]
+ * new Normal(0, -1);                            // Error: Normal: scale must be positive (> 0), got -1 ...
+ * ```
+ */
+import { Tensor, noGrad, zerosLike, linalg } from "../core.js";
+
+export class Constraint {
+  constructor(
+    /** How an error message says it: "positive (> 0)". */
+    readonly description: string,
+    private readonly predicate: (v: Tensor) => Tensor,
+    /** How many rightmost dimensions make one event (0: elementwise, 1: vectors, 2: matrices). */
+    readonly eventDim = 0,
+    readonly isDiscrete = false,
+  ) {}
+
+  /** A bool tensor, true where `value` satisfies the constraint (value's shape less eventDim dims). */
+  check(value: Tensor): Tensor {
+    return noGrad(() => this.predicate(value.detach()));
+  }
+
+  toString(): string {
+    return this.description;
+  }
+}
+
+const num = (b: number): string => (Number.isInteger(b) ? String(b) : String(b));
+
+export const real = new Constraint("a real number (not NaN)", (v) => v.eq(v));
+export const positive = new Constraint("positive (> 0)", (v) => v.gt(0));
+export const nonnegative = new Constraint("non-negative (>= 0)", (v) => v.ge(0));
+export const unitInterval = new Constraint("in [0, 1]", (v) => v.ge(0).logicalAnd(v.le(1)));
+export const boolean = new Constraint("0 or 1", (v) => v.eq(0).logicalOr(v.eq(1)), 0, true);
+export const nonnegativeInteger = new Constraint("a non-negative integer", (v) => v.remainder(1).eq(0).logicalAnd(v.ge(0)), 0, true);
+export const realVector = new Constraint("a vector of real numbers (no NaN)", (v) => v.eq(v).all(-1), 1);
+
+export function greaterThan(lower: number): Constraint {
+  return new Constraint(`greater than ${num(lower)}`, (v) => v.gt(lower));
+}
+export function greaterThanEq(lower: number): Constraint {
+  return new Constraint(`at least ${num(lower)}`, (v) => v.ge(lower));
+}
+/** The closed interval [low, high]; the bounds may be tensors (Uniform's support). */
+export function interval(low: Tensor | number, high: Tensor | number): Constraint {
+  const d = typeof low === "number" && typeof high === "number" ? `in [${num(low)}, ${num(high)}]` : "in [low, high]";
+  return new Constraint(d, (v) => v.ge(low instanceof Tensor ? low.detach() : low).logicalAnd(v.le(high instanceof Tensor ? high.detach() : high)));
+}
+export function halfOpenInterval(low: number, high: number): Constraint {
+  return new Constraint(`in [${num(low)}, ${num(high)})`, (v) => v.ge(low).logicalAnd(v.lt(high)));
+}
+/** Integers in [low, high]; high may be a tensor (Binomial's totalCount). */
+export function integerInterval(low: number, high: Tensor | number): Constraint {
+  const d = typeof high === "number" ? `an integer in [${low}, ${high}]` : `an integer in [${low}, totalCount]`;
+  return new Constraint(d, (v) => v.remainder(1).eq(0).logicalAnd(v.ge(low)).logicalAnd(v.le(high instanceof Tensor ? high.detach() : high)), 0, true);
+}
+
+/** Non-negative vectors summing to 1 (within 1e-6, as PyTorch). */
+export const simplex = new Constraint("a probability vector (non-negative, summing to 1)", (v) => v.ge(0).all(-1).logicalAnd(v.sum(-1).sub(1).abs().lt(1e-6)), 1);
+export const oneHot = new Constraint("a one-hot vector", (v) => v.eq(0).logicalOr(v.eq(1)).all(-1).logicalAnd(v.sum(-1).eq(1)), 1, true);
+export const lowerCholesky = new Constraint("lower triangular with a positive diagonal", (v) => {
+  const lowerTri = v.tril().eq(v).all(-1).all(-1);
+  const posDiag = v.diagonal(0, -2, -1).gt(0).all(-1);
+  return lowerTri.logicalAnd(posDiag);
+}, 2);
+export const positiveDefinite = new Constraint("symmetric positive definite", (v) => {
+  const sym = v.sub(v.mT).abs().le(v.abs().amax([-2, -1], true).mul(1e-6).add(1e-12)).all(-1).all(-1);
+  const { info } = linalg.choleskyEx(v);
+  return sym.logicalAnd(info.eq(zerosLike(info)));
+}, 2);
+
+/** `independent(real, 1)`: base checked elementwise, then all of the n rightmost dims must pass. */
+export function independent(base: Constraint, n: number): Constraint {
+  return new Constraint(base.description, (v) => {
+    let r = base.check(v);
+    for (let i = 0; i < n; i++) r = r.all(-1);
+    return r;
+  }, base.eventDim + n, base.isDiscrete);
+}

@@ -1,0 +1,22 @@
+/**
+ * `distributions`: torch.distributions in camelCase. Families with PyTorch's parameters, shapes,
+ * constraints and formulas; samples from deeptype's Generator (`{ generator }` on sample/rsample).
+ *
+ * ```ts
+ * import { distributions as D } from "deeptype";
+ * const q = new D.Normal(mu, sigma);
+ * const kl = D.klDivergence(q, new D.Normal(0, 1));
+ * ```
+ */
+export { Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
+export * as constraints from "./constraints.js";
+export { Constraint } from "./constraints.js";
+export { klDivergence, registerKl } from "./kl.js";
+export { Normal, LogNormal } from "./normal.js";
+export { Uniform } from "./uniform.js";
+export { Exponential, Laplace } from "./exponential.js";
+export { Bernoulli, Geometric } from "./bernoulli.js";
+export { Categorical, OneHotCategorical } from "./categorical.js";
+export { Poisson, Binomial } from "./poisson.js";
+export { type ProbsOptions } from "./probs-logits.js";
+import "./kl-pairs.js";

@@ -1,0 +1,109 @@
+// torch.distributions (session 14, helper dist): every family's moments, entropy, logProb, cdf and icdf,
+// and klDivergence of every registered pair, with the gradients of sum(W * output) for each floating
+// parameter, against torch 1.13 (scripts/fixtures/dist_s14d.py -> test/fixtures/dist_s14d.json), in
+// float32 and float64 with broadcast parameters and values. A quantity PyTorch does not implement must
+// throw here too.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { distributions as D, tensor, Tensor, type DType } from "../src/index.js";
+
+type Enc = { t: (number | string)[]; shape: number[]; dtype: string };
+type Arg = Enc | number;
+interface Q { name: string; error?: string; out?: Enc; grads?: (Enc | null)[]; value?: Enc }
+interface Case { name: string; family: string; args: Arg[]; kwargs: Record<string, Arg>; batchShape: number[]; eventShape: number[]; quantities: Q[] }
+interface Spec { family: string; args: Arg[]; kwargs: Record<string, Arg> }
+interface Kl { name: string; p: Spec; q: Spec; out: Enc; pGrads?: (Enc | null)[]; qGrads?: (Enc | null)[] }
+
+const fx = JSON.parse(readFileSync(new URL("./fixtures/dist_s14d.json", import.meta.url), "utf8")) as { cases: Case[]; kl: Kl[] };
+
+const num = (v: number | string): number => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number));
+const isEnc = (a: unknown): a is Enc => typeof a === "object" && a !== null && "t" in a;
+const decode = (e: Enc, grad = false): Tensor => tensor(e.t.map(num), { dtype: e.dtype as DType }).reshape(e.shape).requiresGrad_(grad && e.dtype.startsWith("float"));
+const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** A fresh distribution with leaf parameters; returns it and its floating tensor parameters in PyTorch's order. */
+function build(s: Spec): { d: D.Distribution; params: Tensor[] } {
+  const params: Tensor[] = [];
+  const leaf = (a: Arg): Tensor | number => {
+    if (!isEnc(a)) return a;
+    const t = decode(a, true);
+    if (t.requiresGrad) params.push(t);
+    return t;
+  };
+  const args = s.args.map(leaf);
+  const kw: Record<string, Tensor | number> = {};
+  for (const [k, v] of Object.entries(s.kwargs)) kw[camel(k)] = leaf(v);
+  const Ctor = (D as unknown as Record<string, new (...a: unknown[]) => D.Distribution>)[s.family];
+  return { d: Object.keys(kw).length ? new Ctor(...args, kw) : new Ctor(...args), params };
+}
+
+function close(got: Tensor, want: Enc, what: string): void {
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  const tol = want.dtype === "float64" ? 1e-9 : 2e-5;
+  const g = Array.from(got.detach().contiguous().numbers(), Number);
+  const w = want.t.map(num);
+  g.forEach((v, i) => {
+    const e = w[i];
+    if (Number.isNaN(e)) return assert.ok(Number.isNaN(v), `${what}[${i}]: ${v}, PyTorch NaN`);
+    if (!Number.isFinite(e)) return assert.equal(v, e, `${what}[${i}]`);
+    assert.ok(Math.abs(v - e) <= tol * (1 + Math.abs(e)), `${what}[${i}]: ${v} vs PyTorch ${e}`);
+  });
+}
+
+function grads(params: Tensor[], want: (Enc | null)[] | undefined, what: string): void {
+  if (!want) return;
+  assert.equal(params.length, want.length, `${what}: parameter count`);
+  params.forEach((p, i) => {
+    const w = want[i];
+    if (w === null) return assert.ok(p.grad === null || p.grad.abs().sum().item() === 0, `${what}: grad ${i} should be none`);
+    assert.ok(p.grad, `${what}: grad ${i} missing`);
+    close(p.grad!, w, `${what} grad ${i}`);
+  });
+}
+
+const weights = (shape: readonly number[]): Tensor => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tensor(Array.from({ length: n }, (_, i) => 0.5 + ((i * 7919) % 13) / 13), { dtype: "float64" }).reshape(shape);
+};
+
+for (const c of fx.cases) {
+  test(`${c.name}: shapes, moments, entropy, logProb, cdf, icdf and their gradients match PyTorch`, () => {
+    const { d } = build(c);
+    assert.deepEqual(d.batchShape, c.batchShape);
+    assert.deepEqual(d.eventShape, c.eventShape);
+    for (const q of c.quantities) {
+      const what = `${c.name}.${q.name}`;
+      const { d: fresh, params } = build(c);
+      const run = (): Tensor => {
+        const f = fresh as unknown as Record<string, unknown>;
+        if (q.value) return (f[q.name] as (v: Tensor) => Tensor).call(fresh, decode(q.value));
+        return q.name === "entropy" ? fresh.entropy() : (f[q.name] as Tensor);
+      };
+      if (q.error) {
+        assert.throws(run, /not implemented/, `${what}: PyTorch raises ${q.error}`);
+        continue;
+      }
+      const out = run();
+      close(out, q.out!, what);
+      if (q.grads) {
+        assert.ok(out.requiresGrad, `${what}: output should require grad`);
+        out.mul(weights(out.shape).to(out.dtype)).sum().backward();
+        grads(params, q.grads, what);
+      }
+    }
+  });
+}
+
+for (const k of fx.kl) {
+  test(`klDivergence ${k.name} and its gradients match PyTorch`, () => {
+    const p = build(k.p), q = build(k.q);
+    const out = D.klDivergence(p.d, q.d);
+    close(out, k.out, `kl ${k.name}`);
+    if (k.pGrads) {
+      out.mul(weights(out.shape).to(out.dtype)).sum().backward();
+      grads(p.params, k.pGrads, `kl ${k.name} p`);
+      grads(q.params, k.qGrads, `kl ${k.name} q`);
+    }
+  });
+}
