@@ -3,7 +3,7 @@
 // the js and wasm backends at 1 and 2 threads.
 import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
-import { tensor, setBackend, getBackend, setNumThreads, getNumThreads, type Tensor, type DType } from "../src/index.js";
+import { tensor, type Tensor, type DType } from "../src/index.js";
 
 export interface FixtureTensor { shape: number[]; dtype: string; data: (number | string | boolean)[] }
 
@@ -32,17 +32,13 @@ export function closeTo(t: Tensor, f: FixtureTensor, what: string, rtol = 0, ato
   }
 }
 
-/** Runs body on each backend and thread count the brief asks for (js; wasm at 1 and 2 threads), restoring both. */
-export function onBackends(body: (label: string) => void): void {
-  const threads = getNumThreads(), was = getBackend();
-  try {
-    for (const [b, n] of [["js", 1], ["wasm", 1], ["wasm", 2]] as const) {
-      setBackend(b);
-      setNumThreads(n);
-      body(`${b}/${n}t`);
-    }
-  } finally {
-    setBackend(was);
-    setNumThreads(threads);
-  }
+/**
+ * The output weights W of the fixtures' gradients of sum(W * output) (scripts/fixtures/fixture_io.py's
+ * weights): 0.5 + ((i * 7919) % 13) / 13 in out's shape and dtype, not all equal so the outputs' order matters.
+ */
+export function outputWeights(out: Tensor): Tensor {
+  return tensor(Array.from({ length: out.numel() }, (_, i) => 0.5 + ((i * 7919) % 13) / 13), { dtype: out.dtype }).reshape(out.shape);
 }
+
+/** The loop over the js and wasm backends at 1 and 2 threads (test/backends.ts), for the files that import it from here. */
+export { onBackends } from "./backends.js";

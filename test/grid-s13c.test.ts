@@ -5,42 +5,19 @@
 // 2 threads; the spatial-transformer pipeline theta -> grid -> sample; options forms and errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { nn, tensor, randn, rand, gradcheck, Generator, type Tensor } from "../src/index.js";
+import { nn, tensor, randn, rand, gradcheck, Generator } from "../src/index.js";
 import { throwsWith } from "./throws-with.js";
-import { fromFixture, closeTo, onBackends, type FixtureTensor } from "./fixture-s13a.js";
+import { onBackends } from "./fixture-s13a.js";
+import { checkGridCase, gridFixture } from "./grid-helpers.js";
 
 const F = nn.functional;
-interface Case { inputs: FixtureTensor[]; opts: Record<string, unknown>; output: FixtureTensor; grads: (FixtureTensor | null)[] }
-const FIX = JSON.parse(readFileSync(new URL("./fixtures/grid_s13c.json", import.meta.url), "utf8")) as Record<string, Case>;
-
-function run(name: string, c: Case): Tensor {
-  const o = c.opts;
-  const [a, b] = c.inputs.map((f) => fromFixture(f).requiresGrad_());
-  const ins = b ? [a, b] : [a];
-  let out: Tensor;
-  if (name.startsWith("gridSample")) out = F.gridSample(a, b, { mode: o.mode as "nearest", paddingMode: o.paddingMode as "zeros", alignCorners: o.alignCorners as boolean });
-  else if (name.startsWith("affineGrid")) out = F.affineGrid(a, o.size as number[], o.alignCorners as boolean);
-  else out = F.gridSample(a, F.affineGrid(b, [2, 3, 4, 7], false), "bilinear", o.paddingMode as "zeros", false);
-  const W = tensor(Array.from({ length: out.numel() }, (_, i) => 0.5 + ((i * 7919) % 13) / 13), { dtype: out.dtype }).reshape(out.shape);
-  out.mul(W).sum().backward();
-  const f32 = out.dtype === "float32";
-  const [rtol, atol] = f32 ? [2e-5, 2e-5] : [1e-12, 1e-12];
-  closeTo(out, c.output, `${name} output`, rtol, atol);
-  ins.forEach((t, i) => {
-    const want = c.grads[i];
-    if (want === null) assert.equal(t.grad, null, `${name} grad ${i}`);
-    // float32 grid gradients sum many products of values and unnormalize factors: looser there.
-    else closeTo(t.grad!, want, `${name} grad ${i}`, f32 ? 1e-4 : rtol, f32 ? 1e-4 : atol);
-  });
-  return out;
-}
+const FIX = gridFixture("grid_s13c.json");
 
 test("gridSample and affineGrid: values and gradients as torch 1.13 (js, wasm 1 and 2 threads)", () => {
   const names = Object.keys(FIX);
   assert.equal(names.length, 142);
   onBackends((label) => {
-    for (const name of names) run(`${label} ${name}`.split(" ")[1], FIX[name]);
+    for (const name of names) checkGridCase(label, name, FIX[name], [2, 3, 4, 7]);
   });
 });
 

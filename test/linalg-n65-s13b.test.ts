@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as dt from "../src/index.js";
 import { linalg, type Tensor } from "../src/index.js";
-import { getBackend, setBackend } from "../src/backend/index.js";
+import { onBackends } from "./backends.js";
 
 const F = JSON.parse(readFileSync(new URL("./fixtures/linalg-s13b.json", import.meta.url), "utf8")) as { n65: Record<string, number[] | number> };
 const R = F.n65 as Record<string, number[]> & { logabsdet: number; sign: number };
@@ -25,22 +25,8 @@ function close(got: Tensor | number, want: number[] | number, what: string, tol 
   for (let i = 0; i < w.length; i++) if (!(Math.abs(g[i] - w[i]) <= tol * (1 + Math.abs(w[i])))) assert.fail(`${what}[${i}]: ${g[i]} vs PyTorch ${w[i]}`);
 }
 
-function everywhere(body: () => void): void {
-  const before = getBackend(), threads = dt.getNumThreads();
-  try {
-    for (const [b, t] of [["js", 1], ["wasm", 1], ["wasm", 2]] as const) {
-      setBackend(b);
-      dt.setNumThreads(t);
-      body();
-    }
-  } finally {
-    setBackend(before);
-    dt.setNumThreads(threads);
-  }
-}
-
 test("size 65: slogdet, inv, solve, matrixPower as PyTorch's", () => {
-  everywhere(() => {
+  onBackends(() => {
     const { sign, logabsdet } = linalg.slogdet(A65);
     close(sign.item(), R.sign, "sign");
     close(logabsdet.item(), R.logabsdet, "logabsdet");
@@ -51,7 +37,7 @@ test("size 65: slogdet, inv, solve, matrixPower as PyTorch's", () => {
 });
 
 test("size 65: cholesky, qr (LAPACK's signs), eigvalsh, svd, pinv, lstsq as PyTorch's, and the factors reconstruct A", () => {
-  everywhere(() => {
+  onBackends(() => {
     const l = linalg.cholesky(S65);
     close(l.diagonal(), R.cholesky_diag, "cholesky diagonal");
     close(l.matmul(l.mT), Array.from(S65.data()), "L·Lᵀ", 1e-12);

@@ -5,11 +5,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  type Tensor, conv2d, conv2dRelu, maxPool2d, relu, randn, manualSeed, setBackend, setNumThreads, gradcheck, nn, noGrad,
+  type Tensor, conv2d, conv2dRelu, maxPool2d, relu, randn, manualSeed, setBackend, gradcheck, nn, noGrad,
 } from "../src/index.js";
 import type { Conv2dOptions, FusedMaxPool2d } from "../src/index.js";
 import { Node } from "../src/autograd/node.js";
 import { summary } from "../src/utils/summary.js";
+import { BACKENDS, withBackend } from "./backends.js";
 
 function maxDiff(a: Tensor, b: Tensor): number {
   assert.deepEqual([...a.shape], [...b.shape]);
@@ -67,11 +68,9 @@ function unfused(x: Tensor, w: Tensor, b: Tensor | null, c: Case): Tensor {
   return maxPool2d(y, kernelSize, pool);
 }
 
-for (const [backendName, threads] of [["js", 1], ["wasm", 1], ["wasm", 2]] as const) {
-  test(`conv2dRelu equals conv2d → relu (→ maxPool2d), forward and gradients, ${backendName} ${threads} thread(s)`, () => {
-    setBackend(backendName);
-    setNumThreads(threads);
-    try {
+for (const [backendName, threads] of BACKENDS) {
+  test(`conv2dRelu equals conv2d → relu (→ maxPool2d), forward and gradients, ${backendName} ${threads} thread(s)`, () =>
+    withBackend(backendName, threads, () => {
       manualSeed(7);
       for (const c of CASES) {
         for (const layout of ["contiguous", "transposed", "sliced"] as const) {
@@ -91,10 +90,7 @@ for (const [backendName, threads] of [["js", 1], ["wasm", 1], ["wasm", 2]] as co
           leaves.forEach((t, i) => assert.ok(maxDiff(t.grad!, want[i]) <= 1e-4, `${what}: gradient ${i} differs by ${maxDiff(t.grad!, want[i])}`));
         }
       }
-    } finally {
-      setBackend("wasm");
-    }
-  });
+    }));
 }
 
 test("conv2dRelu: under noGrad (no indices kept) the same values as when recorded, js and wasm", () => {

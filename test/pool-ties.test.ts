@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { avgPool2d, maxPool2d, maxPool2dWithIndices, noGrad, setBackend, setNumThreads, tensor, type Tensor } from "../src/index.js";
+import { avgPool2d, maxPool2d, maxPool2dWithIndices, noGrad, tensor, type Tensor } from "../src/index.js";
+import { BACKENDS, withBackend } from "./backends.js";
 
 interface Case {
   name: string; op: "max" | "avg"; shape: number[]; yShape: number[];
@@ -33,11 +34,9 @@ function assertValues(got: ArrayLike<number>, want: number[], exact: boolean, wh
   }
 }
 
-for (const [backendName, threads] of [["js", 1], ["wasm", 1], ["wasm", 2]] as const) {
-  test(`pooling on tie-heavy inputs matches PyTorch: values, positions, gradients, ${backendName} ${threads} thread(s)`, () => {
-    setBackend(backendName);
-    setNumThreads(threads);
-    try {
+for (const [backendName, threads] of BACKENDS) {
+  test(`pooling on tie-heavy inputs matches PyTorch: values, positions, gradients, ${backendName} ${threads} thread(s)`, () =>
+    withBackend(backendName, threads, () => {
       for (const c of FIX.cases) {
         const exact = c.op === "max";
         const x = tensor(c.x).reshape(c.shape).requiresGrad_();
@@ -59,8 +58,5 @@ for (const [backendName, threads] of [["js", 1], ["wasm", 1], ["wasm", 2]] as co
           }
         }
       }
-    } finally {
-      setBackend("wasm");
-    }
-  });
+    }));
 }

@@ -10,7 +10,7 @@ import { RECYCLE_MIN_BYTES, clearRecycled, recycleArray, recycleStats } from "..
 import { apply } from "../src/ops/op.js";
 import type { ConvParams } from "../src/backend/backend.js";
 import { convInputGradOp } from "../src/ops/conv.js";
-import { registerWasmBackend, setNumThreads } from "../src/backend/wasm/index.js";
+import { onBackends } from "./backends.js";
 
 /** Puts `count` NaN-filled float32 buffers of n elements into the pool. */
 function plantNaN(n: number, count = 2): void {
@@ -79,7 +79,7 @@ test("conv2d and its input gradient write every element of their uninitialized o
     const p: ConvParams = { stride: [opts.stride, opts.stride], padding: [c.padding, c.padding], dilation: [1, 1], groups: 1 };
     const gxOf = () => noGrad(() => apply(convInputGradOp, [gy, w], { p, outShape: c.x }));
     const refGx = gxOf();
-    onEachBackend((b, nt) => {
+    onBackends((_, b, nt) => {
       // Twice on wasm: the second call's chunks reuse the arena the first left dirty.
       for (let rep = 0; rep < (b === "js" ? 1 : 2); rep++) {
         clearRecycled();
@@ -106,20 +106,6 @@ test("conv2d and its input gradient write every element of their uninitialized o
 /** Puts `count` int32 buffers of n elements filled with 0x7fffffff into the pool. */
 function plantInt(n: number, count = 2): void {
   for (let i = 0; i < count; i++) recycleArray(new Int32Array(n).fill(0x7fffffff));
-}
-
-/**
- * Calls fn on the js backend, then (when WebAssembly SIMD is here) on wasm with 1 and 2 threads,
- * each selected first. Registers the wasm backend.
- */
-function onEachBackend(fn: (be: string, nt: number) => void): void {
-  const runs: [string, number][] = [["js", 1]];
-  if (registerWasmBackend()) runs.push(["wasm", 1], ["wasm", 2]);
-  for (const [be, nt] of runs) {
-    setBackend(be);
-    if (be === "wasm") setNumThreads(nt);
-    fn(be, nt);
-  }
 }
 
 function assertNear(got: Tensor, want: Tensor, what: string): void {
@@ -155,7 +141,7 @@ test("max-pool and the fused conv + ReLU + pool write every element of their uni
     };
     setBackend("js");
     const ref = run();
-    onEachBackend((be, nt) => {
+    onBackends((_, be, nt) => {
       clearRecycled();
       for (const n of [ref.y.numel(), ref.values.numel(), x.numel()]) plantNaN(n, 3);
       for (const n of [ref.y.numel(), ref.values.numel()]) plantInt(n, 3);
@@ -197,7 +183,7 @@ test("linear and linearRelu write every element of their uninitialized outputs a
     for (const relu of [false, true]) {
       setBackend("js");
       const ref = run(relu);
-      onEachBackend((be, nt) => {
+      onBackends((_, be, nt) => {
         clearRecycled();
         for (const n of new Set([c.m * c.n, c.m * c.k, c.n * c.k])) plantNaN(n, 3);
         const got = run(relu);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { nn, tensor, maxPool2dWithIndices, arange } from "../src/index.js";
 import { throwsWith } from "./throws-with.js";
-import { fromFixture, closeTo, onBackends, type FixtureTensor } from "./fixture-s13a.js";
+import { fromFixture, closeTo, onBackends, type FixtureTensor, outputWeights } from "./fixture-s13a.js";
 
 const F = nn.functional;
 type Size = number | number[];
@@ -27,7 +27,7 @@ test("maxUnpool1d/2d and their layers: values and gradients as torch 1.13 (js, w
         ? (two ? new nn.MaxUnpool2d(c.kernel, c.stride, c.padding) : new nn.MaxUnpool1d(c.kernel, { stride: c.stride, padding: c.padding })).call(v, idx, c.outputSize)
         : (two ? F.maxUnpool2d : F.maxUnpool1d)(v, idx, c.kernel, { stride: c.stride, padding: c.padding, outputSize: c.outputSize });
       closeTo(out, c.output, what, 0, 0);
-      const W = tensor(Array.from({ length: out.numel() }, (_, i) => 0.5 + ((i * 7919) % 13) / 13), { dtype: out.dtype }).reshape(out.shape);
+      const W = outputWeights(out);
       out.mul(W).sum().backward();
       closeTo(v.grad!, c.grad, `${what} grad`, 0, 0);
       if (two && c.x.shape.length === 4) {
