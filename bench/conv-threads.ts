@@ -8,6 +8,7 @@
  *   node --import tsx bench/conv-threads.ts [N C H W O]      # default 64 16 28 28 32, 3×3 pad 1
  */
 import { poolStats, setNumThreads } from "../src/backend/wasm/index.js";
+import { type StreamTrace, traceStream } from "../src/backend/wasm/chunks.js";
 import { C, H, N, O, W, ops, w } from "./conv-setup.js";
 
 const be = w.sessionForBench();
@@ -33,6 +34,8 @@ be.begin = function (this: typeof be, work: number, limit: number) {
 const rounds = Number(process.env.ROUNDS ?? 15), reps = 4;
 const med = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1];
 const rows: Record<string, { wall: number[]; cpu: number[]; run: number[] }> = {};
+// The ring jobs' calling-thread timeline per op (chunks.ts, inStream), summed over the 2-thread batches.
+const streams: Record<string, StreamTrace> = {};
 const before = poolStats();
 for (let r = 0; r < rounds; r++) {
   for (const mode of ["1t", "shared 1t", "2t"]) {
@@ -44,6 +47,7 @@ for (let r = 0; r < rounds; r++) {
       const key = `${name} ${mode}`;
       const row = (rows[key] ??= { wall: [], cpu: [], run: [] });
       inRun = 0;
+      traceStream(mode === "2t" ? (streams[name] ??= { calls: 0, copyIn: 0, copyOut: 0, compute: 0, wait: 0, mine: 0, shares: 0 }) : null);
       const c = process.cpuUsage(), t = performance.now();
       for (let i = 0; i < reps; i++) fn();
       const wall = performance.now() - t, u = process.cpuUsage(c);
@@ -60,5 +64,10 @@ for (const [k, v] of Object.entries(rows)) {
   const out = v.wall.map((x, i) => x - v.run[i]);
   const f = (a: number[]) => `${med(a).toFixed(2)} (${Math.min(...a).toFixed(2)})`;
   console.log(`${k}: ${f(v.wall)} | ${f(v.cpu)} | ${f(v.run)} | ${f(out)}`);
+}
+for (const [name, t] of Object.entries(streams)) {
+  if (!t.calls) continue;
+  const per = (v: number) => (v / t.calls).toFixed(3);
+  console.log(`${name} 2t ring job, calling thread per call (ms): copy in ${per(t.copyIn)} | copy out ${per(t.copyOut)} | its shares ${per(t.compute)} (${(t.mine / t.calls).toFixed(1)} of ${t.shares / t.calls} images) | waiting ${per(t.wait)}`);
 }
 console.log(`pool: jobs ${after.jobs - before.jobs}, shared ${after.shared - before.shared}, solo (backing off) ${after.solo - before.solo}, woken (a helper blocked when the job came) ${after.woken - before.woken}`);

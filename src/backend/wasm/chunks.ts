@@ -7,6 +7,7 @@
 import type { View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";
 import { dense } from "../js/strided.js";
+import { MAX_RING } from "./pool.js";
 import type { Session } from "./session.js";
 
 /**
@@ -88,5 +89,97 @@ export function inChunks(
     }
   }
   copyOut(n0 - k, sets[(c - 1) & 1]); // the last chunk's set
+  return true;
+}
+
+/** Where inStream's calling thread spent a call (bench/conv-threads.ts turns it on): ms, and shares it ran. */
+export interface StreamTrace { calls: number; copyIn: number; copyOut: number; compute: number; wait: number; mine: number; shares: number }
+let trace: StreamTrace | null = null;
+/** Starts (or with null stops) accumulating inStream's timeline into t. */
+export function traceStream(t: StreamTrace | null): void {
+  trace = t;
+}
+
+/**
+ * How many images inStream keeps ahead of the threads' claims: enough that a helper finishing a share
+ * finds the next one staged while the calling thread runs a share of its own (one image each).
+ */
+const LEAD = 2;
+
+/**
+ * On 2+ threads, the batch of N images as one ring job (Pool.startRing) of one share per image
+ * instead of a job per chunk: `task` runs with the arguments args(ring, inAt, outAt) over arena
+ * blocks of `ring` images (inChunks' two chunk sets' worth), and the calling thread stages image
+ * after image into its slot, copies finished images out, and in between takes images itself from the
+ * same counter as the helpers. So no thread waits at a chunk's end for the other or for the copies,
+ * and the first chunk's staging and the last one's copy out shrink to one image each. Taken where
+ * inChunks would overlap (the same batches: k < N), for tasks whose share i of `ring` computes image
+ * i alone (conv2dTask, conv2dBackwardInputTask: scratch per thread, weights packed by id), so the
+ * bits are those of any other split. false (nothing done) where inChunks declines or no helper can
+ * take part; the caller then runs inChunks.
+ */
+export function inStream(
+  s: Session, N: number, threads: number, ins: View[], outs: View[], task: number,
+  args: (ring: number, inAt: number[], outAt: number[]) => number[],
+): boolean {
+  if (threads <= 1) return false;
+  const all = [...ins, ...outs];
+  if (!all.every((v) => v.shape[0] === N && dense(v))) return false;
+  const per = all.map((v) => numel(v.shape) / N);
+  const k = threads * Math.max(1, Math.floor(CHUNK_BYTES / (per.reduce((a, b) => a + b, 0) * 4)));
+  if (k >= N) return false;
+  const ring = Math.min(MAX_RING, 2 * k, N);
+  const at = all.map((v, i) => s.arena.allocLike(ring * per[i] * 4, v.data.byteOffset + v.offset * 4));
+  const pool = s.pool;
+  if (!pool.startRing(task, N, args(ring, at.slice(0, ins.length), at.slice(ins.length)), threads, ring)) return false;
+  const copyIn = (n: number): void => ins.forEach((v, i) => {
+    const d = v.data as Float32Array | Int32Array, q = per[i], from = v.offset + n * q;
+    s.arena.heapFor(d).set(d.subarray(from, from + q), at[i] / 4 + (n % ring) * q);
+  });
+  const copyOut = (n: number): void => outs.forEach((v, j) => {
+    const i = ins.length + j, d = v.data as Float32Array | Int32Array, q = per[i], a = at[i] / 4 + (n % ring) * q;
+    d.set(s.arena.heapFor(d).subarray(a, a + q), v.offset + n * q);
+  });
+  const t = trace;
+  let stamp = t ? performance.now() : 0;
+  const lap = (key: "copyIn" | "copyOut" | "compute" | "wait"): void => {
+    if (!t) return;
+    const now = performance.now();
+    t[key] += now - stamp;
+    stamp = now;
+  };
+  try {
+    // cin images staged (and released), cout copied out; images in between are claimed or finished.
+    let cin = 0, cout = 0;
+    while (cout < N) {
+      const free = cin < N && cin - cout < ring;
+      if (free && cin - pool.taken() < LEAD) {
+        copyIn(cin);
+        pool.release(++cin);
+        lap("copyIn");
+      } else if (cout < cin && pool.finished(cout)) {
+        copyOut(cout++);
+        lap("copyOut");
+      } else if (pool.runOne()) {
+        if (t) t.mine++;
+        lap("compute");
+      } else if (free) {
+        copyIn(cin);
+        pool.release(++cin);
+        lap("copyIn");
+      } else {
+        // Everything staged is claimed: the next image to copy out is a helper's.
+        pool.waitFinished(cout);
+        lap("wait");
+      }
+    }
+  } finally {
+    pool.joinRing();
+  }
+  if (t) {
+    t.calls++;
+    t.shares += N;
+    lap("wait");
+  }
   return true;
 }

@@ -43,7 +43,13 @@ import { nodeBuiltin } from "./loader.js";
 // 22 bits) with the index of the next share to claim (the low SHARE_BITS bits), so one
 // compareExchange claims a share of this job and can never claim one of a later job: a helper that
 // read an old generation and was descheduled sees other generation bits and stops.
-const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, TAKE = 8, THR = 9, SLEEPING = 10, WORDS = 11;
+// A ring job (startRing) adds READY (shares released so far: share i may be claimed once READY > i),
+// RING (its slot count; 0 for a plain job), RWAIT (helpers blocked until READY moves) and FIN + slot
+// (i + 1 once share i, in slot i mod RING, is done).
+const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, TAKE = 8, THR = 9, SLEEPING = 10, READY = 11, RING = 12, RWAIT = 13, FIN = 16;
+/** The most slots of a ring job (startRing). */
+export const MAX_RING = 64;
+const WORDS = FIN + MAX_RING;
 const SHARE_BITS = 9, GEN_MASK = (1 << 22) - 1;
 /** The most shares a job may have (and so the most threads): share indices fit SHARE_BITS bits. */
 export const MAX_THREADS = 256;
@@ -55,6 +61,8 @@ const SPIN_MAX_US = 400, SPIN_MIN_US = 2;
 // least this, and up to its own time per share (a helper that started with it finishes within about
 // that), at most WAIT_SPIN_MAX_US.
 const WAIT_SPIN_US = 50, WAIT_SPIN_MAX_US = 2000;
+// How long a helper of a ring job spins for the next share's operands before it blocks until they are staged.
+const READY_SPIN_US = 200;
 // Backoff (see above): a wait counts as a loss when it exceeds the calling thread's own share by this
 // much (timer noise on tiny jobs); that many missed jobs in a row count as one; the backoff's bounds.
 const LOSS_SLACK_MS = 0.02, MISSES = 8, BACKOFF_MIN_MS = 1, BACKOFF_MAX_MS = 256;
@@ -100,18 +108,38 @@ for (;;) {
   const gapUs = (performance.now() - idle) * 1000;
   seen = g;
   if (Atomics.load(ctrl, ${QUIT})) break;
-  const nt = Atomics.load(ctrl, ${NT}), tag = (g & ${GEN_MASK}) << ${SHARE_BITS};
-  let ran = false;
+  const nt = Atomics.load(ctrl, ${NT}), tag = (g & ${GEN_MASK}) << ${SHARE_BITS}, ring = Atomics.load(ctrl, ${RING});
+  let ran = false, waits = 0, waitFrom = 0;
   // Helpers beyond the job's thread count sit it out; the others claim shares of this job until none is left (or the job is no longer this one).
   while (id < Atomics.load(ctrl, ${THR})) {
     const w = Atomics.load(ctrl, ${TAKE}), i = w & ${(1 << SHARE_BITS) - 1};
     if ((w & ~${(1 << SHARE_BITS) - 1}) !== tag || i >= nt) break;
+    // A ring job's share i waits until the calling thread has staged its operands (READY > i):
+    // spinning briefly, then blocked (a spinning helper would take the core the stager needs where
+    // the machine is crowded; release() wakes it).
+    if (ring > 0) {
+      const r = Atomics.load(ctrl, ${READY});
+      if (i >= r) {
+        if ((++waits & 63) === 0 && performance.now() - waitFrom > ${READY_SPIN_US / 1000}) {
+          Atomics.add(ctrl, ${RWAIT}, 1);
+          Atomics.wait(ctrl, ${READY}, r, 5);
+          Atomics.sub(ctrl, ${RWAIT}, 1);
+        } else if (waits === 1) waitFrom = performance.now();
+        continue;
+      }
+      waits = 0;
+    }
     if (Atomics.compareExchange(ctrl, ${TAKE}, w, w + 1) !== w) continue;
     ran = true;
     try {
-      fns[ctrl[${KID}]](i, nt, ...args.subarray(0, ctrl[${NARGS}]));
+      if (ring > 0) fns[ctrl[${KID}]](i % ring, ring, ...args.subarray(0, ctrl[${NARGS}]));
+      else fns[ctrl[${KID}]](i, nt, ...args.subarray(0, ctrl[${NARGS}]));
     } catch (e) {
       Atomics.store(ctrl, ${ERR}, 1);
+    }
+    if (ring > 0) {
+      Atomics.store(ctrl, ${FIN} + (i % ring), i + 1);
+      Atomics.notify(ctrl, ${FIN} + (i % ring));
     }
     // Whoever finishes the last share wakes the calling thread (the only one that waits on DONE).
     if (Atomics.add(ctrl, ${DONE}, 1) === nt - 1) Atomics.notify(ctrl, ${DONE});
@@ -261,6 +289,7 @@ export class Pool {
     Atomics.store(c, DONE, 0);
     Atomics.store(c, ERR, 0);
     Atomics.store(c, TAKE, tag);
+    Atomics.store(c, RING, 0);
     if (Atomics.load(c, SLEEPING) > 0) stats.woken++;
     this.pending = { id, nt, args };
     // Publishes the job: everything above is visible to a helper that reads this generation.
@@ -312,6 +341,130 @@ export class Pool {
     if (failure === null) this.judge(id, nt, helped, own, helped > 0 ? performance.now() - t0 : 0);
     if (failure) throw failure;
     if (Atomics.load(c, ERR)) throw new Error(`wasm backend: kernel ${this.names[id]} failed on a worker thread`);
+  }
+
+  // The ring job startRing() published and joinRing() has not finished.
+  private ringJob: { id: number; nt: number; ring: number; args: readonly number[]; mine: number; own: number; waited: number; t0: number; failure: unknown } | null = null;
+
+  /**
+   * A job of `nt` shares whose operands the calling thread stages while threads compute them: share
+   * i runs as f(i mod ring, ring, ...args) (so slot i mod ring of arena blocks of `ring` images, one
+   * image a share), and may be claimed only once release() has let it (the calling thread copied its
+   * operands into the slot); finished(i) tells when it is done, so its results can be copied out and
+   * the slot reused. Threads, the calling one too (runOne), claim shares in order from one counter,
+   * so whoever is free takes the next image: no join per chunk, and the copies run beside the
+   * helpers' shares. false (nothing published) where no helper can take part: the caller then runs
+   * its plain path. Bits: a share's result depends only on its slot's operands.
+   */
+  startRing(id: number, nt: number, args: readonly number[], threads: number, ring: number): boolean {
+    if (this.pending || this.ringJob) throw new Error("wasm backend: a job was started before the previous one was joined");
+    if (threads <= 1 || !this.threaded || nt <= 1 || nt > MAX_THREADS || ring < 1 || ring > MAX_RING || performance.now() < this.soloUntil[id]) return false;
+    if (args.length > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length})`);
+    this.ensure(threads);
+    stats.jobs++;
+    const c = this.ctrl;
+    this.args.set(args);
+    const g = (this.gen = (this.gen + 1) | 0), tag = (g & GEN_MASK) << SHARE_BITS;
+    Atomics.store(c, NT, nt);
+    Atomics.store(c, THR, threads);
+    Atomics.store(c, KID, id);
+    Atomics.store(c, NARGS, args.length);
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, ERR, 0);
+    Atomics.store(c, TAKE, tag);
+    Atomics.store(c, READY, 0);
+    Atomics.store(c, RING, ring);
+    for (let j = 0; j < ring; j++) Atomics.store(c, FIN + j, 0);
+    if (Atomics.load(c, SLEEPING) > 0) stats.woken++;
+    this.ringJob = { id, nt, ring, args, mine: 0, own: 0, waited: 0, t0: performance.now(), failure: null };
+    Atomics.store(c, GEN, g);
+    Atomics.notify(c, GEN);
+    return true;
+  }
+
+  /** Lets the ring job's shares below n be claimed (their operands are staged). */
+  release(n: number): void {
+    Atomics.store(this.ctrl, READY, n);
+    if (Atomics.load(this.ctrl, RWAIT) > 0) Atomics.notify(this.ctrl, READY);
+  }
+
+  /** The next share of the ring job that claim() may take, as far as the calling thread can tell (how far the threads got). */
+  taken(): number {
+    return Atomics.load(this.ctrl, TAKE) & ((1 << SHARE_BITS) - 1);
+  }
+
+  /** Claims one released share of the ring job and runs it on the calling thread; false when none is free now. */
+  runOne(): boolean {
+    const job = this.ringJob!, c = this.ctrl;
+    for (;;) {
+      const w = Atomics.load(c, TAKE), i = w & ((1 << SHARE_BITS) - 1);
+      if (i >= job.nt || i >= Atomics.load(c, READY)) return false;
+      if (Atomics.compareExchange(c, TAKE, w, w + 1) !== w) continue;
+      if (job.failure === null) {
+        const t = performance.now();
+        try {
+          this.fns[job.id](i % job.ring, job.ring, ...job.args);
+        } catch (e) {
+          job.failure = e;
+        }
+        job.own += performance.now() - t;
+      }
+      job.mine++;
+      Atomics.store(c, FIN + (i % job.ring), i + 1);
+      Atomics.add(c, DONE, 1);
+      return true;
+    }
+  }
+
+  /** Whether the ring job's share i is done. */
+  finished(i: number): boolean {
+    return Atomics.load(this.ctrl, FIN + (i % this.ringJob!.ring)) === i + 1;
+  }
+
+  /** Waits (spinning, then blocking briefly) until the ring job's share i, claimed by a helper, is done. */
+  waitFinished(i: number): void {
+    const job = this.ringJob!, c = this.ctrl, at = FIN + (i % job.ring), t0 = performance.now();
+    // Spin about one share's time (a helper that started it with us is done by then), then block.
+    const spinMs = Math.min(WAIT_SPIN_MAX_US / 1000, Math.max(WAIT_SPIN_US / 1000, job.mine > 0 ? job.own / job.mine : 0));
+    for (let v; (v = Atomics.load(c, at)) !== i + 1; ) {
+      if (Atomics.load(c, FATAL)) this.broken = true;
+      if (performance.now() - t0 > spinMs) Atomics.wait(c, at, v, 1);
+    }
+    job.waited += performance.now() - t0;
+  }
+
+  /**
+   * Ends the ring job: claims and skips what is left (after a failure the caller stops releasing;
+   * no helper may then wait for a share that never comes), waits for the helpers' shares, and throws
+   * the first failure.
+   */
+  joinRing(): void {
+    const job = this.ringJob;
+    if (!job) return;
+    const c = this.ctrl;
+    for (;;) {
+      const w = Atomics.load(c, TAKE), i = w & ((1 << SHARE_BITS) - 1);
+      if (i >= job.nt) break;
+      if (Atomics.compareExchange(c, TAKE, w, w + 1) === w) Atomics.add(c, DONE, 1);
+    }
+    for (let done; (done = Atomics.load(c, DONE)) < job.nt; ) {
+      if (Atomics.load(c, FATAL)) this.broken = true;
+      Atomics.wait(c, DONE, done, 1);
+    }
+    this.ringJob = null;
+    const helped = job.nt - job.mine;
+    if (helped > 0) stats.shared++;
+    // A job slower than its shares would take on this thread alone (copies not counted) lost: where
+    // the machine is crowded a second thread gives no more CPU time, only the shared memory's slower
+    // copies and waits for a helper that lost its core. Then this kernel backs off as a plain job
+    // would (judge): its next calls run on this thread alone for a while.
+    if (job.failure === null) {
+      const per = job.mine > 0 ? job.own / job.mine : 0;
+      const lost = per > 0 && performance.now() - job.t0 > per * job.nt;
+      this.judge(job.id, job.nt, helped, job.own, lost ? Infinity : 0);
+    }
+    if (job.failure) throw job.failure;
+    if (Atomics.load(c, ERR)) throw new Error(`wasm backend: kernel ${this.names[job.id]} failed on a worker thread`);
   }
 
   /**

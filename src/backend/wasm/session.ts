@@ -108,6 +108,11 @@ export class Session {
     this.cur.pool.join();
   }
 
+  /** The current instance's pool, for a ring job (Pool.startRing: chunks.ts, inStream). */
+  get pool(): Pool {
+    return this.cur.pool;
+  }
+
   /**
    * Runs a pooling-style task whose results do not depend on the share count, cut into `shares`
    * shares on up to `threads` threads (pool.ts claims them one by one).
