@@ -99,6 +99,7 @@ const CASES: Record<string, Case> = {
   cholesky: { input: "dt.tensor([[4, 2], [2, 5]])", vals: { upper: "true" } },
   "linalg.eigh": { input: "dt.tensor([[2, 1], [1, 3]])", vals: { UPLO: '"U"' } }, "linalg.eigvalsh": { input: "dt.tensor([[2, 1], [1, 3]])", vals: { UPLO: '"U"' } },
   svd: { vals: { some: "false" } }, pinverse: { vals: { rcond: "0.5" } },
+  ormqr: { input: "dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a", req: ["dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau", "dt.tensor([[1, 2], [3, 4], [5, 6]])"], vals: { left: "true", transpose: "true" }, noMethod: true },
   "linalg.lstsq": { req: ["I.x.flip([1])"], vals: { rcond: "0.1", driver: '"gelsd"' } },
   quantile: { req: ["0.25"], vals: { interpolation: '"lower"' } }, nanquantile: { req: ["0.75"], vals: { interpolation: '"midpoint"' } },
   nanmedian: {},

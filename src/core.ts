@@ -41,6 +41,7 @@ import type { AdvancedIndexOptionalArgs } from "./ops/advanced-index.js";
 import type { LinalgNamespaceOptionalArgs } from "./ops/linalg-namespace.js";
 import type { DecompOptionalArgs } from "./ops/linalg-decomp.js";
 import type { EigOptionalArgs } from "./ops/linalg-eig.js";
+import type { HouseholderOptionalArgs } from "./ops/linalg-householder.js";
 import type { ShapeMoreOptionalArgs } from "./ops/shape-more.js";
 import type { SortOptionalArgs } from "./ops/sort.js";
 import type { ConvOptionalArgs } from "./ops/conv.js";
@@ -141,11 +142,12 @@ export { type LuTuple, type LuFactorTuple, type LuFactorExTuple } from "./ops/li
 export { type CheckErrorsOptions, type InvExTuple, type SolveExTuple } from "./ops/linalg-solve.js";
 export { type CholeskyExTuple } from "./ops/linalg-decomp.js";
 export { type GeqrfTuple } from "./ops/linalg-householder.js";
+export { type LdlOptions, type LdlFactorTuple, type LdlFactorExTuple } from "./ops/linalg-ldl.js";
 export { type EighOptions, type EighTuple, type SvdTuple, type SvdVTuple, type SvdOptions, type RankOptions } from "./ops/linalg-eig.js";
 // PyTorch's top-level names for linalg functions (torch.det, torch.inverse, ...).
 export const {
-  det, logdet, slogdet, inverse, matrixPower, cholesky, qr, svd, pinverse, matrixExp, luUnpack, geqrf,
-} = guardAll<typeof linalgTopLevel, DecompOptionalArgs & EigOptionalArgs>(linalgTopLevel, "");
+  det, logdet, slogdet, inverse, matrixPower, cholesky, qr, svd, pinverse, matrixExp, luUnpack, geqrf, ormqr, orgqr,
+} = guardAll<typeof linalgTopLevel, DecompOptionalArgs & EigOptionalArgs & HouseholderOptionalArgs>(linalgTopLevel, "");
 export const {
   movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,
   atleast3d, hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,

@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["affineGrid","all","alphaDropout","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bernoulli","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout1d","dropout2d","dropout3d","elu","embedding","embeddingBag","eye","featureAlphaDropout","flatten","gelu","glu","gridSample","groupNorm","gumbelSoftmax","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","maxUnpool1d","maxUnpool2d","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","pad","pdist","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["affineGrid","all","alphaDropout","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bernoulli","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout1d","dropout2d","dropout3d","elu","embedding","embeddingBag","eye","featureAlphaDropout","flatten","gelu","glu","gridSample","groupNorm","gumbelSoftmax","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","maxUnpool1d","maxUnpool2d","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","ormqr","pad","pdist","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => F.affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3], {}), (I) => U(F).affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3]));
@@ -910,6 +910,12 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => F.oneHot(I.ids, {}), (I) => U(F).oneHot(I.ids));
   same((I) => dt.oneHot(I.ids, { numClasses: 5 }), (I) => U(dt).oneHot(I.ids, 5));
   same((I) => F.oneHot(I.ids, { numClasses: 5 }), (I) => U(F).oneHot(I.ids, 5));
+  same((I) => dt.ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), {}), (I) => U(dt).ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]])));
+  same((I) => dt.ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), { left: true }), (I) => U(dt).ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), true));
+  same((I) => dt.ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), { transpose: true }), (I) => U(dt).ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), undefined, true));
+  same((I) => dt.ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), { left: true, transpose: true }), (I) => U(dt).ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), true, true));
+  same((I) => dt.ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), true, {}), (I) => U(dt).ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), true));
+  same((I) => dt.ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), true, { transpose: true }), (I) => U(dt).ormqr(dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).a, dt.geqrf(dt.tensor([[3, 1], [4, 2], [1, 1]])).tau, dt.tensor([[1, 2], [3, 4], [5, 6]]), true, true));
   same((I) => I.x.pad([1, 1], {}), (I) => U(I.x).pad([1, 1]));
   same((I) => dt.pad(I.x, [1, 1], {}), (I) => U(dt).pad(I.x, [1, 1]));
   same((I) => F.pad(I.x, [1, 1], {}), (I) => U(F).pad(I.x, [1, 1]));
@@ -1182,7 +1188,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: nanmedian: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of al
     dt.nanmedian(I.x, { keepdim: true }));
-  assert.equal(calls, 1132);
+  assert.equal(calls, 1138);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

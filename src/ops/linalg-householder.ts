@@ -1,15 +1,17 @@
 /**
- * torch.geqrf (LAPACK's packed QR: R and the Householder vectors in one matrix, with their scales tau)
+ * torch.geqrf (LAPACK's packed QR: R and the Householder vectors in one matrix, with their scales tau),
+ * torch.ormqr (C times that Q, without forming it; no gradient, as PyTorch's), torch.orgqr
  * and torch.linalg.householder_product (the first n columns of H_0·H_1·…·H_{k-1}, LAPACK's orgqr).
  * geqrf is computed in float64 as linalg.qr's (linalg-decomp.ts) and, as PyTorch's, has no gradient;
  * householderProduct is a composition of differentiable ops (each reflector applied as
  * Q - tau·v·(vᵀQ)), so its gradients in A (the entries below the diagonal it reads) and tau are exact.
  */
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
+import { declareOptionalArgs } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
 import { ones, zeros } from "../tensor/creation.js";
 import { apply, defineOp } from "./op.js";
-import { expand, narrow, select, unsqueeze } from "./shape.js";
+import { contiguous, expand, narrow, select, unsqueeze } from "./shape.js";
 import { cat } from "./join.js";
 import { mul, sub } from "./elementwise.js";
 import { matmul } from "./matmul.js";
@@ -97,3 +99,109 @@ export function householderProduct(A: Tensor, tau: Tensor): Tensor {
   }
   return q;
 }
+
+/** Q·C, Qᵀ·C, C·Q or C·Qᵀ of each matrix (inputs: the reflectors [..., mn, k'], tau [..., k], C [..., m, n]). */
+const ormqrOp = defineOp<{ left: boolean; transpose: boolean }>({
+  name: "ormqr",
+  forward([x, tau, other], { left, transpose }) {
+    const [mn, kk] = x.shape.slice(-2);
+    const [m, n] = other.shape.slice(-2);
+    const k = tau.shape[tau.ndim - 1];
+    const xd = contiguous(x).data(), td = contiguous(tau).data();
+    const out = Tensor.empty(other.shape, other.dtype);
+    const data = out.storage.data as Float32Array | Float64Array;
+    eachMatrix(other, (c, b) => {
+      const v = new Float64Array(mn);
+      // H_i = I - tau_i·v_i·v_iᵀ, Q = H_0·H_1·…·H_{k-1}: Q·C and C·Qᵀ apply H_{k-1} first, Qᵀ·C and C·Q H_0 first.
+      const forward = left === transpose;
+      for (let s = 0; s < k; s++) {
+        const i = forward ? s : k - 1 - s;
+        const t = td[b * k + i];
+        if (t === 0) continue;
+        v.fill(0);
+        v[i] = 1;
+        for (let r = i + 1; r < mn; r++) v[r] = xd[b * mn * kk + r * kk + i];
+        if (left) {
+          // C <- C - t·v·(vᵀ·C), rows i.. of C.
+          for (let j = 0; j < n; j++) {
+            let dot = 0;
+            for (let r = i; r < m; r++) dot += v[r] * c[r * n + j];
+            dot *= t;
+            if (dot !== 0) for (let r = i; r < m; r++) c[r * n + j] -= dot * v[r];
+          }
+        } else {
+          // C <- C - t·(C·v)·vᵀ, columns i.. of C.
+          for (let r = 0; r < m; r++) {
+            let dot = 0;
+            for (let j = i; j < n; j++) dot += c[r * n + j] * v[j];
+            dot *= t;
+            if (dot !== 0) for (let j = i; j < n; j++) c[r * n + j] -= dot * v[j];
+          }
+        }
+      }
+      data.set(c, b * m * n);
+    });
+    return out;
+  },
+  backward: () => {
+    throw new Error("ormqr: the derivative for 'ormqr' is not implemented (as PyTorch)");
+  },
+});
+
+/**
+ * `ormqr(A, tau, C, left = true, transpose = false)`: torch.ormqr, C multiplied by the Q of `geqrf`'s
+ * packed reflectors without forming Q (LAPACK's ormqr): Q·C, Qᵀ·C with `transpose`, C·Q or C·Qᵀ with
+ * `left: false`. A is [..., mn, k'] (mn = C's rows when left, its columns otherwise), tau [..., k],
+ * k <= min(mn, k'). No gradient (PyTorch has none).
+ *
+ * @example ormqr(...geqrf(A), C) // = linalg.householderProduct(...geqrf(A)) · C for a square A
+ */
+export function ormqr(A: Tensor, tau: Tensor, C: Tensor, left = true, transpose = false): Tensor {
+  const op = "ormqr";
+  for (const [name, v] of [["left", left], ["transpose", transpose]] as const) {
+    if (typeof v !== "boolean") throw new Error(`${op}: ${name} must be true or false, got ${String(v)}`);
+  }
+  for (const [name, t] of [["input", A], ["tau", tau], ["other", C]] as const) {
+    if (!(t instanceof Tensor)) throw new Error(`${op}: ${name} must be a Tensor, got ${typeof t}`);
+    checkFloat(op, t, name);
+  }
+  if (A.ndim < 2) throw new Error(`${op}: input must have at least 2 dimensions.`);
+  if (C.ndim < 2) throw new Error(`${op}: other must have at least 2 dimensions.`);
+  if (tau.ndim !== A.ndim - 1) {
+    throw new Error(`${op}: Expected tau to have one dimension less than input, but got tau.ndim equal to ${tau.ndim} and input.ndim is equal to ${A.ndim}`);
+  }
+  if (C.ndim !== A.ndim) throw new Error(`${op}: Expected other to have the same number of dimensions as input, but got other.ndim equal to ${C.ndim} and input.ndim is equal to ${A.ndim}`);
+  const [mn, kk] = A.shape.slice(-2);
+  const k = tau.shape[tau.ndim - 1];
+  const [m, n] = C.shape.slice(-2);
+  if (left) {
+    if (m !== mn) throw new Error(`${op}: other.shape[-2] must be equal to input.shape[-2] (got ${m} and ${mn})`);
+    if (m < k) throw new Error(`${op}: other.shape[-2] must be greater than or equal to tau.shape[-1] (got ${m} < ${k})`);
+  } else {
+    if (n !== mn) throw new Error(`${op}: other.shape[-1] must be equal to input.shape[-2] (got ${n} and ${mn})`);
+    if (n < k) throw new Error(`${op}: other.shape[-1] must be greater than or equal to tau.shape[-1] (got ${n} < ${k})`);
+  }
+  if (k > kk) throw new Error(`${op}: tau.shape[-1] must be less than or equal to input.shape[-1] (got ${k} > ${kk})`);
+  const batch = A.shape.slice(0, -2);
+  const same = (s: readonly number[]): boolean => s.length === batch.length && s.every((x, i) => x === batch[i]);
+  if (!same(tau.shape.slice(0, -1))) throw new Error(`${op}: Expected batch dimensions of tau to be equal to input.shape[:-2], but got ${fmt(tau.shape.slice(0, -1))} and ${fmt(batch)}`);
+  if (!same(C.shape.slice(0, -2))) throw new Error(`${op}: Expected batch dimensions of other to be equal to input.shape[:-2], but got ${fmt(C.shape.slice(0, -2))} and ${fmt(batch)}`);
+  for (const [name, t] of [["tau", tau], ["other", C]] as const) {
+    if (t.dtype !== A.dtype) throw new Error(`${op}: Expected input and ${name} to have the same dtype, but input has dtype ${torchTypeName(A.dtype)} and ${name} has dtype ${torchTypeName(t.dtype)}`);
+  }
+  if (A.requiresGrad || tau.requiresGrad || C.requiresGrad) throw new Error(`${op}: the derivative for 'ormqr' is not implemented (as PyTorch); detach its inputs first`);
+  return apply(ormqrOp, [A, tau, C], { left, transpose });
+}
+
+/**
+ * `orgqr(A, tau)`: torch.orgqr, the same as `linalg.householderProduct(A, tau)` (Q from `geqrf`'s
+ * reflectors, LAPACK's orgqr). Differentiable.
+ *
+ * @example orgqr(...geqrf(A)) // linalg.qr(A).Q
+ */
+export function orgqr(A: Tensor, tau: Tensor): Tensor {
+  return householderProduct(A, tau);
+}
+
+const OPTIONAL_ARGS = declareOptionalArgs({ ormqr: { first: 3, names: ["left", "transpose"] } });
+export type HouseholderOptionalArgs = typeof OPTIONAL_ARGS;

@@ -16,6 +16,7 @@ export { eigh, eigvalsh, svd, pinv, matrixRank } from "./linalg-eig.js";
 export { lstsq } from "./linalg-lstsq.js";
 export { luFactor, lu, luSolve, luFactorEx } from "./linalg-lu-ops.js";
 export { householderProduct } from "./linalg-householder.js";
+export { ldlFactor, ldlFactorEx, ldlSolve } from "./linalg-ldl.js";
 export { solveTriangular, matrixExp, cond, vecdot, matmul, diagonal, vander, tensorinv, tensorsolve } from "./linalg-extra.js";
 
 /** The namespace's options-object forms (API.md rule 3), by the names it exports, for core.ts's types. */

@@ -12,7 +12,7 @@ import { type SvdVTuple, pinverseTop, svdTop } from "./linalg-eig.js";
 import { matrixExp as linalgMatrixExp } from "./linalg-extra.js";
 
 export { luUnpack } from "./linalg-lu-ops.js";
-export { geqrf } from "./linalg-householder.js";
+export { geqrf, ormqr, orgqr } from "./linalg-householder.js";
 
 /**
  * `matrixExp(A)`: torch.matrix_exp, the same as `linalg.matrixExp`.
