@@ -4,7 +4,7 @@
 // Sequential.forward, slicing, ModuleList.insert and ModuleDict's constructor forms and views.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nn, randn, manualSeed, type Tensor } from "../src/index.js";
+import { nn, ones, randn, manualSeed, type Tensor } from "../src/index.js";
 
 /** The call throws an Error (of `type`) whose message starts with `start` (a regex source). */
 function throwsFrom(fn: () => unknown, start: string, type: ErrorConstructor = Error): void {
@@ -75,7 +75,8 @@ test("the item lists are not own enumerable properties: Object.keys shows none o
   const seq = new nn.Sequential(new nn.ReLU());
   const list = new nn.ModuleList([new nn.ReLU()]);
   const dict = new nn.ModuleDict({ a: new nn.ReLU() });
-  for (const m of [seq, list, dict]) assert.ok(!Object.keys(m).includes("items"), `${m.constructor.name}: ${Object.keys(m).join(",")}`);
+  const params = new nn.ParameterList([ones([1])]), pdict = new nn.ParameterDict({ a: ones([1]) });
+  for (const m of [seq, list, dict, params, pdict]) assert.ok(!Object.keys(m).includes("store"), `${m.constructor.name}: ${Object.keys(m).join(",")}`);
   // The children are still registered by name.
   assert.deepEqual(seq.namedChildren().map(([k]) => k), ["0"]);
   assert.deepEqual(dict.namedChildren().map(([k]) => k), ["a"]);

@@ -68,42 +68,42 @@ function checkLayouts(items: readonly AnyModule[], where: string): void {
 }
 
 export class Sequential extends Module<[Tensor], Tensor> {
-  private declare items: AnyModule[];
+  private declare store: AnyModule[];
 
   constructor(...modules: AnyModule[]) {
     super();
-    Object.defineProperty(this, "items", { value: modules.map((m, i) => checkModule(m, `Sequential: argument ${i}`)), enumerable: false });
-    checkLayouts(this.items, "Sequential");
+    Object.defineProperty(this, "store", { value: modules.map((m, i) => checkModule(m, `Sequential: argument ${i}`)), enumerable: false });
+    checkLayouts(this.store, "Sequential");
   }
 
   protected override ownEntries(): [string, unknown][] {
-    return this.items.map((m, i) => [String(i), m]);
+    return this.store.map((m, i) => [String(i), m]);
   }
 
   /** `net.at(0)`, `net.at(-1)`: the module at an index. */
   at(i: number): AnyModule {
-    return this.items[normIndex(i, this.items.length, "Sequential.at")];
+    return this.store[normIndex(i, this.store.length, "Sequential.at")];
   }
 
   /** `net.length`: number of modules. */
   get length(): number {
-    return this.items.length;
+    return this.store.length;
   }
 
   /** `net.set(1, new nn.GELU())`: replaces the module at an index (PyTorch's `net[1] = m`); returns this. */
   set(i: number, m: AnyModule): this {
-    const j = normIndex(i, this.items.length, "Sequential.set");
-    const next = this.items.slice();
+    const j = normIndex(i, this.store.length, "Sequential.set");
+    const next = this.store.slice();
     next[j] = checkModule(m, "Sequential.set");
     checkLayouts(next, "Sequential.set");
-    this.items[j] = m;
+    this.store[j] = m;
     return this;
   }
 
   /** `net.append(new nn.ReLU())`: adds a module at the end; returns this. */
   append(m: AnyModule): this {
-    checkLayouts([...this.items, checkModule(m, "Sequential.append")], "Sequential.append");
-    this.items.push(m);
+    checkLayouts([...this.store, checkModule(m, "Sequential.append")], "Sequential.append");
+    this.store.push(m);
     return this;
   }
 
@@ -111,42 +111,42 @@ export class Sequential extends Module<[Tensor], Tensor> {
   extend(ms: Iterable<AnyModule>): this {
     checkIterable("Sequential.extend", "modules", ms, "an array of modules");
     const add = [...ms].map((m, i) => checkModule(m, `Sequential.extend: item ${i}`));
-    checkLayouts([...this.items, ...add], "Sequential.extend");
-    this.items.push(...add);
+    checkLayouts([...this.store, ...add], "Sequential.extend");
+    this.store.push(...add);
     return this;
   }
 
   /** `net.insert(0, m)`: inserts a module before an index (negative counts from the end, the length appends); returns this. */
   insert(index: number, m: AnyModule): this {
-    const at = normIndex(index, this.items.length, "Sequential.insert", true);
-    const next = this.items.slice();
+    const at = normIndex(index, this.store.length, "Sequential.insert", true);
+    const next = this.store.slice();
     next.splice(at, 0, checkModule(m, "Sequential.insert"));
     checkLayouts(next, "Sequential.insert");
-    this.items.splice(at, 0, m);
+    this.store.splice(at, 0, m);
     return this;
   }
 
   /** `net.pop(1)`: removes and returns the module at an index (the last one by default); the rest renumber, as PyTorch's. */
   pop(i = -1): AnyModule {
-    const j = normIndex(i, this.items.length, "Sequential.pop");
-    const next = this.items.slice();
+    const j = normIndex(i, this.store.length, "Sequential.pop");
+    const next = this.store.slice();
     next.splice(j, 1);
     checkLayouts(next, "Sequential.pop");
-    return this.items.splice(j, 1)[0];
+    return this.store.splice(j, 1)[0];
   }
 
   /** `net.slice(0, 4)`: a new Sequential of modules start..end-1 (the same module objects, as PyTorch's slicing). */
   slice(start?: number, end?: number): Sequential {
-    return new Sequential(...this.items.slice(start, end));
+    return new Sequential(...this.store.slice(start, end));
   }
 
   [Symbol.iterator](): Iterator<AnyModule> {
-    return this.items[Symbol.iterator]();
+    return this.store[Symbol.iterator]();
   }
 
   forward(x: Tensor): Tensor {
     let y = x;
-    const items = this.items;
+    const items = this.store;
     for (let i = 0; i < items.length; ) {
       // Conv2d → ReLU (→ MaxPool2d) without hooks runs as one fused op (./fusion.ts).
       const fused = runFused(items, i, y);
@@ -168,38 +168,38 @@ export class Sequential extends Module<[Tensor], Tensor> {
  * ```
  */
 export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[], never> {
-  private declare items: M[];
+  private declare store: M[];
 
   constructor(modules: Iterable<M> = []) {
     super();
     checkIterable("ModuleList", "modules", modules, "an array of modules");
-    Object.defineProperty(this, "items", { value: [...modules].map((m, i) => checkModule(m, `ModuleList: item ${i}`) as M), enumerable: false });
+    Object.defineProperty(this, "store", { value: [...modules].map((m, i) => checkModule(m, `ModuleList: item ${i}`) as M), enumerable: false });
   }
 
   protected override ownEntries(): [string, unknown][] {
-    return this.items.map((m, i) => [String(i), m]);
+    return this.store.map((m, i) => [String(i), m]);
   }
 
   /** `blocks.at(-1)`: the module at an index. */
   at(i: number): M {
-    return this.items[normIndex(i, this.items.length, "ModuleList.at")];
+    return this.store[normIndex(i, this.store.length, "ModuleList.at")];
   }
 
   /** `blocks.set(0, m)`: replaces the module at an index (PyTorch's `blocks[0] = m`); returns this. */
   set(i: number, m: M): this {
-    const j = normIndex(i, this.items.length, "ModuleList.set");
-    this.items[j] = checkModule(m, "ModuleList.set") as M;
+    const j = normIndex(i, this.store.length, "ModuleList.set");
+    this.store[j] = checkModule(m, "ModuleList.set") as M;
     return this;
   }
 
   /** `blocks.length`: number of modules. */
   get length(): number {
-    return this.items.length;
+    return this.store.length;
   }
 
   /** `blocks.append(new nn.Linear(8, 8))`: adds a module at the end; returns this. */
   append(m: M): this {
-    this.items.push(checkModule(m, "ModuleList.append") as M);
+    this.store.push(checkModule(m, "ModuleList.append") as M);
     return this;
   }
 
@@ -207,18 +207,18 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
   extend(ms: Iterable<M>): this {
     checkIterable("ModuleList.extend", "modules", ms, "an array of modules");
     const add = [...ms].map((m, i) => checkModule(m, `ModuleList.extend: item ${i}`) as M);
-    this.items.push(...add);
+    this.store.push(...add);
     return this;
   }
 
   /** `blocks.pop(1)`: removes and returns the module at an index (the last one by default); the rest renumber. */
   pop(i = -1): M {
-    return this.items.splice(normIndex(i, this.items.length, "ModuleList.pop"), 1)[0];
+    return this.store.splice(normIndex(i, this.store.length, "ModuleList.pop"), 1)[0];
   }
 
   /** `blocks.slice(1, 3)`: a new ModuleList of the same module objects (PyTorch's `blocks[1:3]`). */
   slice(start?: number, end?: number): ModuleList<M> {
-    return new ModuleList(this.items.slice(start, end));
+    return new ModuleList(this.store.slice(start, end));
   }
 
   /**
@@ -227,13 +227,13 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
    * leaves a gap in the child names, and splicing would silently put the module somewhere else.
    */
   insert(index: number, m: M): this {
-    const at = normIndex(index, this.items.length, "ModuleList.insert", true);
-    this.items.splice(at, 0, checkModule(m, "ModuleList.insert") as M);
+    const at = normIndex(index, this.store.length, "ModuleList.insert", true);
+    this.store.splice(at, 0, checkModule(m, "ModuleList.insert") as M);
     return this;
   }
 
   [Symbol.iterator](): Iterator<M> {
-    return this.items[Symbol.iterator]();
+    return this.store[Symbol.iterator]();
   }
 
   forward(): never {
