@@ -37,6 +37,11 @@ const families = (): [string, D.Distribution][] => [
   ["Poisson", new D.Poisson(tensor([0.5, 30]))],
   ["Binomial", new D.Binomial(tensor([10, 2000]), tensor([0.3, 0.6]))],
   ["OneHotCategorical", new D.OneHotCategorical(tensor([0.2, 0.3, 0.5]))],
+  ["Gamma", new D.Gamma(tensor([0.3, 1, 9]), tensor([1, 2, 0.5]))],
+  ["Beta", new D.Beta(tensor([0.5, 2, 30]), tensor([0.5, 5, 10]))],
+  ["Dirichlet", new D.Dirichlet(tensor([[0.4, 1, 3], [10, 20, 5]]))],
+  ["MultivariateNormal", new D.MultivariateNormal(tensor([1, -1]), { covarianceMatrix: tensor([[2, 0.6], [0.6, 1]]) })],
+  ["Independent", new D.Independent(new D.Laplace(tensor([[0, 1]]), tensor([[1, 3]])), 1)],
 ];
 
 for (const [name, d] of families()) {
@@ -205,4 +210,73 @@ test("constraints, perplexity, enumerateSupport, mode and toString", () => {
   assert.equal(String(new D.Normal(zeros([2]), 1)), "Normal(batchShape=[2], eventShape=[])");
   assert.equal(n.hasRsample, true);
   assert.equal(new D.Categorical(tensor([1, 1])).hasRsample, false);
+});
+
+test("rsample of Gamma, Beta, Dirichlet: per-sample gradients average to the gradient of the mean", () => {
+  const n = 20000;
+  // d E[x] / d alpha from the implicit gradients of n independent draws, each with its own leaf.
+  const meanGrad = (make: (a: Tensor) => D.Distribution, alpha: number, pick: (x: Tensor) => Tensor): { mean: number; se: number } => {
+    const a = tensor(new Array(n).fill(alpha), { dtype: "float64", requiresGrad: true });
+    pick(make(a).rsample({ generator: new Generator(21) })).sum().backward();
+    const g = a.grad!;
+    return { mean: Number(g.mean().item()), se: Math.sqrt(Number(g.var().item()) / n) };
+  };
+  const check = (name: string, got: { mean: number; se: number }, want: number): void =>
+    assert.ok(Math.abs(got.mean - want) <= Z * got.se + 1e-9, `${name}: mean gradient ${got.mean} vs ${want} (se ${got.se})`);
+  for (const [alpha, rate] of [[0.4, 1], [2.5, 2], [30, 0.5]]) {
+    check(`Gamma(${alpha}, ${rate})`, meanGrad((a) => new D.Gamma(a, tensor(rate, { dtype: "float64" })), alpha, (x) => x), 1 / rate);
+  }
+  for (const [al, be] of [[0.5, 0.7], [3, 2], [12, 9]]) {
+    check(`Beta(${al}, ${be}) d/dalpha`, meanGrad((a) => new D.Beta(a, tensor(be, { dtype: "float64" })), al, (x) => x), be / (al + be) ** 2);
+  }
+  const c = [1.5, 0.5, 3];
+  check("Dirichlet d x0 / d alpha0", meanGrad((a) => new D.Dirichlet(a.unsqueeze(-1).mul(tensor([1, 0, 0], { dtype: "float64" })).add(tensor([0, c[1], c[2]], { dtype: "float64" }))), c[0], (x) => x.select(-1, 0)), (c[1] + c[2]) / (c[0] + c[1] + c[2]) ** 2);
+  // The rate's gradient is -x / rate, exactly.
+  const rate = tensor([2], { requiresGrad: true });
+  const x = new D.Gamma(tensor([3]), rate).rsample([5], { generator: new Generator(2) });
+  x.sum().backward();
+  assert.ok(Math.abs(Number(rate.grad!.item()) + Number(x.detach().sum().item()) / 2) < 1e-5);
+});
+
+test("MultivariateNormal: the three parameterizations agree; Independent reinterprets batch dims", () => {
+  const cov = tensor([[2, 0.6], [0.6, 1]], { dtype: "float64" });
+  const loc = tensor([1, -1], { dtype: "float64" });
+  const a = new D.MultivariateNormal(loc, { covarianceMatrix: cov });
+  const b = new D.MultivariateNormal(loc, { precisionMatrix: a.precisionMatrix });
+  const c = new D.MultivariateNormal(loc, null, null, a.scaleTril);
+  const v = tensor([[0.3, 0.2], [-1, 2]], { dtype: "float64" });
+  for (const d of [b, c]) {
+    assert.ok(d.logProb(v).sub(a.logProb(v)).abs().max().item() < 1e-12);
+    assert.ok(d.covarianceMatrix.sub(cov).abs().max().item() < 1e-12);
+  }
+  assert.deepEqual([a.batchShape, a.eventShape], [[], [2]]);
+  const e = a.expand([3]);
+  assert.deepEqual([e.batchShape, e.sample([4]).shape], [[3], [4, 3, 2]]);
+  const ind = new D.Independent(new D.Normal(zeros([4, 3]), 1), 1);
+  assert.deepEqual([ind.batchShape, ind.eventShape, ind.sample([2]).shape], [[4], [3], [2, 4, 3]]);
+  assert.deepEqual(ind.expand([2, 4]).batchShape, [2, 4]);
+  // Samples' covariance.
+  const x = a.sample([N], { generator: new Generator(8) });
+  const xc = x.sub(x.mean(0));
+  const cv = Number(xc.select(1, 0).mul(xc.select(1, 1)).mean().item());
+  assert.ok(Math.abs(cv - 0.6) < Z * Math.sqrt((2 * 1 + 0.36) / N), `covariance ${cv} vs 0.6`);
+});
+
+test("Gamma, Beta, Dirichlet, MultivariateNormal, Independent: argument errors", () => {
+  throwsWith(() => new D.Gamma(tensor([1, 0]), 1), /^Gamma: concentration must be positive \(> 0\), got 0 at \[1\]/);
+  throwsWith(() => new D.Beta(1, -1), /^Beta: concentration0 must be positive \(> 0\), got -1/);
+  throwsWith(() => new D.Dirichlet(tensor([1, -2, 3])), /^Dirichlet: concentration must be positive \(> 0\), got \[1, -2, 3\]/);
+  throwsWith(() => new D.Dirichlet(tensor(1)), /^Dirichlet: concentration must be at least one-dimensional/);
+  throwsWith(() => new D.Beta(2, 2).logProb(tensor([1.5])), /^Beta\.logProb: value must be within the support of Beta \(in \[0, 1\]\), got 1\.5/);
+  throwsWith(() => new D.Dirichlet(tensor([1, 1])).logProb(tensor([0.5, 0.6])), /^Dirichlet\.logProb: value must be within the support of Dirichlet \(a probability vector/);
+  throwsWith(() => new D.Gamma(1, 1).cdf(tensor([1])), "Gamma.cdf: not implemented for Gamma (as in PyTorch 1.13)");
+  const loc = zeros([2]);
+  throwsWith(() => new D.MultivariateNormal(loc), "MultivariateNormal: give exactly one of covarianceMatrix, precisionMatrix or scaleTril, got none: new MultivariateNormal(loc, { covarianceMatrix })");
+  throwsWith(() => new D.MultivariateNormal(loc, { covarianceMatrix: tensor([[1, 0], [0, 1]]), scaleTril: tensor([[1, 0], [0, 1]]) }), /got covarianceMatrix and scaleTril/);
+  throwsWith(() => new D.MultivariateNormal(loc, { covarianceMatrix: tensor([[1, 2], [2, 1]]) }), /^MultivariateNormal: covarianceMatrix must be symmetric positive definite, got \[1, 2, 2, 1\] \(a float32 tensor of shape \[2, 2\]\); pass a symmetric positive-definite matrix/);
+  throwsWith(() => new D.MultivariateNormal(loc, { scaleTril: tensor([[1, 1], [0, 1]]) }), /^MultivariateNormal: scaleTril must be lower triangular with a positive diagonal/);
+  throwsWith(() => new D.MultivariateNormal(loc, { covarianceMatrix: tensor([[1, 0, 0]]) }), "MultivariateNormal: covarianceMatrix must be [..., 2, 2] to match loc [2], got [1, 3]");
+  throwsWith(() => new D.MultivariateNormal(tensor(0), { covarianceMatrix: tensor([[1]]) }), "MultivariateNormal: loc must be at least one-dimensional, got a 0-d tensor");
+  throwsWith(() => new D.Independent(new D.Normal(zeros([2]), 1), 2), "Independent: reinterpretedBatchNdims must be an integer in [0, 1] (the base's batch dims, batchShape [2]), got number 2");
+  throwsWith(() => D.klDivergence(new D.Independent(new D.Normal(zeros([2, 2]), 1), 1), new D.Independent(new D.Normal(zeros([2, 2]), 1), 2)), /^klDivergence: Independent distributions with different reinterpretedBatchNdims/);
 });

@@ -282,7 +282,7 @@ export abstract class Distribution {
       const bad = firstFalse(c.check(value));
       if (!bad) continue;
       const v = value.detach();
-      const where = v.ndim === 0 ? "" : ` at ${fmt(bad.at)} of a ${v.dtype} tensor of shape ${fmt(v.shape)}`;
+      const where = v.ndim === 0 ? "" : bad.at.length === 0 ? ` (a ${v.dtype} tensor of shape ${fmt(v.shape)})` : ` at ${fmt(bad.at)} of a ${v.dtype} tensor of shape ${fmt(v.shape)}`;
       const min = c.eventDim === 0 && v.numel() > 1 ? ` (min ${Number(v.min().item())})` : "";
       throw new Error(`${this.family}: ${name} must be ${c.description}, got ${valueAt(v, bad.at, c.eventDim)}${where}${min}; ${fix}`);
     }
@@ -311,7 +311,7 @@ export abstract class Distribution {
     }
     const bad = firstFalse(support.check(value));
     if (bad) {
-      const where = value.ndim === 0 ? "" : ` at ${fmt(bad.at)} of value (shape ${fmt(value.shape)})`;
+      const where = value.ndim === 0 ? "" : bad.at.length === 0 ? ` (value of shape ${fmt(value.shape)})` : ` at ${fmt(bad.at)} of value (shape ${fmt(value.shape)})`;
       throw new Error(`${name}: value must be within the support of ${this.family} (${support.description}), got ${valueAt(value, bad.at, support.eventDim)}${where}; pass values from the support or construct the distribution with { validateArgs: false }`);
     }
   }

@@ -18,5 +18,8 @@ export { Exponential, Laplace } from "./exponential.js";
 export { Bernoulli, Geometric } from "./bernoulli.js";
 export { Categorical, OneHotCategorical } from "./categorical.js";
 export { Poisson, Binomial } from "./poisson.js";
+export { Gamma, Beta, Dirichlet } from "./gamma.js";
+export { MultivariateNormal, Independent, type MultivariateNormalOptions } from "./mvn.js";
 export { type ProbsOptions } from "./probs-logits.js";
 import "./kl-pairs.js";
+import "./kl-pairs-more.js";
