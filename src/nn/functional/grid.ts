@@ -84,7 +84,7 @@ export function affineGrid(theta: Tensor, size: readonly number[], alignCorners:
  * 0 in value and whose derivative is PyTorch's (`mult`, 0 or ±1), present only when the position is
  * differentiated. Non-finite positions get no derivative (their term would be NaN).
  */
-function folded(pos: Tensor, vals: Float64Array, mult: Float64Array, raw: ArrayLike<number>): Tensor {
+export function folded(pos: Tensor, vals: Float64Array, mult: Float64Array, raw: ArrayLike<number>): Tensor {
   const dtype = pos.dtype;
   const out = tensor(vals, { dtype }).reshape(pos.shape);
   if (!pos.requiresGrad) return out;
@@ -109,7 +109,7 @@ export function pad(pos: Tensor, size: number, padding: GridSamplePaddingMode, a
 }
 
 /** One coordinate through border or reflection padding: its value and PyTorch's derivative of it. */
-function foldCoord(v: number, size: number, padding: GridSamplePaddingMode, align: boolean, r: (v: number) => number): [number, number] {
+export function foldCoord(v: number, size: number, padding: GridSamplePaddingMode, align: boolean, r: (v: number) => number): [number, number] {
   let g = 1;
   if (padding === "reflection") {
     // Reflection bounds in doubled units (PyTorch's twice_low, twice_high).

@@ -5,10 +5,11 @@
  * with the 2-D form's padding modes. Composites of differentiable ops as the 2-D form, following
  * PyTorch 1.13's scalar 3-D CPU kernel (its unnormalize and its corner weights, differences against
  * the far corner: (x1 − x)·(y1 − y)·(z1 − z) for the near one), so float32 rounds as PyTorch's does.
+ * Non-finite grid values follow that kernel too (coords3d), not the 2-D form's vectorized one.
  */
 import { Tensor, tensor, indexSelect, where, matmul } from "../../core.js";
 import { fmtShape } from "../module.js";
-import { linspaceFromNegOne, pad, rounder, roundEven, type GridSampleMode, type GridSamplePaddingMode } from "./grid.js";
+import { foldCoord, folded, linspaceFromNegOne, rounder, type GridSampleMode, type GridSamplePaddingMode } from "./grid.js";
 
 /** affineGrid for size [N, C, D, H, W]: theta [N, 3, 4] times the (x, y, z, 1) base grid. */
 export function affineGrid3d(theta: Tensor, size: readonly number[], align: boolean): Tensor {
@@ -29,6 +30,42 @@ export function affineGrid3d(theta: Tensor, size: readonly number[], align: bool
   return grid.reshape([N, D, H, W, 3]);
 }
 
+/**
+ * std::round, half away from zero: PyTorch 1.13's 3-D kernel rounds "nearest" with it (its 2-D one with
+ * nearbyint, half to even), so 0.5 reads index 1 here and index 0 in 2-D.
+ */
+const roundHalfAway = (v: number): number => (v < 0 ? -Math.round(-v) : Math.round(v));
+
+/** A coordinate PyTorch's scalar kernel cannot index with (safe_downgrade_to_int_range): it reads -100, outside. */
+const unsafe = (v: number): boolean => !(v <= 2147483646 && v >= -2147483648);
+
+/**
+ * PyTorch 1.13's 3-D compute_coordinates on the unnormalized positions, with its derivative: border and
+ * reflection padding as the 2-D form (foldCoord), except that a NaN under border padding, and any
+ * non-finite position under reflection, land on the last index (its std::min / std::max keep the limit);
+ * then a position still non-finite or beyond int range reads -100, outside. `frozen` marks the points
+ * whose backward PyTorch recomputes to -100 although its forward read the last index (NaN under border,
+ * non-finite under reflection): PyTorch gives them no gradient at all.
+ */
+function coords3d(pos: Tensor, size: number, padding: GridSamplePaddingMode, align: boolean, frozen: Uint8Array): Tensor {
+  const raw = pos.detach().data(), n = raw.length, r = rounder(pos.dtype);
+  if (padding === "zeros" && !Array.prototype.some.call(raw, unsafe)) return pos;
+  const vals = new Float64Array(n), mult = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = raw[i], g = 1;
+    if (padding !== "zeros") {
+      if (Number.isNaN(v) || (padding === "reflection" && !Number.isFinite(v))) {
+        [v, g] = [size - 1, 0];
+        frozen[i] = 1;
+      } else [v, g] = foldCoord(v, size, padding, align, r);
+    }
+    if (unsafe(v)) [v, g] = [-100, 0];
+    vals[i] = v;
+    mult[i] = g;
+  }
+  return folded(pos, vals, mult, raw);
+}
+
 /** gridSample for input [N, C, D, H, W] (mode, padding and alignCorners already checked by gridSample). */
 export function gridSample3d(input: Tensor, grid: Tensor, mode: GridSampleMode, paddingMode: GridSamplePaddingMode, align: boolean): Tensor {
   const fn = "gridSample";
@@ -43,9 +80,10 @@ export function gridSample3d(input: Tensor, grid: Tensor, mode: GridSampleMode, 
   const g = grid.reshape([N, L, 3]);
   // PyTorch's scalar grid_sampler_unnormalize: ((g + 1) / 2)·(size − 1) with alignCorners, ((g + 1)·size − 1) / 2 without.
   const unnorm = (c: Tensor, size: number): Tensor => (align ? c.add(1).div(2).mul(size - 1) : c.add(1).mul(size).sub(1).div(2));
-  const ix = pad(unnorm(g.select(2, 0), W), W, paddingMode, align);
-  const iy = pad(unnorm(g.select(2, 1), H), H, paddingMode, align);
-  const iz = pad(unnorm(g.select(2, 2), D), D, paddingMode, align);
+  const frozen = new Uint8Array(N * L);
+  const ix = coords3d(unnorm(g.select(2, 0), W), W, paddingMode, align, frozen);
+  const iy = coords3d(unnorm(g.select(2, 1), H), H, paddingMode, align, frozen);
+  const iz = coords3d(unnorm(g.select(2, 2), D), D, paddingMode, align, frozen);
   const xs = ix.detach().data(), ys = iy.detach().data(), zs = iz.detach().data();
   // Channels last, one row per voxel: each corner read is one indexSelect of N·L rows.
   const rows = input.permute([0, 2, 3, 4, 1]).reshape([N * D * H * W, C]);
@@ -64,7 +102,7 @@ export function gridSample3d(input: Tensor, grid: Tensor, mode: GridSampleMode, 
   };
   let out: Tensor;
   if (mode === "nearest") {
-    const [v, inside] = read(Float64Array.from(xs, roundEven), Float64Array.from(ys, roundEven), Float64Array.from(zs, roundEven));
+    const [v, inside] = read(Float64Array.from(xs, roundHalfAway), Float64Array.from(ys, roundHalfAway), Float64Array.from(zs, roundHalfAway));
     out = v.mul(inside);
     // PyTorch's grid gradient in this mode is zeros (not none): a 0-valued term that reaches the grid.
     if (grid.requiresGrad) out = out.add(where(tensor(false), grid, 0).sum());
@@ -86,6 +124,8 @@ export function gridSample3d(input: Tensor, grid: Tensor, mode: GridSampleMode, 
     }
     out = acc!;
   }
+  // PyTorch's backward gives the frozen points nothing: their values pass, detached.
+  if (frozen.includes(1)) out = where(tensor(frozen, { dtype: "bool" }).reshape([N, L, 1]), out.detach(), out);
   // [N, L, C] -> [N, C, Do, Ho, Wo]
   return out.permute([0, 2, 1]).reshape([N, C, Do, Ho, Wo]);
 }
