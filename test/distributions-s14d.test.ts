@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { distributions as D, tensor, Tensor, type DType } from "../src/index.js";
+import { distributions as D, tensor, Tensor, type DType, type Generator } from "../src/index.js";
 import { standardGammaGrad, dirichletGrad } from "../src/distributions/gamma-grad.js";
 
 type Enc = { t: (number | string)[]; shape: number[]; dtype: string };
@@ -16,9 +16,13 @@ interface Case { name: string; family: string; args: Arg[]; kwargs: Record<strin
 interface Spec { family: string; args: Arg[]; kwargs: Record<string, Arg> }
 interface Kl { name: string; p: Spec; q: Spec; out: Enc; pGrads?: (Enc | null)[]; qGrads?: (Enc | null)[] }
 
+type TOut = { out: Enc; grads: (Enc | null)[] } | { error: string };
+interface TCase { chain: string; base: "normal" | "uniform"; params: Enc[]; value: Enc; u: Enc; logProb: TOut; cdf: TOut; icdf: TOut; rsample: { noise: Enc; out: Enc; grads: (Enc | null)[] } }
 interface Indep { p: Enc[]; q: Enc[]; value: Enc; logProb: Enc; entropy: Enc; kl: Enc; pGrads: Enc[]; qGrads: Enc[]; batchShape: number[]; eventShape: number[] }
 const fx = JSON.parse(readFileSync(new URL("./fixtures/dist_s14d.json", import.meta.url), "utf8")) as {
   cases: Case[]; kl: Kl[]; independent: Indep[];
+  rsample: (Spec & { sampleShape: number[]; kind: "normal" | "uniform" | "exponential" | "laplace"; noise: Enc; out: Enc; grads: Enc[] })[];
+  transformed: TCase[];
   gammaGrad: { alpha: number[]; x: number[]; grad: number[] };
   dirichletGrad: { x: number[]; alpha: number[]; total: number[]; grad: number[] };
 };
@@ -145,4 +149,80 @@ test("the implicit reparameterization gradients of Gamma and Dirichlet samples m
     const got = dirichletGrad(x, d.alpha[i], d.total[i]);
     assert.ok(Math.abs(got - d.grad[i]) <= 1e-9 * (1 + Math.abs(d.grad[i])), `_dirichlet_grad(${x}, ${d.alpha[i]}, ${d.total[i]}): ${got} vs PyTorch ${d.grad[i]}`);
   });
+});
+
+/**
+ * A stand-in Generator that replays PyTorch's noise: normal() gives PyTorch's standard normals, random()
+ * the uniforms that deeptype's samplers turn into PyTorch's (exp(-E) for an Exp(1) draw E, and the
+ * [0, 1) value that Laplace maps to PyTorch's u in (eps - 1, 1)).
+ */
+function replay(kind: string, noise: number[], eps: number): Generator {
+  let i = 0;
+  const next = (): number => {
+    if (i >= noise.length) assert.fail("the sampler drew more numbers than PyTorch did");
+    return noise[i++];
+  };
+  const random = (): number => {
+    const v = next();
+    if (kind === "uniform") return v;
+    if (kind === "exponential") return Math.exp(-v);
+    if (kind === "laplace") return (v - (eps - 1)) / (2 - eps);
+    return assert.fail(`a ${kind} sampler called random()`);
+  };
+  const normal = (): number => (kind === "normal" ? next() : assert.fail(`a ${kind} sampler called normal()`));
+  return { random, normal } as unknown as Generator;
+}
+
+test("rsample with PyTorch's noise gives PyTorch's samples and gradients (Normal, LogNormal, Uniform, Exponential, Laplace, MultivariateNormal)", () => {
+  for (const c of fx.rsample) {
+    const what = `${c.family} ${c.noise.dtype} rsample`;
+    const { d, params } = build(c);
+    const eps = c.noise.dtype === "float64" ? 2.220446049250313e-16 : 1.1920928955078125e-7;
+    const z = d.rsample(c.sampleShape, { generator: replay(c.kind, c.noise.t.map(num), eps) });
+    close(z, c.out, what);
+    z.mul(weights(z.shape).to(z.dtype)).sum().backward();
+    grads(params, c.grads, what);
+  }
+});
+
+/** The transform chains of the fixture's TransformedDistribution cases (scripts/fixtures/dist_s14d.py chain()). */
+function transformed(c: TCase, ps: Tensor[]): D.TransformedDistribution {
+  const [loc, scale, a, b, e] = ps;
+  const T = D.transforms;
+  const chains: Record<string, () => D.Transform[]> = {
+    "affine-exp": () => [new T.AffineTransform(a, b), new T.ExpTransform()],
+    sigmoid: () => [new T.SigmoidTransform()],
+    tanh: () => [new T.TanhTransform()],
+    "neg-affine": () => [new T.AffineTransform(a, b.neg())],
+    power: () => [new T.ExpTransform(), new T.PowerTransform(e)],
+    logistic: () => [new T.SigmoidTransform().inv, new T.AffineTransform(a, b)],
+  };
+  const dt = loc.dtype;
+  const base = c.base === "uniform" ? new D.Uniform(tensor([0, 0, 0], { dtype: dt }), tensor([1, 1, 1], { dtype: dt })) : new D.Normal(loc, scale);
+  return new D.TransformedDistribution(base, chains[c.chain]());
+}
+
+test("TransformedDistribution: logProb, cdf, icdf and rsample through affine, exp, power, sigmoid, tanh and inverse transforms match PyTorch", () => {
+  for (const c of fx.transformed) {
+    const what = `TransformedDistribution ${c.chain} ${c.value.dtype}`;
+    for (const [q, arg] of [["logProb", c.value], ["cdf", c.value], ["icdf", c.u]] as const) {
+      const ps = c.params.map((e) => decode(e, true));
+      const d = transformed(c, ps);
+      const want = c[q];
+      const run = (): Tensor => (d[q] as (v: Tensor) => Tensor).call(d, decode(arg));
+      if ("error" in want) {
+        assert.throws(run, /not implemented/, `${what}.${q}: PyTorch raises`);
+        continue;
+      }
+      const out = run();
+      close(out, want.out, `${what}.${q}`);
+      out.mul(weights(out.shape).to(out.dtype)).sum().backward();
+      grads(ps, want.grads, `${what}.${q}`);
+    }
+    const ps = c.params.map((e) => decode(e, true));
+    const z = transformed(c, ps).rsample([2], { generator: replay(c.base, c.rsample.noise.t.map(num), 0) });
+    close(z, c.rsample.out, `${what}.rsample`);
+    z.mul(weights(z.shape).to(z.dtype)).sum().backward();
+    grads(ps, c.rsample.grads, `${what}.rsample`);
+  }
 });

@@ -280,3 +280,30 @@ test("Gamma, Beta, Dirichlet, MultivariateNormal, Independent: argument errors",
   throwsWith(() => new D.Independent(new D.Normal(zeros([2]), 1), 2), "Independent: reinterpretedBatchNdims must be an integer in [0, 1] (the base's batch dims, batchShape [2]), got number 2");
   throwsWith(() => D.klDivergence(new D.Independent(new D.Normal(zeros([2, 2]), 1), 1), new D.Independent(new D.Normal(zeros([2, 2]), 1), 2)), /^klDivergence: Independent distributions with different reinterpretedBatchNdims/);
 });
+
+test("TransformedDistribution: LogNormal is Normal through exp; shapes, KL of equal transforms, errors", () => {
+  const loc = tensor([0.2, -0.4], { dtype: "float64" }), scale = tensor([0.5, 1.5], { dtype: "float64" });
+  const td = new D.TransformedDistribution(new D.Normal(loc, scale), [new D.ExpTransform()]);
+  const ln = new D.LogNormal(loc, scale);
+  const v = tensor([[0.5, 2], [1.5, 0.1]], { dtype: "float64" });
+  assert.ok(td.logProb(v).sub(ln.logProb(v)).abs().max().item() < 1e-12);
+  assert.ok(td.cdf(v).sub(ln.cdf(v)).abs().max().item() < 1e-12);
+  assert.deepEqual([td.batchShape, td.eventShape, td.sample([3]).shape], [[2], [], [3, 2]]);
+  assert.equal(td.sample().requiresGrad, false);
+  assert.equal(String(td.support), "positive (> 0)");
+  // An AffineTransform with eventDim 1 makes the event a vector, as PyTorch's reinterpretation.
+  const vec = new D.TransformedDistribution(new D.Normal(zeros([4, 3]), 1), [new D.AffineTransform(0, 2, { eventDim: 1 })]);
+  assert.deepEqual([vec.batchShape, vec.eventShape, vec.logProb(zeros([4, 3])).shape], [[4], [3], [4]]);
+  const q = new D.TransformedDistribution(new D.Normal(1, 2), [new D.ExpTransform()]);
+  const kl = D.klDivergence(new D.TransformedDistribution(new D.Normal(0, 1), [new D.ExpTransform()]), q);
+  assert.ok(Math.abs(Number(kl.item()) - Number(D.klDivergence(new D.Normal(0, 1), new D.Normal(1, 2)).item())) < 1e-7);
+  throwsWith(() => D.klDivergence(td, new D.TransformedDistribution(new D.Normal(loc, scale), [new D.SigmoidTransform()])), "klDivergence: not implemented for TransformedDistributions with different transforms (as PyTorch 1.13)");
+  throwsWith(() => new D.TransformedDistribution(new D.Normal(0, 1), [3 as never]), /^TransformedDistribution: transforms must be a Transform or an array of Transforms/);
+  throwsWith(() => td.logProb(tensor([-1, 1], { dtype: "float64" })), /^TransformedDistribution\.logProb: value must be within the support of TransformedDistribution \(positive \(> 0\)\), got -1/);
+  throwsWith(() => td.entropy(), "TransformedDistribution.entropy: not implemented for TransformedDistribution (as in PyTorch 1.13)");
+  throwsWith(() => new D.TransformedDistribution(new D.Bernoulli(0.5), [new D.ExpTransform()]).rsample(), /^TransformedDistribution\.rsample: TransformedDistribution has no reparameterized sampler/);
+  const t = new D.ComposeTransform([new D.AffineTransform(1, 2), new D.ExpTransform()]);
+  const x = tensor([0.3, -1]);
+  assert.ok(t.inv.call(t.call(x)).sub(x).abs().max().item() < 1e-6);
+  assert.ok(t.logAbsDetJacobian(x, t.call(x)).sub(x.mul(2).add(1).add(Math.log(2))).abs().max().item() < 1e-6);
+});

@@ -11,6 +11,7 @@ import { Uniform, infWhere } from "./uniform.js";
 import { Exponential, Laplace } from "./exponential.js";
 import { Gamma, Beta, Dirichlet } from "./gamma.js";
 import { MultivariateNormal, Independent, batchMahalanobis } from "./mvn.js";
+import { TransformedDistribution } from "./transformed.js";
 import { broadcastShapesOrNull } from "./distribution.js";
 import { infiniteLike } from "./utils.js";
 import { linalg } from "../core.js";
@@ -112,6 +113,14 @@ registerKl(MultivariateNormal, MultivariateNormal, (p, q) => {
   const term2 = x.pow(2).sum(-1).sum(-1);
   const term3 = batchMahalanobis(lq, q.loc.sub(p.loc));
   return half1.add(term2.add(term3).sub(n).mul(0.5));
+});
+
+registerKl(TransformedDistribution, TransformedDistribution, (p, q) => {
+  if (p.transforms.length !== q.transforms.length || !p.transforms.every((t, i) => t.equals(q.transforms[i]))) {
+    throw new Error("klDivergence: not implemented for TransformedDistributions with different transforms (as PyTorch 1.13)");
+  }
+  if (p.eventShape.join() !== q.eventShape.join()) throw new Error("klDivergence: not implemented for TransformedDistributions with different event shapes (as PyTorch 1.13)");
+  return klDivergence(p.baseDist, q.baseDist);
 });
 
 registerKl(Independent, Independent, (p, q) => {

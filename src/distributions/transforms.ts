@@ -1,0 +1,299 @@
+/**
+ * torch.distributions.transforms: invertible maps with a log |det Jacobian|, for
+ * TransformedDistribution. `t.call(x)` is PyTorch's `t(x)`, `t.inv` the inverse transform,
+ * `t.logAbsDetJacobian(x, y)` PyTorch's log_abs_det_jacobian. The transforms here are elementwise
+ * (PyTorch's event_dim 0; AffineTransform also takes eventDim).
+ *
+ * ```ts
+ * const t = new ComposeTransform([new AffineTransform(0, 2), new ExpTransform()]);
+ * t.call(x); t.inv.call(y); t.logAbsDetJacobian(x, t.call(x));
+ * ```
+ */
+import { Tensor, zerosLike } from "../core.js";
+import { describe } from "../tensor/check.js";
+import * as constraints from "./constraints.js";
+import { finfo, softplus } from "./utils.js";
+
+export abstract class Transform {
+  /** The inverse transform (PyTorch's .inv). */
+  get inv(): Transform {
+    return new InverseTransform(this);
+  }
+  abstract get domain(): constraints.Constraint;
+  abstract get codomain(): constraints.Constraint;
+  /** +1 or -1 (or a tensor of them): whether the map increases (PyTorch's sign). */
+  get sign(): number | Tensor {
+    throw new Error(`${this.constructor.name}.sign: not implemented (as PyTorch 1.13)`);
+  }
+  get bijective(): boolean {
+    return true;
+  }
+  /** y = t(x) (PyTorch's t(x)). */
+  call(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) throw new Error(`${this.constructor.name}.call: x must be a Tensor, got ${describe(x)}`);
+    return this.forward(x);
+  }
+  protected abstract forward(x: Tensor): Tensor;
+  /** x = t^-1(y). */
+  abstract inverse(y: Tensor): Tensor;
+  abstract logAbsDetJacobian(x: Tensor, y: Tensor): Tensor;
+  forwardShape(shape: readonly number[]): number[] {
+    return [...shape];
+  }
+  inverseShape(shape: readonly number[]): number[] {
+    return [...shape];
+  }
+  /** PyTorch's __eq__: same kind (and same parameters). */
+  equals(other: Transform): boolean {
+    return other.constructor === this.constructor;
+  }
+}
+
+class InverseTransform extends Transform {
+  constructor(private readonly base: Transform) {
+    super();
+  }
+  override get inv(): Transform {
+    return this.base;
+  }
+  override get domain(): constraints.Constraint {
+    return this.base.codomain;
+  }
+  override get codomain(): constraints.Constraint {
+    return this.base.domain;
+  }
+  override get sign(): number | Tensor {
+    return this.base.sign;
+  }
+  protected override forward(x: Tensor): Tensor {
+    return this.base.inverse(x);
+  }
+  override inverse(y: Tensor): Tensor {
+    return this.base.call(y);
+  }
+  override logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    return this.base.logAbsDetJacobian(y, x).neg();
+  }
+  override forwardShape(shape: readonly number[]): number[] {
+    return this.base.inverseShape(shape);
+  }
+  override inverseShape(shape: readonly number[]): number[] {
+    return this.base.forwardShape(shape);
+  }
+  override equals(other: Transform): boolean {
+    return other instanceof InverseTransform && other.base.equals(this.base);
+  }
+}
+
+/** y = exp(x). */
+export class ExpTransform extends Transform {
+  override get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  override get sign(): number {
+    return 1;
+  }
+  protected override forward(x: Tensor): Tensor {
+    return x.exp();
+  }
+  override inverse(y: Tensor): Tensor {
+    return y.log();
+  }
+  override logAbsDetJacobian(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+/** y = x^exponent, on positive x. */
+export class PowerTransform extends Transform {
+  constructor(readonly exponent: Tensor | number) {
+    super();
+    if (!(exponent instanceof Tensor) && typeof exponent !== "number") throw new Error(`PowerTransform: exponent must be a Tensor or a number, got ${describe(exponent)}`);
+  }
+  override get domain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  override get sign(): number | Tensor {
+    return this.exponent instanceof Tensor ? this.exponent.sign() : Math.sign(this.exponent);
+  }
+  protected override forward(x: Tensor): Tensor {
+    return x.pow(this.exponent);
+  }
+  override inverse(y: Tensor): Tensor {
+    return y.pow(this.exponent instanceof Tensor ? this.exponent.reciprocal() : 1 / this.exponent);
+  }
+  override logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    return y.mul(this.exponent).div(x).abs().log();
+  }
+  override equals(other: Transform): boolean {
+    return other instanceof PowerTransform && sameParam(this.exponent, other.exponent);
+  }
+}
+
+/** y = sigmoid(x), clipped to [tiny, 1 - eps] as PyTorch's _clipped_sigmoid. */
+export class SigmoidTransform extends Transform {
+  override get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.unitInterval;
+  }
+  override get sign(): number {
+    return 1;
+  }
+  protected override forward(x: Tensor): Tensor {
+    const f = finfo(x.dtype);
+    return x.sigmoid().clamp(f.tiny, 1 - f.eps);
+  }
+  override inverse(y: Tensor): Tensor {
+    const f = finfo(y.dtype);
+    const c = y.clamp(f.tiny, 1 - f.eps);
+    return c.log().sub(c.neg().log1p());
+  }
+  override logAbsDetJacobian(x: Tensor): Tensor {
+    return softplus(x.neg()).neg().sub(softplus(x));
+  }
+}
+
+/** y = tanh(x). */
+export class TanhTransform extends Transform {
+  override get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.interval(-1, 1);
+  }
+  override get sign(): number {
+    return 1;
+  }
+  protected override forward(x: Tensor): Tensor {
+    return x.tanh();
+  }
+  override inverse(y: Tensor): Tensor {
+    return y.atanh();
+  }
+  override logAbsDetJacobian(x: Tensor): Tensor {
+    // PyTorch's stable form of log(1 - tanh(x)^2).
+    return softplus(x.mul(-2)).add(x).neg().add(Math.log(2)).mul(2);
+  }
+}
+
+/** y = loc + scale * x; eventDim > 0 sums the log-Jacobian over that many rightmost dims. */
+export class AffineTransform extends Transform {
+  readonly eventDim: number;
+  constructor(readonly loc: Tensor | number, readonly scale: Tensor | number, opts: { eventDim?: number } = {}) {
+    super();
+    for (const [n, v] of [["loc", loc], ["scale", scale]] as const) {
+      if (!(v instanceof Tensor) && typeof v !== "number") throw new Error(`AffineTransform: ${n} must be a Tensor or a number, got ${describe(v)}`);
+    }
+    const e = opts.eventDim ?? 0;
+    if (!Number.isInteger(e) || e < 0) throw new Error(`AffineTransform: eventDim must be a non-negative integer, got ${describe(e)}`);
+    this.eventDim = e;
+  }
+  override get domain(): constraints.Constraint {
+    return this.eventDim === 0 ? constraints.real : constraints.independent(constraints.real, this.eventDim);
+  }
+  override get codomain(): constraints.Constraint {
+    return this.domain;
+  }
+  override get sign(): number | Tensor {
+    return this.scale instanceof Tensor ? this.scale.sign() : Math.sign(this.scale);
+  }
+  protected override forward(x: Tensor): Tensor {
+    return x.mul(this.scale).add(this.loc);
+  }
+  override inverse(y: Tensor): Tensor {
+    return y.sub(this.loc).div(this.scale);
+  }
+  override logAbsDetJacobian(x: Tensor): Tensor {
+    // As PyTorch: log|scale| (a number fills x's shape), summed over the event dims, expanded to x's batch.
+    const s = this.scale, e = this.eventDim;
+    let r = s instanceof Tensor ? s.abs().log() : zerosLike(x.detach()).add(Math.log(Math.abs(s)));
+    if (e) r = r.reshape([...r.shape.slice(0, r.ndim - e), -1]).sum(-1);
+    return r.expand(x.shape.slice(0, x.ndim - e));
+  }
+  override forwardShape(shape: readonly number[]): number[] {
+    return broadcast(broadcast(shape, shapeOf(this.loc)), shapeOf(this.scale));
+  }
+  override equals(other: Transform): boolean {
+    return other instanceof AffineTransform && sameParam(this.loc, other.loc) && sameParam(this.scale, other.scale) && this.eventDim === other.eventDim;
+  }
+}
+
+/** The transforms applied in order (PyTorch's ComposeTransform). */
+export class ComposeTransform extends Transform {
+  readonly parts: Transform[];
+  constructor(parts: readonly Transform[]) {
+    super();
+    if (!Array.isArray(parts) || !parts.every((p) => p instanceof Transform)) throw new Error(`ComposeTransform: parts must be an array of Transforms, got ${describe(parts)}`);
+    this.parts = [...parts];
+  }
+  override get domain(): constraints.Constraint {
+    return this.parts.length ? this.parts[0].domain : constraints.real;
+  }
+  override get codomain(): constraints.Constraint {
+    return this.parts.length ? this.parts[this.parts.length - 1].codomain : constraints.real;
+  }
+  override get sign(): number | Tensor {
+    let s: number | Tensor = 1;
+    for (const p of this.parts) s = mulSign(s, p.sign);
+    return s;
+  }
+  protected override forward(x: Tensor): Tensor {
+    return this.parts.reduce((v, p) => p.call(v), x);
+  }
+  override inverse(y: Tensor): Tensor {
+    return this.parts.reduceRight((v, p) => p.inverse(v), y);
+  }
+  override logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    if (!this.parts.length) return zerosLike(x);
+    let total: Tensor | null = null, v = x;
+    for (let i = 0; i < this.parts.length; i++) {
+      const next = i === this.parts.length - 1 ? y : this.parts[i].call(v);
+      const term = this.parts[i].logAbsDetJacobian(v, next);
+      total = total ? total.add(term) : term;
+      v = next;
+    }
+    return total!;
+  }
+  override forwardShape(shape: readonly number[]): number[] {
+    return this.parts.reduce((s, p) => p.forwardShape(s), [...shape]);
+  }
+  override inverseShape(shape: readonly number[]): number[] {
+    return this.parts.reduceRight((s, p) => p.inverseShape(s), [...shape]);
+  }
+  override equals(other: Transform): boolean {
+    return other instanceof ComposeTransform && other.parts.length === this.parts.length && this.parts.every((p, i) => p.equals(other.parts[i]));
+  }
+}
+
+export function mulSign(a: number | Tensor, b: number | Tensor): number | Tensor {
+  if (typeof a === "number" && typeof b === "number") return a * b;
+  return a instanceof Tensor ? a.mul(b) : (b as Tensor).mul(a);
+}
+
+function sameParam(a: Tensor | number, b: Tensor | number): boolean {
+  if (typeof a === "number" && typeof b === "number") return a === b;
+  if (typeof a === "number" || typeof b === "number") return false;
+  return a === b || (broadcast(a.shape, b.shape).length >= 0 && Boolean(a.detach().eq(b.detach()).all().item()));
+}
+
+function shapeOf(v: Tensor | number): number[] {
+  return v instanceof Tensor ? [...v.shape] : [];
+}
+
+function broadcast(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length), out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1, y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) throw new Error(`transforms: shapes [${a.join(", ")}] and [${b.join(", ")}] do not broadcast`);
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
