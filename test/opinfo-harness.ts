@@ -9,9 +9,10 @@ import { gunzipSync } from "node:zlib";
 import { type DType, Tensor, tensor, noGrad, setBackend } from "../src/index.js";
 import { MAP as BASE_MAP, Unsupported, type Out } from "./opinfo-map.js";
 import { DEPTH_MAP } from "./opinfo-map-depth.js";
+import { LINALG_MAP } from "./opinfo-map-linalg.js";
 
-/** Every translated OpInfo name (test/opinfo-map.ts and test/opinfo-map-depth.ts). */
-export const MAP = { ...BASE_MAP, ...DEPTH_MAP };
+/** Every translated OpInfo name (test/opinfo-map.ts, test/opinfo-map-depth.ts and test/opinfo-map-linalg.ts). */
+export const MAP = { ...BASE_MAP, ...DEPTH_MAP, ...LINALG_MAP };
 
 interface JTensor { shape: number[]; dtype: "float32" | "float64" | "float16" | "bfloat16" | "int32" | "int64" | "bool"; data: (number | boolean | string)[] }
 type JOut = JTensor | JOut[] | { scalar: number | boolean | string };

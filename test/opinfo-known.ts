@@ -60,5 +60,21 @@ export const KNOWN: readonly Known[] = [
   { op: "nn.functional.celu", kind: "mismatch", detail: "gradient", reason: "as elu (celu is elu of x/alpha): for NaN inputs PyTorch's vectorised loop gives NaN and its scalar tail the plain gradient; deeptype gives NaN throughout" },
   { op: "nn.functional.relu6", kind: "mismatch", detail: "gradient", reason: "for NaN inputs PyTorch's hardtanh backward gives 0 in its vectorised loop and passes the gradient in its scalar tail; deeptype gives 0 throughout" },
   { op: "digamma", kind: "mismatch", detail: "gradient", reason: "at a pole (a negative integer) PyTorch's trigamma returns a huge finite value (1.5e27 at -501); deeptype returns Infinity" },
+  // torch.linalg (session 14, test/opinfo-map-linalg.ts).
+  { op: "linalg.eigh", kind: "mismatch", detail: "output[1]", reason: "eigenvector signs are deeptype's (each vector's largest-|·| entry positive; docs/deviations.md): PyTorch's are whatever LAPACK's syevd gives, which no other algorithm reproduces. The eigenvalues agree" },
+  { op: "linalg.svd", kind: "mismatch", detail: "output[0]", reason: "singular-vector signs are deeptype's (each right singular vector's largest-|·| entry positive, U's column flipped with it): PyTorch's are LAPACK gesdd's. S agrees, and U·diag(S)·Vh" },
+  { op: "svd", kind: "mismatch", detail: "output[0]", reason: "torch.svd is linalg.svd with V: the same sign convention (see linalg.svd)" },
+  { op: "linalg.det.singular", kind: "mismatch", detail: "gradient of tensor 0: element 16 is 0.1444", reason: "a batch with a singular matrix: deeptype's gradient is the exact cofactor matrix (checked against rational adjugates: summed error 9e-16), PyTorch's is 2.3 off (its eps-perturbed lu_solve path); the other singular samples agree" },
+  { op: "linalg.matrix_rank", kind: "unsupported", detail: "tolerance tensor", reason: "atol/rtol given as a tensor of one tolerance per matrix: deeptype's matrixRank takes numbers only (a 1-element tensor is read as its number)" },
+  ...([
+    ["cholesky_inverse", "torch.cholesky_inverse is not in deeptype yet (linalg.inv of the product, or two solveTriangular calls, compute it)"],
+    ["cholesky_solve", "torch.cholesky_solve is not in deeptype yet (two linalg.solveTriangular calls compute it)"],
+    ["triangular_solve", "torch.triangular_solve is deprecated in PyTorch for linalg.solveTriangular, which deeptype has"],
+    ["lu", "torch.lu is deprecated in PyTorch for linalg.luFactor / luFactorEx, which deeptype has"],
+    ["lu_solve", "torch.lu_solve is deprecated in PyTorch for linalg.luSolve (other argument order), which deeptype has"],
+    ["symeig", "torch.symeig is deprecated since PyTorch 1.9 (removed in 2.0) for linalg.eigh, which deeptype has"],
+    ["pca_lowrank", "torch.pca_lowrank is randomized (PyTorch's generator draws the sketch): not in deeptype"],
+    ["svd_lowrank", "torch.svd_lowrank is randomized (PyTorch's generator draws the sketch): not in deeptype"],
+  ] as const).map(([op, reason]): Known => ({ op, kind: "unsupported", reason })),
   { op: "nn.functional.layer_norm", kind: "mismatch", detail: "output", reason: "float32 sample of one element: variance 0, rstd = 1/sqrt(1e-5) = 316; PyTorch's kernel computes fma(x, rstd, -(rstd*mean))*w + b, which leaves the rounding error of rstd*mean (1e-4 after w) where deeptype gives b exactly, as float64 does" },
 ];

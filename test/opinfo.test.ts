@@ -15,9 +15,9 @@ const fixtures = loadOpInfo();
 
 test("opinfo: the mapping and the fixture script cover the same operators", () => {
   const script = readFileSync(new URL("../scripts/fixtures/opinfo.py", import.meta.url), "utf8");
-  // MAPPED is its own list plus NNFUNC, LOSSES and DEPTH (the ops kept in their own fixture files).
+  // MAPPED is its own list plus NNFUNC, LOSSES, DEPTH and LINALG (the ops kept in their own fixture files).
   const block = (re: RegExp): string[] => re.exec(script)![1].split(/\s+/).filter(Boolean);
-  const listed = [...block(/MAPPED = sorted\("""([\s\S]*?)"""/), ...block(/NNFUNC = """([\s\S]*?)"""/), ...block(/LOSSES = """([\s\S]*?)"""/), ...block(/DEPTH = """([\s\S]*?)"""/)].sort();
+  const listed = [...block(/MAPPED = sorted\("""([\s\S]*?)"""/), ...block(/NNFUNC = """([\s\S]*?)"""/), ...block(/LOSSES = """([\s\S]*?)"""/), ...block(/DEPTH = """([\s\S]*?)"""/), ...block(/LINALG = """([\s\S]*?)"""/)].sort();
   assert.deepEqual(Object.keys(MAP).sort(), listed);
   assert.deepEqual(Object.keys(fixtures).sort(), listed);
 });

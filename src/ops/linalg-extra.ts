@@ -249,7 +249,8 @@ export function diagonal(A: Tensor, opts: { offset?: number; dim1?: number; dim2
  */
 export function vander(x: Tensor, opts: { N?: number } = {}): Tensor {
   const op = "linalg.vander";
-  if (x.ndim < 1) throw new Error(`${op}: x must have at least 1 dimension, got a 0-d tensor`);
+  // A 0-d x is the 1-element vector (PyTorch's): [1, N] with N given, N = 1's error without.
+  if (x.ndim === 0) x = reshape(x, [1]);
   const N = opts.N ?? x.shape[x.ndim - 1];
   if (typeof N !== "number" || !Number.isInteger(N) || N <= 1) throw new Error(`${op}: N must be greater than 1. (got ${String(N)})`);
   const col = unsqueeze(x, -1);

@@ -9,11 +9,11 @@
 import { Tensor } from "../tensor/tensor.js";
 import { declareOptionalArgs } from "../tensor/check.js";
 import { fmt } from "../tensor/shape.js";
-import { ones, zeros } from "../tensor/creation.js";
+import { ones, zeros, zerosLike } from "../tensor/creation.js";
 import { apply, defineOp } from "./op.js";
 import { contiguous, expand, narrow, select, unsqueeze } from "./shape.js";
 import { cat } from "./join.js";
-import { mul, sub } from "./elementwise.js";
+import { mul, sub, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { namedTuple } from "./named-tuple.js";
 import { batchCount, checkFloat, checkMatrix, eachMatrix, fromBlocks, torchTypeName } from "./linalg-lu.js";
@@ -97,6 +97,8 @@ export function householderProduct(A: Tensor, tau: Tensor): Tensor {
     const t = unsqueeze(unsqueeze(select(tau, -1, i), -1), -1);
     q = sub(q, mul(mul(t, unsqueeze(v, -1)), w));
   }
+  // No reflectors (k = 0): Q is the identity, kept in A's graph as PyTorch's (a zero gradient).
+  if (k === 0 && A.requiresGrad) return where(zerosLike(A).to("bool"), A, q);
   return q;
 }
 

@@ -307,7 +307,7 @@ export function ldlSolve(LD: Tensor, pivots: Tensor, B: Tensor, opts: LdlOptions
   for (let i = 0; i < len; i++) {
     const x = batchLd[batchLd.length - len + i] ?? 1, y = batchB[batchB.length - len + i] ?? 1;
     if (x !== y && x !== 1 && y !== 1) throw new Error(`${op}: the batch dimensions of LD ${fmt(batchLd)} and B ${fmt(batchB)} do not broadcast`);
-    batch.push(Math.max(x, y));
+    batch.push(x === 1 ? y : x);
   }
   const ld = LD.expand([...batch, n, n]).contiguous();
   const pv = reshape(tensor(Array.from(piv, Number), { dtype: "float64" }), pivots.shape).expand([...batch, n]).contiguous();

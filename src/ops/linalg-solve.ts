@@ -25,12 +25,16 @@ const asMatrixScale = (x: Tensor): Tensor => unsqueeze(unsqueeze(x, -1), -1);
 
 // ---------------------------------------------------------------- determinants
 
-/** det(A) of each matrix, in float64. */
+/**
+ * det(A) of each matrix, in float64, from the LU of Aᵀ as PyTorch's (its row-major A is LAPACK's
+ * column-major Aᵀ): a nearly singular matrix then gets PyTorch's value, exact zero or tiny, which
+ * decides the gradient's branch below.
+ */
 function dets(a: Tensor): Float64Array {
   const n = a.shape[a.ndim - 1];
   const out = new Float64Array(batchCount(a.shape));
   eachMatrix(a, (m, b) => {
-    const { lu, sign } = luFactor(m, n);
+    const { lu, sign } = luFactor(transposed(m, n), n);
     let d = sign;
     for (let i = 0; i < n; i++) d *= lu[i * n + i];
     out[b] = d;
@@ -325,7 +329,9 @@ export function matrixPower(A: Tensor, n: number): Tensor {
   checkSquare(op, A, "A", false);
   if (n === 0) {
     const m = A.shape[A.ndim - 1];
-    return clone(expand(reshape(Tensor.fromArray(identity(m), [m, m], "float64").to(A.dtype), [m, m]), A.shape));
+    const eye = clone(expand(reshape(Tensor.fromArray(identity(m), [m, m], "float64").to(A.dtype), [m, m]), A.shape));
+    // PyTorch copies the identity into a clone of A, so the result stays in A's graph (a zero gradient).
+    return A.requiresGrad ? where(tensor(false), A, eye) : eye;
   }
   let a = A;
   if (n < 0) {
