@@ -21,7 +21,7 @@ interface TCase { chain: string; base: "normal" | "uniform"; params: Enc[]; valu
 interface Indep { p: Enc[]; q: Enc[]; value: Enc; logProb: Enc; entropy: Enc; kl: Enc; pGrads: Enc[]; qGrads: Enc[]; batchShape: number[]; eventShape: number[] }
 const fx = JSON.parse(readFileSync(new URL("./fixtures/dist_s14d.json", import.meta.url), "utf8")) as {
   cases: Case[]; kl: Kl[]; independent: Indep[];
-  rsample: (Spec & { sampleShape: number[]; kind: "normal" | "uniform" | "exponential" | "laplace"; noise: Enc; out: Enc; grads: Enc[] })[];
+  rsample: (Spec & { sampleShape: number[]; kind: "normal" | "uniform" | "exponential" | "laplace" | "cauchy"; noise: Enc; out: Enc; grads: Enc[] })[];
   transformed: TCase[];
   gammaGrad: { alpha: number[]; x: number[]; grad: number[] };
   dirichletGrad: { x: number[]; alpha: number[]; total: number[]; grad: number[] };
@@ -167,13 +167,14 @@ function replay(kind: string, noise: number[], eps: number): Generator {
     if (kind === "uniform") return v;
     if (kind === "exponential") return Math.exp(-v);
     if (kind === "laplace") return (v - (eps - 1)) / (2 - eps);
+    if (kind === "cauchy") return Math.atan(v) / Math.PI + 0.5;
     return assert.fail(`a ${kind} sampler called random()`);
   };
   const normal = (): number => (kind === "normal" ? next() : assert.fail(`a ${kind} sampler called normal()`));
   return { random, normal } as unknown as Generator;
 }
 
-test("rsample with PyTorch's noise gives PyTorch's samples and gradients (Normal, LogNormal, Uniform, Exponential, Laplace, MultivariateNormal)", () => {
+test("rsample with PyTorch's noise gives PyTorch's samples and gradients (Normal, LogNormal, Uniform, Exponential, Laplace, Cauchy, HalfNormal, Gumbel, Pareto, Weibull, MultivariateNormal)", () => {
   for (const c of fx.rsample) {
     const what = `${c.family} ${c.noise.dtype} rsample`;
     const { d, params } = build(c);

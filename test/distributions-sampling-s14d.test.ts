@@ -4,7 +4,7 @@
 // every run, and each bound is 4.75 standard errors (a correct sampler fails one with odds below 1e-6).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { distributions as D, tensor, Generator, Tensor, zeros } from "../src/index.js";
+import { distributions as D, tensor, Generator, Tensor, zeros, full } from "../src/index.js";
 import { throwsWith } from "./throws-with.js";
 
 const Z = 4.75;
@@ -42,7 +42,26 @@ const families = (): [string, D.Distribution][] => [
   ["Dirichlet", new D.Dirichlet(tensor([[0.4, 1, 3], [10, 20, 5]]))],
   ["MultivariateNormal", new D.MultivariateNormal(tensor([1, -1]), { covarianceMatrix: tensor([[2, 0.6], [0.6, 1]]) })],
   ["Independent", new D.Independent(new D.Laplace(tensor([[0, 1]]), tensor([[1, 3]])), 1)],
+  ["HalfNormal", new D.HalfNormal(tensor([0.5, 2]))],
+  ["StudentT", new D.StudentT(tensor([10, 12]), tensor([1, -1]), tensor([2, 0.5]))],
+  ["Chi2", new D.Chi2(tensor([1, 7]))],
+  ["Gumbel", new D.Gumbel(tensor([0, 2]), tensor([1, 0.3]))],
+  ["Pareto", new D.Pareto(tensor([1, 0.2]), tensor([9, 12]))],
+  ["Weibull", new D.Weibull(tensor([1, 3]), tensor([0.8, 4]))],
 ];
+
+test("Cauchy and HalfCauchy (no moments): seeded samples fall below icdf(p) with frequency p", () => {
+  for (const d of [new D.Cauchy(tensor([0, 5]), tensor([1, 0.2])), new D.HalfCauchy(tensor([1, 3])), new D.Gumbel(0, 2), new D.Pareto(1, 0.7)]) {
+    const x = d.sample([N], { generator: new Generator(31) });
+    for (const p of [0.1, 0.5, 0.9]) {
+      const q = d.icdf(full(d.batchShape, p));
+      const f = x.le(q).to("float64").mean(0);
+      for (const v of f.reshape([-1]).tolist() as number[]) assert.ok(Math.abs(v - p) <= Z * Math.sqrt((p * (1 - p)) / N), `${d}: P(x <= icdf(${p})) = ${v}`);
+      // cdf inverts icdf.
+      assert.ok(d.cdf(q).sub(p).abs().max().item() < 1e-5);
+    }
+  }
+});
 
 for (const [name, d] of families()) {
   test(`${name}: seeded samples have the distribution's mean and variance`, () => {
@@ -306,4 +325,20 @@ test("TransformedDistribution: LogNormal is Normal through exp; shapes, KL of eq
   const x = tensor([0.3, -1]);
   assert.ok(t.inv.call(t.call(x)).sub(x).abs().max().item() < 1e-6);
   assert.ok(t.logAbsDetJacobian(x, t.call(x)).sub(x.mul(2).add(1).add(Math.log(2))).abs().max().item() < 1e-6);
+});
+
+test("Cauchy, HalfNormal, StudentT, Chi2, Gumbel, Pareto, Weibull: argument errors name the family and parameter", () => {
+  throwsWith(() => new D.Cauchy(0, 0), /^Cauchy: scale must be positive \(> 0\), got 0/);
+  throwsWith(() => new D.HalfNormal(tensor([1, -1])), /^HalfNormal: scale must be positive \(> 0\), got -1 at \[1\]/);
+  throwsWith(() => new D.HalfNormal(1).logProb(tensor([-1])), /^HalfNormal\.logProb: value must be within the support of HalfNormal \(non-negative \(>= 0\)\)/);
+  throwsWith(() => new D.StudentT(tensor([-1])), /^StudentT: df must be positive \(> 0\), got -1/);
+  throwsWith(() => new D.StudentT(3, { loc: 0, scle: 1 } as never), /^StudentT: unknown option 'scle'/);
+  throwsWith(() => new D.Chi2(-2), /^Chi2: df must be positive \(> 0\), got -2/);
+  throwsWith(() => new D.Gumbel(0, -1), /^Gumbel: scale must be positive \(> 0\), got -1/);
+  throwsWith(() => new D.Pareto(1, 2).logProb(tensor([0.5])), /^Pareto\.logProb: value must be within the support of Pareto \(at least scale\), got 0\.5/);
+  throwsWith(() => new D.Weibull(1, 0), /^Weibull: concentration must be positive \(> 0\), got 0/);
+  assert.deepEqual(new D.StudentT(3, { scale: 2 }).scale.tolist(), 2);
+  assert.deepEqual(new D.Gumbel(tensor([0, 1]), 1).expand([3, 2]).batchShape, [3, 2]);
+  assert.ok(new D.Pareto(1, 2).expand([2]) instanceof D.Pareto);
+  assert.deepEqual(new D.Chi2(tensor([2, 3])).df.tolist(), [2, 3]);
 });

@@ -114,6 +114,11 @@ function valueAt(v: Tensor, at: number[], eventDim: number): string {
 
 let defaultValidateArgs = true;
 
+/** The current default of validateArgs (Distribution.setDefaultValidateArgs). */
+export function getDefaultValidateArgs(): boolean {
+  return defaultValidateArgs;
+}
+
 export abstract class Distribution {
   /** PyTorch's Distribution.set_default_validate_args: the default of every later constructor's validateArgs. */
   static setDefaultValidateArgs(value: boolean): void {
@@ -127,8 +132,8 @@ export abstract class Distribution {
   validateArgs: boolean;
 
   protected constructor(
-    /** The family's name, for messages ("Normal"). */
-    protected readonly family: string,
+    /** The family's name, for messages ("Normal"); a subclass built on another family renames it. */
+    protected family: string,
     batchShape: readonly number[],
     eventShape: readonly number[],
     validateArgs?: boolean,

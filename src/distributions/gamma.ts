@@ -10,7 +10,7 @@
  * ```
  */
 import { Tensor, type Generator, stack, where, oneHot } from "../core.js";
-import { Distribution, broadcastAll, readOptions, type DistributionOptions } from "./distribution.js";
+import { Distribution, broadcastAll, readOptions, getDefaultValidateArgs, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
 import { finfo } from "./utils.js";
 import { sampleDirichlet, standardGamma } from "./gamma-grad.js";
@@ -66,6 +66,27 @@ export class Gamma extends Distribution {
 
   protected override expandTo(batchShape: number[]): Gamma {
     return new Gamma(this.concentration.expand(batchShape), this.rate.expand(batchShape), { validateArgs: false });
+  }
+}
+
+/** Chi2(df) = Gamma(df / 2, 1 / 2), as torch.distributions.Chi2. */
+export class Chi2 extends Gamma {
+  /** `new Chi2(df)`: df > 0. */
+  constructor(df: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("Chi2", opts, KEYS);
+    const [d] = broadcastAll("Chi2", [["df", df]]);
+    super(typeof df === "number" ? df * 0.5 : d.mul(0.5), 0.5, { validateArgs: false });
+    this.family = "Chi2";
+    this.validateArgs = o.validateArgs ?? getDefaultValidateArgs();
+    this.checkParams([["df", d, constraints.positive, "pass positive degrees of freedom"]]);
+  }
+
+  get df(): Tensor {
+    return this.concentration.mul(2);
+  }
+
+  protected override expandTo(batchShape: number[]): Chi2 {
+    return new Chi2(this.df.expand(batchShape), { validateArgs: false });
   }
 }
 

@@ -107,6 +107,31 @@ export class ExpTransform extends Transform {
   }
 }
 
+/** y = |x| (not bijective: the inverse is the identity; HalfNormal and HalfCauchy use it). */
+export class AbsTransform extends Transform {
+  override get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  override get bijective(): boolean {
+    return false;
+  }
+  protected override forward(x: Tensor): Tensor {
+    return x.abs();
+  }
+  override inverse(y: Tensor): Tensor {
+    return y;
+  }
+  override logAbsDetJacobian(x: Tensor): Tensor {
+    return this.missing(x);
+  }
+  private missing(_x: Tensor): never {
+    throw new Error("AbsTransform.logAbsDetJacobian: not implemented (as PyTorch 1.13: |x| is not bijective)");
+  }
+}
+
 /** y = x^exponent, on positive x. */
 export class PowerTransform extends Transform {
   constructor(readonly exponent: Tensor | number) {

@@ -1,0 +1,357 @@
+/**
+ * Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Pareto and Weibull, as torch.distributions 1.13.
+ * As in PyTorch, HalfNormal and HalfCauchy are a Normal / Cauchy through |x|, Gumbel a Uniform through
+ * -log(-log u), Pareto and Weibull an Exponential through exp / a power and a scale: they are
+ * TransformedDistributions, with PyTorch's closed forms where PyTorch overrides (logProb, moments).
+ *
+ * ```ts
+ * new StudentT(3, 0, 2).rsample([10]);     // gradients reach df (implicitly, through its Chi2), loc and scale
+ * new Gumbel(0, 1).sample([5]);
+ * ```
+ */
+import { Tensor, type Generator, full, fullLike, where, zerosLike, onesLike, zeros } from "../core.js";
+import { Distribution, broadcastAll, readOptions, getDefaultValidateArgs, type DistributionOptions } from "./distribution.js";
+import * as constraints from "./constraints.js";
+import { Normal } from "./normal.js";
+import { Uniform } from "./uniform.js";
+import { Exponential } from "./exponential.js";
+import { Chi2 } from "./gamma.js";
+import { TransformedDistribution } from "./transformed.js";
+import { AbsTransform, AffineTransform, ExpTransform, PowerTransform } from "./transforms.js";
+import { finfo, standardNormal } from "./utils.js";
+
+const KEYS = ["validateArgs"];
+const EULER = 0.57721566490153286060;
+const SCALE_FIX = "pass a positive scale, e.g. logScale.exp()";
+
+export class Cauchy extends Distribution {
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+
+  /** `new Cauchy(loc, scale)`: scale > 0. */
+  constructor(loc: Tensor | number, scale: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("Cauchy", opts, KEYS);
+    const [l, s] = broadcastAll("Cauchy", [["loc", loc], ["scale", scale]]);
+    super("Cauchy", typeof loc === "number" && typeof scale === "number" ? [] : l.shape, [], o.validateArgs);
+    this.loc = l;
+    this.scale = s;
+    this.checkParams([["loc", l, constraints.real, "loc must not be NaN"], ["scale", s, constraints.positive, SCALE_FIX]]);
+  }
+  override get support(): constraints.Constraint {
+    return constraints.real;
+  }
+  override get hasRsample(): boolean {
+    return true;
+  }
+  /** NaN: the Cauchy has no mean (PyTorch's). */
+  override get mean(): Tensor {
+    return full(this.extendedShape(), NaN, { dtype: this.loc.dtype });
+  }
+  override get mode(): Tensor {
+    return this.loc;
+  }
+  override get variance(): Tensor {
+    return full(this.extendedShape(), Infinity, { dtype: this.loc.dtype });
+  }
+  protected override draw(shape: number[], generator: Generator | undefined): Tensor {
+    const eps = zeros(shape, { dtype: this.loc.dtype }).cauchy_(0, 1, { generator });
+    return this.loc.add(eps.mul(this.scale));
+  }
+  override logProb(value: Tensor): Tensor {
+    this.checkValue("logProb", value);
+    return this.scale.log().neg().sub(Math.log(Math.PI)).sub(value.sub(this.loc).div(this.scale).pow(2).add(1).log());
+  }
+  override cdf(value: Tensor): Tensor {
+    this.checkValue("cdf", value);
+    return value.sub(this.loc).div(this.scale).atan().div(Math.PI).add(0.5);
+  }
+  override icdf(value: Tensor): Tensor {
+    this.checkTensor("icdf", value);
+    return value.sub(0.5).mul(Math.PI).tan().mul(this.scale).add(this.loc);
+  }
+  override entropy(): Tensor {
+    return this.scale.log().add(Math.log(4 * Math.PI));
+  }
+  protected override expandTo(batchShape: number[]): Cauchy {
+    return new Cauchy(this.loc.expand(batchShape), this.scale.expand(batchShape), { validateArgs: false });
+  }
+}
+
+/** A TransformedDistribution under a family's own name, validated with that name. */
+abstract class Named extends TransformedDistribution {
+  protected rename(name: string, validateArgs: boolean | undefined): void {
+    this.family = name;
+    this.validateArgs = validateArgs ?? getDefaultValidateArgs();
+  }
+}
+
+/** |X| for X ~ Normal(0, scale). */
+export class HalfNormal extends Named {
+  constructor(scale: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("HalfNormal", opts, KEYS);
+    super(new Normal(0, scale, { validateArgs: false }), [new AbsTransform()], { validateArgs: false });
+    this.rename("HalfNormal", o.validateArgs);
+    this.checkParams([["scale", this.scale, constraints.positive, SCALE_FIX]]);
+  }
+  get scale(): Tensor {
+    return (this.baseDist as Normal).scale;
+  }
+  override get support(): constraints.Constraint {
+    return constraints.nonnegative;
+  }
+  override get mean(): Tensor {
+    return this.scale.mul(Math.sqrt(2 / Math.PI));
+  }
+  override get mode(): Tensor {
+    return zerosLike(this.scale.detach());
+  }
+  override get variance(): Tensor {
+    return this.scale.pow(2).mul(1 - 2 / Math.PI);
+  }
+  override logProb(value: Tensor): Tensor {
+    this.checkValue("logProb", value);
+    const lp = this.baseDist.logProb(value).add(Math.log(2));
+    return where(value.ge(0), lp, -Infinity);
+  }
+  override cdf(value: Tensor): Tensor {
+    this.checkValue("cdf", value);
+    return this.baseDist.cdf(value).mul(2).sub(1);
+  }
+  override icdf(value: Tensor): Tensor {
+    this.checkTensor("icdf", value);
+    return this.baseDist.icdf(value.add(1).div(2));
+  }
+  override entropy(): Tensor {
+    return this.baseDist.entropy().sub(Math.log(2));
+  }
+  protected override expandTo(batchShape: number[]): HalfNormal {
+    return new HalfNormal(this.scale.expand(batchShape), { validateArgs: false });
+  }
+}
+
+/** |X| for X ~ Cauchy(0, scale). */
+export class HalfCauchy extends Named {
+  constructor(scale: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("HalfCauchy", opts, KEYS);
+    super(new Cauchy(0, scale, { validateArgs: false }), [new AbsTransform()], { validateArgs: false });
+    this.rename("HalfCauchy", o.validateArgs);
+    this.checkParams([["scale", this.scale, constraints.positive, SCALE_FIX]]);
+  }
+  get scale(): Tensor {
+    return (this.baseDist as Cauchy).scale;
+  }
+  override get support(): constraints.Constraint {
+    return constraints.nonnegative;
+  }
+  override get mean(): Tensor {
+    return full(this.extendedShape(), Infinity, { dtype: this.scale.dtype });
+  }
+  override get mode(): Tensor {
+    return zerosLike(this.scale.detach());
+  }
+  override get variance(): Tensor {
+    return this.baseDist.variance;
+  }
+  override logProb(value: Tensor): Tensor {
+    this.checkValue("logProb", value);
+    const v = value.to(this.scale.dtype);
+    const lp = this.baseDist.logProb(v).add(Math.log(2));
+    return where(v.ge(0), lp, -Infinity);
+  }
+  override cdf(value: Tensor): Tensor {
+    this.checkValue("cdf", value);
+    return this.baseDist.cdf(value).mul(2).sub(1);
+  }
+  override icdf(value: Tensor): Tensor {
+    this.checkTensor("icdf", value);
+    return this.baseDist.icdf(value.add(1).div(2));
+  }
+  override entropy(): Tensor {
+    return this.baseDist.entropy().sub(Math.log(2));
+  }
+  protected override expandTo(batchShape: number[]): HalfCauchy {
+    return new HalfCauchy(this.scale.expand(batchShape), { validateArgs: false });
+  }
+}
+
+/** Gumbel(loc, scale): loc - scale log(-log U), U ~ Uniform(tiny, 1 - eps). */
+export class Gumbel extends Named {
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+  constructor(loc: Tensor | number, scale: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("Gumbel", opts, KEYS);
+    const [l, s] = broadcastAll("Gumbel", [["loc", loc], ["scale", scale]]);
+    const f = finfo(l.dtype);
+    const numbers = typeof loc === "number" && typeof scale === "number";
+    const base = numbers ? new Uniform(f.tiny, 1 - f.eps) : new Uniform(fullLike(l.detach(), f.tiny), fullLike(l.detach(), 1 - f.eps));
+    const ts = [new ExpTransform().inv, new AffineTransform(0, onesLike(s.detach()).neg()), new ExpTransform().inv, new AffineTransform(loc, s.neg())];
+    super(base, ts, { validateArgs: false });
+    this.rename("Gumbel", o.validateArgs);
+    this.loc = l;
+    this.scale = s;
+    this.checkParams([["loc", l, constraints.real, "loc must not be NaN"], ["scale", s, constraints.positive, SCALE_FIX]]);
+  }
+  override get support(): constraints.Constraint {
+    return constraints.real;
+  }
+  override logProb(value: Tensor): Tensor {
+    this.checkValue("logProb", value);
+    const y = this.loc.sub(value).div(this.scale);
+    return y.sub(y.exp()).sub(this.scale.log());
+  }
+  override get mean(): Tensor {
+    return this.loc.add(this.scale.mul(EULER));
+  }
+  override get mode(): Tensor {
+    return this.loc;
+  }
+  override get stddev(): Tensor {
+    return this.scale.mul(Math.PI / Math.sqrt(6));
+  }
+  override get variance(): Tensor {
+    return this.stddev.pow(2);
+  }
+  override entropy(): Tensor {
+    return this.scale.log().add(1 + EULER);
+  }
+  protected override expandTo(batchShape: number[]): Gumbel {
+    return new Gumbel(this.loc.expand(batchShape), this.scale.expand(batchShape), { validateArgs: false });
+  }
+}
+
+/** Pareto(scale, alpha): scale exp(E), E ~ Exponential(alpha); support [scale, inf). */
+export class Pareto extends Named {
+  readonly scale: Tensor;
+  readonly alpha: Tensor;
+  constructor(scale: Tensor | number, alpha: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("Pareto", opts, KEYS);
+    const [s, a] = broadcastAll("Pareto", [["scale", scale], ["alpha", alpha]]);
+    super(new Exponential(a, { validateArgs: false }), [new ExpTransform(), new AffineTransform(0, s)], { validateArgs: false });
+    this.rename("Pareto", o.validateArgs);
+    this.scale = s;
+    this.alpha = a;
+    this.checkParams([["scale", s, constraints.positive, SCALE_FIX], ["alpha", a, constraints.positive, "pass a positive alpha"]]);
+  }
+  override get support(): constraints.Constraint {
+    const s = this.scale.detach();
+    return new constraints.Constraint("at least scale", (v) => v.ge(s));
+  }
+  override get mean(): Tensor {
+    const a = this.alpha.clampMin(1);
+    return a.mul(this.scale).div(a.sub(1));
+  }
+  override get mode(): Tensor {
+    return this.scale;
+  }
+  override get variance(): Tensor {
+    const a = this.alpha.clampMin(2);
+    return this.scale.pow(2).mul(a).div(a.sub(1).pow(2).mul(a.sub(2)));
+  }
+  override entropy(): Tensor {
+    return this.scale.div(this.alpha).log().add(this.alpha.reciprocal().add(1));
+  }
+  protected override expandTo(batchShape: number[]): Pareto {
+    return new Pareto(this.scale.expand(batchShape), this.alpha.expand(batchShape), { validateArgs: false });
+  }
+}
+
+/** Weibull(scale, concentration): scale E^(1/concentration), E ~ Exponential(1). */
+export class Weibull extends Named {
+  readonly scale: Tensor;
+  readonly concentration: Tensor;
+  readonly concentrationReciprocal: Tensor;
+  constructor(scale: Tensor | number, concentration: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("Weibull", opts, KEYS);
+    const [s, c] = broadcastAll("Weibull", [["scale", scale], ["concentration", concentration]]);
+    const cr = c.reciprocal();
+    super(new Exponential(onesLike(s.detach()), { validateArgs: false }), [new PowerTransform(cr), new AffineTransform(0, s)], { validateArgs: false });
+    this.rename("Weibull", o.validateArgs);
+    this.scale = s;
+    this.concentration = c;
+    this.concentrationReciprocal = cr;
+    this.checkParams([["scale", s, constraints.positive, SCALE_FIX], ["concentration", c, constraints.positive, "pass a positive concentration"]]);
+  }
+  override get support(): constraints.Constraint {
+    return constraints.positive;
+  }
+  override get mean(): Tensor {
+    return this.scale.mul(this.concentrationReciprocal.add(1).lgamma().exp());
+  }
+  override get mode(): Tensor {
+    const c = this.concentration;
+    return this.scale.mul(c.sub(1).div(c).pow(c.reciprocal()));
+  }
+  override get variance(): Tensor {
+    const r = this.concentrationReciprocal;
+    return this.scale.pow(2).mul(r.mul(2).add(1).lgamma().exp().sub(r.add(1).lgamma().mul(2).exp()));
+  }
+  override entropy(): Tensor {
+    const r = this.concentrationReciprocal;
+    return r.neg().add(1).mul(EULER).add(this.scale.mul(r).log()).add(1);
+  }
+  protected override expandTo(batchShape: number[]): Weibull {
+    return new Weibull(this.scale.expand(batchShape), this.concentration.expand(batchShape), { validateArgs: false });
+  }
+}
+
+/** StudentT(df, loc = 0, scale = 1); rsample is loc + scale X / sqrt(Z / df), X ~ N(0, 1), Z ~ Chi2(df). */
+export class StudentT extends Distribution {
+  readonly df: Tensor;
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+  private readonly chi2: Chi2;
+
+  constructor(df: Tensor | number, loc: Tensor | number | (DistributionOptions & { loc?: Tensor | number; scale?: Tensor | number }) = 0, scale: Tensor | number = 1, opts?: DistributionOptions) {
+    let o: DistributionOptions & { loc?: Tensor | number; scale?: Tensor | number } = {};
+    if (loc !== null && typeof loc === "object" && !(loc instanceof Tensor)) {
+      o = readOptions("StudentT", loc, ["loc", "scale", "validateArgs"]);
+      loc = o.loc ?? 0;
+      scale = o.scale ?? 1;
+    } else o = readOptions<DistributionOptions>("StudentT", opts, KEYS);
+    const [d, l, s] = broadcastAll("StudentT", [["df", df], ["loc", loc], ["scale", scale]]);
+    super("StudentT", d.shape, [], o.validateArgs);
+    this.df = d;
+    this.loc = l;
+    this.scale = s;
+    this.chi2 = new Chi2(d, { validateArgs: false });
+    this.checkParams([["df", d, constraints.positive, "pass positive degrees of freedom"], ["loc", l, constraints.real, "loc must not be NaN"], ["scale", s, constraints.positive, SCALE_FIX]]);
+  }
+  override get support(): constraints.Constraint {
+    return constraints.real;
+  }
+  override get hasRsample(): boolean {
+    return true;
+  }
+  /** loc where df > 1, NaN elsewhere (PyTorch's). */
+  override get mean(): Tensor {
+    return where(this.df.le(1), NaN, this.loc);
+  }
+  override get mode(): Tensor {
+    return this.loc;
+  }
+  override get variance(): Tensor {
+    const d = this.df;
+    const finite = this.scale.pow(2).mul(d).div(d.sub(2));
+    return where(d.gt(2), finite, where(d.gt(1), Infinity, NaN)).to(d.dtype);
+  }
+  protected override draw(shape: number[], generator: Generator | undefined): Tensor {
+    const x = standardNormal(shape, this.df.dtype, generator);
+    const z = this.chi2.rsample(shape.slice(0, shape.length - this.batchShape.length), { generator });
+    return this.loc.add(this.scale.mul(x.mul(z.div(this.df).rsqrt())));
+  }
+  override logProb(value: Tensor): Tensor {
+    this.checkValue("logProb", value);
+    const y = value.sub(this.loc).div(this.scale);
+    const d = this.df;
+    const z = this.scale.log().add(d.log().mul(0.5)).add(0.5 * Math.log(Math.PI)).add(d.mul(0.5).lgamma()).sub(d.add(1).mul(0.5).lgamma());
+    return d.add(1).mul(-0.5).mul(y.pow(2).div(d).log1p()).sub(z);
+  }
+  override entropy(): Tensor {
+    const d = this.df;
+    const lbeta = d.mul(0.5).lgamma().add(0.5723649429247001).sub(d.add(1).mul(0.5).lgamma());
+    return this.scale.log().add(d.add(1).mul(0.5).mul(d.add(1).mul(0.5).digamma().sub(d.mul(0.5).digamma()))).add(d.log().mul(0.5)).add(lbeta);
+  }
+  protected override expandTo(batchShape: number[]): StudentT {
+    return new StudentT(this.df.expand(batchShape), this.loc.expand(batchShape), this.scale.expand(batchShape), { validateArgs: false });
+  }
+}
