@@ -48,6 +48,10 @@ const families = (): [string, D.Distribution][] => [
   ["Gumbel", new D.Gumbel(tensor([0, 2]), tensor([1, 0.3]))],
   ["Pareto", new D.Pareto(tensor([1, 0.2]), tensor([9, 12]))],
   ["Weibull", new D.Weibull(tensor([1, 3]), tensor([0.8, 4]))],
+  ["Multinomial", new D.Multinomial(7, tensor([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]]))],
+  ["NegativeBinomial", new D.NegativeBinomial(tensor([3, 0.5]), tensor([0.4, 0.8]))],
+  ["MixtureSameFamily", new D.MixtureSameFamily(new D.Categorical(tensor([0.3, 0.7])), new D.Normal(tensor([-2, 3]), tensor([0.5, 1])))],
+  ["ContinuousBernoulli", new D.ContinuousBernoulli(tensor([0.1, 0.5, 0.8]))],
 ];
 
 test("Cauchy and HalfCauchy (no moments): seeded samples fall below icdf(p) with frequency p", () => {
@@ -341,4 +345,54 @@ test("Cauchy, HalfNormal, StudentT, Chi2, Gumbel, Pareto, Weibull: argument erro
   assert.deepEqual(new D.Gumbel(tensor([0, 1]), 1).expand([3, 2]).batchShape, [3, 2]);
   assert.ok(new D.Pareto(1, 2).expand([2]) instanceof D.Pareto);
   assert.deepEqual(new D.Chi2(tensor([2, 3])).df.tolist(), [2, 3]);
+});
+
+test("RelaxedBernoulli and RelaxedOneHotCategorical: reparameterized samples in the support, near one-hot at low temperature", () => {
+  const logits = tensor([[0.3, -1, 2], [0, 0, 0]], { requiresGrad: true });
+  const d = new D.RelaxedOneHotCategorical(tensor(0.05), { logits });
+  const y = d.rsample([N / 4], { generator: new Generator(41) });
+  assert.deepEqual(y.shape, [N / 4, 2, 3]);
+  assert.ok(y.sum(-1).sub(1).abs().max().item() < 1e-5);
+  // At low temperature the argmax frequencies are the categorical probabilities.
+  const freq = y.argmax(-1);
+  const p = logits.detach().softmax(-1);
+  for (let b = 0; b < 2; b++) {
+    for (let k = 0; k < 3; k++) {
+      const f = Number(freq.select(1, b).eq(k).to("float64").mean().item()), pk = Number(p.get(b, k).item());
+      assert.ok(Math.abs(f - pk) <= Z * Math.sqrt((pk * (1 - pk)) / (N / 4)), `row ${b} category ${k}: ${f} vs ${pk}`);
+    }
+  }
+  y.select(-1, 0).sum().backward();
+  assert.ok(logits.grad && logits.grad.abs().sum().item() > 0);
+  const probs = tensor([0.2, 0.9], { requiresGrad: true });
+  const rb = new D.RelaxedBernoulli(tensor(0.02), probs);
+  const x = rb.rsample([N / 4], { generator: new Generator(42) });
+  assert.ok(x.min().item() >= 0 && x.max().item() <= 1);
+  const f = x.gt(0.5).to("float64").mean(0).tolist() as number[];
+  [0.2, 0.9].forEach((pk, i) => assert.ok(Math.abs(f[i] - pk) <= Z * Math.sqrt((pk * (1 - pk)) / (N / 4)), `RelaxedBernoulli ${i}: ${f[i]} vs ${pk}`));
+  x.sum().backward();
+  assert.ok(probs.grad && probs.grad.abs().sum().item() > 0);
+  assert.deepEqual(new D.RelaxedBernoulli(0.5, { logits: tensor([0, 1]) }).expand([3, 2]).batchShape, [3, 2]);
+  assert.ok(new D.RelaxedOneHotCategorical(0.5, tensor([0.5, 0.5])).expand([4]) instanceof D.RelaxedOneHotCategorical);
+});
+
+test("Multinomial, NegativeBinomial, MixtureSameFamily, ContinuousBernoulli: shapes, sums and errors", () => {
+  const m = new D.Multinomial(10, tensor([0.1, 0.2, 0.7]));
+  const x = m.sample([6], { generator: new Generator(1) });
+  assert.deepEqual(x.shape, [6, 3]);
+  assert.deepEqual(x.sum(-1).tolist(), [10, 10, 10, 10, 10, 10]);
+  assert.deepEqual(m.expand([2]).sample().shape, [2, 3]);
+  const gmm = new D.MixtureSameFamily(new D.Categorical(tensor([0.5, 0.5])), new D.Independent(new D.Normal(zeros([2, 3]), 1), 1));
+  assert.deepEqual([gmm.batchShape, gmm.eventShape, gmm.sample([4]).shape, gmm.logProb(zeros([5, 3])).shape], [[], [3], [4, 3], [5]]);
+  assert.deepEqual(gmm.expand([2]).sample().shape, [2, 3]);
+  throwsWith(() => new D.Multinomial(2.5, tensor([0.5, 0.5])), /^Multinomial: totalCount must be one non-negative integer/);
+  throwsWith(() => m.logProb(tensor([5, 5, 5])), /^Multinomial\.logProb: value must be within the support of Multinomial \(non-negative integer counts summing to at most 10\)/);
+  throwsWith(() => new D.NegativeBinomial(2, 1), /^NegativeBinomial: probs must be in \[0, 1\), got 1/);
+  throwsWith(() => new D.MixtureSameFamily(new D.Categorical(tensor([0.5, 0.5])), new D.Normal(zeros([3]), 1)), "MixtureSameFamily: the mixture has 2 components but componentDistribution.batchShape ends in 3; they must be equal");
+  throwsWith(() => new D.MixtureSameFamily(new D.Normal(0, 1) as never, new D.Normal(zeros([3]), 1)), /^MixtureSameFamily: mixtureDistribution must be a Categorical/);
+  throwsWith(() => new D.ContinuousBernoulli(tensor([1.5])), /^ContinuousBernoulli: probs must be in \[0, 1\], got 1\.5/);
+  const bag = { probs: tensor([0.3]), lims: [0.4, 0.6] as [number, number] };
+  const cb = new D.ContinuousBernoulli(bag);
+  assert.deepEqual([cb.lims, Object.keys(bag)], [[0.4, 0.6], ["probs", "lims"]]);
+  throwsWith(() => new D.ContinuousBernoulli({ probs: tensor([0.3]), limz: [0, 1] } as never), /^ContinuousBernoulli: unknown option 'limz'/);
 });
