@@ -5,6 +5,7 @@
  * Each image must come out with the bits of the 1-thread call (whoever computed it, in whatever slot),
  * every image must be copied out (outputs start as NaN), slots must be reused (batches longer than
  * the ring), and a kernel that fails inside a ring job must throw, not hang, and leave the pool usable.
+ * The weight gradient's lane job (inLanes) must give the bits of the 2-thread call over the whole batch.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -71,6 +72,38 @@ describe("wasm backend: conv as one ring job on 2 threads", () => {
     }
     // Where 2 threads exist, the ring ran (unless the pool backed off to one thread on a crowded machine).
     if (getNumThreads() > 1) assert.ok(trace.calls > 0 || poolStats().solo > solo0, "the ring job ran");
+  });
+
+  it("the weight gradient as a lane job gives the bits of the 2-thread call over the whole batch", () => {
+    // Lane L sums images L, L + 2, ... in order, as share L of the call over the whole batch: a
+    // non-dense x (each image padded, the same values) runs whole, a dense one as a lane job.
+    const cases: Array<[number, number, number, number, number, number]> = [
+      [13, 16, 28, 28, 32, 1], [30, 16, 28, 28, 32, 1], [27, 3, 65, 65, 16, 1], [70, 16, 17, 17, 16, 0], [7, 16, 65, 65, 32, 1],
+    ];
+    const trace: StreamTrace = { calls: 0, copyIn: 0, copyOut: 0, compute: 0, wait: 0, mine: 0, shares: 0 };
+    const solo0 = poolStats().solo;
+    setNumThreads(2);
+    try {
+      cases.forEach(([N, C, H, W, O, pad], k) => {
+        const g = new Generator(60 + k);
+        const oH = H + 2 * pad - 2, oW = W + 2 * pad - 2, img = C * H * W;
+        const x = randView(g, [N, C, H, W]), w = [O, C, 3, 3], gy = randView(g, [N, O, oH, oW]);
+        // The same x with 5 floats between images: not dense, so it runs as one call.
+        const padded = new Float32Array(N * (img + 5));
+        for (let n = 0; n < N; n++) padded.set((x.data as Float32Array).subarray(n * img, (n + 1) * img), n * (img + 5));
+        const xs = view(padded, [N, C, H, W], [img + 5, H * W, W, 1]);
+        const a = nan(w), b = nan(w);
+        traceStream(trace);
+        wasm.conv2dBackwardWeight(x, gy, a, P(pad));
+        traceStream(null);
+        wasm.conv2dBackwardWeight(xs, gy, b, P(pad));
+        assert.ok((b.data as Float32Array).every((v) => !Number.isNaN(v)), "the whole call writes every element");
+        assertBitwise(a.data, b.data, `weight gradient [${N},${C},${H},${W}]x${O} p${pad}, lanes vs one call`);
+      });
+    } finally {
+      traceStream(null);
+    }
+    if (getNumThreads() > 1) assert.ok(trace.calls > 0 || poolStats().solo > solo0, "the lane job ran");
   });
 
   it("a kernel that fails in a ring job throws on the calling thread, and the next job runs", () => {

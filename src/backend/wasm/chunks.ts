@@ -183,3 +183,86 @@ export function inStream(
   }
   return true;
 }
+
+/**
+ * The weight gradient's form of inStream, where images add into per-lane sums instead of writing
+ * outputs: one lane job (Pool.startRing with lanes) over a ring of arena slots, lane L summing
+ * images L, L + lanes, ... in order, as share L of the chunked call does, so the bits are the
+ * chunked call's on `threads` threads. The calling thread takes a lane itself (the helpers take the
+ * others), stages image after image into the ring while a slot is free, and runs its lane's staged
+ * images in between; a lane no helper claimed it takes over when its oldest image holds up the ring.
+ * So the helpers' lanes no longer wait at each chunk's end for the calling thread's copies of the
+ * next chunk. Taken where inChunks would chunk (k < N) on 2+ threads; false (nothing done) otherwise,
+ * or where no helper can take part.
+ */
+export function inLanes(
+  s: Session, N: number, threads: number, ins: View[], task: number, args: (ring: number, inAt: number[]) => number[],
+): boolean {
+  if (threads <= 1) return false;
+  if (!ins.every((v) => v.shape[0] === N && dense(v))) return false;
+  const per = ins.map((v) => numel(v.shape) / N);
+  const k = threads * Math.max(1, Math.floor(CHUNK_BYTES / (per.reduce((a, b) => a + b, 0) * 4)));
+  if (k >= N) return false;
+  const ring = Math.min(MAX_RING, LANE_RING_CHUNKS * k, N);
+  const at = ins.map((v, i) => s.arena.allocLike(ring * per[i] * 4, v.data.byteOffset + v.offset * 4));
+  const pool = s.pool, lanes = threads;
+  if (!pool.startRing(task, N, args(ring, at), threads, ring, lanes)) return false;
+  const copyIn = (n: number): void => ins.forEach((v, i) => {
+    const d = v.data as Float32Array | Int32Array, q = per[i], from = v.offset + n * q;
+    s.arena.heapFor(d).set(d.subarray(from, from + q), at[i] / 4 + (n % ring) * q);
+  });
+  const t = trace;
+  let stamp = t ? performance.now() : 0;
+  const lap = (key: "copyIn" | "compute" | "wait"): void => {
+    if (!t) return;
+    const now = performance.now();
+    t[key] += now - stamp;
+    stamp = now;
+  };
+  try {
+    // The lanes this thread holds and the next image of each; cin images staged, those below d finished.
+    const mine: number[] = [], next: number[] = [];
+    const take = (): void => {
+      const lane = pool.claimLane();
+      if (lane >= 0) {
+        mine.push(lane);
+        next[lane] = lane;
+      }
+    };
+    take();
+    let cin = 0, d = 0;
+    while (d < N) {
+      while (d < cin && pool.finished(d)) d++;
+      if (d >= N) break;
+      let lane = -1;
+      for (const m of mine) if (next[m] < cin && (lane < 0 || next[m] < next[lane])) lane = m;
+      if (cin < N && cin - d < ring) {
+        copyIn(cin);
+        pool.release(++cin);
+        lap("copyIn");
+      } else if (lane >= 0) {
+        pool.runLane(lane, next[lane]);
+        next[lane] += lanes;
+        if (t) t.mine++;
+        lap("compute");
+      } else if (!mine.includes(d % lanes)) {
+        // The oldest image's lane has no thread yet (a helper late or busy elsewhere): take lanes until it is ours.
+        take();
+      } else {
+        pool.waitFinished(d);
+        lap("wait");
+      }
+    }
+  } finally {
+    pool.joinRing();
+  }
+  if (t) {
+    t.calls++;
+    t.shares += N;
+    lap("wait");
+  }
+  return true;
+}
+
+/** inLanes' ring, in chunks (inChunks' k images) of slots. */
+const LANE_RING_CHUNKS = 2;

@@ -9,7 +9,7 @@ import type { BinaryOp, ParamUnaryOp, ReduceOp, UnaryOp } from "../backend.js";
 export const TASKS = [
   "matmulTask", "unaryTask", "binaryTask", "compareTask", "castTask", "whereTask", "reduceTask", "softmaxTask", "sgdTask", "adamTask",
   "conv2dTask", "conv2dBackwardInputTask", "conv2dBackwardWeightTask", "sumPartialsTask",
-  "maxPoolTask", "maxPoolBackwardTask", "avgPoolTask", "avgPoolBackwardTask",
+  "maxPoolTask", "maxPoolBackwardTask", "avgPoolTask", "avgPoolBackwardTask", "conv2dBackwardWeightLaneTask",
 ] as const;
 /** A task's index in TASKS, by name: `pool.run(T.unaryTask, ...)`. */
 export const T = Object.fromEntries(TASKS.map((n, i) => [n, i])) as Record<(typeof TASKS)[number], number>;

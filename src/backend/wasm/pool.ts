@@ -46,7 +46,7 @@ import { nodeBuiltin } from "./loader.js";
 // A ring job (startRing) adds READY (shares released so far: share i may be claimed once READY > i),
 // RING (its slot count; 0 for a plain job), RWAIT (helpers blocked until READY moves) and FIN + slot
 // (i + 1 once share i, in slot i mod RING, is done).
-const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, TAKE = 8, THR = 9, SLEEPING = 10, READY = 11, RING = 12, RWAIT = 13, FIN = 16;
+const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, TAKE = 8, THR = 9, SLEEPING = 10, READY = 11, RING = 12, RWAIT = 13, LANES = 14, NIMG = 15, FIN = 16;
 /** The most slots of a ring job (startRing). */
 export const MAX_RING = 64;
 const WORDS = FIN + MAX_RING;
@@ -88,6 +88,32 @@ try {
 const args = new Float64Array(d.args);
 const id = d.id;
 let seen = 0, spinUs = ${SPIN_MAX_US};
+// Whether image j of a ring or lane job is staged (READY > j). once: a single look (the caller loops);
+// else waits for it, spinning a while and then blocked (a spinning helper would take the core the
+// stager needs where the machine is crowded; release() wakes it); false when the job was abandoned (READY < 0).
+let waitFrom = 0;
+function staged(j, once) {
+  for (let k = 0; ; k++) {
+    const r = Atomics.load(ctrl, ${READY});
+    if (r < 0) return false;
+    if (j < r) {
+      waitFrom = 0;
+      return true;
+    }
+    if (k === 0) waitFrom = waitFrom || performance.now();
+    else if ((k & 63) === 0 && performance.now() - waitFrom > ${READY_SPIN_US / 1000}) {
+      Atomics.add(ctrl, ${RWAIT}, 1);
+      Atomics.wait(ctrl, ${READY}, r, 5);
+      Atomics.sub(ctrl, ${RWAIT}, 1);
+    }
+    if (once && k >= 64) return false;
+  }
+}
+// Marks image j, in slot s, done for the calling thread (which copies it out or reuses the slot).
+function finish(s, j) {
+  Atomics.store(ctrl, ${FIN} + s, j + 1);
+  Atomics.notify(ctrl, ${FIN} + s);
+}
 for (;;) {
   let g = Atomics.load(ctrl, ${GEN});
   // When this helper's last job ended: the gap to the next one adapts the window.
@@ -109,37 +135,36 @@ for (;;) {
   seen = g;
   if (Atomics.load(ctrl, ${QUIT})) break;
   const nt = Atomics.load(ctrl, ${NT}), tag = (g & ${GEN_MASK}) << ${SHARE_BITS}, ring = Atomics.load(ctrl, ${RING});
-  let ran = false, waits = 0, waitFrom = 0;
+  const lanes = Atomics.load(ctrl, ${LANES}), nimg = Atomics.load(ctrl, ${NIMG});
+  let ran = false;
+  waitFrom = 0;
   // Helpers beyond the job's thread count sit it out; the others claim shares of this job until none is left (or the job is no longer this one).
   while (id < Atomics.load(ctrl, ${THR})) {
     const w = Atomics.load(ctrl, ${TAKE}), i = w & ${(1 << SHARE_BITS) - 1};
     if ((w & ~${(1 << SHARE_BITS) - 1}) !== tag || i >= nt) break;
-    // A ring job's share i waits until the calling thread has staged its operands (READY > i):
-    // spinning briefly, then blocked (a spinning helper would take the core the stager needs where
-    // the machine is crowded; release() wakes it).
-    if (ring > 0) {
-      const r = Atomics.load(ctrl, ${READY});
-      if (i >= r) {
-        if ((++waits & 63) === 0 && performance.now() - waitFrom > ${READY_SPIN_US / 1000}) {
-          Atomics.add(ctrl, ${RWAIT}, 1);
-          Atomics.wait(ctrl, ${READY}, r, 5);
-          Atomics.sub(ctrl, ${RWAIT}, 1);
-        } else if (waits === 1) waitFrom = performance.now();
-        continue;
-      }
-      waits = 0;
-    }
+    // A ring job's share i waits until the calling thread has staged its operands (READY > i).
+    if (ring > 0 && lanes === 0 && !staged(i, true)) continue;
     if (Atomics.compareExchange(ctrl, ${TAKE}, w, w + 1) !== w) continue;
     ran = true;
-    try {
-      if (ring > 0) fns[ctrl[${KID}]](i % ring, ring, ...args.subarray(0, ctrl[${NARGS}]));
-      else fns[ctrl[${KID}]](i, nt, ...args.subarray(0, ctrl[${NARGS}]));
-    } catch (e) {
-      Atomics.store(ctrl, ${ERR}, 1);
-    }
-    if (ring > 0) {
-      Atomics.store(ctrl, ${FIN} + (i % ring), i + 1);
-      Atomics.notify(ctrl, ${FIN} + (i % ring));
+    const f = fns[ctrl[${KID}]], a = args.subarray(0, ctrl[${NARGS}]);
+    if (lanes > 0) {
+      // A lane job's share is lane i: its images i, i + lanes, ... in order, each once staged.
+      for (let j = i; j < nimg && staged(j, false); j += lanes) {
+        try {
+          f(i, lanes, ...a, j);
+        } catch (e) {
+          Atomics.store(ctrl, ${ERR}, 1);
+        }
+        finish(j % ring, j);
+      }
+    } else {
+      try {
+        if (ring > 0) f(i % ring, ring, ...a);
+        else f(i, nt, ...a);
+      } catch (e) {
+        Atomics.store(ctrl, ${ERR}, 1);
+      }
+      if (ring > 0) finish(i % ring, i);
     }
     // Whoever finishes the last share wakes the calling thread (the only one that waits on DONE).
     if (Atomics.add(ctrl, ${DONE}, 1) === nt - 1) Atomics.notify(ctrl, ${DONE});
@@ -290,6 +315,7 @@ export class Pool {
     Atomics.store(c, ERR, 0);
     Atomics.store(c, TAKE, tag);
     Atomics.store(c, RING, 0);
+    Atomics.store(c, LANES, 0);
     if (Atomics.load(c, SLEEPING) > 0) stats.woken++;
     this.pending = { id, nt, args };
     // Publishes the job: everything above is visible to a helper that reads this generation.
@@ -344,7 +370,9 @@ export class Pool {
   }
 
   // The ring job startRing() published and joinRing() has not finished.
-  private ringJob: { id: number; nt: number; ring: number; args: readonly number[]; mine: number; own: number; waited: number; t0: number; failure: unknown } | null = null;
+  private ringJob: {
+    id: number; nt: number; shares: number; lanes: number; ring: number; args: readonly number[]; mine: number; own: number; waited: number; t0: number; failure: unknown;
+  } | null = null;
 
   /**
    * A job of `nt` shares whose operands the calling thread stages while threads compute them: share
@@ -356,16 +384,18 @@ export class Pool {
    * helpers' shares. false (nothing published) where no helper can take part: the caller then runs
    * its plain path. Bits: a share's result depends only on its slot's operands.
    */
-  startRing(id: number, nt: number, args: readonly number[], threads: number, ring: number): boolean {
+  startRing(id: number, nt: number, args: readonly number[], threads: number, ring: number, lanes = 0): boolean {
     if (this.pending || this.ringJob) throw new Error("wasm backend: a job was started before the previous one was joined");
-    if (threads <= 1 || !this.threaded || nt <= 1 || nt > MAX_THREADS || ring < 1 || ring > MAX_RING || performance.now() < this.soloUntil[id]) return false;
+    if (lanes > 0 && args.length + 1 > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length + 1})`);
+    const shares = lanes > 0 ? lanes : nt;
+    if (threads <= 1 || !this.threaded || shares <= 1 || nt > MAX_THREADS || ring < 1 || ring > MAX_RING || performance.now() < this.soloUntil[id]) return false;
     if (args.length > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length})`);
     this.ensure(threads);
     stats.jobs++;
     const c = this.ctrl;
     this.args.set(args);
     const g = (this.gen = (this.gen + 1) | 0), tag = (g & GEN_MASK) << SHARE_BITS;
-    Atomics.store(c, NT, nt);
+    Atomics.store(c, NT, shares);
     Atomics.store(c, THR, threads);
     Atomics.store(c, KID, id);
     Atomics.store(c, NARGS, args.length);
@@ -374,9 +404,11 @@ export class Pool {
     Atomics.store(c, TAKE, tag);
     Atomics.store(c, READY, 0);
     Atomics.store(c, RING, ring);
+    Atomics.store(c, LANES, lanes);
+    Atomics.store(c, NIMG, nt);
     for (let j = 0; j < ring; j++) Atomics.store(c, FIN + j, 0);
     if (Atomics.load(c, SLEEPING) > 0) stats.woken++;
-    this.ringJob = { id, nt, ring, args, mine: 0, own: 0, waited: 0, t0: performance.now(), failure: null };
+    this.ringJob = { id, nt, shares, lanes, ring, args, mine: 0, own: 0, waited: 0, t0: performance.now(), failure: null };
     Atomics.store(c, GEN, g);
     Atomics.notify(c, GEN);
     return true;
@@ -396,6 +428,7 @@ export class Pool {
   /** Claims one released share of the ring job and runs it on the calling thread; false when none is free now. */
   runOne(): boolean {
     const job = this.ringJob!, c = this.ctrl;
+    if (job.lanes > 0) throw new Error("wasm backend: runOne() on a lane job (claimLane and runLane)");
     for (;;) {
       const w = Atomics.load(c, TAKE), i = w & ((1 << SHARE_BITS) - 1);
       if (i >= job.nt || i >= Atomics.load(c, READY)) return false;
@@ -414,6 +447,35 @@ export class Pool {
       Atomics.add(c, DONE, 1);
       return true;
     }
+  }
+
+  /** Claims a lane of the lane job for the calling thread: its index, or -1 when the helpers hold them all. */
+  claimLane(): number {
+    const job = this.ringJob!, c = this.ctrl;
+    for (;;) {
+      const w = Atomics.load(c, TAKE), i = w & ((1 << SHARE_BITS) - 1);
+      if (i >= job.shares) return -1;
+      if (Atomics.compareExchange(c, TAKE, w, w + 1) !== w) continue;
+      // Counted done now: the calling thread finishes its lanes' images before joinRing.
+      Atomics.add(c, DONE, 1);
+      return i;
+    }
+  }
+
+  /** Runs image j (staged, in lane `lane`, which the calling thread claimed) on the calling thread. */
+  runLane(lane: number, j: number): void {
+    const job = this.ringJob!;
+    if (job.failure === null) {
+      const t = performance.now();
+      try {
+        this.fns[job.id](lane, job.lanes, ...job.args, j);
+      } catch (e) {
+        job.failure = e;
+      }
+      job.own += performance.now() - t;
+    }
+    job.mine++;
+    Atomics.store(this.ctrl, FIN + (j % job.ring), j + 1);
   }
 
   /** Whether the ring job's share i is done. */
@@ -442,16 +504,19 @@ export class Pool {
     const job = this.ringJob;
     if (!job) return;
     const c = this.ctrl;
+    // A helper inside a lane waits for images that may never be staged now: READY < 0 ends its lane.
+    if (Atomics.load(c, READY) < job.nt) this.release(-1);
     for (;;) {
       const w = Atomics.load(c, TAKE), i = w & ((1 << SHARE_BITS) - 1);
-      if (i >= job.nt) break;
+      if (i >= job.shares) break;
       if (Atomics.compareExchange(c, TAKE, w, w + 1) === w) Atomics.add(c, DONE, 1);
     }
-    for (let done; (done = Atomics.load(c, DONE)) < job.nt; ) {
+    for (let done; (done = Atomics.load(c, DONE)) < job.shares; ) {
       if (Atomics.load(c, FATAL)) this.broken = true;
       Atomics.wait(c, DONE, done, 1);
     }
     this.ringJob = null;
+    // Shares (images) the helpers ran.
     const helped = job.nt - job.mine;
     if (helped > 0) stats.shared++;
     // A job slower than its shares would take on this thread alone (copies not counted) lost: where
