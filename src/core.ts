@@ -42,6 +42,7 @@ import type { LinalgNamespaceOptionalArgs } from "./ops/linalg-namespace.js";
 import type { DecompOptionalArgs } from "./ops/linalg-decomp.js";
 import type { EigOptionalArgs } from "./ops/linalg-eig.js";
 import type { HouseholderOptionalArgs } from "./ops/linalg-householder.js";
+import type { LegacyOptionalArgs } from "./ops/linalg-legacy.js";
 import type { ShapeMoreOptionalArgs } from "./ops/shape-more.js";
 import type { SortOptionalArgs } from "./ops/sort.js";
 import type { ConvOptionalArgs } from "./ops/conv.js";
@@ -143,11 +144,13 @@ export { type CheckErrorsOptions, type InvExTuple, type SolveExTuple } from "./o
 export { type CholeskyExTuple } from "./ops/linalg-decomp.js";
 export { type GeqrfTuple } from "./ops/linalg-householder.js";
 export { type LdlOptions, type LdlFactorTuple, type LdlFactorExTuple } from "./ops/linalg-ldl.js";
+export { type TriangularSolveTuple } from "./ops/linalg-legacy.js";
 export { type EighOptions, type EighTuple, type SvdTuple, type SvdVTuple, type SvdOptions, type RankOptions } from "./ops/linalg-eig.js";
 // PyTorch's top-level names for linalg functions (torch.det, torch.inverse, ...).
 export const {
   det, logdet, slogdet, inverse, matrixPower, cholesky, qr, svd, pinverse, matrixExp, luUnpack, geqrf, ormqr, orgqr,
-} = guardAll<typeof linalgTopLevel, DecompOptionalArgs & EigOptionalArgs & HouseholderOptionalArgs>(linalgTopLevel, "");
+  choleskySolve, choleskyInverse, triangularSolve, lu, luSolve,
+} = guardAll<typeof linalgTopLevel, DecompOptionalArgs & EigOptionalArgs & HouseholderOptionalArgs & LegacyOptionalArgs>(linalgTopLevel, "");
 export const {
   movedim, movedim: moveaxis, swapaxes, swapaxes: swapdims, roll, rot90, tile, repeatInterleave, atleast1d, atleast2d,
   atleast3d, hstack, vstack, dstack, columnStack, tensorSplit, flipud, fliplr, broadcastTo, narrowCopy,

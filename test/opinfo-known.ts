@@ -67,11 +67,6 @@ export const KNOWN: readonly Known[] = [
   { op: "linalg.det.singular", kind: "mismatch", detail: "gradient of tensor 0: element 16 is 0.1444", reason: "a batch with a singular matrix: deeptype's gradient is the exact cofactor matrix (checked against rational adjugates: summed error 9e-16), PyTorch's is 2.3 off (its eps-perturbed lu_solve path); the other singular samples agree" },
   { op: "linalg.matrix_rank", kind: "unsupported", detail: "tolerance tensor", reason: "atol/rtol given as a tensor of one tolerance per matrix: deeptype's matrixRank takes numbers only (a 1-element tensor is read as its number)" },
   ...([
-    ["cholesky_inverse", "torch.cholesky_inverse is not in deeptype yet (linalg.inv of the product, or two solveTriangular calls, compute it)"],
-    ["cholesky_solve", "torch.cholesky_solve is not in deeptype yet (two linalg.solveTriangular calls compute it)"],
-    ["triangular_solve", "torch.triangular_solve is deprecated in PyTorch for linalg.solveTriangular, which deeptype has"],
-    ["lu", "torch.lu is deprecated in PyTorch for linalg.luFactor / luFactorEx, which deeptype has"],
-    ["lu_solve", "torch.lu_solve is deprecated in PyTorch for linalg.luSolve (other argument order), which deeptype has"],
     ["symeig", "torch.symeig is deprecated since PyTorch 1.9 (removed in 2.0) for linalg.eigh, which deeptype has"],
     ["pca_lowrank", "torch.pca_lowrank is randomized (PyTorch's generator draws the sketch): not in deeptype"],
     ["svd_lowrank", "torch.svd_lowrank is randomized (PyTorch's generator draws the sketch): not in deeptype"],

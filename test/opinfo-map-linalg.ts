@@ -6,7 +6,9 @@
  * covered, never as agreeing). The last group are op_db's linalg ops deeptype does not have: they throw
  * Unsupported with the reason, and test/opinfo-known.ts lists them.
  */
-import { Tensor, cholesky, geqrf, linalg, logdet, luUnpack, matmul, matrixExp, ormqr, pinverse, qr, svd } from "../src/index.js";
+import {
+  Tensor, cholesky, choleskyInverse, choleskySolve, geqrf, linalg, logdet, lu, luSolve, luUnpack, matmul, matrixExp, ormqr, pinverse, qr, svd, triangularSolve,
+} from "../src/index.js";
 import { Unsupported, type Out } from "./opinfo-map.js";
 
 type Args = unknown[];
@@ -136,12 +138,19 @@ export const LINALG_MAP: Record<string, Mapped> = {
     return svd(T(x), p.some as boolean);
   },
 
+  cholesky_inverse: (x, a, kw) => { const p = params(a, kw, ["upper"], { upper: false }); return choleskyInverse(T(x), p.upper as boolean); },
+  cholesky_solve: (x, a, kw) => { const p = params(a, kw, ["input2", "upper"], { upper: false }); return choleskySolve(T(x), T(p.input2), p.upper as boolean); },
+  triangular_solve: (x, a, kw) => {
+    const p = params(a, kw, ["A", "upper", "transpose", "unitriangular"], { upper: true, transpose: false, unitriangular: false });
+    return triangularSolve(T(x), T(p.A), p.upper as boolean, p.transpose as boolean, p.unitriangular as boolean);
+  },
+  lu: (x, a, kw) => {
+    const p = params(a, kw, ["pivot", "get_infos"], { pivot: true, get_infos: false });
+    return lu(T(x), p.pivot as boolean, p.get_infos as boolean);
+  },
+  lu_solve: (x, a, kw) => { const p = params(a, kw, ["LU_data", "LU_pivots"]); return luSolve(T(x), T(p.LU_data), T(p.LU_pivots)); },
+
   // op_db's linalg ops that deeptype does not have.
-  cholesky_inverse: notInDeeptype("torch.cholesky_inverse is not in deeptype yet"),
-  cholesky_solve: notInDeeptype("torch.cholesky_solve is not in deeptype yet"),
-  triangular_solve: notInDeeptype("torch.triangular_solve (deprecated in PyTorch for linalg.solveTriangular) is not in deeptype"),
-  lu: notInDeeptype("torch.lu (deprecated in PyTorch for linalg.luFactor) is not in deeptype"),
-  lu_solve: notInDeeptype("torch.lu_solve (deprecated in PyTorch for linalg.luSolve, whose argument order differs) is not in deeptype"),
   symeig: notInDeeptype("torch.symeig (deprecated in PyTorch 1.9 for linalg.eigh) is not in deeptype"),
   "linalg.eig": notInDeeptype("linalg.eig returns complex tensors, and deeptype has no complex dtype"),
   "linalg.eigvals": notInDeeptype("linalg.eigvals returns complex tensors, and deeptype has no complex dtype"),

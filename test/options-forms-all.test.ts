@@ -31,7 +31,7 @@ function rejects(form: (I: Inputs) => unknown): void {
   calls++;
 }
 
-const COVERED = ["affineGrid","all","alphaDropout","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bernoulli","bilinear","bincount","cat","cdist","celu","cholesky","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout1d","dropout2d","dropout3d","elu","embedding","embeddingBag","eye","featureAlphaDropout","flatten","gelu","glu","gridSample","groupNorm","gumbelSoftmax","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","max","maxUnpool1d","maxUnpool2d","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","ormqr","pad","pdist","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","tril","triu","unbind","var"];
+const COVERED = ["affineGrid","all","alphaDropout","amax","amin","any","argmax","argmin","argsort","backward","batchNorm","bernoulli","bilinear","bincount","cat","cdist","celu","cholesky","choleskyInverse","choleskySolve","chunk","clamp","clamp_","clip","clip_","conv1d","conv2d","convTranspose1d","convTranspose2d","cosineSimilarity","countNonzero","cross","diag","diagEmbed","diagonal","diff","dropout","dropout1d","dropout2d","dropout3d","elu","embedding","embeddingBag","eye","featureAlphaDropout","flatten","gelu","glu","gridSample","groupNorm","gumbelSoftmax","hardshrink","hardtanh","histc","kthvalue","layerNorm","leakyRelu","leakyRelu_","linalg.cond","linalg.cross","linalg.eigh","linalg.eigvalsh","linalg.lstsq","linalg.matrixNorm","linalg.norm","linalg.qr","linalg.tensorinv","linalg.tensorsolve","linalg.vectorNorm","linear","localResponseNorm","logspace","lpPool1d","lpPool2d","lu","luSolve","max","maxUnpool1d","maxUnpool2d","mean","median","min","mode","nanToNum","nanmean","nanmedian","nanquantile","nansum","norm","normalize","oneHot","ormqr","pad","pdist","pinverse","prod","qr","quantile","repeatInterleave","roll","rot90","rrelu","softplus","softshrink","sort","split","squeeze","stack","std","sum","svd","takeAlongDim","tensorSplit","tensordot","topk","triangularSolve","tril","triu","unbind","var"];
 
 test("every declared function's options-object forms type-check and give the positional results; the forms the runtime rejects do not type-check", () => {
   same((I) => F.affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3], {}), (I) => U(F).affineGrid(dt.tensor([[[1, 0.2, 0.1], [-0.3, 1, 0]]]), [1, 2, 3, 3]));
@@ -194,6 +194,10 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.cholesky(dt.tensor([[4, 2], [2, 5]]), {}), (I) => U(dt).cholesky(dt.tensor([[4, 2], [2, 5]])));
   same((I) => dt.tensor([[4, 2], [2, 5]]).cholesky({ upper: true }), (I) => U(dt.tensor([[4, 2], [2, 5]])).cholesky(true));
   same((I) => dt.cholesky(dt.tensor([[4, 2], [2, 5]]), { upper: true }), (I) => U(dt).cholesky(dt.tensor([[4, 2], [2, 5]]), true));
+  same((I) => dt.choleskyInverse(dt.tensor([[2, 0], [1, 3]]), {}), (I) => U(dt).choleskyInverse(dt.tensor([[2, 0], [1, 3]])));
+  same((I) => dt.choleskyInverse(dt.tensor([[2, 0], [1, 3]]), { upper: true }), (I) => U(dt).choleskyInverse(dt.tensor([[2, 0], [1, 3]]), true));
+  same((I) => dt.choleskySolve(dt.tensor([[1], [2]]), dt.tensor([[2, 0], [1, 3]]), {}), (I) => U(dt).choleskySolve(dt.tensor([[1], [2]]), dt.tensor([[2, 0], [1, 3]])));
+  same((I) => dt.choleskySolve(dt.tensor([[1], [2]]), dt.tensor([[2, 0], [1, 3]]), { upper: true }), (I) => U(dt).choleskySolve(dt.tensor([[1], [2]]), dt.tensor([[2, 0], [1, 3]]), true));
   same((I) => I.x.chunk(2, {}), (I) => U(I.x).chunk(2));
   same((I) => dt.chunk(I.x, 2, {}), (I) => U(dt).chunk(I.x, 2));
   same((I) => I.x.chunk(2, { dim: 1 }), (I) => U(I.x).chunk(2, 1));
@@ -721,6 +725,12 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => F.lpPool2d(I.img, 2, 2, { stride: 1, ceilMode: true }), (I) => U(F).lpPool2d(I.img, 2, 2, 1, true));
   same((I) => F.lpPool2d(I.img, 2, 2, 1, {}), (I) => U(F).lpPool2d(I.img, 2, 2, 1));
   same((I) => F.lpPool2d(I.img, 2, 2, 1, { ceilMode: true }), (I) => U(F).lpPool2d(I.img, 2, 2, 1, true));
+  same((I) => dt.lu(dt.tensor([[1, 2], [3, 4]]), {}), (I) => U(dt).lu(dt.tensor([[1, 2], [3, 4]])));
+  same((I) => dt.lu(dt.tensor([[1, 2], [3, 4]]), { pivot: true }), (I) => U(dt).lu(dt.tensor([[1, 2], [3, 4]]), true));
+  same((I) => dt.lu(dt.tensor([[1, 2], [3, 4]]), { getInfos: true }), (I) => U(dt).lu(dt.tensor([[1, 2], [3, 4]]), undefined, true));
+  same((I) => dt.lu(dt.tensor([[1, 2], [3, 4]]), { pivot: true, getInfos: true }), (I) => U(dt).lu(dt.tensor([[1, 2], [3, 4]]), true, true));
+  same((I) => dt.lu(dt.tensor([[1, 2], [3, 4]]), true, {}), (I) => U(dt).lu(dt.tensor([[1, 2], [3, 4]]), true));
+  same((I) => dt.lu(dt.tensor([[1, 2], [3, 4]]), true, { getInfos: true }), (I) => U(dt).lu(dt.tensor([[1, 2], [3, 4]]), true, true));
   same((I) => I.x.max({}), (I) => U(I.x).max());
   same((I) => dt.max(I.x, {}), (I) => U(dt).max(I.x));
   same((I) => I.x.max({ dim: 1 }), (I) => U(I.x).max(1));
@@ -1126,6 +1136,17 @@ test("every declared function's options-object forms type-check and give the pos
   same((I) => dt.topk(I.x, 2, 1, false, {}), (I) => U(dt).topk(I.x, 2, 1, false));
   same((I) => I.x.topk(2, 1, false, { sorted: true }), (I) => U(I.x).topk(2, 1, false, true));
   same((I) => dt.topk(I.x, 2, 1, false, { sorted: true }), (I) => U(dt).topk(I.x, 2, 1, false, true));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), {}), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]])));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), { upper: false }), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), { transpose: true }), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), undefined, true));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), { unitriangular: true }), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), undefined, undefined, true));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), { upper: false, transpose: true, unitriangular: true }), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, true, true));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, {}), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, { transpose: true }), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, true));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, { unitriangular: true }), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, undefined, true));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, { transpose: true, unitriangular: true }), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, true, true));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, true, {}), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, true));
+  same((I) => dt.triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, true, { unitriangular: true }), (I) => U(dt).triangularSolve(dt.tensor([[1], [2]]), dt.tensor([[2, 1], [1, 3]]), false, true, true));
   same((I) => I.x.tril({}), (I) => U(I.x).tril());
   same((I) => dt.tril(I.x, {}), (I) => U(dt).tril(I.x));
   same((I) => I.x.tril({ diagonal: 1 }), (I) => U(I.x).tril(1));
@@ -1188,7 +1209,7 @@ test("every declared function's options-object forms type-check and give the pos
   rejects((I) =>
     // @ts-expect-error the runtime rejects it too: nanmedian: keepdim needs a dim (nanmedian(x, { dim: 0, keepdim: true })); nanmedian(x) is the 0-d median of al
     dt.nanmedian(I.x, { keepdim: true }));
-  assert.equal(calls, 1138);
+  assert.equal(calls, 1159);
 });
 
 test("the generated forms cover every declareOptionalArgs declaration (rerun the generator after adding one)", () => {

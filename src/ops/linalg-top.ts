@@ -13,6 +13,7 @@ import { matrixExp as linalgMatrixExp } from "./linalg-extra.js";
 
 export { luUnpack } from "./linalg-lu-ops.js";
 export { geqrf, ormqr, orgqr } from "./linalg-householder.js";
+export { choleskySolve, choleskyInverse, triangularSolve, lu, luSolve } from "./linalg-legacy.js";
 
 /**
  * `matrixExp(A)`: torch.matrix_exp, the same as `linalg.matrixExp`.
