@@ -52,6 +52,9 @@ const families = (): [string, D.Distribution][] => [
   ["NegativeBinomial", new D.NegativeBinomial(tensor([3, 0.5]), tensor([0.4, 0.8]))],
   ["MixtureSameFamily", new D.MixtureSameFamily(new D.Categorical(tensor([0.3, 0.7])), new D.Normal(tensor([-2, 3]), tensor([0.5, 1])))],
   ["ContinuousBernoulli", new D.ContinuousBernoulli(tensor([0.1, 0.5, 0.8]))],
+  ["Kumaraswamy", new D.Kumaraswamy(tensor([0.5, 3]), tensor([2, 1.5]))],
+  ["FisherSnedecor", new D.FisherSnedecor(tensor([5, 12]), tensor([20, 30]))],
+  ["LowRankMultivariateNormal", new D.LowRankMultivariateNormal(tensor([1, 0, -1]), tensor([[1, 0.5], [0, 1], [0.3, -0.2]]), tensor([0.5, 1, 2]))],
 ];
 
 test("Cauchy and HalfCauchy (no moments): seeded samples fall below icdf(p) with frequency p", () => {
@@ -395,4 +398,21 @@ test("Multinomial, NegativeBinomial, MixtureSameFamily, ContinuousBernoulli: sha
   const cb = new D.ContinuousBernoulli(bag);
   assert.deepEqual([cb.lims, Object.keys(bag)], [[0.4, 0.6], ["probs", "lims"]]);
   throwsWith(() => new D.ContinuousBernoulli({ probs: tensor([0.3]), limz: [0, 1] } as never), /^ContinuousBernoulli: unknown option 'limz'/);
+});
+
+test("LowRankMultivariateNormal agrees with the MultivariateNormal of its covariance; errors", () => {
+  const loc = tensor([1, 0, -1], { dtype: "float64" }), w = tensor([[1, 0.5], [0, 1], [0.3, -0.2]], { dtype: "float64" }), d = tensor([0.5, 1, 2], { dtype: "float64" });
+  const lr = new D.LowRankMultivariateNormal(loc, w, d);
+  const full = new D.MultivariateNormal(loc, { covarianceMatrix: lr.covarianceMatrix });
+  const v = tensor([[0.3, 0.2, 1], [-1, 2, 0]], { dtype: "float64" });
+  assert.ok(lr.logProb(v).sub(full.logProb(v)).abs().max().item() < 1e-12);
+  assert.ok(lr.entropy().sub(full.entropy()).abs().max().item() < 1e-12);
+  assert.ok(lr.precisionMatrix.sub(full.precisionMatrix).abs().max().item() < 1e-12);
+  assert.ok(lr.scaleTril.matmul(lr.scaleTril.mT).sub(lr.covarianceMatrix).abs().max().item() < 1e-12);
+  assert.ok(Math.abs(Number(D.klDivergence(lr, full).item())) < 1e-12);
+  assert.deepEqual(lr.expand([2]).sample([3]).shape, [3, 2, 3]);
+  throwsWith(() => new D.LowRankMultivariateNormal(loc, tensor([[1, 2]]), d), "LowRankMultivariateNormal: covFactor must be [..., 3, m] to match loc [3], got [1, 2]");
+  throwsWith(() => new D.LowRankMultivariateNormal(loc, w, tensor([1, -1, 1], { dtype: "float64" })), /^LowRankMultivariateNormal: covDiag must be positive \(> 0\), got \[1, -1, 1\]/);
+  throwsWith(() => new D.Kumaraswamy(0, 1), /^Kumaraswamy: concentration1 must be positive \(> 0\), got 0/);
+  throwsWith(() => new D.FisherSnedecor(1, -1), /^FisherSnedecor: df2 must be positive \(> 0\), got -1/);
 });

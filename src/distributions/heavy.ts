@@ -15,7 +15,7 @@ import * as constraints from "./constraints.js";
 import { Normal } from "./normal.js";
 import { Uniform } from "./uniform.js";
 import { Exponential } from "./exponential.js";
-import { Chi2 } from "./gamma.js";
+import { Chi2, Gamma } from "./gamma.js";
 import { TransformedDistribution } from "./transformed.js";
 import { AbsTransform, AffineTransform, ExpTransform, PowerTransform } from "./transforms.js";
 import { finfo, standardNormal } from "./utils.js";
@@ -291,6 +291,106 @@ export class Weibull extends Named {
   }
   protected override expandTo(batchShape: number[]): Weibull {
     return new Weibull(this.scale.expand(batchShape), this.concentration.expand(batchShape), { validateArgs: false });
+  }
+}
+
+/** E[X^n] of a Kumaraswamy (PyTorch's _moments). */
+function kumaraswamyMoment(a: Tensor, b: Tensor, n: number): Tensor {
+  const arg1 = a.reciprocal().mul(n).add(1);
+  return b.mul(arg1.lgamma().add(b.lgamma()).sub(arg1.add(b).lgamma()).exp());
+}
+
+/** Kumaraswamy(concentration1, concentration0) on (0, 1): (1 - (1 - U)^(1/c0))^(1/c1), U ~ Uniform(0, 1). */
+export class Kumaraswamy extends Named {
+  readonly concentration1: Tensor;
+  readonly concentration0: Tensor;
+  constructor(concentration1: Tensor | number, concentration0: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("Kumaraswamy", opts, KEYS);
+    const [c1, c0] = broadcastAll("Kumaraswamy", [["concentration1", concentration1], ["concentration0", concentration0]]);
+    const base = new Uniform(fullLike(c0.detach(), 0), fullLike(c0.detach(), 1), { validateArgs: false });
+    super(base, [new PowerTransform(c0.reciprocal()), new AffineTransform(1, -1), new PowerTransform(c1.reciprocal())], { validateArgs: false });
+    this.rename("Kumaraswamy", o.validateArgs);
+    this.concentration1 = c1;
+    this.concentration0 = c0;
+    this.checkParams([["concentration1", c1, constraints.positive, "pass a positive concentration1"], ["concentration0", c0, constraints.positive, "pass a positive concentration0"]]);
+  }
+  override get support(): constraints.Constraint {
+    return constraints.unitInterval;
+  }
+  override get mean(): Tensor {
+    return kumaraswamyMoment(this.concentration1, this.concentration0, 1);
+  }
+  /** NaN where either concentration is below 1 (PyTorch's). */
+  override get mode(): Tensor {
+    const c0 = this.concentration0, c1 = this.concentration1;
+    const logMode = c0.reciprocal().mul(c0.neg().log1p()).sub(c0.neg().mul(c1).log1p());
+    return where(c0.lt(1).logicalOr(c1.lt(1)), NaN, logMode).exp();
+  }
+  override get variance(): Tensor {
+    return kumaraswamyMoment(this.concentration1, this.concentration0, 2).sub(this.mean.pow(2));
+  }
+  override entropy(): Tensor {
+    const t1 = this.concentration1.reciprocal().neg().add(1), t0 = this.concentration0.reciprocal().neg().add(1);
+    const h0 = this.concentration0.add(1).digamma().add(EULER);
+    return t0.add(t1.mul(h0)).sub(this.concentration1.log()).sub(this.concentration0.log());
+  }
+  protected override expandTo(batchShape: number[]): Kumaraswamy {
+    return new Kumaraswamy(this.concentration1.expand(batchShape), this.concentration0.expand(batchShape), { validateArgs: false });
+  }
+}
+
+/** FisherSnedecor(df1, df2): (X1 / df1) / (X2 / df2) for Chi2 draws, as a ratio of Gammas (rsample implicit). */
+export class FisherSnedecor extends Distribution {
+  readonly df1: Tensor;
+  readonly df2: Tensor;
+  private readonly gamma1: Gamma;
+  private readonly gamma2: Gamma;
+  constructor(df1: Tensor | number, df2: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("FisherSnedecor", opts, KEYS);
+    const [a, b] = broadcastAll("FisherSnedecor", [["df1", df1], ["df2", df2]]);
+    super("FisherSnedecor", typeof df1 === "number" && typeof df2 === "number" ? [] : a.shape, [], o.validateArgs);
+    this.df1 = a;
+    this.df2 = b;
+    this.gamma1 = new Gamma(a.mul(0.5), a, { validateArgs: false });
+    this.gamma2 = new Gamma(b.mul(0.5), b, { validateArgs: false });
+    this.checkParams([["df1", a, constraints.positive, "pass positive degrees of freedom"], ["df2", b, constraints.positive, "pass positive degrees of freedom"]]);
+  }
+  override get support(): constraints.Constraint {
+    return constraints.positive;
+  }
+  override get hasRsample(): boolean {
+    return true;
+  }
+  /** NaN where df2 <= 2 (PyTorch's). */
+  override get mean(): Tensor {
+    const d2 = where(this.df2.le(2), NaN, this.df2);
+    return d2.div(d2.sub(2));
+  }
+  override get mode(): Tensor {
+    const m = this.df1.sub(2).div(this.df1).mul(this.df2).div(this.df2.add(2));
+    return where(this.df1.le(2), NaN, m);
+  }
+  override get variance(): Tensor {
+    const d2 = where(this.df2.le(4), NaN, this.df2);
+    return d2.pow(2).mul(2).mul(this.df1.add(d2).sub(2)).div(this.df1.mul(d2.sub(2).pow(2)).mul(d2.sub(4)));
+  }
+  protected override draw(shape: number[], generator: Generator | undefined): Tensor {
+    const s = shape.slice(0, shape.length - this.batchShape.length);
+    const tiny = finfo(this.df1.dtype).tiny;
+    const x1 = this.gamma1.rsample(s, { generator }).reshape(shape);
+    const x2 = this.gamma2.rsample(s, { generator }).reshape(shape).clampMin(tiny);
+    return x1.div(x2).clampMin(tiny);
+  }
+  override logProb(value: Tensor): Tensor {
+    this.checkValue("logProb", value);
+    const ct1 = this.df1.mul(0.5), ct2 = this.df2.mul(0.5), ct3 = this.df1.div(this.df2);
+    const t1 = ct1.add(ct2).lgamma().sub(ct1.lgamma()).sub(ct2.lgamma());
+    const t2 = ct1.mul(ct3.log()).add(ct1.sub(1).mul(value.log()));
+    const t3 = ct1.add(ct2).mul(ct3.mul(value).log1p());
+    return t1.add(t2).sub(t3);
+  }
+  protected override expandTo(batchShape: number[]): FisherSnedecor {
+    return new FisherSnedecor(this.df1.expand(batchShape), this.df2.expand(batchShape), { validateArgs: false });
   }
 }
 

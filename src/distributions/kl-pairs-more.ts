@@ -12,6 +12,7 @@ import { Exponential, Laplace } from "./exponential.js";
 import { Gamma, Beta, Dirichlet } from "./gamma.js";
 import { MultivariateNormal, Independent, batchMahalanobis } from "./mvn.js";
 import { TransformedDistribution } from "./transformed.js";
+import { LowRankMultivariateNormal, klLowRankLowRank, klMvnLowRank, klLowRankMvn } from "./lowrank.js";
 import { broadcastShapesOrNull } from "./distribution.js";
 import { infiniteLike } from "./utils.js";
 import { linalg } from "../core.js";
@@ -121,6 +122,16 @@ registerKl(TransformedDistribution, TransformedDistribution, (p, q) => {
   }
   if (p.eventShape.join() !== q.eventShape.join()) throw new Error("klDivergence: not implemented for TransformedDistributions with different event shapes (as PyTorch 1.13)");
   return klDivergence(p.baseDist, q.baseDist);
+});
+
+registerKl(LowRankMultivariateNormal, LowRankMultivariateNormal, klLowRankLowRank);
+registerKl(MultivariateNormal, LowRankMultivariateNormal, (p, q) => {
+  if (p.eventShape[0] !== q.eventShape[0]) throw new Error("klDivergence: the (Low Rank) Multivariate Normals have different event shapes");
+  return klMvnLowRank(p.unbroadcastedScaleTril, p.loc, q);
+});
+registerKl(LowRankMultivariateNormal, MultivariateNormal, (p, q) => {
+  if (p.eventShape[0] !== q.eventShape[0]) throw new Error("klDivergence: the (Low Rank) Multivariate Normals have different event shapes");
+  return klLowRankMvn(p, q.unbroadcastedScaleTril, q.loc);
 });
 
 registerKl(Independent, Independent, (p, q) => {
