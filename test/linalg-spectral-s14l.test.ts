@@ -35,6 +35,20 @@ test("eigvalsh and eigh's values match PyTorch's (n = 1, 2, 3, 17, 64, repeated,
   }
 });
 
+test("eigvalsh outside autograd skips the vectors: the same bits as eigh's values; with requiresGrad its gradient is V·diag(g)·Vᵀ", () => {
+  for (const name of ["n17", "n64", "repeated_rotated", "zero", "tiny"]) {
+    const a = make(F.eigvalsh[name].A);
+    assert.deepEqual(Array.from(linalg.eigvalsh(a).data()), Array.from(linalg.eigh(a).eigenvalues.data()), name);
+  }
+  const a = make(F.eigvalsh.n17.A, true);
+  const w = linalg.eigvalsh(a);
+  assert.deepEqual(Array.from(w.data()), Array.from(linalg.eigh(a.detach()).eigenvalues.data()));
+  const g = dt.linspace(-1, 2, 17, { dtype: "float64" });
+  w.mul(g).sum().backward();
+  const V = linalg.eigh(a.detach()).eigenvectors;
+  close(a.grad!.data(), Array.from(dt.matmul(dt.mul(V, g.unsqueeze(-2)), V.mT).data()), "V·diag(g)·Vᵀ", 1e-12);
+});
+
 test("svdvals and svd's S match PyTorch's (square, tall, wide, rank 4, repeated, zero, 1e-300 and 1e300 scales)", () => {
   for (const [name, { A, S }] of Object.entries(F.svdvals)) {
     const a = make(A);

@@ -17,6 +17,7 @@
  * one, which PyTorch's formulas treat as absent: checked by value, as PyTorch checks definedness).
  */
 import type { Tensor } from "../tensor/tensor.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { tensor } from "../tensor/creation.js";
 import { type OpDef, apply, defineOp } from "./op.js";
@@ -46,9 +47,9 @@ function fixSigns(v: Float64Array, r: number, c: number, w?: Float64Array, rw = 
 // ---------------------------------------------------------------- eigh
 
 /** Eigenvalues (ascending) and eigenvectors (columns of the row-major n×n V, signs deeptype's) of the symmetric n×n `a`. */
-function eigenSigned(a: Float64Array, n: number): { w: Float64Array; v: Float64Array } {
-  const r = symmetricEigen(a, n);
-  fixSigns(r.v, n, n);
+function eigenSigned(a: Float64Array, n: number, vectors = true): { w: Float64Array; v: Float64Array } {
+  const r = symmetricEigen(a, n, vectors);
+  if (vectors) fixSigns(r.v, n, n);
   return r;
 }
 
@@ -61,17 +62,18 @@ function symmetricFrom(a: Float64Array, n: number, upper: boolean): Float64Array
   return s;
 }
 
-interface EighAttrs { upper: boolean; n: number }
+/** vectors false: the values only (eigvalsh outside autograd), V left zero, about 3x less work. */
+interface EighAttrs { upper: boolean; n: number; vectors: boolean }
 
 /** L and V of the packed [..., n, n + 1] tensor (L in column 0). */
 const unpackEigh = (y: Tensor, n: number): [Tensor, Tensor] => [select(narrow(y, -1, 0, 1), -1, 0), narrow(y, -1, 1, n)];
 
 const eighOp: OpDef<EighAttrs> = defineOp<EighAttrs>({
   name: "linalgEigh",
-  forward([a], { upper, n }) {
+  forward([a], { upper, n, vectors }) {
     const blocks: Float64Array[] = [];
     eachMatrix(a, (m) => {
-      const { w, v } = eigenSigned(symmetricFrom(m, n, upper), n);
+      const { w, v } = eigenSigned(symmetricFrom(m, n, upper), n, vectors);
       const packed = new Float64Array(n * (n + 1));
       for (let i = 0; i < n; i++) {
         packed[i * (n + 1)] = w[i];
@@ -107,7 +109,9 @@ export interface EighOptions {
 function eighPacked(op: string, A: Tensor, UPLO: unknown): Tensor {
   if (UPLO !== "L" && UPLO !== "U") throw new Error(`${op}: Expected UPLO argument to be 'L' or 'U', but got ${String(UPLO)}`);
   checkSquare(op, A);
-  return apply(eighOp, [A], { upper: UPLO === "U", n: A.shape[A.ndim - 1] });
+  // eigvalsh's gradient V·diag(g)·Vᵀ needs the vectors, so it computes them when A is differentiated.
+  const vectors = op === "linalg.eigh" || (A.requiresGrad && isGradEnabled());
+  return apply(eighOp, [A], { upper: UPLO === "U", n: A.shape[A.ndim - 1], vectors });
 }
 
 /** `{ eigenvalues, eigenvectors }`, also the array `[eigenvalues, eigenvectors]` (torch.return_types.linalg_eigh). */
@@ -314,7 +318,7 @@ function tolerances(op: string, A: Tensor, opts: RankOptions): { atol: number; r
  */
 function spectrum(a: Float64Array, m: number, n: number, hermitian: boolean, vectors = true): { s: Float64Array; u: Float64Array; v: Float64Array; k: number } {
   if (hermitian) {
-    const { w, v } = eigenSigned(symmetricFrom(a, n, false), n);
+    const { w, v } = eigenSigned(symmetricFrom(a, n, false), n, vectors);
     return { s: w, u: v, v, k: n };
   }
   const k = Math.min(m, n);

@@ -31,7 +31,7 @@ function scaleOf(a: Float64Array): [number, number] {
  * symmetric row-major n×n `a` (both triangles filled). NaN or infinite entries give all-NaN results,
  * as PyTorch's syevd.
  */
-export function symmetricEigen(a: Float64Array, n: number): { w: Float64Array; v: Float64Array } {
+export function symmetricEigen(a: Float64Array, n: number, vectors = true): { w: Float64Array; v: Float64Array } {
   const w = new Float64Array(n), vOut = new Float64Array(n * n);
   if (n === 0) return { w, v: vOut };
   if (a.some((x) => !Number.isFinite(x))) return { w: w.fill(NaN), v: vOut.fill(NaN) };
@@ -40,19 +40,22 @@ export function symmetricEigen(a: Float64Array, n: number): { w: Float64Array; v
   const z = new Float64Array(n * n);
   for (let i = 0; i < n * n; i++) z[i] = a[i] * s1 * s2;
   const d = new Float64Array(n), e = new Float64Array(n);
-  tred2(z, d, e, n);
-  tql2(z, d, e, n);
+  tred2(z, d, e, n, vectors);
+  tql2(z, d, e, n, vectors);
   // tql2 leaves the values unsorted; order them ascending, moving the vectors (columns of V = rows of z).
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
   order.forEach((src, j) => {
     w[j] = d[src] / s1 / s2;
-    for (let i = 0; i < n; i++) vOut[i * n + j] = z[src * n + i];
+    if (vectors) for (let i = 0; i < n; i++) vOut[i * n + j] = z[src * n + i];
   });
   return { w, v: vOut };
 }
 
-/** Householder reduction of the symmetric z (column-major V) to tridiagonal d (diagonal), e (e[i]: subdiagonal i-1), z becoming Q. */
-function tred2(z: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/**
+ * Householder reduction of the symmetric z (column-major V) to tridiagonal d (diagonal), e (e[i]:
+ * subdiagonal i-1), z becoming Q; without `vectors` Q is not formed (the values are the same bits).
+ */
+function tred2(z: Float64Array, d: Float64Array, e: Float64Array, n: number, vectors: boolean): void {
   for (let j = 0; j < n; j++) d[j] = z[j * n + n - 1];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
@@ -106,6 +109,12 @@ function tred2(z: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
     }
     d[i] = h;
   }
+  if (!vectors) {
+    // The diagonal of the reduced matrix, which the accumulation below would move to d.
+    for (let j = 0; j < n; j++) d[j] = z[j * n + j];
+    e[0] = 0;
+    return;
+  }
   // Accumulate the transformations into Q.
   for (let i = 0; i < n - 1; i++) {
     z[i * n + n - 1] = z[i * n + i];
@@ -132,7 +141,7 @@ function tred2(z: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
 }
 
 /** Implicit QL on the tridiagonal (d, e), rotating the columns of Q (rows of the column-major z). */
-function tql2(z: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+function tql2(z: Float64Array, d: Float64Array, e: Float64Array, n: number, vectors: boolean): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0, tst1 = 0;
@@ -170,7 +179,7 @@ function tql2(z: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
           const ci = i * n, ci1 = ci + n;
-          for (let k = 0; k < n; k++) {
+          if (vectors) for (let k = 0; k < n; k++) {
             const zk1 = z[ci1 + k], zk = z[ci + k];
             z[ci1 + k] = s * zk + c * zk1;
             z[ci + k] = c * zk - s * zk1;
