@@ -33,6 +33,13 @@
  * each repeat up to 256 ms, reset by a job the helpers did help with) and then tries threads again.
  * The shares and their order stay the same, so the results do not depend on it.
  *
+ * A ring job (startRing) is a batch whose operands the calling thread stages while threads compute:
+ * one share per image over a ring of arena slots, claimable once release() says its slot is staged
+ * (the conv forward and input gradient, chunks.ts inStream), or with `lanes` one share per lane,
+ * each lane summing its images in order as they are staged (the weight gradient, inLanes). The
+ * calling thread takes part (runOne, claimLane/runLane) between its copies, so no thread waits at a
+ * chunk's end; a call slower than its shares would take on the calling thread alone backs off.
+ *
  * Only Node has worker_threads here; elsewhere the pool reports 0 helpers and kernels run on the
  * calling thread with the same results.
  */
@@ -286,7 +293,7 @@ export class Pool {
    * now. One job at a time: join() before the next start().
    */
   start(id: number, nt: number, args: readonly number[], threads = nt): void {
-    if (this.pending) throw new Error("wasm backend: a job was started before the previous one was joined (call join() before the next start())");
+    if (this.pending || this.ringJob) throw new Error("wasm backend: a job was started before the previous one was joined (call join() before the next start())");
     const f = this.fns[id];
     if (nt <= 1 || !this.threaded) {
       // No helpers can exist (callers then ask for one share): one call over everything.
