@@ -200,6 +200,8 @@ function transformed(c: TCase, ps: Tensor[]): D.TransformedDistribution {
     "neg-affine": () => [new T.AffineTransform(a, b.neg())],
     power: () => [new T.ExpTransform(), new T.PowerTransform(e)],
     logistic: () => [new T.SigmoidTransform().inv, new T.AffineTransform(a, b)],
+    softplus: () => [new T.SoftplusTransform()],
+    stick: () => [new T.StickBreakingTransform()],
   };
   const dt = loc.dtype;
   const base = c.base === "uniform" ? new D.Uniform(tensor([0, 0, 0], { dtype: dt }), tensor([1, 1, 1], { dtype: dt })) : new D.Normal(loc, scale);

@@ -416,3 +416,26 @@ test("LowRankMultivariateNormal agrees with the MultivariateNormal of its covari
   throwsWith(() => new D.Kumaraswamy(0, 1), /^Kumaraswamy: concentration1 must be positive \(> 0\), got 0/);
   throwsWith(() => new D.FisherSnedecor(1, -1), /^FisherSnedecor: df2 must be positive \(> 0\), got -1/);
 });
+
+test("VonMises: samples in [-pi, pi) with E[cos(x - loc)] = I1/I0 = 1 - variance; LogisticNormal on the simplex", () => {
+  const d = new D.VonMises(tensor([0.5, -2, 3]), tensor([0.3, 2, 20]));
+  const x = d.sample([N], { generator: new Generator(51) }).to("float64");
+  assert.ok(x.min().item() >= -Math.PI && x.max().item() < Math.PI);
+  const c = x.sub(d.loc.to("float64")).cos();
+  const m = c.mean(0).tolist() as number[], sd = c.std(0).tolist() as number[];
+  const want = d.variance.neg().add(1).tolist() as number[];
+  m.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= Z * sd[i] / Math.sqrt(N) + 1e-4, `VonMises ${i}: E cos = ${v} vs ${want[i]}`));
+  throwsWith(() => d.rsample(), /^VonMises\.rsample: VonMises has no reparameterized sampler/);
+  throwsWith(() => new D.VonMises(0, -1), /^VonMises: concentration must be positive \(> 0\), got -1/);
+  const ln = new D.LogisticNormal(tensor([0.2, -0.3, 1]), tensor([1, 0.5, 2]));
+  assert.deepEqual([ln.batchShape, ln.eventShape], [[], [4]]);
+  const y = ln.rsample([100], { generator: new Generator(52) });
+  assert.ok(y.sum(-1).sub(1).abs().max().item() < 1e-5 && y.min().item() > 0);
+  assert.deepEqual(new D.LogisticNormal(0, 1).eventShape, [2]);
+  assert.deepEqual(ln.expand([3]).sample().shape, [3, 4]);
+  const sb = new D.StickBreakingTransform();
+  const v = tensor([[0.3, -1, 2]], { dtype: "float64" });
+  assert.ok(sb.inverse(sb.call(v)).sub(v).abs().max().item() < 1e-12);
+  const sp = new D.SoftplusTransform();
+  assert.ok(sp.inverse(sp.call(v)).sub(v).abs().max().item() < 1e-12);
+});

@@ -9,7 +9,7 @@
  * t.call(x); t.inv.call(y); t.logAbsDetJacobian(x, t.call(x));
  * ```
  */
-import { Tensor, zerosLike } from "../core.js";
+import { Tensor, zerosLike, where, arange, pad } from "../core.js";
 import { describe } from "../tensor/check.js";
 import * as constraints from "./constraints.js";
 import { finfo, softplus } from "./utils.js";
@@ -206,6 +206,96 @@ export class TanhTransform extends Transform {
   override logAbsDetJacobian(x: Tensor): Tensor {
     // PyTorch's stable form of log(1 - tanh(x)^2).
     return softplus(x.mul(-2)).add(x).neg().add(Math.log(2)).mul(2);
+  }
+}
+
+/** y = softplus(x) = log(1 + exp(x)) (linear above 20, as F.softplus). */
+export class SoftplusTransform extends Transform {
+  override get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  override get sign(): number {
+    return 1;
+  }
+  protected override forward(x: Tensor): Tensor {
+    return thresholdSoftplus(x);
+  }
+  override inverse(y: Tensor): Tensor {
+    return y.neg().expm1().neg().log().add(y);
+  }
+  override logAbsDetJacobian(x: Tensor): Tensor {
+    return thresholdSoftplus(x.neg()).neg();
+  }
+}
+
+/** F.softplus with its threshold 20: x itself above it (the other branch sees a clamped x, so no inf reaches the gradient). */
+function thresholdSoftplus(x: Tensor): Tensor {
+  return where(x.gt(20), x, x.clampMax(20).exp().log1p());
+}
+
+/** y = softmax(x) over the last dim (not bijective: the inverse is log y). */
+export class SoftmaxTransform extends Transform {
+  override get domain(): constraints.Constraint {
+    return constraints.realVector;
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.simplex;
+  }
+  override get bijective(): boolean {
+    return false;
+  }
+  protected override forward(x: Tensor): Tensor {
+    const p = x.sub(x.amax(-1, true)).exp();
+    return p.div(p.sum(-1, { keepdim: true }));
+  }
+  override inverse(y: Tensor): Tensor {
+    return y.log();
+  }
+  override logAbsDetJacobian(): Tensor {
+    throw new Error("SoftmaxTransform.logAbsDetJacobian: not implemented (as PyTorch 1.13: softmax is not bijective)");
+  }
+}
+
+/** Unconstrained vectors of K - 1 to the K-simplex by stick breaking (bijective; LogisticNormal's transform). */
+export class StickBreakingTransform extends Transform {
+  override get domain(): constraints.Constraint {
+    return constraints.realVector;
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.simplex;
+  }
+  /** log of PyTorch's offset K, K - 1, ..., 1 for the K free coordinates. */
+  private offsetLog(k: number, dtype: Tensor["dtype"]): Tensor {
+    return arange(k, { dtype }).neg().add(k).log();
+  }
+  protected override forward(x: Tensor): Tensor {
+    const k = x.shape.at(-1)!;
+    const f = finfo(x.dtype);
+    const z = x.sub(this.offsetLog(k, x.dtype)).sigmoid().clamp(f.tiny, 1 - f.eps);
+    const zc = z.neg().add(1).cumprod(-1);
+    return pad(z, [0, 1], "constant", 1).mul(pad(zc, [1, 0], "constant", 1));
+  }
+  override inverse(y: Tensor): Tensor {
+    const k = y.shape.at(-1)! - 1;
+    const crop = y.narrow(-1, 0, k);
+    const sf = crop.cumsum(-1).neg().add(1).clampMin(finfo(y.dtype).tiny);
+    return crop.log().sub(sf.log()).add(this.offsetLog(k, y.dtype));
+  }
+  override logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    const k = x.shape.at(-1)!;
+    const xs = x.sub(this.offsetLog(k, x.dtype));
+    return xs.neg().add(thresholdSoftplus(xs.neg()).neg()).add(y.narrow(-1, 0, k).log()).sum(-1);
+  }
+  override forwardShape(shape: readonly number[]): number[] {
+    if (shape.length < 1) throw new Error("StickBreakingTransform: needs at least one dimension");
+    return [...shape.slice(0, -1), shape[shape.length - 1] + 1];
+  }
+  override inverseShape(shape: readonly number[]): number[] {
+    if (shape.length < 1) throw new Error("StickBreakingTransform: needs at least one dimension");
+    return [...shape.slice(0, -1), shape[shape.length - 1] - 1];
   }
 }
 
