@@ -23,6 +23,7 @@ const fx = JSON.parse(readFileSync(new URL("./fixtures/dist_s14d.json", import.m
   cases: Case[]; kl: Kl[]; independent: Indep[];
   rsample: (Spec & { sampleShape: number[]; kind: "normal" | "uniform" | "exponential" | "laplace" | "cauchy"; noise: Enc; out: Enc; grads: Enc[] })[];
   transformed: TCase[];
+  registry: ({ name: string; x: Enc } & Record<"transformTo" | "bijectTo", { y: Enc; ladj?: Enc; inv?: Enc } | { error: string }>)[];
   mixture: { kind: string; params: Enc[]; value: Enc; logProb: TOut; cdf: TOut; mean: TOut; variance: TOut }[];
   gammaGrad: { alpha: number[]; x: number[]; grad: number[] };
   dirichletGrad: { x: number[]; alpha: number[]; total: number[]; grad: number[] };
@@ -252,4 +253,33 @@ test("MixtureSameFamily of Normals and of Independent Normals: logProb, cdf, mea
       grads(ps, want.grads, what);
     }
   }
+});
+
+test("bijectTo and transformTo give PyTorch's transforms for each registered constraint: values, log |det J| and inverses", () => {
+  const C = D.constraints;
+  const byName: Record<string, D.Constraint> = {
+    real: C.real, positive: C.positive, nonnegative: C.nonnegative, greaterThan: C.greaterThan(1.5), greaterThanEq: C.greaterThanEq(-2),
+    lessThan: C.lessThan(3), interval: C.interval(-1, 2), unitInterval: C.unitInterval, halfOpenInterval: C.halfOpenInterval(0, 5),
+    simplex: C.simplex, independentPositive: C.independent(C.positive, 1), realVector: C.realVector, lowerCholesky: C.lowerCholesky,
+  };
+  for (const r of fx.registry) {
+    for (const which of ["transformTo", "bijectTo"] as const) {
+      const want = r[which];
+      const what = `${which}(${r.name})`;
+      if ("error" in want) {
+        assert.throws(() => D[which](byName[r.name]), /no transform is registered/, `${what}: PyTorch raises`);
+        continue;
+      }
+      const t = D[which](byName[r.name]);
+      const x = decode(r.x);
+      const y = t.call(x);
+      close(y, want.y, what);
+      assert.ok(byName[r.name].check(y).all().item(), `${what}: the image satisfies the constraint`);
+      if (want.ladj) close(t.logAbsDetJacobian(x, y), want.ladj, `${what} log|det J|`);
+      if (want.inv) close(t.inv.call(y), want.inv, `${what} inverse`);
+    }
+  }
+  assert.throws(() => D.transformTo(C.boolean), /^Error: transformTo: no transform is registered for the constraint 0 or 1 \(kind 'boolean'\); add one with distributions\.transformTo\.register\('boolean', \(c\) => transform\)/);
+  D.bijectTo.register("boolean", () => new D.SigmoidTransform());
+  assert.ok(D.bijectTo(C.boolean) instanceof D.SigmoidTransform);
 });

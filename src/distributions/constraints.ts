@@ -20,6 +20,9 @@ export class Constraint {
     /** How many rightmost dimensions make one event (0: elementwise, 1: vectors, 2: matrices). */
     readonly eventDim = 0,
     readonly isDiscrete = false,
+    /** Which constraint it is ("positive", "interval", ...) and its parameters, for bijectTo / transformTo. */
+    readonly kind = "custom",
+    readonly params: Readonly<Record<string, unknown>> = {},
   ) {}
 
   /** A bool tensor, true where `value` satisfies the constraint (value's shape less eventDim dims). */
@@ -34,27 +37,30 @@ export class Constraint {
 
 const num = (b: number): string => (Number.isInteger(b) ? String(b) : String(b));
 
-export const real = new Constraint("a real number (not NaN)", (v) => v.eq(v));
-export const positive = new Constraint("positive (> 0)", (v) => v.gt(0));
-export const nonnegative = new Constraint("non-negative (>= 0)", (v) => v.ge(0));
-export const unitInterval = new Constraint("in [0, 1]", (v) => v.ge(0).logicalAnd(v.le(1)));
-export const boolean = new Constraint("0 or 1", (v) => v.eq(0).logicalOr(v.eq(1)), 0, true);
-export const nonnegativeInteger = new Constraint("a non-negative integer", (v) => v.remainder(1).eq(0).logicalAnd(v.ge(0)), 0, true);
-export const realVector = new Constraint("a vector of real numbers (no NaN)", (v) => v.eq(v).all(-1), 1);
+export const real = new Constraint("a real number (not NaN)", (v) => v.eq(v), 0, false, "real");
+export const positive = new Constraint("positive (> 0)", (v) => v.gt(0), 0, false, "positive");
+export const nonnegative = new Constraint("non-negative (>= 0)", (v) => v.ge(0), 0, false, "nonnegative");
+export const unitInterval = new Constraint("in [0, 1]", (v) => v.ge(0).logicalAnd(v.le(1)), 0, false, "interval", { lowerBound: 0, upperBound: 1 });
+export const boolean = new Constraint("0 or 1", (v) => v.eq(0).logicalOr(v.eq(1)), 0, true, "boolean");
+export const nonnegativeInteger = new Constraint("a non-negative integer", (v) => v.remainder(1).eq(0).logicalAnd(v.ge(0)), 0, true, "nonnegativeInteger");
+export const realVector = new Constraint("a vector of real numbers (no NaN)", (v) => v.eq(v).all(-1), 1, false, "independent", { base: real, n: 1 });
 
 export function greaterThan(lower: number): Constraint {
-  return new Constraint(`greater than ${num(lower)}`, (v) => v.gt(lower));
+  return new Constraint(`greater than ${num(lower)}`, (v) => v.gt(lower), 0, false, "greaterThan", { lowerBound: lower });
 }
 export function greaterThanEq(lower: number): Constraint {
-  return new Constraint(`at least ${num(lower)}`, (v) => v.ge(lower));
+  return new Constraint(`at least ${num(lower)}`, (v) => v.ge(lower), 0, false, "greaterThanEq", { lowerBound: lower });
+}
+export function lessThan(upper: number): Constraint {
+  return new Constraint(`less than ${num(upper)}`, (v) => v.lt(upper), 0, false, "lessThan", { upperBound: upper });
 }
 /** The closed interval [low, high]; the bounds may be tensors (Uniform's support). */
 export function interval(low: Tensor | number, high: Tensor | number): Constraint {
   const d = typeof low === "number" && typeof high === "number" ? `in [${num(low)}, ${num(high)}]` : "in [low, high]";
-  return new Constraint(d, (v) => v.ge(low instanceof Tensor ? low.detach() : low).logicalAnd(v.le(high instanceof Tensor ? high.detach() : high)));
+  return new Constraint(d, (v) => v.ge(low instanceof Tensor ? low.detach() : low).logicalAnd(v.le(high instanceof Tensor ? high.detach() : high)), 0, false, "interval", { lowerBound: low, upperBound: high });
 }
 export function halfOpenInterval(low: number, high: number): Constraint {
-  return new Constraint(`in [${num(low)}, ${num(high)})`, (v) => v.ge(low).logicalAnd(v.lt(high)));
+  return new Constraint(`in [${num(low)}, ${num(high)})`, (v) => v.ge(low).logicalAnd(v.lt(high)), 0, false, "halfOpenInterval", { lowerBound: low, upperBound: high });
 }
 /** Integers in [low, high]; high may be a tensor (Binomial's totalCount). */
 export function integerInterval(low: number, high: Tensor | number): Constraint {
@@ -63,18 +69,18 @@ export function integerInterval(low: number, high: Tensor | number): Constraint 
 }
 
 /** Non-negative vectors summing to 1 (within 1e-6, as PyTorch). */
-export const simplex = new Constraint("a probability vector (non-negative, summing to 1)", (v) => v.ge(0).all(-1).logicalAnd(v.sum(-1).sub(1).abs().lt(1e-6)), 1);
-export const oneHot = new Constraint("a one-hot vector", (v) => v.eq(0).logicalOr(v.eq(1)).all(-1).logicalAnd(v.sum(-1).eq(1)), 1, true);
+export const simplex = new Constraint("a probability vector (non-negative, summing to 1)", (v) => v.ge(0).all(-1).logicalAnd(v.sum(-1).sub(1).abs().lt(1e-6)), 1, false, "simplex");
+export const oneHot = new Constraint("a one-hot vector", (v) => v.eq(0).logicalOr(v.eq(1)).all(-1).logicalAnd(v.sum(-1).eq(1)), 1, true, "oneHot");
 export const lowerCholesky = new Constraint("lower triangular with a positive diagonal", (v) => {
   const lowerTri = v.tril().eq(v).all(-1).all(-1);
   const posDiag = v.diagonal(0, -2, -1).gt(0).all(-1);
   return lowerTri.logicalAnd(posDiag);
-}, 2);
+}, 2, false, "lowerCholesky");
 export const positiveDefinite = new Constraint("symmetric positive definite", (v) => {
   const sym = v.sub(v.mT).abs().le(v.abs().amax([-2, -1], true).mul(1e-6).add(1e-12)).all(-1).all(-1);
   const { info } = linalg.choleskyEx(v);
   return sym.logicalAnd(info.eq(zerosLike(info)));
-}, 2);
+}, 2, false, "positiveDefinite");
 
 /** `independent(real, 1)`: base checked elementwise, then all of the n rightmost dims must pass. */
 export function independent(base: Constraint, n: number): Constraint {
@@ -82,5 +88,5 @@ export function independent(base: Constraint, n: number): Constraint {
     let r = base.check(v);
     for (let i = 0; i < n; i++) r = r.all(-1);
     return r;
-  }, base.eventDim + n, base.isDiscrete);
+  }, base.eventDim + n, base.isDiscrete, "independent", { base, n });
 }

@@ -26,8 +26,9 @@ export { MultivariateNormal, Independent, type MultivariateNormalOptions } from 
 export { LowRankMultivariateNormal } from "./lowrank.js";
 export { VonMises, LogisticNormal } from "./circular.js";
 export { TransformedDistribution } from "./transformed.js";
+export { bijectTo, transformTo, type ConstraintRegistry } from "./constraint-registry.js";
 export * as transforms from "./transforms.js";
-export { Transform, AbsTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform, SoftmaxTransform, StickBreakingTransform, AffineTransform, ComposeTransform } from "./transforms.js";
+export { Transform, AbsTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform, SoftmaxTransform, StickBreakingTransform, AffineTransform, ComposeTransform, IndependentTransform, LowerCholeskyTransform, identityTransform } from "./transforms.js";
 export { type ProbsOptions } from "./probs-logits.js";
 import "./kl-pairs.js";
 import "./kl-pairs-more.js";

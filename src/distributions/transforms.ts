@@ -9,7 +9,7 @@
  * t.call(x); t.inv.call(y); t.logAbsDetJacobian(x, t.call(x));
  * ```
  */
-import { Tensor, zerosLike, where, arange, pad } from "../core.js";
+import { Tensor, zerosLike, where, arange, pad, diagEmbed } from "../core.js";
 import { describe } from "../tensor/check.js";
 import * as constraints from "./constraints.js";
 import { finfo, softplus } from "./utils.js";
@@ -299,6 +299,69 @@ export class StickBreakingTransform extends Transform {
   }
 }
 
+/** The base transform applied with its n rightmost batch dims reinterpreted as event dims (log-Jacobian summed over them). */
+export class IndependentTransform extends Transform {
+  constructor(readonly baseTransform: Transform, readonly reinterpretedBatchNdims: number) {
+    super();
+    if (!(baseTransform instanceof Transform)) throw new Error(`IndependentTransform: baseTransform must be a Transform, got ${describe(baseTransform)}`);
+    if (!Number.isInteger(reinterpretedBatchNdims) || reinterpretedBatchNdims < 0) throw new Error(`IndependentTransform: reinterpretedBatchNdims must be a non-negative integer, got ${describe(reinterpretedBatchNdims)}`);
+  }
+  override get domain(): constraints.Constraint {
+    return constraints.independent(this.baseTransform.domain, this.reinterpretedBatchNdims);
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.independent(this.baseTransform.codomain, this.reinterpretedBatchNdims);
+  }
+  override get bijective(): boolean {
+    return this.baseTransform.bijective;
+  }
+  override get sign(): number | Tensor {
+    return this.baseTransform.sign;
+  }
+  protected override forward(x: Tensor): Tensor {
+    return this.baseTransform.call(x);
+  }
+  override inverse(y: Tensor): Tensor {
+    return this.baseTransform.inverse(y);
+  }
+  override logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    let r = this.baseTransform.logAbsDetJacobian(x, y);
+    for (let i = 0; i < this.reinterpretedBatchNdims; i++) r = r.sum(-1);
+    return r;
+  }
+  override forwardShape(shape: readonly number[]): number[] {
+    return this.baseTransform.forwardShape(shape);
+  }
+  override inverseShape(shape: readonly number[]): number[] {
+    return this.baseTransform.inverseShape(shape);
+  }
+  override equals(other: Transform): boolean {
+    return other instanceof IndependentTransform && other.reinterpretedBatchNdims === this.reinterpretedBatchNdims && other.baseTransform.equals(this.baseTransform);
+  }
+}
+
+/** Unconstrained square matrices to lower-triangular ones with a positive diagonal (tril(x, -1) + diag(exp(diag x))). */
+export class LowerCholeskyTransform extends Transform {
+  override get domain(): constraints.Constraint {
+    return constraints.independent(constraints.real, 2);
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.lowerCholesky;
+  }
+  override get bijective(): boolean {
+    return false;
+  }
+  protected override forward(x: Tensor): Tensor {
+    return x.tril(-1).add(diagEmbed(x.diagonal(0, -2, -1).exp()));
+  }
+  override inverse(y: Tensor): Tensor {
+    return y.tril(-1).add(diagEmbed(y.diagonal(0, -2, -1).log()));
+  }
+  override logAbsDetJacobian(): Tensor {
+    throw new Error("LowerCholeskyTransform.logAbsDetJacobian: not implemented (as PyTorch 1.13)");
+  }
+}
+
 /** y = loc + scale * x; eventDim > 0 sums the log-Jacobian over that many rightmost dims. */
 export class AffineTransform extends Transform {
   readonly eventDim: number;
@@ -412,3 +475,6 @@ function broadcast(a: readonly number[], b: readonly number[]): number[] {
   }
   return out;
 }
+
+/** The identity (PyTorch's identity_transform, an empty ComposeTransform). */
+export const identityTransform = new ComposeTransform([]);
