@@ -169,6 +169,21 @@ test("eigh, svd, pinv: the sign convention (largest-|·| entry of each eigenvect
   close(dt.matmul(linalg.pinv(wide), wide).matmul(linalg.pinv(wide)).data(), Array.from(linalg.pinv(wide).data()), "A⁺·A·A⁺ = A⁺", 1e-12);
 });
 
+test("matrixRank and pinv take tensor tolerances, one per matrix, broadcast with the batch (PyTorch's)", () => {
+  const A = dt.stack([dt.diag(dt.tensor([3, 1, 0.1], { dtype: "float64" })), dt.diag(dt.tensor([6, 2, 0.2], { dtype: "float64" }))]);
+  const atol = dt.tensor([0.5, 0.05], { dtype: "float64" });
+  assert.deepEqual(Array.from(linalg.matrixRank(A, { atol }).data(), Number), [2, 3]);
+  // atol [3, 1] against the batch [2]: a [3, 2] result.
+  const r = linalg.matrixRank(A, { atol: dt.tensor([[0.5], [2.5], [0]], { dtype: "float64" }) });
+  assert.deepEqual(r.shape, [3, 2]);
+  // Where atol is 0 (last row) rtol falls back to eps·max(m, n), as PyTorch's where(atol > 0, 0, default).
+  assert.deepEqual(Array.from(r.data(), Number), [2, 2, 1, 1, 3, 3]); // PyTorch 1.13: [[2, 2], [1, 1], [3, 3]]
+  const p = linalg.pinv(A, { rtol: dt.tensor([0.5, 0.01], { dtype: "float64" }) });
+  close(p.data(), [1 / 3, 0, 0, 0, 0, 0, 0, 0, 0, 1 / 6, 0, 0, 0, 0.5, 0, 0, 0, 5], "pinv", 1e-14);
+  assert.throws(() => linalg.matrixRank(A, { atol: dt.tensor([true]) }), /linalg\.matrixRank: atol must be a real tensor or a non-negative number, got a bool tensor/);
+  assert.throws(() => linalg.pinv(A, { rtol: -1 }), /linalg\.pinv: rtol must be a non-negative number, got -1$/);
+});
+
 test("det's gradient at a singular matrix: 0 first order, the cofactors under createGraph (PyTorch 1.13)", () => {
   for (const [name, { A, first, create_graph }] of Object.entries(F.det_singular)) {
     const x = make(A, true);

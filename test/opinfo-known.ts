@@ -65,7 +65,6 @@ export const KNOWN: readonly Known[] = [
   { op: "linalg.svd", kind: "mismatch", detail: "output[0]", reason: "singular-vector signs are deeptype's (each right singular vector's largest-|·| entry positive, U's column flipped with it): PyTorch's are LAPACK gesdd's. S agrees, and U·diag(S)·Vh" },
   { op: "svd", kind: "mismatch", detail: "output[0]", reason: "torch.svd is linalg.svd with V: the same sign convention (see linalg.svd)" },
   { op: "linalg.det.singular", kind: "mismatch", detail: "gradient of tensor 0: element 16 is 0.1444", reason: "a batch with a singular matrix: deeptype's gradient is the exact cofactor matrix (checked against rational adjugates: summed error 9e-16), PyTorch's is 2.3 off (its eps-perturbed lu_solve path); the other singular samples agree" },
-  { op: "linalg.matrix_rank", kind: "unsupported", detail: "tolerance tensor", reason: "atol/rtol given as a tensor of one tolerance per matrix: deeptype's matrixRank takes numbers only (a 1-element tensor is read as its number)" },
   ...([
     ["symeig", "torch.symeig is deprecated since PyTorch 1.9 (removed in 2.0) for linalg.eigh, which deeptype has"],
     ["pca_lowrank", "torch.pca_lowrank is randomized (PyTorch's generator draws the sketch): not in deeptype"],

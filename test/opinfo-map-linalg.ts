@@ -24,15 +24,8 @@ function params(args: Args, kw: Kw, names: string[], defaults: Kw = {}): Kw {
   return Object.fromEntries(names.map((n, i) => [n, args[i] ?? kw[n] ?? defaults[n]]));
 }
 
-/** A tolerance given as a 0-d or broadcastable tensor (OpInfo passes both): deeptype takes numbers only. */
-function tol(v: unknown): number | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (v instanceof Tensor) {
-    if (v.shape.reduce((a, b) => a * b, 1) !== 1) throw new Unsupported("a tolerance tensor of several values (deeptype's atol/rtol are numbers)");
-    return v.item();
-  }
-  return v as number;
-}
+/** A tolerance as recorded: a number, a tensor (one per matrix, broadcast with the batch) or None. */
+const tol = (v: unknown): number | Tensor | undefined => (v === null || v === undefined ? undefined : (v as number | Tensor));
 
 const notInDeeptype = (why: string): Mapped => () => { throw new Unsupported(why); };
 

@@ -16,12 +16,14 @@
  * views of it, so the op's backward receives every output's gradient at once (zeros for an unused
  * one, which PyTorch's formulas treat as absent: checked by value, as PyTorch checks definedness).
  */
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
+import { broadcastShapes } from "../tensor/shape.js";
+import { isFloating } from "../tensor/dtype.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { declareOptionalArgs, declareOptions } from "../tensor/check.js";
 import { tensor } from "../tensor/creation.js";
 import { type OpDef, apply, defineOp } from "./op.js";
-import { narrow, reshape, select, transpose, unsqueeze } from "./shape.js";
+import { contiguous, expand, narrow, reshape, select, transpose, unsqueeze } from "./shape.js";
 import { add, div, mul, sub } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { diagEmbed } from "./linalg.js";
@@ -291,24 +293,43 @@ export function svdTop(A: Tensor, some = true): SvdVTuple {
 
 /** `linalg.pinv` and `linalg.matrixRank`'s keyword-only tolerances (PyTorch's). */
 export interface RankOptions {
-  /** Absolute tolerance: singular values at or below it count as zero. */
-  atol?: number;
-  /** Relative tolerance (times the largest singular value); default eps·max(m, n) when atol is not given, else 0. */
-  rtol?: number;
+  /** Absolute tolerance: singular values at or below it count as zero. A tensor gives one per matrix (broadcast with the batch, as PyTorch's). */
+  atol?: number | Tensor;
+  /** Relative tolerance (times the largest singular value); default eps·max(m, n) where atol is not given or 0, else 0. A tensor as atol. */
+  rtol?: number | Tensor;
   /** A is symmetric: eigenvalues' absolute values instead of singular values. */
   hermitian?: boolean;
 }
 
-/** PyTorch's tolerances: rtol defaults to eps·max(m, n) unless a positive atol is given. */
-function tolerances(op: string, A: Tensor, opts: RankOptions): { atol: number; rtol: number; hermitian: boolean } {
+interface Tolerances { atol: Float64Array; rtol: Float64Array; hermitian: boolean }
+
+/**
+ * PyTorch's tolerances, one pair per matrix: rtol defaults to eps·max(m, n) where atol is not given
+ * or not positive. Tensor tolerances broadcast with A's batch dims, which can grow the batch (A is
+ * then expanded, as PyTorch's result is).
+ */
+function tolerances(op: string, A: Tensor, opts: RankOptions): Tolerances & { A: Tensor } {
   const { atol, rtol, hermitian = false } = opts;
   for (const [name, v] of [["atol", atol], ["rtol", rtol]] as const) {
-    if (v !== undefined && (typeof v !== "number" || !(v >= 0))) throw new Error(`${op}: ${name} must be a non-negative number, got ${String(v)}`);
+    if (v instanceof Tensor) {
+      if (!isFloating(v.dtype) && v.dtype !== "int64" && v.dtype !== "int32") throw new Error(`${op}: ${name} must be a real tensor or a non-negative number, got a ${v.dtype} tensor`);
+    } else if (v !== undefined && (typeof v !== "number" || !(v >= 0))) throw new Error(`${op}: ${name} must be a non-negative number, got ${String(v)}`);
   }
   if (typeof hermitian !== "boolean") throw new Error(`${op}: hermitian must be true or false, got ${String(hermitian)}`);
   const [m, n] = A.shape.slice(-2);
   const eps = A.dtype === "float32" ? 2 ** -23 : 2 ** -52;
-  return { atol: atol ?? 0, rtol: rtol ?? (atol === undefined || atol === 0 ? eps * Math.max(m, n) : 0), hermitian };
+  const shapeOf = (v: number | Tensor | undefined): number[] => (v instanceof Tensor ? [...v.shape] : []);
+  const batch = broadcastShapes(broadcastShapes(A.shape.slice(0, -2), shapeOf(atol), op), shapeOf(rtol), op);
+  const count = batch.reduce((a, b) => a * b, 1);
+  const values = (v: number | Tensor | undefined, fallback: number): Float64Array => {
+    if (v === undefined) return new Float64Array(count).fill(fallback);
+    if (typeof v === "number") return new Float64Array(count).fill(v);
+    return Float64Array.from(contiguous(expand(v.to("float64"), batch)).data());
+  };
+  const a = values(atol, 0);
+  const r = rtol === undefined ? a.map((x) => (atol !== undefined && x > 0 ? 0 : eps * Math.max(m, n))) : values(rtol, 0);
+  const same = batch.length === A.ndim - 2 && batch.every((s, i) => s === A.shape[i]);
+  return { A: same ? A : expand(A, [...batch, m, n]), atol: a, rtol: r, hermitian };
 }
 
 /**
@@ -327,14 +348,14 @@ function spectrum(a: Float64Array, m: number, n: number, hermitian: boolean, vec
 
 const cutoff = (s: Float64Array, atol: number, rtol: number): number => Math.max(atol, rtol * s.reduce((x, y) => Math.max(x, Math.abs(y)), 0));
 
-const pinvOp: OpDef<{ atol: number; rtol: number; hermitian: boolean }> = defineOp<{ atol: number; rtol: number; hermitian: boolean }>({
+const pinvOp: OpDef<Tolerances> = defineOp<Tolerances>({
   name: "linalgPinv",
   forward([a], { atol, rtol, hermitian }) {
     const [m, n] = a.shape.slice(-2);
     const blocks: Float64Array[] = [];
-    eachMatrix(a, (mat) => {
+    eachMatrix(a, (mat, b) => {
       const { s, u, v, k } = spectrum(mat, m, n, hermitian);
-      const tol = cutoff(s, atol, rtol);
+      const tol = cutoff(s, atol[b], rtol[b]);
       const out = new Float64Array(n * m); // pinv is n×m: Σ v_l·u_lᵀ / s_l over |s_l| > tol
       for (let l = 0; l < k; l++) {
         if (!(Math.abs(s[l]) > tol)) continue;
@@ -373,9 +394,9 @@ const pinvOp: OpDef<{ atol: number; rtol: number; hermitian: boolean }> = define
 export function pinv(A: Tensor, opts: RankOptions = {}): Tensor {
   checkFloat("linalg.pinv", A);
   checkMatrix("linalg.pinv", A);
-  const t = tolerances("linalg.pinv", A, opts);
+  const { A: a, ...t } = tolerances("linalg.pinv", A, opts);
   if (t.hermitian) checkSquare("linalg.pinv", A);
-  return apply(pinvOp, [A], t);
+  return apply(pinvOp, [a], t);
 }
 
 /** torch.pinverse (exported as `pinverse` by linalg-top.ts): `linalg.pinv` with PyTorch's `rcond` (a relative tolerance, default 1e-15). */
@@ -383,7 +404,8 @@ export function pinverseTop(A: Tensor, rcond = 1e-15): Tensor {
   if (typeof rcond !== "number" || !(rcond >= 0)) throw new Error(`pinverse: rcond must be a non-negative number, got ${String(rcond)}`);
   checkFloat("pinverse", A);
   checkMatrix("pinverse", A);
-  return apply(pinvOp, [A], { atol: 0, rtol: rcond, hermitian: false });
+  const count = batchCount(A.shape);
+  return apply(pinvOp, [A], { atol: new Float64Array(count), rtol: new Float64Array(count).fill(rcond), hermitian: false });
 }
 
 /**
@@ -395,16 +417,16 @@ export function pinverseTop(A: Tensor, rcond = 1e-15): Tensor {
 export function matrixRank(A: Tensor, opts: RankOptions = {}): Tensor {
   checkFloat("linalg.matrixRank", A);
   checkMatrix("linalg.matrixRank", A);
-  const { atol, rtol, hermitian } = tolerances("linalg.matrixRank", A, opts);
+  const { A: a, atol, rtol, hermitian } = tolerances("linalg.matrixRank", A, opts);
   if (hermitian) checkSquare("linalg.matrixRank", A);
   const [m, n] = A.shape.slice(-2);
   const ranks: number[] = [];
-  eachMatrix(A, (mat) => {
+  eachMatrix(a, (mat, b) => {
     const { s } = spectrum(mat, m, n, hermitian, false);
-    const tol = cutoff(s, atol, rtol);
+    const tol = cutoff(s, atol[b], rtol[b]);
     ranks.push(s.reduce((c, v) => c + (Math.abs(v) > tol ? 1 : 0), 0));
   });
-  return reshape(tensor(ranks, { dtype: "int64" }), A.shape.slice(0, -2));
+  return reshape(tensor(ranks, { dtype: "int64" }), a.shape.slice(0, -2));
 }
 
 declareOptions({
