@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { distributions as D, tensor, Generator, Tensor, zeros, full } from "../src/index.js";
 import { throwsWith } from "./throws-with.js";
+import { main as distributionsExample } from "../examples/distributions.js";
 
 const Z = 4.75;
 
@@ -438,4 +439,13 @@ test("VonMises: samples in [-pi, pi) with E[cos(x - loc)] = I1/I0 = 1 - variance
   assert.ok(sb.inverse(sb.call(v)).sub(v).abs().max().item() < 1e-12);
   const sp = new D.SoftplusTransform();
   assert.ok(sp.inverse(sp.call(v)).sub(v).abs().max().item() < 1e-12);
+});
+
+test("examples/distributions.ts (docs/distributions.md): the VAE-style loss falls and prior samples decode near the prototypes", () => {
+  const r = distributionsExample({ log: () => {} });
+  assert.equal(r.losses.length, 4);
+  assert.ok(r.losses[3] < r.losses[0] - 4, `loss ${r.losses[0]} -> ${r.losses[3]}`);
+  assert.ok(r.kl > 0.5, `KL ${r.kl}`);
+  const hamming = (a: string, b: string): number => [...a].filter((c, i) => c !== b[i]).length;
+  for (const d of r.decoded) assert.ok(Math.min(...r.prototypes.map((p) => hamming(d, p))) <= 5, `${d} is far from ${r.prototypes}`);
 });
