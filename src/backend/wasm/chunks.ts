@@ -30,6 +30,12 @@ export const CHUNK_BYTES = 1 << 20;
  */
 export const CHUNK_BYTES_ONE_THREAD = 1 << 19;
 
+/** Images per chunk of inChunks (and the ring jobs' unit): a multiple of `threads`, operands of `per` floats an image plus `extra`. */
+function chunkImages(threads: number, per: number[], extra: number): number {
+  const bytes = threads > 1 ? CHUNK_BYTES : CHUNK_BYTES_ONE_THREAD;
+  return threads * Math.max(1, Math.floor(bytes / ((per.reduce((a, b) => a + b, 0) + extra) * 4)));
+}
+
 /**
  * Runs `body` over the batch of N images in chunks of k images: before each call the chunk's slices
  * of `ins` are copied into the same arena blocks (their addresses inAt), and after it the slices of
@@ -53,8 +59,7 @@ export function inChunks(
   if (!all.every((v) => v.shape[0] === N && dense(v))) return false;
   if (overlap && extra > 0) throw new Error("inChunks: overlap takes no extra block");
   const per = all.map((v) => numel(v.shape) / N);
-  const bytes = threads > 1 ? CHUNK_BYTES : CHUNK_BYTES_ONE_THREAD;
-  const k = threads * Math.max(1, Math.floor(bytes / ((per.reduce((a, b) => a + b, 0) + extra) * 4)));
+  const k = chunkImages(threads, per, extra);
   if (k >= N) return false;
   const sets = Array.from({ length: overlap ? 2 : 1 }, () => all.map((v, i) => s.arena.allocLike(k * per[i] * 4, v.data.byteOffset + v.offset * 4)));
   const extraAt = extra > 0 ? s.arena.alloc(k * extra * 4) : 0;
@@ -101,10 +106,45 @@ export function traceStream(t: StreamTrace | null): void {
 }
 
 /**
+ * The ring of a ring or lane job over `views` (the operands, each [N, ...] and dense): floats per
+ * image of each, the slot count (`chunks` of inChunks' chunks, at most MAX_RING and N) and each
+ * operand's arena block; null where inChunks would run the batch as one chunk (the same batches as
+ * before take the ring, so the rest keep their bits) or on one thread.
+ */
+function ringOf(s: Session, N: number, threads: number, views: View[], chunks: number): { per: number[]; ring: number; at: number[] } | null {
+  if (threads <= 1 || !views.every((v) => v.shape[0] === N && dense(v))) return null;
+  const per = views.map((v) => numel(v.shape) / N);
+  const k = chunkImages(threads, per, 0);
+  if (k >= N) return null;
+  const ring = Math.min(MAX_RING, chunks * k, N);
+  return { per, ring, at: views.map((v, i) => s.arena.allocLike(ring * per[i] * 4, v.data.byteOffset + v.offset * 4)) };
+}
+
+/** Copies image n of v (q floats an image) into its slot of the ring block at byte address at (or, out, back). */
+function copySlot(s: Session, v: View, q: number, at: number, ring: number, n: number, out = false): void {
+  const d = v.data as Float32Array | Int32Array, slot = at / 4 + (n % ring) * q, heap = s.arena.heapFor(d);
+  if (out) d.set(heap.subarray(slot, slot + q), v.offset + n * q);
+  else heap.set(d.subarray(v.offset + n * q, v.offset + (n + 1) * q), slot);
+}
+
+/** A timer that adds the time since its last call to the trace's `key` (nothing without a trace). */
+function lapper(t: StreamTrace | null): (key: "copyIn" | "copyOut" | "compute" | "wait") => void {
+  let stamp = t ? performance.now() : 0;
+  return (key) => {
+    if (!t) return;
+    const now = performance.now();
+    t[key] += now - stamp;
+    stamp = now;
+  };
+}
+
+/**
  * How many images inStream keeps ahead of the threads' claims: enough that a helper finishing a share
  * finds the next one staged while the calling thread runs a share of its own (one image each).
  */
 const LEAD = 2;
+/** inLanes' ring, in chunks of slots (inChunks' k images each): one chunk measured slower (docs/backend-wasm.md, session 14). */
+const LANE_RING_CHUNKS = 2;
 
 /**
  * On 2+ threads, the batch of N images as one ring job (Pool.startRing) of one share per image
@@ -122,32 +162,13 @@ export function inStream(
   s: Session, N: number, threads: number, ins: View[], outs: View[], task: number,
   args: (ring: number, inAt: number[], outAt: number[]) => number[],
 ): boolean {
-  if (threads <= 1) return false;
-  const all = [...ins, ...outs];
-  if (!all.every((v) => v.shape[0] === N && dense(v))) return false;
-  const per = all.map((v) => numel(v.shape) / N);
-  const k = threads * Math.max(1, Math.floor(CHUNK_BYTES / (per.reduce((a, b) => a + b, 0) * 4)));
-  if (k >= N) return false;
-  const ring = Math.min(MAX_RING, 2 * k, N);
-  const at = all.map((v, i) => s.arena.allocLike(ring * per[i] * 4, v.data.byteOffset + v.offset * 4));
-  const pool = s.pool;
+  const r = ringOf(s, N, threads, [...ins, ...outs], 2);
+  if (!r) return false;
+  const { per, ring, at } = r, pool = s.pool;
   if (!pool.startRing(task, N, args(ring, at.slice(0, ins.length), at.slice(ins.length)), threads, ring)) return false;
-  const copyIn = (n: number): void => ins.forEach((v, i) => {
-    const d = v.data as Float32Array | Int32Array, q = per[i], from = v.offset + n * q;
-    s.arena.heapFor(d).set(d.subarray(from, from + q), at[i] / 4 + (n % ring) * q);
-  });
-  const copyOut = (n: number): void => outs.forEach((v, j) => {
-    const i = ins.length + j, d = v.data as Float32Array | Int32Array, q = per[i], a = at[i] / 4 + (n % ring) * q;
-    d.set(s.arena.heapFor(d).subarray(a, a + q), v.offset + n * q);
-  });
-  const t = trace;
-  let stamp = t ? performance.now() : 0;
-  const lap = (key: "copyIn" | "copyOut" | "compute" | "wait"): void => {
-    if (!t) return;
-    const now = performance.now();
-    t[key] += now - stamp;
-    stamp = now;
-  };
+  const copyIn = (n: number): void => ins.forEach((v, i) => copySlot(s, v, per[i], at[i], ring, n));
+  const copyOut = (n: number): void => outs.forEach((v, j) => copySlot(s, v, per[ins.length + j], at[ins.length + j], ring, n, true));
+  const t = trace, lap = lapper(t);
   try {
     // cin images staged (and released), cout copied out; images in between are claimed or finished.
     let cin = 0, cout = 0;
@@ -198,27 +219,12 @@ export function inStream(
 export function inLanes(
   s: Session, N: number, threads: number, ins: View[], task: number, args: (ring: number, inAt: number[]) => number[],
 ): boolean {
-  if (threads <= 1) return false;
-  if (!ins.every((v) => v.shape[0] === N && dense(v))) return false;
-  const per = ins.map((v) => numel(v.shape) / N);
-  const k = threads * Math.max(1, Math.floor(CHUNK_BYTES / (per.reduce((a, b) => a + b, 0) * 4)));
-  if (k >= N) return false;
-  const ring = Math.min(MAX_RING, LANE_RING_CHUNKS * k, N);
-  const at = ins.map((v, i) => s.arena.allocLike(ring * per[i] * 4, v.data.byteOffset + v.offset * 4));
-  const pool = s.pool, lanes = threads;
+  const r = ringOf(s, N, threads, ins, LANE_RING_CHUNKS);
+  if (!r) return false;
+  const { per, ring, at } = r, pool = s.pool, lanes = threads;
   if (!pool.startRing(task, N, args(ring, at), threads, ring, lanes)) return false;
-  const copyIn = (n: number): void => ins.forEach((v, i) => {
-    const d = v.data as Float32Array | Int32Array, q = per[i], from = v.offset + n * q;
-    s.arena.heapFor(d).set(d.subarray(from, from + q), at[i] / 4 + (n % ring) * q);
-  });
-  const t = trace;
-  let stamp = t ? performance.now() : 0;
-  const lap = (key: "copyIn" | "compute" | "wait"): void => {
-    if (!t) return;
-    const now = performance.now();
-    t[key] += now - stamp;
-    stamp = now;
-  };
+  const copyIn = (n: number): void => ins.forEach((v, i) => copySlot(s, v, per[i], at[i], ring, n));
+  const t = trace, lap = lapper(t);
   try {
     // The lanes this thread holds and the next image of each; cin images staged, those below d finished.
     const mine: number[] = [], next: number[] = [];
@@ -263,6 +269,3 @@ export function inLanes(
   }
   return true;
 }
-
-/** inLanes' ring, in chunks (inChunks' k images) of slots. */
-const LANE_RING_CHUNKS = 2;
