@@ -140,7 +140,8 @@ test("svd kernel: reconstruction and orthogonality within n·eps (square, tall, 
     }
     const tol = 4 * Math.max(m, 4) * 2 ** -52;
     assert.ok(res / maxAbs(a) <= tol, `${name}: residual ${res / maxAbs(a)}`);
-    assert.ok(orthError(u, m, n) <= tol && orthError(v, n, n) <= tol, `${name}: orthogonality ${orthError(u, m, n)}, ${orthError(v, n, n)}`);
+    // U and V are re-orthogonalized (a Newton-Schulz step): 20 eps at any n, as LAPACK's gesdd (PyTorch: 2e-15 at 256).
+    assert.ok(orthError(u, m, n) <= 20 * 2 ** -52 && orthError(v, n, n) <= 20 * 2 ** -52, `${name}: orthogonality ${orthError(u, m, n)}, ${orthError(v, n, n)}`);
     for (let i = 1; i < n; i++) assert.ok(s[i] <= s[i - 1] && s[i] >= 0, `${name}: descending at ${i}`);
   }
   // Rank 4 of 20×12: the last 8 singular values are at rounding level, and U stays orthogonal (the
