@@ -25,6 +25,7 @@ export { Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Pareto, Weibull, Kuma
 export { MultivariateNormal, Independent, type MultivariateNormalOptions } from "./mvn.js";
 export { LowRankMultivariateNormal } from "./lowrank.js";
 export { VonMises, LogisticNormal } from "./circular.js";
+export { Wishart } from "./wishart.js";
 export { TransformedDistribution } from "./transformed.js";
 export { bijectTo, transformTo, type ConstraintRegistry } from "./constraint-registry.js";
 export * as transforms from "./transforms.js";

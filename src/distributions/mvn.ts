@@ -43,6 +43,8 @@ export class MultivariateNormal extends Distribution {
   readonly loc: Tensor;
   /** L of the covariance, not broadcast to batchShape (PyTorch's _unbroadcasted_scale_tril). */
   readonly unbroadcastedScaleTril: Tensor;
+  /** The matrix given, kept as PyTorch keeps it (its property returns it, so gradients flow to it directly). */
+  private givenMatrix: { which: string; matrix: Tensor } | null = null;
 
   /** `new MultivariateNormal(loc, { covarianceMatrix })` (or precisionMatrix, or scaleTril; also positional in that order). */
   constructor(loc: Tensor, covarianceMatrix?: Tensor | null | MultivariateNormalOptions, precisionMatrix?: Tensor | null, scaleTril?: Tensor | null, opts?: MultivariateNormalOptions) {
@@ -80,6 +82,7 @@ export class MultivariateNormal extends Distribution {
     }
     const fix = which === "scaleTril" ? "pass a lower-triangular matrix with a positive diagonal (linalg.cholesky of a covariance)" : "pass a symmetric positive-definite matrix";
     this.checkParams([["loc", this.loc, constraints.realVector, "loc must not be NaN"], [which, matrix!, which === "scaleTril" ? constraints.lowerCholesky : constraints.positiveDefinite, fix]]);
+    this.givenMatrix = { which, matrix: matrix! };
     this.unbroadcastedScaleTril = which === "scaleTril" ? matrix! : which === "covarianceMatrix" ? linalg.cholesky(matrix!) : precisionToScaleTril(matrix!);
   }
 
@@ -90,10 +93,12 @@ export class MultivariateNormal extends Distribution {
     return this.unbroadcastedScaleTril.expand(this.matShape);
   }
   get covarianceMatrix(): Tensor {
+    if (this.givenMatrix?.which === "covarianceMatrix") return this.givenMatrix.matrix.expand(this.matShape);
     const l = this.unbroadcastedScaleTril;
     return l.matmul(l.mT).expand(this.matShape);
   }
   get precisionMatrix(): Tensor {
+    if (this.givenMatrix?.which === "precisionMatrix") return this.givenMatrix.matrix.expand(this.matShape);
     const l = this.unbroadcastedScaleTril;
     const li = linalg.solveTriangular(l, eye(l.shape.at(-1)!, { dtype: l.dtype }), { upper: false });
     return li.mT.matmul(li).expand(this.matShape);
@@ -136,7 +141,9 @@ export class MultivariateNormal extends Distribution {
   protected override expandTo(batchShape: number[]): MultivariateNormal {
     wrappingL = this.unbroadcastedScaleTril;
     try {
-      return new MultivariateNormal(this.loc.expand([...batchShape, ...this.eventShape]));
+      const out = new MultivariateNormal(this.loc.expand([...batchShape, ...this.eventShape]));
+      out.givenMatrix = this.givenMatrix;
+      return out;
     } finally {
       wrappingL = null;
     }
