@@ -90,3 +90,10 @@ export function independent(base: Constraint, n: number): Constraint {
     return r;
   }, base.eventDim + n, base.isDiscrete, "independent", { base, n });
 }
+
+/** Lower-triangular with a positive diagonal and unit-length rows: Cholesky factors of correlation matrices. */
+export const corrCholesky = new Constraint("the Cholesky factor of a correlation matrix (lower triangular, positive diagonal, unit rows)", (v) => {
+  const tol = (v.dtype === "float64" ? 2.220446049250313e-16 : 1.1920928955078125e-7) * v.shape[v.ndim - 1] * 10;
+  const unitRows = v.square().sum(-1).sqrt().sub(1).abs().le(tol).all(-1);
+  return lowerCholesky.check(v).logicalAnd(unitRows);
+}, 2, false, "corrCholesky");

@@ -26,6 +26,7 @@ export { MultivariateNormal, Independent, type MultivariateNormalOptions } from 
 export { LowRankMultivariateNormal } from "./lowrank.js";
 export { VonMises, LogisticNormal } from "./circular.js";
 export { Wishart } from "./wishart.js";
+export { LKJCholesky } from "./lkj.js";
 export { TransformedDistribution } from "./transformed.js";
 export { bijectTo, transformTo, type ConstraintRegistry } from "./constraint-registry.js";
 export * as transforms from "./transforms.js";
