@@ -65,3 +65,15 @@ test("errors name the function: dtypes, shapes, flags", () => {
   assert.throws(() => dt.triangularSolve(B, dt.ones([3, 3], { dtype: "int64" })), /^Error: triangularSolve: Expected a floating point/);
   assert.throws(() => dt.lu(A, "yes" as unknown as boolean), /^Error: lu: pivot must be true or false/);
 });
+
+test("the Tensor methods (x.choleskySolve, x.choleskyInverse, x.triangularSolve, x.lu, x.luSolve, x.geqrf, x.orgqr, x.ormqr) are the functions", () => {
+  const L = linalg.cholesky(A);
+  close(B.choleskySolve(L).data(), data(dt.choleskySolve(B, L)), "choleskySolve", 0);
+  close(L.mT.choleskyInverse({ upper: true }).data(), data(dt.choleskyInverse(L.mT, true)), "choleskyInverse", 0);
+  close(B.triangularSolve(dt.triu(A), true, { transpose: true }).solution.data(), data(dt.triangularSolve(B, dt.triu(A), true, true).solution), "triangularSolve", 0);
+  const [LU, piv] = A.lu();
+  close(B.luSolve(LU, piv).data(), data(dt.luSolve(B, LU, piv)), "luSolve", 0);
+  const { a, tau } = A.geqrf();
+  close(a.orgqr(tau).data(), data(linalg.householderProduct(a, tau)), "orgqr", 0);
+  close(a.ormqr(tau, B, { transpose: true }).data(), data(dt.ormqr(a, tau, B, true, true)), "ormqr", 0);
+});

@@ -12,8 +12,11 @@ import { type SvdVTuple, pinverseTop, svdTop } from "./linalg-eig.js";
 import { matrixExp as linalgMatrixExp } from "./linalg-extra.js";
 
 export { luUnpack } from "./linalg-lu-ops.js";
-export { geqrf, ormqr, orgqr } from "./linalg-householder.js";
-export { choleskySolve, choleskyInverse, triangularSolve, lu, luSolve } from "./linalg-legacy.js";
+import { type GeqrfTuple, geqrf, ormqr, orgqr } from "./linalg-householder.js";
+import { type TriangularSolveTuple, choleskySolve, choleskyInverse, triangularSolve, lu, luSolve } from "./linalg-legacy.js";
+import type { LuFactorTuple, LuFactorExTuple } from "./linalg-lu-ops.js";
+
+export { geqrf, ormqr, orgqr, choleskySolve, choleskyInverse, triangularSolve, lu, luSolve };
 
 /**
  * `matrixExp(A)`: torch.matrix_exp, the same as `linalg.matrixExp`.
@@ -88,6 +91,31 @@ declare module "../tensor/tensor.js" {
     pinverse(opts: { rcond?: number }): Tensor;
     /** `matrixExp(x)`: the matrix exponential of each matrix. */
     matrixExp(): Tensor;
+    /** `geqrf(x)`: LAPACK's packed QR `{ a, tau }` of each matrix. */
+    geqrf(): GeqrfTuple;
+    /** `orgqr(x, tau)`: Q from x's Householder reflectors (`linalg.householderProduct`). */
+    orgqr(tau: Tensor): Tensor;
+    /** `ormqr(x, tau, other, left, transpose)`: other multiplied by the Q of x's reflectors. */
+    ormqr(tau: Tensor, other: Tensor, left?: boolean, transpose?: boolean): Tensor;
+    ormqr(tau: Tensor, other: Tensor, opts: { left?: boolean; transpose?: boolean }): Tensor;
+    ormqr(tau: Tensor, other: Tensor, left: boolean, opts: { transpose?: boolean }): Tensor;
+    /** `choleskySolve(x, L, upper)`: A⁻¹·x for A = L·Lᵀ (Uᵀ·U). */
+    choleskySolve(L: Tensor, upper?: boolean): Tensor;
+    choleskySolve(L: Tensor, opts: { upper?: boolean }): Tensor;
+    /** `choleskyInverse(x, upper)`: (x·xᵀ)⁻¹ (or (xᵀ·x)⁻¹) from a Cholesky factor. */
+    choleskyInverse(upper?: boolean): Tensor;
+    choleskyInverse(opts: { upper?: boolean }): Tensor;
+    /** `triangularSolve(x, A, upper, transpose, unitriangular)`: the deprecated torch.triangular_solve. */
+    triangularSolve(A: Tensor, upper?: boolean, transpose?: boolean, unitriangular?: boolean): TriangularSolveTuple;
+    triangularSolve(A: Tensor, opts: { upper?: boolean; transpose?: boolean; unitriangular?: boolean }): TriangularSolveTuple;
+    triangularSolve(A: Tensor, upper: boolean, opts: { transpose?: boolean; unitriangular?: boolean }): TriangularSolveTuple;
+    triangularSolve(A: Tensor, upper: boolean, transpose: boolean, opts: { unitriangular?: boolean }): TriangularSolveTuple;
+    /** `lu(x, pivot, getInfos)`: the deprecated torch.lu. */
+    lu(pivot?: boolean, getInfos?: boolean): LuFactorTuple | LuFactorExTuple;
+    lu(opts: { pivot?: boolean; getInfos?: boolean }): LuFactorTuple | LuFactorExTuple;
+    lu(pivot: boolean, opts: { getInfos?: boolean }): LuFactorTuple | LuFactorExTuple;
+    /** `luSolve(x, LU, pivots)`: the deprecated torch.lu_solve. */
+    luSolve(LU: Tensor, pivots: Tensor): Tensor;
   }
 }
 
@@ -95,4 +123,9 @@ installMethods({
   det, logdet, slogdet, inverse, matrixPower: (x: Tensor, n: number) => matrixPower(x, n),
   cholesky: (x: Tensor, upper?: boolean) => cholesky(x, upper), qr: (x: Tensor, some?: boolean) => qr(x, some),
   svd: (x: Tensor, some?: boolean) => svd(x, some), pinverse: (x: Tensor, rcond?: number) => pinverse(x, rcond), matrixExp,
+  geqrf, orgqr, ormqr: (x: Tensor, tau: Tensor, other: Tensor, left?: boolean, transpose?: boolean) => ormqr(x, tau, other, left, transpose),
+  choleskySolve: (x: Tensor, L: Tensor, upper?: boolean) => choleskySolve(x, L, upper),
+  choleskyInverse: (x: Tensor, upper?: boolean) => choleskyInverse(x, upper),
+  triangularSolve: (x: Tensor, A: Tensor, upper?: boolean, transpose?: boolean, unitriangular?: boolean) => triangularSolve(x, A, upper, transpose, unitriangular),
+  lu: (x: Tensor, pivot?: boolean, getInfos?: boolean) => lu(x, pivot, getInfos), luSolve,
 });
