@@ -261,6 +261,7 @@ test("bijectTo and transformTo give PyTorch's transforms for each registered con
     real: C.real, positive: C.positive, nonnegative: C.nonnegative, greaterThan: C.greaterThan(1.5), greaterThanEq: C.greaterThanEq(-2),
     lessThan: C.lessThan(3), interval: C.interval(-1, 2), unitInterval: C.unitInterval, halfOpenInterval: C.halfOpenInterval(0, 5),
     simplex: C.simplex, independentPositive: C.independent(C.positive, 1), realVector: C.realVector, lowerCholesky: C.lowerCholesky,
+    corrCholesky: C.corrCholesky,
   };
   for (const r of fx.registry) {
     for (const which of ["transformTo", "bijectTo"] as const) {

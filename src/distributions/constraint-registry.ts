@@ -13,7 +13,7 @@
 import { describe } from "../tensor/check.js";
 import * as constraints from "./constraints.js";
 import {
-  AffineTransform, ComposeTransform, ExpTransform, IndependentTransform, LowerCholeskyTransform, SigmoidTransform, SoftmaxTransform,
+  AffineTransform, ComposeTransform, CorrCholeskyTransform, ExpTransform, IndependentTransform, LowerCholeskyTransform, SigmoidTransform, SoftmaxTransform,
   StickBreakingTransform, identityTransform, type Transform,
 } from "./transforms.js";
 
@@ -70,3 +70,5 @@ transformTo.register("independent", (c) => new IndependentTransform(transformTo(
 bijectTo.register("simplex", () => new StickBreakingTransform());
 transformTo.register("simplex", () => new SoftmaxTransform());
 transformTo.register("lowerCholesky", () => new LowerCholeskyTransform());
+bijectTo.register("corrCholesky", () => new CorrCholeskyTransform());
+transformTo.register("corrCholesky", () => new CorrCholeskyTransform());

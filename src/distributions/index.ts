@@ -30,7 +30,7 @@ export { LKJCholesky } from "./lkj.js";
 export { TransformedDistribution } from "./transformed.js";
 export { bijectTo, transformTo, type ConstraintRegistry } from "./constraint-registry.js";
 export * as transforms from "./transforms.js";
-export { Transform, AbsTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform, SoftmaxTransform, StickBreakingTransform, AffineTransform, ComposeTransform, IndependentTransform, LowerCholeskyTransform, identityTransform } from "./transforms.js";
+export { Transform, AbsTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform, SoftmaxTransform, StickBreakingTransform, AffineTransform, ComposeTransform, IndependentTransform, LowerCholeskyTransform, CorrCholeskyTransform, identityTransform } from "./transforms.js";
 export { type ProbsOptions } from "./probs-logits.js";
 import "./kl-pairs.js";
 import "./kl-pairs-more.js";

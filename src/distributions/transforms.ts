@@ -9,7 +9,7 @@
  * t.call(x); t.inv.call(y); t.logAbsDetJacobian(x, t.call(x));
  * ```
  */
-import { Tensor, zerosLike, where, arange, pad, diagEmbed } from "../core.js";
+import { Tensor, zerosLike, where, arange, pad, diagEmbed, tensor, eye } from "../core.js";
 import { describe } from "../tensor/check.js";
 import * as constraints from "./constraints.js";
 import { finfo, softplus } from "./utils.js";
@@ -359,6 +359,77 @@ export class LowerCholeskyTransform extends Transform {
   }
   override logAbsDetJacobian(): Tensor {
     throw new Error("LowerCholeskyTransform.logAbsDetJacobian: not implemented (as PyTorch 1.13)");
+  }
+}
+
+/** Row-major flat indices of the entries below diagonal `diag` of an n x n matrix (PyTorch's tril mask order). */
+function trilIndices(n: number, diag: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (j < i + diag + 1) out.push(i * n + j);
+  return out;
+}
+
+/** PyTorch's tril_matrix_to_vec: the entries below `diag`, row by row. */
+export function trilMatrixToVec(mat: Tensor, diag = 0): Tensor {
+  const n = mat.shape.at(-1)!;
+  const idx = tensor(trilIndices(n, diag), { dtype: "int64" });
+  return mat.reshape([...mat.shape.slice(0, -2), n * n]).indexSelect(-1, idx);
+}
+
+/** PyTorch's vec_to_tril_matrix for diag -1: a vector of n (n - 1) / 2 entries below the diagonal of an n x n matrix. */
+function vecToStrictTril(vec: Tensor, n: number): Tensor {
+  const idx = trilIndices(n, -1);
+  // A selection matrix keeps it one differentiable matmul: vec [.., N] x S [N, n * n].
+  const sel = new Float64Array(idx.length * n * n);
+  idx.forEach((f, k) => (sel[k * n * n + f] = 1));
+  const s = tensor(Array.from(sel), { dtype: "float64" }).reshape([idx.length, n * n]).to(vec.dtype);
+  return vec.matmul(s).reshape([...vec.shape.slice(0, -1), n, n]);
+}
+
+/** Unconstrained vectors of n (n - 1) / 2 to Cholesky factors of n x n correlation matrices (tanh, then signed stick breaking per row). */
+export class CorrCholeskyTransform extends Transform {
+  override get domain(): constraints.Constraint {
+    return constraints.realVector;
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.corrCholesky;
+  }
+  private static sizeOf(m: number): number {
+    const d = Math.round(Math.sqrt(0.25 + 2 * m) + 0.5);
+    if ((d * (d - 1)) / 2 !== m) throw new Error(`CorrCholeskyTransform: the last dim (${m}) is not n (n - 1) / 2 for any n`);
+    return d;
+  }
+  protected override forward(xIn: Tensor): Tensor {
+    const eps = finfo(xIn.dtype).eps;
+    const x = xIn.tanh().clamp(-1 + eps, 1 - eps);
+    const n = CorrCholeskyTransform.sizeOf(x.shape.at(-1)!);
+    let r = vecToStrictTril(x, n);
+    const z1m = r.square().neg().add(1).sqrt().cumprod(-1);
+    r = r.add(eye(n, { dtype: r.dtype }));
+    return r.mul(pad(z1m.narrow(-1, 0, n - 1), [1, 0], "constant", 1));
+  }
+  override inverse(y: Tensor): Tensor {
+    const n = y.shape.at(-1)!;
+    const cs = y.mul(y).cumsum(-1).neg().add(1);
+    const shifted = pad(cs.narrow(-1, 0, n - 1), [1, 0], "constant", 1);
+    const t = trilMatrixToVec(y, -1).div(trilMatrixToVec(shifted, -1).sqrt());
+    return t.add(1).div(t.neg().add(1)).log().div(2);
+  }
+  override logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
+    const y1m = y.mul(y).cumsum(-1).neg().add(1);
+    const sb = trilMatrixToVec(y1m, -2).log().sum(-1).mul(0.5);
+    const tanh = x.add(thresholdSoftplus(x.mul(-2))).sub(Math.log(2)).sum(-1).mul(-2);
+    return sb.add(tanh);
+  }
+  override forwardShape(shape: readonly number[]): number[] {
+    if (shape.length < 1) throw new Error("CorrCholeskyTransform: needs at least one dimension");
+    const d = CorrCholeskyTransform.sizeOf(shape[shape.length - 1]);
+    return [...shape.slice(0, -1), d, d];
+  }
+  override inverseShape(shape: readonly number[]): number[] {
+    if (shape.length < 2 || shape[shape.length - 1] !== shape[shape.length - 2]) throw new Error("CorrCholeskyTransform: needs square matrices");
+    const d = shape[shape.length - 1];
+    return [...shape.slice(0, -2), (d * (d - 1)) / 2];
   }
 }
 
