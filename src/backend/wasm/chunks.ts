@@ -143,8 +143,6 @@ function lapper(t: StreamTrace | null): (key: "copyIn" | "copyOut" | "compute" |
  * finds the next one staged while the calling thread runs a share of its own (one image each).
  */
 const LEAD = 2;
-/** inLanes' ring, in chunks of slots (inChunks' k images each): one chunk measured slower (docs/backend-wasm.md, session 14). */
-const LANE_RING_CHUNKS = 2;
 
 /**
  * On 2+ threads, the batch of N images as one ring job (Pool.startRing) of one share per image
@@ -155,17 +153,21 @@ const LANE_RING_CHUNKS = 2;
  * and the first chunk's staging and the last one's copy out shrink to one image each. Taken where
  * inChunks would overlap (the same batches: k < N), for tasks whose share i of `ring` computes image
  * i alone (conv2dTask, conv2dBackwardInputTask: scratch per thread, weights packed by id), so the
- * bits are those of any other split. false (nothing done) where inChunks declines or no helper can
- * take part; the caller then runs inChunks.
+ * bits are those of any other split. With `lanes` (the weight gradient, whose images add into one sum
+ * per lane and which has no outputs), image i starts only after image i - lanes is done, so lane
+ * i mod lanes sums its images in order whoever runs them (conv2dBackwardWeightLaneTask): the bits of
+ * the call over the whole batch on `lanes` threads, and the threads still share the images evenly,
+ * the calling thread's copies included. false (nothing done) where inChunks declines or no helper
+ * can take part; the caller then runs inChunks.
  */
 export function inStream(
   s: Session, N: number, threads: number, ins: View[], outs: View[], task: number,
-  args: (ring: number, inAt: number[], outAt: number[]) => number[],
+  args: (ring: number, inAt: number[], outAt: number[]) => number[], lanes = 0,
 ): boolean {
   const r = ringOf(s, N, threads, [...ins, ...outs], 2);
   if (!r) return false;
   const { per, ring, at } = r, pool = s.pool;
-  if (!pool.startRing(task, N, args(ring, at.slice(0, ins.length), at.slice(ins.length)), threads, ring)) return false;
+  if (!pool.startRing(task, N, args(ring, at.slice(0, ins.length), at.slice(ins.length)), threads, ring, lanes)) return false;
   const copyIn = (n: number): void => ins.forEach((v, i) => copySlot(s, v, per[i], at[i], ring, n));
   const copyOut = (n: number): void => outs.forEach((v, j) => copySlot(s, v, per[ins.length + j], at[ins.length + j], ring, n, true));
   const t = trace, lap = lapper(t);
@@ -189,73 +191,8 @@ export function inStream(
         pool.release(++cin);
         lap("copyIn");
       } else {
-        // Everything staged is claimed: the next image to copy out is a helper's.
+        // Nothing to stage or run now: the oldest unfinished image (to copy out, or holding its slot) is a helper's.
         pool.waitFinished(cout);
-        lap("wait");
-      }
-    }
-  } finally {
-    pool.joinRing();
-  }
-  if (t) {
-    t.calls++;
-    t.shares += N;
-    lap("wait");
-  }
-  return true;
-}
-
-/**
- * The weight gradient's form of inStream, where images add into per-lane sums instead of writing
- * outputs: one lane job (Pool.startRing with lanes) over a ring of arena slots, lane L summing
- * images L, L + lanes, ... in order, as share L of the chunked call does, so the bits are the
- * chunked call's on `threads` threads. The calling thread takes a lane itself (the helpers take the
- * others), stages image after image into the ring while a slot is free, and runs its lane's staged
- * images in between; a lane no helper claimed it takes over when its oldest image holds up the ring.
- * So the helpers' lanes no longer wait at each chunk's end for the calling thread's copies of the
- * next chunk. Taken where inChunks would chunk (k < N) on 2+ threads; false (nothing done) otherwise,
- * or where no helper can take part.
- */
-export function inLanes(
-  s: Session, N: number, threads: number, ins: View[], task: number, args: (ring: number, inAt: number[]) => number[],
-): boolean {
-  const r = ringOf(s, N, threads, ins, LANE_RING_CHUNKS);
-  if (!r) return false;
-  const { per, ring, at } = r, pool = s.pool, lanes = threads;
-  if (!pool.startRing(task, N, args(ring, at), threads, ring, lanes)) return false;
-  const copyIn = (n: number): void => ins.forEach((v, i) => copySlot(s, v, per[i], at[i], ring, n));
-  const t = trace, lap = lapper(t);
-  try {
-    // The lanes this thread holds and the next image of each; cin images staged, those below d finished.
-    const mine: number[] = [], next: number[] = [];
-    const take = (): void => {
-      const lane = pool.claimLane();
-      if (lane >= 0) {
-        mine.push(lane);
-        next[lane] = lane;
-      }
-    };
-    take();
-    let cin = 0, d = 0;
-    while (d < N) {
-      while (d < cin && pool.finished(d)) d++;
-      if (d >= N) break;
-      let lane = -1;
-      for (const m of mine) if (next[m] < cin && (lane < 0 || next[m] < next[lane])) lane = m;
-      if (cin < N && cin - d < ring) {
-        copyIn(cin);
-        pool.release(++cin);
-        lap("copyIn");
-      } else if (lane >= 0) {
-        pool.runLane(lane, next[lane]);
-        next[lane] += lanes;
-        if (t) t.mine++;
-        lap("compute");
-      } else if (!mine.includes(d % lanes)) {
-        // The oldest image's lane has no thread yet (a helper late or busy elsewhere): take lanes until it is ours.
-        take();
-      } else {
-        pool.waitFinished(d);
         lap("wait");
       }
     }

@@ -6,7 +6,7 @@
  */
 import type { ConvParams, PoolParams, View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";
-import { inChunks, inLanes, inStream } from "./chunks.js";
+import { inChunks, inStream } from "./chunks.js";
 import { BINARY, EPI_RELU, EPI_RELU_POOL, GRAD_FIRST, GRAD_LAST, REDUCE, T } from "./codes.js";
 import { maxPoolBackwardInto, maxPoolBackwardStaged } from "./pooling.js";
 import type { Session } from "./session.js";
@@ -142,7 +142,7 @@ export function conv2dBackwardWeight(s: Session, x: View, gy: View, out: View, p
   const c = convSession(s, x.shape, out.shape, gy.shape, p);
   const blocks = weightGradBlocks(s, c), N = x.shape[0];
   const chunked = p.groups === 1 && (
-    inLanes(s, N, c.nt, [x, gy], T.conv2dBackwardWeightLaneTask, (ring, [px, pg]) => [...c.dimsArgs, px, pg, blocks.partials, blocks.scratch, c.stride, ring]) ||
+    inStream(s, N, c.nt, [x, gy], [], T.conv2dBackwardWeightLaneTask, (_ring, [px, pg]) => [...c.dimsArgs, px, pg, blocks.partials, blocks.scratch, c.stride, c.nt], c.nt) ||
     inChunks(s, N, c.nt, [x, gy], [], 0, (k, n0, [px, pg]) =>
       s.run(T.conv2dBackwardWeightTask, c.nt, [k, ...c.dimsArgs.slice(1), px, pg, blocks.partials, blocks.scratch, c.stride, gradPhase(n0, k, N)])));
   s.unstage(chunked ? sumPartials(s, c, blocks.partials, p.groups) : weightGradStaged(s, c, x, s.stageDense(gy), p.groups, blocks), out);

@@ -35,10 +35,10 @@
  *
  * A ring job (startRing) is a batch whose operands the calling thread stages while threads compute:
  * one share per image over a ring of arena slots, claimable once release() says its slot is staged
- * (the conv forward and input gradient, chunks.ts inStream), or with `lanes` one share per lane,
- * each lane summing its images in order as they are staged (the weight gradient, inLanes). The
- * calling thread takes part (runOne, claimLane/runLane) between its copies, so no thread waits at a
- * chunk's end; a call slower than its shares would take on the calling thread alone backs off.
+ * (chunks.ts inStream: the conv forward and input gradient; with `lanes`, share i also waits for
+ * share i - lanes, so that lane i mod lanes sums its images in order whichever thread runs them: the
+ * weight gradient). The calling thread takes part (runOne) between its copies, so no thread waits at
+ * a chunk's end; a call slower than its shares would take on the calling thread alone backs off.
  *
  * Only Node has worker_threads here; elsewhere the pool reports 0 helpers and kernels run on the
  * calling thread with the same results.
@@ -51,9 +51,9 @@ import { nodeBuiltin } from "./loader.js";
 // compareExchange claims a share of this job and can never claim one of a later job: a helper that
 // read an old generation and was descheduled sees other generation bits and stops.
 // A ring job (startRing) adds READY (shares released so far: share i may be claimed once READY > i),
-// RING (its slot count; 0 for a plain job), RWAIT (helpers blocked until READY moves) and FIN + slot
-// (i + 1 once share i, in slot i mod RING, is done).
-const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, TAKE = 8, THR = 9, SLEEPING = 10, READY = 11, RING = 12, RWAIT = 13, LANES = 14, NIMG = 15, FIN = 16;
+// RING (its slot count; 0 for a plain job), RWAIT (helpers blocked until READY moves), LANES (share i
+// also waits for share i - LANES; 0: no order) and FIN + slot (i + 1 once share i, in slot i mod RING, is done).
+const GEN = 0, DONE = 1, NT = 2, KID = 3, NARGS = 4, QUIT = 5, ERR = 6, FATAL = 7, TAKE = 8, THR = 9, SLEEPING = 10, READY = 11, RING = 12, RWAIT = 13, LANES = 14, FIN = 16;
 /** The most slots of a ring job (startRing). */
 export const MAX_RING = 64;
 const WORDS = FIN + MAX_RING;
@@ -142,37 +142,27 @@ for (;;) {
   seen = g;
   if (Atomics.load(ctrl, ${QUIT})) break;
   const nt = Atomics.load(ctrl, ${NT}), tag = (g & ${GEN_MASK}) << ${SHARE_BITS}, ring = Atomics.load(ctrl, ${RING});
-  const lanes = Atomics.load(ctrl, ${LANES}), nimg = Atomics.load(ctrl, ${NIMG});
+  const lanes = Atomics.load(ctrl, ${LANES});
   let ran = false;
   waitFrom = 0;
   // Helpers beyond the job's thread count sit it out; the others claim shares of this job until none is left (or the job is no longer this one).
   while (id < Atomics.load(ctrl, ${THR})) {
     const w = Atomics.load(ctrl, ${TAKE}), i = w & ${(1 << SHARE_BITS) - 1};
     if ((w & ~${(1 << SHARE_BITS) - 1}) !== tag || i >= nt) break;
-    // A ring job's share i waits until the calling thread has staged its operands (READY > i).
-    if (ring > 0 && lanes === 0 && !staged(i, true)) continue;
+    // A ring job's share i waits until the calling thread has staged its operands (READY > i), and
+    // with lanes until share i - lanes (the lane's previous image) is done.
+    if (ring > 0 && (!staged(i, true) || (lanes > 0 && i >= lanes && Atomics.load(ctrl, ${FIN} + ((i - lanes) % ring)) !== i - lanes + 1))) continue;
     if (Atomics.compareExchange(ctrl, ${TAKE}, w, w + 1) !== w) continue;
     ran = true;
     const f = fns[ctrl[${KID}]], a = args.subarray(0, ctrl[${NARGS}]);
-    if (lanes > 0) {
-      // A lane job's share is lane i: its images i, i + lanes, ... in order, each once staged.
-      for (let j = i; j < nimg && staged(j, false); j += lanes) {
-        try {
-          f(i, lanes, ...a, j);
-        } catch (e) {
-          Atomics.store(ctrl, ${ERR}, 1);
-        }
-        finish(j % ring, j);
-      }
-    } else {
-      try {
-        if (ring > 0) f(i % ring, ring, ...a);
-        else f(i, nt, ...a);
-      } catch (e) {
-        Atomics.store(ctrl, ${ERR}, 1);
-      }
-      if (ring > 0) finish(i % ring, i);
+    try {
+      // A ring share also gets its image index after the arguments (tasks that need no more ignore it).
+      if (ring > 0) f(i % ring, ring, ...a, i);
+      else f(i, nt, ...a);
+    } catch (e) {
+      Atomics.store(ctrl, ${ERR}, 1);
     }
+    if (ring > 0) finish(i % ring, i);
     // Whoever finishes the last share wakes the calling thread (the only one that waits on DONE).
     if (Atomics.add(ctrl, ${DONE}, 1) === nt - 1) Atomics.notify(ctrl, ${DONE});
   }
@@ -378,7 +368,7 @@ export class Pool {
 
   // The ring job startRing() published and joinRing() has not finished.
   private ringJob: {
-    id: number; nt: number; shares: number; lanes: number; ring: number; args: readonly number[]; mine: number; own: number; waited: number; t0: number; failure: unknown;
+    id: number; nt: number; lanes: number; ring: number; args: readonly number[]; mine: number; own: number; waited: number; t0: number; failure: unknown;
   } | null = null;
 
   /**
@@ -393,16 +383,14 @@ export class Pool {
    */
   startRing(id: number, nt: number, args: readonly number[], threads: number, ring: number, lanes = 0): boolean {
     if (this.pending || this.ringJob) throw new Error("wasm backend: a job was started before the previous one was joined");
-    if (lanes > 0 && args.length + 1 > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length + 1})`);
-    const shares = lanes > 0 ? lanes : nt;
-    if (threads <= 1 || !this.threaded || shares <= 1 || nt > MAX_THREADS || ring < 1 || ring > MAX_RING || performance.now() < this.soloUntil[id]) return false;
+    if (threads <= 1 || !this.threaded || nt <= 1 || nt > MAX_THREADS || ring <= lanes || ring > MAX_RING || performance.now() < this.soloUntil[id]) return false;
     if (args.length > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length})`);
     this.ensure(threads);
     stats.jobs++;
     const c = this.ctrl;
     this.args.set(args);
     const g = (this.gen = (this.gen + 1) | 0), tag = (g & GEN_MASK) << SHARE_BITS;
-    Atomics.store(c, NT, shares);
+    Atomics.store(c, NT, nt);
     Atomics.store(c, THR, threads);
     Atomics.store(c, KID, id);
     Atomics.store(c, NARGS, args.length);
@@ -412,10 +400,9 @@ export class Pool {
     Atomics.store(c, READY, 0);
     Atomics.store(c, RING, ring);
     Atomics.store(c, LANES, lanes);
-    Atomics.store(c, NIMG, nt);
     for (let j = 0; j < ring; j++) Atomics.store(c, FIN + j, 0);
     if (Atomics.load(c, SLEEPING) > 0) stats.woken++;
-    this.ringJob = { id, nt, shares, lanes, ring, args, mine: 0, own: 0, waited: 0, t0: performance.now(), failure: null };
+    this.ringJob = { id, nt, lanes, ring, args, mine: 0, own: 0, waited: 0, t0: performance.now(), failure: null };
     Atomics.store(c, GEN, g);
     Atomics.notify(c, GEN);
     return true;
@@ -435,15 +422,16 @@ export class Pool {
   /** Claims one released share of the ring job and runs it on the calling thread; false when none is free now. */
   runOne(): boolean {
     const job = this.ringJob!, c = this.ctrl;
-    if (job.lanes > 0) throw new Error("wasm backend: runOne() on a lane job (claimLane and runLane)");
     for (;;) {
       const w = Atomics.load(c, TAKE), i = w & ((1 << SHARE_BITS) - 1);
       if (i >= job.nt || i >= Atomics.load(c, READY)) return false;
+      // With lanes, the lane's previous image must be done (it may be a helper's, still running).
+      if (job.lanes > 0 && i >= job.lanes && !this.finished(i - job.lanes)) return false;
       if (Atomics.compareExchange(c, TAKE, w, w + 1) !== w) continue;
       if (job.failure === null) {
         const t = performance.now();
         try {
-          this.fns[job.id](i % job.ring, job.ring, ...job.args);
+          this.fns[job.id](i % job.ring, job.ring, ...job.args, i);
         } catch (e) {
           job.failure = e;
         }
@@ -454,35 +442,6 @@ export class Pool {
       Atomics.add(c, DONE, 1);
       return true;
     }
-  }
-
-  /** Claims a lane of the lane job for the calling thread: its index, or -1 when the helpers hold them all. */
-  claimLane(): number {
-    const job = this.ringJob!, c = this.ctrl;
-    for (;;) {
-      const w = Atomics.load(c, TAKE), i = w & ((1 << SHARE_BITS) - 1);
-      if (i >= job.shares) return -1;
-      if (Atomics.compareExchange(c, TAKE, w, w + 1) !== w) continue;
-      // Counted done now: the calling thread finishes its lanes' images before joinRing.
-      Atomics.add(c, DONE, 1);
-      return i;
-    }
-  }
-
-  /** Runs image j (staged, in lane `lane`, which the calling thread claimed) on the calling thread. */
-  runLane(lane: number, j: number): void {
-    const job = this.ringJob!;
-    if (job.failure === null) {
-      const t = performance.now();
-      try {
-        this.fns[job.id](lane, job.lanes, ...job.args, j);
-      } catch (e) {
-        job.failure = e;
-      }
-      job.own += performance.now() - t;
-    }
-    job.mine++;
-    Atomics.store(this.ctrl, FIN + (j % job.ring), j + 1);
   }
 
   /** Whether the ring job's share i is done. */
@@ -515,10 +474,10 @@ export class Pool {
     if (Atomics.load(c, READY) < job.nt) this.release(-1);
     for (;;) {
       const w = Atomics.load(c, TAKE), i = w & ((1 << SHARE_BITS) - 1);
-      if (i >= job.shares) break;
+      if (i >= job.nt) break;
       if (Atomics.compareExchange(c, TAKE, w, w + 1) === w) Atomics.add(c, DONE, 1);
     }
-    for (let done; (done = Atomics.load(c, DONE)) < job.shares; ) {
+    for (let done; (done = Atomics.load(c, DONE)) < job.nt; ) {
       if (Atomics.load(c, FATAL)) this.broken = true;
       Atomics.wait(c, DONE, done, 1);
     }

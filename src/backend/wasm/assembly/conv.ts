@@ -414,19 +414,20 @@ export function conv2dBackwardWeightTask(
 }
 
 /**
- * One image of conv2dBackwardWeightTask's lane `lane` of `lanes` in a lane job (src/backend/wasm/pool.ts,
- * startLanes): image j of the batch of Nimg, staged in slot j mod ring of the ring blocks at x and gy,
- * adds into lane j mod lanes's sums (its partial and scratch, as share `lane` of a chunked call), the
- * lane's first image zeroing them and its last finishing them. The lane takes images lane, lane +
- * lanes, ... in order, so the sums are those of the chunked call on `lanes` threads, bit for bit.
+ * One image of a weight gradient run as a ring job with lanes (src/backend/wasm/pool.ts, startRing):
+ * image j of the batch of Nimg, staged in slot j mod ring of the ring blocks at x and gy, adds into
+ * lane j mod lanes's sums (its partial and scratch, as share `lane` of a chunked call), the lane's
+ * first image zeroing them and its last finishing them. The pool starts image j only after image
+ * j - lanes is done, so each lane takes its images in order, whichever thread runs them, and the
+ * sums are those of the call over the whole batch on `lanes` threads, bit for bit.
  */
 export function conv2dBackwardWeightLaneTask(
-  lane: i32, lanes: i32, Nimg: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
+  slot: i32, ring: i32, Nimg: i32, C: i32, H: i32, W: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, G: i32,
-  x: usize, gy: usize, partials: usize, scratch: usize, scratchStride: i32, ring: i32, j: i32,
+  x: usize, gy: usize, partials: usize, scratch: usize, scratchStride: i32, lanes: i32, j: i32,
 ): void {
   // As share `lane` of a call over `lanes` images whose image `lane` is this slot (one band each).
-  const back = <usize>(j % ring - lane);
+  const lane = j % lanes, back = <usize>(slot - lane);
   const phase = (j < lanes ? GRAD_FIRST : 0) | (j + lanes >= Nimg ? GRAD_LAST : 0);
   conv2dBackwardWeightTask(lane, lanes, lanes, C, H, W, O, kH, kW, oH, oW, sH, sW, pH, pW, dH, dW, G,
     x + back * <usize>(C * H * W) * 4, gy + back * <usize>(O * oH * oW) * 4, partials, scratch, scratchStride, phase);
