@@ -122,7 +122,8 @@ test("eigh kernel: residual and orthogonality within n·eps at n = 1, 2, 3, 17, 
     // 1e-310's entries have lost bits to subnormal rounding themselves, so its residual is the input's accuracy.
     const tol = (name.includes("subnormal") ? 1e6 : 4) * Math.max(n, 4) * 2 ** -52;
     assert.ok(res / norm <= tol, `${name}: residual ${res / norm}`);
-    assert.ok(orthError(v, n, n) <= 4 * Math.max(n, 4) * 2 ** -52, `${name}: orthogonality ${orthError(v, n, n)}`);
+    // Q is re-orthogonalized (a Newton-Schulz step): 20 eps at any n (PyTorch's syevd: 2.4e-15 at 256).
+    assert.ok(orthError(v, n, n) <= 20 * 2 ** -52, `${name}: orthogonality ${orthError(v, n, n)}`);
     for (let i = 1; i < n; i++) assert.ok(w[i] >= w[i - 1], `${name}: ascending at ${i}`);
   }
 });

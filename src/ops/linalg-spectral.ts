@@ -42,6 +42,7 @@ export function symmetricEigen(a: Float64Array, n: number, vectors = true): { w:
   const d = new Float64Array(n), e = new Float64Array(n);
   tred2(z, d, e, n, vectors);
   tql2(z, d, e, n, vectors);
+  if (vectors) reorthogonalize(z, n, n);
   // tql2 leaves the values unsorted; order them ascending, moving the vectors (columns of V = rows of z).
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
   order.forEach((src, j) => {
@@ -311,7 +312,7 @@ export function golubKahanSvd(a: Float64Array, m: number, n: number, vectors = t
   bidiagonalQr(s, e, U, V, m, n, p);
   // The QR sweeps' rotations leave ||UᵀU - I|| growing with n (6e-14 at n = 256; LAPACK's
   // divide-and-conquer gesdd, PyTorch's, keeps 2e-15): one Newton-Schulz step, X <- X·(3I - XᵀX)/2,
-  // squares that error, to the rounding of the step itself.
+  // squares that error, to the rounding of the step itself. eigh's Q gets the same (2e-14 -> 1e-15).
   reorthogonalize(U, m, n);
   reorthogonalize(V, n, n);
   const out: Svd = { u: new Float64Array(m * n), s: new Float64Array(n), v: new Float64Array(n * n) };
