@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { distributions as D, tensor, Tensor, type DType, type Generator } from "../src/index.js";
+import { distributions as D, tensor, Tensor, Generator, type DType } from "../src/index.js";
 import { standardGammaGrad, dirichletGrad } from "../src/distributions/gamma-grad.js";
 
 type Enc = { t: (number | string)[]; shape: number[]; dtype: string };
@@ -23,6 +23,9 @@ const fx = JSON.parse(readFileSync(new URL("./fixtures/dist_s14d.json", import.m
   cases: Case[]; kl: Kl[]; independent: Indep[];
   rsample: (Spec & { sampleShape: number[]; kind: "normal" | "uniform" | "exponential" | "laplace" | "cauchy"; noise: Enc; out: Enc; grads: Enc[] })[];
   transformed: TCase[];
+  straight: { kw: string; param: Enc; shape: number[]; grad: Enc }[];
+  constraints: { name: string; value: Enc; ok: boolean[] | boolean[][] }[];
+  cdt: Record<"loc" | "scale" | "x" | "y" | "ladj" | "inv", Enc>;
   registry: ({ name: string; x: Enc } & Record<"transformTo" | "bijectTo", { y: Enc; ladj?: Enc; inv?: Enc } | { error: string }>)[];
   mixture: { kind: string; params: Enc[]; value: Enc; logProb: TOut; cdf: TOut; mean: TOut; variance: TOut }[];
   gammaGrad: { alpha: number[]; x: number[]; grad: number[] };
@@ -284,3 +287,35 @@ test("bijectTo and transformTo give PyTorch's transforms for each registered con
   D.bijectTo.register("boolean", () => new D.SigmoidTransform());
   assert.ok(D.bijectTo(C.boolean) instanceof D.SigmoidTransform);
 });
+
+test("OneHotCategoricalStraightThrough: rsample is one-hot forward and PyTorch's probs gradient backward", () => {
+  for (const c of fx.straight) {
+    const p = decode(c.param, true);
+    const d = new D.OneHotCategoricalStraightThrough({ [c.kw]: p });
+    const z = d.rsample([3], { generator: new Generator(81) });
+    assert.deepEqual(z.shape, c.shape);
+    assert.deepEqual(z.detach().sum(-1).tolist(), [[1, 1], [1, 1], [1, 1]]);
+    z.mul(weights(z.shape)).sum().backward();
+    close(p.grad!, c.grad, `straight-through ${c.kw} grad`, true);
+  }
+});
+
+test("constraints square, symmetric, positiveDefinite, positiveSemidefinite, lowerTriangular, positiveInteger, multinomial check as PyTorch's", () => {
+  const C = D.constraints;
+  const byName: Record<string, D.Constraint> = {
+    square: C.square, symmetric: C.symmetric, positiveDefinite: C.positiveDefinite, positiveSemidefinite: C.positiveSemidefinite,
+    lowerTriangular: C.lowerTriangular, positiveInteger: C.positiveInteger, multinomial: C.multinomial(4),
+  };
+  for (const c of fx.constraints) assert.deepEqual(byName[c.name].check(decode(c.value)).tolist(), c.ok, c.name);
+});
+
+test("CumulativeDistributionTransform of a Normal: cdf forward, icdf inverse, logProb as log |det J|, as PyTorch", () => {
+  const t = new D.CumulativeDistributionTransform(new D.Normal(decode(fx.cdt.loc), decode(fx.cdt.scale)));
+  const x = decode(fx.cdt.x), y = t.call(x);
+  close(y, fx.cdt.y, "cdt y");
+  close(t.logAbsDetJacobian(x, y), fx.cdt.ladj, "cdt ladj");
+  close(t.inv.call(y), fx.cdt.inv, "cdt inverse");
+  const r = new D.ReshapeTransform([2, 3], [6]);
+  assert.deepEqual([r.call(zerosOf([4, 2, 3])).shape, r.inv.call(zerosOf([4, 6])).shape, r.logAbsDetJacobian(zerosOf([4, 2, 3]), zerosOf([4, 6])).shape], [[4, 6], [4, 2, 3], [4]]);
+});
+const zerosOf = (s: number[]): Tensor => tensor(new Array(s.reduce((a, b) => a * b, 1)).fill(0)).reshape(s);

@@ -390,7 +390,7 @@ test("Multinomial, NegativeBinomial, MixtureSameFamily, ContinuousBernoulli: sha
   assert.deepEqual([gmm.batchShape, gmm.eventShape, gmm.sample([4]).shape, gmm.logProb(zeros([5, 3])).shape], [[], [3], [4, 3], [5]]);
   assert.deepEqual(gmm.expand([2]).sample().shape, [2, 3]);
   throwsWith(() => new D.Multinomial(2.5, tensor([0.5, 0.5])), /^Multinomial: totalCount must be one non-negative integer/);
-  throwsWith(() => m.logProb(tensor([5, 5, 5])), /^Multinomial\.logProb: value must be within the support of Multinomial \(non-negative integer counts summing to at most 10\)/);
+  throwsWith(() => m.logProb(tensor([5, 5, 5])), /^Multinomial\.logProb: value must be within the support of Multinomial \(non-negative counts summing to at most 10\)/);
   throwsWith(() => new D.NegativeBinomial(2, 1), /^NegativeBinomial: probs must be in \[0, 1\), got 1/);
   throwsWith(() => new D.MixtureSameFamily(new D.Categorical(tensor([0.5, 0.5])), new D.Normal(zeros([3]), 1)), "MixtureSameFamily: the mixture has 2 components but componentDistribution.batchShape ends in 3; they must be equal");
   throwsWith(() => new D.MixtureSameFamily(new D.Normal(0, 1) as never, new D.Normal(zeros([3]), 1)), /^MixtureSameFamily: mixtureDistribution must be a Categorical/);
@@ -489,4 +489,15 @@ test("LKJCholesky: samples are correlation Cholesky factors whose correlations h
   throwsWith(() => new D.LKJCholesky(3, 0), /^LKJCholesky: concentration must be positive \(> 0\), got 0/);
   throwsWith(() => new D.LKJCholesky(2).logProb(tensor([[1, 0], [0.5, 0.5]])), /^LKJCholesky\.logProb: value must be within the support of LKJCholesky/);
   assert.deepEqual(new D.LKJCholesky(3, tensor([1, 2])).expand([4, 2]).sample().shape, [4, 2, 3, 3]);
+});
+
+test("a derived parameter first read inside sample() keeps its graph (PyTorch's lazy_property computes with grad on)", () => {
+  for (const make of [(l: Tensor) => new D.Bernoulli({ logits: l }), (l: Tensor) => new D.Categorical({ logits: l }), (l: Tensor) => new D.Binomial(5, { logits: l })]) {
+    const a = tensor([0.3, -1.2], { requiresGrad: true }), b = tensor([0.3, -1.2], { requiresGrad: true });
+    const da = make(a);
+    da.sample([2]); // reads probs under noGrad first
+    da.entropy().sum().backward();
+    make(b).entropy().sum().backward();
+    assert.ok(a.grad && b.grad && a.grad.sub(b.grad).abs().max().item() === 0 && b.grad.abs().sum().item() > 0, `${da}: ${a.grad?.tolist()} vs ${b.grad?.tolist()}`);
+  }
 });

@@ -12,7 +12,7 @@ import { Tensor, type Generator, arange, where, zerosLike, bernoulli } from "../
 import { Distribution, broadcastAll } from "./distribution.js";
 import * as constraints from "./constraints.js";
 import { probsOrLogits, type ProbsOptions } from "./probs-logits.js";
-import { bceWithLogits, finfo, logitsToProbs, probsToLogits, standardUniform } from "./utils.js";
+import { bceWithLogits, finfo, logitsToProbs, probsToLogits, standardUniform, lazy } from "./utils.js";
 
 /** Shared by the binary families: the given parameter and the derived one, computed once. */
 abstract class BinaryBase extends Distribution {
@@ -33,10 +33,10 @@ abstract class BinaryBase extends Distribution {
   }
 
   get probs(): Tensor {
-    return this.probsGiven ?? (this.probsCache ??= logitsToProbs(this.logitsGiven!, true));
+    return this.probsGiven ?? (this.probsCache ??= lazy(() => logitsToProbs(this.logitsGiven!, true)));
   }
   get logits(): Tensor {
-    return this.logitsGiven ?? (this.logitsCache ??= probsToLogits(this.probsGiven!, true));
+    return this.logitsGiven ?? (this.logitsCache ??= lazy(() => probsToLogits(this.probsGiven!, true)));
   }
   /** The parameter given (probs or logits). */
   protected get param(): Tensor {

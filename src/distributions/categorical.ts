@@ -9,10 +9,10 @@
  * ```
  */
 import { Tensor, type Generator, arange, fullLike, full, multinomial, where, oneHot } from "../core.js";
-import { Distribution, broadcastAll, broadcastShapesOrNull } from "./distribution.js";
+import { Distribution, broadcastAll, broadcastShapesOrNull, type SampleOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
 import { probsOrLogits, type ProbsOptions } from "./probs-logits.js";
-import { finfo, logitsToProbs, probsToLogits } from "./utils.js";
+import { finfo, logitsToProbs, probsToLogits, lazy } from "./utils.js";
 
 export class Categorical extends Distribution {
   private probsGiven: Tensor | null = null;
@@ -39,11 +39,11 @@ export class Categorical extends Distribution {
   }
 
   get probs(): Tensor {
-    return this.probsGiven ?? (this.probsCache ??= logitsToProbs(this.logitsGiven!, false));
+    return this.probsGiven ?? (this.probsCache ??= lazy(() => logitsToProbs(this.logitsGiven!, false)));
   }
   /** Normalized log-probabilities. */
   get logits(): Tensor {
-    return this.logitsGiven ?? (this.logitsCache ??= probsToLogits(this.probsGiven!, false));
+    return this.logitsGiven ?? (this.logitsCache ??= lazy(() => probsToLogits(this.probsGiven!, false)));
   }
   /** The number of categories (PyTorch's _num_events). */
   get numEvents(): number {
@@ -175,4 +175,23 @@ export class OneHotCategorical extends Distribution {
 /** For the KL pairs: where(cond, v, x). */
 export function fillWhere(cond: Tensor, v: number, x: Tensor): Tensor {
   return where(cond, fullLike(x.detach(), v), x);
+}
+
+/**
+ * OneHotCategoricalStraightThrough: OneHotCategorical with PyTorch's straight-through rsample,
+ * sample + (probs - probs.detach()): the one-hot value forward, the gradient of probs backward.
+ */
+export class OneHotCategoricalStraightThrough extends OneHotCategorical {
+  constructor(probs?: Tensor | null | ProbsOptions, logits?: Tensor | null | ProbsOptions, opts?: ProbsOptions) {
+    super(probs, logits, opts);
+    this.family = "OneHotCategoricalStraightThrough";
+  }
+  override get hasRsample(): boolean {
+    return true;
+  }
+  override rsample(sampleShape?: readonly number[] | number | SampleOptions, opts?: SampleOptions): Tensor {
+    const samples = this.sample(sampleShape, opts);
+    const p = this.probs;
+    return samples.add(p.sub(p.detach()));
+  }
 }

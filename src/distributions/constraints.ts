@@ -10,7 +10,7 @@
  * new Normal(0, -1);                            // Error: Normal: scale must be positive (> 0), got -1 ...
  * ```
  */
-import { Tensor, noGrad, zerosLike, linalg } from "../core.js";
+import { Tensor, noGrad, zerosLike, zeros, linalg, isclose } from "../core.js";
 
 export class Constraint {
   constructor(
@@ -76,11 +76,29 @@ export const lowerCholesky = new Constraint("lower triangular with a positive di
   const posDiag = v.diagonal(0, -2, -1).gt(0).all(-1);
   return lowerTri.logicalAnd(posDiag);
 }, 2, false, "lowerCholesky");
+/** Square matrices (bool of the batch). */
+export const square = new Constraint("a square matrix", (v) => fullBool(v, v.shape.at(-1) === v.shape.at(-2)), 2, false, "square");
+/** Square and equal to its transpose within isclose's default tolerances (PyTorch's symmetric). */
+export const symmetric = new Constraint("a symmetric matrix", (v) => {
+  if (v.shape.at(-1) !== v.shape.at(-2)) return fullBool(v, false);
+  return isclose(v, v.mT, { atol: 1e-6 }).all(-2).all(-1);
+}, 2, false, "symmetric");
 export const positiveDefinite = new Constraint("symmetric positive definite", (v) => {
-  const sym = v.sub(v.mT).abs().le(v.abs().amax([-2, -1], true).mul(1e-6).add(1e-12)).all(-1).all(-1);
   const { info } = linalg.choleskyEx(v);
-  return sym.logicalAnd(info.eq(zerosLike(info)));
+  return symmetric.check(v).logicalAnd(info.eq(zerosLike(info)));
 }, 2, false, "positiveDefinite");
+export const positiveSemidefinite = new Constraint("symmetric positive semidefinite", (v) => symmetric.check(v).logicalAnd(linalg.eigvalsh(v).ge(0).all(-1)), 2, false, "positiveSemidefinite");
+export const lowerTriangular = new Constraint("lower triangular", (v) => v.tril().eq(v).all(-1).all(-1), 2, false, "lowerTriangular");
+export const positiveInteger = new Constraint("a positive integer", (v) => v.remainder(1).eq(0).logicalAnd(v.ge(1)), 0, true, "positiveInteger");
+/** Non-negative vectors summing to at most upperBound (PyTorch's multinomial constraint, which checks no more). */
+export function multinomial(upperBound: number): Constraint {
+  return new Constraint(`non-negative counts summing to at most ${upperBound}`, (v) => v.ge(0).all(-1).logicalAnd(v.sum(-1).le(upperBound)), 1, true, "multinomial", { upperBound });
+}
+
+/** A bool tensor of v's batch (its shape less the last two dims) filled with b. */
+function fullBool(v: Tensor, b: boolean): Tensor {
+  return zeros(v.shape.slice(0, -2)).add(b ? 1 : 0).to("bool");
+}
 
 /** `independent(real, 1)`: base checked elementwise, then all of the n rightmost dims must pass. */
 export function independent(base: Constraint, n: number): Constraint {

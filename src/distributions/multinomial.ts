@@ -15,7 +15,7 @@ import { probsOrLogits, type ProbsOptions } from "./probs-logits.js";
 import { Categorical } from "./categorical.js";
 import { Binomial } from "./poisson.js";
 import { Gamma } from "./gamma.js";
-import { logitsToProbs, probsToLogits, softplus } from "./utils.js";
+import { logitsToProbs, probsToLogits, softplus, lazy } from "./utils.js";
 
 let wrapping: Categorical | null = null;
 
@@ -44,8 +44,7 @@ export class Multinomial extends Distribution {
     return this.categorical.logits;
   }
   override get support(): constraints.Constraint {
-    const n = this.totalCount;
-    return new constraints.Constraint(`non-negative integer counts summing to at most ${n}`, (v) => v.ge(0).logicalAnd(v.remainder(1).eq(0)).all(-1).logicalAnd(v.sum(-1).le(n)), 1, true);
+    return constraints.multinomial(this.totalCount);
   }
   override get mean(): Tensor {
     return this.probs.mul(this.totalCount);
@@ -126,10 +125,10 @@ export class NegativeBinomial extends Distribution {
   }
 
   get probs(): Tensor {
-    return this.probsGiven ?? (this.probsCache ??= logitsToProbs(this.logitsGiven!, true));
+    return this.probsGiven ?? (this.probsCache ??= lazy(() => logitsToProbs(this.logitsGiven!, true)));
   }
   get logits(): Tensor {
-    return this.logitsGiven ?? (this.logitsCache ??= probsToLogits(this.probsGiven!, true));
+    return this.logitsGiven ?? (this.logitsCache ??= lazy(() => probsToLogits(this.probsGiven!, true)));
   }
   override get support(): constraints.Constraint {
     return constraints.nonnegativeInteger;

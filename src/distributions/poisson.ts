@@ -11,7 +11,7 @@ import { describe } from "../tensor/check.js";
 import { Distribution, broadcastAll, readOptions, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
 import { probsOrLogits, type ProbsOptions } from "./probs-logits.js";
-import { logitsToProbs, probsToLogits } from "./utils.js";
+import { logitsToProbs, probsToLogits, lazy } from "./utils.js";
 
 export class Poisson extends Distribution {
   readonly rate: Tensor;
@@ -98,10 +98,10 @@ export class Binomial extends Distribution {
   }
 
   get probs(): Tensor {
-    return this.probsGiven ?? (this.probsCache ??= logitsToProbs(this.logitsGiven!, true));
+    return this.probsGiven ?? (this.probsCache ??= lazy(() => logitsToProbs(this.logitsGiven!, true)));
   }
   get logits(): Tensor {
-    return this.logitsGiven ?? (this.logitsCache ??= probsToLogits(this.probsGiven!, true));
+    return this.logitsGiven ?? (this.logitsCache ??= lazy(() => probsToLogits(this.probsGiven!, true)));
   }
   override get support(): constraints.Constraint {
     return constraints.integerInterval(0, this.totalCount);

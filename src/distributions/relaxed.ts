@@ -17,7 +17,7 @@ import { probsOrLogits, type ProbsOptions } from "./probs-logits.js";
 import { Categorical } from "./categorical.js";
 import { TransformedDistribution } from "./transformed.js";
 import { ExpTransform, SigmoidTransform } from "./transforms.js";
-import { bceWithLogits, clampProbs, logitsToProbs, probsToLogits, standardUniform } from "./utils.js";
+import { bceWithLogits, clampProbs, logitsToProbs, probsToLogits, standardUniform, lazy } from "./utils.js";
 
 function temperatureOf(name: string, t: unknown, like: Tensor): Tensor {
   if (t instanceof Tensor) {
@@ -39,10 +39,10 @@ abstract class BinaryParam extends Distribution {
     return (this.logitsGiven = broadcastAll(this.family, [["logits", a.logits!]])[0]);
   }
   get probs(): Tensor {
-    return this.probsGiven ?? (this.probsCache ??= this.derivedProbs(this.logitsGiven!));
+    return this.probsGiven ?? (this.probsCache ??= lazy(() => this.derivedProbs(this.logitsGiven!)));
   }
   get logits(): Tensor {
-    return this.logitsGiven ?? (this.logitsCache ??= probsToLogits(this.probsGiven!, true));
+    return this.logitsGiven ?? (this.logitsCache ??= lazy(() => probsToLogits(this.probsGiven!, true)));
   }
   protected derivedProbs(l: Tensor): Tensor {
     return logitsToProbs(l, true);

@@ -9,7 +9,7 @@
  * t.call(x); t.inv.call(y); t.logAbsDetJacobian(x, t.call(x));
  * ```
  */
-import { Tensor, zerosLike, where, arange, pad, diagEmbed, tensor, eye } from "../core.js";
+import { Tensor, zerosLike, zeros, where, arange, pad, diagEmbed, tensor, eye } from "../core.js";
 import { describe } from "../tensor/check.js";
 import * as constraints from "./constraints.js";
 import { finfo, softplus } from "./utils.js";
@@ -430,6 +430,75 @@ export class CorrCholeskyTransform extends Transform {
     if (shape.length < 2 || shape[shape.length - 1] !== shape[shape.length - 2]) throw new Error("CorrCholeskyTransform: needs square matrices");
     const d = shape[shape.length - 1];
     return [...shape.slice(0, -2), (d * (d - 1)) / 2];
+  }
+}
+
+/** Reshapes the rightmost dims from inShape to outShape (same number of elements); log |det J| is 0. */
+export class ReshapeTransform extends Transform {
+  readonly inShape: number[];
+  readonly outShape: number[];
+  constructor(inShape: readonly number[], outShape: readonly number[]) {
+    super();
+    const n = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+    for (const [name, v] of [["inShape", inShape], ["outShape", outShape]] as const) {
+      if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`ReshapeTransform: ${name} must be an array of non-negative integers, got ${describe(v)}`);
+    }
+    if (n(inShape) !== n(outShape)) throw new Error(`ReshapeTransform: inShape [${inShape.join(", ")}] and outShape [${outShape.join(", ")}] have different numbers of elements`);
+    this.inShape = [...inShape];
+    this.outShape = [...outShape];
+  }
+  override get domain(): constraints.Constraint {
+    return constraints.independent(constraints.real, this.inShape.length);
+  }
+  override get codomain(): constraints.Constraint {
+    return constraints.independent(constraints.real, this.outShape.length);
+  }
+  protected override forward(x: Tensor): Tensor {
+    return x.reshape([...x.shape.slice(0, x.ndim - this.inShape.length), ...this.outShape]);
+  }
+  override inverse(y: Tensor): Tensor {
+    return y.reshape([...y.shape.slice(0, y.ndim - this.outShape.length), ...this.inShape]);
+  }
+  override logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor {
+    return zeros(x.shape.slice(0, x.ndim - this.inShape.length), { dtype: x.dtype });
+  }
+  override forwardShape(shape: readonly number[]): number[] {
+    return [...shape.slice(0, shape.length - this.inShape.length), ...this.outShape];
+  }
+  override inverseShape(shape: readonly number[]): number[] {
+    return [...shape.slice(0, shape.length - this.outShape.length), ...this.inShape];
+  }
+  override equals(other: Transform): boolean {
+    return other instanceof ReshapeTransform && other.inShape.join() === this.inShape.join() && other.outShape.join() === this.outShape.join();
+  }
+}
+
+/** A distribution's cdf as a transform onto [0, 1] (inverse: its icdf; log |det J|: its logProb). */
+export class CumulativeDistributionTransform extends Transform {
+  constructor(readonly distribution: { cdf(x: Tensor): Tensor; icdf(y: Tensor): Tensor; logProb(x: Tensor): Tensor; support: constraints.Constraint; eventShape: number[] }) {
+    super();
+    if (distribution === null || typeof distribution !== "object" || typeof distribution.cdf !== "function") {
+      throw new Error(`CumulativeDistributionTransform: distribution must be a Distribution, got ${describe(distribution)}`);
+    }
+  }
+  override get domain(): constraints.Constraint {
+    return this.distribution.support;
+  }
+  override get codomain(): constraints.Constraint {
+    const n = this.distribution.eventShape.length;
+    return n ? constraints.independent(constraints.unitInterval, n) : constraints.unitInterval;
+  }
+  override get sign(): number {
+    return 1;
+  }
+  protected override forward(x: Tensor): Tensor {
+    return this.distribution.cdf(x);
+  }
+  override inverse(y: Tensor): Tensor {
+    return this.distribution.icdf(y);
+  }
+  override logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor {
+    return this.distribution.logProb(x);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Helpers the families share: PyTorch's distributions/utils.py (finfo, clamp_probs, probs_to_logits, logits_to_probs). */
-import { Tensor, randn, rand, zeros, zerosLike, fullLike, type DType, type Generator } from "../core.js";
+import { Tensor, randn, rand, zeros, zerosLike, fullLike, enableGrad, type DType, type Generator } from "../core.js";
 
 const FINFO: Record<string, { eps: number; tiny: number; min: number }> = {
   float64: { eps: 2.220446049250313e-16, tiny: 2.2250738585072014e-308, min: -1.7976931348623157e308 },
@@ -56,4 +56,13 @@ export function standardExponential(shape: number[], dtype: DType, generator?: G
 /** A tensor of +Infinity like t (PyTorch's _infinite_like). */
 export function infiniteLike(t: Tensor): Tensor {
   return fullLike(t.detach(), Infinity);
+}
+
+/**
+ * A derived parameter (probs from logits, ...) computed with grad enabled, as PyTorch's lazy_property:
+ * it is cached on first read, and a first read inside sample()'s noGrad must not cache a tensor cut off
+ * from the parameter's graph.
+ */
+export function lazy<T>(fn: () => T): T {
+  return enableGrad(fn);
 }
