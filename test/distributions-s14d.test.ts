@@ -53,14 +53,10 @@ function build(s: Spec): { d: D.Distribution; params: Tensor[] } {
   return { d: Object.keys(kw).length ? new Ctor(...args, kw) : new Ctor(...args), params };
 }
 
-/**
- * float64 values to 1e-9; float64 gradients to 1e-7, since deeptype's trigamma (digamma's derivative,
- * src/ops/math.ts) is within ~1e-9 of torch.polygamma(1, x) and the Gamma-Gamma KL's gradient cancels
- * two of them (7e-9 seen).
- */
-function close(got: Tensor, want: Enc, what: string, gradient = false): void {
+/** float64 values and gradients to 1e-9 (trigamma, digamma's derivative, is PyTorch's bit for bit since session 14). */
+function close(got: Tensor, want: Enc, what: string): void {
   assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const tol = want.dtype === "float64" ? (gradient ? 1e-7 : 1e-9) : 2e-5;
+  const tol = want.dtype === "float64" ? 1e-9 : 2e-5;
   const g = Array.from(got.detach().contiguous().numbers(), Number);
   const w = want.t.map(num);
   g.forEach((v, i) => {
@@ -78,7 +74,7 @@ function grads(params: Tensor[], want: (Enc | null)[] | undefined, what: string)
     const w = want[i];
     if (w === null) return assert.ok(p.grad === null || p.grad.abs().sum().item() === 0, `${what}: grad ${i} should be none`);
     assert.ok(p.grad, `${what}: grad ${i} missing`);
-    close(p.grad!, w, `${what} grad ${i}`, true);
+    close(p.grad!, w, `${what} grad ${i}`);
   });
 }
 
@@ -296,7 +292,7 @@ test("OneHotCategoricalStraightThrough: rsample is one-hot forward and PyTorch's
     assert.deepEqual(z.shape, c.shape);
     assert.deepEqual(z.detach().sum(-1).tolist(), [[1, 1], [1, 1], [1, 1]]);
     z.mul(weights(z.shape)).sum().backward();
-    close(p.grad!, c.grad, `straight-through ${c.kw} grad`, true);
+    close(p.grad!, c.grad, `straight-through ${c.kw} grad`);
   }
 });
 

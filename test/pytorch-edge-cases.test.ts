@@ -183,3 +183,15 @@ test("digamma's gradient is not differentiable again: a clear error, never a sil
   assert.ok(Math.abs(g.data()[1] - 1.134253435540072) < 1e-9, `${g.data()[1]}`);
   assert.throws(() => g.sum().backward(), /digamma: the gradient of its gradient .* not implemented/);
 });
+
+test("digamma's gradient (trigamma) is PyTorch 1.13's polygamma(1, x) bit for bit in float64", () => {
+  // torch.polygamma(1, torch.tensor(xs, dtype=torch.float64)).tolist(), PyTorch 1.13: its series stops
+  // at x⁻⁷ after six recurrence steps (a longer series differs from it at ~1e-9).
+  const xs = [-2.5, -0.5, 0.25, 0.5, 1, 2.5, 5.9, 6, 7, 30, 1e3, 1e10, -7.25, 1e-5, 0.49999];
+  const want = [9.53924664493752, 8.934802200117687, 17.19732915341456, 4.934802202073678, 1.6449340676383375, 0.4903577562398206,
+    0.18466215141219733, 0.18132295574347587, 0.1535451779624394, 0.03389506035774027, 0.0010005001666666335, 1.00000000005e-10,
+    19.610354539291905, 10000000001.644907, 4.934970491852729];
+  const x = tensor(xs, { dtype: "float64", requiresGrad: true });
+  digamma(x).sum().backward();
+  assert.deepEqual(Array.from(x.grad!.data()), want);
+});
