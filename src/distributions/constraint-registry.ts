@@ -12,6 +12,7 @@
  */
 import { describe } from "../tensor/check.js";
 import * as constraints from "./constraints.js";
+import { CatTransform, StackTransform } from "./transforms-cat.js";
 import {
   AffineTransform, ComposeTransform, CorrCholeskyTransform, ExpTransform, IndependentTransform, LowerCholeskyTransform, SigmoidTransform, SoftmaxTransform,
   StickBreakingTransform, identityTransform, type Transform,
@@ -72,3 +73,7 @@ transformTo.register("simplex", () => new SoftmaxTransform());
 transformTo.register("lowerCholesky", () => new LowerCholeskyTransform());
 bijectTo.register("corrCholesky", () => new CorrCholeskyTransform());
 transformTo.register("corrCholesky", () => new CorrCholeskyTransform());
+for (const r of [bijectTo, transformTo]) {
+  r.register("cat", (c) => new CatTransform((c.params.cseq as constraints.Constraint[]).map((x) => r(x)), c.params.dim as number, c.params.lengths as number[]));
+  r.register("stack", (c) => new StackTransform((c.params.cseq as constraints.Constraint[]).map((x) => r(x)), c.params.dim as number));
+}

@@ -10,7 +10,8 @@
  * new Normal(0, -1);                            // Error: Normal: scale must be positive (> 0), got -1 ...
  * ```
  */
-import { Tensor, noGrad, zerosLike, zeros, linalg, isclose } from "../core.js";
+import { Tensor, noGrad, zerosLike, zeros, linalg, isclose, cat as catTensors, stack as stackTensors } from "../core.js";
+import { describe } from "../tensor/check.js";
 
 export class Constraint {
   constructor(
@@ -115,3 +116,38 @@ export const corrCholesky = new Constraint("the Cholesky factor of a correlation
   const unitRows = v.square().sum(-1).sqrt().sub(1).abs().le(tol).all(-1);
   return lowerCholesky.check(v).logicalAnd(unitRows);
 }, 2, false, "corrCholesky");
+
+function checkSeq(fn: string, cseq: readonly Constraint[]): void {
+  if (!Array.isArray(cseq) || !cseq.length || !cseq.every((c) => c instanceof Constraint)) throw new Error(`constraints.${fn}: cseq must be a non-empty array of Constraints, got ${describe(cseq)}`);
+}
+function checkDim(fn: string, dim: number, v: Tensor): void {
+  if (!Number.isInteger(dim) || dim < -v.ndim || dim >= v.ndim) throw new Error(`constraints.${fn}: dim ${dim} is out of range for a value of ${v.ndim} dims`);
+}
+
+/** PyTorch's constraints.cat: cseq[i] checks the slice of lengths[i] (default 1) along dim; the checks are concatenated there. */
+export function cat(cseq: readonly Constraint[], dim = 0, lengths?: readonly number[]): Constraint {
+  checkSeq("cat", cseq);
+  const lens = lengths ? [...lengths] : cseq.map(() => 1);
+  if (lens.length !== cseq.length || !lens.every((l) => Number.isInteger(l) && l >= 0)) throw new Error(`constraints.cat: lengths must be ${cseq.length} non-negative integers, got ${describe(lengths)}`);
+  if (!Number.isInteger(dim)) throw new Error(`constraints.cat: dim must be an integer, got ${describe(dim)}`);
+  const total = lens.reduce((a, b) => a + b, 0);
+  return new Constraint(`each slice along dim ${dim}: ${cseq.map((c) => c.description).join("; ")}`, (v) => {
+    checkDim("cat", dim, v);
+    if (v.shape.at(dim) !== total) throw new Error(`constraints.cat: the value's size ${v.shape.at(dim)} along dim ${dim} is not the sum of lengths (${total})`);
+    let start = 0;
+    return catTensors(cseq.map((c, i) => c.check(v.narrow(dim, (start += lens[i]) - lens[i], lens[i]))), dim);
+  }, Math.max(...cseq.map((c) => c.eventDim)), cseq.some((c) => c.isDiscrete), "cat", { cseq: [...cseq], dim, lengths: lens });
+}
+
+/** PyTorch's constraints.stack: cseq[i] checks value.select(dim, i); the checks are stacked along dim. */
+export function stack(cseq: readonly Constraint[], dim = 0): Constraint {
+  checkSeq("stack", cseq);
+  if (!Number.isInteger(dim)) throw new Error(`constraints.stack: dim must be an integer, got ${describe(dim)}`);
+  let eventDim = Math.max(...cseq.map((c) => c.eventDim));
+  if (dim + eventDim < 0) eventDim += 1;
+  return new Constraint(`each slice along dim ${dim}: ${cseq.map((c) => c.description).join("; ")}`, (v) => {
+    checkDim("stack", dim, v);
+    if (v.shape.at(dim) !== cseq.length) throw new Error(`constraints.stack: the value's size ${v.shape.at(dim)} along dim ${dim} is not the number of constraints (${cseq.length})`);
+    return stackTensors(cseq.map((c, i) => c.check(v.select(dim, i))), dim);
+  }, eventDim, cseq.some((c) => c.isDiscrete), "stack", { cseq: [...cseq], dim });
+}
