@@ -11,6 +11,7 @@
 import { Tensor, type Generator, arange, where, zerosLike, bernoulli } from "../core.js";
 import { Distribution, broadcastAll } from "./distribution.js";
 import * as constraints from "./constraints.js";
+import { ExponentialFamily } from "./exp-family.js";
 import { probsOrLogits, type ProbsOptions } from "./probs-logits.js";
 import { bceWithLogits, finfo, logitsToProbs, probsToLogits, standardUniform, lazy } from "./utils.js";
 
@@ -97,6 +98,17 @@ export class Bernoulli extends BinaryBase {
     return expand ? v.expand([2, ...this.batchShape]) : v;
   }
 
+  /** θ = log(probs / (1 - probs)), as PyTorch's _natural_params (Bernoulli is an ExponentialFamily). */
+  get naturalParams(): Tensor[] {
+    return [this.probs.div(this.probs.neg().add(1)).log()];
+  }
+  logNormalizer(x: Tensor): Tensor {
+    return x.exp().add(1).log();
+  }
+  get meanCarrierMeasure(): number {
+    return 0;
+  }
+
   protected override expandTo(batchShape: number[]): Bernoulli {
     return new Bernoulli(this.expandedParams(batchShape));
   }
@@ -150,3 +162,5 @@ export class Geometric extends BinaryBase {
     return new Geometric(this.expandedParams(batchShape));
   }
 }
+
+ExponentialFamily.registerMember(Bernoulli);

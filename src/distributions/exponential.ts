@@ -2,6 +2,7 @@
  * Exponential(rate) and Laplace(loc, scale), as torch.distributions; both have rsample
  * (Exp(1) / rate, and loc - scale sign(u) log1p(-|u|) with u ~ U(-1, 1)).
  */
+import { ExponentialFamily } from "./exp-family.js";
 import type { Tensor, Generator } from "../core.js";
 import { zerosLike } from "../core.js";
 import { Distribution, broadcastAll, readOptions, type DistributionOptions } from "./distribution.js";
@@ -10,7 +11,7 @@ import { finfo, standardExponential, standardUniform } from "./utils.js";
 
 const KEYS = ["validateArgs"];
 
-export class Exponential extends Distribution {
+export class Exponential extends ExponentialFamily {
   readonly rate: Tensor;
 
   /** `new Exponential(rate)`: rate > 0. */
@@ -60,6 +61,16 @@ export class Exponential extends Distribution {
     return value.neg().log1p().neg().div(this.rate);
   }
 
+  /** θ = -rate, as PyTorch's _natural_params. */
+  override get naturalParams(): Tensor[] {
+    return [this.rate.neg()];
+  }
+  override logNormalizer(x: Tensor): Tensor {
+    return x.neg().log().neg();
+  }
+  override get meanCarrierMeasure(): number {
+    return 0;
+  }
   override entropy(): Tensor {
     return this.rate.log().neg().add(1);
   }

@@ -9,6 +9,7 @@
  * b.rsample([8]).mean().backward();    // gradients reach a and c
  * ```
  */
+import { ExponentialFamily } from "./exp-family.js";
 import { Tensor, type Generator, stack, where, oneHot } from "../core.js";
 import { Distribution, broadcastAll, readOptions, getDefaultValidateArgs, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
@@ -18,7 +19,7 @@ import { sampleDirichlet, standardGamma } from "./gamma-grad.js";
 const KEYS = ["validateArgs"];
 const POS_FIX = "pass positive values, e.g. raw.exp() or nn.functional.softplus(raw)";
 
-export class Gamma extends Distribution {
+export class Gamma extends ExponentialFamily {
   readonly concentration: Tensor;
   readonly rate: Tensor;
 
@@ -59,6 +60,17 @@ export class Gamma extends Distribution {
     return c.xlogy(this.rate).add(c.sub(1).xlogy(value)).sub(this.rate.mul(value)).sub(c.lgamma());
   }
 
+  /** θ = (concentration - 1, -rate), as PyTorch's _natural_params. */
+  override get naturalParams(): Tensor[] {
+    return [this.concentration.sub(1), this.rate.neg()];
+  }
+  override logNormalizer(x: Tensor, y: Tensor): Tensor {
+    return x.add(1).lgamma().add(x.add(1).mul(y.reciprocal().neg().log()));
+  }
+  /** 0, as PyTorch's _mean_carrier_measure. */
+  override get meanCarrierMeasure(): number {
+    return 0;
+  }
   override entropy(): Tensor {
     const c = this.concentration;
     return c.sub(this.rate.log()).add(c.lgamma()).add(c.neg().add(1).mul(c.digamma()));
@@ -90,7 +102,7 @@ export class Chi2 extends Gamma {
   }
 }
 
-export class Dirichlet extends Distribution {
+export class Dirichlet extends ExponentialFamily {
   readonly concentration: Tensor;
 
   /** `new Dirichlet(concentration)`: at least 1-D, positive; the categories along the last dim. */
@@ -137,6 +149,13 @@ export class Dirichlet extends Distribution {
     return c.sub(1).xlogy(value).sum(-1).add(c.sum(-1).lgamma()).sub(c.lgamma().sum(-1));
   }
 
+  /** θ = concentration, as PyTorch's _natural_params. */
+  override get naturalParams(): Tensor[] {
+    return [this.concentration];
+  }
+  override logNormalizer(x: Tensor): Tensor {
+    return x.lgamma().sum(-1).sub(x.sum(-1).lgamma());
+  }
   override entropy(): Tensor {
     const c = this.concentration, k = c.shape.at(-1)!, a0 = c.sum(-1);
     return c.lgamma().sum(-1).sub(a0.lgamma()).sub(a0.neg().add(k).mul(a0.digamma())).sub(c.sub(1).mul(c.digamma()).sum(-1));
@@ -150,7 +169,7 @@ export class Dirichlet extends Distribution {
 /** Set while expand builds a Beta around an expanded Dirichlet. */
 let wrapping: Dirichlet | null = null;
 
-export class Beta extends Distribution {
+export class Beta extends ExponentialFamily {
   /** The Dirichlet over (x, 1 - x) it wraps (PyTorch's _dirichlet). */
   readonly dirichlet: Dirichlet;
 
@@ -200,6 +219,13 @@ export class Beta extends Distribution {
     return this.dirichlet.logProb(stack([value, value.neg().add(1)], -1));
   }
 
+  /** θ = (concentration1, concentration0), as PyTorch's _natural_params. */
+  override get naturalParams(): Tensor[] {
+    return [this.concentration1, this.concentration0];
+  }
+  override logNormalizer(x: Tensor, y: Tensor): Tensor {
+    return x.lgamma().add(y.lgamma()).sub(x.add(y).lgamma());
+  }
   override entropy(): Tensor {
     return this.dirichlet.entropy();
   }

@@ -12,6 +12,7 @@ export { Distribution, type DistributionOptions, type SampleOptions } from "./di
 export * as constraints from "./constraints.js";
 export { Constraint } from "./constraints.js";
 export { klDivergence, registerKl } from "./kl.js";
+export { ExponentialFamily } from "./exp-family.js";
 export { Normal, LogNormal } from "./normal.js";
 export { Uniform } from "./uniform.js";
 export { Exponential, Laplace } from "./exponential.js";

@@ -45,6 +45,8 @@ export function registerKl<P extends Distribution, Q extends Distribution>(p: Ct
 function distance(obj: object, c: Ctor<unknown>): number {
   let proto = Object.getPrototypeOf(obj) as object | null;
   for (let d = 0; proto; d++, proto = Object.getPrototypeOf(proto) as object | null) if (proto === c.prototype) return d;
+  // A base by Symbol.hasInstance only (ExponentialFamily for Bernoulli): just below Distribution, as in PyTorch's MRO.
+  if (obj instanceof (c as unknown as new () => unknown) && c !== (Distribution as unknown)) return distance(obj, Distribution as unknown as Ctor<unknown>) - 0.5;
   return Infinity;
 }
 

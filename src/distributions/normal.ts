@@ -8,6 +8,7 @@
  * const kl = klDivergence(q, new Normal(0, 1)).sum(-1);
  * ```
  */
+import { ExponentialFamily } from "./exp-family.js";
 import type { Tensor, Generator } from "../core.js";
 import { Distribution, broadcastAll, readOptions, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
@@ -18,7 +19,7 @@ const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 const SCALE_FIX = "pass a positive scale, e.g. logScale.exp() or nn.functional.softplus(rawScale)";
 const LOC_FIX = "loc must not be NaN";
 
-export class Normal extends Distribution {
+export class Normal extends ExponentialFamily {
   readonly loc: Tensor;
   readonly scale: Tensor;
 
@@ -72,6 +73,17 @@ export class Normal extends Distribution {
     return this.loc.add(this.scale.mul(value.mul(2).sub(1).erfinv()).mul(Math.SQRT2));
   }
 
+  /** θ = (loc / scale², -1 / (2 scale²)), as PyTorch's _natural_params. */
+  override get naturalParams(): Tensor[] {
+    return [this.loc.div(this.scale.pow(2)), this.scale.pow(2).reciprocal().mul(-0.5)];
+  }
+  override logNormalizer(x: Tensor, y: Tensor): Tensor {
+    return x.pow(2).mul(-0.25).div(y).add(y.reciprocal().mul(-Math.PI).log().mul(0.5));
+  }
+  /** 0, as PyTorch's _mean_carrier_measure. */
+  override get meanCarrierMeasure(): number {
+    return 0;
+  }
   override entropy(): Tensor {
     return this.scale.log().add(0.5 + 0.5 * Math.log(2 * Math.PI));
   }

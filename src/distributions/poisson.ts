@@ -6,6 +6,7 @@
  * new Binomial(10, tensor([0.2, 0.7])).logProb(k);     // log C(10, k) p^k (1-p)^(10-k)
  * ```
  */
+import { ExponentialFamily } from "./exp-family.js";
 import { Tensor, type Generator, arange, poisson, tensor, defaultGenerator } from "../core.js";
 import { describe } from "../tensor/check.js";
 import { Distribution, broadcastAll, readOptions, type DistributionOptions } from "./distribution.js";
@@ -13,7 +14,7 @@ import * as constraints from "./constraints.js";
 import { probsOrLogits, type ProbsOptions } from "./probs-logits.js";
 import { logitsToProbs, probsToLogits, lazy } from "./utils.js";
 
-export class Poisson extends Distribution {
+export class Poisson extends ExponentialFamily {
   readonly rate: Tensor;
 
   /** `new Poisson(rate)`: rate >= 0. */
@@ -46,6 +47,14 @@ export class Poisson extends Distribution {
     this.checkValue("logProb", value);
     const [r, v] = broadcastAll("Poisson.logProb", [["rate", this.rate], ["value", value.to(this.rate.dtype)]]);
     return v.xlogy(r).sub(r).sub(v.add(1).lgamma());
+  }
+
+  /** θ = log rate, as PyTorch's _natural_params. */
+  override get naturalParams(): Tensor[] {
+    return [this.rate.log()];
+  }
+  override logNormalizer(x: Tensor): Tensor {
+    return x.exp();
   }
 
   protected override expandTo(batchShape: number[]): Poisson {

@@ -13,6 +13,7 @@ import { Tensor, type Generator, where, onesLike, zerosLike, tensor, isFloating 
 import { describe } from "../tensor/check.js";
 import { Distribution, broadcastAll, getDefaultValidateArgs } from "./distribution.js";
 import * as constraints from "./constraints.js";
+import { ExponentialFamily } from "./exp-family.js";
 import { probsOrLogits, type ProbsOptions } from "./probs-logits.js";
 import { Categorical } from "./categorical.js";
 import { TransformedDistribution } from "./transformed.js";
@@ -281,7 +282,25 @@ export class ContinuousBernoulli extends BinaryParam {
     const lp0 = this.probs.neg().log1p(), lp1 = this.probs.log();
     return this.mean.mul(lp0.sub(lp1)).sub(this.contBernLogNorm()).sub(lp0);
   }
+  /** θ = logits, as PyTorch's _natural_params (ContinuousBernoulli is an ExponentialFamily). */
+  get naturalParams(): Tensor[] {
+    return [this.logits];
+  }
+  /** PyTorch's _log_normalizer: log|e^x - 1| - log|x|, and its Taylor series where x is within lims - 0.5 of 0. */
+  logNormalizer(x: Tensor): Tensor {
+    const out = x.le(this.lims[0] - 0.5).logicalOr(x.gt(this.lims[1] - 0.5));
+    const cut = where(out, x, onesLike(x).mul(this.lims[0] - 0.5));
+    const logNorm = cut.exp().sub(1).abs().log().sub(cut.abs().log());
+    const taylor = x.mul(0.5).add(x.pow(2).div(24)).sub(x.pow(4).div(2880));
+    return where(out, logNorm, taylor);
+  }
+  get meanCarrierMeasure(): number {
+    return 0;
+  }
+
   protected override expandTo(batchShape: number[]): ContinuousBernoulli {
     return new ContinuousBernoulli({ ...this.paramFor(batchShape), lims: this.lims });
   }
 }
+
+ExponentialFamily.registerMember(ContinuousBernoulli);

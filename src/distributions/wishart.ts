@@ -5,6 +5,7 @@
  * multivariate lgamma / digamma. PyTorch 1.13 also redraws samples it takes for singular (its check
  * is inverted, so it redraws valid ones); deeptype draws once, from the same distribution.
  */
+import { ExponentialFamily } from "./exp-family.js";
 import { Tensor, type Generator, eye, linalg, diagEmbed, tensor, arange, flip, where, apply, defineOp, noGrad } from "../core.js";
 import { describe } from "../tensor/check.js";
 import { Distribution, broadcastShapesOrNull, readOptions, type DistributionOptions } from "./distribution.js";
@@ -61,7 +62,7 @@ function cholSolve(b: Tensor, l: Tensor): Tensor {
   return le.requiresGrad || be.requiresGrad ? apply(cholSolveOp, [be.contiguous(), le.contiguous()], undefined) : cholSolveRaw(be, le);
 }
 
-export class Wishart extends Distribution {
+export class Wishart extends ExponentialFamily {
   readonly df: Tensor;
   readonly unbroadcastedScaleTril: Tensor;
   private readonly chi2: Chi2;
@@ -163,6 +164,20 @@ export class Wishart extends Distribution {
     return t1.neg().sub(mvlgamma(nu.div(2), p)).add(nu.sub(p + 1).div(2).mul(logabsdet)).sub(tr.div(2));
   }
 
+  /** θ = (-precision / 2, (df - p - 1) / 2), as PyTorch's _natural_params. */
+  override get naturalParams(): Tensor[] {
+    const p = this.eventShape[this.eventShape.length - 1];
+    return [this.precisionMatrix.div(-2), this.df.sub(p + 1).div(2)];
+  }
+  override logNormalizer(x: Tensor, y: Tensor): Tensor {
+    const p = this.eventShape[this.eventShape.length - 1];
+    const { logabsdet } = linalg.slogdet(x.mul(-2));
+    return y.add((p + 1) / 2).mul(logabsdet.neg().add(Math.log(2) * p)).add(mvlgamma(y.add((p + 1) / 2), p));
+  }
+  /** 0, as PyTorch's _mean_carrier_measure. */
+  override get meanCarrierMeasure(): number {
+    return 0;
+  }
   override entropy(): Tensor {
     const nu = this.df, p = this.eventShape[0], l = this.unbroadcastedScaleTril;
     const t1 = l.diagonal(0, -2, -1).log().sum(-1).add((p * Math.log(2)) / 2).mul(p + 1);
