@@ -297,8 +297,17 @@ export class Pool {
       for (let i = 0; i < nt; i++) f(i, nt, ...args);
       return;
     }
+    const g = this.stage(id, nt, args, Math.min(threads, nt), 0, 0);
+    this.pending = { id, nt, args };
+    this.publish(g);
+  }
+
+  /**
+   * Writes a job's control words (a plain job has ring and lanes 0) for the generation it returns;
+   * nothing is visible to a helper until publish(generation).
+   */
+  private stage(id: number, nt: number, args: readonly number[], threads: number, ring: number, lanes: number): number {
     if (args.length > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length})`);
-    threads = Math.min(threads, nt);
     this.ensure(threads);
     stats.jobs++;
     const c = this.ctrl;
@@ -311,13 +320,20 @@ export class Pool {
     Atomics.store(c, DONE, 0);
     Atomics.store(c, ERR, 0);
     Atomics.store(c, TAKE, tag);
-    Atomics.store(c, RING, 0);
-    Atomics.store(c, LANES, 0);
+    if (ring > 0) {
+      Atomics.store(c, READY, 0);
+      for (let j = 0; j < ring; j++) Atomics.store(c, FIN + j, 0);
+    }
+    Atomics.store(c, RING, ring);
+    Atomics.store(c, LANES, lanes);
     if (Atomics.load(c, SLEEPING) > 0) stats.woken++;
-    this.pending = { id, nt, args };
-    // Publishes the job: everything above is visible to a helper that reads this generation.
-    Atomics.store(c, GEN, g);
-    Atomics.notify(c, GEN);
+    return g;
+  }
+
+  /** Publishes the staged job: everything stage() wrote is visible to a helper that reads this generation. */
+  private publish(g: number): void {
+    Atomics.store(this.ctrl, GEN, g);
+    Atomics.notify(this.ctrl, GEN);
   }
 
   /** run()'s second half: takes the started job's shares that are left and waits for the helpers' (nothing when no job is pending). */
@@ -384,27 +400,9 @@ export class Pool {
   startRing(id: number, nt: number, args: readonly number[], threads: number, ring: number, lanes = 0): boolean {
     if (this.pending || this.ringJob) throw new Error("wasm backend: a job was started before the previous one was joined");
     if (threads <= 1 || !this.threaded || nt <= 1 || nt > MAX_THREADS || ring <= lanes || ring > MAX_RING || performance.now() < this.soloUntil[id]) return false;
-    if (args.length > MAX_ARGS) throw new Error(`wasm backend: too many kernel arguments (${args.length})`);
-    this.ensure(threads);
-    stats.jobs++;
-    const c = this.ctrl;
-    this.args.set(args);
-    const g = (this.gen = (this.gen + 1) | 0), tag = (g & GEN_MASK) << SHARE_BITS;
-    Atomics.store(c, NT, nt);
-    Atomics.store(c, THR, threads);
-    Atomics.store(c, KID, id);
-    Atomics.store(c, NARGS, args.length);
-    Atomics.store(c, DONE, 0);
-    Atomics.store(c, ERR, 0);
-    Atomics.store(c, TAKE, tag);
-    Atomics.store(c, READY, 0);
-    Atomics.store(c, RING, ring);
-    Atomics.store(c, LANES, lanes);
-    for (let j = 0; j < ring; j++) Atomics.store(c, FIN + j, 0);
-    if (Atomics.load(c, SLEEPING) > 0) stats.woken++;
+    const g = this.stage(id, nt, args, threads, ring, lanes);
     this.ringJob = { id, nt, lanes, ring, args, mine: 0, own: 0, waited: 0, t0: performance.now(), failure: null };
-    Atomics.store(c, GEN, g);
-    Atomics.notify(c, GEN);
+    this.publish(g);
     return true;
   }
 
