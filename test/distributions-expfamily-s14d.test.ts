@@ -49,7 +49,7 @@ function make(fam: string, ps: Tensor[]): EF {
       case "Bernoulli": return new D.Bernoulli(ps[0]);
       case "BernoulliLogits": return new D.Bernoulli({ logits: ps[0] });
       case "ContinuousBernoulli": return new D.ContinuousBernoulli(ps[0]);
-      case "ContinuousBernoulliLogits": return new D.ContinuousBernoulli({ logits: ps[0] });
+      case "ContinuousBernoulliLogits": case "ContinuousBernoulliTaylor": return new D.ContinuousBernoulli({ logits: ps[0] });
       case "Wishart": return new D.Wishart(ps[0], { covarianceMatrix: ps[1] });
     }
     throw new Error(`no family ${fam}`);
@@ -60,7 +60,7 @@ function make(fam: string, ps: Tensor[]): EF {
 const leaves = (es: Enc[]): Tensor[] => es.map((e) => decode(e).requiresGrad_(true));
 
 test("ExponentialFamily: natural parameters and log normalizers match torch 1.13, values and gradients", () => {
-  assert.equal(fx.expfamily.length, 24);
+  assert.equal(fx.expfamily.length, 26);
   for (const r of fx.expfamily) {
     const what = `${r.family} ${r.ln.dtype}`, ps = leaves(r.p), d = make(r.family, ps);
     const nps = d.naturalParams;
@@ -76,7 +76,7 @@ test("ExponentialFamily: natural parameters and log normalizers match torch 1.13
 test("ExponentialFamily.entropy (Bregman) and the generic same-family KL match torch 1.13", () => {
   for (const r of fx.expfamily) {
     const what = `${r.family} ${r.ln.dtype}`, pp = leaves(r.p), qp = leaves(r.q), p = make(r.family, pp), q = make(r.family, qp);
-    if ("error" in r.entropy) assert.throws(() => D.ExponentialFamily.prototype.entropy.call(p as unknown as D.ExponentialFamily), new RegExp(`${r.family.replace("Logits", "")}.entropy: not implemented`), `${what} entropy`);
+    if ("error" in r.entropy) assert.throws(() => D.ExponentialFamily.prototype.entropy.call(p as unknown as D.ExponentialFamily), new RegExp(`${r.family.replace(/Logits|Taylor/, "")}.entropy: not implemented`), `${what} entropy`);
     else close(D.ExponentialFamily.prototype.entropy.call(p as unknown as D.ExponentialFamily), r.entropy, `${what} Bregman entropy`);
     const kl = klExpFamily(p, q);
     close(kl, r.kl, `${what} generic KL`);
