@@ -85,76 +85,32 @@ abstract class Named extends TransformedDistribution {
   }
 }
 
-/** |X| for X ~ Normal(0, scale). */
-export class HalfNormal extends Named {
-  constructor(scale: Tensor | number, opts?: DistributionOptions) {
-    const o = readOptions<DistributionOptions>("HalfNormal", opts, KEYS);
-    super(new Normal(0, scale, { validateArgs: false }), [new AbsTransform()], { validateArgs: false });
-    this.rename("HalfNormal", o.validateArgs);
+/**
+ * |X| for X symmetric about 0 with a scale (HalfNormal, HalfCauchy): PyTorch writes the two classes
+ * out in full; their density, cdf, icdf and entropy are the base's folded at 0, so they live here once.
+ */
+abstract class Folded<B extends Normal | Cauchy> extends Named {
+  constructor(name: string, base: B, validateArgs: boolean | undefined) {
+    super(base, [new AbsTransform()], { validateArgs: false });
+    this.rename(name, validateArgs);
     this.checkParams([["scale", this.scale, constraints.positive, SCALE_FIX]]);
   }
   get scale(): Tensor {
-    return (this.baseDist as Normal).scale;
+    return (this.baseDist as B).scale;
   }
   override get support(): constraints.Constraint {
     return constraints.nonnegative;
   }
-  override get mean(): Tensor {
-    return this.scale.mul(Math.sqrt(2 / Math.PI));
-  }
   override get mode(): Tensor {
     return zerosLike(this.scale.detach());
   }
-  override get variance(): Tensor {
-    return this.scale.pow(2).mul(1 - 2 / Math.PI);
+  /** The value logProb reads (HalfCauchy's is cast to the scale's dtype first, as PyTorch's). */
+  protected logProbValue(value: Tensor): Tensor {
+    return value;
   }
   override logProb(value: Tensor): Tensor {
     this.checkValue("logProb", value);
-    const lp = this.baseDist.logProb(value).add(Math.log(2));
-    return where(value.ge(0), lp, -Infinity);
-  }
-  override cdf(value: Tensor): Tensor {
-    this.checkValue("cdf", value);
-    return this.baseDist.cdf(value).mul(2).sub(1);
-  }
-  override icdf(value: Tensor): Tensor {
-    this.checkTensor("icdf", value);
-    return this.baseDist.icdf(value.add(1).div(2));
-  }
-  override entropy(): Tensor {
-    return this.baseDist.entropy().sub(Math.log(2));
-  }
-  protected override expandTo(batchShape: number[]): HalfNormal {
-    return new HalfNormal(this.scale.expand(batchShape), { validateArgs: false });
-  }
-}
-
-/** |X| for X ~ Cauchy(0, scale). */
-export class HalfCauchy extends Named {
-  constructor(scale: Tensor | number, opts?: DistributionOptions) {
-    const o = readOptions<DistributionOptions>("HalfCauchy", opts, KEYS);
-    super(new Cauchy(0, scale, { validateArgs: false }), [new AbsTransform()], { validateArgs: false });
-    this.rename("HalfCauchy", o.validateArgs);
-    this.checkParams([["scale", this.scale, constraints.positive, SCALE_FIX]]);
-  }
-  get scale(): Tensor {
-    return (this.baseDist as Cauchy).scale;
-  }
-  override get support(): constraints.Constraint {
-    return constraints.nonnegative;
-  }
-  override get mean(): Tensor {
-    return full(this.extendedShape(), Infinity, { dtype: this.scale.dtype });
-  }
-  override get mode(): Tensor {
-    return zerosLike(this.scale.detach());
-  }
-  override get variance(): Tensor {
-    return this.baseDist.variance;
-  }
-  override logProb(value: Tensor): Tensor {
-    this.checkValue("logProb", value);
-    const v = value.to(this.scale.dtype);
+    const v = this.logProbValue(value);
     const lp = this.baseDist.logProb(v).add(Math.log(2));
     return where(v.ge(0), lp, -Infinity);
   }
@@ -168,6 +124,40 @@ export class HalfCauchy extends Named {
   }
   override entropy(): Tensor {
     return this.baseDist.entropy().sub(Math.log(2));
+  }
+}
+
+/** |X| for X ~ Normal(0, scale). */
+export class HalfNormal extends Folded<Normal> {
+  constructor(scale: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("HalfNormal", opts, KEYS);
+    super("HalfNormal", new Normal(0, scale, { validateArgs: false }), o.validateArgs);
+  }
+  override get mean(): Tensor {
+    return this.scale.mul(Math.sqrt(2 / Math.PI));
+  }
+  override get variance(): Tensor {
+    return this.scale.pow(2).mul(1 - 2 / Math.PI);
+  }
+  protected override expandTo(batchShape: number[]): HalfNormal {
+    return new HalfNormal(this.scale.expand(batchShape), { validateArgs: false });
+  }
+}
+
+/** |X| for X ~ Cauchy(0, scale). */
+export class HalfCauchy extends Folded<Cauchy> {
+  constructor(scale: Tensor | number, opts?: DistributionOptions) {
+    const o = readOptions<DistributionOptions>("HalfCauchy", opts, KEYS);
+    super("HalfCauchy", new Cauchy(0, scale, { validateArgs: false }), o.validateArgs);
+  }
+  override get mean(): Tensor {
+    return full(this.extendedShape(), Infinity, { dtype: this.scale.dtype });
+  }
+  override get variance(): Tensor {
+    return this.baseDist.variance;
+  }
+  protected override logProbValue(value: Tensor): Tensor {
+    return value.to(this.scale.dtype);
   }
   protected override expandTo(batchShape: number[]): HalfCauchy {
     return new HalfCauchy(this.scale.expand(batchShape), { validateArgs: false });
