@@ -122,6 +122,10 @@ const TESTS = {
   // Session 13's files, each with the test file written for it (the op table does not hold them).
   "src/ops/quantile.ts": ["test/integrate-quantile-s13a.test.ts", "test/mutation-ops-quantile-s13.test.ts"],
   "src/ops/linalg-solve.ts": ["test/linalg-solve-s13b.test.ts", "test/linalg-n65-s13b.test.ts", "test/mutation-ops-linalg-solve-s13.test.ts"],
+  // Session 14's linalg kernels: eigh / SVD (reached through eigh, svd, pinv, lstsq, matrixRank) and
+  // the Bunch-Kaufman LDLᵀ, each with the test files that call them and the mutation file written for them.
+  "src/ops/linalg-spectral.ts": ["test/linalg-spectral-s14l.test.ts", "test/mutation-ops-svd.test.ts", "test/linalg-eig-s13b.test.ts", "test/mutation-ops-linalg-s11b.test.ts", "test/mutation-linalg-*-s14.test.ts"],
+  "src/ops/linalg-ldl.ts": ["test/linalg-ldl-s14l.test.ts", "test/mutation-linalg-*-s14.test.ts"],
   "src/ops": OPS_TESTS,
   // init's own checks (bounds, std, fan modes) and the layer tests whose reset() calls it; the
   // sequence tests load PyTorch weights and never reach init's numbers.
