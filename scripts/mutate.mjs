@@ -175,6 +175,8 @@ const TESTS = {
   // The ONNX writer: checked by running its graphs in ONNX Runtime (onnx-export) and by decoding them.
   "src/io/onnx": ["test/mutation-io-onnx*.test.ts", "test/onnx-export.test.ts", "test/mutation-io-rest.test.ts"],
   "src/io": ["test/io*.test.ts", "test/mutation-io-*.test.ts"],
+  // Session 14: the distribution families' own test files (fixtures from torch 1.13) and the mutation tests.
+  "src/distributions": ["test/distributions*.test.ts", "test/mutation-distributions-*.test.ts"],
 };
 
 function testsFor(target) {

@@ -12,8 +12,9 @@ import type { Tensor } from "../core.js";
 import { describe } from "../tensor/check.js";
 import { Distribution } from "./distribution.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Ctor<T> = abstract new (...args: any[]) => T;
+// A class by its prototype rather than a constructor signature, so that Distribution and
+// ExponentialFamily themselves (protected constructors) type-check as in register_kl(Distribution, X).
+type Ctor<T> = { readonly prototype: T };
 type KlFn = (p: Distribution, q: Distribution) => Tensor;
 
 const registry: { p: Ctor<Distribution>; q: Ctor<Distribution>; fn: KlFn }[] = [];
@@ -26,7 +27,7 @@ export function registerKl<P extends Distribution, Q extends Distribution>(p: Ct
 export function registerKl<P extends Distribution, Q extends Distribution>(p: Ctor<P>, q: Ctor<Q>): <F extends (p: P, q: Q) => Tensor>(fn: F) => F;
 export function registerKl<P extends Distribution, Q extends Distribution>(p: Ctor<P>, q: Ctor<Q>, fn?: (p: P, q: Q) => Tensor): unknown {
   for (const [name, c] of [["typeP", p], ["typeQ", q]] as const) {
-    if (typeof c !== "function" || !(c.prototype instanceof Distribution || (c as unknown) === Distribution)) {
+    if (typeof c !== "function" || !((c as { prototype: unknown }).prototype instanceof Distribution || (c as unknown) === Distribution)) {
       throw new Error(`registerKl: ${name} must be a Distribution class (Normal, or a subclass of Distribution), got ${describe(c)}`);
     }
   }
@@ -63,8 +64,11 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
   for (const e of registry) {
     const dp = distance(p, e.p), dq = distance(q, e.q);
     if (dp === Infinity || dq === Infinity) continue;
-    // PyTorch picks the match whose pair of MRO positions is least (p first, then q).
-    if (dp + dq < bp + bq || (dp + dq === bp + bq && dp < bp)) [best, bp, bq] = [e.fn, dp, dq];
+    // PyTorch's _dispatch_kl returns the least match in the lexicographic order (p's class first,
+    // then q's): (Sub, Distribution) beats (Normal, Normal) for a Sub of Normal, where PyTorch also
+    // warns that the pair is ambiguous. Not the least sum of the two distances: that picked
+    // (Normal, Normal) there (session 14, mutation testing).
+    if (dp < bp || (dp === bp && dq < bq)) [best, bp, bq] = [e.fn, dp, dq];
   }
   const pn = p.constructor.name, qn = q.constructor.name;
   if (!best) throw new Error(`klDivergence: no KL(p || q) is implemented for p of type ${pn} and q of type ${qn}; register one with distributions.registerKl(${pn}, ${qn}, (p, q) => ...)`);
