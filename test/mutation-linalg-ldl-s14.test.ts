@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as dt from "../src/index.js";
 import { linalg } from "../src/index.js";
+import { withOpTracer } from "../src/core.js";
 import { close } from "./linalg-s13b-helpers.js";
 
 const f64 = { dtype: "float64" as const };
@@ -73,7 +74,23 @@ test("ldlFactorEx with checkErrors and hermitian on a regular matrix, ldlSolve's
   err(() => linalg.ldlSolve(LD, pivots.narrow(0, 0, 2), b), "linalg.ldlSolve: pivots of shape [2] do not fit LD of shape [3,3] (expected [3])");
   err(() => linalg.ldlSolve(LD, pivots.unsqueeze(0), b), "linalg.ldlSolve: pivots of shape [1,3] do not fit LD of shape [3,3] (expected [3])");
   err(() => linalg.ldlSolve(LD.expand([2, 3, 3]), pivots.expand([3, 3]), b), "linalg.ldlSolve: pivots of shape [3,3] do not fit LD of shape [2,3,3] (expected [2,3])");
+  // pivots with fewer dimensions than LD's batch, whose sizes agree as far as they go.
+  err(() => linalg.ldlSolve(LD.expand([3, 3, 3]), pivots, b), "linalg.ldlSolve: pivots of shape [3] do not fit LD of shape [3,3,3] (expected [3,3])");
   const range = "linalg.ldlSolve: pivots must be LAPACK's 1-based pivots in [-3, 3] without 0, as linalg.ldlFactor gives";
   err(() => linalg.ldlSolve(LD, dt.tensor([1, 2, 4], { dtype: "int32" }), b), range);
   err(() => linalg.ldlSolve(LD, dt.tensor([1, -4, -4], { dtype: "int32" }), b), range);
+});
+
+test("ldlSolve with three batch dimensions (LD [1, 1, 2, 3, 3]); the ops' names as the op tracer (ONNX export's hook) sees them", () => {
+  const A = dt.stack([dt.tensor([[4, 2, 1], [2, 5, 3], [1, 3, 6]], f64), dt.tensor([[0, 1, 2], [1, 0, 1], [2, 1, 0]], f64)]).reshape([1, 1, 2, 3, 3]);
+  const B = dt.tensor([[1, 2], [0, -1], [3, 1]], f64);
+  const names: string[] = [];
+  const X = withOpTracer((name) => names.push(name), () => {
+    const { LD, pivots } = linalg.ldlFactor(A);
+    assert.deepEqual(pivots.shape, [1, 1, 2, 3]);
+    return linalg.ldlSolve(LD, pivots, B);
+  });
+  assert.deepEqual(X.shape, [1, 1, 2, 3, 2]);
+  close(X.data(), Array.from(linalg.solve(A, B).data()), "X", 1e-12);
+  assert.ok(names.includes("linalgLdlFactor") && names.includes("linalgLdlSolve"), names.join(", "));
 });
