@@ -171,3 +171,29 @@ test("klDivergence: a family that is an ExponentialFamily by Symbol.hasInstance 
   assert.ok(new D.Bernoulli(0.3) instanceof D.ExponentialFamily);
   assert.equal(D.klDivergence(new D.Bernoulli(0.3), new Q(0, 1)).item(), 2);
 });
+
+test("Normal and LogNormal: their messages, and expand / a LogNormal's base Normal without validation, as PyTorch's validate_args=False", () => {
+  throwsWith(() => new D.Normal(tensor([NaN]), 1), "Normal: loc must be a real number (not NaN), got NaN at [0] of a float32 tensor of shape [1]; loc must not be NaN");
+  throwsWith(() => new D.Normal(0, 1).cdf(tensor(NaN)), "Normal.cdf: value must be within the support of Normal (a real number (not NaN)), got NaN; pass values from the support or construct the distribution with { validateArgs: false }");
+  throwsWith(() => new D.LogNormal(0, -1), "LogNormal: scale must be positive (> 0), got -1; pass a positive scale, e.g. logScale.exp() or nn.functional.softplus(rawScale)");
+  throwsWith(() => new D.LogNormal(0, 1, { foo: 1 } as never), "LogNormal: unknown option 'foo' (it takes validateArgs)");
+  throwsWith(() => new D.LogNormal(tensor([0, NaN]), 1), "LogNormal: loc must be a real number (not NaN), got NaN at [1] of a float32 tensor of shape [2] (min NaN); loc must not be NaN");
+  throwsWith(() => new D.LogNormal(0, 1).icdf(1 as never), "LogNormal.icdf: value must be a Tensor, got number 1; wrap numbers with tensor(...)");
+  throwsWith(() => new D.LogNormal(0, 1).logProb(tensor(0)), "LogNormal.logProb: value must be within the support of LogNormal (positive (> 0)), got 0; pass values from the support or construct the distribution with { validateArgs: false }");
+  throwsWith(() => new D.LogNormal(0, 1).cdf(tensor(-1)), /^LogNormal\.cdf: value must be within the support of LogNormal \(non-negative \(>= 0\)\), got -1;/);
+  // PyTorch's expand builds the copy with validate_args=False and then copies the flag: an
+  // unvalidated distribution with a bad scale expands without an error.
+  const n = new D.Normal(0, tensor([-1]), { validateArgs: false }).expand([2]);
+  assert.deepEqual(n.batchShape, [2]);
+  assert.equal(n.validateArgs, false);
+  assert.deepEqual(Array.from(n.scale.numbers()), [-1, -1]);
+  const l = new D.LogNormal(tensor([0, 1]), tensor([-1]), { validateArgs: false });
+  assert.equal(l.baseDist.validateArgs, false);
+  const le = l.expand([3, 2]);
+  assert.deepEqual(le.batchShape, [3, 2]);
+  assert.equal(le.validateArgs, false);
+  assert.deepEqual(Array.from(le.scale.contiguous().numbers()), [-1, -1, -1, -1, -1, -1]);
+  // exp(loc + scale² / 2) = exp(2), exp(3) per row after expanding [2] to [2, 2].
+  const m = Array.from(new D.LogNormal(tensor([0, 1]), 2).expand([2, 2]).mean.contiguous().numbers());
+  assert.deepEqual(m.map((x) => Math.fround(x)), [Math.exp(2), Math.exp(3), Math.exp(2), Math.exp(3)].map((x) => Math.fround(x)));
+});
