@@ -139,3 +139,23 @@ test("eigh and svd kernels scale by the largest entry, not the last: entries 2^1
   assert.deepEqual(Array.from(r.v, Math.abs), [1, 0, 0, 1]);
   assert.deepEqual(Array.from(r.u, Math.abs), [0, 1, 1, 0, 0, 0]);
 });
+
+test("svd kernel: longer chains through the split and the deflation (a zero on the diagonal with non-zero superdiagonal entries after it)", () => {
+  // BᵀB has eigenvalues 3, 2, 1, 0; the zero s[1] splits off a block of three that the rotations chase.
+  checkSvd([[1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 1, 1], [0, 0, 0, 1]], [Math.sqrt(3), Math.SQRT2, 1, 0], "split, block of three");
+  // The last diagonal entry zero after a chain of three: PyTorch 1.13's values (torch.linalg.svdvals).
+  checkSvd([[1, 1, 0, 0], [0, 2, 1, 0], [0, 0, 3, 1], [0, 0, 0, 0]], [3.388875651148427, 2.1782452605349505, 0.8779347390383583, 0], "deflation, chain of three");
+  checkSvd([[1, 1, 0], [0, 1, 1], [0, 0, 0]], [Math.sqrt(3), 1, 0], "deflation, chain of two");
+});
+
+test("svd kernel: singular values 1e-9 apart, each to rounding, within the iteration limit", () => {
+  const n = 8;
+  const reflector = (v: number[]): number[][] => {
+    const vv = v.reduce((s, x) => s + x * x, 0);
+    return v.map((vi, i) => v.map((vj, j) => (i === j ? 1 : 0) - (2 * vi * vj) / vv));
+  };
+  const H1 = reflector([1, -2, 3, 0.5, -1, 2, 0.25, 1]), H2 = reflector([2, 1, -1, 3, 0.5, -2, 1, 1.5]);
+  const sigma = Array.from({ length: n }, (_, i) => 1 + (n - 1 - i) * 1e-9);
+  const rows = H1.map((r) => H2[0].map((_, j) => r.reduce((acc, x, k) => acc + x * sigma[k] * H2[k][j], 0)));
+  checkSvd(rows, sigma, "clustered");
+});
