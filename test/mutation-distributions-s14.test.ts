@@ -108,7 +108,7 @@ test("checkValue: scalar and event-shaped values out of the support, and a value
 
 test("expand: the batch shape's checks (non-negative integers, each dim 1 or equal, no fewer dims)", () => {
   const n = new D.Normal(tensor([0, 1]), 1);
-  for (const bad of [[-1], [1.5], "3", 3]) {
+  for (const bad of [[-1], [1.5], [2, -1], "3", 3]) {
     throwsWith(() => n.expand(bad as never), /^Normal\.expand: batchShape must be an array of non-negative integers, got /);
   }
   throwsWith(() => n.expand([1]), "Normal.expand: cannot expand batch shape [2] to [1]; each dimension must be 1 or equal");
@@ -116,6 +116,8 @@ test("expand: the batch shape's checks (non-negative integers, each dim 1 or equ
   throwsWith(() => m.expand([3]), "Normal.expand: cannot expand batch shape [2, 3] to [3]; each dimension must be 1 or equal");
   throwsWith(() => m.expand([2, 1]), "Normal.expand: cannot expand batch shape [2, 3] to [2, 1]; each dimension must be 1 or equal");
   assert.deepEqual(m.expand([4, 2, 3]).batchShape, [4, 2, 3]);
+  // [3] broadcasts with [3, 1] (to [3, 3]) and agrees in its first dim, but has fewer dims.
+  throwsWith(() => new D.Normal(tensor([[0], [1], [2]]), 1).expand([3]), "Normal.expand: cannot expand batch shape [3, 1] to [3]; each dimension must be 1 or equal");
   assert.deepEqual(new D.Normal(tensor([0]), 1).expand([0]).batchShape, [0]);
 });
 
@@ -132,6 +134,7 @@ test("sample / rsample: the sample shape as a number, [0], the options bag's pla
   throwsWith(() => n.sample([2], { sampleShape: [3] }), "Normal.sample: sampleShape was given both positionally and in the options; give it once");
   throwsWith(() => n.sample({ foo: 1 } as never), "Normal.sample: unknown option 'foo' (it takes sampleShape, generator)");
   throwsWith(() => n.rsample([-1]), "Normal.rsample: sampleShape must be an array of non-negative integers like [10] or [], got an array of length 1");
+  throwsWith(() => n.sample(null as never), "Normal.sample: sampleShape must be an array of non-negative integers like [10] or [], got null");
   throwsWith(() => n.rsample([1.5]), /^Normal\.rsample: sampleShape must be an array of non-negative integers/);
   assert.ok(n.rsample() instanceof Tensor);
 });
@@ -151,6 +154,12 @@ test("klDivergence: the most specific pair in PyTorch's lexicographic order (p's
   // A later registration of the same pair replaces the earlier one.
   D.registerKl(C, D.Normal, () => tensor(3));
   assert.equal(D.klDivergence(new C(0, 1), new D.Normal(1, 1)).item(), 3);
+  // The same p with the nearer q registered first: a later, farther q does not replace it.
+  class C2 extends D.Normal {}
+  D.registerKl(C2, D.Normal, () => tensor(6));
+  D.registerKl(C2, D.Distribution, () => tensor(7));
+  assert.equal(D.klDivergence(new C2(0, 1), new D.Normal(1, 1)).item(), 6);
+  assert.equal(D.klDivergence(new C2(0, 1), new D.Cauchy(1, 1)).item(), 7);
   class E extends C {}
   D.registerKl(D.Normal, E, () => tensor(5));
   assert.equal(D.klDivergence(new C(0, 1), new E(1, 1)).item(), 3);
