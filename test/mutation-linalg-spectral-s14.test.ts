@@ -143,6 +143,8 @@ test("eigh and svd kernels scale by the largest entry, not the last: entries 2^1
 test("svd kernel: longer chains through the split and the deflation (a zero on the diagonal with non-zero superdiagonal entries after it)", () => {
   // BᵀB has eigenvalues 3, 2, 1, 0; the zero s[1] splits off a block of three that the rotations chase.
   checkSvd([[1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 1, 1], [0, 0, 0, 1]], [Math.sqrt(3), Math.SQRT2, 1, 0], "split, block of three");
+  // The same with superdiagonal entries other than 1 (PyTorch 1.13's values, torch.linalg.svdvals).
+  checkSvd([[1, 1, 0, 0], [0, 0, 2, 0], [0, 0, 1, 3], [0, 0, 0, 1]], [3.377147440955654, 1.8960156017413659, 1.414213562373095, 0], "split, other superdiagonal");
   // The last diagonal entry zero after a chain of three: PyTorch 1.13's values (torch.linalg.svdvals).
   checkSvd([[1, 1, 0, 0], [0, 2, 1, 0], [0, 0, 3, 1], [0, 0, 0, 0]], [3.388875651148427, 2.1782452605349505, 0.8779347390383583, 0], "deflation, chain of three");
   checkSvd([[1, 1, 0], [0, 1, 1], [0, 0, 0]], [Math.sqrt(3), 1, 0], "deflation, chain of two");
