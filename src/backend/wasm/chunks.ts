@@ -174,23 +174,22 @@ export function inStream(
   try {
     // cin images staged (and released), cout copied out; images in between are claimed or finished.
     let cin = 0, cout = 0;
+    const stageNext = (): void => {
+      copyIn(cin);
+      pool.release(++cin);
+      lap("copyIn");
+    };
     while (cout < N) {
       const free = cin < N && cin - cout < ring;
-      if (free && cin - pool.taken() < LEAD) {
-        copyIn(cin);
-        pool.release(++cin);
-        lap("copyIn");
-      } else if (cout < cin && pool.finished(cout)) {
+      if (free && cin - pool.taken() < LEAD) stageNext();
+      else if (cout < cin && pool.finished(cout)) {
         copyOut(cout++);
         lap("copyOut");
       } else if (pool.runOne()) {
         if (t) t.mine++;
         lap("compute");
-      } else if (free) {
-        copyIn(cin);
-        pool.release(++cin);
-        lap("copyIn");
-      } else {
+      } else if (free) stageNext();
+      else {
         // Nothing to stage or run now: the oldest unfinished image (to copy out, or holding its slot) is a helper's.
         pool.waitFinished(cout);
         lap("wait");
@@ -205,4 +204,18 @@ export function inStream(
     lap("wait");
   }
   return true;
+}
+
+/**
+ * A batch of tasks whose share i of k computes image i alone (conv2dTask, conv2dBackwardInputTask) on
+ * 2+ threads: one ring job where inStream takes it, else chunks (overlapped on 2+ threads) of
+ * `shares(k)` shares each. args(k, inAt, outAt) are the task's arguments over k staged images.
+ * false where both decline (one chunk, or not dense): the caller runs the batch whole.
+ */
+export function perImageBatches(
+  s: Session, N: number, threads: number, ins: View[], outs: View[], task: number,
+  shares: (k: number) => number, args: (k: number, inAt: number[], outAt: number[]) => number[],
+): boolean {
+  return inStream(s, N, threads, ins, outs, task, args) ||
+    inChunks(s, N, threads, ins, outs, 0, (k, _n0, inAt, outAt) => s.start(task, shares(k), args(k, inAt, outAt), threads), threads > 1);
 }

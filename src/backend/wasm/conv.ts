@@ -6,7 +6,7 @@
  */
 import type { ConvParams, PoolParams, View } from "../backend.js";
 import { numel } from "../../tensor/shape.js";
-import { inChunks, inStream } from "./chunks.js";
+import { inChunks, inStream, perImageBatches } from "./chunks.js";
 import { BINARY, EPI_RELU, EPI_RELU_POOL, GRAD_FIRST, GRAD_LAST, REDUCE, T } from "./codes.js";
 import { maxPoolBackwardInto, maxPoolBackwardStaged } from "./pooling.js";
 import type { Session } from "./session.js";
@@ -72,9 +72,8 @@ export function conv2d(s: Session, x: View, w: View, bias: View | null, out: Vie
   const scratch = s.arena.alloc(c.stride * c.nt);
   // Chunks: every thread gets images in the first, so every thread's scratch holds the packed w after it.
   const id = packId();
-  const args = (k: number, px: number, o: number) => [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, 0, 0, id];
-  const chunked = p.groups === 1 && (inStream(s, x.shape[0], c.nt, [x], [out], T.conv2dTask, (k, [px], [o]) => args(k, px, o)) ||
-    inChunks(s, x.shape[0], c.nt, [x], [out], 0, (k, _n0, [px], [o]) => s.start(T.conv2dTask, chunkShares(c, k), args(k, px, o), c.nt), c.nt > 1));
+  const chunked = p.groups === 1 && perImageBatches(s, x.shape[0], c.nt, [x], [out], T.conv2dTask, (k) => chunkShares(c, k),
+    (k, [px], [o]) => [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, 0, 0, id]);
   if (chunked) return true;
   const px = s.stageDense(x), o = s.arena.alloc(numel(out.shape) * 4);
   s.run(T.conv2dTask, c.nt, [...c.dimsArgs, px, pw, pb, o, scratch, c.stride, 0, 0, 0]);
@@ -97,9 +96,8 @@ export function conv2dBackwardInput(s: Session, gy: View, w: View, out: View, p:
   const c = convSession(s, out.shape, w.shape, gy.shape, p);
   const pw = s.stageDense(w), scratch = s.arena.alloc(c.stride * c.nt);
   const id = packId();
-  const args = (k: number, pg: number, o: number) => [k, ...c.dimsArgs.slice(1), pg, pw, o, scratch, c.stride, id];
-  const chunked = p.groups === 1 && (inStream(s, gy.shape[0], c.nt, [gy], [out], T.conv2dBackwardInputTask, (k, [pg], [o]) => args(k, pg, o)) ||
-    inChunks(s, gy.shape[0], c.nt, [gy], [out], 0, (k, _n0, [pg], [o]) => s.start(T.conv2dBackwardInputTask, chunkShares(c, k), args(k, pg, o), c.nt), c.nt > 1));
+  const chunked = p.groups === 1 && perImageBatches(s, gy.shape[0], c.nt, [gy], [out], T.conv2dBackwardInputTask, (k) => chunkShares(c, k),
+    (k, [pg], [o]) => [k, ...c.dimsArgs.slice(1), pg, pw, o, scratch, c.stride, id]);
   if (!chunked) s.unstage(inputGradStaged(s, c, s.stageDense(gy), w, out.shape), out);
   return true;
 }
@@ -236,9 +234,8 @@ export function conv2dReluPool(
   const keep = pool && !indices ? s.arena.alloc(n * 4) : 0;
   const outs = pool && indices ? [out, indices] : [out];
   const id = packId();
-  const args = (k: number, px: number, o: number, oi: number | undefined) => [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, epi, oi ?? keep, id];
-  const chunked = p.groups === 1 && (inStream(s, x.shape[0], c.nt, [x], outs, T.conv2dTask, (k, [px], [o, oi]) => args(k, px, o, oi)) ||
-    inChunks(s, x.shape[0], c.nt, [x], outs, 0, (k, _n0, [px], [o, oi]) => s.start(T.conv2dTask, chunkShares(c, k), args(k, px, o, oi), c.nt), c.nt > 1));
+  const chunked = p.groups === 1 && perImageBatches(s, x.shape[0], c.nt, [x], outs, T.conv2dTask, (k) => chunkShares(c, k),
+    (k, [px], [o, oi]) => [k, ...c.dimsArgs.slice(1), px, pw, pb, o, scratch, c.stride, epi, oi ?? keep, id]);
   if (chunked) return true;
   const px = s.stageDense(x);
   const o = s.arena.alloc(n * 4), oi = pool && indices ? s.arena.alloc(n * 4) : keep;
