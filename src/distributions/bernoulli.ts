@@ -8,12 +8,12 @@
  * new Bernoulli({ logits: decoderOut }).logProb(x);     // = -BCEWithLogits(decoderOut, x)
  * ```
  */
-import { Tensor, type Generator, arange, where, zerosLike, bernoulli } from "../core.js";
+import { Tensor, type Generator, arange, where, zerosLike, bernoulli, rand } from "../core.js";
 import { Distribution, broadcastAll } from "./distribution.js";
 import * as constraints from "./constraints.js";
 import { ExponentialFamily } from "./exp-family.js";
 import { probsOrLogits, type ProbsOptions } from "./probs-logits.js";
-import { bceWithLogits, finfo, logitsToProbs, probsToLogits, standardUniform, lazy } from "./utils.js";
+import { bceWithLogits, finfo, logitsToProbs, probsToLogits, lazy } from "./utils.js";
 
 /** Shared by the binary families: the given parameter and the derived one, computed once. */
 abstract class BinaryBase extends Distribution {
@@ -142,7 +142,7 @@ export class Geometric extends BinaryBase {
 
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
     const p = this.probs.detach();
-    const u = standardUniform(shape, p.dtype, generator).clampMin(finfo(p.dtype).tiny);
+    const u = rand(shape, { dtype: p.dtype, generator }).clampMin(finfo(p.dtype).tiny);
     return u.log().div(p.neg().log1p()).floor();
   }
 

@@ -3,11 +3,10 @@
  * (Exp(1) / rate, and loc - scale sign(u) log1p(-|u|) with u ~ U(-1, 1)).
  */
 import { ExponentialFamily } from "./exp-family.js";
-import type { Tensor, Generator } from "../core.js";
-import { zerosLike } from "../core.js";
+import { type Tensor, type Generator, rand, zerosLike } from "../core.js";
 import { Distribution, broadcastAll, readOptions, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
-import { finfo, standardExponential, standardUniform } from "./utils.js";
+import { finfo, standardExponential } from "./utils.js";
 
 const KEYS = ["validateArgs"];
 
@@ -116,7 +115,7 @@ export class Laplace extends Distribution {
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
     // PyTorch's uniform_(eps - 1, 1): u in (-1, 1), so log1p(-|u|) stays finite.
     const eps = finfo(this.loc.dtype).eps;
-    const u = standardUniform(shape, this.loc.dtype, generator).mul(2 - eps).add(eps - 1);
+    const u = rand(shape, { dtype: this.loc.dtype, generator }).mul(2 - eps).add(eps - 1);
     return this.loc.sub(this.scale.mul(u.sign()).mul(u.abs().neg().log1p()));
   }
 

@@ -9,7 +9,7 @@
  * new Gumbel(0, 1).sample([5]);
  * ```
  */
-import { Tensor, type Generator, full, fullLike, where, zerosLike, onesLike, zeros } from "../core.js";
+import { Tensor, type Generator, full, fullLike, where, zerosLike, onesLike, zeros, randn } from "../core.js";
 import { Distribution, broadcastAll, readOptions, getDefaultValidateArgs, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
 import { Normal } from "./normal.js";
@@ -18,7 +18,7 @@ import { Exponential } from "./exponential.js";
 import { Chi2, Gamma } from "./gamma.js";
 import { TransformedDistribution } from "./transformed.js";
 import { AbsTransform, AffineTransform, ExpTransform, PowerTransform } from "./transforms.js";
-import { finfo, standardNormal } from "./utils.js";
+import { finfo } from "./utils.js";
 
 const KEYS = ["validateArgs"];
 const EULER = 0.57721566490153286060;
@@ -425,7 +425,7 @@ export class StudentT extends Distribution {
     return where(d.gt(2), finite, where(d.gt(1), Infinity, NaN)).to(d.dtype);
   }
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
-    const x = standardNormal(shape, this.df.dtype, generator);
+    const x = randn(shape, { dtype: this.df.dtype, generator });
     const z = this.chi2.rsample(shape.slice(0, shape.length - this.batchShape.length), { generator });
     return this.loc.add(this.scale.mul(x.mul(z.div(this.df).rsqrt())));
   }

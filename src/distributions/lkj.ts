@@ -7,13 +7,13 @@
  * const L = new LKJCholesky(3, 2).sample();   // L L^T is a 3 x 3 correlation matrix
  * ```
  */
-import { Tensor, type Generator, arange, cat, zeros, diagEmbed } from "../core.js";
+import { Tensor, type Generator, arange, cat, zeros, diagEmbed, randn } from "../core.js";
 import { describe } from "../tensor/check.js";
 import { Distribution, broadcastAll, readOptions, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
 import { Beta } from "./gamma.js";
 import { mvlgamma } from "./wishart.js";
-import { finfo, standardNormal } from "./utils.js";
+import { finfo } from "./utils.js";
 
 export class LKJCholesky extends Distribution {
   readonly dim: number;
@@ -43,7 +43,7 @@ export class LKJCholesky extends Distribution {
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
     const s = shape.slice(0, shape.length - this.batchShape.length - 2);
     const y = this.beta.sample(s, { generator }).unsqueeze(-1);
-    const u = standardNormal(shape, y.dtype, generator).tril(-1);
+    const u = randn(shape, { dtype: y.dtype, generator }).tril(-1);
     // Row 0 of u is all zeros; its norm 0 gives 0 / 0, which PyTorch then overwrites with zeros.
     const norm = u.square().sum(-1, { keepdim: true }).sqrt();
     const rowMask = arange(this.dim, { dtype: y.dtype }).gt(0).to(y.dtype).unsqueeze(-1);

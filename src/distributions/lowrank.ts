@@ -7,12 +7,11 @@
  * const d = new LowRankMultivariateNormal(zeros([100]), W, D);   // W [100, 5], D [100]
  * ```
  */
-import { Tensor, type Generator, eye, linalg, diagEmbed } from "../core.js";
+import { Tensor, type Generator, eye, linalg, diagEmbed, randn } from "../core.js";
 import { describe } from "../tensor/check.js";
 import { Distribution, broadcastShapesOrNull, readOptions, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
 import { batchMahalanobis } from "./mvn.js";
-import { standardNormal } from "./utils.js";
 
 const mv = (m: Tensor, v: Tensor): Tensor => m.matmul(v.unsqueeze(-1)).squeeze(-1);
 
@@ -113,8 +112,8 @@ export class LowRankMultivariateNormal extends Distribution {
   }
 
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
-    const epsW = standardNormal([...shape.slice(0, -1), this.covFactor.shape.at(-1)!], this.loc.dtype, generator);
-    const epsD = standardNormal(shape, this.loc.dtype, generator);
+    const epsW = randn([...shape.slice(0, -1), this.covFactor.shape.at(-1)!], { dtype: this.loc.dtype, generator });
+    const epsD = randn(shape, { dtype: this.loc.dtype, generator });
     return this.loc.add(mv(this.unbroadcastedCovFactor, epsW)).add(this.unbroadcastedCovDiag.sqrt().mul(epsD));
   }
 

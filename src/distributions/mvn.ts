@@ -9,11 +9,10 @@
  * new Independent(new Normal(mu, sigma), 1);   // a diagonal Gaussian: eventShape [n]
  * ```
  */
-import { Tensor, type Generator, eye, linalg, flip } from "../core.js";
+import { Tensor, type Generator, eye, linalg, flip, randn } from "../core.js";
 import { describe } from "../tensor/check.js";
 import { Distribution, broadcastShapesOrNull, readOptions, sumRightmost, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
-import { standardNormal } from "./utils.js";
 
 /** The options of MultivariateNormal: exactly one of the three matrices. */
 export interface MultivariateNormalOptions extends DistributionOptions {
@@ -120,7 +119,7 @@ export class MultivariateNormal extends Distribution {
   }
 
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
-    const eps = standardNormal(shape, this.loc.dtype, generator);
+    const eps = randn(shape, { dtype: this.loc.dtype, generator });
     return this.loc.add(this.unbroadcastedScaleTril.matmul(eps.unsqueeze(-1)).squeeze(-1));
   }
 

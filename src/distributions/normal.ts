@@ -9,10 +9,9 @@
  * ```
  */
 import { ExponentialFamily } from "./exp-family.js";
-import type { Tensor, Generator } from "../core.js";
+import { type Tensor, type Generator, randn } from "../core.js";
 import { Distribution, broadcastAll, readOptions, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
-import { standardNormal } from "./utils.js";
 
 const KEYS = ["validateArgs"];
 const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
@@ -53,7 +52,7 @@ export class Normal extends ExponentialFamily {
   }
 
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
-    const eps = standardNormal(shape, this.loc.dtype, generator);
+    const eps = randn(shape, { dtype: this.loc.dtype, generator });
     return this.loc.add(eps.mul(this.scale));
   }
 
@@ -132,7 +131,7 @@ export class LogNormal extends Distribution {
   }
 
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
-    return standardNormal(shape, this.loc.dtype, generator).mul(this.scale).add(this.loc).exp();
+    return randn(shape, { dtype: this.loc.dtype, generator }).mul(this.scale).add(this.loc).exp();
   }
 
   override logProb(value: Tensor): Tensor {

@@ -9,7 +9,7 @@
  * const y = new RelaxedOneHotCategorical(tensor(0.5), { logits }).rsample();   // soft one-hot, differentiable in logits
  * ```
  */
-import { Tensor, type Generator, where, onesLike, zerosLike, tensor, isFloating } from "../core.js";
+import { Tensor, type Generator, where, onesLike, zerosLike, tensor, isFloating, rand } from "../core.js";
 import { describe } from "../tensor/check.js";
 import { Distribution, broadcastAll, getDefaultValidateArgs } from "./distribution.js";
 import * as constraints from "./constraints.js";
@@ -18,7 +18,7 @@ import { probsOrLogits, type ProbsOptions } from "./probs-logits.js";
 import { Categorical } from "./categorical.js";
 import { TransformedDistribution } from "./transformed.js";
 import { ExpTransform, SigmoidTransform } from "./transforms.js";
-import { bceWithLogits, clampProbs, logitsToProbs, probsToLogits, standardUniform, lazy } from "./utils.js";
+import { bceWithLogits, clampProbs, logitsToProbs, probsToLogits, lazy } from "./utils.js";
 
 function temperatureOf(name: string, t: unknown, like: Tensor): Tensor {
   if (t instanceof Tensor) {
@@ -80,7 +80,7 @@ export class LogitRelaxedBernoulli extends BinaryParam {
   }
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
     const p = clampProbs(this.probs.expand(shape));
-    const u = clampProbs(standardUniform(shape, p.dtype, generator));
+    const u = clampProbs(rand(shape, { dtype: p.dtype, generator }));
     return u.log().sub(u.neg().log1p()).add(p.log()).sub(p.neg().log1p()).div(this.temperature);
   }
   override logProb(value: Tensor): Tensor {
@@ -145,7 +145,7 @@ export class ExpRelaxedCategorical extends Distribution {
     return true;
   }
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
-    const u = clampProbs(standardUniform(shape, this.logits.dtype, generator));
+    const u = clampProbs(rand(shape, { dtype: this.logits.dtype, generator }));
     const gumbels = u.log().neg().log().neg();
     const scores = this.logits.add(gumbels).div(this.temperature);
     return scores.sub(scores.logsumexp(-1, { keepdim: true }));
@@ -258,7 +258,7 @@ export class ContinuousBernoulli extends BinaryParam {
     return where(this.outside(), vars, taylor);
   }
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
-    return this.icdf(standardUniform(shape, this.probs.dtype, generator));
+    return this.icdf(rand(shape, { dtype: this.probs.dtype, generator }));
   }
   override logProb(value: Tensor): Tensor {
     this.checkValue("logProb", value);

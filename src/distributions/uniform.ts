@@ -6,10 +6,9 @@
  * new Uniform(0, tensor([1, 2])).sample([3]);   // [3, 2]
  * ```
  */
-import { type Tensor, type Generator, where, fullLike } from "../core.js";
+import { type Tensor, type Generator, where, fullLike, rand } from "../core.js";
 import { Distribution, broadcastAll, readOptions, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
-import { standardUniform } from "./utils.js";
 
 export class Uniform extends Distribution {
   readonly low: Tensor;
@@ -54,7 +53,7 @@ export class Uniform extends Distribution {
   }
 
   protected override draw(shape: number[], generator: Generator | undefined): Tensor {
-    const u = standardUniform(shape, this.low.dtype, generator);
+    const u = rand(shape, { dtype: this.low.dtype, generator });
     return this.low.add(u.mul(this.high.sub(this.low)));
   }
 

@@ -1,5 +1,5 @@
 /** Helpers the families share: PyTorch's distributions/utils.py (finfo, clamp_probs, probs_to_logits, logits_to_probs). */
-import { Tensor, randn, rand, zeros, zerosLike, fullLike, enableGrad, type DType, type Generator } from "../core.js";
+import { Tensor, zeros, zerosLike, fullLike, enableGrad, type DType, type Generator } from "../core.js";
 
 const FINFO: Record<string, { eps: number; tiny: number; min: number }> = {
   float64: { eps: 2.220446049250313e-16, tiny: 2.2250738585072014e-308, min: -1.7976931348623157e308 },
@@ -38,14 +38,6 @@ export function softplus(x: Tensor): Tensor {
 /** binary_cross_entropy_with_logits(logits, target, reduction='none') = softplus(x) - x z. */
 export function bceWithLogits(logits: Tensor, target: Tensor): Tensor {
   return softplus(logits).sub(logits.mul(target));
-}
-
-export function standardNormal(shape: number[], dtype: DType, generator?: Generator): Tensor {
-  return randn(shape, { dtype, generator });
-}
-
-export function standardUniform(shape: number[], dtype: DType, generator?: Generator): Tensor {
-  return rand(shape, { dtype, generator });
 }
 
 /** Exp(1) draws (PyTorch's exponential_()). */

@@ -6,12 +6,12 @@
  * is inverted, so it redraws valid ones); deeptype draws once, from the same distribution.
  */
 import { ExponentialFamily } from "./exp-family.js";
-import { Tensor, type Generator, eye, linalg, diagEmbed, tensor, arange, flip, where, apply, defineOp, noGrad } from "../core.js";
+import { Tensor, type Generator, eye, linalg, diagEmbed, tensor, arange, flip, where, apply, defineOp, noGrad, randn } from "../core.js";
 import { describe } from "../tensor/check.js";
 import { Distribution, broadcastShapesOrNull, readOptions, type DistributionOptions } from "./distribution.js";
 import * as constraints from "./constraints.js";
 import { Chi2 } from "./gamma.js";
-import { finfo, standardNormal } from "./utils.js";
+import { finfo } from "./utils.js";
 import type { MultivariateNormalOptions } from "./mvn.js";
 
 /** log of the multivariate gamma function (torch.mvlgamma). */
@@ -149,7 +149,7 @@ export class Wishart extends ExponentialFamily {
     const p = this.eventShape[0];
     const s = shape.slice(0, shape.length - this.batchShape.length - 2);
     const chi = this.chi2.rsample(s, { generator }).sqrt().clampMin(finfo(this.df.dtype).eps);
-    const lower = standardNormal([...s, ...this.batchShape, p, p], this.df.dtype, generator).tril(-1);
+    const lower = randn([...s, ...this.batchShape, p, p], { dtype: this.df.dtype, generator }).tril(-1);
     const noise = diagEmbed(chi).add(lower);
     const chol = this.unbroadcastedScaleTril.matmul(noise);
     return chol.matmul(chol.mT);
